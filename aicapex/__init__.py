@@ -1,0 +1,119 @@
+"""aicapex: a typed, auditable ledger of AI-infrastructure finance.
+
+The flat public API::
+
+    import aicapex as ac
+    led = ac.load("data/stability_ai.yaml")   # or several files, or a directory
+    led.frame("cloud_bills")                   # pandas DataFrame of one record kind
+    led.save("out.yaml")                       # canonical, atomic; load(save(x)) == x
+
+Records (:mod:`aicapex.records`), money and units (:mod:`aicapex.money`, :mod:`aicapex.units`),
+dates (:mod:`aicapex.dates`), files (:mod:`aicapex.files`), the ledger (:mod:`aicapex.ledger`),
+frames (:mod:`aicapex.frames`) and the JSON Schema (:mod:`aicapex.schema`). Importing aicapex does
+not import pandas or pint: they load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aicapex.dates import PartialDate, Precision
+from aicapex.errors import LedgerError, Problem
+from aicapex.ledger import Ledger, Origin, bundled_data, load
+from aicapex.money import Capacity, CurrencyMismatch, Money, Rate, parse_money, sum_money
+from aicapex.records import (
+    KINDS,
+    Arrangement,
+    Basis,
+    Bound,
+    CashBalance,
+    Citation,
+    CloudBill,
+    ComputeContract,
+    Delivery,
+    Entity,
+    EntityType,
+    Expense,
+    ExpenseCategory,
+    Fact,
+    FundingRound,
+    FxRate,
+    GPUOrder,
+    GPUReallocation,
+    Instrument,
+    Participation,
+    Payment,
+    Price,
+    Record,
+    Revenue,
+    RevenueCategory,
+    RoundStatus,
+    Source,
+    Tranche,
+    TrancheStatus,
+)
+
+if TYPE_CHECKING:
+    from aicapex.schema import json_schema
+
+__version__ = "0.1.0"
+
+_LAZY = {"json_schema": "aicapex.schema"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aicapex' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "KINDS",
+    "Arrangement",
+    "Basis",
+    "Bound",
+    "Capacity",
+    "CashBalance",
+    "Citation",
+    "CloudBill",
+    "ComputeContract",
+    "CurrencyMismatch",
+    "Delivery",
+    "Entity",
+    "EntityType",
+    "Expense",
+    "ExpenseCategory",
+    "Fact",
+    "FundingRound",
+    "FxRate",
+    "GPUOrder",
+    "GPUReallocation",
+    "Instrument",
+    "Ledger",
+    "LedgerError",
+    "Money",
+    "Origin",
+    "Participation",
+    "PartialDate",
+    "Payment",
+    "Precision",
+    "Price",
+    "Problem",
+    "Rate",
+    "Record",
+    "Revenue",
+    "RevenueCategory",
+    "RoundStatus",
+    "Source",
+    "Tranche",
+    "TrancheStatus",
+    "__version__",
+    "bundled_data",
+    "json_schema",
+    "load",
+    "parse_money",
+    "sum_money",
+]

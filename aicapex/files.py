@@ -1,0 +1,344 @@
+"""Reading and writing ledger files (YAML or JSON): fast parsing, located errors, atomic writes.
+
+Scalars follow YAML 1.2's core schema: unquoted ``12000`` is an integer, ``1.5`` a decimal
+(never a float), ``true``/``false`` booleans, ``null`` or an empty value nothing; everything else,
+dates included, is a string that the records parse (``2023-10`` stays a month, not a day). Anchors,
+aliases and tags are refused: a ledger is plain data, and aliases allow "billion laughs" bombs.
+
+Parsing uses rapidyaml when it is installed (about 30x faster than PyYAML on large files) and
+PyYAML's C parser otherwise, or whenever rapidyaml declines a file; both give the same values.
+PyYAML is also used to find line numbers, only when there are errors to report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.cyaml import CEmitter, CParser
+
+from aicapex.errors import Problem
+
+__all__ = ["Locator", "atomic_write", "dump_yaml", "parse_document", "read_text"]
+
+try:  # optional accelerator
+    import ryml as _ryml
+except ImportError:  # pragma: no cover - exercised where rapidyaml has no wheel
+    _ryml = None
+
+
+# ---------------------------------------------------------------------------------------------
+# One resolver for reading (slow path) and writing, matching the fast path's scalar rules.
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    pass
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    def construct_yaml_float(self, node: yaml.Node) -> Decimal:  # type: ignore[override]
+        return Decimal(str(self.construct_scalar(node)))  # type: ignore[arg-type]
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        assert isinstance(node, yaml.MappingNode)
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+
+
+class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
+    def __init__(self, stream: str | bytes) -> None:
+        CParser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+class _Representer(yaml.representer.SafeRepresenter):
+    def represent_decimal(self, data: Decimal) -> yaml.ScalarNode:
+        return self.represent_scalar("tag:yaml.org,2002:float", format(data, "f"))
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in data else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Representer.add_representer(Decimal, _Representer.represent_decimal)
+_Representer.add_representer(str, _Representer.represent_str)
+
+
+class _Dumper(CEmitter, _Representer, _Resolver):  # type: ignore[misc]
+    def __init__(self, stream: Any, **kwds: Any) -> None:
+        CEmitter.__init__(
+            self,
+            stream,
+            canonical=None,
+            indent=2,
+            width=kwds.get("width", 100),
+            allow_unicode=True,
+            line_break="\n",
+            encoding=None,
+            explicit_start=None,
+            explicit_end=None,
+            version=None,
+            tags=None,
+        )
+        _Representer.__init__(self, default_style=None, default_flow_style=False, sort_keys=False)
+        _Resolver.__init__(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """Read ``path`` as UTF-8; return its text, or ``None`` and the problems (missing, not UTF-8,
+    empty)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem("an existing ledger file", "no such file", file=shown)]
+    except IsADirectoryError:
+        return None, [Problem("a ledger file", "a directory", file=shown)]
+    except OSError as exc:
+        return None, [Problem("a readable ledger file", exc.strerror or str(exc), file=shown)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        found = f"byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start}"
+        return None, [Problem("a file encoded in UTF-8", found, file=shown, line=line)]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+# An anchor (&a), alias (*a) or tag (!t) starts a token; quoted text like 'R&D' does not match.
+_SUSPICIOUS = re.compile(r"(?:^|[\s\[{,])[&*!][^\s,\[\]{}]|^(?:---|\.\.\.|%)", re.MULTILINE)
+
+
+class _Fallback(Exception):
+    """The fast parser declined the document; the PyYAML path decides."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Fallback
+    return out
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml prints parse errors on file descriptor 2; the PyYAML path reports them better."""
+    try:
+        fd = os.dup(2)
+    except OSError:  # pragma: no cover - no stderr at all
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def _fast_yaml(text: str) -> Any:
+    if _ryml is None:
+        raise _Fallback
+    try:
+        with _quiet_stderr():
+            tree = _ryml.parse_in_arena(text.encode("utf-8"))
+        js = _ryml.emit_json_malloc(tree, tree.root_id())
+    except Exception as exc:
+        raise _Fallback from exc
+    if js is None:
+        raise _Fallback
+    try:
+        return json.loads(js, parse_float=Decimal, object_pairs_hook=_pairs)
+    except ValueError as exc:
+        raise _Fallback from exc
+
+
+def _alias_problems(text: str, shown: str) -> list[Problem]:
+    problems = []
+    with contextlib.suppress(yaml.YAMLError):
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                what = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+                problems.append(
+                    Problem(
+                        "plain data without YAML anchors or aliases (write each value out)",
+                        f"{what} {'*' if what == 'an alias' else '&'}{anchor}",
+                        file=shown,
+                        line=event.start_mark.line + 1,
+                    )
+                )
+                if len(problems) >= 20:
+                    break
+    return problems
+
+
+def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
+    """Parse a ledger file's text (YAML, or JSON when ``shown`` ends in ``.json``).
+
+    Returns the data and no problems, or ``None`` and the problems (syntax errors with their
+    line, duplicate keys, anchors and aliases, an empty document).
+    """
+    if not text.strip():
+        return None, [_empty(shown)]
+    if shown.endswith(".json"):
+        try:
+            data = json.loads(text, parse_float=Decimal, object_pairs_hook=_pairs)
+        except json.JSONDecodeError as exc:
+            return None, [Problem("valid JSON", exc.msg, file=shown, line=exc.lineno)]
+        except _Fallback:
+            data = None  # duplicate keys: PyYAML below finds and locates them
+        else:
+            return (data, []) if data is not None else (None, [_empty(shown)])
+    suspicious = _SUSPICIOUS.search(text) is not None
+    if suspicious:
+        problems = _alias_problems(text, shown)
+        if problems:
+            return None, problems
+    try:
+        if suspicious:
+            raise _Fallback
+        data = _fast_yaml(text)
+    except _Fallback:
+        try:
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe constructor
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            what = exc.problem or "a syntax error"
+            if exc.context:
+                what = f"{what} ({exc.context})"
+            return None, [Problem("valid YAML", what, file=shown, line=line)]
+        except yaml.YAMLError as exc:
+            return None, [Problem("valid YAML", str(exc), file=shown)]
+    if data is None:
+        return None, [_empty(shown)]
+    return data, []
+
+
+def _empty(shown: str) -> Problem:
+    return Problem(
+        "a ledger: a mapping of record kinds such as 'sources:' and 'entities:'",
+        "an empty file",
+        file=shown,
+        line=1,
+    )
+
+
+class Locator:
+    """Finds the line of a value in a ledger file's text, by its path of keys and indices.
+
+    Parses the text into nodes once, on the first question: errors are rare, parsing is not free.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root: yaml.Node | None = None
+        self._failed = False
+
+    def line(self, *path: str | int) -> int | None:
+        """1-based line of the deepest node along ``path`` (``None`` if the text has no nodes)."""
+        if self._root is None and not self._failed:
+            try:
+                self._root = yaml.compose(self._text, Loader=yaml.CSafeLoader)
+            except yaml.YAMLError:
+                self._failed = True
+        node = self._root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == step:
+                        line = key_node.start_mark.line + 1
+                        node = value_node
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                if not 0 <= step < len(node.value):
+                    return line
+                node = node.value[step]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+_ITEM = re.compile(r"^(?=- |[A-Za-z_][A-Za-z0-9_]*:)", re.MULTILINE)
+
+
+def dump_yaml(data: dict[str, list[dict[str, Any]]]) -> str:
+    """Canonical YAML text for a ledger: kinds in the given order, keys in field order, one
+    record per block (a blank line between records)."""
+    text: str = yaml.dump(data, Dumper=_Dumper)
+    # Top-level keys and list items start at column 0; separate them with a blank line.
+    return _ITEM.sub("\n", text).lstrip("\n")
+
+
+def atomic_write(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and an atomic
+    rename: readers see the old file or the new one, never half of one."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

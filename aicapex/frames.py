@@ -1,0 +1,425 @@
+"""DataFrames of ledger records, with a stable set of typed columns even when empty.
+
+Columns follow the record's fields, in field order:
+
+============================  =============================================================
+field type                    columns
+============================  =============================================================
+id, references, enums         ``name`` (category)
+text                          ``name`` (string)
+whole numbers                 ``name`` (Int64)
+``Money``                     ``name`` (float64, in its own currency), ``name_currency``
+                              (category), ``name_usd`` (float64; NaN when the currency has
+                              no rate in the ledger's ``fx_rates`` at or before the record's date)
+``Rate``                      ``name`` (float64 per ``name_per``), ``name_per``, ``name_currency``,
+                              ``name_usd_per_month`` (float64)
+``Capacity``                  ``name`` (float64), ``name_unit``, ``name_sku`` (category)
+``PartialDate``               ``name_start``, ``name_end`` (datetime64[ns], inclusive days),
+                              ``name_precision`` (category)
+lists of ids or names         ``name`` (string, comma-separated)
+``sources``                   ``sources`` (string: cited source ids, comma-separated)
+============================  =============================================================
+
+Nested lists get frames of their own: ``tranches`` (of funding rounds), ``payments`` (of cloud
+bills), ``deliveries`` (of GPU orders, scheduled and delivered) and ``investments`` (investors'
+parts in rounds); each row names its parent record.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+import functools
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, get_args, get_origin
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from aicapex.dates import Precision
+from aicapex.dates import PartialDate
+from aicapex.errors import suggest
+from aicapex.money import Capacity, Money, Rate
+from aicapex.records import KINDS, Bound, CloudBill, Record, TrancheStatus
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["FRAME_KINDS", "conflicts", "frame"]
+
+#: Frames of nested lists: name -> (parent kind, field holding the list, parent id column).
+SUBFRAMES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "tranches": ("funding_rounds", ("tranches",), "round"),
+    "investments": ("funding_rounds", ("investors",), "round"),
+    "payments": ("cloud_bills", ("payments",), "bill"),
+    "deliveries": ("gpu_orders", ("scheduled", "delivered"), "order"),
+}
+
+#: Every name :func:`frame` accepts.
+FRAME_KINDS: tuple[str, ...] = (*KINDS, *SUBFRAMES)
+
+_DATETIME = "datetime64[ns]"
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(inner type, is a tuple of it) for ``X``, ``X | None``, ``tuple[X, ...]``."""
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    origin = get_origin(annotation)
+    if origin is tuple:
+        return args[0], True
+    if args and origin is not None and len(args) == 1:
+        return _unwrap(args[0])
+    return annotation, False
+
+
+class _Col:
+    """How one field becomes columns: names, dtypes, and a function of (value, ctx) -> cells."""
+
+    __slots__ = ("dtypes", "field", "names", "to_cells")
+
+    def __init__(
+        self,
+        field: str,
+        names: list[str],
+        dtypes: list[str],
+        to_cells: Callable[[Any, _Ctx], tuple[Any, ...]],
+    ) -> None:
+        self.field, self.names, self.dtypes, self.to_cells = field, names, dtypes, to_cells
+
+
+class _Ctx:
+    """Per-row context: the record's date (for FX) and the ledger's FX table."""
+
+    __slots__ = ("date", "fx", "fye")
+
+    def __init__(self, fx: _Fx, date: dt.date | None = None, fye: str = "12-31") -> None:
+        self.fx, self.date, self.fye = fx, date, fye
+
+
+class _Fx:
+    """The ledger's dated exchange rates: USD per unit, looked up at or before a date."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        table: dict[str, list[tuple[dt.date, float]]] = {}
+        for r in ledger.records("fx_rates"):
+            table.setdefault(r.currency, []).append((r.date.start(), float(r.usd)))  # type: ignore[attr-defined]
+        self._dates = {c: [d for d, _ in sorted(v)] for c, v in table.items()}
+        self._rates = {c: [x for _, x in sorted(v)] for c, v in table.items()}
+
+    def usd(self, money: Money, when: dt.date | None) -> float:
+        value = float(money.amount)
+        if money.currency == "USD":
+            return value
+        dates = self._dates.get(money.currency)
+        if not dates or when is None:
+            return float("nan")
+        i = bisect.bisect_right(dates, when) - 1
+        return value * self._rates[money.currency][i] if i >= 0 else float("nan")
+
+
+def _money_col(name: str) -> _Col:
+    def cells(v: Money | None, ctx: _Ctx) -> tuple[Any, ...]:
+        if v is None:
+            return (np.nan, None, np.nan)
+        return (float(v.amount), v.currency, ctx.fx.usd(v, ctx.date))
+
+    return _Col(name, [name, f"{name}_currency", f"{name}_usd"], ["float64", "category", "float64"], cells)
+
+
+def _rate_col(name: str) -> _Col:
+    def cells(v: Rate | None, ctx: _Ctx) -> tuple[Any, ...]:
+        if v is None:
+            return (np.nan, None, None, np.nan)
+        monthly = v.to("month").money
+        return (float(v.money.amount), v.per, v.money.currency, ctx.fx.usd(monthly, ctx.date))
+
+    return _Col(
+        name,
+        [name, f"{name}_per", f"{name}_currency", f"{name}_usd_per_month"],
+        ["float64", "category", "category", "float64"],
+        cells,
+    )
+
+
+def _capacity_col(name: str) -> _Col:
+    def cells(v: Capacity | None, ctx: _Ctx) -> tuple[Any, ...]:
+        if v is None:
+            return (np.nan, None, None)
+        return (float(v.value), v.unit, v.sku)
+
+    return _Col(
+        name, [name, f"{name}_unit", f"{name}_sku"], ["float64", "category", "category"], cells
+    )
+
+
+def _date_col(name: str) -> _Col:
+    def cells(v: PartialDate | None, ctx: _Ctx) -> tuple[Any, ...]:
+        if v is None:
+            return (None, None, None)
+        start, end = v.span(ctx.fye) if v.precision is Precision.FISCAL_YEAR else v.sort_key()
+        return (start, end, v.precision.value)
+
+    return _Col(
+        name,
+        [f"{name}_start", f"{name}_end", f"{name}_precision"],
+        [_DATETIME, _DATETIME, "category"],
+        cells,
+    )
+
+
+def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: v) -> _Col:
+    return _Col(name, [name], [dtype], lambda v, ctx: (None if v is None else convert(v),))
+
+
+@functools.cache
+def _columns(cls: type[BaseModel], refs: frozenset[str]) -> tuple[_Col, ...]:
+    cols: list[_Col] = []
+    for name, info in cls.model_fields.items():
+        inner, many = _unwrap(info.annotation)
+        if name == "sources":
+            cols.append(_plain_col(name, "string", lambda v: ",".join(c.source for c in v)))
+        elif many:
+            if inner is str:
+                cols.append(_plain_col(name, "string", ",".join))
+            continue  # nested records: frames of their own
+        elif inner is Money:
+            cols.append(_money_col(name))
+        elif inner is Rate:
+            cols.append(_rate_col(name))
+        elif inner is Capacity:
+            cols.append(_capacity_col(name))
+        elif inner is PartialDate:
+            cols.append(_date_col(name))
+        elif isinstance(inner, type) and issubclass(inner, enum.Enum):
+            cols.append(_plain_col(name, "category", lambda v: v.value))
+        elif inner is bool:
+            cols.append(_plain_col(name, "boolean"))
+        elif inner is int:
+            cols.append(_plain_col(name, "Int64"))
+        elif inner is Decimal:
+            cols.append(_plain_col(name, "float64", float))
+        elif name == "id" or name in refs:
+            cols.append(_plain_col(name, "category"))
+        else:
+            cols.append(_plain_col(name, "string"))
+    return tuple(cols)
+
+
+def _empty_frame(cols: Iterable[_Col], extra: dict[str, str]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for c in cols:
+        for n in c.names:
+            out[n] = []
+    for n in extra:
+        out[n] = []
+    return out
+
+
+def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
+    columns = {}
+    for name, values in data.items():
+        dtype = dtypes[name]
+        if dtype == _DATETIME:
+            columns[name] = pd.Series(pd.to_datetime(values), dtype=_DATETIME)
+        elif dtype == "float64":
+            columns[name] = pd.Series(np.asarray(values, dtype="float64"), dtype="float64")
+        else:
+            columns[name] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(data.values()), []))))
+
+
+def _entity_field(cls: type[Record]) -> str | None:
+    for path, target in cls.REFS:
+        if target == "entities" and "." not in path:
+            return path
+    return None
+
+
+def _fill(
+    cols: tuple[_Col, ...], objects: Iterable[Any], ctxs: Iterable[_Ctx], data: dict[str, list[Any]]
+) -> None:
+    for obj, ctx in zip(objects, ctxs, strict=True):
+        for c in cols:
+            for n, cell in zip(c.names, c.to_cells(getattr(obj, c.field), ctx), strict=True):
+                data[n].append(cell)
+
+
+def _record_ctx(ledger: Ledger, record: Record, fx: _Fx) -> _Ctx:
+    cls = type(record)
+    date = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
+    ent = _entity_field(cls)
+    fye = ledger.fiscal_year_end(getattr(record, ent)) if ent else "12-31"
+    start = date.start(fye) if isinstance(date, PartialDate) else None
+    return _Ctx(fx, start, fye)
+
+
+def frame(ledger: Ledger, kind: str) -> pd.DataFrame:
+    """A DataFrame of one record kind (or nested list) of ``ledger``; see the module docs."""
+    if kind in SUBFRAMES:
+        return _subframe(ledger, kind)
+    cls = KINDS.get(kind)
+    if cls is None:
+        raise KeyError(f"unknown frame {kind!r}{suggest(kind, FRAME_KINDS)}; one of {FRAME_KINDS}")
+    refs = frozenset(p for p, _ in cls.REFS if "." not in p)
+    cols = _columns(cls, refs)
+    extra = _EXTRAS.get(kind, {})
+    data = _empty_frame(cols, {n: d for n, (d, _) in extra.items()})
+    dtypes = {n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}
+    dtypes.update({n: d for n, (d, _) in extra.items()})
+    fx = _Fx(ledger)
+    records = ledger.records(kind)
+    ctxs = [_record_ctx(ledger, r, fx) for r in records]
+    _fill(cols, records, ctxs, data)
+    for name, (_, fn) in extra.items():
+        data[name] = [fn(r, c) for r, c in zip(records, ctxs, strict=True)]
+    return _typed(data, dtypes)
+
+
+def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
+    parent_kind, fields, parent_col = SUBFRAMES[name]
+    parent_cls = KINDS[parent_kind]
+    item_cls = _unwrap(parent_cls.model_fields[fields[0]].annotation)[0]
+    ent = _entity_field(parent_cls)
+    cols = _columns(item_cls, frozenset({"investor"}))
+    head = {parent_col: "category"}
+    if ent:
+        head[ent] = "category"
+    if len(fields) > 1:
+        head["status"] = "category"
+    dtypes = {**head, **{n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}}
+    data = _empty_frame(cols, head)
+    fx = _Fx(ledger)
+    for record in ledger.records(parent_kind):
+        ctx = _record_ctx(ledger, record, fx)
+        for field in fields:
+            items = getattr(record, field)
+            for item in items:
+                data[parent_col].append(record.id)
+                if ent:
+                    data[ent].append(getattr(record, ent))
+                if len(fields) > 1:
+                    data["status"].append(field)
+            item_ctxs = [
+                _Ctx(fx, item.date.start(ctx.fye) if getattr(item, "date", None) else ctx.date, ctx.fye)
+                for item in items
+            ]
+            _fill(cols, items, item_ctxs, data)
+    return _typed(data, dtypes)
+
+
+# -- derived columns of some kinds: name -> (dtype, function of (record, ctx)) ---------------
+
+
+def _tranche_total(status: TrancheStatus) -> Callable[[Any, _Ctx], float]:
+    def total(r: Any, ctx: _Ctx) -> float:
+        return float(sum(ctx.fx.usd(t.amount, ctx.date) for t in r.tranches if t.status is status))
+
+    return total
+
+
+def _unpaid_usd(r: Any, ctx: _Ctx) -> float:
+    bill: CloudBill = r
+    return ctx.fx.usd(bill.unpaid, ctx.date)
+
+
+def _paid_usd(r: Any, ctx: _Ctx) -> float:
+    bill: CloudBill = r
+    return float(sum(ctx.fx.usd(p.amount, ctx.date) for p in bill.payments))
+
+
+_EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, _Ctx], Any]]]] = {
+    "funding_rounds": {
+        "investors": ("string", lambda r, c: ",".join(p.investor for p in r.investors)),
+        "committed_usd": ("float64", _tranche_total(TrancheStatus.committed)),
+        "disbursed_usd": ("float64", _tranche_total(TrancheStatus.disbursed)),
+        "cancelled_usd": ("float64", _tranche_total(TrancheStatus.cancelled)),
+    },
+    "cloud_bills": {
+        "paid_usd": ("float64", _paid_usd),
+        "unpaid_usd": ("float64", _unpaid_usd),
+    },
+    "gpu_orders": {
+        "scheduled_quantity": ("Int64", lambda r, c: sum(d.quantity for d in r.scheduled)),
+        "delivered_quantity": ("Int64", lambda r, c: sum(d.quantity for d in r.delivered)),
+    },
+}
+
+
+# -- conflicts -------------------------------------------------------------------------------
+
+_VALUE_FIELDS = ("amount", "rate", "billed", "outstanding", "total_value", "total", "quantity",
+                 "price", "one_off", "usd", "post_money", "pre_money", "capacity")
+
+
+def _value_text(record: Record) -> str:
+    parts = []
+    for name in _VALUE_FIELDS:
+        value = getattr(record, name, None)
+        if value is None:
+            continue
+        text = f"{value:,}" if isinstance(value, int) else str(value)
+        if name == "amount" and getattr(record, "bound", None) is Bound.upper:
+            text = f"at most {text}"
+        elif name == "amount" and getattr(record, "bound", None) is Bound.lower:
+            text = f"at least {text}"
+        parts.append(text if name in ("amount", "rate") else f"{name} {text}")
+    return "; ".join(parts)
+
+
+def _key_part(value: Any) -> Any:
+    if isinstance(value, PartialDate):
+        return value.sort_key()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def conflicts(ledger: Ledger) -> pd.DataFrame:
+    """Records of one kind with the same fact key (see ``Record.FACT_KEY``), one row each."""
+    rows: list[dict[str, Any]] = []
+    group = 0
+    for kind, cls in KINDS.items():
+        if not cls.FACT_KEY:
+            continue
+        groups: dict[tuple[Any, ...], list[Record]] = {}
+        for r in ledger.records(kind):
+            key = tuple(_key_part(getattr(r, f)) for f in cls.FACT_KEY)
+            groups.setdefault(key, []).append(r)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            values = [_value_text(r) for r in members]
+            key_text = ", ".join(
+                f"{f}={getattr(members[0], f)}" for f in cls.FACT_KEY
+                if getattr(members[0], f) is not None
+            )
+            for r, value in zip(members, values, strict=True):
+                reported = getattr(r, "reported", None)
+                rows.append(
+                    {
+                        "group": group,
+                        "kind": kind,
+                        "key": key_text,
+                        "id": r.id,
+                        "value": value,
+                        "sources": ",".join(c.source for c in getattr(r, "sources", ())),
+                        "reported": str(reported) if reported is not None else None,
+                        "differs": len(set(values)) > 1,
+                    }
+                )
+            group += 1
+    dtypes = {
+        "group": "int64",
+        "kind": "category",
+        "key": "string",
+        "id": "category",
+        "value": "string",
+        "sources": "string",
+        "reported": "string",
+        "differs": "bool",
+    }
+    data = {n: [row[n] for row in rows] for n in dtypes}
+    return pd.DataFrame({n: pd.Series(v, dtype=d) for n, v in data.items()})

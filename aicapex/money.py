@@ -1,0 +1,512 @@
+"""Exact money, rates and capacities, parsed from what people write.
+
+All three types are frozen dataclasses with exact :class:`~decimal.Decimal` values, a canonical
+``str`` that parses back to an equal value, and pydantic v2 hooks (validated from strings,
+serialised to the canonical string in JSON mode).
+
+Grammar (case-insensitive unless noted; any run of whitespace counts as one optional space)::
+
+    money    := [-] [prefix] [-] number [scale] [suffix]
+    number   := digits [. digits]
+              | 1-3 digits (, 3 digits)+ [. digits]      commas only between groups of 3
+    scale    := k | thousand                             x 1,000
+              | m | mn | mm | million                    x 1,000,000
+              | b | bn | billion                         x 1,000,000,000
+              | t | tn | trillion                        x 1,000,000,000,000
+    prefix   := $ | US$ | € | £ | ¥ | CODE
+    suffix   := CODE | euro | euros | dollar | dollars
+    CODE     := three letters; USD, EUR, GBP, JPY in any case, other codes in upper case (CHF)
+
+    $ US$ USD dollar(s) -> USD    € EUR euro(s) -> EUR    £ GBP -> GBP    ¥ JPY -> JPY
+
+    A currency is required (prefix or suffix; both only if they agree); at most one minus sign.
+    e.g. $99M, $ 99 M, 99 million USD, USD 99 million, US$1.6m, €50bn, EUR 50bn,
+         50 billion euros, £20, ¥1,000, CHF 12.5M, $1,234.56, -$5M, $2.8 trillion, $500K
+
+    rate     := money (/ | per | a | an | every | each) period
+              | money (daily | weekly | monthly | quarterly | yearly | annually | pa | p.a.)
+    period   := any alias accepted by aicapex.units.normalize_period (mo, yr, annum, ...)
+    e.g. $20/month, $20 / mo, $99M/yr, $99M per year, $30B a year, $30B annually, €5M/quarter
+
+    capacity := number [scale] (gpu | gpus | GPU | GPUs)
+              | number [scale] SKU [gpu | gpus]          a whole number of GPUs of that SKU
+              | number [scale] power-unit                converted to GW
+    SKU      := letters and digits (inner hyphens allowed) with at least one of each; a
+                trailing lower-case "s" is a plural and is dropped (H100s -> H100)
+    power    := W | kW | MW | GW | TW | watts | megawatts | gigawatts | ... (lower-case mw = MW)
+    e.g. 12,000 H100, 50,000 H100s, 100k GPUs, 4.5 GW, 300 MW, 1.2 gigawatts
+
+Canonical forms: money is ``[-]`` then ``$``/``€``/``£``/``¥`` or ``CODE `` (``CHF 12.5M``),
+then the amount. The amount uses the largest scale K/M/B/T not above it when the scaled number
+has at most 3 decimals (``$1.6M``, ``$99M``, ``$2.5K``), else plain digits with comma separators
+and exactly the decimals needed (``$1,234,567``, ``$1,234.56``, ``$0.0000008``). A rate is
+``<money>/<day|week|month|quarter|year>``; a capacity is ``12,000 H100``, ``100,000 GPU`` or
+``4.5 GW``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from aicapex import units
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+__all__ = [
+    "CURRENCY_SYMBOLS",
+    "Capacity",
+    "CurrencyMismatch",
+    "Money",
+    "Rate",
+    "format_money",
+    "parse_money",
+    "sum_money",
+]
+
+CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType(
+    {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+)
+"""Currency code -> the symbol used as prefix in canonical strings."""
+
+_CURRENCY_ALIASES = {
+    "$": "USD",
+    "us$": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+}
+_SCALE_EXPONENTS = {
+    "k": 3,
+    "thousand": 3,
+    "m": 6,
+    "mn": 6,
+    "mm": 6,
+    "million": 6,
+    "b": 9,
+    "bn": 9,
+    "billion": 9,
+    "t": 12,
+    "tn": 12,
+    "trillion": 12,
+}
+_SCALE_SUFFIXES = (("T", 12), ("B", 9), ("M", 6), ("K", 3))
+_FLAGS = re.IGNORECASE | re.ASCII
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = rf"(?:(?P<scale>{'|'.join(sorted(_SCALE_EXPONENTS, key=len, reverse=True))})(?![a-z0-9]))"
+_MONEY_RE = re.compile(
+    rf"(?P<sign>-)? ?(?:(?P<prefix>us\$|[$€£¥]|[a-z]{{3}}) ?)?(?P<sign2>-)?"
+    rf"(?P<number>{_NUMBER}) ?{_SCALE}? ?(?P<suffix>euros?|dollars?|[a-z]{{3}})?",
+    _FLAGS,
+)
+_RATE_RE = re.compile(r"(?P<money>.+?) ?(?:/| (?:per|a|an|every|each) ) ?(?P<per>[a-z.]+)", _FLAGS)
+_RATE_ADVERB_RE = re.compile(
+    r"(?P<money>.+?) (?P<per>daily|weekly|monthly|quarterly|yearly|annually|pa|p\.a\.)", _FLAGS
+)
+_CAPACITY_RE = re.compile(
+    rf"(?P<number>{_NUMBER}) ?(?:{_SCALE} ?)?(?P<unit>[a-z][a-z0-9-]*)(?P<gpus> gpus?)?", _FLAGS
+)
+_SKU_RE = re.compile(r"(?=.*[a-z])(?=.*\d)[a-z0-9]+(?:-[a-z0-9]+)*", _FLAGS)
+_CODE_RE = re.compile(r"[A-Z]{3}")
+
+
+class CurrencyMismatch(ValueError):
+    """Raised when money in two different currencies is combined or compared."""
+
+
+def _decimal(number: str, scale: str | None) -> Decimal:
+    """Return the exact Decimal for a matched number ("1,234.5") times its scale word."""
+    exponent = _SCALE_EXPONENTS[scale.lower()] if scale else 0
+    return Decimal(f"{number.replace(',', '')}E{exponent}")
+
+
+def _currency(token: str | None) -> str | None:
+    """Return the currency code for a prefix/suffix token (None if absent); ValueError if bad."""
+    if token is None:
+        return None
+    code = _CURRENCY_ALIASES.get(token.lower(), token.upper())
+    if token.isupper() or code in CURRENCY_SYMBOLS or token.lower() in _CURRENCY_ALIASES:
+        return code
+    raise ValueError(f"currency codes other than USD/EUR/GBP/JPY must be upper case: {token!r}")
+
+
+def _core_schema(parse: Callable[[Any], object]) -> CoreSchema:
+    """Return a pydantic core schema: validate with `parse`; serialise with str in JSON mode and
+    as the object itself in python mode."""
+    from pydantic_core import core_schema
+
+    return core_schema.no_info_plain_validator_function(
+        parse, serialization=core_schema.to_string_ser_schema(when_used="json")
+    )
+
+
+def _json_schema(description: str, examples: list[str]) -> JsonSchemaValue:
+    """Return the JSON schema of a string-valued type."""
+    return {"type": "string", "description": description, "examples": examples}
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount of one currency; `amount` is canonicalised (no exponent/trailing zeros)."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"money amount must be a Decimal, got {self.amount!r}")
+        if not self.amount.is_finite():
+            raise ValueError(f"money amount must be finite, got {self.amount!r}")
+        if not isinstance(self.currency, str) or not _CODE_RE.fullmatch(self.currency):
+            raise ValueError(f"currency must be a 3-letter upper-case code, got {self.currency!r}")
+        object.__setattr__(self, "amount", units.fraction_to_decimal(Fraction(self.amount)))
+
+    @classmethod
+    def parse(cls, text: str | Money) -> Money:
+        """Return the Money written in `text` (see the module grammar); a Money is returned as is.
+
+        Raises ValueError ``expected money like '$7M', got '...'``.
+        """
+        if isinstance(text, Money):
+            return text
+        error = ValueError(f"expected money like '$7M', got {text!r}")
+        match = _MONEY_RE.fullmatch(" ".join(text.split())) if isinstance(text, str) else None
+        if match is None or (match["sign"] and match["sign2"]):
+            raise error
+        try:
+            prefix, suffix = _currency(match["prefix"]), _currency(match["suffix"])
+        except ValueError:
+            raise error from None
+        if (prefix and suffix and prefix != suffix) or not (prefix or suffix):
+            raise error
+        sign = "-" if match["sign"] or match["sign2"] else ""
+        return Money(_decimal(sign + match["number"], match["scale"]), str(prefix or suffix))
+
+    @classmethod
+    def zero(cls, currency: str = "USD") -> Money:
+        """Return zero in `currency`."""
+        return Money(Decimal(0), currency)
+
+    def to_float(self) -> float:
+        """Return the amount (in units of the currency) as a float, for analytic frames."""
+        return float(self.amount)
+
+    def __str__(self) -> str:
+        """Return the canonical string, e.g. ``$1.6M``, ``-€5K``, ``CHF 12.5M``, ``$1,234.56``."""
+        sign = "-" if self.amount < 0 else ""
+        symbol = CURRENCY_SYMBOLS.get(self.currency, f"{self.currency} ")
+        return f"{sign}{symbol}{_format_amount(self.amount.copy_abs())}"
+
+    def __repr__(self) -> str:
+        return f"Money({str(self)!r})"
+
+    def _same_currency(self, other: Money, verb: str) -> None:
+        if self.currency != other.currency:
+            raise CurrencyMismatch(
+                f"cannot {verb} {self} and {other}: currencies differ "
+                f"({self.currency} vs {other.currency}); convert explicitly first"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other, "add")
+        return Money(_sum(self, other), self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other, "subtract")
+        return Money(_sum(self, -other), self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(self.amount.copy_negate(), self.currency)
+
+    def __abs__(self) -> Money:
+        return Money(self.amount.copy_abs(), self.currency)
+
+    def __mul__(self, factor: int | Decimal | Fraction) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, int | Decimal | Fraction):
+            return NotImplemented
+        product = Fraction(self.amount) * Fraction(factor)
+        return Money(units.fraction_to_decimal(product), self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: int | Decimal | Fraction) -> Money:
+        """Return this amount divided by `divisor`: exact when the quotient terminates, else
+        rounded to 28 significant digits."""
+        if isinstance(divisor, bool) or not isinstance(divisor, int | Decimal | Fraction):
+            return NotImplemented
+        quotient = Fraction(self.amount) / Fraction(divisor)
+        return Money(units.fraction_to_decimal(quotient), self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other, "compare")
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other, "compare")
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other, "compare")
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other, "compare")
+        return self.amount >= other.amount
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return _core_schema(Money.parse)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _json_schema(
+            "An amount of money with its currency: symbol or ISO code, optional K/M/B/T scale.",
+            ["$7M", "€50B", "US$1.6M", "CHF 12.5M", "-$5M"],
+        )
+
+
+def _sum(left: Money, right: Money) -> Decimal:
+    """Return the exact sum of two amounts (currencies already checked)."""
+    return units.fraction_to_decimal(Fraction(left.amount) + Fraction(right.amount))
+
+
+def _format_amount(amount: Decimal) -> str:
+    """Return a non-negative canonical amount as ``1.6M`` / ``1,234,567`` / ``0.25``."""
+    for suffix, exponent in _SCALE_SUFFIXES:
+        if amount >= 10**exponent:
+            if (Fraction(amount) / 10 ** (exponent - 3)).denominator == 1:
+                scaled = units.fraction_to_decimal(Fraction(amount) / 10**exponent)
+                return f"{scaled:,f}{suffix}"
+            break
+    return f"{amount:,f}"
+
+
+def parse_money(text: str | Money) -> Money:
+    """Return the Money written in `text` (same as :meth:`Money.parse`)."""
+    return Money.parse(text)
+
+
+def format_money(money: Money) -> str:
+    """Return the canonical string of `money`, e.g. ``$1.6M`` (same as ``str(money)``)."""
+    return str(money)
+
+
+def sum_money(items: Iterable[Money], currency: str = "USD") -> Money:
+    """Return the exact total of `items`, all of which must be in `currency` (zero if empty).
+
+    Raises CurrencyMismatch if any item is in another currency.
+    """
+    total = Fraction(0)
+    expected = Money.zero(currency)
+    for item in items:
+        expected._same_currency(item, "add")
+        total += Fraction(item.amount)
+    return Money(units.fraction_to_decimal(total), currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """Money per period; `per` is normalised to one of day/week/month/quarter/year."""
+
+    money: Money
+    per: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.money, Money):
+            raise TypeError(f"rate money must be a Money, got {self.money!r}")
+        object.__setattr__(self, "per", units.normalize_period(self.per))
+
+    @classmethod
+    def parse(cls, text: str | Rate) -> Rate:
+        """Return the Rate written in `text` (e.g. ``$99M/yr``, ``$30B a year``); a Rate as is.
+
+        Raises ValueError ``expected a rate like '$99M/yr', got '...'``.
+        """
+        if isinstance(text, Rate):
+            return text
+        error = ValueError(f"expected a rate like '$99M/yr', got {text!r}")
+        if not isinstance(text, str):
+            raise error
+        clean = " ".join(text.split())
+        match = _RATE_RE.fullmatch(clean) or _RATE_ADVERB_RE.fullmatch(clean)
+        if match is None:
+            raise error
+        try:
+            return Rate(Money.parse(match["money"]), match["per"])
+        except ValueError:
+            raise error from None
+
+    def to(self, per: str) -> Rate:
+        """Return the same rate expressed per `per` (money amount times the exact period factor).
+
+        Exact when the result terminates in base 10 (always between month, quarter and year);
+        otherwise the amount is rounded to 28 significant digits.
+        """
+        factor = units.period_factor(self.per, per)
+        return Rate(self._times(factor), per)
+
+    def per_month(self) -> Money:
+        """Return the amount per month (a month is 1/12 year = 30.4375 days)."""
+        return self.to("month").money
+
+    def per_year(self) -> Money:
+        """Return the amount per year (365.25 days)."""
+        return self.to("year").money
+
+    def over(self, months: int | Fraction) -> Money:
+        """Return the total amount accrued over `months` months (exact, as for :meth:`to`)."""
+        return self._times(units.period_factor(self.per, "month") * Fraction(months))
+
+    def _times(self, factor: Fraction) -> Money:
+        amount = units.fraction_to_decimal(Fraction(self.money.amount) * factor)
+        return Money(amount, self.money.currency)
+
+    def __str__(self) -> str:
+        """Return the canonical string ``<money>/<period>``, e.g. ``$99M/year``."""
+        return f"{self.money}/{self.per}"
+
+    def __repr__(self) -> str:
+        return f"Rate({str(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return _core_schema(Rate.parse)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _json_schema(
+            "Money per period (day, week, month, quarter or year).",
+            ["$99M/year", "$20/month", "€5M/quarter"],
+        )
+
+
+def _is_sku(word: str) -> bool:
+    """Return True if `word` looks like a GPU SKU: letters and digits, at least one of each."""
+    return _SKU_RE.fullmatch(word) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    """Compute capacity: a whole number of GPUs (unit "gpu", optional SKU) or power in "GW"."""
+
+    value: Decimal
+    unit: str
+    sku: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, Decimal):
+            raise TypeError(f"capacity value must be a Decimal, got {self.value!r}")
+        if not self.value.is_finite() or self.value < 0:
+            raise ValueError(f"capacity must be finite and non-negative, got {self.value!r}")
+        if self.unit not in ("gpu", "GW"):
+            raise ValueError(f"capacity unit must be 'gpu' or 'GW', got {self.unit!r}")
+        value = Fraction(self.value)
+        if self.unit == "gpu" and value.denominator != 1:
+            raise ValueError(f"expected a whole number of GPUs, got {self.value!r}")
+        if self.sku is not None and (
+            self.unit != "gpu"
+            or not _is_sku(self.sku)
+            or (self.sku.endswith("s") and _is_sku(self.sku[:-1]))
+        ):
+            raise ValueError(f"expected a singular GPU SKU like 'H100', got {self.sku!r}")
+        object.__setattr__(self, "value", units.fraction_to_decimal(value))
+
+    @classmethod
+    def parse(cls, text: str | Capacity) -> Capacity:
+        """Return the Capacity written in `text` (``12,000 H100``, ``100k GPUs``, ``300 MW``).
+
+        Power is converted to GW. Raises ValueError ``expected a whole number of GPUs, got ...``
+        for fractional GPU counts, else ``expected a capacity like '4.5 GW' or '12,000 H100',
+        got '...'``.
+        """
+        if isinstance(text, Capacity):
+            return text
+        error = ValueError(f"expected a capacity like '4.5 GW' or '12,000 H100', got {text!r}")
+        match = _CAPACITY_RE.fullmatch(" ".join(text.split())) if isinstance(text, str) else None
+        if match is None:
+            raise error
+        value, word = _decimal(match["number"], match["scale"]), match["unit"]
+        sku = word[:-1] if word.endswith("s") and _is_sku(word[:-1]) else word
+        if not _is_sku(sku):
+            if match["gpus"]:
+                raise error
+            if word.lower() in ("gpu", "gpus"):
+                sku = None
+            else:
+                try:
+                    return Capacity(units.to_gigawatts(value, word), "GW")
+                except ValueError:
+                    raise error from None
+        if Fraction(value).denominator != 1:
+            raise ValueError(f"expected a whole number of GPUs, got {text!r}")
+        return Capacity(value, "gpu", sku)
+
+    @property
+    def gigawatts(self) -> Decimal | None:
+        """Return the power in GW, or None for a GPU count."""
+        return self.value if self.unit == "GW" else None
+
+    @property
+    def gpus(self) -> int | None:
+        """Return the number of GPUs, or None for a power capacity."""
+        return int(self.value) if self.unit == "gpu" else None
+
+    def __str__(self) -> str:
+        """Return the canonical string: ``12,000 H100``, ``100,000 GPU`` or ``4.5 GW``."""
+        if self.unit == "gpu":
+            return f"{int(self.value):,} {self.sku or 'GPU'}"
+        return f"{self.value:,f} GW"
+
+    def __repr__(self) -> str:
+        return f"Capacity({str(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return _core_schema(Capacity.parse)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _json_schema(
+            "Compute capacity: a whole number of GPUs (optionally of one SKU) or power in GW.",
+            ["12,000 H100", "100,000 GPU", "4.5 GW"],
+        )

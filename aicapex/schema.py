@@ -1,0 +1,38 @@
+"""The JSON Schema of a ledger file, generated from the record models.
+
+Editors (VS Code's YAML extension, for one) and other tools validate ledger files with it::
+
+    aicapex schema > ledger.schema.json
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ConfigDict, Field, create_model
+
+from aicapex.records import KINDS
+
+__all__ = ["SCHEMA_ID", "json_schema"]
+
+SCHEMA_ID = "https://github.com/aicapex/aicapex/ledger.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a ledger file: an object whose keys are the record kinds,
+    each a list of records of that kind."""
+    fields: dict[str, Any] = {
+        kind: (
+            list[cls] | None,  # type: ignore[valid-type]
+            Field(default=None, description=(cls.__doc__ or "").strip().splitlines()[0]),
+        )
+        for kind, cls in KINDS.items()
+    }
+    model = create_model(  # type: ignore[call-overload]
+        "LedgerFile",
+        __config__=ConfigDict(extra="forbid", title="aicapex ledger file"),
+        __doc__="An aicapex ledger file: record kinds as top-level keys, each a list of records.",
+        **fields,
+    )
+    schema: dict[str, Any] = model.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}

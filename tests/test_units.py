@@ -1,0 +1,190 @@
+"""Tests for aicapex.units: the pint registry, periods, power conversion, exact decimals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aicapex import units
+from aicapex.units import (
+    PERIODS,
+    fraction_to_decimal,
+    normalize_period,
+    period_factor,
+    registry,
+    to_gigawatts,
+)
+
+
+def test_registry_is_built_once_and_is_the_application_registry() -> None:
+    import pint
+
+    assert registry() is registry()
+    assert pint.get_application_registry().get() is registry()
+
+
+def test_registry_definitions() -> None:
+    ureg = registry()
+    assert ureg.Quantity(1, "quarter").to("month").magnitude == 3
+    assert ureg.Quantity(1, "half_year").to("month").magnitude == 6
+    assert ureg.Quantity(1, "month").to("day").magnitude == Fraction(487, 16)
+    assert str(ureg.Quantity(3, "GPU").to("gpus").units) == "gpu"
+    assert ureg.Quantity(1, "GW").to("MW").magnitude == 1000
+
+
+def test_registry_magnitudes_are_fractions() -> None:
+    magnitude = registry().Quantity(Fraction(1), "year").to("month").magnitude
+    assert isinstance(magnitude, Fraction)
+
+
+def test_periods() -> None:
+    assert PERIODS == ("day", "week", "month", "quarter", "year")
+
+
+@pytest.mark.parametrize(
+    ("alias", "period"),
+    [
+        *[(a, "day") for a in ("d", "day", "days", "daily", "DAY", " Daily ")],
+        *[(a, "week") for a in ("wk", "week", "weeks", "weekly", "Wk")],
+        *[(a, "month") for a in ("mo", "mon", "month", "months", "monthly", "MO")],
+        *[(a, "quarter") for a in ("q", "qtr", "quarter", "quarters", "quarterly", "Q")],
+        *[
+            (a, "year")
+            for a in ("y", "yr", "year", "years", "yearly", "annum", "annual", "annually")
+        ],
+        ("pa", "year"),
+        ("p.a.", "year"),
+        ("YR", "year"),
+    ],
+)
+def test_normalize_period_aliases(alias: str, period: str) -> None:
+    assert normalize_period(alias) == period
+
+
+@pytest.mark.parametrize("text", ["fortnight", "", "hour", "months2", "per year"])
+def test_normalize_period_errors(text: str) -> None:
+    with pytest.raises(ValueError) as info:
+        normalize_period(text)
+    assert str(info.value) == f"expected a period such as 'month' or 'year', got {text!r}"
+
+
+def test_normalize_period_error_message_exact() -> None:
+    with pytest.raises(ValueError) as info:
+        normalize_period("fortnight")
+    assert str(info.value) == "expected a period such as 'month' or 'year', got 'fortnight'"
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "factor"),
+    [
+        ("year", "month", Fraction(1, 12)),
+        ("month", "year", Fraction(12)),
+        ("day", "month", Fraction(487, 16)),
+        ("month", "day", Fraction(16, 487)),
+        ("quarter", "year", Fraction(4)),
+        ("year", "quarter", Fraction(1, 4)),
+        ("month", "quarter", Fraction(3)),
+        ("week", "day", Fraction(1, 7)),
+        ("day", "year", Fraction(1461, 4)),
+        ("yr", "mo", Fraction(1, 12)),
+        ("month", "month", Fraction(1)),
+    ],
+)
+def test_period_factor(source: str, target: str, factor: Fraction) -> None:
+    result = period_factor(source, target)
+    assert isinstance(result, Fraction)
+    assert result == factor
+
+
+@given(st.sampled_from(PERIODS), st.sampled_from(PERIODS), st.sampled_from(PERIODS))
+def test_period_factor_composes_exactly(a: str, b: str, c: str) -> None:
+    assert period_factor(a, b) * period_factor(b, c) == period_factor(a, c)
+    assert period_factor(a, b) * period_factor(b, a) == 1
+
+
+def test_period_factor_rejects_unknown_period() -> None:
+    with pytest.raises(ValueError, match="got 'fortnight'"):
+        period_factor("fortnight", "year")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "gigawatts"),
+    [
+        ("300", "MW", "0.3"),
+        ("4.5", "GW", "4.5"),
+        ("1.2", "gigawatts", "1.2"),
+        ("2", "TW", "2000"),
+        ("5", "kW", "0.000005"),
+        ("7", "W", "0.000000007"),
+        ("250", "megawatts", "0.25"),
+        ("1", "mw", "0.001"),
+        ("1", "gw", "1"),
+        ("1500", " MW ", "1.5"),
+    ],
+)
+def test_to_gigawatts(value: str, unit: str, gigawatts: str) -> None:
+    result = to_gigawatts(Decimal(value), unit)
+    assert result == Decimal(gigawatts)
+    assert result.as_tuple() == Decimal(gigawatts).as_tuple()
+
+
+@pytest.mark.parametrize("unit", ["meter", "GPU", "kWh", "foo", "", "MW**2", "1/0", "H100"])
+def test_to_gigawatts_rejects_non_power_units(unit: str) -> None:
+    with pytest.raises(ValueError) as info:
+        to_gigawatts(Decimal(1), unit)
+    assert str(info.value) == f"expected a power unit such as 'MW' or 'GW', got {unit!r}"
+
+
+@pytest.mark.parametrize(
+    ("fraction", "decimal"),
+    [
+        (Fraction(3, 10), "0.3"),
+        (Fraction(7000), "7000"),
+        (Fraction(-3, 8), "-0.375"),
+        (Fraction(1, 10**7), "0.0000001"),
+        (Fraction(0), "0"),
+        (Fraction(487, 16), "30.4375"),
+        (Fraction(1, 3), "0.3333333333333333333333333333"),
+        (Fraction(2, 3), "0.6666666666666666666666666667"),
+        (Fraction(10**30 + 1), "1000000000000000000000000000001"),
+    ],
+)
+def test_fraction_to_decimal(fraction: Fraction, decimal: str) -> None:
+    result = fraction_to_decimal(fraction)
+    assert result.as_tuple() == Decimal(decimal).as_tuple()
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_fraction_to_decimal_is_exact_and_canonical_for_decimals(value: Decimal) -> None:
+    result = fraction_to_decimal(Fraction(value))
+    assert result == value
+    exponent = result.as_tuple().exponent
+    assert isinstance(exponent, int)
+    assert exponent <= 0
+    assert exponent == 0 or result.as_tuple().digits[-1] != 0
+
+
+@pytest.mark.parametrize("module", ["aicapex", "aicapex.units", "aicapex.money"])
+def test_import_does_not_import_pint(module: str) -> None:
+    code = f"import sys, {module}; print('pint' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_module_exports() -> None:
+    assert set(units.__all__) == {
+        "PERIODS",
+        "fraction_to_decimal",
+        "normalize_period",
+        "period_factor",
+        "registry",
+        "to_gigawatts",
+    }
