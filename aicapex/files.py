@@ -312,15 +312,14 @@ class Locator:
 # ---------------------------------------------------------------------------------------------
 # Writing
 
-_ITEM = re.compile(r"^(?=- |[A-Za-z_][A-Za-z0-9_]*:)", re.MULTILINE)
-
-
 def dump_yaml(data: dict[str, list[dict[str, Any]]]) -> str:
     """Canonical YAML text for a ledger: kinds in the given order, keys in field order, one
     record per block (a blank line between records)."""
-    text: str = yaml.dump(data, Dumper=_Dumper)
-    # Top-level keys and list items start at column 0; separate them with a blank line.
-    return _ITEM.sub("\n", text).lstrip("\n")
+    parts = []
+    for kind, records in data.items():
+        body = "\n".join(yaml.dump([r], Dumper=_Dumper) for r in records)
+        parts.append(f"{kind}:\n{body}")
+    return "\n".join(parts)
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> None:

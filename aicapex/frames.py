@@ -93,10 +93,16 @@ class _Col:
 class _Ctx:
     """Per-row context: the record's date (for FX) and the ledger's FX table."""
 
-    __slots__ = ("date", "fx", "fye")
+    __slots__ = ("date", "fx", "fye", "reported")
 
-    def __init__(self, fx: _Fx, date: dt.date | None = None, fye: str = "12-31") -> None:
-        self.fx, self.date, self.fye = fx, date, fye
+    def __init__(
+        self,
+        fx: _Fx,
+        date: dt.date | None = None,
+        fye: str = "12-31",
+        reported: PartialDate | None = None,
+    ) -> None:
+        self.fx, self.date, self.fye, self.reported = fx, date, fye, reported
 
 
 class _Fx:
@@ -157,6 +163,8 @@ def _capacity_col(name: str) -> _Col:
 
 def _date_col(name: str) -> _Col:
     def cells(v: PartialDate | None, ctx: _Ctx) -> tuple[Any, ...]:
+        if v is None and name == "reported":
+            v = ctx.reported  # the record's own, else its latest cited source's date
         if v is None:
             return (None, None, None)
         start, end = v.span(ctx.fye) if v.precision is Precision.FISCAL_YEAR else v.sort_key()
@@ -177,7 +185,10 @@ def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: 
 @functools.cache
 def _columns(cls: type[BaseModel], refs: frozenset[str]) -> tuple[_Col, ...]:
     cols: list[_Col] = []
-    for name, info in cls.model_fields.items():
+    base = ("note", "sources", "reported")
+    names = [n for n in cls.model_fields if n not in base] + [n for n in base if n in cls.model_fields]
+    for name in names:
+        info = cls.model_fields[name]
         inner, many = _unwrap(info.annotation)
         if name == "sources":
             cols.append(_plain_col(name, "string", lambda v: ",".join(c.source for c in v)))
@@ -253,7 +264,7 @@ def _record_ctx(ledger: Ledger, record: Record, fx: _Fx) -> _Ctx:
     ent = _entity_field(cls)
     fye = ledger.fiscal_year_end(getattr(record, ent)) if ent else "12-31"
     start = date.start(fye) if isinstance(date, PartialDate) else None
-    return _Ctx(fx, start, fye)
+    return _Ctx(fx, start, fye, ledger.reported(record))
 
 
 def frame(ledger: Ledger, kind: str) -> pd.DataFrame:
@@ -290,7 +301,8 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
     if len(fields) > 1:
         head["status"] = "category"
     dtypes = {**head, **{n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}}
-    data = _empty_frame(cols, head)
+    data: dict[str, list[Any]] = {n: [] for n in head}
+    data.update(_empty_frame(cols, {}))
     fx = _Fx(ledger)
     for record in ledger.records(parent_kind):
         ctx = _record_ctx(ledger, record, fx)
@@ -386,6 +398,8 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
             continue
         groups: dict[tuple[Any, ...], list[Record]] = {}
         for r in ledger.records(kind):
+            if getattr(r, "included_in", None):
+                continue  # a part of another record, not a competing report
             key = tuple(_key_part(getattr(r, f)) for f in cls.FACT_KEY)
             groups.setdefault(key, []).append(r)
         for members in groups.values():
@@ -397,7 +411,7 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
                 if getattr(members[0], f) is not None
             )
             for r, value in zip(members, values, strict=True):
-                reported = getattr(r, "reported", None)
+                reported = ledger.reported(r)
                 rows.append(
                     {
                         "group": group,
@@ -421,5 +435,6 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
         "reported": "string",
         "differs": "bool",
     }
-    data = {n: [row[n] for row in rows] for n in dtypes}
-    return pd.DataFrame({n: pd.Series(v, dtype=d) for n, v in data.items()})
+    return pd.DataFrame(
+        {n: pd.Series([row[n] for row in rows], dtype=d) for n, d in dtypes.items()}
+    )

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, atomic_write, dump_yaml, parse_document, read_text
 from aicapex.dates import PartialDate
-from aicapex.records import KINDS, Entity, Record, RecordCheckError
+from aicapex.records import KINDS, Entity, Record, RecordCheckError, Source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,6 +157,19 @@ class Ledger:
             "total": len(self),
             "span": [span[0].isoformat(), span[1].isoformat()] if span else None,
         }
+
+    def reported(self, record: Record) -> PartialDate | None:
+        """When the record's fact was reported: its own ``reported`` date, else the latest
+        publication date of the sources it cites (``None`` if neither is known)."""
+        own = getattr(record, "reported", None)
+        if own is not None:
+            return own  # type: ignore[no-any-return]
+        dates = [
+            source.date
+            for c in getattr(record, "sources", ())
+            if isinstance(source := self._by_id.get(c.source), Source)
+        ]
+        return max(dates, key=PartialDate.sort_key) if dates else None
 
     def fiscal_year_end(self, entity_id: str) -> str:
         """The entity's fiscal year end (``MM-DD``); ``12-31`` when unknown."""

@@ -31,8 +31,8 @@ Grammar (case-insensitive unless noted; any run of whitespace counts as one opti
     capacity := number [scale] (gpu | gpus | GPU | GPUs)
               | number [scale] SKU [gpu | gpus]          a whole number of GPUs of that SKU
               | number [scale] power-unit                converted to GW
-    SKU      := letters and digits (inner hyphens allowed) with at least one of each; a
-                trailing lower-case "s" is a plural and is dropped (H100s -> H100)
+    SKU      := a letter, then letters, digits and inner hyphens, with at least one digit;
+                a trailing lower-case "s" is a plural and is dropped (H100s -> H100)
     power    := W | kW | MW | GW | TW | watts | megawatts | gigawatts | ... (lower-case mw = MW)
     e.g. 12,000 H100, 50,000 H100s, 100k GPUs, 4.5 GW, 300 MW, 1.2 gigawatts
 
@@ -119,7 +119,7 @@ _RATE_ADVERB_RE = re.compile(
 _CAPACITY_RE = re.compile(
     rf"(?P<number>{_NUMBER}) ?(?:{_SCALE} ?)?(?P<unit>[a-z][a-z0-9-]*)(?P<gpus> gpus?)?", _FLAGS
 )
-_SKU_RE = re.compile(r"(?=.*[a-z])(?=.*\d)[a-z0-9]+(?:-[a-z0-9]+)*", _FLAGS)
+_SKU_RE = re.compile(r"(?=.*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+)*", _FLAGS)
 _CODE_RE = re.compile(r"[A-Z]{3}")
 
 
@@ -137,9 +137,10 @@ def _currency(token: str | None) -> str | None:
     """Return the currency code for a prefix/suffix token (None if absent); ValueError if bad."""
     if token is None:
         return None
-    code = _CURRENCY_ALIASES.get(token.lower(), token.upper())
-    if token.isupper() or code in CURRENCY_SYMBOLS or token.lower() in _CURRENCY_ALIASES:
-        return code
+    if token.lower() in _CURRENCY_ALIASES:
+        return _CURRENCY_ALIASES[token.lower()]
+    if token.isupper() or token.upper() in CURRENCY_SYMBOLS:
+        return token.upper()
     raise ValueError(f"currency codes other than USD/EUR/GBP/JPY must be upper case: {token!r}")
 
 
@@ -160,7 +161,14 @@ def _json_schema(description: str, examples: list[str]) -> JsonSchemaValue:
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """An exact amount of one currency; `amount` is canonicalised (no exponent/trailing zeros)."""
+    """An exact amount of one currency (`amount` in units of `currency`, e.g. dollars).
+
+    `amount` is canonicalised on construction (no exponent, no trailing zeros), so equal values
+    have equal representations. ``+``/``-`` and comparisons need the same currency (else
+    CurrencyMismatch); ``*`` takes int/Decimal/Fraction and ``/`` int/Decimal/Fraction. All
+    arithmetic is exact, except a quotient that does not terminate in base 10, which is rounded
+    half-even to 28 significant digits. ``bool(money)`` is False for zero.
+    """
 
     amount: Decimal
     currency: str
@@ -338,7 +346,11 @@ def sum_money(items: Iterable[Money], currency: str = "USD") -> Money:
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """Money per period; `per` is normalised to one of day/week/month/quarter/year."""
+    """`money` per `per`; `per` is normalised to one of day/week/month/quarter/year.
+
+    Periods are pint's: a year is 365.25 days, a month 1/12 year, a quarter 3 months.
+    Equality is structural: ``$12/year != $1/month``; compare ``r.per_year()`` for values.
+    """
 
     money: Money
     per: str
@@ -417,7 +429,8 @@ class Rate:
 
 
 def _is_sku(word: str) -> bool:
-    """Return True if `word` looks like a GPU SKU: letters and digits, at least one of each."""
+    """Return True if `word` looks like a GPU SKU: a letter, then letters/digits/hyphens, and
+    at least one digit (H100, MI300X, GB200-NVL72)."""
     return _SKU_RE.fullmatch(word) is not None
 
 

@@ -320,7 +320,7 @@ class FundingRound(Fact):
 
     KIND = "funding_rounds"
     REFS = (*Fact.REFS, ("company", "entities"), ("investors.*.investor", "entities"))
-    FACT_KEY = ("company", "date", "instrument")
+    FACT_KEY = ("company", "date", "instrument", "status")
     DATE_FIELD = "date"
 
     company: str = Field(description="Id of the company raising the money.")
