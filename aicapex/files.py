@@ -65,11 +65,20 @@ class _Constructor(yaml.constructor.SafeConstructor):
     def construct_yaml_float(self, node: yaml.Node) -> Decimal:  # type: ignore[override]
         return Decimal(str(self.construct_scalar(node)))  # type: ignore[arg-type]
 
+    def construct_yaml_int(self, node: yaml.Node) -> int:  # type: ignore[override]
+        # YAML 1.2: 0777 is 777 (PyYAML's 1.1 rules read it as octal and fail on 089)
+        return int(str(self.construct_scalar(node)))  # type: ignore[arg-type]
+
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         assert isinstance(node, yaml.MappingNode)
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | Decimal | bool | None):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key that is a single value, not a list or mapping",
+                    key_node.start_mark,
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r} in one mapping", key_node.start_mark
@@ -79,6 +88,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
 class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
@@ -140,7 +150,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        found = f"byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start}"
+        found = f"the byte 0x{raw[exc.start]:02X} at offset {exc.start}"
         return None, [Problem("a file encoded in UTF-8", found, file=shown, line=line)]
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -179,7 +189,35 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(fd)
 
 
+# What rapidyaml gives for plain scalars it reads differently from the rules above: it turns nan,
+# inf, .NaN, -infinity... into ".nan"/".inf"/"-.inf" and keeps ~, Null, True, FALSE... and
+# numbers with leading zeros (0777, 0e0) as strings. Documents where such a string comes out
+# (quoted or not) go to PyYAML.
+_FAST_DIFFERS = frozenset(
+    {".nan", ".inf", "-.inf", "~", "Null", "NULL", "True", "TRUE", "False", "FALSE"}
+)
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9eE][0-9.eE+-]*")
+
+
+def _fast_differs(value: Any) -> bool:
+    if isinstance(value, str):
+        return value in _FAST_DIFFERS or (
+            value[:1] in ("0", "-", "+") and _LEADING_ZERO.fullmatch(value) is not None
+        )
+    if isinstance(value, list):
+        return any(_fast_differs(v) for v in value)
+    return False
+
+
+def _fast_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if any(_fast_differs(k) or _fast_differs(v) for k, v in pairs):
+        raise _Fallback
+    return _pairs(pairs)
+
+
 def _fast_yaml(text: str) -> Any:
+    """Parse with rapidyaml; raise :class:`_Fallback` where its values could differ from
+    PyYAML's (see ``_FAST_DIFFERS``), or on anything it cannot parse."""
     if _ryml is None:
         raise _Fallback
     try:
@@ -191,22 +229,43 @@ def _fast_yaml(text: str) -> Any:
     if js is None:
         raise _Fallback
     try:
-        return json.loads(js, parse_float=Decimal, object_pairs_hook=_pairs)
+        data = json.loads(js, parse_float=Decimal, object_pairs_hook=_fast_pairs)
     except ValueError as exc:
         raise _Fallback from exc
+    if _fast_differs(data):
+        raise _Fallback
+    return data
 
 
 def _alias_problems(text: str, shown: str) -> list[Problem]:
     problems = []
+    seen: set[tuple[int, str]] = set()  # an alias repeated on one line is reported once
     with contextlib.suppress(yaml.YAMLError):
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor:
                 what = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+                found = f"{what} {'*' if what == 'an alias' else '&'}{anchor}"
+                line = event.start_mark.line + 1
+                if (line, found) in seen:
+                    continue
+                seen.add((line, found))
                 problems.append(
                     Problem(
                         "plain data without YAML anchors or aliases (write each value out)",
-                        f"{what} {'*' if what == 'an alias' else '&'}{anchor}",
+                        found,
+                        file=shown,
+                        line=line,
+                    )
+                )
+                if len(problems) >= 20:
+                    break
+            elif getattr(event, "tag", None):  # tags are refused too (!!float x crashed)
+                tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+                problems.append(
+                    Problem(
+                        "plain data without YAML tags (write the value out)",
+                        f"the tag {tag}",
                         file=shown,
                         line=event.start_mark.line + 1,
                     )
@@ -223,7 +282,8 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
     line, duplicate keys, anchors and aliases, an empty document).
     """
     if not text.strip():
-        return None, [_empty(shown)]
+        return None, [_empty(shown, text)]
+    language = "JSON" if shown.endswith(".json") else "YAML"
     if shown.endswith(".json"):
         try:
             data = json.loads(text, parse_float=Decimal, object_pairs_hook=_pairs)
@@ -232,7 +292,7 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
         except _Fallback:
             data = None  # duplicate keys: PyYAML below finds and locates them
         else:
-            return (data, []) if data is not None else (None, [_empty(shown)])
+            return (data, []) if data is not None else (None, [_empty(shown, text)])
     suspicious = _SUSPICIOUS.search(text) is not None
     if suspicious:
         problems = _alias_problems(text, shown)
@@ -250,19 +310,24 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
             line = mark.line + 1 if mark is not None else None
             what = exc.problem or "a syntax error"
             if exc.context:
-                what = f"{what} ({exc.context})"
-            return None, [Problem("valid YAML", what, file=shown, line=line)]
+                context = exc.context
+                start = exc.context_mark
+                if start is not None and start.line + 1 != line:
+                    context = f"{context} that starts on line {start.line + 1}"
+                what = f"{what} ({context})"
+            return None, [Problem(f"valid {language}", what, file=shown, line=line)]
         except yaml.YAMLError as exc:
-            return None, [Problem("valid YAML", str(exc), file=shown)]
+            return None, [Problem(f"valid {language}", str(exc), file=shown)]
     if data is None:
-        return None, [_empty(shown)]
+        return None, [_empty(shown, text)]
     return data, []
 
 
-def _empty(shown: str) -> Problem:
+def _empty(shown: str, text: str) -> Problem:
+    blank = all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
     return Problem(
         "a ledger: a mapping of record kinds such as 'sources:' and 'entities:'",
-        "an empty file",
+        ("an empty file" if not text.strip() else "only comments") if blank else "no data (null)",
         file=shown,
         line=1,
     )

@@ -12,7 +12,7 @@ whole numbers                 ``name`` (Int64)
                               (category), ``name_usd`` (float64; NaN when the currency has
                               no rate in the ledger's ``fx_rates`` at or before the record's date)
 ``Rate``                      ``name`` (float64 per ``name_per``), ``name_per``, ``name_currency``,
-                              ``name_usd_per_month`` (float64)
+                              ``name_usd`` (per ``name_per``), ``name_usd_per_month`` (float64)
 ``Capacity``                  ``name`` (float64), ``name_unit``, ``name_sku`` (category)
 ``PartialDate``               ``name_start``, ``name_end`` (datetime64[ns], inclusive days),
                               ``name_precision`` (category)
@@ -138,14 +138,20 @@ def _money_col(name: str) -> _Col:
 def _rate_col(name: str) -> _Col:
     def cells(v: Rate | None, ctx: _Ctx) -> tuple[Any, ...]:
         if v is None:
-            return (np.nan, None, None, np.nan)
+            return (np.nan, None, None, np.nan, np.nan)
         monthly = v.to("month").money
-        return (float(v.money.amount), v.per, v.money.currency, ctx.fx.usd(monthly, ctx.date))
+        return (
+            float(v.money.amount),
+            v.per,
+            v.money.currency,
+            ctx.fx.usd(v.money, ctx.date),
+            ctx.fx.usd(monthly, ctx.date),
+        )
 
     return _Col(
         name,
-        [name, f"{name}_per", f"{name}_currency", f"{name}_usd_per_month"],
-        ["float64", "category", "category", "float64"],
+        [name, f"{name}_per", f"{name}_currency", f"{name}_usd", f"{name}_usd_per_month"],
+        ["float64", "category", "category", "float64", "float64"],
         cells,
     )
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -57,7 +58,13 @@ class Ledger:
 
     __slots__ = ("_by_id", "_by_kind", "_origins")
 
-    def __init__(self, records: Iterable[Record] = (), *, origins: Mapping[str, Origin] | None = None):
+    def __init__(
+        self,
+        records: Iterable[Record] = (),
+        *,
+        origins: Mapping[str, Origin] | None = None,
+        _unloaded: Container[str] = (),
+    ):
         by_kind: dict[str, list[Record]] = {k: [] for k in KINDS}
         by_id: dict[str, Record] = {}
         problems: list[Problem] = []
@@ -74,7 +81,7 @@ class Ledger:
         self._by_kind = {k: tuple(v) for k, v in by_kind.items()}
         self._by_id = by_id
         self._origins = origins
-        problems.extend(self._reference_problems())
+        problems.extend(self._reference_problems(_unloaded))
         if problems:
             raise LedgerError(problems)
 
@@ -226,7 +233,9 @@ class Ledger:
 
     # -- validation -------------------------------------------------------------------------
 
-    def _reference_problems(self) -> Iterator[Problem]:
+    def _reference_problems(self, unloaded: Container[str] = ()) -> Iterator[Problem]:
+        """Unknown or wrong-kind references; references to ``unloaded`` ids (records whose own
+        problems are reported) are not unknown, only not loaded."""
         for kind, records in self._by_kind.items():
             refs = KINDS[kind].REFS
             if not refs:
@@ -238,6 +247,8 @@ class Ledger:
                             continue
                         found = self._by_id.get(value)
                         if found is not None and type(found).KIND == target:
+                            continue
+                        if found is None and value in unloaded:
                             continue
                         yield self._ref_problem(record, field, value, target, found)
 
@@ -350,21 +361,34 @@ def load(*paths: Any) -> Ledger:
     records: list[Record] = []
     origins: dict[str, Origin] = {}
     locators: dict[str, Locator] = {}
+    unloaded = _Unloaded()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building many small objects: the cyclic GC only slows this down
     try:
         for path, shown in files:
-            _load_file(path, shown, records, origins, problems, locators)
+            _load_file(path, shown, records, origins, problems, locators, unloaded)
     finally:
         if gc_was_enabled:
             gc.enable()
     try:
-        ledger = Ledger(records, origins=origins)
+        ledger = Ledger(records, origins=origins, _unloaded=unloaded)
     except LedgerError as exc:
         problems.extend(exc.problems)
     if problems:
         raise LedgerError(_locate(problems, origins, locators))
     return ledger
+
+
+class _Unloaded:
+    """Ids of records that failed to load (``everything`` once a whole file or kind did): other
+    records' references to them are not reported as unknown, since the cause already is."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.everything = False
+
+    def __contains__(self, value: object) -> bool:
+        return self.everything or value in self.ids
 
 
 def _load_file(
@@ -374,29 +398,34 @@ def _load_file(
     origins: dict[str, Origin],
     problems: list[Problem],
     locators: dict[str, Locator],
+    unloaded: _Unloaded,
 ) -> None:
     text, file_problems = read_text(path, shown)
     if text is None:
         problems.extend(file_problems)
+        unloaded.everything = True
         return
     data, file_problems = parse_document(text, shown)
     if file_problems:
         problems.extend(file_problems)
+        unloaded.everything = True
         return
     locators[shown] = Locator(text)
     if not isinstance(data, dict):
+        unloaded.everything = True
         problems.append(
             Problem(
                 "a mapping of record kinds such as 'sources:' and 'entities:'",
                 f"a {_type_name(data)}",
                 file=shown,
-                line=1,
+                line=locators[shown].line() or 1,
             )
         )
         return
     for kind, items in data.items():
         cls = KINDS.get(kind) if isinstance(kind, str) else None
         if cls is None:
+            unloaded.everything = True
             problems.append(
                 Problem(
                     f"a record kind (one of {', '.join(KINDS)}){suggest(str(kind), KINDS)}",
@@ -409,6 +438,7 @@ def _load_file(
         if items is None:
             continue
         if not isinstance(items, list):
+            unloaded.everything = True
             problems.append(
                 Problem(f"a list of {kind}", f"a {_type_name(items)}", file=shown, kind=kind)
             )
@@ -432,13 +462,17 @@ def _load_file(
                 record = validate(item)
             except ValidationError as exc:
                 problems.extend(_from_validation(exc, cls, shown, kind, index, rid))
+                if rid is not None:
+                    unloaded.ids.add(rid)
                 continue
             first = origins.get(record.id)
             if first is not None:
+                first_line = locators[first.file].line(first.kind, first.index)
+                at = f"{first.file}:{first_line}" if first_line else first.file
                 problems.append(
                     Problem(
                         "a unique id",
-                        f"{record.id!r}, already used by {first.kind}[{first.index}] in {first.file}",
+                        f"{record.id!r}, already used by {first.kind}[{first.index}] at {at}",
                         file=shown,
                         kind=kind,
                         index=index,
@@ -505,6 +539,12 @@ def _from_validation(
                 yield problem(loc, expected.removeprefix("expected "), found)
             else:
                 yield problem(loc, f"a valid value ({text})", _show(err.get("input")))
+        elif etype in ("bool_parsing", "bool_type"):
+            yield problem(loc, "true or false", _show(err.get("input")))
+        elif etype == "enum" and isinstance(err.get("input"), str):
+            choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            hint = suggest(err["input"], choices)
+            yield problem(loc, f"{ctx.get('expected')}{hint}", _show(err.get("input")))
         else:
             msg = err["msg"]
             expected = msg.removeprefix("Input should be ").removeprefix("Value should be ")

@@ -76,9 +76,11 @@ def _whole_count(value: object) -> object:
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
     if isinstance(value, int):
         return value
-    if isinstance(value, Decimal | float):
-        if value != int(value):
-            raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+    if isinstance(value, float):  # JSON numbers; NaN and Infinity included
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value != value.to_integral_value():
+            raise ValueError(f"expected a whole number of GPUs, got {value}")
         return int(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
@@ -349,8 +351,8 @@ class FundingRound(Fact):
             yield from _positive(f"tranches.{i}.amount", t.amount)
         for i, p in enumerate(self.investors):
             yield from _positive(f"investors.{i}.amount", p.amount)
-        if self.amount is None:
-            return
+        if self.amount is None or self.amount.amount <= 0:
+            return  # a sum cannot be checked against an amount already reported as wrong
         for label, items in (
             ("tranches", [t.amount for t in self.tranches]),
             ("investors", [p.amount for p in self.investors if p.amount is not None]),
@@ -429,8 +431,8 @@ class CloudBill(Fact):
                 "neither"
             )
             return
-        if self.billed is None:
-            return
+        if self.billed is None or self.billed.amount <= 0:
+            return  # payments cannot be checked against a bill already reported as wrong
         amounts = [p.amount for p in self.payments]
         if any(a.currency != self.billed.currency for a in amounts):
             yield "payments", f"payments in the bill's currency {self.billed.currency}", "another"

@@ -23,7 +23,7 @@ from aicapex.money import (
     parse_money,
     sum_money,
 )
-from aicapex.units import PERIODS, fraction_to_decimal, period_factor
+from aicapex.units import PERIODS, fraction_to_decimal, period_factor, registry
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -34,6 +34,12 @@ D = Decimal
 def raises_exactly(message: str) -> AbstractContextManager[pytest.ExceptionInfo[ValueError]]:
     """Return a context manager expecting a ValueError whose message is exactly `message`."""
     return pytest.raises(ValueError, match=f"^{re.escape(message)}$")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _built_registry() -> None:
+    """Build the pint registry (~0.5 s, once) before property tests time their examples."""
+    registry()
 
 
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "CNY"]
@@ -578,6 +584,8 @@ def test_capacity_parse_errors(text: object) -> None:
         ("1", "gpu", "GPU", "SKU"),
         ("1", "gpu", "H100s", "SKU"),
         ("1", "gpu", "H 100", "SKU"),
+        ("1", "gpu", "0A", "SKU"),
+        ("1", "gpu", "4090", "SKU"),
     ],
 )
 def test_capacity_rejects_invalid(value: str, unit: str, sku: str | None, message: str) -> None:

@@ -32,6 +32,12 @@ def raises_exactly(message: str) -> AbstractContextManager[pytest.ExceptionInfo[
     return pytest.raises(ValueError, match=f"^{re.escape(message)}$")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _built_registry() -> None:
+    """Build the pint registry (~0.5 s, once) before property tests time their examples."""
+    registry()
+
+
 def test_registry_is_built_once_and_is_the_application_registry() -> None:
     import pint
 

@@ -1,0 +1,83 @@
+"""Arrears: bills outstanding at a date, per payer and provider, with age buckets.
+
+A bill's outstanding amount at ``as_of`` is what was billed up to then minus what was paid up to
+then (or, for bills known only by their unpaid part, that part once reported due). Ages count days
+from the end of the usage period (or the due date, when only the unpaid part is known) to
+``as_of``: buckets ``0-30``, ``31-60``, ``61-90`` and ``90+`` days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from aicapex.flows import ConflictPolicy, as_flows, day_of
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["AGE_BUCKETS", "arrears"]
+
+#: Age buckets (days since the bill), each a column of :func:`arrears`.
+AGE_BUCKETS = ("0-30", "31-60", "61-90", "90+")
+
+
+def arrears(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    as_of: object,
+    payer: str | None = None,
+    *,
+    conflicts: ConflictPolicy = "latest",
+) -> pd.DataFrame:
+    """Outstanding bills at the end of ``as_of`` (a partial date: ``"2023-10-31"``, ``"2023-10"``),
+    for ``payer`` or every payer.
+
+    Returns one row per payer and provider with unpaid bills: ``payer``, ``provider``,
+    ``outstanding_usd`` (US dollars), ``bills`` (how many), ``oldest`` (date of the oldest unpaid
+    bill), one column per :data:`AGE_BUCKETS` (USD), and ``records`` (ids, comma-separated).
+
+    >>> import aicapex as ac
+    >>> a = ac.arrears(ac.load(ac.bundled_data()), as_of="2023-10-31")
+    >>> round(a["outstanding_usd"].sum() / 1e6, 1)
+    9.6
+    """
+    flows = as_flows(source, conflicts)
+    end = day_of(as_of, end=True)
+    rows = flows[((flows["kind"] == "cloud_bills") & (flows["date"] <= end)).to_numpy()]
+    if payer is not None:
+        rows = rows[(rows["payer"].astype("object") == payer).to_numpy()]
+    status = rows["status"].astype("object")
+    sign = np.where(status == "paid", -1.0, 1.0)
+    rows = rows.assign(owed=rows["amount_usd"].to_numpy() * sign)
+    billed = rows[(status != "paid").to_numpy()]
+    per_bill = pd.DataFrame(
+        {
+            "owed": rows.groupby(rows["record"].astype("object"))["owed"].sum(),
+            "payer": billed.groupby(billed["record"].astype("object"))["payer"].first().astype("object"),
+            "provider": billed.groupby(billed["record"].astype("object"))["payee"].first().astype("object"),
+            "date": billed.groupby(billed["record"].astype("object"))["date"].min(),
+        }
+    ).dropna(subset=["payer"])
+    per_bill = per_bill[per_bill["owed"] > 0.005]
+    age = (np.datetime64(end, "D") - per_bill["date"].to_numpy("datetime64[D]")).astype(np.int64)
+    bucket = np.select([age <= 30, age <= 60, age <= 90], list(AGE_BUCKETS[:3]), AGE_BUCKETS[3])
+    per_bill = per_bill.assign(bucket=bucket, record=per_bill.index)
+    columns = ["payer", "provider", "outstanding_usd", "bills", "oldest", *AGE_BUCKETS, "records"]
+    if per_bill.empty:
+        out = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+        return out.astype({"outstanding_usd": "float64", "bills": "int64", "oldest": "datetime64[ns]", **dict.fromkeys(AGE_BUCKETS, "float64")})
+    keys = ["payer", "provider"]
+    grouped = per_bill.groupby(keys, sort=True)
+    out = grouped.agg(
+        outstanding_usd=("owed", "sum"),
+        bills=("owed", "size"),
+        oldest=("date", "min"),
+        records=("record", lambda s: ",".join(sorted(s))),
+    )
+    buckets = per_bill.pivot_table(index=keys, columns="bucket", values="owed", aggfunc="sum")
+    buckets = buckets.reindex(columns=list(AGE_BUCKETS)).fillna(0.0)
+    out = out.join(buckets).reset_index()
+    return out[columns]

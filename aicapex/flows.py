@@ -1,0 +1,584 @@
+"""One tidy, columnar table of money movements, built from record frames.
+
+Every analysis (burn, runway, compute gap, arrears) runs on this table, so anything that can
+produce the record frames (a :class:`~aicapex.ledger.Ledger`, or bulk CSV/Parquet tables read by
+:func:`aicapex.tables.read_table`) can feed them. The expansion is vectorised: a million
+records take about a second.
+
+Columns (one row per movement):
+
+=============  ==========  ===========================================================
+column         dtype       meaning
+=============  ==========  ===========================================================
+date           datetime64  when the money moves (see "timing" below)
+month          datetime64  first day of that month
+entity         category    the company the record is about (whose burn it is)
+direction      int8        +1 money in for ``entity``, -1 money out
+payer, payee   category    who pays whom (missing when the source does not say)
+amount         float64     amount in ``currency``
+currency       category    ISO code of the original amount
+cents          int64       ``amount`` in exact hundredths of ``currency``
+amount_usd     float64     in US dollars (NaN without an FX rate, never guessed)
+category       category    compute, payroll, opex, tax, other, revenue, funding, lease,
+                           purchase
+status         category    committed, disbursed, billed, paid, unpaid, scheduled,
+                           estimated
+basis          category    actual, expected, estimated, planned
+kind           category    the record kind the row comes from
+record         category    id of the record that made the row
+source         category    first source the record cites
+=============  ==========  ===========================================================
+
+Rules:
+
+- Recurring rates (``$99M/yr`` over 2023) and amounts over a span (``$11M`` over 2023) expand to
+  monthly rows, tagged with the record that made them; the cents of a record are split so that
+  its rows sum exactly to its amount (rates: the monthly rate times the months covered).
+- Timing: a one-off movement dated only to a span (a tranche "in Q4 2023") is placed against the
+  company: money in at the last day of the span, money out at the first.
+- Funding: each tranche is a row, ``committed`` until it is ``disbursed`` (cancelled tranches make
+  no row); the part of a round's amount not split into tranches is one row at the round's date,
+  ``disbursed`` for closed rounds and ``committed`` for committed or announced ones. Sought and
+  cancelled rounds move no money.
+- Cloud bills: a ``billed`` row at the end of the usage period, a ``paid`` row per payment, and
+  for bills known only by what is unpaid, an ``unpaid`` row at the due date (or period end).
+- Expenses and revenues with ``basis`` other than ``actual`` have status ``estimated``; those
+  ``included_in`` another record make no rows (the other record counts them).
+- Conflicting reports of one fact (see ``Ledger.conflicts()``) are resolved before expansion by
+  ``conflicts=``: ``"latest"`` (default: the latest-reported record), ``"earliest"``, or ``"all"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from aicapex.records import KINDS
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["FLOW_COLUMNS", "FLOW_KINDS", "ConflictPolicy", "empty_flows", "flows", "resolve"]
+
+ConflictPolicy = Literal["latest", "earliest", "all"]
+
+#: The record kinds (and nested frames) flows are built from.
+FLOW_KINDS = (
+    "expenses",
+    "revenues",
+    "funding_rounds",
+    "tranches",
+    "cloud_bills",
+    "payments",
+    "compute_contracts",
+    "gpu_orders",
+)
+
+_CATEGORIES = {
+    "entity": None,
+    "payer": None,
+    "payee": None,
+    "currency": None,
+    "category": None,
+    "status": None,
+    "basis": None,
+    "kind": None,
+    "record": None,
+    "source": None,
+}
+
+#: Column names and dtypes of a flows table, in order.
+FLOW_COLUMNS: dict[str, str] = {
+    "date": "datetime64[ns]",
+    "month": "datetime64[ns]",
+    "entity": "category",
+    "direction": "int8",
+    "payer": "category",
+    "payee": "category",
+    "amount": "float64",
+    "currency": "category",
+    "cents": "int64",
+    "amount_usd": "float64",
+    "category": "category",
+    "status": "category",
+    "basis": "category",
+    "kind": "category",
+    "record": "category",
+    "source": "category",
+}
+
+
+def empty_flows() -> pd.DataFrame:
+    """A flows table with no rows and every column typed."""
+    return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in FLOW_COLUMNS.items()})
+
+
+def _months(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whole months from the month of ``a`` to the month of ``b``, inclusive."""
+    am = a.astype("datetime64[M]").astype(np.int64)
+    bm = b.astype("datetime64[M]").astype(np.int64)
+    return (bm - am + 1).astype(np.int64)
+
+
+def _first_source(sources: pd.Series) -> pd.Series:
+    return sources.astype("object").map(lambda s: s.split(",")[0] if isinstance(s, str) and s else None)
+
+
+def resolve(frame: pd.DataFrame, kind: str, policy: ConflictPolicy = "latest") -> pd.DataFrame:
+    """Keep one record per reported fact of ``kind`` (see ``Record.FACT_KEY``): the latest- or
+    earliest-reported one; ``"all"`` keeps every record. Rows with ``included_in`` are kept."""
+    key = KINDS[kind].FACT_KEY if kind in KINDS else ()
+    if policy == "all" or not key or frame.empty:
+        return frame
+    cols: list[str] = []
+    for name in key:
+        cols.extend([f"{name}_start", f"{name}_end"] if f"{name}_start" in frame else [name])
+    parts = frame
+    if "included_in" in frame:
+        parts = frame[frame["included_in"].isna()]
+    ascending = policy == "earliest"
+    order = parts.sort_values("reported_start", ascending=ascending, na_position="last", kind="stable")
+    keep = order.drop_duplicates(subset=cols, keep="first").index
+    mask = frame.index.isin(keep)
+    if "included_in" in frame:
+        mask |= frame["included_in"].notna().to_numpy()
+    return frame[mask]
+
+
+def _rows(
+    *,
+    date: np.ndarray,
+    entity: Iterable[object],
+    direction: np.ndarray | int,
+    payer: Iterable[object],
+    payee: Iterable[object],
+    cents: np.ndarray,
+    currency: Iterable[object],
+    rate_usd: np.ndarray,
+    category: Iterable[object] | str,
+    status: Iterable[object] | str,
+    basis: Iterable[object] | str,
+    kind: str,
+    record: Iterable[object],
+    source: Iterable[object],
+) -> pd.DataFrame:
+    n = len(cents)
+
+    def col(v: Iterable[object] | str) -> np.ndarray:
+        return np.full(n, v, dtype=object) if isinstance(v, str) else np.asarray(list(v) if not isinstance(v, np.ndarray | pd.Series) else v, dtype=object)
+
+    amount = cents / 100.0
+    return pd.DataFrame(
+        {
+            "date": date.astype("datetime64[ns]"),
+            "entity": col(entity),
+            "direction": np.broadcast_to(np.asarray(direction, dtype=np.int8), (n,)),
+            "payer": col(payer),
+            "payee": col(payee),
+            "amount": amount,
+            "currency": col(currency),
+            "cents": cents.astype(np.int64),
+            "amount_usd": amount * rate_usd,
+            "category": col(category),
+            "status": col(status),
+            "basis": col(basis),
+            "kind": kind,
+            "record": col(record),
+            "source": col(source),
+        }
+    )
+
+
+def _usd_rate(frame: pd.DataFrame, money: str) -> np.ndarray:
+    """USD per unit of the original currency, per row (from the frame's ``_usd`` column)."""
+    amount = frame[money].to_numpy(dtype="float64")
+    usd = frame[f"{money}_usd"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(amount != 0, usd / amount, np.where(frame[f"{money}_currency"].astype("object") == "USD", 1.0, np.nan))
+
+
+def _to_cents(values: np.ndarray) -> np.ndarray:
+    return np.rint(values * 100.0).astype(np.int64)
+
+
+def _spread(
+    frame: pd.DataFrame,
+    total_cents: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split each row's cents evenly over the months from ``start`` to ``end``: returns the
+    row index of each piece, its month (datetime64[M]) and its cents (summing exactly)."""
+    n = np.maximum(_months(start, end), 1)
+    idx = np.repeat(np.arange(len(frame)), n)
+    first = np.cumsum(n) - n
+    k = np.arange(len(idx)) - np.repeat(first, n)
+    month = start.astype("datetime64[M]")[idx] + k.astype("timedelta64[M]")
+    base = total_cents // n
+    rem = total_cents - base * n
+    cents = base[idx] + (k < rem[idx])
+    return idx, month, cents
+
+
+def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Expenses or revenues: amounts spread over their span, rates over date..until."""
+    if frame.empty:
+        return empty_flows()
+    frame = frame[frame["included_in"].isna()]
+    start = frame["date_start"].to_numpy("datetime64[D]")
+    end_date = frame["date_end"].to_numpy("datetime64[D]")
+    until = frame["until_end"].to_numpy("datetime64[D]")
+    end = np.where(np.isnat(until), end_date, until)
+    is_rate = frame["rate"].notna().to_numpy()
+    n = np.maximum(_months(start, end), 1)
+    monthly = frame["rate"].to_numpy("float64") * np.where(is_rate, 1.0, 0.0)
+    per = frame["rate_per"].astype("object").to_numpy()
+    factor = np.array([_PER_MONTH.get(p, 0.0) for p in per]) if len(per) else np.zeros(0)
+    rate_cents = np.rint(np.nan_to_num(monthly * factor) * 100.0 * n)
+    amount_cents = _to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
+    total = np.where(is_rate, rate_cents, amount_cents).astype(np.int64)
+    idx, month, cents = _spread(frame, total, start, end)
+    usd_amount = np.where(is_rate, _usd_rate(frame, "rate"), _usd_rate(frame, "amount"))
+    currency = np.where(is_rate, frame["rate_currency"].astype("object"), frame["amount_currency"].astype("object"))
+    company = frame["company"].astype("object").to_numpy()
+    counterparty = frame["counterparty"].astype("object").to_numpy()
+    basis = frame["basis"].astype("object").to_numpy()
+    revenue = kind == "revenues"
+    status = np.where(basis == "actual", "paid", "estimated")
+    return _rows(
+        date=month.astype("datetime64[D]"),
+        entity=company[idx],
+        direction=1 if revenue else -1,
+        payer=(counterparty if revenue else company)[idx],
+        payee=(company if revenue else counterparty)[idx],
+        cents=cents,
+        currency=currency[idx],
+        rate_usd=usd_amount[idx],
+        category="revenue" if revenue else frame["category"].astype("object").to_numpy()[idx],
+        status=status[idx],
+        basis=basis[idx],
+        kind=kind,
+        record=frame["id"].astype("object").to_numpy()[idx],
+        source=_first_source(frame["sources"]).to_numpy()[idx],
+    )
+
+
+# Months per period: the factor from an amount per period to an amount per month.
+_PER_MONTH = {"day": 365.25 / 12, "week": 365.25 / 12 / 7, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
+
+
+def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
+    if rounds.empty:
+        return empty_flows()
+    rounds = rounds.set_index("id", drop=False)
+    live = rounds["status"].astype("object").isin(["closed", "committed", "announced"])
+    pieces = []
+    tr = tranches[tranches["status"].astype("object") != "cancelled"]
+    tr = tr[tr["round"].astype("object").isin(rounds.index[live])]
+    if not tr.empty:
+        parent = rounds.loc[tr["round"].astype("object")]
+        end = np.where(tr["date_end"].isna(), parent["date_end"].to_numpy("datetime64[D]"), tr["date_end"].to_numpy("datetime64[D]"))
+        investors = parent["investors"].astype("object").map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
+        pieces.append(
+            _rows(
+                date=np.asarray(end, dtype="datetime64[D]"),
+                entity=tr["company"].astype("object"),
+                direction=1,
+                payer=investors.to_numpy(),
+                payee=tr["company"].astype("object"),
+                cents=_to_cents(tr["amount"].to_numpy("float64")),
+                currency=tr["amount_currency"].astype("object"),
+                rate_usd=_usd_rate(tr, "amount"),
+                category="funding",
+                status=tr["status"].astype("object"),
+                basis="actual",
+                kind="funding_rounds",
+                record=tr["round"].astype("object"),
+                source=_first_source(parent["sources"]).to_numpy(),
+            )
+        )
+    # the part of each live round not split into tranches
+    split = tranches.groupby(tranches["round"].astype("object"))["amount"].sum() if not tranches.empty else pd.Series(dtype="float64")
+    r = rounds[live & rounds["amount"].notna() & ~rounds["up_to"].fillna(False).astype(bool)]
+    rest = r["amount"].to_numpy("float64") - split.reindex(r.index).fillna(0.0).to_numpy("float64")
+    r = r[rest > 0.005]
+    rest = rest[rest > 0.005]
+    if not r.empty:
+        investors = r["investors"].astype("object").map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
+        pieces.append(
+            _rows(
+                date=r["date_end"].to_numpy("datetime64[D]"),
+                entity=r["company"].astype("object"),
+                direction=1,
+                payer=investors.to_numpy(),
+                payee=r["company"].astype("object"),
+                cents=_to_cents(rest),
+                currency=r["amount_currency"].astype("object"),
+                rate_usd=_usd_rate(r, "amount"),
+                category="funding",
+                status=np.where(r["status"].astype("object") == "closed", "disbursed", "committed"),
+                basis="actual",
+                kind="funding_rounds",
+                record=r["id"].astype("object"),
+                source=_first_source(r["sources"]).to_numpy(),
+            )
+        )
+    return _concat(pieces)
+
+
+def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
+    if bills.empty:
+        return empty_flows()
+    pieces = []
+    known = bills[bills["billed"].notna()]
+    if not known.empty:
+        pieces.append(
+            _rows(
+                date=known["period_end"].to_numpy("datetime64[D]"),
+                entity=known["payer"].astype("object"),
+                direction=-1,
+                payer=known["payer"].astype("object"),
+                payee=known["provider"].astype("object"),
+                cents=_to_cents(known["billed"].to_numpy("float64")),
+                currency=known["billed_currency"].astype("object"),
+                rate_usd=_usd_rate(known, "billed"),
+                category="compute",
+                status="billed",
+                basis="actual",
+                kind="cloud_bills",
+                record=known["id"].astype("object"),
+                source=_first_source(known["sources"]).to_numpy(),
+            )
+        )
+    only = bills[bills["billed"].isna() & bills["outstanding"].notna()]
+    if not only.empty:
+        due = only["due_end"].to_numpy("datetime64[D]")
+        date = np.where(np.isnat(due), only["period_end"].to_numpy("datetime64[D]"), due)
+        pieces.append(
+            _rows(
+                date=np.asarray(date, dtype="datetime64[D]"),
+                entity=only["payer"].astype("object"),
+                direction=-1,
+                payer=only["payer"].astype("object"),
+                payee=only["provider"].astype("object"),
+                cents=_to_cents(only["outstanding"].to_numpy("float64")),
+                currency=only["outstanding_currency"].astype("object"),
+                rate_usd=_usd_rate(only, "outstanding"),
+                category="compute",
+                status="unpaid",
+                basis="actual",
+                kind="cloud_bills",
+                record=only["id"].astype("object"),
+                source=_first_source(only["sources"]).to_numpy(),
+            )
+        )
+    if not payments.empty:
+        parent = bills.set_index("id", drop=False).loc[payments["bill"].astype("object")]
+        pieces.append(
+            _rows(
+                date=payments["date_start"].to_numpy("datetime64[D]"),
+                entity=payments["payer"].astype("object"),
+                direction=-1,
+                payer=payments["payer"].astype("object"),
+                payee=parent["provider"].astype("object").to_numpy(),
+                cents=_to_cents(payments["amount"].to_numpy("float64")),
+                currency=payments["amount_currency"].astype("object"),
+                rate_usd=_usd_rate(payments, "amount"),
+                category="compute",
+                status="paid",
+                basis="actual",
+                kind="cloud_bills",
+                record=payments["bill"].astype("object"),
+                source=_first_source(parent["sources"]).to_numpy(),
+            )
+        )
+    return _concat(pieces)
+
+
+_ARRANGEMENT = {"lease": "lease", "purchase": "purchase", "cloud": "compute", "colocation": "compute", "other": "compute"}
+
+
+def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Compute contracts: a rate over start..end (or the total spread over it), scheduled."""
+    if frame.empty:
+        return empty_flows()
+    frame = frame[frame["rate"].notna() | frame["total_value"].notna()]
+    if frame.empty:
+        return empty_flows()
+    start = frame["start_start"].to_numpy("datetime64[D]")
+    end = frame["end_end"].to_numpy("datetime64[D]")
+    is_rate = frame["rate"].notna().to_numpy()
+    # a rate with no end: one year of it; a total with no end: all at the start
+    end = np.where(np.isnat(end), np.where(is_rate, start + np.timedelta64(364, "D"), start), end)
+    n = np.maximum(_months(start, end), 1)
+    per = frame["rate_per"].astype("object").to_numpy()
+    factor = np.array([_PER_MONTH.get(p, 0.0) for p in per])
+    rate_cents = np.rint(np.nan_to_num(frame["rate"].to_numpy("float64") * factor) * 100.0 * n)
+    total = np.where(is_rate, rate_cents, _to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64"))))
+    idx, month, cents = _spread(frame, total.astype(np.int64), start, end)
+    usd = np.where(is_rate, _usd_rate(frame, "rate"), _usd_rate(frame, "total_value"))
+    currency = np.where(is_rate, frame["rate_currency"].astype("object"), frame["total_value_currency"].astype("object"))
+    buyer = frame["buyer"].astype("object").to_numpy()
+    category = frame["arrangement"].astype("object").map(_ARRANGEMENT).to_numpy()
+    return _rows(
+        date=month.astype("datetime64[D]"),
+        entity=buyer[idx],
+        direction=-1,
+        payer=buyer[idx],
+        payee=frame["seller"].astype("object").to_numpy()[idx],
+        cents=cents,
+        currency=currency[idx],
+        rate_usd=usd[idx],
+        category=category[idx],
+        status="scheduled",
+        basis="actual",
+        kind="compute_contracts",
+        record=frame["id"].astype("object").to_numpy()[idx],
+        source=_first_source(frame["sources"]).to_numpy()[idx],
+    )
+
+
+def _orders(frame: pd.DataFrame) -> pd.DataFrame:
+    """GPU orders with a known value: committed at the order date."""
+    if frame.empty:
+        return empty_flows()
+    total = frame["total"].to_numpy("float64")
+    unit = frame["unit_price"].to_numpy("float64") * frame["quantity"].astype("float64").to_numpy()
+    value = np.where(np.isnan(total), unit, total)
+    has = ~np.isnan(value)
+    frame, value = frame[has], value[has]
+    if frame.empty:
+        return empty_flows()
+    use_total = frame["total"].notna().to_numpy()
+    usd = np.where(use_total, _usd_rate(frame, "total"), _usd_rate(frame, "unit_price"))
+    currency = np.where(use_total, frame["total_currency"].astype("object"), frame["unit_price_currency"].astype("object"))
+    return _rows(
+        date=frame["order_date_start"].to_numpy("datetime64[D]"),
+        entity=frame["buyer"].astype("object"),
+        direction=-1,
+        payer=frame["buyer"].astype("object"),
+        payee=frame["vendor"].astype("object"),
+        cents=_to_cents(value),
+        currency=currency,
+        rate_usd=usd,
+        category="purchase",
+        status="committed",
+        basis="actual",
+        kind="gpu_orders",
+        record=frame["id"].astype("object"),
+        source=_first_source(frame["sources"]).to_numpy(),
+    )
+
+
+def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    pieces = [p for p in pieces if not p.empty]
+    if not pieces:
+        return empty_flows()
+    out = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    return out
+
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    if out.empty:
+        return empty_flows()
+    out = out.sort_values(["date", "record"], kind="stable", ignore_index=True)
+    dates = out["date"].to_numpy("datetime64[ns]")
+    out.insert(1, "month", dates.astype("datetime64[M]").astype("datetime64[ns]"))
+    for name, dtype in FLOW_COLUMNS.items():
+        if str(out[name].dtype) != dtype:
+            out[name] = out[name].astype(dtype)
+    return out[list(FLOW_COLUMNS)]
+
+
+def flows(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    *,
+    conflicts: ConflictPolicy = "latest",
+) -> pd.DataFrame:
+    """The flows table (see the module docs) of a ledger, or of record frames by kind
+    (``{"expenses": frame, ...}``: missing kinds count as empty)."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        frames: Mapping[str, pd.DataFrame] = {k: source.frame(k) for k in FLOW_KINDS}
+    else:
+        frames = source
+    empty = _EmptyFrames()
+
+    def get(kind: str) -> pd.DataFrame:
+        frame = frames.get(kind)
+        if frame is None:
+            return empty[kind]
+        return resolve(frame, kind, conflicts)
+
+    rounds = get("funding_rounds")
+    tranches = get("tranches")
+    if not tranches.empty:
+        tranches = tranches[tranches["round"].astype("object").isin(set(rounds["id"].astype("object")))]
+    bills = get("cloud_bills")
+    payments = get("payments")
+    if not payments.empty:
+        payments = payments[payments["bill"].astype("object").isin(set(bills["id"].astype("object")))]
+    pieces = [
+        _flows_of_flowkind(get("expenses"), "expenses"),
+        _flows_of_flowkind(get("revenues"), "revenues"),
+        _funding(rounds, tranches),
+        _bills(bills, payments),
+        _contracts(get("compute_contracts")),
+        _orders(get("gpu_orders")),
+    ]
+    return _finish(_concat(pieces))
+
+
+class _EmptyFrames(dict[str, pd.DataFrame]):
+    """Empty, typed frames of any kind, made on demand."""
+
+    def __missing__(self, kind: str) -> pd.DataFrame:
+        from aicapex.frames import frame
+        from aicapex.ledger import Ledger
+
+        self[kind] = value = frame(Ledger(), kind)
+        return value
+
+
+def as_flows(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    conflicts: ConflictPolicy = "latest",
+) -> pd.DataFrame:
+    """The flows table of ``source``: a Ledger, record frames by kind, or a flows table
+    (returned as is after checking its columns)."""
+    if isinstance(source, pd.DataFrame):
+        missing = [c for c in ("month", "entity", "direction", "amount_usd", "kind", "status")
+                   if c not in source.columns]
+        if missing:
+            raise ValueError(
+                f"expected a flows table (see aicapex.flows), got a DataFrame without {missing}"
+            )
+        return source
+    return flows(source, conflicts=conflicts)
+
+
+def month_of(value: object, *, end: bool = False) -> np.datetime64:
+    """First day of the month of ``value`` (a PartialDate, its text, a date or a Timestamp); with
+    ``end=True`` the month of the end of a partial date's span ('2023' -> 2023-12-01)."""
+    from aicapex.dates import PartialDate
+
+    if isinstance(value, str | int | PartialDate):
+        start, stop = PartialDate.parse(value).sort_key()
+        day = stop if end else start
+    else:
+        day = pd.Timestamp(value).date()  # type: ignore[arg-type]
+    return np.datetime64(day, "M").astype("datetime64[ns]")
+
+
+def day_of(value: object, *, end: bool = False) -> np.datetime64:
+    """The first (or with ``end=True`` the last) day of ``value``'s span, as datetime64[ns]."""
+    from aicapex.dates import PartialDate
+
+    if isinstance(value, str | int | PartialDate):
+        start, stop = PartialDate.parse(value).sort_key()
+        return np.datetime64(stop if end else start, "ns")
+    return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type]

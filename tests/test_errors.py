@@ -1,0 +1,249 @@
+"""The error catalogue: one small bad ledger in ``tests/errors/`` per kind of bad input.
+
+For each, ``load`` must raise :class:`aicapex.LedgerError` with the problem located (file, line,
+record kind and index, id, field) and explained (expected, found); ``str(error)`` must list it as
+``<file>:<line>: <kind>[<index>] <id>: <field>: expected ..., got ...``; and ``aicapex validate``
+must print it on standard error and exit 1, without a traceback.
+
+Adding a case: write the file in ``tests/errors/`` and add one line to ``CASES``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+import aicapex
+from aicapex import LedgerError, Problem
+
+ERRORS = Path(__file__).parent / "errors"
+
+
+class Case(NamedTuple):
+    """A bad input and the first problem (in file and line order) its load must report.
+
+    ``expected`` and ``found`` are parts of the problem's texts; the other fields must be equal.
+    ``count`` is the exact number of problems (``None``: at least one). ``file`` is the file of
+    the problem, relative to ``tests/errors/`` (default: ``name``, which may be a directory).
+    """
+
+    name: str
+    line: int | None
+    kind: str | None
+    index: int | None
+    record_id: str | None
+    field: str | None
+    expected: str
+    found: str
+    count: int | None = 1
+    file: str | None = None
+
+
+BILL = "acme-aws-2023-08"
+ORDER = "acme-h100-2023"
+
+# fmt: off
+CASES = [
+    # -- the file: its bytes, syntax and shape ------------------------------------------------
+    Case("missing.yaml", None, None, None, None, None, "an existing ledger file", "no such file"),
+    Case("not_utf8.yaml", 4, None, None, None, None, "UTF-8", "the byte 0xE9 at offset 112"),
+    Case("empty.yaml", 1, None, None, None, None, "a mapping of record kinds", "an empty file"),
+    Case("comments_only.yaml", 1, None, None, None, None, "a mapping of record kinds", "only comments"),  # noqa: E501
+    Case("malformed_yaml.yaml", 7, None, None, None, None, "valid YAML", "',' or ']' (while parsing a flow sequence that starts on line 6)"),  # noqa: E501
+    Case("duplicate_key.yaml", 16, None, None, None, None, "valid YAML", "duplicate key 'billed'"),
+    Case("bad_json.json", 3, None, None, None, None, "valid JSON", "Expecting property name"),
+    Case("duplicate_key.json", 7, None, None, None, None, "valid JSON", "duplicate key 'name'"),
+    Case("anchor_alias.yaml", 5, None, None, None, None, "without YAML anchors or aliases", "an anchor &t", count=2),  # noqa: E501
+    Case("alias_bomb.yaml", 2, None, None, None, None, "without YAML anchors or aliases", "an anchor &a", count=None),  # noqa: E501
+    Case("not_a_mapping.yaml", 2, None, None, None, None, "a mapping of record kinds", "a list"),
+    Case("unknown_kind.yaml", 7, "cloud_bill", None, None, None, "(did you mean 'cloud_bills'?)", "'cloud_bill'"),  # noqa: E501
+    Case("kind_not_list.yaml", 2, "entities", None, None, None, "a list of entities", "a mapping"),
+    Case("record_not_mapping.yaml", 6, "entities", 1, None, None, "a record (a mapping of Entity fields)", "a string 'aws'"),  # noqa: E501
+    # -- one record's fields ----------------------------------------------------------------------
+    Case("unknown_field.yaml", 15, "cloud_bills", 0, BILL, "biled", "(did you mean 'billed'?)", "unknown field 'biled'"),  # noqa: E501
+    Case("missing_field.yaml", 8, "cloud_bills", 0, "acme-2023-08", "provider", "this field is required", "nothing"),  # noqa: E501
+    Case("wrong_type_list.yaml", 15, "gpu_orders", 0, ORDER, "quantity", "a whole number of GPUs", "[1, 2]"),  # noqa: E501
+    Case("wrong_type_bool.yaml", 16, "compute_contracts", 0, "acme-aws-2024", "take_or_pay", "true or false", "'maybe'"),  # noqa: E501
+    Case("bad_enum.yaml", 5, "entities", 0, "acme", "type", "(did you mean 'company'?)", "'compnay'"),  # noqa: E501
+    Case("negative_amount.yaml", 15, "cloud_bills", 0, BILL, "billed", "a positive amount", "-$5M"),
+    Case("zero_amount.yaml", 11, "funding_rounds", 0, "acme-seed", "amount", "a positive amount", "$0"),  # noqa: E501
+    Case("bad_money.yaml", 15, "cloud_bills", 0, BILL, "billed", "money like '$7M'", "'seven'"),
+    Case("bad_date.yaml", 14, "cloud_bills", 0, "acme-aws-2023-10", "period", "a date like '2023-10-31'", "'Octobre 2023'"),  # noqa: E501
+    Case("fractional_gpus.yaml", 15, "gpu_orders", 0, ORDER, "quantity", "a whole number of GPUs", "12000.5"),  # noqa: E501
+    Case("fractional_gpus_string.yaml", 15, "gpu_orders", 0, ORDER, "quantity", "a whole number of GPUs", "'12,000.5'"),  # noqa: E501
+    # -- one record's consistency -----------------------------------------------------------------
+    Case("delivery_before_order.yaml", 20, "gpu_orders", 0, ORDER, "delivered.1.date", "on or after the order 2023-06", "2023-05"),  # noqa: E501
+    Case("tranches_above_round.yaml", 13, "funding_rounds", 0, "acme-series-a", "tranches", "at most the round's $50M", "a total of $60M"),  # noqa: E501
+    Case("payment_above_bill.yaml", 16, "cloud_bills", 0, BILL, "payments", "at most the bill's $7M", "$8M"),  # noqa: E501
+    # -- records together: ids and references -------------------------------------------------
+    Case("unknown_reference.yaml", 13, "cloud_bills", 0, BILL, "provider", "the id of one of the entities (did you mean 'aws'?)", "'awz', which no record has"),  # noqa: E501
+    Case("wrong_kind_reference.yaml", 18, "cloud_bills", 0, BILL, "provider", "the id of one of the entities", "'register-2024-04', which is one of the sources"),  # noqa: E501
+    Case("invalid_referenced_record.yaml", 9, "entities", 1, "aws", "countr", "(did you mean 'country'?)", "unknown field 'countr'"),  # noqa: E501
+    Case("duplicate_id.yaml", 8, "funding_rounds", 0, "acme", "id", "a unique id", "'acme', already used by entities[0] at {errors}/duplicate_id.yaml:3"),  # noqa: E501
+    Case("duplicate_id_across_files", 6, "entities", 1, "acme", "id", "a unique id", "'acme', already used by entities[0] at {errors}/duplicate_id_across_files/a.yaml:3", file="duplicate_id_across_files/b.yaml"),  # noqa: E501
+]
+# fmt: on
+
+
+def _path(case: Case) -> str:
+    return str(ERRORS / case.name)
+
+
+def _fill(text: str) -> str:
+    return text.replace("{errors}", str(ERRORS))
+
+
+def _load_error(*paths: str | os.PathLike[str]) -> LedgerError:
+    ledger = None
+    with pytest.raises(LedgerError) as info:
+        ledger = aicapex.load(*paths)
+    assert ledger is None
+    return info.value
+
+
+def _prefix(case: Case) -> str:
+    """What ``str(problem)`` must start with: ``<file>:<line>: <kind>[<index>] <id>: <field>: ``."""
+    file = str(ERRORS / (case.file or case.name))
+    text = f"{file}:{case.line}: " if case.line is not None else f"{file}: "
+    if case.kind is not None:
+        head = case.kind if case.index is None else f"{case.kind}[{case.index}]"
+        text += f"{head} {case.record_id}: " if case.record_id else f"{head}: "
+    if case.field is not None:
+        text += f"{case.field}: "
+    return text + "expected "
+
+
+def _first(error: LedgerError) -> Problem:
+    assert error.problems, "a LedgerError without problems"
+    return error.problems[0]
+
+
+@pytest.fixture(params=CASES, ids=lambda c: c.name)
+def case(request: pytest.FixtureRequest) -> Case:
+    c: Case = request.param
+    if c.name == "missing.yaml":
+        assert not (ERRORS / c.name).exists(), "missing.yaml must not exist"
+    else:
+        assert (ERRORS / c.name).exists(), f"write tests/errors/{c.name} for this case"
+    return c
+
+
+def test_catalogue_has_no_stray_files() -> None:
+    """Every file in tests/errors/ is a case (a directory case covers its files)."""
+    named = {c.name for c in CASES} | {"two_bad_files", ".gitattributes"}
+    assert {p.name for p in ERRORS.iterdir()} <= named
+
+
+def test_load_reports_the_problem(case: Case) -> None:
+    error = _load_error(_path(case))
+    if case.count is not None:
+        assert len(error.problems) == case.count, str(error)
+    p = _first(error)
+    assert p.file == str(ERRORS / (case.file or case.name))
+    assert p.line == case.line
+    assert p.kind == case.kind
+    assert p.index == case.index
+    assert p.record_id == case.record_id
+    assert p.field == case.field
+    assert case.expected in p.expected, p.expected
+    assert _fill(case.found) in p.found, p.found
+
+
+def test_error_text_is_one_located_line_per_problem(case: Case) -> None:
+    error = _load_error(_path(case))
+    lines = str(error).splitlines()
+    n = len(error.problems)
+    assert lines[0] == f"{n} problem{'s' if n != 1 else ''} in the ledger:"
+    assert lines[1:] == [str(p) for p in error.problems]
+    p = _first(error)
+    assert str(p) == f"{_prefix(case)}{p.expected}, got {p.found}"
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "aicapex.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_validate_lists_the_problem_and_exits_1(case: Case) -> None:
+    path = _path(case)
+    error = _load_error(path)
+    result = _run_cli("validate", path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stdout
+    assert result.stdout == ""
+    for problem in error.problems:
+        assert str(problem) in result.stderr.splitlines()
+    assert _prefix(case) in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Loads as a whole
+
+
+def test_all_problems_of_all_files_at_once() -> None:
+    folder = ERRORS / "two_bad_files"
+    error = _load_error(str(folder))
+    assert [(p.file, p.line, p.field) for p in error.problems] == [
+        (str(folder / "a.yaml"), 15, "billed"),
+        (str(folder / "b.yaml"), 5, "provider"),
+    ]
+    a, b = error.problems
+    assert a.found == "'seven'"
+    assert "(did you mean 'aws'?)" in b.expected  # a.yaml's entities resolve b.yaml's payer
+    text = str(error)
+    assert text.startswith("2 problems in the ledger:\n")
+    assert f"{folder / 'a.yaml'}:15: cloud_bills[0] acme-aws-2023-08: billed: " in text
+    assert f"{folder / 'b.yaml'}:5: cloud_bills[0] acme-aws-2023-09: provider: " in text
+
+
+def test_all_problems_of_files_given_one_by_one() -> None:
+    paths = [ERRORS / "bad_money.yaml", ERRORS / "bad_enum.yaml", ERRORS / "missing.yaml"]
+    error = _load_error(*paths)
+    files = {p.file for p in error.problems}
+    assert files >= {str(p) for p in paths}
+
+
+def test_nothing_is_half_loaded(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("entities:\n- id: beta\n  name: Beta AI\n  type: company\n", encoding="utf-8")
+    assert len(aicapex.load(good)) == 1
+    result = None
+    with pytest.raises(LedgerError) as info:
+        result = aicapex.load(good, ERRORS / "bad_money.yaml")
+    assert result is None
+    assert {p.file for p in info.value.problems} == {str(ERRORS / "bad_money.yaml")}
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    error = _load_error(str(ERRORS / "alias_bomb.yaml"))
+    assert 1 < len(error.problems) <= 20
+    found = [p.found for p in error.problems]
+    assert len(found) == len(set(found)), "an alias repeated on one line is reported once"
+    assert all("anchor" in f or "alias" in f for f in found)
+
+
+def test_problem_attributes_are_plain_values() -> None:
+    p = _first(_load_error(str(ERRORS / "bad_money.yaml")))
+    assert isinstance(p, Problem)
+    assert p.message == "expected money like '$7M', got 'seven'"
+
+
+def test_not_utf8_fixture_is_still_not_utf8() -> None:
+    """Guard: an editor re-saving the fixture as UTF-8 would make its case pass for nothing."""
+    raw = (ERRORS / "not_utf8.yaml").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
