@@ -6,6 +6,9 @@ The flat public API::
     led = ac.load("data/stability_ai.yaml")   # or several files, or a directory
     led.frame("cloud_bills")                   # pandas DataFrame of one record kind
     led.save("out.yaml")                       # canonical, atomic; load(save(x)) == x
+    led.flows()                                # one tidy table of money movements
+    ac.burn(led, "stability-ai", "2023-01", "2023-12")
+    ac.runway(led, "stability-ai", as_of="2023-10").months
 
 Records (:mod:`aicapex.records`), money and units (:mod:`aicapex.money`, :mod:`aicapex.units`),
 dates (:mod:`aicapex.dates`), files (:mod:`aicapex.files`), the ledger (:mod:`aicapex.ledger`),
@@ -54,11 +57,26 @@ from aicapex.records import (
 )
 
 if TYPE_CHECKING:
+    from aicapex.arrears import arrears
+    from aicapex.burn import burn
+    from aicapex.flows import flows
+    from aicapex.gap import compute_gap
+    from aicapex.runway import Runway, runway
     from aicapex.schema import json_schema
+    from aicapex.tables import read_table
 
 __version__ = "0.1.0"
 
-_LAZY = {"json_schema": "aicapex.schema"}
+_LAZY = {
+    "json_schema": "aicapex.schema",
+    "arrears": "aicapex.arrears",
+    "burn": "aicapex.burn",
+    "flows": "aicapex.flows",
+    "compute_gap": "aicapex.gap",
+    "runway": "aicapex.runway",
+    "Runway": "aicapex.runway",
+    "read_table": "aicapex.tables",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -104,6 +122,7 @@ __all__ = [
     "Problem",
     "Rate",
     "Record",
+    "Runway",
     "Revenue",
     "RevenueCategory",
     "RoundStatus",
@@ -111,9 +130,15 @@ __all__ = [
     "Tranche",
     "TrancheStatus",
     "__version__",
+    "arrears",
     "bundled_data",
+    "burn",
+    "compute_gap",
+    "flows",
     "json_schema",
     "load",
     "parse_money",
+    "read_table",
+    "runway",
     "sum_money",
 ]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import ValidationError
 
@@ -219,6 +219,13 @@ class Ledger:
         from aicapex.frames import frame
 
         return frame(self, kind)
+
+    def flows(self, *, conflicts: Literal["latest", "earliest", "all"] = "latest") -> pd.DataFrame:
+        """One tidy table of money movements (see :mod:`aicapex.flows`): a row per movement,
+        recurring rates expanded to months, each row naming the record that made it."""
+        from aicapex.flows import flows
+
+        return flows(self, conflicts=conflicts)
 
     def conflicts(self) -> pd.DataFrame:
         """Records reporting the same fact (same kind, entity and period), one row per record.

@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import pytest
 
@@ -24,10 +24,12 @@ from aicapex import LedgerError, Problem
 ERRORS = Path(__file__).parent / "errors"
 
 
-class Case(NamedTuple):
+@dataclass(frozen=True)
+class Case:
     """A bad input and the first problem (in file and line order) its load must report.
 
-    ``expected`` and ``found`` are parts of the problem's texts; the other fields must be equal.
+    ``expected`` is part of the problem's ``expected`` text; every other field must be equal
+    (``{errors}`` in ``found`` stands for the ``tests/errors`` folder).
     ``count`` is the exact number of problems (``None``: at least one). ``file`` is the file of
     the problem, relative to ``tests/errors/`` (default: ``name``, which may be a directory).
     """
@@ -54,10 +56,10 @@ CASES = [
     Case("not_utf8.yaml", 4, None, None, None, None, "UTF-8", "the byte 0xE9 at offset 112"),
     Case("empty.yaml", 1, None, None, None, None, "a mapping of record kinds", "an empty file"),
     Case("comments_only.yaml", 1, None, None, None, None, "a mapping of record kinds", "only comments"),  # noqa: E501
-    Case("malformed_yaml.yaml", 7, None, None, None, None, "valid YAML", "',' or ']' (while parsing a flow sequence that starts on line 6)"),  # noqa: E501
-    Case("duplicate_key.yaml", 16, None, None, None, None, "valid YAML", "duplicate key 'billed'"),
-    Case("bad_json.json", 3, None, None, None, None, "valid JSON", "Expecting property name"),
-    Case("duplicate_key.json", 7, None, None, None, None, "valid JSON", "duplicate key 'name'"),
+    Case("malformed_yaml.yaml", 7, None, None, None, None, "valid YAML", "did not find expected ',' or ']' (while parsing a flow sequence that starts on line 6)"),  # noqa: E501
+    Case("duplicate_key.yaml", 16, None, None, None, None, "valid YAML", "duplicate key 'billed' in one mapping"),  # noqa: E501
+    Case("bad_json.json", 3, None, None, None, None, "valid JSON", "Expecting property name enclosed in double quotes"),  # noqa: E501
+    Case("duplicate_key.json", 7, None, None, None, None, "valid JSON", "duplicate key 'name' in one mapping"),  # noqa: E501
     Case("anchor_alias.yaml", 5, None, None, None, None, "without YAML anchors or aliases", "an anchor &t", count=2),  # noqa: E501
     Case("alias_bomb.yaml", 2, None, None, None, None, "without YAML anchors or aliases", "an anchor &a", count=None),  # noqa: E501
     Case("not_a_mapping.yaml", 2, None, None, None, None, "a mapping of record kinds", "a list"),
@@ -151,7 +153,7 @@ def test_load_reports_the_problem(case: Case) -> None:
     assert p.record_id == case.record_id
     assert p.field == case.field
     assert case.expected in p.expected, p.expected
-    assert _fill(case.found) in p.found, p.found
+    assert p.found == _fill(case.found)
 
 
 def test_error_text_is_one_located_line_per_problem(case: Case) -> None:

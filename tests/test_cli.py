@@ -1,0 +1,183 @@
+"""The ``aicapex`` command: validate, summary, schema, help; in process and as the console script.
+
+The bundled data may grow: expected outputs are computed from ``aicapex.load`` rather than
+written out, so these tests check what the command prints, not what the data holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import aicapex
+from aicapex.cli import app
+from aicapex.files import parse_document
+
+ERRORS = Path(__file__).parent / "errors"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"NO_COLOR": "1", "COLUMNS": "100"})
+
+
+@pytest.fixture(scope="module")
+def summary() -> dict[str, Any]:
+    return aicapex.load(aicapex.bundled_data()).summary()
+
+
+def _check_summary_text(text: str, summary: dict[str, Any]) -> None:
+    lines = text.splitlines()
+    start, end = summary["span"]
+    assert lines[0] == f"{summary['total']} records, covering {start} to {end}"
+    companies = summary["entities"]["company"]
+    assert f"companies ({len(companies)}): " + ", ".join(sorted(companies.values())) in lines
+    assert "records by kind:" in lines
+    by_kind = lines[lines.index("records by kind:") + 1 :]
+    assert [line.split() for line in by_kind] == [
+        [k, str(n)] for k, n in summary["records"].items()
+    ]
+
+
+def test_validate_bundled_data(runner: CliRunner, summary: dict[str, Any]) -> None:
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.startswith("ok: ")
+    _check_summary_text(result.stdout.removeprefix("ok: "), summary)
+
+
+def test_validate_given_paths(runner: CliRunner, summary: dict[str, Any]) -> None:
+    folder = aicapex.bundled_data()
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    _check_summary_text(result.stdout.removeprefix("ok: "), summary)
+    one_file = sorted(folder.glob("*.yaml"))[0]
+    result = runner.invoke(app, ["validate", str(one_file)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: ")
+
+
+def test_validate_json(runner: CliRunner, summary: dict[str, Any]) -> None:
+    result = runner.invoke(app, ["validate", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"entities", "records", "total", "span"}
+    assert data == json.loads(json.dumps(summary))
+    assert data["total"] == sum(data["records"].values())
+    assert data["records"]["entities"] == sum(len(v) for v in data["entities"].values())
+
+
+def test_validate_quiet_prints_nothing(runner: CliRunner) -> None:
+    for flag in ("-q", "--quiet"):
+        result = runner.invoke(app, ["validate", flag])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ""
+        assert result.stderr == ""
+
+
+def test_validate_quiet_still_reports_problems(runner: CliRunner) -> None:
+    path = str(ERRORS / "bad_money.yaml")
+    result = runner.invoke(app, ["validate", "-q", path])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"{path}:15: cloud_bills[0] acme-aws-2023-08: billed: " in result.stderr
+
+
+def test_validate_bad_file_lists_every_problem_on_stderr(runner: CliRunner) -> None:
+    folder = ERRORS / "two_bad_files"
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "2 problems in the ledger:"
+    assert lines[1].startswith(f"{folder / 'a.yaml'}:15: ")
+    assert lines[2].startswith(f"{folder / 'b.yaml'}:5: ")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_summary_command(runner: CliRunner, summary: dict[str, Any]) -> None:
+    result = runner.invoke(app, ["summary"])
+    assert result.exit_code == 0, result.output
+    _check_summary_text(result.stdout, summary)
+
+
+def test_schema_lists_every_kind(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert schema["type"] == "object"
+    assert set(schema["properties"]) == set(aicapex.KINDS)
+    assert schema["additionalProperties"] is False
+
+
+def test_schema_validates_the_bundled_ledger_file(runner: CliRunner) -> None:
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed")
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator_cls.check_schema(schema)
+    validator = validator_cls(schema)
+    files = sorted(aicapex.bundled_data().glob("*.yaml"))
+    assert files
+    for path in files:
+        data, problems = parse_document(path.read_text(encoding="utf-8"), str(path))
+        assert problems == []
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+        assert errors == [], path
+    # ... and refuses what load refuses for its structure.
+    for name in ("unknown_kind.yaml", "unknown_field.yaml", "kind_not_list.yaml"):
+        text = (ERRORS / name).read_text(encoding="utf-8")
+        data, _ = parse_document(text, name)
+        assert not validator.is_valid(data), name
+
+
+def test_no_arguments_shows_help(runner: CliRunner) -> None:
+    result = runner.invoke(app, [])
+    assert result.exit_code in (0, 2)  # click >= 8.2 exits 2 for no_args_is_help
+    assert "Usage:" in result.output
+    for command in ("validate", "summary", "schema"):
+        assert command in result.output
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--no-such-option"])
+    assert result.exit_code == 2
+
+
+def test_installed_console_script() -> None:
+    script = shutil.which("aicapex", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip(f"no 'aicapex' console script next to {sys.executable} (not pip-installed)")
+    env = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1"}
+    ok = subprocess.run(
+        [script, "validate", "--json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert set(json.loads(ok.stdout)) == {"entities", "records", "total", "span"}
+    bad = subprocess.run(
+        [script, "validate", str(ERRORS / "bad_date.yaml")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr
+    assert "period: expected a date like" in bad.stderr
