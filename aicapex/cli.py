@@ -1,4 +1,4 @@
-"""The ``aicapex`` command: validate ledgers, print their schema, summarise them.
+"""The ``aicapex`` command: report, runway, validate, summary, schema.
 
 Each command prints data it gets from the library; nothing here computes. Problems in the input
 go to standard error, one per line, and the exit status is 1; usage errors exit with 2.
@@ -6,11 +6,15 @@ go to standard error, one per line, and the exit status is 1; usage errors exit 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
 
 from aicapex.errors import LedgerError
@@ -78,6 +82,166 @@ def validate(
 def summary(paths: Paths = None) -> None:
     """Summarise a ledger: companies and other entities, records by kind, date span."""
     typer.echo(_summary_text(_load(paths)))
+
+
+def _money(value: object) -> str:
+    if value is None:
+        return "n/a"
+    if value == "inf":
+        return "inf"
+    v = float(value)  # type: ignore[arg-type]
+    return f"${v / 1e9:,.2f}B" if abs(v) >= 1e9 else f"${v / 1e6:,.2f}M"
+
+
+def _months(value: object) -> str:
+    if value is None:
+        return "n/a"
+    return "beyond the horizon" if value == "inf" else f"{float(value):.2f} months"  # type: ignore[arg-type]
+
+
+def _render(data: dict[str, Any]) -> str:
+    out: list[str] = []
+    for c in data["companies"]:
+        out.append(f"== {c['name']} ({c['id']})" + (f", as of {c['as_of']}" if c["as_of"] else ""))
+        cash = c["cash"]
+        if cash:
+            word = {"upper": "at most ", "lower": "at least "}.get(cash["bound"] or "", "")
+            out.append(f"cash           {word}{_money(cash['amount'])} on {cash['date']}")
+        b = c["burn"]
+        if b:
+            cats = ", ".join(f"{k} {_money(v)}" for k, v in b["by_category"].items() if v)
+            out.append(
+                f"burn           {_money(b['monthly_net'])}/month net "
+                f"({_money(b['monthly_gross'])} spent, {_money(b['monthly_revenue'])} revenue; "
+                f"{b['from']} to {b['to']})"
+            )
+            if cats:
+                out.append(f"  spending     {cats} a month")
+        for policy, r in c["runway"].items():
+            if "error" in r:
+                out.append(f"runway ({policy}) n/a: {r['error']}")
+                continue
+            bound = {"upper": "at most ", "lower": "at least "}.get(r["bound"], "")
+            out.append(
+                f"runway         {bound}{_months(r['months'])}, cash out {r['cash_out'] or 'n/a'}"
+                f"  [{policy}]"
+            )
+        g = c["compute_gap"]
+        if g:
+            ratio = "no revenue" if g["ratio"] == "inf" else f"{g['ratio']:.1f}x revenue"
+            out.append(
+                f"compute gap    {g['period']}: compute {_money(g['compute'])} = {ratio}; "
+                f"revenue covers {100 * (g['coverage'] or 0):.0f}% of compute"
+            )
+        a = c["arrears"]
+        if a and a["total"]:
+            parts = ", ".join(f"{p} {_money(v['outstanding'])}" for p, v in a["by_provider"].items())
+            out.append(f"arrears        {_money(a['total'])} unpaid at {a['as_of']}: {parts}")
+        if c["funding"]:
+            out.append("funding        " + ", ".join(f"{k} {_money(v)}" for k, v in c["funding"].items()))
+        for conflict in c["conflicts"]:
+            reports = "; ".join(f"{r['value']} ({r['id']}, {r['reported']})" for r in conflict["reports"])
+            out.append(f"conflict       {conflict['kind']} {conflict['fact']}: {reports}")
+        runway_notes = next((r for r in c["runway"].values() if "assumptions" in r), None)
+        if runway_notes:
+            out.append("assumptions    " + "\n               ".join(runway_notes["assumptions"]))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+class Format(str, Enum):
+    """Output formats."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def report(
+    paths: Paths = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the report (default: latest balance).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """The main job: per company, cash, burn, runway, compute gap, arrears, funding, conflicts."""
+    from aicapex.report import report as build
+
+    ledger = _load(paths)
+    with _progress() as step:
+        try:
+            data = build(ledger, as_of=as_of, progress=step)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(data, indent=2))
+    elif fmt is Format.csv:
+        typer.echo("error: report has no csv format; use table or json", err=True)
+        raise typer.Exit(2)
+    else:
+        typer.echo(_render(data), nl=False)
+
+
+@app.command("runway")
+def runway_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    entity: Annotated[str, typer.Argument(help="Company id, e.g. stability-ai.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="e.g. 2023-10.")] = None,
+    policy: Annotated[
+        str, typer.Option("--policy", help="disbursed, committed or arrears.")
+    ] = "disbursed",
+    burn_after: Annotated[
+        float | None, typer.Option("--burn-after", help="USD/month net burn past the records.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Months of cash left and the cash-out date for one company, with the month-by-month path."""
+    from aicapex.runway import POLICIES, runway
+
+    if policy not in POLICIES:
+        typer.echo(f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True)
+        raise typer.Exit(2)
+    ledger = _load([path])
+    try:
+        r = runway(ledger, entity, as_of=as_of, policy=policy, burn_after=burn_after)  # type: ignore[arg-type]
+    except (ValueError, KeyError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    path_frame = r.explain()
+    if fmt is Format.json:
+        data = r.to_dict()
+        data["path"] = [
+            {k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else v) for k, v in row.items()}
+            for row in path_frame.to_dict("records")
+        ]
+        typer.echo(json.dumps(data, indent=2))
+    elif fmt is Format.csv:
+        typer.echo(path_frame.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
+    else:
+        bound = {"upper": "at most ", "lower": "at least "}.get(r.bound, "")
+        cash_out = r.cash_out.date().isoformat() if r.cash_out is not None else "beyond the horizon"
+        typer.echo(f"{entity}: {bound}{r.months:.2f} months of cash after {as_of or r.as_of} "
+                   f"(policy {policy}); cash out {cash_out}")
+        typer.echo(path_frame.to_string(index=False))
+        typer.echo("assumptions:")
+        for a in r.assumptions:
+            typer.echo(f"  - {a}")
+        typer.echo("records used: " + ", ".join(r.records))
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str], None]]:
+    """A progress display on a terminal (stderr); nothing when piped."""
+    if not sys.stderr.isatty():
+        yield lambda _name: None
+        return
+    from rich.console import Console
+    from rich.status import Status
+
+    with Status("computing...", console=Console(stderr=True)) as status:
+        yield lambda name: status.update(f"computing: {name}")
 
 
 @app.command()

@@ -221,9 +221,9 @@ def _fast_yaml(text: str) -> Any:
     if _ryml is None:
         raise _Fallback
     try:
-        with _quiet_stderr():
+        with _quiet_stderr():  # the emitter prints its errors too (lists nested too deep)
             tree = _ryml.parse_in_arena(text.encode("utf-8"))
-        js = _ryml.emit_json_malloc(tree, tree.root_id())
+            js = _ryml.emit_json_malloc(tree, tree.root_id())
     except Exception as exc:
         raise _Fallback from exc
     if js is None:

@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import os
 import re
+import reprlib
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -458,7 +459,7 @@ def _load_file(
                 problems.append(
                     Problem(
                         f"a record (a mapping of {cls.__name__} fields)",
-                        f"a {_type_name(item)} {item!r:.60}",
+                        f"a {_type_name(item)} {_show(item)}",
                         file=shown,
                         kind=kind,
                         index=index,
@@ -561,7 +562,10 @@ def _from_validation(
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:  # lists nested thousands deep: show the first levels only
+        text = reprlib.repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -325,7 +325,7 @@ def runway(
     )
     used = sorted(
         set(chosen["id"].astype("object"))
-        | set(counted["record"].astype("object"))
+        | set(counted["record"].astype("object")[after_balance])
     )
     return Runway(table, path, tuple(assumptions), tuple(used), policy, as_of_text, entity)
 
