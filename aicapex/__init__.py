@@ -57,11 +57,11 @@ from aicapex.records import (
 )
 
 if TYPE_CHECKING:
-    from aicapex.arrears import arrears
-    from aicapex.burn import burn
-    from aicapex.flows import flows
-    from aicapex.gap import compute_gap
-    from aicapex.runway import Runway, runway
+    from aicapex.analysis.arrears import arrears
+    from aicapex.analysis.burn import burn
+    from aicapex.analysis.flows import flows
+    from aicapex.analysis.gap import compute_gap
+    from aicapex.analysis.runway import Runway, runway
     from aicapex.schema import json_schema
     from aicapex.tables import read_table
 
@@ -69,12 +69,12 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "json_schema": "aicapex.schema",
-    "arrears": "aicapex.arrears",
-    "burn": "aicapex.burn",
-    "flows": "aicapex.flows",
-    "compute_gap": "aicapex.gap",
-    "runway": "aicapex.runway",
-    "Runway": "aicapex.runway",
+    "arrears": "aicapex.analysis.arrears",
+    "burn": "aicapex.analysis.burn",
+    "flows": "aicapex.analysis.flows",
+    "compute_gap": "aicapex.analysis.gap",
+    "runway": "aicapex.analysis.runway",
+    "Runway": "aicapex.analysis.runway",
     "read_table": "aicapex.tables",
 }
 

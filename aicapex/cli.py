@@ -198,7 +198,7 @@ def runway_cmd(
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
 ) -> None:
     """Months of cash left and the cash-out date for one company, with the month-by-month path."""
-    from aicapex.runway import POLICIES, runway
+    from aicapex.analysis.runway import POLICIES, runway
 
     if policy not in POLICIES:
         typer.echo(f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True)

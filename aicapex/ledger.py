@@ -71,7 +71,7 @@ class Ledger:
         problems: list[Problem] = []
         origins = dict(origins or {})
         for record in records:
-            kind = type(record).KIND
+            kind = getattr(type(record), "KIND", None)  # None: not a record (TypeError below)
             if kind not in by_kind:
                 raise TypeError(f"not a ledger record: {record!r}")
             if record.id in by_id:
@@ -222,9 +222,9 @@ class Ledger:
         return frame(self, kind)
 
     def flows(self, *, conflicts: Literal["latest", "earliest", "all"] = "latest") -> pd.DataFrame:
-        """One tidy table of money movements (see :mod:`aicapex.flows`): a row per movement,
+        """One tidy table of money movements (see :mod:`aicapex.analysis.flows`): a row per movement,
         recurring rates expanded to months, each row naming the record that made it."""
-        from aicapex.flows import flows
+        from aicapex.analysis.flows import flows
 
         return flows(self, conflicts=conflicts)
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from aicapex.arrears import arrears
-from aicapex.burn import BURN_CATEGORIES, burn
-from aicapex.gap import compute_gap
+from aicapex.analysis.arrears import arrears
+from aicapex.analysis.burn import BURN_CATEGORIES, burn
+from aicapex.analysis.gap import compute_gap
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType, FundingRound
-from aicapex.runway import POLICIES, runway
+from aicapex.analysis.runway import POLICIES, runway
 
 __all__ = ["report"]
 

@@ -2,7 +2,7 @@
 
 For millions of rows (cloud bills, expenses), records one by one are too slow; a table is checked
 a column at a time (vectorised) and becomes exactly the frame ``Ledger.frame(kind)`` would give
-for the same records, so :func:`aicapex.flows.flows` and every analysis accept it:
+for the same records, so :func:`aicapex.analysis.flows.flows` and every analysis accept it:
 
 >>> import aicapex as ac                                         # doctest: +SKIP
 >>> bills = ac.read_table("bills.parquet", "cloud_bills")        # doctest: +SKIP

@@ -66,6 +66,7 @@ CASES = [
     Case("unknown_kind.yaml", 7, "cloud_bill", None, None, None, "(did you mean 'cloud_bills'?)", "'cloud_bill'"),  # noqa: E501
     Case("kind_not_list.yaml", 2, "entities", None, None, None, "a list of entities", "a mapping"),
     Case("record_not_mapping.yaml", 6, "entities", 1, None, None, "a record (a mapping of Entity fields)", "a string 'aws'"),  # noqa: E501
+    Case("deeply_nested.yaml", 4, "entities", 0, "acme", "name", "a valid string", "[[[[[[[...]]]]]]]"),  # noqa: E501
     # -- one record's fields ----------------------------------------------------------------------
     Case("unknown_field.yaml", 15, "cloud_bills", 0, BILL, "biled", "(did you mean 'billed'?)", "unknown field 'biled'"),  # noqa: E501
     Case("missing_field.yaml", 8, "cloud_bills", 0, "acme-2023-08", "provider", "this field is required", "nothing"),  # noqa: E501
@@ -138,7 +139,8 @@ def case(request: pytest.FixtureRequest) -> Case:
 def test_catalogue_has_no_stray_files() -> None:
     """Every file in tests/errors/ is a case (a directory case covers its files)."""
     named = {c.name for c in CASES} | {"two_bad_files", ".gitattributes"}
-    assert {p.name for p in ERRORS.iterdir()} <= named
+    stray = {p.name for p in ERRORS.iterdir()} - named
+    assert not stray, f"files in tests/errors/ without a line in CASES: {sorted(stray)}"
 
 
 def test_load_reports_the_problem(case: Case) -> None:

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from aicapex.burn import burn_flows, monthly_matrix, trailing
-from aicapex.flows import ConflictPolicy, as_flows, day_of, month_of, resolve
+from aicapex.analysis.burn import burn_flows, monthly_matrix, trailing
+from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, month_of, resolve
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -238,7 +238,7 @@ def runway(
     if entity is None and any(d <= as_of_month for d, _, _ in extras):
         raise ValueError("extra_flows apply to one entity: pass entity=")
     if policy == "arrears":
-        from aicapex.arrears import arrears
+        from aicapex.analysis.arrears import arrears
 
         owed = arrears(flows, as_of=as_of).groupby("payer", observed=True)["outstanding_usd"].sum()
         start_cash -= owed.reindex(entities).fillna(0.0).to_numpy()

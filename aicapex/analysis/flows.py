@@ -555,7 +555,7 @@ def as_flows(
                    if c not in source.columns]
         if missing:
             raise ValueError(
-                f"expected a flows table (see aicapex.flows), got a DataFrame without {missing}"
+                f"expected a flows table (see aicapex.analysis.flows), got a DataFrame without {missing}"
             )
         return source
     return flows(source, conflicts=conflicts)

@@ -2,7 +2,7 @@
 
 Burn counts expenses and revenues (the ``expenses`` and ``revenues`` rows of the flows table,
 actual and forecast alike; ``planned`` ones only if asked). Cloud bills and payments are the
-settlement of compute expenses, so they show in :func:`aicapex.arrears`, not again here.
+settlement of compute expenses, so they show in :func:`aicapex.analysis.arrears`, not again here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.flows import ConflictPolicy, as_flows, month_of
+from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger

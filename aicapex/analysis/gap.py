@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.burn import burn_flows
-from aicapex.flows import ConflictPolicy, as_flows, month_of
+from aicapex.analysis.burn import burn_flows
+from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger

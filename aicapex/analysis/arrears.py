@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.flows import ConflictPolicy, as_flows, day_of
+from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
