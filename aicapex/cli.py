@@ -10,7 +10,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,14 +47,19 @@ def _load(paths: list[Path] | None) -> Ledger:
 
 def _summary_text(ledger: Ledger) -> str:
     s = ledger.summary()
-    lines = [f"{s['total']} records, covering {s['span'][0]} to {s['span'][1]}" if s["span"]
-             else f"{s['total']} records"]
+    lines = [
+        f"{s['total']} records, covering {s['span'][0]} to {s['span'][1]}"
+        if s["span"]
+        else f"{s['total']} records"
+    ]
     companies = s["entities"].get("company", {})
     if companies:
         lines.append(f"companies ({len(companies)}): " + ", ".join(sorted(companies.values())))
     others = {t: v for t, v in s["entities"].items() if t != "company"}
     for kind, names in sorted(others.items()):
-        lines.append(f"{kind.replace('_', ' ')}s ({len(names)}): " + ", ".join(sorted(names.values())))
+        lines.append(
+            f"{kind.replace('_', ' ')}s ({len(names)}): " + ", ".join(sorted(names.values()))
+        )
     lines.append("records by kind:")
     width = max((len(k) for k in s["records"]), default=0)
     lines.extend(f"  {k:<{width}}  {n:>6}" for k, n in s["records"].items())
@@ -135,12 +140,18 @@ def _render(data: dict[str, Any]) -> str:
             )
         a = c["arrears"]
         if a and a["total"]:
-            parts = ", ".join(f"{p} {_money(v['outstanding'])}" for p, v in a["by_provider"].items())
+            parts = ", ".join(
+                f"{p} {_money(v['outstanding'])}" for p, v in a["by_provider"].items()
+            )
             out.append(f"arrears        {_money(a['total'])} unpaid at {a['as_of']}: {parts}")
         if c["funding"]:
-            out.append("funding        " + ", ".join(f"{k} {_money(v)}" for k, v in c["funding"].items()))
+            out.append(
+                "funding        " + ", ".join(f"{k} {_money(v)}" for k, v in c["funding"].items())
+            )
         for conflict in c["conflicts"]:
-            reports = "; ".join(f"{r['value']} ({r['id']}, {r['reported']})" for r in conflict["reports"])
+            reports = "; ".join(
+                f"{r['value']} ({r['id']}, {r['reported']})" for r in conflict["reports"]
+            )
             out.append(f"conflict       {conflict['kind']} {conflict['fact']}: {reports}")
         runway_notes = next((r for r in c["runway"].values() if "assumptions" in r), None)
         if runway_notes:
@@ -149,7 +160,7 @@ def _render(data: dict[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats."""
 
     table = "table"
@@ -201,7 +212,9 @@ def runway_cmd(
     from aicapex.analysis.runway import POLICIES, runway
 
     if policy not in POLICIES:
-        typer.echo(f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True)
+        typer.echo(
+            f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True
+        )
         raise typer.Exit(2)
     ledger = _load([path])
     try:
@@ -213,7 +226,10 @@ def runway_cmd(
     if fmt is Format.json:
         data = r.to_dict()
         data["path"] = [
-            {k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else v) for k, v in row.items()}
+            {
+                k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else v)
+                for k, v in row.items()
+            }
             for row in path_frame.to_dict("records")
         ]
         typer.echo(json.dumps(data, indent=2))
@@ -222,8 +238,10 @@ def runway_cmd(
     else:
         bound = {"upper": "at most ", "lower": "at least "}.get(r.bound, "")
         cash_out = r.cash_out.date().isoformat() if r.cash_out is not None else "beyond the horizon"
-        typer.echo(f"{entity}: {bound}{r.months:.2f} months of cash after {as_of or r.as_of} "
-                   f"(policy {policy}); cash out {cash_out}")
+        typer.echo(
+            f"{entity}: {bound}{r.months:.2f} months of cash after {as_of or r.as_of} "
+            f"(policy {policy}); cash out {cash_out}"
+        )
         typer.echo(path_frame.to_string(index=False))
         typer.echo("assumptions:")
         for a in r.assumptions:

@@ -4,7 +4,7 @@ A load collects all its problems before failing and raises one :class:`LedgerErr
 :class:`Problem` entries carries the file, line, record kind and index, record id, field, what was
 expected and what was found. ``str(error)`` lists them one per line::
 
-    data/x.yaml:12: cloud_bills[3] stability-aws-2023-08: billed: expected money like '$7M', got 'seven'
+    data/x.yaml:12: cloud_bills[3] aws-2023-08: billed: expected money like '$7M', got 'seven'
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Problem:
     Attributes:
         file: the path of the file, as given to ``load`` (``None`` for records built in memory).
         line: 1-based line in ``file`` (``None`` when unknown).
-        kind: the record kind (top-level key such as ``cloud_bills``), if the problem is in a record.
+        kind: the record kind (top-level key such as ``cloud_bills``), if in a record.
         index: 0-based position of the record in its kind's list in ``file``.
         record_id: the record's ``id``, when it has one.
         field: dotted path of the field inside the record (``tranches.1.amount``), if any.

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.cyaml import CEmitter, CParser
+from yaml.cyaml import CEmitter, CParser  # type: ignore[attr-defined]
 
 from aicapex.errors import Problem
 
 __all__ = ["Locator", "atomic_write", "dump_yaml", "parse_document", "read_text"]
 
 try:  # optional accelerator
-    import ryml as _ryml
+    import ryml as _ryml  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - exercised where rapidyaml has no wheel
     _ryml = None
 
@@ -65,7 +65,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
     def construct_yaml_float(self, node: yaml.Node) -> Decimal:  # type: ignore[override]
         return Decimal(str(self.construct_scalar(node)))  # type: ignore[arg-type]
 
-    def construct_yaml_int(self, node: yaml.Node) -> int:  # type: ignore[override]
+    def construct_yaml_int(self, node: yaml.Node) -> int:
         # YAML 1.2: 0777 is 777 (PyYAML's 1.1 rules read it as octal and fail on 089)
         return int(str(self.construct_scalar(node)))  # type: ignore[arg-type]
 
@@ -76,7 +76,9 @@ class _Constructor(yaml.constructor.SafeConstructor):
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | Decimal | bool | None):
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key that is a single value, not a list or mapping",
+                    None,
+                    None,
+                    "a key that is a single value, not a list or mapping",
                     key_node.start_mark,
                 )
             if key in seen:
@@ -87,11 +89,13 @@ class _Constructor(yaml.constructor.SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:float", _Constructor.construct_yaml_float
+)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)  # type: ignore[type-var]
 
 
-class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
+class _Loader(CParser, _Constructor, _Resolver):
     def __init__(self, stream: str | bytes) -> None:
         CParser.__init__(self, stream)
         _Constructor.__init__(self)
@@ -111,7 +115,7 @@ _Representer.add_representer(Decimal, _Representer.represent_decimal)
 _Representer.add_representer(str, _Representer.represent_str)
 
 
-class _Dumper(CEmitter, _Representer, _Resolver):  # type: ignore[misc]
+class _Dumper(CEmitter, _Representer, _Resolver):
     def __init__(self, stream: Any, **kwds: Any) -> None:
         CEmitter.__init__(
             self,
@@ -196,7 +200,7 @@ def _quiet_stderr() -> Iterator[None]:
 _FAST_DIFFERS = frozenset(
     {".nan", ".inf", "-.inf", "~", "Null", "NULL", "True", "TRUE", "False", "FALSE"}
 )
-_LEADING_ZERO = re.compile(r"[-+]?0[0-9eE][0-9.eE+-]*")
+_LEADING_ZERO = re.compile(r"[-+]?0(?:[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
 
 
 def _fast_differs(value: Any) -> bool:
@@ -246,7 +250,7 @@ def _alias_problems(text: str, shown: str) -> list[Problem]:
             if isinstance(event, yaml.AliasEvent) or anchor:
                 what = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
                 found = f"{what} {'*' if what == 'an alias' else '&'}{anchor}"
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1  # type: ignore[union-attr]
                 if (line, found) in seen:
                     continue
                 seen.add((line, found))
@@ -261,13 +265,13 @@ def _alias_problems(text: str, shown: str) -> list[Problem]:
                 if len(problems) >= 20:
                     break
             elif getattr(event, "tag", None):  # tags are refused too (!!float x crashed)
-                tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+                tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")  # type: ignore[attr-defined]
                 problems.append(
                     Problem(
                         "plain data without YAML tags (write the value out)",
                         f"the tag {tag}",
                         file=shown,
-                        line=event.start_mark.line + 1,
+                        line=event.start_mark.line + 1,  # type: ignore[union-attr]
                     )
                 )
                 if len(problems) >= 20:
@@ -304,7 +308,7 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
         data = _fast_yaml(text)
     except _Fallback:
         try:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe constructor
+            data = yaml.load(text, Loader=_Loader)  # type: ignore[arg-type]
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -376,6 +380,7 @@ class Locator:
 
 # ---------------------------------------------------------------------------------------------
 # Writing
+
 
 def dump_yaml(data: dict[str, list[dict[str, Any]]]) -> str:
     """Canonical YAML text for a ledger: kinds in the given order, keys in field order, one

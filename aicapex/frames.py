@@ -39,8 +39,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from aicapex.dates import Precision
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, Precision
 from aicapex.errors import suggest
 from aicapex.money import Capacity, Money, Rate
 from aicapex.records import KINDS, Bound, CloudBill, Record, TrancheStatus
@@ -132,7 +131,9 @@ def _money_col(name: str) -> _Col:
             return (np.nan, None, np.nan)
         return (float(v.amount), v.currency, ctx.fx.usd(v, ctx.date))
 
-    return _Col(name, [name, f"{name}_currency", f"{name}_usd"], ["float64", "category", "float64"], cells)
+    return _Col(
+        name, [name, f"{name}_currency", f"{name}_usd"], ["float64", "category", "float64"], cells
+    )
 
 
 def _rate_col(name: str) -> _Col:
@@ -192,7 +193,9 @@ def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: 
 def _columns(cls: type[BaseModel], refs: frozenset[str]) -> tuple[_Col, ...]:
     cols: list[_Col] = []
     base = ("note", "sources", "reported")
-    names = [n for n in cls.model_fields if n not in base] + [n for n in base if n in cls.model_fields]
+    names = [n for n in cls.model_fields if n not in base] + [
+        n for n in base if n in cls.model_fields
+    ]
     for name in names:
         info = cls.model_fields[name]
         inner, many = _unwrap(info.annotation)
@@ -314,14 +317,18 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
         ctx = _record_ctx(ledger, record, fx)
         for field in fields:
             items = getattr(record, field)
-            for item in items:
+            for _item in items:
                 data[parent_col].append(record.id)
                 if ent:
                     data[ent].append(getattr(record, ent))
                 if len(fields) > 1:
                     data["status"].append(field)
             item_ctxs = [
-                _Ctx(fx, item.date.start(ctx.fye) if getattr(item, "date", None) else ctx.date, ctx.fye)
+                _Ctx(
+                    fx,
+                    item.date.start(ctx.fye) if getattr(item, "date", None) else ctx.date,
+                    ctx.fye,
+                )
                 for item in items
             ]
             _fill(cols, items, item_ctxs, data)
@@ -368,8 +375,21 @@ _EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, _Ctx], Any]]]] = {
 
 # -- conflicts -------------------------------------------------------------------------------
 
-_VALUE_FIELDS = ("amount", "rate", "billed", "outstanding", "total_value", "total", "quantity",
-                 "price", "one_off", "usd", "post_money", "pre_money", "capacity")
+_VALUE_FIELDS = (
+    "amount",
+    "rate",
+    "billed",
+    "outstanding",
+    "total_value",
+    "total",
+    "quantity",
+    "price",
+    "one_off",
+    "usd",
+    "post_money",
+    "pre_money",
+    "capacity",
+)
 
 
 def _value_text(record: Record) -> str:
@@ -413,7 +433,8 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
                 continue
             values = [_value_text(r) for r in members]
             key_text = ", ".join(
-                f"{f}={getattr(members[0], f)}" for f in cls.FACT_KEY
+                f"{f}={getattr(members[0], f)}"
+                for f in cls.FACT_KEY
                 if getattr(members[0], f) is not None
             )
             for r, value in zip(members, values, strict=True):

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import ValidationError
 
+from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, atomic_write, dump_yaml, parse_document, read_text
-from aicapex.dates import PartialDate
 from aicapex.records import KINDS, Entity, Record, RecordCheckError, Source
 
 if TYPE_CHECKING:
@@ -46,7 +46,9 @@ class Origin:
     line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else f"{self.file} ({self.kind}[{self.index}])"
+        return (
+            f"{self.file}:{self.line}" if self.line else f"{self.file} ({self.kind}[{self.index}])"
+        )
 
 
 class Ledger:
@@ -103,7 +105,9 @@ class Ledger:
         try:
             return self._by_id[record_id]
         except KeyError:
-            raise KeyError(f"no record with id {record_id!r}{suggest(record_id, self._by_id)}") from None
+            raise KeyError(
+                f"no record with id {record_id!r}{suggest(record_id, self._by_id)}"
+            ) from None
 
     def get(self, record_id: str) -> Record | None:
         """The record with that id, or ``None``."""
@@ -222,8 +226,8 @@ class Ledger:
         return frame(self, kind)
 
     def flows(self, *, conflicts: Literal["latest", "earliest", "all"] = "latest") -> pd.DataFrame:
-        """One tidy table of money movements (see :mod:`aicapex.analysis.flows`): a row per movement,
-        recurring rates expanded to months, each row naming the record that made it."""
+        """One tidy table of money movements (see :mod:`aicapex.analysis.flows`): a row per
+        movement, recurring rates expanded to months, each row naming the record that made it."""
         from aicapex.analysis.flows import flows
 
         return flows(self, conflicts=conflicts)
@@ -254,7 +258,7 @@ class Ledger:
                         if value is None:
                             continue
                         found = self._by_id.get(value)
-                        if found is not None and type(found).KIND == target:
+                        if found is not None and target == type(found).KIND:
                             continue
                         if found is None and value in unloaded:
                             continue
@@ -306,7 +310,11 @@ def _duplicate(record: Record, first: Record, origins: Mapping[str, Origin]) -> 
     where = origins.get(first.id)
     at = f" at {where}" if where else ""
     return _problem_at(
-        origins, record, "id", "a unique id", f"{record.id!r}, already used by {type(first).KIND}{at}"
+        origins,
+        record,
+        "id",
+        "a unique id",
+        f"{record.id!r}, already used by {type(first).KIND}{at}",
     )
 
 

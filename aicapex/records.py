@@ -1,4 +1,4 @@
-"""The record kinds of a ledger: pydantic v2 models, frozen, ``extra="forbid"``, every field described.
+"""The record kinds of a ledger: pydantic v2 models, frozen, ``extra="forbid"``, fields described.
 
 Each kind is one top-level key of a ledger file (plural snake_case, see :data:`KINDS`). Records know
 nothing of files or analysis: they validate their own fields and their internal consistency (a
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -89,7 +89,9 @@ def _whole_count(value: object) -> object:
         try:
             number = Decimal(text)
         except ArithmeticError:
-            raise ValueError(f"expected a whole number of GPUs like 12,000, got {value!r}") from None
+            raise ValueError(
+                f"expected a whole number of GPUs like 12,000, got {value!r}"
+            ) from None
         if number.is_finite() and number == number.to_integral_value():
             return int(number)
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
@@ -169,7 +171,7 @@ class Record(_Model):
 class Fact(Record):
     """A record that reports something a source said: it cites sources and when they said it."""
 
-    REFS = (("sources.*.source", "sources"),)
+    REFS: ClassVar[tuple[tuple[str, str], ...]] = (("sources.*.source", "sources"),)
 
     sources: tuple[Citation, ...] = Field(
         default=(), description="Citations: the sources this fact comes from, each with its quote."
@@ -427,8 +429,10 @@ class CloudBill(Fact):
         if self.outstanding is not None and self.outstanding.amount < 0:
             yield "outstanding", "an amount of zero or more", str(self.outstanding)
         if self.billed is None and self.outstanding is None:
-            yield "billed", "an amount billed (or, if only the unpaid part is known, outstanding)", (
-                "neither"
+            yield (
+                "billed",
+                "an amount billed (or, if only the unpaid part is known, outstanding)",
+                ("neither"),
             )
             return
         if self.billed is None or self.billed.amount <= 0:
@@ -531,8 +535,10 @@ class GPUOrder(Fact):
             deliveries: tuple[Delivery, ...] = getattr(self, name)
             for i, d in enumerate(deliveries):
                 if d.date.sort_key()[1] < order_start:
-                    yield f"{name}.{i}.date", f"a date on or after the order {self.order_date}", (
-                        str(d.date)
+                    yield (
+                        f"{name}.{i}.date",
+                        f"a date on or after the order {self.order_date}",
+                        (str(d.date)),
                     )
             count = sum(d.quantity for d in deliveries)
             if count > self.quantity:
@@ -566,8 +572,10 @@ class GPUReallocation(Fact):
 
     def checks(self) -> Iterator[tuple[str, str, str]]:
         if self.from_entity == self.to_entity:
-            yield "to_entity", f"an entity other than from_entity {self.from_entity!r}", repr(
-                self.to_entity
+            yield (
+                "to_entity",
+                f"an entity other than from_entity {self.from_entity!r}",
+                repr(self.to_entity),
             )
         if self.exchanged_for == self.id:
             yield "exchanged_for", "another reallocation's id", repr(self.id)
@@ -590,7 +598,11 @@ class Basis(StrEnum):
 class _Flow(Fact):
     """Shared fields of revenue and expenses: an amount on a date, or a rate over a period."""
 
-    REFS = (*Fact.REFS, ("company", "entities"), ("counterparty", "entities"))
+    REFS: ClassVar[tuple[tuple[str, str], ...]] = (
+        *Fact.REFS,
+        ("company", "entities"),
+        ("counterparty", "entities"),
+    )
     DATE_FIELD = "date"
 
     company: str = Field(description="Id of the company earning or spending.")
@@ -675,7 +687,7 @@ class Expense(_Flow):
     category: ExpenseCategory = Field(description="compute, payroll, opex, tax or other.")
 
 
-class Bound(StrEnum):
+class Bound(Enum):
     """Whether an amount is exact, an upper bound ('less than $4M') or a lower bound."""
 
     exact = "exact"
@@ -721,8 +733,10 @@ class Price(Fact):
 
     def checks(self) -> Iterator[tuple[str, str, str]]:
         if (self.price is None) == (self.one_off is None):
-            yield "price", "either a recurring price or a one_off price", (
-                "both" if self.price is not None else "neither"
+            yield (
+                "price",
+                "either a recurring price or a one_off price",
+                ("both" if self.price is not None else "neither"),
             )
         if self.price is not None:
             yield from _positive("price", self.price.money)

@@ -17,9 +17,9 @@ import pandas as pd
 from aicapex.analysis.arrears import arrears
 from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.gap import compute_gap
+from aicapex.analysis.runway import POLICIES, runway
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType, FundingRound
-from aicapex.analysis.runway import POLICIES, runway
 
 __all__ = ["report"]
 
@@ -119,7 +119,10 @@ def _company(
     else:
         end = None
     if end is not None:
-        start, end = pd.Timestamp(year=end.year, month=1, day=1), pd.Timestamp(year=end.year, month=12, day=1)
+        start, end = (
+            pd.Timestamp(year=end.year, month=1, day=1),
+            pd.Timestamp(year=end.year, month=12, day=1),
+        )
         b = burn(flows, entity.id, start.strftime("%Y-%m"), end.strftime("%Y-%m"))
         item["burn"] = {
             "from": start.strftime("%Y-%m"),
@@ -161,19 +164,32 @@ def _company(
         }
     else:
         item["arrears"] = None
-    rounds = [r for r in ledger.of_type(FundingRound) if r.company == entity.id]
+    rounds = [f for f in ledger.of_type(FundingRound) if f.company == entity.id]
     funding: dict[str, float] = {}
-    for r in rounds:
-        if r.amount is not None and r.amount.currency == "USD":
-            funding[r.status.value] = funding.get(r.status.value, 0.0) + float(r.amount.amount)
+    for f in rounds:
+        if f.amount is not None and f.amount.currency == "USD":
+            funding[f.status.value] = funding.get(f.status.value, 0.0) + float(f.amount.amount)
     item["funding"] = {k: _num(v) for k, v in sorted(funding.items())}
-    ids = {rec.id for rec in ledger if getattr(rec, "company", getattr(rec, "payer", None)) == entity.id}
+    ids = {
+        rec.id
+        for rec in ledger
+        if getattr(rec, "company", getattr(rec, "payer", None)) == entity.id
+    }
     c = conflicts[conflicts["id"].astype("object").isin(ids).to_numpy()]
     item["conflicts"] = [
-        {"kind": str(g["kind"].iloc[0]), "fact": str(g["key"].iloc[0]),
-         "reports": [{"id": str(r["id"]), "value": str(r["value"]), "sources": str(r["sources"]),
-                      "reported": None if pd.isna(r["reported"]) else str(r["reported"])}
-                     for r in g.to_dict("records")]}
+        {
+            "kind": str(g["kind"].iloc[0]),
+            "fact": str(g["key"].iloc[0]),
+            "reports": [
+                {
+                    "id": str(r["id"]),
+                    "value": str(r["value"]),
+                    "sources": str(r["sources"]),
+                    "reported": None if pd.isna(r["reported"]) else str(r["reported"]),
+                }
+                for r in g.to_dict("records")
+            ],
+        }
         for _, g in c.groupby("group", sort=True)
     ]
     return item

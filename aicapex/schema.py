@@ -29,7 +29,7 @@ def json_schema() -> dict[str, Any]:
         )
         for kind, cls in KINDS.items()
     }
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         "LedgerFile",
         __config__=ConfigDict(extra="forbid", title="aicapex ledger file"),
         __doc__="An aicapex ledger file: record kinds as top-level keys, each a list of records.",
@@ -92,8 +92,8 @@ def format_reference() -> str:
         "`$1,234.56`; rates `$20/month`, `$99M/yr`, `$30B per year`; capacity `4.5 GW`,",
         "`12,000 H100`. Amounts are exact decimals; currencies are converted to US dollars only",
         "through `fx_rates` records. Dates keep the precision the source gives: `2023-10-31`,",
-        "`2023-10`, `October 2023`, `2023-Q3`, `Q3 2023`, `H2 2026`, `2023`, `FY2025` (fiscal years",
-        "end on the entity's `fiscal_year_end`).",
+        "`2023-10`, `October 2023`, `2023-Q3`, `Q3 2023`, `H2 2026`, `2023`, `FY2025` (fiscal",
+        "years end on the entity's `fiscal_year_end`).",
         "",
     ]
     seen: set[type[BaseModel]] = set()

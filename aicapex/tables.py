@@ -57,7 +57,7 @@ class _Check:
             self.problems.append(
                 Problem(
                     expected,
-                    repr(found[i]) if found is not None else "nothing",
+                    _shown(found[i]) if found is not None else "nothing",
                     file=self.shown,
                     line=int(i) + 2 if self.csv else None,
                     kind=self.kind,
@@ -69,6 +69,24 @@ class _Check:
 
     def column(self, field: str, expected: str, found: str) -> None:
         self.problems.append(Problem(expected, found, file=self.shown, kind=self.kind, field=field))
+
+
+def _shown(value: Any) -> str:
+    """A found value for a message: as plain Python (no ``np.float64(...)`` wrappers), dates as
+    ISO days."""
+    if isinstance(value, np.datetime64):
+        return repr(str(np.datetime_as_string(value, unit="D")))
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
+def _date_value(value: Any) -> Any:
+    """A cell of a date column as PartialDate.parse takes it: a year read as a float (CSV columns
+    of years with blanks) becomes an int, a Timestamp its day."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.date() if hasattr(value, "date") else value
 
 
 def _parse_unique(values: pd.Series, parse: Any) -> tuple[pd.Series, np.ndarray]:
@@ -94,21 +112,29 @@ def _dates(col: pd.Series, chk: _Check, field: str) -> dict[str, Any]:
         return {
             f"{field}_start": days.to_numpy("datetime64[ns]"),
             f"{field}_end": days.to_numpy("datetime64[ns]"),
-            f"{field}_precision": np.where(col.isna(), None, Precision.DAY.value),
+            f"{field}_precision": np.where(col.isna(), None, Precision.DAY.value),  # type: ignore[call-overload]
         }
     values = col.astype("object").where(col.notna(), None)
-    parsed, bad = _parse_unique(values, lambda v: PartialDate.parse(v.date() if hasattr(v, "date") else v))
-    chk.rows(bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", values.to_numpy())
+    parsed, bad = _parse_unique(values, lambda v: PartialDate.parse(_date_value(v)))
+    chk.rows(
+        bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", values.to_numpy()
+    )
     codes, uniques = pd.factorize(parsed.map(lambda p: str(p) if p is not None else None))
     spans = [PartialDate.parse(u).sort_key() for u in uniques]
     precs = [PartialDate.parse(u).precision.value for u in uniques]
     start = np.array([np.datetime64(s, "ns") for s, _ in spans] + [np.datetime64("NaT", "ns")])
     end = np.array([np.datetime64(e, "ns") for _, e in spans] + [np.datetime64("NaT", "ns")])
     prec = np.array([*precs, None], dtype=object)
-    return {f"{field}_start": start[codes], f"{field}_end": end[codes], f"{field}_precision": prec[codes]}
+    return {
+        f"{field}_start": start[codes],
+        f"{field}_end": end[codes],
+        f"{field}_precision": prec[codes],
+    }
 
 
-def _money(frame: pd.DataFrame, field: str, chk: _Check, rate: bool) -> tuple[dict[str, Any], np.ndarray]:
+def _money(
+    frame: pd.DataFrame, field: str, chk: _Check, rate: bool
+) -> tuple[dict[str, Any], np.ndarray]:
     col = frame[field]
     n = len(frame)
     if col.isna().all():
@@ -118,16 +144,31 @@ def _money(frame: pd.DataFrame, field: str, chk: _Check, rate: bool) -> tuple[di
         amount = col.to_numpy("float64")
         cur_col = f"{field}_currency"
         if cur_col not in frame:
-            chk.column(field, f"money as text like '$7M', or numbers with a {cur_col} column", "numbers alone")
+            chk.column(
+                field,
+                f"money as text like '$7M', or numbers with a {cur_col} column",
+                "numbers alone",
+            )
             currency = np.full(n, None, dtype=object)
         else:
             currency = frame[cur_col].astype("object").to_numpy()
-            bad = ~pd.isna(col).to_numpy() & ~pd.Series(currency).astype(str).str.fullmatch(r"[A-Z]{3}").to_numpy()
+            bad = (
+                ~pd.isna(col).to_numpy()
+                & ~pd.Series(currency).astype(str).str.fullmatch(r"[A-Z]{3}").to_numpy()
+            )
             chk.rows(bad, cur_col, "an ISO currency code like 'USD'", currency)
-        per = frame[f"{field}_per"].astype("object").to_numpy() if rate and f"{field}_per" in frame else np.full(n, None, dtype=object)
+        per = (
+            frame[f"{field}_per"].astype("object").to_numpy()
+            if rate and f"{field}_per" in frame
+            else np.full(n, None, dtype=object)
+        )
         if rate and f"{field}_per" not in frame:
-            chk.column(field, f"rates as text like '$99M/yr', or numbers with a {field}_per column", "numbers alone")
-        currency = np.where(np.isnan(amount), None, currency)
+            chk.column(
+                field,
+                f"rates as text like '$99M/yr', or numbers with a {field}_per column",
+                "numbers alone",
+            )
+        currency = np.where(np.isnan(amount), None, currency)  # type: ignore[call-overload]
         return {"amount": amount, "currency": currency, "per": per}, np.isnan(amount)
     values = col.astype("object").where(col.notna(), None)
     parse = Rate.parse if rate else Money.parse
@@ -156,10 +197,18 @@ def read_table(
     Raises :class:`LedgerError` listing every problem (up to 200) with its row.
     """
     if kind not in KINDS:
-        raise LedgerError([Problem(f"a record kind{suggest(kind, KINDS)}", repr(kind), file=str(path))])
+        raise LedgerError(
+            [Problem(f"a record kind{suggest(kind, KINDS)}", repr(kind), file=str(path))]
+        )
     if kind not in TABLE_KINDS:
         raise LedgerError(
-            [Problem(f"a kind a flat table can hold: {', '.join(TABLE_KINDS)}", repr(kind), file=str(path))]
+            [
+                Problem(
+                    f"a kind a flat table can hold: {', '.join(TABLE_KINDS)}",
+                    repr(kind),
+                    file=str(path),
+                )
+            ]
         )
     p = Path(path)
     shown = str(path)
@@ -168,19 +217,30 @@ def read_table(
         if p.suffix.lower() == ".parquet":
             raw = pd.read_parquet(p)
         elif csv:
-            raw = pd.read_csv(p, sep="\t" if p.suffix.lower() == ".tsv" else ",", dtype={"id": "string"}, keep_default_na=True)
+            raw = pd.read_csv(
+                p,
+                sep="\t" if p.suffix.lower() == ".tsv" else ",",
+                dtype={"id": "string"},
+                keep_default_na=True,
+            )
         else:
-            raise LedgerError([Problem("a .csv, .tsv or .parquet file", repr(p.suffix), file=shown)])
+            raise LedgerError(
+                [Problem("a .csv, .tsv or .parquet file", repr(p.suffix), file=shown)]
+            )
     except FileNotFoundError:
         raise LedgerError([Problem("an existing table file", "no such file", file=shown)]) from None
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, LedgerError):
             raise
-        raise LedgerError([Problem("a readable CSV or Parquet table", str(exc).splitlines()[0], file=shown)]) from None
+        raise LedgerError(
+            [Problem("a readable CSV or Parquet table", str(exc).splitlines()[0], file=shown)]
+        ) from None
     return _validate(raw, kind, shown, csv, fx)
 
 
-def _validate(raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | None) -> pd.DataFrame:
+def _validate(
+    raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | None
+) -> pd.DataFrame:
     cls = KINDS[kind]
     refs = frozenset(p for p, _ in cls.REFS if "." not in p)
     cols = _columns(cls, refs)
@@ -196,7 +256,11 @@ def _validate(raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | 
                 allowed |= {f"{c.field}_currency", f"{c.field}_per"}
     for name in raw.columns:
         if name not in allowed:
-            chk.column(str(name), f"a field of {kind}{suggest(str(name), fields)}", f"unknown column {name!r}")
+            chk.column(
+                str(name),
+                f"a field of {kind}{suggest(str(name), fields)}",
+                f"unknown column {name!r}",
+            )
     for name, info in fields.items():
         if info.is_required() and name not in raw.columns:
             chk.column(name, "a column (this field is required)", "no such column")
@@ -212,7 +276,11 @@ def _validate(raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | 
         info = fields[name]
         if name not in raw.columns:
             for col_name, dtype in zip(c.names, c.dtypes, strict=True):
-                out[col_name] = np.full(n, np.nan if dtype == "float64" else None, dtype=object if dtype != "float64" else "float64")
+                out[col_name] = np.full(
+                    n,
+                    np.nan if dtype == "float64" else None,
+                    dtype=object if dtype != "float64" else "float64",
+                )
             present[name] = np.zeros(n, dtype=bool)
             continue
         col = raw[name]
@@ -225,10 +293,22 @@ def _validate(raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | 
             m, _ = _money(raw, name, chk, rate=inner is Rate)
             usd = _usd(m["amount"], m["currency"], raw, fx, cls)
             if inner is Money:
-                out.update({name: m["amount"], f"{name}_currency": m["currency"], f"{name}_usd": usd})
+                out.update(
+                    {name: m["amount"], f"{name}_currency": m["currency"], f"{name}_usd": usd}
+                )
             else:
-                factor = np.array([_PER_MONTH.get(p, np.nan) if p is not None else np.nan for p in m["per"]])
-                out.update({name: m["amount"], f"{name}_per": m["per"], f"{name}_currency": m["currency"], f"{name}_usd": usd, f"{name}_usd_per_month": usd * factor})
+                factor = np.array(
+                    [_PER_MONTH.get(p, np.nan) if p is not None else np.nan for p in m["per"]]
+                )
+                out.update(
+                    {
+                        name: m["amount"],
+                        f"{name}_per": m["per"],
+                        f"{name}_currency": m["currency"],
+                        f"{name}_usd": usd,
+                        f"{name}_usd_per_month": usd * factor,
+                    }
+                )
         elif inner is PartialDate:
             out.update(_dates(col, chk, name))
         elif isinstance(inner, type) and issubclass(inner, enum.Enum):
@@ -237,14 +317,25 @@ def _validate(raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | 
             bad = ~missing & ~np.isin(values, allowed_values)
             chk.rows(bad, name, f"one of {', '.join(allowed_values)}", values)
             default = info.default.value if isinstance(info.default, enum.Enum) else None
-            out[name] = np.where(missing, default, values)
+            out[name] = np.where(missing, default, values)  # type: ignore[arg-type]
         elif name == "sources":
-            out[name] = col.astype("object").where(col.notna(), "").map(lambda s: ",".join(x.strip() for x in str(s).split(",") if x.strip())).to_numpy()
+            out[name] = (
+                col.astype("object")
+                .where(col.notna(), "")
+                .map(lambda s: ",".join(x.strip() for x in str(s).split(",") if x.strip()))
+                .to_numpy()
+            )
         else:
             values = col.astype("object").to_numpy()
-            out[name] = np.where(missing, None, values)
+            out[name] = np.where(missing, None, values)  # type: ignore[call-overload]
             if name == "id":
-                bad = ~missing & ~pd.Series(values).astype(str).str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:+-]*").to_numpy()
+                bad = (
+                    ~missing
+                    & ~pd.Series(values)
+                    .astype(str)
+                    .str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:+-]*")
+                    .to_numpy()
+                )
                 chk.rows(bad, "id", "an id of letters, digits and . _ : + -", values)
                 dup = pd.Series(values).duplicated(keep="first").to_numpy() & ~missing
                 chk.rows(dup, "id", "a unique id", values)
@@ -254,8 +345,9 @@ def _validate(raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | 
     extras = _extras(kind, out, n)
     dtypes.update({k: v for k, (v, _) in extras.items()})
     out.update({k: col for k, (_, col) in extras.items()})
-    frame = pd.DataFrame({name: _as(out[name], dtypes[name]) for name in dtypes}, index=pd.RangeIndex(n))
-    return frame
+    return pd.DataFrame(
+        {name: _as(out[name], dtypes[name]) for name in dtypes}, index=pd.RangeIndex(n)
+    )
 
 
 def _as(values: Any, dtype: str) -> pd.Series:
@@ -263,10 +355,16 @@ def _as(values: Any, dtype: str) -> pd.Series:
         return pd.Series(np.asarray(values, dtype="datetime64[ns]"), dtype=dtype)
     if dtype == "float64":
         return pd.Series(np.asarray(values, dtype="float64"))
+    if dtype == "category":
+        # built from a list, as frames.py does: an all-missing column then gets the same (empty)
+        # categories dtype as Ledger.frame's, not object ones
+        return pd.Series(list(values), dtype=dtype)
     return pd.Series(values, dtype=dtype)
 
 
-def _usd(amount: np.ndarray, currency: np.ndarray, raw: pd.DataFrame, fx: Ledger | None, cls: Any) -> np.ndarray:
+def _usd(
+    amount: np.ndarray, currency: np.ndarray, raw: pd.DataFrame, fx: Ledger | None, cls: Any
+) -> np.ndarray:
     usd = np.where(currency == "USD", amount, np.nan)
     other = np.flatnonzero((currency != "USD") & ~pd.isna(currency))
     if other.size and fx is not None:
@@ -275,8 +373,14 @@ def _usd(amount: np.ndarray, currency: np.ndarray, raw: pd.DataFrame, fx: Ledger
         table = _Fx(fx)
         dates = raw[cls.DATE_FIELD].astype("object").to_numpy() if cls.DATE_FIELD in raw else None
         for i in other:
-            when = PartialDate.parse(dates[i]).sort_key()[0] if dates is not None and dates[i] is not None else None
-            usd[i] = table.usd(Money(Money.parse(f"USD {amount[i]}").amount, str(currency[i])), when)
+            when = (
+                PartialDate.parse(dates[i]).sort_key()[0]
+                if dates is not None and dates[i] is not None
+                else None
+            )
+            usd[i] = table.usd(
+                Money(Money.parse(f"USD {amount[i]}").amount, str(currency[i])), when
+            )
     return usd.astype("float64")
 
 
@@ -287,19 +391,42 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
             values = np.asarray(out[name], dtype="float64")
             limit_zero = kind == "cash_balances"
             bad = present[name] & ((values < 0) if limit_zero else (values <= 0))
-            chk.rows(bad, name, "an amount of zero or more" if limit_zero else "a positive amount", values)
+            chk.rows(
+                bad,
+                name,
+                "an amount of zero or more" if limit_zero else "a positive amount",
+                values,
+            )
     if kind in ("expenses", "revenues"):
         both = present["amount"] == present["rate"]
-        chk.rows(both, "amount", "either an amount or a rate", np.where(present["amount"], "both", "neither"))
+        chk.rows(
+            both,
+            "amount",
+            "either an amount or a rate",
+            np.where(present["amount"], "both", "neither"),
+        )
         until = np.asarray(out["until_end"], dtype="datetime64[ns]")
         start = np.asarray(out["date_start"], dtype="datetime64[ns]")
         chk.rows(~np.isnat(until) & (until < start), "until", "a date on or after date", until)
     if kind == "cloud_bills":
         neither = ~present["billed"] & ~present["outstanding"]
-        chk.rows(neither, "billed", "an amount billed (or, if only the unpaid part is known, outstanding)", None)
+        chk.rows(
+            neither,
+            "billed",
+            "an amount billed (or, if only the unpaid part is known, outstanding)",
+            None,
+        )
         both = present["billed"] & present["outstanding"]
-        differ = both & (np.asarray(out["billed"], dtype="float64") != np.asarray(out["outstanding"], dtype="float64"))
-        chk.rows(differ, "outstanding", "billed minus payments (a table has no payments: equal to billed)", np.asarray(out["outstanding"]))
+        differ = both & (
+            np.asarray(out["billed"], dtype="float64")
+            != np.asarray(out["outstanding"], dtype="float64")
+        )
+        chk.rows(
+            differ,
+            "outstanding",
+            "billed minus payments (a table has no payments: equal to billed)",
+            np.asarray(out["outstanding"]),
+        )
 
 
 def _extras(kind: str, out: dict[str, Any], n: int) -> dict[str, tuple[str, Any]]:

@@ -56,19 +56,30 @@ def arrears(
     per_bill = pd.DataFrame(
         {
             "owed": rows.groupby(rows["record"].astype("object"))["owed"].sum(),
-            "payer": billed.groupby(billed["record"].astype("object"))["payer"].first().astype("object"),
-            "provider": billed.groupby(billed["record"].astype("object"))["payee"].first().astype("object"),
+            "payer": billed.groupby(billed["record"].astype("object"))["payer"]
+            .first()
+            .astype("object"),
+            "provider": billed.groupby(billed["record"].astype("object"))["payee"]
+            .first()
+            .astype("object"),
             "date": billed.groupby(billed["record"].astype("object"))["date"].min(),
         }
     ).dropna(subset=["payer"])
     per_bill = per_bill[per_bill["owed"] > 0.005]
-    age = (np.datetime64(end, "D") - per_bill["date"].to_numpy("datetime64[D]")).astype(np.int64)
+    age = (np.datetime64(end, "D") - per_bill["date"].to_numpy("datetime64[D]")).astype(np.int64)  # type: ignore[call-overload]
     bucket = np.select([age <= 30, age <= 60, age <= 90], list(AGE_BUCKETS[:3]), AGE_BUCKETS[3])
     per_bill = per_bill.assign(bucket=bucket, record=per_bill.index)
     columns = ["payer", "provider", "outstanding_usd", "bills", "oldest", *AGE_BUCKETS, "records"]
     if per_bill.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-        return out.astype({"outstanding_usd": "float64", "bills": "int64", "oldest": "datetime64[ns]", **dict.fromkeys(AGE_BUCKETS, "float64")})
+        return out.astype(
+            {
+                "outstanding_usd": "float64",
+                "bills": "int64",
+                "oldest": "datetime64[ns]",
+                **dict.fromkeys(AGE_BUCKETS, "float64"),
+            }
+        )
     keys = ["payer", "provider"]
     grouped = per_bill.groupby(keys, sort=True)
     out = grouped.agg(

@@ -51,8 +51,8 @@ def monthly_matrix(
     out = np.zeros((len(entities), len(months)))
     if rows.empty:
         return out
-    e = entities.get_indexer(rows["entity"].astype("object"))
-    m = months.get_indexer(rows["month"])
+    e = entities.get_indexer(rows["entity"].astype("object"))  # type: ignore[arg-type]
+    m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
     ok = (e >= 0) & (m >= 0)
     np.add.at(out, (e[ok], m[ok]), rows[column].to_numpy("float64")[ok])
     return out
@@ -105,13 +105,11 @@ def burn(
     income = rows[(rows["kind"] == "revenues").to_numpy()]
     data: dict[str, np.ndarray] = {}
     for cat in BURN_CATEGORIES:
-        data[cat] = monthly_matrix(
-            spend[(spend["category"] == cat).to_numpy()], entities, months
-        )
+        data[cat] = monthly_matrix(spend[(spend["category"] == cat).to_numpy()], entities, months)
     gross = sum(data.values(), np.zeros((len(entities), len(months))))
     revenue = monthly_matrix(income, entities, months)
     net = gross - revenue
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "entity": pd.Categorical(np.repeat(entities.to_numpy(), len(months))),
             "month": np.tile(months.to_numpy(), len(entities)).astype("datetime64[ns]"),
@@ -124,4 +122,3 @@ def burn(
             "net_burn_12m": trailing(net, 12).ravel(),
         }
     )
-    return out

@@ -124,7 +124,9 @@ def _months(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _first_source(sources: pd.Series) -> pd.Series:
-    return sources.astype("object").map(lambda s: s.split(",")[0] if isinstance(s, str) and s else None)
+    return sources.astype("object").map(
+        lambda s: s.split(",")[0] if isinstance(s, str) and s else None
+    )
 
 
 def resolve(frame: pd.DataFrame, kind: str, policy: ConflictPolicy = "latest") -> pd.DataFrame:
@@ -140,7 +142,9 @@ def resolve(frame: pd.DataFrame, kind: str, policy: ConflictPolicy = "latest") -
     if "included_in" in frame:
         parts = frame[frame["included_in"].isna()]
     ascending = policy == "earliest"
-    order = parts.sort_values("reported_start", ascending=ascending, na_position="last", kind="stable")
+    order = parts.sort_values(
+        "reported_start", ascending=ascending, na_position="last", kind="stable"
+    )
     keep = order.drop_duplicates(subset=cols, keep="first").index
     mask = frame.index.isin(keep)
     if "included_in" in frame:
@@ -168,7 +172,13 @@ def _rows(
     n = len(cents)
 
     def col(v: Iterable[object] | str) -> np.ndarray:
-        return np.full(n, v, dtype=object) if isinstance(v, str) else np.asarray(list(v) if not isinstance(v, np.ndarray | pd.Series) else v, dtype=object)
+        return (
+            np.full(n, v, dtype=object)
+            if isinstance(v, str)
+            else np.asarray(
+                list(v) if not isinstance(v, np.ndarray | pd.Series) else v, dtype=object
+            )
+        )
 
     amount = cents / 100.0
     return pd.DataFrame(
@@ -197,7 +207,11 @@ def _usd_rate(frame: pd.DataFrame, money: str) -> np.ndarray:
     amount = frame[money].to_numpy(dtype="float64")
     usd = frame[f"{money}_usd"].to_numpy(dtype="float64")
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(amount != 0, usd / amount, np.where(frame[f"{money}_currency"].astype("object") == "USD", 1.0, np.nan))
+        return np.where(
+            amount != 0,
+            usd / amount,
+            np.where(frame[f"{money}_currency"].astype("object") == "USD", 1.0, np.nan),
+        )
 
 
 def _to_cents(values: np.ndarray) -> np.ndarray:
@@ -242,7 +256,9 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     total = np.where(is_rate, rate_cents, amount_cents).astype(np.int64)
     idx, month, cents = _spread(frame, total, start, end)
     usd_amount = np.where(is_rate, _usd_rate(frame, "rate"), _usd_rate(frame, "amount"))
-    currency = np.where(is_rate, frame["rate_currency"].astype("object"), frame["amount_currency"].astype("object"))
+    currency = np.where(
+        is_rate, frame["rate_currency"].astype("object"), frame["amount_currency"].astype("object")
+    )
     company = frame["company"].astype("object").to_numpy()
     counterparty = frame["counterparty"].astype("object").to_numpy()
     basis = frame["basis"].astype("object").to_numpy()
@@ -267,7 +283,13 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 # Months per period: the factor from an amount per period to an amount per month.
-_PER_MONTH = {"day": 365.25 / 12, "week": 365.25 / 12 / 7, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
+_PER_MONTH = {
+    "day": 365.25 / 12,
+    "week": 365.25 / 12 / 7,
+    "month": 1.0,
+    "quarter": 1 / 3,
+    "year": 1 / 12,
+}
 
 
 def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
@@ -280,8 +302,16 @@ def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
     tr = tr[tr["round"].astype("object").isin(rounds.index[live])]
     if not tr.empty:
         parent = rounds.loc[tr["round"].astype("object")]
-        end = np.where(tr["date_end"].isna(), parent["date_end"].to_numpy("datetime64[D]"), tr["date_end"].to_numpy("datetime64[D]"))
-        investors = parent["investors"].astype("object").map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
+        end = np.where(
+            tr["date_end"].isna(),
+            parent["date_end"].to_numpy("datetime64[D]"),
+            tr["date_end"].to_numpy("datetime64[D]"),
+        )
+        investors = (
+            parent["investors"]
+            .astype("object")
+            .map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
+        )
         pieces.append(
             _rows(
                 date=np.asarray(end, dtype="datetime64[D]"),
@@ -301,13 +331,21 @@ def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
             )
         )
     # the part of each live round not split into tranches
-    split = tranches.groupby(tranches["round"].astype("object"))["amount"].sum() if not tranches.empty else pd.Series(dtype="float64")
+    split = (
+        tranches.groupby(tranches["round"].astype("object"))["amount"].sum()
+        if not tranches.empty
+        else pd.Series(dtype="float64")
+    )
     r = rounds[live & rounds["amount"].notna() & ~rounds["up_to"].fillna(False).astype(bool)]
     rest = r["amount"].to_numpy("float64") - split.reindex(r.index).fillna(0.0).to_numpy("float64")
     r = r[rest > 0.005]
     rest = rest[rest > 0.005]
     if not r.empty:
-        investors = r["investors"].astype("object").map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
+        investors = (
+            r["investors"]
+            .astype("object")
+            .map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
+        )
         pieces.append(
             _rows(
                 date=r["date_end"].to_numpy("datetime64[D]"),
@@ -398,7 +436,13 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
     return _concat(pieces)
 
 
-_ARRANGEMENT = {"lease": "lease", "purchase": "purchase", "cloud": "compute", "colocation": "compute", "other": "compute"}
+_ARRANGEMENT = {
+    "lease": "lease",
+    "purchase": "purchase",
+    "cloud": "compute",
+    "colocation": "compute",
+    "other": "compute",
+}
 
 
 def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -417,10 +461,16 @@ def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
     per = frame["rate_per"].astype("object").to_numpy()
     factor = np.array([_PER_MONTH.get(p, 0.0) for p in per])
     rate_cents = np.rint(np.nan_to_num(frame["rate"].to_numpy("float64") * factor) * 100.0 * n)
-    total = np.where(is_rate, rate_cents, _to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64"))))
+    total = np.where(
+        is_rate, rate_cents, _to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64")))
+    )
     idx, month, cents = _spread(frame, total.astype(np.int64), start, end)
     usd = np.where(is_rate, _usd_rate(frame, "rate"), _usd_rate(frame, "total_value"))
-    currency = np.where(is_rate, frame["rate_currency"].astype("object"), frame["total_value_currency"].astype("object"))
+    currency = np.where(
+        is_rate,
+        frame["rate_currency"].astype("object"),
+        frame["total_value_currency"].astype("object"),
+    )
     buyer = frame["buyer"].astype("object").to_numpy()
     category = frame["arrangement"].astype("object").map(_ARRANGEMENT).to_numpy()
     return _rows(
@@ -454,7 +504,11 @@ def _orders(frame: pd.DataFrame) -> pd.DataFrame:
         return empty_flows()
     use_total = frame["total"].notna().to_numpy()
     usd = np.where(use_total, _usd_rate(frame, "total"), _usd_rate(frame, "unit_price"))
-    currency = np.where(use_total, frame["total_currency"].astype("object"), frame["unit_price_currency"].astype("object"))
+    currency = np.where(
+        use_total,
+        frame["total_currency"].astype("object"),
+        frame["unit_price_currency"].astype("object"),
+    )
     return _rows(
         date=frame["order_date_start"].to_numpy("datetime64[D]"),
         entity=frame["buyer"].astype("object"),
@@ -477,8 +531,7 @@ def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     pieces = [p for p in pieces if not p.empty]
     if not pieces:
         return empty_flows()
-    out = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
-    return out
+    return pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
 
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
@@ -489,7 +542,7 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
     out.insert(1, "month", dates.astype("datetime64[M]").astype("datetime64[ns]"))
     for name, dtype in FLOW_COLUMNS.items():
         if str(out[name].dtype) != dtype:
-            out[name] = out[name].astype(dtype)
+            out[name] = out[name].astype(dtype)  # type: ignore[call-overload]
     return out[list(FLOW_COLUMNS)]
 
 
@@ -517,11 +570,15 @@ def flows(
     rounds = get("funding_rounds")
     tranches = get("tranches")
     if not tranches.empty:
-        tranches = tranches[tranches["round"].astype("object").isin(set(rounds["id"].astype("object")))]
+        tranches = tranches[
+            tranches["round"].astype("object").isin(set(rounds["id"].astype("object")))
+        ]
     bills = get("cloud_bills")
     payments = get("payments")
     if not payments.empty:
-        payments = payments[payments["bill"].astype("object").isin(set(bills["id"].astype("object")))]
+        payments = payments[
+            payments["bill"].astype("object").isin(set(bills["id"].astype("object")))
+        ]
     pieces = [
         _flows_of_flowkind(get("expenses"), "expenses"),
         _flows_of_flowkind(get("revenues"), "revenues"),
@@ -551,11 +608,15 @@ def as_flows(
     """The flows table of ``source``: a Ledger, record frames by kind, or a flows table
     (returned as is after checking its columns)."""
     if isinstance(source, pd.DataFrame):
-        missing = [c for c in ("month", "entity", "direction", "amount_usd", "kind", "status")
-                   if c not in source.columns]
+        missing = [
+            c
+            for c in ("month", "entity", "direction", "amount_usd", "kind", "status")
+            if c not in source.columns
+        ]
         if missing:
             raise ValueError(
-                f"expected a flows table (see aicapex.analysis.flows), got a DataFrame without {missing}"
+                "expected a flows table (see aicapex.analysis.flows), "
+                f"got a DataFrame without {missing}"
             )
         return source
     return flows(source, conflicts=conflicts)
@@ -571,7 +632,7 @@ def month_of(value: object, *, end: bool = False) -> np.datetime64:
         day = stop if end else start
     else:
         day = pd.Timestamp(value).date()  # type: ignore[arg-type]
-    return np.datetime64(day, "M").astype("datetime64[ns]")
+    return np.datetime64(day, "M").astype("datetime64[ns]")  # type: ignore[no-any-return]
 
 
 def day_of(value: object, *, end: bool = False) -> np.datetime64:
@@ -581,4 +642,4 @@ def day_of(value: object, *, end: bool = False) -> np.datetime64:
     if isinstance(value, str | int | PartialDate):
         start, stop = PartialDate.parse(value).sort_key()
         return np.datetime64(stop if end else start, "ns")
-    return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type]
+    return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type,call-overload,no-any-return]

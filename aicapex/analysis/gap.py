@@ -48,7 +48,11 @@ def compute_gap(
         lo, hi = month_of(period), month_of(period, end=True)
         rows = rows[((rows["month"] >= lo) & (rows["month"] <= hi)).to_numpy()]
     kind = rows["kind"].astype("object").to_numpy()
-    compute = np.where((kind == "expenses") & (rows["category"].astype("object") == "compute"), rows["amount_usd"], 0.0)
+    compute = np.where(
+        (kind == "expenses") & (rows["category"].astype("object") == "compute"),
+        rows["amount_usd"],
+        0.0,
+    )
     revenue = np.where(kind == "revenues", rows["amount_usd"], 0.0)
     if freq is None:
         label = str(period) if period is not None else "all"
@@ -59,11 +63,22 @@ def compute_gap(
             raise ValueError(f"expected freq one of {sorted(_FREQ)}, got {freq!r}")
         labels = rows["month"].dt.to_period(code).astype(str).to_numpy()
     frame = pd.DataFrame(
-        {"entity": rows["entity"].astype("object").to_numpy(), "period": labels, "revenue_usd": revenue, "compute_usd": compute}
+        {
+            "entity": rows["entity"].astype("object").to_numpy(),
+            "period": labels,
+            "revenue_usd": revenue,
+            "compute_usd": compute,
+        }
     )
-    out = frame.groupby(["entity", "period"], sort=True, as_index=False)[["revenue_usd", "compute_usd"]].sum()
+    out = frame.groupby(["entity", "period"], sort=True, as_index=False)[
+        ["revenue_usd", "compute_usd"]
+    ].sum()
     out["gap_usd"] = out["compute_usd"] - out["revenue_usd"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = np.where(out["revenue_usd"] > 0, out["compute_usd"] / out["revenue_usd"], np.inf)
-        out["coverage"] = np.where(out["compute_usd"] > 0, out["revenue_usd"] / out["compute_usd"], np.nan)
+        out["ratio"] = np.where(
+            out["revenue_usd"] > 0, out["compute_usd"] / out["revenue_usd"], np.inf
+        )
+        out["coverage"] = np.where(
+            out["compute_usd"] > 0, out["revenue_usd"] / out["compute_usd"], np.nan
+        )
     return out

@@ -92,7 +92,7 @@ class Runway:
 
     @property
     def bound(self) -> str:
-        """``exact``, or ``upper``/``lower`` when the starting cash is a bound (so is the runway)."""
+        """``exact``, or ``upper``/``lower`` when the starting cash (so the runway) is a bound."""
         return str(self._one()["bound"])
 
     def explain(self, entity: str | None = None) -> pd.DataFrame:
@@ -208,11 +208,15 @@ def runway(
 
     counted = burn_flows(flows)
     statuses = ["disbursed"] + (["committed"] if policy == "committed" else [])
-    funding = flows[((flows["kind"] == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()]
+    funding = flows[
+        ((flows["kind"] == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
+    ]
     counted = pd.concat([counted, funding]) if not funding.empty else counted
     counted = counted[counted["entity"].astype("object").isin(entities).to_numpy()]
     counted = counted[counted["amount_usd"].notna().to_numpy()]
-    counted = counted.assign(signed=counted["amount_usd"].to_numpy() * counted["direction"].to_numpy())
+    counted = counted.assign(
+        signed=counted["amount_usd"].to_numpy() * counted["direction"].to_numpy()
+    )
 
     # 1. start: balance + counted flows after it, up to the end of as_of (+ extra flows so far)
     e_idx = entities.get_indexer(counted["entity"].astype("object"))
@@ -225,8 +229,11 @@ def runway(
         f"cash at the start: the last cash balance at or before {as_of_text} "
         f"(conflicting reports: {conflicts})",
         f"policy {policy!r}: expenses and revenues (not planned ones) and "
-        + ("disbursed and committed funding on their dates" if policy == "committed"
-           else "funding actually disbursed, on its dates"),
+        + (
+            "disbursed and committed funding on their dates"
+            if policy == "committed"
+            else "funding actually disbursed, on its dates"
+        ),
         "money in dated only to a span arrives at its last day, money out leaves at its first",
     ]
     if excluded:
@@ -265,12 +272,14 @@ def runway(
         )
     else:
         burn_after_v = np.full(len(entities), float(burn_after))
-        assumptions.append(f"past the last recorded month, net burn is {burn_after:,.0f} USD a month")
+        assumptions.append(
+            f"past the last recorded month, net burn is {burn_after:,.0f} USD a month"
+        )
     assumed = months.to_numpy()[None, :] > last_m[:, None]
     assumed |= np.isnat(last_m)[:, None]
     net = recorded - np.where(assumed, burn_after_v[:, None], 0.0)
     for d, a, _ in extras:
-        j = months.get_indexer([d])[0]
+        j = months.get_indexer([d])[0]  # type: ignore[arg-type]
         if j >= 0:
             net[:, j] += a
     closing = start_cash[:, None] + np.cumsum(net, axis=1)
@@ -290,7 +299,7 @@ def runway(
         "datetime64[D]"
     )
     cash_out = month_start + (frac * days.astype(np.int64) * 86400e9).astype("timedelta64[ns]")
-    cash_out = np.where(start_cash < 0, np.datetime64(end_day, "ns"), cash_out)
+    cash_out = np.where(start_cash < 0, np.datetime64(end_day, "ns"), cash_out)  # type: ignore[call-overload]
     cash_out = np.where(hit | (start_cash < 0), cash_out, np.datetime64("NaT"))
 
     table = pd.DataFrame(
@@ -324,8 +333,7 @@ def runway(
         }
     )
     used = sorted(
-        set(chosen["id"].astype("object"))
-        | set(counted["record"].astype("object")[after_balance])
+        set(chosen["id"].astype("object")) | set(counted["record"].astype("object")[after_balance])
     )
     return Runway(table, path, tuple(assumptions), tuple(used), policy, as_of_text, entity)
 

@@ -1,0 +1,24 @@
+"""docs/format.md is generated from the models and must match them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aicapex.records import KINDS
+from aicapex.schema import format_reference
+
+DOC = Path(__file__).parents[1] / "docs" / "format.md"
+
+
+def test_format_reference_is_current() -> None:
+    assert DOC.read_text(encoding="utf-8") == format_reference(), (
+        "docs/format.md is stale: run `python -m aicapex.schema --markdown > docs/format.md`"
+    )
+
+
+def test_every_field_has_a_section_row() -> None:
+    text = format_reference()
+    for kind, cls in KINDS.items():
+        assert f"## `{kind}`: {cls.__name__}" in text
+        for name in cls.model_fields:
+            assert f"| `{name}` |" in text

@@ -1,0 +1,423 @@
+"""Tests for aicapex.files: scalar rules, fast and slow parsers agreeing, locating lines, and
+atomic writes."""
+
+from __future__ import annotations
+
+import os
+import stat
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import aicapex
+from aicapex import files
+from aicapex.files import Locator, atomic_write, dump_yaml, parse_document, read_text
+
+needs_ryml = pytest.mark.skipif(files._ryml is None, reason="rapidyaml is not installed")
+
+
+def parse(text: str) -> Any:
+    data, problems = parse_document(textwrap.dedent(text).lstrip("\n"), "test.yaml")
+    assert problems == []
+    return data
+
+
+def slow(text: str) -> Any:
+    return yaml.load(text, Loader=files._Loader)  # noqa: S506 - the module's safe loader
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of the same types, all the way down (1 and True, 1 and Decimal 1 differ)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+# --- the scalar rules ----------------------------------------------------------------------
+
+SCALARS: list[tuple[str, Any]] = [
+    # integers
+    ("12000", 12000),
+    ("-5", -5),
+    ("+7", 7),
+    ("0", 0),
+    ("0777", 777),  # YAML 1.2: leading zeros are decimal, not octal
+    ("089", 89),
+    ("123456789012345678901234567890", 123456789012345678901234567890),
+    # decimals, never floats
+    ("1.5", Decimal("1.5")),
+    ("0.1", Decimal("0.1")),
+    ("-2.25", Decimal("-2.25")),
+    (".5", Decimal("0.5")),
+    ("1e3", Decimal("1E+3")),
+    ("1.0956", Decimal("1.0956")),
+    ("3.141592653589793238462643383279", Decimal("3.141592653589793238462643383279")),
+    # booleans
+    ("true", True),
+    ("false", False),
+    ("True", True),
+    ("FALSE", False),
+    # nothing
+    ("null", None),
+    ("~", None),
+    ("NULL", None),
+    ("", None),
+    # strings: dates, YAML 1.1 words, other number-like text
+    ("2023-10", "2023-10"),
+    ("2023-10-31", "2023-10-31"),
+    ("2001-12-14t21:59:43.10-05:00", "2001-12-14t21:59:43.10-05:00"),
+    ("Q3 2023", "Q3 2023"),
+    ("FY2025", "FY2025"),
+    ("12:30", "12:30"),
+    ("yes", "yes"),
+    ("no", "no"),
+    ("on", "on"),
+    ("y", "y"),
+    ("0x10", "0x10"),
+    ("0o17", "0o17"),
+    ("1_000", "1_000"),
+    ("1,000", "1,000"),
+    ("nan", "nan"),
+    ("inf", "inf"),
+    (".nan", ".nan"),
+    ("-.inf", "-.inf"),
+    ("$7M", "$7M"),
+    ("'2024'", "2024"),
+    ('"true"', "true"),
+    ("'null'", "null"),
+    ("'1.5'", "1.5"),
+]
+
+
+@pytest.mark.parametrize(("written", "value"), SCALARS, ids=[w or "empty" for w, _ in SCALARS])
+def test_scalar_rules(written: str, value: Any) -> None:
+    texts = [f"a: {written}\n", f"- {written}\n"]
+    if "," not in written:  # in a flow list a comma separates items
+        texts.append(f"a: [{written or 'null'}]\n")
+    for text in texts:
+        data = parse(text)
+        got = data["a"] if isinstance(data, dict) else data[0]
+        if isinstance(got, list):
+            got = got[0]
+        assert same(got, value), (text, got)
+        assert not isinstance(got, float)
+
+
+def test_floats_never_appear() -> None:
+    data = parse("a: [1.5, 2e-3, -0.0, 1.]\nb: {c: 7.25}\n")
+
+    def walk(v: Any) -> None:
+        assert not isinstance(v, float)
+        for child in v.values() if isinstance(v, dict) else v if isinstance(v, list) else ():
+            walk(child)
+
+    walk(data)
+    assert data["a"] == [Decimal("1.5"), Decimal("0.002"), Decimal("0"), Decimal("1")]
+
+
+def test_json_documents(tmp_path: Path) -> None:
+    data, problems = parse_document('{"a": 1.50, "b": [1, true, null, "2024"]}', "x.json")
+    assert problems == []
+    assert same(data, {"a": Decimal("1.50"), "b": [1, True, None, "2024"]})
+
+
+def test_block_scalars_and_multiline_text() -> None:
+    data = parse(
+        """
+        a: |
+          line one
+          line two
+        b: >-
+          folded
+          text
+        c: plain text
+          continued here
+        d: "escaped \\t tab"
+        """
+    )
+    assert data == {
+        "a": "line one\nline two\n",
+        "b": "folded text",
+        "c": "plain text continued here",
+        "d": "escaped \t tab",
+    }
+
+
+# --- problems: everything is reported, nothing crashes ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("a: &x 1\nb: *x\n", "an anchor &x"),
+        ("a: !!float abc\n", "the tag !!float"),
+        ("a: !!int abc\n", "the tag !!int"),
+        ("a: !!bool maybe\n", "the tag !!bool"),
+        ("a: !!str 5\n", "the tag !!str"),
+        ("a: !custom x\n", "the tag !custom"),
+        ("a: 1\na: 2\n", "duplicate key 'a' in one mapping"),
+        ("[a]: 1\n", "a key that is a single value, not a list or mapping"),
+        ("? {a: 1}\n: 2\n", "a key that is a single value, not a list or mapping"),
+    ],
+)
+def test_refused_documents(text: str, found: str) -> None:
+    data, problems = parse_document(text, "x.yaml")
+    assert data is None
+    assert problems
+    assert any(p.found.startswith(found) for p in problems), problems
+    assert all(p.file == "x.yaml" for p in problems)
+
+
+def test_syntax_errors_have_lines() -> None:
+    data, problems = parse_document("a: 1\nb: [2\nc: 3\n", "x.yaml")
+    assert data is None
+    [problem] = problems
+    assert problem.expected == "valid YAML"
+    assert problem.line is not None and problem.line >= 2
+
+
+def test_empty_documents() -> None:
+    for text in ("", "   \n", "# only a comment\n", "null\n"):
+        data, problems = parse_document(text, "x.yaml")
+        assert data is None
+        assert len(problems) == 1 and problems[0].line == 1
+
+
+def test_read_text(tmp_path: Path) -> None:
+    good = tmp_path / "bom.yaml"
+    good.write_bytes("\ufeffa: é\n".encode())
+    assert read_text(good, "bom.yaml") == ("a: é\n", [])
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"a: 1\nb: caf\xe9\n")
+    text, problems = read_text(bad, "latin1.yaml")
+    assert text is None
+    assert problems[0].line == 2
+    assert read_text(tmp_path / "missing.yaml", "missing.yaml")[1][0].found == "no such file"
+    assert read_text(tmp_path, "dir")[1][0].found == "a directory"
+
+
+# --- the fast (rapidyaml) and slow (PyYAML) paths agree ----------------------------------------
+
+VARIED = """\
+# a comment
+sources:
+- id: s1
+  outlet: "Quoted: with colon"
+  title: 'It''s single-quoted'
+  date: 2024-04
+  language: fr
+  note: A plain note that
+    runs over two lines # and a comment
+entities:
+- id: e1
+  name: Ünïcödé Ltd ✓ 日本
+  type: company
+  controlled_by: [e2, "e3"]
+  aliases:
+  - 'true'
+  - "null"
+  - '2024'
+  - x # y
+  founded: 2019
+  fiscal_year_end: 06-30
+numbers: {int: 12000, neg: -3, dec: 1.25, exp: 1e-3, big: 123456789012345678901234567890}
+flags: [true, false, null, ~, TRUE, Null]
+words: [yes, no, on, off, y, n, nan, inf, .inf, -.inf, .NaN, 0x1F, 0o7, 1_000, 12:30]
+leading_zeros: [007, 0e0, '007']
+empty:
+empty_quoted: ''
+block: |
+  first line
+    indented line
+  last line
+folded: >-
+  folded
+  text
+escapes: "tab\\t newline\\n unicode \\u00e9 emoji \\U0001F680 nul \\0 nel \\N"
+money: [$7M, €50bn, CHF 12.5M, ¥1,000, -$5M]
+dates: [2023-10-31, 2023-Q3, H2 2026, FY2025, 2023]
+nested:
+- - a
+  - [b, c]
+- {k: v, n: [1, 2.5]}
+"""
+
+
+@needs_ryml
+def test_fast_and_slow_paths_agree_on_a_varied_document() -> None:
+    expected = slow(VARIED)
+    assert expected["numbers"]["dec"] == Decimal("1.25")
+    assert expected["words"][6] == "nan"
+    assert expected["leading_zeros"] == [7, Decimal(0), "007"]
+    with pytest.raises(files._Fallback):  # rapidyaml reads nan, ~, TRUE, 007 otherwise
+        files._fast_yaml(VARIED)
+    # without the scalars rapidyaml reads otherwise, the fast path takes the document
+    plain = VARIED.replace("\nflags:", "\n#").replace("\nwords:", "\n#").replace(
+        "\nleading_zeros:", "\n#"
+    )
+    fast = files._fast_yaml(plain)
+    assert same(fast, slow(plain))
+    assert fast["entities"][0]["aliases"] == ["true", "null", "2024", "x"]
+    assert fast["escapes"] == "tab\t newline\n unicode é emoji 🚀 nul \0 nel \x85"
+    assert parse(plain) == fast
+
+
+@needs_ryml
+def test_fast_and_slow_paths_agree_on_the_bundled_ledger() -> None:
+    for path in sorted(aicapex.bundled_data().rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        fast = files._fast_yaml(text)
+        assert same(fast, slow(text))
+
+
+@needs_ryml
+@pytest.mark.parametrize("written", [w for w, _ in SCALARS])
+def test_fast_path_gives_the_slow_value_or_declines(written: str) -> None:
+    text = f"a: {written}\n" if "," in written else f"a: {written}\nb: [{written or 'null'}]\n"
+    try:
+        fast = files._fast_yaml(text)
+    except files._Fallback:
+        return
+    assert same(fast, slow(text))
+
+
+number_like = st.text(alphabet="0123456789.+-eE_xXo:~naifNIFtrulsTRUL ", min_size=1, max_size=8)
+
+
+@needs_ryml
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(number_like, st.text(max_size=10)))
+def test_fast_path_agrees_or_declines_on_any_plain_scalar(token: str) -> None:
+    text = f"a: {token}\n"
+    try:
+        expected = slow(text)
+    except yaml.YAMLError:
+        return
+    try:
+        fast = files._fast_yaml(text)
+    except files._Fallback:
+        return
+    assert same(fast, expected), (token, fast, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_string_written_is_read_back(value: str) -> None:
+    text = dump_yaml({"sources": [{"id": "x", "note": value, "tags": [value]}]})
+    expected = {"sources": [{"id": "x", "note": value, "tags": [value]}]}
+    data, problems = parse_document(text, "x.yaml")
+    assert problems == []
+    assert data == expected
+    assert slow(text) == expected
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def test_dump_yaml_writes_values_back_as_they_are_read() -> None:
+    data = {
+        "fx_rates": [{"id": "a", "usd": Decimal("1.0956"), "n": 12000, "ok": True, "no": None}],
+        "sources": [{"id": "2024", "title": "true", "note": "1e3", "date": "2023-10"}],
+    }
+    text = dump_yaml(data)
+    assert "usd: 1.0956\n" in text
+    assert "id: '2024'" in text
+    assert same(parse(text), data)
+
+
+def test_dump_yaml_layout() -> None:
+    text = dump_yaml({"a": [{"id": "1x"}, {"id": "2x"}], "b": [{"id": "3x", "note": "l1\nl2"}]})
+    assert text == "a:\n- id: 1x\n\n- id: 2x\n\nb:\n- id: 3x\n  note: |-\n    l1\n    l2\n"
+
+
+# --- locating lines ---------------------------------------------------------------------------
+
+LOCATED = """\
+sources:
+- id: s1
+  outlet: o
+entities:
+- id: e1
+  name: E
+  controlled_by:
+  - a
+  - b
+"""
+
+
+def test_locator_line() -> None:
+    locator = Locator(LOCATED)
+    assert locator.line() == 1
+    assert locator.line("sources") == 1
+    assert locator.line("sources", 0) == 2
+    assert locator.line("sources", 0, "outlet") == 3
+    assert locator.line("entities", 0, "name") == 6
+    assert locator.line("entities", 0, "controlled_by", 1) == 9
+    # a path that goes further than the text: the deepest line found
+    assert locator.line("entities", 0, "bogus") == 5
+    assert locator.line("entities", 7) == 4
+    assert locator.line("entities", 0, "name", "deeper") == 6
+    assert locator.line("nothing") == 1
+
+
+def test_locator_without_nodes() -> None:
+    assert Locator("").line("a") is None
+    assert Locator("a: [unclosed\n").line("a") is None
+
+
+# --- atomic writes ------------------------------------------------------------------------------
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_atomic_write_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "new.yaml"
+    atomic_write(path, "a: 1\nb: é\n")
+    assert path.read_bytes() == "a: 1\nb: é\n".encode()
+    assert mode(path) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["new.yaml"]
+
+
+@pytest.mark.parametrize("existing", [0o600, 0o640, 0o664])
+def test_atomic_write_keeps_the_mode_of_an_existing_file(tmp_path: Path, existing: int) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text("old\n")
+    os.chmod(path, existing)
+    atomic_write(str(path), "new\n")
+    assert path.read_text() == "new\n"
+    assert mode(path) == existing
+    assert [p.name for p in tmp_path.iterdir()] == ["old.yaml"]
+
+
+def test_atomic_write_failure_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("before\n")
+
+    def fail(*args: Any) -> None:
+        raise OSError("no space left")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(OSError, match="no space left"):
+        atomic_write(path, "after\n")
+    assert path.read_text() == "before\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
+
+
+def test_atomic_write_relative_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    atomic_write("here.yaml", "x\n")
+    assert (tmp_path / "here.yaml").read_text() == "x\n"
