@@ -14,7 +14,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
 from aicapex.errors import LedgerError
@@ -42,6 +41,9 @@ def _load(paths: list[Path] | None) -> Ledger:
         return load(paths or [bundled_data()])
     except LedgerError as exc:
         typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
 
 
