@@ -226,6 +226,8 @@ def runway_cmd(
         raise typer.Exit(1) from None
     path_frame = r.explain()
     if fmt is Format.json:
+        import pandas as pd
+
         data = r.to_dict()
         data["path"] = [
             {
