@@ -196,34 +196,18 @@ def _quiet_stderr() -> Iterator[None]:
 # What rapidyaml gives for plain scalars it reads differently from the rules above: it turns nan,
 # inf, .NaN, -infinity... into ".nan"/".inf"/"-.inf" and keeps ~, Null, True, FALSE... and
 # numbers with leading zeros (0777, 0e0) as strings. Documents where such a string comes out
-# (quoted or not) go to PyYAML.
-_FAST_DIFFERS = frozenset(
-    {".nan", ".inf", "-.inf", "~", "Null", "NULL", "True", "TRUE", "False", "FALSE"}
+# (quoted or not) go to PyYAML. Searched in rapidyaml's JSON, where each is a whole string.
+_FAST_DIFFERS = re.compile(
+    r'"(?:\.nan|\.inf|-\.inf|~|Null|NULL|True|TRUE|False|FALSE'
+    r'|[-+]?0(?:[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+))"'
 )
-_LEADING_ZERO = re.compile(r"[-+]?0(?:[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
-
-
-def _fast_differs(value: Any) -> bool:
-    if isinstance(value, str):
-        return value in _FAST_DIFFERS or (
-            value[:1] in ("0", "-", "+") and _LEADING_ZERO.fullmatch(value) is not None
-        )
-    if isinstance(value, list):
-        return any(_fast_differs(v) for v in value)
-    return False
-
-
-def _fast_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    if any(_fast_differs(k) or _fast_differs(v) for k, v in pairs):
-        raise _Fallback
-    return _pairs(pairs)
 
 
 def _fast_yaml(text: str) -> Any:
     """Parse with rapidyaml; raise :class:`_Fallback` where its values could differ from
     PyYAML's (see ``_FAST_DIFFERS``), or on anything it cannot parse."""
-    if _ryml is None:
-        raise _Fallback
+    if _ryml is None or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        raise _Fallback  # PyYAML reads these as line breaks (YAML 1.1), rapidyaml as text
     try:
         with _quiet_stderr():  # the emitter prints its errors too (lists nested too deep)
             tree = _ryml.parse_in_arena(text.encode("utf-8"))
@@ -232,13 +216,12 @@ def _fast_yaml(text: str) -> Any:
         raise _Fallback from exc
     if js is None:
         raise _Fallback
+    if _FAST_DIFFERS.search(js):
+        raise _Fallback
     try:
-        data = json.loads(js, parse_float=Decimal, object_pairs_hook=_fast_pairs)
+        return json.loads(js, parse_float=Decimal, object_pairs_hook=_pairs)
     except ValueError as exc:
         raise _Fallback from exc
-    if _fast_differs(data):
-        raise _Fallback
-    return data
 
 
 def _alias_problems(text: str, shown: str) -> list[Problem]:

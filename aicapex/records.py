@@ -18,7 +18,17 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from aicapex.dates import PartialDate
 from aicapex.money import Capacity, Money, Rate
@@ -98,7 +108,19 @@ def _whole_count(value: object) -> object:
     raise ValueError(f"expected a whole number of GPUs, got {value!r}")
 
 
-GpuCount = Annotated[int, BeforeValidator(_whole_count), Field(gt=0)]
+GpuCount = Annotated[
+    int,
+    BeforeValidator(_whole_count),
+    Field(gt=0),
+    WithJsonSchema(  # files may write counts as text: 12,000
+        {
+            "anyOf": [
+                {"type": "integer", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": r"^\s*[0-9][0-9,_]*\s*$"},
+            ]
+        }
+    ),
+]
 
 
 class RecordCheckError(ValueError):
@@ -138,6 +160,15 @@ class Citation(_Model):
     @classmethod
     def _from_id(cls, value: Any) -> Any:
         return {"source": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The mapping, or a bare source id (which the JSON Schema must accept too)."""
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        bare = {"type": "string", "description": "Id of the `Source` cited, without a quote."}
+        return {"anyOf": [bare, dict(mapping)]}
 
 
 class Record(_Model):

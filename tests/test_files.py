@@ -29,7 +29,7 @@ def parse(text: str) -> Any:
 
 
 def slow(text: str) -> Any:
-    return yaml.load(text, Loader=files._Loader)  # noqa: S506 - the module's safe loader
+    return yaml.load(text, Loader=files._Loader)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -183,14 +183,16 @@ def test_syntax_errors_have_lines() -> None:
     assert data is None
     [problem] = problems
     assert problem.expected == "valid YAML"
-    assert problem.line is not None and problem.line >= 2
+    assert problem.line is not None
+    assert problem.line >= 2
 
 
 def test_empty_documents() -> None:
     for text in ("", "   \n", "# only a comment\n", "null\n"):
         data, problems = parse_document(text, "x.yaml")
         assert data is None
-        assert len(problems) == 1 and problems[0].line == 1
+        [problem] = problems
+        assert problem.line == 1
 
 
 def test_read_text(tmp_path: Path) -> None:
@@ -243,8 +245,9 @@ block: |
 folded: >-
   folded
   text
-escapes: "tab\\t newline\\n unicode \\u00e9 emoji \\U0001F680 nul \\0 nel \\N"
-money: [$7M, €50bn, CHF 12.5M, ¥1,000, -$5M]
+escapes: "newline\\n unicode \\u00e9 emoji \\U0001F680 quote \\" backslash \\\\"
+controls: "tab\\t nul \\0 nel \\N bell \\a"
+money: [$7M, €50bn, CHF 12.5M, "¥1,000", -$5M]
 dates: [2023-10-31, 2023-Q3, H2 2026, FY2025, 2023]
 nested:
 - - a
@@ -259,16 +262,26 @@ def test_fast_and_slow_paths_agree_on_a_varied_document() -> None:
     assert expected["numbers"]["dec"] == Decimal("1.25")
     assert expected["words"][6] == "nan"
     assert expected["leading_zeros"] == [7, Decimal(0), "007"]
+    assert expected["controls"] == "tab\t nul \0 nel \x85 bell \a"
+    assert parse(VARIED) == expected
     with pytest.raises(files._Fallback):  # rapidyaml reads nan, ~, TRUE, 007 otherwise
         files._fast_yaml(VARIED)
-    # without the scalars rapidyaml reads otherwise, the fast path takes the document
-    plain = VARIED.replace("\nflags:", "\n#").replace("\nwords:", "\n#").replace(
-        "\nleading_zeros:", "\n#"
-    )
+    # without the scalars rapidyaml reads otherwise (and the control characters, which it
+    # writes raw into its JSON), the fast path takes the document
+    plain = VARIED
+    for key in ("flags", "words", "leading_zeros", "controls"):
+        plain = plain.replace(f"\n{key}:", "\n#")
     fast = files._fast_yaml(plain)
     assert same(fast, slow(plain))
     assert fast["entities"][0]["aliases"] == ["true", "null", "2024", "x"]
-    assert fast["escapes"] == "tab\t newline\n unicode é emoji 🚀 nul \0 nel \x85"
+    assert fast["escapes"] == 'newline\n unicode é emoji 🚀 quote " backslash \\'
+    assert fast["numbers"] == {
+        "int": 12000,
+        "neg": -3,
+        "dec": Decimal("1.25"),
+        "exp": Decimal("0.001"),
+        "big": 123456789012345678901234567890,
+    }
     assert parse(plain) == fast
 
 

@@ -27,7 +27,6 @@ from aicapex import (
     Citation,
     CloudBill,
     Entity,
-    Expense,
     Ledger,
     LedgerError,
     Money,
@@ -134,7 +133,7 @@ def test_load_several_files_and_a_list(ledger_text) -> None:
     assert led.origin("acme-cash").file == str(b)  # type: ignore[union-attr]
     assert led.origin("acme").file == str(a)  # type: ignore[union-attr]
     assert load([a, b]) == led
-    assert load((p for p in (b, a))) == led
+    assert load(p for p in (b, a)) == led
 
 
 def test_load_a_directory(tmp_path: Path, ledger_text) -> None:
@@ -200,7 +199,10 @@ def test_ledger_from_records() -> None:
     assert led.get("nope") is None
     assert "acme" in led
     assert "nope" not in led
-    assert led.counts() == {k: {"sources": 1, "entities": 2, "cloud_bills": 1, "cash_balances": 1}.get(k, 0) for k in KINDS}
+    assert led.counts() == {
+        k: {"sources": 1, "entities": 2, "cloud_bills": 1, "cash_balances": 1}.get(k, 0)
+        for k in KINDS
+    }
     assert list(led.counts()) == list(KINDS)
     assert repr(led) == "<Ledger sources=1, entities=2, cloud_bills=1, cash_balances=1>"
     assert repr(Ledger()) == "<Ledger empty>"
@@ -223,7 +225,7 @@ def test_adding_ledgers() -> None:
     a, b = Ledger([ent("acme")]), Ledger([ent("aws")])
     assert a + b == Ledger([ent("acme"), ent("aws")])
     with pytest.raises(LedgerError, match="a unique id"):
-        a + a  # noqa: B018
+        a + a
 
 
 # --- problems are all listed -----------------------------------------------------------------
@@ -405,10 +407,16 @@ def test_span_of_the_bundled_ledger(bundled: Ledger) -> None:
 def test_conflicts_of_the_bundled_ledger(bundled: Ledger) -> None:
     table = bundled.conflicts()
     cash = table[table["kind"] == "cash_balances"]
-    assert sorted(cash["id"].astype(str)) == ["stability-cash-2023-10", "stability-cash-2023-10-upper"]
+    assert sorted(cash["id"].astype(str)) == [
+        "stability-cash-2023-10",
+        "stability-cash-2023-10-upper",
+    ]
     assert cash["group"].nunique() == 1
     values = dict(zip(cash["id"].astype(str), cash["value"], strict=True))
-    assert values == {"stability-cash-2023-10": "$4M", "stability-cash-2023-10-upper": "at most $4M"}
+    assert values == {
+        "stability-cash-2023-10": "$4M",
+        "stability-cash-2023-10-upper": "at most $4M",
+    }
     assert cash["differs"].all()
     assert set(cash["key"]) == {"company=stability-ai, date=2023-10"}
     reported = dict(zip(cash["id"].astype(str), cash["reported"], strict=True))
@@ -497,17 +505,22 @@ def test_saved_yaml_is_canonical(bundled: Ledger, tmp_path: Path) -> None:
     assert again == first
     # the same records in another order are saved in the same kind order
     shuffled = Ledger(sorted(bundled, key=lambda r: type(r).KIND, reverse=True))
-    kinds_written = [ln[:-1] for ln in shuffled.save(tmp_path / "d.yaml").read_text().splitlines() if ln and ln[0] not in " -#"]
+    kinds_written = [
+        ln[:-1]
+        for ln in shuffled.save(tmp_path / "d.yaml").read_text().splitlines()
+        if ln and ln[0] not in " -#"
+    ]
     assert kinds_written == [k for k in KINDS if bundled.counts()[k]]
 
     lines = first.splitlines()
     kinds = [ln[:-1] for ln in lines if ln and ln[0] not in " -"]
     assert kinds == [k for k in KINDS if bundled.counts()[k]]
-    assert first.endswith("\n") and not first.endswith("\n\n")
+    assert first.endswith("\n")
+    assert not first.endswith("\n\n")
     assert "\n\n\n" not in first
     for i, line in enumerate(lines):
         if line.startswith("- id: "):  # a record: first of its kind, or after a blank line
-            assert lines[i - 1] == "" or lines[i - 1].endswith(":") and lines[i - 1][0] != " "
+            assert lines[i - 1] == "" or (lines[i - 1].endswith(":") and lines[i - 1][0] != " ")
             if lines[i - 1] == "":
                 assert lines[i - 2].startswith(" ")
         if line and line[0] not in " -":  # a kind: after a blank line, except the first
@@ -542,7 +555,9 @@ TRICKY_IDS = (
 # Any text (no surrogates: they cannot be written as UTF-8), with long runs for line folding.
 plain_text = st.text(max_size=30)
 long_text = st.lists(
-    st.one_of(st.sampled_from(TRICKY_TEXT), st.text(min_size=1, max_size=12)), min_size=5, max_size=40
+    st.one_of(st.sampled_from(TRICKY_TEXT), st.text(min_size=1, max_size=12)),
+    min_size=5,
+    max_size=40,
 ).map(" ".join)
 texts = st.one_of(
     st.sampled_from(TRICKY_TEXT),
@@ -691,7 +706,9 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             {"investor": draw(entity), "lead": draw(st.booleans())}
             for _ in range(draw(st.integers(0, 3)))
         ]
-        for inv, part in zip(investors, _parts_of(draw, amount, currency, len(investors)), strict=False):
+        for inv, part in zip(
+            investors, _parts_of(draw, amount, currency, len(investors)), strict=False
+        ):
             inv["amount"] = part
         tranches = [
             {
@@ -725,7 +742,9 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             for part in _parts_of(draw, billed, currency, 3)
         ]
         if billed is None:
-            outstanding = Money(draw(amounts), currency) if draw(st.booleans()) else Money.zero(currency)
+            outstanding = (
+                Money(draw(amounts), currency) if draw(st.booleans()) else Money.zero(currency)
+            )
         elif draw(st.booleans()):
             outstanding = Money(billed.amount - sum(p["amount"].amount for p in payments), currency)
         else:
@@ -846,7 +865,9 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         add(
             "fx_rates",
             id=rid,
-            currency=draw(st.sampled_from(CURRENCIES[1:]) | st.from_regex(r"[A-Z]{3}", fullmatch=True)),
+            currency=draw(
+                st.sampled_from(CURRENCIES[1:]) | st.from_regex(r"[A-Z]{3}", fullmatch=True)
+            ),
             date=draw(partial_dates),
             usd=draw(amounts),
             **fact("fx_rates"),
