@@ -41,10 +41,14 @@ EXPENSE_CATS = ["compute", "payroll", "opex", "tax", "other"]
 REVENUE_CATS = ["sales", "subscription", "services", "compute_resale", "licensing", "other"]
 
 
-def _table(rng: np.random.Generator, rows: int, kind: str, cats: list[str], scale: float) -> pa.Table:
+def _table(
+    rng: np.random.Generator, rows: int, kind: str, cats: list[str], scale: float
+) -> pa.Table:
     n_cells = N_ENTITIES * len(MONTHS) * len(cats)
     if rows > n_cells:
-        raise SystemExit(f"{rows} {kind} rows exceed the {n_cells} distinct (entity, month, category)")
+        raise SystemExit(
+            f"{rows} {kind} rows exceed the {n_cells} distinct (entity, month, category)"
+        )
     cell = np.sort(rng.choice(n_cells, size=rows, replace=False))
     entity, rest = np.divmod(cell, len(MONTHS) * len(cats))
     month, cat = np.divmod(rest, len(cats))
@@ -56,7 +60,11 @@ def _table(rng: np.random.Generator, rows: int, kind: str, cats: list[str], scal
         counterparty = np.where(has_cp, cp_pool[rng.integers(0, len(cp_pool), rows)], None)
     else:
         other = rng.integers(0, N_ENTITIES, rows)
-        counterparty = np.where(has_cp & (other != entity), np.char.add("co-", np.char.zfill(other.astype(str), 4)).astype(object), None)
+        counterparty = np.where(
+            has_cp & (other != entity),
+            np.char.add("co-", np.char.zfill(other.astype(str), 4)).astype(object),
+            None,
+        )
     basis = np.array(["actual", "expected", "estimated"], dtype=object)[
         np.searchsorted([0.90, 0.97], rng.random(rows), side="right")
     ]
@@ -85,7 +93,9 @@ def _cash(rng: np.random.Generator) -> pa.Table:
             "id": pa.array(ids, pa.string()),
             "company": pa.array([f"co-{i:04d}" for i in range(N_ENTITIES)], pa.string()),
             "date": pa.array(["2019-01"] * N_ENTITIES, pa.string()),
-            "amount": pa.array(np.round(rng.lognormal(np.log(50e6), 1.0, N_ENTITIES), 2), pa.float64()),
+            "amount": pa.array(
+                np.round(rng.lognormal(np.log(50e6), 1.0, N_ENTITIES), 2), pa.float64()
+            ),
             "amount_currency": pa.array(["USD"] * N_ENTITIES, pa.string()),
             "sources": pa.array(["src-00000"] * N_ENTITIES, pa.string()),
         }

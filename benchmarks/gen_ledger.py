@@ -68,11 +68,49 @@ ENTITY_SHARES = {
     "company": 0.85,
 }
 
-WORDS = (
-    "alpha beta gamma delta sigma orbit nimbus lattice quanta vector tensor photon helix cortex "
-    "aurora zenith vertex nova pulse ember cobalt argon onyx lumen polar cipher kinetic atlas "
-    "prism harbor summit ridge maple cedar willow falcon raven otter lynx bison heron"
-).split()
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "sigma",
+    "orbit",
+    "nimbus",
+    "lattice",
+    "quanta",
+    "vector",
+    "tensor",
+    "photon",
+    "helix",
+    "cortex",
+    "aurora",
+    "zenith",
+    "vertex",
+    "nova",
+    "pulse",
+    "ember",
+    "cobalt",
+    "argon",
+    "onyx",
+    "lumen",
+    "polar",
+    "cipher",
+    "kinetic",
+    "atlas",
+    "prism",
+    "harbor",
+    "summit",
+    "ridge",
+    "maple",
+    "cedar",
+    "willow",
+    "falcon",
+    "raven",
+    "otter",
+    "lynx",
+    "bison",
+    "heron",
+]
 OUTLETS = [
     "The Register",
     "Forbes",
@@ -172,7 +210,7 @@ class Gen:
     def __init__(self, n: int, seed: int) -> None:
         self.rng = random.Random(seed)
         self.n = n
-        counts = {k: int(round(n * s)) for k, s in SHARES.items()}
+        counts = {k: round(n * s) for k, s in SHARES.items()}
         counts["expenses"] += n - sum(counts.values())
         self.counts = counts
         self.sources: list[dict] = []
@@ -265,7 +303,9 @@ class Gen:
                 else f"{year}-{month:02d}"
             )
             outlet = rng.choice(OUTLETS)
-            title = f"{self.name()} {rng.choice(['raises', 'burns', 'owes', 'bills', 'hires'])} {fmt(rng.randint(1, 900) * 10**6, 'USD')}"
+            who = self.name()  # (draws in this order: the output stays as it was)
+            verb = rng.choice(["raises", "burns", "owes", "bills", "hires"])
+            title = f"{who} {verb} {fmt(rng.randint(1, 900) * 10**6, 'USD')}"
             self.sources.append({"id": sid, "language": lang})
             out.append(f"- id: {sid}")
             out.append(f"  outlet: {yq(outlet)}")
@@ -294,7 +334,7 @@ class Gen:
         total = self.counts["entities"]
         types: list[str] = []
         for t, share in ENTITY_SHARES.items():
-            types += [t] * int(round(total * share))
+            types += [t] * round(total * share)
         types = (types + ["company"] * total)[:total]
         out = ["entities:"]
         for i, t in enumerate(types):
@@ -615,9 +655,8 @@ def main() -> None:
     bpath = args.out / f"ledger-{args.n}.beancount"
     ypath.write_text(text, encoding="utf-8")
     bpath.write_text(beantext, encoding="utf-8")
-    print(
-        f"wrote {ypath} ({len(text.encode()) / 1e6:.1f} MB) and {bpath} ({len(beantext.encode()) / 1e6:.1f} MB)"
-    )
+    mb = len(text.encode()) / 1e6, len(beantext.encode()) / 1e6
+    print(f"wrote {ypath} ({mb[0]:.1f} MB) and {bpath} ({mb[1]:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,89 @@
+"""Run a command as a fresh process and measure it: wall time, CPU time and peak RSS.
+
+The figures are those of the child alone (``os.wait4``), the same ``/usr/bin/time -v`` reports
+("Maximum resident set size", user + system time).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Run:
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    stdout: str
+    exit_code: int
+
+
+def run(cmd: list[str], *, check: bool = True) -> Run:
+    """Fork and exec ``cmd`` (stdout captured, stderr to /dev/null unless it fails)."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.close(out_r)
+            os.close(err_r)
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            os.execvp(cmd[0], cmd)
+        finally:
+            os._exit(127)
+    os.close(out_w)
+    os.close(err_w)
+    with os.fdopen(out_r) as out, os.fdopen(err_r) as err:
+        stdout = out.read()
+        stderr = err.read()
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if check and code != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {code}:\n{stderr[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout, code)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def code_note() -> str:
+    """The commit measured, and whether aicapex/ had uncommitted changes (read-only git)."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "aicapex"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "commit unknown"
+    n = len(dirty.splitlines())
+    return f"commit {head}" + (f" + uncommitted changes to {n} file(s) of aicapex/" if n else "")
+
+
+def machine_note() -> str:
+    """CPU count and load average: the figures are only as steady as the machine."""
+    try:
+        load = os.getloadavg()
+    except OSError:  # pragma: no cover
+        return f"{os.cpu_count()} cores"
+    return f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
