@@ -30,6 +30,7 @@ June 30, `FY2025` is 2024-07-01..2025-06-30.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -174,6 +175,19 @@ class PartialDate:
     @classmethod
     def parse(cls, value: object) -> PartialDate:
         """Return the `PartialDate` that `value` denotes.
+
+        `value` may be a `PartialDate` (returned as is), a `datetime.date` (day precision),
+        a `datetime.datetime` with no time of day, an `int` year, or a string in one of the
+        forms in this module's docstring. Raises `ValueError` otherwise. Strings are parsed once
+        and remembered (dates are immutable; ledgers repeat them).
+        """
+        if type(value) is str and cls is PartialDate:
+            return _parse_text(value)
+        return cls._parse(value)
+
+    @classmethod
+    def _parse(cls, value: object) -> PartialDate:
+        """Return the `PartialDate` that `value` denotes (uncached).
 
         `value` may be a `PartialDate` (returned as is), a `datetime.date` (day precision),
         a `datetime.datetime` with no time of day, an `int` year, or a string in one of the
@@ -323,3 +337,8 @@ class PartialDate:
             ),
             "examples": ["2023-10-31", "2023-10", "2023-Q3", "H2 2026", "2023", "FY2025"],
         }
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_text(text: str) -> PartialDate:
+    return PartialDate._parse(text)

@@ -162,7 +162,24 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
 
 
 # An anchor (&a), alias (*a) or tag (!t) starts a token; quoted text like 'R&D' does not match.
-_SUSPICIOUS = re.compile(r"(?:^|[\s\[{,])[&*!][^\s,\[\]{}]|^(?:---|\.\.\.|%)", re.MULTILINE)
+_MARKS = re.compile(r"[&*!]")
+_DOCUMENT_MARKERS = ("---", "...", "%")
+
+
+def _suspicious(text: str) -> bool:
+    """Whether ``text`` may hold an anchor (``&a``), alias (``*a``), tag (``!t``) or document
+    marker: each starts a token (after a space, ``[``, ``{`` or ``,``) and is followed by a name,
+    so quoted text like 'R&D' or 'wow!' does not count. Cheap: scans only for the marks."""
+    if text.startswith(_DOCUMENT_MARKERS) or any(f"\n{m}" in text for m in _DOCUMENT_MARKERS):
+        return True
+    for match in _MARKS.finditer(text):
+        i = match.start()
+        before = text[i - 1] if i else "\n"
+        after = text[i + 1 : i + 2]
+        starts_token = before.isspace() or before in "[{,"
+        if starts_token and after and not after.isspace() and after not in ",[]{}":
+            return True
+    return False
 
 
 class _Fallback(Exception):
@@ -280,7 +297,7 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
             data = None  # duplicate keys: PyYAML below finds and locates them
         else:
             return (data, []) if data is not None else (None, [_empty(shown, text)])
-    suspicious = _SUSPICIOUS.search(text) is not None
+    suspicious = _suspicious(text)
     if suspicious:
         problems = _alias_problems(text, shown)
         if problems:

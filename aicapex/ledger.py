@@ -14,7 +14,7 @@ import gc
 import os
 import re
 import reprlib
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -248,21 +248,24 @@ class Ledger:
     def _reference_problems(self, unloaded: Container[str] = ()) -> Iterator[Problem]:
         """Unknown or wrong-kind references; references to ``unloaded`` ids (records whose own
         problems are reported) are not unknown, only not loaded."""
+        by_id = self._by_id
+
+        def fine(value: Any, target: str) -> bool:
+            if value is None:
+                return True
+            found = by_id.get(value)
+            return target == type(found).KIND if found is not None else value in unloaded
+
         for kind, records in self._by_kind.items():
-            refs = KINDS[kind].REFS
-            if not refs:
-                continue
-            for record in records:
-                for path, target in refs:
+            for path, target in KINDS[kind].REFS:
+                values = _ref_values(path)
+                for record in records:
+                    if all(fine(v, target) for v in values(record)):
+                        continue
+                    # a bad reference (rare): walk again to name each one's position
                     for field, value in _walk(record, path.split(".")):
-                        if value is None:
-                            continue
-                        found = self._by_id.get(value)
-                        if found is not None and target == type(found).KIND:
-                            continue
-                        if found is None and value in unloaded:
-                            continue
-                        yield self._ref_problem(record, field, value, target, found)
+                        if not fine(value, target):
+                            yield self._ref_problem(record, field, value, target, by_id.get(value))
 
     def _ref_problem(
         self, record: Record, field: str, value: str, target: str, found: Record | None
@@ -275,6 +278,17 @@ class Ledger:
             expected = f"the id of one of the {target}{suggest(value, ids)}"
             got = f"{value!r}, which no record has"
         return _problem_at(self._origins, record, field, expected, got)
+
+
+def _ref_values(path: str) -> Callable[[Any], list[Any]]:
+    """A fast function giving the values at a REFS path (``a``, ``a.*`` or ``a.*.b``)."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        return lambda r: [getattr(r, head)]
+    if rest == "*":
+        return lambda r: list(getattr(r, head))
+    leaf = rest.removeprefix("*.")
+    return lambda r: [getattr(item, leaf) for item in getattr(r, head)]
 
 
 def _walk(obj: Any, steps: Sequence[str], prefix: str = "") -> Iterator[tuple[str, Any]]:

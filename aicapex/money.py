@@ -46,6 +46,7 @@ and exactly the decimals needed (``$1,234,567``, ``$1,234.56``, ``$0.0000008``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -187,7 +188,15 @@ class Money:
         """Return the Money written in `text` (see the module grammar); a Money is returned as is.
 
         Raises ValueError ``expected money like '$7M', got '...'``.
+        Strings are parsed once and remembered (values are immutable; ledgers repeat them).
         """
+        if type(text) is str and cls is Money:
+            return _parse_money(text)
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str | Money) -> Money:
+        """Uncached :meth:`parse`."""
         if isinstance(text, Money):
             return text
         error = ValueError(f"expected money like '$7M', got {text!r}")
@@ -365,7 +374,15 @@ class Rate:
         """Return the Rate written in `text` (e.g. ``$99M/yr``, ``$30B a year``); a Rate as is.
 
         Raises ValueError ``expected a rate like '$99M/yr', got '...'``.
+        Strings are parsed once and remembered (values are immutable; ledgers repeat them).
         """
+        if type(text) is str and cls is Rate:
+            return _parse_rate(text)
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str | Rate) -> Rate:
+        """Uncached :meth:`parse`."""
         if isinstance(text, Rate):
             return text
         error = ValueError(f"expected a rate like '$99M/yr', got {text!r}")
@@ -523,3 +540,13 @@ class Capacity:
             "Compute capacity: a whole number of GPUs (optionally of one SKU) or power in GW.",
             ["12,000 H100", "100,000 GPU", "4.5 GW"],
         )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_money(text: str) -> Money:
+    return Money._parse(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _parse_rate(text: str) -> Rate:
+    return Rate._parse(text)

@@ -281,6 +281,11 @@ def _validate(
                     np.nan if dtype == "float64" else None,
                     dtype=object if dtype != "float64" else "float64",
                 )
+            # an absent column holds the field's default, as the record path gives it
+            if isinstance(info.default, enum.Enum):
+                out[name] = np.full(n, info.default.value, dtype=object)
+            elif name == "sources":
+                out[name] = np.full(n, "", dtype=object)
             present[name] = np.zeros(n, dtype=bool)
             continue
         col = raw[name]

@@ -51,6 +51,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -248,10 +249,8 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     end = np.where(np.isnat(until), end_date, until)
     is_rate = frame["rate"].notna().to_numpy()
     n = np.maximum(_months(start, end), 1)
-    monthly = frame["rate"].to_numpy("float64") * np.where(is_rate, 1.0, 0.0)
     per = frame["rate_per"].astype("object").to_numpy()
-    factor = np.array([_PER_MONTH.get(p, 0.0) for p in per]) if len(per) else np.zeros(0)
-    rate_cents = np.rint(np.nan_to_num(monthly * factor) * 100.0 * n)
+    rate_cents = _rate_cents(frame["rate"].to_numpy("float64"), per, n)
     amount_cents = _to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, rate_cents, amount_cents).astype(np.int64)
     idx, month, cents = _spread(frame, total, start, end)
@@ -282,14 +281,38 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     )
 
 
-# Months per period: the factor from an amount per period to an amount per month.
+# The exact factor (numerator, denominator) from an amount per period to an amount per month,
+# as aicapex.units.period_factor(per, "month") gives it (a month is 30.4375 days).
 _PER_MONTH = {
-    "day": 365.25 / 12,
-    "week": 365.25 / 12 / 7,
-    "month": 1.0,
-    "quarter": 1 / 3,
-    "year": 1 / 12,
+    "day": (487, 16),
+    "week": (487, 112),
+    "month": (1, 1),
+    "quarter": (1, 3),
+    "year": (1, 12),
 }
+
+
+def _rate_cents(rate: np.ndarray, per: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Exact cents of each rate over its whole ``months``: the monthly rate in cents times the
+    months, rounded half to even (0 where there is no rate). Integer arithmetic: float products
+    lose cents on halves and on large totals. Rates not in whole cents, or too large for int64,
+    are computed row by row with fractions."""
+    num = np.array([_PER_MONTH.get(p, (0, 1))[0] for p in per], dtype=np.int64)
+    den = np.array([_PER_MONTH.get(p, (0, 1))[1] for p in per], dtype=np.int64)
+    scaled = np.nan_to_num(rate) * 100.0
+    whole = np.rint(scaled)
+    months = months.astype(np.int64)
+    fast = (np.abs(scaled - whole) <= np.abs(scaled) * 1e-14) & (
+        np.abs(whole) * num * months < 2.0**62
+    )
+    product = np.where(fast, whole, 0).astype(np.int64) * num * months
+    q, r = np.divmod(product, den)
+    out = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
+    for i in np.flatnonzero(~fast):
+        exact = Fraction(repr(float(rate[i]))) * 100 * Fraction(int(num[i]), int(den[i]))
+        out[i] = round(exact * int(months[i]))
+    total: np.ndarray = out.astype(np.int64)
+    return total
 
 
 def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
@@ -459,8 +482,7 @@ def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
     end = np.where(np.isnat(end), np.where(is_rate, start + np.timedelta64(364, "D"), start), end)
     n = np.maximum(_months(start, end), 1)
     per = frame["rate_per"].astype("object").to_numpy()
-    factor = np.array([_PER_MONTH.get(p, 0.0) for p in per])
-    rate_cents = np.rint(np.nan_to_num(frame["rate"].to_numpy("float64") * factor) * 100.0 * n)
+    rate_cents = _rate_cents(frame["rate"].to_numpy("float64"), per, n)
     total = np.where(
         is_rate, rate_cents, _to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64")))
     )

@@ -238,12 +238,12 @@ def runway(
     ]
     if excluded:
         assumptions.append(f"records left out: {', '.join(excluded)}")
+    if entity is None and extras:
+        raise ValueError("extra_flows apply to one entity: pass entity=")
     for d, a, label in extras:
         if d <= as_of_month:
-            start_cash += a if entity is not None else 0.0
+            start_cash += a
         assumptions.append(f"extra flow {label!r}: {a:,.0f} USD in {str(d)[:7]}")
-    if entity is None and any(d <= as_of_month for d, _, _ in extras):
-        raise ValueError("extra_flows apply to one entity: pass entity=")
     if policy == "arrears":
         from aicapex.analysis.arrears import arrears
 
@@ -260,7 +260,13 @@ def runway(
 
     # 2. forward grid
     months = pd.date_range(as_of_month + np.timedelta64(1, "D"), periods=horizon, freq="MS")
-    recorded = monthly_matrix(counted, entities, months)
+    # flows after as_of but still in its month (as_of "2023-10-15", money in on the 20th) count
+    # in the first month simulated
+    grid_month = counted["month"].to_numpy("datetime64[ns]")
+    if len(months):
+        late = (counted["date"].to_numpy("datetime64[ns]") > end_day) & (grid_month < months[0])
+        grid_month = np.where(late, months.to_numpy()[0], grid_month)
+    recorded = monthly_matrix(counted.assign(month=grid_month), entities, months)
     spend = burn_flows(flows)
     spend = spend[spend["entity"].astype("object").isin(entities).to_numpy()]
     last = spend.groupby(spend["entity"].astype("object"))["month"].max().reindex(entities)

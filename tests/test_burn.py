@@ -1,0 +1,192 @@
+"""Tests for aicapex.analysis.burn: monthly spending and earning per company, in US dollars.
+
+Expected figures are derived from the bundled ledger's records (the $99M/yr compute rate, the
+$54M/yr payroll and opex rate, the $11M of 2023 revenue) or from inline ledgers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.analysis.burn import BURN_CATEGORIES, burn
+
+LedgerText = Callable[..., Path]
+
+COLUMNS = [
+    "entity",
+    "month",
+    *BURN_CATEGORIES,
+    "gross_burn",
+    "revenue",
+    "net_burn",
+    "net_burn_3m",
+    "net_burn_6m",
+    "net_burn_12m",
+]
+
+TWO_COMPANIES = """
+sources:
+- id: s1
+  outlet: Example
+  title: A report
+  date: 2024-04
+entities:
+- id: acme
+  name: Acme AI
+  type: company
+- id: bolt
+  name: Bolt AI
+  type: company
+expenses:
+- {id: acme-jan, company: acme, category: payroll, amount: $1M, date: 2024-01, sources: [s1]}
+- {id: acme-feb, company: acme, category: payroll, amount: $2M, date: 2024-02, sources: [s1]}
+- {id: acme-mar, company: acme, category: tax, amount: $3M, date: 2024-03, sources: [s1]}
+- {id: acme-apr, company: acme, category: other, amount: $4M, date: 2024-04, sources: [s1]}
+- {id: bolt-opex, company: bolt, category: opex, rate: $120K/year, date: 2024-02,
+   until: 2024-05, sources: [s1]}
+revenues:
+- {id: acme-sales, company: acme, amount: $0.5M, date: 2024-02, sources: [s1]}
+"""
+
+
+def yearly(led: ac.Ledger, record_id: str) -> float:
+    """The yearly US-dollar figure of a 2023 expense or revenue record of the bundled ledger."""
+    record = led[record_id]
+    if record.rate is not None:  # type: ignore[attr-defined]
+        return float(record.rate.per_year().amount)  # type: ignore[attr-defined]
+    assert str(record.date) == "2023"  # type: ignore[attr-defined]
+    return float(record.amount.amount)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def year(bundled: ac.Ledger) -> pd.DataFrame:
+    return burn(bundled, "stability-ai", start="2023-01", end="2023-12")
+
+
+@pytest.fixture
+def two(ledger_text: LedgerText) -> ac.Ledger:
+    return ac.load(ledger_text(TWO_COMPANIES))
+
+
+# --- the bundled ledger, 2023 --------------------------------------------------------------
+
+
+def test_one_row_per_month_with_the_documented_columns(year: pd.DataFrame) -> None:
+    assert list(year.columns) == COLUMNS
+    assert len(year) == 12
+    assert list(year["month"]) == list(pd.date_range("2023-01-01", "2023-12-01", freq="MS"))
+    assert set(year["entity"].astype(object)) == {"stability-ai"}
+
+
+def test_mean_net_burn_is_spending_minus_revenue_over_twelve(
+    bundled: ac.Ledger, year: pd.DataFrame
+) -> None:
+    compute = yearly(bundled, "stability-compute-2023")
+    opex = yearly(bundled, "stability-payroll-opex-2023")
+    revenue = yearly(bundled, "stability-revenue-2023")
+    assert (compute, opex, revenue) == (99e6, 54e6, 11e6)
+    assert year["net_burn"].mean() == pytest.approx((compute + opex - revenue) / 12, abs=1.0)
+    assert year["revenue"].sum() == pytest.approx(revenue, abs=0.005)
+
+
+def test_category_columns(bundled: ac.Ledger, year: pd.DataFrame) -> None:
+    compute = yearly(bundled, "stability-compute-2023")
+    opex = yearly(bundled, "stability-payroll-opex-2023")
+    np.testing.assert_allclose(year["compute"], compute / 12, atol=0.005)
+    np.testing.assert_allclose(year["opex"], opex / 12, atol=0.005)
+    for empty in ("payroll", "tax", "other"):
+        assert (year[empty] == 0).all(), empty
+    np.testing.assert_allclose(year["gross_burn"], year[list(BURN_CATEGORIES)].sum(axis=1))
+    np.testing.assert_allclose(year["net_burn"], year["gross_burn"] - year["revenue"])
+
+
+def test_compute_counts_once(bundled: ac.Ledger, year: pd.DataFrame) -> None:
+    # the $2.5M outside project is included in the $99M; the cloud bills settle compute expenses
+    part = bundled["stability-external-project-compute"]
+    assert part.included_in == "stability-compute-2023"  # type: ignore[attr-defined]
+    assert year["compute"].sum() == pytest.approx(yearly(bundled, part.included_in), abs=0.01)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("window", [3, 6, 12])
+def test_trailing_means_over_the_months_available(year: pd.DataFrame, window: int) -> None:
+    expected = year["net_burn"].rolling(window, min_periods=1).mean()
+    np.testing.assert_allclose(year[f"net_burn_{window}m"], expected, rtol=1e-12)
+
+
+def test_a_flows_table_or_record_frames_give_the_same_frame(
+    bundled: ac.Ledger, year: pd.DataFrame
+) -> None:
+    from_flows = burn(bundled.flows(), "stability-ai", start="2023-01", end="2023-12")
+    pd.testing.assert_frame_equal(from_flows, year)
+    frames = {k: bundled.frame(k) for k in ("expenses", "revenues")}
+    pd.testing.assert_frame_equal(burn(frames, "stability-ai", "2023-01", "2023-12"), year)
+
+
+def test_planned_figures_only_when_asked(bundled: ac.Ledger) -> None:
+    plan = bundled["stability-gpu-resale-plan-2024"]
+    assert plan.basis is ac.Basis.planned  # type: ignore[attr-defined]
+    default = burn(bundled, "stability-ai", "2024-01", "2024-12")
+    assert len(default) == 12
+    assert (default["revenue"] == 0).all()
+    with_plans = burn(bundled, "stability-ai", "2024-01", "2024-12", include_planned=True)
+    assert with_plans["revenue"].sum() == pytest.approx(float(plan.amount.amount), abs=0.01)  # type: ignore[attr-defined]
+
+
+def test_default_range_is_the_months_with_flows(bundled: ac.Ledger, year: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(burn(bundled, "stability-ai"), year)
+    pd.testing.assert_frame_equal(burn(bundled, "stability-ai", start="2023"), year)
+    pd.testing.assert_frame_equal(burn(bundled, "stability-ai", end="2023-Q4"), year)
+
+
+def test_an_entity_with_no_flows(bundled: ac.Ledger) -> None:
+    out = burn(bundled, "emad-mostaque", start="2023-01", end="2023-03")
+    assert list(out.columns) == COLUMNS
+    assert len(out) == 3
+    assert (out.drop(columns=["entity", "month"]) == 0).all().all()
+    empty = burn(bundled, "emad-mostaque")
+    assert empty.empty
+    assert list(empty.columns) == COLUMNS
+
+
+# --- inline ledgers ------------------------------------------------------------------------
+
+
+def test_trailing_means_of_a_changing_burn(two: ac.Ledger) -> None:
+    out = burn(two, "acme", "2024-01", "2024-04")
+    m = 1e6
+    assert out["net_burn"].tolist() == pytest.approx([1 * m, 1.5 * m, 3 * m, 4 * m])
+    assert out["net_burn_3m"].tolist() == pytest.approx([1 * m, 1.25 * m, 5.5 * m / 3, 8.5 * m / 3])
+    assert out["net_burn_12m"].tolist() == pytest.approx(
+        [1 * m, 1.25 * m, 5.5 * m / 3, 9.5 * m / 4]
+    )
+    assert out["payroll"].tolist() == [1 * m, 2 * m, 0, 0]
+    assert out["tax"].tolist() == [0, 0, 3 * m, 0]
+    assert out["other"].tolist() == [0, 0, 0, 4 * m]
+
+
+def test_all_entities_at_once_equal_each_entity_concatenated(two: ac.Ledger) -> None:
+    everyone = burn(two, start="2024-01", end="2024-06")
+    assert set(everyone["entity"].astype(object)) == {"acme", "bolt"}
+    each = pd.concat(
+        [burn(two, e, start="2024-01", end="2024-06") for e in ("acme", "bolt")],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(
+        everyone.astype({"entity": object}), each.astype({"entity": object})
+    )
+    # bolt's $120K a year from February through May: $10K a month
+    bolt = everyone[(everyone["entity"] == "bolt").to_numpy()]
+    assert bolt["opex"].tolist() == pytest.approx([0, 10e3, 10e3, 10e3, 10e3, 0])
+
+
+def test_default_range_covers_every_entity(two: ac.Ledger) -> None:
+    out = burn(two)
+    assert out["month"].min() == pd.Timestamp("2024-01-01")
+    assert out["month"].max() == pd.Timestamp("2024-05-01")
+    assert len(out) == 2 * 5

@@ -1,0 +1,348 @@
+"""Tests for aicapex.tables: bulk CSV/Parquet tables of one record kind, validated column-wise.
+
+A table written from the bundled ledger's records must read back as exactly the frame the record
+path gives (``Ledger.frame``), and feed the same flows; bad tables give one LedgerError listing
+each problem with its CSV line (the header is line 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.analysis.flows import flows
+from aicapex.errors import LedgerError
+from aicapex.money import Money, Rate
+from aicapex.tables import TABLE_KINDS, read_table
+
+MONEY = ("amount", "billed", "outstanding")
+FORMATS = ("csv", "parquet")
+
+
+def as_written(led: ac.Ledger, kind: str) -> pd.DataFrame:
+    """The records of ``kind`` as a ledger file writes them: money, rates and dates as text;
+    cited source ids comma-separated; nested payments left out."""
+    rows = []
+    for record in led.records(kind):
+        data = record.model_dump(mode="json", exclude={"payments", "reported"})
+        data["sources"] = ",".join(c["source"] for c in data["sources"])
+        rows.append(data)
+    return pd.DataFrame(rows)
+
+
+def as_numbers(led: ac.Ledger, kind: str) -> pd.DataFrame:
+    """The same table with money as numbers and ``_currency`` (rates also ``_per``) columns."""
+    out = as_written(led, kind)
+    for name in MONEY:
+        if name in out:
+            parsed = [Money.parse(v) if isinstance(v, str) else None for v in out[name]]
+            out[name] = [float(m.amount) if m else np.nan for m in parsed]
+            out[f"{name}_currency"] = [m.currency if m else None for m in parsed]
+    if "rate" in out:
+        rates = [Rate.parse(v) if isinstance(v, str) else None for v in out["rate"]]
+        out["rate"] = [float(r.money.amount) if r else np.nan for r in rates]
+        out["rate_currency"] = [r.money.currency if r else None for r in rates]
+        out["rate_per"] = [r.per if r else None for r in rates]
+    return out
+
+
+def write(frame: pd.DataFrame, path: Path) -> Path:
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    return path
+
+
+def without_reported(frame: pd.DataFrame) -> pd.DataFrame:
+    # the record path fills reported_* from the cited sources' dates; a table cites ids only
+    return frame.drop(columns=[c for c in frame.columns if c.startswith("reported_")])
+
+
+def read_csv_text(tmp_path: Path, text: str, kind: str = "expenses") -> pd.DataFrame:
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding="utf-8")
+    return read_table(path, kind)
+
+
+def problems(tmp_path: Path, text: str, kind: str = "expenses") -> LedgerError:
+    with pytest.raises(LedgerError) as info:
+        read_csv_text(tmp_path, text, kind)
+    return info.value
+
+
+# --- tables read back as the record path's frames ------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("money", ["text", "numbers"])
+@pytest.mark.parametrize("kind", TABLE_KINDS)
+def test_a_table_reads_as_the_ledger_frame(
+    bundled: ac.Ledger, tmp_path: Path, kind: str, money: str, fmt: str
+) -> None:
+    table = (as_written if money == "text" else as_numbers)(bundled, kind)
+    assert len(table) == len(bundled.records(kind)) > 0
+    path = write(table, tmp_path / f"{kind}.{fmt}")
+    got = read_table(path, kind)
+    expected = bundled.frame(kind)
+    assert list(got.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(without_reported(got), without_reported(expected))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_flows_from_tables_equal_flows_from_records(
+    bundled: ac.Ledger, tmp_path: Path, fmt: str
+) -> None:
+    kinds = ("expenses", "revenues", "cloud_bills")
+    tables = {
+        kind: read_table(write(as_written(bundled, kind), tmp_path / f"{kind}.{fmt}"), kind)
+        for kind in kinds
+    }
+    from_tables = flows(tables)
+    from_records = flows({kind: bundled.frame(kind) for kind in kinds})
+    assert len(from_tables) > 0
+    pd.testing.assert_frame_equal(from_tables, from_records)
+    assert ac.arrears(tables, as_of="2023-10-31")["outstanding_usd"].sum() == pytest.approx(
+        float(ac.sum_money(b.unpaid for b in bundled.of_type(ac.CloudBill)).amount)
+    )
+
+
+def test_an_empty_table_has_the_frame_columns(tmp_path: Path) -> None:
+    got = read_csv_text(tmp_path, "id,company,amount,date,category\n")
+    assert got.empty
+    assert list(got.columns) == list(ac.Ledger().frame("expenses").columns)
+
+
+def test_a_column_of_years_with_blanks(tmp_path: Path) -> None:
+    # pandas reads such a column as floats (2024.0): still years
+    got = read_csv_text(
+        tmp_path,
+        "id,company,rate,date,until,category\n"
+        "e1,acme,$1M/yr,2023,2024,compute\n"
+        "e2,acme,$1M/yr,2023,,compute\n",
+    )
+    assert got["until_start"].tolist()[0] == pd.Timestamp("2024-01-01")
+    assert got["until_end"].tolist()[0] == pd.Timestamp("2024-12-31")
+    assert got["until_precision"].tolist()[0] == "year"
+    assert pd.isna(got["until_end"].tolist()[1])
+
+
+def test_defaults_fill_missing_optional_columns(tmp_path: Path) -> None:
+    got = read_csv_text(tmp_path, "id,company,amount,date,category\ne1,acme,€5M,2023-Q2,tax\n")
+    row = got.iloc[0]
+    assert (row["amount"], row["amount_currency"]) == (5e6, "EUR")
+    assert np.isnan(row["amount_usd"])  # no FX rate: never guessed
+    assert row["basis"] == "actual"
+    assert (row["date_start"], row["date_end"]) == (
+        pd.Timestamp("2023-04-01"),
+        pd.Timestamp("2023-06-30"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "record"),
+    [
+        (
+            "expenses",
+            "id,company,amount,date,category\ne1,acme,$5M,2023-Q2,tax\n",
+            ac.Expense(id="e1", company="acme", amount="$5M", date="2023-Q2", category="tax"),
+        ),
+        (
+            "revenues",
+            "id,company,rate,date\nr1,acme,$1M/month,2023\n",
+            ac.Revenue(id="r1", company="acme", rate="$1M/month", date="2023"),
+        ),
+        (
+            "cash_balances",
+            "id,company,date,amount\nc1,acme,2023-10,$4M\n",
+            ac.CashBalance(id="c1", company="acme", date="2023-10", amount="$4M"),
+        ),
+    ],
+)
+def test_a_minimal_table_reads_as_the_frame_of_the_same_record(
+    tmp_path: Path, kind: str, text: str, record: ac.Record
+) -> None:
+    # absent optional columns hold the fields' defaults (basis actual, bound exact, ...)
+    led = ac.Ledger([ac.Entity(id="acme", name="Acme", type="company"), record])
+    pd.testing.assert_frame_equal(read_csv_text(tmp_path, text, kind), led.frame(kind))
+    pd.testing.assert_frame_equal(flows({kind: read_csv_text(tmp_path, text, kind)}), flows(led))
+
+
+# --- bad tables ----------------------------------------------------------------------------
+
+HEADER = "id,company,amount,date,category,basis,sources\n"
+GOOD = "e1,acme,$5M,2023,compute,actual,s1\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "words"),
+    [
+        (
+            HEADER + GOOD + "e2,acme,five dollars,2023,compute,actual,s1\n",
+            3,
+            "amount",
+            ["money like", "'five dollars'"],
+        ),
+        (
+            HEADER + GOOD + "e2,acme,$5M,2023-13-45,compute,actual,s1\n",
+            3,
+            "date",
+            ["a date like", "'2023-13-45'"],
+        ),
+        (HEADER + GOOD + GOOD, 3, "id", ["a unique id", "'e1'"]),
+        (
+            HEADER + GOOD + "e2,acme,-$5M,2023,compute,actual,s1\n",
+            3,
+            "amount",
+            ["a positive amount", "-5000000.0"],
+        ),
+        (
+            HEADER + GOOD + GOOD.replace("e1", "e2") + "e3,acme,$5M,2023,computer,actual,s1\n",
+            4,
+            "category",
+            ["one of compute, payroll", "'computer'"],
+        ),
+        (HEADER + GOOD + "e2,,$5M,2023,compute,actual,s1\n", 3, "company", ["required", "nothing"]),
+        (
+            "id,company,amount,rate,date,category\ne1,acme,$5M,$1M/yr,2023,compute\n",
+            2,
+            "amount",
+            ["either an amount or a rate", "'both'"],
+        ),
+        (
+            "id,company,rate,date,category\ne1,acme,$5M,2023,compute\n",
+            2,
+            "rate",
+            ["a rate like", "'$5M'"],
+        ),
+        (
+            "id,company,rate,date,until,category\ne1,acme,$1M/yr,2023-06,2023-01,compute\n",
+            2,
+            "until",
+            ["on or after", "'2023-01-31'"],
+        ),
+    ],
+    ids=[
+        "money",
+        "date",
+        "duplicate-id",
+        "negative",
+        "enum",
+        "required-value",
+        "amount-and-rate",
+        "rate",
+        "until",
+    ],
+)
+def test_a_bad_row_names_its_line(
+    tmp_path: Path, text: str, line: int, field: str, words: list[str]
+) -> None:
+    error = problems(tmp_path, text)
+    (problem,) = error.problems
+    assert (problem.line, problem.field, problem.kind) == (line, field, "expenses")
+    assert problem.file is not None
+    assert problem.file.endswith("table.csv")
+    message = str(error)
+    assert f"table.csv:{line}:" in message
+    for word in words:
+        assert word in message
+    assert "np." not in message  # plain values, not numpy reprs
+
+
+def test_a_negative_cash_balance(tmp_path: Path) -> None:
+    error = problems(
+        tmp_path,
+        "id,company,date,amount\nc1,acme,2023-10,$4M\nc2,acme,2023-11,-$1M\n",
+        kind="cash_balances",
+    )
+    (problem,) = error.problems
+    assert (problem.line, problem.field) == (3, "amount")
+    assert "zero or more" in str(error)
+
+
+def test_an_unknown_column_gets_a_suggestion(tmp_path: Path) -> None:
+    error = problems(tmp_path, "id,company,amount,date,category,bassis\ne1,acme,$5M,2023,tax,x\n")
+    (problem,) = error.problems
+    assert problem.field == "bassis"
+    assert problem.line is None
+    assert "did you mean 'basis'?" in str(error)
+
+
+def test_a_missing_required_column(tmp_path: Path) -> None:
+    error = problems(tmp_path, "id,company,amount,category\ne1,acme,$5M,compute\n")
+    (problem,) = error.problems
+    assert problem.field == "date"
+    assert "required" in str(error)
+
+
+def test_numbers_need_a_currency_column(tmp_path: Path) -> None:
+    error = problems(tmp_path, "id,company,amount,date,category\ne1,acme,5000000,2023,tax\n")
+    assert error.problems[0].field == "amount"
+    assert "amount_currency" in str(error)
+    error = problems(
+        tmp_path,
+        "id,company,amount,amount_currency,date,category\ne1,acme,5000000,usd,2023,tax\n",
+    )
+    assert (error.problems[0].line, error.problems[0].field) == (2, "amount_currency")
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        HEADER
+        + GOOD
+        + "e2,acme,lots,2023,compute,actual,s1\n"
+        + GOOD.replace("e1", "e3")
+        + "e4,acme,$5M,someday,compute,actual,s1\n"
+    )
+    error = problems(tmp_path, text)
+    assert [(p.line, p.field) for p in error.problems] == [(3, "amount"), (5, "date")]
+
+
+def test_parquet_problems_name_the_row(bundled: ac.Ledger, tmp_path: Path) -> None:
+    table = as_written(bundled, "expenses")
+    table.loc[1, "date"] = "soon"
+    with pytest.raises(LedgerError) as info:
+        read_table(write(table, tmp_path / "expenses.parquet"), "expenses")
+    (problem,) = info.value.problems
+    assert (problem.line, problem.index, problem.field) == (None, 1, "date")
+    assert problem.record_id == table.loc[1, "id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "words"),
+    [
+        ("table.csv", "funding_rounds", ["a kind a flat table can hold", "expenses"]),
+        ("table.csv", "expense", ["a record kind", "did you mean 'expenses'?"]),
+        ("missing.csv", "expenses", ["an existing table file"]),
+        ("table.json", "expenses", ["a .csv, .tsv or .parquet file"]),
+        ("broken.parquet", "expenses", ["a readable CSV or Parquet table"]),
+        ("binary.csv", "expenses", ["a readable CSV or Parquet table"]),
+    ],
+)
+def test_unreadable_inputs_are_ledger_errors(
+    tmp_path: Path, name: str, kind: str, words: list[str]
+) -> None:
+    files: dict[str, Any] = {
+        "table.csv": HEADER + GOOD,
+        "table.json": "{}",
+        "broken.parquet": "not parquet",
+        "binary.csv": b"id,company\n\xff\xfe,acme\n",
+    }
+    if name in files:
+        content = files[name]
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    with pytest.raises(LedgerError) as info:
+        read_table(tmp_path / name, kind)
+    message = str(info.value)
+    for word in words:
+        assert word in message
+    assert name in message
