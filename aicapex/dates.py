@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta
 from pydantic_core import core_schema
 
@@ -94,7 +93,18 @@ _FORMS: tuple[tuple[re.Pattern[str], Precision], ...] = tuple(
         (r"fy\s*(?P<year>\d{4})", Precision.FISCAL_YEAR),
     )
 )
-_MONTH_NAMES = parserinfo()
+
+
+@functools.cache
+def _month_number(name: str) -> int | None:
+    """1-12 for a month's name or abbreviation ('Oct', 'Sept', 'october'), per dateutil;
+    imported on first use, as dateutil's parser module is slow to import."""
+    from dateutil.parser import parserinfo
+
+    month: int | None = parserinfo().month(name)
+    return month
+
+
 _FISCAL_YEAR_END_FORM = re.compile(r"(\d{1,2})-(\d{1,2})", re.ASCII)
 
 # Months covered by each calendar precision; `part` counts these blocks from January.
@@ -211,7 +221,7 @@ class PartialDate:
                     continue
                 fields = match.groupdict()
                 if fields.get("name") is not None:
-                    month = _MONTH_NAMES.month(fields["name"])
+                    month = _month_number(fields["name"])
                     if month is None:
                         continue
                     fields["part"] = str(month)
@@ -256,9 +266,11 @@ class PartialDate:
         `fiscal_year_end` (`(month, day)` or `"MM-DD"`) only changes the span of a fiscal
         year, which ends on that month and day in its named year: `FY2025` with `(6, 30)` is
         2024-07-01..2025-06-30. A February 29 end means the last day of February. The
-        argument is validated for every precision.
+        argument is validated for every precision. Spans are computed once and remembered.
         """
-        end_month, end_day = parse_fiscal_year_end(fiscal_year_end)
+        return _span(self, parse_fiscal_year_end(fiscal_year_end))
+
+    def _span(self, end_month: int, end_day: int) -> tuple[dt.date, dt.date]:
         if self.precision is Precision.DAY:
             day = dt.date(self.year, self.part, self.day)
             return day, day
@@ -342,3 +354,8 @@ class PartialDate:
 @functools.lru_cache(maxsize=1 << 16)
 def _parse_text(text: str) -> PartialDate:
     return PartialDate._parse(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _span(date: PartialDate, fiscal_year_end: tuple[int, int]) -> tuple[dt.date, dt.date]:
+    return date._span(*fiscal_year_end)

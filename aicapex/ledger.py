@@ -249,20 +249,21 @@ class Ledger:
         """Unknown or wrong-kind references; references to ``unloaded`` ids (records whose own
         problems are reported) are not unknown, only not loaded."""
         by_id = self._by_id
+        ids = {kind: {r.id for r in records} for kind, records in self._by_kind.items()}
 
         def fine(value: Any, target: str) -> bool:
-            if value is None:
+            if value is None or value in ids[target]:
                 return True
-            found = by_id.get(value)
-            return target == type(found).KIND if found is not None else value in unloaded
+            return value not in by_id and value in unloaded
 
         for kind, records in self._by_kind.items():
             for path, target in KINDS[kind].REFS:
                 values = _ref_values(path)
+                seen = {v for r in records for v in values(r)}
+                if all(fine(v, target) for v in seen - ids[target]):
+                    continue  # the usual case: one set difference per path
+                # a bad reference (rare): walk the records to name each one's position
                 for record in records:
-                    if all(fine(v, target) for v in values(record)):
-                        continue
-                    # a bad reference (rare): walk again to name each one's position
                     for field, value in _walk(record, path.split(".")):
                         if not fine(value, target):
                             yield self._ref_problem(record, field, value, target, by_id.get(value))
@@ -473,7 +474,7 @@ def _load_file(
                 Problem(f"a list of {kind}", f"a {_type_name(items)}", file=shown, kind=kind)
             )
             continue
-        validate = cls.model_validate
+        validate = cls.__pydantic_validator__.validate_python
         for index, item in enumerate(items):
             record_id = item.get("id") if isinstance(item, dict) else None
             rid = record_id if isinstance(record_id, str) else None

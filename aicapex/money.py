@@ -181,7 +181,7 @@ class Money:
             raise ValueError(f"money amount must be finite, got {self.amount!r}")
         if not isinstance(self.currency, str) or not _CODE_RE.fullmatch(self.currency):
             raise ValueError(f"currency must be a 3-letter upper-case code, got {self.currency!r}")
-        object.__setattr__(self, "amount", units.fraction_to_decimal(Fraction(self.amount)))
+        object.__setattr__(self, "amount", _canonical(self.amount))
 
     @classmethod
     def parse(cls, text: str | Money) -> Money:
@@ -312,6 +312,23 @@ class Money:
             "An amount of money with its currency: symbol or ISO code, optional K/M/B/T scale.",
             ["$7M", "€50B", "US$1.6M", "CHF 12.5M", "-$5M"],
         )
+
+
+def _canonical(amount: Decimal) -> Decimal:
+    """The same number with no exponent and no trailing zeros after the point (exact: works on
+    the digits, not through a context): ``7E+6`` -> ``7000000``, ``1.60`` -> ``1.6``."""
+    sign, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # finite: checked by the caller
+    if exponent > 0:
+        return Decimal((sign, digits + (0,) * exponent, 0)) if any(digits) else Decimal(0)
+    if exponent == 0:
+        return amount if any(digits) or not sign else Decimal(0)
+    cut = 0
+    while cut < -exponent and len(digits) - cut > 1 and digits[len(digits) - 1 - cut] == 0:
+        cut += 1
+    if not any(digits):
+        return Decimal(0)
+    return Decimal((sign, digits[: len(digits) - cut], exponent + cut))
 
 
 def _sum(left: Money, right: Money) -> Decimal:
