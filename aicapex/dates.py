@@ -212,7 +212,10 @@ class PartialDate:
         if isinstance(value, dt.date):
             return cls(Precision.DAY, value.year, value.month, value.day)
         if isinstance(value, int) and not isinstance(value, bool):
-            return cls(Precision.YEAR, value)
+            try:
+                return cls(Precision.YEAR, value)
+            except ValueError as exc:
+                raise ValueError(f"{_EXPECTED}, got {value!r} ({exc})") from None
         if isinstance(value, str):
             text = value.strip()
             for pattern, precision in _FORMS:
@@ -231,7 +234,10 @@ class PartialDate:
                         dt.date(year, part, day)
                     except ValueError:
                         raise ValueError(f"no such day: {value!r}") from None
-                return cls(precision, year, part, day)
+                try:
+                    return cls(precision, year, part, day)
+                except ValueError as exc:  # a month 13, a year 1066: say what was written
+                    raise ValueError(f"{_EXPECTED}, got {value!r} ({exc})") from None
         raise ValueError(f"{_EXPECTED}, got {value!r}")
 
     def __str__(self) -> str:

@@ -42,12 +42,12 @@ from pydantic import BaseModel
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import suggest
 from aicapex.money import Capacity, Money, Rate
-from aicapex.records import KINDS, Bound, CloudBill, Record, TrancheStatus
+from aicapex.records import KINDS, CloudBill, Record, TrancheStatus
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["FRAME_KINDS", "conflicts", "frame"]
+__all__ = ["FRAME_KINDS", "frame"]
 
 #: Frames of nested lists: name -> (parent kind, field holding the list, parent id column).
 SUBFRAMES: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -371,97 +371,3 @@ _EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, _Ctx], Any]]]] = {
         "delivered_quantity": ("Int64", lambda r, c: sum(d.quantity for d in r.delivered)),
     },
 }
-
-
-# -- conflicts -------------------------------------------------------------------------------
-
-_VALUE_FIELDS = (
-    "amount",
-    "rate",
-    "billed",
-    "outstanding",
-    "total_value",
-    "total",
-    "quantity",
-    "price",
-    "one_off",
-    "usd",
-    "post_money",
-    "pre_money",
-    "capacity",
-)
-
-
-def _value_text(record: Record) -> str:
-    parts = []
-    for name in _VALUE_FIELDS:
-        value = getattr(record, name, None)
-        if value is None:
-            continue
-        text = f"{value:,}" if isinstance(value, int) else str(value)
-        if name == "amount" and getattr(record, "bound", None) is Bound.upper:
-            text = f"at most {text}"
-        elif name == "amount" and getattr(record, "bound", None) is Bound.lower:
-            text = f"at least {text}"
-        parts.append(text if name in ("amount", "rate") else f"{name} {text}")
-    return "; ".join(parts)
-
-
-def _key_part(value: Any) -> Any:
-    if isinstance(value, PartialDate):
-        return value.sort_key()
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
-def conflicts(ledger: Ledger) -> pd.DataFrame:
-    """Records of one kind with the same fact key (see ``Record.FACT_KEY``), one row each."""
-    rows: list[dict[str, Any]] = []
-    group = 0
-    for kind, cls in KINDS.items():
-        if not cls.FACT_KEY:
-            continue
-        groups: dict[tuple[Any, ...], list[Record]] = {}
-        for r in ledger.records(kind):
-            if getattr(r, "included_in", None):
-                continue  # a part of another record, not a competing report
-            key = tuple(_key_part(getattr(r, f)) for f in cls.FACT_KEY)
-            groups.setdefault(key, []).append(r)
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            values = [_value_text(r) for r in members]
-            key_text = ", ".join(
-                f"{f}={getattr(members[0], f)}"
-                for f in cls.FACT_KEY
-                if getattr(members[0], f) is not None
-            )
-            for r, value in zip(members, values, strict=True):
-                reported = ledger.reported(r)
-                rows.append(
-                    {
-                        "group": group,
-                        "kind": kind,
-                        "key": key_text,
-                        "id": r.id,
-                        "value": value,
-                        "sources": ",".join(c.source for c in getattr(r, "sources", ())),
-                        "reported": str(reported) if reported is not None else None,
-                        "differs": len(set(values)) > 1,
-                    }
-                )
-            group += 1
-    dtypes = {
-        "group": "int64",
-        "kind": "category",
-        "key": "string",
-        "id": "category",
-        "value": "string",
-        "sources": "string",
-        "reported": "string",
-        "differs": "bool",
-    }
-    return pd.DataFrame(
-        {n: pd.Series([row[n] for row in rows], dtype=d) for n, d in dtypes.items()}
-    )

@@ -239,7 +239,7 @@ class Ledger:
         ``value`` (the figure reported, as text), ``sources``, ``reported``, ``differs`` (whether
         the figures of the group differ). Both records are kept; this only shows them.
         """
-        from aicapex.frames import conflicts
+        from aicapex.conflicts import conflicts
 
         return conflicts(self)
 
@@ -354,7 +354,10 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
             found = sorted(
                 f
                 for f in path.rglob("*")
-                if f.suffix in LEDGER_SUFFIXES and f.is_file() and not f.name.startswith(".")
+                if f.suffix in LEDGER_SUFFIXES
+                and f.is_file()
+                # hidden files and folders (.venv/, .ipynb_checkpoints/) are not ledgers
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
             files.extend((f, str(f)) for f in found)
         else:

@@ -25,12 +25,13 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, parse_fiscal_year_end
 from aicapex.money import Capacity, Money, Rate
 
 __all__ = [
@@ -66,6 +67,13 @@ __all__ = [
     "TrancheStatus",
     "kind_of",
 ]
+
+#: The largest amount a record may hold (a quadrillion): larger ones are typos, and they would
+#: overflow the exact integer cents analyses compute with.
+MAX_AMOUNT = 10**15
+
+#: The largest number of GPUs a record may hold.
+MAX_GPUS = 10**9
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:+-]*$"
 
@@ -111,11 +119,11 @@ def _whole_count(value: object) -> object:
 GpuCount = Annotated[
     int,
     BeforeValidator(_whole_count),
-    Field(gt=0),
+    Field(gt=0, le=MAX_GPUS),
     WithJsonSchema(  # files may write counts as text: 12,000
         {
             "anyOf": [
-                {"type": "integer", "exclusiveMinimum": 0},
+                {"type": "integer", "exclusiveMinimum": 0, "maximum": MAX_GPUS},
                 {"type": "string", "pattern": r"^\s*[0-9][0-9,_]*\s*$"},
             ]
         }
@@ -270,6 +278,16 @@ class Entity(Fact):
         description="Month and day its fiscal year ends, MM-DD; FY2025 ends on that day of 2025.",
     )
     country: str | None = Field(default=None, description="Country of incorporation (ISO code).")
+
+    @field_validator("fiscal_year_end")
+    @classmethod
+    def _real_day(cls, value: str) -> str:
+        try:  # '02-30' matches the pattern but is no day of the year
+            parse_fiscal_year_end(value)
+        except ValueError:
+            raise ValueError(f"expected a day of the year as MM-DD, got {value!r}") from None
+        return value
+
     founded: PartialDate | None = Field(default=None, description="When it was founded.")
     aliases: tuple[str, ...] = Field(default=(), description="Other names sources use for it.")
 
@@ -337,6 +355,16 @@ class Tranche(_Model):
 def _positive(field: str, money: Money | None) -> Iterator[tuple[str, str, str]]:
     if money is not None and money.amount <= 0:
         yield field, "a positive amount", str(money)
+    yield from _not_huge(field, money)
+
+
+def _not_huge(field: str, money: Money | None) -> Iterator[tuple[str, str, str]]:
+    if money is not None and abs(money.amount) > MAX_AMOUNT:
+        yield (
+            field,
+            f"an amount of at most {Money(Decimal(MAX_AMOUNT), money.currency)}",
+            str(money),
+        )
 
 
 def _same_currency_total(items: list[Money]) -> Money | None:
@@ -355,7 +383,7 @@ class FundingRound(Fact):
 
     KIND = "funding_rounds"
     REFS = (*Fact.REFS, ("company", "entities"), ("investors.*.investor", "entities"))
-    FACT_KEY = ("company", "date", "instrument", "status")
+    FACT_KEY = ("company", "date", "instrument")
     DATE_FIELD = "date"
 
     company: str = Field(description="Id of the company raising the money.")
@@ -457,6 +485,7 @@ class CloudBill(Fact):
         yield from _positive("billed", self.billed)
         for i, p in enumerate(self.payments):
             yield from _positive(f"payments.{i}.amount", p.amount)
+        yield from _not_huge("outstanding", self.outstanding)
         if self.outstanding is not None and self.outstanding.amount < 0:
             yield "outstanding", "an amount of zero or more", str(self.outstanding)
         if self.billed is None and self.outstanding is None:
@@ -743,6 +772,7 @@ class CashBalance(Fact):
     )
 
     def checks(self) -> Iterator[tuple[str, str, str]]:
+        yield from _not_huge("amount", self.amount)
         if self.amount.amount < 0:
             yield "amount", "an amount of zero or more", str(self.amount)
 

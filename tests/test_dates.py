@@ -167,8 +167,12 @@ def test_parse_impossible_day(value: str) -> None:
     ],
 )
 def test_parse_out_of_range(value: object, message: str) -> None:
-    with pytest.raises(ValueError, match=exactly(message)):
+    """The reason is given; text input is also shown as written, with the forms expected."""
+    with pytest.raises(ValueError, match=re.escape(message)) as info:
         PartialDate.parse(value)
+    if isinstance(value, str | int):
+        assert str(info.value).startswith("expected a date like")
+        assert f"got {value!r} (" in str(info.value)
 
 
 # --- construction -------------------------------------------------------------------------

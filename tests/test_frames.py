@@ -225,10 +225,11 @@ def test_investments(bundled: Ledger) -> None:
     )
     intel = frame[frame["round"] == "stability-2023-intel"].iloc[0]
     assert intel["amount_usd"] == 50e6
-    assert bool(intel["lead"]) is True
+    assert bool(intel["lead"]) is False  # no source says Intel led
     assert frame["lead"].dtype == "boolean"
     rounds = bundled.frame("funding_rounds").set_index("id")
-    assert rounds.loc["stability-2022-round", "investors"] == "coatue,lightspeed"
+    assert rounds.loc["stability-2023-07-plan-compute", "investors"] == "nvidia,google,intel"
+    assert rounds.loc["stability-2022-round", "investors"] == ""
 
 
 def test_payments(ledger_text) -> None:

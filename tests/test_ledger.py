@@ -433,6 +433,9 @@ def test_conflicts_of_the_bundled_ledger(bundled: Ledger) -> None:
 def test_conflicts_skip_included_in(ledger_text) -> None:
     path = ledger_text(
         """
+        sources:
+        - {id: s1, outlet: One, title: One, date: 2024-01}
+        - {id: s2, outlet: Two, title: Two, date: 2024-02}
         entities:
         - id: acme
           name: Acme
@@ -443,23 +446,46 @@ def test_conflicts_skip_included_in(ledger_text) -> None:
           category: compute
           amount: $99M
           date: 2023
+          sources: [s1]
         - id: one-project
           company: acme
           category: compute
           amount: $2.5M
           date: 2023
           included_in: all-compute
+          sources: [s2]
         - id: another-report
           company: acme
           category: compute
           amount: $99M
           date: 2023
+          sources: [s2]
         """
     )
     table = load(path).conflicts()
     assert sorted(table["id"].astype(str)) == ["all-compute", "another-report"]
     assert not table["differs"].any()
     assert len(Ledger().conflicts()) == 0
+
+
+def test_records_of_one_report_are_not_in_conflict(ledger_text) -> None:
+    """Two compute expenses of one year from the same source (or from none) are two facts."""
+    path = ledger_text(
+        """
+        sources:
+        - {id: s1, outlet: One, title: One, date: 2024-01}
+        entities:
+        - {id: acme, name: Acme, type: company}
+        expenses:
+        - {id: gpus, company: acme, category: compute, amount: $3M, date: 2023, sources: [s1]}
+        - {id: disks, company: acme, category: compute, amount: $1M, date: 2023, sources: [s1]}
+        - {id: net, company: acme, category: compute, amount: $2M, date: 2023}
+        - {id: power, company: acme, category: compute, amount: $2M, date: 2023}
+        """
+    )
+    led = load(path)
+    assert len(led.conflicts()) == 0
+    assert led.flows().groupby("record", observed=True)["cents"].sum().sum() == 8_00_000_000
 
 
 # --- saving ---------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""Conflicting reports: records of one fact from sources that disagree, and which one to use.
+
+Two records report the same fact when they are of the same kind and have equal fact keys
+(``Record.FACT_KEY``: the same entity and period, such as a company's cash in October 2023).
+They are in conflict when they come from different sources: records that share a cited source
+are distinct facts of one report (two compute expenses of one year) and are all kept, and so are
+records citing no source. Records ``included_in`` another are parts of it, never in conflict.
+
+Both reports are always kept in the ledger; :func:`conflicts` lists them and :func:`resolve`
+picks, for computations, the report to use:
+
+- ``"latest"`` (default): the report published latest: the one whose ``reported`` date (its own,
+  else its latest cited source's) starts latest; a date known only to the year counts from its
+  first day;
+- ``"earliest"``: the one published first;
+- ``"all"``: keep every record (counts conflicting figures twice).
+
+Everything works on record frames (``Ledger.frame(kind)`` or bulk tables), vectorised where it
+matters: only fact groups citing several sources are examined one by one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from aicapex.records import KINDS, Bound
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["ConflictPolicy", "conflicts", "fact_groups", "resolve"]
+
+ConflictPolicy = Literal["latest", "earliest", "all"]
+POLICIES: tuple[str, ...] = ("latest", "earliest", "all")
+
+
+def _key_columns(frame: pd.DataFrame, kind: str) -> list[str]:
+    cols: list[str] = []
+    for name in KINDS[kind].FACT_KEY:
+        cols.extend([f"{name}_start", f"{name}_end"] if f"{name}_start" in frame else [name])
+    return cols
+
+
+def _components(sources: list[str]) -> list[int]:
+    """Label records so that records sharing a cited source share a label."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    cited = [[s for s in text.split(",") if s] for text in sources]
+    for ids in cited:
+        for other in ids[1:]:
+            parent[find(other)] = find(ids[0])
+    roots: dict[str, int] = {}
+    return [roots.setdefault(find(ids[0]), len(roots)) for ids in cited]
+
+
+def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The conflicting records of a frame of ``kind``: one row per record in conflict, with
+    ``row`` (its position in ``frame``), ``group`` (a number per fact) and ``report`` (a number
+    per set of records that share sources, within the group). Empty when nothing conflicts."""
+    empty = pd.DataFrame({"row": [], "group": [], "report": []}, dtype="int64")
+    cls = KINDS.get(kind)
+    if cls is None or not cls.FACT_KEY or len(frame) < 2:
+        return empty
+    cols = _key_columns(frame, kind)
+    view = frame[cols].copy()
+    view["_row"] = np.arange(len(frame))
+    view["_sources"] = frame["sources"].astype("object").fillna("").to_numpy()
+    keep = view["_sources"].to_numpy() != ""  # uncited records conflict with nothing
+    if "included_in" in frame:
+        keep &= frame["included_in"].isna().to_numpy()
+    view = view[keep]
+    keys = view[cols].astype("object").where(view[cols].notna(), "")
+    codes = keys.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+    view["_group"] = codes
+    several = view.groupby("_group")["_sources"].transform("nunique").to_numpy() > 1
+    rows: list[tuple[int, int, int]] = []
+    for number, (_, members) in enumerate(view[several].groupby("_group", sort=True)):
+        labels = _components(list(members["_sources"]))
+        if len(set(labels)) < 2:
+            continue
+        rows.extend(zip(members["_row"], [number] * len(labels), labels, strict=True))
+    if not rows:
+        return empty
+    out = pd.DataFrame(rows, columns=["row", "group", "report"], dtype="int64")
+    out["group"] = pd.factorize(out["group"])[0]
+    return out
+
+
+def resolve(
+    frame: pd.DataFrame, kind: str, policy: ConflictPolicy = "latest"
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of ``frame`` to compute with under ``policy``, and the ids of the records set
+    aside (the other reports of facts in conflict)."""
+    if policy not in POLICIES:
+        raise ValueError(f"expected a conflict policy among {POLICIES}, got {policy!r}")
+    if policy == "all":
+        return frame, []
+    groups = fact_groups(frame, kind)
+    if groups.empty:
+        return frame, []
+    reported = frame["reported_start"].to_numpy("datetime64[ns]")[groups["row"].to_numpy()]
+    when = pd.Series(reported).astype("int64").where(~np.isnat(reported), np.iinfo(np.int64).min)
+    per_report = groups.assign(when=when.to_numpy())
+    latest = per_report.groupby(["group", "report"], sort=True)["when"].max().reset_index()
+    order = latest.sort_values(
+        ["group", "when", "report"], ascending=[True, policy == "earliest", True], kind="stable"
+    )
+    chosen = order.drop_duplicates("group", keep="first")[["group", "report"]]
+    keep = per_report.merge(chosen, on=["group", "report"], how="inner")["row"]
+    dropped = np.setdiff1d(groups["row"].to_numpy(), keep.to_numpy())
+    mask = np.ones(len(frame), dtype=bool)
+    mask[dropped] = False
+    aside = [str(i) for i in frame["id"].astype("object").to_numpy()[dropped]]
+    return frame[mask], aside
+
+
+def _value_text(record: Any) -> str:
+    """The figure a record reports, as text (``$4M``, ``at most $4M``, ``quantity 12,000``)."""
+    parts = []
+    for name in (
+        "amount",
+        "rate",
+        "billed",
+        "outstanding",
+        "total_value",
+        "total",
+        "quantity",
+        "price",
+        "one_off",
+        "usd",
+        "post_money",
+        "pre_money",
+        "capacity",
+    ):
+        value = getattr(record, name, None)
+        if value is None:
+            continue
+        text = f"{value:,}" if isinstance(value, int) else str(value)
+        bound = getattr(record, "bound", None)
+        if name == "amount" and bound is Bound.upper:
+            text = f"at most {text}"
+        elif name == "amount" and bound is Bound.lower:
+            text = f"at least {text}"
+        parts.append(text if name in ("amount", "rate") else f"{name} {text}")
+    return "; ".join(parts)
+
+
+def conflicts(ledger: Ledger) -> pd.DataFrame:
+    """Records of the ledger reporting the same fact from different sources, one row each:
+    ``group`` (a number per fact), ``kind``, ``key`` (the fact, as text), ``id``, ``value`` (the
+    figure reported, as text), ``sources``, ``reported`` and ``differs`` (whether the figures of
+    the group differ)."""
+    rows: list[dict[str, Any]] = []
+    offset = 0
+    for kind, cls in KINDS.items():
+        if not cls.FACT_KEY or len(ledger.records(kind)) < 2:
+            continue
+        records = ledger.records(kind)
+        groups = fact_groups(ledger.frame(kind), kind)
+        for _, members in groups.groupby("group", sort=True):
+            group_number = offset + int(members["group"].iloc[0])
+            chosen = [records[i] for i in members["row"]]
+            values = [_value_text(r) for r in chosen]
+            first = chosen[0]
+            key = ", ".join(
+                f"{f}={getattr(first, f)}" for f in cls.FACT_KEY if getattr(first, f) is not None
+            )
+            for r, value in zip(chosen, values, strict=True):
+                reported = ledger.reported(r)
+                rows.append(
+                    {
+                        "group": group_number,
+                        "kind": kind,
+                        "key": key,
+                        "id": r.id,
+                        "value": value,
+                        "sources": ",".join(c.source for c in getattr(r, "sources", ())),
+                        "reported": str(reported) if reported is not None else None,
+                        "differs": len(set(values)) > 1,
+                    }
+                )
+        offset += int(groups["group"].max()) + 1 if not groups.empty else 0
+    dtypes = {
+        "group": "int64",
+        "kind": "category",
+        "key": "string",
+        "id": "category",
+        "value": "string",
+        "sources": "string",
+        "reported": "string",
+        "differs": "bool",
+    }
+    return pd.DataFrame(
+        {n: pd.Series([row[n] for row in rows], dtype=d) for n, d in dtypes.items()}
+    )
