@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -95,16 +96,17 @@ def summary(paths: Paths = None) -> None:
 def _money(value: object) -> str:
     if value is None:
         return "n/a"
-    if value == "inf":
-        return "inf"
     v = float(value)  # type: ignore[arg-type]
     return f"${v / 1e9:,.2f}B" if abs(v) >= 1e9 else f"${v / 1e6:,.2f}M"
+
+
+HORIZON_TEXT = "horizon (20 years)"
 
 
 def _months(value: object) -> str:
     if value is None:
         return "n/a"
-    return "beyond the horizon" if value == "inf" else f"{float(value):.2f} months"  # type: ignore[arg-type]
+    return f"{float(value):.2f} months"  # type: ignore[arg-type]
 
 
 def _render(data: dict[str, Any]) -> str:
@@ -131,15 +133,21 @@ def _render(data: dict[str, Any]) -> str:
                 continue
             bound = {"upper": "at most ", "lower": "at least "}.get(r["bound"], "")
             out.append(
-                f"runway         {bound}{_months(r['months'])}, cash out {r['cash_out'] or 'n/a'}"
-                f"  [{policy}]"
+                f"runway         {bound}{_months(r['months'])}, "
+                f"cash out {r['cash_out']}  [{policy}]"
+                if r["runs_out"]
+                else f"runway         beyond the {HORIZON_TEXT}  [{policy}]"
             )
         g = c["compute_gap"]
         if g:
-            ratio = "no revenue" if g["ratio"] == "inf" else f"{g['ratio']:.1f}x revenue"
+            ratio = "no revenue" if g["ratio"] is None else f"{g['ratio']:.1f}x revenue"
             out.append(
                 f"compute gap    {g['period']}: compute {_money(g['compute'])} = {ratio}; "
-                f"revenue covers {100 * (g['coverage'] or 0):.0f}% of compute"
+                + (
+                    f"revenue covers {100 * g['coverage']:.0f}% of compute"
+                    if g["coverage"] is not None
+                    else "no compute spending recorded"
+                )
             )
         a = c["arrears"]
         if a and a["total"]:
@@ -255,16 +263,37 @@ def runway_cmd(
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[str], None]]:
-    """A progress display on a terminal (stderr); nothing when piped."""
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on standard error when it is a terminal and the work lasts more than a
+    second; nothing when piped."""
     if not sys.stderr.isatty():
-        yield lambda _name: None
+        yield lambda _stage, _done, _total: None
         return
     from rich.console import Console
-    from rich.status import Status
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Status("computing...", console=Console(stderr=True)) as status:
-        yield lambda name: status.update(f"computing: {name}")
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = None
+
+    def step(stage: str, done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            task = bar.add_task(stage, total=total)
+        bar.update(task, description=stage, completed=done)
+
+    timer = threading.Timer(1.0, bar.start)  # quick work shows no bar at all
+    timer.start()
+    try:
+        yield step
+    finally:
+        timer.cancel()
+        bar.stop()
 
 
 @app.command()

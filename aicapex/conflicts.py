@@ -70,6 +70,9 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     cls = KINDS.get(kind)
     if cls is None or not cls.FACT_KEY or len(frame) < 2:
         return empty
+    sources = frame["sources"]
+    if sources.nunique(dropna=True) - int((sources == "").any()) < 2:
+        return empty  # fewer than two cited source lists: nothing can conflict (bulk tables)
     cols = _key_columns(frame, kind)
     view = frame[cols].copy()
     view["_row"] = np.arange(len(frame))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +30,13 @@ import pandas as pd
 
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
-from aicapex.frames import _columns, _unwrap
+from aicapex.frames import _Col, _columns, _unwrap
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS
 
 if TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
+
     from aicapex.ledger import Ledger
 
 __all__ = ["TABLE_KINDS", "read_table"]
@@ -43,21 +46,28 @@ TABLE_KINDS = ("expenses", "revenues", "cloud_bills", "cash_balances")
 
 _MAX_PROBLEMS = 200
 
+#: The dtype of a categorical column with no value, as frames.py builds it from a list of None.
+_NO_VALUES = pd.CategoricalDtype(pd.Index([], dtype="float64"))
+
 
 class _Check:
     """Collects problems with rows located in the file."""
 
-    def __init__(self, shown: str, kind: str, ids: np.ndarray, csv: bool) -> None:
+    def __init__(self, shown: str, kind: str, ids: pd.Series | None, csv: bool) -> None:
         self.shown, self.kind, self.ids, self.csv = shown, kind, ids, csv
         self.problems: list[Problem] = []
 
-    def rows(self, mask: np.ndarray, field: str, expected: str, found: np.ndarray | None) -> None:
+    def rows(
+        self, mask: np.ndarray, field: str, expected: str, found: pd.Series | np.ndarray | None
+    ) -> None:
+        """A problem for each row of ``mask``; ``found`` holds the rows' values (a column of the
+        table, or an array), read only at the rows reported."""
         for i in np.flatnonzero(mask)[: _MAX_PROBLEMS - len(self.problems)]:
-            rid = self.ids[i] if i < len(self.ids) else None
+            rid = self.ids.iloc[i] if self.ids is not None and i < len(self.ids) else None
             self.problems.append(
                 Problem(
                     expected,
-                    _shown(found[i]) if found is not None else "nothing",
+                    _shown(_cell(found, i)) if found is not None else "nothing",
                     file=self.shown,
                     line=int(i) + 2 if self.csv else None,
                     kind=self.kind,
@@ -69,6 +79,11 @@ class _Check:
 
     def column(self, field: str, expected: str, found: str) -> None:
         self.problems.append(Problem(expected, found, file=self.shown, kind=self.kind, field=field))
+
+
+def _cell(values: pd.Series | np.ndarray, i: int) -> Any:
+    """Row ``i`` of a column or an array."""
+    return values.iloc[i] if isinstance(values, pd.Series) else values[i]
 
 
 def _shown(value: Any) -> str:
@@ -89,97 +104,188 @@ def _date_value(value: Any) -> Any:
     return value.date() if hasattr(value, "date") else value
 
 
-def _parse_unique(values: pd.Series, parse: Any) -> tuple[pd.Series, np.ndarray]:
-    """Parse each distinct value once: returns parsed objects (None where missing) and a mask of
-    rows that failed."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+# --- typed columns, built from distinct values rather than from a Python object per row -------
+
+
+def _labels(values: Any) -> pd.Index:
+    """``values`` as an Index typed as pandas types a list of them: text as the default ``str``
+    dtype, whatever text dtype it came in; objects inferred again."""
+    index: pd.Index = values if isinstance(values, pd.Index) else pd.Index(values)
+    if isinstance(index.dtype, pd.StringDtype):
+        index = pd.Index(index.astype("str"))
+    elif index.dtype == object:
+        index = pd.Index(list(index))
+    return index
+
+
+def _ranks(values: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``values`` (none missing) into their distinct values, sorted, and those values.
+    Sorting and comparing neighbours, not hashing: cheaper when most values are distinct (ids).
+    Values of mixed kinds (texts and numbers) are left to pandas to order."""
+    try:
+        order = np.asarray(values.argsort())
+    except TypeError:
+        mixed = pd.Categorical(list(values))
+        return np.asarray(mixed.codes, dtype=np.int64), pd.Index(mixed.categories)
+    ordered = values.take(order)
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = np.asarray(ordered[1:] != ordered[:-1], dtype=bool)
+    ranks = np.empty(len(ordered), dtype=np.int64)
+    ranks[order] = np.cumsum(first) - 1
+    return ranks, ordered[first]
+
+
+def _coded_category(
+    codes: np.ndarray,
+    labels: Sequence[Any] | np.ndarray | pd.Index,
+    empty: pd.CategoricalDtype = _NO_VALUES,
+) -> pd.Categorical:
+    """The categorical of the cells ``labels[codes]`` (code -1, or a missing label: missing), as
+    pandas builds one from the list of those cells: its categories are the distinct labels
+    present, sorted. With no label present its dtype is ``empty``."""
+    labels = _labels(labels)
+    codes = np.asarray(codes, dtype=np.int64)
+    used = np.zeros(len(labels) + 1, dtype=bool)
+    used[codes] = True  # code -1 marks the extra last slot
+    at = np.flatnonzero(used[:-1] & np.asarray(labels.notna(), dtype=bool))
+    if not len(at):
+        return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8), dtype=empty)
+    ranks, categories = _ranks(labels if len(at) == len(labels) else labels[at])
+    lookup = np.full(len(labels) + 1, -1, dtype=np.int64)
+    lookup[at] = ranks
+    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(lookup[codes], dtype=dtype)
+
+
+def _category(col: pd.Series, *, distinct: bool = False) -> pd.Categorical:
+    """A column as a categorical, equal to ``pd.Series(list(col), dtype="category")``. For a
+    column of ``distinct`` values (ids), every row is its own label and the values are sorted
+    rather than hashed."""
+    if not distinct:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        return _coded_category(codes, uniques)
+    missing = col.isna().to_numpy()
+    if missing.all():
+        return _constant_category(None, len(col))
+    values = _labels(pd.Index(col.array))
+    ranks, categories = _ranks(values[~missing] if missing.any() else values)
+    codes = np.full(len(col), -1, dtype=np.int64)
+    codes[~missing] = ranks
+    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+def _constant_category(value: str | None, n: int) -> pd.Categorical:
+    """``n`` rows of one value (a field's default), or of none."""
+    return _coded_category(np.zeros(n, dtype=np.int64), [value])
+
+
+def _strings(codes: np.ndarray, labels: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:
+    """A ``string`` column of the cells ``labels[codes]``, built from the few labels."""
+    return pd.array(list(labels), dtype="string").take(np.asarray(codes, dtype=np.intp))
+
+
+def _parse_unique(
+    col: pd.Series, parse: Callable[[Any], Any]
+) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Parse each distinct value of ``col`` once: returns each row's code into the parsed values
+    (-1 where missing), the parsed values (None where parsing failed) and a mask of the rows
+    that failed."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
     parsed: list[Any] = []
-    bad_u = np.zeros(len(uniques), dtype=bool)
+    bad_u = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: missing rows, never bad
     for j, u in enumerate(uniques):
         try:
             parsed.append(parse(u))
         except (ValueError, TypeError, ArithmeticError):
             parsed.append(None)
             bad_u[j] = True
-    objects = np.array([*parsed, None], dtype=object)[codes]
-    bad = np.where(codes >= 0, np.append(bad_u, False)[codes], False)
-    return pd.Series(objects, index=values.index), bad
+    return codes, parsed, bad_u[codes]
 
 
 def _dates(col: pd.Series, chk: _Check, field: str) -> dict[str, Any]:
+    """The ``_start``, ``_end`` (datetime64[ns]) and ``_precision`` (categorical) columns of a
+    date column: each distinct value is parsed once and its span spread to its rows."""
     if pd.api.types.is_datetime64_any_dtype(col):
         days = col.dt.normalize()
+        day = np.where(col.isna().to_numpy(), -1, 0)
         return {
             f"{field}_start": days.to_numpy("datetime64[ns]"),
             f"{field}_end": days.to_numpy("datetime64[ns]"),
-            f"{field}_precision": np.where(col.isna(), None, Precision.DAY.value),  # type: ignore[call-overload]
+            f"{field}_precision": _coded_category(day, [Precision.DAY.value]),
         }
-    values = col.astype("object").where(col.notna(), None)
-    parsed, bad = _parse_unique(values, lambda v: PartialDate.parse(_date_value(v)))
-    chk.rows(
-        bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", values.to_numpy()
-    )
-    codes, uniques = pd.factorize(parsed.map(lambda p: str(p) if p is not None else None))
-    spans = [PartialDate.parse(u).sort_key() for u in uniques]
-    precs = [PartialDate.parse(u).precision.value for u in uniques]
-    start = np.array([np.datetime64(s, "ns") for s, _ in spans] + [np.datetime64("NaT", "ns")])
-    end = np.array([np.datetime64(e, "ns") for _, e in spans] + [np.datetime64("NaT", "ns")])
-    prec = np.array([*precs, None], dtype=object)
+    codes, parsed, bad = _parse_unique(col, lambda v: PartialDate.parse(_date_value(v)))
+    chk.rows(bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", col)
+    nat = np.datetime64("NaT", "ns")
+    spans = [p.sort_key() if p is not None else None for p in parsed]
+    start = np.array([nat if s is None else np.datetime64(s[0], "ns") for s in spans] + [nat])
+    end = np.array([nat if s is None else np.datetime64(s[1], "ns") for s in spans] + [nat])
+    precision = [p.precision.value if p is not None else None for p in parsed]
     return {
         f"{field}_start": start[codes],
         f"{field}_end": end[codes],
-        f"{field}_precision": prec[codes],
+        f"{field}_precision": _coded_category(codes, precision),
     }
 
 
 def _money(
     frame: pd.DataFrame, field: str, chk: _Check, rate: bool
 ) -> tuple[dict[str, Any], np.ndarray]:
+    """The columns of a money (or rate) field: ``amount`` (float64), ``currency`` and ``per``
+    (categoricals), and a mask of the rows without an amount."""
     col = frame[field]
     n = len(frame)
     if col.isna().all():
-        none = np.full(n, None, dtype=object)
-        return {"amount": np.full(n, np.nan), "currency": none, "per": none}, np.ones(n, dtype=bool)
+        return {
+            "amount": np.full(n, np.nan),
+            "currency": _constant_category(None, n),
+            "per": _constant_category(None, n),
+        }, np.ones(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(col):
-        amount = col.to_numpy("float64")
-        cur_col = f"{field}_currency"
-        if cur_col not in frame:
-            chk.column(
-                field,
-                f"money as text like '$7M', or numbers with a {cur_col} column",
-                "numbers alone",
-            )
-            currency = np.full(n, None, dtype=object)
-        else:
-            currency = frame[cur_col].astype("object").to_numpy()
-            bad = (
-                ~pd.isna(col).to_numpy()
-                & ~pd.Series(currency).astype(str).str.fullmatch(r"[A-Z]{3}").to_numpy()
-            )
-            chk.rows(bad, cur_col, "an ISO currency code like 'USD'", currency)
-        per = (
-            frame[f"{field}_per"].astype("object").to_numpy()
-            if rate and f"{field}_per" in frame
-            else np.full(n, None, dtype=object)
-        )
-        if rate and f"{field}_per" not in frame:
-            chk.column(
-                field,
-                f"rates as text like '$99M/yr', or numbers with a {field}_per column",
-                "numbers alone",
-            )
-        currency = np.where(np.isnan(amount), None, currency)  # type: ignore[call-overload]
-        return {"amount": amount, "currency": currency, "per": per}, np.isnan(amount)
-    values = col.astype("object").where(col.notna(), None)
+        return _money_numbers(frame, field, chk, rate)
     parse = Rate.parse if rate else Money.parse
-    parsed, bad = _parse_unique(values, parse)
+    codes, parsed, bad = _parse_unique(col, parse)
     example = "a rate like '$99M/yr'" if rate else "money like '$7M'"
-    chk.rows(bad, field, example, values.to_numpy())
-    money = parsed.map(lambda r: (r.money if rate else r) if r is not None else None)
-    amount = money.map(lambda m: float(m.amount) if m is not None else np.nan).to_numpy("float64")
-    currency = money.map(lambda m: m.currency if m is not None else None).to_numpy(object)
-    per = parsed.map(lambda r: r.per if (rate and r is not None) else None).to_numpy(object)
-    return {"amount": amount, "currency": currency, "per": per}, np.isnan(amount)
+    chk.rows(bad, field, example, col)
+    money = [(r.money if rate else r) if r is not None else None for r in parsed]
+    amount = np.array([float(m.amount) if m is not None else np.nan for m in money] + [np.nan])
+    currency = [m.currency if m is not None else None for m in money]
+    per = [r.per if (rate and r is not None) else None for r in parsed]
+    return {
+        "amount": amount[codes],
+        "currency": _coded_category(codes, currency),
+        "per": _coded_category(codes, per),
+    }, np.isnan(amount[codes])
+
+
+def _money_numbers(
+    frame: pd.DataFrame, field: str, chk: _Check, rate: bool
+) -> tuple[dict[str, Any], np.ndarray]:
+    """:func:`_money` of a numeric column, with its ``_currency`` (and ``_per``) columns."""
+    amount = frame[field].to_numpy("float64")
+    n = len(frame)
+    has = ~np.isnan(amount)
+    cur_col = f"{field}_currency"
+    if cur_col not in frame:
+        chk.column(
+            field, f"money as text like '$7M', or numbers with a {cur_col} column", "numbers alone"
+        )
+        currency = _constant_category(None, n)
+    else:
+        codes, uniques = pd.factorize(frame[cur_col], use_na_sentinel=True)
+        iso = pd.Series(list(uniques), dtype=object).astype(str).str.fullmatch(r"[A-Z]{3}")
+        ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
+        chk.rows(has & ~ok, cur_col, "an ISO currency code like 'USD'", frame[cur_col])
+        currency = _coded_category(np.where(has, codes, -1), uniques)
+    per_col = f"{field}_per"
+    if rate and per_col not in frame:
+        chk.column(
+            field,
+            f"rates as text like '$99M/yr', or numbers with a {per_col} column",
+            "numbers alone",
+        )
+    per = _category(frame[per_col]) if rate and per_col in frame else _constant_category(None, n)
+    return {"amount": amount, "currency": currency, "per": per}, ~has
 
 
 _PER_MONTH = {"day": 487 / 16, "week": 487 / 112, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
@@ -246,8 +352,7 @@ def _validate(
     cols = _columns(cls, refs)
     fields = cls.model_fields
     n = len(raw)
-    ids = raw["id"].astype("object").to_numpy() if "id" in raw else np.full(n, None, dtype=object)
-    chk = _Check(shown, kind, ids, csv)
+    chk = _Check(shown, kind, raw.get("id"), csv)
     allowed = set(fields)
     for c in cols:
         if c.field in fields:
@@ -275,17 +380,7 @@ def _validate(
         dtypes.update(zip(c.names, c.dtypes, strict=True))
         info = fields[name]
         if name not in raw.columns:
-            for col_name, dtype in zip(c.names, c.dtypes, strict=True):
-                out[col_name] = np.full(
-                    n,
-                    np.nan if dtype == "float64" else None,
-                    dtype=object if dtype != "float64" else "float64",
-                )
-            # an absent column holds the field's default, as the record path gives it
-            if isinstance(info.default, enum.Enum):
-                out[name] = np.full(n, info.default.value, dtype=object)
-            elif name == "sources":
-                out[name] = np.full(n, "", dtype=object)
+            out.update(_absent(c, info, n))
             present[name] = np.zeros(n, dtype=bool)
             continue
         col = raw[name]
@@ -295,71 +390,124 @@ def _validate(
         if info.is_required():
             chk.rows(missing, name, "a value (this field is required)", None)
         if inner is Money or inner is Rate:
-            m, _ = _money(raw, name, chk, rate=inner is Rate)
-            usd = _usd(m["amount"], m["currency"], raw, fx, cls)
-            if inner is Money:
-                out.update(
-                    {name: m["amount"], f"{name}_currency": m["currency"], f"{name}_usd": usd}
-                )
-            else:
-                factor = np.array(
-                    [_PER_MONTH.get(p, np.nan) if p is not None else np.nan for p in m["per"]]
-                )
-                out.update(
-                    {
-                        name: m["amount"],
-                        f"{name}_per": m["per"],
-                        f"{name}_currency": m["currency"],
-                        f"{name}_usd": usd,
-                        f"{name}_usd_per_month": usd * factor,
-                    }
-                )
+            out.update(_money_columns(raw, name, chk, cls, fx, rate=inner is Rate))
         elif inner is PartialDate:
             out.update(_dates(col, chk, name))
         elif isinstance(inner, type) and issubclass(inner, enum.Enum):
-            values = col.astype("object").to_numpy()
-            allowed_values = [e.value for e in inner]
-            bad = ~missing & ~np.isin(values, allowed_values)
-            chk.rows(bad, name, f"one of {', '.join(allowed_values)}", values)
             default = info.default.value if isinstance(info.default, enum.Enum) else None
-            out[name] = np.where(missing, default, values)  # type: ignore[arg-type]
+            out[name] = _enum(col, chk, name, [e.value for e in inner], default)
         elif name == "sources":
-            out[name] = (
-                col.astype("object")
-                .where(col.notna(), "")
-                .map(lambda s: ",".join(x.strip() for x in str(s).split(",") if x.strip()))
-                .to_numpy()
-            )
+            out[name] = _sources(col)
+        elif name == "id":
+            out[name] = _ids(col, chk)
+        elif c.dtypes == ["category"]:
+            out[name] = _category(col)
+        elif c.dtypes == ["string"] and isinstance(col.dtype, pd.StringDtype):
+            out[name] = col.astype("string").array
         else:
             values = col.astype("object").to_numpy()
             out[name] = np.where(missing, None, values)  # type: ignore[call-overload]
-            if name == "id":
-                bad = (
-                    ~missing
-                    & ~pd.Series(values)
-                    .astype(str)
-                    .str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:+-]*")
-                    .to_numpy()
-                )
-                chk.rows(bad, "id", "an id of letters, digits and . _ : + -", values)
-                dup = pd.Series(values).duplicated(keep="first").to_numpy() & ~missing
-                chk.rows(dup, "id", "a unique id", values)
     _checks(kind, out, present, chk)
     if chk.problems:
         raise LedgerError(chk.problems)
     extras = _extras(kind, out, n)
     dtypes.update({k: v for k, (v, _) in extras.items()})
     out.update({k: col for k, (_, col) in extras.items()})
+    # copy=False: the columns are new arrays, no need to copy them into blocks
     return pd.DataFrame(
-        {name: _as(out[name], dtypes[name]) for name in dtypes}, index=pd.RangeIndex(n)
+        {name: _as(out[name], dtypes[name]) for name in dtypes},
+        index=pd.RangeIndex(n),
+        copy=False,
     )
 
 
+def _absent(c: _Col, info: FieldInfo, n: int) -> dict[str, Any]:
+    """The columns of a field the table has no column for: missing values, or the field's
+    default, as the record path gives them."""
+    out: dict[str, Any] = {}
+    for name, dtype in zip(c.names, c.dtypes, strict=True):
+        if dtype == "float64":
+            out[name] = np.full(n, np.nan)
+        elif dtype.startswith("datetime64"):
+            out[name] = np.full(n, np.datetime64("NaT", "ns"))
+        elif dtype == "category":
+            out[name] = _constant_category(None, n)
+        elif dtype == "string":
+            out[name] = _strings(np.zeros(n, dtype=np.intp), [None])
+        else:
+            out[name] = np.full(n, None, dtype=object)
+    if isinstance(info.default, enum.Enum):
+        out[c.field] = _constant_category(info.default.value, n)
+    elif c.field == "sources":
+        out[c.field] = _strings(np.zeros(n, dtype=np.intp), [""])
+    return out
+
+
+def _money_columns(
+    raw: pd.DataFrame, name: str, chk: _Check, cls: Any, fx: Ledger | None, *, rate: bool
+) -> dict[str, Any]:
+    """The frame columns of a money or rate field (see :mod:`aicapex.frames`)."""
+    m, _ = _money(raw, name, chk, rate=rate)
+    usd = _usd(m["amount"], m["currency"], raw, fx, cls)
+    if not rate:
+        return {name: m["amount"], f"{name}_currency": m["currency"], f"{name}_usd": usd}
+    per: pd.Categorical = m["per"]
+    factors = [_PER_MONTH.get(p, np.nan) for p in per.categories]
+    factor = np.array([*factors, np.nan], dtype="float64")[per.codes]
+    return {
+        name: m["amount"],
+        f"{name}_per": per,
+        f"{name}_currency": m["currency"],
+        f"{name}_usd": usd,
+        f"{name}_usd_per_month": usd * factor,
+    }
+
+
+def _enum(
+    col: pd.Series, chk: _Check, name: str, allowed: list[str], default: str | None
+) -> pd.Categorical:
+    """An enum column, checked on its distinct values; missing cells take the ``default``."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    bad_u = np.array([u not in allowed for u in uniques] + [False], dtype=bool)
+    chk.rows(bad_u[codes], name, f"one of {', '.join(allowed)}", col)
+    labels = [*uniques, default]
+    return _coded_category(np.where(codes >= 0, codes, len(uniques)), labels)
+
+
+def _sources(col: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """Cited source ids, comma-separated without blanks, cleaned once per distinct value."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    cleaned = [",".join(x.strip() for x in str(s).split(",") if x.strip()) for s in uniques]
+    if cleaned == list(uniques) and (codes >= 0).all():  # clean already: the column as it is
+        return col.astype("string").array
+    return _strings(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
+
+
+def _ids(col: pd.Series, chk: _Check) -> pd.Categorical:
+    """The id column, checked: the pattern on the distinct ids, then uniqueness."""
+    ids = _category(col, distinct=True)
+    pattern = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"
+    ok = pd.Series(ids.categories).astype(str).str.fullmatch(pattern).to_numpy(dtype=bool)
+    missing = ids.codes < 0
+    chk.rows(
+        ~missing & ~np.append(ok, True)[ids.codes],
+        "id",
+        "an id of letters, digits and . _ : + -",
+        col,
+    )
+    dup = pd.Series(ids.codes).duplicated(keep="first").to_numpy() & ~missing
+    chk.rows(dup, "id", "a unique id", col)
+    return ids
+
+
 def _as(values: Any, dtype: str) -> pd.Series:
-    if dtype.startswith("datetime64"):
-        return pd.Series(np.asarray(values, dtype="datetime64[ns]"), dtype=dtype)
-    if dtype == "float64":
-        return pd.Series(np.asarray(values, dtype="float64"))
+    """A column of the frame: arrays built typed pass as they are, copied only if read-only
+    (views of the table read), so that the frame can be changed like any other."""
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        return pd.Series(values, copy=False)
+    if dtype.startswith("datetime64") or dtype == "float64":
+        array = np.asarray(values, dtype="datetime64[ns]" if dtype != "float64" else dtype)
+        return pd.Series(array if array.flags.writeable else array.copy(), copy=False)
     if dtype == "category":
         # built from a list, as frames.py does: an all-missing column then gets the same (empty)
         # categories dtype as Ledger.frame's, not object ones
@@ -368,10 +516,12 @@ def _as(values: Any, dtype: str) -> pd.Series:
 
 
 def _usd(
-    amount: np.ndarray, currency: np.ndarray, raw: pd.DataFrame, fx: Ledger | None, cls: Any
+    amount: np.ndarray, currency: pd.Categorical, raw: pd.DataFrame, fx: Ledger | None, cls: Any
 ) -> np.ndarray:
-    usd = np.where(currency == "USD", amount, np.nan)
-    other = np.flatnonzero((currency != "USD") & ~pd.isna(currency))
+    """US dollars of each amount: as is in USD; in other currencies through ``fx`` (else NaN)."""
+    is_usd = np.asarray(currency == "USD", dtype=bool)
+    usd = np.where(is_usd, amount, np.nan)
+    other = np.flatnonzero(~is_usd & (np.asarray(currency.codes) >= 0))
     if other.size and fx is not None:
         from aicapex.frames import _Fx
 
@@ -404,12 +554,13 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
             )
     if kind in ("expenses", "revenues"):
         both = present["amount"] == present["rate"]
-        chk.rows(
-            both,
-            "amount",
-            "either an amount or a rate",
-            np.where(present["amount"], "both", "neither"),
-        )
+        if both.any():
+            chk.rows(
+                both,
+                "amount",
+                "either an amount or a rate",
+                np.where(present["amount"], "both", "neither"),
+            )
         until = np.asarray(out["until_end"], dtype="datetime64[ns]")
         start = np.asarray(out["date_start"], dtype="datetime64[ns]")
         chk.rows(~np.isnat(until) & (until < start), "until", "a date on or after date", until)

@@ -319,6 +319,17 @@ def test_one_figure_needs_one_entity(ledger_text: LedgerText) -> None:
     assert len(r.explain("bolt")) > 0
 
 
+def test_records_of_each_entity(ledger_text: LedgerText) -> None:
+    r = runway(ac.load(ledger_text(TWO_COMPANIES)), as_of="2023-10-31")
+    # its balance and the records of its counted flows after it (acme's round came in October)
+    assert r.records_of("acme") == ["acme-cash", "acme-round", "acme-spend"]
+    assert r.records_of("bolt") == ["bolt-cash", "bolt-spend"]
+    assert r.records == ("acme-cash", "acme-round", "acme-spend", "bolt-cash", "bolt-spend")
+    assert r.explain("bolt").attrs["records"] == r.records_of("bolt")
+    with pytest.raises(ValueError, match="no entity 'nobody'"):
+        r.records_of("nobody")
+
+
 def test_extra_flows_need_an_entity(ledger_text: LedgerText) -> None:
     led = ac.load(ledger_text(TWO_COMPANIES))
     for when in ("2023-10", "2023-12"):  # at as_of or later: neither may go to every entity

@@ -112,6 +112,20 @@ def test_flows_from_tables_equal_flows_from_records(
     )
 
 
+def test_a_table_read_can_be_changed(bundled: ac.Ledger, tmp_path: Path) -> None:
+    # its columns are its own arrays, not read-only views of the file read
+    got = read_table(write(as_numbers(bundled, "expenses"), tmp_path / "e.parquet"), "expenses")
+    got.loc[0, "amount"] = 1.0
+    got.loc[0, "date_start"] = pd.Timestamp("2020-01-01")
+    got.loc[0, "sources"] = "elsewhere"
+    row = got.iloc[0]
+    assert (row["amount"], row["date_start"], row["sources"]) == (
+        1.0,
+        pd.Timestamp("2020-01-01"),
+        "elsewhere",
+    )
+
+
 def test_an_empty_table_has_the_frame_columns(tmp_path: Path) -> None:
     got = read_csv_text(tmp_path, "id,company,amount,date,category\n")
     assert got.empty

@@ -18,7 +18,7 @@ from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["BURN_CATEGORIES", "burn", "burn_flows", "trailing"]
+__all__ = ["BURN_CATEGORIES", "burn", "burn_flows", "positions", "trailing"]
 
 #: Spending categories, each a column of :func:`burn`.
 BURN_CATEGORIES = ("compute", "payroll", "opex", "tax", "other")
@@ -44,18 +44,30 @@ def trailing(values: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
+def positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """The position in ``index`` of each value (-1 where it is not there). A categorical column
+    is looked up once per category, not once per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = index.get_indexer(values.cat.categories)
+        return np.append(lookup, -1)[values.cat.codes.to_numpy()]
+    return index.get_indexer(values.astype("object"))  # type: ignore[arg-type]
+
+
 def monthly_matrix(
     rows: pd.DataFrame, entities: pd.Index, months: pd.DatetimeIndex, column: str = "signed"
 ) -> np.ndarray:
     """Sum ``column`` of flow rows into an (entities x months) array (zeros where nothing)."""
-    out = np.zeros((len(entities), len(months)))
     if rows.empty:
-        return out
-    e = entities.get_indexer(rows["entity"].astype("object"))  # type: ignore[arg-type]
+        return np.zeros((len(entities), len(months)))
+    e = positions(rows["entity"], entities)
     m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
     ok = (e >= 0) & (m >= 0)
-    np.add.at(out, (e[ok], m[ok]), rows[column].to_numpy("float64")[ok])
-    return out
+    # bincount adds the values in row order, as np.add.at does, only faster
+    cell = e[ok] * len(months) + m[ok]
+    sums = np.bincount(
+        cell, weights=rows[column].to_numpy("float64")[ok], minlength=len(entities) * len(months)
+    )
+    return sums.reshape(len(entities), len(months))
 
 
 def burn(
@@ -89,7 +101,7 @@ def burn(
         rows = rows[(rows["entity"] == entity).to_numpy()]
     rows = rows[rows["amount_usd"].notna().to_numpy()]
     entities = pd.Index(
-        [entity] if entity is not None else sorted(rows["entity"].astype("object").unique()),
+        [entity] if entity is not None else sorted(np.asarray(rows["entity"].unique(), object)),
         dtype="object",
     )
     if start is None and end is None and rows.empty:

@@ -50,21 +50,22 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from aicapex.records import KINDS
+from aicapex.conflicts import ConflictPolicy
+from aicapex.conflicts import resolve as resolve_conflicts
+from aicapex.tables import _coded_category, _labels, _ranks
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
 __all__ = ["FLOW_COLUMNS", "FLOW_KINDS", "ConflictPolicy", "empty_flows", "flows", "resolve"]
 
-ConflictPolicy = Literal["latest", "earliest", "all"]
 
 #: The record kinds (and nested frames) flows are built from.
 FLOW_KINDS = (
@@ -124,95 +125,137 @@ def _months(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (bm - am + 1).astype(np.int64)
 
 
-def _first_source(sources: pd.Series) -> pd.Series:
-    return sources.astype("object").map(
-        lambda s: s.split(",")[0] if isinstance(s, str) and s else None
+def _first_source(sources: pd.Series) -> pd.Categorical:
+    """The first source id each row cites (comma-separated ``sources``), split once per
+    distinct value."""
+    codes, uniques = pd.factorize(sources, use_na_sentinel=True)
+    first = [s.split(",")[0] if isinstance(s, str) and s else None for s in uniques]
+    return _coded_category(codes, first)
+
+
+#: The dtype of a flows column with no value (as ``astype("category")`` gives it for Nones).
+_NO_VALUES = pd.CategoricalDtype(pd.Index([], dtype=object))
+
+#: A text column as :func:`_rows` takes it (see :func:`_as_category`).
+Labels = pd.Categorical | pd.Series | np.ndarray | str
+
+
+def _as_category(values: Labels, n: int) -> pd.Categorical:
+    """A flows column as a categorical of ``n`` rows: a ``str`` is the same value on every row,
+    a categorical (or categorical Series) is kept as it is, other values (objects) are
+    converted."""
+    if isinstance(values, str):
+        return _coded_category(np.zeros(n, dtype=np.int64), [values])
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        return values.array  # type: ignore[return-value]
+    if isinstance(values, pd.Categorical):
+        return values
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return _coded_category(codes, uniques)
+
+
+def _take(values: pd.Categorical | pd.Series, rows: np.ndarray) -> pd.Categorical:
+    """The given rows of a categorical, by its codes (the categories are kept)."""
+    cat = _as_category(values, len(values))
+    return pd.Categorical.from_codes(np.asarray(cat.codes)[rows], dtype=cat.dtype)
+
+
+def _union(parts: list[pd.Categorical]) -> pd.Categorical:
+    """The parts' rows, in order, as one categorical whose categories are the values present,
+    sorted: what ``astype("category")`` of their values gives, without turning them into
+    objects."""
+    used = [
+        np.flatnonzero(np.bincount(p.codes[p.codes >= 0], minlength=len(p.categories)))
+        for p in parts
+    ]
+    present = [p.categories[u] for p, u in zip(parts, used, strict=True) if len(u)]
+    n = sum(len(p) for p in parts)
+    if not present:
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=_NO_VALUES)
+    ranks, categories = _ranks(_labels(present[0].append(present[1:])))
+    codes = []
+    start = 0
+    for p, u in zip(parts, used, strict=True):
+        lookup = np.full(len(p.categories) + 1, -1, dtype=np.int64)
+        lookup[u] = ranks[start : start + len(u)]
+        start += len(u)
+        codes.append(lookup[p.codes])
+    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(np.concatenate(codes), dtype=dtype)
+
+
+def _where(mask: np.ndarray, a: pd.Series, b: pd.Series) -> pd.Categorical:
+    """Row by row, ``a`` where ``mask`` is true and ``b`` elsewhere, as a categorical."""
+    if not mask.any():
+        return _as_category(b, len(b))
+    both = _union([_as_category(a, len(a)), _as_category(b, len(b))])
+    codes = np.asarray(both.codes)
+    return pd.Categorical.from_codes(
+        np.where(mask, codes[: len(a)], codes[len(a) :]), dtype=both.dtype
     )
 
 
 def resolve(frame: pd.DataFrame, kind: str, policy: ConflictPolicy = "latest") -> pd.DataFrame:
-    """Keep one record per reported fact of ``kind`` (see ``Record.FACT_KEY``): the latest- or
-    earliest-reported one; ``"all"`` keeps every record. Rows with ``included_in`` are kept."""
-    key = KINDS[kind].FACT_KEY if kind in KINDS else ()
-    if policy == "all" or not key or frame.empty:
-        return frame
-    cols: list[str] = []
-    for name in key:
-        cols.extend([f"{name}_start", f"{name}_end"] if f"{name}_start" in frame else [name])
-    parts = frame
-    if "included_in" in frame:
-        parts = frame[frame["included_in"].isna()]
-    ascending = policy == "earliest"
-    order = parts.sort_values(
-        "reported_start", ascending=ascending, na_position="last", kind="stable"
-    )
-    keep = order.drop_duplicates(subset=cols, keep="first").index
-    mask = frame.index.isin(keep)
-    if "included_in" in frame:
-        mask |= frame["included_in"].notna().to_numpy()
-    return frame[mask]
+    """The rows of a record frame to compute with: one report per fact in conflict (see
+    :mod:`aicapex.conflicts`), ``"all"`` keeps every record."""
+    return resolve_conflicts(frame, kind, policy)[0]
 
 
 def _rows(
     *,
     date: np.ndarray,
-    entity: Iterable[object],
+    entity: Labels,
     direction: np.ndarray | int,
-    payer: Iterable[object],
-    payee: Iterable[object],
+    payer: Labels,
+    payee: Labels,
     cents: np.ndarray,
-    currency: Iterable[object],
+    currency: Labels,
     rate_usd: np.ndarray,
-    category: Iterable[object] | str,
-    status: Iterable[object] | str,
-    basis: Iterable[object] | str,
+    category: Labels,
+    status: Labels,
+    basis: Labels,
     kind: str,
-    record: Iterable[object],
-    source: Iterable[object],
+    record: Labels,
+    source: Labels,
 ) -> pd.DataFrame:
+    """A piece of the flows table; text columns are categoricals whose categories need not be
+    sorted nor all used (see :func:`_concat`). ``date`` may be in days or months."""
     n = len(cents)
-
-    def col(v: Iterable[object] | str) -> np.ndarray:
-        return (
-            np.full(n, v, dtype=object)
-            if isinstance(v, str)
-            else np.asarray(
-                list(v) if not isinstance(v, np.ndarray | pd.Series) else v, dtype=object
-            )
-        )
-
     amount = cents / 100.0
-    return pd.DataFrame(
+    labels = {
+        "entity": entity,
+        "payer": payer,
+        "payee": payee,
+        "currency": currency,
+        "category": category,
+        "status": status,
+        "basis": basis,
+        "kind": kind,
+        "record": record,
+        "source": source,
+    }
+    columns: dict[str, object] = {name: _as_category(v, n) for name, v in labels.items()}
+    columns.update(
         {
             "date": date.astype("datetime64[ns]"),
-            "entity": col(entity),
-            "direction": np.broadcast_to(np.asarray(direction, dtype=np.int8), (n,)),
-            "payer": col(payer),
-            "payee": col(payee),
+            "month": date.astype("datetime64[M]").astype("datetime64[ns]"),
+            "direction": np.broadcast_to(np.asarray(direction, dtype=np.int8), (n,)).copy(),
             "amount": amount,
-            "currency": col(currency),
             "cents": cents.astype(np.int64),
             "amount_usd": amount * rate_usd,
-            "category": col(category),
-            "status": col(status),
-            "basis": col(basis),
-            "kind": kind,
-            "record": col(record),
-            "source": col(source),
         }
     )
+    # copy=False: the columns are new arrays, no need to copy them into blocks
+    return pd.DataFrame({name: columns[name] for name in FLOW_COLUMNS}, copy=False)
 
 
 def _usd_rate(frame: pd.DataFrame, money: str) -> np.ndarray:
     """USD per unit of the original currency, per row (from the frame's ``_usd`` column)."""
     amount = frame[money].to_numpy(dtype="float64")
     usd = frame[f"{money}_usd"].to_numpy(dtype="float64")
+    is_usd = (frame[f"{money}_currency"] == "USD").to_numpy(dtype=bool)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(
-            amount != 0,
-            usd / amount,
-            np.where(frame[f"{money}_currency"].astype("object") == "USD", 1.0, np.nan),
-        )
+        return np.where(amount != 0, usd / amount, np.where(is_usd, 1.0, np.nan))
 
 
 def _to_cents(values: np.ndarray) -> np.ndarray:
@@ -220,18 +263,17 @@ def _to_cents(values: np.ndarray) -> np.ndarray:
 
 
 def _spread(
-    frame: pd.DataFrame,
-    total_cents: np.ndarray,
-    start: np.ndarray,
-    end: np.ndarray,
+    total_cents: np.ndarray, first: np.ndarray, n: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split each row's cents evenly over the months from ``start`` to ``end``: returns the
-    row index of each piece, its month (datetime64[M]) and its cents (summing exactly)."""
-    n = np.maximum(_months(start, end), 1)
-    idx = np.repeat(np.arange(len(frame)), n)
-    first = np.cumsum(n) - n
-    k = np.arange(len(idx)) - np.repeat(first, n)
-    month = start.astype("datetime64[M]")[idx] + k.astype("timedelta64[M]")
+    """Split each row's cents evenly over ``n`` months from the month ``first``
+    (datetime64[M]): returns the row index of each piece, its month (datetime64[M]) and its
+    cents (summing exactly)."""
+    if (n == 1).all():  # nothing to split
+        return np.arange(len(n)), first, total_cents
+    idx = np.repeat(np.arange(len(n)), n)
+    start = np.cumsum(n) - n
+    k = np.arange(len(idx)) - np.repeat(start, n)
+    month = first[idx] + k.astype("timedelta64[M]")
     base = total_cents // n
     rem = total_cents - base * n
     cents = base[idx] + (k < rem[idx])
@@ -242,42 +284,42 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Expenses or revenues: amounts spread over their span, rates over date..until."""
     if frame.empty:
         return empty_flows()
-    frame = frame[frame["included_in"].isna()]
+    if frame["included_in"].notna().any():
+        frame = frame[frame["included_in"].isna()]
     start = frame["date_start"].to_numpy("datetime64[D]")
     end_date = frame["date_end"].to_numpy("datetime64[D]")
     until = frame["until_end"].to_numpy("datetime64[D]")
     end = np.where(np.isnat(until), end_date, until)
     is_rate = frame["rate"].notna().to_numpy()
-    n = np.maximum(_months(start, end), 1)
-    per = frame["rate_per"].astype("object").to_numpy()
-    rate_cents = _rate_cents(frame["rate"].to_numpy("float64"), per, n)
+    first = start.astype("datetime64[M]")
+    n = np.maximum(_months(first, end), 1)
+    rate_cents = _rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n)
     amount_cents = _to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, rate_cents, amount_cents).astype(np.int64)
-    idx, month, cents = _spread(frame, total, start, end)
-    usd_amount = np.where(is_rate, _usd_rate(frame, "rate"), _usd_rate(frame, "amount"))
-    currency = np.where(
-        is_rate, frame["rate_currency"].astype("object"), frame["amount_currency"].astype("object")
-    )
-    company = frame["company"].astype("object").to_numpy()
-    counterparty = frame["counterparty"].astype("object").to_numpy()
-    basis = frame["basis"].astype("object").to_numpy()
+    idx, month, cents = _spread(total, first, n)
+    usd_amount = _usd_rate(frame, "amount")
+    if is_rate.any():
+        usd_amount = np.where(is_rate, _usd_rate(frame, "rate"), usd_amount)
+    currency = _where(is_rate, frame["rate_currency"], frame["amount_currency"])
+    company, counterparty = frame["company"], frame["counterparty"]
     revenue = kind == "revenues"
-    status = np.where(basis == "actual", "paid", "estimated")
+    actual = (frame["basis"] == "actual").to_numpy(dtype=bool)
+    status = _coded_category(actual.astype(np.int64), ["estimated", "paid"])
     return _rows(
-        date=month.astype("datetime64[D]"),
-        entity=company[idx],
+        date=month,
+        entity=_take(company, idx),
         direction=1 if revenue else -1,
-        payer=(counterparty if revenue else company)[idx],
-        payee=(company if revenue else counterparty)[idx],
+        payer=_take(counterparty if revenue else company, idx),
+        payee=_take(company if revenue else counterparty, idx),
         cents=cents,
-        currency=currency[idx],
+        currency=_take(currency, idx),
         rate_usd=usd_amount[idx],
-        category="revenue" if revenue else frame["category"].astype("object").to_numpy()[idx],
-        status=status[idx],
-        basis=basis[idx],
+        category="revenue" if revenue else _take(frame["category"], idx),
+        status=_take(status, idx),
+        basis=_take(frame["basis"], idx),
         kind=kind,
-        record=frame["id"].astype("object").to_numpy()[idx],
-        source=_first_source(frame["sources"]).to_numpy()[idx],
+        record=_take(frame["id"], idx),
+        source=_take(_first_source(frame["sources"]), idx),
     )
 
 
@@ -292,13 +334,34 @@ _PER_MONTH = {
 }
 
 
-def _rate_cents(rate: np.ndarray, per: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """Exact cents of each rate over its whole ``months``: the monthly rate in cents times the
-    months, rounded half to even (0 where there is no rate). Integer arithmetic: float products
-    lose cents on halves and on large totals. Rates not in whole cents, or too large for int64,
-    are computed row by row with fractions."""
-    num = np.array([_PER_MONTH.get(p, (0, 1))[0] for p in per], dtype=np.int64)
-    den = np.array([_PER_MONTH.get(p, (0, 1))[1] for p in per], dtype=np.int64)
+def _per_month(per: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's exact factor (numerator, denominator) from its period to a month, looked up
+    once per distinct period ((0, 1) where there is none)."""
+    codes, uniques = pd.factorize(per, use_na_sentinel=True)
+    factors = [_PER_MONTH.get(p, (0, 1)) for p in uniques] + [(0, 1)]
+    num = np.array([f[0] for f in factors], dtype=np.int64)
+    den = np.array([f[1] for f in factors], dtype=np.int64)
+    return num[codes], den[codes]
+
+
+def _rate_cents(rate: np.ndarray, per: pd.Series, months: np.ndarray) -> np.ndarray:
+    """Exact cents of each rate over its whole ``months`` (0 where there is no rate); see
+    :func:`_exact_rate_cents`."""
+    out = np.zeros(len(rate), dtype=np.int64)
+    has = ~np.isnan(rate)
+    if has.any():
+        num, den = _per_month(per[has])
+        out[has] = _exact_rate_cents(rate[has], num, den, months[has])
+    return out
+
+
+def _exact_rate_cents(
+    rate: np.ndarray, num: np.ndarray, den: np.ndarray, months: np.ndarray
+) -> np.ndarray:
+    """The monthly rate in cents (``rate`` times ``num / den``) times the months, rounded half
+    to even. Integer arithmetic: float products lose cents on halves and on large totals.
+    Rates not in whole cents, or too large for int64, are computed row by row with
+    fractions."""
     scaled = np.nan_to_num(rate) * 100.0
     whole = np.rint(scaled)
     months = months.astype(np.int64)
@@ -350,7 +413,7 @@ def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
                 basis="actual",
                 kind="funding_rounds",
                 record=tr["round"].astype("object"),
-                source=_first_source(parent["sources"]).to_numpy(),
+                source=_first_source(parent["sources"]),
             )
         )
     # the part of each live round not split into tranches
@@ -384,7 +447,7 @@ def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
                 basis="actual",
                 kind="funding_rounds",
                 record=r["id"].astype("object"),
-                source=_first_source(r["sources"]).to_numpy(),
+                source=_first_source(r["sources"]),
             )
         )
     return _concat(pieces)
@@ -411,7 +474,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
                 basis="actual",
                 kind="cloud_bills",
                 record=known["id"].astype("object"),
-                source=_first_source(known["sources"]).to_numpy(),
+                source=_first_source(known["sources"]),
             )
         )
     only = bills[bills["billed"].isna() & bills["outstanding"].notna()]
@@ -433,7 +496,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
                 basis="actual",
                 kind="cloud_bills",
                 record=only["id"].astype("object"),
-                source=_first_source(only["sources"]).to_numpy(),
+                source=_first_source(only["sources"]),
             )
         )
     if not payments.empty:
@@ -453,7 +516,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
                 basis="actual",
                 kind="cloud_bills",
                 record=payments["bill"].astype("object"),
-                source=_first_source(parent["sources"]).to_numpy(),
+                source=_first_source(parent["sources"]),
             )
         )
     return _concat(pieces)
@@ -480,13 +543,13 @@ def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
     is_rate = frame["rate"].notna().to_numpy()
     # a rate with no end: one year of it; a total with no end: all at the start
     end = np.where(np.isnat(end), np.where(is_rate, start + np.timedelta64(364, "D"), start), end)
-    n = np.maximum(_months(start, end), 1)
-    per = frame["rate_per"].astype("object").to_numpy()
-    rate_cents = _rate_cents(frame["rate"].to_numpy("float64"), per, n)
+    first = start.astype("datetime64[M]")
+    n = np.maximum(_months(first, end), 1)
+    rate_cents = _rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n)
     total = np.where(
         is_rate, rate_cents, _to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64")))
     )
-    idx, month, cents = _spread(frame, total.astype(np.int64), start, end)
+    idx, month, cents = _spread(total.astype(np.int64), first, n)
     usd = np.where(is_rate, _usd_rate(frame, "rate"), _usd_rate(frame, "total_value"))
     currency = np.where(
         is_rate,
@@ -496,7 +559,7 @@ def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
     buyer = frame["buyer"].astype("object").to_numpy()
     category = frame["arrangement"].astype("object").map(_ARRANGEMENT).to_numpy()
     return _rows(
-        date=month.astype("datetime64[D]"),
+        date=month,
         entity=buyer[idx],
         direction=-1,
         payer=buyer[idx],
@@ -509,7 +572,7 @@ def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
         basis="actual",
         kind="compute_contracts",
         record=frame["id"].astype("object").to_numpy()[idx],
-        source=_first_source(frame["sources"]).to_numpy()[idx],
+        source=_take(_first_source(frame["sources"]), idx),
     )
 
 
@@ -545,27 +608,51 @@ def _orders(frame: pd.DataFrame) -> pd.DataFrame:
         basis="actual",
         kind="gpu_orders",
         record=frame["id"].astype("object"),
-        source=_first_source(frame["sources"]).to_numpy(),
+        source=_first_source(frame["sources"]),
     )
 
 
 def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pieces' rows, in order, with tidy categoricals: each text column's categories are
+    the values present, sorted (as ``astype("category")`` of the values gives them)."""
     pieces = [p for p in pieces if not p.empty]
     if not pieces:
         return empty_flows()
-    return pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    columns: dict[str, object] = {}
+    for name in pieces[0].columns:
+        parts = [p[name] for p in pieces]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            columns[name] = _union([_as_category(part, len(part)) for part in parts])
+        else:
+            columns[name] = np.concatenate([part.to_numpy() for part in parts])
+    return pd.DataFrame(columns, copy=False)
 
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    """The flows table: rows sorted by date then record (a stable sort), columns in order and
+    typed."""
     if out.empty:
         return empty_flows()
-    out = out.sort_values(["date", "record"], kind="stable", ignore_index=True)
-    dates = out["date"].to_numpy("datetime64[ns]")
-    out.insert(1, "month", dates.astype("datetime64[M]").astype("datetime64[ns]"))
+    out = out.take(_date_record_order(out)).reset_index(drop=True)
     for name, dtype in FLOW_COLUMNS.items():
         if str(out[name].dtype) != dtype:
             out[name] = out[name].astype(dtype)  # type: ignore[call-overload]
     return out[list(FLOW_COLUMNS)]
+
+
+def _date_record_order(out: pd.DataFrame) -> np.ndarray:
+    """The stable order of the rows by date, then record id (missing ones last). The record
+    categories are sorted (see :func:`_concat`), so their codes sort as the ids do."""
+    last = np.iinfo(np.int64).max
+    dates = out["date"].to_numpy("datetime64[ns]")
+    day = np.where(np.isnat(dates), last, dates.view(np.int64))
+    record = out["record"]
+    if isinstance(record.dtype, pd.CategoricalDtype):
+        codes = record.cat.codes.to_numpy(dtype=np.int64)
+    else:
+        codes = pd.Categorical(record).codes.astype(np.int64)
+    codes = np.where(codes < 0, last, codes)
+    return np.lexsort((codes, day))
 
 
 def flows(
@@ -581,7 +668,7 @@ def flows(
         frames: Mapping[str, pd.DataFrame] = {k: source.frame(k) for k in FLOW_KINDS}
     else:
         frames = source
-    empty = _EmptyFrames()
+    empty = _EMPTY_FRAMES
 
     def get(kind: str) -> pd.DataFrame:
         frame = frames.get(kind)
@@ -613,7 +700,7 @@ def flows(
 
 
 class _EmptyFrames(dict[str, pd.DataFrame]):
-    """Empty, typed frames of any kind, made on demand."""
+    """Empty, typed frames of any kind, made on demand (once: they are only read)."""
 
     def __missing__(self, kind: str) -> pd.DataFrame:
         from aicapex.frames import frame
@@ -621,6 +708,9 @@ class _EmptyFrames(dict[str, pd.DataFrame]):
 
         self[kind] = value = frame(Ledger(), kind)
         return value
+
+
+_EMPTY_FRAMES = _EmptyFrames()
 
 
 def as_flows(

@@ -35,6 +35,7 @@ def compute_gap(
     row for the whole period). Columns: ``entity``, ``period`` (text), ``revenue_usd``,
     ``compute_usd``, ``gap_usd`` (compute minus revenue), ``ratio`` (compute / revenue; inf with
     no revenue) and ``coverage`` (revenue / compute: the share of compute paid for by revenue).
+    ``.attrs["records"]`` lists the ids of the records used.
 
     >>> import aicapex as ac
     >>> g = ac.compute_gap(ac.load(ac.bundled_data()), "stability-ai", period="2023")
@@ -81,4 +82,5 @@ def compute_gap(
         out["coverage"] = np.where(
             out["compute_usd"] > 0, out["revenue_usd"] / out["compute_usd"], np.nan
         )
+    out.attrs["records"] = sorted(rows["record"].astype("object").unique())
     return out

@@ -25,6 +25,7 @@ month, those in or before the ``as_of`` month to the starting cash. Together the
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.burn import burn_flows, monthly_matrix, trailing
+from aicapex.analysis.burn import burn_flows, monthly_matrix, positions, trailing
 from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, month_of, resolve
 
 if TYPE_CHECKING:
@@ -60,17 +61,33 @@ class Runway:
         path: the month-by-month path of every entity: ``entity``, ``month``, ``opening``,
             ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed).
         assumptions: every assumption used, as sentences.
-        records: ids of the records the result used (balances and flows).
+        records: ids of the records the result used (balances and flows), sorted; computed on
+            first access (see also :meth:`records_of`).
         policy, as_of: as asked.
     """
 
     table: pd.DataFrame
     path: pd.DataFrame
     assumptions: tuple[str, ...]
-    records: tuple[str, ...]
+    _used: _RecordsUsed = field(repr=False, compare=False)
     policy: str
     as_of: str
     _entity: str | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def records(self) -> tuple[str, ...]:
+        """Ids of the records the result used (balances and flows), sorted."""
+        balances = self.table["balance_record"].astype("object")
+        return tuple(sorted(set(balances) | set(self._used.records())))
+
+    def records_of(self, entity: str) -> list[str]:
+        """Ids of the records used for ``entity``, sorted: its cash balance and the records of
+        its counted flows after the balance date."""
+        rows = np.flatnonzero((self.table["entity"] == entity).to_numpy())
+        if not len(rows):
+            raise ValueError(f"this runway has no entity {entity!r}")
+        balance = str(self.table["balance_record"].iloc[rows[0]])
+        return sorted({balance} | set(self._used.records(rows[0])))
 
     def _one(self) -> pd.Series:
         if len(self.table) != 1:
@@ -97,12 +114,13 @@ class Runway:
 
     def explain(self, entity: str | None = None) -> pd.DataFrame:
         """The month-by-month path (of ``entity``, or of the only one), with the assumptions in
-        ``.attrs["assumptions"]`` and the records used in ``.attrs["records"]``."""
+        ``.attrs["assumptions"]`` and the records used for that entity in ``.attrs["records"]``
+        (see :meth:`records_of`)."""
         if entity is None:
             entity = str(self._one()["entity"])
         out = self.path[(self.path["entity"] == entity).to_numpy()].reset_index(drop=True)
         out.attrs["assumptions"] = list(self.assumptions)
-        out.attrs["records"] = list(self.records)
+        out.attrs["records"] = self.records_of(entity)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +136,27 @@ class Runway:
             "assumptions": list(self.assumptions),
             "records": list(self.records),
         }
+
+
+@dataclass(frozen=True)
+class _RecordsUsed:
+    """The records of the flows a runway counted after each entity's balance, kept as codes
+    (one row per flow) so that the ids are only listed when asked for."""
+
+    entity: np.ndarray  # position of each flow's entity in the runway's table
+    code: np.ndarray  # position of each flow's record in ``ids``
+    ids: pd.Index  # the distinct record ids
+
+    @classmethod
+    def of(cls, entity: np.ndarray, record: pd.Series) -> _RecordsUsed:
+        """From each counted flow's entity position and its ``record`` column."""
+        code, ids = pd.factorize(record)
+        return cls(np.asarray(entity), np.asarray(code), pd.Index(ids))
+
+    def records(self, entity: int | None = None) -> list[str]:
+        """Distinct ids of the records used (for the entity at position ``entity``, or all)."""
+        codes = self.code if entity is None else self.code[self.entity == entity]
+        return [str(r) for r in self.ids[np.unique(codes[codes >= 0])]]
 
 
 def _jsonable(value: Any) -> Any:
@@ -212,14 +251,14 @@ def runway(
         ((flows["kind"] == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
     ]
     counted = pd.concat([counted, funding]) if not funding.empty else counted
-    counted = counted[counted["entity"].astype("object").isin(entities).to_numpy()]
-    counted = counted[counted["amount_usd"].notna().to_numpy()]
+    of_entities = positions(counted["entity"], entities) >= 0
+    counted = counted[of_entities & counted["amount_usd"].notna().to_numpy()]
     counted = counted.assign(
         signed=counted["amount_usd"].to_numpy() * counted["direction"].to_numpy()
     )
 
     # 1. start: balance + counted flows after it, up to the end of as_of (+ extra flows so far)
-    e_idx = entities.get_indexer(counted["entity"].astype("object"))
+    e_idx = positions(counted["entity"], entities)
     after_balance = counted["date"].to_numpy("datetime64[ns]") > start_day[e_idx]
     in_window = after_balance & (counted["date"].to_numpy("datetime64[ns]") <= end_day)
     start_cash = chosen["amount_usd"].to_numpy("float64").copy()
@@ -268,9 +307,8 @@ def runway(
         grid_month = np.where(late, months.to_numpy()[0], grid_month)
     recorded = monthly_matrix(counted.assign(month=grid_month), entities, months)
     spend = burn_flows(flows)
-    spend = spend[spend["entity"].astype("object").isin(entities).to_numpy()]
-    last = spend.groupby(spend["entity"].astype("object"))["month"].max().reindex(entities)
-    last_m = last.to_numpy("datetime64[ns]")
+    spend = spend[positions(spend["entity"], entities) >= 0]
+    last_m = _last_month(spend, entities)
     if burn_after is None:
         burn_after_v = _trailing_net(spend, entities, last_m)
         assumptions.append(
@@ -338,10 +376,17 @@ def runway(
             "basis": np.where(assumed, "assumed", "recorded")[keep],
         }
     )
-    used = sorted(
-        set(chosen["id"].astype("object")) | set(counted["record"].astype("object")[after_balance])
-    )
-    return Runway(table, path, tuple(assumptions), tuple(used), policy, as_of_text, entity)
+    used = _RecordsUsed.of(e_idx[after_balance], counted["record"][after_balance])
+    return Runway(table, path, tuple(assumptions), used, policy, as_of_text, entity)
+
+
+def _last_month(spend: pd.DataFrame, entities: pd.Index) -> np.ndarray:
+    """The last month with flows of each entity (NaT if none)."""
+    # NaT is the smallest datetime64 as int64: the maximum over an entity's months skips it
+    last = np.full(len(entities), np.datetime64("NaT", "ns").view(np.int64))
+    months = spend["month"].to_numpy("datetime64[ns]").view(np.int64)
+    np.maximum.at(last, positions(spend["entity"], entities), months)
+    return last.view("datetime64[ns]")
 
 
 def _trailing_net(spend: pd.DataFrame, entities: pd.Index, last: np.ndarray) -> np.ndarray:

@@ -1,0 +1,204 @@
+"""The report (aicapex.report) and the `aicapex report` / `aicapex runway` commands."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import aicapex as ac
+from aicapex.cli import app
+from aicapex.ledger import Ledger
+from aicapex.report import STAGES, report
+
+LedgerText = Callable[..., Path]
+
+TWO_COMPANIES = """
+sources:
+- id: s
+  outlet: Test
+  title: Test
+  date: 2024-01
+entities:
+- id: alpha
+  name: Alpha
+  type: company
+- id: beta
+  name: Beta
+  type: company
+- id: cloud
+  name: Cloud
+  type: cloud_provider
+expenses:
+- id: alpha-compute
+  company: alpha
+  category: compute
+  rate: $1M/month
+  date: 2023
+- id: beta-payroll
+  company: beta
+  category: payroll
+  rate: $2M/month
+  date: 2024
+revenues:
+- id: alpha-sales
+  company: alpha
+  amount: $6M
+  date: 2023
+cash_balances:
+- id: alpha-cash
+  company: alpha
+  date: 2023-06
+  amount: $3M
+- id: beta-cash
+  company: beta
+  date: 2024-03
+  amount: $9M
+cloud_bills:
+- id: alpha-bill
+  payer: alpha
+  provider: cloud
+  period: 2023-05
+  billed: $1M
+  payments:
+  - date: 2023-06-10
+    amount: $0.4M
+"""
+
+
+def test_bundled_report_matches_the_analyses(bundled: Ledger) -> None:
+    data = report(bundled)
+    (company,) = [c for c in data["companies"] if c["id"] == "stability-ai"]
+    r = ac.runway(bundled, "stability-ai", as_of=company["as_of"])
+    assert company["runway"]["disbursed"]["months"] == pytest.approx(r.months, abs=0.01)
+    assert company["runway"]["disbursed"]["records"] == list(r.records)
+    gap = ac.compute_gap(bundled, "stability-ai", period="2023")
+    assert company["compute_gap"]["ratio"] == pytest.approx(float(gap["ratio"].iloc[0]))
+    owed = ac.arrears(bundled, as_of=company["as_of"])["outstanding_usd"].sum()
+    assert company["arrears"]["total"] == pytest.approx(owed)
+    b = ac.burn(bundled, "stability-ai", "2023-01", "2023-12")
+    assert company["burn"]["monthly_net"] == pytest.approx(b["net_burn"].mean(), abs=0.01)
+    assert company["cash"]["record"] == r.table["balance_record"].iloc[0]
+    assert company["conflicts"], "the two October 2023 cash reports are a conflict"
+    json.dumps(data)  # JSON-ready
+
+
+def test_companies_with_different_dates_are_each_reported_at_their_own(
+    ledger_text: LedgerText,
+) -> None:
+    led = ac.load(ledger_text(TWO_COMPANIES))
+    data = report(led)
+    by_id = {c["id"]: c for c in data["companies"]}
+    assert set(by_id) == {"alpha", "beta"}
+    alpha, beta = by_id["alpha"], by_id["beta"]
+    assert alpha["as_of"] == "2023-06-30"
+    assert beta["as_of"] == "2024-03-31"
+    # alpha: $1M/month out, $0.5M/month in, from $3M at the end of June 2023
+    assert alpha["runway"]["disbursed"]["months"] == pytest.approx(3 / 0.5, abs=1e-6)
+    # beta: $2M/month out from $9M at the end of March 2024
+    assert beta["runway"]["disbursed"]["months"] == pytest.approx(9 / 2, abs=1e-6)
+    assert alpha["arrears"]["total"] == pytest.approx(0.6e6)
+    assert beta["arrears"]["total"] == 0
+    assert alpha["burn"]["from"] == "2023-01"
+    assert beta["burn"]["from"] == "2024-01"
+    assert alpha["compute_gap"]["ratio"] == pytest.approx(12 / 6)
+    assert beta["compute_gap"]["ratio"] is None  # no revenue: JSON has no infinity
+
+
+def test_as_of_applies_to_every_company(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(TWO_COMPANIES))
+    data = report(led, as_of="2024-03")
+    by_id = {c["id"]: c for c in data["companies"]}
+    assert data["as_of"] == "2024-03"
+    assert {c["as_of"] for c in by_id.values()} == {"2024-03"}
+    # alpha's June 2023 balance ran out long before March 2024: the runway is zero
+    assert by_id["alpha"]["runway"]["disbursed"]["months"] == 0
+
+
+def test_progress_goes_through_every_stage(bundled: Ledger) -> None:
+    seen: list[tuple[str, int, int]] = []
+    report(bundled, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert [s for s, _, _ in seen[: len(STAGES)]] == list(STAGES)
+    assert seen[-1][1] == seen[-1][2] == len(STAGES)
+
+
+def test_report_command_table_and_json() -> None:
+    runner = CliRunner()
+    table = runner.invoke(app, ["report"])
+    assert table.exit_code == 0, table.output
+    assert "Stability AI" in table.output
+    assert "runway" in table.output
+    assert "0.34 months" in table.output
+    as_json = runner.invoke(app, ["report", "--format", "json"])
+    assert as_json.exit_code == 0
+    data = json.loads(as_json.output)
+    assert set(data) == {"as_of", "companies", "records"}
+    company = data["companies"][0]
+    assert set(company) == {
+        "id",
+        "name",
+        "as_of",
+        "cash",
+        "burn",
+        "runway",
+        "compute_gap",
+        "arrears",
+        "funding",
+        "conflicts",
+    }
+    assert set(company["runway"]) == {"disbursed", "committed", "arrears"}
+
+
+def test_runway_command_formats(bundled: Ledger) -> None:
+    path = str(ac.bundled_data())
+    runner = CliRunner()
+    expected = ac.runway(bundled, "stability-ai", as_of="2023-10").months
+    table = runner.invoke(app, ["runway", path, "stability-ai", "--as-of", "2023-10"])
+    assert table.exit_code == 0, table.output
+    assert f"{expected:.2f} months" in table.output
+    as_json = runner.invoke(
+        app, ["runway", path, "stability-ai", "--as-of", "2023-10", "--format", "json"]
+    )
+    data = json.loads(as_json.output)
+    assert math.isclose(data["entities"][0]["months"], expected)
+    assert {"as_of", "policy", "entities", "assumptions", "records", "path"} <= set(data)
+    csv = runner.invoke(
+        app,
+        [
+            "runway",
+            path,
+            "stability-ai",
+            "--as-of",
+            "2023-10",
+            "--format",
+            "csv",
+            "--policy",
+            "committed",
+        ],
+    )
+    assert csv.exit_code == 0
+    assert csv.output.splitlines()[0] == "entity,month,opening,inflows,outflows,net,closing,basis"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--policy", "hopeful"], "--policy must be one of"),
+        (["--as-of", "2019-01"], "no cash balance"),
+    ],
+)
+def test_runway_command_errors(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["runway", str(ac.bundled_data()), "stability-ai", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_runway_command_unknown_entity() -> None:
+    result = CliRunner().invoke(app, ["runway", str(ac.bundled_data()), "stabilty-ai"])
+    assert result.exit_code == 1
+    assert "no cash balance of 'stabilty-ai'" in result.output
