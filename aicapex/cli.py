@@ -231,7 +231,7 @@ def runway_cmd(
     try:
         r = runway(ledger, entity, as_of=as_of, policy=policy, burn_after=burn_after)  # type: ignore[arg-type]
     except (ValueError, KeyError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
         raise typer.Exit(1) from None
     path_frame = r.explain()
     if fmt is Format.json:

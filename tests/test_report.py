@@ -181,7 +181,8 @@ def test_runway_command_formats(bundled: Ledger) -> None:
         ],
     )
     assert csv.exit_code == 0
-    assert csv.output.splitlines()[0] == "entity,month,opening,inflows,outflows,net,closing,basis"
+    header = "entity,month,opening,inflows,outflows,net,closing,basis,after_as_of"
+    assert csv.output.splitlines()[0] == header
 
 
 @pytest.mark.parametrize(
@@ -201,4 +202,4 @@ def test_runway_command_errors(args: list[str], message: str) -> None:
 def test_runway_command_unknown_entity() -> None:
     result = CliRunner().invoke(app, ["runway", str(ac.bundled_data()), "stabilty-ai"])
     assert result.exit_code == 1
-    assert "no cash balance of 'stabilty-ai'" in result.output
+    assert "unknown entity 'stabilty-ai' (did you mean 'stability-ai'?)" in result.output

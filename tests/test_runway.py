@@ -107,7 +107,7 @@ def test_cash_out_inside_november(base: Runway) -> None:
     assert base.cash_out is not None
     assert pd.Timestamp("2023-11-01") <= base.cash_out < pd.Timestamp("2023-12-01")
     expected = pd.Timestamp("2023-11-01") + pd.Timedelta(days=30 * base.months)
-    assert abs(base.cash_out - expected) < pd.Timedelta(seconds=1)
+    assert base.cash_out == expected.floor("D")  # a date: the day the cash runs out
 
 
 def test_the_table_row(base: Runway, balance: ac.CashBalance, burn_per_month: float) -> None:
@@ -125,7 +125,17 @@ def test_explain_shows_the_path_and_the_assumptions(
     base: Runway, balance: ac.CashBalance, burn_per_month: float
 ) -> None:
     path = base.explain()
-    columns = ["entity", "month", "opening", "inflows", "outflows", "net", "closing", "basis"]
+    columns = [
+        "entity",
+        "month",
+        "opening",
+        "inflows",
+        "outflows",
+        "net",
+        "closing",
+        "basis",
+        "after_as_of",
+    ]
     assert list(path.columns) == columns
     assert path["month"].tolist() == [pd.Timestamp("2023-11-01")]  # up to the cash-out month
     first = path.iloc[0]
@@ -345,11 +355,14 @@ def test_flows_later_in_the_as_of_month_count(ledger_text: LedgerText) -> None:
     # acme: $1M on October 10, $10M in on October 20, $1M out a month
     mid = runway(led, "acme", as_of="2023-10-15")
     end = runway(led, "acme", as_of="2023-10-31")
-    assert end.table["start_cash"].item() == 11e6
-    assert mid.table["start_cash"].item() == 1e6
-    assert mid.months == end.months == 11
+    # the cash at the end of the balance's month: the October 20 money is in it
+    assert end.table["start_cash"].item() == mid.table["start_cash"].item() == 11e6
+    assert end.months == 11
+    # counted from the as_of day: October 15 leaves 16 of October's 31 days
+    assert mid.months == pytest.approx(11 + 16 / 31)
     # bolt burns $2M a month from $5M (balance on October 10; November is the first month)
-    assert runway(led, "bolt", as_of="2023-10-15").months == 2.5
+    assert runway(led, "bolt", as_of="2023-10-15").months == pytest.approx(2.5 + 16 / 31)
+    assert runway(led, "bolt", as_of="2023-10").months == pytest.approx(2.5)
 
 
 # --- monotonic (property) ------------------------------------------------------------------

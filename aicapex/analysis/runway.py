@@ -3,23 +3,25 @@
 The computation, for every entity at once (vectorised over an entities x months grid):
 
 1. **Start**: the last cash balance at or before ``as_of`` (its span's last day: "October 2023"
-   means October 31). Conflicting balances follow ``conflicts`` (default: the latest reported).
-   A bound ("less than $4M") is used as the figure and the result says so: the runway is then
-   itself a bound. Counted flows between the balance and the end of ``as_of`` are added.
+   means October 31). Conflicting balances follow ``conflicts`` (default: the latest reported;
+   the records set aside are named). A bound ("less than $4M") is used as the figure and the
+   result says so: the runway is then itself a bound.
 2. **Policy** decides which money counts besides expenses and revenues:
    ``"disbursed"`` (default): only funding actually received, on its dates;
    ``"committed"``: committed but undisbursed tranches also arrive on their dates;
-   ``"arrears"``: as ``"disbursed"``, and every bill unpaid at ``as_of`` is paid at once.
-3. **Forward**, month by month from the month after ``as_of``: recorded monthly net flows
-   (expenses, revenues and funding as above; ``planned`` figures are left out). Past the last
-   month with recorded expenses or revenues, the net burn continues at ``burn_after`` US dollars
-   a month: by default the trailing 12-month mean net burn up to that month.
-4. **Cash-out**: the first month the cash goes below zero; ``months`` is fractional (the part of
-   that month the remaining cash lasts, at that month's burn) and ``cash_out`` the date.
+   ``"arrears"``: as ``"disbursed"``, and every bill unpaid at ``as_of`` is paid then.
+3. **Month by month from the balance** (so an ``as_of`` later than the balance rolls the cash
+   forward): recorded monthly net flows (expenses, revenues and funding as above; ``planned``
+   figures are left out). Past the last month with recorded expenses or revenues, the net burn
+   continues at ``burn_after`` US dollars a month: by default the mean net burn of the 12 months
+   up to that month (counting only months since the entity's first record).
+4. **Cash-out**: the first month the cash goes below zero, at the part of it the remaining cash
+   lasts at that month's burn: ``cash_out`` is that day and ``months`` the months from the end of
+   ``as_of`` to it (0 if it came before ``as_of``).
 
 Scenarios: ``exclude`` leaves records out (by id), and ``extra_flows`` adds movements
 (``[("2023-10", 20e6, "Intel's tranche received")]``; USD, positive in, negative out) on their
-month, those in or before the ``as_of`` month to the starting cash. Together they move a record:
+month, those in or before the balance's month to the starting cash. Together they move a record:
 ``exclude=["stability-2023-intel"], extra_flows=[("2023-10", 20e6, "Intel's tranche in October")]``.
 """
 
@@ -34,8 +36,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.burn import burn_flows, monthly_matrix, positions, trailing
-from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, month_of, resolve
+from aicapex.analysis.burn import burn_flows, monthly_matrix, positions
+from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, month_of
+from aicapex.conflicts import resolve as resolve_conflicts
+from aicapex.errors import suggest
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -55,11 +59,13 @@ class Runway:
     Attributes:
         table: one row per entity: ``entity``, ``balance_record``, ``balance_date``,
             ``balance_usd``, ``bound`` (exact/upper/lower), ``start_cash`` (USD at the end of
-            ``as_of``), ``months`` (float; inf when the cash lasts past the horizon),
-            ``cash_out`` (date; NaT if never), ``last_recorded_month``, ``burn_after`` (USD a
+            the balance's month), ``months`` (after ``as_of``; float; 0 when the cash ran out
+            before it; inf when it lasts past the horizon), ``cash_out`` (the day; NaT if
+            never), ``last_recorded_month``, ``burn_after`` (USD a
             month assumed past it).
         path: the month-by-month path of every entity: ``entity``, ``month``, ``opening``,
-            ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed).
+            ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed),
+            ``after_as_of``; from the month after each balance, so the roll-forward shows.
         assumptions: every assumption used, as sentences.
         records: ids of the records the result used (balances and flows), sorted; computed on
             first access (see also :meth:`records_of`).
@@ -172,7 +178,7 @@ def _jsonable(value: Any) -> Any:
 
 def _balances(
     source: Any, cash: pd.DataFrame | Mapping[str, float] | None, conflicts: ConflictPolicy
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, list[str]]:
     from aicapex.ledger import Ledger
 
     if cash is None:
@@ -183,7 +189,7 @@ def _balances(
             )
         cash = source.frame("cash_balances")
     if isinstance(cash, Mapping):
-        return pd.DataFrame(
+        given = pd.DataFrame(
             {
                 "id": [f"cash:{k}" for k in cash],
                 "company": list(cash),
@@ -193,7 +199,8 @@ def _balances(
                 "reported_start": pd.NaT,
             }
         )
-    return resolve(cash, "cash_balances", conflicts)
+        return given, []
+    return resolve_conflicts(cash, "cash_balances", conflicts)
 
 
 def runway(
@@ -209,9 +216,10 @@ def runway(
     horizon: int = 240,
     conflicts: ConflictPolicy = "latest",
 ) -> Runway:
-    """Months of cash left and the cash-out date, for ``entity`` or every entity with a cash
-    balance (see the module docs for the method). ``as_of`` is a partial date (``"2023-10"``);
-    ``None`` means the date of the latest cash balance. ``horizon`` caps the months simulated.
+    """Months of cash left after ``as_of`` and the cash-out date, for ``entity`` or every entity
+    with a cash balance (see the module docs for the method). ``as_of`` is a partial date
+    (``"2023-10"``); ``None`` means the date of the latest cash balance. ``horizon`` is how many
+    months after ``as_of`` are simulated.
 
     >>> import aicapex as ac
     >>> r = ac.runway(ac.load(ac.bundled_data()), "stability-ai", as_of="2023-10")
@@ -220,19 +228,27 @@ def runway(
     """
     if policy not in POLICIES:
         raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
+    if horizon < 1:
+        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
     flows = as_flows(source, conflicts)
-    balances = _balances(source, cash, conflicts)
+    balances, aside = _balances(source, cash, conflicts)
     excluded = sorted(set(exclude))
     if excluded:
         flows = flows[~flows["record"].astype("object").isin(excluded).to_numpy()]
         balances = balances[~balances["id"].astype("object").isin(excluded).to_numpy()]
+    extras = [(month_of(d), float(a), str(label)) for d, a, label in extra_flows]
+    if entity is None and extras:
+        raise ValueError("extra_flows apply to one entity: pass entity=")
     if entity is not None:
+        _check_entity(source, entity, balances, flows)
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
     if as_of is None:
-        if balances["date_end"].notna().any():
-            as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
-        else:
-            raise ValueError("runway needs as_of when the cash balances have no dates")
+        if not balances["date_end"].notna().any():
+            raise ValueError(
+                "runway needs as_of when the cash balances have no dates"
+                + (f" (no cash balance of {entity!r})" if entity is not None else "")
+            )
+        as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
     as_of_text = str(as_of)
     end_day = day_of(as_of, end=True)
     as_of_month = month_of(as_of, end=True)
@@ -243,30 +259,32 @@ def runway(
         raise ValueError(f"no cash balance of {entity!r} at or before {as_of_text}")
     chosen = chosen.set_index(chosen["company"].astype("object"))
     entities = pd.Index(chosen.index, dtype="object")
-    start_day = chosen["date_end"].fillna(pd.Timestamp(end_day)).to_numpy("datetime64[ns]")
+    balance_day = chosen["date_end"].fillna(pd.Timestamp(end_day)).to_numpy("datetime64[ns]")
+    balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
 
-    counted = burn_flows(flows)
-    statuses = ["disbursed"] + (["committed"] if policy == "committed" else [])
-    funding = flows[
-        ((flows["kind"] == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
-    ]
-    counted = pd.concat([counted, funding]) if not funding.empty else counted
-    of_entities = positions(counted["entity"], entities) >= 0
-    counted = counted[of_entities & counted["amount_usd"].notna().to_numpy()]
-    counted = counted.assign(
-        signed=counted["amount_usd"].to_numpy() * counted["direction"].to_numpy()
-    )
-
-    # 1. start: balance + counted flows after it, up to the end of as_of (+ extra flows so far)
+    counted = _counted(flows, policy, entities)
     e_idx = positions(counted["entity"], entities)
-    after_balance = counted["date"].to_numpy("datetime64[ns]") > start_day[e_idx]
-    in_window = after_balance & (counted["date"].to_numpy("datetime64[ns]") <= end_day)
+    when = counted["date"].to_numpy("datetime64[ns]")
+    after = when > balance_day[e_idx]
+    in_balance_month = counted["month"].to_numpy("datetime64[ns]") == balance_month[e_idx]
+
+    # the grid: every month after the earliest balance's month, through horizon months past as_of
+    first_month = balance_month.min() if len(entities) else as_of_month
+    grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
+    as_of_col = _months_between(grid_start, as_of_month)  # -1 when as_of is a balance's month
+    months = pd.date_range(grid_start, periods=max(as_of_col + 1, 0) + horizon, freq="MS")
+    active = months.to_numpy()[None, :] > balance_month[:, None]  # after each entity's balance
+
+    # 1. start: the balance, and what moved after it within its month
     start_cash = chosen["amount_usd"].to_numpy("float64").copy()
-    np.add.at(start_cash, e_idx[in_window], counted["signed"].to_numpy()[in_window])
-    extras = [(month_of(d), float(a), str(label)) for d, a, label in extra_flows]
+    now = after & in_balance_month
+    np.add.at(start_cash, e_idx[now], counted["signed"].to_numpy()[now])
+    later = counted[after & ~in_balance_month]
+    recorded = monthly_matrix(later, entities, months)
+
     assumptions = [
-        f"cash at the start: the last cash balance at or before {as_of_text} "
-        f"(conflicting reports: {conflicts})",
+        f"cash at the start: the last cash balance at or before {as_of_text}, rolled forward "
+        "month by month from its date",
         f"policy {policy!r}: expenses and revenues (not planned ones) and "
         + (
             "disbursed and committed funding on their dates"
@@ -275,20 +293,51 @@ def runway(
         ),
         "money in dated only to a span arrives at its last day, money out leaves at its first",
     ]
+    if aside:
+        assumptions.append(
+            f"conflicting cash reports set aside ({conflicts} report used): {', '.join(aside)}"
+        )
     if excluded:
         assumptions.append(f"records left out: {', '.join(excluded)}")
-    if entity is None and extras:
-        raise ValueError("extra_flows apply to one entity: pass entity=")
+
+    # 2. past the last recorded month, the burn goes on
+    spend = burn_flows(flows)
+    spend = spend[positions(spend["entity"], entities) >= 0]
+    last_m = _last_month(spend, entities)
+    if burn_after is None:
+        burn_after_v = _trailing_net(spend, entities, last_m)
+        assumptions.append(
+            "past the last recorded month, net burn continues at the trailing 12-month mean "
+            "(over the months the entity has records)"
+        )
+    else:
+        burn_after_v = np.full(len(entities), float(burn_after))
+        assumptions.append(
+            f"past the last recorded month, net burn is {burn_after:,.0f} USD a month"
+        )
+    assumed = active & ((months.to_numpy()[None, :] > last_m[:, None]) | np.isnat(last_m)[:, None])
+    net = recorded - np.where(assumed, burn_after_v[:, None], 0.0)
+
     for d, a, label in extras:
-        if d <= as_of_month:
+        if d <= balance_month[0]:
             start_cash += a
+        else:
+            net[:, _months_between(grid_start, d)] += a
         assumptions.append(f"extra flow {label!r}: {a:,.0f} USD in {str(d)[:7]}")
     if policy == "arrears":
         from aicapex.analysis.arrears import arrears
 
-        owed = arrears(flows, as_of=as_of).groupby("payer", observed=True)["outstanding_usd"].sum()
-        start_cash -= owed.reindex(entities).fillna(0.0).to_numpy()
-        assumptions.append(f"policy 'arrears': bills unpaid at {as_of_text} are paid at once")
+        owed_table = arrears(flows, as_of=as_of)
+        owed = owed_table.groupby("payer", observed=True)["outstanding_usd"].sum()
+        owed_v = owed.reindex(entities).fillna(0.0).to_numpy()
+        due_now = as_of_month > balance_month
+        start_cash -= np.where(due_now, 0.0, owed_v)
+        if as_of_col >= 0:
+            net[:, as_of_col] -= np.where(due_now, owed_v, 0.0)
+        bills = ", ".join(owed_table["records"]) or "none"
+        assumptions.append(
+            f"policy 'arrears': bills unpaid at {as_of_text} are paid at once ({bills})"
+        )
     for row in chosen.itertuples():
         if row.bound != "exact":
             word = "at most" if row.bound == "upper" else "at least"
@@ -297,54 +346,23 @@ def runway(
                 f"{row.id}), so the runway is {word} the figure given"
             )
 
-    # 2. forward grid
-    months = pd.date_range(as_of_month + np.timedelta64(1, "D"), periods=horizon, freq="MS")
-    # flows after as_of but still in its month (as_of "2023-10-15", money in on the 20th) count
-    # in the first month simulated
-    grid_month = counted["month"].to_numpy("datetime64[ns]")
-    if len(months):
-        late = (counted["date"].to_numpy("datetime64[ns]") > end_day) & (grid_month < months[0])
-        grid_month = np.where(late, months.to_numpy()[0], grid_month)
-    recorded = monthly_matrix(counted.assign(month=grid_month), entities, months)
-    spend = burn_flows(flows)
-    spend = spend[positions(spend["entity"], entities) >= 0]
-    last_m = _last_month(spend, entities)
-    if burn_after is None:
-        burn_after_v = _trailing_net(spend, entities, last_m)
-        assumptions.append(
-            "past the last recorded month, net burn continues at the trailing 12-month mean"
-        )
-    else:
-        burn_after_v = np.full(len(entities), float(burn_after))
-        assumptions.append(
-            f"past the last recorded month, net burn is {burn_after:,.0f} USD a month"
-        )
-    assumed = months.to_numpy()[None, :] > last_m[:, None]
-    assumed |= np.isnat(last_m)[:, None]
-    net = recorded - np.where(assumed, burn_after_v[:, None], 0.0)
-    for d, a, _ in extras:
-        j = months.get_indexer([d])[0]  # type: ignore[arg-type]
-        if j >= 0:
-            net[:, j] += a
+    # 3. the path and the cash-out point, in months since the grid's start
     closing = start_cash[:, None] + np.cumsum(net, axis=1)
     opening = np.concatenate([start_cash[:, None], closing[:, :-1]], axis=1)
-
-    # 3. cash-out
-    below = closing < 0
+    below = (closing < 0) & active
     hit = below.any(axis=1)
     first = np.where(hit, below.argmax(axis=1), 0)
     rows = np.arange(len(entities))
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.clip(opening[rows, first] / -net[rows, first], 0.0, 1.0)
-    months_left = np.where(hit, first + frac, np.inf)
-    months_left = np.where(start_cash < 0, 0.0, months_left)
-    month_start = months.to_numpy()[first]
-    days = (month_start.astype("datetime64[M]") + 1).astype("datetime64[D]") - month_start.astype(
-        "datetime64[D]"
-    )
-    cash_out = month_start + (frac * days.astype(np.int64) * 86400e9).astype("timedelta64[ns]")
-    cash_out = np.where(start_cash < 0, np.datetime64(end_day, "ns"), cash_out)  # type: ignore[call-overload]
-    cash_out = np.where(hit | (start_cash < 0), cash_out, np.datetime64("NaT"))
+        frac = np.nan_to_num(np.clip(opening[rows, first] / -net[rows, first], 0.0, 1.0))
+    broke = start_cash < 0  # out of cash at the balance already
+    start_pos = np.array([_months_between(grid_start, m) + 1 for m in balance_month], dtype=float)
+    out_pos = np.where(broke, start_pos, first + frac)
+    as_of_pos = as_of_col + _fraction_of_month(end_day)
+    months_left = np.where(hit | broke, np.maximum(out_pos - as_of_pos, 0.0), np.inf)
+    cash_out = _date_at(grid_start, out_pos)
+    cash_out = np.where(broke, balance_day.astype("datetime64[D]"), cash_out)
+    cash_out = np.where(hit | broke, cash_out, np.datetime64("NaT"))
 
     table = pd.DataFrame(
         {
@@ -360,11 +378,82 @@ def runway(
             "burn_after": burn_after_v,
         }
     )
-    shown = np.minimum(np.where(hit, first + 1, horizon), horizon)
-    keep = np.arange(horizon)[None, :] < shown[:, None]
-    e_rep = np.repeat(entities.to_numpy(), horizon).reshape(len(entities), horizon)
-    m_rep = np.broadcast_to(months.to_numpy(), (len(entities), horizon))
-    path = pd.DataFrame(
+    path = _path(entities, months, active, hit, first, opening, net, closing, assumed, as_of_col)
+    used = _RecordsUsed.of(e_idx[after], counted["record"][after])
+    return Runway(table, path, tuple(assumptions), used, policy, as_of_text, entity)
+
+
+def _check_entity(source: Any, entity: str, balances: pd.DataFrame, flows: pd.DataFrame) -> None:
+    """Raise KeyError, with a suggestion, for an entity the data does not know."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        known: set[str] = {e.id for e in source.records("entities")}
+    else:
+        known = set(balances["company"].astype("object")) | set(flows["entity"].astype("object"))
+    if entity not in known:
+        raise KeyError(f"unknown entity {entity!r}{suggest(entity, sorted(known))}")
+
+
+def _counted(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
+    """The flows the runway counts, with a ``signed`` USD column (+ in, - out)."""
+    counted = burn_flows(flows)
+    statuses = ["disbursed"] + (["committed"] if policy == "committed" else [])
+    funding = flows[
+        ((flows["kind"] == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
+    ]
+    counted = pd.concat([counted, funding]) if not funding.empty else counted
+    keep = (positions(counted["entity"], entities) >= 0) & counted["amount_usd"].notna().to_numpy()
+    counted = counted[keep]
+    return counted.assign(signed=counted["amount_usd"].to_numpy() * counted["direction"].to_numpy())
+
+
+def _months_between(start: np.datetime64, month: np.datetime64) -> int:
+    """Whole months from the month of ``start`` to the month of ``month``."""
+    a, b = np.asarray([start, month]).astype("datetime64[M]").astype(np.int64)
+    return int(b - a)
+
+
+def _fraction_of_month(day: np.datetime64) -> float:
+    """How far through its month ``day`` ends: 1.0 for a month's last day."""
+    d = np.asarray(day).astype("datetime64[D]")
+    first = d.astype("datetime64[M]").astype("datetime64[D]")
+    days = ((d.astype("datetime64[M]") + 1).astype("datetime64[D]") - first).astype(int)
+    return float(((d - first).astype(int) + 1) / days)
+
+
+def _date_at(grid_start: np.datetime64, position: np.ndarray) -> np.ndarray:
+    """The day at a fractional position in months since ``grid_start`` (datetime64[D])."""
+    whole = np.floor(position).astype(np.int64)
+    month = np.asarray(grid_start).astype("datetime64[M]") + whole.astype("timedelta64[M]")
+    first = month.astype("datetime64[D]")
+    days = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    offset = np.floor((position - whole) * days).astype(np.int64)
+    out: np.ndarray = first + np.minimum(offset, days - 1).astype("timedelta64[D]")
+    return out
+
+
+def _path(
+    entities: pd.Index,
+    months: pd.DatetimeIndex,
+    active: np.ndarray,
+    hit: np.ndarray,
+    first: np.ndarray,
+    opening: np.ndarray,
+    net: np.ndarray,
+    closing: np.ndarray,
+    assumed: np.ndarray,
+    as_of_col: int,
+) -> pd.DataFrame:
+    """The month-by-month path of each entity, from the month after its balance to the month
+    its cash runs out (or the horizon)."""
+    n = len(months)
+    last = np.where(hit, first, n - 1)
+    keep = active & (np.arange(n)[None, :] <= last[:, None])
+    e_rep = np.repeat(entities.to_numpy(), n).reshape(len(entities), n)
+    m_rep = np.broadcast_to(months.to_numpy(), (len(entities), n))
+    after = np.broadcast_to(np.arange(n)[None, :] > as_of_col, (len(entities), n))
+    return pd.DataFrame(
         {
             "entity": e_rep[keep],
             "month": m_rep[keep],
@@ -374,10 +463,9 @@ def runway(
             "net": net[keep],
             "closing": closing[keep],
             "basis": np.where(assumed, "assumed", "recorded")[keep],
+            "after_as_of": after[keep],
         }
     )
-    used = _RecordsUsed.of(e_idx[after_balance], counted["record"][after_balance])
-    return Runway(table, path, tuple(assumptions), used, policy, as_of_text, entity)
 
 
 def _last_month(spend: pd.DataFrame, entities: pd.Index) -> np.ndarray:
@@ -390,14 +478,27 @@ def _last_month(spend: pd.DataFrame, entities: pd.Index) -> np.ndarray:
 
 
 def _trailing_net(spend: pd.DataFrame, entities: pd.Index, last: np.ndarray) -> np.ndarray:
-    """Trailing 12-month mean net burn of each entity, ending at its last recorded month."""
+    """Mean net burn of each entity over the 12 months up to its last recorded month, counting
+    only months from its first recorded month (an entity's history starts with its records)."""
     if spend.empty:
         return np.zeros(len(entities))
     lo, hi = spend["month"].min(), spend["month"].max()
     months = pd.date_range(lo, hi, freq="MS")
     signed = spend.assign(signed=-(spend["amount_usd"].to_numpy() * spend["direction"].to_numpy()))
     net = monthly_matrix(signed, entities, months)
-    means = trailing(net, 12)
-    j = months.get_indexer(pd.DatetimeIndex(last))
-    out = np.where(j >= 0, means[np.arange(len(entities)), np.maximum(j, 0)], 0.0)
-    return np.asarray(out, dtype="float64")
+    csum = np.cumsum(net, axis=1)
+    rows = np.arange(len(entities))
+    end = months.get_indexer(pd.DatetimeIndex(last))
+    first_month = np.full(len(entities), np.iinfo(np.int64).max)
+    np.minimum.at(
+        first_month,
+        positions(spend["entity"], entities),
+        spend["month"].to_numpy("datetime64[ns]").view(np.int64),
+    )
+    begin = months.get_indexer(pd.DatetimeIndex(first_month.view("datetime64[ns]")))
+    begin = np.maximum(begin, end - 11)
+    total = csum[rows, np.maximum(end, 0)] - np.where(
+        begin > 0, csum[rows, np.maximum(begin - 1, 0)], 0.0
+    )
+    count = np.maximum(end - begin + 1, 1)
+    return np.where((end >= 0) & (begin >= 0), total / count, 0.0).astype("float64")
