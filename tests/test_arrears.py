@@ -57,9 +57,8 @@ def bucket(days: int) -> str:
 
 
 def age_start(bill: ac.CloudBill) -> dt.date:
-    """Documented: ages count from the end of the usage period, or from the due date when only
-    the unpaid part is known."""
-    if bill.billed is None and bill.due is not None:
+    """Documented: ages count from the due date, or the end of the usage period without one."""
+    if bill.due is not None:
         return bill.due.sort_key()[1]
     return bill.period.sort_key()[1]
 
@@ -109,8 +108,8 @@ def test_each_bill_sits_in_the_bucket_of_its_age(bundled: ac.Ledger, owed: pd.Da
         if row[name]
     }
     assert got == pytest.approx(expected)
-    # the August AWS bill (billed at the end of August) is 61 days old at October 31
-    assert ("aws", "61-90") in got
+    # the August AWS bill falls due on October 31: not yet overdue
+    assert ("aws", "0-30") in got
 
 
 def test_nothing_is_outstanding_before_the_bills(bundled: ac.Ledger) -> None:
@@ -141,16 +140,17 @@ def test_a_bill_paid_late(ledger_text: LedgerText) -> None:
     def outstanding(as_of: str) -> float:
         return float(arrears(led, as_of=as_of)["outstanding_usd"].sum())
 
-    assert outstanding("2024-01-30") == 0  # not billed yet
-    assert outstanding("2024-01-31") == billed
+    assert outstanding("2024-02-14") == 0  # not due yet
+    assert outstanding("2024-02-15") == billed
     assert outstanding("2024-03-09") == billed
     assert outstanding("2024-03-10") == billed - first
     assert outstanding("2024-05-19") == billed - first
     assert outstanding("2024-05-20") == 0
     assert arrears(led, as_of="2024-06").empty
-    # ages count from the end of the usage period
+    # ages count from the due date (February 15)
     april = arrears(led, as_of="2024-04-30")
     assert april["61-90"].item() == billed - first
+    assert arrears(led, as_of="2024-04-15")["31-60"].item() == billed - first
     table = led.flows()
     assert table["status"].tolist() == ["billed", "paid", "paid"]
     assert table["amount_usd"].tolist() == [billed, first, second]

@@ -225,7 +225,7 @@ def test_records_included_in_others_make_no_rows(bundled: ac.Ledger, table: pd.D
     assert not set(parts) & set(table["record"].astype(object))
 
 
-def test_cloud_bills_billed_at_period_end_unpaid_at_due_date(
+def test_cloud_bills_fall_due_at_their_due_date_else_period_end(
     bundled: ac.Ledger, table: pd.DataFrame
 ) -> None:
     for bill in bundled.of_type(ac.CloudBill):
@@ -237,13 +237,12 @@ def test_cloud_bills_billed_at_period_end_unpaid_at_due_date(
         if bill.billed is not None:
             assert row["status"] == "billed"
             assert row["cents"] == cents(bill.billed.amount)
-            assert row["date"] == pd.Timestamp(bill.period.sort_key()[1])
         else:
             assert bill.outstanding is not None
             assert row["status"] == "unpaid"
             assert row["cents"] == cents(bill.outstanding.amount)
-            when = bill.due if bill.due is not None else bill.period
-            assert row["date"] == pd.Timestamp(when.sort_key()[1])
+        when = bill.due if bill.due is not None else bill.period
+        assert row["date"] == pd.Timestamp(when.sort_key()[1])
 
 
 # --- expansion rules on inline ledgers -----------------------------------------------------
@@ -428,3 +427,42 @@ def test_kinds_listed_are_record_kinds_or_nested_frames() -> None:
     from aicapex.frames import SUBFRAMES
 
     assert set(FLOW_KINDS) <= set(KINDS) | set(SUBFRAMES)
+
+
+def test_a_one_off_amount_on_a_day_moves_on_that_day(ledger_text: LedgerText) -> None:
+    led = ac.load(
+        ledger_text(
+            """
+            entities:
+            - {id: acme, name: Acme, type: company}
+            expenses:
+            - {id: tax, company: acme, category: tax, amount: $5M, date: 2023-10-25}
+            - {id: rent, company: acme, category: opex, amount: $3M, date: 2023-10}
+            """
+        )
+    )
+    table = led.flows().set_index("record", drop=False)
+    assert table.loc["tax", "date"] == pd.Timestamp("2023-10-25")
+    assert table.loc["rent", "date"] == pd.Timestamp("2023-10-01")
+    # a balance on October 20 is followed by the tax payment, which the runway counts
+    with_cash = ac.load(
+        ledger_text(
+            """
+            entities:
+            - {id: acme, name: Acme, type: company}
+            expenses:
+            - {id: tax, company: acme, category: tax, amount: $5M, date: 2023-10-25}
+            cash_balances:
+            - {id: c, company: acme, date: 2023-10-20, amount: $10M}
+            """
+        )
+    )
+    r = ac.runway(with_cash, "acme", as_of="2023-10")
+    assert r.table["start_cash"].item() == 5e6
+
+
+def test_fiscal_years_are_refused_as_analysis_periods(bundled: ac.Ledger) -> None:
+    with pytest.raises(ValueError, match="fiscal year 'FY2023'"):
+        ac.compute_gap(bundled, "stability-ai", period="FY2023")
+    with pytest.raises(ValueError, match="fiscal year"):
+        ac.burn(bundled, "stability-ai", "FY2023", "FY2023")

@@ -1,9 +1,9 @@
 """Arrears: bills outstanding at a date, per payer and provider, with age buckets.
 
-A bill's outstanding amount at ``as_of`` is what was billed up to then minus what was paid up to
-then (or, for bills known only by their unpaid part, that part once reported due). Ages count days
-from the end of the usage period (or the due date, when only the unpaid part is known) to
-``as_of``: buckets ``0-30``, ``31-60``, ``61-90`` and ``90+`` days.
+A bill is in arrears at ``as_of`` once it has fallen due (its due date, else the end of its
+usage period) and for what is unpaid then: billed minus the payments made by ``as_of`` (or, for
+bills known only by their unpaid part, that part). Ages count days past due at ``as_of``: buckets
+``0-30``, ``31-60``, ``61-90`` and ``90+`` days.
 """
 
 from __future__ import annotations

@@ -40,8 +40,12 @@ Rules:
   no row); the part of a round's amount not split into tranches is one row at the round's date,
   ``disbursed`` for closed rounds and ``committed`` for committed or announced ones. Sought and
   cancelled rounds move no money.
-- Cloud bills: a ``billed`` row at the end of the usage period, a ``paid`` row per payment, and
-  for bills known only by what is unpaid, an ``unpaid`` row at the due date (or period end).
+- Cloud bills: a ``billed`` row when the bill falls due (its due date, else the end of the usage
+  period), a ``paid`` row per payment, and for bills known only by what is unpaid, an ``unpaid``
+  row at the same date. Bills settle compute expenses: burn and runway count the expenses, not
+  the bills again.
+- A one-off expense or revenue on a known day moves on that day; amounts over a span and rates
+  are split over its months (rows dated the first of each month).
 - Expenses and revenues with ``basis`` other than ``actual`` have status ``estimated``; those
   ``included_in`` another record make no rows (the other record counts them).
 - Conflicting reports of one fact (see ``Ledger.conflicts()``) are resolved before expansion by
@@ -50,6 +54,7 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -62,6 +67,7 @@ from aicapex.conflicts import resolve as resolve_conflicts
 from aicapex.tables import _coded_category, _labels, _ranks
 
 if TYPE_CHECKING:
+    from aicapex.dates import PartialDate
     from aicapex.ledger import Ledger
 
 __all__ = ["FLOW_COLUMNS", "FLOW_KINDS", "ConflictPolicy", "empty_flows", "flows", "resolve"]
@@ -280,6 +286,13 @@ def _spread(
     return idx, month, cents
 
 
+def _due_or_period_end(bills: pd.DataFrame) -> np.ndarray:
+    """When a bill falls due: its due date (the last day of its span), else the end of its
+    usage period."""
+    due = bills["due_end"].to_numpy("datetime64[D]")
+    return np.where(np.isnat(due), bills["period_end"].to_numpy("datetime64[D]"), due)
+
+
 def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Expenses or revenues: amounts spread over their span, rates over date..until."""
     if frame.empty:
@@ -297,6 +310,10 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     amount_cents = _to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, rate_cents, amount_cents).astype(np.int64)
     idx, month, cents = _spread(total, first, n)
+    date = month.astype("datetime64[D]")
+    on_a_day = ~is_rate & (frame["date_precision"] == "day").to_numpy(dtype=bool)
+    if on_a_day.any():  # a one-off amount on a known day moves on that day
+        date = np.where(on_a_day[idx], start[idx], date)
     usd_amount = _usd_rate(frame, "amount")
     if is_rate.any():
         usd_amount = np.where(is_rate, _usd_rate(frame, "rate"), usd_amount)
@@ -306,7 +323,7 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     actual = (frame["basis"] == "actual").to_numpy(dtype=bool)
     status = _coded_category(actual.astype(np.int64), ["estimated", "paid"])
     return _rows(
-        date=month,
+        date=date,
         entity=_take(company, idx),
         direction=1 if revenue else -1,
         payer=_take(counterparty if revenue else company, idx),
@@ -461,7 +478,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
     if not known.empty:
         pieces.append(
             _rows(
-                date=known["period_end"].to_numpy("datetime64[D]"),
+                date=_due_or_period_end(known),
                 entity=known["payer"].astype("object"),
                 direction=-1,
                 payer=known["payer"].astype("object"),
@@ -479,8 +496,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
         )
     only = bills[bills["billed"].isna() & bills["outstanding"].notna()]
     if not only.empty:
-        due = only["due_end"].to_numpy("datetime64[D]")
-        date = np.where(np.isnat(due), only["period_end"].to_numpy("datetime64[D]"), due)
+        date = _due_or_period_end(only)
         pieces.append(
             _rows(
                 date=np.asarray(date, dtype="datetime64[D]"),
@@ -734,13 +750,27 @@ def as_flows(
     return flows(source, conflicts=conflicts)
 
 
+def _calendar_span(value: str | int | PartialDate) -> tuple[dt.date, dt.date]:
+    """The span of a date argument; fiscal years are refused: their span depends on an entity's
+    fiscal year end, which an analysis of many entities (or of a flows table) does not know."""
+    from aicapex.dates import PartialDate, Precision
+
+    date = PartialDate.parse(value)
+    if date.precision is Precision.FISCAL_YEAR:
+        raise ValueError(
+            f"expected calendar dates in an analysis, got the fiscal year {str(date)!r}: its "
+            "months depend on the entity's fiscal year end (give them: '2023-07' to '2024-06')"
+        )
+    return date.sort_key()
+
+
 def month_of(value: object, *, end: bool = False) -> np.datetime64:
     """First day of the month of ``value`` (a PartialDate, its text, a date or a Timestamp); with
     ``end=True`` the month of the end of a partial date's span ('2023' -> 2023-12-01)."""
     from aicapex.dates import PartialDate
 
     if isinstance(value, str | int | PartialDate):
-        start, stop = PartialDate.parse(value).sort_key()
+        start, stop = _calendar_span(value)
         day = stop if end else start
     else:
         day = pd.Timestamp(value).date()  # type: ignore[arg-type]
@@ -752,6 +782,6 @@ def day_of(value: object, *, end: bool = False) -> np.datetime64:
     from aicapex.dates import PartialDate
 
     if isinstance(value, str | int | PartialDate):
-        start, stop = PartialDate.parse(value).sort_key()
+        start, stop = _calendar_span(value)
         return np.datetime64(stop if end else start, "ns")
     return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type,call-overload,no-any-return]
