@@ -6,6 +6,7 @@ $54M/yr payroll and opex rate, the $11M of 2023 revenue) or from inline ledgers.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -190,3 +191,31 @@ def test_default_range_covers_every_entity(two: ac.Ledger) -> None:
     assert out["month"].min() == pd.Timestamp("2024-01-01")
     assert out["month"].max() == pd.Timestamp("2024-05-01")
     assert len(out) == 2 * 5
+
+
+def test_amounts_without_an_exchange_rate_are_never_dropped(ledger_text: LedgerText) -> None:
+    text = """
+        entities:
+        - {id: eu, name: EU Co, type: company}
+        expenses:
+        - {id: pay, company: eu, category: payroll, rate: €1M/month, date: 2023}
+        cash_balances:
+        - {id: c, company: eu, date: 2022-12, amount: $10M}
+        """
+    led = ac.load(ledger_text(text))
+    for call in (
+        lambda: ac.burn(led, "eu", "2023-01", "2023-12"),
+        lambda: ac.compute_gap(led, "eu", period="2023"),
+        lambda: ac.runway(led, "eu", as_of="2022-12"),
+    ):
+        with pytest.raises(ValueError, match=r"EUR have no exchange rate.*records pay"):
+            call()
+    rated = ac.load(
+        ledger_text(
+            textwrap.dedent(text)
+            + "fx_rates:\n- {id: eur, currency: EUR, date: 2022-01-01, usd: 1.1}\n"
+        )
+    )
+    b = ac.burn(rated, "eu", "2023-01", "2023-12")
+    assert b["payroll"].iloc[0] == pytest.approx(1.1e6)
+    assert ac.runway(rated, "eu", as_of="2022-12").months == pytest.approx(10 / 1.1)

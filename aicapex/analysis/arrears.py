@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of
+from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, require_usd
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -49,6 +49,7 @@ def arrears(
     rows = flows[((flows["kind"] == "cloud_bills") & (flows["date"] <= end)).to_numpy()]
     if payer is not None:
         rows = rows[(rows["payer"].astype("object") == payer).to_numpy()]
+    require_usd(rows, "arrears")
     status = rows["status"].astype("object")
     sign = np.where(status == "paid", -1.0, 1.0)
     rows = rows.assign(owed=rows["amount_usd"].to_numpy() * sign)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of
+from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of, require_usd
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -99,7 +99,7 @@ def burn(
     rows = burn_flows(as_flows(source, conflicts), include_planned=include_planned)
     if entity is not None:
         rows = rows[(rows["entity"] == entity).to_numpy()]
-    rows = rows[rows["amount_usd"].notna().to_numpy()]
+    require_usd(rows, "burn")
     entities = pd.Index(
         [entity] if entity is not None else sorted(np.asarray(rows["entity"].unique(), object)),
         dtype="object",

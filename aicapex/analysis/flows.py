@@ -785,3 +785,21 @@ def day_of(value: object, *, end: bool = False) -> np.datetime64:
         start, stop = _calendar_span(value)
         return np.datetime64(stop if end else start, "ns")
     return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type,call-overload,no-any-return]
+
+
+def require_usd(rows: pd.DataFrame, what: str) -> None:
+    """Raise ValueError when any row has no US-dollar amount: amounts in other currencies become
+    dollars only through the ledger's ``fx_rates``, never silently, and an analysis must not
+    drop them either. The message names the currencies and records to add rates for."""
+    missing = rows["amount_usd"].isna().to_numpy()
+    if not missing.any():
+        return
+    lost = rows[missing]
+    currencies = sorted(set(lost["currency"].astype("object")) - {None})
+    records = sorted(set(lost["record"].astype("object")))
+    shown = ", ".join(records[:5]) + (f" and {len(records) - 5} more" if len(records) > 5 else "")
+    raise ValueError(
+        f"{what} needs US-dollar amounts, but {int(missing.sum())} flows in "
+        f"{', '.join(currencies) or 'an unknown currency'} have no exchange rate at their date "
+        f"(records {shown}): add fx_rates records for them"
+    )

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import burn_flows
-from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of
+from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of, require_usd
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -48,6 +48,7 @@ def compute_gap(
     if period is not None:
         lo, hi = month_of(period), month_of(period, end=True)
         rows = rows[((rows["month"] >= lo) & (rows["month"] <= hi)).to_numpy()]
+    require_usd(rows, "compute_gap")
     kind = rows["kind"].astype("object").to_numpy()
     compute = np.where(
         (kind == "expenses") & (rows["category"].astype("object") == "compute"),

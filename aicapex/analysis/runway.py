@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import burn_flows, monthly_matrix, positions
-from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, month_of
+from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, month_of, require_usd
 from aicapex.conflicts import resolve as resolve_conflicts
 from aicapex.errors import suggest
 
@@ -258,6 +258,13 @@ def runway(
     if entity is not None and chosen.empty:
         raise ValueError(f"no cash balance of {entity!r} at or before {as_of_text}")
     chosen = chosen.set_index(chosen["company"].astype("object"))
+    no_rate = chosen["amount_usd"].isna().to_numpy()
+    if no_rate.any():
+        raise ValueError(
+            "runway needs US-dollar cash balances, but "
+            f"{', '.join(chosen['id'].astype('object')[no_rate])} have no exchange rate at their "
+            "date: add fx_rates records for them"
+        )
     entities = pd.Index(chosen.index, dtype="object")
     balance_day = chosen["date_end"].fillna(pd.Timestamp(end_day)).to_numpy("datetime64[ns]")
     balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
@@ -403,8 +410,8 @@ def _counted(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFra
         ((flows["kind"] == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
     ]
     counted = pd.concat([counted, funding]) if not funding.empty else counted
-    keep = (positions(counted["entity"], entities) >= 0) & counted["amount_usd"].notna().to_numpy()
-    counted = counted[keep]
+    counted = counted[positions(counted["entity"], entities) >= 0]
+    require_usd(counted, "runway")
     return counted.assign(signed=counted["amount_usd"].to_numpy() * counted["direction"].to_numpy())
 
 
