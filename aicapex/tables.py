@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.frames import _Col, _columns, _unwrap
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS
+from aicapex.units import normalize_period
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -284,8 +286,30 @@ def _money_numbers(
             f"rates as text like '$99M/yr', or numbers with a {per_col} column",
             "numbers alone",
         )
-    per = _category(frame[per_col]) if rate and per_col in frame else _constant_category(None, n)
+    if rate and per_col in frame:
+        per = _periods(frame[per_col], has, chk, per_col)
+    else:
+        per = _constant_category(None, n)
     return {"amount": amount, "currency": currency, "per": per}, ~has
+
+
+def _periods(col: pd.Series, has: np.ndarray, chk: _Check, name: str) -> pd.Categorical:
+    """A rate's period column, normalised ('yr', 'annual' -> 'year') once per distinct value;
+    rows with an amount but no known period are problems."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    canonical: list[str] = []
+    mapped = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for j, value in enumerate(uniques):
+        try:
+            period = normalize_period(str(value))
+        except ValueError:
+            continue
+        if period not in canonical:
+            canonical.append(period)
+        mapped[j] = canonical.index(period)
+    new = mapped[codes]
+    chk.rows(has & (new < 0), name, "a period: day, week, month, quarter or year", col)
+    return _coded_category(np.where(has, new, -1), canonical)
 
 
 _PER_MONTH = {"day": 487 / 16, "week": 487 / 112, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
@@ -533,9 +557,7 @@ def _usd(
                 if dates is not None and dates[i] is not None
                 else None
             )
-            usd[i] = table.usd(
-                Money(Money.parse(f"USD {amount[i]}").amount, str(currency[i])), when
-            )
+            usd[i] = table.usd(Money(Decimal(repr(float(amount[i]))), str(currency[i])), when)
     return usd.astype("float64")
 
 

@@ -360,3 +360,42 @@ def test_unreadable_inputs_are_ledger_errors(
     for word in words:
         assert word in message
     assert name in message
+
+
+def test_numeric_rates_take_periods_as_people_write_them(tmp_path: Path) -> None:
+    path = tmp_path / "expenses.csv"
+    pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "company": ["acme"] * 3,
+            "category": ["compute"] * 3,
+            "rate": [12e6, 1e6, 5.0],
+            "rate_currency": ["USD"] * 3,
+            "rate_per": ["yr", "monthly", "year"],
+            "date": ["2023"] * 3,
+        }
+    ).to_csv(path, index=False)
+    table = read_table(path, "expenses")
+    assert table["rate_per"].astype(str).tolist() == ["year", "month", "year"]
+    assert table["rate_usd_per_month"].tolist() == pytest.approx([1e6, 1e6, 5 / 12])
+    assert flows({"expenses": table})["cents"].sum() == 12 * (100_000_000 + 100_000_000) + 500
+
+
+def test_an_unknown_rate_period_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "expenses.csv"
+    pd.DataFrame(
+        {
+            "id": ["a"],
+            "company": ["acme"],
+            "category": ["compute"],
+            "rate": [1e6],
+            "rate_currency": ["USD"],
+            "rate_per": ["fortnight"],
+            "date": ["2023"],
+        }
+    ).to_csv(path, index=False)
+    with pytest.raises(LedgerError) as info:
+        read_table(path, "expenses")
+    (problem,) = info.value.problems
+    assert (problem.line, problem.field) == (2, "rate_per")
+    assert "a period" in problem.expected
