@@ -13,7 +13,8 @@ The flat public API::
 Records (:mod:`aicapex.records`), money and units (:mod:`aicapex.money`, :mod:`aicapex.units`),
 dates (:mod:`aicapex.dates`), files (:mod:`aicapex.files`), the ledger (:mod:`aicapex.ledger`),
 frames (:mod:`aicapex.frames`) and the JSON Schema (:mod:`aicapex.schema`). Importing aicapex does
-not import pandas or pint: they load on first use.
+not import pandas or pint: they load on first use. The report the CLI prints is
+:func:`aicapex.report.report`; conflicting reports are :meth:`Ledger.conflicts`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem
 from aicapex.ledger import Ledger, Origin, bundled_data, load
-from aicapex.money import Capacity, CurrencyMismatch, Money, Rate, parse_money, sum_money
+from aicapex.money import (
+    Capacity,
+    CurrencyMismatch,
+    Money,
+    Rate,
+    format_money,
+    parse_money,
+    sum_money,
+)
 from aicapex.records import (
     KINDS,
     Arrangement,
@@ -48,6 +57,7 @@ from aicapex.records import (
     Payment,
     Price,
     Record,
+    RecordCheckError,
     Revenue,
     RevenueCategory,
     RoundStatus,
@@ -57,13 +67,15 @@ from aicapex.records import (
 )
 
 if TYPE_CHECKING:
-    from aicapex.analysis.arrears import arrears
-    from aicapex.analysis.burn import burn
-    from aicapex.analysis.flows import flows
+    from aicapex.analysis.arrears import AGE_BUCKETS, arrears
+    from aicapex.analysis.burn import BURN_CATEGORIES, burn
+    from aicapex.analysis.flows import FLOW_COLUMNS, flows
     from aicapex.analysis.gap import compute_gap
-    from aicapex.analysis.runway import Runway, runway
+    from aicapex.analysis.runway import POLICIES, Policy, Runway, runway
+    from aicapex.conflicts import ConflictPolicy
+    from aicapex.reference import format_reference
     from aicapex.schema import json_schema
-    from aicapex.tables import read_table
+    from aicapex.tables import TABLE_KINDS, read_table
 
 __version__ = "0.1.0"
 
@@ -76,6 +88,14 @@ _LAZY = {
     "runway": "aicapex.analysis.runway",
     "Runway": "aicapex.analysis.runway",
     "read_table": "aicapex.tables",
+    "TABLE_KINDS": "aicapex.tables",
+    "AGE_BUCKETS": "aicapex.analysis.arrears",
+    "BURN_CATEGORIES": "aicapex.analysis.burn",
+    "FLOW_COLUMNS": "aicapex.analysis.flows",
+    "POLICIES": "aicapex.analysis.runway",
+    "Policy": "aicapex.analysis.runway",
+    "ConflictPolicy": "aicapex.conflicts",
+    "format_reference": "aicapex.reference",
 }
 
 
@@ -89,7 +109,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AGE_BUCKETS",
+    "BURN_CATEGORIES",
+    "FLOW_COLUMNS",
     "KINDS",
+    "POLICIES",
+    "TABLE_KINDS",
     "Arrangement",
     "Basis",
     "Bound",
@@ -98,6 +123,7 @@ __all__ = [
     "Citation",
     "CloudBill",
     "ComputeContract",
+    "ConflictPolicy",
     "CurrencyMismatch",
     "Delivery",
     "Entity",
@@ -117,11 +143,13 @@ __all__ = [
     "PartialDate",
     "Participation",
     "Payment",
+    "Policy",
     "Precision",
     "Price",
     "Problem",
     "Rate",
     "Record",
+    "RecordCheckError",
     "Revenue",
     "RevenueCategory",
     "RoundStatus",
@@ -135,6 +163,8 @@ __all__ = [
     "burn",
     "compute_gap",
     "flows",
+    "format_money",
+    "format_reference",
     "json_schema",
     "load",
     "parse_money",

@@ -22,3 +22,15 @@ def test_every_field_has_a_section_row() -> None:
         assert f"## `{kind}`" in text
         for name in cls.model_fields:
             assert f"### `{kind}.{name}`" in text
+
+
+def test_public_names_are_documented_and_not_modules() -> None:
+    import types
+
+    import aicapex
+
+    for name in aicapex.__all__:
+        value = getattr(aicapex, name)
+        assert not isinstance(value, types.ModuleType), name
+        if isinstance(value, type) or isinstance(value, types.FunctionType):
+            assert getattr(value, "__doc__", None), f"{name} has no docstring"

@@ -89,7 +89,8 @@ def burn(
     ``entity``, ``month``, one column per spending category (:data:`BURN_CATEGORIES`),
     ``gross_burn`` (their sum), ``revenue``, ``net_burn`` (gross burn minus revenue; positive
     when losing money), and ``net_burn_3m``, ``net_burn_6m``, ``net_burn_12m`` (trailing means,
-    over the months available at the start of the range).
+    over the months available at the start of the range). ``.attrs["records"]`` lists the ids of
+    the records counted.
 
     >>> import aicapex as ac
     >>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
@@ -121,7 +122,7 @@ def burn(
     gross = sum(data.values(), np.zeros((len(entities), len(months))))
     revenue = monthly_matrix(income, entities, months)
     net = gross - revenue
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "entity": pd.Categorical(np.repeat(entities.to_numpy(), len(months))),
             "month": np.tile(months.to_numpy(), len(entities)).astype("datetime64[ns]"),
@@ -134,3 +135,6 @@ def burn(
             "net_burn_12m": trailing(net, 12).ravel(),
         }
     )
+    in_range = rows["month"].isin(months).to_numpy()
+    out.attrs["records"] = sorted(rows["record"].astype("object")[in_range].unique())
+    return out
