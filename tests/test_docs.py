@@ -32,5 +32,5 @@ def test_public_names_are_documented_and_not_modules() -> None:
     for name in aicapex.__all__:
         value = getattr(aicapex, name)
         assert not isinstance(value, types.ModuleType), name
-        if isinstance(value, type) or isinstance(value, types.FunctionType):
+        if isinstance(value, type | types.FunctionType):
             assert getattr(value, "__doc__", None), f"{name} has no docstring"
