@@ -175,7 +175,8 @@ def test_an_amount_over_a_span_splits_into_months_summing_to_the_cent(
 
 def test_tranches_are_committed_until_disbursed(bundled: ac.Ledger, table: pd.DataFrame) -> None:
     round_ = bundled["stability-2023-intel"]
-    rows = rows_of(table, round_.id)
+    both = rows_of(table, round_.id)
+    rows = both[(both["entity"] == round_.company).to_numpy()]  # type: ignore[attr-defined]
     expected: dict[str, int] = {}
     for tranche in round_.tranches:  # type: ignore[attr-defined]
         status = tranche.status.value
@@ -189,6 +190,11 @@ def test_tranches_are_committed_until_disbursed(bundled: ac.Ledger, table: pd.Da
     assert (rows["direction"] == 1).all()
     assert set(rows["kind"].astype(object)) == {"funding_rounds"}
     assert set(rows["payer"].astype(object)) == {"intel"}
+    # the one investor's side: the same money leaving Intel
+    investor = both[(both["entity"] == "intel").to_numpy()]
+    assert investor["cents"].sum() == rows["cents"].sum()
+    assert (investor["direction"] == -1).all()
+    assert set(investor["category"].astype(object)) == {"investment"}
 
 
 def test_a_closed_round_without_tranches_is_one_disbursed_row(
@@ -270,7 +276,9 @@ funding_rounds:
         )
 
     for status in ("committed", "disbursed"):
-        rows = flows(ledger(status))
+        both = flows(ledger(status))
+        rows = both[(both["direction"] == 1).to_numpy()]  # the company's side
+        assert both[(both["direction"] == -1).to_numpy()]["entity"].unique().tolist() == ["fund"]
         tranche = rows[(rows["date"] == "2024-02-29").to_numpy()]
         assert tranche["status"].tolist() == [status]
         assert tranche["cents"].tolist() == [10_000_000_00]

@@ -39,7 +39,8 @@ Rules:
 - Funding: each tranche is a row, ``committed`` until it is ``disbursed`` (cancelled tranches make
   no row); the part of a round's amount not split into tranches is one row at the round's date,
   ``disbursed`` for closed rounds and ``committed`` for committed or announced ones. Sought and
-  cancelled rounds move no money.
+  cancelled rounds move no money. When a round has one investor, the same money also leaves the
+  investor: a row with the investor as ``entity``, direction -1, category ``investment``.
 - Cloud bills: a ``billed`` row when the bill falls due (its due date, else the end of the usage
   period), a ``paid`` row per payment, and for bills known only by what is unpaid, an ``unpaid``
   row at the same date. Bills settle compute expenses: burn and runway count the expenses, not
@@ -467,7 +468,23 @@ def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
                 source=_first_source(r["sources"]),
             )
         )
-    return _concat(pieces)
+    return _investor_side(_concat(pieces))
+
+
+def _investor_side(company_side: pd.DataFrame) -> pd.DataFrame:
+    """Add, for each funding row whose investor is known (a round with one investor), the same
+    money leaving that investor: entity the investor, direction -1, category ``investment``."""
+    known = company_side["payer"].notna().to_numpy() if not company_side.empty else None
+    if known is None or not known.any():
+        return company_side
+    mirror = company_side[known].copy()
+    mirror["entity"] = mirror["payer"].astype("object")
+    mirror["direction"] = np.int8(-1)
+    mirror["category"] = "investment"
+    out = company_side.copy()
+    for name in ("entity", "category"):
+        out[name] = out[name].astype("object")
+    return _concat([out, mirror])
 
 
 def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
