@@ -74,26 +74,34 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     if sources.nunique(dropna=True) - int((sources == "").any()) < 2:
         return empty  # fewer than two cited source lists: nothing can conflict (bulk tables)
     cols = _key_columns(frame, kind)
-    view = frame[cols].copy()
-    view["_row"] = np.arange(len(frame))
-    view["_sources"] = frame["sources"].astype("object").fillna("").to_numpy()
-    keep = view["_sources"].to_numpy() != ""  # uncited records conflict with nothing
+    cited = frame["sources"].astype("object").fillna("").to_numpy()
+    keep = cited != ""  # uncited records conflict with nothing
     if "included_in" in frame:
         keep &= frame["included_in"].isna().to_numpy()
-    view = view[keep]
-    keys = view[cols].astype("object").where(view[cols].notna(), "")
-    codes = keys.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
-    view["_group"] = codes
-    several = view.groupby("_group")["_sources"].transform("nunique").to_numpy() > 1
-    rows: list[tuple[int, int, int]] = []
-    for number, (_, members) in enumerate(view[several].groupby("_group", sort=True)):
-        labels = _components(list(members["_sources"]))
-        if len(set(labels)) < 2:
-            continue
-        rows.extend(zip(members["_row"], [number] * len(labels), labels, strict=True))
-    if not rows:
+    keys = frame[cols]
+    keep &= keys.duplicated(keep=False).to_numpy()  # a fact reported once is never in conflict
+    if not keep.any():
         return empty
-    out = pd.DataFrame(rows, columns=["row", "group", "report"], dtype="int64")
+    rows = np.flatnonzero(keep)
+    group = keys.iloc[rows].groupby(cols, sort=False, dropna=False, observed=True).ngroup()
+    view = pd.DataFrame({"row": rows, "group": group.to_numpy(), "sources": cited[rows]})
+    view = view[view.groupby("group")["sources"].transform("nunique").to_numpy() > 1]
+    if view.empty:
+        return empty
+    # records citing one source each: a report per distinct source (vectorised); groups where a
+    # record cites several sources are joined into reports by shared sources, one by one
+    several = view["sources"].str.contains(",", regex=False).to_numpy()
+    tangled = view["group"].isin(view["group"][several]).to_numpy()
+    simple = view[~tangled]
+    parts = [
+        simple.assign(report=simple.groupby(["group", "sources"], sort=False).ngroup().to_numpy())
+    ]
+    for _, members in view[tangled].groupby("group", sort=False):
+        parts.append(members.assign(report=_components(list(members["sources"]))))
+    out = pd.concat(parts, ignore_index=True)[["row", "group", "report"]].astype("int64")
+    # only facts with two reports or more are in conflict
+    reports = out.groupby("group")["report"].transform("nunique").to_numpy()
+    out = out[reports > 1].sort_values(["group", "row"], kind="stable", ignore_index=True)
     out["group"] = pd.factorize(out["group"])[0]
     return out
 

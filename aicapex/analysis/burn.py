@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of, require_usd
+from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of, records_in, require_usd
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -89,8 +89,8 @@ def burn(
     ``entity``, ``month``, one column per spending category (:data:`BURN_CATEGORIES`),
     ``gross_burn`` (their sum), ``revenue``, ``net_burn`` (gross burn minus revenue; positive
     when losing money), and ``net_burn_3m``, ``net_burn_6m``, ``net_burn_12m`` (trailing means,
-    over the months available at the start of the range). ``.attrs["records"]`` lists the ids of
-    the records counted.
+    over the months available at the start of the range). ``.attrs["records"]`` lists the
+    ids of the records counted.
 
     >>> import aicapex as ac
     >>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
@@ -136,5 +136,5 @@ def burn(
         }
     )
     in_range = rows["month"].isin(months).to_numpy()
-    out.attrs["records"] = sorted(rows["record"].astype("object")[in_range].unique())
+    out.attrs["records"] = records_in(rows, in_range)
     return out

@@ -820,3 +820,18 @@ def require_usd(rows: pd.DataFrame, what: str) -> None:
         f"{', '.join(currencies) or 'an unknown currency'} have no exchange rate at their date "
         f"(records {shown}): add fx_rates records for them"
     )
+
+
+def records_in(rows: pd.DataFrame, mask: np.ndarray | None = None) -> list[str]:
+    """The distinct record ids of ``rows`` (where ``mask``), in the order of the ``record``
+    column's categories; cheap on large tables (works on the categorical codes)."""
+    record = rows["record"]
+    if not isinstance(record.dtype, pd.CategoricalDtype):
+        record = record.astype("category")
+    codes = record.cat.codes.to_numpy()
+    if mask is not None:
+        codes = codes[mask]
+    present = np.zeros(len(record.cat.categories) + 1, dtype=bool)
+    present[codes] = True  # code -1 (missing) marks the extra last slot
+    used: list[str] = record.cat.categories[present[:-1]].tolist()
+    return used

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import burn_flows
-from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of, require_usd
+from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of, records_in, require_usd
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -83,5 +83,5 @@ def compute_gap(
         out["coverage"] = np.where(
             out["compute_usd"] > 0, out["revenue_usd"] / out["compute_usd"], np.nan
         )
-    out.attrs["records"] = sorted(rows["record"].astype("object").unique())
+    out.attrs["records"] = records_in(rows)
     return out

@@ -496,13 +496,8 @@ def _trailing_net(spend: pd.DataFrame, entities: pd.Index, last: np.ndarray) -> 
     csum = np.cumsum(net, axis=1)
     rows = np.arange(len(entities))
     end = months.get_indexer(pd.DatetimeIndex(last))
-    first_month = np.full(len(entities), np.iinfo(np.int64).max)
-    np.minimum.at(
-        first_month,
-        positions(spend["entity"], entities),
-        spend["month"].to_numpy("datetime64[ns]").view(np.int64),
-    )
-    begin = months.get_indexer(pd.DatetimeIndex(first_month.view("datetime64[ns]")))
+    # each entity's first month with a non-zero net: where its history starts
+    begin = np.where((net != 0).any(axis=1), (net != 0).argmax(axis=1), 0)
     begin = np.maximum(begin, end - 11)
     total = csum[rows, np.maximum(end, 0)] - np.where(
         begin > 0, csum[rows, np.maximum(begin - 1, 0)], 0.0
