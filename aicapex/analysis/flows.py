@@ -287,6 +287,27 @@ def _spread(
     return idx, month, cents
 
 
+def _bill_rows(bills: pd.DataFrame, field: str, status: str) -> pd.DataFrame:
+    """One row per bill for the amount in ``field`` (``billed``, or ``outstanding`` for bills
+    known only by their unpaid part), dated when the bill falls due."""
+    return _rows(
+        date=np.asarray(_due_or_period_end(bills), dtype="datetime64[D]"),
+        entity=bills["payer"].astype("object"),
+        direction=-1,
+        payer=bills["payer"].astype("object"),
+        payee=bills["provider"].astype("object"),
+        cents=_to_cents(bills[field].to_numpy("float64")),
+        currency=bills[f"{field}_currency"].astype("object"),
+        rate_usd=_usd_rate(bills, field),
+        category="compute",
+        status=status,
+        basis="actual",
+        kind="cloud_bills",
+        record=bills["id"].astype("object"),
+        source=_first_source(bills["sources"]),
+    )
+
+
 def _due_or_period_end(bills: pd.DataFrame) -> np.ndarray:
     """When a bill falls due: its due date (the last day of its span), else the end of its
     usage period."""
@@ -492,46 +513,10 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
         return empty_flows()
     pieces = []
     known = bills[bills["billed"].notna()]
-    if not known.empty:
-        pieces.append(
-            _rows(
-                date=_due_or_period_end(known),
-                entity=known["payer"].astype("object"),
-                direction=-1,
-                payer=known["payer"].astype("object"),
-                payee=known["provider"].astype("object"),
-                cents=_to_cents(known["billed"].to_numpy("float64")),
-                currency=known["billed_currency"].astype("object"),
-                rate_usd=_usd_rate(known, "billed"),
-                category="compute",
-                status="billed",
-                basis="actual",
-                kind="cloud_bills",
-                record=known["id"].astype("object"),
-                source=_first_source(known["sources"]),
-            )
-        )
     only = bills[bills["billed"].isna() & bills["outstanding"].notna()]
-    if not only.empty:
-        date = _due_or_period_end(only)
-        pieces.append(
-            _rows(
-                date=np.asarray(date, dtype="datetime64[D]"),
-                entity=only["payer"].astype("object"),
-                direction=-1,
-                payer=only["payer"].astype("object"),
-                payee=only["provider"].astype("object"),
-                cents=_to_cents(only["outstanding"].to_numpy("float64")),
-                currency=only["outstanding_currency"].astype("object"),
-                rate_usd=_usd_rate(only, "outstanding"),
-                category="compute",
-                status="unpaid",
-                basis="actual",
-                kind="cloud_bills",
-                record=only["id"].astype("object"),
-                source=_first_source(only["sources"]),
-            )
-        )
+    for part, field, status in ((known, "billed", "billed"), (only, "outstanding", "unpaid")):
+        if not part.empty:
+            pieces.append(_bill_rows(part, field, status))
     if not payments.empty:
         parent = bills.set_index("id", drop=False).loc[payments["bill"].astype("object")]
         pieces.append(
