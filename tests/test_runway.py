@@ -425,3 +425,38 @@ def test_months_are_never_negative(table: pd.DataFrame) -> None:
         r = runway(table, ENTITY, as_of=AS_OF, cash={ENTITY: cash})
         assert r.months >= 0
     assert np.isfinite(runway(table, ENTITY, as_of=AS_OF, cash={ENTITY: 0.0}).months)
+
+
+def test_an_as_of_after_the_balance_rolls_the_cash_forward(bundled: ac.Ledger) -> None:
+    """The cash ran out in November 2023: asked later, the runway is 0 and the date is real."""
+    at_balance = runway(bundled, ENTITY, as_of=AS_OF)
+    for later in ("2023-12", "2024-06", "2030-01"):
+        r = runway(bundled, ENTITY, as_of=later)
+        assert r.months == 0
+        assert r.cash_out == at_balance.cash_out
+
+
+def test_the_burn_past_the_records_is_each_entity_own(ledger_text: LedgerText) -> None:
+    """An entity whose records start late is not averaged with months before its first record,
+    and asking for all entities gives each the figure it gets alone."""
+    led = ac.load(
+        ledger_text(
+            """
+            entities:
+            - {id: old, name: Old, type: company}
+            - {id: new, name: New, type: company}
+            expenses:
+            - {id: old-pay, company: old, category: payroll, rate: $1M/month, date: 2022}
+            - {id: new-pay, company: new, category: payroll, rate: $10M/month, date: 2023-10}
+            cash_balances:
+            - {id: old-cash, company: old, date: 2022-12, amount: $6M}
+            - {id: new-cash, company: new, date: 2023-10, amount: $30M}
+            """
+        )
+    )
+    alone = runway(led, "new", as_of="2023-10")
+    assert alone.table["burn_after"].item() == pytest.approx(10e6)
+    assert alone.months == pytest.approx(3)
+    together = runway(led, as_of="2023-10").table.set_index("entity")
+    assert together.loc["new", "months"] == pytest.approx(alone.months)
+    assert together.loc["old", "burn_after"] == pytest.approx(1e6)

@@ -360,7 +360,7 @@ def runway(
     hit = below.any(axis=1)
     first = np.where(hit, below.argmax(axis=1), 0)
     rows = np.arange(len(entities))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         frac = np.nan_to_num(np.clip(opening[rows, first] / -net[rows, first], 0.0, 1.0))
     broke = start_cash < 0  # out of cash at the balance already
     start_pos = np.array([_months_between(grid_start, m) + 1 for m in balance_month], dtype=float)
