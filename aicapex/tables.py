@@ -34,7 +34,7 @@ from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.frames import _Col, _columns, _unwrap
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS
-from aicapex.units import normalize_period
+from aicapex.units import PER_MONTH, normalize_period
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -312,9 +312,6 @@ def _periods(col: pd.Series, has: np.ndarray, chk: _Check, name: str) -> pd.Cate
     return _coded_category(np.where(has, new, -1), canonical)
 
 
-_PER_MONTH = {"day": 487 / 16, "week": 487 / 112, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
-
-
 def read_table(
     path: str | os.PathLike[str],
     kind: str,
@@ -476,7 +473,7 @@ def _money_columns(
     if not rate:
         return {name: m["amount"], f"{name}_currency": m["currency"], f"{name}_usd": usd}
     per: pd.Categorical = m["per"]
-    factors = [_PER_MONTH.get(p, np.nan) for p in per.categories]
+    factors = [float(PER_MONTH[p]) if p in PER_MONTH else np.nan for p in per.categories]
     factor = np.array([*factors, np.nan], dtype="float64")[per.codes]
     return {
         name: m["amount"],

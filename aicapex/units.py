@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PERIODS",
+    "PER_MONTH",
     "fraction_to_decimal",
     "normalize_period",
     "period_factor",
@@ -32,6 +33,17 @@ __all__ = [
 
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 """Canonical period names, shortest first."""
+
+PER_MONTH: dict[str, Fraction] = {
+    "day": Fraction(487, 16),
+    "week": Fraction(487, 112),
+    "month": Fraction(1),
+    "quarter": Fraction(1, 3),
+    "year": Fraction(1, 12),
+}
+"""The exact factor from an amount per period to an amount per month, for vectorised code that
+must not load pint: equal to ``period_factor(per, "month")`` (a month is 30.4375 days; a test
+keeps them equal)."""
 
 _PERIOD_ALIASES: dict[str, tuple[str, ...]] = {
     "day": ("d", "day", "days", "daily"),

@@ -196,9 +196,19 @@ def test_import_does_not_import_pint(module: str) -> None:
 def test_module_exports() -> None:
     assert set(units.__all__) == {
         "PERIODS",
+        "PER_MONTH",
         "fraction_to_decimal",
         "normalize_period",
         "period_factor",
         "registry",
         "to_gigawatts",
     }
+
+
+def test_per_month_table_equals_pint() -> None:
+    """The pint-free table of monthly factors used by vectorised code agrees with the registry."""
+    from aicapex.units import PER_MONTH
+
+    assert set(PER_MONTH) == set(PERIODS)
+    for per, factor in PER_MONTH.items():
+        assert factor == period_factor(per, "month"), per

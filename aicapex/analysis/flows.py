@@ -66,6 +66,7 @@ import pandas as pd
 from aicapex.conflicts import ConflictPolicy
 from aicapex.conflicts import resolve as resolve_conflicts
 from aicapex.tables import _coded_category, _labels, _ranks
+from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
     from aicapex.dates import PartialDate
@@ -362,24 +363,13 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     )
 
 
-# The exact factor (numerator, denominator) from an amount per period to an amount per month,
-# as aicapex.units.period_factor(per, "month") gives it (a month is 30.4375 days).
-_PER_MONTH = {
-    "day": (487, 16),
-    "week": (487, 112),
-    "month": (1, 1),
-    "quarter": (1, 3),
-    "year": (1, 12),
-}
-
-
 def _per_month(per: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Each row's exact factor (numerator, denominator) from its period to a month, looked up
     once per distinct period ((0, 1) where there is none)."""
     codes, uniques = pd.factorize(per, use_na_sentinel=True)
-    factors = [_PER_MONTH.get(p, (0, 1)) for p in uniques] + [(0, 1)]
-    num = np.array([f[0] for f in factors], dtype=np.int64)
-    den = np.array([f[1] for f in factors], dtype=np.int64)
+    factors = [PER_MONTH.get(p, Fraction(0)) for p in uniques] + [Fraction(0)]
+    num = np.array([f.numerator for f in factors], dtype=np.int64)
+    den = np.array([f.denominator for f in factors], dtype=np.int64)
     return num[codes], den[codes]
 
 
@@ -417,6 +407,13 @@ def _exact_rate_cents(
     return total
 
 
+def _single_investor(investors: pd.Series) -> pd.Series:
+    """The investor of each round that has exactly one (else missing): the known payer."""
+    return investors.astype("object").map(
+        lambda s: s if isinstance(s, str) and s and "," not in s else None
+    )
+
+
 def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
     if rounds.empty:
         return empty_flows()
@@ -432,11 +429,7 @@ def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
             parent["date_end"].to_numpy("datetime64[D]"),
             tr["date_end"].to_numpy("datetime64[D]"),
         )
-        investors = (
-            parent["investors"]
-            .astype("object")
-            .map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
-        )
+        investors = _single_investor(parent["investors"])
         pieces.append(
             _rows(
                 date=np.asarray(end, dtype="datetime64[D]"),
@@ -466,11 +459,7 @@ def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
     r = r[rest > 0.005]
     rest = rest[rest > 0.005]
     if not r.empty:
-        investors = (
-            r["investors"]
-            .astype("object")
-            .map(lambda s: s if isinstance(s, str) and "," not in s and s else None)
-        )
+        investors = _single_investor(r["investors"])
         pieces.append(
             _rows(
                 date=r["date_end"].to_numpy("datetime64[D]"),
