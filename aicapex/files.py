@@ -27,7 +27,7 @@ from yaml.cyaml import CEmitter, CParser  # type: ignore[attr-defined]
 
 from aicapex.errors import Problem
 
-__all__ = ["Locator", "atomic_write", "dump_yaml", "parse_document", "read_text"]
+__all__ = ["Locator", "atomic_write", "dump_yaml", "parse_document", "place", "read_text"]
 
 try:  # optional accelerator
     import ryml as _ryml  # type: ignore[import-untyped]
@@ -319,7 +319,24 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
                 if start is not None and start.line + 1 != line:
                     context = f"{context} that starts on line {start.line + 1}"
                 what = f"{what} ({context})"
-            return None, [Problem(f"valid {language}", what, file=shown, line=line)]
+            expected = f"valid {language}"
+            if "nesting depth" in what:  # libyaml's limit (PyYAML 6.0.4 and later)
+                expected = "values nested less deeply (YAML parsers stop at 1,000 levels)"
+                what = "nesting deeper than that"
+            where = exc.context_mark.line + 1 if exc.context_mark is not None else line
+            kind, index, record_id, field = place(text, where) if language == "YAML" else _NOWHERE
+            return None, [
+                Problem(
+                    expected,
+                    what,
+                    file=shown,
+                    line=line,
+                    kind=kind,
+                    index=index,
+                    record_id=record_id,
+                    field=field,
+                )
+            ]
         except yaml.YAMLError as exc:
             return None, [Problem(f"valid {language}", str(exc), file=shown)]
     if data is None:
@@ -335,6 +352,52 @@ def _empty(shown: str, text: str) -> Problem:
         file=shown,
         line=1,
     )
+
+
+_NOWHERE: tuple[None, None, None, None] = (None, None, None, None)
+_KIND_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]|$)")
+_ITEM_LINE = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
+_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+(.*))?$")
+
+
+def place(text: str, line: int | None) -> tuple[str | None, int | None, str | None, str | None]:
+    """The record kind, index, id and field at a 1-based ``line`` of a block-style ledger file,
+    read from indentation alone (for text no parser can read: a syntax error inside a record
+    must still name it). ``(None, None, None, None)`` where the line is not inside a record."""
+    if line is None:
+        return _NOWHERE
+    lines = text.splitlines()[:line]
+    if not lines:
+        return _NOWHERE
+    head = next((i for i in range(len(lines) - 1, -1, -1) if _KIND_LINE.match(lines[i])), None)
+    if head is None:
+        return _NOWHERE
+    kind = _KIND_LINE.match(lines[head])[1]  # type: ignore[index]
+    body = lines[head + 1 :]
+    items = [(i, m) for i, ln in enumerate(body) if (m := _ITEM_LINE.match(ln))]
+    if not items:
+        return kind, None, None, None
+    indent = min(len(m[1]) for _, m in items)
+    starts = [i for i, m in items if len(m[1]) == indent]
+    if not starts:
+        return kind, None, None, None
+    index = len(starts) - 1
+    record = body[starts[-1] :]
+    field_indent = indent + 2
+    record_id = field = None
+    for offset, ln in enumerate(record):
+        match = _KEY.match(ln)
+        if match is None:
+            continue
+        stripped = ln.lstrip(" \t")
+        depth = len(ln) - len(stripped)
+        on_dash = offset == 0 and stripped.startswith("-")
+        if depth != field_indent and not (on_dash and depth == indent):
+            continue
+        field = match[1]
+        if field == "id" and match[2]:
+            record_id = match[2].split(" #")[0].strip().strip("'\"")
+    return kind, index, record_id, field
 
 
 class Locator:

@@ -56,8 +56,8 @@ CASES = [
     Case("not_utf8.yaml", 4, None, None, None, None, "UTF-8", "the byte 0xE9 at offset 112"),
     Case("empty.yaml", 1, None, None, None, None, "a mapping of record kinds", "an empty file"),
     Case("comments_only.yaml", 1, None, None, None, None, "a mapping of record kinds", "only comments"),  # noqa: E501
-    Case("malformed_yaml.yaml", 7, None, None, None, None, "valid YAML", "did not find expected ',' or ']' (while parsing a flow sequence that starts on line 6)"),  # noqa: E501
-    Case("duplicate_key.yaml", 16, None, None, None, None, "valid YAML", "duplicate key 'billed' in one mapping"),  # noqa: E501
+    Case("malformed_yaml.yaml", 7, "entities", 0, "acme", "aliases", "valid YAML", "did not find expected ',' or ']' (while parsing a flow sequence that starts on line 6)"),  # noqa: E501
+    Case("duplicate_key.yaml", 16, "cloud_bills", 0, "acme-aws-2023-08", "billed", "valid YAML", "duplicate key 'billed' in one mapping"),  # noqa: E501
     Case("bad_json.json", 3, None, None, None, None, "valid JSON", "Expecting property name enclosed in double quotes"),  # noqa: E501
     Case("duplicate_key.json", 7, None, None, None, None, "valid JSON", "duplicate key 'name' in one mapping"),  # noqa: E501
     Case("anchor_alias.yaml", 5, None, None, None, None, "without YAML anchors or aliases", "an anchor &t", count=2),  # noqa: E501
@@ -66,7 +66,7 @@ CASES = [
     Case("unknown_kind.yaml", 7, "cloud_bill", None, None, None, "(did you mean 'cloud_bills'?)", "'cloud_bill'"),  # noqa: E501
     Case("kind_not_list.yaml", 2, "entities", None, None, None, "a list of entities", "a mapping"),
     Case("record_not_mapping.yaml", 6, "entities", 1, None, None, "a record (a mapping of Entity fields)", "a string 'aws'"),  # noqa: E501
-    Case("deeply_nested.yaml", 4, "entities", 0, "acme", "name", "a valid string", "[[[[[[[...]]]]]]]"),  # noqa: E501
+    Case("deeply_nested.yaml", 4, "entities", 0, "acme", "name", "values nested less deeply", "nesting deeper than that"),  # noqa: E501
     # -- one record's fields ----------------------------------------------------------------------
     Case("unknown_field.yaml", 15, "cloud_bills", 0, BILL, "biled", "(did you mean 'billed'?)", "unknown field 'biled'"),  # noqa: E501
     Case("missing_field.yaml", 8, "cloud_bills", 0, "acme-2023-08", "provider", "this field is required", "nothing"),  # noqa: E501

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aicapex
-from aicapex import files
-from aicapex.files import Locator, atomic_write, dump_yaml, parse_document, read_text
+from aicapex import LedgerError, files, load
+from aicapex.files import Locator, atomic_write, dump_yaml, parse_document, place, read_text
 
 needs_ryml = pytest.mark.skipif(files._ryml is None, reason="rapidyaml is not installed")
 
@@ -434,3 +434,42 @@ def test_atomic_write_relative_path(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     atomic_write("here.yaml", "x\n")
     assert (tmp_path / "here.yaml").read_text() == "x\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        ("entities:\n- id: a\n  name: A\n", 3, ("entities", 0, "a", "name")),
+        (
+            "entities:\n  - id: a\n    name: A\n  - id: 'b'\n    name: [B\n",
+            5,
+            ("entities", 1, "b", "name"),
+        ),
+        ("sources:\n- id: s\nentities:\n- name: X\n  id: e\n", 4, ("entities", 0, None, "name")),
+        ("# comment\nentities:\n", 1, (None, None, None, None)),
+        ("entities:\n", 1, ("entities", None, None, None)),
+        ("a: 1\n", None, (None, None, None, None)),
+    ],
+)
+def test_place_names_the_record_at_a_line(
+    text: str, line: int | None, expected: tuple[object, ...]
+) -> None:
+    assert place(text, line) == expected
+
+
+def test_nesting_within_the_parsers_limit_is_a_field_error(tmp_path: Path) -> None:
+    """500 levels: past rapidyaml's limit, within libyaml's: a field error, not a crash."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(
+        "entities:\n- id: acme\n  name: " + "[" * 500 + "]" * 500 + "\n  type: company\n"
+    )
+    with pytest.raises(LedgerError) as info:
+        load(path)
+    [problem] = info.value.problems
+    assert (problem.kind, problem.index, problem.record_id, problem.field) == (
+        "entities",
+        0,
+        "acme",
+        "name",
+    )
+    assert problem.line == 3
