@@ -10,22 +10,25 @@ The flat public API::
     ac.burn(led, "stability-ai", "2023-01", "2023-12")
     ac.runway(led, "stability-ai", as_of="2023-10").months
 
-Records (:mod:`aicapex.records`), money and units (:mod:`aicapex.money`, :mod:`aicapex.units`),
-dates (:mod:`aicapex.dates`), files (:mod:`aicapex.files`), the ledger (:mod:`aicapex.ledger`),
-frames (:mod:`aicapex.frames`) and the JSON Schema (:mod:`aicapex.schema`). Importing aicapex does
-not import pandas or pint: they load on first use. The report the CLI prints is
-:func:`aicapex.report.report`; conflicting reports are :meth:`Ledger.conflicts`.
+The package is built in floors, each importing only from the floors below
+(``docs/architecture.md``): values (:mod:`aicapex.money`, :mod:`aicapex.dates`, ...), records
+(:mod:`aicapex.records`), the ledger and loading (:mod:`aicapex.ledger`, :mod:`aicapex.load`),
+the columnar layer (:mod:`aicapex.table`: frames, conflicts, bulk tables, flows, adjustments),
+analyses (:mod:`aicapex.analysis`, each returning a :class:`~aicapex.analysis.result.Result`),
+the report, and rendering and the CLI. Importing aicapex does not import pandas or pint: they
+load on first use.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from aicapex.capacity import Capacity
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem
-from aicapex.ledger import Ledger, Origin, bundled_data, load
+from aicapex.ledger import Ledger, Origin
+from aicapex.load import bundled_data, load
 from aicapex.money import (
-    Capacity,
     CurrencyMismatch,
     Money,
     Rate,
@@ -67,35 +70,44 @@ from aicapex.records import (
 )
 
 if TYPE_CHECKING:
-    from aicapex.analysis.arrears import AGE_BUCKETS, arrears
-    from aicapex.analysis.burn import BURN_CATEGORIES, burn
-    from aicapex.analysis.flows import FLOW_COLUMNS, flows
-    from aicapex.analysis.gap import compute_gap
+    from aicapex.analysis.arrears import AGE_BUCKETS, Arrears, arrears
+    from aicapex.analysis.burn import BURN_CATEGORIES, Burn, burn
+    from aicapex.analysis.gap import ComputeGap, compute_gap
+    from aicapex.analysis.result import Result
     from aicapex.analysis.runway import POLICIES, Policy, Runway, runway
-    from aicapex.conflicts import ConflictPolicy
     from aicapex.reference import format_reference
     from aicapex.schema import json_schema
-    from aicapex.tables import TABLE_KINDS, read_table
+    from aicapex.table.adjust import AddFlow, Adjustment, Exclude
+    from aicapex.table.bulk import TABLE_KINDS, read_table
+    from aicapex.table.conflicts import ConflictPolicy
+    from aicapex.table.flows import FLOW_COLUMNS, flows
 
 __version__ = "0.1.0"
 
 _LAZY = {
     "json_schema": "aicapex.schema",
+    "format_reference": "aicapex.reference",
+    "read_table": "aicapex.table.bulk",
+    "TABLE_KINDS": "aicapex.table.bulk",
+    "flows": "aicapex.table.flows",
+    "FLOW_COLUMNS": "aicapex.table.flows",
+    "ConflictPolicy": "aicapex.table.conflicts",
+    "Adjustment": "aicapex.table.adjust",
+    "AddFlow": "aicapex.table.adjust",
+    "Exclude": "aicapex.table.adjust",
+    "Result": "aicapex.analysis.result",
     "arrears": "aicapex.analysis.arrears",
+    "Arrears": "aicapex.analysis.arrears",
+    "AGE_BUCKETS": "aicapex.analysis.arrears",
     "burn": "aicapex.analysis.burn",
-    "flows": "aicapex.analysis.flows",
+    "Burn": "aicapex.analysis.burn",
+    "BURN_CATEGORIES": "aicapex.analysis.burn",
     "compute_gap": "aicapex.analysis.gap",
+    "ComputeGap": "aicapex.analysis.gap",
     "runway": "aicapex.analysis.runway",
     "Runway": "aicapex.analysis.runway",
-    "read_table": "aicapex.tables",
-    "TABLE_KINDS": "aicapex.tables",
-    "AGE_BUCKETS": "aicapex.analysis.arrears",
-    "BURN_CATEGORIES": "aicapex.analysis.burn",
-    "FLOW_COLUMNS": "aicapex.analysis.flows",
     "POLICIES": "aicapex.analysis.runway",
     "Policy": "aicapex.analysis.runway",
-    "ConflictPolicy": "aicapex.conflicts",
-    "format_reference": "aicapex.reference",
 }
 
 
@@ -115,19 +127,25 @@ __all__ = [
     "KINDS",
     "POLICIES",
     "TABLE_KINDS",
+    "AddFlow",
+    "Adjustment",
     "Arrangement",
+    "Arrears",
     "Basis",
     "Bound",
+    "Burn",
     "Capacity",
     "CashBalance",
     "Citation",
     "CloudBill",
     "ComputeContract",
+    "ComputeGap",
     "ConflictPolicy",
     "CurrencyMismatch",
     "Delivery",
     "Entity",
     "EntityType",
+    "Exclude",
     "Expense",
     "ExpenseCategory",
     "Fact",
@@ -150,6 +168,7 @@ __all__ = [
     "Rate",
     "Record",
     "RecordCheckError",
+    "Result",
     "Revenue",
     "RevenueCategory",
     "RoundStatus",

@@ -1,6 +1,7 @@
 """The ``aicapex`` command: report, runway, validate, summary, schema.
 
-Each command prints data it gets from the library; nothing here computes. Problems in the input
+Each command prints data it gets from the library (rendered by :mod:`aicapex.render`); nothing
+here computes. Problems in the input
 go to standard error, one per line, and the exit status is 1; usage errors exit with 2.
 """
 
@@ -14,12 +15,14 @@ import threading
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from aicapex.errors import LedgerError
-from aicapex.ledger import Ledger, bundled_data, load
+from aicapex.ledger import Ledger
+from aicapex.load import bundled_data, load
+from aicapex.render import render_report, render_summary
 
 app = typer.Typer(
     name="aicapex",
@@ -49,27 +52,6 @@ def _load(paths: list[Path] | None) -> Ledger:
         raise typer.Exit(1) from None
 
 
-def _summary_text(ledger: Ledger) -> str:
-    s = ledger.summary()
-    lines = [
-        f"{s['total']} records, covering {s['span'][0]} to {s['span'][1]}"
-        if s["span"]
-        else f"{s['total']} records"
-    ]
-    companies = s["entities"].get("company", {})
-    if companies:
-        lines.append(f"companies ({len(companies)}): " + ", ".join(sorted(companies.values())))
-    others = {t: v for t, v in s["entities"].items() if t != "company"}
-    for kind, names in sorted(others.items()):
-        lines.append(
-            f"{kind.replace('_', ' ')}s ({len(names)}): " + ", ".join(sorted(names.values()))
-        )
-    lines.append("records by kind:")
-    width = max((len(k) for k in s["records"]), default=0)
-    lines.extend(f"  {k:<{width}}  {n:>6}" for k, n in s["records"].items())
-    return "\n".join(lines)
-
-
 @app.command()
 def validate(
     paths: Paths = None,
@@ -84,91 +66,13 @@ def validate(
     if as_json:
         typer.echo(json.dumps(ledger.summary(), indent=2))
     else:
-        typer.echo("ok: " + _summary_text(ledger))
+        typer.echo("ok: " + render_summary(ledger.summary()))
 
 
 @app.command()
 def summary(paths: Paths = None) -> None:
     """Summarise a ledger: companies and other entities, records by kind, date span."""
-    typer.echo(_summary_text(_load(paths)))
-
-
-def _money(value: object) -> str:
-    if value is None:
-        return "n/a"
-    v = float(value)  # type: ignore[arg-type]
-    return f"${v / 1e9:,.2f}B" if abs(v) >= 1e9 else f"${v / 1e6:,.2f}M"
-
-
-HORIZON_TEXT = "horizon (20 years)"
-
-
-def _months(value: object) -> str:
-    if value is None:
-        return "n/a"
-    return f"{float(value):.2f} months"  # type: ignore[arg-type]
-
-
-def _render(data: dict[str, Any]) -> str:
-    out: list[str] = []
-    for c in data["companies"]:
-        out.append(f"== {c['name']} ({c['id']})" + (f", as of {c['as_of']}" if c["as_of"] else ""))
-        cash = c["cash"]
-        if cash:
-            word = {"upper": "at most ", "lower": "at least "}.get(cash["bound"] or "", "")
-            out.append(f"cash           {word}{_money(cash['amount'])} on {cash['date']}")
-        b = c["burn"]
-        if b:
-            cats = ", ".join(f"{k} {_money(v)}" for k, v in b["by_category"].items() if v)
-            out.append(
-                f"burn           {_money(b['monthly_net'])}/month net "
-                f"({_money(b['monthly_gross'])} spent, {_money(b['monthly_revenue'])} revenue; "
-                f"{b['from']} to {b['to']})"
-            )
-            if cats:
-                out.append(f"  spending     {cats} a month")
-        for policy, r in c["runway"].items():
-            if "error" in r:
-                out.append(f"runway ({policy}) n/a: {r['error']}")
-                continue
-            bound = {"upper": "at most ", "lower": "at least "}.get(r["bound"], "")
-            out.append(
-                f"runway         {bound}{_months(r['months'])}, "
-                f"cash out {r['cash_out']}  [{policy}]"
-                if r["runs_out"]
-                else f"runway         beyond the {HORIZON_TEXT}  [{policy}]"
-            )
-        g = c["compute_gap"]
-        if g:
-            ratio = "no revenue" if g["ratio"] is None else f"{g['ratio']:.1f}x revenue"
-            out.append(
-                f"compute gap    {g['period']}: compute {_money(g['compute'])} = {ratio}; "
-                + (
-                    f"revenue covers {100 * g['coverage']:.0f}% of compute"
-                    if g["coverage"] is not None
-                    else "no compute spending recorded"
-                )
-            )
-        a = c["arrears"]
-        if a and a["total"]:
-            parts = ", ".join(
-                f"{p} {_money(v['outstanding'])}" for p, v in a["by_provider"].items()
-            )
-            out.append(f"arrears        {_money(a['total'])} unpaid at {a['as_of']}: {parts}")
-        if c["funding"]:
-            out.append(
-                "funding        " + ", ".join(f"{k} {_money(v)}" for k, v in c["funding"].items())
-            )
-        for conflict in c["conflicts"]:
-            reports = "; ".join(
-                f"{r['value']} ({r['id']}, {r['reported']})" for r in conflict["reports"]
-            )
-            out.append(f"conflict       {conflict['kind']} {conflict['fact']}: {reports}")
-        runway_notes = next((r for r in c["runway"].values() if "assumptions" in r), None)
-        if runway_notes:
-            out.append("assumptions    " + "\n               ".join(runway_notes["assumptions"]))
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    typer.echo(render_summary(_load(paths).summary()))
 
 
 class Format(StrEnum):
@@ -203,7 +107,7 @@ def report(
         typer.echo("error: report has no csv format; use table or json", err=True)
         raise typer.Exit(2)
     else:
-        typer.echo(_render(data), nl=False)
+        typer.echo(render_report(data), nl=False)
 
 
 @app.command("runway")
@@ -235,17 +139,11 @@ def runway_cmd(
         raise typer.Exit(1) from None
     path_frame = r.explain()
     if fmt is Format.json:
-        import pandas as pd
+        from aicapex.analysis.result import jsonable
 
         data = r.to_dict()
-        data["path"] = [
-            {
-                k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else v)
-                for k, v in row.items()
-            }
-            for row in path_frame.to_dict("records")
-        ]
-        typer.echo(json.dumps(data, indent=2))
+        data["path"] = [jsonable(row) for row in path_frame.to_dict("records")]
+        typer.echo(json.dumps(data, indent=2, allow_nan=False))
     elif fmt is Format.csv:
         typer.echo(path_frame.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
     else:

@@ -43,10 +43,14 @@ if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
 
-__all__ = ["FiscalYearEnd", "PartialDate", "Precision", "parse_fiscal_year_end"]
+__all__ = ["DateLike", "FiscalYearEnd", "PartialDate", "Precision", "parse_fiscal_year_end"]
 
 FiscalYearEnd: TypeAlias = str | tuple[int, int]
 """A fiscal year end as `(month, day)` or as an `"MM-DD"` string such as `"06-30"`."""
+
+DateLike: TypeAlias = "str | int | PartialDate | dt.date"
+"""A date argument: a partial date (its text, a year or a PartialDate) or a day (a
+``datetime.date``, or a ``datetime``/pandas ``Timestamp`` with no time of day)."""
 
 MIN_YEAR = 1900
 """The earliest year a `PartialDate` may have."""

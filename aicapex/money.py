@@ -1,6 +1,6 @@
-"""Exact money, rates and capacities, parsed from what people write.
+"""Exact money and rates, parsed from what people write (capacities: :mod:`aicapex.capacity`).
 
-All three types are frozen dataclasses with exact :class:`~decimal.Decimal` values, a canonical
+Both types are frozen dataclasses with exact :class:`~decimal.Decimal` values, a canonical
 ``str`` that parses back to an equal value, and pydantic v2 hooks (validated from strings,
 serialised to the canonical string in JSON mode).
 
@@ -28,20 +28,11 @@ Grammar (case-insensitive unless noted; any run of whitespace counts as one opti
     period   := any alias accepted by aicapex.units.normalize_period (mo, yr, annum, ...)
     e.g. $20/month, $20 / mo, $99M/yr, $99M per year, $30B a year, $30B annually, €5M/quarter
 
-    capacity := number [scale] (gpu | gpus | GPU | GPUs)
-              | number [scale] SKU [gpu | gpus]          a whole number of GPUs of that SKU
-              | number [scale] power-unit                converted to GW
-    SKU      := a letter, then letters, digits and inner hyphens, with at least one digit;
-                a trailing lower-case "s" is a plural and is dropped (H100s -> H100)
-    power    := W | kW | MW | GW | TW | watts | megawatts | gigawatts | ... (lower-case mw = MW)
-    e.g. 12,000 H100, 50,000 H100s, 100k GPUs, 4.5 GW, 300 MW, 1.2 gigawatts
-
 Canonical forms: money is ``[-]`` then ``$``/``€``/``£``/``¥`` or ``CODE `` (``CHF 12.5M``),
 then the amount. The amount uses the largest scale K/M/B/T not above it when the scaled number
 has at most 3 decimals (``$1.6M``, ``$99M``, ``$2.5K``), else plain digits with comma separators
 and exactly the decimals needed (``$1,234,567``, ``$1,234.56``, ``$0.0000008``). A rate is
-``<money>/<day|week|month|quarter|year>``; a capacity is ``12,000 H100``, ``100,000 GPU`` or
-``4.5 GW``.
+``<money>/<day|week|month|quarter|year>``.
 """
 
 from __future__ import annotations
@@ -65,13 +56,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CURRENCY_SYMBOLS",
-    "Capacity",
+    "NUMBER",
+    "SCALE",
     "CurrencyMismatch",
     "Money",
     "Rate",
     "format_money",
     "parse_money",
+    "scaled_decimal",
     "sum_money",
+    "value_json_schema",
+    "value_schema",
 ]
 
 CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType(
@@ -106,21 +101,17 @@ _SCALE_EXPONENTS = {
 }
 _SCALE_SUFFIXES = (("T", 12), ("B", 9), ("M", 6), ("K", 3))
 _FLAGS = re.IGNORECASE | re.ASCII
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = rf"(?:(?P<scale>{'|'.join(sorted(_SCALE_EXPONENTS, key=len, reverse=True))})(?![a-z0-9]))"
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+SCALE = rf"(?:(?P<scale>{'|'.join(sorted(_SCALE_EXPONENTS, key=len, reverse=True))})(?![a-z0-9]))"
 _MONEY_RE = re.compile(
     rf"(?P<sign>-)? ?(?:(?P<prefix>us\$|[$€£¥]|[a-z]{{3}}) ?)?(?P<sign2>-)?"
-    rf"(?P<number>{_NUMBER}) ?{_SCALE}? ?(?P<suffix>euros?|dollars?|[a-z]{{3}})?",
+    rf"(?P<number>{NUMBER}) ?{SCALE}? ?(?P<suffix>euros?|dollars?|[a-z]{{3}})?",
     _FLAGS,
 )
 _RATE_RE = re.compile(r"(?P<money>.+?) ?(?:/| (?:per|a|an|every|each) ) ?(?P<per>[a-z.]+)", _FLAGS)
 _RATE_ADVERB_RE = re.compile(
     r"(?P<money>.+?) (?P<per>daily|weekly|monthly|quarterly|yearly|annually|pa|p\.a\.)", _FLAGS
 )
-_CAPACITY_RE = re.compile(
-    rf"(?P<number>{_NUMBER}) ?(?:{_SCALE} ?)?(?P<unit>[a-z][a-z0-9-]*)(?P<gpus> gpus?)?", _FLAGS
-)
-_SKU_RE = re.compile(r"(?=.*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+)*", _FLAGS)
 _CODE_RE = re.compile(r"[A-Z]{3}")
 
 
@@ -128,7 +119,7 @@ class CurrencyMismatch(ValueError):
     """Raised when money in two different currencies is combined or compared."""
 
 
-def _decimal(number: str, scale: str | None) -> Decimal:
+def scaled_decimal(number: str, scale: str | None) -> Decimal:
     """Return the exact Decimal for a matched number ("1,234.5") times its scale word."""
     exponent = _SCALE_EXPONENTS[scale.lower()] if scale else 0
     return Decimal(f"{number.replace(',', '')}E{exponent}")
@@ -145,7 +136,7 @@ def _currency(token: str | None) -> str | None:
     raise ValueError(f"currency codes other than USD/EUR/GBP/JPY must be upper case: {token!r}")
 
 
-def _core_schema(parse: Callable[[Any], object]) -> CoreSchema:
+def value_schema(parse: Callable[[Any], object]) -> CoreSchema:
     """Return a pydantic core schema: validate with `parse`; serialise with str in JSON mode and
     as the object itself in python mode."""
     from pydantic_core import core_schema
@@ -155,7 +146,7 @@ def _core_schema(parse: Callable[[Any], object]) -> CoreSchema:
     )
 
 
-def _json_schema(description: str, examples: list[str]) -> JsonSchemaValue:
+def value_json_schema(description: str, examples: list[str]) -> JsonSchemaValue:
     """Return the JSON schema of a string-valued type."""
     return {"type": "string", "description": description, "examples": examples}
 
@@ -210,7 +201,7 @@ class Money:
         if (prefix and suffix and prefix != suffix) or not (prefix or suffix):
             raise error
         sign = "-" if match["sign"] or match["sign2"] else ""
-        return Money(_decimal(sign + match["number"], match["scale"]), str(prefix or suffix))
+        return Money(scaled_decimal(sign + match["number"], match["scale"]), str(prefix or suffix))
 
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:
@@ -302,13 +293,13 @@ class Money:
     def __get_pydantic_core_schema__(
         cls, source_type: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
-        return _core_schema(Money.parse)
+        return value_schema(Money.parse)
 
     @classmethod
     def __get_pydantic_json_schema__(
         cls, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return _json_schema(
+        return value_json_schema(
             "An amount of money with its currency: symbol or ISO code, optional K/M/B/T scale.",
             ["$7M", "€50B", "US$1.6M", "CHF 12.5M", "-$5M"],
         )
@@ -450,112 +441,15 @@ class Rate:
     def __get_pydantic_core_schema__(
         cls, source_type: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
-        return _core_schema(Rate.parse)
+        return value_schema(Rate.parse)
 
     @classmethod
     def __get_pydantic_json_schema__(
         cls, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return _json_schema(
+        return value_json_schema(
             "Money per period (day, week, month, quarter or year).",
             ["$99M/year", "$20/month", "€5M/quarter"],
-        )
-
-
-def _is_sku(word: str) -> bool:
-    """Return True if `word` looks like a GPU SKU: a letter, then letters/digits/hyphens, and
-    at least one digit (H100, MI300X, GB200-NVL72)."""
-    return _SKU_RE.fullmatch(word) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Capacity:
-    """Compute capacity: a whole number of GPUs (unit "gpu", optional SKU) or power in "GW"."""
-
-    value: Decimal
-    unit: str
-    sku: str | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.value, Decimal):
-            raise TypeError(f"capacity value must be a Decimal, got {self.value!r}")
-        if not self.value.is_finite() or self.value < 0:
-            raise ValueError(f"capacity must be finite and non-negative, got {self.value!r}")
-        if self.unit not in ("gpu", "GW"):
-            raise ValueError(f"capacity unit must be 'gpu' or 'GW', got {self.unit!r}")
-        value = Fraction(self.value)
-        if self.unit == "gpu" and value.denominator != 1:
-            raise ValueError(f"expected a whole number of GPUs, got {self.value!r}")
-        if self.sku is not None and (
-            self.unit != "gpu"
-            or not _is_sku(self.sku)
-            or (self.sku.endswith("s") and _is_sku(self.sku[:-1]))
-        ):
-            raise ValueError(f"expected a singular GPU SKU like 'H100', got {self.sku!r}")
-        object.__setattr__(self, "value", units.fraction_to_decimal(value))
-
-    @classmethod
-    def parse(cls, text: str | Capacity) -> Capacity:
-        """Return the Capacity written in `text` (``12,000 H100``, ``100k GPUs``, ``300 MW``).
-
-        Power is converted to GW. Raises ValueError ``expected a whole number of GPUs, got ...``
-        for fractional GPU counts, else ``expected a capacity like '4.5 GW' or '12,000 H100',
-        got '...'``.
-        """
-        if isinstance(text, Capacity):
-            return text
-        error = ValueError(f"expected a capacity like '4.5 GW' or '12,000 H100', got {text!r}")
-        match = _CAPACITY_RE.fullmatch(" ".join(text.split())) if isinstance(text, str) else None
-        if match is None:
-            raise error
-        value, word = _decimal(match["number"], match["scale"]), match["unit"]
-        sku = word[:-1] if word.endswith("s") and _is_sku(word[:-1]) else word
-        if not _is_sku(sku):
-            if match["gpus"]:
-                raise error
-            if word.lower() in ("gpu", "gpus"):
-                sku = None
-            else:
-                try:
-                    return Capacity(units.to_gigawatts(value, word), "GW")
-                except ValueError:
-                    raise error from None
-        if Fraction(value).denominator != 1:
-            raise ValueError(f"expected a whole number of GPUs, got {text!r}")
-        return Capacity(value, "gpu", sku)
-
-    @property
-    def gigawatts(self) -> Decimal | None:
-        """Return the power in GW, or None for a GPU count."""
-        return self.value if self.unit == "GW" else None
-
-    @property
-    def gpus(self) -> int | None:
-        """Return the number of GPUs, or None for a power capacity."""
-        return int(self.value) if self.unit == "gpu" else None
-
-    def __str__(self) -> str:
-        """Return the canonical string: ``12,000 H100``, ``100,000 GPU`` or ``4.5 GW``."""
-        if self.unit == "gpu":
-            return f"{int(self.value):,} {self.sku or 'GPU'}"
-        return f"{self.value:,f} GW"
-
-    def __repr__(self) -> str:
-        return f"Capacity({str(self)!r})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return _core_schema(Capacity.parse)
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return _json_schema(
-            "Compute capacity: a whole number of GPUs (optionally of one SKU) or power in GW.",
-            ["12,000 H100", "100,000 GPU", "4.5 GW"],
         )
 
 

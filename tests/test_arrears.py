@@ -65,7 +65,7 @@ def age_start(bill: ac.CloudBill) -> dt.date:
 
 @pytest.fixture(scope="module")
 def owed(bundled: ac.Ledger) -> pd.DataFrame:
-    return arrears(bundled, as_of=AS_OF)
+    return arrears(bundled, as_of=AS_OF).frame
 
 
 def test_total_outstanding_is_what_the_bills_leave_unpaid(
@@ -113,22 +113,22 @@ def test_each_bill_sits_in_the_bucket_of_its_age(bundled: ac.Ledger, owed: pd.Da
 
 
 def test_nothing_is_outstanding_before_the_bills(bundled: ac.Ledger) -> None:
-    out = arrears(bundled, as_of="2023-06-30")
+    out = arrears(bundled, as_of="2023-06-30").frame
     assert out.empty
     assert list(out.columns) == COLUMNS
     assert out["outstanding_usd"].dtype == "float64"
 
 
 def test_a_month_means_its_last_day(bundled: ac.Ledger, owed: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(arrears(bundled, as_of="2023-10"), owed)
+    pd.testing.assert_frame_equal(arrears(bundled, as_of="2023-10").frame, owed)
 
 
 def test_payer_filter_and_other_sources(bundled: ac.Ledger, owed: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(arrears(bundled, AS_OF, payer="stability-ai"), owed)
-    assert arrears(bundled, AS_OF, payer="aws").empty
-    pd.testing.assert_frame_equal(arrears(bundled.flows(), as_of=AS_OF), owed)
+    pd.testing.assert_frame_equal(arrears(bundled, AS_OF, entity="stability-ai").frame, owed)
+    assert arrears(bundled, AS_OF, entity="aws").frame.empty
+    pd.testing.assert_frame_equal(arrears(bundled.flows(), as_of=AS_OF).frame, owed)
     frames = {k: bundled.frame(k) for k in ("cloud_bills", "payments")}
-    pd.testing.assert_frame_equal(arrears(frames, as_of=AS_OF), owed)
+    pd.testing.assert_frame_equal(arrears(frames, as_of=AS_OF).frame, owed)
 
 
 def test_a_bill_paid_late(ledger_text: LedgerText) -> None:
@@ -138,7 +138,7 @@ def test_a_bill_paid_late(ledger_text: LedgerText) -> None:
     first, second = (float(p.amount.amount) for p in bill.payments)
 
     def outstanding(as_of: str) -> float:
-        return float(arrears(led, as_of=as_of)["outstanding_usd"].sum())
+        return float(arrears(led, as_of=as_of).frame["outstanding_usd"].sum())
 
     assert outstanding("2024-02-14") == 0  # not due yet
     assert outstanding("2024-02-15") == billed
@@ -146,11 +146,11 @@ def test_a_bill_paid_late(ledger_text: LedgerText) -> None:
     assert outstanding("2024-03-10") == billed - first
     assert outstanding("2024-05-19") == billed - first
     assert outstanding("2024-05-20") == 0
-    assert arrears(led, as_of="2024-06").empty
+    assert arrears(led, as_of="2024-06").frame.empty
     # ages count from the due date (February 15)
-    april = arrears(led, as_of="2024-04-30")
+    april = arrears(led, as_of="2024-04-30").frame
     assert april["61-90"].item() == billed - first
-    assert arrears(led, as_of="2024-04-15")["31-60"].item() == billed - first
+    assert arrears(led, as_of="2024-04-15").frame["31-60"].item() == billed - first
     table = led.flows()
     assert table["status"].tolist() == ["billed", "paid", "paid"]
     assert table["amount_usd"].tolist() == [billed, first, second]

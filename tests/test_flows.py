@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aicapex as ac
-from aicapex.analysis.flows import FLOW_COLUMNS, FLOW_KINDS, as_flows, empty_flows, flows
+from aicapex.table.flows import FLOW_COLUMNS, FLOW_KINDS, as_flows, empty_flows, flows
 from aicapex.dates import PartialDate
 from aicapex.records import KINDS, RoundStatus, kind_of
 from aicapex.units import period_factor
@@ -432,7 +432,7 @@ def test_the_cents_of_a_record_sum_exactly_to_its_amount(specs: list[dict[str, o
 
 
 def test_kinds_listed_are_record_kinds_or_nested_frames() -> None:
-    from aicapex.frames import SUBFRAMES
+    from aicapex.table.frames import SUBFRAMES
 
     assert set(FLOW_KINDS) <= set(KINDS) | set(SUBFRAMES)
 
@@ -466,11 +466,11 @@ def test_a_one_off_amount_on_a_day_moves_on_that_day(ledger_text: LedgerText) ->
         )
     )
     r = ac.runway(with_cash, "acme", as_of="2023-10")
-    assert r.table["start_cash"].item() == 5e6
+    assert r.frame["start_cash"].item() == 5e6
 
 
 def test_fiscal_years_are_refused_as_analysis_periods(bundled: ac.Ledger) -> None:
     with pytest.raises(ValueError, match="fiscal year 'FY2023'"):
-        ac.compute_gap(bundled, "stability-ai", period="FY2023")
+        ac.compute_gap(bundled, "stability-ai", period="FY2023").frame
     with pytest.raises(ValueError, match="fiscal year"):
-        ac.burn(bundled, "stability-ai", "FY2023", "FY2023")
+        ac.burn(bundled, "stability-ai", "FY2023", "FY2023").frame

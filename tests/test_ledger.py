@@ -37,7 +37,7 @@ from aicapex import (
     Source,
     load,
 )
-from aicapex.money import Capacity
+from aicapex.capacity import Capacity
 from aicapex.records import (
     Arrangement,
     Basis,

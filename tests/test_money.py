@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from aicapex import money as money_module
+from aicapex.capacity import Capacity
 from aicapex.money import (
     CURRENCY_SYMBOLS,
-    Capacity,
     CurrencyMismatch,
     Money,
     Rate,
@@ -701,11 +701,15 @@ def test_pydantic_json_schema() -> None:
 def test_module_exports() -> None:
     assert set(money_module.__all__) == {
         "CURRENCY_SYMBOLS",
-        "Capacity",
+        "NUMBER",
+        "SCALE",
         "CurrencyMismatch",
         "Money",
         "Rate",
         "format_money",
         "parse_money",
+        "scaled_decimal",
         "sum_money",
+        "value_json_schema",
+        "value_schema",
     }

@@ -10,7 +10,8 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from aicapex.dates import PartialDate, Precision
-from aicapex.money import Capacity, Money, Rate
+from aicapex.capacity import Capacity
+from aicapex.money import Money, Rate
 from aicapex.records import (
     KINDS,
     Arrangement,

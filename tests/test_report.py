@@ -76,13 +76,13 @@ def test_bundled_report_matches_the_analyses(bundled: Ledger) -> None:
     r = ac.runway(bundled, "stability-ai", as_of=company["as_of"])
     assert company["runway"]["disbursed"]["months"] == pytest.approx(r.months, abs=0.01)
     assert company["runway"]["disbursed"]["records"] == list(r.records)
-    gap = ac.compute_gap(bundled, "stability-ai", period="2023")
+    gap = ac.compute_gap(bundled, "stability-ai", period="2023").frame
     assert company["compute_gap"]["ratio"] == pytest.approx(float(gap["ratio"].iloc[0]))
-    owed = ac.arrears(bundled, as_of=company["as_of"])["outstanding_usd"].sum()
+    owed = ac.arrears(bundled, as_of=company["as_of"]).frame["outstanding_usd"].sum()
     assert company["arrears"]["total"] == pytest.approx(owed)
-    b = ac.burn(bundled, "stability-ai", "2023-01", "2023-12")
+    b = ac.burn(bundled, "stability-ai", "2023-01", "2023-12").frame
     assert company["burn"]["monthly_net"] == pytest.approx(b["net_burn"].mean(), abs=0.01)
-    assert company["cash"]["record"] == r.table["balance_record"].iloc[0]
+    assert company["cash"]["record"] == r.frame["balance_record"].iloc[0]
     assert company["conflicts"], "the two October 2023 cash reports are a conflict"
     json.dumps(data)  # JSON-ready
 
@@ -164,8 +164,9 @@ def test_runway_command_formats(bundled: Ledger) -> None:
         app, ["runway", path, "stability-ai", "--as-of", "2023-10", "--format", "json"]
     )
     data = json.loads(as_json.output)
-    assert math.isclose(data["entities"][0]["months"], expected)
-    assert {"as_of", "policy", "entities", "assumptions", "records", "path"} <= set(data)
+    assert data["rows"][0]["months"] == data["months"] == round(expected, 2)
+    assert data["runs_out"] is True
+    assert {"as_of", "policy", "rows", "assumptions", "records", "path"} <= set(data)
     csv = runner.invoke(
         app,
         [

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 import aicapex as ac
-from aicapex.analysis.flows import flows
+from aicapex.table.flows import flows
 from aicapex.errors import LedgerError
 from aicapex.money import Money, Rate
-from aicapex.tables import TABLE_KINDS, read_table
+from aicapex.table.bulk import TABLE_KINDS, read_table
 
 MONEY = ("amount", "billed", "outstanding")
 FORMATS = ("csv", "parquet")
@@ -107,7 +107,7 @@ def test_flows_from_tables_equal_flows_from_records(
     from_records = flows({kind: bundled.frame(kind) for kind in kinds})
     assert len(from_tables) > 0
     pd.testing.assert_frame_equal(from_tables, from_records)
-    assert ac.arrears(tables, as_of="2023-10-31")["outstanding_usd"].sum() == pytest.approx(
+    assert ac.arrears(tables, as_of="2023-10-31").frame["outstanding_usd"].sum() == pytest.approx(
         float(ac.sum_money(b.unpaid for b in bundled.of_type(ac.CloudBill)).amount)
     )
 

@@ -14,41 +14,58 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.flows import ConflictPolicy, as_flows, day_of, require_usd
+from aicapex.analysis.common import DateLike, check_entity, day_of, require_usd
+from aicapex.analysis.result import Result, record_index
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.flows import as_flows
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["AGE_BUCKETS", "arrears"]
+__all__ = ["AGE_BUCKETS", "Arrears", "arrears"]
+
+_ASSUMPTIONS = (
+    "a bill falls due at its due date, else at the end of its usage period; what is unpaid is "
+    "billed minus the payments made by as_of",
+    "ages count days past due at as_of",
+)
 
 #: Age buckets (days since the bill), each a column of :func:`arrears`.
 AGE_BUCKETS = ("0-30", "31-60", "61-90", "90+")
 
 
+class Arrears(Result):
+    """The result of :func:`arrears`: ``.frame`` has a row per payer and provider."""
+
+    NAME = "arrears"
+
+
 def arrears(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
-    as_of: object,
-    payer: str | None = None,
+    as_of: DateLike,
+    entity: str | None = None,
     *,
     conflicts: ConflictPolicy = "latest",
-) -> pd.DataFrame:
+) -> Arrears:
     """Outstanding bills at the end of ``as_of`` (a partial date: ``"2023-10-31"``, ``"2023-10"``),
-    for ``payer`` or every payer.
+    for the payer ``entity`` or every payer.
 
-    Returns one row per payer and provider with unpaid bills: ``payer``, ``provider``,
+    Returns an :class:`Arrears` whose ``.frame`` has one row per payer and provider with
+    unpaid bills: ``payer``, ``provider``,
     ``outstanding_usd`` (US dollars), ``bills`` (how many), ``oldest`` (date of the oldest unpaid
     bill), one column per :data:`AGE_BUCKETS` (USD), and ``records`` (ids, comma-separated).
 
     >>> import aicapex as ac
     >>> a = ac.arrears(ac.load(ac.bundled_data()), as_of="2023-10-31")
-    >>> round(a["outstanding_usd"].sum() / 1e6, 1)
+    >>> round(a.frame["outstanding_usd"].sum() / 1e6, 1)
     9.6
     """
-    flows = as_flows(source, conflicts)
     end = day_of(as_of, end=True)
+    flows = as_flows(source, conflicts)
+    check_entity(source, entity, flows)
     rows = flows[((flows["kind"] == "cloud_bills") & (flows["date"] <= end)).to_numpy()]
-    if payer is not None:
-        rows = rows[(rows["payer"].astype("object") == payer).to_numpy()]
+    if entity is not None:
+        rows = rows[(rows["payer"].astype("object") == entity).to_numpy()]
     require_usd(rows, "arrears")
     status = rows["status"].astype("object")
     sign = np.where(status == "paid", -1.0, 1.0)
@@ -71,9 +88,11 @@ def arrears(
     bucket = np.select([age <= 30, age <= 60, age <= 90], list(AGE_BUCKETS[:3]), AGE_BUCKETS[3])
     per_bill = per_bill.assign(bucket=bucket, record=per_bill.index)
     columns = ["payer", "provider", "outstanding_usd", "bills", "oldest", *AGE_BUCKETS, "records"]
+    records = record_index(per_bill.index)
+    params = {"entity": entity, "as_of": as_of, "conflicts": conflicts}
     if per_bill.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-        return out.astype(
+        typed = out.astype(
             {
                 "outstanding_usd": "float64",
                 "bills": "int64",
@@ -81,6 +100,7 @@ def arrears(
                 **dict.fromkeys(AGE_BUCKETS, "float64"),
             }
         )
+        return Arrears(typed, records, _ASSUMPTIONS, params=params)
     keys = ["payer", "provider"]
     grouped = per_bill.groupby(keys, sort=True)
     out = grouped.agg(
@@ -92,4 +112,4 @@ def arrears(
     buckets = per_bill.pivot_table(index=keys, columns="bucket", values="owed", aggfunc="sum")
     buckets = buckets.reindex(columns=list(AGE_BUCKETS)).fillna(0.0)
     out = out.join(buckets).reset_index()
-    return out[columns]
+    return Arrears(out[columns], records, _ASSUMPTIONS, params=params)

@@ -8,45 +8,63 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.burn import burn_flows
-from aicapex.analysis.flows import ConflictPolicy, as_flows, month_of, records_in, require_usd
+from aicapex.analysis.common import DateLike, burn_flows, check_entity, month_of, require_usd
+from aicapex.analysis.result import Result, record_index
+from aicapex.table.columns import records_in
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.flows import as_flows
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["compute_gap"]
+__all__ = ["ComputeGap", "compute_gap"]
 
 _FREQ = {"M": "M", "month": "M", "Q": "Q", "quarter": "Q", "Y": "Y", "year": "Y"}
+
+
+class ComputeGap(Result):
+    """The result of :func:`compute_gap`: ``.frame`` has a row per entity and period."""
+
+    NAME = "compute_gap"
 
 
 def compute_gap(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     entity: str | None = None,
-    period: object = None,
+    period: DateLike | None = None,
     *,
     freq: str | None = None,
     conflicts: ConflictPolicy = "latest",
     include_planned: bool = False,
-) -> pd.DataFrame:
+) -> ComputeGap:
     """Revenue against compute spending, per entity and period, in US dollars.
 
     ``period`` is a partial date (``"2023"``, ``"2023-Q3"``; default: every month with flows);
     ``freq`` splits it into months, quarters or years (``"M"``, ``"Q"``, ``"Y"``; default: one
-    row for the whole period). Columns: ``entity``, ``period`` (text), ``revenue_usd``,
+    row for the whole period). Returns a :class:`ComputeGap` whose ``.frame`` has the columns
+    ``entity``, ``period`` (text), ``revenue_usd``,
     ``compute_usd``, ``gap_usd`` (compute minus revenue), ``ratio`` (compute / revenue; inf with
     no revenue) and ``coverage`` (revenue / compute: the share of compute paid for by revenue).
-    ``.attrs["records"]`` lists the ids of the records used.
+    ``.records`` lists the ids of the records used.
 
     >>> import aicapex as ac
     >>> g = ac.compute_gap(ac.load(ac.bundled_data()), "stability-ai", period="2023")
-    >>> float(g["ratio"].iloc[0])
+    >>> float(g.frame["ratio"].iloc[0])
     9.0
     """
-    rows = burn_flows(as_flows(source, conflicts), include_planned=include_planned)
+    code = None
+    if freq is not None:
+        code = _FREQ.get(freq)
+        if code is None:
+            raise ValueError(f"expected freq one of {sorted(_FREQ)}, got {freq!r}")
+    bounds = (month_of(period), month_of(period, end=True)) if period is not None else None
+    flows = as_flows(source, conflicts)
+    check_entity(source, entity, flows)
+    rows = burn_flows(flows, include_planned=include_planned)
     if entity is not None:
         rows = rows[(rows["entity"].astype("object") == entity).to_numpy()]
-    if period is not None:
-        lo, hi = month_of(period), month_of(period, end=True)
+    if bounds is not None:
+        lo, hi = bounds
         rows = rows[((rows["month"] >= lo) & (rows["month"] <= hi)).to_numpy()]
     require_usd(rows, "compute_gap")
     kind = rows["kind"].astype("object").to_numpy()
@@ -56,13 +74,10 @@ def compute_gap(
         0.0,
     )
     revenue = np.where(kind == "revenues", rows["amount_usd"], 0.0)
-    if freq is None:
+    if code is None:
         label = str(period) if period is not None else "all"
         labels = np.full(len(rows), label, dtype=object)
     else:
-        code = _FREQ.get(freq)
-        if code is None:
-            raise ValueError(f"expected freq one of {sorted(_FREQ)}, got {freq!r}")
         labels = rows["month"].dt.to_period(code).astype(str).to_numpy()
     frame = pd.DataFrame(
         {
@@ -83,5 +98,12 @@ def compute_gap(
         out["coverage"] = np.where(
             out["compute_usd"] > 0, out["revenue_usd"] / out["compute_usd"], np.nan
         )
-    out.attrs["records"] = records_in(rows)
-    return out
+    return ComputeGap(
+        frame=out,
+        records=record_index(records_in(rows)),
+        assumptions=(
+            "revenue: every revenue record; compute: expenses of category 'compute' (cloud bills "
+            "settle them and are not added again)",
+        ),
+        params={"entity": entity, "period": period, "freq": freq, "conflicts": conflicts},
+    )

@@ -27,7 +27,6 @@ parts in rounds); each row names its parent record.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import enum
 import functools
@@ -39,15 +38,26 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from aicapex.capacity import Capacity
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import suggest
-from aicapex.money import Capacity, Money, Rate
-from aicapex.records import KINDS, CloudBill, Record, TrancheStatus
+from aicapex.fx import FxTable
+from aicapex.money import Money, Rate
+from aicapex.records import KINDS, CloudBill, FxRate, Record, TrancheStatus
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["FRAME_KINDS", "frame"]
+__all__ = [
+    "FRAME_KINDS",
+    "SUBFRAMES",
+    "Column",
+    "RowContext",
+    "columns_of",
+    "frame",
+    "ledger_fx",
+    "unwrap",
+]
 
 #: Frames of nested lists: name -> (parent kind, field holding the list, parent id column).
 SUBFRAMES: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -63,18 +73,18 @@ FRAME_KINDS: tuple[str, ...] = (*KINDS, *SUBFRAMES)
 _DATETIME = "datetime64[ns]"
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
+def unwrap(annotation: Any) -> tuple[Any, bool]:
     """(inner type, is a tuple of it) for ``X``, ``X | None``, ``tuple[X, ...]``."""
     args = [a for a in get_args(annotation) if a is not type(None)]
     origin = get_origin(annotation)
     if origin is tuple:
         return args[0], True
     if args and origin is not None and len(args) == 1:
-        return _unwrap(args[0])
+        return unwrap(args[0])
     return annotation, False
 
 
-class _Col:
+class Column:
     """How one field becomes columns: names, dtypes, and a function of (value, ctx) -> cells."""
 
     __slots__ = ("dtypes", "field", "names", "to_cells")
@@ -84,19 +94,19 @@ class _Col:
         field: str,
         names: list[str],
         dtypes: list[str],
-        to_cells: Callable[[Any, _Ctx], tuple[Any, ...]],
+        to_cells: Callable[[Any, RowContext], tuple[Any, ...]],
     ) -> None:
         self.field, self.names, self.dtypes, self.to_cells = field, names, dtypes, to_cells
 
 
-class _Ctx:
+class RowContext:
     """Per-row context: the record's date (for FX) and the ledger's FX table."""
 
     __slots__ = ("date", "fx", "fye", "reported")
 
     def __init__(
         self,
-        fx: _Fx,
+        fx: FxTable,
         date: dt.date | None = None,
         fye: str = "12-31",
         reported: PartialDate | None = None,
@@ -104,40 +114,29 @@ class _Ctx:
         self.fx, self.date, self.fye, self.reported = fx, date, fye, reported
 
 
-class _Fx:
-    """The ledger's dated exchange rates: USD per unit, looked up at or before a date."""
+def ledger_fx(ledger: Ledger) -> FxTable:
+    """The ledger's ``fx_rates`` as an :class:`~aicapex.fx.FxTable` (built once per ledger)."""
 
-    def __init__(self, ledger: Ledger) -> None:
-        table: dict[str, list[tuple[dt.date, float]]] = {}
-        for r in ledger.records("fx_rates"):
-            table.setdefault(r.currency, []).append((r.date.start(), float(r.usd)))  # type: ignore[attr-defined]
-        self._dates = {c: [d for d, _ in sorted(v)] for c, v in table.items()}
-        self._rates = {c: [x for _, x in sorted(v)] for c, v in table.items()}
+    def build() -> FxTable:
+        rates = ledger.of_type(FxRate)
+        return FxTable((r.currency, r.date.start(), float(r.usd)) for r in rates)
 
-    def usd(self, money: Money, when: dt.date | None) -> float:
-        value = float(money.amount)
-        if money.currency == "USD":
-            return value
-        dates = self._dates.get(money.currency)
-        if not dates or when is None:
-            return float("nan")
-        i = bisect.bisect_right(dates, when) - 1
-        return value * self._rates[money.currency][i] if i >= 0 else float("nan")
+    return ledger.memo("fx", build)
 
 
-def _money_col(name: str) -> _Col:
-    def cells(v: Money | None, ctx: _Ctx) -> tuple[Any, ...]:
+def _money_col(name: str) -> Column:
+    def cells(v: Money | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
             return (np.nan, None, np.nan)
-        return (float(v.amount), v.currency, ctx.fx.usd(v, ctx.date))
+        return (float(v.amount), v.currency, ctx.fx.usd(float(v.amount), v.currency, ctx.date))
 
-    return _Col(
+    return Column(
         name, [name, f"{name}_currency", f"{name}_usd"], ["float64", "category", "float64"], cells
     )
 
 
-def _rate_col(name: str) -> _Col:
-    def cells(v: Rate | None, ctx: _Ctx) -> tuple[Any, ...]:
+def _rate_col(name: str) -> Column:
+    def cells(v: Rate | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
             return (np.nan, None, None, np.nan, np.nan)
         monthly = v.to("month").money
@@ -145,11 +144,11 @@ def _rate_col(name: str) -> _Col:
             float(v.money.amount),
             v.per,
             v.money.currency,
-            ctx.fx.usd(v.money, ctx.date),
-            ctx.fx.usd(monthly, ctx.date),
+            ctx.fx.usd(float(v.money.amount), v.money.currency, ctx.date),
+            ctx.fx.usd(float(monthly.amount), monthly.currency, ctx.date),
         )
 
-    return _Col(
+    return Column(
         name,
         [name, f"{name}_per", f"{name}_currency", f"{name}_usd", f"{name}_usd_per_month"],
         ["float64", "category", "category", "float64", "float64"],
@@ -157,19 +156,19 @@ def _rate_col(name: str) -> _Col:
     )
 
 
-def _capacity_col(name: str) -> _Col:
-    def cells(v: Capacity | None, ctx: _Ctx) -> tuple[Any, ...]:
+def _capacity_col(name: str) -> Column:
+    def cells(v: Capacity | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
             return (np.nan, None, None)
         return (float(v.value), v.unit, v.sku)
 
-    return _Col(
+    return Column(
         name, [name, f"{name}_unit", f"{name}_sku"], ["float64", "category", "category"], cells
     )
 
 
-def _date_col(name: str) -> _Col:
-    def cells(v: PartialDate | None, ctx: _Ctx) -> tuple[Any, ...]:
+def _date_col(name: str) -> Column:
+    def cells(v: PartialDate | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None and name == "reported":
             v = ctx.reported  # the record's own, else its latest cited source's date
         if v is None:
@@ -177,7 +176,7 @@ def _date_col(name: str) -> _Col:
         start, end = v.span(ctx.fye) if v.precision is Precision.FISCAL_YEAR else v.sort_key()
         return (start, end, v.precision.value)
 
-    return _Col(
+    return Column(
         name,
         [f"{name}_start", f"{name}_end", f"{name}_precision"],
         [_DATETIME, _DATETIME, "category"],
@@ -185,20 +184,20 @@ def _date_col(name: str) -> _Col:
     )
 
 
-def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: v) -> _Col:
-    return _Col(name, [name], [dtype], lambda v, ctx: (None if v is None else convert(v),))
+def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: v) -> Column:
+    return Column(name, [name], [dtype], lambda v, ctx: (None if v is None else convert(v),))
 
 
 @functools.cache
-def _columns(cls: type[BaseModel], refs: frozenset[str]) -> tuple[_Col, ...]:
-    cols: list[_Col] = []
+def columns_of(cls: type[BaseModel], refs: frozenset[str]) -> tuple[Column, ...]:
+    cols: list[Column] = []
     base = ("note", "sources", "reported")
     names = [n for n in cls.model_fields if n not in base] + [
         n for n in base if n in cls.model_fields
     ]
     for name in names:
         info = cls.model_fields[name]
-        inner, many = _unwrap(info.annotation)
+        inner, many = unwrap(info.annotation)
         if name == "sources":
             cols.append(_plain_col(name, "string", lambda v: ",".join(c.source for c in v)))
         elif many:
@@ -228,7 +227,7 @@ def _columns(cls: type[BaseModel], refs: frozenset[str]) -> tuple[_Col, ...]:
     return tuple(cols)
 
 
-def _empty_frame(cols: Iterable[_Col], extra: dict[str, str]) -> dict[str, list[Any]]:
+def _empty_frame(cols: Iterable[Column], extra: dict[str, str]) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for c in cols:
         for n in c.names:
@@ -259,7 +258,10 @@ def _entity_field(cls: type[Record]) -> str | None:
 
 
 def _fill(
-    cols: tuple[_Col, ...], objects: Iterable[Any], ctxs: Iterable[_Ctx], data: dict[str, list[Any]]
+    cols: tuple[Column, ...],
+    objects: Iterable[Any],
+    ctxs: Iterable[RowContext],
+    data: dict[str, list[Any]],
 ) -> None:
     for obj, ctx in zip(objects, ctxs, strict=True):
         for c in cols:
@@ -267,29 +269,38 @@ def _fill(
                 data[n].append(cell)
 
 
-def _record_ctx(ledger: Ledger, record: Record, fx: _Fx) -> _Ctx:
+def _record_ctx(ledger: Ledger, record: Record, fx: FxTable) -> RowContext:
     cls = type(record)
     date = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
     ent = _entity_field(cls)
     fye = ledger.fiscal_year_end(getattr(record, ent)) if ent else "12-31"
     start = date.start(fye) if isinstance(date, PartialDate) else None
-    return _Ctx(fx, start, fye, ledger.reported(record))
+    return RowContext(fx, start, fye, ledger.reported(record))
 
 
 def frame(ledger: Ledger, kind: str) -> pd.DataFrame:
-    """A DataFrame of one record kind (or nested list) of ``ledger``; see the module docs."""
+    """A DataFrame of one record kind (or nested list) of ``ledger``; see the module docs.
+
+    Built once per ledger and kind (ledgers are immutable); each call returns a new frame
+    sharing the data (copy-on-write: changing it leaves the ledger's copy as it was).
+    """
+    if kind not in FRAME_KINDS:
+        raise KeyError(f"unknown frame {kind!r}{suggest(kind, FRAME_KINDS)}; one of {FRAME_KINDS}")
+    built = ledger.memo(("frame", kind), lambda: _build(ledger, kind))
+    return built.copy(deep=False)
+
+
+def _build(ledger: Ledger, kind: str) -> pd.DataFrame:
     if kind in SUBFRAMES:
         return _subframe(ledger, kind)
-    cls = KINDS.get(kind)
-    if cls is None:
-        raise KeyError(f"unknown frame {kind!r}{suggest(kind, FRAME_KINDS)}; one of {FRAME_KINDS}")
+    cls = KINDS[kind]
     refs = frozenset(p for p, _ in cls.REFS if "." not in p)
-    cols = _columns(cls, refs)
+    cols = columns_of(cls, refs)
     extra = _EXTRAS.get(kind, {})
     data = _empty_frame(cols, {n: d for n, (d, _) in extra.items()})
     dtypes = {n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}
     dtypes.update({n: d for n, (d, _) in extra.items()})
-    fx = _Fx(ledger)
+    fx = ledger_fx(ledger)
     records = ledger.records(kind)
     ctxs = [_record_ctx(ledger, r, fx) for r in records]
     _fill(cols, records, ctxs, data)
@@ -301,9 +312,9 @@ def frame(ledger: Ledger, kind: str) -> pd.DataFrame:
 def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
     parent_kind, fields, parent_col = SUBFRAMES[name]
     parent_cls = KINDS[parent_kind]
-    item_cls = _unwrap(parent_cls.model_fields[fields[0]].annotation)[0]
+    item_cls = unwrap(parent_cls.model_fields[fields[0]].annotation)[0]
     ent = _entity_field(parent_cls)
-    cols = _columns(item_cls, frozenset({"investor"}))
+    cols = columns_of(item_cls, frozenset({"investor"}))
     head = {parent_col: "category"}
     if ent:
         head[ent] = "category"
@@ -312,7 +323,7 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
     dtypes = {**head, **{n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}}
     data: dict[str, list[Any]] = {n: [] for n in head}
     data.update(_empty_frame(cols, {}))
-    fx = _Fx(ledger)
+    fx = ledger_fx(ledger)
     for record in ledger.records(parent_kind):
         ctx = _record_ctx(ledger, record, fx)
         for field in fields:
@@ -324,7 +335,7 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
                 if len(fields) > 1:
                     data["status"].append(field)
             item_ctxs = [
-                _Ctx(
+                RowContext(
                     fx,
                     item.date.start(ctx.fye) if getattr(item, "date", None) else ctx.date,
                     ctx.fye,
@@ -338,24 +349,32 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
 # -- derived columns of some kinds: name -> (dtype, function of (record, ctx)) ---------------
 
 
-def _tranche_total(status: TrancheStatus) -> Callable[[Any, _Ctx], float]:
-    def total(r: Any, ctx: _Ctx) -> float:
-        return float(sum(ctx.fx.usd(t.amount, ctx.date) for t in r.tranches if t.status is status))
+def _tranche_total(status: TrancheStatus) -> Callable[[Any, RowContext], float]:
+    def total(r: Any, ctx: RowContext) -> float:
+        return float(
+            sum(
+                ctx.fx.usd(float(t.amount.amount), t.amount.currency, ctx.date)
+                for t in r.tranches
+                if t.status is status
+            )
+        )
 
     return total
 
 
-def _unpaid_usd(r: Any, ctx: _Ctx) -> float:
+def _unpaid_usd(r: Any, ctx: RowContext) -> float:
     bill: CloudBill = r
-    return ctx.fx.usd(bill.unpaid, ctx.date)
+    return ctx.fx.usd(float(bill.unpaid.amount), bill.unpaid.currency, ctx.date)
 
 
-def _paid_usd(r: Any, ctx: _Ctx) -> float:
+def _paid_usd(r: Any, ctx: RowContext) -> float:
     bill: CloudBill = r
-    return float(sum(ctx.fx.usd(p.amount, ctx.date) for p in bill.payments))
+    return float(
+        sum(ctx.fx.usd(float(p.amount.amount), p.amount.currency, ctx.date) for p in bill.payments)
+    )
 
 
-_EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, _Ctx], Any]]]] = {
+_EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, RowContext], Any]]]] = {
     "funding_rounds": {
         "investors": ("string", lambda r, c: ",".join(p.investor for p in r.investors)),
         "committed_usd": ("float64", _tranche_total(TrancheStatus.committed)),

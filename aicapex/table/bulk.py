@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Callable, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +29,16 @@ import pandas as pd
 
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
-from aicapex.frames import _Col, _columns, _unwrap
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS
+from aicapex.table.columns import (
+    coded_category,
+    constant_category,
+    parse_unique,
+    string_column,
+    to_category,
+)
+from aicapex.table.frames import Column, columns_of, ledger_fx, unwrap
 from aicapex.units import PER_MONTH, normalize_period
 
 if TYPE_CHECKING:
@@ -47,9 +52,6 @@ __all__ = ["TABLE_KINDS", "read_table"]
 TABLE_KINDS = ("expenses", "revenues", "cloud_bills", "cash_balances")
 
 _MAX_PROBLEMS = 200
-
-#: The dtype of a categorical column with no value, as frames.py builds it from a list of None.
-_NO_VALUES = pd.CategoricalDtype(pd.Index([], dtype="float64"))
 
 
 class _Check:
@@ -109,102 +111,6 @@ def _date_value(value: Any) -> Any:
 # --- typed columns, built from distinct values rather than from a Python object per row -------
 
 
-def _labels(values: Any) -> pd.Index:
-    """``values`` as an Index typed as pandas types a list of them: text as the default ``str``
-    dtype, whatever text dtype it came in; objects inferred again."""
-    index: pd.Index = values if isinstance(values, pd.Index) else pd.Index(values)
-    if isinstance(index.dtype, pd.StringDtype):
-        index = pd.Index(index.astype("str"))
-    elif index.dtype == object:
-        index = pd.Index(list(index))
-    return index
-
-
-def _ranks(values: pd.Index) -> tuple[np.ndarray, pd.Index]:
-    """Codes of ``values`` (none missing) into their distinct values, sorted, and those values.
-    Sorting and comparing neighbours, not hashing: cheaper when most values are distinct (ids).
-    Values of mixed kinds (texts and numbers) are left to pandas to order."""
-    try:
-        order = np.asarray(values.argsort())
-    except TypeError:
-        mixed = pd.Categorical(list(values))
-        return np.asarray(mixed.codes, dtype=np.int64), pd.Index(mixed.categories)
-    ordered = values.take(order)
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = np.asarray(ordered[1:] != ordered[:-1], dtype=bool)
-    ranks = np.empty(len(ordered), dtype=np.int64)
-    ranks[order] = np.cumsum(first) - 1
-    return ranks, ordered[first]
-
-
-def _coded_category(
-    codes: np.ndarray,
-    labels: Sequence[Any] | np.ndarray | pd.Index,
-    empty: pd.CategoricalDtype = _NO_VALUES,
-) -> pd.Categorical:
-    """The categorical of the cells ``labels[codes]`` (code -1, or a missing label: missing), as
-    pandas builds one from the list of those cells: its categories are the distinct labels
-    present, sorted. With no label present its dtype is ``empty``."""
-    labels = _labels(labels)
-    codes = np.asarray(codes, dtype=np.int64)
-    used = np.zeros(len(labels) + 1, dtype=bool)
-    used[codes] = True  # code -1 marks the extra last slot
-    at = np.flatnonzero(used[:-1] & np.asarray(labels.notna(), dtype=bool))
-    if not len(at):
-        return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8), dtype=empty)
-    ranks, categories = _ranks(labels if len(at) == len(labels) else labels[at])
-    lookup = np.full(len(labels) + 1, -1, dtype=np.int64)
-    lookup[at] = ranks
-    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
-    return pd.Categorical.from_codes(lookup[codes], dtype=dtype)
-
-
-def _category(col: pd.Series, *, distinct: bool = False) -> pd.Categorical:
-    """A column as a categorical, equal to ``pd.Series(list(col), dtype="category")``. For a
-    column of ``distinct`` values (ids), every row is its own label and the values are sorted
-    rather than hashed."""
-    if not distinct:
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        return _coded_category(codes, uniques)
-    missing = col.isna().to_numpy()
-    if missing.all():
-        return _constant_category(None, len(col))
-    values = _labels(pd.Index(col.array))
-    ranks, categories = _ranks(values[~missing] if missing.any() else values)
-    codes = np.full(len(col), -1, dtype=np.int64)
-    codes[~missing] = ranks
-    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
-    return pd.Categorical.from_codes(codes, dtype=dtype)
-
-
-def _constant_category(value: str | None, n: int) -> pd.Categorical:
-    """``n`` rows of one value (a field's default), or of none."""
-    return _coded_category(np.zeros(n, dtype=np.int64), [value])
-
-
-def _strings(codes: np.ndarray, labels: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:
-    """A ``string`` column of the cells ``labels[codes]``, built from the few labels."""
-    return pd.array(list(labels), dtype="string").take(np.asarray(codes, dtype=np.intp))
-
-
-def _parse_unique(
-    col: pd.Series, parse: Callable[[Any], Any]
-) -> tuple[np.ndarray, list[Any], np.ndarray]:
-    """Parse each distinct value of ``col`` once: returns each row's code into the parsed values
-    (-1 where missing), the parsed values (None where parsing failed) and a mask of the rows
-    that failed."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    parsed: list[Any] = []
-    bad_u = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: missing rows, never bad
-    for j, u in enumerate(uniques):
-        try:
-            parsed.append(parse(u))
-        except (ValueError, TypeError, ArithmeticError):
-            parsed.append(None)
-            bad_u[j] = True
-    return codes, parsed, bad_u[codes]
-
-
 def _dates(col: pd.Series, chk: _Check, field: str) -> dict[str, Any]:
     """The ``_start``, ``_end`` (datetime64[ns]) and ``_precision`` (categorical) columns of a
     date column: each distinct value is parsed once and its span spread to its rows."""
@@ -214,9 +120,9 @@ def _dates(col: pd.Series, chk: _Check, field: str) -> dict[str, Any]:
         return {
             f"{field}_start": days.to_numpy("datetime64[ns]"),
             f"{field}_end": days.to_numpy("datetime64[ns]"),
-            f"{field}_precision": _coded_category(day, [Precision.DAY.value]),
+            f"{field}_precision": coded_category(day, [Precision.DAY.value]),
         }
-    codes, parsed, bad = _parse_unique(col, lambda v: PartialDate.parse(_date_value(v)))
+    codes, parsed, bad = parse_unique(col, lambda v: PartialDate.parse(_date_value(v)))
     chk.rows(bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", col)
     nat = np.datetime64("NaT", "ns")
     spans = [p.sort_key() if p is not None else None for p in parsed]
@@ -226,7 +132,7 @@ def _dates(col: pd.Series, chk: _Check, field: str) -> dict[str, Any]:
     return {
         f"{field}_start": start[codes],
         f"{field}_end": end[codes],
-        f"{field}_precision": _coded_category(codes, precision),
+        f"{field}_precision": coded_category(codes, precision),
     }
 
 
@@ -240,13 +146,13 @@ def _money(
     if col.isna().all():
         return {
             "amount": np.full(n, np.nan),
-            "currency": _constant_category(None, n),
-            "per": _constant_category(None, n),
+            "currency": constant_category(None, n),
+            "per": constant_category(None, n),
         }, np.ones(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(col):
         return _money_numbers(frame, field, chk, rate)
     parse = Rate.parse if rate else Money.parse
-    codes, parsed, bad = _parse_unique(col, parse)
+    codes, parsed, bad = parse_unique(col, parse)
     example = "a rate like '$99M/yr'" if rate else "money like '$7M'"
     chk.rows(bad, field, example, col)
     money = [(r.money if rate else r) if r is not None else None for r in parsed]
@@ -255,8 +161,8 @@ def _money(
     per = [r.per if (rate and r is not None) else None for r in parsed]
     return {
         "amount": amount[codes],
-        "currency": _coded_category(codes, currency),
-        "per": _coded_category(codes, per),
+        "currency": coded_category(codes, currency),
+        "per": coded_category(codes, per),
     }, np.isnan(amount[codes])
 
 
@@ -272,13 +178,13 @@ def _money_numbers(
         chk.column(
             field, f"money as text like '$7M', or numbers with a {cur_col} column", "numbers alone"
         )
-        currency = _constant_category(None, n)
+        currency = constant_category(None, n)
     else:
         codes, uniques = pd.factorize(frame[cur_col], use_na_sentinel=True)
         iso = pd.Series(list(uniques), dtype=object).astype(str).str.fullmatch(r"[A-Z]{3}")
         ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
         chk.rows(has & ~ok, cur_col, "an ISO currency code like 'USD'", frame[cur_col])
-        currency = _coded_category(np.where(has, codes, -1), uniques)
+        currency = coded_category(np.where(has, codes, -1), uniques)
     per_col = f"{field}_per"
     if rate and per_col not in frame:
         chk.column(
@@ -289,7 +195,7 @@ def _money_numbers(
     if rate and per_col in frame:
         per = _periods(frame[per_col], has, chk, per_col)
     else:
-        per = _constant_category(None, n)
+        per = constant_category(None, n)
     return {"amount": amount, "currency": currency, "per": per}, ~has
 
 
@@ -309,7 +215,7 @@ def _periods(col: pd.Series, has: np.ndarray, chk: _Check, name: str) -> pd.Cate
         mapped[j] = canonical.index(period)
     new = mapped[codes]
     chk.rows(has & (new < 0), name, "a period: day, week, month, quarter or year", col)
-    return _coded_category(np.where(has, new, -1), canonical)
+    return coded_category(np.where(has, new, -1), canonical)
 
 
 def read_table(
@@ -370,14 +276,14 @@ def _validate(
 ) -> pd.DataFrame:
     cls = KINDS[kind]
     refs = frozenset(p for p, _ in cls.REFS if "." not in p)
-    cols = _columns(cls, refs)
+    cols = columns_of(cls, refs)
     fields = cls.model_fields
     n = len(raw)
     chk = _Check(shown, kind, raw.get("id"), csv)
     allowed = set(fields)
     for c in cols:
         if c.field in fields:
-            inner = _unwrap(fields[c.field].annotation)[0]
+            inner = unwrap(fields[c.field].annotation)[0]
             if inner in (Money, Rate):
                 allowed |= {f"{c.field}_currency", f"{c.field}_per"}
     for name in raw.columns:
@@ -407,7 +313,7 @@ def _validate(
         col = raw[name]
         missing = col.isna().to_numpy()
         present[name] = ~missing
-        inner = _unwrap(info.annotation)[0]
+        inner = unwrap(info.annotation)[0]
         if info.is_required():
             chk.rows(missing, name, "a value (this field is required)", None)
         if inner is Money or inner is Rate:
@@ -422,7 +328,7 @@ def _validate(
         elif name == "id":
             out[name] = _ids(col, chk)
         elif c.dtypes == ["category"]:
-            out[name] = _category(col)
+            out[name] = to_category(col)
         elif c.dtypes == ["string"] and isinstance(col.dtype, pd.StringDtype):
             out[name] = col.astype("string").array
         else:
@@ -442,7 +348,7 @@ def _validate(
     )
 
 
-def _absent(c: _Col, info: FieldInfo, n: int) -> dict[str, Any]:
+def _absent(c: Column, info: FieldInfo, n: int) -> dict[str, Any]:
     """The columns of a field the table has no column for: missing values, or the field's
     default, as the record path gives them."""
     out: dict[str, Any] = {}
@@ -452,15 +358,15 @@ def _absent(c: _Col, info: FieldInfo, n: int) -> dict[str, Any]:
         elif dtype.startswith("datetime64"):
             out[name] = np.full(n, np.datetime64("NaT", "ns"))
         elif dtype == "category":
-            out[name] = _constant_category(None, n)
+            out[name] = constant_category(None, n)
         elif dtype == "string":
-            out[name] = _strings(np.zeros(n, dtype=np.intp), [None])
+            out[name] = string_column(np.zeros(n, dtype=np.intp), [None])
         else:
             out[name] = np.full(n, None, dtype=object)
     if isinstance(info.default, enum.Enum):
-        out[c.field] = _constant_category(info.default.value, n)
+        out[c.field] = constant_category(info.default.value, n)
     elif c.field == "sources":
-        out[c.field] = _strings(np.zeros(n, dtype=np.intp), [""])
+        out[c.field] = string_column(np.zeros(n, dtype=np.intp), [""])
     return out
 
 
@@ -492,7 +398,7 @@ def _enum(
     bad_u = np.array([u not in allowed for u in uniques] + [False], dtype=bool)
     chk.rows(bad_u[codes], name, f"one of {', '.join(allowed)}", col)
     labels = [*uniques, default]
-    return _coded_category(np.where(codes >= 0, codes, len(uniques)), labels)
+    return coded_category(np.where(codes >= 0, codes, len(uniques)), labels)
 
 
 def _sources(col: pd.Series) -> pd.api.extensions.ExtensionArray:
@@ -501,12 +407,12 @@ def _sources(col: pd.Series) -> pd.api.extensions.ExtensionArray:
     cleaned = [",".join(x.strip() for x in str(s).split(",") if x.strip()) for s in uniques]
     if cleaned == list(uniques) and (codes >= 0).all():  # clean already: the column as it is
         return col.astype("string").array
-    return _strings(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
+    return string_column(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
 
 
 def _ids(col: pd.Series, chk: _Check) -> pd.Categorical:
     """The id column, checked: the pattern on the distinct ids, then uniqueness."""
-    ids = _category(col, distinct=True)
+    ids = to_category(col, distinct=True)
     pattern = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"
     ok = pd.Series(ids.categories).astype(str).str.fullmatch(pattern).to_numpy(dtype=bool)
     missing = ids.codes < 0
@@ -539,22 +445,24 @@ def _as(values: Any, dtype: str) -> pd.Series:
 def _usd(
     amount: np.ndarray, currency: pd.Categorical, raw: pd.DataFrame, fx: Ledger | None, cls: Any
 ) -> np.ndarray:
-    """US dollars of each amount: as is in USD; in other currencies through ``fx`` (else NaN)."""
+    """US dollars of each amount: as is in USD; in other currencies through ``fx`` (else NaN),
+    at the first day of the record's date."""
     is_usd = np.asarray(currency == "USD", dtype=bool)
     usd = np.where(is_usd, amount, np.nan)
-    other = np.flatnonzero(~is_usd & (np.asarray(currency.codes) >= 0))
-    if other.size and fx is not None:
-        from aicapex.frames import _Fx
-
-        table = _Fx(fx)
-        dates = raw[cls.DATE_FIELD].astype("object").to_numpy() if cls.DATE_FIELD in raw else None
-        for i in other:
-            when = (
-                PartialDate.parse(dates[i]).sort_key()[0]
-                if dates is not None and dates[i] is not None
-                else None
+    other = ~is_usd & (np.asarray(currency.codes) >= 0)
+    if other.any() and fx is not None:
+        rows = np.flatnonzero(other)
+        days = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
+        if cls.DATE_FIELD in raw:
+            codes, parsed, _ = parse_unique(
+                raw[cls.DATE_FIELD].iloc[rows], lambda v: PartialDate.parse(_date_value(v))
             )
-            usd[i] = table.usd(Money(Decimal(repr(float(amount[i]))), str(currency[i])), when)
+            firsts = [
+                np.datetime64(p.sort_key()[0], "D") if p else np.datetime64("NaT") for p in parsed
+            ]
+            days = np.array([*firsts, np.datetime64("NaT")], dtype="datetime64[D]")[codes]
+        names = np.asarray(currency.astype("object"))[rows]
+        usd[rows] = amount[rows] * ledger_fx(fx).rates(names, days)
     return usd.astype("float64")
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.records import KINDS, Bound
+from aicapex.table.frames import frame
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -176,7 +177,7 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
         if not cls.FACT_KEY or len(ledger.records(kind)) < 2:
             continue
         records = ledger.records(kind)
-        groups = fact_groups(ledger.frame(kind), kind)
+        groups = fact_groups(frame(ledger, kind), kind)
         for _, members in groups.groupby("group", sort=True):
             group_number = offset + int(members["group"].iloc[0])
             chosen = [records[i] for i in members["row"]]

@@ -1,0 +1,196 @@
+"""What the analyses share: date arguments, entity checks, the entities x months grid.
+
+Every analysis takes the same parameter names with the same meaning: ``entity`` (one id, or
+``None`` for all), ``as_of``, ``start``/``end`` and ``period`` (:data:`DateLike`: a partial date
+such as ``"2023-10"``, ``"2023-Q3"`` or ``"2023"``, a :class:`~aicapex.dates.PartialDate`, a
+``datetime.date`` or a pandas ``Timestamp``) and ``conflicts`` (a
+:data:`~aicapex.table.conflicts.ConflictPolicy`). Fiscal years are refused as analysis dates:
+their months depend on each entity's fiscal year end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from aicapex.dates import DateLike, PartialDate, Precision
+from aicapex.errors import suggest
+from aicapex.table.columns import positions
+
+__all__ = [
+    "DateLike",
+    "burn_flows",
+    "calendar_span",
+    "check_entity",
+    "date_at",
+    "day_of",
+    "fraction_of_month",
+    "last_month",
+    "month_of",
+    "monthly_matrix",
+    "months_between",
+    "require_usd",
+    "trailing",
+    "trailing_net",
+]
+
+
+def calendar_span(value: str | int | PartialDate) -> tuple[dt.date, dt.date]:
+    """The span of a date argument; fiscal years are refused: their span depends on an entity's
+    fiscal year end, which an analysis of many entities (or of a flows table) does not know."""
+    date = PartialDate.parse(value)
+    if date.precision is Precision.FISCAL_YEAR:
+        raise ValueError(
+            f"expected calendar dates in an analysis, got the fiscal year {str(date)!r}: its "
+            "months depend on the entity's fiscal year end (give them: '2023-07' to '2024-06')"
+        )
+    return date.sort_key()
+
+
+def month_of(value: object, *, end: bool = False) -> np.datetime64:
+    """First day of the month of ``value`` (a PartialDate, its text, a date or a Timestamp); with
+    ``end=True`` the month of the end of a partial date's span ('2023' -> 2023-12-01)."""
+    if isinstance(value, str | int | PartialDate):
+        start, stop = calendar_span(value)
+        day = stop if end else start
+    else:
+        day = pd.Timestamp(value).date()  # type: ignore[arg-type]
+    return np.datetime64(day, "M").astype("datetime64[ns]")  # type: ignore[no-any-return]
+
+
+def day_of(value: object, *, end: bool = False) -> np.datetime64:
+    """The first (or with ``end=True`` the last) day of ``value``'s span, as datetime64[ns]."""
+    if isinstance(value, str | int | PartialDate):
+        start, stop = calendar_span(value)
+        return np.datetime64(stop if end else start, "ns")
+    return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type,call-overload,no-any-return]
+
+
+def require_usd(rows: pd.DataFrame, what: str) -> None:
+    """Raise ValueError when any row has no US-dollar amount: amounts in other currencies become
+    dollars only through the ledger's ``fx_rates``, never silently, and an analysis must not
+    drop them either. The message names the currencies and records to add rates for."""
+    missing = rows["amount_usd"].isna().to_numpy()
+    if not missing.any():
+        return
+    lost = rows[missing]
+    currencies = sorted(set(lost["currency"].astype("object")) - {None})
+    records = sorted(set(lost["record"].astype("object")))
+    shown = ", ".join(records[:5]) + (f" and {len(records) - 5} more" if len(records) > 5 else "")
+    raise ValueError(
+        f"{what} needs US-dollar amounts, but {int(missing.sum())} flows in "
+        f"{', '.join(currencies) or 'an unknown currency'} have no exchange rate at their date "
+        f"(records {shown}): add fx_rates records for them"
+    )
+
+
+def burn_flows(flows: pd.DataFrame, *, include_planned: bool = False) -> pd.DataFrame:
+    """The rows of a flows table that burn counts: expenses and revenues (not planned ones)."""
+    keep = flows["kind"].isin(["expenses", "revenues"]).to_numpy().copy()
+    if not include_planned:
+        keep &= (flows["basis"] != "planned").to_numpy()
+    return flows[keep]
+
+
+def trailing(values: np.ndarray, window: int) -> np.ndarray:
+    """Trailing mean over the last ``window`` columns of a 2-D array (entities x months), using
+    the months available at the start (the first month is its own average)."""
+    csum = np.cumsum(values, axis=1)
+    shifted = np.zeros_like(csum)
+    if values.shape[1] > window:
+        shifted[:, window:] = csum[:, :-window]
+    counts = np.minimum(np.arange(1, values.shape[1] + 1), window)
+    out: np.ndarray = (csum - shifted) / counts
+    return out
+
+
+def monthly_matrix(
+    rows: pd.DataFrame, entities: pd.Index, months: pd.DatetimeIndex, column: str = "signed"
+) -> np.ndarray:
+    """Sum ``column`` of flow rows into an (entities x months) array (zeros where nothing)."""
+    if rows.empty:
+        return np.zeros((len(entities), len(months)))
+    e = positions(rows["entity"], entities)
+    m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
+    ok = (e >= 0) & (m >= 0)
+    # bincount adds the values in row order, as np.add.at does, only faster
+    cell = e[ok] * len(months) + m[ok]
+    sums = np.bincount(
+        cell, weights=rows[column].to_numpy("float64")[ok], minlength=len(entities) * len(months)
+    )
+    return sums.reshape(len(entities), len(months))
+
+
+def check_entity(source: object, entity: str | None, flows: pd.DataFrame, *also: pd.Series) -> None:
+    """Raise KeyError, with a suggestion, for an ``entity`` the data does not know: for a ledger,
+    one without an entity record; for frames, one that appears in no flow (nor in ``also``)."""
+    if entity is None:
+        return
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        known = {e.id for e in source.records("entities")}
+    else:
+        known = set()
+        for column in (flows["entity"], flows["payer"], flows["payee"], *also):
+            known |= {str(v) for v in column.dropna().unique()}
+    if entity not in known:
+        raise KeyError(f"unknown entity {entity!r}{suggest(entity, sorted(known))}")
+
+
+def months_between(start: np.datetime64, month: np.datetime64) -> int:
+    """Whole months from the month of ``start`` to the month of ``month``."""
+    a, b = np.asarray([start, month]).astype("datetime64[M]").astype(np.int64)
+    return int(b - a)
+
+
+def fraction_of_month(day: np.datetime64) -> float:
+    """How far through its month ``day`` ends: 1.0 for a month's last day."""
+    d = np.asarray(day).astype("datetime64[D]")
+    first = d.astype("datetime64[M]").astype("datetime64[D]")
+    days = ((d.astype("datetime64[M]") + 1).astype("datetime64[D]") - first).astype(int)
+    return float(((d - first).astype(int) + 1) / days)
+
+
+def date_at(grid_start: np.datetime64, position: np.ndarray) -> np.ndarray:
+    """The day at a fractional position in months since ``grid_start`` (datetime64[D])."""
+    whole = np.floor(position).astype(np.int64)
+    month = np.asarray(grid_start).astype("datetime64[M]") + whole.astype("timedelta64[M]")
+    first = month.astype("datetime64[D]")
+    days = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    offset = np.floor((position - whole) * days).astype(np.int64)
+    out: np.ndarray = first + np.minimum(offset, days - 1).astype("timedelta64[D]")
+    return out
+
+
+def last_month(spend: pd.DataFrame, entities: pd.Index) -> np.ndarray:
+    """The last month with flows of each entity (NaT if none)."""
+    # NaT is the smallest datetime64 as int64: the maximum over an entity's months skips it
+    last = np.full(len(entities), np.datetime64("NaT", "ns").view(np.int64))
+    months = spend["month"].to_numpy("datetime64[ns]").view(np.int64)
+    np.maximum.at(last, positions(spend["entity"], entities), months)
+    return last.view("datetime64[ns]")
+
+
+def trailing_net(spend: pd.DataFrame, entities: pd.Index, last: np.ndarray) -> np.ndarray:
+    """Mean net burn of each entity over the 12 months up to its last recorded month, counting
+    only months from its first recorded month (an entity's history starts with its records)."""
+    if spend.empty:
+        return np.zeros(len(entities))
+    lo, hi = spend["month"].min(), spend["month"].max()
+    months = pd.date_range(lo, hi, freq="MS")
+    signed = spend.assign(signed=-(spend["amount_usd"].to_numpy() * spend["direction"].to_numpy()))
+    net = monthly_matrix(signed, entities, months)
+    csum = np.cumsum(net, axis=1)
+    rows = np.arange(len(entities))
+    end = months.get_indexer(pd.DatetimeIndex(last))
+    # each entity's first month with a non-zero net: where its history starts
+    begin = np.where((net != 0).any(axis=1), (net != 0).argmax(axis=1), 0)
+    begin = np.maximum(begin, end - 11)
+    total = csum[rows, np.maximum(end, 0)] - np.where(
+        begin > 0, csum[rows, np.maximum(begin - 1, 0)], 0.0
+    )
+    count = np.maximum(end - begin + 1, 1)
+    return np.where((end >= 0) & (begin >= 0), total / count, 0.0).astype("float64")

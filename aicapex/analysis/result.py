@@ -1,0 +1,144 @@
+"""One result shape for every analysis, and one JSON rule.
+
+Every analysis returns a :class:`Result` (or a subclass such as
+:class:`~aicapex.analysis.runway.Runway`):
+
+- ``.frame``: the answer, a DataFrame with a stable set of typed columns (empty, not missing,
+  when there is nothing to show);
+- ``.records``: a ``pd.Index`` of the ids of the records the answer used, sorted;
+- ``.assumptions`` and ``.warnings``: tuples of sentences;
+- ``.reason``: why there is no answer, when there is none (``None`` otherwise);
+- ``.params``: the arguments as asked (``entity``, ``as_of``, ...), as text;
+- ``.to_dict()`` / ``.to_json()``: the result as JSON-ready data under :func:`jsonable`'s rule.
+
+The JSON rule: numbers are JSON numbers (NumPy scalars become Python ones); NaN and infinities
+are ``null`` (the fields beside say why: a runway that never runs out within the horizon is
+``"months": null`` with ``"runs_out": false``); days are ISO dates (``"2023-10-31"``); every
+other value is text. A result that cannot be computed has ``"reason"``.
+
+>>> import aicapex as ac
+>>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
+>>> b.to_dict()["analysis"], len(b.frame), list(b.records[:1])
+('burn', 12, ['stability-2023-compute'])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Result", "jsonable", "record_index"]
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` under the JSON rule (see the module docs): numbers, ``None`` for NaN and
+    infinities and missing values, ISO dates for days, lists for sequences, text otherwise."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(value, pd.Timestamp | np.datetime64 | dt.datetime):
+        return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | pd.Index | np.ndarray):
+        return [jsonable(v) for v in value]
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def record_index(ids: Iterable[Any]) -> pd.Index:
+    """The distinct record ids of ``ids`` (missing ones dropped), sorted, as a text Index."""
+    array_like = isinstance(ids, pd.Index | pd.Series | np.ndarray | pd.Categorical)
+    values = pd.Series(ids if array_like else list(ids), dtype=object).dropna().unique()
+    index: pd.Index = pd.Index(np.sort(values.astype(str)), dtype=object, name="record")
+    return index
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The answer of an analysis; see the module docs.
+
+    Attributes:
+        frame: the answer as a DataFrame.
+        records: ids of the records used, sorted (a ``pd.Index``).
+        assumptions: every assumption used, as sentences.
+        warnings: what the user should know about the answer, as sentences.
+        reason: why there is no answer (``None`` when there is one).
+        params: the arguments as asked, as text (``entity``, ``as_of``, ``period``, ...).
+    """
+
+    #: The analysis's name, the ``"analysis"`` key of :meth:`to_dict`.
+    NAME: ClassVar[str] = "result"
+
+    frame: pd.DataFrame
+    records: pd.Index = field(default_factory=lambda: record_index(()))
+    assumptions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    reason: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The frame's rows as JSON-ready dicts (column name -> value under the JSON rule)."""
+        columns = list(self.frame.columns)
+        return [
+            {str(c): jsonable(v) for c, v in zip(columns, row, strict=True)}
+            for row in self.frame.itertuples(index=False, name=None)
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data with stable keys: ``analysis``, the ``params``,
+        ``rows`` (the frame's rows), ``records``, ``assumptions``, ``warnings``, ``reason``."""
+        return {
+            "analysis": self.NAME,
+            **{k: jsonable(v) for k, v in self.params.items()},
+            "rows": self.rows(),
+            "records": [str(r) for r in self.records],
+            "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
+            "reason": self.reason,
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text (``allow_nan=False``: the rule leaves no NaN)."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def __repr__(self) -> str:
+        head = f"<{type(self).__name__} {self.NAME}: {len(self.frame)} rows, "
+        head += f"{len(self.records)} records"
+        if self.reason:
+            head += f"; no answer: {self.reason}"
+        return head + ">\n" + self.frame.to_string(max_rows=20)
+
+    def _repr_html_(self) -> str:
+        """Notebooks show the frame, with the records' count and the assumptions below."""
+        notes = "".join(f"<li>{_escape(a)}</li>" for a in (*self.assumptions, *self.warnings))
+        reason = f"<p>No answer: {_escape(self.reason)}</p>" if self.reason else ""
+        html: str = self.frame.to_html(max_rows=30)
+        return f"{reason}{html}<p>{len(self.records)} records used</p><ul>{notes}</ul>"
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -1,0 +1,136 @@
+"""Compute capacity, parsed from what people write: a whole number of GPUs (of a SKU) or power.
+
+Grammar (case-insensitive; any run of whitespace counts as one optional space; ``number`` and
+``scale`` as for money, see :mod:`aicapex.money`)::
+
+    capacity := number [scale] (gpu | gpus | GPU | GPUs)
+              | number [scale] SKU [gpu | gpus]          a whole number of GPUs of that SKU
+              | number [scale] power-unit                converted to GW
+    SKU      := a letter, then letters, digits and inner hyphens, with at least one digit;
+                a trailing lower-case "s" is a plural and is dropped (H100s -> H100)
+    power    := W | kW | MW | GW | TW | watts | megawatts | gigawatts | ... (lower-case mw = MW)
+    e.g. 12,000 H100, 50,000 H100s, 100k GPUs, 4.5 GW, 300 MW, 1.2 gigawatts
+
+Canonical forms: ``12,000 H100``, ``100,000 GPU`` or ``4.5 GW``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from aicapex import units
+from aicapex.money import NUMBER, SCALE, scaled_decimal, value_json_schema, value_schema
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+__all__ = ["Capacity"]
+
+_FLAGS = re.IGNORECASE | re.ASCII
+_CAPACITY_RE = re.compile(
+    rf"(?P<number>{NUMBER}) ?(?:{SCALE} ?)?(?P<unit>[a-z][a-z0-9-]*)(?P<gpus> gpus?)?", _FLAGS
+)
+_SKU_RE = re.compile(r"(?=.*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+)*", _FLAGS)
+
+
+def _is_sku(word: str) -> bool:
+    """Return True if `word` looks like a GPU SKU: a letter, then letters/digits/hyphens, and
+    at least one digit (H100, MI300X, GB200-NVL72)."""
+    return _SKU_RE.fullmatch(word) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    """Compute capacity: a whole number of GPUs (unit "gpu", optional SKU) or power in "GW"."""
+
+    value: Decimal
+    unit: str
+    sku: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, Decimal):
+            raise TypeError(f"capacity value must be a Decimal, got {self.value!r}")
+        if not self.value.is_finite() or self.value < 0:
+            raise ValueError(f"capacity must be finite and non-negative, got {self.value!r}")
+        if self.unit not in ("gpu", "GW"):
+            raise ValueError(f"capacity unit must be 'gpu' or 'GW', got {self.unit!r}")
+        value = Fraction(self.value)
+        if self.unit == "gpu" and value.denominator != 1:
+            raise ValueError(f"expected a whole number of GPUs, got {self.value!r}")
+        if self.sku is not None and (
+            self.unit != "gpu"
+            or not _is_sku(self.sku)
+            or (self.sku.endswith("s") and _is_sku(self.sku[:-1]))
+        ):
+            raise ValueError(f"expected a singular GPU SKU like 'H100', got {self.sku!r}")
+        object.__setattr__(self, "value", units.fraction_to_decimal(value))
+
+    @classmethod
+    def parse(cls, text: str | Capacity) -> Capacity:
+        """Return the Capacity written in `text` (``12,000 H100``, ``100k GPUs``, ``300 MW``).
+
+        Power is converted to GW. Raises ValueError ``expected a whole number of GPUs, got ...``
+        for fractional GPU counts, else ``expected a capacity like '4.5 GW' or '12,000 H100',
+        got '...'``.
+        """
+        if isinstance(text, Capacity):
+            return text
+        error = ValueError(f"expected a capacity like '4.5 GW' or '12,000 H100', got {text!r}")
+        match = _CAPACITY_RE.fullmatch(" ".join(text.split())) if isinstance(text, str) else None
+        if match is None:
+            raise error
+        value, word = scaled_decimal(match["number"], match["scale"]), match["unit"]
+        sku = word[:-1] if word.endswith("s") and _is_sku(word[:-1]) else word
+        if not _is_sku(sku):
+            if match["gpus"]:
+                raise error
+            if word.lower() in ("gpu", "gpus"):
+                sku = None
+            else:
+                try:
+                    return Capacity(units.to_gigawatts(value, word), "GW")
+                except ValueError:
+                    raise error from None
+        if Fraction(value).denominator != 1:
+            raise ValueError(f"expected a whole number of GPUs, got {text!r}")
+        return Capacity(value, "gpu", sku)
+
+    @property
+    def gigawatts(self) -> Decimal | None:
+        """Return the power in GW, or None for a GPU count."""
+        return self.value if self.unit == "GW" else None
+
+    @property
+    def gpus(self) -> int | None:
+        """Return the number of GPUs, or None for a power capacity."""
+        return int(self.value) if self.unit == "gpu" else None
+
+    def __str__(self) -> str:
+        """Return the canonical string: ``12,000 H100``, ``100,000 GPU`` or ``4.5 GW``."""
+        if self.unit == "gpu":
+            return f"{int(self.value):,} {self.sku or 'GPU'}"
+        return f"{self.value:,f} GW"
+
+    def __repr__(self) -> str:
+        return f"Capacity({str(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return value_schema(Capacity.parse)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return value_json_schema(
+            "Compute capacity: a whole number of GPUs (optionally of one SKU) or power in GW.",
+            ["12,000 H100", "100,000 GPU", "4.5 GW"],
+        )

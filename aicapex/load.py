@@ -1,0 +1,309 @@
+"""Loading ledger files: :func:`load` reads YAML or JSON files (or folders of them) into one
+:class:`~aicapex.ledger.Ledger`, turning every parse and validation failure into a located
+:class:`~aicapex.errors.Problem`, and reports every problem of every file at once.
+
+>>> import aicapex as ac
+>>> led = ac.load(ac.bundled_data())
+>>> led["stability-ai"].name
+'Stability AI'
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import reprlib
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, overload
+
+from pydantic import ValidationError
+
+from aicapex.errors import LedgerError, Problem, suggest
+from aicapex.files import Locator, parse_document, read_text
+from aicapex.ledger import Ledger, Origin
+from aicapex.records import KINDS, Record, RecordCheckError
+
+__all__ = ["LEDGER_SUFFIXES", "bundled_data", "load"]
+
+LEDGER_SUFFIXES = (".yaml", ".yml", ".json")
+"""File name endings read as ledger files."""
+
+
+def bundled_data() -> Path:
+    """The folder of ledger files shipped with aicapex (the repository's ``data/``)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data", here.parent / "data"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("aicapex's bundled data is missing from this installation")
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    files: list[tuple[Path, str]] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found = sorted(
+                f
+                for f in path.rglob("*")
+                if f.suffix in LEDGER_SUFFIXES
+                and f.is_file()
+                # hidden files and folders (.venv/, .ipynb_checkpoints/) are not ledgers
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            )
+            files.extend((f, str(f)) for f in found)
+        else:
+            files.append((path, str(p)))
+    return files
+
+
+@overload
+def load(*paths: str | os.PathLike[str]) -> Ledger: ...
+@overload
+def load(*paths: Iterable[str | os.PathLike[str]]) -> Ledger: ...
+
+
+def load(*paths: Any) -> Ledger:
+    """Load ledger files (YAML or JSON), or every such file under a directory, into one
+    :class:`Ledger`.
+
+    Every problem of every file is collected first; if there is any, one :class:`LedgerError`
+    lists them all (file:line, record kind and index, id, field, expected, found) and nothing is
+    loaded. ``load("data/")``, ``load("a.yaml", "b.yaml")`` and ``load(["a.yaml", "b.yaml"])``
+    all work.
+    """
+    flat: list[str | os.PathLike[str]] = []
+    for p in paths:
+        if isinstance(p, str | os.PathLike):
+            flat.append(p)
+        else:
+            flat.extend(p)
+    if not flat:
+        raise LedgerError([Problem("at least one ledger file or directory", "none")])
+    files = _expand(flat)
+    if not files:
+        raise LedgerError([Problem("ledger files (.yaml, .yml, .json)", "none", file=str(flat[0]))])
+    problems: list[Problem] = []
+    records: list[Record] = []
+    origins: dict[str, Origin] = {}
+    locators: dict[str, Locator] = {}
+    unloaded = _Unloaded()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # building many small objects: the cyclic GC only slows this down
+    try:
+        for path, shown in files:
+            _load_file(path, shown, records, origins, problems, locators, unloaded)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    try:
+        ledger = Ledger(records, origins=origins, unloaded=unloaded)
+    except LedgerError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise LedgerError(_locate(problems, origins, locators))
+    return ledger
+
+
+class _Unloaded:
+    """Ids of records that failed to load (``everything`` once a whole file or kind did): other
+    records' references to them are not reported as unknown, since the cause already is."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.everything = False
+
+    def __contains__(self, value: object) -> bool:
+        return self.everything or value in self.ids
+
+
+def _load_file(
+    path: Path,
+    shown: str,
+    records: list[Record],
+    origins: dict[str, Origin],
+    problems: list[Problem],
+    locators: dict[str, Locator],
+    unloaded: _Unloaded,
+) -> None:
+    text, file_problems = read_text(path, shown)
+    if text is None:
+        problems.extend(file_problems)
+        unloaded.everything = True
+        return
+    data, file_problems = parse_document(text, shown)
+    if file_problems:
+        problems.extend(file_problems)
+        unloaded.everything = True
+        return
+    locators[shown] = Locator(text)
+    if not isinstance(data, dict):
+        unloaded.everything = True
+        problems.append(
+            Problem(
+                "a mapping of record kinds such as 'sources:' and 'entities:'",
+                f"a {_type_name(data)}",
+                file=shown,
+                line=locators[shown].line() or 1,
+            )
+        )
+        return
+    for kind, items in data.items():
+        cls = KINDS.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            unloaded.everything = True
+            problems.append(
+                Problem(
+                    f"a record kind (one of {', '.join(KINDS)}){suggest(str(kind), KINDS)}",
+                    repr(kind),
+                    file=shown,
+                    kind=str(kind),
+                )
+            )
+            continue
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            unloaded.everything = True
+            problems.append(
+                Problem(f"a list of {kind}", f"a {_type_name(items)}", file=shown, kind=kind)
+            )
+            continue
+        validate = cls.__pydantic_validator__.validate_python
+        for index, item in enumerate(items):
+            record_id = item.get("id") if isinstance(item, dict) else None
+            rid = record_id if isinstance(record_id, str) else None
+            if not isinstance(item, dict):
+                problems.append(
+                    Problem(
+                        f"a record (a mapping of {cls.__name__} fields)",
+                        f"a {_type_name(item)} {_show(item)}",
+                        file=shown,
+                        kind=kind,
+                        index=index,
+                    )
+                )
+                continue
+            try:
+                record = validate(item)
+            except ValidationError as exc:
+                problems.extend(_from_validation(exc, cls, shown, kind, index, rid))
+                if rid is not None:
+                    unloaded.ids.add(rid)
+                continue
+            first = origins.get(record.id)
+            if first is not None:
+                first_line = locators[first.file].line(first.kind, first.index)
+                at = f"{first.file}:{first_line}" if first_line else first.file
+                problems.append(
+                    Problem(
+                        "a unique id",
+                        f"{record.id!r}, already used by {first.kind}[{first.index}] at {at}",
+                        file=shown,
+                        kind=kind,
+                        index=index,
+                        record_id=record.id,
+                        field="id",
+                    )
+                )
+                continue
+            records.append(record)
+            origins[record.id] = Origin(shown, kind, index)
+
+
+def _type_name(value: object) -> str:
+    names = {dict: "mapping", list: "list", str: "string", int: "number", bool: "boolean"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _field_names(cls: type[Any]) -> set[str]:
+    names: set[str] = set()
+    for name, info in getattr(cls, "model_fields", {}).items():
+        names.add(name)
+        for arg in _model_args(info.annotation):
+            names |= _field_names(arg)
+    return names
+
+
+def _model_args(annotation: Any) -> Iterator[type[Any]]:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _model_args(arg)
+
+
+def _from_validation(
+    exc: ValidationError, cls: type[Record], shown: str, kind: str, index: int, rid: str | None
+) -> Iterator[Problem]:
+    def problem(field: str | None, expected: str, found: str) -> Problem:
+        return Problem(
+            expected, found, file=shown, kind=kind, index=index, record_id=rid, field=field
+        )
+
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or None
+        etype = err["type"]
+        ctx = err.get("ctx") or {}
+        error = ctx.get("error")
+        if isinstance(error, RecordCheckError):
+            for field, expected, found in error.problems:
+                yield problem(field, expected, found)
+        elif etype == "extra_forbidden":
+            name = str(err["loc"][-1])
+            hint = suggest(name, _field_names(cls))
+            yield problem(loc, f"a field of {kind}{hint}", f"unknown field {name!r}")
+        elif etype == "missing":
+            yield problem(loc, "a value (this field is required)", "nothing")
+        elif error is not None:
+            text = str(error)
+            expected, sep, found = text.partition(", got ")
+            if sep and expected.startswith("expected "):
+                yield problem(loc, expected.removeprefix("expected "), found)
+            else:
+                yield problem(loc, f"a valid value ({text})", _show(err.get("input")))
+        elif etype in ("bool_parsing", "bool_type"):
+            yield problem(loc, "true or false", _show(err.get("input")))
+        elif etype == "enum" and isinstance(err.get("input"), str):
+            choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            hint = suggest(err["input"], choices)
+            yield problem(loc, f"{ctx.get('expected')}{hint}", _show(err.get("input")))
+        else:
+            msg = err["msg"]
+            expected = msg.removeprefix("Input should be ").removeprefix("Value should be ")
+            if expected == msg and msg[:1].isupper():
+                expected = msg[0].lower() + msg[1:]
+            yield problem(loc, expected, _show(err.get("input")))
+
+
+def _show(value: Any) -> str:
+    try:
+        text = repr(value)
+    except RecursionError:  # lists nested thousands deep: show the first levels only
+        text = reprlib.repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _locate(
+    problems: list[Problem], origins: Mapping[str, Origin], locators: Mapping[str, Locator]
+) -> list[Problem]:
+    """Fill in line numbers from the files' texts (parsed only now, and only if needed)."""
+    out = []
+    for p in problems:
+        locator = locators.get(p.file or "")
+        if p.line is None and locator is not None:
+            path: list[str | int] = []
+            if p.kind is not None:
+                path.append(p.kind)
+                if p.index is not None:
+                    path.append(p.index)
+                    if p.field:
+                        path.extend(int(s) if s.isdigit() else s for s in p.field.split("."))
+            p = p.located(p.file, locator.line(*path))
+        out.append(p)
+    return out

@@ -1,0 +1,110 @@
+"""The record kinds of a ledger: pydantic v2 models, frozen, ``extra="forbid"``, fields described.
+
+Each kind is one top-level key of a ledger file (plural snake_case, see :data:`KINDS`). Records know
+nothing of files or analysis: they validate their own fields and their internal consistency (a
+payment above its bill, tranches above their round, a delivery before its order). References to
+other records (entity ids, source ids, order ids) are declared in ``REFS`` and resolved by the
+:class:`~aicapex.ledger.Ledger`.
+
+Money fields take strings as people write them (``$7M``, ``€50bn``), rates ``$99M/yr``, capacity
+``4.5 GW`` or ``12,000 H100``, dates the precision the source gives (``2023-10``, ``Q3 2023``,
+``FY2025``); see :mod:`aicapex.money` and :mod:`aicapex.dates`.
+
+The kinds live in modules by domain: :mod:`~aicapex.records.base` (what all share),
+:mod:`~aicapex.records.parties` (sources, entities), :mod:`~aicapex.records.funding`,
+:mod:`~aicapex.records.compute` (cloud bills, contracts), :mod:`~aicapex.records.gpus` and
+:mod:`~aicapex.records.operating` (revenue, expenses, cash, prices, FX rates).
+"""
+
+from __future__ import annotations
+
+from aicapex.records.base import (
+    MAX_AMOUNT,
+    MAX_GPUS,
+    Citation,
+    Fact,
+    Record,
+    RecordCheckError,
+)
+from aicapex.records.compute import Arrangement, CloudBill, ComputeContract, Payment
+from aicapex.records.funding import (
+    FundingRound,
+    Instrument,
+    Participation,
+    RoundStatus,
+    Tranche,
+    TrancheStatus,
+)
+from aicapex.records.gpus import Delivery, GPUOrder, GPUReallocation
+from aicapex.records.operating import (
+    Basis,
+    Bound,
+    CashBalance,
+    Expense,
+    ExpenseCategory,
+    FxRate,
+    Price,
+    Revenue,
+    RevenueCategory,
+)
+from aicapex.records.parties import Entity, EntityType, Source
+
+__all__ = [
+    "KINDS",
+    "MAX_AMOUNT",
+    "MAX_GPUS",
+    "Arrangement",
+    "Basis",
+    "Bound",
+    "CashBalance",
+    "Citation",
+    "CloudBill",
+    "ComputeContract",
+    "Delivery",
+    "Entity",
+    "EntityType",
+    "Expense",
+    "ExpenseCategory",
+    "Fact",
+    "FundingRound",
+    "FxRate",
+    "GPUOrder",
+    "GPUReallocation",
+    "Instrument",
+    "Participation",
+    "Payment",
+    "Price",
+    "Record",
+    "RecordCheckError",
+    "Revenue",
+    "RevenueCategory",
+    "RoundStatus",
+    "Source",
+    "Tranche",
+    "TrancheStatus",
+    "kind_of",
+]
+
+#: Record kinds by their top-level key in a ledger file, in canonical file order.
+KINDS: dict[str, type[Record]] = {
+    cls.KIND: cls
+    for cls in (
+        Source,
+        Entity,
+        FundingRound,
+        CloudBill,
+        ComputeContract,
+        GPUOrder,
+        GPUReallocation,
+        Revenue,
+        Expense,
+        CashBalance,
+        Price,
+        FxRate,
+    )
+}
+
+
+def kind_of(record: Record) -> str:
+    """Return the top-level key of ``record``'s kind (``"cloud_bills"`` for a CloudBill)."""
+    return type(record).KIND

@@ -1,0 +1,216 @@
+"""What every record shares: the model configuration, ids, citations, consistency checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from aicapex.dates import PartialDate
+from aicapex.money import Money
+
+__all__ = [
+    "ID_PATTERN",
+    "MAX_AMOUNT",
+    "MAX_GPUS",
+    "Citation",
+    "Fact",
+    "GpuCount",
+    "Model",
+    "Record",
+    "RecordCheckError",
+    "RecordId",
+    "not_huge",
+    "positive",
+    "same_currency_total",
+]
+
+#: The largest amount a record may hold (a quadrillion): larger ones are typos, and they would
+#: overflow the exact integer cents analyses compute with.
+MAX_AMOUNT = 10**15
+
+#: The largest number of GPUs a record may hold.
+MAX_GPUS = 10**9
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:+-]*$"
+
+RecordId = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        min_length=1,
+        max_length=200,
+        description="Unique id of the record across the whole ledger: letters, digits, . _ : + -.",
+    ),
+]
+
+
+def whole_count(value: object) -> object:
+    """Accept ``12,000`` or ``12000`` or an int; reject fractions with a clear message."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):  # JSON numbers; NaN and Infinity included
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value != value.to_integral_value():
+            raise ValueError(f"expected a whole number of GPUs, got {value}")
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        if text.isdigit():
+            return int(text)
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            raise ValueError(
+                f"expected a whole number of GPUs like 12,000, got {value!r}"
+            ) from None
+        if number.is_finite() and number == number.to_integral_value():
+            return int(number)
+        raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+    raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+
+
+GpuCount = Annotated[
+    int,
+    BeforeValidator(whole_count),
+    Field(gt=0, le=MAX_GPUS),
+    WithJsonSchema(  # files may write counts as text: 12,000
+        {
+            "anyOf": [
+                {"type": "integer", "exclusiveMinimum": 0, "maximum": MAX_GPUS},
+                {"type": "string", "pattern": r"^\s*[0-9][0-9,_]*\s*$"},
+            ]
+        }
+    ),
+]
+
+
+class RecordCheckError(ValueError):
+    """Raised by a record's consistency checks; carries ``(field, expected, found)`` triples."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{f}: {e}, got {g}" for f, e, g in problems))
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        use_enum_values=False,
+        validate_default=False,
+    )
+
+
+class Citation(Model):
+    """Where a fact comes from: a source id and the sentence quoted from it.
+
+    In a ledger file a citation is written either as a mapping or as a bare source id.
+    """
+
+    source: str = Field(description="Id of the `Source` record (publication) cited.")
+    quote: str | None = Field(
+        default=None,
+        description="The sentence the fact comes from, verbatim, in the source's language.",
+    )
+    translation: str | None = Field(
+        default=None, description="English translation of the quote, when it is not in English."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_id(cls, value: Any) -> Any:
+        return {"source": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The mapping, or a bare source id (which the JSON Schema must accept too)."""
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        bare = {"type": "string", "description": "Id of the `Source` cited, without a quote."}
+        return {"anyOf": [bare, dict(mapping)]}
+
+
+class Record(Model):
+    """Fields every record has."""
+
+    KIND: ClassVar[str] = ""
+    #: Dotted paths (``*`` for each item of a list) of fields that name other records, and the
+    #: kind they must name.
+    REFS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: Fields that together identify the fact a record reports (same kind, entity and period);
+    #: records with equal keys are listed by ``Ledger.conflicts()``. Empty: never in conflict.
+    FACT_KEY: ClassVar[tuple[str, ...]] = ()
+    #: The field holding the record's main date (used for FX conversion and sorting).
+    DATE_FIELD: ClassVar[str | None] = None
+
+    id: RecordId
+    note: str | None = Field(default=None, description="Free text: caveats, context, conflicts.")
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        """Yield ``(field, expected, found)`` for every internal inconsistency (none by default)."""
+        return iter(())
+
+    @model_validator(mode="after")
+    def _run_checks(self) -> Record:
+        problems = list(self.checks())
+        if problems:
+            raise RecordCheckError(problems)
+        return self
+
+
+class Fact(Record):
+    """A record that reports something a source said: it cites sources and when they said it."""
+
+    REFS: ClassVar[tuple[tuple[str, str], ...]] = (("sources.*.source", "sources"),)
+
+    sources: tuple[Citation, ...] = Field(
+        default=(), description="Citations: the sources this fact comes from, each with its quote."
+    )
+    reported: PartialDate | None = Field(
+        default=None,
+        description="When the source reported the fact (defaults to the cited source's date).",
+    )
+
+
+def positive(field: str, money: Money | None) -> Iterator[tuple[str, str, str]]:
+    if money is not None and money.amount <= 0:
+        yield field, "a positive amount", str(money)
+    yield from not_huge(field, money)
+
+
+def not_huge(field: str, money: Money | None) -> Iterator[tuple[str, str, str]]:
+    if money is not None and abs(money.amount) > MAX_AMOUNT:
+        yield (
+            field,
+            f"an amount of at most {Money(Decimal(MAX_AMOUNT), money.currency)}",
+            str(money),
+        )
+
+
+def same_currency_total(items: list[Money]) -> Money | None:
+    if not items:
+        return None
+    total = items[0]
+    for m in items[1:]:
+        if m.currency != total.currency:
+            return None
+        total = total + m
+    return total

@@ -1,0 +1,141 @@
+"""Compute bought as a service: cloud bills (with payments) and compute contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field
+
+from aicapex.capacity import Capacity
+from aicapex.dates import PartialDate
+from aicapex.money import Money, Rate
+from aicapex.records.base import Fact, Model, not_huge, positive, same_currency_total
+
+__all__ = ["Arrangement", "CloudBill", "ComputeContract", "Payment"]
+
+
+class Payment(Model):
+    """A payment made against a bill."""
+
+    date: PartialDate = Field(description="When it was paid.")
+    amount: Money = Field(description="How much was paid.")
+
+
+class CloudBill(Fact):
+    """A cloud provider's bill for a usage period, with the payments made against it.
+
+    Give ``billed`` (and ``payments``) when the bill is known; when a source only reports what is
+    unpaid ("underpaid by $1M", "debts reached $1.6M"), give ``outstanding``.
+    """
+
+    KIND = "cloud_bills"
+    REFS = (*Fact.REFS, ("payer", "entities"), ("provider", "entities"))
+    FACT_KEY = ("payer", "provider", "period")
+    DATE_FIELD = "period"
+
+    payer: str = Field(description="Id of the entity billed.")
+    provider: str = Field(description="Id of the cloud provider billing.")
+    period: PartialDate = Field(description="The usage period billed (e.g. 2023-08).")
+    billed: Money | None = Field(default=None, description="Amount billed, if known.")
+    due: PartialDate | None = Field(default=None, description="When payment is due.")
+    payments: tuple[Payment, ...] = Field(default=(), description="Payments made against it.")
+    outstanding: Money | None = Field(
+        default=None,
+        description="Amount reported unpaid; must equal billed minus payments when both are given.",
+    )
+
+    @property
+    def paid(self) -> Money | None:
+        """Sum of the payments (``None`` when there are none and nothing was billed)."""
+        currency = self.billed.currency if self.billed else None
+        total = same_currency_total([p.amount for p in self.payments])
+        if total is None:
+            return Money.zero(currency) if currency else None
+        return total
+
+    @property
+    def unpaid(self) -> Money:
+        """What remains to be paid: billed minus payments, else the reported outstanding."""
+        if self.billed is not None:
+            paid = self.paid
+            return self.billed - paid if paid is not None else self.billed
+        assert self.outstanding is not None
+        return self.outstanding
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        yield from positive("billed", self.billed)
+        for i, p in enumerate(self.payments):
+            yield from positive(f"payments.{i}.amount", p.amount)
+        yield from not_huge("outstanding", self.outstanding)
+        if self.outstanding is not None and self.outstanding.amount < 0:
+            yield "outstanding", "an amount of zero or more", str(self.outstanding)
+        if self.billed is None and self.outstanding is None:
+            yield (
+                "billed",
+                "an amount billed (or, if only the unpaid part is known, outstanding)",
+                ("neither"),
+            )
+            return
+        if self.billed is None or self.billed.amount <= 0:
+            return  # payments cannot be checked against a bill already reported as wrong
+        amounts = [p.amount for p in self.payments]
+        if any(a.currency != self.billed.currency for a in amounts):
+            yield "payments", f"payments in the bill's currency {self.billed.currency}", "another"
+            return
+        paid = sum((a.amount for a in amounts), Decimal(0))
+        if paid > self.billed.amount:
+            yield (
+                "payments",
+                f"payments totalling at most the bill's {self.billed}",
+                str(Money(paid, self.billed.currency)),
+            )
+        elif self.outstanding is not None:
+            expected = Money(self.billed.amount - paid, self.billed.currency)
+            if self.outstanding != expected:
+                yield "outstanding", f"billed minus payments = {expected}", str(self.outstanding)
+
+
+class Arrangement(StrEnum):
+    """How compute is obtained: leased, bought, rented as cloud, colocated, or other."""
+
+    lease = "lease"
+    purchase = "purchase"
+    cloud = "cloud"
+    colocation = "colocation"
+    other = "other"
+
+
+class ComputeContract(Fact):
+    """A multi-year compute deal: cloud commitment, lease, capacity purchase."""
+
+    KIND = "compute_contracts"
+    REFS = (*Fact.REFS, ("buyer", "entities"), ("seller", "entities"))
+    FACT_KEY = ("buyer", "seller", "start")
+    DATE_FIELD = "start"
+
+    buyer: str = Field(description="Id of the entity buying or leasing compute.")
+    seller: str = Field(description="Id of the entity providing it.")
+    start: PartialDate = Field(description="When the contract starts.")
+    end: PartialDate | None = Field(default=None, description="When it ends, if known.")
+    total_value: Money | None = Field(default=None, description="Total contract value.")
+    rate: Rate | None = Field(default=None, description="Contract rate, e.g. '$30B/year'.")
+    capacity: Capacity | None = Field(
+        default=None, description="Capacity contracted: '4.5 GW' or '12,000 H100'."
+    )
+    arrangement: Arrangement = Field(
+        default=Arrangement.cloud, description="lease, purchase, cloud, colocation or other."
+    )
+    take_or_pay: bool = Field(
+        default=False, description="True when the buyer pays whether or not it uses the capacity."
+    )
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        yield from positive("total_value", self.total_value)
+        if self.rate is not None:
+            yield from positive("rate", self.rate.money)
+        if self.capacity is not None and self.capacity.value <= 0:
+            yield "capacity", "a positive capacity", str(self.capacity)
+        if self.end is not None and self.end.sort_key()[1] < self.start.sort_key()[0]:
+            yield "end", f"a date on or after the start {self.start}", str(self.end)

@@ -1,0 +1,124 @@
+"""Funding: rounds, the investors' parts in them, and tranches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+
+from pydantic import Field
+
+from aicapex.dates import PartialDate
+from aicapex.money import Money
+from aicapex.records.base import Fact, Model, positive, same_currency_total
+
+__all__ = [
+    "FundingRound",
+    "Instrument",
+    "Participation",
+    "RoundStatus",
+    "Tranche",
+    "TrancheStatus",
+]
+
+
+class Instrument(StrEnum):
+    """The kind of financing."""
+
+    equity = "equity"
+    convertible_note = "convertible_note"
+    safe = "safe"
+    debt = "debt"
+    grant = "grant"
+    in_kind_compute = "in_kind_compute"
+    warrant = "warrant"
+
+
+class RoundStatus(StrEnum):
+    """How far a round got: sought (asked for, never committed), announced, committed, closed,
+    or cancelled (committed or planned, then called off)."""
+
+    sought = "sought"
+    announced = "announced"
+    committed = "committed"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class TrancheStatus(StrEnum):
+    """A tranche is committed (promised), disbursed (money received) or cancelled."""
+
+    committed = "committed"
+    disbursed = "disbursed"
+    cancelled = "cancelled"
+
+
+class Participation(Model):
+    """One investor's part in a round."""
+
+    investor: str = Field(description="Id of the investing entity.")
+    amount: Money | None = Field(default=None, description="What this investor put in, if known.")
+    lead: bool = Field(default=False, description="Whether this investor led the round.")
+
+
+class Tranche(Model):
+    """A part of a round paid at a date or on a condition."""
+
+    amount: Money = Field(description="Amount of the tranche.")
+    status: TrancheStatus = Field(description="committed, disbursed or cancelled.")
+    date: PartialDate | None = Field(
+        default=None, description="When it was (or is to be) disbursed or cancelled."
+    )
+    condition: str | None = Field(
+        default=None, description="The condition it depends on, when it is not a date."
+    )
+
+
+class FundingRound(Fact):
+    """Money raised (or sought) by a company: equity, notes, debt, grants, compute in kind."""
+
+    KIND = "funding_rounds"
+    REFS = (*Fact.REFS, ("company", "entities"), ("investors.*.investor", "entities"))
+    FACT_KEY = ("company", "date", "instrument")
+    DATE_FIELD = "date"
+
+    company: str = Field(description="Id of the company raising the money.")
+    date: PartialDate = Field(description="When the round was announced, agreed or sought.")
+    status: RoundStatus = Field(default=RoundStatus.closed, description="How far the round got.")
+    instrument: Instrument | None = Field(
+        default=None, description="equity, convertible_note, safe, debt, grant, ... (if known)."
+    )
+    amount: Money | None = Field(default=None, description="Size of the round, if known.")
+    up_to: bool = Field(
+        default=False, description="True when `amount` is a ceiling ('up to $100B'), not a sum."
+    )
+    pre_money: Money | None = Field(default=None, description="Pre-money valuation.")
+    post_money: Money | None = Field(default=None, description="Post-money valuation.")
+    investors: tuple[Participation, ...] = Field(
+        default=(), description="Investors, each with an optional amount."
+    )
+    tranches: tuple[Tranche, ...] = Field(
+        default=(), description="Parts paid at dates or on conditions, each with a status."
+    )
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        for name in ("amount", "pre_money", "post_money"):
+            yield from positive(name, getattr(self, name))
+        for i, t in enumerate(self.tranches):
+            yield from positive(f"tranches.{i}.amount", t.amount)
+        for i, p in enumerate(self.investors):
+            yield from positive(f"investors.{i}.amount", p.amount)
+        if self.amount is None or self.amount.amount <= 0:
+            return  # a sum cannot be checked against an amount already reported as wrong
+        for label, items in (
+            ("tranches", [t.amount for t in self.tranches]),
+            ("investors", [p.amount for p in self.investors if p.amount is not None]),
+        ):
+            total = same_currency_total(items)
+            if total is None and items:
+                yield label, f"amounts in one currency like the round's {self.amount}", "several"
+            elif (
+                total is not None
+                and total.currency == self.amount.currency
+                and total.amount > self.amount.amount
+            ):
+                yield label, f"a total at most the round's {self.amount}", f"a total of {total}"

@@ -1,0 +1,92 @@
+"""GPUs: orders with scheduled and actual deliveries, and reallocations between buyers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from aicapex.dates import PartialDate
+from aicapex.money import Money
+from aicapex.records.base import Fact, GpuCount, Model, positive
+
+__all__ = ["Delivery", "GPUOrder", "GPUReallocation"]
+
+
+class Delivery(Model):
+    """GPUs delivered (or scheduled to be) at a date."""
+
+    date: PartialDate = Field(description="When the GPUs arrive (or are scheduled to).")
+    quantity: GpuCount = Field(description="How many GPUs, a whole number.")
+
+
+class GPUOrder(Fact):
+    """An order of GPUs from a vendor, with scheduled and actual deliveries."""
+
+    KIND = "gpu_orders"
+    REFS = (*Fact.REFS, ("buyer", "entities"), ("vendor", "entities"))
+    FACT_KEY = ("buyer", "vendor", "sku", "order_date")
+    DATE_FIELD = "order_date"
+
+    buyer: str = Field(description="Id of the entity ordering.")
+    vendor: str = Field(description="Id of the vendor (chip vendor or reseller).")
+    sku: str = Field(description="GPU model: 'H100', 'B200', 'Gaudi2'.")
+    quantity: GpuCount = Field(description="Number of GPUs ordered, a whole number.")
+    unit_price: Money | None = Field(default=None, description="Price per GPU, if known.")
+    total: Money | None = Field(default=None, description="Total order value, if known.")
+    order_date: PartialDate = Field(description="When the order was placed.")
+    scheduled: tuple[Delivery, ...] = Field(default=(), description="Scheduled deliveries.")
+    delivered: tuple[Delivery, ...] = Field(default=(), description="Actual deliveries.")
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        yield from positive("unit_price", self.unit_price)
+        yield from positive("total", self.total)
+        order_start = self.order_date.sort_key()[0]
+        for name in ("scheduled", "delivered"):
+            deliveries: tuple[Delivery, ...] = getattr(self, name)
+            for i, d in enumerate(deliveries):
+                if d.date.sort_key()[1] < order_start:
+                    yield (
+                        f"{name}.{i}.date",
+                        f"a date on or after the order {self.order_date}",
+                        (str(d.date)),
+                    )
+            count = sum(d.quantity for d in deliveries)
+            if count > self.quantity:
+                yield name, f"at most the {self.quantity:,} GPUs ordered", f"{count:,}"
+
+
+class GPUReallocation(Fact):
+    """GPUs meant for one entity sent to another (e.g. Tesla's H100s sent to X)."""
+
+    KIND = "gpu_reallocations"
+    REFS = (
+        *Fact.REFS,
+        ("order", "gpu_orders"),
+        ("from_entity", "entities"),
+        ("to_entity", "entities"),
+        ("exchanged_for", "gpu_reallocations"),
+    )
+    FACT_KEY = ("from_entity", "to_entity", "date")
+    DATE_FIELD = "date"
+
+    order: str | None = Field(default=None, description="Id of the `GPUOrder` reallocated from.")
+    sku: str | None = Field(default=None, description="GPU model, e.g. 'H100'.")
+    from_entity: str = Field(description="Id of the entity the GPUs were meant for.")
+    to_entity: str = Field(description="Id of the entity that got them instead.")
+    quantity: GpuCount = Field(description="Number of GPUs moved, a whole number.")
+    date: PartialDate = Field(description="When the reallocation was decided.")
+    reason: str | None = Field(default=None, description="Why, as reported.")
+    exchanged_for: str | None = Field(
+        default=None, description="Id of the reallocation given in exchange (a swap), if any."
+    )
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        if self.from_entity == self.to_entity:
+            yield (
+                "to_entity",
+                f"an entity other than from_entity {self.from_entity!r}",
+                repr(self.to_entity),
+            )
+        if self.exchanged_for == self.id:
+            yield "exchanged_for", "another reallocation's id", repr(self.id)

@@ -1,0 +1,200 @@
+"""Operating figures: revenue, expenses, cash balances, list prices and exchange rates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from aicapex.dates import PartialDate
+from aicapex.money import Money, Rate
+from aicapex.records.base import Fact, not_huge, positive
+
+__all__ = [
+    "Basis",
+    "Bound",
+    "CashBalance",
+    "Expense",
+    "ExpenseCategory",
+    "FxRate",
+    "Price",
+    "Revenue",
+    "RevenueCategory",
+]
+
+
+class Basis(StrEnum):
+    """Whether a figure is actual, expected (a forecast by the company), estimated (by others)
+    or planned."""
+
+    actual = "actual"
+    expected = "expected"
+    estimated = "estimated"
+    planned = "planned"
+
+
+class _Flow(Fact):
+    """Shared fields of revenue and expenses: an amount on a date, or a rate over a period."""
+
+    REFS: ClassVar[tuple[tuple[str, str], ...]] = (
+        *Fact.REFS,
+        ("company", "entities"),
+        ("counterparty", "entities"),
+    )
+    DATE_FIELD = "date"
+
+    company: str = Field(description="Id of the company earning or spending.")
+    counterparty: str | None = Field(
+        default=None, description="Id of the customer or supplier, if known."
+    )
+    amount: Money | None = Field(
+        default=None,
+        description="An amount on `date`; when `date` is a span (a month, a year) it is the total "
+        "over that span. Give either amount or rate.",
+    )
+    rate: Rate | None = Field(
+        default=None, description="A recurring rate ('$99M/yr') over `date` through `until`."
+    )
+    date: PartialDate = Field(description="The date, or the span covered (e.g. 2023).")
+    until: PartialDate | None = Field(
+        default=None, description="For rates running past `date`: the last period covered."
+    )
+    basis: Basis = Field(
+        default=Basis.actual, description="actual, expected, estimated or planned."
+    )
+    included_in: str | None = Field(
+        default=None,
+        description="Id of a record of the same kind whose amount already includes this one "
+        "(so it is not added twice).",
+    )
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        if (self.amount is None) == (self.rate is None):
+            found = "both" if self.amount is not None else "neither"
+            yield "amount", "either an amount or a rate", found
+        yield from positive("amount", self.amount)
+        if self.rate is not None:
+            yield from positive("rate", self.rate.money)
+        if self.until is not None and self.until.sort_key()[1] < self.date.sort_key()[0]:
+            yield "until", f"a date on or after {self.date}", str(self.until)
+        if self.included_in == self.id:
+            yield "included_in", "another record's id", repr(self.id)
+
+
+class RevenueCategory(StrEnum):
+    """What revenue is from."""
+
+    sales = "sales"
+    subscription = "subscription"
+    services = "services"
+    compute_resale = "compute_resale"
+    licensing = "licensing"
+    other = "other"
+
+
+class ExpenseCategory(StrEnum):
+    """What money is spent on."""
+
+    compute = "compute"
+    payroll = "payroll"
+    opex = "opex"
+    tax = "tax"
+    other = "other"
+
+
+class Revenue(_Flow):
+    """Money a company earns: an amount on a date (or over a span), or a rate over a period."""
+
+    KIND = "revenues"
+    REFS = (*_Flow.REFS, ("included_in", "revenues"))
+    FACT_KEY = ("company", "category", "date")
+
+    category: RevenueCategory = Field(
+        default=RevenueCategory.sales,
+        description="sales, subscription, services, compute_resale, licensing or other.",
+    )
+
+
+class Expense(_Flow):
+    """Money a company spends: an amount on a date (or over a span), or a rate over a period."""
+
+    KIND = "expenses"
+    REFS = (*_Flow.REFS, ("included_in", "expenses"))
+    FACT_KEY = ("company", "category", "counterparty", "date")
+
+    category: ExpenseCategory = Field(description="compute, payroll, opex, tax or other.")
+
+
+class Bound(Enum):
+    """Whether an amount is exact, an upper bound ('less than $4M') or a lower bound."""
+
+    exact = "exact"
+    upper = "upper"
+    lower = "lower"
+
+
+class CashBalance(Fact):
+    """Cash a company held at a date: exact, or bounded ('less than $4M')."""
+
+    KIND = "cash_balances"
+    REFS = (*Fact.REFS, ("company", "entities"))
+    FACT_KEY = ("company", "date")
+    DATE_FIELD = "date"
+
+    company: str = Field(description="Id of the company.")
+    date: PartialDate = Field(description="When it held that cash.")
+    amount: Money = Field(description="Cash held (or its bound).")
+    bound: Bound = Field(
+        default=Bound.exact,
+        description="exact, upper ('less than $4M': at most amount) or lower ('at least').",
+    )
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        yield from not_huge("amount", self.amount)
+        if self.amount.amount < 0:
+            yield "amount", "an amount of zero or more", str(self.amount)
+
+
+class Price(Fact):
+    """A list price a company charges, e.g. a subscription 'from $20 a month'."""
+
+    KIND = "prices"
+    REFS = (*Fact.REFS, ("company", "entities"))
+    FACT_KEY = ("company", "product", "effective")
+    DATE_FIELD = "effective"
+
+    company: str = Field(description="Id of the company selling.")
+    product: str = Field(description="What is sold: 'Stable Diffusion commercial licence'.")
+    price: Rate | None = Field(default=None, description="A recurring price: '$20/month'.")
+    one_off: Money | None = Field(default=None, description="A one-off price: '$30,000'.")
+    starting_at: bool = Field(default=False, description="True for 'from $20 a month' prices.")
+    effective: PartialDate = Field(description="From when the price applies.")
+
+    def checks(self) -> Iterator[tuple[str, str, str]]:
+        if (self.price is None) == (self.one_off is None):
+            yield (
+                "price",
+                "either a recurring price or a one_off price",
+                ("both" if self.price is not None else "neither"),
+            )
+        if self.price is not None:
+            yield from positive("price", self.price.money)
+        yield from positive("one_off", self.one_off)
+
+
+class FxRate(Fact):
+    """An exchange rate: how many US dollars one unit of `currency` buys on `date`.
+
+    The only way amounts in other currencies become USD in frames: never silently.
+    """
+
+    KIND = "fx_rates"
+    FACT_KEY = ("currency", "date")
+    DATE_FIELD = "date"
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. 'EUR'.")
+    date: PartialDate = Field(description="The day (or period) the rate applies from.")
+    usd: Decimal = Field(gt=0, description="US dollars per one unit of `currency`.")

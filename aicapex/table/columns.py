@@ -1,0 +1,231 @@
+"""The categorical toolkit of the columnar layer: typed columns built from distinct values.
+
+Text columns of frames and of the flows table are categoricals (a few distinct values, many
+rows). These helpers build them from codes and labels without turning every row into a Python
+object, and keep their categories as pandas would make them from the values (the distinct values
+present, sorted), so that tables built by different paths compare equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "NO_OBJECTS",
+    "NO_VALUES",
+    "Labels",
+    "as_category",
+    "coded_category",
+    "constant_category",
+    "first_source",
+    "label_index",
+    "parse_unique",
+    "positions",
+    "records_in",
+    "sorted_codes",
+    "string_column",
+    "take",
+    "to_category",
+    "union",
+    "where",
+]
+
+
+#: The dtype of a categorical column with no value, as record frames build it from a list of None.
+NO_VALUES = pd.CategoricalDtype(pd.Index([], dtype="float64"))
+
+
+def label_index(values: Any) -> pd.Index:
+    """``values`` as an Index typed as pandas types a list of them: text as the default ``str``
+    dtype, whatever text dtype it came in; objects inferred again."""
+    index: pd.Index = values if isinstance(values, pd.Index) else pd.Index(values)
+    if isinstance(index.dtype, pd.StringDtype):
+        index = pd.Index(index.astype("str"))
+    elif index.dtype == object:
+        index = pd.Index(list(index))
+    return index
+
+
+def sorted_codes(values: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``values`` (none missing) into their distinct values, sorted, and those values.
+    Sorting and comparing neighbours, not hashing: cheaper when most values are distinct (ids).
+    Values of mixed kinds (texts and numbers) are left to pandas to order."""
+    try:
+        order = np.asarray(values.argsort())
+    except TypeError:
+        mixed = pd.Categorical(list(values))
+        return np.asarray(mixed.codes, dtype=np.int64), pd.Index(mixed.categories)
+    ordered = values.take(order)
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = np.asarray(ordered[1:] != ordered[:-1], dtype=bool)
+    ranks = np.empty(len(ordered), dtype=np.int64)
+    ranks[order] = np.cumsum(first) - 1
+    return ranks, ordered[first]
+
+
+def coded_category(
+    codes: np.ndarray,
+    labels: Sequence[Any] | np.ndarray | pd.Index,
+    empty: pd.CategoricalDtype = NO_VALUES,
+) -> pd.Categorical:
+    """The categorical of the cells ``labels[codes]`` (code -1, or a missing label: missing), as
+    pandas builds one from the list of those cells: its categories are the distinct labels
+    present, sorted. With no label present its dtype is ``empty``."""
+    labels = label_index(labels)
+    codes = np.asarray(codes, dtype=np.int64)
+    used = np.zeros(len(labels) + 1, dtype=bool)
+    used[codes] = True  # code -1 marks the extra last slot
+    at = np.flatnonzero(used[:-1] & np.asarray(labels.notna(), dtype=bool))
+    if not len(at):
+        return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8), dtype=empty)
+    ranks, categories = sorted_codes(labels if len(at) == len(labels) else labels[at])
+    lookup = np.full(len(labels) + 1, -1, dtype=np.int64)
+    lookup[at] = ranks
+    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(lookup[codes], dtype=dtype)
+
+
+def to_category(col: pd.Series, *, distinct: bool = False) -> pd.Categorical:
+    """A column as a categorical, equal to ``pd.Series(list(col), dtype="category")``. For a
+    column of ``distinct`` values (ids), every row is its own label and the values are sorted
+    rather than hashed."""
+    if not distinct:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        return coded_category(codes, uniques)
+    missing = col.isna().to_numpy()
+    if missing.all():
+        return constant_category(None, len(col))
+    values = label_index(pd.Index(col.array))
+    ranks, categories = sorted_codes(values[~missing] if missing.any() else values)
+    codes = np.full(len(col), -1, dtype=np.int64)
+    codes[~missing] = ranks
+    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+def constant_category(value: str | None, n: int) -> pd.Categorical:
+    """``n`` rows of one value (a field's default), or of none."""
+    return coded_category(np.zeros(n, dtype=np.int64), [value])
+
+
+def string_column(
+    codes: np.ndarray, labels: Sequence[str | None]
+) -> pd.api.extensions.ExtensionArray:
+    """A ``string`` column of the cells ``labels[codes]``, built from the few labels."""
+    return pd.array(list(labels), dtype="string").take(np.asarray(codes, dtype=np.intp))
+
+
+def parse_unique(
+    col: pd.Series, parse: Callable[[Any], Any]
+) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Parse each distinct value of ``col`` once: returns each row's code into the parsed values
+    (-1 where missing), the parsed values (None where parsing failed) and a mask of the rows
+    that failed."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    parsed: list[Any] = []
+    bad_u = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: missing rows, never bad
+    for j, u in enumerate(uniques):
+        try:
+            parsed.append(parse(u))
+        except (ValueError, TypeError, ArithmeticError):
+            parsed.append(None)
+            bad_u[j] = True
+    return codes, parsed, bad_u[codes]
+
+
+def first_source(sources: pd.Series) -> pd.Categorical:
+    """The first source id each row cites (comma-separated ``sources``), split once per
+    distinct value."""
+    codes, uniques = pd.factorize(sources, use_na_sentinel=True)
+    first = [s.split(",")[0] if isinstance(s, str) and s else None for s in uniques]
+    return coded_category(codes, first)
+
+
+#: The dtype of a flows column with no value (as ``astype("category")`` gives it for Nones).
+NO_OBJECTS = pd.CategoricalDtype(pd.Index([], dtype=object))
+
+#: A text column as :func:`_rows` takes it (see :func:`_as_category`).
+Labels = pd.Categorical | pd.Series | np.ndarray | str
+
+
+def as_category(values: Labels, n: int) -> pd.Categorical:
+    """A flows column as a categorical of ``n`` rows: a ``str`` is the same value on every row,
+    a categorical (or categorical Series) is kept as it is, other values (objects) are
+    converted."""
+    if isinstance(values, str):
+        return coded_category(np.zeros(n, dtype=np.int64), [values])
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        return values.array  # type: ignore[return-value]
+    if isinstance(values, pd.Categorical):
+        return values
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return coded_category(codes, uniques)
+
+
+def take(values: pd.Categorical | pd.Series, rows: np.ndarray) -> pd.Categorical:
+    """The given rows of a categorical, by its codes (the categories are kept)."""
+    cat = as_category(values, len(values))
+    return pd.Categorical.from_codes(np.asarray(cat.codes)[rows], dtype=cat.dtype)
+
+
+def union(parts: list[pd.Categorical]) -> pd.Categorical:
+    """The parts' rows, in order, as one categorical whose categories are the values present,
+    sorted: what ``astype("category")`` of their values gives, without turning them into
+    objects."""
+    used = [
+        np.flatnonzero(np.bincount(p.codes[p.codes >= 0], minlength=len(p.categories)))
+        for p in parts
+    ]
+    present = [p.categories[u] for p, u in zip(parts, used, strict=True) if len(u)]
+    n = sum(len(p) for p in parts)
+    if not present:
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=NO_OBJECTS)
+    ranks, categories = sorted_codes(label_index(present[0].append(present[1:])))
+    codes = []
+    start = 0
+    for p, u in zip(parts, used, strict=True):
+        lookup = np.full(len(p.categories) + 1, -1, dtype=np.int64)
+        lookup[u] = ranks[start : start + len(u)]
+        start += len(u)
+        codes.append(lookup[p.codes])
+    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(np.concatenate(codes), dtype=dtype)
+
+
+def where(mask: np.ndarray, a: pd.Series, b: pd.Series) -> pd.Categorical:
+    """Row by row, ``a`` where ``mask`` is true and ``b`` elsewhere, as a categorical."""
+    if not mask.any():
+        return as_category(b, len(b))
+    both = union([as_category(a, len(a)), as_category(b, len(b))])
+    codes = np.asarray(both.codes)
+    return pd.Categorical.from_codes(
+        np.where(mask, codes[: len(a)], codes[len(a) :]), dtype=both.dtype
+    )
+
+
+def records_in(rows: pd.DataFrame, mask: np.ndarray | None = None) -> list[str]:
+    """The distinct record ids of ``rows`` (where ``mask``), in the order of the ``record``
+    column's categories; cheap on large tables (works on the categorical codes)."""
+    record = rows["record"]
+    if not isinstance(record.dtype, pd.CategoricalDtype):
+        record = record.astype("category")
+    codes = record.cat.codes.to_numpy()
+    if mask is not None:
+        codes = codes[mask]
+    present = np.zeros(len(record.cat.categories) + 1, dtype=bool)
+    present[codes] = True  # code -1 (missing) marks the extra last slot
+    used: list[str] = record.cat.categories[present[:-1]].tolist()
+    return used
+
+
+def positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """The position in ``index`` of each value (-1 where it is not there). A categorical column
+    is looked up once per category, not once per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = index.get_indexer(values.cat.categories)
+        return np.append(lookup, -1)[values.cat.codes.to_numpy()]
+    return index.get_indexer(values.astype("object"))  # type: ignore[arg-type]

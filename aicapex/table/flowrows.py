@@ -1,0 +1,198 @@
+"""The building blocks of the flows table: its columns, typed rows, exact cents and their
+spreading over months. :mod:`aicapex.table.flows` compiles record frames into rows with them;
+adjustments (:mod:`aicapex.table.adjust`) add rows with them.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from aicapex.table.columns import Labels, as_category, union
+from aicapex.units import PER_MONTH
+
+__all__ = [
+    "FLOW_COLUMNS",
+    "concat_flows",
+    "empty_flows",
+    "flow_rows",
+    "month_count",
+    "rate_cents",
+    "spread",
+    "to_cents",
+    "usd_rate",
+]
+
+
+#: Column names and dtypes of a flows table, in order.
+FLOW_COLUMNS: dict[str, str] = {
+    "date": "datetime64[ns]",
+    "month": "datetime64[ns]",
+    "entity": "category",
+    "direction": "int8",
+    "payer": "category",
+    "payee": "category",
+    "amount": "float64",
+    "currency": "category",
+    "cents": "int64",
+    "amount_usd": "float64",
+    "category": "category",
+    "status": "category",
+    "basis": "category",
+    "kind": "category",
+    "record": "category",
+    "source": "category",
+}
+
+
+def empty_flows() -> pd.DataFrame:
+    """A flows table with no rows and every column typed."""
+    return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in FLOW_COLUMNS.items()})
+
+
+def month_count(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whole months from the month of ``a`` to the month of ``b``, inclusive."""
+    am = a.astype("datetime64[M]").astype(np.int64)
+    bm = b.astype("datetime64[M]").astype(np.int64)
+    return (bm - am + 1).astype(np.int64)
+
+
+def flow_rows(
+    *,
+    date: np.ndarray,
+    entity: Labels,
+    direction: np.ndarray | int,
+    payer: Labels,
+    payee: Labels,
+    cents: np.ndarray,
+    currency: Labels,
+    rate_usd: np.ndarray,
+    category: Labels,
+    status: Labels,
+    basis: Labels,
+    kind: str,
+    record: Labels,
+    source: Labels,
+) -> pd.DataFrame:
+    """A piece of the flows table; text columns are categoricals whose categories need not be
+    sorted nor all used (see :func:`concat_flows`). ``date`` may be in days or months."""
+    n = len(cents)
+    amount = cents / 100.0
+    labels = {
+        "entity": entity,
+        "payer": payer,
+        "payee": payee,
+        "currency": currency,
+        "category": category,
+        "status": status,
+        "basis": basis,
+        "kind": kind,
+        "record": record,
+        "source": source,
+    }
+    columns: dict[str, object] = {name: as_category(v, n) for name, v in labels.items()}
+    columns.update(
+        {
+            "date": date.astype("datetime64[ns]"),
+            "month": date.astype("datetime64[M]").astype("datetime64[ns]"),
+            "direction": np.broadcast_to(np.asarray(direction, dtype=np.int8), (n,)).copy(),
+            "amount": amount,
+            "cents": cents.astype(np.int64),
+            "amount_usd": amount * rate_usd,
+        }
+    )
+    # copy=False: the columns are new arrays, no need to copy them into blocks
+    return pd.DataFrame({name: columns[name] for name in FLOW_COLUMNS}, copy=False)
+
+
+def usd_rate(frame: pd.DataFrame, money: str) -> np.ndarray:
+    """USD per unit of the original currency, per row (from the frame's ``_usd`` column)."""
+    amount = frame[money].to_numpy(dtype="float64")
+    usd = frame[f"{money}_usd"].to_numpy(dtype="float64")
+    is_usd = (frame[f"{money}_currency"] == "USD").to_numpy(dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(amount != 0, usd / amount, np.where(is_usd, 1.0, np.nan))
+
+
+def to_cents(values: np.ndarray) -> np.ndarray:
+    return np.rint(values * 100.0).astype(np.int64)
+
+
+def spread(
+    total_cents: np.ndarray, first: np.ndarray, n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split each row's cents evenly over ``n`` months from the month ``first``
+    (datetime64[M]): returns the row index of each piece, its month (datetime64[M]) and its
+    cents (summing exactly)."""
+    if (n == 1).all():  # nothing to split
+        return np.arange(len(n)), first, total_cents
+    idx = np.repeat(np.arange(len(n)), n)
+    start = np.cumsum(n) - n
+    k = np.arange(len(idx)) - np.repeat(start, n)
+    month = first[idx] + k.astype("timedelta64[M]")
+    base = total_cents // n
+    rem = total_cents - base * n
+    cents = base[idx] + (k < rem[idx])
+    return idx, month, cents
+
+
+def per_month(per: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's exact factor (numerator, denominator) from its period to a month, looked up
+    once per distinct period ((0, 1) where there is none)."""
+    codes, uniques = pd.factorize(per, use_na_sentinel=True)
+    factors = [PER_MONTH.get(p, Fraction(0)) for p in uniques] + [Fraction(0)]
+    num = np.array([f.numerator for f in factors], dtype=np.int64)
+    den = np.array([f.denominator for f in factors], dtype=np.int64)
+    return num[codes], den[codes]
+
+
+def rate_cents(rate: np.ndarray, per: pd.Series, months: np.ndarray) -> np.ndarray:
+    """Exact cents of each rate over its whole ``months`` (0 where there is no rate); see
+    :func:`_exact_rate_cents`."""
+    out = np.zeros(len(rate), dtype=np.int64)
+    has = ~np.isnan(rate)
+    if has.any():
+        num, den = per_month(per[has])
+        out[has] = exact_rate_cents(rate[has], num, den, months[has])
+    return out
+
+
+def exact_rate_cents(
+    rate: np.ndarray, num: np.ndarray, den: np.ndarray, months: np.ndarray
+) -> np.ndarray:
+    """The monthly rate in cents (``rate`` times ``num / den``) times the months, rounded half
+    to even. Integer arithmetic: float products lose cents on halves and on large totals.
+    Rates not in whole cents, or too large for int64, are computed row by row with
+    fractions."""
+    scaled = np.nan_to_num(rate) * 100.0
+    whole = np.rint(scaled)
+    months = months.astype(np.int64)
+    fast = (np.abs(scaled - whole) <= np.abs(scaled) * 1e-14) & (
+        np.abs(whole) * num * months < 2.0**62
+    )
+    product = np.where(fast, whole, 0).astype(np.int64) * num * months
+    q, r = np.divmod(product, den)
+    out = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
+    for i in np.flatnonzero(~fast):
+        exact = Fraction(repr(float(rate[i]))) * 100 * Fraction(int(num[i]), int(den[i]))
+        out[i] = round(exact * int(months[i]))
+    total: np.ndarray = out.astype(np.int64)
+    return total
+
+
+def concat_flows(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pieces' rows, in order, with tidy categoricals: each text column's categories are
+    the values present, sorted (as ``astype("category")`` of the values gives them)."""
+    pieces = [p for p in pieces if not p.empty]
+    if not pieces:
+        return empty_flows()
+    columns: dict[str, object] = {}
+    for name in pieces[0].columns:
+        parts = [p[name] for p in pieces]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            columns[name] = union([as_category(part, len(part)) for part in parts])
+        else:
+            columns[name] = np.concatenate([part.to_numpy() for part in parts])
+    return pd.DataFrame(columns, copy=False)
