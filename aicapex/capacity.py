@@ -20,15 +20,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aicapex import units
-from aicapex.money import NUMBER, SCALE, scaled_decimal, value_json_schema, value_schema
+from aicapex.money import NUMBER, SCALE, ParsedValue, scaled_decimal
 
 if TYPE_CHECKING:
-    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
-    from pydantic.json_schema import JsonSchemaValue
-    from pydantic_core import CoreSchema
+    pass
 
 __all__ = ["Capacity"]
 
@@ -46,8 +44,13 @@ def _is_sku(word: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Capacity:
+class Capacity(ParsedValue):
     """Compute capacity: a whole number of GPUs (unit "gpu", optional SKU) or power in "GW"."""
+
+    JSON_DESCRIPTION = (
+        "Compute capacity: a whole number of GPUs (optionally of one SKU) or power in GW."
+    )
+    JSON_EXAMPLES = ("12,000 H100", "100,000 GPU", "4.5 GW")
 
     value: Decimal
     unit: str
@@ -119,18 +122,3 @@ class Capacity:
 
     def __repr__(self) -> str:
         return f"Capacity({str(self)!r})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return value_schema(Capacity.parse)
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return value_json_schema(
-            "Compute capacity: a whole number of GPUs (optionally of one SKU) or power in GW.",
-            ["12,000 H100", "100,000 GPU", "4.5 GW"],
-        )

@@ -43,12 +43,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aicapex import units
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Iterable, Mapping
 
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
@@ -60,13 +60,12 @@ __all__ = [
     "SCALE",
     "CurrencyMismatch",
     "Money",
+    "ParsedValue",
     "Rate",
     "format_money",
     "parse_money",
     "scaled_decimal",
     "sum_money",
-    "value_json_schema",
-    "value_schema",
 ]
 
 CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType(
@@ -136,23 +135,46 @@ def _currency(token: str | None) -> str | None:
     raise ValueError(f"currency codes other than USD/EUR/GBP/JPY must be upper case: {token!r}")
 
 
-def value_schema(parse: Callable[[Any], object]) -> CoreSchema:
-    """Return a pydantic core schema: validate with `parse`; serialise with str in JSON mode and
-    as the object itself in python mode."""
-    from pydantic_core import core_schema
+class ParsedValue:
+    """What values parsed from text share: pydantic validates them with ``cls.parse`` and
+    serialises them to their canonical string in JSON mode (the object itself in Python mode);
+    their JSON Schema is a string with ``JSON_DESCRIPTION`` and ``JSON_EXAMPLES``."""
 
-    return core_schema.no_info_plain_validator_function(
-        parse, serialization=core_schema.to_string_ser_schema(when_used="json")
-    )
+    __slots__ = ()
 
+    JSON_DESCRIPTION: ClassVar[str] = ""
+    JSON_EXAMPLES: ClassVar[tuple[str, ...]] = ()
 
-def value_json_schema(description: str, examples: list[str]) -> JsonSchemaValue:
-    """Return the JSON schema of a string-valued type."""
-    return {"type": "string", "description": description, "examples": examples}
+    @classmethod
+    def parse(cls, text: Any) -> Any:  # pragma: no cover - every subclass defines it
+        """Return the value written in ``text``."""
+        raise NotImplementedError
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        """Validate with ``cls.parse``; serialise with ``str`` in JSON mode."""
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema(when_used="json")
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A string in one of the forms of ``JSON_EXAMPLES``."""
+        return {
+            "type": "string",
+            "description": cls.JSON_DESCRIPTION,
+            "examples": list(cls.JSON_EXAMPLES),
+        }
 
 
 @dataclass(frozen=True, slots=True)
-class Money:
+class Money(ParsedValue):
     """An exact amount of one currency (`amount` in units of `currency`, e.g. dollars).
 
     `amount` is canonicalised on construction (no exponent, no trailing zeros), so equal values
@@ -161,6 +183,11 @@ class Money:
     arithmetic is exact, except a quotient that does not terminate in base 10, which is rounded
     half-even to 28 significant digits. ``bool(money)`` is False for zero.
     """
+
+    JSON_DESCRIPTION = (
+        "An amount of money with its currency: symbol or ISO code, optional K/M/B/T scale."
+    )
+    JSON_EXAMPLES = ("$7M", "€50B", "US$1.6M", "CHF 12.5M", "-$5M")
 
     amount: Decimal
     currency: str
@@ -289,21 +316,6 @@ class Money:
     def __bool__(self) -> bool:
         return self.amount != 0
 
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return value_schema(Money.parse)
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return value_json_schema(
-            "An amount of money with its currency: symbol or ISO code, optional K/M/B/T scale.",
-            ["$7M", "€50B", "US$1.6M", "CHF 12.5M", "-$5M"],
-        )
-
 
 def _canonical(amount: Decimal) -> Decimal:
     """The same number with no exponent and no trailing zeros after the point (exact: works on
@@ -362,12 +374,15 @@ def sum_money(items: Iterable[Money], currency: str = "USD") -> Money:
 
 
 @dataclass(frozen=True, slots=True)
-class Rate:
+class Rate(ParsedValue):
     """`money` per `per`; `per` is normalised to one of day/week/month/quarter/year.
 
     Periods are pint's: a year is 365.25 days, a month 1/12 year, a quarter 3 months.
     Equality is structural: ``$12/year != $1/month``; compare ``r.per_year()`` for values.
     """
+
+    JSON_DESCRIPTION = "Money per period (day, week, month, quarter or year)."
+    JSON_EXAMPLES = ("$99M/year", "$20/month", "€5M/quarter")
 
     money: Money
     per: str
@@ -436,21 +451,6 @@ class Rate:
 
     def __repr__(self) -> str:
         return f"Rate({str(self)!r})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return value_schema(Rate.parse)
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return value_json_schema(
-            "Money per period (day, week, month, quarter or year).",
-            ["$99M/year", "$20/month", "€5M/quarter"],
-        )
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from aicapex import KINDS, CloudBill, FundingRound, Ledger, Money, PartialDate, Rate, load
-from aicapex.table.frames import FRAME_KINDS, SUBFRAMES, unwrap as _unwrap
+from aicapex.table.frames import FRAME_KINDS, SUBFRAMES
+from aicapex.table.frames import unwrap as _unwrap
 
 MONEY_FIELDS = {
     kind: [n for n, f in cls.model_fields.items() if _unwrap(f.annotation) == (Money, False)]

@@ -107,4 +107,4 @@ def test_other_entities_and_all_entities(bundled: ac.Ledger, year: pd.DataFrame)
 
 def test_an_unknown_frequency_is_an_error(bundled: ac.Ledger) -> None:
     with pytest.raises(ValueError, match="freq"):
-        compute_gap(bundled, "stability-ai", period="2023", freq="W").frame
+        compute_gap(bundled, "stability-ai", period="2023", freq="W")

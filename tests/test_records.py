@@ -9,8 +9,8 @@ from typing import Any, get_args
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from aicapex.dates import PartialDate, Precision
 from aicapex.capacity import Capacity
+from aicapex.dates import PartialDate, Precision
 from aicapex.money import Money, Rate
 from aicapex.records import (
     KINDS,

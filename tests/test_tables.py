@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 import aicapex as ac
-from aicapex.table.flows import flows
 from aicapex.errors import LedgerError
 from aicapex.money import Money, Rate
 from aicapex.table.bulk import TABLE_KINDS, read_table
+from aicapex.table.flows import flows
 
 MONEY = ("amount", "billed", "outstanding")
 FORMATS = ("csv", "parquet")

@@ -57,7 +57,7 @@ def arrears(
 
     >>> import aicapex as ac
     >>> a = ac.arrears(ac.load(ac.bundled_data()), as_of="2023-10-31")
-    >>> round(a.frame["outstanding_usd"].sum() / 1e6, 1)
+    >>> round(float(a.frame["outstanding_usd"].sum()) / 1e6, 1)
     9.6
     """
     end = day_of(as_of, end=True)

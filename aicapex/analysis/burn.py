@@ -67,7 +67,7 @@ def burn(
 
     >>> import aicapex as ac
     >>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
-    >>> round(b.frame["net_burn"].mean() / 1e6, 2)
+    >>> round(float(b.frame["net_burn"].mean()) / 1e6, 2)
     11.83
     """
     lo = month_of(start) if start is not None else None

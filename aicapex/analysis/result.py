@@ -19,7 +19,7 @@ other value is text. A result that cannot be computed has ``"reason"``.
 >>> import aicapex as ac
 >>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
 >>> b.to_dict()["analysis"], len(b.frame), list(b.records[:1])
-('burn', 12, ['stability-2023-compute'])
+('burn', 12, ['stability-compute-2023'])
 """
 
 from __future__ import annotations
