@@ -206,8 +206,8 @@ def test_a_closed_round_without_tranches_is_one_disbursed_row(
     assert rows["cents"].item() == cents(round_.amount.amount)  # type: ignore[attr-defined]
     assert rows["status"].item() == "disbursed"
     assert rows["date"].item() == pd.Timestamp(round_.date.sort_key()[1])  # type: ignore[attr-defined]
-    # two investors named: no single payer
-    assert pd.isna(rows["payer"].item())
+    # no investor named: the money comes from the payer 'undisclosed'
+    assert rows["payer"].item() == "undisclosed"
 
 
 def test_sought_and_cancelled_rounds_make_no_rows(bundled: ac.Ledger, table: pd.DataFrame) -> None:

@@ -36,11 +36,14 @@ Rules:
   its rows sum exactly to its amount (rates: the monthly rate times the months covered).
 - Timing: a one-off movement dated only to a span (a tranche "in Q4 2023") is placed against the
   company: money in at the last day of the span, money out at the first.
-- Funding: each tranche is a row, ``committed`` until it is ``disbursed`` (cancelled tranches make
-  no row); the part of a round's amount not split into tranches is one row at the round's date,
-  ``disbursed`` for closed rounds and ``committed`` for committed or announced ones. Sought and
-  cancelled rounds move no money. When a round has one investor, the same money also leaves the
-  investor: a row with the investor as ``entity``, direction -1, category ``investment``.
+- Funding (:mod:`aicapex.table.funding`): each tranche is a row, ``committed`` until it is
+  ``disbursed`` (cancelled tranches make no row); the part of a round's amount not split into
+  tranches is one row at the round's date, ``disbursed`` for closed rounds and ``committed`` for
+  committed or announced ones. Sought and cancelled rounds move no money. Each investor pays its
+  own share: a participation with an amount pays that amount; what no participation accounts
+  for comes from the payer ``undisclosed`` (a round naming one investor without an amount: that
+  investor pays it all). The same money leaves each named investor: a row with the investor as
+  ``entity``, direction -1, category ``investment``.
 - Cloud bills: a ``billed`` row when the bill falls due (its due date, else the end of the usage
   period), a ``paid`` row per payment, and for bills known only by what is unpaid, an ``unpaid``
   row at the same date. Bills settle compute expenses: burn and runway count the expenses, not
@@ -81,6 +84,7 @@ from aicapex.table.flowrows import (
     usd_rate,
 )
 from aicapex.table.frames import frame
+from aicapex.table.funding import funding_flows
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -104,6 +108,7 @@ FLOW_KINDS = (
     "revenues",
     "funding_rounds",
     "tranches",
+    "investments",
     "cloud_bills",
     "payments",
     "compute_contracts",
@@ -190,96 +195,6 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         record=take(frame["id"], idx),
         source=take(first_source(frame["sources"]), idx),
     )
-
-
-def _single_investor(investors: pd.Series) -> pd.Series:
-    """The investor of each round that has exactly one (else missing): the known payer."""
-    return investors.astype("object").map(
-        lambda s: s if isinstance(s, str) and s and "," not in s else None
-    )
-
-
-def _funding(rounds: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
-    if rounds.empty:
-        return empty_flows()
-    rounds = rounds.set_index("id", drop=False)
-    live = rounds["status"].astype("object").isin(["closed", "committed", "announced"])
-    pieces = []
-    tr = tranches[tranches["status"].astype("object") != "cancelled"]
-    tr = tr[tr["round"].astype("object").isin(rounds.index[live])]
-    if not tr.empty:
-        parent = rounds.loc[tr["round"].astype("object")]
-        end = np.where(
-            tr["date_end"].isna(),
-            parent["date_end"].to_numpy("datetime64[D]"),
-            tr["date_end"].to_numpy("datetime64[D]"),
-        )
-        investors = _single_investor(parent["investors"])
-        pieces.append(
-            flow_rows(
-                date=np.asarray(end, dtype="datetime64[D]"),
-                entity=tr["company"].astype("object"),
-                direction=1,
-                payer=investors.to_numpy(),
-                payee=tr["company"].astype("object"),
-                cents=to_cents(tr["amount"].to_numpy("float64")),
-                currency=tr["amount_currency"].astype("object"),
-                rate_usd=usd_rate(tr, "amount"),
-                category="funding",
-                status=tr["status"].astype("object"),
-                basis="actual",
-                kind="funding_rounds",
-                record=tr["round"].astype("object"),
-                source=first_source(parent["sources"]),
-            )
-        )
-    # the part of each live round not split into tranches
-    split = (
-        tranches.groupby(tranches["round"].astype("object"))["amount"].sum()
-        if not tranches.empty
-        else pd.Series(dtype="float64")
-    )
-    r = rounds[live & rounds["amount"].notna() & ~rounds["up_to"].fillna(False).astype(bool)]
-    rest = r["amount"].to_numpy("float64") - split.reindex(r.index).fillna(0.0).to_numpy("float64")
-    r = r[rest > 0.005]
-    rest = rest[rest > 0.005]
-    if not r.empty:
-        investors = _single_investor(r["investors"])
-        pieces.append(
-            flow_rows(
-                date=r["date_end"].to_numpy("datetime64[D]"),
-                entity=r["company"].astype("object"),
-                direction=1,
-                payer=investors.to_numpy(),
-                payee=r["company"].astype("object"),
-                cents=to_cents(rest),
-                currency=r["amount_currency"].astype("object"),
-                rate_usd=usd_rate(r, "amount"),
-                category="funding",
-                status=np.where(r["status"].astype("object") == "closed", "disbursed", "committed"),
-                basis="actual",
-                kind="funding_rounds",
-                record=r["id"].astype("object"),
-                source=first_source(r["sources"]),
-            )
-        )
-    return _investor_side(concat_flows(pieces))
-
-
-def _investor_side(company_side: pd.DataFrame) -> pd.DataFrame:
-    """Add, for each funding row whose investor is known (a round with one investor), the same
-    money leaving that investor: entity the investor, direction -1, category ``investment``."""
-    known = company_side["payer"].notna().to_numpy() if not company_side.empty else None
-    if known is None or not known.any():
-        return company_side
-    mirror = company_side[known].copy()
-    mirror["entity"] = mirror["payer"].astype("object")
-    mirror["direction"] = np.int8(-1)
-    mirror["category"] = "investment"
-    out = company_side.copy()
-    for name in ("entity", "category"):
-        out[name] = out[name].astype("object")
-    return concat_flows([out, mirror])
 
 
 def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
@@ -465,10 +380,6 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
 
     rounds = get("funding_rounds")
     tranches = get("tranches")
-    if not tranches.empty:
-        tranches = tranches[
-            tranches["round"].astype("object").isin(set(rounds["id"].astype("object")))
-        ]
     bills = get("cloud_bills")
     payments = get("payments")
     if not payments.empty:
@@ -478,7 +389,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
     pieces = [
         _flows_of_flowkind(get("expenses"), "expenses"),
         _flows_of_flowkind(get("revenues"), "revenues"),
-        _funding(rounds, tranches),
+        funding_flows(rounds, tranches, get("investments") if "investments" in frames else None),
         _bills(bills, payments),
         _contracts(get("compute_contracts")),
         _orders(get("gpu_orders")),

@@ -1,0 +1,220 @@
+"""Funding flows: the money of funding rounds, leg by leg, each investor paying its own share.
+
+A live round (``closed``, ``committed`` or ``announced``) moves money in pieces: each tranche that
+is not cancelled (``committed`` until ``disbursed``, on its date, else the round's), and the part
+of the round's amount no tranche accounts for (at the round's date: ``disbursed`` for closed
+rounds, ``committed`` otherwise). Sought and cancelled rounds, and ``up_to`` ceilings, move
+nothing.
+
+Who pays each piece (the round's payer shares):
+
+- a participation with an amount pays that amount's share of the round (``$150M`` of a ``$900M``
+  round: one sixth of every piece);
+- what no participation accounts for comes from the payer :data:`UNDISCLOSED` (never an entity of
+  the runway or the report, never part of a money loop);
+- a round naming exactly one investor, without an amount, is paid by that investor;
+- several investors without amounts never get an invented split: ``undisclosed`` pays.
+
+A round without an amount whose participations have amounts moves the sum of those amounts.
+Pieces are split between payers in exact cents (the largest share takes the leftover cent). For
+each piece a named investor pays, the same money leaves it: a row with the investor as
+``entity``, direction -1 and category ``investment``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from aicapex.table.columns import first_source
+from aicapex.table.flowrows import concat_flows, empty_flows, flow_rows, to_cents, usd_rate
+
+__all__ = ["UNDISCLOSED", "funding_flows", "payer_shares"]
+
+#: The payer of the money no participation of a round accounts for.
+UNDISCLOSED = "undisclosed"
+
+_LIVE = ("closed", "committed", "announced")
+
+
+def payer_shares(rounds: pd.DataFrame, investments: pd.DataFrame | None) -> pd.DataFrame:
+    """Who pays what part of each round: one row per round and payer with ``round``, ``payer``
+    and ``share`` (the shares of a round sum to 1), plus ``known`` (the round's amount when the
+    round gives none: the sum of its participations' amounts; NaN otherwise). ``investments``
+    is the ``investments`` frame; without it, the rounds' ``investors`` column (ids, comma-
+    separated) names the investors, without amounts."""
+    ids = rounds["id"].astype("object").to_numpy()
+    if investments is None:
+        names = rounds["investors"].astype("object").fillna("")
+        inv = pd.DataFrame(
+            {"round": np.repeat(ids, names.str.count(",").to_numpy() + (names != "").to_numpy())}
+        )
+        inv["investor"] = [x for text in names for x in text.split(",") if x]
+        inv["amount"] = np.nan
+    else:
+        inv = pd.DataFrame(
+            {
+                "round": investments["round"].astype("object").to_numpy(),
+                "investor": investments["investor"].astype("object").to_numpy(),
+                "amount": _in_round_currency(rounds, investments),
+            }
+        )
+    inv = inv[inv["round"].isin(ids)]
+    round_amount = pd.Series(rounds["amount"].to_numpy("float64"), index=ids)
+    count = inv.groupby("round").size().reindex(ids, fill_value=0)
+    known_sum = inv.groupby("round")["amount"].sum(min_count=1).reindex(ids)
+    total = round_amount.where(round_amount.notna(), known_sum)
+    has_amounts = known_sum.notna() & (known_sum > 0)
+    # rounds whose participations give no amount: one named investor pays, else undisclosed
+    plain = inv[inv["round"].map(~has_amounts).to_numpy(dtype=bool)]
+    sole = plain[plain["round"].map(count == 1).to_numpy(dtype=bool)]
+    parts = [pd.DataFrame({"round": sole["round"], "payer": sole["investor"], "share": 1.0})]
+    nobody = ~has_amounts & (count != 1)
+    parts.append(
+        pd.DataFrame({"round": ids[nobody.to_numpy()], "payer": UNDISCLOSED, "share": 1.0})
+    )
+    # rounds with amounts: each its own, the rest undisclosed
+    paying = inv[inv["round"].map(has_amounts).to_numpy(dtype=bool) & inv["amount"].notna()]
+    share = paying["amount"].to_numpy() / total.reindex(paying["round"]).to_numpy()
+    parts.append(
+        pd.DataFrame({"round": paying["round"], "payer": paying["investor"], "share": share})
+    )
+    covered = pd.Series(share, index=paying["round"].to_numpy()).groupby(level=0).sum()
+    rest = (1.0 - covered).reindex(ids[has_amounts.to_numpy()])
+    rest = rest[rest > 1e-12]
+    parts.append(
+        pd.DataFrame({"round": rest.index, "payer": UNDISCLOSED, "share": rest.to_numpy()})
+    )
+    out = pd.concat(parts, ignore_index=True)
+    known = known_sum.where(round_amount.isna())
+    out["known"] = out["round"].map(known).to_numpy("float64")
+    return out
+
+
+def _in_round_currency(rounds: pd.DataFrame, investments: pd.DataFrame) -> np.ndarray:
+    """Each participation's amount in its round's currency (through US dollars when the
+    currencies differ; NaN without a rate)."""
+    parent = rounds.set_index(rounds["id"].astype("object"))
+    rid = investments["round"].astype("object")
+    same = (
+        investments["amount_currency"].astype("object").to_numpy()
+        == parent["amount_currency"].astype("object").reindex(rid).to_numpy()
+    )
+    per_usd = (parent["amount"] / parent["amount_usd"]).reindex(rid).to_numpy("float64")
+    converted = investments["amount_usd"].to_numpy("float64") * per_usd
+    amount = investments["amount"].to_numpy("float64")
+    no_round_amount = parent["amount"].isna().reindex(rid).to_numpy(dtype=bool)
+    return np.where(same | no_round_amount, amount, converted)
+
+
+def funding_flows(
+    rounds: pd.DataFrame, tranches: pd.DataFrame, investments: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The flows rows of funding rounds (see the module docs)."""
+    if rounds.empty:
+        return empty_flows()
+    status = rounds["status"].astype("object")
+    up_to = rounds["up_to"].fillna(False).astype(bool) if "up_to" in rounds else False
+    live = rounds[(status.isin(_LIVE) & ~up_to).to_numpy()]
+    if live.empty:
+        return empty_flows()
+    shares = payer_shares(live, investments)
+    by_id = live.set_index(live["id"].astype("object"))
+    pieces = _pieces(by_id, tranches, shares)
+    if pieces.empty:
+        return empty_flows()
+    legs = pieces.merge(shares[["round", "payer", "share"]], on="round", how="inner")
+    legs["cents"] = _split_cents(legs)
+    legs = legs[legs["cents"] != 0]
+    parent = by_id.loc[legs["round"]]
+    company_side = flow_rows(
+        date=legs["date"].to_numpy("datetime64[D]"),
+        entity=parent["company"].astype("object").to_numpy(),
+        direction=1,
+        payer=legs["payer"].to_numpy(object),
+        payee=parent["company"].astype("object").to_numpy(),
+        cents=legs["cents"].to_numpy(np.int64),
+        currency=parent["amount_currency"].astype("object").to_numpy(),
+        rate_usd=legs["rate_usd"].to_numpy("float64"),
+        category="funding",
+        status=legs["status"].to_numpy(object),
+        basis="actual",
+        kind="funding_rounds",
+        record=legs["round"].to_numpy(object),
+        source=first_source(parent["sources"]),
+    )
+    named = (legs["payer"] != UNDISCLOSED).to_numpy()
+    if not named.any():
+        return company_side
+    mirror = company_side[named].copy()
+    mirror["entity"] = mirror["payer"].astype("object")
+    mirror["direction"] = np.int8(-1)
+    mirror["category"] = "investment"
+    out = company_side.copy()
+    for name in ("entity", "category"):
+        out[name] = out[name].astype("object")
+    return concat_flows([out, mirror])
+
+
+def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+    """The money of each live round: one row per tranche (not cancelled) and one for the part of
+    the round no tranche accounts for, with ``round``, ``date``, ``status``, ``cents`` and
+    ``rate_usd`` (US dollars per unit of the round's currency)."""
+    parts = []
+    rate = pd.Series(usd_rate(rounds, "amount"), index=rounds.index)
+    if not tranches.empty:
+        tr = tranches[tranches["round"].astype("object").isin(rounds.index).to_numpy()]
+        split = tr.groupby(tr["round"].astype("object"))["amount"].sum()
+        tr = tr[(tr["status"].astype("object") != "cancelled").to_numpy()]
+        rid = tr["round"].astype("object")
+        round_end = rounds["date_end"].reindex(rid).to_numpy("datetime64[D]")
+        own = tr["date_end"].to_numpy("datetime64[D]")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "round": rid.to_numpy(),
+                    "date": np.where(np.isnat(own), round_end, own),
+                    "status": tr["status"].astype("object").to_numpy(),
+                    "cents": to_cents(tr["amount"].to_numpy("float64")),
+                    "rate_usd": usd_rate(tr, "amount"),
+                }
+            )
+        )
+    else:
+        split = pd.Series(dtype="float64")
+    known = shares.drop_duplicates("round").set_index("round")["known"]
+    amount = rounds["amount"].where(rounds["amount"].notna(), known.reindex(rounds.index))
+    rest = (amount - split.reindex(rounds.index).fillna(0.0)).to_numpy("float64")
+    keep = np.nan_to_num(rest) > 0.005
+    r = rounds[keep]
+    parts.append(
+        pd.DataFrame(
+            {
+                "round": r.index.to_numpy(),
+                "date": r["date_end"].to_numpy("datetime64[D]"),
+                "status": np.where(
+                    r["status"].astype("object") == "closed", "disbursed", "committed"
+                ),
+                "cents": to_cents(rest[keep]),
+                "rate_usd": rate[keep].to_numpy("float64"),
+            }
+        )
+    )
+    out = pd.concat(parts, ignore_index=True)
+    out["piece"] = np.arange(len(out))
+    return out
+
+
+def _split_cents(legs: pd.DataFrame) -> np.ndarray:
+    """Each leg's cents: its share of its piece, rounded, with what rounding left over (a cent or
+    two, either way) on the piece's largest share, so that each piece's legs sum exactly to it."""
+    piece = legs["piece"].to_numpy()
+    total = legs["cents"].to_numpy(np.int64)
+    cents = np.rint(total * legs["share"].to_numpy("float64")).astype(np.int64)
+    left = total - pd.Series(cents).groupby(piece).transform("sum").to_numpy()
+    order = legs.assign(i=np.arange(len(legs))).sort_values(
+        ["piece", "share"], ascending=[True, False], kind="stable"
+    )
+    top = order.drop_duplicates("piece")["i"].to_numpy()
+    cents[top] += left[top]
+    return cents
