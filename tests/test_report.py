@@ -181,7 +181,7 @@ def test_runway_command_formats(bundled: Ledger) -> None:
         ],
     )
     assert csv.exit_code == 0
-    header = "entity,month,opening,inflows,outflows,net,closing,basis,after_as_of"
+    header = "entity,month,opening,inflows,outflows,net,closing,basis,after_as_of,assumed"
     assert csv.output.splitlines()[0] == header
 
 

@@ -135,6 +135,7 @@ def test_explain_shows_the_path_and_the_assumptions(
         "closing",
         "basis",
         "after_as_of",
+        "assumed",
     ]
     assert list(path.columns) == columns
     assert path["month"].tolist() == [pd.Timestamp("2023-11-01")]  # up to the cash-out month

@@ -27,13 +27,11 @@ __all__ = [
     "date_at",
     "day_of",
     "fraction_of_month",
-    "last_month",
     "month_of",
     "monthly_matrix",
     "months_between",
     "require_usd",
     "trailing",
-    "trailing_net",
 ]
 
 
@@ -163,34 +161,3 @@ def date_at(grid_start: np.datetime64, position: np.ndarray) -> np.ndarray:
     offset = np.floor((position - whole) * days).astype(np.int64)
     out: np.ndarray = first + np.minimum(offset, days - 1).astype("timedelta64[D]")
     return out
-
-
-def last_month(spend: pd.DataFrame, entities: pd.Index) -> np.ndarray:
-    """The last month with flows of each entity (NaT if none)."""
-    # NaT is the smallest datetime64 as int64: the maximum over an entity's months skips it
-    last = np.full(len(entities), np.datetime64("NaT", "ns").view(np.int64))
-    months = spend["month"].to_numpy("datetime64[ns]").view(np.int64)
-    np.maximum.at(last, positions(spend["entity"], entities), months)
-    return last.view("datetime64[ns]")
-
-
-def trailing_net(spend: pd.DataFrame, entities: pd.Index, last: np.ndarray) -> np.ndarray:
-    """Mean net burn of each entity over the 12 months up to its last recorded month, counting
-    only months from its first recorded month (an entity's history starts with its records)."""
-    if spend.empty:
-        return np.zeros(len(entities))
-    lo, hi = spend["month"].min(), spend["month"].max()
-    months = pd.date_range(lo, hi, freq="MS")
-    signed = spend.assign(signed=-(spend["amount_usd"].to_numpy() * spend["direction"].to_numpy()))
-    net = monthly_matrix(signed, entities, months)
-    csum = np.cumsum(net, axis=1)
-    rows = np.arange(len(entities))
-    end = months.get_indexer(pd.DatetimeIndex(last))
-    # each entity's first month with a non-zero net: where its history starts
-    begin = np.where((net != 0).any(axis=1), (net != 0).argmax(axis=1), 0)
-    begin = np.maximum(begin, end - 11)
-    total = csum[rows, np.maximum(end, 0)] - np.where(
-        begin > 0, csum[rows, np.maximum(begin - 1, 0)], 0.0
-    )
-    count = np.maximum(end - begin + 1, 1)
-    return np.where((end >= 0) & (begin >= 0), total / count, 0.0).astype("float64")

@@ -13,9 +13,12 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    ``"arrears"``: as ``"disbursed"``, and every bill unpaid at ``as_of`` is paid then.
 3. **Month by month from the balance** (so an ``as_of`` later than the balance rolls the cash
    forward): recorded monthly net flows (expenses, revenues and funding as above; ``planned``
-   figures are left out). Past the last month with recorded expenses or revenues, the net burn
-   continues at ``burn_after`` US dollars a month: by default the mean net burn of the 12 months
-   up to that month (counting only months since the entity's first record).
+   figures are left out). A month without records is not a month without spending: each
+   spending category, and revenue as one stream, continues past its own last record at its own
+   run rate (the mean of its 12 months up to that record, from its first record on; see
+   :mod:`aicapex.analysis.runrate`). ``burn_after`` overrides: a number is the whole net burn a
+   month past the entity's last record; a mapping (``{"compute": 5e6}``) a stream's monthly
+   amount.
 4. **Cash-out**: the first month the cash goes below zero, at the part of it the remaining cash
    lasts at that month's burn: ``cash_out`` is that day and ``months`` the months from the end of
    ``as_of`` to it (0 if it came before ``as_of``).
@@ -43,14 +46,13 @@ from aicapex.analysis.common import (
     date_at,
     day_of,
     fraction_of_month,
-    last_month,
     month_of,
     monthly_matrix,
     months_between,
     require_usd,
-    trailing_net,
 )
 from aicapex.analysis.result import Result, record_index
+from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, stream_labels
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND, AddFlow, Adjustment, Exclude, apply
 from aicapex.table.columns import positions
@@ -98,7 +100,8 @@ class Runway(Result):
             never), ``last_recorded_month``, ``burn_after`` (USD a month assumed past it).
         path: the month-by-month path of every entity: ``entity``, ``month``, ``opening``,
             ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed),
-            ``after_as_of``; from the month after each balance, so the roll-forward shows.
+            ``after_as_of``, ``assumed`` (the streams assumed that month, comma-separated);
+            from the month after each balance, so the roll-forward shows.
         records: ids of the records used (balances and counted flows), sorted.
         policy, as_of: as asked.
     """
@@ -224,7 +227,7 @@ def runway(
     as_of: DateLike | None = None,
     *,
     policy: Policy = "disbursed",
-    burn_after: float | None = None,
+    burn_after: BurnAfter = None,
     adjust: Sequence[Adjustment] = (),
     extra_flows: Iterable[ExtraFlow] = (),
     exclude: Iterable[str] = (),
@@ -247,8 +250,7 @@ def runway(
         raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
         raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
-    if burn_after is not None and not np.isfinite(burn_after):
-        raise ValueError(f"expected a finite burn_after in US dollars a month, got {burn_after!r}")
+    check_burn_after(burn_after)
     if as_of is not None:
         day_of(as_of)  # a bad date fails here, before any work
     flows = as_flows(source, conflicts)
@@ -317,21 +319,10 @@ def runway(
     # 2. past the last recorded month, the burn goes on
     spend = burn_flows(flows)
     spend = spend[positions(spend["entity"], entities) >= 0]
-    last_m = last_month(spend, entities)
-    if burn_after is None:
-        burn_after_v = trailing_net(spend, entities, last_m)
-        assumptions.append(
-            "past the last recorded month, net burn continues at the trailing 12-month mean "
-            "(over the months the entity has records)"
-        )
-    else:
-        burn_after_v = np.full(len(entities), float(burn_after))
-        assumptions.append(
-            f"past the last recorded month, net burn is {burn_after:,.0f} USD a month"
-        )
-    grid = months.to_numpy()[None, :]
-    assumed = active & ((grid > last_m[:, None]) | np.isnat(last_m)[:, None])
-    net = recorded - np.where(assumed, burn_after_v[:, None], 0.0)
+    grid = months.to_numpy()
+    ahead = extrapolate(spend, entities, grid, active, burn_after)
+    assumptions.append(ahead.sentence)
+    net = recorded + ahead.net
 
     if policy == "arrears":
         paid_now, paid_later, sentence = _pay_arrears(
@@ -371,8 +362,8 @@ def runway(
             "start_cash": start_cash,
             "months": months_left,
             "cash_out": cash_out.astype("datetime64[ns]"),
-            "last_recorded_month": last_m,
-            "burn_after": burn_after_v,
+            "last_recorded_month": ahead.last,
+            "burn_after": ahead.burn_after,
         }
     )
     by_entity = _records_by_entity(
@@ -385,7 +376,7 @@ def runway(
         else record_index(()),
         assumptions=tuple(assumptions),
         params={"entity": entity, "as_of": as_of_text, "policy": policy},
-        path=_path(entities, months, active, path, net, assumed, as_of_col),
+        path=_path(entities, months, active, path, net, ahead.assumed, as_of_col),
         policy=policy,
         as_of=as_of_text,
         by_entity=by_entity,
@@ -489,7 +480,8 @@ def _path(
             "outflows": np.where(net < 0, -net, 0.0)[keep],
             "net": net[keep],
             "closing": path.closing[keep],
-            "basis": np.where(assumed, "assumed", "recorded")[keep],
+            "basis": np.where(assumed > 0, "assumed", "recorded")[keep],
             "after_as_of": after[keep],
+            "assumed": stream_labels(assumed[keep]),
         }
     )

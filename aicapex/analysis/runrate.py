@@ -1,0 +1,215 @@
+"""Run rates: what each entity spends and earns past its records, stream by stream.
+
+A month without records is not a month without spending. Each entity's money is split into
+streams: one per spending category (:data:`~aicapex.analysis.burn.BURN_CATEGORIES`) and one for
+all revenue (``"revenue"``). A stream's recorded months end at its own last record; past it, the
+stream continues at its run rate: by default the mean of its monthly amounts over the 12 months
+up to its last record, counting only months since its first record. A single revenue record a
+year after the last expense does not turn the months between into months of zero spending.
+
+``burn_after`` overrides the run rates: a number is the whole net burn a month (spending minus
+revenue) past the entity's last record of any stream; a mapping gives a stream's monthly amount
+(``{"compute": 5e6, "revenue": 1e6}``; spending and revenue both as positive amounts), the other
+streams keeping their own run rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.burn import BURN_CATEGORIES
+from aicapex.errors import suggest
+from aicapex.table.columns import positions
+
+__all__ = [
+    "REVENUE",
+    "STREAMS",
+    "BurnAfter",
+    "Extrapolation",
+    "check_burn_after",
+    "extrapolate",
+    "stream_labels",
+]
+
+#: The stream of all revenue.
+REVENUE = "revenue"
+
+#: The streams, spending categories first.
+STREAMS: tuple[str, ...] = (*BURN_CATEGORIES, REVENUE)
+
+#: ``burn_after``: ``None`` (run rates), a net burn a month, or monthly amounts by stream.
+BurnAfter = float | Mapping[str, float] | None
+
+_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class Extrapolation:
+    """What is assumed past the records, on a grid of months.
+
+    Attributes:
+        net: the assumed net flow of each entity and month (US dollars; negative: burn).
+        assumed: for each entity and month, the streams assumed, as a bit mask (bit ``i`` for
+            ``STREAMS[i]``; with a net ``burn_after``, every bit); :func:`stream_labels` names
+            them.
+        last: each entity's last month with a record of any stream (NaT if none).
+        burn_after: the net burn a month once every stream is past its records.
+        sentence: the assumption, in words.
+    """
+
+    net: np.ndarray
+    assumed: np.ndarray
+    last: np.ndarray
+    burn_after: np.ndarray
+    sentence: str
+
+
+def check_burn_after(burn_after: BurnAfter) -> None:
+    """Raise ValueError for a ``burn_after`` that is not a finite number or a mapping of known
+    streams to finite, non-negative monthly amounts."""
+    if burn_after is None:
+        return
+    if isinstance(burn_after, Mapping):
+        for name, value in burn_after.items():
+            if name not in STREAMS:
+                raise ValueError(
+                    f"expected burn_after streams among {', '.join(STREAMS)}, got {name!r}"
+                    + suggest(str(name), STREAMS)
+                )
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(
+                    f"expected a finite, non-negative monthly amount for {name!r}, got {value!r}"
+                )
+        return
+    if isinstance(burn_after, bool) or not np.isfinite(burn_after):
+        raise ValueError(f"expected a finite burn_after in US dollars a month, got {burn_after!r}")
+
+
+def stream_labels(mask: np.ndarray) -> np.ndarray:
+    """The streams of each bit mask of :attr:`Extrapolation.assumed`, comma-separated."""
+    table = np.array(
+        [
+            ",".join(s for i, s in enumerate(STREAMS) if bits >> i & 1)
+            for bits in range(1 << len(STREAMS))
+        ],
+        dtype=object,
+    )
+    return table[np.asarray(mask, dtype=np.int64)]
+
+
+def _stream_of(spend: pd.DataFrame) -> np.ndarray:
+    """Each row's stream: its category for expenses (unknown ones: ``other``), ``revenue`` for
+    revenues; looked up once per category."""
+    index = pd.Index(STREAMS)
+    category = spend["category"]
+    if isinstance(category.dtype, pd.CategoricalDtype):
+        lookup = np.append(index.get_indexer(category.cat.categories), -1)
+        stream = lookup[category.cat.codes.to_numpy()]
+    else:
+        stream = index.get_indexer(pd.Index(category.astype("object")))
+    stream = np.where(stream < 0, STREAMS.index("other"), stream)
+    revenue = (spend["kind"] == "revenues").to_numpy()
+    return np.where(revenue, STREAMS.index(REVENUE), stream).astype(np.int64)
+
+
+def extrapolate(
+    spend: pd.DataFrame,
+    entities: pd.Index,
+    grid: np.ndarray,
+    active: np.ndarray,
+    burn_after: BurnAfter = None,
+) -> Extrapolation:
+    """The flows assumed past each stream's records on ``grid`` (datetime64 months; ``active``:
+    entities x months where the entity's cash is simulated). ``spend``: the expenses and
+    revenues rows of the flows table (see :func:`~aicapex.analysis.common.burn_flows`)."""
+    check_burn_after(burn_after)
+    n_e, n_s = len(entities), len(STREAMS)
+    rate, last, seen = _run_rates(spend, entities)
+    entity_last = np.max(np.where(seen, last, np.iinfo(np.int64).min), axis=1)
+    entity_last = np.where(seen.any(axis=1), entity_last, np.iinfo(np.int64).min)
+    sign = np.array([-1.0] * len(BURN_CATEGORIES) + [1.0])
+    months = grid.astype("datetime64[M]").astype(np.int64)
+    if burn_after is not None and not isinstance(burn_after, Mapping):
+        past = active & (months[None, :] > entity_last[:, None])
+        net = np.where(past, -float(burn_after), 0.0)
+        every = (1 << n_s) - 1
+        sentence = f"past the last recorded month, net burn is {float(burn_after):,.0f} USD a month"
+        return Extrapolation(
+            net,
+            np.where(past, every, 0),
+            _as_month(entity_last),
+            np.full(n_e, float(burn_after)),
+            sentence,
+        )
+    given = dict(burn_after or {})
+    for name, value in given.items():
+        s = STREAMS.index(name)
+        rate[:, s] = value
+        last[:, s] = np.where(seen[:, s], last[:, s], entity_last)  # no record: past the last
+        seen[:, s] = seen.any(axis=1)
+    past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
+    net = np.einsum("esm,es,s->em", past.astype(np.float64), rate, sign)
+    bits = (1 << np.arange(n_s, dtype=np.int64))[None, :, None]
+    assumed = (past * bits).sum(axis=1)
+    sentence = (
+        "past each category's last record (spending by category, revenue as one stream), it "
+        "continues at its own trailing 12-month mean (over the months it has records)"
+    )
+    if given:
+        sentence += "; given: " + ", ".join(f"{k} {v:,.0f} USD a month" for k, v in given.items())
+    return Extrapolation(
+        net,
+        assumed,
+        _as_month(entity_last),
+        -(rate * sign * seen).sum(axis=1),
+        sentence,
+    )
+
+
+def _as_month(months: np.ndarray) -> np.ndarray:
+    """Month numbers (int64 since 1970-01, the minimum for none) as datetime64[ns] (NaT)."""
+    out = np.full(len(months), np.datetime64("NaT", "ns"))
+    ok = months != np.iinfo(np.int64).min
+    out[ok] = months[ok].astype("datetime64[M]").astype("datetime64[ns]")
+    return out
+
+
+def _run_rates(
+    spend: pd.DataFrame, entities: pd.Index
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per entity and stream: the run rate (mean monthly amount over the 12 months up to the
+    stream's last record, from its first record on), its last month (int64 months since
+    1970-01) and whether it has records at all."""
+    n_e, n_s = len(entities), len(STREAMS)
+    rate = np.zeros((n_e, n_s))
+    last = np.full((n_e, n_s), np.iinfo(np.int64).min)
+    seen = np.zeros((n_e, n_s), dtype=bool)
+    e = positions(spend["entity"], entities) if len(spend) else np.array([], dtype=np.int64)
+    ok = e >= 0
+    if not ok.any():
+        return rate, last, seen
+    rows = spend[ok]
+    e, s = e[ok], _stream_of(rows)
+    m = rows["month"].to_numpy("datetime64[M]").astype(np.int64)
+    lo = int(m.min())
+    n_m = int(m.max()) - lo + 1
+    cell = (e * n_s + s) * n_m + (m - lo)
+    size = n_e * n_s * n_m
+    amounts = np.bincount(cell, weights=rows["amount_usd"].to_numpy("float64"), minlength=size)
+    counts = np.bincount(cell, minlength=size).reshape(n_e, n_s, n_m)
+    amounts = amounts.reshape(n_e, n_s, n_m)
+    has = counts > 0
+    seen = np.asarray(has.any(axis=2), dtype=bool)
+    last_i = np.where(seen, n_m - 1 - np.argmax(has[:, :, ::-1], axis=2), 0)
+    first_i = np.where(seen, np.argmax(has, axis=2), 0)
+    begin = np.maximum(first_i, last_i - (_WINDOW - 1))
+    csum = np.concatenate([np.zeros((n_e, n_s, 1)), np.cumsum(amounts, axis=2)], axis=2)
+    total = np.take_along_axis(csum, (last_i + 1)[:, :, None], axis=2)[:, :, 0]
+    total -= np.take_along_axis(csum, begin[:, :, None], axis=2)[:, :, 0]
+    rate = np.where(seen, total / (last_i - begin + 1), 0.0)
+    last = np.where(seen, last_i + lo, np.iinfo(np.int64).min)
+    return rate, last, seen
