@@ -46,6 +46,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aicapex import units
+from aicapex.currencies import ISO_4217
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -63,6 +64,7 @@ __all__ = [
     "ParsedValue",
     "Rate",
     "format_money",
+    "format_usd",
     "parse_money",
     "scaled_decimal",
     "sum_money",
@@ -130,7 +132,7 @@ def _currency(token: str | None) -> str | None:
         return None
     if token.lower() in _CURRENCY_ALIASES:
         return _CURRENCY_ALIASES[token.lower()]
-    if token.isupper() or token.upper() in CURRENCY_SYMBOLS:
+    if (token.isupper() or token.upper() in CURRENCY_SYMBOLS) and token.upper() in ISO_4217:
         return token.upper()
     raise ValueError(f"currency codes other than USD/EUR/GBP/JPY must be upper case: {token!r}")
 
@@ -199,6 +201,8 @@ class Money(ParsedValue):
             raise ValueError(f"money amount must be finite, got {self.amount!r}")
         if not isinstance(self.currency, str) or not _CODE_RE.fullmatch(self.currency):
             raise ValueError(f"currency must be a 3-letter upper-case code, got {self.currency!r}")
+        if self.currency not in ISO_4217:
+            raise ValueError(f"expected an ISO 4217 currency code, got {self.currency!r}")
         object.__setattr__(self, "amount", _canonical(self.amount))
 
     @classmethod
@@ -358,6 +362,23 @@ def parse_money(text: str | Money) -> Money:
 def format_money(money: Money) -> str:
     """Return the canonical string of `money`, e.g. ``$1.6M`` (same as ``str(money)``)."""
     return str(money)
+
+
+def format_usd(value: float | Decimal | None, digits: int = 2) -> str:
+    """US dollars for people, in millions or billions: ``$11.83M``, ``-$10.00M``, ``$1.25B``;
+    ``n/a`` for none or NaN. The one formatter of dollar figures of the CLI and the library.
+
+    >>> format_usd(-10e6), format_usd(1.25e9), format_usd(None)
+    ('-$10.00M', '$1.25B', 'n/a')
+    """
+    if value is None or value != value:
+        return "n/a"
+    v = float(value)
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    if v >= 1e9:
+        return f"{sign}${v / 1e9:,.{digits}f}B"
+    return f"{sign}${v / 1e6:,.{digits}f}M"
 
 
 def sum_money(items: Iterable[Money], currency: str = "USD") -> Money:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aicapex.money import format_usd
+
 __all__ = ["RENDERERS", "money", "months", "render_report", "render_summary"]
 
 HORIZON_TEXT = "horizon (20 years)"
@@ -20,13 +22,8 @@ _LABEL = 15  # width of a line's label
 
 
 def money(value: object) -> str:
-    """US dollars in millions or billions: ``$11.83M``, ``-$1.20B``; ``n/a`` for none."""
-    if value is None:
-        return "n/a"
-    v = float(value)  # type: ignore[arg-type]
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    return f"{sign}${v / 1e9:,.2f}B" if v >= 1e9 else f"{sign}${v / 1e6:,.2f}M"
+    """US dollars in millions or billions (:func:`aicapex.money.format_usd`)."""
+    return format_usd(None if value is None else float(value))  # type: ignore[arg-type]
 
 
 def months(value: object) -> str:
@@ -175,3 +172,60 @@ def render_summary(s: dict[str, Any]) -> str:
     width = max((len(k) for k in s["records"]), default=0)
     lines.extend(f"  {k:<{width}}  {n:>6}" for k, n in s["records"].items())
     return "\n".join(lines)
+
+
+def _amount(value: object) -> str:
+    """An amount in its own currency, to the cent: ``1,234.56``; ``n/a`` for none."""
+    return "n/a" if value is None else f"{float(value):,.2f}"  # type: ignore[arg-type]
+
+
+def render_focus(data: dict[str, Any]) -> str:
+    """The text of a FOCUS import (:meth:`aicapex.table.focus.FocusImport.to_dict`): the monthly
+    bills (amounts in the bill's currency, to the cent), then the reconciliation of the file's
+    exact ``BilledCost`` total with the bills' per currency."""
+    bills = data["bills"]
+    head = f"{data['file']}: {data['rows']:,} rows, {len(bills)} bills billed to {data['payer']}"
+    names = ["provider", "account", "month", "currency", "billed", "compute", "other"]
+    names += ["credits", "adjustments", "effective", "billed_usd", "rows"]
+
+    def cell(bill: dict[str, Any], key: str) -> str:
+        if key in names[:4]:
+            return str(bill[key])
+        return f"{bill[key]:,}" if key == "rows" else _amount(bill[key])
+
+    cells = [[cell(b, k) for k in names] for b in bills]
+    widths = [max([len(n), *(len(row[i]) for row in cells)]) for i, n in enumerate(names)]
+    lines = [head, ""] if bills else [head]
+    for row in [names, *cells] if bills else []:
+        pairs = enumerate(zip(row, widths, strict=True))
+        text = [c.ljust(w) if i < 4 else c.rjust(w) for i, (c, w) in pairs]
+        lines.append("  ".join(text).rstrip())
+    lines += ["", "reconciliation of BilledCost, exact:"]
+    for r in data["reconciliation"]:
+        same = r["difference"] == 0
+        verdict = "match" if r["match"] else "rows left out" if same else "MISMATCH"
+        lines.append(
+            f"  {r['currency'] or '(none)'}  file {r['file_total_exact']} {'=' if same else '!='} "
+            f"bills {r['bills_total_exact']}  ({r['in_bills']:,} of {r['rows']:,} rows)  {verdict}"
+            + ("" if same else f" (difference {r['difference_exact']})")
+        )
+    if data["left_out"]:
+        rows = "1 row" if data["left_out"] == 1 else f"{data['left_out']:,} rows"
+        lines.append(f"{rows} left out of the bills: see the problems")
+    return "\n".join(lines) + "\n"
+
+
+def render_focus_csv(data: dict[str, Any]) -> str:
+    """The bills of a FOCUS import as CSV: a row per bill, every column (exact totals in
+    ``billed_exact``; missing values empty)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=data["columns"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in b.items()} for b in data["bills"])
+    return out.getvalue()
+
+
+__all__ += ["render_focus", "render_focus_csv"]

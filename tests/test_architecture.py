@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "aicapex"
 #: Floors, lowest first: a module (or package prefix) -> its floor.
 FLOORS: dict[str, int] = {
     "aicapex.errors": 1,
+    "aicapex.currencies": 1,
     "aicapex.units": 1,
     "aicapex.dates": 1,
     "aicapex.money": 2,

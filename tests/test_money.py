@@ -708,7 +708,45 @@ def test_module_exports() -> None:
         "Money",
         "Rate",
         "format_money",
+        "format_usd",
         "parse_money",
         "scaled_decimal",
         "sum_money",
     }
+
+
+@pytest.mark.parametrize("text", ["12 GPU", "12 ABC", "XXX 5", "5 XTS", "$5 ZZZ"])
+def test_currency_codes_are_iso_4217(text: str) -> None:
+    with pytest.raises(ValueError, match="money like"):
+        Money.parse(text)
+
+
+@pytest.mark.parametrize("code", ["CHF", "HRK", "XAU", "SLE"])
+def test_iso_4217_codes_parse(code: str) -> None:
+    assert Money.parse(f"12 {code}").currency == code
+    assert str(Money.parse(f"{code} 12M")) == f"{code} 12M"
+
+
+def test_unknown_currency_objects_are_refused() -> None:
+    with pytest.raises(ValueError, match="ISO 4217"):
+        Money(Decimal(1), "GPU")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (-10e6, "-$10.00M"),
+        (0.0, "$0.00M"),
+        (11_833_333.33, "$11.83M"),
+        (2.5e9, "$2.50B"),
+        (-2.5e9, "-$2.50B"),
+        (None, "n/a"),
+        (float("nan"), "n/a"),
+    ],
+)
+def test_one_dollar_formatter(value: float | None, text: str) -> None:
+    from aicapex.money import format_usd
+    from aicapex.render import money
+
+    assert format_usd(value) == text
+    assert money(value) == text

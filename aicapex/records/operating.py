@@ -7,8 +7,9 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
 from aicapex.records.base import Fact, not_huge, positive
@@ -196,5 +197,13 @@ class FxRate(Fact):
     DATE_FIELD = "date"
 
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. 'EUR'.")
+
+    @field_validator("currency")
+    @classmethod
+    def _iso(cls, value: str) -> str:
+        if value not in ISO_4217:
+            raise ValueError(f"expected an ISO 4217 currency code, got {value!r}")
+        return value
+
     date: PartialDate = Field(description="The day (or period) the rate applies from.")
     usd: Decimal = Field(gt=0, description="US dollars per one unit of `currency`.")

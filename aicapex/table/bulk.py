@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.money import Money, Rate
@@ -181,9 +182,9 @@ def _money_numbers(
         currency = constant_category(None, n)
     else:
         codes, uniques = pd.factorize(frame[cur_col], use_na_sentinel=True)
-        iso = pd.Series(list(uniques), dtype=object).astype(str).str.fullmatch(r"[A-Z]{3}")
+        iso = pd.Series(list(uniques), dtype=object).astype(str).isin(ISO_4217)
         ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
-        chk.rows(has & ~ok, cur_col, "an ISO currency code like 'USD'", frame[cur_col])
+        chk.rows(has & ~ok, cur_col, "an ISO 4217 currency code like 'USD'", frame[cur_col])
         currency = coded_category(np.where(has, codes, -1), uniques)
     per_col = f"{field}_per"
     if rate and per_col not in frame:

@@ -210,7 +210,7 @@ def _split_cents(legs: pd.DataFrame) -> np.ndarray:
     two, either way) on the piece's largest share, so that each piece's legs sum exactly to it."""
     piece = legs["piece"].to_numpy()
     total = legs["cents"].to_numpy(np.int64)
-    cents = np.rint(total * legs["share"].to_numpy("float64")).astype(np.int64)
+    cents: np.ndarray = np.rint(total * legs["share"].to_numpy("float64")).astype(np.int64)
     left = total - pd.Series(cents).groupby(piece).transform("sum").to_numpy()
     order = legs.assign(i=np.arange(len(legs))).sort_values(
         ["piece", "share"], ascending=[True, False], kind="stable"
