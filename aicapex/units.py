@@ -1,8 +1,11 @@
-"""The one pint unit registry of aicapex, plus exact period and power conversions.
+"""Exact period and power conversions, and the pint unit registry they are checked against.
 
-pint is imported lazily, inside :func:`registry`, so ``import aicapex`` stays light.
-The registry uses :class:`fractions.Fraction` magnitudes, so every factor is exact.
-Application definitions on top of pint's defaults:
+Conversions use exact tables (:data:`PER_MONTH`, :data:`GIGAWATTS_PER`): pint stays the
+reference (a test keeps the tables equal to it) but out of every hot path, and ``import aicapex``
+never loads it. :func:`registry` builds aicapex's own pint registry on demand (for power units
+outside the table, and for users); it never replaces pint's global application registry. The
+registry uses :class:`fractions.Fraction` magnitudes, so every factor is exact. Definitions on
+top of pint's defaults:
 
 * ``quarter = 3 * month`` (this replaces pint's avoirdupois ``quarter`` of 28 lb),
 * ``half_year = 6 * month``,
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     import pint
 
 __all__ = [
+    "GIGAWATTS_PER",
     "PERIODS",
     "PER_MONTH",
     "fraction_to_decimal",
@@ -41,9 +45,8 @@ PER_MONTH: dict[str, Fraction] = {
     "quarter": Fraction(1, 3),
     "year": Fraction(1, 12),
 }
-"""The exact factor from an amount per period to an amount per month, for vectorised code that
-must not load pint: equal to ``period_factor(per, "month")`` (a month is 30.4375 days; a test
-keeps them equal)."""
+"""The exact factor from an amount per period to an amount per month: a month is 1/12 of a
+Julian year of 365.25 days, 30.4375 days, as in pint (a test keeps the table equal to pint)."""
 
 _PERIOD_ALIASES: dict[str, tuple[str, ...]] = {
     "day": ("d", "day", "days", "daily"),
@@ -57,6 +60,29 @@ _PERIOD_BY_ALIAS = {alias: name for name, aliases in _PERIOD_ALIASES.items() for
 # Power units as people write them; lower-case "mw" means megawatt here, never milliwatt.
 _POWER_SYMBOLS = {"w": "W", "kw": "kW", "mw": "MW", "gw": "GW", "tw": "TW"}
 
+GIGAWATTS_PER: dict[str, Fraction] = {
+    "W": Fraction(1, 10**9),
+    "kW": Fraction(1, 10**6),
+    "MW": Fraction(1, 10**3),
+    "GW": Fraction(1),
+    "TW": Fraction(10**3),
+}
+"""The exact factor from a power unit to gigawatts (equal to pint's; a test keeps them equal).
+Written forms: the symbols in any case (lower-case ``mw`` is a megawatt, never a milliwatt) and
+the words ``watt``, ``kilowatt``, ``megawatt``, ``gigawatt``, ``terawatt`` (and plurals)."""
+
+_POWER_WORDS = {
+    f"{prefix}watt{plural}": symbol
+    for prefix, symbol in (
+        ("", "W"),
+        ("kilo", "kW"),
+        ("mega", "MW"),
+        ("giga", "GW"),
+        ("tera", "TW"),
+    )
+    for plural in ("", "s")
+}
+
 _DIVISION = Context(prec=28)
 
 
@@ -64,7 +90,8 @@ _DIVISION = Context(prec=28)
 def registry() -> pint.UnitRegistry[Fraction]:
     """Return the application's pint registry (built once, Fraction magnitudes).
 
-    The registry is also installed as pint's application registry.
+    It is not installed as pint's application registry: a library must not change a global
+    its users may rely on.
     """
     import pint
 
@@ -77,7 +104,6 @@ def registry() -> pint.UnitRegistry[Fraction]:
     ureg.define("gpu = [gpu] = _ = gpus = GPU")
     # pint caches dimensionalities at construction; rebuild so the new ``quarter`` is [time].
     ureg._build_cache()
-    pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]  # pint: untyped
     return ureg
 
 
@@ -103,10 +129,8 @@ def period_factor(from_period: str, to_period: str) -> Fraction:
     return _period_factor(normalize_period(from_period), normalize_period(to_period))
 
 
-@functools.cache
 def _period_factor(from_period: str, to_period: str) -> Fraction:
-    quantity = registry().Quantity(Fraction(1), f"1 / {from_period}")
-    return Fraction(quantity.to(f"1 / {to_period}").magnitude)
+    return PER_MONTH[from_period] / PER_MONTH[to_period]
 
 
 def to_gigawatts(value: Decimal, unit: str) -> Decimal:
@@ -115,11 +139,14 @@ def to_gigawatts(value: Decimal, unit: str) -> Decimal:
     Exact when the result terminates (always for the SI units); see :func:`fraction_to_decimal`.
     Raises ValueError if `unit` is not a power unit.
     """
-    import pint
-
     exact = Fraction(value)  # raises on NaN/Infinity
+    written = unit.strip()
+    symbol = _POWER_SYMBOLS.get(written.lower()) or _POWER_WORDS.get(written.lower(), written)
+    if symbol in GIGAWATTS_PER:
+        return fraction_to_decimal(exact * GIGAWATTS_PER[symbol])
+    import pint  # a rarer power unit: pint knows it
+
     ureg = registry()
-    symbol = _POWER_SYMBOLS.get(unit.strip().lower(), unit.strip())
     try:
         # A single unit word only: pint would otherwise evaluate expressions like "MW**2".
         if not symbol.isalpha() or not symbol.isascii():

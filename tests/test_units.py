@@ -38,12 +38,50 @@ def _built_registry() -> None:
     registry()
 
 
-def test_registry_is_built_once_and_is_the_application_registry() -> None:
+def test_registry_is_built_once_and_never_the_application_registry() -> None:
     import pint
 
     assert registry() is registry()
     application = pint.get_application_registry()  # type: ignore[no-untyped-call]
-    assert application.get() is registry()
+    assert application.get() is not registry()  # a library leaves pint's global alone
+
+
+@pytest.mark.parametrize("unit", ["W", "kW", "MW", "GW", "TW"])
+def test_power_table_equals_pint(unit: str) -> None:
+    from aicapex.units import GIGAWATTS_PER
+
+    pint_factor = registry().Quantity(Fraction(1), unit).to("GW").magnitude
+    assert GIGAWATTS_PER[unit] == Fraction(pint_factor)
+
+
+@pytest.mark.parametrize(
+    ("written", "gw"),
+    [
+        ("megawatts", "0.3"),
+        ("mw", "0.3"),
+        ("MW", "0.3"),
+        ("gigawatt", "300"),
+        ("kW", "0.0003"),
+        ("hp", None),
+    ],
+)
+def test_power_units_as_written(written: str, gw: str | None) -> None:
+    if gw is None:  # outside the table: pint decides (a unit of power, converted exactly)
+        expected = Fraction(registry().Quantity(Fraction(300), "hp").to("GW").magnitude)
+        assert Fraction(to_gigawatts(Decimal(300), written)) == pytest.approx(expected)
+    else:
+        assert to_gigawatts(Decimal(300), written) == Decimal(gw)
+
+
+def test_conversions_do_not_load_pint() -> None:
+    code = (
+        "import sys; from decimal import Decimal; from aicapex.money import Rate; "
+        "from aicapex.units import to_gigawatts, period_factor; "
+        "Rate.parse('$99M/yr').per_month(); to_gigawatts(Decimal(3), 'MW'); "
+        "period_factor('day', 'quarter'); print('pint' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_registry_definitions() -> None:
@@ -195,6 +233,7 @@ def test_import_does_not_import_pint(module: str) -> None:
 
 def test_module_exports() -> None:
     assert set(units.__all__) == {
+        "GIGAWATTS_PER",
         "PERIODS",
         "PER_MONTH",
         "fraction_to_decimal",
@@ -211,4 +250,5 @@ def test_per_month_table_equals_pint() -> None:
 
     assert set(PER_MONTH) == set(PERIODS)
     for per, factor in PER_MONTH.items():
-        assert factor == period_factor(per, "month"), per
+        quantity = registry().Quantity(Fraction(1), f"1 / {per}").to("1 / month")
+        assert factor == Fraction(quantity.magnitude), per
