@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from aicapex.table.bulk import TABLE_KINDS, read_table
     from aicapex.table.conflicts import ConflictPolicy
     from aicapex.table.flows import FLOW_COLUMNS, flows
+    from aicapex.table.focus import FocusImport, read_focus
 
 __version__ = "0.1.0"
 
@@ -89,6 +90,8 @@ _LAZY = {
     "format_reference": "aicapex.reference",
     "read_table": "aicapex.table.bulk",
     "TABLE_KINDS": "aicapex.table.bulk",
+    "read_focus": "aicapex.table.focus",
+    "FocusImport": "aicapex.table.focus",
     "flows": "aicapex.table.flows",
     "FLOW_COLUMNS": "aicapex.table.flows",
     "ConflictPolicy": "aicapex.table.conflicts",
@@ -149,6 +152,7 @@ __all__ = [
     "Expense",
     "ExpenseCategory",
     "Fact",
+    "FocusImport",
     "FundingRound",
     "FxRate",
     "GPUOrder",
@@ -187,6 +191,7 @@ __all__ = [
     "json_schema",
     "load",
     "parse_money",
+    "read_focus",
     "read_table",
     "runway",
     "sum_money",

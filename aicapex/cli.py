@@ -202,6 +202,44 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
+@app.command("focus")
+def focus_cmd(
+    path: Annotated[Path, typer.Argument(help="A FOCUS 1.x export: .csv, .csv.gz or .parquet.")],
+    payer: Annotated[str, typer.Option("--payer", help="Id of the entity billed.")],
+    fx: Annotated[
+        Path | None,
+        typer.Option("--fx", help="A ledger file or directory whose fx_rates give US dollars."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Monthly cloud bills from a FOCUS billing export, reconciled exactly with the file's
+    BilledCost total. Rows that cannot be read go to standard error (exit 1). csv prints the
+    bills alone (exact totals in billed_exact); json adds the reconciliation."""
+    from aicapex.analysis.result import jsonable
+    from aicapex.render import render_focus, render_focus_csv
+    from aicapex.table.focus import read_focus
+
+    rates = _load([fx]) if fx is not None else None
+    try:
+        data = jsonable(read_focus(path, payer=payer, fx=rates).to_dict())
+    except LedgerError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except ImportError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(data, indent=2, allow_nan=False))
+    elif fmt is Format.csv:
+        typer.echo(render_focus_csv(data), nl=False)
+    else:
+        typer.echo(render_focus(data), nl=False)
+    for problem in data["problems"]:
+        typer.echo(problem, err=True)
+    if data["problems"]:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``aicapex`` command.
 
