@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from aicapex.checks import duplicate_problem, ledger_problems, problem_at
 from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import atomic_write, dump_yaml
@@ -77,7 +78,7 @@ class Ledger:
             if kind not in by_kind:
                 raise TypeError(f"not a ledger record: {record!r}")
             if record.id in by_id:
-                problems.append(_duplicate(record, by_id[record.id], origins))
+                problems.append(duplicate_problem(record, by_id[record.id], origins))
                 continue
             by_id[record.id] = record
             by_kind[kind].append(record)
@@ -85,7 +86,7 @@ class Ledger:
         self._by_id = by_id
         self._origins = origins
         self._memo: dict[Hashable, Any] = {}
-        problems.extend(self._reference_problems(unloaded))
+        problems.extend(ledger_problems(self, unloaded))
         if problems:
             raise LedgerError(problems)
 
@@ -145,12 +146,12 @@ class Ledger:
         return {k: len(v) for k, v in self._by_kind.items()}
 
     def span(self) -> tuple[dt.date, dt.date] | None:
-        """First and last day covered by the records' main dates (``None`` if there are none)."""
+        """First and last day covered by the records' dates: each kind's main date and its other
+        dates of the same fact (``until``, ``end``, ``due``, deliveries, tranches, payments);
+        not ``reported`` nor ``founded``. ``None`` if there are none."""
         starts, ends = [], []
         for record in self:
-            name = type(record).DATE_FIELD
-            value = getattr(record, name) if name else None
-            if isinstance(value, PartialDate):
+            for value in _dates_of(record):
                 start, end = value.sort_key()
                 starts.append(start)
                 ends.append(end)
@@ -183,6 +184,11 @@ class Ledger:
             if isinstance(source := self._by_id.get(c.source), Source)
         ]
         return max(dates, key=PartialDate.sort_key) if dates else None
+
+    def problem(self, record: Record, field: str | None, expected: str, found: str) -> Problem:
+        """A :class:`Problem` located at ``record`` (its file, line and index where it was read
+        from) and ``field``."""
+        return problem_at(self._origins.get(record.id), record, field, expected, found)
 
     def fiscal_year_end(self, entity_id: str) -> str:
         """The entity's fiscal year end (``MM-DD``); ``12-31`` when unknown."""
@@ -256,91 +262,19 @@ class Ledger:
 
         return conflicts(self)
 
-    # -- validation -------------------------------------------------------------------------
 
-    def _reference_problems(self, unloaded: Container[str] = ()) -> Iterator[Problem]:
-        """Unknown or wrong-kind references; references to ``unloaded`` ids (records whose own
-        problems are reported) are not unknown, only not loaded."""
-        by_id = self._by_id
-        ids = {kind: {r.id for r in records} for kind, records in self._by_kind.items()}
-
-        def fine(value: Any, target: str) -> bool:
-            if value is None or value in ids[target]:
-                return True
-            return value not in by_id and value in unloaded
-
-        for kind, records in self._by_kind.items():
-            for path, target in KINDS[kind].REFS:
-                values = _ref_values(path)
-                seen = {v for r in records for v in values(r)}
-                if all(fine(v, target) for v in seen - ids[target]):
-                    continue  # the usual case: one set difference per path
-                # a bad reference (rare): walk the records to name each one's position
-                for record in records:
-                    for field, value in _walk(record, path.split(".")):
-                        if not fine(value, target):
-                            yield self._ref_problem(record, field, value, target, by_id.get(value))
-
-    def _ref_problem(
-        self, record: Record, field: str, value: str, target: str, found: Record | None
-    ) -> Problem:
-        if found is not None:
-            expected = f"the id of one of the {target}"
-            got = f"{value!r}, which is one of the {type(found).KIND}"
-        else:
-            ids = [r.id for r in self._by_kind[target]]
-            expected = f"the id of one of the {target}{suggest(value, ids)}"
-            got = f"{value!r}, which no record has"
-        return _problem_at(self._origins, record, field, expected, got)
+_NOT_SPANNED = frozenset({"reported", "founded"})
 
 
-def _ref_values(path: str) -> Callable[[Any], list[Any]]:
-    """A fast function giving the values at a REFS path (``a``, ``a.*`` or ``a.*.b``)."""
-    head, _, rest = path.partition(".")
-    if not rest:
-        return lambda r: [getattr(r, head)]
-    if rest == "*":
-        return lambda r: list(getattr(r, head))
-    leaf = rest.removeprefix("*.")
-    return lambda r: [getattr(item, leaf) for item in getattr(r, head)]
-
-
-def _walk(obj: Any, steps: Sequence[str], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Yield ``(dotted field path, value)`` for a REFS path like ``sources.*.source``."""
-    if not steps:
-        yield prefix, obj
-        return
-    head, rest = steps[0], steps[1:]
-    if head == "*":
-        for i, item in enumerate(obj or ()):
-            yield from _walk(item, rest, f"{prefix}.{i}" if prefix else str(i))
-    else:
-        yield from _walk(getattr(obj, head), rest, f"{prefix}.{head}" if prefix else head)
-
-
-def _problem_at(
-    origins: Mapping[str, Origin], record: Record, field: str, expected: str, found: str
-) -> Problem:
-    origin = origins.get(record.id)
-    return Problem(
-        expected,
-        found,
-        file=origin.file if origin else None,
-        line=origin.line if origin else None,
-        kind=type(record).KIND,
-        index=origin.index if origin else None,
-        record_id=record.id,
-        field=field,
-    )
-
-
-def _duplicate(record: Record, first: Record, origins: Mapping[str, Origin]) -> Problem:
-    where = origins.get(first.id)
-    at = f" at {where}" if where else ""
-    return _problem_at(
-        origins,
-        record,
-        "id",
-        "a unique id",
-        f"{record.id!r}, already used by {type(first).KIND}{at}",
-    )
+def _dates_of(obj: Any) -> Iterator[PartialDate]:
+    """The dates of a record (nested items included) that say when its fact happened."""
+    for name in type(obj).model_fields:
+        if name in _NOT_SPANNED:
+            continue
+        value = getattr(obj, name)
+        if isinstance(value, PartialDate):
+            yield value
+        elif isinstance(value, tuple):
+            for item in value:
+                if hasattr(type(item), "model_fields"):
+                    yield from _dates_of(item)

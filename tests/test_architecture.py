@@ -30,6 +30,7 @@ FLOORS: dict[str, int] = {
     "aicapex.schema": 3,
     "aicapex.files": 3,
     "aicapex.ledger": 4,
+    "aicapex.checks": 4,
     "aicapex.load": 4,
     "aicapex.table": 5,
     "aicapex.analysis": 6,

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -696,6 +697,10 @@ def ledgers(draw: st.DrawFn) -> Ledger:
     records: list[dict[str, Any]] = []
 
     def add(kind: str, **fields: Any) -> None:
+        parties = getattr(KINDS[kind], "PARTIES", ())
+        if len(parties) > 1 and "FY" in repr(fields) and fields.get(parties[0]) is not None:
+            # a fiscal year between two parties says whose it is (their years may differ)
+            fields.setdefault("fiscal_year_of", fields[parties[0]])
         records.append((kind, {k: v for k, v in fields.items() if v is not None}))  # type: ignore[arg-type]
 
     for rid in source_ids:
@@ -892,9 +897,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         add(
             "fx_rates",
             id=rid,
-            currency=draw(
-                st.sampled_from(CURRENCIES[1:]) | st.sampled_from(sorted(ISO_4217))
-            ),
+            currency=draw(st.sampled_from(CURRENCIES[1:]) | st.sampled_from(sorted(ISO_4217))),
             date=draw(partial_dates),
             usd=draw(amounts),
             **fact("fx_rates"),
@@ -937,3 +940,73 @@ def test_the_strategy_makes_every_kind() -> None:
 def test_bundled_data_is_a_folder() -> None:
     assert aicapex.bundled_data().is_dir()
     assert list(aicapex.bundled_data().glob("*.yaml"))
+
+
+def test_span_includes_until_and_end_dates(ledger_text: Any) -> None:
+    led = aicapex.load(
+        ledger_text(
+            """
+            entities:
+            - {id: acme, name: Acme, type: company}
+            - {id: cloud, name: Cloud, type: cloud_provider}
+            expenses:
+            - {id: e, company: acme, category: opex, rate: $1M/month, date: 2023-02, until: 2026-06}
+            compute_contracts:
+            - {id: c, buyer: acme, seller: cloud, start: 2022-05, end: 2027-Q3, rate: $1B/yr}
+            """
+        )
+    )
+    assert led.span() == (dt.date(2022, 5, 1), dt.date(2027, 9, 30))
+    assert led.summary()["span"] == ["2022-05-01", "2027-09-30"]
+
+
+FISCAL = """
+entities:
+- {id: buyer, name: Buyer, type: company}
+- {id: seller, name: Seller, type: company, fiscal_year_end: 06-30}
+compute_contracts:
+- {id: c, buyer: buyer, seller: seller, start: FY2028, total_value: $10B%s}
+"""
+
+
+def test_a_fiscal_year_between_parties_with_different_years_says_whose(ledger_text: Any) -> None:
+    with pytest.raises(aicapex.LedgerError) as info:
+        aicapex.load(ledger_text(FISCAL % ""))
+    [problem] = info.value.problems
+    assert (problem.kind, problem.record_id, problem.field) == ("compute_contracts", "c", "start")
+    assert "fiscal_year_of" in problem.expected
+    assert "seller's ends on 06-30" in problem.expected
+    assert problem.line == 5
+
+
+def test_fiscal_year_of_decides_the_span(ledger_text: Any) -> None:
+    seller = aicapex.load(ledger_text(FISCAL % ", fiscal_year_of: seller"))
+    row = seller.frame("compute_contracts").iloc[0]
+    assert row["start_start"] == pd.Timestamp("2027-07-01")
+    assert row["start_end"] == pd.Timestamp("2028-06-30")
+    buyer = aicapex.load(ledger_text(FISCAL % ", fiscal_year_of: buyer"))
+    assert buyer.frame("compute_contracts").iloc[0]["start_start"] == pd.Timestamp("2028-01-01")
+    with pytest.raises(aicapex.LedgerError, match="no record has"):
+        aicapex.load(ledger_text(FISCAL % ", fiscal_year_of: nobody"))
+
+
+def test_one_party_records_use_their_company_s_year(ledger_text: Any) -> None:
+    led = aicapex.load(
+        ledger_text(
+            """
+            entities:
+            - {id: acme, name: Acme, type: company, fiscal_year_end: 03-31}
+            - {id: vendor, name: Vendor, type: company}
+            revenues:
+            - {id: r, company: acme, amount: $5M, date: FY2024}
+            gpu_orders:
+            - {id: o, buyer: acme, vendor: vendor, sku: H100, quantity: 10, order_date: 2023-05,
+               delivered: [{date: FY2024, quantity: 10}], fiscal_year_of: acme}
+            """
+        )
+    )
+    row = led.frame("revenues").iloc[0]
+    assert (row["date_start"], row["date_end"]) == (
+        pd.Timestamp("2023-04-01"),
+        pd.Timestamp("2024-03-31"),
+    )

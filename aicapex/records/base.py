@@ -179,7 +179,13 @@ class Record(Model):
 class Fact(Record):
     """A record that reports something a source said: it cites sources and when they said it."""
 
-    REFS: ClassVar[tuple[tuple[str, str], ...]] = (("sources.*.source", "sources"),)
+    REFS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("sources.*.source", "sources"),
+        ("fiscal_year_of", "entities"),
+    )
+    #: The fields naming the entities the fact is between, the default owner of its fiscal
+    #: years first (a contract's ``FY2028`` is its buyer's unless ``fiscal_year_of`` says).
+    PARTIES: ClassVar[tuple[str, ...]] = ()
 
     sources: tuple[Citation, ...] = Field(
         default=(), description="Citations: the sources this fact comes from, each with its quote."
@@ -188,6 +194,23 @@ class Fact(Record):
         default=None,
         description="When the source reported the fact (defaults to the cited source's date).",
     )
+    fiscal_year_of: str | None = Field(
+        default=None,
+        description="Id of the entity whose fiscal years the record's `FY` dates are (default: "
+        "the first of its parties, see each kind); required when the parties' years end on "
+        "different days.",
+    )
+
+    def fiscal_owner(self) -> str | None:
+        """The entity whose fiscal years this record's ``FY`` dates are: ``fiscal_year_of``,
+        else its first party (``None`` for records of no entity)."""
+        if self.fiscal_year_of is not None:
+            return self.fiscal_year_of
+        return next((v for f in self.PARTIES if (v := getattr(self, f)) is not None), None)
+
+    def parties(self) -> tuple[str, ...]:
+        """The entities the fact is between (its ``PARTIES`` fields that are set)."""
+        return tuple(v for f in self.PARTIES if (v := getattr(self, f)) is not None)
 
 
 def positive(field: str, money: Money | None) -> Iterator[tuple[str, str, str]]:

@@ -32,6 +32,7 @@ class CloudBill(Fact):
 
     KIND = "cloud_bills"
     REFS = (*Fact.REFS, ("payer", "entities"), ("provider", "entities"))
+    PARTIES = ("payer", "provider")
     FACT_KEY = ("payer", "provider", "period")
     DATE_FIELD = "period"
 
@@ -112,6 +113,7 @@ class ComputeContract(Fact):
 
     KIND = "compute_contracts"
     REFS = (*Fact.REFS, ("buyer", "entities"), ("seller", "entities"))
+    PARTIES = ("buyer", "seller")
     FACT_KEY = ("buyer", "seller", "start")
     DATE_FIELD = "start"
 

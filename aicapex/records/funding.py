@@ -78,6 +78,7 @@ class FundingRound(Fact):
 
     KIND = "funding_rounds"
     REFS = (*Fact.REFS, ("company", "entities"), ("investors.*.investor", "entities"))
+    PARTIES = ("company",)
     FACT_KEY = ("company", "date", "instrument")
     DATE_FIELD = "date"
 

@@ -25,6 +25,7 @@ class GPUOrder(Fact):
 
     KIND = "gpu_orders"
     REFS = (*Fact.REFS, ("buyer", "entities"), ("vendor", "entities"))
+    PARTIES = ("buyer", "vendor")
     FACT_KEY = ("buyer", "vendor", "sku", "order_date")
     DATE_FIELD = "order_date"
 
@@ -67,6 +68,7 @@ class GPUReallocation(Fact):
         ("to_entity", "entities"),
         ("exchanged_for", "gpu_reallocations"),
     )
+    PARTIES = ("from_entity", "to_entity")
     FACT_KEY = ("from_entity", "to_entity", "date")
     DATE_FIELD = "date"
 

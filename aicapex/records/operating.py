@@ -45,6 +45,7 @@ class _Flow(Fact):
         ("company", "entities"),
         ("counterparty", "entities"),
     )
+    PARTIES: ClassVar[tuple[str, ...]] = ("company", "counterparty")
     DATE_FIELD = "date"
 
     company: str = Field(description="Id of the company earning or spending.")
@@ -142,6 +143,7 @@ class CashBalance(Fact):
 
     KIND = "cash_balances"
     REFS = (*Fact.REFS, ("company", "entities"))
+    PARTIES = ("company",)
     FACT_KEY = ("company", "date")
     DATE_FIELD = "date"
 
@@ -164,6 +166,7 @@ class Price(Fact):
 
     KIND = "prices"
     REFS = (*Fact.REFS, ("company", "entities"))
+    PARTIES = ("company",)
     FACT_KEY = ("company", "product", "effective")
     DATE_FIELD = "effective"
 

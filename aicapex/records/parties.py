@@ -79,6 +79,10 @@ class Entity(Fact):
     founded: PartialDate | None = Field(default=None, description="When it was founded.")
     aliases: tuple[str, ...] = Field(default=(), description="Other names sources use for it.")
 
+    def fiscal_owner(self) -> str | None:
+        """An entity's own dates are in its own fiscal years."""
+        return self.fiscal_year_of or self.id
+
     def checks(self) -> Iterator[tuple[str, str, str]]:
         if self.id in self.controlled_by:
             yield "controlled_by", "an entity other than itself", repr(self.id)

@@ -43,7 +43,7 @@ from aicapex.dates import PartialDate, Precision
 from aicapex.errors import suggest
 from aicapex.fx import FxTable
 from aicapex.money import Money, Rate
-from aicapex.records import KINDS, CloudBill, FxRate, Record, TrancheStatus
+from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -191,7 +191,7 @@ def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: 
 @functools.cache
 def columns_of(cls: type[BaseModel], refs: frozenset[str]) -> tuple[Column, ...]:
     cols: list[Column] = []
-    base = ("note", "sources", "reported")
+    base = ("note", "sources", "reported", "fiscal_year_of")
     names = [n for n in cls.model_fields if n not in base] + [
         n for n in base if n in cls.model_fields
     ]
@@ -251,10 +251,9 @@ def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def _entity_field(cls: type[Record]) -> str | None:
-    for path, target in cls.REFS:
-        if target == "entities" and "." not in path:
-            return path
-    return None
+    """The field naming a kind's main party (its first ``PARTIES`` field), if any."""
+    parties: tuple[str, ...] = getattr(cls, "PARTIES", ())
+    return parties[0] if parties else None
 
 
 def _fill(
@@ -272,8 +271,8 @@ def _fill(
 def _record_ctx(ledger: Ledger, record: Record, fx: FxTable) -> RowContext:
     cls = type(record)
     date = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
-    ent = _entity_field(cls)
-    fye = ledger.fiscal_year_end(getattr(record, ent)) if ent else "12-31"
+    owner = record.fiscal_owner() if isinstance(record, Fact) else None
+    fye = ledger.fiscal_year_end(owner) if owner else "12-31"
     start = date.start(fye) if isinstance(date, PartialDate) else None
     return RowContext(fx, start, fye, ledger.reported(record))
 
