@@ -34,13 +34,15 @@ class LedgerLike(Protocol):
         """An entity's fiscal year end, ``MM-DD``."""
         ...
 
-    def problem(self, record: Record, field: str | None, expected: str, found: str) -> Problem:
+    def problem(
+        self, record: Record, field: str | None, expected: str, found: str, code: str = ""
+    ) -> Problem:
         """A problem located at ``record`` (and ``field``)."""
         ...
 
 
 def problem_at(
-    origin: Any, record: Record, field: str | None, expected: str, found: str
+    origin: Any, record: Record, field: str | None, expected: str, found: str, code: str = ""
 ) -> Problem:
     """A problem located at ``record``: its file, line and index from ``origin`` (an
     :class:`~aicapex.ledger.Origin`, or ``None`` for records built in memory)."""
@@ -53,6 +55,7 @@ def problem_at(
         index=getattr(origin, "index", None),
         record_id=record.id,
         field=field,
+        code=code,
     )
 
 
@@ -66,6 +69,7 @@ def duplicate_problem(record: Record, first: Record, origins: Mapping[str, Any])
         "id",
         "a unique id",
         f"{record.id!r}, already used by {type(first).KIND}{at}",
+        "duplicate-id",
     )
 
 
@@ -106,11 +110,11 @@ def _reference_problem(
     if found is not None:
         expected = f"the id of one of the {target}"
         got = f"{value!r}, which is one of the {type(found).KIND}"
-    else:
-        known = [r.id for r in ledger.records(target)]
-        expected = f"the id of one of the {target}{suggest(value, known)}"
-        got = f"{value!r}, which no record has"
-    return ledger.problem(record, field, expected, got)
+        return ledger.problem(record, field, expected, got, "wrong-kind-reference")
+    known = [r.id for r in ledger.records(target)]
+    expected = f"the id of one of the {target}{suggest(value, known)}"
+    got = f"{value!r}, which no record has"
+    return ledger.problem(record, field, expected, got, "unknown-reference")
 
 
 def _ref_values(path: str) -> Callable[[Any], list[Any]]:
@@ -172,4 +176,5 @@ def fiscal_year_problems(ledger: LedgerLike) -> Iterator[Problem]:
                     field,
                     f"fiscal_year_of: the entity whose fiscal year {date} is ({years})",
                     f"{date} without fiscal_year_of",
+                    "fiscal-year-owner",
                 )

@@ -1,10 +1,13 @@
 """Errors of the ledger: every problem says where it is, what was expected and what was found.
 
 A load collects all its problems before failing and raises one :class:`LedgerError`; each of its
-:class:`Problem` entries carries the file, line, record kind and index, record id, field, what was
-expected and what was found. ``str(error)`` lists them one per line::
+:class:`Problem` entries carries a stable ``code`` (one of :data:`CODES`), the file, line, record
+kind and index, record id, field, what was expected and what was found. ``str(error)`` lists them
+one per line::
 
     data/x.yaml:12: cloud_bills[3] aws-2023-08: billed: expected money like '$7M', got 'seven'
+
+Problems are data too: :meth:`LedgerError.to_frame` gives them as a DataFrame, one row each.
 """
 
 from __future__ import annotations
@@ -12,8 +15,49 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-__all__ = ["LedgerError", "Problem", "suggest"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CODES", "LedgerError", "Problem", "suggest"]
+
+#: Every problem code, with what it means. Codes are stable: programs may rely on them. Each has
+#: a case in the error catalogue (``tests/errors/``).
+CODES: dict[str, str] = {
+    # the file
+    "missing-file": "the file or folder does not exist",
+    "unreadable-file": "the file cannot be read (a directory, no permission, a link loop)",
+    "not-utf8": "the file is not text encoded in UTF-8",
+    "empty-file": "the file holds no data (empty, only comments, or null)",
+    "syntax": "the YAML or JSON is malformed (including nesting past the parser's limit)",
+    "duplicate-key": "one mapping names a key twice",
+    "yaml-alias": "a YAML anchor, alias or tag (a ledger is plain data)",
+    "not-a-ledger": "the file is not a mapping of record kinds, or no ledger file was given",
+    "unknown-kind": "a top-level key that is no record kind",
+    "not-a-list": "a record kind whose value is not a list",
+    "not-a-record": "an item of a kind's list that is not a mapping",
+    # one record
+    "unknown-field": "a field the record kind does not have",
+    "missing-field": "a required field is absent",
+    "invalid-value": "a value of the wrong type or not among the allowed ones",
+    "bad-money": "money that cannot be read (``$7M``, ``€50bn`` ...)",
+    "bad-rate": "a rate that cannot be read (``$99M/yr`` ...)",
+    "bad-date": "a date that cannot be read, or no such day",
+    "bad-capacity": "a capacity or GPU count that cannot be read",
+    "out-of-range": "a value outside its allowed range (a non-positive amount, a huge figure)",
+    "inconsistent": "fields of one record that contradict each other",
+    # records together
+    "duplicate-id": "two records with one id",
+    "unknown-reference": "a reference to an id no record has",
+    "wrong-kind-reference": "a reference to a record of the wrong kind",
+    "fiscal-year-owner": "a fiscal-year date between parties whose years differ, without "
+    "fiscal_year_of",
+    # bulk tables
+    "unknown-column": "a table column that is no field of its kind",
+    "missing-column": "a table without a column its kind requires",
+    "bad-table": "a table file that cannot be read, or of an unsupported format or kind",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +73,7 @@ class Problem:
         field: dotted path of the field inside the record (``tranches.1.amount``), if any.
         expected: what a valid value looks like.
         found: the value found, as written (``repr`` for strings).
+        code: what kind of problem it is, one of :data:`CODES` (``""`` when not classified).
     """
 
     expected: str
@@ -39,6 +84,7 @@ class Problem:
     index: int | None = None
     record_id: str | None = None
     field: str | None = None
+    code: str = ""
 
     def located(self, file: str | None, line: int | None) -> Problem:
         """Return a copy with ``file`` and ``line`` set (keeps a known line if ``line`` is None)."""
@@ -82,6 +128,17 @@ class LedgerError(ValueError):
 
     def __str__(self) -> str:
         return self._text()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a DataFrame, one row each, with the :class:`Problem` field names as
+        columns (``code``, ``file``, ``line``, ``kind``, ``index``, ``record_id``, ``field``,
+        ``expected``, ``found``; lines and indices as nullable integers)."""
+        import pandas as pd
+
+        names = ["code", "file", "line", "kind", "index", "record_id", "field", "expected", "found"]
+        rows = {n: [getattr(p, n) for p in self.problems] for n in names}
+        types = {n: ("Int64" if n in ("line", "index") else "string") for n in names}
+        return pd.DataFrame({n: pd.Series(v, dtype=types[n]) for n, v in rows.items()})
 
 
 def _sorted(problems: Iterable[Problem]) -> Sequence[Problem]:

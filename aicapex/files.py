@@ -145,17 +145,28 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem("an existing ledger file", "no such file", file=shown)]
+        return None, [
+            Problem("an existing ledger file", "no such file", file=shown, code="missing-file")
+        ]
     except IsADirectoryError:
-        return None, [Problem("a ledger file", "a directory", file=shown)]
+        return None, [Problem("a ledger file", "a directory", file=shown, code="unreadable-file")]
     except OSError as exc:
-        return None, [Problem("a readable ledger file", exc.strerror or str(exc), file=shown)]
+        return None, [
+            Problem(
+                "a readable ledger file",
+                exc.strerror or str(exc),
+                file=shown,
+                code="unreadable-file",
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         found = f"the byte 0x{raw[exc.start]:02X} at offset {exc.start}"
-        return None, [Problem("a file encoded in UTF-8", found, file=shown, line=line)]
+        return None, [
+            Problem("a file encoded in UTF-8", found, file=shown, line=line, code="not-utf8")
+        ]
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, []
@@ -260,6 +271,7 @@ def _alias_problems(text: str, shown: str) -> list[Problem]:
                         found,
                         file=shown,
                         line=line,
+                        code="yaml-alias",
                     )
                 )
                 if len(problems) >= 20:
@@ -272,6 +284,7 @@ def _alias_problems(text: str, shown: str) -> list[Problem]:
                         f"the tag {tag}",
                         file=shown,
                         line=event.start_mark.line + 1,  # type: ignore[union-attr]
+                        code="yaml-alias",
                     )
                 )
                 if len(problems) >= 20:
@@ -292,7 +305,9 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
         try:
             data = json.loads(text, parse_float=Decimal, object_pairs_hook=_pairs)
         except json.JSONDecodeError as exc:
-            return None, [Problem("valid JSON", exc.msg, file=shown, line=exc.lineno)]
+            return None, [
+                Problem("valid JSON", exc.msg, file=shown, line=exc.lineno, code="syntax")
+            ]
         except _Fallback:
             data = None  # duplicate keys: PyYAML below finds and locates them
         else:
@@ -335,10 +350,11 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
                     index=index,
                     record_id=record_id,
                     field=field,
+                    code="duplicate-key" if "duplicate key" in what else "syntax",
                 )
             ]
         except yaml.YAMLError as exc:
-            return None, [Problem(f"valid {language}", str(exc), file=shown)]
+            return None, [Problem(f"valid {language}", str(exc), file=shown, code="syntax")]
     if data is None:
         return None, [_empty(shown, text)]
     return data, []
@@ -351,6 +367,7 @@ def _empty(shown: str, text: str) -> Problem:
         ("an empty file" if not text.strip() else "only comments") if blank else "no data (null)",
         file=shown,
         line=1,
+        code="empty-file",
     )
 
 

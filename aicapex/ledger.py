@@ -185,10 +185,12 @@ class Ledger:
         ]
         return max(dates, key=PartialDate.sort_key) if dates else None
 
-    def problem(self, record: Record, field: str | None, expected: str, found: str) -> Problem:
+    def problem(
+        self, record: Record, field: str | None, expected: str, found: str, code: str = ""
+    ) -> Problem:
         """A :class:`Problem` located at ``record`` (its file, line and index where it was read
-        from) and ``field``."""
-        return problem_at(self._origins.get(record.id), record, field, expected, found)
+        from) and ``field``, of ``code`` (see :data:`aicapex.errors.CODES`)."""
+        return problem_at(self._origins.get(record.id), record, field, expected, found, code)
 
     def fiscal_year_end(self, entity_id: str) -> str:
         """The entity's fiscal year end (``MM-DD``); ``12-31`` when unknown."""

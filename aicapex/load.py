@@ -81,10 +81,21 @@ def load(*paths: Any) -> Ledger:
         else:
             flat.extend(p)
     if not flat:
-        raise LedgerError([Problem("at least one ledger file or directory", "none")])
+        raise LedgerError(
+            [Problem("at least one ledger file or directory", "none", code="not-a-ledger")]
+        )
     files = _expand(flat)
     if not files:
-        raise LedgerError([Problem("ledger files (.yaml, .yml, .json)", "none", file=str(flat[0]))])
+        raise LedgerError(
+            [
+                Problem(
+                    "ledger files (.yaml, .yml, .json)",
+                    "none",
+                    file=str(flat[0]),
+                    code="not-a-ledger",
+                )
+            ]
+        )
     problems: list[Problem] = []
     records: list[Record] = []
     origins: dict[str, Origin] = {}
@@ -147,6 +158,7 @@ def _load_file(
                 f"a {_type_name(data)}",
                 file=shown,
                 line=locators[shown].line() or 1,
+                code="not-a-ledger",
             )
         )
         return
@@ -160,6 +172,7 @@ def _load_file(
                     repr(kind),
                     file=shown,
                     kind=str(kind),
+                    code="unknown-kind",
                 )
             )
             continue
@@ -168,7 +181,13 @@ def _load_file(
         if not isinstance(items, list):
             unloaded.everything = True
             problems.append(
-                Problem(f"a list of {kind}", f"a {_type_name(items)}", file=shown, kind=kind)
+                Problem(
+                    f"a list of {kind}",
+                    f"a {_type_name(items)}",
+                    file=shown,
+                    kind=kind,
+                    code="not-a-list",
+                )
             )
             continue
         validate = cls.__pydantic_validator__.validate_python
@@ -183,6 +202,7 @@ def _load_file(
                         file=shown,
                         kind=kind,
                         index=index,
+                        code="not-a-record",
                     )
                 )
                 continue
@@ -204,6 +224,7 @@ def _load_file(
                         file=shown,
                         kind=kind,
                         index=index,
+                        code="duplicate-id",
                         record_id=record.id,
                         field="id",
                     )
@@ -238,12 +259,49 @@ def _model_args(annotation: Any) -> Iterator[type[Any]]:
         yield from _model_args(arg)
 
 
+#: pydantic error types -> problem codes (others: ``invalid-value``).
+_PYDANTIC_CODES = {
+    "extra_forbidden": "unknown-field",
+    "missing": "missing-field",
+    "greater_than": "out-of-range",
+    "greater_than_equal": "out-of-range",
+    "less_than": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "string_too_long": "out-of-range",
+    "string_too_short": "out-of-range",
+    "too_long": "out-of-range",
+    "too_short": "out-of-range",
+}
+
+#: What our value parsers say they expect -> problem codes.
+_PARSER_CODES = (
+    ("money like", "bad-money"),
+    ("a rate like", "bad-rate"),
+    ("a date", "bad-date"),
+    ("no such day", "bad-date"),
+    ("a capacity like", "bad-capacity"),
+    ("whole number of GPUs", "bad-capacity"),
+    ("currency", "bad-money"),
+)
+
+
+def _parser_code(text: str) -> str:
+    return next((code for words, code in _PARSER_CODES if words in text), "invalid-value")
+
+
 def _from_validation(
     exc: ValidationError, cls: type[Record], shown: str, kind: str, index: int, rid: str | None
 ) -> Iterator[Problem]:
-    def problem(field: str | None, expected: str, found: str) -> Problem:
+    def problem(field: str | None, expected: str, found: str, code: str) -> Problem:
         return Problem(
-            expected, found, file=shown, kind=kind, index=index, record_id=rid, field=field
+            expected,
+            found,
+            file=shown,
+            kind=kind,
+            index=index,
+            record_id=rid,
+            field=field,
+            code=code,
         )
 
     for err in exc.errors(include_url=False):
@@ -251,34 +309,36 @@ def _from_validation(
         etype = err["type"]
         ctx = err.get("ctx") or {}
         error = ctx.get("error")
+        code = _PYDANTIC_CODES.get(etype, "invalid-value")
         if isinstance(error, RecordCheckError):
-            for field, expected, found in error.problems:
-                yield problem(field, expected, found)
+            for check in error.problems:
+                yield problem(check.field, check.expected, check.found, check.code)
         elif etype == "extra_forbidden":
             name = str(err["loc"][-1])
             hint = suggest(name, _field_names(cls))
-            yield problem(loc, f"a field of {kind}{hint}", f"unknown field {name!r}")
+            yield problem(loc, f"a field of {kind}{hint}", f"unknown field {name!r}", code)
         elif etype == "missing":
-            yield problem(loc, "a value (this field is required)", "nothing")
+            yield problem(loc, "a value (this field is required)", "nothing", code)
         elif error is not None:
             text = str(error)
             expected, sep, found = text.partition(", got ")
             if sep and expected.startswith("expected "):
-                yield problem(loc, expected.removeprefix("expected "), found)
+                yield problem(loc, expected.removeprefix("expected "), found, _parser_code(text))
             else:
-                yield problem(loc, f"a valid value ({text})", _show(err.get("input")))
+                found = _show(err.get("input"))
+                yield problem(loc, f"a valid value ({text})", found, _parser_code(text))
         elif etype in ("bool_parsing", "bool_type"):
-            yield problem(loc, "true or false", _show(err.get("input")))
+            yield problem(loc, "true or false", _show(err.get("input")), code)
         elif etype == "enum" and isinstance(err.get("input"), str):
             choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
             hint = suggest(err["input"], choices)
-            yield problem(loc, f"{ctx.get('expected')}{hint}", _show(err.get("input")))
+            yield problem(loc, f"{ctx.get('expected')}{hint}", _show(err.get("input")), code)
         else:
             msg = err["msg"]
             expected = msg.removeprefix("Input should be ").removeprefix("Value should be ")
             if expected == msg and msg[:1].isupper():
                 expected = msg[0].lower() + msg[1:]
-            yield problem(loc, expected, _show(err.get("input")))
+            yield problem(loc, expected, _show(err.get("input")), code)
 
 
 def _show(value: Any) -> str:

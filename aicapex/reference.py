@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from aicapex.errors import CODES
 from aicapex.records import KINDS
 
 __all__ = ["format_reference"]
@@ -165,4 +166,20 @@ def format_reference() -> str:
         doc = " ".join((model.__doc__ or "").split())
         lines += [f"## {model.__name__} (inside records)", "", doc, ""]
         lines += _fields(f"{model.__name__}.", model, refs)
+    lines += _codes()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _codes() -> list[str]:
+    """The section listing every problem code (``aicapex.errors.CODES``)."""
+    lines = [
+        "## Problem codes",
+        "",
+        "Every problem `load`, `read_table` and `validate` report has a stable `code` "
+        "(`Problem.code`; `LedgerError.to_frame()` gives the problems as a table):",
+        "",
+        "| code | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{code}` | {meaning} |" for code, meaning in CODES.items()]
+    return [*lines, ""]

@@ -20,6 +20,7 @@ import pytest
 
 import aicapex
 from aicapex import LedgerError, Problem
+from aicapex.errors import CODES
 
 ERRORS = Path(__file__).parent / "errors"
 
@@ -88,9 +89,61 @@ CASES = [
     Case("wrong_kind_reference.yaml", 18, "cloud_bills", 0, BILL, "provider", "the id of one of the entities", "'register-2024-04', which is one of the sources"),  # noqa: E501
     Case("invalid_referenced_record.yaml", 9, "entities", 1, "aws", "countr", "(did you mean 'country'?)", "unknown field 'countr'"),  # noqa: E501
     Case("duplicate_id.yaml", 8, "funding_rounds", 0, "acme", "id", "a unique id", "'acme', already used by entities[0] at {errors}/duplicate_id.yaml:3"),  # noqa: E501
+    Case("bad_rate.yaml", 12, "expenses", 0, "acme-compute", "rate", "a rate like '$99M/yr'", "'$99M per fortnight'"),  # noqa: E501
+    Case("fiscal_year_owner.yaml", 16, "compute_contracts", 0, "acme-cloudco", "start", "fiscal_year_of: the entity whose fiscal year FY2028 is (acme's ends on 12-31, cloudco's ends on 06-30)", "FY2028 without fiscal_year_of"),  # noqa: E501
+    Case("symlink_loop.yaml", None, None, None, None, None, "a readable ledger file", "Too many levels of symbolic links"),  # noqa: E501
     Case("duplicate_id_across_files", 6, "entities", 1, "acme", "id", "a unique id", "'acme', already used by entities[0] at {errors}/duplicate_id_across_files/a.yaml:3", file="duplicate_id_across_files/b.yaml"),  # noqa: E501
 ]
 # fmt: on
+
+#: The code of each case's first problem (every code of aicapex.errors.CODES has a case here or
+#: in TABLE_CASES).
+CODE_OF = {
+    "missing.yaml": "missing-file",
+    "symlink_loop.yaml": "unreadable-file",
+    "not_utf8.yaml": "not-utf8",
+    "empty.yaml": "empty-file",
+    "comments_only.yaml": "empty-file",
+    "malformed_yaml.yaml": "syntax",
+    "deeply_nested.yaml": "syntax",
+    "bad_json.json": "syntax",
+    "duplicate_key.yaml": "duplicate-key",
+    "duplicate_key.json": "duplicate-key",
+    "anchor_alias.yaml": "yaml-alias",
+    "alias_bomb.yaml": "yaml-alias",
+    "not_a_mapping.yaml": "not-a-ledger",
+    "unknown_kind.yaml": "unknown-kind",
+    "kind_not_list.yaml": "not-a-list",
+    "record_not_mapping.yaml": "not-a-record",
+    "unknown_field.yaml": "unknown-field",
+    "invalid_referenced_record.yaml": "unknown-field",
+    "missing_field.yaml": "missing-field",
+    "wrong_type_list.yaml": "bad-capacity",
+    "wrong_type_bool.yaml": "invalid-value",
+    "bad_enum.yaml": "invalid-value",
+    "negative_amount.yaml": "out-of-range",
+    "zero_amount.yaml": "out-of-range",
+    "bad_money.yaml": "bad-money",
+    "bad_rate.yaml": "bad-rate",
+    "bad_date.yaml": "bad-date",
+    "fractional_gpus.yaml": "bad-capacity",
+    "fractional_gpus_string.yaml": "bad-capacity",
+    "delivery_before_order.yaml": "inconsistent",
+    "tranches_above_round.yaml": "inconsistent",
+    "payment_above_bill.yaml": "inconsistent",
+    "unknown_reference.yaml": "unknown-reference",
+    "wrong_kind_reference.yaml": "wrong-kind-reference",
+    "duplicate_id.yaml": "duplicate-id",
+    "duplicate_id_across_files": "duplicate-id",
+    "fiscal_year_owner.yaml": "fiscal-year-owner",
+}
+
+#: Bulk tables (``read_table``): file in tests/errors/tables, kind, code, field of the problem.
+TABLE_CASES = [
+    ("unknown_column.csv", "expenses", "unknown-column", "cateogry"),
+    ("missing_column.csv", "expenses", "missing-column", "company"),
+    ("bad_table.xlsx", "expenses", "bad-table", None),
+]
 
 
 def _path(case: Case) -> str:
@@ -132,13 +185,14 @@ def case(request: pytest.FixtureRequest) -> Case:
     if c.name == "missing.yaml":
         assert not (ERRORS / c.name).exists(), "missing.yaml must not exist"
     else:
-        assert (ERRORS / c.name).exists(), f"write tests/errors/{c.name} for this case"
+        there = (ERRORS / c.name).exists() or (ERRORS / c.name).is_symlink()
+        assert there, f"write tests/errors/{c.name} for this case"
     return c
 
 
 def test_catalogue_has_no_stray_files() -> None:
     """Every file in tests/errors/ is a case (a directory case covers its files)."""
-    named = {c.name for c in CASES} | {"two_bad_files", ".gitattributes"}
+    named = {c.name for c in CASES} | {"two_bad_files", ".gitattributes", "tables"}
     stray = {p.name for p in ERRORS.iterdir()} - named
     assert not stray, f"files in tests/errors/ without a line in CASES: {sorted(stray)}"
 
@@ -156,6 +210,46 @@ def test_load_reports_the_problem(case: Case) -> None:
     assert p.field == case.field
     assert case.expected in p.expected, p.expected
     assert p.found == _fill(case.found)
+    assert p.code == CODE_OF[case.name]
+    assert all(q.code in CODES for q in error.problems), [q.code for q in error.problems]
+
+
+def test_every_code_has_a_case() -> None:
+    assert set(CODE_OF) == {c.name for c in CASES}
+    covered = set(CODE_OF.values()) | {code for _, _, code, _ in TABLE_CASES}
+    assert covered == set(CODES), f"codes without a catalogue case: {set(CODES) - covered}"
+
+
+@pytest.mark.parametrize(("name", "kind", "code", "field"), TABLE_CASES)
+def test_table_problems_have_codes(name: str, kind: str, code: str, field: str | None) -> None:
+    with pytest.raises(LedgerError) as info:
+        aicapex.read_table(ERRORS / "tables" / name, kind)
+    first = info.value.problems[0]
+    assert (first.code, first.field) == (code, field)
+    assert first.file == str(ERRORS / "tables" / name)
+
+
+def test_problems_as_a_frame() -> None:
+    error = _load_error(str(ERRORS / "two_bad_files"))
+    frame = error.to_frame()
+    assert list(frame.columns) == [
+        "code",
+        "file",
+        "line",
+        "kind",
+        "index",
+        "record_id",
+        "field",
+        "expected",
+        "found",
+    ]
+    assert len(frame) == len(error.problems)
+    assert frame["code"].tolist() == ["bad-money", "unknown-reference"]
+    assert frame["line"].tolist() == [15, 5]
+    assert str(frame["line"].dtype) == "Int64"
+    empty = LedgerError([]).to_frame()
+    assert list(empty.columns) == list(frame.columns)
+    assert empty.empty
 
 
 def test_error_text_is_one_located_line_per_problem(case: Case) -> None:

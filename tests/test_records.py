@@ -329,7 +329,7 @@ def check_problems(cls: type[Record], data: dict[str, Any]) -> list[tuple[str, s
     for err in info.value.errors():
         error = (err.get("ctx") or {}).get("error")
         assert isinstance(error, RecordCheckError), err
-        out.extend(error.problems)
+        out.extend(c[:3] for c in error.problems)
     return out
 
 
@@ -543,9 +543,10 @@ def test_all_problems_of_a_record_are_reported_at_once() -> None:
 
 
 def test_record_check_error_message() -> None:
-    error = RecordCheckError([("a", "x", "y"), ("b", "z", "w")])
+    error = RecordCheckError([("a", "x", "y"), ("b", "z", "w", "out-of-range")])
     assert str(error) == "a: x, got y; b: z, got w"
-    assert error.problems == [("a", "x", "y"), ("b", "z", "w")]
+    assert [c.code for c in error.problems] == ["inconsistent", "out-of-range"]
+    assert [c[:3] for c in error.problems] == [("a", "x", "y"), ("b", "z", "w")]
 
 
 # --- CloudBill.paid / unpaid ------------------------------------------------------------

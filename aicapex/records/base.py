@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,7 @@ __all__ = [
     "ID_PATTERN",
     "MAX_AMOUNT",
     "MAX_GPUS",
+    "Check",
     "Citation",
     "Fact",
     "GpuCount",
@@ -100,12 +101,26 @@ GpuCount = Annotated[
 ]
 
 
-class RecordCheckError(ValueError):
-    """Raised by a record's consistency checks; carries ``(field, expected, found)`` triples."""
+class Check(NamedTuple):
+    """One finding of a record's checks: the field, what was expected and found, and the code
+    (``inconsistent`` for fields that contradict each other, ``out-of-range`` for a value
+    outside its range; see :data:`aicapex.errors.CODES`)."""
 
-    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{f}: {e}, got {g}" for f, e, g in problems))
+    field: str
+    expected: str
+    found: str
+    code: str = "inconsistent"
+
+
+class RecordCheckError(ValueError):
+    r"""Raised by a record's consistency checks; carries :class:`Check`\ s (plain
+    ``(field, expected, found)`` triples are taken as ``inconsistent``)."""
+
+    def __init__(self, problems: Iterable[tuple[str, ...]]) -> None:
+        self.problems: list[Check] = [Check(*p) for p in problems]
+        super().__init__(
+            "; ".join(f"{c.field}: {c.expected}, got {c.found}" for c in self.problems)
+        )
 
 
 class Model(BaseModel):
@@ -164,8 +179,9 @@ class Record(Model):
     id: RecordId
     note: str | None = Field(default=None, description="Free text: caveats, context, conflicts.")
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
-        """Yield ``(field, expected, found)`` for every internal inconsistency (none by default)."""
+    def checks(self) -> Iterator[tuple[str, ...]]:
+        """Yield a :class:`Check` (or a ``(field, expected, found)`` triple) for every internal
+        inconsistency (none by default)."""
         return iter(())
 
     @model_validator(mode="after")
@@ -213,19 +229,18 @@ class Fact(Record):
         return tuple(v for f in self.PARTIES if (v := getattr(self, f)) is not None)
 
 
-def positive(field: str, money: Money | None) -> Iterator[tuple[str, str, str]]:
+def positive(field: str, money: Money | None) -> Iterator[Check]:
+    """A positive amount of at most :data:`MAX_AMOUNT` (when there is one)."""
     if money is not None and money.amount <= 0:
-        yield field, "a positive amount", str(money)
+        yield Check(field, "a positive amount", str(money), "out-of-range")
     yield from not_huge(field, money)
 
 
-def not_huge(field: str, money: Money | None) -> Iterator[tuple[str, str, str]]:
+def not_huge(field: str, money: Money | None) -> Iterator[Check]:
+    """An amount of at most :data:`MAX_AMOUNT` either way (when there is one)."""
     if money is not None and abs(money.amount) > MAX_AMOUNT:
-        yield (
-            field,
-            f"an amount of at most {Money(Decimal(MAX_AMOUNT), money.currency)}",
-            str(money),
-        )
+        limit = Money(Decimal(MAX_AMOUNT), money.currency)
+        yield Check(field, f"an amount of at most {limit}", str(money), "out-of-range")
 
 
 def same_currency_total(items: list[Money]) -> Money | None:

@@ -11,7 +11,7 @@ from pydantic import Field
 from aicapex.capacity import Capacity
 from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
-from aicapex.records.base import Fact, Model, not_huge, positive, same_currency_total
+from aicapex.records.base import Check, Fact, Model, not_huge, positive, same_currency_total
 
 __all__ = ["Arrangement", "CloudBill", "ComputeContract", "Payment"]
 
@@ -65,13 +65,15 @@ class CloudBill(Fact):
         assert self.outstanding is not None
         return self.outstanding
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         yield from positive("billed", self.billed)
         for i, p in enumerate(self.payments):
             yield from positive(f"payments.{i}.amount", p.amount)
         yield from not_huge("outstanding", self.outstanding)
         if self.outstanding is not None and self.outstanding.amount < 0:
-            yield "outstanding", "an amount of zero or more", str(self.outstanding)
+            yield Check(
+                "outstanding", "an amount of zero or more", str(self.outstanding), "out-of-range"
+            )
         if self.billed is None and self.outstanding is None:
             yield (
                 "billed",
@@ -133,7 +135,7 @@ class ComputeContract(Fact):
         default=False, description="True when the buyer pays whether or not it uses the capacity."
     )
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         yield from positive("total_value", self.total_value)
         if self.rate is not None:
             yield from positive("rate", self.rate.money)

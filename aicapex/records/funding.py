@@ -101,7 +101,7 @@ class FundingRound(Fact):
         default=(), description="Parts paid at dates or on conditions, each with a status."
     )
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         for name in ("amount", "pre_money", "post_money"):
             yield from positive(name, getattr(self, name))
         for i, t in enumerate(self.tranches):

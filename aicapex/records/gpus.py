@@ -39,7 +39,7 @@ class GPUOrder(Fact):
     scheduled: tuple[Delivery, ...] = Field(default=(), description="Scheduled deliveries.")
     delivered: tuple[Delivery, ...] = Field(default=(), description="Actual deliveries.")
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         yield from positive("unit_price", self.unit_price)
         yield from positive("total", self.total)
         order_start = self.order_date.sort_key()[0]
@@ -83,7 +83,7 @@ class GPUReallocation(Fact):
         default=None, description="Id of the reallocation given in exchange (a swap), if any."
     )
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         if self.from_entity == self.to_entity:
             yield (
                 "to_entity",

@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
-from aicapex.records.base import Fact, not_huge, positive
+from aicapex.records.base import Check, Fact, not_huge, positive
 
 __all__ = [
     "Basis",
@@ -73,7 +73,7 @@ class _Flow(Fact):
         "(so it is not added twice).",
     )
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         if (self.amount is None) == (self.rate is None):
             found = "both" if self.amount is not None else "neither"
             yield "amount", "either an amount or a rate", found
@@ -155,10 +155,10 @@ class CashBalance(Fact):
         description="exact, upper ('less than $4M': at most amount) or lower ('at least').",
     )
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         yield from not_huge("amount", self.amount)
         if self.amount.amount < 0:
-            yield "amount", "an amount of zero or more", str(self.amount)
+            yield Check("amount", "an amount of zero or more", str(self.amount), "out-of-range")
 
 
 class Price(Fact):
@@ -177,7 +177,7 @@ class Price(Fact):
     starting_at: bool = Field(default=False, description="True for 'from $20 a month' prices.")
     effective: PartialDate = Field(description="From when the price applies.")
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         if (self.price is None) == (self.one_off is None):
             yield (
                 "price",

@@ -83,6 +83,6 @@ class Entity(Fact):
         """An entity's own dates are in its own fiscal years."""
         return self.fiscal_year_of or self.id
 
-    def checks(self) -> Iterator[tuple[str, str, str]]:
+    def checks(self) -> Iterator[tuple[str, ...]]:
         if self.id in self.controlled_by:
             yield "controlled_by", "an entity other than itself", repr(self.id)

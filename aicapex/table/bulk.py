@@ -27,20 +27,27 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.currencies import ISO_4217
-from aicapex.dates import PartialDate, Precision
+from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS
+from aicapex.table.bulkcols import (
+    Located,
+    date_columns,
+    date_value,
+    enum_column,
+    id_column,
+    parse_money_column,
+    source_column,
+)
 from aicapex.table.columns import (
-    coded_category,
     constant_category,
     parse_unique,
     string_column,
     to_category,
 )
 from aicapex.table.frames import Column, columns_of, ledger_fx, unwrap
-from aicapex.units import PER_MONTH, normalize_period
+from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -51,172 +58,6 @@ __all__ = ["TABLE_KINDS", "read_table"]
 
 #: Kinds a bulk table can hold (kinds without nested lists).
 TABLE_KINDS = ("expenses", "revenues", "cloud_bills", "cash_balances")
-
-_MAX_PROBLEMS = 200
-
-
-class _Check:
-    """Collects problems with rows located in the file."""
-
-    def __init__(self, shown: str, kind: str, ids: pd.Series | None, csv: bool) -> None:
-        self.shown, self.kind, self.ids, self.csv = shown, kind, ids, csv
-        self.problems: list[Problem] = []
-
-    def rows(
-        self, mask: np.ndarray, field: str, expected: str, found: pd.Series | np.ndarray | None
-    ) -> None:
-        """A problem for each row of ``mask``; ``found`` holds the rows' values (a column of the
-        table, or an array), read only at the rows reported."""
-        for i in np.flatnonzero(mask)[: _MAX_PROBLEMS - len(self.problems)]:
-            rid = self.ids.iloc[i] if self.ids is not None and i < len(self.ids) else None
-            self.problems.append(
-                Problem(
-                    expected,
-                    _shown(_cell(found, i)) if found is not None else "nothing",
-                    file=self.shown,
-                    line=int(i) + 2 if self.csv else None,
-                    kind=self.kind,
-                    index=int(i),
-                    record_id=rid if isinstance(rid, str) else None,
-                    field=field,
-                )
-            )
-
-    def column(self, field: str, expected: str, found: str) -> None:
-        self.problems.append(Problem(expected, found, file=self.shown, kind=self.kind, field=field))
-
-
-def _cell(values: pd.Series | np.ndarray, i: int) -> Any:
-    """Row ``i`` of a column or an array."""
-    return values.iloc[i] if isinstance(values, pd.Series) else values[i]
-
-
-def _shown(value: Any) -> str:
-    """A found value for a message: as plain Python (no ``np.float64(...)`` wrappers), dates as
-    ISO days."""
-    if isinstance(value, np.datetime64):
-        return repr(str(np.datetime_as_string(value, unit="D")))
-    if isinstance(value, np.generic):
-        value = value.item()
-    return repr(value)
-
-
-def _date_value(value: Any) -> Any:
-    """A cell of a date column as PartialDate.parse takes it: a year read as a float (CSV columns
-    of years with blanks) becomes an int, a Timestamp its day."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value.date() if hasattr(value, "date") else value
-
-
-# --- typed columns, built from distinct values rather than from a Python object per row -------
-
-
-def _dates(col: pd.Series, chk: _Check, field: str) -> dict[str, Any]:
-    """The ``_start``, ``_end`` (datetime64[ns]) and ``_precision`` (categorical) columns of a
-    date column: each distinct value is parsed once and its span spread to its rows."""
-    if pd.api.types.is_datetime64_any_dtype(col):
-        days = col.dt.normalize()
-        day = np.where(col.isna().to_numpy(), -1, 0)
-        return {
-            f"{field}_start": days.to_numpy("datetime64[ns]"),
-            f"{field}_end": days.to_numpy("datetime64[ns]"),
-            f"{field}_precision": coded_category(day, [Precision.DAY.value]),
-        }
-    codes, parsed, bad = parse_unique(col, lambda v: PartialDate.parse(_date_value(v)))
-    chk.rows(bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", col)
-    nat = np.datetime64("NaT", "ns")
-    spans = [p.sort_key() if p is not None else None for p in parsed]
-    start = np.array([nat if s is None else np.datetime64(s[0], "ns") for s in spans] + [nat])
-    end = np.array([nat if s is None else np.datetime64(s[1], "ns") for s in spans] + [nat])
-    precision = [p.precision.value if p is not None else None for p in parsed]
-    return {
-        f"{field}_start": start[codes],
-        f"{field}_end": end[codes],
-        f"{field}_precision": coded_category(codes, precision),
-    }
-
-
-def _money(
-    frame: pd.DataFrame, field: str, chk: _Check, rate: bool
-) -> tuple[dict[str, Any], np.ndarray]:
-    """The columns of a money (or rate) field: ``amount`` (float64), ``currency`` and ``per``
-    (categoricals), and a mask of the rows without an amount."""
-    col = frame[field]
-    n = len(frame)
-    if col.isna().all():
-        return {
-            "amount": np.full(n, np.nan),
-            "currency": constant_category(None, n),
-            "per": constant_category(None, n),
-        }, np.ones(n, dtype=bool)
-    if pd.api.types.is_numeric_dtype(col):
-        return _money_numbers(frame, field, chk, rate)
-    parse = Rate.parse if rate else Money.parse
-    codes, parsed, bad = parse_unique(col, parse)
-    example = "a rate like '$99M/yr'" if rate else "money like '$7M'"
-    chk.rows(bad, field, example, col)
-    money = [(r.money if rate else r) if r is not None else None for r in parsed]
-    amount = np.array([float(m.amount) if m is not None else np.nan for m in money] + [np.nan])
-    currency = [m.currency if m is not None else None for m in money]
-    per = [r.per if (rate and r is not None) else None for r in parsed]
-    return {
-        "amount": amount[codes],
-        "currency": coded_category(codes, currency),
-        "per": coded_category(codes, per),
-    }, np.isnan(amount[codes])
-
-
-def _money_numbers(
-    frame: pd.DataFrame, field: str, chk: _Check, rate: bool
-) -> tuple[dict[str, Any], np.ndarray]:
-    """:func:`_money` of a numeric column, with its ``_currency`` (and ``_per``) columns."""
-    amount = frame[field].to_numpy("float64")
-    n = len(frame)
-    has = ~np.isnan(amount)
-    cur_col = f"{field}_currency"
-    if cur_col not in frame:
-        chk.column(
-            field, f"money as text like '$7M', or numbers with a {cur_col} column", "numbers alone"
-        )
-        currency = constant_category(None, n)
-    else:
-        codes, uniques = pd.factorize(frame[cur_col], use_na_sentinel=True)
-        iso = pd.Series(list(uniques), dtype=object).astype(str).isin(ISO_4217)
-        ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
-        chk.rows(has & ~ok, cur_col, "an ISO 4217 currency code like 'USD'", frame[cur_col])
-        currency = coded_category(np.where(has, codes, -1), uniques)
-    per_col = f"{field}_per"
-    if rate and per_col not in frame:
-        chk.column(
-            field,
-            f"rates as text like '$99M/yr', or numbers with a {per_col} column",
-            "numbers alone",
-        )
-    if rate and per_col in frame:
-        per = _periods(frame[per_col], has, chk, per_col)
-    else:
-        per = constant_category(None, n)
-    return {"amount": amount, "currency": currency, "per": per}, ~has
-
-
-def _periods(col: pd.Series, has: np.ndarray, chk: _Check, name: str) -> pd.Categorical:
-    """A rate's period column, normalised ('yr', 'annual' -> 'year') once per distinct value;
-    rows with an amount but no known period are problems."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    canonical: list[str] = []
-    mapped = np.full(len(uniques) + 1, -1, dtype=np.int64)
-    for j, value in enumerate(uniques):
-        try:
-            period = normalize_period(str(value))
-        except ValueError:
-            continue
-        if period not in canonical:
-            canonical.append(period)
-        mapped[j] = canonical.index(period)
-    new = mapped[codes]
-    chk.rows(has & (new < 0), name, "a period: day, week, month, quarter or year", col)
-    return coded_category(np.where(has, new, -1), canonical)
 
 
 def read_table(
@@ -232,7 +73,14 @@ def read_table(
     """
     if kind not in KINDS:
         raise LedgerError(
-            [Problem(f"a record kind{suggest(kind, KINDS)}", repr(kind), file=str(path))]
+            [
+                Problem(
+                    f"a record kind{suggest(kind, KINDS)}",
+                    repr(kind),
+                    file=str(path),
+                    code="bad-table",
+                )
+            ]
         )
     if kind not in TABLE_KINDS:
         raise LedgerError(
@@ -241,6 +89,7 @@ def read_table(
                     f"a kind a flat table can hold: {', '.join(TABLE_KINDS)}",
                     repr(kind),
                     file=str(path),
+                    code="bad-table",
                 )
             ]
         )
@@ -259,15 +108,30 @@ def read_table(
             )
         else:
             raise LedgerError(
-                [Problem("a .csv, .tsv or .parquet file", repr(p.suffix), file=shown)]
+                [
+                    Problem(
+                        "a .csv, .tsv or .parquet file",
+                        repr(p.suffix),
+                        file=shown,
+                        code="bad-table",
+                    )
+                ]
             )
     except FileNotFoundError:
-        raise LedgerError([Problem("an existing table file", "no such file", file=shown)]) from None
+        missing = Problem("an existing table file", "no such file", file=shown, code="missing-file")
+        raise LedgerError([missing]) from None
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, LedgerError):
             raise
         raise LedgerError(
-            [Problem("a readable CSV or Parquet table", str(exc).splitlines()[0], file=shown)]
+            [
+                Problem(
+                    "a readable CSV or Parquet table",
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                    file=shown,
+                    code="bad-table",
+                )
+            ]
         ) from None
     return _validate(raw, kind, shown, csv, fx)
 
@@ -280,7 +144,7 @@ def _validate(
     cols = columns_of(cls, refs)
     fields = cls.model_fields
     n = len(raw)
-    chk = _Check(shown, kind, raw.get("id"), csv)
+    chk = Located(shown, kind, raw.get("id"), csv)
     allowed = set(fields)
     for c in cols:
         if c.field in fields:
@@ -293,10 +157,13 @@ def _validate(
                 str(name),
                 f"a field of {kind}{suggest(str(name), fields)}",
                 f"unknown column {name!r}",
+                "unknown-column",
             )
     for name, info in fields.items():
         if info.is_required() and name not in raw.columns:
-            chk.column(name, "a column (this field is required)", "no such column")
+            chk.column(
+                name, "a column (this field is required)", "no such column", "missing-column"
+            )
     if chk.problems:
         raise LedgerError(chk.problems)
 
@@ -316,18 +183,18 @@ def _validate(
         present[name] = ~missing
         inner = unwrap(info.annotation)[0]
         if info.is_required():
-            chk.rows(missing, name, "a value (this field is required)", None)
+            chk.rows(missing, name, "a value (this field is required)", None, "missing-field")
         if inner is Money or inner is Rate:
             out.update(_money_columns(raw, name, chk, cls, fx, rate=inner is Rate))
         elif inner is PartialDate:
-            out.update(_dates(col, chk, name))
+            out.update(date_columns(col, chk, name))
         elif isinstance(inner, type) and issubclass(inner, enum.Enum):
             default = info.default.value if isinstance(info.default, enum.Enum) else None
-            out[name] = _enum(col, chk, name, [e.value for e in inner], default)
+            out[name] = enum_column(col, chk, name, [e.value for e in inner], default)
         elif name == "sources":
-            out[name] = _sources(col)
+            out[name] = source_column(col)
         elif name == "id":
-            out[name] = _ids(col, chk)
+            out[name] = id_column(col, chk)
         elif c.dtypes == ["category"]:
             out[name] = to_category(col)
         elif c.dtypes == ["string"] and isinstance(col.dtype, pd.StringDtype):
@@ -372,10 +239,10 @@ def _absent(c: Column, info: FieldInfo, n: int) -> dict[str, Any]:
 
 
 def _money_columns(
-    raw: pd.DataFrame, name: str, chk: _Check, cls: Any, fx: Ledger | None, *, rate: bool
+    raw: pd.DataFrame, name: str, chk: Located, cls: Any, fx: Ledger | None, *, rate: bool
 ) -> dict[str, Any]:
     """The frame columns of a money or rate field (see :mod:`aicapex.frames`)."""
-    m, _ = _money(raw, name, chk, rate=rate)
+    m, _ = parse_money_column(raw, name, chk, rate=rate)
     usd = _usd(m["amount"], m["currency"], raw, fx, cls)
     if not rate:
         return {name: m["amount"], f"{name}_currency": m["currency"], f"{name}_usd": usd}
@@ -389,43 +256,6 @@ def _money_columns(
         f"{name}_usd": usd,
         f"{name}_usd_per_month": usd * factor,
     }
-
-
-def _enum(
-    col: pd.Series, chk: _Check, name: str, allowed: list[str], default: str | None
-) -> pd.Categorical:
-    """An enum column, checked on its distinct values; missing cells take the ``default``."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    bad_u = np.array([u not in allowed for u in uniques] + [False], dtype=bool)
-    chk.rows(bad_u[codes], name, f"one of {', '.join(allowed)}", col)
-    labels = [*uniques, default]
-    return coded_category(np.where(codes >= 0, codes, len(uniques)), labels)
-
-
-def _sources(col: pd.Series) -> pd.api.extensions.ExtensionArray:
-    """Cited source ids, comma-separated without blanks, cleaned once per distinct value."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    cleaned = [",".join(x.strip() for x in str(s).split(",") if x.strip()) for s in uniques]
-    if cleaned == list(uniques) and (codes >= 0).all():  # clean already: the column as it is
-        return col.astype("string").array
-    return string_column(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
-
-
-def _ids(col: pd.Series, chk: _Check) -> pd.Categorical:
-    """The id column, checked: the pattern on the distinct ids, then uniqueness."""
-    ids = to_category(col, distinct=True)
-    pattern = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"
-    ok = pd.Series(ids.categories).astype(str).str.fullmatch(pattern).to_numpy(dtype=bool)
-    missing = ids.codes < 0
-    chk.rows(
-        ~missing & ~np.append(ok, True)[ids.codes],
-        "id",
-        "an id of letters, digits and . _ : + -",
-        col,
-    )
-    dup = pd.Series(ids.codes).duplicated(keep="first").to_numpy() & ~missing
-    chk.rows(dup, "id", "a unique id", col)
-    return ids
 
 
 def _as(values: Any, dtype: str) -> pd.Series:
@@ -456,7 +286,7 @@ def _usd(
         days = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
         if cls.DATE_FIELD in raw:
             codes, parsed, _ = parse_unique(
-                raw[cls.DATE_FIELD].iloc[rows], lambda v: PartialDate.parse(_date_value(v))
+                raw[cls.DATE_FIELD].iloc[rows], lambda v: PartialDate.parse(date_value(v))
             )
             firsts = [
                 np.datetime64(p.sort_key()[0], "D") if p else np.datetime64("NaT") for p in parsed
@@ -467,7 +297,7 @@ def _usd(
     return usd.astype("float64")
 
 
-def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk: _Check) -> None:
+def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk: Located) -> None:
     """The records' consistency checks, as column operations."""
     for name in ("amount", "billed", "rate"):
         if name in out and name in present:
@@ -479,6 +309,7 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
                 name,
                 "an amount of zero or more" if limit_zero else "a positive amount",
                 values,
+                "out-of-range",
             )
     if kind in ("expenses", "revenues"):
         both = present["amount"] == present["rate"]
@@ -488,10 +319,12 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
                 "amount",
                 "either an amount or a rate",
                 np.where(present["amount"], "both", "neither"),
+                "inconsistent",
             )
         until = np.asarray(out["until_end"], dtype="datetime64[ns]")
         start = np.asarray(out["date_start"], dtype="datetime64[ns]")
-        chk.rows(~np.isnat(until) & (until < start), "until", "a date on or after date", until)
+        late = ~np.isnat(until) & (until < start)
+        chk.rows(late, "until", "a date on or after date", until, "inconsistent")
     if kind == "cloud_bills":
         neither = ~present["billed"] & ~present["outstanding"]
         chk.rows(
@@ -499,6 +332,7 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
             "billed",
             "an amount billed (or, if only the unpaid part is known, outstanding)",
             None,
+            "missing-field",
         )
         both = present["billed"] & present["outstanding"]
         differ = both & (
@@ -510,6 +344,7 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
             "outstanding",
             "billed minus payments (a table has no payments: equal to billed)",
             np.asarray(out["outstanding"]),
+            "inconsistent",
         )
 
 

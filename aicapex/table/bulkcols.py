@@ -1,0 +1,253 @@
+"""Column parsers of bulk tables: each column of a CSV or Parquet table, read and checked once
+per distinct value, its problems located at their rows (:class:`Located`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.currencies import ISO_4217
+from aicapex.dates import PartialDate, Precision
+from aicapex.errors import Problem
+from aicapex.money import Money, Rate
+from aicapex.table.columns import (
+    coded_category,
+    constant_category,
+    parse_unique,
+    string_column,
+    to_category,
+)
+from aicapex.units import normalize_period
+
+__all__ = [
+    "MAX_PROBLEMS",
+    "Located",
+    "date_columns",
+    "date_value",
+    "enum_column",
+    "id_column",
+    "parse_money_column",
+    "source_column",
+]
+
+#: The most problems one table reports.
+MAX_PROBLEMS = 200
+
+
+class Located:
+    """Collects problems with rows located in the file."""
+
+    def __init__(self, shown: str, kind: str, ids: pd.Series | None, csv: bool) -> None:
+        self.shown, self.kind, self.ids, self.csv = shown, kind, ids, csv
+        self.problems: list[Problem] = []
+
+    def rows(
+        self,
+        mask: np.ndarray,
+        field: str,
+        expected: str,
+        found: pd.Series | np.ndarray | None,
+        code: str = "invalid-value",
+    ) -> None:
+        """A problem for each row of ``mask``; ``found`` holds the rows' values (a column of the
+        table, or an array), read only at the rows reported."""
+        for i in np.flatnonzero(mask)[: MAX_PROBLEMS - len(self.problems)]:
+            rid = self.ids.iloc[i] if self.ids is not None and i < len(self.ids) else None
+            self.problems.append(
+                Problem(
+                    expected,
+                    _shown(_cell(found, i)) if found is not None else "nothing",
+                    file=self.shown,
+                    code=code,
+                    line=int(i) + 2 if self.csv else None,
+                    kind=self.kind,
+                    index=int(i),
+                    record_id=rid if isinstance(rid, str) else None,
+                    field=field,
+                )
+            )
+
+    def column(self, field: str, expected: str, found: str, code: str) -> None:
+        self.problems.append(
+            Problem(expected, found, file=self.shown, kind=self.kind, field=field, code=code)
+        )
+
+
+def _cell(values: pd.Series | np.ndarray, i: int) -> Any:
+    """Row ``i`` of a column or an array."""
+    return values.iloc[i] if isinstance(values, pd.Series) else values[i]
+
+
+def _shown(value: Any) -> str:
+    """A found value for a message: as plain Python (no ``np.float64(...)`` wrappers), dates as
+    ISO days."""
+    if isinstance(value, np.datetime64):
+        return repr(str(np.datetime_as_string(value, unit="D")))
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
+def date_value(value: Any) -> Any:
+    """A cell of a date column as PartialDate.parse takes it: a year read as a float (CSV columns
+    of years with blanks) becomes an int, a Timestamp its day."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.date() if hasattr(value, "date") else value
+
+
+# --- typed columns, built from distinct values rather than from a Python object per row -------
+
+
+def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
+    """The ``_start``, ``_end`` (datetime64[ns]) and ``_precision`` (categorical) columns of a
+    date column: each distinct value is parsed once and its span spread to its rows."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        days = col.dt.normalize()
+        day = np.where(col.isna().to_numpy(), -1, 0)
+        return {
+            f"{field}_start": days.to_numpy("datetime64[ns]"),
+            f"{field}_end": days.to_numpy("datetime64[ns]"),
+            f"{field}_precision": coded_category(day, [Precision.DAY.value]),
+        }
+    codes, parsed, bad = parse_unique(col, lambda v: PartialDate.parse(date_value(v)))
+    chk.rows(
+        bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", col, "bad-date"
+    )
+    nat = np.datetime64("NaT", "ns")
+    spans = [p.sort_key() if p is not None else None for p in parsed]
+    start = np.array([nat if s is None else np.datetime64(s[0], "ns") for s in spans] + [nat])
+    end = np.array([nat if s is None else np.datetime64(s[1], "ns") for s in spans] + [nat])
+    precision = [p.precision.value if p is not None else None for p in parsed]
+    return {
+        f"{field}_start": start[codes],
+        f"{field}_end": end[codes],
+        f"{field}_precision": coded_category(codes, precision),
+    }
+
+
+def parse_money_column(
+    frame: pd.DataFrame, field: str, chk: Located, rate: bool
+) -> tuple[dict[str, Any], np.ndarray]:
+    """The columns of a money (or rate) field: ``amount`` (float64), ``currency`` and ``per``
+    (categoricals), and a mask of the rows without an amount."""
+    col = frame[field]
+    n = len(frame)
+    if col.isna().all():
+        return {
+            "amount": np.full(n, np.nan),
+            "currency": constant_category(None, n),
+            "per": constant_category(None, n),
+        }, np.ones(n, dtype=bool)
+    if pd.api.types.is_numeric_dtype(col):
+        return _money_numbers(frame, field, chk, rate)
+    parse = Rate.parse if rate else Money.parse
+    codes, parsed, bad = parse_unique(col, parse)
+    example = "a rate like '$99M/yr'" if rate else "money like '$7M'"
+    chk.rows(bad, field, example, col, "bad-rate" if rate else "bad-money")
+    money = [(r.money if rate else r) if r is not None else None for r in parsed]
+    amount = np.array([float(m.amount) if m is not None else np.nan for m in money] + [np.nan])
+    currency = [m.currency if m is not None else None for m in money]
+    per = [r.per if (rate and r is not None) else None for r in parsed]
+    return {
+        "amount": amount[codes],
+        "currency": coded_category(codes, currency),
+        "per": coded_category(codes, per),
+    }, np.isnan(amount[codes])
+
+
+def _money_numbers(
+    frame: pd.DataFrame, field: str, chk: Located, rate: bool
+) -> tuple[dict[str, Any], np.ndarray]:
+    """:func:`_money` of a numeric column, with its ``_currency`` (and ``_per``) columns."""
+    amount = frame[field].to_numpy("float64")
+    n = len(frame)
+    has = ~np.isnan(amount)
+    cur_col = f"{field}_currency"
+    if cur_col not in frame:
+        chk.column(
+            field,
+            f"money as text like '$7M', or numbers with a {cur_col} column",
+            "numbers alone",
+            "missing-column",
+        )
+        currency = constant_category(None, n)
+    else:
+        codes, uniques = pd.factorize(frame[cur_col], use_na_sentinel=True)
+        iso = pd.Series(list(uniques), dtype=object).astype(str).isin(ISO_4217)
+        ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
+        expected = "an ISO 4217 currency code like 'USD'"
+        chk.rows(has & ~ok, cur_col, expected, frame[cur_col], "bad-money")
+        currency = coded_category(np.where(has, codes, -1), uniques)
+    per_col = f"{field}_per"
+    if rate and per_col not in frame:
+        chk.column(
+            field,
+            f"rates as text like '$99M/yr', or numbers with a {per_col} column",
+            "numbers alone",
+            "missing-column",
+        )
+    if rate and per_col in frame:
+        per = _periods(frame[per_col], has, chk, per_col)
+    else:
+        per = constant_category(None, n)
+    return {"amount": amount, "currency": currency, "per": per}, ~has
+
+
+def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Categorical:
+    """A rate's period column, normalised ('yr', 'annual' -> 'year') once per distinct value;
+    rows with an amount but no known period are problems."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    canonical: list[str] = []
+    mapped = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for j, value in enumerate(uniques):
+        try:
+            period = normalize_period(str(value))
+        except ValueError:
+            continue
+        if period not in canonical:
+            canonical.append(period)
+        mapped[j] = canonical.index(period)
+    new = mapped[codes]
+    expected = "a period: day, week, month, quarter or year"
+    chk.rows(has & (new < 0), name, expected, col, "bad-rate")
+    return coded_category(np.where(has, new, -1), canonical)
+
+
+def enum_column(
+    col: pd.Series, chk: Located, name: str, allowed: list[str], default: str | None
+) -> pd.Categorical:
+    """An enum column, checked on its distinct values; missing cells take the ``default``."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    bad_u = np.array([u not in allowed for u in uniques] + [False], dtype=bool)
+    chk.rows(bad_u[codes], name, f"one of {', '.join(allowed)}", col)
+    labels = [*uniques, default]
+    return coded_category(np.where(codes >= 0, codes, len(uniques)), labels)
+
+
+def source_column(col: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """Cited source ids, comma-separated without blanks, cleaned once per distinct value."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    cleaned = [",".join(x.strip() for x in str(s).split(",") if x.strip()) for s in uniques]
+    if cleaned == list(uniques) and (codes >= 0).all():  # clean already: the column as it is
+        return col.astype("string").array
+    return string_column(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
+
+
+def id_column(col: pd.Series, chk: Located) -> pd.Categorical:
+    """The id column, checked: the pattern on the distinct ids, then uniqueness."""
+    ids = to_category(col, distinct=True)
+    pattern = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"
+    ok = pd.Series(ids.categories).astype(str).str.fullmatch(pattern).to_numpy(dtype=bool)
+    missing = ids.codes < 0
+    chk.rows(
+        ~missing & ~np.append(ok, True)[ids.codes],
+        "id",
+        "an id of letters, digits and . _ : + -",
+        col,
+    )
+    dup = pd.Series(ids.codes).duplicated(keep="first").to_numpy() & ~missing
+    chk.rows(dup, "id", "a unique id", col, "duplicate-id")
+    return ids
