@@ -13,9 +13,16 @@ from pydantic import ConfigDict, Field, create_model
 
 from aicapex.records import KINDS
 
-__all__ = ["SCHEMA_ID", "json_schema"]
+__all__ = ["FORMAT_VERSION", "SCHEMA_ID", "SCHEMA_VERSION", "json_schema"]
 
 SCHEMA_ID = "https://github.com/aicapex/aicapex/ledger.schema.json"
+
+#: The version of the ledger file format (files may declare it as ``aicapex: 1``).
+FORMAT_VERSION = 1
+
+#: The version of the JSON Schemas of the ledger file and of the command line's JSON outputs;
+#: it changes whenever a schema does (``CHANGELOG.md`` says how).
+SCHEMA_VERSION = "1.0"
 
 
 def json_schema() -> dict[str, Any]:
