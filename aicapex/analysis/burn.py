@@ -22,7 +22,7 @@ from aicapex.analysis.common import (
     require_usd,
     trailing,
 )
-from aicapex.analysis.result import Result, record_index
+from aicapex.analysis.result import Result
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
@@ -115,7 +115,7 @@ def burn(
     in_range = rows["month"].isin(months).to_numpy()
     return Burn(
         frame=out,
-        records=record_index(records_in(rows, in_range)),
+        used_records=records_in(rows, in_range),
         assumptions=(
             "expenses and revenues of every basis but 'planned'"
             + (" (planned ones included)" if include_planned else ""),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, burn_flows, check_entity, month_of, require_usd
-from aicapex.analysis.result import Result, record_index
+from aicapex.analysis.result import Result
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
@@ -100,7 +100,7 @@ def compute_gap(
         )
     return ComputeGap(
         frame=out,
-        records=record_index(records_in(rows)),
+        used_records=records_in(rows),
         assumptions=(
             "revenue: every revenue record; compute: expenses of category 'compute' (cloud bills "
             "settle them and are not added again)",

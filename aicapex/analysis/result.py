@@ -25,9 +25,10 @@ other value is text. A result that cannot be computed has ``"reason"``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -69,6 +70,13 @@ def jsonable(value: Any) -> Any:
 
 def record_index(ids: Iterable[Any]) -> pd.Index:
     """The distinct record ids of ``ids`` (missing ones dropped), sorted, as a text Index."""
+    if (
+        isinstance(ids, pd.Index)
+        and ids.name == "record"
+        and ids.is_unique
+        and ids.is_monotonic_increasing
+    ):
+        return ids  # already one (records_in gives them so)
     array_like = isinstance(ids, pd.Index | pd.Series | np.ndarray | pd.Categorical)
     values = pd.Series(ids if array_like else list(ids), dtype=object).dropna().unique()
     index: pd.Index = pd.Index(np.sort(values.astype(str)), dtype=object, name="record")
@@ -81,7 +89,8 @@ class Result:
 
     Attributes:
         frame: the answer as a DataFrame.
-        records: ids of the records used, sorted (a ``pd.Index``).
+        used_records: the ids of the records used (a ``pd.Index``), or a function listing them
+            when first asked (large results list them lazily); read them as :attr:`records`.
         assumptions: every assumption used, as sentences.
         warnings: what the user should know about the answer, as sentences.
         reason: why there is no answer (``None`` when there is one).
@@ -92,11 +101,28 @@ class Result:
     NAME: ClassVar[str] = "result"
 
     frame: pd.DataFrame
-    records: pd.Index = field(default_factory=lambda: record_index(()))
+    used_records: pd.Index | Callable[[], pd.Index] = field(
+        default_factory=lambda: record_index(()), repr=False
+    )
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     reason: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def records(self) -> pd.Index:
+        """Ids of the records used, sorted (a ``pd.Index`` named ``record``): ``used_records``,
+        or what it lists when it is a function (called once, on first use)."""
+        used = self.used_records
+        return used if isinstance(used, pd.Index) else used()
+
+    def __len__(self) -> int:
+        """The number of rows of :attr:`frame`."""
+        return len(self.frame)
+
+    def __getitem__(self, key: Any) -> Any:
+        """``result[column]`` is ``result.frame[column]`` (a shorthand)."""
+        return self.frame[key]
 
     def rows(self) -> list[dict[str, Any]]:
         """The frame's rows as JSON-ready dicts (column name -> value under the JSON rule)."""

@@ -51,7 +51,7 @@ from aicapex.analysis.common import (
     months_between,
     require_usd,
 )
-from aicapex.analysis.result import Result, record_index
+from aicapex.analysis.result import Result
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, stream_labels
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND, AddFlow, Adjustment, Exclude, apply
@@ -88,6 +88,61 @@ RUNWAY_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class RecordsUsed:
+    """The records a runway used, per entity: each entity's cash balance and the records of its
+    counted flows, kept as codes (one pair per flow) and listed only when asked for."""
+
+    entities: pd.Index
+    balances: np.ndarray  # the balance record of each entity
+    entity: np.ndarray  # position in ``entities`` of each counted flow
+    code: np.ndarray  # position in ``ids`` of each counted flow's record
+    ids: pd.Index
+
+    @classmethod
+    def build(
+        cls, entities: pd.Index, balances: np.ndarray, entity: np.ndarray, record: pd.Series
+    ) -> RecordsUsed:
+        """From each counted flow's entity position and its ``record`` column (a categorical
+        column is read by its codes; its categories are sorted, as the flows table makes them)."""
+        if (
+            isinstance(record.dtype, pd.CategoricalDtype)
+            and record.cat.categories.is_monotonic_increasing
+        ):
+            code, ids = record.cat.codes.to_numpy(), record.cat.categories
+        else:
+            code, ids = pd.factorize(record, sort=True)
+        return cls(entities, balances, np.asarray(entity), np.asarray(code), pd.Index(ids))
+
+    def _listed(self, codes: np.ndarray, balances: np.ndarray) -> pd.Index:
+        """The ids of ``codes`` (sorted, as ``ids`` are) merged with the ``balances``' ids."""
+        present = np.zeros(len(self.ids) + 1, dtype=bool)
+        present[codes] = True  # code -1 (missing) marks the extra last slot
+        used = self.ids[present[:-1]].to_numpy(object)
+        extra = np.unique(balances.astype(object))
+        if len(used):
+            at = np.searchsorted(used, extra)
+            known = (at < len(used)) & (used[np.minimum(at, len(used) - 1)] == extra)
+            merged = np.insert(used, at[~known], extra[~known])
+        else:
+            merged = extra
+        index: pd.Index = pd.Index(merged, dtype=object, name="record")
+        return index
+
+    def of_entity(self, position: int) -> pd.Index:
+        """The records of the entity at ``position``."""
+        return self._listed(self.code[self.entity == position], self.balances[[position]])
+
+    def of(self, entity: str) -> pd.Index:
+        """The records of ``entity``, sorted."""
+        position = self.entities.get_indexer(pd.Index([entity]))[0]
+        return self.of_entity(int(position))
+
+    def all(self) -> pd.Index:
+        """Every record used, sorted."""
+        return self._listed(self.code, self.balances)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Runway(Result):
     """The result of :func:`runway`.
@@ -111,15 +166,20 @@ class Runway(Result):
     path: pd.DataFrame = field(default_factory=pd.DataFrame)
     policy: str = "disbursed"
     as_of: str = ""
-    #: each entity's records: entity id -> sorted record ids
-    by_entity: Mapping[str, pd.Index] = field(default_factory=dict)
+    #: the records each entity used (listed on demand: :meth:`records_of`)
+    used: RecordsUsed | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The per-entity table: :attr:`frame` (its name before results had one shape; kept)."""
+        return self.frame
 
     def records_of(self, entity: str) -> list[str]:
         """Ids of the records used for ``entity``, sorted: its cash balance and the records of
         its counted flows after the balance date."""
-        if entity not in self.by_entity:
+        if self.used is None or entity not in self.used.entities:
             raise ValueError(f"this runway has no entity {entity!r}")
-        return list(self.by_entity[entity])
+        return list(self.used.of(entity))
 
     def _one(self) -> pd.Series:
         if len(self.frame) != 1:
@@ -149,7 +209,7 @@ class Runway(Result):
         :meth:`records_of` and the assumptions :attr:`assumptions`."""
         if entity is None:
             entity = str(self._one()["entity"])
-        if entity not in self.by_entity:
+        if self.used is None or entity not in self.used.entities:
             raise ValueError(f"this runway has no entity {entity!r}")
         return self.path[(self.path["entity"] == entity).to_numpy()].reset_index(drop=True)
 
@@ -366,20 +426,19 @@ def runway(
             "burn_after": ahead.burn_after,
         }
     )
-    by_entity = _records_by_entity(
-        entities, frame["balance_record"], e_idx[after & ~added], counted["record"][after & ~added]
+    own = after & ~added
+    used = RecordsUsed.build(
+        entities, frame["balance_record"].to_numpy(object), e_idx[own], counted["record"][own]
     )
     return Runway(
         frame=frame,
-        records=record_index(np.concatenate([ids.to_numpy() for ids in by_entity.values()]))
-        if by_entity
-        else record_index(()),
+        used_records=used.all,
         assumptions=tuple(assumptions),
         params={"entity": entity, "as_of": as_of_text, "policy": policy},
         path=_path(entities, months, active, path, net, ahead.assumed, as_of_col),
         policy=policy,
         as_of=as_of_text,
-        by_entity=by_entity,
+        used=used,
     )
 
 
@@ -423,22 +482,6 @@ def _pay_arrears(
         np.where(due_now, owed_v, 0.0),
         f"policy 'arrears': bills unpaid at {as_of} are paid at once ({bills})",
     )
-
-
-def _records_by_entity(
-    entities: pd.Index, balance_ids: pd.Series, entity_pos: np.ndarray, records: pd.Series
-) -> dict[str, pd.Index]:
-    """Each entity's records: its balance and the records of its counted flows."""
-    code, ids = pd.factorize(records)
-    pairs = pd.DataFrame({"e": entity_pos, "r": code}).drop_duplicates()
-    pairs = pairs[pairs["r"] >= 0]
-    out: dict[str, pd.Index] = {}
-    grouped = dict(iter(pairs.groupby("e")["r"])) if not pairs.empty else {}
-    for i, entity in enumerate(entities):
-        mine = grouped.get(i)
-        used = [balance_ids.iloc[i], *(ids[mine.to_numpy()] if mine is not None else [])]
-        out[str(entity)] = record_index(used)
-    return out
 
 
 def _counted(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:

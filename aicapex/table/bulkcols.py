@@ -17,7 +17,6 @@ from aicapex.table.columns import (
     constant_category,
     parse_unique,
     string_column,
-    to_category,
 )
 from aicapex.units import normalize_period
 
@@ -236,18 +235,13 @@ def source_column(col: pd.Series) -> pd.api.extensions.ExtensionArray:
     return string_column(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
 
 
-def id_column(col: pd.Series, chk: Located) -> pd.Categorical:
-    """The id column, checked: the pattern on the distinct ids, then uniqueness."""
-    ids = to_category(col, distinct=True)
-    pattern = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"
-    ok = pd.Series(ids.categories).astype(str).str.fullmatch(pattern).to_numpy(dtype=bool)
-    missing = ids.codes < 0
-    chk.rows(
-        ~missing & ~np.append(ok, True)[ids.codes],
-        "id",
-        "an id of letters, digits and . _ : + -",
-        col,
-    )
-    dup = pd.Series(ids.codes).duplicated(keep="first").to_numpy() & ~missing
+def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
+    """The id column as text (ids are as many as rows: a categorical would be all categories),
+    checked: the pattern (vectorised), then uniqueness."""
+    ids = col if col.dtype == "str" else col.astype("object").astype("str")
+    missing = ids.isna().to_numpy()
+    ok = ids.str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:+-]*").fillna(True).to_numpy(dtype=bool)
+    chk.rows(~missing & ~ok, "id", "an id of letters, digits and . _ : + -", col)
+    dup = ids.duplicated(keep="first").to_numpy() & ~missing
     chk.rows(dup, "id", "a unique id", col, "duplicate-id")
-    return ids
+    return ids.array

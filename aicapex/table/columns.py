@@ -207,19 +207,21 @@ def where(mask: np.ndarray, a: pd.Series, b: pd.Series) -> pd.Categorical:
     )
 
 
-def records_in(rows: pd.DataFrame, mask: np.ndarray | None = None) -> list[str]:
-    """The distinct record ids of ``rows`` (where ``mask``), in the order of the ``record``
-    column's categories; cheap on large tables (works on the categorical codes)."""
+def records_in(rows: pd.DataFrame, mask: np.ndarray | None = None) -> pd.Index:
+    """The distinct record ids of ``rows`` (where ``mask``), sorted, as an Index named
+    ``record``; cheap on large tables (a categorical column is read by its codes)."""
     record = rows["record"]
-    if not isinstance(record.dtype, pd.CategoricalDtype):
-        record = record.astype("category")
-    codes = record.cat.codes.to_numpy()
     if mask is not None:
-        codes = codes[mask]
-    present = np.zeros(len(record.cat.categories) + 1, dtype=bool)
-    present[codes] = True  # code -1 (missing) marks the extra last slot
-    used: list[str] = record.cat.categories[present[:-1]].tolist()
-    return used
+        record = record[mask]
+    if isinstance(record.dtype, pd.CategoricalDtype):
+        codes = record.cat.codes.to_numpy()
+        present = np.zeros(len(record.cat.categories) + 1, dtype=bool)
+        present[codes] = True  # code -1 (missing) marks the extra last slot
+        used = record.cat.categories[present[:-1]]
+    else:
+        used = pd.Index(record.dropna().unique())
+    index: pd.Index = pd.Index(used.astype(object), dtype=object, name="record")
+    return index if index.is_monotonic_increasing else index.sort_values()
 
 
 def positions(values: pd.Series, index: pd.Index) -> np.ndarray:

@@ -42,7 +42,7 @@ FLOW_COLUMNS: dict[str, str] = {
     "status": "category",
     "basis": "category",
     "kind": "category",
-    "record": "category",
+    "record": "str",
     "source": "category",
 }
 
@@ -73,7 +73,7 @@ def flow_rows(
     status: Labels,
     basis: Labels,
     kind: str,
-    record: Labels,
+    record: Labels | pd.api.extensions.ExtensionArray,
     source: Labels,
 ) -> pd.DataFrame:
     """A piece of the flows table; text columns are categoricals whose categories need not be
@@ -89,10 +89,10 @@ def flow_rows(
         "status": status,
         "basis": basis,
         "kind": kind,
-        "record": record,
         "source": source,
     }
     columns: dict[str, object] = {name: as_category(v, n) for name, v in labels.items()}
+    columns["record"] = _texts(record, n)
     columns.update(
         {
             "date": date.astype("datetime64[ns]"),
@@ -105,6 +105,23 @@ def flow_rows(
     )
     # copy=False: the columns are new arrays, no need to copy them into blocks
     return pd.DataFrame({name: columns[name] for name in FLOW_COLUMNS}, copy=False)
+
+
+def _texts(
+    values: Labels | pd.api.extensions.ExtensionArray, n: int
+) -> pd.api.extensions.ExtensionArray:
+    """A text column of ``n`` rows (``record``: as many distinct values as rows, so not a
+    categorical): a ``str`` is the same text on every row."""
+    if isinstance(values, str):
+        return pd.array(np.full(n, values, dtype=object), dtype="str")
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        values = values.array
+    if isinstance(values, pd.api.extensions.ExtensionArray) and isinstance(
+        values.dtype, pd.StringDtype
+    ):
+        texts: pd.api.extensions.ExtensionArray = pd.array(values, dtype="str")
+        return texts
+    return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 
 def usd_rate(frame: pd.DataFrame, money: str) -> np.ndarray:
@@ -193,6 +210,8 @@ def concat_flows(pieces: list[pd.DataFrame]) -> pd.DataFrame:
         parts = [p[name] for p in pieces]
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
             columns[name] = union([as_category(part, len(part)) for part in parts])
+        elif isinstance(parts[0].dtype, pd.StringDtype):
+            columns[name] = pd.concat(parts, ignore_index=True).array
         else:
             columns[name] = np.concatenate([part.to_numpy() for part in parts])
     return pd.DataFrame(columns, copy=False)

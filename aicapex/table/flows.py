@@ -192,7 +192,7 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         status=take(status, idx),
         basis=take(frame["basis"], idx),
         kind=kind,
-        record=take(frame["id"], idx),
+        record=frame["id"].array.take(idx),
         source=take(first_source(frame["sources"]), idx),
     )
 
@@ -320,30 +320,23 @@ def _orders(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
-    """The flows table: rows sorted by date then record (a stable sort), columns in order and
-    typed."""
+    """The flows table: rows sorted by date (a stable sort: rows of one day stay in the order
+    they were made, kind by kind and record by record), columns in order and typed."""
     if out.empty:
         return empty_flows()
-    out = out.take(_date_record_order(out)).reset_index(drop=True)
+    out = out.take(_date_order(out)).reset_index(drop=True)
     for name, dtype in FLOW_COLUMNS.items():
         if str(out[name].dtype) != dtype:
             out[name] = out[name].astype(dtype)  # type: ignore[call-overload]
     return out[list(FLOW_COLUMNS)]
 
 
-def _date_record_order(out: pd.DataFrame) -> np.ndarray:
-    """The stable order of the rows by date, then record id (missing ones last). The record
-    categories are sorted (see :func:`concat_flows`), so their codes sort as the ids do."""
-    last = np.iinfo(np.int64).max
+def _date_order(out: pd.DataFrame) -> np.ndarray:
+    """The stable order of the rows by date (missing dates last)."""
     dates = out["date"].to_numpy("datetime64[ns]")
-    day = np.where(np.isnat(dates), last, dates.view(np.int64))
-    record = out["record"]
-    if isinstance(record.dtype, pd.CategoricalDtype):
-        codes = record.cat.codes.to_numpy(dtype=np.int64)
-    else:
-        codes = pd.Categorical(record).codes.astype(np.int64)
-    codes = np.where(codes < 0, last, codes)
-    return np.lexsort((codes, day))
+    day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))
+    order: np.ndarray = np.argsort(day, kind="stable")
+    return order
 
 
 def flows(

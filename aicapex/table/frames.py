@@ -220,7 +220,9 @@ def columns_of(cls: type[BaseModel], refs: frozenset[str]) -> tuple[Column, ...]
             cols.append(_plain_col(name, "Int64"))
         elif inner is Decimal:
             cols.append(_plain_col(name, "float64", float))
-        elif name == "id" or name in refs:
+        elif name == "id":
+            cols.append(_plain_col(name, "str"))
+        elif name in refs:
             cols.append(_plain_col(name, "category"))
         else:
             cols.append(_plain_col(name, "string"))
