@@ -7,6 +7,7 @@ settlement of compute expenses, so they show in :func:`aicapex.analysis.arrears`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -115,7 +116,7 @@ def burn(
     in_range = rows["month"].isin(months).to_numpy()
     return Burn(
         frame=out,
-        used_records=records_in(rows, in_range),
+        used_records=functools.partial(records_in, rows, in_range),
         assumptions=(
             "expenses and revenues of every basis but 'planned'"
             + (" (planned ones included)" if include_planned else ""),

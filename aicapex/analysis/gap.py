@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -100,7 +101,7 @@ def compute_gap(
         )
     return ComputeGap(
         frame=out,
-        used_records=records_in(rows),
+        used_records=functools.partial(records_in, rows),
         assumptions=(
             "revenue: every revenue record; compute: expenses of category 'compute' (cloud bills "
             "settle them and are not added again)",

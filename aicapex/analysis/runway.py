@@ -32,6 +32,7 @@ to the starting cash) are sugar for them. Together they move a record:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -88,37 +89,35 @@ RUNWAY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RecordsUsed:
     """The records a runway used, per entity: each entity's cash balance and the records of its
-    counted flows, kept as codes (one pair per flow) and listed only when asked for."""
+    counted flows; the flows' records are coded only when first asked for (a large runway is
+    often read for its figures alone)."""
 
     entities: pd.Index
     balances: np.ndarray  # the balance record of each entity
     entity: np.ndarray  # position in ``entities`` of each counted flow
-    code: np.ndarray  # position in ``ids`` of each counted flow's record
-    ids: pd.Index
+    record: pd.Series  # each counted flow's record
 
-    @classmethod
-    def build(
-        cls, entities: pd.Index, balances: np.ndarray, entity: np.ndarray, record: pd.Series
-    ) -> RecordsUsed:
-        """From each counted flow's entity position and its ``record`` column (a categorical
-        column is read by its codes; its categories are sorted, as the flows table makes them)."""
+    @functools.cached_property
+    def _coded(self) -> tuple[np.ndarray, pd.Index]:
+        """Each counted flow's position in the sorted distinct ids, and those ids."""
+        record = self.record
         if (
             isinstance(record.dtype, pd.CategoricalDtype)
             and record.cat.categories.is_monotonic_increasing
         ):
-            code, ids = record.cat.codes.to_numpy(), record.cat.categories
-        else:
-            code, ids = pd.factorize(record, sort=True)
-        return cls(entities, balances, np.asarray(entity), np.asarray(code), pd.Index(ids))
+            return record.cat.codes.to_numpy(), record.cat.categories
+        code, ids = pd.factorize(record, sort=True)
+        return np.asarray(code), pd.Index(ids)
 
     def _listed(self, codes: np.ndarray, balances: np.ndarray) -> pd.Index:
-        """The ids of ``codes`` (sorted, as ``ids`` are) merged with the ``balances``' ids."""
-        present = np.zeros(len(self.ids) + 1, dtype=bool)
+        """The ids of ``codes`` (sorted, as the ids are) merged with the ``balances``' ids."""
+        ids = self._coded[1]
+        present = np.zeros(len(ids) + 1, dtype=bool)
         present[codes] = True  # code -1 (missing) marks the extra last slot
-        used = self.ids[present[:-1]].to_numpy(object)
+        used = ids[present[:-1]].to_numpy(object)
         extra = np.unique(balances.astype(object))
         if len(used):
             at = np.searchsorted(used, extra)
@@ -129,18 +128,25 @@ class RecordsUsed:
         index: pd.Index = pd.Index(merged, dtype=object, name="record")
         return index
 
-    def of_entity(self, position: int) -> pd.Index:
-        """The records of the entity at ``position``."""
-        return self._listed(self.code[self.entity == position], self.balances[[position]])
-
     def of(self, entity: str) -> pd.Index:
         """The records of ``entity``, sorted."""
-        position = self.entities.get_indexer(pd.Index([entity]))[0]
-        return self.of_entity(int(position))
+        position = int(self.entities.get_indexer(pd.Index([entity]))[0])
+        mine = self.entity == position
+        if mine.sum() < len(self.entity) // 4:  # a few flows: code only them
+            ids = pd.unique(self.record[mine].dropna().astype("object").to_numpy())
+            return self._merge(np.asarray(ids, dtype=object), self.balances[[position]])
+        return self._listed(self._coded[0][mine], self.balances[[position]])
+
+    @staticmethod
+    def _merge(used: np.ndarray, balances: np.ndarray) -> pd.Index:
+        extra = np.unique(balances.astype(object))
+        merged = np.unique(np.concatenate([used.astype(object), extra]))
+        index: pd.Index = pd.Index(merged, dtype=object, name="record")
+        return index
 
     def all(self) -> pd.Index:
         """Every record used, sorted."""
-        return self._listed(self.code, self.balances)
+        return self._listed(self._coded[0], self.balances)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -427,7 +433,7 @@ def runway(
         }
     )
     own = after & ~added
-    used = RecordsUsed.build(
+    used = RecordsUsed(
         entities, frame["balance_record"].to_numpy(object), e_idx[own], counted["record"][own]
     )
     return Runway(

@@ -119,7 +119,7 @@ def _texts(
     if isinstance(values, pd.api.extensions.ExtensionArray) and isinstance(
         values.dtype, pd.StringDtype
     ):
-        texts: pd.api.extensions.ExtensionArray = pd.array(values, dtype="str")
+        texts: pd.api.extensions.ExtensionArray = values.astype("str")  # type: ignore[assignment]
         return texts
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
