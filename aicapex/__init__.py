@@ -26,6 +26,10 @@ from typing import TYPE_CHECKING, Any
 from aicapex.capacity import Capacity
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem
+
+# not lazy: importing the subpackage aicapex.export would replace a lazy ``export`` with the
+# module itself; the package is cheap to import (pandas loads on first use)
+from aicapex.export import export
 from aicapex.ledger import Ledger, Origin
 from aicapex.load import bundled_data, load
 from aicapex.money import (
@@ -75,11 +79,13 @@ if TYPE_CHECKING:
     from aicapex.analysis.gap import ComputeGap, compute_gap
     from aicapex.analysis.result import Result
     from aicapex.analysis.runway import POLICIES, Policy, Runway, runway
+    from aicapex.export.sql import sql
     from aicapex.reference import format_reference
     from aicapex.schema import json_schema
     from aicapex.table.adjust import AddFlow, Adjustment, Exclude
     from aicapex.table.bulk import TABLE_KINDS, read_table
     from aicapex.table.conflicts import ConflictPolicy
+    from aicapex.table.filters import filter_flows
     from aicapex.table.flows import FLOW_COLUMNS, flows
     from aicapex.table.focus import FocusImport, read_focus
 
@@ -87,6 +93,8 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "json_schema": "aicapex.schema",
+    "sql": "aicapex.export.sql",
+    "filter_flows": "aicapex.table.filters",
     "format_reference": "aicapex.reference",
     "read_table": "aicapex.table.bulk",
     "TABLE_KINDS": "aicapex.table.bulk",
@@ -185,6 +193,8 @@ __all__ = [
     "bundled_data",
     "burn",
     "compute_gap",
+    "export",
+    "filter_flows",
     "flows",
     "format_money",
     "format_reference",
@@ -194,5 +204,6 @@ __all__ = [
     "read_focus",
     "read_table",
     "runway",
+    "sql",
     "sum_money",
 ]

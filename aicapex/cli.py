@@ -240,6 +240,146 @@ def focus_cmd(
         raise typer.Exit(1)
 
 
+# -- export, query, flows: files for other tools, SQL and the flows table ---------------------
+
+
+class ExportFormat(StrEnum):
+    """Export formats."""
+
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+    hledger = "hledger"
+    beancount = "beancount"
+
+
+FilterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--filter",
+        "-f",
+        help="Flow rows to keep, e.g. 'entity:stability-ai date:2023 not:status:committed' "
+        "(docs/filters.md).",
+    ),
+]
+
+
+def _check_filter(query: str | None) -> None:
+    """A filter that cannot be read is a usage error: one line, exit 2."""
+    from aicapex.table.filters import FilterError, parse_filter
+
+    try:
+        parse_filter(query)
+    except FilterError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("export")
+def export_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    to: Annotated[
+        ExportFormat, typer.Option("--to", help="json, csv, parquet, hledger or beancount.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="A file (json, hledger, beancount; default: standard output) or a folder "
+            "(csv, parquet: required).",
+        ),
+    ] = None,
+    decimal: Annotated[
+        bool, typer.Option("--decimal", help="csv/parquet: add exact decimal money columns.")
+    ] = False,
+    filter_: FilterOption = None,
+) -> None:
+    """Write the ledger for other tools: JSON (ledger and flows), CSV or Parquet tables (one
+    per record kind, and flows), or an hledger or beancount journal of the flows
+    (docs/export.md). --filter selects the flow rows written."""
+    from aicapex.export import SINGLE_FILE, export, export_text
+
+    single = to.value in SINGLE_FILE
+    if out is None and not single:
+        typer.echo(f"error: --out FOLDER is required for {to.value}", err=True)
+        raise typer.Exit(2)
+    if decimal and to.value not in ("csv", "parquet"):
+        typer.echo("error: --decimal is for csv and parquet", err=True)
+        raise typer.Exit(2)
+    _check_filter(filter_)
+    ledger = _load([path])
+    try:
+        if out is None:
+            typer.echo(export_text(ledger, to.value, filter=filter_), nl=False)
+            return
+        written = export(ledger, to.value, out, decimal=decimal, filter=filter_)
+    except (ImportError, OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for written_path in written:
+        typer.echo(str(written_path))
+
+
+@app.command("query")
+def query_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    query: Annotated[
+        str, typer.Argument(help="SQL over the views flows, funding_rounds, cloud_bills, ...")
+    ],
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Run SQL (DuckDB) over the ledger: one view per record kind and the flows table
+    (docs/export.md). Needs DuckDB: the extra named sql of aicapex."""
+    from aicapex.export.jsonout import table_rows
+    from aicapex.export.sql import SQLError, sql
+    from aicapex.export.tables import csv_text
+    from aicapex.render import render_table
+
+    ledger = _load([path])
+    try:
+        result = sql(ledger, query)
+    except ImportError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except SQLError as exc:
+        typer.echo(f"error: SQL: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if fmt is Format.csv:
+        typer.echo(csv_text(result), nl=False)
+        return
+    columns, rows = table_rows(result)
+    if fmt is Format.json:
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        typer.echo(json.dumps(records, indent=2, allow_nan=False))
+    else:
+        typer.echo(render_table(columns, rows), nl=False)
+
+
+@app.command("flows")
+def flows_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    filter_: FilterOption = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Print the flows table, a row per money movement (filtered with --filter): table, json
+    (every column) or csv (the export's flows.csv)."""
+    from aicapex.export.jsonout import flow_records
+    from aicapex.export.tables import csv_text
+    from aicapex.render import render_flows
+    from aicapex.table.filters import filter_flows
+
+    _check_filter(filter_)
+    ledger = _load([path])
+    rows = filter_flows(ledger.flows(), filter_)
+    if fmt is Format.json:
+        typer.echo(json.dumps(flow_records(rows), indent=2, allow_nan=False))
+    elif fmt is Format.csv:
+        typer.echo(csv_text(rows), nl=False)
+    else:
+        typer.echo(render_flows(flow_records(rows)), nl=False)
+
+
 def main() -> None:
     """Entry point of the ``aicapex`` command.
 

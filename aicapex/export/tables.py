@@ -1,0 +1,324 @@
+"""Record frames and the flows table as files for other tools: CSV and Parquet, a table per kind.
+
+Each kind (:data:`aicapex.records.KINDS`), each nested frame (``tranches``, ``investments``,
+``payments``, ``deliveries``) and ``flows`` is one file, ``<kind>.csv`` or ``<kind>.parquet``,
+with the frame's columns in order, typed the same in both formats (every file has its columns
+even when it has no rows):
+
+==========================  ======================  ==============================  ==========
+frame column (pandas)       CSV cell                Parquet (Arrow) type            SQL view
+==========================  ======================  ==============================  ==========
+text (category, string)     text, formulas escaped  ``string``                      VARCHAR
+float64                     shortest exact decimal  ``double`` (NaN: null)          DOUBLE
+Int64, int64                integer                 ``int64``                       BIGINT
+int8 (``direction``)        integer                 ``int8``                        TINYINT
+boolean                     ``true``/``false``      ``bool``                        BOOLEAN
+datetime64 (days)           ``YYYY-MM-DD``          ``timestamp[us]`` (midnight)    TIMESTAMP
+added ``<money>_cents``     integer                 ``int64``                       BIGINT
+added ``<money>_decimal``   ``123.45``              ``decimal128(38, 2)``           (none)
+==========================  ======================  ==============================  ==========
+
+Missing values are empty CSV cells and Parquet nulls. Money stays exact: beside every money
+column's currency (``<money>_currency``: ``amount``, ``billed``, ``rate``, ``price``, ...) comes
+``<money>_cents``, the amount in whole hundredths of that currency (rounded half to even; exact
+for amounts up to about $90 trillion with at most two decimals); with ``decimal=True`` also
+``<money>_decimal``, built from those cents (never from a float). The flows table already has
+``cents``; ``decimal=True`` adds ``amount_decimal`` after it. ``_usd`` columns are conversions
+through the ledger's FX rates and stay floats.
+
+CSV cells a spreadsheet would run as a formula, text starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return, get a single quote in front (``'=SUM(A1)``); so do text cells starting
+with a quote, so that the escape can be undone: drop one leading ``'`` from a text cell to read
+it back. Numbers are never escaped (``-1.5`` in a number column stays as it is).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.schema import FORMAT_VERSION, SCHEMA_VERSION
+from aicapex.table.frames import FRAME_KINDS
+
+__all__ = [
+    "FORMULA_STARTS",
+    "TABLE_NAMES",
+    "arrow_table",
+    "csv_text",
+    "escape_formula",
+    "export_columns",
+    "is_missing",
+    "iso_dates",
+    "money_cents",
+    "require_pyarrow",
+    "text_values",
+    "write_atomically",
+    "write_tables",
+]
+
+#: The tables written, in order: every record kind, every nested frame, then ``flows``.
+TABLE_NAMES: tuple[str, ...] = (*FRAME_KINDS, "flows")
+
+#: Text a spreadsheet would run as a formula starts with one of these (see the module docs);
+#: the quote itself is escaped too, so that escaping can be undone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def escape_formula(text: str) -> str:
+    """``text`` with a single quote in front when a spreadsheet would run it as a formula (or
+    when it starts with a quote): ``'=1+1`` for ``=1+1``; other text as it is."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _kind_of_column(series: pd.Series) -> str:
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
+        return "text"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int8" if dtype == np.int8 else "int"
+    return "text"
+
+
+def export_columns(frame: pd.DataFrame, *, decimal: bool = False) -> list[tuple[str, str, str]]:
+    """The columns a frame is written with, in order: ``(name, type, source column)``, where
+    type is one of ``text float int int8 bool date cents decimal`` (see the module docs) and the
+    added money columns (``cents``, ``decimal``) name the money column they come from."""
+    names = list(frame.columns)
+    out: list[tuple[str, str, str]] = []
+    is_flows = "cents" in names and "amount" in names and "currency" in names
+    money = {
+        n[: -len("_currency")]
+        for n in names
+        if n.endswith("_currency")
+        and n[: -len("_currency")] in names
+        and pd.api.types.is_float_dtype(frame[n[: -len("_currency")]].dtype)
+    }
+    for name in names:
+        out.append((name, _kind_of_column(frame[name]), name))
+        if name.endswith("_currency") and name[: -len("_currency")] in money:
+            base = name[: -len("_currency")]
+            out.append((f"{base}_cents", "cents", base))
+            if decimal:
+                out.append((f"{base}_decimal", "decimal", base))
+        elif is_flows and decimal and name == "cents":
+            out.append(("amount_decimal", "decimal", "amount"))
+    return out
+
+
+def money_cents(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """Exact cents of a money column (``cents`` for the flows' ``amount``) and which rows have
+    them."""
+    if source == "amount" and "cents" in frame.columns and "amount_usd" in frame.columns:
+        cents = frame["cents"].to_numpy("int64")
+        return cents, np.ones(len(cents), dtype=bool)
+    values = frame[source].to_numpy("float64", na_value=np.nan)
+    valid = ~np.isnan(values)
+    scaled = np.rint(np.where(valid, values, 0.0) * 100.0)
+    if np.abs(scaled).max(initial=0.0) >= 2.0**63:
+        raise ValueError(f"{source}: an amount too large for int64 cents")
+    return scaled.astype(np.int64), valid
+
+
+def _decimal_text(cents: np.ndarray, valid: np.ndarray) -> list[str | None]:
+    return [
+        (f"-{-c // 100}.{-c % 100:02d}" if c < 0 else f"{c // 100}.{c % 100:02d}") if ok else None
+        for c, ok in zip(cents.tolist(), valid.tolist(), strict=True)
+    ]
+
+
+def text_values(series: pd.Series, convert: Callable[[str], str] = str) -> np.ndarray:
+    """A text column as an object array of ``str`` (through ``convert``) and ``None``; each
+    distinct value is converted once."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    labels = np.array([convert(str(u)) for u in uniques] + [None], dtype=object)
+    out: np.ndarray = labels[codes]  # code -1 picks the None at the end
+    return out
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell is missing: None, NaN, NaT or pandas' NA."""
+    return value is None or value is pd.NA or value is pd.NaT or value != value
+
+
+def iso_dates(column: pd.Series) -> np.ndarray:
+    """A datetime column as ISO text (object array): days (``2023-07-31``), or date and time
+    (``2023-07-31T12:30:00``) when a value has a time of day; ``None`` where missing."""
+    values = column.to_numpy("datetime64[us]")
+    days = values.astype("datetime64[D]")
+    missing = np.isnat(values)
+    timed = bool((values[~missing] != days[~missing]).any())
+    text = np.datetime_as_string(values if timed else days, unit="s" if timed else "D")
+    out: np.ndarray = text.astype(object)
+    out[missing] = None
+    return out
+
+
+def csv_text(frame: pd.DataFrame, *, decimal: bool = False) -> str:
+    """A frame as CSV text, its columns as :func:`export_columns` gives them (see the module
+    docs): text escaped against formulas, dates ``YYYY-MM-DD``, booleans ``true``/``false``,
+    floats in their shortest exact form, missing values empty."""
+    cells: dict[str, Any] = {}
+    for name, kind, source in export_columns(frame, decimal=decimal):
+        column = frame[source]
+        if kind == "text":
+            cells[name] = pd.Series(text_values(column, escape_formula), dtype=object)
+        elif kind == "date":
+            cells[name] = pd.Series(iso_dates(column), dtype=object)
+        elif kind == "bool":
+            cells[name] = pd.Series(
+                [None if pd.isna(v) else ("true" if v else "false") for v in column], dtype=object
+            )
+        elif kind in ("cents", "decimal"):
+            cents, valid = money_cents(frame, source)
+            if kind == "cents":
+                exact = pd.array(cents, dtype="Int64")
+                exact[~valid] = pd.NA
+                cells[name] = exact
+            else:
+                cells[name] = pd.Series(_decimal_text(cents, valid), dtype=object)
+        elif kind == "float":
+            cells[name] = pd.Series(column.to_numpy("float64", na_value=np.nan))
+        else:
+            cells[name] = column.astype("Int64").array
+    table = pd.DataFrame(cells, index=pd.RangeIndex(len(frame)))
+    out = io.StringIO()
+    table.to_csv(out, index=False, na_rep="", lineterminator="\n")
+    return out.getvalue()
+
+
+def require_pyarrow(extra: str = "parquet") -> Any:
+    """The ``pyarrow`` module, or an ImportError naming the extra that installs it."""
+    try:
+        return importlib.import_module("pyarrow")
+    except ImportError:
+        raise ImportError(
+            f"this needs pyarrow: pip install 'aicapex[{extra}]' (or pip install pyarrow)"
+        ) from None
+
+
+def arrow_table(frame: pd.DataFrame, *, decimal: bool = False, kind: str | None = None) -> Any:
+    """A frame as an Arrow table with the columns of :func:`export_columns`: text as plain
+    strings, dates as ``timestamp[us]``, NaN as null, money cents as ``int64`` and, with
+    ``decimal``, ``decimal128(38, 2)`` (see the module docs). ``kind`` is kept in the schema's
+    metadata with the format and schema versions."""
+    pa = require_pyarrow()
+    arrays: list[Any] = []
+    names: list[str] = []
+    for name, type_, source in export_columns(frame, decimal=decimal):
+        column = frame[source]
+        if type_ == "text":
+            array = pa.array(text_values(column), type=pa.string())
+        elif type_ == "date":
+            array = pa.array(
+                column.to_numpy("datetime64[us]"), type=pa.timestamp("us"), from_pandas=True
+            )
+        elif type_ in ("cents", "decimal"):
+            cents, valid = money_cents(frame, source)
+            array = (
+                pa.array(cents, type=pa.int64(), mask=~valid)
+                if type_ == "cents"
+                else _decimal_array(pa, cents, valid)
+            )
+        else:
+            arrow_type = {
+                "float": pa.float64(),
+                "int": pa.int64(),
+                "int8": pa.int8(),
+                "bool": pa.bool_(),
+            }[type_]
+            array = pa.array(column, type=arrow_type, from_pandas=True)
+        arrays.append(array)
+        names.append(name)
+    metadata = {
+        "aicapex.format_version": str(FORMAT_VERSION),
+        "aicapex.schema_version": SCHEMA_VERSION,
+    }
+    if kind:
+        metadata["aicapex.kind"] = kind
+    return pa.Table.from_arrays(arrays, names=names, metadata=metadata)
+
+
+def _decimal_array(pa: Any, cents: np.ndarray, valid: np.ndarray) -> Any:
+    """``decimal128(38, 2)`` values whose unscaled integers are ``cents``: 16 little-endian
+    bytes each, the high word the sign extension of the low (exact, no float involved)."""
+    words = np.empty((len(cents), 2), dtype="<i8")
+    words[:, 0] = cents
+    words[:, 1] = np.right_shift(cents, 63)
+    validity = None if valid.all() else pa.array(valid, type=pa.bool_()).buffers()[1]
+    return pa.Array.from_buffers(
+        pa.decimal128(38, 2),
+        len(cents),
+        [validity, pa.py_buffer(words.tobytes())],
+        null_count=int((~valid).sum()),
+    )
+
+
+def write_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
+    """Write a file through ``write(binary file)`` into a temporary file in the same folder,
+    fsync it and rename it over ``path``: readers see the old file or the new one, never half
+    of one. Returns the path."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame] | Iterable[tuple[str, pd.DataFrame]],
+    folder: str | os.PathLike[str],
+    to: str,
+    *,
+    decimal: bool = False,
+) -> list[Path]:
+    """Write each ``(name, frame)`` to ``folder/<name>.csv`` or ``.parquet`` (``to``: ``csv``
+    or ``parquet``), each file atomically; the folder is made if missing. Returns the paths."""
+    if to not in ("csv", "parquet"):
+        raise ValueError(f"tables are written as csv or parquet, not {to!r}")
+    items = tables.items() if isinstance(tables, Mapping) else tables
+    if to == "parquet":
+        require_pyarrow()
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in items:
+        if to == "csv":
+            data = csv_text(frame, decimal=decimal).encode("utf-8")
+
+            def write(out: IO[bytes], data: bytes = data) -> None:
+                out.write(data)
+
+            paths.append(write_atomically(target / f"{name}.csv", write))
+        else:
+            table = arrow_table(frame, decimal=decimal, kind=name)
+
+            def write_parquet(out: IO[bytes], table: Any = table) -> None:
+                importlib.import_module("pyarrow.parquet").write_table(table, out)
+
+            paths.append(write_atomically(target / f"{name}.parquet", write_parquet))
+    return paths
