@@ -146,9 +146,13 @@ def render_report(data: dict[str, Any]) -> str:
         for name, value in c.items():
             if name in _HEAD or not value:
                 continue
+            if isinstance(value, dict) and set(value) == {"reason"}:
+                out.append(_line(name.replace("_", " "), f"n/a: {value['reason']}"))
+                continue
             render = RENDERERS.get(name)
             out.extend(render(value) if render else _generic(name, value))
-        out.extend(_assumptions(c.get("runway") or {}))
+        runway = c.get("runway") or {}
+        out.extend(_assumptions(runway) if "reason" not in runway else [])
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -229,3 +233,56 @@ def render_focus_csv(data: dict[str, Any]) -> str:
 
 
 __all__ += ["render_focus", "render_focus_csv"]
+
+
+def _cell(value: object) -> str:
+    """A value of a JSON-ready row as table text: numbers as people read them (floats to the
+    cent from 1 up), ``true``/``false``, nothing for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4g}"
+    return str(value)
+
+
+def render_table(
+    columns: list[str], rows: list[list[Any]], right: frozenset[str] = frozenset()
+) -> str:
+    """Rows of JSON-ready values (:func:`aicapex.export.jsonout.table_rows`) as a text table:
+    a header, numbers (and the ``right`` columns) aligned right, text left, then the count of
+    rows."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    aligned = [
+        c in right
+        or (bool(rows) and all(isinstance(r[i], int | float) or r[i] is None for r in rows))
+        for i, c in enumerate(columns)
+    ]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    lines = []
+    for row in [columns, *cells]:
+        parts = zip(row, widths, aligned, strict=True)
+        lines.append("  ".join(c.rjust(w) if a else c.ljust(w) for c, w, a in parts).rstrip())
+    lines.append(f"{len(rows):,} row{'s' if len(rows) != 1 else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def render_flows(records: list[dict[str, Any]]) -> str:
+    """Flow rows (:func:`aicapex.export.jsonout.flow_records`) as a text table: date, entity,
+    the amount signed by direction in its currency and in US dollars, category, status, kind,
+    record and the counterparty."""
+    columns = ["date", "entity", "amount", "usd", "category", "status", "kind", "record", "with"]
+    rows: list[list[Any]] = []
+    for r in records:
+        sign = -1 if r["direction"] < 0 else 1
+        amount = f"{_amount(sign * r['amount'])} {r['currency'] or ''}".rstrip()
+        usd = money(None if r["amount_usd"] is None else sign * r["amount_usd"])
+        other = r["payer"] if sign > 0 else r["payee"]
+        party = f"{'from' if sign > 0 else 'to'} {other or '(unknown)'}"
+        row = [r["date"], r["entity"], amount, usd, r["category"], r["status"], r["kind"]]
+        rows.append([*row, r["record"], party])
+    return render_table(columns, rows, right=frozenset({"amount", "usd"}))
+
+
+__all__ += ["render_flows", "render_table"]

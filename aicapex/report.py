@@ -13,6 +13,7 @@ renders the data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,33 @@ class Context:
     balances: pd.DataFrame
     when: Mapping[str, str | None]
     computed: dict[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def priced(self) -> pd.DataFrame:
+        """The flows of the companies whose money all has US dollars (see :attr:`unpriced`)."""
+        if not self.unpriced:
+            return self.flows
+        entity = self.flows["entity"].astype("object")
+        return self.flows[~entity.isin(list(self.unpriced)).to_numpy()]
+
+    @functools.cached_property
+    def unpriced(self) -> dict[str, str]:
+        """Companies with money in a currency without an exchange rate at its date, and why:
+        their analyses are refused (never computed without those amounts), the others' not."""
+        flows = self.flows
+        lost = flows[flows["amount_usd"].isna().to_numpy()]
+        out: dict[str, str] = {}
+        for company, rows in lost.groupby(lost["entity"].astype("object"), sort=True):
+            currencies = ", ".join(sorted({str(c) for c in rows["currency"].dropna()}))
+            records = sorted({str(r) for r in rows["record"]})
+            shown = ", ".join(records[:3]) + (
+                f" and {len(records) - 3} more" if len(records) > 3 else ""
+            )
+            out[str(company)] = (
+                f"{len(rows)} flows in {currencies or 'an unknown currency'} have no exchange "
+                f"rate at their date ({shown}): add fx_rates records for them"
+            )
+        return out
 
     def once(self, key: str, build: Callable[[], Any]) -> Any:
         """``build()``, computed once per report (sections that read the same analysis)."""
@@ -82,32 +110,34 @@ def _num(value: Any) -> float | None:
 
 
 def _runways(ctx: Context) -> dict[str, dict[str, Any]]:
+    """Every company's runway under each policy, each from its own report date: one runway
+    per policy for all companies at once."""
+    dated = {c: w for c, w in ctx.when.items() if w is not None and c not in ctx.unpriced}
+    cash = ctx.balances[ctx.balances["company"].astype("object").isin(list(dated)).to_numpy()]
     out: dict[str, dict[str, Any]] = {}
-    for date, companies in ctx.dates().items():
-        cash = ctx.balances[ctx.balances["company"].astype("object").isin(companies).to_numpy()]
-        if cash.empty:
-            continue
-        for policy in POLICIES:
-            r = runway(ctx.flows, as_of=date, policy=policy, cash=cash)  # type: ignore[arg-type]
-            general = [
-                a for a in r.assumptions if not any(a.startswith(f"{c}:") for c in companies)
-            ]
-            for row in r.rows():
-                c = str(row["entity"])
-                own = [a for a in r.assumptions if a.startswith(f"{c}:")]
-                out.setdefault(c, {})[policy] = {
-                    "months": row["months"],
-                    "runs_out": row["runs_out"],
-                    "cash_out": row["cash_out"],
-                    "bound": row["bound"],
-                    "balance": _num(row["balance_usd"]),
-                    "balance_date": row["balance_date"],
-                    "balance_record": row["balance_record"],
-                    "start_cash": _num(row["start_cash"]),
-                    "burn_after": _num(row["burn_after"]),
-                    "assumptions": general + own,
-                    "records": r.records_of(c),
-                }
+    if cash.empty:
+        return out
+    for policy in POLICIES:
+        r = runway(ctx.priced, as_of=dated, policy=policy, cash=cash)  # type: ignore[arg-type]
+        companies = set(r.frame["entity"].astype("object"))
+        general = [a for a in r.assumptions if not any(a.startswith(f"{c}:") for c in companies)]
+        by_entity = r.records_by_entity()
+        for row in r.rows():
+            c = str(row["entity"])
+            own = [a for a in r.assumptions if a.startswith(f"{c}:")]
+            out.setdefault(c, {})[policy] = {
+                "months": row["months"],
+                "runs_out": row["runs_out"],
+                "cash_out": row["cash_out"],
+                "bound": row["bound"],
+                "balance": _num(row["balance_usd"]),
+                "balance_date": row["balance_date"],
+                "balance_record": row["balance_record"],
+                "start_cash": _num(row["start_cash"]),
+                "burn_after": _num(row["burn_after"]),
+                "assumptions": [a.replace("each entity's date", dated[c]) for a in general] + own,
+                "records": by_entity[c],
+            }
     return out
 
 
@@ -136,19 +166,24 @@ def _burns(ctx: Context) -> dict[str, Any]:
     with nothing recorded are unknown, not zero)."""
     out: dict[str, Any] = {}
     for year, companies in ctx.years().items():
-        b = burn(ctx.flows, None, f"{year}-01", f"{year}-12").frame
+        b = burn(ctx.priced, None, f"{year}-01", f"{year}-12").frame
         recorded = ((b["gross_burn"] != 0) | (b["revenue"] != 0)).to_numpy()
         b = b[b["entity"].astype("object").isin(companies).to_numpy() & recorded]
-        for c, rows in b.groupby(b["entity"].astype("object"), sort=True):
-            means = rows.mean(numeric_only=True)
+        values = ["gross_burn", "revenue", "net_burn", *BURN_CATEGORIES]
+        grouped = b.groupby(b["entity"].astype("object"), sort=True)
+        means = grouped[values].mean()
+        spans = grouped["month"].agg(["min", "max", "size"])
+        for c, row in zip(means.index, means.itertuples(index=False), strict=True):
+            first, last, count = spans.loc[c]
+            mean = dict(zip(values, row, strict=True))
             out[str(c)] = {
-                "from": rows["month"].min().strftime("%Y-%m"),
-                "to": rows["month"].max().strftime("%Y-%m"),
-                "months": len(rows),
-                "monthly_gross": _num(means["gross_burn"]),
-                "monthly_revenue": _num(means["revenue"]),
-                "monthly_net": _num(means["net_burn"]),
-                "by_category": {k: _num(means[k]) for k in BURN_CATEGORIES},
+                "from": first.strftime("%Y-%m"),
+                "to": last.strftime("%Y-%m"),
+                "months": int(count),
+                "monthly_gross": _num(mean["gross_burn"]),
+                "monthly_revenue": _num(mean["revenue"]),
+                "monthly_net": _num(mean["net_burn"]),
+                "by_category": {k: _num(mean[k]) for k in BURN_CATEGORIES},
             }
     return out
 
@@ -156,7 +191,7 @@ def _burns(ctx: Context) -> dict[str, Any]:
 def _gaps(ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for year, companies in ctx.years().items():
-        for row in compute_gap(ctx.flows, None, period=year).rows():
+        for row in compute_gap(ctx.priced, None, period=year).rows():
             c = str(row["entity"])
             if c in companies:
                 out[c] = {
@@ -171,23 +206,25 @@ def _gaps(ctx: Context) -> dict[str, Any]:
 
 
 def _arrears(ctx: Context) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for date, companies in ctx.dates().items():
-        a = arrears(ctx.flows, as_of=date).frame
-        for c in companies:
-            mine = a[(a["payer"].astype("object") == c).to_numpy()]
-            out[c] = {
-                "as_of": date,
-                "total": _num(mine["outstanding_usd"].sum()),
-                "by_provider": {
-                    str(r["provider"]): {
-                        "outstanding": _num(r["outstanding_usd"]),
-                        "bills": int(r["bills"]),
-                        "oldest": jsonable(r["oldest"]),
-                    }
-                    for r in mine.to_dict("records")
-                },
-            }
+    """Every company's unpaid bills at its own report date: one call for all."""
+    dated = {c: w for c, w in ctx.when.items() if w is not None and c not in ctx.unpriced}
+    a = arrears(ctx.priced, as_of=dated).frame
+    out: dict[str, Any] = {
+        c: {"as_of": d, "total": 0.0, "by_provider": {}} for c, d in dated.items()
+    }
+    columns = ("payer", "provider", "outstanding_usd", "bills", "oldest")
+    for payer, provider, owed, bills, oldest in a[list(columns)].itertuples(index=False):
+        mine = out.get(str(payer))
+        if mine is None:
+            continue
+        mine["total"] += float(owed)
+        mine["by_provider"][str(provider)] = {
+            "outstanding": _num(owed),
+            "bills": int(bills),
+            "oldest": jsonable(oldest),
+        }
+    for mine in out.values():
+        mine["total"] = _num(mine["total"])
     return out
 
 
@@ -205,16 +242,22 @@ def _funding(ctx: Context) -> dict[str, Any]:
 
 
 def _conflicts(ctx: Context) -> dict[str, Any]:
+    """Each company's conflicting reports (the conflicts of records naming it as company or
+    payer), found in one pass over the ledger."""
     conflicts = ctx.ledger.conflicts()
+    if conflicts.empty:
+        return {}
+    owner: dict[str, str] = {}
+    for r in ctx.ledger:
+        for name in ("company", "payer"):
+            value = getattr(r, name, None)
+            if isinstance(value, str) and value in ctx.when:
+                owner[r.id] = value
+                break
+    conflicts = conflicts.assign(owner=conflicts["id"].astype("object").map(owner))
     out: dict[str, Any] = {}
-    for company in ctx.when:
-        ids = {
-            r.id
-            for r in ctx.ledger
-            if company in (getattr(r, "company", None), getattr(r, "payer", None))
-        }
-        mine = conflicts[conflicts["id"].astype("object").isin(ids).to_numpy()]
-        out[company] = [
+    for company, mine in conflicts.dropna(subset=["owner"]).groupby("owner", sort=False):
+        out[str(company)] = [
             {
                 "kind": str(group["kind"].iloc[0]),
                 "fact": str(group["key"].iloc[0]),
@@ -246,6 +289,10 @@ SECTIONS: tuple[Section, ...] = (
 
 #: The stages :func:`report` goes through, in order (for a progress bar).
 STAGES: tuple[str, ...] = ("flows", *(s.name for s in SECTIONS))
+
+#: The sections that need every amount in US dollars: a company with money lacking an
+#: exchange rate gets a ``reason`` instead of them.
+_NEEDS_DOLLARS = frozenset({"cash", "burn", "runway", "compute_gap", "arrears"})
 
 #: What a section gives a company it has nothing for.
 _NOTHING: dict[str, Any] = {"runway": {}, "funding": {}, "conflicts": []}
@@ -303,15 +350,15 @@ def report(
         step(section.name, i, len(STAGES))
         built[section.name] = section.build(ctx)
     names = {e.id: e.name for e in ledger.of_type(Entity)}
-    companies = [
-        {
-            "id": c,
-            "name": names[c],
-            "as_of": when,
-            **{s.name: built[s.name].get(c, _NOTHING.get(s.name)) for s in SECTIONS},
-        }
-        for c, when in ctx.when.items()
-    ]
+    companies = []
+    for c, when in ctx.when.items():
+        company: dict[str, Any] = {"id": c, "name": names[c], "as_of": when}
+        for section in SECTIONS:
+            value = built[section.name].get(c, _NOTHING.get(section.name))
+            if c in ctx.unpriced and section.name in _NEEDS_DOLLARS:
+                value = {"reason": ctx.unpriced[c]}
+            company[section.name] = value
+        companies.append(company)
     step("done", len(STAGES), len(STAGES))
     return {
         "as_of": None if as_of is None else str(as_of),

@@ -28,7 +28,8 @@ cash_balances      1,000   month-dated, 10 % upper bounds ("less than")
 =================  ======  ==============================================================
 
 Every record but sources cites one or two sources with a short quote (a translation too when
-the source is not in English). Amounts are 95 % USD, the rest EUR or GBP.
+the source is not in English). Amounts are 95 % USD, the rest EUR or GBP, with yearly
+exchange rates (fx_rates, 22 records beyond N) from 2018 on.
 
 The beancount ledger holds the same records as transactions: one transaction per record (N in
 all), each with exactly 2 postings and the record's id, source and quote as metadata, plus an
@@ -613,6 +614,18 @@ class Gen:
             )
         self.yaml.append("\n".join(out))
 
+    def gen_fx(self) -> None:
+        """Yearly EUR and GBP rates from 2018 on (dated before every amount that needs them),
+        and the same as beancount price directives; they come out of no random draw."""
+        out = ["fx_rates:"]
+        for year in range(2018, 2029):
+            for cur, base in (("EUR", 1.10), ("GBP", 1.27)):
+                usd = f"{base + (year - 2018) * 0.01:.2f}"
+                out += [f"- id: fx-{cur.lower()}-{year}", f"  currency: {cur}"]
+                out += [f"  date: {year}-01-01", f"  usd: {usd}", ""]
+                self.bean.append(f"{year}-01-01 price {cur} {usd} USD\n")
+        self.yaml.append("\n".join(out))
+
     def run(self) -> tuple[str, str]:
         self.gen_sources()
         self.gen_entities()
@@ -621,6 +634,7 @@ class Gen:
         self.gen_flows("revenues", REVENUE_CATS)
         self.gen_flows("expenses", EXPENSE_CATS)
         self.gen_cash()
+        self.gen_fx()
         header = f"# Synthetic aicapex ledger: {self.n:,} records (benchmarks/gen_ledger.py).\n\n"
         text = header + "\n".join(self.yaml)
         opens = "".join(f"2018-01-01 open {a}\n" for a in sorted(self.accounts))

@@ -42,13 +42,14 @@ class Arrears(Result):
 
 def arrears(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
-    as_of: DateLike,
+    as_of: DateLike | Mapping[str, DateLike],
     entity: str | None = None,
     *,
     conflicts: ConflictPolicy = "latest",
 ) -> Arrears:
     """Outstanding bills at the end of ``as_of`` (a partial date: ``"2023-10-31"``, ``"2023-10"``),
-    for the payer ``entity`` or every payer.
+    for the payer ``entity`` or every payer; ``as_of`` may also map each payer to its own date
+    (payers it does not name are left out).
 
     Returns an :class:`Arrears` whose ``.frame`` has one row per payer and provider with
     unpaid bills: ``payer``, ``provider``,
@@ -60,10 +61,18 @@ def arrears(
     >>> round(float(a.frame["outstanding_usd"].sum()) / 1e6, 1)
     9.6
     """
-    end = day_of(as_of, end=True)
+    ends = (
+        {k: day_of(v, end=True) for k, v in as_of.items()} if isinstance(as_of, Mapping) else None
+    )
+    end = day_of(as_of, end=True) if not isinstance(as_of, Mapping) else None
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
-    rows = flows[((flows["kind"] == "cloud_bills") & (flows["date"] <= end)).to_numpy()]
+    rows = flows[(flows["kind"] == "cloud_bills").to_numpy()]
+    if ends is not None:
+        row_end = rows["payer"].astype("object").map(ends).to_numpy("datetime64[ns]")
+    else:
+        row_end = np.full(len(rows), end, dtype="datetime64[ns]")
+    rows = rows[rows["date"].to_numpy("datetime64[ns]") <= row_end]
     if entity is not None:
         rows = rows[(rows["payer"].astype("object") == entity).to_numpy()]
     require_usd(rows, "arrears")
@@ -84,7 +93,11 @@ def arrears(
         }
     ).dropna(subset=["payer"])
     per_bill = per_bill[per_bill["owed"] > 0.005]
-    age = (np.datetime64(end, "D") - per_bill["date"].to_numpy("datetime64[D]")).astype(np.int64)  # type: ignore[call-overload]
+    if ends is not None:
+        bill_end = per_bill["payer"].map(ends).to_numpy("datetime64[D]")
+    else:
+        bill_end = np.full(len(per_bill), end, dtype="datetime64[D]")
+    age = (bill_end - per_bill["date"].to_numpy("datetime64[D]")).astype(np.int64)
     bucket = np.select([age <= 30, age <= 60, age <= 90], list(AGE_BUCKETS[:3]), AGE_BUCKETS[3])
     per_bill = per_bill.assign(bucket=bucket, record=per_bill.index)
     columns = ["payer", "provider", "outstanding_usd", "bills", "oldest", *AGE_BUCKETS, "records"]

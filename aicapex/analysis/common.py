@@ -138,18 +138,21 @@ def check_entity(source: object, entity: str | None, flows: pd.DataFrame, *also:
         raise KeyError(f"unknown entity {entity!r}{suggest(entity, sorted(known))}")
 
 
-def months_between(start: np.datetime64, month: np.datetime64) -> int:
-    """Whole months from the month of ``start`` to the month of ``month``."""
-    a, b = np.asarray([start, month]).astype("datetime64[M]").astype(np.int64)
-    return int(b - a)
+def months_between(start: np.datetime64, month: np.datetime64 | np.ndarray) -> np.ndarray:
+    """Whole months from the month of ``start`` to the month of each ``month`` (int64)."""
+    a = np.asarray(start).astype("datetime64[M]").astype(np.int64)
+    b = np.asarray(month).astype("datetime64[M]").astype(np.int64)
+    out: np.ndarray = b - a
+    return out
 
 
-def fraction_of_month(day: np.datetime64) -> float:
-    """How far through its month ``day`` ends: 1.0 for a month's last day."""
+def fraction_of_month(day: np.datetime64 | np.ndarray) -> np.ndarray:
+    """How far through its month each ``day`` ends: 1.0 for a month's last day."""
     d = np.asarray(day).astype("datetime64[D]")
     first = d.astype("datetime64[M]").astype("datetime64[D]")
     days = ((d.astype("datetime64[M]") + 1).astype("datetime64[D]") - first).astype(int)
-    return float(((d - first).astype(int) + 1) / days)
+    out: np.ndarray = ((d - first).astype(int) + 1) / days
+    return out
 
 
 def date_at(grid_start: np.datetime64, position: np.ndarray) -> np.ndarray:

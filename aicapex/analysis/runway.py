@@ -32,7 +32,6 @@ to the starting cash) are sugar for them. Together they move a record:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -54,6 +53,7 @@ from aicapex.analysis.common import (
 )
 from aicapex.analysis.result import Result
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, stream_labels
+from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND, AddFlow, Adjustment, Exclude, apply
 from aicapex.table.columns import positions
@@ -86,67 +86,8 @@ RUNWAY_COLUMNS = (
     "cash_out",
     "last_recorded_month",
     "burn_after",
+    "as_of",
 )
-
-
-@dataclass(frozen=True, eq=False)
-class RecordsUsed:
-    """The records a runway used, per entity: each entity's cash balance and the records of its
-    counted flows; the flows' records are coded only when first asked for (a large runway is
-    often read for its figures alone)."""
-
-    entities: pd.Index
-    balances: np.ndarray  # the balance record of each entity
-    entity: np.ndarray  # position in ``entities`` of each counted flow
-    record: pd.Series  # each counted flow's record
-
-    @functools.cached_property
-    def _coded(self) -> tuple[np.ndarray, pd.Index]:
-        """Each counted flow's position in the sorted distinct ids, and those ids."""
-        record = self.record
-        if (
-            isinstance(record.dtype, pd.CategoricalDtype)
-            and record.cat.categories.is_monotonic_increasing
-        ):
-            return record.cat.codes.to_numpy(), record.cat.categories
-        code, ids = pd.factorize(record, sort=True)
-        return np.asarray(code), pd.Index(ids)
-
-    def _listed(self, codes: np.ndarray, balances: np.ndarray) -> pd.Index:
-        """The ids of ``codes`` (sorted, as the ids are) merged with the ``balances``' ids."""
-        ids = self._coded[1]
-        present = np.zeros(len(ids) + 1, dtype=bool)
-        present[codes] = True  # code -1 (missing) marks the extra last slot
-        used = ids[present[:-1]].to_numpy(object)
-        extra = np.unique(balances.astype(object))
-        if len(used):
-            at = np.searchsorted(used, extra)
-            known = (at < len(used)) & (used[np.minimum(at, len(used) - 1)] == extra)
-            merged = np.insert(used, at[~known], extra[~known])
-        else:
-            merged = extra
-        index: pd.Index = pd.Index(merged, dtype=object, name="record")
-        return index
-
-    def of(self, entity: str) -> pd.Index:
-        """The records of ``entity``, sorted."""
-        position = int(self.entities.get_indexer(pd.Index([entity]))[0])
-        mine = self.entity == position
-        if mine.sum() < len(self.entity) // 4:  # a few flows: code only them
-            ids = pd.unique(self.record[mine].dropna().astype("object").to_numpy())
-            return self._merge(np.asarray(ids, dtype=object), self.balances[[position]])
-        return self._listed(self._coded[0][mine], self.balances[[position]])
-
-    @staticmethod
-    def _merge(used: np.ndarray, balances: np.ndarray) -> pd.Index:
-        extra = np.unique(balances.astype(object))
-        merged = np.unique(np.concatenate([used.astype(object), extra]))
-        index: pd.Index = pd.Index(merged, dtype=object, name="record")
-        return index
-
-    def all(self) -> pd.Index:
-        """Every record used, sorted."""
-        return self._listed(self._coded[0], self.balances)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -158,7 +99,8 @@ class Runway(Result):
             ``balance_usd``, ``bound`` (exact/upper/lower), ``start_cash`` (USD at the end of
             the balance's month), ``months`` (after ``as_of``; float; 0 when the cash ran out
             before it; inf when it lasts past the horizon), ``cash_out`` (the day; NaT if
-            never), ``last_recorded_month``, ``burn_after`` (USD a month assumed past it).
+            never), ``last_recorded_month``, ``burn_after`` (USD a month assumed past it),
+            ``as_of`` (the last day of the entity's ``as_of``).
         path: the month-by-month path of every entity: ``entity``, ``month``, ``opening``,
             ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed),
             ``after_as_of``, ``assumed`` (the streams assumed that month, comma-separated);
@@ -193,6 +135,10 @@ class Runway(Result):
                 f"this runway covers {len(self.frame)} entities: use .frame, or runway(..., entity)"
             )
         return self.frame.iloc[0]
+
+    def records_by_entity(self) -> dict[str, list[str]]:
+        """:meth:`records_of` for every entity at once (one pass: for reports of many)."""
+        return self.used.by_entity() if self.used is not None else {}
 
     @property
     def months(self) -> float:
@@ -290,7 +236,7 @@ def _adjustments(
 def runway(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     entity: str | None = None,
-    as_of: DateLike | None = None,
+    as_of: DateLike | Mapping[str, DateLike] | None = None,
     *,
     policy: Policy = "disbursed",
     burn_after: BurnAfter = None,
@@ -303,9 +249,11 @@ def runway(
 ) -> Runway:
     """Months of cash left after ``as_of`` and the cash-out date, for ``entity`` or every entity
     with a cash balance (see the module docs for the method). ``as_of`` is a partial date
-    (``"2023-10"``); ``None`` means the date of the latest cash balance. ``horizon`` is how many
-    months after ``as_of`` are simulated. ``cash`` replaces the ledger's cash balances (a frame
-    like ``ledger.frame("cash_balances")``, or ``{"entity": dollars}`` at ``as_of``).
+    (``"2023-10"``), or a mapping of entity to its own date (every entity at once, each from its
+    date: the entities it names); ``None`` means the date of the latest cash balance.
+    ``horizon`` is how many months after ``as_of`` are simulated. ``cash`` replaces the
+    ledger's cash balances (a frame like ``ledger.frame("cash_balances")``, or
+    ``{"entity": dollars}`` at ``as_of``).
 
     >>> import aicapex as ac
     >>> r = ac.runway(ac.load(ac.bundled_data()), "stability-ai", as_of="2023-10")
@@ -317,8 +265,11 @@ def runway(
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
         raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
     check_burn_after(burn_after)
-    if as_of is not None:
-        day_of(as_of)  # a bad date fails here, before any work
+    if isinstance(as_of, Mapping):
+        for when in as_of.values():
+            day_of(when)  # a bad date fails here, before any work
+    elif as_of is not None:
+        day_of(as_of)
     flows = as_flows(source, conflicts)
     balances, aside = _balances(source, cash, conflicts)
     if entity is not None:
@@ -327,21 +278,23 @@ def runway(
     flows, balances, described = apply(changes, flows, balances)
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
-    if as_of is None:
+    if isinstance(as_of, Mapping):
+        balances = balances[balances["company"].astype("object").isin(list(as_of)).to_numpy()]
+    elif as_of is None:
         if not balances["date_end"].notna().any():
             raise ValueError(
                 "runway needs as_of when the cash balances have no dates"
                 + (f" (no cash balance of {entity!r})" if entity is not None else "")
             )
         as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
-    as_of_text = str(as_of)
-    end_day = day_of(as_of, end=True)
-    as_of_month = month_of(as_of, end=True)
-    chosen = _latest_balances(balances, end_day)
+    as_of_text = "per entity" if isinstance(as_of, Mapping) else str(as_of)
+    chosen = _latest_balances(balances, as_of)
     if entity is not None and chosen.empty:
         raise ValueError(f"no cash balance of {entity!r} at or before {as_of_text}")
     entities = pd.Index(chosen.index, dtype="object")
-    balance_day = chosen["date_end"].fillna(pd.Timestamp(end_day)).to_numpy("datetime64[ns]")
+    end_day, as_of_month = _as_of_of(as_of, entities)
+    balance_day = chosen["date_end"].to_numpy("datetime64[ns]")
+    balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
     balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
 
     counted = _counted(flows, policy, entities)
@@ -353,10 +306,11 @@ def runway(
     in_start = month <= balance_month[e_idx]
 
     # the grid: every month after the earliest balance's month, through horizon months past as_of
-    first_month = balance_month.min() if len(entities) else as_of_month
+    first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
     grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
     as_of_col = months_between(grid_start, as_of_month)  # -1 when as_of is a balance's month
-    months = pd.date_range(grid_start, periods=max(as_of_col + 1, 0) + horizon, freq="MS")
+    periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
+    months = pd.date_range(grid_start, periods=periods, freq="MS")
     active = months.to_numpy()[None, :] > balance_month[:, None]  # after each entity's balance
 
     # 1. start: the balance, and what moved after it within its month
@@ -366,7 +320,8 @@ def runway(
     recorded = monthly_matrix(counted[after & ~in_start], entities, months)
 
     assumptions = [
-        f"cash at the start: the last cash balance at or before {as_of_text}, rolled forward "
+        f"cash at the start: the last cash balance at or before {_as_of_words(as_of)}, rolled "
+        "forward "
         "month by month from its date",
         f"policy {policy!r}: expenses and revenues (not planned ones) and "
         + (
@@ -395,8 +350,8 @@ def runway(
             flows, as_of, entities, balance_month, as_of_month
         )
         start_cash -= paid_now
-        if as_of_col >= 0:
-            net[:, as_of_col] -= paid_later
+        later = as_of_col >= 0
+        net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
         assumptions.append(sentence)
     for row in chosen.itertuples():
         if row.bound != "exact":
@@ -409,7 +364,7 @@ def runway(
     # 3. the path and the cash-out point, in months since the grid's start
     path = run_cash(start_cash, net, active)
     broke = start_cash < 0  # out of cash at the balance already
-    start_pos = np.array([months_between(grid_start, m) + 1 for m in balance_month], dtype=float)
+    start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
     out_pos = np.where(broke, start_pos, path.position)
     as_of_pos = as_of_col + fraction_of_month(end_day)
     runs_out = path.hit | broke
@@ -430,6 +385,7 @@ def runway(
             "cash_out": cash_out.astype("datetime64[ns]"),
             "last_recorded_month": ahead.last,
             "burn_after": ahead.burn_after,
+            "as_of": end_day.astype("datetime64[ns]"),
         }
     )
     own = after & ~added
@@ -448,11 +404,37 @@ def runway(
     )
 
 
-def _latest_balances(balances: pd.DataFrame, end_day: np.datetime64) -> pd.DataFrame:
-    """Each entity's last balance at or before ``end_day`` (balances without a date count as
-    at ``end_day``), indexed by entity; refuses balances without US dollars."""
+def _as_of_of(
+    as_of: DateLike | Mapping[str, DateLike], entities: pd.Index
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each entity's ``as_of``: its last day and its (last) month, datetime64[ns] arrays."""
+    if isinstance(as_of, Mapping):
+        days = [day_of(as_of[str(e)], end=True) for e in entities]
+        months = [month_of(as_of[str(e)], end=True) for e in entities]
+        return np.array(days, dtype="datetime64[ns]"), np.array(months, dtype="datetime64[ns]")
+    n = len(entities)
+    return (
+        np.full(n, day_of(as_of, end=True), dtype="datetime64[ns]"),
+        np.full(n, month_of(as_of, end=True), dtype="datetime64[ns]"),
+    )
+
+
+def _as_of_words(as_of: DateLike | Mapping[str, DateLike]) -> str:
+    return "each entity's date" if isinstance(as_of, Mapping) else str(as_of)
+
+
+def _latest_balances(
+    balances: pd.DataFrame, as_of: DateLike | Mapping[str, DateLike]
+) -> pd.DataFrame:
+    """Each entity's last balance at or before its ``as_of`` (balances without a date count as
+    at ``as_of``), indexed by entity; refuses balances without US dollars."""
     dated = balances["date_end"]
-    known = balances[(dated.isna() | (dated <= end_day)).to_numpy()]
+    if isinstance(as_of, Mapping):
+        ends = {k: day_of(v, end=True) for k, v in as_of.items()}
+        end = balances["company"].astype("object").map(ends).to_numpy("datetime64[ns]")
+    else:
+        end = np.full(len(balances), day_of(as_of, end=True), dtype="datetime64[ns]")
+    known = balances[(dated.isna().to_numpy() | (dated.to_numpy("datetime64[ns]") <= end))]
     known = known.sort_values(["date_end", "reported_start"], na_position="first", kind="stable")
     chosen = known.groupby(known["company"].astype("object"), sort=True).tail(1)
     chosen = chosen.set_index(chosen["company"].astype("object"))
@@ -468,10 +450,10 @@ def _latest_balances(balances: pd.DataFrame, end_day: np.datetime64) -> pd.DataF
 
 def _pay_arrears(
     flows: pd.DataFrame,
-    as_of: DateLike,
+    as_of: DateLike | Mapping[str, DateLike],
     entities: pd.Index,
     balance_month: np.ndarray,
-    as_of_month: np.datetime64,
+    as_of_month: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns what each
     entity pays out of its starting cash, what it pays in ``as_of``'s month, and the
@@ -486,7 +468,7 @@ def _pay_arrears(
     return (
         np.where(due_now, 0.0, owed_v),
         np.where(due_now, owed_v, 0.0),
-        f"policy 'arrears': bills unpaid at {as_of} are paid at once ({bills})",
+        f"policy 'arrears': bills unpaid at {_as_of_words(as_of)} are paid at once ({bills})",
     )
 
 
@@ -510,7 +492,7 @@ def _path(
     path: CashPath,
     net: np.ndarray,
     assumed: np.ndarray,
-    as_of_col: int,
+    as_of_col: np.ndarray,
 ) -> pd.DataFrame:
     """The month-by-month path of each entity, from the month after its balance to the month
     its cash runs out (or the horizon)."""
@@ -519,7 +501,7 @@ def _path(
     keep = active & (np.arange(n)[None, :] <= last[:, None])
     e_rep = np.repeat(entities.to_numpy(), n).reshape(len(entities), n)
     m_rep = np.broadcast_to(months.to_numpy(), (len(entities), n))
-    after = np.broadcast_to(np.arange(n)[None, :] > as_of_col, (len(entities), n))
+    after = np.arange(n)[None, :] > np.asarray(as_of_col)[:, None]
     return pd.DataFrame(
         {
             "entity": e_rep[keep],

@@ -1,0 +1,84 @@
+"""The records an analysis of many entities used, per entity, listed only when asked for."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["RecordsUsed"]
+
+
+@dataclass(frozen=True, eq=False)
+class RecordsUsed:
+    """The records a runway used, per entity: each entity's cash balance and the records of its
+    counted flows; the flows' records are coded only when first asked for (a large runway is
+    often read for its figures alone)."""
+
+    entities: pd.Index
+    balances: np.ndarray  # the balance record of each entity
+    entity: np.ndarray  # position in ``entities`` of each counted flow
+    record: pd.Series  # each counted flow's record
+
+    @functools.cached_property
+    def _coded(self) -> tuple[np.ndarray, pd.Index]:
+        """Each counted flow's position in the sorted distinct ids, and those ids."""
+        record = self.record
+        if (
+            isinstance(record.dtype, pd.CategoricalDtype)
+            and record.cat.categories.is_monotonic_increasing
+        ):
+            return record.cat.codes.to_numpy(), record.cat.categories
+        code, ids = pd.factorize(record, sort=True)
+        return np.asarray(code), pd.Index(ids)
+
+    def _listed(self, codes: np.ndarray, balances: np.ndarray) -> pd.Index:
+        """The ids of ``codes`` (sorted, as the ids are) merged with the ``balances``' ids."""
+        ids = self._coded[1]
+        present = np.zeros(len(ids) + 1, dtype=bool)
+        present[codes] = True  # code -1 (missing) marks the extra last slot
+        used = ids[present[:-1]].to_numpy(object)
+        extra = np.unique(balances.astype(object))
+        if len(used):
+            at = np.searchsorted(used, extra)
+            known = (at < len(used)) & (used[np.minimum(at, len(used) - 1)] == extra)
+            merged = np.insert(used, at[~known], extra[~known])
+        else:
+            merged = extra
+        index: pd.Index = pd.Index(merged, dtype=object, name="record")
+        return index
+
+    def of(self, entity: str) -> pd.Index:
+        """The records of ``entity``, sorted."""
+        position = int(self.entities.get_indexer(pd.Index([entity]))[0])
+        mine = self.entity == position
+        if mine.sum() < len(self.entity) // 4:  # a few flows: code only them
+            ids = pd.unique(self.record[mine].dropna().astype("object").to_numpy())
+            return self._merge(np.asarray(ids, dtype=object), self.balances[[position]])
+        return self._listed(self._coded[0][mine], self.balances[[position]])
+
+    @staticmethod
+    def _merge(used: np.ndarray, balances: np.ndarray) -> pd.Index:
+        extra = np.unique(balances.astype(object))
+        merged = np.unique(np.concatenate([used.astype(object), extra]))
+        index: pd.Index = pd.Index(merged, dtype=object, name="record")
+        return index
+
+    def by_entity(self) -> dict[str, list[str]]:
+        """Every entity's records, sorted, in one pass (rather than :meth:`of` each)."""
+        pairs = pd.DataFrame(
+            {"e": self.entity, "r": self.record.astype("object").to_numpy()}
+        ).dropna()
+        pairs = pd.concat(
+            [pairs, pd.DataFrame({"e": np.arange(len(self.entities)), "r": self.balances})],
+            ignore_index=True,
+        ).drop_duplicates()
+        grouped = pairs.sort_values(["e", "r"], kind="stable").groupby("e", sort=False)["r"]
+        lists: dict[object, list[str]] = {e: list(ids) for e, ids in grouped}
+        return {str(name): lists.get(i, []) for i, name in enumerate(self.entities)}
+
+    def all(self) -> pd.Index:
+        """Every record used, sorted."""
+        return self._listed(self._coded[0], self.balances)
