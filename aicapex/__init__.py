@@ -12,7 +12,7 @@ The flat public API::
 
 The package is built in floors, each importing only from the floors below
 (``docs/architecture.md``): values (:mod:`aicapex.money`, :mod:`aicapex.dates`, ...), records
-(:mod:`aicapex.records`), the ledger and loading (:mod:`aicapex.ledger`, :mod:`aicapex.load`),
+(:mod:`aicapex.records`), the ledger and loading (:mod:`aicapex.ledger`, :mod:`aicapex.loading`),
 the columnar layer (:mod:`aicapex.table`: frames, conflicts, bulk tables, flows, adjustments),
 analyses (:mod:`aicapex.analysis`, each returning a :class:`~aicapex.analysis.result.Result`),
 the report, and rendering and the CLI. Importing aicapex does not import pandas or pint: they
@@ -23,55 +23,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aicapex.capacity import Capacity
-from aicapex.dates import PartialDate, Precision
-from aicapex.errors import LedgerError, Problem
-
-# not lazy: importing the subpackage aicapex.export would replace a lazy ``export`` with the
-# module itself; the package is cheap to import (pandas loads on first use)
+# Not lazy: the subpackage aicapex.export and the function share a name, and importing the
+# subpackage sets the attribute to it. It is cheap: it imports nothing heavy at module level.
 from aicapex.export import export
-from aicapex.ledger import Ledger, Origin
-from aicapex.load import bundled_data, load
-from aicapex.money import (
-    CurrencyMismatch,
-    Money,
-    Rate,
-    format_money,
-    parse_money,
-    sum_money,
-)
-from aicapex.records import (
-    KINDS,
-    Arrangement,
-    Basis,
-    Bound,
-    CashBalance,
-    Citation,
-    CloudBill,
-    ComputeContract,
-    Delivery,
-    Entity,
-    EntityType,
-    Expense,
-    ExpenseCategory,
-    Fact,
-    FundingRound,
-    FxRate,
-    GPUOrder,
-    GPUReallocation,
-    Instrument,
-    Participation,
-    Payment,
-    Price,
-    Record,
-    RecordCheckError,
-    Revenue,
-    RevenueCategory,
-    RoundStatus,
-    Source,
-    Tranche,
-    TrancheStatus,
-)
 
 if TYPE_CHECKING:
     from aicapex.analysis.arrears import AGE_BUCKETS, Arrears, arrears
@@ -79,7 +33,45 @@ if TYPE_CHECKING:
     from aicapex.analysis.gap import ComputeGap, compute_gap
     from aicapex.analysis.result import Result
     from aicapex.analysis.runway import POLICIES, Policy, Runway, runway
+    from aicapex.capacity import Capacity
+    from aicapex.dates import PartialDate, Precision
+    from aicapex.errors import LedgerError, Problem
     from aicapex.export.sql import sql
+    from aicapex.ledger import Ledger, Origin
+    from aicapex.loading import bundled_data, load
+    from aicapex.money import CurrencyMismatch, Money, Rate, format_money, parse_money, sum_money
+    from aicapex.records import (
+        KINDS,
+        Arrangement,
+        Basis,
+        Bound,
+        CashBalance,
+        Citation,
+        CloudBill,
+        ComputeContract,
+        Delivery,
+        Entity,
+        EntityType,
+        Expense,
+        ExpenseCategory,
+        Fact,
+        FundingRound,
+        FxRate,
+        GPUOrder,
+        GPUReallocation,
+        Instrument,
+        Participation,
+        Payment,
+        Price,
+        Record,
+        RecordCheckError,
+        Revenue,
+        RevenueCategory,
+        RoundStatus,
+        Source,
+        Tranche,
+        TrancheStatus,
+    )
     from aicapex.reference import format_reference
     from aicapex.schema import json_schema
     from aicapex.table.adjust import AddFlow, Adjustment, Exclude
@@ -92,6 +84,51 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _LAZY = {
+    "Capacity": "aicapex.capacity",
+    "PartialDate": "aicapex.dates",
+    "Precision": "aicapex.dates",
+    "LedgerError": "aicapex.errors",
+    "Problem": "aicapex.errors",
+    "Ledger": "aicapex.ledger",
+    "Origin": "aicapex.ledger",
+    "bundled_data": "aicapex.loading",
+    "load": "aicapex.loading",
+    "CurrencyMismatch": "aicapex.money",
+    "Money": "aicapex.money",
+    "Rate": "aicapex.money",
+    "format_money": "aicapex.money",
+    "parse_money": "aicapex.money",
+    "sum_money": "aicapex.money",
+    "KINDS": "aicapex.records",
+    "Arrangement": "aicapex.records",
+    "Basis": "aicapex.records",
+    "Bound": "aicapex.records",
+    "CashBalance": "aicapex.records",
+    "Citation": "aicapex.records",
+    "CloudBill": "aicapex.records",
+    "ComputeContract": "aicapex.records",
+    "Delivery": "aicapex.records",
+    "Entity": "aicapex.records",
+    "EntityType": "aicapex.records",
+    "Expense": "aicapex.records",
+    "ExpenseCategory": "aicapex.records",
+    "Fact": "aicapex.records",
+    "FundingRound": "aicapex.records",
+    "FxRate": "aicapex.records",
+    "GPUOrder": "aicapex.records",
+    "GPUReallocation": "aicapex.records",
+    "Instrument": "aicapex.records",
+    "Participation": "aicapex.records",
+    "Payment": "aicapex.records",
+    "Price": "aicapex.records",
+    "Record": "aicapex.records",
+    "RecordCheckError": "aicapex.records",
+    "Revenue": "aicapex.records",
+    "RevenueCategory": "aicapex.records",
+    "RoundStatus": "aicapex.records",
+    "Source": "aicapex.records",
+    "Tranche": "aicapex.records",
+    "TrancheStatus": "aicapex.records",
     "json_schema": "aicapex.schema",
     "sql": "aicapex.export.sql",
     "filter_flows": "aicapex.table.filters",
@@ -123,12 +160,17 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    """The public names, imported on first use (``import aicapex`` loads no pandas, pydantic
+    or YAML parser)."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'aicapex' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    # keep it: importing a subpackage (aicapex.export) set an attribute of the same name
+    globals()[name] = value
+    return value
 
 
 __all__ = [

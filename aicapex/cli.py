@@ -21,7 +21,7 @@ import typer
 
 from aicapex.errors import LedgerError
 from aicapex.ledger import Ledger
-from aicapex.load import bundled_data, load
+from aicapex.loading import bundled_data, load
 from aicapex.render import render_report, render_summary
 
 app = typer.Typer(

@@ -1,7 +1,7 @@
 """The :class:`Ledger`: validated records of every kind, ids unique and references resolved.
 
 Ledgers are immutable; what is derived from one (record frames, the flows table) is computed
-once and kept with it (:meth:`Ledger.memo`). Reading files is :mod:`aicapex.load`.
+once and kept with it (:meth:`Ledger.memo`). Reading files is :mod:`aicapex.loading`.
 
 >>> import aicapex as ac
 >>> led = ac.load(ac.bundled_data())

@@ -31,7 +31,7 @@ FLOORS: dict[str, int] = {
     "aicapex.files": 3,
     "aicapex.ledger": 4,
     "aicapex.checks": 4,
-    "aicapex.load": 4,
+    "aicapex.loading": 4,
     "aicapex.table": 5,
     "aicapex.analysis": 6,
     "aicapex.scenarios": 7,

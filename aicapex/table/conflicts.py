@@ -26,9 +26,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from aicapex.records import KINDS, Bound
-from aicapex.table.frames import frame
-
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
@@ -38,9 +35,16 @@ ConflictPolicy = Literal["latest", "earliest", "all"]
 POLICIES: tuple[str, ...] = ("latest", "earliest", "all")
 
 
+def _kinds() -> dict[str, Any]:
+    """The record kinds (imported on first use: a flows table alone never needs pydantic)."""
+    from aicapex.records import KINDS
+
+    return KINDS
+
+
 def _key_columns(frame: pd.DataFrame, kind: str) -> list[str]:
     cols: list[str] = []
-    for name in KINDS[kind].FACT_KEY:
+    for name in _kinds()[kind].FACT_KEY:
         cols.extend([f"{name}_start", f"{name}_end"] if f"{name}_start" in frame else [name])
     return cols
 
@@ -68,7 +72,7 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     ``row`` (its position in ``frame``), ``group`` (a number per fact) and ``report`` (a number
     per set of records that share sources, within the group). Empty when nothing conflicts."""
     empty = pd.DataFrame({"row": [], "group": [], "report": []}, dtype="int64")
-    cls = KINDS.get(kind)
+    cls = _kinds().get(kind)
     if cls is None or not cls.FACT_KEY or len(frame) < 2:
         return empty
     sources = frame["sources"]
@@ -158,9 +162,9 @@ def _value_text(record: Any) -> str:
             continue
         text = f"{value:,}" if isinstance(value, int) else str(value)
         bound = getattr(record, "bound", None)
-        if name == "amount" and bound is Bound.upper:
+        if name == "amount" and str(getattr(bound, "value", bound)) == "upper":
             text = f"at most {text}"
-        elif name == "amount" and bound is Bound.lower:
+        elif name == "amount" and str(getattr(bound, "value", bound)) == "lower":
             text = f"at least {text}"
         parts.append(text if name in ("amount", "rate") else f"{name} {text}")
     return "; ".join(parts)
@@ -173,7 +177,9 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
     the group differ)."""
     rows: list[dict[str, Any]] = []
     offset = 0
-    for kind, cls in KINDS.items():
+    from aicapex.table.frames import frame
+
+    for kind, cls in _kinds().items():
         if not cls.FACT_KEY or len(ledger.records(kind)) < 2:
             continue
         records = ledger.records(kind)

@@ -83,7 +83,6 @@ from aicapex.table.flowrows import (
     to_cents,
     usd_rate,
 )
-from aicapex.table.frames import frame
 from aicapex.table.funding import funding_flows
 
 if TYPE_CHECKING:
@@ -355,10 +354,17 @@ def flows(
         ledger = source
         built = ledger.memo(
             ("flows", conflicts),
-            lambda: _compile({k: frame(ledger, k) for k in FLOW_KINDS}, conflicts),
+            lambda: _compile(_frames_of(ledger), conflicts),
         )
         return built.copy(deep=False)
     return _compile(source, conflicts)
+
+
+def _frames_of(ledger: Ledger) -> dict[str, pd.DataFrame]:
+    """The record frames of ``ledger`` the flows are built from."""
+    from aicapex.table.frames import frame
+
+    return {k: frame(ledger, k) for k in FLOW_KINDS}
 
 
 def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> pd.DataFrame:
@@ -395,6 +401,7 @@ class _EmptyFrames(dict[str, pd.DataFrame]):
 
     def __missing__(self, kind: str) -> pd.DataFrame:
         from aicapex.ledger import Ledger
+        from aicapex.table.frames import frame
 
         self[kind] = value = frame(Ledger(), kind)
         return value
