@@ -23,10 +23,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from aicapex import units
-from aicapex.money import NUMBER, SCALE, ParsedValue, scaled_decimal
+from aicapex.figures import QUALIFIERS, kind_of, split_figure, widths_of
+from aicapex.money import NUMBER, SCALE, scaled_decimal
+from aicapex.values import ParsedValue
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Mapping
+
 
 __all__ = ["Capacity"]
 
@@ -50,11 +53,13 @@ class Capacity(ParsedValue):
     JSON_DESCRIPTION = (
         "Compute capacity: a whole number of GPUs (optionally of one SKU) or power in GW."
     )
-    JSON_EXAMPLES = ("12,000 H100", "100,000 GPU", "4.5 GW")
+    JSON_EXAMPLES = ("12,000 H100", "100,000 GPU", "4.5 GW", "4 to 5 GW", "more than 10,000 H100")
 
     value: Decimal
     unit: str
     sku: str | None = None
+    qualifier: str = ""
+    span: tuple[Decimal, Decimal] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.value, Decimal):
@@ -63,8 +68,20 @@ class Capacity(ParsedValue):
             raise ValueError(f"capacity must be finite and non-negative, got {self.value!r}")
         if self.unit not in ("gpu", "GW"):
             raise ValueError(f"capacity unit must be 'gpu' or 'GW', got {self.unit!r}")
+        if self.qualifier not in QUALIFIERS or (self.qualifier == "range") != (
+            self.span is not None
+        ):
+            raise ValueError(
+                f"expected a qualifier among {list(QUALIFIERS)}, got {self.qualifier!r}"
+            )
+        if self.span is not None:
+            low, high = self.span
+            if low > high:
+                raise ValueError(f"expected a range from low to high, got {low} to {high}")
+            object.__setattr__(self, "value", (low + high) / 2)
         value = Fraction(self.value)
-        if self.unit == "gpu" and value.denominator != 1:
+        ends = self.span if self.span is not None else (self.value,)
+        if self.unit == "gpu" and any(Fraction(e).denominator != 1 for e in ends):
             raise ValueError(f"expected a whole number of GPUs, got {self.value!r}")
         if self.sku is not None and (
             self.unit != "gpu"
@@ -85,7 +102,32 @@ class Capacity(ParsedValue):
         if isinstance(text, Capacity):
             return text
         error = ValueError(f"expected a capacity like '4.5 GW' or '12,000 H100', got {text!r}")
-        match = _CAPACITY_RE.fullmatch(" ".join(text.split())) if isinstance(text, str) else None
+        if not isinstance(text, str):
+            raise error
+        try:
+            qualifier, first, other = split_figure(text)
+        except ValueError:
+            raise error from None
+        if other is not None:
+            high = cls._one(other, text)
+            unit = other.split()[-1] if " " in other.strip() else ""
+            try:
+                low = cls._one(first, text)
+            except ValueError:
+                low = cls._one(f"{first} {unit}", text)
+            if (low.unit, low.sku) != (high.unit, high.sku) or low.value > high.value:
+                raise error
+            if low.value == high.value:
+                return low
+            return Capacity(low.value, low.unit, low.sku, "range", (low.value, high.value))
+        one = cls._one(first, text)
+        return Capacity(one.value, one.unit, one.sku, qualifier) if qualifier else one
+
+    @classmethod
+    def _one(cls, part: str, text: str) -> Capacity:
+        """One exact capacity written in ``part`` (of ``text``, named in errors)."""
+        error = ValueError(f"expected a capacity like '4.5 GW' or '12,000 H100', got {text!r}")
+        match = _CAPACITY_RE.fullmatch(" ".join(part.split()))
         if match is None:
             raise error
         value, word = scaled_decimal(match["number"], match["scale"]), match["unit"]
@@ -111,14 +153,37 @@ class Capacity(ParsedValue):
 
     @property
     def gpus(self) -> int | None:
-        """Return the number of GPUs, or None for a power capacity."""
+        """Return the number of GPUs (the base figure, rounded down for the midpoint of a range
+        of an odd width), or None for a power capacity."""
         return int(self.value) if self.unit == "gpu" else None
 
-    def __str__(self) -> str:
-        """Return the canonical string: ``12,000 H100``, ``100,000 GPU`` or ``4.5 GW``."""
+    @property
+    def kind(self) -> str:
+        """``exact``, ``approx``, ``lower``, ``upper``, ``range`` or ``ceiling``."""
+        return kind_of(self.qualifier)
+
+    def bounds(
+        self, widths: Mapping[str, tuple[Fraction | float, Fraction | float]] | None = None
+    ) -> tuple[Decimal, Decimal]:
+        """The low and high ends of the value (see :mod:`aicapex.figures`)."""
+        if self.span is not None:
+            return self.span
+        lo, hi = widths_of(self.qualifier, widths)
+        ends = sorted(Fraction(self.value) * f for f in (lo, hi))
+        return units.fraction_to_decimal(ends[0]), units.fraction_to_decimal(ends[1])
+
+    def _figure(self, value: Decimal) -> str:
         if self.unit == "gpu":
-            return f"{int(self.value):,} {self.sku or 'GPU'}"
-        return f"{self.value:,f} GW"
+            return f"{int(value):,} {self.sku or 'GPU'}"
+        return f"{units.fraction_to_decimal(Fraction(value)):,f} GW"
+
+    def __str__(self) -> str:
+        """Return the canonical string: ``12,000 H100``, ``100,000 GPU``, ``4.5 GW``,
+        ``4 GW to 5 GW``, ``more than 10,000 H100``."""
+        if self.span is not None:
+            return f"{self._figure(self.span[0])} to {self._figure(self.span[1])}"
+        figure = self._figure(self.value)
+        return f"{self.qualifier} {figure}" if self.qualifier else figure
 
     def __repr__(self) -> str:
         return f"Capacity({str(self)!r})"

@@ -43,17 +43,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
 from aicapex import units
 from aicapex.currencies import ISO_4217
+from aicapex.figures import QUALIFIERS, kind_of, split_figure, widths_of
+from aicapex.values import ParsedValue, format_usd
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
-    from pydantic.json_schema import JsonSchemaValue
-    from pydantic_core import CoreSchema
 
 __all__ = [
     "CURRENCY_SYMBOLS",
@@ -116,6 +115,22 @@ _RATE_ADVERB_RE = re.compile(
 _CODE_RE = re.compile(r"[A-Z]{3}")
 
 
+def _money_parts(text: str) -> tuple[str, str | None, str | None] | None:
+    """The signed number, scale word and currency of one written figure (a currency or scale
+    may be absent: the other end of a range gives it); ``None`` if it is no such figure."""
+    match = _MONEY_RE.fullmatch(" ".join(text.split()))
+    if match is None or (match["sign"] and match["sign2"]):
+        return None
+    try:
+        prefix, suffix = _currency(match["prefix"]), _currency(match["suffix"])
+    except ValueError:
+        return None
+    if prefix and suffix and prefix != suffix:
+        return None
+    sign = "-" if match["sign"] or match["sign2"] else ""
+    return sign + match["number"], match["scale"], prefix or suffix
+
+
 class CurrencyMismatch(ValueError):
     """Raised when money in two different currencies is combined or compared."""
 
@@ -137,44 +152,6 @@ def _currency(token: str | None) -> str | None:
     raise ValueError(f"currency codes other than USD/EUR/GBP/JPY must be upper case: {token!r}")
 
 
-class ParsedValue:
-    """What values parsed from text share: pydantic validates them with ``cls.parse`` and
-    serialises them to their canonical string in JSON mode (the object itself in Python mode);
-    their JSON Schema is a string with ``JSON_DESCRIPTION`` and ``JSON_EXAMPLES``."""
-
-    __slots__ = ()
-
-    JSON_DESCRIPTION: ClassVar[str] = ""
-    JSON_EXAMPLES: ClassVar[tuple[str, ...]] = ()
-
-    @classmethod
-    def parse(cls, text: Any) -> Any:  # pragma: no cover - every subclass defines it
-        """Return the value written in ``text``."""
-        raise NotImplementedError
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        """Validate with ``cls.parse``; serialise with ``str`` in JSON mode."""
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.to_string_ser_schema(when_used="json")
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        """A string in one of the forms of ``JSON_EXAMPLES``."""
-        return {
-            "type": "string",
-            "description": cls.JSON_DESCRIPTION,
-            "examples": list(cls.JSON_EXAMPLES),
-        }
-
-
 @dataclass(frozen=True, slots=True)
 class Money(ParsedValue):
     """An exact amount of one currency (`amount` in units of `currency`, e.g. dollars).
@@ -187,12 +164,25 @@ class Money(ParsedValue):
     """
 
     JSON_DESCRIPTION = (
-        "An amount of money with its currency: symbol or ISO code, optional K/M/B/T scale."
+        "An amount of money with its currency: symbol or ISO code, optional K/M/B/T scale; "
+        "a range, a bound, an approximation or a ceiling as reported (see aicapex.figures)."
     )
-    JSON_EXAMPLES = ("$7M", "€50B", "US$1.6M", "CHF 12.5M", "-$5M")
+    JSON_EXAMPLES = (
+        "$7M",
+        "€50B",
+        "US$1.6M",
+        "CHF 12.5M",
+        "-$5M",
+        "$3B to $4B",
+        "more than $500M",
+        "about $4M",
+        "up to $100B",
+    )
 
     amount: Decimal
     currency: str
+    qualifier: str = ""
+    span: tuple[Decimal, Decimal] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal):
@@ -203,7 +193,62 @@ class Money(ParsedValue):
             raise ValueError(f"currency must be a 3-letter upper-case code, got {self.currency!r}")
         if self.currency not in ISO_4217:
             raise ValueError(f"expected an ISO 4217 currency code, got {self.currency!r}")
+        if self.qualifier not in QUALIFIERS:
+            raise ValueError(
+                f"expected a qualifier among {list(QUALIFIERS)}, got {self.qualifier!r}"
+            )
+        if (self.qualifier == "range") != (self.span is not None):
+            raise ValueError("a range of money has both ends (span), and only a range has them")
+        if self.span is not None:
+            low, high = (_canonical(x) for x in self.span)
+            if not (low.is_finite() and high.is_finite()) or low > high:
+                raise ValueError(f"expected a range from low to high, got {low} to {high}")
+            object.__setattr__(self, "span", (low, high))
+            middle = units.fraction_to_decimal((Fraction(low) + Fraction(high)) / 2)
+            object.__setattr__(self, "amount", middle)
         object.__setattr__(self, "amount", _canonical(self.amount))
+
+    @classmethod
+    def between(cls, low: Money, high: Money) -> Money:
+        """The range from ``low`` to ``high`` (same currency): its base figure is the midpoint."""
+        low._same_currency(high, "make a range of")
+        if low.amount == high.amount:
+            return Money(low.amount, low.currency)
+        return Money(low.amount, low.currency, "range", (low.amount, high.amount))
+
+    @property
+    def kind(self) -> str:
+        """``exact``, ``approx``, ``lower``, ``upper``, ``range`` or ``ceiling``."""
+        return kind_of(self.qualifier)
+
+    @property
+    def exact(self) -> Money:
+        """The base figure as exact money (the midpoint of a range, the bound of a bound)."""
+        return self if not self.qualifier else Money(self.amount, self.currency)
+
+    def bounds(
+        self, widths: Mapping[str, tuple[Fraction | float, Fraction | float]] | None = None
+    ) -> tuple[Money, Money]:
+        """The low and high ends (exact money): a range's ends, or the figure widened by the
+        qualifier's widths (:data:`aicapex.figures.DEFAULT_WIDTHS`, or ``widths``)."""
+        if self.span is not None:
+            return Money(self.span[0], self.currency), Money(self.span[1], self.currency)
+        lo, hi = widths_of(self.qualifier, widths)
+        ends = sorted(Fraction(self.amount) * f for f in (lo, hi))
+        return (
+            Money(units.fraction_to_decimal(ends[0]), self.currency),
+            Money(units.fraction_to_decimal(ends[1]), self.currency),
+        )
+
+    @property
+    def low(self) -> Money:
+        """The low end (default widths; see :meth:`bounds`)."""
+        return self.bounds()[0]
+
+    @property
+    def high(self) -> Money:
+        """The high end (default widths; see :meth:`bounds`)."""
+        return self.bounds()[1]
 
     @classmethod
     def parse(cls, text: str | Money) -> Money:
@@ -222,17 +267,30 @@ class Money(ParsedValue):
         if isinstance(text, Money):
             return text
         error = ValueError(f"expected money like '$7M', got {text!r}")
-        match = _MONEY_RE.fullmatch(" ".join(text.split())) if isinstance(text, str) else None
-        if match is None or (match["sign"] and match["sign2"]):
+        if not isinstance(text, str):
             raise error
         try:
-            prefix, suffix = _currency(match["prefix"]), _currency(match["suffix"])
-        except ValueError:
-            raise error from None
-        if (prefix and suffix and prefix != suffix) or not (prefix or suffix):
+            qualifier, first, other = split_figure(text)
+        except ValueError as exc:
+            raise ValueError(
+                f"expected money like '$7M' or '$3B to $4B' ({exc}), got {text!r}"
+            ) from None
+        if other is None:
+            parts = _money_parts(first)
+            if parts is None or parts[2] is None:
+                raise error
+            return Money(scaled_decimal(parts[0], parts[1]), parts[2], qualifier)
+        a, b = _money_parts(first), _money_parts(other)
+        if a is None or b is None:
             raise error
-        sign = "-" if match["sign"] or match["sign2"] else ""
-        return Money(scaled_decimal(sign + match["number"], match["scale"]), str(prefix or suffix))
+        currency = a[2] or b[2]
+        if currency is None or (a[2] and b[2] and a[2] != b[2]):
+            raise error
+        low = scaled_decimal(a[0], a[1] or b[1])
+        high = scaled_decimal(b[0], b[1] or a[1])
+        if low > high:
+            raise ValueError(f"expected a range from low to high like '$3B to $4B', got {text!r}")
+        return Money.between(Money(low, currency), Money(high, currency))
 
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:
@@ -244,10 +302,15 @@ class Money(ParsedValue):
         return float(self.amount)
 
     def __str__(self) -> str:
-        """Return the canonical string, e.g. ``$1.6M``, ``-€5K``, ``CHF 12.5M``, ``$1,234.56``."""
+        """Return the canonical string, e.g. ``$1.6M``, ``-€5K``, ``CHF 12.5M``, ``$1,234.56``,
+        ``$3B to $4B``, ``more than $500M``."""
+        if self.span is not None:
+            low, high = self.bounds()
+            return f"{low} to {high}"
         sign = "-" if self.amount < 0 else ""
         symbol = CURRENCY_SYMBOLS.get(self.currency, f"{self.currency} ")
-        return f"{sign}{symbol}{_format_amount(self.amount.copy_abs())}"
+        figure = f"{sign}{symbol}{_format_amount(self.amount.copy_abs())}"
+        return f"{self.qualifier} {figure}" if self.qualifier else figure
 
     def __repr__(self) -> str:
         return f"Money({str(self)!r})"
@@ -278,10 +341,18 @@ class Money(ParsedValue):
         return Money(self.amount.copy_abs(), self.currency)
 
     def __mul__(self, factor: int | Decimal | Fraction) -> Money:
+        """Exact product; a positive factor keeps a range (both ends) and a qualifier."""
         if isinstance(factor, bool) or not isinstance(factor, int | Decimal | Fraction):
             return NotImplemented
-        product = Fraction(self.amount) * Fraction(factor)
-        return Money(units.fraction_to_decimal(product), self.currency)
+        f = Fraction(factor)
+        product = units.fraction_to_decimal(Fraction(self.amount) * f)
+        if f <= 0 or not self.qualifier:
+            return Money(product, self.currency)
+        span = None
+        if self.span is not None:
+            ends = (units.fraction_to_decimal(Fraction(e) * f) for e in self.span)
+            span = tuple(ends)
+        return Money(product, self.currency, self.qualifier, span)  # type: ignore[arg-type]
 
     __rmul__ = __mul__
 
@@ -290,8 +361,7 @@ class Money(ParsedValue):
         rounded to 28 significant digits."""
         if isinstance(divisor, bool) or not isinstance(divisor, int | Decimal | Fraction):
             return NotImplemented
-        quotient = Fraction(self.amount) / Fraction(divisor)
-        return Money(units.fraction_to_decimal(quotient), self.currency)
+        return self * (1 / Fraction(divisor))
 
     def __lt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
@@ -362,23 +432,6 @@ def parse_money(text: str | Money) -> Money:
 def format_money(money: Money) -> str:
     """Return the canonical string of `money`, e.g. ``$1.6M`` (same as ``str(money)``)."""
     return str(money)
-
-
-def format_usd(value: float | Decimal | None, digits: int = 2) -> str:
-    """US dollars for people, in millions or billions: ``$11.83M``, ``-$10.00M``, ``$1.25B``;
-    ``n/a`` for none or NaN. The one formatter of dollar figures of the CLI and the library.
-
-    >>> format_usd(-10e6), format_usd(1.25e9), format_usd(None)
-    ('-$10.00M', '$1.25B', 'n/a')
-    """
-    if value is None or value != value:
-        return "n/a"
-    v = float(value)
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    if v >= 1e9:
-        return f"{sign}${v / 1e9:,.{digits}f}B"
-    return f"{sign}${v / 1e6:,.{digits}f}M"
 
 
 def sum_money(items: Iterable[Money], currency: str = "USD") -> Money:
@@ -463,8 +516,7 @@ class Rate(ParsedValue):
         return self._times(units.period_factor(self.per, "month") * Fraction(months))
 
     def _times(self, factor: Fraction) -> Money:
-        amount = units.fraction_to_decimal(Fraction(self.money.amount) * factor)
-        return Money(amount, self.money.currency)
+        return self.money * factor
 
     def __str__(self) -> str:
         """Return the canonical string ``<money>/<period>``, e.g. ``$99M/year``."""

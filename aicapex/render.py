@@ -46,7 +46,9 @@ def _burn(b: dict[str, Any]) -> list[str]:
     out = [
         _line(
             "burn",
-            f"{money(b['monthly_net'])}/month net ({money(b['monthly_gross'])} spent, "
+            f"{money(b['monthly_net'])}/month net"
+            f"{_span(b['monthly_net'], b.get('monthly_net_low'), b.get('monthly_net_high'), money)}"
+            f" ({money(b['monthly_gross'])} spent, "
             f"{money(b['monthly_revenue'])} revenue; {b['from']} to {b['to']})",
         )
     ]
@@ -66,7 +68,8 @@ def _runway(runways: dict[str, Any]) -> list[str]:
             out.append(
                 _line(
                     "runway",
-                    f"{bound}{months(r['months'])}, cash out {r['cash_out']}  [{policy}]",
+                    f"{bound}{months(r['months'])}{_months_range(r)}, cash out {r['cash_out']}"
+                    f"{_days_range(r)}  [{policy}]",
                 )
             )
         else:
@@ -80,8 +83,33 @@ def _assumptions(runways: dict[str, Any]) -> list[str]:
     return [_line("assumptions", ("\n" + " " * _LABEL).join(notes))] if notes else []
 
 
+def _months_range(r: dict[str, Any]) -> str:
+    """`` (0.31 to 0.37)`` where the ranges widen the runway, else nothing."""
+    low, high = r.get("months_low"), r.get("months_high")
+    if low == high == r["months"]:
+        return ""
+    shown_low = "n/a" if low is None else f"{low:.2f}"
+    shown_high = "beyond the horizon" if high is None else f"{high:.2f}"
+    return f" ({shown_low} to {shown_high})"
+
+
+def _days_range(r: dict[str, Any]) -> str:
+    early, late = r.get("cash_out_earliest"), r.get("cash_out_latest")
+    if early == late == r["cash_out"]:
+        return ""
+    return f" ({early} to {late or 'never'})"
+
+
+def _span(value: Any, low: Any, high: Any, fmt: Callable[[Any], str]) -> str:
+    """`` (low to high)`` when the range is wider than the figure, else nothing."""
+    if low is None or high is None or low == high == value:
+        return ""
+    return f" ({fmt(low)} to {fmt(high)})"
+
+
 def _gap(g: dict[str, Any]) -> list[str]:
     ratio = "no revenue" if g["ratio"] is None else f"{g['ratio']:.1f}x revenue"
+    ratio += _span(g["ratio"], g.get("ratio_low"), g.get("ratio_high"), lambda v: f"{v:.1f}x")
     cover = (
         f"revenue covers {100 * g['coverage']:.0f}% of compute"
         if g["coverage"] is not None
@@ -96,7 +124,8 @@ def _arrears(a: dict[str, Any]) -> list[str]:
     if not a["total"]:
         return []
     parts = ", ".join(f"{p} {money(v['outstanding'])}" for p, v in a["by_provider"].items())
-    return [_line("arrears", f"{money(a['total'])} unpaid at {a['as_of']}: {parts}")]
+    total = money(a["total"]) + _span(a["total"], a.get("total_low"), a.get("total_high"), money)
+    return [_line("arrears", f"{total} unpaid at {a['as_of']}: {parts}")]
 
 
 def _funding(f: dict[str, Any]) -> list[str]:

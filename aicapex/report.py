@@ -103,6 +103,12 @@ class Section:
     build: Callable[[Context], dict[str, Any]]
 
 
+def _months(value: Any) -> float | None:
+    """Months rounded to two decimals (``None``: beyond the horizon), as the table shows them."""
+    v = jsonable(value)
+    return None if v is None else round(float(v), 2)
+
+
 def _num(value: Any) -> float | None:
     """A JSON-ready number rounded to cents (``None`` for NaN and infinities)."""
     v = jsonable(value)
@@ -127,8 +133,12 @@ def _runways(ctx: Context) -> dict[str, dict[str, Any]]:
             own = [a for a in r.assumptions if a.startswith(f"{c}:")]
             out.setdefault(c, {})[policy] = {
                 "months": row["months"],
+                "months_low": _months(row["months_low"]),
+                "months_high": _months(row["months_high"]),
                 "runs_out": row["runs_out"],
                 "cash_out": row["cash_out"],
+                "cash_out_earliest": row["cash_out_earliest"],
+                "cash_out_latest": row["cash_out_latest"],
                 "bound": row["bound"],
                 "balance": _num(row["balance_usd"]),
                 "balance_date": row["balance_date"],
@@ -169,7 +179,8 @@ def _burns(ctx: Context) -> dict[str, Any]:
         b = burn(ctx.priced, None, f"{year}-01", f"{year}-12").frame
         recorded = ((b["gross_burn"] != 0) | (b["revenue"] != 0)).to_numpy()
         b = b[b["entity"].astype("object").isin(companies).to_numpy() & recorded]
-        values = ["gross_burn", "revenue", "net_burn", *BURN_CATEGORIES]
+        values = ["gross_burn", "revenue", "net_burn", "net_burn_low", "net_burn_high"]
+        values += list(BURN_CATEGORIES)
         grouped = b.groupby(b["entity"].astype("object"), sort=True)
         means = grouped[values].mean()
         spans = grouped["month"].agg(["min", "max", "size"])
@@ -183,6 +194,8 @@ def _burns(ctx: Context) -> dict[str, Any]:
                 "monthly_gross": _num(mean["gross_burn"]),
                 "monthly_revenue": _num(mean["revenue"]),
                 "monthly_net": _num(mean["net_burn"]),
+                "monthly_net_low": _num(mean["net_burn_low"]),
+                "monthly_net_high": _num(mean["net_burn_high"]),
                 "by_category": {k: _num(mean[k]) for k in BURN_CATEGORIES},
             }
     return out
@@ -200,6 +213,8 @@ def _gaps(ctx: Context) -> dict[str, Any]:
                     "compute": _num(row["compute_usd"]),
                     "gap": _num(row["gap_usd"]),
                     "ratio": _num(row["ratio"]),
+                    "ratio_low": _num(row["ratio_low"]),
+                    "ratio_high": _num(row["ratio_high"]),
                     "coverage": _num(row["coverage"]),
                 }
     return out
@@ -210,21 +225,33 @@ def _arrears(ctx: Context) -> dict[str, Any]:
     dated = {c: w for c, w in ctx.when.items() if w is not None and c not in ctx.unpriced}
     a = arrears(ctx.priced, as_of=dated).frame
     out: dict[str, Any] = {
-        c: {"as_of": d, "total": 0.0, "by_provider": {}} for c, d in dated.items()
+        c: {"as_of": d, "total": 0.0, "total_low": 0.0, "total_high": 0.0, "by_provider": {}}
+        for c, d in dated.items()
     }
-    columns = ("payer", "provider", "outstanding_usd", "bills", "oldest")
-    for payer, provider, owed, bills, oldest in a[list(columns)].itertuples(index=False):
+    columns = (
+        "payer",
+        "provider",
+        "outstanding_usd",
+        "bills",
+        "oldest",
+        "outstanding_low_usd",
+        "outstanding_high_usd",
+    )
+    for payer, provider, owed, bills, oldest, low, high in a[list(columns)].itertuples(index=False):
         mine = out.get(str(payer))
         if mine is None:
             continue
         mine["total"] += float(owed)
+        mine["total_low"] += float(low)
+        mine["total_high"] += float(high)
         mine["by_provider"][str(provider)] = {
             "outstanding": _num(owed),
             "bills": int(bills),
             "oldest": jsonable(oldest),
         }
     for mine in out.values():
-        mine["total"] = _num(mine["total"])
+        for key in ("total", "total_low", "total_high"):
+            mine[key] = _num(mine[key])
     return out
 
 

@@ -77,12 +77,23 @@ def arrears(
         rows = rows[(rows["payer"].astype("object") == entity).to_numpy()]
     require_usd(rows, "arrears")
     status = rows["status"].astype("object")
-    sign = np.where(status == "paid", -1.0, 1.0)
-    rows = rows.assign(owed=rows["amount_usd"].to_numpy() * sign)
-    billed = rows[(status != "paid").to_numpy()]
+    paid = (status == "paid").to_numpy()
+    sign = np.where(paid, -1.0, 1.0)
+    base = rows["amount_usd"]
+    low, high = rows["low_usd"].fillna(base).to_numpy(), rows["high_usd"].fillna(base).to_numpy()
+    rows = rows.assign(
+        owed=base.to_numpy() * sign,
+        # the least owed: the least billed, the most paid; the most owed: the reverse
+        owed_low=np.where(paid, -high, low),
+        owed_high=np.where(paid, -low, high),
+    )
+    billed = rows[~paid]
+    by_bill = rows.groupby(rows["record"].astype("object"))
     per_bill = pd.DataFrame(
         {
-            "owed": rows.groupby(rows["record"].astype("object"))["owed"].sum(),
+            "owed": by_bill["owed"].sum(),
+            "owed_low": by_bill["owed_low"].sum().clip(lower=0.0),
+            "owed_high": by_bill["owed_high"].sum().clip(lower=0.0),
             "payer": billed.groupby(billed["record"].astype("object"))["payer"]
             .first()
             .astype("object"),
@@ -100,7 +111,17 @@ def arrears(
     age = (bill_end - per_bill["date"].to_numpy("datetime64[D]")).astype(np.int64)
     bucket = np.select([age <= 30, age <= 60, age <= 90], list(AGE_BUCKETS[:3]), AGE_BUCKETS[3])
     per_bill = per_bill.assign(bucket=bucket, record=per_bill.index)
-    columns = ["payer", "provider", "outstanding_usd", "bills", "oldest", *AGE_BUCKETS, "records"]
+    columns = [
+        "payer",
+        "provider",
+        "outstanding_usd",
+        "bills",
+        "oldest",
+        *AGE_BUCKETS,
+        "records",
+        "outstanding_low_usd",
+        "outstanding_high_usd",
+    ]
     records = record_index(per_bill.index)
     params = {"entity": entity, "as_of": as_of, "conflicts": conflicts}
     if per_bill.empty:
@@ -108,6 +129,8 @@ def arrears(
         typed = out.astype(
             {
                 "outstanding_usd": "float64",
+                "outstanding_low_usd": "float64",
+                "outstanding_high_usd": "float64",
                 "bills": "int64",
                 "oldest": "datetime64[ns]",
                 **dict.fromkeys(AGE_BUCKETS, "float64"),
@@ -118,6 +141,8 @@ def arrears(
     grouped = per_bill.groupby(keys, sort=True)
     out = grouped.agg(
         outstanding_usd=("owed", "sum"),
+        outstanding_low_usd=("owed_low", "sum"),
+        outstanding_high_usd=("owed_high", "sum"),
         bills=("owed", "size"),
         oldest=("date", "min"),
         records=("record", lambda s: ",".join(sorted(s))),

@@ -63,8 +63,10 @@ def burn(
     ``entity``, ``month``, one column per spending category (:data:`BURN_CATEGORIES`),
     ``gross_burn`` (their sum), ``revenue``, ``net_burn`` (gross burn minus revenue; positive
     when losing money), and ``net_burn_3m``, ``net_burn_6m``, ``net_burn_12m`` (trailing means,
-    over the months available at the start of the range). ``.records`` lists the ids of the
-    records counted.
+    over the months available at the start of the range), and the ends of the ranges reported:
+    ``gross_burn_low``/``_high``, ``revenue_low``/``_high``, ``net_burn_low`` (the least
+    spending and the most revenue) and ``net_burn_high`` (the reverse); exact figures give equal
+    ends. ``.records`` lists the ids of the records counted.
 
     >>> import aicapex as ac
     >>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
@@ -91,7 +93,12 @@ def burn(
         if pd.isna(lo) or pd.isna(hi):
             lo = hi = lo if not pd.isna(lo) else hi
         months = pd.date_range(lo, hi, freq="MS") if not pd.isna(lo) else pd.DatetimeIndex([])
-    rows = rows.assign(signed=rows["amount_usd"].to_numpy("float64"))
+    base = rows["amount_usd"]
+    rows = rows.assign(
+        signed=base.to_numpy("float64"),
+        low_usd=rows["low_usd"].fillna(base).to_numpy("float64"),
+        high_usd=rows["high_usd"].fillna(base).to_numpy("float64"),
+    )
     spend = rows[(rows["kind"] == "expenses").to_numpy()]
     income = rows[(rows["kind"] == "revenues").to_numpy()]
     data: dict[str, np.ndarray] = {}
@@ -100,6 +107,15 @@ def burn(
     gross = sum(data.values(), np.zeros((len(entities), len(months))))
     revenue = monthly_matrix(income, entities, months)
     net = gross - revenue
+    ends = {
+        name: monthly_matrix(part, entities, months, column=column)
+        for name, part, column in (
+            ("gross_low", spend, "low_usd"),
+            ("gross_high", spend, "high_usd"),
+            ("revenue_low", income, "low_usd"),
+            ("revenue_high", income, "high_usd"),
+        )
+    }
     out = pd.DataFrame(
         {
             "entity": pd.Categorical(np.repeat(entities.to_numpy(), len(months))),
@@ -111,6 +127,12 @@ def burn(
             "net_burn_3m": trailing(net, 3).ravel(),
             "net_burn_6m": trailing(net, 6).ravel(),
             "net_burn_12m": trailing(net, 12).ravel(),
+            "gross_burn_low": ends["gross_low"].ravel(),
+            "gross_burn_high": ends["gross_high"].ravel(),
+            "revenue_low": ends["revenue_low"].ravel(),
+            "revenue_high": ends["revenue_high"].ravel(),
+            "net_burn_low": (ends["gross_low"] - ends["revenue_high"]).ravel(),
+            "net_burn_high": (ends["gross_high"] - ends["revenue_low"]).ravel(),
         }
     )
     in_range = rows["month"].isin(months).to_numpy()

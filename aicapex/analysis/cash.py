@@ -42,6 +42,12 @@ class CashPath:
     first: np.ndarray
     position: np.ndarray
 
+    def __getitem__(self, i: int) -> CashPath:
+        """The path of one item along the leading axis (one scenario or path of many)."""
+        return CashPath(
+            self.opening[i], self.closing[i], self.hit[i], self.first[i], self.position[i]
+        )
+
 
 def run_cash(start: np.ndarray, net: np.ndarray, counted: np.ndarray | None = None) -> CashPath:
     """Roll ``start`` (shape ``(..., E)``) forward by ``net`` (``(..., E, M)``, US dollars a

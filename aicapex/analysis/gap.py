@@ -45,7 +45,9 @@ def compute_gap(
     row for the whole period). Returns a :class:`ComputeGap` whose ``.frame`` has the columns
     ``entity``, ``period`` (text), ``revenue_usd``,
     ``compute_usd``, ``gap_usd`` (compute minus revenue), ``ratio`` (compute / revenue; inf with
-    no revenue) and ``coverage`` (revenue / compute: the share of compute paid for by revenue).
+    no revenue) and ``coverage`` (revenue / compute: the share of compute paid for by revenue),
+    then the ends of the ranges reported: ``revenue_low_usd``/``revenue_high_usd``,
+    ``compute_low_usd``/``compute_high_usd``, ``ratio_low`` and ``ratio_high``.
     ``.records`` lists the ids of the records used.
 
     >>> import aicapex as ac
@@ -69,12 +71,17 @@ def compute_gap(
         rows = rows[((rows["month"] >= lo) & (rows["month"] <= hi)).to_numpy()]
     require_usd(rows, "compute_gap")
     kind = rows["kind"].astype("object").to_numpy()
-    compute = np.where(
-        (kind == "expenses") & (rows["category"].astype("object") == "compute"),
-        rows["amount_usd"],
-        0.0,
-    )
-    revenue = np.where(kind == "revenues", rows["amount_usd"], 0.0)
+    is_compute = (kind == "expenses") & (rows["category"].astype("object") == "compute").to_numpy()
+    is_revenue = kind == "revenues"
+    base = rows["amount_usd"]
+    figures = {
+        "revenue_usd": np.where(is_revenue, base, 0.0),
+        "compute_usd": np.where(is_compute, base, 0.0),
+    }
+    for end in ("low", "high"):
+        values = rows[f"{end}_usd"].fillna(base).to_numpy("float64")
+        figures[f"revenue_{end}_usd"] = np.where(is_revenue, values, 0.0)
+        figures[f"compute_{end}_usd"] = np.where(is_compute, values, 0.0)
     if code is None:
         label = str(period) if period is not None else "all"
         labels = np.full(len(rows), label, dtype=object)
@@ -84,13 +91,10 @@ def compute_gap(
         {
             "entity": rows["entity"].astype("object").to_numpy(),
             "period": labels,
-            "revenue_usd": revenue,
-            "compute_usd": compute,
+            **figures,
         }
     )
-    out = frame.groupby(["entity", "period"], sort=True, as_index=False)[
-        ["revenue_usd", "compute_usd"]
-    ].sum()
+    out = frame.groupby(["entity", "period"], sort=True, as_index=False)[list(figures)].sum()
     out["gap_usd"] = out["compute_usd"] - out["revenue_usd"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = np.where(
@@ -99,6 +103,15 @@ def compute_gap(
         out["coverage"] = np.where(
             out["compute_usd"] > 0, out["revenue_usd"] / out["compute_usd"], np.nan
         )
+        # the ratio's range: the least compute over the most revenue, and the reverse
+        out["ratio_low"] = np.where(
+            out["revenue_high_usd"] > 0, out["compute_low_usd"] / out["revenue_high_usd"], np.inf
+        )
+        out["ratio_high"] = np.where(
+            out["revenue_low_usd"] > 0, out["compute_high_usd"] / out["revenue_low_usd"], np.inf
+        )
+    columns = ["entity", "period", "revenue_usd", "compute_usd", "gap_usd", "ratio", "coverage"]
+    out = out[[*columns, *(c for c in out.columns if c not in columns)]]
     return ComputeGap(
         frame=out,
         used_records=functools.partial(records_in, rows),

@@ -39,20 +39,27 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.cash import CashPath, run_cash
+from aicapex.analysis.cash import run_cash
 from aicapex.analysis.common import (
     burn_flows,
     check_entity,
     date_at,
     day_of,
     fraction_of_month,
-    month_of,
     monthly_matrix,
     months_between,
-    require_usd,
 )
 from aicapex.analysis.result import Result
-from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, stream_labels
+from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate
+from aicapex.analysis.runwaykit import (
+    as_of_of,
+    as_of_words,
+    counted_flows,
+    ends_of_spend,
+    latest_balances,
+    path_frame,
+    pay_arrears,
+)
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND, AddFlow, Adjustment, Exclude, apply
@@ -84,6 +91,10 @@ RUNWAY_COLUMNS = (
     "start_cash",
     "months",
     "cash_out",
+    "months_low",
+    "months_high",
+    "cash_out_earliest",
+    "cash_out_latest",
     "last_recorded_month",
     "burn_after",
     "as_of",
@@ -96,10 +107,13 @@ class Runway(Result):
 
     Attributes:
         frame: one row per entity: ``entity``, ``balance_record``, ``balance_date``,
-            ``balance_usd``, ``bound`` (exact/upper/lower), ``start_cash`` (USD at the end of
-            the balance's month), ``months`` (after ``as_of``; float; 0 when the cash ran out
-            before it; inf when it lasts past the horizon), ``cash_out`` (the day; NaT if
-            never), ``last_recorded_month``, ``burn_after`` (USD a month assumed past it),
+            ``balance_usd``, ``bound`` (the kind of the cash figure: exact, approx, upper,
+            lower, range), ``start_cash`` (USD at the end of the balance's month), ``months``
+            (after ``as_of``; float; 0 when the cash ran out before it; inf when it lasts past
+            the horizon), ``cash_out`` (the day; NaT if never), ``months_low`` and
+            ``months_high`` (the shortest and longest runway the ranges allow),
+            ``cash_out_earliest`` and ``cash_out_latest`` (NaT: never, within the horizon),
+            ``last_recorded_month``, ``burn_after`` (USD a month assumed past it),
             ``as_of`` (the last day of the entity's ``as_of``).
         path: the month-by-month path of every entity: ``entity``, ``month``, ``opening``,
             ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed),
@@ -288,16 +302,16 @@ def runway(
             )
         as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
     as_of_text = "per entity" if isinstance(as_of, Mapping) else str(as_of)
-    chosen = _latest_balances(balances, as_of)
+    chosen = latest_balances(balances, as_of)
     if entity is not None and chosen.empty:
         raise ValueError(f"no cash balance of {entity!r} at or before {as_of_text}")
     entities = pd.Index(chosen.index, dtype="object")
-    end_day, as_of_month = _as_of_of(as_of, entities)
+    end_day, as_of_month = as_of_of(as_of, entities)
     balance_day = chosen["date_end"].to_numpy("datetime64[ns]")
     balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
     balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
 
-    counted = _counted(flows, policy, entities)
+    counted = counted_flows(flows, policy, entities)
     e_idx = positions(counted["entity"], entities)
     month = counted["month"].to_numpy("datetime64[ns]")
     added = (counted["kind"] == ADJUSTMENT_KIND).to_numpy()
@@ -313,16 +327,34 @@ def runway(
     months = pd.date_range(grid_start, periods=periods, freq="MS")
     active = months.to_numpy()[None, :] > balance_month[:, None]  # after each entity's balance
 
-    # 1. start: the balance, and what moved after it within its month
-    start_cash = chosen["amount_usd"].to_numpy("float64").copy()
+    # 1. start: the balance, and what moved after it within its month; at the base figures and
+    # at the pessimistic (low) and optimistic (high) ends of every range
     now = after & in_start
-    np.add.at(start_cash, e_idx[now], counted["signed"].to_numpy()[now])
-    recorded = monthly_matrix(counted[after & ~in_start], entities, months)
+    later_rows = counted[after & ~in_start]
+    spend = burn_flows(flows)
+    spend = spend[positions(spend["entity"], entities) >= 0]
+    grid = months.to_numpy()
+    spends = {"base": spend, **ends_of_spend(spend)}
+    starts, nets = [], []
+    for variant, signed, balance in (
+        ("base", "signed", "amount_usd"),
+        ("low", "signed_low", "amount_low_usd"),
+        ("high", "signed_high", "amount_high_usd"),
+    ):
+        column = chosen[balance] if balance in chosen else chosen["amount_usd"]
+        start = column.fillna(chosen["amount_usd"]).to_numpy("float64").copy()
+        np.add.at(start, e_idx[now], counted[signed].to_numpy()[now])
+        recorded = monthly_matrix(later_rows, entities, months, column=signed)
+        ahead_v = extrapolate(spends[variant], entities, grid, active, burn_after)
+        if variant == "base":
+            ahead = ahead_v
+        starts.append(start)
+        nets.append(recorded + ahead_v.net)
+    start_cash, net = starts[0], nets[0]
 
     assumptions = [
-        f"cash at the start: the last cash balance at or before {_as_of_words(as_of)}, rolled "
-        "forward "
-        "month by month from its date",
+        f"cash at the start: the last cash balance at or before {as_of_words(as_of)}, rolled "
+        "forward month by month from its date",
         f"policy {policy!r}: expenses and revenues (not planned ones) and "
         + (
             "disbursed and committed funding on their dates"
@@ -330,48 +362,49 @@ def runway(
             else "funding actually disbursed, on its dates"
         ),
         "money in dated only to a span arrives at its last day, money out leaves at its first",
+        "ranges: months_low counts the least cash and money in and the most money out the "
+        "figures allow (bounds and approximations at their default widths), months_high the "
+        "reverse",
     ]
     if aside:
         assumptions.append(
             f"conflicting cash reports set aside ({conflicts} report used): {', '.join(aside)}"
         )
     assumptions.extend(described)
-
-    # 2. past the last recorded month, the burn goes on
-    spend = burn_flows(flows)
-    spend = spend[positions(spend["entity"], entities) >= 0]
-    grid = months.to_numpy()
-    ahead = extrapolate(spend, entities, grid, active, burn_after)
     assumptions.append(ahead.sentence)
-    net = recorded + ahead.net
 
     if policy == "arrears":
-        paid_now, paid_later, sentence = _pay_arrears(
+        paid_now, paid_later, sentence = pay_arrears(
             flows, as_of, entities, balance_month, as_of_month
         )
-        start_cash -= paid_now
         later = as_of_col >= 0
-        net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
+        for start, variant_net in zip(starts, nets, strict=True):
+            start -= paid_now
+            variant_net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
         assumptions.append(sentence)
-    for row in chosen.itertuples():
-        if row.bound != "exact":
-            word = "at most" if row.bound == "upper" else "at least"
+    kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
+    for row, kind in zip(chosen.itertuples(), kinds.astype("object"), strict=True):
+        if kind in ("upper", "lower"):
+            word = "at most" if kind == "upper" else "at least"
             assumptions.append(
                 f"{row.company}: the starting cash is a bound ({word} {row.amount_usd:,.0f} USD, "
                 f"{row.id}), so the runway is {word} the figure given"
             )
 
-    # 3. the path and the cash-out point, in months since the grid's start
-    path = run_cash(start_cash, net, active)
-    broke = start_cash < 0  # out of cash at the balance already
+    # 3. the paths and the cash-out points, in months since the grid's start (base, low, high)
+    paths = run_cash(np.stack(starts), np.stack(nets), active)
+    path = paths[0]
+    broke = np.stack(starts) < 0  # out of cash at the balance already
     start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
-    out_pos = np.where(broke, start_pos, path.position)
+    out_pos = np.where(broke, start_pos, paths.position)
     as_of_pos = as_of_col + fraction_of_month(end_day)
-    runs_out = path.hit | broke
-    months_left = np.where(runs_out, np.maximum(out_pos - as_of_pos, 0.0), np.inf)
-    cash_out = date_at(grid_start, np.where(runs_out, out_pos, 0.0))
-    cash_out = np.where(broke, balance_day.astype("datetime64[D]"), cash_out)
-    cash_out = np.where(runs_out, cash_out, np.datetime64("NaT"))
+    runs_out = paths.hit | broke
+    left = np.where(runs_out, np.maximum(out_pos - as_of_pos, 0.0), np.inf)
+    out_day = date_at(grid_start, np.where(runs_out, out_pos, 0.0))
+    out_day = np.where(broke, balance_day.astype("datetime64[D]"), out_day)
+    out_day = np.where(runs_out, out_day, np.datetime64("NaT")).astype("datetime64[ns]")
+    months_left, cash_out = left[0], out_day[0]
+    start_cash = starts[0]
 
     frame = pd.DataFrame(
         {
@@ -379,10 +412,18 @@ def runway(
             "balance_record": chosen["id"].astype("object").to_numpy(),
             "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
             "balance_usd": chosen["amount_usd"].to_numpy("float64"),
-            "bound": chosen["bound"].astype("object").to_numpy(),
+            "bound": kinds.astype("object").to_numpy(),
             "start_cash": start_cash,
             "months": months_left,
-            "cash_out": cash_out.astype("datetime64[ns]"),
+            "cash_out": cash_out,
+            "months_low": np.minimum(left[1], months_left),
+            "months_high": np.maximum(left[2], months_left),
+            "cash_out_earliest": np.minimum(out_day[1], cash_out),
+            "cash_out_latest": np.where(
+                np.isnat(out_day[2]) | np.isnat(cash_out),
+                np.datetime64("NaT"),
+                np.maximum(out_day[2], cash_out),
+            ),
             "last_recorded_month": ahead.last,
             "burn_after": ahead.burn_after,
             "as_of": end_day.astype("datetime64[ns]"),
@@ -397,122 +438,15 @@ def runway(
         used_records=used.all,
         assumptions=tuple(assumptions),
         params={"entity": entity, "as_of": as_of_text, "policy": policy},
-        path=_path(entities, months, active, path, net, ahead.assumed, as_of_col),
+        path=path_frame(entities, months, active, path, net, ahead.assumed, as_of_col),
         policy=policy,
         as_of=as_of_text,
         used=used,
     )
 
 
-def _as_of_of(
-    as_of: DateLike | Mapping[str, DateLike], entities: pd.Index
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each entity's ``as_of``: its last day and its (last) month, datetime64[ns] arrays."""
-    if isinstance(as_of, Mapping):
-        days = [day_of(as_of[str(e)], end=True) for e in entities]
-        months = [month_of(as_of[str(e)], end=True) for e in entities]
-        return np.array(days, dtype="datetime64[ns]"), np.array(months, dtype="datetime64[ns]")
-    n = len(entities)
-    return (
-        np.full(n, day_of(as_of, end=True), dtype="datetime64[ns]"),
-        np.full(n, month_of(as_of, end=True), dtype="datetime64[ns]"),
-    )
-
-
-def _as_of_words(as_of: DateLike | Mapping[str, DateLike]) -> str:
-    return "each entity's date" if isinstance(as_of, Mapping) else str(as_of)
-
-
-def _latest_balances(
-    balances: pd.DataFrame, as_of: DateLike | Mapping[str, DateLike]
-) -> pd.DataFrame:
-    """Each entity's last balance at or before its ``as_of`` (balances without a date count as
-    at ``as_of``), indexed by entity; refuses balances without US dollars."""
-    dated = balances["date_end"]
-    if isinstance(as_of, Mapping):
-        ends = {k: day_of(v, end=True) for k, v in as_of.items()}
-        end = balances["company"].astype("object").map(ends).to_numpy("datetime64[ns]")
-    else:
-        end = np.full(len(balances), day_of(as_of, end=True), dtype="datetime64[ns]")
-    known = balances[(dated.isna().to_numpy() | (dated.to_numpy("datetime64[ns]") <= end))]
-    known = known.sort_values(["date_end", "reported_start"], na_position="first", kind="stable")
-    chosen = known.groupby(known["company"].astype("object"), sort=True).tail(1)
-    chosen = chosen.set_index(chosen["company"].astype("object"))
-    no_rate = chosen["amount_usd"].isna().to_numpy()
-    if no_rate.any():
-        raise ValueError(
-            "runway needs US-dollar cash balances, but "
-            f"{', '.join(chosen['id'].astype('object')[no_rate])} have no exchange rate at their "
-            "date: add fx_rates records for them"
-        )
-    return chosen
-
-
-def _pay_arrears(
-    flows: pd.DataFrame,
-    as_of: DateLike | Mapping[str, DateLike],
-    entities: pd.Index,
-    balance_month: np.ndarray,
-    as_of_month: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """Policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns what each
-    entity pays out of its starting cash, what it pays in ``as_of``'s month, and the
-    assumption's sentence."""
-    from aicapex.analysis.arrears import arrears
-
-    owed_table = arrears(flows, as_of=as_of).frame
-    owed = owed_table.groupby("payer", observed=True)["outstanding_usd"].sum()
-    owed_v = owed.reindex(entities).fillna(0.0).to_numpy()
-    due_now = as_of_month > balance_month
-    bills = ", ".join(owed_table["records"]) or "none"
-    return (
-        np.where(due_now, 0.0, owed_v),
-        np.where(due_now, owed_v, 0.0),
-        f"policy 'arrears': bills unpaid at {_as_of_words(as_of)} are paid at once ({bills})",
-    )
-
-
-def _counted(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
-    """The flows the runway counts, with a ``signed`` USD column (+ in, - out)."""
-    statuses = ["disbursed"] + (["committed"] if policy == "committed" else [])
-    kind = flows["kind"]
-    keep = kind.isin(["expenses", "revenues"]).to_numpy() & (flows["basis"] != "planned").to_numpy()
-    keep |= ((kind == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
-    keep |= (kind == ADJUSTMENT_KIND).to_numpy()
-    counted = flows[keep]
-    counted = counted[positions(counted["entity"], entities) >= 0]
-    require_usd(counted, "runway")
-    return counted.assign(signed=counted["amount_usd"].to_numpy() * counted["direction"].to_numpy())
-
-
-def _path(
-    entities: pd.Index,
-    months: pd.DatetimeIndex,
-    active: np.ndarray,
-    path: CashPath,
-    net: np.ndarray,
-    assumed: np.ndarray,
-    as_of_col: np.ndarray,
-) -> pd.DataFrame:
-    """The month-by-month path of each entity, from the month after its balance to the month
-    its cash runs out (or the horizon)."""
-    n = len(months)
-    last = np.where(path.hit, path.first, n - 1)
-    keep = active & (np.arange(n)[None, :] <= last[:, None])
-    e_rep = np.repeat(entities.to_numpy(), n).reshape(len(entities), n)
-    m_rep = np.broadcast_to(months.to_numpy(), (len(entities), n))
-    after = np.arange(n)[None, :] > np.asarray(as_of_col)[:, None]
-    return pd.DataFrame(
-        {
-            "entity": e_rep[keep],
-            "month": m_rep[keep],
-            "opening": path.opening[keep],
-            "inflows": np.where(net > 0, net, 0.0)[keep],
-            "outflows": np.where(net < 0, -net, 0.0)[keep],
-            "net": net[keep],
-            "closing": path.closing[keep],
-            "basis": np.where(assumed > 0, "assumed", "recorded")[keep],
-            "after_as_of": after[keep],
-            "assumed": stream_labels(assumed[keep]),
-        }
-    )
+def _latest_day(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The later of two cash-out days, NaT (never) when either is."""
+    never = np.isnat(a) | np.isnat(b)
+    out: np.ndarray = np.where(never, np.datetime64("NaT", "ns"), np.maximum(a, b))
+    return out

@@ -26,7 +26,13 @@ from aicapex.records.base import (
     Record,
     RecordCheckError,
 )
-from aicapex.records.compute import Arrangement, CloudBill, ComputeContract, Payment
+from aicapex.records.compute import (
+    Arrangement,
+    CloudBill,
+    ComputeContract,
+    ContractStatus,
+    Payment,
+)
 from aicapex.records.funding import (
     FundingRound,
     Instrument,
@@ -35,7 +41,7 @@ from aicapex.records.funding import (
     Tranche,
     TrancheStatus,
 )
-from aicapex.records.gpus import Delivery, GPUOrder, GPUReallocation
+from aicapex.records.gpus import Delivery, GPUOrder, GPUReallocation, OrderStatus
 from aicapex.records.operating import (
     Basis,
     Bound,
@@ -53,6 +59,7 @@ __all__ = [
     "KINDS",
     "MAX_AMOUNT",
     "MAX_GPUS",
+    "STATUSES",
     "Arrangement",
     "Basis",
     "Bound",
@@ -60,6 +67,7 @@ __all__ = [
     "Citation",
     "CloudBill",
     "ComputeContract",
+    "ContractStatus",
     "Delivery",
     "Entity",
     "EntityType",
@@ -71,6 +79,7 @@ __all__ = [
     "GPUOrder",
     "GPUReallocation",
     "Instrument",
+    "OrderStatus",
     "Participation",
     "Payment",
     "Price",
@@ -108,3 +117,14 @@ KINDS: dict[str, type[Record]] = {
 def kind_of(record: Record) -> str:
     """Return the top-level key of ``record``'s kind (``"cloud_bills"`` for a CloudBill)."""
     return type(record).KIND
+
+
+#: The one status vocabulary, and the statuses each kind takes (existing values stay valid).
+#: Flows say which status they come from; each analysis states which statuses it counts (the
+#: runway counts money that moved, never talks).
+STATUSES: dict[str, tuple[str, ...]] = {
+    "funding_rounds": tuple(s.value for s in RoundStatus),
+    "tranches": tuple(s.value for s in TrancheStatus),
+    "compute_contracts": tuple(s.value for s in ContractStatus),
+    "gpu_orders": tuple(s.value for s in OrderStatus),
+}

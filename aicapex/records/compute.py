@@ -13,7 +13,7 @@ from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
 from aicapex.records.base import Check, Fact, Model, not_huge, positive, same_currency_total
 
-__all__ = ["Arrangement", "CloudBill", "ComputeContract", "Payment"]
+__all__ = ["Arrangement", "CloudBill", "ComputeContract", "ContractStatus", "Payment"]
 
 
 class Payment(Model):
@@ -110,6 +110,17 @@ class Arrangement(StrEnum):
     other = "other"
 
 
+class ContractStatus(StrEnum):
+    """How far a compute contract got (of the one status vocabulary)."""
+
+    rumoured = "rumoured"
+    in_talks = "in_talks"
+    announced = "announced"
+    signed = "signed"
+    cancelled = "cancelled"
+    failed = "failed"
+
+
 class ComputeContract(Fact):
     """A multi-year compute deal: cloud commitment, lease, capacity purchase."""
 
@@ -130,6 +141,11 @@ class ComputeContract(Fact):
     )
     arrangement: Arrangement = Field(
         default=Arrangement.cloud, description="lease, purchase, cloud, colocation or other."
+    )
+    status: ContractStatus = Field(
+        default=ContractStatus.signed,
+        description="rumoured, in_talks, announced (a letter of intent), signed, cancelled or "
+        "failed; only signed contracts schedule money by default.",
     )
     take_or_pay: bool = Field(
         default=False, description="True when the buyer pays whether or not it uses the capacity."

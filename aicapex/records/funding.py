@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from aicapex.dates import PartialDate
 from aicapex.money import Money
@@ -34,22 +35,27 @@ class Instrument(StrEnum):
 
 
 class RoundStatus(StrEnum):
-    """How far a round got: sought (asked for, never committed), announced, committed, closed,
-    or cancelled (committed or planned, then called off)."""
+    """How far a round got, in the one status vocabulary (:data:`aicapex.records.STATUSES`):
+    rumoured, in_talks, sought (asked for, never committed), announced (a letter of intent),
+    committed, closed (the money is the company's), cancelled (called off) or failed."""
 
+    rumoured = "rumoured"
+    in_talks = "in_talks"
     sought = "sought"
     announced = "announced"
     committed = "committed"
     closed = "closed"
     cancelled = "cancelled"
+    failed = "failed"
 
 
 class TrancheStatus(StrEnum):
-    """A tranche is committed (promised), disbursed (money received) or cancelled."""
+    """A tranche is committed (promised), disbursed (money received), cancelled or failed."""
 
     committed = "committed"
     disbursed = "disbursed"
     cancelled = "cancelled"
+    failed = "failed"
 
 
 class Participation(Model):
@@ -77,7 +83,12 @@ class FundingRound(Fact):
     """Money raised (or sought) by a company: equity, notes, debt, grants, compute in kind."""
 
     KIND = "funding_rounds"
-    REFS = (*Fact.REFS, ("company", "entities"), ("investors.*.investor", "entities"))
+    REFS = (
+        *Fact.REFS,
+        ("company", "entities"),
+        ("investors.*.investor", "entities"),
+        ("effort", "funding_rounds"),
+    )
     PARTIES = ("company",)
     FACT_KEY = ("company", "date", "instrument")
     DATE_FIELD = "date"
@@ -88,20 +99,40 @@ class FundingRound(Fact):
     instrument: Instrument | None = Field(
         default=None, description="equity, convertible_note, safe, debt, grant, ... (if known)."
     )
-    amount: Money | None = Field(default=None, description="Size of the round, if known.")
-    up_to: bool = Field(
-        default=False, description="True when `amount` is a ceiling ('up to $100B'), not a sum."
+    amount: Money | None = Field(
+        default=None,
+        description="Size of the round, if known; a ceiling is written 'up to $100B' (committed "
+        "up to it, never counted as moved by default).",
     )
     pre_money: Money | None = Field(default=None, description="Pre-money valuation.")
     post_money: Money | None = Field(default=None, description="Post-money valuation.")
     investors: tuple[Participation, ...] = Field(
         default=(), description="Investors, each with an optional amount."
     )
+    effort: str | None = Field(
+        default=None,
+        description="Id of the sought round this one came of (a lifeline sought at $95M, of "
+        "which this $50M was committed): `funding_gap` compares them.",
+    )
     tranches: tuple[Tranche, ...] = Field(
         default=(), description="Parts paid at dates or on conditions, each with a status."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _old_up_to(cls, value: Any) -> Any:
+        """Files of format 1 before ceilings: ``up_to: true`` beside an amount is a ceiling."""
+        if isinstance(value, dict) and "up_to" in value:
+            value = dict(value)
+            flag = value.pop("up_to")
+            amount = value.get("amount")
+            if flag is True and isinstance(amount, str) and not amount.lower().startswith("up to"):
+                value["amount"] = f"up to {amount}"
+        return value
+
     def checks(self) -> Iterator[tuple[str, ...]]:
+        if self.effort == self.id:
+            yield "effort", "the id of another round (the one sought)", repr(self.id)
         for name in ("amount", "pre_money", "post_money"):
             yield from positive(name, getattr(self, name))
         for i, t in enumerate(self.tranches):

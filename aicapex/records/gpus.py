@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -10,7 +11,7 @@ from aicapex.dates import PartialDate
 from aicapex.money import Money
 from aicapex.records.base import Fact, GpuCount, Model, positive
 
-__all__ = ["Delivery", "GPUOrder", "GPUReallocation"]
+__all__ = ["Delivery", "GPUOrder", "GPUReallocation", "OrderStatus"]
 
 
 class Delivery(Model):
@@ -18,6 +19,18 @@ class Delivery(Model):
 
     date: PartialDate = Field(description="When the GPUs arrive (or are scheduled to).")
     quantity: GpuCount = Field(description="How many GPUs, a whole number.")
+
+
+class OrderStatus(StrEnum):
+    """How far a GPU order got (of the one status vocabulary)."""
+
+    rumoured = "rumoured"
+    in_talks = "in_talks"
+    announced = "announced"
+    committed = "committed"
+    delivered = "delivered"
+    cancelled = "cancelled"
+    failed = "failed"
 
 
 class GPUOrder(Fact):
@@ -36,6 +49,11 @@ class GPUOrder(Fact):
     unit_price: Money | None = Field(default=None, description="Price per GPU, if known.")
     total: Money | None = Field(default=None, description="Total order value, if known.")
     order_date: PartialDate = Field(description="When the order was placed.")
+    status: OrderStatus = Field(
+        default=OrderStatus.committed,
+        description="rumoured, in_talks, announced, committed (ordered), delivered (all of it), "
+        "cancelled or failed.",
+    )
     scheduled: tuple[Delivery, ...] = Field(default=(), description="Scheduled deliveries.")
     delivered: tuple[Delivery, ...] = Field(default=(), description="Actual deliveries.")
 

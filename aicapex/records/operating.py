@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum, StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate
@@ -131,7 +131,10 @@ class Expense(_Flow):
 
 
 class Bound(Enum):
-    """Whether an amount is exact, an upper bound ('less than $4M') or a lower bound."""
+    """Whether an amount is exact, an upper bound ('less than $4M') or a lower bound: the
+    ``bound`` field of cash balances before bounds were written in the amount itself
+    (``less than $4M``); old files still load (``upper`` reads as ``at most``, ``lower`` as
+    ``at least``)."""
 
     exact = "exact"
     upper = "upper"
@@ -139,7 +142,8 @@ class Bound(Enum):
 
 
 class CashBalance(Fact):
-    """Cash a company held at a date: exact, or bounded ('less than $4M')."""
+    """Cash a company held at a date: exact, or as reported ('less than $4M', 'about $4M',
+    '$3M to $4M'): a balance is an assertion the flows between two balances must explain."""
 
     KIND = "cash_balances"
     REFS = (*Fact.REFS, ("company", "entities"))
@@ -149,11 +153,24 @@ class CashBalance(Fact):
 
     company: str = Field(description="Id of the company.")
     date: PartialDate = Field(description="When it held that cash.")
-    amount: Money = Field(description="Cash held (or its bound).")
-    bound: Bound = Field(
-        default=Bound.exact,
-        description="exact, upper ('less than $4M': at most amount) or lower ('at least').",
+    amount: Money = Field(
+        description="Cash held, as reported: '$4M', 'less than $4M', 'about $4M', '$3M to $4M'."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_bound(cls, value: Any) -> Any:
+        """Files before bounds were written in the amount: ``bound: upper`` is ``at most``."""
+        if isinstance(value, dict) and "bound" in value:
+            value = dict(value)
+            bound = str(value.pop("bound"))
+            word = {"upper": "at most", "lower": "at least"}.get(bound)
+            amount = value.get("amount")
+            if bound not in ("exact", "upper", "lower"):
+                raise ValueError(f"expected bound exact, upper or lower, got {bound!r}")
+            if word and isinstance(amount, str):
+                value["amount"] = f"{word} {amount}"
+        return value
 
     def checks(self) -> Iterator[tuple[str, ...]]:
         yield from not_huge("amount", self.amount)

@@ -245,16 +245,27 @@ def _money_columns(
     m, _ = parse_money_column(raw, name, chk, rate=rate)
     usd = _usd(m["amount"], m["currency"], raw, fx, cls)
     if not rate:
-        return {name: m["amount"], f"{name}_currency": m["currency"], f"{name}_usd": usd}
+        return {
+            name: m["amount"],
+            f"{name}_currency": m["currency"],
+            f"{name}_usd": usd,
+            f"{name}_kind": m["kind"],
+            f"{name}_low_usd": usd * m["low"],
+            f"{name}_high_usd": usd * m["high"],
+        }
     per: pd.Categorical = m["per"]
     factors = [float(PER_MONTH[p]) if p in PER_MONTH else np.nan for p in per.categories]
     factor = np.array([*factors, np.nan], dtype="float64")[per.codes]
+    monthly = usd * factor
     return {
         name: m["amount"],
         f"{name}_per": per,
         f"{name}_currency": m["currency"],
         f"{name}_usd": usd,
-        f"{name}_usd_per_month": usd * factor,
+        f"{name}_usd_per_month": monthly,
+        f"{name}_kind": m["kind"],
+        f"{name}_low_usd_per_month": monthly * m["low"],
+        f"{name}_high_usd_per_month": monthly * m["high"],
     }
 
 

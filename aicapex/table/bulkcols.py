@@ -130,8 +130,10 @@ def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
 def parse_money_column(
     frame: pd.DataFrame, field: str, chk: Located, rate: bool
 ) -> tuple[dict[str, Any], np.ndarray]:
-    """The columns of a money (or rate) field: ``amount`` (float64), ``currency`` and ``per``
-    (categoricals), and a mask of the rows without an amount."""
+    """The columns of a money (or rate) field: ``amount`` (float64, the base figure),
+    ``currency`` and ``per`` (categoricals), ``kind`` (categorical: exact, range, ...), ``low``
+    and ``high`` (factors of the base figure giving the ends), and a mask of the rows without
+    an amount."""
     col = frame[field]
     n = len(frame)
     if col.isna().all():
@@ -139,6 +141,9 @@ def parse_money_column(
             "amount": np.full(n, np.nan),
             "currency": constant_category(None, n),
             "per": constant_category(None, n),
+            "kind": constant_category(None, n),
+            "low": np.ones(n),
+            "high": np.ones(n),
         }, np.ones(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(col):
         return _money_numbers(frame, field, chk, rate)
@@ -150,11 +155,23 @@ def parse_money_column(
     amount = np.array([float(m.amount) if m is not None else np.nan for m in money] + [np.nan])
     currency = [m.currency if m is not None else None for m in money]
     per = [r.per if (rate and r is not None) else None for r in parsed]
+    kinds = [m.kind if m is not None else None for m in money]
+    low, high = (np.array([*(_factor(m, i) for m in money), 1.0], dtype="float64") for i in (0, 1))
     return {
         "amount": amount[codes],
         "currency": coded_category(codes, currency),
         "per": coded_category(codes, per),
+        "kind": coded_category(codes, kinds),
+        "low": low[codes],
+        "high": high[codes],
     }, np.isnan(amount[codes])
+
+
+def _factor(money: Money | None, end: int) -> float:
+    """The low (``end`` 0) or high (1) end of ``money`` over its base figure (1 for exact)."""
+    if money is None or not money.qualifier or money.amount == 0:
+        return 1.0
+    return float(money.bounds()[end].amount / money.amount)
 
 
 def _money_numbers(
@@ -192,7 +209,16 @@ def _money_numbers(
         per = _periods(frame[per_col], has, chk, per_col)
     else:
         per = constant_category(None, n)
-    return {"amount": amount, "currency": currency, "per": per}, ~has
+    kind = coded_category(np.where(has, 0, -1), ["exact"])
+    ones = np.ones(n)
+    return {
+        "amount": amount,
+        "currency": currency,
+        "per": per,
+        "kind": kind,
+        "low": ones,
+        "high": ones,
+    }, ~has
 
 
 def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Categorical:

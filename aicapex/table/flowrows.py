@@ -17,6 +17,7 @@ __all__ = [
     "FLOW_COLUMNS",
     "concat_flows",
     "empty_flows",
+    "end_factors",
     "flow_rows",
     "month_count",
     "rate_cents",
@@ -38,6 +39,8 @@ FLOW_COLUMNS: dict[str, str] = {
     "currency": "category",
     "cents": "int64",
     "amount_usd": "float64",
+    "low_usd": "float64",
+    "high_usd": "float64",
     "category": "category",
     "status": "category",
     "basis": "category",
@@ -75,9 +78,12 @@ def flow_rows(
     kind: str,
     record: Labels | pd.api.extensions.ExtensionArray,
     source: Labels,
+    ends: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """A piece of the flows table; text columns are categoricals whose categories need not be
-    sorted nor all used (see :func:`concat_flows`). ``date`` may be in days or months."""
+    sorted nor all used (see :func:`concat_flows`). ``date`` may be in days or months;
+    ``ends`` are the factors of each row's low and high ends over its amount (see
+    :func:`end_factors`; none: exact)."""
     n = len(cents)
     amount = cents / 100.0
     labels = {
@@ -101,6 +107,8 @@ def flow_rows(
             "amount": amount,
             "cents": cents.astype(np.int64),
             "amount_usd": amount * rate_usd,
+            "low_usd": amount * rate_usd * (1.0 if ends is None else ends[0]),
+            "high_usd": amount * rate_usd * (1.0 if ends is None else ends[1]),
         }
     )
     # copy=False: the columns are new arrays, no need to copy them into blocks
@@ -122,6 +130,21 @@ def _texts(
         texts: pd.api.extensions.ExtensionArray = values.astype("str")  # type: ignore[assignment]
         return texts
     return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+
+def end_factors(frame: pd.DataFrame, money: str) -> tuple[np.ndarray, np.ndarray]:
+    """The low and high ends of a money (or rate) field over its base figure, per row (1 for
+    exact figures and where there are no dollars), from the frame's ``_low_usd``/``_high_usd``
+    (``_low_usd_per_month``/``_high_usd_per_month`` for rates) columns."""
+    suffix = "_usd_per_month" if f"{money}_low_usd_per_month" in frame else "_usd"
+    base = frame[f"{money}{suffix}"].to_numpy("float64")
+    out = []
+    for end in ("low", "high"):
+        column = f"{money}_{end}{suffix}"
+        values = frame[column].to_numpy("float64") if column in frame else base
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.where((base != 0) & ~np.isnan(values), values / base, 1.0))
+    return out[0], out[1]
 
 
 def usd_rate(frame: pd.DataFrame, money: str) -> np.ndarray:

@@ -76,6 +76,7 @@ from aicapex.table.flowrows import (
     FLOW_COLUMNS,
     concat_flows,
     empty_flows,
+    end_factors,
     flow_rows,
     month_count,
     rate_cents,
@@ -133,6 +134,7 @@ def _bill_rows(bills: pd.DataFrame, field: str, status: str) -> pd.DataFrame:
         cents=to_cents(bills[field].to_numpy("float64")),
         currency=bills[f"{field}_currency"].astype("object"),
         rate_usd=usd_rate(bills, field),
+        ends=end_factors(bills, field),
         category="compute",
         status=status,
         basis="actual",
@@ -171,8 +173,11 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     if on_a_day.any():  # a one-off amount on a known day moves on that day
         date = np.where(on_a_day[idx], start[idx], date)
     usd_amount = usd_rate(frame, "amount")
+    low, high = end_factors(frame, "amount")
     if is_rate.any():
         usd_amount = np.where(is_rate, usd_rate(frame, "rate"), usd_amount)
+        rate_low, rate_high = end_factors(frame, "rate")
+        low, high = np.where(is_rate, rate_low, low), np.where(is_rate, rate_high, high)
     currency = where(is_rate, frame["rate_currency"], frame["amount_currency"])
     company, counterparty = frame["company"], frame["counterparty"]
     revenue = kind == "revenues"
@@ -187,6 +192,7 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         cents=cents,
         currency=take(currency, idx),
         rate_usd=usd_amount[idx],
+        ends=(low[idx], high[idx]),
         category="revenue" if revenue else take(frame["category"], idx),
         status=take(status, idx),
         basis=take(frame["basis"], idx),
@@ -217,6 +223,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
                 cents=to_cents(payments["amount"].to_numpy("float64")),
                 currency=payments["amount_currency"].astype("object"),
                 rate_usd=usd_rate(payments, "amount"),
+                ends=end_factors(payments, "amount"),
                 category="compute",
                 status="paid",
                 basis="actual",
@@ -257,6 +264,10 @@ def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
     )
     idx, month, cents = spread(total.astype(np.int64), first, n)
     usd = np.where(is_rate, usd_rate(frame, "rate"), usd_rate(frame, "total_value"))
+    ends = [
+        np.where(is_rate, r, t)
+        for r, t in zip(end_factors(frame, "rate"), end_factors(frame, "total_value"), strict=True)
+    ]
     currency = np.where(
         is_rate,
         frame["rate_currency"].astype("object"),
@@ -273,6 +284,7 @@ def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
         cents=cents,
         currency=currency[idx],
         rate_usd=usd[idx],
+        ends=(ends[0][idx], ends[1][idx]),
         category=category[idx],
         status="scheduled",
         basis="actual",
@@ -295,6 +307,10 @@ def _orders(frame: pd.DataFrame) -> pd.DataFrame:
         return empty_flows()
     use_total = frame["total"].notna().to_numpy()
     usd = np.where(use_total, usd_rate(frame, "total"), usd_rate(frame, "unit_price"))
+    ends = [
+        np.where(use_total, t, u)
+        for t, u in zip(end_factors(frame, "total"), end_factors(frame, "unit_price"), strict=True)
+    ]
     currency = np.where(
         use_total,
         frame["total_currency"].astype("object"),
@@ -309,6 +325,7 @@ def _orders(frame: pd.DataFrame) -> pd.DataFrame:
         cents=to_cents(value),
         currency=currency,
         rate_usd=usd,
+        ends=(ends[0], ends[1]),
         category="purchase",
         status="committed",
         basis="actual",

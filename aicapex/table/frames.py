@@ -127,31 +127,64 @@ def ledger_fx(ledger: Ledger) -> FxTable:
 def _money_col(name: str) -> Column:
     def cells(v: Money | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
-            return (np.nan, None, np.nan)
-        return (float(v.amount), v.currency, ctx.fx.usd(float(v.amount), v.currency, ctx.date))
+            return (np.nan, None, np.nan, None, np.nan, np.nan)
+        rate = ctx.fx.rate(v.currency, ctx.date)
+        low, high = v.bounds()
+        return (
+            float(v.amount),
+            v.currency,
+            float(v.amount) * rate,
+            v.kind,
+            float(low.amount) * rate,
+            float(high.amount) * rate,
+        )
 
     return Column(
-        name, [name, f"{name}_currency", f"{name}_usd"], ["float64", "category", "float64"], cells
+        name,
+        [
+            name,
+            f"{name}_currency",
+            f"{name}_usd",
+            f"{name}_kind",
+            f"{name}_low_usd",
+            f"{name}_high_usd",
+        ],
+        ["float64", "category", "float64", "category", "float64", "float64"],
+        cells,
     )
 
 
 def _rate_col(name: str) -> Column:
     def cells(v: Rate | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
-            return (np.nan, None, None, np.nan, np.nan)
+            return (np.nan, None, None, np.nan, np.nan, None, np.nan, np.nan)
         monthly = v.to("month").money
+        rate = ctx.fx.rate(v.money.currency, ctx.date)
+        low, high = monthly.bounds()
         return (
             float(v.money.amount),
             v.per,
             v.money.currency,
-            ctx.fx.usd(float(v.money.amount), v.money.currency, ctx.date),
-            ctx.fx.usd(float(monthly.amount), monthly.currency, ctx.date),
+            float(v.money.amount) * rate,
+            float(monthly.amount) * rate,
+            v.money.kind,
+            float(low.amount) * rate,
+            float(high.amount) * rate,
         )
 
     return Column(
         name,
-        [name, f"{name}_per", f"{name}_currency", f"{name}_usd", f"{name}_usd_per_month"],
-        ["float64", "category", "category", "float64", "float64"],
+        [
+            name,
+            f"{name}_per",
+            f"{name}_currency",
+            f"{name}_usd",
+            f"{name}_usd_per_month",
+            f"{name}_kind",
+            f"{name}_low_usd_per_month",
+            f"{name}_high_usd_per_month",
+        ],
+        ["float64", "category", "category", "float64", "float64", "category", "float64", "float64"],
         cells,
     )
 
@@ -159,11 +192,15 @@ def _rate_col(name: str) -> Column:
 def _capacity_col(name: str) -> Column:
     def cells(v: Capacity | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
-            return (np.nan, None, None)
-        return (float(v.value), v.unit, v.sku)
+            return (np.nan, None, None, None, np.nan, np.nan)
+        low, high = v.bounds()
+        return (float(v.value), v.unit, v.sku, v.kind, float(low), float(high))
 
     return Column(
-        name, [name, f"{name}_unit", f"{name}_sku"], ["float64", "category", "category"], cells
+        name,
+        [name, f"{name}_unit", f"{name}_sku", f"{name}_kind", f"{name}_low", f"{name}_high"],
+        ["float64", "category", "category", "category", "float64", "float64"],
+        cells,
     )
 
 

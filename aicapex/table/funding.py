@@ -3,8 +3,10 @@
 A live round (``closed``, ``committed`` or ``announced``) moves money in pieces: each tranche that
 is not cancelled (``committed`` until ``disbursed``, on its date, else the round's), and the part
 of the round's amount no tranche accounts for (at the round's date: ``disbursed`` for closed
-rounds, ``committed`` otherwise). Sought and cancelled rounds, and ``up_to`` ceilings, move
-nothing.
+rounds, ``committed`` otherwise). Sought, rumoured, in-talks, cancelled and failed rounds move
+nothing. A ceiling (``up to $100B``) is a contractual maximum: its untranched part is
+``conditional`` (never counted as moved by default; the runway counts only disbursed money,
+and committed money when asked).
 
 Who pays each piece (the round's payer shares):
 
@@ -27,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from aicapex.table.columns import first_source
-from aicapex.table.flowrows import concat_flows, empty_flows, flow_rows, to_cents, usd_rate
+from aicapex.table.flowrows import (
+    concat_flows,
+    empty_flows,
+    end_factors,
+    flow_rows,
+    to_cents,
+    usd_rate,
+)
 
 __all__ = ["UNDISCLOSED", "funding_flows", "payer_shares"]
 
@@ -114,8 +123,7 @@ def funding_flows(
     if rounds.empty:
         return empty_flows()
     status = rounds["status"].astype("object")
-    up_to = rounds["up_to"].fillna(False).astype(bool) if "up_to" in rounds else False
-    live = rounds[(status.isin(_LIVE) & ~up_to).to_numpy()]
+    live = rounds[status.isin(_LIVE).to_numpy()]
     if live.empty:
         return empty_flows()
     shares = payer_shares(live, investments)
@@ -136,6 +144,7 @@ def funding_flows(
         cents=legs["cents"].to_numpy(np.int64),
         currency=parent["amount_currency"].astype("object").to_numpy(),
         rate_usd=legs["rate_usd"].to_numpy("float64"),
+        ends=(legs["low"].to_numpy("float64"), legs["high"].to_numpy("float64")),
         category="funding",
         status=legs["status"].to_numpy(object),
         basis="actual",
@@ -162,6 +171,10 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) 
     ``rate_usd`` (US dollars per unit of the round's currency)."""
     parts = []
     rate = pd.Series(usd_rate(rounds, "amount"), index=rounds.index)
+    round_low, round_high = (
+        pd.Series(f, index=rounds.index) for f in end_factors(rounds, "amount")
+    )
+    ceiling = (rounds["amount_kind"].astype("object") == "ceiling").to_numpy()
     if not tranches.empty:
         tr = tranches[tranches["round"].astype("object").isin(rounds.index).to_numpy()]
         split = tr.groupby(tr["round"].astype("object"))["amount"].sum()
@@ -177,6 +190,8 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) 
                     "status": tr["status"].astype("object").to_numpy(),
                     "cents": to_cents(tr["amount"].to_numpy("float64")),
                     "rate_usd": usd_rate(tr, "amount"),
+                    "low": end_factors(tr, "amount")[0],
+                    "high": end_factors(tr, "amount")[1],
                 }
             )
         )
@@ -193,10 +208,14 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) 
                 "round": r.index.to_numpy(),
                 "date": r["date_end"].to_numpy("datetime64[D]"),
                 "status": np.where(
-                    r["status"].astype("object") == "closed", "disbursed", "committed"
+                    ceiling[keep],
+                    "conditional",
+                    np.where(r["status"].astype("object") == "closed", "disbursed", "committed"),
                 ),
                 "cents": to_cents(rest[keep]),
                 "rate_usd": rate[keep].to_numpy("float64"),
+                "low": round_low[keep].to_numpy("float64"),
+                "high": round_high[keep].to_numpy("float64"),
             }
         )
     )

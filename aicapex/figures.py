@@ -1,0 +1,177 @@
+"""Figures as they are reported: exact, approximate, bounded, a range, or a ceiling.
+
+Reporting on AI-infrastructure money is rarely a point figure: "more than $500M of GPUs",
+"$3B to $4B on Nvidia hardware", "about $4M", "up to $100B". Money, rates, capacities and GPU
+counts keep the precision the source gives: a figure has a **kind**, a **base** figure and a
+**low** and **high** end.
+
+========  ======================================  ==========================  ================
+kind      written (canonical first)               base                        low .. high
+========  ======================================  ==========================  ================
+exact     ``$4M``                                 the figure                  X .. X
+approx    ``about $4M``, ``~$4M``, ``roughly``,   the figure                  0.9X .. 1.1X
+          ``approximately``, ``around``
+lower     ``more than $500M``, ``over``,          the bound                   X .. 1.25X
+          ``above``, ``> $500M``
+lower     ``at least $2.5M``, ``>= $2.5M``,       the bound                   X .. 1.25X
+          ``no less than``
+upper     ``less than $4M``, ``under``,           the bound                   0.75X .. X
+          ``below``, ``< $4M``
+upper     ``at most $4M``, ``<= $4M``,            the bound                   0.75X .. X
+          ``no more than``
+upper     ``just under $30M``, ``just below``     the bound                   0.9X .. X
+upper     ``nearly $1B``, ``almost``              the bound                   0.9X .. X
+range     ``$3B to $4B``, ``$3–4B``, ``$3B-$4B``, the midpoint                the two ends
+          ``between $3B and $4B``
+ceiling   ``up to $100B``                         the ceiling                 0 .. X
+========  ======================================  ==========================  ================
+
+The open ends of bounds and approximations (the widths above, :data:`DEFAULT_WIDTHS`) are
+documented defaults; analyses that use ranges take ``widths=`` to change them. A ceiling is a
+contractual maximum, not uncertainty: money committed up to it is never counted as moved by
+default. Canonical forms: the first written form of each row (``more than $500M``,
+``$3B to $4B``); ``save`` writes them, and parsing the canonical form gives the same value.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "DEFAULT_WIDTHS",
+    "FIGURE_KINDS",
+    "QUALIFIERS",
+    "kind_of",
+    "split_figure",
+    "widths_of",
+]
+
+#: The kinds of figures.
+FIGURE_KINDS: tuple[str, ...] = ("exact", "approx", "lower", "upper", "range", "ceiling")
+
+#: Canonical qualifiers and their kinds (``""``: exact; ``"range"``: two ends).
+QUALIFIERS: Mapping[str, str] = MappingProxyType(
+    {
+        "": "exact",
+        "about": "approx",
+        "more than": "lower",
+        "at least": "lower",
+        "less than": "upper",
+        "at most": "upper",
+        "just under": "upper",
+        "nearly": "upper",
+        "range": "range",
+        "up to": "ceiling",
+    }
+)
+
+#: Each canonical qualifier's default (low, high) factors of the figure written.
+DEFAULT_WIDTHS: Mapping[str, tuple[Fraction, Fraction]] = MappingProxyType(
+    {
+        "": (Fraction(1), Fraction(1)),
+        "about": (Fraction(9, 10), Fraction(11, 10)),
+        "more than": (Fraction(1), Fraction(5, 4)),
+        "at least": (Fraction(1), Fraction(5, 4)),
+        "less than": (Fraction(3, 4), Fraction(1)),
+        "at most": (Fraction(3, 4), Fraction(1)),
+        "just under": (Fraction(9, 10), Fraction(1)),
+        "nearly": (Fraction(9, 10), Fraction(1)),
+        "up to": (Fraction(0), Fraction(1)),
+    }
+)
+
+# Written forms -> canonical qualifiers (longest first when matched).
+_SYNONYMS = {
+    "about": "about",
+    "approximately": "about",
+    "approx.": "about",
+    "around": "about",
+    "roughly": "about",
+    "some": "about",
+    "~": "about",
+    "more than": "more than",
+    "over": "more than",
+    "above": "more than",
+    ">": "more than",
+    "at least": "at least",
+    "no less than": "at least",
+    ">=": "at least",
+    "≥": "at least",
+    "less than": "less than",
+    "under": "less than",
+    "below": "less than",
+    "<": "less than",
+    "at most": "at most",
+    "no more than": "at most",
+    "<=": "at most",
+    "≤": "at most",
+    "just under": "just under",
+    "just below": "just under",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "up to": "up to",
+}
+_QUALIFIER_RE = re.compile(
+    r"(?P<q>"
+    + "|".join(re.escape(w) for w in sorted(_SYNONYMS, key=len, reverse=True))
+    + r")(?:(?<=[a-z.])\s+|(?<![a-z.])\s*)(?P<rest>\S.*)",
+    re.IGNORECASE,
+)
+_BETWEEN_RE = re.compile(r"between\s+(?P<a>\S.*?)\s+and\s+(?P<b>\S.*)", re.IGNORECASE)
+_TO_RE = re.compile(r"(?P<a>\S.*?)\s+to\s+(?P<b>\S.*)", re.IGNORECASE)
+# a dash between two figures: after a digit or a scale letter (not a leading minus), before a
+# digit, a currency or a minus-free figure
+_DASH_RE = re.compile(r"(?P<a>.*?[0-9A-Za-z.])\s*[-–—]\s*(?P<b>[0-9$€£¥A-Za-z].*)")
+
+
+def kind_of(qualifier: str) -> str:
+    """The kind of a canonical qualifier (see :data:`QUALIFIERS`)."""
+    return QUALIFIERS[qualifier]
+
+
+def split_figure(text: str) -> tuple[str, str, str | None]:
+    """Split a written figure into ``(canonical qualifier, figure, other end)``.
+
+    ``("", "$4M", None)`` for a plain figure, ``("more than", "$500M", None)`` for a bound,
+    ``("range", "$3", "4B")`` for a range (the ends as written; the caller completes them).
+    Raises ValueError for a qualifier with nothing after it (``"more than"``) or an empty end
+    of a range (``"$3–"``).
+    """
+    clean = " ".join(text.split())
+    between = _BETWEEN_RE.fullmatch(clean)
+    if between:
+        return "range", between["a"], between["b"]
+    qualified = _QUALIFIER_RE.fullmatch(clean)
+    if qualified:
+        rest = qualified["rest"]
+        if _TO_RE.fullmatch(rest) or _DASH_RE.fullmatch(rest):
+            raise ValueError(f"expected a bound of one figure, got {text!r}")
+        return _SYNONYMS[qualified["q"].lower()], rest, None
+    if clean.lower() in _SYNONYMS:
+        raise ValueError(f"expected a figure after {clean!r}")
+    to = _TO_RE.fullmatch(clean)
+    if to:
+        return "range", to["a"], to["b"]
+    dash = _DASH_RE.fullmatch(clean)
+    if dash and any(ch.isdigit() for ch in dash["a"]):
+        return "range", dash["a"], dash["b"]
+    if re.search(r"\d\s*[-–—]\s*$", clean):
+        raise ValueError(f"expected the other end of the range, got {text!r}")
+    return "", clean, None
+
+
+def widths_of(
+    qualifier: str, widths: Mapping[str, tuple[Fraction | float, Fraction | float]] | None = None
+) -> tuple[Fraction, Fraction]:
+    """The (low, high) factors of a qualifier: ``widths`` where it names the qualifier, else
+    :data:`DEFAULT_WIDTHS`."""
+    if widths and qualifier in widths:
+        low, high = widths[qualifier]
+        return Fraction(low), Fraction(high)
+    return DEFAULT_WIDTHS[qualifier]
