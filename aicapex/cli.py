@@ -1,14 +1,17 @@
 """The ``aicapex`` command: report, runway, validate, summary, schema.
 
 Each command prints data it gets from the library (rendered by :mod:`aicapex.render`); nothing
-here computes. Problems in the input
-go to standard error, one per line, and the exit status is 1; usage errors exit with 2.
+here computes. Every error is one line on standard error. Exit status: 0 when done (warnings, on
+standard error, do not change it unless ``validate --strict``), 1 for every problem in the input
+(a file that cannot be read, a record that cannot be, an amount an analysis refuses), 2 only
+for usage errors (an unknown option, an option's value that cannot be).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import sys
 import threading
@@ -17,10 +20,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 
 from aicapex.errors import LedgerError
 from aicapex.ledger import Ledger
+from aicapex.limits import MAX_BYTES
 from aicapex.loading import bundled_data, load
 from aicapex.render import render_report, render_summary
 
@@ -30,7 +35,48 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: options without type placeholders (no <bool>)
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"aicapex {version('aicapex')}")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree
+            typer.echo("aicapex (version unknown: not installed)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A typed, auditable ledger of AI-infrastructure finance."""
+
+
+def _positive_bytes(value: int) -> int:
+    if value < 1:
+        raise typer.BadParameter(f"expected a number of bytes of 1 or more, got {value}")
+    return value
+
+
+MaxBytes = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes",
+        help=f"Refuse files larger than this many bytes (default {MAX_BYTES:,}: 1 GB).",
+        callback=_positive_bytes,
+        show_default=False,
+    ),
+]
 
 Paths = Annotated[
     list[Path] | None,
@@ -41,9 +87,9 @@ Paths = Annotated[
 ]
 
 
-def _load(paths: list[Path] | None) -> Ledger:
+def _load(paths: list[Path] | None, max_bytes: int = MAX_BYTES) -> Ledger:
     try:
-        return load(paths or [bundled_data()])
+        return load(paths or [bundled_data()], max_bytes=max_bytes)
     except LedgerError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
@@ -52,15 +98,34 @@ def _load(paths: list[Path] | None) -> Ledger:
         raise typer.Exit(1) from None
 
 
+def _warn(ledger: Ledger) -> None:
+    """The ledger's warnings on standard error, one per line."""
+    for warning in ledger.warnings:
+        typer.echo(str(warning), err=True)
+
+
 @app.command()
 def validate(
     paths: Paths = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when valid.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing when valid (warnings neither).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse warnings too: exit 1 if there are any.")
+    ] = False,
+    max_bytes: MaxBytes = MAX_BYTES,
 ) -> None:
     """Check ledger files: exit 0 and print a summary, or list every problem (file:line, record,
-    field, expected, found) on standard error and exit 1."""
-    ledger = _load(paths)
+    field, expected, found) on standard error and exit 1. Warnings (implausible but real, such
+    as a prepaid bill) go to standard error, one per line, with exit 0 (1 with --strict)."""
+    ledger = _load(paths, max_bytes)
+    if not quiet or strict:
+        _warn(ledger)
+    if strict and ledger.warnings:
+        n = len(ledger.warnings)
+        typer.echo(f"{n} warning{'s' if n != 1 else ''} refused (--strict)", err=True)
+        raise typer.Exit(1)
     if quiet:
         return
     if as_json:
@@ -70,9 +135,9 @@ def validate(
 
 
 @app.command()
-def summary(paths: Paths = None) -> None:
+def summary(paths: Paths = None, max_bytes: MaxBytes = MAX_BYTES) -> None:
     """Summarise a ledger: companies and other entities, records by kind, date span."""
-    typer.echo(render_summary(_load(paths).summary()))
+    typer.echo(render_summary(_load(paths, max_bytes).summary()))
 
 
 class Format(StrEnum):
@@ -89,25 +154,53 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date of the report (default: latest balance).")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table, json or csv (a row per company).")
+    ] = Format.table,
+    max_bytes: MaxBytes = MAX_BYTES,
 ) -> None:
-    """The main job: per company, cash, burn, runway, compute gap, arrears, funding, conflicts."""
+    """The main job: per company, cash, burn, runway, compute gap, arrears, funding, conflicts.
+    The ledger's warnings go to standard error first. csv: one row per company with the main
+    figures (columns listed in the README)."""
+    from aicapex.render import render_report_csv
     from aicapex.report import report as build
 
-    ledger = _load(paths)
+    _check_date("--as-of", as_of)
+    ledger = _load(paths, max_bytes)
+    _warn(ledger)
     with _progress() as step:
         try:
             data = build(ledger, as_of=as_of, progress=step)
-        except ValueError as exc:
+        except ValueError as exc:  # amounts the analyses refuse: a problem of the input
             typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(1) from None
     if fmt is Format.json:
         typer.echo(json.dumps(data, indent=2))
     elif fmt is Format.csv:
-        typer.echo("error: report has no csv format; use table or json", err=True)
-        raise typer.Exit(2)
+        typer.echo(render_report_csv(data), nl=False)
     else:
         typer.echo(render_report(data), nl=False)
+
+
+def _check_date(option: str, value: str | None) -> None:
+    """A date option that cannot be read is a usage error: one line, exit 2."""
+    if value is None:
+        return
+    from aicapex.dates import PartialDate
+
+    try:
+        PartialDate.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+def _burn_after(value: float | None) -> float | None:
+    """``--burn-after``: a finite amount of US dollars a month, zero or more."""
+    if value is not None and (not math.isfinite(value) or value < 0):
+        raise typer.BadParameter(
+            f"expected US dollars a month, a finite number of 0 or more, got {value}"
+        )
+    return value
 
 
 @app.command("runway")
@@ -119,9 +212,13 @@ def runway_cmd(
         str, typer.Option("--policy", help="disbursed, committed or arrears.")
     ] = "disbursed",
     burn_after: Annotated[
-        float | None, typer.Option("--burn-after", help="USD/month net burn past the records.")
+        float | None,
+        typer.Option(
+            "--burn-after", help="USD/month net burn past the records.", callback=_burn_after
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+    max_bytes: MaxBytes = MAX_BYTES,
 ) -> None:
     """Months of cash left and the cash-out date for one company, with the month-by-month path."""
     from aicapex.analysis.runway import POLICIES, runway
@@ -131,7 +228,8 @@ def runway_cmd(
             f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True
         )
         raise typer.Exit(2)
-    ledger = _load([path])
+    _check_date("--as-of", as_of)
+    ledger = _load([path], max_bytes)
     try:
         r = runway(ledger, entity, as_of=as_of, policy=policy, burn_after=burn_after)  # type: ignore[arg-type]
     except (ValueError, KeyError) as exc:
@@ -380,16 +478,35 @@ def flows_cmd(
         typer.echo(render_flows(flow_records(rows)), nl=False)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def main() -> None:
     """Entry point of the ``aicapex`` command.
 
-    Exits through ``os._exit`` once output is flushed: a loaded ledger is hundreds of thousands
-    of objects, and freeing them one by one at interpreter exit costs a tenth of a second that
-    the user would only wait for.
+    Usage errors are one line (``error: ...``) and exit 2. Exits through ``os._exit`` once
+    output is flushed: a loaded ledger is hundreds of thousands of objects, and freeing them one
+    by one at interpreter exit costs a tenth of a second that the user would only wait for.
     """
     code: int = 0
     try:
-        app()
+        result = app(standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except click.exceptions.NoArgsIsHelpError as shown:  # the help, not an error
+        sys.stdout.write(shown.format_message() + "\n")
+        code = 2
+    except click.ClickException as exc:  # usage errors: one line, exit 2
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        sys.stderr.write(f"error: {_one_line(exc.format_message())}{hint}\n")
+        code = exc.exit_code
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.exceptions.Abort:  # Ctrl-C
+        sys.stderr.write("error: interrupted\n")
+        code = 1
     except SystemExit as done:
         if isinstance(done.code, str):
             sys.stderr.write(done.code + "\n")

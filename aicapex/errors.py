@@ -8,6 +8,10 @@ one per line::
     data/x.yaml:12: cloud_bills[3] aws-2023-08: billed: expected money like '$7M', got 'seven'
 
 Problems are data too: :meth:`LedgerError.to_frame` gives them as a DataFrame, one row each.
+
+A problem is an **error** (impossible: the ledger does not load) or a **warning** (implausible
+but real, such as a prepaid bill: the ledger loads and keeps it in ``Ledger.warnings``); the
+codes of warnings are :data:`WARNINGS`. A warning reads ``file:line: warning: ...``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CODES", "LedgerError", "Problem", "suggest"]
+__all__ = ["CODES", "SEVERITIES", "WARNINGS", "LedgerError", "Problem", "severity_of", "suggest"]
 
 #: Every problem code, with what it means. Codes are stable: programs may rely on them. Each has
 #: a case in the error catalogue (``tests/errors/``).
@@ -33,6 +37,7 @@ CODES: dict[str, str] = {
     "syntax": "the YAML or JSON is malformed (including nesting past the parser's limit)",
     "duplicate-key": "one mapping names a key twice",
     "yaml-alias": "a YAML anchor, alias or tag (a ledger is plain data)",
+    "too-large": "a file larger than the size limit (1 GB unless ``max_bytes`` says otherwise)",
     "not-a-ledger": "the file is not a mapping of record kinds, or no ledger file was given",
     "unknown-kind": "a top-level key that is no record kind",
     "not-a-list": "a record kind whose value is not a list",
@@ -45,19 +50,53 @@ CODES: dict[str, str] = {
     "bad-rate": "a rate that cannot be read (``$99M/yr`` ...)",
     "bad-date": "a date that cannot be read, or no such day",
     "bad-capacity": "a capacity or GPU count that cannot be read",
-    "out-of-range": "a value outside its allowed range (a non-positive amount, a huge figure)",
-    "inconsistent": "fields of one record that contradict each other",
+    "out-of-range": "a value outside its allowed range (a non-positive amount, a huge figure, "
+    "a number that overflows to infinity)",
+    "too-long": "a value longer than its kind of value may be (a number of 5,000 digits; the "
+    "limits are in the format reference)",
+    "inconsistent": "fields of one record that contradict each other (a contract ending before "
+    "it starts)",
+    "same-party": "one entity on both sides of a record (a bill whose payer is its provider)",
     # records together
     "duplicate-id": "two records with one id",
     "unknown-reference": "a reference to an id no record has",
     "wrong-kind-reference": "a reference to a record of the wrong kind",
     "fiscal-year-owner": "a fiscal-year date between parties whose years differ, without "
     "fiscal_year_of",
+    "reference-cycle": "references that loop back (an entity controlled by itself through "
+    "others, a source translating itself, a record included in itself)",
+    "contradiction": "records of one fact from one source that cannot all be true (at most $3M "
+    "and at least $5M of cash on one date)",
+    # warnings: implausible but real; the ledger loads (``validate --strict`` refuses them)
+    "tranche-before-round": "warning: a tranche dated before its round (a bridge)",
+    "payment-before-period": "warning: a payment before the period billed (a prepaid bill)",
+    "due-before-period-end": "warning: a bill due before its period ends (upfront billing)",
+    "no-fx-rate": "warning: money in a currency with no exchange rate at its date (analyses "
+    "refuse it until fx_rates give one)",
+    # saving
+    "file-changed": "save would overwrite a file that changed since the ledger read it "
+    "(``overwrite=True`` to replace it)",
+    "hand-comments": "save would overwrite a file holding comments a person wrote (the saved "
+    "text has none; ``overwrite=True`` to drop them)",
     # bulk tables
     "unknown-column": "a table column that is no field of its kind",
     "missing-column": "a table without a column its kind requires",
+    "wrong-column-type": "a table column of the wrong type (integers where ids are text)",
     "bad-table": "a table file that cannot be read, or of an unsupported format or kind",
 }
+
+#: The codes of warnings (every other code is an error).
+WARNINGS: frozenset[str] = frozenset(
+    {"tranche-before-round", "payment-before-period", "due-before-period-end", "no-fx-rate"}
+)
+
+#: The severities of problems.
+SEVERITIES = ("error", "warning")
+
+
+def severity_of(code: str) -> str:
+    """``"warning"`` for the codes of :data:`WARNINGS`, else ``"error"``."""
+    return "warning" if code in WARNINGS else "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +113,8 @@ class Problem:
         expected: what a valid value looks like.
         found: the value found, as written (``repr`` for strings).
         code: what kind of problem it is, one of :data:`CODES` (``""`` when not classified).
+        severity: ``"error"`` (the ledger does not load) or ``"warning"`` (implausible but
+            real: the ledger loads; see :data:`WARNINGS`); the codes of warnings set it.
     """
 
     expected: str
@@ -85,6 +126,18 @@ class Problem:
     record_id: str | None = None
     field: str | None = None
     code: str = ""
+    severity: str = "error"
+
+    def __post_init__(self) -> None:
+        if self.code in WARNINGS and self.severity == "error":
+            object.__setattr__(self, "severity", "warning")  # a warning's code says so
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
+
+    @property
+    def is_warning(self) -> bool:
+        """Whether this is a warning (the ledger loads)."""
+        return self.severity == "warning"
 
     def located(self, file: str | None, line: int | None) -> Problem:
         """Return a copy with ``file`` and ``line`` set (keeps a known line if ``line`` is None)."""
@@ -107,7 +160,8 @@ class Problem:
             parts.append(self.record_id)
         head = " ".join(parts)
         pieces = [p for p in (head, self.field) if p]
-        return where + ": ".join([*pieces, self.message])
+        label = "warning: " if self.severity == "warning" else ""
+        return where + label + ": ".join([*pieces, self.message])
 
 
 class LedgerError(ValueError):
@@ -123,7 +177,11 @@ class LedgerError(ValueError):
 
     def _text(self) -> str:
         n = len(self.problems)
+        warned = sum(p.severity == "warning" for p in self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the ledger:"
+        if warned:
+            head = f"{n} problem{'s' if n != 1 else ''} in the ledger ({warned} warning"
+            head += f"{'s' if warned != 1 else ''}, refused as errors):"
         return "\n".join([head, *(str(p) for p in self.problems)])
 
     def __str__(self) -> str:
@@ -131,11 +189,22 @@ class LedgerError(ValueError):
 
     def to_frame(self) -> pd.DataFrame:
         """The problems as a DataFrame, one row each, with the :class:`Problem` field names as
-        columns (``code``, ``file``, ``line``, ``kind``, ``index``, ``record_id``, ``field``,
-        ``expected``, ``found``; lines and indices as nullable integers)."""
+        columns (``code``, ``severity``, ``file``, ``line``, ``kind``, ``index``, ``record_id``,
+        ``field``, ``expected``, ``found``; lines and indices as nullable integers)."""
         import pandas as pd
 
-        names = ["code", "file", "line", "kind", "index", "record_id", "field", "expected", "found"]
+        names = [
+            "code",
+            "severity",
+            "file",
+            "line",
+            "kind",
+            "index",
+            "record_id",
+            "field",
+            "expected",
+            "found",
+        ]
         rows = {n: [getattr(p, n) for p in self.problems] for n in names}
         types = {n: ("Int64" if n in ("line", "index") else "string") for n in names}
         return pd.DataFrame({n: pd.Series(v, dtype=types[n]) for n, v in rows.items()})
@@ -150,5 +219,7 @@ def _sorted(problems: Iterable[Problem]) -> Sequence[Problem]:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word``, or ``""``."""
+    if len(word) > 100:  # no suggestion for a page of text (and no quadratic time on it)
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

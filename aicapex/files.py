@@ -13,10 +13,12 @@ PyYAML is also used to find line numbers, only when there are errors to report.
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import json
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -26,8 +28,22 @@ import yaml
 from yaml.cyaml import CEmitter, CParser  # type: ignore[attr-defined]
 
 from aicapex.errors import Problem
+from aicapex.limits import MAX_BYTES, Refused, read_constant, read_decimal, read_int
+from aicapex.locate import Locator, place
+from aicapex.safewrite import atomic_write
 
-__all__ = ["Locator", "atomic_write", "dump_yaml", "parse_document", "place", "read_text"]
+__all__ = [
+    "Locator",
+    "TooLarge",
+    "atomic_write",
+    "check_size",
+    "dump_yaml",
+    "parse_document",
+    "place",
+    "read_hashed",
+    "read_limited",
+    "read_text",
+]
 
 try:  # optional accelerator
     import ryml as _ryml  # type: ignore[import-untyped]
@@ -62,19 +78,20 @@ _Resolver.add_implicit_resolver(
 
 
 class _Constructor(yaml.constructor.SafeConstructor):
-    def construct_yaml_float(self, node: yaml.Node) -> Decimal:  # type: ignore[override]
-        return Decimal(str(self.construct_scalar(node)))  # type: ignore[arg-type]
+    def construct_yaml_float(self, node: yaml.Node) -> Decimal | Refused:  # type: ignore[override]
+        return read_decimal(str(self.construct_scalar(node)))  # type: ignore[arg-type]
 
-    def construct_yaml_int(self, node: yaml.Node) -> int:
-        # YAML 1.2: 0777 is 777 (PyYAML's 1.1 rules read it as octal and fail on 089)
-        return int(str(self.construct_scalar(node)))  # type: ignore[arg-type]
+    def construct_yaml_int(self, node: yaml.Node) -> int | Refused:  # type: ignore[override]
+        # YAML 1.2: 0777 is 777 (PyYAML's 1.1 rules read it as octal and fail on 089); numbers
+        # past the limits are refused (Python's int() fails past 4,300 digits, with no place)
+        return read_int(str(self.construct_scalar(node)))  # type: ignore[arg-type]
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         assert isinstance(node, yaml.MappingNode)
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, str | int | Decimal | bool | None):
+            if not isinstance(key, str | int | Decimal | bool | Refused | None):
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
@@ -139,37 +156,110 @@ class _Dumper(CEmitter, _Representer, _Resolver):
 # Reading
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """Read ``path`` as UTF-8; return its text, or ``None`` and the problems (missing, not UTF-8,
-    empty)."""
+class TooLarge(OSError):
+    """A file larger than the size limit; ``size`` is its size in bytes (``None`` for a device
+    or a pipe, known only to hold more than the limit)."""
+
+    def __init__(self, size: int | None, max_bytes: int) -> None:
+        self.size, self.max_bytes = size, max_bytes
+        super().__init__(f"larger than {max_bytes:,} bytes")
+
+    def problem(self, shown: str, what: str = "file") -> Problem:
+        """The located problem of this file."""
+        found = (
+            f"{self.size:,} bytes"
+            if self.size is not None
+            else f"more than {self.max_bytes:,} bytes (a device or a pipe)"
+        )
+        return Problem(
+            f"a {what} of at most {self.max_bytes:,} bytes (max_bytes, --max-bytes)",
+            found,
+            file=shown,
+            code="too-large",
+        )
+
+
+def check_size(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bool:
+    """Whether ``path`` is a regular file (its size checked: :class:`TooLarge` above
+    ``max_bytes``); ``False`` for devices and pipes, which :func:`read_limited` reads."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        return False
+    if info.st_size > max_bytes:
+        raise TooLarge(info.st_size, max_bytes)
+    return True
+
+
+def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, never more than ``max_bytes``: a regular file larger than that is
+    refused before it is read (:class:`TooLarge`); a device or a pipe is read up to one byte
+    past the limit."""
+    regular = check_size(path, max_bytes)
+    with open(path, "rb") as stream:
+        raw = stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:  # a device, a pipe, or a file that grew since
+        raise TooLarge(None if not regular else len(raw), max_bytes)
+    return raw
+
+
+def read_text(
+    path: Path, shown: str, max_bytes: int = MAX_BYTES
+) -> tuple[str | None, list[Problem]]:
+    """Read ``path`` as UTF-8 (at most ``max_bytes``); return its text, or ``None`` and the
+    problems (missing, unreadable, too large, not UTF-8)."""
+    text, _, problems = read_hashed(path, shown, max_bytes)
+    return text, problems
+
+
+def read_hashed(
+    path: Path, shown: str, max_bytes: int = MAX_BYTES
+) -> tuple[str | None, str | None, list[Problem]]:
+    """:func:`read_text`, with the SHA-256 of the file's bytes (``save`` checks it before
+    overwriting the file): ``(text, sha256, problems)``."""
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, max_bytes)
+    except TooLarge as exc:
+        return None, None, [exc.problem(shown, "ledger file")]
     except FileNotFoundError:
-        return None, [
-            Problem("an existing ledger file", "no such file", file=shown, code="missing-file")
-        ]
+        return (
+            None,
+            None,
+            [Problem("an existing ledger file", "no such file", file=shown, code="missing-file")],
+        )
     except IsADirectoryError:
-        return None, [Problem("a ledger file", "a directory", file=shown, code="unreadable-file")]
+        return (
+            None,
+            None,
+            [Problem("a ledger file", "a directory", file=shown, code="unreadable-file")],
+        )
     except OSError as exc:
-        return None, [
-            Problem(
-                "a readable ledger file",
-                exc.strerror or str(exc),
-                file=shown,
-                code="unreadable-file",
-            )
-        ]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    "a readable ledger file",
+                    exc.strerror or str(exc),
+                    file=shown,
+                    code="unreadable-file",
+                )
+            ],
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         found = f"the byte 0x{raw[exc.start]:02X} at offset {exc.start}"
-        return None, [
-            Problem("a file encoded in UTF-8", found, file=shown, line=line, code="not-utf8")
-        ]
+        return (
+            None,
+            None,
+            [Problem("a file encoded in UTF-8", found, file=shown, line=line, code="not-utf8")],
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text, []
+    return text, hashlib.sha256(raw).hexdigest(), []
 
 
 # An anchor (&a), alias (*a) or tag (!t) starts a token; quoted text like 'R&D' does not match.
@@ -195,6 +285,18 @@ def _suspicious(text: str) -> bool:
 
 class _Fallback(Exception):
     """The fast parser declined the document; the PyYAML path decides."""
+
+
+def _json(text: str) -> Any:
+    """JSON with decimals for numbers, numbers past the limits refused, duplicate keys
+    declined (:class:`_Fallback`)."""
+    return json.loads(
+        text,
+        parse_float=read_decimal,
+        parse_int=read_int,
+        parse_constant=read_constant,
+        object_pairs_hook=_pairs,
+    )
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -247,7 +349,7 @@ def _fast_yaml(text: str) -> Any:
     if _FAST_DIFFERS.search(js):
         raise _Fallback
     try:
-        return json.loads(js, parse_float=Decimal, object_pairs_hook=_pairs)
+        return _json(js)
     except ValueError as exc:
         raise _Fallback from exc
 
@@ -303,11 +405,13 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
     language = "JSON" if shown.endswith(".json") else "YAML"
     if shown.endswith(".json"):
         try:
-            data = json.loads(text, parse_float=Decimal, object_pairs_hook=_pairs)
+            data = _json(text)
         except json.JSONDecodeError as exc:
             return None, [
                 Problem("valid JSON", exc.msg, file=shown, line=exc.lineno, code="syntax")
             ]
+        except RecursionError:
+            return None, [_too_deep(text, shown)]
         except _Fallback:
             data = None  # duplicate keys: PyYAML below finds and locates them
         else:
@@ -339,7 +443,7 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
                 expected = "values nested less deeply (YAML parsers stop at 1,000 levels)"
                 what = "nesting deeper than that"
             where = exc.context_mark.line + 1 if exc.context_mark is not None else line
-            kind, index, record_id, field = place(text, where) if language == "YAML" else _NOWHERE
+            kind, index, record_id, field = place(text, where if language == "YAML" else None)
             return None, [
                 Problem(
                     expected,
@@ -353,11 +457,71 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
                     code="duplicate-key" if "duplicate key" in what else "syntax",
                 )
             ]
+        except yaml.reader.ReaderError as exc:
+            return None, [_unprintable(text, shown, language, exc)]
         except yaml.YAMLError as exc:
             return None, [Problem(f"valid {language}", str(exc), file=shown, code="syntax")]
+        except RecursionError:
+            return None, [_too_deep(text, shown)]
     if data is None:
         return None, [_empty(shown, text)]
     return data, []
+
+
+# What YAML cannot hold: control characters other than tab and line breaks, surrogates, and
+# the two non-characters U+FFFE and U+FFFF.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unprintable(text: str, shown: str, language: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML refuses (a NUL byte), at its line and in its record."""
+    found = _UNPRINTABLE.search(text)
+    if found is None:  # pragma: no cover - the reader found one
+        return Problem(f"valid {language}", str(exc), file=shown, code="syntax")
+    line = text.count("\n", 0, found.start()) + 1
+    kind, index, record_id, field = place(text, line)
+    return Problem(
+        "text without control characters (YAML files cannot hold them; write \\x00 in a "
+        "double-quoted string for a NUL)",
+        f"the character U+{ord(found[0]):04X}",
+        file=shown,
+        line=line,
+        kind=kind,
+        index=index,
+        record_id=record_id,
+        field=field,
+        code="syntax",
+    )
+
+
+def _too_deep(text: str, shown: str) -> Problem:
+    """Nesting past the parser's recursion limit, at the line where it gets that deep."""
+    depth, limit, line = 0, 900, 1
+    for match in re.finditer(r"[\[{]|[\]}]|\n", text):
+        char = match[0]
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                break
+        else:
+            depth -= 1
+    kind, index, record_id, field = place(text, line) if not shown.endswith(".json") else _NONE
+    return Problem(
+        "values nested less deeply (parsers stop at about 1,000 levels)",
+        "nesting deeper than that",
+        file=shown,
+        line=line,
+        kind=kind,
+        index=index,
+        record_id=record_id,
+        field=field,
+        code="syntax",
+    )
+
+
+_NONE: tuple[None, None, None, None] = (None, None, None, None)
 
 
 def _empty(shown: str, text: str) -> Problem:
@@ -369,93 +533,6 @@ def _empty(shown: str, text: str) -> Problem:
         line=1,
         code="empty-file",
     )
-
-
-_NOWHERE: tuple[None, None, None, None] = (None, None, None, None)
-_KIND_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]|$)")
-_ITEM_LINE = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
-_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+(.*))?$")
-
-
-def place(text: str, line: int | None) -> tuple[str | None, int | None, str | None, str | None]:
-    """The record kind, index, id and field at a 1-based ``line`` of a block-style ledger file,
-    read from indentation alone (for text no parser can read: a syntax error inside a record
-    must still name it). ``(None, None, None, None)`` where the line is not inside a record."""
-    if line is None:
-        return _NOWHERE
-    lines = text.splitlines()[:line]
-    if not lines:
-        return _NOWHERE
-    head = next((i for i in range(len(lines) - 1, -1, -1) if _KIND_LINE.match(lines[i])), None)
-    if head is None:
-        return _NOWHERE
-    kind = _KIND_LINE.match(lines[head])[1]  # type: ignore[index]
-    body = lines[head + 1 :]
-    items = [(i, m) for i, ln in enumerate(body) if (m := _ITEM_LINE.match(ln))]
-    if not items:
-        return kind, None, None, None
-    indent = min(len(m[1]) for _, m in items)
-    starts = [i for i, m in items if len(m[1]) == indent]
-    if not starts:
-        return kind, None, None, None
-    index = len(starts) - 1
-    record = body[starts[-1] :]
-    field_indent = indent + 2
-    record_id = field = None
-    for offset, ln in enumerate(record):
-        match = _KEY.match(ln)
-        if match is None:
-            continue
-        stripped = ln.lstrip(" \t")
-        depth = len(ln) - len(stripped)
-        on_dash = offset == 0 and stripped.startswith("-")
-        if depth != field_indent and not (on_dash and depth == indent):
-            continue
-        field = match[1]
-        if field == "id" and match[2]:
-            record_id = match[2].split(" #")[0].strip().strip("'\"")
-    return kind, index, record_id, field
-
-
-class Locator:
-    """Finds the line of a value in a ledger file's text, by its path of keys and indices.
-
-    Parses the text into nodes once, on the first question: errors are rare, parsing is not free.
-    """
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._root: yaml.Node | None = None
-        self._failed = False
-
-    def line(self, *path: str | int) -> int | None:
-        """1-based line of the deepest node along ``path`` (``None`` if the text has no nodes)."""
-        if self._root is None and not self._failed:
-            try:
-                self._root = yaml.compose(self._text, Loader=yaml.CSafeLoader)
-            except yaml.YAMLError:
-                self._failed = True
-        node = self._root
-        if node is None:
-            return None
-        line = node.start_mark.line + 1
-        for step in path:
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if key_node.value == step:
-                        line = key_node.start_mark.line + 1
-                        node = value_node
-                        break
-                else:
-                    return line
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-                if not 0 <= step < len(node.value):
-                    return line
-                node = node.value[step]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        return line
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,24 +547,3 @@ def dump_yaml(data: dict[str, list[dict[str, Any]]]) -> str:
         body = "\n".join(yaml.dump([r], Dumper=_Dumper) for r in records)
         parts.append(f"{kind}:\n{body}")
     return "\n".join(parts)
-
-
-def atomic_write(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and an atomic
-    rename: readers see the old file or the new one, never half of one."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

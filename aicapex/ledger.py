@@ -16,13 +16,15 @@ import os
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from aicapex.checks import duplicate_problem, ledger_problems, problem_at
 from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
-from aicapex.files import atomic_write, dump_yaml
+from aicapex.files import dump_yaml
 from aicapex.records import KINDS, Entity, Record, Source
+from aicapex.safewrite import WriteRefused, guarded_write
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +59,7 @@ class Ledger:
     immutable; equality compares the records of each kind, whatever their order.
     """
 
-    __slots__ = ("_by_id", "_by_kind", "_memo", "_origins")
+    __slots__ = ("_by_id", "_by_kind", "_files", "_memo", "_origins", "_warnings")
 
     def __init__(
         self,
@@ -65,10 +67,15 @@ class Ledger:
         *,
         origins: Mapping[str, Origin] | None = None,
         unloaded: Container[str] = (),
+        files: Mapping[str, str] | None = None,
+        locate: Callable[[list[Problem]], list[Problem]] | None = None,
     ):
         """``origins``: where each record was read from (by id); ``unloaded``: ids of records
         that failed to load, whose problems are reported elsewhere (references to them are not
-        reported as unknown)."""
+        reported as unknown); ``files``: the SHA-256 of each file read (by resolved path), which
+        :meth:`save` checks before overwriting one; ``locate``: gives problems their lines
+        (:func:`~aicapex.loading.load` passes it). Errors raise :class:`LedgerError`; warnings
+        are kept (:attr:`warnings`)."""
         by_kind: dict[str, list[Record]] = {k: [] for k in KINDS}
         by_id: dict[str, Record] = {}
         problems: list[Problem] = []
@@ -86,9 +93,15 @@ class Ledger:
         self._by_id = by_id
         self._origins = origins
         self._memo: dict[Hashable, Any] = {}
-        problems.extend(ledger_problems(self, unloaded))
+        warnings: list[Problem] = []
+        for p in ledger_problems(self, unloaded):
+            (warnings if p.is_warning else problems).append(p)
         if problems:
             raise LedgerError(problems)
+        if warnings and locate is not None:
+            warnings = locate(warnings)
+        self._warnings = tuple(sorted(warnings, key=_problem_order))
+        self._files = dict(files or {})
 
     # -- access -----------------------------------------------------------------------------
 
@@ -136,6 +149,19 @@ class Ledger:
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={len(v)}" for k, v in self._by_kind.items() if v)
         return f"<Ledger {counts or 'empty'}>"
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """What is implausible but real in the ledger (a prepaid bill, money without an
+        exchange rate): located problems of severity ``warning``, in file and line order. They
+        do not stop a load; ``load(..., strict=True)`` and ``validate --strict`` refuse them."""
+        return self._warnings
+
+    @property
+    def files(self) -> Mapping[str, str]:
+        """The files this ledger was read from or saved to (resolved paths) and the SHA-256 of
+        their content then: :meth:`save` refuses to overwrite one that changed since."""
+        return MappingProxyType(self._files)
 
     def origin(self, record_id: str) -> Origin | None:
         """Where the record was read from (``None`` for records built in memory)."""
@@ -200,7 +226,11 @@ class Ledger:
     # -- combining and writing ----------------------------------------------------------------
 
     def __add__(self, other: Ledger) -> Ledger:
-        return Ledger([*self, *other], origins={**self._origins, **other._origins})
+        return Ledger(
+            [*self, *other],
+            origins={**self._origins, **other._origins},
+            files={**self._files, **other._files},
+        )
 
     def to_data(self) -> dict[str, list[dict[str, Any]]]:
         """The ledger as plain data (what a ledger file holds): kinds with records, in canonical
@@ -211,9 +241,19 @@ class Ledger:
                 out[kind] = [r.model_dump(mode="json", exclude_defaults=True) for r in records]
         return out
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the ledger to one file, canonically, through a temporary file and an atomic
-        rename. ``.json`` paths get JSON, others YAML. ``load(save(x)) == x``. Returns the path."""
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write the ledger to one file, canonically: ``.json`` paths get JSON, others YAML.
+        ``load(save(x)) == x``. Returns the path.
+
+        Safe: atomic and durable (a temporary file in the same folder, flushed to disk, renamed
+        over the file, the folder flushed; a crash at any moment leaves the old file or the new
+        one, and the next save removes the temporary files of killed ones), one save at a time
+        per folder across processes. Refused (:class:`LedgerError`, code ``file-changed`` or
+        ``hand-comments``) unless ``overwrite=True``: overwriting a file that changed since
+        this ledger was read from it (or saved to it), and overwriting a file with comments a
+        person wrote (the canonical text has none). Of two processes saving over a file both
+        read, the second is refused rather than losing the first one's save.
+        """
         import json
 
         target = Path(path)
@@ -222,7 +262,19 @@ class Ledger:
             text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         else:
             text = dump_yaml(data) if data else "{}\n"
-        atomic_write(target, text)
+        key = os.path.realpath(target)
+        try:
+            digest = guarded_write(
+                target,
+                text,
+                expected=self._files.get(key),
+                overwrite=overwrite,
+                check_comments=target.suffix != ".json",
+            )
+        except WriteRefused as exc:
+            problem = Problem(exc.expected, exc.found, file=str(path), line=exc.line, code=exc.code)
+            raise LedgerError([problem]) from None
+        self._files[key] = digest  # bookkeeping: this ledger's own save is no one else's change
         return target
 
     # -- analysis-facing views: documented doors to aicapex.table ----------------------------
@@ -263,6 +315,10 @@ class Ledger:
         from aicapex.table.conflicts import conflicts
 
         return conflicts(self)
+
+
+def _problem_order(p: Problem) -> tuple[str, int, str]:
+    return (p.file or "", p.line if p.line is not None else 1 << 30, p.field or "")
 
 
 _NOT_SPANNED = frozenset({"reported", "founded"})

@@ -21,9 +21,11 @@ from typing import Any, overload
 from pydantic import ValidationError
 
 from aicapex.errors import LedgerError, Problem, suggest
-from aicapex.files import Locator, parse_document, read_text
+from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
+from aicapex.limits import MAX_BYTES, SCALAR_LIMITS
 from aicapex.records import KINDS, Record, RecordCheckError
+from aicapex.scalars import scalar_findings
 
 __all__ = ["LEDGER_SUFFIXES", "bundled_data", "load"]
 
@@ -41,7 +43,17 @@ def bundled_data() -> Path:
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """The files to read: files as given, ledger files under folders (sorted; hidden ones left
+    out), each once (a file given twice, or a file and its folder, is read once)."""
     files: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+
+    def add(path: Path, shown: str) -> None:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            files.append((path, shown))
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
@@ -49,30 +61,39 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
                 f
                 for f in path.rglob("*")
                 if f.suffix in LEDGER_SUFFIXES
-                and f.is_file()
+                # a link to nothing or a link loop is read, and said unreadable
+                and (f.is_file() or (f.is_symlink() and not f.exists()))
                 # hidden files and folders (.venv/, .ipynb_checkpoints/) are not ledgers
                 and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
-            files.extend((f, str(f)) for f in found)
+            for f in found:
+                add(f, str(f))
         else:
-            files.append((path, str(p)))
+            add(path, str(p))
     return files
 
 
 @overload
-def load(*paths: str | os.PathLike[str]) -> Ledger: ...
+def load(
+    *paths: str | os.PathLike[str], max_bytes: int = MAX_BYTES, strict: bool = False
+) -> Ledger: ...
 @overload
-def load(*paths: Iterable[str | os.PathLike[str]]) -> Ledger: ...
+def load(
+    *paths: Iterable[str | os.PathLike[str]], max_bytes: int = MAX_BYTES, strict: bool = False
+) -> Ledger: ...
 
 
-def load(*paths: Any) -> Ledger:
+def load(*paths: Any, max_bytes: int = MAX_BYTES, strict: bool = False) -> Ledger:
     """Load ledger files (YAML or JSON), or every such file under a directory, into one
     :class:`Ledger`.
 
-    Every problem of every file is collected first; if there is any, one :class:`LedgerError`
-    lists them all (file:line, record kind and index, id, field, expected, found) and nothing is
-    loaded. ``load("data/")``, ``load("a.yaml", "b.yaml")`` and ``load(["a.yaml", "b.yaml"])``
-    all work.
+    Every problem of every file is collected first; if there is any error, one
+    :class:`LedgerError` lists them all (file:line, record kind and index, id, field, expected,
+    found) and nothing is loaded. Warnings (implausible but real: a prepaid bill) do not stop a
+    load: they are kept, located, in ``Ledger.warnings``; ``strict=True`` refuses them too.
+    ``load("data/")``, ``load("a.yaml", "b.yaml")`` and ``load(["a.yaml", "b.yaml"])`` all work;
+    a file given twice is read once. Files larger than ``max_bytes`` (1 GB by default) are
+    refused before they are read.
     """
     flat: list[str | os.PathLike[str]] = []
     for p in paths:
@@ -100,22 +121,42 @@ def load(*paths: Any) -> Ledger:
     records: list[Record] = []
     origins: dict[str, Origin] = {}
     locators: dict[str, Locator] = {}
+    hashes: dict[str, str] = {}
     unloaded = _Unloaded()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building many small objects: the cyclic GC only slows this down
     try:
         for path, shown in files:
-            _load_file(path, shown, records, origins, problems, locators, unloaded)
+            read = _Read(path, shown, max_bytes, hashes)
+            _load_file(read, records, origins, problems, locators, unloaded)
     finally:
         if gc_was_enabled:
             gc.enable()
     try:
-        ledger = Ledger(records, origins=origins, unloaded=unloaded)
+        ledger = Ledger(
+            records,
+            origins=origins,
+            unloaded=unloaded,
+            files=hashes,
+            locate=lambda found: _locate(found, origins, locators),
+        )
     except LedgerError as exc:
         problems.extend(exc.problems)
     if problems:
         raise LedgerError(_locate(problems, origins, locators))
+    if strict and ledger.warnings:
+        raise LedgerError(ledger.warnings)
     return ledger
+
+
+class _Read:
+    """One file to read: its path, its name as given, the size limit, and where its hash
+    goes."""
+
+    __slots__ = ("hashes", "max_bytes", "path", "shown")
+
+    def __init__(self, path: Path, shown: str, max_bytes: int, hashes: dict[str, str]) -> None:
+        self.path, self.shown, self.max_bytes, self.hashes = path, shown, max_bytes, hashes
 
 
 class _Unloaded:
@@ -131,25 +172,26 @@ class _Unloaded:
 
 
 def _load_file(
-    path: Path,
-    shown: str,
+    read: _Read,
     records: list[Record],
     origins: dict[str, Origin],
     problems: list[Problem],
     locators: dict[str, Locator],
     unloaded: _Unloaded,
 ) -> None:
-    text, file_problems = read_text(path, shown)
-    if text is None:
+    shown = read.shown
+    text, digest, file_problems = read_hashed(read.path, shown, read.max_bytes)
+    if text is None or digest is None:
         problems.extend(file_problems)
         unloaded.everything = True
         return
+    read.hashes[os.path.realpath(read.path)] = digest
     data, file_problems = parse_document(text, shown)
     if file_problems:
         problems.extend(file_problems)
         unloaded.everything = True
         return
-    locators[shown] = Locator(text)
+    locators[shown] = Locator(text, data)
     if not isinstance(data, dict):
         unloaded.everything = True
         problems.append(
@@ -169,9 +211,9 @@ def _load_file(
             problems.append(
                 Problem(
                     f"a record kind (one of {', '.join(KINDS)}){suggest(str(kind), KINDS)}",
-                    repr(kind),
+                    _show(kind),
                     file=shown,
-                    kind=str(kind),
+                    kind=str(kind) if len(str(kind)) <= _ID_MAX else None,
                     code="unknown-kind",
                 )
             )
@@ -193,7 +235,7 @@ def _load_file(
         validate = cls.__pydantic_validator__.validate_python
         for index, item in enumerate(items):
             record_id = item.get("id") if isinstance(item, dict) else None
-            rid = record_id if isinstance(record_id, str) else None
+            rid = record_id if isinstance(record_id, str) and len(record_id) <= _ID_MAX else None
             if not isinstance(item, dict):
                 problems.append(
                     Problem(
@@ -205,6 +247,24 @@ def _load_file(
                         code="not-a-record",
                     )
                 )
+                continue
+            findings = scalar_findings(item, cls)
+            if findings:  # values past their limits: reported, the record not validated
+                for field, expected, found, code in findings:
+                    problems.append(
+                        Problem(
+                            expected,
+                            found,
+                            file=shown,
+                            kind=kind,
+                            index=index,
+                            record_id=rid,
+                            field=field or None,
+                            code=code,
+                        )
+                    )
+                if rid is not None:
+                    unloaded.ids.add(rid)
                 continue
             try:
                 record = validate(item)
@@ -267,7 +327,7 @@ _PYDANTIC_CODES = {
     "greater_than_equal": "out-of-range",
     "less_than": "out-of-range",
     "less_than_equal": "out-of-range",
-    "string_too_long": "out-of-range",
+    "string_too_long": "too-long",
     "string_too_short": "out-of-range",
     "too_long": "out-of-range",
     "too_short": "out-of-range",
@@ -293,6 +353,8 @@ def _from_validation(
     exc: ValidationError, cls: type[Record], shown: str, kind: str, index: int, rid: str | None
 ) -> Iterator[Problem]:
     def problem(field: str | None, expected: str, found: str, code: str) -> Problem:
+        if len(found) > _FOUND_MAX:  # a message never repeats a page of input
+            found = f"{found[:_FOUND_MAX]}... ({len(found):,} characters)"
         return Problem(
             expected,
             found,
@@ -339,6 +401,13 @@ def _from_validation(
             if expected == msg and msg[:1].isupper():
                 expected = msg[0].lower() + msg[1:]
             yield problem(loc, expected, _show(err.get("input")), code)
+
+
+#: The longest id shown as a problem's record id.
+_ID_MAX = SCALAR_LIMITS["id"][0]
+
+#: The longest text a problem's ``found`` repeats.
+_FOUND_MAX = 200
 
 
 def _show(value: Any) -> str:

@@ -315,3 +315,96 @@ def render_flows(records: list[dict[str, Any]]) -> str:
 
 
 __all__ += ["render_flows", "render_table"]
+
+
+#: The columns of the report as CSV (:func:`render_report_csv`), one row per company.
+REPORT_CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "as_of",
+    "cash_usd",
+    "cash_bound",
+    "cash_date",
+    "burn_from",
+    "burn_to",
+    "monthly_net_burn_usd",
+    "monthly_gross_burn_usd",
+    "monthly_revenue_usd",
+    "runway_months",
+    "runway_months_low",
+    "runway_months_high",
+    "runs_out",
+    "cash_out",
+    "compute_usd",
+    "revenue_usd",
+    "compute_to_revenue",
+    "arrears_usd",
+    "funding_usd",
+    "conflicts",
+    "reason",
+)
+
+
+def _csv_text(value: object) -> object:
+    """Text a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``) gets a quote."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _report_row(c: dict[str, Any]) -> dict[str, Any]:
+    def part(name: str) -> dict[str, Any]:
+        value = c.get(name)
+        return value if isinstance(value, dict) and "reason" not in value else {}
+
+    cash, burn, gap, arrears = part("cash"), part("burn"), part("compute_gap"), part("arrears")
+    runway = part("runway").get("disbursed") or {}
+    reason = next((v["reason"] for v in c.values() if isinstance(v, dict) and "reason" in v), None)
+    funding = c.get("funding") or {}
+    return {
+        "id": c["id"],
+        "name": c["name"],
+        "as_of": c.get("as_of"),
+        "cash_usd": cash.get("amount"),
+        "cash_bound": cash.get("bound"),
+        "cash_date": cash.get("date"),
+        "burn_from": burn.get("from"),
+        "burn_to": burn.get("to"),
+        "monthly_net_burn_usd": burn.get("monthly_net"),
+        "monthly_gross_burn_usd": burn.get("monthly_gross"),
+        "monthly_revenue_usd": burn.get("monthly_revenue"),
+        "runway_months": runway.get("months"),
+        "runway_months_low": runway.get("months_low"),
+        "runway_months_high": runway.get("months_high"),
+        "runs_out": runway.get("runs_out"),
+        "cash_out": runway.get("cash_out"),
+        "compute_usd": gap.get("compute"),
+        "revenue_usd": gap.get("revenue"),
+        "compute_to_revenue": gap.get("ratio"),
+        "arrears_usd": arrears.get("total"),
+        "funding_usd": round(sum(v for v in funding.values() if v), 2) if funding else None,
+        "conflicts": len(c.get("conflicts") or []),
+        "reason": reason,
+    }
+
+
+def render_report_csv(data: dict[str, Any]) -> str:
+    """The report (:func:`aicapex.report.report`'s data) as CSV: one row per company, the
+    columns of :data:`REPORT_CSV_COLUMNS` (US dollars; the runway under the ``disbursed``
+    policy; ``funding_usd`` the rounds in US dollars of every status; ``reason`` why figures
+    are missing, such as amounts without an exchange rate; missing values empty)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for c in data["companies"]:
+        row = _report_row(c)
+        writer.writerow({k: "" if v is None else _csv_text(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+__all__ += ["REPORT_CSV_COLUMNS", "render_report_csv"]

@@ -1,82 +1,16 @@
-"""Checks across records: what no single record can know about itself.
-
-A record validates its own fields and their consistency (:mod:`aicapex.records`); a ledger also
-checks what needs several records: unique ids, references to records of the right kind, and
-fiscal years that belong to someone (an ``FY2028`` of a record between two entities whose years
-end on different days must say whose it is, with ``fiscal_year_of``). Every check yields
-located :class:`~aicapex.errors.Problem`\\ s; :func:`ledger_problems` runs them all.
-"""
+"""References between records, and fiscal years that belong to someone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Container, Iterator, Sequence
+from typing import Any
 
+from aicapex.checks.common import LedgerLike
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem, suggest
 from aicapex.records import KINDS, Fact, Record
 
-__all__ = ["LedgerLike", "duplicate_problem", "ledger_problems", "problem_at"]
-
-
-class LedgerLike(Protocol):
-    """What the checks read of a ledger."""
-
-    def records(self, kind: str) -> tuple[Record, ...]:
-        """The records of one kind."""
-        ...
-
-    def get(self, record_id: str) -> Record | None:
-        """The record with that id, or ``None``."""
-        ...
-
-    def fiscal_year_end(self, entity_id: str) -> str:
-        """An entity's fiscal year end, ``MM-DD``."""
-        ...
-
-    def problem(
-        self, record: Record, field: str | None, expected: str, found: str, code: str = ""
-    ) -> Problem:
-        """A problem located at ``record`` (and ``field``)."""
-        ...
-
-
-def problem_at(
-    origin: Any, record: Record, field: str | None, expected: str, found: str, code: str = ""
-) -> Problem:
-    """A problem located at ``record``: its file, line and index from ``origin`` (an
-    :class:`~aicapex.ledger.Origin`, or ``None`` for records built in memory)."""
-    return Problem(
-        expected,
-        found,
-        file=getattr(origin, "file", None),
-        line=getattr(origin, "line", None),
-        kind=type(record).KIND,
-        index=getattr(origin, "index", None),
-        record_id=record.id,
-        field=field,
-        code=code,
-    )
-
-
-def duplicate_problem(record: Record, first: Record, origins: Mapping[str, Any]) -> Problem:
-    """The problem of a second record with the id of ``first``."""
-    where = origins.get(first.id)
-    at = f" at {where}" if where else ""
-    return problem_at(
-        origins.get(record.id),
-        record,
-        "id",
-        "a unique id",
-        f"{record.id!r}, already used by {type(first).KIND}{at}",
-        "duplicate-id",
-    )
-
-
-def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterator[Problem]:
-    """Every problem across the ledger's records (see the module docs)."""
-    yield from reference_problems(ledger, unloaded)
-    yield from fiscal_year_problems(ledger)
+__all__ = ["fiscal_year_problems", "reference_problems"]
 
 
 def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterator[Problem]:

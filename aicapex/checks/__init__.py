@@ -1,0 +1,50 @@
+"""Checks across records: what no single record can know about itself.
+
+A record validates its own fields and their consistency (:mod:`aicapex.records`); a ledger also
+checks what needs several records, or what is best said once for all records of a kind:
+
+- :mod:`~aicapex.checks.references`: references to records of the right kind, and fiscal years
+  that belong to someone (an ``FY2028`` of a record between two entities whose years end on
+  different days must say whose it is, with ``fiscal_year_of``);
+- :mod:`~aicapex.checks.cycles`: chains of references that loop (``controlled_by``,
+  ``included_in``, ``translation_of``);
+- :mod:`~aicapex.checks.facts`: one entity on both sides of a record, contradicting bounds of one
+  fact from one source, exchange rates that are no exchange;
+- :mod:`~aicapex.checks.plausible`: warnings, for what is implausible but real (a tranche before
+  its round, a prepaid bill, money without an exchange rate).
+
+Every check yields located :class:`~aicapex.errors.Problem`\\ s (errors, or warnings by their
+code); :func:`ledger_problems` runs them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterator
+
+from aicapex.checks.common import LedgerLike, duplicate_problem, problem_at
+from aicapex.checks.cycles import cycle_problems
+from aicapex.checks.facts import fact_problems
+from aicapex.checks.plausible import warning_problems
+from aicapex.checks.references import fiscal_year_problems, reference_problems
+from aicapex.errors import Problem
+
+__all__ = [
+    "LedgerLike",
+    "cycle_problems",
+    "duplicate_problem",
+    "fact_problems",
+    "fiscal_year_problems",
+    "ledger_problems",
+    "problem_at",
+    "reference_problems",
+    "warning_problems",
+]
+
+
+def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterator[Problem]:
+    """Every problem across the ledger's records, errors and warnings (see the module docs)."""
+    yield from reference_problems(ledger, unloaded)
+    yield from fiscal_year_problems(ledger)
+    yield from fact_problems(ledger)
+    yield from cycle_problems(ledger)
+    yield from warning_problems(ledger)

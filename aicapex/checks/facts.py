@@ -1,0 +1,186 @@
+"""Facts that cannot be: one entity on both sides of a record, one source contradicting itself
+about one fact, an exchange rate that is no exchange.
+
+- **same-party**: a bill whose payer is its provider, revenue or an expense whose counterparty is
+  the company itself, a contract or an order with one entity as buyer and seller, a company
+  investing in its own round. (A reallocation from an entity to itself is its record's check.)
+- **contradiction**: records of one fact (same kind and :attr:`~aicapex.records.Record.FACT_KEY`,
+  same currency) citing one source, whose figures cannot all hold: "at most $3M" and "at least
+  $5M" of cash on one date. Each figure gives the range it claims (:func:`claimed_range`): an
+  exact figure itself, a lower bound everything above it, an upper bound or a ceiling everything
+  below it, a range its two ends; approximations claim no hard range. Two exact figures that
+  differ are a conflict between reports (``Ledger.conflicts()``), not this.
+- an exchange rate from US dollars to US dollars, or one whose size no float can hold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from aicapex.checks.common import LedgerLike
+from aicapex.errors import Problem
+from aicapex.records import KINDS, Fact, FundingRound, FxRate, Record
+
+__all__ = ["FIGURES", "claimed_range", "fact_problems"]
+
+#: The field holding each kind's main figure (what two reports of one fact may contradict on).
+FIGURES: dict[str, str] = {
+    "cash_balances": "amount",
+    "funding_rounds": "amount",
+    "revenues": "amount",
+    "expenses": "amount",
+    "cloud_bills": "billed",
+    "compute_contracts": "total_value",
+    "gpu_orders": "total",
+}
+
+#: Kinds whose own checks already refuse one entity on both sides.
+_CHECKED_BY_RECORD = frozenset({"gpu_reallocations"})
+
+Range = tuple[Decimal | None, Decimal | None]
+
+
+def fact_problems(ledger: LedgerLike) -> Iterator[Problem]:
+    """Every problem of this module (see the module docs)."""
+    yield from same_party_problems(ledger)
+    yield from contradiction_problems(ledger)
+    yield from fx_problems(ledger)
+
+
+def same_party_problems(ledger: LedgerLike) -> Iterator[Problem]:
+    """One entity on both sides of a record."""
+    for kind, cls in KINDS.items():
+        if not issubclass(cls, Fact) or kind in _CHECKED_BY_RECORD:
+            continue
+        if len(cls.PARTIES) == 2:
+            first, second = cls.PARTIES
+            for record in ledger.records(kind):
+                one = getattr(record, first)
+                if one is not None and one == getattr(record, second):
+                    yield ledger.problem(
+                        record,
+                        second,
+                        f"an entity other than the {first} {one!r}",
+                        repr(one),
+                        "same-party",
+                    )
+    for funding in ledger.records("funding_rounds"):
+        assert isinstance(funding, FundingRound)
+        for i, part in enumerate(funding.investors):
+            if part.investor == funding.company:
+                yield ledger.problem(
+                    funding,
+                    f"investors.{i}.investor",
+                    f"an investor other than the company {funding.company!r} raising the money",
+                    repr(part.investor),
+                    "same-party",
+                )
+
+
+def claimed_range(record: Record, field: str) -> tuple[str, Range] | None:
+    """The figure kind (``exact``, ``lower``, ``upper``, ``ceiling``, ``range``) and the hard
+    range ``(low, high)`` (``None``: open) a record's figure claims, or ``None`` for no figure or
+    an approximation. Reads a cash balance's ``bound`` field, and the kind of figures that carry
+    their own (``more than $5M``)."""
+    money = getattr(record, field, None)
+    if money is None:
+        return None
+    kind = str(getattr(money, "kind", "exact"))
+    bound = getattr(record, "bound", None)
+    bound_kind = getattr(bound, "value", "exact")
+    if bound_kind != "exact":
+        kind = str(bound_kind)
+    amount: Decimal = money.amount
+    if kind == "exact":
+        return kind, (amount, amount)
+    if kind == "lower":
+        return kind, (amount, None)
+    if kind in ("upper", "ceiling"):
+        return kind, (None, amount)
+    if kind == "range":
+        low, high = money.span
+        return kind, (low, high)
+    return None
+
+
+def _shown(record: Record, field: str, kind: str) -> str:
+    words = {"lower": "at least ", "upper": "at most "}
+    money = getattr(record, field)
+    bound = getattr(getattr(record, "bound", None), "value", "exact")
+    prefix = words.get(kind, "") if bound != "exact" else ""
+    return f"{prefix}{money} ({record.id})"
+
+
+def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
+    """Figures of one fact from one source that cannot all hold."""
+    for kind, field in FIGURES.items():
+        cls = KINDS[kind]
+        records = ledger.records(kind)
+        claims: list[tuple[Record, str, Range]] = []
+        bounded = False
+        for record in records:
+            claim = claimed_range(record, field)
+            if claim is not None and getattr(record, "sources", None):
+                claims.append((record, *claim))
+                bounded = bounded or claim[0] != "exact"
+        if not bounded:
+            continue  # the usual case: exact figures only, which conflicts() shows
+        groups: dict[tuple[Any, ...], list[tuple[Record, str, Range]]] = {}
+        for record, what, claimed in claims:
+            key = (*(getattr(record, k) for k in cls.FACT_KEY), getattr(record, field).currency)
+            for source in dict.fromkeys(c.source for c in record.sources):  # type: ignore[attr-defined]
+                groups.setdefault((*key, source), []).append((record, what, claimed))
+        for key, members in groups.items():
+            if len(members) > 1 and any(what != "exact" for _, what, _ in members):
+                yield from _contradictions(ledger, field, str(key[-1]), members)
+
+
+def _contradictions(
+    ledger: LedgerLike, field: str, source: str, members: list[tuple[Record, str, Range]]
+) -> Iterator[Problem]:
+    """The first record whose figure leaves no value possible with the ones before it."""
+    low: Decimal | None = None
+    high: Decimal | None = None
+    seen: list[tuple[Record, str]] = []
+    for record, what, (lo, hi) in members:
+        new_low = lo if low is None or (lo is not None and lo > low) else low
+        new_high = hi if high is None or (hi is not None and hi < high) else high
+        if new_low is not None and new_high is not None and new_low > new_high:
+            before = ", ".join(_shown(r, field, w) for r, w in seen)
+            yield ledger.problem(
+                record,
+                field,
+                f"a figure the source {source!r} can also mean by {before}",
+                f"{_shown(record, field, what)}: no amount is both",
+                "contradiction",
+            )
+            return
+        low, high = new_low, new_high
+        seen.append((record, what))
+
+
+def fx_problems(ledger: LedgerLike) -> Iterator[Problem]:
+    """Exchange rates from US dollars (to US dollars), and rates no float can hold."""
+    for rate in ledger.records("fx_rates"):
+        assert isinstance(rate, FxRate)
+        if rate.currency == "USD":
+            yield ledger.problem(
+                rate,
+                "currency",
+                "a currency other than USD (a rate says how many US dollars one unit of "
+                "another currency buys)",
+                "'USD'",
+                "invalid-value",
+            )
+        value = float(rate.usd)
+        if not math.isfinite(value) or value <= 0:
+            yield ledger.problem(
+                rate,
+                "usd",
+                "a positive number of US dollars that a float can hold (below 1e300)",
+                str(rate.usd),
+                "out-of-range",
+            )

@@ -1,0 +1,199 @@
+"""Warnings: what is implausible but real. The ledger loads with them; ``Ledger.warnings`` keeps
+them, ``aicapex validate`` and ``aicapex report`` show them, ``validate --strict`` refuses them.
+
+- **tranche-before-round**: a tranche dated before its round (bridge financing exists);
+- **payment-before-period**: a payment before the period it pays for (prepaid bills exist);
+- **due-before-period-end**: a bill due before its period ends (upfront billing exists);
+- **no-fx-rate**: money in a currency without an exchange rate at its date in the ledger's
+  ``fx_rates`` (analyses refuse such amounts rather than guess): one warning per record naming
+  its fields and currencies, at most :data:`MAX_FX_WARNINGS` per currency and then one that
+  counts the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from aicapex.checks.common import LedgerLike
+from aicapex.dates import PartialDate
+from aicapex.errors import Problem
+from aicapex.fx import FxTable
+from aicapex.money import Money, Rate
+from aicapex.records import KINDS, CloudBill, Fact, FundingRound, FxRate, Record
+
+__all__ = ["MAX_FX_WARNINGS", "date_warnings", "fx_warnings", "warning_problems"]
+
+#: The most ``no-fx-rate`` warnings of one currency before one that counts the rest.
+MAX_FX_WARNINGS = 20
+
+
+def warning_problems(ledger: LedgerLike) -> Iterator[Problem]:
+    """Every warning of this module (see the module docs)."""
+    yield from date_warnings(ledger)
+    yield from fx_warnings(ledger)
+
+
+def _before(a: PartialDate, b: PartialDate) -> bool:
+    """Whether all of ``a`` is before all of ``b``."""
+    return a.sort_key()[1] < b.sort_key()[0]
+
+
+def date_warnings(ledger: LedgerLike) -> Iterator[Problem]:
+    """Tranches before their round, payments before their period, bills due before theirs
+    ends."""
+    for funding in ledger.records("funding_rounds"):
+        assert isinstance(funding, FundingRound)
+        for i, t in enumerate(funding.tranches):
+            if t.date is not None and _before(t.date, funding.date):
+                yield ledger.problem(
+                    funding,
+                    f"tranches.{i}.date",
+                    f"a tranche on or after the round's date {funding.date} (a bridge before "
+                    "the round is possible: this is a warning)",
+                    str(t.date),
+                    "tranche-before-round",
+                )
+    for bill in ledger.records("cloud_bills"):
+        assert isinstance(bill, CloudBill)
+        for i, p in enumerate(bill.payments):
+            if _before(p.date, bill.period):
+                yield ledger.problem(
+                    bill,
+                    f"payments.{i}.date",
+                    f"a payment on or after the period billed {bill.period} (a prepaid bill is "
+                    "possible: this is a warning)",
+                    str(p.date),
+                    "payment-before-period",
+                )
+        if bill.due is not None and bill.due.sort_key()[1] < bill.period.sort_key()[1]:
+            yield ledger.problem(
+                bill,
+                "due",
+                f"a due date on or after the end of the period billed {bill.period} (upfront "
+                "billing is possible: this is a warning)",
+                str(bill.due),
+                "due-before-period-end",
+            )
+
+
+# -- money without an exchange rate ----------------------------------------------------------
+
+
+@functools.cache
+def _money_fields(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] | None], ...]:
+    """The fields of ``model`` holding money or rates (``None``), or items with some (their
+    model)."""
+    out: list[tuple[str, type[BaseModel] | None]] = []
+    for name, info in model.model_fields.items():
+        types = _types(info.annotation)
+        if Money in types or Rate in types:
+            out.append((name, None))
+            continue
+        for t in types:
+            if isinstance(t, type) and issubclass(t, BaseModel) and _money_fields(t):
+                out.append((name, t))
+                break
+    return tuple(out)
+
+
+def _types(annotation: Any) -> set[Any]:
+    found = {annotation}
+    for arg in typing.get_args(annotation):
+        found |= _types(arg)
+    return found
+
+
+def _moneys(obj: Any, date: dt.date | None, fye: str, prefix: str = "") -> Iterator[Any]:
+    """``(field, money, day)`` for each amount of ``obj``, at its item's own date if it has one."""
+    model: type[BaseModel] = type(obj)
+    for name, item_model in _money_fields(model):
+        value = getattr(obj, name)
+        if value is None:
+            continue
+        if item_model is None:
+            yield f"{prefix}{name}", value.money if isinstance(value, Rate) else value, date
+            continue
+        for i, item in enumerate(value):
+            own = getattr(item, "date", None)
+            day = own.start(fye) if isinstance(own, PartialDate) else date
+            yield from _moneys(item, day, fye, f"{prefix}{name}.{i}.")
+
+
+def fx_warnings(ledger: LedgerLike) -> Iterator[Problem]:
+    """Money in a currency with no exchange rate at its date (see the module docs)."""
+    rates = [r for r in ledger.records("fx_rates") if isinstance(r, FxRate)]
+    fx = FxTable((r.currency, r.date.start(), float(r.usd)) for r in rates)
+    firsts: dict[str, dt.date] = {}
+    for r in rates:
+        day = r.date.start()
+        firsts[r.currency] = min(day, firsts.get(r.currency, day))
+    counts: dict[str, list[str]] = {}
+    for kind, cls in KINDS.items():
+        if not _money_fields(cls):
+            continue
+        for record in ledger.records(kind):
+            problem = _record_warning(ledger, record, fx, firsts, counts)
+            if problem is not None:
+                yield problem
+    for currency, extra in counts.items():
+        if len(extra) > MAX_FX_WARNINGS:
+            rest = extra[MAX_FX_WARNINGS:]
+            first = ledger.get(rest[0])
+            assert first is not None
+            shown = ", ".join(rest[:5]) + (f" and {len(rest) - 5} more" if len(rest) > 5 else "")
+            yield ledger.problem(
+                first,
+                None,
+                f"fx_rates for {currency} at the dates of its amounts",
+                f"{len(rest)} more records with {currency} amounts without a rate ({shown})",
+                "no-fx-rate",
+            )
+
+
+def _record_warning(
+    ledger: LedgerLike,
+    record: Record,
+    fx: FxTable,
+    firsts: dict[str, dt.date],
+    counts: dict[str, list[str]],
+) -> Problem | None:
+    cls = type(record)
+    date_value = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
+    owner = record.fiscal_owner() if isinstance(record, Fact) else None
+    fye = ledger.fiscal_year_end(owner) if owner else "12-31"
+    day = date_value.start(fye) if isinstance(date_value, PartialDate) else None
+    missing: dict[str, tuple[str, dt.date | None]] = {}
+    for field, money, when in _moneys(record, day, fye):
+        currency = money.currency
+        if currency == "USD" or currency in missing:
+            continue
+        if fx.rate(currency, when) != fx.rate(currency, when):  # NaN: no rate applies
+            missing[currency] = (field, when)
+    if not missing:
+        return None
+    fields = sorted(missing.items())
+    shown = []
+    for currency, (field, when) in fields:
+        counts.setdefault(currency, []).append(record.id)
+        first = firsts.get(currency)
+        if first is None:
+            shown.append(f"{currency} ({field}), a currency without fx_rates")
+        else:
+            shown.append(f"{currency} ({field}) on {when}, before its first rate ({first})")
+    if all(len(counts[c]) > MAX_FX_WARNINGS for c, _ in fields):
+        return None  # counted in the currency's last warning
+    currencies = ", ".join(c for c, _ in fields)
+    return ledger.problem(
+        record,
+        fields[0][1][0],
+        f"an exchange rate in fx_rates for {currencies} at the amount's date (without one, "
+        "analyses refuse the amount)",
+        "; ".join(shown),
+        "no-fx-rate",
+    )

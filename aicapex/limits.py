@@ -1,0 +1,141 @@
+"""The limits of what a ledger's input may be: file size, and the length of each kind of scalar.
+
+Inputs are bounded so that no file exhausts memory and no value takes unbounded work to read:
+
+- a file (ledger or table) is at most :data:`MAX_BYTES` (1 GB) unless ``max_bytes=`` says
+  otherwise (``--max-bytes`` on the command line); larger ones are refused before being read;
+- each scalar is at most :data:`SCALAR_LIMITS` characters for its kind (a number, a date, an
+  id, money); free text (quotes, notes, titles) has a long limit of its own;
+- a number written in the file is finite and between ``1e-300`` and ``1e300`` in size (or zero),
+  so that it neither overflows to infinity nor underflows to zero as a float (``1e400``).
+
+Numbers past their limits are read as :class:`Refused` values (the parsers cannot say where they
+are); loading turns them, and text past its limit, into located problems (``too-long``,
+``out-of-range``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_EXPONENT",
+    "SCALAR_LIMITS",
+    "SHORTEST_LIMIT",
+    "Refused",
+    "check_text",
+    "describe",
+    "is_refused",
+    "preview",
+    "read_constant",
+    "read_decimal",
+    "read_int",
+    "too_long",
+]
+
+#: The largest file read by default, in bytes (1 GB).
+MAX_BYTES = 1_000_000_000
+
+#: The longest scalar of each kind, in characters, and what the kind covers.
+SCALAR_LIMITS: dict[str, tuple[int, str]] = {
+    "number": (40, "numbers, and GPU counts written as text (`12,000`)"),
+    "date": (40, "dates (`2023-10-31`, `Q3 2023`, `FY2025`)"),
+    "money": (100, "money, rates and capacities (`$7M`, `$99M/yr`, `4.5 GW`)"),
+    "id": (200, "ids, references to ids, and words from a list (`company`, `EUR`)"),
+    "text": (100_000, "free text: quotes, translations, notes, titles, names, addresses"),
+}
+
+#: The shortest limit: text no longer than this needs no closer look.
+SHORTEST_LIMIT = min(limit for limit, _ in SCALAR_LIMITS.values())
+
+#: Numbers are at most ``10**MAX_EXPONENT`` and at least ``10**-MAX_EXPONENT`` in size (or 0).
+MAX_EXPONENT = 300
+
+
+def preview(text: str, width: int = 40) -> str:
+    """``text`` shortened for a message: its start and its length (``'99999...' (5,000
+    characters)``)."""
+    if len(text) <= width:
+        return repr(text)
+    return f"{text[:width]!r}... ({len(text):,} characters)"
+
+
+class Refused:
+    """A number in a file past its limits (too long, infinite, or too large or small in size):
+    what the parser gives instead of the number, for loading to report with its place."""
+
+    __slots__ = ("code", "expected", "found")
+
+    def __init__(self, expected: str, found: str, code: str) -> None:
+        self.expected, self.found, self.code = expected, found, code
+
+    def __repr__(self) -> str:
+        return self.found
+
+
+def _too_long(text: str, what: str = "number") -> Refused:
+    limit = SCALAR_LIMITS["number"][0]
+    return Refused(f"a {what} of at most {limit} characters", preview(text), "too-long")
+
+
+def read_int(text: str) -> int | Refused:
+    """An integer as written in a file, or :class:`Refused` past the number limit (Python's own
+    limit on digits, 4,300, raises a ValueError without a place)."""
+    if len(text) > SCALAR_LIMITS["number"][0]:
+        return _too_long(text)
+    return int(text)
+
+
+def read_decimal(text: str) -> Decimal | Refused:
+    """A decimal as written in a file, or :class:`Refused`: too long, not finite (``NaN``,
+    ``Infinity`` in JSON), or too large or small in size (``1e400``)."""
+    if len(text) > SCALAR_LIMITS["number"][0]:
+        return _too_long(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the parsers give numbers only
+        return Refused("a number", preview(text), "invalid-value")
+    if not value.is_finite():
+        return Refused("a finite number", text, "out-of-range")
+    if value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        expected = f"a number between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT} in size (or 0)"
+        return Refused(expected, text, "out-of-range")
+    return value
+
+
+def read_constant(text: str) -> Refused:
+    """JSON's ``NaN``, ``Infinity`` and ``-Infinity``: never a ledger's number."""
+    return Refused("a finite number", text, "out-of-range")
+
+
+def too_long(kind: str) -> str:
+    """What a scalar of ``kind`` (one of :data:`SCALAR_LIMITS`) should be: ``a date of at most
+    40 characters``."""
+    limit, _ = SCALAR_LIMITS[kind]
+    what = {"number": "a number", "date": "a date", "money": "a figure", "id": "an id or word"}
+    return f"{what.get(kind, 'text')} of at most {limit:,} characters"
+
+
+def check_text(value: str, kind: str) -> tuple[str, str, str] | None:
+    """``(expected, found, code)`` when ``value`` is longer than the limit of ``kind`` (one of
+    :data:`SCALAR_LIMITS`), else ``None``."""
+    if len(value) <= SCALAR_LIMITS[kind][0]:
+        return None
+    return too_long(kind), preview(value), "too-long"
+
+
+def describe() -> list[str]:
+    """The limits as Markdown lines (for the format reference)."""
+    lines = [
+        "| kind of scalar | at most (characters) |",
+        "|---|---|",
+    ]
+    lines += [f"| {what} | {limit:,} |" for limit, what in SCALAR_LIMITS.values()]
+    return lines
+
+
+def is_refused(value: Any) -> bool:
+    """Whether ``value`` is a :class:`Refused` number."""
+    return type(value) is Refused

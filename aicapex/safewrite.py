@@ -1,0 +1,262 @@
+"""Writing files safely: atomic, durable, never over someone else's work.
+
+:func:`atomic_write` writes through a temporary file in the same folder, flushed to disk
+(``fsync``), renamed over the target (atomic on POSIX), and the folder flushed too: a process
+killed at any moment leaves the old file or the new one, whole. Temporary files are named
+``.<name>.<pid>.<random>.aicapex-tmp``; one left by a killed process is removed by the next
+write in that folder (when its process is gone, or when it is older than
+:data:`STALE_SECONDS`).
+
+:func:`guarded_write` is what ``Ledger.save`` uses: under an exclusive lock of the folder (one
+writer at a time, across processes), it refuses to overwrite a file whose content is not the one
+expected (it changed since it was read) or that holds comments a person wrote (a canonical
+rewrite would drop them), then writes atomically. Two processes saving over one file they both
+read cannot both succeed: the second finds the first one's content and is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = [
+    "STALE_SECONDS",
+    "TEMP_SUFFIX",
+    "WriteRefused",
+    "atomic_write",
+    "comment_line",
+    "folder_lock",
+    "guarded_write",
+    "sha256_file",
+    "sha256_text",
+]
+
+#: The suffix of the temporary files of writes.
+TEMP_SUFFIX = ".aicapex-tmp"
+
+#: Temporary files older than this (seconds) are stale even if their process still runs.
+STALE_SECONDS = 60.0
+
+
+class WriteRefused(Exception):
+    """A write that would lose someone's work; ``code`` is ``file-changed`` or
+    ``hand-comments``, ``found`` says what was found."""
+
+    def __init__(self, code: str, expected: str, found: str, line: int | None = None) -> None:
+        self.code, self.expected, self.found, self.line = code, expected, found, line
+        super().__init__(f"{expected}, got {found}")
+
+
+def sha256_text(text: str) -> str:
+    """The SHA-256 of ``text`` as UTF-8, in hex (what a file holding it hashes to)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str | None:
+    """The SHA-256 of a file's bytes (``None`` when there is no such file)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return None
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | os.PathLike[str]) -> Iterator[None]:
+    """An exclusive lock of ``folder`` across processes (``flock`` on the folder itself: no lock
+    file to leave behind, and released when a process dies). Where ``flock`` does not exist
+    (Windows), no lock: the content check still refuses most lost saves."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    return True
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Remove the temporary files of writes of ``target`` whose process is gone or that are
+    older than :data:`STALE_SECONDS`; return them."""
+    removed: list[Path] = []
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.[0-9a-f]+{re.escape(TEMP_SUFFIX)}$")
+    try:
+        entries = list(os.scandir(target.parent or "."))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match is None:
+            continue
+        pid = int(match[1])
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+        except OSError:
+            continue
+        if (pid == os.getpid() or not _alive(pid) or old) and pid != 0:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where folders can be opened: not on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - file systems that cannot sync folders
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike[str], text: str, *, locked: bool = False) -> None:
+    """Write ``text`` to ``path`` atomically and durably (see the module docs): readers see the
+    old file or the new one, never half of one, and a crash keeps one of them. Stale temporary
+    files of ``path`` are removed first. ``locked``: the caller holds :func:`folder_lock`."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    with contextlib.nullcontext() if locked else folder_lock(folder):
+        remove_stale(target)
+        name = f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        tmp = folder / name
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                mode = target.stat().st_mode & 0o777
+            except FileNotFoundError:
+                mode = 0o644
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _fsync_folder(folder)
+
+
+def guarded_write(
+    path: str | os.PathLike[str],
+    text: str,
+    *,
+    expected: str | None,
+    overwrite: bool = False,
+    check_comments: bool = True,
+) -> str:
+    """Write ``text`` over ``path`` atomically unless that would lose someone's work; return the
+    SHA-256 of what was written.
+
+    Under :func:`folder_lock`: an existing file whose SHA-256 is not ``expected`` (when given)
+    changed since it was read (:class:`WriteRefused` ``file-changed``); an existing file with
+    comments a person wrote is refused too (``hand-comments``; ``check_comments=False`` for
+    formats without comments). ``overwrite=True`` writes anyway.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    with folder_lock(folder):
+        if not overwrite and target.exists():
+            current = sha256_file(target)
+            if expected is not None and current is not None and current != expected:
+                raise WriteRefused(
+                    "file-changed",
+                    "the file as this ledger read it (save(..., overwrite=True) to replace it)",
+                    "a file that changed since (another save or an edit)",
+                )
+            if check_comments and current != sha256_text(text):
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    line = comment_line(target.read_text(encoding="utf-8"))
+                    if line is not None:
+                        raise WriteRefused(
+                            "hand-comments",
+                            "a file without comments (save writes none: "
+                            "save(..., overwrite=True) drops them)",
+                            f"a comment on line {line}",
+                            line,
+                        )
+        atomic_write(target, text, locked=True)
+    return sha256_text(text)
+
+
+_KEY_COLUMN = re.compile(r" *(?:- +)*")
+_BLOCK_HEADER = re.compile(r"(?:^|[\s:\-?])[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def comment_line(text: str) -> int | None:
+    """The line of the first YAML comment in ``text`` (a ``#`` at a line's start or after a
+    blank, outside quoted text and block scalars), or ``None``. Reads lines, not YAML: quoted
+    text spanning lines and block scalars (``|``, ``>``) are followed."""
+    if "#" not in text:
+        return None
+    quote = ""  # the quote of a quoted scalar open at the end of the previous line
+    block: int | None = None  # the indentation a block scalar's lines must exceed
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if block is not None:
+            if not stripped.strip() or indent > block:
+                continue
+            block = None
+        if quote or "#" in line or "'" in line or '"' in line:
+            quote, comment = _scan(line, quote)
+            if comment:
+                return number
+        if not quote and _BLOCK_HEADER.search(line.rstrip()):
+            block = _KEY_COLUMN.match(line).end()  # type: ignore[union-attr]
+    return None
+
+
+def _scan(line: str, quote: str) -> tuple[str, bool]:
+    """Scan one line: the quote still open at its end, and whether it has a comment."""
+    i, n = 0, len(line)
+    while i < n:
+        char = line[i]
+        if quote == '"':
+            if char == "\\":
+                i += 2
+                continue
+            if char == '"':
+                quote = ""
+        elif quote == "'":
+            if char == "'":
+                if line[i + 1 : i + 2] == "'":
+                    i += 2
+                    continue
+                quote = ""
+        elif char == "#" and (i == 0 or line[i - 1] in " \t"):
+            return "", True
+        elif char in "\"'" and (i == 0 or line[i - 1] in " \t[{,:-?"):
+            quote = char
+        i += 1
+    return quote, False
