@@ -104,6 +104,10 @@ class Capacity(ParsedValue):
         error = ValueError(f"expected a capacity like '4.5 GW' or '12,000 H100', got {text!r}")
         if not isinstance(text, str):
             raise error
+        try:  # an exact figure first: a SKU may hold a hyphen (H100-SXM), not a range
+            return cls._one(text, text)
+        except ValueError:
+            pass
         try:
             qualifier, first, other = split_figure(text)
         except ValueError:

@@ -66,11 +66,16 @@ class Precision(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     HALF = "half"
+    THIRD = "third"
     YEAR = "year"
     FISCAL_YEAR = "fiscal_year"
+    RANGE = "range"
 
 
-_EXPECTED = "expected a date like '2023-10-31', '2023-10', 'Q3 2023', 'H2 2026', '2023' or 'FY2025'"
+_EXPECTED = (
+    "expected a date like '2023-10-31', '2023-10', 'Q3 2023', 'H2 2026', '2023', 'FY2025', "
+    "'mid-2024', 'end of 2024' or '2021..2024'"
+)
 
 _FLAGS = re.IGNORECASE | re.ASCII
 _ORDINAL = r"(?:st|nd|rd|th)?"
@@ -112,7 +117,13 @@ def _month_number(name: str) -> int | None:
 _FISCAL_YEAR_END_FORM = re.compile(r"(\d{1,2})-(\d{1,2})", re.ASCII)
 
 # Months covered by each calendar precision; `part` counts these blocks from January.
-_MONTHS_COVERED = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}
+_MONTHS_COVERED = {
+    Precision.MONTH: 1,
+    Precision.QUARTER: 3,
+    Precision.THIRD: 4,
+    Precision.HALF: 6,
+    Precision.YEAR: 12,
+}
 
 
 def parse_fiscal_year_end(value: FiscalYearEnd) -> tuple[int, int]:
@@ -141,6 +152,10 @@ def parse_fiscal_year_end(value: FiscalYearEnd) -> tuple[int, int]:
     return pair
 
 
+_THIRDS = ("early", "mid", "late")
+_MARKS = ("", "start", "end", "by")
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class PartialDate:
     """A date known to a given precision: a day, month, quarter, half, year or fiscal year.
@@ -158,11 +173,27 @@ class PartialDate:
     year: int
     part: int = 0
     day: int = 0
+    mark: str = ""
+    ends: tuple[PartialDate, PartialDate] | None = None
 
     def __post_init__(self) -> None:
         """Check the fields; raise `ValueError` (or `TypeError`) if they name no date."""
         if not isinstance(self.precision, Precision):
             object.__setattr__(self, "precision", Precision(self.precision))
+        if self.mark not in _MARKS:
+            raise ValueError(f"mark must be one of {_MARKS}, got {self.mark!r}")
+        if self.mark and self.precision is not Precision.MONTH:
+            raise ValueError(f"a {self.mark!r} mark needs month precision, got {self.precision}")
+        if (self.precision is Precision.RANGE) != (self.ends is not None):
+            raise ValueError("a range of dates has two ends, and only a range has them")
+        if self.ends is not None:
+            first, last = self.ends
+            if first.precision is Precision.RANGE or last.precision is Precision.RANGE:
+                raise ValueError("the ends of a range of dates are dates, not ranges")
+            if last.sort_key()[1] < first.sort_key()[0]:
+                raise ValueError(f"expected a range from the earlier date, got {first}..{last}")
+            object.__setattr__(self, "year", first.year)
+            return
         for name in ("year", "part", "day"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
@@ -180,7 +211,8 @@ class PartialDate:
             return
         if self.day != 0:
             raise ValueError(f"day must be 0 for {precision} precision, got {self.day}")
-        limit = {Precision.MONTH: 12, Precision.QUARTER: 4, Precision.HALF: 2}.get(precision, 0)
+        limits = {Precision.MONTH: 12, Precision.QUARTER: 4, Precision.HALF: 2, Precision.THIRD: 3}
+        limit = limits.get(precision, 0)
         if limit and not 1 <= self.part <= limit:
             raise ValueError(f"{precision} must be in 1..{limit}, got {self.part}")
         if not limit and self.part != 0:
@@ -221,7 +253,10 @@ class PartialDate:
             except ValueError as exc:
                 raise ValueError(f"{_EXPECTED}, got {value!r} ({exc})") from None
         if isinstance(value, str):
-            text = value.strip()
+            text = " ".join(value.split())
+            special = _parse_special(cls, text, value)
+            if special is not None:
+                return special
             for pattern, precision in _FORMS:
                 match = pattern.fullmatch(text)
                 if match is None:
@@ -245,9 +280,18 @@ class PartialDate:
         raise ValueError(f"{_EXPECTED}, got {value!r}")
 
     def __str__(self) -> str:
-        """Return the canonical form: `2023-10-31`, `2023-10`, `2023-Q3`, `2023-H2`, `2023`
-        or `FY2025`."""
+        """Return the canonical form: `2023-10-31`, `2023-10`, `2023-Q3`, `2023-H2`, `2023`,
+        `FY2025`, `early 2023`, `mid-2024`, `late 2022`, `end of 2024`, `by end of 2024`,
+        `start of 2025`, `2021..2024`."""
+        if self.ends is not None:
+            return f"{self.ends[0]}..{self.ends[1]}"
+        if self.mark:
+            words = {"start": "start of", "end": "end of", "by": "by end of"}[self.mark]
+            return f"{words} {self.year:04d}"
         match self.precision:
+            case Precision.THIRD:
+                word = _THIRDS[self.part - 1]
+                return f"mid-{self.year:04d}" if word == "mid" else f"{word} {self.year:04d}"
             case Precision.DAY:
                 return f"{self.year:04d}-{self.part:02d}-{self.day:02d}"
             case Precision.MONTH:
@@ -260,6 +304,8 @@ class PartialDate:
                 return f"{self.year:04d}"
             case Precision.FISCAL_YEAR:
                 return f"FY{self.year:04d}"
+            case _:  # pragma: no cover - ranges are written above
+                raise AssertionError(self.precision)
 
     def __repr__(self) -> str:
         """Return `PartialDate('<canonical form>')`, e.g. `PartialDate('2023-Q3')`."""
@@ -281,6 +327,9 @@ class PartialDate:
         return _span(self, parse_fiscal_year_end(fiscal_year_end))
 
     def _span(self, end_month: int, end_day: int) -> tuple[dt.date, dt.date]:
+        if self.ends is not None:
+            first = self.ends[0]._span(end_month, end_day)[0]
+            return first, self.ends[1]._span(end_month, end_day)[1]
         if self.precision is Precision.DAY:
             day = dt.date(self.year, self.part, self.day)
             return day, day
@@ -359,6 +408,52 @@ class PartialDate:
             ),
             "examples": ["2023-10-31", "2023-10", "2023-Q3", "H2 2026", "2023", "FY2025"],
         }
+
+
+_THIRD_RE = re.compile(r"(?P<word>early|mid|late)[\s-]*(?P<year>\d{4})", _FLAGS)
+_MARK_RE = re.compile(
+    r"(?P<by>by\s+)?(?:the\s+)?(?P<word>start|beginning|end)\s+of\s+(?P<year>\d{4})", _FLAGS
+)
+_RANGE_RE = re.compile(r"(?P<a>\S.*?)\s*(?:\.\.|–|—|\s+to\s+)\s*(?P<b>\S.*)", _FLAGS)
+_YEARS_RE = re.compile(r"(?P<a>\d{4})\s*-\s*(?P<b>\d{4})", _FLAGS)
+
+
+def _parse_special(cls: type[PartialDate], text: str, value: str) -> PartialDate | None:
+    """The forms beyond one calendar period: thirds of a year, the start or end of a year,
+    ranges of dates. ``None`` when ``text`` is none of them."""
+    third = _THIRD_RE.fullmatch(text)
+    if third:
+        part = _THIRDS.index(third["word"].lower()) + 1
+        return _checked(cls, value, Precision.THIRD, int(third["year"]), part)
+    mark = _MARK_RE.fullmatch(text)
+    if mark:
+        end = mark["word"].lower() == "end"
+        if mark["by"] and not end:
+            raise ValueError(f"{_EXPECTED}, got {value!r} ('by the start of' is no date form)")
+        word = "by" if mark["by"] else ("end" if end else "start")
+        return _checked(cls, value, Precision.MONTH, int(mark["year"]), 12 if end else 1, word)
+    years = _YEARS_RE.fullmatch(text) or _RANGE_RE.fullmatch(text)
+    if years:
+        try:
+            first, last = PartialDate.parse(years["a"]), PartialDate.parse(years["b"])
+        except ValueError:
+            raise ValueError(f"{_EXPECTED}, got {value!r} (a range of two dates)") from None
+        if first == last:
+            return first
+        try:
+            return cls(Precision.RANGE, first.year, ends=(first, last))
+        except ValueError as exc:
+            raise ValueError(f"{_EXPECTED}, got {value!r} ({exc})") from None
+    return None
+
+
+def _checked(
+    cls: type[PartialDate], value: str, precision: Precision, year: int, part: int, mark: str = ""
+) -> PartialDate:
+    try:
+        return cls(precision, year, part, 0, mark)
+    except ValueError as exc:
+        raise ValueError(f"{_EXPECTED}, got {value!r} ({exc})") from None
 
 
 @functools.lru_cache(maxsize=1 << 16)

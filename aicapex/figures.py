@@ -22,7 +22,8 @@ upper     ``at most $4M``, ``<= $4M``,            the bound                   0.
 upper     ``just under $30M``, ``just below``     the bound                   0.9X .. X
 upper     ``nearly $1B``, ``almost``              the bound                   0.9X .. X
 range     ``$3B to $4B``, ``$3–4B``, ``$3B-$4B``, the midpoint                the two ends
-          ``between $3B and $4B``
+          ``between $3B and $4B`` (only the
+          compact ``$3–4B`` carries the scale)
 ceiling   ``up to $100B``                         the ceiling                 0 .. X
 ========  ======================================  ==========================  ================
 
@@ -47,6 +48,7 @@ __all__ = [
     "DEFAULT_WIDTHS",
     "FIGURE_KINDS",
     "QUALIFIERS",
+    "compact_range",
     "kind_of",
     "split_figure",
     "widths_of",
@@ -164,6 +166,13 @@ def split_figure(text: str) -> tuple[str, str, str | None]:
     if re.search(r"\d\s*[-–—]\s*$", clean):
         raise ValueError(f"expected the other end of the range, got {text!r}")
     return "", clean, None
+
+
+def compact_range(text: str) -> bool:
+    """Whether ``text`` writes a range in the compact dash form (``$3–4B``), where the low end
+    takes the high end's scale; in ``$3 to $4B`` and ``between`` forms each end has its own."""
+    clean = " ".join(text.split())
+    return not (_BETWEEN_RE.fullmatch(clean) or _TO_RE.fullmatch(clean))
 
 
 def widths_of(

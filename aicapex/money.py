@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from aicapex import units
 from aicapex.currencies import ISO_4217
-from aicapex.figures import QUALIFIERS, kind_of, split_figure, widths_of
+from aicapex.figures import QUALIFIERS, compact_range, kind_of, split_figure, widths_of
 from aicapex.values import ParsedValue, format_usd
 
 if TYPE_CHECKING:
@@ -286,8 +286,8 @@ class Money(ParsedValue):
         currency = a[2] or b[2]
         if currency is None or (a[2] and b[2] and a[2] != b[2]):
             raise error
-        low = scaled_decimal(a[0], a[1] or b[1])
-        high = scaled_decimal(b[0], b[1] or a[1])
+        low = scaled_decimal(a[0], a[1] or (b[1] if compact_range(text) else None))
+        high = scaled_decimal(b[0], b[1])  # only the low end borrows a scale: '$3-4B'
         if low > high:
             raise ValueError(f"expected a range from low to high like '$3B to $4B', got {text!r}")
         return Money.between(Money(low, currency), Money(high, currency))

@@ -25,6 +25,8 @@ FLOORS: dict[str, int] = {
     "aicapex.money": 2,
     "aicapex.capacity": 2,
     "aicapex.fx": 2,
+    "aicapex.values": 2,
+    "aicapex.figures": 2,
     "aicapex.records": 3,
     "aicapex.reference": 3,
     "aicapex.schema": 3,

@@ -19,7 +19,17 @@ from aicapex.analysis.arrears import AGE_BUCKETS, arrears
 
 LedgerText = Callable[..., Path]
 
-COLUMNS = ["payer", "provider", "outstanding_usd", "bills", "oldest", *AGE_BUCKETS, "records"]
+COLUMNS = [
+    "payer",
+    "provider",
+    "outstanding_usd",
+    "bills",
+    "oldest",
+    *AGE_BUCKETS,
+    "records",
+    "outstanding_low_usd",
+    "outstanding_high_usd",
+]
 AS_OF = "2023-10-31"
 
 LATE = """

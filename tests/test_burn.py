@@ -29,6 +29,12 @@ COLUMNS = [
     "net_burn_3m",
     "net_burn_6m",
     "net_burn_12m",
+    "gross_burn_low",
+    "gross_burn_high",
+    "revenue_low",
+    "revenue_high",
+    "net_burn_low",
+    "net_burn_high",
 ]
 
 TWO_COMPANIES = """

@@ -99,7 +99,10 @@ def test_parse_returns_a_partial_date_unchanged() -> None:
     assert PartialDate.parse(d) is d
 
 
-EXPECTED = "expected a date like '2023-10-31', '2023-10', 'Q3 2023', 'H2 2026', '2023' or 'FY2025'"
+EXPECTED = (
+    "expected a date like '2023-10-31', '2023-10', 'Q3 2023', 'H2 2026', '2023', 'FY2025', "
+    "'mid-2024', 'end of 2024' or '2021..2024'"
+)
 
 
 @pytest.mark.parametrize(
@@ -134,10 +137,7 @@ def test_parse_rejects_other_forms(value: object) -> None:
 
 
 def test_parse_error_message_exact() -> None:
-    message = (
-        "expected a date like '2023-10-31', '2023-10', 'Q3 2023', 'H2 2026', '2023' or 'FY2025',"
-        " got 'Octobre 2023'"
-    )
+    message = f"{EXPECTED}, got 'Octobre 2023'"
     with pytest.raises(ValueError, match=exactly(message)):
         PartialDate.parse("Octobre 2023")
 
@@ -559,3 +559,46 @@ def test_pydantic_json_round_trip(when: PartialDate, also: list[PartialDate]) ->
     event = Event(when=when, also=also)
     assert Event.model_validate(event.model_dump(mode="json")) == event
     assert Event.model_validate_json(event.model_dump_json()) == event
+
+
+# --- the forms of reporting: thirds, starts and ends, ranges ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "first", "last"),
+    [
+        ("early 2023", "early 2023", "2023-01-01", "2023-04-30"),
+        ("mid-2024", "mid-2024", "2024-05-01", "2024-08-31"),
+        ("Mid 2024", "mid-2024", "2024-05-01", "2024-08-31"),
+        ("late 2022", "late 2022", "2022-09-01", "2022-12-31"),
+        ("end of 2024", "end of 2024", "2024-12-01", "2024-12-31"),
+        ("by end of 2024", "by end of 2024", "2024-12-01", "2024-12-31"),
+        ("by the end of 2024", "by end of 2024", "2024-12-01", "2024-12-31"),
+        ("start of 2025", "start of 2025", "2025-01-01", "2025-01-31"),
+        ("beginning of 2025", "start of 2025", "2025-01-01", "2025-01-31"),
+        ("2021–2024", "2021..2024", "2021-01-01", "2024-12-31"),
+        ("2021-2024", "2021..2024", "2021-01-01", "2024-12-31"),
+        ("2023-03..2023-06", "2023-03..2023-06", "2023-03-01", "2023-06-30"),
+        ("Q3 2023 to Q1 2024", "2023-Q3..2024-Q1", "2023-07-01", "2024-03-31"),
+        ("mid-2023..2024", "mid-2023..2024", "2023-05-01", "2024-12-31"),
+    ],
+)
+def test_reporting_forms(text: str, canonical: str, first: str, last: str) -> None:
+    date = PartialDate.parse(text)
+    assert str(date) == canonical
+    assert PartialDate.parse(canonical) == date
+    assert date.span() == (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+
+
+@pytest.mark.parametrize(
+    "text", ["mid-2024-13", "2024..2021", "by start of 2024", "early 20", "2023-10..", "late"]
+)
+def test_near_misses_of_the_reporting_forms(text: str) -> None:
+    with pytest.raises(ValueError, match="expected a date like"):
+        PartialDate.parse(text)
+
+
+def test_marks_and_ranges_are_part_of_the_value() -> None:
+    assert PartialDate.parse("end of 2024") != PartialDate.parse("by end of 2024")
+    assert PartialDate.parse("end of 2024") != PartialDate.parse("2024-12")
+    assert PartialDate.parse("2023..2023") == PartialDate.parse("2023")

@@ -15,7 +15,21 @@ import pytest
 import aicapex as ac
 from aicapex.analysis.gap import compute_gap
 
-COLUMNS = ["entity", "period", "revenue_usd", "compute_usd", "gap_usd", "ratio", "coverage"]
+COLUMNS = [
+    "entity",
+    "period",
+    "revenue_usd",
+    "compute_usd",
+    "gap_usd",
+    "ratio",
+    "coverage",
+    "revenue_low_usd",
+    "compute_low_usd",
+    "revenue_high_usd",
+    "compute_high_usd",
+    "ratio_low",
+    "ratio_high",
+]
 
 
 @pytest.fixture(scope="module")

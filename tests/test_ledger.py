@@ -746,7 +746,9 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             name=draw(texts),
             type=draw(st.sampled_from(EntityType)),
             controlled_by=draw(
-                st.lists(st.sampled_from(others), max_size=2, unique=True) if others else st.just([])
+                st.lists(st.sampled_from(others), max_size=2, unique=True)
+                if others
+                else st.just([])
             ),
             fiscal_year_end=fye.strftime("%m-%d"),
             country=draw(maybe_text),

@@ -68,7 +68,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "status": "committed",
         "instrument": "convertible_note",
         "amount": "$50M",
-        "up_to": "false",
         "pre_money": "$950M",
         "post_money": "$1B",
         "investors": [{"investor": "intel", "amount": "$50M", "lead": "true"}],
@@ -184,7 +183,6 @@ def test_string_values_become_typed_values() -> None:
     assert rnd.date == PartialDate(Precision.QUARTER, 2023, 4)
     assert rnd.status is RoundStatus.committed
     assert rnd.amount == Money(Decimal(50_000_000), "USD")
-    assert rnd.up_to is False
     assert rnd.investors[0].lead is True
     assert [t.status for t in rnd.tranches] == [TrancheStatus.disbursed, TrancheStatus.committed]
     assert rnd.reported == PartialDate(Precision.DAY, 2024, 4, 2)
@@ -204,7 +202,22 @@ def test_string_values_become_typed_values() -> None:
     assert isinstance(fx.usd, Decimal)
 
     cash = CashBalance.model_validate(SAMPLES["cash_balances"])
-    assert cash.bound is Bound.upper
+    # a file of before bounds were written in the amount: bound upper is "at most"
+    assert cash.amount == Money(Decimal(4_000_000), "USD", "at most")
+    assert cash.amount.kind == "upper"
+
+
+def test_old_ceilings_load_as_ceilings() -> None:
+    rnd = FundingRound.model_validate(
+        {"id": "r", "company": "e", "date": "2025", "amount": "$100B", "up_to": True}
+    )
+    assert rnd.amount == Money(Decimal(10**11), "USD", "up to")
+    assert rnd.amount.kind == "ceiling"
+    assert str(rnd.amount) == "up to $100B"
+    plain = FundingRound.model_validate(
+        {"id": "r", "company": "e", "date": "2025", "amount": "$1B", "up_to": False}
+    )
+    assert plain.amount == Money(Decimal(10**9), "USD")
 
 
 def test_defaults() -> None:
@@ -217,7 +230,7 @@ def test_defaults() -> None:
     assert entity.sources == ()
     rnd = FundingRound.model_validate({"id": "r", "company": "e", "date": "2023"})
     assert rnd.status is RoundStatus.closed
-    assert rnd.up_to is False
+    assert rnd.effort is None
 
 
 def test_strings_are_stripped() -> None:

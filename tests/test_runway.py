@@ -270,10 +270,10 @@ def test_conflicting_balances(bundled: ac.Ledger, base: Runway) -> None:
     assert len(october) == 2
     latest = max(october, key=lambda b: bundled.reported(b).sort_key())  # type: ignore[union-attr]
     earliest = min(october, key=lambda b: bundled.reported(b).sort_key())  # type: ignore[union-attr]
-    assert latest.bound is ac.Bound.exact
-    assert earliest.bound is ac.Bound.upper
+    assert latest.amount.kind == "exact"
+    assert earliest.amount.kind == "upper"
     assert base.frame["balance_record"].item() == latest.id
-    assert not any("bound" in a for a in base.assumptions)
+    assert not any("starting cash is a bound" in a for a in base.assumptions)
 
     r = runway(bundled, ENTITY, as_of=AS_OF, conflicts="earliest")
     assert r.frame["balance_record"].item() == earliest.id

@@ -163,7 +163,8 @@ class CashBalance(Fact):
         """Files before bounds were written in the amount: ``bound: upper`` is ``at most``."""
         if isinstance(value, dict) and "bound" in value:
             value = dict(value)
-            bound = str(value.pop("bound"))
+            raw = value.pop("bound")
+            bound = str(getattr(raw, "value", raw))
             word = {"upper": "at most", "lower": "at least"}.get(bound)
             amount = value.get("amount")
             if bound not in ("exact", "upper", "lower"):
