@@ -150,18 +150,21 @@ class Problem:
         return f"{text}, got {self.found}" if self.found else text
 
     def __str__(self) -> str:
+        """One line (line breaks and other control characters in the input are escaped)."""
         where = ""
         if self.file is not None:
-            where = f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
+            file = _one_line(self.file)
+            where = f"{file}:{self.line}: " if self.line is not None else f"{file}: "
         parts: list[str] = []
         if self.kind is not None:
-            parts.append(f"{self.kind}[{self.index}]" if self.index is not None else self.kind)
+            kind = _one_line(self.kind)
+            parts.append(f"{kind}[{self.index}]" if self.index is not None else kind)
         if self.record_id:
-            parts.append(self.record_id)
+            parts.append(_one_line(self.record_id))
         head = " ".join(parts)
-        pieces = [p for p in (head, self.field) if p]
+        pieces = [p for p in (head, _one_line(self.field or "")) if p]
         label = "warning: " if self.severity == "warning" else ""
-        return where + label + ": ".join([*pieces, self.message])
+        return where + label + ": ".join([*pieces, _one_line(self.message)])
 
 
 class LedgerError(ValueError):
@@ -208,6 +211,11 @@ class LedgerError(ValueError):
         rows = {n: [getattr(p, n) for p in self.problems] for n in names}
         types = {n: ("Int64" if n in ("line", "index") else "string") for n in names}
         return pd.DataFrame({n: pd.Series(v, dtype=types[n]) for n, v in rows.items()})
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``): a problem is one line."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def _sorted(problems: Iterable[Problem]) -> Sequence[Problem]:

@@ -235,7 +235,13 @@ def _load_file(
         validate = cls.__pydantic_validator__.validate_python
         for index, item in enumerate(items):
             record_id = item.get("id") if isinstance(item, dict) else None
-            rid = record_id if isinstance(record_id, str) and len(record_id) <= _ID_MAX else None
+            rid = (
+                record_id
+                if isinstance(record_id, str)
+                and len(record_id) <= _ID_MAX
+                and record_id.isprintable()  # named in one-line messages
+                else None
+            )
             if not isinstance(item, dict):
                 problems.append(
                     Problem(

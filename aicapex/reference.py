@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from aicapex.errors import CODES
+from aicapex.errors import CODES, severity_of
+from aicapex.limits import MAX_BYTES, MAX_EXPONENT, describe
 from aicapex.records import KINDS
 
 __all__ = ["format_reference"]
@@ -166,8 +167,28 @@ def format_reference() -> str:
         doc = " ".join((model.__doc__ or "").split())
         lines += [f"## {model.__name__} (inside records)", "", doc, ""]
         lines += _fields(f"{model.__name__}.", model, refs)
+    lines += _limits()
     lines += _codes()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _limits() -> list[str]:
+    """The section on the limits of input (``aicapex.limits``)."""
+    return [
+        "## Limits",
+        "",
+        f"A ledger file or a table is at most {MAX_BYTES:,} bytes (1 GB) unless `max_bytes=` "
+        "(`load`, `read_table`) or `--max-bytes` (the command line) says otherwise; a larger "
+        "one is refused (`too-large`) before it is read. Each scalar is at most as long as its "
+        "kind allows (`too-long`):",
+        "",
+        *describe(),
+        "",
+        f"Field names are at most 200 characters. A number written in a file is finite and "
+        f"between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT} in size, or zero (`out-of-range`: "
+        "`1e400` would be infinity as a float, `NaN` and `Infinity` are no amounts).",
+        "",
+    ]
 
 
 def _codes() -> list[str]:
@@ -175,11 +196,17 @@ def _codes() -> list[str]:
     lines = [
         "## Problem codes",
         "",
-        "Every problem `load`, `read_table` and `validate` report has a stable `code` "
-        "(`Problem.code`; `LedgerError.to_frame()` gives the problems as a table):",
+        "Every problem `load`, `read_table`, `save` and `validate` report has a stable `code` "
+        "(`Problem.code`; `LedgerError.to_frame()` gives the problems as a table) and a "
+        "`severity`: an **error** stops the load; a **warning** (implausible but real) does "
+        "not: the ledger keeps it (`Ledger.warnings`), `validate` and `report` print it and "
+        "exit 0, `validate --strict` (and `load(..., strict=True)`) refuses it.",
         "",
-        "| code | meaning |",
-        "|---|---|",
+        "| code | severity | meaning |",
+        "|---|---|---|",
     ]
-    lines += [f"| `{code}` | {meaning} |" for code, meaning in CODES.items()]
+    lines += [
+        f"| `{code}` | {severity_of(code)} | {meaning.removeprefix('warning: ')} |"
+        for code, meaning in CODES.items()
+    ]
     return [*lines, ""]

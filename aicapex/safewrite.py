@@ -233,8 +233,17 @@ def comment_line(text: str) -> int | None:
             if comment:
                 return number
         if not quote and _BLOCK_HEADER.search(line.rstrip()):
-            block = _KEY_COLUMN.match(line).end()  # type: ignore[union-attr]
+            block = _block_parent(line)
     return None
+
+
+def _block_parent(line: str) -> int:
+    """The column a block scalar's lines must be indented past: its key's (``key: |``), or its
+    list item's dash (``- |``)."""
+    column = _KEY_COLUMN.match(line).end()  # type: ignore[union-attr]
+    if line[column : column + 1] in ("|", ">"):
+        return line[:column].rstrip().rfind("-")
+    return column
 
 
 def _scan(line: str, quote: str) -> tuple[str, bool]:

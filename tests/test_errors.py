@@ -5,7 +5,12 @@ record kind and index, id, field) and explained (expected, found); ``str(error)`
 ``<file>:<line>: <kind>[<index>] <id>: <field>: expected ..., got ...``; and ``aicapex validate``
 must print it on standard error and exit 1, without a traceback.
 
-Adding a case: write the file in ``tests/errors/`` and add one line to ``CASES``.
+Warnings (implausible but real: a prepaid bill) are cases too: ``load`` keeps them in
+``Ledger.warnings`` and ``load(..., strict=True)`` raises them; ``aicapex validate`` prints them
+(``<file>:<line>: warning: ...``) and exits 0, ``validate --strict`` exits 1.
+
+Adding a case: write the file in ``tests/errors/`` and add one line to ``CASES`` (and its code to
+``CODE_OF``).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import pytest
 
 import aicapex
 from aicapex import LedgerError, Problem
-from aicapex.errors import CODES
+from aicapex.errors import CODES, WARNINGS
 
 ERRORS = Path(__file__).parent / "errors"
 
@@ -33,6 +38,7 @@ class Case:
     (``{errors}`` in ``found`` stands for the ``tests/errors`` folder).
     ``count`` is the exact number of problems (``None``: at least one). ``file`` is the file of
     the problem, relative to ``tests/errors/`` (default: ``name``, which may be a directory).
+    ``max_bytes`` is given to ``load`` (and ``--max-bytes`` to the command) when set.
     """
 
     name: str
@@ -45,6 +51,12 @@ class Case:
     found: str
     count: int | None = 1
     file: str | None = None
+    max_bytes: int | None = None
+
+    @property
+    def warning(self) -> bool:
+        """Whether the case is a warning (the ledger loads)."""
+        return CODE_OF[self.name] in WARNINGS
 
 
 BILL = "acme-aws-2023-08"
@@ -93,6 +105,40 @@ CASES = [
     Case("fiscal_year_owner.yaml", 16, "compute_contracts", 0, "acme-cloudco", "start", "fiscal_year_of: the entity whose fiscal year FY2028 is (acme's ends on 12-31, cloudco's ends on 06-30)", "FY2028 without fiscal_year_of"),  # noqa: E501
     Case("symlink_loop.yaml", None, None, None, None, None, "a readable ledger file", "Too many levels of symbolic links"),  # noqa: E501
     Case("duplicate_id_across_files", 6, "entities", 1, "acme", "id", "a unique id", "'acme', already used by entities[0] at {errors}/duplicate_id_across_files/a.yaml:3", file="duplicate_id_across_files/b.yaml"),  # noqa: E501
+    # -- issue 8: nothing wrong gets in ----------------------------------------------------------
+    Case("unreadable_in_folder", None, None, None, None, None, "a readable ledger file", "Too many levels of symbolic links", file="unreadable_in_folder/loop.yaml"),  # noqa: E501
+    Case("too_large.yaml", None, None, None, None, None, "a ledger file of at most 100 bytes", "128 bytes", max_bytes=100),  # noqa: E501
+    Case("nul_byte.yaml", 4, "entities", 0, "acme", "name", "text without control characters", "the character U+0000"),  # noqa: E501
+    Case("deeply_nested.json", 1, None, None, None, None, "values nested less deeply", "nesting deeper than that"),  # noqa: E501
+    Case("huge_integer.json", 6, "gpu_orders", 0, "acme-h100", "quantity", "a number of at most 40 characters", "'9999999999999999999999999999999999999999'... (5,000 characters)"),  # noqa: E501
+    Case("huge_date.yaml", 6, "entities", 0, "acme", "founded", "a date of at most 40 characters", "'2222222222222222222222222222222222222222'... (5,000 characters)"),  # noqa: E501
+    Case("long_reference.yaml", 10, "cloud_bills", 0, BILL, "provider", "an id or word of at most 200 characters", "'awsawsawsawsawsawsawsawsawsawsawsawsawsa'... (300 characters)"),  # noqa: E501
+    Case("long_field_name.yaml", 3, "entities", 0, "acme", None, "a field name of at most 200 characters", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (300 characters)"),  # noqa: E501
+    Case("overflow_number.yaml", 6, "fx_rates", 0, "eur-2023", "usd", "a number between 1e-300 and 1e300 in size", "1e400"),  # noqa: E501
+    Case("nan_number.json", 3, "fx_rates", 0, "eur-2023", "usd", "a finite number", "NaN"),
+    Case("fx_rate_to_itself.yaml", 4, "fx_rates", 0, "usd-2023", "currency", "a currency other than USD", "'USD'"),  # noqa: E501
+    Case("contract_end_before_start.yaml", 15, "compute_contracts", 0, "acme-cloudco-2024", "end", "a date on or after the start 2024-06", "2023-06"),  # noqa: E501
+    Case("until_before_date.yaml", 13, "expenses", 0, "acme-payroll", "until", "a date on or after 2023-06", "2023-03"),  # noqa: E501
+    Case("same_party_bill.yaml", 10, "cloud_bills", 0, "acme-acme-2023-08", "provider", "an entity other than the payer 'acme'", "'acme'"),  # noqa: E501
+    Case("same_party_flow.yaml", 10, "expenses", 0, "acme-compute-2023", "counterparty", "an entity other than the company 'acme'", "'acme'"),  # noqa: E501
+    Case("same_party_investor.yaml", 13, "funding_rounds", 0, "acme-seed", "investors.0.investor", "an investor other than the company 'acme'", "'acme'"),  # noqa: E501
+    Case("control_cycle.yaml", 6, "entities", 0, "acme", "controlled_by.0", "controllers that do not lead back", "a loop: 'acme' -> 'holdco' -> 'someone' -> 'acme'"),  # noqa: E501
+    Case("included_in_cycle.yaml", 12, "revenues", 0, "acme-sales-2023", "included_in", "does not include this one", "a loop: 'acme-sales-2023' -> 'acme-sales-2023-h2' -> 'acme-sales-2023'"),  # noqa: E501
+    Case("translation_of_itself.yaml", 8, "sources", 0, "lesechos-2024-04", "translation_of", "the id of an original source", "a loop: 'lesechos-2024-04', itself"),  # noqa: E501
+    Case("translation_cycle.yaml", 7, "sources", 0, "register-2024-04", "translation_of", "the id of an original source", "a loop: 'register-2024-04' -> 'lesechos-2024-04' -> 'register-2024-04'"),  # noqa: E501
+    Case("contradicting_bounds.yaml", 23, "cash_balances", 1, "acme-cash-2023-10-lower", "amount", "a figure the source 'register-2024-04' can also mean by at most $3M (acme-cash-2023-10-upper)", "at least $5M (acme-cash-2023-10-lower): no amount is both"),  # noqa: E501
+    # more of our own: bad inputs a demanding user tried
+    Case("id_with_newline.yaml", 3, "entities", 0, None, "id", "should match pattern", "'acme\\nai'"),  # noqa: E501
+    Case("year_99999.yaml", 6, "entities", 0, "acme", "founded", "a date like", "'99999-01-01'"),
+    Case("negative_gpus_text.yaml", 15, "gpu_orders", 0, ORDER, "quantity", "greater than 0", "'-5'"),  # noqa: E501
+    Case("zero_rate.yaml", 11, "expenses", 0, "acme-opex", "rate", "a positive amount", "$0"),
+    Case("source_is_a_person.yaml", 15, "cash_balances", 0, "acme-cash-2023-10", "sources.0.source", "the id of one of the sources", "'someone', which is one of the entities"),  # noqa: E501
+    Case("controlled_by_a_source.yaml", 12, "entities", 0, "acme", "controlled_by.0", "the id of one of the entities", "'register-2024-04', which is one of the sources"),  # noqa: E501
+    # -- warnings: implausible but real; the ledger loads ------------------------------------
+    Case("tranche_before_round.yaml", 15, "funding_rounds", 0, "acme-series-a", "tranches.0.date", "a tranche on or after the round's date 2023-06", "2023-03"),  # noqa: E501
+    Case("payment_before_period.yaml", 17, "cloud_bills", 0, BILL, "payments.0.date", "a payment on or after the period billed 2023-08", "2023-07-15"),  # noqa: E501
+    Case("due_before_period_end.yaml", 16, "cloud_bills", 0, BILL, "due", "a due date on or after the end of the period billed 2023-08", "2023-08-10"),  # noqa: E501
+    Case("no_fx_rate.yaml", 12, "expenses", 0, "acme-opex-2023", "amount", "an exchange rate in fx_rates for EUR", "EUR (amount) on 2023-06-01, before its first rate (2024-01-01)"),  # noqa: E501
 ]
 # fmt: on
 
@@ -136,6 +182,37 @@ CODE_OF = {
     "duplicate_id.yaml": "duplicate-id",
     "duplicate_id_across_files": "duplicate-id",
     "fiscal_year_owner.yaml": "fiscal-year-owner",
+    "unreadable_in_folder": "unreadable-file",
+    "too_large.yaml": "too-large",
+    "nul_byte.yaml": "syntax",
+    "deeply_nested.json": "syntax",
+    "huge_integer.json": "too-long",
+    "huge_date.yaml": "too-long",
+    "long_reference.yaml": "too-long",
+    "long_field_name.yaml": "too-long",
+    "overflow_number.yaml": "out-of-range",
+    "nan_number.json": "out-of-range",
+    "fx_rate_to_itself.yaml": "invalid-value",
+    "contract_end_before_start.yaml": "inconsistent",
+    "until_before_date.yaml": "inconsistent",
+    "same_party_bill.yaml": "same-party",
+    "same_party_flow.yaml": "same-party",
+    "same_party_investor.yaml": "same-party",
+    "control_cycle.yaml": "reference-cycle",
+    "included_in_cycle.yaml": "reference-cycle",
+    "translation_of_itself.yaml": "reference-cycle",
+    "translation_cycle.yaml": "reference-cycle",
+    "contradicting_bounds.yaml": "contradiction",
+    "id_with_newline.yaml": "invalid-value",
+    "year_99999.yaml": "bad-date",
+    "negative_gpus_text.yaml": "out-of-range",
+    "zero_rate.yaml": "out-of-range",
+    "source_is_a_person.yaml": "wrong-kind-reference",
+    "controlled_by_a_source.yaml": "wrong-kind-reference",
+    "tranche_before_round.yaml": "tranche-before-round",
+    "payment_before_period.yaml": "payment-before-period",
+    "due_before_period_end.yaml": "due-before-period-end",
+    "no_fx_rate.yaml": "no-fx-rate",
 }
 
 #: Bulk tables (``read_table``): file in tests/errors/tables, kind, code, field of the problem.
@@ -143,7 +220,15 @@ TABLE_CASES = [
     ("unknown_column.csv", "expenses", "unknown-column", "cateogry"),
     ("missing_column.csv", "expenses", "missing-column", "company"),
     ("bad_table.xlsx", "expenses", "bad-table", None),
+    ("infinite_amount.csv", "expenses", "out-of-range", "amount"),
+    ("nan_amount.csv", "expenses", "out-of-range", "amount"),
+    ("nan_amount.parquet", "expenses", "out-of-range", "amount"),
+    ("integer_ids.parquet", "expenses", "wrong-column-type", "id"),
+    ("integer_references.parquet", "expenses", "wrong-column-type", "company"),
 ]
+
+#: Saving (``Ledger.save``): the code of each way a save is refused (see test_save_refusals).
+SAVE_CODES = {"file-changed", "hand-comments"}
 
 
 def _path(case: Case) -> str:
@@ -154,18 +239,23 @@ def _fill(text: str) -> str:
     return text.replace("{errors}", str(ERRORS))
 
 
-def _load_error(*paths: str | os.PathLike[str]) -> LedgerError:
+def _load_error(*paths: str | os.PathLike[str], max_bytes: int | None = None) -> LedgerError:
+    """The error of loading ``paths`` strictly (warnings refused too)."""
     ledger = None
+    limit = {"max_bytes": max_bytes} if max_bytes is not None else {}
     with pytest.raises(LedgerError) as info:
-        ledger = aicapex.load(*paths)
+        ledger = aicapex.load(*paths, strict=True, **limit)  # type: ignore[arg-type]
     assert ledger is None
     return info.value
 
 
 def _prefix(case: Case) -> str:
-    """What ``str(problem)`` must start with: ``<file>:<line>: <kind>[<index>] <id>: <field>: ``."""
+    """What ``str(problem)`` must start with: ``<file>:<line>: [warning: ]<kind>[<index>] <id>:
+    <field>: ``."""
     file = str(ERRORS / (case.file or case.name))
     text = f"{file}:{case.line}: " if case.line is not None else f"{file}: "
+    if case.warning:
+        text += "warning: "
     if case.kind is not None:
         head = case.kind if case.index is None else f"{case.kind}[{case.index}]"
         text += f"{head} {case.record_id}: " if case.record_id else f"{head}: "
@@ -198,7 +288,7 @@ def test_catalogue_has_no_stray_files() -> None:
 
 
 def test_load_reports_the_problem(case: Case) -> None:
-    error = _load_error(_path(case))
+    error = _load_error(_path(case), max_bytes=case.max_bytes)
     if case.count is not None:
         assert len(error.problems) == case.count, str(error)
     p = _first(error)
@@ -211,13 +301,26 @@ def test_load_reports_the_problem(case: Case) -> None:
     assert case.expected in p.expected, p.expected
     assert p.found == _fill(case.found)
     assert p.code == CODE_OF[case.name]
+    assert p.severity == ("warning" if case.warning else "error")
     assert all(q.code in CODES for q in error.problems), [q.code for q in error.problems]
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if CODE_OF[c.name] in WARNINGS], ids=lambda c: c.name
+)
+def test_warnings_load(case: Case) -> None:
+    """A warning does not stop a load: the ledger keeps it, located as the strict load says."""
+    ledger = aicapex.load(_path(case))
+    strict = _load_error(_path(case))
+    assert ledger.warnings == strict.problems
+    assert all(w.severity == "warning" for w in ledger.warnings)
 
 
 def test_every_code_has_a_case() -> None:
     assert set(CODE_OF) == {c.name for c in CASES}
-    covered = set(CODE_OF.values()) | {code for _, _, code, _ in TABLE_CASES}
+    covered = set(CODE_OF.values()) | {code for _, _, code, _ in TABLE_CASES} | SAVE_CODES
     assert covered == set(CODES), f"codes without a catalogue case: {set(CODES) - covered}"
+    assert set(CODE_OF.values()) >= WARNINGS, "every warning has a case of its own"
 
 
 @pytest.mark.parametrize(("name", "kind", "code", "field"), TABLE_CASES)
@@ -227,6 +330,8 @@ def test_table_problems_have_codes(name: str, kind: str, code: str, field: str |
     first = info.value.problems[0]
     assert (first.code, first.field) == (code, field)
     assert first.file == str(ERRORS / "tables" / name)
+    if name.endswith(".csv") and field != "cateogry" and code != "missing-column":
+        assert first.line == 3, "the second row, under the header"
 
 
 def test_problems_as_a_frame() -> None:
@@ -234,6 +339,7 @@ def test_problems_as_a_frame() -> None:
     frame = error.to_frame()
     assert list(frame.columns) == [
         "code",
+        "severity",
         "file",
         "line",
         "kind",
@@ -245,6 +351,7 @@ def test_problems_as_a_frame() -> None:
     ]
     assert len(frame) == len(error.problems)
     assert frame["code"].tolist() == ["bad-money", "unknown-reference"]
+    assert frame["severity"].tolist() == ["error", "error"]
     assert frame["line"].tolist() == [15, 5]
     assert str(frame["line"].dtype) == "Int64"
     empty = LedgerError([]).to_frame()
@@ -253,10 +360,13 @@ def test_problems_as_a_frame() -> None:
 
 
 def test_error_text_is_one_located_line_per_problem(case: Case) -> None:
-    error = _load_error(_path(case))
+    error = _load_error(_path(case), max_bytes=case.max_bytes)
     lines = str(error).splitlines()
     n = len(error.problems)
-    assert lines[0] == f"{n} problem{'s' if n != 1 else ''} in the ledger:"
+    head = f"{n} problem{'s' if n != 1 else ''} in the ledger"
+    if case.warning:
+        head += f" ({n} warning{'s' if n != 1 else ''}, refused as errors)"
+    assert lines[0] == head + ":"
     assert lines[1:] == [str(p) for p in error.problems]
     p = _first(error)
     assert str(p) == f"{_prefix(case)}{p.expected}, got {p.found}"
@@ -276,16 +386,24 @@ def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_validate_lists_the_problem_and_exits_1(case: Case) -> None:
+    """Errors: exit 1, nothing on standard output. Warnings: exit 0 with the summary, and exit 1
+    with --strict; the problems on standard error either way."""
     path = _path(case)
-    error = _load_error(path)
-    result = _run_cli("validate", path)
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    assert "Traceback" not in result.stdout
-    assert result.stdout == ""
-    for problem in error.problems:
-        assert str(problem) in result.stderr.splitlines()
-    assert _prefix(case) in result.stderr
+    error = _load_error(path, max_bytes=case.max_bytes)
+    limit = ["--max-bytes", str(case.max_bytes)] if case.max_bytes is not None else []
+    runs = [("validate", 0 if case.warning else 1)]
+    if case.warning:
+        runs.append(("--strict", 1))
+    for extra, code in runs:
+        args = ["validate", path, *limit] + ([extra] if extra != "validate" else [])
+        result = _run_cli(*args)
+        assert result.returncode == code, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert "Traceback" not in result.stdout
+        assert result.stdout.startswith("ok: ") if code == 0 else result.stdout == ""
+        for problem in error.problems:
+            assert str(problem) in result.stderr.splitlines()
+        assert _prefix(case) in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ values only through ``fx`` (a ledger holding ``fx_rates``).
 from __future__ import annotations
 
 import enum
+import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ import pandas as pd
 
 from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
+from aicapex.files import TooLarge, check_size, read_limited
+from aicapex.limits import MAX_BYTES
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS
 from aicapex.table.bulkcols import (
@@ -37,8 +40,10 @@ from aicapex.table.bulkcols import (
     date_value,
     enum_column,
     id_column,
+    nonfinite_rows,
     parse_money_column,
     source_column,
+    text_column,
 )
 from aicapex.table.columns import (
     constant_category,
@@ -65,11 +70,14 @@ def read_table(
     kind: str,
     *,
     fx: Ledger | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> pd.DataFrame:
     """Read a CSV or Parquet table of one record ``kind`` (see :data:`TABLE_KINDS`), validate it
     column-wise and return the frame ``Ledger.frame(kind)`` would give for the same records.
 
-    Raises :class:`LedgerError` listing every problem (up to 200) with its row.
+    Raises :class:`LedgerError` listing every problem (up to 200) with its row: amounts that are
+    not finite (``inf``, or NaN written as such), ids and references that are not text (integers
+    in Parquet). A file larger than ``max_bytes`` (1 GB by default) is refused before it is read.
     """
     if kind not in KINDS:
         raise LedgerError(
@@ -96,14 +104,16 @@ def read_table(
     p = Path(path)
     shown = str(path)
     csv = p.suffix.lower() in (".csv", ".tsv", ".txt")
+    refs = ["id", *(f for f, _ in KINDS[kind].REFS if "." not in f)]
     try:
+        source: Any = p if check_size(p, max_bytes) else io.BytesIO(read_limited(p, max_bytes))
         if p.suffix.lower() == ".parquet":
-            raw = pd.read_parquet(p)
+            raw = pd.read_parquet(source)
         elif csv:
             raw = pd.read_csv(
-                p,
+                source,
                 sep="\t" if p.suffix.lower() == ".tsv" else ",",
-                dtype={"id": "string"},
+                dtype=dict.fromkeys(refs, "string"),  # ids are text, even '12'
                 keep_default_na=True,
             )
         else:
@@ -117,6 +127,8 @@ def read_table(
                     )
                 ]
             )
+    except TooLarge as exc:
+        raise LedgerError([exc.problem(shown, "table file")]) from None
     except FileNotFoundError:
         missing = Problem("an existing table file", "no such file", file=shown, code="missing-file")
         raise LedgerError([missing]) from None
@@ -133,6 +145,12 @@ def read_table(
                 )
             ]
         ) from None
+    money = [
+        n for n, i in KINDS[kind].model_fields.items() if unwrap(i.annotation)[0] in (Money, Rate)
+    ]
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    nonfinite_rows(source, raw, money, csv, "\t" if p.suffix.lower() == ".tsv" else ",")
     return _validate(raw, kind, shown, csv, fx)
 
 
@@ -193,6 +211,8 @@ def _validate(
             out[name] = enum_column(col, chk, name, [e.value for e in inner], default)
         elif name == "sources":
             out[name] = source_column(col)
+        elif (name == "id" or name in refs) and not text_column(col, chk, name):
+            continue  # reported: ids are text
         elif name == "id":
             out[name] = id_column(col, chk)
         elif c.dtypes == ["category"]:

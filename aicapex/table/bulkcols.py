@@ -22,13 +22,16 @@ from aicapex.units import normalize_period
 
 __all__ = [
     "MAX_PROBLEMS",
+    "NONFINITE_TEXT",
     "Located",
     "date_columns",
     "date_value",
     "enum_column",
     "id_column",
+    "nonfinite_rows",
     "parse_money_column",
     "source_column",
+    "text_column",
 ]
 
 #: The most problems one table reports.
@@ -177,10 +180,16 @@ def _factor(money: Money | None, end: int) -> float:
 def _money_numbers(
     frame: pd.DataFrame, field: str, chk: Located, rate: bool
 ) -> tuple[dict[str, Any], np.ndarray]:
-    """:func:`_money` of a numeric column, with its ``_currency`` (and ``_per``) columns."""
+    """:func:`_money` of a numeric column, with its ``_currency`` (and ``_per``) columns.
+    Infinities, and NaN written as such (``frame.attrs["nonfinite"]``, see
+    :func:`nonfinite_rows`; a missing value is no amount, not NaN), are refused."""
     amount = frame[field].to_numpy("float64")
     n = len(frame)
-    has = ~np.isnan(amount)
+    written_nan = frame.attrs.get("nonfinite", {}).get(field)
+    bad = np.isinf(amount) | (written_nan if written_nan is not None else False)
+    chk.rows(bad, field, "a finite amount", frame[field], "out-of-range")
+    amount = np.where(bad, np.nan, amount)
+    has = ~np.isnan(amount) & ~bad
     cur_col = f"{field}_currency"
     if cur_col not in frame:
         chk.column(
@@ -259,6 +268,62 @@ def source_column(col: pd.Series) -> pd.api.extensions.ExtensionArray:
     if cleaned == list(uniques) and (codes >= 0).all():  # clean already: the column as it is
         return col.astype("string").array
     return string_column(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
+
+
+#: How a CSV file may spell a number that is not finite (pandas reads them as NaN or inf).
+NONFINITE_TEXT = frozenset(
+    {"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}
+)
+
+
+def nonfinite_rows(
+    source: Any, raw: pd.DataFrame, fields: list[str], csv: bool, sep: str = ","
+) -> None:
+    """Mark the rows of numeric money columns whose value was written as NaN (in a CSV file:
+    ``nan``; in Parquet: a NaN that is not a null) in ``raw.attrs["nonfinite"]`` (column ->
+    mask), for :func:`parse_money_column` to refuse them: pandas reads both as missing."""
+    numeric = [
+        f
+        for f in fields
+        if f in raw.columns
+        and pd.api.types.is_float_dtype(raw[f])
+        and bool(np.isnan(raw[f].to_numpy("float64")).any())
+    ]
+    if not numeric:
+        return
+    marks: dict[str, np.ndarray] = {}
+    if csv:
+        text = pd.read_csv(source, sep=sep, usecols=numeric, dtype=str, keep_default_na=False)
+        for f in numeric:
+            spelled = text[f].str.strip().str.lower()
+            marks[f] = spelled.isin(NONFINITE_TEXT).to_numpy(dtype=bool)
+    else:
+        import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+        table = pq.read_table(source, columns=numeric)
+        for f in numeric:
+            column = table.column(f)
+            nan = pc.fill_null(pc.is_nan(column), False)
+            marks[f] = np.asarray(nan.to_numpy(zero_copy_only=False), dtype=bool)
+    raw.attrs["nonfinite"] = marks
+
+
+def text_column(col: pd.Series, chk: Located, name: str) -> bool:
+    """Whether an id or reference column holds text (ids are text: ``12`` read from Parquet as
+    an integer is a column of the wrong type, a located problem); ``False`` after reporting."""
+    if col.isna().all() or isinstance(col.dtype, pd.StringDtype) or col.dtype == "str":
+        return True
+    kind = pd.api.types.infer_dtype(col, skipna=True)
+    if kind in ("string", "empty"):
+        return True
+    chk.column(
+        name,
+        "ids as text (a string column)",
+        f"a column of {col.dtype} ({kind} values)",
+        "wrong-column-type",
+    )
+    return False
 
 
 def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
