@@ -30,7 +30,9 @@ from aicapex.export import export
 if TYPE_CHECKING:
     from aicapex.analysis.arrears import AGE_BUCKETS, Arrears, arrears
     from aicapex.analysis.burn import BURN_CATEGORIES, Burn, burn
+    from aicapex.analysis.fundgap import FundingGap, funding_gap
     from aicapex.analysis.gap import ComputeGap, compute_gap
+    from aicapex.analysis.reconcile import Reconciliation, reconcile
     from aicapex.analysis.result import Result
     from aicapex.analysis.runway import POLICIES, Policy, Runway, runway
     from aicapex.capacity import Capacity
@@ -144,6 +146,10 @@ _LAZY = {
     "AddFlow": "aicapex.table.adjust",
     "Exclude": "aicapex.table.adjust",
     "Result": "aicapex.analysis.result",
+    "reconcile": "aicapex.analysis.reconcile",
+    "Reconciliation": "aicapex.analysis.reconcile",
+    "funding_gap": "aicapex.analysis.fundgap",
+    "FundingGap": "aicapex.analysis.fundgap",
     "arrears": "aicapex.analysis.arrears",
     "Arrears": "aicapex.analysis.arrears",
     "AGE_BUCKETS": "aicapex.analysis.arrears",
@@ -203,6 +209,7 @@ __all__ = [
     "ExpenseCategory",
     "Fact",
     "FocusImport",
+    "FundingGap",
     "FundingRound",
     "FxRate",
     "GPUOrder",
@@ -220,6 +227,7 @@ __all__ = [
     "Price",
     "Problem",
     "Rate",
+    "Reconciliation",
     "Record",
     "RecordCheckError",
     "Result",
@@ -240,11 +248,13 @@ __all__ = [
     "flows",
     "format_money",
     "format_reference",
+    "funding_gap",
     "json_schema",
     "load",
     "parse_money",
     "read_focus",
     "read_table",
+    "reconcile",
     "runway",
     "sql",
     "sum_money",

@@ -154,6 +154,10 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date of the report (default: latest balance).")
     ] = None,
+    known_on: Annotated[
+        str | None,
+        typer.Option("--known-on", help="Use only what was reported by this date (e.g. 2023-10)."),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", help="table, json or csv (a row per company).")
     ] = Format.table,
@@ -166,10 +170,13 @@ def report(
     from aicapex.report import report as build
 
     _check_date("--as-of", as_of)
+    _check_date("--known-on", known_on)
     ledger = _load(paths, max_bytes)
     _warn(ledger)
     with _progress() as step:
         try:
+            if known_on is not None:
+                ledger = ledger.known_on(known_on)
             data = build(ledger, as_of=as_of, progress=step)
         except ValueError as exc:  # amounts the analyses refuse: a problem of the input
             typer.echo(f"error: {exc}", err=True)
@@ -208,6 +215,10 @@ def runway_cmd(
     path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
     entity: Annotated[str, typer.Argument(help="Company id, e.g. stability-ai.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="e.g. 2023-10.")] = None,
+    known_on: Annotated[
+        str | None,
+        typer.Option("--known-on", help="Use only what was reported by this date (e.g. 2023-10)."),
+    ] = None,
     policy: Annotated[
         str, typer.Option("--policy", help="disbursed, committed or arrears.")
     ] = "disbursed",
@@ -231,7 +242,14 @@ def runway_cmd(
     _check_date("--as-of", as_of)
     ledger = _load([path], max_bytes)
     try:
-        r = runway(ledger, entity, as_of=as_of, policy=policy, burn_after=burn_after)  # type: ignore[arg-type]
+        r = runway(
+            ledger,
+            entity,
+            as_of=as_of,
+            policy=policy,  # type: ignore[arg-type]
+            burn_after=burn_after,
+            known_on=known_on,
+        )
     except (ValueError, KeyError) as exc:
         typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
         raise typer.Exit(1) from None

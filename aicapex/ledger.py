@@ -23,7 +23,7 @@ from aicapex.checks import duplicate_problem, ledger_problems, problem_at
 from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import dump_yaml
-from aicapex.records import KINDS, Entity, Record, Source
+from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Entity, Record, Source
 from aicapex.safewrite import WriteRefused, guarded_write
 
 if TYPE_CHECKING:
@@ -34,6 +34,9 @@ __all__ = ["Ledger", "Origin"]
 T = TypeVar("T")
 
 R = TypeVar("R", bound=Record)
+
+#: Kinds kept whatever their date by :meth:`Ledger.known_on` (they say who and where, not what).
+_TIMELESS = frozenset({"sources", "entities"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +221,20 @@ class Ledger:
         from) and ``field``, of ``code`` (see :data:`aicapex.errors.CODES`)."""
         return problem_at(self._origins.get(record.id), record, field, expected, found, code)
 
+    def _first_reported(self, record: Record) -> PartialDate | None:
+        """When a fact was first reported: its own date, else its earliest cited source's."""
+        if type(record).KIND in _TIMELESS:
+            return None
+        own: PartialDate | None = getattr(record, "reported", None)
+        if own is not None:
+            return own
+        dates = [
+            source.date
+            for c in getattr(record, "sources", ())
+            if isinstance(source := self._by_id.get(c.source), Source)
+        ]
+        return min(dates, key=PartialDate.sort_key) if dates else None
+
     def fiscal_year_end(self, entity_id: str) -> str:
         """The entity's fiscal year end (``MM-DD``); ``12-31`` when unknown."""
         entity = self._by_id.get(entity_id)
@@ -259,9 +276,10 @@ class Ledger:
         target = Path(path)
         data = self.to_data()
         if target.suffix == ".json":
-            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            text = json.dumps({FORMAT_KEY: FORMAT_VERSION, **data}, indent=2, ensure_ascii=False)
+            text += "\n"
         else:
-            text = dump_yaml(data) if data else "{}\n"
+            text = f"{FORMAT_KEY}: {FORMAT_VERSION}\n\n" + (dump_yaml(data) if data else "")
         key = os.path.realpath(target)
         try:
             digest = guarded_write(
@@ -276,6 +294,27 @@ class Ledger:
             raise LedgerError([problem]) from None
         self._files[key] = digest  # bookkeeping: this ledger's own save is no one else's change
         return target
+
+    def known_on(self, when: PartialDate | str | int) -> Ledger:
+        """The ledger as it could have been read on ``when``: sources and entities, and the
+        facts reported on or before it (a fact's own ``reported`` date, else its earliest cited
+        source's, starting by the end of ``when``; facts with no date are kept). Built once per
+        date and kept with this ledger."""
+        date = PartialDate.parse(when)
+        limit = date.sort_key()[1]
+
+        def build() -> Ledger:
+            kept, dropped = [], set()
+            for record in self:
+                reported = self._first_reported(record)
+                if reported is None or reported.sort_key()[0] <= limit:
+                    kept.append(record)
+                else:
+                    dropped.add(record.id)
+            origins = {k: v for k, v in self._origins.items() if k not in dropped}
+            return Ledger(kept, origins=origins, unloaded=dropped)
+
+        return self.memo(("known_on", str(date)), build)
 
     # -- analysis-facing views: documented doors to aicapex.table ----------------------------
 

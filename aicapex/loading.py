@@ -24,7 +24,7 @@ from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
 from aicapex.limits import MAX_BYTES, SCALAR_LIMITS
-from aicapex.records import KINDS, Record, RecordCheckError
+from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Record, RecordCheckError
 from aicapex.scalars import scalar_findings
 
 __all__ = ["LEDGER_SUFFIXES", "bundled_data", "load"]
@@ -205,6 +205,20 @@ def _load_file(
         )
         return
     for kind, items in data.items():
+        if kind == FORMAT_KEY:
+            if items != FORMAT_VERSION:
+                problems.append(
+                    Problem(
+                        f"a ledger of format {FORMAT_VERSION} (aicapex: {FORMAT_VERSION}), the "
+                        "one this version of aicapex reads",
+                        repr(items),
+                        file=shown,
+                        kind=FORMAT_KEY,
+                        code="invalid-value",
+                    )
+                )
+                unloaded.everything = True
+            continue
         cls = KINDS.get(kind) if isinstance(kind, str) else None
         if cls is None:
             unloaded.everything = True

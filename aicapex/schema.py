@@ -7,18 +7,16 @@ Editors (VS Code's YAML extension, for one) and other tools validate ledger file
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, create_model
 
-from aicapex.records import KINDS
+from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS
 
 __all__ = ["FORMAT_VERSION", "SCHEMA_ID", "SCHEMA_VERSION", "json_schema"]
 
 SCHEMA_ID = "https://github.com/aicapex/aicapex/ledger.schema.json"
 
-#: The version of the ledger file format (files may declare it as ``aicapex: 1``).
-FORMAT_VERSION = 1
 
 #: The version of the JSON Schemas of the ledger file and of the command line's JSON outputs;
 #: it changes whenever a schema does (``CHANGELOG.md`` says how).
@@ -35,6 +33,10 @@ def json_schema() -> dict[str, Any]:
         )
         for kind, cls in KINDS.items()
     }
+    fields[FORMAT_KEY] = (
+        Literal[1] | None,
+        Field(default=None, description=f"The file's format version ({FORMAT_VERSION}); optional."),
+    )
     model = create_model(
         "LedgerFile",
         __config__=ConfigDict(extra="forbid", title="aicapex ledger file"),

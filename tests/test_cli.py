@@ -117,7 +117,7 @@ def test_schema_lists_every_kind(runner: CliRunner) -> None:
     schema = json.loads(result.stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert schema["type"] == "object"
-    assert set(schema["properties"]) == set(aicapex.KINDS)
+    assert set(schema["properties"]) == {*aicapex.KINDS, "aicapex"}
     assert schema["additionalProperties"] is False
 
 

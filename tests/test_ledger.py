@@ -44,7 +44,6 @@ from aicapex.figures import QUALIFIERS
 from aicapex.records import (
     Arrangement,
     Basis,
-    Bound,
     EntityType,
     ExpenseCategory,
     Instrument,
@@ -501,7 +500,8 @@ def test_save_then_load(bundled: Ledger, tmp_path: Path, suffix: str) -> None:
     assert load(path) == bundled
     if suffix == ".json":
         assert list(json.loads(path.read_text(encoding="utf-8"))) == [
-            k for k in KINDS if bundled.counts()[k]
+            "aicapex",  # the format version first
+            *(k for k in KINDS if bundled.counts()[k]),
         ]
 
 
@@ -537,11 +537,13 @@ def test_saved_yaml_is_canonical(bundled: Ledger, tmp_path: Path) -> None:
     kinds_written = [
         ln[:-1]
         for ln in shuffled.save(tmp_path / "d.yaml").read_text().splitlines()
-        if ln and ln[0] not in " -#"
+        if ln and ln[0] not in " -#" and not ln.startswith("aicapex: ")
     ]
     assert kinds_written == [k for k in KINDS if bundled.counts()[k]]
 
     lines = first.splitlines()
+    assert lines[0] == "aicapex: 1"  # the format version first
+    lines = lines[2:]
     kinds = [ln[:-1] for ln in lines if ln and ln[0] not in " -"]
     assert kinds == [k for k in KINDS if bundled.counts()[k]]
     assert first.endswith("\n")

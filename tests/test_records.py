@@ -15,7 +15,6 @@ from aicapex.money import Money, Rate
 from aicapex.records import (
     KINDS,
     Arrangement,
-    Bound,
     CashBalance,
     Citation,
     CloudBill,

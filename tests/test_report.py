@@ -134,7 +134,7 @@ def test_report_command_table_and_json() -> None:
     assert "0.34 months" in table.output
     as_json = runner.invoke(app, ["report", "--format", "json"])
     assert as_json.exit_code == 0
-    data = json.loads(as_json.output)
+    data = json.loads(as_json.stdout)  # warnings, if any, go to standard error
     assert set(data) == {"as_of", "companies", "records"}
     company = data["companies"][0]
     assert set(company) == {

@@ -23,7 +23,7 @@ def test_the_schema_is_json_with_every_kind() -> None:
     assert schema["$id"] == SCHEMA_ID
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == set(KINDS)
+    assert set(schema["properties"]) == {*KINDS, "aicapex"}
     for kind, cls in KINDS.items():
         assert cls.__name__ in schema["$defs"], kind
         assert schema["properties"][kind]["description"]

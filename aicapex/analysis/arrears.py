@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, check_entity, day_of, require_usd
+from aicapex.analysis.common import DateLike, as_known_on, check_entity, day_of, require_usd
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
@@ -46,6 +46,7 @@ def arrears(
     entity: str | None = None,
     *,
     conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
 ) -> Arrears:
     """Outstanding bills at the end of ``as_of`` (a partial date: ``"2023-10-31"``, ``"2023-10"``),
     for the payer ``entity`` or every payer; ``as_of`` may also map each payer to its own date
@@ -61,6 +62,7 @@ def arrears(
     >>> round(float(a.frame["outstanding_usd"].sum()) / 1e6, 1)
     9.6
     """
+    source = as_known_on(source, known_on)
     ends = (
         {k: day_of(v, end=True) for k, v in as_of.items()} if isinstance(as_of, Mapping) else None
     )
@@ -123,7 +125,7 @@ def arrears(
         "outstanding_high_usd",
     ]
     records = record_index(per_bill.index)
-    params = {"entity": entity, "as_of": as_of, "conflicts": conflicts}
+    params = {"entity": entity, "as_of": as_of, "conflicts": conflicts, "known_on": known_on}
     if per_bill.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
         typed = out.astype(

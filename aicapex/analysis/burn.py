@@ -16,6 +16,7 @@ import pandas as pd
 
 from aicapex.analysis.common import (
     DateLike,
+    as_known_on,
     burn_flows,
     check_entity,
     month_of,
@@ -50,6 +51,7 @@ def burn(
     end: DateLike | None = None,
     *,
     conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
     include_planned: bool = False,
 ) -> Burn:
     """Monthly burn per entity, in US dollars per month.
@@ -73,6 +75,7 @@ def burn(
     >>> round(float(b.frame["net_burn"].mean()) / 1e6, 2)
     11.83
     """
+    source = as_known_on(source, known_on)
     lo = month_of(start) if start is not None else None
     hi = month_of(end, end=True) if end is not None else None
     flows = as_flows(source, conflicts)
@@ -144,5 +147,11 @@ def burn(
             + (" (planned ones included)" if include_planned else ""),
             "recurring rates and amounts over a span are split evenly over their months",
         ),
-        params={"entity": entity, "start": start, "end": end, "conflicts": conflicts},
+        params={
+            "entity": entity,
+            "start": start,
+            "end": end,
+            "conflicts": conflicts,
+            "known_on": known_on,
+        },
     )

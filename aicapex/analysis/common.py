@@ -11,6 +11,7 @@ their months depend on each entity's fiscal year end.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from aicapex.table.columns import positions
 
 __all__ = [
     "DateLike",
+    "as_known_on",
     "burn_flows",
     "calendar_span",
     "check_entity",
@@ -31,6 +33,7 @@ __all__ = [
     "monthly_matrix",
     "months_between",
     "require_usd",
+    "signed",
     "trailing",
 ]
 
@@ -164,3 +167,44 @@ def date_at(grid_start: np.datetime64, position: np.ndarray) -> np.ndarray:
     offset = np.floor((position - whole) * days).astype(np.int64)
     out: np.ndarray = first + np.minimum(offset, days - 1).astype("timedelta64[D]")
     return out
+
+
+def as_known_on(source: Any, known_on: DateLike | None) -> Any:
+    """``source`` as it could have been read on ``known_on`` (``None``: as it is): a ledger's
+    :meth:`~aicapex.ledger.Ledger.known_on`; record frames keep the rows whose ``reported_start``
+    is on or before the end of ``known_on`` (rows without one are kept). A flows table has no
+    reported dates: refused."""
+    if known_on is None:
+        return source
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        return source.known_on(PartialDate.parse(known_on))
+    limit = day_of(known_on, end=True)
+    if isinstance(source, pd.DataFrame):
+        raise ValueError(
+            "known_on needs a ledger or record frames (a flows table has no reported dates)"
+        )
+    out = {}
+    for kind, frame in source.items():
+        if "reported_start" in frame:
+            reported = frame["reported_start"].to_numpy("datetime64[ns]")
+            frame = frame[np.isnat(reported) | (reported <= limit)]
+        out[kind] = frame
+    return out
+
+
+def signed(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of the flows table with US dollars signed (+ in, - out): ``signed`` at the base
+    figures, ``signed_low`` at the pessimistic end of every range (the least money in, the
+    most money out) and ``signed_high`` at the optimistic end."""
+    direction = rows["direction"].to_numpy()
+    base = rows["amount_usd"]
+    low = rows["low_usd"].fillna(base).to_numpy()
+    high = rows["high_usd"].fillna(base).to_numpy()
+    money_in = direction > 0
+    return rows.assign(
+        signed=base.to_numpy() * direction,
+        signed_low=np.where(money_in, low, high) * direction,
+        signed_high=np.where(money_in, high, low) * direction,
+    )

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, burn_flows, check_entity, month_of, require_usd
+from aicapex.analysis.common import (
+    DateLike,
+    as_known_on,
+    burn_flows,
+    check_entity,
+    month_of,
+    require_usd,
+)
 from aicapex.analysis.result import Result
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
@@ -36,6 +43,7 @@ def compute_gap(
     *,
     freq: str | None = None,
     conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
     include_planned: bool = False,
 ) -> ComputeGap:
     """Revenue against compute spending, per entity and period, in US dollars.
@@ -55,6 +63,7 @@ def compute_gap(
     >>> float(g.frame["ratio"].iloc[0])
     9.0
     """
+    source = as_known_on(source, known_on)
     code = None
     if freq is not None:
         code = _FREQ.get(freq)
@@ -119,5 +128,11 @@ def compute_gap(
             "revenue: every revenue record; compute: expenses of category 'compute' (cloud bills "
             "settle them and are not added again)",
         ),
-        params={"entity": entity, "period": period, "freq": freq, "conflicts": conflicts},
+        params={
+            "entity": entity,
+            "period": period,
+            "freq": freq,
+            "conflicts": conflicts,
+            "known_on": known_on,
+        },
     )

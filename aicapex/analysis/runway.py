@@ -41,6 +41,7 @@ import pandas as pd
 
 from aicapex.analysis.cash import run_cash
 from aicapex.analysis.common import (
+    as_known_on,
     burn_flows,
     check_entity,
     date_at,
@@ -260,6 +261,7 @@ def runway(
     cash: pd.DataFrame | Mapping[str, float] | None = None,
     horizon: int = HORIZON,
     conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
 ) -> Runway:
     """Months of cash left after ``as_of`` and the cash-out date, for ``entity`` or every entity
     with a cash balance (see the module docs for the method). ``as_of`` is a partial date
@@ -274,6 +276,9 @@ def runway(
     >>> round(r.months, 2)
     0.34
     """
+    source = as_known_on(source, known_on)
+    if known_on is not None and isinstance(cash, pd.DataFrame):
+        cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
     if policy not in POLICIES:
         raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
@@ -437,7 +442,7 @@ def runway(
         frame=frame,
         used_records=used.all,
         assumptions=tuple(assumptions),
-        params={"entity": entity, "as_of": as_of_text, "policy": policy},
+        params={"entity": entity, "as_of": as_of_text, "policy": policy, "known_on": known_on},
         path=path_frame(entities, months, active, path, net, ahead.assumed, as_of_col),
         policy=policy,
         as_of=as_of_text,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.cash import CashPath
-from aicapex.analysis.common import day_of, month_of, require_usd
+from aicapex.analysis.common import day_of, month_of, require_usd, signed
 from aicapex.analysis.runrate import stream_labels
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND
@@ -104,17 +104,7 @@ def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.Da
     counted = flows[keep]
     counted = counted[positions(counted["entity"], entities) >= 0]
     require_usd(counted, "runway")
-    direction = counted["direction"].to_numpy()
-    base = counted["amount_usd"].to_numpy()
-    low = counted["low_usd"].fillna(counted["amount_usd"]).to_numpy()
-    high = counted["high_usd"].fillna(counted["amount_usd"]).to_numpy()
-    money_in = direction > 0
-    return counted.assign(
-        signed=base * direction,
-        # the pessimistic end: the least money in, the most money out; the optimistic, reversed
-        signed_low=np.where(money_in, low, high) * direction,
-        signed_high=np.where(money_in, high, low) * direction,
-    )
+    return signed(counted)
 
 
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:

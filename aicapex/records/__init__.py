@@ -56,6 +56,8 @@ from aicapex.records.operating import (
 from aicapex.records.parties import Entity, EntityType, Source
 
 __all__ = [
+    "FORMAT_KEY",
+    "FORMAT_VERSION",
     "KINDS",
     "MAX_AMOUNT",
     "MAX_GPUS",
@@ -128,3 +130,9 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "compute_contracts": tuple(s.value for s in ContractStatus),
     "gpu_orders": tuple(s.value for s in OrderStatus),
 }
+
+#: The top-level key of a ledger file declaring its format version (``aicapex: 1``); optional.
+FORMAT_KEY = "aicapex"
+
+#: The ledger file format this version reads and writes (see ``CHANGELOG.md``).
+FORMAT_VERSION = 1

@@ -173,6 +173,9 @@ class Record(Model):
     #: Fields that together identify the fact a record reports (same kind, entity and period);
     #: records with equal keys are listed by ``Ledger.conflicts()``. Empty: never in conflict.
     FACT_KEY: ClassVar[tuple[str, ...]] = ()
+    #: ``(date field, days)``: records whose other key fields agree report one fact when their
+    #: dates start within ``days`` of each other (a date window instead of an equal date).
+    FACT_WINDOW: ClassVar[tuple[str, int] | None] = None
     #: The field holding the record's main date (used for FX conversion and sorting).
     DATE_FIELD: ClassVar[str | None] = None
 

@@ -90,7 +90,10 @@ class FundingRound(Fact):
         ("effort", "funding_rounds"),
     )
     PARTIES = ("company",)
-    FACT_KEY = ("company", "date", "instrument")
+    FACT_KEY = ("company", "instrument")
+    #: Reports of one company's rounds of one instrument whose dates start within 120 days of
+    #: each other report one round ("March 2021" and "May 2021" by two outlets).
+    FACT_WINDOW = ("date", 120)
     DATE_FIELD = "date"
 
     company: str = Field(description="Id of the company raising the money.")

@@ -84,6 +84,10 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     if "included_in" in frame:
         keep &= frame["included_in"].isna().to_numpy()
     keys = frame[cols]
+    window = getattr(cls, "FACT_WINDOW", None)
+    if window is not None:  # one more key: the cluster of dates within the window
+        keys = keys.assign(_cluster=_date_clusters(frame, cols, *window))
+        cols = [*cols, "_cluster"]
     keep &= keys.duplicated(keep=False).to_numpy()  # a fact reported once is never in conflict
     if not keep.any():
         return empty
@@ -139,8 +143,31 @@ def resolve(
     return frame[mask], aside
 
 
+def _date_clusters(frame: pd.DataFrame, cols: list[str], field: str, days: int) -> np.ndarray:
+    """For each record, a number for its cluster of ``field`` dates among the records with the
+    same other key values: dates whose starts lie within ``days`` of the previous one in date
+    order belong to one cluster (two reports of one round, "March 2021" and "May 2021")."""
+    start = frame[f"{field}_start"].to_numpy("datetime64[D]").astype(np.int64)
+    group = frame[cols].groupby(cols, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    order = np.lexsort((start, group))
+    new = np.ones(len(frame), dtype=bool)
+    if len(frame) > 1:
+        same = group[order][1:] == group[order][:-1]
+        close = (start[order][1:] - start[order][:-1]) <= days
+        new[1:] = ~(same & close)
+    clusters = np.empty(len(frame), dtype=np.int64)
+    clusters[order] = np.cumsum(new)
+    return clusters
+
+
+#: The fields besides the figures whose differences make reports of one fact conflict.
+_COMPARED = ("status", "date", "end", "until", "tranches")
+
+
 def _value_text(record: Any) -> str:
-    """The figure a record reports, as text (``$4M``, ``at most $4M``, ``quantity 12,000``)."""
+    """The figure a record reports, as text (``$4M``, ``less than $4M``, ``quantity 12,000``),
+    with what else reports of one fact may disagree on: ``status``, ``date`` (for facts matched
+    within a date window), ``end``, ``until`` and ``tranches``."""
     parts = []
     for name in (
         "amount",
@@ -161,12 +188,15 @@ def _value_text(record: Any) -> str:
         if value is None:
             continue
         text = f"{value:,}" if isinstance(value, int) else str(value)
-        bound = getattr(record, "bound", None)
-        if name == "amount" and str(getattr(bound, "value", bound)) == "upper":
-            text = f"at most {text}"
-        elif name == "amount" and str(getattr(bound, "value", bound)) == "lower":
-            text = f"at least {text}"
         parts.append(text if name in ("amount", "rate") else f"{name} {text}")
+    window = getattr(type(record), "FACT_WINDOW", None)
+    for name in _COMPARED:
+        value = getattr(record, name, None)
+        if value is None or value == () or (name == "date" and window is None):
+            continue
+        if name == "tranches":
+            value = ", ".join(f"{t.amount} {t.status.value}" for t in value)
+        parts.append(f"{name} {getattr(value, 'value', value)}")
     return "; ".join(parts)
 
 
