@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from aicapex.capacity import Capacity
 from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import TooLarge, check_size, read_limited
@@ -36,6 +37,7 @@ from aicapex.money import Money, Rate
 from aicapex.records import KINDS
 from aicapex.table.bulkcols import (
     Located,
+    capacity_columns,
     date_columns,
     date_value,
     enum_column,
@@ -51,7 +53,14 @@ from aicapex.table.columns import (
     string_column,
     to_category,
 )
-from aicapex.table.frames import Column, columns_of, ledger_fx, unwrap
+from aicapex.table.frames import (
+    SUBFRAMES,
+    Column,
+    columns_of,
+    ledger_fx,
+    subframe_model,
+    unwrap,
+)
 from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
@@ -61,8 +70,27 @@ if TYPE_CHECKING:
 
 __all__ = ["TABLE_KINDS", "read_table"]
 
-#: Kinds a bulk table can hold (kinds without nested lists).
-TABLE_KINDS = ("expenses", "revenues", "cloud_bills", "cash_balances")
+TRANCHE_TOTALS = ("committed", "disbursed", "cancelled")
+
+TABLE_KINDS = (
+    "expenses",
+    "revenues",
+    "cloud_bills",
+    "cash_balances",
+    "funding_rounds",
+    "compute_contracts",
+    "gpu_orders",
+    "tranches",
+    "deliveries",
+    "payments",
+    "investments",
+)
+"""Kinds a bulk table can hold: record kinds without nested lists, funding rounds (one row per
+round; ``investors`` as comma-separated ids; tranches in a ``tranches`` table naming their
+``round`` and ``company``), compute contracts, GPU orders (deliveries in a ``deliveries`` table
+naming their ``order``, ``buyer`` and ``status``: scheduled or delivered), and a cloud bill's
+``payments`` (naming their ``bill`` and ``payer``) or a round's ``investments`` (naming their
+``round`` and ``company``) in tables of their own."""
 
 
 def read_table(
@@ -79,11 +107,11 @@ def read_table(
     not finite (``inf``, or NaN written as such), ids and references that are not text (integers
     in Parquet). A file larger than ``max_bytes`` (1 GB by default) is refused before it is read.
     """
-    if kind not in KINDS:
+    if kind not in KINDS and kind not in SUBFRAMES:
         raise LedgerError(
             [
                 Problem(
-                    f"a record kind{suggest(kind, KINDS)}",
+                    f"a record kind{suggest(kind, [*KINDS, *SUBFRAMES])}",
                     repr(kind),
                     file=str(path),
                     code="bad-table",
@@ -104,7 +132,8 @@ def read_table(
     p = Path(path)
     shown = str(path)
     csv = p.suffix.lower() in (".csv", ".tsv", ".txt")
-    refs = ["id", *(f for f, _ in KINDS[kind].REFS if "." not in f)]
+    cls, head = _model_of(kind)
+    refs = ["id", *head, *(f for f, _ in getattr(cls, "REFS", ()) if "." not in f)]
     try:
         source: Any = p if check_size(p, max_bytes) else io.BytesIO(read_limited(p, max_bytes))
         if p.suffix.lower() == ".parquet":
@@ -145,30 +174,35 @@ def read_table(
                 )
             ]
         ) from None
-    money = [
-        n for n, i in KINDS[kind].model_fields.items() if unwrap(i.annotation)[0] in (Money, Rate)
-    ]
+    money = [n for n, i in cls.model_fields.items() if unwrap(i.annotation)[0] in (Money, Rate)]
     if isinstance(source, io.BytesIO):
         source.seek(0)
     nonfinite_rows(source, raw, money, csv, "\t" if p.suffix.lower() == ".tsv" else ",")
     return _validate(raw, kind, shown, csv, fx)
 
 
+def _model_of(kind: str) -> tuple[Any, dict[str, str]]:
+    """The model a table of ``kind`` holds rows of, and the head columns of a nested kind."""
+    return (KINDS[kind], {}) if kind not in SUBFRAMES else subframe_model(kind)
+
+
 def _validate(
     raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | None
 ) -> pd.DataFrame:
-    cls = KINDS[kind]
-    refs = frozenset(p for p, _ in cls.REFS if "." not in p)
-    cols = columns_of(cls, refs)
+    cls, head = _model_of(kind)
+    refs = frozenset(p for p, _ in getattr(cls, "REFS", ()) if "." not in p)
+    cols = columns_of(cls, refs | ({"investor"} if kind == "investments" else set()))
     fields = cls.model_fields
     n = len(raw)
     chk = Located(shown, kind, raw.get("id"), csv)
-    allowed = set(fields)
+    allowed = set(fields) | set(head) | ({"investors"} if kind == "funding_rounds" else set())
     for c in cols:
         if c.field in fields:
             inner = unwrap(fields[c.field].annotation)[0]
             if inner in (Money, Rate):
                 allowed |= {f"{c.field}_currency", f"{c.field}_per"}
+            elif inner is Capacity:
+                allowed |= {f"{c.field}_unit", f"{c.field}_sku"}
     for name in raw.columns:
         if name not in allowed:
             chk.column(
@@ -177,8 +211,9 @@ def _validate(
                 f"unknown column {name!r}",
                 "unknown-column",
             )
-    for name, info in fields.items():
-        if info.is_required() and name not in raw.columns:
+    required = [n for n, i in fields.items() if i.is_required()] + list(head)
+    for name in required:
+        if name not in raw.columns:
             chk.column(
                 name, "a column (this field is required)", "no such column", "missing-column"
             )
@@ -186,8 +221,15 @@ def _validate(
         raise LedgerError(chk.problems)
 
     out: dict[str, Any] = {}
-    dtypes: dict[str, str] = {}
+    dtypes: dict[str, str] = dict(head)
     present: dict[str, np.ndarray] = {}
+    for name in head:
+        col = raw[name]
+        chk.rows(col.isna().to_numpy(), name, "a value (this column names the record)", None)
+        if name == "status":
+            out[name] = enum_column(col, chk, name, ["scheduled", "delivered"], None)
+        elif text_column(col, chk, name):
+            out[name] = to_category(col)
     for c in cols:
         name = c.field
         dtypes.update(zip(c.names, c.dtypes, strict=True))
@@ -206,6 +248,8 @@ def _validate(
             out.update(_money_columns(raw, name, chk, cls, fx, rate=inner is Rate))
         elif inner is PartialDate:
             out.update(date_columns(col, chk, name))
+        elif inner is Capacity:
+            out.update(capacity_columns(raw, name, chk))
         elif isinstance(inner, type) and issubclass(inner, enum.Enum):
             default = info.default.value if isinstance(info.default, enum.Enum) else None
             out[name] = enum_column(col, chk, name, [e.value for e in inner], default)
@@ -225,7 +269,7 @@ def _validate(
     _checks(kind, out, present, chk)
     if chk.problems:
         raise LedgerError(chk.problems)
-    extras = _extras(kind, out, n)
+    extras = _extras(kind, out, n, raw)
     dtypes.update({k: v for k, (v, _) in extras.items()})
     out.update({k: col for k, (_, col) in extras.items()})
     # copy=False: the columns are new arrays, no need to copy them into blocks
@@ -330,7 +374,7 @@ def _usd(
 
 def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk: Located) -> None:
     """The records' consistency checks, as column operations."""
-    for name in ("amount", "billed", "rate"):
+    for name in ("amount", "billed", "rate", "total_value", "total", "unit_price"):
         if name in out and name in present:
             values = np.asarray(out[name], dtype="float64")
             limit_zero = kind == "cash_balances"
@@ -379,7 +423,26 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
         )
 
 
-def _extras(kind: str, out: dict[str, Any], n: int) -> dict[str, tuple[str, Any]]:
+def _extras(
+    kind: str, out: dict[str, Any], n: int, raw: pd.DataFrame
+) -> dict[str, tuple[str, Any]]:
+    """The derived columns ``Ledger.frame`` adds to some kinds. A table has no nested lists:
+    a round's tranche totals and an order's delivered quantities are unknown here (NaN, NA);
+    the tranches and deliveries tables hold them."""
+    if kind == "funding_rounds":
+        names = raw["investors"] if "investors" in raw else pd.Series([""] * n)
+        cleaned = (
+            names.astype("object")
+            .fillna("")
+            .map(lambda text: ",".join(x.strip() for x in str(text).split(",") if x.strip()))
+        )
+        unknown = {f"{s}_usd": ("float64", np.full(n, np.nan)) for s in TRANCHE_TOTALS}
+        return {"investors": ("string", cleaned.astype("string").array), **unknown}
+    if kind == "gpu_orders":
+        return {
+            f"{s}_quantity": ("Int64", pd.array([pd.NA] * n, dtype="Int64"))
+            for s in ("scheduled", "delivered")
+        }
     if kind != "cloud_bills":
         return {}
     billed = np.asarray(out["billed_usd"], dtype="float64")

@@ -3,11 +3,13 @@ per distinct value, its problems located at their rows (:class:`Located`)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem
@@ -24,6 +26,7 @@ __all__ = [
     "MAX_PROBLEMS",
     "NONFINITE_TEXT",
     "Located",
+    "capacity_columns",
     "date_columns",
     "date_value",
     "enum_column",
@@ -127,6 +130,67 @@ def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
         f"{field}_start": start[codes],
         f"{field}_end": end[codes],
         f"{field}_precision": coded_category(codes, precision),
+    }
+
+
+def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str, Any]:
+    """The columns of a capacity column (as ``Ledger.frame`` has them: value, ``_unit``,
+    ``_sku``, ``_kind``, ``_low``, ``_high``), each distinct value parsed once. Text is a capacity
+    as written (``12,000 H100``, ``about 300 MW``); numbers take their unit from a ``_unit``
+    column (``gpu`` or ``GW``) and their SKU from an optional ``_sku`` column."""
+    col = frame[field]
+    if pd.api.types.is_numeric_dtype(col.dtype) and col.notna().any():
+        unit_col = frame.get(f"{field}_unit")
+        if unit_col is None:
+            chk.column(
+                f"{field}_unit",
+                f"a {field}_unit column (gpu or GW) for capacities written as numbers",
+                "no such column",
+                "missing-column",
+            )
+            return {}
+        sku_col = frame.get(f"{field}_sku", pd.Series([None] * len(col), index=col.index))
+        keys = pd.Series(
+            list(
+                zip(
+                    col.astype("object"),
+                    unit_col.astype("object"),
+                    sku_col.astype("object"),
+                    strict=True,
+                )
+            ),
+            index=col.index,
+        ).where(col.notna().to_numpy())
+
+        def parse(key: Any) -> Capacity:
+            value, unit, sku = key
+            number = int(value) if float(value).is_integer() else value
+            return Capacity(Decimal(str(number)), str(unit), None if pd.isna(sku) else str(sku))
+
+        codes, parsed, bad = parse_unique(keys, parse)
+    else:
+        codes, parsed, bad = parse_unique(col, lambda v: Capacity.parse(str(v)))
+    chk.rows(
+        bad,
+        field,
+        "a capacity like '12,000 H100' or '4.5 GW' (a whole number of GPUs)",
+        col,
+        "bad-capacity",
+    )
+    bounds = [c.bounds() if c is not None else (np.nan, np.nan) for c in parsed]
+
+    def floats(values: list[Any]) -> np.ndarray:
+        out = np.array([*(float(v) for v in values), np.nan], dtype="float64")
+        picked: np.ndarray = out[codes]
+        return picked
+
+    return {
+        field: floats([c.value if c is not None else np.nan for c in parsed]),
+        f"{field}_unit": coded_category(codes, [c.unit if c else None for c in parsed]),
+        f"{field}_sku": coded_category(codes, [c.sku if c else None for c in parsed]),
+        f"{field}_kind": coded_category(codes, [c.kind if c else None for c in parsed]),
+        f"{field}_low": floats([b[0] for b in bounds]),
+        f"{field}_high": floats([b[1] for b in bounds]),
     }
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "columns_of",
     "frame",
     "ledger_fx",
+    "subframe_model",
     "unwrap",
 ]
 
@@ -347,17 +348,26 @@ def _build(ledger: Ledger, kind: str) -> pd.DataFrame:
     return _typed(data, dtypes)
 
 
-def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
+def subframe_model(name: str) -> tuple[Any, dict[str, str]]:
+    """The model a nested frame ``name`` holds rows of, and its head columns with their dtypes:
+    the parent's id, the parent's main party and, for deliveries, their status."""
     parent_kind, fields, parent_col = SUBFRAMES[name]
     parent_cls = KINDS[parent_kind]
     item_cls = unwrap(parent_cls.model_fields[fields[0]].annotation)[0]
     ent = _entity_field(parent_cls)
-    cols = columns_of(item_cls, frozenset({"investor"}))
     head = {parent_col: "category"}
     if ent:
         head[ent] = "category"
     if len(fields) > 1:
         head["status"] = "category"
+    return item_cls, head
+
+
+def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
+    parent_kind, fields, parent_col = SUBFRAMES[name]
+    item_cls, head = subframe_model(name)
+    ent = _entity_field(KINDS[parent_kind])
+    cols = columns_of(item_cls, frozenset({"investor"}))
     dtypes = {**head, **{n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}}
     data: dict[str, list[Any]] = {n: [] for n in head}
     data.update(_empty_frame(cols, {}))
