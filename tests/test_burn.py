@@ -35,6 +35,10 @@ COLUMNS = [
     "revenue_high",
     "net_burn_low",
     "net_burn_high",
+    "capex",
+    "capex_low",
+    "capex_high",
+    "cash_burn",
 ]
 
 TWO_COMPANIES = """

@@ -31,7 +31,8 @@ def dtypes(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def test_frame_kinds() -> None:
-    assert (*KINDS, "tranches", "investments", "payments", "deliveries") == FRAME_KINDS
+    subframes = ("tranches", "investments", "payments", "deliveries", "order_payments", "ramps")
+    assert (*KINDS, *subframes) == FRAME_KINDS
 
 
 @pytest.mark.parametrize("kind", FRAME_KINDS)

@@ -156,6 +156,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "effective": "2023-12",
     },
     "fx_rates": {"id": "eur-2024", "currency": "EUR", "date": "2024-01-02", "usd": "1.0956"},
+    "gpu_targets": {
+        "id": "xai-100k",
+        "entity": "xai",
+        "units": "100,000",
+        "by": "by end of 2024",
+        "set_by": "elon-musk",
+    },
+    "assumptions": {
+        "id": "gpus-per-gw",
+        "measure": "gpus_per_gw",
+        "gpus": "500,000",
+        "sku": "GB200",
+        "date": "2025-09",
+    },
 }
 
 

@@ -3,6 +3,11 @@
 Burn counts expenses and revenues (the ``expenses`` and ``revenues`` rows of the flows table,
 actual and forecast alike; ``planned`` ones only if asked). Cloud bills and payments are the
 settlement of compute expenses, so they show in :func:`aicapex.analysis.arrears`, not again here.
+
+Capital spending is shown apart from operating burn: the cash paid for GPU orders (category
+``capex`` of the flows table: ``paid`` on the orders' payments or delivery dates, and
+``scheduled`` for units still to arrive; see :mod:`aicapex.table.orderrows`) is the ``capex``
+column, never part of ``gross_burn`` or ``net_burn``; ``cash_burn`` is net burn plus capex.
 """
 
 from __future__ import annotations
@@ -27,15 +32,26 @@ from aicapex.analysis.common import (
 from aicapex.analysis.result import Result
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.flows import as_flows
+from aicapex.table.flows import as_flows, concat_flows
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["BURN_CATEGORIES", "Burn", "burn"]
+__all__ = ["BURN_CATEGORIES", "CAPEX_STATUSES", "Burn", "burn", "capex_flows"]
 
 #: Spending categories, each a column of :func:`burn`.
 BURN_CATEGORIES = ("compute", "payroll", "opex", "tax", "other")
+
+#: The statuses of GPU-order rows that are cash out (the commitment is not).
+CAPEX_STATUSES = ("paid", "scheduled")
+
+
+def capex_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a flows table that are capital spending paid (or to be paid): GPU orders'
+    ``paid`` and ``scheduled`` rows of category ``capex``."""
+    keep = (flows["kind"] == "gpu_orders").to_numpy() & (flows["category"] == "capex").to_numpy()
+    keep &= flows["status"].isin(CAPEX_STATUSES).to_numpy()
+    return flows[keep]
 
 
 class Burn(Result):
@@ -68,7 +84,9 @@ def burn(
     over the months available at the start of the range), and the ends of the ranges reported:
     ``gross_burn_low``/``_high``, ``revenue_low``/``_high``, ``net_burn_low`` (the least
     spending and the most revenue) and ``net_burn_high`` (the reverse); exact figures give equal
-    ends. ``.records`` lists the ids of the records counted.
+    ends; then capital spending apart: ``capex`` (GPU orders paid or scheduled that month, see
+    :func:`capex_flows`), ``capex_low``/``_high`` and ``cash_burn`` (net burn plus capex).
+    ``.records`` lists the ids of the records counted.
 
     >>> import aicapex as ac
     >>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
@@ -81,6 +99,9 @@ def burn(
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
     rows = burn_flows(flows, include_planned=include_planned)
+    capex_rows = capex_flows(flows)
+    if not capex_rows.empty:
+        rows = concat_flows([rows, capex_rows])
     if entity is not None:
         rows = rows[(rows["entity"] == entity).to_numpy()]
     require_usd(rows, "burn")
@@ -104,6 +125,7 @@ def burn(
     )
     spend = rows[(rows["kind"] == "expenses").to_numpy()]
     income = rows[(rows["kind"] == "revenues").to_numpy()]
+    capital = rows[(rows["kind"] == "gpu_orders").to_numpy()]
     data: dict[str, np.ndarray] = {}
     for cat in BURN_CATEGORIES:
         data[cat] = monthly_matrix(spend[(spend["category"] == cat).to_numpy()], entities, months)
@@ -117,6 +139,9 @@ def burn(
             ("gross_high", spend, "high_usd"),
             ("revenue_low", income, "low_usd"),
             ("revenue_high", income, "high_usd"),
+            ("capex", capital, "signed"),
+            ("capex_low", capital, "low_usd"),
+            ("capex_high", capital, "high_usd"),
         )
     }
     out = pd.DataFrame(
@@ -136,6 +161,10 @@ def burn(
             "revenue_high": ends["revenue_high"].ravel(),
             "net_burn_low": (ends["gross_low"] - ends["revenue_high"]).ravel(),
             "net_burn_high": (ends["gross_high"] - ends["revenue_low"]).ravel(),
+            "capex": ends["capex"].ravel(),
+            "capex_low": ends["capex_low"].ravel(),
+            "capex_high": ends["capex_high"].ravel(),
+            "cash_burn": (net + ends["capex"]).ravel(),
         }
     )
     in_range = rows["month"].isin(months).to_numpy()
@@ -146,6 +175,8 @@ def burn(
             "expenses and revenues of every basis but 'planned'"
             + (" (planned ones included)" if include_planned else ""),
             "recurring rates and amounts over a span are split evenly over their months",
+            "capex apart from operating burn: GPU orders paid on their payment dates, else on "
+            "their delivery dates in proportion to the units (scheduled units on their dates)",
         ),
         params={
             "entity": entity,

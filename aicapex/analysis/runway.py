@@ -19,6 +19,9 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    :mod:`aicapex.analysis.runrate`). ``burn_after`` overrides: a number is the whole net burn a
    month past the entity's last record; a mapping (``{"compute": 5e6}``) a stream's monthly
    amount.
+   Capital spending counts when paid: GPU orders' cash on their payment dates, else on their
+   delivery dates in proportion to the units (units scheduled, not delivered yet: on their
+   scheduled dates); it is never extrapolated past the records.
 4. **Cash-out**: the first month the cash goes below zero, at the part of it the remaining cash
    lasts at that month's burn: ``cash_out`` is that day and ``months`` the months from the end of
    ``as_of`` to it (0 if it came before ``as_of``).
@@ -371,6 +374,11 @@ def runway(
         "figures allow (bounds and approximations at their default widths), months_high the "
         "reverse",
     ]
+    if (counted["kind"] == "gpu_orders").any():
+        assumptions.append(
+            "capex: GPU orders paid on their payment dates, else on their delivery dates in "
+            "proportion to the units (scheduled units on their scheduled dates)"
+        )
     if aside:
         assumptions.append(
             f"conflicting cash reports set aside ({conflicts} report used): {', '.join(aside)}"

@@ -95,12 +95,16 @@ def pay_arrears(
 
 
 def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
-    """The flows the runway counts, with a ``signed`` USD column (+ in, - out)."""
+    """The flows the runway counts, with a ``signed`` USD column (+ in, - out): expenses and
+    revenues (not planned ones), funding by policy, adjustments, and capex when paid (GPU
+    orders' ``paid`` and ``scheduled`` rows)."""
     statuses = ["disbursed"] + (["committed"] if policy == "committed" else [])
     kind = flows["kind"]
     keep = kind.isin(["expenses", "revenues"]).to_numpy() & (flows["basis"] != "planned").to_numpy()
     keep |= ((kind == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
     keep |= (kind == ADJUSTMENT_KIND).to_numpy()
+    # capex: GPU orders' cash, when paid (payments, else deliveries; scheduled units to come)
+    keep |= ((kind == "gpu_orders") & flows["status"].isin(["paid", "scheduled"])).to_numpy()
     counted = flows[keep]
     counted = counted[positions(counted["entity"], entities) >= 0]
     require_usd(counted, "runway")

@@ -13,7 +13,8 @@ Money fields take strings as people write them (``$7M``, ``€50bn``), rates ``$
 The kinds live in modules by domain: :mod:`~aicapex.records.base` (what all share),
 :mod:`~aicapex.records.parties` (sources, entities), :mod:`~aicapex.records.funding`,
 :mod:`~aicapex.records.compute` (cloud bills, contracts), :mod:`~aicapex.records.gpus` and
-:mod:`~aicapex.records.operating` (revenue, expenses, cash, prices, FX rates).
+:mod:`~aicapex.records.operating` (revenue, expenses, cash, prices, FX rates) and
+:mod:`~aicapex.records.fleet` (GPU targets, conversion assumptions).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from aicapex.records.compute import (
     ComputeContract,
     ContractStatus,
     Payment,
+    RampStep,
 )
+from aicapex.records.fleet import Assumption, GPUTarget, Measure
 from aicapex.records.funding import (
     FundingRound,
     Instrument,
@@ -63,6 +66,7 @@ __all__ = [
     "MAX_GPUS",
     "STATUSES",
     "Arrangement",
+    "Assumption",
     "Basis",
     "Bound",
     "CashBalance",
@@ -80,11 +84,14 @@ __all__ = [
     "FxRate",
     "GPUOrder",
     "GPUReallocation",
+    "GPUTarget",
     "Instrument",
+    "Measure",
     "OrderStatus",
     "Participation",
     "Payment",
     "Price",
+    "RampStep",
     "Record",
     "RecordCheckError",
     "Revenue",
@@ -112,6 +119,8 @@ KINDS: dict[str, type[Record]] = {
         CashBalance,
         Price,
         FxRate,
+        GPUTarget,
+        Assumption,
     )
 }
 

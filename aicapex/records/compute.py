@@ -13,7 +13,14 @@ from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
 from aicapex.records.base import Check, Fact, Model, not_huge, positive, same_currency_total
 
-__all__ = ["Arrangement", "CloudBill", "ComputeContract", "ContractStatus", "Payment"]
+__all__ = [
+    "Arrangement",
+    "CloudBill",
+    "ComputeContract",
+    "ContractStatus",
+    "Payment",
+    "RampStep",
+]
 
 
 class Payment(Model):
@@ -121,6 +128,14 @@ class ContractStatus(StrEnum):
     failed = "failed"
 
 
+class RampStep(Model):
+    """One period of a contract's ramp: an amount over the period, or a rate during it."""
+
+    period: PartialDate = Field(description="The period, e.g. a year: '2027'.")
+    amount: Money | None = Field(default=None, description="The total paid over the period.")
+    rate: Rate | None = Field(default=None, description="The rate paid during the period.")
+
+
 class ComputeContract(Fact):
     """A multi-year compute deal: cloud commitment, lease, capacity purchase."""
 
@@ -150,6 +165,11 @@ class ComputeContract(Fact):
     take_or_pay: bool = Field(
         default=False, description="True when the buyer pays whether or not it uses the capacity."
     )
+    ramp: tuple[RampStep, ...] = Field(
+        default=(),
+        description="A ramp: yearly amounts (or a rate per period). A contract with a ramp "
+        "schedules its money by it; its total or flat rate, if also given, is compared with it.",
+    )
 
     def checks(self) -> Iterator[tuple[str, ...]]:
         yield from positive("total_value", self.total_value)
@@ -159,3 +179,14 @@ class ComputeContract(Fact):
             yield "capacity", "a positive capacity", str(self.capacity)
         if self.end is not None and self.end.sort_key()[1] < self.start.sort_key()[0]:
             yield "end", f"a date on or after the start {self.start}", str(self.end)
+        for i, step in enumerate(self.ramp):
+            if (step.amount is None) == (step.rate is None):
+                found = "both" if step.amount is not None else "neither"
+                yield f"ramp.{i}.amount", "either an amount or a rate", found
+            yield from positive(f"ramp.{i}.amount", step.amount)
+            if step.rate is not None:
+                yield from positive(f"ramp.{i}.rate", step.rate.money)
+            if step.period.sort_key()[1] < self.start.sort_key()[0]:
+                yield f"ramp.{i}.period", f"a period on or after the start {self.start}", str(
+                    step.period
+                )

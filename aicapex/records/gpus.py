@@ -9,7 +9,8 @@ from pydantic import Field
 
 from aicapex.dates import PartialDate
 from aicapex.money import Money
-from aicapex.records.base import Fact, GpuCount, Model, positive
+from aicapex.records.base import Fact, GpuCount, Model, positive, same_currency_total
+from aicapex.records.compute import Payment
 
 __all__ = ["Delivery", "GPUOrder", "GPUReallocation", "OrderStatus"]
 
@@ -56,10 +57,26 @@ class GPUOrder(Fact):
     )
     scheduled: tuple[Delivery, ...] = Field(default=(), description="Scheduled deliveries.")
     delivered: tuple[Delivery, ...] = Field(default=(), description="Actual deliveries.")
+    payments: tuple[Payment, ...] = Field(
+        default=(),
+        description="Payments made for the GPUs, when known (else the order is taken as paid "
+        "on its delivery dates, in proportion to the units delivered).",
+    )
 
     def checks(self) -> Iterator[tuple[str, ...]]:
         yield from positive("unit_price", self.unit_price)
         yield from positive("total", self.total)
+        for i, p in enumerate(self.payments):
+            yield from positive(f"payments.{i}.amount", p.amount)
+        paid = same_currency_total([p.amount for p in self.payments])
+        if (
+            paid is not None
+            and self.total is not None
+            and paid.currency == self.total.currency
+            and self.total.kind in ("exact", "approx")
+            and paid.amount > self.total.amount
+        ):
+            yield "payments", f"payments totalling at most the order's {self.total}", str(paid)
         order_start = self.order_date.sort_key()[0]
         for name in ("scheduled", "delivered"):
             deliveries: tuple[Delivery, ...] = getattr(self, name)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
+from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
@@ -194,6 +195,11 @@ class Price(Fact):
     one_off: Money | None = Field(default=None, description="A one-off price: '$30,000'.")
     starting_at: bool = Field(default=False, description="True for 'from $20 a month' prices.")
     effective: PartialDate = Field(description="From when the price applies.")
+    quantity: Capacity | None = Field(
+        default=None,
+        description="What the price buys, when it is a quantity of GPUs or power: '10,000 H100' "
+        "('$500M, equivalent to a 10k H100 system'); unit prices are implied from it.",
+    )
 
     def checks(self) -> Iterator[tuple[str, ...]]:
         if (self.price is None) == (self.one_off is None):

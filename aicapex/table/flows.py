@@ -19,10 +19,10 @@ amount         float64     amount in ``currency``
 currency       category    ISO code of the original amount
 cents          int64       ``amount`` in exact hundredths of ``currency``
 amount_usd     float64     in US dollars (NaN without an FX rate, never guessed)
-category       category    compute, payroll, opex, tax, other, revenue, funding, lease,
-                           purchase
-status         category    committed, disbursed, billed, paid, unpaid, scheduled,
-                           estimated
+category       category    compute, payroll, opex, tax, other, revenue, funding,
+                           investment, lease, purchase, capex
+status         category    committed, disbursed, conditional, billed, paid, unpaid,
+                           scheduled, announced, estimated
 basis          category    actual, expected, estimated, planned
 kind           category    the record kind the row comes from
 record         category    id of the record that made the row
@@ -52,6 +52,14 @@ Rules:
   are split over its months (rows dated the first of each month).
 - Expenses and revenues with ``basis`` other than ``actual`` have status ``estimated``; those
   ``included_in`` another record make no rows (the other record counts them).
+- Compute contracts (:mod:`aicapex.table.contractrows`): signed ones ``scheduled``, announced
+  ones ``announced``, ceilings ``conditional``; a rate over start..end or a total spread over
+  it; a contract with a ramp by its ramp.
+- GPU orders (:mod:`aicapex.table.orderrows`): capital spending, category ``capex``: the
+  commitment at the order date (``committed``), and the cash ``paid`` on the order's payments,
+  else on its delivery dates in proportion to the units delivered (units scheduled but not
+  delivered yet: ``scheduled``). Burn shows capex apart from operating burn; the runway counts
+  it when paid.
 - Conflicting reports of one fact (see ``Ledger.conflicts()``) are resolved before expansion by
   ``conflicts=``: ``"latest"`` (default: the latest-reported record), ``"earliest"``, or ``"all"``.
 """
@@ -84,7 +92,9 @@ from aicapex.table.flowrows import (
     to_cents,
     usd_rate,
 )
+from aicapex.table.contractrows import contract_flows
 from aicapex.table.funding import funding_flows
+from aicapex.table.orderrows import order_flows
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -113,6 +123,9 @@ FLOW_KINDS = (
     "payments",
     "compute_contracts",
     "gpu_orders",
+    "ramps",
+    "deliveries",
+    "order_payments",
 )
 
 
@@ -235,106 +248,6 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
     return concat_flows(pieces)
 
 
-_ARRANGEMENT = {
-    "lease": "lease",
-    "purchase": "purchase",
-    "cloud": "compute",
-    "colocation": "compute",
-    "other": "compute",
-}
-
-
-def _contracts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Compute contracts: a rate over start..end (or the total spread over it), scheduled."""
-    if frame.empty:
-        return empty_flows()
-    frame = frame[frame["rate"].notna() | frame["total_value"].notna()]
-    if frame.empty:
-        return empty_flows()
-    start = frame["start_start"].to_numpy("datetime64[D]")
-    end = frame["end_end"].to_numpy("datetime64[D]")
-    is_rate = frame["rate"].notna().to_numpy()
-    # a rate with no end: one year of it; a total with no end: all at the start
-    end = np.where(np.isnat(end), np.where(is_rate, start + np.timedelta64(364, "D"), start), end)
-    first = start.astype("datetime64[M]")
-    n = np.maximum(month_count(first, end), 1)
-    by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n)
-    total = np.where(
-        is_rate, by_rate, to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64")))
-    )
-    idx, month, cents = spread(total.astype(np.int64), first, n)
-    usd = np.where(is_rate, usd_rate(frame, "rate"), usd_rate(frame, "total_value"))
-    ends = [
-        np.where(is_rate, r, t)
-        for r, t in zip(end_factors(frame, "rate"), end_factors(frame, "total_value"), strict=True)
-    ]
-    currency = np.where(
-        is_rate,
-        frame["rate_currency"].astype("object"),
-        frame["total_value_currency"].astype("object"),
-    )
-    buyer = frame["buyer"].astype("object").to_numpy()
-    category = frame["arrangement"].astype("object").map(_ARRANGEMENT).to_numpy()
-    return flow_rows(
-        date=month,
-        entity=buyer[idx],
-        direction=-1,
-        payer=buyer[idx],
-        payee=frame["seller"].astype("object").to_numpy()[idx],
-        cents=cents,
-        currency=currency[idx],
-        rate_usd=usd[idx],
-        ends=(ends[0][idx], ends[1][idx]),
-        category=category[idx],
-        status="scheduled",
-        basis="actual",
-        kind="compute_contracts",
-        record=frame["id"].astype("object").to_numpy()[idx],
-        source=take(first_source(frame["sources"]), idx),
-    )
-
-
-def _orders(frame: pd.DataFrame) -> pd.DataFrame:
-    """GPU orders with a known value: committed at the order date."""
-    if frame.empty:
-        return empty_flows()
-    total = frame["total"].to_numpy("float64")
-    unit = frame["unit_price"].to_numpy("float64") * frame["quantity"].astype("float64").to_numpy()
-    value = np.where(np.isnan(total), unit, total)
-    has = ~np.isnan(value)
-    frame, value = frame[has], value[has]
-    if frame.empty:
-        return empty_flows()
-    use_total = frame["total"].notna().to_numpy()
-    usd = np.where(use_total, usd_rate(frame, "total"), usd_rate(frame, "unit_price"))
-    ends = [
-        np.where(use_total, t, u)
-        for t, u in zip(end_factors(frame, "total"), end_factors(frame, "unit_price"), strict=True)
-    ]
-    currency = np.where(
-        use_total,
-        frame["total_currency"].astype("object"),
-        frame["unit_price_currency"].astype("object"),
-    )
-    return flow_rows(
-        date=frame["order_date_start"].to_numpy("datetime64[D]"),
-        entity=frame["buyer"].astype("object"),
-        direction=-1,
-        payer=frame["buyer"].astype("object"),
-        payee=frame["vendor"].astype("object"),
-        cents=to_cents(value),
-        currency=currency,
-        rate_usd=usd,
-        ends=(ends[0], ends[1]),
-        category="purchase",
-        status="committed",
-        basis="actual",
-        kind="gpu_orders",
-        record=frame["id"].astype("object"),
-        source=first_source(frame["sources"]),
-    )
-
-
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
     """The flows table: rows sorted by date (a stable sort: rows of one day stay in the order
     they were made, kind by kind and record by record), columns in order and typed."""
@@ -407,8 +320,8 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         _flows_of_flowkind(get("revenues"), "revenues"),
         funding_flows(rounds, tranches, get("investments") if "investments" in frames else None),
         _bills(bills, payments),
-        _contracts(get("compute_contracts")),
-        _orders(get("gpu_orders")),
+        contract_flows(get("compute_contracts"), get("ramps")),
+        order_flows(get("gpu_orders"), get("deliveries"), get("order_payments")),
     ]
     return _finish(concat_flows(pieces))
 

@@ -21,8 +21,9 @@ lists of ids or names         ``name`` (string, comma-separated)
 ============================  =============================================================
 
 Nested lists get frames of their own: ``tranches`` (of funding rounds), ``payments`` (of cloud
-bills), ``deliveries`` (of GPU orders, scheduled and delivered) and ``investments`` (investors'
-parts in rounds); each row names its parent record.
+bills), ``deliveries`` (of GPU orders, scheduled and delivered), ``order_payments`` (of GPU
+orders), ``ramps`` (of compute contracts) and ``investments`` (investors' parts in rounds); each
+row names its parent record.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ SUBFRAMES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "investments": ("funding_rounds", ("investors",), "round"),
     "payments": ("cloud_bills", ("payments",), "bill"),
     "deliveries": ("gpu_orders", ("scheduled", "delivered"), "order"),
+    "order_payments": ("gpu_orders", ("payments",), "order"),
+    "ramps": ("compute_contracts", ("ramp",), "contract"),
 }
 
 #: Every name :func:`frame` accepts.

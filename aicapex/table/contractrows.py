@@ -1,0 +1,173 @@
+"""The money of compute contracts in the flows table.
+
+- Only live contracts schedule money: ``signed`` ones (status ``scheduled``) and ``announced``
+  ones (status ``announced``); rumoured, in-talks, cancelled and failed contracts make no rows.
+  A contract whose total or rate is a ceiling (``up to $100B``) is ``conditional``: a
+  contractual maximum, never counted as moved by default.
+- A flat contract: its rate over start..end (a rate with no end: one year of it), or its total
+  spread evenly over start..end (a total with no end: all at the start); rows on the first day
+  of each month, in exact cents.
+- A contract with a ``ramp`` is scheduled by its ramp alone: each step's amount spread over its
+  period, or its rate over the period's months (its total or flat rate, if also given, is not
+  scheduled again; :func:`aicapex.analysis.contracts.contract_terms` compares them).
+- Categories by arrangement: ``lease``, ``purchase``, and ``compute`` for cloud, colocation and
+  other arrangements.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from aicapex.table.columns import first_source, take
+from aicapex.table.flowrows import (
+    concat_flows,
+    empty_flows,
+    end_factors,
+    flow_rows,
+    month_count,
+    rate_cents,
+    spread,
+    to_cents,
+    usd_rate,
+)
+
+__all__ = ["ARRANGEMENT_CATEGORY", "contract_flows", "contract_status"]
+
+#: The flows category of each arrangement.
+ARRANGEMENT_CATEGORY = {
+    "lease": "lease",
+    "purchase": "purchase",
+    "cloud": "compute",
+    "colocation": "compute",
+    "other": "compute",
+}
+
+_LIVE = {"signed": "scheduled", "announced": "announced"}
+
+
+def contract_status(frame: pd.DataFrame) -> np.ndarray:
+    """Each contract's flows status: ``scheduled`` (signed), ``announced``, ``conditional``
+    (a ceiling), or None (no money: rumoured, in talks, cancelled, failed)."""
+    status = frame["status"].astype("object").map(_LIVE).to_numpy(object)
+    ceiling = np.zeros(len(frame), dtype=bool)
+    for name in ("total_value", "rate"):
+        column = f"{name}_kind"
+        if column in frame:
+            ceiling |= (frame[column].astype("object") == "ceiling").to_numpy()
+    return np.where(pd.isna(status), None, np.where(ceiling, "conditional", status))
+
+
+def _rows(
+    frame: pd.DataFrame,
+    idx: np.ndarray,
+    month: np.ndarray,
+    cents: np.ndarray,
+    usd: np.ndarray,
+    ends: tuple[np.ndarray, np.ndarray],
+    currency: np.ndarray,
+    status: np.ndarray,
+) -> pd.DataFrame:
+    buyer = frame["buyer"].astype("object").to_numpy()
+    category = frame["arrangement"].astype("object").map(ARRANGEMENT_CATEGORY).to_numpy()
+    return flow_rows(
+        date=month,
+        entity=buyer[idx],
+        direction=-1,
+        payer=buyer[idx],
+        payee=frame["seller"].astype("object").to_numpy()[idx],
+        cents=cents,
+        currency=currency[idx],
+        rate_usd=usd[idx],
+        ends=(ends[0][idx], ends[1][idx]),
+        category=category[idx],
+        status=status[idx],
+        basis="actual",
+        kind="compute_contracts",
+        record=frame["id"].astype("object").to_numpy()[idx],
+        source=take(first_source(frame["sources"]), idx),
+    )
+
+
+def _flat(frame: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    start = frame["start_start"].to_numpy("datetime64[D]")
+    end = frame["end_end"].to_numpy("datetime64[D]")
+    is_rate = frame["rate"].notna().to_numpy()
+    end = np.where(np.isnat(end), np.where(is_rate, start + np.timedelta64(364, "D"), start), end)
+    first = start.astype("datetime64[M]")
+    n = np.maximum(month_count(first, end), 1)
+    by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n)
+    total = np.where(
+        is_rate, by_rate, to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64")))
+    )
+    idx, month, cents = spread(total.astype(np.int64), first, n)
+    usd = np.where(is_rate, usd_rate(frame, "rate"), usd_rate(frame, "total_value"))
+    ends = tuple(
+        np.where(is_rate, r, t)
+        for r, t in zip(end_factors(frame, "rate"), end_factors(frame, "total_value"), strict=True)
+    )
+    currency = np.where(
+        is_rate,
+        frame["rate_currency"].astype("object"),
+        frame["total_value_currency"].astype("object"),
+    )
+    return _rows(frame, idx, month, cents, usd, ends, currency, status)  # type: ignore[arg-type]
+
+
+def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
+    """One piece per ramp step: its amount spread over its period, or its rate over it."""
+    ids = pd.Index(frame["id"].astype("object"))
+    of = ids.get_indexer(ramps["contract"].astype("object"))
+    ok = of >= 0
+    steps, of = ramps[ok].reset_index(drop=True), of[ok]
+    start = steps["period_start"].to_numpy("datetime64[D]")
+    end = steps["period_end"].to_numpy("datetime64[D]")
+    first = start.astype("datetime64[M]")
+    n = np.maximum(month_count(first, end), 1)
+    is_rate = steps["rate"].notna().to_numpy()
+    by_rate = rate_cents(steps["rate"].to_numpy("float64"), steps["rate_per"], n)
+    total = np.where(is_rate, by_rate, to_cents(np.nan_to_num(steps["amount"].to_numpy("float64"))))
+    idx, month, cents = spread(total.astype(np.int64), first, n)
+    usd = np.where(is_rate, usd_rate(steps, "rate"), usd_rate(steps, "amount"))
+    ends = tuple(
+        np.where(is_rate, r, t)
+        for r, t in zip(end_factors(steps, "rate"), end_factors(steps, "amount"), strict=True)
+    )
+    currency = np.where(
+        is_rate, steps["rate_currency"].astype("object"), steps["amount_currency"].astype("object")
+    )
+    # the rows name their contract: index the contract columns by each step's contract
+    parent = frame.iloc[of].reset_index(drop=True)
+    return _rows(
+        parent,
+        idx,
+        month,
+        cents,
+        usd,
+        ends,  # type: ignore[arg-type]
+        currency,
+        status[of],
+    )
+
+
+def contract_flows(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The flows rows of compute contracts (see the module docs); ``ramps`` is the ``ramps``
+    frame (none: no contract has a ramp)."""
+    if frame.empty:
+        return empty_flows()
+    status = contract_status(frame)
+    live = ~pd.isna(status)
+    ramped = np.zeros(len(frame), dtype=bool)
+    if ramps is not None and not ramps.empty:
+        ramped = frame["id"].astype("object").isin(set(ramps["contract"].astype("object")))
+        ramped = ramped.to_numpy()
+    valued = (frame["rate"].notna() | frame["total_value"].notna()).to_numpy()
+    pieces = []
+    flat = live & valued & ~ramped
+    if flat.any():
+        pieces.append(_flat(frame[flat], status[flat]))
+    with_ramp = live & ramped
+    if with_ramp.any() and ramps is not None:
+        pieces.append(_ramped(frame[with_ramp].reset_index(drop=True), ramps, status[with_ramp]))
+    return concat_flows(pieces)

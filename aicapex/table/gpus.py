@@ -1,0 +1,387 @@
+"""GPU movements: one tidy table of units, as the flows table is one of money.
+
+Built from the frames of ``gpu_orders``, their ``deliveries`` and ``gpu_reallocations``
+(a :class:`~aicapex.ledger.Ledger`'s, kept with it per conflict policy, or record frames by
+kind). One row per movement of units:
+
+=============  ==========  ===========================================================
+column         dtype       meaning
+=============  ==========  ===========================================================
+date           datetime64  when the units move (see "timing" below)
+month          datetime64  first day of that month
+earliest       datetime64  first day of the span the source dates it to
+latest         datetime64  last day of that span
+entity         category    whose units they are (the buyer, or whom a reallocation gave them)
+counterparty   category    the vendor (orders, deliveries) or the other side of a reallocation
+sku            category    GPU model (``H100``); missing when no record says
+event          category    ordered, scheduled, delivered, moved_in, moved_out
+units          int64       whole GPUs, signed: moved_out is negative, every other event positive
+status         category    the order's status (committed, delivered, cancelled, ...);
+                           ``reallocated`` for moves
+order          str         id of the order the units are of (missing for moves without one)
+via            str         id of the reallocation that gave a delivery to its entity, if any
+record         str         id of the record that made the row (the order or the reallocation)
+source         category    first source the record cites
+=============  ==========  ===========================================================
+
+Rules:
+
+- An order is ``ordered`` by its buyer at its order date (the start of its span); its scheduled
+  and actual deliveries are ``scheduled`` and ``delivered`` rows at their dates (units arrive
+  at the last day of the span a source gives: "2024-01..2024-06" is June 30). Orders of every
+  status make rows; analyses say which statuses they count (by default committed and delivered).
+- A reallocation moves units between buyers, not money: a ``moved_out`` row (negative) for the
+  entity the units were meant for and a ``moved_in`` row for the one that got them, at the
+  reallocation's date (the start of its span). Units are conserved: the sum of ``units`` over
+  all entities never changes by a reallocation.
+- A reallocation of an order takes that order's earliest deliveries dated on or after it (each
+  of ``scheduled`` and ``delivered`` apart), up to its quantity, that no earlier reallocation
+  of the order took: those delivery rows are the recipient's (``via`` names the reallocation),
+  split where a delivery is only partly taken. The other deliveries stay the buyer's.
+- Conflicting reports of one order or reallocation are resolved as for the flows
+  (``conflicts=``); deliveries of orders set aside are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from aicapex.table.columns import as_category, first_source, take, union
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["EVENTS", "GPU_COLUMNS", "GPU_KINDS", "empty_movements", "gpu_movements"]
+
+#: Column names and dtypes of the GPU movements table, in order.
+GPU_COLUMNS: dict[str, str] = {
+    "date": "datetime64[ns]",
+    "month": "datetime64[ns]",
+    "earliest": "datetime64[ns]",
+    "latest": "datetime64[ns]",
+    "entity": "category",
+    "counterparty": "category",
+    "sku": "category",
+    "event": "category",
+    "units": "int64",
+    "status": "category",
+    "order": "str",
+    "via": "str",
+    "record": "str",
+    "source": "category",
+}
+
+#: The events of the table.
+EVENTS = ("ordered", "scheduled", "delivered", "moved_in", "moved_out")
+
+#: The record kinds (and nested frames) the table is built from.
+GPU_KINDS = ("gpu_orders", "deliveries", "gpu_reallocations")
+
+_TEXT = ("order", "via", "record")
+_LABELS = ("entity", "counterparty", "sku", "event", "status", "source")
+
+
+def empty_movements() -> pd.DataFrame:
+    """A GPU movements table with no rows and every column typed."""
+    return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in GPU_COLUMNS.items()})
+
+
+def _ns(values: pd.Series | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype="datetime64[ns]")
+
+
+def _texts(values: np.ndarray | pd.Series | str | None, n: int) -> pd.api.extensions.ExtensionArray:
+    if values is None:
+        return pd.array(np.full(n, None, dtype=object), dtype="str")
+    if isinstance(values, str):
+        return pd.array(np.full(n, values, dtype=object), dtype="str")
+    return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+
+def _piece(
+    *,
+    date: np.ndarray,
+    earliest: np.ndarray,
+    latest: np.ndarray,
+    units: np.ndarray,
+    labels: Mapping[str, pd.Categorical | pd.Series | np.ndarray | str],
+    texts: Mapping[str, np.ndarray | pd.Series | str | None],
+) -> pd.DataFrame:
+    """Rows of the table (text columns as categoricals of any categories; see :func:`_concat`)."""
+    n = len(units)
+    columns: dict[str, object] = {
+        "date": _ns(date),
+        "month": _ns(date).astype("datetime64[M]").astype("datetime64[ns]"),
+        "earliest": _ns(earliest),
+        "latest": _ns(latest),
+        "units": np.asarray(units, dtype=np.int64),
+    }
+    for name in _LABELS:
+        columns[name] = as_category(labels[name], n)  # type: ignore[arg-type]
+    for name in _TEXT:
+        columns[name] = _texts(texts.get(name), n)
+    return pd.DataFrame({c: columns[c] for c in GPU_COLUMNS}, copy=False)
+
+
+def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pieces' rows, sorted by date (stable), typed, with tidy categoricals."""
+    pieces = [p for p in pieces if not p.empty]
+    if not pieces:
+        return empty_movements()
+    columns: dict[str, object] = {}
+    for name, dtype in GPU_COLUMNS.items():
+        parts = [p[name] for p in pieces]
+        if dtype == "category":
+            columns[name] = union([as_category(part, len(part)) for part in parts])
+        elif dtype == "str":
+            columns[name] = pd.concat(parts, ignore_index=True).array
+        else:
+            columns[name] = np.concatenate([part.to_numpy() for part in parts])
+    out = pd.DataFrame(columns, copy=False)
+    day = out["date"].to_numpy("datetime64[ns]")
+    key = np.where(np.isnat(day), np.iinfo(np.int64).max, day.view(np.int64))
+    order = np.argsort(key, kind="stable")
+    return out.take(order).reset_index(drop=True)
+
+
+def _orders(orders: pd.DataFrame) -> pd.DataFrame:
+    start = orders["order_date_start"].to_numpy("datetime64[ns]")
+    return _piece(
+        date=start,
+        earliest=start,
+        latest=orders["order_date_end"].to_numpy("datetime64[ns]"),
+        units=orders["quantity"].to_numpy("int64", na_value=0),
+        labels={
+            "entity": orders["buyer"],
+            "counterparty": orders["vendor"],
+            "sku": orders["sku"].astype("object").to_numpy(),
+            "event": "ordered",
+            "status": orders["status"],
+            "source": first_source(orders["sources"]),
+        },
+        texts={"order": orders["id"].to_numpy(object), "record": orders["id"].to_numpy(object)},
+    )
+
+
+def _deliveries(
+    orders: pd.DataFrame, deliveries: pd.DataFrame, moves: pd.DataFrame
+) -> pd.DataFrame:
+    """Delivery rows, each the buyer's or, where a reallocation took it, the recipient's."""
+    ids = pd.Index(orders["id"].astype("object"))
+    parent = ids.get_indexer(deliveries["order"].astype("object"))
+    keep = parent >= 0
+    if not keep.all():
+        deliveries, parent = deliveries[keep], parent[keep]
+    if deliveries.empty:
+        return empty_movements()
+    event = deliveries["status"].astype("object").to_numpy()
+    latest = deliveries["date_end"].to_numpy("datetime64[ns]")
+    earliest = deliveries["date_start"].to_numpy("datetime64[ns]")
+    units = deliveries["quantity"].to_numpy("int64", na_value=0)
+    holder, via, d_idx, pieces = _take_deliveries(ids, parent, event, latest, units, moves)
+    order_of = parent[d_idx]
+    return _piece(
+        date=latest[d_idx],
+        earliest=earliest[d_idx],
+        latest=latest[d_idx],
+        units=pieces,
+        labels={
+            "entity": holder,
+            "counterparty": take(orders["vendor"], order_of),
+            "sku": orders["sku"].astype("object").to_numpy()[order_of],
+            "event": event[d_idx],
+            "status": take(orders["status"], order_of),
+            "source": take(first_source(orders["sources"]), order_of),
+        },
+        texts={
+            "order": ids.to_numpy(object)[order_of],
+            "via": via,
+            "record": ids.to_numpy(object)[order_of],
+        },
+    )
+
+
+def _take_deliveries(
+    ids: pd.Index,
+    parent: np.ndarray,
+    event: np.ndarray,
+    latest: np.ndarray,
+    units: np.ndarray,
+    moves: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who holds each delivery's units: returns, per piece, the holder, the reallocation that
+    gave it (None: the buyer's own), the delivery it is of and its units.
+
+    Each order's deliveries of one event (scheduled or delivered) lie on one line of units, in
+    date order; each reallocation of the order claims, in its own date order, the earliest
+    units of deliveries dated on or after it not claimed before (``start_k = max(pos_k,
+    end_k-1)``, a running maximum); the line is then cut at every delivery and claim boundary.
+    """
+    n = len(parent)
+    ev_code = (event == "delivered").astype(np.int64)
+    group_key = parent.astype(np.int64) * 2 + ev_code
+    day = latest.astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((day, group_key))
+    g, d, u = group_key[order], day[order], units[order]
+    # global unit line: groups one after another
+    ends = np.cumsum(u)
+    starts = ends - u
+    group_ids, group_first = np.unique(g, return_index=True)
+    group_start = starts[group_first]
+    group_end = np.r_[starts[group_first[1:]], ends[-1] if n else 0]
+    owner = np.full(n, None, dtype=object)  # None: the buyer's own (the caller fills them in)
+    line = (g << 20) + (d + (1 << 19))  # (group, day) as one sorted int64 key
+    if moves.empty or moves["order"].isna().all():
+        return owner, np.full(n, None, dtype=object), order, u
+    m_order = ids.get_indexer(moves["order"].astype("object"))
+    has = m_order >= 0
+    mv = moves[has]
+    m_order = m_order[has]
+    claims_start, claims_end, claim_to, claim_id = [], [], [], []
+    m_day = mv["date_start"].to_numpy("datetime64[D]").astype(np.int64)
+    m_qty = mv["quantity"].to_numpy("int64", na_value=0)
+    for code in (0, 1):
+        key = m_order.astype(np.int64) * 2 + code
+        gi = np.searchsorted(group_ids, key)
+        gi_ok = (gi < len(group_ids)) & (group_ids[np.minimum(gi, len(group_ids) - 1)] == key)
+        if not gi_ok.any():
+            continue
+        k_key, k_day, k_qty = key[gi_ok], m_day[gi_ok], m_qty[gi_ok]
+        k_to = mv["to_entity"].astype("object").to_numpy()[gi_ok]
+        k_id = mv["id"].astype("object").to_numpy()[gi_ok]
+        k_g = gi[gi_ok]
+        o = np.lexsort((k_day, k_key))
+        k_key, k_day, k_qty, k_to, k_id, k_g = (
+            a[o] for a in (k_key, k_day, k_qty, k_to, k_id, k_g)
+        )
+        # position on the line of the first delivery of the group on or after the move's day
+        pos_i = np.searchsorted(line, (k_key << 20) + (k_day + (1 << 19)), side="left")
+        pos = np.where(pos_i < n, starts[np.minimum(pos_i, n - 1)], ends[-1])
+        pos = np.minimum(pos, group_end[k_g])
+        pos = np.maximum(pos, group_start[k_g])
+        prefix = np.cumsum(k_qty) - k_qty
+        base = pd.Series(prefix).groupby(k_key).transform("first").to_numpy()
+        q_before = prefix - base  # units claimed before, within the group
+        start = q_before + pd.Series(pos - q_before).groupby(k_key).cummax().to_numpy()
+        end = np.minimum(start + k_qty, group_end[k_g])
+        ok = end > start
+        claims_start.append(start[ok])
+        claims_end.append(end[ok])
+        claim_to.append(k_to[ok])
+        claim_id.append(k_id[ok])
+    if not claims_start:
+        return owner, np.full(n, None, dtype=object), order, u
+    cs, ce = np.concatenate(claims_start), np.concatenate(claims_end)
+    ct, cid = np.concatenate(claim_to), np.concatenate(claim_id)
+    o = np.argsort(cs, kind="stable")
+    cs, ce, ct, cid = cs[o], ce[o], ct[o], cid[o]
+    cuts = np.unique(np.concatenate([starts, ends, cs, ce]))
+    lo, hi = cuts[:-1], cuts[1:]
+    # each piece: the delivery it lies in (none: a gap, impossible) and the claim, if any
+    deliv = np.searchsorted(ends, lo, side="right")
+    inside = deliv < n
+    lo, hi, deliv = lo[inside], hi[inside], deliv[inside]
+    c = np.searchsorted(cs, lo, side="right") - 1
+    claimed = (c >= 0) & (lo < ce[np.maximum(c, 0)])
+    holder = np.where(claimed, ct[np.maximum(c, 0)], None)
+    via = np.where(claimed, cid[np.maximum(c, 0)], None)
+    return holder, via, order[deliv], hi - lo
+
+
+def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """Two rows per reallocation: moved_out (negative) and moved_in."""
+    ids = pd.Index(orders["id"].astype("object"))
+    of = ids.get_indexer(moves["order"].astype("object"))
+    order_sku = np.where(
+        of >= 0, orders["sku"].astype("object").to_numpy()[np.maximum(of, 0)], None
+    )
+    own = moves["sku"].astype("object").to_numpy()
+    sku = np.where(pd.isna(own), order_sku, own)
+    start = moves["date_start"].to_numpy("datetime64[ns]")
+    end = moves["date_end"].to_numpy("datetime64[ns]")
+    qty = moves["quantity"].to_numpy("int64", na_value=0)
+    src = first_source(moves["sources"])
+    order = moves["order"].astype("object").to_numpy()
+    record = moves["id"].astype("object").to_numpy()
+    out = []
+    for event, who, other, sign in (
+        ("moved_out", "from_entity", "to_entity", -1),
+        ("moved_in", "to_entity", "from_entity", 1),
+    ):
+        out.append(
+            _piece(
+                date=start,
+                earliest=start,
+                latest=end,
+                units=sign * qty,
+                labels={
+                    "entity": moves[who],
+                    "counterparty": moves[other],
+                    "sku": sku,
+                    "event": event,
+                    "status": "reallocated",
+                    "source": src,
+                },
+                texts={"order": order, "record": record},
+            )
+        )
+    return pd.concat(out, ignore_index=True) if len(moves) else out[0]
+
+
+def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> pd.DataFrame:
+    orders = frames.get("gpu_orders")
+    moves = frames.get("gpu_reallocations")
+    deliveries = frames.get("deliveries")
+    pieces: list[pd.DataFrame] = []
+    if orders is not None and not orders.empty:
+        orders = resolve_conflicts(orders, "gpu_orders", conflicts)[0]
+    if moves is not None and not moves.empty:
+        moves = resolve_conflicts(moves, "gpu_reallocations", conflicts)[0]
+    has_orders = orders is not None and not orders.empty
+    if has_orders:
+        assert orders is not None
+        pieces.append(_orders(orders))
+    if moves is not None and not moves.empty:
+        empty_orders = orders if orders is not None else pd.DataFrame({"id": [], "sku": []})
+        pieces.append(_moves(moves, empty_orders))
+    if has_orders and deliveries is not None and not deliveries.empty:
+        assert orders is not None
+        taken = moves if moves is not None else pd.DataFrame()
+        rows = _deliveries(orders, deliveries, taken)
+        own = rows["entity"].isna().to_numpy()
+        if own.any():  # deliveries no reallocation took: the buyer's
+            ids = pd.Index(orders["id"].astype("object"))
+            buyer = orders["buyer"].astype("object").to_numpy()
+            of = ids.get_indexer(rows["order"].astype("object"))
+            entity = np.where(own, buyer[np.maximum(of, 0)], rows["entity"].astype("object"))
+            rows["entity"] = as_category(entity, len(rows))
+        pieces.append(rows)
+    return _concat(pieces)
+
+
+def gpu_movements(
+    source: Ledger | Mapping[str, pd.DataFrame], *, conflicts: ConflictPolicy = "latest"
+) -> pd.DataFrame:
+    """The GPU movements table (see the module docs) of a ledger, or of record frames by kind
+    (``{"gpu_orders": ..., "deliveries": ..., "gpu_reallocations": ...}``; missing kinds count
+    as empty). A ledger's table is built once per policy and kept with it (``Ledger.memo``);
+    each call returns a new frame sharing the data."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        ledger = source
+
+        def build() -> pd.DataFrame:
+            from aicapex.table.frames import frame
+
+            return _compile({k: frame(ledger, k) for k in GPU_KINDS}, conflicts)
+
+        built = ledger.memo(("gpu_movements", conflicts), build)
+        return built.copy(deep=False)
+    return _compile(source, conflicts)
