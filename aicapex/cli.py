@@ -20,7 +20,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from aicapex.errors import LedgerError
@@ -83,6 +82,7 @@ Paths = Annotated[
     typer.Argument(
         help="Ledger files or directories (YAML or JSON). Default: the bundled data.",
         show_default=False,
+        metavar="PATH",
     ),
 ]
 
@@ -511,18 +511,18 @@ def main() -> None:
     try:
         result = app(standalone_mode=False)
         code = result if isinstance(result, int) else 0
-    except click.exceptions.NoArgsIsHelpError as shown:  # the help, not an error
-        sys.stdout.write(shown.format_message() + "\n")
-        code = 2
-    except click.ClickException as exc:  # usage errors: one line, exit 2
-        hint = ""
-        if isinstance(exc, click.UsageError) and exc.ctx is not None:
-            hint = f" (see '{exc.ctx.command_path} --help')"
-        sys.stderr.write(f"error: {_one_line(exc.format_message())}{hint}\n")
-        code = exc.exit_code
-    except click.exceptions.Exit as done:
+    except typer.TyperException as exc:  # click's errors (typer's own copy of click)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        code = int(getattr(exc, "exit_code", 2))
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the help, not an error
+            sys.stdout.write(message + "\n")
+        else:  # usage errors: one line
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            sys.stderr.write(f"error: {_one_line(message)}{hint}\n")
+    except typer.Exit as done:
         code = done.exit_code
-    except click.exceptions.Abort:  # Ctrl-C
+    except typer.Abort:  # Ctrl-C
         sys.stderr.write("error: interrupted\n")
         code = 1
     except SystemExit as done:

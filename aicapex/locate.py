@@ -104,6 +104,7 @@ def _key_re(column: int, key: str) -> re.Pattern[str]:
     return re.compile(rf"^ {{{column}}}{re.escape(key)}[ \t]*:(?=[ \t\r\n]|$)", re.M)
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
 _COLON = re.compile(r"[ \t]*:(?=[ \t\r\n]|$)")
 _CONTENT = re.compile(r"^[ \t]*[^\s#]", re.M)  # the first character of a line with content
 _NOT_BLOCK = frozenset("{[\"'?&*!|>%@`-")  # what starts flow, quoted or unusual content
@@ -136,6 +137,7 @@ class Locator:
         self._lines: list[int] = [1]
         self._keys: dict[tuple[int, int, str], int] = {}
         self._lists: dict[tuple[int, int], list[int]] = {}
+        self._odd_breaks: bool | None = None
 
     def line(self, *path: str | int) -> int | None:
         """1-based line of the deepest node along ``path`` (``None`` if the text has no nodes)."""
@@ -165,6 +167,12 @@ class Locator:
 
     def _fast(self, path: tuple[str | int, ...]) -> int:
         text = self._text
+        if self._odd_breaks is None:  # line breaks other than \n and \r\n: YAML counts them
+            self._odd_breaks = any(c in text for c in "\x85\u2028\u2029") or bool(
+                "\r" in text and _LONE_CR.search(text)
+            )
+        if self._odd_breaks:
+            raise _Unsure
         first = _CONTENT.search(text)
         if first is None:
             raise _Unsure
@@ -198,7 +206,7 @@ class Locator:
                     items = self._items(block, len(node))
                     at = items[step]
                     stop = items[step + 1] if step + 1 < len(items) else block.end
-                    line = self._line_at(at)
+                    line = self._line_at(self._content(at, stop, block.column))
                     if depth == 1:
                         record = (at, stop)
                     node = node[step]
@@ -214,6 +222,18 @@ class Locator:
                     raise _InRecord(*record) from None
                 raise
         return line
+
+    def _content(self, at: int, stop: int, column: int) -> int:
+        """Where a list item's value starts: on the dash's line, or (``-`` alone) on the next
+        line with content."""
+        text = self._text
+        inner = at + column + 1
+        while inner < stop and text[inner] == " ":
+            inner += 1
+        if text[inner : inner + 1] not in ("\n", "\r", "#", ""):
+            return at
+        found = _CONTENT.search(text, inner, stop)
+        return text.rfind("\n", 0, found.start()) + 1 if found is not None else at
 
     def _key(self, block: _Block, key: str) -> int:
         """Offset of the line where ``key:`` of the mapping ``block`` is."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 import functools
 import typing
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -84,10 +83,9 @@ def _fields(model: type[BaseModel]) -> dict[str, tuple[str, type[BaseModel] | No
 
 def scalar_findings(item: dict[str, Any], model: type[Record]) -> list[Finding]:
     """What in ``item`` (one record as read) is past its limits; usually nothing."""
-    return list(_walk(item, model, ""))
-
-
-_KEY_MAX = SCALAR_LIMITS["id"][0]
+    found: list[Finding] = []
+    _walk(item, model, "", found)
+    return found
 
 
 def _refused(field: str, value: Refused, kind: str) -> Finding:
@@ -97,41 +95,51 @@ def _refused(field: str, value: Refused, kind: str) -> Finding:
     return field, value.expected, value.found, value.code
 
 
-def _walk(item: dict[Any, Any], model: type[BaseModel] | None, prefix: str) -> Iterator[Finding]:
+_KEY_MAX = SCALAR_LIMITS["id"][0]
+_TEXT = ("text", None)
+
+
+def _walk(
+    item: dict[Any, Any], model: type[BaseModel] | None, prefix: str, found: list[Finding]
+) -> None:
+    """Append to ``found`` what in the mapping ``item`` is past its limits. Written for speed:
+    it looks at every value of every record, and almost always finds nothing."""
     fields = _fields(model) if model is not None else {}
     for key, value in item.items():
-        if type(key) is str and len(key) > _KEY_MAX:
-            yield (
-                prefix.rstrip("."),
-                "a field name of at most 200 characters",
-                preview(key),
-                "too-long",
-            )
-            continue
         kind_of = type(value)
         if kind_of is str:
             if len(value) > SHORTEST_LIMIT:
-                kind = fields.get(key, ("text", None))[0]
-                found = check_text(value, kind)
-                if found is not None:
-                    yield (f"{prefix}{key}", *found)
-        elif kind_of is Refused:
-            yield _refused(f"{prefix}{key}", value, fields.get(key, ("text", None))[0])
+                checked = check_text(value, fields.get(key, _TEXT)[0])
+                if checked is not None:
+                    found.append((f"{prefix}{key}", *checked))
         elif kind_of is list:
-            kind, sub = fields.get(key, ("text", None))
+            kind, sub = fields.get(key, _TEXT)
             for i, x in enumerate(value):
-                if type(x) is dict:
-                    yield from _walk(x, sub, f"{prefix}{key}.{i}.")
-                elif type(x) is str:
+                type_x = type(x)
+                if type_x is dict:
+                    _walk(x, sub, f"{prefix}{key}.{i}.", found)
+                elif type_x is str:
                     if len(x) > SHORTEST_LIMIT:
-                        found = check_text(x, "id" if sub is not None else kind)
-                        if found is not None:
-                            yield (f"{prefix}{key}.{i}", *found)
-                elif type(x) is Refused:
-                    yield _refused(f"{prefix}{key}.{i}", x, kind)
-                elif type(x) is list:
-                    yield from _walk({str(i): x}, None, f"{prefix}{key}.")
+                        checked = check_text(x, "id" if sub is not None else kind)
+                        if checked is not None:
+                            found.append((f"{prefix}{key}.{i}", *checked))
+                elif type_x is Refused:
+                    found.append(_refused(f"{prefix}{key}.{i}", x, kind))
+                elif type_x is list:
+                    _walk({str(i): x}, None, f"{prefix}{key}.", found)
         elif kind_of is dict:
-            yield from _walk(value, fields.get(key, ("text", None))[1], f"{prefix}{key}.")
-        if type(key) is Refused:
-            yield _refused(prefix.rstrip("."), key, "text")
+            _walk(value, fields.get(key, _TEXT)[1], f"{prefix}{key}.", found)
+        elif kind_of is Refused:
+            found.append(_refused(f"{prefix}{key}", value, fields.get(key, _TEXT)[0]))
+        if key not in fields and (type(key) is not str or len(key) > _KEY_MAX):
+            if type(key) is Refused:
+                found.append(_refused(prefix.rstrip("."), key, "text"))
+            elif type(key) is str:
+                found.append(
+                    (
+                        prefix.rstrip("."),
+                        f"a field name of at most {_KEY_MAX} characters",
+                        preview(key),
+                        "too-long",
+                    )
+                )

@@ -89,7 +89,7 @@ def claimed_range(record: Record, field: str) -> tuple[str, Range] | None:
     if money is None:
         return None
     kind = str(getattr(money, "kind", "exact"))
-    bound = getattr(record, "bound", None)
+    bound = getattr(record, "bound", None) if "bound" in type(record).model_fields else None
     bound_kind = getattr(bound, "value", "exact")
     if bound_kind != "exact":
         kind = str(bound_kind)
@@ -106,10 +106,23 @@ def claimed_range(record: Record, field: str) -> tuple[str, Range] | None:
     return None
 
 
+def _is_bounded(record: Record, field: str) -> bool:
+    """Whether a record's figure is not a plain exact one (cheap: no range computed)."""
+    money = getattr(record, field)
+    if money is None:
+        return False
+    if getattr(money, "qualifier", ""):
+        return True
+    bound = getattr(record, "bound", None) if "bound" in type(record).model_fields else None
+    return getattr(bound, "value", "exact") != "exact"
+
+
 def _shown(record: Record, field: str, kind: str) -> str:
     words = {"lower": "at least ", "upper": "at most "}
     money = getattr(record, field)
-    bound = getattr(getattr(record, "bound", None), "value", "exact")
+    bound = "exact"
+    if "bound" in type(record).model_fields:
+        bound = getattr(getattr(record, "bound", None), "value", "exact")
     prefix = words.get(kind, "") if bound != "exact" else ""
     return f"{prefix}{money} ({record.id})"
 
@@ -119,20 +132,24 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
     for kind, field in FIGURES.items():
         cls = KINDS[kind]
         records = ledger.records(kind)
-        claims: list[tuple[Record, str, Range]] = []
-        bounded = False
-        for record in records:
-            claim = claimed_range(record, field)
-            if claim is not None and getattr(record, "sources", None):
-                claims.append((record, *claim))
-                bounded = bounded or claim[0] != "exact"
+        bounded = [r for r in records if _is_bounded(r, field)]
         if not bounded:
             continue  # the usual case: exact figures only, which conflicts() shows
+
+        def key_of(record: Record, cls: Any = cls, field: str = field) -> tuple[Any, ...]:
+            return (*(getattr(record, k) for k in cls.FACT_KEY), getattr(record, field).currency)
+
+        keys = {key_of(r) for r in bounded}
         groups: dict[tuple[Any, ...], list[tuple[Record, str, Range]]] = {}
-        for record, what, claimed in claims:
-            key = (*(getattr(record, k) for k in cls.FACT_KEY), getattr(record, field).currency)
+        for record in records:
+            if getattr(record, field) is None or not getattr(record, "sources", None):
+                continue
+            key = key_of(record)
+            claim = claimed_range(record, field) if key in keys else None
+            if claim is None:
+                continue
             for source in dict.fromkeys(c.source for c in record.sources):  # type: ignore[attr-defined]
-                groups.setdefault((*key, source), []).append((record, what, claimed))
+                groups.setdefault((*key, source), []).append((record, *claim))
         for key, members in groups.items():
             if len(members) > 1 and any(what != "exact" for _, what, _ in members):
                 yield from _contradictions(ledger, field, str(key[-1]), members)

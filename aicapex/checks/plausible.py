@@ -109,20 +109,22 @@ def _types(annotation: Any) -> set[Any]:
     return found
 
 
-def _moneys(obj: Any, date: dt.date | None, fye: str, prefix: str = "") -> Iterator[Any]:
-    """``(field, money, day)`` for each amount of ``obj``, at its item's own date if it has one."""
+def _moneys(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """``(field, money, item)`` for each amount of ``obj`` not in US dollars (``item``: the
+    list item holding it, whose own date applies, or ``None``)."""
     model: type[BaseModel] = type(obj)
     for name, item_model in _money_fields(model):
         value = getattr(obj, name)
         if value is None:
             continue
         if item_model is None:
-            yield f"{prefix}{name}", value.money if isinstance(value, Rate) else value, date
+            money = value.money if isinstance(value, Rate) else value
+            if money.currency != "USD":
+                yield f"{prefix}{name}", money, None
             continue
         for i, item in enumerate(value):
-            own = getattr(item, "date", None)
-            day = own.start(fye) if isinstance(own, PartialDate) else date
-            yield from _moneys(item, day, fye, f"{prefix}{name}.{i}.")
+            for field, money, _ in _moneys(item, f"{prefix}{name}.{i}."):
+                yield field, money, item
 
 
 def fx_warnings(ledger: LedgerLike) -> Iterator[Problem]:
@@ -163,16 +165,21 @@ def _record_warning(
     firsts: dict[str, dt.date],
     counts: dict[str, list[str]],
 ) -> Problem | None:
+    foreign = list(_moneys(record))
+    if not foreign:
+        return None  # the usual case: dollars only, no date to read
     cls = type(record)
     date_value = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
     owner = record.fiscal_owner() if isinstance(record, Fact) else None
     fye = ledger.fiscal_year_end(owner) if owner else "12-31"
     day = date_value.start(fye) if isinstance(date_value, PartialDate) else None
     missing: dict[str, tuple[str, dt.date | None]] = {}
-    for field, money, when in _moneys(record, day, fye):
+    for field, money, item in foreign:
         currency = money.currency
-        if currency == "USD" or currency in missing:
+        if currency in missing:
             continue
+        own = getattr(item, "date", None)
+        when = own.start(fye) if isinstance(own, PartialDate) else day
         if fx.rate(currency, when) != fx.rate(currency, when):  # NaN: no rate applies
             missing[currency] = (field, when)
     if not missing:

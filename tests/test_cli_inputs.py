@@ -1,0 +1,136 @@
+"""The command line as a demanding user tries it: exit codes (1 for the input, 2 for usage), one
+line per error, options checked, --version, help without placeholders, the report as CSV, a
+file given twice, warnings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import aicapex
+from aicapex.cli import app
+from aicapex.render import REPORT_CSV_COLUMNS
+from aicapex.report import report as build_report
+
+ERRORS = Path(__file__).parent / "errors"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as installed: ``python -m aicapex.cli`` (its ``main``, exit codes and all)."""
+    env = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1", "COLUMNS": "100"}
+    return subprocess.run(
+        [sys.executable, "-m", "aicapex.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["runway", "data", "stability-ai", "--burn-after", "nan"],
+        ["runway", "data", "stability-ai", "--burn-after", "inf"],
+        ["runway", "data", "stability-ai", "--burn-after=-5"],
+        ["report", "--format", "xml"],
+        ["report", "--as-of", "Octobre"],
+        ["validate", "--max-bytes", "0"],
+        ["validate", "--no-such-option"],
+        ["runway", "data"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_usage_errors_are_one_line_and_exit_2(args: list[str]) -> None:
+    result = _run(*args)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "/no/such/ledger.yaml"],
+        ["validate", str(ERRORS / "symlink_loop.yaml")],
+        ["runway", str(ERRORS / "bad_money.yaml"), "acme"],
+        ["summary", str(ERRORS / "too_large.yaml"), "--max-bytes", "100"],
+        ["report", str(ERRORS / "nul_byte.yaml")],
+        ["runway", str(ERRORS / "no_fx_rate.yaml"), "acme", "--as-of", "2023-12"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_problems_in_the_input_exit_1_one_line_each(args: list[str]) -> None:
+    result = _run(*args)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines
+    assert not any(line.startswith(("╭", "│", "╰")) for line in lines), "no boxed messages"
+
+
+def test_version() -> None:
+    result = _run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("aicapex ")
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["validate"], ["report"], ["runway"], ["summary"], ["export"], ["flows"]]
+)
+def test_help_has_no_placeholders_for_flags(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "<bool>" not in result.output
+    assert "Usage:" in result.output
+
+
+def test_report_as_csv() -> None:
+    result = CliRunner().invoke(app, ["report", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == list(REPORT_CSV_COLUMNS)
+    ledger = aicapex.load(aicapex.bundled_data())
+    data = build_report(ledger)
+    assert [r["id"] for r in rows] == [c["id"] for c in data["companies"]]
+    stability = next(r for r in rows if r["id"] == "stability-ai")
+    assert stability["runs_out"] == "true"
+    assert float(stability["runway_months"]) == pytest.approx(0.34, abs=0.01)
+
+
+def test_a_file_and_its_folder_are_read_once(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.yaml"
+    path.write_text("entities:\n- id: acme\n  name: Acme AI\n  type: company\n", "utf-8")
+    for paths in ([path, tmp_path], [path, path], [tmp_path, tmp_path / "." / "ledger.yaml"]):
+        assert len(aicapex.load(*paths)) == 1
+    result = CliRunner().invoke(app, ["validate", str(path), str(tmp_path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_warnings_are_shown_and_strict_refuses_them() -> None:
+    path = str(ERRORS / "payment_before_period.yaml")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["validate", path])
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("ok: ")
+    assert ": warning: cloud_bills[0]" in shown.stderr
+    quiet = runner.invoke(app, ["validate", "-q", path])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    strict = runner.invoke(app, ["validate", "--strict", path])
+    assert strict.exit_code == 1
+    assert ": warning: cloud_bills[0]" in strict.stderr
+    report = runner.invoke(app, ["report", path])
+    assert report.exit_code == 0
+    assert ": warning: cloud_bills[0]" in report.stderr
