@@ -1,0 +1,110 @@
+"""Bounded reading: files above ``max_bytes`` are refused before they are read; devices and
+pipes are read up to the limit only; the limits of scalars."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+import aicapex
+from aicapex import LedgerError
+from aicapex.files import read_limited
+from aicapex.limits import MAX_BYTES, SCALAR_LIMITS, check_text, read_decimal, read_int
+
+needs_dev_zero = pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+
+
+def _too_large(call: object, *args: object, **kwargs: object) -> str:
+    with pytest.raises(LedgerError) as info:
+        call(*args, **kwargs)  # type: ignore[operator]
+    [problem] = info.value.problems
+    assert problem.code == "too-large"
+    return problem.found
+
+
+def test_a_file_above_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("entities: []\n" + "# padding\n" * 100, encoding="utf-8")
+    assert _too_large(aicapex.load, path, max_bytes=100) == f"{path.stat().st_size:,} bytes"
+    assert len(aicapex.load(path, max_bytes=10_000)) == 0
+    table = tmp_path / "big.csv"
+    table.write_text("id,company,category,amount,date\n" + "a,b,opex,$1M,2023\n" * 20)
+    assert _too_large(aicapex.read_table, table, "expenses", max_bytes=100).endswith(" bytes")
+
+
+@needs_dev_zero
+def test_a_device_is_read_up_to_the_limit_only(tmp_path: Path) -> None:
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    found = _too_large(aicapex.load, link, max_bytes=4096)
+    assert found == "more than 4,096 bytes (a device or a pipe)"
+    table = tmp_path / "zero.csv"
+    table.symlink_to("/dev/zero")
+    _too_large(aicapex.read_table, table, "expenses", max_bytes=4096)
+
+
+def test_a_pipe_is_read_up_to_the_limit_only(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        try:
+            with open(fifo, "wb") as out:
+                for _ in range(100):
+                    out.write(b"# " + b"x" * 1000 + b"\n")
+        except BrokenPipeError:  # the reader stops at the limit
+            pass
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with pytest.raises(LedgerError) as info:
+            aicapex.load(fifo, max_bytes=10_000)
+    finally:
+        writer.join(timeout=10)
+    assert info.value.problems[0].code == "too-large"
+
+
+def test_read_limited_small_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"x" * 10)
+    assert read_limited(path, 10) == b"x" * 10
+
+
+def test_the_default_limit_is_one_gigabyte() -> None:
+    assert MAX_BYTES == 1_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("9" * 41, "too-long"),
+        ("1e400", "out-of-range"),
+        ("1e-400", "out-of-range"),
+        ("NaN", "out-of-range"),
+    ],
+)
+def test_numbers_past_their_limits_are_refused(text: str, code: str) -> None:
+    value = read_decimal(text)
+    assert getattr(value, "code", None) == code
+    if text.isdigit():
+        assert getattr(read_int(text), "code", None) == code
+
+
+def test_numbers_within_their_limits() -> None:
+    assert read_int("9" * 40) == int("9" * 40)
+    assert str(read_decimal("1.0956")) == "1.0956"
+    assert str(read_decimal("0")) == "0"
+    assert str(read_decimal("1e300")) == "1E+300"
+
+
+def test_text_limits() -> None:
+    for kind, (limit, _) in SCALAR_LIMITS.items():
+        assert check_text("x" * limit, kind) is None
+        checked = check_text("x" * (limit + 1), kind)
+        assert checked is not None
+        assert checked[2] == "too-long"
+        assert f"{limit + 1:,} characters" in checked[1]
