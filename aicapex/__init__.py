@@ -83,6 +83,17 @@ if TYPE_CHECKING:
     from aicapex.table.flows import FLOW_COLUMNS, flows
     from aicapex.table.focus import FocusImport, read_focus
 
+if TYPE_CHECKING:  # GPUs, contracts and money that goes round
+    from aicapex.analysis.contracts import ContractTerms, contract_terms
+    from aicapex.analysis.fleet import Fleet, Targets, gpu_fleet, gpu_targets
+    from aicapex.analysis.loops import Loops, cycles, flow_graph
+    from aicapex.analysis.realloc import Reallocations, reallocations
+    from aicapex.analysis.related import RelatedParties, related_parties
+    from aicapex.analysis.roundtrip import RoundTrip, round_trip
+    from aicapex.analysis.unitprices import GpuPrices, gpu_prices
+    from aicapex.records import Assumption, GPUTarget, Measure, RampStep
+    from aicapex.table.gpus import GPU_COLUMNS, gpu_movements
+
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -163,6 +174,35 @@ _LAZY = {
     "POLICIES": "aicapex.analysis.runway",
     "Policy": "aicapex.analysis.runway",
 }
+
+
+_LAZY.update(
+    {
+        "Assumption": "aicapex.records",
+        "GPUTarget": "aicapex.records",
+        "Measure": "aicapex.records",
+        "RampStep": "aicapex.records",
+        "GPU_COLUMNS": "aicapex.table.gpus",
+        "gpu_movements": "aicapex.table.gpus",
+        "gpu_fleet": "aicapex.analysis.fleet",
+        "gpu_targets": "aicapex.analysis.fleet",
+        "Fleet": "aicapex.analysis.fleet",
+        "Targets": "aicapex.analysis.fleet",
+        "reallocations": "aicapex.analysis.realloc",
+        "Reallocations": "aicapex.analysis.realloc",
+        "gpu_prices": "aicapex.analysis.unitprices",
+        "GpuPrices": "aicapex.analysis.unitprices",
+        "contract_terms": "aicapex.analysis.contracts",
+        "ContractTerms": "aicapex.analysis.contracts",
+        "flow_graph": "aicapex.analysis.loops",
+        "cycles": "aicapex.analysis.loops",
+        "Loops": "aicapex.analysis.loops",
+        "round_trip": "aicapex.analysis.roundtrip",
+        "RoundTrip": "aicapex.analysis.roundtrip",
+        "related_parties": "aicapex.analysis.related",
+        "RelatedParties": "aicapex.analysis.related",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -258,4 +298,30 @@ __all__ = [
     "runway",
     "sql",
     "sum_money",
+]
+
+__all__ += [  # GPUs, contracts and money that goes round
+    "GPU_COLUMNS",
+    "Assumption",
+    "ContractTerms",
+    "Fleet",
+    "GPUTarget",
+    "GpuPrices",
+    "Loops",
+    "Measure",
+    "RampStep",
+    "Reallocations",
+    "RelatedParties",
+    "RoundTrip",
+    "Targets",
+    "contract_terms",
+    "cycles",
+    "flow_graph",
+    "gpu_fleet",
+    "gpu_movements",
+    "gpu_prices",
+    "gpu_targets",
+    "reallocations",
+    "related_parties",
+    "round_trip",
 ]

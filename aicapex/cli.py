@@ -16,16 +16,22 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from aicapex.errors import LedgerError
-from aicapex.ledger import Ledger
+from aicapex import clidata
+from aicapex.cliopts import (
+    Format,
+    MaxBytes,
+    Output,
+    Paths,
+    check_date,
+    load_ledger,
+    warn,
+)
 from aicapex.limits import MAX_BYTES
-from aicapex.loading import bundled_data, load
 from aicapex.render import render_report, render_summary
 
 app = typer.Typer(
@@ -61,49 +67,6 @@ def _main(
     """A typed, auditable ledger of AI-infrastructure finance."""
 
 
-def _positive_bytes(value: int) -> int:
-    if value < 1:
-        raise typer.BadParameter(f"expected a number of bytes of 1 or more, got {value}")
-    return value
-
-
-MaxBytes = Annotated[
-    int,
-    typer.Option(
-        "--max-bytes",
-        help=f"Refuse files larger than this many bytes (default {MAX_BYTES:,}: 1 GB).",
-        callback=_positive_bytes,
-        show_default=False,
-    ),
-]
-
-Paths = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Ledger files or directories (YAML or JSON). Default: the bundled data.",
-        show_default=False,
-        metavar="PATH",
-    ),
-]
-
-
-def _load(paths: list[Path] | None, max_bytes: int = MAX_BYTES) -> Ledger:
-    try:
-        return load(paths or [bundled_data()], max_bytes=max_bytes)
-    except LedgerError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-
-
-def _warn(ledger: Ledger) -> None:
-    """The ledger's warnings on standard error, one per line."""
-    for warning in ledger.warnings:
-        typer.echo(str(warning), err=True)
-
-
 @app.command()
 def validate(
     paths: Paths = None,
@@ -119,9 +82,9 @@ def validate(
     """Check ledger files: exit 0 and print a summary, or list every problem (file:line, record,
     field, expected, found) on standard error and exit 1. Warnings (implausible but real, such
     as a prepaid bill) go to standard error, one per line, with exit 0 (1 with --strict)."""
-    ledger = _load(paths, max_bytes)
+    ledger = load_ledger(paths, max_bytes)
     if not quiet or strict:
-        _warn(ledger)
+        warn(ledger)
     if strict and ledger.warnings:
         n = len(ledger.warnings)
         typer.echo(f"{n} warning{'s' if n != 1 else ''} refused (--strict)", err=True)
@@ -137,15 +100,7 @@ def validate(
 @app.command()
 def summary(paths: Paths = None, max_bytes: MaxBytes = MAX_BYTES) -> None:
     """Summarise a ledger: companies and other entities, records by kind, date span."""
-    typer.echo(render_summary(_load(paths, max_bytes).summary()))
-
-
-class Format(StrEnum):
-    """Output formats."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
+    typer.echo(render_summary(load_ledger(paths, max_bytes).summary()))
 
 
 @app.command()
@@ -161,18 +116,33 @@ def report(
     fmt: Annotated[
         Format, typer.Option("--format", help="table, json or csv (a row per company).")
     ] = Format.table,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the report as one self-contained HTML page (plots, sources, quotes) to "
+            "this file instead of printing it.",
+        ),
+    ] = None,
+    plots: Annotated[
+        Path | None,
+        typer.Option(
+            "--plots", help="Write the report's plots as PNG files to this folder (created)."
+        ),
+    ] = None,
     max_bytes: MaxBytes = MAX_BYTES,
 ) -> None:
     """The main job: per company, cash, burn, runway, compute gap, arrears, funding, conflicts.
     The ledger's warnings go to standard error first. csv: one row per company with the main
-    figures (columns listed in the README)."""
+    figures (columns listed in the README). --html and --plots write files (their paths are
+    printed) instead of the text."""
     from aicapex.render import render_report_csv
     from aicapex.report import report as build
 
-    _check_date("--as-of", as_of)
-    _check_date("--known-on", known_on)
-    ledger = _load(paths, max_bytes)
-    _warn(ledger)
+    check_date("--as-of", as_of)
+    check_date("--known-on", known_on)
+    ledger = load_ledger(paths, max_bytes)
+    warn(ledger)
     with _progress() as step:
         try:
             if known_on is not None:
@@ -181,24 +151,24 @@ def report(
         except ValueError as exc:  # amounts the analyses refuse: a problem of the input
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
-    if fmt is Format.json:
+    if html is not None or plots is not None:
+        from aicapex.htmlreport import write_report
+
+        try:
+            written, skipped = write_report(ledger, data, html=html, plots=plots)
+        except (ImportError, OSError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        for name, company, reason in skipped:
+            typer.echo(f"no {name} plot of {company}: {reason}", err=True)
+        for path in written:
+            typer.echo(str(path))
+    elif fmt is Format.json:
         typer.echo(json.dumps(data, indent=2))
     elif fmt is Format.csv:
         typer.echo(render_report_csv(data), nl=False)
     else:
         typer.echo(render_report(data), nl=False)
-
-
-def _check_date(option: str, value: str | None) -> None:
-    """A date option that cannot be read is a usage error: one line, exit 2."""
-    if value is None:
-        return
-    from aicapex.dates import PartialDate
-
-    try:
-        PartialDate.parse(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _burn_after(value: float | None) -> float | None:
@@ -239,8 +209,8 @@ def runway_cmd(
             f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True
         )
         raise typer.Exit(2)
-    _check_date("--as-of", as_of)
-    ledger = _load([path], max_bytes)
+    check_date("--as-of", as_of)
+    ledger = load_ledger([path], max_bytes)
     try:
         r = runway(
             ledger,
@@ -255,10 +225,10 @@ def runway_cmd(
         raise typer.Exit(1) from None
     path_frame = r.explain()
     if fmt is Format.json:
-        from aicapex.analysis.result import jsonable
+        from aicapex.analysis.result import json_rows
 
         data = r.to_dict()
-        data["path"] = [jsonable(row) for row in path_frame.to_dict("records")]
+        data["path"] = json_rows(path_frame, r.PATH_MONEY)
         typer.echo(json.dumps(data, indent=2, allow_nan=False))
     elif fmt is Format.csv:
         typer.echo(path_frame.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
@@ -311,189 +281,17 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a ledger file (for editors and other tools)."""
+def schema(
+    output: Annotated[Output | None, typer.Option(help="A JSON output's schema instead.")] = None,
+) -> None:
+    """Print the JSON Schema of a ledger file (for editors and other tools), or of an output."""
+    from aicapex.outputs import schema as output_schema
     from aicapex.schema import json_schema
 
-    typer.echo(json.dumps(json_schema(), indent=2))
+    typer.echo(json.dumps(output_schema(output) if output else json_schema(), indent=2))
 
 
-@app.command("focus")
-def focus_cmd(
-    path: Annotated[Path, typer.Argument(help="A FOCUS 1.x export: .csv, .csv.gz or .parquet.")],
-    payer: Annotated[str, typer.Option("--payer", help="Id of the entity billed.")],
-    fx: Annotated[
-        Path | None,
-        typer.Option("--fx", help="A ledger file or directory whose fx_rates give US dollars."),
-    ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
-) -> None:
-    """Monthly cloud bills from a FOCUS billing export, reconciled exactly with the file's
-    BilledCost total. Rows that cannot be read go to standard error (exit 1). csv prints the
-    bills alone (exact totals in billed_exact); json adds the reconciliation."""
-    from aicapex.analysis.result import jsonable
-    from aicapex.render import render_focus, render_focus_csv
-    from aicapex.table.focus import read_focus
-
-    rates = _load([fx]) if fx is not None else None
-    try:
-        data = jsonable(read_focus(path, payer=payer, fx=rates).to_dict())
-    except LedgerError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    except ImportError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    if fmt is Format.json:
-        typer.echo(json.dumps(data, indent=2, allow_nan=False))
-    elif fmt is Format.csv:
-        typer.echo(render_focus_csv(data), nl=False)
-    else:
-        typer.echo(render_focus(data), nl=False)
-    for problem in data["problems"]:
-        typer.echo(problem, err=True)
-    if data["problems"]:
-        raise typer.Exit(1)
-
-
-# -- export, query, flows: files for other tools, SQL and the flows table ---------------------
-
-
-class ExportFormat(StrEnum):
-    """Export formats."""
-
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
-    hledger = "hledger"
-    beancount = "beancount"
-
-
-FilterOption = Annotated[
-    str | None,
-    typer.Option(
-        "--filter",
-        "-f",
-        help="Flow rows to keep, e.g. 'entity:stability-ai date:2023 not:status:committed' "
-        "(docs/filters.md).",
-    ),
-]
-
-
-def _check_filter(query: str | None) -> None:
-    """A filter that cannot be read is a usage error: one line, exit 2."""
-    from aicapex.table.filters import FilterError, parse_filter
-
-    try:
-        parse_filter(query)
-    except FilterError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-@app.command("export")
-def export_cmd(
-    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
-    to: Annotated[
-        ExportFormat, typer.Option("--to", help="json, csv, parquet, hledger or beancount.")
-    ],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="A file (json, hledger, beancount; default: standard output) or a folder "
-            "(csv, parquet: required).",
-        ),
-    ] = None,
-    decimal: Annotated[
-        bool, typer.Option("--decimal", help="csv/parquet: add exact decimal money columns.")
-    ] = False,
-    filter_: FilterOption = None,
-) -> None:
-    """Write the ledger for other tools: JSON (ledger and flows), CSV or Parquet tables (one
-    per record kind, and flows), or an hledger or beancount journal of the flows
-    (docs/export.md). --filter selects the flow rows written."""
-    from aicapex.export import SINGLE_FILE, export, export_text
-
-    single = to.value in SINGLE_FILE
-    if out is None and not single:
-        typer.echo(f"error: --out FOLDER is required for {to.value}", err=True)
-        raise typer.Exit(2)
-    if decimal and to.value not in ("csv", "parquet"):
-        typer.echo("error: --decimal is for csv and parquet", err=True)
-        raise typer.Exit(2)
-    _check_filter(filter_)
-    ledger = _load([path])
-    try:
-        if out is None:
-            typer.echo(export_text(ledger, to.value, filter=filter_), nl=False)
-            return
-        written = export(ledger, to.value, out, decimal=decimal, filter=filter_)
-    except (ImportError, OSError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    for written_path in written:
-        typer.echo(str(written_path))
-
-
-@app.command("query")
-def query_cmd(
-    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
-    query: Annotated[
-        str, typer.Argument(help="SQL over the views flows, funding_rounds, cloud_bills, ...")
-    ],
-    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
-) -> None:
-    """Run SQL (DuckDB) over the ledger: one view per record kind and the flows table
-    (docs/export.md). Needs DuckDB: the extra named sql of aicapex."""
-    from aicapex.export.jsonout import table_rows
-    from aicapex.export.sql import SQLError, sql
-    from aicapex.export.tables import csv_text
-    from aicapex.render import render_table
-
-    ledger = _load([path])
-    try:
-        result = sql(ledger, query)
-    except ImportError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    except SQLError as exc:
-        typer.echo(f"error: SQL: {exc}", err=True)
-        raise typer.Exit(1) from None
-    if fmt is Format.csv:
-        typer.echo(csv_text(result), nl=False)
-        return
-    columns, rows = table_rows(result)
-    if fmt is Format.json:
-        records = [dict(zip(columns, row, strict=True)) for row in rows]
-        typer.echo(json.dumps(records, indent=2, allow_nan=False))
-    else:
-        typer.echo(render_table(columns, rows), nl=False)
-
-
-@app.command("flows")
-def flows_cmd(
-    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
-    filter_: FilterOption = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
-) -> None:
-    """Print the flows table, a row per money movement (filtered with --filter): table, json
-    (every column) or csv (the export's flows.csv)."""
-    from aicapex.export.jsonout import flow_records
-    from aicapex.export.tables import csv_text
-    from aicapex.render import render_flows
-    from aicapex.table.filters import filter_flows
-
-    _check_filter(filter_)
-    ledger = _load([path])
-    rows = filter_flows(ledger.flows(), filter_)
-    if fmt is Format.json:
-        typer.echo(json.dumps(flow_records(rows), indent=2, allow_nan=False))
-    elif fmt is Format.csv:
-        typer.echo(csv_text(rows), nl=False)
-    else:
-        typer.echo(render_flows(flow_records(rows)), nl=False)
+clidata.register(app)
 
 
 def _one_line(text: str) -> str:

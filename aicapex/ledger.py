@@ -187,14 +187,15 @@ class Ledger:
         return (min(starts), max(ends)) if starts else None
 
     def summary(self) -> dict[str, Any]:
-        """What the ledger holds: ``entities`` (id -> name, by type), ``records`` (count by
-        kind, kinds with records only), ``total`` and ``span`` (ISO dates of the first and last
-        day covered, or None)."""
+        """What the ledger holds: ``as_of`` (the last day covered), ``entities`` (id -> name,
+        by type), ``records`` (count by kind, kinds with records only), ``total`` and ``span``
+        (ISO dates of the first and last day covered, or None for an empty ledger)."""
         by_type: dict[str, dict[str, str]] = {}
         for e in self.of_type(Entity):
             by_type.setdefault(e.type.value, {})[e.id] = e.name
         span = self.span()
         return {
+            "as_of": span[1].isoformat() if span else None,
             "entities": by_type,
             "records": {k: n for k, n in self.counts().items() if n},
             "total": len(self),

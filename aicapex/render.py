@@ -129,7 +129,13 @@ def _arrears(a: dict[str, Any]) -> list[str]:
 
 
 def _funding(f: dict[str, Any]) -> list[str]:
-    return [_line("funding", ", ".join(f"{k} {money(v)}" for k, v in f.items()))] if f else []
+    totals = f.get("by_status") or {}
+    out = [_line("funding", ", ".join(f"{k} {money(v)}" for k, v in totals.items()))]
+    unpriced = [r for r in f.get("rounds", ()) if r["amount"] is None and r["written"]]
+    if unpriced:
+        shown = ", ".join(f"{r['written']} ({r['id']})" for r in unpriced)
+        out.append(_line("", f"not in US dollars (no exchange rate): {shown}"))
+    return out if totals or unpriced else []
 
 
 def _conflicts(conflicts: list[dict[str, Any]]) -> list[str]:
@@ -163,7 +169,7 @@ RENDERERS: dict[str, Callable[[Any], list[str]]] = {
 }
 
 #: Keys of a company's report that are not sections.
-_HEAD = ("id", "name", "as_of")
+_HEAD = ("id", "name", "as_of", "reasons")
 
 
 def render_report(data: dict[str, Any]) -> str:
@@ -173,15 +179,16 @@ def render_report(data: dict[str, Any]) -> str:
     for c in data["companies"]:
         out.append(f"== {c['name']} ({c['id']})" + (f", as of {c['as_of']}" if c["as_of"] else ""))
         for name, value in c.items():
-            if name in _HEAD or not value:
+            if name in _HEAD:
                 continue
-            if isinstance(value, dict) and set(value) == {"reason"}:
-                out.append(_line(name.replace("_", " "), f"n/a: {value['reason']}"))
+            if value is None and name in reasons:
+                out.append(_line(name.replace("_", " "), f"n/a: {reasons[name]}"))
+                continue
+            if not value:
                 continue
             render = RENDERERS.get(name)
             out.extend(render(value) if render else _generic(name, value))
-        runway = c.get("runway") or {}
-        out.extend(_assumptions(runway) if "reason" not in runway else [])
+        out.extend(_assumptions(c.get("runway") or {}))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -215,6 +222,7 @@ def _amount(value: object) -> str:
 def render_focus(data: dict[str, Any]) -> str:
     """The text of a FOCUS import (:meth:`aicapex.table.focus.FocusImport.to_dict`): the monthly
     bills (amounts in the bill's currency, to the cent), then the reconciliation of the file's
+        reasons = c.get("reasons") or {}
     exact ``BilledCost`` total with the bills' per currency."""
     bills = data["bills"]
     head = f"{data['file']}: {data['rows']:,} rows, {len(bills)} bills billed to {data['payer']}"
@@ -357,12 +365,13 @@ def _csv_text(value: object) -> object:
 def _report_row(c: dict[str, Any]) -> dict[str, Any]:
     def part(name: str) -> dict[str, Any]:
         value = c.get(name)
-        return value if isinstance(value, dict) and "reason" not in value else {}
+        return value if isinstance(value, dict) else {}
 
     cash, burn, gap, arrears = part("cash"), part("burn"), part("compute_gap"), part("arrears")
     runway = part("runway").get("disbursed") or {}
-    reason = next((v["reason"] for v in c.values() if isinstance(v, dict) and "reason" in v), None)
-    funding = c.get("funding") or {}
+    reasons = c.get("reasons") or {}
+    reason = "; ".join(f"{k}: {v}" for k, v in reasons.items()) or None
+    funding = part("funding").get("by_status") or {}
     return {
         "id": c["id"],
         "name": c["name"],
@@ -384,7 +393,9 @@ def _report_row(c: dict[str, Any]) -> dict[str, Any]:
         "revenue_usd": gap.get("revenue"),
         "compute_to_revenue": gap.get("ratio"),
         "arrears_usd": arrears.get("total"),
-        "funding_usd": round(sum(v for v in funding.values() if v), 2) if funding else None,
+        "funding_usd": round(sum(v for k, v in funding.items() if k in _RAISED), 2)
+        if funding
+        else None,
         "conflicts": len(c.get("conflicts") or []),
         "reason": reason,
     }
@@ -393,10 +404,16 @@ def _report_row(c: dict[str, Any]) -> dict[str, Any]:
 def render_report_csv(data: dict[str, Any]) -> str:
     """The report (:func:`aicapex.report.report`'s data) as CSV: one row per company, the
     columns of :data:`REPORT_CSV_COLUMNS` (US dollars; the runway under the ``disbursed``
-    policy; ``funding_usd`` the rounds in US dollars of every status; ``reason`` why figures
-    are missing, such as amounts without an exchange rate; missing values empty)."""
+    policy; ``funding_usd`` the rounds in US dollars announced, committed or closed (not
+    sought, rumoured, in talks, cancelled or failed); ``reason`` why figures are missing
+    (``section: why``, joined by ``;``), such as amounts without an exchange rate; missing
+    values empty)."""
     import csv
     import io
+#: Round statuses whose amounts count as raised in the CSV's ``funding_usd``.
+_RAISED = ("announced", "committed", "closed")
+
+
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=REPORT_CSV_COLUMNS, lineterminator="\n")

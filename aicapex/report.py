@@ -25,11 +25,12 @@ from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runway
+from aicapex.dates import PartialDate
 from aicapex.ledger import Ledger
-from aicapex.records import Entity, EntityType, FundingRound
+from aicapex.records import Entity, EntityType
 from aicapex.table.conflicts import resolve as resolve_conflicts
 
-__all__ = ["SECTIONS", "STAGES", "Context", "Section", "report"]
+__all__ = ["REPORT_VERSION", "SECTIONS", "STAGES", "Context", "Section", "report"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -97,10 +98,22 @@ class Context:
 
 @dataclass(frozen=True)
 class Section:
-    """One part of every company's report: ``build(context)`` returns company id -> data."""
+    """One part of every company's report: ``build(context)`` returns company id -> data.
+
+    A company ``build`` gives nothing gets ``empty`` when the section has one (an empty list
+    of conflicts is an answer), else ``null`` and, in the company's ``reasons``, why:
+    ``why(context, company)``."""
 
     name: str
     build: Callable[[Context], dict[str, Any]]
+    why: Callable[[Context, str], str] | None = None
+    empty: Callable[[], Any] | None = None
+
+    def reason(self, ctx: Context, company: str) -> str:
+        """Why ``company`` has nothing in this section."""
+        if self.why is not None:
+            return self.why(ctx, company)
+        return f"no records for {self.name.replace('_', ' ')}"
 
 
 def _months(value: Any) -> float | None:
@@ -152,17 +165,31 @@ def _runways(ctx: Context) -> dict[str, dict[str, Any]]:
 
 
 def _cash(ctx: Context) -> dict[str, Any]:
+    """The cash balance each runway starts from: US dollars, and the figure as written."""
     out = {}
     for c, policies in _runway_cache(ctx).items():
         r = policies.get("disbursed")
         if r:
+            written, currency = _written(ctx.ledger, r["balance_record"], "amount")
             out[c] = {
                 "amount": r["balance"],
+                "written": written,
+                "currency": currency,
                 "bound": r["bound"],
                 "date": r["balance_date"],
                 "record": r["balance_record"],
             }
     return out
+
+
+def _written(ledger: Ledger, record_id: str | None, name: str) -> tuple[str | None, str | None]:
+    """The money field ``name`` of a record as written (``"less than $4M"``) and its currency
+    (``None``, ``None`` for no such record or field)."""
+    record = ledger.get(record_id) if record_id else None
+    value = getattr(record, name, None)
+    if value is None:
+        return None, None
+    return str(value), str(value.currency)
 
 
 def _runway_cache(ctx: Context) -> dict[str, dict[str, Any]]:
@@ -256,16 +283,35 @@ def _arrears(ctx: Context) -> dict[str, Any]:
 
 
 def _funding(ctx: Context) -> dict[str, Any]:
-    """Round amounts in US dollars by company and round status, conflicting reports of one round
-    resolved as the flows resolve them (other currencies left out)."""
+    """Each company's rounds (conflicting reports of one round resolved as the flows resolve
+    them): a row per round with its amount in US dollars and as written, and the totals in US
+    dollars by round status (rounds without an amount, or without an exchange rate at their
+    date, are listed with ``"amount": null`` and left out of the totals)."""
     rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
-    kept = set(rounds["id"].astype("object"))
-    totals: dict[str, dict[str, float]] = {}
-    for f in ctx.ledger.of_type(FundingRound):
-        if f.id in kept and f.amount is not None and f.amount.currency == "USD":
-            mine = totals.setdefault(f.company, {})
-            mine[f.status.value] = mine.get(f.status.value, 0.0) + float(f.amount.amount)
-    return {c: {k: _num(v) for k, v in sorted(t.items())} for c, t in totals.items()}
+    out: dict[str, Any] = {}
+    rounds = rounds.sort_values(["date_start", "id"], kind="stable")
+    columns = ["id", "company", "status", "date_start", "amount_usd"]
+    for rid, company, status, start, usd in rounds[columns].itertuples(index=False):
+        mine = out.setdefault(str(company), {"by_status": {}, "rounds": []})
+        written, currency = _written(ctx.ledger, str(rid), "amount")
+        record = ctx.ledger.get(str(rid))
+        amount = _num(usd) if written is not None else None
+        mine["rounds"].append(
+            {
+                "id": str(rid),
+                "status": str(status),
+                "date": str(getattr(record, "date", "")) or jsonable(start),
+                "amount": amount,
+                "written": written,
+                "currency": currency,
+            }
+        )
+        if amount is not None:
+            totals = mine["by_status"]
+            totals[str(status)] = _num(totals.get(str(status), 0.0) + amount)
+    for mine in out.values():
+        mine["by_status"] = dict(sorted(mine["by_status"].items()))
+    return out
 
 
 def _conflicts(ctx: Context) -> dict[str, Any]:
@@ -303,26 +349,38 @@ def _conflicts(ctx: Context) -> dict[str, Any]:
     return out
 
 
+def _no_cash(ctx: Context, company: str) -> str:
+    return f"no cash balance at or before {ctx.when.get(company)}"
+
+
+def _no_year(what: str) -> Callable[[Context, str], str]:
+    def why(ctx: Context, company: str) -> str:
+        when = ctx.when.get(company)
+        return f"no {what} recorded in {when[:4] if when else 'any year'}"
+
+    return why
+
+
 #: The sections of every company's report, in order.
 SECTIONS: tuple[Section, ...] = (
-    Section("cash", _cash),
-    Section("burn", _burns),
-    Section("runway", _runway_cache),
-    Section("compute_gap", _gaps),
-    Section("arrears", _arrears),
-    Section("funding", _funding),
-    Section("conflicts", _conflicts),
+    Section("cash", _cash, _no_cash),
+    Section("burn", _burns, _no_year("expenses or revenues")),
+    Section("runway", _runway_cache, _no_cash),
+    Section("compute_gap", _gaps, _no_year("compute spending or revenue")),
+    Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),
+    Section("funding", _funding, empty=lambda: {"by_status": {}, "rounds": []}),
+    Section("conflicts", _conflicts, empty=list),
 )
 
 #: The stages :func:`report` goes through, in order (for a progress bar).
 STAGES: tuple[str, ...] = ("flows", *(s.name for s in SECTIONS))
 
 #: The sections that need every amount in US dollars: a company with money lacking an
-#: exchange rate gets a ``reason`` instead of them.
+#: exchange rate gets ``null`` and a reason instead of them.
 _NEEDS_DOLLARS = frozenset({"cash", "burn", "runway", "compute_gap", "arrears"})
 
-#: What a section gives a company it has nothing for.
-_NOTHING: dict[str, Any] = {"runway": {}, "funding": {}, "conflicts": []}
+#: The report's JSON layout version (its schema: ``aicapex.outputs.schema("report")``).
+REPORT_VERSION = 2
 
 
 def _report_dates(
@@ -357,15 +415,22 @@ def report(
 ) -> dict[str, Any]:
     """The report of ``ledger`` as JSON-ready data with stable keys (amounts in US dollars)::
 
-        {"as_of": ..., "records": {kind: count},
-         "companies": [{"id", "name", "as_of", "cash", "burn", "runway", "compute_gap",
-                        "arrears", "funding", "conflicts"}, ...]}
+        {"report_version": 2, "as_of": ..., "as_of_rule": ..., "records": {kind: count},
+         "companies": [{"id", "name", "as_of", "reasons", "cash", "burn", "runway",
+                        "compute_gap", "arrears", "funding", "conflicts"}, ...]}
 
-    Numbers are numbers or ``null``: a runway that outlasts the horizon has ``"months": null``
-    and ``"runs_out": false``; a compute gap without revenue has ``"ratio": null``.
+    Amounts are US dollars rounded to the cent; a figure taken from one record also has it
+    ``"written"`` as reported (``"less than $4M"``) with its ``"currency"``. Months are rounded to
+    two decimals. A section with no answer for a company is ``null`` and the company's
+    ``"reasons"`` say why (``{"runway": "no cash balance at or before 2023-06"}``). A runway
+    that outlasts the horizon has ``"months": null`` and ``"runs_out": false``; a compute gap
+    without revenue has ``"ratio": null``.
+
     ``as_of`` (a partial date) defaults, per company, to the date of its latest cash balance,
-    else to the last month of its flows. ``progress(stage, done, total)`` is called as each of
-    :data:`STAGES` starts.
+    else to the last month of its flows; the report's own ``as_of`` is then the latest of them
+    (``as_of_rule`` says which rule applied). ``progress(stage, done, total)`` is called as each
+    of :data:`STAGES` starts. The layout is versioned (:data:`REPORT_VERSION`) and described by
+    a JSON Schema (:func:`aicapex.outputs.schema`).
     """
     step = progress or (lambda _stage, _done, _total: None)
     step(STAGES[0], 0, len(STAGES))
@@ -379,16 +444,34 @@ def report(
     names = {e.id: e.name for e in ledger.of_type(Entity)}
     companies = []
     for c, when in ctx.when.items():
-        company: dict[str, Any] = {"id": c, "name": names[c], "as_of": when}
+        reasons: dict[str, str] = {}
+        company: dict[str, Any] = {"id": c, "name": names[c], "as_of": when, "reasons": reasons}
         for section in SECTIONS:
-            value = built[section.name].get(c, _NOTHING.get(section.name))
+            value = built[section.name].get(c)
             if c in ctx.unpriced and section.name in _NEEDS_DOLLARS:
-                value = {"reason": ctx.unpriced[c]}
+                value, reasons[section.name] = None, ctx.unpriced[c]
+            elif value is None and section.empty is not None:
+                value = section.empty()
+            elif value is None:
+                reasons[section.name] = section.reason(ctx, c)
             company[section.name] = value
         companies.append(company)
     step("done", len(STAGES), len(STAGES))
+    dates = [w for w in ctx.when.values() if w is not None]
     return {
-        "as_of": None if as_of is None else str(as_of),
+        "report_version": REPORT_VERSION,
+        "as_of": str(as_of) if as_of is not None else _latest(dates),
+        "as_of_rule": "as asked"
+        if as_of is not None
+        else "each company's latest cash balance, else the last month of its flows; "
+        "the report's as_of is the latest of them",
         "companies": companies,
         "records": {k: n for k, n in ledger.counts().items() if n},
     }
+
+
+def _latest(dates: list[str]) -> str | None:
+    """The latest of partial dates, by the last day each covers (``None`` for none)."""
+    if not dates:
+        return None
+    return max(dates, key=lambda d: PartialDate.parse(d).sort_key()[1])

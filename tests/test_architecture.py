@@ -44,8 +44,11 @@ FLOORS: dict[str, int] = {
     "aicapex.report": 8,
     "aicapex.plot": 8,
     "aicapex.export": 8,
+    "aicapex.outputs": 8,
     "aicapex.render": 9,
     "aicapex.cli": 9,
+    "aicapex.cliopts": 9,
+    "aicapex.clidata": 9,
 }
 
 #: Imports allowed upward: (module, function or method holding the import, target).

@@ -71,7 +71,8 @@ def test_validate_json(runner: CliRunner, summary: dict[str, Any]) -> None:
     result = runner.invoke(app, ["validate", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"entities", "records", "total", "span"}
+    assert set(data) == {"as_of", "entities", "records", "total", "span"}
+    assert data["as_of"] == data["span"][1]
     assert data == json.loads(json.dumps(summary))
     assert data["total"] == sum(data["records"].values())
     assert data["records"]["entities"] == sum(len(v) for v in data["entities"].values())
@@ -169,7 +170,7 @@ def test_installed_console_script() -> None:
         check=False,
     )
     assert ok.returncode == 0, ok.stderr
-    assert set(json.loads(ok.stdout)) == {"entities", "records", "total", "span"}
+    assert set(json.loads(ok.stdout)) == {"as_of", "entities", "records", "total", "span"}
     bad = subprocess.run(
         [script, "validate", str(ERRORS / "bad_date.yaml")],
         capture_output=True,

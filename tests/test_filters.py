@@ -316,7 +316,9 @@ def test_flows_command(runner: CliRunner, ledger_text: LedgerText, led: ac.Ledge
         app, ["flows", str(path), "--filter", "entity:euro-ai", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    rows = document["rows"]
+    assert document["as_of"] == f"{expected['date'].max():%Y-%m-%d}"  # the last flow's day
     assert [r["cents"] for r in rows] == expected["cents"].tolist()
     assert {r["entity"] for r in rows} == {"euro-ai"}
     result = runner.invoke(app, ["flows", str(path), "-f", "entity:euro-ai", "--format", "csv"])

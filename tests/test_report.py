@@ -135,12 +135,13 @@ def test_report_command_table_and_json() -> None:
     as_json = runner.invoke(app, ["report", "--format", "json"])
     assert as_json.exit_code == 0
     data = json.loads(as_json.stdout)  # warnings, if any, go to standard error
-    assert set(data) == {"as_of", "companies", "records"}
+    assert set(data) == {"report_version", "as_of", "as_of_rule", "companies", "records"}
     company = data["companies"][0]
-    assert set(company) == {
+    assert set(company) >= {
         "id",
         "name",
         "as_of",
+        "reasons",
         "cash",
         "burn",
         "runway",

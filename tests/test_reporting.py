@@ -48,7 +48,8 @@ funding_rounds:
     from aicapex.report import report as build
 
     (company,) = build(led)["companies"]
-    assert company["funding"] == {"closed": 3.4e9 + 1e9}
+    assert company["funding"]["by_status"] == {"closed": 3.4e9 + 1e9}
+    assert [r["id"] for r in company["funding"]["rounds"]] == ["r2", "r3"]
 
 
 def test_reports_differing_only_in_status_conflict(ledger_text: LedgerText) -> None:

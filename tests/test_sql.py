@@ -209,7 +209,10 @@ def test_query_formats(runner: CliRunner, ledger_text: LedgerText, led: ac.Ledge
     want = flows.groupby(flows["entity"].astype(str))["cents"].sum().sort_index()
     result = runner.invoke(app, ["query", str(path), QUERY, "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    rows = document["rows"]
+    assert document["as_of"] == f"{led.span()[1]:%Y-%m-%d}"  # the last day of the ledger
+    assert document["columns"] == list(rows[0])
     assert [r["cents"] for r in rows] == want.tolist()
     assert (
         rows[0]["first"] == f"{flows['date'][flows['entity'] == rows[0]['entity']].min():%Y-%m-%d}"

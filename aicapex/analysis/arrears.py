@@ -38,6 +38,7 @@ class Arrears(Result):
     """The result of :func:`arrears`: ``.frame`` has a row per payer and provider."""
 
     NAME = "arrears"
+    MONEY = frozenset(AGE_BUCKETS)
 
 
 def arrears(

@@ -58,6 +58,7 @@ class Burn(Result):
     """The result of :func:`burn`: ``.frame`` has a row per entity and month."""
 
     NAME = "burn"
+    ALL_MONEY = True
 
 
 def burn(

@@ -14,7 +14,11 @@ Every analysis returns a :class:`Result` (or a subclass such as
 The JSON rule: numbers are JSON numbers (NumPy scalars become Python ones); NaN and infinities
 are ``null`` (the fields beside say why: a runway that never runs out within the horizon is
 ``"months": null`` with ``"runs_out": false``); days are ISO dates (``"2023-10-31"``); every
-other value is text. A result that cannot be computed has ``"reason"``.
+other value is text. Amounts in US dollars (columns ending in ``_usd``, and those a result
+declares in ``MONEY``) are rounded to the cent and months (``months``, ``months_*``) to two
+decimals, as the text tables show them; other numbers (ratios, shares) keep their precision.
+Every result says what date it is as of (``"as_of"``: the date asked, else the last day it
+covers); a result that cannot be computed has ``"reason"``.
 
 >>> import aicapex as ac
 >>> b = ac.burn(ac.load(ac.bundled_data()), "stability-ai", "2023-01", "2023-12")
@@ -35,7 +39,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "jsonable", "record_index"]
+__all__ = ["Result", "json_decimals", "json_rows", "jsonable", "record_index"]
 
 
 def jsonable(value: Any) -> Any:
@@ -66,6 +70,39 @@ def jsonable(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return str(value)
+
+
+def json_decimals(column: str, money: Iterable[str] = ()) -> int | None:
+    """The decimals a column keeps in JSON: 2 for amounts in US dollars (a name ending in
+    ``_usd``, holding ``_usd_``, or among ``money``) and for months (``months``, ``months_*``),
+    ``None`` (all) otherwise.
+
+    >>> json_decimals("balance_usd"), json_decimals("months_low"), json_decimals("ratio")
+    (2, 2, None)
+    """
+    if column.endswith("_usd") or "_usd_" in column or column in money:
+        return 2
+    if column == "months" or column.startswith("months_"):
+        return 2
+    return None
+
+
+def json_rows(frame: pd.DataFrame, money: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """A frame's rows as JSON-ready dicts under the JSON rule, amounts and months rounded (see
+    :func:`json_decimals`; ``money``: more columns in US dollars)."""
+    money = frozenset(money)
+    columns = [str(c) for c in frame.columns]
+    places = [json_decimals(c, money) for c in columns]
+    out = []
+    for row in frame.itertuples(index=False, name=None):
+        values = [jsonable(v) for v in row]
+        out.append(
+            {
+                c: round(v, d) if d is not None and isinstance(v, float) else v
+                for c, v, d in zip(columns, values, places, strict=True)
+            }
+        )
+    return out
 
 
 def record_index(ids: Iterable[Any]) -> pd.Index:
@@ -99,6 +136,12 @@ class Result:
 
     #: The analysis's name, the ``"analysis"`` key of :meth:`to_dict`.
     NAME: ClassVar[str] = "result"
+    #: Columns in US dollars whose names do not end in ``_usd`` (rounded to the cent in JSON).
+    MONEY: ClassVar[frozenset[str]] = frozenset()
+    #: Whether every float column is in US dollars (a burn's are).
+    ALL_MONEY: ClassVar[bool] = False
+    #: Parameters that name the last day a result covers, first found first (its ``as_of``).
+    AS_OF: ClassVar[tuple[str, ...]] = ("as_of", "end", "to", "period", "known_on")
 
     frame: pd.DataFrame
     used_records: pd.Index | Callable[[], pd.Index] = field(
@@ -125,19 +168,39 @@ class Result:
         return self.frame[key]
 
     def rows(self) -> list[dict[str, Any]]:
-        """The frame's rows as JSON-ready dicts (column name -> value under the JSON rule)."""
-        columns = list(self.frame.columns)
-        return [
-            {str(c): jsonable(v) for c, v in zip(columns, row, strict=True)}
-            for row in self.frame.itertuples(index=False, name=None)
-        ]
+        """The frame's rows as JSON-ready dicts (column name -> value under the JSON rule,
+        amounts in US dollars rounded to the cent and months to two decimals)."""
+        money = self.MONEY
+        if self.ALL_MONEY:
+            frame = self.frame
+            money = frozenset(str(c) for c in frame.columns if frame[c].dtype == "float64")
+        return json_rows(self.frame, money)
+
+    @property
+    def as_of(self) -> str | None:
+        """The date the result is as of: the first of the parameters :attr:`AS_OF` that is set
+        (the date asked), else the last day of a date column of the frame, else ``None`` (an
+        empty result of an analysis that takes no date)."""
+        for name in self.AS_OF:
+            value = self.params.get(name)
+            if value is not None and str(value):
+                return str(value)
+        last = None
+        for name in self.frame.columns:
+            column = self.frame[name]
+            if pd.api.types.is_datetime64_any_dtype(column.dtype) and column.notna().any():
+                day = column.max()
+                last = day if last is None or day > last else last
+        return None if last is None else str(jsonable(last))
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data with stable keys: ``analysis``, the ``params``,
-        ``rows`` (the frame's rows), ``records``, ``assumptions``, ``warnings``, ``reason``."""
+        ``as_of``, ``rows`` (the frame's rows), ``records``, ``assumptions``, ``warnings``,
+        ``reason``."""
         return {
             "analysis": self.NAME,
             **{k: jsonable(v) for k, v in self.params.items()},
+            "as_of": self.as_of,
             "rows": self.rows(),
             "records": [str(r) for r in self.records],
             "assumptions": list(self.assumptions),

@@ -131,6 +131,9 @@ class Runway(Result):
 
     path: pd.DataFrame = field(default_factory=pd.DataFrame)
     policy: str = "disbursed"
+    MONEY = frozenset({"start_cash", "burn_after"})
+    #: The money columns of :meth:`explain`'s path (US dollars).
+    PATH_MONEY = frozenset({"opening", "inflows", "outflows", "net", "closing"})
     as_of: str = ""
     #: the records each entity used (listed on demand: :meth:`records_of`)
     used: RecordsUsed | None = field(default=None, repr=False)
@@ -188,9 +191,7 @@ class Runway(Result):
         decimals (``null`` when the cash outlasts the horizon) and ``runs_out``."""
         out = []
         for row in super().rows():
-            months = row["months"]
-            row["months"] = None if months is None else round(months, 2)
-            row["runs_out"] = months is not None
+            row["runs_out"] = row["months"] is not None
             out.append(row)
         return out
 
@@ -198,7 +199,8 @@ class Runway(Result):
         """:meth:`Result.to_dict` with ``as_of`` and ``policy``; with one entity, its figures
         (``months``, ``runs_out``, ``cash_out``, ...) also at the top level."""
         data = super().to_dict()
-        data["as_of"], data["policy"] = self.as_of, self.policy
+        data["as_of"] = self.as_of or Result.as_of.fget(self)  # type: ignore[attr-defined]
+        data["policy"] = self.policy
         if len(self.frame) == 1:
             data.update({k: v for k, v in data["rows"][0].items() if k not in data})
         return data

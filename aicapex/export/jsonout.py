@@ -27,13 +27,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.result import json_decimals
 from aicapex.export.tables import is_missing, iso_dates
 from aicapex.schema import FORMAT_VERSION, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["flow_records", "json_document", "json_text", "table_rows"]
+__all__ = [
+    "flow_records",
+    "flows_document",
+    "json_document",
+    "json_text",
+    "last_day",
+    "query_document",
+    "table_rows",
+]
 
 
 def _column_values(column: pd.Series) -> list[Any]:
@@ -59,17 +68,51 @@ def _plain(value: Any) -> Any:
 
 def flow_records(flows: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a flows table (or any frame) as JSON-ready dicts, column name -> value: ISO
-    days, numbers, exact integer ``cents``, ``None`` for missing values and NaN."""
+    days, numbers (US dollars, columns ending in ``_usd``, rounded to the cent), exact integer
+    ``cents``, ``None`` for missing values and NaN."""
     names = [str(c) for c in flows.columns]
-    columns = [_column_values(flows[c]) for c in flows.columns]
+    columns = [_rounded(str(c), _column_values(flows[c])) for c in flows.columns]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _rounded(name: str, values: list[Any]) -> list[Any]:
+    """A column's JSON values, rounded as the JSON rule rounds ``name``'s values."""
+    places = json_decimals(name)
+    if places is None:
+        return values
+    return [round(v, places) if isinstance(v, float) else v for v in values]
+
+
+def last_day(frame: pd.DataFrame, column: str = "date") -> str | None:
+    """The last day of ``frame[column]`` as ISO text (``None`` for no rows)."""
+    if column not in frame or frame.empty or frame[column].isna().all():
+        return None
+    return str(pd.Timestamp(frame[column].max()).date().isoformat())
+
+
+def flows_document(flows: pd.DataFrame, as_of: str | None) -> dict[str, Any]:
+    """The flows output (``aicapex flows --format json``): ``as_of`` (the last flow's day,
+    else ``as_of``) and the rows."""
+    return {"as_of": last_day(flows) or as_of, "rows": flow_records(flows)}
+
+
+def query_document(frame: pd.DataFrame, as_of: str | None) -> dict[str, Any]:
+    """A query's output (``aicapex query --format json``): ``as_of`` (the last day of the
+    ledger queried), the column names and the rows."""
+    columns, rows = table_rows(frame)
+    return {
+        "as_of": as_of,
+        "columns": columns,
+        "rows": [dict(zip(columns, row, strict=True)) for row in rows],
+    }
 
 
 def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     """A frame's column names and its rows as lists of JSON-ready values (see
     :func:`flow_records`), for renderers."""
-    columns = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
-    return [str(c) for c in frame.columns], [list(row) for row in zip(*columns, strict=True)]
+    names = [str(c) for c in frame.columns]
+    columns = [_rounded(n, _column_values(frame.iloc[:, i])) for i, n in enumerate(names)]
+    return names, [list(row) for row in zip(*columns, strict=True)]
 
 
 def json_document(ledger: Ledger, flows: pd.DataFrame) -> dict[str, Any]:

@@ -35,7 +35,11 @@ class GPUTarget(Fact):
         default=None, description="GPU model the target counts ('H100'); none: any GPU."
     )
     units: GpuCount = Field(description="How many GPUs, a whole number.")
-    by: PartialDate = Field(description="The date they are to be there by: 'by end of 2024'.")
+    by: PartialDate | None = Field(
+        default=None,
+        description="The date they are to be there by: 'by end of 2024' (none: not reported, "
+        "as for 'soon').",
+    )
     set_by: str | None = Field(
         default=None, description="Id of the entity (or person) that set the target, if known."
     )

@@ -226,13 +226,17 @@ class FocusImport:
         return pd.DataFrame(out, index=pd.RangeIndex(n))
 
     def to_dict(self) -> dict[str, Any]:
-        """The import as data: file, payer, rows, left_out, ``columns`` and ``bills`` (months as
-        ``YYYY-MM``, ``billed_exact`` as text), ``reconciliation`` (totals as numbers, and exactly
+        """The import as data: file, payer, ``as_of`` (the last day billed), rows, left_out,
+        ``columns`` and ``bills`` (months as ``YYYY-MM``, ``billed_exact`` as text, US dollars
+        rounded to the cent; the other amounts in the billing currency as the file gives them),
+        ``reconciliation`` (totals as numbers, and exactly
         as text in ``*_exact``) and ``problems`` (as text); JSON-ready through
         :func:`aicapex.analysis.result.jsonable`."""
+        usd = [c for c in self.bills.columns if str(c).endswith("_usd")]
         bills = self.bills.assign(
             month=self.bills["month"].dt.strftime("%Y-%m"),
             billed_exact=[f"{v:f}" for v in self.bills["billed_exact"]],
+            **{c: self.bills[c].round(2) for c in usd},  # US dollars to the cent
         )
         recon = []
         for row in self.reconciliation().to_dict("records"):
@@ -240,9 +244,12 @@ class FocusImport:
                 row[f"{key}_exact"] = f"{row[key]:f}"
                 row[key] = float(row[key])
             recon.append(row)
+        usage_end = self.bills["usage_end"] if "usage_end" in self.bills else None
+        last = None if usage_end is None or usage_end.isna().all() else usage_end.max()
         return {
             "file": self.path,
             "payer": self.payer,
+            "as_of": None if last is None else pd.Timestamp(last).date().isoformat(),
             "rows": self.rows,
             "left_out": self.left_out,
             "columns": [str(c) for c in bills.columns],

@@ -1,0 +1,326 @@
+"""GPU fleets: units ordered, scheduled, delivered and moved, per entity, SKU and period; and
+targets against what was delivered.
+
+Both read the GPU movements table (:mod:`aicapex.table.gpus`), which a ledger builds once. Units
+are whole GPUs. By default only orders that are ``committed`` or ``delivered`` count
+(``statuses=`` changes it); reallocations always count.
+
+>>> import aicapex as ac
+>>> fleet = ac.gpu_fleet(ac.load(ac.bundled_data()), "tesla", freq="Y")
+>>> list(fleet.frame.columns[:5])
+['entity', 'sku', 'period', 'ordered', 'scheduled']
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import DateLike, as_known_on, check_entity, day_of
+from aicapex.analysis.result import Result
+from aicapex.table.columns import records_in
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.gpus import GPU_COLUMNS, gpu_movements
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = [
+    "FLEET_COLUMNS",
+    "FREQUENCIES",
+    "TARGET_COLUMNS",
+    "Fleet",
+    "Targets",
+    "gpu_fleet",
+    "gpu_targets",
+    "movements_of",
+]
+
+#: Periods :func:`gpu_fleet` groups by: month, quarter, year.
+FREQUENCIES = {"M": "M", "Q": "Q", "Y": "Y"}
+
+#: The events of the table, the columns of :func:`gpu_fleet` in order.
+_EVENTS = ("ordered", "scheduled", "delivered", "moved_in", "moved_out")
+
+#: Columns of :attr:`Fleet.frame`.
+FLEET_COLUMNS = (
+    "entity",
+    "sku",
+    "period",
+    *_EVENTS,
+    "position",
+    "on_hand",
+)
+
+#: Columns of :attr:`Targets.frame`.
+TARGET_COLUMNS = (
+    "target",
+    "entity",
+    "sku",
+    "units",
+    "by",
+    "set_by",
+    "delivered",
+    "expected",
+    "position",
+    "gap",
+    "share",
+    "met",
+)
+
+#: The SKU label of units no record names a model for.
+UNKNOWN_SKU = "unknown"
+
+Source = "Ledger | pd.DataFrame | Mapping[str, pd.DataFrame]"
+
+
+class Fleet(Result):
+    """The result of :func:`gpu_fleet`: a row per entity, SKU and period."""
+
+    NAME = "gpu_fleet"
+
+
+class Targets(Result):
+    """The result of :func:`gpu_targets`: a row per target."""
+
+    NAME = "gpu_targets"
+
+
+def movements_of(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    conflicts: ConflictPolicy = "latest",
+) -> pd.DataFrame:
+    """The GPU movements table of ``source``: a ledger, record frames by kind, or the table
+    itself (returned as is after checking its columns)."""
+    if isinstance(source, pd.DataFrame):
+        missing = [c for c in GPU_COLUMNS if c not in source.columns]
+        if missing:
+            raise ValueError(
+                f"expected a GPU movements table (see aicapex.table.gpus), got one without "
+                f"{missing}"
+            )
+        return source
+    return gpu_movements(source, conflicts=conflicts)
+
+
+def counted(moves: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
+    """The rows of orders of ``statuses``, and every reallocation."""
+    keep = moves["status"].isin([*statuses, "reallocated"]).to_numpy()
+    return moves if keep.all() else moves[keep]
+
+
+def _period(dates: pd.Series, freq: str) -> np.ndarray:
+    """First day of each date's period (datetime64[ns])."""
+    month = dates.to_numpy("datetime64[M]")
+    if freq == "M":
+        return month.astype("datetime64[ns]")
+    year = month.astype("datetime64[Y]")
+    if freq == "Y":
+        return year.astype("datetime64[ns]")
+    offset = (month - year.astype("datetime64[M]")).astype(np.int64) // 3 * 3
+    return (year.astype("datetime64[M]") + offset.astype("timedelta64[M]")).astype("datetime64[ns]")
+
+
+def _empty_fleet() -> pd.DataFrame:
+    data: dict[str, pd.Series] = {
+        "entity": pd.Series([], dtype="object"),
+        "sku": pd.Series([], dtype="object"),
+        "period": pd.Series([], dtype="datetime64[ns]"),
+    }
+    for name in FLEET_COLUMNS[3:]:
+        data[name] = pd.Series([], dtype="int64")
+    return pd.DataFrame(data)
+
+
+def gpu_fleet(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    entity: str | None = None,
+    freq: str = "M",
+    *,
+    sku: str | None = None,
+    statuses: Iterable[str] = ("committed", "delivered"),
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> Fleet:
+    """Units per entity, SKU and period (``freq``: ``"M"``, ``"Q"`` or ``"Y"``), from the first
+    period with a movement to the last, every period in between.
+
+    Columns: ``entity``, ``sku`` (``unknown`` where no record names it), ``period`` (its first
+    day), ``ordered``, ``scheduled``, ``delivered``, ``moved_in``, ``moved_out`` (units in the
+    period; moved_out as a positive count), ``position`` (units ordered or received by
+    reallocation less those moved out, cumulative: what the entity is owed or holds) and
+    ``on_hand`` (units delivered to it, cumulative, reallocated deliveries to whoever got them).
+    """
+    if freq not in FREQUENCIES:
+        raise ValueError(f"expected freq among {list(FREQUENCIES)}, got {freq!r}")
+    source = as_known_on(source, known_on)
+    moves = movements_of(source, conflicts)
+    if entity is not None:
+        from aicapex.ledger import Ledger
+
+        if isinstance(source, Ledger):
+            check_entity(source, entity, pd.DataFrame({"entity": [], "payer": [], "payee": []}))
+        moves = moves[(moves["entity"] == entity).to_numpy()]
+    moves = counted(moves, statuses)
+    if sku is not None:
+        moves = moves[(moves["sku"] == sku).to_numpy()]
+    params = {"entity": entity, "freq": freq, "sku": sku, "known_on": known_on}
+    assumptions = (
+        f"orders of status {', '.join(statuses)} and every reallocation",
+        "units arrive at the last day of the span a delivery is dated to; orders and "
+        "reallocations count from the first day of theirs",
+        "a reallocation of an order takes the order's earliest deliveries on or after it",
+    )
+    if moves.empty:
+        return Fleet(frame=_empty_fleet(), assumptions=assumptions, params=params)
+    period = _period(moves["date"], freq)
+    sku_col = moves["sku"].astype("object").fillna(UNKNOWN_SKU).to_numpy()
+    keys = pd.MultiIndex.from_arrays(
+        [moves["entity"].astype("object").to_numpy(), sku_col], names=["entity", "sku"]
+    )
+    group, uniq = pd.factorize(keys)
+    periods, p_idx = np.unique(period, return_inverse=True)
+    all_periods = pd.date_range(
+        periods.min(), periods.max(), freq={"M": "MS", "Q": "QS", "Y": "YS"}[freq]
+    )
+    p_pos = all_periods.get_indexer(pd.DatetimeIndex(periods))[p_idx]
+    n_g, n_p = len(uniq), len(all_periods)
+    cell = group * n_p + p_pos
+    units = moves["units"].to_numpy("int64")
+    event = moves["event"].astype("object").to_numpy()
+    data: dict[str, np.ndarray] = {}
+    for name in _EVENTS:
+        mine = event == name
+        sums = np.bincount(cell[mine], weights=units[mine], minlength=n_g * n_p)
+        data[name] = np.abs(sums).astype(np.int64).reshape(n_g, n_p)
+    position = np.cumsum(data["ordered"] + data["moved_in"] - data["moved_out"], axis=1)
+    on_hand = np.cumsum(data["delivered"], axis=1)
+    ent = np.asarray(uniq.get_level_values(0), dtype=object)
+    sk = np.asarray(uniq.get_level_values(1), dtype=object)
+    frame = pd.DataFrame(
+        {
+            "entity": np.repeat(ent, n_p),
+            "sku": np.repeat(sk, n_p),
+            "period": np.tile(all_periods.to_numpy(), n_g),
+            **{name: data[name].ravel() for name in _EVENTS},
+            "position": position.ravel(),
+            "on_hand": on_hand.ravel(),
+        }
+    )
+    frame = frame.sort_values(["entity", "sku", "period"], kind="stable", ignore_index=True)
+    return Fleet(
+        frame=frame,
+        used_records=functools.partial(records_in, moves),
+        assumptions=assumptions,
+        params=params,
+    )
+
+
+def _empty_targets() -> pd.DataFrame:
+    dtypes = {
+        "target": "object",
+        "entity": "object",
+        "sku": "object",
+        "units": "int64",
+        "by": "datetime64[ns]",
+        "set_by": "object",
+        "delivered": "int64",
+        "expected": "int64",
+        "position": "int64",
+        "gap": "int64",
+        "share": "float64",
+        "met": "bool",
+    }
+    return pd.DataFrame({c: pd.Series([], dtype=dtypes[c]) for c in TARGET_COLUMNS})
+
+
+def gpu_targets(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    entity: str | None = None,
+    *,
+    as_of: DateLike | None = None,
+    statuses: Iterable[str] = ("committed", "delivered"),
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> Targets:
+    """Each GPU target against the units the entity had by its date.
+
+    ``source`` is a ledger or record frames holding ``gpu_targets`` (and the GPU kinds).
+    Columns: ``target`` (its id), ``entity``, ``sku`` (none: any GPU), ``units``, ``by`` (the
+    last day of the target's date), ``set_by``, ``delivered`` (units delivered to the entity by
+    then, of that SKU or any), ``expected`` (delivered plus scheduled by then), ``position``
+    (ordered or received less moved out, by then), ``gap`` (units less delivered, at least 0),
+    ``share`` (delivered over units) and ``met``. ``as_of`` caps the date deliveries count to
+    (what was known to be there by then).
+    """
+    from aicapex.ledger import Ledger
+
+    source = as_known_on(source, known_on)
+    if isinstance(source, Ledger):
+        targets = source.frame("gpu_targets")
+        if entity is not None:
+            check_entity(source, entity, pd.DataFrame({"entity": [], "payer": [], "payee": []}))
+    else:
+        targets = source.get("gpu_targets", pd.DataFrame())
+    moves = counted(movements_of(source, conflicts), statuses)
+    params = {"entity": entity, "as_of": as_of, "known_on": known_on}
+    if entity is not None and not targets.empty:
+        targets = targets[(targets["entity"].astype("object") == entity).to_numpy()]
+    if targets.empty:
+        return Targets(frame=_empty_targets(), params=params)
+    by = targets["by_end"].to_numpy("datetime64[ns]")
+    if as_of is not None:
+        by = np.minimum(by, day_of(as_of, end=True))
+    m_entity = moves["entity"].astype("object").to_numpy()
+    m_sku = moves["sku"].astype("object").to_numpy()
+    m_date = moves["date"].to_numpy("datetime64[ns]")
+    m_units = moves["units"].to_numpy("int64")
+    m_event = moves["event"].astype("object").to_numpy()
+    out: dict[str, list[int]] = {"delivered": [], "expected": [], "position": []}
+    used: list[np.ndarray] = []
+    # one pass per target over the entity's rows (targets are few)
+    for who, model, day in zip(targets["entity"].astype("object"), targets["sku"], by, strict=True):
+        mine = m_entity == who
+        if not np.isnat(day):  # a target with no date counts every delivery
+            mine &= m_date <= day
+        if not pd.isna(model):
+            mine &= m_sku == model
+        used.append(mine)
+        ev, u = m_event[mine], m_units[mine]
+        out["delivered"].append(int(u[ev == "delivered"].sum()))
+        out["expected"].append(int(u[np.isin(ev, ["delivered", "scheduled"])].sum()))
+        out["position"].append(int(u[np.isin(ev, ["ordered", "moved_in", "moved_out"])].sum()))
+    units = targets["units"].to_numpy("int64", na_value=0)
+    delivered = np.array(out["delivered"], dtype=np.int64)
+    frame = pd.DataFrame(
+        {
+            "target": targets["id"].astype("object").to_numpy(),
+            "entity": targets["entity"].astype("object").to_numpy(),
+            "sku": targets["sku"].astype("object").to_numpy(),
+            "units": units,
+            "by": by,
+            "set_by": targets["set_by"].astype("object").to_numpy(),
+            "delivered": delivered,
+            "expected": np.array(out["expected"], dtype=np.int64),
+            "position": np.array(out["position"], dtype=np.int64),
+            "gap": np.maximum(units - delivered, 0),
+            "share": delivered / np.where(units > 0, units, 1),
+            "met": delivered >= units,
+        }
+    )
+    any_used = np.logical_or.reduce(used) if used else np.zeros(len(moves), dtype=bool)
+    ids = pd.Index(list(targets["id"].astype("object")) + list(records_in(moves, any_used)))
+    return Targets(
+        frame=frame,
+        used_records=pd.Index(sorted(set(ids)), dtype=object, name="record"),
+        assumptions=(
+            "delivered: units delivered to the entity by the target's date (reallocated "
+            "deliveries count for whoever got them); expected adds those scheduled by then",
+            f"orders of status {', '.join(statuses)}",
+        ),
+        params=params,
+    )

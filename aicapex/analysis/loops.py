@@ -1,0 +1,408 @@
+"""Money that goes round: the graph of money between entities, and the loops in it.
+
+The money legs of the flows table (:mod:`aicapex.table.legs`: each movement once, from payer to
+payee; the payer ``undisclosed`` is never part of a loop) make a graph per **window** (one
+calendar year by default) and per **basis** (disbursed, committed and announced money counted
+apart). The amount that can have gone round a set of entities within a window is the
+**maximum circulation**: the largest total of money on the graph's edges such that every entity
+pays out as much as it receives, each edge carrying at most the sum of its flows in the window
+(its capacity).
+
+How it is solved, without enumerating every cycle of a large graph (a bounded search stalls on
+dense graphs of thousands of entities): the graph is split into strongly connected components
+(scipy's sparse graph routines; money can only go round inside one); a component of two
+entities circulates the smaller of its two directions (exact, for all such components at once);
+a small component (at most :data:`SMALL` legs) is solved by ``networkx.network_simplex`` on
+exact cents; a large one by the HiGHS linear-programming solver (``scipy.optimize.linprog``).
+Loops (simple cycles of at most ``max_length`` entities) are enumerated only inside small
+components, to explain the result: each states its legs, their kinds and statuses, the window
+and its smallest leg, the most that can have gone round it alone. A large component is one row
+naming its entities.
+
+>>> import aicapex as ac
+>>> led = ac.load(ac.bundled_data())
+>>> loops = ac.cycles(led)
+>>> bool((loops.frame["path"] == "nvidia > openai > nvidia").any())
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.circulation import (
+    SMALL,
+    components_of,
+    edges_of,
+    solve_circulation,
+)
+from aicapex.analysis.common import DateLike, as_known_on, day_of, require_usd
+from aicapex.analysis.result import Result, record_index
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.flows import as_flows
+from aicapex.table.legs import BASES, money_legs, window_of
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from aicapex.ledger import Ledger
+
+__all__ = [
+    "COMPONENT_COLUMNS",
+    "LOOP_COLUMNS",
+    "SMALL",
+    "Loops",
+    "cycles",
+    "flow_graph",
+]
+
+#: At most this many loops are listed per component.
+MAX_LOOPS = 50
+
+_LOOP_DTYPES = {
+    "window": "object",
+    "window_start": "datetime64[ns]",
+    "window_end": "datetime64[ns]",
+    "basis": "object",
+    "component": "int64",
+    "path": "object",
+    "entities": "int64",
+    "legs": "object",
+    "leg_kinds": "object",
+    "statuses": "object",
+    "smallest_leg": "object",
+    "smallest_leg_usd": "float64",
+    "amount_usd": "float64",
+    "circulation_usd": "float64",
+    "enumerated": "bool",
+    "records": "object",
+}
+
+_COMPONENT_DTYPES = {
+    "window": "object",
+    "window_start": "datetime64[ns]",
+    "window_end": "datetime64[ns]",
+    "basis": "object",
+    "component": "int64",
+    "members": "object",
+    "entities": "int64",
+    "legs": "int64",
+    "capacity_usd": "float64",
+    "circulation_usd": "float64",
+    "share": "float64",
+    "smallest_leg_usd": "float64",
+    "solver": "object",
+}
+
+#: Columns of :attr:`Loops.frame` and :attr:`Loops.components`.
+LOOP_COLUMNS = tuple(_LOOP_DTYPES)
+COMPONENT_COLUMNS = tuple(_COMPONENT_DTYPES)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Loops(Result):
+    """The result of :func:`cycles`: ``.frame`` has a row per loop (and per large component),
+    ``.components`` a row per strongly connected component with its maximum circulation, and
+    ``.edges`` the legs of the components with the circulation each carries."""
+
+    NAME = "cycles"
+
+    components: pd.DataFrame = field(default_factory=pd.DataFrame)
+    edges: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def flow_graph(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> nx.MultiDiGraph:
+    """The money between entities as a ``networkx.MultiDiGraph``: a node per entity (with
+    ``name`` and ``type`` from a ledger), an edge per money leg from payer to payee (see
+    :mod:`aicapex.table.legs`) with ``kind`` (investment, purchase, lease, contract, cloud,
+    expense, sale), ``status``, ``basis``, ``amount_usd``, ``low_usd``, ``high_usd``, ``date``
+    and ``record``; ``start``/``end`` keep the legs dated within them. Meant for exploring a
+    ledger; :func:`cycles` works on arrays for large ones."""
+    import networkx as nx
+
+    from aicapex.ledger import Ledger
+
+    source = as_known_on(source, known_on)
+    legs = money_legs(as_flows(source, conflicts))
+    date = legs["date"].to_numpy("datetime64[ns]")
+    keep = np.ones(len(legs), dtype=bool)
+    if start is not None:
+        keep &= date >= day_of(start)
+    if end is not None:
+        keep &= date <= day_of(end, end=True)
+    legs = legs[keep]
+    g: nx.MultiDiGraph = nx.MultiDiGraph()
+    if isinstance(source, Ledger):
+        for e in source.records("entities"):
+            g.add_node(e.id, name=e.name, type=e.type.value)  # type: ignore[attr-defined]
+    for row in legs.itertuples(index=False):
+        g.add_edge(
+            row.payer,
+            row.payee,
+            kind=row.leg,
+            status=row.status,
+            basis=row.basis,
+            amount_usd=row.amount_usd,
+            low_usd=row.low_usd,
+            high_usd=row.high_usd,
+            date=row.date,
+            record=row.record,
+        )
+    return g
+
+
+def _loops_of(
+    edges: pd.DataFrame,
+    rows: np.ndarray,
+    entities: pd.Index,
+    max_length: int,
+    describe: dict[tuple[int, int, int], tuple[str, str, str, str]],
+) -> list[dict[str, Any]]:
+    """The simple cycles of one small component, each with its legs."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    u = edges["u"].to_numpy()[rows]
+    v = edges["v"].to_numpy()[rows]
+    cap = edges["capacity_usd"].to_numpy()[rows]
+    group = int(edges["group"].to_numpy()[rows[0]])
+    for a, b, c in zip(u.tolist(), v.tolist(), cap.tolist(), strict=True):
+        g.add_edge(a, b, capacity=c)
+    out = []
+    for cycle in nx.simple_cycles(g, length_bound=max_length):
+        first = cycle.index(min(cycle, key=lambda x: str(entities[x])))
+        cycle = cycle[first:] + cycle[:first]
+        hops = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+        caps = [g[a][b]["capacity"] for a, b in hops]
+        smallest = int(np.argmin(caps))
+        texts = [describe[(group, a, b)] for a, b in hops]
+        names = [str(entities[x]) for x in cycle]
+        a, b = hops[smallest]
+        out.append(
+            {
+                "path": " > ".join([*names, names[0]]),
+                "entities": len(cycle),
+                "legs": "; ".join(
+                    f"{entities[a]} > {entities[b]} {t[0]} {t[1]} ({t[2]})"
+                    for (a, b), t in zip(hops, texts, strict=True)
+                ),
+                "leg_kinds": ",".join(t[0] for t in texts),
+                "statuses": ",".join(t[1] for t in texts),
+                "smallest_leg": f"{entities[a]} > {entities[b]}",
+                "smallest_leg_usd": caps[smallest],
+                "amount_usd": caps[smallest],
+                "records": ",".join(t[3] for t in texts),
+            }
+        )
+        if len(out) >= MAX_LOOPS:
+            break
+    return out
+
+
+def cycles(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    entity: str | None = None,
+    *,
+    window: str = "year",
+    bases: Iterable[str] = BASES,
+    max_length: int = 6,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> Loops:
+    """The money loops of ``source`` (those through ``entity`` when given): see the module
+    docs. ``window``: ``"year"`` (default), ``"half"``, ``"quarter"``, ``"month"`` or
+    ``"all"``; ``bases``: which of disbursed, committed and announced money to look at, each
+    apart; ``max_length``: the most entities a listed loop goes through.
+
+    ``.frame``: a row per loop: ``window`` (with ``window_start``/``window_end``), ``basis``,
+    ``component``, ``path`` ("a > b > a"), ``entities``, ``legs`` (each leg's kind, status
+    and amount), ``leg_kinds``, ``statuses``, ``smallest_leg`` (with ``_usd``),
+    ``amount_usd`` (the most that can have gone round the loop alone: its smallest leg; for a
+    large component's row, its circulation), ``circulation_usd`` (its component's),
+    ``enumerated`` (false for a large component's row) and ``records``.
+    """
+    bases = [b for b in BASES if b in set(bases)]
+    if max_length < 2:
+        raise ValueError(f"expected max_length of 2 or more, got {max_length!r}")
+    source = as_known_on(source, known_on)
+    legs = money_legs(as_flows(source, conflicts))
+    require_usd(legs, "cycles")
+    params = {"entity": entity, "window": window, "bases": ",".join(bases), "known_on": known_on}
+    edges, entities = edges_of(legs, window, bases)
+    edges["component"] = components_of(edges, len(entities))
+    edges = edges[edges["component"].to_numpy() >= 0].reset_index(drop=True)
+    flow, solver = solve_circulation(edges)
+    edges["flow_usd"] = flow
+    edges["solver"] = solver
+    edges["payer"] = entities.to_numpy(object)[edges["u"].to_numpy()] if len(edges) else []
+    edges["payee"] = entities.to_numpy(object)[edges["v"].to_numpy()] if len(edges) else []
+    components = _component_table(edges, entities)
+    loops = _loop_table(edges, components, legs, entities, window, bases, max_length)
+    if entity is not None:
+        has = components["members"].map(lambda m: entity in m.split(","))
+        keep = set(components.loc[has.to_numpy(), "component"])
+        components = components[has.to_numpy()].reset_index(drop=True)
+        through = loops["path"].map(lambda p: entity in p.split(" > "))
+        loops = loops[(loops["component"].isin(keep) & through).to_numpy()]
+        loops = loops.reset_index(drop=True)
+    used = [r for text in loops["records"].dropna() for r in text.split(",") if r]
+    return Loops(
+        frame=loops,
+        used_records=record_index(used),
+        assumptions=(
+            f"windows: {window}; disbursed, committed and announced money apart",
+            "the amount that can have gone round: the maximum circulation, each leg carrying "
+            "at most the sum of its flows in the window",
+            "the payer 'undisclosed' is never part of a loop; a revenue and the matching "
+            "expense of its customer count twice if both are recorded",
+        ),
+        params=params,
+        components=components,
+        edges=edges,
+    )
+
+
+def _component_table(edges: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
+    if edges.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _COMPONENT_DTYPES.items()})
+    g = edges.groupby("component", sort=True)
+    first = g.first()
+    carried = edges[edges["flow_usd"].to_numpy() > 0]
+    smallest = carried.groupby("component")["capacity_usd"].min()
+    members = g.apply(
+        lambda e: ",".join(sorted(set(e["payer"]) | set(e["payee"]))), include_groups=False
+    )
+    circulation = g["flow_usd"].sum()
+    capacity = g["capacity_usd"].sum()
+    out = pd.DataFrame(
+        {
+            "window": first["window"],
+            "window_start": first["window_start"],
+            "window_end": first["window_end"],
+            "basis": first["basis"],
+            "component": first.index.to_numpy(np.int64),
+            "members": members,
+            "entities": members.str.count(",") + 1,
+            "legs": g.size(),
+            "capacity_usd": capacity,
+            "circulation_usd": circulation,
+            "share": circulation / capacity.where(capacity > 0),
+            "smallest_leg_usd": smallest.reindex(first.index),
+            "solver": first["solver"],
+        }
+    ).reset_index(drop=True)
+    return out.astype(_COMPONENT_DTYPES)
+
+
+def _loop_table(
+    edges: pd.DataFrame,
+    components: pd.DataFrame,
+    legs: pd.DataFrame,
+    entities: pd.Index,
+    window: str,
+    bases: list[str],
+    max_length: int,
+) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    if not edges.empty:
+        small_comp = components.loc[components["legs"] <= SMALL, "component"].to_numpy()
+        small = edges["component"].isin(small_comp).to_numpy()
+        describe = _describe(edges[small], legs, entities, window, bases)
+        info = components.set_index("component")
+        by = pd.Series(np.arange(len(edges))).groupby(edges["component"].to_numpy()).indices
+        for comp, idx in by.items():
+            meta = info.loc[comp]
+            base = {
+                "window": meta["window"],
+                "window_start": meta["window_start"],
+                "window_end": meta["window_end"],
+                "basis": meta["basis"],
+                "component": int(comp),
+                "circulation_usd": float(meta["circulation_usd"]),
+            }
+            if meta["legs"] <= SMALL:
+                for loop in _loops_of(edges, idx, entities, max_length, describe):
+                    rows.append({**base, **loop, "enumerated": True})
+            else:
+                names = meta["members"].split(",")
+                shown = ", ".join(names[:5]) + (
+                    f" and {len(names) - 5} more" if len(names) > 5 else ""
+                )
+                rows.append(
+                    {
+                        **base,
+                        "path": f"({len(names)} entities: {shown})",
+                        "entities": len(names),
+                        "legs": f"{int(meta['legs'])} legs",
+                        "leg_kinds": None,
+                        "statuses": None,
+                        "smallest_leg": None,
+                        "smallest_leg_usd": float(meta["smallest_leg_usd"]),
+                        "amount_usd": float(meta["circulation_usd"]),
+                        "records": None,
+                        "enumerated": False,
+                    }
+                )
+    if not rows:
+        return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _LOOP_DTYPES.items()})
+    out = pd.DataFrame(rows)[list(LOOP_COLUMNS)].astype(_LOOP_DTYPES)
+    return out.sort_values(
+        ["window_start", "basis", "amount_usd"], ascending=[True, True, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _describe(
+    edges: pd.DataFrame, legs: pd.DataFrame, entities: pd.Index, window: str, bases: list[str]
+) -> dict[tuple[int, int, int], tuple[str, str, str, str]]:
+    """For each edge of small components: its leg kinds, statuses, amount and records."""
+    from aicapex.money import format_usd
+
+    if edges.empty:
+        return {}
+    wanted = set(zip(edges["payer"], edges["payee"], strict=True))
+    pairs = list(zip(legs["payer"], legs["payee"], strict=True))
+    mine = legs[np.fromiter((p in wanted for p in pairs), bool, len(pairs))]
+    start, _ = window_of(mine["date"].to_numpy("datetime64[ns]"), window)
+    if window == "all":
+        start = np.full(len(mine), edges["window_start"].iloc[0])
+    key = pd.DataFrame(
+        {
+            "start": start,
+            "basis": mine["basis"].to_numpy(),
+            "u": entities.get_indexer(mine["payer"]),
+            "v": entities.get_indexer(mine["payee"]),
+            "leg": mine["leg"].to_numpy(),
+            "status": mine["status"].to_numpy(),
+            "amount": mine["amount_usd"].to_numpy(),
+            "record": mine["record"].to_numpy(),
+        }
+    )
+    out: dict[tuple[int, int, int], tuple[str, str, str, str]] = {}
+    group_of = {
+        (ws, b): g
+        for ws, b, g in zip(edges["window_start"], edges["basis"], edges["group"], strict=True)
+    }
+    for (ws, b, u, v), part in key.groupby(["start", "basis", "u", "v"], sort=False):
+        g = group_of.get((ws, b))
+        if g is None:
+            continue
+        out[(int(g), int(u), int(v))] = (
+            "+".join(sorted(set(part["leg"]))),
+            "+".join(sorted(set(part["status"]))),
+            format_usd(float(part["amount"].sum())),
+            ",".join(sorted(set(part["record"]))),
+        )
+    del bases
+    return out

@@ -1,0 +1,285 @@
+"""Reallocations of GPUs between buyers: each move with its counterpart, units, dates, delay
+and value.
+
+A reallocation moves units, not money. When two reallocations are given in exchange for each
+other (``exchanged_for``: Tesla's 12,000 H100 to X now, X's later 12,000 to Tesla), each side's
+net units are the units it got back less those it gave (0 for an even swap), and the side that
+gave first waits: its **delay** runs from the date its own units were due (the deliveries of its
+order the reallocation took, weighted over their units; without any, the reallocation's date,
+and the row says so) to the date the replacement units arrive (the deliveries its counterpart
+took, weighted over their units; without any, the counterpart's date). Actual deliveries are
+used where the records have them, else scheduled ones. Dates known only to a span give the
+delay's ends: ``delay_days_low`` from the earliest arrival to the latest due date,
+``delay_days_high`` the reverse; ``delay_days`` is between the middles of the spans.
+
+The **value** of the moved units is their number times a unit price: the order's own (its total
+over its quantity, or its unit price; a bound stays a bound: "more than $500M" for 12,000 H100
+is at least $41,667 a unit), else the latest price of the SKU implied by other records
+(:func:`aicapex.analysis.unitprices.gpu_prices`), and ``price_basis`` says which.
+
+>>> import aicapex as ac
+>>> r = ac.reallocations(ac.load(ac.bundled_data()))
+>>> sorted(set(r.frame["net_units"]))
+[0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.fleet import movements_of
+from aicapex.analysis.result import Result, record_index
+from aicapex.analysis.unitprices import gpu_prices
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["REALLOCATION_COLUMNS", "Reallocations", "reallocations"]
+
+#: Days in an average month (a year of 365.25 days over 12).
+_MONTH_DAYS = 30.4375
+
+_DTYPES = {
+    "reallocation": "object",
+    "date": "datetime64[ns]",
+    "from_entity": "object",
+    "to_entity": "object",
+    "sku": "object",
+    "units": "int64",
+    "order": "object",
+    "counterpart": "object",
+    "units_back": "int64",
+    "net_units": "int64",
+    "due": "datetime64[ns]",
+    "due_basis": "object",
+    "replaced": "datetime64[ns]",
+    "replaced_basis": "object",
+    "delay_days": "float64",
+    "delay_days_low": "float64",
+    "delay_days_high": "float64",
+    "delay_months": "float64",
+    "value_usd": "float64",
+    "value_low_usd": "float64",
+    "value_high_usd": "float64",
+    "value_figure": "object",
+    "price_basis": "object",
+    "price_record": "object",
+    "reason": "object",
+}
+
+#: Columns of :attr:`Reallocations.frame`.
+REALLOCATION_COLUMNS = tuple(_DTYPES)
+
+
+class Reallocations(Result):
+    """The result of :func:`reallocations`: a row per reallocation."""
+
+    NAME = "reallocations"
+
+
+def _taken(moves: pd.DataFrame) -> pd.DataFrame:
+    """Per reallocation: the deliveries it took (actual ones where there are, else scheduled),
+    their units and unit-weighted earliest and latest days (as day numbers)."""
+    taken = moves[moves["via"].notna().to_numpy()]
+    if taken.empty:
+        return pd.DataFrame(
+            {"units": [], "earliest": [], "latest": [], "event": []}, index=pd.Index([])
+        )
+    early = taken["earliest"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
+    late = taken["latest"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
+    u = taken["units"].to_numpy("float64")
+    t = pd.DataFrame(
+        {
+            "via": taken["via"].astype("object").to_numpy(),
+            "event": taken["event"].astype("object").to_numpy(),
+            "units": u,
+            "ue": u * early,
+            "ul": u * late,
+        }
+    )
+    g = t.groupby(["via", "event"], sort=False)[["units", "ue", "ul"]].sum().reset_index()
+    g["rank"] = (g["event"] == "delivered").astype(int)
+    g = g.sort_values(["via", "rank"], kind="stable").drop_duplicates("via", keep="last")
+    return pd.DataFrame(
+        {
+            "units": g["units"].to_numpy(),
+            "earliest": g["ue"].to_numpy() / g["units"].to_numpy(),
+            "latest": g["ul"].to_numpy() / g["units"].to_numpy(),
+            "event": g["event"].to_numpy(),
+        },
+        index=pd.Index(g["via"].to_numpy(object)),
+    )
+
+
+def _days(values: np.ndarray) -> np.ndarray:
+    """Day numbers (since 1970-01-01, NaN for none) as datetime64[ns]."""
+    days = np.round(np.nan_to_num(values)).astype(np.int64).astype("datetime64[D]")
+    out: np.ndarray = np.where(np.isnan(values), np.datetime64("NaT", "D"), days)
+    return out.astype("datetime64[ns]")
+
+
+def _unit_prices(
+    moves: pd.DataFrame, orders: pd.DataFrame, prices: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per reallocation: unit price (USD), its low and high ends, figure kind, basis, record."""
+    n = len(moves)
+    unit, low, high = (np.full(n, np.nan) for _ in range(3))
+    figure = np.full(n, None, dtype=object)
+    basis = np.full(n, None, dtype=object)
+    record = np.full(n, None, dtype=object)
+    own = prices[prices["basis"].isin(["order total", "order unit price"]).to_numpy()]
+    by_order = own.drop_duplicates("record", keep="last").set_index("record")
+    ref = moves["order"].astype("object")
+    hit = ref.isin(by_order.index).to_numpy()
+    if hit.any():
+        rows = by_order.loc[ref[hit]]
+        unit[hit] = rows["unit_usd"].to_numpy()
+        low[hit] = rows["unit_low_usd"].to_numpy()
+        high[hit] = rows["unit_high_usd"].to_numpy()
+        figure[hit] = rows["figure"].to_numpy()
+        basis[hit] = "the order's " + rows["basis"].str.replace("order ", "", regex=False)
+        record[hit] = ref[hit].to_numpy()
+    purchase = prices[~np.isnan(prices["unit_usd"].to_numpy("float64"))]
+    sku = moves["sku_used"].to_numpy(object)
+    day = moves["date_start"].to_numpy("datetime64[ns]")
+    for i in np.flatnonzero(~hit):  # reallocations without a priced order: few, one by one
+        same = purchase[(purchase["sku"] == sku[i]).to_numpy()]
+        if same.empty:
+            continue
+        before = same[(same["date"].to_numpy("datetime64[ns]") <= day[i])]
+        row = (before if not before.empty else same).iloc[-1]
+        unit[i], low[i], high[i] = row["unit_usd"], row["unit_low_usd"], row["unit_high_usd"]
+        figure[i], record[i] = row["figure"], row["record"]
+        basis[i] = f"implied price of {sku[i]} ({row['basis']})"
+    return unit, low, high, figure, basis, record
+
+
+def reallocations(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    entity: str | None = None,
+    *,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> Reallocations:
+    """Each reallocation (those involving ``entity`` when given) with its counterpart, units,
+    dates, delay and value (see the module docs). Columns: ``reallocation``, ``date``,
+    ``from_entity``, ``to_entity``, ``sku``, ``units``, ``order``, ``counterpart`` (the
+    reallocation given in exchange), ``units_back`` and ``net_units`` (for ``from_entity``),
+    ``due``/``due_basis``, ``replaced``/``replaced_basis``, ``delay_days`` (with ``_low``,
+    ``_high``) and ``delay_months``, ``value_usd`` (with ``_low``, ``_high``),
+    ``value_figure``, ``price_basis``, ``price_record``, ``reason``."""
+    from aicapex.ledger import Ledger
+
+    source = as_known_on(source, known_on)
+    if isinstance(source, Ledger):
+        frame = source.frame("gpu_reallocations")
+        orders = source.frame("gpu_orders")
+    else:
+        frame = source.get("gpu_reallocations", pd.DataFrame())
+        orders = source.get("gpu_orders", pd.DataFrame())
+    params = {"entity": entity, "known_on": known_on}
+    if frame.empty:
+        empty = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
+        return Reallocations(frame=empty, params=params)
+    frame = resolve_conflicts(frame, "gpu_reallocations", conflicts)[0].reset_index(drop=True)
+    moves = movements_of(source, conflicts)
+    taken = _taken(moves)
+    ids = frame["id"].astype("object")
+    exchanged = frame["exchanged_for"].astype("object")
+    # the counterpart: named by either side
+    back = pd.Series(ids.to_numpy(), index=exchanged.to_numpy())
+    back = back[back.index.notna() & ~back.index.duplicated()]
+    counterpart = exchanged.where(exchanged.notna(), ids.map(back))
+    counterpart = counterpart.where(counterpart.isin(set(ids)))
+    qty = pd.Series(frame["quantity"].to_numpy("int64", na_value=0), index=ids.to_numpy())
+    units = qty.to_numpy()
+    units_back = counterpart.map(qty).fillna(0).astype(np.int64).to_numpy()
+    own_start = frame["date_start"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
+    own_end = frame["date_end"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
+    span = pd.DataFrame({"earliest": own_start, "latest": own_end}, index=ids.to_numpy())
+
+    def side(who: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        t = taken.reindex(who.to_numpy())
+        s = span.reindex(who.to_numpy())
+        has = t["units"].notna().to_numpy()
+        early = np.where(has, t["earliest"].to_numpy("float64"), s["earliest"].to_numpy())
+        late = np.where(has, t["latest"].to_numpy("float64"), s["latest"].to_numpy())
+        basis = np.where(
+            has,
+            t["event"].astype("object").fillna("").to_numpy() + " deliveries",
+            np.where(who.notna().to_numpy(), "reallocation date", None),
+        )
+        return early, late, basis
+
+    due_early, due_late, due_basis = side(ids)
+    rep_early, rep_late, rep_basis = side(counterpart)
+    no_back = counterpart.isna().to_numpy()
+    rep_early[no_back] = np.nan
+    rep_late[no_back] = np.nan
+    delay = (rep_early + rep_late) / 2 - (due_early + due_late) / 2
+    order_ids = pd.Index(orders["id"].astype("object")) if not orders.empty else pd.Index([])
+    of = order_ids.get_indexer(frame["order"].astype("object"))
+    order_sku = np.where(
+        of >= 0,
+        orders["sku"].astype("object").to_numpy()[np.maximum(of, 0)] if len(orders) else None,
+        None,
+    )
+    own_sku = frame["sku"].astype("object").to_numpy()
+    sku = np.where(pd.isna(own_sku), order_sku, own_sku)
+    prices = gpu_prices(source, conflicts=conflicts).frame
+    unit, low, high, figure, basis, record = _unit_prices(
+        frame.assign(sku_used=sku), orders, prices
+    )
+    out = pd.DataFrame(
+        {
+            "reallocation": ids.to_numpy(),
+            "date": frame["date_start"].to_numpy("datetime64[ns]"),
+            "from_entity": frame["from_entity"].astype("object").to_numpy(),
+            "to_entity": frame["to_entity"].astype("object").to_numpy(),
+            "sku": sku,
+            "units": units,
+            "order": frame["order"].astype("object").to_numpy(),
+            "counterpart": counterpart.to_numpy(),
+            "units_back": units_back,
+            "net_units": np.where(no_back, -units, units_back - units),
+            "due": _days((due_early + due_late) / 2),
+            "due_basis": due_basis,
+            "replaced": _days((rep_early + rep_late) / 2),
+            "replaced_basis": np.where(no_back, None, rep_basis),
+            "delay_days": delay,
+            "delay_days_low": rep_early - due_late,
+            "delay_days_high": rep_late - due_early,
+            "delay_months": delay / _MONTH_DAYS,
+            "value_usd": unit * units,
+            "value_low_usd": low * units,
+            "value_high_usd": high * units,
+            "value_figure": figure,
+            "price_basis": basis,
+            "price_record": record,
+            "reason": frame["reason"].astype("object").to_numpy(),
+        }
+    ).astype(_DTYPES)
+    if entity is not None:
+        mine = (out["from_entity"] == entity) | (out["to_entity"] == entity)
+        out = out[mine.to_numpy()].reset_index(drop=True)
+    used = [*out["reallocation"], *out["order"].dropna(), *out["price_record"].dropna()]
+    return Reallocations(
+        frame=out,
+        used_records=record_index(used),
+        assumptions=(
+            "delay: from the date the moved units were due to their first buyer (the "
+            "deliveries the reallocation took, else its own date) to the arrival of the units "
+            "given back (the deliveries the counterpart took, else its date), weighted over "
+            "the units; low and high from the ends of the spans the dates are known to",
+            "value: the units times the order's unit price, else the latest implied price of "
+            "the SKU (price_basis says which); a bound stays a bound",
+        ),
+        params=params,
+    )

@@ -1,0 +1,238 @@
+"""Related parties: money, GPUs and contracts between entities under common control.
+
+Two entities are related parties when one controls the other or a third controls both.
+Control comes from ``controlled_by`` (passed on: a parent's parent controls too) and, where the
+ledger has stakes, from :func:`aicapex.analysis.control.control` (majority and controlling
+stakes). Between related parties, :func:`related_parties` lists every flow (one row per record,
+payer and payee, and basis: see :mod:`aicapex.table.legs`), every GPU reallocation, every
+compute contract (money or not: xAI using X's data centres) and every GPU order.
+
+>>> import aicapex as ac
+>>> rp = ac.related_parties(ac.load(ac.bundled_data()), "tesla")
+>>> sorted(set(rp.frame["kind"]))
+['reallocation']
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.result import Result, record_index
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.flows import as_flows
+from aicapex.table.legs import money_legs
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["RELATED_COLUMNS", "RelatedParties", "controllers", "related_parties"]
+
+_DTYPES = {
+    "kind": "object",
+    "record": "object",
+    "date": "datetime64[ns]",
+    "from_entity": "object",
+    "to_entity": "object",
+    "what": "object",
+    "basis": "object",
+    "amount_usd": "float64",
+    "units": "float64",
+    "controllers": "object",
+    "how": "object",
+}
+
+#: Columns of :attr:`RelatedParties.frame`.
+RELATED_COLUMNS = tuple(_DTYPES)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RelatedParties(Result):
+    """The result of :func:`related_parties`: ``.frame`` a row per item between related
+    parties; ``.control`` a row per controller and entity it controls (``how``: the kinds of
+    control on the way)."""
+
+    NAME = "related_parties"
+
+    control: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _by_controlled_by(entities: pd.DataFrame) -> pd.DataFrame:
+    """Control from ``controlled_by``, passed on (a controller's controllers control too)."""
+    direct: dict[str, set[str]] = {}
+    for eid, by in zip(entities["id"].astype("object"), entities["controlled_by"], strict=True):
+        if isinstance(by, str) and by:
+            direct[str(eid)] = set(by.split(","))
+    rows = []
+    for eid in direct:
+        seen: set[str] = set()
+        todo = list(direct[eid])
+        while todo:
+            c = todo.pop()
+            if c in seen or c == eid:
+                continue
+            seen.add(c)
+            todo.extend(direct.get(c, ()))
+        rows.extend({"controller": c, "controlled": eid, "how": "controlled_by"} for c in seen)
+    return pd.DataFrame(rows, columns=["controller", "controlled", "how"])
+
+
+def _by_stakes(source: Any, conflicts: ConflictPolicy) -> pd.DataFrame | None:
+    """Control as :func:`aicapex.analysis.control.control` finds it (stakes and
+    ``controlled_by``), when that analysis is there; None otherwise."""
+    try:
+        module = importlib.import_module("aicapex.analysis.control")
+    except ImportError:  # pragma: no cover - control arrives with stakes
+        return None
+    try:
+        found = module.control(source, conflicts=conflicts).frame
+    except (KeyError, ValueError, TypeError):
+        return None
+    return pd.DataFrame(
+        {
+            "controller": found["controller"].astype("object"),
+            "controlled": found["controlled"].astype("object"),
+            "how": found["how"].astype("object"),
+        }
+    )
+
+
+def controllers(pairs: pd.DataFrame) -> dict[str, set[str]]:
+    """Each controlled entity's controllers (from a frame of controller, controlled)."""
+    out: dict[str, set[str]] = {}
+    for c, e in zip(pairs["controller"], pairs["controlled"], strict=True):
+        out.setdefault(str(e), set()).add(str(c))
+    return out
+
+
+def _common(a: str, b: str, ctrl: dict[str, set[str]]) -> str | None:
+    """The controllers ``a`` and ``b`` have in common (or the one controlling the other),
+    comma-separated; None when they are not related."""
+    ca, cb = ctrl.get(a, set()), ctrl.get(b, set())
+    common = (ca & cb) | ({a} & cb) | ({b} & ca)
+    return ",".join(sorted(common)) if common else None
+
+
+def related_parties(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    entity: str | None = None,
+    *,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> RelatedParties:
+    """Flows, GPU reallocations, compute contracts and GPU orders between related parties
+    (those of ``entity`` when given); see the module docs.
+
+    Columns: ``kind`` (flow, reallocation, contract, order), ``record``, ``date``,
+    ``from_entity`` (payer, giver, buyer), ``to_entity``, ``what`` (the leg's kind, ``units``,
+    the arrangement), ``basis`` (of money: disbursed, committed, announced; of records: their
+    status), ``amount_usd``, ``units``, ``controllers`` (in common) and ``how`` (the kind of
+    control)."""
+    from aicapex.ledger import Ledger
+
+    source = as_known_on(source, known_on)
+    if isinstance(source, Ledger):
+        frames = {
+            k: source.frame(k)
+            for k in ("entities", "gpu_reallocations", "compute_contracts", "gpu_orders")
+        }
+    else:
+        frames = dict(source)
+    entities = frames.get("entities", pd.DataFrame({"id": [], "controlled_by": []}))
+    pairs = _by_controlled_by(entities)
+    stakes = _by_stakes(source, conflicts)
+    if stakes is not None and not stakes.empty:
+        pairs = pd.concat([pairs, stakes], ignore_index=True)
+    how = pairs.groupby(["controller", "controlled"], sort=True)["how"].agg(
+        lambda h: ", ".join(sorted(set(", ".join(h).split(", "))))
+    )
+    control_frame = how.reset_index()
+    ctrl = controllers(control_frame)
+    how_of = {(str(c), str(e)): str(h) for (c, e), h in how.items()}
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, record: Any, date: Any, a: Any, b: Any, **rest: Any) -> None:
+        common = _common(str(a), str(b), ctrl)
+        if common is None:
+            return
+        kinds = {
+            how_of.get((c, x), "")
+            for c in common.split(",")
+            for x in (str(a), str(b))
+            if (c, x) in how_of
+        }
+        rows.append(
+            {
+                "kind": kind,
+                "record": record,
+                "date": date,
+                "from_entity": a,
+                "to_entity": b,
+                "controllers": common,
+                "how": ", ".join(sorted(k for k in kinds if k)),
+                **rest,
+            }
+        )
+
+    if ctrl:
+        legs = money_legs(as_flows(source, conflicts))
+        key = pd.MultiIndex.from_arrays([legs["payer"], legs["payee"]])
+        unique = key.unique()
+        related = {p for p in unique if _common(str(p[0]), str(p[1]), ctrl) is not None}
+        legs = legs[key.isin(list(related))] if related else legs.iloc[:0]
+        grouped = legs.groupby(["record", "payer", "payee", "leg", "basis"], sort=False).agg(
+            date=("date", "min"), amount_usd=("amount_usd", "sum")
+        )
+        for (record, a, b, leg, basis), row in grouped.iterrows():
+            add("flow", record, row["date"], a, b, what=leg, basis=basis,
+                amount_usd=row["amount_usd"], units=np.nan)  # fmt: skip
+        moves = frames.get("gpu_reallocations", pd.DataFrame())
+        if not moves.empty:
+            moves = resolve_conflicts(moves, "gpu_reallocations", conflicts)[0]
+            for r in moves.itertuples(index=False):
+                add("reallocation", r.id, r.date_start, r.from_entity, r.to_entity,
+                    what="units", basis="reallocated", amount_usd=np.nan,
+                    units=float(r.quantity))  # fmt: skip
+        contracts = frames.get("compute_contracts", pd.DataFrame())
+        if not contracts.empty:
+            contracts = resolve_conflicts(contracts, "compute_contracts", conflicts)[0]
+            for c in contracts.itertuples(index=False):
+                add("contract", c.id, c.start_start, c.buyer, c.seller,
+                    what=c.arrangement, basis=c.status, amount_usd=c.total_value_usd,
+                    units=np.nan)  # fmt: skip
+        orders = frames.get("gpu_orders", pd.DataFrame())
+        if not orders.empty:
+            orders = resolve_conflicts(orders, "gpu_orders", conflicts)[0]
+            for o in orders.itertuples(index=False):
+                add("order", o.id, o.order_date_start, o.buyer, o.vendor, what=o.sku,
+                    basis=o.status, amount_usd=o.total_usd, units=float(o.quantity))  # fmt: skip
+    if rows:
+        frame = pd.DataFrame(rows)[list(RELATED_COLUMNS)].astype(_DTYPES)
+    else:
+        frame = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
+    if entity is not None:
+        mine = (frame["from_entity"] == entity) | (frame["to_entity"] == entity)
+        frame = frame[mine.to_numpy()]
+        control_frame = control_frame[
+            ((control_frame["controller"] == entity) | (control_frame["controlled"] == entity))
+        ]
+    frame = frame.sort_values(["date", "kind", "record"], kind="stable", ignore_index=True)
+    return RelatedParties(
+        frame=frame,
+        used_records=functools.partial(record_index, frame["record"]),
+        assumptions=(
+            "related: one controls the other, or a third controls both; control from "
+            "controlled_by (passed on) and, where the ledger has stakes, from majority and "
+            "controlling stakes",
+        ),
+        params={"entity": entity, "known_on": known_on},
+        control=control_frame.reset_index(drop=True),
+    )

@@ -1,0 +1,296 @@
+"""Unit prices of GPUs implied by the records, and the conversions between GPUs and power.
+
+Where a unit price comes from, per row of :func:`gpu_prices` (``basis``):
+
+- ``order total``: an order's total over its quantity ("more than $500M" for 12,000 H100 is at
+  least $41,667 a unit: the figure's kind carries over, a bound stays a bound);
+- ``order unit price``: an order's own unit price;
+- ``priced quantity``: a price record with a ``quantity`` of GPUs ("$500M, equivalent to a 10k
+  H100 system"): its one-off price over the units;
+- ``lease``: a compute contract leasing (or renting) a number of GPUs: its annual run rate
+  over the units is a price per unit-year, and per unit-hour over 8,766 hours (a year of
+  365.25 days): "$2.0B for 16,000 GPUs over 5 years" is $25,000 a unit-year, about $2.85 a
+  unit-hour.
+
+GPUs and gigawatts convert only through ``assumptions`` records (:func:`conversion`), never
+silently: a result that converts names the record it used.
+
+>>> import aicapex as ac
+>>> p = ac.gpu_prices(ac.load(ac.bundled_data()), "H100")
+>>> sorted(set(p.frame["basis"]))[:1]
+['order total']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.result import Result, record_index
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["HOURS_PER_YEAR", "PRICE_COLUMNS", "GpuPrices", "conversion", "gpu_prices"]
+
+#: Hours in a year of 365.25 days.
+HOURS_PER_YEAR = 8766.0
+
+#: Columns of :attr:`GpuPrices.frame`.
+PRICE_COLUMNS = (
+    "sku",
+    "date",
+    "basis",
+    "record",
+    "entity",
+    "counterparty",
+    "units",
+    "total_usd",
+    "unit_usd",
+    "unit_low_usd",
+    "unit_high_usd",
+    "figure",
+    "per_unit_year_usd",
+    "per_unit_hour_usd",
+)
+
+_DTYPES = {
+    "sku": "object",
+    "date": "datetime64[ns]",
+    "basis": "object",
+    "record": "object",
+    "entity": "object",
+    "counterparty": "object",
+    "units": "float64",
+    "total_usd": "float64",
+    "unit_usd": "float64",
+    "unit_low_usd": "float64",
+    "unit_high_usd": "float64",
+    "figure": "object",
+    "per_unit_year_usd": "float64",
+    "per_unit_hour_usd": "float64",
+}
+
+
+class GpuPrices(Result):
+    """The result of :func:`gpu_prices`: a row per record that prices GPUs."""
+
+    NAME = "gpu_prices"
+
+
+def _frames(source: Any, kinds: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        return {k: source.frame(k) for k in kinds}
+    return {k: source[k] for k in kinds if k in source}
+
+
+def _from_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    if orders.empty:
+        return pd.DataFrame()
+    qty = orders["quantity"].to_numpy("float64", na_value=np.nan)
+    total = orders["total_usd"].to_numpy("float64")
+    by_total = ~np.isnan(total)
+    unit = np.where(by_total, total / qty, orders["unit_price_usd"].to_numpy("float64"))
+    low = np.where(
+        by_total,
+        orders["total_low_usd"].to_numpy("float64") / qty,
+        orders["unit_price_low_usd"].to_numpy("float64"),
+    )
+    high = np.where(
+        by_total,
+        orders["total_high_usd"].to_numpy("float64") / qty,
+        orders["unit_price_high_usd"].to_numpy("float64"),
+    )
+    figure = np.where(
+        by_total,
+        orders["total_kind"].astype("object"),
+        orders["unit_price_kind"].astype("object"),
+    )
+    keep = ~np.isnan(unit)
+    return pd.DataFrame(
+        {
+            "sku": orders["sku"].astype("object").to_numpy(),
+            "date": orders["order_date_start"].to_numpy("datetime64[ns]"),
+            "basis": np.where(by_total, "order total", "order unit price"),
+            "record": orders["id"].astype("object").to_numpy(),
+            "entity": orders["buyer"].astype("object").to_numpy(),
+            "counterparty": orders["vendor"].astype("object").to_numpy(),
+            "units": qty,
+            "total_usd": np.where(by_total, total, unit * qty),
+            "unit_usd": unit,
+            "unit_low_usd": low,
+            "unit_high_usd": high,
+            "figure": figure,
+            "per_unit_year_usd": np.nan,
+            "per_unit_hour_usd": np.nan,
+        }
+    )[keep]
+
+
+def _from_prices(prices: pd.DataFrame) -> pd.DataFrame:
+    if prices.empty or "quantity" not in prices:
+        return pd.DataFrame()
+    gpus = (prices["quantity_unit"].astype("object") == "gpu").to_numpy()
+    priced = gpus & prices["one_off_usd"].notna().to_numpy() & (prices["quantity"] > 0).to_numpy()
+    p = prices[priced]
+    qty = p["quantity"].to_numpy("float64")
+    return pd.DataFrame(
+        {
+            "sku": p["quantity_sku"].astype("object").to_numpy(),
+            "date": p["effective_start"].to_numpy("datetime64[ns]"),
+            "basis": "priced quantity",
+            "record": p["id"].astype("object").to_numpy(),
+            "entity": p["company"].astype("object").to_numpy(),
+            "counterparty": None,
+            "units": qty,
+            "total_usd": p["one_off_usd"].to_numpy("float64"),
+            "unit_usd": p["one_off_usd"].to_numpy("float64") / qty,
+            "unit_low_usd": p["one_off_low_usd"].to_numpy("float64") / qty,
+            "unit_high_usd": p["one_off_high_usd"].to_numpy("float64") / qty,
+            "figure": p["one_off_kind"].astype("object").to_numpy(),
+            "per_unit_year_usd": np.nan,
+            "per_unit_hour_usd": np.nan,
+        }
+    )
+
+
+def annual_run_rate(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each contract's US dollars a year (its rate; else its total over its term) and its term
+    in years (NaN without an end)."""
+    start = contracts["start_start"].to_numpy("datetime64[D]")
+    end = contracts["end_end"].to_numpy("datetime64[D]")
+    days = (end - start).astype("timedelta64[D]").astype("float64") + 1.0
+    term = np.where(np.isnat(end), np.nan, days / 365.25)
+    rate = contracts["rate_usd_per_month"].to_numpy("float64") * 12.0
+    by_total = contracts["total_value_usd"].to_numpy("float64") / term
+    return np.where(np.isnan(rate), by_total, rate), term
+
+
+def _from_leases(contracts: pd.DataFrame) -> pd.DataFrame:
+    if contracts.empty:
+        return pd.DataFrame()
+    gpus = (contracts["capacity_unit"].astype("object") == "gpu").to_numpy()
+    c = contracts[gpus & (contracts["capacity"] > 0).to_numpy()]
+    if c.empty:
+        return pd.DataFrame()
+    yearly, term = annual_run_rate(c)
+    units = c["capacity"].to_numpy("float64")
+    keep = ~np.isnan(yearly)
+    per_year = yearly / units
+    return pd.DataFrame(
+        {
+            "sku": c["capacity_sku"].astype("object").to_numpy(),
+            "date": c["start_start"].to_numpy("datetime64[ns]"),
+            "basis": "lease",
+            "record": c["id"].astype("object").to_numpy(),
+            "entity": c["buyer"].astype("object").to_numpy(),
+            "counterparty": c["seller"].astype("object").to_numpy(),
+            "units": units,
+            "total_usd": np.where(
+                np.isnan(c["total_value_usd"].to_numpy("float64")),
+                yearly * term,
+                c["total_value_usd"].to_numpy("float64"),
+            ),
+            "unit_usd": np.nan,
+            "unit_low_usd": np.nan,
+            "unit_high_usd": np.nan,
+            "figure": np.where(
+                c["rate"].notna(),
+                c["rate_kind"].astype("object"),
+                c["total_value_kind"].astype("object"),
+            ),
+            "per_unit_year_usd": per_year,
+            "per_unit_hour_usd": per_year / HOURS_PER_YEAR,
+        }
+    )[keep]
+
+
+def gpu_prices(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    sku: str | None = None,
+    *,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> GpuPrices:
+    """Unit prices of GPUs per SKU and date, one row per record that gives one (see the module
+    docs for the bases), sorted by SKU and date.
+
+    Columns: ``sku``, ``date``, ``basis``, ``record``, ``entity`` (the buyer or seller that
+    priced them), ``counterparty``, ``units``, ``total_usd``, ``unit_usd`` (a purchase price per
+    unit) with ``unit_low_usd``/``unit_high_usd`` and ``figure`` (the kind of the figure it comes
+    from: exact, lower, range, ...), ``per_unit_year_usd`` and ``per_unit_hour_usd`` (leases).
+    """
+    source = as_known_on(source, known_on)
+    frames = _frames(source, ("gpu_orders", "prices", "compute_contracts"))
+    parts = []
+    for kind, build in (
+        ("gpu_orders", _from_orders),
+        ("prices", _from_prices),
+        ("compute_contracts", _from_leases),
+    ):
+        frame = frames.get(kind)
+        if frame is not None and not frame.empty:
+            parts.append(build(resolve_conflicts(frame, kind, conflicts)[0]))
+    parts = [p for p in parts if not p.empty]
+    if parts:
+        out = pd.concat(parts, ignore_index=True)
+    else:
+        out = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
+    if sku is not None:
+        out = out[(out["sku"] == sku).to_numpy()]
+    out = out.astype(_DTYPES)[list(PRICE_COLUMNS)]
+    out = out.sort_values(["sku", "date", "record"], kind="stable", ignore_index=True)
+    return GpuPrices(
+        frame=out,
+        used_records=record_index(out["record"]),
+        assumptions=(
+            "unit prices from orders' totals over their quantities, their unit prices, and "
+            "prices of quantities of GPUs; a bound or range stays one (unit_low/high)",
+            "leases: the annual run rate (the rate, else the total over the term) over the "
+            f"units; per unit-hour over {HOURS_PER_YEAR:,.0f} hours a year",
+        ),
+        params={"sku": sku, "known_on": known_on},
+    )
+
+
+def conversion(
+    assumptions: pd.DataFrame,
+    measure: str,
+    date: np.datetime64 | None = None,
+    *,
+    sku: str | None = None,
+    entity: str | None = None,
+) -> tuple[float, str] | None:
+    """The factor of ``measure`` (``gpus_per_gw`` or ``usd_per_gw``) that applies at ``date``
+    (the latest dated on or before it; without a date, the latest), preferring one of the
+    entity and SKU; returns ``(factor, record id)``, or None when the ledger has none."""
+    if assumptions.empty:
+        return None
+    a = assumptions[(assumptions["measure"].astype("object") == measure).to_numpy()]
+    if date is not None and not pd.isna(date):
+        a = a[(a["date_start"].to_numpy("datetime64[ns]") <= np.datetime64(date, "ns"))]
+    if a.empty:
+        return None
+    a_entity = a["entity"].astype("object")
+    a_sku = a["sku"].astype("object")
+    fits = (a_entity.isna() | (a_entity == entity)) & (a_sku.isna() | (a_sku == sku))
+    a = a[fits.to_numpy()]
+    if a.empty:
+        return None
+    rank = (a["entity"].astype("object") == entity).astype(int) * 2 + (
+        a["sku"].astype("object") == sku
+    ).astype(int)
+    a = a.assign(_rank=rank.to_numpy()).sort_values(["_rank", "date_start"], kind="stable")
+    row = a.iloc[-1]
+    value = row["gpus"] if measure == "gpus_per_gw" else row["money_usd"]
+    if pd.isna(value):
+        return None
+    return float(value), str(row["id"])

@@ -1,0 +1,207 @@
+"""The ``aicapex`` commands that read or write tables for other tools: ``focus`` (FOCUS billing
+exports), ``export`` (JSON, CSV, Parquet, hledger, beancount), ``query`` (SQL) and ``flows``.
+
+:func:`register` adds them to the ``aicapex`` application.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aicapex.cliopts import Format, load_ledger
+from aicapex.errors import LedgerError
+
+__all__ = [
+    "ExportFormat",
+    "FilterOption",
+    "check_filter",
+    "export_cmd",
+    "flows_cmd",
+    "focus_cmd",
+    "query_cmd",
+    "register",
+]
+
+
+def focus_cmd(
+    path: Annotated[Path, typer.Argument(help="A FOCUS 1.x export: .csv, .csv.gz or .parquet.")],
+    payer: Annotated[str, typer.Option("--payer", help="Id of the entity billed.")],
+    fx: Annotated[
+        Path | None,
+        typer.Option("--fx", help="A ledger file or directory whose fx_rates give US dollars."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Monthly cloud bills from a FOCUS billing export, reconciled exactly with the file's
+    BilledCost total. Rows that cannot be read go to standard error (exit 1). csv prints the
+    bills alone (exact totals in billed_exact); json adds the reconciliation."""
+    from aicapex.analysis.result import jsonable
+    from aicapex.render import render_focus, render_focus_csv
+    from aicapex.table.focus import read_focus
+
+    rates = load_ledger([fx]) if fx is not None else None
+    try:
+        data = jsonable(read_focus(path, payer=payer, fx=rates).to_dict())
+    except LedgerError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except ImportError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(data, indent=2, allow_nan=False))
+    elif fmt is Format.csv:
+        typer.echo(render_focus_csv(data), nl=False)
+    else:
+        typer.echo(render_focus(data), nl=False)
+    for problem in data["problems"]:
+        typer.echo(problem, err=True)
+    if data["problems"]:
+        raise typer.Exit(1)
+
+
+class ExportFormat(StrEnum):
+    """Export formats."""
+
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+    hledger = "hledger"
+    beancount = "beancount"
+
+
+FilterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--filter",
+        "-f",
+        help="Flow rows to keep, e.g. 'entity:stability-ai date:2023 not:status:committed' "
+        "(docs/filters.md).",
+    ),
+]
+
+
+def check_filter(query: str | None) -> None:
+    """A filter that cannot be read is a usage error: one line, exit 2."""
+    from aicapex.table.filters import FilterError, parse_filter
+
+    try:
+        parse_filter(query)
+    except FilterError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def export_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    to: Annotated[
+        ExportFormat, typer.Option("--to", help="json, csv, parquet, hledger or beancount.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="A file (json, hledger, beancount; default: standard output) or a folder "
+            "(csv, parquet: required).",
+        ),
+    ] = None,
+    decimal: Annotated[
+        bool, typer.Option("--decimal", help="csv/parquet: add exact decimal money columns.")
+    ] = False,
+    filter_: FilterOption = None,
+) -> None:
+    """Write the ledger for other tools: JSON (ledger and flows), CSV or Parquet tables (one
+    per record kind, and flows), or an hledger or beancount journal of the flows
+    (docs/export.md). --filter selects the flow rows written."""
+    from aicapex.export import SINGLE_FILE, export, export_text
+
+    single = to.value in SINGLE_FILE
+    if out is None and not single:
+        typer.echo(f"error: --out FOLDER is required for {to.value}", err=True)
+        raise typer.Exit(2)
+    if decimal and to.value not in ("csv", "parquet"):
+        typer.echo("error: --decimal is for csv and parquet", err=True)
+        raise typer.Exit(2)
+    check_filter(filter_)
+    ledger = load_ledger([path])
+    try:
+        if out is None:
+            typer.echo(export_text(ledger, to.value, filter=filter_), nl=False)
+            return
+        written = export(ledger, to.value, out, decimal=decimal, filter=filter_)
+    except (ImportError, OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for written_path in written:
+        typer.echo(str(written_path))
+
+
+def query_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    query: Annotated[
+        str, typer.Argument(help="SQL over the views flows, funding_rounds, cloud_bills, ...")
+    ],
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Run SQL (DuckDB) over the ledger: one view per record kind and the flows table
+    (docs/export.md). Needs DuckDB: the extra named sql of aicapex."""
+    from aicapex.export.jsonout import query_document, table_rows
+    from aicapex.export.sql import SQLError, sql
+    from aicapex.export.tables import csv_text
+    from aicapex.render import render_table
+
+    ledger = load_ledger([path])
+    try:
+        result = sql(ledger, query)
+    except ImportError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except SQLError as exc:
+        typer.echo(f"error: SQL: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if fmt is Format.csv:
+        typer.echo(csv_text(result), nl=False)
+        return
+    if fmt is Format.json:
+        document = query_document(result, ledger.summary()["as_of"])
+        typer.echo(json.dumps(document, indent=2, allow_nan=False))
+    else:
+        typer.echo(render_table(*table_rows(result)), nl=False)
+
+
+def flows_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    filter_: FilterOption = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Print the flows table, a row per money movement (filtered with --filter): table, json
+    (every column) or csv (the export's flows.csv)."""
+    from aicapex.export.jsonout import flow_records, flows_document
+    from aicapex.export.tables import csv_text
+    from aicapex.render import render_flows
+    from aicapex.table.filters import filter_flows
+
+    check_filter(filter_)
+    ledger = load_ledger([path])
+    rows = filter_flows(ledger.flows(), filter_)
+    if fmt is Format.json:
+        document = flows_document(rows, ledger.summary()["as_of"])
+        typer.echo(json.dumps(document, indent=2, allow_nan=False))
+    elif fmt is Format.csv:
+        typer.echo(csv_text(rows), nl=False)
+    else:
+        typer.echo(render_flows(flow_records(rows)), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to ``app``."""
+    app.command("focus")(focus_cmd)
+    app.command("export")(export_cmd)
+    app.command("query")(query_cmd)
+    app.command("flows")(flows_cmd)

@@ -1,0 +1,100 @@
+"""What the ``aicapex`` commands share: options, output formats, loading a ledger or exiting.
+
+Errors are one line on standard error: problems of the input exit 1, usage errors 2.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aicapex.errors import LedgerError
+from aicapex.limits import MAX_BYTES
+from aicapex.loading import bundled_data, load
+from aicapex.outputs import OUTPUTS
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = [
+    "Format",
+    "MaxBytes",
+    "Output",
+    "Paths",
+    "check_date",
+    "load_ledger",
+    "positive_bytes",
+    "warn",
+]
+
+
+def positive_bytes(value: int) -> int:
+    """``--max-bytes``: 1 or more."""
+    if value < 1:
+        raise typer.BadParameter(f"expected a number of bytes of 1 or more, got {value}")
+    return value
+
+
+MaxBytes = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes",
+        help=f"Refuse files larger than this many bytes (default {MAX_BYTES:,}: 1 GB).",
+        callback=positive_bytes,
+        show_default=False,
+    ),
+]
+
+Paths = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Ledger files or directories (YAML or JSON). Default: the bundled data.",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+Output = StrEnum("Output", {name: name for name in OUTPUTS})  # type: ignore[misc]
+
+
+def load_ledger(paths: list[Path] | None, max_bytes: int = MAX_BYTES) -> Ledger:
+    """The ledger of ``paths`` (default: the bundled data); its problems on standard error,
+    exit 1."""
+    try:
+        return load(paths or [bundled_data()], max_bytes=max_bytes)
+    except LedgerError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def warn(ledger: Ledger) -> None:
+    """The ledger's warnings on standard error, one per line."""
+    for warning in ledger.warnings:
+        typer.echo(str(warning), err=True)
+
+
+def check_date(option: str, value: str | None) -> None:
+    """A date option that cannot be read is a usage error: one line, exit 2."""
+    if value is None:
+        return
+    from aicapex.dates import PartialDate
+
+    try:
+        PartialDate.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
