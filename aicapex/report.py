@@ -26,6 +26,7 @@ from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runway
 from aicapex.dates import PartialDate
+from aicapex.gpureport import fleets, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
 from aicapex.table.conflicts import resolve as resolve_conflicts
@@ -370,6 +371,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),
     Section("funding", _funding, empty=lambda: {"by_status": {}, "rounds": []}),
     Section("conflicts", _conflicts, empty=list),
+)
+
+#: GPUs and money that goes round (:mod:`aicapex.gpureport`): an empty list is an answer.
+SECTIONS += (
+    Section("fleet", fleets, empty=lambda: {"skus": {}, "targets": []}),
+    Section("reallocations", realloc_section, empty=list),
+    Section("loops", loops, empty=list),
+    Section("round_trip", round_trips, empty=list),
+    Section("related_parties", related, empty=list),
 )
 
 #: The stages :func:`report` goes through, in order (for a progress bar).

@@ -42,6 +42,7 @@ FLOORS: dict[str, int] = {
     "aicapex.analysis": 6,
     "aicapex.scenarios": 7,
     "aicapex.report": 8,
+    "aicapex.gpureport": 8,
     "aicapex.plot": 8,
     "aicapex.export": 8,
     "aicapex.outputs": 8,

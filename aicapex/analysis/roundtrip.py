@@ -84,6 +84,18 @@ def _label(start: np.ndarray, window: str) -> np.ndarray:
     return np.full(len(s), "all", dtype=object)
 
 
+def _no_extra() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer": pd.Series([], dtype=object),
+            "vendor": pd.Series([], dtype=object),
+            "start": pd.Series([], dtype="datetime64[ns]"),
+            "units": pd.Series([], dtype="float64"),
+            "gw": pd.Series([], dtype="float64"),
+        }
+    )
+
+
 def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.DataFrame:
     """GPUs ordered and GW contracted per (customer, vendor, window start)."""
     from aicapex.ledger import Ledger
@@ -102,7 +114,7 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
         moves = gpu_movements(frames, conflicts=conflicts)
         contracts = frames.get("compute_contracts", pd.DataFrame())
     else:
-        return pd.DataFrame({"customer": [], "vendor": [], "start": [], "units": [], "gw": []})
+        return _no_extra()
     ordered = moves[(moves["event"] == "ordered").to_numpy()]
     if not ordered.empty:
         start, _ = window_of(ordered["date"].to_numpy("datetime64[ns]"), window)
@@ -133,7 +145,7 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
                 )
             )
     if not parts:
-        return pd.DataFrame({"customer": [], "vendor": [], "start": [], "units": [], "gw": []})
+        return _no_extra()
     both = pd.concat(parts, ignore_index=True)
     return both.groupby(["customer", "vendor", "start"], as_index=False)[["units", "gw"]].sum()
 
@@ -184,6 +196,9 @@ def round_trip(
     rows["invested_usd"] = rows["invested_usd"].fillna(0.0)
     rows["funded_usd"] = np.minimum(rows["invested_usd"], rows["purchases_usd"])
     extra = _units_and_gw(source, conflicts, window)
+    for name in ("customer", "vendor"):
+        rows[name] = rows[name].astype(object)
+        extra[name] = extra[name].astype(object)
     rows = rows.merge(extra, on=["customer", "vendor", "start"], how="left")
     per_window = rows.groupby(["vendor", "start", "end", "basis"], as_index=False)[
         ["invested_usd", "purchases_usd", "funded_usd", "units", "gw"]

@@ -164,11 +164,20 @@ def _from_prices(prices: pd.DataFrame) -> pd.DataFrame:
 
 def annual_run_rate(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each contract's US dollars a year (its rate; else its total over its term) and its term
-    in years (NaN without an end)."""
+    in years (NaN without an end): whole months over 12 when it runs from a month's first day
+    to a month's last, else days over 365.25."""
     start = contracts["start_start"].to_numpy("datetime64[D]")
     end = contracts["end_end"].to_numpy("datetime64[D]")
     days = (end - start).astype("timedelta64[D]").astype("float64") + 1.0
-    term = np.where(np.isnat(end), np.nan, days / 365.25)
+    # whole months when the term runs from a month's first day to a month's last
+    first = start.astype("datetime64[M]")
+    last = end.astype("datetime64[M]")
+    whole = (start == first.astype("datetime64[D]")) & (
+        end == (last + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    )
+    months = (last - first).astype(np.int64) + 1
+    years = np.where(whole, months / 12.0, days / 365.25)
+    term = np.where(np.isnat(end), np.nan, years)
     rate = contracts["rate_usd_per_month"].to_numpy("float64") * 12.0
     by_total = contracts["total_value_usd"].to_numpy("float64") / term
     return np.where(np.isnan(rate), by_total, rate), term

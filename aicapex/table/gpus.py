@@ -278,6 +278,8 @@ def _take_deliveries(
     if not claims_start:
         return owner, np.full(n, None, dtype=object), order, u
     cs, ce = np.concatenate(claims_start), np.concatenate(claims_end)
+    if not len(cs):  # every claim fell past its deliveries
+        return owner, np.full(n, None, dtype=object), order, u
     ct, cid = np.concatenate(claim_to), np.concatenate(claim_id)
     o = np.argsort(cs, kind="stable")
     cs, ce, ct, cid = cs[o], ce[o], ct[o], cid[o]

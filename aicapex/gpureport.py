@@ -1,0 +1,164 @@
+"""The report's sections on GPUs and money that goes round: fleets, reallocations, loops,
+round-trip shares and related-party items, per company (see :mod:`aicapex.report`).
+
+Each builder takes the report's context (the ledger, its flows, the companies and their report
+dates) and returns company id -> JSON-ready data; companies with nothing to show are left out.
+Every analysis runs once for the whole ledger.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from aicapex.analysis.fleet import gpu_fleet, gpu_targets
+from aicapex.analysis.loops import cycles
+from aicapex.analysis.realloc import reallocations
+from aicapex.analysis.related import related_parties
+from aicapex.analysis.result import jsonable
+from aicapex.analysis.roundtrip import ALL, round_trip
+
+__all__ = ["fleets", "loops", "realloc_section", "related", "round_trips"]
+
+
+def _num(value: Any) -> float | None:
+    v = jsonable(value)
+    return None if v is None else round(float(v), 2)
+
+
+def _int(value: Any) -> int | None:
+    v = jsonable(value)
+    return None if v is None else int(v)
+
+
+def fleets(ctx: Any) -> dict[str, Any]:
+    """Per company: units per SKU (totals, and position and on hand at the end) and its GPU
+    targets against what was delivered."""
+    companies = set(ctx.when)
+    fleet = gpu_fleet(ctx.ledger, freq="Y").frame
+    fleet = fleet[fleet["entity"].isin(companies).to_numpy()]
+    out: dict[str, Any] = {}
+    for (company, sku), rows in fleet.groupby(["entity", "sku"], sort=True):
+        last = rows.iloc[-1]
+        out.setdefault(str(company), {"skus": {}, "targets": []})["skus"][str(sku)] = {
+            **{k: int(rows[k].sum()) for k in ("ordered", "scheduled", "delivered")},
+            "moved_in": int(rows["moved_in"].sum()),
+            "moved_out": int(rows["moved_out"].sum()),
+            "position": int(last["position"]),
+            "on_hand": int(last["on_hand"]),
+            "through": pd.Timestamp(last["period"]).strftime("%Y"),
+        }
+    for row in gpu_targets(ctx.ledger).rows():
+        company = str(row["entity"])
+        if company in companies:
+            out.setdefault(company, {"skus": {}, "targets": []})["targets"].append(
+                {
+                    "target": row["target"],
+                    "sku": row["sku"],
+                    "units": row["units"],
+                    "by": row["by"],
+                    "delivered": row["delivered"],
+                    "expected": row["expected"],
+                    "gap": row["gap"],
+                    "met": row["met"],
+                }
+            )
+    return out
+
+
+def realloc_section(ctx: Any) -> dict[str, Any]:
+    """Per company: the reallocations it gave or got, with counterpart, delay and value."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in reallocations(ctx.ledger).rows():
+        item = {
+            "reallocation": row["reallocation"],
+            "date": row["date"],
+            "from": row["from_entity"],
+            "to": row["to_entity"],
+            "sku": row["sku"],
+            "units": row["units"],
+            "counterpart": row["counterpart"],
+            "net_units": row["net_units"],
+            "delay_months": _num(row["delay_months"]),
+            "delay_days_low": _num(row["delay_days_low"]),
+            "delay_days_high": _num(row["delay_days_high"]),
+            "value": _num(row["value_usd"]),
+            "value_low": _num(row["value_low_usd"]),
+            "value_high": _num(row["value_high_usd"]),
+            "value_figure": row["value_figure"],
+            "price_basis": row["price_basis"],
+        }
+        for company in {row["from_entity"], row["to_entity"]} & set(ctx.when):
+            out.setdefault(str(company), []).append(item)
+    return out
+
+
+def _source(ctx: Any) -> Any:
+    """The ledger, or the flows of companies with dollars when some have none."""
+    return ctx.priced if ctx.unpriced else ctx.ledger
+
+
+def loops(ctx: Any) -> dict[str, Any]:
+    """Per company: the money loops through it, largest first."""
+    found = ctx.once("cycles", lambda: cycles(_source(ctx))).frame
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in found.to_dict("records"):
+        members = set(str(row["path"]).split(" > ")) if row["enumerated"] else set()
+        for company in members & set(ctx.when):
+            out.setdefault(company, []).append(
+                {
+                    "window": row["window"],
+                    "basis": row["basis"],
+                    "path": row["path"],
+                    "legs": row["legs"],
+                    "amount": _num(row["amount_usd"]),
+                    "smallest_leg": row["smallest_leg"],
+                    "circulation": _num(row["circulation_usd"]),
+                }
+            )
+    return out
+
+
+def round_trips(ctx: Any) -> dict[str, Any]:
+    """Per company, as customer or vendor: the share of purchases its vendor funded, by
+    window and basis, where the vendor invested in it."""
+    frame = round_trip(_source(ctx)).frame
+    frame = frame[(frame["customer"] != ALL).to_numpy() & (frame["window"] != "all").to_numpy()]
+    frame = frame[(frame["invested_usd"] > 0).to_numpy()]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in frame.to_dict("records"):
+        item = {
+            "vendor": row["vendor"],
+            "customer": row["customer"],
+            "window": row["window"],
+            "basis": row["basis"],
+            "invested": _num(row["invested_usd"]),
+            "purchases": _num(row["purchases_usd"]),
+            "funded": _num(row["funded_usd"]),
+            "share": _num(row["share"]),
+        }
+        for company in {row["vendor"], row["customer"]} & set(ctx.when):
+            out.setdefault(str(company), []).append(item)
+    return out
+
+
+def related(ctx: Any) -> dict[str, Any]:
+    """Per company: flows, reallocations, contracts and orders with related parties."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in related_parties(ctx.ledger).rows():
+        item = {
+            "kind": row["kind"],
+            "record": row["record"],
+            "date": row["date"],
+            "from": row["from_entity"],
+            "to": row["to_entity"],
+            "what": row["what"],
+            "basis": row["basis"],
+            "amount": _num(row["amount_usd"]),
+            "units": _int(row["units"]),
+            "controllers": row["controllers"],
+        }
+        for company in {row["from_entity"], row["to_entity"]} & set(ctx.when):
+            out.setdefault(str(company), []).append(item)
+    return out
