@@ -1,0 +1,120 @@
+"""The plots of a report: which pictures each company gets, and writing them as PNG files.
+
+A company gets a picture when its report has the figures behind it: :func:`~aicapex.plot.cash`
+when it has a runway, :func:`~aicapex.plot.burn` when it has a burn, :func:`~aicapex.plot
+.compute_gap` when it has a compute gap. A plot that cannot be drawn is skipped with its reason
+(never a failed report).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aicapex.plot.base import save_png
+from aicapex.plot.runway import cash
+from aicapex.plot.spend import burn, compute_gap
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from aicapex.ledger import Ledger
+
+__all__ = ["Picture", "company_pictures", "file_name", "write_pictures"]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One plot of a company's report: its ``name`` (``cash``, ``burn``, ...), a ``caption``,
+    and the ``figure``, or ``None`` with the ``reason`` it could not be drawn."""
+
+    company: str
+    name: str
+    caption: str
+    figure: Figure | None
+    reason: str | None = None
+
+
+def _usable(section: Any) -> Mapping[str, Any] | None:
+    """A section of figures (``None`` when it is missing, empty or only a reason)."""
+    if isinstance(section, Mapping) and section and "reason" not in section:
+        return section
+    return None
+
+
+def _plans(ledger: Ledger, c: Mapping[str, Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+    """``(name, caption, draw)`` for each plot the company's report data calls for."""
+    company = str(c["id"])
+    runway = _usable(c.get("runway"))
+    if runway is not None and "disbursed" in runway:
+        yield (
+            "cash",
+            "Cash rolled forward from the last balance (policy disbursed), the cash-out day "
+            "marked and its range shaded.",
+            lambda: cash(ledger, company, as_of=c.get("as_of")),
+        )
+    spent = _usable(c.get("burn"))
+    if spent is not None:
+        yield (
+            "burn",
+            f"Spending by category and revenue, month by month, {spent['from']} to {spent['to']}.",
+            lambda: burn(ledger, company, spent["from"], spent["to"]),
+        )
+    gap = _usable(c.get("compute_gap"))
+    if gap is not None:
+        yield (
+            "compute_gap",
+            f"Revenue against compute spending by quarter of {gap['period']}.",
+            lambda: compute_gap(ledger, company, period=gap["period"], freq="Q"),
+        )
+
+
+def company_pictures(ledger: Ledger, data: Mapping[str, Any]) -> Iterator[Picture]:
+    """The pictures of every company of a report (:func:`aicapex.report.report`'s ``data``),
+    in the report's order, each drawn as it is asked for (figures hold memory: draw, save,
+    drop)."""
+    for c in data["companies"]:
+        for name, caption, draw in _plans(ledger, c):
+            try:
+                figure = draw()
+            except (ValueError, KeyError) as exc:
+                reason = str(exc.args[0]) if exc.args else type(exc).__name__
+                yield Picture(str(c["id"]), name, caption, None, reason)
+            else:
+                yield Picture(str(c["id"]), name, caption, figure)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
+
+
+def file_name(company: str, name: str) -> str:
+    """The PNG file name of a company's plot: ``stability-ai-cash.png`` (characters other than
+    letters, digits and ``. _ + -`` become ``_``).
+
+    >>> file_name("stability-ai", "cash"), file_name("a:b", "burn")
+    ('stability-ai-cash.png', 'a_b-burn.png')
+    """
+    return f"{_UNSAFE.sub('_', company).lstrip('.') or '_'}-{name}.png"
+
+
+def write_pictures(
+    ledger: Ledger, data: Mapping[str, Any], folder: str | os.PathLike[str], dpi: int = 100
+) -> tuple[list[Path], list[Picture]]:
+    """Write every picture of a report to ``folder`` (created if needed) as PNG files named by
+    :func:`file_name`; returns the paths written and the pictures that could not be drawn."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    skipped: list[Picture] = []
+    for picture in company_pictures(ledger, data):
+        if picture.figure is None:
+            skipped.append(picture)
+            continue
+        written.append(
+            save_png(picture.figure, target / file_name(picture.company, picture.name), dpi)
+        )
+    return written, skipped

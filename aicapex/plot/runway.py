@@ -1,0 +1,211 @@
+"""The cash plot: a company's cash rolled forward from its last balance, the day it runs out
+marked, the range of that day as a band; what-ifs as one line each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.runway import Policy, Runway, runway
+from aicapex.dates import DateLike
+from aicapex.plot.base import (
+    COLORS,
+    LABEL_SIZE,
+    NOTE_SIZE,
+    as_days,
+    cycle,
+    date_axis,
+    display_name,
+    escape,
+    legend,
+    money_axis,
+    new_figure,
+    note,
+    style,
+)
+from aicapex.table.adjust import Adjustment
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from aicapex.ledger import Ledger
+
+__all__ = ["CashLine", "cash", "cash_line"]
+
+#: Months shown after ``as_of`` when the cash lasts longer (or never runs out).
+SHOWN_MONTHS = 36
+
+#: Marker of a reported balance by the kind of its figure.
+_MARKERS = {"exact": "o", "approx": "o", "upper": "v", "lower": "^", "range": "s"}
+
+
+@dataclass(frozen=True)
+class CashLine:
+    """The cash of one entity as a line: ``days`` (the first day of each month from the one after
+    the balance, and the day after the last), ``cash`` (US dollars then: the starting cash, then
+    each month's closing), and the runway it comes from."""
+
+    days: np.ndarray
+    cash: np.ndarray
+    runway: Runway
+
+
+def cash_line(r: Runway, entity: str, shown_months: int = SHOWN_MONTHS) -> CashLine:
+    """The line of ``entity``'s cash in the runway ``r``: from the month after its balance to the
+    month its cash goes below zero (the path stops there), else ``shown_months`` past
+    ``as_of``."""
+    path = r.explain(entity)
+    row = r.frame[(r.frame["entity"].astype("object") == entity).to_numpy()].iloc[0]
+    months = path["month"].to_numpy("datetime64[ns]").astype("datetime64[M]")
+    as_of_month = np.datetime64(pd.Timestamp(row["as_of"]), "M")
+    keep = months <= as_of_month + shown_months
+    months = months[keep]
+    closing = path["closing"].to_numpy("float64")[keep]
+    if len(months) == 0:
+        start_month = np.datetime64(pd.Timestamp(row["balance_date"]), "M") + 1
+        days = np.array([start_month], dtype="datetime64[M]").astype("datetime64[D]")
+        return CashLine(days, np.array([float(row["start_cash"])]), r)
+    days = np.append(months, months[-1] + 1).astype("datetime64[D]")
+    values = np.concatenate([[float(path["opening"].iloc[0])], closing])
+    return CashLine(days, values, r)
+
+
+def cash(
+    source: Ledger,
+    entity: str,
+    as_of: DateLike | None = None,
+    *,
+    policy: Policy = "disbursed",
+    scenarios: Mapping[str, Sequence[Adjustment]] | None = None,
+    shown_months: int = SHOWN_MONTHS,
+) -> Figure:
+    """``entity``'s cash trajectory from its last balance at ``as_of`` under ``policy`` (see
+    :func:`aicapex.analysis.runway.runway`), the day it runs out marked (a dashed line labelled
+    ``cash out YYYY-MM-DD``) with the range of that day the reported ranges allow as a band, the
+    balances reported (their ranges as error bars; a bound as a triangle) and ``as_of``.
+
+    ``scenarios`` maps names to adjustments (``{"Intel pays in October": [Exclude([...]),
+    AddFlow(...)]}``): one more line each, with its own cash-out day. Returns a
+    :class:`~matplotlib.figure.Figure`."""
+    base = runway(source, entity, as_of=as_of, policy=policy)
+    fig = new_figure()
+    ax = fig.subplots()
+    line = cash_line(base, entity, shown_months)
+    row = base.frame.iloc[0]
+    colours = iter(cycle())
+    next(colours)  # the first is the base line's
+    ax.axhline(0, color="#444444", linewidth=0.8)
+    _draw(ax, line, "cash (recorded and run-rate flows)", COLORS["cash"], main=True)
+    for name, adjustments in (scenarios or {}).items():
+        other = runway(source, entity, as_of=as_of, policy=policy, adjust=list(adjustments))
+        _draw(ax, cash_line(other, entity, shown_months), name, next(colours), main=False)
+    _balances(ax, source, entity)
+    as_of_day = as_days([row["as_of"]])[0]
+    ax.axvline(as_of_day, color="#888888", linestyle=":", linewidth=1)
+    ax.annotate(
+        escape(f"as of {pd.Timestamp(row['as_of']):%Y-%m-%d}"),
+        (as_of_day, 1.0),
+        xycoords=("data", "axes fraction"),
+        fontsize=NOTE_SIZE,
+        color="#555555",
+        ha="right",
+        va="top",
+        rotation=90,
+    )
+    date_axis(ax)
+    money_axis(ax)
+    name = display_name(source, entity)
+    style(ax, f"{name}: cash and runway ({policy})", "US dollars")
+    legend(ax)
+    note(fig, _summary(base))
+    return fig
+
+
+def _draw(ax: Axes, line: CashLine, label: str, colour: str, *, main: bool) -> None:
+    """One cash line, its cash-out day marked (and, for the main line, the range of that day)."""
+    row = line.runway.frame.iloc[0]
+    ax.plot(
+        line.days,
+        line.cash,
+        color=colour,
+        linewidth=2 if main else 1.5,
+        linestyle="-" if main else "--",
+        marker="o" if len(line.days) < 30 else None,
+        markersize=3,
+        label=escape(label if main else f"{label}: {_out_text(row)}"),
+    )
+    if pd.isna(row["cash_out"]):
+        return
+    day = as_days([row["cash_out"]])[0]
+    if day > line.days[-1]:
+        return  # past the months shown (the note gives the runway)
+    if main:
+        early, late = row["cash_out_earliest"], row["cash_out_latest"]
+        if not pd.isna(early) and early != late:
+            end = as_days([late])[0] if not pd.isna(late) else line.days[-1]
+            ax.axvspan(
+                as_days([early])[0],
+                end,
+                color=COLORS["range"],
+                alpha=0.5,
+                label=escape("cash-out range (reported ranges)"),
+            )
+        ax.axvline(day, color=COLORS["cash_out"], linestyle="--", linewidth=1.2)
+        ax.annotate(
+            escape(f"cash out {pd.Timestamp(row['cash_out']):%Y-%m-%d}"),
+            (day, 0),
+            xytext=(6, 12),
+            textcoords="offset points",
+            fontsize=LABEL_SIZE,
+            color=COLORS["cash_out"],
+            fontweight="bold",
+        )
+    ax.plot([day], [0.0], marker="X", color=colour, markersize=8 if main else 6, linestyle="none")
+
+
+def _out_text(row: pd.Series) -> str:
+    if pd.isna(row["cash_out"]):
+        return "cash lasts past the horizon"
+    return f"cash out {pd.Timestamp(row['cash_out']):%Y-%m-%d}"
+
+
+def _balances(ax: Axes, source: Ledger, entity: str) -> None:
+    """The cash balances reported for ``entity`` (conflicting ones too), at their last day."""
+    frame = source.frame("cash_balances")
+    mine = frame[(frame["company"].astype("object") == entity).to_numpy()]
+    mine = mine[mine["amount_usd"].notna().to_numpy() & mine["date_end"].notna().to_numpy()]
+    labelled = False
+    for kind, rows in mine.groupby(mine["amount_kind"].astype("object"), sort=True):
+        days = as_days(rows["date_end"])
+        amount = rows["amount_usd"].to_numpy("float64")
+        low = rows["amount_low_usd"].fillna(rows["amount_usd"]).to_numpy("float64")
+        high = rows["amount_high_usd"].fillna(rows["amount_usd"]).to_numpy("float64")
+        ax.errorbar(
+            days,
+            amount,
+            yerr=np.vstack([amount - low, high - amount]),
+            fmt=_MARKERS.get(str(kind), "o"),
+            color="black",
+            markersize=6,
+            capsize=3,
+            linewidth=1,
+            label=None if labelled else escape("cash balances reported (ranges, bounds)"),
+        )
+        labelled = True
+
+
+def _summary(r: Runway) -> str:
+    row = r.frame.iloc[0]
+    months = float(row["months"])
+    if not np.isfinite(months):
+        text = "the cash lasts past the horizon"
+    else:
+        low, high = float(row["months_low"]), float(row["months_high"])
+        span = "" if low == high == months else f" ({low:.2f} to {high:.2f})"
+        text = f"runway {months:.2f} months{span} after {pd.Timestamp(row['as_of']):%Y-%m-%d}"
+    return f"{text}; from balance {row['balance_record']}; policy {r.policy}"

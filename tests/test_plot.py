@@ -1,0 +1,358 @@
+"""Plots (aicapex.plot): each renders to PNG with Agg, and draws what the records say.
+
+Expected figures come from the records written here (a balance, rates, a revenue); the cash-out
+day is the runway's, whose own tests derive it from records.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.ledger import Ledger
+
+matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is in the test extra")
+
+from matplotlib.container import BarContainer  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from aicapex import plot  # noqa: E402
+from aicapex.plot.base import escape, short_usd, to_svg  # noqa: E402
+from aicapex.plot.pictures import company_pictures, file_name, write_pictures  # noqa: E402
+
+LedgerText = Callable[..., Path]
+
+TWO = """
+sources:
+- id: news
+  outlet: News $ Daily
+  title: Costs of $5M and $7M
+  date: 2024-05
+  url: https://example.com/a
+- id: blog
+  outlet: Blog
+  title: Blog
+  date: 2024-06
+entities:
+- id: alpha
+  name: Alpha $$ Labs $5M
+  type: company
+- id: beta
+  name: Beta
+  type: company
+expenses:
+- id: alpha-compute
+  company: alpha
+  category: compute
+  rate: $3M/month
+  date: 2024
+  sources: [news]
+- id: alpha-opex
+  company: alpha
+  category: opex
+  rate: $1M to $2M/month
+  date: 2024
+  sources: [news]
+- id: beta-payroll
+  company: beta
+  category: payroll
+  rate: $2M/month
+  date: 2024
+revenues:
+- id: alpha-sales
+  company: alpha
+  amount: $12M
+  date: 2024
+cash_balances:
+- id: alpha-cash
+  company: alpha
+  date: 2024-03
+  amount: $10M
+  sources: [news]
+- id: alpha-cash-upper
+  company: alpha
+  date: 2024-03
+  amount: less than $9M
+  sources: [blog]
+- id: beta-cash
+  company: beta
+  date: 2024-01
+  amount: $50M
+"""
+
+
+@pytest.fixture
+def two(ledger_text: LedgerText) -> Ledger:
+    return ac.load(ledger_text(TWO))
+
+
+def _png_size(fig: Figure) -> tuple[int, int]:
+    data = plot.to_png(fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def _texts(fig: Figure) -> list[Text]:
+    return [t for t in fig.findobj(Text) if t.get_text()]
+
+
+def _no_math(fig: Figure) -> None:
+    """No text of the figure is read as mathematics (every ``$`` escaped)."""
+    for t in _texts(fig):
+        _, math = t._preprocess_math(t.get_text())
+        assert not math, t.get_text()
+
+
+def _monthly(led: Ledger, record: str) -> float:
+    return float(led[record].rate.money.amount)  # type: ignore[attr-defined]
+
+
+def _line(fig: Figure, label: str) -> Any:
+    lines = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith(label)]
+    assert len(lines) == 1, [ln.get_label() for ln in fig.axes[0].get_lines()]
+    return lines[0]
+
+
+# -- cash ------------------------------------------------------------------------------------
+
+
+def test_cash_draws_the_path_from_the_records(two: Ledger) -> None:
+    fig = plot.cash(two, "alpha", as_of="2024-03")
+    assert _png_size(fig) == (800, 450)
+    line = _line(fig, "cash (")
+    x = np.asarray(line.get_xdata()).astype("datetime64[D]")
+    y = np.asarray(line.get_ydata(), dtype=float)
+    # the latest report of the March balance is the blog's bound: less than $9M
+    start = float(two["alpha-cash-upper"].amount.amount)  # type: ignore[attr-defined]
+    net = (
+        _monthly(two, "alpha-compute")
+        + _monthly(two, "alpha-opex")
+        - float(two["alpha-sales"].amount.amount) / 12  # type: ignore[attr-defined]
+    )
+    assert x[0] == np.datetime64("2024-04-01")
+    assert y[0] == pytest.approx(start)
+    assert np.diff(y) == pytest.approx([-net] * (len(y) - 1))
+    assert y[-2] >= 0 > y[-1]  # drawn until it falls through zero
+
+
+def test_cash_marks_the_cash_out_day_and_its_range(two: Ledger) -> None:
+    fig = plot.cash(two, "alpha", as_of="2024-03")
+    r = ac.runway(two, "alpha", as_of="2024-03").frame.iloc[0]
+    ax = fig.axes[0]
+    day = pd.Timestamp(r["cash_out"])
+    marked = [t for t in ax.texts if t.get_text().startswith("cash out")]
+    assert [t.get_text() for t in marked] == [f"cash out {day:%Y-%m-%d}"]
+    verticals = {
+        _day(ln.get_xdata()[0])
+        for ln in ax.get_lines()
+        if len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == ln.get_xdata()[1]
+    }
+    assert np.datetime64(day.date(), "D") in verticals
+    # the range of the day, from the ranges reported, is a shaded band
+    bands = [p for p in ax.patches if p.get_label().startswith("cash-out range")]
+    assert len(bands) == 1
+    left, right = _band_x(bands[0])
+    assert (_day(left), _day(right)) == (
+        np.datetime64(pd.Timestamp(r["cash_out_earliest"]).date(), "D"),
+        np.datetime64(pd.Timestamp(r["cash_out_latest"]).date(), "D"),
+    )
+    # both reports of the balance are drawn, the bound with its range as an error bar
+    legend = fig.legends[0]
+    assert "cash balances reported (ranges, bounds)" in [t.get_text() for t in legend.texts]
+
+
+def _day(value: Any) -> np.datetime64:
+    """A day as matplotlib holds it (a NumPy date, or days since its epoch)."""
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]")
+    return np.datetime64(matplotlib.dates.num2date(float(value)).date(), "D")
+
+
+def _band_x(patch: Any) -> tuple[float, float]:
+    box = patch.get_bbox()
+    return float(box.x0), float(box.x1)
+
+
+def test_cash_without_a_range_has_no_band_and_a_long_runway_is_cut(two: Ledger) -> None:
+    fig = plot.cash(two, "beta", shown_months=12)
+    ax = fig.axes[0]
+    assert not [p for p in ax.patches if p.get_label().startswith("cash-out range")]
+    line = _line(fig, "cash (")
+    x = np.asarray(line.get_xdata()).astype("datetime64[M]")
+    assert x[0] == np.datetime64("2024-02")
+    assert x[-1] == np.datetime64("2025-02")
+    assert not [t for t in ax.texts if t.get_text().startswith("cash out")]  # not in the window
+    y = np.asarray(line.get_ydata(), dtype=float)
+    payroll = _monthly(two, "beta-payroll")
+    assert y[0] == pytest.approx(50e6)
+    assert np.diff(y) == pytest.approx([-payroll] * (len(y) - 1))
+
+
+def test_cash_scenarios_add_a_line_each(two: Ledger) -> None:
+    scenarios = {
+        "a $6M bridge in April": [ac.AddFlow("alpha", "2024-04", 6e6, "bridge")],
+        "no revenue": [ac.Exclude(["alpha-sales"])],
+    }
+    fig = plot.cash(two, "alpha", as_of="2024-03", scenarios=scenarios)
+    for name, adjustments in scenarios.items():
+        r = ac.runway(two, "alpha", as_of="2024-03", adjust=adjustments)
+        label = escape(f"{name}: cash out {r.cash_out:%Y-%m-%d}")
+        line = _line(fig, label)
+        assert line.get_linestyle() == "--"
+    bridge = _line(fig, escape("a $6M bridge"))
+    base = _line(fig, "cash (")
+    # the bridge arrives in April: every month from then on holds $6M more
+    assert np.asarray(bridge.get_ydata())[1] - np.asarray(base.get_ydata())[1] == pytest.approx(6e6)
+    _no_math(fig)
+
+
+def test_dollars_in_names_are_not_mathematics(two: Ledger) -> None:
+    for fig in (plot.cash(two, "alpha"), plot.burn(two, "alpha"), plot.compute_gap(two, "alpha")):
+        _no_math(fig)
+        title = fig.axes[0].get_title(loc="left")
+        assert title.startswith(escape("Alpha $$ Labs $5M"))
+
+
+def test_unknown_entity_is_a_value_error(two: Ledger) -> None:
+    with pytest.raises((ValueError, KeyError)):
+        plot.cash(two, "nobody")
+
+
+# -- burn and compute gap ----------------------------------------------------------------------
+
+
+def test_burn_stacks_the_categories_and_draws_revenue(two: Ledger) -> None:
+    fig = plot.burn(two, "alpha", "2024-01", "2024-06")
+    ax = fig.axes[0]
+    bars = {c.get_label(): c for c in ax.containers if isinstance(c, BarContainer)}
+    assert set(bars) == {"compute", "opex"}  # categories never spent are left out
+    compute = [p.get_height() for p in bars["compute"].patches]
+    opex = list(bars["opex"].patches)
+    assert compute == pytest.approx([_monthly(two, "alpha-compute")] * 6)
+    assert [p.get_height() for p in opex] == pytest.approx([_monthly(two, "alpha-opex")] * 6)
+    assert [p.get_y() for p in opex] == pytest.approx(compute)  # stacked on compute
+    revenue = _line(fig, "revenue")
+    expected = float(two["alpha-sales"].amount.amount) / 12  # type: ignore[attr-defined]
+    assert np.asarray(revenue.get_ydata()) == pytest.approx([expected] * 6)
+    # the opex range ($1M to $2M a month) shows as error bars on the spending
+    assert "range of the spending reported" in [t.get_text() for t in fig.legends[0].texts]
+    assert _png_size(fig)[0] == 800
+
+
+def test_burn_of_nothing_is_a_value_error(two: Ledger) -> None:
+    with pytest.raises(ValueError, match="no expenses or revenues"):
+        plot.burn(two, "beta", "2020-01", "2020-03")
+
+
+def test_compute_gap_bars_and_ratio(two: Ledger) -> None:
+    fig = plot.compute_gap(two, "alpha", period="2024", freq="Q")
+    ax = fig.axes[0]
+    bars = {c.get_label(): c for c in ax.containers if isinstance(c, BarContainer)}
+    compute = 3 * _monthly(two, "alpha-compute")
+    revenue = float(two["alpha-sales"].amount.amount) / 4  # type: ignore[attr-defined]
+    assert [p.get_height() for p in bars["compute"].patches] == pytest.approx([compute] * 4)
+    assert [p.get_height() for p in bars["revenue"].patches] == pytest.approx([revenue] * 4)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+    ratios = [t.get_text() for t in ax.texts]
+    assert ratios == [f"compute {compute / revenue:.1f}x revenue"] * 4
+    assert _png_size(fig)[1] == 450
+
+
+def test_compute_gap_without_revenue_says_so(ledger_text: LedgerText) -> None:
+    led = ac.load(
+        ledger_text(TWO.replace("company: alpha\n  amount: $12M", "company: beta\n  amount: $12M"))
+    )
+    fig = plot.compute_gap(led, "alpha", freq="Y")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["no revenue"]
+    _no_math(fig)
+
+
+def test_compute_gap_of_payroll_alone_is_a_value_error(two: Ledger) -> None:
+    with pytest.raises(ValueError, match="no revenue or compute spending"):
+        plot.compute_gap(two, "beta", freq=None)
+
+
+# -- no global state, light imports -----------------------------------------------------------
+
+
+def test_plots_change_no_global_state(two: Ledger) -> None:
+    before = dict(matplotlib.rcParams)
+    backend = matplotlib.get_backend()
+    for fig in (plot.cash(two, "alpha"), plot.burn(two, "alpha"), plot.compute_gap(two, "alpha")):
+        plot.to_png(fig)
+        to_svg(fig)
+    assert dict(matplotlib.rcParams) == before
+    assert matplotlib.get_backend() == backend
+
+
+def test_plots_use_no_pyplot_and_import_aicapex_stays_light() -> None:
+    code = (
+        "import sys, aicapex, aicapex.plot; light = 'matplotlib' not in sys.modules\n"
+        "fig = aicapex.plot.cash(aicapex.load(aicapex.bundled_data()), 'stability-ai',"
+        " as_of='2023-10')\n"
+        "aicapex.plot.to_png(fig)\n"
+        "print(light, 'matplotlib.pyplot' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0, "$0"), (25e6, "$25M"), (2.5e6, "$2.5M"), (-5e6, "-$5M"), (1.2e9, "$1.2B"), (5e4, "$50K")],
+)
+def test_short_usd(value: float, text: str) -> None:
+    assert short_usd(value) == escape(text)
+
+
+def test_svg_ids_are_prefixed_and_references_follow(two: Ledger) -> None:
+    svg = to_svg(plot.burn(two, "alpha"), prefix="p7-")
+    assert svg.startswith("<svg")
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    assert ids
+    assert all(i.startswith("p7-") for i in ids)
+    refs = re.findall(r'(?:href="|url\()#([^")]+)', svg)
+    assert refs
+    assert set(refs) <= ids
+
+
+def test_pictures_of_a_report(two: Ledger, tmp_path: Path) -> None:
+    from aicapex.report import report
+
+    data = report(two)
+    pictures = list(company_pictures(two, data))
+    names = {(p.company, p.name) for p in pictures if p.figure is not None}
+    assert {("alpha", "cash"), ("alpha", "burn"), ("alpha", "compute_gap")} <= names
+    assert ("beta", "cash") in names
+    written, skipped = write_pictures(two, data, tmp_path / "plots")
+    assert sorted(p.name for p in written) == sorted(file_name(c, n) for c, n in names)
+    for path in written:
+        assert path.read_bytes()[:4] == b"\x89PNG"
+    assert all(p.reason for p in skipped)
+
+
+def test_figures_are_independent(two: Ledger) -> None:
+    a = plot.cash(two, "alpha")
+    b = plot.cash(two, "beta")
+    assert a is not b
+    assert a.axes[0] is not b.axes[0]
+    buffer = io.BytesIO()
+    a.savefig(buffer, format="png")  # the Agg canvas, chosen by format, no backend switch
+    assert buffer.getvalue()[:4] == b"\x89PNG"
