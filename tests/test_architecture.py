@@ -47,6 +47,7 @@ FLOORS: dict[str, int] = {
     "aicapex.export": 8,
     "aicapex.outputs": 8,
     "aicapex.render": 9,
+    "aicapex.rendergpus": 9,
     "aicapex.htmlreport": 9,
     "aicapex.cli": 9,
     "aicapex.cliopts": 9,
