@@ -181,6 +181,7 @@ def render_report(data: dict[str, Any]) -> str:
     out: list[str] = []
     for c in data["companies"]:
         out.append(f"== {c['name']} ({c['id']})" + (f", as of {c['as_of']}" if c["as_of"] else ""))
+        reasons = c.get("reasons") or {}
         for name, value in c.items():
             if name in _HEAD:
                 continue
@@ -225,7 +226,6 @@ def _amount(value: object) -> str:
 def render_focus(data: dict[str, Any]) -> str:
     """The text of a FOCUS import (:meth:`aicapex.table.focus.FocusImport.to_dict`): the monthly
     bills (amounts in the bill's currency, to the cent), then the reconciliation of the file's
-        reasons = c.get("reasons") or {}
     exact ``BilledCost`` total with the bills' per currency."""
     bills = data["bills"]
     head = f"{data['file']}: {data['rows']:,} rows, {len(bills)} bills billed to {data['payer']}"
@@ -365,6 +365,10 @@ def _csv_text(value: object) -> object:
     return value
 
 
+#: Round statuses whose amounts count as raised in the CSV's ``funding_usd``.
+_RAISED = ("announced", "committed", "closed")
+
+
 def _report_row(c: dict[str, Any]) -> dict[str, Any]:
     def part(name: str) -> dict[str, Any]:
         value = c.get(name)
@@ -413,10 +417,6 @@ def render_report_csv(data: dict[str, Any]) -> str:
     values empty)."""
     import csv
     import io
-#: Round statuses whose amounts count as raised in the CSV's ``funding_usd``.
-_RAISED = ("announced", "committed", "closed")
-
-
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=REPORT_CSV_COLUMNS, lineterminator="\n")

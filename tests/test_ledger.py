@@ -400,7 +400,13 @@ def test_span_of_the_bundled_ledger(bundled: Ledger) -> None:
     assert bundled.span() == (min(s for s, _ in spans), max(e for _, e in spans))
     assert bundled.span() == (dt.date(2022, 1, 1), dt.date(2024, 12, 31))
     assert Ledger().span() is None
-    assert Ledger().summary() == {"entities": {}, "records": {}, "total": 0, "span": None}
+    assert Ledger().summary() == {
+        "as_of": None,
+        "entities": {},
+        "records": {},
+        "total": 0,
+        "span": None,
+    }
 
 
 # --- conflicts ----------------------------------------------------------------------------------

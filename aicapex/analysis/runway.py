@@ -128,12 +128,12 @@ class Runway(Result):
     """
 
     NAME = "runway"
-
-    path: pd.DataFrame = field(default_factory=pd.DataFrame)
-    policy: str = "disbursed"
     MONEY = frozenset({"start_cash", "burn_after"})
     #: The money columns of :meth:`explain`'s path (US dollars).
     PATH_MONEY = frozenset({"opening", "inflows", "outflows", "net", "closing"})
+
+    path: pd.DataFrame = field(default_factory=pd.DataFrame)
+    policy: str = "disbursed"
     as_of: str = ""
     #: the records each entity used (listed on demand: :meth:`records_of`)
     used: RecordsUsed | None = field(default=None, repr=False)

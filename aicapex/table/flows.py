@@ -80,6 +80,7 @@ from aicapex.table.columns import (
 )
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.contractrows import contract_flows
 from aicapex.table.flowrows import (
     FLOW_COLUMNS,
     concat_flows,
@@ -92,7 +93,6 @@ from aicapex.table.flowrows import (
     to_cents,
     usd_rate,
 )
-from aicapex.table.contractrows import contract_flows
 from aicapex.table.funding import funding_flows
 from aicapex.table.orderrows import order_flows
 

@@ -244,7 +244,7 @@ class FocusImport:
                 row[f"{key}_exact"] = f"{row[key]:f}"
                 row[key] = float(row[key])
             recon.append(row)
-        usage_end = self.bills["usage_end"] if "usage_end" in self.bills else None
+        usage_end = self.bills.get("usage_end")
         last = None if usage_end is None or usage_end.isna().all() else usage_end.max()
         return {
             "file": self.path,
