@@ -29,7 +29,7 @@ from aicapex.records import KINDS
 
 #: Examples per property: ``AICAPEX_FUZZ=5000 pytest tests/test_fuzz.py`` fuzzes longer, with
 #: fresh random inputs (the suite's runs are the same every time).
-EXAMPLES = int(os.environ.get("AICAPEX_FUZZ", "0")) or 250
+EXAMPLES = int(os.environ.get("AICAPEX_FUZZ", "0")) or 150
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
