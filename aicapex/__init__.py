@@ -30,11 +30,14 @@ from aicapex.export import export
 if TYPE_CHECKING:
     from aicapex.analysis.arrears import AGE_BUCKETS, Arrears, arrears
     from aicapex.analysis.burn import BURN_CATEGORIES, Burn, burn
+    from aicapex.analysis.control import Control, control
     from aicapex.analysis.fundgap import FundingGap, funding_gap
     from aicapex.analysis.gap import ComputeGap, compute_gap
+    from aicapex.analysis.ownership import Ownership, ownership
     from aicapex.analysis.reconcile import Reconciliation, reconcile
     from aicapex.analysis.result import Result
     from aicapex.analysis.runway import POLICIES, Policy, Runway, runway
+    from aicapex.analysis.valuation import Valuation, valuation
     from aicapex.capacity import Capacity
     from aicapex.dates import PartialDate, Precision
     from aicapex.errors import LedgerError, Problem
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
     from aicapex.loading import bundled_data, load
     from aicapex.money import CurrencyMismatch, Money, Rate, format_money, parse_money, sum_money
     from aicapex.records import (
+        CONTROL_THRESHOLD,
         KINDS,
         Arrangement,
         Basis,
@@ -65,17 +69,45 @@ if TYPE_CHECKING:
         Participation,
         Payment,
         Price,
+        PurchaseKind,
         Record,
         RecordCheckError,
         Revenue,
         RevenueCategory,
         RoundStatus,
         Source,
+        Stake,
+        StakeEvent,
+        StakeStatus,
         Tranche,
         TrancheStatus,
     )
     from aicapex.reference import format_reference
+    from aicapex.scenarios import (
+        AdjustmentError,
+        Comparison,
+        Scenario,
+        ScenarioFile,
+        Simulation,
+        Sweep,
+        add_flow,
+        cancel,
+        compare,
+        cut_headcount,
+        delay,
+        disburse,
+        dist,
+        forgive,
+        growth,
+        pay,
+        read_scenarios,
+        remove,
+        scale,
+        simulate,
+        sweep,
+    )
     from aicapex.schema import json_schema
+    from aicapex.shares import Share, ShareCount
     from aicapex.table.adjust import AddFlow, Adjustment, Exclude
     from aicapex.table.bulk import TABLE_KINDS, read_table
     from aicapex.table.conflicts import ConflictPolicy
@@ -142,6 +174,19 @@ _LAZY = {
     "Source": "aicapex.records",
     "Tranche": "aicapex.records",
     "TrancheStatus": "aicapex.records",
+    "CONTROL_THRESHOLD": "aicapex.records",
+    "PurchaseKind": "aicapex.records",
+    "Stake": "aicapex.records",
+    "StakeEvent": "aicapex.records",
+    "StakeStatus": "aicapex.records",
+    "Share": "aicapex.shares",
+    "ShareCount": "aicapex.shares",
+    "ownership": "aicapex.analysis.ownership",
+    "Ownership": "aicapex.analysis.ownership",
+    "valuation": "aicapex.analysis.valuation",
+    "Valuation": "aicapex.analysis.valuation",
+    "control": "aicapex.analysis.control",
+    "Control": "aicapex.analysis.control",
     "json_schema": "aicapex.schema",
     "sql": "aicapex.export.sql",
     "filter_flows": "aicapex.table.filters",
@@ -173,6 +218,27 @@ _LAZY = {
     "Runway": "aicapex.analysis.runway",
     "POLICIES": "aicapex.analysis.runway",
     "Policy": "aicapex.analysis.runway",
+    "AdjustmentError": "aicapex.scenarios",
+    "Comparison": "aicapex.scenarios",
+    "Scenario": "aicapex.scenarios",
+    "ScenarioFile": "aicapex.scenarios",
+    "Simulation": "aicapex.scenarios",
+    "Sweep": "aicapex.scenarios",
+    "dist": "aicapex.scenarios",
+    "add_flow": "aicapex.scenarios",
+    "cancel": "aicapex.scenarios",
+    "compare": "aicapex.scenarios",
+    "cut_headcount": "aicapex.scenarios",
+    "delay": "aicapex.scenarios",
+    "disburse": "aicapex.scenarios",
+    "forgive": "aicapex.scenarios",
+    "growth": "aicapex.scenarios",
+    "pay": "aicapex.scenarios",
+    "read_scenarios": "aicapex.scenarios",
+    "remove": "aicapex.scenarios",
+    "scale": "aicapex.scenarios",
+    "simulate": "aicapex.scenarios",
+    "sweep": "aicapex.scenarios",
 }
 
 
@@ -222,12 +288,14 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AGE_BUCKETS",
     "BURN_CATEGORIES",
+    "CONTROL_THRESHOLD",
     "FLOW_COLUMNS",
     "KINDS",
     "POLICIES",
     "TABLE_KINDS",
     "AddFlow",
     "Adjustment",
+    "AdjustmentError",
     "Arrangement",
     "Arrears",
     "Basis",
@@ -237,9 +305,11 @@ __all__ = [
     "CashBalance",
     "Citation",
     "CloudBill",
+    "Comparison",
     "ComputeContract",
     "ComputeGap",
     "ConflictPolicy",
+    "Control",
     "CurrencyMismatch",
     "Delivery",
     "Entity",
@@ -259,6 +329,7 @@ __all__ = [
     "LedgerError",
     "Money",
     "Origin",
+    "Ownership",
     "PartialDate",
     "Participation",
     "Payment",
@@ -266,6 +337,7 @@ __all__ = [
     "Precision",
     "Price",
     "Problem",
+    "PurchaseKind",
     "Rate",
     "Reconciliation",
     "Record",
@@ -275,29 +347,57 @@ __all__ = [
     "RevenueCategory",
     "RoundStatus",
     "Runway",
+    "Scenario",
+    "ScenarioFile",
+    "Share",
+    "ShareCount",
+    "Simulation",
     "Source",
+    "Stake",
+    "StakeEvent",
+    "StakeStatus",
+    "Sweep",
     "Tranche",
     "TrancheStatus",
+    "Valuation",
     "__version__",
+    "add_flow",
     "arrears",
     "bundled_data",
     "burn",
+    "cancel",
+    "compare",
     "compute_gap",
+    "control",
+    "cut_headcount",
+    "delay",
+    "disburse",
+    "dist",
     "export",
     "filter_flows",
     "flows",
+    "forgive",
     "format_money",
     "format_reference",
     "funding_gap",
+    "growth",
     "json_schema",
     "load",
+    "ownership",
     "parse_money",
+    "pay",
     "read_focus",
+    "read_scenarios",
     "read_table",
     "reconcile",
+    "remove",
     "runway",
+    "scale",
+    "simulate",
     "sql",
     "sum_money",
+    "sweep",
+    "valuation",
 ]
 
 __all__ += [  # GPUs, contracts and money that goes round

@@ -21,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from aicapex import clidata
+from aicapex import clidata, cliscenarios
 from aicapex.cliopts import (
     Format,
     MaxBytes,
@@ -292,6 +292,7 @@ def schema(
 
 
 clidata.register(app)
+cliscenarios.register(app)
 
 
 def _one_line(text: str) -> str:

@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "bad-rate": "a rate that cannot be read (``$99M/yr`` ...)",
     "bad-date": "a date that cannot be read, or no such day",
     "bad-capacity": "a capacity or GPU count that cannot be read",
+    "bad-share": "a share or a number of shares that cannot be read (``35%``, ``12.5M`` ...)",
     "out-of-range": "a value outside its allowed range (a non-positive amount, a huge figure, "
     "a number that overflows to infinity)",
     "too-long": "a value longer than its kind of value may be (a number of 5,000 digits; the "
@@ -67,6 +68,10 @@ CODES: dict[str, str] = {
     "others, a source translating itself, a record included in itself)",
     "contradiction": "records of one fact from one source that cannot all be true (at most $3M "
     "and at least $5M of cash on one date)",
+    "ownership-above-100": "holdings of one company reported for one date adding up to more "
+    "than 100% of its shares",
+    "control-cycle": "entities controlling each other through stakes (A holds 60% of B, B 60% "
+    "of A)",
     # warnings: implausible but real; the ledger loads (``validate --strict`` refuses them)
     "tranche-before-round": "warning: a tranche dated before its round (a bridge)",
     "payment-before-period": "warning: a payment before the period billed (a prepaid bill)",
@@ -83,6 +88,9 @@ CODES: dict[str, str] = {
     "missing-column": "a table without a column its kind requires",
     "wrong-column-type": "a table column of the wrong type (integers where ids are text)",
     "bad-table": "a table file that cannot be read, or of an unsupported format or kind",
+    # scenario files (``*.scenarios.yaml``)
+    "not-scenarios": "a scenarios file that is not a mapping with a list of scenarios",
+    "unknown-adjustment": "a scenario adjustment ('do:') that does not exist",
 }
 
 #: The codes of warnings (every other code is an error).

@@ -229,13 +229,16 @@ def _figures(pictures: list[Picture], counter: Iterable[int]) -> str:
     return "".join(out)
 
 
-def _pictures(ledger: Ledger, data: Mapping[str, Any]) -> tuple[dict[str, list[Picture]], str]:
-    """The plots of every company, or none and why (matplotlib missing)."""
+def _pictures(
+    ledger: Ledger, data: Mapping[str, Any]
+) -> tuple[dict[str | None, list[Picture]], str]:
+    """The plots of every company (and, under ``None``, of the whole ledger), or none and why
+    (matplotlib missing)."""
     try:
-        from aicapex.plot.pictures import company_pictures
+        from aicapex.plot.pictures import company_pictures, ledger_pictures
 
-        out: dict[str, list[Picture]] = {}
-        for picture in company_pictures(ledger, data):
+        out: dict[str | None, list[Picture]] = {}
+        for picture in itertools.chain(ledger_pictures(ledger), company_pictures(ledger, data)):
             out.setdefault(picture.company, []).append(picture)
         return out, ""
     except ImportError as exc:
@@ -276,6 +279,9 @@ def render_html(
         items = "".join(f"<li>{e(w)}</li>" for w in warnings)
         head.append(f'<h3>Warnings about the ledger</h3><ul class="warning">{items}</ul>')
     head.append(f"<nav><h3>Companies</h3><ul>{toc}</ul></nav>")
+    if pictures.get(None):
+        head.append('<section id="ledger"><h2>The whole ledger</h2>')
+        head.append(_figures(pictures[None], counter) + "</section>")
     body: list[str] = []
     for i, c in enumerate(companies, start=1):
         cid = str(c.get("id"))
@@ -332,7 +338,7 @@ def write_report(
 
         pngs, missed = write_pictures(ledger, data, plots)
         written += pngs
-        skipped += [(p.name, p.company, str(p.reason)) for p in missed]
+        skipped += [(p.name, p.company or "the ledger", str(p.reason)) for p in missed]
     if html is not None:
         atomic_write(html, render_html(ledger, data))
         written.append(Path(html))

@@ -32,6 +32,9 @@ __all__ = ["LEDGER_SUFFIXES", "bundled_data", "load"]
 LEDGER_SUFFIXES = (".yaml", ".yml", ".json")
 """File name endings read as ledger files."""
 
+SCENARIO_SUFFIXES = (".scenarios.yaml", ".scenarios.yml", ".scenarios.json")
+"""File name endings of scenario files, which a folder's ledger files leave out."""
+
 
 def bundled_data() -> Path:
     """The folder of ledger files shipped with aicapex (the repository's ``data/``)."""
@@ -43,8 +46,9 @@ def bundled_data() -> Path:
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
-    """The files to read: files as given, ledger files under folders (sorted; hidden ones left
-    out), each once (a file given twice, or a file and its folder, is read once)."""
+    """The files to read: files as given, ledger files under folders (sorted; hidden ones and
+    scenario files, ``*.scenarios.yaml``, left out), each once (a file given twice, or a file
+    and its folder, is read once)."""
     files: list[tuple[Path, str]] = []
     seen: set[str] = set()
 
@@ -61,6 +65,8 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
                 f
                 for f in path.rglob("*")
                 if f.suffix in LEDGER_SUFFIXES
+                # what-ifs beside a ledger (aicapex.scenarios.files) are no ledger files
+                and not f.name.endswith(SCENARIO_SUFFIXES)
                 # a link to nothing or a link loop is read, and said unreadable
                 and (f.is_file() or (f.is_symlink() and not f.exists()))
                 # hidden files and folders (.venv/, .ipynb_checkpoints/) are not ledgers
@@ -92,8 +98,9 @@ def load(*paths: Any, max_bytes: int = MAX_BYTES, strict: bool = False) -> Ledge
     found) and nothing is loaded. Warnings (implausible but real: a prepaid bill) do not stop a
     load: they are kept, located, in ``Ledger.warnings``; ``strict=True`` refuses them too.
     ``load("data/")``, ``load("a.yaml", "b.yaml")`` and ``load(["a.yaml", "b.yaml"])`` all work;
-    a file given twice is read once. Files larger than ``max_bytes`` (1 GB by default) are
-    refused before they are read.
+    a file given twice is read once. A folder's ``*.scenarios.yaml`` files are left out (they
+    are what-ifs: :func:`aicapex.scenarios.read_scenarios`). Files larger than ``max_bytes``
+    (1 GB by default) are refused before they are read.
     """
     flat: list[str | os.PathLike[str]] = []
     for p in paths:
@@ -361,6 +368,8 @@ _PARSER_CODES = (
     ("no such day", "bad-date"),
     ("a capacity like", "bad-capacity"),
     ("whole number of GPUs", "bad-capacity"),
+    ("a share like", "bad-share"),
+    ("number of shares like", "bad-share"),
     ("currency", "bad-money"),
 )
 

@@ -30,6 +30,8 @@ _NAMES = {
     "Money": "money, e.g. `$7M`, `€50bn`, `US$1.6m`",
     "Rate": "rate, e.g. `$99M/year`, `$20/month`",
     "Capacity": "capacity, e.g. `4.5 GW` or `12,000 H100`",
+    "Share": "share of a company, e.g. `35%`, `20.5%`, `30% to 35%`, `more than 50%`",
+    "ShareCount": "whole number of shares, e.g. `12.5M`, `12,500,000`, `10M to 12M`",
     "PartialDate": "date at the source's precision, e.g. `2023-10-31`, `2023-10`, `2023-Q3`, "
     "`2023`, `FY2025`",
 }
@@ -60,7 +62,8 @@ cloud_bills:
 ## Values
 
 Money is written as people write it: `$99M`, `99 million USD`, `US$1.6m`, `€50bn`, `£20`,
-`$1,234.56`; rates `$20/month`, `$99M/yr`, `$30B per year`; capacity `4.5 GW`, `12,000 H100`.
+`$1,234.56`; rates `$20/month`, `$99M/yr`, `$30B per year`; capacity `4.5 GW`, `12,000 H100`;
+shares of a company `35%`, `30% to 35%` (exact fractions) and numbers of shares `12.5M` (whole).
 Amounts are exact decimals. Amounts in other currencies become US dollars only through
 `fx_rates` records, never silently. Dates keep the precision the source gives: `2023-10-31`,
 `2023-10`, `October 2023`, `2023-Q3`, `Q3 2023`, `H2 2026`, `2023`, `FY2025` (a fiscal year

@@ -14,6 +14,7 @@ from typing import Any
 
 from aicapex.money import format_usd
 from aicapex.rendergpus import GPU_RENDERERS
+from aicapex.renderscenarios import SCENARIO_RENDERERS
 
 __all__ = ["RENDERERS", "money", "months", "render_report", "render_summary"]
 
@@ -149,6 +150,48 @@ def _conflicts(conflicts: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _share(value: Any) -> str:
+    """A fraction as a percentage: ``20.5%``."""
+    return f"{100 * float(value):.4g}%"
+
+
+def _holder(h: dict[str, Any]) -> str:
+    if h["share"] is None:
+        unknown = "unknown" if h["holder"] == "others" else f"(share not reported: {h['records']})"
+        return f"{h['holder']} {unknown}"
+    shown = _share(h["share"]) + _span(h["share"], h["share_low"], h["share_high"], _share)
+    return f"{h['holder']} {shown}"
+
+
+def _ownership(o: dict[str, Any]) -> list[str]:
+    """Holders (the counted ones, then promises), then implied valuations."""
+    out = []
+    counted = [h for h in o["holders"] if h["counted"]]
+    if counted:
+        basis = "fully diluted" if counted[0]["basis"] == "diluted" else "outstanding"
+        text = ", ".join(_holder(h) for h in counted)
+        out.append(_line("ownership", f"{text} (of the shares {basis})"))
+    for h in o["holders"]:
+        if not h["counted"]:
+            out.append(_line("  not counted", f"{_holder(h)}: {h['note']}"))
+    for v in o["valuations"]:
+        if v["post_money"] is None:
+            out.append(_line("valuation", f"n/a: {v['missing']} is not reported ({v['record']})"))
+            continue
+        value = money(v["post_money"])
+        value += _span(v["post_money"], v["post_money_low"], v["post_money_high"], money)
+        agree = {True: "; agrees", False: "; DISAGREES"}.get(v["agrees"], "")
+        scenario = " (assumed share)" if v["assumed"] else ""
+        out.append(
+            _line(
+                "valuation",
+                f"{value} post-money{scenario} on {v['date']} ({v['record']}: "
+                f"{v['method']}{agree})",
+            )
+        )
+    return out
+
+
 def _generic(name: str, value: Any) -> list[str]:
     """A section without a renderer: its data as ``key value`` lines."""
     if isinstance(value, dict):
@@ -167,9 +210,11 @@ RENDERERS: dict[str, Callable[[Any], list[str]]] = {
     "arrears": _arrears,
     "funding": _funding,
     "conflicts": _conflicts,
+    "ownership": _ownership,
 }
 
 RENDERERS.update(GPU_RENDERERS)
+RENDERERS.update(SCENARIO_RENDERERS)
 
 #: Keys of a company's report that are not sections.
 _HEAD = ("id", "name", "as_of", "reasons")

@@ -29,6 +29,13 @@ from aicapex.dates import PartialDate
 from aicapex.gpureport import fleets, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
+from aicapex.reportownership import owned_companies, ownership_section
+from aicapex.reportscenarios import (
+    Unanswered,
+    scenario_files_of,
+    scenarios_by_company,
+    scenarios_section,
+)
 from aicapex.table.conflicts import resolve as resolve_conflicts
 
 __all__ = ["REPORT_VERSION", "SECTIONS", "STAGES", "Context", "Section", "report"]
@@ -46,6 +53,8 @@ class Context:
     balances: pd.DataFrame
     when: Mapping[str, str | None]
     computed: dict[str, Any] = field(default_factory=dict)
+    #: each company's scenario files (:mod:`aicapex.reportscenarios`)
+    scenarios: Mapping[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
     def priced(self) -> pd.DataFrame:
@@ -371,6 +380,12 @@ SECTIONS: tuple[Section, ...] = (
     Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),
     Section("funding", _funding, empty=lambda: {"by_status": {}, "rounds": []}),
     Section("conflicts", _conflicts, empty=list),
+    Section("ownership", lambda ctx: ownership_section(ctx.ledger, ctx.when)),
+    Section(
+        "scenarios",
+        lambda ctx: scenarios_section(ctx.ledger, ctx.when, ctx.scenarios, ctx.unpriced),
+        empty=list,
+    ),
 )
 
 #: GPUs and money that goes round (:mod:`aicapex.gpureport`): an empty list is an answer.
@@ -397,8 +412,10 @@ def _report_dates(
     ledger: Ledger, flows: pd.DataFrame, balances: pd.DataFrame, as_of: object
 ) -> dict[str, str | None]:
     """Each company's report date: ``as_of``, else its latest cash balance's day, else the
-    last month of its flows."""
+    last month of its flows, else the last day of its latest stake or priced round."""
     holders = set(flows["entity"].astype("object")) | set(balances["company"].astype("object"))
+    owned = owned_companies(ledger)
+    holders |= set(owned)
     companies = [
         e.id for e in ledger.of_type(Entity) if e.type is EntityType.company and e.id in holders
     ]
@@ -412,6 +429,8 @@ def _report_dates(
             when[company] = jsonable(latest[company])
         elif company in last_flow.index:
             when[company] = pd.Timestamp(last_flow[company]).strftime("%Y-%m")
+        elif company in owned:  # only stakes or priced rounds: the latest of them
+            when[company] = owned[company]
         else:
             when[company] = None
     return when
@@ -422,6 +441,7 @@ def report(
     as_of: object = None,
     *,
     progress: Progress | None = None,
+    scenarios: Any = None,
 ) -> dict[str, Any]:
     """The report of ``ledger`` as JSON-ready data with stable keys (amounts in US dollars)::
 
@@ -441,12 +461,23 @@ def report(
     (``as_of_rule`` says which rule applied). ``progress(stage, done, total)`` is called as each
     of :data:`STAGES` starts. The layout is versioned (:data:`REPORT_VERSION`) and described by
     a JSON Schema (:func:`aicapex.outputs.schema`).
+
+    ``scenarios``: scenario files (:class:`~aicapex.scenarios.files.ScenarioFile`) whose
+    companies get a ``scenarios`` section (their what-ifs compared from the company's report
+    date); ``None``: the ``*.scenarios.yaml`` files beside the ledger's files.
     """
     step = progress or (lambda _stage, _done, _total: None)
     step(STAGES[0], 0, len(STAGES))
     flows = ledger.flows()
     balances = ledger.frame("cash_balances")
-    ctx = Context(ledger, flows, balances, _report_dates(ledger, flows, balances, as_of))
+    files = scenario_files_of(ledger) if scenarios is None else list(scenarios)
+    ctx = Context(
+        ledger,
+        flows,
+        balances,
+        _report_dates(ledger, flows, balances, as_of),
+        scenarios=scenarios_by_company(files),
+    )
     built: dict[str, dict[str, Any]] = {}
     for i, section in enumerate(SECTIONS, start=1):
         step(section.name, i, len(STAGES))
@@ -457,9 +488,11 @@ def report(
         reasons: dict[str, str] = {}
         company: dict[str, Any] = {"id": c, "name": names[c], "as_of": when, "reasons": reasons}
         for section in SECTIONS:
-            value = built[section.name].get(c)
+            value: Any = built[section.name].get(c)
             if c in ctx.unpriced and section.name in _NEEDS_DOLLARS:
                 value, reasons[section.name] = None, ctx.unpriced[c]
+            elif isinstance(value, Unanswered):
+                value, reasons[section.name] = None, value.why
             elif value is None and section.empty is not None:
                 value = section.empty()
             elif value is None:

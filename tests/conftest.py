@@ -10,6 +10,7 @@ import pytest
 
 import aicapex
 from aicapex.ledger import Ledger
+from aicapex.loading import SCENARIO_SUFFIXES
 
 LedgerText = Callable[..., Path]
 
@@ -18,6 +19,16 @@ LedgerText = Callable[..., Path]
 def bundled() -> Ledger:
     """The bundled ledger (``data/``), loaded once per test session (ledgers are immutable)."""
     return aicapex.load(aicapex.bundled_data())
+
+
+@pytest.fixture(scope="session")
+def ledger_files() -> list[Path]:
+    """The bundled ledger's files (its ``*.scenarios.yaml`` what-ifs are no ledger files)."""
+    files = sorted(
+        p for p in aicapex.bundled_data().rglob("*.yaml") if not p.name.endswith(SCENARIO_SUFFIXES)
+    )
+    assert files, "no ledger files in the bundled data"
+    return files
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ FLOORS: dict[str, int] = {
     "aicapex.fx": 2,
     "aicapex.values": 2,
     "aicapex.figures": 2,
+    "aicapex.shares": 2,
     "aicapex.records": 3,
     "aicapex.reference": 3,
     "aicapex.schema": 3,
@@ -43,15 +44,19 @@ FLOORS: dict[str, int] = {
     "aicapex.scenarios": 7,
     "aicapex.report": 8,
     "aicapex.gpureport": 8,
+    "aicapex.reportownership": 8,
+    "aicapex.reportscenarios": 8,
     "aicapex.plot": 8,
     "aicapex.export": 8,
     "aicapex.outputs": 8,
     "aicapex.render": 9,
     "aicapex.rendergpus": 9,
+    "aicapex.renderscenarios": 9,
     "aicapex.htmlreport": 9,
     "aicapex.cli": 9,
     "aicapex.cliopts": 9,
     "aicapex.clidata": 9,
+    "aicapex.cliscenarios": 9,
 }
 
 #: Imports allowed upward: (module, function or method holding the import, target).

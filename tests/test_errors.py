@@ -134,6 +134,12 @@ CASES = [
     Case("zero_rate.yaml", 11, "expenses", 0, "acme-opex", "rate", "a positive amount", "$0"),
     Case("source_is_a_person.yaml", 15, "cash_balances", 0, "acme-cash-2023-10", "sources.0.source", "the id of one of the sources", "'someone', which is one of the entities"),  # noqa: E501
     Case("controlled_by_a_source.yaml", 12, "entities", 0, "acme", "controlled_by.0", "the id of one of the entities", "'register-2024-04', which is one of the sources"),  # noqa: E501
+    # -- issue 10: stakes, valuations and control ----------------------------------------------
+    Case("share_above_100.yaml", 16, "stakes", 0, "someone-acme-2024", "share", "a share of at most 100%", "120%"),  # noqa: E501
+    Case("bad_share.yaml", 16, "stakes", 0, "fund-acme-2024", "share", "a share like '35%'", "'thirty percent'"),  # noqa: E501
+    Case("holders_above_100.yaml", 25, "stakes", 1, "fund-acme-2024", "share", "holdings of 'acme' on 2024-06 adding up to at most 100% of its shares outstanding (besides founder 70% (founder-acme-2024))", "45%, 115% in all"),  # noqa: E501
+    Case("pre_plus_amount_not_post.yaml", 13, "funding_rounds", 0, "acme-series-a", "post_money", "pre_money + amount = post_money within 1% or the rounding of the figures as written (the parts add up to $50M", "$80M"),  # noqa: E501
+    Case("control_cycle_stakes.yaml", 16, "stakes", 0, "alpha-beta-2024", "share", "control that does not loop back: 'alpha' controls 'beta' (holding 60%)", "a loop of control: 'beta' -> 'alpha' -> 'beta' (each controlled by the next)"),  # noqa: E501
     # -- warnings: implausible but real; the ledger loads ------------------------------------
     Case("tranche_before_round.yaml", 15, "funding_rounds", 0, "acme-series-a", "tranches.0.date", "a tranche on or after the round's date 2023-06", "2023-03"),  # noqa: E501
     Case("payment_before_period.yaml", 17, "cloud_bills", 0, BILL, "payments.0.date", "a payment on or after the period billed 2023-08", "2023-07-15"),  # noqa: E501
@@ -209,6 +215,11 @@ CODE_OF = {
     "zero_rate.yaml": "out-of-range",
     "source_is_a_person.yaml": "wrong-kind-reference",
     "controlled_by_a_source.yaml": "wrong-kind-reference",
+    "share_above_100.yaml": "out-of-range",
+    "bad_share.yaml": "bad-share",
+    "holders_above_100.yaml": "ownership-above-100",
+    "pre_plus_amount_not_post.yaml": "inconsistent",
+    "control_cycle_stakes.yaml": "control-cycle",
     "tranche_before_round.yaml": "tranche-before-round",
     "payment_before_period.yaml": "payment-before-period",
     "due_before_period_end.yaml": "due-before-period-end",
@@ -229,6 +240,8 @@ TABLE_CASES = [
 
 #: Saving (``Ledger.save``): the code of each way a save is refused (see test_save_refusals).
 SAVE_CODES = {"file-changed", "hand-comments"}
+#: Codes of scenario files, tested in tests/test_scenarios.py (SCENARIO_FILE_ERRORS).
+SCENARIO_CODES = {"not-scenarios", "unknown-adjustment"}
 
 
 def _path(case: Case) -> str:
@@ -318,7 +331,12 @@ def test_warnings_load(case: Case) -> None:
 
 def test_every_code_has_a_case() -> None:
     assert set(CODE_OF) == {c.name for c in CASES}
-    covered = set(CODE_OF.values()) | {code for _, _, code, _ in TABLE_CASES} | SAVE_CODES
+    covered = (
+        set(CODE_OF.values())
+        | {code for _, _, code, _ in TABLE_CASES}
+        | SAVE_CODES
+        | SCENARIO_CODES
+    )
     assert covered == set(CODES), f"codes without a catalogue case: {set(CODES) - covered}"
     assert set(CODE_OF.values()) >= WARNINGS, "every warning has a case of its own"
 

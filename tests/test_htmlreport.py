@@ -398,3 +398,9 @@ def test_a_browser_renders_the_page(hostile: Ledger, bundled: Ledger, tmp_path: 
     shown, errors = _open_in_browser(binary, hostile_page, tmp_path / "profile2")
     assert errors == []
     assert "<script>alert('quote')</script>" in shown["text"]
+
+
+def test_the_page_draws_the_money_graph(bundled: Ledger) -> None:
+    page = render_html(bundled, report(bundled))
+    start = page.index('<section id="ledger">')
+    assert "<svg" in page[start : page.index("</section>", start)]

@@ -49,8 +49,10 @@ from aicapex.records import (
     Instrument,
     RevenueCategory,
     RoundStatus,
+    StakeStatus,
     TrancheStatus,
 )
+from aicapex.shares import Share, ShareCount
 
 SMALL = """
     sources:
@@ -398,7 +400,7 @@ def test_span_of_the_bundled_ledger(bundled: Ledger) -> None:
         if type(r).DATE_FIELD and getattr(r, type(r).DATE_FIELD) is not None  # type: ignore[arg-type]
     ]
     assert bundled.span() == (min(s for s, _ in spans), max(e for _, e in spans))
-    assert bundled.span() == (dt.date(2022, 1, 1), dt.date(2024, 12, 31))
+    assert bundled.span() == (dt.date(2022, 1, 1), dt.date(2025, 9, 30))  # Meta and Scale AI
     assert Ledger().span() is None
     assert Ledger().summary() == {
         "as_of": None,
@@ -657,6 +659,35 @@ capacities = st.one_of(
 )
 
 
+def _share_figure(ten_thousandths: int, how: str, more: int) -> Share:
+    """A share of at most 50% as reported: exact, with a qualifier, or a range (two holdings
+    of one company on one date never pass 100%)."""
+    low = Decimal(ten_thousandths).scaleb(-4)
+    if how == "range":
+        return Share(low, "range", (low, low + Decimal(more).scaleb(-4)))
+    return Share(low, how)
+
+
+def _count_figure(count: int, how: str, more: int) -> ShareCount:
+    if how == "range":
+        return ShareCount(Decimal(count), "range", (Decimal(count), Decimal(count + more)))
+    return ShareCount(Decimal(count), how)
+
+
+share_figures = st.builds(
+    _share_figure,
+    st.integers(1, 4_000),
+    st.sampled_from(["", "", *(q for q in QUALIFIERS if q)]),
+    st.integers(1, 1_000),
+)
+share_counts = st.builds(
+    _count_figure,
+    st.integers(0, 10**12),
+    st.sampled_from(["", "", *(q for q in QUALIFIERS if q)]),
+    st.integers(1, 10**9),
+)
+
+
 def _after(draw: st.DrawFn, start: PartialDate) -> PartialDate | None:
     """A date whose span does not end before ``start`` begins (or None)."""
     date = draw(partial_dates)
@@ -786,6 +817,9 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             }
             for part in _parts_of(draw, amount, currency, 3)
         ]
+        pre_money = _maybe(draw, monies)
+        secondary = draw(st.booleans())
+        checked = amount is not None and pre_money is not None and not secondary
         add(
             "funding_rounds",
             id=rid,
@@ -794,8 +828,12 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             status=draw(st.sampled_from(RoundStatus)),
             instrument=_maybe(draw, st.sampled_from(Instrument)),
             amount=amount,
-            pre_money=_maybe(draw, monies),
-            post_money=_maybe(draw, monies),
+            pre_money=pre_money,
+            # pre + amount = post is checked: a post-money only where it is not
+            post_money=None if checked else _maybe(draw, monies),
+            price_per_share=_maybe(draw, monies),
+            shares_issued=_maybe(draw, share_counts),
+            secondary=secondary,
             investors=investors,
             tranches=[{k: v for k, v in t.items() if v is not None} for t in tranches],
             **fact("funding_rounds"),
@@ -941,6 +979,41 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             usd=draw(amounts),
             **fact("fx_rates"),
         )
+    for rid in id_of["stakes"]:
+        # the holder comes before the company among the entities, as controllers do: control
+        # through stakes never loops
+        holder, company = sorted(draw(two_entities), key=entity_ids.index)
+        holding = draw(st.booleans())
+        share = _maybe(draw, share_figures)
+        shares = _maybe(draw, share_counts)
+        paid = None if holding else _maybe(draw, monies)
+        if holding and share is None and shares is None:
+            share = draw(share_figures)
+        if not holding and share is None and shares is None and paid is None:
+            paid = draw(monies)
+        kind = None if holding else draw(st.sampled_from([None, "primary", "secondary"]))
+        others = [e for e in entity_ids if e not in (holder, company)]
+        add(
+            "stakes",
+            id=rid,
+            holder=holder,
+            company=company,
+            date=draw(partial_dates),
+            event="holding" if holding else "purchase",
+            purchase=kind,
+            round=None if holding else draw(st.sampled_from([None, *id_of["funding_rounds"]])),
+            seller=draw(st.sampled_from([None, *others])) if kind == "secondary" else None,
+            share=share,
+            shares=shares,
+            diluted=draw(st.booleans()),
+            paid=paid,
+            # price, shares and paid together must multiply out: a price only without both
+            price_per_share=None if holding or (paid and shares) else _maybe(draw, monies),
+            status=draw(st.sampled_from(StakeStatus)),
+            condition=draw(maybe_text),
+            controlling=draw(st.booleans()),
+            **fact("stakes"),
+        )
     order = draw(st.permutations(range(len(records))))
     return Ledger(KINDS[kind].model_validate(data) for kind, data in (records[i] for i in order))  # type: ignore[misc]
 
@@ -973,7 +1046,9 @@ def test_the_strategy_makes_every_kind() -> None:
         seen.update(k for k, count in ledger.counts().items() if count)
 
     collect()
-    assert seen == set(KINDS)
+    # gpu_targets and assumptions round-trip in tests/test_saving.py
+    # (test_kinds_the_strategy_lacks_round_trip)
+    assert seen == set(KINDS) - {"gpu_targets", "assumptions"}
 
 
 def test_bundled_data_is_a_folder() -> None:

@@ -145,6 +145,44 @@ def test_related_parties_under_common_control(bundled: ac.Ledger, ledger_text: L
     assert rp["controllers"].tolist() == ["b,p"]  # b controls c, and p both (through b)
 
 
+@pytest.mark.parametrize(
+    ("share", "related"), [("25%", True), ("20%", True), ("19.9%", False), ("60%", True)]
+)
+def test_related_parties_through_significant_influence(
+    ledger_text: LedgerText, share: str, related: bool
+) -> None:
+    """p controls b and holds ``share`` of a: a and b are related from 20% (IAS 24.9(b)(vii));
+    above 50% p controls a too (common control)."""
+    body = HEAD.replace(
+        "{id: b, name: B, type: company}", "{id: b, name: B, type: company, controlled_by: [p]}"
+    )
+    body += "expenses:\n" + _expense("ab", "a", "b", "$1M") + _expense("ac", "a", "c", "$2M")
+    body += (
+        "stakes:\n"
+        f"- {{id: pa, holder: p, company: a, date: 2024-01, event: holding, share: '{share}', "
+        "sources: [s]}\n"
+    )
+    rp = ac.related_parties(ac.load(ledger_text(body)))
+    assert rp.frame["record"].tolist() == (["ab"] if related else [])  # c is no one's
+    if related:
+        assert rp.frame["controllers"].tolist() == ["p"]
+        how = rp.frame["how"].iloc[0]
+        assert ("significant influence" in how) == (share != "60%")
+    influencers = rp.control[rp.control["how"] == "significant influence"]
+    assert influencers[["controller", "controlled"]].values.tolist() == (
+        [["p", "a"]] if related and share != "60%" else []
+    )
+
+
+def test_tesla_and_x_are_related_through_musk(bundled: ac.Ledger) -> None:
+    """Musk controls X and holds 20.5% of Tesla: the H100 moves between them are related."""
+    rp = ac.related_parties(bundled, "tesla")
+    moves = rp.frame[rp.frame["kind"] == "reallocation"]
+    assert len(moves) >= 1
+    assert set(moves["controllers"]) == {"elon-musk"}
+    assert {"tesla", "x-corp"} == set(moves["from_entity"]) | set(moves["to_entity"])
+
+
 # --- the solvers -------------------------------------------------------------------------------
 
 

@@ -356,3 +356,179 @@ def test_figures_are_independent(two: Ledger) -> None:
     buffer = io.BytesIO()
     a.savefig(buffer, format="png")  # the Agg canvas, chosen by format, no backend switch
     assert buffer.getvalue()[:4] == b"\x89PNG"
+
+
+# -- the money graph and GPUs ------------------------------------------------------------------
+
+LOOP = """
+sources:
+- id: s
+  outlet: Wire
+  title: Deals
+  date: 2025-10
+entities:
+- id: chips
+  name: Chips $$ Inc
+  type: chip_vendor
+- id: lab
+  name: Lab
+  type: company
+- id: cloud
+  name: Cloud
+  type: cloud_provider
+- id: fund
+  name: Fund
+  type: investor
+funding_rounds:
+- id: chips-in-lab
+  company: lab
+  date: 2025-03
+  status: committed
+  amount: $10B
+  investors:
+  - investor: chips
+    amount: $10B
+- id: fund-in-lab
+  company: lab
+  date: 2025-04
+  status: announced
+  amount: $2B
+  investors:
+  - investor: fund
+    amount: $2B
+compute_contracts:
+- id: lab-rents-cloud
+  buyer: lab
+  seller: cloud
+  start: 2025-01
+  end: 2025-12
+  rate: $1B/month
+  arrangement: cloud
+  status: signed
+- id: cloud-buys-chips
+  buyer: cloud
+  seller: chips
+  start: 2025-06
+  total_value: $4B
+  arrangement: purchase
+  status: signed
+gpu_orders:
+- id: lab-gpus
+  buyer: lab
+  vendor: chips
+  sku: B200
+  quantity: 1,000
+  order_date: 2025-02
+  scheduled:
+  - date: 2025-09
+    quantity: 600
+- id: cloud-gpus
+  buyer: cloud
+  vendor: chips
+  sku: H100
+  quantity: 500
+  order_date: 2025-01
+gpu_reallocations:
+- id: lab-to-cloud
+  order: lab-gpus
+  sku: B200
+  from_entity: lab
+  to_entity: cloud
+  quantity: 200
+  date: 2025-05
+"""
+
+
+@pytest.fixture
+def loop(ledger_text: LedgerText) -> Ledger:
+    return ac.load(ledger_text(LOOP))
+
+
+def _edge_lines(fig: Figure) -> dict[str, Any]:
+    return {ln.get_label(): ln for ln in fig.axes[0].get_lines() if " > " in str(ln.get_label())}
+
+
+def test_flows_draws_each_leg_by_basis_with_loops_in_red(loop: Ledger) -> None:
+    from aicapex.plot.base import COLORS
+    from aicapex.plot.graph import LINESTYLES, graph_edges
+
+    fig = plot.flows(loop)
+    lines = _edge_lines(fig)
+    edges, loops = graph_edges(loop)
+    assert set(lines) == {
+        f"{p} > {q} {b}"
+        for p, q, b in zip(edges["payer"], edges["payee"], edges["basis"], strict=True)
+    }
+    # the loop chips > lab > cloud > chips carries money; the fund's money does not
+    fund = next(k for k in lines if k.startswith("fund > lab "))
+    assert "chips > lab committed" in lines
+    assert loops["path"].tolist() == ["chips > lab > cloud > chips"]
+    red = {k for k, ln in lines.items() if ln.get_color() == COLORS["loop"]}
+    assert red == {
+        f"{p} > {q} {b}"
+        for p, q, b, on in zip(
+            edges["payer"], edges["payee"], edges["basis"], edges["in_loop"], strict=True
+        )
+        if on
+    }
+    assert fund not in red
+    for label, line in lines.items():
+        assert line.get_linestyle() == LINESTYLES[label.rsplit(" ", 1)[1]]
+    # the loop's smallest leg bounds what can go round it: cloud's $4B of chips
+    total = float(loop["cloud-buys-chips"].total_value.amount)  # type: ignore[attr-defined]
+    assert loops["amount_usd"].tolist() == pytest.approx([total])
+    # widths grow with amounts; labels give the amount and the basis
+    widths = {k: ln.get_linewidth() for k, ln in lines.items()}
+    assert widths["chips > lab committed"] > widths[fund]
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert escape("$10B committed") in texts
+    assert escape(f"$2B {fund.rsplit(' ', 1)[1]}") in texts
+    assert escape("Chips $$ Inc") in texts
+    _no_math(fig)
+    _png_size(fig)
+
+
+def test_flows_of_some_entities_and_without_money(loop: Ledger, two: Ledger) -> None:
+    fig = plot.flows(loop, ["fund"])
+    assert [k.rsplit(" ", 1)[0] for k in _edge_lines(fig)] == ["fund > lab"]
+    assert "no loop" in fig.get_supxlabel()  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="no money between two named entities"):
+        plot.flows(two)
+
+
+def test_gpus_draws_ordered_delivered_and_moved(loop: Ledger) -> None:
+    fig = plot.gpus(loop, "lab")
+    ordered = _line(fig, "ordered (B200)")
+    ordered_units = float(loop["lab-gpus"].quantity)  # type: ignore[attr-defined]
+    assert max(ordered.get_ydata()) == ordered_units
+    scheduled = _line(fig, "delivered or scheduled (B200)")
+    # the 200 moved to the cloud take the earliest scheduled deliveries: 600 - 200 remain
+    moved = float(loop["lab-to-cloud"].quantity)  # type: ignore[attr-defined]
+    assert max(scheduled.get_ydata()) == 600 - moved
+    position = _line(fig, "position")
+    assert np.asarray(position.get_ydata())[-1] == ordered_units - moved
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert f"-{int(moved):,} B200 to cloud" in texts
+    cloud = plot.gpus(loop, "cloud")
+    assert {ln.get_label() for ln in cloud.axes[0].get_lines()} >= {
+        "ordered (H100)",
+        "ordered (B200)",
+    }
+    assert f"+{int(moved):,} B200 from lab" in [t.get_text() for t in cloud.axes[0].texts]
+    with pytest.raises(ValueError, match="no GPU orders"):
+        plot.gpus(loop, "fund")
+
+
+def test_pictures_of_gpus_and_the_money_graph(loop: Ledger, tmp_path: Path) -> None:
+    from aicapex.plot.pictures import ledger_pictures
+    from aicapex.report import report
+
+    data = report(loop)
+    whole = list(ledger_pictures(loop))
+    assert [(p.company, p.name, p.file) for p in whole] == [
+        (None, "money_graph", "money_graph.png")
+    ]
+    drawn = {(p.company, p.name) for p in company_pictures(loop, data) if p.figure is not None}
+    assert ("lab", "gpus") in drawn  # the report's companies only (cloud is a provider)
+    written, _ = write_pictures(loop, data, tmp_path)
+    assert "money_graph.png" in {p.name for p in written}

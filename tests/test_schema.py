@@ -59,10 +59,8 @@ def messages(data: Any) -> list[str]:
     return [e.message for e in validator().iter_errors(data)]
 
 
-def test_the_bundled_ledger_validates() -> None:
-    files = sorted(aicapex.bundled_data().rglob("*.yaml"))
-    assert files
-    for path in files:
+def test_the_bundled_ledger_validates(ledger_files: list[Path]) -> None:
+    for path in ledger_files:
         assert messages(file_data(path)) == [], path
 
 

@@ -50,7 +50,7 @@ def edges_of(
     start, end = window_of(legs["date"].to_numpy("datetime64[ns]"), window)
     u = entities.get_indexer(legs["payer"])
     v = entities.get_indexer(legs["payee"])
-    b = pd.Index(bases).get_indexer(legs["basis"])
+    b = pd.Index(bases).get_indexer(pd.Index(legs["basis"]))
     w_codes, _ = pd.factorize(start)
     key = ((w_codes.astype(np.int64) * len(bases) + b) * len(entities) + u) * len(entities) + v
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
@@ -141,7 +141,8 @@ def _simplex(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
     out: np.ndarray = np.array(
         [flow[a][b] for a, b in zip(u.tolist(), v.tolist(), strict=True)], dtype=np.float64
     )
-    return np.minimum(out / 100.0, cap)
+    carried: np.ndarray = np.minimum(out / 100.0, cap)
+    return carried
 
 
 def solve_circulation(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -122,7 +122,8 @@ def _period(dates: pd.Series, freq: str) -> np.ndarray:
     if freq == "Y":
         return year.astype("datetime64[ns]")
     offset = (month - year.astype("datetime64[M]")).astype(np.int64) // 3 * 3
-    return (year.astype("datetime64[M]") + offset.astype("timedelta64[M]")).astype("datetime64[ns]")
+    quarter: np.ndarray = year.astype("datetime64[M]") + offset.astype("timedelta64[M]")
+    return quarter.astype("datetime64[ns]")
 
 
 def _empty_fleet() -> pd.DataFrame:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -281,8 +281,12 @@ def _component_table(edges: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
     first = g.first()
     carried = edges[edges["flow_usd"].to_numpy() > 0]
     smallest = carried.groupby("component")["capacity_usd"].min()
-    members = g.apply(
-        lambda e: ",".join(sorted(set(e["payer"]) | set(e["payee"]))), include_groups=False
+    members = pd.Series(
+        {
+            comp: ",".join(sorted(set(e["payer"]) | set(e["payee"])))
+            for comp, e in edges.groupby("component", sort=True)
+        },
+        dtype="object",
     )
     circulation = g["flow_usd"].sum()
     capacity = g["capacity_usd"].sum()
@@ -323,17 +327,17 @@ def _loop_table(
         info = components.set_index("component")
         by = pd.Series(np.arange(len(edges))).groupby(edges["component"].to_numpy()).indices
         for comp, idx in by.items():
-            meta = info.loc[comp]
+            meta: dict[Any, Any] = info.loc[cast(int, comp)].to_dict()
             base = {
                 "window": meta["window"],
                 "window_start": meta["window_start"],
                 "window_end": meta["window_end"],
                 "basis": meta["basis"],
-                "component": int(comp),
+                "component": int(cast(int, comp)),
                 "circulation_usd": float(meta["circulation_usd"]),
             }
             if meta["legs"] <= SMALL:
-                for loop in _loops_of(edges, idx, entities, max_length, describe):
+                for loop in _loops_of(edges, np.asarray(idx), entities, max_length, describe):
                     rows.append({**base, **loop, "enumerated": True})
             else:
                 names = meta["members"].split(",")
@@ -381,8 +385,8 @@ def _describe(
         {
             "start": start,
             "basis": mine["basis"].to_numpy(),
-            "u": entities.get_indexer(mine["payer"]),
-            "v": entities.get_indexer(mine["payee"]),
+            "u": entities.get_indexer(pd.Index(mine["payer"])),
+            "v": entities.get_indexer(pd.Index(mine["payee"])),
             "leg": mine["leg"].to_numpy(),
             "status": mine["status"].to_numpy(),
             "amount": mine["amount_usd"].to_numpy(),
@@ -398,7 +402,7 @@ def _describe(
         g = group_of.get((ws, b))
         if g is None:
             continue
-        out[(int(g), int(u), int(v))] = (
+        out[(int(g), int(cast(int, u)), int(cast(int, v)))] = (
             "+".join(sorted(set(part["leg"]))),
             "+".join(sorted(set(part["status"]))),
             format_usd(float(part["amount"].sum())),

@@ -211,11 +211,9 @@ def reallocations(
         has = t["units"].notna().to_numpy()
         early = np.where(has, t["earliest"].to_numpy("float64"), s["earliest"].to_numpy())
         late = np.where(has, t["latest"].to_numpy("float64"), s["latest"].to_numpy())
-        basis = np.where(
-            has,
-            t["event"].astype("object").fillna("").to_numpy() + " deliveries",
-            np.where(who.notna().to_numpy(), "reallocation date", None),
-        )
+        basis = np.full(len(who), None, dtype=object)
+        basis[who.notna().to_numpy()] = "reallocation date"
+        basis[has] = t["event"].astype("object").to_numpy()[has] + " deliveries"
         return early, late, basis
 
     due_early, due_late, due_basis = side(ids)
@@ -223,14 +221,13 @@ def reallocations(
     no_back = counterpart.isna().to_numpy()
     rep_early[no_back] = np.nan
     rep_late[no_back] = np.nan
+    rep_basis[no_back] = None
     delay = (rep_early + rep_late) / 2 - (due_early + due_late) / 2
     order_ids = pd.Index(orders["id"].astype("object")) if not orders.empty else pd.Index([])
-    of = order_ids.get_indexer(frame["order"].astype("object"))
-    order_sku = np.where(
-        of >= 0,
-        orders["sku"].astype("object").to_numpy()[np.maximum(of, 0)] if len(orders) else None,
-        None,
-    )
+    of = order_ids.get_indexer(pd.Index(frame["order"].astype("object")))
+    order_sku = np.full(len(frame), None, dtype=object)
+    if len(orders):
+        order_sku[of >= 0] = orders["sku"].astype("object").to_numpy()[of[of >= 0]]
     own_sku = frame["sku"].astype("object").to_numpy()
     sku = np.where(pd.isna(own_sku), order_sku, own_sku)
     prices = gpu_prices(source, conflicts=conflicts).frame
@@ -252,7 +249,7 @@ def reallocations(
             "due": _days((due_early + due_late) / 2),
             "due_basis": due_basis,
             "replaced": _days((rep_early + rep_late) / 2),
-            "replaced_basis": np.where(no_back, None, rep_basis),
+            "replaced_basis": rep_basis,
             "delay_days": delay,
             "delay_days_low": rep_early - due_late,
             "delay_days_high": rep_late - due_early,

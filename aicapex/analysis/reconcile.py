@@ -176,5 +176,6 @@ def _counted(flows: pd.DataFrame) -> pd.DataFrame:
     """The flows that change a company's cash, signed (base, pessimistic and optimistic)."""
     kind = flows["kind"]
     keep = kind.isin(list(_COUNTED_KINDS)).to_numpy() & (flows["basis"] != "planned").to_numpy()
-    keep |= ((kind == "funding_rounds") & (flows["status"] == "disbursed")).to_numpy()
+    money_in = kind.isin(["funding_rounds", "stakes"])  # rounds, and shares bought outside them
+    keep |= (money_in & (flows["status"] == "disbursed")).to_numpy()
     return signed(flows[keep])

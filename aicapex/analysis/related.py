@@ -1,6 +1,9 @@
 """Related parties: money, GPUs and contracts between entities under common control.
 
-Two entities are related parties when one controls the other or a third controls both.
+Two entities are related parties when one controls the other, a third controls both, or one
+party controls one of them and has significant influence over the other (a stake of at least
+:data:`~aicapex.records.INFLUENCE_THRESHOLD`, 20%: IAS 24.9(b)(vii); Musk controls X and holds
+20.5% of Tesla, so Tesla and X are related).
 Control comes from ``controlled_by`` (passed on: a parent's parent controls too) and, where the
 ledger has stakes, from :func:`aicapex.analysis.control.control` (majority and controlling
 stakes). Between related parties, :func:`related_parties` lists every flow (one row per record,
@@ -19,13 +22,14 @@ import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on
 from aicapex.analysis.result import Result, record_index
+from aicapex.records import INFLUENCE_THRESHOLD
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
@@ -58,7 +62,8 @@ RELATED_COLUMNS = tuple(_DTYPES)
 class RelatedParties(Result):
     """The result of :func:`related_parties`: ``.frame`` a row per item between related
     parties; ``.control`` a row per controller and entity it controls (``how``: the kinds of
-    control on the way)."""
+    control on the way), and per holder with significant influence and its company (``how``:
+    ``significant influence``)."""
 
     NAME = "related_parties"
 
@@ -71,7 +76,7 @@ def _by_controlled_by(entities: pd.DataFrame) -> pd.DataFrame:
     for eid, by in zip(entities["id"].astype("object"), entities["controlled_by"], strict=True):
         if isinstance(by, str) and by:
             direct[str(eid)] = set(by.split(","))
-    rows = []
+    rows: list[dict[str, str]] = []
     for eid in direct:
         seen: set[str] = set()
         todo = list(direct[eid])
@@ -105,6 +110,28 @@ def _by_stakes(source: Any, conflicts: ConflictPolicy) -> pd.DataFrame | None:
     )
 
 
+def _influence(source: Any, conflicts: ConflictPolicy) -> pd.DataFrame:
+    """Holders of at least :data:`INFLUENCE_THRESHOLD` of a company (counted stakes, on any
+    basis): ``controller`` (the holder), ``controlled`` (the company) and ``how``."""
+    columns = ["controller", "controlled", "how"]
+    try:
+        module = importlib.import_module("aicapex.analysis.ownership")
+        held = module.ownership(source, conflicts=conflicts).frame
+    except (ImportError, KeyError, ValueError, TypeError):  # pragma: no cover
+        return pd.DataFrame(columns=columns)
+    share = held[["share_basic", "share_diluted"]].max(axis=1, skipna=True).to_numpy()
+    named = (held["holder"] != "others").to_numpy() & held["counted"].to_numpy(bool)
+    strong = held[named & (share >= float(INFLUENCE_THRESHOLD))]
+    return pd.DataFrame(
+        {
+            "controller": strong["holder"].astype("object"),
+            "controlled": strong["company"].astype("object"),
+            "how": "significant influence",
+        },
+        columns=columns,
+    )
+
+
 def controllers(pairs: pd.DataFrame) -> dict[str, set[str]]:
     """Each controlled entity's controllers (from a frame of controller, controlled)."""
     out: dict[str, set[str]] = {}
@@ -113,11 +140,17 @@ def controllers(pairs: pd.DataFrame) -> dict[str, set[str]]:
     return out
 
 
-def _common(a: str, b: str, ctrl: dict[str, set[str]]) -> str | None:
-    """The controllers ``a`` and ``b`` have in common (or the one controlling the other),
-    comma-separated; None when they are not related."""
+def _common(
+    a: str, b: str, ctrl: dict[str, set[str]], infl: Mapping[str, set[str]] | None = None
+) -> str | None:
+    """The controllers ``a`` and ``b`` have in common (or the one controlling the other, or a
+    controller of one with significant influence over the other), comma-separated; None when
+    they are not related."""
     ca, cb = ctrl.get(a, set()), ctrl.get(b, set())
     common = (ca & cb) | ({a} & cb) | ({b} & ca)
+    if infl:
+        ia, ib = infl.get(a, set()), infl.get(b, set())
+        common |= (ca & ib) | (ia & cb)
     return ",".join(sorted(common)) if common else None
 
 
@@ -156,11 +189,22 @@ def related_parties(
     )
     control_frame = how.reset_index()
     ctrl = controllers(control_frame)
-    how_of = {(str(c), str(e)): str(h) for (c, e), h in how.items()}
+    how_of = {
+        (str(c), str(e)): str(h)
+        for c, e, h in control_frame[["controller", "controlled", "how"]].itertuples(index=False)
+    }
+    influence = _influence(source, conflicts)
+    influence = influence[
+        ~pd.MultiIndex.from_frame(influence[["controller", "controlled"]]).isin(list(how_of))
+    ]
+    infl = controllers(influence)
+    for c, e, h in influence.itertuples(index=False):
+        how_of[(str(c), str(e))] = str(h)
+    control_frame = pd.concat([control_frame, influence], ignore_index=True)
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, record: Any, date: Any, a: Any, b: Any, **rest: Any) -> None:
-        common = _common(str(a), str(b), ctrl)
+        common = _common(str(a), str(b), ctrl, infl)
         if common is None:
             return
         kinds = {
@@ -186,21 +230,21 @@ def related_parties(
         legs = money_legs(as_flows(source, conflicts))
         key = pd.MultiIndex.from_arrays([legs["payer"], legs["payee"]])
         unique = key.unique()
-        related = {p for p in unique if _common(str(p[0]), str(p[1]), ctrl) is not None}
+        related = {p for p in unique if _common(str(p[0]), str(p[1]), ctrl, infl) is not None}
         legs = legs[key.isin(list(related))] if related else legs.iloc[:0]
         grouped = legs.groupby(["record", "payer", "payee", "leg", "basis"], sort=False).agg(
             date=("date", "min"), amount_usd=("amount_usd", "sum")
         )
-        for (record, a, b, leg, basis), row in grouped.iterrows():
-            add("flow", record, row["date"], a, b, what=leg, basis=basis,
-                amount_usd=row["amount_usd"], units=np.nan)  # fmt: skip
+        for g in grouped.reset_index().itertuples(index=False):
+            add("flow", g.record, g.date, g.payer, g.payee, what=g.leg, basis=g.basis,
+                amount_usd=g.amount_usd, units=np.nan)  # fmt: skip
         moves = frames.get("gpu_reallocations", pd.DataFrame())
         if not moves.empty:
             moves = resolve_conflicts(moves, "gpu_reallocations", conflicts)[0]
             for r in moves.itertuples(index=False):
                 add("reallocation", r.id, r.date_start, r.from_entity, r.to_entity,
                     what="units", basis="reallocated", amount_usd=np.nan,
-                    units=float(r.quantity))  # fmt: skip
+                    units=float(cast(float, r.quantity)))  # fmt: skip
         contracts = frames.get("compute_contracts", pd.DataFrame())
         if not contracts.empty:
             contracts = resolve_conflicts(contracts, "compute_contracts", conflicts)[0]
@@ -213,7 +257,8 @@ def related_parties(
             orders = resolve_conflicts(orders, "gpu_orders", conflicts)[0]
             for o in orders.itertuples(index=False):
                 add("order", o.id, o.order_date_start, o.buyer, o.vendor, what=o.sku,
-                    basis=o.status, amount_usd=o.total_usd, units=float(o.quantity))  # fmt: skip
+                    basis=o.status, amount_usd=o.total_usd,
+                    units=float(cast(float, o.quantity)))  # fmt: skip
     if rows:
         frame = pd.DataFrame(rows)[list(RELATED_COLUMNS)].astype(_DTYPES)
     else:
@@ -229,9 +274,11 @@ def related_parties(
         frame=frame,
         used_records=functools.partial(record_index, frame["record"]),
         assumptions=(
-            "related: one controls the other, or a third controls both; control from "
-            "controlled_by (passed on) and, where the ledger has stakes, from majority and "
-            "controlling stakes",
+            "related: one controls the other, a third controls both, or one party controls one "
+            "and has significant influence over the other; control from controlled_by (passed "
+            "on) and, where the ledger has stakes, from majority and controlling stakes",
+            f"significant influence: a counted stake of {float(INFLUENCE_THRESHOLD):.0%} or more "
+            "(IAS 28.5)",
         ),
         params={"entity": entity, "known_on": known_on},
         control=control_frame.reset_index(drop=True),

@@ -173,20 +173,18 @@ def round_trip(
     require_usd(legs, "round_trip")
     start, end = window_of(legs["date"].to_numpy("datetime64[ns]"), window)
     legs = legs.assign(start=start, end=end)
-    invest = legs[(legs["leg"] == "investment").to_numpy()]
-    buy = legs[(legs["leg"] != "investment").to_numpy()]
+    invest = legs.loc[(legs["leg"] == "investment").to_numpy()]
+    buy = legs.loc[(legs["leg"] != "investment").to_numpy()]
     keys = ["vendor", "customer", "start", "end", "basis"]
     inv = (
         invest.rename(columns={"payer": "vendor", "payee": "customer"})
-        .groupby(keys, as_index=False)["amount_usd"]
-        .sum()
-        .rename(columns={"amount_usd": "invested_usd"})
+        .groupby(keys, as_index=False)
+        .agg(invested_usd=("amount_usd", "sum"))
     )
     pur = (
         buy.rename(columns={"payer": "customer", "payee": "vendor"})
-        .groupby(keys, as_index=False)["amount_usd"]
-        .sum()
-        .rename(columns={"amount_usd": "purchases_usd"})
+        .groupby(keys, as_index=False)
+        .agg(purchases_usd=("amount_usd", "sum"))
     )
     vendors = set(inv["vendor"]) & set(pur["vendor"])
     if vendor is not None:

@@ -8,7 +8,8 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    the records set aside are named). A bound ("less than $4M") is used as the figure and the
    result says so: the runway is then itself a bound.
 2. **Policy** decides which money counts besides expenses and revenues:
-   ``"disbursed"`` (default): only funding actually received, on its dates;
+   ``"disbursed"`` (default): only funding actually received, on its dates (rounds, and
+   primary purchases of shares outside rounds; secondary purchases never reach the company);
    ``"committed"``: committed but undisbursed tranches also arrive on their dates;
    ``"arrears"``: as ``"disbursed"``, and every bill unpaid at ``as_of`` is paid then.
 3. **Month by month from the balance** (so an ``as_of`` later than the balance rolls the cash
@@ -56,8 +57,10 @@ from aicapex.analysis.common import (
 from aicapex.analysis.result import Result
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate
 from aicapex.analysis.runwaykit import (
+    RunwayInputs,
     as_of_of,
     as_of_words,
+    collect_inputs,
     counted_flows,
     ends_of_spend,
     latest_balances,
@@ -75,7 +78,7 @@ from aicapex.table.flows import as_flows
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["HORIZON", "POLICIES", "Policy", "Runway", "runway"]
+__all__ = ["HORIZON", "POLICIES", "Policy", "Runway", "RunwayInputs", "runway", "runway_inputs"]
 
 Policy = Literal["disbursed", "committed", "arrears"]
 POLICIES: tuple[str, ...] = ("disbursed", "committed", "arrears")
@@ -465,3 +468,41 @@ def _latest_day(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     never = np.isnat(a) | np.isnat(b)
     out: np.ndarray = np.where(never, np.datetime64("NaT", "ns"), np.maximum(a, b))
     return out
+
+
+def runway_inputs(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    entity: str | None = None,
+    as_of: DateLike | None = None,
+    *,
+    policy: Policy = "disbursed",
+    burn_after: BurnAfter = None,
+    adjust: Sequence[Adjustment] = (),
+    cash: pd.DataFrame | Mapping[str, float] | None = None,
+    horizon: int = HORIZON,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> RunwayInputs:
+    """What :func:`runway` rolls forward, before it does: each entity's starting cash and its
+    counted money month by month, stream by stream, at the base figures and both ends of the
+    ranges (a :class:`~aicapex.analysis.runwaykit.RunwayInputs`). Rolled forward by the cash
+    engine, the streams' sum gives :func:`runway`'s months; scenarios and simulations
+    (:mod:`aicapex.scenarios`) change the streams first. Arguments as for :func:`runway`.
+    """
+    source = as_known_on(source, known_on)
+    if known_on is not None and isinstance(cash, pd.DataFrame):
+        cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
+    if policy not in POLICIES:
+        raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
+    check_burn_after(burn_after)
+    if as_of is not None:
+        day_of(as_of)
+    flows = as_flows(source, conflicts)
+    balances, aside = _balances(source, cash, conflicts)
+    if entity is not None:
+        check_entity(source, entity, flows, balances["company"])
+    flows, balances, described = apply(list(adjust), flows, balances)
+    notes = [*(f"conflicting cash report set aside: {a}" for a in aside), *described]
+    return collect_inputs(flows, balances, entity, as_of, policy, burn_after, horizon, notes)

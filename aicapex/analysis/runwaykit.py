@@ -1,28 +1,51 @@
 """The pieces of a runway: each entity's date and balance, the flows it counts (with their
-pessimistic and optimistic ends), the arrears it pays, the month-by-month path it shows."""
+pessimistic and optimistic ends), the arrears it pays, the month-by-month path it shows, and
+its inputs stream by stream (:class:`RunwayInputs`, for scenarios and simulations)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.cash import CashPath
-from aicapex.analysis.common import day_of, month_of, require_usd, signed
-from aicapex.analysis.runrate import stream_labels
+from aicapex.analysis.common import (
+    burn_flows,
+    day_of,
+    fraction_of_month,
+    month_of,
+    months_between,
+    require_usd,
+    signed,
+)
+from aicapex.analysis.runrate import (
+    REVENUE,
+    STREAMS,
+    BurnAfter,
+    Extrapolation,
+    extrapolate,
+    stream_labels,
+)
+from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND
 from aicapex.table.columns import positions
 
 __all__ = [
+    "INPUT_STREAMS",
+    "RunwayInputs",
     "as_of_of",
     "as_of_words",
+    "collect_inputs",
     "counted_flows",
     "ends_of_spend",
     "latest_balances",
     "path_frame",
     "pay_arrears",
+    "stream_flows",
 ]
 
 
@@ -101,7 +124,8 @@ def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.Da
     statuses = ["disbursed"] + (["committed"] if policy == "committed" else [])
     kind = flows["kind"]
     keep = kind.isin(["expenses", "revenues"]).to_numpy() & (flows["basis"] != "planned").to_numpy()
-    keep |= ((kind == "funding_rounds") & flows["status"].isin(statuses)).to_numpy()
+    money_in = kind.isin(["funding_rounds", "stakes"])  # rounds, and shares bought outside them
+    keep |= (money_in & flows["status"].isin(statuses)).to_numpy()
     keep |= (kind == ADJUSTMENT_KIND).to_numpy()
     # capex: GPU orders' cash, when paid (payments, else deliveries; scheduled units to come)
     keep |= ((kind == "gpu_orders") & flows["status"].isin(["paid", "scheduled"])).to_numpy()
@@ -153,4 +177,245 @@ def path_frame(
             "after_as_of": after[keep],
             "assumed": stream_labels(assumed[keep]),
         }
+    )
+
+
+#: The streams of :class:`RunwayInputs`: each spending category and revenue (recorded, then at
+#: their run rates), ``burn_after`` (the net burn a number ``burn_after`` assumes), ``funding``
+#: (funding received), ``tranches`` (tranches counted before they are disbursed, with policy
+#: ``committed``, and tranches a what-if disburses), ``arrears`` (bills paid, with policy
+#: ``arrears``) and ``other_flows`` (money of other kinds, and other money adjustments add).
+INPUT_STREAMS: tuple[str, ...] = (
+    *STREAMS,
+    "burn_after",
+    "funding",
+    "tranches",
+    "arrears",
+    "other_flows",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class RunwayInputs:
+    """What a runway rolls forward, before it does, stream by stream (see
+    :func:`aicapex.analysis.runway.runway_inputs`). Variants are, in order, the base figures,
+    the pessimistic end of every range and the optimistic end (as for ``months_low`` and
+    ``months_high``).
+
+    Attributes:
+        entities: the entities (``E``), each with its cash balance.
+        months: the grid (``M`` first days of months, from the month after the earliest
+            balance to ``horizon`` months past the latest ``as_of``).
+        start: the starting cash, ``(3, E)`` (US dollars at the end of each balance's month).
+        flows: the counted money, signed (+ in), ``(3, E, S, M)`` over :data:`INPUT_STREAMS`.
+        counted: ``(E, M)``, the months where running out counts (after each balance).
+        assumed: ``(E, M)``, the streams assumed past their records as a bit mask (see
+            :func:`~aicapex.analysis.runrate.stream_labels`).
+        as_of_col: each entity's ``as_of`` month's column (``-1``: the balance's month).
+        as_of_pos: each entity's ``as_of`` in months from the grid's start (fractional).
+        start_pos: the end of each entity's balance month, in months from the grid's start.
+        balance_day: each entity's balance day (datetime64[ns]).
+        frame: per entity, the runway's columns that no flow changes: ``entity``,
+            ``balance_record``, ``balance_date``, ``balance_usd``, ``bound``,
+            ``last_recorded_month``, ``burn_after``, ``as_of``.
+        assumptions: the runway's assumptions, as sentences.
+        records: the ids of the records used (balances and counted flows), sorted.
+    """
+
+    entities: pd.Index
+    months: pd.DatetimeIndex
+    start: np.ndarray
+    flows: np.ndarray
+    counted: np.ndarray
+    assumed: np.ndarray
+    as_of_col: np.ndarray
+    as_of_pos: np.ndarray
+    start_pos: np.ndarray
+    balance_day: np.ndarray
+    frame: pd.DataFrame
+    assumptions: tuple[str, ...]
+    records: pd.Index
+    streams: tuple[str, ...] = INPUT_STREAMS
+
+
+def _counted_streams(rows: pd.DataFrame) -> np.ndarray:
+    """Each counted flow's stream (its position in :data:`INPUT_STREAMS`)."""
+    at = {name: i for i, name in enumerate(INPUT_STREAMS)}
+    category = rows["category"].astype("object").to_numpy()
+    kind = rows["kind"].astype("object").to_numpy()
+    by_name = pd.Index(INPUT_STREAMS).get_indexer(pd.Index(category))
+    spending = np.where(np.isin(category, BURN_CATEGORIES), by_name, at["other"])
+    disbursed = (rows["status"].astype("object") == "disbursed").to_numpy()
+    funding = np.where(disbursed, at["funding"], at["tranches"])
+    raised = (kind == "funding_rounds") | (kind == "stakes")
+    revenue = np.full(len(kind), at[REVENUE])
+    # adjustments by their category's stream; other kinds (GPU purchases ...) apart
+    other = np.where((kind == ADJUSTMENT_KIND) & (by_name >= 0), by_name, at["other_flows"])
+    out: np.ndarray = np.select(
+        [kind == "expenses", kind == "revenues", raised], [spending, revenue, funding], other
+    )
+    return out
+
+
+def _ahead_by_stream(
+    spend: pd.DataFrame,
+    entities: pd.Index,
+    grid: np.ndarray,
+    active: np.ndarray,
+    burn_after: BurnAfter,
+    whole: Extrapolation,
+) -> np.ndarray:
+    """``whole.net`` (the flows assumed past the records) split by stream, ``(E, S, M)``."""
+    out = np.zeros((len(entities), len(INPUT_STREAMS), len(grid)))
+    if burn_after is not None and not isinstance(burn_after, Mapping):
+        out[:, INPUT_STREAMS.index("burn_after")] = whole.net
+        return out
+    given = dict(burn_after or {})
+    revenue = (spend["kind"] == "revenues").to_numpy()
+    category = spend["category"].astype("object").to_numpy()
+    for s, name in enumerate(STREAMS):
+        if name in given:
+            sign = 1.0 if name == REVENUE else -1.0
+            out[:, s] = ((whole.assumed >> s) & 1) * (sign * float(given[name]))
+            continue
+        if name == REVENUE:
+            mine = revenue
+        elif name == "other":
+            mine = ~revenue & ~np.isin(category, [c for c in BURN_CATEGORIES if c != "other"])
+        else:
+            mine = ~revenue & (category == name)
+        if mine.any():
+            out[:, s] = extrapolate(spend[mine], entities, grid, active).net
+    return out
+
+
+def stream_flows(
+    later: pd.DataFrame,
+    spend: pd.DataFrame,
+    entities: pd.Index,
+    months: pd.DatetimeIndex,
+    active: np.ndarray,
+    burn_after: BurnAfter,
+) -> tuple[np.ndarray, Extrapolation]:
+    """The counted flows after each balance (``later``, with ``signed``, ``signed_low`` and
+    ``signed_high`` columns) and what each stream of ``spend`` is assumed to move past its
+    records, as ``(3, E, S, M)`` over :data:`INPUT_STREAMS`; with the base extrapolation."""
+    n_e, n_s, n_m = len(entities), len(INPUT_STREAMS), len(months)
+    out = np.zeros((3, n_e, n_s, n_m))
+    e = positions(later["entity"], entities) if len(later) else np.array([], dtype=np.int64)
+    m = months.get_indexer(later["month"]) if len(later) else e  # type: ignore[arg-type]
+    ok = (e >= 0) & (m >= 0)
+    cell = ((e * n_s + _counted_streams(later)) * n_m + m)[ok] if len(later) else e
+    grid = months.to_numpy()
+    spends = {"base": spend, **ends_of_spend(spend)}
+    whole = None
+    for v, (variant, column) in enumerate(
+        (("base", "signed"), ("low", "signed_low"), ("high", "signed_high"))
+    ):
+        if len(later):
+            weights = later[column].to_numpy("float64")[ok]
+            out[v] = np.bincount(cell, weights=weights, minlength=n_e * n_s * n_m).reshape(
+                n_e, n_s, n_m
+            )
+        ahead = extrapolate(spends[variant], entities, grid, active, burn_after)
+        whole = ahead if whole is None else whole
+        out[v] += _ahead_by_stream(spends[variant], entities, grid, active, burn_after, ahead)
+    assert whole is not None
+    return out, whole
+
+
+def collect_inputs(
+    flows: pd.DataFrame,
+    balances: pd.DataFrame,
+    entity: str | None,
+    as_of: DateLike | None,
+    policy: str,
+    burn_after: BurnAfter,
+    horizon: int,
+    notes: list[str],
+) -> RunwayInputs:
+    """The :class:`RunwayInputs` of adjusted ``flows`` and ``balances`` (as :func:`~aicapex.
+    analysis.runway.runway` computes them; ``notes``: assumptions so far)."""
+    if entity is not None:
+        balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
+    if as_of is None:
+        if not balances["date_end"].notna().any():
+            raise ValueError("runway inputs need as_of when the cash balances have no dates")
+        as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
+    chosen = latest_balances(balances, as_of)
+    if entity is not None and chosen.empty:
+        raise ValueError(f"no cash balance of {entity!r} at or before {as_of}")
+    entities = pd.Index(chosen.index, dtype="object")
+    end_day, as_of_month = as_of_of(as_of, entities)
+    balance_day = chosen["date_end"].to_numpy("datetime64[ns]")
+    balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
+    balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
+    counted = counted_flows(flows, policy, entities)
+    e_idx = positions(counted["entity"], entities)
+    added = (counted["kind"] == ADJUSTMENT_KIND).to_numpy()
+    after = (counted["date"].to_numpy("datetime64[ns]") > balance_day[e_idx]) | added
+    in_start = counted["month"].to_numpy("datetime64[ns]") <= balance_month[e_idx]
+    first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
+    grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
+    as_of_col = months_between(grid_start, as_of_month)
+    periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
+    months = pd.date_range(grid_start, periods=periods, freq="MS")
+    active = months.to_numpy()[None, :] > balance_month[:, None]
+    spend = burn_flows(flows)
+    spend = spend[positions(spend["entity"], entities) >= 0]
+    now = after & in_start
+    by_stream, ahead = stream_flows(
+        counted[after & ~in_start], spend, entities, months, active, burn_after
+    )
+    starts = []
+    for column, balance in (
+        ("signed", "amount_usd"),
+        ("signed_low", "amount_low_usd"),
+        ("signed_high", "amount_high_usd"),
+    ):
+        figure = chosen[balance] if balance in chosen else chosen["amount_usd"]
+        start = figure.fillna(chosen["amount_usd"]).to_numpy("float64").copy()
+        np.add.at(start, e_idx[now], counted[column].to_numpy()[now])
+        starts.append(start)
+    start_cash = np.stack(starts)
+    notes = [f"policy {policy!r}", *notes, ahead.sentence]
+    if policy == "arrears":
+        paid_now, paid_later, sentence = pay_arrears(
+            flows, as_of, entities, balance_month, as_of_month
+        )
+        start_cash -= paid_now
+        later = np.flatnonzero(as_of_col >= 0)
+        stream = INPUT_STREAMS.index("arrears")
+        by_stream[:, later, stream, as_of_col[later]] -= paid_later[later]
+        notes.append(sentence)
+    kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
+    frame = pd.DataFrame(
+        {
+            "entity": entities.to_numpy(),
+            "balance_record": chosen["id"].astype("object").to_numpy(),
+            "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
+            "balance_usd": chosen["amount_usd"].to_numpy("float64"),
+            "bound": kinds.astype("object").to_numpy(),
+            "last_recorded_month": ahead.last,
+            "burn_after": ahead.burn_after,
+            "as_of": end_day.astype("datetime64[ns]"),
+        }
+    )
+    own = after & ~added
+    balance_ids = frame["balance_record"].to_numpy(object)
+    used = RecordsUsed(entities, balance_ids, e_idx[own], counted["record"][own])
+    return RunwayInputs(
+        entities=entities,
+        months=months,
+        start=start_cash,
+        flows=by_stream,
+        counted=active,
+        assumed=ahead.assumed,
+        as_of_col=as_of_col,
+        as_of_pos=as_of_col + fraction_of_month(end_day),
+        start_pos=(months_between(grid_start, balance_month) + 1).astype(float),
+        balance_day=balance_day,
+        frame=frame,
+        assumptions=tuple(notes),
+        records=used.all(),
     )

@@ -194,7 +194,7 @@ def _from_leases(contracts: pd.DataFrame) -> pd.DataFrame:
     units = c["capacity"].to_numpy("float64")
     keep = ~np.isnan(yearly)
     per_year = yearly / units
-    return pd.DataFrame(
+    rows = pd.DataFrame(
         {
             "sku": c["capacity_sku"].astype("object").to_numpy(),
             "date": c["start_start"].to_numpy("datetime64[ns]"),
@@ -219,7 +219,8 @@ def _from_leases(contracts: pd.DataFrame) -> pd.DataFrame:
             "per_unit_year_usd": per_year,
             "per_unit_hour_usd": per_year / HOURS_PER_YEAR,
         }
-    )[keep]
+    )
+    return rows.iloc[np.flatnonzero(keep)]
 
 
 def gpu_prices(
@@ -285,7 +286,7 @@ def conversion(
         return None
     a = assumptions[(assumptions["measure"].astype("object") == measure).to_numpy()]
     if date is not None and not pd.isna(date):
-        a = a[(a["date_start"].to_numpy("datetime64[ns]") <= np.datetime64(date, "ns"))]
+        a = a[(a["date_start"].to_numpy("datetime64[ns]") <= date.astype("datetime64[ns]"))]
     if a.empty:
         return None
     a_entity = a["entity"].astype("object")

@@ -10,6 +10,8 @@ checks what needs several records, or what is best said once for all records of 
   ``included_in``, ``translation_of``);
 - :mod:`~aicapex.checks.facts`: one entity on both sides of a record, contradicting bounds of one
   fact from one source, exchange rates that are no exchange;
+- :mod:`~aicapex.checks.stakes`: holdings of one company above 100% at one date, and entities
+  controlling each other through stakes;
 - :mod:`~aicapex.checks.plausible`: warnings, for what is implausible but real (a tranche before
   its round, a prepaid bill, money without an exchange rate).
 
@@ -26,6 +28,7 @@ from aicapex.checks.cycles import cycle_problems
 from aicapex.checks.facts import fact_problems
 from aicapex.checks.plausible import warning_problems
 from aicapex.checks.references import fiscal_year_problems, reference_problems
+from aicapex.checks.stakes import stake_problems
 from aicapex.errors import Problem
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "ledger_problems",
     "problem_at",
     "reference_problems",
+    "stake_problems",
     "warning_problems",
 ]
 
@@ -47,4 +51,5 @@ def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterat
     yield from fiscal_year_problems(ledger)
     yield from fact_problems(ledger)
     yield from cycle_problems(ledger)
+    yield from stake_problems(ledger)
     yield from warning_problems(ledger)

@@ -4,6 +4,9 @@
   marked and its range as a band; what-ifs one line each.
 - :func:`burn`: monthly spending stacked by category, against revenue.
 - :func:`compute_gap`: revenue against compute spending per period.
+- :func:`flows`: the money graph: who pays whom, width by amount, line by basis (disbursed,
+  committed, announced), the loops money can go round in red.
+- :func:`gpus`: a company's GPUs ordered, delivered and moved, by SKU.
 
 Figures are built directly (no pyplot, no global ``rcParams``; see :mod:`aicapex.plot.base`),
 so they are safe in servers and notebooks alike. Save one with ``fig.savefig("cash.png")``, or
@@ -20,7 +23,19 @@ imported on first use.
 from __future__ import annotations
 
 from aicapex.plot.base import INSTALL_HINT, save_png, to_png, to_svg
+from aicapex.plot.fleet import gpus
+from aicapex.plot.graph import flows
 from aicapex.plot.runway import cash
 from aicapex.plot.spend import burn, compute_gap
 
-__all__ = ["INSTALL_HINT", "burn", "cash", "compute_gap", "save_png", "to_png", "to_svg"]
+__all__ = [
+    "INSTALL_HINT",
+    "burn",
+    "cash",
+    "compute_gap",
+    "flows",
+    "gpus",
+    "save_png",
+    "to_png",
+    "to_svg",
+]

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLORS",
     "INSTALL_HINT",
+    "compact_usd",
     "date_axis",
     "display_name",
     "escape",
@@ -114,14 +115,19 @@ def new_figure(width: float = 8.0, height: float = 4.5) -> Figure:
     return fig
 
 
-def short_usd(value: float) -> str:
-    """US dollars as short as an axis needs (``$25M``, ``$2.5M``, ``$1.2B``, ``-$5M``),
-    escaped for matplotlib."""
+def compact_usd(value: float) -> str:
+    """US dollars as short as an axis or a label needs: ``$25M``, ``$2.5M``, ``$1.2B``,
+    ``-$5M``, ``$50K`` (plain text: :func:`short_usd` escapes it for matplotlib)."""
     sign = "-" if value < 0 else ""
     v = abs(float(value))
     scale, unit = (1e9, "B") if v >= 1e9 else (1e6, "M") if v >= 1e5 or v == 0 else (1e3, "K")
     digits = f"{v / scale:,.1f}".rstrip("0").rstrip(".")
-    return escape(f"{sign}${digits}{unit}" if v else "$0")
+    return f"{sign}${digits}{unit}" if v else "$0"
+
+
+def short_usd(value: float) -> str:
+    """:func:`compact_usd`, escaped for matplotlib."""
+    return escape(compact_usd(value))
 
 
 def money_axis(ax: Axes, axis: str = "y") -> None:

@@ -2,12 +2,16 @@
 
 A company gets a picture when its report has the figures behind it: :func:`~aicapex.plot.cash`
 when it has a runway, :func:`~aicapex.plot.burn` when it has a burn, :func:`~aicapex.plot
-.compute_gap` when it has a compute gap. A plot that cannot be drawn is skipped with its reason
+.compute_gap` when it has a compute gap, :func:`~aicapex.plot.gpus` when it has GPU orders or
+reallocations. The ledger as a whole gets the money graph (:func:`~aicapex.plot.flows`) when
+money moves between named entities. A plot that cannot be drawn is skipped with its reason
 (never a failed report).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -16,27 +20,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aicapex.plot.base import save_png
+from aicapex.plot.fleet import gpus
+from aicapex.plot.graph import flows
 from aicapex.plot.runway import cash
 from aicapex.plot.spend import burn, compute_gap
+from aicapex.table.gpus import gpu_movements
+from aicapex.table.legs import money_legs
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from aicapex.ledger import Ledger
 
-__all__ = ["Picture", "company_pictures", "file_name", "write_pictures"]
+__all__ = ["Picture", "company_pictures", "file_name", "ledger_pictures", "write_pictures"]
 
 
 @dataclass(frozen=True)
 class Picture:
-    """One plot of a company's report: its ``name`` (``cash``, ``burn``, ...), a ``caption``,
-    and the ``figure``, or ``None`` with the ``reason`` it could not be drawn."""
+    """One plot of a report: the ``company`` it is of (``None``: the whole ledger), its
+    ``name`` (``cash``, ``burn``, ...), a ``caption``, and the ``figure``, or ``None`` with the
+    ``reason`` it could not be drawn."""
 
-    company: str
+    company: str | None
     name: str
     caption: str
     figure: Figure | None
     reason: str | None = None
+
+    @property
+    def file(self) -> str:
+        """Its PNG file name (:func:`file_name`)."""
+        return file_name(self.company, self.name)
 
 
 def _usable(section: Any) -> Mapping[str, Any] | None:
@@ -73,31 +87,58 @@ def _plans(ledger: Ledger, c: Mapping[str, Any]) -> Iterator[tuple[str, str, Cal
         )
 
 
+def _draw(company: str | None, name: str, caption: str, draw: Callable[[], Any]) -> Picture:
+    try:
+        figure = draw()
+    except (ValueError, KeyError) as exc:
+        reason = str(exc.args[0]) if exc.args else type(exc).__name__
+        return Picture(company, name, caption, None, reason)
+    return Picture(company, name, caption, figure)
+
+
 def company_pictures(ledger: Ledger, data: Mapping[str, Any]) -> Iterator[Picture]:
     """The pictures of every company of a report (:func:`aicapex.report.report`'s ``data``),
     in the report's order, each drawn as it is asked for (figures hold memory: draw, save,
     drop)."""
+    fleets = set(gpu_movements(ledger)["entity"].astype("object"))
     for c in data["companies"]:
+        company = str(c["id"])
         for name, caption, draw in _plans(ledger, c):
-            try:
-                figure = draw()
-            except (ValueError, KeyError) as exc:
-                reason = str(exc.args[0]) if exc.args else type(exc).__name__
-                yield Picture(str(c["id"]), name, caption, None, reason)
-            else:
-                yield Picture(str(c["id"]), name, caption, figure)
+            yield _draw(company, name, caption, draw)
+        if company in fleets:
+            yield _draw(
+                company,
+                "gpus",
+                "GPUs ordered, delivered (and scheduled) and moved, month by month.",
+                functools.partial(gpus, ledger, company),
+            )
+
+
+def ledger_pictures(ledger: Ledger) -> Iterator[Picture]:
+    """The pictures of the whole ledger: the money graph, when money moves between named
+    entities."""
+    if not money_legs(ledger.flows()).empty:
+        yield _draw(
+            None,
+            "money_graph",
+            "Money between entities: width by amount, line by basis (solid disbursed, dashed "
+            "committed, dotted announced), in red the money that can have gone round a loop.",
+            lambda: flows(ledger),
+        )
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
 
 
-def file_name(company: str, name: str) -> str:
-    """The PNG file name of a company's plot: ``stability-ai-cash.png`` (characters other than
-    letters, digits and ``. _ + -`` become ``_``).
+def file_name(company: str | None, name: str) -> str:
+    """The PNG file name of a plot: ``stability-ai-cash.png``, or ``money_graph.png`` for the
+    whole ledger (characters other than letters, digits and ``. _ + -`` become ``_``).
 
-    >>> file_name("stability-ai", "cash"), file_name("a:b", "burn")
-    ('stability-ai-cash.png', 'a_b-burn.png')
+    >>> file_name("stability-ai", "cash"), file_name("a:b", "burn"), file_name(None, "x")
+    ('stability-ai-cash.png', 'a_b-burn.png', 'x.png')
     """
+    if company is None:
+        return f"{name}.png"
     return f"{_UNSAFE.sub('_', company).lstrip('.') or '_'}-{name}.png"
 
 
@@ -110,11 +151,9 @@ def write_pictures(
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     skipped: list[Picture] = []
-    for picture in company_pictures(ledger, data):
+    for picture in itertools.chain(ledger_pictures(ledger), company_pictures(ledger, data)):
         if picture.figure is None:
             skipped.append(picture)
             continue
-        written.append(
-            save_png(picture.figure, target / file_name(picture.company, picture.name), dpi)
-        )
+        written.append(save_png(picture.figure, target / picture.file, dpi))
     return written, skipped

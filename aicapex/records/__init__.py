@@ -14,6 +14,7 @@ The kinds live in modules by domain: :mod:`~aicapex.records.base` (what all shar
 :mod:`~aicapex.records.parties` (sources, entities), :mod:`~aicapex.records.funding`,
 :mod:`~aicapex.records.compute` (cloud bills, contracts), :mod:`~aicapex.records.gpus` and
 :mod:`~aicapex.records.operating` (revenue, expenses, cash, prices, FX rates) and
+:mod:`~aicapex.records.ownership` (stakes: purchases and holdings of shares),
 :mod:`~aicapex.records.fleet` (GPU targets, conversion assumptions).
 """
 
@@ -56,11 +57,21 @@ from aicapex.records.operating import (
     Revenue,
     RevenueCategory,
 )
+from aicapex.records.ownership import (
+    CONTROL_THRESHOLD,
+    INFLUENCE_THRESHOLD,
+    PurchaseKind,
+    Stake,
+    StakeEvent,
+    StakeStatus,
+)
 from aicapex.records.parties import Entity, EntityType, Source
 
 __all__ = [
+    "CONTROL_THRESHOLD",
     "FORMAT_KEY",
     "FORMAT_VERSION",
+    "INFLUENCE_THRESHOLD",
     "KINDS",
     "MAX_AMOUNT",
     "MAX_GPUS",
@@ -91,6 +102,7 @@ __all__ = [
     "Participation",
     "Payment",
     "Price",
+    "PurchaseKind",
     "RampStep",
     "Record",
     "RecordCheckError",
@@ -98,6 +110,9 @@ __all__ = [
     "RevenueCategory",
     "RoundStatus",
     "Source",
+    "Stake",
+    "StakeEvent",
+    "StakeStatus",
     "Tranche",
     "TrancheStatus",
     "kind_of",
@@ -119,6 +134,7 @@ KINDS: dict[str, type[Record]] = {
         CashBalance,
         Price,
         FxRate,
+        Stake,
         GPUTarget,
         Assumption,
     )
@@ -138,6 +154,7 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "tranches": tuple(s.value for s in TrancheStatus),
     "compute_contracts": tuple(s.value for s in ContractStatus),
     "gpu_orders": tuple(s.value for s in OrderStatus),
+    "stakes": tuple(s.value for s in StakeStatus),
 }
 
 #: The top-level key of a ledger file declaring its format version (``aicapex: 1``); optional.

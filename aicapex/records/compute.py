@@ -187,6 +187,8 @@ class ComputeContract(Fact):
             if step.rate is not None:
                 yield from positive(f"ramp.{i}.rate", step.rate.money)
             if step.period.sort_key()[1] < self.start.sort_key()[0]:
-                yield f"ramp.{i}.period", f"a period on or after the start {self.start}", str(
-                    step.period
+                yield (
+                    f"ramp.{i}.period",
+                    f"a period on or after the start {self.start}",
+                    str(step.period),
                 )

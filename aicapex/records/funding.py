@@ -11,6 +11,8 @@ from pydantic import Field, model_validator
 from aicapex.dates import PartialDate
 from aicapex.money import Money
 from aicapex.records.base import Fact, Model, positive, same_currency_total
+from aicapex.records.ownership import adds_up
+from aicapex.shares import ShareCount
 
 __all__ = [
     "FundingRound",
@@ -108,7 +110,23 @@ class FundingRound(Fact):
         "up to it, never counted as moved by default).",
     )
     pre_money: Money | None = Field(default=None, description="Pre-money valuation.")
-    post_money: Money | None = Field(default=None, description="Post-money valuation.")
+    post_money: Money | None = Field(
+        default=None,
+        description="Post-money valuation; pre_money + amount = post_money within 1% or the "
+        "rounding of the figures as written (unless the round has `secondary` parts).",
+    )
+    price_per_share: Money | None = Field(
+        default=None, description="The price of one share in the round ('$54.20')."
+    )
+    shares_issued: ShareCount | None = Field(
+        default=None, description="The number of new shares the round issued ('12.5M')."
+    )
+    secondary: bool = Field(
+        default=False,
+        description="Whether the round includes secondary sales (shares sold by existing "
+        "holders): its amount then exceeds the new money, and pre + amount = post is not "
+        "checked.",
+    )
     investors: tuple[Participation, ...] = Field(
         default=(), description="Investors, each with an optional amount."
     )
@@ -136,8 +154,9 @@ class FundingRound(Fact):
     def checks(self) -> Iterator[tuple[str, ...]]:
         if self.effort == self.id:
             yield "effort", "the id of another round (the one sought)", repr(self.id)
-        for name in ("amount", "pre_money", "post_money"):
+        for name in ("amount", "pre_money", "post_money", "price_per_share"):
             yield from positive(name, getattr(self, name))
+        yield from self._valuation_checks()
         for i, t in enumerate(self.tranches):
             yield from positive(f"tranches.{i}.amount", t.amount)
         for i, p in enumerate(self.investors):
@@ -157,3 +176,15 @@ class FundingRound(Fact):
                 and total.amount > self.amount.amount
             ):
                 yield label, f"a total at most the round's {self.amount}", f"a total of {total}"
+
+    def _valuation_checks(self) -> Iterator[tuple[str, ...]]:
+        """pre_money + amount = post_money (see :mod:`aicapex.records.ownership`), unless the
+        round has secondary parts or a figure is missing or not positive."""
+        figures = (self.pre_money, self.amount, self.post_money)
+        if self.secondary or any(f is None or f.amount <= 0 for f in figures):
+            return
+        pre, amount, post = figures
+        assert pre is not None
+        assert amount is not None
+        assert post is not None
+        yield from adds_up("post_money", [pre, amount], post, "pre_money + amount = post_money")

@@ -35,6 +35,7 @@ from aicapex.files import TooLarge, check_size, read_limited
 from aicapex.limits import MAX_BYTES
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS
+from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import (
     Located,
     capacity_columns,
@@ -61,6 +62,7 @@ from aicapex.table.frames import (
     subframe_model,
     unwrap,
 )
+from aicapex.table.sharecols import share_columns
 from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
@@ -80,6 +82,7 @@ TABLE_KINDS = (
     "funding_rounds",
     "compute_contracts",
     "gpu_orders",
+    "gpu_reallocations",
     "tranches",
     "deliveries",
     "payments",
@@ -88,9 +91,9 @@ TABLE_KINDS = (
 """Kinds a bulk table can hold: record kinds without nested lists, funding rounds (one row per
 round; ``investors`` as comma-separated ids; tranches in a ``tranches`` table naming their
 ``round`` and ``company``), compute contracts, GPU orders (deliveries in a ``deliveries`` table
-naming their ``order``, ``buyer`` and ``status``: scheduled or delivered), and a cloud bill's
-``payments`` (naming their ``bill`` and ``payer``) or a round's ``investments`` (naming their
-``round`` and ``company``) in tables of their own."""
+naming their ``order``, ``buyer`` and ``status``: scheduled or delivered), GPU reallocations,
+and a cloud bill's ``payments`` (naming their ``bill`` and ``payer``) or a round's
+``investments`` (naming their ``round`` and ``company``) in tables of their own."""
 
 
 def read_table(
@@ -250,6 +253,8 @@ def _validate(
             out.update(date_columns(col, chk, name))
         elif inner is Capacity:
             out.update(capacity_columns(raw, name, chk))
+        elif inner is Share or inner is ShareCount:
+            out.update(share_columns(col, chk, name, inner))
         elif isinstance(inner, type) and issubclass(inner, enum.Enum):
             default = info.default.value if isinstance(info.default, enum.Enum) else None
             out[name] = enum_column(col, chk, name, [e.value for e in inner], default)

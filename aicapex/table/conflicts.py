@@ -183,6 +183,10 @@ def _value_text(record: Any) -> str:
         "post_money",
         "pre_money",
         "capacity",
+        "share",
+        "shares",
+        "paid",
+        "price_per_share",
     ):
         value = getattr(record, name, None)
         if value is None:

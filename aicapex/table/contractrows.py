@@ -49,13 +49,16 @@ _LIVE = {"signed": "scheduled", "announced": "announced"}
 def contract_status(frame: pd.DataFrame) -> np.ndarray:
     """Each contract's flows status: ``scheduled`` (signed), ``announced``, ``conditional``
     (a ceiling), or None (no money: rumoured, in talks, cancelled, failed)."""
-    status = frame["status"].astype("object").map(_LIVE).to_numpy(object)
+    status = frame["status"].astype("object").map(_LIVE).to_numpy(object, copy=True)
     ceiling = np.zeros(len(frame), dtype=bool)
     for name in ("total_value", "rate"):
         column = f"{name}_kind"
         if column in frame:
             ceiling |= (frame[column].astype("object") == "ceiling").to_numpy()
-    return np.where(pd.isna(status), None, np.where(ceiling, "conditional", status))
+    live = ~pd.isna(status)
+    status[live & ceiling] = "conditional"
+    status[~live] = None
+    return status
 
 
 def _rows(
@@ -160,14 +163,14 @@ def contract_flows(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> pd
     live = ~pd.isna(status)
     ramped = np.zeros(len(frame), dtype=bool)
     if ramps is not None and not ramps.empty:
-        ramped = frame["id"].astype("object").isin(set(ramps["contract"].astype("object")))
-        ramped = ramped.to_numpy()
+        with_ramp = set(ramps["contract"].astype("object"))
+        ramped = frame["id"].astype("object").isin(with_ramp).to_numpy()
     valued = (frame["rate"].notna() | frame["total_value"].notna()).to_numpy()
     pieces = []
     flat = live & valued & ~ramped
     if flat.any():
         pieces.append(_flat(frame[flat], status[flat]))
-    with_ramp = live & ramped
-    if with_ramp.any() and ramps is not None:
-        pieces.append(_ramped(frame[with_ramp].reset_index(drop=True), ramps, status[with_ramp]))
+    ramp_rows = live & ramped
+    if ramp_rows.any() and ramps is not None:
+        pieces.append(_ramped(frame[ramp_rows].reset_index(drop=True), ramps, status[ramp_rows]))
     return concat_flows(pieces)

@@ -44,6 +44,10 @@ Rules:
   for comes from the payer ``undisclosed`` (a round naming one investor without an amount: that
   investor pays it all). The same money leaves each named investor: a row with the investor as
   ``entity``, direction -1, category ``investment``.
+- Stakes (:mod:`aicapex.table.stakeflows`): a primary purchase outside a round is money into
+  the company (category ``equity``) from the holder (``investment``); a secondary purchase never
+  reaches the company (money between buyer and seller when the seller is named); a stake
+  bought in a round names it and moves nothing (the round counts it).
 - Cloud bills: a ``billed`` row when the bill falls due (its due date, else the end of the usage
   period), a ``paid`` row per payment, and for bills known only by what is unpaid, an ``unpaid``
   row at the same date. Bills settle compute expenses: burn and runway count the expenses, not
@@ -95,6 +99,7 @@ from aicapex.table.flowrows import (
 )
 from aicapex.table.funding import funding_flows
 from aicapex.table.orderrows import order_flows
+from aicapex.table.stakeflows import stake_flows
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -123,6 +128,7 @@ FLOW_KINDS = (
     "payments",
     "compute_contracts",
     "gpu_orders",
+    "stakes",
     "ramps",
     "deliveries",
     "order_payments",
@@ -322,6 +328,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         _bills(bills, payments),
         contract_flows(get("compute_contracts"), get("ramps")),
         order_flows(get("gpu_orders"), get("deliveries"), get("order_payments")),
+        stake_flows(get("stakes")),
     ]
     return _finish(concat_flows(pieces))
 

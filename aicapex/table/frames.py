@@ -14,6 +14,8 @@ whole numbers                 ``name`` (Int64)
 ``Rate``                      ``name`` (float64 per ``name_per``), ``name_per``, ``name_currency``,
                               ``name_usd`` (per ``name_per``), ``name_usd_per_month`` (float64)
 ``Capacity``                  ``name`` (float64), ``name_unit``, ``name_sku`` (category)
+``Share``, ``ShareCount``     ``name`` (float64: a fraction, or a number of shares),
+                              ``name_kind`` (category), ``name_low``, ``name_high`` (float64)
 ``PartialDate``               ``name_start``, ``name_end`` (datetime64[ns], inclusive days),
                               ``name_precision`` (category)
 lists of ids or names         ``name`` (string, comma-separated)
@@ -45,6 +47,7 @@ from aicapex.errors import suggest
 from aicapex.fx import FxTable
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
+from aicapex.shares import Share, ShareCount
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -208,6 +211,23 @@ def _capacity_col(name: str) -> Column:
     )
 
 
+def _share_col(name: str) -> Column:
+    """A share (a fraction) or a number of shares: the base figure, its kind and its ends."""
+
+    def cells(v: Share | ShareCount | None, ctx: RowContext) -> tuple[Any, ...]:
+        if v is None:
+            return (np.nan, None, np.nan, np.nan)
+        low, high = v.bounds()
+        return (v.to_float(), v.kind, float(low), float(high))
+
+    return Column(
+        name,
+        [name, f"{name}_kind", f"{name}_low", f"{name}_high"],
+        ["float64", "category", "float64", "float64"],
+        cells,
+    )
+
+
 def _date_col(name: str) -> Column:
     def cells(v: PartialDate | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None and name == "reported":
@@ -251,6 +271,8 @@ def columns_of(cls: type[BaseModel], refs: frozenset[str]) -> tuple[Column, ...]
             cols.append(_rate_col(name))
         elif inner is Capacity:
             cols.append(_capacity_col(name))
+        elif inner is Share or inner is ShareCount:
+            cols.append(_share_col(name))
         elif inner is PartialDate:
             cols.append(_date_col(name))
         elif isinstance(inner, type) and issubclass(inner, enum.Enum):

@@ -123,7 +123,7 @@ def _piece(
         "units": np.asarray(units, dtype=np.int64),
     }
     for name in _LABELS:
-        columns[name] = as_category(labels[name], n)  # type: ignore[arg-type]
+        columns[name] = as_category(labels[name], n)
     for name in _TEXT:
         columns[name] = _texts(texts.get(name), n)
     return pd.DataFrame({c: columns[c] for c in GPU_COLUMNS}, copy=False)
@@ -239,7 +239,7 @@ def _take_deliveries(
     line = (g << 20) + (d + (1 << 19))  # (group, day) as one sorted int64 key
     if moves.empty or moves["order"].isna().all():
         return owner, np.full(n, None, dtype=object), order, u
-    m_order = ids.get_indexer(moves["order"].astype("object"))
+    m_order = ids.get_indexer(pd.Index(moves["order"].astype("object")))
     has = m_order >= 0
     mv = moves[has]
     m_order = m_order[has]
@@ -291,8 +291,10 @@ def _take_deliveries(
     lo, hi, deliv = lo[inside], hi[inside], deliv[inside]
     c = np.searchsorted(cs, lo, side="right") - 1
     claimed = (c >= 0) & (lo < ce[np.maximum(c, 0)])
-    holder = np.where(claimed, ct[np.maximum(c, 0)], None)
-    via = np.where(claimed, cid[np.maximum(c, 0)], None)
+    holder = np.full(len(lo), None, dtype=object)
+    via = np.full(len(lo), None, dtype=object)
+    holder[claimed] = ct[c[claimed]]
+    via[claimed] = cid[c[claimed]]
     return holder, via, order[deliv], hi - lo
 
 

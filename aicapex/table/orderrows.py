@@ -41,7 +41,9 @@ CAPEX = "capex"
 _COMMITTED = ("committed", "delivered")
 
 
-def _values(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple]:
+def _values(
+    orders: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """Each order's value (its currency's units), US dollars per unit, currency and the factors
     of its low and high ends."""
     total = orders["total"].to_numpy("float64")
@@ -51,12 +53,9 @@ def _values(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     use_total = ~np.isnan(total)
     value = np.where(use_total, total, unit)
     usd = np.where(use_total, usd_rate(orders, "total"), usd_rate(orders, "unit_price"))
-    ends = tuple(
-        np.where(use_total, t, u)
-        for t, u in zip(
-            end_factors(orders, "total"), end_factors(orders, "unit_price"), strict=True
-        )
-    )
+    total_low, total_high = end_factors(orders, "total")
+    unit_low, unit_high = end_factors(orders, "unit_price")
+    ends = (np.where(use_total, total_low, unit_low), np.where(use_total, total_high, unit_high))
     currency = np.where(
         use_total,
         orders["total_currency"].astype("object"),

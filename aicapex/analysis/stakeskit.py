@@ -1,0 +1,170 @@
+"""What the ownership analyses share: the stakes and rounds to read (conflicts resolved, only
+what happened by ``as_of``), and the reports set aside."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import as_known_on, day_of
+from aicapex.dates import DateLike
+from aicapex.errors import suggest
+from aicapex.table.conflicts import ConflictPolicy, fact_groups
+from aicapex.table.conflicts import resolve as resolve_conflicts
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = [
+    "AsOf",
+    "StakeInputs",
+    "as_of_param",
+    "as_of_text",
+    "percent",
+    "rows_by_company",
+    "stake_inputs",
+]
+
+#: A date for every company, or one per company (``{company: date}``; a company not named, or
+#: named with ``None``, by its latest record).
+AsOf: TypeAlias = "DateLike | Mapping[str, DateLike | None] | None"
+
+#: Record frames the ownership analyses read.
+KINDS = ("stakes", "funding_rounds", "entities")
+
+
+@dataclass(frozen=True)
+class StakeInputs:
+    """The stakes and rounds an ownership analysis reads (conflicts resolved, only those dated
+    by ``as_of``), the ids of reports set aside with the id each was set aside for, the
+    entities' names and controllers (``None`` for record frames without entities), and the
+    stakes and rounds as rows by company (read once: analyses walk them company by company)."""
+
+    stakes: pd.DataFrame
+    rounds: pd.DataFrame
+    aside: dict[str, list[str]]
+    entities: pd.DataFrame | None
+    limit: np.datetime64 | None
+    stakes_of: dict[str, list[dict[str, Any]]]
+    rounds_of: dict[str, list[dict[str, Any]]]
+
+
+def _frame(source: Any, kind: str) -> pd.DataFrame:
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        return source.frame(kind)
+    frame = source.get(kind)
+    if frame is None:
+        return Ledger().frame(kind)
+    return frame  # type: ignore[no-any-return]
+
+
+def stake_inputs(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    company: str | None,
+    as_of: AsOf,
+    conflicts: ConflictPolicy,
+    known_on: DateLike | None,
+) -> StakeInputs:
+    """The inputs of an ownership analysis of ``company`` (``None``: every company) as it stood
+    at ``as_of`` (``None``: all records): records dated (their dates' first day) by the end of
+    ``as_of``; a mapping gives each company its own ``as_of``. Raises KeyError for an unknown
+    ``company``."""
+    from aicapex.ledger import Ledger
+
+    source = as_known_on(source, known_on)
+    stakes_all = _frame(source, "stakes")
+    rounds_all = _frame(source, "funding_rounds")
+    entities = (
+        _frame(source, "entities") if isinstance(source, Ledger) or "entities" in source else None
+    )
+    if company is not None:
+        if entities is not None and isinstance(source, Ledger):
+            known = set(entities["id"].astype("object"))
+        else:
+            known = set(stakes_all["company"].astype("object")) | set(
+                rounds_all["company"].astype("object")
+            )
+        if company not in known:
+            raise KeyError(f"unknown entity {company!r}{suggest(company, sorted(map(str, known)))}")
+    stakes, aside_s = resolve_conflicts(stakes_all, "stakes", conflicts)
+    rounds, aside_r = resolve_conflicts(rounds_all, "funding_rounds", conflicts)
+    aside = _set_aside(stakes_all, "stakes", aside_s)
+    aside.update(_set_aside(rounds_all, "funding_rounds", aside_r))
+    limit = None
+    if isinstance(as_of, Mapping):
+        stakes, rounds = _by_each(stakes, as_of), _by_each(rounds, as_of)
+    elif as_of is not None:
+        limit = day_of(as_of, end=True)
+        stakes = stakes[(stakes["date_start"].to_numpy("datetime64[ns]") <= limit)]
+        rounds = rounds[(rounds["date_start"].to_numpy("datetime64[ns]") <= limit)]
+    if company is not None:
+        stakes = stakes[(stakes["company"].astype("object") == company).to_numpy()]
+        rounds = rounds[(rounds["company"].astype("object") == company).to_numpy()]
+    return StakeInputs(
+        stakes, rounds, aside, entities, limit, rows_by_company(stakes), rows_by_company(rounds)
+    )
+
+
+def _by_each(frame: pd.DataFrame, as_of: Mapping[str, DateLike | None]) -> pd.DataFrame:
+    """The rows dated by their own company's ``as_of`` (every row of a company not named or
+    named with ``None``)."""
+    limits = {c: day_of(d, end=True) for c, d in as_of.items() if d is not None}
+    if not limits:
+        return frame
+    company = frame["company"].astype("object")
+    limit = pd.to_datetime(company.map(limits)).to_numpy("datetime64[ns]")  # NaT: no limit
+    start = frame["date_start"].to_numpy("datetime64[ns]")
+    return frame[np.isnat(limit) | (start <= limit)]
+
+
+def as_of_text(as_of: AsOf, company: str | None) -> str:
+    """``as_of`` for sentences about ``company``: its date, else ``the latest record``."""
+    day = as_of.get(company) if isinstance(as_of, Mapping) and company else as_of
+    return "the latest record" if day is None or isinstance(day, Mapping) else str(day)
+
+
+def as_of_param(as_of: AsOf) -> object:
+    """``as_of`` for a result's parameters (JSON-ready: a mapping's dates as text)."""
+    if isinstance(as_of, Mapping):
+        return {str(c): None if d is None else str(d) for c, d in as_of.items()}
+    return as_of
+
+
+def rows_by_company(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a record frame as dicts (categories as plain values), by company, in the
+    frame's order: one conversion for every company."""
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    plain = frame.astype(dict.fromkeys(categorical, "object")) if categorical else frame
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in plain.to_dict("records"):
+        out.setdefault(str(row["company"]), []).append({str(k): v for k, v in row.items()})
+    return out
+
+
+def _set_aside(frame: pd.DataFrame, kind: str, aside: list[str]) -> dict[str, list[str]]:
+    """Each kept record of a fact in conflict -> the ids of the other reports set aside."""
+    if not aside:
+        return {}
+    groups = fact_groups(frame, kind)
+    ids = frame["id"].astype("object").to_numpy()
+    out: dict[str, list[str]] = {}
+    dropped = set(aside)
+    for _, members in groups.groupby("group", sort=True):
+        names = [str(ids[i]) for i in members["row"]]
+        kept = [n for n in names if n not in dropped]
+        for k in kept:
+            out[k] = [n for n in names if n in dropped]
+    return out
+
+
+def percent(value: float) -> str:
+    """A fraction as a percentage for sentences: ``20.5%``; ``n/a`` for NaN."""
+    if value != value:
+        return "n/a"
+    return f"{100 * value:.4g}%"

@@ -1,0 +1,408 @@
+"""Implied valuations: what each priced event says a company is worth, and whether they agree.
+
+Each priced event gives a post-money valuation (in US dollars, with the ends of its ranges):
+
+- a funding round: its ``post_money`` as reported, else ``pre_money + amount``; and, when its
+  ``price_per_share`` and the company's fully diluted shares are known, the price times those
+  shares (a second row, so that the two can be compared);
+- a purchase of shares: the price paid over the share bought (a stake of S bought for P implies
+  P / S; its ends are P's low end over S's high end, and the reverse), or the price per share
+  times the company's shares on the stake's basis when they are known. A primary purchase's
+  pre-money valuation is the post-money less the money paid; a secondary purchase brings no
+  money (pre = post).
+
+The company's shares on a basis come from a stake giving both a share and a number of shares
+(shares / share), and for fully diluted shares from a round's post-money / price per share;
+the latest known at the event's date is used.
+
+When a figure is missing (the share Meta bought of Scale AI is not reported), the row says
+what is missing (``missing``), the result's warnings too, and its ``reason`` when no event of
+the company is priced. ``assume_share=`` is a documented scenario input: a share (``"49%"``,
+``0.49``) for every purchase whose share is missing, or a mapping of record ids to shares; the
+rows it prices are marked ``assumed``.
+
+Events of one company dated within :data:`WINDOW_DAYS` of each other are compared: a row
+``agrees`` when its range, widened by 1%, meets every other priced row's of its window
+(``<NA>`` alone).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from aicapex.analysis.result import Result, record_index
+from aicapex.analysis.stakeskit import (
+    AsOf,
+    StakeInputs,
+    as_of_param,
+    as_of_text,
+    percent,
+    stake_inputs,
+)
+from aicapex.dates import DateLike
+from aicapex.money import format_usd
+from aicapex.shares import Share
+from aicapex.table.conflicts import ConflictPolicy
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["VALUATION_COLUMNS", "WINDOW_DAYS", "Valuation", "valuation"]
+
+#: Events of one company dated within this many days of each other are compared.
+WINDOW_DAYS = 31
+
+#: The relative tolerance of implied valuations that agree.
+AGREEMENT = 0.01
+
+#: The columns of :func:`valuation`'s frame and their dtypes.
+VALUATION_COLUMNS: dict[str, str] = {
+    "company": "str",
+    "record": "str",
+    "kind": "str",
+    "event": "str",
+    "holder": "str",
+    "date": "datetime64[ns]",
+    "status": "str",
+    "method": "str",
+    "paid_usd": "float64",
+    "share": "float64",
+    "share_low": "float64",
+    "share_high": "float64",
+    "price_per_share_usd": "float64",
+    "shares_total": "float64",
+    "pre_money_usd": "float64",
+    "post_money_usd": "float64",
+    "post_money_low_usd": "float64",
+    "post_money_high_usd": "float64",
+    "assumed": "bool",
+    "missing": "str",
+    "agrees": "boolean",
+}
+
+AssumedShare = Share | str | float | Decimal | Mapping[str, Share | str | float | Decimal]
+
+
+class Valuation(Result):
+    """The result of :func:`valuation`: one row per priced event (or method)."""
+
+    NAME = "valuation"
+
+
+def _as_share(value: Share | str | float | Decimal) -> float:
+    """A scenario's share as a fraction (``"49%"``, ``0.49``); ValueError outside (0, 1]."""
+    share = Share.parse(value).to_float() if isinstance(value, str | Share) else float(value)
+    if not 0 < share <= 1:
+        raise ValueError(f"expected an assumed share above 0% and at most 100%, got {value!r}")
+    return share
+
+
+def _assumed(assume: AssumedShare | None, record: str) -> float | None:
+    if assume is None:
+        return None
+    if isinstance(assume, Mapping):
+        value = assume.get(record)
+        return None if value is None else _as_share(value)
+    return _as_share(assume)
+
+
+Total = tuple[Any, Any, str, float, str, str]
+
+
+def _totals(stakes: list[dict[str, Any]], rounds: list[dict[str, Any]]) -> list[Total]:
+    """``(start, end, basis, shares, record, round)`` for each record that gives the company's
+    total number of shares on a basis, in date order (``round``: the round a stake was bought
+    in, or the round itself)."""
+    out: list[Total] = []
+    for row in stakes:
+        share, count = float(row["share"]), float(row["shares"])
+        if share > 0 and count > 0 and row["status"] == "closed":
+            basis = "diluted" if bool(row["diluted"]) else "basic"
+            in_round = row["round"] if isinstance(row["round"], str) else ""
+            out.append(
+                (row["date_start"], row["date_end"], basis, count / share, str(row["id"]), in_round)
+            )
+    for row in rounds:
+        price, post = float(row["price_per_share_usd"]), float(row["post_money_usd"])
+        if price > 0 and post > 0:
+            rid = str(row["id"])
+            out.append((row["date_start"], row["date_end"], "diluted", post / price, rid, rid))
+    out.sort(key=lambda t: (t[1], t[0]))
+    return out
+
+
+def _total_at(
+    totals: list[Total], event: Mapping[Any, Any], basis: str, skip: str, in_round: str
+) -> tuple[float, str, bool] | None:
+    """The company's latest known shares on ``basis`` at an event (not from the record
+    ``skip``): ``(shares, record, before)``, ``before`` when they were counted before the event
+    (the event's new shares not in them)."""
+    found = None
+    for _, end, b, count, rid, rnd in totals:
+        if end <= event["date_end"] and b == basis and rid != skip:
+            before = end < event["date_start"] and not (in_round and rnd == in_round)
+            found = (count, rid, before)
+    return found
+
+
+def _priced(
+    head: dict[str, Any], method: str, total: tuple[float, str, bool], price: float, new: float
+) -> dict[str, Any]:
+    """The row of a price per share times the company's shares: the post-money valuation when
+    the shares include the event's, else the pre-money one (plus ``new``, the money the event
+    brings in)."""
+    value = price * total[0]
+    pre, post = (value, value + new) if total[2] else (value - new, value)
+    when = "before" if total[2] else "after"
+    return _row(
+        **head,
+        method=f"{method} {when} it ({total[1]})",
+        shares_total=total[0],
+        pre_money_usd=pre,
+        post_money_usd=post,
+        post_money_low_usd=post,
+        post_money_high_usd=post,
+    )
+
+
+def _row(**values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(VALUATION_COLUMNS, math.nan)
+    row.update(holder="", missing="", assumed=False, agrees=pd.NA, shares_total=math.nan)
+    row.update(values)
+    return row
+
+
+def _round_rows(
+    rounds: list[dict[str, Any]], totals: list[Total], used: list[str]
+) -> list[dict[str, Any]]:
+    rows = []
+    for r in rounds:
+        rid, company = str(r["id"]), str(r["company"])
+        head: dict[str, Any] = {"company": company, "record": rid, "kind": "funding_rounds"}
+        head["event"] = "round"
+        head.update(date=r["date_end"], status=str(r["status"]), paid_usd=float(r["amount_usd"]))
+        head["price_per_share_usd"] = float(r["price_per_share_usd"])
+        post, pre, amount = (float(r[f"{n}_usd"]) for n in ("post_money", "pre_money", "amount"))
+        if post > 0:
+            low, high = float(r["post_money_low_usd"]), float(r["post_money_high_usd"])
+            pre = pre if pre > 0 else post - amount
+            rows.append(
+                _row(
+                    **head,
+                    method="post-money as reported",
+                    pre_money_usd=pre,
+                    post_money_usd=post,
+                    post_money_low_usd=low,
+                    post_money_high_usd=high,
+                )
+            )
+            used.append(rid)
+        elif pre > 0 and amount > 0:
+            low = float(r["pre_money_low_usd"]) + float(r["amount_low_usd"])
+            high = float(r["pre_money_high_usd"]) + float(r["amount_high_usd"])
+            rows.append(
+                _row(
+                    **head,
+                    method="pre-money + amount",
+                    pre_money_usd=pre,
+                    post_money_usd=pre + amount,
+                    post_money_low_usd=low,
+                    post_money_high_usd=high,
+                )
+            )
+            used.append(rid)
+        price = float(r["price_per_share_usd"])
+        if price > 0:
+            total = _total_at(totals, r, "diluted", rid, rid)
+            method = "price per share x fully diluted shares"
+            if total is None and not (post > 0 or (pre > 0 and amount > 0)):
+                rows.append(
+                    _row(**head, method=method, missing="the number of fully diluted shares")
+                )
+            elif total is not None:
+                new = amount if amount > 0 else 0.0
+                rows.append(_priced(head, method, total, price, new))
+                used.extend([rid, total[1]])
+    return rows
+
+
+def _stake_rows(
+    stakes: list[dict[str, Any]], totals: list[Total], assume: AssumedShare | None, used: list[str]
+) -> list[dict[str, Any]]:
+    rows = []
+    for s in stakes:
+        if s["event"] != "purchase" or s["status"] in ("cancelled", "failed"):
+            continue
+        rid = str(s["id"])
+        paid, price = float(s["paid_usd"]), float(s["price_per_share_usd"])
+        if not (paid > 0 or price > 0):
+            continue
+        kind = s["purchase"] if isinstance(s["purchase"], str) else "purchase"
+        head: dict[str, Any] = {"company": str(s["company"]), "record": rid, "kind": "stakes"}
+        head["event"] = kind
+        head.update(holder=str(s["holder"]), date=s["date_end"], status=str(s["status"]))
+        head.update(paid_usd=paid, price_per_share_usd=price)
+        share = (float(s["share_low"]), float(s["share"]), float(s["share_high"]))
+        bought = paid if paid > 0 else price * float(s["shares"])
+        money_in = bought if kind == "primary" and bought > 0 else 0.0
+        if paid > 0:
+            method = "paid / share bought"
+            assumed = False
+            if not share[1] > 0:
+                guess = _assumed(assume, rid)
+                if guess is not None:
+                    share, assumed, method = (guess,) * 3, True, "paid / assumed share"
+            if share[1] > 0:
+                post = paid / share[1]
+                low = float(s["paid_low_usd"]) / share[2]
+                high = float(s["paid_high_usd"]) / share[0] if share[0] > 0 else math.inf
+                rows.append(
+                    _row(
+                        **head,
+                        method=method,
+                        share=share[1],
+                        share_low=share[0],
+                        share_high=share[2],
+                        assumed=assumed,
+                        post_money_usd=post,
+                        post_money_low_usd=low,
+                        post_money_high_usd=high,
+                        pre_money_usd=post - money_in,
+                    )
+                )
+            else:
+                rows.append(_row(**head, method=method, missing="the share bought"))
+            used.append(rid)
+        if price > 0:
+            basis = "diluted" if bool(s["diluted"]) else "basic"
+            # with a price paid, the stake's own shares / share would only repeat paid / share
+            in_round = s["round"] if isinstance(s["round"], str) else ""
+            total = _total_at(totals, s, basis, rid if paid > 0 else "", in_round)
+            method = f"price per share x {basis} shares"
+            if total is not None:
+                row = _priced(head, method, total, price, money_in)
+                row.update(share=share[1], share_low=share[0], share_high=share[2])
+                rows.append(row)
+                used.extend([rid, total[1]])
+            elif not paid > 0:
+                rows.append(_row(**head, method=method, missing=f"the number of {basis} shares"))
+                used.append(rid)
+    return rows
+
+
+def _agreement(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """Whether each row agrees with the other priced rows of its company within the window."""
+    agrees = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    notes: list[str] = []
+    priced = frame[frame["post_money_usd"].notna().to_numpy()]
+    for company, rows in priced.groupby("company", sort=True):
+        rows = rows.sort_values("date", kind="stable")
+        dates = rows["date"].to_numpy("datetime64[D]")
+        cluster = (pd.Series(dates).diff().dt.days.fillna(0) > WINDOW_DAYS).cumsum().to_numpy()
+        for c in set(cluster):
+            members = rows[cluster == c]
+            if len(members) < 2:
+                continue
+            low = members["post_money_low_usd"].to_numpy() * (1 - AGREEMENT)
+            high = members["post_money_high_usd"].to_numpy() * (1 + AGREEMENT)
+            for i, idx in enumerate(members.index):
+                others = [j for j in range(len(members)) if j != i]
+                ok = all(low[i] <= high[j] and low[j] <= high[i] for j in others)
+                agrees[idx] = ok
+            if not agrees[members.index].all():
+                shown = ", ".join(
+                    f"{format_usd(v)} ({r})"
+                    for r, v in zip(members["record"], members["post_money_usd"], strict=True)
+                )
+                notes.append(f"{company}: implied valuations of one period disagree: {shown}")
+    return agrees, notes
+
+
+def _missing_words(frame: pd.DataFrame) -> list[str]:
+    out = []
+    for row in frame[(frame["missing"] != "").to_numpy()].to_dict("records"):
+        paid = f" ({format_usd(row['paid_usd'])} paid by {row['holder']})" if row["holder"] else ""
+        hint = ""
+        if "share bought" in row["missing"]:
+            hint = "; give assume_share= to see what a share would imply"
+        what = f"{row['company']}: {row['missing']} is not reported for {row['record']}"
+        out.append(what + paid + hint)
+    return out
+
+
+def valuation(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    company: str | None = None,
+    *,
+    as_of: AsOf = None,
+    assume_share: AssumedShare | None = None,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+) -> Valuation:
+    """The implied valuation of every priced event of ``company`` (``None``: every company)
+    dated by ``as_of`` (``{company: date}``: each company's own date; see the module docs), in
+    US dollars.
+
+    Columns (:data:`VALUATION_COLUMNS`): ``company``, ``record``, ``kind``, ``event`` (round,
+    primary, secondary or purchase), ``holder``, ``date``, ``status``, ``method``, ``paid_usd``,
+    ``share``/``_low``/``_high`` (the share bought), ``price_per_share_usd``, ``shares_total``
+    (the company's shares used), ``pre_money_usd``, ``post_money_usd``/``_low_usd``/``_high_usd``,
+    ``assumed`` (priced with ``assume_share``), ``missing`` (what the sources lack) and
+    ``agrees``.
+
+    >>> import aicapex as ac
+    >>> v = valuation(ac.load(ac.bundled_data()), "scale-ai")
+    >>> v.frame[["record", "missing"]].to_dict("records")
+    [{'record': 'meta-scale-ai-2025', 'missing': 'the share bought'}]
+    >>> v.reason is not None
+    True
+    >>> valuation(ac.load(ac.bundled_data()), "scale-ai", assume_share="49%").frame["post_money_usd"].round(-8).tolist()
+    [29200000000.0]
+    """  # noqa: E501
+    inputs: StakeInputs = stake_inputs(source, company, as_of, conflicts, known_on)
+    used: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for c in sorted(set(inputs.stakes_of) | set(inputs.rounds_of)):
+        mine_s, mine_r = inputs.stakes_of.get(c, []), inputs.rounds_of.get(c, [])
+        totals = _totals(mine_s, mine_r)
+        rows += _round_rows(mine_r, totals, used)
+        rows += _stake_rows(mine_s, totals, assume_share, used)
+    frame = pd.DataFrame(rows, columns=list(VALUATION_COLUMNS))
+    frame = frame.astype({k: v for k, v in VALUATION_COLUMNS.items() if k != "date"})
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame = frame.sort_values(["company", "date", "record"], kind="stable", ignore_index=True)
+    frame["agrees"], notes = _agreement(frame)
+    missing = _missing_words(frame)
+    reason = None
+    if company is not None and not frame["post_money_usd"].notna().any():
+        why = "; ".join(missing) if missing else "no priced event (a round's valuation or price, "
+        why += "" if missing else "or a purchase's price) by " + as_of_text(as_of, company)
+        reason = f"no implied valuation of {company!r}: {why}"
+    assumed = frame["assumed"].to_numpy().any()
+    assumptions = [
+        "a stake of share S bought for P implies a post-money valuation of P / S",
+        "a round's price per share times the fully diluted shares is its post-money valuation",
+        f"implied valuations agree when their ranges, widened by {percent(AGREEMENT)}, meet "
+        f"(events within {WINDOW_DAYS} days of each other)",
+    ]
+    if assumed:
+        assumptions.append(f"scenario: the shares missing from the sources are {assume_share!r}")
+    return Valuation(
+        frame,
+        record_index(used),
+        tuple(assumptions),
+        tuple(missing + notes),
+        reason,
+        params={
+            "company": company,
+            "as_of": as_of_param(as_of),
+            "assume_share": None if assume_share is None else str(assume_share),
+            "conflicts": conflicts,
+            "known_on": known_on,
+        },
+    )

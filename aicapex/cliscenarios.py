@@ -1,0 +1,88 @@
+"""The ``aicapex scenarios`` command: a ledger's what-ifs (``*.scenarios.yaml``) compared.
+
+:func:`register` adds it to the ``aicapex`` application.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aicapex.cliopts import Format, MaxBytes, check_date, load_ledger, warn
+from aicapex.errors import LedgerError
+from aicapex.limits import MAX_BYTES
+
+__all__ = ["register", "scenarios_cmd"]
+
+
+def scenarios_cmd(
+    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    entity: Annotated[str, typer.Argument(help="Company id, e.g. stability-ai.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="e.g. 2023-10 (default: the file's).")
+    ] = None,
+    file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--file",
+            help="A scenarios file (default: the *.scenarios.yaml files in or beside PATH).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table, json or csv (a row per scenario).")
+    ] = Format.table,
+    max_bytes: MaxBytes = MAX_BYTES,
+) -> None:
+    """Compare ENTITY's scenarios (from the scenarios files in or beside PATH): months of cash,
+    cash-out day, lowest cash and cash at the horizon, per scenario; the first is the
+    reference. Problems in a scenarios file are listed, located, on standard error (exit 1)."""
+    from aicapex.renderscenarios import render_comparison, render_comparison_csv
+    from aicapex.scenarios import compare, read_scenarios, scenario_files
+
+    check_date("--as-of", as_of)
+    ledger = load_ledger([path], max_bytes)
+    warn(ledger)
+    paths = file or scenario_files([path])
+    try:
+        files = [read_scenarios(p, ledger, max_bytes=max_bytes) for p in paths]
+    except LedgerError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    mine = [f for f in files if f.entity == entity]
+    if not mine:
+        found = ", ".join(sorted({f.entity for f in files})) or "none"
+        typer.echo(
+            f"error: no scenarios of {entity!r} in {', '.join(map(str, paths)) or path} "
+            f"(scenarios of: {found})",
+            err=True,
+        )
+        raise typer.Exit(1)
+    first = mine[0]
+    scenarios = [s for f in mine for s in f.scenarios]
+    try:
+        result = compare(
+            ledger,
+            entity,
+            scenarios,
+            as_of or first.as_of,
+            policy=first.policy,  # type: ignore[arg-type]
+            horizon=first.horizon,
+        )
+    except (ValueError, KeyError) as exc:
+        typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
+        raise typer.Exit(1) from None
+    data = result.to_dict()
+    if fmt is Format.json:
+        typer.echo(json.dumps(data, indent=2, allow_nan=False))
+    elif fmt is Format.csv:
+        typer.echo(render_comparison_csv(data), nl=False)
+    else:
+        typer.echo(render_comparison(data), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command of this module to ``app``."""
+    app.command("scenarios")(scenarios_cmd)

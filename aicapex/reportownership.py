@@ -1,0 +1,101 @@
+"""The report's ownership section: holders and implied valuations of the companies that have
+stakes or priced rounds (:func:`aicapex.ownership`, :func:`aicapex.valuation`), as JSON-ready
+data per company. Amounts are US dollars rounded to the cent, shares fractions (``0.205``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aicapex.analysis.ownership import ownership
+from aicapex.analysis.result import Result, jsonable
+from aicapex.analysis.valuation import valuation
+from aicapex.ledger import Ledger
+from aicapex.records import FundingRound, Stake
+
+__all__ = ["owned_companies", "ownership_section"]
+
+
+def _num(value: Any) -> float | None:
+    """A JSON-ready number rounded to cents (``None`` for NaN and infinities)."""
+    v = jsonable(value)
+    return None if v is None else round(float(v), 2)
+
+
+def owned_companies(ledger: Ledger) -> dict[str, str]:
+    """Companies with stakes or priced rounds (their ownership and implied valuations), and
+    the last day of the latest of those records."""
+    priced = ("pre_money", "post_money", "price_per_share")
+    records = [
+        *ledger.records("stakes"),
+        *(r for r in ledger.records("funding_rounds") if any(getattr(r, n) for n in priced)),
+    ]
+    out: dict[str, str] = {}
+    for r in records:
+        assert isinstance(r, Stake | FundingRound)
+        day = r.date.sort_key()[1].isoformat()
+        out[r.company] = max(out.get(r.company, day), day)
+    return out
+
+
+def ownership_section(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, Any]:
+    """Each company's holders and implied valuations at its report date ``when[company]``
+    (``None``: by its latest records): one ownership and one valuation for all of them, each
+    company at its own date. Companies without stakes or priced events get ``{}``."""
+    owned = owned_companies(ledger)
+    out: dict[str, Any] = {c: {} for c in when}
+    dated = {c: day for c, day in when.items() if c in owned}
+    if not dated:
+        return out
+    held = ownership(ledger, as_of=dated)  # one pass: each company at its own report date
+    valued = valuation(ledger, as_of=dated)
+    held_by = dict(iter(held.frame.groupby(held.frame["company"].astype("object"), sort=False)))
+    valued_by = dict(
+        iter(valued.frame.groupby(valued.frame["company"].astype("object"), sort=False))
+    )
+    for company, day in dated.items():
+        holders, values = held_by.get(company), valued_by.get(company)
+        if holders is None and values is None:
+            continue
+        notes = [w for w in (*held.warnings, *valued.warnings) if w.startswith(f"{company}:")]
+        out[company] = {
+            "as_of": day,
+            "holders": [] if holders is None else [_holder(r) for r in Result(holders).rows()],
+            "valuations": [] if values is None else [_value(r) for r in Result(values).rows()],
+            "warnings": notes,
+        }
+    return out
+
+
+def _holder(row: dict[str, Any]) -> dict[str, Any]:
+    """A holder of the ownership section: its share on the basis known (basic first)."""
+    diluted_only = row["share_basic"] is None and row["share_diluted"] is not None
+    basis = "diluted" if diluted_only else "basic"
+    return {
+        "holder": row["holder"],
+        "status": row["status"],
+        "counted": row["counted"],
+        "basis": basis,
+        "share": row[f"share_{basis}"],
+        "share_low": row[f"share_{basis}_low"],
+        "share_high": row[f"share_{basis}_high"],
+        "shares": row["shares"],
+        "records": row["records"],
+        "note": row["note"],
+    }
+
+
+def _value(row: dict[str, Any]) -> dict[str, Any]:
+    """An implied valuation of the ownership section (US dollars)."""
+    return {
+        "record": row["record"],
+        "date": row["date"],
+        "method": row["method"],
+        "post_money": _num(row["post_money_usd"]),
+        "post_money_low": _num(row["post_money_low_usd"]),
+        "post_money_high": _num(row["post_money_high_usd"]),
+        "pre_money": _num(row["pre_money_usd"]),
+        "missing": row["missing"] or None,
+        "agrees": row["agrees"],
+        "assumed": row["assumed"],
+    }

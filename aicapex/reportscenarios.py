@@ -1,0 +1,77 @@
+"""The report's scenarios: each company's what-ifs, from the ``*.scenarios.yaml`` files beside
+its ledger (:mod:`aicapex.scenarios.files`), compared from the company's report date.
+
+A company's section is a list with one row per scenario (the first is the reference):
+``scenario``, ``months``, ``months_low``, ``months_high``, ``cash_out``, ``min_cash``,
+``cash_at_horizon``, ``months_vs_first``, ``runs_out``, ``explanation`` (its adjustments, in
+sentences, and money that comes too late) and ``file``. A company without a scenarios file has
+an empty list; one whose scenarios cannot run at its report date (no cash balance by then) has
+:class:`Unanswered`: the report gives ``null`` and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from aicapex.scenarios.files import ScenarioFile, read_scenarios, scenario_files
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["Unanswered", "scenario_files_of", "scenarios_by_company", "scenarios_section"]
+
+
+class Unanswered(NamedTuple):
+    """A section with no answer for a company, and why (the report shows ``null`` and ``why``
+    among the company's reasons)."""
+
+    why: str
+
+
+def scenario_files_of(ledger: Ledger) -> list[ScenarioFile]:
+    """The scenario files beside the files ``ledger`` was read from, read and checked against
+    it (a file with problems raises :class:`~aicapex.errors.LedgerError`)."""
+    paths = set(ledger.files)
+    for entity in ledger.records("entities"):
+        origin = ledger.origin(entity.id)
+        if origin is not None:
+            paths.add(origin.file)  # as the user named it
+    return [read_scenarios(path, ledger) for path in scenario_files(sorted(paths))]
+
+
+def scenarios_by_company(files: Iterable[ScenarioFile]) -> dict[str, list[ScenarioFile]]:
+    """Scenario files by their entity."""
+    out: dict[str, list[ScenarioFile]] = {}
+    for f in files:
+        out.setdefault(f.entity, []).append(f)
+    return out
+
+
+def scenarios_section(
+    ledger: Ledger,
+    when: Mapping[str, str | None],
+    files: Mapping[str, Sequence[ScenarioFile]],
+    refused: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Each company's scenarios compared from its report date (``when``); companies whose
+    money lacks exchange rates (``refused``) are left out."""
+    out: dict[str, Any] = {}
+    left_out = set(refused)
+    for company, mine in files.items():
+        if when.get(company) is None or company in left_out:
+            continue
+        rows: list[dict[str, Any]] = []
+        for f in mine:
+            try:
+                table = f.compare(ledger, as_of=when[company])
+            except ValueError as exc:  # no cash balance by the report date: no runway to vary
+                out[company] = Unanswered(f"{f.path}: {exc}")
+                break
+            for row in table.rows():
+                row["explanation"] = table.explain(row["scenario"])
+                row["file"] = f.path
+                rows.append(row)
+        else:
+            out[company] = rows
+    return out

@@ -1,0 +1,274 @@
+"""Adjustments of records and bills: remove a record's flows (or a cash balance), pay or forgive
+unpaid cloud bills.
+
+- ``remove(record)``: the record's flows of the entity (in a window of months) are left out;
+  past its records, a stream continues at the run rate of what is left.
+- ``pay(entity, bills=, on=)``: unpaid cloud bills are paid in the month of ``on`` (default:
+  ``as_of``'s), and leave what policy ``arrears`` pays at ``as_of``;
+  ``forgive(entity, bills=)``: they are never paid (only policy ``arrears`` pays bills at all).
+
+>>> remove("stability-revenue-2023").describe()
+'each entity: records left out: stability-revenue-2023'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from aicapex.dates import DateLike
+from aicapex.errors import suggest
+from aicapex.scenarios.adjust import Addition
+from aicapex.scenarios.book import AdjustmentError, Book, Bound, ScenarioAdjustment, month_text
+from aicapex.values import format_usd
+
+__all__ = [
+    "BILL_ADJUSTMENTS",
+    "DropRecords",
+    "Forgive",
+    "Pay",
+    "Remove",
+    "forgive",
+    "pay",
+    "remove",
+]
+
+
+@dataclass(frozen=True)
+class DropRecords:
+    """Leave out ``entity``'s flows of ``records`` (in the months ``start`` to ``end``), and
+    those records' cash balances."""
+
+    entity: str
+    records: tuple[str, ...]
+    start: str | None = None
+    end: str | None = None
+
+    def flows(self, flows: pd.DataFrame) -> pd.DataFrame:
+        """The flows without the records' rows of ``entity`` in the window."""
+        drop = (
+            flows["record"].astype("object").isin(list(self.records)).to_numpy()
+            & (flows["entity"].astype("object") == self.entity).to_numpy()
+        )
+        month = flows["month"].to_numpy("datetime64[ns]")
+        if self.start:
+            drop = drop & (month >= np.datetime64(self.start, "ns"))
+        if self.end:
+            drop = drop & (month <= np.datetime64(self.end, "ns"))
+        return flows[~drop]
+
+    def balances(self, balances: pd.DataFrame) -> pd.DataFrame:
+        """The balances without the records (a removed cash balance)."""
+        if self.start or self.end:
+            return balances
+        return balances[~balances["id"].astype("object").isin(list(self.records)).to_numpy()]
+
+    def describe(self) -> str:
+        """``records left out: a, b``."""
+        window = "".join(
+            part
+            for part in (
+                f" from {self.start[:7]}" if self.start else "",
+                f" to {self.end[:7]}" if self.end else "",
+            )
+        )
+        return f"{self.entity}: records left out{window}: {', '.join(self.records)}"
+
+
+# -- records and bills ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Remove(ScenarioAdjustment):
+    """A record's flows left out (from ``start`` to ``end``), or a cash balance."""
+
+    NAME = "remove"
+
+    record: str
+    entity: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    def describe(self) -> str:
+        """``stability-ai: records left out: stability-revenue-2023``."""
+        return DropRecords(
+            self.entity or "each entity", (self.record,), self.start, self.end
+        ).describe()
+
+    def bind(self, book: Book) -> Bound:
+        """Check the record is one of the entity's flows or cash balances."""
+        entity = book.entity_of(self.entity)
+        flows = book.flows
+        own = set(flows["record"][(flows["entity"].astype("object") == entity).to_numpy()])
+        cash = book.frame("cash_balances")
+        if cash is not None:
+            own |= set(cash["id"][(cash["company"].astype("object") == entity).to_numpy()])
+        if self.record not in own:
+            raise AdjustmentError(
+                f"record: expected a record with flows of {entity}, or a cash balance"
+                f"{suggest(self.record, sorted(str(r) for r in own))}, got {self.record!r}",
+                "record",
+                "unknown-reference",
+            )
+        start = f"{self.start}-01" if self.start else None
+        end = f"{self.end}-01" if self.end else None
+        table = DropRecords(entity, (self.record,), start, end)
+        return Bound(table.describe(), table=(table,))
+
+
+def remove(
+    record: str,
+    *,
+    entity: str | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+) -> Remove:
+    """Leave out ``record``'s flows of ``entity`` (the scenario's by default) in the months
+    from ``start`` to ``end`` (all when ``None``), or the cash balance ``record``."""
+    if not isinstance(record, str) or not record:
+        raise AdjustmentError(f"record: expected a record's id, got {record!r}", "record")
+    s = month_text(start) if start is not None else None
+    e = month_text(end, end=True) if end is not None else None
+    return Remove(record, entity, s, e)
+
+
+def _owed(book: Book, entity: str, bills: Sequence[str] | None) -> pd.DataFrame:
+    """What each of ``entity``'s bills (those named, or all unpaid) owes: ``owed``, ``low``,
+    ``high`` (US dollars), by bill id."""
+    flows = book.flows
+    rows = flows[
+        (flows["kind"].astype("object") == "cloud_bills").to_numpy()
+        & (flows["entity"].astype("object") == entity).to_numpy()
+    ]
+    paid = (rows["status"].astype("object") == "paid").to_numpy()
+    base = rows["amount_usd"].to_numpy("float64")
+    low = rows["low_usd"].fillna(rows["amount_usd"]).to_numpy("float64")
+    high = rows["high_usd"].fillna(rows["amount_usd"]).to_numpy("float64")
+    table = (
+        pd.DataFrame(
+            {
+                "bill": rows["record"].astype("object").to_numpy(),
+                "owed": np.where(paid, -base, base),
+                "low": np.where(paid, -high, low),
+                "high": np.where(paid, -low, high),
+            }
+        )
+        .groupby("bill", sort=True)
+        .sum()
+    )
+    if bills is None:
+        unpaid = table[table["owed"] > 0.005]
+        if unpaid.empty:
+            raise AdjustmentError(
+                f"bills: expected unpaid bills of {entity}, got none", "bills", "unknown-reference"
+            )
+        return unpaid
+    for bill in bills:
+        if bill not in table.index:
+            raise AdjustmentError(
+                f"bills: expected a cloud bill of {entity}"
+                f"{suggest(str(bill), [str(b) for b in table.index])}, got {bill!r}",
+                "bills",
+                "unknown-reference",
+            )
+    return table.loc[list(bills)]
+
+
+def _bills(value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise AdjustmentError(f"bills: expected bill ids, got {value!r}", "bills")
+
+
+@dataclass(frozen=True)
+class Pay(ScenarioAdjustment):
+    """Unpaid bills paid on ``on`` (default: ``as_of``'s month)."""
+
+    NAME = "pay"
+
+    entity: str | None = None
+    bills: tuple[str, ...] | None = None
+    on: str | None = None
+
+    def describe(self) -> str:
+        """``stability-ai: unpaid bills paid in 2023-10``."""
+        which = "unpaid bills" if self.bills is None else f"bills {', '.join(self.bills)}"
+        when = f" in {self.on}" if self.on else " in as_of's month"
+        return f"{self.entity or 'each entity'}: {which} paid{when}"
+
+    def bind(self, book: Book) -> Bound:
+        """Check the bills; leave them out of the flows, and pay what they owe."""
+        entity = book.entity_of(self.entity)
+        owed = _owed(book, entity, self.bills)
+        on = self.on or book.as_of
+        total = -float(owed["owed"].sum()), -float(owed["high"].sum()), -float(owed["low"].sum())
+        op = Addition(entity, "arrears", total, on, None, False, -1.0)
+        table = DropRecords(entity, tuple(owed.index))
+        text = (
+            f"{entity}: bills {', '.join(owed.index)} ({format_usd(-total[0])} unpaid) paid in {on}"
+        )
+        return Bound(text, table=(table,), op=op)
+
+
+@dataclass(frozen=True)
+class Forgive(ScenarioAdjustment):
+    """Unpaid bills forgiven: never paid."""
+
+    NAME = "forgive"
+
+    entity: str | None = None
+    bills: tuple[str, ...] | None = None
+
+    def describe(self) -> str:
+        """``stability-ai: unpaid bills forgiven``."""
+        which = "unpaid bills" if self.bills is None else f"bills {', '.join(self.bills)}"
+        return f"{self.entity or 'each entity'}: {which} forgiven"
+
+    def bind(self, book: Book) -> Bound:
+        """Check the bills; leave them out of the flows."""
+        entity = book.entity_of(self.entity)
+        owed = _owed(book, entity, self.bills)
+        table = DropRecords(entity, tuple(owed.index))
+        text = (
+            f"{entity}: bills {', '.join(owed.index)} ({format_usd(owed['owed'].sum())}) forgiven"
+        )
+        notes: tuple[str, ...] = ()
+        if book.policy != "arrears":
+            notes = (
+                f"forgiving bills changes nothing under policy {book.policy!r}: only policy "
+                "'arrears' pays unpaid bills",
+            )
+        return Bound(text, table=(table,), notes=notes)
+
+
+def pay(
+    entity: str | None = None,
+    *,
+    bills: Sequence[str] | str | None = None,
+    on: DateLike | None = None,
+) -> Pay:
+    """Pay ``entity``'s unpaid cloud bills (``bills``: ids; all when ``None``) in the month of
+    ``on`` (default: ``as_of``'s): what they owe leaves then, and the arrears policy no longer
+    pays them."""
+    return Pay(entity, _bills(bills), None if on is None else month_text(on))
+
+
+def forgive(entity: str | None = None, *, bills: Sequence[str] | str | None = None) -> Forgive:
+    """Forgive ``entity``'s unpaid cloud bills (``bills``: ids; all when ``None``): the arrears
+    policy no longer pays them."""
+    return Forgive(entity, _bills(bills))
+
+
+#: The adjustments of this module by name (scenario files name them).
+BILL_ADJUSTMENTS: dict[str, Callable[..., ScenarioAdjustment]] = {
+    "remove": remove,
+    "pay": pay,
+    "forgive": forgive,
+}

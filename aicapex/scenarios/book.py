@@ -1,0 +1,209 @@
+"""What scenario adjustments are checked against (:class:`Book`), what they become once
+checked (:class:`Bound`), their base class and error, and the checks of their arguments."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import burn_flows, month_of
+from aicapex.analysis.runrate import REVENUE, STREAMS
+from aicapex.dates import DateLike, PartialDate
+from aicapex.errors import suggest
+from aicapex.table.adjust import Adjustment
+from aicapex.table.conflicts import ConflictPolicy
+
+__all__ = [
+    "AdjustmentError",
+    "Book",
+    "Bound",
+    "ScenarioAdjustment",
+    "date_arg",
+    "month_text",
+    "number_arg",
+]
+
+
+class AdjustmentError(ValueError):
+    """An adjustment that does not fit: an unknown entity, record or category, or a value it
+    cannot take. ``field`` names the argument at fault; ``code`` is the problem's code in a
+    scenarios file (``unknown-reference`` or ``invalid-value``)."""
+
+    def __init__(self, message: str, field: str | None = None, code: str = "invalid-value"):
+        super().__init__(message)
+        self.field = field
+        self.code = code
+
+    @property
+    def expected(self) -> str:
+        """What was expected (the message's ``expected ...`` part)."""
+        return self._parts()[0]
+
+    @property
+    def found(self) -> str:
+        """What was found (the message's ``got ...`` part; empty when it has none)."""
+        return self._parts()[1]
+
+    def _parts(self) -> tuple[str, str]:
+        text = str(self)
+        if self.field and text.startswith(f"{self.field}: "):
+            text = text[len(self.field) + 2 :]
+        text = text.removeprefix("expected ")
+        head, _, tail = text.rpartition(", got ")
+        return (head, tail) if head else (text, "")
+
+
+def month_text(value: DateLike, *, end: bool = False) -> str:
+    """``'2024-01'``: the (first, or with ``end`` last) month of a date argument."""
+    return str(month_of(value, end=end))[:7]
+
+
+def date_arg(name: str, value: DateLike | None, *, end: bool = False) -> str | None:
+    """A date argument as its month (``None`` stays ``None``); a bad date fails here."""
+    if value is None:
+        return None
+    try:
+        PartialDate.parse(value) if isinstance(value, str | int | PartialDate) else None
+        return month_text(value, end=end)
+    except ValueError as exc:
+        raise AdjustmentError(f"{name}: {exc}", name) from None
+
+
+def number_arg(name: str, value: object, *, low: float | None = None) -> float | None:
+    """A finite number argument (``None`` stays ``None``: a sweep gives it)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        try:
+            value = float(str(value))
+        except ValueError:
+            raise AdjustmentError(f"{name}: expected a number, got {value!r}", name) from None
+    number = float(value)
+    if not math.isfinite(number) or (low is not None and number < low):
+        bound = "" if low is None else f" of {low:g} or more"
+        raise AdjustmentError(f"{name}: expected a finite number{bound}, got {value!r}", name)
+    return number
+
+
+# -- the context adjustments are checked and bound against ----------------------------------
+
+
+@dataclass(eq=False)
+class Book:
+    """What adjustments are checked against: the source (a ledger, record frames or a flows
+    table), its flows, the scenario's entity (``None``: every entity, as a sweep of all runs
+    them; then only names are checked), ``as_of`` (a month), the policy and the conflict
+    policy."""
+
+    source: Any
+    flows: pd.DataFrame
+    entity: str | None
+    as_of: str
+    policy: str = "disbursed"
+    conflicts: ConflictPolicy = "latest"
+    known: frozenset[str] = field(default_factory=frozenset)
+
+    def frame(self, kind: str) -> pd.DataFrame | None:
+        """A record frame of the source (``None`` for a flows table)."""
+        frame = getattr(self.source, "frame", None)
+        if callable(frame):
+            result: pd.DataFrame = frame(kind)
+            return result
+        if isinstance(self.source, dict):
+            return self.source.get(kind)
+        return None
+
+    def entity_of(self, entity: str | None, name: str = "entity") -> Any:
+        """``entity`` (the scenario's when ``None``), which must be known."""
+        if entity is None:
+            return self.entity
+        if entity not in self.known:
+            raise AdjustmentError(
+                f"{name}: expected an entity of the ledger{suggest(entity, sorted(self.known))}, "
+                f"got {entity!r}",
+                name,
+                "unknown-reference",
+            )
+        return entity
+
+    @functools.cached_property
+    def _spend(self) -> pd.DataFrame:
+        return burn_flows(self.flows)
+
+    def categories(self, entity: str | None) -> list[str]:
+        """The streams ``entity`` has counted expenses or revenues in, in stream order (every
+        stream for every entity, ``None``)."""
+        if entity is None:
+            return list(STREAMS)
+        spend = self._spend
+        mine = spend[(spend["entity"].astype("object") == entity).to_numpy()]
+        found = set(mine["category"].astype("object"))
+        if (mine["kind"] == "revenues").any():
+            found.add(REVENUE)
+        return [s for s in STREAMS if s in found]
+
+    def check_streams(
+        self, entity: str | None, wanted: Sequence[str], name: str = "category"
+    ) -> None:
+        """Refuse a stream ``entity`` has no flows in, naming those it has."""
+        has = self.categories(entity)
+        for stream in wanted:
+            if stream not in STREAMS:
+                raise AdjustmentError(
+                    f"{name}: expected a category among {', '.join(STREAMS)}"
+                    f"{suggest(stream, STREAMS)}, got {stream!r}",
+                    name,
+                )
+            if stream not in has:
+                raise AdjustmentError(
+                    f"{name}: expected a category {entity} has flows in "
+                    f"({', '.join(has) or 'none'}){suggest(stream, has)}, got {stream!r}",
+                    name,
+                    "unknown-reference",
+                )
+
+    def next_month(self) -> str:
+        """The month after ``as_of``."""
+        month = np.datetime64(self.as_of, "M") + 1
+        return str(month)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An adjustment checked against a :class:`Book`: its sentence, the flows-table changes
+    (:class:`~aicapex.table.adjust.Adjustment`), the change of the streams (``op``: a
+    :class:`~aicapex.scenarios.adjust.Factor` or an :class:`~aicapex.scenarios.adjust.Addition`),
+    the money in it brings (``arrivals``: month and US dollars) and what to say about it
+    (``notes``). ``round`` and ``change``: the funding round whose tranches it moves, and how."""
+
+    text: str
+    table: tuple[Adjustment, ...] = ()
+    op: Any = None
+    arrivals: tuple[tuple[str, float], ...] = ()
+    notes: tuple[str, ...] = ()
+    round: str | None = None
+    change: Any = None
+
+
+class ScenarioAdjustment:
+    """The base of scenario adjustments: :meth:`describe`, :meth:`bind`; ``SWEEP`` names the
+    numeric argument a sweep varies all at once (vectorised), if any."""
+
+    #: The adjustment's name (its maker's, and in scenario files).
+    NAME = "adjustment"
+    #: The numeric argument a sweep varies all at once, if any.
+    SWEEP: str | None = None
+
+    def describe(self) -> str:  # pragma: no cover - every adjustment says what it does
+        """One sentence saying what the adjustment does."""
+        raise NotImplementedError
+
+    def bind(self, book: Book) -> Bound:  # pragma: no cover
+        """The adjustment checked against ``book``."""
+        raise NotImplementedError

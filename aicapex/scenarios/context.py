@@ -1,0 +1,288 @@
+"""What a scenario run needs: adjustments bound to a ledger, the run's shared setting, and
+one scenario rolled forward (a function of plain data, so that executors can run it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import as_known_on, check_entity, day_of
+from aicapex.analysis.runrate import BurnAfter, check_burn_after
+from aicapex.analysis.runway import HORIZON, POLICIES, Policy, runway_inputs
+from aicapex.analysis.runwaykit import RunwayInputs, path_frame
+from aicapex.dates import DateLike
+from aicapex.scenarios.adjust import Addition, Factor
+from aicapex.scenarios.book import Book, Bound, ScenarioAdjustment, month_text
+from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame
+from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
+from aicapex.table.adjust import AddFlow as TableAddFlow
+from aicapex.table.adjust import Adjustment
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.flows import as_flows
+from aicapex.values import format_usd
+
+__all__ = [
+    "BoundScenario",
+    "Evaluated",
+    "Setting",
+    "TableAdjustment",
+    "as_adjustment",
+    "bind_scenario",
+    "evaluate",
+    "prepare",
+]
+
+Source = Any  # a Ledger, record frames by kind, or a flows table
+
+
+@dataclass(frozen=True)
+class TableAdjustment(ScenarioAdjustment):
+    """A flows-table adjustment (:class:`~aicapex.table.adjust.Adjustment`) in a scenario."""
+
+    adjustment: Adjustment
+
+    def describe(self) -> str:
+        """The adjustment's own sentence."""
+        return self.adjustment.describe()
+
+    def bind(self, book: Book) -> Bound:
+        """As it is (money in it adds is checked against the cash-out)."""
+        arrivals: tuple[tuple[str, float], ...] = ()
+        added = self.adjustment
+        if isinstance(added, TableAddFlow) and added.amount_usd > 0:
+            arrivals = ((month_text(added.date), float(added.amount_usd)),)
+        return Bound(self.describe(), table=(added,), arrivals=arrivals)
+
+
+def as_adjustment(value: object) -> ScenarioAdjustment:
+    """``value`` as a scenario adjustment (a flows-table adjustment is wrapped)."""
+    if isinstance(value, ScenarioAdjustment):
+        return value
+    if isinstance(value, Adjustment):
+        return TableAdjustment(value)
+    raise TypeError(
+        "expected an adjustment (ac.scale, ac.add_flow, ac.disburse, ... or ac.Exclude, "
+        f"ac.AddFlow), got {value!r}"
+    )
+
+
+@dataclass(frozen=True)
+class BoundScenario:
+    """A scenario checked against a ledger: its flows-table changes, its stream changes, its
+    sentences, the money in it brings (sentence, month, US dollars), its notes, and the first
+    month of each change of a stream (sentence, month)."""
+
+    name: str
+    table: tuple[Adjustment, ...] = ()
+    ops: tuple[Factor | Addition, ...] = ()
+    texts: tuple[str, ...] = ()
+    arrivals: tuple[tuple[str, str, float], ...] = ()
+    notes: tuple[str, ...] = ()
+    starts: tuple[tuple[str, str], ...] = ()
+
+
+def bind_scenario(
+    name: str, adjustments: Iterable[ScenarioAdjustment], book: Book
+) -> BoundScenario:
+    """Check every adjustment of scenario ``name`` against ``book`` (the first that does not fit
+    raises :class:`~aicapex.scenarios.adjust.AdjustmentError`) and gather what they do; the
+    adjustments of one round make one plan of its pieces."""
+    table: list[Adjustment] = []
+    ops: list[Factor | Addition] = []
+    texts: list[str] = []
+    arrivals: list[tuple[str, str, float]] = []
+    notes: list[str] = []
+    starts: list[tuple[str, str]] = []
+    plans: dict[str, Plan] = {}
+    said: dict[str, list[str]] = {}
+    for adjustment in adjustments:
+        bound = adjustment.bind(book)
+        texts.append(bound.text)
+        table.extend(bound.table)
+        if bound.op is not None:
+            ops.append(bound.op)
+        if bound.round is not None:
+            plan = plans.get(bound.round) or plan_of(book, bound.round)
+            plans[bound.round], what = bound.change.change(plan)
+            said.setdefault(bound.round, []).append(what)
+            texts[-1] = f"{bound.round}: {what}"
+        arrivals.extend((bound.text, month, usd) for month, usd in bound.arrivals)
+        if isinstance(bound.op, Factor) and bound.op.start:
+            starts.append((bound.text, bound.op.start))
+        notes.extend(bound.notes)
+    for round_id, plan in plans.items():
+        text = f"{round_id}: " + "; ".join(said[round_id])
+        table.append(RoundRows(plan, text))
+        arrivals.extend((text, month, usd) for month, usd in plan.arrivals(book.policy))
+    return BoundScenario(
+        name,
+        tuple(table),
+        tuple(ops),
+        tuple(texts),
+        tuple(arrivals),
+        tuple(notes),
+        tuple(starts),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Setting:
+    """What every scenario of a run shares: the flows, the cash balances, the entity (``None``:
+    every entity with a balance), ``as_of`` and the runway's arguments."""
+
+    flows: pd.DataFrame
+    cash: pd.DataFrame | Mapping[str, float]
+    entity: str | None
+    as_of: str
+    policy: Policy = "disbursed"
+    burn_after: BurnAfter = None
+    horizon: int = HORIZON
+    conflicts: ConflictPolicy = "latest"
+
+    def inputs(self, table: Sequence[Adjustment] = ()) -> RunwayInputs:
+        """The runway's inputs with the flows-table adjustments ``table`` applied."""
+        return runway_inputs(
+            self.flows,
+            self.entity,
+            self.as_of,
+            policy=self.policy,
+            burn_after=self.burn_after,
+            adjust=table,
+            cash=self.cash,
+            horizon=self.horizon,
+            conflicts=self.conflicts,
+        )
+
+
+def prepare(
+    source: Source,
+    entity: str | None,
+    as_of: DateLike | None,
+    *,
+    policy: Policy = "disbursed",
+    burn_after: BurnAfter = None,
+    horizon: int = HORIZON,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+    cash: pd.DataFrame | Mapping[str, float] | None = None,
+) -> tuple[Setting, Book]:
+    """Check the arguments once and build the :class:`Setting` and the :class:`Book` the
+    adjustments are checked against (``as_of`` ``None``: the latest cash balance's day)."""
+    from aicapex.ledger import Ledger
+
+    source = as_known_on(source, known_on)
+    if policy not in POLICIES:
+        raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
+    check_burn_after(burn_after)
+    flows = as_flows(source, conflicts)
+    if cash is None:
+        if isinstance(source, Ledger):
+            cash = source.frame("cash_balances")
+        elif isinstance(source, Mapping) and "cash_balances" in source:
+            cash = source["cash_balances"]
+        else:
+            raise ValueError(
+                "scenarios need cash balances: pass cash=ledger.frame('cash_balances') "
+                "or cash={'entity-id': dollars} with a flows table"
+            )
+    elif known_on is not None and isinstance(cash, pd.DataFrame):
+        cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
+    companies = pd.Series(list(cash) if isinstance(cash, Mapping) else cash["company"])
+    check_entity(source, entity, flows, companies)
+    if isinstance(source, Ledger):
+        known = {e.id for e in source.records("entities")}
+    else:
+        known = {str(v) for c in ("entity", "payer", "payee") for v in flows[c].dropna().unique()}
+        known |= {str(v) for v in companies.dropna()}
+    if as_of is None:
+        as_of = _latest(cash, entity, conflicts)
+    day_of(as_of)
+    setting = Setting(flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts)
+    book = Book(
+        source, flows, entity, month_text(as_of, end=True), policy, conflicts, frozenset(known)
+    )
+    return setting, book
+
+
+def _latest(
+    cash: pd.DataFrame | Mapping[str, float], entity: str | None, conflicts: ConflictPolicy
+) -> str:
+    """The day of the latest cash balance (of ``entity``), as runway's default ``as_of``."""
+    if isinstance(cash, Mapping):
+        raise ValueError("scenarios need as_of when the cash balances have no dates")
+    balances, _ = resolve_conflicts(cash, "cash_balances", conflicts)
+    if entity is not None:
+        balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
+    if not balances["date_end"].notna().any():
+        raise ValueError(
+            "scenarios need as_of when the cash balances have no dates"
+            + (f" (no cash balance of {entity!r})" if entity is not None else "")
+        )
+    return pd.Timestamp(balances["date_end"].max()).date().isoformat()
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluated:
+    """One scenario's figures (a row per entity), explanation, path, assumptions, records."""
+
+    frame: pd.DataFrame
+    explanation: tuple[str, ...]
+    path: pd.DataFrame
+    assumptions: tuple[str, ...]
+    records: pd.Index
+
+
+def _late(
+    arrivals: Sequence[tuple[str, str, float]],
+    starts: Sequence[tuple[str, str]],
+    cash_out: Any,
+) -> list[str]:
+    """Money in, and changes, that come in a month after the cash-out: they do not extend the
+    runway (it ends at the first cash-out)."""
+    if pd.isna(cash_out):
+        return []
+    out_month = str(np.datetime64(cash_out, "M"))
+    day = pd.Timestamp(cash_out).date().isoformat()
+    money = [
+        f"{text}: the {format_usd(usd)} in {month} arrives after the cash runs out ({day}), so it "
+        "does not extend the runway"
+        for text, month, usd in arrivals
+        if month > out_month
+    ]
+    changes = [
+        f"{text}: it starts in {month}, after the cash runs out ({day}), so it does not change "
+        "the runway"
+        for text, month in starts
+        if month > out_month
+    ]
+    return money + changes
+
+
+def evaluate(setting: Setting, bound: BoundScenario) -> Evaluated:
+    """Roll one bound scenario forward (a function of plain data: executors run it)."""
+    inputs = setting.inputs(bound.table)
+    flows, start = apply_ops(inputs, bound.ops)
+    net = flows.sum(axis=2)
+    figures = outcome(Grid.of(inputs), start, net)
+    frame = outcome_frame(inputs.entities, figures)
+    lines = list(bound.texts) or ["no adjustment: the ledger as reported"]
+    lines += bound.notes
+    if len(frame) == 1:
+        lines += _late(bound.arrivals, bound.starts, frame["cash_out"].iloc[0])
+    path = path_frame(
+        inputs.entities,
+        inputs.months,
+        inputs.counted,
+        figures.path[0],
+        net[0],
+        inputs.assumed,
+        inputs.as_of_col,
+    )
+    return Evaluated(frame, tuple(lines), path, inputs.assumptions, inputs.records)

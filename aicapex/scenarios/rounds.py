@@ -1,0 +1,408 @@
+"""Adjustments of funding rounds: disburse, cancel or delay a round's tranches.
+
+Tranches are named by their index in the round's record (``tranche=0`` is the first listed);
+the part of a round's amount no tranche accounts for is one more piece, ``the rest``. A round's
+adjustments in one scenario apply in order to one :class:`Plan` of its pieces, which then
+replaces the round's money in the flows table: pieces received in the records as funding, pieces
+a what-if disburses as money the runway counts whenever it is dated (in or before the balance's
+month: in the starting cash), as :class:`~aicapex.table.adjust.AddFlow`'s.
+
+- ``disburse(round, on=)``: every tranche of the round not already received on a date the
+  records give (a disbursed tranche with its own date, the disbursed rest of a closed round)
+  arrives on ``on`` (default: its own date); ``tranche=i``: that tranche only.
+- ``cancel(round)``: every piece not yet received is called off; ``tranche=i``: that one.
+- ``delay(round, months=)``: every piece not yet received arrives ``months`` later (at the end of
+  its month); ``tranche=i``: that one.
+
+>>> disburse("stability-2023-intel", tranche=0, on="2023-10").describe()
+'stability-2023-intel: tranche 0 received in 2023-10'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import day_of
+from aicapex.dates import DateLike
+from aicapex.errors import suggest
+from aicapex.scenarios.book import AdjustmentError, Book, Bound, ScenarioAdjustment
+from aicapex.table.adjust import ADJUSTMENT_KIND
+from aicapex.table.flowrows import concat_flows, flow_rows
+from aicapex.table.flows import resolve
+from aicapex.values import format_usd
+
+__all__ = [
+    "ROUND_ADJUSTMENTS",
+    "Cancel",
+    "Delay",
+    "Disburse",
+    "Piece",
+    "Plan",
+    "RoundRows",
+    "cancel",
+    "delay",
+    "disburse",
+    "plan_of",
+]
+
+_LIVE = ("closed", "committed", "announced")
+_RECEIVED = "disbursed"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a round's money: a tranche (``index``) or the rest (``index`` ``None``), in
+    US dollars (base and ends), its status, its day, whether the records date it as received
+    (``dated``) and whether a what-if moved it (``moved``)."""
+
+    index: int | None
+    usd: float
+    low: float
+    high: float
+    status: str
+    day: str
+    dated: bool = False
+    moved: bool = False
+
+    @property
+    def name(self) -> str:
+        """``tranche 0`` or ``the rest``."""
+        return "the rest" if self.index is None else f"tranche {self.index}"
+
+    @property
+    def received(self) -> bool:
+        """Received in the records (and not moved since)."""
+        return self.status == _RECEIVED and not self.moved
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The pieces of one round of ``entity``."""
+
+    round: str
+    entity: str
+    pieces: tuple[Piece, ...]
+
+    def arrivals(self, policy: str) -> tuple[tuple[str, float], ...]:
+        """The money in of moved pieces (and of committed ones the policy counts)."""
+        counted = ("disbursed", "committed") if policy == "committed" else ("disbursed",)
+        return tuple((p.day[:7], p.usd) for p in self.pieces if p.moved and p.status in counted)
+
+
+@dataclass(frozen=True)
+class RoundRows:
+    """The round's money in the flows replaced by its :class:`Plan`'s pieces."""
+
+    plan: Plan
+    text: str = ""
+
+    def flows(self, flows: pd.DataFrame) -> pd.DataFrame:
+        """The flows with the round's money (for its company) as the plan has it."""
+        plan = self.plan
+        mine = (
+            (flows["record"].astype("object") == plan.round).to_numpy()
+            & (flows["entity"].astype("object") == plan.entity).to_numpy()
+            & (flows["kind"].astype("object") == "funding_rounds").to_numpy()
+            & (flows["direction"] > 0).to_numpy()
+        )
+        shown = [p for p in plan.pieces if p.status in ("disbursed", "committed", "conditional")]
+        if not shown:
+            return flows[~mine]
+        usd = np.array([p.usd for p in shown])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            low = np.where(usd > 0, np.array([p.low for p in shown]) / usd, 1.0)
+            high = np.where(usd > 0, np.array([p.high for p in shown]) / usd, 1.0)
+        moved = np.array([p.moved for p in shown])
+        rows = flow_rows(
+            date=np.array([p.day for p in shown], dtype="datetime64[D]"),
+            entity=plan.entity,
+            direction=1,
+            payer=np.array([None] * len(shown), dtype=object),
+            payee=plan.entity,
+            cents=np.rint(usd * 100).astype(np.int64),
+            currency="USD",
+            rate_usd=np.ones(len(shown)),
+            ends=(low, high),
+            category=np.where(moved, "tranches", "funding").astype(object),
+            status=np.array(["disbursed" if p.moved else p.status for p in shown], dtype=object),
+            basis="actual",
+            kind="funding_rounds",
+            record=plan.round,
+            source=np.array([None] * len(shown), dtype=object),
+        )
+        rows["kind"] = pd.Categorical(np.where(moved, ADJUSTMENT_KIND, "funding_rounds"))
+        return concat_flows([flows[~mine], rows])
+
+    def balances(self, balances: pd.DataFrame) -> pd.DataFrame:
+        """The balances, unchanged."""
+        return balances
+
+    def describe(self) -> str:
+        """The round's pieces as the plan has them."""
+        return self.text or f"{self.plan.round}: its tranches as the scenario moves them"
+
+
+# -- the round's pieces, from the record frames ---------------------------------------------
+
+
+def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
+    """The pieces of ``round_id`` as the records give them (checked: a funding round of the
+    scenario's entity, among those the flows use)."""
+    rounds = book.frame("funding_rounds")
+    tranches = book.frame("tranches")
+    if rounds is None or tranches is None:
+        raise AdjustmentError(
+            f"{name}: expected a ledger or record frames to move tranches in, got a flows table",
+            name,
+        )
+    rounds = resolve(rounds, "funding_rounds", book.conflicts)
+    ids = rounds["id"].astype("object")
+    found = rounds[(ids == round_id).to_numpy()]
+    if found.empty:
+        own = sorted(ids[(rounds["company"].astype("object") == book.entity).to_numpy()])
+        raise AdjustmentError(
+            f"{name}: expected a funding round of {book.entity} ({', '.join(own) or 'none'})"
+            f"{suggest(round_id, own or sorted(ids))}, got {round_id!r}",
+            name,
+            "unknown-reference",
+        )
+    row = found.iloc[0]
+    if str(row["company"]) != book.entity:
+        raise AdjustmentError(
+            f"{name}: expected a round of {book.entity}, got {round_id!r} (of {row['company']})",
+            name,
+            "unknown-reference",
+        )
+    status = str(row["status"])
+    live = status in _LIVE
+    round_day = pd.Timestamp(row["date_end"]).date().isoformat()
+    mine = tranches[(tranches["round"].astype("object") == round_id).to_numpy()]
+    pieces = []
+    usd = mine["amount_usd"].to_numpy("float64")
+    lows = mine.get("amount_low_usd", mine["amount_usd"]).to_numpy("float64")
+    highs = mine.get("amount_high_usd", mine["amount_usd"]).to_numpy("float64")
+    days = mine["date_end"].to_numpy("datetime64[D]")
+    statuses = mine["status"].astype("object").to_numpy()
+    for i in range(len(mine)):
+        has_date = not np.isnat(days[i])
+        status = str(statuses[i])
+        pieces.append(
+            Piece(
+                i,
+                float(usd[i]),
+                float(lows[i]),
+                float(highs[i]),
+                status if live else "none",
+                str(days[i]) if has_date else round_day,
+                dated=has_date and status == _RECEIVED,
+            )
+        )
+    total = float(row["amount_usd"]) if not pd.isna(row["amount_usd"]) else 0.0
+    rest = total - sum(p.usd for p in pieces)
+    if rest > 0.005:
+        ceiling = str(row.get("amount_kind", "exact")) == "ceiling"
+        rest_status = (
+            "none"
+            if not live
+            else "conditional"
+            if ceiling
+            else "disbursed"
+            if status == "closed"
+            else "committed"
+        )
+        scale = rest / total
+        pieces.append(
+            Piece(
+                None,
+                rest,
+                float(row.get("amount_low_usd", total)) * scale,
+                float(row.get("amount_high_usd", total)) * scale,
+                rest_status,
+                round_day,
+                dated=rest_status == _RECEIVED,
+            )
+        )
+    if not pieces:
+        raise AdjustmentError(f"{name}: expected a round with an amount, got {round_id!r}", name)
+    return Plan(round_id, book.entity, tuple(pieces))
+
+
+def _chosen(plan: Plan, tranche: int | None, keep: Callable[[Piece], bool]) -> list[int]:
+    """Positions in ``plan.pieces`` of the tranche asked for, or of every piece ``keep``s."""
+    if tranche is None:
+        return [i for i, p in enumerate(plan.pieces) if keep(p)]
+    indices = [p.index for p in plan.pieces if p.index is not None]
+    if tranche not in indices:
+        listed = ", ".join(str(i) for i in indices) or "none"
+        raise AdjustmentError(
+            f"tranche: expected a tranche of {plan.round} ({listed}; counted from 0), "
+            f"got {tranche!r}",
+            "tranche",
+        )
+    return [i for i, p in enumerate(plan.pieces) if p.index == tranche]
+
+
+def _named(plan: Plan, chosen: Sequence[int]) -> str:
+    parts = [f"{plan.pieces[i].name} ({format_usd(plan.pieces[i].usd)})" for i in chosen]
+    return ", ".join(parts) or "nothing (every piece is already received)"
+
+
+def _tranche(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise AdjustmentError(f"tranche: expected an index of 0 or more, got {value!r}", "tranche")
+    return int(value)
+
+
+def _round_id(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise AdjustmentError(f"round: expected a funding round's id, got {value!r}", "round")
+    return value
+
+
+@dataclass(frozen=True)
+class Disburse(ScenarioAdjustment):
+    """A round's tranches received (see the module docs)."""
+
+    NAME = "disburse"
+
+    round: str
+    tranche: int | None = None
+    on: str | None = None
+
+    def describe(self) -> str:
+        """``stability-2023-intel: tranche 0 received in 2023-10``."""
+        which = (
+            "every tranche not yet received"
+            if self.tranche is None
+            else (f"tranche {self.tranche}")
+        )
+        when = f" in {self.on[:7]}" if self.on else " on its own date"
+        return f"{self.round}: {which} received{when}"
+
+    def change(self, plan: Plan) -> tuple[Plan, str]:
+        """The plan with the pieces received, and what moved."""
+        chosen = _chosen(plan, self.tranche, lambda p: p.status != "cancelled" and not p.dated)
+        pieces = list(plan.pieces)
+        for i in chosen:
+            pieces[i] = replace(
+                pieces[i], status=_RECEIVED, moved=True, day=self.on or pieces[i].day
+            )
+        when = f"in {self.on[:7]}" if self.on else "on their dates"
+        return replace(plan, pieces=tuple(pieces)), f"{_named(plan, chosen)} received {when}"
+
+    def bind(self, book: Book) -> Bound:
+        """Check the round and tranche (through its plan)."""
+        plan_of(book, self.round)
+        return Bound(self.describe(), round=self.round, change=self)
+
+
+@dataclass(frozen=True)
+class Cancel(ScenarioAdjustment):
+    """A round's pieces not yet received called off (see the module docs)."""
+
+    NAME = "cancel"
+
+    round: str
+    tranche: int | None = None
+
+    def describe(self) -> str:
+        """``stability-2023-intel: tranche 1 cancelled``."""
+        which = (
+            "every piece not yet received" if self.tranche is None else (f"tranche {self.tranche}")
+        )
+        return f"{self.round}: {which} cancelled"
+
+    def change(self, plan: Plan) -> tuple[Plan, str]:
+        """The plan with the pieces cancelled."""
+        chosen = _chosen(plan, self.tranche, lambda p: not p.received and p.status != "cancelled")
+        pieces = list(plan.pieces)
+        for i in chosen:
+            pieces[i] = replace(pieces[i], status="cancelled", moved=False)
+        return replace(plan, pieces=tuple(pieces)), f"{_named(plan, chosen)} cancelled"
+
+    def bind(self, book: Book) -> Bound:
+        """Check the round and tranche."""
+        plan_of(book, self.round)
+        return Bound(self.describe(), round=self.round, change=self)
+
+
+@dataclass(frozen=True)
+class Delay(ScenarioAdjustment):
+    """A round's pieces not yet received arrive ``months`` later (see the module docs)."""
+
+    NAME = "delay"
+
+    round: str
+    months: int | None = None
+    tranche: int | None = None
+
+    def describe(self) -> str:
+        """``stability-2023-intel: every piece not yet received 3 months later``."""
+        which = (
+            "every piece not yet received" if self.tranche is None else (f"tranche {self.tranche}")
+        )
+        return f"{self.round}: {which} {self.months} months later"
+
+    def change(self, plan: Plan) -> tuple[Plan, str]:
+        """The plan with the pieces later."""
+        chosen = _chosen(plan, self.tranche, lambda p: not p.received and p.status != "cancelled")
+        pieces = list(plan.pieces)
+        for i in chosen:
+            month = np.datetime64(pieces[i].day, "M") + int(self.months or 0) + 1
+            day = (month.astype("datetime64[D]") - 1).astype(str)
+            pieces[i] = replace(pieces[i], day=str(day), moved=True)
+        return replace(
+            plan, pieces=tuple(pieces)
+        ), f"{_named(plan, chosen)} {self.months} months later"
+
+    def bind(self, book: Book) -> Bound:
+        """Check the round, tranche and months."""
+        if self.months is None:
+            raise AdjustmentError(
+                "months: expected whole months (or a sweep giving them), got nothing", "months"
+            )
+        plan_of(book, self.round)
+        return Bound(self.describe(), round=self.round, change=self)
+
+
+def _day(name: str, value: DateLike | None) -> str | None:
+    """The last day of a date argument (money in arrives at the end of a span)."""
+    if value is None:
+        return None
+    try:
+        return str(day_of(value, end=True))[:10]
+    except ValueError as exc:
+        raise AdjustmentError(f"{name}: {exc}", name) from None
+
+
+def disburse(round: str, *, tranche: int | None = None, on: DateLike | None = None) -> Disburse:
+    """``round``'s tranches received on ``on`` (see the module docs)."""
+    return Disburse(_round_id(round), _tranche(tranche), _day("on", on))
+
+
+def cancel(round: str, *, tranche: int | None = None) -> Cancel:
+    """``round``'s pieces not yet received called off (see the module docs)."""
+    return Cancel(_round_id(round), _tranche(tranche))
+
+
+def delay(round: str, *, months: int | None = None, tranche: int | None = None) -> Delay:
+    """``round``'s pieces not yet received ``months`` later (see the module docs)."""
+    if months is not None and (
+        isinstance(months, bool) or not isinstance(months, int | np.integer) or months < 0
+    ):
+        raise AdjustmentError(f"months: expected whole months, 0 or more, got {months!r}", "months")
+    return Delay(_round_id(round), None if months is None else int(months), _tranche(tranche))
+
+
+#: The adjustments of this module by name (scenario files name them).
+ROUND_ADJUSTMENTS: dict[str, Callable[..., ScenarioAdjustment]] = {
+    "disburse": disburse,
+    "cancel": cancel,
+    "delay": delay,
+}

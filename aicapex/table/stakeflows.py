@@ -1,0 +1,95 @@
+"""Stake flows: the money of purchases of shares outside funding rounds.
+
+Who gets the money of a purchase depends on whose shares were bought:
+
+- a **primary** purchase (new shares) is money into the company: a row with the company as
+  ``entity`` (direction +1, category ``equity``, the holder as payer) and the same money leaving
+  the holder (direction -1, category ``investment``);
+- a **secondary** purchase (shares bought from existing holders) never reaches the company: it
+  is money between the buyer and the seller when the seller is named (the buyer's row, category
+  ``investment``, and the seller's, direction +1, category ``divestment``), and nothing
+  otherwise;
+- a purchase whose kind is not reported moves nothing (the money is not known to have reached
+  the company), nor does a stake bought in a funding round (``round:``: the round's flows count
+  it once), nor a holding (a snapshot).
+
+The amount is ``paid``, else ``price_per_share`` times ``shares``. Closed purchases are
+``disbursed``, committed and announced ones ``committed``; the others move nothing. Rows are
+dated at the last day of the purchase's date (as a round's money is), kind ``stakes``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from aicapex.table.columns import first_source
+from aicapex.table.flowrows import concat_flows, empty_flows, end_factors, flow_rows, usd_rate
+
+__all__ = ["stake_flows"]
+
+_STATUS = {"closed": "disbursed", "committed": "committed", "announced": "committed"}
+
+
+def stake_flows(stakes: pd.DataFrame) -> pd.DataFrame:
+    """The flows rows of a ``stakes`` frame (see the module docs)."""
+    if stakes.empty:
+        return empty_flows()
+    purchase = stakes["purchase"].astype("object")
+    status = stakes["status"].astype("object").map(_STATUS)
+    paid = stakes["paid"].to_numpy("float64")
+    by_price = stakes["price_per_share"].to_numpy("float64") * stakes["shares"].to_numpy("float64")
+    use_paid = ~np.isnan(paid)
+    amount = np.where(use_paid, paid, by_price)
+    live = (
+        (stakes["event"].astype("object") == "purchase").to_numpy()
+        & stakes["round"].isna().to_numpy()
+        & status.notna().to_numpy()
+        & ~np.isnan(amount)
+    )
+    primary = live & (purchase == "primary").to_numpy()
+    secondary = live & (purchase == "secondary").to_numpy() & stakes["seller"].notna().to_numpy()
+    pieces = []
+    for mask, payee_col, side in (
+        (primary, "company", "equity"),
+        (secondary, "seller", "divestment"),
+    ):
+        if not mask.any():
+            continue
+        rows = stakes[mask]
+        paid_here = use_paid[mask]
+        rate = np.where(paid_here, usd_rate(rows, "paid"), usd_rate(rows, "price_per_share"))
+        ends = [
+            np.where(paid_here, a, b)
+            for a, b in zip(
+                end_factors(rows, "paid"), end_factors(rows, "price_per_share"), strict=True
+            )
+        ]
+        currency = np.where(
+            paid_here,
+            rows["paid_currency"].astype("object"),
+            rows["price_per_share_currency"].astype("object"),
+        )
+        payee = rows[payee_col].astype("object").to_numpy()
+        holder = rows["holder"].astype("object").to_numpy()
+        for entity, direction, category in ((payee, 1, side), (holder, -1, "investment")):
+            pieces.append(
+                flow_rows(
+                    date=rows["date_end"].to_numpy("datetime64[D]"),
+                    entity=entity,
+                    direction=direction,
+                    payer=holder,
+                    payee=payee,
+                    cents=np.rint(amount[mask] * 100.0).astype(np.int64),
+                    currency=currency,
+                    rate_usd=rate,
+                    ends=(ends[0], ends[1]),
+                    category=category,
+                    status=status[mask].to_numpy(object),
+                    basis="actual",
+                    kind="stakes",
+                    record=rows["id"].astype("object").to_numpy(),
+                    source=first_source(rows["sources"]),
+                )
+            )
+    return concat_flows(pieces)
