@@ -532,3 +532,252 @@ def test_pictures_of_gpus_and_the_money_graph(loop: Ledger, tmp_path: Path) -> N
     assert ("lab", "gpus") in drawn  # the report's companies only (cloud is a provider)
     written, _ = write_pictures(loop, data, tmp_path)
     assert "money_graph.png" in {p.name for p in written}
+
+
+# -- a simulation's fan --------------------------------------------------------------------------
+
+
+def _fans(fig: Figure) -> dict[str, Any]:
+    return {str(c.get_label()): c for c in fig.axes[0].collections if "percentile" in c.get_label()}
+
+
+def test_cash_draws_a_simulation_as_a_fan_of_its_quantiles(two: Ledger) -> None:
+    mc = ac.simulate(
+        two, "alpha", n=400, horizon=6, seed=3, as_of="2024-03", compute=ac.dist.normal(1, 0.2)
+    )
+    fig = plot.cash(two, "alpha", as_of="2024-03", simulation=mc)
+    q = mc.quantiles((0.05, 0.95, 0.25, 0.75, 0.5))
+    # each month's cash at its end, drawn on the first day of the next (as the line is)
+    days = (q.index.to_numpy("datetime64[ns]").astype("datetime64[M]") + 1).astype("datetime64[D]")
+    median = _line(fig, "simulated median")
+    assert np.asarray(median.get_xdata()).astype("datetime64[D]").tolist() == days.tolist()
+    assert np.asarray(median.get_ydata(), dtype=float) == pytest.approx(q["p50"].to_numpy())
+    fans = _fans(fig)
+    assert list(fans) == [
+        "simulated, 5th to 95th percentile (400 paths)",
+        "simulated, 25th to 75th percentile",
+    ]
+    for (label, fan), (low, high) in zip(
+        fans.items(), [("p5", "p95"), ("p25", "p75")], strict=True
+    ):
+        (vertices,) = [p.vertices for p in fan.get_paths()]
+        # the band's outline holds both edges: every quantile of each month is on it
+        ys = vertices[:, 1]
+        for value in (*q[low], *q[high]):
+            assert np.isclose(ys, value).any(), (label, value)
+        assert ys.min() == pytest.approx(q[low].min())
+        assert ys.max() == pytest.approx(q[high].max())
+    months = mc.months((0.05, 0.5, 0.95))
+    assert f"simulated {months['p5']:.2f} / {months['p50']:.2f} / {months['p95']:.2f}" in (
+        fig.get_supxlabel()  # type: ignore[attr-defined]
+    )
+    _no_math(fig)
+    _png_size(fig)
+
+
+def test_a_fan_without_uncertainty_is_the_cash_line(two: Ledger) -> None:
+    # with the base figures and no driver every path is the runway: the median is the line
+    mc = ac.simulate(two, "alpha", n=50, horizon=4, seed=0, ranges="base", as_of="2024-03")
+    fig = plot.cash(two, "alpha", as_of="2024-03", simulation=mc)
+    line, median = _line(fig, "cash ("), _line(fig, "simulated median")
+    path = dict(
+        zip(
+            np.asarray(line.get_xdata()).astype("datetime64[D]").tolist(),
+            np.asarray(line.get_ydata(), dtype=float),
+            strict=True,
+        )
+    )
+    fan = dict(
+        zip(
+            np.asarray(median.get_xdata()).astype("datetime64[D]").tolist(),
+            np.asarray(median.get_ydata(), dtype=float),
+            strict=True,
+        )
+    )
+    shared = set(path) & set(fan)
+    assert shared
+    for day in shared:
+        assert fan[day] == pytest.approx(path[day], abs=1.0)
+
+
+def test_a_simulation_of_another_entity_is_refused(two: Ledger) -> None:
+    mc = ac.simulate(two, "beta", n=10, horizon=2, seed=0)
+    with pytest.raises(ValueError, match="'beta', not of 'alpha'"):
+        plot.cash(two, "alpha", simulation=mc)
+
+
+# -- ownership ---------------------------------------------------------------------------------
+
+HOLDERS = """
+sources:
+- id: wire
+  outlet: Wire
+  title: Acme's holders
+  date: 2024-11
+entities:
+- id: acme
+  name: Acme AI
+  type: company
+- id: zeta
+  name: Zeta
+  type: company
+- id: founder
+  name: Founder
+  type: person
+- id: vc
+  name: VC $ Partners
+  type: investor
+- id: fund
+  name: Growth Fund
+  type: investor
+- id: chipco
+  name: ChipCo
+  type: chip_vendor
+- id: bigco
+  name: BigCo
+  type: company
+funding_rounds:
+- id: acme-a
+  company: acme
+  date: 2024-03
+  amount: $10M
+  pre_money: $40M
+  post_money: $50M
+  investors:
+  - investor: vc
+    amount: $10M
+- id: acme-talks
+  company: acme
+  date: 2024-12
+  amount: $30M
+  status: in_talks
+stakes:
+- id: founder-2023
+  holder: founder
+  company: acme
+  date: 2023
+  event: holding
+  share: 90%
+  sources: [wire]
+- id: vc-a
+  holder: vc
+  company: acme
+  date: 2024-03
+  event: purchase
+  purchase: primary
+  round: acme-a
+  share: 20%
+  paid: $10M
+- id: chipco-primary
+  holder: chipco
+  company: acme
+  date: 2024-06
+  event: purchase
+  purchase: primary
+  share: 10%
+  paid: $6M
+- id: fund-secondary
+  holder: fund
+  company: acme
+  date: 2024-09
+  event: purchase
+  purchase: secondary
+  seller: founder
+  share: 5%
+  paid: $3.5M
+- id: bigco-announced
+  holder: bigco
+  company: acme
+  date: 2024-10
+  event: holding
+  share: 25%
+  status: announced
+- id: vc-zeta
+  holder: vc
+  company: zeta
+  date: 2025-02
+  event: purchase
+  paid: $5M
+"""
+
+
+@pytest.fixture
+def holders(ledger_text: LedgerText) -> Ledger:
+    return ac.load(ledger_text(HOLDERS))
+
+
+def _stake(led: Ledger, record: str) -> float:
+    return float(led[record].share.value)  # type: ignore[attr-defined]
+
+
+def _amount(led: Ledger, record: str, field: str) -> float:
+    return float(getattr(led[record], field).amount)
+
+
+def _segments(fig: Figure, width: float) -> dict[int, list[float]]:
+    """The heights of the bars of ``width`` at each tick (a bar per holder), bottom to top."""
+    out: dict[int, list[tuple[float, float]]] = {}
+    for bar in fig.axes[0].patches:
+        if not np.isclose(bar.get_width(), width):
+            continue
+        x = round(bar.get_x() + bar.get_width() / 2 - (0.42 if width < 0.5 else 0.0))
+        out.setdefault(x, []).append((bar.get_y(), bar.get_height()))
+    return {x: [h for _, h in sorted(bars)] for x, bars in sorted(out.items())}
+
+
+def test_ownership_draws_the_holders_at_each_change(holders: Ledger) -> None:
+    led = holders
+    fig = plot.ownership(led, "acme")
+    # a bar on the first day of each stake and of the priced round (the round in talks is not)
+    records = ("founder-2023", "acme-a", "vc-a", "chipco-primary", "fund-secondary")
+    days = sorted({led[r].date.start() for r in (*records, "bigco-announced")})  # type: ignore[attr-defined]
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == [f"from {d:%Y-%m-%d}" for d in days]
+    # the shares, from the records: the round dilutes by its amount over its post-money, the
+    # primary purchase by its share, the secondary sale moves the fund's share from the founder
+    founder = _stake(led, "founder-2023")
+    d = _amount(led, "acme-a", "amount") / _amount(led, "acme-a", "post_money")
+    vc, c, s = _stake(led, "vc-a"), _stake(led, "chipco-primary"), _stake(led, "fund-secondary")
+    expected = [
+        {"founder": founder},
+        {"founder": founder * (1 - d), "vc": vc},
+        {"founder": founder * (1 - d) * (1 - c), "vc": vc * (1 - c), "chipco": c},
+        {"founder": founder * (1 - d) * (1 - c) - s, "vc": vc * (1 - c), "chipco": c, "fund": s},
+    ]
+    expected.append(expected[-1])  # the announced holding changes nothing counted
+    bars = _segments(fig, 0.6)
+    assert list(bars) == list(range(len(days)))
+    for x, shares in enumerate(expected):
+        others = 1 - sum(shares.values())
+        assert sorted(bars[x]) == pytest.approx(sorted([*shares.values(), others]))
+        assert sum(bars[x]) == pytest.approx(1.0)
+    # each segment says its share; the rest is "others"
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert f"{100 * expected[-1]['founder']:.3g}%" in texts
+    legend = [t.get_text() for t in fig.legends[0].texts]
+    assert {"Founder", escape("VC $ Partners"), "ChipCo", "Growth Fund"} <= set(legend)
+    assert "others (the rest)" in legend
+    # the announced stake: a dashed bar beside the last day, not counted, said under the plot
+    pending = _segments(fig, 0.18)
+    assert pending == {len(days) - 1: [pytest.approx(_stake(led, "bigco-announced"))]}
+    assert f"BigCo {100 * _stake(led, 'bigco-announced'):.3g}%" in texts
+    assert "not counted (announced): BigCo 25%" in fig.get_supxlabel()  # type: ignore[attr-defined]
+    _no_math(fig)
+    _png_size(fig)
+
+
+def test_ownership_says_what_the_sources_do_not_give(holders: Ledger) -> None:
+    fig = plot.ownership(holders, "zeta")
+    (bar,) = [p for p in fig.axes[0].patches if np.isclose(p.get_width(), 0.6)]
+    assert (bar.get_y(), bar.get_height()) == (0.0, 1.0)  # the whole bar: unknown, not a guess
+    assert bar.get_hatch() == "//"
+    assert bar.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert escape("VC $ Partners: share not reported") in texts
+    assert "share not reported" in [t.get_text() for t in fig.legends[0].texts]
+    _no_math(fig)
+
+
+def test_ownership_of_a_company_without_stakes_is_a_value_error(holders: Ledger) -> None:
+    with pytest.raises(ValueError, match="no stakes of 'bigco'"):
+        plot.ownership(holders, "bigco")

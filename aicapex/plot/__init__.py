@@ -7,6 +7,8 @@
 - :func:`flows`: the money graph: who pays whom, width by amount, line by basis (disbursed,
   committed, announced), the loops money can go round in red.
 - :func:`gpus`: a company's GPUs ordered, delivered and moved, by SKU.
+- :func:`ownership`: who holds a company, at each date its holders change (a share the sources
+  do not give is drawn as not reported, never guessed).
 
 Figures are built directly (no pyplot, no global ``rcParams``; see :mod:`aicapex.plot.base`),
 so they are safe in servers and notebooks alike. Save one with ``fig.savefig("cash.png")``, or
@@ -25,6 +27,7 @@ from __future__ import annotations
 from aicapex.plot.base import INSTALL_HINT, save_png, to_png, to_svg
 from aicapex.plot.fleet import gpus
 from aicapex.plot.graph import flows
+from aicapex.plot.holders import ownership
 from aicapex.plot.runway import cash
 from aicapex.plot.spend import burn, compute_gap
 
@@ -35,6 +38,7 @@ __all__ = [
     "compute_gap",
     "flows",
     "gpus",
+    "ownership",
     "save_png",
     "to_png",
     "to_svg",

@@ -37,15 +37,28 @@ _UNKNOWN = "#ffffff"
 
 
 def ownership_dates(source: Ledger, company: str) -> list[pd.Timestamp]:
-    """The days the holders of ``company`` can change: the last day of each of its stakes' and
-    closed rounds' dates, in order."""
-    days: set[pd.Timestamp] = set()
-    for kind, column in (("stakes", "company"), ("funding_rounds", "company")):
-        frame = source.frame(kind)
-        mine = frame[(frame[column].astype("object") == company).to_numpy()]
-        if kind == "funding_rounds":
-            mine = mine[(mine["status"].astype("object") == "closed").to_numpy()]
-        days |= {pd.Timestamp(d) for d in mine["date_end"].dropna()}
+    """The days the holders of ``company`` can change, in order: the first day of each of its
+    stakes' dates (whatever their status: an announced stake is shown beside the bar) and of
+    each closed round that changes the holdings (new money with a post-money valuation, which
+    dilutes every holder, or a price per share with a post-money, which gives the fully
+    diluted total). :func:`aicapex.analysis.ownership.ownership` counts a record from its
+    first day, so each day is a state of its own."""
+    stakes = source.frame("stakes")
+    stakes = stakes[(stakes["company"].astype("object") == company).to_numpy()]
+    rounds = source.frame("funding_rounds")
+    rounds = rounds[
+        (rounds["company"].astype("object") == company).to_numpy()
+        & (rounds["status"].astype("object") == "closed").to_numpy()
+    ]
+    amount = rounds["amount_usd"].to_numpy("float64")
+    post = rounds["post_money_usd"].to_numpy("float64")
+    price = rounds["price_per_share_usd"].to_numpy("float64")
+    secondary = rounds["secondary"].fillna(False).to_numpy(bool)
+    with np.errstate(invalid="ignore"):
+        dilutes = (amount > 0) & (amount < post) & ~secondary
+        priced = (price > 0) & (post > 0)
+    days = {pd.Timestamp(d) for d in stakes["date_start"].dropna()}
+    days |= {pd.Timestamp(d) for d in rounds["date_start"][dilutes | priced].dropna()}
     return sorted(days)
 
 
@@ -85,7 +98,9 @@ def ownership(
             name = str(row.holder)
             if math.isnan(share):
                 if bottom < 1.0:
-                    _unknown(ax, xi, bottom, name, "(unknown)" in labelled)
+                    _unknown(
+                        ax, xi, bottom, name, _holder_label(source, name), "(unknown)" in labelled
+                    )
                     labelled.add("(unknown)")
                 bottom = 1.0
                 continue
@@ -137,13 +152,13 @@ def ownership(
             ax.text(
                 xi + 0.53,
                 top + share / 2,
-                escape(f"{row.holder} {_with_range(row, column)}"),
+                escape(f"{_holder_label(source, str(row.holder))} {_with_range(row, column)}"),
                 ha="left",
                 va="center",
                 fontsize=NOTE_SIZE - 1,
             )
             top += share
-    ax.set_xticks(x, [f"{d:%Y-%m-%d}" for d in days])
+    ax.set_xticks(x, [f"from {d:%Y-%m-%d}" for d in days])
     ax.set_xlim(-0.6, len(days) - 0.1)
     ax.set_ylim(0, 1.0)
     ax.yaxis.set_major_formatter(_percent())
@@ -151,7 +166,8 @@ def ownership(
     style(ax, f"{display_name(source, company)}: who holds it", f"share of the {basis_text}")
     legend(ax)
     notes = [
-        f"not counted ({row.status}): {row.holder} {_share_text(getattr(row, column))}"
+        f"not counted ({row.status}): {_holder_label(source, str(row.holder))} "
+        f"{_share_text(getattr(row, column))}"
         for row in pending.itertuples(index=False)
     ]
     note(fig, "; ".join(notes) if notes else "every stake shown is closed")
@@ -176,7 +192,7 @@ def _share_text(value: float) -> str:
     return "share not reported" if math.isnan(value) else f"{100 * value:.3g}%"
 
 
-def _unknown(ax: Axes, x: float, bottom: float, holder: str, seen: bool) -> None:
+def _unknown(ax: Axes, x: float, bottom: float, holder: str, shown: str, seen: bool) -> None:
     """The rest of a bar when ``holder``'s share is not reported: empty, hatched, said so."""
     ax.bar(
         x,
@@ -192,7 +208,7 @@ def _unknown(ax: Axes, x: float, bottom: float, holder: str, seen: bool) -> None
         ax.text(
             x,
             bottom + (1.0 - bottom) / 2,
-            escape(f"{holder}: share not reported"),
+            escape(f"{shown}: share not reported"),
             ha="center",
             va="center",
             fontsize=NOTE_SIZE,

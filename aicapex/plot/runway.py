@@ -1,5 +1,6 @@
 """The cash plot: a company's cash rolled forward from its last balance, the day it runs out
-marked, the range of that day as a band; what-ifs as one line each."""
+marked, the range of that day as a band; what-ifs as one line each; a Monte Carlo simulation as
+a fan of quantiles."""
 
 from __future__ import annotations
 
@@ -34,11 +35,15 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from aicapex.ledger import Ledger
+    from aicapex.scenarios.montecarlo import Simulation
 
 __all__ = ["CashLine", "cash", "cash_line"]
 
 #: Months shown after ``as_of`` when the cash lasts longer (or never runs out).
 SHOWN_MONTHS = 36
+
+#: The quantiles of a simulation's fan: the outer band, the inner band and the median line.
+FAN = ((0.05, 0.95), (0.25, 0.75), 0.5)
 
 #: Marker of a reported balance by the kind of its figure.
 _MARKERS = {"exact": "o", "approx": "o", "upper": "v", "lower": "^", "range": "s"}
@@ -82,6 +87,7 @@ def cash(
     *,
     policy: Policy = "disbursed",
     scenarios: Mapping[str, Sequence[Adjustment]] | None = None,
+    simulation: Simulation | None = None,
     shown_months: int = SHOWN_MONTHS,
 ) -> Figure:
     """``entity``'s cash trajectory from its last balance at ``as_of`` under ``policy`` (see
@@ -90,8 +96,18 @@ def cash(
     balances reported (their ranges as error bars; a bound as a triangle) and ``as_of``.
 
     ``scenarios`` maps names to adjustments (``{"Intel pays in October": [Exclude([...]),
-    AddFlow(...)]}``): one more line each, with its own cash-out day. Returns a
+    AddFlow(...)]}``): one more line each, with its own cash-out day.
+
+    ``simulation``: a :class:`~aicapex.scenarios.montecarlo.Simulation` of ``entity``
+    (:func:`aicapex.simulate`) drawn as a fan: the cash at the end of each month (drawn on the
+    first day of the next, as the line is) between its 5th and 95th percentiles, between its
+    25th and 75th, and its median; the runway's percentiles go in the note. Its paths start
+    from its own ``as_of`` and policy (the simulation's parameters). Returns a
     :class:`~matplotlib.figure.Figure`."""
+    if simulation is not None and simulation.params.get("entity") != entity:
+        raise ValueError(
+            f"the simulation is of {simulation.params.get('entity')!r}, not of {entity!r}"
+        )
     base = runway(source, entity, as_of=as_of, policy=policy)
     fig = new_figure()
     ax = fig.subplots()
@@ -100,6 +116,8 @@ def cash(
     colours = iter(cycle())
     next(colours)  # the first is the base line's
     ax.axhline(0, color="#444444", linewidth=0.8)
+    if simulation is not None:
+        _fan(ax, simulation, shown_months)
     _draw(ax, line, "cash (recorded and run-rate flows)", COLORS["cash"], main=True)
     for name, adjustments in (scenarios or {}).items():
         other = runway(source, entity, as_of=as_of, policy=policy, adjust=list(adjustments))
@@ -122,8 +140,55 @@ def cash(
     name = display_name(source, entity)
     style(ax, f"{name}: cash and runway ({policy})", "US dollars")
     legend(ax)
-    note(fig, _summary(base))
+    summary = _summary(base)
+    if simulation is not None:
+        summary += "; " + _simulated(simulation)
+    note(fig, summary)
     return fig
+
+
+def _fan(ax: Axes, simulation: Simulation, shown_months: int) -> None:
+    """A simulation's quantiles of the cash at the end of each month (at most
+    ``shown_months`` months): two bands and the median."""
+    (a, b), (c, d), mid = FAN
+    q = simulation.quantiles((a, b, c, d, mid)).iloc[:shown_months]
+    if q.empty:
+        return
+    days = (q.index.to_numpy("datetime64[ns]").astype("datetime64[M]") + 1).astype("datetime64[D]")
+    paths = simulation.summary.paths
+    colour = COLORS["cash"]
+    ax.fill_between(
+        days,
+        q.iloc[:, 0].to_numpy("float64"),
+        q.iloc[:, 1].to_numpy("float64"),
+        color=colour,
+        alpha=0.12,
+        linewidth=0,
+        label=escape(f"simulated, {100 * a:g}th to {100 * b:g}th percentile ({paths:,} paths)"),
+    )
+    ax.fill_between(
+        days,
+        q.iloc[:, 2].to_numpy("float64"),
+        q.iloc[:, 3].to_numpy("float64"),
+        color=colour,
+        alpha=0.25,
+        linewidth=0,
+        label=escape(f"simulated, {100 * c:g}th to {100 * d:g}th percentile"),
+    )
+    ax.plot(
+        days,
+        q.iloc[:, 4].to_numpy("float64"),
+        color=colour,
+        linewidth=1.2,
+        linestyle=":",
+        label=escape("simulated median"),
+    )
+
+
+def _simulated(simulation: Simulation) -> str:
+    months = simulation.months((0.05, 0.5, 0.95))
+    text = " / ".join("past the horizon" if not np.isfinite(v) else f"{v:.2f}" for v in months)
+    return f"simulated {text} months (p5 / p50 / p95)"
 
 
 def _draw(ax: Axes, line: CashLine, label: str, colour: str, *, main: bool) -> None:
