@@ -72,6 +72,13 @@ CODES: dict[str, str] = {
     "than 100% of its shares",
     "control-cycle": "entities controlling each other through stakes (A holds 60% of B, B 60% "
     "of A)",
+    "vesting-above-total": "a warrant's or option's vesting tranches vesting more shares than it "
+    "has",
+    "parts-not-total": "parts that do not add up to the total stated beside them (a vehicle's "
+    "equity and debt pieces and its total, a listing's primary and secondary shares and the "
+    "shares offered, a merger's two sides and the combined value)",
+    "sides-above-100": "the two sides of a merger holding more than 100% of the combined company",
+    "customers-above-100": "customers' shares of one revenue record adding up to more than 100%",
     # warnings: implausible but real; the ledger loads (``validate --strict`` refuses them)
     "tranche-before-round": "warning: a tranche dated before its round (a bridge)",
     "payment-before-period": "warning: a payment before the period billed (a prepaid bill)",

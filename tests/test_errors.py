@@ -140,6 +140,11 @@ CASES = [
     Case("holders_above_100.yaml", 25, "stakes", 1, "fund-acme-2024", "share", "holdings of 'acme' on 2024-06 adding up to at most 100% of its shares outstanding (besides founder 70% (founder-acme-2024))", "45%, 115% in all"),  # noqa: E501
     Case("pre_plus_amount_not_post.yaml", 13, "funding_rounds", 0, "acme-series-a", "post_money", "pre_money + amount = post_money within 1% or the rounding of the figures as written (the parts add up to $50M", "$80M"),  # noqa: E501
     Case("control_cycle_stakes.yaml", 16, "stakes", 0, "alpha-beta-2024", "share", "control that does not loop back: 'alpha' controls 'beta' (holding 60%)", "a loop of control: 'beta' -> 'alpha' -> 'beta' (each controlled by the next)"),  # noqa: E501
+    # -- issue 11: deal structures --------------------------------------------------------------
+    Case("vesting_above_total.yaml", 17, "warrants", 0, "chipco-acme-warrant", "vesting", "tranches vesting at most the warrant's 100M shares", "110M shares in 2 tranches"),  # noqa: E501
+    Case("pieces_not_total.yaml", 24, "vehicles", 0, "gpu-spv-2025", "total", "the pieces (equity $4B + debt $6B) = the total within 1% or the rounding of the figures as written (the parts add up to $10B", "$15B"),  # noqa: E501
+    Case("sides_above_100.yaml", 17, "mergers", 0, "lab-social-2025", "target_holders", "sides holding at most 100% of the combined company (the acquirer's holders 80%)", "30%, 110% in all"),  # noqa: E501
+    Case("customers_above_100.yaml", 27, "revenues", 2, "gpucloud-bigtech-2024", "share", "customers' shares of 'gpucloud-2024' adding up to at most 100% (besides lab 60% (gpucloud-lab-2024))", "50%, 110% in all"),  # noqa: E501
     # -- warnings: implausible but real; the ledger loads ------------------------------------
     Case("tranche_before_round.yaml", 15, "funding_rounds", 0, "acme-series-a", "tranches.0.date", "a tranche on or after the round's date 2023-06", "2023-03"),  # noqa: E501
     Case("payment_before_period.yaml", 17, "cloud_bills", 0, BILL, "payments.0.date", "a payment on or after the period billed 2023-08", "2023-07-15"),  # noqa: E501
@@ -220,6 +225,10 @@ CODE_OF = {
     "holders_above_100.yaml": "ownership-above-100",
     "pre_plus_amount_not_post.yaml": "inconsistent",
     "control_cycle_stakes.yaml": "control-cycle",
+    "vesting_above_total.yaml": "vesting-above-total",
+    "pieces_not_total.yaml": "parts-not-total",
+    "sides_above_100.yaml": "sides-above-100",
+    "customers_above_100.yaml": "customers-above-100",
     "tranche_before_round.yaml": "tranche-before-round",
     "payment_before_period.yaml": "payment-before-period",
     "due_before_period_end.yaml": "due-before-period-end",

@@ -12,6 +12,8 @@ checks what needs several records, or what is best said once for all records of 
   fact from one source, exchange rates that are no exchange;
 - :mod:`~aicapex.checks.stakes`: holdings of one company above 100% at one date, and entities
   controlling each other through stakes;
+- :mod:`~aicapex.checks.deals`: revenue shares of another company's revenue, and customers'
+  shares of one revenue record above 100%;
 - :mod:`~aicapex.checks.plausible`: warnings, for what is implausible but real (a tranche before
   its round, a prepaid bill, money without an exchange rate).
 
@@ -25,6 +27,7 @@ from collections.abc import Container, Iterator
 
 from aicapex.checks.common import LedgerLike, duplicate_problem, problem_at
 from aicapex.checks.cycles import cycle_problems
+from aicapex.checks.deals import revenue_share_problems
 from aicapex.checks.facts import fact_problems
 from aicapex.checks.plausible import warning_problems
 from aicapex.checks.references import fiscal_year_problems, reference_problems
@@ -40,6 +43,7 @@ __all__ = [
     "ledger_problems",
     "problem_at",
     "reference_problems",
+    "revenue_share_problems",
     "stake_problems",
     "warning_problems",
 ]
@@ -52,4 +56,5 @@ def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterat
     yield from fact_problems(ledger)
     yield from cycle_problems(ledger)
     yield from stake_problems(ledger)
+    yield from revenue_share_problems(ledger)
     yield from warning_problems(ledger)

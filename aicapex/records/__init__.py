@@ -15,7 +15,10 @@ The kinds live in modules by domain: :mod:`~aicapex.records.base` (what all shar
 :mod:`~aicapex.records.compute` (cloud bills, contracts), :mod:`~aicapex.records.gpus` and
 :mod:`~aicapex.records.operating` (revenue, expenses, cash, prices, FX rates) and
 :mod:`~aicapex.records.ownership` (stakes: purchases and holdings of shares),
-:mod:`~aicapex.records.fleet` (GPU targets, conversion assumptions).
+:mod:`~aicapex.records.fleet` (GPU targets, conversion assumptions),
+:mod:`~aicapex.records.deals` (warrants and options, share counts, listings, mergers) and
+:mod:`~aicapex.records.capex` (vehicles stacked from equity and debt, capex guidance, plans and
+actuals).
 """
 
 from __future__ import annotations
@@ -28,6 +31,15 @@ from aicapex.records.base import (
     Record,
     RecordCheckError,
 )
+from aicapex.records.capex import (
+    Capex,
+    CapexBasis,
+    CapexMilestone,
+    Piece,
+    PieceKind,
+    Vehicle,
+    VehicleKind,
+)
 from aicapex.records.compute import (
     Arrangement,
     CloudBill,
@@ -35,6 +47,19 @@ from aicapex.records.compute import (
     ContractStatus,
     Payment,
     RampStep,
+)
+from aicapex.records.deals import (
+    DealStatus,
+    Listing,
+    ListingBuyer,
+    ListingKind,
+    Merger,
+    MergerKind,
+    SharesOutstanding,
+    Vesting,
+    VestingStatus,
+    Warrant,
+    WarrantKind,
 )
 from aicapex.records.fleet import Assumption, GPUTarget, Measure
 from aicapex.records.funding import (
@@ -80,11 +105,15 @@ __all__ = [
     "Assumption",
     "Basis",
     "Bound",
+    "Capex",
+    "CapexBasis",
+    "CapexMilestone",
     "CashBalance",
     "Citation",
     "CloudBill",
     "ComputeContract",
     "ContractStatus",
+    "DealStatus",
     "Delivery",
     "Entity",
     "EntityType",
@@ -97,10 +126,17 @@ __all__ = [
     "GPUReallocation",
     "GPUTarget",
     "Instrument",
+    "Listing",
+    "ListingBuyer",
+    "ListingKind",
     "Measure",
+    "Merger",
+    "MergerKind",
     "OrderStatus",
     "Participation",
     "Payment",
+    "Piece",
+    "PieceKind",
     "Price",
     "PurchaseKind",
     "RampStep",
@@ -109,12 +145,19 @@ __all__ = [
     "Revenue",
     "RevenueCategory",
     "RoundStatus",
+    "SharesOutstanding",
     "Source",
     "Stake",
     "StakeEvent",
     "StakeStatus",
     "Tranche",
     "TrancheStatus",
+    "Vehicle",
+    "VehicleKind",
+    "Vesting",
+    "VestingStatus",
+    "Warrant",
+    "WarrantKind",
     "kind_of",
 ]
 
@@ -137,6 +180,12 @@ KINDS: dict[str, type[Record]] = {
         Stake,
         GPUTarget,
         Assumption,
+        Warrant,
+        SharesOutstanding,
+        Listing,
+        Merger,
+        Vehicle,
+        Capex,
     )
 }
 
@@ -155,6 +204,10 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "compute_contracts": tuple(s.value for s in ContractStatus),
     "gpu_orders": tuple(s.value for s in OrderStatus),
     "stakes": tuple(s.value for s in StakeStatus),
+    "warrants": tuple(s.value for s in DealStatus),
+    "listings": tuple(s.value for s in DealStatus),
+    "mergers": tuple(s.value for s in DealStatus),
+    "vehicles": tuple(s.value for s in DealStatus),
 }
 
 #: The top-level key of a ledger file declaring its format version (``aicapex: 1``); optional.

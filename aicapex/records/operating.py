@@ -14,6 +14,7 @@ from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
 from aicapex.records.base import Check, Fact, not_huge, positive
+from aicapex.shares import Share
 
 __all__ = [
     "Basis",
@@ -109,16 +110,58 @@ class ExpenseCategory(StrEnum):
 
 
 class Revenue(_Flow):
-    """Money a company earns: an amount on a date (or over a span), or a rate over a period."""
+    """Money a company earns: an amount on a date (or over a span), or a rate over a period.
+
+    A revenue record may be a customer's share of another revenue record of the company
+    (``share: 40%``, ``of: <revenue id>``, the customer as ``counterparty``): its amount may then
+    be left out (:func:`aicapex.customers` derives it, and says so). Like ``included_in``, which
+    ``of`` sets when it is not given, it makes no flows of its own: the record it is of counts
+    the money.
+    """
 
     KIND = "revenues"
-    REFS = (*_Flow.REFS, ("included_in", "revenues"))
+    REFS = (*_Flow.REFS, ("included_in", "revenues"), ("of", "revenues"))
     FACT_KEY = ("company", "category", "date")
 
     category: RevenueCategory = Field(
         default=RevenueCategory.sales,
         description="sales, subscription, services, compute_resale, licensing or other.",
     )
+    share: Share | None = Field(
+        default=None,
+        description="The share of the revenue record `of` this one is ('40%': a customer's "
+        "share of the company's revenue for that period; the customer is `counterparty`).",
+    )
+    of: str | None = Field(
+        default=None,
+        description="Id of the revenue record (of the same company) `share` is a share of; it "
+        "includes this one (`included_in` defaults to it).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _share_is_included(cls, value: Any) -> Any:
+        """A share ``of`` a record is part of it: ``included_in`` defaults to ``of``."""
+        if (
+            isinstance(value, dict)
+            and value.get("of") is not None
+            and value.get("included_in") is None
+        ):
+            value = {**value, "included_in": value["of"]}
+        return value
+
+    def checks(self) -> Iterator[tuple[str, ...]]:
+        derived = self.share is not None and self.amount is None and self.rate is None
+        for check in super().checks():
+            if not (derived and check[0] == "amount" and check[2] == "neither"):
+                yield check
+        if (self.share is None) != (self.of is None):
+            missing = "of" if self.of is None else "share"
+            yield Check(missing, "a share and the revenue record it is of, together", "none")
+        if self.share is not None and max(self.share.written()) > 1:
+            yield Check("share", "a share of at most 100%", str(self.share), "out-of-range")
+        if self.of is not None and self.of == self.id:
+            yield Check("of", "another revenue record's id", repr(self.id))
 
 
 class Expense(_Flow):
