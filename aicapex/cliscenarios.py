@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from aicapex.cliopts import Format, MaxBytes, check_date, load_ledger, warn
-from aicapex.errors import LedgerError
+from aicapex.errors import LedgerError, suggest
 from aicapex.limits import MAX_BYTES
 
 __all__ = ["register", "scenarios_cmd"]
@@ -49,8 +49,14 @@ def scenarios_cmd(
     try:
         files = [read_scenarios(p, ledger, max_bytes=max_bytes) for p in paths]
     except LedgerError as exc:
-        typer.echo(str(exc), err=True)
+        n = len(exc.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the scenarios files:"
+        typer.echo("\n".join([head, *(str(p) for p in exc.problems)]), err=True)
         raise typer.Exit(1) from None
+    known = {e.id for e in ledger.records("entities")}
+    if entity not in known:
+        typer.echo(f"error: unknown entity {entity!r}{suggest(entity, sorted(known))}", err=True)
+        raise typer.Exit(1)
     mine = [f for f in files if f.entity == entity]
     if not mine:
         found = ", ".join(sorted({f.entity for f in files})) or "none"

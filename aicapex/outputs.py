@@ -18,6 +18,7 @@ output         what prints it
 ``summary``    ``aicapex validate --json``; :meth:`aicapex.Ledger.summary`
 ``focus``      ``aicapex focus --format json``
 ``export``     ``aicapex export --to json``; :func:`aicapex.export`
+``scenarios``  ``aicapex scenarios --format json``; :meth:`aicapex.Comparison.to_dict`
 =============  =============================================================================
 
 ``aicapex schema --output NAME`` prints one. Each schema's ``$id`` names the output and
@@ -25,7 +26,7 @@ output         what prints it
 report, :data:`aicapex.report.REPORT_VERSION`).
 
 >>> sorted(OUTPUTS)
-['export', 'flows', 'focus', 'query', 'report', 'result', 'runway', 'summary']
+['export', 'flows', 'focus', 'query', 'report', 'result', 'runway', 'scenarios', 'summary']
 >>> schema("flows")["$id"]
 'urn:aicapex:output:flows:1'
 """
@@ -342,6 +343,42 @@ def _export() -> dict[str, Any]:
     )
 
 
+def _scenarios() -> dict[str, Any]:
+    out = _result()
+    row = _object(
+        {
+            "scenario": {**_TEXT, "description": "the scenario's name (the first: the reference)"},
+            "months": _MONTHS,
+            "months_low": _MONTHS,
+            "months_high": _MONTHS,
+            "cash_out": _DAY,
+            "min_cash": _USD,
+            "cash_at_horizon": _USD,
+            "months_vs_first": {
+                **_MONTHS,
+                "description": "months more (or fewer) than the first scenario, to two decimals "
+                "(null: either lasts beyond the horizon)",
+            },
+            "runs_out": {"type": "boolean"},
+        }
+    )
+    out["properties"] = {
+        **out["properties"],
+        "analysis": {"const": "scenarios"},
+        "entity": _TEXT,
+        "policy": _TEXT,
+        "known_on": _WHEN,
+        "rows": {"type": "array", "items": row, "minItems": 1},
+        "explanations": {
+            "type": "object",
+            "description": "each scenario's adjustments in words, and what they change",
+            "additionalProperties": _TEXTS,
+        },
+    }
+    out["required"] = [*out["required"], "entity", "policy", "explanations"]
+    return out
+
+
 _BUILDERS = {
     "report": _report,
     "result": _result,
@@ -351,6 +388,7 @@ _BUILDERS = {
     "summary": _summary,
     "focus": _focus,
     "export": _export,
+    "scenarios": _scenarios,
 }
 
 #: The outputs with a schema, by name.
