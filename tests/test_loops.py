@@ -199,20 +199,27 @@ def _random_edges(seed: int, nodes: int, edges: int) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_highs_and_network_simplex_agree(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("large", ["highs", "min-cost flow"])
+def test_large_solvers_and_network_simplex_agree(
+    seed: int, large: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if large == "min-cost flow":
+        pytest.importorskip("ortools", reason="OR-tools (aicapex[solvers]) is not installed")
     edges = _random_edges(seed, 12, 40)
     simplex, how = solve_circulation(edges)
     assert set(how) <= {"network simplex", "closed form"}
     monkeypatch.setattr(circulation, "SMALL", 2)
-    highs, how = solve_circulation(edges)
-    assert set(how) <= {"highs", "closed form"}
-    assert highs.sum() == pytest.approx(simplex.sum(), rel=1e-6)
+    monkeypatch.setattr(circulation, "large_solver", lambda: large)
+    solved, how = solve_circulation(edges)
+    assert set(how) <= {large, "closed form"}
+    # both exact in cents but HiGHS, within its tolerance
+    assert solved.sum() == pytest.approx(simplex.sum(), rel=1e-6 if large == "highs" else 1e-12)
     # a circulation: what enters each node leaves it, within capacities
     net = np.zeros(12)
-    np.add.at(net, edges["u"], -highs)
-    np.add.at(net, edges["v"], highs)
-    assert np.abs(net).max() < 1e-6 * highs.sum() + 1e-6
-    assert (highs <= edges["capacity_usd"].to_numpy() + 1e-6).all()
+    np.add.at(net, edges["u"], -solved)
+    np.add.at(net, edges["v"], solved)
+    assert np.abs(net).max() < 1e-6 * solved.sum() + 1e-6
+    assert (solved <= edges["capacity_usd"].to_numpy() + 1e-6).all()
     # and the optimum: the negative of networkx's min-cost circulation with cost -1 per dollar
     g = nx.DiGraph()
     for a, b, c in zip(edges["u"], edges["v"], edges["capacity_usd"], strict=True):

@@ -1,6 +1,8 @@
 """Maximum circulation: money legs summed into edges per window and basis, strongly connected
 components, and the solvers (closed form for two entities, network simplex for small
-components, HiGHS linear programming for large ones). See :mod:`aicapex.analysis.loops`."""
+components, for large ones OR-tools' min-cost flow in exact cents when the optional extra
+``aicapex[solvers]`` is installed, else HiGHS linear programming). See
+:mod:`aicapex.analysis.loops`."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ import pandas as pd
 
 from aicapex.table.legs import BASES, window_of
 
-__all__ = ["MAX_SIMPLEX", "SMALL", "components_of", "edges_of", "solve_circulation"]
+__all__ = [
+    "MAX_SIMPLEX",
+    "SMALL",
+    "components_of",
+    "edges_of",
+    "large_solver",
+    "solve_circulation",
+]
 
 #: When there are more small components than this, they are solved together by HiGHS (one
 #: block-diagonal program) rather than one network simplex each.
@@ -129,6 +138,34 @@ def _highs(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
     return flow
 
 
+def _min_cost_flow(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """The maximum circulation of one graph (or several apart) as a min-cost circulation of
+    cost -1 per cent carried, in exact cents (OR-tools' cost-scaling solver)."""
+    from ortools.graph.python import min_cost_flow
+
+    _, inv = np.unique(np.concatenate([u, v]), return_inverse=True)
+    m = len(u)
+    cents = np.rint(cap * 100.0).astype(np.int64)
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = solver.add_arcs_with_capacity_and_unit_cost(
+        inv[:m].astype(np.int32), inv[m:].astype(np.int32), cents, np.full(m, -1, np.int64)
+    )
+    if solver.solve() != solver.OPTIMAL:  # pragma: no cover - zero is always a circulation
+        return _highs(u, v, cap)
+    carried: np.ndarray = np.minimum(solver.flows(arcs) / 100.0, cap)
+    return carried
+
+
+def large_solver() -> str:
+    """The solver of large components here: ``min-cost flow`` (OR-tools installed) or
+    ``highs``."""
+    try:
+        import ortools.graph.python.min_cost_flow  # noqa: F401
+    except ImportError:
+        return "highs"
+    return "min-cost flow"
+
+
 def _simplex(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """The maximum circulation of a small graph by network simplex, in exact cents."""
     import networkx as nx
@@ -147,7 +184,8 @@ def _simplex(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
 
 def solve_circulation(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The flow each edge carries in the maximum circulation of its component, and the solver
-    of each edge's component (``closed form``, ``network simplex``, ``highs``). ``edges`` has
+    of each edge's component (``closed form``, ``network simplex``, ``min-cost flow`` or
+    ``highs``: :func:`large_solver`). ``edges`` has
     ``component`` (-1: none), ``u``, ``v`` (unique per component) and ``capacity_usd``."""
     n = len(edges)
     flow = np.zeros(n)
@@ -175,6 +213,8 @@ def solve_circulation(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         small = np.zeros(n, dtype=bool)
     u_all = edges["u"].to_numpy(np.int64)
     v_all = edges["v"].to_numpy(np.int64)
+    name = large_solver()
+    solve = _min_cost_flow if name == "min-cost flow" else _highs
     if small.any():
         order = np.flatnonzero(small)
         by = pd.Series(order).groupby(comp[order]).indices
@@ -185,13 +225,13 @@ def solve_circulation(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if batched.any():
         rows = np.flatnonzero(batched)
         offset = comp[rows] * (max(u_all.max(), v_all.max()) + 1)
-        flow[rows] = _highs(u_all[rows] + offset, v_all[rows] + offset, cap[rows])
-        solver[rows] = "highs"
+        flow[rows] = solve(u_all[rows] + offset, v_all[rows] + offset, cap[rows])
+        solver[rows] = name
     if large.any():
         order = np.flatnonzero(large)
         by = pd.Series(order).groupby(comp[order]).indices
         for idx in by.values():
             rows = order[idx]
-            flow[rows] = _highs(u_all[rows], v_all[rows], cap[rows])
-            solver[rows] = "highs"
+            flow[rows] = solve(u_all[rows], v_all[rows], cap[rows])
+            solver[rows] = name
     return flow, solver

@@ -13,7 +13,9 @@ dense graphs of thousands of entities): the graph is split into strongly connect
 (scipy's sparse graph routines; money can only go round inside one); a component of two
 entities circulates the smaller of its two directions (exact, for all such components at once);
 a small component (at most :data:`SMALL` legs) is solved by ``networkx.network_simplex`` on
-exact cents; a large one by the HiGHS linear-programming solver (``scipy.optimize.linprog``).
+exact cents; a large one by OR-tools' min-cost flow, also in exact cents, when the optional
+extra ``aicapex[solvers]`` is installed, else by the HiGHS linear-programming solver
+(``scipy.optimize.linprog``, exact within its tolerance).
 Loops (simple cycles of at most ``max_length`` entities) are enumerated only inside small
 components, to explain the result: each states its legs, their kinds and statuses, the window
 and its smallest leg, the most that can have gone round it alone. A large component is one row
@@ -281,13 +283,17 @@ def _component_table(edges: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
     first = g.first()
     carried = edges[edges["flow_usd"].to_numpy() > 0]
     smallest = carried.groupby("component")["capacity_usd"].min()
-    members = pd.Series(
+    comp = edges["component"].to_numpy()
+    ends = pd.DataFrame(
         {
-            comp: ",".join(sorted(set(e["payer"]) | set(e["payee"])))
-            for comp, e in edges.groupby("component", sort=True)
-        },
-        dtype="object",
-    )
+            "component": np.concatenate([comp, comp]),
+            "entity": np.concatenate(
+                [edges["payer"].to_numpy(object), edges["payee"].to_numpy(object)]
+            ),
+        }
+    ).drop_duplicates()
+    ends = ends.sort_values(["component", "entity"], kind="stable")
+    members = ends.groupby("component", sort=True)["entity"].agg(",".join)
     circulation = g["flow_usd"].sum()
     capacity = g["capacity_usd"].sum()
     out = pd.DataFrame(
