@@ -534,6 +534,23 @@ def test_pictures_of_gpus_and_the_money_graph(loop: Ledger, tmp_path: Path) -> N
     assert "money_graph.png" in {p.name for p in written}
 
 
+def test_cash_draws_a_comparison_of_scenarios(two: Ledger) -> None:
+    bridge = ac.Scenario("bridge", [ac.AddFlow("alpha", "2024-04", 6e6, "bridge")])
+    cmp = ac.compare(two, "alpha", [ac.Scenario("base"), bridge], as_of="2024-03")
+    fig = plot.cash(two, "alpha", as_of="2024-03", scenarios=cmp)
+    out = pd.Timestamp(cmp.frame.loc["bridge", "cash_out"])
+    line = _line(fig, f"bridge: cash out {out:%Y-%m-%d}")
+    path = cmp.path("bridge")
+    # the opening cash, then each month's closing, as the scenario's path gives them
+    expected = [path["opening"].iloc[0], *path["closing"]]
+    assert np.asarray(line.get_ydata(), dtype=float) == pytest.approx(expected)
+    # the base scenario is the main line: named in the note, not drawn twice
+    assert "as the main line: base" in fig.get_supxlabel()  # type: ignore[attr-defined]
+    assert not [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("base")]
+    with pytest.raises(ValueError, match="'alpha', not of 'beta'"):
+        plot.cash(two, "beta", scenarios=cmp)
+
+
 # -- a simulation's fan --------------------------------------------------------------------------
 
 
@@ -549,7 +566,7 @@ def test_cash_draws_a_simulation_as_a_fan_of_its_quantiles(two: Ledger) -> None:
     q = mc.quantiles((0.05, 0.95, 0.25, 0.75, 0.5))
     # each month's cash at its end, drawn on the first day of the next (as the line is)
     days = (q.index.to_numpy("datetime64[ns]").astype("datetime64[M]") + 1).astype("datetime64[D]")
-    median = _line(fig, "simulated median")
+    median = _line(fig, "simulated, median")
     assert np.asarray(median.get_xdata()).astype("datetime64[D]").tolist() == days.tolist()
     assert np.asarray(median.get_ydata(), dtype=float) == pytest.approx(q["p50"].to_numpy())
     fans = _fans(fig)
@@ -568,7 +585,7 @@ def test_cash_draws_a_simulation_as_a_fan_of_its_quantiles(two: Ledger) -> None:
         assert ys.min() == pytest.approx(q[low].min())
         assert ys.max() == pytest.approx(q[high].max())
     months = mc.months((0.05, 0.5, 0.95))
-    assert f"simulated {months['p5']:.2f} / {months['p50']:.2f} / {months['p95']:.2f}" in (
+    assert f"simulated: runway {months['p5']:.2f} / {months['p50']:.2f} / {months['p95']:.2f}" in (
         fig.get_supxlabel()  # type: ignore[attr-defined]
     )
     _no_math(fig)
@@ -579,7 +596,7 @@ def test_a_fan_without_uncertainty_is_the_cash_line(two: Ledger) -> None:
     # with the base figures and no driver every path is the runway: the median is the line
     mc = ac.simulate(two, "alpha", n=50, horizon=4, seed=0, ranges="base", as_of="2024-03")
     fig = plot.cash(two, "alpha", as_of="2024-03", simulation=mc)
-    line, median = _line(fig, "cash ("), _line(fig, "simulated median")
+    line, median = _line(fig, "cash ("), _line(fig, "simulated, median")
     path = dict(
         zip(
             np.asarray(line.get_xdata()).astype("datetime64[D]").tolist(),
