@@ -141,9 +141,9 @@ def report(
 
     check_date("--as-of", as_of)
     check_date("--known-on", known_on)
-    ledger = load_ledger(paths, max_bytes)
-    warn(ledger)
-    with _progress() as step:
+    with _progress() as step:  # one bar over loading and the report's stages
+        ledger = load_ledger(paths, max_bytes, progress=step)
+        warn(ledger)
         try:
             if known_on is not None:
                 ledger = ledger.known_on(known_on)
@@ -269,7 +269,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         nonlocal task
         if task is None:
             task = bar.add_task(stage, total=total)
-        bar.update(task, description=stage, completed=done)
+        bar.update(task, description=stage, completed=done, total=total)
 
     timer = threading.Timer(1.0, bar.start)  # quick work shows no bar at all
     timer.start()

@@ -5,6 +5,7 @@ Errors are one line on standard error: problems of the input exit 1, usage error
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -69,11 +70,15 @@ class Format(StrEnum):
 Output = StrEnum("Output", {name: name for name in OUTPUTS})  # type: ignore[misc]
 
 
-def load_ledger(paths: list[Path] | None, max_bytes: int = MAX_BYTES) -> Ledger:
+def load_ledger(
+    paths: list[Path] | None,
+    max_bytes: int = MAX_BYTES,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Ledger:
     """The ledger of ``paths`` (default: the bundled data); its problems on standard error,
-    exit 1."""
+    exit 1. ``progress``: as :func:`aicapex.load` takes it."""
     try:
-        return load(paths or [bundled_data()], max_bytes=max_bytes)
+        return load(paths or [bundled_data()], max_bytes=max_bytes, progress=progress)
     except LedgerError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

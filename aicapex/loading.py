@@ -14,7 +14,7 @@ import gc
 import os
 import re
 import reprlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, overload
 
@@ -81,15 +81,26 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
 
 @overload
 def load(
-    *paths: str | os.PathLike[str], max_bytes: int = MAX_BYTES, strict: bool = False
+    *paths: str | os.PathLike[str],
+    max_bytes: int = MAX_BYTES,
+    strict: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Ledger: ...
 @overload
 def load(
-    *paths: Iterable[str | os.PathLike[str]], max_bytes: int = MAX_BYTES, strict: bool = False
+    *paths: Iterable[str | os.PathLike[str]],
+    max_bytes: int = MAX_BYTES,
+    strict: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Ledger: ...
 
 
-def load(*paths: Any, max_bytes: int = MAX_BYTES, strict: bool = False) -> Ledger:
+def load(
+    *paths: Any,
+    max_bytes: int = MAX_BYTES,
+    strict: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Ledger:
     """Load ledger files (YAML or JSON), or every such file under a directory, into one
     :class:`Ledger`.
 
@@ -101,6 +112,10 @@ def load(*paths: Any, max_bytes: int = MAX_BYTES, strict: bool = False) -> Ledge
     a file given twice is read once. A folder's ``*.scenarios.yaml`` files are left out (they
     are what-ifs: :func:`aicapex.scenarios.read_scenarios`). Files larger than ``max_bytes``
     (1 GB by default) are refused before they are read.
+
+    ``progress(stage, done, total)`` is called as each stage starts: ``reading FILE`` for
+    each file (reading, parsing and validating its records), then ``checking across records``
+    (references, conflicts, cross-record checks): ``done`` of ``total`` stages.
     """
     flat: list[str | os.PathLike[str]] = []
     for p in paths:
@@ -132,13 +147,16 @@ def load(*paths: Any, max_bytes: int = MAX_BYTES, strict: bool = False) -> Ledge
     unloaded = _Unloaded()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building many small objects: the cyclic GC only slows this down
+    step = progress or (lambda _stage, _done, _total: None)
     try:
-        for path, shown in files:
+        for i, (path, shown) in enumerate(files):
+            step(f"reading {shown}", i, len(files) + 1)
             read = _Read(path, shown, max_bytes, hashes)
             _load_file(read, records, origins, problems, locators, unloaded)
     finally:
         if gc_was_enabled:
             gc.enable()
+    step("checking across records", len(files), len(files) + 1)
     try:
         ledger = Ledger(
             records,

@@ -1126,3 +1126,15 @@ def test_one_party_records_use_their_company_s_year(ledger_text: Any) -> None:
         pd.Timestamp("2023-04-01"),
         pd.Timestamp("2024-03-31"),
     )
+
+
+def test_load_reports_progress_file_by_file(ledger_files: list[Path]) -> None:
+    """A progress bar can follow loading: a stage per file read, then the checks across them."""
+    stages: list[tuple[str, int, int]] = []
+    load(ledger_files, progress=lambda stage, done, total: stages.append((stage, done, total)))
+    n = len(ledger_files)
+    assert [s for s, _, _ in stages] == [
+        *(f"reading {p}" for p in ledger_files),
+        "checking across records",
+    ]
+    assert [(d, t) for _, d, t in stages] == [(i, n + 1) for i in range(n + 1)]
