@@ -798,3 +798,26 @@ def test_ownership_says_what_the_sources_do_not_give(holders: Ledger) -> None:
 def test_ownership_of_a_company_without_stakes_is_a_value_error(holders: Ledger) -> None:
     with pytest.raises(ValueError, match="no stakes of 'bigco'"):
         plot.ownership(holders, "bigco")
+
+
+# -- the README's picture ----------------------------------------------------------------------
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_readme_shows_a_small_picture_made_from_the_bundled_data(tmp_path: Path) -> None:
+    import runpy
+
+    image = ROOT / "docs" / "img" / "stability_cash.png"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/img/stability_cash.png)" in readme
+    assert "aicapex report --html report.html" in readme
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert f"(notebooks/{notebook.name})" in readme
+    assert image.stat().st_size < 60_000
+    # the script makes it again from the bundled data: a PNG of the same size
+    made = runpy.run_path(str(ROOT / "docs" / "make_images.py"))["main"](tmp_path / "cash.png")
+    committed, again = image.read_bytes(), made.read_bytes()
+    assert again[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", again[16:24]) == struct.unpack(">II", committed[16:24])
+    assert len(again) < 60_000
