@@ -425,3 +425,98 @@ __all__ += [  # GPUs, contracts and money that goes round
     "related_parties",
     "round_trip",
 ]
+
+if TYPE_CHECKING:  # deal structures
+    from aicapex.analysis.capex import CapexResult, capex
+    from aicapex.analysis.customers import Customers, customers
+    from aicapex.analysis.deals import ListingResult, MergerResult, listing, merger
+    from aicapex.analysis.vehicles import CapitalStack, capital_stack
+    from aicapex.analysis.warrants import WarrantValue, warrant_value
+    from aicapex.records import (
+        Capex,
+        CapexBasis,
+        CapexMilestone,
+        DealStatus,
+        Listing,
+        ListingBuyer,
+        ListingKind,
+        Merger,
+        MergerKind,
+        Piece,
+        PieceKind,
+        SharesOutstanding,
+        Vehicle,
+        VehicleKind,
+        Vesting,
+        VestingStatus,
+        Warrant,
+        WarrantKind,
+    )
+
+_LAZY.update(  # deal structures
+    {
+        "Capex": "aicapex.records",
+        "CapexBasis": "aicapex.records",
+        "CapexMilestone": "aicapex.records",
+        "DealStatus": "aicapex.records",
+        "Listing": "aicapex.records",
+        "ListingBuyer": "aicapex.records",
+        "ListingKind": "aicapex.records",
+        "Merger": "aicapex.records",
+        "MergerKind": "aicapex.records",
+        "Piece": "aicapex.records",
+        "PieceKind": "aicapex.records",
+        "SharesOutstanding": "aicapex.records",
+        "Vehicle": "aicapex.records",
+        "VehicleKind": "aicapex.records",
+        "Vesting": "aicapex.records",
+        "VestingStatus": "aicapex.records",
+        "Warrant": "aicapex.records",
+        "WarrantKind": "aicapex.records",
+        "capex": "aicapex.analysis.capex",
+        "CapexResult": "aicapex.analysis.capex",
+        "customers": "aicapex.analysis.customers",
+        "Customers": "aicapex.analysis.customers",
+        "listing": "aicapex.analysis.deals",
+        "ListingResult": "aicapex.analysis.deals",
+        "merger": "aicapex.analysis.deals",
+        "MergerResult": "aicapex.analysis.deals",
+        "capital_stack": "aicapex.analysis.vehicles",
+        "CapitalStack": "aicapex.analysis.vehicles",
+        "warrant_value": "aicapex.analysis.warrants",
+        "WarrantValue": "aicapex.analysis.warrants",
+    }
+)
+
+__all__ += [  # deal structures
+    "Capex",
+    "CapexBasis",
+    "CapexMilestone",
+    "CapexResult",
+    "CapitalStack",
+    "Customers",
+    "DealStatus",
+    "Listing",
+    "ListingBuyer",
+    "ListingKind",
+    "ListingResult",
+    "Merger",
+    "MergerKind",
+    "MergerResult",
+    "Piece",
+    "PieceKind",
+    "SharesOutstanding",
+    "Vehicle",
+    "VehicleKind",
+    "Vesting",
+    "VestingStatus",
+    "Warrant",
+    "WarrantKind",
+    "WarrantValue",
+    "capex",
+    "capital_stack",
+    "customers",
+    "listing",
+    "merger",
+    "warrant_value",
+]

@@ -6,10 +6,13 @@ with the library's own value types), never typed in as a result."""
 
 from __future__ import annotations
 
+import json
+import math
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import aicapex
@@ -366,3 +369,348 @@ def test_deal_frames_carry_their_figures(tmp_path: Path) -> None:
     assert capex["amount_usd"][0] == float(Money.parse("$800M").amount)
     assert capex["period_start"].isna().all()  # a plan without a period
     assert Decimal(str(led.frame("share_counts")["diluted"][0])) == ShareCount.parse("2B").count
+
+
+# -- analyses on a small hand-written ledger ---------------------------------------------------
+
+DEALS = """
+sources:
+- {id: news-2025, outlet: News, title: Deals, date: 2025-10-06}
+stakes:
+- id: fund-chipco
+  holder: fund
+  company: chipco
+  date: 2025-11
+  event: purchase
+  purchase: secondary
+  shares: 1M
+  price_per_share: $165
+  paid: $165M
+share_counts:
+- {id: chipco-shares-2025, company: chipco, date: 2025-09, basic: 1.6B}
+- {id: chipco-shares-2026, company: chipco, date: 2026-03, diluted: 1.8B}
+warrants:
+- id: chipco-lab
+  issuer: chipco
+  holder: lab
+  date: 2025-10
+  shares: 160M
+  exercise_price: $0.01
+  expiry: 2030-10
+  vesting:
+  - {shares: 40M, milestone: 1 GW deployed, met: 2026-06}
+  - {shares: 40M, milestone: 3 GW deployed, price_hurdle: $300}
+  - {shares: 80M, price_hurdle: $600, status: lapsed}
+- id: chipco-fund
+  issuer: chipco
+  holder: fund
+  instrument: option
+  date: 2025-01
+  shares: 10M to 12M
+  exercise_price: $50
+listings:
+- id: gpucloud-ipo
+  company: gpucloud
+  date: 2025-03-28
+  price: $40
+  shares_offered: 37.5M
+  primary: 36.6M
+  secondary: 900K
+  buyers:
+  - {buyer: chipco, amount: $250M}
+  - {buyer: fund, shares: 1M}
+- {id: lab-direct, company: lab, kind: direct_listing, date: 2026-06, price: $100}
+- {id: social-ipo, company: social, date: 2026-09, price: $20, shares_offered: 50M, primary: 40M}
+mergers:
+- id: lab-social
+  kind: share_exchange
+  acquirer: lab
+  target: social
+  date: 2025-03
+  acquirer_value: $80B
+  target_value: $33B
+- {id: bigtech-gpucloud, kind: acquisition, acquirer: bigtech, target: gpucloud, date: late 2022, value: $44B}
+- {id: chipco-social, kind: merger, acquirer: chipco, target: social, date: 2027, acquirer_holders: about 70%, combined_value: $200B}
+vehicles:
+- id: spv-2025
+  vehicle: spv
+  date: 2025-10
+  pieces:
+  - {participant: fund, kind: equity, amount: $4B}
+  - {participant: bank, kind: debt, amount: $6B}
+  - {participant: chipco, kind: equity, amount: $1B}
+  buys: GPUs
+  seller: chipco
+  lessee: lab
+  lease_start: 2026
+  lease_end: 2030
+  lease_total: $10B
+- id: spv-2026
+  vehicle: spv
+  date: 2026
+  total: $10B
+  pieces:
+  - {participant: fund, kind: equity, amount: $2B}
+  - {kind: debt}
+  lessee: lab
+  lease_payment: $500M/quarter
+- {id: spv-idea, vehicle: spv, date: 2025-09, status: in_talks, buys: GPUs, lessee: lab}
+capex:
+- {id: meta-g2, company: meta, basis: guidance, period: 2025, amount: $64B to $72B, reported: 2025-04}
+- {id: meta-g1, company: meta, basis: guidance, period: 2025, amount: $60B to $65B, reported: 2025-01}
+- {id: meta-g3, company: meta, basis: guidance, period: 2025, amount: $66B to $72B, reported: 2025-07}
+- {id: meta-a2025, company: meta, basis: actual, period: 2025, amount: $72.2B, reported: 2026-01}
+- {id: meta-a2024, company: meta, basis: actual, period: 2024, amount: $39.2B, reported: 2025-01}
+- id: meta-hyperion
+  company: meta
+  basis: plan
+  amount: $50B
+  project: Hyperion
+  milestones:
+  - {by: end of 2026, amount: $10B}
+  - {by: end of 2028, amount: $30B}
+- {id: meta-hyperion-2026, company: meta, basis: actual, period: 2026, amount: $8B, project: Hyperion, reported: 2027-01}
+revenues:
+- {id: gpucloud-2024, company: gpucloud, amount: $1.9B, date: 2024}
+- {id: gpucloud-lab, company: gpucloud, counterparty: lab, share: 62%, of: gpucloud-2024, date: 2024}
+- {id: gpucloud-bigtech, company: gpucloud, counterparty: bigtech, amount: $300M, included_in: gpucloud-2024, date: 2024}
+- {id: gpucloud-unnamed, company: gpucloud, share: 10%, of: gpucloud-2024, date: 2024}
+- {id: chipco-2025, company: chipco, rate: $1.2B/yr, date: 2025}
+- {id: chipco-lab-2025, company: chipco, counterparty: lab, share: 25% to 30%, of: chipco-2025, date: 2025}
+"""  # noqa: E501
+
+
+@pytest.fixture
+def deals(ledger_text: Any) -> Ledger:
+    return aicapex.load(ledger_text(ENTITIES + DEALS))
+
+
+def _usd(text: str) -> float:
+    return float(Money.parse(text).amount)
+
+
+def _count(text: str) -> float:
+    return float(ShareCount.parse(text).count)
+
+
+def test_warrant_value_at_a_given_price(deals: Ledger) -> None:
+    from aicapex.analysis.warrants import warrant_value
+
+    w = deals["chipco-lab"]
+    r = warrant_value(deals, "chipco-lab", as_of="2026-12", price="$250")
+    row = r.frame.iloc[0]
+    first = w.vesting[0]
+    assert row["vested_shares"] == float(first.shares.count)  # met 2026-06, by 2026-12
+    assert row["lapsed_shares"] == float(w.vesting[2].shares.count)
+    assert row["pending_shares"] == float(w.vesting[1].shares.count)
+    assert row["hurdles_reached_shares"] == 0  # $300 is above $250
+    price, exercise = _usd("$250"), float(w.exercise_price.amount)
+    assert row["price_source"] == "given"
+    assert row["vested_value_usd"] == pytest.approx(row["vested_shares"] * price)
+    assert row["exercise_cost_usd"] == pytest.approx(row["vested_shares"] * exercise)
+    assert row["intrinsic_value_usd"] == pytest.approx(row["vested_shares"] * (price - exercise))
+    diluted = float(deals["chipco-shares-2026"].diluted.count)
+    assert row["stake"] == pytest.approx(float(w.shares.count) / diluted)
+    assert row["diluted_source"].endswith("(chipco-shares-2026)")
+    assert {"chipco-lab", "chipco-shares-2026"} <= set(r.records)
+    higher = warrant_value(deals, "chipco-lab", as_of="2026-12", price=350).frame.iloc[0]
+    assert higher["hurdles_reached_shares"] == float(w.vesting[1].shares.count)
+
+
+def test_warrant_value_before_a_milestone_and_from_the_latest_price(deals: Ledger) -> None:
+    from aicapex.analysis.warrants import warrant_value
+
+    r = warrant_value(deals, "chipco", as_of="2026-01")  # the issuer: both of its warrants
+    frame = r.frame.set_index("warrant")
+    assert list(frame.index) == ["chipco-lab", "chipco-fund"]
+    lab = frame.loc["chipco-lab"]
+    assert lab["vested_shares"] == 0  # the milestone is met in June
+    assert lab["price_usd"] == _usd("$165")
+    assert lab["price_source"] == "stake price per share (fund-chipco)"
+    basic = float(deals["chipco-shares-2025"].basic.count)
+    shares = float(deals["chipco-lab"].shares.count)
+    assert lab["stake"] == pytest.approx(shares / (basic + shares))  # no diluted count yet
+    option = frame.loc["chipco-fund"]  # no schedule: exercisable from the grant
+    low, high = ShareCount.parse("10M to 12M").bounds()
+    assert (option["vested_low"], option["vested_high"]) == (float(low), float(high))
+    gain = _usd("$165") - _usd("$50")
+    assert option["intrinsic_value_usd"] == pytest.approx(option["vested_shares"] * gain)
+    assert any("without a vesting schedule" in a for a in r.assumptions)
+    early = warrant_value(deals, "fund", as_of="2025-06").frame.iloc[0]  # the holder
+    assert early["price_source"] == ""
+    assert math.isnan(early["price_usd"])
+    assert warrant_value(deals).frame["warrant"].tolist() == ["chipco-lab", "chipco-fund"]
+    with pytest.raises(KeyError, match="did you mean 'chipco-lab'"):
+        warrant_value(deals, "chipco-lob")
+    assert warrant_value(deals, "meta").reason == "no warrants or options of 'meta'"
+
+
+def test_listing(deals: Ledger) -> None:
+    from aicapex.analysis.deals import listing
+
+    r = listing(deals)
+    frame = r.frame.set_index("listing")
+    ipo, x = frame.loc["gpucloud-ipo"], deals["gpucloud-ipo"]
+    price, offered = float(x.price.amount), float(x.shares_offered.count)
+    assert ipo["gross_proceeds_usd"] == pytest.approx(price * offered)
+    assert ipo["proceeds_method"] == "price x shares offered"
+    assert ipo["primary_proceeds_usd"] == pytest.approx(float(x.primary.count) * price)
+    assert ipo["secondary_proceeds_usd"] == pytest.approx(float(x.secondary.count) * price)
+    buyers = r.buyers.set_index("buyer")
+    assert buyers.loc["chipco", "shares"] == pytest.approx(_usd("$250M") / price)
+    assert buyers.loc["fund", "amount_usd"] == pytest.approx(_count("1M") * price)
+    assert buyers.loc["fund", "share_of_offering"] == pytest.approx(_count("1M") / offered)
+    social = frame.loc["social-ipo"]
+    assert social["secondary_shares"] == _count("50M") - _count("40M")
+    assert social["split_method"] == "secondary: the rest of the shares offered"
+    direct = frame.loc["lab-direct"]
+    assert direct["primary_shares"] == 0
+    assert direct["proceeds_method"] == ""
+    assert any("lab-direct" in w for w in r.warnings)
+    assert r.to_dict()["buyers"][0]["buyer"] in {"chipco", "fund"}
+    assert listing(deals, "gpucloud").frame["listing"].tolist() == ["gpucloud-ipo"]
+    assert listing(deals, "meta").reason == "no listing of 'meta'"
+
+
+def test_merger(deals: Ledger) -> None:
+    from aicapex.analysis.deals import merger
+
+    r = merger(deals)
+    rows = r.frame.set_index(["merger", "side"])
+    m = deals["lab-social"]
+    a, t = _usd("$80B"), _usd("$33B")
+    assert float(m.acquirer_value.amount) == a
+    assert rows.loc[("lab-social", "acquirer"), "holders_share"] == pytest.approx(a / (a + t))
+    assert rows.loc[("lab-social", "target"), "holders_share"] == pytest.approx(t / (a + t))
+    assert rows.loc[("lab-social", "target"), "combined_value_usd"] == pytest.approx(a + t)
+    assert rows.loc[("lab-social", "target"), "implied_value_usd"] == pytest.approx(t)
+    low, high = Share.parse("about 70%").bounds()
+    rest = rows.loc[("chipco-social", "target")]
+    assert rest["holders_share"] == pytest.approx(1 - 0.7)
+    assert (rest["share_low"], rest["share_high"]) == pytest.approx(
+        (1 - float(high), 1 - float(low))
+    )
+    assert rest["implied_value_usd"] == pytest.approx(0.3 * _usd("$200B"))
+    cash = rows.loc[("bigtech-gpucloud", "target")]
+    assert math.isnan(cash["holders_share"])
+    assert cash["deal_value_usd"] == _usd("$44B")
+    assert any("bigtech-gpucloud" in w for w in r.warnings)
+    assert set(merger(deals, "social").frame["merger"]) == {"lab-social", "chipco-social"}
+
+
+def test_capital_stack(deals: Ledger) -> None:
+    from aicapex.analysis.vehicles import capital_stack
+
+    r = capital_stack(deals, "spv-2025")
+    rows = r.frame.set_index("participant")
+    v = deals["spv-2025"]
+    amounts = {p.participant: float(p.amount.amount) for p in v.pieces}
+    equity = amounts["fund"] + amounts["chipco"]
+    assert rows.loc["fund", "share_of_kind"] == pytest.approx(amounts["fund"] / equity)
+    assert rows.loc["bank", "share_of_kind"] == 1
+    assert rows.loc["fund", "share_of_total"] == pytest.approx(
+        amounts["fund"] / sum(amounts.values())
+    )
+    assert rows["lease_months"].iloc[0] == 5 * 12  # 2026 to 2030
+    assert rows["lease_annual_usd"].iloc[0] == pytest.approx(_usd("$10B") / 5)
+    later = capital_stack(deals, "spv-2026").frame.set_index("participant")
+    assert later.loc["fund", "share_of_total"] == pytest.approx(_usd("$2B") / _usd("$10B"))
+    assert later["lease_annual_usd"].iloc[0] == pytest.approx(_usd("$500M") * 4)
+    everything = capital_stack(deals)
+    assert set(everything.frame["record"]) == {"spv-2025", "spv-2026", "spv-idea"}
+    assert any("spv-2026: a piece without an amount" in w for w in everything.warnings)
+    assert any("spv-idea: no equity or debt pieces" in w for w in everything.warnings)
+    assert set(capital_stack(deals, "bank").frame["record"]) == {"spv-2025"}  # a participant
+
+
+def test_capex_revisions_in_the_order_reported(deals: Ledger) -> None:
+    from aicapex.analysis.capex import capex
+
+    r = capex(deals, "meta")
+    guidance = r.frame[(r.frame["basis"] == "guidance").to_numpy()]
+    assert guidance["record"].tolist() == ["meta-g1", "meta-g2", "meta-g3"]  # by date reported
+    assert guidance["revision"].tolist() == [1, 2, 3]
+    mids = [float(deals[i].amount.amount) for i in ("meta-g1", "meta-g2", "meta-g3")]
+    assert guidance["midpoint_usd"].tolist() == mids
+    assert guidance["low_usd"].iloc[1] == _usd("$64B")
+    assert guidance["change_usd"].iloc[1:].tolist() == pytest.approx(
+        [mids[1] - mids[0], mids[2] - mids[1]]
+    )
+    actual, before = _usd("$72.2B"), _usd("$39.2B")
+    assert guidance["vs_actual_usd"].tolist() == pytest.approx([actual - m for m in mids])
+    assert guidance["growth"].tolist() == pytest.approx([m / before - 1 for m in mids])
+    row = r.frame.set_index("record").loc["meta-a2025"]
+    assert row["growth"] == pytest.approx(actual / before - 1)
+    plan = r.frame.set_index("record").loc["meta-hyperion"]
+    assert plan["scheduled"] == pytest.approx(_usd("$30B") / _usd("$50B"))  # the last one
+    plan = capex(deals, "meta", as_of="2027-01").frame.set_index("record").loc["meta-hyperion"]
+    assert plan["progress"] == pytest.approx(_usd("$8B") / _usd("$50B"))
+    assert plan["scheduled"] == pytest.approx(_usd("$10B") / _usd("$50B"))
+    assert plan["period"] == ""
+    assert pd.isna(plan["period_start"])
+    early = capex(deals, "meta", as_of="2025-06")
+    early_guidance = early.frame[(early.frame["basis"] == "guidance").to_numpy()]
+    assert early_guidance["record"].tolist() == ["meta-g1", "meta-g2"]  # g3 came in July
+    assert early.frame.set_index("record").loc["meta-hyperion", "scheduled"] == 0
+    assert "meta-a2025" not in set(early.frame["record"])  # reported in 2026
+
+
+def test_capex_from_frames_and_for_no_one(deals: Ledger) -> None:
+    from aicapex.analysis.capex import CAPEX_COLUMNS, capex
+
+    frames = capex({"capex": deals.frame("capex")}).frame
+    ledger = capex(deals).frame
+    assert frames.drop(columns=["period", "scheduled"]).equals(
+        ledger.drop(columns=["period", "scheduled"])
+    )
+    assert frames["scheduled"].isna().all()  # milestones are in the records only
+    empty = capex(Ledger())
+    assert list(empty.frame.columns) == list(CAPEX_COLUMNS)
+    assert empty.frame.empty
+    assert capex(deals, "lab").reason == "no capex records of 'lab'"
+    with pytest.raises(KeyError, match="did you mean 'meta'"):
+        capex(deals, "mata")
+
+
+def test_customers(deals: Ledger) -> None:
+    from aicapex.analysis.customers import customers
+
+    r = customers(deals, "gpucloud", "2024")
+    rows = r.frame.set_index("record")
+    total = _usd("$1.9B")
+    lab = rows.loc["gpucloud-lab"]
+    assert lab["amount_usd"] == pytest.approx(0.62 * total)
+    assert lab["derived"]
+    assert lab["method"] == "62% of gpucloud-2024"
+    big = rows.loc["gpucloud-bigtech"]
+    assert big["share"] == pytest.approx(_usd("$300M") / total)
+    assert not big["derived"]
+    unnamed = rows.loc["gpucloud-unnamed"]
+    assert unnamed["customer"] == ""
+    assert not unnamed["named"]
+    rest = r.frame[(r.frame["kind"] == "rest").to_numpy()].iloc[0]
+    parts = 0.62 * total + _usd("$300M") + 0.10 * total
+    assert rest["amount_usd"] == pytest.approx(total - parts)
+    assert rest["share"] == pytest.approx(1 - 0.62 - _usd("$300M") / total - 0.10)
+    yearly = customers(deals, "chipco").frame.set_index("record").loc["chipco-lab-2025"]
+    per_year = _usd("$1.2B")
+    low, high = Share.parse("25% to 30%").bounds()
+    assert yearly["amount_low_usd"] == pytest.approx(float(low) * per_year)
+    assert yearly["amount_high_usd"] == pytest.approx(float(high) * per_year)
+    assert yearly["method"].endswith("a year")
+    assert customers(deals, period="2023").frame.empty
+    assert customers(deals, "meta").reason is not None
+    assert set(customers(deals).frame["company"]) == {"gpucloud", "chipco"}
+
+
+@pytest.mark.parametrize(
+    "name", ["warrant_value", "listing", "merger", "capital_stack", "capex", "customers"]
+)
+def test_results_are_json_and_stable_when_empty(name: str, deals: Ledger) -> None:
+    fn = getattr(aicapex, name)
+    full, empty = fn(deals), fn(Ledger())
+    assert list(full.frame.columns) == list(empty.frame.columns)
+    assert [str(t) for t in full.frame.dtypes] == [str(t) for t in empty.frame.dtypes]
+    data = json.loads(full.to_json())
+    assert data["analysis"] == name
+    assert len(data["rows"]) == len(full.frame)

@@ -1,0 +1,253 @@
+"""Capex: each period's guidance revisions in the order reported against the actual, growth over
+the previous period's actual, and a plan's progress.
+
+Rows are capex records, by company and period. For each figure: its low and high ends and its
+``midpoint`` (the base figure: a range's midpoint, a bound's figure); guidance of one period is
+numbered in the order reported (``revision``: 1, 2, ...), with its change from the revision
+before. ``actual_usd`` is the period's actual (the latest reported), ``vs_actual_usd`` the
+actual less the figure; ``previous_actual_usd`` is the actual of the company's previous period
+of the same length (a year before a year), and ``growth`` the figure over it, less one (actuals
+of a project are not the company's).
+
+A plan's ``progress`` is the actual capex reported for its project (records of the same company
+and ``project``) by ``as_of`` over the plan's amount; ``scheduled`` is the plan's latest
+milestone by ``as_of`` over the amount (what should have been spent by then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import as_known_on, day_of
+from aicapex.analysis.dealskit import typed_frame
+from aicapex.analysis.result import Result, record_index
+from aicapex.dates import DateLike
+from aicapex.errors import suggest
+from aicapex.records import Capex
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["CAPEX_COLUMNS", "CapexResult", "capex"]
+
+#: The columns of :func:`capex`'s frame and their dtypes.
+CAPEX_COLUMNS: dict[str, str] = {
+    "company": "str",
+    "record": "str",
+    "basis": "str",
+    "period": "str",
+    "period_start": "datetime64[ns]",
+    "period_end": "datetime64[ns]",
+    "project": "str",
+    "reported": "datetime64[ns]",
+    "revision": "int64",
+    "kind": "str",
+    "low_usd": "float64",
+    "high_usd": "float64",
+    "midpoint_usd": "float64",
+    "change_usd": "float64",
+    "actual_usd": "float64",
+    "vs_actual_usd": "float64",
+    "previous_actual_usd": "float64",
+    "growth": "float64",
+    "progress": "float64",
+    "scheduled": "float64",
+}
+
+_BASES = {"guidance": 0, "plan": 1, "actual": 2}
+
+
+class CapexResult(Result):
+    """The result of :func:`capex`: one row per capex record."""
+
+    NAME = "capex"
+
+
+def _frame(source: Any) -> pd.DataFrame:
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        return source.frame("capex")
+    frame = source.get("capex")
+    return Ledger().frame("capex") if frame is None else frame
+
+
+def _periods(source: Any, frame: pd.DataFrame) -> pd.Series:
+    """Each row's period as written (from the records of a ledger; from the days otherwise)."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        written = {r.id: str(r.period) for r in source.of_type(Capex) if r.period is not None}
+        periods: pd.Series = frame["id"].astype("object").map(written).fillna("")
+        return periods
+    start = frame["period_start"].dt.strftime("%Y-%m-%d")
+    end = frame["period_end"].dt.strftime("%Y-%m-%d")
+    text: pd.Series = (start + ".." + end).fillna("")
+    return text
+
+
+def _previous_actuals(out: pd.DataFrame, actual: pd.DataFrame) -> pd.Series:
+    """The actual of each row's company for the previous period of the same length."""
+    result = pd.Series(np.nan, index=out.index)
+    if actual.empty:
+        return result
+    values = np.full(len(out), np.nan)
+
+    def days(frame: pd.DataFrame) -> pd.Series:
+        """Each period's length in days, rounded to tens (a year of 365 or 366 is 370)."""
+        length = (frame["period_end"] - frame["period_start"]).dt.days.round(-1)
+        return length.astype("int64")
+
+    left = out.assign(_row=np.arange(len(out)))
+    left = left[left["period_start"].notna().to_numpy()]
+    left = left.assign(_len=days(left)).sort_values("period_start")
+    a_len = days(actual)
+    right = actual.assign(_len=a_len)[["company", "_len", "period_end", "actual_usd"]]
+    right = right.rename(columns={"period_end": "_prev_end", "actual_usd": "_prev"})
+    right = right.sort_values("_prev_end")
+    if left.empty:
+        return result
+    merged = pd.merge_asof(
+        left,
+        right,
+        left_on="period_start",
+        right_on="_prev_end",
+        by=["company", "_len"],
+        allow_exact_matches=False,
+        tolerance=pd.Timedelta(days=1),
+    )
+    values[merged["_row"].to_numpy("int64")] = merged["_prev"].to_numpy("float64")
+    return pd.Series(values, index=out.index)
+
+
+def _progress(
+    source: Any, out: pd.DataFrame, limit: np.datetime64 | None
+) -> tuple[pd.Series, pd.Series]:
+    """Each plan's actual progress and its milestones' scheduled share by ``limit``."""
+    from aicapex.ledger import Ledger
+
+    progress = pd.Series(np.nan, index=out.index)
+    scheduled = pd.Series(np.nan, index=out.index)
+    plans = out["basis"] == "plan"
+    if not plans.any():
+        return progress, scheduled
+    actual = out[(out["basis"] == "actual").to_numpy() & (out["project"] != "").to_numpy()]
+    if limit is not None:
+        actual = actual[(actual["period_end"] <= limit).to_numpy()]
+    latest = actual.sort_values("reported", kind="stable").drop_duplicates(
+        ["company", "project", "period_start", "period_end"], keep="last"
+    )
+    spent = latest.groupby(["company", "project"])["midpoint_usd"].sum()
+    keys = pd.MultiIndex.from_frame(out.loc[plans, ["company", "project"]])
+    progress[plans] = spent.reindex(keys).to_numpy() / out.loc[plans, "midpoint_usd"].to_numpy()
+    if isinstance(source, Ledger):
+        end = None if limit is None else pd.Timestamp(limit).date()
+        for i in out.index[plans.to_numpy()]:
+            record = source[str(out.at[i, "record"])]
+            assert isinstance(record, Capex)
+            due = [m for m in record.milestones if end is None or m.by.sort_key()[1] <= end]
+            if record.milestones:
+                reached = float(due[-1].amount.amount) if due else 0.0
+                scheduled[i] = reached / float(record.amount.amount)
+    return progress, scheduled
+
+
+def capex(
+    source: Ledger | Mapping[str, pd.DataFrame],
+    company: str | None = None,
+    *,
+    as_of: DateLike | None = None,
+    known_on: DateLike | None = None,
+) -> CapexResult:
+    """The capex of ``company`` (``None``: every company): guidance revisions in the order
+    reported against the actual, growth, plans' progress (see the module docs). ``as_of``:
+    only what was reported by then (and plans' progress at that date).
+
+    Columns (:data:`CAPEX_COLUMNS`): ``company``, ``record``, ``basis``, ``period`` (as
+    written) with ``period_start``/``period_end``, ``project``, ``reported``, ``revision``,
+    ``kind`` (of the figure: exact, range, ...), ``low_usd``, ``high_usd``, ``midpoint_usd``,
+    ``change_usd``, ``actual_usd``, ``vs_actual_usd``, ``previous_actual_usd``, ``growth``,
+    ``progress`` and ``scheduled`` (plans).
+    """
+    source = as_known_on(source, known_on)
+    frame = _frame(source)
+    if company is not None:
+        from aicapex.ledger import Ledger
+
+        if isinstance(source, Ledger):
+            known = {e.id for e in source.records("entities")}
+        else:
+            known = set(frame["company"].astype("object"))
+        if company not in known:
+            raise KeyError(f"unknown entity {company!r}{suggest(company, sorted(known))}")
+        frame = frame[(frame["company"].astype("object") == company).to_numpy()]
+    limit = day_of(as_of, end=True) if as_of is not None else None
+    if limit is not None:
+        reported = frame["reported_start"].to_numpy("datetime64[ns]")
+        frame = frame[np.isnat(reported) | (reported <= limit)]
+    out = pd.DataFrame(
+        {
+            "company": frame["company"].astype("object").astype(str),
+            "record": frame["id"].astype(str),
+            "basis": frame["basis"].astype("object").astype(str),
+            "period": _periods(source, frame),
+            "period_start": frame["period_start"],
+            "period_end": frame["period_end"],
+            "project": frame["project"].astype("object").fillna("").astype(str),
+            "reported": frame["reported_start"],
+            "kind": frame["amount_kind"].astype("object").astype(str),
+            "low_usd": frame["amount_low_usd"],
+            "high_usd": frame["amount_high_usd"],
+            "midpoint_usd": frame["amount_usd"],
+        }
+    )
+    out = out.assign(_basis=out["basis"].map(_BASES))
+    out = out.sort_values(
+        ["company", "period_start", "_basis", "reported", "record"],
+        kind="stable",
+        na_position="last",
+        ignore_index=True,
+    ).drop(columns="_basis")
+    fact = ["company", "period_start", "period_end", "basis", "project"]
+    groups = out.groupby(fact, dropna=False, sort=False)
+    out["revision"] = groups.cumcount() + 1
+    out["change_usd"] = out["midpoint_usd"] - groups["midpoint_usd"].shift(1)
+    whole = (out["basis"] == "actual").to_numpy() & (out["project"] == "").to_numpy()
+    actual = out[whole & out["period_start"].notna().to_numpy()]
+    actual = actual.drop_duplicates(["company", "period_start", "period_end"], keep="last")
+    actual = actual[["company", "period_start", "period_end", "midpoint_usd"]]
+    actual = actual.rename(columns={"midpoint_usd": "actual_usd"})
+    out = out.merge(actual, on=["company", "period_start", "period_end"], how="left")
+    out["vs_actual_usd"] = out["actual_usd"] - out["midpoint_usd"]
+    out["previous_actual_usd"] = _previous_actuals(out, actual).to_numpy()
+    out["growth"] = out["midpoint_usd"] / out["previous_actual_usd"] - 1
+    out["progress"], out["scheduled"] = _progress(source, out, limit)
+    frame_out = typed_frame(out, CAPEX_COLUMNS)
+    warnings = [
+        f"{r}: no figure in US dollars (no exchange rate at its period)"
+        for r in frame_out.loc[frame_out["midpoint_usd"].isna().to_numpy(), "record"]
+    ]
+    reason = None
+    if company is not None and frame_out.empty:
+        reason = f"no capex records of {company!r}"
+    return CapexResult(
+        frame_out,
+        record_index(frame_out["record"]),
+        (
+            "guidance revisions are ordered by the date reported (the record's, else its sources')",
+            "a figure's midpoint is its base figure: a range's midpoint, a bound's figure",
+            "growth is over the actual of the previous period of the same length",
+            "a plan's progress is the actual capex of its project over the plan's amount",
+        ),
+        tuple(warnings),
+        reason,
+        params={
+            "company": company,
+            "as_of": None if as_of is None else str(as_of),
+            "known_on": None if known_on is None else str(known_on),
+        },
+    )

@@ -1,0 +1,121 @@
+"""What the deal analyses share: the ledger they read (as known on a date), the records an id
+names (a record of the kind, or an entity's), dollars of a figure at a date with its ends, and
+frames built from rows with a stable set of typed columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from aicapex.analysis.common import as_known_on
+from aicapex.dates import DateLike, PartialDate
+from aicapex.errors import suggest
+from aicapex.money import Money, Rate
+from aicapex.records import Entity, Fact, Record
+from aicapex.table.frames import ledger_fx
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = [
+    "Dollars",
+    "deal_ledger",
+    "dollars",
+    "records_named",
+    "shares_text",
+    "typed_frame",
+    "yearly",
+]
+
+#: A figure in US dollars: its base figure and its low and high ends (NaN when none).
+Dollars = tuple[float, float, float]
+
+NO_DOLLARS: Dollars = (math.nan, math.nan, math.nan)
+
+
+def deal_ledger(source: Any, known_on: DateLike | None, analysis: str) -> Ledger:
+    """The ledger an analysis of nested deal records reads (as it could be read on
+    ``known_on``); record frames do not hold the nested lists (tranches, pieces, buyers):
+    refused with a TypeError saying so."""
+    from aicapex.ledger import Ledger
+
+    if not isinstance(source, Ledger):
+        raise TypeError(
+            f"{analysis} needs a Ledger (its records' nested lists are not in record frames), "
+            f"got {type(source).__name__}"
+        )
+    ledger: Ledger = as_known_on(source, known_on)
+    return ledger
+
+
+def records_named(ledger: Ledger, kind: str, name: str | None, fields: Iterable[str]) -> list[Any]:
+    """The records of ``kind`` that ``name`` names: all of them (``None``), the record with that
+    id, or those whose ``fields`` name that entity. Raises KeyError (with a suggestion) for an id
+    that is neither."""
+    records = list(ledger.records(kind))
+    if name is None:
+        return records
+    found = ledger.get(name)
+    if found is not None and kind == type(found).KIND:
+        return [found]
+    if isinstance(found, Entity):
+        fields = tuple(fields)
+        return [r for r in records if any(getattr(r, f, None) == name for f in fields)]
+    known = [r.id for r in records] + [e.id for e in ledger.records("entities")]
+    raise KeyError(f"no {kind} record or entity {name!r}{suggest(name, known)}")
+
+
+def _day(ledger: Ledger, record: Record, date: PartialDate | None) -> dt.date | None:
+    if date is None:
+        return None
+    owner = record.fiscal_owner() if isinstance(record, Fact) else None
+    return date.start(ledger.fiscal_year_end(owner) if owner else "12-31")
+
+
+def dollars(
+    ledger: Ledger, record: Record, money: Money | None, date: PartialDate | None
+) -> Dollars:
+    """``money`` in US dollars at the first day of ``date`` (the ledger's FX rates): its base
+    figure and ends; NaNs for no money, or a currency without a rate then."""
+    if money is None:
+        return NO_DOLLARS
+    rate = ledger_fx(ledger).rate(money.currency, _day(ledger, record, date))
+    low, high = money.bounds()
+    return (float(money.amount) * rate, float(low.amount) * rate, float(high.amount) * rate)
+
+
+def yearly(ledger: Ledger, record: Record, rate: Rate | None, date: PartialDate | None) -> Dollars:
+    """A rate's US dollars per year (and its ends)."""
+    if rate is None:
+        return NO_DOLLARS
+    return dollars(ledger, record, rate.to("year").money, date)
+
+
+def shares_text(value: float) -> str:
+    """A number of shares for sentences: ``12.5M``, ``950``; ``n/a`` for NaN."""
+    if value != value:
+        return "n/a"
+    for suffix, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(value) >= scale:
+            return f"{value / scale:,.4g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def typed_frame(
+    rows: list[dict[str, Any]] | pd.DataFrame, columns: Mapping[str, str]
+) -> pd.DataFrame:
+    """A frame of ``rows`` (dicts, or a frame holding the columns) with exactly ``columns``
+    (name -> dtype), even when empty."""
+    if isinstance(rows, pd.DataFrame):
+        frame = rows[list(columns)].reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(rows, columns=list(columns))
+    dates = [c for c, t in columns.items() if t.startswith("datetime")]
+    frame = frame.astype({c: t for c, t in columns.items() if c not in dates})
+    for c in dates:
+        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+    return frame

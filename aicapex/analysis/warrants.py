@@ -1,0 +1,286 @@
+"""What warrants and options are worth: the shares vested by a date, their value at a share
+price, the cost of exercising them and the stake they would be fully diluted.
+
+A tranche is vested at ``as_of`` when its condition was ``met`` by then (or it is written
+``vested`` with no date); ``pending`` and ``lapsed`` tranches are not. A warrant without a
+schedule is taken as exercisable in full from its grant (an assumption the result states). Without
+``as_of`` every tranche met by the latest record counts.
+
+The share price is the one given (``price=``: ``"$250"`` or a number of US dollars), else the
+latest price per share of the issuer reported by ``as_of``: a listing's price, a stake's or a
+funding round's price per share; the ``price_source`` column says which. The stake is the
+warrant's shares over the issuer's latest fully diluted shares (``share_counts``: the count is
+taken to include the warrant), else over its basic shares plus the warrant's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any
+
+from aicapex.analysis.common import day_of
+from aicapex.analysis.dealskit import deal_ledger, dollars, records_named, typed_frame
+from aicapex.analysis.result import Result, record_index
+from aicapex.dates import DateLike, PartialDate
+from aicapex.money import Money
+from aicapex.records import (
+    FundingRound,
+    Listing,
+    SharesOutstanding,
+    Stake,
+    Vesting,
+    VestingStatus,
+    Warrant,
+)
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["WARRANT_COLUMNS", "WarrantValue", "warrant_value"]
+
+#: The columns of :func:`warrant_value`'s frame and their dtypes.
+WARRANT_COLUMNS: dict[str, str] = {
+    "warrant": "str",
+    "issuer": "str",
+    "holder": "str",
+    "instrument": "str",
+    "status": "str",
+    "date": "datetime64[ns]",
+    "shares": "float64",
+    "tranches": "int64",
+    "tranches_vested": "int64",
+    "vested_shares": "float64",
+    "vested_low": "float64",
+    "vested_high": "float64",
+    "pending_shares": "float64",
+    "lapsed_shares": "float64",
+    "hurdles_reached_shares": "float64",
+    "expired": "bool",
+    "exercise_price_usd": "float64",
+    "price_usd": "float64",
+    "price_source": "str",
+    "vested_value_usd": "float64",
+    "exercise_cost_usd": "float64",
+    "intrinsic_value_usd": "float64",
+    "full_intrinsic_value_usd": "float64",
+    "diluted_shares": "float64",
+    "diluted_source": "str",
+    "stake": "float64",
+    "stake_vested": "float64",
+}
+
+
+class WarrantValue(Result):
+    """The result of :func:`warrant_value`: one row per warrant or option."""
+
+    NAME = "warrant_value"
+
+
+def _price_given(price: Money | str | float | None) -> float | None:
+    if price is None:
+        return None
+    if isinstance(price, int | float):
+        value = float(price)
+    else:
+        money = Money.parse(price)
+        if money.currency != "USD":
+            raise ValueError(f"expected a share price in US dollars, got {money}")
+        value = float(money.amount)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"expected a positive share price, got {price!r}")
+    return value
+
+
+def _by(date: PartialDate | None, limit: dt.date | None) -> bool:
+    """Whether ``date`` starts by ``limit`` (``None``: no limit)."""
+    return date is not None and (limit is None or date.sort_key()[0] <= limit)
+
+
+def _vested(tranche: Vesting, limit: dt.date | None) -> bool:
+    state = tranche.state()
+    if state is VestingStatus.lapsed:
+        return False
+    if tranche.met is not None:
+        return _by(tranche.met, limit)
+    return state is VestingStatus.vested
+
+
+def _latest_price(
+    ledger: Ledger, issuer: str, limit: dt.date | None
+) -> tuple[float, str, str] | None:
+    """The issuer's latest price per share by ``limit``: ``(usd, source text, record id)``."""
+    found: list[tuple[dt.date, float, str, str]] = []
+    for x in ledger.of_type(Listing):
+        if x.company == issuer and x.price and _by(x.date, limit):
+            usd = dollars(ledger, x, x.price, x.date)[0]
+            found.append((x.date.sort_key()[1], usd, f"listing price ({x.id})", x.id))
+    for s in ledger.of_type(Stake):
+        closed = s.status.value == "closed"
+        if closed and s.company == issuer and s.price_per_share and _by(s.date, limit):
+            usd = dollars(ledger, s, s.price_per_share, s.date)[0]
+            found.append((s.date.sort_key()[1], usd, f"stake price per share ({s.id})", s.id))
+    for r in ledger.of_type(FundingRound):
+        if r.company == issuer and r.price_per_share and _by(r.date, limit):
+            usd = dollars(ledger, r, r.price_per_share, r.date)[0]
+            found.append((r.date.sort_key()[1], usd, f"round price per share ({r.id})", r.id))
+    found = [f for f in found if f[1] == f[1]]
+    if not found:
+        return None
+    _, usd, text, rid = max(found, key=lambda f: f[0])
+    return usd, text, rid
+
+
+def _diluted(
+    ledger: Ledger, issuer: str, limit: dt.date | None, shares: float
+) -> tuple[float, str, str] | None:
+    """The issuer's latest fully diluted shares by ``limit`` (or basic + the warrant's)."""
+    counts = [
+        r
+        for r in ledger.records("share_counts")
+        if isinstance(r, SharesOutstanding) and r.company == issuer and _by(r.date, limit)
+    ]
+    counts.sort(key=lambda r: r.date.sort_key()[1])
+    for r in reversed(counts):
+        if r.diluted is not None:
+            return float(r.diluted.count), f"fully diluted shares ({r.id})", r.id
+    for r in reversed(counts):
+        if r.basic is not None:
+            return float(r.basic.count) + shares, f"basic shares + the warrant's ({r.id})", r.id
+    return None
+
+
+def _row(w: Warrant, ledger: Ledger, limit: dt.date | None, price: float | None) -> dict[str, Any]:
+    shares = float(w.shares.count)
+    flags = [
+        "vested" if _vested(t, limit) else t.state().value if t.met is None else "pending"
+        for t in w.vesting
+    ]
+    vested = [t for t, f in zip(w.vesting, flags, strict=True) if f == "vested"]
+    lapsed = [t for t, f in zip(w.vesting, flags, strict=True) if f == "lapsed"]
+    pending = [t for t, f in zip(w.vesting, flags, strict=True) if f not in ("vested", "lapsed")]
+    if w.vesting:
+        v_shares = sum(float(t.shares.count) for t in vested)
+        v_low = sum(float(t.shares.bounds()[0]) for t in vested)
+        v_high = sum(float(t.shares.bounds()[1]) for t in vested)
+    else:  # no schedule reported: exercisable from the grant
+        v_shares = shares if _by(w.date, limit) else 0.0
+        v_low, v_high = (float(e) * (v_shares > 0) for e in w.shares.bounds())
+    lapsed_shares = sum(float(t.shares.count) for t in lapsed)
+    exercise = dollars(ledger, w, w.exercise_price, w.date)[0] if w.exercise_price else 0.0
+    row: dict[str, Any] = {
+        "warrant": w.id,
+        "issuer": w.issuer,
+        "holder": w.holder,
+        "instrument": w.instrument.value,
+        "status": w.status.value,
+        "date": w.date.sort_key()[0],
+        "shares": shares,
+        "tranches": len(w.vesting),
+        "tranches_vested": len(vested),
+        "vested_shares": v_shares,
+        "vested_low": v_low,
+        "vested_high": v_high,
+        "pending_shares": sum(float(t.shares.count) for t in pending),
+        "lapsed_shares": lapsed_shares,
+        "expired": bool(limit and w.expiry and w.expiry.sort_key()[1] < limit),
+        "exercise_price_usd": exercise,
+        "price_source": "",
+        "diluted_source": "",
+        "records": [w.id],
+    }
+    found = (price, "given", "") if price is not None else _latest_price(ledger, w.issuer, limit)
+    p = math.nan
+    if found is not None:
+        p, row["price_source"] = found[0], found[1]
+        if found[2]:
+            row["records"].append(found[2])
+    hurdles = [
+        t
+        for t in pending
+        if t.price_hurdle is not None
+        and p == p
+        and dollars(ledger, w, t.price_hurdle, w.date)[0] <= p
+    ]
+    gain = max(p - exercise, 0.0) if p == p else math.nan
+    row.update(
+        price_usd=p,
+        hurdles_reached_shares=sum(float(t.shares.count) for t in hurdles),
+        vested_value_usd=v_shares * p,
+        exercise_cost_usd=v_shares * exercise,
+        intrinsic_value_usd=v_shares * gain,
+        full_intrinsic_value_usd=(shares - lapsed_shares) * gain,
+    )
+    diluted = _diluted(ledger, w.issuer, limit, shares)
+    total = math.nan
+    if diluted is not None:
+        total, row["diluted_source"] = diluted[0], diluted[1]
+        row["records"].append(diluted[2])
+    row.update(diluted_shares=total, stake=shares / total, stake_vested=v_shares / total)
+    return row
+
+
+def warrant_value(
+    source: Ledger,
+    name: str | None = None,
+    *,
+    as_of: DateLike | None = None,
+    price: Money | str | float | None = None,
+    known_on: DateLike | None = None,
+) -> WarrantValue:
+    """The vested shares, value, exercise cost and fully diluted stake of warrants and options
+    (see the module docs): ``name`` a warrant's id, an entity (its warrants as issuer or
+    holder), or ``None`` for all.
+
+    Columns (:data:`WARRANT_COLUMNS`): the warrant's ``issuer``, ``holder``, ``instrument``,
+    ``status``, grant ``date`` and ``shares``; ``tranches`` and ``tranches_vested``;
+    ``vested_shares`` (with ``vested_low``/``vested_high``, the ends of ranges),
+    ``pending_shares``, ``lapsed_shares``, ``hurdles_reached_shares`` (pending tranches whose
+    price hurdle the price reaches: their other conditions may still be unmet), ``expired``;
+    ``exercise_price_usd``, ``price_usd`` and ``price_source``; ``vested_value_usd`` (vested x
+    price), ``exercise_cost_usd`` (vested x exercise price), ``intrinsic_value_usd`` (vested x
+    the price above the exercise price), ``full_intrinsic_value_usd`` (every share not lapsed);
+    ``diluted_shares`` and ``diluted_source``; ``stake`` (all its shares, fully diluted) and
+    ``stake_vested``.
+    """
+    ledger = deal_ledger(source, known_on, "warrant_value")
+    warrants = records_named(ledger, "warrants", name, ("issuer", "holder"))
+    limit = day_of(as_of, end=True).astype("datetime64[D]").item() if as_of is not None else None
+    given = _price_given(price)
+    rows = [_row(w, ledger, limit, given) for w in warrants if isinstance(w, Warrant)]
+    used = [rid for row in rows for rid in row.pop("records")]
+    frame = typed_frame(rows, WARRANT_COLUMNS)
+    warnings = []
+    for row in rows:
+        if row["price_source"] == "":
+            warnings.append(
+                f"{row['warrant']}: no share price of {row['issuer']!r} by "
+                f"{as_of or 'the latest record'}: give price= to value it"
+            )
+        if row["diluted_source"] == "":
+            warnings.append(
+                f"{row['warrant']}: no share count of {row['issuer']!r}: the stake is unknown"
+            )
+    assumptions = [
+        "a tranche vests when its condition was met by as_of (lapsed tranches never do)",
+        "the intrinsic value is the vested shares times the share price above the exercise price",
+        "a fully diluted share count includes the warrant's shares; a basic count does not",
+    ]
+    if any(r["tranches"] == 0 for r in rows):
+        assumptions.append("a warrant without a vesting schedule is exercisable from its grant")
+    reason = None
+    if name is not None and not rows:
+        reason = f"no warrants or options of {name!r}"
+    return WarrantValue(
+        frame,
+        record_index(used),
+        tuple(assumptions),
+        tuple(warnings),
+        reason,
+        params={
+            "name": name,
+            "as_of": None if as_of is None else str(as_of),
+            "price": None if price is None else str(price),
+            "known_on": None if known_on is None else str(known_on),
+        },
+    )
