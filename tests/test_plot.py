@@ -800,6 +800,21 @@ def test_ownership_of_a_company_without_stakes_is_a_value_error(holders: Ledger)
         plot.ownership(holders, "bigco")
 
 
+def test_ownership_to_a_date_and_in_a_report(holders: Ledger, tmp_path: Path) -> None:
+    from aicapex.report import report
+
+    chipco = holders["chipco-primary"].date.start()  # type: ignore[attr-defined]
+    fig = plot.ownership(holders, "acme", as_of=chipco.isoformat())
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[-1] == f"from {chipco:%Y-%m-%d}"  # nothing after the date asked for
+    assert len(ticks) == 3  # the founder's holding, the priced round, chipco's purchase
+    data = report(holders)
+    pictures = {(p.company, p.name): p for p in company_pictures(holders, data)}
+    assert pictures["acme", "ownership"].figure is not None
+    written, _ = write_pictures(holders, data, tmp_path)
+    assert "acme-ownership.png" in {p.name for p in written}
+
+
 # -- the README's picture ----------------------------------------------------------------------
 
 ROOT = Path(__file__).parents[1]

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.common import day_of
 from aicapex.analysis.ownership import OTHERS
 from aicapex.analysis.ownership import ownership as ownership_of
+from aicapex.dates import DateLike
 from aicapex.plot.base import (
     CYCLE,
     NOTE_SIZE,
@@ -36,13 +38,16 @@ _OTHERS = "#d9d9d9"
 _UNKNOWN = "#ffffff"
 
 
-def ownership_dates(source: Ledger, company: str) -> list[pd.Timestamp]:
+def ownership_dates(
+    source: Ledger, company: str, as_of: DateLike | None = None
+) -> list[pd.Timestamp]:
     """The days the holders of ``company`` can change, in order: the first day of each of its
     stakes' dates (whatever their status: an announced stake is shown beside the bar) and of
     each closed round that changes the holdings (new money with a post-money valuation, which
     dilutes every holder, or a price per share with a post-money, which gives the fully
-    diluted total). :func:`aicapex.analysis.ownership.ownership` counts a record from its
-    first day, so each day is a state of its own."""
+    diluted total), to the end of ``as_of`` (``None``: every one).
+    :func:`aicapex.analysis.ownership.ownership` counts a record from its first day, so each
+    day is a state of its own."""
     stakes = source.frame("stakes")
     stakes = stakes[(stakes["company"].astype("object") == company).to_numpy()]
     rounds = source.frame("funding_rounds")
@@ -59,18 +64,32 @@ def ownership_dates(source: Ledger, company: str) -> list[pd.Timestamp]:
         priced = (price > 0) & (post > 0)
     days = {pd.Timestamp(d) for d in stakes["date_start"].dropna()}
     days |= {pd.Timestamp(d) for d in rounds["date_start"][dilutes | priced].dropna()}
+    if as_of is not None:
+        limit = pd.Timestamp(day_of(as_of, end=True))
+        days = {d for d in days if d <= limit}
     return sorted(days)
 
 
 def ownership(
-    source: Ledger, company: str, *, basis: Literal["basic", "diluted"] = "basic"
+    source: Ledger,
+    company: str,
+    as_of: DateLike | None = None,
+    *,
+    basis: Literal["basic", "diluted"] = "basic",
 ) -> Figure:
     """``company``'s holders at each date they change: a stacked bar per date, a segment per
     holder (``others``, the rest, in grey) labelled with its share, its range where reported as
     one. A share the sources do not give is an empty, hatched segment saying so, never a guess;
     announced or committed stakes (not counted) are listed under the plot. ``basis``: shares of
-    the shares outstanding or of the fully diluted shares."""
-    days = ownership_dates(source, company)
+    the shares outstanding or of the fully diluted shares. ``as_of``: the last date shown
+    (``None``: the latest record).
+
+    >>> import aicapex as ac
+    >>> fig = ownership(ac.load(ac.bundled_data()), "tesla")
+    >>> [t.get_text() for t in fig.axes[0].texts], [t.get_text() for t in fig.legends[0].texts]
+    (['20.5%', '79.5%'], ['Elon Musk', 'others (the rest)'])
+    """
+    days = ownership_dates(source, company, as_of)
     if not days:
         raise ValueError(f"no stakes of {company!r} to plot")
     column = f"share_{basis}"

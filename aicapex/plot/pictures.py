@@ -3,7 +3,8 @@
 A company gets a picture when its report has the figures behind it: :func:`~aicapex.plot.cash`
 when it has a runway, :func:`~aicapex.plot.burn` when it has a burn, :func:`~aicapex.plot
 .compute_gap` when it has a compute gap, :func:`~aicapex.plot.gpus` when it has GPU orders or
-reallocations. The ledger as a whole gets the money graph (:func:`~aicapex.plot.flows`) when
+reallocations, :func:`~aicapex.plot.ownership` when its ownership section names holders.
+The ledger as a whole gets the money graph (:func:`~aicapex.plot.flows`) when
 money moves between named entities. A plot that cannot be drawn is skipped with its reason
 (never a failed report).
 """
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from aicapex.plot.base import save_png
 from aicapex.plot.fleet import gpus
 from aicapex.plot.graph import flows
+from aicapex.plot.holders import ownership
 from aicapex.plot.runway import cash
 from aicapex.plot.spend import burn, compute_gap
 from aicapex.table.gpus import gpu_movements
@@ -84,6 +86,14 @@ def _plans(ledger: Ledger, c: Mapping[str, Any]) -> Iterator[tuple[str, str, Cal
             "compute_gap",
             f"Revenue against compute spending by quarter of {gap['period']}.",
             lambda: compute_gap(ledger, company, period=gap["period"], freq="Q"),
+        )
+    owned = _usable(c.get("ownership"))
+    if owned is not None and owned.get("holders"):
+        yield (
+            "ownership",
+            f"Who holds it, at each date a stake or a priced round changes its holders, to "
+            f"{owned['as_of']}; a share the sources do not give is drawn as not reported.",
+            lambda: ownership(ledger, company, as_of=owned["as_of"]),
         )
 
 
