@@ -233,6 +233,8 @@ class Money(ParsedValue):
         qualifier's widths (:data:`aicapex.figures.DEFAULT_WIDTHS`, or ``widths``)."""
         if self.span is not None:
             return Money(self.span[0], self.currency), Money(self.span[1], self.currency)
+        if not self.qualifier and not (widths and "" in widths):  # exact: its own ends, cheaply
+            return self, self
         lo, hi = widths_of(self.qualifier, widths)
         ends = sorted(Fraction(self.amount) * f for f in (lo, hi))
         return (

@@ -36,6 +36,17 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from aicapex.schemaparts import DAY as _DAY
+from aicapex.schemaparts import MAYBE_TEXT as _MAYBE_TEXT
+from aicapex.schemaparts import MONTHS as _MONTHS
+from aicapex.schemaparts import NUMBER as _NUMBER
+from aicapex.schemaparts import TEXT as _TEXT
+from aicapex.schemaparts import TEXTS as _TEXTS
+from aicapex.schemaparts import USD as _USD
+from aicapex.schemaparts import later_sections
+from aicapex.schemaparts import nullable as _nullable
+from aicapex.schemaparts import obj as _object
+
 __all__ = ["OUTPUTS", "OUTPUTS_VERSION", "schema"]
 
 #: The version of the output schemas (raised by changes that can break a reader).
@@ -43,19 +54,6 @@ OUTPUTS_VERSION = 1
 
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-_TEXT: dict[str, Any] = {"type": "string"}
-_TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}
-_MAYBE_TEXT: dict[str, Any] = {"type": ["string", "null"]}
-_NUMBER: dict[str, Any] = {"type": ["number", "null"]}
-_USD: dict[str, Any] = {
-    "type": ["number", "null"],
-    "description": "US dollars, rounded to the cent",
-}
-_MONTHS: dict[str, Any] = {
-    "type": ["number", "null"],
-    "description": "months, rounded to two decimals (null: beyond the horizon)",
-}
-_DAY: dict[str, Any] = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _WHEN: dict[str, Any] = {
     "type": ["string", "null"],
     "minLength": 4,
@@ -70,22 +68,6 @@ _WRITTEN: dict[str, Any] = {
     "written": {**_MAYBE_TEXT, "description": "the figure as reported ('less than $4M')"},
     "currency": {**_MAYBE_TEXT, "description": "its ISO 4217 currency"},
 }
-
-
-def _object(
-    properties: dict[str, Any], *, required: list[str] | None = None, extra: bool = False
-) -> dict[str, Any]:
-    """An object schema: ``required`` (default: every property), other keys allowed or not."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-        "additionalProperties": extra,
-    }
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [{"type": "null"}, schema]}
 
 
 def _rows(columns: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -223,6 +205,7 @@ def _report() -> dict[str, Any]:
         "arrears": _nullable(arrears),
         "funding": funding,
         "conflicts": conflicts,
+        **later_sections(),
     }
     company = _object(
         {

@@ -49,6 +49,7 @@ FLOORS: dict[str, int] = {
     "aicapex.plot": 8,
     "aicapex.export": 8,
     "aicapex.outputs": 8,
+    "aicapex.schemaparts": 8,
     "aicapex.render": 9,
     "aicapex.rendergpus": 9,
     "aicapex.renderscenarios": 9,

@@ -178,6 +178,18 @@ def test_report_json(runner: CliRunner, varied: Path, source: str) -> None:
                 assert company["reasons"].get(section), f"{company['id']}: {section} without why"
         for section in company["reasons"]:
             assert company[section] is None
+    if source == "bundled":  # every later section's schema has rows to check
+        later = ["ownership", "scenarios", "fleet", "reallocations", "loops", "round_trip"]
+        for section in [*later, "related_parties"]:
+            assert any(c[section] for c in data["companies"]), section
+
+
+def test_report_sections_have_schemas() -> None:
+    """Every section the report builds is described (no section passes unchecked)."""
+    from aicapex.report import SECTIONS
+
+    company = schema("report")["properties"]["companies"]["items"]
+    assert {s.name for s in SECTIONS} <= set(company["properties"])
 
 
 def test_report_json_on_varied_shapes(runner: CliRunner, varied: Path) -> None:
