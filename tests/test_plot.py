@@ -496,6 +496,12 @@ def test_flows_of_some_entities_and_without_money(loop: Ledger, two: Ledger) -> 
         plot.flows(two)
 
 
+def test_flows_title_gives_its_dates_as_days(loop: Ledger) -> None:
+    start = pd.Timestamp(loop.flows()["date"].min())
+    fig = plot.flows(loop, start=start, end="2030")
+    assert fig.axes[0].get_title(loc="left") == f"Money between entities ({start:%Y-%m-%d} to 2030)"
+
+
 def test_gpus_draws_ordered_delivered_and_moved(loop: Ledger) -> None:
     fig = plot.gpus(loop, "lab")
     ordered = _line(fig, "ordered (B200)")

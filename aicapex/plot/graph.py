@@ -21,7 +21,7 @@ import pandas as pd
 
 from aicapex.analysis.common import day_of
 from aicapex.analysis.loops import cycles
-from aicapex.dates import DateLike
+from aicapex.dates import DateLike, PartialDate
 from aicapex.plot.base import (
     COLORS,
     LABEL_SIZE,
@@ -255,7 +255,7 @@ def flows(
         Line2D([], [], color=COLORS["loop"], linewidth=2, label=escape("money that can go round"))
     )
     fig.legend(handles=handles, loc="outside right upper", fontsize=NOTE_SIZE, frameon=False)
-    span = f" ({start or '...'} to {end or '...'})" if start or end else ""
+    span = f" ({_when(start)} to {_when(end)})" if start or end else ""
     ax.set_title(escape(title or f"Money between entities{span}"), fontsize=12, loc="left")
     note(fig, _loops_text(loops))
     return fig
@@ -270,3 +270,13 @@ def _loops_text(loops: pd.DataFrame) -> str:
     ]
     more = f" and {len(loops) - 3} more" if len(loops) > 3 else ""
     return "loops: " + "; ".join(parts) + more
+
+
+def _when(value: DateLike | None) -> str:
+    """A date of the title as written (``2025-09``), a day for dates and timestamps, ``...``
+    for none."""
+    if value is None:
+        return "..."
+    if isinstance(value, str | int | PartialDate):
+        return str(value)
+    return f"{pd.Timestamp(value):%Y-%m-%d}"
