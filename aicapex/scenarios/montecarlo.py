@@ -55,6 +55,7 @@ from aicapex.scenarios.paths import (
     MULTIPLIERS,
     Model,
     Summary,
+    Workspace,
     block,
     run_blocks,
 )
@@ -109,11 +110,18 @@ class Simulation(Result):
     def cash_out_probability(self, by: DateLike) -> float:
         """The share of paths whose cash has run out by the end of ``by`` (a date)."""
         last = day_of(by, end=True).astype("datetime64[D]")
-        days = int((last - self.balance_day).astype(np.int64))
-        hist = self.summary.days_hist
-        if days < 0:
-            return 0.0
-        return float(hist[: days + 1].sum()) / self.summary.paths
+        return float(self._by_days(np.array([last]))[0])
+
+    def _by_days(self, last: np.ndarray) -> np.ndarray:
+        """The share of paths out of cash by the end of each day of ``last`` (datetime64[D])."""
+        days = (last - self.balance_day).astype(np.int64)
+        cum = np.cumsum(self.summary.days_hist)
+        if not len(cum):
+            return np.zeros(len(days))
+        shares: np.ndarray = np.where(
+            days < 0, 0.0, cum[np.clip(days, 0, len(cum) - 1)] / self.summary.paths
+        )
+        return shares
 
     def quantiles(self, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """The cash at the end of each month at quantiles ``q`` (columns ``p5``, ...), indexed
@@ -193,10 +201,10 @@ class Simulation(Result):
 def _frame(result: Simulation) -> CallableFrame:
     """The per-month frame of a simulation."""
     cash = result.quantiles()
-    ends = result.months_index + pd.offsets.MonthEnd(0)
-    previous = (result.months_index[0] - pd.Timedelta(days=1)) if len(ends) else None
-    by_end = np.array([result.cash_out_probability(d.date().isoformat()) for d in ends])
-    before = result.cash_out_probability(previous.date().isoformat()) if previous else 0.0
+    months = result.months_index.to_numpy().astype("datetime64[M]")
+    ends = (months + 1).astype("datetime64[D]") - 1  # each month's last day
+    by_end = result._by_days(ends)
+    before = float(result._by_days(months[:1].astype("datetime64[D]") - 1)[0]) if len(ends) else 0.0
     return CallableFrame(
         {
             "month": result.months_index,
@@ -306,7 +314,8 @@ def simulate(
     n_blocks = -(-n // block_size)
     seeds = root.spawn(n_blocks)
     sizes = [block_size] * (n_blocks - 1) + [n - block_size * (n_blocks - 1)]
-    summary, edges = block(model, seeds[0], sizes[0], 0, None)
+    ws = Workspace(block_size if executor is None else sizes[0], model.months, model.window)
+    summary, edges = block(model, seeds[0], sizes[0], 0, None, ws)
     if n_blocks > 1:
         groups = min(tasks or (64 if executor is not None else 1), n_blocks - 1)
         bounds = np.linspace(1, n_blocks, groups + 1).round().astype(int)
@@ -316,7 +325,7 @@ def simulate(
             if b > a
         ]
         if executor is None:
-            parts = [run_blocks(*job) for job in jobs]
+            parts = [run_blocks(*job, ws=ws) for job in jobs]
         else:
             futures = [executor.submit(run_blocks, *job) for job in jobs]
             parts = [f.result() for f in futures]

@@ -28,7 +28,7 @@ import numpy as np
 
 from aicapex.scenarios.dist import Dist
 
-__all__ = ["CASH_BINS", "MONTH_BINS", "Model", "Summary", "run_blocks"]
+__all__ = ["CASH_BINS", "MONTH_BINS", "Model", "Summary", "Workspace", "block", "run_blocks"]
 
 #: Bins of each month's cash histogram.
 CASH_BINS = 1000  # not a power of two: months 8,000 bytes apart do not alias in caches
@@ -367,11 +367,15 @@ def run_blocks(
     sizes: list[int],
     first: int,
     edges: Edges,
+    ws: Workspace | None = None,
 ) -> Summary:
     """The summary of blocks ``first``, ``first + 1``, ... (``seeds`` and ``sizes`` theirs), on
-    the bins ``edges``: what an executor's task runs (one workspace for all its blocks)."""
+    the bins ``edges``: what an executor's task runs (one workspace for all its blocks: ``ws``
+    when given and large enough)."""
     total = Summary()
-    ws = Workspace(max(sizes, default=1), model.months, model.window)
+    size = max(sizes, default=1)
+    if ws is None or not ws.fits(size, model.months, model.window):
+        ws = Workspace(size, model.months, model.window)
     for i, (seed, size) in enumerate(zip(seeds, sizes, strict=True)):
         total = total.add(block(model, seed, size, first + i, edges, ws)[0])
     return total
