@@ -31,6 +31,7 @@ from aicapex.cliopts import (
     load_ledger,
     warn,
 )
+from aicapex.errors import Problem
 from aicapex.limits import MAX_BYTES
 from aicapex.render import render_report, render_summary
 
@@ -81,12 +82,22 @@ def validate(
 ) -> None:
     """Check ledger files: exit 0 and print a summary, or list every problem (file:line, record,
     field, expected, found) on standard error and exit 1. Warnings (implausible but real, such
-    as a prepaid bill) go to standard error, one per line, with exit 0 (1 with --strict)."""
+    as a prepaid bill, or a cash balance the flows since the previous one do not explain) go to
+    standard error, one per line, with exit 0 (1 with --strict)."""
     ledger = load_ledger(paths, max_bytes)
+    gaps: list[Problem] = []
     if not quiet or strict:
+        from aicapex.analysis.reconcile import gap_problems
+
         warn(ledger)
-    if strict and ledger.warnings:
-        n = len(ledger.warnings)
+        try:
+            gaps = gap_problems(ledger)
+        except ValueError:  # money without exchange rates: already a warning of its own
+            gaps = []
+        for gap in gaps:
+            typer.echo(str(gap), err=True)
+    if strict and (ledger.warnings or gaps):
+        n = len(ledger.warnings) + len(gaps)
         typer.echo(f"{n} warning{'s' if n != 1 else ''} refused (--strict)", err=True)
         raise typer.Exit(1)
     if quiet:

@@ -85,6 +85,8 @@ CODES: dict[str, str] = {
     "due-before-period-end": "warning: a bill due before its period ends (upfront billing)",
     "no-fx-rate": "warning: money in a currency with no exchange rate at its date (analyses "
     "refuse it until fx_rates give one)",
+    "unreconciled-balance": "warning: a cash balance the flows since the previous one do not "
+    "explain, beyond the tolerance (aicapex validate; see aicapex.reconcile)",
     # saving
     "file-changed": "save would overwrite a file that changed since the ledger read it "
     "(``overwrite=True`` to replace it)",
@@ -102,7 +104,13 @@ CODES: dict[str, str] = {
 
 #: The codes of warnings (every other code is an error).
 WARNINGS: frozenset[str] = frozenset(
-    {"tranche-before-round", "payment-before-period", "due-before-period-end", "no-fx-rate"}
+    {
+        "tranche-before-round",
+        "payment-before-period",
+        "due-before-period-end",
+        "no-fx-rate",
+        "unreconciled-balance",
+    }
 )
 
 #: The severities of problems.

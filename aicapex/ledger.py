@@ -62,7 +62,7 @@ class Ledger:
     immutable; equality compares the records of each kind, whatever their order.
     """
 
-    __slots__ = ("_by_id", "_by_kind", "_files", "_memo", "_origins", "_warnings")
+    __slots__ = ("_by_id", "_by_kind", "_files", "_locate", "_memo", "_origins", "_warnings")
 
     def __init__(
         self,
@@ -105,6 +105,7 @@ class Ledger:
             warnings = locate(warnings)
         self._warnings = tuple(sorted(warnings, key=_problem_order))
         self._files = dict(files or {})
+        self._locate = locate
 
     # -- access -----------------------------------------------------------------------------
 
@@ -221,6 +222,22 @@ class Ledger:
         """A :class:`Problem` located at ``record`` (its file, line and index where it was read
         from) and ``field``, of ``code`` (see :data:`aicapex.errors.CODES`)."""
         return problem_at(self._origins.get(record.id), record, field, expected, found, code)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its locator (a closure over the files' text): a copy elsewhere
+        locates problems by record and index, not line."""
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["_locate"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    def locate(self, problems: list[Problem]) -> list[Problem]:
+        """``problems`` of this ledger's records with the lines of the fields they name, where
+        the ledger was read from files (as loading locates its own)."""
+        return self._locate(problems) if self._locate is not None and problems else problems
 
     def _first_reported(self, record: Record) -> PartialDate | None:
         """When a fact was first reported: its own date, else its earliest cited source's."""

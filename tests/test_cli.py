@@ -183,3 +183,47 @@ def test_installed_console_script() -> None:
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
     assert "period: expected a date like" in bad.stderr
+
+
+BALANCES = """
+sources:
+- {{id: s, outlet: Example, title: A report, date: 2024-06}}
+entities:
+- {{id: acme, name: Acme AI, type: company}}
+- {{id: bolt, name: Bolt AI, type: company}}
+cash_balances:
+- {{id: acme-jan, company: acme, date: 2024-01, amount: $10M, sources: [s]}}
+- {{id: acme-apr, company: acme, date: 2024-04, amount: {closing}, sources: [s]}}
+- {{id: bolt-jan, company: bolt, date: 2024-01, amount: $5M, sources: [s]}}
+expenses:
+- {{id: acme-opex, company: acme, category: opex, rate: $1M/month, date: 2024, sources: [s]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("closing", "explained"),
+    # $10M at the end of January less $1M a month for February to April: $7M expected
+    [("$7M", True), ("about $7.5M", True), ("$7.6M", True), ("$20M", False), ("$1M", False)],
+)
+def test_validate_warns_of_balances_the_flows_do_not_explain(
+    runner: CliRunner, tmp_path: Path, closing: str, explained: bool
+) -> None:
+    path = tmp_path / "ledger.yaml"
+    path.write_text(BALANCES.format(closing=closing), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    if explained:  # within 10% of the larger balance, or the ranges overlap
+        assert warnings == []
+    else:
+        line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "acme-apr" in t)
+        (warning,) = warnings
+        assert warning.startswith(f"{path}:{line}: warning: cash_balances[1] acme-apr: amount:")
+        gap = aicapex.money.Money.parse(closing).amount - 7_000_000
+        assert f"a gap of {gap:+,.0f} USD" in warning
+        assert "7,000,000 USD" in warning
+    strict = runner.invoke(app, ["validate", str(path), "--strict"])
+    assert strict.exit_code == (0 if explained else 1)
+    # quiet: nothing printed, nothing computed
+    quiet = runner.invoke(app, ["validate", str(path), "-q"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")

@@ -251,6 +251,9 @@ TABLE_CASES = [
 SAVE_CODES = {"file-changed", "hand-comments"}
 #: Codes of scenario files, tested in tests/test_scenarios.py (SCENARIO_FILE_ERRORS).
 SCENARIO_CODES = {"not-scenarios", "unknown-adjustment"}
+#: Warnings of ``aicapex validate`` beyond loading, tested in tests/test_cli.py
+#: (test_validate_warns_of_balances_the_flows_do_not_explain).
+VALIDATE_CODES = {"unreconciled-balance"}
 
 
 def _path(case: Case) -> str:
@@ -345,9 +348,10 @@ def test_every_code_has_a_case() -> None:
         | {code for _, _, code, _ in TABLE_CASES}
         | SAVE_CODES
         | SCENARIO_CODES
+        | VALIDATE_CODES
     )
     assert covered == set(CODES), f"codes without a catalogue case: {set(CODES) - covered}"
-    assert set(CODE_OF.values()) >= WARNINGS, "every warning has a case of its own"
+    assert set(CODE_OF.values()) >= WARNINGS - VALIDATE_CODES, "every warning has a case"
 
 
 @pytest.mark.parametrize(("name", "kind", "code", "field"), TABLE_CASES)

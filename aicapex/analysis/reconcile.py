@@ -21,6 +21,7 @@ import pandas as pd
 from aicapex.analysis.common import as_known_on, check_entity, signed
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
+from aicapex.errors import Problem
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
@@ -28,7 +29,7 @@ from aicapex.table.flows import as_flows
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["MINIMUM", "TOLERANCE", "Reconciliation", "reconcile"]
+__all__ = ["MINIMUM", "TOLERANCE", "Reconciliation", "gap_problems", "reconcile"]
 
 #: The share of the larger balance a gap may reach and still count as explained.
 TOLERANCE = 0.1
@@ -142,6 +143,28 @@ def reconcile(
         warnings,
         params={"entity": entity, "conflicts": conflicts, "known_on": known_on},
     )
+
+
+def gap_problems(ledger: Ledger, result: Reconciliation | None = None) -> list[Problem]:
+    """The balances the flows do not explain (``result``, else :func:`reconcile` of the whole
+    ledger), as warnings located at each closing balance (code ``unreconciled-balance``):
+    what ``aicapex validate`` prints."""
+    if result is None:
+        if sum(1 for _ in ledger.records("cash_balances")) < 2:
+            return []  # nothing to reconcile: no flows table built
+        result = reconcile(ledger)
+    out = []
+    for r in result.frame[~result.frame["explained"].to_numpy()].itertuples():
+        expected = (
+            f"a balance the flows since {r.from_record} explain: {r.expected_usd:,.0f} USD "
+            f"({r.opening_usd:,.0f} USD and a net {r.net_usd:+,.0f} USD; ranges and the "
+            "tolerance allowed)"
+        )
+        found = f"{r.closing_usd:,.0f} USD (a gap of {r.gap_usd:+,.0f} USD)"
+        closing = ledger.get(str(r.to_record))
+        if closing is not None:
+            out.append(ledger.problem(closing, "amount", expected, found, "unreconciled-balance"))
+    return ledger.locate(out)
 
 
 _COLUMNS = [
