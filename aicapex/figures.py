@@ -28,7 +28,9 @@ ceiling   ``up to $100B``                         the ceiling                 0 
 ========  ======================================  ==========================  ================
 
 The open ends of bounds and approximations (the widths above, :data:`DEFAULT_WIDTHS`) are
-documented defaults; analyses that use ranges take ``widths=`` to change them. A ceiling is a
+documented defaults; ``Ledger.with_widths({"more than": (1, 1.5)})`` changes them for every
+frame, flow and analysis of a ledger, and ``burn``, ``runway``, ``compute_gap`` and ``arrears``
+take ``widths=`` to the same effect. A ceiling is a
 contractual maximum, not uncertainty: money committed up to it is never counted as moved by
 default. Canonical forms: the first written form of each row (``more than $500M``,
 ``$3B to $4B``); ``save`` writes them, and parsing the canonical form gives the same value.
@@ -39,7 +41,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -48,6 +50,8 @@ __all__ = [
     "DEFAULT_WIDTHS",
     "FIGURE_KINDS",
     "QUALIFIERS",
+    "Widths",
+    "checked_widths",
     "compact_range",
     "kind_of",
     "split_figure",
@@ -87,6 +91,36 @@ DEFAULT_WIDTHS: Mapping[str, tuple[Fraction, Fraction]] = MappingProxyType(
         "up to": (Fraction(0), Fraction(1)),
     }
 )
+
+#: Widths of open ends by canonical qualifier: ``{"more than": (1, 1.5)}``.
+Widths: TypeAlias = "Mapping[str, tuple[Fraction | float | str, Fraction | float | str]]"
+
+
+def checked_widths(widths: Widths) -> dict[str, tuple[Fraction, Fraction]]:
+    """``widths`` as exact factors, checked: each key a qualifier with open ends (``about``,
+    ``more than``, ... not exact figures, ranges or ceilings) and each value ``(low, high)``
+    with ``0 <= low <= high``. Raises ValueError naming the key and what was expected."""
+    out: dict[str, tuple[Fraction, Fraction]] = {}
+    open_ended = [q for q in DEFAULT_WIDTHS if q not in ("", "up to")]
+    for key, value in widths.items():
+        if key not in open_ended:
+            raise ValueError(
+                f"widths: expected a qualifier with open ends ({', '.join(open_ended)}), "
+                f"got {key!r}"
+            )
+        try:
+            low, high = (Fraction(str(v)) for v in value)
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise ValueError(
+                f"widths[{key!r}]: expected two factors (low, high) like (1, 1.5), got {value!r}"
+            ) from None
+        if not 0 <= low <= high:
+            raise ValueError(
+                f"widths[{key!r}]: expected factors with 0 <= low <= high, got ({low}, {high})"
+            )
+        out[key] = (low, high)
+    return out
+
 
 # Written forms -> canonical qualifiers (longest first when matched).
 _SYNONYMS = {

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from aicapex.checks import duplicate_problem, ledger_problems, problem_at
 from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
+from aicapex.figures import Widths, checked_widths
 from aicapex.files import dump_yaml
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Entity, Record, Source
 from aicapex.safewrite import WriteRefused, guarded_write
@@ -62,7 +64,16 @@ class Ledger:
     immutable; equality compares the records of each kind, whatever their order.
     """
 
-    __slots__ = ("_by_id", "_by_kind", "_files", "_locate", "_memo", "_origins", "_warnings")
+    __slots__ = (
+        "_by_id",
+        "_by_kind",
+        "_files",
+        "_locate",
+        "_memo",
+        "_origins",
+        "_warnings",
+        "_widths",
+    )
 
     def __init__(
         self,
@@ -106,6 +117,7 @@ class Ledger:
         self._warnings = tuple(sorted(warnings, key=_problem_order))
         self._files = dict(files or {})
         self._locate = locate
+        self._widths: dict[str, tuple[Fraction, Fraction]] | None = None
 
     # -- access -----------------------------------------------------------------------------
 
@@ -313,6 +325,35 @@ class Ledger:
         self._files[key] = digest  # bookkeeping: this ledger's own save is no one else's change
         return target
 
+    @property
+    def widths(self) -> Mapping[str, tuple[Fraction, Fraction]] | None:
+        """The open-end widths its frames and flows use (``None``: the documented defaults,
+        :data:`aicapex.figures.DEFAULT_WIDTHS`); see :meth:`with_widths`."""
+        return None if self._widths is None else MappingProxyType(self._widths)
+
+    def with_widths(self, widths: Widths | None) -> Ledger:
+        """This ledger with other widths for the open ends of its figures (``{"more than": (1,
+        1.5)}``: "more than $500M" spans $500M to $750M), the others kept at their defaults;
+        its frames, flows and every analysis of it use them. The records are shared; ``None``
+        gives the defaults back. Raises ValueError for an unknown qualifier or bad factors.
+
+        >>> import aicapex as ac
+        >>> led = ac.load(ac.bundled_data())
+        >>> wide = led.with_widths({"less than": (0.5, 1)})
+        >>> cash = wide.frame("cash_balances")
+        >>> float(cash.loc[cash["id"] == "stability-cash-2023-10", "amount_low_usd"].iloc[0])
+        2000000.0
+        """
+        checked = None if widths is None else checked_widths(widths)
+        if checked == self._widths or (checked is not None and not checked and not self._widths):
+            return self
+        new = object.__new__(Ledger)
+        for name in self.__slots__:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_memo", {})
+        object.__setattr__(new, "_widths", checked or None)
+        return new
+
     def known_on(self, when: PartialDate | str | int) -> Ledger:
         """The ledger as it could have been read on ``when``: sources and entities, and the
         facts reported on or before it (a fact's own ``reported`` date, else its earliest cited
@@ -330,7 +371,7 @@ class Ledger:
                 else:
                     dropped.add(record.id)
             origins = {k: v for k, v in self._origins.items() if k not in dropped}
-            return Ledger(kept, origins=origins, unloaded=dropped)
+            return Ledger(kept, origins=origins, unloaded=dropped).with_widths(self.widths)
 
         return self.memo(("known_on", str(date)), build)
 

@@ -14,8 +14,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on, check_entity, day_of, require_usd
+from aicapex.analysis.common import (
+    DateLike,
+    as_known_on,
+    as_widened,
+    check_entity,
+    day_of,
+    require_usd,
+    widths_param,
+)
 from aicapex.analysis.result import Result, record_index
+from aicapex.figures import Widths
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
 
@@ -48,6 +57,7 @@ def arrears(
     *,
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
+    widths: Widths | None = None,
 ) -> Arrears:
     """Outstanding bills at the end of ``as_of`` (a partial date: ``"2023-10-31"``, ``"2023-10"``),
     for the payer ``entity`` or every payer; ``as_of`` may also map each payer to its own date
@@ -63,7 +73,7 @@ def arrears(
     >>> round(float(a.frame["outstanding_usd"].sum()) / 1e6, 1)
     9.6
     """
-    source = as_known_on(source, known_on)
+    source = as_known_on(as_widened(source, widths), known_on)
     ends = (
         {k: day_of(v, end=True) for k, v in as_of.items()} if isinstance(as_of, Mapping) else None
     )
@@ -126,7 +136,13 @@ def arrears(
         "outstanding_high_usd",
     ]
     records = record_index(per_bill.index)
-    params = {"entity": entity, "as_of": as_of, "conflicts": conflicts, "known_on": known_on}
+    params = {
+        "entity": entity,
+        "as_of": as_of,
+        "conflicts": conflicts,
+        "known_on": known_on,
+        "widths": widths_param(widths),
+    }
     if per_bill.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
         typed = out.astype(

@@ -22,14 +22,17 @@ import pandas as pd
 from aicapex.analysis.common import (
     DateLike,
     as_known_on,
+    as_widened,
     burn_flows,
     check_entity,
     month_of,
     monthly_matrix,
     require_usd,
     trailing,
+    widths_param,
 )
 from aicapex.analysis.result import Result
+from aicapex.figures import Widths
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows, concat_flows
@@ -69,6 +72,7 @@ def burn(
     *,
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
+    widths: Widths | None = None,
     include_planned: bool = False,
 ) -> Burn:
     """Monthly burn per entity, in US dollars per month.
@@ -94,7 +98,7 @@ def burn(
     >>> round(float(b.frame["net_burn"].mean()) / 1e6, 2)
     11.83
     """
-    source = as_known_on(source, known_on)
+    source = as_known_on(as_widened(source, widths), known_on)
     lo = month_of(start) if start is not None else None
     hi = month_of(end, end=True) if end is not None else None
     flows = as_flows(source, conflicts)
@@ -185,5 +189,6 @@ def burn(
             "end": end,
             "conflicts": conflicts,
             "known_on": known_on,
+            "widths": widths_param(widths),
         },
     )

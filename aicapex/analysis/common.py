@@ -11,6 +11,7 @@ their months depend on each entity's fiscal year end.
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -18,11 +19,13 @@ import pandas as pd
 
 from aicapex.dates import DateLike, PartialDate, Precision
 from aicapex.errors import suggest
+from aicapex.figures import Widths
 from aicapex.table.columns import positions
 
 __all__ = [
     "DateLike",
     "as_known_on",
+    "as_widened",
     "burn_flows",
     "calendar_span",
     "check_entity",
@@ -35,6 +38,7 @@ __all__ = [
     "require_usd",
     "signed",
     "trailing",
+    "widths_param",
 ]
 
 
@@ -167,6 +171,29 @@ def date_at(grid_start: np.datetime64, position: np.ndarray) -> np.ndarray:
     offset = np.floor((position - whole) * days).astype(np.int64)
     out: np.ndarray = first + np.minimum(offset, days - 1).astype("timedelta64[D]")
     return out
+
+
+def as_widened(source: Any, widths: Widths | None) -> Any:
+    """``source`` with the open ends of its figures at ``widths`` (``None``: as it is): a
+    ledger's :meth:`~aicapex.ledger.Ledger.with_widths`. Frames and flows tables hold their
+    ranges already: refused."""
+    if widths is None:
+        return source
+    from aicapex.ledger import Ledger
+
+    if not isinstance(source, Ledger):
+        raise ValueError(
+            "widths= needs a ledger: record frames and flows tables hold their ranges already "
+            "(build them from ledger.with_widths(...))"
+        )
+    return source.with_widths(widths)
+
+
+def widths_param(widths: Widths | None) -> dict[str, list[float]] | None:
+    """``widths`` for a result's parameters (JSON-ready factors)."""
+    if widths is None:
+        return None
+    return {str(k): [float(Fraction(str(x))) for x in v] for k, v in widths.items()}
 
 
 def as_known_on(source: Any, known_on: DateLike | None) -> Any:

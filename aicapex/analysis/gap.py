@@ -12,12 +12,15 @@ import pandas as pd
 from aicapex.analysis.common import (
     DateLike,
     as_known_on,
+    as_widened,
     burn_flows,
     check_entity,
     month_of,
     require_usd,
+    widths_param,
 )
 from aicapex.analysis.result import Result
+from aicapex.figures import Widths
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
@@ -44,6 +47,7 @@ def compute_gap(
     freq: str | None = None,
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
+    widths: Widths | None = None,
     include_planned: bool = False,
 ) -> ComputeGap:
     """Revenue against compute spending, per entity and period, in US dollars.
@@ -63,7 +67,7 @@ def compute_gap(
     >>> float(g.frame["ratio"].iloc[0])
     9.0
     """
-    source = as_known_on(source, known_on)
+    source = as_known_on(as_widened(source, widths), known_on)
     code = None
     if freq is not None:
         code = _FREQ.get(freq)
@@ -134,5 +138,6 @@ def compute_gap(
             "freq": freq,
             "conflicts": conflicts,
             "known_on": known_on,
+            "widths": widths_param(widths),
         },
     )

@@ -46,6 +46,7 @@ import pandas as pd
 from aicapex.analysis.cash import run_cash
 from aicapex.analysis.common import (
     as_known_on,
+    as_widened,
     burn_flows,
     check_entity,
     date_at,
@@ -53,6 +54,7 @@ from aicapex.analysis.common import (
     fraction_of_month,
     monthly_matrix,
     months_between,
+    widths_param,
 )
 from aicapex.analysis.result import Result
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate
@@ -69,6 +71,7 @@ from aicapex.analysis.runwaykit import (
 )
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
+from aicapex.figures import Widths
 from aicapex.table.adjust import ADJUSTMENT_KIND, AddFlow, Adjustment, Exclude, apply
 from aicapex.table.columns import positions
 from aicapex.table.conflicts import ConflictPolicy
@@ -270,6 +273,7 @@ def runway(
     horizon: int = HORIZON,
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
+    widths: Widths | None = None,
 ) -> Runway:
     """Months of cash left after ``as_of`` and the cash-out date, for ``entity`` or every entity
     with a cash balance (see the module docs for the method). ``as_of`` is a partial date
@@ -284,7 +288,7 @@ def runway(
     >>> round(r.months, 2)
     0.34
     """
-    source = as_known_on(source, known_on)
+    source = as_known_on(as_widened(source, widths), known_on)
     if known_on is not None and isinstance(cash, pd.DataFrame):
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
     if policy not in POLICIES:
@@ -455,7 +459,13 @@ def runway(
         frame=frame,
         used_records=used.all,
         assumptions=tuple(assumptions),
-        params={"entity": entity, "as_of": as_of_text, "policy": policy, "known_on": known_on},
+        params={
+            "entity": entity,
+            "as_of": as_of_text,
+            "policy": policy,
+            "known_on": known_on,
+            "widths": widths_param(widths),
+        },
         path=path_frame(entities, months, active, path, net, ahead.assumed, as_of_col),
         policy=policy,
         as_of=as_of_text,
@@ -482,6 +492,7 @@ def runway_inputs(
     horizon: int = HORIZON,
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
+    widths: Widths | None = None,
 ) -> RunwayInputs:
     """What :func:`runway` rolls forward, before it does: each entity's starting cash and its
     counted money month by month, stream by stream, at the base figures and both ends of the
@@ -489,7 +500,7 @@ def runway_inputs(
     engine, the streams' sum gives :func:`runway`'s months; scenarios and simulations
     (:mod:`aicapex.scenarios`) change the streams first. Arguments as for :func:`runway`.
     """
-    source = as_known_on(source, known_on)
+    source = as_known_on(as_widened(source, widths), known_on)
     if known_on is not None and isinstance(cash, pd.DataFrame):
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
     if policy not in POLICIES:

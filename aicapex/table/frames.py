@@ -50,6 +50,9 @@ from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatu
 from aicapex.shares import Share, ShareCount
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from fractions import Fraction
+
     from aicapex.ledger import Ledger
 
 __all__ = [
@@ -109,7 +112,7 @@ class Column:
 class RowContext:
     """Per-row context: the record's date (for FX) and the ledger's FX table."""
 
-    __slots__ = ("date", "fx", "fye", "reported")
+    __slots__ = ("date", "fx", "fye", "reported", "widths")
 
     def __init__(
         self,
@@ -117,8 +120,10 @@ class RowContext:
         date: dt.date | None = None,
         fye: str = "12-31",
         reported: PartialDate | None = None,
+        widths: Mapping[str, tuple[Fraction, Fraction]] | None = None,
     ) -> None:
         self.fx, self.date, self.fye, self.reported = fx, date, fye, reported
+        self.widths = widths
 
 
 def ledger_fx(ledger: Ledger) -> FxTable:
@@ -136,7 +141,7 @@ def _money_col(name: str) -> Column:
         if v is None:
             return (np.nan, None, np.nan, None, np.nan, np.nan)
         rate = ctx.fx.rate(v.currency, ctx.date)
-        low, high = v.bounds()
+        low, high = v.bounds(ctx.widths)
         return (
             float(v.amount),
             v.currency,
@@ -167,7 +172,7 @@ def _rate_col(name: str) -> Column:
             return (np.nan, None, None, np.nan, np.nan, None, np.nan, np.nan)
         monthly = v.to("month").money
         rate = ctx.fx.rate(v.money.currency, ctx.date)
-        low, high = monthly.bounds()
+        low, high = monthly.bounds(ctx.widths)
         return (
             float(v.money.amount),
             v.per,
@@ -200,7 +205,7 @@ def _capacity_col(name: str) -> Column:
     def cells(v: Capacity | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
             return (np.nan, None, None, None, np.nan, np.nan)
-        low, high = v.bounds()
+        low, high = v.bounds(ctx.widths)
         return (float(v.value), v.unit, v.sku, v.kind, float(low), float(high))
 
     return Column(
@@ -217,7 +222,7 @@ def _share_col(name: str) -> Column:
     def cells(v: Share | ShareCount | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
             return (np.nan, None, np.nan, np.nan)
-        low, high = v.bounds()
+        low, high = v.bounds(ctx.widths)
         return (v.to_float(), v.kind, float(low), float(high))
 
     return Column(
@@ -339,7 +344,7 @@ def _record_ctx(ledger: Ledger, record: Record, fx: FxTable) -> RowContext:
     owner = record.fiscal_owner() if isinstance(record, Fact) else None
     fye = ledger.fiscal_year_end(owner) if owner else "12-31"
     start = date.start(fye) if isinstance(date, PartialDate) else None
-    return RowContext(fx, start, fye, ledger.reported(record))
+    return RowContext(fx, start, fye, ledger.reported(record), ledger.widths)
 
 
 def frame(ledger: Ledger, kind: str) -> pd.DataFrame:
@@ -412,6 +417,7 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
                     fx,
                     item.date.start(ctx.fye) if getattr(item, "date", None) else ctx.date,
                     ctx.fye,
+                    widths=ctx.widths,
                 )
                 for item in items
             ]
