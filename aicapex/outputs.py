@@ -96,6 +96,7 @@ def _flow_row() -> dict[str, Any]:
 
 def _report() -> dict[str, Any]:
     from aicapex.report import REPORT_VERSION
+    from aicapex.reportdeals import section_schemas
 
     runway = _object(
         {
@@ -206,6 +207,7 @@ def _report() -> dict[str, Any]:
         "funding": funding,
         "conflicts": conflicts,
         **later_sections(),
+        **section_schemas(),  # deal structures (aicapex.reportdeals)
     }
     company = _object(
         {

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aicapex.money import format_usd
+from aicapex.renderdeals import DEAL_RENDERERS
 from aicapex.rendergpus import GPU_RENDERERS
 from aicapex.renderscenarios import SCENARIO_RENDERERS
 
@@ -215,6 +216,7 @@ RENDERERS: dict[str, Callable[[Any], list[str]]] = {
 
 RENDERERS.update(GPU_RENDERERS)
 RENDERERS.update(SCENARIO_RENDERERS)
+RENDERERS.update(DEAL_RENDERERS)
 
 #: Keys of a company's report that are not sections.
 _HEAD = ("id", "name", "as_of", "reasons")

@@ -29,6 +29,7 @@ from aicapex.dates import PartialDate
 from aicapex.gpureport import fleets, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
+from aicapex.reportdeals import DEAL_BUILDERS
 from aicapex.reportownership import owned_companies, ownership_section
 from aicapex.reportscenarios import (
     Unanswered,
@@ -396,6 +397,9 @@ SECTIONS += (
     Section("round_trip", round_trips, empty=list),
     Section("related_parties", related, empty=list),
 )
+
+#: Deal structures (:mod:`aicapex.reportdeals`): an empty list is an answer.
+SECTIONS += tuple(Section(name, build, empty=list) for name, build in DEAL_BUILDERS.items())
 
 #: The stages :func:`report` goes through, in order (for a progress bar).
 STAGES: tuple[str, ...] = ("flows", *(s.name for s in SECTIONS))

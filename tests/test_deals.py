@@ -714,3 +714,75 @@ def test_results_are_json_and_stable_when_empty(name: str, deals: Ledger) -> Non
     data = json.loads(full.to_json())
     assert data["analysis"] == name
     assert len(data["rows"]) == len(full.frame)
+
+
+# -- the report's deal sections -------------------------------------------------------------
+
+CASH = """
+cash_balances:
+- {id: meta-cash, company: meta, date: 2026-12, amount: $50B}
+- {id: lab-cash, company: lab, date: 2026-12, amount: $1B}
+"""
+
+
+def test_report_shows_the_deals(ledger_text: Any) -> None:
+    from aicapex.analysis.warrants import warrant_value
+    from aicapex.outputs import schema
+    from aicapex.render import render_report
+    from aicapex.report import report
+
+    led = aicapex.load(ledger_text(ENTITIES + DEALS + CASH))
+    data = report(led, as_of="2026-12")
+    by_id = {c["id"]: c for c in data["companies"]}
+    expected = warrant_value(led, as_of="2026-12").frame.set_index("warrant")
+    issued = {w["warrant"]: w for w in by_id["chipco"]["warrants"]}
+    assert set(issued) == {"chipco-lab", "chipco-fund"}
+    assert issued["chipco-lab"]["vested_shares"] == expected.loc["chipco-lab", "vested_shares"]
+    assert {w["role"] for w in by_id["lab"]["warrants"]} == {"holder"}
+    ipo = by_id["gpucloud"]["listings"][0]
+    assert ipo["gross_proceeds"] == pytest.approx(_usd("$40") * _count("37.5M"))
+    assert {b["buyer"] for b in ipo["buyers"]} == {"chipco", "fund"}
+    lab_side = {m["merger"]: m for m in by_id["lab"]["mergers"]}["lab-social"]
+    assert lab_side["holders_share"] == pytest.approx(_usd("$80B") / _usd("$113B"))
+    assert lab_side["counterparty"] == "social"
+    assert {v["record"] for v in by_id["lab"]["vehicles"]} == {"spv-2025", "spv-2026", "spv-idea"}
+    capex_rows = {c["record"]: c for c in by_id["meta"]["capex"]}
+    assert "meta-hyperion-2026" not in capex_rows  # reported after the report's date
+    assert capex_rows["meta-g3"]["revision"] == 3
+    assert capex_rows["meta-hyperion"]["scheduled"] == pytest.approx(10 / 50)
+    kinds = [c["kind"] for c in by_id["gpucloud"]["customers"]]
+    assert kinds.count("rest") == 1
+    assert by_id["meta"]["warrants"] == []  # an empty list is an answer
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(json.loads(json.dumps(data)), schema("report"))
+    text = render_report(data)
+    for line in ("warrant", "listing", "  buyer", "merger", "vehicle", "capex", "customer"):
+        assert f"\n{line} " in text, line
+    assert "guidance #3" in text
+
+
+def test_report_of_the_bundled_deals(bundled: Ledger) -> None:
+    """The seeds give an acquisition, a leasing idea and two capex plans (no warrant, listing
+    or customer share): the report shows them, and empty lists elsewhere."""
+    from aicapex.render import render_report
+    from aicapex.report import report
+
+    data = report(bundled)
+    by_id = {c["id"]: c for c in data["companies"]}
+    x = by_id["x-corp"]["mergers"][0]
+    assert (x["side"], x["counterparty"]) == ("target", "elon-musk")
+    assert x["deal_value"] == _usd("$44B")
+    assert x["holders_share"] is None  # not reported
+    lease = by_id["openai"]["vehicles"][0]
+    assert (lease["vehicle"], lease["status"], lease["pieces"]) == (
+        "nvidia-leasing-entity",
+        "in_talks",
+        [],
+    )
+    plan = by_id["tesla"]["capex"][0]
+    assert (plan["basis"], plan["midpoint"], plan["period"]) == ("plan", _usd("$500M"), None)
+    for company in data["companies"]:
+        for name in ("warrants", "listings", "customers"):
+            assert company[name] == [], (company["id"], name)
+    text = render_report(data)
+    assert "acquisition by elon-musk (musk-acquires-x-2022" in text

@@ -82,8 +82,8 @@ def _periods(source: Any, frame: pd.DataFrame) -> pd.Series:
 
     if isinstance(source, Ledger):
         written = {r.id: str(r.period) for r in source.of_type(Capex) if r.period is not None}
-        periods: pd.Series = frame["id"].astype("object").map(written).fillna("")
-        return periods
+        ids = frame["id"].astype("object")
+        return pd.Series([written.get(i, "") for i in ids], index=frame.index, dtype=object)
     start = frame["period_start"].dt.strftime("%Y-%m-%d")
     end = frame["period_end"].dt.strftime("%Y-%m-%d")
     text: pd.Series = (start + ".." + end).fillna("")

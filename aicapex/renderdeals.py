@@ -1,0 +1,177 @@
+"""Text renderers of the report's deal sections (:mod:`aicapex.reportdeals`):
+:mod:`aicapex.render` registers them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aicapex.money import format_usd
+
+__all__ = ["DEAL_RENDERERS"]
+
+_LABEL = 15
+
+
+def _money(value: object) -> str:
+    return format_usd(None if value is None else float(value))  # type: ignore[arg-type]
+
+
+def _line(label: str, text: str) -> str:
+    return f"{label:<{_LABEL}}{text}"
+
+
+def _shares(n: object) -> str:
+    if n is None:
+        return "n/a"
+    value = float(n)  # type: ignore[arg-type]
+    for suffix, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(value) >= scale:
+            return f"{value / scale:,.4g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _share(value: object) -> str:
+    return "n/a" if value is None else f"{100 * float(value):.4g}%"  # type: ignore[arg-type]
+
+
+def _warrants(items: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for w in items:
+        whose = "to" if w["role"] == "issuer" else "from"
+        price = (
+            f"; at {_money(w['price'])} ({w['price_source']}) worth "
+            f"{_money(w['intrinsic_value'])} vested"
+            if w["price"] is not None
+            else "; no share price"
+        )
+        stake = f", {_share(w['stake'])} fully diluted" if w["stake"] is not None else ""
+        out.append(
+            _line(
+                "warrant",
+                f"{w['instrument']} {whose} {w['counterparty']} ({w['warrant']}, {w['status']}): "
+                f"{_shares(w['shares'])} shares{stake}, {_shares(w['vested_shares'])} vested, "
+                f"{_shares(w['pending_shares'])} pending{price}",
+            )
+        )
+    return out
+
+
+def _listings(items: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for x in items:
+        out.append(
+            _line(
+                "listing",
+                f"{x['kind'].replace('_', ' ')} {x['date'] or ''} ({x['listing']}, {x['status']}): "
+                f"{_shares(x['shares_offered'])} shares at {_money(x['price'])}, gross "
+                f"{_money(x['gross_proceeds'])} (primary {_money(x['primary_proceeds'])}, "
+                f"secondary {_money(x['secondary_proceeds'])})",
+            )
+        )
+        for b in x["buyers"]:
+            out.append(
+                _line(
+                    "  buyer", f"{b['buyer']}: {_shares(b['shares'])} shares, {_money(b['amount'])}"
+                )
+            )
+    return out
+
+
+def _mergers(items: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for m in items:
+        share = (
+            f"its holders get {_share(m['holders_share'])} of {m['result']} ({m['method']})"
+            if m["holders_share"] is not None
+            else "its holders' share not reported"
+        )
+        value = f", combined {_money(m['combined_value'])}" * (m["combined_value"] is not None)
+        deal = f", deal {_money(m['deal_value'])}" * (m["deal_value"] is not None)
+        out.append(
+            _line(
+                "merger",
+                f"{m['kind'].replace('_', ' ')} {'of' if m['side'] == 'acquirer' else 'by'} "
+                f"{m['counterparty']} ({m['merger']}, {m['status']}, {m['date'] or 'no date'}): "
+                f"{share}{value}{deal}",
+            )
+        )
+    return out
+
+
+def _vehicles(items: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for v in items:
+        pieces = ", ".join(
+            f"{p['participant']} {p['piece']} {_money(p['amount'])}"
+            + (f" ({_share(p['share_of_total'])})" if p["share_of_total"] is not None else "")
+            for p in v["pieces"]
+        )
+        lease = ""
+        if v["lessee"]:
+            lease = f"; leased to {v['lessee']}"
+            if v["lease_annual"] is not None:
+                lease += f" at {_money(v['lease_annual'])}/yr"
+            if v["lease_months"] is not None:
+                lease += f" for {v['lease_months']:.0f} months"
+        buys = f", buys {v['buys']}" if v["buys"] else ""
+        total = f", total {_money(v['total'])}" if v["total"] is not None else ""
+        out.append(
+            _line(
+                "vehicle",
+                f"{v['vehicle']} ({v['record']}, {v['kind']}, {v['status']}){buys}{total}: "
+                f"{pieces or 'no pieces reported'}{lease}",
+            )
+        )
+    return out
+
+
+def _capex(items: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for c in items:
+        figure = (
+            _money(c["midpoint"])
+            if c["low"] == c["high"]
+            else f"{_money(c['low'])} to {_money(c['high'])} (mid {_money(c['midpoint'])})"
+        )
+        what = c["basis"] + (f" #{c['revision']}" if c["basis"] == "guidance" else "")
+        period = c["period"] or "no period"
+        extra = []
+        if c["basis"] != "actual" and c["actual"] is not None:
+            extra.append(f"actual {_money(c['actual'])}")
+        if c["growth"] is not None:
+            extra.append(f"growth {_share(c['growth'])}")
+        if c["progress"] is not None:
+            extra.append(f"progress {_share(c['progress'])}")
+        if c["scheduled"] is not None:
+            extra.append(f"scheduled {_share(c['scheduled'])}")
+        project = f" ({c['project']})" if c["project"] else ""
+        reported = f", reported {c['reported']}" if c["reported"] else ""
+        tail = f"; {', '.join(extra)}" if extra else ""
+        out.append(_line("capex", f"{what}{project}, {period}: {figure}{reported}{tail}"))
+    return out
+
+
+def _customers(items: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for c in items:
+        who = c["customer"] or ("the rest" if c["kind"] == "rest" else "unnamed customer")
+        out.append(
+            _line(
+                "customer",
+                f"{who} of {c['total']}: {_share(c['share'])}, {_money(c['amount'])} "
+                f"({c['method']})",
+            )
+        )
+    return out
+
+
+#: Renderers of the deal sections.
+DEAL_RENDERERS: dict[str, Callable[[Any], list[str]]] = {
+    "warrants": _warrants,
+    "listings": _listings,
+    "mergers": _mergers,
+    "vehicles": _vehicles,
+    "capex": _capex,
+    "customers": _customers,
+}
