@@ -85,7 +85,11 @@ def child_simulate(paths: int, horizon: int, reps: int) -> dict[str, object]:
         out["p50"] = mc.months()["p50"]
         out["cash_out_by_2024_06"] = mc.cash_out_probability(by="2024-06")
 
-    return {**_timed(call, reps), **out}
+    fixed = _timed(
+        lambda: ac.simulate(led, ENTITY, n=1, horizon=horizon, seed=1, as_of=AS_OF, **drivers),  # type: ignore[arg-type]
+        reps,
+    )
+    return {**_timed(call, reps), "fixed_wall": fixed["wall"], "fixed_cpu": fixed["cpu"], **out}
 
 
 def child_cumsum(paths: int, horizon: int, reps: int) -> dict[str, object]:
@@ -113,12 +117,14 @@ def child_sweep(ledger: str, values: int, horizon: int) -> dict[str, object]:
     t = time.perf_counter()
     r = ac.runway(led, None, as_of="2024-06", horizon=horizon)
     runway_s = time.perf_counter() - t
+    by = np.linspace(0.5, 1.5, values)
+    by[np.argmin(np.abs(by - 1.0))] = 1.0  # one value exactly 1: the runway itself
     t, c = time.perf_counter(), time.process_time()
     swept = ac.sweep(
         led,
         None,
         ac.scale(category="compute", start="2024-07"),
-        by=np.linspace(0.5, 1.5, values),
+        by=by,
         as_of="2024-06",
         horizon=horizon,
     )
@@ -127,10 +133,10 @@ def child_sweep(ledger: str, values: int, horizon: int) -> dict[str, object]:
     again = ac.runway(led, None, as_of="2024-06", horizon=horizon)
     runway2_s = time.perf_counter() - t
     frame = swept.frame
-    one = frame[np.isclose(frame["by"], 1.0)] if (values - 1) % 2 == 0 else frame.iloc[:0]
+    one = frame[frame["by"] == 1.0]
     agree = bool(
-        len(one) == 0
-        or np.allclose(
+        len(one) == len(r.frame)
+        and np.allclose(
             one.sort_values("entity")["months"].to_numpy(),
             r.frame.sort_values("entity")["months"].to_numpy(),
             rtol=1e-12,
@@ -142,6 +148,7 @@ def child_sweep(ledger: str, values: int, horizon: int) -> dict[str, object]:
         "sweep_s": sweep_s,
         "sweep_cpu": sweep_cpu,
         "rows": len(frame),
+        "values": int(frame["by"].nunique()),
         "entities": int(frame["entity"].nunique()),
         "runway_entities": len(again.frame),
         "by_1_equals_runway": agree,
@@ -173,9 +180,12 @@ def child_dask(paths: int, horizon: int) -> dict[str, object]:
         remote = ac.simulate(led, ENTITY, executor=client.get_executor(), **args)  # type: ignore[arg-type]
         cluster_s = time.perf_counter() - t
         workers_kb = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        usage = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF))
+        workers_cpu = [u.ru_utime + u.ru_stime for u in usage.values()]
+    c = time.process_time()
     t = time.perf_counter()
     local = ac.simulate(led, ENTITY, **args)  # type: ignore[arg-type]
-    local_s = time.perf_counter() - t
+    local_s, local_cpu = time.perf_counter() - t, time.process_time() - c
     same = all(
         np.array_equal(getattr(local.summary, k), getattr(remote.summary, k))
         for k in ("months_hist", "days_hist", "cash_hist")
@@ -186,6 +196,8 @@ def child_dask(paths: int, horizon: int) -> dict[str, object]:
         "same": same,
         "paths": remote.summary.paths,
         "worker_peak_mb": [kb / 1024 for kb in workers_kb.values()],
+        "workers_cpu_s": workers_cpu,
+        "local_cpu_s": local_cpu,
         "client_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "p50": remote.months()["p50"],
     }
@@ -225,6 +237,13 @@ def bench_paths(runs: int, paths: int, horizon: int, reps: int) -> None:
         cpus = [med(kind, "cpu", i) for i in range(runs)]
         print(f"   {label:52s} wall {median(walls) * 1000:8.1f} ms  CPU "
               f"{median(cpus) * 1000:8.1f} ms  peak RSS {max(rss[kind]):6.0f} MB")  # fmt: skip
+    fixed = [med("simulate", "fixed_cpu", i) for i in range(runs)]
+    paths_part = [med("simulate", "cpu", i) - med("simulate", "fixed_cpu", i) for i in range(runs)]
+    ratios = [p / med("cumsum", "cpu", i) for i, p in enumerate(paths_part)]
+    print(f"   of which the fixed cost (simulate of 1 path: the runway's inputs, the result) "
+          f"{median(fixed) * 1000:.1f} ms CPU, the paths {median(paths_part) * 1000:.1f} ms CPU: "
+          f"{median(ratios):.1f}x the bare cumsum "
+          f"(rounds: {', '.join(f'{r:.1f}' for r in ratios)})")  # fmt: skip
     for base, label in (("cumsum", "bare cumsum"), ("minimal", "minimal Monte Carlo")):
         for key in ("wall", "cpu"):
             ratios = [med("simulate", key, i) / med(base, key, i) for i in range(runs)]
@@ -271,7 +290,8 @@ def _write_companies(path: Path, entities: int) -> None:
                      f"rate: ${opex:.2f}M/month, date: 2023..2024, sources: [s1]}}")  # fmt: skip
     lines.append("revenues:")
     for e in ids:
-        lines.append(f"- {{id: {e}-sales, company: {e}, rate: ${rnd.uniform(0.0, 4.0):.2f}M/month, "
+        sales = rnd.uniform(0.05, 4.0)
+        lines.append(f"- {{id: {e}-sales, company: {e}, rate: ${sales:.2f}M/month, "
                      "date: 2023..2024, sources: [s1]}")  # fmt: skip
     lines.append("cash_balances:")
     for e in ids:
@@ -290,8 +310,8 @@ def bench_sweep(entities: int, values: int, horizon: int) -> None:
     data, wall, peak = _child("sweep", str(ledger), str(values), str(horizon))
     n = int(data["rows"])  # type: ignore[call-overload]
     sweep_s, runway_s = float(data["sweep_s"]), float(data["runway_s"])  # type: ignore[arg-type]
-    print(f"\n2. sweep of {values:,} values x {data['entities']:,} companies x {horizon} months "
-          f"({n:,} rows), one fresh process")  # fmt: skip
+    print(f"\n2. sweep of {data['values']:,} values x {data['entities']:,} companies x "
+          f"{horizon} months ({n:,} rows), one fresh process")  # fmt: skip
     print(f"   load {data['load_s']:.2f} s; runway of every company once {runway_s:.3f} s")
     print(f"   sweep {sweep_s:.2f} s wall, {data['sweep_cpu']:.2f} s CPU: "
           f"{sweep_s / n * 1e6:.2f} us a (company, value); {sweep_s / runway_s:.0f}x one "
@@ -312,6 +332,9 @@ def bench_dask(paths: int, horizon: int) -> None:
     print(f"   cluster {cluster_s:.1f} s, local {local_s:.1f} s ({local_s / cluster_s:.2f}x "
           f"speed-up); the same results: {data['same']}; "
           f"median runway {data['p50']:.2f} months")  # fmt: skip
+    cpu = data["workers_cpu_s"]
+    print(f"   CPU: workers {' + '.join(f'{c:.1f}' for c in cpu)} s (their start, dask's "  # type: ignore[attr-defined]
+          f"own work and the blocks), local {data['local_cpu_s']:.1f} s")  # fmt: skip
     workers = ", ".join(f"{m:.0f} MB" for m in data["worker_peak_mb"])  # type: ignore[attr-defined]
     print(f"   peak RSS: workers {workers}; client {data['client_peak_mb']:.0f} MB "
           f"(process {peak:.0f} MB, {wall:.1f} s with the cluster's start)")  # fmt: skip
