@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import aicapex
 from aicapex import LedgerError
@@ -786,3 +788,119 @@ def test_report_of_the_bundled_deals(bundled: Ledger) -> None:
             assert company[name] == [], (company["id"], name)
     text = render_report(data)
     assert "acquisition by elon-musk (musk-acquires-x-2022" in text
+
+
+# -- invariants (hypothesis) -----------------------------------------------------------------
+
+_COMPANIES = [
+    Entity(id=name, name=name.title(), type="company") for name in ("acme", "lab", "big", "spv")
+]
+
+
+@settings(max_examples=20, deadline=None, database=None)
+@given(
+    total=st.integers(1, 10_000),
+    parts=st.lists(
+        st.tuples(st.integers(1, 25), st.booleans(), st.booleans()), min_size=1, max_size=4
+    ),
+)
+def test_customers_and_the_rest_make_the_total(
+    total: int, parts: list[tuple[int, bool, bool]]
+) -> None:
+    """Customers' amounts and the rest add up to the total, their shares to 100%; a derived
+    amount is its share of the total."""
+    records: list[Any] = [
+        *_COMPANIES,
+        KINDS["revenues"].model_validate(
+            {"id": "t", "company": "acme", "amount": f"${total}M", "date": "2024"}
+        ),
+    ]
+    for i, (percent, named, as_amount) in enumerate(parts):
+        fields: dict[str, Any] = {"id": f"c{i}", "company": "acme", "date": "2024"}
+        if named:
+            fields["counterparty"] = "lab" if i % 2 else "big"
+        if as_amount:  # an amount included in the total
+            fields.update(included_in="t", amount=f"${total * percent * 10_000}")
+            fields.setdefault("counterparty", "lab")
+        else:
+            fields.update(share=f"{percent}%", of="t")
+        records.append(KINDS["revenues"].model_validate(fields))
+    frame = aicapex.customers(Ledger(records)).frame
+    whole = total * 1e6
+    assert frame["amount_usd"].sum() == pytest.approx(whole)
+    assert frame["share"].sum() == pytest.approx(1)
+    derived = frame[frame["derived"].to_numpy()]
+    assert list(derived["amount_usd"]) == pytest.approx(list(derived["share"] * whole))
+    assert (frame["kind"] == "rest").sum() == 1
+
+
+@settings(max_examples=20, deadline=None, database=None)
+@given(
+    pieces=st.lists(
+        st.tuples(
+            st.sampled_from(["acme", "lab", "big", None]), st.booleans(), st.integers(1, 999)
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_capital_stack_adds_up(pieces: list[tuple[str | None, bool, int]]) -> None:
+    """Without a stated total, the pieces' shares of the whole add up to 100%, and each kind's
+    shares of it too."""
+    vehicle = KINDS["vehicles"].model_validate(
+        {
+            "id": "v",
+            "vehicle": "spv",
+            "date": "2025",
+            "pieces": [
+                {"participant": who, "kind": "debt" if debt else "equity", "amount": f"${m}M"}
+                for who, debt, m in pieces
+            ],
+        }
+    )
+    frame = aicapex.capital_stack(Ledger([*_COMPANIES, vehicle])).frame
+    assert frame["share_of_total"].sum() == pytest.approx(1)
+    for _, kind in frame.groupby("piece"):
+        assert kind["share_of_kind"].sum() == pytest.approx(1)
+    assert frame["total_usd"].iloc[0] == pytest.approx(sum(m for _, _, m in pieces) * 1e6)
+
+
+@settings(max_examples=20, deadline=None, database=None)
+@given(
+    tranches=st.lists(
+        st.tuples(st.integers(1, 50), st.one_of(st.none(), st.integers(2025, 2030)), st.booleans()),
+        min_size=1,
+        max_size=5,
+    ),
+    years=st.lists(st.integers(2024, 2031), min_size=2, max_size=2, unique=True).map(sorted),
+)
+def test_vested_shares_only_grow(
+    tranches: list[tuple[int, int | None, bool]], years: list[int]
+) -> None:
+    """Vested, pending and lapsed shares make the tranches' shares; what is vested never falls
+    as the date moves on."""
+    vesting = []
+    for shares, met, lapsed in tranches:
+        tranche: dict[str, Any] = {"shares": f"{shares}M", "milestone": "a GW"}
+        if met is not None:
+            tranche["met"] = str(met)
+        elif lapsed:
+            tranche["status"] = "lapsed"
+        vesting.append(tranche)
+    total = sum(s for s, _, _ in tranches)
+    warrant = KINDS["warrants"].model_validate(
+        {
+            "id": "w",
+            "issuer": "acme",
+            "holder": "lab",
+            "date": "2024",
+            "shares": f"{total}M",
+            "vesting": vesting,
+        }
+    )
+    led = Ledger([*_COMPANIES, warrant])
+    rows = [aicapex.warrant_value(led, as_of=str(y)).frame.iloc[0] for y in years]
+    for row in rows:
+        parts = row["vested_shares"] + row["pending_shares"] + row["lapsed_shares"]
+        assert parts == total * 1e6
+    assert rows[0]["vested_shares"] <= rows[1]["vested_shares"]
