@@ -904,3 +904,28 @@ def test_vested_shares_only_grow(
         parts = row["vested_shares"] + row["pending_shares"] + row["lapsed_shares"]
         assert parts == total * 1e6
     assert rows[0]["vested_shares"] <= rows[1]["vested_shares"]
+
+
+def test_reports_of_one_deal_are_conflicts(ledger_text: Any) -> None:
+    """Two sources giving one company's share count, or one listing, differently: listed by
+    ``Ledger.conflicts()`` with the figures each gives."""
+    led = aicapex.load(
+        ledger_text(
+            ENTITIES
+            + """
+sources:
+- {id: a, outlet: A, title: A, date: 2025-10}
+- {id: b, outlet: B, title: B, date: 2025-11}
+share_counts:
+- {id: c1, company: chipco, date: 2025-09, basic: 1.6B, sources: [a]}
+- {id: c2, company: chipco, date: 2025-09, basic: 1.7B, sources: [b]}
+listings:
+- {id: l1, company: gpucloud, date: 2025-03, price: $40, sources: [a]}
+- {id: l2, company: gpucloud, date: 2025-03-28, price: $40, sources: [b]}
+"""
+        )
+    )
+    found = led.conflicts().set_index("id")
+    assert found.loc["c1", "value"] == f"basic {ShareCount.parse('1.6B')}"
+    assert bool(found.loc["c1", "differs"])
+    assert not bool(found.loc["l1", "differs"])  # one price, two reports

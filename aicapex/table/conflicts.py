@@ -187,9 +187,19 @@ def _value_text(record: Any) -> str:
         "shares",
         "paid",
         "price_per_share",
+        # deal structures (issue 11)
+        "basic",
+        "diluted",
+        "exercise_price",
+        "shares_offered",
+        "proceeds",
+        "value",
+        "combined_value",
+        "acquirer_holders",
+        "target_holders",
     ):
         value = getattr(record, name, None)
-        if value is None:
+        if value is None or isinstance(value, bool):  # a stake's `diluted` is no figure
             continue
         text = f"{value:,}" if isinstance(value, int) else str(value)
         parts.append(text if name in ("amount", "rate") else f"{name} {text}")
