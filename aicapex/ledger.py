@@ -341,7 +341,7 @@ class Ledger:
         >>> led = ac.load(ac.bundled_data())
         >>> wide = led.with_widths({"less than": (0.5, 1)})
         >>> cash = wide.frame("cash_balances")
-        >>> float(cash.loc[cash["id"] == "stability-cash-2023-10", "amount_low_usd"].iloc[0])
+        >>> float(cash.loc[cash["id"] == "stability-cash-2023-10-upper", "amount_low_usd"].iloc[0])
         2000000.0
         """
         checked = None if widths is None else checked_widths(widths)

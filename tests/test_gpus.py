@@ -296,3 +296,67 @@ compute_contracts:
     assert round(per_year) == 25_000
     assert row["per_unit_hour_usd"] == pytest.approx(per_year / 8766, rel=1e-3)
     assert round(row["per_unit_hour_usd"], 2) == 2.85
+
+
+# --- counts as reported: ranges, bounds, approximations ------------------------------------
+
+COUNTED = """
+gpu_orders:
+- {{id: o1, buyer: a, vendor: v, sku: H100, quantity: '{quantity}', status: committed,
+   order_date: 2024-01, sources: [s]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "base", "ends"),
+    [
+        ("12,000", 12_000, (12_000, 12_000)),
+        ("about 12,000", 12_000, (10_800, 13_200)),
+        ("more than 12,000", 12_000, (12_000, 15_000)),
+        ("nearly 12,000", 12_000, (10_800, 12_000)),
+        ("10,000 to 12,000", 11_000, (10_000, 12_000)),
+        ("between 10,000 and 12,001", 11_000, (10_000, 12_001)),
+        ("up to 100,000", 100_000, (0, 100_000)),
+    ],
+)
+def test_gpu_counts_as_reported(
+    ledger_text: LedgerText, tmp_path: Path, written: str, base: int, ends: tuple[int, int]
+) -> None:
+    """The base figure (a range's midpoint, rounded down) is what the GPU tables count; the
+    record keeps the figure as written, and saving writes it back."""
+    led = _ledger(ledger_text, COUNTED.format(quantity=written))
+    quantity = led["o1"].quantity  # type: ignore[attr-defined]
+    assert int(quantity) == base
+    low, high = quantity.bounds() if hasattr(quantity, "bounds") else (quantity, quantity)
+    assert (low, high) == ends
+    assert led.frame("gpu_orders")["quantity"].tolist() == [base]
+    moves = gpu_movements(led)
+    assert moves.loc[moves["event"] == "ordered", "units"].sum() == base
+    again = ac.load(led.save(tmp_path / "saved.yaml"))
+    assert again == led
+    assert again["o1"].quantity.__eq__(quantity)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("12,000 to 10,000", "whole number of GPUs"),
+        ("about 0.5", "whole number of GPUs"),
+        ("lots", "whole number of GPUs"),
+        ("0", "greater than 0"),
+    ],
+)
+def test_bad_gpu_counts_are_located(ledger_text: LedgerText, written: str, words: str) -> None:
+    path = ledger_text(HEAD + COUNTED.format(quantity=written))
+    with pytest.raises(ac.LedgerError) as info:
+        ac.load(path)
+    (problem,) = info.value.problems
+    assert (problem.record_id, problem.field) == ("o1", "quantity")
+    assert (
+        problem.line
+        == path.read_text()
+        .splitlines()
+        .index(next(line for line in path.read_text().splitlines() if "o1" in line))
+        + 1
+    )
+    assert words in problem.expected + problem.found

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    PlainSerializer,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from aicapex.dates import PartialDate
+from aicapex.figures import widths_of
 from aicapex.money import Money
 
 __all__ = [
@@ -29,6 +34,7 @@ __all__ = [
     "Citation",
     "Fact",
     "GpuCount",
+    "GpuUnits",
     "Model",
     "Record",
     "RecordCheckError",
@@ -58,8 +64,84 @@ RecordId = Annotated[
 ]
 
 
+class GpuUnits(int):
+    """A whole number of GPUs as reported: an ``int`` (the base figure: the number written, a
+    bound itself, a range's midpoint rounded down) that keeps its ``qualifier`` (``about``,
+    ``more than``, ``range``, ``up to`` ...: :mod:`aicapex.figures`) and ``span`` (a range's
+    ends). Arithmetic and comparisons use the base figure; :meth:`bounds` gives the ends;
+    ``str`` writes it back as reported (``about 12,000``, ``10,000 to 12,000``).
+
+    >>> n = GpuUnits.parse("10,000 to 12,000")
+    >>> int(n), n.bounds(), str(n)
+    (11000, (10000, 12000), '10,000 to 12,000')
+    >>> GpuUnits.parse("more than 12,000").bounds()
+    (12000, 15000)
+    """
+
+    qualifier: str
+    span: tuple[int, int] | None
+
+    def __new__(
+        cls, value: int, qualifier: str = "", span: tuple[int, int] | None = None
+    ) -> GpuUnits:
+        obj = super().__new__(cls, value)
+        obj.qualifier, obj.span = qualifier, span
+        return obj
+
+    @classmethod
+    def parse(cls, text: str) -> GpuUnits:
+        """GPUs written with a qualifier or as a range (``about 12,000``, ``10,000-12,000``).
+        Raises ValueError for what is not a whole number of GPUs."""
+        from aicapex.shares import ShareCount
+
+        try:
+            count = ShareCount.parse(text)
+        except ValueError:
+            raise ValueError(f"expected a whole number of GPUs like 12,000, got {text!r}") from None
+        if count.span is not None:
+            low, high = (int(e) for e in count.span)
+            return cls((low + high) // 2, "range", (low, high))
+        return cls(int(count.count), count.qualifier)
+
+    def bounds(
+        self, widths: Mapping[str, tuple[Fraction | float, Fraction | float]] | None = None
+    ) -> tuple[int, int]:
+        """The low and high ends, whole GPUs (open ends at :data:`aicapex.figures.DEFAULT_WIDTHS`
+        or ``widths``; the low end rounded up, the high end down)."""
+        if self.span is not None:
+            return self.span
+        lo, hi = widths_of(self.qualifier, widths)
+        return math.ceil(Fraction(int(self)) * lo), math.floor(Fraction(int(self)) * hi)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GpuUnits):
+            return (int(self), self.qualifier, self.span) == (
+                int(other),
+                other.qualifier,
+                other.span,
+            )
+        return int.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = int.__hash__
+
+    def __str__(self) -> str:
+        if self.span is not None:
+            return f"{self.span[0]:,} to {self.span[1]:,}"
+        return f"{self.qualifier} {int(self):,}" if self.qualifier else f"{int(self):,}"
+
+    def __repr__(self) -> str:
+        return f"GpuUnits({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (GpuUnits, (int(self), self.qualifier, self.span))
+
+
 def whole_count(value: object) -> object:
-    """Accept ``12,000`` or ``12000`` or an int; reject fractions with a clear message."""
+    """Accept ``12,000`` or ``12000`` or an int, or a count as reported (``about 12,000``,
+    ``10,000 to 12,000``: :class:`GpuUnits`); reject fractions with a clear message."""
     if isinstance(value, bool):
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
     if isinstance(value, int):
@@ -74,6 +156,9 @@ def whole_count(value: object) -> object:
         text = value.strip().replace(",", "").replace("_", "")
         if text.isdigit():
             return int(text)
+        ranged = any(c in text[1:] for c in "-–—") or any(c in text for c in "~<>")
+        if ranged or any(c.isalpha() for c in text):
+            return GpuUnits.parse(value)  # a qualifier or a range
         try:
             number = Decimal(text)
         except ArithmeticError:
@@ -86,15 +171,39 @@ def whole_count(value: object) -> object:
     raise ValueError(f"expected a whole number of GPUs, got {value!r}")
 
 
+def _write_count(value: int) -> int | str:
+    """A count as written: the number, or the figure as reported (``about 12,000``)."""
+    if isinstance(value, GpuUnits) and (value.qualifier or value.span is not None):
+        return str(value)
+    return int(value)
+
+
+def _units(value: object, handler: ValidatorFunctionWrapHandler) -> int:
+    """Read a count (:func:`whole_count`), check it as an int, keep what was reported."""
+    read = whole_count(value)
+    plain = isinstance(value, str) and value.strip().lstrip("+-").isdigit()
+    # text the int check reads itself keeps its form in errors ('-5'); other counts as numbers
+    checked: int = handler(value if plain else int(read) if isinstance(read, int) else read)
+    if isinstance(read, GpuUnits) and (read.qualifier or read.span is not None):
+        return GpuUnits(checked, read.qualifier, read.span)
+    return checked
+
+
 GpuCount = Annotated[
     int,
-    BeforeValidator(whole_count),
     Field(gt=0, le=MAX_GPUS),
-    WithJsonSchema(  # files may write counts as text: 12,000
+    WrapValidator(_units),
+    PlainSerializer(_write_count),
+    WithJsonSchema(  # files may write counts as text: 12,000, about 12,000, 10,000 to 12,000
         {
             "anyOf": [
                 {"type": "integer", "exclusiveMinimum": 0, "maximum": MAX_GPUS},
-                {"type": "string", "pattern": r"^\s*[0-9][0-9,_]*\s*$"},
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "a whole number of GPUs as reported: 12,000; about 12,000; "
+                    "more than 12,000; 10,000 to 12,000",
+                },
             ]
         }
     ),

@@ -19,7 +19,12 @@ class Delivery(Model):
     """GPUs delivered (or scheduled to be) at a date."""
 
     date: PartialDate = Field(description="When the GPUs arrive (or are scheduled to).")
-    quantity: GpuCount = Field(description="How many GPUs, a whole number.")
+    quantity: GpuCount = Field(
+        description="How many GPUs."
+        " A whole number, or as reported: 'about 12,000', 'more than 12,000',"
+        " '10,000 to 12,000' (the GPU tables count the base figure: the number, the bound,"
+        " a range's midpoint)."
+    )
 
 
 class OrderStatus(StrEnum):
@@ -46,7 +51,12 @@ class GPUOrder(Fact):
     buyer: str = Field(description="Id of the entity ordering.")
     vendor: str = Field(description="Id of the vendor (chip vendor or reseller).")
     sku: str = Field(description="GPU model: 'H100', 'B200', 'Gaudi2'.")
-    quantity: GpuCount = Field(description="Number of GPUs ordered, a whole number.")
+    quantity: GpuCount = Field(
+        description="Number of GPUs ordered."
+        " A whole number, or as reported: 'about 12,000', 'more than 12,000',"
+        " '10,000 to 12,000' (the GPU tables count the base figure: the number, the bound,"
+        " a range's midpoint)."
+    )
     unit_price: Money | None = Field(default=None, description="Price per GPU, if known.")
     total: Money | None = Field(default=None, description="Total order value, if known.")
     order_date: PartialDate = Field(description="When the order was placed.")
@@ -111,7 +121,12 @@ class GPUReallocation(Fact):
     sku: str | None = Field(default=None, description="GPU model, e.g. 'H100'.")
     from_entity: str = Field(description="Id of the entity the GPUs were meant for.")
     to_entity: str = Field(description="Id of the entity that got them instead.")
-    quantity: GpuCount = Field(description="Number of GPUs moved, a whole number.")
+    quantity: GpuCount = Field(
+        description="Number of GPUs moved."
+        " A whole number, or as reported: 'about 12,000', 'more than 12,000',"
+        " '10,000 to 12,000' (the GPU tables count the base figure: the number, the bound,"
+        " a range's midpoint)."
+    )
     date: PartialDate = Field(description="When the reallocation was decided.")
     reason: str | None = Field(default=None, description="Why, as reported.")
     exchanged_for: str | None = Field(
