@@ -929,3 +929,16 @@ listings:
     assert found.loc["c1", "value"] == f"basic {ShareCount.parse('1.6B')}"
     assert bool(found.loc["c1", "differs"])
     assert not bool(found.loc["l1", "differs"])  # one price, two reports
+
+
+def test_nested_deal_frames_name_their_parent(deals: Ledger) -> None:
+    vesting = deals.frame("vesting")
+    tranches = [t for w in deals.records("warrants") for t in w.vesting]
+    assert len(vesting) == len(tranches)
+    assert vesting["shares"].tolist() == [float(t.shares.count) for t in tranches]
+    assert set(vesting["warrant"].astype(str)) == {"chipco-lab"}
+    pieces = deals.frame("pieces")
+    assert set(pieces["vehicle_record"].astype(str)) == {"spv-2025", "spv-2026"}
+    assert deals.frame("listing_buyers")["buyer"].astype(str).tolist() == ["chipco", "fund"]
+    steps = deals.frame("capex_milestones")
+    assert steps["amount_usd"].tolist() == [_usd("$10B"), _usd("$30B")]

@@ -31,7 +31,18 @@ def dtypes(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def test_frame_kinds() -> None:
-    subframes = ("tranches", "investments", "payments", "deliveries", "order_payments", "ramps")
+    subframes = (
+        "tranches",
+        "investments",
+        "payments",
+        "deliveries",
+        "order_payments",
+        "ramps",
+        "vesting",
+        "listing_buyers",
+        "pieces",
+        "capex_milestones",
+    )
     assert (*KINDS, *subframes) == FRAME_KINDS
 
 

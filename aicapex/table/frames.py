@@ -24,8 +24,9 @@ lists of ids or names         ``name`` (string, comma-separated)
 
 Nested lists get frames of their own: ``tranches`` (of funding rounds), ``payments`` (of cloud
 bills), ``deliveries`` (of GPU orders, scheduled and delivered), ``order_payments`` (of GPU
-orders), ``ramps`` (of compute contracts) and ``investments`` (investors' parts in rounds); each
-row names its parent record.
+orders), ``ramps`` (of compute contracts), ``investments`` (investors' parts in rounds),
+``vesting`` (warrants' tranches), ``listing_buyers``, ``pieces`` (vehicles' equity and debt) and
+``capex_milestones``; each row names its parent record.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ SUBFRAMES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "deliveries": ("gpu_orders", ("scheduled", "delivered"), "order"),
     "order_payments": ("gpu_orders", ("payments",), "order"),
     "ramps": ("compute_contracts", ("ramp",), "contract"),
+    "vesting": ("warrants", ("vesting",), "warrant"),
+    "listing_buyers": ("listings", ("buyers",), "listing"),
+    "pieces": ("vehicles", ("pieces",), "vehicle_record"),
+    "capex_milestones": ("capex", ("milestones",), "plan"),
 }
 
 #: Every name :func:`frame` accepts.
