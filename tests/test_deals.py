@@ -716,6 +716,11 @@ def test_results_are_json_and_stable_when_empty(name: str, deals: Ledger) -> Non
     data = json.loads(full.to_json())
     assert data["analysis"] == name
     assert len(data["rows"]) == len(full.frame)
+    jsonschema = pytest.importorskip("jsonschema")
+    from aicapex.outputs import schema
+
+    jsonschema.validate(data, schema("result"))
+    jsonschema.validate(json.loads(empty.to_json()), schema("result"))
 
 
 # -- the report's deal sections -------------------------------------------------------------
