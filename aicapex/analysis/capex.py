@@ -172,6 +172,11 @@ def capex(
     ``kind`` (of the figure: exact, range, ...), ``low_usd``, ``high_usd``, ``midpoint_usd``,
     ``change_usd``, ``actual_usd``, ``vs_actual_usd``, ``previous_actual_usd``, ``growth``,
     ``progress`` and ``scheduled`` (plans).
+
+    >>> import aicapex as ac
+    >>> c = capex(ac.load(ac.bundled_data()), "meta")
+    >>> c.frame[["record", "basis", "project", "midpoint_usd"]].values.tolist()
+    [['meta-hyperion', 'plan', 'Hyperion data center', 50000000000.0]]
     """
     source = as_known_on(source, known_on)
     frame = _frame(source)

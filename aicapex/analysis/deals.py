@@ -323,6 +323,13 @@ def merger(
     ``share_high``) and its ``method``, ``side_value_usd``, ``combined_value_usd`` and its
     ``combined_method``, ``implied_value_usd`` (the side's share of the combined value),
     ``deal_value_usd``.
+
+    >>> import aicapex as ac
+    >>> m = merger(ac.load(ac.bundled_data()), "x-corp")
+    >>> m.frame[["side", "entity", "deal_value_usd"]].values.tolist()
+    [['acquirer', 'elon-musk', 44000000000.0], ['target', 'x-corp', 44000000000.0]]
+    >>> m.warnings[0].endswith("neither side's holders' share nor both sides' values are reported")
+    True
     """
     ledger = deal_ledger(source, known_on, "merger")
     found = [

@@ -139,6 +139,10 @@ def capital_stack(
     ``amount_usd`` (and its ends), ``share_of_kind``, ``share_of_total``, ``total_usd`` and
     ``total_method``, ``buys``, ``seller``, ``lessee``, ``lease_start``, ``lease_end``,
     ``lease_months``, ``lease_annual_usd``, ``lease_total_usd`` and ``lease_method``.
+
+    >>> import aicapex as ac
+    >>> capital_stack(ac.load(ac.bundled_data()), "openai").warnings
+    ('nvidia-leasing-entity-2025: no equity or debt pieces reported',)
     """
     ledger = deal_ledger(source, known_on, "capital_stack")
     if vehicle is None or vehicle not in ledger or ledger[vehicle].KIND == "vehicles":

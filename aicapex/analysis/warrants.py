@@ -242,6 +242,18 @@ def warrant_value(
     the price above the exercise price), ``full_intrinsic_value_usd`` (every share not lapsed);
     ``diluted_shares`` and ``diluted_source``; ``stake`` (all its shares, fully diluted) and
     ``stake_vested``.
+
+    >>> from aicapex import Entity, Ledger, Warrant
+    >>> led = Ledger([
+    ...     Entity(id="chipco", name="ChipCo", type="company"),
+    ...     Entity(id="lab", name="Lab", type="company"),
+    ...     Warrant(id="w", issuer="chipco", holder="lab", date="2025-10", shares="160M",
+    ...             exercise_price="$0.01", vesting=[
+    ...                 {"shares": "40M", "milestone": "1 GW deployed", "met": "2026-06"},
+    ...                 {"shares": "120M", "price_hurdle": "$600"}])])
+    >>> row = warrant_value(led, "w", as_of="2026-12", price="$250").rows()[0]
+    >>> row["vested_shares"], row["pending_shares"], row["intrinsic_value_usd"]
+    (40000000.0, 120000000.0, 9999600000.0)
     """
     ledger = deal_ledger(source, known_on, "warrant_value")
     warrants = records_named(ledger, "warrants", name, ("issuer", "holder"))
