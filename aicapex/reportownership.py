@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aicapex.analysis.ownership import ownership
-from aicapex.analysis.result import Result, jsonable
+from aicapex.analysis.result import jsonable
 from aicapex.analysis.valuation import valuation
 from aicapex.ledger import Ledger
 from aicapex.records import FundingRound, Stake
@@ -49,10 +49,12 @@ def ownership_section(ledger: Ledger, when: Mapping[str, str | None]) -> dict[st
         return out
     held = ownership(ledger, as_of=dated)  # one pass: each company at its own report date
     valued = valuation(ledger, as_of=dated)
-    held_by = dict(iter(held.frame.groupby(held.frame["company"].astype("object"), sort=False)))
-    valued_by = dict(
-        iter(valued.frame.groupby(valued.frame["company"].astype("object"), sort=False))
-    )
+    held_by: dict[str, list[dict[str, Any]]] = {}
+    for row in held.rows():  # one conversion for every company
+        held_by.setdefault(str(row["company"]), []).append(_holder(row))
+    valued_by: dict[str, list[dict[str, Any]]] = {}
+    for row in valued.rows():
+        valued_by.setdefault(str(row["company"]), []).append(_value(row))
     for company, day in dated.items():
         holders, values = held_by.get(company), valued_by.get(company)
         if holders is None and values is None:
@@ -60,8 +62,8 @@ def ownership_section(ledger: Ledger, when: Mapping[str, str | None]) -> dict[st
         notes = [w for w in (*held.warnings, *valued.warnings) if w.startswith(f"{company}:")]
         out[company] = {
             "as_of": day,
-            "holders": [] if holders is None else [_holder(r) for r in Result(holders).rows()],
-            "valuations": [] if values is None else [_value(r) for r in Result(values).rows()],
+            "holders": holders or [],
+            "valuations": values or [],
             "warnings": notes,
         }
     return out
