@@ -503,3 +503,18 @@ def test_the_same_result_on_a_dask_cluster(bundled: ac.Ledger) -> None:
     ):
         on_dask = ac.simulate(bundled, ENTITY, executor=client.get_executor(), **args)  # type: ignore[arg-type]
     assert_same(local, on_dask)
+
+
+def test_the_runway_s_inputs_are_kept_with_the_ledger(bundled: ac.Ledger) -> None:
+    """The inputs of one entity and date are computed once per ledger (read-only): a second
+    simulation, with other drivers, gives what a freshly loaded ledger gives."""
+    args = {"n": 3_000, "horizon": 24, "seed": 5, "as_of": AS_OF}
+    ac.simulate(bundled, ENTITY, **args)  # type: ignore[arg-type]
+    again = ac.simulate(bundled, ENTITY, compute=1.2, **args)  # type: ignore[arg-type]
+    fresh = ac.simulate(ac.load(ac.bundled_data()), ENTITY, compute=1.2, **args)  # type: ignore[arg-type]
+    assert_same(again, fresh)
+    assert again.assumptions == fresh.assumptions
+    assert list(again.records) == list(fresh.records)
+    # other arguments are other inputs
+    committed = ac.simulate(bundled, ENTITY, policy="committed", **args)  # type: ignore[arg-type]
+    assert committed.months()["p50"] > again.months()["p50"]

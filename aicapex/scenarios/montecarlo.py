@@ -62,7 +62,9 @@ from aicapex.scenarios.paths import (
 from aicapex.table.conflicts import ConflictPolicy
 
 if TYPE_CHECKING:
+    from aicapex.analysis.runwaykit import RunwayInputs
     from aicapex.ledger import Ledger
+    from aicapex.scenarios.context import Setting
 
 __all__ = ["BLOCK", "DRIVERS", "Simulation", "simulate"]
 
@@ -215,6 +217,34 @@ def _frame(result: Simulation) -> CallableFrame:
     )
 
 
+def _kept_inputs(ledger: Ledger, setting: Setting, known_on: DateLike | None) -> RunwayInputs:
+    """The runway's inputs of ``setting`` (one entity, the ledger's cash, no flows-table
+    adjustment), computed once per ledger (:meth:`~aicapex.ledger.Ledger.memo`: ledgers are
+    immutable) and kept read-only: simulations of the same entity and date with other
+    drivers, seeds or factors skip their fixed cost (about one runway's)."""
+    after = setting.burn_after
+    key = (
+        "simulate:runway_inputs",
+        setting.entity,
+        setting.as_of,
+        setting.policy,
+        tuple(sorted(after.items())) if isinstance(after, Mapping) else after,
+        setting.horizon,
+        setting.conflicts,
+        None if known_on is None else str(known_on),
+    )
+
+    def build() -> RunwayInputs:
+        inputs = setting.inputs(())
+        for value in vars(inputs).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+        return inputs
+
+    kept: RunwayInputs = ledger.memo(key, build)
+    return kept
+
+
 def _drivers(drivers: Mapping[str, object]) -> tuple[tuple[str, Dist], ...]:
     out = []
     for name, value in sorted(drivers.items()):
@@ -274,7 +304,12 @@ def simulate(
     bound = bind_scenario(
         getattr(scenario, "name", "simulated"), [as_adjustment(a) for a in adjustments], book
     )
-    inputs = setting.inputs(bound.table)
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger) and cash is None and not bound.table:
+        inputs = _kept_inputs(source, setting, known_on)
+    else:
+        inputs = setting.inputs(bound.table)
     flows, start = apply_ops(inputs, bound.ops)
     first = int(np.argmax(inputs.counted[0]))
     as_of_col = int(inputs.as_of_col[0])
