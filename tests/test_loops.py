@@ -273,3 +273,13 @@ def test_round_trip_shares_lie_between_0_and_1(
     components = loops.components
     assert (components["circulation_usd"] <= components["capacity_usd"] + 1e-6).all()
     assert ((loops.frame["amount_usd"] > 0) | ~loops.frame["enumerated"]).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_components_agree_small_and_large(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """networkx (small graphs) and scipy (large ones) find the same strong components."""
+    frame = _random_edges(seed, 30, 60)
+    small = circulation.components_of(frame, 30)
+    monkeypatch.setattr(circulation, "SMALL_GRAPH", 0)
+    large = circulation.components_of(frame, 30)
+    np.testing.assert_array_equal(small, large)

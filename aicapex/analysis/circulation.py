@@ -16,6 +16,7 @@ from aicapex.table.legs import BASES, window_of
 __all__ = [
     "MAX_SIMPLEX",
     "SMALL",
+    "SMALL_GRAPH",
     "components_of",
     "edges_of",
     "large_solver",
@@ -89,17 +90,13 @@ def edges_of(
 
 def components_of(edges: pd.DataFrame, n_entities: int) -> np.ndarray:
     """Each edge's strongly connected component (-1: an edge no money can go round)."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
-
     if edges.empty:
         return np.array([], dtype=np.int64)
     node_u = edges["group"].to_numpy(np.int64) * n_entities + edges["u"].to_numpy(np.int64)
     node_v = edges["group"].to_numpy(np.int64) * n_entities + edges["v"].to_numpy(np.int64)
     nodes, inv = np.unique(np.concatenate([node_u, node_v]), return_inverse=True)
     a, b = inv[: len(edges)], inv[len(edges) :]
-    graph = csr_matrix((np.ones(len(a)), (a, b)), shape=(len(nodes), len(nodes)))
-    _, label = connected_components(graph, directed=True, connection="strong")
+    label = _strong_labels(a, b, len(nodes))
     same = label[a] == label[b]
     out = np.where(same, label[a], -1)
     # number the components 0.. in order of first appearance
@@ -111,6 +108,31 @@ def components_of(edges: pd.DataFrame, n_entities: int) -> np.ndarray:
         remap[np.unique(kept)[order]] = np.arange(len(order))
         out = np.where(same, remap[np.maximum(out, 0)], -1)
     return out.astype(np.int64)
+
+
+#: Graphs with at most this many edges find their components with networkx (already loaded
+#: to enumerate loops) rather than scipy's sparse routines (0.1 s to import).
+SMALL_GRAPH = 2_000
+
+
+def _strong_labels(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Each node's strongly connected component label (nodes 0..n-1, edges a[i] -> b[i])."""
+    if len(a) <= SMALL_GRAPH:
+        import networkx as nx
+
+        g = nx.DiGraph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
+        label = np.empty(n, dtype=np.int64)
+        for i, members in enumerate(nx.strongly_connected_components(g)):
+            label[list(members)] = i
+        return label
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = csr_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
+    _, found = connected_components(graph, directed=True, connection="strong")
+    return np.asarray(found, dtype=np.int64)
 
 
 def _highs(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -213,7 +235,7 @@ def solve_circulation(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         small = np.zeros(n, dtype=bool)
     u_all = edges["u"].to_numpy(np.int64)
     v_all = edges["v"].to_numpy(np.int64)
-    name = large_solver()
+    name = large_solver() if (batched.any() or large.any()) else "highs"  # OR-tools: 0.1 s import
     solve = _min_cost_flow if name == "min-cost flow" else _highs
     if small.any():
         order = np.flatnonzero(small)
