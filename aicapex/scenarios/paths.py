@@ -283,10 +283,9 @@ def _cash_hist(cash: np.ndarray, edges: Edges, ws: Workspace, size: int) -> np.n
     first_bin = (np.arange(h) * CASH_BINS)[:, None]
     scaled, cells = ws.scaled[:, :size], ws.cells[:, :size]
     np.multiply(cash, per[:, None], out=scaled)
-    scaled += first_bin - (lo * per)[:, None]  # the month's first bin, plus the bin in it
-    np.maximum(scaled, first_bin, out=scaled)  # (maximum and minimum: twice as fast as clip)
-    np.minimum(scaled, first_bin + (CASH_BINS - 1), out=scaled)
-    np.copyto(cells, scaled, casting="unsafe")  # truncation: the bin
+    scaled -= (lo * per)[:, None]  # the bin in the month, fractional
+    np.clip(scaled, 0.0, CASH_BINS - 1.0, out=scaled)  # (scalar bounds: clip's fast path)
+    np.add(scaled, first_bin, out=cells, casting="unsafe")  # plus the month's first; truncated
     return np.bincount(cells.ravel(), minlength=h * CASH_BINS).reshape(h, CASH_BINS)
 
 
