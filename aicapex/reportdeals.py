@@ -196,7 +196,11 @@ def capex_section(ctx: Any) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {}
     if not ctx.ledger.records("capex"):
         return out
-    for day, members in _dates(ctx).items():
+    spenders = {str(r.company) for r in ctx.ledger.records("capex")}
+    for day, everyone in _dates(ctx).items():
+        members = [c for c in everyone if c in spenders]
+        if not members:  # one capex analysis per date of companies that have capex records
+            continue
         for row in capex(ctx.ledger, as_of=day).rows():
             if row["company"] not in members:
                 continue
