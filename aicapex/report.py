@@ -29,7 +29,7 @@ from aicapex.dates import PartialDate
 from aicapex.gpureport import fleets, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
-from aicapex.reportdeals import DEAL_BUILDERS
+from aicapex.reportdeals import DEAL_BUILDERS, deal_companies
 from aicapex.reportownership import owned_companies, ownership_section
 from aicapex.reportscenarios import (
     Unanswered,
@@ -416,9 +416,12 @@ def _report_dates(
     ledger: Ledger, flows: pd.DataFrame, balances: pd.DataFrame, as_of: object
 ) -> dict[str, str | None]:
     """Each company's report date: ``as_of``, else its latest cash balance's day, else the
-    last month of its flows, else the last day of its latest stake or priced round."""
+    last month of its flows, else the last day of its latest stake, priced round or deal
+    record (capex, mergers, listings, warrants, share counts, vehicles)."""
     holders = set(flows["entity"].astype("object")) | set(balances["company"].astype("object"))
     owned = owned_companies(ledger)
+    for company, day in deal_companies(ledger).items():  # capex plans, mergers, listings ...
+        owned[company] = max(owned.get(company, day), day)
     holders |= set(owned)
     companies = [
         e.id for e in ledger.of_type(Entity) if e.type is EntityType.company and e.id in holders
@@ -433,7 +436,7 @@ def _report_dates(
             when[company] = jsonable(latest[company])
         elif company in last_flow.index:
             when[company] = pd.Timestamp(last_flow[company]).strftime("%Y-%m")
-        elif company in owned:  # only stakes or priced rounds: the latest of them
+        elif company in owned:  # only stakes, priced rounds or deals: the latest of them
             when[company] = owned[company]
         else:
             when[company] = None

@@ -22,8 +22,10 @@ from aicapex.schemaparts import BOOL, DAY, INT, MAYBE_TEXT, NUMBER, SHARE, TEXT,
 
 __all__ = [
     "DEAL_BUILDERS",
+    "DEAL_KINDS",
     "capex_section",
     "customers_section",
+    "deal_companies",
     "listings_section",
     "mergers_section",
     "section_schemas",
@@ -48,8 +50,44 @@ def _text(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _dates(ctx: Any) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = ctx.dates()
+#: The deal kinds the report's deal sections read.
+DEAL_KINDS = ("warrants", "share_counts", "listings", "mergers", "vehicles", "capex")
+
+
+def _dates(ctx: Any, kinds: tuple[str, ...] = DEAL_KINDS) -> dict[str, list[str]]:
+    """Report dates of the companies that are parties to records of ``kinds`` (one analysis
+    per date: the others' dates cost nothing)."""
+    parties = {
+        str(getattr(r, name))
+        for kind in kinds
+        for r in ctx.ledger.records(kind)
+        for name in type(r).PARTIES
+        if getattr(r, name, None)
+    }
+    out: dict[str, list[str]] = {}
+    for day, members in ctx.dates().items():
+        mine = [c for c in members if c in parties]
+        if mine:
+            out[day] = mine
+    return out
+
+
+def deal_companies(ledger: Any) -> dict[str, str]:
+    """Companies that are parties to deal records (:data:`DEAL_KINDS`) and the last day of the
+    latest of those records (their report date when they have no cash, flows or stakes)."""
+    companies = {e.id for e in ledger.records("entities") if e.type.value == "company"}
+    out: dict[str, str] = {}
+    for kind in DEAL_KINDS:
+        for r in ledger.records(kind):
+            # a plan without a period: when it was reported
+            date = getattr(r, type(r).DATE_FIELD or "", None) or ledger.reported(r)
+            if date is None:
+                continue
+            day = date.sort_key()[1].isoformat()
+            for name in type(r).PARTIES:
+                party = str(getattr(r, name, None) or "")
+                if party in companies:
+                    out[party] = max(out.get(party, day), day)
     return out
 
 
@@ -58,7 +96,7 @@ def warrants_section(ctx: Any) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {}
     if not ctx.ledger.records("warrants"):
         return out
-    for day, members in _dates(ctx).items():
+    for day, members in _dates(ctx, ("warrants",)).items():
         for row in warrant_value(ctx.ledger, as_of=day).rows():
             for role, other in (("issuer", "holder"), ("holder", "issuer")):
                 company = row[role]
@@ -196,11 +234,7 @@ def capex_section(ctx: Any) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {}
     if not ctx.ledger.records("capex"):
         return out
-    spenders = {str(r.company) for r in ctx.ledger.records("capex")}
-    for day, everyone in _dates(ctx).items():
-        members = [c for c in everyone if c in spenders]
-        if not members:  # one capex analysis per date of companies that have capex records
-            continue
+    for day, members in _dates(ctx, ("capex",)).items():
         for row in capex(ctx.ledger, as_of=day).rows():
             if row["company"] not in members:
                 continue
