@@ -489,20 +489,37 @@ def test_the_result_holds_summaries_not_paths(bundled: ac.Ledger) -> None:
 # -- a Dask cluster ------------------------------------------------------------------------------
 
 
-def test_the_same_result_on_a_dask_cluster(bundled: ac.Ledger) -> None:
+def test_the_same_result_on_a_dask_cluster(bundled: ac.Ledger, companies: ac.Ledger) -> None:
+    """simulate, compare and sweep on a 2-worker LocalCluster through ``get_executor()``."""
     distributed = pytest.importorskip(
         "distributed", reason="dask.distributed is not installed (pip install 'aicapex[dask]')"
     )
     args = dict(n=30_000, horizon=24, seed=9, as_of=AS_OF, block_size=4_000, **DRIVEN)
     local = ac.simulate(bundled, ENTITY, **args)  # type: ignore[arg-type]
+    scenarios = [
+        ac.Scenario("base"),
+        ac.Scenario("intel", [ac.disburse("stability-2023-intel", on=AS_OF)]),
+        ac.Scenario("cuts", [ac.scale(category="compute", by=0.5)]),
+    ]
+    table = ac.compare(bundled, ENTITY, scenarios, as_of=AS_OF)
+    values = [0.0, 0.5, 1.0, 2.0]
+    swept = ac.sweep(companies, None, ac.scale(category="opex"), by=values, as_of=AS_OF)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        on_dask = ac.simulate(bundled, ENTITY, executor=client.get_executor(), **args)  # type: ignore[arg-type]
+        pool = client.get_executor()
+        on_dask = ac.simulate(bundled, ENTITY, executor=pool, **args)  # type: ignore[arg-type]
+        table_on_dask = ac.compare(bundled, ENTITY, scenarios, as_of=AS_OF, executor=pool)
+        swept_on_dask = ac.sweep(
+            companies, None, ac.scale(category="opex"), by=values, as_of=AS_OF, executor=pool
+        )
     assert_same(local, on_dask)
+    pd.testing.assert_frame_equal(table.frame, table_on_dask.frame)
+    assert table.explanations == table_on_dask.explanations
+    pd.testing.assert_frame_equal(swept.frame, swept_on_dask.frame)
 
 
 def test_the_runway_s_inputs_are_kept_with_the_ledger(bundled: ac.Ledger) -> None:
