@@ -288,14 +288,7 @@ def runway(
     >>> round(r.months, 2)
     0.34
     """
-    source = as_known_on(as_widened(source, widths), known_on)
-    if known_on is not None and isinstance(cash, pd.DataFrame):
-        cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
-    if policy not in POLICIES:
-        raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
-    check_burn_after(burn_after)
+    source, cash = _checked(source, cash, policy, horizon, burn_after, known_on, widths)
     if isinstance(as_of, Mapping):
         for when in as_of.values():
             day_of(when)  # a bad date fails here, before any work
@@ -480,6 +473,28 @@ def _latest_day(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _checked(
+    source: Any,
+    cash: Any,
+    policy: Any,
+    horizon: Any,
+    burn_after: Any,
+    known_on: DateLike | None,
+    widths: Widths | None,
+) -> tuple[Any, Any]:
+    """The arguments :func:`runway` and :func:`runway_inputs` share, checked; the source and
+    the cash as known on ``known_on`` at ``widths``."""
+    source = as_known_on(as_widened(source, widths), known_on)
+    if known_on is not None and isinstance(cash, pd.DataFrame):
+        cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
+    if policy not in POLICIES:
+        raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
+    check_burn_after(burn_after)
+    return source, cash
+
+
 def runway_inputs(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     entity: str | None = None,
@@ -500,14 +515,7 @@ def runway_inputs(
     engine, the streams' sum gives :func:`runway`'s months; scenarios and simulations
     (:mod:`aicapex.scenarios`) change the streams first. Arguments as for :func:`runway`.
     """
-    source = as_known_on(as_widened(source, widths), known_on)
-    if known_on is not None and isinstance(cash, pd.DataFrame):
-        cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
-    if policy not in POLICIES:
-        raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
-    check_burn_after(burn_after)
+    source, cash = _checked(source, cash, policy, horizon, burn_after, known_on, widths)
     if as_of is not None:
         day_of(as_of)
     flows = as_flows(source, conflicts)
