@@ -1138,3 +1138,31 @@ def test_load_reports_progress_file_by_file(ledger_files: list[Path]) -> None:
         "checking across records",
     ]
     assert [(d, t) for _, d, t in stages] == [(i, n + 1) for i in range(n + 1)]
+
+
+PART = """
+sources:
+- {{id: s, outlet: Example, title: A report, date: 2024-06}}
+entities:
+- {{id: acme, name: Acme AI, type: company}}
+expenses:
+- {{id: total, company: acme, category: compute, amount: at least $10B, date: 2024,
+   sources: [s]}}
+- {{id: part, company: acme, category: compute, amount: $3B to $4B, date: 2024,
+   sources: [s]{extra}}}
+"""
+
+
+@pytest.mark.parametrize("included", [True, False])
+def test_a_part_does_not_contradict_its_total(ledger_text: Any, included: bool) -> None:
+    """'at least $10B' of compute with '$3B to $4B' of it on Nvidia hardware, from one source: a
+    part (included_in) is no rival report of the total; the same figures as two reports of
+    one fact are a contradiction."""
+    path = ledger_text(PART.format(extra=", included_in: total" if included else ""))
+    if included:
+        led = load(path)
+        assert [r.id for r in led.records("expenses")] == ["total", "part"]
+    else:
+        with pytest.raises(LedgerError) as info:
+            load(path)
+        assert [p.code for p in info.value.problems] == ["contradiction"]

@@ -128,7 +128,8 @@ def _shown(record: Record, field: str, kind: str) -> str:
 
 
 def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
-    """Figures of one fact from one source that cannot all hold."""
+    """Figures of one fact from one source that cannot all hold (parts of another record,
+    ``included_in`` it, are no other report of its fact, as in :mod:`aicapex.table.conflicts`)."""
     for kind, field in FIGURES.items():
         cls = KINDS[kind]
         records = ledger.records(kind)
@@ -143,6 +144,8 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
         groups: dict[tuple[Any, ...], list[tuple[Record, str, Range]]] = {}
         for record in records:
             if getattr(record, field) is None or not getattr(record, "sources", None):
+                continue
+            if getattr(record, "included_in", None):  # a part of another record: no rival
                 continue
             key = key_of(record)
             claim = claimed_range(record, field) if key in keys else None
