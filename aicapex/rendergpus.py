@@ -105,7 +105,8 @@ def _related(items: list[dict[str, Any]]) -> list[str]:
             _line(
                 "related party",
                 f"{x['kind']} {x['record']}: {x['from']} > {x['to']} ({x['what']}, {x['basis']}"
-                f"{', ' + figure if figure else ''}; common control: {x['controllers']})",
+                f"{', ' + figure if figure else ''}; related through {x['controllers']}: "
+                "control or significant influence)",
             )
         )
     return out
