@@ -68,7 +68,7 @@ def _section(rows: list[dict[str, Any]]) -> list[str]:
         )
     for row in rows:
         for sentence in row.get("explanation", []):
-            if "arrives after the cash runs out" in sentence:
+            if "after the cash runs out" in sentence:  # money or cuts that come too late
                 out.append(f"{'':<{_LABEL}}  {row['scenario']}: {sentence}")
     return out
 

@@ -204,3 +204,14 @@ def test_runway_command_unknown_entity() -> None:
     result = CliRunner().invoke(app, ["runway", str(ac.bundled_data()), "stabilty-ai"])
     assert result.exit_code == 1
     assert "unknown entity 'stabilty-ai' (did you mean 'stability-ai'?)" in result.output
+
+
+def test_the_report_says_which_what_ifs_come_too_late(bundled: Ledger) -> None:
+    """Cuts that start, and money that arrives, after the cash runs out are said to change
+    nothing: the bundled cut-compute plan starts in 2024-01, after 2023-11-11."""
+    from aicapex.render import render_report
+
+    text = render_report(report(bundled))
+    late = [line.strip() for line in text.splitlines() if "after the cash runs out" in line]
+    assert any(line.startswith("cut-compute: stability-ai: compute x0.7") for line in late)
+    assert any(line.startswith("gpu-resale:") for line in late)
