@@ -244,7 +244,7 @@ def _date_col(name: str) -> Column:
             v = ctx.reported  # the record's own, else its latest cited source's date
         if v is None:
             return (None, None, None)
-        start, end = v.span(ctx.fye) if v.precision is Precision.FISCAL_YEAR else v.sort_key()
+        start, end = _span_of(v, ctx.fye if v.precision is Precision.FISCAL_YEAR else "12-31")
         return (start, end, v.precision.value)
 
     return Column(
@@ -253,6 +253,13 @@ def _date_col(name: str) -> Column:
         [_DATETIME, _DATETIME, "category"],
         cells,
     )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _span_of(date: PartialDate, fye: str) -> tuple[dt.date, dt.date]:
+    """``date.span(fye)``, remembered: frames ask for the same few dates and fiscal year ends
+    again and again (checking the fiscal year end each time cost more than the span)."""
+    return date.span(fye)
 
 
 def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: v) -> Column:
@@ -337,10 +344,15 @@ def _fill(
     ctxs: Iterable[RowContext],
     data: dict[str, list[Any]],
 ) -> None:
-    for obj, ctx in zip(objects, ctxs, strict=True):
-        for c in cols:
-            for n, cell in zip(c.names, c.to_cells(getattr(obj, c.field), ctx), strict=True):
-                data[n].append(cell)
+    """Append the cells of ``objects`` (one row each) to ``data``, a column at a time."""
+    rows = list(zip(objects, ctxs, strict=True))
+    if not rows:
+        return
+    for c in cols:
+        field, to_cells = c.field, c.to_cells
+        cells = [to_cells(getattr(obj, field), ctx) for obj, ctx in rows]
+        for n, column in zip(c.names, zip(*cells, strict=True), strict=True):
+            data[n].extend(column)
 
 
 def _record_ctx(ledger: Ledger, record: Record, fx: FxTable) -> RowContext:
@@ -348,7 +360,7 @@ def _record_ctx(ledger: Ledger, record: Record, fx: FxTable) -> RowContext:
     date = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
     owner = record.fiscal_owner() if isinstance(record, Fact) else None
     fye = ledger.fiscal_year_end(owner) if owner else "12-31"
-    start = date.start(fye) if isinstance(date, PartialDate) else None
+    start = _span_of(date, fye)[0] if isinstance(date, PartialDate) else None
     return RowContext(fx, start, fye, ledger.reported(record), ledger.widths)
 
 
@@ -407,6 +419,8 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
     data: dict[str, list[Any]] = {n: [] for n in head}
     data.update(_empty_frame(cols, {}))
     fx = ledger_fx(ledger)
+    all_items: list[Any] = []
+    item_ctxs: list[RowContext] = []
     for record in ledger.records(parent_kind):
         ctx = _record_ctx(ledger, record, fx)
         for field in fields:
@@ -417,16 +431,17 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
                     data[ent].append(getattr(record, ent))
                 if len(fields) > 1:
                     data["status"].append(field)
-            item_ctxs = [
+            all_items.extend(items)
+            item_ctxs.extend(
                 RowContext(
                     fx,
-                    item.date.start(ctx.fye) if getattr(item, "date", None) else ctx.date,
+                    _span_of(item.date, ctx.fye)[0] if getattr(item, "date", None) else ctx.date,
                     ctx.fye,
                     widths=ctx.widths,
                 )
                 for item in items
-            ]
-            _fill(cols, items, item_ctxs, data)
+            )
+    _fill(cols, all_items, item_ctxs, data)
     return _typed(data, dtypes)
 
 
