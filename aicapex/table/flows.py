@@ -313,23 +313,32 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
             return empty[kind]
         return resolve(frame, kind, conflicts)
 
-    rounds = get("funding_rounds")
-    tranches = get("tranches")
-    bills = get("cloud_bills")
-    payments = get("payments")
-    if not payments.empty:
-        payments = payments[
-            payments["bill"].astype("object").isin(set(bills["id"].astype("object")))
-        ]
-    pieces = [
-        _flows_of_flowkind(get("expenses"), "expenses"),
-        _flows_of_flowkind(get("revenues"), "revenues"),
-        funding_flows(rounds, tranches, get("investments") if "investments" in frames else None),
-        _bills(bills, payments),
-        contract_flows(get("compute_contracts"), get("ramps")),
-        order_flows(get("gpu_orders"), get("deliveries"), get("order_payments")),
-        stake_flows(get("stakes")),
-    ]
+    def given(*kinds: str) -> bool:
+        # a piece whose kinds are all missing has no rows (its empty frames make none): skip it
+        return any(frames.get(kind) is not None for kind in kinds)
+
+    pieces = []
+    for kind in ("expenses", "revenues"):
+        if given(kind):
+            pieces.append(_flows_of_flowkind(get(kind), kind))
+    if given("funding_rounds", "tranches", "investments"):
+        rounds, tranches = get("funding_rounds"), get("tranches")
+        investments = get("investments") if "investments" in frames else None
+        pieces.append(funding_flows(rounds, tranches, investments))
+    if given("cloud_bills", "payments"):
+        bills = get("cloud_bills")
+        payments = get("payments")
+        if not payments.empty:
+            payments = payments[
+                payments["bill"].astype("object").isin(set(bills["id"].astype("object")))
+            ]
+        pieces.append(_bills(bills, payments))
+    if given("compute_contracts", "ramps"):
+        pieces.append(contract_flows(get("compute_contracts"), get("ramps")))
+    if given("gpu_orders", "deliveries", "order_payments"):
+        pieces.append(order_flows(get("gpu_orders"), get("deliveries"), get("order_payments")))
+    if given("stakes"):
+        pieces.append(stake_flows(get("stakes")))
     return _finish(concat_flows(pieces))
 
 
