@@ -145,7 +145,25 @@ class Setting:
     conflicts: ConflictPolicy = "latest"
 
     def inputs(self, table: Sequence[Adjustment] = ()) -> RunwayInputs:
-        """The runway's inputs with the flows-table adjustments ``table`` applied."""
+        """The runway's inputs with the flows-table adjustments ``table`` applied. Those
+        without any (the scenarios that only change streams) are built once per setting and
+        shared: their arrays are only read (:func:`~aicapex.scenarios.engine.apply_ops` copies
+        what it changes)."""
+        if table:
+            return self._build(table)
+        plain: RunwayInputs | None = self.__dict__.get("_plain")
+        if plain is None:
+            plain = self._build(())
+            object.__setattr__(self, "_plain", plain)  # a cache, not a field
+        return plain
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields without the shared inputs (an executor's copy builds its own)."""
+        state = dict(self.__dict__)
+        state.pop("_plain", None)
+        return state
+
+    def _build(self, table: Sequence[Adjustment]) -> RunwayInputs:
         return runway_inputs(
             self.flows,
             self.entity,
