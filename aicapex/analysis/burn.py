@@ -26,14 +26,13 @@ from aicapex.analysis.common import (
     burn_flows,
     check_entity,
     month_of,
-    monthly_matrix,
     require_usd,
     trailing,
     widths_param,
 )
 from aicapex.analysis.result import Result
 from aicapex.figures import Widths
-from aicapex.table.columns import records_in
+from aicapex.table.columns import positions, records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows, concat_flows
 
@@ -128,17 +127,36 @@ def burn(
         low_usd=rows["low_usd"].fillna(base).to_numpy("float64"),
         high_usd=rows["high_usd"].fillna(base).to_numpy("float64"),
     )
-    spend = rows[(rows["kind"] == "expenses").to_numpy()]
-    income = rows[(rows["kind"] == "revenues").to_numpy()]
-    capital = rows[(rows["kind"] == "gpu_orders").to_numpy()]
+    # each row's cell of the entities x months grid, found once; each sum below is a mask
+    size = len(entities) * len(months)
+    e = positions(rows["entity"], entities)
+    m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
+    ok = (e >= 0) & (m >= 0)
+    cell = e * len(months) + m
+    kind, category = rows["kind"], rows["category"]
+    spend = (kind == "expenses").to_numpy()
+    income = (kind == "revenues").to_numpy()
+    capital = (kind == "gpu_orders").to_numpy()
+
+    def matrix(mask: np.ndarray, column: str = "signed") -> np.ndarray:
+        """Sum ``column`` of the rows in ``mask`` into the grid (as ``monthly_matrix`` of
+        those rows: bincount adds them in row order)."""
+        if not mask.any():
+            return np.zeros((len(entities), len(months)))
+        keep = mask & ok
+        sums = np.bincount(
+            cell[keep], weights=rows[column].to_numpy("float64")[keep], minlength=size
+        )
+        return sums.reshape(len(entities), len(months))
+
     data: dict[str, np.ndarray] = {}
     for cat in BURN_CATEGORIES:
-        data[cat] = monthly_matrix(spend[(spend["category"] == cat).to_numpy()], entities, months)
+        data[cat] = matrix(spend & (category == cat).to_numpy())
     gross = sum(data.values(), np.zeros((len(entities), len(months))))
-    revenue = monthly_matrix(income, entities, months)
+    revenue = matrix(income)
     net = gross - revenue
     ends = {
-        name: monthly_matrix(part, entities, months, column=column)
+        name: matrix(part, column)
         for name, part, column in (
             ("gross_low", spend, "low_usd"),
             ("gross_high", spend, "high_usd"),
