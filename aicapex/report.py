@@ -209,21 +209,42 @@ def _runway_cache(ctx: Context) -> dict[str, dict[str, Any]]:
     return runways
 
 
+def _burn_runs(flows: pd.DataFrame, years: list[str]) -> dict[str, pd.DataFrame]:
+    """Each year's monthly burn, one :func:`burn` per run of consecutive years cut by year (a
+    month's figures do not depend on the range; the trailing means, which do, are not read)."""
+    runs: list[list[str]] = []
+    for year in years:
+        last = runs[-1][-1] if runs else ""
+        if year.isdigit() and last.isdigit() and int(year) == int(last) + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    out: dict[str, pd.DataFrame] = {}
+    for run in runs:
+        frame = burn(flows, None, f"{run[0]}-01", f"{run[-1]}-12").frame
+        year_of = frame["month"].dt.year.to_numpy() if len(run) > 1 else None
+        out.update({y: frame if year_of is None else frame[year_of == int(y)] for y in run})
+    return out
+
+
 def _burns(ctx: Context) -> dict[str, Any]:
     """Mean monthly burn over the months of the year with recorded expenses or revenues (months
     with nothing recorded are unknown, not zero)."""
     out: dict[str, Any] = {}
-    for year, companies in ctx.years().items():
-        b = burn(ctx.priced, None, f"{year}-01", f"{year}-12").frame
+    by_year = ctx.years()
+    runs = _burn_runs(ctx.priced, sorted(by_year))
+    for year, companies in by_year.items():
+        b = runs[year]
         recorded = ((b["gross_burn"] != 0) | (b["revenue"] != 0)).to_numpy()
         b = b[b["entity"].astype("object").isin(companies).to_numpy() & recorded]
         values = ["gross_burn", "revenue", "net_burn", "net_burn_low", "net_burn_high"]
         values += list(BURN_CATEGORIES)
         grouped = b.groupby(b["entity"].astype("object"), sort=True)
         means = grouped[values].mean()
-        spans = grouped["month"].agg(["min", "max", "size"])
-        for c, row in zip(means.index, means.itertuples(index=False), strict=True):
-            first, last, count = spans.loc[c]
+        spans = grouped["month"].agg(["min", "max", "size"]).itertuples(index=False)
+        for c, row, (first, last, count) in zip(
+            means.index, means.itertuples(index=False), spans, strict=True
+        ):
             mean = dict(zip(values, row, strict=True))
             out[str(c)] = {
                 "from": first.strftime("%Y-%m"),
