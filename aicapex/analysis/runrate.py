@@ -192,7 +192,7 @@ def _run_rates(
     ok = e >= 0
     if not ok.any():
         return rate, last, seen
-    rows = spend[ok]
+    rows = spend if ok.all() else spend[ok]
     e, s = e[ok], _stream_of(rows)
     m = rows["month"].to_numpy("datetime64[M]").astype(np.int64)
     lo = int(m.min())

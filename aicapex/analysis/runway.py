@@ -59,6 +59,7 @@ from aicapex.analysis.common import (
 from aicapex.analysis.result import Result
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate
 from aicapex.analysis.runwaykit import (
+    SPEND_COLUMNS,
     RunwayInputs,
     as_of_of,
     as_of_words,
@@ -340,8 +341,10 @@ def runway(
     # 1. start: the balance, and what moved after it within its month; at the base figures and
     # at the pessimistic (low) and optimistic (high) ends of every range
     now = after & in_start
-    later_rows = counted[after & ~in_start]
-    spend = burn_flows(flows)
+    # masks below take only the columns summed (not the record text)
+    later_rows = counted[["entity", "month", "signed", "signed_low", "signed_high"]]
+    later_rows = later_rows[after & ~in_start]
+    spend = burn_flows(flows[list(SPEND_COLUMNS)])
     spend = spend[positions(spend["entity"], entities) >= 0]
     grid = months.to_numpy()
     spends = {"base": spend, **ends_of_spend(spend)}

@@ -36,6 +36,7 @@ from aicapex.table.columns import positions
 
 __all__ = [
     "INPUT_STREAMS",
+    "SPEND_COLUMNS",
     "RunwayInputs",
     "as_of_of",
     "as_of_words",
@@ -129,10 +130,24 @@ def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.Da
     keep |= (kind == ADJUSTMENT_KIND).to_numpy()
     # capex: GPU orders' cash, when paid (payments, else deliveries; scheduled units to come)
     keep |= ((kind == "gpu_orders") & flows["status"].isin(["paid", "scheduled"])).to_numpy()
+    keep &= positions(flows["entity"], entities) >= 0
     counted = flows[keep]
-    counted = counted[positions(counted["entity"], entities) >= 0]
     require_usd(counted, "runway")
     return signed(counted)
+
+
+#: The flows columns the extrapolation past the records reads (of expenses and revenues):
+#: runway masks only these, not every column (the record text).
+SPEND_COLUMNS = (
+    "entity",
+    "month",
+    "kind",
+    "category",
+    "basis",
+    "amount_usd",
+    "low_usd",
+    "high_usd",
+)
 
 
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -361,7 +376,7 @@ def collect_inputs(
     periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
     months = pd.date_range(grid_start, periods=periods, freq="MS")
     active = months.to_numpy()[None, :] > balance_month[:, None]
-    spend = burn_flows(flows)
+    spend = burn_flows(flows[list(SPEND_COLUMNS)])
     spend = spend[positions(spend["entity"], entities) >= 0]
     now = after & in_start
     by_stream, ahead = stream_flows(
