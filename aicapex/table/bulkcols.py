@@ -397,6 +397,24 @@ def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
     missing = ids.isna().to_numpy()
     ok = ids.str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:+-]*").fillna(True).to_numpy(dtype=bool)
     chk.rows(~missing & ~ok, "id", "an id of letters, digits and . _ : + -", col)
-    dup = ids.duplicated(keep="first").to_numpy() & ~missing
-    chk.rows(dup, "id", "a unique id", col, "duplicate-id")
+    if missing.any() or not _increasing(ids):
+        dup = ids.duplicated(keep="first").to_numpy() & ~missing
+        chk.rows(dup, "id", "a unique id", col, "duplicate-id")
     return ids.array
+
+
+def _increasing(ids: pd.Series) -> bool:
+    """Whether the ids (none missing) strictly increase, compared as text: then none repeats.
+    Tables are often in id order, and comparing neighbours costs far less than hashing every
+    id (ids in any other order are hashed)."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+    values = ids.array
+    if hasattr(values, "__arrow_array__"):
+        arrow = values.__arrow_array__()
+    else:
+        arrow = pa.array(np.asarray(values, dtype=object), type=pa.string())
+    if len(arrow) < 2:
+        return True
+    return bool(pc.all(pc.greater(arrow[1:], arrow[:-1])).as_py())
