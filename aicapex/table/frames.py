@@ -86,6 +86,7 @@ SUBFRAMES: dict[str, tuple[str, tuple[str, ...], str]] = {
 FRAME_KINDS: tuple[str, ...] = (*KINDS, *SUBFRAMES)
 
 _DATETIME = "datetime64[ns]"
+_FEW = 256  # rows under which a date column is converted by numpy
 
 
 def unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -323,13 +324,35 @@ def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
     columns = {}
     for name, values in data.items():
         dtype = dtypes[name]
-        if dtype == _DATETIME:
+        if (
+            dtype == _DATETIME
+            and len(values) <= _FEW
+            and all(v is None or type(v) is dt.date for v in values)
+        ):  # numpy is quicker than to_datetime for a few days (slower for many)
+            columns[name] = pd.Series(np.array(values, "datetime64[D]").astype(_DATETIME))
+        elif dtype == _DATETIME:
             columns[name] = pd.Series(pd.to_datetime(values), dtype=_DATETIME)
         elif dtype == "float64":
             columns[name] = pd.Series(np.asarray(values, dtype="float64"), dtype="float64")
+        elif dtype == "category":
+            columns[name] = _category(values)
         else:
             columns[name] = pd.Series(values, dtype=dtype)
     return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(data.values()), []))))
+
+
+def _category(values: list[Any]) -> pd.Series:
+    """``pd.Series(values, dtype="category")``, from codes when the values are strings (or
+    ``None``): the same categories (sorted), codes and dtype, without pandas' inference, which
+    cost more than the column on small frames."""
+    present = {v for v in values if v is not None}
+    if not present or any(type(v) is not str for v in present):
+        return pd.Series(values, dtype="category")
+    categories = sorted(present)
+    code = {c: i for i, c in enumerate(categories)}
+    codes = np.array([-1 if v is None else code[v] for v in values], dtype=np.int64)
+    dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
 
 
 def _entity_field(cls: type[Record]) -> str | None:
