@@ -87,6 +87,7 @@ from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.contractrows import contract_flows
 from aicapex.table.flowrows import (
     FLOW_COLUMNS,
+    as_unit,
     concat_flows,
     empty_flows,
     end_factors,
@@ -181,13 +182,13 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     until = frame["until_end"].to_numpy("datetime64[D]")
     end = np.where(np.isnat(until), end_date, until)
     is_rate = frame["rate"].notna().to_numpy()
-    first = start.astype("datetime64[M]")
+    first = as_unit(start, "M")
     n = np.maximum(month_count(first, end), 1)
     by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n)
     amount_cents = to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, by_rate, amount_cents).astype(np.int64)
     idx, month, cents = spread(total, first, n)
-    date = month.astype("datetime64[D]")
+    date = as_unit(month, "D")
     on_a_day = ~is_rate & (frame["date_precision"] == "day").to_numpy(dtype=bool)
     if on_a_day.any():  # a one-off amount on a known day moves on that day
         date = np.where(on_a_day[idx], start[idx], date)
