@@ -107,7 +107,7 @@ def bind_scenario(
         if bound.op is not None:
             ops.append(bound.op)
         if bound.round is not None:
-            plan = plans.get(bound.round) or plan_of(book, bound.round)
+            plan = plans.get(bound.round) or _plan(book, bound.round)
             plans[bound.round], what = bound.change.change(plan)
             said.setdefault(bound.round, []).append(what)
             texts[-1] = f"{bound.round}: {what}"
@@ -128,6 +128,17 @@ def bind_scenario(
         tuple(notes),
         tuple(starts),
     )
+
+
+def _plan(book: Book, round_id: str) -> Plan:
+    """:func:`~aicapex.scenarios.rounds.plan_of`, kept with a ledger (plans are immutable: the
+    scenarios of a file, and the checks of its adjustments, read the same rounds)."""
+    from aicapex.ledger import Ledger
+
+    if not isinstance(book.source, Ledger):
+        return plan_of(book, round_id)
+    key = ("scenario-plan", round_id, book.entity, book.conflicts)
+    return book.source.memo(key, lambda: plan_of(book, round_id))
 
 
 @dataclass(frozen=True, eq=False)
