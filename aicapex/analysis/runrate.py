@@ -24,6 +24,7 @@ import pandas as pd
 from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.errors import suggest
 from aicapex.table.columns import positions
+from aicapex.table.flowrows import as_unit
 
 __all__ = [
     "REVENUE",
@@ -194,7 +195,7 @@ def _run_rates(
         return rate, last, seen
     rows = spend if ok.all() else spend[ok]
     e, s = e[ok], _stream_of(rows)
-    m = rows["month"].to_numpy("datetime64[M]").astype(np.int64)
+    m = as_unit(rows["month"].to_numpy("datetime64[ns]"), "M").astype(np.int64)
     lo = int(m.min())
     n_m = int(m.max()) - lo + 1
     cell = (e * n_s + s) * n_m + (m - lo)

@@ -217,7 +217,8 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         status=take(status, idx),
         basis=take(frame["basis"], idx),
         kind=kind,
-        record=frame["id"].array.take(idx),
+        # every row one flow (no span to split): idx is every row, in order
+        record=frame["id"].array if len(idx) == len(frame) else frame["id"].array.take(idx),
         source=take(first_source(frame["sources"]), idx),
     )
 
