@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -263,7 +263,9 @@ def _burns(ctx: Context) -> dict[str, Any]:
 def _gaps(ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for year, companies in ctx.years().items():
-        for row in compute_gap(ctx.priced, None, period=year).rows():
+        g = compute_gap(ctx.priced, None, period=year)  # the rows of this year's companies:
+        keep = g.frame["entity"].astype("object").isin(companies).to_numpy()
+        for row in replace(g, frame=g.frame[keep]).rows():
             c = str(row["entity"])
             if c in companies:
                 out[c] = {
