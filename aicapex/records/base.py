@@ -239,6 +239,9 @@ class Model(BaseModel):
         str_strip_whitespace=True,
         use_enum_values=False,
         validate_default=False,
+        # validators are built on a kind's first validation, not on import: read_table and
+        # the analyses of frames read the fields only (0.04-0.05 s of import)
+        defer_build=True,
     )
 
 
