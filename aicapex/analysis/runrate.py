@@ -31,8 +31,10 @@ __all__ = [
     "STREAMS",
     "BurnAfter",
     "Extrapolation",
+    "RateLayout",
     "check_burn_after",
     "extrapolate",
+    "rate_layout",
     "stream_labels",
 ]
 
@@ -123,13 +125,17 @@ def extrapolate(
     grid: np.ndarray,
     active: np.ndarray,
     burn_after: BurnAfter = None,
+    *,
+    layout: RateLayout | None = None,
 ) -> Extrapolation:
     """The flows assumed past each stream's records on ``grid`` (datetime64 months; ``active``:
     entities x months where the entity's cash is simulated). ``spend``: the expenses and
-    revenues rows of the flows table (see :func:`~aicapex.analysis.common.burn_flows`)."""
+    revenues rows of the flows table (see :func:`~aicapex.analysis.common.burn_flows`).
+    ``layout``: :func:`rate_layout` of rows like ``spend`` (the same rows, entities, streams and
+    months; other amounts), found once for several calls."""
     check_burn_after(burn_after)
     n_e, n_s = len(entities), len(STREAMS)
-    rate, last, seen = _run_rates(spend, entities)
+    rate, last, seen = _run_rates(spend, entities, layout)
     entity_last = np.max(np.where(seen, last, np.iinfo(np.int64).min), axis=1)
     entity_last = np.where(seen.any(axis=1), entity_last, np.iinfo(np.int64).min)
     sign = np.array([-1.0] * len(BURN_CATEGORIES) + [1.0])
@@ -179,38 +185,68 @@ def _as_month(months: np.ndarray) -> np.ndarray:
     return out
 
 
-def _run_rates(
-    spend: pd.DataFrame, entities: pd.Index
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per entity and stream: the run rate (mean monthly amount over the 12 months up to the
-    stream's last record, from its first record on), its last month (int64 months since
-    1970-01) and whether it has records at all."""
+@dataclass(frozen=True)
+class RateLayout:
+    """Where each row of expenses and revenues falls in the entities x streams x months cube of
+    :func:`extrapolate`'s run rates, and which cells have records: what the run rates at the
+    base figures and at both ends of the ranges share (see :func:`rate_layout`)."""
+
+    rows: np.ndarray | None  # the rows counted (None: all of them)
+    cell: np.ndarray
+    shape: tuple[int, int, int]
+    lo: int
+    seen: np.ndarray
+    last_i: np.ndarray
+    begin: np.ndarray
+
+
+def rate_layout(spend: pd.DataFrame, entities: pd.Index) -> RateLayout | None:
+    """The :class:`RateLayout` of ``spend``'s rows over ``entities`` (``None``: no row of these
+    entities)."""
     n_e, n_s = len(entities), len(STREAMS)
-    rate = np.zeros((n_e, n_s))
-    last = np.full((n_e, n_s), np.iinfo(np.int64).min)
-    seen = np.zeros((n_e, n_s), dtype=bool)
     e = positions(spend["entity"], entities) if len(spend) else np.array([], dtype=np.int64)
     ok = e >= 0
     if not ok.any():
-        return rate, last, seen
-    rows = spend if ok.all() else spend[ok]
+        return None
+    every = bool(ok.all())
+    rows = spend if every else spend[ok]
     e, s = e[ok], _stream_of(rows)
     m = as_unit(rows["month"].to_numpy("datetime64[ns]"), "M").astype(np.int64)
     lo = int(m.min())
     n_m = int(m.max()) - lo + 1
     cell = (e * n_s + s) * n_m + (m - lo)
-    size = n_e * n_s * n_m
-    amounts = np.bincount(cell, weights=rows["amount_usd"].to_numpy("float64"), minlength=size)
-    counts = np.bincount(cell, minlength=size).reshape(n_e, n_s, n_m)
-    amounts = amounts.reshape(n_e, n_s, n_m)
+    counts = np.bincount(cell, minlength=n_e * n_s * n_m).reshape(n_e, n_s, n_m)
     has = counts > 0
     seen = np.asarray(has.any(axis=2), dtype=bool)
     last_i = np.where(seen, n_m - 1 - np.argmax(has[:, :, ::-1], axis=2), 0)
     first_i = np.where(seen, np.argmax(has, axis=2), 0)
     begin = np.maximum(first_i, last_i - (_WINDOW - 1))
-    csum = np.concatenate([np.zeros((n_e, n_s, 1)), np.cumsum(amounts, axis=2)], axis=2)
+    return RateLayout(None if every else ok, cell, (n_e, n_s, n_m), lo, seen, last_i, begin)
+
+
+def _run_rates(
+    spend: pd.DataFrame, entities: pd.Index, layout: RateLayout | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per entity and stream: the run rate (mean monthly amount over the 12 months up to the
+    stream's last record, from its first record on), its last month (int64 months since
+    1970-01) and whether it has records at all."""
+    n_e, n_s = len(entities), len(STREAMS)
+    if layout is None:
+        layout = rate_layout(spend, entities)
+    if layout is None:
+        rate = np.zeros((n_e, n_s))
+        last = np.full((n_e, n_s), np.iinfo(np.int64).min)
+        return rate, last, np.zeros((n_e, n_s), dtype=bool)
+    amounts_of = spend["amount_usd"].to_numpy("float64")
+    if layout.rows is not None:
+        amounts_of = amounts_of[layout.rows]
+    seen, last_i, begin = layout.seen, layout.last_i, layout.begin
+    amounts = np.bincount(layout.cell, weights=amounts_of, minlength=int(np.prod(layout.shape)))
+    amounts = amounts.reshape(layout.shape)
+    zeros = np.zeros((*layout.shape[:2], 1))
+    csum = np.concatenate([zeros, np.cumsum(amounts, axis=2)], axis=2)
     total = np.take_along_axis(csum, (last_i + 1)[:, :, None], axis=2)[:, :, 0]
     total -= np.take_along_axis(csum, begin[:, :, None], axis=2)[:, :, 0]
     rate = np.where(seen, total / (last_i - begin + 1), 0.0)
-    last = np.where(seen, last_i + lo, np.iinfo(np.int64).min)
-    return rate, last, seen
+    last = np.where(seen, last_i + layout.lo, np.iinfo(np.int64).min)
+    return rate, last, seen.copy()

@@ -57,7 +57,7 @@ from aicapex.analysis.common import (
     widths_param,
 )
 from aicapex.analysis.result import Result
-from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate
+from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
 from aicapex.analysis.runwaykit import (
     SPEND_COLUMNS,
     RunwayInputs,
@@ -348,6 +348,7 @@ def runway(
     spend = spend[positions(spend["entity"], entities) >= 0]
     grid = months.to_numpy()
     spends = {"base": spend, **ends_of_spend(spend)}
+    layout = rate_layout(spend, entities)  # the three ends share where each row falls
     starts, nets = [], []
     for variant, signed, balance in (
         ("base", "signed", "amount_usd"),
@@ -358,7 +359,7 @@ def runway(
         start = column.fillna(chosen["amount_usd"]).to_numpy("float64").copy()
         np.add.at(start, e_idx[now], counted[signed].to_numpy()[now])
         recorded = monthly_matrix(later_rows, entities, months, column=signed)
-        ahead_v = extrapolate(spends[variant], entities, grid, active, burn_after)
+        ahead_v = extrapolate(spends[variant], entities, grid, active, burn_after, layout=layout)
         if variant == "base":
             ahead = ahead_v
         starts.append(start)
@@ -401,7 +402,10 @@ def runway(
             variant_net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
         assumptions.append(sentence)
     kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
-    for row, kind in zip(chosen.itertuples(), kinds.astype("object"), strict=True):
+    bounded = kinds.isin(["upper", "lower"]).to_numpy()  # only these rows: tuples are slow
+    for row, kind in zip(
+        chosen[bounded].itertuples(), kinds[bounded].astype("object"), strict=True
+    ):
         if kind in ("upper", "lower"):
             word = "at most" if kind == "upper" else "at least"
             assumptions.append(

@@ -27,6 +27,7 @@ from aicapex.analysis.runrate import (
     BurnAfter,
     Extrapolation,
     extrapolate,
+    rate_layout,
     stream_labels,
 )
 from aicapex.analysis.used import RecordsUsed
@@ -323,6 +324,7 @@ def stream_flows(
     cell = ((e * n_s + _counted_streams(later)) * n_m + m)[ok] if len(later) else e
     grid = months.to_numpy()
     spends = {"base": spend, **ends_of_spend(spend)}
+    layout = rate_layout(spend, entities)  # the three ends share where each row falls
     whole = None
     for v, (variant, column) in enumerate(
         (("base", "signed"), ("low", "signed_low"), ("high", "signed_high"))
@@ -332,7 +334,7 @@ def stream_flows(
             out[v] = np.bincount(cell, weights=weights, minlength=n_e * n_s * n_m).reshape(
                 n_e, n_s, n_m
             )
-        ahead = extrapolate(spends[variant], entities, grid, active, burn_after)
+        ahead = extrapolate(spends[variant], entities, grid, active, burn_after, layout=layout)
         whole = ahead if whole is None else whole
         out[v] += _ahead_by_stream(spends[variant], entities, grid, active, burn_after, ahead)
     assert whole is not None
