@@ -103,7 +103,7 @@ def unwrap(annotation: Any) -> tuple[Any, bool]:
 class Column:
     """How one field becomes columns: names, dtypes, and a function of (value, ctx) -> cells."""
 
-    __slots__ = ("dtypes", "field", "names", "to_cells")
+    __slots__ = ("dtypes", "field", "names", "plain", "to_cells")
 
     def __init__(
         self,
@@ -111,8 +111,11 @@ class Column:
         names: list[str],
         dtypes: list[str],
         to_cells: Callable[[Any, RowContext], tuple[Any, ...]],
+        plain: Callable[[Any], Any] | None = None,
     ) -> None:
         self.field, self.names, self.dtypes, self.to_cells = field, names, dtypes, to_cells
+        #: for a one-cell column, the value's cell (``None`` stays ``None``) without a context
+        self.plain = plain
 
 
 class RowContext:
@@ -264,7 +267,9 @@ def _span_of(date: PartialDate, fye: str) -> tuple[dt.date, dt.date]:
 
 
 def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: v) -> Column:
-    return Column(name, [name], [dtype], lambda v, ctx: (None if v is None else convert(v),))
+    return Column(
+        name, [name], [dtype], lambda v, ctx: (None if v is None else convert(v),), convert
+    )
 
 
 @functools.cache
@@ -372,7 +377,11 @@ def _fill(
     if not rows:
         return
     for c in cols:
-        field, to_cells = c.field, c.to_cells
+        field, to_cells, plain = c.field, c.to_cells, c.plain
+        if plain is not None:  # one cell, no context: no tuple per row
+            values = [getattr(obj, field) for obj, _ in rows]
+            data[c.names[0]].extend([None if v is None else plain(v) for v in values])
+            continue
         cells = [to_cells(getattr(obj, field), ctx) for obj, ctx in rows]
         for n, column in zip(c.names, zip(*cells, strict=True), strict=True):
             data[n].extend(column)
