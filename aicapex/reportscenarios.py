@@ -12,12 +12,14 @@ an empty list; one whose scenarios cannot run at its report date (no cash balanc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from aicapex.scenarios.files import ScenarioFile, read_scenarios, scenario_files
+from aicapex.loading import SCENARIO_SUFFIXES
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
+    from aicapex.scenarios.files import ScenarioFile
 
 __all__ = ["Unanswered", "scenario_files_of", "scenarios_by_company", "scenarios_section"]
 
@@ -37,7 +39,29 @@ def scenario_files_of(ledger: Ledger) -> list[ScenarioFile]:
         origin = ledger.origin(entity.id)
         if origin is not None:
             paths.add(origin.file)  # as the user named it
+    if not _may_have_scenarios(paths):
+        return []  # the scenarios package is not even imported
+    from aicapex.scenarios.files import read_scenarios, scenario_files
+
     return [read_scenarios(path, ledger) for path in scenario_files(sorted(paths))]
+
+
+def _may_have_scenarios(paths: Iterable[str]) -> bool:
+    """Whether :func:`~aicapex.scenarios.files.scenario_files` may find a file among or beside
+    ``paths`` (a quick look that finds at least what it finds: hidden folders included)."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            places = [path.rglob(f"*{suffix}") for suffix in SCENARIO_SUFFIXES]
+        elif path.name.endswith(SCENARIO_SUFFIXES):
+            return True
+        elif path.parent.is_dir():
+            places = [path.parent.glob(f"*{suffix}") for suffix in SCENARIO_SUFFIXES]
+        else:
+            continue
+        if any(next(found, None) is not None for found in places):
+            return True
+    return False
 
 
 def scenarios_by_company(files: Iterable[ScenarioFile]) -> dict[str, list[ScenarioFile]]:
