@@ -261,7 +261,18 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
     they were made, kind by kind and record by record), columns in order and typed."""
     if out.empty:
         return empty_flows()
-    out = out.take(_date_order(out)).reset_index(drop=True)
+    order = _date_order(out)
+    columns: dict[str, object] = {}
+    for name in FLOW_COLUMNS:  # column by column: categoricals by their codes, arrays by numpy
+        col = out[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy().take(order)
+            columns[name] = pd.Categorical.from_codes(codes, dtype=col.dtype)
+        elif isinstance(col.dtype, np.dtype):
+            columns[name] = col.to_numpy().take(order)
+        else:
+            columns[name] = col.array.take(order)
+    out = pd.DataFrame(columns, copy=False)
     for name, dtype in FLOW_COLUMNS.items():
         if str(out[name].dtype) != dtype:
             out[name] = out[name].astype(dtype)  # type: ignore[call-overload]
