@@ -92,10 +92,19 @@ def stake_inputs(
             )
         if company not in known:
             raise KeyError(f"unknown entity {company!r}{suggest(company, sorted(map(str, known)))}")
-    stakes, aside_s = resolve_conflicts(stakes_all, "stakes", conflicts)
-    rounds, aside_r = resolve_conflicts(rounds_all, "funding_rounds", conflicts)
-    aside = _set_aside(stakes_all, "stakes", aside_s)
-    aside.update(_set_aside(rounds_all, "funding_rounds", aside_r))
+
+    def resolved() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
+        stakes, aside_s = resolve_conflicts(stakes_all, "stakes", conflicts)
+        rounds, aside_r = resolve_conflicts(rounds_all, "funding_rounds", conflicts)
+        aside = _set_aside(stakes_all, "stakes", aside_s)
+        aside.update(_set_aside(rounds_all, "funding_rounds", aside_r))
+        return stakes, rounds, aside
+
+    if isinstance(source, Ledger):  # ownership, valuation and control read the same: once
+        stakes, rounds, kept = source.memo(("stake_inputs", conflicts), resolved)
+        aside = dict(kept)
+    else:
+        stakes, rounds, aside = resolved()
     limit = None
     if isinstance(as_of, Mapping):
         stakes, rounds = _by_each(stakes, as_of), _by_each(rounds, as_of)
