@@ -186,7 +186,7 @@ def round_trip(
         .groupby(keys, as_index=False)
         .agg(purchases_usd=("amount_usd", "sum"))
     )
-    vendors = set(inv["vendor"]) & set(pur["vendor"])
+    vendors = set(inv["vendor"].unique()) & set(pur["vendor"].unique())  # not row by row
     if vendor is not None:
         vendors &= {vendor}
     pur = pur[pur["vendor"].isin(vendors).to_numpy()]
@@ -233,7 +233,7 @@ def round_trip(
     order = {b: i for i, b in enumerate(BASES)}
     out = out.assign(
         _all=(out["customer"] == ALL).to_numpy(),
-        _b=out["basis"].map(order),
+        _b=pd.Categorical(out["basis"].to_numpy(object), categories=list(order)).codes,
         _w=(out["window"] == "all").to_numpy(),
     )
     out = out.sort_values(["vendor", "_w", "window_start", "_b", "_all", "customer"], kind="stable")
