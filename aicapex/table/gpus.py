@@ -232,7 +232,9 @@ def _take_deliveries(
     # global unit line: groups one after another
     ends = np.cumsum(u)
     starts = ends - u
-    group_ids, group_first = np.unique(g, return_index=True)
+    # g is sorted: each group starts where the key changes (np.unique would sort it again)
+    group_first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if n else np.array([], np.int64)
+    group_ids = g[group_first]
     group_start = starts[group_first]
     group_end = np.r_[starts[group_first[1:]], ends[-1] if n else 0]
     owner = np.full(n, None, dtype=object)  # None: the buyer's own (the caller fills them in)
@@ -283,7 +285,8 @@ def _take_deliveries(
     ct, cid = np.concatenate(claim_to), np.concatenate(claim_id)
     o = np.argsort(cs, kind="stable")
     cs, ce, ct, cid = cs[o], ce[o], ct[o], cid[o]
-    cuts = np.unique(np.concatenate([starts, ends, cs, ce]))
+    cuts = np.sort(np.concatenate([starts, ends, cs, ce]))
+    cuts = cuts[np.r_[True, cuts[1:] != cuts[:-1]]] if len(cuts) else cuts  # the distinct ones
     lo, hi = cuts[:-1], cuts[1:]
     # each piece: the delivery it lies in (none: a gap, impossible) and the claim, if any
     deliv = np.searchsorted(ends, lo, side="right")
