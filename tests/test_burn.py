@@ -229,3 +229,13 @@ def test_amounts_without_an_exchange_rate_are_never_dropped(ledger_text: LedgerT
     b = ac.burn(rated, "eu", "2023-01", "2023-12").frame
     assert b["payroll"].iloc[0] == pytest.approx(1.1e6)
     assert ac.runway(rated, "eu", as_of="2022-12").months == pytest.approx(10 / 1.1)
+
+
+def test_a_range_without_records_is_float_zeros(bundled: ac.Ledger) -> None:
+    """Months after every record: zero dollars of every column, as floats (a bincount of no
+    rows gave integer zeros in some columns)."""
+    frame = ac.burn(bundled, "stability-ai", "2030-01", "2030-03").frame
+    numbers = frame.drop(columns=["entity", "month"])
+    assert (numbers.dtypes == "float64").all(), numbers.dtypes[numbers.dtypes != "float64"]
+    assert len(frame) == 3
+    assert (numbers.fillna(0.0) == 0.0).all().all()

@@ -147,7 +147,8 @@ def burn(
         sums = np.bincount(
             cell[keep], weights=rows[column].to_numpy("float64")[keep], minlength=size
         )
-        return sums.reshape(len(entities), len(months))
+        # bincount of no rows gives integer zeros: dollars are floats whatever the rows
+        return sums.astype(np.float64, copy=False).reshape(len(entities), len(months))
 
     data: dict[str, np.ndarray] = {}
     for cat in BURN_CATEGORIES:
