@@ -31,6 +31,65 @@ def ledger_files() -> list[Path]:
     return files
 
 
+#: Three companies for scenarios and simulations: Acme (a round with a disbursed and a
+#: committed tranche, a ranged compute rate, revenue), Bolt (an unpaid bill) and Cole (revenue
+#: above its spending); balances on different days.
+_COMPANIES = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-04}
+entities:
+- {id: acme, name: Acme AI, type: company}
+- {id: bolt, name: Bolt AI, type: company}
+- {id: cole, name: Cole AI, type: company}
+- {id: fund, name: A fund, type: investor}
+funding_rounds:
+- id: acme-round
+  company: acme
+  date: 2023-08
+  status: committed
+  amount: $5M
+  sources: [s1]
+  investors: [{investor: fund}]
+  tranches:
+  - {amount: $2M, status: disbursed, date: 2023-08-15}
+  - {amount: $3M, status: committed, date: 2023-12-15}
+expenses:
+- {id: acme-opex, company: acme, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
+- {id: acme-pay, company: acme, category: payroll, rate: $0.5M/month, date: 2023, sources: [s1]}
+- id: acme-compute
+  company: acme
+  category: compute
+  rate: about $0.6M/month
+  date: 2023
+  sources: [s1]
+- {id: bolt-compute, company: bolt, category: compute, rate: $2M/month, date: 2023, sources: [s1]}
+- {id: cole-opex, company: cole, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
+revenues:
+- {id: acme-sales, company: acme, category: sales, rate: $0.2M/month, date: 2023, sources: [s1]}
+- {id: cole-sales, company: cole, category: sales, rate: $3M/month, date: 2023, sources: [s1]}
+cloud_bills:
+- id: bolt-bill
+  payer: bolt
+  provider: fund
+  period: 2023-08
+  billed: $1.5M
+  due: 2023-09-30
+  sources: [s1]
+cash_balances:
+- {id: acme-cash, company: acme, date: 2023-10-10, amount: $6M, sources: [s1]}
+- {id: bolt-cash, company: bolt, date: 2023-10-10, amount: $5M, sources: [s1]}
+- {id: cole-cash, company: cole, date: 2023-09-20, amount: $1M, sources: [s1]}
+"""
+
+
+@pytest.fixture(scope="session")
+def companies(tmp_path_factory: pytest.TempPathFactory) -> Ledger:
+    """The three companies of :data:`_COMPANIES`, loaded once (ledgers are immutable)."""
+    path = tmp_path_factory.mktemp("companies") / "ledger.yaml"
+    path.write_text(_COMPANIES.lstrip("\n"), encoding="utf-8")
+    return aicapex.load(path)
+
+
 @pytest.fixture
 def ledger_text(tmp_path: Path) -> LedgerText:
     """Write a few readable lines of ledger text to a file and return its path.

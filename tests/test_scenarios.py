@@ -2,7 +2,7 @@
 
 Expected figures are derived from the records the tests read or write: the bundled Stability AI
 ledger (about $4M in October 2023 against ($99M + $54M - $11M) / 12 a month, Intel's $50M of
-which $20M was disbursed) and small ledgers of several companies written here.
+which $20M was disbursed) and the three companies of tests/conftest.py (fixture ``companies``).
 """
 
 from __future__ import annotations
@@ -31,53 +31,6 @@ ENTITY = "stability-ai"
 AS_OF = "2023-10"
 INTEL = "stability-2023-intel"
 
-COMPANIES = """
-sources:
-- {id: s1, outlet: Example, title: A report, date: 2024-04}
-entities:
-- {id: acme, name: Acme AI, type: company}
-- {id: bolt, name: Bolt AI, type: company}
-- {id: cole, name: Cole AI, type: company}
-- {id: fund, name: A fund, type: investor}
-funding_rounds:
-- id: acme-round
-  company: acme
-  date: 2023-08
-  status: committed
-  amount: $5M
-  sources: [s1]
-  investors: [{investor: fund}]
-  tranches:
-  - {amount: $2M, status: disbursed, date: 2023-08-15}
-  - {amount: $3M, status: committed, date: 2023-12-15}
-expenses:
-- {id: acme-opex, company: acme, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
-- {id: acme-pay, company: acme, category: payroll, rate: $0.5M/month, date: 2023, sources: [s1]}
-- id: acme-compute
-  company: acme
-  category: compute
-  rate: about $0.6M/month
-  date: 2023
-  sources: [s1]
-- {id: bolt-compute, company: bolt, category: compute, rate: $2M/month, date: 2023, sources: [s1]}
-- {id: cole-opex, company: cole, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
-revenues:
-- {id: acme-sales, company: acme, category: sales, rate: $0.2M/month, date: 2023, sources: [s1]}
-- {id: cole-sales, company: cole, category: sales, rate: $3M/month, date: 2023, sources: [s1]}
-cloud_bills:
-- id: bolt-bill
-  payer: bolt
-  provider: fund
-  period: 2023-08
-  billed: $1.5M
-  due: 2023-09-30
-  sources: [s1]
-cash_balances:
-- {id: acme-cash, company: acme, date: 2023-10-10, amount: $6M, sources: [s1]}
-- {id: bolt-cash, company: bolt, date: 2023-10-10, amount: $5M, sources: [s1]}
-- {id: cole-cash, company: cole, date: 2023-09-20, amount: $1M, sources: [s1]}
-"""
-
 
 def usd(money: ac.Money) -> float:
     return float(money.amount)
@@ -100,11 +53,6 @@ def cash(bundled: ac.Ledger) -> float:
 @pytest.fixture(scope="module")
 def tranches(bundled: ac.Ledger) -> list[float]:
     return [usd(t.amount) for t in bundled[INTEL].tranches]  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def companies(ledger_text: LedgerText) -> ac.Ledger:
-    return ac.load(ledger_text(COMPANIES))
 
 
 def months_of(table: ac.Comparison, name: str) -> float:

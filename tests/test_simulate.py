@@ -34,52 +34,6 @@ LedgerText = Callable[..., Path]
 ENTITY = "stability-ai"
 AS_OF = "2023-10"
 
-COMPANIES = """
-sources:
-- {id: s1, outlet: Example, title: A report, date: 2024-04}
-entities:
-- {id: acme, name: Acme AI, type: company}
-- {id: bolt, name: Bolt AI, type: company}
-- {id: cole, name: Cole AI, type: company}
-- {id: fund, name: A fund, type: investor}
-funding_rounds:
-- id: acme-round
-  company: acme
-  date: 2023-08
-  status: committed
-  amount: $5M
-  sources: [s1]
-  investors: [{investor: fund}]
-  tranches:
-  - {amount: $2M, status: disbursed, date: 2023-08-15}
-  - {amount: $3M, status: committed, date: 2023-12-15}
-expenses:
-- {id: acme-opex, company: acme, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
-- {id: acme-pay, company: acme, category: payroll, rate: $0.5M/month, date: 2023, sources: [s1]}
-- id: acme-compute
-  company: acme
-  category: compute
-  rate: about $0.6M/month
-  date: 2023
-  sources: [s1]
-- {id: bolt-compute, company: bolt, category: compute, rate: $2M/month, date: 2023, sources: [s1]}
-- {id: cole-opex, company: cole, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
-revenues:
-- {id: acme-sales, company: acme, category: sales, rate: $0.2M/month, date: 2023, sources: [s1]}
-- {id: cole-sales, company: cole, category: sales, rate: $3M/month, date: 2023, sources: [s1]}
-cloud_bills:
-- id: bolt-bill
-  payer: bolt
-  provider: fund
-  period: 2023-08
-  billed: $1.5M
-  due: 2023-09-30
-  sources: [s1]
-cash_balances:
-- {id: acme-cash, company: acme, date: 2023-10-10, amount: $6M, sources: [s1]}
-- {id: bolt-cash, company: bolt, date: 2023-10-10, amount: $5M, sources: [s1]}
-- {id: cole-cash, company: cole, date: 2023-09-20, amount: $1M, sources: [s1]}
-"""
 
 #: The issue's drivers.
 DRIVEN = {
@@ -97,13 +51,6 @@ NEUTRAL = {
     "revenue": ac.dist.uniform(1.0, 1.0),
     "disbursement_delay": ac.dist.choice([0]),
 }
-
-
-@pytest.fixture(scope="module")
-def companies(tmp_path_factory: pytest.TempPathFactory) -> ac.Ledger:
-    path = tmp_path_factory.mktemp("companies") / "ledger.yaml"
-    path.write_text(COMPANIES.lstrip("\n"), encoding="utf-8")
-    return ac.load(path)
 
 
 @pytest.fixture(scope="module")
