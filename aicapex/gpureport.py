@@ -16,15 +16,11 @@ from aicapex.analysis.fleet import gpu_fleet, gpu_targets
 from aicapex.analysis.loops import cycles
 from aicapex.analysis.realloc import reallocations
 from aicapex.analysis.related import related_parties
+from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.roundtrip import ALL, round_trip
 
 __all__ = ["fleets", "loops", "realloc_section", "related", "round_trips"]
-
-
-def _num(value: Any) -> float | None:
-    v = jsonable(value)
-    return None if v is None else round(float(v), 2)
 
 
 def _int(value: Any) -> int | None:

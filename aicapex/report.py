@@ -23,6 +23,7 @@ import pandas as pd
 from aicapex.analysis.arrears import arrears
 from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.gap import compute_gap
+from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runway
 from aicapex.dates import PartialDate
@@ -129,12 +130,6 @@ class Section:
 
 def _months(value: Any) -> float | None:
     """Months rounded to two decimals (``None``: beyond the horizon), as the table shows them."""
-    v = jsonable(value)
-    return None if v is None else round(float(v), 2)
-
-
-def _num(value: Any) -> float | None:
-    """A JSON-ready number rounded to cents (``None`` for NaN and infinities)."""
     v = jsonable(value)
     return None if v is None else round(float(v), 2)
 

@@ -16,6 +16,7 @@ from aicapex.analysis.capex import capex
 from aicapex.analysis.customers import customers
 from aicapex.analysis.deals import listing, merger
 from aicapex.analysis.result import Result, jsonable
+from aicapex.analysis.result import cents as _num
 from aicapex.analysis.vehicles import capital_stack
 from aicapex.analysis.warrants import warrant_value
 from aicapex.schemaparts import BOOL, DAY, INT, MAYBE_TEXT, NUMBER, SHARE, TEXT, USD, obj
@@ -32,12 +33,6 @@ __all__ = [
     "vehicles_section",
     "warrants_section",
 ]
-
-
-def _num(value: Any) -> float | None:
-    """A JSON-ready number rounded to cents (``None`` for NaN and infinities)."""
-    v = jsonable(value)
-    return None if v is None else round(float(v), 2)
 
 
 def _plain(value: Any) -> float | None:

@@ -8,18 +8,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from aicapex.analysis.ownership import ownership
-from aicapex.analysis.result import jsonable
+from aicapex.analysis.result import cents as _num
 from aicapex.analysis.valuation import valuation
 from aicapex.ledger import Ledger
 from aicapex.records import FundingRound, Stake
 
 __all__ = ["owned_companies", "ownership_section"]
-
-
-def _num(value: Any) -> float | None:
-    """A JSON-ready number rounded to cents (``None`` for NaN and infinities)."""
-    v = jsonable(value)
-    return None if v is None else round(float(v), 2)
 
 
 def owned_companies(ledger: Ledger) -> dict[str, str]:

@@ -39,7 +39,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "json_decimals", "json_rows", "jsonable", "record_index"]
+__all__ = [
+    "Result",
+    "cents",
+    "json_decimals",
+    "json_rows",
+    "jsonable",
+    "record_index",
+]
 
 
 def jsonable(value: Any) -> Any:
@@ -70,6 +77,17 @@ def jsonable(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return str(value)
+
+
+def cents(value: Any) -> float | None:
+    """A JSON-ready number rounded to the cent (``None`` for NaN, infinities and missing
+    values): how the report writes US dollars.
+
+    >>> cents(1234.5678), cents(float("nan"))
+    (1234.57, None)
+    """
+    v = jsonable(value)
+    return None if v is None else round(float(v), 2)
 
 
 def json_decimals(column: str, money: Iterable[str] = ()) -> int | None:
