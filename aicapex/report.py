@@ -25,11 +25,11 @@ from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
-from aicapex.analysis.runway import POLICIES, runway
 from aicapex.dates import PartialDate
 from aicapex.gpureport import fleets, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
+from aicapex.reportcash import cash_section, runway_section, written_as
 from aicapex.reportdeals import DEAL_BUILDERS, deal_companies
 from aicapex.reportownership import owned_companies, ownership_section
 from aicapex.reportscenarios import (
@@ -126,82 +126,6 @@ class Section:
         if self.why is not None:
             return self.why(ctx, company)
         return f"no records for {self.name.replace('_', ' ')}"
-
-
-def _months(value: Any) -> float | None:
-    """Months rounded to two decimals (``None``: beyond the horizon), as the table shows them."""
-    v = jsonable(value)
-    return None if v is None else round(float(v), 2)
-
-
-def _runways(ctx: Context) -> dict[str, dict[str, Any]]:
-    """Every company's runway under each policy, each from its own report date: one runway
-    per policy for all companies at once."""
-    dated = {c: w for c, w in ctx.when.items() if w is not None and c not in ctx.unpriced}
-    cash = ctx.balances[ctx.balances["company"].astype("object").isin(list(dated)).to_numpy()]
-    out: dict[str, dict[str, Any]] = {}
-    if cash.empty:
-        return out
-    for policy in POLICIES:
-        r = runway(ctx.priced, as_of=dated, policy=policy, cash=cash)  # type: ignore[arg-type]
-        companies = set(r.frame["entity"].astype("object"))
-        general = [a for a in r.assumptions if not any(a.startswith(f"{c}:") for c in companies)]
-        by_entity = r.records_by_entity()
-        for row in r.rows():
-            c = str(row["entity"])
-            own = [a for a in r.assumptions if a.startswith(f"{c}:")]
-            out.setdefault(c, {})[policy] = {
-                "months": row["months"],
-                "months_low": _months(row["months_low"]),
-                "months_high": _months(row["months_high"]),
-                "runs_out": row["runs_out"],
-                "cash_out": row["cash_out"],
-                "cash_out_earliest": row["cash_out_earliest"],
-                "cash_out_latest": row["cash_out_latest"],
-                "bound": row["bound"],
-                "balance": _num(row["balance_usd"]),
-                "balance_date": row["balance_date"],
-                "balance_record": row["balance_record"],
-                "start_cash": _num(row["start_cash"]),
-                "burn_after": _num(row["burn_after"]),
-                "assumptions": [a.replace("each entity's date", dated[c]) for a in general] + own,
-                "records": by_entity[c],
-            }
-    return out
-
-
-def _cash(ctx: Context) -> dict[str, Any]:
-    """The cash balance each runway starts from: US dollars, and the figure as written."""
-    out = {}
-    for c, policies in _runway_cache(ctx).items():
-        r = policies.get("disbursed")
-        if r:
-            written, currency = _written(ctx.ledger, r["balance_record"], "amount")
-            out[c] = {
-                "amount": r["balance"],
-                "written": written,
-                "currency": currency,
-                "bound": r["bound"],
-                "date": r["balance_date"],
-                "record": r["balance_record"],
-            }
-    return out
-
-
-def _written(ledger: Ledger, record_id: str | None, name: str) -> tuple[str | None, str | None]:
-    """The money field ``name`` of a record as written (``"less than $4M"``) and its currency
-    (``None``, ``None`` for no such record or field)."""
-    record = ledger.get(record_id) if record_id else None
-    value = getattr(record, name, None)
-    if value is None:
-        return None, None
-    return str(value), str(value.currency)
-
-
-def _runway_cache(ctx: Context) -> dict[str, dict[str, Any]]:
-    """The runways, computed once per report (the cash section reads them too)."""
-    runways: dict[str, dict[str, Any]] = ctx.once("runways", lambda: _runways(ctx))
-    return runways
 
 
 def _burn_runs(flows: pd.DataFrame, years: list[str]) -> dict[str, pd.DataFrame]:
@@ -322,7 +246,7 @@ def _funding(ctx: Context) -> dict[str, Any]:
     columns = ["id", "company", "status", "date_start", "amount_usd"]
     for rid, company, status, start, usd in rounds[columns].itertuples(index=False):
         mine = out.setdefault(str(company), {"by_status": {}, "rounds": []})
-        written, currency = _written(ctx.ledger, str(rid), "amount")
+        written, currency = written_as(ctx.ledger, str(rid), "amount")
         record = ctx.ledger.get(str(rid))
         amount = _num(usd) if written is not None else None
         mine["rounds"].append(
@@ -392,9 +316,9 @@ def _no_year(what: str) -> Callable[[Context, str], str]:
 
 #: The sections of every company's report, in order.
 SECTIONS: tuple[Section, ...] = (
-    Section("cash", _cash, _no_cash),
+    Section("cash", cash_section, _no_cash),
     Section("burn", _burns, _no_year("expenses or revenues")),
-    Section("runway", _runway_cache, _no_cash),
+    Section("runway", runway_section, _no_cash),
     Section("compute_gap", _gaps, _no_year("compute spending or revenue")),
     Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),
     Section("funding", _funding, empty=lambda: {"by_status": {}, "rounds": []}),

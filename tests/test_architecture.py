@@ -47,6 +47,7 @@ FLOORS: dict[str, int] = {
     "aicapex.reportownership": 8,
     "aicapex.reportscenarios": 8,
     "aicapex.reportdeals": 8,
+    "aicapex.reportcash": 8,
     "aicapex.plot": 8,
     "aicapex.export": 8,
     "aicapex.outputs": 8,

@@ -11,6 +11,7 @@ their months depend on each entity's fiscal year end.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from fractions import Fraction
 from typing import Any
 
@@ -42,9 +43,11 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def calendar_span(value: str | int | PartialDate) -> tuple[dt.date, dt.date]:
     """The span of a date argument; fiscal years are refused: their span depends on an entity's
-    fiscal year end, which an analysis of many entities (or of a flows table) does not know."""
+    fiscal year end, which an analysis of many entities (or of a flows table) does not know.
+    Cached: a report reads every company's date several times."""
     date = PartialDate.parse(value)
     if date.precision is Precision.FISCAL_YEAR:
         raise ValueError(

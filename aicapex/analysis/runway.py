@@ -36,7 +36,8 @@ to the starting cash) are sugar for them. Together they move a record:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -139,11 +140,22 @@ class Runway(Result):
     #: The money columns of :meth:`explain`'s path (US dollars).
     PATH_MONEY = frozenset({"opening", "inflows", "outflows", "net", "closing"})
 
-    path: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the path (see :attr:`path`), or a function building it when first asked (a report of
+    #: many entities reads only the per-entity table)
+    path_of: pd.DataFrame | Callable[[], pd.DataFrame] = field(
+        default_factory=pd.DataFrame, repr=False
+    )
     policy: str = "disbursed"
     as_of: str = ""
     #: the records each entity used (listed on demand: :meth:`records_of`)
     used: RecordsUsed | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def path(self) -> pd.DataFrame:
+        """The month-by-month path of every entity (see the class docs): :attr:`path_of`, or
+        what it builds when it is a function (called once, on first use)."""
+        built = self.path_of
+        return built if isinstance(built, pd.DataFrame) else built()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -466,7 +478,7 @@ def runway(
             "known_on": known_on,
             "widths": widths_param(widths),
         },
-        path=path_frame(entities, months, active, path, net, ahead.assumed, as_of_col),
+        path_of=lambda: path_frame(entities, months, active, path, net, ahead.assumed, as_of_col),
         policy=policy,
         as_of=as_of_text,
         used=used,

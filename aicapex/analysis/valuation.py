@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from aicapex.analysis.result import Result, record_index
@@ -296,30 +297,40 @@ def _stake_rows(
 
 
 def _agreement(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
-    """Whether each row agrees with the other priced rows of its company within the window."""
-    agrees = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    """Whether each row agrees with the other priced rows of its company within the window.
+
+    The priced rows sorted by company and date fall into clusters (a new one where the company
+    changes or more than :data:`WINDOW_DAYS` pass); only clusters of two rows or more are
+    compared, pair by pair, on plain arrays."""
+    n = len(frame)
+    value, missing = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
     notes: list[str] = []
-    priced = frame[frame["post_money_usd"].notna().to_numpy()]
-    for company, rows in priced.groupby("company", sort=True):
-        rows = rows.sort_values("date", kind="stable")
-        dates = rows["date"].to_numpy("datetime64[D]")
-        cluster = (pd.Series(dates).diff().dt.days.fillna(0) > WINDOW_DAYS).cumsum().to_numpy()
-        for c in set(cluster):
-            members = rows[cluster == c]
-            if len(members) < 2:
-                continue
-            low = members["post_money_low_usd"].to_numpy() * (1 - AGREEMENT)
-            high = members["post_money_high_usd"].to_numpy() * (1 + AGREEMENT)
-            for i, idx in enumerate(members.index):
-                others = [j for j in range(len(members)) if j != i]
-                ok = all(low[i] <= high[j] and low[j] <= high[i] for j in others)
-                agrees[idx] = ok
-            if not agrees[members.index].all():
-                shown = ", ".join(
-                    f"{format_usd(v)} ({r})"
-                    for r, v in zip(members["record"], members["post_money_usd"], strict=True)
-                )
-                notes.append(f"{company}: implied valuations of one period disagree: {shown}")
+    at = np.flatnonzero(frame["post_money_usd"].notna().to_numpy())
+    priced = frame.iloc[at].assign(_at=at)
+    priced = priced.sort_values(["company", "date"], kind="stable")
+    company = priced["company"].astype("object").to_numpy()
+    gap = pd.Series(priced["date"].to_numpy("datetime64[D]")).diff().dt.days.fillna(0).to_numpy()
+    new = np.ones(len(priced), dtype=bool)
+    new[1:] = (company[1:] != company[:-1]) | (gap[1:] > WINDOW_DAYS)
+    starts = np.flatnonzero(new)
+    stops = np.append(starts[1:], len(priced))[: len(starts)]
+    low_all = priced["post_money_low_usd"].to_numpy("float64") * (1 - AGREEMENT)
+    high_all = priced["post_money_high_usd"].to_numpy("float64") * (1 + AGREEMENT)
+    pos, records = priced["_at"].to_numpy(), priced["record"].to_numpy()
+    values = priced["post_money_usd"].to_numpy("float64")
+    for a, b in zip(starts, stops, strict=True):
+        if b - a < 2:
+            continue
+        low, high = low_all[a:b], high_all[a:b]
+        fits = (low[:, None] <= high[None, :]) & (low[None, :] <= high[:, None])
+        ok = fits.all(axis=1)  # a row fits itself: low <= high
+        value[pos[a:b]], missing[pos[a:b]] = ok, False
+        if not ok.all():
+            shown = ", ".join(
+                f"{format_usd(v)} ({r})" for r, v in zip(records[a:b], values[a:b], strict=True)
+            )
+            notes.append(f"{company[a]}: implied valuations of one period disagree: {shown}")
+    agrees = pd.Series(pd.arrays.BooleanArray(value, missing), index=frame.index)
     return agrees, notes
 
 

@@ -1,0 +1,100 @@
+"""The report's cash and runway sections: each company's runway under every policy, from its
+own report date (one :func:`~aicapex.analysis.runway.runway` per policy for all companies at
+once), and the cash balance the runways start from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aicapex.analysis.result import cents as _num
+from aicapex.analysis.result import jsonable
+from aicapex.analysis.runway import POLICIES, runway
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["cash_section", "runway_section", "written_as"]
+
+
+def _months(value: Any) -> float | None:
+    """Months rounded to two decimals (``None``: beyond the horizon), as the table shows them."""
+    v = jsonable(value)
+    return None if v is None else round(float(v), 2)
+
+
+def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
+    """Every company's runway under each policy, each from its own report date: one runway
+    per policy for all companies at once."""
+    dated = {c: w for c, w in ctx.when.items() if w is not None and c not in ctx.unpriced}
+    cash = ctx.balances[ctx.balances["company"].astype("object").isin(list(dated)).to_numpy()]
+    out: dict[str, dict[str, Any]] = {}
+    if cash.empty:
+        return out
+    for policy in POLICIES:
+        r = runway(ctx.priced, as_of=dated, policy=policy, cash=cash)  # type: ignore[arg-type]
+        companies = set(r.frame["entity"].astype("object"))
+        # an entity's own assumptions start "<entity>:" (ids may hold ":")
+        general: list[str] = []
+        owned: dict[str, list[str]] = {}
+        for a in r.assumptions:
+            heads = [a[:i] for i, ch in enumerate(a) if ch == ":" and a[:i] in companies]
+            for head in heads:
+                owned.setdefault(head, []).append(a)
+            if not heads:
+                general.append(a)
+        by_entity = r.records_by_entity()
+        for row in r.rows():
+            c = str(row["entity"])
+            own = owned.get(c, [])
+            out.setdefault(c, {})[policy] = {
+                "months": row["months"],
+                "months_low": _months(row["months_low"]),
+                "months_high": _months(row["months_high"]),
+                "runs_out": row["runs_out"],
+                "cash_out": row["cash_out"],
+                "cash_out_earliest": row["cash_out_earliest"],
+                "cash_out_latest": row["cash_out_latest"],
+                "bound": row["bound"],
+                "balance": _num(row["balance_usd"]),
+                "balance_date": row["balance_date"],
+                "balance_record": row["balance_record"],
+                "start_cash": _num(row["start_cash"]),
+                "burn_after": _num(row["burn_after"]),
+                "assumptions": [a.replace("each entity's date", dated[c]) for a in general] + own,
+                "records": by_entity[c],
+            }
+    return out
+
+
+def cash_section(ctx: Any) -> dict[str, Any]:
+    """The cash balance each runway starts from: US dollars, and the figure as written."""
+    out = {}
+    for c, policies in runway_section(ctx).items():
+        r = policies.get("disbursed")
+        if r:
+            written, currency = written_as(ctx.ledger, r["balance_record"], "amount")
+            out[c] = {
+                "amount": r["balance"],
+                "written": written,
+                "currency": currency,
+                "bound": r["bound"],
+                "date": r["balance_date"],
+                "record": r["balance_record"],
+            }
+    return out
+
+
+def written_as(ledger: Ledger, record_id: str | None, name: str) -> tuple[str | None, str | None]:
+    """The money field ``name`` of a record as written (``"less than $4M"``) and its currency
+    (``None``, ``None`` for no such record or field)."""
+    record = ledger.get(record_id) if record_id else None
+    value = getattr(record, name, None)
+    if value is None:
+        return None, None
+    return str(value), str(value.currency)
+
+
+def runway_section(ctx: Any) -> dict[str, dict[str, Any]]:
+    """The runways, computed once per report (the cash section reads them too)."""
+    runways: dict[str, dict[str, Any]] = ctx.once("runways", lambda: _runways(ctx))
+    return runways
