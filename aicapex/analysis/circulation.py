@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from aicapex.table.legs import BASES, window_of
+from aicapex.table.legs import BASES, LegCodes, window_of
 
 __all__ = [
     "MAX_SIMPLEX",
@@ -48,23 +48,28 @@ def _window_label(start: np.ndarray, window: str) -> np.ndarray:
 
 
 def edges_of(
-    legs: pd.DataFrame, window: str = "year", bases: Iterable[str] = BASES
+    legs: LegCodes, window: str = "year", bases: Iterable[str] = BASES
 ) -> tuple[pd.DataFrame, pd.Index]:
-    """The legs summed into edges: one row per window, basis, payer and payee with
-    ``capacity_usd`` (the sum of their amounts), ``window``, ``window_start``, ``window_end``,
-    ``u`` and ``v`` (positions of payer and payee in the entity index returned) and ``n``
+    """The legs (:func:`~aicapex.table.legs.leg_codes`) summed into edges: one row per window,
+    basis, payer and payee with ``capacity_usd`` (the sum of their amounts), ``window``,
+    ``window_start``, ``window_end``, ``u`` and ``v`` (positions of payer and payee in the
+    entity index returned: the entities in order of first appearance, payers first) and ``n``
     (legs)."""
     bases = list(bases)
-    legs = legs[legs["basis"].isin(bases).to_numpy()]
-    entities = pd.Index(pd.unique(np.concatenate([legs["payer"], legs["payee"]])))
-    start, end = window_of(legs["date"].to_numpy("datetime64[ns]"), window)
-    u = entities.get_indexer(legs["payer"])
-    v = entities.get_indexer(legs["payee"])
-    b = pd.Index(bases).get_indexer(pd.Index(legs["basis"]))
-    w_codes, _ = pd.factorize(start)
+    legs = legs.of_bases(bases)
+    # the entities in order of first appearance among payers, then payees
+    seen = pd.unique(np.concatenate([legs.payer, legs.payee]))
+    entities = pd.Index(legs.names[seen])
+    position = np.zeros(len(legs.names), dtype=np.int64)
+    position[seen] = np.arange(len(seen))
+    start, end = window_of(legs.date, window)
+    u = position[legs.payer]
+    v = position[legs.payee]
+    b = np.array([bases.index(x) if x in bases else -1 for x in BASES], np.int64)[legs.basis]
+    w_codes, w_starts = pd.factorize(start)
     key = ((w_codes.astype(np.int64) * len(bases) + b) * len(entities) + u) * len(entities) + v
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    capacity = np.bincount(inverse, weights=legs["amount_usd"].to_numpy("float64"))
+    capacity = np.bincount(inverse, weights=legs.amount_usd)
     count = np.bincount(inverse)
     n_e = len(entities)
     vv = uniq % n_e
@@ -72,9 +77,13 @@ def edges_of(
     bb = uniq // (n_e * n_e) % len(bases)
     ww = uniq // (n_e * n_e * len(bases))
     w_start, w_end = start[first], end[first]
+    if (w_codes >= 0).all():  # each window's label once
+        label = _window_label(np.asarray(w_starts, dtype="datetime64[ns]"), window)[ww]
+    else:
+        label = _window_label(w_start, window)
     edges = pd.DataFrame(
         {
-            "window": _window_label(w_start, window),
+            "window": label,
             "window_start": w_start,
             "window_end": w_end,
             "basis": np.asarray(bases, dtype=object)[bb],

@@ -47,7 +47,7 @@ from aicapex.analysis.common import DateLike, as_known_on, day_of, require_usd
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
-from aicapex.table.legs import BASES, money_legs, window_of
+from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, leg_codes, money_legs, window_of
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -239,8 +239,10 @@ def cycles(
     if max_length < 2:
         raise ValueError(f"expected max_length of 2 or more, got {max_length!r}")
     source = as_known_on(source, known_on)
-    legs = money_legs(as_flows(source, conflicts))
-    require_usd(legs, "cycles")
+    flows = as_flows(source, conflicts)
+    legs = leg_codes(flows)
+    if np.isnan(legs.amount_usd).any():
+        require_usd(money_legs(flows, legs), "cycles")
     params = {"entity": entity, "window": window, "bases": ",".join(bases), "known_on": known_on}
     edges, entities = edges_of(legs, window, bases)
     edges["component"] = components_of(edges, len(entities))
@@ -251,7 +253,7 @@ def cycles(
     edges["payer"] = entities.to_numpy(object)[edges["u"].to_numpy()] if len(edges) else []
     edges["payee"] = entities.to_numpy(object)[edges["v"].to_numpy()] if len(edges) else []
     components = _component_table(edges, entities)
-    loops = _loop_table(edges, components, legs, entities, window, bases, max_length)
+    loops = _loop_table(edges, components, flows, legs, entities, window, max_length)
     if entity is not None:
         has = components["members"].map(lambda m: entity in m.split(","))
         keep = set(components.loc[has.to_numpy(), "component"])
@@ -279,57 +281,66 @@ def cycles(
 def _component_table(edges: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
     if edges.empty:
         return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _COMPONENT_DTYPES.items()})
-    g = edges.groupby("component", sort=True)
-    first = g.first()
-    carried = edges[edges["flow_usd"].to_numpy() > 0]
-    smallest = carried.groupby("component")["capacity_usd"].min()
-    comp = edges["component"].to_numpy()
-    ends = pd.DataFrame(
-        {
-            "component": np.concatenate([comp, comp]),
-            "entity": np.concatenate(
-                [edges["payer"].to_numpy(object), edges["payee"].to_numpy(object)]
-            ),
-        }
-    ).drop_duplicates()
-    ends = ends.sort_values(["component", "entity"], kind="stable")
-    members = ends.groupby("component", sort=True)["entity"].agg(",".join)
-    circulation = g["flow_usd"].sum()
-    capacity = g["capacity_usd"].sum()
+    comp = edges["component"].to_numpy(np.int64)
+    ids, first, size = np.unique(comp, return_index=True, return_counts=True)
+    sums = edges[["capacity_usd", "flow_usd"]].groupby(comp, sort=True).sum()
+    capacity = sums["capacity_usd"].to_numpy("float64")
+    circulation = sums["flow_usd"].to_numpy("float64")
+    carried = edges["flow_usd"].to_numpy() > 0
+    cap = edges["capacity_usd"].to_numpy("float64")
+    smallest = pd.Series(cap[carried]).groupby(comp[carried]).min().reindex(ids).to_numpy()
+    # each component's entities once, in text order: (component, rank of the name) pairs
+    names = entities.to_numpy(object)
+    n_e = max(len(names), 1)
+    by_name = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[by_name] = np.arange(len(names))
+    ends = np.unique(
+        np.concatenate(
+            [
+                comp * n_e + rank[edges["u"].to_numpy(np.int64)],
+                comp * n_e + rank[edges["v"].to_numpy(np.int64)],
+            ]
+        )
+    )
+    cut = np.flatnonzero(np.diff(ends // n_e)) + 1
+    members = [",".join(part) for part in np.split(names[by_name[ends % n_e]], cut)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(capacity > 0, circulation / capacity, np.nan)
     out = pd.DataFrame(
         {
-            "window": first["window"],
-            "window_start": first["window_start"],
-            "window_end": first["window_end"],
-            "basis": first["basis"],
-            "component": first.index.to_numpy(np.int64),
-            "members": members,
-            "entities": members.str.count(",") + 1,
-            "legs": g.size(),
+            "window": edges["window"].to_numpy(object)[first],
+            "window_start": edges["window_start"].to_numpy("datetime64[ns]")[first],
+            "window_end": edges["window_end"].to_numpy("datetime64[ns]")[first],
+            "basis": edges["basis"].to_numpy(object)[first],
+            "component": ids,
+            "members": np.asarray(members, dtype=object),
+            "entities": np.array([m.count(",") + 1 for m in members], dtype=np.int64),
+            "legs": size.astype(np.int64),
             "capacity_usd": capacity,
             "circulation_usd": circulation,
-            "share": circulation / capacity.where(capacity > 0),
-            "smallest_leg_usd": smallest.reindex(first.index),
-            "solver": first["solver"],
+            "share": share,
+            "smallest_leg_usd": smallest,
+            "solver": edges["solver"].to_numpy(object)[first],
         }
-    ).reset_index(drop=True)
+    )
     return out.astype(_COMPONENT_DTYPES)
 
 
 def _loop_table(
     edges: pd.DataFrame,
     components: pd.DataFrame,
-    legs: pd.DataFrame,
+    flows: pd.DataFrame,
+    legs: LegCodes,
     entities: pd.Index,
     window: str,
-    bases: list[str],
     max_length: int,
 ) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     if not edges.empty:
         small_comp = components.loc[components["legs"] <= SMALL, "component"].to_numpy()
         small = edges["component"].isin(small_comp).to_numpy()
-        describe = _describe(edges[small], legs, entities, window, bases)
+        describe = _describe(edges[small], flows, legs, entities, window)
         info = components.set_index("component")
         by = pd.Series(np.arange(len(edges))).groupby(edges["component"].to_numpy()).indices
         for comp, idx in by.items():
@@ -374,29 +385,33 @@ def _loop_table(
 
 
 def _describe(
-    edges: pd.DataFrame, legs: pd.DataFrame, entities: pd.Index, window: str, bases: list[str]
+    edges: pd.DataFrame, flows: pd.DataFrame, legs: LegCodes, entities: pd.Index, window: str
 ) -> dict[tuple[int, int, int], tuple[str, str, str, str]]:
     """For each edge of small components: its leg kinds, statuses, amount and records."""
     from aicapex.money import format_usd
 
     if edges.empty:
         return {}
-    wanted = set(zip(edges["payer"], edges["payee"], strict=True))
-    pairs = list(zip(legs["payer"], legs["payee"], strict=True))
-    mine = legs[np.fromiter((p in wanted for p in pairs), bool, len(pairs))]
-    start, _ = window_of(mine["date"].to_numpy("datetime64[ns]"), window)
+    n = len(legs.names)
+    where = pd.Index(legs.names)
+    wanted = where.get_indexer(pd.Index(edges["payer"].to_numpy(object))) * n + where.get_indexer(
+        pd.Index(edges["payee"].to_numpy(object))
+    )
+    mine = legs.take(np.isin(legs.payer * n + legs.payee, wanted))
+    start, _ = window_of(mine.date, window)
     if window == "all":
         start = np.full(len(mine), edges["window_start"].iloc[0])
+    rows = flows[["status", "record"]].take(mine.rows)
     key = pd.DataFrame(
         {
             "start": start,
-            "basis": mine["basis"].to_numpy(),
-            "u": entities.get_indexer(pd.Index(mine["payer"])),
-            "v": entities.get_indexer(pd.Index(mine["payee"])),
-            "leg": mine["leg"].to_numpy(),
-            "status": mine["status"].to_numpy(),
-            "amount": mine["amount_usd"].to_numpy(),
-            "record": mine["record"].to_numpy(),
+            "basis": np.asarray(BASES, dtype=object)[mine.basis],
+            "u": entities.get_indexer(pd.Index(mine.names[mine.payer])),
+            "v": entities.get_indexer(pd.Index(mine.names[mine.payee])),
+            "leg": np.asarray(LEG_KINDS, dtype=object)[mine.leg],
+            "status": rows["status"].astype("object").to_numpy(),
+            "amount": mine.amount_usd,
+            "record": rows["record"].astype("object").to_numpy(),
         }
     )
     out: dict[tuple[int, int, int], tuple[str, str, str, str]] = {}
@@ -414,5 +429,4 @@ def _describe(
             format_usd(float(part["amount"].sum())),
             ",".join(sorted(set(part["record"]))),
         )
-    del bases
     return out

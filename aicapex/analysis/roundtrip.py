@@ -31,7 +31,7 @@ from aicapex.analysis.common import DateLike, as_known_on, require_usd
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
-from aicapex.table.legs import BASES, money_legs, window_of
+from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, leg_codes, money_legs, window_of
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -150,6 +150,37 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
     return both.groupby(["customer", "vendor", "start"], as_index=False)[["units", "gw"]].sum()
 
 
+def _combine(*parts: tuple[np.ndarray, int]) -> np.ndarray:
+    """One int64 key per row that orders the rows as their parts do, first part first (each
+    part: codes from 0 and how many there can be)."""
+    key = np.zeros(len(parts[0][0]), dtype=np.int64)
+    span = 1
+    for codes, size in parts:
+        if span * max(size, 1) >= 2**62:  # renumber what is there, in order
+            _, key = np.unique(key, return_inverse=True)
+            key = key.astype(np.int64)
+            span = int(key.max()) + 1 if len(key) else 1
+        key = key * max(size, 1) + codes
+        span *= max(size, 1)
+    return key
+
+
+def _sums(inverse: np.ndarray, values: np.ndarray, min_count: int = 0) -> np.ndarray:
+    """The sums of ``values`` per group (``inverse``: groups 0.. in order, each present), as
+    pandas sums them (compensated, in the rows' order; NaN skipped)."""
+    if values.ndim == 1:
+        one = pd.Series(values).groupby(inverse, sort=True).sum(min_count=min_count)
+        return one.to_numpy("float64")
+    many = pd.DataFrame(values).groupby(inverse, sort=True).sum(min_count=min_count)
+    return many.to_numpy("float64")
+
+
+def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys in order, the first row of each and each row's group."""
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return uniq, first, inverse.reshape(-1)
+
+
 def round_trip(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     vendor: str | None = None,
@@ -165,83 +196,130 @@ def round_trip(
     Columns: ``vendor``, ``customer`` (:data:`ALL` for the vendor's total), ``window`` (with
     ``window_start``/``window_end``; ``all`` for every window at once), ``basis``,
     ``invested_usd``, ``purchases_usd``, ``funded_usd``, ``share`` (0 to 1; NaN without
-    purchases), ``units`` and ``funded_per_unit_usd``, ``gw`` and ``funded_per_gw_usd``."""
+    purchases), ``units`` and ``funded_per_unit_usd``, ``gw`` and ``funded_per_gw_usd``.
+
+    Computed on integer codes of the legs (:func:`~aicapex.table.legs.leg_codes`): entities by
+    the rank of their names, windows by their start, so that sorting the codes sorts the text."""
     bases = [b for b in BASES if b in set(bases)]
     source = as_known_on(source, known_on)
-    legs = money_legs(as_flows(source, conflicts))
-    legs = legs[legs["basis"].isin(bases).to_numpy()]
-    require_usd(legs, "round_trip")
-    start, end = window_of(legs["date"].to_numpy("datetime64[ns]"), window)
-    legs = legs.assign(start=start, end=end)
-    invest = legs.loc[(legs["leg"] == "investment").to_numpy()]
-    buy = legs.loc[(legs["leg"] != "investment").to_numpy()]
-    keys = ["vendor", "customer", "start", "end", "basis"]
-    inv = (
-        invest.rename(columns={"payer": "vendor", "payee": "customer"})
-        .groupby(keys, as_index=False)
-        .agg(invested_usd=("amount_usd", "sum"))
-    )
-    pur = (
-        buy.rename(columns={"payer": "customer", "payee": "vendor"})
-        .groupby(keys, as_index=False)
-        .agg(purchases_usd=("amount_usd", "sum"))
-    )
-    vendors = set(inv["vendor"].unique()) & set(pur["vendor"].unique())  # not row by row
+    flows = as_flows(source, conflicts)
+    legs = leg_codes(flows).of_bases(bases)
+    if np.isnan(legs.amount_usd).any():
+        require_usd(money_legs(flows, legs), "round_trip")
+    start, end = window_of(legs.date, window)
+    names = legs.names
+    n = len(names)
+    by_name = np.argsort(names, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_name] = np.arange(n)
+    w_code, w_starts = pd.factorize(start)
+    w_start = np.asarray(w_starts, dtype="datetime64[ns]")
+    _, first_leg = np.unique(w_code[w_code >= 0], return_index=True)
+    w_end = end[w_code >= 0][first_leg]  # each window's end (its start says it)
+    w_rank = np.empty(len(w_start), dtype=np.int64)
+    w_rank[np.argsort(w_start, kind="stable")] = np.arange(len(w_start))
+    nw = max(len(w_start), 1)
+    b_rank = np.argsort(np.argsort(np.asarray(BASES)))  # bases in text order, as pandas sorts
+    valid = np.flatnonzero(~(np.isnat(start) | np.isnat(end)))  # pandas drops missing keys
+    investment = legs.leg[valid] == LEG_KINDS.index("investment")
+    # vendor and customer of each leg: the payer of an investment, the payee of a purchase
+    seller = np.where(investment, legs.payer[valid], legs.payee[valid])
+    buyer = np.where(investment, legs.payee[valid], legs.payer[valid])
+    key = _combine(
+        (rank[seller], n), (rank[buyer], n), (w_rank[w_code[valid]], nw),
+        (b_rank[legs.basis[valid]], len(BASES)),
+    )  # fmt: skip
+
+    def groups_of(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        uniq, first, inverse = _groups(key[mask])
+        amounts = legs.amount_usd[valid][mask]
+        return uniq, valid[np.flatnonzero(mask)[first]], _sums(inverse, amounts)
+
+    inv_keys, inv_at, invested_by = groups_of(investment)
+    pur_keys, pur_at, purchases = groups_of(~investment)
+    vendors = np.zeros(n + 1, dtype=bool)
+    vendors[legs.payer[inv_at]] = True
+    sells = np.zeros(n + 1, dtype=bool)
+    sells[legs.payee[pur_at]] = True
+    vendors &= sells
     if vendor is not None:
-        vendors &= {vendor}
-    pur = pur[pur["vendor"].isin(vendors).to_numpy()]
-    rows = pur.merge(inv, on=keys, how="left")
-    rows["invested_usd"] = rows["invested_usd"].fillna(0.0)
-    rows["funded_usd"] = np.minimum(rows["invested_usd"], rows["purchases_usd"])
-    extra = _units_and_gw(source, conflicts, window)
-    for name in ("customer", "vendor"):
-        rows[name] = rows[name].astype(object)
-        extra[name] = extra[name].astype(object)
-    rows = rows.merge(extra, on=["customer", "vendor", "start"], how="left")
-    per_window = rows.groupby(["vendor", "start", "end", "basis"], as_index=False)[
-        ["invested_usd", "purchases_usd", "funded_usd", "units", "gw"]
-    ].sum(min_count=1)
-    per_window["customer"] = ALL
-    everything = rows.groupby(["vendor", "customer", "basis"], as_index=False)[
-        ["invested_usd", "purchases_usd", "funded_usd", "units", "gw"]
-    ].sum(min_count=1)
-    overall = rows.groupby(["vendor", "basis"], as_index=False)[
-        ["invested_usd", "purchases_usd", "funded_usd", "units", "gw"]
-    ].sum(min_count=1)
-    overall["customer"] = ALL
-    whole = pd.concat([everything, overall], ignore_index=True)
-    if len(rows):
-        whole["start"] = rows["start"].min()
-        whole["end"] = rows["end"].max()
-    out = pd.concat([rows, per_window], ignore_index=True)
-    out["window"] = _label(out["start"].to_numpy("datetime64[ns]"), window)
-    if len(whole):
-        whole["window"] = "all"
-        out = pd.concat([out, whole], ignore_index=True)
-    purchases = out["purchases_usd"].to_numpy("float64")
-    funded = out["funded_usd"].to_numpy("float64")
-    units = out["units"].to_numpy("float64") if len(out) else np.array([])
-    gw = out["gw"].to_numpy("float64") if len(out) else np.array([])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["share"] = np.where(purchases > 0, funded / purchases, np.nan)
-        out["funded_per_unit_usd"] = np.where(units > 0, funded / units, np.nan)
-        out["funded_per_gw_usd"] = np.where(gw > 0, funded / gw, np.nan)
-    out = out.rename(columns={"start": "window_start", "end": "window_end"})
-    for name in ("units", "gw"):
-        if name not in out:
-            out[name] = np.nan
-    order = {b: i for i, b in enumerate(BASES)}
-    out = out.assign(
-        _all=(out["customer"] == ALL).to_numpy(),
-        _b=pd.Categorical(out["basis"].to_numpy(object), categories=list(order)).codes,
-        _w=(out["window"] == "all").to_numpy(),
+        vendors &= np.append(names == vendor, False)
+    kept = vendors[legs.payee[pur_at]]
+    pur_keys, pur_at, purchases = pur_keys[kept], pur_at[kept], purchases[kept]
+    # the investment of the same vendor, customer, window and basis, if any
+    invested = np.zeros(len(pur_keys))
+    if len(inv_keys) and len(pur_keys):
+        pos = np.minimum(np.searchsorted(inv_keys, pur_keys), len(inv_keys) - 1)
+        match = inv_keys[pos] == pur_keys
+        invested[match] = invested_by[pos[match]]
+    ven, cus = legs.payee[pur_at], legs.payer[pur_at]
+    w, b = w_code[pur_at], legs.basis[pur_at]
+    funded = np.minimum(invested, purchases)
+    units, gw = _extra_of(source, conflicts, window, names, w_start, ven, cus, w)
+    values = np.column_stack([invested, purchases, funded, units, gw])
+
+    def totals(*parts: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
+        _, first, inverse = _groups(_combine(*parts))
+        return first, _sums(inverse, values, min_count=1)
+
+    r = len(pur_keys)
+    per_w, per_w_sums = totals((rank[ven], n), (w_rank[w], nw), (b_rank[b], len(BASES)))
+    each, each_sums = totals((rank[ven], n), (rank[cus], n), (b_rank[b], len(BASES)))
+    over, over_sums = totals((rank[ven], n), (b_rank[b], len(BASES)))
+    whole = r > 0
+    parts = [(np.arange(r), cus), (per_w, np.full(len(per_w), -1))]
+    if whole:
+        parts += [(each, cus[each]), (over, np.full(len(over), -1))]
+    at = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    customer = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    sums = np.concatenate([values, per_w_sums, *([each_sums, over_sums] if whole else [])]).reshape(
+        -1, 5
     )
-    out = out.sort_values(["vendor", "_w", "window_start", "_b", "_all", "customer"], kind="stable")
-    frame = out[list(ROUND_TRIP_COLUMNS)].astype(_DTYPES).reset_index(drop=True)
-    pairs = pd.MultiIndex.from_arrays([frame["vendor"], frame["customer"]])
-    forth = pd.MultiIndex.from_arrays([legs["payer"], legs["payee"]]).isin(pairs)
-    back = pd.MultiIndex.from_arrays([legs["payee"], legs["payer"]]).isin(pairs)
-    used = legs["record"].to_numpy(object)[forth | back]
+    n_window = r + len(per_w)
+    is_whole = np.arange(len(at)) >= n_window
+    label = _label(w_start, window)
+    window_label = np.where(is_whole, "all", label[w[at]] if r else "all").astype(object)
+    first_start = w_start[w].min() if r else np.datetime64("NaT", "ns")
+    last_end = w_end[w].max() if r else np.datetime64("NaT", "ns")
+    row_start = np.where(is_whole, first_start, w_start[w[at]] if r else first_start)
+    row_end = np.where(is_whole, last_end, w_end[w[at]] if r else last_end)
+    is_all = customer < 0
+    order = np.lexsort(
+        (
+            np.arange(len(at)),
+            np.where(is_all, 0, rank[customer]),
+            is_all,
+            b[at],
+            row_start.astype("datetime64[ns]").view(np.int64),
+            window_label == "all",
+            rank[ven[at]],
+        )
+    )
+    invested, purchases, funded, units, gw = (sums[order, i] for i in range(5))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(purchases > 0, funded / purchases, np.nan)
+        per_unit = np.where(units > 0, funded / units, np.nan)
+        per_gw = np.where(gw > 0, funded / gw, np.nan)
+    who = np.append(names, ALL).astype(object)
+    frame = pd.DataFrame(
+        {
+            "vendor": names[ven[at[order]]].astype(object),
+            "customer": who[customer[order]],
+            "window": window_label[order],
+            "window_start": row_start[order].astype("datetime64[ns]"),
+            "window_end": row_end[order].astype("datetime64[ns]"),
+            "basis": np.asarray(BASES, dtype=object)[b[at[order]]],
+            "invested_usd": invested,
+            "purchases_usd": purchases,
+            "funded_usd": funded,
+            "share": share,
+            "units": units,
+            "funded_per_unit_usd": per_unit,
+            "gw": gw,
+            "funded_per_gw_usd": per_gw,
+        }
+    ).astype(_DTYPES)
+    used = _used(flows, legs, ven, cus, vendors, names)
     return RoundTrip(
         frame=frame,
         used_records=functools.partial(record_index, used),
@@ -253,3 +331,56 @@ def round_trip(
         ),
         params={"vendor": vendor, "window": window, "known_on": known_on},
     )
+
+
+def _extra_of(
+    source: object,
+    conflicts: ConflictPolicy,
+    window: str,
+    names: np.ndarray,
+    w_start: np.ndarray,
+    ven: np.ndarray,
+    cus: np.ndarray,
+    w: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """GPUs and GW of each row's customer, vendor and window (NaN: none)."""
+    units = np.full(len(ven), np.nan)
+    gw = np.full(len(ven), np.nan)
+    extra = _units_and_gw(source, conflicts, window)
+    if extra.empty or not len(ven):
+        return units, gw
+    where = pd.Index(names)
+    theirs = pd.DataFrame(
+        {
+            "c": where.get_indexer(pd.Index(extra["customer"].to_numpy(object))),
+            "v": where.get_indexer(pd.Index(extra["vendor"].to_numpy(object))),
+            "w": pd.Index(w_start).get_indexer(pd.Index(extra["start"])),
+            "units": extra["units"].to_numpy("float64"),
+            "gw": extra["gw"].to_numpy("float64"),
+        }
+    )
+    theirs = theirs[((theirs["c"] >= 0) & (theirs["v"] >= 0) & (theirs["w"] >= 0)).to_numpy()]
+    mine = pd.DataFrame({"c": cus, "v": ven, "w": w})
+    found = mine.merge(theirs, on=["c", "v", "w"], how="left")
+    return found["units"].to_numpy("float64"), found["gw"].to_numpy("float64")
+
+
+def _used(
+    flows: pd.DataFrame,
+    legs: LegCodes,
+    ven: np.ndarray,
+    cus: np.ndarray,
+    vendors: np.ndarray,
+    names: np.ndarray,
+) -> np.ndarray:
+    """The records of the legs between the vendors and customers of the result, either way."""
+    n = len(names)
+    pairs = ven.astype(np.int64) * n + cus
+    if len(ven) and (names == ALL).any():  # an entity named like the total rows
+        pairs = np.concatenate([pairs, np.flatnonzero(vendors[:n]) * n + (names == ALL).argmax()])
+    known = pd.Index(np.unique(pairs))
+    forth = known.get_indexer(legs.payer.astype(np.int64) * n + legs.payee) >= 0
+    back = known.get_indexer(legs.payee.astype(np.int64) * n + legs.payer) >= 0
+    rows = legs.rows[forth | back]
+    used: np.ndarray = flows["record"].take(rows).astype("object").to_numpy()
+    return used

@@ -24,12 +24,25 @@ legs keep both (the records say nothing that would match them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from aicapex.table.funding import UNDISCLOSED
 
-__all__ = ["BASES", "LEG_COLUMNS", "basis_of", "leg_kind", "money_legs", "window_of"]
+__all__ = [
+    "BASES",
+    "LEG_COLUMNS",
+    "LEG_KINDS",
+    "LegCodes",
+    "basis_of",
+    "leg_codes",
+    "leg_kind",
+    "money_legs",
+    "window_of",
+]
 
 #: The bases of legs, firmest first.
 BASES = ("disbursed", "committed", "announced")
@@ -88,31 +101,133 @@ def leg_kind(kind: pd.Series, category: pd.Series) -> np.ndarray:
     return out
 
 
-def money_legs(flows: pd.DataFrame) -> pd.DataFrame:
+#: The kinds of legs (:func:`leg_kind`), the positions of :attr:`LegCodes.leg`.
+LEG_KINDS = ("investment", "purchase", "lease", "contract", "cloud", "expense", "sale")
+
+#: The flows kinds that make legs.
+_LEG_FLOW_KINDS = frozenset(
+    {"funding_rounds", "stakes", "gpu_orders", "compute_contracts", "cloud_bills", "expenses",
+     "revenues"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class LegCodes:
+    """The money legs of a flows table (the rows :func:`money_legs` keeps, in the same order) as
+    arrays of numbers, for the analyses that group them by the million: ``rows`` (positions of
+    the legs in the flows table), ``date`` (datetime64[ns]), ``payer`` and ``payee``
+    (positions in ``names``, the entities' names, each once), ``amount_usd``, ``leg``
+    (positions in :data:`LEG_KINDS`) and ``basis`` (positions in :data:`BASES`)."""
+
+    rows: np.ndarray
+    date: np.ndarray
+    payer: np.ndarray
+    payee: np.ndarray
+    names: np.ndarray
+    amount_usd: np.ndarray
+    leg: np.ndarray
+    basis: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def take(self, keep: np.ndarray) -> LegCodes:
+        """The legs where ``keep`` (a boolean mask or positions), the same ``names``."""
+        return LegCodes(
+            rows=self.rows[keep],
+            date=self.date[keep],
+            payer=self.payer[keep],
+            payee=self.payee[keep],
+            names=self.names,
+            amount_usd=self.amount_usd[keep],
+            leg=self.leg[keep],
+            basis=self.basis[keep],
+        )
+
+    def of_bases(self, bases: Iterable[str]) -> LegCodes:
+        """The legs of the given bases."""
+        wanted = np.array([b in set(bases) for b in BASES])
+        return self if wanted.all() else self.take(wanted[self.basis])
+
+
+def _coded(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column as integer codes (-1: missing) and its distinct values (object)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.intp)
+        return codes, column.cat.categories.to_numpy(object)
+    found, uniques = pd.factorize(column.astype("object"), use_na_sentinel=True)
+    return found.astype(np.intp), np.asarray(uniques, dtype=object)
+
+
+def _hits(column: pd.Series, values: Iterable[str]) -> np.ndarray:
+    """Whether each value of ``column`` is among ``values`` (missing: never)."""
+    codes, uniques = _coded(column)
+    wanted = set(values)
+    hit = np.array([u in wanted for u in uniques.tolist()] + [False], dtype=bool)
+    found: np.ndarray = hit[codes]
+    return found
+
+
+def leg_codes(flows: pd.DataFrame) -> LegCodes:
+    """The legs of a flows table (see the module docs) as :class:`LegCodes`: the work is done
+    once per distinct value of each text column, not per row."""
+    payer, payer_names = _coded(flows["payer"])
+    payee, payee_names = _coded(flows["payee"])
+    names = np.asarray(pd.unique(np.concatenate([payer_names, payee_names])), dtype=object)
+    where = pd.Index(names)
+    to_payer = np.append(where.get_indexer(pd.Index(payer_names, dtype=object)), -1)
+    to_payee = np.append(where.get_indexer(pd.Index(payee_names, dtype=object)), -1)
+    payer, payee = to_payer[payer], to_payee[payee]
+    known = np.append(names != UNDISCLOSED, False)  # -1: missing
+    keep = known[payer] & known[payee] & (payer != payee)
+    keep &= ~(_hits(flows["category"], ["investment"]) & (flows["direction"] < 0).to_numpy())
+    kind, kinds = _coded(flows["kind"])
+    keep &= np.append(np.isin(kinds, list(_LEG_FLOW_KINDS)), False)[kind]
+    orders = np.append(kinds == "gpu_orders", False)[kind]
+    keep &= ~(orders & _hits(flows["status"], ["scheduled"]))
+    rows = np.flatnonzero(keep)
+    category, categories = _coded(flows["category"])
+    table = np.empty((len(kinds) + 1, len(categories) + 1), dtype=np.int8)
+    ks = np.array([*kinds.tolist(), None], dtype=object)
+    cs = np.array([*categories.tolist(), None], dtype=object)
+    for i, k in enumerate(ks.tolist()):
+        table[i] = [LEG_KINDS.index(x) for x in leg_kind(pd.Series([k] * len(cs)), pd.Series(cs))]
+    status, statuses = _coded(flows["status"])
+    basis = np.array(
+        [BASES.index(_BASIS.get(str(u), "committed")) for u in statuses.tolist()]
+        + [BASES.index("committed")],
+        dtype=np.int8,
+    )
+    return LegCodes(
+        rows=rows,
+        date=flows["date"].to_numpy("datetime64[ns]")[rows],
+        payer=payer[rows],
+        payee=payee[rows],
+        names=names,
+        amount_usd=flows["amount_usd"].to_numpy("float64")[rows],
+        leg=table[kind[rows], category[rows]],
+        basis=basis[status[rows]],
+    )
+
+
+def money_legs(flows: pd.DataFrame, codes: LegCodes | None = None) -> pd.DataFrame:
     """The legs of a flows table (see the module docs): columns :data:`LEG_COLUMNS`, payer and
-    payee as text."""
-    payer = flows["payer"].astype("object")
-    payee = flows["payee"].astype("object")
-    keep = payer.notna().to_numpy() & payee.notna().to_numpy()
-    keep &= (payer != UNDISCLOSED).to_numpy() & (payee != UNDISCLOSED).to_numpy()
-    keep &= (payer != payee).to_numpy()
-    keep &= ~((flows["category"] == "investment") & (flows["direction"] < 0)).to_numpy()
-    kind = flows["kind"]
-    keep &= kind.isin(["funding_rounds", "stakes", "gpu_orders", "compute_contracts",
-                       "cloud_bills", "expenses", "revenues"]).to_numpy()  # fmt: skip
-    keep &= ~((kind == "gpu_orders") & (flows["status"] == "scheduled")).to_numpy()
-    rows = flows[keep]
+    payee as text (``codes``: the table's :func:`leg_codes`, when already at hand)."""
+    legs = leg_codes(flows) if codes is None else codes
+    rows = flows[["amount_usd", "low_usd", "high_usd", "currency", "status", "kind", "record"]]
+    rows = rows.take(legs.rows)
+    amount = legs.amount_usd
     return pd.DataFrame(
         {
-            "date": rows["date"].to_numpy("datetime64[ns]"),
-            "payer": payer[keep].to_numpy(),
-            "payee": payee[keep].to_numpy(),
-            "amount_usd": rows["amount_usd"].to_numpy("float64"),
+            "date": legs.date,
+            "payer": legs.names[legs.payer],
+            "payee": legs.names[legs.payee],
+            "amount_usd": amount,
             "low_usd": rows["low_usd"].fillna(rows["amount_usd"]).to_numpy("float64"),
             "high_usd": rows["high_usd"].fillna(rows["amount_usd"]).to_numpy("float64"),
             "currency": rows["currency"].astype("object").to_numpy(),
-            "leg": leg_kind(rows["kind"], rows["category"]),
-            "basis": basis_of(rows["status"]),
+            "leg": np.asarray(LEG_KINDS, dtype=object)[legs.leg],
+            "basis": np.asarray(BASES, dtype=object)[legs.basis],
             "status": rows["status"].astype("object").to_numpy(),
             "kind": rows["kind"].astype("object").to_numpy(),
             "record": rows["record"].astype("object").to_numpy(),
