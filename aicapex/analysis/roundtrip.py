@@ -166,12 +166,19 @@ def _combine(*parts: tuple[np.ndarray, int]) -> np.ndarray:
 
 
 def _sums(inverse: np.ndarray, values: np.ndarray, min_count: int = 0) -> np.ndarray:
-    """The sums of ``values`` per group (``inverse``: groups 0.. in order, each present), as
-    pandas sums them (compensated, in the rows' order; NaN skipped)."""
+    """The sums of ``values`` per group (``inverse``: groups 0.. in order, each present; -1: a
+    row left out), summed by pandas: its compensated sums in the rows' order, or ``reduceat``
+    when the groups are sorted and a column block (a 1-d array, or the columns of a 2-d one
+    together) has no NaN. The blocks are those the sums had when they were pandas frames, so
+    that every figure stays the same to the last bit."""
+    by = pd.Series(inverse)
+    if len(inverse) and inverse.min() < 0:
+        groups = pd.Index(range(int(inverse.max()) + 1))
+        by = pd.Series(pd.Categorical.from_codes(inverse.tolist(), categories=groups))
     if values.ndim == 1:
-        one = pd.Series(values).groupby(inverse, sort=True).sum(min_count=min_count)
+        one = pd.Series(values).groupby(by, sort=True, observed=True).sum(min_count=min_count)
         return one.to_numpy("float64")
-    many = pd.DataFrame(values).groupby(inverse, sort=True).sum(min_count=min_count)
+    many = pd.DataFrame(values).groupby(by, sort=True, observed=True).sum(min_count=min_count)
     return many.to_numpy("float64")
 
 
@@ -220,20 +227,25 @@ def round_trip(
     w_rank[np.argsort(w_start, kind="stable")] = np.arange(len(w_start))
     nw = max(len(w_start), 1)
     b_rank = np.argsort(np.argsort(np.asarray(BASES)))  # bases in text order, as pandas sorts
-    valid = np.flatnonzero(~(np.isnat(start) | np.isnat(end)))  # pandas drops missing keys
-    investment = legs.leg[valid] == LEG_KINDS.index("investment")
+    valid = ~(np.isnat(start) | np.isnat(end))  # pandas drops missing keys
+    investment = legs.leg == LEG_KINDS.index("investment")
     # vendor and customer of each leg: the payer of an investment, the payee of a purchase
-    seller = np.where(investment, legs.payer[valid], legs.payee[valid])
-    buyer = np.where(investment, legs.payee[valid], legs.payer[valid])
+    seller = np.where(investment, legs.payer, legs.payee)
+    buyer = np.where(investment, legs.payee, legs.payer)
     key = _combine(
-        (rank[seller], n), (rank[buyer], n), (w_rank[w_code[valid]], nw),
-        (b_rank[legs.basis[valid]], len(BASES)),
-    )  # fmt: skip
+        (rank[seller], n),
+        (rank[buyer], n),
+        (np.append(w_rank, 0)[w_code], nw),  # -1 (no window): left out below
+        (b_rank[legs.basis], len(BASES)),
+    )
 
     def groups_of(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        uniq, first, inverse = _groups(key[mask])
-        amounts = legs.amount_usd[valid][mask]
-        return uniq, valid[np.flatnonzero(mask)[first]], _sums(inverse, amounts)
+        uniq, first, inverse = _groups(key[mask & valid])
+        at = np.flatnonzero(mask & valid)[first]
+        if not valid[mask].all():  # the rows without a window too, as pandas left them out
+            inverse, kept = np.full(int(mask.sum()), -1), inverse
+            inverse[valid[mask]] = kept
+        return uniq, at, _sums(inverse, legs.amount_usd[mask])
 
     inv_keys, inv_at, invested_by = groups_of(investment)
     pur_keys, pur_at, purchases = groups_of(~investment)
@@ -260,7 +272,9 @@ def round_trip(
 
     def totals(*parts: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
         _, first, inverse = _groups(_combine(*parts))
-        return first, _sums(inverse, values, min_count=1)
+        # the blocks of the frame these sums came from: each money column, units and GW
+        money = [_sums(inverse, values[:, i], min_count=1) for i in range(3)]
+        return first, np.column_stack([*money, _sums(inverse, values[:, 3:], min_count=1)])
 
     r = len(pur_keys)
     per_w, per_w_sums = totals((rank[ven], n), (w_rank[w], nw), (b_rank[b], len(BASES)))
