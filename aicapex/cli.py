@@ -21,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from aicapex import clidata, cliscenarios
+from aicapex import clidata, cliopts, cliscenarios
 from aicapex.cliopts import (
     Format,
     MaxBytes,
@@ -318,6 +318,7 @@ def main() -> None:
     by one at interpreter exit costs a tenth of a second that the user would only wait for.
     """
     code: int = 0
+    cliopts.FREEZE_LOADED = True  # this process ends with the command
     try:
         result = app(standalone_mode=False)
         code = result if isinstance(result, int) else 0

@@ -108,6 +108,41 @@ def test_companies_with_different_dates_are_each_reported_at_their_own(
     assert beta["compute_gap"]["ratio"] is None  # no revenue: JSON has no infinity
 
 
+def test_each_runway_names_only_its_own_unpaid_bills(ledger_text: LedgerText) -> None:
+    """Policy ``arrears`` pays every company's unpaid bills: each company's runway names its
+    own bills, never another's (one sentence listing every bill of the ledger, copied into
+    every company, made the report grow with companies x bills)."""
+    text = (
+        TWO_COMPANIES
+        + """\
+- id: beta-bill-1
+  payer: beta
+  provider: cloud
+  period: 2024-01
+  billed: $2M
+- id: beta-bill-2
+  payer: beta
+  provider: cloud
+  period: 2024-02
+  billed: $1M
+"""
+    )
+    led = ac.load(ledger_text(text))
+    by_id = {c["id"]: c for c in report(led)["companies"]}
+    bills = {b.id: b.payer for b in led.of_type(ac.records.CloudBill)}
+    for company in ("alpha", "beta"):
+        said = " ".join(by_id[company]["runway"]["arrears"]["assumptions"])
+        own = {b for b, payer in bills.items() if payer == company}
+        assert all(b in said for b in own), (company, said)
+        assert not any(b in said for b in set(bills) - own), (company, said)
+        single = ac.runway(led, company, as_of=by_id[company]["as_of"], policy="arrears")
+        assert [a for a in single.assumptions if a.startswith(f"{company}:")] == [
+            a
+            for a in by_id[company]["runway"]["arrears"]["assumptions"]
+            if a.startswith(f"{company}:")
+        ]
+
+
 def test_as_of_applies_to_every_company(ledger_text: LedgerText) -> None:
     led = ac.load(ledger_text(TWO_COMPANIES))
     data = report(led, as_of="2024-03")

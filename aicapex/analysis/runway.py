@@ -405,14 +405,14 @@ def runway(
     assumptions.append(ahead.sentence)
 
     if policy == "arrears":
-        paid_now, paid_later, sentence = pay_arrears(
+        paid_now, paid_later, sentences = pay_arrears(
             flows, as_of, entities, balance_month, as_of_month
         )
         later = as_of_col >= 0
         for start, variant_net in zip(starts, nets, strict=True):
             start -= paid_now
             variant_net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
-        assumptions.append(sentence)
+        assumptions.extend(sentences)
     kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
     bounded = kinds.isin(["upper", "lower"]).to_numpy()  # only these rows: tuples are slow
     for row, kind in zip(
