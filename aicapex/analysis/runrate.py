@@ -62,6 +62,9 @@ class Extrapolation:
         last: each entity's last month with a record of any stream (NaT if none).
         burn_after: the net burn a month once every stream is past its records.
         sentence: the assumption, in words.
+        streams: with ``by_stream=True``, :attr:`net` split by stream (``(E, S, M)`` over
+            :data:`STREAMS`: each stream's assumed flow alone; ``None`` with a net
+            ``burn_after``, which no stream carries).
     """
 
     net: np.ndarray
@@ -69,6 +72,7 @@ class Extrapolation:
     last: np.ndarray
     burn_after: np.ndarray
     sentence: str
+    streams: np.ndarray | None = None
 
 
 def check_burn_after(burn_after: BurnAfter) -> None:
@@ -127,12 +131,15 @@ def extrapolate(
     burn_after: BurnAfter = None,
     *,
     layout: RateLayout | None = None,
+    by_stream: bool = False,
 ) -> Extrapolation:
     """The flows assumed past each stream's records on ``grid`` (datetime64 months; ``active``:
     entities x months where the entity's cash is simulated). ``spend``: the expenses and
     revenues rows of the flows table (see :func:`~aicapex.analysis.common.burn_flows`).
     ``layout``: :func:`rate_layout` of rows like ``spend`` (the same rows, entities, streams and
-    months; other amounts), found once for several calls."""
+    months; other amounts), found once for several calls. ``by_stream``: also each stream's
+    part (:attr:`Extrapolation.streams`), as :func:`extrapolate` of that stream's rows alone
+    gives it."""
     check_burn_after(burn_after)
     n_e, n_s = len(entities), len(STREAMS)
     rate, last, seen = _run_rates(spend, entities, layout)
@@ -160,6 +167,8 @@ def extrapolate(
         seen[:, s] = seen.any(axis=1)
     past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
     net = np.einsum("esm,es,s->em", past.astype(np.float64), rate, sign)
+    # each stream's run rate comes from its own rows only: a stream alone is this split
+    streams = past * (rate * sign)[:, :, None] if by_stream else None
     bits = (1 << np.arange(n_s, dtype=np.int64))[None, :, None]
     assumed = (past * bits).sum(axis=1)
     sentence = (
@@ -174,6 +183,7 @@ def extrapolate(
         _as_month(entity_last),
         -(rate * sign * seen).sum(axis=1),
         sentence,
+        streams,
     )
 
 

@@ -101,33 +101,22 @@ def pay_arrears(
     entities: pd.Index,
     balance_month: np.ndarray,
     as_of_month: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+) -> tuple[np.ndarray, np.ndarray, str]:
     """Policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns what each
     entity pays out of its starting cash, what it pays in ``as_of``'s month, and the
-    assumptions: the rule, then one sentence per entity that pays, naming its bills
-    (``"<entity>: ..."``: a report of many entities gives each its own)."""
+    assumption's sentence."""
     from aicapex.analysis.arrears import arrears
 
     owed_table = arrears(flows, as_of=as_of).frame
     owed = owed_table.groupby("payer", observed=True)["outstanding_usd"].sum()
     owed_v = owed.reindex(entities).fillna(0.0).to_numpy()
     due_now = as_of_month > balance_month
-    bills: dict[str, list[str]] = {}
-    for payer, records in zip(
-        owed_table["payer"].astype("object"), owed_table["records"].astype("object"), strict=True
-    ):
-        bills.setdefault(str(payer), []).extend(str(records).split(","))
-    paying = sorted(set(bills) & {str(e) for e in entities})
-    sentences = [
-        f"policy 'arrears': bills unpaid at {as_of_words(as_of)} are paid at once"
-        + ("" if paying else " (none)")
-    ]
-    for payer in paying:
-        when = as_of[payer] if isinstance(as_of, Mapping) else as_of
-        sentences.append(
-            f"{payer}: bills unpaid at {when} paid at once ({', '.join(bills[payer])})"
-        )
-    return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences
+    bills = ", ".join(owed_table["records"]) or "none"
+    return (
+        np.where(due_now, 0.0, owed_v),
+        np.where(due_now, owed_v, 0.0),
+        f"policy 'arrears': bills unpaid at {as_of_words(as_of)} are paid at once ({bills})",
+    )
 
 
 def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
@@ -284,35 +273,16 @@ def _counted_streams(rows: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _ahead_by_stream(
-    spend: pd.DataFrame,
-    entities: pd.Index,
-    grid: np.ndarray,
-    active: np.ndarray,
-    burn_after: BurnAfter,
-    whole: Extrapolation,
-) -> np.ndarray:
-    """``whole.net`` (the flows assumed past the records) split by stream, ``(E, S, M)``."""
-    out = np.zeros((len(entities), len(INPUT_STREAMS), len(grid)))
+def _ahead_by_stream(burn_after: BurnAfter, whole: Extrapolation) -> np.ndarray:
+    """``whole.net`` (the flows assumed past the records) split by stream, ``(E, S, M)``:
+    ``whole.streams`` (each stream's run rate is its own rows'), a net ``burn_after`` apart."""
+    n_e, n_m = whole.net.shape
+    out = np.zeros((n_e, len(INPUT_STREAMS), n_m))
     if burn_after is not None and not isinstance(burn_after, Mapping):
         out[:, INPUT_STREAMS.index("burn_after")] = whole.net
         return out
-    given = dict(burn_after or {})
-    revenue = (spend["kind"] == "revenues").to_numpy()
-    category = spend["category"].astype("object").to_numpy()
-    for s, name in enumerate(STREAMS):
-        if name in given:
-            sign = 1.0 if name == REVENUE else -1.0
-            out[:, s] = ((whole.assumed >> s) & 1) * (sign * float(given[name]))
-            continue
-        if name == REVENUE:
-            mine = revenue
-        elif name == "other":
-            mine = ~revenue & ~np.isin(category, [c for c in BURN_CATEGORIES if c != "other"])
-        else:
-            mine = ~revenue & (category == name)
-        if mine.any():
-            out[:, s] = extrapolate(spend[mine], entities, grid, active).net
+    assert whole.streams is not None
+    out[:, : len(STREAMS)] = whole.streams
     return out
 
 
@@ -345,9 +315,11 @@ def stream_flows(
             out[v] = np.bincount(cell, weights=weights, minlength=n_e * n_s * n_m).reshape(
                 n_e, n_s, n_m
             )
-        ahead = extrapolate(spends[variant], entities, grid, active, burn_after, layout=layout)
+        ahead = extrapolate(
+            spends[variant], entities, grid, active, burn_after, layout=layout, by_stream=True
+        )
         whole = ahead if whole is None else whole
-        out[v] += _ahead_by_stream(spends[variant], entities, grid, active, burn_after, ahead)
+        out[v] += _ahead_by_stream(burn_after, ahead)
     assert whole is not None
     return out, whole
 
@@ -408,14 +380,14 @@ def collect_inputs(
     start_cash = np.stack(starts)
     notes = [f"policy {policy!r}", *notes, ahead.sentence]
     if policy == "arrears":
-        paid_now, paid_later, sentences = pay_arrears(
+        paid_now, paid_later, sentence = pay_arrears(
             flows, as_of, entities, balance_month, as_of_month
         )
         start_cash -= paid_now
         later = np.flatnonzero(as_of_col >= 0)
         stream = INPUT_STREAMS.index("arrears")
         by_stream[:, later, stream, as_of_col[later]] -= paid_later[later]
-        notes.extend(sentences)
+        notes.append(sentence)
     kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
     frame = pd.DataFrame(
         {

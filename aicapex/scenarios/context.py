@@ -13,14 +13,14 @@ import pandas as pd
 from aicapex.analysis.common import as_known_on, check_entity, day_of
 from aicapex.analysis.runrate import BurnAfter, check_burn_after
 from aicapex.analysis.runway import HORIZON, POLICIES, Policy, runway_inputs
-from aicapex.analysis.runwaykit import RunwayInputs, path_frame
+from aicapex.analysis.runwaykit import RunwayInputs, collect_inputs, path_frame
 from aicapex.dates import DateLike
 from aicapex.scenarios.adjust import Addition, Factor
 from aicapex.scenarios.book import Book, Bound, ScenarioAdjustment, month_text
 from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame
 from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
 from aicapex.table.adjust import AddFlow as TableAddFlow
-from aicapex.table.adjust import Adjustment
+from aicapex.table.adjust import Adjustment, apply
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
@@ -144,7 +144,10 @@ def _plan(book: Book, round_id: str) -> Plan:
 @dataclass(frozen=True, eq=False)
 class Setting:
     """What every scenario of a run shares: the flows, the cash balances, the entity (``None``:
-    every entity with a balance), ``as_of`` and the runway's arguments."""
+    every entity with a balance), ``as_of`` and the runway's arguments. ``aside``: when
+    ``cash`` is a frame, the reports its conflicts resolution set aside (``cash`` holds the
+    reports kept: resolved once per run, or per ledger, not once per scenario); ``None`` when
+    ``cash`` is not resolved yet (dollars by entity)."""
 
     flows: pd.DataFrame
     cash: pd.DataFrame | Mapping[str, float]
@@ -154,6 +157,7 @@ class Setting:
     burn_after: BurnAfter = None
     horizon: int = HORIZON
     conflicts: ConflictPolicy = "latest"
+    aside: tuple[str, ...] | None = None
 
     def inputs(self, table: Sequence[Adjustment] = ()) -> RunwayInputs:
         """The runway's inputs with the flows-table adjustments ``table`` applied. Those
@@ -175,6 +179,23 @@ class Setting:
         return state
 
     def _build(self, table: Sequence[Adjustment]) -> RunwayInputs:
+        if self.aside is not None and isinstance(self.cash, pd.DataFrame):
+            # runway_inputs without what prepare did once: the checks and the cash resolved
+            balances = self.cash
+            if self.entity is not None and not (balances["company"] == self.entity).any():
+                check_entity(self.flows, self.entity, self.flows, balances["company"])
+            flows, balances, described = apply(list(table), self.flows, balances)
+            notes = [*(f"conflicting cash report set aside: {a}" for a in self.aside), *described]
+            return collect_inputs(
+                flows,
+                balances,
+                self.entity,
+                self.as_of,
+                self.policy,
+                self.burn_after,
+                self.horizon,
+                notes,
+            )
         return runway_inputs(
             self.flows,
             self.entity,
@@ -211,9 +232,10 @@ def prepare(
         raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
     check_burn_after(burn_after)
     flows = as_flows(source, conflicts)
+    aside: tuple[str, ...] | None = None
     if cash is None:
         if isinstance(source, Ledger):
-            cash = source.frame("cash_balances")
+            cash, aside = _ledger_cash(source, conflicts)
         elif isinstance(source, Mapping) and "cash_balances" in source:
             cash = source["cash_balances"]
         else:
@@ -223,6 +245,9 @@ def prepare(
             )
     elif known_on is not None and isinstance(cash, pd.DataFrame):
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
+    if aside is None and isinstance(cash, pd.DataFrame):
+        cash, set_aside = resolve_conflicts(cash, "cash_balances", conflicts)
+        aside = tuple(set_aside)
     companies = pd.Series(list(cash) if isinstance(cash, Mapping) else cash["company"])
     check_entity(source, entity, flows, companies)
     if isinstance(source, Ledger):
@@ -231,22 +256,33 @@ def prepare(
         known = {str(v) for c in ("entity", "payer", "payee") for v in flows[c].dropna().unique()}
         known |= {str(v) for v in companies.dropna()}
     if as_of is None:
-        as_of = _latest(cash, entity, conflicts)
+        as_of = _latest(cash, entity)
     day_of(as_of)
-    setting = Setting(flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts)
+    setting = Setting(
+        flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside
+    )
     book = Book(
         source, flows, entity, month_text(as_of, end=True), policy, conflicts, frozenset(known)
     )
     return setting, book
 
 
-def _latest(
-    cash: pd.DataFrame | Mapping[str, float], entity: str | None, conflicts: ConflictPolicy
-) -> str:
-    """The day of the latest cash balance (of ``entity``), as runway's default ``as_of``."""
-    if isinstance(cash, Mapping):
+def _ledger_cash(ledger: Any, conflicts: ConflictPolicy) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The ledger's cash balances with conflicts resolved, and the reports set aside: once per
+    ledger and policy (:meth:`~aicapex.ledger.Ledger.memo`), a new frame sharing the data each
+    call (copy-on-write)."""
+    kept, aside = ledger.memo(
+        ("scenarios:cash", conflicts),
+        lambda: resolve_conflicts(ledger.frame("cash_balances"), "cash_balances", conflicts),
+    )
+    return kept.copy(deep=False), tuple(aside)
+
+
+def _latest(balances: pd.DataFrame | Mapping[str, float], entity: str | None) -> str:
+    """The day of the latest cash balance (of ``entity``; conflicts resolved already), as
+    runway's default ``as_of``."""
+    if isinstance(balances, Mapping):
         raise ValueError("scenarios need as_of when the cash balances have no dates")
-    balances, _ = resolve_conflicts(cash, "cash_balances", conflicts)
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
     if not balances["date_end"].notna().any():

@@ -67,6 +67,23 @@ def _components(sources: list[str]) -> list[int]:
     return [roots.setdefault(find(ids[0]), len(roots)) for ids in cited]
 
 
+def _first_seen(values: np.ndarray) -> np.ndarray:
+    """Each value's number, the distinct values numbered in order of first appearance."""
+    codes: np.ndarray = pd.factorize(values)[0]
+    return codes
+
+
+def key_groups(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """A number per distinct key (the values of ``cols``) of each row, in order of first
+    appearance; missing values are equal to each other (``groupby(cols, sort=False,
+    dropna=False).ngroup()``, without pandas' cost on a few rows)."""
+    ids = np.zeros(len(frame), dtype=np.int64)
+    for col in cols:
+        codes, uniques = pd.factorize(frame[col])  # missing: -1
+        ids = _first_seen(ids * (len(uniques) + 1) + (codes + 1))
+    return ids
+
+
 def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The conflicting records of a frame of ``kind``: one row per record in conflict, with
     ``row`` (its position in ``frame``), ``group`` (a number per fact) and ``report`` (a number
@@ -75,42 +92,54 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     cls = _kinds().get(kind)
     if cls is None or not cls.FACT_KEY or len(frame) < 2:
         return empty
-    sources = frame["sources"]
-    if sources.nunique(dropna=True) - int((sources == "").any()) < 2:
+    cited = frame["sources"].astype("object").fillna("").to_numpy()
+    if len(pd.unique(cited[cited != ""])) < 2:
         return empty  # fewer than two cited source lists: nothing can conflict (bulk tables)
     cols = _key_columns(frame, kind)
-    cited = frame["sources"].astype("object").fillna("").to_numpy()
     keep = cited != ""  # uncited records conflict with nothing
     if "included_in" in frame:
         keep &= frame["included_in"].isna().to_numpy()
-    keys = frame[cols]
+    key = key_groups(frame, cols)
     window = getattr(cls, "FACT_WINDOW", None)
     if window is not None:  # one more key: the cluster of dates within the window
-        keys = keys.assign(_cluster=_date_clusters(frame, cols, *window))
-        cols = [*cols, "_cluster"]
-    keep &= keys.duplicated(keep=False).to_numpy()  # a fact reported once is never in conflict
+        clusters = _date_clusters(frame, key, *window)
+        key = _first_seen(key * (int(clusters.max()) + 1) + clusters)
+    keep &= np.bincount(key)[key] > 1  # a fact reported once is never in conflict
     if not keep.any():
         return empty
     rows = np.flatnonzero(keep)
-    group = keys.iloc[rows].groupby(cols, sort=False, dropna=False, observed=True).ngroup()
-    view = pd.DataFrame({"row": rows, "group": group.to_numpy(), "sources": cited[rows]})
-    view = view[view.groupby("group")["sources"].transform("nunique").to_numpy() > 1]
-    if view.empty:
+    group = _first_seen(key[rows])
+    sources = cited[rows]
+    source = _first_seen(sources)
+    # facts whose records cite one list of sources are no conflict
+    pairs = np.unique(group * (int(source.max()) + 1) + source)
+    lists = np.bincount(pairs // (int(source.max()) + 1), minlength=int(group.max()) + 1)
+    mixed = lists[group] > 1
+    rows, group, sources, source = rows[mixed], group[mixed], sources[mixed], source[mixed]
+    if not len(rows):
         return empty
     # records citing one source each: a report per distinct source (vectorised); groups where a
     # record cites several sources are joined into reports by shared sources, one by one
-    several = view["sources"].str.contains(",", regex=False).to_numpy()
-    tangled = view["group"].isin(view["group"][several]).to_numpy()
-    simple = view[~tangled]
-    parts = [
-        simple.assign(report=simple.groupby(["group", "sources"], sort=False).ngroup().to_numpy())
-    ]
-    for _, members in view[tangled].groupby("group", sort=False):
-        parts.append(members.assign(report=_components(list(members["sources"]))))
-    out = pd.concat(parts, ignore_index=True)[["row", "group", "report"]].astype("int64")
+    several = np.fromiter(("," in text for text in sources), dtype=bool, count=len(sources))
+    tangled = np.isin(group, group[several])
+    report = np.empty(len(rows), dtype=np.int64)
+    simple = ~tangled
+    report[simple] = _first_seen(group[simple] * (int(source.max()) + 1) + source[simple])
+    tangled_groups = pd.unique(group[tangled])
+    for g in tangled_groups:
+        members = np.flatnonzero(group == g)
+        report[members] = _components(list(sources[members]))
     # only facts with two reports or more are in conflict
-    reports = out.groupby("group")["report"].transform("nunique").to_numpy()
-    out = out[reports > 1].sort_values(["group", "row"], kind="stable", ignore_index=True)
+    width = int(report.max()) + 1
+    distinct = np.bincount(
+        np.unique(group * width + report) // width, minlength=int(group.max()) + 1
+    )
+    ok = distinct[group] > 1
+    rows, group, report = rows[ok], group[ok], report[ok]
+    order = np.lexsort((rows, group))
+    out = pd.DataFrame(
+        {"row": rows[order], "group": group[order], "report": report[order]}, dtype="int64"
+    )
     out["group"] = pd.factorize(out["group"])[0]
     return out
 
@@ -127,28 +156,34 @@ def resolve(
     groups = fact_groups(frame, kind)
     if groups.empty:
         return frame, []
-    reported = frame["reported_start"].to_numpy("datetime64[ns]")[groups["row"].to_numpy()]
-    when = pd.Series(reported).astype("int64").where(~np.isnat(reported), np.iinfo(np.int64).min)
-    per_report = groups.assign(when=when.to_numpy())
-    latest = per_report.groupby(["group", "report"], sort=True)["when"].max().reset_index()
-    order = latest.sort_values(
-        ["group", "when", "report"], ascending=[True, policy == "earliest", True], kind="stable"
-    )
-    chosen = order.drop_duplicates("group", keep="first")[["group", "report"]]
-    keep = per_report.merge(chosen, on=["group", "report"], how="inner")["row"]
-    dropped = np.setdiff1d(groups["row"].to_numpy(), keep.to_numpy())
+    row = groups["row"].to_numpy()
+    group, report = groups["group"].to_numpy(), groups["report"].to_numpy()
+    # each report's date: the latest of its records' (NaT: before any date)
+    when = frame["reported_start"].to_numpy("datetime64[ns]")[row].view(np.int64)
+    width = int(report.max()) + 1
+    pairs, pair_of = np.unique(group * width + report, return_inverse=True)
+    latest = np.full(len(pairs), np.iinfo(np.int64).min)
+    np.maximum.at(latest, pair_of, when)
+    # per fact, the report published latest (earliest), the lowest numbered on a tie
+    rank = latest if policy == "earliest" else ~latest  # ~: decreasing, without overflow
+    order = np.lexsort((pairs % width, rank, pairs // width))
+    firsts = order[np.unique(pairs[order] // width, return_index=True)[1]]
+    chosen = np.zeros(len(pairs), dtype=bool)
+    chosen[firsts] = True
+    dropped = np.unique(row[~chosen[pair_of]])
     mask = np.ones(len(frame), dtype=bool)
     mask[dropped] = False
     aside = [str(i) for i in frame["id"].astype("object").to_numpy()[dropped]]
     return frame[mask], aside
 
 
-def _date_clusters(frame: pd.DataFrame, cols: list[str], field: str, days: int) -> np.ndarray:
+def _date_clusters(frame: pd.DataFrame, key: np.ndarray, field: str, days: int) -> np.ndarray:
     """For each record, a number for its cluster of ``field`` dates among the records with the
-    same other key values: dates whose starts lie within ``days`` of the previous one in date
-    order belong to one cluster (two reports of one round, "March 2021" and "May 2021")."""
+    same other key values (``key``: a number per key): dates whose starts lie within ``days``
+    of the previous one in date order belong to one cluster (two reports of one round, "March
+    2021" and "May 2021")."""
     start = frame[f"{field}_start"].to_numpy("datetime64[D]").astype(np.int64)
-    group = frame[cols].groupby(cols, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    group = key
     order = np.lexsort((start, group))
     new = np.ones(len(frame), dtype=bool)
     if len(frame) > 1:
