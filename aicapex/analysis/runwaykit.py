@@ -101,22 +101,33 @@ def pay_arrears(
     entities: pd.Index,
     balance_month: np.ndarray,
     as_of_month: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, str]:
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns what each
     entity pays out of its starting cash, what it pays in ``as_of``'s month, and the
-    assumption's sentence."""
+    assumptions: the rule, then one sentence per entity that pays, naming its bills
+    (``"<entity>: ..."``: a report of many entities gives each its own)."""
     from aicapex.analysis.arrears import arrears
 
     owed_table = arrears(flows, as_of=as_of).frame
     owed = owed_table.groupby("payer", observed=True)["outstanding_usd"].sum()
     owed_v = owed.reindex(entities).fillna(0.0).to_numpy()
     due_now = as_of_month > balance_month
-    bills = ", ".join(owed_table["records"]) or "none"
-    return (
-        np.where(due_now, 0.0, owed_v),
-        np.where(due_now, owed_v, 0.0),
-        f"policy 'arrears': bills unpaid at {as_of_words(as_of)} are paid at once ({bills})",
-    )
+    bills: dict[str, list[str]] = {}
+    for payer, records in zip(
+        owed_table["payer"].astype("object"), owed_table["records"].astype("object"), strict=True
+    ):
+        bills.setdefault(str(payer), []).extend(str(records).split(","))
+    paying = sorted(set(bills) & {str(e) for e in entities})
+    sentences = [
+        f"policy 'arrears': bills unpaid at {as_of_words(as_of)} are paid at once"
+        + ("" if paying else " (none)")
+    ]
+    for payer in paying:
+        when = as_of[payer] if isinstance(as_of, Mapping) else as_of
+        sentences.append(
+            f"{payer}: bills unpaid at {when} paid at once ({', '.join(bills[payer])})"
+        )
+    return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences
 
 
 def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
@@ -380,14 +391,14 @@ def collect_inputs(
     start_cash = np.stack(starts)
     notes = [f"policy {policy!r}", *notes, ahead.sentence]
     if policy == "arrears":
-        paid_now, paid_later, sentence = pay_arrears(
+        paid_now, paid_later, sentences = pay_arrears(
             flows, as_of, entities, balance_month, as_of_month
         )
         start_cash -= paid_now
         later = np.flatnonzero(as_of_col >= 0)
         stream = INPUT_STREAMS.index("arrears")
         by_stream[:, later, stream, as_of_col[later]] -= paid_later[later]
-        notes.append(sentence)
+        notes.extend(sentences)
     kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
     frame = pd.DataFrame(
         {
