@@ -7,6 +7,7 @@ components, for large ones OR-tools' min-cost flow in exact cents when the optio
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,16 +78,18 @@ def edges_of(
     bb = uniq // (n_e * n_e) % len(bases)
     ww = uniq // (n_e * n_e * len(bases))
     w_start, w_end = start[first], end[first]
-    if (w_codes >= 0).all():  # each window's label once
-        label = _window_label(np.asarray(w_starts, dtype="datetime64[ns]"), window)[ww]
-    else:
-        label = _window_label(w_start, window)
+    label: Any = _window_label(w_start, window) if len(key) else np.array([], dtype=object)
+    basis: Any = np.asarray(bases, dtype=object)[bb]
+    if len(key) and (w_codes >= 0).all():  # each label made once, as text like the rows'
+        label = pd.Index(_window_label(np.asarray(w_starts, "datetime64[ns]"), window)).take(ww)
+        basis = pd.Index(np.asarray(bases, dtype=object)).take(bb)
+        label, basis = label.array, basis.array
     edges = pd.DataFrame(
         {
             "window": label,
             "window_start": w_start,
             "window_end": w_end,
-            "basis": np.asarray(bases, dtype=object)[bb],
+            "basis": basis,
             "u": uu,
             "v": vv,
             "capacity_usd": capacity,

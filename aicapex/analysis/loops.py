@@ -309,10 +309,10 @@ def _component_table(edges: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
         share = np.where(capacity > 0, circulation / capacity, np.nan)
     out = pd.DataFrame(
         {
-            "window": edges["window"].to_numpy(object)[first],
+            "window": edges["window"].take(first).to_numpy(object),
             "window_start": edges["window_start"].to_numpy("datetime64[ns]")[first],
             "window_end": edges["window_end"].to_numpy("datetime64[ns]")[first],
-            "basis": edges["basis"].to_numpy(object)[first],
+            "basis": edges["basis"].take(first).to_numpy(object),
             "component": ids,
             "members": np.asarray(members, dtype=object),
             "entities": np.array([m.count(",") + 1 for m in members], dtype=np.int64),
@@ -321,7 +321,7 @@ def _component_table(edges: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
             "circulation_usd": circulation,
             "share": share,
             "smallest_leg_usd": smallest,
-            "solver": edges["solver"].to_numpy(object)[first],
+            "solver": edges["solver"].take(first).to_numpy(object),
         }
     )
     return out.astype(_COMPONENT_DTYPES)

@@ -298,14 +298,13 @@ def round_trip(
     row_start = np.where(is_whole, first_start, w_start[w[at]] if r else first_start)
     row_end = np.where(is_whole, last_end, w_end[w[at]] if r else last_end)
     is_all = customer < 0
-    order = np.lexsort(
+    order = np.lexsort(  # stable: ties keep the order above
         (
-            np.arange(len(at)),
             np.where(is_all, 0, rank[customer]),
             is_all,
             b[at],
             row_start.astype("datetime64[ns]").view(np.int64),
-            window_label == "all",
+            is_whole | (window == "all"),
             rank[ven[at]],
         )
     )
@@ -317,12 +316,12 @@ def round_trip(
     who = np.append(names, ALL).astype(object)
     frame = pd.DataFrame(
         {
-            "vendor": names[ven[at[order]]].astype(object),
-            "customer": who[customer[order]],
-            "window": window_label[order],
+            "vendor": pd.Series(names[ven[at[order]]], dtype=object),
+            "customer": pd.Series(who[customer[order]], dtype=object),
+            "window": pd.Series(window_label[order], dtype=object),
             "window_start": row_start[order].astype("datetime64[ns]"),
             "window_end": row_end[order].astype("datetime64[ns]"),
-            "basis": np.asarray(BASES, dtype=object)[b[at[order]]],
+            "basis": pd.Series(np.asarray(BASES, dtype=object)[b[at[order]]], dtype=object),
             "invested_usd": invested,
             "purchases_usd": purchases,
             "funded_usd": funded,
@@ -392,7 +391,7 @@ def _used(
     pairs = ven.astype(np.int64) * n + cus
     if len(ven) and (names == ALL).any():  # an entity named like the total rows
         pairs = np.concatenate([pairs, np.flatnonzero(vendors[:n]) * n + (names == ALL).argmax()])
-    known = pd.Index(np.unique(pairs))
+    known = pd.Index(pd.unique(pairs))
     forth = known.get_indexer(legs.payer.astype(np.int64) * n + legs.payee) >= 0
     back = known.get_indexer(legs.payee.astype(np.int64) * n + legs.payer) >= 0
     rows = legs.rows[forth | back]
