@@ -148,12 +148,23 @@ def as_of_param(as_of: AsOf) -> object:
 def rows_by_company(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """The rows of a record frame as dicts (categories as plain values), by company, in the
     frame's order: one conversion for every company."""
-    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    plain = frame.astype(dict.fromkeys(categorical, "object")) if categorical else frame
+    names = [str(c) for c in frame.columns]
+    columns = [_plain_values(frame.iloc[:, i]) for i in range(len(names))]
+    at = names.index("company")
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in plain.to_dict("records"):
-        out.setdefault(str(row["company"]), []).append({str(k): v for k, v in row.items()})
+    for row in zip(*columns, strict=True):
+        out.setdefault(str(row[at]), []).append(dict(zip(names, row, strict=True)))
     return out
+
+
+def _plain_values(column: pd.Series) -> list[Any]:
+    """A column's cells as ``DataFrame.to_dict`` gives them: Python scalars, categories as
+    their values, ``None`` for a nullable column's missing values (a column at a time)."""
+    values = column.tolist()
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype | pd.CategoricalDtype):
+        return values
+    return [None if v is pd.NA else v for v in values]
 
 
 def _set_aside(frame: pd.DataFrame, kind: str, aside: list[str]) -> dict[str, list[str]]:
