@@ -100,15 +100,32 @@ def edges_of(
     return edges, entities
 
 
+def _ranks(values: np.ndarray) -> tuple[int, np.ndarray]:
+    """How many distinct integers ``values`` holds and each one's rank among them (what
+    ``np.unique(values, return_inverse=True)`` gives), by a table of the range when it is not
+    much wider than the values are many, else by sorting."""
+    if not len(values):
+        return 0, np.array([], dtype=np.intp)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span > 4 * len(values) + 1024:
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return len(uniq), inverse.reshape(-1)
+    seen = np.zeros(span, dtype=bool)
+    seen[values - low] = True
+    rank = np.cumsum(seen, dtype=np.intp) - 1
+    return int(rank[-1]) + 1, rank[values - low]
+
+
 def components_of(edges: pd.DataFrame, n_entities: int) -> np.ndarray:
     """Each edge's strongly connected component (-1: an edge no money can go round)."""
     if edges.empty:
         return np.array([], dtype=np.int64)
     node_u = edges["group"].to_numpy(np.int64) * n_entities + edges["u"].to_numpy(np.int64)
     node_v = edges["group"].to_numpy(np.int64) * n_entities + edges["v"].to_numpy(np.int64)
-    nodes, inv = np.unique(np.concatenate([node_u, node_v]), return_inverse=True)
+    n_nodes, inv = _ranks(np.concatenate([node_u, node_v]))
     a, b = inv[: len(edges)], inv[len(edges) :]
-    label = _strong_labels(a, b, len(nodes))
+    label = _strong_labels(a, b, n_nodes)
     same = label[a] == label[b]
     out = np.where(same, label[a], -1)
     # number the components 0.. in order of first appearance
@@ -177,7 +194,7 @@ def _min_cost_flow(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
     cost -1 per cent carried, in exact cents (OR-tools' cost-scaling solver)."""
     from ortools.graph.python import min_cost_flow
 
-    _, inv = np.unique(np.concatenate([u, v]), return_inverse=True)
+    _, inv = _ranks(np.concatenate([u, v]))
     m = len(u)
     cents = np.rint(cap * 100.0).astype(np.int64)
     solver = min_cost_flow.SimpleMinCostFlow()
