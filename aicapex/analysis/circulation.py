@@ -78,12 +78,15 @@ def edges_of(
     bb = uniq // (n_e * n_e) % len(bases)
     ww = uniq // (n_e * n_e * len(bases))
     w_start, w_end = start[first], end[first]
-    label: Any = _window_label(w_start, window) if len(key) else np.array([], dtype=object)
-    basis: Any = np.asarray(bases, dtype=object)[bb]
+    label: Any
+    basis: Any
     if len(key) and (w_codes >= 0).all():  # each label made once, as text like the rows'
         label = pd.Index(_window_label(np.asarray(w_starts, "datetime64[ns]"), window)).take(ww)
         basis = pd.Index(np.asarray(bases, dtype=object)).take(bb)
         label, basis = label.array, basis.array
+    else:
+        label = _window_label(w_start, window) if len(key) else np.array([], dtype=object)
+        basis = np.asarray(bases, dtype=object)[bb]
     edges = pd.DataFrame(
         {
             "window": label,

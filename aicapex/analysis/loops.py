@@ -250,8 +250,11 @@ def cycles(
     flow, solver = solve_circulation(edges)
     edges["flow_usd"] = flow
     edges["solver"] = solver
-    edges["payer"] = entities.to_numpy(object)[edges["u"].to_numpy()] if len(edges) else []
-    edges["payee"] = entities.to_numpy(object)[edges["v"].to_numpy()] if len(edges) else []
+    if len(edges):  # as text, like the entities (not inferred again from 500,000 strings)
+        edges["payer"] = entities.take(edges["u"].to_numpy()).array
+        edges["payee"] = entities.take(edges["v"].to_numpy()).array
+    else:
+        edges["payer"] = edges["payee"] = []
     components = _component_table(edges, entities)
     loops = _loop_table(edges, components, flows, legs, entities, window, max_length)
     if entity is not None:
