@@ -13,7 +13,6 @@ import pandas as pd
 from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.cash import CashPath
 from aicapex.analysis.common import (
-    burn_flows,
     day_of,
     fraction_of_month,
     month_of,
@@ -47,6 +46,7 @@ __all__ = [
     "latest_balances",
     "path_frame",
     "pay_arrears",
+    "spend_flows",
     "stream_flows",
 ]
 
@@ -81,10 +81,17 @@ def latest_balances(
         end = balances["company"].astype("object").map(ends).to_numpy("datetime64[ns]")
     else:
         end = np.full(len(balances), day_of(as_of, end=True), dtype="datetime64[ns]")
-    known = balances[(dated.isna().to_numpy() | (dated.to_numpy("datetime64[ns]") <= end))]
-    known = known.sort_values(["date_end", "reported_start"], na_position="first", kind="stable")
-    chosen = known.groupby(known["company"].astype("object"), sort=True).tail(1)
-    chosen = chosen.set_index(chosen["company"].astype("object"))
+    day = dated.to_numpy("datetime64[ns]")
+    known = np.flatnonzero(np.isnat(day) | (day <= end))
+    # by date, then report date, missing ones first (NaT is int64's least), stably; then each
+    # company's last (pandas' sort, group-by and tail cost more on a few rows)
+    reported = balances["reported_start"].to_numpy("datetime64[ns]")[known].view(np.int64)
+    known = known[np.lexsort((reported, day[known].view(np.int64)))]
+    company, _ = pd.factorize(balances["company"].to_numpy(object)[known])  # missing: -1
+    lasts = np.sort(len(known) - 1 - np.unique(company[::-1], return_index=True)[1])
+    chosen = balances.iloc[known[lasts[company[lasts] >= 0]]]
+    index = pd.Index(chosen["company"].to_numpy(object), dtype=object, name="company")
+    chosen = chosen.set_axis(index)
     no_rate = chosen["amount_usd"].isna().to_numpy()
     if no_rate.any():
         raise ValueError(
@@ -130,18 +137,27 @@ def pay_arrears(
     return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences
 
 
+#: The kinds and statuses of flows :func:`counted_flows` reads, in the order it reads them.
+_COUNTED_KINDS = pd.Index(
+    ["expenses", "revenues", "funding_rounds", "stakes", ADJUSTMENT_KIND, "gpu_orders"]
+)
+_COUNTED_STATUSES = pd.Index(["disbursed", "committed", "paid", "scheduled"])
+
+
 def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
     """The flows the runway counts, with a ``signed`` USD column (+ in, - out): expenses and
     revenues (not planned ones), funding by policy, adjustments, and capex when paid (GPU
     orders' ``paid`` and ``scheduled`` rows)."""
-    statuses = ["disbursed"] + (["committed"] if policy == "committed" else [])
-    kind = flows["kind"]
-    keep = kind.isin(["expenses", "revenues"]).to_numpy() & (flows["basis"] != "planned").to_numpy()
-    money_in = kind.isin(["funding_rounds", "stakes"])  # rounds, and shares bought outside them
-    keep |= (money_in & flows["status"].isin(statuses)).to_numpy()
-    keep |= (kind == ADJUSTMENT_KIND).to_numpy()
+    # kinds and statuses looked up once per category (Series.isin costs more on a few rows)
+    kind = positions(flows["kind"], _COUNTED_KINDS)
+    status = positions(flows["status"], _COUNTED_STATUSES)
+    planned = positions(flows["basis"], pd.Index(["planned"])) >= 0
+    received = (status == 0) | ((status == 1) & (policy == "committed"))
+    keep = (kind <= 1) & (kind >= 0) & ~planned  # expenses and revenues, not planned ones
+    keep |= ((kind == 2) | (kind == 3)) & received  # rounds, and shares bought outside them
+    keep |= kind == 4  # adjustments
     # capex: GPU orders' cash, when paid (payments, else deliveries; scheduled units to come)
-    keep |= ((kind == "gpu_orders") & flows["status"].isin(["paid", "scheduled"])).to_numpy()
+    keep |= (kind == 5) & (status >= 2)
     keep &= positions(flows["entity"], entities) >= 0
     counted = flows[keep]
     require_usd(counted, "runway")
@@ -160,6 +176,15 @@ SPEND_COLUMNS = (
     "low_usd",
     "high_usd",
 )
+
+
+def spend_flows(flows: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
+    """The rows of ``entities`` that :func:`~aicapex.analysis.common.burn_flows` keeps
+    (expenses and revenues, not planned ones), :data:`SPEND_COLUMNS` only, in one selection."""
+    kind = positions(flows["kind"], _COUNTED_KINDS)
+    keep = (kind >= 0) & (kind <= 1) & (positions(flows["basis"], pd.Index(["planned"])) < 0)
+    keep &= positions(flows["entity"], entities) >= 0
+    return flows.loc[keep, list(SPEND_COLUMNS)]
 
 
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -268,19 +293,17 @@ class RunwayInputs:
 def _counted_streams(rows: pd.DataFrame) -> np.ndarray:
     """Each counted flow's stream (its position in :data:`INPUT_STREAMS`)."""
     at = {name: i for i, name in enumerate(INPUT_STREAMS)}
-    category = rows["category"].astype("object").to_numpy()
-    kind = rows["kind"].astype("object").to_numpy()
-    by_name = pd.Index(INPUT_STREAMS).get_indexer(pd.Index(category))
-    spending = np.where(np.isin(category, BURN_CATEGORIES), by_name, at["other"])
-    disbursed = (rows["status"].astype("object") == "disbursed").to_numpy()
+    kind = positions(rows["kind"], _COUNTED_KINDS)  # looked up once per category
+    by_name = positions(rows["category"], pd.Index(INPUT_STREAMS))
+    burn = (by_name >= 0) & (by_name < len(BURN_CATEGORIES))  # INPUT_STREAMS begins with them
+    spending = np.where(burn, by_name, at["other"])
+    disbursed = positions(rows["status"], _COUNTED_STATUSES) == 0
     funding = np.where(disbursed, at["funding"], at["tranches"])
-    raised = (kind == "funding_rounds") | (kind == "stakes")
+    raised = (kind == 2) | (kind == 3)
     revenue = np.full(len(kind), at[REVENUE])
     # adjustments by their category's stream; other kinds (GPU purchases ...) apart
-    other = np.where((kind == ADJUSTMENT_KIND) & (by_name >= 0), by_name, at["other_flows"])
-    out: np.ndarray = np.select(
-        [kind == "expenses", kind == "revenues", raised], [spending, revenue, funding], other
-    )
+    other = np.where((kind == 4) & (by_name >= 0), by_name, at["other_flows"])
+    out: np.ndarray = np.select([kind == 0, kind == 1, raised], [spending, revenue, funding], other)
     return out
 
 
@@ -372,8 +395,7 @@ def collect_inputs(
     periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
     months = pd.date_range(grid_start, periods=periods, freq="MS")
     active = months.to_numpy()[None, :] > balance_month[:, None]
-    spend = burn_flows(flows[list(SPEND_COLUMNS)])
-    spend = spend[positions(spend["entity"], entities) >= 0]
+    spend = spend_flows(flows, entities)
     now = after & in_start
     by_stream, ahead = stream_flows(
         counted[after & ~in_start], spend, entities, months, active, burn_after
