@@ -143,6 +143,47 @@ def test_each_runway_names_only_its_own_unpaid_bills(ledger_text: LedgerText) ->
         ]
 
 
+def test_each_runway_names_only_its_own_conflicting_cash_reports(
+    ledger_text: LedgerText,
+) -> None:
+    """Conflicting cash reports set aside are named in the runway of the company they report
+    on, not in every company's."""
+    text = TWO_COMPANIES.replace(
+        "cash_balances:\n",
+        """cash_balances:
+- id: alpha-cash-early
+  company: alpha
+  date: 2023-06
+  amount: $2M
+  sources: [early]
+- id: beta-cash-early
+  company: beta
+  date: 2024-03
+  amount: $8M
+  sources: [early]
+""",
+    ).replace(
+        "sources:\n- id: s\n",
+        "sources:\n- id: early\n  outlet: Old\n  title: Old\n  date: 2020-01\n- id: s\n",
+    )
+    text = text.replace("  amount: $3M\n", "  amount: $3M\n  sources: [s]\n").replace(
+        "  amount: $9M\n", "  amount: $9M\n  sources: [s]\n"
+    )
+    led = ac.load(ledger_text(text))
+    by_id = {c["id"]: c for c in report(led)["companies"]}
+    set_aside = {"alpha": "alpha-cash-early", "beta": "beta-cash-early"}
+    for company, own in set_aside.items():
+        other = set(set_aside.values()) - {own}
+        for policy, r in by_id[company]["runway"].items():
+            said = " ".join(r["assumptions"])
+            assert own in said, (company, policy, said)
+            assert not any(o in said for o in other), (company, policy, said)
+        single = ac.runway(led, company, as_of=by_id[company]["as_of"])
+        assert [a for a in single.assumptions if "set aside" in a] == [
+            f"{company}: conflicting cash reports set aside (latest report used): {own}"
+        ]
+
+
 def test_as_of_applies_to_every_company(ledger_text: LedgerText) -> None:
     led = ac.load(ledger_text(TWO_COMPANIES))
     data = report(led, as_of="2024-03")

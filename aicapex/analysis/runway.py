@@ -36,9 +36,7 @@ to the starting cash) are sugar for them. Together they move a record:
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -57,7 +55,6 @@ from aicapex.analysis.common import (
     months_between,
     widths_param,
 )
-from aicapex.analysis.result import Result
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
 from aicapex.analysis.runwaykit import (
     SPEND_COLUMNS,
@@ -71,6 +68,7 @@ from aicapex.analysis.runwaykit import (
     path_frame,
     pay_arrears,
 )
+from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.figures import Widths
@@ -83,7 +81,16 @@ from aicapex.table.flows import as_flows
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["HORIZON", "POLICIES", "Policy", "Runway", "RunwayInputs", "runway", "runway_inputs"]
+__all__ = [
+    "HORIZON",
+    "POLICIES",
+    "RUNWAY_COLUMNS",
+    "Policy",
+    "Runway",
+    "RunwayInputs",
+    "runway",
+    "runway_inputs",
+]
 
 Policy = Literal["disbursed", "committed", "arrears"]
 POLICIES: tuple[str, ...] = ("disbursed", "committed", "arrears")
@@ -92,137 +99,6 @@ POLICIES: tuple[str, ...] = ("disbursed", "committed", "arrears")
 HORIZON = 240
 
 ExtraFlow = tuple[DateLike, float, str]
-
-#: Columns of :attr:`Runway.frame`, in order.
-RUNWAY_COLUMNS = (
-    "entity",
-    "balance_record",
-    "balance_date",
-    "balance_usd",
-    "bound",
-    "start_cash",
-    "months",
-    "cash_out",
-    "months_low",
-    "months_high",
-    "cash_out_earliest",
-    "cash_out_latest",
-    "last_recorded_month",
-    "burn_after",
-    "as_of",
-)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Runway(Result):
-    """The result of :func:`runway`.
-
-    Attributes:
-        frame: one row per entity: ``entity``, ``balance_record``, ``balance_date``,
-            ``balance_usd``, ``bound`` (the kind of the cash figure: exact, approx, upper,
-            lower, range), ``start_cash`` (USD at the end of the balance's month), ``months``
-            (after ``as_of``; float; 0 when the cash ran out before it; inf when it lasts past
-            the horizon), ``cash_out`` (the day; NaT if never), ``months_low`` and
-            ``months_high`` (the shortest and longest runway the ranges allow),
-            ``cash_out_earliest`` and ``cash_out_latest`` (NaT: never, within the horizon),
-            ``last_recorded_month``, ``burn_after`` (USD a month assumed past it),
-            ``as_of`` (the last day of the entity's ``as_of``).
-        path: the month-by-month path of every entity: ``entity``, ``month``, ``opening``,
-            ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed),
-            ``after_as_of``, ``assumed`` (the streams assumed that month, comma-separated);
-            from the month after each balance, so the roll-forward shows.
-        records: ids of the records used (balances and counted flows), sorted.
-        policy, as_of: as asked.
-    """
-
-    NAME = "runway"
-    MONEY = frozenset({"start_cash", "burn_after"})
-    #: The money columns of :meth:`explain`'s path (US dollars).
-    PATH_MONEY = frozenset({"opening", "inflows", "outflows", "net", "closing"})
-
-    #: the path (see :attr:`path`), or a function building it when first asked (a report of
-    #: many entities reads only the per-entity table)
-    path_of: pd.DataFrame | Callable[[], pd.DataFrame] = field(
-        default_factory=pd.DataFrame, repr=False
-    )
-    policy: str = "disbursed"
-    as_of: str = ""
-    #: the records each entity used (listed on demand: :meth:`records_of`)
-    used: RecordsUsed | None = field(default=None, repr=False)
-
-    @functools.cached_property
-    def path(self) -> pd.DataFrame:
-        """The month-by-month path of every entity (see the class docs): :attr:`path_of`, or
-        what it builds when it is a function (called once, on first use)."""
-        built = self.path_of
-        return built if isinstance(built, pd.DataFrame) else built()
-
-    @property
-    def table(self) -> pd.DataFrame:
-        """The per-entity table: :attr:`frame` (its name before results had one shape; kept)."""
-        return self.frame
-
-    def records_of(self, entity: str) -> list[str]:
-        """Ids of the records used for ``entity``, sorted: its cash balance and the records of
-        its counted flows after the balance date."""
-        if self.used is None or entity not in self.used.entities:
-            raise ValueError(f"this runway has no entity {entity!r}")
-        return list(self.used.of(entity))
-
-    def _one(self) -> pd.Series:
-        if len(self.frame) != 1:
-            raise ValueError(
-                f"this runway covers {len(self.frame)} entities: use .frame, or runway(..., entity)"
-            )
-        return self.frame.iloc[0]
-
-    def records_by_entity(self) -> dict[str, list[str]]:
-        """:meth:`records_of` for every entity at once (one pass: for reports of many)."""
-        return self.used.by_entity() if self.used is not None else {}
-
-    @property
-    def months(self) -> float:
-        """Months of cash left after ``as_of`` (fractional; ``inf`` past the horizon)."""
-        return float(self._one()["months"])
-
-    @property
-    def cash_out(self) -> pd.Timestamp | None:
-        """The date the cash runs out (``None`` if not within the horizon)."""
-        value = self._one()["cash_out"]
-        return None if pd.isna(value) else pd.Timestamp(value)
-
-    @property
-    def bound(self) -> str:
-        """``exact``, or ``upper``/``lower`` when the starting cash (so the runway) is a bound."""
-        return str(self._one()["bound"])
-
-    def explain(self, entity: str | None = None) -> pd.DataFrame:
-        """The month-by-month path of ``entity`` (or of the only one); its records are
-        :meth:`records_of` and the assumptions :attr:`assumptions`."""
-        if entity is None:
-            entity = str(self._one()["entity"])
-        if self.used is None or entity not in self.used.entities:
-            raise ValueError(f"this runway has no entity {entity!r}")
-        return self.path[(self.path["entity"] == entity).to_numpy()].reset_index(drop=True)
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One JSON-ready dict per entity: the frame's columns, ``months`` rounded to two
-        decimals (``null`` when the cash outlasts the horizon) and ``runs_out``."""
-        out = []
-        for row in super().rows():
-            row["runs_out"] = row["months"] is not None
-            out.append(row)
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        """:meth:`Result.to_dict` with ``as_of`` and ``policy``; with one entity, its figures
-        (``months``, ``runs_out``, ``cash_out``, ...) also at the top level."""
-        data = super().to_dict()
-        data["as_of"] = self.as_of or Result.as_of.fget(self)  # type: ignore[attr-defined]
-        data["policy"] = self.policy
-        if len(self.frame) == 1:
-            data.update({k: v for k, v in data["rows"][0].items() if k not in data})
-        return data
 
 
 def _balances(
@@ -250,6 +126,26 @@ def _balances(
         )
         return given, []
     return resolve_conflicts(cash_given, "cash_balances", conflicts)
+
+
+def _aside_by_entity(
+    source: Any, cash_given: Any, aside: list[str], entities: pd.Index
+) -> dict[str, list[str]]:
+    """The cash reports set aside, by the entity they report on (only ``entities``): each
+    runway names its own, never every report of the ledger. Reports are set aside only from
+    a frame: the ledger's cash balances (``cash_given`` is ``None``) or the one given."""
+    if not aside:
+        return {}
+    frame = source.frame("cash_balances") if cash_given is None else cash_given
+    ids = frame["id"].astype("object").to_numpy()
+    owner = dict(zip(ids, frame["company"].astype("object").to_numpy(), strict=True))
+    named = {str(e) for e in entities}
+    out: dict[str, list[str]] = {}
+    for record in aside:
+        entity = str(owner.get(record))
+        if entity in named:
+            out.setdefault(entity, []).append(record)
+    return out
 
 
 def _adjustments(
@@ -397,9 +293,10 @@ def runway(
             "capex: GPU orders paid on their payment dates, else on their delivery dates in "
             "proportion to the units (scheduled units on their scheduled dates)"
         )
-    if aside:
+    for who, ids in sorted(_aside_by_entity(source, cash, aside, entities).items()):
         assumptions.append(
-            f"conflicting cash reports set aside ({conflicts} report used): {', '.join(aside)}"
+            f"{who}: conflicting cash reports set aside ({conflicts} report used): "
+            + ", ".join(ids)
         )
     assumptions.extend(described)
     assumptions.append(ahead.sentence)
@@ -483,13 +380,6 @@ def runway(
         as_of=as_of_text,
         used=used,
     )
-
-
-def _latest_day(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The later of two cash-out days, NaT (never) when either is."""
-    never = np.isnat(a) | np.isnat(b)
-    out: np.ndarray = np.where(never, np.datetime64("NaT", "ns"), np.maximum(a, b))
-    return out
 
 
 def _checked(
