@@ -16,6 +16,7 @@ from aicapex.table.legs import BASES, LegCodes, window_of
 
 __all__ = [
     "MAX_SIMPLEX",
+    "SCC_WORK",
     "SMALL",
     "SMALL_GRAPH",
     "components_of",
@@ -143,8 +144,14 @@ def components_of(edges: pd.DataFrame, n_entities: int) -> np.ndarray:
 
 
 #: Graphs with at most this many edges find their components with networkx (already loaded
-#: to enumerate loops) rather than scipy's sparse routines (0.1 s to import).
+#: to enumerate loops); larger ones with NumPy (:func:`_strong_labels_numpy`), or scipy's
+#: sparse routines (0.3 s to import) when that takes too long.
 SMALL_GRAPH = 2_000
+
+#: How much work NumPy may spend on the strong components of a large graph before scipy
+#: takes over: passes over the remaining edges (and an eighth of the nodes), per edge and
+#: node of the graph. The generated benchmark graphs take 1 to 18.
+SCC_WORK = 48
 
 
 def _strong_labels(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -159,12 +166,78 @@ def _strong_labels(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
         for i, members in enumerate(nx.strongly_connected_components(g)):
             label[list(members)] = i
         return label
+    found = _strong_labels_numpy(a, b, n, SCC_WORK * (len(a) + n))
+    if found is not None:
+        return found
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
     graph = csr_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, found = connected_components(graph, directed=True, connection="strong")
     return np.asarray(found, dtype=np.int64)
+
+
+def _strong_labels_numpy(a: np.ndarray, b: np.ndarray, n: int, budget: int) -> np.ndarray | None:
+    """The strong components by whole-array passes (None when they cost more than
+    ``budget``: edges and an eighth of the nodes, summed over the passes).
+
+    Trim: a node that no remaining edge enters or leaves is a component alone. Colour: each
+    remaining node takes the largest node that reaches it (passes until nothing changes); a
+    colour's root, the node it is named after, reaches every node of the colour, so the nodes
+    of a colour that reach its root (passes backwards along edges within the colour) are the
+    root's component. Those are set aside and the rest starts again."""
+    label = np.full(n, -1, dtype=np.int64)
+    open_ = np.ones(n, dtype=bool)  # not in a component yet
+    ids = np.arange(n, dtype=np.int64)
+    ea, eb = a, b
+    labelled = 0
+    spent = 0
+
+    def settle(done: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal labelled
+        label[done] = labelled + names
+        labelled += int(names.max()) + 1 if len(names) else 0
+        open_[done] = False
+        keep = open_[ea] & open_[eb]
+        return ea[keep], eb[keep]
+
+    while True:
+        while True:  # trim
+            spent += len(ea) + n // 8
+            lone = open_ & ~(
+                (np.bincount(ea, minlength=n) > 0) & (np.bincount(eb, minlength=n) > 0)
+            )
+            if not lone.any():
+                break
+            ea, eb = settle(lone, np.arange(int(lone.sum())))
+            if spent > budget:
+                return None
+        if not open_.any():
+            return label
+        color = np.where(open_, ids, -1)
+        while True:  # colour
+            spent += len(ea) + n // 8
+            if spent > budget:
+                return None
+            new = color.copy()
+            np.maximum.at(new, eb, color[ea])
+            if np.array_equal(new, color):
+                break
+            color = new
+        within = color[ea] == color[eb]
+        sa, sb = ea[within], eb[within]
+        found = open_ & (color == ids)
+        while True:  # what reaches each root within its colour
+            spent += len(sa) + n // 8
+            if spent > budget:
+                return None
+            new = found.copy()
+            new[sa[found[sb]]] = True
+            if np.array_equal(new, found):
+                break
+            found = new
+        _, rank = np.unique(color[found], return_inverse=True)
+        ea, eb = settle(found, rank.reshape(-1))
 
 
 def _highs(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> np.ndarray:
