@@ -10,8 +10,9 @@ pays out as much as it receives, each edge carrying at most the sum of its flows
 
 How it is solved, without enumerating every cycle of a large graph (a bounded search stalls on
 dense graphs of thousands of entities): the graph is split into strongly connected components
-(scipy's sparse graph routines; money can only go round inside one); a component of two
-entities circulates the smaller of its two directions (exact, for all such components at once);
+(NumPy passes over the edges; scipy's sparse graph routines for the rare graph that would take
+too many; money can only go round inside one); a component of two entities circulates the
+smaller of its two directions (exact, for all such components at once);
 a small component (at most :data:`SMALL` legs) is solved by ``networkx.network_simplex`` on
 exact cents; a large one by OR-tools' min-cost flow, also in exact cents, when the optional
 extra ``aicapex[solvers]`` is installed, else by the HiGHS linear-programming solver
