@@ -270,11 +270,19 @@ def round_trip(
     units, gw = _extra_of(source, conflicts, window, names, w_start, ven, cus, w)
     values = np.column_stack([invested, purchases, funded, units, gw])
 
+    no_extra = bool(np.isnan(values[:, 3:]).all())
+
     def totals(*parts: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
         _, first, inverse = _groups(_combine(*parts))
-        # the blocks of the frame these sums came from: each money column, units and GW
-        money = [_sums(inverse, values[:, i], min_count=1) for i in range(3)]
-        return first, np.column_stack([*money, _sums(inverse, values[:, 3:], min_count=1)])
+        # the blocks of the frame these sums came from: each money column (never NaN: summed
+        # together, pandas takes the same way for each), units and GW together
+        money = _sums(inverse, values[:, :3], min_count=1)
+        extra = (
+            np.full((len(first), 2), np.nan)  # nothing to sum: NaN (min_count=1)
+            if no_extra
+            else _sums(inverse, values[:, 3:], min_count=1)
+        )
+        return first, np.column_stack([money, extra])
 
     r = len(pur_keys)
     per_w, per_w_sums = totals((rank[ven], n), (w_rank[w], nw), (b_rank[b], len(BASES)))
