@@ -316,7 +316,7 @@ def round_trip(
             rank[ven[at]],
         )
     )
-    invested, purchases, funded, units, gw = (sums[order, i] for i in range(5))
+    invested, purchases, funded, units, gw = sums[order].T
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(purchases > 0, funded / purchases, np.nan)
         per_unit = np.where(units > 0, funded / units, np.nan)
