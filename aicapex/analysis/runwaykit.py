@@ -142,23 +142,47 @@ _COUNTED_KINDS = pd.Index(
     ["expenses", "revenues", "funding_rounds", "stakes", ADJUSTMENT_KIND, "gpu_orders"]
 )
 _COUNTED_STATUSES = pd.Index(["disbursed", "committed", "paid", "scheduled"])
+_PLANNED = pd.Index(["planned"])
 
 
 def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
     """The flows the runway counts, with a ``signed`` USD column (+ in, - out): expenses and
     revenues (not planned ones), funding by policy, adjustments, and capex when paid (GPU
     orders' ``paid`` and ``scheduled`` rows)."""
-    # kinds and statuses looked up once per category (Series.isin costs more on a few rows)
-    kind = positions(flows["kind"], _COUNTED_KINDS)
-    status = positions(flows["status"], _COUNTED_STATUSES)
-    planned = positions(flows["basis"], pd.Index(["planned"])) >= 0
+    kind, status, planned, where = _lookups(flows, entities)
+    return _counted(flows, _counted_rows(kind, status, planned, where, policy))
+
+
+def _lookups(
+    flows: pd.DataFrame, entities: pd.Index
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each flow's kind and status among :data:`_COUNTED_KINDS` and :data:`_COUNTED_STATUSES`
+    (-1: another), whether it is planned, and its entity's position in ``entities`` (-1: none);
+    looked up once per category (``Series.isin`` costs more on a few rows)."""
+    return (
+        positions(flows["kind"], _COUNTED_KINDS),
+        positions(flows["status"], _COUNTED_STATUSES),
+        positions(flows["basis"], _PLANNED) >= 0,
+        positions(flows["entity"], entities),
+    )
+
+
+def _counted_rows(
+    kind: np.ndarray, status: np.ndarray, planned: np.ndarray, where: np.ndarray, policy: str
+) -> np.ndarray:
+    """Which flows :func:`counted_flows` keeps, from their :func:`_lookups`."""
     received = (status == 0) | ((status == 1) & (policy == "committed"))
     keep = (kind <= 1) & (kind >= 0) & ~planned  # expenses and revenues, not planned ones
     keep |= ((kind == 2) | (kind == 3)) & received  # rounds, and shares bought outside them
     keep |= kind == 4  # adjustments
     # capex: GPU orders' cash, when paid (payments, else deliveries; scheduled units to come)
     keep |= (kind == 5) & (status >= 2)
-    keep &= positions(flows["entity"], entities) >= 0
+    out: np.ndarray = keep & (where >= 0)
+    return out
+
+
+def _counted(flows: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The flows at ``keep``, in US dollars (else an error), signed."""
     counted = flows[keep]
     require_usd(counted, "runway")
     return signed(counted)
@@ -181,10 +205,14 @@ SPEND_COLUMNS = (
 def spend_flows(flows: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
     """The rows of ``entities`` that :func:`~aicapex.analysis.common.burn_flows` keeps
     (expenses and revenues, not planned ones), :data:`SPEND_COLUMNS` only, in one selection."""
-    kind = positions(flows["kind"], _COUNTED_KINDS)
-    keep = (kind >= 0) & (kind <= 1) & (positions(flows["basis"], pd.Index(["planned"])) < 0)
-    keep &= positions(flows["entity"], entities) >= 0
-    return flows.loc[keep, list(SPEND_COLUMNS)]
+    kind, _, planned, where = _lookups(flows, entities)
+    return flows.loc[_spend_rows(kind, planned, where), list(SPEND_COLUMNS)]
+
+
+def _spend_rows(kind: np.ndarray, planned: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Which flows :func:`spend_flows` keeps, from their :func:`_lookups`."""
+    out: np.ndarray = (kind >= 0) & (kind <= 1) & ~planned & (where >= 0)
+    return out
 
 
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -320,6 +348,19 @@ def _ahead_by_stream(burn_after: BurnAfter, whole: Extrapolation) -> np.ndarray:
     return out
 
 
+#: The columns of counted flows :func:`stream_flows` reads.
+_LATER_COLUMNS = (
+    "entity",
+    "month",
+    "kind",
+    "category",
+    "status",
+    "signed",
+    "signed_low",
+    "signed_high",
+)
+
+
 def stream_flows(
     later: pd.DataFrame,
     spend: pd.DataFrame,
@@ -371,7 +412,7 @@ def collect_inputs(
     """The :class:`RunwayInputs` of adjusted ``flows`` and ``balances`` (as :func:`~aicapex.
     analysis.runway.runway` computes them; ``notes``: assumptions so far)."""
     if entity is not None:
-        balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
+        balances = balances[balances["company"].to_numpy(object) == entity]
     if as_of is None:
         if not balances["date_end"].notna().any():
             raise ValueError("runway inputs need as_of when the cash balances have no dates")
@@ -384,9 +425,12 @@ def collect_inputs(
     balance_day = chosen["date_end"].to_numpy("datetime64[ns]")
     balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
     balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
-    counted = counted_flows(flows, policy, entities)
-    e_idx = positions(counted["entity"], entities)
-    added = (counted["kind"] == ADJUSTMENT_KIND).to_numpy()
+    # every flow's kind, status and entity looked up once (counted flows and spending share it)
+    kind, status, planned, where = _lookups(flows, entities)
+    keep = _counted_rows(kind, status, planned, where, policy)
+    counted = _counted(flows, keep)  # counted_flows(flows, policy, entities)
+    e_idx = where[keep]
+    added = kind[keep] == _COUNTED_KINDS.get_loc(ADJUSTMENT_KIND)
     after = (counted["date"].to_numpy("datetime64[ns]") > balance_day[e_idx]) | added
     in_start = counted["month"].to_numpy("datetime64[ns]") <= balance_month[e_idx]
     first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
@@ -395,11 +439,10 @@ def collect_inputs(
     periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
     months = pd.date_range(grid_start, periods=periods, freq="MS")
     active = months.to_numpy()[None, :] > balance_month[:, None]
-    spend = spend_flows(flows, entities)
+    spend = flows.loc[_spend_rows(kind, planned, where), list(SPEND_COLUMNS)]  # spend_flows
     now = after & in_start
-    by_stream, ahead = stream_flows(
-        counted[after & ~in_start], spend, entities, months, active, burn_after
-    )
+    later = counted.loc[after & ~in_start, list(_LATER_COLUMNS)]  # only what stream_flows reads
+    by_stream, ahead = stream_flows(later, spend, entities, months, active, burn_after)
     starts = []
     for column, balance in (
         ("signed", "amount_usd"),

@@ -343,7 +343,9 @@ def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
             columns[name] = _category(values)
         else:
             columns[name] = pd.Series(values, dtype=dtype)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(data.values()), []))))
+    # the columns' arrays, not the Series: pandas would align each Series to the index
+    arrays = {name: column.array for name, column in columns.items()}
+    return pd.DataFrame(arrays, index=pd.RangeIndex(len(next(iter(data.values()), []))))
 
 
 def _category(values: list[Any]) -> pd.Series:
