@@ -7,12 +7,15 @@ code under test.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import aicapex as ac
 from aicapex.analysis.arrears import AGE_BUCKETS, arrears
@@ -165,3 +168,58 @@ def test_a_bill_paid_late(ledger_text: LedgerText) -> None:
     assert table["status"].tolist() == ["billed", "paid", "paid"]
     assert table["amount_usd"].tolist() == [billed, first, second]
     assert set(table["record"].astype(object)) == {bill.id}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["zeta", "alpha", "mid"]),  # payer
+            st.sampled_from(["cloud-b", "cloud-a"]),  # provider
+            st.integers(1, 9),  # month billed (2023)
+            st.integers(1, 50),  # $M billed
+            st.integers(0, 60),  # $M paid before the date
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_rows_follow_the_bills_of_every_payer_and_provider(
+    bills: list[tuple[str, str, int, int, int]],
+) -> None:
+    """Several payers and providers, bills in any order, some paid in full: one row per payer
+    and provider with unpaid bills, sorted, its records sorted and comma-separated, its
+    outstanding amount what the bill records leave unpaid."""
+    lines = ["sources:", "- {id: s, outlet: Test, title: Test, date: 2024-01}", "entities:"]
+    for name in ("zeta", "alpha", "mid"):
+        lines.append(f"- {{id: {name}, name: {name}, type: company}}")
+    for name in ("cloud-b", "cloud-a"):
+        lines.append(f"- {{id: {name}, name: {name}, type: cloud_provider}}")
+    lines.append("cloud_bills:")
+    for i, (payer, provider, month, billed, paid) in enumerate(bills):
+        lines += [
+            f"- id: bill-{(i * 7) % 13:02d}-{i}",
+            f"  payer: {payer}",
+            f"  provider: {provider}",
+            f"  period: 2023-{month:02d}",
+            f"  billed: ${billed}M",
+        ]
+        if paid:
+            lines.append(f"  payments: [{{date: 2023-10-15, amount: ${min(paid, billed)}M}}]")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        led = ac.load(path)
+    owed = arrears(led, as_of="2023-12-31").frame
+    expected: dict[tuple[str, str], list[ac.CloudBill]] = {}
+    for bill in led.of_type(ac.CloudBill):
+        if bill.unpaid.amount > 0:
+            expected.setdefault((bill.payer, bill.provider), []).append(bill)
+    assert list(zip(owed["payer"], owed["provider"], strict=True)) == sorted(expected)
+    for row in owed.itertuples():
+        mine = expected[(row.payer, row.provider)]
+        assert row.records == ",".join(sorted(b.id for b in mine))
+        assert row.bills == len(mine)
+        assert row.outstanding_usd == pytest.approx(
+            float(ac.sum_money(b.unpaid for b in mine).amount)
+        )

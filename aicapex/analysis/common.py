@@ -71,9 +71,15 @@ def month_of(value: object, *, end: bool = False) -> np.datetime64:
 def day_of(value: object, *, end: bool = False) -> np.datetime64:
     """The first (or with ``end=True`` the last) day of ``value``'s span, as datetime64[ns]."""
     if isinstance(value, str | int | PartialDate):
-        start, stop = calendar_span(value)
-        return np.datetime64(stop if end else start, "ns")
+        return _day_of_date(value, end)
     return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type,call-overload,no-any-return]
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _day_of_date(value: str | int | PartialDate, end: bool) -> np.datetime64:
+    """:func:`day_of` of a date argument (cached: a report asks for each company's date)."""
+    start, stop = calendar_span(value)
+    return np.datetime64(stop if end else start, "ns")
 
 
 def require_usd(rows: pd.DataFrame, what: str) -> None:
