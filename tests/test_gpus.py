@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aicapex as ac
+from aicapex.report import report
 from aicapex.table.gpus import GPU_COLUMNS, gpu_movements
 
 LedgerText = Callable[..., Path]
@@ -360,3 +361,18 @@ def test_bad_gpu_counts_are_located(ledger_text: LedgerText, written: str, words
         + 1
     )
     assert words in problem.expected + problem.found
+
+
+def test_reallocations_without_any_order(ledger_text: LedgerText) -> None:
+    """A ledger of reallocations and no GPU orders: movements of its SKU, no IndexError."""
+    body = """
+gpu_reallocations:
+- {id: r1, from_entity: a, to_entity: b, sku: H100, quantity: 40, date: 2024-04, sources: [s]}
+- {id: r2, from_entity: b, to_entity: c, quantity: 10, date: 2024-05, sources: [s]}
+"""
+    led = _ledger(ledger_text, body)
+    moves = gpu_movements(led)
+    assert set(moves["record"].astype("object")) == {"r1", "r2"}
+    assert moves.loc[moves["record"] == "r1", "sku"].astype("object").tolist() == ["H100"] * 2
+    assert ac.reallocations(led).frame["reallocation"].tolist() == ["r1", "r2"]
+    assert "companies" in report(led)  # the report, its GPU sections included

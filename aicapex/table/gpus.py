@@ -305,9 +305,9 @@ def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     """Two rows per reallocation: moved_out (negative) and moved_in."""
     ids = pd.Index(orders["id"].astype("object"))
     of = ids.get_indexer(moves["order"].astype("object"))
-    order_sku = np.where(
-        of >= 0, orders["sku"].astype("object").to_numpy()[np.maximum(of, 0)], None
-    )
+    # the order's SKU; none (-1: the None appended) for no order, even when there are no orders
+    skus = orders["sku"].astype("object").to_numpy()
+    order_sku = np.concatenate([skus, np.array([None], dtype=object)])[of]
     own = moves["sku"].astype("object").to_numpy()
     sku = np.where(pd.isna(own), order_sku, own)
     start = moves["date_start"].to_numpy("datetime64[ns]")
