@@ -207,3 +207,30 @@ def test_cycles_alike_on_text_and_categorical_flows(bundled: ac.Ledger, seed: in
     pd.testing.assert_frame_equal(a.frame, b.frame, check_exact=True)
     pd.testing.assert_frame_equal(a.components, b.components, check_exact=True)
     pd.testing.assert_frame_equal(a.edges, b.edges, check_exact=True)
+
+
+@pytest.mark.parametrize("window", ["year", "half", "quarter", "month"])
+def test_a_leg_without_a_date_is_in_no_window(bundled: ac.Ledger, window: str) -> None:
+    """A money leg whose date is missing has no window (it was put in a window computed from
+    NaT's integer, far in the past); only ``"all"`` holds it."""
+    days = np.array(["2023-05-03", "NaT", "2024-12-31"], dtype="datetime64[ns]")
+    start, end = window_of(days, window)
+    assert np.isnat(start[1])
+    assert np.isnat(end[1])
+    assert not np.isnat(start[[0, 2]]).any()
+    assert (start[[0, 2]] <= days[[0, 2]]).all()
+    assert (end[[0, 2]] >= days[[0, 2]]).all()
+    every, _ = window_of(days, "all")
+    assert not np.isnat(every).any()
+    flows = bundled.flows()
+    dated = flows["date"].dropna()
+    funding = np.flatnonzero((flows["kind"] == "funding_rounds").to_numpy())
+    undated = flows.copy()
+    undated.loc[undated.index[funding], "date"] = pd.NaT
+    known = set(window_of(dated.to_numpy("datetime64[ns]"), window)[0])
+    for frame in (
+        ac.round_trip(undated, window=window).frame,
+        ac.cycles(undated, window=window).frame,
+    ):
+        starts = set(frame["window_start"].dropna()) if "window_start" in frame else set()
+        assert starts <= known, (window, starts - known)

@@ -238,7 +238,8 @@ def money_legs(flows: pd.DataFrame, codes: LegCodes | None = None) -> pd.DataFra
 def window_of(dates: np.ndarray, window: str) -> tuple[np.ndarray, np.ndarray]:
     """Each date's window: its first day and its last day (datetime64[ns]). ``window`` is
     ``"year"`` (calendar years, the default of the analyses), ``"half"``, ``"quarter"``,
-    ``"month"`` or ``"all"`` (one window from the first date to the last)."""
+    ``"month"`` or ``"all"`` (one window from the first date to the last). A missing date
+    has no window (NaT, NaT), except in ``"all"``, which holds every money leg."""
     day = np.asarray(dates, dtype="datetime64[ns]")
     if window == "all":
         valid = day[~np.isnat(day)]
@@ -250,8 +251,10 @@ def window_of(dates: np.ndarray, window: str) -> tuple[np.ndarray, np.ndarray]:
     months = {"year": 12, "half": 6, "quarter": 3, "month": 1}.get(window)
     if months is None:
         raise ValueError(f"expected a window among year, half, quarter, month, all; got {window!r}")
-    month = day.astype("datetime64[M]").astype(np.int64)
+    missing = np.isnat(day)
+    month = np.where(missing, 0, day.astype("datetime64[M]").astype(np.int64))
     first = month - month % months
-    start = first.astype("datetime64[M]")
+    start = first.astype("datetime64[M]").astype("datetime64[ns]")
     end = (first + months).astype("datetime64[M]").astype("datetime64[D]") - np.timedelta64(1, "D")
-    return start.astype("datetime64[ns]"), end.astype("datetime64[ns]")
+    nat = np.datetime64("NaT", "ns")
+    return np.where(missing, nat, start), np.where(missing, nat, end.astype("datetime64[ns]"))
