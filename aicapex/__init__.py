@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from aicapex.analysis.ownership import Ownership, ownership
     from aicapex.analysis.reconcile import Reconciliation, reconcile
     from aicapex.analysis.result import Result
-    from aicapex.analysis.runway import POLICIES, Policy, Runway, runway
+    from aicapex.analysis.runway import POLICIES, Policy, Runway, runway, runways
     from aicapex.analysis.valuation import Valuation, valuation
     from aicapex.capacity import Capacity
     from aicapex.dates import PartialDate, Precision
@@ -215,6 +215,7 @@ _LAZY = {
     "compute_gap": "aicapex.analysis.gap",
     "ComputeGap": "aicapex.analysis.gap",
     "runway": "aicapex.analysis.runway",
+    "runways": "aicapex.analysis.runway",
     "Runway": "aicapex.analysis.runway",
     "POLICIES": "aicapex.analysis.runway",
     "Policy": "aicapex.analysis.runway",
@@ -392,6 +393,7 @@ __all__ = [
     "reconcile",
     "remove",
     "runway",
+    "runways",
     "scale",
     "simulate",
     "sql",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
-from aicapex.analysis.runway import POLICIES, runway
+from aicapex.analysis.runway import POLICIES, runways
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -23,15 +23,15 @@ def _months(value: Any) -> float | None:
 
 
 def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
-    """Every company's runway under each policy, each from its own report date: one runway
-    per policy for all companies at once."""
+    """Every company's runway under each policy, each from its own report date: the three
+    policies for all companies at once (:func:`~aicapex.analysis.runway.runways`)."""
     dated = {c: w for c, w in ctx.when.items() if w is not None and c not in ctx.unpriced}
     cash = ctx.balances[ctx.balances["company"].astype("object").isin(list(dated)).to_numpy()]
     out: dict[str, dict[str, Any]] = {}
     if cash.empty:
         return out
-    for policy in POLICIES:
-        r = runway(ctx.priced, as_of=dated, policy=policy, cash=cash)  # type: ignore[arg-type]
+    every = runways(ctx.priced, as_of=dated, policies=POLICIES, cash=cash)  # type: ignore[arg-type]
+    for policy, r in every.items():
         companies = set(r.frame["entity"].astype("object"))
         # an entity's own assumptions start "<entity>:" (ids may hold ":")
         general: list[str] = []

@@ -464,3 +464,42 @@ def test_the_burn_past_the_records_is_each_entity_own(ledger_text: LedgerText) -
     together = runway(led, as_of="2023-10").frame.set_index("entity")
     assert together.loc["new", "months"] == pytest.approx(alone.months)
     assert together.loc["old", "burn_after"] == pytest.approx(1e6)
+
+
+@pytest.mark.parametrize("source", ["bundled", "companies"])
+def test_runways_are_each_policys_runway(source: str, request: pytest.FixtureRequest) -> None:
+    """``runways`` shares the work no policy changes: each policy's result is the one
+    ``runway`` gives alone (every entity at its own date, and one entity)."""
+    led = request.getfixturevalue(source)
+    balances = led.frame("cash_balances")
+    dates = {
+        str(c): pd.Timestamp(d).strftime("%Y-%m")
+        for c, d in balances.groupby(balances["company"].astype("object"))["date_end"].max().items()
+    }
+    for kwargs in [
+        {"as_of": dates},
+        {"entity": sorted(dates)[0], "as_of": dates[sorted(dates)[0]]},
+    ]:
+        both = ac.runways(led, policies=POLICIES, **kwargs)
+        assert list(both) == list(POLICIES)
+        for policy in POLICIES:
+            alone = ac.runway(led, policy=policy, **kwargs)
+            pd.testing.assert_frame_equal(both[policy].frame, alone.frame, check_exact=True)
+            pd.testing.assert_frame_equal(both[policy].path, alone.path, check_exact=True)
+            assert both[policy].assumptions == alone.assumptions
+            assert list(both[policy].records) == list(alone.records)
+
+
+@pytest.mark.parametrize(
+    "burn_after", ["last", [1], {"compute": "x"}, {"compute": None}, True, float("nan")]
+)
+def test_burn_after_that_is_not_a_number_is_refused(bundled: ac.Ledger, burn_after: object) -> None:
+    with pytest.raises(ValueError, match=r"burn_after|monthly amount"):
+        ac.runway(bundled, "stability-ai", as_of="2023-10", burn_after=burn_after)  # type: ignore[arg-type]
+
+
+def test_runways_needs_known_policies(bundled: ac.Ledger) -> None:
+    with pytest.raises(ValueError, match="policy"):
+        ac.runways(bundled, "stability-ai", as_of="2023-10", policies=())
+    with pytest.raises(ValueError, match="policy among"):
+        ac.runways(bundled, "stability-ai", as_of="2023-10", policies=("disbursed", "hoped"))  # type: ignore[arg-type]

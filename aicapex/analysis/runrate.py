@@ -87,13 +87,20 @@ def check_burn_after(burn_after: BurnAfter) -> None:
                     f"expected burn_after streams among {', '.join(STREAMS)}, got {name!r}"
                     + suggest(str(name), STREAMS)
                 )
-            if not np.isfinite(value) or value < 0:
+            if not _is_number(value) or not np.isfinite(value) or value < 0:
                 raise ValueError(
                     f"expected a finite, non-negative monthly amount for {name!r}, got {value!r}"
                 )
         return
-    if isinstance(burn_after, bool) or not np.isfinite(burn_after):
+    if not _is_number(burn_after) or not np.isfinite(burn_after):
         raise ValueError(f"expected a finite burn_after in US dollars a month, got {burn_after!r}")
+
+
+def _is_number(value: object) -> bool:
+    """A real number (not a bool, not text)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
 
 
 def stream_labels(mask: np.ndarray) -> np.ndarray:

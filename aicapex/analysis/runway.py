@@ -36,6 +36,7 @@ to the starting cash) are sugar for them. Together they move a record:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -90,6 +91,7 @@ __all__ = [
     "RunwayInputs",
     "runway",
     "runway_inputs",
+    "runways",
 ]
 
 Policy = Literal["disbursed", "committed", "arrears"]
@@ -197,7 +199,56 @@ def runway(
     >>> round(r.months, 2)
     0.34
     """
-    source, cash = _checked(source, cash, policy, horizon, burn_after, known_on, widths)
+    return runways(
+        source,
+        entity,
+        as_of,
+        policies=(policy,),
+        burn_after=burn_after,
+        adjust=adjust,
+        extra_flows=extra_flows,
+        exclude=exclude,
+        cash=cash,
+        horizon=horizon,
+        conflicts=conflicts,
+        known_on=known_on,
+        widths=widths,
+    )[policy]
+
+
+def runways(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    entity: str | None = None,
+    as_of: DateLike | Mapping[str, DateLike] | None = None,
+    *,
+    policies: Sequence[Policy] = ("disbursed", "committed", "arrears"),
+    burn_after: BurnAfter = None,
+    adjust: Sequence[Adjustment] = (),
+    extra_flows: Iterable[ExtraFlow] = (),
+    exclude: Iterable[str] = (),
+    cash: pd.DataFrame | Mapping[str, float] | None = None,
+    horizon: int = HORIZON,
+    conflicts: ConflictPolicy = "latest",
+    known_on: DateLike | None = None,
+    widths: Widths | None = None,
+) -> dict[str, Runway]:
+    """:func:`runway` under each of ``policies`` (policy -> its runway, the same as
+    :func:`runway` gives), sharing the work no policy changes: the balances, the grid and the
+    spending extrapolated past the records (a report reads three policies of every company).
+    Other arguments as for :func:`runway`.
+
+    >>> import aicapex as ac
+    >>> both = ac.runways(ac.load(ac.bundled_data()), "stability-ai", as_of="2023-10",
+    ...                   policies=("disbursed", "arrears"))
+    >>> both["arrears"].months <= both["disbursed"].months
+    True
+    """
+    if not policies:
+        raise ValueError(f"expected at least one policy among {POLICIES}, got none")
+    for policy in policies:
+        if policy not in POLICIES:
+            raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
+    source, cash = _checked(source, cash, policies[0], horizon, burn_after, known_on, widths)
     if isinstance(as_of, Mapping):
         for when in as_of.values():
             day_of(when)  # a bad date fails here, before any work
@@ -230,14 +281,6 @@ def runway(
     balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
     balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
 
-    counted = counted_flows(flows, policy, entities)
-    e_idx = positions(counted["entity"], entities)
-    month = counted["month"].to_numpy("datetime64[ns]")
-    added = (counted["kind"] == ADJUSTMENT_KIND).to_numpy()
-    # moved money dated after the balance counts; adjustments count whenever they are dated
-    after = (counted["date"].to_numpy("datetime64[ns]") > balance_day[e_idx]) | added
-    in_start = month <= balance_month[e_idx]
-
     # the grid: every month after the earliest balance's month, through horizon months past as_of
     first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
     grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
@@ -246,35 +289,140 @@ def runway(
     months = pd.date_range(grid_start, periods=periods, freq="MS")
     active = months.to_numpy()[None, :] > balance_month[:, None]  # after each entity's balance
 
-    # 1. start: the balance, and what moved after it within its month; at the base figures and
-    # at the pessimistic (low) and optimistic (high) ends of every range
-    now = after & in_start
-    # masks below take only the columns summed (not the record text)
-    later_rows = counted[["entity", "month", "signed", "signed_low", "signed_high"]]
-    later_rows = later_rows[after & ~in_start]
-    spend = burn_flows(flows[list(SPEND_COLUMNS)])
-    spend = spend[positions(spend["entity"], entities) >= 0]
-    grid = months.to_numpy()
-    spends = {"base": spend, **ends_of_spend(spend)}
-    layout = rate_layout(spend, entities)  # the three ends share where each row falls
-    starts, nets = [], []
-    for variant, signed, balance in (
+    # what no policy changes: the balances and the spending past the records, at the base
+    # figures and at the pessimistic (low) and optimistic (high) ends of every range
+    variants = (
         ("base", "signed", "amount_usd"),
         ("low", "signed_low", "amount_low_usd"),
         ("high", "signed_high", "amount_high_usd"),
-    ):
-        column = chosen[balance] if balance in chosen else chosen["amount_usd"]
-        start = column.fillna(chosen["amount_usd"]).to_numpy("float64").copy()
-        np.add.at(start, e_idx[now], counted[signed].to_numpy()[now])
-        recorded = monthly_matrix(later_rows, entities, months, column=signed)
-        ahead_v = extrapolate(spends[variant], entities, grid, active, burn_after, layout=layout)
-        if variant == "base":
-            ahead = ahead_v
-        starts.append(start)
-        nets.append(recorded + ahead_v.net)
-    start_cash, net = starts[0], nets[0]
+    )
+    spend = burn_flows(flows[list(SPEND_COLUMNS)])
+    spend = spend[positions(spend["entity"], entities) >= 0]
+    spends = {"base": spend, **ends_of_spend(spend)}
+    layout = rate_layout(spend, entities)  # the three ends share where each row falls
+    aheads = [
+        extrapolate(spends[variant], entities, months.to_numpy(), active, burn_after, layout=layout)
+        for variant, _, _ in variants
+    ]
+    ahead = aheads[0]
+    balance_cash = [
+        (chosen[b] if b in chosen else chosen["amount_usd"])
+        .fillna(chosen["amount_usd"])
+        .to_numpy("float64")
+        for _, _, b in variants
+    ]
+    kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
+    shared_notes = [
+        *(
+            f"{who}: conflicting cash reports set aside ({conflicts} report used): "
+            + ", ".join(ids)
+            for who, ids in sorted(_aside_by_entity(source, cash, aside, entities).items())
+        ),
+        *described,
+        ahead.sentence,
+    ]
+    out: dict[str, Runway] = {}
+    for policy in policies:
+        counted = counted_flows(flows, policy, entities)
+        e_idx = positions(counted["entity"], entities)
+        month = counted["month"].to_numpy("datetime64[ns]")
+        added = (counted["kind"] == ADJUSTMENT_KIND).to_numpy()
+        # moved money dated after the balance counts; adjustments count whenever they are dated
+        after = (counted["date"].to_numpy("datetime64[ns]") > balance_day[e_idx]) | added
+        in_start = month <= balance_month[e_idx]
+        # 1. start: the balance, and what moved after it within its month
+        now = after & in_start
+        # masks below take only the columns summed (not the record text)
+        later_rows = counted[["entity", "month", "signed", "signed_low", "signed_high"]]
+        later_rows = later_rows[after & ~in_start]
+        starts, nets = [], []
+        for (_, signed, _), cash_v, ahead_v in zip(variants, balance_cash, aheads, strict=True):
+            start = cash_v.copy()
+            np.add.at(start, e_idx[now], counted[signed].to_numpy()[now])
+            recorded = monthly_matrix(later_rows, entities, months, column=signed)
+            starts.append(start)
+            nets.append(recorded + ahead_v.net)
+        assumptions = _assumptions(as_of, policy, counted, shared_notes)
+        if policy == "arrears":
+            paid_now, paid_later, sentences = pay_arrears(
+                flows, as_of, entities, balance_month, as_of_month
+            )
+            later = as_of_col >= 0
+            for start, variant_net in zip(starts, nets, strict=True):
+                start -= paid_now
+                variant_net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
+            assumptions.extend(sentences)
+        assumptions.extend(_bound_notes(chosen, kinds))
 
-    assumptions = [
+        # 3. the paths and the cash-out points, in months since the grid's start (base, low,
+        # high)
+        paths = run_cash(np.stack(starts), np.stack(nets), active)
+        broke = np.stack(starts) < 0  # out of cash at the balance already
+        start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
+        out_pos = np.where(broke, start_pos, paths.position)
+        as_of_pos = as_of_col + fraction_of_month(end_day)
+        runs_out = paths.hit | broke
+        left = np.where(runs_out, np.maximum(out_pos - as_of_pos, 0.0), np.inf)
+        out_day = date_at(grid_start, np.where(runs_out, out_pos, 0.0))
+        out_day = np.where(broke, balance_day.astype("datetime64[D]"), out_day)
+        out_day = np.where(runs_out, out_day, np.datetime64("NaT")).astype("datetime64[ns]")
+        months_left, cash_out = left[0], out_day[0]
+        frame = pd.DataFrame(
+            {
+                "entity": entities.to_numpy(),
+                "balance_record": chosen["id"].astype("object").to_numpy(),
+                "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
+                "balance_usd": chosen["amount_usd"].to_numpy("float64"),
+                "bound": kinds.astype("object").to_numpy(),
+                "start_cash": starts[0],
+                "months": months_left,
+                "cash_out": cash_out,
+                "months_low": np.minimum(left[1], months_left),
+                "months_high": np.maximum(left[2], months_left),
+                "cash_out_earliest": np.minimum(out_day[1], cash_out),
+                "cash_out_latest": np.where(
+                    np.isnat(out_day[2]) | np.isnat(cash_out),
+                    np.datetime64("NaT"),
+                    np.maximum(out_day[2], cash_out),
+                ),
+                "last_recorded_month": ahead.last,
+                "burn_after": ahead.burn_after,
+                "as_of": end_day.astype("datetime64[ns]"),
+            }
+        )
+        own = after & ~added
+        used = RecordsUsed(
+            entities, frame["balance_record"].to_numpy(object), e_idx[own], counted["record"][own]
+        )
+        out[policy] = Runway(
+            frame=frame,
+            used_records=used.all,
+            assumptions=tuple(assumptions),
+            params={
+                "entity": entity,
+                "as_of": as_of_text,
+                "policy": policy,
+                "known_on": known_on,
+                "widths": widths_param(widths),
+            },
+            path_of=functools.partial(
+                path_frame, entities, months, active, paths[0], nets[0], ahead.assumed, as_of_col
+            ),
+            policy=policy,
+            as_of=as_of_text,
+            used=used,
+        )
+    return out
+
+
+def _assumptions(
+    as_of: DateLike | Mapping[str, DateLike],
+    policy: str,
+    counted: pd.DataFrame,
+    shared: list[str],
+) -> list[str]:
+    """A runway's assumptions before those of policy ``arrears`` and of bounded balances."""
+    out = [
         f"cash at the start: the last cash balance at or before {as_of_words(as_of)}, rolled "
         "forward month by month from its date",
         f"policy {policy!r}: expenses and revenues (not planned ones) and "
@@ -289,97 +437,27 @@ def runway(
         "reverse",
     ]
     if (counted["kind"] == "gpu_orders").any():
-        assumptions.append(
+        out.append(
             "capex: GPU orders paid on their payment dates, else on their delivery dates in "
             "proportion to the units (scheduled units on their scheduled dates)"
         )
-    for who, ids in sorted(_aside_by_entity(source, cash, aside, entities).items()):
-        assumptions.append(
-            f"{who}: conflicting cash reports set aside ({conflicts} report used): "
-            + ", ".join(ids)
-        )
-    assumptions.extend(described)
-    assumptions.append(ahead.sentence)
+    return out + shared
 
-    if policy == "arrears":
-        paid_now, paid_later, sentences = pay_arrears(
-            flows, as_of, entities, balance_month, as_of_month
-        )
-        later = as_of_col >= 0
-        for start, variant_net in zip(starts, nets, strict=True):
-            start -= paid_now
-            variant_net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
-        assumptions.extend(sentences)
-    kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
+
+def _bound_notes(chosen: pd.DataFrame, kinds: pd.Series) -> list[str]:
+    """A sentence per starting balance that is a bound ("less than $4M")."""
+    out = []
     bounded = kinds.isin(["upper", "lower"]).to_numpy()  # only these rows: tuples are slow
     for row, kind in zip(
         chosen[bounded].itertuples(), kinds[bounded].astype("object"), strict=True
     ):
         if kind in ("upper", "lower"):
             word = "at most" if kind == "upper" else "at least"
-            assumptions.append(
+            out.append(
                 f"{row.company}: the starting cash is a bound ({word} {row.amount_usd:,.0f} USD, "
                 f"{row.id}), so the runway is {word} the figure given"
             )
-
-    # 3. the paths and the cash-out points, in months since the grid's start (base, low, high)
-    paths = run_cash(np.stack(starts), np.stack(nets), active)
-    path = paths[0]
-    broke = np.stack(starts) < 0  # out of cash at the balance already
-    start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
-    out_pos = np.where(broke, start_pos, paths.position)
-    as_of_pos = as_of_col + fraction_of_month(end_day)
-    runs_out = paths.hit | broke
-    left = np.where(runs_out, np.maximum(out_pos - as_of_pos, 0.0), np.inf)
-    out_day = date_at(grid_start, np.where(runs_out, out_pos, 0.0))
-    out_day = np.where(broke, balance_day.astype("datetime64[D]"), out_day)
-    out_day = np.where(runs_out, out_day, np.datetime64("NaT")).astype("datetime64[ns]")
-    months_left, cash_out = left[0], out_day[0]
-    start_cash = starts[0]
-
-    frame = pd.DataFrame(
-        {
-            "entity": entities.to_numpy(),
-            "balance_record": chosen["id"].astype("object").to_numpy(),
-            "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
-            "balance_usd": chosen["amount_usd"].to_numpy("float64"),
-            "bound": kinds.astype("object").to_numpy(),
-            "start_cash": start_cash,
-            "months": months_left,
-            "cash_out": cash_out,
-            "months_low": np.minimum(left[1], months_left),
-            "months_high": np.maximum(left[2], months_left),
-            "cash_out_earliest": np.minimum(out_day[1], cash_out),
-            "cash_out_latest": np.where(
-                np.isnat(out_day[2]) | np.isnat(cash_out),
-                np.datetime64("NaT"),
-                np.maximum(out_day[2], cash_out),
-            ),
-            "last_recorded_month": ahead.last,
-            "burn_after": ahead.burn_after,
-            "as_of": end_day.astype("datetime64[ns]"),
-        }
-    )
-    own = after & ~added
-    used = RecordsUsed(
-        entities, frame["balance_record"].to_numpy(object), e_idx[own], counted["record"][own]
-    )
-    return Runway(
-        frame=frame,
-        used_records=used.all,
-        assumptions=tuple(assumptions),
-        params={
-            "entity": entity,
-            "as_of": as_of_text,
-            "policy": policy,
-            "known_on": known_on,
-            "widths": widths_param(widths),
-        },
-        path_of=lambda: path_frame(entities, months, active, path, net, ahead.assumed, as_of_col),
-        policy=policy,
-        as_of=as_of_text,
-        used=used,
-    )
+    return out
 
 
 def _checked(
