@@ -536,3 +536,91 @@ def test_an_unknown_rate_period_is_a_located_problem(tmp_path: Path) -> None:
     (problem,) = info.value.problems
     assert (problem.line, problem.field) == (2, "rate_per")
     assert "a period" in problem.expected
+
+
+def _problems(path: Path, kind: str) -> list[tuple[int | None, int | None, str | None, str]]:
+    with pytest.raises(LedgerError) as info:
+        read_table(path, kind)
+    return [(p.line, p.index, p.field, p.code) for p in info.value.problems]
+
+
+def test_counts_of_gpus_that_are_no_whole_numbers_are_located_problems(tmp_path: Path) -> None:
+    """Quantities are read as a record's are (12,000 and about 12,000 are counts), and checked:
+    fractions, words, zero, negative and huge counts were a ValueError or TypeError of pandas."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "id,buyer,vendor,sku,quantity,order_date\n"
+        'o1,acme,nvda,H100,"12,000",2023-01\n'
+        "o2,acme,nvda,H100,about 500,2023-01\n"
+        "o3,acme,nvda,H100,12000.5,2023-01\n"
+        "o4,acme,nvda,H100,-1,2023-01\n"
+        "o5,acme,nvda,H100,lots,2023-01\n"
+        "o6,acme,nvda,H100,1e30,2023-01\n",
+        encoding="utf-8",
+    )
+    assert _problems(path, "gpu_orders") == [
+        (4, 2, "quantity", "bad-capacity"),
+        (5, 3, "quantity", "out-of-range"),
+        (6, 4, "quantity", "bad-capacity"),
+        (7, 5, "quantity", "bad-capacity"),
+    ]
+    for quantity in (1.5, 2**62, np.uint64(2**64 - 1)):
+        table = pd.DataFrame(
+            {
+                "id": ["o1"],
+                "buyer": ["acme"],
+                "vendor": ["nvda"],
+                "sku": ["H100"],
+                "quantity": np.array([quantity]),
+                "order_date": ["2023-01"],
+            }
+        )
+        parquet = tmp_path / "orders.parquet"
+        table.to_parquet(parquet)
+        ((line, index, field, _),) = _problems(parquet, "gpu_orders")
+        assert (line, index, field) == (None, 0, "quantity")
+    path.write_text(
+        "id,buyer,vendor,sku,quantity,order_date\n"
+        'o1,acme,nvda,H100,"12,000",2023-01\no2,acme,nvda,H100,about 500,2023-01\n',
+        encoding="utf-8",
+    )
+    assert read_table(path, "gpu_orders")["quantity"].tolist() == [12_000, 500]
+
+
+def test_flags_that_are_not_true_or_false_are_located_problems(tmp_path: Path) -> None:
+    path = tmp_path / "contracts.csv"
+    path.write_text(
+        "id,buyer,seller,start,take_or_pay\n"
+        "k1,acme,aws,2024-01,maybe\nk2,acme,aws,2024-01,yes\nk3,acme,aws,2024-01,\n",
+        encoding="utf-8",
+    )
+    assert _problems(path, "compute_contracts") == [(2, 0, "take_or_pay", "invalid-value")]
+    path.write_text(
+        "id,buyer,seller,start,take_or_pay\nk2,acme,aws,2024-01,yes\nk3,acme,aws,2024-01,\n",
+        encoding="utf-8",
+    )
+    flags = read_table(path, "compute_contracts")["take_or_pay"]
+    assert str(flags.dtype) == "boolean"
+    assert flags.tolist() == [True, pd.NA]  # as a record reads 'yes'; nothing said: unknown
+
+
+def test_nested_parquet_cells_are_located_problems(tmp_path: Path) -> None:
+    """Lists and mappings in cells (Parquet's nested types) were a TypeError (unhashable)."""
+    table = pd.DataFrame(
+        {
+            "id": ["e1", "e2"],
+            "company": ["acme", "acme"],
+            "category": ["opex", "opex"],
+            "amount": ["$1M", "$2M"],
+            "date": ["2023-05", "2023-06"],
+            "sources": [["s1", "s2"], None],
+        }
+    )
+    table.to_parquet(tmp_path / "expenses.parquet")
+    assert _problems(tmp_path / "expenses.parquet", "expenses") == [
+        (None, 0, "sources", "wrong-column-type")
+    ]
+    table.assign(sources=None, amount=[{"usd": 1}, None]).to_parquet(tmp_path / "e.parquet")
+    assert _problems(tmp_path / "e.parquet", "expenses") == [
+        (None, 0, "amount", "wrong-column-type")
+    ]

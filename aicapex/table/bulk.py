@@ -39,10 +39,13 @@ from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import (
     Located,
     capacity_columns,
+    count_column,
     date_columns,
     date_value,
     enum_column,
+    flag_column,
     id_column,
+    nested_cells,
     nonfinite_rows,
     parse_money_column,
     source_column,
@@ -220,6 +223,8 @@ def _validate(
             chk.column(
                 name, "a column (this field is required)", "no such column", "missing-column"
             )
+    # lists are cells only of the nested fields frames hold as such (a contract's ramp)
+    nested_cells(raw, chk, {n for n, i in fields.items() if unwrap(i.annotation)[1]} - {"sources"})
     if chk.problems:
         raise LedgerError(chk.problems)
 
@@ -260,6 +265,10 @@ def _validate(
             out[name] = enum_column(col, chk, name, [e.value for e in inner], default)
         elif name == "sources":
             out[name] = source_column(col)
+        elif name == "quantity":  # a number of GPUs (the kinds' only whole numbers)
+            out[name] = count_column(col, chk, name)
+        elif inner is bool:
+            out[name] = flag_column(col, chk, name)
         elif (name == "id" or name in refs) and not text_column(col, chk, name):
             continue  # reported: ids are text
         elif name == "id":

@@ -14,6 +14,7 @@ from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem
 from aicapex.money import Money, Rate
+from aicapex.records.base import MAX_GPUS, whole_count
 from aicapex.table.columns import (
     coded_category,
     constant_category,
@@ -27,10 +28,13 @@ __all__ = [
     "NONFINITE_TEXT",
     "Located",
     "capacity_columns",
+    "count_column",
     "date_columns",
     "date_value",
     "enum_column",
+    "flag_column",
     "id_column",
+    "nested_cells",
     "nonfinite_rows",
     "parse_money_column",
     "source_column",
@@ -312,6 +316,67 @@ def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Cat
     expected = "a period: day, week, month, quarter or year"
     chk.rows(has & (new < 0), name, expected, col, "bad-rate")
     return coded_category(np.where(has, new, -1), canonical)
+
+
+def count_column(col: pd.Series, chk: Located, name: str) -> pd.api.extensions.ExtensionArray:
+    """A column of numbers of GPUs (``12000``, ``12,000``, ``about 12,000``) as ``Int64``, each
+    distinct value read and checked as a record's count is: a whole number, more than 0 and at
+    most 10^9."""
+    codes, parsed, bad = parse_unique(col, _count)
+    outside = np.array([p is not None and not 0 < p <= MAX_GPUS for p in parsed] + [False])
+    out = outside[codes]
+    chk.rows(bad, name, "a whole number of GPUs like 12,000", col, "bad-capacity")
+    chk.rows(
+        out, name, f"a number of GPUs greater than 0 and at most {MAX_GPUS:,}", col, "out-of-range"
+    )
+    numbers = [p if p is not None and 0 < p <= MAX_GPUS else 0 for p in parsed]
+    values = np.array([*numbers, 0], dtype="int64")[codes]
+    return pd.arrays.IntegerArray(values, (codes < 0) | bad | out)
+
+
+def flag_column(col: pd.Series, chk: Located, name: str) -> pd.api.extensions.ExtensionArray:
+    """A column of true or false as ``boolean``, each distinct value read as a record's field
+    reads it (``true``, ``yes``, ``1``; ``false``, ``no``, ``0``)."""
+    from pydantic import TypeAdapter
+
+    read = TypeAdapter(bool).validate_python
+    codes, parsed, bad = parse_unique(col, lambda v: read(_plain(v)))
+    chk.rows(bad, name, "true or false", col)
+    values = np.array([bool(p) for p in parsed] + [False], dtype=bool)[codes]
+    return pd.arrays.BooleanArray(values, (codes < 0) | bad)
+
+
+def _count(value: Any) -> int:
+    """A cell of a count column as a whole number (a count as reported, ``about 12,000``, as
+    its figure)."""
+    read = whole_count(_plain(value))
+    if not isinstance(read, int):  # pragma: no cover - whole_count gives ints or raises
+        raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+    return int(read)
+
+
+def _plain(value: Any) -> Any:
+    """A cell as plain Python (NumPy scalars of Parquet columns as ints, floats, bools)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def nested_cells(raw: pd.DataFrame, chk: Located, lists: set[str]) -> None:
+    """Report the cells that hold lists, mappings or arrays (Parquet's nested types): every
+    cell of a table is one value, except in the columns of ``lists``."""
+    for name in raw.columns:
+        col = raw[name]
+        if name in lists or col.dtype != object:
+            continue
+        if pd.api.types.infer_dtype(col, skipna=True) != "mixed":
+            continue
+        nested = col.map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray))
+        chk.rows(
+            nested.to_numpy(dtype=bool),
+            str(name),
+            "one value (text, a number or a date), not a list or mapping",
+            col,
+            "wrong-column-type",
+        )
 
 
 def enum_column(
