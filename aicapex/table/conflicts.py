@@ -137,11 +137,11 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     ok = distinct[group] > 1
     rows, group, report = rows[ok], group[ok], report[ok]
     order = np.lexsort((rows, group))
-    out = pd.DataFrame(
-        {"row": rows[order], "group": group[order], "report": report[order]}, dtype="int64"
+    # the facts renumbered in order (their first rows' order)
+    return pd.DataFrame(
+        {"row": rows[order], "group": _first_seen(group[order]), "report": report[order]},
+        dtype="int64",
     )
-    out["group"] = pd.factorize(out["group"])[0]
-    return out
 
 
 def resolve(
