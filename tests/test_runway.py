@@ -503,3 +503,31 @@ def test_runways_needs_known_policies(bundled: ac.Ledger) -> None:
         ac.runways(bundled, "stability-ai", as_of="2023-10", policies=())
     with pytest.raises(ValueError, match="policy among"):
         ac.runways(bundled, "stability-ai", as_of="2023-10", policies=("disbursed", "hoped"))  # type: ignore[arg-type]
+
+
+def test_the_horizon_is_bounded_by_the_dates_pandas_can_hold(ledger_text: LedgerText) -> None:
+    """A horizon past 2262 was a bare OutOfBoundsDatetime from pandas: the longest horizon
+    (MAX_HORIZON) from the last year a ledger can date works, a longer one is a clear
+    ValueError (the scenarios' compare and simulate check it the same way)."""
+    from aicapex.analysis.runway import MAX_HORIZON
+
+    led = ac.load(
+        ledger_text(
+            """
+            entities:
+            - {id: acme, name: Acme, type: company}
+            cash_balances:
+            - {id: acme-cash, company: acme, date: 2200-12, amount: $5M}
+            expenses:
+            - {id: acme-opex, company: acme, category: opex, rate: $1K/month, date: 2200-01}
+            """
+        )
+    )
+    far = runway(led, "acme", as_of="2200-12", horizon=MAX_HORIZON)
+    assert far.cash_out is None
+    assert len(far.explain()) == MAX_HORIZON
+    for horizon in (MAX_HORIZON + 1, 3000, 10**9):
+        with pytest.raises(ValueError, match="at most 720 months"):
+            runway(led, "acme", as_of="2023-10", horizon=horizon)
+        with pytest.raises(ValueError, match="at most 720 months"):
+            ac.compare(led, "acme", [ac.Scenario("base")], as_of="2200-12", horizon=horizon)

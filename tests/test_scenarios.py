@@ -519,6 +519,8 @@ SCENARIO_FILE_ERRORS = [
         5,
         "adjustments.0.do",
     ),
+    # months past what pandas can date were a bare OutOfBoundsDatetime of the runway
+    ("entity: acme\nhorizon: 1000000000\nscenarios:\n- name: x\n", "invalid-value", 2, "horizon"),
 ]
 
 

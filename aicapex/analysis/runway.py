@@ -84,11 +84,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HORIZON",
+    "MAX_HORIZON",
     "POLICIES",
     "RUNWAY_COLUMNS",
     "Policy",
     "Runway",
     "RunwayInputs",
+    "check_horizon",
     "runway",
     "runway_inputs",
     "runways",
@@ -99,6 +101,19 @@ POLICIES: tuple[str, ...] = ("disbursed", "committed", "arrears")
 
 #: Months simulated after ``as_of`` by default (20 years).
 HORIZON = 240
+#: The most months simulated after ``as_of`` (60 years): from any date a ledger holds (up to
+#: 2200), the months stay within the days pandas can hold (to 2262).
+MAX_HORIZON = 720
+
+
+def check_horizon(horizon: object) -> None:
+    """Raise ValueError unless ``horizon`` is a whole number of months, 1 to :data:`MAX_HORIZON`."""
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 < horizon <= MAX_HORIZON:
+        raise ValueError(
+            f"expected a horizon of at least 1 month and at most {MAX_HORIZON} months (60 "
+            f"years), got {horizon!r}"
+        )
+
 
 ExtraFlow = tuple[DateLike, float, str]
 
@@ -476,8 +491,7 @@ def _checked(
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
     if policy not in POLICIES:
         raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
+    check_horizon(horizon)
     check_burn_after(burn_after)
     return source, cash
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from aicapex.analysis.common import as_known_on, check_entity, day_of
 from aicapex.analysis.runrate import BurnAfter, check_burn_after
-from aicapex.analysis.runway import HORIZON, POLICIES, Policy, runway_inputs
+from aicapex.analysis.runway import HORIZON, POLICIES, Policy, check_horizon, runway_inputs
 from aicapex.analysis.runwaykit import RunwayInputs, collect_inputs, path_frame
 from aicapex.dates import DateLike
 from aicapex.scenarios.adjust import Addition, Factor
@@ -228,8 +228,7 @@ def prepare(
     source = as_known_on(source, known_on)
     if policy not in POLICIES:
         raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise ValueError(f"expected a horizon of at least 1 month, got {horizon!r}")
+    check_horizon(horizon)
     check_burn_after(burn_after)
     flows = as_flows(source, conflicts)
     aside: tuple[str, ...] | None = None

@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aicapex.analysis.runway import HORIZON, POLICIES
+from aicapex.analysis.runway import HORIZON, MAX_HORIZON, POLICIES
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_text
 from aicapex.limits import MAX_BYTES
@@ -345,9 +345,9 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
             field="policy",
         )
     horizon = data.get("horizon", HORIZON)
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 < horizon <= MAX_HORIZON:
         reader.add(
-            "a horizon of 1 month or more",
+            f"a horizon of 1 month or more, at most {MAX_HORIZON} (60 years)",
             repr(horizon),
             "invalid-value",
             "horizon",
