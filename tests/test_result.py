@@ -139,6 +139,49 @@ def test_shared_argument_names_are_checked_up_front(bundled: ac.Ledger) -> None:
             call()
 
 
+ANALYSES = (
+    "burn",
+    "compute_gap",
+    "runway",
+    "reconcile",
+    "funding_gap",
+    "ownership",
+    "valuation",
+    "control",
+    "gpu_fleet",
+    "gpu_targets",
+    "reallocations",
+    "gpu_prices",
+    "contract_terms",
+    "cycles",
+    "round_trip",
+    "related_parties",
+    "capex",
+    "customers",
+)
+
+
+@pytest.mark.parametrize("name", ANALYSES)
+def test_a_source_that_is_no_ledger_frames_or_flows_is_a_clear_type_error(name: str) -> None:
+    """A path, None or a list was an AttributeError ('str' object has no attribute 'get')
+    from deep inside each analysis."""
+    for source, words in (("data/x.yaml", "load it first"), (None, "None"), ([], "list")):
+        with pytest.raises(TypeError, match="expected a Ledger, record frames by kind") as info:
+            getattr(ac, name)(source)
+        assert words in str(info.value)
+
+
+def test_analyses_of_records_refuse_a_flows_table_and_take_missing_kinds_as_empty(
+    bundled: ac.Ledger,
+) -> None:
+    """reconcile and funding_gap given a flows table (or frames without their kind) raised a
+    bare KeyError of pandas ('cash_balances')."""
+    for name, kind in (("reconcile", "cash_balances"), ("funding_gap", "funding_rounds")):
+        with pytest.raises(ValueError, match=f"needs the {kind} records"):
+            getattr(ac, name)(bundled.flows())
+        assert getattr(ac, name)({"expenses": bundled.frame("expenses")}).frame.empty
+
+
 def test_a_ledger_and_its_flows_give_the_same_results(bundled: ac.Ledger) -> None:
     flows = bundled.flows()
     pd.testing.assert_frame_equal(

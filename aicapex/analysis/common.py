@@ -22,6 +22,7 @@ from aicapex.dates import DateLike, PartialDate, Precision
 from aicapex.errors import suggest
 from aicapex.figures import Widths
 from aicapex.table.columns import positions
+from aicapex.table.flows import check_source
 
 __all__ = [
     "DateLike",
@@ -36,6 +37,7 @@ __all__ = [
     "month_of",
     "monthly_matrix",
     "months_between",
+    "record_frame",
     "require_usd",
     "signed",
     "trailing",
@@ -210,6 +212,7 @@ def as_known_on(source: Any, known_on: DateLike | None) -> Any:
     :meth:`~aicapex.ledger.Ledger.known_on`; record frames keep the rows whose ``reported_start``
     is on or before the end of ``known_on`` (rows without one are kept). A flows table has no
     reported dates: refused."""
+    check_source(source)
     if known_on is None:
         return source
     from aicapex.ledger import Ledger
@@ -228,6 +231,22 @@ def as_known_on(source: Any, known_on: DateLike | None) -> Any:
             frame = frame[np.isnat(reported) | (reported <= limit)]
         out[kind] = frame
     return out
+
+
+def record_frame(source: Any, kind: str, analysis: str) -> pd.DataFrame:
+    """The record frame of ``kind`` of a ledger or of record frames by kind (a missing kind is
+    an empty frame); ValueError for a flows table, which holds no records."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        return source.frame(kind)
+    if isinstance(source, pd.DataFrame):
+        raise ValueError(
+            f"{analysis} needs the {kind} records: give a ledger or record frames by kind "
+            f"({{'{kind}': frame, ...}}), not a flows table"
+        )
+    frame = source.get(kind)
+    return Ledger().frame(kind) if frame is None else frame
 
 
 def signed(rows: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from aicapex.analysis.common import as_known_on, check_entity
+from aicapex.analysis.common import as_known_on, check_entity, record_frame
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.table.conflicts import ConflictPolicy
@@ -65,11 +65,7 @@ def funding_gap(
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
-    from aicapex.ledger import Ledger
-
-    frame = (
-        source.frame("funding_rounds") if isinstance(source, Ledger) else source["funding_rounds"]
-    )
+    frame = record_frame(source, "funding_rounds", "funding_gap")
     rounds, _ = resolve_conflicts(frame, "funding_rounds", conflicts)
     if entity is not None:
         rounds = rounds[(rounds["company"].astype("object") == entity).to_numpy()]

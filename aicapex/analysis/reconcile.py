@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from aicapex.analysis.common import as_known_on, check_entity, signed
+from aicapex.analysis.common import as_known_on, check_entity, record_frame, signed
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import Problem
@@ -72,9 +72,7 @@ def reconcile(
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
-    from aicapex.ledger import Ledger
-
-    cash = source.frame("cash_balances") if isinstance(source, Ledger) else source["cash_balances"]
+    cash = record_frame(source, "cash_balances", "reconcile")
     balances, _ = resolve_conflicts(cash, "cash_balances", conflicts)
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]

@@ -70,6 +70,7 @@ Rules:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -110,6 +111,7 @@ __all__ = [
     "FLOW_KINDS",
     "ConflictPolicy",
     "as_flows",
+    "check_source",
     "concat_flows",
     "empty_flows",
     "flow_rows",
@@ -306,7 +308,22 @@ def flows(
             lambda: _compile(_frames_of(ledger), conflicts),
         )
         return built.copy(deep=False)
+    check_source(source)
     return _compile(source, conflicts)
+
+
+def check_source(source: object) -> None:
+    """Raise TypeError for a source that is none of a Ledger, record frames by kind and a
+    flows table (an analysis given a file's path, say, rather than the ledger loaded from it)."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger | pd.DataFrame | Mapping):
+        return
+    hint = ": load it first (aicapex.load)" if isinstance(source, str | os.PathLike) else ""
+    raise TypeError(
+        "expected a Ledger, record frames by kind ({'expenses': frame, ...}) or a flows "
+        f"table, got {type(source).__name__} {source!r:.80}{hint}"
+    )
 
 
 def _frames_of(ledger: Ledger) -> dict[str, pd.DataFrame]:
