@@ -62,6 +62,8 @@ from aicapex.analysis.runwaykit import (
     RunwayInputs,
     as_of_of,
     as_of_words,
+    balance_columns,
+    balance_kinds,
     collect_inputs,
     counted_flows,
     ends_of_spend,
@@ -326,7 +328,7 @@ def runways(
         .to_numpy("float64")
         for _, _, b in variants
     ]
-    kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
+    kinds = balance_kinds(chosen)
     shared_notes = [
         *(
             f"{who}: conflicting cash reports set aside ({conflicts} report used): "
@@ -384,11 +386,7 @@ def runways(
         months_left, cash_out = left[0], out_day[0]
         frame = pd.DataFrame(
             {
-                "entity": entities.to_numpy(),
-                "balance_record": chosen["id"].astype("object").to_numpy(),
-                "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
-                "balance_usd": chosen["amount_usd"].to_numpy("float64"),
-                "bound": kinds.astype("object").to_numpy(),
+                **balance_columns(entities, chosen),
                 "start_cash": starts[0],
                 "months": months_left,
                 "cash_out": cash_out,

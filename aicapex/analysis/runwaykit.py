@@ -40,6 +40,8 @@ __all__ = [
     "RunwayInputs",
     "as_of_of",
     "as_of_words",
+    "balance_columns",
+    "balance_kinds",
     "collect_inputs",
     "counted_flows",
     "ends_of_spend",
@@ -100,6 +102,25 @@ def latest_balances(
             "date: add fx_rates records for them"
         )
     return chosen
+
+
+def balance_kinds(chosen: pd.DataFrame) -> pd.Series:
+    """The kind of each chosen balance's figure (exact, approx, upper, lower, range)."""
+    if "amount_kind" in chosen:
+        return chosen["amount_kind"]
+    return pd.Series("exact", chosen.index)
+
+
+def balance_columns(entities: pd.Index, chosen: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of a runway's per-entity table that each entity's chosen balance gives:
+    ``entity``, ``balance_record``, ``balance_date``, ``balance_usd`` and ``bound``."""
+    return {
+        "entity": entities.to_numpy(),
+        "balance_record": chosen["id"].astype("object").to_numpy(),
+        "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
+        "balance_usd": chosen["amount_usd"].to_numpy("float64"),
+        "bound": balance_kinds(chosen).astype("object").to_numpy(),
+    }
 
 
 def pay_arrears(
@@ -492,14 +513,9 @@ def collect_inputs(
         stream = INPUT_STREAMS.index("arrears")
         by_stream[:, later, stream, as_of_col[later]] -= paid_later[later]
         notes.extend(sentences)
-    kinds = chosen["amount_kind"] if "amount_kind" in chosen else pd.Series("exact", chosen.index)
     frame = pd.DataFrame(
         {
-            "entity": entities.to_numpy(),
-            "balance_record": chosen["id"].astype("object").to_numpy(),
-            "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
-            "balance_usd": chosen["amount_usd"].to_numpy("float64"),
-            "bound": kinds.astype("object").to_numpy(),
+            **balance_columns(entities, chosen),
             "last_recorded_month": ahead.last,
             "burn_after": ahead.burn_after,
             "as_of": end_day.astype("datetime64[ns]"),
