@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import sys
 import threading
@@ -33,6 +32,7 @@ from aicapex.cliopts import (
 )
 from aicapex.errors import Problem
 from aicapex.limits import MAX_BYTES
+from aicapex.records import MAX_AMOUNT
 from aicapex.render import render_report, render_summary
 
 app = typer.Typer(
@@ -183,10 +183,11 @@ def report(
 
 
 def _burn_after(value: float | None) -> float | None:
-    """``--burn-after``: a finite amount of US dollars a month, zero or more."""
-    if value is not None and (not math.isfinite(value) or value < 0):
+    """``--burn-after``: an amount of US dollars a month, zero or more, at most 1e15 (as the
+    library takes it: :func:`aicapex.analysis.runrate.check_burn_after`)."""
+    if value is not None and not 0 <= value <= MAX_AMOUNT:  # NaN fails too
         raise typer.BadParameter(
-            f"expected US dollars a month, a finite number of 0 or more, got {value}"
+            f"expected US dollars a month, a number of 0 to {MAX_AMOUNT:.0e}, got {value}"
         )
     return value
 

@@ -531,3 +531,15 @@ def test_the_horizon_is_bounded_by_the_dates_pandas_can_hold(ledger_text: Ledger
             runway(led, "acme", as_of="2023-10", horizon=horizon)
         with pytest.raises(ValueError, match="at most 720 months"):
             ac.compare(led, "acme", [ac.Scenario("base")], as_of="2200-12", horizon=horizon)
+
+
+def test_burn_after_is_bounded_as_amounts_are(bundled: ac.Ledger) -> None:
+    """1e308 dollars a month overflowed the cash (NumPy's RuntimeWarning on standard error)."""
+    import warnings
+
+    for burn_after in (1e308, -1e308, {"compute": 1e300}, {"opex": math.nan}):
+        with pytest.raises(ValueError, match=r"burn_after|monthly amount"):
+            runway(bundled, ENTITY, as_of=AS_OF, burn_after=burn_after)  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert runway(bundled, ENTITY, as_of=AS_OF, burn_after=1e15).months < 1

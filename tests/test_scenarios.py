@@ -547,3 +547,24 @@ def test_the_bundled_scenarios_file_reads(bundled: ac.Ledger) -> None:
     names = [s.name for s in read.scenarios]
     assert names == ["base", "intel-20-in-oct", "intel-50-in-oct", "cut-compute", "gpu-resale"]
     assert read.entity == ENTITY
+
+
+def test_huge_factors_are_held_finite(bundled: ac.Ledger) -> None:
+    """Scaling every category by 1e308, or growing revenue 10,000% a month, overflowed to
+    infinite spending and revenue: their difference was NaN and the runway never ended (with
+    NumPy's RuntimeWarnings on standard error). Factors are held at MAX_FACTOR."""
+    import warnings
+
+    scenarios = [
+        ac.Scenario("base"),
+        ac.Scenario("all-x1e308", [ac.scale(by=1e308)]),
+        ac.Scenario("spend-x1e308", [ac.scale(category="compute", by=1e308)]),
+        ac.Scenario("revenue-growth", [ac.growth(rate=100)]),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = ac.compare(bundled, ENTITY, scenarios, as_of=AS_OF).frame
+    assert frame.loc["all-x1e308", "months"] < 1e-6  # spending dwarfs the cash at once
+    assert frame.loc["spend-x1e308", "months"] < 1e-6
+    assert math.isinf(frame.loc["revenue-growth", "months"])  # revenue outgrows it all
+    assert np.isfinite(frame.loc["revenue-growth", "cash_at_horizon"])

@@ -23,6 +23,7 @@ import pandas as pd
 
 from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.errors import suggest
+from aicapex.records import MAX_AMOUNT
 from aicapex.table.columns import positions
 from aicapex.table.flowrows import as_unit
 
@@ -76,8 +77,9 @@ class Extrapolation:
 
 
 def check_burn_after(burn_after: BurnAfter) -> None:
-    """Raise ValueError for a ``burn_after`` that is not a finite number or a mapping of known
-    streams to finite, non-negative monthly amounts."""
+    """Raise ValueError for a ``burn_after`` that is not a number or a mapping of known streams
+    to non-negative monthly amounts, each at most :data:`~aicapex.records.MAX_AMOUNT` in size
+    (as a record's: larger ones overflow over the months of a runway)."""
     if burn_after is None:
         return
     if isinstance(burn_after, Mapping):
@@ -87,13 +89,17 @@ def check_burn_after(burn_after: BurnAfter) -> None:
                     f"expected burn_after streams among {', '.join(STREAMS)}, got {name!r}"
                     + suggest(str(name), STREAMS)
                 )
-            if not _is_number(value) or not np.isfinite(value) or value < 0:
+            if not _is_number(value) or not 0 <= value <= MAX_AMOUNT:  # NaN fails too
                 raise ValueError(
-                    f"expected a finite, non-negative monthly amount for {name!r}, got {value!r}"
+                    f"expected a finite, non-negative monthly amount for {name!r} (at most "
+                    f"{MAX_AMOUNT:.0e} US dollars), got {value!r}"
                 )
         return
-    if not _is_number(burn_after) or not np.isfinite(burn_after):
-        raise ValueError(f"expected a finite burn_after in US dollars a month, got {burn_after!r}")
+    if not _is_number(burn_after) or not -MAX_AMOUNT <= burn_after <= MAX_AMOUNT:
+        raise ValueError(
+            "expected a finite burn_after in US dollars a month, at most "
+            f"{MAX_AMOUNT:.0e} either way, got {burn_after!r}"
+        )
 
 
 def _is_number(value: object) -> bool:

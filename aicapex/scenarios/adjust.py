@@ -71,6 +71,11 @@ REVENUE_CATEGORIES = (
 #: What ``add_flow`` adds, by ``kind``: the stream and the direction of the money.
 FLOW_KINDS = ("revenues", "expenses", "funding", None)
 
+#: The largest factor a stream is multiplied by (a trillionfold): larger ones (``by=1e308``,
+#: growth compounded past it) are held there, so that money stays finite (spending and revenue
+#: both infinite would leave the cash undefined, and the runway would never end).
+MAX_FACTOR = 1e12
+
 
 # -- changes of the streams ----------------------------------------------------------------
 
@@ -96,10 +101,11 @@ class Factor:
         v = np.asarray(values, dtype=np.float64)[:, None]
         if self.kind == "growth":
             k = np.clip(m - lo + 1, 0, None if hi is None else hi - lo + 1)
-            out: np.ndarray = (1.0 + v) ** k[None, :]
+            with np.errstate(over="ignore"):  # past MAX_FACTOR: held there
+                out: np.ndarray = np.minimum((1.0 + v) ** k[None, :], MAX_FACTOR)
             return out
         window = (m >= lo) & (m <= hi if hi is not None else True)
-        factor = 1.0 - v if self.kind == "cut" else v
+        factor = 1.0 - v if self.kind == "cut" else np.minimum(v, MAX_FACTOR)
         return np.where(window[None, :], factor, 1.0)
 
 
