@@ -149,6 +149,7 @@ def report(
     printed) instead of the text."""
     from aicapex.render import render_report_csv
     from aicapex.report import report as build
+    from aicapex.reportscenarios import scenario_files_of
 
     check_date("--as-of", as_of)
     check_date("--known-on", known_on)
@@ -156,9 +157,13 @@ def report(
         ledger = load_ledger(paths, max_bytes, progress=step)
         warn(ledger)
         try:
+            files = None
             if known_on is not None:
+                # the scenario files, checked against the ledger as its files hold it: the
+                # records they name may be reported after known_on (their section says so)
+                files = scenario_files_of(ledger)
                 ledger = ledger.known_on(known_on)
-            data = build(ledger, as_of=as_of, progress=step)
+            data = build(ledger, as_of=as_of, progress=step, scenarios=files)
         except ValueError as exc:  # amounts the analyses refuse: a problem of the input
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
@@ -222,6 +227,7 @@ def runway_cmd(
         )
         raise typer.Exit(2)
     check_date("--as-of", as_of)
+    check_date("--known-on", known_on)
     ledger = load_ledger([path], max_bytes)
     try:
         r = runway(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ["runway", "data", "stability-ai", "--burn-after", "1e308"],  # overflowed the cash
         ["report", "--format", "xml"],
         ["report", "--as-of", "Octobre"],
+        ["runway", "data", "stability-ai", "--known-on", "2023-13"],  # was exit 1
         ["validate", "--max-bytes", "0"],
         ["validate", "--no-such-option"],
         ["runway", "data"],
@@ -135,3 +137,17 @@ def test_warnings_are_shown_and_strict_refuses_them() -> None:
     report = runner.invoke(app, ["report", path])
     assert report.exit_code == 0
     assert ": warning: cloud_bills[0]" in report.stderr
+
+
+def test_a_report_known_on_a_date_keeps_the_scenarios_the_files_hold() -> None:
+    """The scenario files were checked against the ledger as known on --known-on: the records
+    they name, reported later, were unknown, and the whole report failed (exit 1). Now a
+    company whose scenarios cannot run then says why."""
+    data = aicapex.bundled_data()
+    result = _run("report", str(data), "--known-on", "2024-01", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (stability,) = [c for c in json.loads(result.stdout)["companies"] if c["id"] == "stability-ai"]
+    assert stability["scenarios"] is None
+    assert "stability-2023-intel" in stability["reasons"]["scenarios"]
+    later = _run("report", str(data), "--known-on", "2024-06", "--format", "json")
+    assert later.returncode == 0, later.stderr
