@@ -108,3 +108,64 @@ def test_text_limits() -> None:
         assert checked is not None
         assert checked[2] == "too-long"
         assert f"{limit + 1:,} characters" in checked[1]
+
+
+def test_rates_adding_up_past_the_largest_amount_are_refused(tmp_path: Path) -> None:
+    """$500T a month from 1900 to 2023 added up to more cents than int64 holds: compiling the
+    flows raised an OverflowError (aicapex validate, report and flows showed a traceback)."""
+    path = tmp_path / "big.yaml"
+    path.write_text(
+        """
+entities:
+- {id: acme, name: Acme, type: company}
+- {id: cloud, name: Cloud, type: cloud_provider}
+expenses:
+- {id: e1, company: acme, category: opex, rate: $500T/month, date: 1900-01, until: 2023-12}
+- {id: e2, company: acme, category: opex, rate: $50T/month, date: 2023-01, until: 2023-12}
+compute_contracts:
+- {id: k1, buyer: acme, seller: cloud, start: 1900-01, end: 2200-12, rate: $1T/day}
+- id: k2
+  buyer: acme
+  seller: cloud
+  start: 2023-01
+  ramp: [{period: 1900..2200, rate: $100T/month}]
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as info:
+        aicapex.load(path)
+    found = {(p.record_id, p.field, p.code) for p in info.value.problems}
+    assert found == {
+        ("e1", "rate", "out-of-range"),
+        ("k1", "rate", "out-of-range"),
+        ("k2", "ramp.0.rate", "out-of-range"),
+    }
+    (e1,) = [p for p in info.value.problems if p.record_id == "e1"]
+    assert e1.found == "$500T/month over 1,488 months, $744,000T"
+    assert "at most $1,000T" in e1.expected
+
+
+def test_bulk_tables_refuse_amounts_and_rates_past_the_largest_amount(tmp_path: Path) -> None:
+    """A table's amount of $999,999T, 1e300 or a rate adding up past it were cents overflowing
+    int64 in the flows: silently negative burn."""
+    table = tmp_path / "expenses.csv"
+    table.write_text(
+        "id,company,category,amount,rate,date,until\n"
+        "e1,acme,opex,$999999T,,2023-01,\n"
+        "e2,acme,opex,,$500T/month,1900-01,2023-12\n"
+        "e3,acme,opex,$1M,,2023-01,\n"
+        "e4,acme,opex,,$1M/month,1900-01,2023-12\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as info:
+        aicapex.read_table(table, "expenses")
+    found = [(p.line, p.field, p.code) for p in info.value.problems]
+    assert found == [(2, "amount", "out-of-range"), (3, "rate", "out-of-range")]
+    contracts = tmp_path / "contracts.csv"
+    contracts.write_text(
+        "id,buyer,seller,start,end,rate\nk1,acme,aws,1900-01,2200-12,$500T/month\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as info:
+        aicapex.read_table(contracts, "compute_contracts")
+    assert [(p.line, p.field) for p in info.value.problems] == [(2, "rate")]

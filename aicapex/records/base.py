@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -24,7 +25,8 @@ from pydantic_core import CoreSchema
 
 from aicapex.dates import PartialDate
 from aicapex.figures import widths_of
-from aicapex.money import Money
+from aicapex.money import Money, Rate
+from aicapex.units import PER_MONTH
 
 __all__ = [
     "ID_PATTERN",
@@ -41,6 +43,7 @@ __all__ = [
     "RecordId",
     "not_huge",
     "positive",
+    "rate_total",
     "same_currency_total",
 ]
 
@@ -356,6 +359,21 @@ def not_huge(field: str, money: Money | None) -> Iterator[Check]:
     if money is not None and abs(money.amount) > MAX_AMOUNT:
         limit = Money(Decimal(MAX_AMOUNT), money.currency)
         yield Check(field, f"an amount of at most {limit}", str(money), "out-of-range")
+
+
+def rate_total(field: str, rate: Rate | None, first: dt.date, last: dt.date) -> Iterator[Check]:
+    """A rate adding up to at most :data:`MAX_AMOUNT` over the months from ``first`` to ``last``
+    (the flows spread it over them, in exact cents: a larger total would overflow them)."""
+    if rate is None:
+        return
+    months = max((last.year - first.year) * 12 + last.month - first.month + 1, 1)
+    monthly = PER_MONTH[rate.per]
+    total = abs(rate.money.amount) * monthly.numerator / monthly.denominator * months
+    if total > MAX_AMOUNT:
+        limit = Money(Decimal(MAX_AMOUNT), rate.money.currency)
+        found = f"{rate} over {months:,} months, {Money(Decimal(int(total)), limit.currency)}"
+        expected = f"a rate adding up to at most {limit} over its span"
+        yield Check(field, expected, found, "out-of-range")
 
 
 def same_currency_total(items: list[Money]) -> Money | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
@@ -11,7 +12,15 @@ from pydantic import Field
 from aicapex.capacity import Capacity
 from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
-from aicapex.records.base import Check, Fact, Model, not_huge, positive, same_currency_total
+from aicapex.records.base import (
+    Check,
+    Fact,
+    Model,
+    not_huge,
+    positive,
+    rate_total,
+    same_currency_total,
+)
 
 __all__ = [
     "Arrangement",
@@ -175,6 +184,9 @@ class ComputeContract(Fact):
         yield from positive("total_value", self.total_value)
         if self.rate is not None:
             yield from positive("rate", self.rate.money)
+            first = self.start.sort_key()[0]  # a rate without an end: a year, as flows count it
+            last = self.end.sort_key()[1] if self.end else first + dt.timedelta(days=364)
+            yield from rate_total("rate", self.rate, first, last)
         if self.capacity is not None and self.capacity.value <= 0:
             yield "capacity", "a positive capacity", str(self.capacity)
         if self.end is not None and self.end.sort_key()[1] < self.start.sort_key()[0]:
@@ -186,6 +198,7 @@ class ComputeContract(Fact):
             yield from positive(f"ramp.{i}.amount", step.amount)
             if step.rate is not None:
                 yield from positive(f"ramp.{i}.rate", step.rate.money)
+                yield from rate_total(f"ramp.{i}.rate", step.rate, *step.period.sort_key())
             if step.period.sort_key()[1] < self.start.sort_key()[0]:
                 yield (
                     f"ramp.{i}.period",

@@ -13,7 +13,7 @@ from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
-from aicapex.records.base import Check, Fact, not_huge, positive
+from aicapex.records.base import Check, Fact, not_huge, positive, rate_total
 from aicapex.shares import Share
 
 __all__ = [
@@ -82,6 +82,8 @@ class _Flow(Fact):
         yield from positive("amount", self.amount)
         if self.rate is not None:
             yield from positive("rate", self.rate.money)
+            span = (self.date.sort_key()[0], (self.until or self.date).sort_key()[1])
+            yield from rate_total("rate", self.rate, *span)
         if self.until is not None and self.until.sort_key()[1] < self.date.sort_key()[0]:
             yield "until", f"a date on or after {self.date}", str(self.until)
         if self.included_in == self.id:

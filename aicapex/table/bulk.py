@@ -48,6 +48,7 @@ from aicapex.table.bulkcols import (
     nested_cells,
     nonfinite_rows,
     parse_money_column,
+    rate_totals,
     source_column,
     text_column,
 )
@@ -414,6 +415,13 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
         start = np.asarray(out["date_start"], dtype="datetime64[ns]")
         late = ~np.isnat(until) & (until < start)
         chk.rows(late, "until", "a date on or after date", until, "inconsistent")
+        last = np.where(np.isnat(until), np.asarray(out["date_end"], dtype=until.dtype), until)
+        rate_totals(np.asarray(out["rate"], float), out["rate_per"], start, last, chk, "rate")
+    if kind == "compute_contracts":  # a rate without an end: a year, as the flows count it
+        first = np.asarray(out["start_start"], dtype="datetime64[ns]")
+        end = np.asarray(out["end_end"], dtype="datetime64[ns]")
+        last = np.where(np.isnat(end), first + np.timedelta64(364, "D"), end)
+        rate_totals(np.asarray(out["rate"], float), out["rate_per"], first, last, chk, "rate")
     if kind == "cloud_bills":
         neither = ~present["billed"] & ~present["outstanding"]
         chk.rows(

@@ -14,14 +14,14 @@ from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem
 from aicapex.money import Money, Rate
-from aicapex.records.base import MAX_GPUS, whole_count
+from aicapex.records.base import MAX_AMOUNT, MAX_GPUS, whole_count
 from aicapex.table.columns import (
     coded_category,
     constant_category,
     parse_unique,
     string_column,
 )
-from aicapex.units import normalize_period
+from aicapex.units import PER_MONTH, normalize_period
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -37,6 +37,7 @@ __all__ = [
     "nested_cells",
     "nonfinite_rows",
     "parse_money_column",
+    "rate_totals",
     "source_column",
     "text_column",
 ]
@@ -204,7 +205,46 @@ def parse_money_column(
     """The columns of a money (or rate) field: ``amount`` (float64, the base figure),
     ``currency`` and ``per`` (categoricals), ``kind`` (categorical: exact, range, ...), ``low``
     and ``high`` (factors of the base figure giving the ends), and a mask of the rows without
-    an amount."""
+    an amount. Amounts above :data:`~aicapex.records.MAX_AMOUNT` are problems, as in records
+    (they would overflow the exact cents of the flows)."""
+    out, missing = _money_column(frame, field, chk, rate)
+    huge = np.abs(np.nan_to_num(out["amount"])) > MAX_AMOUNT
+    chk.rows(huge, field, f"an amount of at most {LIMIT} in its currency", frame[field], BIG)
+    return out, missing
+
+
+#: The code of an amount too large (:func:`parse_money_column`, :func:`rate_totals`).
+BIG = "out-of-range"
+#: :data:`~aicapex.records.MAX_AMOUNT` as people read it.
+LIMIT = f"{MAX_AMOUNT // 10**12:,}T (10^15)"
+
+
+def rate_totals(
+    rate: np.ndarray,
+    per: pd.Categorical,
+    first: np.ndarray,
+    last: np.ndarray,
+    chk: Located,
+    field: str,
+) -> None:
+    """Report rates adding up to more than :data:`~aicapex.records.MAX_AMOUNT` over the months
+    from ``first`` to ``last`` (datetime64; the flows spread them over those months in exact
+    cents, which a larger total would overflow), as records' checks do."""
+    factor = np.array([*(float(PER_MONTH.get(p, np.nan)) for p in per.categories), np.nan])
+    months = (last.astype("datetime64[M]") - first.astype("datetime64[M]")).astype(np.int64) + 1
+    months = np.maximum(months, 1)
+    total = np.abs(rate) * factor[per.codes] * months
+    huge = (np.nan_to_num(total) > MAX_AMOUNT) & ~np.isnat(first) & ~np.isnat(last)
+    found = np.full(len(rate), None, dtype=object)
+    for i in np.flatnonzero(huge):
+        found[i] = f"{rate[i]:,.0f} a {per[i]} over {months[i]:,} months, {total[i]:,.0f}"
+    expected = f"a rate adding up to at most {LIMIT} in its currency over its span"
+    chk.rows(huge, field, expected, found, BIG)
+
+
+def _money_column(
+    frame: pd.DataFrame, field: str, chk: Located, rate: bool
+) -> tuple[dict[str, Any], np.ndarray]:
     col = frame[field]
     n = len(frame)
     if col.isna().all():
