@@ -169,3 +169,38 @@ def test_bulk_tables_refuse_amounts_and_rates_past_the_largest_amount(tmp_path: 
     with pytest.raises(LedgerError) as info:
         aicapex.read_table(contracts, "compute_contracts")
     assert [(p.line, p.field) for p in info.value.problems] == [(2, "rate")]
+
+
+def test_gpu_orders_worth_more_than_the_largest_amount_are_refused(tmp_path: Path) -> None:
+    """A billion GPUs at $1,000T each was held at int64's largest number of cents in the flows
+    (silently $92,233,720B)."""
+    path = tmp_path / "orders.yaml"
+    path.write_text(
+        """
+entities:
+- {id: acme, name: Acme, type: company}
+- {id: nv, name: NV, type: chip_vendor}
+gpu_orders:
+- {id: o1, buyer: acme, vendor: nv, sku: H100, quantity: 1000000000, unit_price: $1000T,
+   order_date: 2023-01}
+- {id: o2, buyer: acme, vendor: nv, sku: H100, quantity: 1000, unit_price: $30K,
+   order_date: 2023-01}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as info:
+        aicapex.load(path)
+    assert [(p.record_id, p.field, p.code) for p in info.value.problems] == [
+        ("o1", "unit_price", "out-of-range")
+    ]
+    table = tmp_path / "orders.csv"
+    table.write_text(
+        "id,buyer,vendor,sku,quantity,unit_price,order_date\n"
+        "o1,acme,nv,H100,1000000000,$1000T,2023-01\no2,acme,nv,H100,1000,$30K,2023-01\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as info:
+        aicapex.read_table(table, "gpu_orders")
+    assert [(p.line, p.field, p.code) for p in info.value.problems] == [
+        (2, "unit_price", "out-of-range")
+    ]

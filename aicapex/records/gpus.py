@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field
 
 from aicapex.dates import PartialDate
 from aicapex.money import Money
-from aicapex.records.base import Fact, GpuCount, Model, positive, same_currency_total
+from aicapex.records.base import (
+    MAX_AMOUNT,
+    Check,
+    Fact,
+    GpuCount,
+    Model,
+    positive,
+    same_currency_total,
+)
 from aicapex.records.compute import Payment
 
 __all__ = ["Delivery", "GPUOrder", "GPUReallocation", "OrderStatus"]
@@ -76,6 +85,12 @@ class GPUOrder(Fact):
     def checks(self) -> Iterator[tuple[str, ...]]:
         yield from positive("unit_price", self.unit_price)
         yield from positive("total", self.total)
+        if self.unit_price is not None:  # the order's value when it has no total
+            value = Money(self.unit_price.amount * self.quantity, self.unit_price.currency)
+            if abs(value.amount) > MAX_AMOUNT:
+                limit = Money(Decimal(MAX_AMOUNT), value.currency)
+                found = f"{self.unit_price} x {self.quantity:,}, {value}"
+                yield Check("unit_price", f"an order of at most {limit}", found, "out-of-range")
         for i, p in enumerate(self.payments):
             yield from positive(f"payments.{i}.amount", p.amount)
         paid = same_currency_total([p.amount for p in self.payments])

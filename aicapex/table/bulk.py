@@ -34,9 +34,10 @@ from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import TooLarge, check_size, read_limited
 from aicapex.limits import MAX_BYTES
 from aicapex.money import Money, Rate
-from aicapex.records import KINDS
+from aicapex.records import KINDS, MAX_AMOUNT
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import (
+    BIG,
     Located,
     capacity_columns,
     count_column,
@@ -417,6 +418,11 @@ def _checks(kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk:
         chk.rows(late, "until", "a date on or after date", until, "inconsistent")
         last = np.where(np.isnat(until), np.asarray(out["date_end"], dtype=until.dtype), until)
         rate_totals(np.asarray(out["rate"], float), out["rate_per"], start, last, chk, "rate")
+    if kind == "gpu_orders":  # the value of an order without a total
+        units = pd.array(out["quantity"], dtype="Int64").to_numpy("float64", na_value=0.0)
+        value = np.asarray(out["unit_price"], float) * units
+        huge = np.abs(np.nan_to_num(value)) > MAX_AMOUNT
+        chk.rows(huge, "unit_price", "an order of at most 1,000T (10^15) in all", value, BIG)
     if kind == "compute_contracts":  # a rate without an end: a year, as the flows count it
         first = np.asarray(out["start_start"], dtype="datetime64[ns]")
         end = np.asarray(out["end_end"], dtype="datetime64[ns]")
