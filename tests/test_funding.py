@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,6 +131,41 @@ funding_rounds:
         )
     )
     assert paid_by(led, "r") == {"fund-a": 10e6, "fund-b": 5e6}
+
+
+def test_a_round_known_by_its_participations_has_their_currency_and_dollars(
+    ledger_text: LedgerText,
+) -> None:
+    """The round's flows took the currency of its own amount, which it has not: no currency and
+    no dollars, so the runway refused its own company's dollars ('an unknown currency'; with a
+    TypeError from inside when the currency was NaN)."""
+    rounds = """
+funding_rounds:
+- {id: r, company: acme, date: 2023-06, investors: [{investor: fund-a, amount: $100M}]}
+- {id: y, company: acme, date: 2023-06, investors: [{investor: fund-b, amount: ¥10B}]}
+cash_balances:
+- {id: c, company: acme, date: 2023-10, amount: $5M}
+fx_rates:
+- {id: jpy, currency: JPY, date: 2023-01-01, usd: 0.007}
+"""
+    led = ac.load(ledger_text(HEAD + rounds))
+    r = legs(led, "r")
+    assert r["currency"].astype(object).tolist() == ["USD", "USD"]
+    assert r["amount_usd"].tolist() == [100e6, 100e6]
+    y = legs(led, "y")
+    assert y["currency"].astype(object).tolist() == ["JPY", "JPY"]
+    assert y["amount_usd"].tolist() == [70e6, 70e6]
+    assert ac.runway(led, "acme", as_of="2023-10").months > 0
+    mixed = """
+- id: mixed
+  company: acme
+  date: 2023-07
+  investors: [{investor: fund-a, amount: $1M}, {investor: fund-c, amount: €1M}]
+"""
+    led = ac.load(ledger_text(HEAD + rounds.replace("cash_balances:", mixed + "cash_balances:")))
+    assert legs(led, "mixed")["amount_usd"].isna().all()  # no one currency: no dollars
+    with pytest.raises(ValueError, match="an unknown currency have no exchange rate"):
+        ac.runway(led, "acme", as_of="2023-10")
 
 
 def test_tranches_are_split_pro_rata_to_the_cent(ledger_text: LedgerText) -> None:

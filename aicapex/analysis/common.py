@@ -92,8 +92,8 @@ def require_usd(rows: pd.DataFrame, what: str) -> None:
     if not missing.any():
         return
     lost = rows[missing]
-    currencies = sorted(set(lost["currency"].astype("object")) - {None})
-    records = sorted(set(lost["record"].astype("object")))
+    currencies = sorted({c for c in lost["currency"].astype("object") if isinstance(c, str)})
+    records = sorted({str(r) for r in lost["record"].astype("object") if isinstance(r, str)})
     shown = ", ".join(records[:5]) + (f" and {len(records) - 5} more" if len(records) > 5 else "")
     raise ValueError(
         f"{what} needs US-dollar amounts, but {int(missing.sum())} flows in "

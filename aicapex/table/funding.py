@@ -97,7 +97,35 @@ def payer_shares(rounds: pd.DataFrame, investments: pd.DataFrame | None) -> pd.D
     out = pd.concat(parts, ignore_index=True)
     known = known_sum.where(round_amount.isna())
     out["known"] = out["round"].map(known).to_numpy("float64")
+    money = _participations_money(investments) if investments is not None else None
+    # the money of a round known by its participations
+    unknown = out["known"].isna()
+    currency = money["currency"] if money is not None else pd.Series(dtype="object")
+    out["known_currency"] = out["round"].map(currency).astype("object").where(~unknown, None)
+    rate = money["rate_usd"] if money is not None else pd.Series(dtype="float64")
+    out["known_rate_usd"] = out["round"].map(rate).astype("float64").where(~unknown)
     return out
+
+
+def _participations_money(investments: pd.DataFrame) -> pd.DataFrame:
+    """By round: the currency its participations' amounts are in (``None`` when they differ) and
+    US dollars per unit of it (NaN without a rate for every one of them)."""
+    inv = investments[investments["amount"].notna().to_numpy()]
+    frame = pd.DataFrame(
+        {
+            "round": inv["round"].astype("object").to_numpy(),
+            "currency": inv["amount_currency"].astype("object").to_numpy(),
+            "amount": inv["amount"].to_numpy("float64"),
+            "usd": inv["amount_usd"].to_numpy("float64"),
+        }
+    )
+    frame["no_usd"] = frame["usd"].isna()
+    by = frame.groupby("round", sort=False)
+    one = by["currency"].nunique() == 1
+    rate = (by["usd"].sum() / by["amount"].sum()).where(one & ~by["no_usd"].any())
+    return pd.DataFrame(
+        {"currency": by["currency"].first().where(one, None), "rate_usd": rate.astype("float64")}
+    )
 
 
 def _in_round_currency(rounds: pd.DataFrame, investments: pd.DataFrame) -> np.ndarray:
@@ -142,7 +170,7 @@ def funding_flows(
         payer=legs["payer"].to_numpy(object),
         payee=parent["company"].astype("object").to_numpy(),
         cents=legs["cents"].to_numpy(np.int64),
-        currency=parent["amount_currency"].astype("object").to_numpy(),
+        currency=_currencies(parent, legs, shares),
         rate_usd=legs["rate_usd"].to_numpy("float64"),
         ends=(legs["low"].to_numpy("float64"), legs["high"].to_numpy("float64")),
         category="funding",
@@ -163,6 +191,16 @@ def funding_flows(
     for name in ("entity", "category"):
         out[name] = out[name].astype("object")
     return concat_flows([out, mirror])
+
+
+def _currencies(parent: pd.DataFrame, legs: pd.DataFrame, shares: pd.DataFrame) -> np.ndarray:
+    """Each leg's currency: its round's, or for a round without an amount, its participations'
+    (tranches are in their round's currency)."""
+    own = parent["amount_currency"].astype("object").to_numpy()
+    known = shares.drop_duplicates("round").set_index("round")["known_currency"]
+    by_participations = legs["round"].map(known).to_numpy(object)
+    out: np.ndarray = np.where(pd.isna(own), by_participations, own)
+    return out
 
 
 def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
@@ -197,8 +235,11 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) 
         )
     else:
         split = pd.Series(dtype="float64")
-    known = shares.drop_duplicates("round").set_index("round")["known"]
+    first = shares.drop_duplicates("round").set_index("round")
+    known = first["known"]
     amount = rounds["amount"].where(rounds["amount"].notna(), known.reindex(rounds.index))
+    # a round without an amount, known by its participations: their dollars per unit
+    rate = rate.where(rounds["amount"].notna(), first["known_rate_usd"].reindex(rounds.index))
     rest = (amount - split.reindex(rounds.index).fillna(0.0)).to_numpy("float64")
     keep = np.nan_to_num(rest) > 0.005
     r = rounds[keep]
