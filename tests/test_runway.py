@@ -543,3 +543,11 @@ def test_burn_after_is_bounded_as_amounts_are(bundled: ac.Ledger) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert runway(bundled, ENTITY, as_of=AS_OF, burn_after=1e15).months < 1
+
+
+def test_an_extra_flow_past_the_largest_amount_is_refused(bundled: ac.Ledger) -> None:
+    """1e300 dollars added overflowed the int64 cents of the flows (OverflowError)."""
+    for amount in (1e300, -1e300, 1e16):
+        with pytest.raises(ValueError, match=r"at most 1e\+15 either way"):
+            runway(bundled, ENTITY, as_of=AS_OF, extra_flows=[("2023-10", amount, "x")])
+    assert runway(bundled, ENTITY, as_of=AS_OF, extra_flows=[("2023-10", 1e15, "x")]).months > 1

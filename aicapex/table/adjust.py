@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.dates import DateLike, PartialDate
+from aicapex.records import MAX_AMOUNT
 from aicapex.table.flowrows import concat_flows, flow_rows
 
 __all__ = ["ADJUSTMENT_KIND", "AddFlow", "Adjustment", "Exclude", "apply"]
@@ -88,8 +89,12 @@ class AddFlow:
     def __post_init__(self) -> None:
         """Check the date and the amount up front."""
         PartialDate.parse(self.date)
-        if not np.isfinite(self.amount_usd):
-            raise ValueError(f"expected a finite amount of US dollars, got {self.amount_usd!r}")
+        # as a record's amounts: larger ones overflow the exact cents of the flows
+        if not np.isfinite(self.amount_usd) or abs(self.amount_usd) > MAX_AMOUNT:
+            raise ValueError(
+                "expected a finite amount of US dollars, at most "
+                f"{MAX_AMOUNT:.0e} either way, got {self.amount_usd!r}"
+            )
 
     def flows(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The flows table with one more row (the movement, on the first day of its month)."""
