@@ -55,8 +55,8 @@ from aicapex.scenarios.paths import (
     MULTIPLIERS,
     Model,
     Summary,
-    Workspace,
     block,
+    kept_workspace,
     run_blocks,
 )
 from aicapex.table.conflicts import ConflictPolicy
@@ -128,6 +128,11 @@ class Simulation(Result):
     def quantiles(self, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """The cash at the end of each month at quantiles ``q`` (columns ``p5``, ...), indexed
         by month: read from each month's histogram (interpolated within a bin)."""
+        columns = self._quantiles(q)
+        return pd.DataFrame(columns, index=pd.Index(self.months_index, name="month"))
+
+    def _quantiles(self, q: Sequence[float]) -> dict[str, np.ndarray]:
+        """:meth:`quantiles`' columns, by label."""
         s = self.summary
         lo, per = self.edges
         counts = s.cash_hist
@@ -145,7 +150,7 @@ class Simulation(Result):
             with np.errstate(divide="ignore", invalid="ignore"):
                 frac = np.nan_to_num(np.clip((target - before) / inside, 0.0, 1.0))
             out[_label(level)] = lo + (b + frac) / per
-        return pd.DataFrame(out, index=pd.Index(self.months_index, name="month"))
+        return out
 
     def months(self, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.Series:
         """The runway in months after ``as_of`` at quantiles ``q`` (``inf``: past the horizon),
@@ -202,7 +207,7 @@ class Simulation(Result):
 
 def _frame(result: Simulation) -> CallableFrame:
     """The per-month frame of a simulation."""
-    cash = result.quantiles()
+    cash = result._quantiles((0.05, 0.5, 0.95))  # the columns of quantiles(), not its frame
     months = result.months_index.to_numpy().astype("datetime64[M]")
     ends = (months + 1).astype("datetime64[D]") - 1  # each month's last day
     by_end = result._by_days(ends)
@@ -210,7 +215,7 @@ def _frame(result: Simulation) -> CallableFrame:
     return CallableFrame(
         {
             "month": result.months_index,
-            **{c: cash[c].to_numpy() for c in cash.columns},
+            **cash,
             "cash_out_in_month": np.diff(np.concatenate([[before], by_end])),
             "cash_out_by_end": by_end,
         }
@@ -349,7 +354,7 @@ def simulate(
     n_blocks = -(-n // block_size)
     seeds = root.spawn(n_blocks)
     sizes = [block_size] * (n_blocks - 1) + [n - block_size * (n_blocks - 1)]
-    ws = Workspace(block_size if executor is None else sizes[0], model.months, model.window)
+    ws = kept_workspace(block_size if executor is None else sizes[0], model.months, model.window)
     summary, edges = block(model, seeds[0], sizes[0], 0, None, ws)
     if n_blocks > 1:
         groups = min(tasks or (64 if executor is not None else 1), n_blocks - 1)

@@ -22,13 +22,24 @@ quantiles within a billionth of it: the bins of a range of one value are that na
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from aicapex.scenarios.dist import Dist
 
-__all__ = ["CASH_BINS", "MONTH_BINS", "Model", "Summary", "Workspace", "block", "run_blocks"]
+__all__ = [
+    "CASH_BINS",
+    "KEPT_WORKSPACE_BYTES",
+    "MONTH_BINS",
+    "Model",
+    "Summary",
+    "Workspace",
+    "block",
+    "kept_workspace",
+    "run_blocks",
+]
 
 #: Bins of each month's cash histogram.
 CASH_BINS = 1000  # not a power of two: months 8,000 bytes apart do not alias in caches
@@ -116,6 +127,27 @@ class Summary:
         return math.fsum(self.months_sums.values()) / count if count else math.nan
 
 
+#: The largest workspace :func:`kept_workspace` keeps for the next simulation (bytes).
+KEPT_WORKSPACE_BYTES = 1 << 27
+
+_kept = threading.local()
+
+
+def kept_workspace(size: int, months: int, window: tuple[int, int]) -> Workspace:
+    """A workspace for blocks of ``size`` paths: the calling thread's from an earlier call when
+    it fits, else a new one, kept for the next call when it is at most
+    :data:`KEPT_WORKSPACE_BYTES` (one a thread). A fresh workspace's arrays are page-faulted
+    as a block first writes them, which doubled the first block of every simulation (the
+    allocator hands a freed block's pages back to the system)."""
+    ws: Workspace | None = getattr(_kept, "workspace", None)
+    if ws is not None and ws.fits(size, months, window):
+        return ws
+    ws = Workspace(size, months, window)
+    if ws.nbytes <= KEPT_WORKSPACE_BYTES:
+        _kept.workspace = ws
+    return ws
+
+
 def _draw(model: Model, rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
     """The draws of a block, in a fixed order: ranges (one uniform per stream, one for the
     starting cash), then the drivers by name."""
@@ -148,6 +180,11 @@ class Workspace:
         self.below = np.empty((months, size), dtype=bool)
         self.scaled = np.empty((h, size))
         self.cells = np.empty((h, size), dtype=np.intp)
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes its arrays hold."""
+        return sum(a.nbytes for a in (self.net, self.extra, self.below, self.scaled, self.cells))
 
     def fits(self, size: int, months: int, window: tuple[int, int]) -> bool:
         """Whether a block of ``size`` paths fits."""
