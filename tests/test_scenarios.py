@@ -568,3 +568,18 @@ def test_huge_factors_are_held_finite(bundled: ac.Ledger) -> None:
     assert frame.loc["spend-x1e308", "months"] < 1e-6
     assert math.isinf(frame.loc["revenue-growth", "months"])  # revenue outgrows it all
     assert np.isfinite(frame.loc["revenue-growth", "cash_at_horizon"])
+
+
+def test_added_revenue_takes_the_categories_of_revenue_records(bundled: ac.Ledger) -> None:
+    """add_flow took revenue categories of its own (subscriptions, api, grants) and refused the
+    records' 'subscription'."""
+    from aicapex.records import RevenueCategory
+
+    def added(category: str) -> ac.Scenario:
+        flow = ac.add_flow(amount="$1M/month", kind="revenues", category=category, start="2024")
+        return ac.Scenario("x", [flow])
+
+    for category in RevenueCategory:
+        ac.compare(bundled, ENTITY, [ac.Scenario("base"), added(category.value)], as_of=AS_OF)
+    with pytest.raises(ac.AdjustmentError, match="did you mean 'subscription'"):
+        added("subscriptions")

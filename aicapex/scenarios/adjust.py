@@ -33,6 +33,7 @@ from aicapex.analysis.runrate import REVENUE, STREAMS
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.money import Money, Rate
+from aicapex.records import RevenueCategory
 from aicapex.scenarios.book import (
     AdjustmentError,
     Book,
@@ -56,17 +57,9 @@ __all__ = [
     "scale",
 ]
 
-#: Revenue categories ``add_flow(kind="revenues")`` takes (as the ``revenues`` records do).
-REVENUE_CATEGORIES = (
-    "sales",
-    "subscriptions",
-    "api",
-    "licensing",
-    "services",
-    "compute_resale",
-    "grants",
-    "other",
-)
+#: Revenue categories ``add_flow(kind="revenues")`` takes: the ``revenues`` records' (it took
+#: others, refusing the records' 'subscription').
+REVENUE_CATEGORIES = tuple(c.value for c in RevenueCategory)
 
 #: What ``add_flow`` adds, by ``kind``: the stream and the direction of the money.
 FLOW_KINDS = ("revenues", "expenses", "funding", None)
