@@ -519,6 +519,8 @@ SCENARIO_FILE_ERRORS = [
         5,
         "adjustments.0.do",
     ),
+    # an empty file was said to be no ledger (a mapping of record kinds)
+    ("", "empty-file", 1, None),
     # months past what pandas can date were a bare OutOfBoundsDatetime of the runway
     ("entity: acme\nhorizon: 1000000000\nscenarios:\n- name: x\n", "invalid-value", 2, "horizon"),
 ]
@@ -539,6 +541,7 @@ def test_bad_scenario_files_are_located(
         line,
         field,
     )
+    assert "ledger" not in problem.expected
 
 
 def test_the_bundled_scenarios_file_reads(bundled: ac.Ledger) -> None:

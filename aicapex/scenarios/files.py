@@ -35,7 +35,7 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,8 @@ ADJUSTMENTS: dict[str, Callable[..., ScenarioAdjustment]] = {
 }
 
 #: The top-level fields of a scenarios file.
+#: What a scenarios file is, as its problems say.
+SHAPE = "a scenarios file: a mapping with 'entity:' and a list 'scenarios:'"
 FILE_FIELDS = (FORMAT_KEY, "entity", "as_of", "policy", "horizon", "note", "scenarios")
 #: The fields of a scenario.
 SCENARIO_FIELDS = ("name", "note", "based_on", "adjustments")
@@ -450,8 +452,9 @@ def read_scenarios(
             ]
         )
     data, problems = parse_document(text, shown)
-    if problems:
-        raise LedgerError(problems)
+    if problems:  # an empty file is no scenarios file (parse_document says 'a ledger')
+        shape = [replace(p, expected=SHAPE) if p.code == "empty-file" else p for p in problems]
+        raise LedgerError(shape)
     reader = _Reader(shown, Locator(text, data))
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
         found = (
@@ -461,11 +464,7 @@ def read_scenarios(
             if "scenarios" not in data
             else f"'scenarios:' as a {type(data['scenarios']).__name__}"
         )
-        reader.add(
-            "a scenarios file: a mapping with 'entity:' and a list 'scenarios:'",
-            found,
-            "not-scenarios",
-        )
+        reader.add(SHAPE, found, "not-scenarios")
         raise LedgerError(reader.problems)
     settings = _top(reader, data)
     seen: dict[str, int] = {}
