@@ -624,3 +624,13 @@ def test_nested_parquet_cells_are_located_problems(tmp_path: Path) -> None:
     assert _problems(tmp_path / "e.parquet", "expenses") == [
         (None, 0, "amount", "wrong-column-type")
     ]
+
+
+def test_a_header_separated_by_another_character_says_so(tmp_path: Path) -> None:
+    """A ';'-separated .csv was one unknown column 'id;company;...' and no word of why."""
+    path = tmp_path / "expenses.csv"
+    path.write_text("id;company;category;amount;date\ne1;acme;opex;$1M;2023-05\n", encoding="utf-8")
+    with pytest.raises(LedgerError) as info:
+        read_table(path, "expenses")
+    (unknown,) = [p for p in info.value.problems if p.code == "unknown-column"]
+    assert "this header is separated by ';'" in unknown.expected

@@ -213,9 +213,14 @@ def _validate(
                 allowed |= {f"{c.field}_unit", f"{c.field}_sku"}
     for name in raw.columns:
         if name not in allowed:
+            # one column naming several fields: the file is separated by another character
+            other = [c for c in ";\t|" if c in str(name)] if len(raw.columns) == 1 else []
+            hint = suggest(str(name), fields)
+            if other:
+                hint = f" (this header is separated by {other[0]!r}: a .csv by ',', a .tsv by tabs)"
             chk.column(
                 str(name),
-                f"a field of {kind}{suggest(str(name), fields)}",
+                f"a field of {kind}{hint}",
                 f"unknown column {name!r}",
                 "unknown-column",
             )
