@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import aicapex as ac
 from aicapex.analysis.cash import run_cash
 from aicapex.analysis.runway import POLICIES, runway, runway_inputs
+from aicapex.report import report
 from aicapex.scenarios import scenario_files
 from aicapex.scenarios.scenario import COMPARE_COLUMNS
 
@@ -586,3 +587,25 @@ def test_added_revenue_takes_the_categories_of_revenue_records(bundled: ac.Ledge
         ac.compare(bundled, ENTITY, [ac.Scenario("base"), added(category.value)], as_of=AS_OF)
     with pytest.raises(ac.AdjustmentError, match="did you mean 'subscription'"):
         added("subscriptions")
+
+
+def test_the_scenarios_of_another_ledger_file_beside_are_not_taken(tmp_path: Path) -> None:
+    """Beside musk.yaml, stability_ai.scenarios.yaml (Stability's, its ledger not read) was
+    taken and checked against Musk's ledger: 'aicapex report data/musk.yaml' failed (exit 1,
+    "entity: expected an entity of the ledger, not 'stability-ai'")."""
+    for name in ("a.yaml", "a.scenarios.yaml", "b.yaml", "what-ifs.scenarios.yaml"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    a, a_scenarios, b, free = (
+        tmp_path / n for n in ("a.yaml", "a.scenarios.yaml", "b.yaml", "what-ifs.scenarios.yaml")
+    )
+    assert scenario_files([b]) == [free]  # a file of no ledger's is b's too
+    assert scenario_files([a]) == [a_scenarios, free]
+    assert scenario_files([a, b]) == [a_scenarios, free]
+    assert scenario_files([tmp_path]) == [a_scenarios, free]
+    assert scenario_files([b, a_scenarios]) == [a_scenarios, free]  # named: taken
+
+
+def test_a_report_of_one_bundled_file_ignores_the_others_scenarios() -> None:
+    musk = ac.bundled_data() / "musk.yaml"
+    data = report(ac.load(musk))
+    assert all(not c.get("scenarios") for c in data["companies"])

@@ -44,7 +44,7 @@ from aicapex.analysis.runway import HORIZON, MAX_HORIZON, POLICIES
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_text
 from aicapex.limits import MAX_BYTES
-from aicapex.loading import SCENARIO_SUFFIXES
+from aicapex.loading import LEDGER_SUFFIXES, SCENARIO_SUFFIXES
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION
 from aicapex.scenarios.adjust import GRID_ADJUSTMENTS
 from aicapex.scenarios.bills import BILL_ADJUSTMENTS
@@ -104,7 +104,16 @@ class ScenarioFile:
 
 def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The scenario files of ``paths``: those given, those under folders (hidden ones left
-    out), and those beside each ledger file given; each once (as first named), sorted."""
+    out), and those beside each ledger file given (but not another ledger file's: beside
+    ``musk.yaml``, ``stability_ai.scenarios.yaml`` when ``stability_ai.yaml`` is there and not
+    given); each once (as first named), sorted."""
+    paths = list(paths)
+    given = {os.path.realpath(p) for p in paths}
+
+    def others(f: Path, suffix: str) -> bool:  # the scenarios of a ledger file not given
+        twins = (f.with_name(f.name[: -len(suffix)] + s) for s in LEDGER_SUFFIXES)
+        return any(t.is_file() and os.path.realpath(t) not in given for t in twins)
+
     found: set[Path] = set()
     for p in paths:
         path = Path(p)
@@ -119,7 +128,7 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             found.add(path)
         elif path.parent.is_dir():
             for suffix in SCENARIO_SUFFIXES:
-                found.update(path.parent.glob(f"*{suffix}"))
+                found.update(f for f in path.parent.glob(f"*{suffix}") if not others(f, suffix))
     once: dict[str, Path] = {}
     for f in sorted(found, key=lambda f: (f.is_absolute(), str(f))):
         once.setdefault(os.path.realpath(f), f)
