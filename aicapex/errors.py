@@ -249,8 +249,10 @@ def _sorted(problems: Iterable[Problem]) -> Sequence[Problem]:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word``, or ``""``."""
-    if len(word) > 100:  # no suggestion for a page of text (and no quadratic time on it)
+    """Return ``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word``, or ``""``
+    (also for a ``word`` that is not text: no suggestion)."""
+    # no suggestion for a page of text (and no quadratic time on it)
+    if not isinstance(word, str) or len(word) > 100:
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -325,3 +325,18 @@ def test_an_added_flow_needs_a_date_and_a_finite_amount() -> None:
         AddFlow("acme", "2023-10", float("nan"))
     with pytest.raises(TypeError, match="adjustment"):
         apply([object()], pd.DataFrame(), pd.DataFrame())  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("entity", [5, 3.5, ["stability-ai"], ("stability-ai",)])
+def test_an_entity_that_is_not_text_is_refused(bundled: ac.Ledger, entity: object) -> None:
+    """An entity given as a number or a list is a TypeError naming what was given, not an
+    error from inside the suggestion of a close id."""
+    calls = [
+        lambda: ac.runway(bundled, entity, as_of="2023-10"),  # type: ignore[arg-type]
+        lambda: ac.burn(bundled, entity),  # type: ignore[arg-type]
+        lambda: ac.arrears(bundled, "2023-10", entity),  # type: ignore[arg-type]
+        lambda: ac.compute_gap(bundled, entity),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="expected an entity id"):
+            call()

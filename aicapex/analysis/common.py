@@ -144,6 +144,8 @@ def check_entity(source: object, entity: str | None, flows: pd.DataFrame, *also:
     one without an entity record; for frames, one that appears in no flow (nor in ``also``)."""
     if entity is None:
         return
+    if not isinstance(entity, str):
+        raise TypeError(f"expected an entity id (text, such as 'stability-ai'), got {entity!r}")
     from aicapex.ledger import Ledger
 
     if isinstance(source, Ledger):
