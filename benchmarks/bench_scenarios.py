@@ -6,7 +6,7 @@ Usage::
     python benchmarks/bench_scenarios.py --runs 7 --only paths
     python benchmarks/bench_scenarios.py --only sweep --entities 2000 --values 1000
     python benchmarks/bench_scenarios.py --only dask --cluster-paths 10000000
-    python benchmarks/bench_scenarios.py --profile       # cProfile of one simulation
+    python benchmarks/bench_scenarios.py --profile       # cProfile: a simulation, a first one
 
 1. **paths**: ``aicapex.simulate`` of 100,000 paths x 60 months for Stability AI (the issue's
    drivers: revenue growth normal(5%, 3%), compute lognormal(0, 0.2), a disbursement delay of
@@ -411,6 +411,18 @@ def profile(paths: int, horizon: int) -> None:
         str(out),
     )
     pstats.Stats(str(out)).sort_stats("tottime").print_stats(15)
+    # a first call: a ledger loaded afresh, its flows compiled (neither profiled)
+    led = ac.load(ac.bundled_data())
+    led.flows()
+    first = DATA / "bench_scenarios_first.prof"
+    cProfile.runctx(
+        "ac.simulate(led, ENTITY, n=paths, horizon=horizon, seed=1, as_of=AS_OF, **drivers)",
+        globals(),
+        {"ac": ac, "led": led, "paths": paths, "horizon": horizon, "drivers": drivers},
+        str(first),
+    )
+    print("the first call on a fresh ledger (its flows compiled):")
+    pstats.Stats(str(first)).sort_stats("cumulative").print_stats(25)
 
 
 def _plain(value: object) -> object:
@@ -432,7 +444,11 @@ def main() -> None:
     parser.add_argument("--entities", type=int, default=2_000)
     parser.add_argument("--values", type=int, default=1_000)
     parser.add_argument("--cluster-paths", type=int, default=10_000_000)
-    parser.add_argument("--profile", action="store_true", help="cProfile of one simulation")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile of one simulation, and of a first one on a fresh ledger",
+    )
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
