@@ -37,11 +37,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from dateutil.relativedelta import relativedelta
-from pydantic_core import core_schema
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import core_schema
 
 __all__ = ["DateLike", "FiscalYearEnd", "PartialDate", "Precision", "parse_fiscal_year_end"]
 
@@ -388,8 +388,11 @@ class PartialDate:
 
         The string is used in Python mode too: pydantic turns any dataclass instance a
         serializer returns into a dict of its fields (pydantic issue #12774), which `parse`
-        would not take back, whereas the string round-trips in both modes.
+        would not take back, whereas the string round-trips in both modes. (pydantic is
+        imported here, when a model first uses dates: the analyses of tables never do.)
         """
+        from pydantic_core import core_schema
+
         return core_schema.no_info_plain_validator_function(
             cls.parse,
             serialization=core_schema.plain_serializer_function_ser_schema(str),

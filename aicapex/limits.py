@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
+    "MAX_AMOUNT",
     "MAX_BYTES",
     "MAX_EXPONENT",
     "SCALAR_LIMITS",
@@ -34,6 +35,10 @@ __all__ = [
     "read_int",
     "too_long",
 ]
+
+#: The largest amount a record or a table may hold (a quadrillion): larger ones are typos, and
+#: they would overflow the exact integer cents analyses compute with.
+MAX_AMOUNT = 10**15
 
 #: The largest file read by default, in bytes (1 GB).
 MAX_BYTES = 1_000_000_000

@@ -265,3 +265,20 @@ def test_the_map_names_every_floor() -> None:
     text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     missing = [p for p in FLOORS if p.removeprefix("aicapex.") not in text]
     assert not missing, f"docs/architecture.md does not name {missing}"
+
+
+def test_the_analyses_of_tables_import_no_record_models() -> None:
+    """``import aicapex as ac; ac.burn`` (and the other analyses of flows tables) costs little
+    more than pandas: no pydantic (record models), YAML, pint, networkx or matplotlib."""
+    import subprocess
+    import sys
+
+    heavy = ["pydantic", "pydantic_core", "yaml", "pint", "networkx", "matplotlib"]
+    code = (
+        "import sys, aicapex as ac; ac.burn; ac.runway; ac.flows; ac.arrears; ac.compute_gap; "
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

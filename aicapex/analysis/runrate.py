@@ -23,7 +23,7 @@ import pandas as pd
 
 from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.errors import suggest
-from aicapex.records import MAX_AMOUNT
+from aicapex.limits import MAX_AMOUNT
 from aicapex.table.columns import positions
 from aicapex.table.flowrows import as_unit
 

@@ -25,6 +25,7 @@ from pydantic_core import CoreSchema
 
 from aicapex.dates import PartialDate
 from aicapex.figures import widths_of
+from aicapex.limits import MAX_AMOUNT as LIMIT_AMOUNT
 from aicapex.money import Money, Rate
 from aicapex.units import PER_MONTH
 
@@ -47,9 +48,8 @@ __all__ = [
     "same_currency_total",
 ]
 
-#: The largest amount a record may hold (a quadrillion): larger ones are typos, and they would
-#: overflow the exact integer cents analyses compute with.
-MAX_AMOUNT = 10**15
+#: The largest amount a record may hold: :data:`aicapex.limits.MAX_AMOUNT` (a quadrillion).
+MAX_AMOUNT = LIMIT_AMOUNT
 
 #: The largest number of GPUs a record may hold.
 MAX_GPUS = 10**9

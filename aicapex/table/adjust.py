@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.dates import DateLike, PartialDate
-from aicapex.records import MAX_AMOUNT
+from aicapex.limits import MAX_AMOUNT
 from aicapex.table.flowrows import concat_flows, flow_rows
 
 __all__ = ["ADJUSTMENT_KIND", "AddFlow", "Adjustment", "Exclude", "apply"]
