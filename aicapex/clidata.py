@@ -1,5 +1,6 @@
 """The ``aicapex`` commands that read or write tables for other tools: ``focus`` (FOCUS billing
-exports), ``export`` (JSON, CSV, Parquet, hledger, beancount), ``query`` (SQL) and ``flows``.
+exports), ``export`` (JSON, CSV, Parquet, hledger, beancount, SQL), ``query`` (SQL) and
+``flows``.
 
 :func:`register` adds them to the ``aicapex`` application.
 """
@@ -73,6 +74,7 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
     hledger = "hledger"
     beancount = "beancount"
+    sql = "sql"
 
 
 FilterOption = Annotated[
@@ -100,14 +102,15 @@ def check_filter(query: str | None) -> None:
 def export_cmd(
     path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
     to: Annotated[
-        ExportFormat, typer.Option("--to", help="json, csv, parquet, hledger or beancount.")
+        ExportFormat,
+        typer.Option("--to", help="json, csv, parquet, hledger, beancount or sql."),
     ],
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
             "-o",
-            help="A file (json, hledger, beancount; default: standard output) or a folder "
+            help="A file (json, hledger, beancount, sql; default: standard output) or a folder "
             "(csv, parquet: required).",
         ),
     ] = None,
@@ -117,8 +120,9 @@ def export_cmd(
     filter_: FilterOption = None,
 ) -> None:
     """Write the ledger for other tools: JSON (ledger and flows), CSV or Parquet tables (one
-    per record kind, and flows), or an hledger or beancount journal of the flows
-    (docs/export.md). --filter selects the flow rows written."""
+    per record kind, and flows), an hledger or beancount journal of the flows, or one SQL
+    script for SQLite, DuckDB and PostgreSQL (docs/export.md). --filter selects the flow rows
+    written."""
     from aicapex.export import SINGLE_FILE, export, export_text
 
     single = to.value in SINGLE_FILE

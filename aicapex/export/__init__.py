@@ -1,4 +1,5 @@
-"""Files for other tools: a ledger and its flows as JSON, CSV, Parquet, hledger or beancount.
+"""Files for other tools: a ledger and its flows as JSON, CSV, Parquet, hledger, beancount or
+SQL.
 
 ::
 
@@ -7,14 +8,16 @@
     ac.export(led, to="parquet", out="tables/", decimal=True)
     ac.export(led, to="hledger", out="flows.journal", filter="entity:stability-ai")
     ac.export(led, to="beancount", out="flows.beancount")
+    ac.export(led, to="sql", out="ledger.sql")              # for SQLite, DuckDB, PostgreSQL
 
-``json``, ``hledger`` and ``beancount`` write one file; ``csv`` and ``parquet`` write a folder
-(made if missing) with a file per table. Every file is written atomically (a temporary file in
-the same folder, fsynced, renamed over the target). ``filter`` (:mod:`aicapex.table.filters`)
-selects the flow rows written: the flows of the JSON document, ``flows.csv``/``.parquet``, and
-the journals' transactions; record tables and the JSON ledger are written whole. The formats:
-:mod:`aicapex.export.jsonout`, :mod:`aicapex.export.tables`, :mod:`aicapex.export.journal`;
-SQL over the same tables: :mod:`aicapex.export.sql`.
+``json``, ``hledger``, ``beancount`` and ``sql`` write one file; ``csv`` and ``parquet`` write
+a folder (made if missing) with a file per table. Every file is written atomically (a temporary
+file in the same folder, fsynced, renamed over the target). ``filter``
+(:mod:`aicapex.table.filters`) selects the flow rows written: the flows of the JSON document,
+``flows.csv``/``.parquet``, the SQL script's ``flows`` table and the journals' transactions;
+record tables and the JSON ledger are written whole. The formats:
+:mod:`aicapex.export.jsonout`, :mod:`aicapex.export.tables`, :mod:`aicapex.export.journal`,
+:mod:`aicapex.export.sqlscript`; SQL over the same tables: :mod:`aicapex.export.sql`.
 
 Importing this package is cheap (pandas loads on first use): the facade imports it.
 """
@@ -36,10 +39,10 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "SINGLE_FILE", "export", "export_text"]
 
 #: The formats :func:`export` writes.
-FORMATS: tuple[str, ...] = ("json", "csv", "parquet", "hledger", "beancount")
+FORMATS: tuple[str, ...] = ("json", "csv", "parquet", "hledger", "beancount", "sql")
 
 #: The formats written as one file (the others write a folder).
-SINGLE_FILE: tuple[str, ...] = ("json", "hledger", "beancount")
+SINGLE_FILE: tuple[str, ...] = ("json", "hledger", "beancount", "sql")
 
 Conflicts = Literal["latest", "earliest", "all"]
 
@@ -65,8 +68,8 @@ def export_text(
     filter: str | Filter | None = None,
     conflicts: Conflicts = "latest",
 ) -> str:
-    """The text of a single-file export (``json``, ``hledger`` or ``beancount``) of ``ledger``,
-    its flows selected by ``filter``; see :func:`export`."""
+    """The text of a single-file export (``json``, ``hledger``, ``beancount`` or ``sql``) of
+    ``ledger``, its flows selected by ``filter``; see :func:`export`."""
     _check_format(to, False)
     if to not in SINGLE_FILE:
         raise ValueError(f"{to} writes a folder of tables, not one text")
@@ -75,6 +78,11 @@ def export_text(
         from aicapex.export.jsonout import json_text
 
         return json_text(ledger, flows) + "\n"
+    if to == "sql":
+        from aicapex.export.sqlscript import ledger_script
+
+        notes = [f"flows: conflicts {conflicts}" + (f"; filter {filter}" if filter else "")]
+        return ledger_script(ledger, flows, notes=notes)
     from aicapex.export.journal import beancount_journal, hledger_journal
 
     return hledger_journal(flows) if to == "hledger" else beancount_journal(flows)
@@ -96,9 +104,11 @@ def export(
         to: ``json`` (the ledger's data and its flows, with ``format_version`` and
             ``schema_version``), ``csv`` or ``parquet`` (a table per record kind, nested frame
             and ``flows``, exact cents beside every money column), ``hledger`` or
-            ``beancount`` (a journal of the flows, one transaction per row).
-        out: a file for ``json``, ``hledger`` and ``beancount``; a folder for ``csv`` and
-            ``parquet`` (made if missing, with ``<kind>.csv``/``<kind>.parquet`` files).
+            ``beancount`` (a journal of the flows, one transaction per row), ``sql`` (one
+            script creating and filling the CSV/Parquet tables, for SQLite, DuckDB and
+            PostgreSQL).
+        out: a file for ``json``, ``hledger``, ``beancount`` and ``sql``; a folder for ``csv``
+            and ``parquet`` (made if missing, with ``<kind>.csv``/``<kind>.parquet`` files).
         decimal: ``csv``/``parquet`` only: add ``<money>_decimal`` columns (Parquet
             ``decimal128(38, 2)``), built from the exact cents.
         filter: a flows filter such as ``"entity:stability-ai not:status:committed"``
