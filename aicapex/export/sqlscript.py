@@ -214,10 +214,13 @@ def script_header(files: Mapping[str, str], notes: Iterable[str] = ()) -> list[s
     if not paths:
         lines.append("ledger files: none (a ledger built in memory)")
     else:
-        top = os.path.commonpath([os.path.dirname(p) or "." for p in paths])
+        try:
+            top: str | None = os.path.commonpath([os.path.dirname(p) or "." for p in paths])
+        except ValueError:  # pragma: no cover - files on different Windows drives
+            top = None
         lines.append("ledger files (sha256):")
         for path in paths:
-            relative = PurePath(os.path.relpath(path, top)).as_posix()
+            relative = PurePath(path if top is None else os.path.relpath(path, top)).as_posix()
             lines.append(f"  {posixpath.normpath(relative)}  {files[path]}")
     lines.extend(notes)
     return lines
