@@ -41,6 +41,7 @@ from aicapex import (
 from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
 from aicapex.figures import QUALIFIERS
+from aicapex.limits import MAX_AMOUNT
 from aicapex.records import (
     Arrangement,
     Basis,
@@ -647,7 +648,18 @@ monies = st.builds(
     st.sampled_from(["", "", "", *(q for q in QUALIFIERS if q)]),
     amounts,
 )
-rates = st.builds(Rate, monies, st.sampled_from(PERIODS))
+# a rate's total over its span is at most MAX_AMOUNT (out-of-range otherwise): $1B a day over
+# the 200 years dates span adds up to $7.4e13
+rate_amounts = st.tuples(st.integers(1, 10**9), st.integers(0, 6)).map(
+    lambda t: Decimal(t[0]).scaleb(-t[1])
+)
+rate_monies = st.builds(
+    _figure,
+    currencies.flatmap(lambda c: rate_amounts.map(lambda a: Money(a, c))),
+    st.sampled_from(["", "", "", *(q for q in QUALIFIERS if q)]),
+    rate_amounts,
+)
+rates = st.builds(Rate, rate_monies, st.sampled_from(PERIODS))
 capacities = st.one_of(
     st.builds(
         Capacity,
@@ -897,6 +909,9 @@ def ledgers(draw: st.DrawFn) -> Ledger:
                     total += count
             deliveries[name] = out
         buyer, vendor = draw(two_entities)
+        unit_price = _maybe(draw, monies)
+        if unit_price is not None and abs(unit_price.amount) * quantity > MAX_AMOUNT:
+            unit_price = None  # an order worth more than MAX_AMOUNT is refused (out-of-range)
         add(
             "gpu_orders",
             id=rid,
@@ -904,7 +919,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             vendor=vendor,
             sku=draw(st.sampled_from(["H100", "B200", "Gaudi2"]) | texts),
             quantity=quantity,
-            unit_price=_maybe(draw, monies),
+            unit_price=unit_price,
             total=_maybe(draw, monies),
             order_date=order_date,
             **deliveries,
