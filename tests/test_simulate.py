@@ -482,3 +482,11 @@ def test_the_runway_s_inputs_are_kept_with_the_ledger(bundled: ac.Ledger) -> Non
     # other arguments are other inputs
     committed = ac.simulate(bundled, ENTITY, policy="committed", **args)  # type: ignore[arg-type]
     assert committed.months()["p50"] > again.months()["p50"]
+
+
+@pytest.mark.parametrize("seed", [-1, "x", 1.5, True])
+def test_a_seed_that_is_not_a_whole_number_is_refused(bundled: ac.Ledger, seed: object) -> None:
+    """A seed is a whole number of 0 or more (NumPy's own error came from inside a block)."""
+    with pytest.raises(ValueError, match="expected a seed"):
+        ac.simulate(bundled, "stability-ai", n=10, horizon=6, seed=seed, as_of="2023-10")  # type: ignore[arg-type]
+    assert ac.simulate(bundled, "stability-ai", n=10, horizon=6, seed=np.int64(3), as_of="2023-10")

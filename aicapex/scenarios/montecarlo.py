@@ -293,6 +293,10 @@ def simulate(
         raise ValueError(f"expected a block of 1 path or more, got {block_size!r}")
     if ranges not in ("sample", "base"):
         raise ValueError(f"expected ranges 'sample' or 'base', got {ranges!r}")
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise ValueError(f"expected a seed that is a whole number of 0 or more, got {seed!r}")
     chosen = _drivers(drivers)
     setting, book = prepare(
         source,
