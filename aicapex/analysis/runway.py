@@ -93,6 +93,7 @@ __all__ = [
     "Runway",
     "RunwayInputs",
     "check_horizon",
+    "inputs_after",
     "runway",
     "runway_inputs",
     "runways",
@@ -521,6 +522,23 @@ def runway_inputs(
     balances, aside = _balances(source, cash, conflicts)
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
-    flows, balances, described = apply(list(adjust), flows, balances)
+    return inputs_after(flows, balances, aside, adjust, entity, as_of, policy, burn_after, horizon)
+
+
+def inputs_after(
+    flows: pd.DataFrame,
+    balances: pd.DataFrame,
+    aside: Sequence[str],
+    adjust: Sequence[Adjustment],
+    entity: str | None,
+    as_of: DateLike | None,
+    policy: str,
+    burn_after: BurnAfter,
+    horizon: int,
+) -> RunwayInputs:
+    """:func:`runway_inputs` once its arguments are checked and the cash balances resolved
+    (``aside``: the reports set aside): the adjustments applied, then the inputs collected
+    (scenarios resolve the cash once and come here for each what-if)."""
+    flows, kept, described = apply(list(adjust), flows, balances)
     notes = [*(f"conflicting cash report set aside: {a}" for a in aside), *described]
-    return collect_inputs(flows, balances, entity, as_of, policy, burn_after, horizon, notes)
+    return collect_inputs(flows, kept, entity, as_of, policy, burn_after, horizon, notes)

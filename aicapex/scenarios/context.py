@@ -12,15 +12,22 @@ import pandas as pd
 
 from aicapex.analysis.common import as_known_on, check_entity, day_of
 from aicapex.analysis.runrate import BurnAfter, check_burn_after
-from aicapex.analysis.runway import HORIZON, POLICIES, Policy, check_horizon, runway_inputs
-from aicapex.analysis.runwaykit import RunwayInputs, collect_inputs, path_frame
+from aicapex.analysis.runway import (
+    HORIZON,
+    POLICIES,
+    Policy,
+    check_horizon,
+    inputs_after,
+    runway_inputs,
+)
+from aicapex.analysis.runwaykit import RunwayInputs, path_frame
 from aicapex.dates import DateLike
 from aicapex.scenarios.adjust import Addition, Factor
 from aicapex.scenarios.book import Book, Bound, ScenarioAdjustment, month_text
 from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame
 from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
 from aicapex.table.adjust import AddFlow as TableAddFlow
-from aicapex.table.adjust import Adjustment, apply
+from aicapex.table.adjust import Adjustment
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
@@ -184,17 +191,16 @@ class Setting:
             balances = self.cash
             if self.entity is not None and not (balances["company"] == self.entity).any():
                 check_entity(self.flows, self.entity, self.flows, balances["company"])
-            flows, balances, described = apply(list(table), self.flows, balances)
-            notes = [*(f"conflicting cash report set aside: {a}" for a in self.aside), *described]
-            return collect_inputs(
-                flows,
+            return inputs_after(
+                self.flows,
                 balances,
+                self.aside,
+                table,
                 self.entity,
                 self.as_of,
                 self.policy,
                 self.burn_after,
                 self.horizon,
-                notes,
             )
         return runway_inputs(
             self.flows,
