@@ -27,6 +27,7 @@ from aicapex.cliopts import (
     Output,
     Paths,
     check_date,
+    echo_json,
     load_ledger,
     warn,
 )
@@ -103,7 +104,7 @@ def validate(
     if quiet:
         return
     if as_json:
-        typer.echo(json.dumps(ledger.summary(), indent=2))
+        echo_json(ledger.summary())
     else:
         typer.echo("ok: " + render_summary(ledger.summary()))
 
@@ -180,7 +181,7 @@ def report(
         for path in written:
             typer.echo(str(path))
     elif fmt is Format.json:
-        typer.echo(json.dumps(data, indent=2))
+        echo_json(data, allow_nan=True)
     elif fmt is Format.csv:
         typer.echo(render_report_csv(data), nl=False)
     else:
@@ -247,7 +248,7 @@ def runway_cmd(
 
         data = r.to_dict()
         data["path"] = json_rows(path_frame, r.PATH_MONEY)
-        typer.echo(json.dumps(data, indent=2, allow_nan=False))
+        echo_json(data)
     elif fmt is Format.csv:
         typer.echo(path_frame.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
     else:

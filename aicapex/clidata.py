@@ -7,14 +7,13 @@ exports), ``export`` (JSON, CSV, Parquet, hledger, beancount, SQL), ``query`` (S
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from aicapex.cliopts import Format, load_ledger
+from aicapex.cliopts import Format, echo_json, load_ledger
 from aicapex.errors import LedgerError
 
 __all__ = [
@@ -55,7 +54,7 @@ def focus_cmd(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     if fmt is Format.json:
-        typer.echo(json.dumps(data, indent=2, allow_nan=False))
+        echo_json(data)
     elif fmt is Format.csv:
         typer.echo(render_focus_csv(data), nl=False)
     else:
@@ -174,7 +173,7 @@ def query_cmd(
         return
     if fmt is Format.json:
         document = query_document(result, ledger.summary()["as_of"])
-        typer.echo(json.dumps(document, indent=2, allow_nan=False))
+        echo_json(document)
     else:
         typer.echo(render_table(*table_rows(result)), nl=False)
 
@@ -196,7 +195,7 @@ def flows_cmd(
     rows = filter_flows(ledger.flows(), filter_)
     if fmt is Format.json:
         document = flows_document(rows, ledger.summary()["as_of"])
-        typer.echo(json.dumps(document, indent=2, allow_nan=False))
+        echo_json(document)
     elif fmt is Format.csv:
         typer.echo(csv_text(rows), nl=False)
     else:

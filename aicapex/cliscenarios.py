@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from aicapex.cliopts import Format, MaxBytes, check_date, load_ledger, warn
+from aicapex.cliopts import Format, MaxBytes, check_date, echo_json, load_ledger, warn
 from aicapex.errors import LedgerError, suggest
 from aicapex.limits import MAX_BYTES
 
@@ -82,7 +81,7 @@ def scenarios_cmd(
         raise typer.Exit(1) from None
     data = result.to_dict()
     if fmt is Format.json:
-        typer.echo(json.dumps(data, indent=2, allow_nan=False))
+        echo_json(data)
     elif fmt is Format.csv:
         typer.echo(render_comparison_csv(data), nl=False)
     else:

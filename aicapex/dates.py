@@ -132,6 +132,20 @@ def parse_fiscal_year_end(value: FiscalYearEnd) -> tuple[int, int]:
     Accepts a `(month, day)` tuple or an `"MM-DD"` string (`"06-30"`, `"6-30"`). February 29
     is allowed and means the last day of February. Raises `ValueError` on anything else.
     """
+    known = _FISCAL_YEAR_ENDS.get(value) if type(value) is str else None
+    if known is not None:  # every span asks again: the few ends in use are remembered
+        return known
+    pair = _parse_fiscal_year_end(value)
+    if type(value) is str and len(_FISCAL_YEAR_ENDS) < 1024:
+        _FISCAL_YEAR_ENDS[value] = pair
+    return pair
+
+
+#: Fiscal year ends already parsed from text (at most 1,024 kept).
+_FISCAL_YEAR_ENDS: dict[str, tuple[int, int]] = {}
+
+
+def _parse_fiscal_year_end(value: FiscalYearEnd) -> tuple[int, int]:
     pair: tuple[int, int] | None = None
     if isinstance(value, str):
         match = _FISCAL_YEAR_END_FORM.fullmatch(value.strip())
@@ -369,7 +383,7 @@ class PartialDate:
 
     def sort_key(self) -> tuple[dt.date, dt.date]:
         """Return `(start, end)` under a December 31 fiscal year end, for sorting."""
-        return self.span()
+        return _span(self, (12, 31))
 
     def to_yaml_value(self) -> dt.date | int | str:
         """Return the value to write to YAML: a `datetime.date` for a day, an `int` for a year,

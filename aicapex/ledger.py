@@ -221,12 +221,18 @@ class Ledger:
         own = getattr(record, "reported", None)
         if own is not None:
             return own  # type: ignore[no-any-return]
-        dates = [
-            source.date
-            for c in getattr(record, "sources", ())
-            if isinstance(source := self._by_id.get(c.source), Source)
-        ]
-        return max(dates, key=PartialDate.sort_key) if dates else None
+        cited = getattr(record, "sources", ())
+        if not cited:
+            return None
+        dates = self.memo("source dates", self._source_dates)
+        if len(cited) == 1:  # most records cite one source
+            return dates.get(cited[0].source)
+        found = [d for c in cited if (d := dates.get(c.source)) is not None]
+        return max(found, key=PartialDate.sort_key) if found else None
+
+    def _source_dates(self) -> dict[str, PartialDate]:
+        """Each source's publication date, by source id."""
+        return {s.id: s.date for s in self.of_type(Source)}
 
     def problem(
         self, record: Record, field: str | None, expected: str, found: str, code: str = ""

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from aicapex.analysis.arrears import arrears
@@ -180,23 +181,41 @@ def _burns(ctx: Context) -> dict[str, Any]:
 
 
 def _gaps(ctx: Context) -> dict[str, Any]:
+    """Each company's compute gap over the calendar year of its report date: one
+    :func:`compute_gap` by year for all (a year's figures are the sums of its own rows, so
+    they equal a call for that year alone)."""
     out: dict[str, Any] = {}
-    for year, companies in ctx.years().items():
-        g = compute_gap(ctx.priced, None, period=year)  # the rows of this year's companies:
-        keep = g.frame["entity"].astype("object").isin(companies).to_numpy()
-        for row in replace(g, frame=g.frame[keep]).rows():
-            c = str(row["entity"])
-            if c in companies:
-                out[c] = {
-                    "period": year,
-                    "revenue": _num(row["revenue_usd"]),
-                    "compute": _num(row["compute_usd"]),
-                    "gap": _num(row["gap_usd"]),
-                    "ratio": _num(row["ratio"]),
-                    "ratio_low": _num(row["ratio_low"]),
-                    "ratio_high": _num(row["ratio_high"]),
-                    "coverage": _num(row["coverage"]),
-                }
+    years = ctx.years()
+    yearly = {y: c for y, c in years.items() if y.isdigit()}
+    calls: list[tuple[str | None, dict[str, list[str]]]] = [(None, yearly)] if yearly else []
+    calls += [(y, {y: c}) for y, c in years.items() if y not in yearly]
+    for period, wanted in calls:
+        if period is None:
+            g = compute_gap(ctx.priced, None, freq="Y")
+        else:
+            g = compute_gap(ctx.priced, None, period=period)
+        frame = g.frame
+        labels = frame["period"].astype("object").to_numpy()
+        if period is not None:
+            labels = np.full(len(frame), period, dtype=object)
+        owner = {(c, y): True for y, companies in wanted.items() for c in companies}
+        entities = frame["entity"].astype("object").to_numpy()
+        keep = np.fromiter(
+            (owner.get((e, y), False) for e, y in zip(entities, labels, strict=True)),
+            dtype=bool,
+            count=len(frame),
+        )
+        for row, year in zip(replace(g, frame=frame[keep]).rows(), labels[keep], strict=True):
+            out[str(row["entity"])] = {
+                "period": str(year),
+                "revenue": _num(row["revenue_usd"]),
+                "compute": _num(row["compute_usd"]),
+                "gap": _num(row["gap_usd"]),
+                "ratio": _num(row["ratio"]),
+                "ratio_low": _num(row["ratio_low"]),
+                "ratio_high": _num(row["ratio_high"]),
+                "coverage": _num(row["coverage"]),
+            }
     return out
 
 

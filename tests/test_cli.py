@@ -227,3 +227,39 @@ def test_validate_warns_of_balances_the_flows_do_not_explain(
     # quiet: nothing printed, nothing computed
     quiet = runner.invoke(app, ["validate", str(path), "-q"])
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+
+
+def test_json_output_is_one_line_for_programs_and_indented_at_a_terminal(
+    runner: CliRunner, summary: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSON goes compact to a pipe or file (the C encoder), indented to a terminal: the same
+    data either way."""
+    from aicapex.cliopts import echo_json
+
+    piped = runner.invoke(app, ["validate", "--json"])
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout.count("\n") == 1  # one line and its newline
+    assert json.loads(piped.stdout) == summary
+
+    class Terminal:
+        def __init__(self) -> None:
+            self.text = ""
+
+        def isatty(self) -> bool:
+            return True
+
+        def write(self, text: str) -> int:
+            self.text += text
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    echo_json(summary)
+    assert terminal.text == json.dumps(summary, indent=2) + "\n"
+    with pytest.raises(ValueError, match="Out of range float"):
+        echo_json({"x": float("nan")})
+    echo_json({"x": float("nan")}, allow_nan=True)
+    assert terminal.text.endswith('"x": NaN\n}\n')
