@@ -230,16 +230,42 @@ def rate_totals(
     """Report rates adding up to more than :data:`~aicapex.records.MAX_AMOUNT` over the months
     from ``first`` to ``last`` (datetime64; the flows spread them over those months in exact
     cents, which a larger total would overflow), as records' checks do."""
+    has = ~np.isnan(rate)  # rows without a rate add up to nothing (their total is NaN)
+    if not has.any():
+        return
+    if not has.all():  # the rows with a rate, spread back to the table's rows at the end
+        rows = np.flatnonzero(has)
+        sub = pd.Categorical.from_codes(np.asarray(per.codes)[rows], dtype=per.dtype)
+        huge_rows = _huge_totals(rate[rows], sub, first[rows], last[rows])
+        huge = np.zeros(len(rate), dtype=bool)
+        huge[rows] = huge_rows
+    else:
+        huge = _huge_totals(rate, per, first, last)
     factor = np.array([*(float(PER_MONTH.get(p, np.nan)) for p in per.categories), np.nan])
-    months = (last.astype("datetime64[M]") - first.astype("datetime64[M]")).astype(np.int64) + 1
-    months = np.maximum(months, 1)
-    total = np.abs(rate) * factor[per.codes] * months
-    huge = (np.nan_to_num(total) > MAX_AMOUNT) & ~np.isnat(first) & ~np.isnat(last)
     found = np.full(len(rate), None, dtype=object)
     for i in np.flatnonzero(huge):
-        found[i] = f"{rate[i]:,.0f} a {per[i]} over {months[i]:,} months, {total[i]:,.0f}"
+        months = _months(first[i : i + 1], last[i : i + 1])[0]
+        total = np.abs(rate[i]) * factor[per.codes[i]] * months
+        found[i] = f"{rate[i]:,.0f} a {per[i]} over {months:,} months, {total:,.0f}"
     expected = f"a rate adding up to at most {LIMIT} in its currency over its span"
     chk.rows(huge, field, expected, found, BIG)
+
+
+def _months(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The months from ``first`` to ``last``, inclusive (at least 1)."""
+    months = (last.astype("datetime64[M]") - first.astype("datetime64[M]")).astype(np.int64) + 1
+    at_least_one: np.ndarray = np.maximum(months, 1)
+    return at_least_one
+
+
+def _huge_totals(
+    rate: np.ndarray, per: pd.Categorical, first: np.ndarray, last: np.ndarray
+) -> np.ndarray:
+    """Rows whose rate adds up to more than the largest amount (see :func:`rate_totals`)."""
+    factor = np.array([*(float(PER_MONTH.get(p, np.nan)) for p in per.categories), np.nan])
+    total = np.abs(rate) * factor[per.codes] * _months(first, last)
+    huge: np.ndarray = (np.nan_to_num(total) > MAX_AMOUNT) & ~np.isnat(first) & ~np.isnat(last)
+    return huge
 
 
 def _money_column(

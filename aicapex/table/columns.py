@@ -76,17 +76,29 @@ def coded_category(
     pandas builds one from the list of those cells: its categories are the distinct labels
     present, sorted. With no label present its dtype is ``empty``."""
     labels = label_index(labels)
-    codes = np.asarray(codes, dtype=np.int64)
+    codes = np.asarray(codes)
+    if codes.dtype.kind not in "iu":
+        codes = codes.astype(np.int64)
     used = np.zeros(len(labels) + 1, dtype=bool)
     used[codes] = True  # code -1 marks the extra last slot
     at = np.flatnonzero(used[:-1] & np.asarray(labels.notna(), dtype=bool))
     if not len(at):
         return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8), dtype=empty)
     ranks, categories = sorted_codes(labels if len(at) == len(labels) else labels[at])
-    lookup = np.full(len(labels) + 1, -1, dtype=np.int64)
+    # the codes in the narrowest type holding them, as pandas keeps them: no pass to narrow
+    lookup = np.full(len(labels) + 1, -1, dtype=_code_type(len(categories)))
     lookup[at] = ranks
     dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
-    return pd.Categorical.from_codes(lookup[codes], dtype=dtype)
+    # every code is -1 or a position in the categories (lookup's values): nothing to validate
+    return pd.Categorical.from_codes(lookup[codes], dtype=dtype, validate=False)
+
+
+def _code_type(categories: int) -> type[np.signedinteger[Any]]:
+    """The narrowest integer type pandas keeps the codes of ``categories`` categories in."""
+    for kind in (np.int8, np.int16, np.int32):
+        if categories < np.iinfo(kind).max:
+            return kind
+    return np.int64
 
 
 def to_category(col: pd.Series, *, distinct: bool = False) -> pd.Categorical:
@@ -108,8 +120,14 @@ def to_category(col: pd.Series, *, distinct: bool = False) -> pd.Categorical:
 
 
 def constant_category(value: str | None, n: int) -> pd.Categorical:
-    """``n`` rows of one value (a field's default), or of none."""
-    return coded_category(np.zeros(n, dtype=np.int64), [value])
+    """``n`` rows of one value (a field's default), or of none: as :func:`coded_category` of
+    codes 0 into ``[value]``, without a pass over the rows to find the labels used."""
+    if value is None:
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=NO_VALUES)
+    if not n:
+        return coded_category(np.zeros(n, dtype=np.int64), [value])
+    dtype: pd.CategoricalDtype = pd.CategoricalDtype(label_index([value]))
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=dtype, validate=False)
 
 
 def string_column(
