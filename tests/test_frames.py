@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from test_ledger import ledgers
 
 from aicapex import KINDS, CloudBill, FundingRound, Ledger, Money, PartialDate, Rate, load
 from aicapex.table.frames import FRAME_KINDS, SUBFRAMES
@@ -388,3 +390,50 @@ def test_fiscal_years_use_the_entitys_year_end(ledger_text) -> None:
     assert row["date_start"] == pd.Timestamp("2024-07-01")
     assert row["date_end"] == pd.Timestamp("2025-06-30")
     assert row["date_precision"] == "fiscal_year"
+
+
+# --- columns built directly: what pandas infers from the values ----------------------------
+
+
+def _as_pandas_infers(column: pd.Series) -> pd.Series:
+    """The column rebuilt the plain way: ``pd.Series(python values, dtype=its dtype)`` (the
+    frames build their arrays directly; they must be what pandas gives)."""
+    values = [None if pd.isna(v) else v for v in column.astype(object)]
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Series(values, dtype="category")
+    if str(dtype).startswith("datetime64"):
+        return pd.Series(
+            pd.to_datetime([None if v is None else v.date() for v in values]), dtype=dtype
+        )
+    if dtype == "float64":
+        return pd.Series([math.nan if v is None else v for v in values], dtype="float64")
+    return pd.Series(values, dtype=dtype)
+
+
+def _check_columns_as_pandas_infers(ledger: Ledger) -> None:
+    for kind in FRAME_KINDS:
+        frame = ledger.frame(kind)
+        for name in frame.columns:
+            column = frame[name].reset_index(drop=True)
+            expected = _as_pandas_infers(column).rename(name)
+            pd.testing.assert_series_equal(column, expected, check_exact=True, obj=f"{kind}.{name}")
+            if isinstance(column.dtype, pd.CategoricalDtype):  # also the categories' own dtype
+                assert column.cat.categories.dtype == expected.cat.categories.dtype, (kind, name)
+                assert column.cat.codes.dtype == expected.cat.codes.dtype, (kind, name)
+
+
+def test_columns_are_what_pandas_infers_bundled_and_companies(
+    bundled: Ledger, companies: Ledger
+) -> None:
+    """Every column of every frame (all-missing columns, a few rows, none) equals the column
+    pandas builds from the same Python values."""
+    _check_columns_as_pandas_infers(bundled)
+    _check_columns_as_pandas_infers(companies)
+    _check_columns_as_pandas_infers(Ledger([]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers())
+def test_columns_are_what_pandas_infers(ledger: Ledger) -> None:
+    _check_columns_as_pandas_infers(ledger)

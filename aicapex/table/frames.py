@@ -326,40 +326,48 @@ def _empty_frame(cols: Iterable[Column], extra: dict[str, str]) -> dict[str, lis
 
 
 def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
-    columns = {}
-    for name, values in data.items():
-        dtype = dtypes[name]
-        if (
-            dtype == _DATETIME
-            and len(values) <= _FEW
-            and all(v is None or type(v) is dt.date for v in values)
-        ):  # numpy is quicker than to_datetime for a few days (slower for many)
-            columns[name] = pd.Series(np.array(values, "datetime64[D]").astype(_DATETIME))
-        elif dtype == _DATETIME:
-            columns[name] = pd.Series(pd.to_datetime(values), dtype=_DATETIME)
-        elif dtype == "float64":
-            columns[name] = pd.Series(np.asarray(values, dtype="float64"), dtype="float64")
-        elif dtype == "category":
-            columns[name] = _category(values)
-        else:
-            columns[name] = pd.Series(values, dtype=dtype)
-    # the columns' arrays, not the Series: pandas would align each Series to the index
-    arrays = {name: column.array for name, column in columns.items()}
-    return pd.DataFrame(arrays, index=pd.RangeIndex(len(next(iter(data.values()), []))))
+    """A frame of ``data``'s columns with ``dtypes``, each column's array built directly (a
+    Series per column, then aligned to the index, cost more than the columns on small frames;
+    about 400 columns for the frames of a ledger, most of them all empty)."""
+    size = len(next(iter(data.values()), []))
+    arrays = {name: _array(values, dtypes[name]) for name, values in data.items()}
+    return pd.DataFrame(arrays, index=pd.RangeIndex(size))
 
 
-def _category(values: list[Any]) -> pd.Series:
-    """``pd.Series(values, dtype="category")``, from codes when the values are strings (or
-    ``None``): the same categories (sorted), codes and dtype, without pandas' inference, which
-    cost more than the column on small frames."""
+def _array(values: list[Any], dtype: str) -> Any:
+    """``pd.Series(values, dtype=dtype).array``'s data, by the quickest route for ``dtype``."""
+    if dtype == _DATETIME:
+        if all(v is None for v in values):
+            return np.full(len(values), np.datetime64("NaT"), dtype=_DATETIME)
+        if len(values) <= _FEW and all(v is None or type(v) is dt.date for v in values):
+            # numpy is quicker than to_datetime for a few days (slower for many)
+            return np.array(values, "datetime64[D]").astype(_DATETIME)
+        return pd.to_datetime(values).astype(_DATETIME).array
+    if dtype == "float64":
+        return np.asarray(values, dtype="float64")
+    if dtype == "category":
+        return _category(values)
+    return pd.array(values, dtype=dtype)  # type: ignore[call-overload]
+
+
+#: The dtype pandas gives a category column of missing values only (float64 categories).
+_NO_CATEGORIES = pd.CategoricalDtype(pd.Index([], dtype="float64"))
+
+
+def _category(values: list[Any]) -> pd.Categorical:
+    """``pd.Categorical(values)``, from codes when the values are strings (or ``None``): the
+    same categories (sorted), codes and dtype, without pandas' inference, which cost more than
+    the column on small frames."""
     present = {v for v in values if v is not None}
+    if not present and values:  # every value missing: pandas' float64 categories, no codes
+        return pd.Categorical.from_codes(np.full(len(values), -1, np.int8), dtype=_NO_CATEGORIES)
     if not present or any(type(v) is not str for v in present):
-        return pd.Series(values, dtype="category")
+        return pd.Categorical(values)
     categories = sorted(present)
     code = {c: i for i, c in enumerate(categories)}
     codes = np.array([-1 if v is None else code[v] for v in values], dtype=np.int64)
     dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
+    return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
 def _entity_field(cls: type[Record]) -> str | None:
