@@ -22,6 +22,17 @@ def _months(value: Any) -> float | None:
     return None if v is None else round(float(v), 2)
 
 
+def _heads(text: str, companies: set[str]) -> list[str]:
+    """The companies ``text`` starts with, each followed by ``":"`` (ids may hold ``":"``)."""
+    heads = []
+    i = text.find(":")
+    while i != -1:
+        if text[:i] in companies:
+            heads.append(text[:i])
+        i = text.find(":", i + 1)
+    return heads
+
+
 def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
     """Every company's runway under each policy, each from its own report date: the three
     policies for all companies at once (:func:`~aicapex.analysis.runway.runways`)."""
@@ -37,7 +48,7 @@ def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
         general: list[str] = []
         owned: dict[str, list[str]] = {}
         for a in r.assumptions:
-            heads = [a[:i] for i, ch in enumerate(a) if ch == ":" and a[:i] in companies]
+            heads = _heads(a, companies)
             for head in heads:
                 owned.setdefault(head, []).append(a)
             if not heads:

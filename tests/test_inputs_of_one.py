@@ -251,3 +251,18 @@ def test_a_conflicting_cash_report_is_set_aside_once(tmp_path: Path) -> None:
         assert "conflicting cash report set aside: acme-cash-1" in inputs.assumptions
         mc = ac.simulate(led, "acme", n=10, horizon=12, seed=1, ranges="base", as_of="2023-10")
         assert mc.months()["p50"] == pytest.approx(runway(led, "acme", "2023-10").months)
+
+
+def test_records_by_entity_are_each_entity_s_records(
+    bundled: ac.Ledger, generated: list[ac.Ledger], companies: ac.Ledger
+) -> None:
+    """``records_by_entity`` (one pass, for reports of many) lists what ``records_of`` lists
+    for each entity: sorted, its balance merged in, entities without flows included."""
+    for led in [bundled, companies, *generated]:
+        for as_of, policy, burn_after in cases(led)[::3]:
+            r = runway(led, None, as_of, policy=policy, burn_after=burn_after, horizon=36)  # type: ignore[arg-type]
+            every = r.records_by_entity()
+            assert list(every) == [str(e) for e in r.frame["entity"]]
+            for entity, ids in every.items():
+                assert ids == r.records_of(entity), (entity, as_of, policy)
+                assert ids == sorted(set(ids))

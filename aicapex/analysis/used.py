@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,8 +76,12 @@ class RecordsUsed:
             [pairs, pd.DataFrame({"e": np.arange(len(self.entities)), "r": self.balances})],
             ignore_index=True,
         ).drop_duplicates()
-        grouped = pairs.sort_values(["e", "r"], kind="stable").groupby("e", sort=False)["r"]
-        lists: dict[object, list[str]] = {e: list(ids) for e, ids in grouped}
+        ordered = pairs.sort_values(["e", "r"], kind="stable")
+        codes = ordered["e"].to_numpy()
+        ids = ordered["r"].tolist()
+        # each entity's run of the sorted pairs (a slice, not a Series per group)
+        cuts = [0, *(np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist(), len(ids)]
+        lists = {int(codes[a]): ids[a:b] for a, b in itertools.pairwise(cuts) if b > a}
         return {str(name): lists.get(i, []) for i, name in enumerate(self.entities)}
 
     def all(self) -> pd.Index:
