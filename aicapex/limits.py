@@ -16,8 +16,13 @@ are); loading turns them, and text past its limit, into located problems (``too-
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from aicapex.errors import Problem
 
 __all__ = [
     "MAX_AMOUNT",
@@ -26,6 +31,8 @@ __all__ = [
     "SCALAR_LIMITS",
     "SHORTEST_LIMIT",
     "Refused",
+    "TooLarge",
+    "check_size",
     "check_text",
     "describe",
     "is_refused",
@@ -144,3 +151,54 @@ def describe() -> list[str]:
 def is_refused(value: Any) -> bool:
     """Whether ``value`` is a :class:`Refused` number."""
     return type(value) is Refused
+
+
+# --- files past the size limit (here, below the files and tables that read them) -----------
+
+
+class TooLarge(OSError):
+    """A file larger than the size limit; ``size`` is its size in bytes (``None`` for a device
+    or a pipe, known only to hold more than the limit)."""
+
+    def __init__(self, size: int | None, max_bytes: int) -> None:
+        self.size, self.max_bytes = size, max_bytes
+        super().__init__(f"larger than {max_bytes:,} bytes")
+
+    def problem(self, shown: str, what: str = "file") -> Problem:
+        """The located problem of this file."""
+        found = (
+            f"{self.size:,} bytes"
+            if self.size is not None
+            else f"more than {self.max_bytes:,} bytes (a device or a pipe)"
+        )
+        return Problem(
+            f"a {what} of at most {self.max_bytes:,} bytes (max_bytes, --max-bytes)",
+            found,
+            file=shown,
+            code="too-large",
+        )
+
+
+def check_size(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bool:
+    """Whether ``path`` is a regular file (its size checked: :class:`TooLarge` above
+    ``max_bytes``); ``False`` for devices and pipes, which :func:`read_limited` reads."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        return False
+    if info.st_size > max_bytes:
+        raise TooLarge(info.st_size, max_bytes)
+    return True
+
+
+def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, never more than ``max_bytes``: a regular file larger than that is
+    refused before it is read (:class:`TooLarge`); a device or a pipe is read up to one byte
+    past the limit."""
+    regular = check_size(path, max_bytes)
+    with open(path, "rb") as stream:
+        raw = stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:  # a device, a pipe, or a file that grew since
+        raise TooLarge(None if not regular else len(raw), max_bytes)
+    return raw

@@ -19,7 +19,6 @@ values only through ``fx`` (a ledger holding ``fx_rates``).
 
 from __future__ import annotations
 
-import enum
 import io
 import os
 from pathlib import Path
@@ -28,13 +27,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.capacity import Capacity
 from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
-from aicapex.files import TooLarge, check_size, read_limited
-from aicapex.limits import MAX_BYTES
-from aicapex.money import Money, Rate
-from aicapex.records import KINDS, MAX_AMOUNT
+from aicapex.limits import MAX_AMOUNT, MAX_BYTES, TooLarge, check_size, read_limited
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import (
     BIG,
@@ -59,20 +54,27 @@ from aicapex.table.columns import (
     string_column,
     to_category,
 )
-from aicapex.table.frames import (
-    SUBFRAMES,
-    Column,
-    columns_of,
-    ledger_fx,
-    subframe_model,
-    unwrap,
-)
 from aicapex.table.sharecols import share_columns
+from aicapex.table.tablespec import (
+    BOOL,
+    CAPACITY,
+    DATE,
+    ENUM,
+    ITEMS,
+    MONEY,
+    RATE,
+    SHARE,
+    SHARE_COUNT,
+    SOURCES,
+    SPECS,
+    TEXTS,
+    ColumnSpec,
+    Field,
+    Spec,
+)
 from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
-    from pydantic.fields import FieldInfo
-
     from aicapex.ledger import Ledger
 
 __all__ = ["TABLE_KINDS", "read_table"]
@@ -115,18 +117,22 @@ def read_table(
     not finite (``inf``, or NaN written as such), ids and references that are not text (integers
     in Parquet). A file larger than ``max_bytes`` (1 GB by default) is refused before it is read.
     """
-    if kind not in KINDS and kind not in SUBFRAMES:
-        raise LedgerError(
-            [
-                Problem(
-                    f"a record kind{suggest(kind, [*KINDS, *SUBFRAMES])}",
-                    repr(kind),
-                    file=str(path),
-                    code="bad-table",
-                )
-            ]
-        )
     if kind not in TABLE_KINDS:
+        # the record models only for a kind no table holds (its message names the kinds)
+        from aicapex.records import KINDS
+        from aicapex.table.frames import SUBFRAMES
+
+        if kind not in KINDS and kind not in SUBFRAMES:
+            raise LedgerError(
+                [
+                    Problem(
+                        f"a record kind{suggest(kind, [*KINDS, *SUBFRAMES])}",
+                        repr(kind),
+                        file=str(path),
+                        code="bad-table",
+                    )
+                ]
+            )
         raise LedgerError(
             [
                 Problem(
@@ -140,8 +146,8 @@ def read_table(
     p = Path(path)
     shown = str(path)
     csv = p.suffix.lower() in (".csv", ".tsv", ".txt")
-    cls, head = _model_of(kind)
-    refs = ["id", *head, *(f for f, _ in getattr(cls, "REFS", ()) if "." not in f)]
+    spec = SPECS[kind]
+    refs = ["id", *(h for h, _ in spec.head), *sorted(spec.refs)]
     try:
         source: Any = p if check_size(p, max_bytes) else io.BytesIO(read_limited(p, max_bytes))
         if p.suffix.lower() == ".parquet":
@@ -182,34 +188,31 @@ def read_table(
                 )
             ]
         ) from None
-    money = [n for n, i in cls.model_fields.items() if unwrap(i.annotation)[0] in (Money, Rate)]
+    money = [f.name for f in spec.fields if f.type in (MONEY, RATE)]
     if isinstance(source, io.BytesIO):
         source.seek(0)
     nonfinite_rows(source, raw, money, csv, "\t" if p.suffix.lower() == ".tsv" else ",")
     return _validate(raw, kind, shown, csv, fx)
 
 
-def _model_of(kind: str) -> tuple[Any, dict[str, str]]:
-    """The model a table of ``kind`` holds rows of, and the head columns of a nested kind."""
-    return (KINDS[kind], {}) if kind not in SUBFRAMES else subframe_model(kind)
-
-
 def _validate(
     raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | None
 ) -> pd.DataFrame:
-    cls, head = _model_of(kind)
-    refs = frozenset(p for p, _ in getattr(cls, "REFS", ()) if "." not in p)
-    cols = columns_of(cls, refs | ({"investor"} if kind == "investments" else set()))
-    fields = cls.model_fields
+    spec = SPECS[kind]
+    head = dict(spec.head)
+    refs = spec.refs
+    investor = {"investor"} if kind == "investments" else set()
+    cols = Spec(spec.fields, refs | investor).columns
+    fields = {f.name: f for f in spec.fields}
     n = len(raw)
     chk = Located(shown, kind, raw.get("id"), csv)
     allowed = set(fields) | set(head) | ({"investors"} if kind == "funding_rounds" else set())
     for c in cols:
         if c.field in fields:
-            inner = unwrap(fields[c.field].annotation)[0]
-            if inner in (Money, Rate):
+            inner = fields[c.field].type
+            if inner in (MONEY, RATE):
                 allowed |= {f"{c.field}_currency", f"{c.field}_per"}
-            elif inner is Capacity:
+            elif inner == CAPACITY:
                 allowed |= {f"{c.field}_unit", f"{c.field}_sku"}
     for name in raw.columns:
         if name not in allowed:
@@ -224,14 +227,15 @@ def _validate(
                 f"unknown column {name!r}",
                 "unknown-column",
             )
-    required = [n for n, i in fields.items() if i.is_required()] + list(head)
+    required = [f.name for f in spec.fields if f.required] + list(head)
     for name in required:
         if name not in raw.columns:
             chk.column(
                 name, "a column (this field is required)", "no such column", "missing-column"
             )
     # lists are cells only of the nested fields frames hold as such (a contract's ramp)
-    nested_cells(raw, chk, {n for n, i in fields.items() if unwrap(i.annotation)[1]} - {"sources"})
+    many = {f.name for f in spec.fields if f.type in (SOURCES, TEXTS, ITEMS)}
+    nested_cells(raw, chk, many - {"sources"})
     if chk.problems:
         raise LedgerError(chk.problems)
 
@@ -249,6 +253,7 @@ def _validate(
         name = c.field
         dtypes.update(zip(c.names, c.dtypes, strict=True))
         info = fields[name]
+        inner = info.type
         if name not in raw.columns:
             out.update(_absent(c, info, n))
             present[name] = np.zeros(n, dtype=bool)
@@ -256,33 +261,31 @@ def _validate(
         col = raw[name]
         missing = col.isna().to_numpy()
         present[name] = ~missing
-        inner = unwrap(info.annotation)[0]
-        if info.is_required():
+        if info.required:
             chk.rows(missing, name, "a value (this field is required)", None, "missing-field")
-        if inner is Money or inner is Rate:
-            out.update(_money_columns(raw, name, chk, cls, fx, rate=inner is Rate))
-        elif inner is PartialDate:
+        if inner in (MONEY, RATE):
+            out.update(_money_columns(raw, name, chk, spec, fx, rate=inner == RATE))
+        elif inner == DATE:
             out.update(date_columns(col, chk, name))
-        elif inner is Capacity:
+        elif inner == CAPACITY:
             out.update(capacity_columns(raw, name, chk))
-        elif inner is Share or inner is ShareCount:
-            out.update(share_columns(col, chk, name, inner))
-        elif isinstance(inner, type) and issubclass(inner, enum.Enum):
-            default = info.default.value if isinstance(info.default, enum.Enum) else None
-            out[name] = enum_column(col, chk, name, [e.value for e in inner], default)
+        elif inner in (SHARE, SHARE_COUNT):
+            out.update(share_columns(col, chk, name, Share if inner == SHARE else ShareCount))
+        elif inner == ENUM:
+            out[name] = enum_column(col, chk, name, list(info.choices), info.default)
         elif name == "sources":
             out[name] = source_column(col)
         elif name == "quantity":  # a number of GPUs (the kinds' only whole numbers)
             out[name] = count_column(col, chk, name)
-        elif inner is bool:
+        elif inner == BOOL:
             out[name] = flag_column(col, chk, name)
         elif (name == "id" or name in refs) and not text_column(col, chk, name):
             continue  # reported: ids are text
         elif name == "id":
             out[name] = id_column(col, chk)
-        elif c.dtypes == ["category"]:
+        elif c.dtypes == ("category",):
             out[name] = to_category(col)
-        elif c.dtypes == ["string"] and isinstance(col.dtype, pd.StringDtype):
+        elif c.dtypes == ("string",) and isinstance(col.dtype, pd.StringDtype):
             out[name] = col.astype("string").array
         else:
             values = col.astype("object").to_numpy()
@@ -301,7 +304,7 @@ def _validate(
     )
 
 
-def _absent(c: Column, info: FieldInfo, n: int) -> dict[str, Any]:
+def _absent(c: ColumnSpec, info: Field, n: int) -> dict[str, Any]:
     """The columns of a field the table has no column for: missing values, or the field's
     default, as the record path gives them."""
     out: dict[str, Any] = {}
@@ -316,19 +319,19 @@ def _absent(c: Column, info: FieldInfo, n: int) -> dict[str, Any]:
             out[name] = string_column(np.zeros(n, dtype=np.intp), [None])
         else:
             out[name] = np.full(n, None, dtype=object)
-    if isinstance(info.default, enum.Enum):
-        out[c.field] = constant_category(info.default.value, n)
+    if info.type == ENUM and info.default is not None:
+        out[c.field] = constant_category(info.default, n)
     elif c.field == "sources":
         out[c.field] = string_column(np.zeros(n, dtype=np.intp), [""])
     return out
 
 
 def _money_columns(
-    raw: pd.DataFrame, name: str, chk: Located, cls: Any, fx: Ledger | None, *, rate: bool
+    raw: pd.DataFrame, name: str, chk: Located, spec: Spec, fx: Ledger | None, *, rate: bool
 ) -> dict[str, Any]:
     """The frame columns of a money or rate field (see :mod:`aicapex.frames`)."""
     m, _ = parse_money_column(raw, name, chk, rate=rate)
-    usd = _usd(m["amount"], m["currency"], raw, fx, cls)
+    usd = _usd(m["amount"], m["currency"], raw, fx, spec)
     if not rate:
         return {
             name: m["amount"],
@@ -370,7 +373,7 @@ def _as(values: Any, dtype: str) -> pd.Series:
 
 
 def _usd(
-    amount: np.ndarray, currency: pd.Categorical, raw: pd.DataFrame, fx: Ledger | None, cls: Any
+    amount: np.ndarray, currency: pd.Categorical, raw: pd.DataFrame, fx: Ledger | None, spec: Spec
 ) -> np.ndarray:
     """US dollars of each amount: as is in USD; in other currencies through ``fx`` (else NaN),
     at the first day of the record's date."""
@@ -378,11 +381,13 @@ def _usd(
     usd = np.where(is_usd, amount, np.nan)
     other = ~is_usd & (np.asarray(currency.codes) >= 0)
     if other.any() and fx is not None:
+        from aicapex.table.frames import ledger_fx  # a ledger given: its models are loaded
+
         rows = np.flatnonzero(other)
         days = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
-        if cls.DATE_FIELD in raw:
+        if spec.date_field is not None and spec.date_field in raw:
             codes, parsed, _ = parse_unique(
-                raw[cls.DATE_FIELD].iloc[rows], lambda v: PartialDate.parse(date_value(v))
+                raw[spec.date_field].iloc[rows], lambda v: PartialDate.parse(date_value(v))
             )
             firsts = [
                 np.datetime64(p.sort_key()[0], "D") if p else np.datetime64("NaT") for p in parsed

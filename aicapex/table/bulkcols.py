@@ -13,8 +13,8 @@ from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem
+from aicapex.limits import MAX_AMOUNT
 from aicapex.money import Money, Rate
-from aicapex.records.base import MAX_AMOUNT, MAX_GPUS, whole_count
 from aicapex.table.columns import (
     coded_category,
     constant_category,
@@ -230,42 +230,23 @@ def rate_totals(
     """Report rates adding up to more than :data:`~aicapex.records.MAX_AMOUNT` over the months
     from ``first`` to ``last`` (datetime64; the flows spread them over those months in exact
     cents, which a larger total would overflow), as records' checks do."""
-    has = ~np.isnan(rate)  # rows without a rate add up to nothing (their total is NaN)
-    if not has.any():
+    has = np.flatnonzero(~np.isnan(rate))  # rows without a rate add up to nothing (NaN)
+    if not len(has):
         return
-    if not has.all():  # the rows with a rate, spread back to the table's rows at the end
-        rows = np.flatnonzero(has)
-        sub = pd.Categorical.from_codes(np.asarray(per.codes)[rows], dtype=per.dtype)
-        huge_rows = _huge_totals(rate[rows], sub, first[rows], last[rows])
-        huge = np.zeros(len(rate), dtype=bool)
-        huge[rows] = huge_rows
-    else:
-        huge = _huge_totals(rate, per, first, last)
     factor = np.array([*(float(PER_MONTH.get(p, np.nan)) for p in per.categories), np.nan])
+    first, last = first[has], last[has]
+    months = (last.astype("datetime64[M]") - first.astype("datetime64[M]")).astype(np.int64) + 1
+    months = np.maximum(months, 1)
+    total = np.abs(rate[has]) * factor[np.asarray(per.codes)[has]] * months
+    over = (np.nan_to_num(total) > MAX_AMOUNT) & ~np.isnat(first) & ~np.isnat(last)
+    huge = np.zeros(len(rate), dtype=bool)
+    huge[has[over]] = True
     found = np.full(len(rate), None, dtype=object)
-    for i in np.flatnonzero(huge):
-        months = _months(first[i : i + 1], last[i : i + 1])[0]
-        total = np.abs(rate[i]) * factor[per.codes[i]] * months
-        found[i] = f"{rate[i]:,.0f} a {per[i]} over {months:,} months, {total:,.0f}"
+    for j in np.flatnonzero(over):
+        i = has[j]
+        found[i] = f"{rate[i]:,.0f} a {per[i]} over {months[j]:,} months, {total[j]:,.0f}"
     expected = f"a rate adding up to at most {LIMIT} in its currency over its span"
     chk.rows(huge, field, expected, found, BIG)
-
-
-def _months(first: np.ndarray, last: np.ndarray) -> np.ndarray:
-    """The months from ``first`` to ``last``, inclusive (at least 1)."""
-    months = (last.astype("datetime64[M]") - first.astype("datetime64[M]")).astype(np.int64) + 1
-    at_least_one: np.ndarray = np.maximum(months, 1)
-    return at_least_one
-
-
-def _huge_totals(
-    rate: np.ndarray, per: pd.Categorical, first: np.ndarray, last: np.ndarray
-) -> np.ndarray:
-    """Rows whose rate adds up to more than the largest amount (see :func:`rate_totals`)."""
-    factor = np.array([*(float(PER_MONTH.get(p, np.nan)) for p in per.categories), np.nan])
-    total = np.abs(rate) * factor[per.codes] * _months(first, last)
-    huge: np.ndarray = (np.nan_to_num(total) > MAX_AMOUNT) & ~np.isnat(first) & ~np.isnat(last)
-    return huge
 
 
 def _money_column(
@@ -387,7 +368,9 @@ def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Cat
 def count_column(col: pd.Series, chk: Located, name: str) -> pd.api.extensions.ExtensionArray:
     """A column of numbers of GPUs (``12000``, ``12,000``, ``about 12,000``) as ``Int64``, each
     distinct value read and checked as a record's count is: a whole number, more than 0 and at
-    most 10^9."""
+    most 10^9. (Only GPU tables have counts: they read them as records do, with the models.)"""
+    from aicapex.records.base import MAX_GPUS
+
     codes, parsed, bad = parse_unique(col, _count)
     outside = np.array([p is not None and not 0 < p <= MAX_GPUS for p in parsed] + [False])
     out = outside[codes]
@@ -415,6 +398,8 @@ def flag_column(col: pd.Series, chk: Located, name: str) -> pd.api.extensions.Ex
 def _count(value: Any) -> int:
     """A cell of a count column as a whole number (a count as reported, ``about 12,000``, as
     its figure)."""
+    from aicapex.records.base import whole_count
+
     read = whole_count(_plain(value))
     if not isinstance(read, int):  # pragma: no cover - whole_count gives ints or raises
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
