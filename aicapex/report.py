@@ -288,37 +288,39 @@ def _funding(ctx: Context) -> dict[str, Any]:
 
 def _conflicts(ctx: Context) -> dict[str, Any]:
     """Each company's conflicting reports (the conflicts of records naming it as company or
-    payer), found in one pass over the ledger."""
+    payer): groups of reports in the order of their group, reports in the table's order."""
     conflicts = ctx.ledger.conflicts()
     if conflicts.empty:
         return {}
     owner: dict[str, str] = {}
-    for r in ctx.ledger:
+    for rid in set(conflicts["id"].astype("object")):
+        record = ctx.ledger.get(str(rid))
         for name in ("company", "payer"):
-            value = getattr(r, name, None)
+            value = getattr(record, name, None)
             if isinstance(value, str) and value in ctx.when:
-                owner[r.id] = value
+                owner[str(rid)] = value
                 break
     conflicts = conflicts.assign(owner=conflicts["id"].astype("object").map(owner))
-    out: dict[str, Any] = {}
-    for company, mine in conflicts.dropna(subset=["owner"]).groupby("owner", sort=False):
-        out[str(company)] = [
-            {
-                "kind": str(group["kind"].iloc[0]),
-                "fact": str(group["key"].iloc[0]),
-                "reports": [
-                    {
-                        "id": str(r["id"]),
-                        "value": str(r["value"]),
-                        "sources": str(r["sources"]),
-                        "reported": None if pd.isna(r["reported"]) else str(r["reported"]),
-                    }
-                    for r in group.to_dict("records")
-                ],
+    columns = ["owner", "group", "kind", "key", "id", "value", "sources", "reported"]
+    groups: dict[str, dict[Any, dict[str, Any]]] = {}  # company -> group -> its conflict
+    for r in conflicts.dropna(subset=["owner", "group"])[columns].to_dict("records"):
+        mine = groups.setdefault(str(r["owner"]), {})
+        conflict = mine.get(r["group"])
+        if conflict is None:
+            conflict = mine[r["group"]] = {
+                "kind": str(r["kind"]),
+                "fact": str(r["key"]),
+                "reports": [],
             }
-            for _, group in mine.groupby("group", sort=True)
-        ]
-    return out
+        conflict["reports"].append(
+            {
+                "id": str(r["id"]),
+                "value": str(r["value"]),
+                "sources": str(r["sources"]),
+                "reported": None if pd.isna(r["reported"]) else str(r["reported"]),
+            }
+        )
+    return {company: [mine[g] for g in sorted(mine)] for company, mine in groups.items()}
 
 
 def _no_cash(ctx: Context, company: str) -> str:

@@ -291,3 +291,53 @@ def test_the_report_says_which_what_ifs_come_too_late(bundled: Ledger) -> None:
     late = [line.strip() for line in text.splitlines() if "after the cash runs out" in line]
     assert any(line.startswith("cut-compute: stability-ai: compute x0.7") for line in late)
     assert any(line.startswith("gpu-resale:") for line in late)
+
+
+CONFLICTS = """
+sources:
+- {id: s1, outlet: One, title: First, date: 2024-01}
+- {id: s2, outlet: Two, title: Second, date: 2024-02}
+entities:
+- {id: alpha, name: Alpha, type: company}
+- {id: beta, name: Beta, type: company}
+- {id: cloud, name: Cloud, type: cloud_provider}
+cash_balances:
+- {id: a-cash-1, company: alpha, date: 2023-10, amount: $4M, sources: [s1]}
+- {id: a-cash-2, company: alpha, date: 2023-10, amount: $5M, sources: [s2]}
+- {id: b-cash-1, company: beta, date: 2023-09, amount: $2M, sources: [s2]}
+- {id: b-cash-2, company: beta, date: 2023-09, amount: $3M, sources: [s1]}
+- {id: b-cash-3, company: beta, date: 2023-09, amount: $3.5M, sources: [s1]}
+funding_rounds:
+- {id: a-round-1, company: alpha, date: 2023-03, amount: $10M, status: closed, sources: [s1]}
+- {id: a-round-2, company: alpha, date: 2023-03, amount: $12M, status: closed, sources: [s2]}
+expenses:
+- {id: a-opex, company: alpha, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
+- {id: b-opex, company: beta, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
+cloud_bills:
+- {id: b-bill-1, payer: beta, provider: cloud, period: 2023-08, billed: $1M, sources: [s1]}
+- {id: b-bill-2, payer: beta, provider: cloud, period: 2023-08, billed: $1.2M, sources: [s2]}
+"""
+
+
+def test_conflicts_section_groups_each_company_s_conflicts(ledger_text: LedgerText) -> None:
+    """Every conflict group of the ledger's table goes to the company its records name (as
+    company or payer): groups in their table order, reports in the table's order, nothing
+    lost or added."""
+    led = ac.load(ledger_text(CONFLICTS))
+    table = led.conflicts()
+    companies = {c["id"]: c for c in report(led)["companies"]}
+    expected: dict[str, list[list[str]]] = {}
+    for _, group in table.groupby("group", sort=True):
+        record = led.get(str(group["id"].iloc[0]))
+        owner = getattr(record, "company", None) or getattr(record, "payer", None)
+        expected.setdefault(str(owner), []).append([str(i) for i in group["id"]])
+    assert len(expected["alpha"]) == 2  # cash, round
+    assert len(expected["beta"]) == 2  # cash, bill
+    for company, groups in expected.items():
+        got = companies[company]["conflicts"]
+        assert [[r["id"] for r in g["reports"]] for g in got] == groups
+        for g in got:
+            rows = table[table["id"].astype("object").isin([r["id"] for r in g["reports"]])]
+            assert g["kind"] == str(rows["kind"].iloc[0])
+            assert g["fact"] == str(rows["key"].iloc[0])
+            assert [r["value"] for r in g["reports"]] == [str(v) for v in rows["value"]]

@@ -505,7 +505,8 @@ def _tranche_total(status: TrancheStatus) -> Callable[[Any, RowContext], float]:
 
 def _unpaid_usd(r: Any, ctx: RowContext) -> float:
     bill: CloudBill = r
-    return ctx.fx.usd(float(bill.unpaid.amount), bill.unpaid.currency, ctx.date)
+    unpaid = bill.unpaid  # once: an exact sum of the payments
+    return ctx.fx.usd(float(unpaid.amount), unpaid.currency, ctx.date)
 
 
 def _paid_usd(r: Any, ctx: RowContext) -> float:
