@@ -63,6 +63,9 @@ def rich(ledger_text: LedgerText) -> ac.Ledger:
         (pd.NaT, None),
         (None, None),
         ("text", "text"),
+        (2.5, 2.5),
+        (7, 7),
+        (True, True),
         (
             {"a": np.nan, "b": [np.int32(1), pd.Timestamp("2024-01-31")]},
             {"a": None, "b": [1, "2024-01-31"]},
@@ -71,6 +74,7 @@ def rich(ledger_text: LedgerText) -> ac.Ledger:
 )
 def test_json_rule(value: object, expected: object) -> None:
     assert jsonable(value) == expected
+    assert type(jsonable(value)) is type(expected)  # plain Python values: json writes them
 
 
 def test_record_index_is_sorted_distinct_text() -> None:

@@ -52,6 +52,11 @@ __all__ = [
 def jsonable(value: Any) -> Any:
     """``value`` under the JSON rule (see the module docs): numbers, ``None`` for NaN and
     infinities and missing values, ISO dates for days, lists for sequences, text otherwise."""
+    kind = type(value)  # the common cases first (reports ask for tens of thousands of cells)
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
+    if kind is str or kind is int:
+        return value
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, bool | np.bool_):
