@@ -397,13 +397,19 @@ def _fill(
             data[n].extend(column)
 
 
-def _record_ctx(ledger: Ledger, record: Record, fx: FxTable) -> RowContext:
-    cls = type(record)
-    date = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
-    owner = record.fiscal_owner() if isinstance(record, Fact) else None
-    fye = ledger.fiscal_year_end(owner) if owner else "12-31"
-    start = _span_of(date, fye)[0] if isinstance(date, PartialDate) else None
-    return RowContext(fx, start, fye, ledger.reported(record), ledger.widths)
+def _record_ctxs(ledger: Ledger, records: Iterable[Any], fx: FxTable) -> list[RowContext]:
+    """Each record's row context: its date's first day (under its fiscal year end), that year
+    end, when it was reported, the ledger's widths (what is the same for all looked up once)."""
+    widths, reported, year_end = ledger.widths, ledger.reported, ledger.fiscal_year_end
+    out = []
+    for record in records:
+        cls = type(record)
+        date = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
+        owner = record.fiscal_owner() if isinstance(record, Fact) else None
+        fye = year_end(owner) if owner else "12-31"
+        start = _span_of(date, fye)[0] if isinstance(date, PartialDate) else None
+        out.append(RowContext(fx, start, fye, reported(record), widths))
+    return out
 
 
 def frame(ledger: Ledger, kind: str) -> pd.DataFrame:
@@ -430,7 +436,7 @@ def _build(ledger: Ledger, kind: str) -> pd.DataFrame:
     dtypes.update({n: d for n, (d, _) in extra.items()})
     fx = ledger_fx(ledger)
     records = ledger.records(kind)
-    ctxs = [_record_ctx(ledger, r, fx) for r in records]
+    ctxs = _record_ctxs(ledger, records, fx)
     _fill(cols, records, ctxs, data)
     for name, (_, fn) in extra.items():
         data[name] = [fn(r, c) for r, c in zip(records, ctxs, strict=True)]
@@ -463,8 +469,8 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
     fx = ledger_fx(ledger)
     all_items: list[Any] = []
     item_ctxs: list[RowContext] = []
-    for record in ledger.records(parent_kind):
-        ctx = _record_ctx(ledger, record, fx)
+    parents = ledger.records(parent_kind)
+    for record, ctx in zip(parents, _record_ctxs(ledger, parents, fx), strict=True):
         for field in fields:
             items = getattr(record, field)
             for _item in items:
