@@ -6,8 +6,10 @@ from __future__ import annotations
 import enum
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from aicapex.capacity import Capacity
@@ -84,3 +86,52 @@ def test_reading_a_table_imports_no_record_models() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_analyses_of_tables_read_load_no_record_models(tmp_path: Path) -> None:
+    """read_table, flows, burn and runway of tables (no ledger) load no pydantic nor YAML (but
+    for tables citing sources: finding conflicting reports takes the record kinds' fact keys)."""
+    expenses = tmp_path / "expenses.csv"
+    expenses.write_text(
+        "id,company,counterparty,amount,date,category,sources\n"
+        "e1,acme,aws,$2M,2024-01-15,compute,s1\n"
+        "e2,acme,staff,$1M,2024-02,payroll,s1\n"
+        "e3,acme,aws,$1M,2024-03,compute,\n",
+        encoding="utf-8",
+    )
+    cash = tmp_path / "cash.csv"
+    cash.write_text("id,company,date,amount\nc1,acme,2023-12,$10M\n", encoding="utf-8")
+    heavy = ["pydantic", "pydantic_core", "yaml", "aicapex.ledger", "aicapex.records"]
+    code = (
+        "import sys, aicapex as ac\n"
+        f"e = ac.read_table({str(expenses)!r}, 'expenses')\n"
+        f"c = ac.read_table({str(cash)!r}, 'cash_balances')\n"
+        "f = ac.flows({'expenses': e}); ac.burn(f); ac.runway(f, cash=c, as_of='2024-06')\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["", "", None],
+        ["s1", "s1", ""],
+        ["s1", "s2", None],
+        ["s1,s2", "", "s1", None, "s1,s2"],
+        [None, None],
+        [],
+    ],
+)
+@pytest.mark.parametrize("dtype", ["str", "string", "object"])
+def test_cited_lists_are_counted_as_distinct_non_empty_texts(
+    values: list[str | None], dtype: str
+) -> None:
+    from aicapex.table.conflicts import _cited_lists
+
+    sources = pd.Series(values, dtype=dtype)
+    cited = sources.astype("object").fillna("").to_numpy()
+    assert _cited_lists(sources) == len(pd.unique(cited[cited != ""]))

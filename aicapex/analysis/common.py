@@ -22,7 +22,7 @@ from aicapex.dates import DateLike, PartialDate, Precision
 from aicapex.errors import suggest
 from aicapex.figures import Widths
 from aicapex.table.columns import positions
-from aicapex.table.flows import check_source
+from aicapex.table.flows import check_source, is_ledger
 
 __all__ = [
     "DateLike",
@@ -146,9 +146,7 @@ def check_entity(source: object, entity: str | None, flows: pd.DataFrame, *also:
         return
     if not isinstance(entity, str):
         raise TypeError(f"expected an entity id (text, such as 'stability-ai'), got {entity!r}")
-    from aicapex.ledger import Ledger
-
-    if isinstance(source, Ledger):
+    if is_ledger(source):
         known = {e.id for e in source.records("entities")}
     else:
         known = set()
@@ -192,9 +190,7 @@ def as_widened(source: Any, widths: Widths | None) -> Any:
     ranges already: refused."""
     if widths is None:
         return source
-    from aicapex.ledger import Ledger
-
-    if not isinstance(source, Ledger):
+    if not is_ledger(source):
         raise ValueError(
             "widths= needs a ledger: record frames and flows tables hold their ranges already "
             "(build them from ledger.with_widths(...))"
@@ -217,9 +213,7 @@ def as_known_on(source: Any, known_on: DateLike | None) -> Any:
     check_source(source)
     if known_on is None:
         return source
-    from aicapex.ledger import Ledger
-
-    if isinstance(source, Ledger):
+    if is_ledger(source):
         return source.known_on(PartialDate.parse(known_on))
     limit = day_of(known_on, end=True)
     if isinstance(source, pd.DataFrame):
@@ -238,17 +232,20 @@ def as_known_on(source: Any, known_on: DateLike | None) -> Any:
 def record_frame(source: Any, kind: str, analysis: str) -> pd.DataFrame:
     """The record frame of ``kind`` of a ledger or of record frames by kind (a missing kind is
     an empty frame); ValueError for a flows table, which holds no records."""
-    from aicapex.ledger import Ledger
-
-    if isinstance(source, Ledger):
+    if is_ledger(source):
         return source.frame(kind)
     if isinstance(source, pd.DataFrame):
         raise ValueError(
             f"{analysis} needs the {kind} records: give a ledger or record frames by kind "
             f"({{'{kind}': frame, ...}}), not a flows table"
         )
-    frame = source.get(kind)
-    return Ledger().frame(kind) if frame is None else frame
+    frame: pd.DataFrame | None = source.get(kind)
+    if frame is not None:
+        return frame
+    from aicapex.ledger import Ledger  # an empty frame of the kind: the models give its columns
+
+    empty: pd.DataFrame = Ledger().frame(kind)
+    return empty
 
 
 def signed(rows: pd.DataFrame) -> pd.DataFrame:

@@ -79,7 +79,7 @@ from aicapex.table.adjust import ADJUSTMENT_KIND, AddFlow, Adjustment, Exclude, 
 from aicapex.table.columns import positions
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
-from aicapex.table.flows import as_flows
+from aicapex.table.flows import as_flows, is_ledger
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -124,10 +124,8 @@ ExtraFlow = tuple[DateLike, float, str]
 def _balances(
     source: Any, cash_given: pd.DataFrame | Mapping[str, float] | None, conflicts: ConflictPolicy
 ) -> tuple[pd.DataFrame, list[str]]:
-    from aicapex.ledger import Ledger
-
     if cash_given is None:
-        if not isinstance(source, Ledger):
+        if not is_ledger(source):
             raise ValueError(
                 "runway needs cash balances: pass cash=ledger.frame('cash_balances') "
                 "or cash={'entity-id': dollars} with a flows table"

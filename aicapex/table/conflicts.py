@@ -84,17 +84,25 @@ def key_groups(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     return ids
 
 
+def _cited_lists(sources: pd.Series) -> int:
+    """How many distinct lists of sources are cited (missing and empty ones not counted)."""
+    _, lists = pd.factorize(sources, use_na_sentinel=True)
+    return int((np.asarray(lists, dtype=object) != "").sum())
+
+
 def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The conflicting records of a frame of ``kind``: one row per record in conflict, with
     ``row`` (its position in ``frame``), ``group`` (a number per fact) and ``report`` (a number
     per set of records that share sources, within the group). Empty when nothing conflicts."""
     empty = pd.DataFrame({"row": [], "group": [], "report": []}, dtype="int64")
-    cls = _kinds().get(kind)
-    if cls is None or not cls.FACT_KEY or len(frame) < 2:
+    if len(frame) < 2:
+        return empty
+    if "sources" in frame and _cited_lists(frame["sources"]) < 2:
+        return empty  # fewer than two cited source lists: nothing can conflict (bulk tables)
+    cls = _kinds().get(kind)  # (after the checks above: tables alone load no record models)
+    if cls is None or not cls.FACT_KEY:
         return empty
     cited = frame["sources"].astype("object").fillna("").to_numpy()
-    if len(pd.unique(cited[cited != ""])) < 2:
-        return empty  # fewer than two cited source lists: nothing can conflict (bulk tables)
     cols = _key_columns(frame, kind)
     keep = cited != ""  # uncited records conflict with nothing
     if "included_in" in frame:

@@ -71,8 +71,9 @@ Rules:
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,7 @@ __all__ = [
     "empty_flows",
     "flow_rows",
     "flows",
+    "is_ledger",
     "resolve",
 ]
 
@@ -299,9 +301,7 @@ def flows(
 
     A ledger's table is compiled once per ``conflicts`` policy and kept with the ledger (ledgers
     are immutable); each call returns a new frame sharing the data (copy-on-write)."""
-    from aicapex.ledger import Ledger
-
-    if isinstance(source, Ledger):
+    if is_ledger(source):
         ledger = source
         built = ledger.memo(
             ("flows", conflicts),
@@ -309,15 +309,21 @@ def flows(
         )
         return built.copy(deep=False)
     check_source(source)
-    return _compile(source, conflicts)
+    return _compile(cast("Mapping[str, pd.DataFrame]", source), conflicts)
+
+
+def is_ledger(source: object) -> TypeGuard[Ledger]:
+    """Whether ``source`` is a :class:`~aicapex.ledger.Ledger`. None can be before the ledger
+    module is loaded: tables and flows are told apart from ledgers without loading it (and the
+    record models, pydantic, it imports)."""
+    module = sys.modules.get("aicapex.ledger")
+    return module is not None and isinstance(source, module.Ledger)
 
 
 def check_source(source: object) -> None:
     """Raise TypeError for a source that is none of a Ledger, record frames by kind and a
     flows table (an analysis given a file's path, say, rather than the ledger loaded from it)."""
-    from aicapex.ledger import Ledger
-
-    if isinstance(source, Ledger | pd.DataFrame | Mapping):
+    if is_ledger(source) or isinstance(source, pd.DataFrame | Mapping):
         return
     hint = ": load it first (aicapex.load)" if isinstance(source, str | os.PathLike) else ""
     raise TypeError(
