@@ -129,9 +129,9 @@ class Section:
         return f"no records for {self.name.replace('_', ' ')}"
 
 
-def _burn_runs(flows: pd.DataFrame, years: list[str]) -> dict[str, pd.DataFrame]:
-    """Each year's monthly burn, one :func:`burn` per run of consecutive years cut by year (a
-    month's figures do not depend on the range; the trailing means, which do, are not read)."""
+def _burn_runs(flows: pd.DataFrame, years: list[str]) -> list[tuple[list[str], pd.DataFrame]]:
+    """The monthly burn of each run of consecutive years (one :func:`burn` per run: a month's
+    figures do not depend on the range; the trailing means, which do, are not read)."""
     runs: list[list[str]] = []
     for year in years:
         last = runs[-1][-1] if runs else ""
@@ -139,26 +139,26 @@ def _burn_runs(flows: pd.DataFrame, years: list[str]) -> dict[str, pd.DataFrame]
             runs[-1].append(year)
         else:
             runs.append([year])
-    out: dict[str, pd.DataFrame] = {}
-    for run in runs:
-        frame = burn(flows, None, f"{run[0]}-01", f"{run[-1]}-12").frame
-        year_of = frame["month"].dt.year.to_numpy() if len(run) > 1 else None
-        out.update({y: frame if year_of is None else frame[year_of == int(y)] for y in run})
-    return out
+    return [(run, burn(flows, None, f"{run[0]}-01", f"{run[-1]}-12").frame) for run in runs]
 
 
 def _burns(ctx: Context) -> dict[str, Any]:
     """Mean monthly burn over the months of the year with recorded expenses or revenues (months
-    with nothing recorded are unknown, not zero)."""
+    with nothing recorded are unknown, not zero): each company's rows of its own report year,
+    grouped once per run of years."""
     out: dict[str, Any] = {}
     by_year = ctx.years()
-    runs = _burn_runs(ctx.priced, sorted(by_year))
-    for year, companies in by_year.items():
-        b = runs[year]
+    values = ["gross_burn", "revenue", "net_burn", "net_burn_low", "net_burn_high"]
+    values += list(BURN_CATEGORIES)
+    for run, b in _burn_runs(ctx.priced, sorted(by_year)):
+        year_of = {c: int(y) if y.isdigit() else 0 for y in run for c in by_year[y]}
+        entity = b["entity"].astype("object")
+        mine = entity.isin(list(year_of)).to_numpy()
+        if len(run) > 1:  # each company's own year of the run
+            wanted = entity.map(year_of).fillna(-1).to_numpy("int64")
+            mine = mine & (b["month"].dt.year.to_numpy() == wanted)
         recorded = ((b["gross_burn"] != 0) | (b["revenue"] != 0)).to_numpy()
-        b = b[b["entity"].astype("object").isin(companies).to_numpy() & recorded]
-        values = ["gross_burn", "revenue", "net_burn", "net_burn_low", "net_burn_high"]
-        values += list(BURN_CATEGORIES)
+        b = b[mine & recorded]
         grouped = b.groupby(b["entity"].astype("object"), sort=True)
         means = grouped[values].mean()
         spans = grouped["month"].agg(["min", "max", "size"]).itertuples(index=False)

@@ -341,3 +341,42 @@ def test_conflicts_section_groups_each_company_s_conflicts(ledger_text: LedgerTe
             assert g["kind"] == str(rows["kind"].iloc[0])
             assert g["fact"] == str(rows["key"].iloc[0])
             assert [r["value"] for r in g["reports"]] == [str(v) for v in rows["value"]]
+
+
+YEARS = """
+sources:
+- {id: s1, outlet: One, title: First, date: 2025-01}
+entities:
+- {id: early, name: Early, type: company}
+- {id: late, name: Late, type: company}
+- {id: gap, name: Gap, type: company}
+expenses:
+- {id: e-2023, company: early, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
+- {id: e-2024, company: early, category: opex, rate: $5M/month, date: 2024-H1, sources: [s1]}
+- {id: l-2023, company: late, category: compute, rate: $2M/month, date: 2023, sources: [s1]}
+- {id: l-2024, company: late, category: compute, amount: $9M, date: 2024-03, sources: [s1]}
+- {id: g-2021, company: gap, category: payroll, amount: $4M, date: 2021-05, sources: [s1]}
+revenues:
+- {id: l-sales, company: late, category: sales, amount: $1M, date: 2024-07, sources: [s1]}
+cash_balances:
+- {id: e-cash, company: early, date: 2023-12-31, amount: $10M, sources: [s1]}
+- {id: l-cash, company: late, date: 2024-09-30, amount: $10M, sources: [s1]}
+- {id: g-cash, company: gap, date: 2021-06-30, amount: $10M, sources: [s1]}
+"""
+
+
+def test_burn_section_is_each_company_s_own_report_year(ledger_text: LedgerText) -> None:
+    """Each company's burn is the mean of its recorded months in the year of its own report
+    date (2023, 2024 and 2021: a run of consecutive years and a year apart), from ac.burn."""
+    led = ac.load(ledger_text(YEARS))
+    companies = {c["id"]: c for c in report(led)["companies"]}
+    for company, year in (("early", 2023), ("late", 2024), ("gap", 2021)):
+        b = ac.burn(led, company, f"{year}-01", f"{year}-12").frame
+        b = b[(b["gross_burn"] != 0) | (b["revenue"] != 0)]
+        got = companies[company]["burn"]
+        assert got["months"] == len(b)
+        assert got["from"] == b["month"].min().strftime("%Y-%m")
+        assert got["monthly_gross"] == pytest.approx(b["gross_burn"].mean(), abs=0.01)
+        assert got["monthly_net"] == pytest.approx(b["net_burn"].mean(), abs=0.01)
+    assert companies["early"]["burn"]["monthly_gross"] == pytest.approx(1e6)  # not its 2024
+    assert companies["late"]["burn"]["months"] == 2  # March's purchase, July's sale
