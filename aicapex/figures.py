@@ -102,6 +102,11 @@ def checked_widths(widths: Widths) -> dict[str, tuple[Fraction, Fraction]]:
     with ``0 <= low <= high``. Raises ValueError naming the key and what was expected."""
     out: dict[str, tuple[Fraction, Fraction]] = {}
     open_ended = [q for q in DEFAULT_WIDTHS if q not in ("", "up to")]
+    if not callable(getattr(widths, "items", None)):
+        raise TypeError(
+            f"widths: expected a mapping of qualifier to (low, high) like {{'about': (0.9, 1.1)}}, "
+            f"got {widths!r}"
+        )
     for key, value in widths.items():
         if key not in open_ended:
             raise ValueError(

@@ -13,6 +13,7 @@ sources round, and months of spending are reported as yearly rates.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,9 @@ def reconcile(
     >>> len(r.frame)  # one balance a company: nothing to reconcile
     0
     """
+    for name, value in (("tolerance", tolerance), ("minimum", minimum)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+            raise ValueError(f"{name}: expected a number of 0 or more, got {value!r}")
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)

@@ -61,6 +61,16 @@ class Exclude:
 
     records: Sequence[str]
 
+    def __post_init__(self) -> None:
+        """One id may be given as text; anything but ids is a TypeError naming it."""
+        records: object = self.records
+        if isinstance(records, str):
+            records = (records,)  # not its characters
+        ids = tuple(records) if isinstance(records, Iterable) else None
+        if ids is None or not all(isinstance(r, str) for r in ids):
+            raise TypeError(f"Exclude: expected record ids (text), got {self.records!r}")
+        object.__setattr__(self, "records", ids)
+
     def flows(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The flows rows of other records."""
         return flows[~flows["record"].astype("object").isin(list(self.records)).to_numpy()]

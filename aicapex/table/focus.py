@@ -278,6 +278,8 @@ def read_focus(
     shown = str(path)
     if not isinstance(payer, str) or not payer.strip():
         raise LedgerError([Problem("a payer: the id of the entity billed", repr(payer))])
+    if fx is not None and not isinstance(fx, Ledger):
+        raise TypeError(f"fx: expected a Ledger (its fx_rates convert currencies), got {fx!r}")
     table, csv_file = read_columns(Path(path), shown)
     rows = RowProblems(shown, csv_file, table.num_rows)
     pa, _ = arrow()

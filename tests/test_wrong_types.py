@@ -1,0 +1,82 @@
+"""Arguments of the wrong Python type get a clear error naming the argument and what was
+found, raised before any work (not a traceback from inside the library)."""
+
+from __future__ import annotations
+
+import math
+import traceback
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import aicapex as ac
+from aicapex.table.adjust import Exclude
+
+
+def _raised_here(exc: BaseException) -> None:
+    """The error comes from an argument check of aicapex, not from pandas or Python inside."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    assert "/aicapex/" in frames[-1].filename, frames[-1]
+
+
+@pytest.mark.parametrize("widths", ["x", 5, [("about", (0.9, 1.1))]])
+def test_widths_not_a_mapping(bundled: ac.Ledger, widths: Any) -> None:
+    with pytest.raises(TypeError, match=r"widths: expected a mapping .* got") as info:
+        bundled.with_widths(widths)
+    assert repr(widths) in str(info.value)
+    _raised_here(info.value)
+
+
+def test_widths_mapping_still_taken(bundled: ac.Ledger) -> None:
+    wide = bundled.with_widths({"about": (0.5, 2)})
+    assert wide.widths is not None
+    assert dict(wide.widths)["about"] == (0.5, 2)
+
+
+@pytest.mark.parametrize("records", [5, [1], ["a", None], None, 2.5])
+def test_exclude_needs_record_ids(records: Any) -> None:
+    with pytest.raises(TypeError, match="Exclude: expected record ids") as info:
+        Exclude(records)
+    _raised_here(info.value)
+
+
+def test_exclude_takes_one_id_or_any_iterable_of_ids(bundled: ac.Ledger) -> None:
+    assert Exclude("a").records == ("a",)  # one id, not its characters
+    assert Exclude(x for x in ["b", "a"]).records == ("b", "a")  # a generator, read once
+    assert Exclude(["b", "a"]).describe() == "records left out: a, b"
+    balance = bundled.records("cash_balances")[0].id
+    company = bundled.records("cash_balances")[0].company
+    with pytest.raises(ValueError, match="no cash balance"):
+        ac.runway(bundled, company, "2023-10", adjust=[Exclude(balance)])
+
+
+def test_read_focus_fx_must_be_a_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "focus.csv"
+    path.write_text("BilledCost\n1\n", encoding="utf-8")
+    with pytest.raises(TypeError, match="fx: expected a Ledger") as info:
+        ac.read_focus(path, payer="acme", fx="x")  # type: ignore[arg-type]
+    _raised_here(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("tolerance", "x"),
+        ("minimum", "x"),
+        ("tolerance", -0.1),
+        ("minimum", math.nan),
+        ("tolerance", True),
+        ("minimum", None),
+    ],
+)
+def test_reconcile_limits_are_numbers(bundled: ac.Ledger, name: str, value: Any) -> None:
+    with pytest.raises(ValueError, match=f"{name}: expected a number of 0 or more") as info:
+        ac.reconcile(bundled, **{name: value})
+    _raised_here(info.value)
+
+
+def test_reconcile_limits_take_numpy_numbers(bundled: ac.Ledger) -> None:
+    got = ac.reconcile(bundled, tolerance=np.float32(0.2), minimum=np.int64(0))
+    assert list(got.frame.columns) == list(ac.reconcile(bundled).frame.columns)
