@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -490,3 +491,26 @@ def test_a_seed_that_is_not_a_whole_number_is_refused(bundled: ac.Ledger, seed: 
     with pytest.raises(ValueError, match="expected a seed"):
         ac.simulate(bundled, "stability-ai", n=10, horizon=6, seed=seed, as_of="2023-10")  # type: ignore[arg-type]
     assert ac.simulate(bundled, "stability-ai", n=10, horizon=6, seed=np.int64(3), as_of="2023-10")
+
+
+@pytest.mark.parametrize(
+    "driver",
+    [
+        {"compute": ac.dist.normal(1e308, 1)},
+        {"compute": ac.dist.lognormal(700, 1)},
+        {"revenue": ac.dist.uniform(0, 1e308)},
+        {"revenue": ac.dist.normal(-1e308, 1)},
+        {"revenue_growth": ac.dist.normal(1e10, 1)},
+        {"disbursement_delay": ac.dist.uniform(0, 1e308)},
+    ],
+)
+def test_huge_draws_are_held_at_the_largest_factor(bundled: ac.Ledger, driver: dict) -> None:
+    """Draws past MAX_FACTOR (a trillionfold) are held there, as scenarios' factors are: the
+    paths stay finite, without NumPy's overflow warnings, and spending that large runs out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mc = ac.simulate(bundled, "stability-ai", 300, seed=3, as_of="2023-10", **driver)
+    probability = mc.cash_out_probability(by="2028-12")
+    assert 0.0 <= probability <= 1.0
+    if "compute" in driver:
+        assert probability == 1.0

@@ -42,6 +42,7 @@ from aicapex.scenarios.book import (
     date_arg,
     number_arg,
 )
+from aicapex.scenarios.dist import MAX_FACTOR
 
 __all__ = [
     "GRID_ADJUSTMENTS",
@@ -63,11 +64,6 @@ REVENUE_CATEGORIES = tuple(c.value for c in RevenueCategory)
 
 #: What ``add_flow`` adds, by ``kind``: the stream and the direction of the money.
 FLOW_KINDS = ("revenues", "expenses", "funding", None)
-
-#: The largest factor a stream is multiplied by (a trillionfold): larger ones (``by=1e308``,
-#: growth compounded past it) are held there, so that money stays finite (spending and revenue
-#: both infinite would leave the cash undefined, and the runway would never end).
-MAX_FACTOR = 1e12
 
 
 # -- changes of the streams ----------------------------------------------------------------

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aicapex.scenarios.dist import Dist
+from aicapex.scenarios.dist import MAX_FACTOR, Dist
 
 __all__ = [
     "CASH_BINS",
@@ -156,8 +156,8 @@ def _draw(model: Model, rng: np.random.Generator, size: int) -> dict[str, np.nda
         out["range:start"] = rng.random(size)
         for name in model.streams:
             out[f"range:{name}"] = rng.random(size)
-    for name, dist in model.drivers:
-        out[name] = dist.sample(rng, size)
+    for name, dist in model.drivers:  # held within MAX_FACTOR, as scenarios' factors are
+        out[name] = np.clip(dist.sample(rng, size), -MAX_FACTOR, MAX_FACTOR)
     return out
 
 
@@ -245,7 +245,11 @@ def _net(model: Model, draws: dict[str, np.ndarray], ws: Workspace, size: int) -
     # spinning after (twice the CPU time of the whole block on 2 cores)
     np.einsum("kp,km->mp", np.stack(coefs), np.stack(basis), out=net)
     if grown and growth is not None:
-        factor = _powers(1.0 + growth, model.steps, ws.extra[:, :size])
+        with np.errstate(over="ignore"):  # compounded past MAX_FACTOR: held there
+            factor = _powers(1.0 + growth, model.steps, ws.extra[:, :size])
+        top = float(np.max(np.abs(1.0 + growth), initial=0.0))
+        if top > 1.0 and float(np.max(model.steps, initial=0)) * math.log(top) > _LOG_MAX:
+            np.clip(factor, -MAX_FACTOR, MAX_FACTOR, out=factor)
         if len(grown) == 1:
             coef, vector = grown[0]
             factor *= vector[:, None]
@@ -262,6 +266,9 @@ def _net(model: Model, draws: dict[str, np.ndarray], ws: Workspace, size: int) -
     if delayed and delay is not None:
         _shift(net, delayed, np.rint(np.maximum(delay, 0.0)).astype(np.int64))
     return net
+
+
+_LOG_MAX = math.log(MAX_FACTOR)
 
 
 def _powers(base: np.ndarray, steps: np.ndarray, out: np.ndarray) -> np.ndarray:
