@@ -268,7 +268,7 @@ class Money(ParsedValue):
         """Uncached :meth:`parse`."""
         if isinstance(text, Money):
             return text
-        error = ValueError(f"expected money like '$7M', got {text!r}")
+        error = ValueError(f"expected money like '$7M', got {_found(text)}")
         if not isinstance(text, str):
             raise error
         try:
@@ -484,7 +484,7 @@ class Rate(ParsedValue):
         """Uncached :meth:`parse`."""
         if isinstance(text, Rate):
             return text
-        error = ValueError(f"expected a rate like '$99M/yr', got {text!r}")
+        error = ValueError(f"expected a rate like '$99M/yr', got {_found(text)}")
         if not isinstance(text, str):
             raise error
         clean = " ".join(text.split())
@@ -526,6 +526,15 @@ class Rate(ParsedValue):
 
     def __repr__(self) -> str:
         return f"Rate({str(self)!r})"
+
+
+def _found(value: object) -> str:
+    """What an error says was found: text quoted, a bare number as written in plain digits
+    with the hint that money needs a currency (YAML reads ``5e6`` as a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return repr(value)
+    shown = format(value, "f") if isinstance(value, Decimal) else f"{value:g}"
+    return f"the number {shown} (money needs a currency: '$7M', 'EUR 5M')"
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -151,7 +151,10 @@ MONEY_ERRORS: list[object] = [
 
 @pytest.mark.parametrize("text", MONEY_ERRORS)
 def test_money_parse_errors(text: object) -> None:
-    with raises_exactly(f"expected money like '$7M', got {text!r}"):
+    found = repr(text)
+    if isinstance(text, int | D) and not isinstance(text, bool):  # a bare number (YAML's 5e6)
+        found = f"the number {text} (money needs a currency: '$7M', 'EUR 5M')"
+    with raises_exactly(f"expected money like '$7M', got {found}"):
         Money.parse(text)  # type: ignore[arg-type]
 
 
@@ -440,7 +443,10 @@ def test_rate_parse_returns_rate_as_is() -> None:
     "text", ["$20/fortnight", "$20", "20/month", "/month", "$20 per", "seven a year", "", 20, None]
 )
 def test_rate_parse_errors(text: object) -> None:
-    with raises_exactly(f"expected a rate like '$99M/yr', got {text!r}"):
+    found = repr(text)
+    if isinstance(text, int | D) and not isinstance(text, bool):  # a bare number
+        found = f"the number {text} (money needs a currency: '$7M', 'EUR 5M')"
+    with raises_exactly(f"expected a rate like '$99M/yr', got {found}"):
         Rate.parse(text)  # type: ignore[arg-type]
 
 
@@ -678,7 +684,8 @@ def test_pydantic_errors_carry_the_parse_message() -> None:
     messages = [error["msg"] for error in info.value.errors()]
     assert messages == [
         "Value error, expected money like '$7M', got 'seven'",
-        "Value error, expected a rate like '$99M/yr', got 5",
+        "Value error, expected a rate like '$99M/yr', got the number 5 (money needs a currency:"
+        " '$7M', 'EUR 5M')",
         "Value error, expected a whole number of GPUs, got '12,000.5 H100'",
     ]
 

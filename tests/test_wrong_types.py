@@ -80,3 +80,31 @@ def test_reconcile_limits_are_numbers(bundled: ac.Ledger, name: str, value: Any)
 def test_reconcile_limits_take_numpy_numbers(bundled: ac.Ledger) -> None:
     got = ac.reconcile(bundled, tolerance=np.float32(0.2), minimum=np.int64(0))
     assert list(got.frame.columns) == list(ac.reconcile(bundled).frame.columns)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("5e6", "5000000"), ("5000000.5", "5000000.5"), ("7", "7"), ("1.5e-3", "0.0015")],
+)
+def test_a_bare_number_for_money_says_it_needs_a_currency(
+    ledger_text: Any, written: str, shown: str
+) -> None:
+    """YAML reads ``5e6`` as a number: the problem shows it in plain digits (not
+    ``Decimal('5E+6')``) and says money needs a currency, for amounts and rates alike."""
+    path = ledger_text(
+        f"""
+        sources:
+        - {{id: s1, outlet: X, title: Y, date: 2024-01}}
+        entities:
+        - {{id: a, name: A, type: company}}
+        cash_balances:
+        - {{id: c1, company: a, date: 2023-10, amount: {written}, sources: [s1]}}
+        expenses:
+        - {{id: e1, company: a, category: opex, rate: {written}, date: 2023, sources: [s1]}}
+        """
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        ac.load(path)
+    found = [p.found for p in info.value.problems]
+    assert found == [f"the number {shown} (money needs a currency: '$7M', 'EUR 5M')"] * 2
+    assert "Decimal" not in str(info.value)
