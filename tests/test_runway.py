@@ -551,3 +551,26 @@ def test_an_extra_flow_past_the_largest_amount_is_refused(bundled: ac.Ledger) ->
         with pytest.raises(ValueError, match=r"at most 1e\+15 either way"):
             runway(bundled, ENTITY, as_of=AS_OF, extra_flows=[("2023-10", amount, "x")])
     assert runway(bundled, ENTITY, as_of=AS_OF, extra_flows=[("2023-10", 1e15, "x")]).months > 1
+
+
+def test_no_cash_balance_known_says_so(bundled: ac.Ledger, ledger_text: LedgerText) -> None:
+    """A runway without any cash balance (none reported by known_on, or none at all) names the
+    missing balance, not a missing as_of."""
+    with pytest.raises(ValueError, match="no cash balance of 'stability-ai' reported by FY2023"):
+        ac.runway(bundled, "stability-ai", known_on="FY2023")
+    bare = ac.load(
+        ledger_text(
+            """
+            sources:
+            - {id: s1, outlet: X, title: Y, date: 2024-01}
+            entities:
+            - {id: a, name: A, type: company}
+            expenses:
+            - {id: e1, company: a, category: opex, rate: $1M/month, date: 2023, sources: [s1]}
+            """
+        )
+    )
+    with pytest.raises(ValueError, match=r"^no cash balance: a runway starts from one"):
+        ac.runway(bare)
+    with pytest.raises(ValueError, match=r"^no cash balance of 'a': a runway starts"):
+        ac.runway(bare, "a")

@@ -281,6 +281,13 @@ def runways(
     if isinstance(as_of, Mapping):
         balances = balances[balances["company"].astype("object").isin(list(as_of)).to_numpy()]
     elif as_of is None:
+        if balances.empty:
+            raise ValueError(
+                "no cash balance"
+                + (f" of {entity!r}" if entity is not None else "")
+                + (f" reported by {known_on}" if known_on is not None else "")
+                + ": a runway starts from one (add a cash_balances record)"
+            )
         if not balances["date_end"].notna().any():
             raise ValueError(
                 "runway needs as_of when the cash balances have no dates"
