@@ -67,3 +67,88 @@ def test_huge_rate_totals_when_every_row_has_a_rate(tmp_path: Path) -> None:
     ]
     found = _rate_problems(tmp_path, rows)
     assert [(line, field) for line, field, _ in found] == [(2, "rate")]
+
+
+def test_each_flow_is_in_the_month_of_its_date(tmp_path: Path) -> None:
+    """flows' month is its date's month, whether spread over a span, a rate or on a day (the
+    months given to flow_rows rather than found again from the dates)."""
+    from aicapex.table.flows import flows
+
+    path = tmp_path / "expenses.csv"
+    path.write_text(
+        "id,company,counterparty,amount,rate,date,until,category,basis\n"
+        "e1,acme,aws,$2M,,2024-01-15,,compute,actual\n"
+        "e2,acme,aws,$3M,,Q2 2024,,compute,actual\n"
+        "e3,acme,staff,,$1M/month,2024-03-10,2024-07,payroll,actual\n"
+        "e4,acme,staff,$1M,,2024-02-29,2024-05,payroll,expected\n"
+        "e5,acme,tax,$5M,,2024,,tax,actual\n"
+        "e6,beta,aws,$1,,2023-12-31,,compute,actual\n",
+        encoding="utf-8",
+    )
+    table = flows({"expenses": read_table(path, "expenses")})
+    dates = table["date"].to_numpy("datetime64[ns]")
+    months = dates.astype("datetime64[M]").astype("datetime64[ns]")
+    assert (table["month"].to_numpy("datetime64[ns]") == months).all()
+    assert len(table) > 6
+
+
+def _old_date_columns(col: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str | None], list[int]]:
+    """date_columns as it was: every distinct value through PartialDate.parse."""
+    from aicapex.dates import PartialDate
+    from aicapex.table.columns import parse_unique
+    from aicapex.table.datecols import date_value
+
+    codes, parsed, bad = parse_unique(col, lambda v: PartialDate.parse(date_value(v)))
+    nat = np.datetime64("NaT", "ns")
+    spans = [p.sort_key() if p is not None else None for p in parsed]
+    start = np.array([nat if s is None else np.datetime64(s[0], "ns") for s in spans] + [nat])
+    end = np.array([nat if s is None else np.datetime64(s[1], "ns") for s in spans] + [nat])
+    labels = [p.precision.value if p is not None else None for p in parsed]
+    precision = [labels[c] if c >= 0 else None for c in codes]
+    return start[codes], end[codes], precision, np.flatnonzero(bad).tolist()
+
+
+DATES = [
+    "2024-03-15", "2024-02-29", "2023-02-29", "2023-13-01", "2023-00-10", "1900-01-01",
+    "1899-12-31", "2200-12-31", "2201-01-01", "0000-01-01", "9999-12-31", "2024-3-15",
+    "2024-03-15 ", " 2024-03-15", "2024-03", "Q3 2023", "2023", "late 2023", "FY2025",
+    "2021..2024", "2024-03-15T00:00", "٢٠٢٤-٠٣-١٥", "nonsense", "", None,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "string"])
+def test_iso_days_read_at_once_as_parse_reads_them(dtype: str) -> None:
+    from aicapex.table.bulkcols import Located
+    from aicapex.table.datecols import date_columns
+
+    rng = np.random.default_rng(3)
+    days = pd.date_range("1899-12-25", "2201-01-05", freq="37D").strftime("%Y-%m-%d").tolist()
+    values = list(rng.choice(np.array(DATES + days, dtype=object), size=4000)) + DATES
+    col = pd.Series(values, dtype=dtype)
+    chk = Located("t.csv", "expenses", None, True)
+    new = date_columns(col, chk, "date")
+    start, end, precision, bad = _old_date_columns(col)
+    np.testing.assert_array_equal(new["date_start"], start)
+    np.testing.assert_array_equal(new["date_end"], end)
+    expected = pd.Series(precision, dtype="category").array
+    pd.testing.assert_extension_array_equal(new["date_precision"], expected)
+    assert [p.index for p in chk.problems] == bad[: len(chk.problems)]
+    assert len(chk.problems) == min(len(bad), 200)
+    old = Located("t.csv", "expenses", None, True)
+    old.rows(np.isin(np.arange(len(col)), bad), "date", "x", col, "bad-date")
+    assert [p.found for p in chk.problems] == [p.found for p in old.problems]
+
+
+def test_years_and_timestamps_in_date_columns_read_as_before() -> None:
+    from aicapex.table.bulkcols import Located
+    from aicapex.table.datecols import date_columns
+
+    col = pd.Series([2023, 2024.0, None, 1066, pd.Timestamp("2024-05-01"), "2024-05-01"] * 3)
+    chk = Located("t.csv", "expenses", None, True)
+    new = date_columns(col, chk, "date")
+    start, end, precision, bad = _old_date_columns(col)
+    np.testing.assert_array_equal(new["date_start"], start)
+    np.testing.assert_array_equal(new["date_end"], end)
+    expected = pd.Series(precision, dtype="category").array
+    pd.testing.assert_extension_array_equal(new["date_precision"], expected)
+    assert [p.index for p in chk.problems] == bad

@@ -36,8 +36,6 @@ from aicapex.table.bulkcols import (
     Located,
     capacity_columns,
     count_column,
-    date_columns,
-    date_value,
     enum_column,
     flag_column,
     id_column,
@@ -54,6 +52,7 @@ from aicapex.table.columns import (
     string_column,
     to_category,
 )
+from aicapex.table.datecols import date_columns, date_value
 from aicapex.table.sharecols import share_columns
 from aicapex.table.tablespec import (
     BOOL,

@@ -11,7 +11,6 @@ import pandas as pd
 
 from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
-from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem
 from aicapex.limits import MAX_AMOUNT
 from aicapex.money import Money, Rate
@@ -29,8 +28,6 @@ __all__ = [
     "Located",
     "capacity_columns",
     "count_column",
-    "date_columns",
-    "date_value",
     "enum_column",
     "flag_column",
     "id_column",
@@ -100,42 +97,7 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def date_value(value: Any) -> Any:
-    """A cell of a date column as PartialDate.parse takes it: a year read as a float (CSV columns
-    of years with blanks) becomes an int, a Timestamp its day."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value.date() if hasattr(value, "date") else value
-
-
 # --- typed columns, built from distinct values rather than from a Python object per row -------
-
-
-def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
-    """The ``_start``, ``_end`` (datetime64[ns]) and ``_precision`` (categorical) columns of a
-    date column: each distinct value is parsed once and its span spread to its rows."""
-    if pd.api.types.is_datetime64_any_dtype(col):
-        days = col.dt.normalize()
-        day = np.where(col.isna().to_numpy(), -1, 0)
-        return {
-            f"{field}_start": days.to_numpy("datetime64[ns]"),
-            f"{field}_end": days.to_numpy("datetime64[ns]"),
-            f"{field}_precision": coded_category(day, [Precision.DAY.value]),
-        }
-    codes, parsed, bad = parse_unique(col, lambda v: PartialDate.parse(date_value(v)))
-    chk.rows(
-        bad, field, "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'", col, "bad-date"
-    )
-    nat = np.datetime64("NaT", "ns")
-    spans = [p.sort_key() if p is not None else None for p in parsed]
-    start = np.array([nat if s is None else np.datetime64(s[0], "ns") for s in spans] + [nat])
-    end = np.array([nat if s is None else np.datetime64(s[1], "ns") for s in spans] + [nat])
-    precision = [p.precision.value if p is not None else None for p in parsed]
-    return {
-        f"{field}_start": start[codes],
-        f"{field}_end": end[codes],
-        f"{field}_precision": coded_category(codes, precision),
-    }
 
 
 def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str, Any]:

@@ -108,11 +108,13 @@ def flow_rows(
     record: Labels | pd.api.extensions.ExtensionArray,
     source: Labels,
     ends: tuple[np.ndarray, np.ndarray] | None = None,
+    month: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """A piece of the flows table; text columns are categoricals whose categories need not be
     sorted nor all used (see :func:`concat_flows`). ``date`` may be in days or months;
     ``ends`` are the factors of each row's low and high ends over its amount (see
-    :func:`end_factors`; none: exact)."""
+    :func:`end_factors`; none: exact); ``month``, the month of each date (datetime64[M]) when
+    the caller has it already."""
     n = len(cents)
     amount = cents / 100.0
     labels = {
@@ -131,7 +133,7 @@ def flow_rows(
     columns.update(
         {
             "date": as_unit(date, "ns"),
-            "month": as_unit(as_unit(date, "M"), "ns"),
+            "month": as_unit(as_unit(date, "M") if month is None else month, "ns"),
             "direction": np.broadcast_to(np.asarray(direction, dtype=np.int8), (n,)).copy(),
             "amount": amount,
             "cents": cents.astype(np.int64),

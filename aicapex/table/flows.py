@@ -194,8 +194,9 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     idx, month, cents = spread(total, first, n)
     date = as_unit(month, "D")
     on_a_day = ~is_rate & (frame["date_precision"] == "day").to_numpy(dtype=bool)
-    if on_a_day.any():  # a one-off amount on a known day moves on that day
+    if on_a_day.any():  # a one-off amount on a known day moves on that day (in its month)
         date = np.where(on_a_day[idx], start[idx], date)
+        month = np.where(on_a_day[idx], first[idx], month)
     usd_amount = usd_rate(frame, "amount")
     low, high = end_factors(frame, "amount")
     if is_rate.any():
@@ -224,6 +225,7 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         # every row one flow (no span to split): idx is every row, in order
         record=frame["id"].array if len(idx) == len(frame) else frame["id"].array.take(idx),
         source=take(first_source(frame["sources"]), idx),
+        month=month,
     )
 
 

@@ -1,0 +1,89 @@
+"""The date columns of bulk tables: each distinct date read once, as ``PartialDate.parse`` reads
+it; days written the ISO way (``2024-03-15``, most of a large table's dates) read all at once."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
+from aicapex.table.bulkcols import Located
+from aicapex.table.columns import coded_category
+
+__all__ = ["date_columns", "date_value"]
+
+#: A day written the ISO way, ASCII digits only: ``PartialDate.parse`` reads it as that day
+#: when the day exists and its year is within MIN_YEAR..MAX_YEAR.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_value(value: Any) -> Any:
+    """A cell of a date column as PartialDate.parse takes it: a year read as a float (CSV columns
+    of years with blanks) becomes an int, a Timestamp its day."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.date() if hasattr(value, "date") else value
+
+
+def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
+    """The ``_start``, ``_end`` (datetime64[ns]) and ``_precision`` (categorical) columns of a
+    date column: each distinct value is parsed once and its span spread to its rows."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        days = col.dt.normalize()
+        day = np.where(col.isna().to_numpy(), -1, 0)
+        return {
+            f"{field}_start": days.to_numpy("datetime64[ns]"),
+            f"{field}_end": days.to_numpy("datetime64[ns]"),
+            f"{field}_precision": coded_category(day, [Precision.DAY.value]),
+        }
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    start, end, precision, bad = _spans(list(uniques))
+    chk.rows(
+        bad[codes],
+        field,
+        "a date like '2023-10-31', '2023-10', 'Q3 2023' or '2023'",
+        col,
+        "bad-date",
+    )
+    return {
+        f"{field}_start": start[codes],
+        f"{field}_end": end[codes],
+        f"{field}_precision": coded_category(codes, precision),
+    }
+
+
+def _spans(
+    values: list[Any],
+) -> tuple[np.ndarray, np.ndarray, list[str | None], np.ndarray]:
+    """The first and last days (datetime64[ns]) and the precision of each distinct value, and
+    which ones are no date; one more slot at the end (NaT, NaT, not bad) for missing cells."""
+    n = len(values)
+    nat = np.datetime64("NaT", "ns")
+    start = np.full(n + 1, nat)
+    end = np.full(n + 1, nat)
+    precision: list[str | None] = [None] * n
+    bad = np.zeros(n + 1, dtype=bool)
+    iso = np.array([type(v) is str and _ISO_DAY.fullmatch(v) is not None for v in values])
+    at = np.flatnonzero(iso) if n else np.zeros(0, dtype=np.intp)
+    if len(at):
+        texts = pd.Series([values[i] for i in at], dtype=object)
+        days = pd.to_datetime(texts, format="%Y-%m-%d", errors="coerce").to_numpy("datetime64[ns]")
+        years = texts.str.slice(0, 4).astype(np.int64).to_numpy()
+        ok = ~np.isnat(days) & (years >= MIN_YEAR) & (years <= MAX_YEAR)
+        start[at[ok]] = end[at[ok]] = days[ok]
+        for i in at[ok]:
+            precision[i] = Precision.DAY.value
+        iso[at[~ok]] = False  # no such day, or a year out of range: said as parse says it
+    for i in np.flatnonzero(~iso) if n else ():
+        try:
+            parsed = PartialDate.parse(date_value(values[i]))
+        except (ValueError, TypeError, ArithmeticError):
+            bad[i] = True
+            continue
+        first, last = parsed.sort_key()
+        start[i], end[i] = np.datetime64(first, "ns"), np.datetime64(last, "ns")
+        precision[i] = parsed.precision.value
+    return start, end, precision, bad
