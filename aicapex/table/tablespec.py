@@ -148,13 +148,18 @@ def _plain_dtype(field: Field, refs: frozenset[str]) -> str:
 
 _BASIS = ("actual", "expected", "estimated", "planned")
 
+#: The fields every fact kind starts with (``aicapex.records.base.Fact``).
+_FACT = (
+    Field("id", TEXT, required=True),
+    Field("note", TEXT),
+    Field("sources", SOURCES),
+    Field("reported", DATE),
+    Field("fiscal_year_of", TEXT),
+)
+
 EXPENSES = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("company", TEXT, required=True),
         Field("counterparty", TEXT),
         Field("amount", MONEY),
@@ -173,11 +178,7 @@ EXPENSES = Spec(
 
 REVENUES = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("company", TEXT, required=True),
         Field("counterparty", TEXT),
         Field("amount", MONEY),
@@ -201,11 +202,7 @@ REVENUES = Spec(
 
 CLOUD_BILLS = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("payer", TEXT, required=True),
         Field("provider", TEXT, required=True),
         Field("period", DATE, required=True),
@@ -220,11 +217,7 @@ CLOUD_BILLS = Spec(
 
 CASH_BALANCES = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("company", TEXT, required=True),
         Field("date", DATE, required=True),
         Field("amount", MONEY, required=True),
@@ -235,11 +228,7 @@ CASH_BALANCES = Spec(
 
 FUNDING_ROUNDS = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("company", TEXT, required=True),
         Field("date", DATE, required=True),
         Field(
@@ -286,11 +275,7 @@ FUNDING_ROUNDS = Spec(
 
 COMPUTE_CONTRACTS = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("buyer", TEXT, required=True),
         Field("seller", TEXT, required=True),
         Field("start", DATE, required=True),
@@ -319,11 +304,7 @@ COMPUTE_CONTRACTS = Spec(
 
 GPU_ORDERS = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("buyer", TEXT, required=True),
         Field("vendor", TEXT, required=True),
         Field("sku", TEXT, required=True),
@@ -355,11 +336,7 @@ GPU_ORDERS = Spec(
 
 GPU_REALLOCATIONS = Spec(
     fields=(
-        Field("id", TEXT, required=True),
-        Field("note", TEXT),
-        Field("sources", SOURCES),
-        Field("reported", DATE),
-        Field("fiscal_year_of", TEXT),
+        *_FACT,
         Field("order", TEXT),
         Field("sku", TEXT),
         Field("from_entity", TEXT, required=True),
