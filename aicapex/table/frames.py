@@ -352,14 +352,18 @@ def _array(values: list[Any], dtype: str) -> Any:
 
 #: The dtype pandas gives a category column of missing values only (float64 categories).
 _NO_CATEGORIES = pd.CategoricalDtype(pd.Index([], dtype="float64"))
+#: ... and of no values at all (object categories).
+_EMPTY_CATEGORIES = pd.CategoricalDtype(pd.Index([], dtype="object"))
 
 
 def _category(values: list[Any]) -> pd.Categorical:
     """``pd.Categorical(values)``, from codes when the values are strings (or ``None``): the
     same categories (sorted), codes and dtype, without pandas' inference, which cost more than
     the column on small frames."""
+    if not values:  # an empty frame's column: pandas' object categories
+        return pd.Categorical.from_codes(np.array([], np.int8), dtype=_EMPTY_CATEGORIES)
     present = {v for v in values if v is not None}
-    if not present and values:  # every value missing: pandas' float64 categories, no codes
+    if not present:  # every value missing: pandas' float64 categories, no codes
         return pd.Categorical.from_codes(np.full(len(values), -1, np.int8), dtype=_NO_CATEGORIES)
     if not present or any(type(v) is not str for v in present):
         return pd.Categorical(values)
