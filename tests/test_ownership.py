@@ -920,3 +920,34 @@ def test_the_report_shows_ownership_and_valuations(bundled: ac.Ledger) -> None:
     text = render_report(data)
     assert "elon-musk 20.5%, others 79.5%" in text
     assert "valuation      n/a: the share bought is not reported (meta-scale-ai-2025)" in text
+
+
+def test_remembered_stake_inputs_are_not_changed_by_their_callers(bundled: ac.Ledger) -> None:
+    """The ledger remembers each analysis's stake inputs (the report asks four times); what a
+    caller does to its copy leaves the next caller's as computed afresh."""
+    from aicapex.analysis.stakeskit import stake_inputs
+
+    fresh = ac.load(ac.bundled_data())
+    for as_of in (None, "2025-06", {"openai": "2025-03", "scale-ai": None}):
+        first = stake_inputs(bundled, None, as_of, "latest", None)
+        first.stakes["company"] = "changed"
+        first.rounds["status"] = "changed"
+        first.stakes_of.clear()
+        first.aside["someone"] = ["changed"]
+        for rows in first.rounds_of.values():
+            rows.clear()
+        again = stake_inputs(bundled, None, as_of, "latest", None)
+        expected = stake_inputs(fresh, None, as_of, "latest", None)
+        pd.testing.assert_frame_equal(again.stakes, expected.stakes)
+        pd.testing.assert_frame_equal(again.rounds, expected.rounds)
+        for got, want in (
+            (again.stakes_of, expected.stakes_of),
+            (again.rounds_of, expected.rounds_of),
+        ):
+            assert list(got) == list(want)
+            for company in want:  # rows as frames: NaN equals NaN
+                pd.testing.assert_frame_equal(
+                    pd.DataFrame(got[company]), pd.DataFrame(want[company])
+                )
+        assert again.aside == expected.aside
+        assert again.stakes_of  # the bundled stakes are there to be changed

@@ -101,10 +101,54 @@ def stake_inputs(
         return stakes, rounds, aside
 
     if isinstance(source, Ledger):  # ownership, valuation and control read the same: once
-        stakes, rounds, kept = source.memo(("stake_inputs", conflicts), resolved)
-        aside = dict(kept)
-    else:
-        stakes, rounds, aside = resolved()
+        key = _as_of_key(as_of)
+        if key is None:
+            stakes, rounds, kept = source.memo(("stake_inputs", conflicts), resolved)
+            return _dated(stakes, rounds, dict(kept), entities, as_of, company)
+        inputs = source.memo(
+            ("stake_inputs", conflicts, company, key),
+            lambda: _dated(
+                *source.memo(("stake_inputs", conflicts), resolved), entities, as_of, company
+            ),
+        )
+        return _fresh(inputs)  # the report asks for the same inputs up to four times
+    stakes, rounds, aside = resolved()
+    return _dated(stakes, rounds, aside, entities, as_of, company)
+
+
+def _as_of_key(as_of: AsOf) -> tuple[Any, ...] | None:
+    """``as_of`` as a key of the ledger's memo (``None``: not hashable)."""
+    items = tuple(sorted(as_of.items(), key=str)) if isinstance(as_of, Mapping) else (as_of,)
+    try:
+        hash(items)
+    except TypeError:
+        return None
+    return ("map" if isinstance(as_of, Mapping) else "one", items)
+
+
+def _fresh(inputs: StakeInputs) -> StakeInputs:
+    """A copy of remembered inputs its caller may change without changing them: frames
+    copied on write, the mappings copied (their rows are read, never written)."""
+    return StakeInputs(
+        inputs.stakes.copy(deep=False),
+        inputs.rounds.copy(deep=False),
+        {k: list(v) for k, v in inputs.aside.items()},
+        None if inputs.entities is None else inputs.entities.copy(deep=False),
+        inputs.limit,
+        {k: list(v) for k, v in inputs.stakes_of.items()},
+        {k: list(v) for k, v in inputs.rounds_of.items()},
+    )
+
+
+def _dated(
+    stakes: pd.DataFrame,
+    rounds: pd.DataFrame,
+    aside: dict[str, list[str]],
+    entities: pd.DataFrame | None,
+    as_of: AsOf,
+    company: str | None,
+) -> StakeInputs:
+    """The inputs dated by ``as_of`` and of ``company`` (see :func:`stake_inputs`)."""
     limit = None
     if isinstance(as_of, Mapping):
         stakes, rounds = _by_each(stakes, as_of), _by_each(rounds, as_of)
