@@ -297,6 +297,8 @@ def _fast_yaml(text: str) -> Any:
     PyYAML's (see ``_FAST_DIFFERS``), or on anything it cannot parse."""
     if _ryml is None or "\x85" in text or "\u2028" in text or "\u2029" in text:
         raise _Fallback  # PyYAML reads these as line breaks (YAML 1.1), rapidyaml as text
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        raise _Fallback  # a lone carriage return: a line break to PyYAML ('a: \r#' is null)
     try:
         with _quiet_stderr():  # the emitter prints its errors too (lists nested too deep)
             tree = _ryml.parse_in_arena(text.encode("utf-8"))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import aicapex
@@ -310,6 +310,8 @@ number_like = st.text(alphabet="0123456789.+-eE_xXo:~naifNIFtrulsTRUL ", min_siz
 @needs_ryml
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(number_like, st.text(max_size=10)))
+@example("\r#")  # a lone carriage return is a line break to PyYAML: the '#' starts a comment
+@example("x\ry")
 def test_fast_path_agrees_or_declines_on_any_plain_scalar(token: str) -> None:
     text = f"a: {token}\n"
     try:
