@@ -49,6 +49,7 @@ from aicapex.fx import FxTable
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
 from aicapex.shares import Share, ShareCount
+from aicapex.table.tablespec import CAPACITY, DATE, MONEY, RATE, SHARE, Field, field_columns
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -145,6 +146,16 @@ def ledger_fx(ledger: Ledger) -> FxTable:
     return ledger.memo("fx", build)
 
 
+def _spec_column(
+    name: str, kind: str, cells: Callable[[Any, RowContext], tuple[Any, ...]]
+) -> Column:
+    """A field of ``kind`` (:mod:`aicapex.table.tablespec`) as the columns that module names
+    for it (bulk tables build the same columns from the same names)."""
+    spec = field_columns(Field(name, kind), frozenset())
+    assert spec is not None  # only nested lists have no columns of their own
+    return Column(name, list(spec.names), list(spec.dtypes), cells)
+
+
 def _money_col(name: str) -> Column:
     def cells(v: Money | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
@@ -160,19 +171,7 @@ def _money_col(name: str) -> Column:
             float(high.amount) * rate,
         )
 
-    return Column(
-        name,
-        [
-            name,
-            f"{name}_currency",
-            f"{name}_usd",
-            f"{name}_kind",
-            f"{name}_low_usd",
-            f"{name}_high_usd",
-        ],
-        ["float64", "category", "float64", "category", "float64", "float64"],
-        cells,
-    )
+    return _spec_column(name, MONEY, cells)
 
 
 def _rate_col(name: str) -> Column:
@@ -193,21 +192,7 @@ def _rate_col(name: str) -> Column:
             float(high.amount) * rate,
         )
 
-    return Column(
-        name,
-        [
-            name,
-            f"{name}_per",
-            f"{name}_currency",
-            f"{name}_usd",
-            f"{name}_usd_per_month",
-            f"{name}_kind",
-            f"{name}_low_usd_per_month",
-            f"{name}_high_usd_per_month",
-        ],
-        ["float64", "category", "category", "float64", "float64", "category", "float64", "float64"],
-        cells,
-    )
+    return _spec_column(name, RATE, cells)
 
 
 def _capacity_col(name: str) -> Column:
@@ -217,12 +202,7 @@ def _capacity_col(name: str) -> Column:
         low, high = v.bounds(ctx.widths)
         return (float(v.value), v.unit, v.sku, v.kind, float(low), float(high))
 
-    return Column(
-        name,
-        [name, f"{name}_unit", f"{name}_sku", f"{name}_kind", f"{name}_low", f"{name}_high"],
-        ["float64", "category", "category", "category", "float64", "float64"],
-        cells,
-    )
+    return _spec_column(name, CAPACITY, cells)
 
 
 def _share_col(name: str) -> Column:
@@ -234,12 +214,7 @@ def _share_col(name: str) -> Column:
         low, high = v.bounds(ctx.widths)
         return (v.to_float(), v.kind, float(low), float(high))
 
-    return Column(
-        name,
-        [name, f"{name}_kind", f"{name}_low", f"{name}_high"],
-        ["float64", "category", "float64", "float64"],
-        cells,
-    )
+    return _spec_column(name, SHARE, cells)
 
 
 def _date_col(name: str) -> Column:
@@ -251,12 +226,7 @@ def _date_col(name: str) -> Column:
         start, end = _span_of(v, ctx.fye if v.precision is Precision.FISCAL_YEAR else "12-31")
         return (start, end, v.precision.value)
 
-    return Column(
-        name,
-        [f"{name}_start", f"{name}_end", f"{name}_precision"],
-        [_DATETIME, _DATETIME, "category"],
-        cells,
-    )
+    return _spec_column(name, DATE, cells)
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -26,6 +26,7 @@ __all__ = [
     "ColumnSpec",
     "Field",
     "Spec",
+    "field_columns",
 ]
 
 #: The types of fields: money, rates, partial dates, capacities, shares and numbers of shares,
@@ -91,10 +92,13 @@ class Spec:
         by_name = {f.name: f for f in self.fields}
         order = [f for f in self.fields if f.name not in _LAST]
         order += [by_name[n] for n in _LAST if n in by_name]
-        return tuple(c for f in order if (c := _columns(f, self.refs)) is not None)
+        return tuple(c for f in order if (c := field_columns(f, self.refs)) is not None)
 
 
-def _columns(field: Field, refs: frozenset[str]) -> ColumnSpec | None:
+def field_columns(field: Field, refs: frozenset[str]) -> ColumnSpec | None:
+    """The frame columns of ``field`` (``None`` for a nested list: a frame of its own); a
+    field of one column named in ``refs`` is a category. Record frames and bulk tables both
+    name their columns here."""
     n = field.name
     names: tuple[str, ...]
     dtypes: tuple[str, ...]
