@@ -50,6 +50,7 @@ from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
 from aicapex.shares import Share, ShareCount
 from aicapex.table.tablespec import CAPACITY, DATE, MONEY, RATE, SHARE, Field, field_columns
+from aicapex.units import period_factor
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -156,20 +157,26 @@ def _spec_column(
     return Column(name, list(spec.names), list(spec.dtypes), cells)
 
 
+def _floats(
+    money: Money, widths: Mapping[str, tuple[Fraction, Fraction]] | None
+) -> tuple[float, float, float]:
+    """``money``'s amount and its low and high ends (:meth:`Money.bounds`) as floats: an exact
+    figure is its own ends (one conversion, not three)."""
+    amount = float(money.amount)
+    low, high = money.bounds(widths)
+    if low is money and high is money:
+        return amount, amount, amount
+    return amount, float(low.amount), float(high.amount)
+
+
 def _money_col(name: str) -> Column:
     def cells(v: Money | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
             return (np.nan, None, np.nan, None, np.nan, np.nan)
-        rate = ctx.fx.rate(v.currency, ctx.date)
-        low, high = v.bounds(ctx.widths)
-        return (
-            float(v.amount),
-            v.currency,
-            float(v.amount) * rate,
-            v.kind,
-            float(low.amount) * rate,
-            float(high.amount) * rate,
-        )
+        currency = v.currency
+        rate = 1.0 if currency == "USD" else ctx.fx.rate(currency, ctx.date)
+        amount, low, high = _floats(v, ctx.widths)
+        return (amount, currency, amount * rate, v.kind, low * rate, high * rate)
 
     return _spec_column(name, MONEY, cells)
 
@@ -178,18 +185,22 @@ def _rate_col(name: str) -> Column:
     def cells(v: Rate | None, ctx: RowContext) -> tuple[Any, ...]:
         if v is None:
             return (np.nan, None, None, np.nan, np.nan, None, np.nan, np.nan)
-        monthly = v.to("month").money
-        rate = ctx.fx.rate(v.money.currency, ctx.date)
-        low, high = monthly.bounds(ctx.widths)
+        money, per = v.money, v.per
+        # per month: the exact product (as Rate.to), without a Rate of it; a month is itself
+        monthly = money if per == "month" else money * period_factor(per, "month")
+        currency = money.currency
+        rate = 1.0 if currency == "USD" else ctx.fx.rate(currency, ctx.date)
+        amount = float(money.amount)
+        per_month, low, high = _floats(monthly, ctx.widths)
         return (
-            float(v.money.amount),
-            v.per,
-            v.money.currency,
-            float(v.money.amount) * rate,
-            float(monthly.amount) * rate,
-            v.money.kind,
-            float(low.amount) * rate,
-            float(high.amount) * rate,
+            amount,
+            per,
+            currency,
+            amount * rate,
+            per_month * rate,
+            money.kind,
+            low * rate,
+            high * rate,
         )
 
     return _spec_column(name, RATE, cells)
@@ -373,14 +384,23 @@ def _fill(
 
 def _record_ctxs(ledger: Ledger, records: Iterable[Any], fx: FxTable) -> list[RowContext]:
     """Each record's row context: its date's first day (under its fiscal year end), that year
-    end, when it was reported, the ledger's widths (what is the same for all looked up once)."""
+    end, when it was reported, the ledger's widths (what is the same for all looked up once:
+    per class its date field, per owner its fiscal year end)."""
     widths, reported, year_end = ledger.widths, ledger.reported, ledger.fiscal_year_end
+    classes: dict[type, tuple[str | None, bool]] = {}
+    year_ends: dict[str | None, str] = {None: "12-31"}
     out = []
     for record in records:
         cls = type(record)
-        date = getattr(record, cls.DATE_FIELD) if cls.DATE_FIELD else None
-        owner = record.fiscal_owner() if isinstance(record, Fact) else None
-        fye = year_end(owner) if owner else "12-31"
+        known = classes.get(cls)
+        if known is None:
+            known = classes[cls] = (cls.DATE_FIELD or None, issubclass(cls, Fact))
+        field, fact = known
+        owner = record.fiscal_owner() if fact else None
+        fye = year_ends.get(owner)
+        if fye is None:
+            fye = year_ends[owner] = year_end(owner)  # type: ignore[arg-type]
+        date = getattr(record, field) if field else None
         start = _span_of(date, fye)[0] if isinstance(date, PartialDate) else None
         out.append(RowContext(fx, start, fye, reported(record), widths))
     return out
