@@ -30,10 +30,12 @@ __all__ = [
     "as_widened",
     "burn_flows",
     "calendar_span",
+    "cell_sums",
     "check_entity",
     "date_at",
     "day_of",
     "fraction_of_month",
+    "grid_cells",
     "month_of",
     "monthly_matrix",
     "months_between",
@@ -107,7 +109,8 @@ def burn_flows(flows: pd.DataFrame, *, include_planned: bool = False) -> pd.Data
     keep = flows["kind"].isin(["expenses", "revenues"]).to_numpy().copy()
     if not include_planned:
         keep &= (flows["basis"] != "planned").to_numpy()
-    return flows[keep]
+    # every row kept (a table of expenses and revenues): no copy of the rows
+    return flows.copy(deep=False) if keep.all() else flows[keep]
 
 
 def trailing(values: np.ndarray, window: int) -> np.ndarray:
@@ -128,15 +131,32 @@ def monthly_matrix(
     """Sum ``column`` of flow rows into an (entities x months) array (zeros where nothing)."""
     if rows.empty:
         return np.zeros((len(entities), len(months)))
-    e = positions(rows["entity"], entities)
-    m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
-    ok = (e >= 0) & (m >= 0)
+    cells = grid_cells(positions(rows["entity"], entities), rows["month"], months)
+    return cell_sums(cells, rows[column].to_numpy("float64"), (len(entities), len(months)))
+
+
+def grid_cells(
+    entity: np.ndarray, month: pd.Series | np.ndarray, months: pd.DatetimeIndex
+) -> np.ndarray:
+    """The cell of each row in an (entities x months) array, from its entity's position
+    (-1: none) and its month (one of ``months``, else none): -1 where none."""
+    m = months.get_indexer(month)  # type: ignore[arg-type]
+    out: np.ndarray = np.where((entity >= 0) & (m >= 0), entity * len(months) + m, -1)
+    return out
+
+
+def cell_sums(cells: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``values`` summed by their :func:`grid_cells` into an array of ``shape`` (zeros where
+    nothing; rows without a cell left out)."""
+    ok = cells >= 0
+    every = bool(ok.all())
     # bincount adds the values in row order, as np.add.at does, only faster
-    cell = e[ok] * len(months) + m[ok]
     sums = np.bincount(
-        cell, weights=rows[column].to_numpy("float64")[ok], minlength=len(entities) * len(months)
+        cells if every else cells[ok],
+        weights=values if every else values[ok],
+        minlength=shape[0] * shape[1],
     )
-    return sums.reshape(len(entities), len(months))
+    return sums.reshape(shape)
 
 
 def check_entity(source: object, entity: str | None, flows: pd.DataFrame, *also: pd.Series) -> None:

@@ -178,12 +178,11 @@ def extrapolate(
         rate[:, s] = value
         last[:, s] = np.where(seen[:, s], last[:, s], entity_last)  # no record: past the last
         seen[:, s] = seen.any(axis=1)
-    past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
-    net = np.einsum("esm,es,s->em", past.astype(np.float64), rate, sign)
-    # each stream's run rate comes from its own rows only: a stream alone is this split
-    streams = past * (rate * sign)[:, :, None] if by_stream else None
-    bits = (1 << np.arange(n_s, dtype=np.int64))[None, :, None]
-    assumed = (past * bits).sum(axis=1)
+    net, assumed = _steps(rate * sign, seen, last, months, active)
+    streams = None
+    if by_stream:  # each stream's run rate comes from its own rows only: a stream alone
+        past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
+        streams = past * (rate * sign)[:, :, None]
     sentence = (
         "past each category's last record (spending by category, revenue as one stream), it "
         "continues at its own trailing 12-month mean (over the months it has records)"
@@ -198,6 +197,45 @@ def extrapolate(
         sentence,
         streams,
     )
+
+
+def _steps(
+    flow: np.ndarray, seen: np.ndarray, last: np.ndarray, months: np.ndarray, active: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The assumed net flow (entities x months) and the bit mask of the streams assumed, where
+    each stream with records (``seen``) adds its monthly ``flow`` (entities x streams) in the
+    ``active`` months after its ``last`` month. A stream, once past its records, stays so: an
+    entity's months pass through at most one more stage than it has streams, each stage a set
+    of streams. Each stage's sum is found once, adding every stream's term in stream order
+    (0.0 times the flow for a stream not assumed: a NaN flow makes every month NaN), as the
+    sum over the entities x streams x months cube of those terms gives it, to the last bit,
+    without the cube."""
+    n_e, n_s = flow.shape
+    n_m = len(months)
+    # the grid column from which each stream is assumed (n_m: never, within the grid)
+    begin = np.where(seen, np.searchsorted(months, last, side="right"), n_m)
+    order = np.argsort(begin, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(n_s)[None, :], axis=1)
+    bit = 1 << np.arange(n_s, dtype=np.int64)
+    value = np.empty((n_e, n_s + 1))
+    bits = np.zeros((n_e, n_s + 1), dtype=np.int64)
+    for stage in range(n_s + 1):  # stage j: the first j streams in order of their start
+        on = rank < stage
+        total = np.zeros(n_e)
+        with np.errstate(invalid="ignore"):  # as the cube's sum: 0.0 times an infinite flow
+            for s in range(n_s):
+                total = total + np.where(on[:, s], 1.0, 0.0) * flow[:, s]
+        value[:, stage] = total
+        bits[:, stage] = (on * bit).sum(axis=1)
+    # the stage of each month: how many streams have started by it (none where not active)
+    starts = np.zeros((n_e, n_m + 1), dtype=np.int8)
+    np.add.at(starts, (np.repeat(np.arange(n_e), n_s), begin.ravel()), 1)
+    stage_of = np.cumsum(starts[:, :n_m], axis=1, dtype=np.int8)
+    stage_of[~active] = 0
+    net = np.take_along_axis(value, stage_of, axis=1)
+    assumed = np.take_along_axis(bits, stage_of, axis=1)
+    return net, assumed
 
 
 def _as_month(months: np.ndarray) -> np.ndarray:

@@ -47,18 +47,17 @@ from aicapex.analysis.cash import run_cash
 from aicapex.analysis.common import (
     as_known_on,
     as_widened,
-    burn_flows,
+    cell_sums,
     check_entity,
     date_at,
     day_of,
     fraction_of_month,
-    monthly_matrix,
+    grid_cells,
     months_between,
     widths_param,
 )
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
 from aicapex.analysis.runwaykit import (
-    SPEND_COLUMNS,
     RunwayInputs,
     as_of_of,
     as_of_words,
@@ -70,6 +69,7 @@ from aicapex.analysis.runwaykit import (
     latest_balances,
     path_frame,
     pay_arrears,
+    spend_flows,
 )
 from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway
 from aicapex.analysis.used import RecordsUsed
@@ -319,8 +319,7 @@ def runways(
         ("low", "signed_low", "amount_low_usd"),
         ("high", "signed_high", "amount_high_usd"),
     )
-    spend = burn_flows(flows[list(SPEND_COLUMNS)])
-    spend = spend[positions(spend["entity"], entities) >= 0]
+    spend = spend_flows(flows, entities)
     spends = {"base": spend, **ends_of_spend(spend)}
     layout = rate_layout(spend, entities)  # the three ends share where each row falls
     aheads = [
@@ -355,14 +354,14 @@ def runways(
         in_start = month <= balance_month[e_idx]
         # 1. start: the balance, and what moved after it within its month
         now = after & in_start
-        # masks below take only the columns summed (not the record text)
-        later_rows = counted[["entity", "month", "signed", "signed_low", "signed_high"]]
-        later_rows = later_rows[after & ~in_start]
+        # the cells of the later rows, found once for the three variants' sums
+        cells = np.where(after & ~in_start, grid_cells(e_idx, counted["month"], months), -1)
         starts, nets = [], []
         for (_, signed, _), cash_v, ahead_v in zip(variants, balance_cash, aheads, strict=True):
             start = cash_v.copy()
-            np.add.at(start, e_idx[now], counted[signed].to_numpy()[now])
-            recorded = monthly_matrix(later_rows, entities, months, column=signed)
+            values = counted[signed].to_numpy()
+            np.add.at(start, e_idx[now], values[now])
+            recorded = cell_sums(cells, values, (len(entities), len(months)))
             starts.append(start)
             nets.append(recorded + ahead_v.net)
         assumptions = _assumptions(as_of, policy, counted, shared_notes)
@@ -409,7 +408,7 @@ def runways(
                 "as_of": end_day.astype("datetime64[ns]"),
             }
         )
-        own = after & ~added
+        own = slice(None) if (after & ~added).all() else after & ~added  # often all: no copy
         used = RecordsUsed(
             entities, frame["balance_record"].to_numpy(object), e_idx[own], counted["record"][own]
         )

@@ -207,7 +207,10 @@ def _counted(
 ) -> pd.DataFrame:
     """The flows at ``keep`` (``columns`` only, if given), in US dollars (else an error),
     signed."""
-    counted = flows[keep] if columns is None else _select(flows, keep, columns)
+    if columns is not None:
+        counted = _select(flows, keep, columns)
+    else:  # every row counted (often: a table of expenses and revenues): no copy of them
+        counted = flows.copy(deep=False) if keep.all() else flows[keep]
     require_usd(counted, "runway")
     return signed(counted)
 
@@ -230,7 +233,7 @@ def _select(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> 
     """``frame.loc[rows, list(columns)]`` (``rows`` a mask), by positions: quicker on a few
     rows."""
     at = [int(frame.columns.get_loc(c)) for c in columns]  # type: ignore[arg-type]
-    out: pd.DataFrame = frame.iloc[np.flatnonzero(rows), at]
+    out: pd.DataFrame = frame.iloc[:, at] if rows.all() else frame.iloc[np.flatnonzero(rows), at]
     return out
 
 

@@ -65,6 +65,8 @@ def as_unit(values: np.ndarray, unit: str) -> np.ndarray:
     units = {unit, np.datetime_data(values.dtype)[0]} if values.dtype.kind == "M" else set()
     if not units & {"Y", "M"} or len(values) < 4096:  # days to nanoseconds and the like: cheap
         return values.astype(target)
+    if unit in ("Y", "M") and np.datetime_data(values.dtype)[0] not in ("Y", "M", "W", "D"):
+        values = values.astype("datetime64[D]")  # times to days (cheap, floored): a short range
     ints = values.view(np.int64)
     nat = np.isnat(values)
     some_nat = bool(nat.any())
