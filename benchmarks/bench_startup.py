@@ -1,0 +1,111 @@
+"""Startup benchmark: what the first call costs over ``import pandas`` (issue 7's targets), and
+the kit's P1 against its pandas floor when the kit is at hand.
+
+Usage::
+
+    python benchmarks/bench_startup.py                 # 5 rounds, interleaved, medians
+    python benchmarks/bench_startup.py --runs 9
+    python benchmarks/bench_startup.py --kit ../shared/bench \
+        --kit-data /tmp/aicapex-bench/data/aicapex_1000000
+
+Each measurement is a fresh process (interpreter start and imports included), CPU time (user +
+system: steadier than wall time on a shared machine) and peak RSS; the commands run in turn,
+round by round, so the machine's load falls on all of them alike:
+
+- ``python -c "import pandas"``: the baseline;
+- ``python -c "import aicapex as ac; ac.burn"``: the library's import up to an analysis
+  (target: at most 1.2x the baseline);
+- ``aicapex report --format json``: the main job on the bundled data (target: at most 1.6x);
+- ``python -c "import pandas, typer, aicapex.cli"``: what the report imports before it reads a
+  file (pandas, the command line and the record models): the floor under the report's ratio,
+  shown for reference, no target;
+- with ``--kit DIR --kit-data DATA`` (the kit of ``../shared/bench`` and its converted tables,
+  ``to_aicapex.py``): ``aicapex_p1.py DATA`` against ``floor.py DATA --engine pandas``
+  (target: at most 1.3x).
+
+Bytecode: this repository's shell may set ``PYTHONDONTWRITEBYTECODE``; every command then
+compiles its imports each time. Set ``PYTHONPYCACHEPREFIX`` to a scratch folder (and unset
+``PYTHONDONTWRITEBYTECODE``) to measure what a user with an installed package sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+from _proc import code_note, machine_note, run
+
+HERE = Path(__file__).resolve().parent
+TARGET_BURN = 1.2
+TARGET_REPORT = 1.6
+TARGET_P1 = 1.3
+
+
+def _command(name: str) -> str:
+    here = Path(sys.executable).with_name(name)
+    if not here.exists():
+        raise SystemExit(f"no {name} command beside {sys.executable}: pip install -e . first")
+    return str(here)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--kit", type=Path, help="the kit's folder (aicapex_p1.py, floor.py)")
+    ap.add_argument("--kit-data", type=Path, help="the kit's converted tables (to_aicapex.py)")
+    args = ap.parse_args()
+    py = sys.executable
+    jobs: dict[str, list[str]] = {
+        "import pandas": [py, "-c", "import pandas"],
+        "ac.burn": [py, "-c", "import aicapex as ac; ac.burn"],
+        "aicapex report": [_command("aicapex"), "report", "--format", "json"],
+        "import floor": [py, "-c", "import pandas, typer, aicapex.cli"],
+    }
+    if (args.kit is None) != (args.kit_data is None):
+        raise SystemExit("--kit and --kit-data go together")
+    if args.kit is not None:
+        for need in (args.kit / "aicapex_p1.py", args.kit / "floor.py", args.kit_data):
+            if not need.exists():
+                raise SystemExit(f"{need} is missing (the kit: ../shared/bench, README there)")
+        data = str(args.kit_data)
+        jobs["p1 floor.py"] = [py, str(args.kit / "floor.py"), data, "--engine", "pandas"]
+        jobs["p1 aicapex"] = [py, str(args.kit / "aicapex_p1.py"), data]
+    print(f"{code_note()}; machine before: {machine_note()}", flush=True)
+    for argv in jobs.values():  # once, unmeasured: compiled bytecode and warm file caches
+        run(argv)
+    cpu: dict[str, list[float]] = {k: [] for k in jobs}
+    wall: dict[str, list[float]] = {k: [] for k in jobs}
+    rss: dict[str, float] = dict.fromkeys(jobs, 0.0)
+    for i in range(args.runs):
+        for name, argv in jobs.items():
+            r = run(argv)
+            cpu[name].append(r.cpu_s)
+            wall[name].append(r.wall_s)
+            rss[name] = max(rss[name], r.peak_rss_mb)
+        print(f"round {i + 1} done", flush=True)
+    med = statistics.median
+    print(f"\n{'command':<18}{'cpu (s)':>10}{'wall (s)':>10}{'peak RSS':>10}")
+    for name in jobs:
+        print(f"{name:<18}{med(cpu[name]):>10.2f}{med(wall[name]):>10.2f}{rss[name]:>8.0f} MB")
+
+    def ratio(name: str, base: str, target: float | None) -> None:
+        pairs = [a / b for a, b in zip(cpu[name], cpu[base], strict=True)]
+        value = med(pairs)  # the median of the per-round ratios (each pair ran side by side)
+        verdict = "" if target is None else f" (target <= {target}x: "
+        if target is not None:
+            verdict += "met)" if value <= target else "MISSED)"
+        print(f"{name} / {base}: {value:.2f}x CPU{verdict}")
+
+    print()
+    ratio("ac.burn", "import pandas", TARGET_BURN)
+    ratio("aicapex report", "import pandas", TARGET_REPORT)
+    ratio("import floor", "import pandas", None)
+    if args.kit is not None:
+        ratio("p1 aicapex", "p1 floor.py", TARGET_P1)
+    print(f"machine after: {machine_note()}")
+
+
+if __name__ == "__main__":
+    main()
