@@ -31,6 +31,7 @@ __all__ = [
     "take",
     "to_category",
     "union",
+    "union_codes",
     "where",
 ]
 
@@ -194,24 +195,31 @@ def union(parts: list[pd.Categorical]) -> pd.Categorical:
     """The parts' rows, in order, as one categorical whose categories are the values present,
     sorted: what ``astype("category")`` of their values gives, without turning them into
     objects."""
+    codes, dtype = union_codes(parts)
+    return pd.Categorical.from_codes(np.concatenate(codes), dtype=dtype, validate=False)
+
+
+def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.CategoricalDtype]:
+    """The codes of each part's rows in :func:`union` of the parts (in the narrowest integer
+    type, as pandas keeps them; -1 where missing), and its dtype."""
     used = [
         np.flatnonzero(np.bincount(p.codes[p.codes >= 0], minlength=len(p.categories)))
         for p in parts
     ]
     present = [p.categories[u] for p, u in zip(parts, used, strict=True) if len(u)]
-    n = sum(len(p) for p in parts)
     if not present:
-        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=NO_OBJECTS)
+        return [np.full(len(p), -1, dtype=np.int8) for p in parts], NO_OBJECTS
     ranks, categories = sorted_codes(label_index(present[0].append(present[1:])))
+    kind = _code_type(len(categories))
     codes = []
     start = 0
     for p, u in zip(parts, used, strict=True):
-        lookup = np.full(len(p.categories) + 1, -1, dtype=np.int64)
+        lookup = np.full(len(p.categories) + 1, -1, dtype=kind)
         lookup[u] = ranks[start : start + len(u)]
         start += len(u)
         codes.append(lookup[p.codes])
     dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
-    return pd.Categorical.from_codes(np.concatenate(codes), dtype=dtype)
+    return codes, dtype
 
 
 def where(mask: np.ndarray, a: pd.Series, b: pd.Series) -> pd.Categorical:

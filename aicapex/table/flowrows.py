@@ -119,6 +119,7 @@ def flow_rows(
     the caller has it already."""
     n = len(cents)
     amount = cents / 100.0
+    amount_usd = amount * rate_usd
     labels = {
         "entity": entity,
         "payer": payer,
@@ -138,10 +139,11 @@ def flow_rows(
             "month": as_unit(as_unit(date, "M") if month is None else month, "ns"),
             "direction": np.broadcast_to(np.asarray(direction, dtype=np.int8), (n,)).copy(),
             "amount": amount,
-            "cents": cents.astype(np.int64),
-            "amount_usd": amount * rate_usd,
-            "low_usd": amount * rate_usd * (1.0 if ends is None else ends[0]),
-            "high_usd": amount * rate_usd * (1.0 if ends is None else ends[1]),
+            "cents": cents.astype(np.int64, copy=False),
+            "amount_usd": amount_usd,
+            # (amount * rate_usd) * end, as written out: the same products
+            "low_usd": amount_usd * (1.0 if ends is None else ends[0]),
+            "high_usd": amount_usd * (1.0 if ends is None else ends[1]),
         }
     )
     # copy=False: the columns are new arrays, no need to copy them into blocks

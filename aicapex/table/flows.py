@@ -70,18 +70,21 @@ Rules:
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import numpy as np
 import pandas as pd
 
 from aicapex.table.columns import (
+    as_category,
     coded_category,
     first_source,
     take,
+    union_codes,
     where,
 )
 from aicapex.table.conflicts import ConflictPolicy
@@ -192,11 +195,18 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     amount_cents = to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, by_rate, amount_cents).astype(np.int64)
     idx, month, cents = spread(total, first, n)
-    date = as_unit(month, "D")
+    # every row one flow (no span to split): idx is every row, in order, and row values are
+    # taken as they are
+    whole = len(idx) == len(frame)
+    rows = _Rows(idx, whole)
     on_a_day = ~is_rate & (frame["date_precision"] == "day").to_numpy(dtype=bool)
-    if on_a_day.any():  # a one-off amount on a known day moves on that day (in its month)
-        date = np.where(on_a_day[idx], start[idx], date)
-        month = np.where(on_a_day[idx], first[idx], month)
+    if whole and on_a_day.all():  # a one-off amount on a known day moves on that day
+        date = start  # (and month is its month, first)
+    elif on_a_day.any():
+        date = np.where(rows(on_a_day), rows(start), as_unit(month, "D"))
+        month = np.where(rows(on_a_day), rows(first), month)
+    else:
+        date = as_unit(month, "D")
     usd_amount = usd_rate(frame, "amount")
     low, high = end_factors(frame, "amount")
     if is_rate.any():
@@ -210,23 +220,36 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     status = coded_category(actual.astype(np.int64), ["estimated", "paid"])
     return flow_rows(
         date=date,
-        entity=take(company, idx),
+        entity=rows.labels(company),
         direction=1 if revenue else -1,
-        payer=take(counterparty if revenue else company, idx),
-        payee=take(company if revenue else counterparty, idx),
+        payer=rows.labels(counterparty if revenue else company),
+        payee=rows.labels(company if revenue else counterparty),
         cents=cents,
-        currency=take(currency, idx),
-        rate_usd=usd_amount[idx],
-        ends=(low[idx], high[idx]),
-        category="revenue" if revenue else take(frame["category"], idx),
-        status=take(status, idx),
-        basis=take(frame["basis"], idx),
+        currency=rows.labels(currency),
+        rate_usd=rows(usd_amount),
+        ends=(rows(low), rows(high)),
+        category="revenue" if revenue else rows.labels(frame["category"]),
+        status=rows.labels(status),
+        basis=rows.labels(frame["basis"]),
         kind=kind,
-        # every row one flow (no span to split): idx is every row, in order
-        record=frame["id"].array if len(idx) == len(frame) else frame["id"].array.take(idx),
-        source=take(first_source(frame["sources"]), idx),
+        record=frame["id"].array if whole else frame["id"].array.take(idx),
+        source=rows.labels(first_source(frame["sources"])),
         month=month,
     )
+
+
+class _Rows:
+    """The rows of a record frame each flow comes from (``idx``; ``whole``: every row once,
+    in order, so that a column is the flows' column as it is, not a copy of it)."""
+
+    def __init__(self, idx: np.ndarray, whole: bool) -> None:
+        self.idx, self.whole = idx, whole
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        return values if self.whole else values[self.idx]
+
+    def labels(self, values: pd.Categorical | pd.Series) -> pd.Categorical | pd.Series:
+        return values if self.whole else take(values, self.idx)
 
 
 def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
@@ -262,22 +285,45 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
     return concat_flows(pieces)
 
 
-def _finish(out: pd.DataFrame) -> pd.DataFrame:
-    """The flows table: rows sorted by date (a stable sort: rows of one day stay in the order
-    they were made, kind by kind and record by record), columns in order and typed."""
-    if out.empty:
+def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """The flows table of the pieces: their rows sorted by date (a stable sort: rows of one day
+    stay in the order they were made, kind by kind and record by record), tidy categoricals (as
+    :func:`concat_flows` makes them), columns in order and typed. Each column is written once,
+    each piece's rows straight to their places (not concatenated, then sorted)."""
+    pieces = [p for p in pieces if not p.empty]
+    if not pieces:
         return empty_flows()
-    order = _date_order(out)
+    order = _date_order(np.concatenate([p["date"].to_numpy("datetime64[ns]") for p in pieces]))
+    n = len(order)
+    sorted_already = bool((order[1:] > order[:-1]).all())
+    # where each piece's rows go: a slice of the inverse of the order
+    place = np.empty(n, dtype=np.intp)
+    place[order] = np.arange(n)
+    ends = np.cumsum([0, *(len(p) for p in pieces)])
+    places = [place[a:b] for a, b in itertools.pairwise(ends)]
+
+    def placed(parts: list[np.ndarray], dtype: np.dtype[Any]) -> np.ndarray:
+        if sorted_already:
+            return np.concatenate(parts).astype(dtype, copy=False)
+        out = np.empty(n, dtype=dtype)
+        for at, part in zip(places, parts, strict=True):
+            out[at] = part
+        return out
+
     columns: dict[str, object] = {}
-    for name in FLOW_COLUMNS:  # column by column: categoricals by their codes, arrays by numpy
-        col = out[name]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            codes = col.cat.codes.to_numpy().take(order)
-            columns[name] = pd.Categorical.from_codes(codes, dtype=col.dtype)
-        elif isinstance(col.dtype, np.dtype):
-            columns[name] = col.to_numpy().take(order)
+    for name in FLOW_COLUMNS:
+        parts = [p[name] for p in pieces]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            codes, labels = union_codes([as_category(part, len(part)) for part in parts])
+            columns[name] = pd.Categorical.from_codes(
+                placed(codes, codes[0].dtype), dtype=labels, validate=False
+            )
+        elif isinstance(parts[0].dtype, pd.StringDtype):
+            texts = pd.concat(parts, ignore_index=True).array
+            columns[name] = texts if sorted_already else texts.take(order)
         else:
-            columns[name] = col.array.take(order)
+            arrays = [part.to_numpy() for part in parts]
+            columns[name] = placed(arrays, np.result_type(*arrays))
     out = pd.DataFrame(columns, copy=False)
     for name, dtype in FLOW_COLUMNS.items():
         if str(out[name].dtype) != dtype:
@@ -285,9 +331,8 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
     return out[list(FLOW_COLUMNS)]
 
 
-def _date_order(out: pd.DataFrame) -> np.ndarray:
+def _date_order(dates: np.ndarray) -> np.ndarray:
     """The stable order of the rows by date (missing dates last)."""
-    dates = out["date"].to_numpy("datetime64[ns]")
     day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))
     order: np.ndarray = np.argsort(day, kind="stable")
     return order
@@ -377,7 +422,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         pieces.append(order_flows(get("gpu_orders"), get("deliveries"), get("order_payments")))
     if given("stakes"):
         pieces.append(stake_flows(get("stakes")))
-    return _finish(concat_flows(pieces))
+    return _finish(pieces)
 
 
 class _EmptyFrames(dict[str, pd.DataFrame]):
