@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import traceback
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 import aicapex as ac
-from aicapex.table.adjust import Exclude
+from aicapex.table.adjust import AddFlow, Exclude
 
 
 def _raised_here(exc: BaseException) -> None:
@@ -108,3 +109,36 @@ def test_a_bare_number_for_money_says_it_needs_a_currency(
     found = [p.found for p in info.value.problems]
     assert found == [f"the number {shown} (money needs a currency: '$7M', 'EUR 5M')"] * 2
     assert "Decimal" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("stability-ai", "2023-10", "$20M"), TypeError, "amount_usd as a number"),
+        (("stability-ai", "2023-10", None), TypeError, "amount_usd as a number"),
+        (("stability-ai", "2023-10", True), TypeError, "amount_usd as a number"),
+        ((5, "2023-10", 1e6), TypeError, "entity as text"),
+        (("stability-ai", "2023-10", 1e6, 5), TypeError, "label as text"),
+        (("stability-ai", "2023-10", 1e6, "x", None), TypeError, "category as text"),
+        (("stability-ai", "FY2023", 1e6), ValueError, "calendar date, got the fiscal year"),
+    ],
+)
+def test_add_flow_checks_its_arguments(args: tuple[Any, ...], error: type, match: str) -> None:
+    """Text for an amount, a number for an id, a bool for dollars: a clear error naming the
+    argument (was a NumPy ufunc error or ``len() of unsized object`` from inside the flows, or
+    True taken as one dollar); a fiscal year is refused as analyses refuse it (was put in
+    January of the calendar year)."""
+    with pytest.raises(error, match=match) as info:
+        AddFlow(*args)
+    _raised_here(info.value)
+
+
+def test_add_flow_takes_any_real_number(bundled: ac.Ledger) -> None:
+    base = ac.runway(
+        bundled, "stability-ai", "2023-10", adjust=[AddFlow("stability-ai", "2023-10", 20e6)]
+    )
+    for amount in (20_000_000, np.float64(20e6), np.int64(20_000_000), Decimal("20000000")):
+        r = ac.runway(
+            bundled, "stability-ai", "2023-10", adjust=[AddFlow("stability-ai", "2023-10", amount)]
+        )  # type: ignore[arg-type]
+        assert r.months == base.months

@@ -21,14 +21,17 @@ and the compute gap, which count expenses and revenues, do not.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from aicapex.dates import DateLike, PartialDate
+from aicapex.dates import DateLike, PartialDate, Precision
 from aicapex.limits import MAX_AMOUNT
 from aicapex.table.flowrows import concat_flows, flow_rows
 
@@ -97,10 +100,26 @@ class AddFlow:
     category: str = "other"
 
     def __post_init__(self) -> None:
-        """Check the date and the amount up front."""
-        PartialDate.parse(self.date)
+        """Check the texts, the date and the amount up front (a wrong type is a TypeError
+        naming the argument, not an error from inside the flows table)."""
+        for name in ("entity", "label", "category"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise TypeError(f"AddFlow: expected {name} as text, got {value!r}")
+        date = PartialDate.parse(self.date)
+        if date.precision is Precision.FISCAL_YEAR:
+            # as an analysis's dates: a fiscal year's months depend on whose year it is
+            raise ValueError(
+                f"AddFlow: expected a calendar date, got the fiscal year {str(date)!r}: its "
+                "months depend on the entity's fiscal year end (give a month: '2024-06')"
+            )
+        amount = self.amount_usd
+        if isinstance(amount, bool) or not isinstance(amount, numbers.Real | Decimal):
+            raise TypeError(
+                f"AddFlow: expected amount_usd as a number of US dollars, got {amount!r}"
+            )
         # as a record's amounts: larger ones overflow the exact cents of the flows
-        if not np.isfinite(self.amount_usd) or abs(self.amount_usd) > MAX_AMOUNT:
+        if not math.isfinite(amount) or abs(float(amount)) > MAX_AMOUNT:
             raise ValueError(
                 "expected a finite amount of US dollars, at most "
                 f"{MAX_AMOUNT:.0e} either way, got {self.amount_usd!r}"
