@@ -11,7 +11,7 @@ import pytest
 
 from aicapex.errors import LedgerError
 from aicapex.table.bulk import read_table
-from aicapex.table.columns import coded_category, constant_category
+from aicapex.table.columns import blank_strings, coded_category, constant_category, string_column
 
 
 @pytest.mark.parametrize("value", [None, "actual", "USD"])
@@ -152,3 +152,32 @@ def test_years_and_timestamps_in_date_columns_read_as_before() -> None:
     expected = pd.Series(precision, dtype="category").array
     pd.testing.assert_extension_array_equal(new["date_precision"], expected)
     assert [p.index for p in chk.problems] == bad
+
+
+@pytest.mark.parametrize("value", [None, ""])
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 1000])
+def test_blank_strings_are_the_string_column_of_their_value(value: str | None, n: int) -> None:
+    fast = blank_strings(n, value)
+    slow = string_column(np.zeros(n, dtype=np.intp), [value])
+    pd.testing.assert_extension_array_equal(fast, slow)
+    assert fast.dtype == slow.dtype
+
+
+def test_absent_columns_share_their_missing_values_until_written(tmp_path: Path) -> None:
+    path = tmp_path / "expenses.csv"
+    path.write_text(
+        "id,company,amount,date,category\na,acme,$1M,2024-01,opex\nb,acme,$2M,2024-02,opex\n"
+    )
+    frame = read_table(path, "expenses")
+    floats = ["rate", "rate_usd", "rate_usd_per_month", "rate_low_usd_per_month"]
+    dates = ["until_start", "until_end", "reported_start", "reported_end"]
+    frame.loc[0, "rate"] = 5.0
+    frame.iloc[1, frame.columns.get_loc("until_end")] = pd.Timestamp("2025-01-31")
+    assert frame.loc[0, "rate"] == 5.0
+    assert frame[floats[1:]].isna().all().all()
+    assert frame.loc[1, "until_end"] == pd.Timestamp("2025-01-31")
+    assert frame[[d for d in dates if d != "until_end"]].isna().all().all()
+    assert frame["until_end"].isna().tolist() == [True, False]
+    again = read_table(path, "expenses")  # a table read again is as read the first time
+    assert again[floats].isna().all().all()
+    assert again[dates].isna().all().all()

@@ -47,9 +47,9 @@ from aicapex.table.bulkcols import (
     text_column,
 )
 from aicapex.table.columns import (
+    blank_strings,
     constant_category,
     parse_unique,
-    string_column,
     to_category,
 )
 from aicapex.table.datecols import date_columns, date_value
@@ -241,6 +241,7 @@ def _validate(
     out: dict[str, Any] = {}
     dtypes: dict[str, str] = dict(head)
     present: dict[str, np.ndarray] = {}
+    blank: dict[str, pd.Series] = {}  # the missing values of absent columns, by dtype
     for name in head:
         col = raw[name]
         chk.rows(col.isna().to_numpy(), name, "a value (this column names the record)", None)
@@ -254,7 +255,7 @@ def _validate(
         info = fields[name]
         inner = info.type
         if name not in raw.columns:
-            out.update(_absent(c, info, n))
+            out.update(_absent(c, info, n, blank))
             present[name] = np.zeros(n, dtype=bool)
             continue
         col = raw[name]
@@ -303,25 +304,28 @@ def _validate(
     )
 
 
-def _absent(c: ColumnSpec, info: Field, n: int) -> dict[str, Any]:
+def _absent(c: ColumnSpec, info: Field, n: int, blank: dict[str, pd.Series]) -> dict[str, Any]:
     """The columns of a field the table has no column for: missing values, or the field's
-    default, as the record path gives them."""
+    default, as the record path gives them. The float and date columns of missing values are
+    one column each (``blank``, by dtype) shared by every absent field: the frame's columns
+    share it as views do, copied on write (pandas' copy-on-write tracks the references)."""
     out: dict[str, Any] = {}
     for name, dtype in zip(c.names, c.dtypes, strict=True):
-        if dtype == "float64":
-            out[name] = np.full(n, np.nan)
-        elif dtype.startswith("datetime64"):
-            out[name] = np.full(n, np.datetime64("NaT", "ns"))
+        if dtype == "float64" or dtype.startswith("datetime64"):
+            if dtype not in blank:
+                value = np.nan if dtype == "float64" else np.datetime64("NaT", "ns")
+                blank[dtype] = pd.Series(np.full(n, value), copy=False)
+            out[name] = blank[dtype]
         elif dtype == "category":
             out[name] = constant_category(None, n)
         elif dtype == "string":
-            out[name] = string_column(np.zeros(n, dtype=np.intp), [None])
+            out[name] = blank_strings(n, None)
         else:
             out[name] = np.full(n, None, dtype=object)
     if info.type == ENUM and info.default is not None:
         out[c.field] = constant_category(info.default, n)
     elif c.field == "sources":
-        out[c.field] = string_column(np.zeros(n, dtype=np.intp), [""])
+        out[c.field] = blank_strings(n, "")
     return out
 
 
@@ -361,6 +365,8 @@ def _as(values: Any, dtype: str) -> pd.Series:
     (views of the table read), so that the frame can be changed like any other."""
     if isinstance(values, pd.api.extensions.ExtensionArray):
         return pd.Series(values, copy=False)
+    if isinstance(values, pd.Series) and str(values.dtype) == dtype:
+        return values  # a column shared (see _absent): the same Series, its references known
     if dtype.startswith("datetime64") or dtype == "float64":
         array = np.asarray(values, dtype="datetime64[ns]" if dtype != "float64" else dtype)
         return pd.Series(array if array.flags.writeable else array.copy(), copy=False)

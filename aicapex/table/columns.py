@@ -19,6 +19,7 @@ __all__ = [
     "NO_VALUES",
     "Labels",
     "as_category",
+    "blank_strings",
     "coded_category",
     "constant_category",
     "first_source",
@@ -136,6 +137,24 @@ def string_column(
 ) -> pd.api.extensions.ExtensionArray:
     """A ``string`` column of the cells ``labels[codes]``, built from the few labels."""
     return pd.array(list(labels), dtype="string").take(np.asarray(codes, dtype=np.intp))
+
+
+def blank_strings(n: int, value: str | None) -> pd.api.extensions.ExtensionArray:
+    """A ``string`` column of ``n`` missing values (``value`` None) or empty texts (``""``):
+    :func:`string_column` of those, built from zeroed buffers rather than row by row."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    if value not in (None, ""):
+        return string_column(np.zeros(n, dtype=np.intp), [value])
+    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int64))
+    valid = pa.py_buffer(np.zeros((n + 7) // 8, dtype=np.uint8)) if value is None else None
+    texts = pa.Array.from_buffers(
+        pa.large_string(),
+        n,
+        [valid, offsets, pa.py_buffer(b"")],
+        null_count=n if value is None else 0,
+    )
+    return pd.arrays.ArrowStringArray(texts)
 
 
 def parse_unique(
