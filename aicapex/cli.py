@@ -152,7 +152,7 @@ def report(
     from aicapex.report import report as build
     from aicapex.reportscenarios import scenario_files_of
 
-    check_date("--as-of", as_of)
+    check_date("--as-of", as_of, calendar=True)
     check_date("--known-on", known_on)
     with _progress() as step:  # one bar over loading and the report's stages
         ledger = load_ledger(paths, max_bytes, progress=step)
@@ -227,7 +227,7 @@ def runway_cmd(
             f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True
         )
         raise typer.Exit(2)
-    check_date("--as-of", as_of)
+    check_date("--as-of", as_of, calendar=True)
     check_date("--known-on", known_on)
     ledger = load_ledger([path], max_bytes)
     try:

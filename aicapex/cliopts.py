@@ -127,13 +127,21 @@ def warn(ledger: Ledger) -> None:
         typer.echo(str(warning), err=True)
 
 
-def check_date(option: str, value: str | None) -> None:
-    """A date option that cannot be read is a usage error: one line, exit 2."""
+def check_date(option: str, value: str | None, *, calendar: bool = False) -> None:
+    """A date option that cannot be read is a usage error: one line, exit 2. With
+    ``calendar=True`` (a date the analyses take: ``--as-of``) so is a fiscal year, which every
+    analysis refuses (its months depend on whose fiscal year it is)."""
     if value is None:
         return
-    from aicapex.dates import PartialDate
+    from aicapex.dates import PartialDate, Precision
 
     try:
-        PartialDate.parse(value)
+        date = PartialDate.parse(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
+    if calendar and date.precision is Precision.FISCAL_YEAR:
+        raise typer.BadParameter(
+            f"expected a calendar date, got the fiscal year {value!r}: its months depend on "
+            "the company's fiscal year end (give them: '2024-06')",
+            param_hint=option,
+        )

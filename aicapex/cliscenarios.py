@@ -41,7 +41,7 @@ def scenarios_cmd(
     from aicapex.renderscenarios import render_comparison, render_comparison_csv
     from aicapex.scenarios import compare, read_scenarios, scenario_files
 
-    check_date("--as-of", as_of)
+    check_date("--as-of", as_of, calendar=True)
     ledger = load_ledger([path], max_bytes)
     warn(ledger)
     paths = file or scenario_files([path])

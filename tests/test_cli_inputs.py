@@ -46,6 +46,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ["runway", "data", "stability-ai", "--burn-after", "1e308"],  # overflowed the cash
         ["report", "--format", "xml"],
         ["report", "--as-of", "Octobre"],
+        ["report", "--as-of", "FY2023"],  # a fiscal year: analyses refuse it (was exit 1)
+        ["runway", "data", "stability-ai", "--as-of", "FY2023"],
+        ["scenarios", "data", "stability-ai", "--as-of", "FY2023"],
         ["runway", "data", "stability-ai", "--known-on", "2023-13"],  # was exit 1
         ["validate", "--max-bytes", "0"],
         ["validate", "--no-such-option"],
