@@ -118,6 +118,11 @@ _Constructor.add_constructor(  # type: ignore[type-var]
 )
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)  # type: ignore[type-var]
 
+#: An escape of half a UTF-16 surrogate pair ("\ud83d\ude80", as json.dumps writes a
+#: character past U+FFFF): not a character, so libyaml refuses it, located; rapidyaml reads it
+#: as bytes that are not UTF-8 (a garbled value, a record kind without a line).
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+
 
 class _Loader(CParser, _Constructor, _Resolver):
     def __init__(self, stream: str | bytes) -> None:
@@ -299,6 +304,8 @@ def _fast_yaml(text: str) -> Any:
         raise _Fallback  # PyYAML reads these as line breaks (YAML 1.1), rapidyaml as text
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         raise _Fallback  # a lone carriage return: a line break to PyYAML ('a: \r#' is null)
+    if ("\\u" in text or "\\U" in text) and _SURROGATE_ESCAPE.search(text):
+        raise _Fallback  # "\ud83d": libyaml refuses it, located (see _SURROGATE_ESCAPE)
     try:
         with _quiet_stderr():  # the emitter prints its errors too (lists nested too deep)
             tree = _ryml.parse_in_arena(text.encode("utf-8"))

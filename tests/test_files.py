@@ -475,3 +475,25 @@ def test_nesting_within_the_parsers_limit_is_a_field_error(tmp_path: Path) -> No
         "name",
     )
     assert problem.line == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('sources:\n- id: s1\n  note: "rocket \\ud83d\\ude80"\n', 3),  # as json.dumps writes it
+        ('sources:\n- id: s1\n  note: "\\U0000D83D"\n', 3),
+        ('sources:\n- id: s1\n  "x\\ud83d": 1\n', 3),  # in a key
+        ('sources: []\n"k\\ud83d\\ude80": []\n', 2),  # a record kind: had no line
+    ],
+)
+def test_a_surrogate_escape_is_a_located_syntax_error(text: str, line: int) -> None:
+    """Half of a UTF-16 surrogate pair is not a character: libyaml refuses it at its line.
+    rapidyaml read it as bytes that are not UTF-8, so the fast path gave a garbled value
+    ('rocket \\udced\\udca0...'), refused later as 'unable to parse raw data as a unicode
+    string', or a garbled record kind without a line."""
+    data, problems = parse_document(text, "x.yaml")
+    assert data is None
+    assert [(p.code, p.line, p.expected) for p in problems] == [("syntax", line, "valid YAML")]
+    assert "invalid Unicode character escape" in problems[0].found
+    with pytest.raises(yaml.YAMLError):
+        slow(text)
