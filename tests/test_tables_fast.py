@@ -181,3 +181,16 @@ def test_absent_columns_share_their_missing_values_until_written(tmp_path: Path)
     again = read_table(path, "expenses")  # a table read again is as read the first time
     assert again[floats].isna().all().all()
     assert again[dates].isna().all().all()
+
+
+def test_days_first_and_last_are_one_column_until_written(tmp_path: Path) -> None:
+    path = tmp_path / "expenses.csv"
+    path.write_text(
+        "id,company,amount,date,category\na,acme,$1M,2024-01-05,opex\nb,acme,$2M,2024-02-29,opex\n"
+    )
+    frame = read_table(path, "expenses")
+    assert frame["date_start"].equals(frame["date_end"])
+    frame.loc[0, "date_end"] = pd.Timestamp("2024-01-31")
+    assert frame.loc[0, "date_start"] == pd.Timestamp("2024-01-05")
+    assert frame.loc[0, "date_end"] == pd.Timestamp("2024-01-31")
+    assert read_table(path, "expenses").loc[0, "date_end"] == pd.Timestamp("2024-01-05")

@@ -25,6 +25,7 @@ from aicapex.analysis.common import (
     as_widened,
     burn_flows,
     check_entity,
+    filled,
     month_of,
     require_usd,
     trailing,
@@ -124,8 +125,8 @@ def burn(
     base = rows["amount_usd"]
     rows = rows.assign(
         signed=base.to_numpy("float64"),
-        low_usd=rows["low_usd"].fillna(base).to_numpy("float64"),
-        high_usd=rows["high_usd"].fillna(base).to_numpy("float64"),
+        low_usd=filled(rows["low_usd"], base),
+        high_usd=filled(rows["high_usd"], base),
     )
     # each row's cell of the entities x months grid, found once; each sum below is a mask
     size = len(entities) * len(months)

@@ -55,12 +55,17 @@ def run_cash(start: np.ndarray, net: np.ndarray, counted: np.ndarray | None = No
     counts (months before an entity's balance do not). Returns a :class:`CashPath`."""
     start = np.asarray(start, dtype=np.float64)
     net = np.asarray(net, dtype=np.float64)
-    closing = start[..., None] + np.cumsum(net, axis=-1)
+    summed = np.cumsum(net, axis=-1)
+    if np.broadcast_shapes((*start.shape, 1), summed.shape) == summed.shape:
+        summed += start[..., None]  # the same sums as start + cumsum, in place
+    else:  # more leading dimensions in start than in net
+        summed = start[..., None] + summed
+    closing = summed
     opening = np.concatenate([start[..., None], closing[..., :-1]], axis=-1)
     below = closing < 0
     if counted is not None:
         below &= counted
-    hit = below.any(axis=-1)
+    hit = np.asarray(below.any(axis=-1))
     first = np.where(hit, below.argmax(axis=-1), 0)
     at_open = np.take_along_axis(opening, first[..., None], axis=-1)[..., 0]
     at_net = np.take_along_axis(net, first[..., None], axis=-1)[..., 0]

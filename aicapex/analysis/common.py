@@ -34,6 +34,7 @@ __all__ = [
     "check_entity",
     "date_at",
     "day_of",
+    "filled",
     "fraction_of_month",
     "grid_cells",
     "month_of",
@@ -274,11 +275,20 @@ def signed(rows: pd.DataFrame) -> pd.DataFrame:
     most money out) and ``signed_high`` at the optimistic end."""
     direction = rows["direction"].to_numpy()
     base = rows["amount_usd"]
-    low = rows["low_usd"].fillna(base).to_numpy()
-    high = rows["high_usd"].fillna(base).to_numpy()
+    low, high = filled(rows["low_usd"], base), filled(rows["high_usd"], base)
     money_in = direction > 0
     return rows.assign(
         signed=base.to_numpy() * direction,
         signed_low=np.where(money_in, low, high) * direction,
         signed_high=np.where(money_in, high, low) * direction,
     )
+
+
+def filled(values: pd.Series, base: pd.Series) -> np.ndarray:
+    """``values.fillna(base)`` (a float column, ``base`` on the same rows) as an array: the
+    values as they are when none is missing (ends of exact figures are), no copy of them."""
+    out = values.to_numpy("float64")
+    gaps = np.isnan(out)
+    if gaps.any():
+        out = np.where(gaps, base.to_numpy("float64"), out)
+    return out

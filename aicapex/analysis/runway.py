@@ -356,14 +356,16 @@ def runways(
         now = after & in_start
         # the cells of the later rows, found once for the three variants' sums
         cells = np.where(after & ~in_start, grid_cells(e_idx, counted["month"], months), -1)
-        starts, nets = [], []
-        for (_, signed, _), cash_v, ahead_v in zip(variants, balance_cash, aheads, strict=True):
+        starts, nets = [], np.empty((len(variants), len(entities), len(months)))
+        for i, ((_, signed, _), cash_v, ahead_v) in enumerate(
+            zip(variants, balance_cash, aheads, strict=True)
+        ):
             start = cash_v.copy()
             values = counted[signed].to_numpy()
             np.add.at(start, e_idx[now], values[now])
             recorded = cell_sums(cells, values, (len(entities), len(months)))
             starts.append(start)
-            nets.append(recorded + ahead_v.net)
+            np.add(recorded, ahead_v.net, out=nets[i])
         assumptions = _assumptions(as_of, policy, counted, shared_notes)
         if policy == "arrears":
             paid_now, paid_later, sentences = pay_arrears(
@@ -378,7 +380,7 @@ def runways(
 
         # 3. the paths and the cash-out points, in months since the grid's start (base, low,
         # high)
-        paths = run_cash(np.stack(starts), np.stack(nets), active)
+        paths = run_cash(np.stack(starts), nets, active)
         broke = np.stack(starts) < 0  # out of cash at the balance already
         start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
         out_pos = np.where(broke, start_pos, paths.position)

@@ -14,6 +14,7 @@ from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.cash import CashPath
 from aicapex.analysis.common import (
     day_of,
+    filled,
     fraction_of_month,
     month_of,
     months_between,
@@ -255,7 +256,7 @@ def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
     spending, the least revenue: ``low``) and at their optimistic end (``high``)."""
     revenue = (spend["kind"] == "revenues").to_numpy()
     base = spend["amount_usd"]
-    low, high = spend["low_usd"].fillna(base).to_numpy(), spend["high_usd"].fillna(base).to_numpy()
+    low, high = filled(spend["low_usd"], base), filled(spend["high_usd"], base)
     return {
         "low": spend.assign(amount_usd=np.where(revenue, low, high)),
         "high": spend.assign(amount_usd=np.where(revenue, high, low)),

@@ -178,9 +178,23 @@ def parse_unique(
 def first_source(sources: pd.Series) -> pd.Categorical:
     """The first source id each row cites (comma-separated ``sources``), split once per
     distinct value."""
+    if _no_text(sources):  # no source cited (a table without sources): no value to split
+        return coded_category(np.full(len(sources), -1, dtype=np.int8), [])
     codes, uniques = pd.factorize(sources, use_na_sentinel=True)
     first = [s.split(",")[0] if isinstance(s, str) and s else None for s in uniques]
     return coded_category(codes, first)
+
+
+def _no_text(values: pd.Series) -> bool:
+    """Whether a column of Arrow text holds only empty texts and missing values (read from its
+    lengths, without hashing the rows); False for other columns."""
+    array = values.array
+    if not hasattr(array, "_pa_array") or not isinstance(values.dtype, pd.StringDtype):
+        return False
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+    longest = pc.max(pc.binary_length(array._pa_array)).as_py()
+    return longest is None or longest == 0
 
 
 #: The dtype of a flows column with no value (as ``astype("category")`` gives it for Nones).

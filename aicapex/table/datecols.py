@@ -48,11 +48,15 @@ def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
         col,
         "bad-date",
     )
-    return {
-        f"{field}_start": start[codes],
-        f"{field}_end": end[codes],
-        f"{field}_precision": coded_category(codes, precision),
-    }
+    first = start[codes]
+    spans: dict[str, Any] = {f"{field}_start": first, f"{field}_end": None}
+    if np.array_equal(start.view(np.int64), end.view(np.int64)):
+        # every date a day (or none): its first and last days are one column, shared by the
+        # two (pandas' copy-on-write tracks the references: writing one copies it)
+        spans[f"{field}_start"] = spans[f"{field}_end"] = pd.Series(first, copy=False)
+    else:
+        spans[f"{field}_end"] = end[codes]
+    return {**spans, f"{field}_precision": coded_category(codes, precision)}
 
 
 def _spans(

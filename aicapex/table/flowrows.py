@@ -88,9 +88,10 @@ def as_unit(values: np.ndarray, unit: str) -> np.ndarray:
 
 def month_count(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Whole months from the month of ``a`` to the month of ``b``, inclusive."""
-    am = as_unit(a, "M").astype(np.int64)
-    bm = as_unit(b, "M").astype(np.int64)
-    return (bm - am + 1).astype(np.int64)
+    am = a if a.dtype == np.dtype("datetime64[M]") else as_unit(a, "M")
+    bm = b if b.dtype == np.dtype("datetime64[M]") else as_unit(b, "M")
+    out: np.ndarray = bm.view(np.int64) - am.view(np.int64) + 1
+    return out
 
 
 def flow_rows(
