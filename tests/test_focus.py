@@ -731,3 +731,58 @@ def test_cli_fx_and_errors(runner: CliRunner, tmp_path: Path, ledger_text: Any) 
     assert result.exit_code == 1
     assert "BilledCost: expected a column FOCUS requires" in result.stderr
     assert result.stdout == ""
+
+
+def test_costs_above_the_record_limit_are_problems(tmp_path: Path) -> None:
+    """A cost above MAX_AMOUNT (1e15) either way is a located problem, left out, as a record's
+    amount would be: it was read, and its bill's flows overflowed their int64 cents (a bill of
+    1e23 became a payment of -9.2e16, and arrears found nothing owed)."""
+    rows = synthetic(22, n=12)
+    rows[1]["BilledCost"] = "99999999999999999999999"
+    rows[4]["BilledCost"] = "-1000000000000000.5"
+    rows[6]["EffectiveCost"] = "-1E16"
+    rows[8]["BilledCost"] = "1000000000000000"  # the limit itself is fine
+    path = write_csv(tmp_path / "f.csv", rows)
+    imp = read_focus(path, payer="acme")
+    assert [(p.line, p.field, p.found) for p in imp.problems] == [
+        (3, "BilledCost", "'99999999999999999999999'"),
+        (6, "BilledCost", "'-1000000000000000.5'"),
+        (8, "EffectiveCost", "'-1E16'"),
+    ]
+    assert all("at most 1e+15" in p.expected for p in imp.problems)
+    assert imp.left_out == 3
+    assert not imp.reconciled
+    kept = [r for i, r in enumerate(rows) if i not in (1, 4, 6)]
+    assert expected(kept).keys() == bills_by_key(imp).keys()
+    # the same from Parquet decimals, which skip the check of digits
+    columns = {c: pa.array([r[c] for r in rows], pa.string()) for c in HEADER}
+    columns["BilledCost"] = pa.array(
+        [Decimal(str(r["BilledCost"])) for r in rows], pa.decimal256(60, 12)
+    )
+    pq.write_table(pa.table(columns), tmp_path / "f.parquet")
+    from_parquet = read_focus(tmp_path / "f.parquet", payer="acme")
+    assert [(p.index, p.field) for p in from_parquet.problems] == [
+        (1, "BilledCost"),
+        (4, "BilledCost"),
+        (6, "EffectiveCost"),
+    ]
+    # what every analysis gets holds no overflowed cents
+    bills = imp.cloud_bills()
+    bills = bills[bills["billed_currency"].astype("object") == "USD"].reset_index(drop=True)
+    assert (ac.flows({"cloud_bills": bills})["cents"] >= 0).all()
+    owed = ac.arrears({"cloud_bills": bills}, as_of="2025-01").frame["outstanding_usd"].sum()
+    assert owed == pytest.approx(bills["billed_usd"].clip(lower=0).sum())
+
+
+def test_a_bill_summing_above_the_limit_is_refused_for_analyses(tmp_path: Path) -> None:
+    """Rows within the limit whose bill adds up past it: the bills are read (they reconcile),
+    but ``cloud_bills()`` refuses them, naming the bill, rather than overflow the flows."""
+    rows = [r for r in synthetic(23, n=8) if r["BillingCurrency"] == "USD"][:2]
+    for r in rows:
+        r.update(rows[0], BilledCost="900000000000000")
+    imp = read_focus(write_csv(tmp_path / "f.csv", rows), payer="acme")
+    assert imp.problems == ()
+    assert imp.reconciled
+    (bill,) = imp.bills["id"].astype(str)
+    with pytest.raises(ValueError, match=f"at most 1e\\+15 either way.*got 1 above: {bill}"):
+        imp.cloud_bills()

@@ -57,6 +57,7 @@ import pandas as pd
 from aicapex.errors import LedgerError, Problem
 from aicapex.fx import FxTable
 from aicapex.ledger import Ledger
+from aicapex.limits import MAX_AMOUNT
 from aicapex.table.focusread import (
     REQUIRED,
     REQUIRED_VALUE,
@@ -188,6 +189,13 @@ class FocusImport:
         n = len(b)
         if not n:
             return empty
+        big = b["billed"].abs().to_numpy() > MAX_AMOUNT  # each row is at most that: a sum
+        if big.any():
+            shown = ", ".join(b["id"].astype("object")[big].astype(str).tolist()[:5])
+            raise ValueError(
+                f"expected bills of at most {MAX_AMOUNT:.0e} either way (a record's limit: "
+                f"the flows' exact cents overflow past it), got {int(big.sum())} above: {shown}"
+            )
         name = Path(self.path).name
         notes = [
             f"FOCUS {name}: billing account {a}" + (f" ({m})" if isinstance(m, str) else "")

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.errors import LedgerError, Problem, suggest
+from aicapex.limits import MAX_AMOUNT
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -309,7 +310,7 @@ def decimals(table: Any, name: str, rows: RowProblems) -> tuple[Any, np.ndarray]
     col = table.column(name).combine_chunks()
     missing = col.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_decimal(col.type):
-        return col, missing
+        return _within_limit(col, name, rows, col), missing
     if not pa.types.is_string(col.type):
         col = pc.cast(col, pa.string())  # numbers: their shortest text
     text = pc.utf8_trim_whitespace(col)
@@ -335,7 +336,21 @@ def decimals(table: Any, name: str, rows: RowProblems) -> tuple[Any, np.ndarray]
     scale = int(after[valid].max()) if valid.any() else 0
     digits = (int(before[valid].max()) if valid.any() else 1) + scale + len(str(len(col)))
     kind = pa.decimal128(38, scale) if digits <= 38 else pa.decimal256(76, scale)
-    return pc.cast(pc.if_else(pa.array(valid), text, None), kind), missing
+    exact = pc.cast(pc.if_else(pa.array(valid), text, None), kind)
+    return _within_limit(exact, name, rows, col), missing
+
+
+def _within_limit(exact: Any, name: str, rows: RowProblems, col: Any) -> Any:
+    """``exact`` with the costs above :data:`~aicapex.limits.MAX_AMOUNT` either way made
+    missing, each a problem: as a record's amount, larger ones overflow the exact cents of the
+    flows the bills feed (1e23 became -9.2e16)."""
+    pa, pc = arrow()
+    size = pc.abs(pc.cast(exact, pa.float64())).to_numpy(zero_copy_only=False)
+    big = np.nan_to_num(size, nan=0.0) > MAX_AMOUNT
+    if not big.any():
+        return exact
+    rows.add(big, name, f"a cost of at most {MAX_AMOUNT:.0e} either way", col)
+    return pc.if_else(pa.array(~big), exact, pa.scalar(None, exact.type))
 
 
 def labels(
