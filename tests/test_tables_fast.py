@@ -3,14 +3,18 @@ one value, rate totals of tables where few rows have a rate, and the like."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aicapex.errors import LedgerError
 from aicapex.table.bulk import read_table
+from aicapex.table.bulkcols import ID_PATTERN, Located, id_column
 from aicapex.table.columns import blank_strings, coded_category, constant_category, string_column
 
 
@@ -194,3 +198,18 @@ def test_days_first_and_last_are_one_column_until_written(tmp_path: Path) -> Non
     assert frame.loc[0, "date_start"] == pd.Timestamp("2024-01-05")
     assert frame.loc[0, "date_end"] == pd.Timestamp("2024-01-31")
     assert read_table(path, "expenses").loc[0, "date_end"] == pd.Timestamp("2024-01-05")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet="aZ09._:+- é\n/", max_size=4), min_size=1, max_size=6),
+    st.sampled_from(["str", "string"]),
+)
+def test_ids_read_at_once_are_checked_as_one_by_one(ids: list[str], dtype: str) -> None:
+    """An id column whose bytes all fit the pattern passes at once; any other is matched id by
+    id: the same problems either way."""
+    chk = Located("t.csv", "expenses", None, csv=True)
+    id_column(pd.Series(ids, dtype=dtype), chk)
+    bad = [i for i, v in enumerate(ids) if not re.fullmatch(ID_PATTERN, v)]
+    found = [p.index for p in chk.problems if p.code != "duplicate-id"]
+    assert found == bad

@@ -57,6 +57,10 @@ def capex_flows(flows: pd.DataFrame) -> pd.DataFrame:
     return flows[keep]
 
 
+#: The kinds of flows burn sums, by position (spending, revenue, capex).
+_KINDS = pd.Index(["expenses", "revenues", "gpu_orders"])
+
+
 class Burn(Result):
     """The result of :func:`burn`: ``.frame`` has a row per entity and month."""
 
@@ -123,51 +127,51 @@ def burn(
             lo = hi = lo if not pd.isna(lo) else hi
         months = pd.date_range(lo, hi, freq="MS") if not pd.isna(lo) else pd.DatetimeIndex([])
     base = rows["amount_usd"]
-    rows = rows.assign(
-        signed=base.to_numpy("float64"),
-        low_usd=filled(rows["low_usd"], base),
-        high_usd=filled(rows["high_usd"], base),
-    )
-    # each row's cell of the entities x months grid, found once; each sum below is a mask
+    columns = {
+        "signed": base.to_numpy("float64"),
+        "low_usd": filled(rows["low_usd"], base),
+        "high_usd": filled(rows["high_usd"], base),
+    }
+    # each row's cell of the entities x months grid, found once
     size = len(entities) * len(months)
     e = positions(rows["entity"], entities)
     m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
     ok = (e >= 0) & (m >= 0)
     cell = e * len(months) + m
-    kind, category = rows["kind"], rows["category"]
-    spend = (kind == "expenses").to_numpy()
-    income = (kind == "revenues").to_numpy()
-    capital = (kind == "gpu_orders").to_numpy()
+    kind = positions(rows["kind"], _KINDS, narrow=True)  # expenses, revenues, GPU orders
+    category = positions(rows["category"], pd.Index(BURN_CATEGORIES), narrow=True)
 
-    def matrix(mask: np.ndarray, column: str = "signed") -> np.ndarray:
-        """Sum ``column`` of the rows in ``mask`` into the grid (as ``monthly_matrix`` of
-        those rows: bincount adds them in row order)."""
-        if not mask.any():
-            return np.zeros((len(entities), len(months)))
-        keep = mask & ok
-        sums = np.bincount(
-            cell[keep], weights=rows[column].to_numpy("float64")[keep], minlength=size
+    def sums(group: np.ndarray, groups: int, column: str) -> np.ndarray:
+        """Sum ``column`` of the rows into the grid of each of their ``group`` (-1: none), in
+        one pass: each cell of each group adds its rows in row order, as a sum of that
+        group's rows alone does (bincount)."""
+        keep = ok & (group >= 0)
+        total = np.bincount(
+            group[keep] * size + cell[keep],
+            weights=columns[column][keep],
+            minlength=groups * size,
         )
         # bincount of no rows gives integer zeros: dollars are floats whatever the rows
-        return sums.astype(np.float64, copy=False).reshape(len(entities), len(months))
+        return total.astype(np.float64, copy=False).reshape(groups, len(entities), len(months))
 
-    data: dict[str, np.ndarray] = {}
-    for cat in BURN_CATEGORIES:
-        data[cat] = matrix(spend & (category == cat).to_numpy())
+    # spending by category (0-4), revenue (5), capex (6); the ends by kind only
+    n_cat = len(BURN_CATEGORIES)
+    by_category = np.where(kind == 0, category, np.where(kind > 0, n_cat - 1 + kind, -1))
+    base_sums = sums(by_category.astype(np.int64), n_cat + 2, "signed")
+    data: dict[str, np.ndarray] = {cat: base_sums[i] for i, cat in enumerate(BURN_CATEGORIES)}
     gross = sum(data.values(), np.zeros((len(entities), len(months))))
-    revenue = matrix(income)
+    revenue = base_sums[n_cat]
     net = gross - revenue
+    by_kind = kind.astype(np.int64)
+    low, high = sums(by_kind, 3, "low_usd"), sums(by_kind, 3, "high_usd")
     ends = {
-        name: matrix(part, column)
-        for name, part, column in (
-            ("gross_low", spend, "low_usd"),
-            ("gross_high", spend, "high_usd"),
-            ("revenue_low", income, "low_usd"),
-            ("revenue_high", income, "high_usd"),
-            ("capex", capital, "signed"),
-            ("capex_low", capital, "low_usd"),
-            ("capex_high", capital, "high_usd"),
-        )
+        "gross_low": low[0],
+        "gross_high": high[0],
+        "revenue_low": low[1],
+        "revenue_high": high[1],
+        "capex": base_sums[n_cat + 1],
+        "capex_low": low[2],
+        "capex_high": high[2],
     }
     out = pd.DataFrame(
         {
@@ -192,7 +196,7 @@ def burn(
             "cash_burn": (net + ends["capex"]).ravel(),
         }
     )
-    in_range = rows["month"].isin(months).to_numpy()
+    in_range = m >= 0  # (rows["month"].isin(months))
     return Burn(
         frame=out,
         used_records=functools.partial(records_in, rows, in_range),

@@ -277,10 +277,11 @@ def signed(rows: pd.DataFrame) -> pd.DataFrame:
     base = rows["amount_usd"]
     low, high = filled(rows["low_usd"], base), filled(rows["high_usd"], base)
     money_in = direction > 0
+    signed_low, signed_high = np.where(money_in, low, high), np.where(money_in, high, low)
+    signed_low *= direction  # in place: the same products
+    signed_high *= direction
     return rows.assign(
-        signed=base.to_numpy() * direction,
-        signed_low=np.where(money_in, low, high) * direction,
-        signed_high=np.where(money_in, high, low) * direction,
+        signed=base.to_numpy() * direction, signed_low=signed_low, signed_high=signed_high
     )
 
 

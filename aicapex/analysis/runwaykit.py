@@ -182,9 +182,9 @@ def _lookups(
     (-1: another), whether it is planned, and its entity's position in ``entities`` (-1: none);
     looked up once per category (``Series.isin`` costs more on a few rows)."""
     return (
-        positions(flows["kind"], _COUNTED_KINDS),
-        positions(flows["status"], _COUNTED_STATUSES),
-        positions(flows["basis"], _PLANNED) >= 0,
+        positions(flows["kind"], _COUNTED_KINDS, narrow=True),
+        positions(flows["status"], _COUNTED_STATUSES, narrow=True),
+        positions(flows["basis"], _PLANNED, narrow=True) >= 0,
         positions(flows["entity"], entities),
     )
 

@@ -23,6 +23,7 @@ from aicapex.table.columns import (
 from aicapex.units import PER_MONTH, normalize_period
 
 __all__ = [
+    "ID_PATTERN",
     "MAX_PROBLEMS",
     "NONFINITE_TEXT",
     "Located",
@@ -473,12 +474,52 @@ def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
     checked: the pattern (vectorised), then uniqueness."""
     ids = col if col.dtype == "str" else col.astype("object").astype("str")
     missing = ids.isna().to_numpy()
-    ok = ids.str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:+-]*").fillna(True).to_numpy(dtype=bool)
-    chk.rows(~missing & ~ok, "id", "an id of letters, digits and . _ : + -", col)
+    if not _plain_ids(ids):  # some id may not match: each checked
+        ok = ids.str.fullmatch(ID_PATTERN).fillna(True).to_numpy(dtype=bool)
+        chk.rows(~missing & ~ok, "id", "an id of letters, digits and . _ : + -", col)
     if missing.any() or not _increasing(ids):
         dup = ids.duplicated(keep="first").to_numpy() & ~missing
         chk.rows(dup, "id", "a unique id", col, "duplicate-id")
     return ids.array
+
+
+#: What an id is made of (:func:`id_column`).
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"
+
+_ID_BYTES = np.zeros(256, dtype=bool)
+_ID_BYTES[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:+-")] = True
+_ID_FIRST = _ID_BYTES.copy()
+_ID_FIRST[list(b"._:+-")] = False
+
+
+def _plain_ids(ids: pd.Series) -> bool:
+    """Whether every id (none missing) matches :data:`ID_PATTERN`, read from the bytes of an
+    Arrow text column at once: no empty id, every byte one of the pattern's (ASCII) characters,
+    every first byte a letter or digit. False when some id may not match, or the column is not
+    Arrow text: then :func:`id_column` matches each id."""
+    values = ids.array
+    if not hasattr(values, "_pa_array") or len(ids) == 0:
+        return False
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    widths = {pa.large_string(): np.int64, pa.string(): np.int32}
+    for chunk in values._pa_array.chunks:
+        if chunk.null_count or chunk.type not in widths:
+            return False
+        if not len(chunk):
+            continue
+        width = widths[chunk.type]
+        buffers = chunk.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=width)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        starts = offsets[:-1] - offsets[0]
+        if not (offsets[1:] > offsets[:-1]).all() or not _ID_FIRST[data[starts]].all():
+            return False
+        if np.bincount(data, minlength=256)[~_ID_BYTES].any():
+            return False
+    return True
 
 
 def _increasing(ids: pd.Series) -> bool:

@@ -283,10 +283,13 @@ def records_in(rows: pd.DataFrame, mask: np.ndarray | None = None) -> pd.Index:
     return index if index.is_monotonic_increasing else index.sort_values()
 
 
-def positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+def positions(values: pd.Series, index: pd.Index, *, narrow: bool = False) -> np.ndarray:
     """The position in ``index`` of each value (-1 where it is not there). A categorical column
-    is looked up once per category, not once per row."""
+    is looked up once per category, not once per row. ``narrow``: in the narrowest integer type
+    holding them (for comparisons; int64 for arithmetic on them)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        lookup = index.get_indexer(values.cat.categories)
-        return np.append(lookup, -1)[values.cat.codes.to_numpy()]
+        lookup = np.append(index.get_indexer(values.cat.categories), -1)
+        if narrow:
+            lookup = lookup.astype(_code_type(len(index)))
+        return lookup[values.cat.codes.to_numpy()]
     return index.get_indexer(values.astype("object"))  # type: ignore[arg-type]
