@@ -384,6 +384,14 @@ def test_adjustments_are_checked_against_the_ledger(
         (lambda: ac.add_flow(amount=5, kind="revenu", start="2024-01"), "did you mean 'revenues'"),
         (lambda: ac.add_flow(amount=5, kind="revenues", category="sale", start="2024"), "'sales'"),
         (lambda: ac.add_flow(amount=-5, kind="revenues", start="2024-01"), "positive"),
+        # negative money as text, as numbers are: '-$5M' of expenses was money in
+        (lambda: ac.add_flow(amount="-$5M", kind="expenses", start="2024-01"), "positive"),
+        (lambda: ac.add_flow(amount="-$5M", kind="funding", start="2024-01"), "positive"),
+        (lambda: ac.add_flow(amount="-$1M/month", kind="revenues", start="2024"), "positive"),
+        (lambda: ac.add_flow(amount="-$1M to $1M", kind="funding", start="2024"), "positive"),
+        # past a record's limit (1e300 made a runway of inf)
+        (lambda: ac.add_flow(amount=1e300, start="2024-01"), "at most 1e+15"),
+        (lambda: ac.add_flow(amount=-2e15, start="2024-01"), "at most 1e+15"),
         (lambda: ac.disburse(INTEL, tranche=-1), "index of 0 or more"),
         (lambda: ac.delay(INTEL, months=1.5), "whole months"),
     ],

@@ -32,6 +32,7 @@ from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.runrate import REVENUE, STREAMS
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
+from aicapex.limits import MAX_AMOUNT
 from aicapex.money import Money, Rate
 from aicapex.records import RevenueCategory
 from aicapex.scenarios.book import (
@@ -426,10 +427,10 @@ def add_flow(
         )
     if isinstance(amount, int | float | np.number) and not isinstance(amount, bool):
         amount = number_arg("amount", amount)
-        if kind is not None and amount is not None and amount < 0:
+        if amount is not None and abs(amount) > MAX_AMOUNT:
+            # as a record's amounts and the runway's extra flows (1e300 made a runway of inf)
             raise AdjustmentError(
-                f"amount: expected a positive amount for {kind} (the kind gives the direction), "
-                f"got {amount!r}",
+                f"amount: expected at most {MAX_AMOUNT:.0e} US dollars either way, got {amount!r}",
                 "amount",
             )
     elif amount is not None and not isinstance(amount, str):
@@ -443,7 +444,17 @@ def add_flow(
         date_arg("end", end, end=True),
         label,
     )
-    spec._figure()  # a bad amount fails here
+    money, _ = spec._figure()  # a bad amount fails here
+    lowest = float(amount) if money is None and amount is not None else None
+    if money is not None:
+        lowest = float(min(money.amount, money.low.amount))
+    if kind is not None and lowest is not None and lowest < 0:
+        # the kind gives the direction: '-$5M' of expenses was money in, of funding money out
+        raise AdjustmentError(
+            f"amount: expected a positive amount for {kind} (the kind gives the direction), "
+            f"got {amount!r}",
+            "amount",
+        )
     return spec
 
 
