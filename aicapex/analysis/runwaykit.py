@@ -33,7 +33,7 @@ from aicapex.analysis.runrate import (
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND
-from aicapex.table.columns import positions
+from aicapex.table.columns import labels_at, positions
 
 __all__ = [
     "INPUT_STREAMS",
@@ -277,21 +277,23 @@ def path_frame(
     n = len(months)
     last = np.where(path.hit, path.first, n - 1)
     keep = active & (np.arange(n)[None, :] <= last[:, None])
-    e_rep = np.repeat(entities.to_numpy(), n).reshape(len(entities), n)
-    m_rep = np.broadcast_to(months.to_numpy(), (len(entities), n))
     after = np.arange(n)[None, :] > np.asarray(as_of_col)[:, None]
+    e_at, m_at = np.nonzero(keep)  # (row by row, as the mask); texts from their few labels
+    net_kept, assumed_kept = net[keep], assumed[keep]
+    labels = list(stream_labels(np.arange(1 << len(STREAMS))))
+    basis = pd.array(["recorded", "assumed"], dtype="str").take((assumed_kept > 0).astype(int))
     return pd.DataFrame(
         {
-            "entity": e_rep[keep],
-            "month": m_rep[keep],
+            "entity": labels_at(list(entities), e_at),
+            "month": months.to_numpy()[m_at],
             "opening": path.opening[keep],
-            "inflows": np.where(net > 0, net, 0.0)[keep],
-            "outflows": np.where(net < 0, -net, 0.0)[keep],
-            "net": net[keep],
+            "inflows": np.where(net_kept > 0, net_kept, 0.0),
+            "outflows": np.where(net_kept < 0, -net_kept, 0.0),
+            "net": net_kept,
             "closing": path.closing[keep],
-            "basis": np.where(assumed > 0, "assumed", "recorded")[keep],
+            "basis": basis,
             "after_as_of": after[keep],
-            "assumed": stream_labels(assumed[keep]),
+            "assumed": labels_at(labels, assumed_kept),
         }
     )
 

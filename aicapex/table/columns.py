@@ -24,6 +24,7 @@ __all__ = [
     "constant_category",
     "first_source",
     "label_index",
+    "labels_at",
     "parse_unique",
     "positions",
     "records_in",
@@ -155,6 +156,12 @@ def blank_strings(n: int, value: str | None) -> pd.api.extensions.ExtensionArray
         null_count=n if value is None else 0,
     )
     return pd.arrays.ArrowStringArray(texts)
+
+
+def labels_at(labels: list[str], at: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """The texts ``labels[at]`` typed as pandas types a column of them (``str``; no rows:
+    objects), taken from the labels rather than inferred from a Python object per row."""
+    return pd.array(labels, dtype="str").take(at) if len(at) else np.array([], dtype=object)
 
 
 def parse_unique(
