@@ -951,3 +951,60 @@ def test_remembered_stake_inputs_are_not_changed_by_their_callers(bundled: ac.Le
                 )
         assert again.aside == expected.aside
         assert again.stakes_of  # the bundled stakes are there to be changed
+
+
+SHARE_COUNTS = """
+stakes:
+- id: founder-holds
+  holder: founder
+  company: acme
+  date: 2024-01
+  event: holding
+  shares: 12.5M
+- id: vc-holds
+  holder: vc
+  company: acme
+  date: 2024-01
+  event: holding
+  share: 30%
+share_counts:
+- id: acme-shares-2023
+  company: acme
+  date: 2023-12
+  basic: 50M
+- id: acme-shares-2024
+  company: acme
+  date: 2024-06
+  basic: 100M
+  diluted: 125M
+"""
+
+
+def test_a_holder_of_a_number_of_shares_gets_its_share_from_share_counts(
+    ledger_text: LedgerText,
+) -> None:
+    """The company's latest ``share_counts`` record by ``as_of`` gives the total a number of
+    shares is a share of (the stakes giving none): 12.5M of 100M shares is 12.5%. It was left
+    unknown (and the others' part with it), the share_counts records unread."""
+    led = ledger(ledger_text, SHARE_COUNTS)
+    now = ac.ownership(led, "acme")
+    assert row(now.frame, holder="founder")["share_basic"] == pytest.approx(0.125)
+    assert row(now.frame, holder="founder")["share_diluted"] == pytest.approx(0.1)
+    assert row(now.frame, holder="others")["share_basic"] == pytest.approx(0.575)
+    assert "acme-shares-2024" in now.records
+    assert "12,500,000 of 100,000,000 shares" in row(now.frame, holder="founder")["note"]
+    # by as_of: the count of that date (50M), for one company or a mapping of them
+    for then in (
+        ac.ownership(led, "acme", as_of="2024-03"),
+        ac.ownership(led, as_of={"acme": "2024-03"}),
+    ):
+        assert row(then.frame, holder="founder")["share_basic"] == pytest.approx(0.25)
+        assert math.isnan(row(then.frame, holder="founder")["share_diluted"])
+        assert "acme-shares-2024" not in then.records
+    # record frames by kind, as the ledger
+    frames = {kind: led.frame(kind) for kind in ("stakes", "share_counts")}
+    assert row(ac.ownership(frames, "acme").frame, holder="founder")["share_basic"] == 0.125
+    # a total the stakes give (shares / share) comes first
+    both = SHARE_COUNTS.replace("  shares: 12.5M\n", "  shares: 12.5M\n  share: 25%\n")
+    led = ledger(ledger_text, both)
+    assert row(ac.ownership(led, "acme").frame, holder="founder")["share_basic"] == 0.25

@@ -17,7 +17,8 @@ Shares of the shares outstanding (``diluted: false``) and of the fully diluted s
 (``diluted: true``) are kept apart: ``share_basic`` and ``share_diluted``. A holder known only by
 its number of shares gets a share when the company's total is known on that basis (a record
 giving both a share and a number of shares: shares / share; for fully diluted shares also a
-round's post-money / price per share). Ranges, bounds and approximations are carried as their
+round's post-money / price per share; else the company's latest ``share_counts`` record by
+``as_of``, ``basic`` or ``diluted``). Ranges, bounds and approximations are carried as their
 ends (``_low``, ``_high``; a dilution uses the base figure). Conflicting reports of one stake
 are resolved by ``conflicts=`` (the latest reported, by default) and shown (``set_aside``),
 never summed twice.
@@ -34,8 +35,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
+from aicapex.analysis.common import as_known_on, day_of
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.stakeskit import (
     AsOf,
@@ -47,6 +50,8 @@ from aicapex.analysis.stakeskit import (
 )
 from aicapex.dates import DateLike
 from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.flows import is_ledger
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -225,9 +230,15 @@ def _stake_event(out: Positions, company: str, row: Mapping[str, Any], diluting:
 
 
 def _company_rows(
-    inputs: StakeInputs, company: str
+    inputs: StakeInputs, company: str, counts: Mapping[str, tuple[float, str]] | None = None
 ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """The rows of ``company``; ``counts``: its number of shares on each basis from its latest
+    ``share_counts`` record (and that record's id), where the stakes and rounds give none."""
     found = holder_positions(inputs, company)
+    for basis, (count, rid) in (counts or {}).items():
+        if basis not in found.totals and count > 0 and found.holders:
+            found.totals[basis] = count
+            found.used.append(rid)
     rows: list[dict[str, Any]] = []
     sums = {b: [0.0, 0.0, 0.0] for b in _BASES}
     unknown = dict.fromkeys(_BASES, False)
@@ -305,6 +316,39 @@ def _pending_row(company: str, p: Mapping[str, Any], inputs: StakeInputs) -> dic
     return row
 
 
+def _share_counts(
+    source: Ledger | Mapping[str, pd.DataFrame], as_of: AsOf, known_on: DateLike | None
+) -> dict[str, dict[str, tuple[float, str]]]:
+    """Each company's number of shares on each basis (``basic``, ``diluted``) from its latest
+    ``share_counts`` record dated (its date's first day) by the end of its ``as_of``, with the
+    record's id; conflicting reports of one count resolved as the stakes' (the latest)."""
+    source = as_known_on(source, known_on)
+    if is_ledger(source):
+        frame = source.frame("share_counts")
+    elif isinstance(source, Mapping) and "share_counts" in source:
+        frame = source["share_counts"]
+    else:
+        return {}
+    if frame.empty:
+        return {}
+    frame, _ = resolve_conflicts(frame, "share_counts", "latest")
+    start = frame["date_start"].to_numpy("datetime64[ns]")
+    company = frame["company"].astype("object").to_numpy()
+    if isinstance(as_of, Mapping):
+        limits = [as_of.get(str(c)) for c in company]
+        keep = [d is None or s <= day_of(d, end=True) for d, s in zip(limits, start, strict=True)]
+        frame = frame[np.asarray(keep, dtype=bool)]
+    elif as_of is not None:
+        frame = frame[start <= day_of(as_of, end=True)]
+    out: dict[str, dict[str, tuple[float, str]]] = {}
+    for row in frame.sort_values("date_end", kind="stable").to_dict("records"):
+        for basis in _BASES:
+            count = float(row[basis])
+            if not math.isnan(count):  # a later record replaces an earlier one
+                out.setdefault(str(row["company"]), {})[basis] = (count, str(row["id"]))
+    return out
+
+
 def ownership(
     source: Ledger | Mapping[str, pd.DataFrame],
     company: str | None = None,
@@ -335,8 +379,9 @@ def ownership(
     rows: list[dict[str, Any]] = []
     used: list[str] = []
     warnings: list[str] = []
+    counts = _share_counts(source, as_of, known_on)
     for c in companies:
-        mine, u, w = _company_rows(inputs, str(c))
+        mine, u, w = _company_rows(inputs, str(c), counts.get(str(c)))
         rows += mine
         used += u
         warnings += w
