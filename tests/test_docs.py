@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aicapex.records import KINDS
 from aicapex.reference import format_reference
@@ -40,3 +41,43 @@ def test_public_names_are_documented_and_not_modules() -> None:
         assert not isinstance(value, types.ModuleType), name
         if isinstance(value, type | types.FunctionType):
             assert getattr(value, "__doc__", None), f"{name} has no docstring"
+
+
+def test_readme_command_lines_match_the_commands() -> None:
+    """Each ``aicapex COMMAND ...`` line of the README's command-line block names every required
+    option of the command, and no more positional arguments than it takes (with brackets only
+    around those it can go without). The README had ``aicapex flows [PATH...] [FILTER...]``
+    (one path, required; filters by --filter) and ``aicapex focus BILLING.csv`` (without the
+    required --payer)."""
+    import re
+
+    import typer.main
+
+    from aicapex.cli import app
+
+    readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## The command line", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    group: Any = typer.main.get_command(app)  # typer's own click, vendored
+    seen = set()
+    for line in block.splitlines():
+        usage = line.split("#", 1)[0].strip()
+        if not usage.startswith("aicapex "):
+            continue
+        name, *words = re.findall(r'"[^"]*"|\S+', usage)[1:]
+        command = group.commands[name]
+        seen.add(name)
+        arguments = [p for p in command.params if p.param_type_name == "argument"]
+        required = [p for p in command.params if p.param_type_name == "option" and p.required]
+        for option in required:
+            assert any(o in words for o in option.opts), (name, option.opts, usage)
+        # positional words: before the first option, quoted text (a query) included
+        positional = []
+        for word in words:
+            if word.lstrip("[").startswith("-"):
+                break
+            positional.append(word)
+        assert len(positional) <= len(arguments), (name, positional, usage)
+        for word, argument in zip(positional, arguments, strict=False):
+            optional = word.startswith("[")
+            assert optional == (not argument.required), (name, word, usage)
+    assert seen >= {"report", "runway", "validate", "flows", "export", "focus", "query"}
