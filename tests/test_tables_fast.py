@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from aicapex.errors import LedgerError
 from aicapex.table.bulk import read_table
 from aicapex.table.bulkcols import ID_PATTERN, Located, id_column
-from aicapex.table.columns import blank_strings, coded_category, constant_category, string_column
+from aicapex.table.columns import (
+    blank_strings,
+    coded_category,
+    constant_category,
+    factorize,
+    string_column,
+)
 
 
 @pytest.mark.parametrize("value", [None, "actual", "USD"])
@@ -213,3 +219,30 @@ def test_ids_read_at_once_are_checked_as_one_by_one(ids: list[str], dtype: str) 
     bad = [i for i, v in enumerate(ids) if not re.fullmatch(ID_PATTERN, v)]
     found = [p.index for p in chk.problems if p.code != "duplicate-id"]
     assert found == bad
+
+
+def test_exact_dollars_and_their_ends_are_one_column_until_written(tmp_path: Path) -> None:
+    path = tmp_path / "expenses.csv"
+    path.write_text(
+        "id,company,amount,amount_currency,date,category\n"
+        "a,acme,100.5,USD,2024-01-05,opex\nb,acme,7,USD,2024-02-29,opex\n"
+    )
+    frame = read_table(path, "expenses")
+    assert frame["amount_usd"].tolist() == [100.5, 7.0]
+    assert frame["amount_low_usd"].equals(frame["amount_usd"])
+    assert frame["amount_high_usd"].equals(frame["amount_usd"])
+    frame.loc[0, "amount_low_usd"] = 1.0
+    assert frame["amount_usd"].tolist() == [100.5, 7.0]
+    assert frame["amount_high_usd"].tolist() == [100.5, 7.0]
+    assert frame["amount_low_usd"].tolist() == [1.0, 7.0]
+
+
+@pytest.mark.parametrize("values", [["USD"] * 3, ["USD", "EUR"], ["USD", None], [None], [], [""]])
+@pytest.mark.parametrize("dtype", ["str", "string", "object"])
+def test_factorize_is_pandas_factorize(values: list[str | None], dtype: str) -> None:
+    col = pd.Series(values, dtype=dtype)
+    codes, uniques = factorize(col)
+    expected_codes, expected = pd.factorize(col, use_na_sentinel=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert codes.dtype == expected_codes.dtype
+    pd.testing.assert_index_equal(uniques, expected, exact=True)

@@ -336,28 +336,42 @@ def _money_columns(
     m, _ = parse_money_column(raw, name, chk, rate=rate)
     usd = _usd(m["amount"], m["currency"], raw, fx, spec)
     if not rate:
+        low, high = _ends(usd, m["low"], m["high"])
         return {
             name: m["amount"],
             f"{name}_currency": m["currency"],
-            f"{name}_usd": usd,
+            f"{name}_usd": low if isinstance(low, pd.Series) else usd,
             f"{name}_kind": m["kind"],
-            f"{name}_low_usd": usd * m["low"],
-            f"{name}_high_usd": usd * m["high"],
+            f"{name}_low_usd": low,
+            f"{name}_high_usd": high,
         }
     per: pd.Categorical = m["per"]
     factors = [float(PER_MONTH[p]) if p in PER_MONTH else np.nan for p in per.categories]
     factor = np.array([*factors, np.nan], dtype="float64")[per.codes]
     monthly = usd * factor
+    low, high = _ends(monthly, m["low"], m["high"])
     return {
         name: m["amount"],
         f"{name}_per": per,
         f"{name}_currency": m["currency"],
         f"{name}_usd": usd,
-        f"{name}_usd_per_month": monthly,
+        f"{name}_usd_per_month": low if isinstance(low, pd.Series) else monthly,
         f"{name}_kind": m["kind"],
-        f"{name}_low_usd_per_month": monthly * m["low"],
-        f"{name}_high_usd_per_month": monthly * m["high"],
+        f"{name}_low_usd_per_month": low,
+        f"{name}_high_usd_per_month": high,
     }
+
+
+def _ends(
+    dollars: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[pd.Series | np.ndarray, pd.Series | np.ndarray]:
+    """The low and high ends of ``dollars`` (``dollars * low``, ``dollars * high``). Exact
+    figures (every factor 1) have both ends at the figure itself: one Series shared by the
+    figure and its ends (copy-on-write tracks the references: writing one copies it)."""
+    if (low == 1.0).all() and (high == 1.0).all():  # x * 1.0 is x, to the bit
+        shared = pd.Series(dollars, copy=False)
+        return shared, shared
+    return dollars * low, dollars * high
 
 
 def _as(values: Any, dtype: str) -> pd.Series:

@@ -17,6 +17,7 @@ from aicapex.money import Money, Rate
 from aicapex.table.columns import (
     coded_category,
     constant_category,
+    factorize,
     parse_unique,
     string_column,
 )
@@ -278,7 +279,7 @@ def _money_numbers(
         )
         currency = constant_category(None, n)
     else:
-        codes, uniques = pd.factorize(frame[cur_col], use_na_sentinel=True)
+        codes, uniques = factorize(frame[cur_col])
         iso = pd.Series(list(uniques), dtype=object).astype(str).isin(ISO_4217)
         ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
         expected = "an ISO 4217 currency code like 'USD'"

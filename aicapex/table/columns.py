@@ -22,6 +22,7 @@ __all__ = [
     "blank_strings",
     "coded_category",
     "constant_category",
+    "factorize",
     "first_source",
     "label_index",
     "labels_at",
@@ -162,6 +163,19 @@ def labels_at(labels: list[str], at: np.ndarray) -> pd.api.extensions.ExtensionA
     """The texts ``labels[at]`` typed as pandas types a column of them (``str``; no rows:
     objects), taken from the labels rather than inferred from a Python object per row."""
     return pd.array(labels, dtype="str").take(at) if len(at) else np.array([], dtype=object)
+
+
+def factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize(col, use_na_sentinel=True)``; a column of Arrow text holding one value on
+    every row (a currency column, often) is read at once rather than hashed row by row."""
+    array = col.array
+    if isinstance(col.dtype, pd.StringDtype) and hasattr(array, "_pa_array") and len(col):
+        import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+        texts = array._pa_array
+        if texts.null_count == 0 and pc.all(pc.equal(texts, texts[0])).as_py():
+            return np.zeros(len(col), dtype=np.intp), pd.Index(array[:1])
+    return pd.factorize(col, use_na_sentinel=True)
 
 
 def parse_unique(
