@@ -41,9 +41,23 @@ from aicapex.reportscenarios import (
 )
 from aicapex.table.conflicts import resolve as resolve_conflicts
 
-__all__ = ["REPORT_VERSION", "SECTIONS", "STAGES", "Context", "Section", "report"]
+__all__ = ["DOLLAR_KINDS", "REPORT_VERSION", "SECTIONS", "STAGES", "Context", "Section", "report"]
 
 Progress = Callable[[str, int, int], None]
+
+#: The sections that need amounts in US dollars, and the kinds of flows whose dollars their
+#: analyses read: a company with money of those kinds lacking an exchange rate gets ``null``
+#: for that section, and the reason; its other sections stand. Burn sums expenses, revenues
+#: and GPU orders' capital spending, the compute gap expenses and revenues, arrears the cloud
+#: bills. The cash and runway sections (``None``: every kind) count funding, stakes, GPU
+#: orders and, under policy ``arrears``, the bills too.
+DOLLAR_KINDS: dict[str, frozenset[str] | None] = {
+    "burn": frozenset({"expenses", "revenues", "gpu_orders"}),
+    "compute_gap": frozenset({"expenses", "revenues"}),
+    "arrears": frozenset({"cloud_bills"}),
+    "cash": None,
+    "runway": None,
+}
 
 
 @dataclass(frozen=True)
@@ -62,17 +76,45 @@ class Context:
     @functools.cached_property
     def priced(self) -> pd.DataFrame:
         """The flows of the companies whose money all has US dollars (see :attr:`unpriced`)."""
-        if not self.unpriced:
-            return self.flows
-        entity = self.flows["entity"].astype("object")
-        return self.flows[~entity.isin(list(self.unpriced)).to_numpy()]
+        return self._without(self.unpriced)
 
     @functools.cached_property
     def unpriced(self) -> dict[str, str]:
         """Companies with money in a currency without an exchange rate at its date, and why:
         their analyses are refused (never computed without those amounts), the others' not."""
+        return self._unpriced(None)
+
+    def priced_in(self, section: str) -> pd.DataFrame:
+        """The flows of the companies whose money of the kinds ``section`` reads (see
+        :data:`DOLLAR_KINDS`) all has US dollars."""
+        if DOLLAR_KINDS.get(section) is None:
+            return self.priced
+        found: pd.DataFrame = self.once(
+            f"priced {section}", lambda: self._without(self.unpriced_in(section))
+        )
+        return found
+
+    def unpriced_in(self, section: str) -> dict[str, str]:
+        """:attr:`unpriced` for the kinds of flows ``section`` reads (:data:`DOLLAR_KINDS`): a
+        bill without an exchange rate refuses a company's arrears, not its burn."""
+        kinds = DOLLAR_KINDS.get(section)
+        if kinds is None:
+            return self.unpriced
+        found: dict[str, str] = self.once(f"unpriced {section}", lambda: self._unpriced(kinds))
+        return found
+
+    def _without(self, companies: Mapping[str, str]) -> pd.DataFrame:
+        if not companies:
+            return self.flows
+        entity = self.flows["entity"].astype("object")
+        return self.flows[~entity.isin(list(companies)).to_numpy()]
+
+    def _unpriced(self, kinds: frozenset[str] | None) -> dict[str, str]:
         flows = self.flows
-        lost = flows[flows["amount_usd"].isna().to_numpy()]
+        missing = flows["amount_usd"].isna().to_numpy()
+        if kinds is not None:
+            missing = missing & flows["kind"].isin(list(kinds)).to_numpy()
+        lost = flows[missing]
         out: dict[str, str] = {}
         for company, rows in lost.groupby(lost["entity"].astype("object"), sort=True):
             currencies = ", ".join(sorted({str(c) for c in rows["currency"].dropna()}))
@@ -150,7 +192,7 @@ def _burns(ctx: Context) -> dict[str, Any]:
     by_year = ctx.years()
     values = ["gross_burn", "revenue", "net_burn", "net_burn_low", "net_burn_high"]
     values += list(BURN_CATEGORIES)
-    for run, b in _burn_runs(ctx.priced, sorted(by_year)):
+    for run, b in _burn_runs(ctx.priced_in("burn"), sorted(by_year)):
         year_of = {c: int(y) if y.isdigit() else 0 for y in run for c in by_year[y]}
         entity = b["entity"].astype("object")
         mine = entity.isin(list(year_of)).to_numpy()
@@ -191,9 +233,9 @@ def _gaps(ctx: Context) -> dict[str, Any]:
     calls += [(y, {y: c}) for y, c in years.items() if y not in yearly]
     for period, wanted in calls:
         if period is None:
-            g = compute_gap(ctx.priced, None, freq="Y")
+            g = compute_gap(ctx.priced_in("compute_gap"), None, freq="Y")
         else:
-            g = compute_gap(ctx.priced, None, period=period)
+            g = compute_gap(ctx.priced_in("compute_gap"), None, period=period)
         frame = g.frame
         labels = frame["period"].astype("object").to_numpy()
         if period is not None:
@@ -221,8 +263,9 @@ def _gaps(ctx: Context) -> dict[str, Any]:
 
 def _arrears(ctx: Context) -> dict[str, Any]:
     """Every company's unpaid bills at its own report date: one call for all."""
-    dated = {c: w for c, w in ctx.when.items() if w is not None and c not in ctx.unpriced}
-    a = arrears(ctx.priced, as_of=dated).frame
+    unpriced = ctx.unpriced_in("arrears")
+    dated = {c: w for c, w in ctx.when.items() if w is not None and c not in unpriced}
+    a = arrears(ctx.priced_in("arrears"), as_of=dated).frame
     out: dict[str, Any] = {
         c: {"as_of": d, "total": 0.0, "total_low": 0.0, "total_high": 0.0, "by_provider": {}}
         for c, d in dated.items()
@@ -367,9 +410,6 @@ SECTIONS += tuple(Section(name, build, empty=list) for name, build in DEAL_BUILD
 #: The stages :func:`report` goes through, in order (for a progress bar).
 STAGES: tuple[str, ...] = ("flows", *(s.name for s in SECTIONS))
 
-#: The sections that need every amount in US dollars: a company with money lacking an
-#: exchange rate gets ``null`` and a reason instead of them.
-_NEEDS_DOLLARS = frozenset({"cash", "burn", "runway", "compute_gap", "arrears"})
 
 #: The report's JSON layout version (its schema: ``aicapex.outputs.schema("report")``).
 REPORT_VERSION = 2
@@ -424,7 +464,9 @@ def report(
     two decimals. A section with no answer for a company is ``null`` and the company's
     ``"reasons"`` say why (``{"runway": "no cash balance at or before 2023-06"}``). A runway
     that outlasts the horizon has ``"months": null`` and ``"runs_out": false``; a compute gap
-    without revenue has ``"ratio": null``.
+    without revenue has ``"ratio": null``. Money without an exchange rate at its date refuses
+    only the sections that read its kind (:data:`DOLLAR_KINDS`: a bill in euros without a rate
+    refuses arrears, cash and runway, not burn), with the records to add rates for.
 
     ``as_of`` (a partial date) defaults, per company, to the date of its latest cash balance,
     else to the last month of its flows; the report's own ``as_of`` is then the latest of them
@@ -459,8 +501,9 @@ def report(
         company: dict[str, Any] = {"id": c, "name": names[c], "as_of": when, "reasons": reasons}
         for section in SECTIONS:
             value: Any = built[section.name].get(c)
-            if c in ctx.unpriced and section.name in _NEEDS_DOLLARS:
-                value, reasons[section.name] = None, ctx.unpriced[c]
+            unpriced = ctx.unpriced_in(section.name) if section.name in DOLLAR_KINDS else {}
+            if c in unpriced:
+                value, reasons[section.name] = None, unpriced[c]
             elif isinstance(value, Unanswered):
                 value, reasons[section.name] = None, value.why
             elif value is None and section.empty is not None:

@@ -380,3 +380,50 @@ def test_burn_section_is_each_company_s_own_report_year(ledger_text: LedgerText)
         assert got["monthly_net"] == pytest.approx(b["net_burn"].mean(), abs=0.01)
     assert companies["early"]["burn"]["monthly_gross"] == pytest.approx(1e6)  # not its 2024
     assert companies["late"]["burn"]["months"] == 2  # March's purchase, July's sale
+
+
+@pytest.mark.parametrize(
+    ("bill_currency", "expense_currency"), [("€", "$"), ("$", "€"), ("€", "€"), ("$", "$")]
+)
+def test_money_without_a_rate_refuses_only_the_sections_that_read_it(
+    ledger_text: LedgerText, bill_currency: str, expense_currency: str
+) -> None:
+    """A bill in euros without an exchange rate refuses alpha's arrears (and its cash and
+    runway: policy ``arrears`` pays the bills), not its burn or compute gap, which never read
+    bills; an expense in euros refuses burn, compute gap, cash and runway, not arrears. Beta,
+    whose money all has dollars, is reported in full either way (it was: one unpriced bill
+    blanked every dollar section of its company)."""
+    text = (
+        TWO_COMPANIES.replace("billed: $1M", f"billed: {bill_currency}1M")
+        .replace("amount: $0.4M", f"amount: {bill_currency}0.4M")
+        .replace("rate: $1M/month", f"rate: {expense_currency}1M/month")
+    )
+    led = ac.load(ledger_text(text))
+    by_id = {c["id"]: c for c in report(led)["companies"]}
+    alpha, beta = by_id["alpha"], by_id["beta"]
+    bill_unpriced, expense_unpriced = bill_currency == "€", expense_currency == "€"
+    refused = set()
+    if bill_unpriced:
+        refused |= {"arrears", "cash", "runway"}
+    if expense_unpriced:
+        refused |= {"burn", "compute_gap", "cash", "runway"}
+    for section in ("cash", "burn", "runway", "compute_gap", "arrears"):
+        if section in refused:
+            assert alpha[section] is None, section
+            assert "EUR" in alpha["reasons"][section], alpha["reasons"]
+            assert "no exchange rate" in alpha["reasons"][section]
+        else:
+            assert alpha[section] is not None, (section, alpha["reasons"])
+            assert section not in alpha["reasons"]
+        assert beta[section] is not None, (section, beta["reasons"])
+    # what is answered is what the analyses give for alpha's own records
+    if not expense_unpriced:
+        b = ac.burn(led, "alpha", "2023-01", "2023-12").frame
+        assert alpha["burn"]["monthly_net"] == pytest.approx(b["net_burn"].mean(), abs=0.01)
+        gap = ac.compute_gap(led, "alpha", period="2023").frame
+        assert alpha["compute_gap"]["ratio"] == pytest.approx(float(gap["ratio"].iloc[0]))
+    if not bill_unpriced:
+        owed = ac.arrears(led, as_of=alpha["as_of"], entity="alpha").frame
+        assert alpha["arrears"]["total"] == pytest.approx(float(owed["outstanding_usd"].sum()))
+        assert alpha["arrears"]["total"] == pytest.approx(0.6e6)
+    assert beta["runway"]["disbursed"]["months"] == pytest.approx(9 / 2, abs=1e-6)
