@@ -246,3 +246,23 @@ def test_factorize_is_pandas_factorize(values: list[str | None], dtype: str) -> 
     np.testing.assert_array_equal(codes, expected_codes)
     assert codes.dtype == expected_codes.dtype
     pd.testing.assert_index_equal(uniques, expected, exact=True)
+
+
+def test_flows_of_exact_dollars_share_their_ends_until_written(tmp_path: Path) -> None:
+    path = tmp_path / "expenses.csv"
+    path.write_text(
+        "id,company,amount,date,category\n"
+        "a,acme,$1M,2024-01-05,opex\nb,acme,about $2M,2024-02-29,opex\nc,acme,$3M,2024-01,tax\n"
+    )
+    from aicapex.table.flows import flows
+
+    table = flows({"expenses": read_table(path, "expenses")})
+    exact = table["record"] != "b"
+    low, high = table["low_usd"].copy(), table["high_usd"].copy()
+    assert (table["low_usd"][exact] == table["amount_usd"][exact]).all()
+    assert (table["low_usd"][~exact] < table["amount_usd"][~exact]).all()
+    base = table["amount_usd"].tolist()
+    table.loc[0, "low_usd"] = -1.0
+    assert table["amount_usd"].tolist() == base
+    assert table["high_usd"].tolist() == high.tolist()
+    assert table["low_usd"].tolist() == [-1.0, *low.tolist()[1:]]

@@ -141,14 +141,27 @@ def flow_rows(
             "direction": np.broadcast_to(np.asarray(direction, dtype=np.int8), (n,)).copy(),
             "amount": amount,
             "cents": cents.astype(np.int64, copy=False),
-            "amount_usd": amount_usd,
-            # (amount * rate_usd) * end, as written out: the same products
-            "low_usd": amount_usd * (1.0 if ends is None else ends[0]),
-            "high_usd": amount_usd * (1.0 if ends is None else ends[1]),
+            # (amount * rate_usd) * end, as written out: the same products; exact figures
+            # (every end 1: x * 1.0 is x) have their dollars as both ends, one shared Series
+            **_dollars(amount_usd, ends),
         }
     )
     # copy=False: the columns are new arrays, no need to copy them into blocks
     return pd.DataFrame({name: columns[name] for name in FLOW_COLUMNS}, copy=False)
+
+
+def _dollars(
+    amount_usd: np.ndarray, ends: tuple[np.ndarray, np.ndarray] | None
+) -> dict[str, np.ndarray | pd.Series]:
+    """The ``amount_usd``, ``low_usd`` and ``high_usd`` columns of flow rows."""
+    if ends is None or ((ends[0] == 1.0).all() and (ends[1] == 1.0).all()):
+        shared = pd.Series(amount_usd, copy=False)  # copy-on-write: writing one copies it
+        return {"amount_usd": shared, "low_usd": shared, "high_usd": shared}
+    return {
+        "amount_usd": amount_usd,
+        "low_usd": amount_usd * ends[0],
+        "high_usd": amount_usd * ends[1],
+    }
 
 
 def _texts(

@@ -311,6 +311,7 @@ def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
         return out
 
     columns: dict[str, object] = {}
+    done: dict[tuple[Any, ...], pd.Series] = {}  # numeric columns by the pieces' data
     for name in FLOW_COLUMNS:
         parts = [p[name] for p in pieces]
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
@@ -323,7 +324,14 @@ def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
             columns[name] = texts if sorted_already else texts.take(order)
         else:
             arrays = [part.to_numpy() for part in parts]
-            columns[name] = placed(arrays, np.result_type(*arrays))
+            # a column of the same data in every piece as one written already (the ends of
+            # exact dollars): that column again, shared (copy-on-write tracks it)
+            key = tuple(
+                (a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str) for a in arrays
+            )
+            if key not in done:
+                done[key] = pd.Series(placed(arrays, np.result_type(*arrays)), copy=False)
+            columns[name] = done[key]
     out = pd.DataFrame(columns, copy=False)
     for name, dtype in FLOW_COLUMNS.items():
         if str(out[name].dtype) != dtype:
