@@ -28,7 +28,7 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    ``as_of`` to it (0 if it came before ``as_of``).
 
 What-ifs are adjustments of the flows (:mod:`aicapex.table.adjust`), passed as ``adjust=[...]``;
-``exclude=`` (record ids left out) and ``extra_flows=`` (``[("2023-10", 20e6, "label")]``: US
+``exclude=`` (records left out, by id: one id as text, or a list of ids) and ``extra_flows=`` (``[("2023-10", 20e6, "label")]``: US
 dollars, positive in, negative out, on their month; those in or before the balance's month go
 to the starting cash) are sugar for them. Together they move a record:
 ``exclude=["stability-2023-intel"], extra_flows=[("2023-10", 20e6, "Intel's tranche")]``.
@@ -168,15 +168,22 @@ def _aside_by_entity(
 
 def _adjustments(
     adjust: Iterable[Adjustment],
-    exclude: Iterable[str],
+    exclude: str | Iterable[str],
     extra_flows: Iterable[ExtraFlow],
     entity: str | None,
 ) -> list[Adjustment]:
-    """``adjust`` with the sugar arguments turned into adjustments (exclusions first)."""
+    """``adjust`` with the sugar arguments turned into adjustments (exclusions first).
+    ``exclude`` is read as :class:`Exclude` reads it: one id as text (not its characters), or
+    any iterable of ids."""
     out: list[Adjustment] = []
-    excluded = sorted(set(exclude))
-    if excluded:
-        out.append(Exclude(excluded))
+    try:
+        ids = Exclude(exclude).records  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"exclude: expected a record id or a list of record ids (text), got {exclude!r}"
+        ) from None
+    if ids:
+        out.append(Exclude(sorted(set(ids))))
     extras = list(extra_flows)
     if extras and entity is None:
         raise ValueError("extra_flows apply to one entity: pass entity=")
@@ -195,7 +202,7 @@ def runway(
     burn_after: BurnAfter = None,
     adjust: Sequence[Adjustment] = (),
     extra_flows: Iterable[ExtraFlow] = (),
-    exclude: Iterable[str] = (),
+    exclude: str | Iterable[str] = (),
     cash: pd.DataFrame | Mapping[str, float] | None = None,
     horizon: int = HORIZON,
     conflicts: ConflictPolicy = "latest",
@@ -241,7 +248,7 @@ def runways(
     burn_after: BurnAfter = None,
     adjust: Sequence[Adjustment] = (),
     extra_flows: Iterable[ExtraFlow] = (),
-    exclude: Iterable[str] = (),
+    exclude: str | Iterable[str] = (),
     cash: pd.DataFrame | Mapping[str, float] | None = None,
     horizon: int = HORIZON,
     conflicts: ConflictPolicy = "latest",
