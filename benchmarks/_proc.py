@@ -49,6 +49,40 @@ def run(cmd: list[str], *, check: bool = True) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout, code)
 
 
+@dataclass
+class Rounds:
+    """Per command: CPU and wall seconds of every round, and the largest peak RSS (MB)."""
+
+    cpu: dict[str, list[float]]
+    wall: dict[str, list[float]]
+    rss: dict[str, float]
+
+    def table(self, width: int = 22) -> str:
+        """The medians as a table: command, cpu (s), wall (s), peak RSS."""
+        med = statistics.median
+        lines = [f"{'command':<{width}}{'cpu (s)':>10}{'wall (s)':>10}{'peak RSS':>10}"]
+        for name in self.cpu:
+            lines.append(
+                f"{name:<{width}}{med(self.cpu[name]):>10.2f}{med(self.wall[name]):>10.2f}"
+                f"{self.rss[name]:>8.0f} MB"
+            )
+        return "\n".join(lines)
+
+
+def interleaved(jobs: dict[str, list[str]], runs: int) -> Rounds:
+    """Run every command of ``jobs`` once per round, in turn, for ``runs`` rounds (the
+    machine's load falls on all of them alike), printing a line as each round ends."""
+    out = Rounds({k: [] for k in jobs}, {k: [] for k in jobs}, dict.fromkeys(jobs, 0.0))
+    for i in range(runs):
+        for name, argv in jobs.items():
+            r = run(argv)
+            out.cpu[name].append(r.cpu_s)
+            out.wall[name].append(r.wall_s)
+            out.rss[name] = max(out.rss[name], r.peak_rss_mb)
+        print(f"round {i + 1} done", flush=True)
+    return out
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -26,7 +26,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from _proc import code_note, machine_note, run
+from _proc import code_note, interleaved, machine_note, run
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
@@ -61,20 +61,10 @@ def main() -> None:
         for what in ("validate", "report")
     }
     print(f"{code_note()}; machine before: {machine_note()}", flush=True)
-    cpu: dict[str, list[float]] = {k: [] for k in jobs}
-    wall: dict[str, list[float]] = {k: [] for k in jobs}
-    rss: dict[str, float] = dict.fromkeys(jobs, 0.0)
-    for i in range(args.runs):
-        for name, argv in jobs.items():
-            r = run(argv)
-            cpu[name].append(r.cpu_s)
-            wall[name].append(r.wall_s)
-            rss[name] = max(rss[name], r.peak_rss_mb)
-        print(f"round {i + 1} done", flush=True)
+    rounds = interleaved(jobs, args.runs)
+    cpu = rounds.cpu
     med = statistics.median
-    print(f"\n{'command':<22}{'cpu (s)':>10}{'wall (s)':>10}{'peak RSS':>10}")
-    for name in jobs:
-        print(f"{name:<22}{med(cpu[name]):>10.2f}{med(wall[name]):>10.2f}{rss[name]:>8.0f} MB")
+    print("\n" + rounds.table())
     small, large = args.small, args.large
     growth = med(cpu[f"report {large}"]) / med(cpu[f"report {small}"])
     over = med(cpu[f"report {large}"]) / med(cpu[f"validate {large}"])

@@ -35,7 +35,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from _proc import code_note, machine_note, run
+from _proc import code_note, interleaved, machine_note, run
 
 HERE = Path(__file__).resolve().parent
 TARGET_BURN = 1.2
@@ -75,20 +75,10 @@ def main() -> None:
     print(f"{code_note()}; machine before: {machine_note()}", flush=True)
     for argv in jobs.values():  # once, unmeasured: compiled bytecode and warm file caches
         run(argv)
-    cpu: dict[str, list[float]] = {k: [] for k in jobs}
-    wall: dict[str, list[float]] = {k: [] for k in jobs}
-    rss: dict[str, float] = dict.fromkeys(jobs, 0.0)
-    for i in range(args.runs):
-        for name, argv in jobs.items():
-            r = run(argv)
-            cpu[name].append(r.cpu_s)
-            wall[name].append(r.wall_s)
-            rss[name] = max(rss[name], r.peak_rss_mb)
-        print(f"round {i + 1} done", flush=True)
+    rounds = interleaved(jobs, args.runs)
+    cpu = rounds.cpu
     med = statistics.median
-    print(f"\n{'command':<18}{'cpu (s)':>10}{'wall (s)':>10}{'peak RSS':>10}")
-    for name in jobs:
-        print(f"{name:<18}{med(cpu[name]):>10.2f}{med(wall[name]):>10.2f}{rss[name]:>8.0f} MB")
+    print("\n" + rounds.table(18))
 
     def ratio(name: str, base: str, target: float | None) -> None:
         pairs = [a / b for a, b in zip(cpu[name], cpu[base], strict=True)]
