@@ -91,9 +91,11 @@ def _cell(values: pd.Series | np.ndarray, i: int) -> Any:
 
 def _shown(value: Any) -> str:
     """A found value for a message: as plain Python (no ``np.float64(...)`` wrappers), dates as
-    ISO days."""
+    ISO days, exact decimals in plain digits."""
     if isinstance(value, np.datetime64):
         return repr(str(np.datetime_as_string(value, unit="D")))
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")  # an exact amount in plain digits, as floats are shown
     if isinstance(value, np.generic):
         value = value.item()
     return repr(value)
@@ -108,7 +110,7 @@ def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str,
     as written (``12,000 H100``, ``about 300 MW``); numbers take their unit from a ``_unit``
     column (``gpu`` or ``GW``) and their SKU from an optional ``_sku`` column."""
     col = frame[field]
-    if pd.api.types.is_numeric_dtype(col.dtype) and col.notna().any():
+    if (pd.api.types.is_numeric_dtype(col.dtype) or decimal_column(col)) and col.notna().any():
         unit_col = frame.get(f"{field}_unit")
         if unit_col is None:
             chk.column(
@@ -227,7 +229,7 @@ def _money_column(
             "low": np.ones(n),
             "high": np.ones(n),
         }, np.ones(n, dtype=bool)
-    if pd.api.types.is_numeric_dtype(col):
+    if pd.api.types.is_numeric_dtype(col) or decimal_column(col):
         return _money_numbers(frame, field, chk, rate)
     parse = Rate.parse if rate else Money.parse
     codes, parsed, bad = parse_unique(col, parse)
@@ -262,11 +264,13 @@ def _money_numbers(
     """:func:`_money` of a numeric column, with its ``_currency`` (and ``_per``) columns.
     Infinities, and NaN written as such (``frame.attrs["nonfinite"]``, see
     :func:`nonfinite_rows`; a missing value is no amount, not NaN), are refused."""
-    amount = frame[field].to_numpy("float64")
+    col = frame[field]
     n = len(frame)
+    exact = col.dtype == object  # exact decimals (see decimal_column)
+    amount = _decimal_floats(col) if exact else col.to_numpy("float64")
     written_nan = frame.attrs.get("nonfinite", {}).get(field)
     bad = np.isinf(amount) | (written_nan if written_nan is not None else False)
-    chk.rows(bad, field, "a finite amount", frame[field], "out-of-range")
+    chk.rows(bad, field, "a finite amount", col, "out-of-range")
     amount = np.where(bad, np.nan, amount)
     has = ~np.isnan(amount) & ~bad
     cur_col = f"{field}_currency"
@@ -307,6 +311,34 @@ def _money_numbers(
         "low": ones,
         "high": ones,
     }, ~has
+
+
+def decimal_column(col: pd.Series) -> bool:
+    """Whether ``col`` holds exact decimals (Parquet's ``decimal128``, which pandas reads as
+    ``Decimal`` objects): numbers, read as a numeric column's."""
+    return col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) == "decimal"
+
+
+def _decimal_floats(col: pd.Series) -> np.ndarray:
+    """The amounts of a column of decimals as floats, as records hold them (``float`` of the
+    exact amount; missing: NaN). A decimal above :data:`MAX_AMOUNT` whose float is the limit
+    itself (``1000000000000000.001``) becomes the next float up, so that the limit check
+    refuses it as a record's check does (its problem shows the decimal as written); decimals
+    that are no number (``Decimal('NaN')``, infinities) become infinity: not finite."""
+    values = col.to_numpy(dtype=object)
+    missing = col.isna().to_numpy()  # None (and pandas' NaN), not Decimal('NaN')
+    try:
+        amount = col.to_numpy("float64", na_value=np.nan)
+    except (ValueError, TypeError):  # Decimal('sNaN'): no float
+        amount = np.array(
+            [np.nan if m or v.is_nan() else float(v) for v, m in zip(values, missing, strict=True)]
+        )
+    amount[np.isnan(amount) & ~missing] = np.inf
+    edge = np.flatnonzero(np.abs(amount) == MAX_AMOUNT)
+    for i in edge:
+        if abs(values[i]) > MAX_AMOUNT:
+            amount[i] = np.nextafter(amount[i], np.copysign(np.inf, amount[i]))
+    return amount
 
 
 def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Categorical:
