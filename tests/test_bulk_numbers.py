@@ -1,5 +1,6 @@
 """Numbers in bulk tables: exact decimals (Parquet's ``decimal128``) read as money, as float and
-integer columns are."""
+integer columns are; booleans never read as numbers (``True`` is not one dollar, one GPU or one
+gigawatt)."""
 
 from __future__ import annotations
 
@@ -142,3 +143,119 @@ def test_decimal_capacities_read_as_float_ones(tmp_path: Path) -> None:
         "compute_contracts",
     )
     pd.testing.assert_frame_equal(exact, floats, check_exact=True)
+
+
+# --- booleans are no numbers -----------------------------------------------------------------
+
+ORDER = {
+    "id": ["o1", "o2", "o3"],
+    "buyer": ["acme"] * 3,
+    "vendor": ["nvidia"] * 3,
+    "sku": ["H100"] * 3,
+    "order_date": ["2024-01", "2024-02", "2024-03"],
+}
+
+#: kind, the table without the field, the field, extra columns, the problems' code.
+CASES: list[tuple[str, dict[str, Any], str, dict[str, Any], str]] = [
+    ("cloud_bills", BILLS, "billed", {"billed_currency": ["USD"] * 4}, "bad-money"),
+    (
+        "expenses",
+        {
+            "id": ["e1", "e2", "e3"],
+            "company": ["acme"] * 3,
+            "category": ["opex"] * 3,
+            "date": ["2024-01", "2024-02", "2024-03"],
+        },
+        "rate",
+        {"rate_currency": ["USD"] * 3, "rate_per": ["month"] * 3},
+        "bad-rate",
+    ),
+    (
+        "compute_contracts",
+        {
+            "id": ["c1", "c2", "c3"],
+            "buyer": ["acme"] * 3,
+            "seller": ["aws"] * 3,
+            "start": ["2024"] * 3,
+        },
+        "capacity",
+        {"capacity_unit": ["gpu"] * 3},
+        "bad-capacity",
+    ),
+    (
+        "gpu_orders",
+        {**ORDER, "quantity": [10, 20, 30]},
+        "unit_price",
+        {"unit_price_currency": ["USD"] * 3},
+        "bad-money",
+    ),
+    ("gpu_orders", ORDER, "quantity", {}, "bad-capacity"),
+    (
+        "funding_rounds",
+        {"id": ["f1", "f2", "f3"], "company": ["acme"] * 3, "date": ["2024"] * 3},
+        "shares_issued",
+        {},
+        "bad-share",
+    ),
+    (
+        "cash_balances",
+        {"id": ["c1", "c2", "c3"], "company": ["acme"] * 3, "date": ["2024"] * 3},
+        "amount",
+        {"amount_currency": ["USD"] * 3},
+        "bad-money",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "table", "field", "extra", "code"), CASES)
+@pytest.mark.parametrize("missing", [False, True])
+def test_a_boolean_column_is_no_numbers(
+    tmp_path: Path,
+    kind: str,
+    table: dict[str, Any],
+    field: str,
+    extra: dict[str, Any],
+    code: str,
+    missing: bool,
+) -> None:
+    """Every row holding true or false is a problem located at its row, saying what the field
+    takes and that a boolean was found (True was read as 1, False as 0 or refused as "not
+    positive"); missing cells are not booleans."""
+    n = len(table["id"])
+    flags: list[bool | None] = [i % 2 == 0 for i in range(n)]
+    if missing:
+        flags[-1] = None
+    got = _problems(_write(tmp_path, {**table, field: pa.array(flags, pa.bool_()), **extra}), kind)
+    booleans = [g for g in got if g[2] == field and g[3] != "missing-field"]
+    rows = [i for i, f in enumerate(flags) if f is not None]
+    assert [g[0] for g in booleans] == rows
+    assert [g[1] for g in booleans] == [table["id"][i] for i in rows]
+    assert {g[3] for g in booleans} == {code}
+    assert [g[5] for g in booleans] == [f"{flags[i]} (a boolean, not a number)" for i in rows]
+    assert all(("like" in g[4]) for g in booleans)
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_booleans_among_other_problems_in_a_csv_file(tmp_path: Path, blank: bool) -> None:
+    """A CSV column of True and False (pandas reads it as booleans; with a blank, as objects),
+    beside other problems: all reported at once, at their lines."""
+    path = tmp_path / "bills.csv"
+    third = "" if blank else "False"
+    path.write_text(
+        "id,payer,provider,period,billed,billed_currency\n"
+        "b1,acme,aws,2024-01,True,USD\n"
+        "b2,acme,aws,not a date,False,USD\n"
+        f"b3,acme,aws,2024-03,{third},USD\n"
+        "b4,acme,aws,2024-04,True,USD\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as info:
+        read_table(path, "cloud_bills")
+    got = sorted((p.line, p.field, p.code) for p in info.value.problems)
+    assert got == [
+        (2, "billed", "bad-money"),
+        (3, "billed", "bad-money"),
+        (3, "period", "bad-date"),
+        (4, "billed", "missing-field" if blank else "bad-money"),  # blank: neither billed nor
+        (5, "billed", "bad-money"),  # outstanding
+    ]

@@ -33,7 +33,10 @@ from aicapex.limits import MAX_AMOUNT, MAX_BYTES, TooLarge, check_size, read_lim
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import (
     BIG,
+    MAX_PROBLEMS,
     Located,
+    Said,
+    bool_rows,
     capacity_columns,
     count_column,
     enum_column,
@@ -59,6 +62,7 @@ from aicapex.table.tablespec import (
     CAPACITY,
     DATE,
     ENUM,
+    INT,
     ITEMS,
     MONEY,
     RATE,
@@ -263,6 +267,10 @@ def _validate(
         present[name] = ~missing
         if info.required:
             chk.rows(missing, name, "a value (this field is required)", None, "missing-field")
+        if inner in _NUMBERS and (bools := bool_rows(col)) is not None:
+            _refuse_bools(col, bools, chk, name, inner)
+            col = col.astype("object").where(~bools)  # the other rows read as they are
+            raw = raw.assign(**{name: col})
         if inner in (MONEY, RATE):
             out.update(_money_columns(raw, name, chk, spec, fx, rate=inner == RATE))
         elif inner == DATE:
@@ -302,6 +310,33 @@ def _validate(
         index=pd.RangeIndex(n),
         copy=False,
     )
+
+
+#: The types of fields holding numbers (a table may give them as numbers): never booleans.
+_NUMBERS = (MONEY, RATE, CAPACITY, SHARE, SHARE_COUNT, INT)
+
+
+def _refuse_bools(col: pd.Series, bools: np.ndarray, chk: Located, name: str, inner: str) -> None:
+    """A problem at each row of ``col`` holding true or false (``bools``) in a field of
+    numbers, saying what the field takes and that a boolean was found."""
+    expected, code = {
+        MONEY: (f"money like '$7M' (or a number, with a {name}_currency column)", "bad-money"),
+        RATE: (
+            f"a rate like '$99M/yr' (or a number, with {name}_per and {name}_currency columns)",
+            "bad-rate",
+        ),
+        CAPACITY: (
+            f"a capacity like '12,000 H100' or '4.5 GW' (or a number, with a {name}_unit column)",
+            "bad-capacity",
+        ),
+        SHARE: ("a share like '35%'", "bad-share"),
+        SHARE_COUNT: ("a whole number of shares like '12.5M'", "bad-share"),
+        INT: ("a whole number of GPUs like 12,000", "bad-capacity"),
+    }[inner]
+    found = np.full(len(col), None, dtype=object)
+    for i in np.flatnonzero(bools)[:MAX_PROBLEMS]:
+        found[i] = Said(f"{bool(col.iloc[i])} (a boolean, not a number)")
+    chk.rows(bools, name, expected, found, code)
 
 
 def _absent(c: ColumnSpec, info: Field, n: int, blank: dict[str, pd.Series]) -> dict[str, Any]:

@@ -28,6 +28,8 @@ __all__ = [
     "MAX_PROBLEMS",
     "NONFINITE_TEXT",
     "Located",
+    "Said",
+    "bool_rows",
     "capacity_columns",
     "count_column",
     "enum_column",
@@ -89,9 +91,18 @@ def _cell(values: pd.Series | np.ndarray, i: int) -> Any:
     return values.iloc[i] if isinstance(values, pd.Series) else values[i]
 
 
+class Said(str):
+    """A found value described in words (``True (a boolean, not a number)``): shown as it is,
+    not quoted as text found in the table is."""
+
+    __slots__ = ()
+
+
 def _shown(value: Any) -> str:
     """A found value for a message: as plain Python (no ``np.float64(...)`` wrappers), dates as
-    ISO days, exact decimals in plain digits."""
+    ISO days, exact decimals in plain digits, :class:`Said` values as they are."""
+    if isinstance(value, Said):
+        return str(value)
     if isinstance(value, np.datetime64):
         return repr(str(np.datetime_as_string(value, unit="D")))
     if isinstance(value, Decimal) and value.is_finite():
@@ -311,6 +322,22 @@ def _money_numbers(
         "low": ones,
         "high": ones,
     }, ~has
+
+
+def bool_rows(col: pd.Series) -> np.ndarray | None:
+    """The rows of ``col`` holding true or false (a column of booleans, Parquet's or a CSV
+    column of True and False, or booleans among other values); ``None`` when there is none,
+    told by the dtype alone for columns of numbers or text. Booleans are no numbers: ``True``
+    is not 1 GPU, one dollar or 100%."""
+    if pd.api.types.is_bool_dtype(col.dtype):
+        return np.asarray(col.notna().to_numpy(), dtype=bool)
+    if col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) not in (
+        "boolean",
+        "mixed",
+    ):
+        return None
+    mask = col.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    return mask if mask.any() else None
 
 
 def decimal_column(col: pd.Series) -> bool:
