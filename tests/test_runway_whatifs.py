@@ -46,3 +46,44 @@ def test_exclude_of_no_ids_names_the_argument(bundled: ac.Ledger, exclude: Any) 
         runway(bundled, ENTITY, as_of=AS_OF, exclude=exclude)
     assert repr(exclude) in str(info.value)
     _raised_here(info.value)
+
+
+def test_exclude_of_an_unknown_id_is_refused(bundled: ac.Ledger) -> None:
+    """``exclude=["nope"]`` was silently ignored while the assumptions said "records left out:
+    nope"; an id naming no flows and no cash balance is a ValueError naming it, with the
+    closest id for a typo."""
+    with pytest.raises(ValueError, match=r"^exclude: expected ids of records .*got 'nope'") as info:
+        runway(bundled, ENTITY, as_of=AS_OF, exclude=["nope"])
+    _raised_here(info.value)
+    with pytest.raises(ValueError, match=rf"got 'stability-2023-intl'.*did you mean '{INTEL}'"):
+        runway(bundled, ENTITY, as_of=AS_OF, exclude="stability-2023-intl")
+    # every unknown id named; a known one beside them does not hide them
+    with pytest.raises(ValueError, match=r"got 'nope', 'zz': no flows or cash balance with those"):
+        runway(bundled, ENTITY, as_of=AS_OF, exclude=[INTEL, "nope", "zz"])
+    # a record of the ledger without money (the entity itself) leaves out nothing either
+    assert ENTITY in bundled
+    with pytest.raises(ValueError, match=rf"got '{ENTITY}'"):
+        runway(bundled, ENTITY, as_of=AS_OF, exclude=ENTITY)
+    # the same through the adjustment, in a runway and in a scenario
+    with pytest.raises(ValueError, match=r"^exclude: .*got 'nope'"):
+        runway(bundled, ENTITY, as_of=AS_OF, adjust=[ac.Exclude(["nope"])])
+    with pytest.raises(ValueError, match=r"^exclude: .*got 'nope'"):
+        ac.compare(bundled, ENTITY, [ac.Scenario("typo", [ac.Exclude("nope")])], as_of=AS_OF)
+
+    # ids of records with flows or of cash balances are taken: leaving one out twice, a cash
+    # report set aside as conflicting (out already: nothing changes), another entity's record
+    # (not counted here: nothing changes)
+    base = runway(bundled, ENTITY, as_of=AS_OF)
+    twice = runway(bundled, ENTITY, as_of=AS_OF, exclude=[INTEL], adjust=[ac.Exclude(INTEL)])
+    assert twice.months == runway(bundled, ENTITY, as_of=AS_OF, exclude=INTEL).months
+    aside = [a for a in base.assumptions if "set aside" in a]
+    assert aside, base.assumptions
+    report = aside[0].rsplit(": ", 1)[1].split(", ")[0]
+    assert report in bundled
+    assert runway(bundled, ENTITY, as_of=AS_OF, exclude=report).months == base.months
+    other = next(
+        r.id
+        for r in bundled.records("expenses")
+        if r.company != ENTITY  # type: ignore[attr-defined]
+    )
+    assert runway(bundled, ENTITY, as_of=AS_OF, exclude=other).months == base.months

@@ -28,10 +28,17 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    ``as_of`` to it (0 if it came before ``as_of``).
 
 What-ifs are adjustments of the flows (:mod:`aicapex.table.adjust`), passed as ``adjust=[...]``;
-``exclude=`` (records left out, by id: one id as text, or a list of ids) and ``extra_flows=`` (``[("2023-10", 20e6, "label")]``: US
-dollars, positive in, negative out, on their month; those in or before the balance's month go
-to the starting cash) are sugar for them. Together they move a record:
-``exclude=["stability-2023-intel"], extra_flows=[("2023-10", 20e6, "Intel's tranche")]``.
+``exclude=`` and ``extra_flows=`` are sugar for them. ``exclude=`` leaves records out, by id
+(one id as text, or a list of ids): their flows and their cash balances. Every id must name a
+record with flows or a cash balance (or a cash report set aside as conflicting); any other id
+(a typo, or a record without money: an entity, a source) is a ValueError naming it, with the
+closest id: leaving it out would change nothing while the assumptions said it was left out. An
+id whose flows the runway does not count anyway (planned, another entity's, dated before the
+balance) is taken, and changes nothing. ``extra_flows=``
+(``[("2023-10", 20e6, "label")]``: US dollars, positive in, negative out, on their month;
+those in or before the balance's month go to the starting cash) adds money. Together they move
+a record: ``exclude=["stability-2023-intel"], extra_flows=[("2023-10", 20e6, "Intel's
+tranche")]``.
 """
 
 from __future__ import annotations
@@ -75,7 +82,7 @@ from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.figures import Widths
-from aicapex.table.adjust import ADJUSTMENT_KIND, AddFlow, Adjustment, Exclude, apply
+from aicapex.table.adjust import ADJUSTMENT_KIND, Adjustment, ExtraFlow, apply, what_ifs
 from aicapex.table.columns import positions
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
@@ -116,9 +123,6 @@ def check_horizon(horizon: object) -> None:
             f"expected a horizon of at least 1 month and at most {MAX_HORIZON} months (60 "
             f"years), got {horizon!r}"
         )
-
-
-ExtraFlow = tuple[DateLike, float, str]
 
 
 def _balances(
@@ -163,33 +167,6 @@ def _aside_by_entity(
         entity = str(owner.get(record))
         if entity in named:
             out.setdefault(entity, []).append(record)
-    return out
-
-
-def _adjustments(
-    adjust: Iterable[Adjustment],
-    exclude: str | Iterable[str],
-    extra_flows: Iterable[ExtraFlow],
-    entity: str | None,
-) -> list[Adjustment]:
-    """``adjust`` with the sugar arguments turned into adjustments (exclusions first).
-    ``exclude`` is read as :class:`Exclude` reads it: one id as text (not its characters), or
-    any iterable of ids."""
-    out: list[Adjustment] = []
-    try:
-        ids = Exclude(exclude).records  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(
-            f"exclude: expected a record id or a list of record ids (text), got {exclude!r}"
-        ) from None
-    if ids:
-        out.append(Exclude(sorted(set(ids))))
-    extras = list(extra_flows)
-    if extras and entity is None:
-        raise ValueError("extra_flows apply to one entity: pass entity=")
-    for date, amount, label in extras:
-        out.append(AddFlow(str(entity), date, float(amount), str(label)))
-    out.extend(adjust)
     return out
 
 
@@ -281,8 +258,8 @@ def runways(
     balances, aside = _balances(source, cash, conflicts)
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
-    changes = _adjustments(adjust, exclude, extra_flows, entity)
-    flows, balances, described = apply(changes, flows, balances)
+    changes = what_ifs(adjust, exclude, extra_flows, entity)
+    flows, balances, described = apply(changes, flows, balances, aside)
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
     if isinstance(as_of, Mapping):
@@ -552,6 +529,6 @@ def inputs_after(
     """:func:`runway_inputs` once its arguments are checked and the cash balances resolved
     (``aside``: the reports set aside): the adjustments applied, then the inputs collected
     (scenarios resolve the cash once and come here for each what-if)."""
-    flows, kept, described = apply(list(adjust), flows, balances)
+    flows, kept, described = apply(list(adjust), flows, balances, aside)
     notes = [*(f"conflicting cash report set aside: {a}" for a in aside), *described]
     return collect_inputs(flows, kept, entity, as_of, policy, burn_after, horizon, notes)

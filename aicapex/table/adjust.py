@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
@@ -32,13 +32,17 @@ import numpy as np
 import pandas as pd
 
 from aicapex.dates import DateLike, PartialDate, Precision
+from aicapex.errors import suggest
 from aicapex.limits import MAX_AMOUNT
 from aicapex.table.flowrows import concat_flows, flow_rows
 
-__all__ = ["ADJUSTMENT_KIND", "AddFlow", "Adjustment", "Exclude", "apply"]
+__all__ = ["ADJUSTMENT_KIND", "AddFlow", "Adjustment", "Exclude", "ExtraFlow", "apply", "what_ifs"]
 
 #: The ``kind`` of flows rows added by an adjustment.
 ADJUSTMENT_KIND = "adjustment"
+
+#: One of the runway's ``extra_flows``: (month, US dollars, label).
+ExtraFlow = tuple[DateLike, float, str]
 
 
 @runtime_checkable
@@ -60,7 +64,8 @@ class Adjustment(Protocol):
 
 @dataclass(frozen=True)
 class Exclude:
-    """Leave records out (by id): their flows and their cash balances."""
+    """Leave records out (by id): their flows and their cash balances. Applied (:func:`apply`),
+    an id naming no flows and no cash balance is a ValueError (see :meth:`checked`)."""
 
     records: Sequence[str]
 
@@ -76,11 +81,42 @@ class Exclude:
 
     def flows(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The flows rows of other records."""
-        return flows[~flows["record"].astype("object").isin(list(self.records)).to_numpy()]
+        return flows[~self._rows(flows, "record")]
 
     def balances(self, balances: pd.DataFrame) -> pd.DataFrame:
         """The balances of other records."""
-        return balances[~balances["id"].astype("object").isin(list(self.records)).to_numpy()]
+        return balances[~self._rows(balances, "id")]
+
+    def _rows(self, frame: pd.DataFrame, column: str) -> np.ndarray:
+        """The rows of ``frame`` whose ``column`` is one of the ids (none without it)."""
+        if column not in frame:  # a flows table of one's own may have no record ids
+            return np.zeros(len(frame), dtype=bool)
+        out: np.ndarray = frame[column].astype("object").isin(list(self.records)).to_numpy()
+        return out
+
+    def checked(
+        self, flows: pd.DataFrame, balances: pd.DataFrame, known: Container[str] = ()
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`flows` and :meth:`balances`, after checking that every id names a record
+        with flows or a cash balance (or is in ``known``): an id that names neither would be
+        left out of nothing, so it is a ValueError naming it, with the closest id there is (a
+        typo); :func:`apply` checks so."""
+        in_flows, in_cash = self._rows(flows, "record"), self._rows(balances, "id")
+        found = set(flows["record"][in_flows].astype("object")) if in_flows.any() else set()
+        found |= set(balances["id"][in_cash].astype("object"))
+        missing = [r for r in dict.fromkeys(self.records) if r not in found and r not in known]
+        if missing:
+            ids = set(balances["id"].astype("object"))
+            if "record" in flows:
+                ids |= set(flows["record"].astype("object").unique())
+            choices = sorted(str(i) for i in ids if isinstance(i, str))
+            hint = "".join(suggest(r, choices) for r in missing[:1])
+            raise ValueError(
+                "exclude: expected ids of records with money flows or of cash balances (what "
+                f"is left out), got {', '.join(map(repr, missing))}: no flows or cash balance "
+                f"with {'that id' if len(missing) == 1 else 'those ids'}{hint}"
+            )
+        return flows[~in_flows], balances[~in_cash]
 
     def describe(self) -> str:
         """``records left out: a, b``."""
@@ -158,16 +194,54 @@ class AddFlow:
 
 
 def apply(
-    adjustments: Iterable[Adjustment], flows: pd.DataFrame, balances: pd.DataFrame
+    adjustments: Iterable[Adjustment],
+    flows: pd.DataFrame,
+    balances: pd.DataFrame,
+    known: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Apply ``adjustments`` in order; returns the flows, the balances and their descriptions."""
+    """Apply ``adjustments`` in order; returns the flows, the balances and their descriptions.
+    An :class:`Exclude` of an id that names no flows and no cash balance (at its turn, nor
+    left out before) is a ValueError (:meth:`Exclude.checked`); ``known``: ids it may name
+    anyway (the cash reports set aside as conflicting: there, but out already)."""
     described = []
+    left_out = set(known)
     for adjustment in adjustments:
         if not isinstance(adjustment, Adjustment):
             raise TypeError(
                 f"expected an adjustment (flows, balances, describe), got {adjustment!r}"
             )
-        flows = adjustment.flows(flows)
-        balances = adjustment.balances(balances)
+        if isinstance(adjustment, Exclude):
+            flows, balances = adjustment.checked(flows, balances, left_out)
+            left_out.update(adjustment.records)  # leaving a record out twice is no typo
+        else:
+            flows = adjustment.flows(flows)
+            balances = adjustment.balances(balances)
         described.append(adjustment.describe())
     return flows, balances, described
+
+
+def what_ifs(
+    adjust: Iterable[Adjustment],
+    exclude: str | Iterable[str],
+    extra_flows: Iterable[ExtraFlow],
+    entity: str | None,
+) -> list[Adjustment]:
+    """``adjust`` with the runway's sugar arguments turned into adjustments (exclusions first):
+    ``exclude`` is read as :class:`Exclude` reads it (one id as text, not its characters, or
+    any iterable of ids), each id once; ``extra_flows`` as :class:`AddFlow` for ``entity``."""
+    out: list[Adjustment] = []
+    try:
+        ids = Exclude(exclude).records  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"exclude: expected a record id or a list of record ids (text), got {exclude!r}"
+        ) from None
+    if ids:
+        out.append(Exclude(sorted(set(ids))))
+    extras = list(extra_flows)
+    if extras and entity is None:
+        raise ValueError("extra_flows apply to one entity: pass entity=")
+    for date, amount, label in extras:
+        out.append(AddFlow(str(entity), date, float(amount), str(label)))
+    out.extend(adjust)
+    return out
