@@ -58,17 +58,18 @@ class Located:
         self,
         mask: np.ndarray,
         field: str,
-        expected: str,
+        expected: str | np.ndarray,
         found: pd.Series | np.ndarray | None,
         code: str = "invalid-value",
     ) -> None:
         """A problem for each row of ``mask``; ``found`` holds the rows' values (a column of the
-        table, or an array), read only at the rows reported."""
+        table, or an array), read only at the rows reported; ``expected`` is one text, or an
+        array of each row's (read likewise)."""
         for i in np.flatnonzero(mask)[: MAX_PROBLEMS - len(self.problems)]:
             rid = self.ids.iloc[i] if self.ids is not None and i < len(self.ids) else None
             self.problems.append(
                 Problem(
-                    expected,
+                    expected if isinstance(expected, str) else str(expected[i]),
                     _shown(_cell(found, i)) if found is not None else "nothing",
                     file=self.shown,
                     code=code,

@@ -1,0 +1,279 @@
+"""The rules a record obeys on its own hold on bulk tables too: read_table refuses what the YAML
+loader refuses of one record (its model's checks, and the ledger's same-party check), with the
+same fields, codes and messages, located at each row; CSV and Parquet alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.errors import LedgerError
+from aicapex.table.bulk import read_table
+
+FORMATS = ("csv", "parquet")
+
+
+def _write(tmp_path: Path, rows: list[dict[str, Any]], fmt: str) -> Path:
+    path = tmp_path / f"t.{fmt}"
+    frame = pd.DataFrame(rows)
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    return path
+
+
+def _problems(path: Path, kind: str) -> list[tuple[Any, ...]]:
+    with pytest.raises(LedgerError) as info:
+        read_table(path, kind)
+    return sorted(
+        (p.index, p.record_id, p.field, p.code, p.expected, p.found) for p in info.value.problems
+    )
+
+
+def _yaml_problems(tmp_path: Path, kind: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The problems the YAML loader finds in the same records (entities declared)."""
+    import yaml
+
+    names = set()
+    for r in rows:
+        for k in ("company", "counterparty", "payer", "provider", "buyer", "seller", "vendor"):
+            if isinstance(r.get(k), str):
+                names.add(r[k])
+    data = {
+        "entities": [{"id": n, "name": n, "type": "company"} for n in sorted(names)],
+        kind: [{k: v for k, v in r.items() if v is not None} for r in rows],
+    }
+    path = tmp_path / "ledger.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(LedgerError) as info:
+        ac.load(path)
+    return sorted(
+        (p.index, p.record_id, p.field, p.code, p.expected, p.found)
+        for p in info.value.problems
+        if p.severity == "error"
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_bill_paid_by_its_provider_is_refused(tmp_path: Path, fmt: str) -> None:
+    """Two of four bills have their payer as provider: both refused, as the loader refuses
+    them (same-party), beside another problem of another row."""
+    rows = [
+        {"id": "b1", "payer": "acme", "provider": "aws", "period": "2024-01", "billed": "$5M"},
+        {"id": "b2", "payer": "aws", "provider": "aws", "period": "2024-02", "billed": "$5M"},
+        {"id": "b3", "payer": "acme", "provider": "aws", "period": "2024-03", "billed": "-$1"},
+        {"id": "b4", "payer": "acme", "provider": "acme", "period": "2024-04", "billed": "$1"},
+    ]
+    got = _problems(_write(tmp_path, rows, fmt), "cloud_bills")
+    assert [g[:4] for g in got] == [
+        (1, "b2", "provider", "same-party"),
+        (2, "b3", "billed", "out-of-range"),
+        (3, "b4", "provider", "same-party"),
+    ]
+    want = _yaml_problems(tmp_path, "cloud_bills", rows)
+    assert [g for g in got if g[3] == "same-party"] == [w for w in want if w[3] == "same-party"]
+
+
+#: kind, rows (the first valid), the problems' (row, field, code) the loader finds too.
+CASES: list[tuple[str, list[dict[str, Any]], list[tuple[int, str, str]]]] = [
+    (
+        "expenses",
+        [
+            {"id": "e1", "company": "a", "category": "opex", "date": "2024", "amount": "$1M"},
+            {
+                "id": "e2",
+                "company": "a",
+                "counterparty": "a",
+                "category": "opex",
+                "date": "2024",
+                "amount": "$1M",
+            },
+            {
+                "id": "e3",
+                "company": "a",
+                "category": "opex",
+                "date": "2024",
+                "amount": "$1M",
+                "included_in": "e3",
+            },
+        ],
+        [(1, "counterparty", "same-party"), (2, "included_in", "inconsistent")],
+    ),
+    (
+        "revenues",
+        [
+            {"id": "r1", "company": "a", "date": "2024", "amount": "$10M"},
+            {"id": "r2", "company": "a", "counterparty": "a", "date": "2024", "amount": "$1M"},
+            {"id": "r3", "company": "a", "date": "2024", "share": "40%"},
+            {"id": "r4", "company": "a", "date": "2024", "amount": "$1M", "of": "r1"},
+            {"id": "r5", "company": "a", "date": "2024", "share": "140%", "of": "r1"},
+            {"id": "r6", "company": "a", "date": "2024", "share": "10%", "of": "r6"},
+        ],
+        [
+            (1, "counterparty", "same-party"),
+            (2, "of", "inconsistent"),
+            (3, "share", "inconsistent"),
+            (4, "share", "out-of-range"),
+            (5, "included_in", "inconsistent"),
+            (5, "of", "inconsistent"),
+        ],
+    ),
+    (
+        "compute_contracts",
+        [
+            {"id": "c1", "buyer": "a", "seller": "s", "start": "2024", "end": "2026"},
+            {"id": "c2", "buyer": "s", "seller": "s", "start": "2024"},
+            {"id": "c3", "buyer": "a", "seller": "s", "start": "2024-06", "end": "2024-05"},
+            {"id": "c4", "buyer": "a", "seller": "s", "start": "2024", "capacity": "0 H100"},
+        ],
+        [(1, "seller", "same-party"), (2, "end", "inconsistent"), (3, "capacity", "inconsistent")],
+    ),
+    (
+        "gpu_orders",
+        [
+            {
+                "id": "o1",
+                "buyer": "a",
+                "vendor": "n",
+                "sku": "H100",
+                "quantity": 5,
+                "order_date": "2024",
+            },
+            {
+                "id": "o2",
+                "buyer": "n",
+                "vendor": "n",
+                "sku": "H100",
+                "quantity": 5,
+                "order_date": "2024",
+            },
+        ],
+        [(1, "vendor", "same-party")],
+    ),
+    (
+        "cloud_bills",
+        [
+            {"id": "b1", "payer": "a", "provider": "p", "period": "2024", "outstanding": "$1"},
+            {"id": "b2", "payer": "a", "provider": "p", "period": "2024", "outstanding": "-$1"},
+        ],
+        [(1, "outstanding", "out-of-range")],
+    ),
+    (
+        "funding_rounds",
+        [
+            {"id": "f1", "company": "a", "date": "2024", "amount": "$1M"},
+            {"id": "f2", "company": "a", "date": "2024", "effort": "f2"},
+            {
+                "id": "f3",
+                "company": "a",
+                "date": "2024",
+                "pre_money": "-$1M",
+                "post_money": "$0",
+                "price_per_share": "-$2",
+                "secondary": True,
+            },
+        ],
+        [
+            (1, "effort", "inconsistent"),
+            (2, "post_money", "out-of-range"),
+            (2, "pre_money", "out-of-range"),
+            (2, "price_per_share", "out-of-range"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("kind", "rows", "want"), CASES, ids=[c[0] for c in CASES])
+def test_record_rules_hold_on_tables(
+    tmp_path: Path, fmt: str, kind: str, rows: list[dict[str, Any]], want: list[Any]
+) -> None:
+    """Each rule broken by one row, several at once: the table's problems are the loader's
+    (rows, ids, fields, codes, and the messages where they name values the same way)."""
+    got = _problems(_write(tmp_path, rows, fmt), kind)
+    assert [(g[0], g[2], g[3]) for g in got] == want
+    assert [g[1] for g in got] == [rows[w[0]]["id"] for w in want]
+    yaml = _yaml_problems(tmp_path, kind, rows)
+    assert [(y[0], y[2], y[3]) for y in yaml] == want
+    for g, y in zip(got, yaml, strict=True):
+        if g[2] in ("counterparty", "seller", "vendor", "included_in", "of", "effort"):
+            assert (g[4], g[5]) == (y[4], y[5])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reallocations_and_investments_name_two_entities(tmp_path: Path, fmt: str) -> None:
+    moves = [
+        {"id": "m1", "from_entity": "a", "to_entity": "b", "quantity": 5, "date": "2024"},
+        {
+            "id": "m2",
+            "from_entity": "a",
+            "to_entity": "a",
+            "quantity": 5,
+            "date": "2024",
+            "exchanged_for": "m2",
+        },
+    ]
+    got = _problems(_write(tmp_path, moves, fmt), "gpu_reallocations")
+    assert [(g[0], g[2], g[3], g[4], g[5]) for g in got] == [
+        (1, "exchanged_for", "inconsistent", "another reallocation's id", "'m2'"),
+        (1, "to_entity", "inconsistent", "an entity other than from_entity 'a'", "'a'"),
+    ]
+    parts = [
+        {"round": "f1", "company": "a", "investor": "x", "amount": "$1M"},
+        {"round": "f1", "company": "a", "investor": "a", "amount": "$1M"},
+        {"round": "f2", "company": "b", "investor": "b"},
+    ]
+    got = _problems(_write(tmp_path, parts, fmt), "investments")
+    assert [(g[0], g[2], g[3], g[5]) for g in got] == [
+        (1, "investor", "same-party", "'a'"),
+        (2, "investor", "same-party", "'b'"),
+    ]
+    assert got[0][4] == "an investor other than the company 'a' raising the money"
+    rounds = [
+        {"id": "f1", "company": "a", "date": "2024", "investors": "x, y"},
+        {"id": "f2", "company": "a", "date": "2024", "investors": "x,a"},
+        {"id": "f3", "company": "b", "date": "2024", "investors": "x,a"},
+        {"id": "f4", "company": "a", "date": "2024", "investors": "x,a"},
+    ]
+    got = _problems(_write(tmp_path, rounds, fmt), "funding_rounds")
+    assert [(g[0], g[2], g[3]) for g in got] == [
+        (1, "investors", "same-party"),
+        (3, "investors", "same-party"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_revenue_share_is_included_in_the_record_it_is_of(tmp_path: Path, fmt: str) -> None:
+    """A share of another revenue record with no amount of its own loads (was refused as
+    "neither an amount nor a rate"), and is included in that record (``included_in`` defaults
+    to ``of``, as the model sets it): the frame is the loader's."""
+    rows = [
+        {"id": "r1", "company": "a", "date": "2024", "amount": "$10M"},
+        {
+            "id": "r2",
+            "company": "a",
+            "counterparty": "c",
+            "date": "2024",
+            "share": "40%",
+            "of": "r1",
+        },
+        {
+            "id": "r3",
+            "company": "a",
+            "counterparty": "d",
+            "date": "2024",
+            "amount": "$2M",
+            "share": "20%",
+            "of": "r1",
+            "included_in": "r1",
+        },
+    ]
+    got = read_table(_write(tmp_path, rows, fmt), "revenues")
+    assert got["included_in"].tolist()[1:] == ["r1", "r1"]
+    assert pd.isna(got["included_in"][0])
+    assert got["share"].tolist()[1:] == [0.4, 0.2]
