@@ -87,3 +87,43 @@ def test_exclude_of_an_unknown_id_is_refused(bundled: ac.Ledger) -> None:
         if r.company != ENTITY  # type: ignore[attr-defined]
     )
     assert runway(bundled, ENTITY, as_of=AS_OF, exclude=other).months == base.months
+
+
+# --- extra_flows= --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra_flows", "error", "match"),
+    [
+        # one flow not in a list unpacked its month's characters ("too many values to unpack")
+        (("2023-10", 20e6, "x"), TypeError, r"got one flow \('2023-10', 20000000.0, 'x'\)"),
+        (["2023-10", 20e6, "x"], TypeError, r"got one flow \['2023-10'"),
+        ("2023-10", TypeError, r"got '2023-10'"),
+        (5, TypeError, r"got 5"),
+        ([("2023-10", 20e6)], TypeError, r"got the item \('2023-10', 20000000.0\)"),
+        ([("2023-10", 20e6, 5)], TypeError, r"expected a label as text, got 5"),
+        ([("2023-10", None, "x")], TypeError, r"expected the amount as a number .*got None"),
+        ([("2023-10", True, "x")], TypeError, r"expected the amount as a number .*got True"),
+        # money text: "could not convert string to float"
+        ([("2023-10", "20M", "x")], ValueError, r"expected money like '\$7M', got '20M'"),
+        ([("2023-10", "€20M", "x")], ValueError, r"expected an amount in US dollars, got '€20M'"),
+        ([("2023-10", "~$20M", "x")], ValueError, r"expected an exact amount .*'about \$20M'"),
+        ([("2023-10", "$1M to $2M", "x")], ValueError, r"expected an exact amount"),
+        ([("FY2023", 1e6, "x")], ValueError, r"expected a calendar date, got the fiscal year"),
+    ],
+)
+def test_extra_flows_of_another_shape_name_the_argument(
+    bundled: ac.Ledger, extra_flows: Any, error: type, match: str
+) -> None:
+    with pytest.raises(error, match=r"^extra_flows: .*" + match) as info:
+        runway(bundled, ENTITY, as_of=AS_OF, extra_flows=extra_flows)
+    _raised_here(info.value)
+
+
+def test_extra_flows_take_us_dollar_money_text(bundled: ac.Ledger) -> None:
+    """Exact US-dollar money ("$20M", "-$5M", a Money) is its dollars, as the number is."""
+    for text, number in (("$20M", 20e6), ("-$5M", -5e6), (ac.Money.parse("$1.5M"), 1.5e6)):
+        as_text = runway(bundled, ENTITY, as_of=AS_OF, extra_flows=[("2023-11", text, "x")])
+        as_number = runway(bundled, ENTITY, as_of=AS_OF, extra_flows=[("2023-11", number, "x")])
+        assert as_text.months == as_number.months
+        assert as_text.assumptions == as_number.assumptions

@@ -34,11 +34,13 @@ record with flows or a cash balance (or a cash report set aside as conflicting);
 (a typo, or a record without money: an entity, a source) is a ValueError naming it, with the
 closest id: leaving it out would change nothing while the assumptions said it was left out. An
 id whose flows the runway does not count anyway (planned, another entity's, dated before the
-balance) is taken, and changes nothing. ``extra_flows=``
-(``[("2023-10", 20e6, "label")]``: US dollars, positive in, negative out, on their month;
-those in or before the balance's month go to the starting cash) adds money. Together they move
-a record: ``exclude=["stability-2023-intel"], extra_flows=[("2023-10", 20e6, "Intel's
-tranche")]``.
+balance) is taken, and changes nothing. ``extra_flows=`` adds money: a list of (month,
+amount, label) tuples, ``[("2023-10", 20e6, "label")]``, the amount a number of US dollars or
+exact US-dollar money text (``"$20M"``, ``"-$5M"``), positive in, negative out, on its month
+(those in or before the balance's month go to the starting cash); money in another currency,
+a bound or a range, and any other shape (one tuple not in a list) are errors naming
+``extra_flows``. Together they move a record: ``exclude=["stability-2023-intel"],
+extra_flows=[("2023-10", 20e6, "Intel's tranche")]``.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import numbers
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -36,13 +36,17 @@ from aicapex.errors import suggest
 from aicapex.limits import MAX_AMOUNT
 from aicapex.table.flowrows import concat_flows, flow_rows
 
+if TYPE_CHECKING:
+    from aicapex.money import Money
+
 __all__ = ["ADJUSTMENT_KIND", "AddFlow", "Adjustment", "Exclude", "ExtraFlow", "apply", "what_ifs"]
 
 #: The ``kind`` of flows rows added by an adjustment.
 ADJUSTMENT_KIND = "adjustment"
 
-#: One of the runway's ``extra_flows``: (month, US dollars, label).
-ExtraFlow = tuple[DateLike, float, str]
+#: One of the runway's ``extra_flows``: (month, US dollars, label); the dollars a number or
+#: exact US-dollar money (``"$20M"``, a ``Money``).
+ExtraFlow = tuple[DateLike, "float | str | Money", str]
 
 
 @runtime_checkable
@@ -238,10 +242,67 @@ def what_ifs(
         ) from None
     if ids:
         out.append(Exclude(sorted(set(ids))))
-    extras = list(extra_flows)
+    extras = _extras(extra_flows)
     if extras and entity is None:
         raise ValueError("extra_flows apply to one entity: pass entity=")
     for date, amount, label in extras:
-        out.append(AddFlow(str(entity), date, float(amount), str(label)))
+        try:
+            out.append(AddFlow(str(entity), date, _usd(amount), label))
+        except (TypeError, ValueError) as exc:
+            said = str(exc).removeprefix("AddFlow: ")
+            raise type(exc)(f"extra_flows: {(date, amount, label)!r}: {said}") from None
     out.extend(adjust)
     return out
+
+
+_SHAPE = "a list of (month, amount in US dollars, label) tuples, such as [('2023-10', 20e6, 'x')]"
+
+
+def _extras(extra_flows: object) -> list[tuple[DateLike, object, str]]:
+    """``extra_flows`` as a list of (month, amount, label) triples, each label text; any other
+    shape (one flow not in a list, a flow of two items ...) a TypeError naming it."""
+    if isinstance(extra_flows, str | bytes) or not isinstance(extra_flows, Iterable):
+        raise TypeError(f"extra_flows: expected {_SHAPE}, got {extra_flows!r}")
+    items = list(extra_flows)
+    flat = not any(isinstance(item, tuple | list) for item in items)
+    if len(items) == 3 and flat and isinstance(items[2], str):
+        raise TypeError(  # one flow, not in a list: it would unpack its month's characters
+            f"extra_flows: expected {_SHAPE}, got one flow {extra_flows!r} (put it in a list: "
+            f"[{extra_flows!r}])"
+        )
+    out = []
+    for item in items:
+        if not isinstance(item, tuple | list) or len(item) != 3:
+            raise TypeError(f"extra_flows: expected {_SHAPE}, got the item {item!r}")
+        date, amount, label = item
+        if not isinstance(label, str):
+            raise TypeError(f"extra_flows: expected a label as text, got {label!r} in {item!r}")
+        out.append((date, amount, label))
+    return out
+
+
+def _usd(amount: object) -> float:
+    """An extra flow's amount in US dollars: a number, or exact US-dollar money (``"$20M"``,
+    ``"-$5M"``, a ``Money``); money in another currency, or a bound or a range, is a
+    ValueError (the flow added is one exact US-dollar figure: convert it first)."""
+    if isinstance(amount, numbers.Real | Decimal) and not isinstance(amount, bool):
+        return float(amount)
+    from aicapex.money import Money  # the money model only for money given as such
+
+    if not isinstance(amount, str | Money):
+        raise TypeError(
+            "expected the amount as a number of US dollars or as US-dollar money ('$20M'), "
+            f"got {amount!r}"
+        )
+    money = Money.parse(amount)
+    if money.currency != "USD":
+        raise ValueError(
+            f"expected an amount in US dollars, got {str(money)!r} ({money.currency}): give "
+            "its US dollars (no exchange rate is applied here)"
+        )
+    if money.kind != "exact":
+        raise ValueError(
+            f"expected an exact amount of US dollars (the flow added is one figure), got "
+            f"{str(money)!r} ({money.kind})"
+        )
+    return float(money.amount)
