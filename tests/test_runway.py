@@ -122,7 +122,7 @@ def test_the_table_row(base: Runway, balance: ac.CashBalance, burn_per_month: fl
 
 
 def test_explain_shows_the_path_and_the_assumptions(
-    base: Runway, balance: ac.CashBalance, burn_per_month: float
+    bundled: ac.Ledger, base: Runway, balance: ac.CashBalance, burn_per_month: float
 ) -> None:
     path = base.explain()
     columns = [
@@ -142,7 +142,13 @@ def test_explain_shows_the_path_and_the_assumptions(
     first = path.iloc[0]
     assert first["opening"] == usd(balance.amount)
     assert first["net"] == pytest.approx(-burn_per_month, abs=0.01)
-    assert first["outflows"] == pytest.approx(burn_per_month, abs=0.01)
+    # money in (revenue) and money out (compute, opex), not the net's parts
+    spent = [bundled[f"stability-{x}-2023"] for x in ("compute", "payroll-opex")]
+    spending = [e.rate.per_month() for e in spent]  # type: ignore[attr-defined]
+    revenue = usd(bundled["stability-revenue-2023"].amount) / 12  # type: ignore[attr-defined]
+    assert first["outflows"] == pytest.approx(sum(usd(m) for m in spending), abs=0.01)
+    assert first["inflows"] == pytest.approx(revenue, abs=0.01)
+    assert first["inflows"] - first["outflows"] == pytest.approx(first["net"])
     assert first["closing"] == pytest.approx(first["opening"] + first["net"])
     assert first["closing"] < 0
     assert first["basis"] == "recorded"

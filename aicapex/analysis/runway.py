@@ -75,6 +75,7 @@ from aicapex.analysis.runwaykit import (
     collect_inputs,
     counted_flows,
     ends_of_spend,
+    gross_flows,
     latest_balances,
     path_frame,
     pay_arrears,
@@ -329,6 +330,7 @@ def runways(
         *described,
         ahead.sentence,
     ]
+    grossing = (spend, entities, months, active, burn_after, layout)  # for the path's gross
     out: dict[str, Runway] = {}
     for policy in policies:
         counted = counted_flows(flows, policy, entities)
@@ -353,19 +355,23 @@ def runways(
             starts.append(start)
             np.add(recorded, ahead_v.net, out=nets[i])
         assumptions = _assumptions(as_of, policy, counted, shared_notes)
+        paid = None  # the bills policy arrears pays in as_of's month: rows, columns, dollars
         if policy == "arrears":
             paid_now, paid_later, sentences = pay_arrears(
                 flows, as_of, entities, balance_month, as_of_month
             )
             later = as_of_col >= 0
+            paid = (np.flatnonzero(later), as_of_col[later], paid_later[later])
             for start, variant_net in zip(starts, nets, strict=True):
                 start -= paid_now
-                variant_net[np.flatnonzero(later), as_of_col[later]] -= paid_later[later]
+                variant_net[paid[0], paid[1]] -= paid[2]
             assumptions.extend(sentences)
+        # the path's money in and out (its net's parts), found only when the path is read
+        values = counted["signed"].to_numpy()
+        gross = functools.partial(gross_flows, cells, values, *grossing, paid)
         assumptions.extend(_bound_notes(chosen, kinds))
 
-        # 3. the paths and the cash-out points, in months since the grid's start (base, low,
-        # high)
+        # 3. the paths and the cash-out points, in months since the grid's start (base, low, high)
         paths = run_cash(np.stack(starts), nets, active)
         broke = np.stack(starts) < 0  # out of cash at the balance already
         start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
@@ -412,7 +418,15 @@ def runways(
                 "widths": widths_param(widths),
             },
             path_of=functools.partial(
-                path_frame, entities, months, active, paths[0], nets[0], ahead.assumed, as_of_col
+                path_frame,
+                entities,
+                months,
+                active,
+                paths[0],
+                nets[0],
+                ahead.assumed,
+                as_of_col,
+                gross,
             ),
             policy=policy,
             as_of=as_of_text,

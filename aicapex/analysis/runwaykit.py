@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import BURN_CATEGORIES
-from aicapex.analysis.cash import CashPath
 from aicapex.analysis.common import (
+    cell_sums,
     day_of,
     filled,
     fraction_of_month,
@@ -26,14 +26,15 @@ from aicapex.analysis.runrate import (
     STREAMS,
     BurnAfter,
     Extrapolation,
+    RateLayout,
     extrapolate,
     rate_layout,
-    stream_labels,
 )
+from aicapex.analysis.runwayresult import path_frame
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND
-from aicapex.table.columns import labels_at, positions
+from aicapex.table.columns import positions
 
 __all__ = [
     "INPUT_STREAMS",
@@ -46,6 +47,7 @@ __all__ = [
     "collect_inputs",
     "counted_flows",
     "ends_of_spend",
+    "gross_flows",
     "latest_balances",
     "path_frame",
     "pay_arrears",
@@ -263,39 +265,40 @@ def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def path_frame(
+def gross_flows(
+    cells: np.ndarray,
+    values: np.ndarray,
+    spend: pd.DataFrame,
     entities: pd.Index,
     months: pd.DatetimeIndex,
     active: np.ndarray,
-    path: CashPath,
-    net: np.ndarray,
-    assumed: np.ndarray,
-    as_of_col: np.ndarray,
-) -> pd.DataFrame:
-    """The month-by-month path of each entity, from the month after its balance to the month
-    its cash runs out (or the horizon)."""
-    n = len(months)
-    last = np.where(path.hit, path.first, n - 1)
-    keep = active & (np.arange(n)[None, :] <= last[:, None])
-    after = np.arange(n)[None, :] > np.asarray(as_of_col)[:, None]
-    e_at, m_at = np.nonzero(keep)  # (row by row, as the mask); texts from their few labels
-    net_kept, assumed_kept = net[keep], assumed[keep]
-    labels = list(stream_labels(np.arange(1 << len(STREAMS))))
-    basis = pd.array(["recorded", "assumed"], dtype="str").take((assumed_kept > 0).astype(int))
-    return pd.DataFrame(
-        {
-            "entity": labels_at(list(entities), e_at),
-            "month": months.to_numpy()[m_at],
-            "opening": path.opening[keep],
-            "inflows": np.where(net_kept > 0, net_kept, 0.0),
-            "outflows": np.where(net_kept < 0, -net_kept, 0.0),
-            "net": net_kept,
-            "closing": path.closing[keep],
-            "basis": basis,
-            "after_as_of": after[keep],
-            "assumed": labels_at(labels, assumed_kept),
-        }
+    burn_after: BurnAfter,
+    layout: RateLayout | None,
+    paid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The money in and the money out of each entity and month (``(E, M)`` each, both
+    positive) of a runway's path, whose difference is its net: the counted flows' signed
+    ``values`` at their :func:`~aicapex.analysis.common.grid_cells` ``cells`` (positive ones in,
+    negative ones out), each stream of ``spend`` assumed past its records (revenue in, spending
+    out: :func:`~aicapex.analysis.runrate.extrapolate` stream by stream; a net ``burn_after``
+    as its sign has it) and ``paid``: policy ``arrears``' bills (rows, their columns and the
+    dollars paid there), out."""
+    shape = (len(entities), len(months))
+    # (float: bincount of no rows gives integers)
+    inflows = cell_sums(cells, np.maximum(values, 0.0), shape).astype(np.float64)
+    outflows = cell_sums(cells, np.maximum(-values, 0.0), shape).astype(np.float64)
+    ahead = extrapolate(
+        spend, entities, months.to_numpy(), active, burn_after, layout=layout, by_stream=True
     )
+    if ahead.streams is None:  # a net burn_after: no stream carries it
+        inflows += np.maximum(ahead.net, 0.0)
+        outflows += np.maximum(-ahead.net, 0.0)
+    else:
+        inflows += np.maximum(ahead.streams, 0.0).sum(axis=1)
+        outflows += np.maximum(-ahead.streams, 0.0).sum(axis=1)
+    if paid is not None:
+        outflows[paid[0], paid[1]] += paid[2]
+    return inflows, outflows
 
 
 #: The streams of :class:`RunwayInputs`: each spending category and revenue (recorded, then at

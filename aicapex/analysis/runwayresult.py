@@ -8,12 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from aicapex.analysis.cash import CashPath
 from aicapex.analysis.result import Result
+from aicapex.analysis.runrate import STREAMS, stream_labels
 from aicapex.analysis.used import RecordsUsed
+from aicapex.table.columns import labels_at
 
-__all__ = ["RUNWAY_COLUMNS", "Runway"]
+__all__ = ["RUNWAY_COLUMNS", "Runway", "path_frame"]
 
 
 #: Columns of :attr:`Runway.frame`, in order.
@@ -51,7 +55,11 @@ class Runway(Result):
             ``last_recorded_month``, ``burn_after`` (USD a month assumed past it),
             ``as_of`` (the last day of the entity's ``as_of``).
         path: the month-by-month path of every entity: ``entity``, ``month``, ``opening``,
-            ``inflows``, ``outflows``, ``net``, ``closing`` (USD), ``basis`` (recorded/assumed),
+            ``inflows`` (money in: the month's positive flows, recorded and assumed: revenue,
+            at its run rate past its records, funding, money added), ``outflows`` (money out,
+            as a positive amount: spending, bills paid with policy ``arrears``), ``net``
+            (``inflows - outflows``), ``closing`` (``opening + net``; USD), ``basis``
+            (recorded/assumed),
             ``after_as_of``, ``assumed`` (the streams assumed that month, comma-separated);
             from the month after each balance, so the roll-forward shows.
         records: ids of the records used (balances and counted flows), sorted.
@@ -146,3 +154,50 @@ class Runway(Result):
         if len(self.frame) == 1:
             data.update({k: v for k, v in data["rows"][0].items() if k not in data})
         return data
+
+
+def path_frame(
+    entities: pd.Index,
+    months: pd.DatetimeIndex,
+    active: np.ndarray,
+    path: CashPath,
+    net: np.ndarray,
+    assumed: np.ndarray,
+    as_of_col: np.ndarray,
+    gross: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> pd.DataFrame:
+    """The month-by-month path of each entity, from the month after its balance to the month
+    its cash runs out (or the horizon). ``gross``: a function giving the money in and the money
+    out of each entity and month (``(E, M)``, both positive, their difference ``net``: see
+    :func:`~aicapex.analysis.runwaykit.gross_flows`), called here; without it, the inflows and
+    outflows are the positive and the negative part of ``net``."""
+    n = len(months)
+    last = np.where(path.hit, path.first, n - 1)
+    keep = active & (np.arange(n)[None, :] <= last[:, None])
+    after = np.arange(n)[None, :] > np.asarray(as_of_col)[:, None]
+    e_at, m_at = np.nonzero(keep)  # (row by row, as the mask); texts from their few labels
+    net_kept, assumed_kept = net[keep], assumed[keep]
+    if gross is None:
+        inflows, outflows = (
+            np.where(net_kept > 0, net_kept, 0.0),
+            np.where(net_kept < 0, -net_kept, 0.0),
+        )
+    else:
+        money_in, money_out = gross()
+        inflows, outflows = money_in[keep], money_out[keep]
+    labels = list(stream_labels(np.arange(1 << len(STREAMS))))
+    basis = pd.array(["recorded", "assumed"], dtype="str").take((assumed_kept > 0).astype(int))
+    return pd.DataFrame(
+        {
+            "entity": labels_at(list(entities), e_at),
+            "month": months.to_numpy()[m_at],
+            "opening": path.opening[keep],
+            "inflows": inflows,
+            "outflows": outflows,
+            "net": net_kept,
+            "closing": path.closing[keep],
+            "basis": basis,
+            "after_as_of": after[keep],
+            "assumed": labels_at(labels, assumed_kept),
+        }
+    )
