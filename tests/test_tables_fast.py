@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from aicapex.errors import LedgerError
 from aicapex.table.bulk import read_table
-from aicapex.table.bulkcols import ID_PATTERN, Located, id_column
+from aicapex.table.bulkcols import Located
 from aicapex.table.columns import (
     blank_strings,
     coded_category,
@@ -22,6 +22,7 @@ from aicapex.table.columns import (
     factorize,
     string_column,
 )
+from aicapex.table.idcols import ID_PATTERN, id_column
 
 
 @pytest.mark.parametrize("value", [None, "actual", "USD"])

@@ -24,7 +24,6 @@ from aicapex.table.columns import (
 from aicapex.units import PER_MONTH, normalize_period
 
 __all__ = [
-    "ID_PATTERN",
     "MAX_PROBLEMS",
     "NONFINITE_TEXT",
     "Located",
@@ -34,13 +33,11 @@ __all__ = [
     "count_column",
     "enum_column",
     "flag_column",
-    "id_column",
     "nested_cells",
     "nonfinite_rows",
     "parse_money_column",
     "rate_totals",
     "source_column",
-    "text_column",
 ]
 
 #: The most problems one table reports.
@@ -511,90 +508,3 @@ def nonfinite_rows(
             nan = pc.fill_null(pc.is_nan(column), False)
             marks[f] = np.asarray(nan.to_numpy(zero_copy_only=False), dtype=bool)
     raw.attrs["nonfinite"] = marks
-
-
-def text_column(col: pd.Series, chk: Located, name: str) -> bool:
-    """Whether an id or reference column holds text (ids are text: ``12`` read from Parquet as
-    an integer is a column of the wrong type, a located problem); ``False`` after reporting."""
-    if col.isna().all() or isinstance(col.dtype, pd.StringDtype) or col.dtype == "str":
-        return True
-    kind = pd.api.types.infer_dtype(col, skipna=True)
-    if kind in ("string", "empty"):
-        return True
-    chk.column(
-        name,
-        "ids as text (a string column)",
-        f"a column of {col.dtype} ({kind} values)",
-        "wrong-column-type",
-    )
-    return False
-
-
-def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
-    """The id column as text (ids are as many as rows: a categorical would be all categories),
-    checked: the pattern (vectorised), then uniqueness."""
-    ids = col if col.dtype == "str" else col.astype("object").astype("str")
-    missing = ids.isna().to_numpy()
-    if not _plain_ids(ids):  # some id may not match: each checked
-        ok = ids.str.fullmatch(ID_PATTERN).fillna(True).to_numpy(dtype=bool)
-        chk.rows(~missing & ~ok, "id", "an id of letters, digits and . _ : + -", col)
-    if missing.any() or not _increasing(ids):
-        dup = ids.duplicated(keep="first").to_numpy() & ~missing
-        chk.rows(dup, "id", "a unique id", col, "duplicate-id")
-    return ids.array
-
-
-#: What an id is made of (:func:`id_column`).
-ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"
-
-_ID_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:+-"
-_ID_FIRST = np.zeros(256, dtype=bool)
-_ID_FIRST[list(_ID_CHARS[:-5])] = True  # letters and digits
-
-
-def _plain_ids(ids: pd.Series) -> bool:
-    """Whether every id (none missing) matches :data:`ID_PATTERN`, read from the bytes of an
-    Arrow text column at once: no empty id, every byte one of the pattern's (ASCII) characters,
-    every first byte a letter or digit. False when some id may not match, or the column is not
-    Arrow text: then :func:`id_column` matches each id."""
-    values = ids.array
-    if not hasattr(values, "_pa_array") or len(ids) == 0:
-        return False
-    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
-
-    widths = {pa.large_string(): np.int64, pa.string(): np.int32}
-    for chunk in values._pa_array.chunks:
-        if chunk.null_count or chunk.type not in widths:
-            return False
-        if not len(chunk):
-            continue
-        width = widths[chunk.type]
-        buffers = chunk.buffers()
-        offsets = np.frombuffer(buffers[1], dtype=width)[
-            chunk.offset : chunk.offset + len(chunk) + 1
-        ]
-        data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-        starts = offsets[:-1] - offsets[0]
-        if not (offsets[1:] > offsets[:-1]).all() or not _ID_FIRST[data[starts]].all():
-            return False
-        for at in range(0, len(data), 1 << 20):  # a megabyte at a time: small temporaries
-            if data[at : at + (1 << 20)].tobytes().translate(None, _ID_CHARS):
-                return False  # some byte not among the pattern's
-    return True
-
-
-def _increasing(ids: pd.Series) -> bool:
-    """Whether the ids (none missing) strictly increase, compared as text: then none repeats.
-    Tables are often in id order, and comparing neighbours costs far less than hashing every
-    id (ids in any other order are hashed)."""
-    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
-    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
-
-    values = ids.array
-    if hasattr(values, "__arrow_array__"):
-        arrow = values.__arrow_array__()
-    else:
-        arrow = pa.array(np.asarray(values, dtype=object), type=pa.string())
-    if len(arrow) < 2:
-        return True
-    return bool(pc.all(pc.greater(arrow[1:], arrow[:-1])).as_py())

@@ -1,0 +1,263 @@
+"""The rules a bulk table's rows obey on their own, as column operations.
+
+A record checks itself (``checks()`` of its model) and the ledger checks each record against
+nothing else for one entity on both sides (``checks.facts``); a table read by
+:func:`aicapex.table.bulk.read_table` holds the same rules at each row, with the same fields,
+codes and messages: amounts in range, amount or rate, bills billed or outstanding, a contract
+ending after it starts, a record naming itself, a revenue share and its record together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.limits import MAX_AMOUNT
+from aicapex.table.bulkcols import BIG, MAX_PROBLEMS, Located, Said, rate_totals
+from aicapex.table.columns import to_category
+from aicapex.table.datecols import date_value
+
+__all__ = ["range_checks", "row_rules"]
+
+
+def range_checks(
+    kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk: Located
+) -> None:
+    """The records' consistency checks, as column operations."""
+    for name in ("amount", "billed", "rate", "total_value", "total", "unit_price"):
+        if name in out and name in present:
+            values = np.asarray(out[name], dtype="float64")
+            limit_zero = kind == "cash_balances"
+            bad = present[name] & ((values < 0) if limit_zero else (values <= 0))
+            chk.rows(
+                bad,
+                name,
+                "an amount of zero or more" if limit_zero else "a positive amount",
+                values,
+                "out-of-range",
+            )
+    if kind in ("expenses", "revenues"):
+        both = present["amount"] == present["rate"]
+        if kind == "revenues":  # a share of another record, its amount derived: neither is fine
+            both &= present["amount"] | ~present["share"]
+        if both.any():
+            chk.rows(
+                both,
+                "amount",
+                "either an amount or a rate",
+                np.where(present["amount"], "both", "neither"),
+                "inconsistent",
+            )
+        until = np.asarray(out["until_end"], dtype="datetime64[ns]")
+        start = np.asarray(out["date_start"], dtype="datetime64[ns]")
+        late = ~np.isnat(until) & (until < start)
+        chk.rows(late, "until", "a date on or after date", until, "inconsistent")
+        last = np.where(np.isnat(until), np.asarray(out["date_end"], dtype=until.dtype), until)
+        rate_totals(np.asarray(out["rate"], float), out["rate_per"], start, last, chk, "rate")
+    if kind == "gpu_orders":  # the value of an order without a total
+        units = pd.array(out["quantity"], dtype="Int64").to_numpy("float64", na_value=0.0)
+        value = np.asarray(out["unit_price"], float) * units
+        huge = np.abs(np.nan_to_num(value)) > MAX_AMOUNT
+        chk.rows(huge, "unit_price", "an order of at most 1,000T (10^15) in all", value, BIG)
+    if kind == "compute_contracts":  # a rate without an end: a year, as the flows count it
+        first = np.asarray(out["start_start"], dtype="datetime64[ns]")
+        end = np.asarray(out["end_end"], dtype="datetime64[ns]")
+        last = np.where(np.isnat(end), first + np.timedelta64(364, "D"), end)
+        rate_totals(np.asarray(out["rate"], float), out["rate_per"], first, last, chk, "rate")
+    if kind == "cloud_bills":
+        neither = ~present["billed"] & ~present["outstanding"]
+        chk.rows(
+            neither,
+            "billed",
+            "an amount billed (or, if only the unpaid part is known, outstanding)",
+            None,
+            "missing-field",
+        )
+        both = present["billed"] & present["outstanding"]
+        differ = both & (
+            np.asarray(out["billed"], dtype="float64")
+            != np.asarray(out["outstanding"], dtype="float64")
+        )
+        chk.rows(
+            differ,
+            "outstanding",
+            "billed minus payments (a table has no payments: equal to billed)",
+            np.asarray(out["outstanding"]),
+            "inconsistent",
+        )
+
+
+#: The two parties of a record that must be two entities (``checks.facts.same_party_problems``;
+#: a reallocation's is its record's own check, code ``inconsistent``), by kind; investments
+#: name the round's company (their head column) and the investor.
+_PARTIES = {
+    "expenses": ("company", "counterparty"),
+    "revenues": ("company", "counterparty"),
+    "cloud_bills": ("payer", "provider"),
+    "compute_contracts": ("buyer", "seller"),
+    "gpu_orders": ("buyer", "vendor"),
+    "gpu_reallocations": ("from_entity", "to_entity"),
+    "investments": ("company", "investor"),
+}
+
+#: Fields naming another record of the kind that may not name the record itself, with what
+#: the records' checks expect.
+_NOT_ITSELF = {
+    "expenses": {"included_in": "another record's id"},
+    "revenues": {"included_in": "another record's id", "of": "another revenue record's id"},
+    "funding_rounds": {"effort": "the id of another round (the one sought)"},
+    "gpu_reallocations": {"exchanged_for": "another reallocation's id"},
+}
+
+
+def row_rules(kind: str, out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
+    """The records' own checks (``checks()`` of each model) and the ledger's same-party check
+    that need no other record, as column operations: one entity on both sides, a record
+    naming itself, a contract ending before it starts, amounts out of range, a revenue share
+    without its record or above 100%. ``included_in`` of a revenue share defaults to ``of``,
+    as the model sets it."""
+    if kind in _PARTIES:
+        first, second = _PARTIES[kind]
+        if first in out and second in out:
+            same = _same_labels(out[first], out[second])
+            if same.any():
+                names = np.asarray(pd.Categorical(out[first]).astype(object))
+                expected = np.full(len(same), None, dtype=object)
+                for i in np.flatnonzero(same)[:MAX_PROBLEMS]:
+                    one = names[i]
+                    expected[i] = {
+                        "gpu_reallocations": f"an entity other than from_entity {one!r}",
+                        "investments": (
+                            f"an investor other than the company {one!r} raising the money"
+                        ),
+                    }.get(kind, f"an entity other than the {first} {one!r}")
+                code = "inconsistent" if kind == "gpu_reallocations" else "same-party"
+                chk.rows(same, second, expected, _said(names, same), code)
+    if kind == "funding_rounds" and "investors" in raw and "company" in out:
+        _own_investors(out["company"], raw["investors"], chk)
+    if kind == "revenues":  # first: included_in defaults to of
+        _revenue_shares(out, raw, chk)
+    ids = out.get("id")
+    for field, text in _NOT_ITSELF.get(kind, {}).items():
+        if ids is not None and field in out:
+            itself = _names_itself(out[field], ids)
+            if itself.any():
+                found = _said(np.asarray(ids, dtype=object), itself)
+                chk.rows(itself, field, text, found, "inconsistent")
+    if kind == "cloud_bills":
+        owed = np.asarray(out["outstanding"], dtype="float64")
+        chk.rows(owed < 0, "outstanding", "an amount of zero or more", owed, "out-of-range")
+    if kind == "funding_rounds":
+        for name in ("pre_money", "post_money", "price_per_share"):
+            figure = np.asarray(out[name], dtype="float64")
+            chk.rows(figure <= 0, name, "a positive amount", figure, "out-of-range")
+    if kind == "compute_contracts":
+        if "capacity" in out:
+            size = np.asarray(out["capacity"], dtype="float64")
+            positive = "a positive capacity"
+            chk.rows(size <= 0, "capacity", positive, raw.get("capacity"), "inconsistent")
+        end = np.asarray(out["end_end"], dtype="datetime64[ns]")
+        start = np.asarray(out["start_start"], dtype="datetime64[ns]")
+        early = ~np.isnat(end) & (end < start)
+        if early.any():
+            starts = raw["start"]
+            expected = np.full(len(early), None, dtype=object)
+            for i in np.flatnonzero(early)[:MAX_PROBLEMS]:
+                expected[i] = f"a date on or after the start {_written(starts.iloc[i])}"
+            chk.rows(early, "end", expected, raw["end"], "inconsistent")
+
+
+def _same_labels(a: Any, b: Any) -> np.ndarray:
+    """The rows where two categoricals hold one value (neither missing), compared by codes:
+    ``a``'s categories looked up once in ``b``'s."""
+    a, b = pd.Categorical(a), pd.Categorical(b)
+    b_codes = np.asarray(b.codes)
+    if not (b_codes >= 0).any() or not len(a.categories):
+        return np.zeros(len(a), dtype=bool)
+    lookup = np.append(b.categories.get_indexer(a.categories), -1)
+    in_b = lookup[np.asarray(a.codes)]
+    return np.asarray((in_b >= 0) & (in_b == b_codes), dtype=bool)
+
+
+def _names_itself(refs: Any, ids: Any) -> np.ndarray:
+    """The rows whose reference (a categorical) is the row's own id; only rows with a
+    reference are compared."""
+    cat = pd.Categorical(refs)
+    rows = np.flatnonzero(np.asarray(cat.codes) >= 0)
+    itself = np.zeros(len(cat), dtype=bool)
+    if len(rows):
+        named = np.asarray(cat.categories.astype(object))[np.asarray(cat.codes)[rows]]
+        own = np.asarray(pd.array(ids).take(rows), dtype=object)
+        itself[rows] = named == own
+    return itself
+
+
+def _said(names: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The ids ``names`` shown as records' checks show them (``repr``), at the rows of
+    ``mask`` reported (no text made for the other rows)."""
+    out = np.full(len(names), None, dtype=object)
+    for i in np.flatnonzero(mask)[:MAX_PROBLEMS]:
+        out[i] = Said(repr(names[i]))
+    return out
+
+
+def _written(value: Any) -> str:
+    """A date cell as written (a Timestamp as its day)."""
+    value = date_value(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _own_investors(company: Any, investors: pd.Series, chk: Located) -> None:
+    """Rounds naming their own company among their investors (comma-separated ids), read once
+    per distinct pair of company and investors."""
+    cat = pd.Categorical(company)
+    codes, uniques = pd.factorize(investors.astype("object"), use_na_sentinel=True)
+    has = np.flatnonzero((codes >= 0) & (np.asarray(cat.codes) >= 0))
+    if not len(has):
+        return
+    pairs = np.asarray(cat.codes)[has].astype(np.int64) * (len(uniques) + 1) + codes[has]
+    keys, first = np.unique(pairs, return_index=True)
+    bad_keys = []
+    for key, at in zip(keys, first, strict=True):
+        row = has[at]
+        name = cat.categories[cat.codes[row]]
+        if name in {x.strip() for x in str(uniques[codes[row]]).split(",")}:
+            bad_keys.append(key)
+    if not bad_keys:
+        return
+    mask = np.zeros(len(cat), dtype=bool)
+    mask[has[np.isin(pairs, bad_keys)]] = True
+    names = np.asarray(cat.astype(object))
+    expected = np.full(len(mask), None, dtype=object)
+    found = np.full(len(mask), None, dtype=object)
+    for i in np.flatnonzero(mask)[:MAX_PROBLEMS]:
+        expected[i] = f"an investor other than the company {names[i]!r} raising the money"
+        found[i] = Said(repr(names[i]))
+    chk.rows(mask, "investors", expected, found, "same-party")
+
+
+def _revenue_shares(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
+    """A revenue share: ``share`` and ``of`` together, at most 100%; its ``included_in``
+    defaults to ``of`` (the record it is of counts the money), as the model sets it."""
+    if "of" not in out or "included_in" not in out:
+        return  # a reference column of the wrong type: reported
+    share = ~np.isnan(np.asarray(out["share"], dtype="float64"))
+    of = np.asarray(pd.Categorical(out["of"]).codes) >= 0
+    none = np.empty(len(share), dtype=object)
+    none.fill(Said("none"))  # as the record says it (np.full would make it a plain str)
+    together = "a share and the revenue record it is of, together"
+    chk.rows(share & ~of, "of", together, none, "inconsistent")
+    chk.rows(~share & of, "share", together, none, "inconsistent")
+    over = np.asarray(out["share_high"], dtype="float64") > 1
+    chk.rows(over, "share", "a share of at most 100%", raw.get("share"), "out-of-range")
+    included = pd.Categorical(out["included_in"])
+    fill = of & (np.asarray(included.codes) < 0)
+    if fill.any():
+        values = np.where(
+            fill,
+            np.asarray(pd.Categorical(out["of"]).astype(object)),
+            np.asarray(included.astype(object)),
+        )
+        out["included_in"] = to_category(pd.Series(values, dtype=object))
