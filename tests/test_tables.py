@@ -27,8 +27,9 @@ MONEY = ("amount", "billed", "outstanding", "total_value", "total", "unit_price"
 
 @pytest.fixture(scope="module")
 def wide(bundled: ac.Ledger) -> ac.Ledger:
-    """The bundled ledger and one record of each nested shape it lacks: a compute contract, a
-    GPU order with scheduled and delivered batches, a bill paid in two payments, a euro round."""
+    """The bundled ledger and one record of each nested shape it lacks: a compute contract and
+    a ramped one, a GPU order with scheduled and delivered batches and payments, a bill paid in
+    two payments, a euro round."""
     records = [r for kind in bundled.counts() for r in bundled.records(kind)]
     extra = [
         KINDS["compute_contracts"].model_validate(
@@ -54,6 +55,25 @@ def wide(bundled: ac.Ledger) -> ac.Ledger:
                 "order_date": "2023-06",
                 "scheduled": [{"date": "late 2023", "quantity": 3000}],
                 "delivered": [{"date": "2024-02", "quantity": 1000}],
+                "payments": [
+                    {"date": "2023-07", "amount": "$40M"},
+                    {"date": "2024-02-10", "amount": "$80M"},
+                ],
+            }
+        ),
+        KINDS["compute_contracts"].model_validate(
+            {
+                "id": "c-ramp",
+                "buyer": "stability-ai",
+                "seller": "coreweave",
+                "start": "2024",
+                "end": "2026",
+                "total_value": "$100M",
+                "ramp": [
+                    {"period": "2024", "amount": "$10M"},
+                    {"period": "2025", "rate": "$2.5M/month"},
+                    {"period": "2026-H1", "amount": "about $45M"},
+                ],
             }
         ),
         KINDS["cloud_bills"].model_validate(
@@ -99,6 +119,7 @@ def as_written(led: ac.Ledger, kind: str) -> pd.DataFrame:
     rows = []
     for record in led.records(kind):
         nested = {"payments", "reported", "tranches", "investors", "scheduled", "delivered"}
+        nested.add("ramp")
         data = record.model_dump(mode="json", exclude=nested)
         data["sources"] = ",".join(c["source"] for c in data["sources"])
         if kind == "funding_rounds":
@@ -215,8 +236,21 @@ def test_a_table_reads_as_the_ledger_frame(
 def test_flows_from_nested_tables_equal_flows_from_records(
     wide: ac.Ledger, tmp_path: Path, fmt: str
 ) -> None:
-    # rounds, tranches and investments; bills and payments: tables give the records' flows
-    kinds = ("funding_rounds", "tranches", "investments", "cloud_bills", "payments", "revenues")
+    # rounds, tranches and investments; bills and payments; contracts and their ramps; GPU
+    # orders, their deliveries and payments: tables give the records' flows
+    kinds = (
+        "funding_rounds",
+        "tranches",
+        "investments",
+        "cloud_bills",
+        "payments",
+        "revenues",
+        "compute_contracts",
+        "ramps",
+        "gpu_orders",
+        "deliveries",
+        "order_payments",
+    )
     tables = {
         kind: read_table(write(as_written(wide, kind), tmp_path / f"{kind}.{fmt}"), kind)
         for kind in kinds
@@ -225,7 +259,10 @@ def test_flows_from_nested_tables_equal_flows_from_records(
     from_records = flows({kind: wide.frame(kind) for kind in kinds}).sort_values(
         ["date", "record", "cents"], kind="stable"
     )
-    assert {"f-eur", "b-paid"} <= set(from_tables["record"])
+    assert {"f-eur", "b-paid", "c-ramp", "o-1"} <= set(from_tables["record"])
+    # the ramp schedules the contract: $10M in 2024, $2.5M a month in 2025, about $45M in 2026
+    ramped = from_tables[from_tables["record"] == "c-ramp"]
+    assert ramped["cents"].sum() == (10 + 30 + 45) * 10**8  # not the flat $100M
     pd.testing.assert_frame_equal(
         from_tables.reset_index(drop=True), from_records.reset_index(drop=True)
     )

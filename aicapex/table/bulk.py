@@ -53,6 +53,7 @@ from aicapex.table.columns import (
 )
 from aicapex.table.datecols import date_columns, date_value
 from aicapex.table.idcols import id_column, text_column
+from aicapex.table.nestedcols import investor_lists, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
 from aicapex.table.tablespec import (
@@ -95,13 +96,18 @@ TABLE_KINDS = (
     "deliveries",
     "payments",
     "investments",
+    "ramps",
+    "order_payments",
 )
 """Kinds a bulk table can hold: record kinds without nested lists, funding rounds (one row per
 round; ``investors`` as comma-separated ids; tranches in a ``tranches`` table naming their
-``round`` and ``company``), compute contracts, GPU orders (deliveries in a ``deliveries`` table
-naming their ``order``, ``buyer`` and ``status``: scheduled or delivered), GPU reallocations,
-and a cloud bill's ``payments`` (naming their ``bill`` and ``payer``) or a round's
-``investments`` (naming their ``round`` and ``company``) in tables of their own."""
+``round`` and ``company``), compute contracts (a ramp in a ``ramps`` table, one row per step
+naming its ``contract`` and ``buyer``), GPU orders (deliveries in a ``deliveries`` table
+naming their ``order``, ``buyer`` and ``status``: scheduled or delivered; payments in an
+``order_payments`` table naming their ``order`` and ``buyer``), GPU reallocations, and a cloud
+bill's ``payments`` (naming their ``bill`` and ``payer``) or a round's ``investments`` (naming
+their ``round`` and ``company``) in tables of their own. A column of a nested list in its
+parent's table is refused at each row holding something (:mod:`aicapex.table.nestedcols`)."""
 
 
 def read_table(
@@ -234,11 +240,14 @@ def _validate(
             chk.column(
                 name, "a column (this field is required)", "no such column", "missing-column"
             )
-    # lists are cells only of the nested fields frames hold as such (a contract's ramp)
+    # list cells only in the columns of lists: nested lists are refused but a round's investors
     many = {f.name for f in spec.fields if f.type in (SOURCES, TEXTS, ITEMS)}
     nested_cells(raw, chk, many - {"sources"})
     if chk.problems:
         raise LedgerError(chk.problems)
+    nested_columns(raw, chk, kind)  # a ramp, tranches, payments: tables of their own
+    if kind == "funding_rounds":
+        raw = investor_lists(raw, chk)
 
     out: dict[str, Any] = {}
     dtypes: dict[str, str] = dict(head)

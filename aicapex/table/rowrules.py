@@ -3,8 +3,9 @@
 A record checks itself (``checks()`` of its model) and the ledger checks each record against
 nothing else for one entity on both sides (``checks.facts``); a table read by
 :func:`aicapex.table.bulk.read_table` holds the same rules at each row, with the same fields,
-codes and messages: amounts in range, amount or rate, bills billed or outstanding, a contract
-ending after it starts, a record naming itself, a revenue share and its record together.
+codes and messages: amounts in range, amount or rate (a ramp's steps too), bills billed or
+outstanding, a contract ending after it starts, a record naming itself, a revenue share and its
+record together.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def range_checks(
                 values,
                 "out-of-range",
             )
-    if kind in ("expenses", "revenues"):
+    if kind in ("expenses", "revenues", "ramps"):
         both = present["amount"] == present["rate"]
         if kind == "revenues":  # a share of another record, its amount derived: neither is fine
             both &= present["amount"] | ~present["share"]
@@ -50,6 +51,11 @@ def range_checks(
                 np.where(present["amount"], "both", "neither"),
                 "inconsistent",
             )
+    if kind == "ramps":  # a step's rate over its period
+        first = np.asarray(out["period_start"], dtype="datetime64[ns]")
+        last = np.asarray(out["period_end"], dtype="datetime64[ns]")
+        rate_totals(np.asarray(out["rate"], float), out["rate_per"], first, last, chk, "rate")
+    if kind in ("expenses", "revenues"):
         until = np.asarray(out["until_end"], dtype="datetime64[ns]")
         start = np.asarray(out["date_start"], dtype="datetime64[ns]")
         late = ~np.isnat(until) & (until < start)

@@ -16,6 +16,7 @@ __all__ = [
     "INT",
     "ITEMS",
     "MONEY",
+    "NESTED_TABLES",
     "RATE",
     "SHARE",
     "SHARE_COUNT",
@@ -395,6 +396,25 @@ INVESTMENTS = Spec(
     head=(("round", "category"), ("company", "category")),
 )
 
+RAMPS = Spec(
+    fields=(
+        Field("period", DATE, required=True),
+        Field("amount", MONEY),
+        Field("rate", RATE),
+    ),
+    refs=frozenset([]),
+    head=(("contract", "category"), ("buyer", "category")),
+)
+
+ORDER_PAYMENTS = Spec(
+    fields=(
+        Field("date", DATE, required=True),
+        Field("amount", MONEY, required=True),
+    ),
+    refs=frozenset([]),
+    head=(("order", "category"), ("buyer", "category")),
+)
+
 
 #: The fields of each kind a bulk table holds.
 SPECS: dict[str, Spec] = {
@@ -410,4 +430,20 @@ SPECS: dict[str, Spec] = {
     "deliveries": DELIVERIES,
     "payments": PAYMENTS,
     "investments": INVESTMENTS,
+    "ramps": RAMPS,
+    "order_payments": ORDER_PAYMENTS,
+}
+
+#: The nested lists of the kinds a table holds (fields of type :data:`ITEMS`), by kind: the
+#: table kind holding their items, one row each (as ``Ledger.frame`` has them). A table of the
+#: parent kind has no column of them (but a round's ``investors``, as ids).
+NESTED_TABLES: dict[str, dict[str, str]] = {
+    "cloud_bills": {"payments": "payments"},
+    "funding_rounds": {"investors": "investments", "tranches": "tranches"},
+    "compute_contracts": {"ramp": "ramps"},
+    "gpu_orders": {
+        "scheduled": "deliveries",
+        "delivered": "deliveries",
+        "payments": "order_payments",
+    },
 }
