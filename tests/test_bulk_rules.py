@@ -277,3 +277,95 @@ def test_a_revenue_share_is_included_in_the_record_it_is_of(tmp_path: Path, fmt:
     assert got["included_in"].tolist()[1:] == ["r1", "r1"]
     assert pd.isna(got["included_in"][0])
     assert got["share"].tolist()[1:] == [0.4, 0.2]
+
+
+#: Rounds whose valuation adds up or not, as the record's check reads it: (row, refused).
+ROUNDS: list[tuple[dict[str, Any], bool]] = [
+    ({"pre_money": "$40M", "amount": "$10M", "post_money": "$50M"}, False),
+    ({"pre_money": "$50M", "amount": "$10M", "post_money": "$100M"}, True),
+    # $1B is written to the billion: anything from $0.5B to $1.5B
+    ({"pre_money": "$1B", "amount": "$100M", "post_money": "$1B"}, False),
+    ({"pre_money": "$1.05B", "amount": "$300M", "post_money": "$1.1B"}, True),
+    ({"pre_money": "about $40M", "amount": "$10M", "post_money": "$52M"}, False),  # 10% wide
+    ({"pre_money": "about $40M", "amount": "$10M", "post_money": "$60M"}, True),
+    ({"pre_money": "$40M to $45M", "amount": "$10M", "post_money": "$54M"}, False),
+    ({"pre_money": "more than $40M", "amount": "$10M", "post_money": "$500M"}, False),
+    ({"pre_money": "$50M", "amount": "$10M", "post_money": "$100M", "secondary": True}, False),
+    ({"pre_money": "€50M", "amount": "€10M", "post_money": "$100M"}, False),  # currencies
+    ({"pre_money": "-$50M", "amount": "$10M", "post_money": "$100M"}, False),  # out of range
+    ({"pre_money": "$50M", "post_money": "$100M"}, False),  # no amount
+    ({"pre_money": "$50M", "amount": "$10M", "post_money": "$100M"}, True),  # again
+    ({"pre_money": "$99M", "amount": "$1M", "post_money": "$101.5M"}, True),  # > 1% off
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_round_whose_valuation_does_not_add_up_is_refused_as_the_loader_refuses_it(
+    tmp_path: Path, fmt: str
+) -> None:
+    """pre_money + amount = post_money within 1% or the rounding of the figures as written
+    (ranges on their ends, bounds open, approximations at their widths), unless secondary or
+    in other currencies: a table loaded it whatever the figures; now the rows the loader
+    refuses, with its field, code and message, beside the other rows' problems."""
+    rows = [
+        {"id": f"f{i}", "company": "a", "date": "2024", **r, "secondary": r.get("secondary", False)}
+        for i, (r, _) in enumerate(ROUNDS)
+    ]
+    got = _problems(_write(tmp_path, rows, fmt), "funding_rounds")
+    refused = [i for i, (_, bad) in enumerate(ROUNDS) if bad]
+    assert [g[0] for g in got if g[2] == "post_money"] == refused
+    assert [(g[0], g[2], g[3]) for g in got if g[2] != "post_money"] == [
+        (10, "pre_money", "out-of-range")
+    ]
+    want = _yaml_problems(tmp_path, "funding_rounds", rows)
+    assert [g for g in got if g[2] == "post_money"] == [w for w in want if w[2] == "post_money"]
+    assert got[0][4].startswith("pre_money + amount = post_money within 1%")
+    assert got[0][5] == "$100M"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_round_valuation_in_numbers_is_checked_as_the_same_figures_as_text(
+    tmp_path: Path, fmt: str
+) -> None:
+    """Numbers with currency columns are the exact figures they write: the same rows refused
+    with the same messages as the figures written as text."""
+    from aicapex.money import Money
+
+    exact = [
+        (r, bad)
+        for r, bad in ROUNDS
+        if all(isinstance(v, str) and Money.parse(v).kind == "exact" for v in r.values())
+    ]
+    assert len(exact) == 9
+    text = [{"id": f"f{i}", "company": "a", "date": "2024", **r} for i, (r, _) in enumerate(exact)]
+    numbers = []
+    for row in text:
+        out = dict(row)
+        for name in ("pre_money", "amount", "post_money"):
+            if name in row:
+                money = Money.parse(row[name])
+                out[name], out[f"{name}_currency"] = float(money.amount), money.currency
+        numbers.append(out)
+    got = _problems(_write(tmp_path, numbers, fmt), "funding_rounds")
+    refused = [i for i, (_, bad) in enumerate(exact) if bad]
+    assert [g[0] for g in got if g[2] == "post_money"] == refused
+    assert got == _problems(_write(tmp_path, text, fmt), "funding_rounds")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_share_that_cannot_be_read_is_one_problem(tmp_path: Path, fmt: str) -> None:
+    """A revenue share that cannot be read, with its record: the share's problem, as the loader
+    gives it; not also "a share and the revenue record it is of, together" (it was)."""
+    rows = [
+        {"id": "r1", "company": "a", "date": "2024", "amount": "$10M"},
+        {"id": "r2", "company": "a", "date": "2024", "share": "forty", "of": "r1"},
+        {"id": "r3", "company": "a", "date": "2024", "share": "40%", "of": "r1"},
+        {"id": "r4", "company": "a", "date": "2024", "share": "4O%", "of": "r1"},
+    ]
+    got = _problems(_write(tmp_path, rows, fmt), "revenues")
+    assert [(g[0], g[2], g[3]) for g in got] == [
+        (1, "share", "bad-share"),
+        (3, "share", "bad-share"),
+    ]
+    want = _yaml_problems(tmp_path, "revenues", rows)
+    assert [(g[0], g[2], g[3]) for g in got] == [(w[0], w[2], w[3]) for w in want]

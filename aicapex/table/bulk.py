@@ -306,7 +306,7 @@ def _validate(
             values = col.astype("object").to_numpy()
             out[name] = np.where(missing, None, values)  # type: ignore[call-overload]
     range_checks(kind, out, present, chk)
-    row_rules(kind, out, raw, chk)
+    row_rules(kind, out, raw, chk, present)
     if chk.problems:
         raise LedgerError(chk.problems)
     extras = _extras(kind, out, n, raw)

@@ -5,7 +5,8 @@ nothing else for one entity on both sides (``checks.facts``); a table read by
 :func:`aicapex.table.bulk.read_table` holds the same rules at each row, with the same fields,
 codes and messages: amounts in range, amount or rate (a ramp's steps too), bills billed or
 outstanding, a contract ending after it starts, a record naming itself, a revenue share and its
-record together.
+record together, a round's pre-money and amount adding up to its post-money
+(:mod:`aicapex.table.exactrules`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aicapex.limits import MAX_AMOUNT
 from aicapex.table.bulkcols import BIG, MAX_PROBLEMS, Located, Said, rate_totals
 from aicapex.table.columns import to_category
 from aicapex.table.datecols import date_value
+from aicapex.table.exactrules import valuations
 
 __all__ = ["range_checks", "row_rules"]
 
@@ -118,12 +120,19 @@ _NOT_ITSELF = {
 }
 
 
-def row_rules(kind: str, out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
+def row_rules(
+    kind: str,
+    out: dict[str, Any],
+    raw: pd.DataFrame,
+    chk: Located,
+    present: dict[str, np.ndarray],
+) -> None:
     """The records' own checks (``checks()`` of each model) and the ledger's same-party check
     that need no other record, as column operations: one entity on both sides, a record
     naming itself, a contract ending before it starts, amounts out of range, a revenue share
-    without its record or above 100%. ``included_in`` of a revenue share defaults to ``of``,
-    as the model sets it."""
+    without its record or above 100%, a round's valuation that does not add up. ``present``
+    holds the rows giving each field (read or not). ``included_in`` of a revenue share
+    defaults to ``of``, as the model sets it."""
     if kind in _PARTIES:
         first, second = _PARTIES[kind]
         if first in out and second in out:
@@ -144,7 +153,7 @@ def row_rules(kind: str, out: dict[str, Any], raw: pd.DataFrame, chk: Located) -
     if kind == "funding_rounds" and "investors" in raw and "company" in out:
         _own_investors(out["company"], raw["investors"], chk)
     if kind == "revenues":  # first: included_in defaults to of
-        _revenue_shares(out, raw, chk)
+        _revenue_shares(out, raw, chk, present["share"])
     ids = out.get("id")
     for field, text in _NOT_ITSELF.get(kind, {}).items():
         if ids is not None and field in out:
@@ -159,6 +168,7 @@ def row_rules(kind: str, out: dict[str, Any], raw: pd.DataFrame, chk: Located) -
         for name in ("pre_money", "post_money", "price_per_share"):
             figure = np.asarray(out[name], dtype="float64")
             chk.rows(figure <= 0, name, "a positive amount", figure, "out-of-range")
+        valuations(out, raw, chk)
     if kind == "compute_contracts":
         if "capacity" in out:
             size = np.asarray(out["capacity"], dtype="float64")
@@ -244,12 +254,14 @@ def _own_investors(company: Any, investors: pd.Series, chk: Located) -> None:
     chk.rows(mask, "investors", expected, found, "same-party")
 
 
-def _revenue_shares(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
-    """A revenue share: ``share`` and ``of`` together, at most 100%; its ``included_in``
-    defaults to ``of`` (the record it is of counts the money), as the model sets it."""
+def _revenue_shares(
+    out: dict[str, Any], raw: pd.DataFrame, chk: Located, share: np.ndarray
+) -> None:
+    """A revenue share: ``share`` (the rows giving one, read or not: a share that cannot be
+    read is its own problem) and ``of`` together, at most 100%; its ``included_in`` defaults to
+    ``of`` (the record it is of counts the money), as the model sets it."""
     if "of" not in out or "included_in" not in out:
         return  # a reference column of the wrong type: reported
-    share = ~np.isnan(np.asarray(out["share"], dtype="float64"))
     of = np.asarray(pd.Categorical(out["of"]).codes) >= 0
     none = np.empty(len(share), dtype=object)
     none.fill(Said("none"))  # as the record says it (np.full would make it a plain str)
