@@ -259,3 +259,97 @@ def test_booleans_among_other_problems_in_a_csv_file(tmp_path: Path, blank: bool
         (4, "billed", "missing-field" if blank else "bad-money"),  # blank: neither billed nor
         (5, "billed", "bad-money"),  # outstanding
     ]
+
+
+# --- shares are written with a percent sign ------------------------------------------------
+
+
+def _revenues(shares: list[Any]) -> dict[str, Any]:
+    n = len(shares)
+    return {
+        "id": [f"r{i}" for i in range(n)],
+        "company": ["acme"] * n,
+        "date": ["2024"] * n,
+        "share": shares,
+        "of": ["r-all"] * n,
+    }
+
+
+@pytest.mark.parametrize(
+    ("column", "hints"),
+    [
+        (
+            _floats("0.125", "12.5", None, "1"),
+            [
+                "'12.5%' for the fraction 0.125, or '0.125%' if 0.125 is a percentage",
+                "'12.5%' if 12.5 is a percentage",
+                None,
+                "'100%' for the fraction 1, or '1%' if 1 is a percentage",
+            ],
+        ),
+        (
+            pa.array([40, 0, None, 5], pa.int64()),
+            ["'40%' if 40 is a percentage", "'0%'", None, "'5%' if 5 is a percentage"],
+        ),
+        (
+            _decimals("0.400", "35", None, "0.07"),
+            [
+                "'40%' for the fraction 0.4, or '0.4%' if 0.4 is a percentage",
+                "'35%' if 35 is a percentage",
+                None,
+                "'7%' for the fraction 0.07, or '0.07%' if 0.07 is a percentage",
+            ],
+        ),
+    ],
+    ids=["floats", "integers", "decimals"],
+)
+def test_a_share_as_a_number_is_refused_and_says_how_to_write_it(
+    tmp_path: Path, column: pa.Array, hints: list[str | None]
+) -> None:
+    """A share given as a number is ambiguous (0.125: an eighth, or an eighth of a percent?):
+    refused at each row as ledger files refuse it (bad-share), the message saying how to write
+    it either way; missing cells are no share (their rows need one with 'of': reported)."""
+    got = _problems(_write(tmp_path, _revenues(column)), "revenues")
+    shares = [g for g in got if g[2] == "share" and g[3] == "bad-share"]
+    assert [g[0] for g in shares] == [i for i, h in enumerate(hints) if h]
+    for g in shares:
+        assert g[4].startswith("a share written with '%' like '35%', not a bare number")
+        assert hints[g[0]] in g[4]
+
+
+def test_shares_as_numbers_among_text_in_a_csv_file(tmp_path: Path) -> None:
+    """A CSV column mixing shares and bare numbers: the shares read, each number refused with
+    its hint, text that is no share with the plain expectation; the same rows the loader
+    refuses in the same records, with the same code."""
+    import yaml
+
+    import aicapex as ac
+
+    shares = ["35%", "0.4", "forty", "12.5", "about 40%", " 0.05 "]
+    path = tmp_path / "r.csv"
+    pd.DataFrame(_revenues(shares)).to_csv(path, index=False)
+    got = _problems(path, "revenues")
+    assert [(g[0], g[2], g[3]) for g in got] == [(i, "share", "bad-share") for i in (1, 2, 3, 5)]
+    assert [g[4] for g in got] == [
+        "a share written with '%' like '35%', not a bare number (ambiguous: write '40%' for "
+        "the fraction 0.4, or '0.4%' if 0.4 is a percentage)",
+        "a share like '35%'",
+        "a share written with '%' like '35%', not a bare number (write '12.5%' if 12.5 is a "
+        "percentage)",
+        "a share written with '%' like '35%', not a bare number (ambiguous: write '5%' for "
+        "the fraction 0.05, or '0.05%' if 0.05 is a percentage)",
+    ]
+    table = _revenues(shares)
+    records = [{k: table[k][i] for k in table} for i in range(len(shares))] + [
+        {"id": "r-all", "company": "acme", "date": "2024", "amount": "$10M"}
+    ]
+    ledger = tmp_path / "l.yaml"
+    entities = [{"id": "acme", "name": "acme", "type": "company"}]
+    ledger.write_text(yaml.safe_dump({"entities": entities, "revenues": records}), "utf-8")
+    with pytest.raises(LedgerError) as info:
+        ac.load(ledger)
+    assert sorted((p.index, p.field, p.code) for p in info.value.problems) == [
+        (g[0], g[2], g[3]) for g in got
+    ]
+    pd.DataFrame(_revenues(["35%", "about 40%"])).to_csv(path, index=False)
+    assert read_table(path, "revenues")["share"].tolist() == [0.35, 0.4]

@@ -11,10 +11,14 @@ for the same records, so :func:`aicapex.analysis.flows.flows` and every analysis
 Columns are the record's field names. Money is either text as in ledger files (``$7M``) or a
 number with a ``<field>_currency`` column (ISO codes); rates are text (``$99M/yr``) or a number with
 ``<field>_per`` and ``<field>_currency``. Dates are text in any form ledger files take, or dates.
-``sources`` holds cited source ids, comma-separated. Problems are reported all at once, with the
-row's line in a CSV file (the header is line 1) or its row number in Parquet. References to other
-records are not resolved (the table stands alone); amounts in other currencies get ``_usd``
-values only through ``fx`` (a ledger holding ``fx_rates``).
+Shares are text with a percent sign (``12.5%``): a bare number (``0.125`` or ``12.5``) is
+ambiguous and refused, its problem saying how to write it (:mod:`aicapex.table.sharecols`).
+``sources`` holds cited source ids, comma-separated. A record's nested lists (a contract's ramp,
+a bill's payments) are tables of their own (:data:`TABLE_KINDS`). Problems are reported all at
+once, with the row's line in a CSV file (the header is line 1) or its row number in Parquet.
+References to other records are not resolved (the table stands alone); amounts in other
+currencies get ``_usd`` values only through ``fx`` (a ledger holding ``fx_rates``). The columns
+and the rules are described in ``docs/tables.md``.
 """
 
 from __future__ import annotations
