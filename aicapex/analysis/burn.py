@@ -36,6 +36,7 @@ from aicapex.figures import Widths
 from aicapex.table.columns import positions, records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows, concat_flows
+from aicapex.table.pages import small_pages
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -68,6 +69,7 @@ class Burn(Result):
     ALL_MONEY = True
 
 
+@small_pages()
 def burn(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     entity: str | None = None,

@@ -105,6 +105,7 @@ from aicapex.table.flowrows import (
 )
 from aicapex.table.funding import funding_flows
 from aicapex.table.orderrows import order_flows
+from aicapex.table.pages import small_pages
 from aicapex.table.stakeflows import stake_flows
 
 if TYPE_CHECKING:
@@ -346,6 +347,7 @@ def _date_order(dates: np.ndarray) -> np.ndarray:
     return order
 
 
+@small_pages()
 def flows(
     source: Ledger | Mapping[str, pd.DataFrame],
     *,
