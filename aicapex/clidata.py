@@ -142,7 +142,8 @@ def export_cmd(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     for written_path in written:
-        typer.echo(str(written_path))
+        if written_path.is_file():  # not /dev/stdout, where the export itself went
+            typer.echo(str(written_path))
 
 
 def query_cmd(

@@ -5,7 +5,11 @@
 killed at any moment leaves the old file or the new one, whole. Temporary files are named
 ``.<name>.<pid>.<random>.aicapex-tmp``; one left by a killed process is removed by the next
 write in that folder (when its process is gone, or when it is older than
-:data:`STALE_SECONDS`).
+:data:`STALE_SECONDS`). A path that is a symbolic link is written where the link points (the
+link stays a link); a path that is not a regular file (``/dev/stdout``, ``/dev/null``, a named
+pipe) is written into as it is, never replaced (such a file cannot be replaced atomically, and
+replacing it would put a regular file in its place). A write that fails raises
+:class:`WriteError`, naming the path asked for (never the temporary file) and why.
 
 :func:`guarded_write` is what ``Ledger.save`` uses: under an exclusive lock of the folder (one
 writer at a time, across processes), it refuses to overwrite a file whose content is not the one
@@ -17,22 +21,29 @@ read cannot both succeed: the second finds the first one's content and is refuse
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import io
 import os
 import re
 import secrets
+import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = [
     "STALE_SECONDS",
     "TEMP_SUFFIX",
+    "WriteError",
     "WriteRefused",
     "atomic_write",
+    "atomic_write_bytes",
     "comment_line",
     "folder_lock",
     "guarded_write",
+    "make_folder",
     "sha256_file",
     "sha256_text",
 ]
@@ -42,6 +53,62 @@ TEMP_SUFFIX = ".aicapex-tmp"
 
 #: Temporary files older than this (seconds) are stale even if their process still runs.
 STALE_SECONDS = 60.0
+
+
+class WriteError(OSError):
+    """A file or folder that could not be written: ``path`` (the one asked for, never a
+    temporary file) and ``reason`` (``permission denied``, ``the folder out does not exist``,
+    ...); ``errno`` as the system gave it. Its text is ``<path>: cannot write: <reason>``."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, code: int | None = None) -> None:
+        super().__init__(code, reason, os.fspath(path))
+        self.path, self.reason = Path(path), reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: cannot write: {self.reason}"
+
+
+def _reason(target: Path, exc: OSError) -> str:
+    """Why ``target`` could not be written, in words: the system's reason, lower case, with the
+    folder that is missing or is a file named."""
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
+        for folder in (target.parent, *target.parent.parents):
+            if folder.is_dir():
+                break
+            if folder.exists() or folder.is_symlink():
+                return f"{folder} is not a folder"
+        if not target.parent.is_dir():
+            return f"the folder {target.parent} does not exist"
+    if exc.errno == errno.EISDIR:
+        return "it is a folder"
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
+def _write_error(target: Path, exc: OSError) -> WriteError:
+    if isinstance(exc, WriteError):
+        return exc
+    return WriteError(target, _reason(target, exc), exc.errno)
+
+
+def make_folder(path: str | os.PathLike[str]) -> Path:
+    """Make the folder ``path`` and its parents if missing; :class:`WriteError` naming it when
+    that cannot be done (a parent is a file, permission denied, ...)."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if folder.exists() and not folder.is_dir():
+            raise WriteError(folder, "it is a file, not a folder", exc.errno) from None
+        raise WriteError(folder, _reason(folder / "x", exc), exc.errno) from None
+    return folder
+
+
+def final_path(path: str | os.PathLike[str]) -> Path:
+    """The file a write of ``path`` changes: ``path``, or where it points when it is a symbolic
+    link (so that a write keeps the link)."""
+    target = Path(path)
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
 
 
 class WriteRefused(Exception):
@@ -138,33 +205,78 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str | os.PathLike[str], text: str, *, locked: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically and durably (see the module docs): readers see the
-    old file or the new one, never half of one, and a crash keeps one of them. Stale temporary
-    files of ``path`` are removed first. ``locked``: the caller holds :func:`folder_lock`."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    with contextlib.nullcontext() if locked else folder_lock(folder):
-        remove_stale(target)
-        name = f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
-        tmp = folder / name
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def _special(target: Path) -> bool:
+    """Whether ``target`` exists and is neither a regular file nor a folder: a device
+    (``/dev/null``), a named pipe, a terminal (``/dev/stdout``)."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def atomic_write_bytes(
+    path: str | os.PathLike[str],
+    write: Callable[[BinaryIO], object],
+    *,
+    locked: bool = False,
+) -> Path:
+    """Write a file through ``write(binary file)`` atomically and durably (see the module docs):
+    readers see the old file or the new one, never half of one, and a crash keeps one of them;
+    when ``write`` raises, the old file stays as it was and no temporary file is left. Stale
+    temporary files of ``path`` are removed first. ``locked``: the caller holds
+    :func:`folder_lock`. Returns the path. Raises :class:`WriteError` (an ``OSError``) naming
+    ``path`` when it cannot be written; what ``write`` raises otherwise passes through."""
+    asked = Path(path)
+    if _special(asked):
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
+            with open(asked, "wb") as out:
+                write(out)
+        except OSError as exc:
+            raise _write_error(asked, exc) from None
+        return asked
+    target = final_path(asked)
+    if target.is_dir():
+        raise WriteError(asked, "it is a folder; give the path of a file", errno.EISDIR)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        with contextlib.nullcontext() if locked else folder_lock(folder):
+            remove_stale(target)
+            name = f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+            tmp = folder / name
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                mode = target.stat().st_mode & 0o777
-            except FileNotFoundError:
-                mode = 0o644
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _fsync_folder(folder)
+                with os.fdopen(fd, "wb") as out:
+                    write(out)
+                    out.flush()
+                    os.fsync(out.fileno())
+                try:
+                    mode = target.stat().st_mode & 0o777
+                except FileNotFoundError:
+                    mode = 0o644
+                os.chmod(tmp, mode)
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            _fsync_folder(folder)
+    except OSError as exc:
+        raise _write_error(asked, exc) from None
+    return asked
+
+
+def atomic_write(path: str | os.PathLike[str], text: str, *, locked: bool = False) -> None:
+    """Write ``text`` to ``path`` as UTF-8 (``\\n`` kept as it is) atomically and durably:
+    :func:`atomic_write_bytes`."""
+
+    def write(out: BinaryIO) -> None:
+        wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+        wrapper.write(text)
+        wrapper.flush()
+        wrapper.detach()
+
+    atomic_write_bytes(path, write, locked=locked)
 
 
 def guarded_write(
@@ -183,10 +295,10 @@ def guarded_write(
     comments a person wrote is refused too (``hand-comments``; ``check_comments=False`` for
     formats without comments). ``overwrite=True`` writes anyway.
     """
-    target = Path(path)
+    target = Path(path) if _special(Path(path)) else final_path(path)
     folder = target.parent if str(target.parent) else Path(".")
     with folder_lock(folder):
-        if not overwrite and target.exists():
+        if not overwrite and target.exists() and not _special(target):
             current = sha256_file(target)
             if expected is not None and current is not None and current != expected:
                 raise WriteRefused(

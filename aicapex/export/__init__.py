@@ -117,8 +117,10 @@ def export(
             ``all``).
 
     Every file is written atomically. Raises ValueError for an unknown format, an ``out`` of
-    the wrong sort (a folder for a file format, a file for a folder one) or a bad filter, and
-    ImportError naming the extra when Parquet's pyarrow is missing.
+    the wrong sort (a folder for a file format, a file for a folder one) or a bad filter,
+    ImportError naming the extra when Parquet's pyarrow is missing, and
+    :class:`aicapex.safewrite.WriteError` (an ``OSError``: ``<path>: cannot write: <why>``) for
+    a path that cannot be written (a read-only folder, a parent that is a file).
     """
     _check_format(to, decimal)
     target = Path(out)
@@ -126,9 +128,9 @@ def export(
         if target.is_dir():
             raise ValueError(f"{target}: is a folder; {to} writes one file, give its path")
         text = export_text(ledger, to, filter=filter, conflicts=conflicts)
-        from aicapex.files import atomic_write
+        from aicapex.safewrite import atomic_write, make_folder
 
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target.parent)
         atomic_write(target, text)
         return [target]
     if target.exists() and not target.is_dir():

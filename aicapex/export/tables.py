@@ -34,11 +34,9 @@ it back. Numbers are never escaped (``-1.5`` in a number column stays as it is).
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +44,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from aicapex.safewrite import atomic_write_bytes, make_folder
 from aicapex.schema import FORMAT_VERSION, SCHEMA_VERSION
 from aicapex.table.frames import FRAME_KINDS
 
@@ -271,22 +270,8 @@ def _decimal_array(pa: Any, cents: np.ndarray, valid: np.ndarray) -> Any:
 def write_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
     """Write a file through ``write(binary file)`` into a temporary file in the same folder,
     fsync it and rename it over ``path``: readers see the old file or the new one, never half
-    of one. Returns the path."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    of one (:func:`aicapex.safewrite.atomic_write_bytes`). Returns the path."""
+    return atomic_write_bytes(path, write)
 
 
 def write_tables(
@@ -303,8 +288,7 @@ def write_tables(
     items = tables.items() if isinstance(tables, Mapping) else tables
     if to == "parquet":
         require_pyarrow()
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
+    target = make_folder(folder)
     paths = []
     for name, frame in items:
         if to == "csv":
