@@ -309,7 +309,7 @@ def _validate(
         else:
             values = col.astype("object").to_numpy()
             out[name] = np.where(missing, None, values)  # type: ignore[call-overload]
-    range_checks(kind, out, present, chk)
+    range_checks(kind, out, present, chk, raw)
     row_rules(kind, out, raw, chk, present)
     if chk.problems:
         raise LedgerError(chk.problems)

@@ -21,7 +21,7 @@ from aicapex.table.columns import (
     parse_unique,
     string_column,
 )
-from aicapex.units import PER_MONTH, normalize_period
+from aicapex.units import normalize_period
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -36,7 +36,6 @@ __all__ = [
     "nested_cells",
     "nonfinite_rows",
     "parse_money_column",
-    "rate_totals",
     "source_column",
 ]
 
@@ -188,40 +187,10 @@ def parse_money_column(
     return out, missing
 
 
-#: The code of an amount too large (:func:`parse_money_column`, :func:`rate_totals`).
+#: The code of an amount too large (:func:`parse_money_column`, the records' rules).
 BIG = "out-of-range"
 #: :data:`~aicapex.records.MAX_AMOUNT` as people read it.
 LIMIT = f"{MAX_AMOUNT // 10**12:,}T (10^15)"
-
-
-def rate_totals(
-    rate: np.ndarray,
-    per: pd.Categorical,
-    first: np.ndarray,
-    last: np.ndarray,
-    chk: Located,
-    field: str,
-) -> None:
-    """Report rates adding up to more than :data:`~aicapex.records.MAX_AMOUNT` over the months
-    from ``first`` to ``last`` (datetime64; the flows spread them over those months in exact
-    cents, which a larger total would overflow), as records' checks do."""
-    has = np.flatnonzero(~np.isnan(rate))  # rows without a rate add up to nothing (NaN)
-    if not len(has):
-        return
-    factor = np.array([*(float(PER_MONTH.get(p, np.nan)) for p in per.categories), np.nan])
-    first, last = first[has], last[has]
-    months = (last.astype("datetime64[M]") - first.astype("datetime64[M]")).astype(np.int64) + 1
-    months = np.maximum(months, 1)
-    total = np.abs(rate[has]) * factor[np.asarray(per.codes)[has]] * months
-    over = (np.nan_to_num(total) > MAX_AMOUNT) & ~np.isnat(first) & ~np.isnat(last)
-    huge = np.zeros(len(rate), dtype=bool)
-    huge[has[over]] = True
-    found = np.full(len(rate), None, dtype=object)
-    for j in np.flatnonzero(over):
-        i = has[j]
-        found[i] = f"{rate[i]:,.0f} a {per[i]} over {months[j]:,} months, {total[j]:,.0f}"
-    expected = f"a rate adding up to at most {LIMIT} in its currency over its span"
-    chk.rows(huge, field, expected, found, BIG)
 
 
 def _money_column(

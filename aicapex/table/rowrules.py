@@ -6,95 +6,156 @@ nothing else for one entity on both sides (``checks.facts``); a table read by
 codes and messages: amounts in range, amount or rate (a ramp's steps too), bills billed or
 outstanding, a contract ending after it starts, a record naming itself, a revenue share and its
 record together, a round's pre-money and amount adding up to its post-money
-(:mod:`aicapex.table.exactrules`).
+(:mod:`aicapex.table.exactrules`). The figures of the rows refused are shown as the records'
+checks show them (``-$5M``, ``2024-06``), read again from their cells for those rows only. One
+message says more than the loader's: a bill's outstanding amount in a bills table is
+``billed minus payments = $5M (a bills table has no payments: outstanding equal to billed)``.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from aicapex.limits import MAX_AMOUNT
-from aicapex.table.bulkcols import BIG, MAX_PROBLEMS, Located, Said, rate_totals
+from aicapex.money import Money
+from aicapex.table.bulkcols import BIG, MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import to_category
-from aicapex.table.datecols import date_value
-from aicapex.table.exactrules import valuations
+from aicapex.table.exactrules import (
+    capacity_cell,
+    date_cell,
+    money_cell,
+    rate_cell,
+    rate_totals,
+    share_cell,
+    valuations,
+    written,
+)
 
 __all__ = ["range_checks", "row_rules"]
 
 
 def range_checks(
-    kind: str, out: dict[str, Any], present: dict[str, np.ndarray], chk: Located
+    kind: str,
+    out: dict[str, Any],
+    present: dict[str, np.ndarray],
+    chk: Located,
+    raw: pd.DataFrame,
 ) -> None:
-    """The records' consistency checks, as column operations."""
+    """The records' consistency checks, as column operations; the figures of the rows refused
+    shown as the records' checks show them (``-$5M``)."""
     for name in ("amount", "billed", "rate", "total_value", "total", "unit_price"):
         if name in out and name in present:
             values = np.asarray(out[name], dtype="float64")
             limit_zero = kind == "cash_balances"
             bad = present[name] & ((values < 0) if limit_zero else (values <= 0))
-            chk.rows(
-                bad,
-                name,
-                "an amount of zero or more" if limit_zero else "a positive amount",
-                values,
-                "out-of-range",
-            )
+            if bad.any():
+                read = _rate_money if name == "rate" else money_cell
+                chk.rows(
+                    bad,
+                    name,
+                    "an amount of zero or more" if limit_zero else "a positive amount",
+                    written(raw, name, bad, read),
+                    "out-of-range",
+                )
     if kind in ("expenses", "revenues", "ramps"):
         both = present["amount"] == present["rate"]
         if kind == "revenues":  # a share of another record, its amount derived: neither is fine
             both &= present["amount"] | ~present["share"]
         if both.any():
-            chk.rows(
-                both,
-                "amount",
-                "either an amount or a rate",
-                np.where(present["amount"], "both", "neither"),
-                "inconsistent",
-            )
+            said = np.array([Said("neither"), Said("both")], dtype=object)
+            found = said[present["amount"].astype(np.int64)]
+            chk.rows(both, "amount", "either an amount or a rate", found, "inconsistent")
     if kind == "ramps":  # a step's rate over its period
         first = np.asarray(out["period_start"], dtype="datetime64[ns]")
-        last = np.asarray(out["period_end"], dtype="datetime64[ns]")
-        rate_totals(np.asarray(out["rate"], float), out["rate_per"], first, last, chk, "rate")
+        rate_totals(raw, out, first, np.asarray(out["period_end"], dtype=first.dtype), chk)
     if kind in ("expenses", "revenues"):
         until = np.asarray(out["until_end"], dtype="datetime64[ns]")
         start = np.asarray(out["date_start"], dtype="datetime64[ns]")
         late = ~np.isnat(until) & (until < start)
-        chk.rows(late, "until", "a date on or after date", until, "inconsistent")
+        if late.any():
+            expected = _after(raw, "date", late, "a date on or after")
+            chk.rows(late, "until", expected, written(raw, "until", late, date_cell), INCONSISTENT)
         last = np.where(np.isnat(until), np.asarray(out["date_end"], dtype=until.dtype), until)
-        rate_totals(np.asarray(out["rate"], float), out["rate_per"], start, last, chk, "rate")
+        rate_totals(raw, out, start, last, chk)
     if kind == "gpu_orders":  # the value of an order without a total
-        units = pd.array(out["quantity"], dtype="Int64").to_numpy("float64", na_value=0.0)
-        value = np.asarray(out["unit_price"], float) * units
-        huge = np.abs(np.nan_to_num(value)) > MAX_AMOUNT
-        chk.rows(huge, "unit_price", "an order of at most 1,000T (10^15) in all", value, BIG)
+        _order_values(out, raw, chk)
     if kind == "compute_contracts":  # a rate without an end: a year, as the flows count it
         first = np.asarray(out["start_start"], dtype="datetime64[ns]")
         end = np.asarray(out["end_end"], dtype="datetime64[ns]")
         last = np.where(np.isnat(end), first + np.timedelta64(364, "D"), end)
-        rate_totals(np.asarray(out["rate"], float), out["rate_per"], first, last, chk, "rate")
+        rate_totals(raw, out, first, last, chk)
     if kind == "cloud_bills":
-        neither = ~present["billed"] & ~present["outstanding"]
-        chk.rows(
-            neither,
-            "billed",
-            "an amount billed (or, if only the unpaid part is known, outstanding)",
-            None,
-            "missing-field",
-        )
-        both = present["billed"] & present["outstanding"]
-        differ = both & (
-            np.asarray(out["billed"], dtype="float64")
-            != np.asarray(out["outstanding"], dtype="float64")
-        )
-        chk.rows(
-            differ,
-            "outstanding",
-            "billed minus payments (a table has no payments: equal to billed)",
-            np.asarray(out["outstanding"]),
-            "inconsistent",
-        )
+        _bill_amounts(out, present, raw, chk)
+
+
+#: The code of fields of one record that contradict each other.
+INCONSISTENT = "inconsistent"
+
+
+def _after(raw: pd.DataFrame, name: str, mask: np.ndarray, text: str) -> np.ndarray:
+    """``text`` and the date of ``name`` as the records write it, at the rows reported."""
+    dates = written(raw, name, mask, date_cell)
+    expected = np.full(len(mask), None, dtype=object)
+    for i in np.flatnonzero(mask)[:MAX_PROBLEMS].tolist():
+        expected[i] = f"{text} {dates[i]}"
+    return expected
+
+
+def _rate_money(raw: pd.DataFrame, name: str, i: int) -> Money:
+    """The money of a rate (what a rate's range check shows: ``-$1M``)."""
+    return rate_cell(raw, name, i).money
+
+
+def _order_values(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
+    """An order's value (unit price times quantity) of at most the limit, as the record's
+    check says it."""
+    units = pd.array(out["quantity"], dtype="Int64").to_numpy("float64", na_value=0.0)
+    value = np.asarray(out["unit_price"], float) * units
+    huge = np.abs(np.nan_to_num(value)) > MAX_AMOUNT
+    if not huge.any():
+        return
+    expected = np.full(len(huge), None, dtype=object)
+    found = np.full(len(huge), None, dtype=object)
+    for i in np.flatnonzero(huge)[:MAX_PROBLEMS].tolist():
+        price, count = money_cell(raw, "unit_price", i), int(units[i])
+        limit = Money(Decimal(MAX_AMOUNT), price.currency)
+        expected[i] = f"an order of at most {limit}"
+        found[i] = Said(f"{price} x {count:,}, {Money(price.amount * count, price.currency)}")
+    chk.rows(huge, "unit_price", expected, found, BIG)
+
+
+def _bill_amounts(
+    out: dict[str, Any], present: dict[str, np.ndarray], raw: pd.DataFrame, chk: Located
+) -> None:
+    """A bill gives what was billed or what is outstanding; both: outstanding is billed minus
+    payments (none in a bills table: billed itself, in its currency, exact), as the record's
+    check compares them (unless billed is not positive: refused already)."""
+    neither = ~present["billed"] & ~present["outstanding"]
+    said = np.empty(len(neither), dtype=object)
+    said.fill(Said("neither"))
+    billed_text = "an amount billed (or, if only the unpaid part is known, outstanding)"
+    chk.rows(neither, "billed", billed_text, said, INCONSISTENT)
+    billed = np.asarray(out["billed"], dtype="float64")
+    owed = np.asarray(out["outstanding"], dtype="float64")
+    kind = pd.Categorical(out["outstanding_kind"])
+    other = np.asarray(pd.Categorical(out["billed_currency"]).astype(object)) != np.asarray(
+        pd.Categorical(out["outstanding_currency"]).astype(object)
+    )
+    differ = (billed > 0) & ~np.isnan(owed) & ((billed != owed) | other | (kind != "exact"))
+    if differ.any():
+        expected = np.full(len(differ), None, dtype=object)
+        for i in np.flatnonzero(differ)[:MAX_PROBLEMS].tolist():
+            bill = money_cell(raw, "billed", i)
+            expected[i] = (
+                f"billed minus payments = {Money(bill.amount, bill.currency)} (a bills table "
+                "has no payments: outstanding equal to billed)"
+            )
+        found = written(raw, "outstanding", differ, money_cell)
+        chk.rows(differ, "outstanding", expected, found, INCONSISTENT)
 
 
 #: The two parties of a record that must be two entities (``checks.facts.same_party_problems``;
@@ -162,27 +223,29 @@ def row_rules(
                 found = _said(np.asarray(ids, dtype=object), itself)
                 chk.rows(itself, field, text, found, "inconsistent")
     if kind == "cloud_bills":
-        owed = np.asarray(out["outstanding"], dtype="float64")
-        chk.rows(owed < 0, "outstanding", "an amount of zero or more", owed, "out-of-range")
+        owed = np.asarray(out["outstanding"], dtype="float64") < 0
+        if owed.any():
+            found = written(raw, "outstanding", owed, money_cell)
+            chk.rows(owed, "outstanding", "an amount of zero or more", found, "out-of-range")
     if kind == "funding_rounds":
         for name in ("pre_money", "post_money", "price_per_share"):
-            figure = np.asarray(out[name], dtype="float64")
-            chk.rows(figure <= 0, name, "a positive amount", figure, "out-of-range")
+            low = np.asarray(out[name], dtype="float64") <= 0
+            if low.any():
+                found = written(raw, name, low, money_cell)
+                chk.rows(low, name, "a positive amount", found, "out-of-range")
         valuations(out, raw, chk)
     if kind == "compute_contracts":
         if "capacity" in out:
-            size = np.asarray(out["capacity"], dtype="float64")
-            positive = "a positive capacity"
-            chk.rows(size <= 0, "capacity", positive, raw.get("capacity"), "inconsistent")
+            empty = np.asarray(out["capacity"], dtype="float64") <= 0
+            if empty.any():
+                found = written(raw, "capacity", empty, capacity_cell)
+                chk.rows(empty, "capacity", "a positive capacity", found, INCONSISTENT)
         end = np.asarray(out["end_end"], dtype="datetime64[ns]")
         start = np.asarray(out["start_start"], dtype="datetime64[ns]")
         early = ~np.isnat(end) & (end < start)
         if early.any():
-            starts = raw["start"]
-            expected = np.full(len(early), None, dtype=object)
-            for i in np.flatnonzero(early)[:MAX_PROBLEMS]:
-                expected[i] = f"a date on or after the start {_written(starts.iloc[i])}"
-            chk.rows(early, "end", expected, raw["end"], "inconsistent")
+            expected = _after(raw, "start", early, "a date on or after the start")
+            chk.rows(early, "end", expected, written(raw, "end", early, date_cell), INCONSISTENT)
 
 
 def _same_labels(a: Any, b: Any) -> np.ndarray:
@@ -217,12 +280,6 @@ def _said(names: np.ndarray, mask: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(mask)[:MAX_PROBLEMS]:
         out[i] = Said(repr(names[i]))
     return out
-
-
-def _written(value: Any) -> str:
-    """A date cell as written (a Timestamp as its day)."""
-    value = date_value(value)
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _own_investors(company: Any, investors: pd.Series, chk: Located) -> None:
@@ -269,7 +326,9 @@ def _revenue_shares(
     chk.rows(share & ~of, "of", together, none, "inconsistent")
     chk.rows(~share & of, "share", together, none, "inconsistent")
     over = np.asarray(out["share_high"], dtype="float64") > 1
-    chk.rows(over, "share", "a share of at most 100%", raw.get("share"), "out-of-range")
+    if over.any():
+        found = written(raw, "share", over, share_cell)
+        chk.rows(over, "share", "a share of at most 100%", found, "out-of-range")
     included = pd.Categorical(out["included_in"])
     fill = of & (np.asarray(included.codes) < 0)
     if fill.any():
