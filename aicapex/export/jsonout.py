@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.result import json_decimals
-from aicapex.export.tables import is_missing, iso_dates
+from aicapex.export.tables import iso_dates, plain_value
 from aicapex.schema import FORMAT_VERSION, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ __all__ = [
 
 
 def _column_values(column: pd.Series) -> list[Any]:
-    """A column's cells as JSON values: days as ISO text, NaN and missing as None."""
+    """A column's cells as JSON values: days as ISO text, NaN and missing as None, other cells
+    as :func:`aicapex.export.tables.plain_value` gives them (a SQL list as a list)."""
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return list(iso_dates(column))
     if pd.api.types.is_float_dtype(column.dtype):
@@ -55,15 +56,7 @@ def _column_values(column: pd.Series) -> list[Any]:
         return [v if ok else None for v, ok in zip(values.tolist(), finite.tolist(), strict=True)]
     if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
         return list(column.to_numpy("int64").tolist())
-    return [None if is_missing(v) else _plain(v) for v in column.astype(object).tolist()]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value if isinstance(value, int | float | bool | str) else str(value)
+    return [plain_value(v) for v in column.astype(object).tolist()]
 
 
 def flow_records(flows: pd.DataFrame) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from aicapex.errors import suggest
@@ -110,7 +111,7 @@ def sql(
     Views: ``flows`` (compiled under ``conflicts``) and each record frame by kind name (see the
     module docs). ``source`` may also be tables by name (``{"flows": some_flows}``). Columns
     named alike get ``_1``, ``_2``, ... after the first; integer sums (of cents) come back as
-    exact integers (``Int64``). Raises
+    exact integers (``Int64``, or Python ``int`` past 64 bits), never floats. Raises
     ImportError naming the extra when DuckDB is not installed, and :class:`SQLError` (one line)
     for a query DuckDB refuses."""
     duckdb = _duckdb()
@@ -132,13 +133,29 @@ def sql(
         result = con.sql(query)
         if result is None:  # a statement with no result (set, create, ...)
             return pd.DataFrame()
+        huge = [i for i, t in enumerate(result.types) if str(t) in _HUGE]
+        if huge:  # pandas would get floats: the exact digits instead, read back below
+            result = result.project(
+                ", ".join(
+                    (f"CAST(#{i + 1} AS VARCHAR)" if i in huge else f"#{i + 1}")
+                    + f" AS {_quote(name)}"
+                    for i, name in enumerate(result.columns)
+                )
+            )
         out: pd.DataFrame = result.df()
-        types = [str(t) for t in result.types]
     except duckdb.Error as exc:
         raise SQLError(_one_line(exc)) from None
     finally:
         con.close()
-    return _exact_sums(_unique_names(out), types)
+    return _exact_sums(_unique_names(out), huge)
+
+
+#: DuckDB's 128-bit integer types (the sum of BIGINTs), which pandas gets as floats.
+_HUGE = frozenset({"HUGEINT", "UHUGEINT"})
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _unique_names(out: pd.DataFrame) -> pd.DataFrame:
@@ -161,14 +178,14 @@ def _unique_names(out: pd.DataFrame) -> pd.DataFrame:
     return out.set_axis(unique, axis=1)
 
 
-def _exact_sums(out: pd.DataFrame, types: list[str]) -> pd.DataFrame:
-    """DuckDB sums integers (cents) as 128-bit integers, which reach pandas as floats: those
-    columns become integers again (``Int64``) where every value fits a float exactly."""
-    for i, type_ in enumerate(types):
-        column = out.iloc[:, i]
-        if type_ not in ("HUGEINT", "UHUGEINT") or not pd.api.types.is_float_dtype(column):
-            continue
-        values = column.dropna()
-        if (values.abs() < 2.0**53).all() and (values == values.round()).all():
-            out.isetitem(i, column.astype("Int64").array)
+def _exact_sums(out: pd.DataFrame, huge: list[int]) -> pd.DataFrame:
+    """The 128-bit integer columns (sums of cents), read as the exact digits DuckDB wrote,
+    become integers again: ``Int64`` where every value fits 64 bits, else Python ``int``s (an
+    object column), never floats (a sum of cents past 2**53 lost its last digits)."""
+    for i in huge:
+        numbers = [None if v is None or v is pd.NA else int(v) for v in out.iloc[:, i].tolist()]
+        if all(n is None or -(2**63) <= n < 2**63 for n in numbers):
+            out.isetitem(i, pd.array(numbers, dtype="Int64"))
+        else:
+            out.isetitem(i, np.array(numbers, dtype=object))
     return out

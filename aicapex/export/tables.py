@@ -34,12 +34,15 @@ it back. Numbers are never escaped (``-1.5`` in a number column stays as it is).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -52,12 +55,14 @@ __all__ = [
     "FORMULA_STARTS",
     "TABLE_NAMES",
     "arrow_table",
+    "cell_text",
     "csv_text",
     "escape_formula",
     "export_columns",
     "is_missing",
     "iso_dates",
     "money_cents",
+    "plain_value",
     "require_pyarrow",
     "text_values",
     "write_atomically",
@@ -80,6 +85,9 @@ def escape_formula(text: str) -> str:
 
 def _kind_of_column(series: pd.Series) -> str:
     dtype = series.dtype
+    is_object = pd.api.types.is_object_dtype(dtype)
+    if is_object and pd.api.types.infer_dtype(series, skipna=True) == "integer":
+        return "int"  # exact integers past int64 (a SQL sum of cents)
     if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
         return "text"
     if pd.api.types.is_bool_dtype(dtype):
@@ -142,26 +150,96 @@ def _decimal_text(cents: np.ndarray, valid: np.ndarray) -> list[str | None]:
 
 def text_values(series: pd.Series, convert: Callable[[str], str] = str) -> np.ndarray:
     """A text column as an object array of ``str`` (through ``convert``) and ``None``; each
-    distinct value is converted once."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    labels = np.array([convert(str(u)) for u in uniques] + [None], dtype=object)
+    distinct value is converted once. Cells that are not text are written as
+    :func:`cell_text` writes them (a list ``[1, 2]``, a blob ``x\\x00``)."""
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # cells that cannot be hashed: lists, structs, blobs (a query's result)
+        texts = [cell_text(v) for v in series.astype(object).tolist()]
+        return np.array([None if t is None else convert(t) for t in texts], dtype=object)
+    labels = np.array([convert(cell_text(u) or "") for u in uniques] + [None], dtype=object)
     out: np.ndarray = labels[codes]  # code -1 picks the None at the end
     return out
 
 
 def is_missing(value: object) -> bool:
-    """Whether a cell is missing: None, NaN, NaT or pandas' NA."""
-    return value is None or value is pd.NA or value is pd.NaT or value != value
+    """Whether a cell is missing: None, NaN, NaT or pandas' NA (a list or other container, even
+    empty, is not)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating | Decimal):
+        return bool(value != value)
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(value))
+    return False
+
+
+def _blob_text(data: bytes | bytearray | memoryview) -> str:
+    """Bytes as text: printable ASCII as it is, other bytes (and the backslash) ``\\xNN``, as
+    DuckDB casts a blob to text."""
+    return "".join(chr(b) if 32 <= b < 127 and b != 92 else f"\\x{b:02X}" for b in bytes(data))
+
+
+def plain_value(value: Any) -> Any:
+    """A cell as a JSON value: ``None`` (missing, NaN, infinities), ``bool``, ``int``,
+    ``float`` (a decimal as a float), ``str``, or lists and objects of them (a SQL list, struct
+    or map); days as ``YYYY-MM-DD``, times as ISO text, blobs as :func:`cell_text` writes them,
+    anything else as its text."""
+    if isinstance(value, np.ndarray | list | tuple):
+        return [plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain_value(v) for k, v in value.items()}
+    if is_missing(value):
+        return None
+    if isinstance(value, np.generic) and not isinstance(value, np.datetime64 | np.timedelta64):
+        value = value.item()
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float | Decimal):
+        number = float(value)
+        return number if np.isfinite(number) else None
+    if isinstance(value, bytes | bytearray | memoryview):
+        return _blob_text(value)
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as text, ``None`` when missing: text as it is, lists and structs as JSON
+    (``[1, 2]``, ``{"a": 1}``), other values as :func:`plain_value` gives them."""
+    if isinstance(value, str):
+        return value
+    plain = plain_value(value)
+    if plain is None or isinstance(plain, str):
+        return plain
+    if isinstance(plain, list | dict):
+        return json.dumps(plain, ensure_ascii=False)
+    if isinstance(plain, bool):
+        return "true" if plain else "false"
+    return str(plain)
 
 
 def iso_dates(column: pd.Series) -> np.ndarray:
     """A datetime column as ISO text (object array): days (``2023-07-31``), or date and time
-    (``2023-07-31T12:30:00``) when a value has a time of day; ``None`` where missing."""
+    (``2023-07-31T12:30:00``) when a value has a time of day, with the fractions of a second
+    some value has (``2023-07-31T12:30:00.250``, ``...00.000001``); ``None`` where missing."""
     values = column.to_numpy("datetime64[us]")
     days = values.astype("datetime64[D]")
     missing = np.isnat(values)
-    timed = bool((values[~missing] != days[~missing]).any())
-    text = np.datetime_as_string(values if timed else days, unit="s" if timed else "D")
+    kept = values[~missing]
+    unit: Literal["D", "s", "ms", "us"] = "D"
+    finer: tuple[Literal["s", "ms", "us"], ...] = ("s", "ms", "us")
+    for next_unit in finer:  # the coarsest unit that keeps every value
+        if (kept.astype(f"datetime64[{unit}]") != kept).any():
+            unit = next_unit
+    text = np.datetime_as_string(values if unit != "D" else days, unit=unit)
     out: np.ndarray = text.astype(object)
     out[missing] = None
     return out
@@ -192,6 +270,8 @@ def csv_text(frame: pd.DataFrame, *, decimal: bool = False) -> str:
                 cells[name] = pd.Series(_decimal_text(cents, valid), dtype=object)
         elif kind == "float":
             cells[name] = pd.Series(column.to_numpy("float64", na_value=np.nan))
+        elif pd.api.types.is_object_dtype(column.dtype):  # integers past int64, as they are
+            cells[name] = pd.Series(text_values(column), dtype=object)
         else:
             cells[name] = column.astype("Int64").array
     table = pd.DataFrame(cells, index=pd.RangeIndex(len(frame)))
