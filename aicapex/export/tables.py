@@ -248,7 +248,8 @@ def iso_dates(column: pd.Series) -> np.ndarray:
 def csv_text(frame: pd.DataFrame, *, decimal: bool = False) -> str:
     """A frame as CSV text, its columns as :func:`export_columns` gives them (see the module
     docs): text escaped against formulas, dates ``YYYY-MM-DD``, booleans ``true``/``false``,
-    floats in their shortest exact form, missing values empty."""
+    floats in their shortest exact form, missing values empty; a cell holding a comma, a quote
+    or a line break (``\\n`` or ``\\r``) quoted."""
     cells: dict[str, Any] = {}
     for name, kind, source in export_columns(frame, decimal=decimal):
         column = frame[source]
@@ -274,10 +275,35 @@ def csv_text(frame: pd.DataFrame, *, decimal: bool = False) -> str:
             cells[name] = pd.Series(text_values(column), dtype=object)
         else:
             cells[name] = column.astype("Int64").array
+    mark = _mark_returns(cells)
+    if mark is not None:
+        cells = {name.replace("\r", mark): values for name, values in cells.items()}
     table = pd.DataFrame(cells, index=pd.RangeIndex(len(frame)))
     out = io.StringIO()
     table.to_csv(out, index=False, na_rep="", lineterminator="\n")
-    return out.getvalue()
+    return out.getvalue() if mark is None else out.getvalue().replace(mark, "\r")
+
+
+def _mark_returns(cells: dict[str, Any]) -> str | None:
+    """Python's CSV writer, ending rows with ``\\n``, quotes a cell holding a line feed but not
+    one holding only a carriage return (``a\\rb``), which readers take for the end of a row.
+    Where a text cell (or a column name) holds one, each ``\\r`` of the text cells becomes a
+    mark (a line feed and a character no text holds: the writer quotes the cell), turned back
+    into ``\\r`` in the written text; the mark, else ``None``."""
+    texts = [n for n, v in cells.items() if isinstance(v, pd.Series) and v.dtype == object]
+    uniques = {n: [u for u in pd.unique(cells[n].to_numpy()) if isinstance(u, str)] for n in texts}
+    if not any("\r" in u for values in uniques.values() for u in values) and not any(
+        "\r" in str(n) for n in cells
+    ):
+        return None
+    used = {c for values in uniques.values() for u in values for c in u}
+    used.update(c for n in cells for c in str(n))
+    mark = "\n" + next(chr(c) for c in range(0xE000, 0x110000) if chr(c) not in used)
+    for name in texts:
+        cells[name] = cells[name].map(
+            lambda v: v.replace("\r", mark) if isinstance(v, str) else v, na_action="ignore"
+        )
+    return mark
 
 
 def require_pyarrow(extra: str = "parquet") -> Any:
