@@ -5,14 +5,13 @@ its inputs stream by stream (:class:`RunwayInputs`, for scenarios and simulation
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.common import (
-    cell_sums,
     day_of,
     filled,
     fraction_of_month,
@@ -26,11 +25,10 @@ from aicapex.analysis.runrate import (
     STREAMS,
     BurnAfter,
     Extrapolation,
-    RateLayout,
     extrapolate,
     rate_layout,
 )
-from aicapex.analysis.runwayresult import path_frame
+from aicapex.analysis.runwayresult import Gross, gross_flows, path_frame
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
 from aicapex.table.adjust import ADJUSTMENT_KIND
@@ -39,6 +37,7 @@ from aicapex.table.columns import positions
 __all__ = [
     "INPUT_STREAMS",
     "SPEND_COLUMNS",
+    "Gross",
     "RunwayInputs",
     "as_of_of",
     "as_of_words",
@@ -265,42 +264,6 @@ def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def gross_flows(
-    cells: np.ndarray,
-    values: np.ndarray,
-    spend: pd.DataFrame,
-    entities: pd.Index,
-    months: pd.DatetimeIndex,
-    active: np.ndarray,
-    burn_after: BurnAfter,
-    layout: RateLayout | None,
-    paid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The money in and the money out of each entity and month (``(E, M)`` each, both
-    positive) of a runway's path, whose difference is its net: the counted flows' signed
-    ``values`` at their :func:`~aicapex.analysis.common.grid_cells` ``cells`` (positive ones in,
-    negative ones out), each stream of ``spend`` assumed past its records (revenue in, spending
-    out: :func:`~aicapex.analysis.runrate.extrapolate` stream by stream; a net ``burn_after``
-    as its sign has it) and ``paid``: policy ``arrears``' bills (rows, their columns and the
-    dollars paid there), out."""
-    shape = (len(entities), len(months))
-    # (float: bincount of no rows gives integers)
-    inflows = cell_sums(cells, np.maximum(values, 0.0), shape).astype(np.float64)
-    outflows = cell_sums(cells, np.maximum(-values, 0.0), shape).astype(np.float64)
-    ahead = extrapolate(
-        spend, entities, months.to_numpy(), active, burn_after, layout=layout, by_stream=True
-    )
-    if ahead.streams is None:  # a net burn_after: no stream carries it
-        inflows += np.maximum(ahead.net, 0.0)
-        outflows += np.maximum(-ahead.net, 0.0)
-    else:
-        inflows += np.maximum(ahead.streams, 0.0).sum(axis=1)
-        outflows += np.maximum(-ahead.streams, 0.0).sum(axis=1)
-    if paid is not None:
-        outflows[paid[0], paid[1]] += paid[2]
-    return inflows, outflows
-
-
 #: The streams of :class:`RunwayInputs`: each spending category and revenue (recorded, then at
 #: their run rates), ``burn_after`` (the net burn a number ``burn_after`` assumes), ``funding``
 #: (funding received), ``tranches`` (tranches counted before they are disbursed, with policy
@@ -341,6 +304,8 @@ class RunwayInputs:
             ``last_recorded_month``, ``burn_after``, ``as_of``.
         assumptions: the runway's assumptions, as sentences.
         records: the ids of the records used (balances and counted flows), sorted.
+        gross: what the money in and the money out of the path (base figures) are found
+            from when it is read (:class:`~aicapex.analysis.runwayresult.Gross`).
     """
 
     entities: pd.Index
@@ -357,6 +322,7 @@ class RunwayInputs:
     assumptions: tuple[str, ...]
     records: pd.Index
     streams: tuple[str, ...] = INPUT_STREAMS
+    gross: Gross | None = None
 
 
 def _counted_streams(rows: pd.DataFrame) -> np.ndarray:
@@ -425,10 +391,11 @@ def stream_flows(
     months: pd.DatetimeIndex,
     active: np.ndarray,
     burn_after: BurnAfter,
-) -> tuple[np.ndarray, Extrapolation]:
+) -> tuple[np.ndarray, Extrapolation, Gross]:
     """The counted flows after each balance (``later``, with ``signed``, ``signed_low`` and
     ``signed_high`` columns) and what each stream of ``spend`` is assumed to move past its
-    records, as ``(3, E, S, M)`` over :data:`INPUT_STREAMS`; with the base extrapolation."""
+    records, as ``(3, E, S, M)`` over :data:`INPUT_STREAMS`; with the base extrapolation and
+    what the path's money in and out are found from (:class:`Gross`, without bills paid)."""
     n_e, n_s, n_m = len(entities), len(INPUT_STREAMS), len(months)
     out = np.zeros((3, n_e, n_s, n_m))
     e = positions(later["entity"], entities) if len(later) else np.array([], dtype=np.int64)
@@ -439,11 +406,14 @@ def stream_flows(
     spends = {"base": spend, **ends_of_spend(spend)}
     layout = rate_layout(spend, entities)  # the three ends share where each row falls
     whole = None
+    base = np.zeros(0)  # the base figures' dollars of the rows at cell
     for v, (variant, column) in enumerate(
         (("base", "signed"), ("low", "signed_low"), ("high", "signed_high"))
     ):
         if len(later):
             weights = later[column].to_numpy("float64")[ok]
+            if v == 0:
+                base = weights
             out[v] = np.bincount(cell, weights=weights, minlength=n_e * n_s * n_m).reshape(
                 n_e, n_s, n_m
             )
@@ -453,7 +423,7 @@ def stream_flows(
         whole = ahead if whole is None else whole
         out[v] += _ahead_by_stream(burn_after, ahead)
     assert whole is not None
-    return out, whole
+    return out, whole, Gross((n_e, n_s, n_m), cell, base, whole, INPUT_STREAMS)
 
 
 def collect_inputs(
@@ -500,7 +470,7 @@ def collect_inputs(
     spend = _select(flows, _spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
     now = after & in_start
     moved = _select(counted, after & ~in_start, _LATER_COLUMNS)  # only what stream_flows reads
-    by_stream, ahead = stream_flows(moved, spend, entities, months, active, burn_after)
+    by_stream, ahead, gross = stream_flows(moved, spend, entities, months, active, burn_after)
     starts = []
     for column, balance in (
         ("signed", "amount_usd"),
@@ -521,6 +491,7 @@ def collect_inputs(
         later = np.flatnonzero(as_of_col >= 0)
         stream = INPUT_STREAMS.index("arrears")
         by_stream[:, later, stream, as_of_col[later]] -= paid_later[later]
+        gross = replace(gross, paid=(later, as_of_col[later], paid_later[later]))
         notes.extend(sentences)
     frame = pd.DataFrame(
         {
@@ -547,4 +518,5 @@ def collect_inputs(
         frame=frame,
         assumptions=tuple(notes),
         records=used.all(),
+        gross=gross,
     )

@@ -1,5 +1,6 @@
 """The result of a runway (:func:`aicapex.analysis.runway.runway`): the per-entity table, the
-month-by-month path (built when first read) and the records each entity used."""
+month-by-month path (built when first read), its money in and money out, and the records each
+entity used."""
 
 from __future__ import annotations
 
@@ -12,12 +13,20 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.cash import CashPath
+from aicapex.analysis.common import cell_sums
 from aicapex.analysis.result import Result
-from aicapex.analysis.runrate import STREAMS, stream_labels
+from aicapex.analysis.runrate import (
+    STREAMS,
+    BurnAfter,
+    Extrapolation,
+    RateLayout,
+    extrapolate,
+    stream_labels,
+)
 from aicapex.analysis.used import RecordsUsed
 from aicapex.table.columns import labels_at
 
-__all__ = ["RUNWAY_COLUMNS", "Runway", "path_frame"]
+__all__ = ["RUNWAY_COLUMNS", "Gross", "Runway", "gross_flows", "gross_sums", "path_frame"]
 
 
 #: Columns of :attr:`Runway.frame`, in order.
@@ -169,7 +178,7 @@ def path_frame(
     """The month-by-month path of each entity, from the month after its balance to the month
     its cash runs out (or the horizon). ``gross``: a function giving the money in and the money
     out of each entity and month (``(E, M)``, both positive, their difference ``net``: see
-    :func:`~aicapex.analysis.runwaykit.gross_flows`), called here; without it, the inflows and
+    :func:`gross_flows`), called here; without it, the inflows and
     outflows are the positive and the negative part of ``net``."""
     n = len(months)
     last = np.where(path.hit, path.first, n - 1)
@@ -201,3 +210,127 @@ def path_frame(
             "assumed": labels_at(labels, assumed_kept),
         }
     )
+
+
+#: A policy ``arrears``' bills paid in each entity's ``as_of`` month: the entities' rows, their
+#: months' columns and the dollars paid there.
+Paid = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def gross_flows(
+    cells: np.ndarray,
+    values: np.ndarray,
+    spend: pd.DataFrame,
+    entities: pd.Index,
+    months: pd.DatetimeIndex,
+    active: np.ndarray,
+    burn_after: BurnAfter,
+    layout: RateLayout | None,
+    paid: Paid | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The money in and the money out of each entity and month (``(E, M)`` each, both
+    positive) of a runway's path, whose difference is its net: the counted flows' signed
+    ``values`` at their :func:`~aicapex.analysis.common.grid_cells` ``cells`` (positive ones in,
+    negative ones out), each stream of ``spend`` assumed past its records (revenue in, spending
+    out: :func:`~aicapex.analysis.runrate.extrapolate` stream by stream; a net ``burn_after``
+    as its sign has it) and ``paid``: policy ``arrears``' bills, out."""
+    ahead = extrapolate(
+        spend, entities, months.to_numpy(), active, burn_after, layout=layout, by_stream=True
+    )
+    return gross_sums(cells, values, (len(entities), len(months)), ahead, paid)
+
+
+def gross_sums(
+    cells: np.ndarray,
+    values: np.ndarray,
+    shape: tuple[int, int],
+    ahead: Extrapolation,
+    paid: Paid | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`gross_flows` once what is assumed past the records is known (``ahead``, found
+    ``by_stream``)."""
+    # (float: bincount of no rows gives integers)
+    inflows = cell_sums(cells, np.maximum(values, 0.0), shape).astype(np.float64)
+    outflows = cell_sums(cells, np.maximum(-values, 0.0), shape).astype(np.float64)
+    if ahead.streams is None:  # a net burn_after: no stream carries it
+        inflows += np.maximum(ahead.net, 0.0)
+        outflows += np.maximum(-ahead.net, 0.0)
+    else:
+        inflows += np.maximum(ahead.streams, 0.0).sum(axis=1)
+        outflows += np.maximum(-ahead.streams, 0.0).sum(axis=1)
+    if paid is not None:
+        outflows[paid[0], paid[1]] += paid[2]
+    return inflows, outflows
+
+
+@dataclass(frozen=True, eq=False)
+class Gross:
+    """What the money in and the money out of a path are found from, kept with a runway's inputs
+    (:class:`~aicapex.analysis.runwaykit.RunwayInputs`) and read only when a path is: the counted
+    flows after each balance's month by their cells of ``shape`` ``(E, S, M)`` (entity, stream of
+    ``streams``, month) and their signed dollars (base figures), what is assumed past the
+    records (``ahead``: the base figures' extrapolation, by stream; a net ``burn_after`` in
+    stream ``burn_after``) and ``paid``: policy ``arrears``' bills, out, in stream
+    ``arrears``. ``streams`` begins with :data:`~aicapex.analysis.runrate.STREAMS`."""
+
+    shape: tuple[int, int, int]
+    cells: np.ndarray
+    values: np.ndarray
+    ahead: Extrapolation
+    streams: tuple[str, ...]
+    paid: Paid | None = None
+
+    def __eq__(self, other: object) -> bool:
+        """The same flows, extrapolation and bills: array by array (missing values alike)."""
+        if not isinstance(other, Gross):
+            return NotImplemented
+        mine, theirs = (
+            (g.shape, g.streams, g.cells, g.values, *vars(g.ahead).values(), *(g.paid or ()))
+            for g in (self, other)
+        )
+        return len(mine) == len(theirs) and all(
+            _same(a, b) for a, b in zip(mine, theirs, strict=True)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # (equal by value, arrays: not hashable)
+
+    def totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """The money in and the money out of each entity and month, ``(E, M)`` each: the
+        runway's (:func:`gross_flows` of the same flows: the same sums, to the bit)."""
+        n_e, n_s, n_m = self.shape
+        cells = self.cells // (n_s * n_m) * n_m + self.cells % n_m
+        return gross_sums(cells, self.values, (n_e, n_m), self.ahead, self.paid)
+
+    def by_stream(self) -> tuple[np.ndarray, np.ndarray]:
+        """The money in and the money out of each entity, stream and month, ``(E, S, M)`` each
+        (new arrays); summed over the streams, :meth:`totals` (to the rounding)."""
+        size = int(np.prod(self.shape))
+        money_in, money_out = (
+            np.bincount(self.cells, np.maximum(sign * self.values, 0.0), minlength=size)
+            .astype(np.float64)
+            .reshape(self.shape)
+            for sign in (1.0, -1.0)
+        )
+        ahead = self.ahead
+        if ahead.streams is None:  # a net burn_after
+            at = self.streams.index("burn_after")
+            money_in[:, at] += np.maximum(ahead.net, 0.0)
+            money_out[:, at] += np.maximum(-ahead.net, 0.0)
+        else:
+            money_in[:, : len(STREAMS)] += np.maximum(ahead.streams, 0.0)
+            money_out[:, : len(STREAMS)] += np.maximum(-ahead.streams, 0.0)
+        if self.paid is not None:
+            rows, columns, dollars = self.paid
+            money_out[rows, self.streams.index("arrears"), columns] += dollars
+        return money_in, money_out
+
+
+def _same(a: object, b: object) -> bool:
+    """``a`` and ``b`` equal: arrays of one shape and type, element by element (missing values
+    alike), anything else by ``==``."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+            return False
+        missing = a.dtype.kind in "fcmM"
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=missing)
+    return type(a) is type(b) and bool(a == b)

@@ -3,6 +3,7 @@ one scenario rolled forward (a function of plain data, so that executors can run
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from aicapex.analysis.runwaykit import RunwayInputs, path_frame
 from aicapex.dates import DateLike
 from aicapex.scenarios.adjust import Addition, Factor
 from aicapex.scenarios.book import Book, Bound, ScenarioAdjustment, month_text
-from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame
+from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame, path_money
 from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
 from aicapex.table.adjust import AddFlow as TableAddFlow
 from aicapex.table.adjust import Adjustment
@@ -354,5 +355,6 @@ def evaluate(setting: Setting, bound: BoundScenario) -> Evaluated:
         net[0],
         inputs.assumed,
         inputs.as_of_col,
+        functools.partial(path_money, inputs, bound.ops),  # money in and out, as the runway's
     )
     return Evaluated(frame, tuple(lines), path, inputs.assumptions, inputs.records)

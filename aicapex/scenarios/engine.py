@@ -26,6 +26,7 @@ __all__ = [
     "apply_ops",
     "outcome",
     "outcome_frame",
+    "path_money",
     "transform",
 ]
 
@@ -83,11 +84,7 @@ def transform(
     """``op`` applied to ``part`` (``(3, E, T, M)``: the streams it touches) and ``start``
     (``(3, E)``), for its own value or each of ``values`` (a sweep's): ``(K, 3, E, T, M)`` and
     ``(K, 3, E)``."""
-    rows = (
-        np.ones(len(entities), dtype=bool)
-        if op.entity is None
-        else (entities.to_numpy(object) == op.entity)
-    )
+    rows = _rows(entities, op)
     if isinstance(op, Factor):
         factor = op.factors(grid.months, np.array([op.value]) if values is None else values)
         scaled = np.where(rows[None, :, None], factor[:, None, :], 1.0)  # (K, E, M)
@@ -101,6 +98,14 @@ def transform(
     new_part = part[None] + added[:, :, :, None, :]
     new_start = start[None] + amounts[:, :, None] * to_start[None, None]
     return new_part, new_start
+
+
+def _rows(entities: pd.Index, op: Factor | Addition) -> np.ndarray:
+    """Which of ``entities`` ``op`` changes (``(E,)``)."""
+    if op.entity is None:
+        return np.ones(len(entities), dtype=bool)
+    out: np.ndarray = entities.to_numpy(object) == op.entity
+    return out
 
 
 def stream_positions(inputs: RunwayInputs, op: Factor | Addition) -> list[int]:
@@ -124,6 +129,42 @@ def apply_ops(
         flows[:, :, touched] = part[0]
         start = np.array(new_start[0])
     return flows, start
+
+
+def path_money(
+    inputs: RunwayInputs, ops: tuple[Factor | Addition, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The money in and the money out of each entity and month at the base figures (``(E,
+    M)`` each, both positive; their difference the net of :func:`apply_ops`' streams) with
+    ``ops`` applied in order, stream by stream: a factor multiplies a stream's money in and its
+    money out (a negative one would turn the one into the other), an addition adds money in
+    when positive and money out when negative. Without an op that changes a stream, the
+    runway's own (the same sums as :func:`~aicapex.analysis.runway.runway`'s path)."""
+    gross = inputs.gross
+    if gross is None:
+        raise ValueError("these runway inputs do not keep what their money in and out come from")
+    changing = [op for op in ops if stream_positions(inputs, op)]
+    if not changing:
+        return gross.totals()
+    money_in, money_out = gross.by_stream()  # (E, S, M)
+    grid = Grid.of(inputs)
+    for op in changing:
+        at = stream_positions(inputs, op)
+        rows = _rows(inputs.entities, op)
+        if isinstance(op, Factor):
+            factor = op.factors(grid.months, np.array([op.value]))[0]
+            scaled = np.where(rows[:, None], factor[None, :], 1.0)[:, None, :]  # (E, 1, M)
+            up, down = np.maximum(scaled, 0.0), np.maximum(-scaled, 0.0)
+            part_in, part_out = money_in[:, at], money_out[:, at]
+            money_in[:, at] = part_in * up + part_out * down
+            money_out[:, at] = part_out * up + part_in * down
+        else:
+            weights, _ = op.weights(grid.months)  # (money before the grid: the start's)
+            amount = float(op.values()[0, 0])
+            to_grid = (np.where(grid.counted, weights[None, :], 0.0) * rows[:, None])[:, None, :]
+            money_in[:, at] += max(amount, 0.0) * to_grid
+            money_out[:, at] += max(-amount, 0.0) * to_grid
+    return money_in.sum(axis=1), money_out.sum(axis=1)
 
 
 def outcome(grid: Grid, start: np.ndarray, net: np.ndarray) -> Outcome:

@@ -132,7 +132,10 @@ class Comparison(Result):
 
     def path(self, scenario: str) -> pd.DataFrame:
         """The month-by-month cash of ``scenario`` (as :meth:`Runway.explain
-        <aicapex.analysis.runway.Runway.explain>`)."""
+        <aicapex.analysis.runway.Runway.explain>`): ``inflows`` and ``outflows`` are the
+        month's money in and money out as the runway's path has them, with the scenario's
+        adjustments (money added in or out by its sign, records left out, streams as scaled);
+        a scenario without adjustments has the runway's path."""
         return self.paths[scenario]
 
     def rows(self) -> list[dict[str, Any]]:
