@@ -29,7 +29,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,6 +40,7 @@ __all__ = [
     "WriteRefused",
     "atomic_write",
     "atomic_write_bytes",
+    "atomic_write_files",
     "comment_line",
     "folder_lock",
     "guarded_write",
@@ -264,6 +265,64 @@ def atomic_write_bytes(
     except OSError as exc:
         raise _write_error(asked, exc) from None
     return asked
+
+
+def atomic_write_files(
+    folder: str | os.PathLike[str],
+    files: Iterable[tuple[str, Callable[[BinaryIO], object]]],
+) -> list[Path]:
+    """Write files of ``folder`` together: each ``(name, write)`` into a temporary file beside
+    its target (flushed to disk), and only once every one of them is written, each renamed over
+    its target. An error before that (raised by ``write``, or by ``files`` itself as it makes
+    the next file's data) leaves every old file as it was and no temporary file: the folder
+    holds the old set or the new one, never a mix of them (short of a crash between the
+    renames). Paths as :func:`atomic_write_bytes` takes them (a link written where it points;
+    a device or pipe written into at once). Returns the paths; :class:`WriteError` naming the
+    one that could not be written."""
+    where = Path(folder)
+    staged: list[tuple[Path, Path]] = []  # (temporary file, target)
+    written: list[Path] = []
+    asked = where
+    try:
+        with folder_lock(where):
+            for name, write in files:
+                asked = where / name
+                if _special(asked):
+                    atomic_write_bytes(asked, write, locked=True)
+                    written.append(asked)
+                    continue
+                target = final_path(asked)
+                if target.is_dir():
+                    raise WriteError(asked, "it is a folder; give the path of a file", errno.EISDIR)
+                remove_stale(target)
+                tmp = target.parent / (
+                    f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+                )
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as out:
+                    write(out)
+                    out.flush()
+                    os.fsync(out.fileno())
+                try:
+                    mode = target.stat().st_mode & 0o777
+                except FileNotFoundError:
+                    mode = 0o644
+                os.chmod(tmp, mode)
+                written.append(asked)
+            for tmp, target in staged:
+                asked = target
+                os.replace(tmp, target)
+            for parent in dict.fromkeys(target.parent for _, target in staged):
+                _fsync_folder(parent)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _write_error(asked, exc) from None
+        raise
+    return written
 
 
 def atomic_write(path: str | os.PathLike[str], text: str, *, locked: bool = False) -> None:

@@ -6,6 +6,7 @@ line naming it (never a temporary file) and why, exit status 1, nothing left beh
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import stat
 import threading
@@ -230,3 +231,54 @@ def test_a_folder_as_a_table_file_is_named(ledger: Path, tmp_path: Path) -> None
     (tmp_path / "t" / "flows.csv").mkdir(parents=True)
     with pytest.raises(WriteError, match=r"flows\.csv: cannot write: it is a folder"):
         ac.export(ac.load(ledger), to="csv", out=tmp_path / "t")
+
+
+@pytest.mark.parametrize("to", ["csv", "parquet"])
+def test_an_error_in_one_table_leaves_every_old_table(
+    ledger: Path, tmp_path: Path, to: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tables were replaced one by one: an error making the fifth left four new tables beside
+    the old others (expenses.csv of one ledger, flows.csv of another)."""
+    tables = importlib.import_module("aicapex.export.tables")
+
+    folder = tmp_path / "t"
+    ac.export(ac.load(ledger), to=to, out=folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(before) == len(tables.TABLE_NAMES)
+    bigger = ac.load(ledger) + ac.Ledger([ac.Entity(id="zeta", name="Zeta", type="company")])
+    make = tables.csv_text if to == "csv" else tables.arrow_table
+    calls: list[int] = []
+
+    def failing(frame: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("a table that cannot be made")
+        return make(frame, **kwargs)
+
+    monkeypatch.setattr(tables, "csv_text" if to == "csv" else "arrow_table", failing)
+    with pytest.raises(RuntimeError, match="cannot be made"):
+        ac.export(bigger, to=to, out=folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    monkeypatch.undo()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_fsync = os.fsync
+    synced: list[int] = []
+
+    def full_at_the_third(fd: int) -> None:
+        synced.append(fd)
+        if len(synced) == 3:
+            full(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_at_the_third)
+    with pytest.raises(WriteError, match="no space left on device"):
+        ac.export(bigger, to=to, out=folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    monkeypatch.undo()
+    ac.export(bigger, to=to, out=folder)
+    after = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert set(after) == set(before)
+    assert after[f"entities.{to}"] != before[f"entities.{to}"]

@@ -39,7 +39,7 @@ import importlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -47,7 +47,7 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
-from aicapex.safewrite import atomic_write_bytes, make_folder
+from aicapex.safewrite import atomic_write_bytes, atomic_write_files, make_folder
 from aicapex.schema import FORMAT_VERSION, SCHEMA_VERSION
 from aicapex.table.frames import FRAME_KINDS
 
@@ -388,27 +388,32 @@ def write_tables(
     decimal: bool = False,
 ) -> list[Path]:
     """Write each ``(name, frame)`` to ``folder/<name>.csv`` or ``.parquet`` (``to``: ``csv``
-    or ``parquet``), each file atomically; the folder is made if missing. Returns the paths."""
+    or ``parquet``), the folder made if missing. The files are written together
+    (:func:`aicapex.safewrite.atomic_write_files`): each into a temporary file, then all renamed
+    over the old ones, so that an error in any table (writing it, or making it) leaves every old
+    file as it was. Returns the paths."""
     if to not in ("csv", "parquet"):
         raise ValueError(f"tables are written as csv or parquet, not {to!r}")
     items = tables.items() if isinstance(tables, Mapping) else tables
     if to == "parquet":
         require_pyarrow()
     target = make_folder(folder)
-    paths = []
-    for name, frame in items:
-        if to == "csv":
-            data = csv_text(frame, decimal=decimal).encode("utf-8")
 
-            def write(out: IO[bytes], data: bytes = data) -> None:
-                out.write(data)
+    def files() -> Iterator[tuple[str, Callable[[IO[bytes]], None]]]:
+        for name, frame in items:
+            if to == "csv":
+                data = csv_text(frame, decimal=decimal).encode("utf-8")
 
-            paths.append(write_atomically(target / f"{name}.csv", write))
-        else:
-            table = arrow_table(frame, decimal=decimal, kind=name)
+                def write(out: IO[bytes], data: bytes = data) -> None:
+                    out.write(data)
 
-            def write_parquet(out: IO[bytes], table: Any = table) -> None:
-                importlib.import_module("pyarrow.parquet").write_table(table, out)
+                yield f"{name}.csv", write
+            else:
+                table = arrow_table(frame, decimal=decimal, kind=name)
 
-            paths.append(write_atomically(target / f"{name}.parquet", write_parquet))
-    return paths
+                def write_parquet(out: IO[bytes], table: Any = table) -> None:
+                    importlib.import_module("pyarrow.parquet").write_table(table, out)
+
+                yield f"{name}.parquet", write_parquet
+
+    return atomic_write_files(target, files())
