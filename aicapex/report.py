@@ -40,6 +40,7 @@ from aicapex.reportscenarios import (
     scenarios_section,
 )
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.pages import small_pages
 
 __all__ = ["DOLLAR_KINDS", "REPORT_VERSION", "SECTIONS", "STAGES", "Context", "Section", "report"]
 
@@ -446,6 +447,7 @@ def _report_dates(
     return when
 
 
+@small_pages()
 def report(
     ledger: Ledger,
     as_of: object = None,

@@ -116,3 +116,16 @@ def test_bulk_calls_run_without_the_hint(
     assert asked[0] is False  # turned off first
     assert asked[-1] is True  # and the caller's setting restored last
     assert _hint() is True
+
+
+def test_the_report_runs_without_the_hint(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aicapex.report import report
+
+    ledger = ac.load(ac.bundled_data())
+    assert MULTIARRAY is not None
+    MULTIARRAY._set_madvise_hugepage(True)
+    asked = _spy(monkeypatch)
+    report(ledger)
+    assert asked[0] is False
+    assert asked[-1] is True
+    assert _hint() is True
