@@ -102,8 +102,9 @@ def _frames() -> dict[str, pd.DataFrame]:
     [
         lambda f: ac.flows(f),
         lambda f: ac.burn(f),
+        lambda f: ac.runway(f, "stability-ai", as_of="2023-10-31", cash={"stability-ai": 4e6}),
     ],
-    ids=["flows", "burn"],
+    ids=["flows", "burn", "runway"],
 )
 def test_bulk_calls_run_without_the_hint(
     clean_env: None, monkeypatch: pytest.MonkeyPatch, call: object

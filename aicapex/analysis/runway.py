@@ -67,11 +67,14 @@ from aicapex.analysis.common import (
 )
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
 from aicapex.analysis.runwaykit import (
+    HORIZON,
+    MAX_HORIZON,
     RunwayInputs,
     as_of_of,
     as_of_words,
     balance_columns,
     balance_kinds,
+    check_horizon,
     collect_inputs,
     counted_flows,
     ends_of_spend,
@@ -90,6 +93,7 @@ from aicapex.table.columns import positions
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows, is_ledger
+from aicapex.table.pages import small_pages
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -111,21 +115,6 @@ __all__ = [
 
 Policy = Literal["disbursed", "committed", "arrears"]
 POLICIES: tuple[str, ...] = ("disbursed", "committed", "arrears")
-
-#: Months simulated after ``as_of`` by default (20 years).
-HORIZON = 240
-#: The most months simulated after ``as_of`` (60 years): from any date a ledger holds (up to
-#: 2200), the months stay within the days pandas can hold (to 2262).
-MAX_HORIZON = 720
-
-
-def check_horizon(horizon: object) -> None:
-    """Raise ValueError unless ``horizon`` is a whole number of months, 1 to :data:`MAX_HORIZON`."""
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 < horizon <= MAX_HORIZON:
-        raise ValueError(
-            f"expected a horizon of at least 1 month and at most {MAX_HORIZON} months (60 "
-            f"years), got {horizon!r}"
-        )
 
 
 def _balances(
@@ -219,6 +208,7 @@ def runway(
     )[policy]
 
 
+@small_pages()
 def runways(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     entity: str | None = None,

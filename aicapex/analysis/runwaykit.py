@@ -35,7 +35,9 @@ from aicapex.table.adjust import ADJUSTMENT_KIND
 from aicapex.table.columns import positions
 
 __all__ = [
+    "HORIZON",
     "INPUT_STREAMS",
+    "MAX_HORIZON",
     "SPEND_COLUMNS",
     "Gross",
     "RunwayInputs",
@@ -43,6 +45,7 @@ __all__ = [
     "as_of_words",
     "balance_columns",
     "balance_kinds",
+    "check_horizon",
     "collect_inputs",
     "counted_flows",
     "ends_of_spend",
@@ -53,6 +56,22 @@ __all__ = [
     "spend_flows",
     "stream_flows",
 ]
+
+
+#: Months simulated after ``as_of`` by default (20 years).
+HORIZON = 240
+#: The most months simulated after ``as_of`` (60 years): from any date a ledger holds (up to
+#: 2200), the months stay within the days pandas can hold (to 2262).
+MAX_HORIZON = 720
+
+
+def check_horizon(horizon: object) -> None:
+    """Raise ValueError unless ``horizon`` is a whole number of months, 1 to :data:`MAX_HORIZON`."""
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 < horizon <= MAX_HORIZON:
+        raise ValueError(
+            f"expected a horizon of at least 1 month and at most {MAX_HORIZON} months (60 "
+            f"years), got {horizon!r}"
+        )
 
 
 def as_of_of(
