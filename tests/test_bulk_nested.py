@@ -169,8 +169,8 @@ def test_the_nested_tables_are_the_items_fields_of_the_table_kinds() -> None:
 def test_contracts_and_their_ramps_as_tables_give_the_records_frames_and_flows(
     tmp_path: Path, fmt: str
 ) -> None:
-    # take_or_pay given: a table's missing flag is <NA>, a record's False
-    records = [{**CONTRACTS[i], "take_or_pay": i == 3} for i in (0, 1, 3)]
+    # take_or_pay given on one (the others: false, the model's default, in the table too)
+    records = [{**CONTRACTS[i], **({"take_or_pay": True} if i == 3 else {})} for i in (0, 1, 3)]
     led = _load(tmp_path, {"entities": ENTITIES, "compute_contracts": records})
     contracts = read_table(
         _write(tmp_path, [{k: v for k, v in r.items() if k != "ramp"} for r in records], fmt),

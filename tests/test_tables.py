@@ -638,7 +638,8 @@ def test_flags_that_are_not_true_or_false_are_located_problems(tmp_path: Path) -
     )
     flags = read_table(path, "compute_contracts")["take_or_pay"]
     assert str(flags.dtype) == "boolean"
-    assert flags.tolist() == [True, pd.NA]  # as a record reads 'yes'; nothing said: unknown
+    # as a record reads 'yes'; nothing said: the model's default, false (it was <NA>)
+    assert flags.tolist() == [True, False]
 
 
 def test_nested_parquet_cells_are_located_problems(tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ def field_of(name: str, info: Any) -> ts.Field:
         default = info.default.value if isinstance(info.default, enum.Enum) else None
         choices = tuple(e.value for e in inner)
         return ts.Field(name, ts.ENUM, info.is_required(), choices, default)
+    elif inner is bool:  # a flag's default: what its missing cells read as
+        return ts.Field(name, ts.BOOL, info.is_required(), (), info.default)
     else:
         kind = TYPES[inner]
     return ts.Field(name, kind, info.is_required())

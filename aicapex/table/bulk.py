@@ -291,13 +291,13 @@ def _validate(
         elif inner in (SHARE, SHARE_COUNT):
             out.update(share_columns(col, chk, name, Share if inner == SHARE else ShareCount))
         elif inner == ENUM:
-            out[name] = enum_column(col, chk, name, list(info.choices), info.default)
+            out[name] = enum_column(col, chk, name, list(info.choices), _text(info.default))
         elif name == "sources":
             out[name] = source_column(col)
         elif name == "quantity":  # a number of GPUs (the kinds' only whole numbers)
             out[name] = count_column(col, chk, name)
         elif inner == BOOL:
-            out[name] = flag_column(col, chk, name)
+            out[name] = flag_column(col, chk, name, _flag(info.default))
         elif (name == "id" or name in refs) and not text_column(col, chk, name):
             continue  # reported: ids are text
         elif name == "id":
@@ -369,11 +369,23 @@ def _absent(c: ColumnSpec, info: Field, n: int, blank: dict[str, pd.Series]) -> 
             out[name] = blank_strings(n, None)
         else:
             out[name] = np.full(n, None, dtype=object)
-    if info.type == ENUM and info.default is not None:
+    if info.type == ENUM and isinstance(info.default, str):
         out[c.field] = constant_category(info.default, n)
+    elif info.type == BOOL and isinstance(info.default, bool):  # every row the model's default
+        out[c.field] = pd.arrays.BooleanArray(np.full(n, info.default), np.zeros(n, dtype=bool))
     elif c.field == "sources":
         out[c.field] = blank_strings(n, "")
     return out
+
+
+def _text(default: str | bool | None) -> str | None:
+    """An enum's default (text), or none."""
+    return default if isinstance(default, str) else None
+
+
+def _flag(default: str | bool | None) -> bool | None:
+    """A flag's default (true or false), or none."""
+    return default if isinstance(default, bool) else None
 
 
 def _money_columns(

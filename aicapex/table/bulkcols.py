@@ -373,16 +373,20 @@ def count_column(col: pd.Series, chk: Located, name: str) -> pd.api.extensions.E
     return pd.arrays.IntegerArray(values, (codes < 0) | bad | out)
 
 
-def flag_column(col: pd.Series, chk: Located, name: str) -> pd.api.extensions.ExtensionArray:
+def flag_column(
+    col: pd.Series, chk: Located, name: str, default: bool | None
+) -> pd.api.extensions.ExtensionArray:
     """A column of true or false as ``boolean``, each distinct value read as a record's field
-    reads it (``true``, ``yes``, ``1``; ``false``, ``no``, ``0``)."""
+    reads it (``true``, ``yes``, ``1``; ``false``, ``no``, ``0``); empty cells take the field's
+    ``default``, as the model fills it in (missing only for a field without one)."""
     from pydantic import TypeAdapter
 
     read = TypeAdapter(bool).validate_python
     codes, parsed, bad = parse_unique(col, lambda v: read(_plain(v)))
     chk.rows(bad, name, "true or false", col)
-    values = np.array([bool(p) for p in parsed] + [False], dtype=bool)[codes]
-    return pd.arrays.BooleanArray(values, (codes < 0) | bad)
+    values = np.array([bool(p) for p in parsed] + [bool(default)], dtype=bool)[codes]
+    unknown = bad if default is not None else (codes < 0) | bad
+    return pd.arrays.BooleanArray(values, unknown)
 
 
 def _count(value: Any) -> int:

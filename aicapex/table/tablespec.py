@@ -58,13 +58,14 @@ _LAST = ("note", "sources", "reported", "fiscal_year_of")
 @dataclass(frozen=True, slots=True)
 class Field:
     """A field of a record: its name, type (one of the constants above), whether it is required,
-    and for enums their values (in order) and the default value."""
+    for enums their values (in order), and the default value of an enum or a flag (a flag's
+    missing cells and absent column read as it, as the model fills it in)."""
 
     name: str
     type: str
     required: bool = False
     choices: tuple[str, ...] = ()
-    default: str | None = None
+    default: str | bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +270,7 @@ FUNDING_ROUNDS = Spec(
         Field("post_money", MONEY),
         Field("price_per_share", MONEY),
         Field("shares_issued", SHARE_COUNT),
-        Field("secondary", BOOL),
+        Field("secondary", BOOL, default=False),
         Field("investors", ITEMS),
         Field("effort", TEXT),
         Field("tranches", ITEMS),
@@ -300,7 +301,7 @@ COMPUTE_CONTRACTS = Spec(
             choices=("rumoured", "in_talks", "announced", "signed", "cancelled", "failed"),
             default="signed",
         ),
-        Field("take_or_pay", BOOL),
+        Field("take_or_pay", BOOL, default=False),
         Field("ramp", ITEMS),
     ),
     refs=frozenset(["buyer", "fiscal_year_of", "seller"]),
@@ -390,7 +391,7 @@ INVESTMENTS = Spec(
     fields=(
         Field("investor", TEXT, required=True),
         Field("amount", MONEY),
-        Field("lead", BOOL),
+        Field("lead", BOOL, default=False),
     ),
     refs=frozenset([]),
     head=(("round", "category"), ("company", "category")),
