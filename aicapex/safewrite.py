@@ -216,6 +216,28 @@ def _special(target: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def _stage(
+    target: Path, write: Callable[[BinaryIO], object], staged: list[tuple[Path, Path]]
+) -> None:
+    """Write a temporary file beside ``target`` through ``write``, flushed to disk, with the
+    mode of the file it replaces (0o644 for a new one); recorded in ``staged`` as ``(temporary
+    file, target)`` once created, before it is written, so that the caller removes it on
+    error."""
+    name = f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    tmp = (target.parent if str(target.parent) else Path(".")) / name
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    staged.append((tmp, target))
+    with os.fdopen(fd, "wb") as out:
+        write(out)
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    os.chmod(tmp, mode)
+
+
 def atomic_write_bytes(
     path: str | os.PathLike[str],
     write: Callable[[BinaryIO], object],
@@ -243,23 +265,14 @@ def atomic_write_bytes(
     try:
         with contextlib.nullcontext() if locked else folder_lock(folder):
             remove_stale(target)
-            name = f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
-            tmp = folder / name
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            staged: list[tuple[Path, Path]] = []
             try:
-                with os.fdopen(fd, "wb") as out:
-                    write(out)
-                    out.flush()
-                    os.fsync(out.fileno())
-                try:
-                    mode = target.stat().st_mode & 0o777
-                except FileNotFoundError:
-                    mode = 0o644
-                os.chmod(tmp, mode)
-                os.replace(tmp, target)
+                _stage(target, write, staged)
+                os.replace(staged[0][0], target)
             except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+                for tmp, _ in staged:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
                 raise
             _fsync_folder(folder)
     except OSError as exc:
@@ -295,20 +308,7 @@ def atomic_write_files(
                 if target.is_dir():
                     raise WriteError(asked, "it is a folder; give the path of a file", errno.EISDIR)
                 remove_stale(target)
-                tmp = target.parent / (
-                    f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
-                )
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                staged.append((tmp, target))
-                with os.fdopen(fd, "wb") as out:
-                    write(out)
-                    out.flush()
-                    os.fsync(out.fileno())
-                try:
-                    mode = target.stat().st_mode & 0o777
-                except FileNotFoundError:
-                    mode = 0o644
-                os.chmod(tmp, mode)
+                _stage(target, write, staged)
                 written.append(asked)
             for tmp, target in staged:
                 asked = target
