@@ -35,6 +35,7 @@ from aicapex.errors import Problem
 from aicapex.limits import MAX_BYTES
 from aicapex.records import MAX_AMOUNT
 from aicapex.render import render_report, render_summary
+from aicapex.rendertext import terminal_text
 
 app = typer.Typer(
     name="aicapex",
@@ -258,11 +259,10 @@ def runway_cmd(
             f"{entity}: {bound}{r.months:.2f} months of cash after {as_of or r.as_of} "
             f"(policy {policy}); cash out {cash_out}"
         )
-        typer.echo(path_frame.to_string(index=False))
-        typer.echo("assumptions:")
-        for a in r.assumptions:
-            typer.echo(f"  - {a}")
-        typer.echo("records used: " + ", ".join(r.records))
+        lines = path_frame.to_string(index=False).split("\n")
+        lines += ["assumptions:", *(f"  - {a}" for a in r.assumptions)]
+        lines.append("records used: " + ", ".join(r.records))
+        typer.echo("\n".join(terminal_text(line) for line in lines))
 
 
 @contextlib.contextmanager

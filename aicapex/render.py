@@ -5,6 +5,10 @@ Renderers take the JSON-ready data the library computes (:func:`aicapex.report.r
 return text; they compute nothing. Each report section has a renderer in :data:`RENDERERS`; a
 section without one is shown generically, so a new analysis appears in the text report as soon as
 it joins :data:`aicapex.report.SECTIONS`.
+
+Ledger text is shown escaped (a line break as ``\\n``, an escape sequence's ESC as ``\\x1b``:
+:mod:`aicapex.rendertext`), in every renderer of this module and its siblings; the CSV
+renderers keep the exact text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from aicapex.money import format_usd
 from aicapex.renderdeals import DEAL_RENDERERS
 from aicapex.rendergpus import GPU_RENDERERS
 from aicapex.renderscenarios import SCENARIO_RENDERERS
+from aicapex.rendertext import terminal_data, terminal_text
 
 __all__ = ["RENDERERS", "money", "months", "render_report", "render_summary"]
 
@@ -224,7 +229,9 @@ _HEAD = ("id", "name", "as_of", "reasons")
 
 def render_report(data: dict[str, Any]) -> str:
     """The text of a report (:func:`aicapex.report.report`'s data): a block per company, its
-    sections in the report's order, the runway's assumptions last."""
+    sections in the report's order, the runway's assumptions last; ledger text escaped
+    (:func:`aicapex.rendertext.terminal_text`)."""
+    data = terminal_data(data)
     out: list[str] = []
     for c in data["companies"]:
         out.append(f"== {c['name']} ({c['id']})" + (f", as of {c['as_of']}" if c["as_of"] else ""))
@@ -245,7 +252,9 @@ def render_report(data: dict[str, Any]) -> str:
 
 
 def render_summary(s: dict[str, Any]) -> str:
-    """The text of :meth:`aicapex.ledger.Ledger.summary`: span, entities, records by kind."""
+    """The text of :meth:`aicapex.ledger.Ledger.summary`: span, entities, records by kind
+    (names escaped: :func:`aicapex.rendertext.terminal_text`)."""
+    s = terminal_data(s)
     lines = [
         f"{s['total']} records, covering {s['span'][0]} to {s['span'][1]}"
         if s["span"]
@@ -273,7 +282,9 @@ def _amount(value: object) -> str:
 def render_focus(data: dict[str, Any]) -> str:
     """The text of a FOCUS import (:meth:`aicapex.table.focus.FocusImport.to_dict`): the monthly
     bills (amounts in the bill's currency, to the cent), then the reconciliation of the file's
-    exact ``BilledCost`` total with the bills' per currency."""
+    exact ``BilledCost`` total with the bills' per currency (texts escaped:
+    :func:`aicapex.rendertext.terminal_text`)."""
+    data = terminal_data(data)
     bills = data["bills"]
     head = f"{data['file']}: {data['rows']:,} rows, {len(bills)} bills billed to {data['payer']}"
     names = ["provider", "account", "month", "currency", "billed", "compute", "other"]
@@ -324,14 +335,15 @@ __all__ += ["render_focus", "render_focus_csv"]
 
 def _cell(value: object) -> str:
     """A value of a JSON-ready row as table text: numbers as people read them (floats to the
-    cent from 1 up), ``true``/``false``, nothing for none."""
+    cent from 1 up), ``true``/``false``, nothing for none; text escaped
+    (:func:`aicapex.rendertext.terminal_text`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4g}"
-    return str(value)
+    return terminal_text(str(value))
 
 
 def render_table(
@@ -339,7 +351,8 @@ def render_table(
 ) -> str:
     """Rows of JSON-ready values (:func:`aicapex.export.jsonout.table_rows`) as a text table:
     a header, numbers (and the ``right`` columns) aligned right, text left, then the count of
-    rows."""
+    rows. Column names and text are escaped (:func:`aicapex.rendertext.terminal_text`)."""
+    columns = [terminal_text(c) for c in columns]
     cells = [[_cell(v) for v in row] for row in rows]
     aligned = [
         c in right

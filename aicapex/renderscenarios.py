@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aicapex.money import format_usd
+from aicapex.rendertext import terminal_data
 
 __all__ = [
     "SCENARIO_CSV_COLUMNS",
@@ -79,7 +80,8 @@ SCENARIO_RENDERERS: dict[str, Callable[[Any], list[str]]] = {"scenarios": _secti
 
 def render_comparison(data: dict[str, Any]) -> str:
     """The text of a comparison: a table (a row per scenario), each scenario's explanation,
-    and the runway's assumptions."""
+    and the runway's assumptions; texts escaped (:func:`aicapex.rendertext.terminal_text`)."""
+    data = terminal_data(data)
     rows = data["rows"]
     head = ("scenario", "months", "vs first", "cash out", "lowest cash", "cash at horizon")
     table = [

@@ -56,6 +56,7 @@ FLOORS: dict[str, int] = {
     "aicapex.rendergpus": 9,
     "aicapex.renderscenarios": 9,
     "aicapex.renderdeals": 9,
+    "aicapex.rendertext": 9,
     "aicapex.htmlreport": 9,
     "aicapex.cli": 9,
     "aicapex.cliopts": 9,
