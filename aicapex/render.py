@@ -13,6 +13,7 @@ renderers keep the exact text.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -335,7 +336,8 @@ __all__ += ["render_focus", "render_focus_csv"]
 
 def _cell(value: object) -> str:
     """A value of a JSON-ready row as table text: numbers as people read them (floats to the
-    cent from 1 up), ``true``/``false``, nothing for none; text escaped
+    cent from 1 up), ``true``/``false``, nothing for none, lists and objects as JSON text
+    (``[1, 2]``, ``{"a": 1}``, as CSV writes them); text escaped
     (:func:`aicapex.rendertext.terminal_text`)."""
     if value is None:
         return ""
@@ -343,6 +345,8 @@ def _cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4g}"
+    if isinstance(value, list | dict):
+        return terminal_text(json.dumps(value, ensure_ascii=False))
     return terminal_text(str(value))
 
 
