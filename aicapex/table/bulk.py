@@ -17,8 +17,10 @@ ambiguous and refused, its problem saying how to write it (:mod:`aicapex.table.s
 a bill's payments) are tables of their own (:data:`TABLE_KINDS`). Problems are reported all at
 once, with the row's line in a CSV file (the header is line 1) or its row number in Parquet.
 References to other records are not resolved (the table stands alone); amounts in other
-currencies get ``_usd`` values only through ``fx`` (a ledger holding ``fx_rates``). The columns
-and the rules are described in ``docs/tables.md``.
+currencies get ``_usd`` values only through ``fx`` (a ledger holding ``fx_rates``), at the row's
+date (a nested item without one: at its parent's, from the optional column of
+:data:`~aicapex.table.tablespec.PARENT_DATES`). The columns and the rules are described in
+``docs/tables.md``.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.dates import PartialDate
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.limits import MAX_BYTES, TooLarge, check_size, read_limited
 from aicapex.shares import Share, ShareCount
@@ -52,10 +53,9 @@ from aicapex.table.bulkcols import (
 from aicapex.table.columns import (
     blank_strings,
     constant_category,
-    parse_unique,
     to_category,
 )
-from aicapex.table.datecols import date_columns, date_value
+from aicapex.table.datecols import date_columns, first_days
 from aicapex.table.idcols import id_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
@@ -68,6 +68,7 @@ from aicapex.table.tablespec import (
     INT,
     ITEMS,
     MONEY,
+    PARENT_DATES,
     RATE,
     SHARE,
     SHARE_COUNT,
@@ -218,6 +219,7 @@ def _validate(
     n = len(raw)
     chk = Located(shown, kind, raw.get("id"), csv)
     allowed = set(fields) | set(head) | ({"investors"} if kind == "funding_rounds" else set())
+    allowed |= {PARENT_DATES[kind]} if kind in PARENT_DATES else set()
     for c in cols:
         if c.field in fields:
             inner = fields[c.field].type
@@ -257,6 +259,8 @@ def _validate(
     dtypes: dict[str, str] = dict(head)
     present: dict[str, np.ndarray] = {}
     blank: dict[str, pd.Series] = {}  # the missing values of absent columns, by dtype
+    if kind in PARENT_DATES and PARENT_DATES[kind] in raw:  # read for FX only: not a column
+        date_columns(raw[PARENT_DATES[kind]], chk, PARENT_DATES[kind])  # of the frame
     for name in head:
         col = raw[name]
         chk.rows(col.isna().to_numpy(), name, "a value (this column names the record)", None)
@@ -283,7 +287,7 @@ def _validate(
             col = col.astype("object").where(~bools)  # the other rows read as they are
             raw = raw.assign(**{name: col})
         if inner in (MONEY, RATE):
-            out.update(_money_columns(raw, name, chk, spec, fx, rate=inner == RATE))
+            out.update(_money_columns(raw, name, chk, _dating(kind, spec), fx, rate=inner == RATE))
         elif inner == DATE:
             out.update(date_columns(col, chk, name))
         elif inner == CAPACITY:
@@ -389,11 +393,17 @@ def _flag(default: str | bool | None) -> bool | None:
 
 
 def _money_columns(
-    raw: pd.DataFrame, name: str, chk: Located, spec: Spec, fx: Ledger | None, *, rate: bool
+    raw: pd.DataFrame,
+    name: str,
+    chk: Located,
+    dated: tuple[str, ...],
+    fx: Ledger | None,
+    *,
+    rate: bool,
 ) -> dict[str, Any]:
     """The frame columns of a money or rate field (see :mod:`aicapex.frames`)."""
     m, _ = parse_money_column(raw, name, chk, rate=rate)
-    usd = _usd(m["amount"], m["currency"], raw, fx, spec)
+    usd = _usd(m["amount"], m["currency"], raw, fx, dated)
     if not rate:
         low, high = _ends(usd, m["low"], m["high"])
         return {
@@ -451,10 +461,15 @@ def _as(values: Any, dtype: str) -> pd.Series:
 
 
 def _usd(
-    amount: np.ndarray, currency: pd.Categorical, raw: pd.DataFrame, fx: Ledger | None, spec: Spec
+    amount: np.ndarray,
+    currency: pd.Categorical,
+    raw: pd.DataFrame,
+    fx: Ledger | None,
+    dated: tuple[str, ...],
 ) -> np.ndarray:
     """US dollars of each amount: as is in USD; in other currencies through ``fx`` (else NaN),
-    at the first day of the record's date."""
+    at the first day of the row's date: the first of the columns ``dated`` that has one (see
+    :func:`_dating`)."""
     is_usd = np.asarray(currency == "USD", dtype=bool)
     usd = np.where(is_usd, amount, np.nan)
     other = ~is_usd & (np.asarray(currency.codes) >= 0)
@@ -462,18 +477,19 @@ def _usd(
         from aicapex.table.frames import ledger_fx  # a ledger given: its models are loaded
 
         rows = np.flatnonzero(other)
-        days = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
-        if spec.date_field is not None and spec.date_field in raw:
-            codes, parsed, _ = parse_unique(
-                raw[spec.date_field].iloc[rows], lambda v: PartialDate.parse(date_value(v))
-            )
-            firsts = [
-                np.datetime64(p.sort_key()[0], "D") if p else np.datetime64("NaT") for p in parsed
-            ]
-            days = np.array([*firsts, np.datetime64("NaT")], dtype="datetime64[D]")[codes]
         names = np.asarray(currency.astype("object"))[rows]
-        usd[rows] = amount[rows] * ledger_fx(fx).rates(names, days)
+        usd[rows] = amount[rows] * ledger_fx(fx).rates(names, first_days(raw, rows, dated))
     return usd.astype("float64")
+
+
+def _dating(kind: str, spec: Spec) -> tuple[str, ...]:
+    """The columns dating a row's money, in order, as ``Ledger.frame`` dates it: a record's
+    date field; a nested item's own ``date``, else its parent's date (the optional column of
+    :data:`PARENT_DATES`: a table of items cannot know it otherwise)."""
+    if spec.date_field is not None:
+        return (spec.date_field,)
+    own = ("date",) if any(f.name == "date" for f in spec.fields) else ()
+    return own + ((PARENT_DATES[kind],) if kind in PARENT_DATES else ())
 
 
 def _extras(

@@ -11,9 +11,9 @@ import pandas as pd
 
 from aicapex.dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
 from aicapex.table.bulkcols import Located
-from aicapex.table.columns import coded_category
+from aicapex.table.columns import coded_category, parse_unique
 
-__all__ = ["date_columns", "date_value"]
+__all__ = ["date_columns", "date_value", "first_days"]
 
 #: A day written the ISO way, ASCII digits only: ``PartialDate.parse`` reads it as that day
 #: when the day exists and its year is within MIN_YEAR..MAX_YEAR.
@@ -57,6 +57,25 @@ def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
     else:
         spans[f"{field}_end"] = end[codes]
     return {**spans, f"{field}_precision": coded_category(codes, precision)}
+
+
+def first_days(raw: pd.DataFrame, rows: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """The first day (datetime64[D]) of the date of each of ``rows``, from the first of the
+    columns ``names`` the table has that dates it (each distinct date read once); NaT where
+    none does (or where a date is bad: reported by :func:`date_columns`)."""
+    days = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
+    for name in names:
+        undated = np.flatnonzero(np.isnat(days))
+        if name not in raw or not len(undated):
+            continue
+        codes, parsed, _ = parse_unique(
+            raw[name].iloc[rows[undated]], lambda v: PartialDate.parse(date_value(v))
+        )
+        firsts = [
+            np.datetime64(p.sort_key()[0], "D") if p else np.datetime64("NaT") for p in parsed
+        ]
+        days[undated] = np.array([*firsts, np.datetime64("NaT")], dtype="datetime64[D]")[codes]
+    return days
 
 
 def _spans(

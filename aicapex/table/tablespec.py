@@ -17,6 +17,7 @@ __all__ = [
     "ITEMS",
     "MONEY",
     "NESTED_TABLES",
+    "PARENT_DATES",
     "RATE",
     "SHARE",
     "SHARE_COUNT",
@@ -447,4 +448,15 @@ NESTED_TABLES: dict[str, dict[str, str]] = {
         "delivered": "deliveries",
         "payments": "order_payments",
     },
+}
+
+#: The optional column of a nested table naming its parent record's date, as the parent's table
+#: writes it (the parent's id column and its date field): ``Ledger.frame`` converts an item's
+#: other currencies at its own date if it has one, else at its parent's date, which a table of
+#: items knows only from this column (without it, such amounts have NaN ``_usd``). The items of
+#: the other nested tables have a date of their own (required) or no money.
+PARENT_DATES: dict[str, str] = {
+    "tranches": "round_date",
+    "investments": "round_date",
+    "ramps": "contract_start",
 }
