@@ -154,7 +154,11 @@ def query_cmd(
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
 ) -> None:
     """Run SQL (DuckDB) over the ledger: one view per record kind and the flows table
-    (docs/export.md). Needs DuckDB: the extra named sql of aicapex."""
+    (docs/export.md). Needs DuckDB: the extra named sql of aicapex. A NaN or missing value is
+    an empty cell in table and csv, null in json; an infinity is inf or -inf in table and
+    csv, null in json (JSON has no infinity: csv tells it from NaN). Lists and structs are
+    JSON text in table and csv; a timestamp with a time zone is ISO text with its offset
+    (2023-01-01T07:00:00+00:00) in every format."""
     from aicapex.export.jsonout import query_document, table_rows
     from aicapex.export.sql import SQLError, sql
     from aicapex.export.tables import csv_text
@@ -176,7 +180,7 @@ def query_cmd(
         document = query_document(result, ledger.summary()["as_of"])
         echo_json(document)
     else:
-        typer.echo(render_table(*table_rows(result)), nl=False)
+        typer.echo(render_table(*table_rows(result, infinite=True)), nl=False)
 
 
 def flows_cmd(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -55,3 +57,67 @@ def test_lists_and_structs_are_json_text_in_the_table(runner: CliRunner, ledger:
     ]
     (row,) = csv.DictReader(io.StringIO(_query(runner, ledger, query, "csv"), newline=""))
     assert list(row.values()) == table[1]  # as CSV writes them
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("UTC", "2023-01-01T07:00:00+00:00"),
+        ("Asia/Kolkata", "2023-01-01T12:30:00+05:30"),
+        ("America/St_Johns", "2023-01-01T03:30:00-03:30"),
+    ],
+)
+def test_times_with_a_zone_keep_their_offset(
+    runner: CliRunner, ledger: Path, zone: str, shown: str
+) -> None:
+    """A TIMESTAMPTZ was shown in UTC with no offset (2023-01-01T07:00:00) in every format."""
+    query = (
+        f"set TimeZone = '{zone}'; select timestamptz '2023-01-01 12:00:00+05' as t, "
+        "timestamptz '2023-01-01 12:00:00.25+05' as ms, "
+        "timestamp '2023-01-01 12:00:00' as naive, timestamp '2023-01-01' as day"
+    )
+    expected = {
+        "t": shown,
+        "ms": shown.replace(":00+", ":00.250+").replace(":00-", ":00.250-"),
+        "naive": "2023-01-01T12:00:00",
+        "day": "2023-01-01",
+    }
+    (row,) = json.loads(_query(runner, ledger, query, "json"))["rows"]
+    assert row == expected
+    (row,) = csv.DictReader(io.StringIO(_query(runner, ledger, query, "csv"), newline=""))
+    assert row == expected
+    header, cells = _table(_query(runner, ledger, query, "table"))
+    assert dict(zip(header, cells, strict=True)) == expected
+
+
+def test_a_column_in_a_zone_with_two_offsets() -> None:
+    from aicapex.export.tables import iso_dates
+
+    times = pd.Series(pd.to_datetime(["2023-01-01", "2023-07-01 12:00", None], format="ISO8601"))
+    paris = times.dt.tz_localize("Europe/Paris")
+    assert iso_dates(paris).tolist() == [
+        "2023-01-01T00:00:00+01:00",
+        "2023-07-01T12:00:00+02:00",
+        None,
+    ]
+    assert iso_dates(times).tolist() == ["2023-01-01T00:00:00", "2023-07-01T12:00:00", None]
+    amsterdam = pd.Series(pd.to_datetime(["1900-01-01 12:00"])).dt.tz_localize("Europe/Amsterdam")
+    assert iso_dates(amsterdam).tolist() == ["1900-01-01T12:00:00+00:19:32"]  # local mean time
+    assert iso_dates(pd.Series([None], dtype="datetime64[ns, UTC]")).tolist() == [None]
+
+
+def test_infinities_and_nan(runner: CliRunner, ledger: Path) -> None:
+    """The table showed an infinity as an empty cell (JSON's null) where CSV had inf: now both
+    show inf and -inf, and NaN as an empty cell; JSON has null for all (it has no infinity)."""
+    query = (
+        "select 'inf'::double as i, '-inf'::double as ni, 'nan'::double as n, "
+        "null::double as nu, 1.5::double as f"
+    )
+    (row,) = json.loads(_query(runner, ledger, query, "json"))["rows"]
+    assert row == {"i": None, "ni": None, "n": None, "nu": None, "f": 1.5}
+    (row,) = csv.DictReader(io.StringIO(_query(runner, ledger, query, "csv"), newline=""))
+    assert row == {"i": "inf", "ni": "-inf", "n": "", "nu": "", "f": "1.5"}
+    head, row_line = _query(runner, ledger, query, "table").splitlines()[:2]
+    ends = [m.end() for m in re.finditer(r"\S+", head)]  # numbers align right: under their end
+    cells = [row_line[a:b].strip() for a, b in zip([0, *ends], ends, strict=False)]
+    assert cells == ["inf", "-inf", "", "", "1.50"]

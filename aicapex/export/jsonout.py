@@ -45,14 +45,15 @@ __all__ = [
 ]
 
 
-def _column_values(column: pd.Series) -> list[Any]:
-    """A column's cells as JSON values: days as ISO text, NaN and missing as None, other cells
-    as :func:`aicapex.export.tables.plain_value` gives them (a SQL list as a list)."""
+def _column_values(column: pd.Series, infinite: bool = False) -> list[Any]:
+    """A column's cells as JSON values: days as ISO text, NaN and missing as None (infinities
+    too, unless ``infinite``), other cells as :func:`aicapex.export.tables.plain_value` gives
+    them (a SQL list as a list)."""
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return list(iso_dates(column))
     if pd.api.types.is_float_dtype(column.dtype):
         values = column.to_numpy("float64", na_value=np.nan)
-        finite = np.isfinite(values)
+        finite = ~np.isnan(values) if infinite else np.isfinite(values)
         return [v if ok else None for v, ok in zip(values.tolist(), finite.tolist(), strict=True)]
     if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
         return list(column.to_numpy("int64").tolist())
@@ -100,11 +101,12 @@ def query_document(frame: pd.DataFrame, as_of: str | None) -> dict[str, Any]:
     }
 
 
-def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+def table_rows(frame: pd.DataFrame, *, infinite: bool = False) -> tuple[list[str], list[list[Any]]]:
     """A frame's column names and its rows as lists of JSON-ready values (see
-    :func:`flow_records`), for renderers."""
+    :func:`flow_records`), for renderers; ``infinite``: a float column's infinities kept (text
+    shows them: ``inf``, ``-inf``), else ``None`` as JSON has them."""
     names = [str(c) for c in frame.columns]
-    columns = [_rounded(n, _column_values(frame.iloc[:, i])) for i, n in enumerate(names)]
+    columns = [_rounded(n, _column_values(frame.iloc[:, i], infinite)) for i, n in enumerate(names)]
     return names, [list(row) for row in zip(*columns, strict=True)]
 
 

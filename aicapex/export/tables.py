@@ -229,18 +229,42 @@ def cell_text(value: Any) -> str | None:
 def iso_dates(column: pd.Series) -> np.ndarray:
     """A datetime column as ISO text (object array): days (``2023-07-31``), or date and time
     (``2023-07-31T12:30:00``) when a value has a time of day, with the fractions of a second
-    some value has (``2023-07-31T12:30:00.250``, ``...00.000001``); ``None`` where missing."""
-    values = column.to_numpy("datetime64[us]")
-    days = values.astype("datetime64[D]")
+    some value has (``2023-07-31T12:30:00.250``, ``...00.000001``); ``None`` where missing.
+    A column aware of its time zone (a SQL ``TIMESTAMPTZ``) gives each value's time in that
+    zone with its offset, always with a time of day: ``2023-01-01T07:00:00+00:00``,
+    ``2023-01-01T12:00:00+05:00``."""
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        wall = column.dt.tz_localize(None)  # the times as the zone's clocks show them
+        offsets = (wall - column.dt.tz_convert(None)).dt.total_seconds()
+        codes, uniques = pd.factorize(offsets, use_na_sentinel=True)
+        zones = np.array([_offset_text(u) for u in uniques], dtype=object)
+        zoned = _iso_text(wall.to_numpy("datetime64[us]"), least="s")
+        present = codes >= 0
+        zoned[present] = zoned[present] + zones[codes[present]]
+        return zoned
+    return _iso_text(column.to_numpy("datetime64[us]"), least="D")
+
+
+def _offset_text(seconds: float) -> str:
+    """An offset from UTC in seconds as ISO text: ``+00:00``, ``-03:30``, ``+00:09:21``."""
+    sign = "-" if seconds < 0 else "+"
+    minutes, second = divmod(round(abs(seconds)), 60)
+    text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return text + (f":{second:02d}" if second else "")
+
+
+def _iso_text(values: np.ndarray, least: Literal["D", "s"]) -> np.ndarray:
+    """``datetime64[us]`` values as ISO text at the coarsest unit from ``least`` that keeps
+    every value (object array, ``None`` where missing)."""
     missing = np.isnat(values)
     kept = values[~missing]
-    unit: Literal["D", "s", "ms", "us"] = "D"
+    unit: Literal["D", "s", "ms", "us"] = least
     finer: tuple[Literal["s", "ms", "us"], ...] = ("s", "ms", "us")
     for next_unit in finer:  # the coarsest unit that keeps every value
         if (kept.astype(f"datetime64[{unit}]") != kept).any():
             unit = next_unit
-    text = np.datetime_as_string(values if unit != "D" else days, unit=unit)
-    out: np.ndarray = text.astype(object)
+    shown = values if unit != "D" else values.astype("datetime64[D]")
+    out: np.ndarray = np.datetime_as_string(shown, unit=unit).astype(object)
     out[missing] = None
     return out
 
