@@ -522,7 +522,8 @@ def report(
         "as_of_rule": "as asked"
         if as_of is not None
         else "each company's latest cash balance, else the last month of its flows; "
-        "the report's as_of is the latest of them",
+        "the report's as_of is the latest of them"
+        + ("" if dates else "; null: no company has a dated record (a cash balance, a flow)"),
         "companies": companies,
         "records": {k: n for k, n in ledger.counts().items() if n},
     }
