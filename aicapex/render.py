@@ -233,6 +233,11 @@ def render_report(data: dict[str, Any]) -> str:
     sections in the report's order, the runway's assumptions last; ledger text escaped
     (:func:`aicapex.rendertext.terminal_text`)."""
     data = terminal_data(data)
+    if not data["companies"]:
+        return (
+            "no company to report: a company is reported when it has a cash balance, a flow "
+            "(spending, revenue, funding, a bill), a stake or a deal record\n"
+        )
     out: list[str] = []
     for c in data["companies"]:
         out.append(f"== {c['name']} ({c['id']})" + (f", as of {c['as_of']}" if c["as_of"] else ""))

@@ -50,3 +50,13 @@ def test_a_dated_ledger_keeps_the_rule() -> None:
     assert data["as_of"] is not None
     assert data["as_of_rule"] == RULE
     assert report(ac.load(ac.bundled_data()), as_of="2023-10")["as_of_rule"] == "as asked"
+
+
+def test_the_text_report_of_no_company_says_why(tmp_path: Path) -> None:
+    """The text report of a ledger without a company to report printed a blank line."""
+    path = tmp_path / "ledger.json"
+    path.write_text(json.dumps(EMPTY), encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("no company to report: ")
+    assert "cash balance" in result.stdout
