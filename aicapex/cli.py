@@ -332,6 +332,8 @@ def main() -> None:
         code = result if isinstance(result, int) else 0
     except typer.TyperException as exc:  # click's errors (typer's own copy of click)
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        # typer's coercion (pydantic) prefixes a refused value's reason with "Value error, "
+        message = message.replace(": Value error, ", ": ")
         code = int(getattr(exc, "exit_code", 2))
         if type(exc).__name__ == "NoArgsIsHelpError":  # the help, not an error
             sys.stdout.write(message + "\n")

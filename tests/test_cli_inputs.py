@@ -62,6 +62,7 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str]) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ")
+    assert "Value error, " not in lines[0]  # typer's pydantic prefix, not for a reader
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
