@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from tablefiles import write_rows as _table
 
 import aicapex as ac
 from aicapex.errors import LedgerError
@@ -41,16 +42,6 @@ def _ledger(tmp_path: Path, data: dict[str, Any]) -> ac.Ledger:
     path = tmp_path / "ledger.yaml"
     path.write_text(yaml.safe_dump({"entities": ENTITIES, **data}, sort_keys=False), "utf-8")
     return ac.load(path)
-
-
-def _table(tmp_path: Path, rows: list[dict[str, Any]], fmt: str) -> Path:
-    path = tmp_path / f"t.{fmt}"
-    frame = pd.DataFrame(rows)
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
-    return path
 
 
 def _same(got: pd.DataFrame, expected: pd.DataFrame) -> None:

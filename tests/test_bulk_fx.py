@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from tablefiles import write_rows as _table
 
 import aicapex as ac
 from aicapex.errors import LedgerError
@@ -138,16 +139,6 @@ def _rows(kind: str, *, parent_date: bool) -> list[dict[str, Any]]:
                     row[PARENT_DATES[kind]] = record[PARENT_DATE[parent_kind]]
                 out.append(row)
     return out
-
-
-def _table(tmp_path: Path, rows: list[dict[str, Any]], fmt: str) -> Path:
-    path = tmp_path / f"t.{fmt}"
-    frame = pd.DataFrame(rows)
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
-    return path
 
 
 def _usd_columns(kind: str) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from tablefiles import write_rows as _write
 
 import aicapex as ac
 from aicapex.errors import LedgerError
@@ -23,16 +24,6 @@ from aicapex.table.flows import flows
 from aicapex.table.tablespec import ITEMS, NESTED_TABLES, SPECS
 
 FORMATS = ("csv", "parquet")
-
-
-def _write(tmp_path: Path, rows: list[dict[str, Any]], fmt: str, name: str = "t") -> Path:
-    path = tmp_path / f"{name}.{fmt}"
-    frame = pd.DataFrame(rows)
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
-    return path
 
 
 def _problems(path: Path, kind: str) -> list[tuple[Any, ...]]:

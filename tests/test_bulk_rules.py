@@ -9,22 +9,13 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from tablefiles import write_rows as _write
 
 import aicapex as ac
 from aicapex.errors import LedgerError
 from aicapex.table.bulk import read_table
 
 FORMATS = ("csv", "parquet")
-
-
-def _write(tmp_path: Path, rows: list[dict[str, Any]], fmt: str) -> Path:
-    path = tmp_path / f"t.{fmt}"
-    frame = pd.DataFrame(rows)
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
-    return path
 
 
 def _problems(path: Path, kind: str) -> list[tuple[Any, ...]]:
