@@ -137,6 +137,7 @@ class Locator:
         self._lines: list[int] = [1]
         self._keys: dict[tuple[int, int, str], int] = {}
         self._lists: dict[tuple[int, int], list[int]] = {}
+        self._values: dict[tuple[int, int, int, bool], _Block] = {}
         self._odd_breaks: bool | None = None
 
     def line(self, *path: str | int) -> int | None:
@@ -258,7 +259,15 @@ class Locator:
 
     def _value(self, block: _Block, at: int, node: Any) -> _Block:
         """The block of the value of the key on the line at ``at`` (a list or a mapping on the
-        following lines)."""
+        following lines); remembered, as a top-level list's end is a search through it."""
+        mapping = isinstance(node, dict)
+        key = (at, block.end, block.column, mapping)
+        cached = self._values.get(key)
+        if cached is None:
+            cached = self._values[key] = self._find_value(block, at, mapping)
+        return cached
+
+    def _find_value(self, block: _Block, at: int, mapping: bool) -> _Block:
         text = self._text
         eol = text.find("\n", at, block.end)
         if eol < 0:
@@ -266,7 +275,6 @@ class Locator:
         rest = text[at:eol].split(":", 1)[1].strip()
         if rest and not rest.startswith("#"):
             raise _Unsure  # a flow collection ([...], {...}) on the key's line
-        mapping = isinstance(node, dict)
         stop = _end_re(block.column, mapping).search(text, eol + 1, block.end)
         end = stop.start() if stop is not None else block.end
         column, char = self._column(eol + 1, end)

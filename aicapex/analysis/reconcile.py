@@ -17,6 +17,7 @@ import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import as_known_on, check_entity, record_frame, signed
@@ -80,53 +81,7 @@ def reconcile(
     balances, _ = resolve_conflicts(cash, "cash_balances", conflicts)
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
-    balances = balances.sort_values(["company", "date_end"], kind="stable")
-    counted = _counted(flows)
-    rows, used = [], set()
-    for company, mine in balances.groupby(balances["company"].astype("object"), sort=True):
-        mine = mine.dropna(subset=["date_end", "amount_usd"])
-        theirs = counted[(counted["entity"].astype("object") == company).to_numpy()]
-        for first, second in zip(mine.itertuples(), mine.iloc[1:].itertuples(), strict=False):
-            between = theirs[
-                ((theirs["date"] > first.date_end) & (theirs["date"] <= second.date_end)).to_numpy()
-            ]
-            ids = sorted({str(r) for r in between["record"]})
-            used.update(ids)
-            used.update({str(first.id), str(second.id)})
-            net = float(between["signed"].sum())
-            net_low, net_high = (
-                float(between["signed_low"].sum()),
-                float(between["signed_high"].sum()),
-            )
-            opening = float(first.amount_usd)  # type: ignore[arg-type]
-            closing = float(second.amount_usd)  # type: ignore[arg-type]
-            low = float(getattr(second, "amount_low_usd", closing))
-            high = float(getattr(second, "amount_high_usd", closing))
-            first_low = float(getattr(first, "amount_low_usd", opening))
-            first_high = float(getattr(first, "amount_high_usd", opening))
-            expected = opening + net
-            gap = closing - expected
-            overlap = (first_low + net_low) <= high and (first_high + net_high) >= low
-            within = abs(gap) <= max(minimum, tolerance * max(abs(opening), abs(closing)))
-            rows.append(
-                {
-                    "entity": str(company),
-                    "from_record": str(first.id),
-                    "to_record": str(second.id),
-                    "from_date": first.date_end,
-                    "to_date": second.date_end,
-                    "opening_usd": opening,
-                    "net_usd": net,
-                    "net_low_usd": net_low,
-                    "net_high_usd": net_high,
-                    "expected_usd": expected,
-                    "closing_usd": closing,
-                    "gap_usd": gap,
-                    "explained": bool(overlap or within),
-                    "records": ",".join(ids),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=_COLUMNS).astype(_DTYPES)
+    frame, used = _pairs(balances, _counted(flows), tolerance, minimum)
     unexplained = frame[~frame["explained"]]
     warnings = tuple(
         f"{r.entity}: the flows between {r.from_record} and {r.to_record} explain "
@@ -145,6 +100,107 @@ def reconcile(
         warnings,
         params={"entity": entity, "conflicts": conflicts, "known_on": known_on},
     )
+
+
+def _pairs(
+    balances: pd.DataFrame, counted: pd.DataFrame, tolerance: float, minimum: float
+) -> tuple[pd.DataFrame, set[str]]:
+    """The reconciliation frame of ``balances`` (each company's consecutive pairs, by date,
+    as written where dates tie) and the ``counted`` flows between them, and the records used.
+
+    All companies at once: each flow falls in the pair whose closing balance is the company's
+    first dated on or after it (and whose opening balance is dated before it), found by one
+    binary search over (company, date) keys; sums by pair are bincounts."""
+    balances = balances.dropna(subset=["date_end", "amount_usd"])
+    company = balances["company"].astype("object").to_numpy()
+    order = pd.DataFrame({"c": company, "d": balances["date_end"].to_numpy()}).sort_values(
+        ["c", "d"], kind="stable"
+    )
+    take = order.index.to_numpy()
+    company = company[take]
+    bal_dates = _nanos(balances["date_end"])[take]
+    amount = balances["amount_usd"].to_numpy("float64")[take]
+    low = _column(balances, "amount_low_usd", amount)[take]
+    high = _column(balances, "amount_high_usd", amount)[take]
+    ids = balances["id"].astype("object").to_numpy()[take]
+    # pair k: balances k-1 and k of one company (k the closing one)
+    second = np.flatnonzero(company[1:] == company[:-1]) + 1
+    first = second - 1
+    flow_dates = _nanos(counted["date"])
+    dated = ~np.isnat(counted["date"].to_numpy("datetime64[ns]"))
+    flow_company = counted["entity"].astype("object").to_numpy()
+    codes, _ = pd.factorize(np.concatenate([company, flow_company]))
+    bal_code, flow_code = codes[: len(company)], codes[len(company) :]
+    ranks = np.unique(np.concatenate([bal_dates, flow_dates[dated]]), return_inverse=True)[1]
+    width = len(ranks) + 1
+    bal_key = bal_code.astype(np.int64) * width + ranks[: len(company)]
+    flow_key = flow_code.astype(np.int64) * width
+    flow_key[dated] += ranks[len(company) :]
+    # codes follow first appearance and balances come first, sorted: bal_key rises
+    closing = np.searchsorted(bal_key, flow_key, side="left")
+    inside = dated & (closing > 0) & (closing < len(company))
+    inside[inside] &= (bal_code[closing[inside]] == flow_code[inside]) & (
+        bal_code[closing[inside] - 1] == flow_code[inside]
+    )
+    pair_of = closing[inside]
+    n = len(company)
+    sums = {
+        col: np.bincount(pair_of, weights=counted[col].to_numpy("float64")[inside], minlength=n)
+        for col in ("signed", "signed_low", "signed_high")
+    }
+    records = counted["record"].astype("object").to_numpy()[inside]
+    joined = _joined(pair_of, records, n)
+    opening, closing_usd = amount[first], amount[second]
+    net = sums["signed"][second]
+    net_low, net_high = sums["signed_low"][second], sums["signed_high"][second]
+    expected = opening + net
+    gap = closing_usd - expected
+    overlap = (low[first] + net_low <= high[second]) & (high[first] + net_high >= low[second])
+    allowed = np.maximum(minimum, tolerance * np.maximum(np.abs(opening), np.abs(closing_usd)))
+    frame = pd.DataFrame(
+        {
+            "entity": company[second],
+            "from_record": ids[first],
+            "to_record": ids[second],
+            "from_date": bal_dates[first].view("datetime64[ns]"),
+            "to_date": bal_dates[second].view("datetime64[ns]"),
+            "opening_usd": opening,
+            "net_usd": net,
+            "net_low_usd": net_low,
+            "net_high_usd": net_high,
+            "expected_usd": expected,
+            "closing_usd": closing_usd,
+            "gap_usd": gap,
+            "explained": overlap | (np.abs(gap) <= allowed),
+            "records": joined[second],
+        },
+        columns=_COLUMNS,
+    ).astype(_DTYPES)
+    used = {str(r) for r in records}  # every flow found falls in a pair
+    used.update(str(i) for i in ids[first])
+    used.update(str(i) for i in ids[second])
+    return frame, used
+
+
+def _nanos(dates: pd.Series) -> np.ndarray:
+    """``dates`` as int64 nanoseconds (NaT the smallest int64)."""
+    return dates.to_numpy("datetime64[ns]").view("int64")
+
+
+def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:
+    """``frame[name]`` as floats, or ``default`` where the frame has no such column."""
+    return frame[name].to_numpy("float64") if name in frame.columns else default
+
+
+def _joined(pair_of: np.ndarray, records: np.ndarray, n: int) -> np.ndarray:
+    """For each of ``n`` pairs, its flows' distinct records, sorted, comma-separated."""
+    out = np.full(n, "", dtype=object)
+    if len(records):
+        rows = pd.DataFrame({"pair": pair_of, "record": records.astype(str)})
+        rows = rows.drop_duplicates().sort_values(["pair", "record"], kind="stable")
+        joined = rows.groupby("pair", sort=True)["record"].agg(",".join)
+        out[joined.index.to_numpy()] = joined.to_numpy(object)
+    return out
 
 
 def gap_problems(ledger: Ledger, result: Reconciliation | None = None) -> list[Problem]:
@@ -186,6 +242,7 @@ _COLUMNS = [
     "records",
 ]
 _DTYPES = {
+    **dict.fromkeys(["entity", "from_record", "to_record", "records"], "str"),
     "from_date": "datetime64[ns]",
     "to_date": "datetime64[ns]",
     **dict.fromkeys(
