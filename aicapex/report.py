@@ -430,16 +430,19 @@ def _report_dates(
     companies = [
         e.id for e in ledger.of_type(Entity) if e.type is EntityType.company and e.id in holders
     ]
-    latest = balances.groupby(balances["company"].astype("object"))["date_end"].max()
-    last_flow = flows.groupby(flows["entity"].astype("object"))["month"].max()
+    if as_of is not None:
+        return {company: str(as_of) for company in companies}
+    # dicts, not Series: a lookup per company in a Series cost more than the groupings
+    latest = balances.groupby(balances["company"].astype("object"))["date_end"].max().dropna()
+    latest_day = dict(zip(latest.index, latest.dt.strftime("%Y-%m-%d"), strict=True))
+    last = flows.groupby(flows["entity"].astype("object"))["month"].max().dropna()
+    last_month = dict(zip(last.index, last.dt.strftime("%Y-%m"), strict=True))
     when: dict[str, str | None] = {}
     for company in companies:
-        if as_of is not None:
-            when[company] = str(as_of)
-        elif company in latest.index and not pd.isna(latest[company]):
-            when[company] = jsonable(latest[company])
-        elif company in last_flow.index:
-            when[company] = pd.Timestamp(last_flow[company]).strftime("%Y-%m")
+        if company in latest_day:
+            when[company] = latest_day[company]
+        elif company in last_month:
+            when[company] = last_month[company]
         elif company in owned:  # only stakes, priced rounds or deals: the latest of them
             when[company] = owned[company]
         else:
@@ -498,12 +501,15 @@ def report(
         built[section.name] = section.build(ctx)
     names = {e.id: e.name for e in ledger.of_type(Entity)}
     companies = []
+    parts = [
+        (s, built[s.name], ctx.unpriced_in(s.name) if s.name in DOLLAR_KINDS else {})
+        for s in SECTIONS
+    ]
     for c, when in ctx.when.items():
         reasons: dict[str, str] = {}
         company: dict[str, Any] = {"id": c, "name": names[c], "as_of": when, "reasons": reasons}
-        for section in SECTIONS:
-            value: Any = built[section.name].get(c)
-            unpriced = ctx.unpriced_in(section.name) if section.name in DOLLAR_KINDS else {}
+        for section, answers, unpriced in parts:
+            value: Any = answers.get(c)
             if c in unpriced:
                 value, reasons[section.name] = None, unpriced[c]
             elif isinstance(value, Unanswered):
