@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import threading
 import time
 from dataclasses import dataclass
 
@@ -38,9 +39,15 @@ def run(cmd: list[str], *, check: bool = True) -> Run:
             os._exit(127)
     os.close(out_w)
     os.close(err_w)
+    errors: list[str] = []
     with os.fdopen(out_r) as out, os.fdopen(err_r) as err:
+        # standard error read beside standard output: a child that fills one pipe while the
+        # other is read would wait forever (warnings of a large ledger pass 64 KiB)
+        reader = threading.Thread(target=lambda: errors.append(err.read()))
+        reader.start()
         stdout = out.read()
-        stderr = err.read()
+        reader.join()
+    stderr = errors[0] if errors else ""
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)

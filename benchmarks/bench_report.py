@@ -11,9 +11,12 @@ Each measurement is a fresh process (interpreter start and imports included), CP
 (user + system: steadier than wall time on a shared machine) and peak RSS:
 
 - ``aicapex validate FILE -q`` and ``aicapex report FILE --format json`` for the small and the
-  large ledger, interleaved round by round (the machine's load falls on all of them alike);
+  large ledger, and ``aicapex validate FILE`` (the default: it also reconciles cash balances
+  with the flows, so it builds the flows table) for the large one, interleaved round by round
+  (the machine's load falls on all of them alike);
 - targets: report(large) / report(small) at most 5x for 4x the records, and report / validate
-  of the same ledger at most 3x (both for the large ledger);
+  of the same ledger at most 3x, judged against ``validate -q`` (loading and checking only:
+  the stricter baseline); the ratio to the default ``validate`` is shown beside it;
 - ``--big FILE``: one report of that file (the issue's 100 MB ledger; generated ones of 200,000
   records weigh about 58 MB), its time and memory, to show it finishes.
 """
@@ -60,6 +63,7 @@ def main() -> None:
         for n, path in files.items()
         for what in ("validate", "report")
     }
+    jobs[f"validate(default) {args.large}"] = [*cmd, "validate", str(files[args.large])]
     print(f"{code_note()}; machine before: {machine_note()}", flush=True)
     rounds = interleaved(jobs, args.runs)
     cpu = rounds.cpu
@@ -68,24 +72,28 @@ def main() -> None:
     small, large = args.small, args.large
     growth = med(cpu[f"report {large}"]) / med(cpu[f"report {small}"])
     over = med(cpu[f"report {large}"]) / med(cpu[f"validate {large}"])
+    over_default = med(cpu[f"report {large}"]) / med(cpu[f"validate(default) {large}"])
     verdict = "met" if growth <= TARGET_GROWTH else "MISSED"
     print(
         f"\nreport {large} / report {small}: {growth:.2f}x CPU for {large / small:.0f}x the "
         f"records (target <= {TARGET_GROWTH:.0f}x: {verdict})"
     )
     print(
-        f"report / validate ({large} records): {over:.2f}x CPU (target <= "
-        f"{TARGET_OVER_VALIDATE:.0f}x: {'met' if over <= TARGET_OVER_VALIDATE else 'MISSED'})"
+        f"report / validate -q ({large} records): {over:.2f}x CPU (target <= "
+        f"{TARGET_OVER_VALIDATE:.0f}x: {'met' if over <= TARGET_OVER_VALIDATE else 'MISSED'}); "
+        f"report / validate (default): {over_default:.2f}x"
     )
     if args.big is not None:
         big = args.big if args.big.exists() else DATA / args.big
         size = big.stat().st_size / 1e6
         r = run([*cmd, "report", str(big), "--format", "json"])
         v = run([*cmd, "validate", str(big), "-q"])
+        d = run([*cmd, "validate", str(big)])
         print(
             f"\n{big.name} ({size:.0f} MB): report {r.wall_s:.1f} s wall, {r.cpu_s:.1f} s CPU, "
-            f"{r.peak_rss_mb:.0f} MB; validate {v.wall_s:.1f} s wall, {v.cpu_s:.1f} s CPU "
-            f"({r.cpu_s / v.cpu_s:.2f}x)"
+            f"{r.peak_rss_mb:.0f} MB; validate -q {v.wall_s:.1f} s wall, {v.cpu_s:.1f} s CPU "
+            f"({r.cpu_s / v.cpu_s:.2f}x); validate (default) {d.cpu_s:.1f} s CPU "
+            f"({r.cpu_s / d.cpu_s:.2f}x)"
         )
     print(f"machine after: {machine_note()}")
 
