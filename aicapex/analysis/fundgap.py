@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import as_known_on, check_entity, record_frame
@@ -74,34 +75,7 @@ def funding_gap(
     funding = flows[
         (flows["kind"] == "funding_rounds").to_numpy() & (flows["direction"] == 1).to_numpy()
     ]
-    rows = []
-    used: set[str] = set()
-    for effort in efforts.to_dict("records"):
-        came = rounds[(rounds["effort"].astype("object") == effort["id"]).to_numpy()]
-        live = came[came["status"].astype("object").isin(["committed", "closed"]).to_numpy()]
-        mine = funding[funding["record"].astype("object").isin(list(live["id"])).to_numpy()]
-        moved = mine["status"].astype("object")
-        committed = float(
-            mine.loc[moved.isin(["committed", "disbursed"]).to_numpy(), "amount_usd"].sum()
-        )
-        disbursed = float(mine.loc[(moved == "disbursed").to_numpy(), "amount_usd"].sum())
-        sought = float(effort["amount_usd"])
-        used.update([str(effort["id"]), *map(str, came["id"])])
-        rows.append(
-            {
-                "effort": str(effort["id"]),
-                "company": str(effort["company"]),
-                "date": effort["date_end"],
-                "sought_usd": sought,
-                "sought_low_usd": float(effort["amount_low_usd"]),
-                "sought_high_usd": float(effort["amount_high_usd"]),
-                "committed_usd": committed,
-                "disbursed_usd": disbursed,
-                "shortfall_usd": sought - committed,
-                "rounds": ",".join(sorted(map(str, came["id"]))),
-            }
-        )
-    out = pd.DataFrame(rows, columns=list(_COLUMNS)).astype(_COLUMNS)
+    out, used = _gaps(efforts, rounds, funding)
     return FundingGap(
         out,
         record_index(used),
@@ -112,3 +86,52 @@ def funding_gap(
         ),
         params={"entity": entity, "conflicts": conflicts, "known_on": known_on},
     )
+
+
+def _gaps(
+    efforts: pd.DataFrame, rounds: pd.DataFrame, funding: pd.DataFrame
+) -> tuple[pd.DataFrame, set[str]]:
+    """One row per effort, all at once: the rounds naming each effort, their money moved by
+    status, summed by effort (a lookup of round to effort, then bincounts; no scan of the
+    rounds or the flows per effort)."""
+    effort_ids = efforts["id"].astype("object").to_numpy()
+    codes, names = pd.factorize(effort_ids)  # an id listed twice (conflicts="all"): one code
+    code_of = {name: i for i, name in enumerate(names)}
+    named = rounds["effort"].astype("object").map(code_of)
+    came = rounds[named.notna().to_numpy()]
+    came_code = named[named.notna()].to_numpy("int64")
+    came_ids = came["id"].astype("object").to_numpy()
+    live = came["status"].astype("object").isin(["committed", "closed"]).to_numpy()
+    effort_of_round = dict(zip(came_ids[live], came_code[live], strict=True))
+    moved_to = funding["record"].astype("object").map(effort_of_round)
+    mine = moved_to.notna().to_numpy()
+    to = moved_to[mine].to_numpy("int64")
+    status = funding["status"].astype("object").to_numpy()[mine]
+    amount = funding["amount_usd"].to_numpy("float64")[mine]
+    n = len(names)
+    committed = np.bincount(
+        to, weights=np.where(np.isin(status, ["committed", "disbursed"]), amount, 0.0), minlength=n
+    )
+    disbursed = np.bincount(to, weights=np.where(status == "disbursed", amount, 0.0), minlength=n)
+    listed: list[list[str]] = [[] for _ in range(n)]
+    for code, rid in zip(came_code, came_ids, strict=True):
+        listed[code].append(str(rid))
+    rounds_of = np.array([",".join(sorted(r)) for r in listed], dtype=object)
+    sought = efforts["amount_usd"].to_numpy("float64")
+    out = pd.DataFrame(
+        {
+            "effort": effort_ids,
+            "company": efforts["company"].astype("object").to_numpy(),
+            "date": efforts["date_end"].to_numpy(),
+            "sought_usd": sought,
+            "sought_low_usd": efforts["amount_low_usd"].to_numpy("float64"),
+            "sought_high_usd": efforts["amount_high_usd"].to_numpy("float64"),
+            "committed_usd": committed[codes],
+            "disbursed_usd": disbursed[codes],
+            "shortfall_usd": sought - committed[codes],
+            "rounds": rounds_of[codes],
+        },
+        columns=list(_COLUMNS),
+    ).astype(_COLUMNS)
+    used = {str(i) for i in effort_ids} | {str(i) for i in came_ids}
+    return out, used
