@@ -60,6 +60,7 @@ from aicapex.table.idcols import id_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
+from aicapex.table.tablerules import PARENTS, PARENTS_EXPECTED, parent_rules
 from aicapex.table.tablespec import (
     BOOL,
     CAPACITY,
@@ -121,6 +122,7 @@ def read_table(
     *,
     fx: Ledger | None = None,
     max_bytes: int = MAX_BYTES,
+    parents: str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Read a CSV or Parquet table of one record ``kind`` (see :data:`TABLE_KINDS`), validate it
     column-wise and return the frame ``Ledger.frame(kind)`` would give for the same records.
@@ -128,33 +130,56 @@ def read_table(
     Raises :class:`LedgerError` listing every problem (up to 200) with its row: amounts that are
     not finite (``inf``, or NaN written as such), ids and references that are not text (integers
     in Parquet). A file larger than ``max_bytes`` (1 GB by default) is refused before it is read.
+    ``parents``: the table of the records a table of items (tranches, investments, payments,
+    order_payments; :data:`~aicapex.table.tablerules.PARENTS`) belongs to, read and checked too,
+    and the rules between a record and its items held across both tables as the loader holds
+    them on records (:mod:`aicapex.table.tablerules`): their problems at the parents' rows.
     """
-    if kind not in TABLE_KINDS:
-        # the record models only for a kind no table holds (its message names the kinds)
-        from aicapex.records import KINDS
-        from aicapex.table.frames import SUBFRAMES
+    _known(kind, path)
+    if parents is None:
+        raw, shown, csv = _read(path, kind, max_bytes)
+        return _validate(raw, kind, shown, csv, fx)
+    if kind not in PARENTS:
+        found = f"parents given for a table of {kind}"
+        raise LedgerError([Problem(PARENTS_EXPECTED, found, file=str(path), code="bad-table")])
+    problems: list[Problem] = []
+    frames: list[tuple[pd.DataFrame, pd.DataFrame, str, bool]] = []
+    for where, what, money in ((path, kind, fx), (parents, PARENTS[kind].kind, None)):
+        try:
+            raw, shown, csv = _read(where, what, max_bytes)
+            frames.append((raw, _validate(raw, what, shown, csv, money), shown, csv))
+        except LedgerError as exc:  # both tables' problems at once
+            problems += exc.problems
+    if problems:
+        raise LedgerError(problems[:MAX_PROBLEMS])
+    (raw, items, shown, csv), (praw, frame, pshown, pcsv) = frames
+    chk = Located(pshown, PARENTS[kind].kind, praw["id"], pcsv)
+    own = Located(shown, kind, raw[PARENTS[kind].column], csv)  # an item's record: its parent
+    parent_rules(kind, (raw, items), (praw, frame), chk, own)
+    chk.problems += own.problems
+    if chk.problems:
+        raise LedgerError(chk.problems)
+    return items
 
-        if kind not in KINDS and kind not in SUBFRAMES:
-            raise LedgerError(
-                [
-                    Problem(
-                        f"a record kind{suggest(kind, [*KINDS, *SUBFRAMES])}",
-                        repr(kind),
-                        file=str(path),
-                        code="bad-table",
-                    )
-                ]
-            )
-        raise LedgerError(
-            [
-                Problem(
-                    f"a kind a flat table can hold: {', '.join(TABLE_KINDS)}",
-                    repr(kind),
-                    file=str(path),
-                    code="bad-table",
-                )
-            ]
-        )
+
+def _known(kind: str, path: str | os.PathLike[str]) -> None:
+    """Refuse a kind no table holds (the record models only then: its message names them)."""
+    if kind in TABLE_KINDS:
+        return
+    from aicapex.records import KINDS
+    from aicapex.table.frames import SUBFRAMES
+
+    if kind not in KINDS and kind not in SUBFRAMES:
+        expected = f"a record kind{suggest(kind, [*KINDS, *SUBFRAMES])}"
+    else:
+        expected = f"a kind a flat table can hold: {', '.join(TABLE_KINDS)}"
+    raise LedgerError([Problem(expected, repr(kind), file=str(path), code="bad-table")])
+
+
+def _read(
+    path: str | os.PathLike[str], kind: str, max_bytes: int
+) -> tuple[pd.DataFrame, str, bool]:
+    """The table at ``path`` as read (ids as text), its name as shown and whether it is CSV."""
     p = Path(path)
     shown = str(path)
     csv = p.suffix.lower() in (".csv", ".tsv", ".txt")
@@ -172,16 +197,9 @@ def read_table(
                 keep_default_na=True,
             )
         else:
-            raise LedgerError(
-                [
-                    Problem(
-                        "a .csv, .tsv or .parquet file",
-                        repr(p.suffix),
-                        file=shown,
-                        code="bad-table",
-                    )
-                ]
-            )
+            expected = "a .csv, .tsv or .parquet file"
+            bad = Problem(expected, repr(p.suffix), file=shown, code="bad-table")
+            raise LedgerError([bad])
     except TooLarge as exc:
         raise LedgerError([exc.problem(shown, "table file")]) from None
     except FileNotFoundError:
@@ -204,7 +222,7 @@ def read_table(
     if isinstance(source, io.BytesIO):
         source.seek(0)
     nonfinite_rows(source, raw, money, csv, "\t" if p.suffix.lower() == ".tsv" else ",")
-    return _validate(raw, kind, shown, csv, fx)
+    return raw, shown, csv
 
 
 def _validate(
