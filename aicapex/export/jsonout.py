@@ -57,6 +57,12 @@ def _column_values(column: pd.Series, infinite: bool = False) -> list[Any]:
         return [v if ok else None for v, ok in zip(values.tolist(), finite.tolist(), strict=True)]
     if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
         return list(column.to_numpy("int64").tolist())
+    if isinstance(column.dtype, pd.CategoricalDtype):  # each category once, then its codes
+        cats = column.cat.categories
+        plain = [plain_value(v) for v in cats.astype(object).tolist()] + [None]
+        return [plain[c] for c in column.cat.codes.to_numpy().tolist()]
+    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+        return list(column.astype(object).tolist())  # text is its own JSON value
     return [plain_value(v) for v in column.astype(object).tolist()]
 
 
@@ -121,5 +127,31 @@ def json_document(ledger: Ledger, flows: pd.DataFrame) -> dict[str, Any]:
 
 
 def json_text(ledger: Ledger, flows: pd.DataFrame) -> str:
-    """:func:`json_document` as JSON text (indented, UTF-8 characters kept, no NaN)."""
-    return json.dumps(json_document(ledger, flows), indent=2, ensure_ascii=False, allow_nan=False)
+    """:func:`json_document` as JSON text (UTF-8 characters kept, no NaN): the document, the
+    ledger and each list of records indented by two spaces, each record and each flow on one
+    line of its own (a diff shows the records that changed)."""
+    return "\n".join(_lines(json_document(ledger, flows), 0))
+
+
+def _lines(value: Any, depth: int) -> list[str]:
+    """``value`` as lines of JSON text: mappings down to ``depth`` 1 and lists down to 2 laid
+    out a member a line, indented; anything else (a record, a flow row) on one line, by the
+    C encoder (Python's indenting encoder cost most of the export)."""
+    pad = "  " * (depth + 1)
+    if isinstance(value, dict) and value and depth <= 1:
+        lines = ["{"]
+        for i, (key, member) in enumerate(value.items()):
+            inner = _lines(member, depth + 1)
+            inner[0] = f"{pad}{_one_line(str(key))}: {inner[0]}"
+            lines += inner
+            lines[-1] += "," if i < len(value) - 1 else ""
+        return [*lines, "  " * depth + "}"]
+    if isinstance(value, list) and value and depth <= 2:
+        items = [f"{pad}{_one_line(item)}," for item in value]
+        items[-1] = items[-1][:-1]
+        return ["[", *items, "  " * depth + "]"]
+    return [_one_line(value)]
+
+
+def _one_line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
