@@ -282,6 +282,37 @@ def test_payments_in_the_bills_currency_at_most_the_bill(tmp_path: Path, fmt: st
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_an_outstanding_amount_is_billed_minus_the_payments_beside(
+    tmp_path: Path, fmt: str
+) -> None:
+    """With the payments in their own table, a bill's outstanding amount is billed minus those
+    payments (it was refused unless equal to billed, as if the bill had none); a bill without
+    payments still owes all of it (refused with the bills table's own problems, before the
+    rules between the tables)."""
+    bills = [
+        _bill("paid-part", "$10M", "$4M"),  # $6M paid: right
+        _bill("wrong", "$10M", "$5M"),  # $6M paid: $4M left, not $5M
+        _bill("none-paid", "$8M", "$8M"),  # no payments: all of it
+    ]
+    items = [_payment("paid-part", "$6M"), _payment("wrong", "$2M"), _payment("wrong", "$4M")]
+    problems = sorted(
+        _key(p) for p in _read("payments", _write(tmp_path, "payments", bills, items, fmt))
+    )
+    assert [(p[1], p[2], p[4], p[5]) for p in problems] == [
+        ("wrong", "outstanding", "billed minus payments = $4M", "$5M")
+    ]
+    assert problems == _loaded(tmp_path, "payments", bills, items)
+    parents, paid = _write(tmp_path, "payments", bills[:1], items[:1], fmt)
+    assert list(read_table(paid, "payments", parents=parents)["amount_usd"]) == [6e6]
+    owing = [*bills[:1], _bill("none-paid-wrong", "$8M", "$3M")]
+    problems = _read("payments", _write(tmp_path, "payments", owing, items[:1], fmt))
+    assert [(p.record_id, p.field, p.found) for p in problems] == [
+        ("none-paid-wrong", "outstanding", "$3M")
+    ]
+    assert problems[0].expected.startswith("billed minus payments = $8M")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_an_orders_payments_at_most_its_total(tmp_path: Path, fmt: str) -> None:
     """An order's payments in its currency add up to at most its total (exact or about);
     a range or a bound is not compared, nor payments in several currencies."""

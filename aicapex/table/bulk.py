@@ -144,10 +144,13 @@ def read_table(
         raise LedgerError([Problem(PARENTS_EXPECTED, found, file=str(path), code="bad-table")])
     problems: list[Problem] = []
     frames: list[tuple[pd.DataFrame, pd.DataFrame, str, bool]] = []
+    named: set[str] = set()  # the records with items: their own rules wait for the items
     for where, what, money in ((path, kind, fx), (parents, PARENTS[kind].kind, None)):
         try:
             raw, shown, csv = _read(where, what, max_bytes)
-            frames.append((raw, _validate(raw, what, shown, csv, money), shown, csv))
+            if what == kind and PARENTS[kind].column in raw:
+                named = set(raw[PARENTS[kind].column].dropna().astype(str))
+            frames.append((raw, _validate(raw, what, shown, csv, money, named), shown, csv))
         except LedgerError as exc:  # both tables' problems at once
             problems += exc.problems
     if problems:
@@ -226,7 +229,12 @@ def _read(
 
 
 def _validate(
-    raw: pd.DataFrame, kind: str, shown: str, csv: bool, fx: Ledger | None
+    raw: pd.DataFrame,
+    kind: str,
+    shown: str,
+    csv: bool,
+    fx: Ledger | None,
+    with_items: set[str] | frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     spec = SPECS[kind]
     head = dict(spec.head)
@@ -331,7 +339,7 @@ def _validate(
         else:
             values = col.astype("object").to_numpy()
             out[name] = np.where(missing, None, values)  # type: ignore[call-overload]
-    range_checks(kind, out, present, chk, raw)
+    range_checks(kind, out, present, chk, raw, with_items)
     row_rules(kind, out, raw, chk, present)
     if chk.problems:
         raise LedgerError(chk.problems)

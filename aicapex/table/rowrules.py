@@ -14,6 +14,7 @@ message says more than the loader's: a bill's outstanding amount in a bills tabl
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -44,9 +45,11 @@ def range_checks(
     present: dict[str, np.ndarray],
     chk: Located,
     raw: pd.DataFrame,
+    with_items: Collection[str] = (),
 ) -> None:
     """The records' consistency checks, as column operations; the figures of the rows refused
-    shown as the records' checks show them (``-$5M``)."""
+    shown as the records' checks show them (``-$5M``). ``with_items``: the ids of records
+    whose items are in a table read beside (their totals checked there)."""
     for name in ("amount", "billed", "rate", "total_value", "total", "unit_price"):
         if name in out and name in present:
             values = np.asarray(out[name], dtype="float64")
@@ -89,7 +92,7 @@ def range_checks(
         last = np.where(np.isnat(end), first + np.timedelta64(364, "D"), end)
         rate_totals(raw, out, first, last, chk)
     if kind == "cloud_bills":
-        _bill_amounts(out, present, raw, chk)
+        _bill_amounts(out, present, raw, chk, with_items)
 
 
 #: The code of fields of one record that contradict each other.
@@ -129,11 +132,16 @@ def _order_values(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
 
 
 def _bill_amounts(
-    out: dict[str, Any], present: dict[str, np.ndarray], raw: pd.DataFrame, chk: Located
+    out: dict[str, Any],
+    present: dict[str, np.ndarray],
+    raw: pd.DataFrame,
+    chk: Located,
+    with_items: Collection[str],
 ) -> None:
     """A bill gives what was billed or what is outstanding; both: outstanding is billed minus
     payments (none in a bills table: billed itself, in its currency, exact), as the record's
-    check compares them (unless billed is not positive: refused already)."""
+    check compares them (unless billed is not positive: refused already). Bills ``with_items``
+    (payments in a table read beside) are left to :mod:`aicapex.table.tablerules`."""
     neither = ~present["billed"] & ~present["outstanding"]
     said = np.empty(len(neither), dtype=object)
     said.fill(Said("neither"))
@@ -146,6 +154,8 @@ def _bill_amounts(
         pd.Categorical(out["outstanding_currency"]).astype(object)
     )
     differ = (billed > 0) & ~np.isnan(owed) & ((billed != owed) | other | (kind != "exact"))
+    if with_items and differ.any():
+        differ &= ~raw["id"].astype("object").isin(list(with_items)).to_numpy()
     if differ.any():
         expected = np.full(len(differ), None, dtype=object)
         for i in np.flatnonzero(differ)[:MAX_PROBLEMS].tolist():
