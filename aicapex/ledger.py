@@ -230,6 +230,23 @@ class Ledger:
         found = [d for c in cited if (d := dates.get(c.source)) is not None]
         return max(found, key=PartialDate.sort_key) if found else None
 
+    def reported_all(self, records: Iterable[Record]) -> list[PartialDate | None]:
+        """:meth:`reported` of each of ``records``, in order (the sources' dates looked up
+        once: frames ask it of every record)."""
+        dates = self.memo("source dates", self._source_dates)
+        out: list[PartialDate | None] = []
+        for record in records:
+            own = getattr(record, "reported", None)
+            cited = getattr(record, "sources", ())
+            if own is not None or not cited:
+                out.append(own)
+            elif len(cited) == 1:
+                out.append(dates.get(cited[0].source))
+            else:
+                found = [d for c in cited if (d := dates.get(c.source)) is not None]
+                out.append(max(found, key=PartialDate.sort_key) if found else None)
+        return out
+
     def _source_dates(self) -> dict[str, PartialDate]:
         """Each source's publication date, by source id."""
         return {s.id: s.date for s in self.of_type(Source)}

@@ -369,6 +369,29 @@ def test_reported_falls_back_in_frames(bundled: Ledger) -> None:
     assert frame.loc["stability-cash-2023-10", "sources"] == "fr-2024-04-stability-aws"
 
 
+def test_reported_all_is_reported_of_each(bundled: Ledger) -> None:
+    """Frames take every record's reported date at once: the same as one at a time, for
+    records with their own date, one source, several sources (the latest) and none."""
+    from aicapex.records import Entity, Revenue, Source
+
+    records = list(bundled)
+    extra = Ledger(
+        [
+            Source(id="a", outlet="o", title="t", date="2023-05"),
+            Source(id="b", outlet="o", title="t", date="2024-02"),
+            Entity(id="acme", name="Acme", type="company"),
+            Revenue(id="r1", company="acme", amount="$1M", date="2023", sources=["a", "b"]),  # type: ignore[call-arg]
+            Revenue(id="r2", company="acme", amount="$1M", date="2023", sources=["b", "a"]),  # type: ignore[call-arg]
+            Revenue(id="r3", company="acme", amount="$1M", date="2023", reported="2025-01"),  # type: ignore[call-arg]
+        ]
+    )
+    for led, recs in ((bundled, records), (extra, list(extra))):
+        assert led.reported_all(recs) == [led.reported(r) for r in recs]
+    got = dict(zip([r.id for r in extra], extra.reported_all(list(extra)), strict=True))
+    assert (str(got["r1"]), str(got["r2"]), str(got["r3"])) == ("2024-02", "2024-02", "2025-01")
+    assert got["acme"] is None
+
+
 def test_fiscal_years_use_the_entitys_year_end(ledger_text) -> None:
     led = load(
         ledger_text(

@@ -386,11 +386,13 @@ def _record_ctxs(ledger: Ledger, records: Iterable[Any], fx: FxTable) -> list[Ro
     """Each record's row context: its date's first day (under its fiscal year end), that year
     end, when it was reported, the ledger's widths (what is the same for all looked up once:
     per class its date field, per owner its fiscal year end)."""
-    widths, reported, year_end = ledger.widths, ledger.reported, ledger.fiscal_year_end
+    widths, year_end = ledger.widths, ledger.fiscal_year_end
+    records = list(records)
+    reported = ledger.reported_all(records)
     classes: dict[type, tuple[str | None, bool]] = {}
     year_ends: dict[str | None, str] = {None: "12-31"}
     out = []
-    for record in records:
+    for record, when in zip(records, reported, strict=True):
         cls = type(record)
         known = classes.get(cls)
         if known is None:
@@ -402,7 +404,7 @@ def _record_ctxs(ledger: Ledger, records: Iterable[Any], fx: FxTable) -> list[Ro
             fye = year_ends[owner] = year_end(owner)  # type: ignore[arg-type]
         date = getattr(record, field) if field else None
         start = _span_of(date, fye)[0] if isinstance(date, PartialDate) else None
-        out.append(RowContext(fx, start, fye, reported(record), widths))
+        out.append(RowContext(fx, start, fye, when, widths))
     return out
 
 
