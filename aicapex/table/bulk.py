@@ -55,7 +55,8 @@ from aicapex.table.columns import (
     constant_category,
     to_category,
 )
-from aicapex.table.datecols import date_columns, first_days
+from aicapex.table.datecols import date_columns
+from aicapex.table.fiscalcols import Dating, dating, fiscal_dates, usd_values
 from aicapex.table.idcols import id_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
@@ -134,6 +135,10 @@ def read_table(
     order_payments; :data:`~aicapex.table.tablerules.PARENTS`) belongs to, read and checked too,
     and the rules between a record and its items held across both tables as the loader holds
     them on records (:mod:`aicapex.table.tablerules`): their problems at the parents' rows.
+    ``fx``: a ledger the table belongs with: its exchange rates convert other currencies, its
+    entities' fiscal year ends date fiscal-year cells (a row's owner: its ``fiscal_year_of``,
+    else its kind's first party; see :mod:`aicapex.table.fiscalcols`). Without one, a fiscal
+    year is a calendar year.
     """
     _known(kind, path)
     if parents is None:
@@ -285,6 +290,7 @@ def _validate(
     dtypes: dict[str, str] = dict(head)
     present: dict[str, np.ndarray] = {}
     blank: dict[str, pd.Series] = {}  # the missing values of absent columns, by dtype
+    dated = dating(kind, raw, fx)  # each row's fiscal year end: its owner's in fx's entities
     if kind in PARENT_DATES and PARENT_DATES[kind] in raw:  # read for FX only: not a column
         date_columns(raw[PARENT_DATES[kind]], chk, PARENT_DATES[kind])  # of the frame
     for name in head:
@@ -313,7 +319,7 @@ def _validate(
             col = col.astype("object").where(~bools)  # the other rows read as they are
             raw = raw.assign(**{name: col})
         if inner in (MONEY, RATE):
-            out.update(_money_columns(raw, name, chk, _dating(kind, spec), fx, rate=inner == RATE))
+            out.update(_money_columns(raw, name, chk, dated, fx, rate=inner == RATE))
         elif inner == DATE:
             out.update(date_columns(col, chk, name))
         elif inner == CAPACITY:
@@ -341,6 +347,7 @@ def _validate(
             out[name] = np.where(missing, None, values)  # type: ignore[call-overload]
     range_checks(kind, out, present, chk, raw, with_items)
     row_rules(kind, out, raw, chk, present)
+    fiscal_dates(kind, raw, out, chk, dated, fx)  # fiscal years after the rules, as records
     if chk.problems:
         raise LedgerError(chk.problems)
     extras = _extras(kind, out, n, raw)
@@ -422,14 +429,14 @@ def _money_columns(
     raw: pd.DataFrame,
     name: str,
     chk: Located,
-    dated: tuple[str, ...],
+    dated: Dating,
     fx: Ledger | None,
     *,
     rate: bool,
 ) -> dict[str, Any]:
     """The frame columns of a money or rate field (see :mod:`aicapex.frames`)."""
     m, _ = parse_money_column(raw, name, chk, rate=rate)
-    usd = _usd(m["amount"], m["currency"], raw, fx, dated)
+    usd = usd_values(m["amount"], m["currency"], raw, fx, dated)
     if not rate:
         low, high = _ends(usd, m["low"], m["high"])
         return {
@@ -484,38 +491,6 @@ def _as(values: Any, dtype: str) -> pd.Series:
         # categories dtype as Ledger.frame's, not object ones
         return pd.Series(list(values), dtype=dtype)
     return pd.Series(values, dtype=dtype)
-
-
-def _usd(
-    amount: np.ndarray,
-    currency: pd.Categorical,
-    raw: pd.DataFrame,
-    fx: Ledger | None,
-    dated: tuple[str, ...],
-) -> np.ndarray:
-    """US dollars of each amount: as is in USD; in other currencies through ``fx`` (else NaN),
-    at the first day of the row's date: the first of the columns ``dated`` that has one (see
-    :func:`_dating`)."""
-    is_usd = np.asarray(currency == "USD", dtype=bool)
-    usd = np.where(is_usd, amount, np.nan)
-    other = ~is_usd & (np.asarray(currency.codes) >= 0)
-    if other.any() and fx is not None:
-        from aicapex.table.frames import ledger_fx  # a ledger given: its models are loaded
-
-        rows = np.flatnonzero(other)
-        names = np.asarray(currency.astype("object"))[rows]
-        usd[rows] = amount[rows] * ledger_fx(fx).rates(names, first_days(raw, rows, dated))
-    return usd.astype("float64")
-
-
-def _dating(kind: str, spec: Spec) -> tuple[str, ...]:
-    """The columns dating a row's money, in order, as ``Ledger.frame`` dates it: a record's
-    date field; a nested item's own ``date``, else its parent's date (the optional column of
-    :data:`PARENT_DATES`: a table of items cannot know it otherwise)."""
-    if spec.date_field is not None:
-        return (spec.date_field,)
-    own = ("date",) if any(f.name == "date" for f in spec.fields) else ()
-    return own + ((PARENT_DATES[kind],) if kind in PARENT_DATES else ())
 
 
 def _extras(

@@ -13,7 +13,7 @@ from aicapex.dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
 from aicapex.table.bulkcols import Located
 from aicapex.table.columns import coded_category, parse_unique
 
-__all__ = ["date_columns", "date_value", "first_days"]
+__all__ = ["date_columns", "date_value", "first_days", "fiscal_spans"]
 
 #: A day written the ISO way, ASCII digits only: ``PartialDate.parse`` reads it as that day
 #: when the day exists and its year is within MIN_YEAR..MAX_YEAR.
@@ -59,23 +59,49 @@ def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
     return {**spans, f"{field}_precision": coded_category(codes, precision)}
 
 
-def first_days(raw: pd.DataFrame, rows: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+def first_days(
+    raw: pd.DataFrame,
+    rows: np.ndarray,
+    names: tuple[str, ...],
+    year_ends: np.ndarray | None = None,
+) -> np.ndarray:
     """The first day (datetime64[D]) of the date of each of ``rows``, from the first of the
     columns ``names`` the table has that dates it (each distinct date read once); NaT where
-    none does (or where a date is bad: reported by :func:`date_columns`)."""
+    none does (or where a date is bad: reported by :func:`date_columns`). A fiscal year begins
+    after the year end of its row (``year_ends``, each row's of the table; none: 12-31)."""
     days = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     for name in names:
         undated = np.flatnonzero(np.isnat(days))
         if name not in raw or not len(undated):
             continue
-        codes, parsed, _ = parse_unique(
-            raw[name].iloc[rows[undated]], lambda v: PartialDate.parse(date_value(v))
-        )
+        cells = raw[name].iloc[rows[undated]]
+        codes, parsed, _ = parse_unique(cells, lambda v: PartialDate.parse(date_value(v)))
         firsts = [
             np.datetime64(p.sort_key()[0], "D") if p else np.datetime64("NaT") for p in parsed
         ]
         days[undated] = np.array([*firsts, np.datetime64("NaT")], dtype="datetime64[D]")[codes]
+        fiscal = [p is not None and p.precision is Precision.FISCAL_YEAR for p in parsed]
+        at = np.flatnonzero(np.array([*fiscal, False], dtype=bool)[codes])
+        if year_ends is not None and len(at):
+            spans = fiscal_spans(cells.iloc[at], year_ends[rows[undated[at]]])
+            days[undated[at]] = spans[0].astype("datetime64[D]")
     return days
+
+
+def fiscal_spans(cells: pd.Series, year_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last days (datetime64[ns]) of fiscal-year ``cells`` under each one's year
+    end (``MM-DD``): each distinct (date, year end) read once."""
+    values, value_at = pd.factorize(cells.to_numpy(dtype=object))
+    ends, end_at = pd.factorize(np.asarray(year_ends, dtype=object))
+    pairs, which = np.unique(values * len(end_at) + ends, return_inverse=True)
+    start = np.empty(len(pairs), dtype="datetime64[ns]")
+    end = np.empty(len(pairs), dtype="datetime64[ns]")
+    for i, pair in enumerate(pairs):
+        date = PartialDate.parse(date_value(value_at[pair // len(end_at)]))
+        first, last = date.span(str(end_at[pair % len(end_at)]))
+        start[i], end[i] = np.datetime64(first, "ns"), np.datetime64(last, "ns")
+    which = which.reshape(-1)
+    return start[which], end[which]
 
 
 def _spans(
