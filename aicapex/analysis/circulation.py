@@ -143,10 +143,12 @@ def components_of(edges: pd.DataFrame, n_entities: int) -> np.ndarray:
     return out.astype(np.int64)
 
 
-#: Graphs with at most this many edges find their components with networkx (already loaded
-#: to enumerate loops); larger ones with NumPy (:func:`_strong_labels_numpy`), or scipy's
-#: sparse routines (0.3 s to import) when that takes too long.
-SMALL_GRAPH = 2_000
+#: Graphs with at most this many edges find their components with networkx; others with
+#: NumPy (:func:`_strong_labels_numpy`), or scipy's sparse routines (0.3 s to import) when
+#: that takes too long. 0: every graph with NumPy, so that networkx (0.15 to 0.3 s to
+#: import) is loaded only where a component has loops to enumerate; the tests compare the
+#: two ways.
+SMALL_GRAPH = 0
 
 #: How much work NumPy may spend on the strong components of a large graph before scipy
 #: takes over: passes over the remaining edges (and an eighth of the nodes), per edge and
