@@ -7,6 +7,7 @@ each problem with its CSV line (the header is line 1).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -672,3 +673,25 @@ def test_a_header_separated_by_another_character_says_so(tmp_path: Path) -> None
         read_table(path, "expenses")
     (unknown,) = [p for p in info.value.problems if p.code == "unknown-column"]
     assert "this header is separated by ';'" in unknown.expected
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "named"),
+    [
+        ((123, "expenses"), {}, "path: expected a file path"),
+        ((None, "expenses"), {}, "path: expected a file path"),
+        (("t.csv", 5), {}, "kind: expected a record kind's name"),
+        (("t.csv", "tranches"), {"parents": 7}, "parents: expected a file path"),
+        (("t.csv", "expenses"), {"fx": "rates.yaml"}, "fx: expected a Ledger"),
+        (("t.csv", "expenses"), {"fx": {"EUR": 1.1}}, "fx: expected a Ledger"),
+        (("t.csv", "expenses"), {"max_bytes": "1"}, "max_bytes: expected a number of bytes"),
+        (("t.csv", "expenses"), {"max_bytes": True}, "max_bytes: expected a number of bytes"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_named(
+    args: tuple[Any, ...], kwargs: dict[str, Any], named: str
+) -> None:
+    """A wrong argument is a TypeError naming it, before any file is read (an fx given as a
+    path failed deep inside with an AttributeError)."""
+    with pytest.raises(TypeError, match=re.escape(named)):
+        ac.read_table(*args, **kwargs)

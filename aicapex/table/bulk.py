@@ -140,6 +140,7 @@ def read_table(
     else its kind's first party; see :mod:`aicapex.table.fiscalcols`). Without one, a fiscal
     year is a calendar year.
     """
+    _arguments(path, kind, fx, parents, max_bytes)
     _known(kind, path)
     if parents is None:
         raw, shown, csv = _read(path, kind, max_bytes)
@@ -168,6 +169,25 @@ def read_table(
     if chk.problems:
         raise LedgerError(chk.problems)
     return items
+
+
+def _arguments(path: Any, kind: Any, fx: Any, parents: Any, max_bytes: Any) -> None:
+    """Refuse arguments of the wrong type with a ``TypeError`` naming the argument."""
+    for name, value in (("path", path), ("parents", parents)):
+        if not isinstance(value, str | os.PathLike) and (name == "path" or value is not None):
+            raise TypeError(f"{name}: expected a file path (str or os.PathLike), got {value!r}")
+    if not isinstance(kind, str):
+        raise TypeError(f"kind: expected a record kind's name (str), got {kind!r}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError(f"max_bytes: expected a number of bytes (int), got {max_bytes!r}")
+    if fx is not None:
+        from aicapex.ledger import Ledger  # loaded already when one is given
+
+        if not isinstance(fx, Ledger):
+            raise TypeError(
+                "fx: expected a Ledger (its exchange rates and fiscal year ends), "
+                f"got {type(fx).__name__}"
+            )
 
 
 def _known(kind: str, path: str | os.PathLike[str]) -> None:
