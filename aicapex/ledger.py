@@ -218,34 +218,13 @@ class Ledger:
     def reported(self, record: Record) -> PartialDate | None:
         """When the record's fact was reported: its own ``reported`` date, else the latest
         publication date of the sources it cites (``None`` if neither is known)."""
-        own = getattr(record, "reported", None)
-        if own is not None:
-            return own  # type: ignore[no-any-return]
-        cited = getattr(record, "sources", ())
-        if not cited:
-            return None
-        dates = self.memo("source dates", self._source_dates)
-        if len(cited) == 1:  # most records cite one source
-            return dates.get(cited[0].source)
-        found = [d for c in cited if (d := dates.get(c.source)) is not None]
-        return max(found, key=PartialDate.sort_key) if found else None
+        return _reported(record, self.memo("source dates", self._source_dates))
 
     def reported_all(self, records: Iterable[Record]) -> list[PartialDate | None]:
         """:meth:`reported` of each of ``records``, in order (the sources' dates looked up
         once: frames ask it of every record)."""
         dates = self.memo("source dates", self._source_dates)
-        out: list[PartialDate | None] = []
-        for record in records:
-            own = getattr(record, "reported", None)
-            cited = getattr(record, "sources", ())
-            if own is not None or not cited:
-                out.append(own)
-            elif len(cited) == 1:
-                out.append(dates.get(cited[0].source))
-            else:
-                found = [d for c in cited if (d := dates.get(c.source)) is not None]
-                out.append(max(found, key=PartialDate.sort_key) if found else None)
-        return out
+        return [_reported(record, dates) for record in records]
 
     def _source_dates(self) -> dict[str, PartialDate]:
         """Each source's publication date, by source id."""
@@ -457,3 +436,17 @@ def _dates_of(obj: Any) -> Iterator[PartialDate]:
             for item in value:
                 if hasattr(type(item), "model_fields"):
                     yield from _dates_of(item)
+
+
+def _reported(record: Record, dates: Mapping[str, PartialDate]) -> PartialDate | None:
+    """:meth:`Ledger.reported` of ``record``, the sources' dates given."""
+    own = getattr(record, "reported", None)
+    if own is not None:
+        return own  # type: ignore[no-any-return]
+    cited = getattr(record, "sources", ())
+    if not cited:
+        return None
+    if len(cited) == 1:  # most records cite one source
+        return dates.get(cited[0].source)
+    found = [d for c in cited if (d := dates.get(c.source)) is not None]
+    return max(found, key=PartialDate.sort_key) if found else None

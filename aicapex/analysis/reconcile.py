@@ -126,8 +126,9 @@ def _pairs(
     # pair k: balances k-1 and k of one company (k the closing one)
     second = np.flatnonzero(company[1:] == company[:-1]) + 1
     first = second - 1
-    flow_dates = _nanos(counted["date"])
-    dated = ~np.isnat(counted["date"].to_numpy("datetime64[ns]"))
+    flow_days = counted["date"].to_numpy("datetime64[ns]")
+    dated = ~np.isnat(flow_days)
+    flow_dates = flow_days.view("int64")
     flow_company = counted["entity"].astype("object").to_numpy()
     codes, _ = pd.factorize(np.concatenate([company, flow_company]))
     bal_code, flow_code = codes[: len(company)], codes[len(company) :]

@@ -24,25 +24,12 @@ import pandas as pd
 from aicapex.dates import PartialDate, Precision
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.datecols import date_value, first_days, fiscal_spans
-from aicapex.table.tablespec import DATE, PARENT_DATES, SPECS
+from aicapex.table.tablespec import DATE, PARENT_DATES, PARTIES, SPECS
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
 __all__ = ["ITEM_OWNERS", "PARTIES", "Dating", "dating", "fiscal_dates", "usd_values"]
-
-#: The fields naming a kind's parties, the default owner of its fiscal years first (as the
-#: record models' ``PARTIES``; a test holds them equal).
-PARTIES: dict[str, tuple[str, ...]] = {
-    "expenses": ("company", "counterparty"),
-    "revenues": ("company", "counterparty"),
-    "cloud_bills": ("payer", "provider"),
-    "cash_balances": ("company",),
-    "funding_rounds": ("company",),
-    "compute_contracts": ("buyer", "seller"),
-    "gpu_orders": ("buyer", "vendor"),
-    "gpu_reallocations": ("from_entity", "to_entity"),
-}
 
 #: The head column of a table of nested items naming its parent's first party: the owner of
 #: the items' fiscal years (the parent's ``fiscal_year_of`` is not in the items' table).

@@ -35,6 +35,7 @@ from aicapex.table.exactrules import (
     valuations,
     written,
 )
+from aicapex.table.tablespec import PARTIES
 
 __all__ = ["range_checks", "row_rules"]
 
@@ -171,14 +172,8 @@ def _bill_amounts(
 #: The two parties of a record that must be two entities (``checks.facts.same_party_problems``;
 #: a reallocation's is its record's own check, code ``inconsistent``), by kind; investments
 #: name the round's company (their head column) and the investor.
-_PARTIES = {
-    "expenses": ("company", "counterparty"),
-    "revenues": ("company", "counterparty"),
-    "cloud_bills": ("payer", "provider"),
-    "compute_contracts": ("buyer", "seller"),
-    "gpu_orders": ("buyer", "vendor"),
-    "gpu_reallocations": ("from_entity", "to_entity"),
-    "investments": ("company", "investor"),
+_PARTIES = {k: v for k, v in PARTIES.items() if len(v) == 2} | {
+    "investments": ("company", "investor")
 }
 
 #: Fields naming another record of the kind that may not name the record itself, with what

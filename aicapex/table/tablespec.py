@@ -18,6 +18,7 @@ __all__ = [
     "MONEY",
     "NESTED_TABLES",
     "PARENT_DATES",
+    "PARTIES",
     "RATE",
     "SHARE",
     "SHARE_COUNT",
@@ -459,4 +460,18 @@ PARENT_DATES: dict[str, str] = {
     "tranches": "round_date",
     "investments": "round_date",
     "ramps": "contract_start",
+}
+
+#: The fields naming a kind's parties, the default owner of its fiscal years first (as the
+#: record models' ``PARTIES``; a test holds them equal): fiscal-year owners and the
+#: same-party rule of bulk tables.
+PARTIES: dict[str, tuple[str, ...]] = {
+    "expenses": ("company", "counterparty"),
+    "revenues": ("company", "counterparty"),
+    "cloud_bills": ("payer", "provider"),
+    "cash_balances": ("company",),
+    "funding_rounds": ("company",),
+    "compute_contracts": ("buyer", "seller"),
+    "gpu_orders": ("buyer", "vendor"),
+    "gpu_reallocations": ("from_entity", "to_entity"),
 }
