@@ -92,6 +92,7 @@ def validate(
     if not quiet or strict:
         from aicapex.analysis.reconcile import gap_problems
 
+        cliopts.program_pandas()  # reconcile computes frames: imported pandas just now
         warn(ledger)
         try:
             gaps = gap_problems(ledger)
@@ -327,7 +328,7 @@ def main() -> None:
     by one at interpreter exit costs a tenth of a second that the user would only wait for.
     """
     code: int = 0
-    cliopts.FREEZE_LOADED = True  # this process ends with the command
+    cliopts.PROGRAM = True  # this process ends with the command
     # a command builds many short-lived containers (frames, report rows) and holds few
     # reference cycles: the cycle collector's youngest generation is swept every 20,000
     # allocations, not every 700 (the report of 8,000 records: 365 sweeps -> 9)

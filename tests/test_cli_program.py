@@ -1,0 +1,109 @@
+"""The ``aicapex`` program's own settings: they hold in its process only, never in a process
+that runs its commands in-process (tests, notebooks through ``CliRunner``), and they change no
+output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from aicapex import cliopts
+from aicapex.cli import app
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+# runs a command as the program does (its entry point), then reports from inside the process
+# which pandas options held and whether pandas was imported at all
+_PROBE = """
+import atexit, json, os, sys
+from aicapex import cli
+def probe():
+    pandas = sys.modules.get("pandas")
+    storage = pandas.get_option("mode.string_storage") if pandas else None
+    state = {"pandas": pandas is not None, "storage": storage}
+    sys.stderr.write("PROBE " + json.dumps(state) + "\\n")
+    sys.stderr.flush()
+real_exit = os._exit
+def exit_with_probe(code):
+    probe()
+    real_exit(code)
+os._exit = exit_with_probe
+sys.argv = ["aicapex", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def _program(*args: str) -> tuple[dict[str, object], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=300
+    )
+    probes = [line for line in done.stderr.splitlines() if line.startswith("PROBE ")]
+    assert probes, done.stderr
+    return json.loads(probes[-1][len("PROBE ") :]), done.stdout
+
+
+def test_the_program_holds_text_as_python_strings() -> None:
+    state, out = _program("report", str(DATA), "--format", "json")
+    assert state == {"pandas": True, "storage": "python"}
+    assert json.loads(out)["companies"]
+
+
+def test_validate_quiet_never_imports_pandas() -> None:
+    state, _ = _program("validate", str(DATA), "-q")
+    assert state == {"pandas": False, "storage": None}
+
+
+def test_default_validate_reconciles_under_the_program_settings() -> None:
+    state, _ = _program("validate", str(DATA))
+    assert state == {"pandas": True, "storage": "python"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", str(DATA), "--format", "json"],
+        ["validate", str(DATA)],
+        ["flows", str(DATA), "--format", "csv"],
+    ],
+)
+def test_commands_in_process_leave_the_callers_pandas_options(args: list[str]) -> None:
+    before = pd.get_option("mode.string_storage")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert pd.get_option("mode.string_storage") == before
+    assert cliopts.PROGRAM is False
+
+
+def test_program_pandas_does_nothing_outside_the_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = pd.get_option("mode.string_storage")
+    monkeypatch.setattr(cliopts, "PROGRAM", False)
+    cliopts.program_pandas()
+    assert pd.get_option("mode.string_storage") == before
+
+
+def test_program_pandas_sets_python_strings_in_the_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cliopts, "PROGRAM", True)
+    with pd.option_context("mode.string_storage", "auto"):
+        cliopts.program_pandas()
+        assert pd.get_option("mode.string_storage") == "python"
+        assert pd.Series(["a"]).dtype.storage == "python"  # type: ignore[attr-defined]
+
+
+def test_report_output_does_not_depend_on_the_string_storage() -> None:
+    """The same report JSON from Arrow and from Python strings (the program's setting)."""
+    from aicapex.loading import load
+    from aicapex.report import report
+
+    outputs = []
+    for storage in ("pyarrow", "python"):
+        with pd.option_context("mode.string_storage", storage):
+            outputs.append(json.dumps(report(load(DATA)), sort_keys=True, default=str))
+    assert outputs[0] == outputs[1]
