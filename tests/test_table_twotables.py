@@ -376,7 +376,7 @@ def test_items_naming_no_record_and_both_tables_problems(tmp_path: Path, fmt: st
     got = {(p.kind, p.record_id, p.field) for p in _read("tranches", paths)}
     assert got == {("funding_rounds", "neg", "amount"), ("tranches", None, "amount")}
     with pytest.raises(LedgerError, match="parents only for a table of"):
-        read_table(paths[1], "deliveries", parents=paths[0])
+        read_table(paths[1], "cloud_bills", parents=paths[0])
 
 
 def test_many_tranches_are_fast(tmp_path: Path) -> None:

@@ -132,9 +132,10 @@ def read_table(
     not finite (``inf``, or NaN written as such), ids and references that are not text (integers
     in Parquet). A file larger than ``max_bytes`` (1 GB by default) is refused before it is read.
     ``parents``: the table of the records a table of items (tranches, investments, payments,
-    order_payments; :data:`~aicapex.table.tablerules.PARENTS`) belongs to, read and checked too,
-    and the rules between a record and its items held across both tables as the loader holds
-    them on records (:mod:`aicapex.table.tablerules`): their problems at the parents' rows.
+    order_payments, deliveries, ramps; :data:`~aicapex.table.tablerules.PARENTS`) belongs to,
+    read and checked too, and the rules between a record and its items held across both tables
+    as the loader holds them on records (:mod:`aicapex.table.tablerules`): their problems at the
+    parents' rows (an item naming no record, or another party than its record's, at its row).
     ``fx``: a ledger the table belongs with: its exchange rates convert other currencies, its
     entities' fiscal year ends date fiscal-year cells (a row's owner: its ``fiscal_year_of``,
     else its kind's first party; see :mod:`aicapex.table.fiscalcols`). Without one, a fiscal

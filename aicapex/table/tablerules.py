@@ -1,18 +1,24 @@
 """The rules between a record and its nested items, held across two bulk tables.
 
-A round's tranches and investors' amounts, a bill's payments and an order's payments are tables
-of their own (:data:`aicapex.table.tablespec.NESTED_TABLES`), each row naming its record in a
-column (:data:`PARENTS`). Read with the table of their records
-(``read_table(path, kind, parents=...)``), the items are matched to their record by that column
-and the records' own checks across a record and its items hold as ``ac.load`` holds them on
-records (``FundingRound.checks``, ``CloudBill.checks``, ``GpuOrder.checks``): amounts in one
+A round's tranches and investors' amounts, a bill's payments, an order's payments and
+deliveries and a contract's ramp are tables of their own
+(:data:`aicapex.table.tablespec.NESTED_TABLES`), each row naming its record in a column
+(:data:`PARENTS`). Read with the table of their records (``read_table(path, kind, parents=...)``),
+the items are matched to their record by that column and the records' own checks across a
+record and its items hold as ``ac.load`` holds them on records (``FundingRound.checks``,
+``CloudBill.checks``, ``GPUOrder.checks``, ``ComputeContract.checks``): amounts in one
 currency, totalling at most the record's amount (a bill's outstanding amount its billed amount
-minus its payments). Sums are exact: each distinct figure read once as the record holds it
-(:func:`~aicapex.table.exactrules.money_cell`), as integers of one decimal scale, added per record
-with one ``reduceat`` over the items sorted by record (no loop over rows). A problem is located
-as the loader locates it: at the record (the parents' table, its row and id), the field naming
-its items (``tranches``, ``investors``, ``payments``) or ``outstanding``, with the loader's
-message; an item naming no record of the parents' table is a problem at its own row.
+minus its payments); deliveries and ramp steps ending on or after their record's date starts
+(dates by their days under a December 31 year end, as ``PartialDate.sort_key`` has them); an
+order's deliveries of each status counting at most its GPUs. Sums are exact: each distinct
+figure read once as the record holds it (:func:`~aicapex.table.exactrules.money_cell`), as
+integers of one decimal scale, added per record with one ``reduceat`` over the items sorted by
+record (no loop over rows). A problem is located as the loader locates it: at the record (the
+parents' table, its row and id), the field naming its items (``tranches``, ``investors``,
+``payments``, ``scheduled``, ``delivered``), ``outstanding`` or the item by its place in its
+record's list (``scheduled.2.date``, ``ramp.0.period``), with the loader's message. An item
+naming no record of the parents' table, or another party than its record's (a rule of tables
+only: a ledger file nests items), is a problem at its own row.
 """
 
 from __future__ import annotations
@@ -23,22 +29,29 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from aicapex.dates import PartialDate
+from aicapex.errors import Problem
 from aicapex.money import Money
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
+from aicapex.table.columns import parse_unique
+from aicapex.table.datecols import date_value
 from aicapex.table.exactrules import money_cell
+from aicapex.table.tablespec import PARTIES
 
 __all__ = ["PARENTS", "PARENTS_EXPECTED", "Parent", "parent_rules"]
 
 
 class Parent(NamedTuple):
     """The records a table of items belongs to: their ``kind``, the items' ``column`` naming
-    one, the record's ``field`` holding the items, and the record's money ``amount`` they add
-    up to."""
+    one, the record's ``field`` holding the items, the record's money ``amount`` they add up to
+    (None: no sums) and the date fields of the record and of an item (``dated``: an item must
+    end on or after its record's date starts; None: no such rule)."""
 
     kind: str
     column: str
     field: str
-    amount: str
+    amount: str | None = None
+    dated: tuple[str, str] | None = None
 
 
 PARENTS: dict[str, Parent] = {
@@ -46,30 +59,53 @@ PARENTS: dict[str, Parent] = {
     "investments": Parent("funding_rounds", "round", "investors", "amount"),
     "payments": Parent("cloud_bills", "bill", "payments", "billed"),
     "order_payments": Parent("gpu_orders", "order", "payments", "total"),
+    "deliveries": Parent("gpu_orders", "order", "status", dated=("order_date", "date")),
+    "ramps": Parent("compute_contracts", "contract", "ramp", dated=("start", "period")),
 }
-"""Tables of items checked against their records' table (``read_table(..., parents=)``)."""
+"""Tables of items checked against their records' table (``read_table(..., parents=)``);
+a delivery's ``field`` is its ``status`` column (``scheduled`` or ``delivered``)."""
 
 PARENTS_EXPECTED = "parents only for a table of " + ", ".join(
     f"{k} (of {p.kind})" for k, p in PARENTS.items()
 )
 
 Frames = tuple[pd.DataFrame, pd.DataFrame]  # a table as read and the frame made of it
+#: Problems of records: each one's row in the parents' table, field, expected and found texts.
+Found = list[tuple[int, str, str, str]]
 
 
 def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: Located) -> None:
     """The rules between each record of ``parents`` and its items (a table of ``kind``): their
-    problems at the records' rows (``chk``); items naming no record at their rows (``own``)."""
+    problems at the records' rows (``chk``); items naming no record, or another party than
+    their record's, at their rows (``own``)."""
     spec = PARENTS[kind]
     raw, frame = items
-    praw, pframe = parents
+    pframe = parents[1]
     names = raw[spec.column].astype("object").to_numpy()
     pos = pd.Index(pframe["id"].astype("object")).get_indexer(names)
     unknown = pos < 0
     if unknown.any():
         named = f"the id of one of the {spec.kind} of {chk.shown}"
         own.rows(unknown, spec.column, named, raw[spec.column], "unknown-reference")
-    has = ~unknown & ~np.isnan(np.asarray(frame["amount"], dtype="float64"))
-    total = np.asarray(pframe[spec.amount], dtype="float64")
+    _parties(spec, items, pframe, pos, own, chk.shown)
+    if spec.dated is not None:
+        found = _dated(spec, items, parents, pos)
+        if kind == "deliveries":
+            found += _counts(frame, pframe, pos)
+        _record_problems(chk, sorted(found, key=lambda f: f[0]))
+    if spec.amount is not None:
+        _sums(spec, spec.amount, items, parents, pos, chk)
+
+
+def _sums(
+    spec: Parent, amount: str, items: Frames, parents: Frames, pos: np.ndarray, chk: Located
+) -> None:
+    """The items' amounts against their record's: one currency, totalling at most its amount
+    (``FundingRound.checks``, ``CloudBill.checks``, ``GPUOrder.checks``)."""
+    raw, frame = items
+    praw, pframe = parents
+    has = (pos >= 0) & ~np.isnan(np.asarray(frame["amount"], dtype="float64"))
+    total = np.asarray(pframe[amount], dtype="float64")
     checked = np.nan_to_num(total) > 0  # a sum is not checked against an amount refused
     has[has] = checked[pos[has]]
     if not has.any():
@@ -81,7 +117,7 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
     parent = by[starts]  # the records with items, one per group
     counts = np.diff(np.r_[starts, len(rows)])
     labels = np.concatenate(
-        [_labels(frame["amount_currency"])[rows], _labels(pframe[f"{spec.amount}_currency"])]
+        [_labels(frame["amount_currency"])[rows], _labels(pframe[f"{amount}_currency"])]
     )
     codes = pd.factorize(labels)[0]
     mine, theirs = codes[: len(rows)], codes[len(rows) :]
@@ -89,7 +125,7 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
     other = np.logical_or.reduceat(mine != theirs[by], starts)  # any, the record's currency
     prows = np.flatnonzero(checked)
     mine_exact = _amounts(raw, frame, "amount", rows)
-    theirs_exact = _amounts(praw, pframe, spec.amount, prows)
+    theirs_exact = _amounts(praw, pframe, amount, prows)
     scale = max(_decimals(d) for d in pd.unique(np.r_[mine_exact, theirs_exact]))
     item_ints = _ints(mine_exact, scale)
     parent_ints = np.full(len(total), None, dtype=object)
@@ -107,7 +143,7 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
         over &= ~several & ~other
         bad = several | over
     else:  # GpuOrder.checks: one currency, the order's, and a total exact or approximate
-        kinds = _labels(pframe[f"{spec.amount}_kind"])[parent]
+        kinds = _labels(pframe[f"{amount}_kind"])[parent]
         bad = over & ~several & ~other & ((kinds == "exact") | (kinds == "approx"))
     if not bad.any():
         return
@@ -117,7 +153,7 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
     where = np.full(len(pframe), None, dtype=object)
     for g in np.flatnonzero(bad)[:MAX_PROBLEMS].tolist():
         i = int(parent[g])
-        whole = money_cell(praw, spec.amount, i)
+        whole = money_cell(praw, amount, i)
         one = money_cell(raw, "amount", int(rows[starts[g]])) if counts[g] == 1 else None
         paid = Money(_unscaled(sums[g], scale), whole.currency)
         said = _said(spec.kind, whole, paid, one, bool(several[g]), bool(over[g]))
@@ -145,6 +181,149 @@ def _said(
             return f"payments in the bill's currency {whole.currency}", "another"
         return f"payments totalling at most the bill's {whole}", str(paid)
     return f"payments totalling at most the order's {whole}", str(total)
+
+
+def _parties(
+    spec: Parent, items: Frames, pframe: pd.DataFrame, pos: np.ndarray, own: Located, shown: str
+) -> None:
+    """Items whose party column (the head column naming their record's first party: a
+    tranche's ``company``, a delivery's ``buyer``) names another than their record's: at the
+    items' rows. Nested in a ledger file, an item has its record's party (``Ledger.frame``),
+    which a table of items writes again: a table naming another would be another ledger's."""
+    raw, frame = items
+    party = PARTIES[spec.kind][0]
+    rows = np.flatnonzero(pos >= 0)
+    theirs = _labels(pframe[party])
+    wrong = rows[_labels(frame[party])[rows] != theirs[pos[rows]]][:MAX_PROBLEMS]
+    if not len(wrong):
+        return
+    ids = pframe["id"].to_numpy(dtype=object)
+    expected = np.full(len(frame), None, dtype=object)
+    for r in wrong.tolist():
+        i = int(pos[r])
+        expected[r] = f"{theirs[i]!r}, the {party} of {ids[i]!r} in {shown}"
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[wrong] = True
+    own.rows(mask, party, expected, raw[party], "inconsistent")
+
+
+def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Found:
+    """The items (deliveries, ramp steps) ending before their record's date starts, as
+    ``GPUOrder.checks`` and ``ComputeContract.checks`` compare them: the days of each date
+    under a December 31 year end (``PartialDate.sort_key``), by the columns' first and last
+    days. The first :data:`MAX_PROBLEMS` of them, by record."""
+    assert spec.dated is not None
+    theirs, mine = spec.dated
+    raw, frame = items
+    praw, pframe = parents
+    known = np.flatnonzero(pos >= 0)
+    ends = _calendar(raw, frame, mine, 1)[known]
+    early = known[ends < _calendar(praw, pframe, theirs, 0)[pos[known]]]
+    if not len(early):
+        return []
+    status = _labels(frame["status"]) if "status" in frame else None
+    place = _places(pos, status)
+    early = early[np.lexsort((early, pos[early]))][:MAX_PROBLEMS]
+    found: Found = []
+    for r in early.tolist():
+        i = int(pos[r])
+        whole, item = _date(praw, theirs, i), _date(raw, mine, r)
+        if status is None:  # ComputeContract.checks
+            said = (f"ramp.{place[r]}.period", f"a period on or after the start {whole}")
+        else:  # GPUOrder.checks
+            said = (f"{status[r]}.{place[r]}.date", f"a date on or after the order {whole}")
+        found.append((i, *said, item))
+    return found
+
+
+def _counts(frame: pd.DataFrame, pframe: pd.DataFrame, pos: np.ndarray) -> Found:
+    """The orders whose scheduled (or delivered) GPUs add up to more than they ordered
+    (``GPUOrder.checks``; counts by their base figures, as records add them): one sum per
+    order and status, by ``reduceat`` over the deliveries sorted by both."""
+    known = np.flatnonzero(pos >= 0)
+    if not len(known):
+        return []
+    key = pos[known].astype(np.int64) * 2 + (_labels(frame["status"])[known] == "delivered")
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    count = frame["quantity"].to_numpy(dtype="int64", na_value=0)[known[order]]
+    sums = np.add.reduceat(count, starts)
+    group = key[starts]
+    ordered = pframe["quantity"].to_numpy(dtype="int64", na_value=0)[group // 2]
+    over = np.flatnonzero(sums > ordered)[:MAX_PROBLEMS]
+    names = ("scheduled", "delivered")
+    return [
+        (
+            int(group[g] // 2),
+            names[group[g] % 2],
+            f"at most the {ordered[g]:,} GPUs ordered",
+            f"{sums[g]:,}",
+        )
+        for g in over.tolist()
+    ]
+
+
+def _places(pos: np.ndarray, status: np.ndarray | None) -> np.ndarray:
+    """Each item's index in its record's list (of its ``status``: scheduled or delivered), the
+    items in table order, as a ledger file nests them (-1 for an item of no record)."""
+    key = pos.astype(np.int64) * 2
+    if status is not None:
+        key += status == "delivered"
+    order = np.argsort(key, kind="stable")
+    ranked = key[order]
+    at = np.arange(len(ranked))
+    first = np.maximum.accumulate(np.where(np.r_[True, ranked[1:] != ranked[:-1]], at, 0))
+    place = np.empty(len(pos), dtype=np.int64)
+    place[order] = at - first
+    return np.where(pos >= 0, place, -1)
+
+
+def _calendar(raw: pd.DataFrame, frame: pd.DataFrame, name: str, side: int) -> np.ndarray:
+    """The first (``side`` 0) or last (1) day of each date of column ``name``, under a
+    December 31 year end as ``PartialDate.sort_key`` has them: the frame's, but for fiscal
+    years, which a frame spans by their owner's year end (each distinct cell read once)."""
+    days = np.array(frame[f"{name}_{('start', 'end')[side]}"], dtype="datetime64[ns]")
+    fiscal = np.flatnonzero(np.asarray(frame[f"{name}_precision"] == _FISCAL, dtype=bool))
+    if len(fiscal):
+        codes, parsed, _ = parse_unique(raw[name].iloc[fiscal], _parse_date)
+        keys = [np.datetime64(p.sort_key()[side], "ns") for p in parsed]
+        days[fiscal] = np.array([*keys, np.datetime64("NaT", "ns")], dtype="datetime64[ns]")[codes]
+    return days
+
+
+_FISCAL = "fiscal_year"
+
+
+def _parse_date(value: object) -> PartialDate:
+    """A date cell as records read it."""
+    return PartialDate.parse(date_value(value))
+
+
+def _date(raw: pd.DataFrame, name: str, i: int) -> str:
+    """The date at row ``i`` of column ``name`` as records write it (``2024-Q3``, ``FY2025``)."""
+    value = raw[name].iloc[i]
+    return str(_parse_date(value.item() if isinstance(value, np.generic) else value))
+
+
+def _record_problems(chk: Located, found: Found) -> None:
+    """Problems of records at their rows of the parents' table (``inconsistent``), located as
+    :meth:`Located.rows` locates them, several fields of one record each its own."""
+    for i, field, expected, said in found[: MAX_PROBLEMS - len(chk.problems)]:
+        rid = chk.ids.iloc[i] if chk.ids is not None else None
+        chk.problems.append(
+            Problem(
+                expected,
+                said,
+                file=chk.shown,
+                code="inconsistent",
+                line=i + 2 if chk.csv else None,
+                kind=chk.kind,
+                index=i,
+                record_id=rid if isinstance(rid, str) else None,
+                field=field,
+            )
+        )
 
 
 def _owing(
