@@ -156,7 +156,7 @@ def read_table(
         try:
             raw, shown, csv = _read(where, what, max_bytes)
             if what == kind and PARENTS[kind].column in raw:
-                named = set(raw[PARENTS[kind].column].dropna().astype(str))
+                named = {str(v) for v in raw[PARENTS[kind].column].dropna().unique()}
             frames.append((raw, _validate(raw, what, shown, csv, money, named), shown, csv))
         except LedgerError as exc:  # both tables' problems at once
             problems += exc.problems

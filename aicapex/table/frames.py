@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, get_args, get_origin
@@ -247,7 +248,13 @@ def _span_of(date: PartialDate, fye: str) -> tuple[dt.date, dt.date]:
     return date.span(fye)
 
 
-def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = lambda v: v) -> Column:
+def _same(value: Any) -> Any:
+    """A plain column's cell when it is the value itself (its column is filled without a
+    second pass)."""
+    return value
+
+
+def _plain_col(name: str, dtype: str, convert: Callable[[Any], Any] = _same) -> Column:
     return Column(
         name, [name], [dtype], lambda v, ctx: (None if v is None else convert(v),), convert
     )
@@ -371,11 +378,14 @@ def _fill(
     rows = list(zip(objects, ctxs, strict=True))
     if not rows:
         return
+    objs = [obj for obj, _ in rows]
     for c in cols:
         field, to_cells, plain = c.field, c.to_cells, c.plain
         if plain is not None:  # one cell, no context: no tuple per row
-            values = [getattr(obj, field) for obj, _ in rows]
-            data[c.names[0]].extend([None if v is None else plain(v) for v in values])
+            values = list(map(operator.attrgetter(field), objs))
+            if plain is not _same:
+                values = [None if v is None else plain(v) for v in values]
+            data[c.names[0]].extend(values)
             continue
         cells = [to_cells(getattr(obj, field), ctx) for obj, ctx in rows]
         for n, column in zip(c.names, zip(*cells, strict=True), strict=True):
