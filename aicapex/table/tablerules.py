@@ -17,8 +17,10 @@ record (no loop over rows). A problem is located as the loader locates it: at th
 parents' table, its row and id), the field naming its items (``tranches``, ``investors``,
 ``payments``, ``scheduled``, ``delivered``), ``outstanding`` or the item by its place in its
 record's list (``scheduled.2.date``, ``ramp.0.period``), with the loader's message. An item
-naming no record of the parents' table, or another party than its record's (a rule of tables
-only: a ledger file nests items), is a problem at its own row.
+naming no record of the parents' table, or another party than its record's, or whose column
+of its record's date (``round_date``, ``contract_start``: what converts its other currencies)
+says another date than its record's (rules of tables only: a ledger file nests items), is a
+problem at its own row.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ import pandas as pd
 from aicapex.dates import PartialDate
 from aicapex.errors import Problem
 from aicapex.money import Money
+from aicapex.records import KINDS
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import parse_unique
 from aicapex.table.datecols import date_value
 from aicapex.table.exactrules import money_cell
-from aicapex.table.tablespec import PARTIES
+from aicapex.table.tablespec import PARENT_DATES, PARTIES
 
 __all__ = ["PARENTS", "PARENTS_EXPECTED", "Parent", "parent_rules"]
 
@@ -88,6 +91,8 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
         named = f"the id of one of the {spec.kind} of {chk.shown}"
         own.rows(unknown, spec.column, named, raw[spec.column], "unknown-reference")
     _parties(spec, items, pframe, pos, own, chk.shown)
+    if kind in PARENT_DATES and PARENT_DATES[kind] in raw:
+        _parent_dates(PARENT_DATES[kind], spec, raw, parents[0], pos, own, chk.shown)
     if spec.dated is not None:
         found = _dated(spec, items, parents, pos)
         if kind == "deliveries":
@@ -205,6 +210,46 @@ def _parties(
     mask = np.zeros(len(frame), dtype=bool)
     mask[wrong] = True
     own.rows(mask, party, expected, raw[party], "inconsistent")
+
+
+def _parent_dates(
+    column: str,
+    spec: Parent,
+    raw: pd.DataFrame,
+    praw: pd.DataFrame,
+    pos: np.ndarray,
+    own: Located,
+    shown: str,
+) -> None:
+    """Items whose record's date column (``round_date``, ``contract_start``: what converts
+    their other currencies) says another date than their record's: at the items' rows. Dates
+    are compared as records hold them (``2023-10`` is not ``2023-10-15``); a blank cell says
+    nothing."""
+    field = KINDS[spec.kind].DATE_FIELD
+    if field not in praw:
+        return
+    codes, parsed, _ = parse_unique(raw[column], _parse_date)
+    pcodes, pparsed, _ = parse_unique(praw[field], _parse_date)
+    mine = np.array([*map(_said_date, parsed), None], dtype=object)[codes]
+    theirs = np.array([*map(_said_date, pparsed), None], dtype=object)
+    rows = np.flatnonzero((pos >= 0) & (codes >= 0))
+    record = theirs[pcodes[pos[rows]]]
+    wrong = rows[(record != mine[rows]) & (record != None)][:MAX_PROBLEMS]  # noqa: E711
+    if not len(wrong):
+        return
+    ids = praw["id"].to_numpy(dtype=object)
+    expected = np.full(len(raw), None, dtype=object)
+    for r in wrong.tolist():
+        i = int(pos[r])
+        expected[r] = f"{theirs[pcodes[i]]}, the {field} of {ids[i]!r} in {shown}"
+    mask = np.zeros(len(raw), dtype=bool)
+    mask[wrong] = True
+    own.rows(mask, column, expected, raw[column], "inconsistent")
+
+
+def _said_date(date: PartialDate | None) -> str | None:
+    """A parsed date as records write it (``None`` for a cell that did not parse)."""
+    return None if date is None else str(date)
 
 
 def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Found:
