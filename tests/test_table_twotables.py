@@ -7,7 +7,6 @@ not); CSV and Parquet alike."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -379,9 +378,9 @@ def test_items_naming_no_record_and_both_tables_problems(tmp_path: Path, fmt: st
         read_table(paths[1], "cloud_bills", parents=paths[0])
 
 
-def test_many_tranches_are_fast(tmp_path: Path) -> None:
-    """100,000 tranches of 20,000 rounds: checked per round at once (no loop over rows);
-    one round over by a cent among them is found."""
+def test_many_tranches(tmp_path: Path) -> None:
+    """100,000 tranches of 20,000 rounds (checked per round at once, no loop over rows; its
+    time is measured by benchmarks, not here): one round over by a cent among them is found."""
     n = 20_000
     rounds = pd.DataFrame(
         {"id": [f"r{i}" for i in range(n)], "company": "acme", "date": "2024-01", "amount": "$5M"}
@@ -401,11 +400,8 @@ def test_many_tranches_are_fast(tmp_path: Path) -> None:
     )
     path = tmp_path / "tranches.parquet"
     items.to_parquet(path, index=False)
-    start = time.process_time()
     problems = _read("tranches", (parents, path))
-    spent = time.process_time() - start
     assert [(p.record_id, p.found) for p in problems] == [(f"r{n - 1}", "a total of $5M")]
-    assert spent < 10
 
 
 @settings(
