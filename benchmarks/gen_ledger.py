@@ -4,9 +4,20 @@ Usage::
 
     python benchmarks/gen_ledger.py                 # 10,000 records -> benchmarks/.data/
     python benchmarks/gen_ledger.py -n 100000 --seed 7 --out /tmp/x
+    python benchmarks/gen_ledger.py -n 8000 --kinds all   # every kind -> ledger-8000-all.yaml
 
 Writes ``ledger-<N>.yaml`` (aicapex) and ``ledger-<N>.beancount`` (beancount v3). Deterministic:
 the same ``-n`` and ``--seed`` give byte-identical files.
+
+``--kinds all`` (files ``ledger-<N>-all.*``) also generates, in proportion (:data:`SHARES_ALL`),
+the kinds the default lacks: GPU orders (scheduled and delivered batches, payments), GPU
+reallocations (a third of them swaps), compute contracts (a total, a flat rate or a yearly ramp),
+stakes (primary, secondary, in a round, holdings; some above 50 % or controlling), warrants and
+options with vesting tranches, share counts, listings, mergers, vehicles (entities of type
+``other``), capex guidance, actuals and plans with milestones, prices, GPU targets, assumptions,
+and customers' shares of revenues. A tenth of the rounds are a chip vendor's or a cloud
+provider's money in a company that then buys from it (GPU orders, contracts, stakes): money that
+goes round. The default output is unchanged (the same draws, in the same order).
 
 Shape of the aicapex ledger (proportions of N; at N=10,000 exactly these counts):
 
@@ -67,6 +78,40 @@ ENTITY_SHARES = {
     "chip_vendor": 0.005,
     "cloud_provider": 0.01,
     "company": 0.85,
+}
+
+#: ``--kinds all``: every record kind, in these proportions of N (the rest to expenses).
+SHARES_ALL = {
+    "sources": 0.05,
+    "entities": 0.20,
+    "expenses": 0.21,
+    "revenues": 0.12,
+    "cloud_bills": 0.08,
+    "funding_rounds": 0.06,
+    "cash_balances": 0.07,
+    "gpu_orders": 0.05,
+    "gpu_reallocations": 0.015,
+    "compute_contracts": 0.03,
+    "stakes": 0.03,
+    "warrants": 0.01,
+    "share_counts": 0.01,
+    "listings": 0.005,
+    "mergers": 0.005,
+    "vehicles": 0.005,
+    "capex": 0.01,
+    "prices": 0.005,
+    "gpu_targets": 0.005,
+    "assumptions": 0.002,
+}
+
+#: ``--kinds all``: more vendors and providers, and entities of type other (the vehicles).
+ENTITY_SHARES_ALL = {
+    "person": 0.01,
+    "investor": 0.11,
+    "chip_vendor": 0.01,
+    "cloud_provider": 0.015,
+    "other": 0.03,
+    "company": 0.825,
 }
 
 WORDS = [
@@ -135,6 +180,20 @@ QUOTES = {
     "cash_balances": "Its bank balance had fallen to {m}, documents seen by the paper show.",
     "cloud_bills": "The provider billed {m} for the month and was paid only in part.",
     "entities": "The firm was founded by former researchers and is based in {c}.",
+    # the kinds of --kinds all
+    "gpu_orders": "It ordered GPUs worth {m} ({x}), people briefed on the order said.",
+    "gpu_reallocations": "GPUs meant for one company were sent to another ({x}).",
+    "compute_contracts": "The compute deal is worth {m}, according to the filing ({x}).",
+    "stakes": "The investor paid {m} for its stake ({x}).",
+    "warrants": "The chipmaker granted warrants for {m} shares ({x}).",
+    "share_counts": "The company had {m} shares outstanding ({x}).",
+    "listings": "The shares were priced at {m} in the offering ({x}).",
+    "mergers": "The deal values the company at {m} ({x}).",
+    "vehicles": "The vehicle raised {m} of equity and debt ({x}).",
+    "capex": "It expects capital spending of {m} ({x}).",
+    "prices": "The product is sold for {m} ({x}).",
+    "gpu_targets": "It aims to have {m} GPUs running ({x}).",
+    "assumptions": "A gigawatt powers about {m} ({x}).",
 }
 FR_QUOTE = "Selon nos informations, le montant en jeu serait de {m} ({x})."
 DE_QUOTE = "Nach Informationen der Zeitung geht es um {m} ({x})."
@@ -157,6 +216,10 @@ INSTRUMENTS = [
 ROUND_STATUS = ["closed"] * 6 + ["committed", "announced", "sought", "cancelled"]
 PERIODS = ["month", "quarter", "year"]
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£"}
+SKUS = ["H100", "H200", "B200", "A100", "MI300X"]
+ORDER_STATUS = ["committed"] * 5 + ["delivered"] * 2 + ["announced", "cancelled", "rumoured"]
+CONTRACT_STATUS = ["signed"] * 6 + ["announced", "in_talks", "cancelled"]
+STAKE_STATUS = ["closed"] * 7 + ["announced", "committed", "cancelled"]
 
 
 def money(rng: random.Random, lo: int, hi: int, currency: str = "USD") -> tuple[str, int]:
@@ -208,10 +271,11 @@ def ym(rng: random.Random) -> tuple[int, int]:
 
 
 class Gen:
-    def __init__(self, n: int, seed: int) -> None:
+    def __init__(self, n: int, seed: int, kinds: str = "default") -> None:
         self.rng = random.Random(seed)
         self.n = n
-        counts = {k: round(n * s) for k, s in SHARES.items()}
+        self.all = kinds == "all"
+        counts = {k: round(n * s) for k, s in (SHARES_ALL if self.all else SHARES).items()}
         counts["expenses"] += n - sum(counts.values())
         self.counts = counts
         self.sources: list[dict] = []
@@ -220,6 +284,12 @@ class Gen:
         self.yaml: list[str] = []
         self.bean: list[str] = []
         self.accounts: set[str] = set()
+        # --kinds all: (vendor, customer) pairs whose money goes round, rounds and revenues
+        self.loops: list[tuple[str, str]] = []
+        self.loop_dates: list[tuple[int, int]] = []  # the loop's round: year, month
+        self.rounds_of: dict[str, list[str]] = {}
+        self.orders: list[dict] = []
+        self.revenues: list[tuple[str, str, str]] = []
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -334,7 +404,7 @@ class Gen:
         rng = self.rng
         total = self.counts["entities"]
         types: list[str] = []
-        for t, share in ENTITY_SHARES.items():
+        for t, share in (ENTITY_SHARES_ALL if self.all else ENTITY_SHARES).items():
             types += [t] * round(total * share)
         types = (types + ["company"] * total)[:total]
         out = ["entities:"]
@@ -403,6 +473,8 @@ class Gen:
             date, _ = partial_date(rng, year, month)
             total = units
             shown = m
+            if self.all and kind == "revenues":  # a customer may hold a share of it
+                self.revenues.append((rid, company, date))
         cl, src, quote = self.cite(kind, shown, cat)
         out.extend(cl)
         out.append(f"  company: {company}")
@@ -455,8 +527,12 @@ class Gen:
 
     def gen_flows(self, kind: str, cats: list[str]) -> None:
         self.yaml_lines = [f"{kind}:"]
-        for i in range(self.counts[kind]):
+        count = self.counts[kind]
+        shares = count // 10 if self.all and kind == "revenues" else 0
+        for i in range(count - shares):
             self._flow(kind, i, cats)
+        if shares:
+            self.revenue_shares(count - shares, shares)
         self.yaml.append("\n".join(self.yaml_lines))
 
     def gen_bills(self) -> None:
@@ -518,14 +594,27 @@ class Gen:
     def gen_rounds(self) -> None:
         rng = self.rng
         out = ["funding_rounds:"]
-        for i in range(self.counts["funding_rounds"]):
+        count = self.counts["funding_rounds"]
+        strategic = count // 10 if self.all else 0
+        if strategic:  # money loops: a vendor invests in a customer that buys its chips
+            pool = self.by_type["chip_vendor"] + self.by_type["cloud_provider"]
+            self.loops = [
+                (rng.choice(pool), rng.choice(self.by_type["company"])) for _ in range(strategic)
+            ]
+        for i in range(count):
             company = rng.choice(self.by_type["company"])
+            if i >= count - strategic:
+                vendor, company = self.loops[i - (count - strategic)]
             year, month = ym(rng)
+            if i >= count - strategic:
+                self.loop_dates.append((year, min(month, 6)))
             rid = f"round-{company}-{i:05d}"
             cur = "USD" if rng.random() < 0.95 else "EUR"
             units = rng.randint(1, 2000) * 10**6 // rng.choice((1, 10))
             m = fmt(units, cur)
             status = rng.choice(ROUND_STATUS)
+            if i >= count - strategic:
+                status = "closed"
             out.append(f"- id: {rid}")
             cl, src, quote = self.cite("funding_rounds", m)
             out.extend(cl)
@@ -545,6 +634,9 @@ class Gen:
             if rng.random() < 0.3:
                 out.append(f"  post_money: {fmt(units * rng.randint(4, 20), cur)}")
             investors = rng.sample(self.by_type["investor"], rng.randint(1, 3))
+            if i >= count - strategic:
+                investors = [vendor]  # its money alone
+            self.rounds_of.setdefault(company, []).append(rid)
             out.append("  investors:")
             for k, inv in enumerate(investors):
                 out.append(f"  - investor: {inv}")
@@ -626,6 +718,547 @@ class Gen:
                 self.bean.append(f"{year}-01-01 price {cur} {usd} USD\n")
         self.yaml.append("\n".join(out))
 
+    # -- the kinds of --kinds all ---------------------------------------------------------
+
+    def record(self, kind: str, rid: str, shown: str | None, what: str) -> list[str]:
+        """The lines of a new record of ``kind``: its id and citations; a beancount
+        transaction of 0 (these kinds stand for facts, not money, in the comparison)."""
+        lines = [f"- id: {rid}"]
+        cl, src, quote = self.cite(kind, shown, what)
+        lines.extend(cl)
+        self.txn(
+            "2018-01-01",
+            f"{kind} {rid}",
+            rid,
+            src,
+            quote,
+            self.acct("Equity", "Registry", "Facts"),
+            self.acct("Equity", "Registry", "Reports"),
+            0,
+            "USD",
+        )
+        return lines
+
+    def revenue_shares(self, start: int, count: int) -> None:
+        """Customers' shares of revenue records (``share`` of ``of``), at most 90 % of one."""
+        rng = self.rng
+        out = self.yaml_lines
+        given: dict[str, int] = {}
+        for i in range(start, start + count):
+            base, company, date = rng.choice(self.revenues)
+            pct = rng.choice((5, 10, 12, 20, 25, 30, 40))
+            if given.get(base, 0) + pct > 90:
+                pct = 90 - given.get(base, 0)
+                if pct <= 0:
+                    base, company, date = self.revenues[i % len(self.revenues)]
+                    pct = 5 if given.get(base, 0) <= 85 else 0
+            if pct <= 0:
+                continue
+            given[base] = given.get(base, 0) + pct
+            customer = rng.choice(self.by_type["company"] + self.by_type["cloud_provider"])
+            while customer == company:
+                customer = rng.choice(self.by_type["company"])
+            out.extend(self.record("revenues", f"rev-share-{i:06d}", f"{pct}%", "sales"))
+            out += [f"  company: {company}", f"  counterparty: {customer}", "  category: sales"]
+            out += [f"  share: {pct}%", f"  of: {base}", f"  date: {yq(date)}", ""]
+
+    def gen_more(self) -> None:
+        self.gen_orders()
+        self.gen_reallocations()
+        self.gen_contracts()
+        self.gen_stakes()
+        self.gen_warrants()
+        self.gen_share_counts()
+        self.gen_listings()
+        self.gen_mergers()
+        self.gen_vehicles()
+        self.gen_capex()
+        self.gen_prices()
+        self.gen_targets()
+        self.gen_assumptions()
+
+    def buyers(self) -> list[str]:
+        return self.by_type["company"] + self.by_type["cloud_provider"]
+
+    def gen_orders(self) -> None:
+        """GPU orders; the first ones are the loops' customers buying from their investor."""
+        rng = self.rng
+        out = ["gpu_orders:"]
+        vendors = self.by_type["chip_vendor"]
+        for i in range(self.counts["gpu_orders"]):
+            if i < len(self.loops):
+                vendor, buyer = self.loops[i]
+                if vendor not in vendors:  # a cloud provider invested: it buys from a vendor
+                    buyer, vendor = vendor, rng.choice(vendors)
+            else:
+                vendor, buyer = rng.choice(vendors), rng.choice(self.buyers())
+            year, month = ym(rng)
+            if i < len(self.loops):  # bought in the year of the vendor's money
+                year, month = self.loop_dates[i]
+            sku = rng.choice(SKUS)
+            qty = rng.randint(1, 200) * 100
+            unit = rng.choice((25_000, 30_000, 35_000, 40_000))
+            rid = f"order-{buyer}-{i:05d}"
+            status = rng.choice(ORDER_STATUS)
+            r = rng.random()
+            loop = i < len(self.loops)
+            if loop:  # committed, priced and paid for: the money comes back
+                status, r = "committed", r * 0.8
+            total = qty * unit if r < 0.8 else None
+            lines = self.record("gpu_orders", rid, fmt(qty * unit, "USD"), sku)
+            lines += [f"  buyer: {buyer}", f"  vendor: {vendor}", f"  sku: {sku}"]
+            lines.append(
+                f"  quantity: {qty:,}" if rng.random() < 0.9 else f"  quantity: about {qty:,}"
+            )
+            if r < 0.5:
+                lines.append(f"  unit_price: {fmt(unit, 'USD')}")
+            elif r < 0.8:
+                lines.append(f"  total: {fmt(qty * unit, 'USD')}")
+            date = (
+                f"{year}-{month:02d}" if rng.random() < 0.8 else f"{year}-Q{(month - 1) // 3 + 1}"
+            )
+            lines.append(f"  order_date: {date}")
+            if status != "committed":
+                lines.append(f"  status: {status}")
+            for name in ("scheduled", "delivered"):
+                if name == "delivered" and status not in ("committed", "delivered"):
+                    break
+                if rng.random() < (0.5 if name == "scheduled" else 0.6) or status == "delivered":
+                    items = []
+                    left = qty
+                    for k in range(rng.randint(1, 3)):
+                        part = (
+                            left
+                            if status == "delivered" and k == 2
+                            else left // rng.choice((1, 2, 3))
+                        )
+                        part -= part % 100
+                        if part <= 0:
+                            break
+                        left -= part
+                        dy, dm = divmod(year * 12 + month - 1 + 3 * (k + 1), 12)
+                        items += [f"  - date: {dy}-{dm + 1:02d}", f"    quantity: {part:,}"]
+                    if items:
+                        lines += [f"  {name}:", *items]
+            if total and status in ("committed", "delivered") and (loop or rng.random() < 0.4):
+                lines.append("  payments:")
+                left = total
+                for k in range(rng.randint(1, 2)):
+                    pay = left // 2
+                    pay -= pay % 10**6
+                    if pay <= 0:
+                        break
+                    left -= pay
+                    dy, dm = divmod(year * 12 + month - 1 + 2 * k, 12)
+                    lines.append(f"  - date: {dy}-{dm + 1:02d}-{rng.randint(1, 28):02d}")
+                    lines.append(f"    amount: {fmt(pay, 'USD')}")
+            lines.append("")
+            out.extend(lines)
+            self.orders.append(
+                {"id": rid, "buyer": buyer, "sku": sku, "qty": qty, "ym": (year, month)}
+            )
+        self.yaml.append("\n".join(out))
+
+    def gen_reallocations(self) -> None:
+        """Units of an order sent to another buyer; one in three a swap (two records)."""
+        rng = self.rng
+        out = ["gpu_reallocations:"]
+        count = self.counts["gpu_reallocations"]
+        i = 0
+        while i < count:
+            order = rng.choice(self.orders)
+            to = rng.choice(self.buyers())
+            if to == order["buyer"]:
+                continue
+            year, month = order["ym"]
+            dy, dm = divmod(year * 12 + month - 1 + rng.randint(0, 12), 12)
+            qty = max(100, order["qty"] // rng.choice((2, 4, 10)) // 100 * 100)
+            swap = rng.random() < 0.33 and i + 1 < count
+            rid = f"realloc-{i:05d}"
+            lines = self.record("gpu_reallocations", rid, f"{qty:,}", order["sku"])
+            lines += [f"  order: {order['id']}", f"  sku: {order['sku']}"]
+            lines += [f"  from_entity: {order['buyer']}", f"  to_entity: {to}"]
+            lines += [f"  quantity: {qty:,}", f"  date: {dy}-{dm + 1:02d}"]
+            if swap:
+                lines.append(f"  exchanged_for: realloc-{i + 1:05d}")
+            lines.append("")
+            if swap:
+                back = f"realloc-{i + 1:05d}"
+                lines += self.record("gpu_reallocations", back, f"{qty:,}", order["sku"])
+                lines += [f"  sku: {order['sku']}", f"  from_entity: {to}"]
+                lines += [f"  to_entity: {order['buyer']}", f"  quantity: {qty:,}"]
+                lines += [
+                    f"  date: {dy}-{dm + 1:02d}",
+                    "  reason: In exchange.",
+                    f"  exchanged_for: {rid}",
+                    "",
+                ]
+                i += 1
+            out.extend(lines)
+            i += 1
+        self.yaml.append("\n".join(out))
+
+    def gen_contracts(self) -> None:
+        """Compute contracts: a total, a flat rate or a yearly ramp; the loops' customers buy
+        from their investor (or its customer's cloud)."""
+        rng = self.rng
+        out = ["compute_contracts:"]
+        sellers = self.by_type["cloud_provider"] * 3 + self.by_type["chip_vendor"]
+        for i in range(self.counts["compute_contracts"]):
+            if i < len(self.loops):
+                seller, buyer = self.loops[i]
+            else:
+                buyer = rng.choice(self.by_type["company"])
+                seller = rng.choice(sellers if rng.random() < 0.8 else self.by_type["company"])
+                if seller == buyer:
+                    seller = rng.choice(sellers)
+            year, month = ym(rng)
+            if i < len(self.loops):
+                year, month = self.loop_dates[i]
+            months = rng.choice((12, 24, 36, 48))
+            ey, em = divmod(year * 12 + month - 1 + months - 1, 12)
+            units = rng.randint(1, 500) * 10**6
+            rid = f"contract-{buyer}-{i:05d}"
+            lines = self.record("compute_contracts", rid, fmt(units, "USD"), "cloud")
+            lines += [f"  buyer: {buyer}", f"  seller: {seller}", f"  start: {year}-{month:02d}"]
+            if rng.random() < 0.8:
+                lines.append(f"  end: {ey}-{em + 1:02d}")
+            r = rng.random()
+            if r < 0.4:
+                lines.append(f"  total_value: {fmt(units, 'USD')}")
+            elif r < 0.75:
+                lines.append(f"  rate: {fmt(units // 12 // 10**5 * 10**5 or 10**5, 'USD')}/month")
+            else:
+                lines.append("  ramp:")
+                for k in range(1, rng.randint(2, 4)):
+                    lines.append(f"  - period: {year + k}")
+                    if rng.random() < 0.8:
+                        lines.append(f"    amount: {fmt(units * k, 'USD')}")
+                    else:
+                        lines.append(
+                            f"    rate: {fmt(units * k // 12 // 10**5 * 10**5, 'USD')}/month"
+                        )
+            if rng.random() < 0.3:
+                cap = (
+                    f"{rng.randint(1, 50) * 1000:,} {rng.choice(SKUS)}"
+                    if rng.random() < 0.6
+                    else f"{rng.randint(1, 40) / 10} GW"
+                )
+                lines.append(f"  capacity: {cap}")
+            arrangement = rng.choice(("cloud", "cloud", "lease", "purchase", "colocation"))
+            lines.append(f"  arrangement: {arrangement}")
+            status = rng.choice(CONTRACT_STATUS)
+            if status != "signed":
+                lines.append(f"  status: {status}")
+            if rng.random() < 0.2:
+                lines.append("  take_or_pay: true")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_stakes(self) -> None:
+        """Purchases (primary, secondary, some in a round) and holdings; the loops' vendors
+        buy stakes in their customers; a few holders above 50 % or named as controlling."""
+        rng = self.rng
+        out = ["stakes:"]
+        holders = (
+            self.by_type["investor"] * 3 + self.by_type["chip_vendor"] + self.by_type["company"]
+        )
+        for i in range(self.counts["stakes"]):
+            if i < len(self.loops) // 2:
+                holder, company = self.loops[i]
+            else:
+                holder, company = rng.choice(holders), rng.choice(self.by_type["company"])
+                if holder == company:
+                    holder = rng.choice(self.by_type["investor"])
+            year, month = ym(rng)
+            if i < len(self.loops) // 2:
+                year, month = self.loop_dates[i]
+            event = "purchase" if rng.random() < 0.7 or i < len(self.loops) // 2 else "holding"
+            pct = rng.choice((1, 2, 5, 8, 10, 15, 20, 25, 35, 51, 60))
+            paid = rng.randint(1, 900) * 10**6
+            rid = f"stake-{company}-{i:05d}"
+            lines = self.record("stakes", rid, fmt(paid, "USD"), event)
+            lines += [f"  holder: {holder}", f"  company: {company}"]
+            lines += [f"  date: {year}-{month:02d}", f"  event: {event}"]
+            if event == "purchase":
+                kind = "primary" if rng.random() < 0.7 or i < len(self.loops) // 2 else "secondary"
+                lines.append(f"  purchase: {kind}")
+                rounds = self.rounds_of.get(company)
+                if kind == "primary" and rounds and rng.random() < 0.2:
+                    lines.append(f"  round: {rng.choice(rounds)}")
+                if kind == "secondary" and rng.random() < 0.5:
+                    seller = rng.choice(self.by_type["investor"])
+                    if seller != holder:
+                        lines.append(f"  seller: {seller}")
+                if rng.random() < 0.7:
+                    lines.append(f"  share: {pct}%")
+                if rng.random() < 0.3:
+                    price = rng.randint(1, 200)
+                    lines.append(f"  shares: {paid // price:,}")
+                    lines.append(f"  price_per_share: ${price}")
+                lines.append(f"  paid: {fmt(paid, 'USD')}")
+            else:
+                if rng.random() < 0.8:
+                    lines.append(f"  share: {pct}%")
+                else:
+                    lines.append(f"  shares: {rng.randint(1, 900)}M")
+                if rng.random() < 0.2:
+                    lines.append("  diluted: true")
+            status = rng.choice(STAKE_STATUS) if i >= len(self.loops) // 2 else "closed"
+            if status != "closed":
+                lines.append(f"  status: {status}")
+            if rng.random() < 0.05:
+                lines.append("  controlling: true")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_warrants(self) -> None:
+        """Warrants of vendors to customers (vesting on milestones and price hurdles) and
+        options of companies to people."""
+        rng = self.rng
+        out = ["warrants:"]
+        for i in range(self.counts["warrants"]):
+            option = rng.random() < 0.3
+            issuer = rng.choice(self.by_type["company"] if option else self.by_type["chip_vendor"])
+            holder = rng.choice(self.by_type["person"] if option else self.by_type["company"])
+            year, month = ym(rng)
+            shares = rng.randint(3, 200)
+            rid = f"warrant-{issuer}-{i:05d}"
+            lines = self.record("warrants", rid, f"{shares}M", "warrant")
+            lines += [f"  issuer: {issuer}", f"  holder: {holder}"]
+            if option:
+                lines.append("  instrument: option")
+            lines += [f"  date: {year}-{month:02d}", f"  shares: {shares}M"]
+            if rng.random() < 0.8:
+                lines.append(f"  exercise_price: {rng.choice(('$0.01', '$1', '$20', '$50.5'))}")
+            if rng.random() < 0.7:
+                lines.append(f"  expiry: {year + 5}-{month:02d}")
+            tranches = rng.randint(0, 3)
+            if tranches:
+                lines.append("  vesting:")
+                for k in range(tranches):
+                    lines.append(f"  - shares: {shares // tranches}M")
+                    if rng.random() < 0.7:
+                        lines.append(f"    milestone: {k + 1} GW deployed")
+                        if rng.random() < 0.4:
+                            lines.append(f"    met: {year + 1}-{month:02d}")
+                    else:
+                        lines.append(f"    price_hurdle: ${rng.randint(50, 600)}")
+                        if rng.random() < 0.2:
+                            lines.append("    status: lapsed")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_share_counts(self) -> None:
+        rng = self.rng
+        out = ["share_counts:"]
+        for i in range(self.counts["share_counts"]):
+            company = rng.choice(self.by_type["company"] + self.by_type["chip_vendor"])
+            year, month = ym(rng)
+            basic = rng.randint(10, 3000)
+            lines = self.record("share_counts", f"shares-{company}-{i:05d}", f"{basic}M", "basic")
+            lines += [
+                f"  company: {company}",
+                f"  date: {year}-{month:02d}-{rng.randint(1, 28):02d}",
+            ]
+            r = rng.random()
+            if r < 0.8:
+                lines.append(f"  basic: {basic}M")
+            if r > 0.5:
+                lines.append(f"  diluted: {basic + rng.randint(0, 300)}M")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_listings(self) -> None:
+        rng = self.rng
+        out = ["listings:"]
+        for i in range(self.counts["listings"]):
+            company = rng.choice(self.by_type["company"])
+            year, month = ym(rng)
+            price = rng.randint(10, 80)
+            primary, secondary = rng.randint(5, 50), rng.randint(0, 10)
+            offered = primary + secondary
+            direct = rng.random() < 0.1
+            lines = self.record("listings", f"listing-{company}-{i:05d}", f"${price}", "ipo")
+            lines.append(f"  company: {company}")
+            if direct:
+                lines.append("  kind: direct_listing")
+            lines += [f"  date: {year}-{month:02d}-{rng.randint(1, 28):02d}", "  exchange: Nasdaq"]
+            lines += [f"  ticker: {company[-5:].upper()}X", f"  price: ${price}"]
+            if not direct:
+                lines += [f"  shares_offered: {offered}M", f"  primary: {primary}M"]
+                if secondary:
+                    lines.append(f"  secondary: {secondary}M")
+                lines.append(f"  proceeds: {fmt(price * offered * 10**6, 'USD')}")
+                if rng.random() < 0.5:
+                    lines.append("  buyers:")
+                    for buyer in rng.sample(
+                        self.by_type["investor"] + self.by_type["chip_vendor"], 2
+                    ):
+                        lines += [f"  - buyer: {buyer}", f"    amount: {fmt(price * 10**6, 'USD')}"]
+            status = rng.choice(("closed", "closed", "closed", "announced", "signed", "cancelled"))
+            if status != "closed":
+                lines.append(f"  status: {status}")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_mergers(self) -> None:
+        rng = self.rng
+        out = ["mergers:"]
+        for i in range(self.counts["mergers"]):
+            acquirer, target = rng.sample(self.by_type["company"], 2)
+            kind = rng.choice(("acquisition", "acquisition", "share_exchange", "merger"))
+            year, month = ym(rng)
+            value = rng.randint(1, 500) * 10**8
+            lines = self.record("mergers", f"merger-{acquirer}-{i:05d}", fmt(value, "USD"), kind)
+            lines += [f"  kind: {kind}", f"  acquirer: {acquirer}", f"  target: {target}"]
+            if rng.random() < 0.5:
+                lines.append(f"  result: {acquirer}")
+            lines += [f"  date: {year}-{month:02d}", f"  value: {fmt(value, 'USD')}"]
+            if kind != "acquisition":
+                a = rng.randint(30, 90)
+                lines += [f"  acquirer_holders: {a}%", f"  target_holders: {100 - a}%"]
+                lines += [f"  acquirer_value: {fmt(value * a, 'USD')}"]
+                lines += [f"  target_value: {fmt(value * (100 - a), 'USD')}"]
+                lines += [f"  combined_value: {fmt(value * 100, 'USD')}"]
+            status = rng.choice(("closed", "closed", "announced", "signed", "cancelled"))
+            if status != "closed":
+                lines.append(f"  status: {status}")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_vehicles(self) -> None:
+        """Vehicles (entities of type other, one record each, the rest of them reported
+        again a year later), funded by investors and vendors, buying a vendor's GPUs and
+        leasing them to a company."""
+        rng = self.rng
+        out = ["vehicles:"]
+        pool = self.by_type["other"]
+        for i in range(self.counts["vehicles"]):
+            vehicle = pool[i % len(pool)]
+            year, month = ym(rng)
+            year += i // len(pool)
+            pieces = [rng.randint(1, 60) * 10**8 for _ in range(rng.randint(1, 3))]
+            lines = self.record(
+                "vehicles", f"vehicle-{vehicle}-{i:05d}", fmt(sum(pieces), "USD"), "spv"
+            )
+            lines += [f"  vehicle: {vehicle}"]
+            if rng.random() < 0.3:
+                lines.append("  kind: joint_venture")
+            lines += [f"  date: {year}-{month:02d}", "  pieces:"]
+            for k, amount in enumerate(pieces):
+                who = rng.choice(self.by_type["investor"] + self.by_type["chip_vendor"])
+                lines += [f"  - participant: {who}", f"    kind: {'equity' if k == 0 else 'debt'}"]
+                lines.append(f"    amount: {fmt(amount, 'USD')}")
+            if rng.random() < 0.5:
+                lines.append(f"  total: {fmt(sum(pieces), 'USD')}")
+            lines += ["  buys: GPUs", f"  seller: {rng.choice(self.by_type['chip_vendor'])}"]
+            if rng.random() < 0.8:
+                lines += [f"  lessee: {rng.choice(self.by_type['company'])}"]
+                lines += [f"  lease_start: {year + 1}", f"  lease_end: {year + rng.randint(2, 6)}"]
+                if rng.random() < 0.5:
+                    lines.append(f"  lease_payment: {fmt(sum(pieces) // 5, 'USD')}/year")
+                else:
+                    lines.append(f"  lease_total: {fmt(sum(pieces) * 2, 'USD')}")
+            status = rng.choice(("closed", "closed", "announced", "in_talks"))
+            if status != "closed":
+                lines.append(f"  status: {status}")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_capex(self) -> None:
+        """Guidance revised over a year, actuals, and plans with cumulative milestones."""
+        rng = self.rng
+        out = ["capex:"]
+        spenders = self.by_type["company"][: max(10, len(self.by_type["company"]) // 20)]
+        for i in range(self.counts["capex"]):
+            company = rng.choice(spenders + self.by_type["cloud_provider"])
+            year = rng.randint(2019, 2025)
+            basis = rng.choice(("guidance", "guidance", "actual", "plan"))
+            low = rng.randint(1, 80) * 10**9
+            lines = self.record("capex", f"capex-{company}-{i:05d}", fmt(low, "USD"), basis)
+            lines += [f"  company: {company}", f"  basis: {basis}"]
+            if basis == "guidance":
+                lines += [
+                    f"  period: {year}",
+                    f"  amount: {fmt(low, 'USD')} to {fmt(low + 8 * 10**9, 'USD')}",
+                ]
+                lines.append(f"  reported: {year}-{rng.choice((1, 4, 7, 10)):02d}")
+            elif basis == "actual":
+                lines += [f"  period: {year}", f"  amount: {fmt(low, 'USD')}"]
+                lines.append(f"  reported: {year + 1}-01")
+            else:
+                lines += [f"  project: Data center {i}", f"  amount: {fmt(low, 'USD')}"]
+                if rng.random() < 0.6:
+                    lines.append("  milestones:")
+                    for k in range(1, rng.randint(2, 4)):
+                        lines += [
+                            f"  - by: end of {year + k}",
+                            f"    amount: {fmt(low * k // 4, 'USD')}",
+                        ]
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_prices(self) -> None:
+        rng = self.rng
+        out = ["prices:"]
+        for i in range(self.counts["prices"]):
+            company = rng.choice(self.by_type["cloud_provider"] + self.by_type["company"])
+            year, month = ym(rng)
+            gpus = rng.random() < 0.5
+            price = rng.randint(1, 90) * 10**6 if gpus else rng.choice((20, 30, 200))
+            lines = self.record("prices", f"price-{company}-{i:05d}", fmt(price, "USD"), "product")
+            lines += [f"  company: {company}", f"  product: Product {i}"]
+            if gpus:
+                lines += [
+                    f"  one_off: {fmt(price, 'USD')}",
+                    f"  quantity: {rng.randint(1, 40) * 100:,} {rng.choice(SKUS)}",
+                ]
+            else:
+                lines += [f"  price: ${price}/month", "  starting_at: true"]
+            lines += [f"  effective: {year}-{month:02d}", ""]
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_targets(self) -> None:
+        rng = self.rng
+        out = ["gpu_targets:"]
+        for i in range(self.counts["gpu_targets"]):
+            entity = rng.choice(self.buyers())
+            units = rng.randint(1, 100) * 1000
+            lines = self.record("gpu_targets", f"target-{entity}-{i:05d}", f"{units:,}", "target")
+            lines += [f"  entity: {entity}", f"  sku: {rng.choice(SKUS)}", f"  units: {units:,}"]
+            if rng.random() < 0.9:
+                lines.append(f"  by: end of {rng.randint(2020, 2027)}")
+            lines.append("")
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
+    def gen_assumptions(self) -> None:
+        rng = self.rng
+        out = ["assumptions:"]
+        for i in range(self.counts["assumptions"]):
+            year = 2018 + i // 2
+            gpus = i % 2 == 0
+            what = f"{rng.randint(4, 8) * 100_000:,}" if gpus else f"${rng.randint(30, 60)}B"
+            lines = self.record("assumptions", f"assume-{i:05d}", what, "per GW")
+            lines.append(f"  measure: {'gpus_per_gw' if gpus else 'usd_per_gw'}")
+            lines += [
+                f"  {'gpus' if gpus else 'money'}: {what}",
+                f"  date: {year + i // 40}-01-{i % 28 + 1:02d}",
+                "",
+            ]
+            out.extend(lines)
+        self.yaml.append("\n".join(out))
+
     def run(self) -> tuple[str, str]:
         self.gen_sources()
         self.gen_entities()
@@ -634,6 +1267,8 @@ class Gen:
         self.gen_flows("revenues", REVENUE_CATS)
         self.gen_flows("expenses", EXPENSE_CATS)
         self.gen_cash()
+        if self.all:
+            self.gen_more()
         self.gen_fx()
         header = f"# Synthetic aicapex ledger: {self.n:,} records (benchmarks/gen_ledger.py).\n\n"
         text = header + "\n".join(self.yaml)
@@ -662,11 +1297,19 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=10_000, help="number of records (default 10,000)")
     ap.add_argument("--seed", type=int, default=20240401)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument(
+        "--kinds",
+        choices=("default", "all"),
+        default="default",
+        help="all: every record kind (GPU orders, contracts, stakes, deals...), written to "
+        "ledger-<N>-all.yaml; default: the seven kinds of the benchmarks' figures",
+    )
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    text, beantext = Gen(args.n, args.seed).run()
-    ypath = args.out / f"ledger-{args.n}.yaml"
-    bpath = args.out / f"ledger-{args.n}.beancount"
+    text, beantext = Gen(args.n, args.seed, args.kinds).run()
+    tail = "-all" if args.kinds == "all" else ""
+    ypath = args.out / f"ledger-{args.n}{tail}.yaml"
+    bpath = args.out / f"ledger-{args.n}{tail}.beancount"
     ypath.write_text(text, encoding="utf-8")
     bpath.write_text(beantext, encoding="utf-8")
     mb = len(text.encode()) / 1e6, len(beantext.encode()) / 1e6
