@@ -302,6 +302,8 @@ def _fast_yaml(text: str) -> Any:
     PyYAML's (see ``_FAST_DIFFERS``), or on anything it cannot parse."""
     if _ryml is None or "\x85" in text or "\u2028" in text or "\u2029" in text:
         raise _Fallback  # PyYAML reads these as line breaks (YAML 1.1), rapidyaml as text
+    if text.startswith("\x00"):
+        raise _Fallback  # rapidyaml skips a leading NUL and the character after it ('icapex')
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         raise _Fallback  # a lone carriage return: a line break to PyYAML ('a: \r#' is null)
     if ("\\u" in text or "\\U" in text) and _SURROGATE_ESCAPE.search(text):

@@ -48,6 +48,7 @@ from aicapex.table.bulkcols import (
     nested_cells,
     nonfinite_rows,
     parse_money_column,
+    read_csv_cells,
     source_column,
 )
 from aicapex.table.columns import (
@@ -219,12 +220,8 @@ def _read(
         if p.suffix.lower() == ".parquet":
             raw = pd.read_parquet(source)
         elif csv:
-            raw = pd.read_csv(
-                source,
-                sep="\t" if p.suffix.lower() == ".tsv" else ",",
-                dtype=dict.fromkeys(refs, "string"),  # ids are text, even '12'
-                keep_default_na=True,
-            )
+            sep, text = "\t" if p.suffix.lower() == ".tsv" else ",", dict.fromkeys(refs, "string")
+            raw = read_csv_cells(source, sep, text, shown, kind)  # ids are text, even '12'
         else:
             expected = "a .csv, .tsv or .parquet file"
             bad = Problem(expected, repr(p.suffix), file=shown, code="bad-table")

@@ -3,6 +3,10 @@ per distinct value, its problems located at their rows (:class:`Located`)."""
 
 from __future__ import annotations
 
+import csv as _csv
+import io
+import re
+import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +15,7 @@ import pandas as pd
 
 from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
-from aicapex.errors import Problem
+from aicapex.errors import LedgerError, Problem
 from aicapex.limits import MAX_AMOUNT
 from aicapex.money import Money, Rate
 from aicapex.table.columns import (
@@ -36,6 +40,7 @@ __all__ = [
     "nested_cells",
     "nonfinite_rows",
     "parse_money_column",
+    "read_csv_cells",
     "source_column",
 ]
 
@@ -481,3 +486,55 @@ def nonfinite_rows(
             nan = pc.fill_null(pc.is_nan(column), False)
             marks[f] = np.asarray(nan.to_numpy(zero_copy_only=False), dtype=bool)
     raw.attrs["nonfinite"] = marks
+
+
+def read_csv_cells(
+    source: Any, sep: str, dtype: dict[str, str], shown: str, kind: str
+) -> pd.DataFrame:
+    """``pd.read_csv`` of a table, refusing what pandas would misread: a row with more cells
+    than the header (the first data row's extra cells became an index, moving every value one
+    column right: ids read from the next column; a later row's were a parser error without a
+    line), at its line and record; a column named twice (pandas renamed the second ``id.1``)."""
+    raw: pd.DataFrame | None = None
+    error: pd.errors.ParserError | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            raw = pd.read_csv(source, sep=sep, dtype=dtype, keep_default_na=True, index_col=False)
+        except pd.errors.ParserError as exc:
+            error = exc
+    longer = any("Length of header" in str(w.message) for w in caught)
+    renamed = raw is not None and any(re.fullmatch(r".+\.\d+", str(c)) for c in raw.columns)
+    if raw is not None and not longer and not renamed:  # 'id.1': pandas renamed a second 'id'
+        return raw
+    data = source.getvalue() if isinstance(source, io.BytesIO) else source.read_bytes()
+    rows = _csv.reader(io.StringIO(data.decode("utf-8", "replace"), newline=""), delimiter=sep)
+    header = next(rows, [])
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        found = ", ".join(f"{c!r} {header.count(c)} times" for c in twice)
+        bad = Problem("each column once", found, file=shown, line=1, kind=kind, code="bad-table")
+        raise LedgerError([bad])
+    start = rows.line_num + 1
+    for i, row in enumerate(rows):
+        if len(row) > len(header):
+            rid = row[header.index("id")] if "id" in header else None
+            raise LedgerError(
+                [
+                    Problem(
+                        f"{len(header)} cells, as the header has (quote a cell holding "
+                        f"{'a tab' if sep == chr(9) else 'a comma'})",
+                        f"{len(row)} cells",
+                        file=shown,
+                        line=start,
+                        kind=kind,
+                        index=i,
+                        record_id=rid or None,
+                        code="bad-table",
+                    )
+                ]
+            )
+        start = rows.line_num + 1
+    if raw is None:  # a parser error the rows above do not explain
+        raise error or ValueError("no table")
+    return raw

@@ -1,0 +1,92 @@
+"""More bad input: each case once gave a traceback, a wrong result or a silently lost record,
+and must now give a :class:`aicapex.LedgerError` naming where the input is wrong (file, line,
+record, field, expected, found), or the right answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import aicapex as ac
+from aicapex.errors import CODES
+
+LEDGER = "aicapex: 1\nsources: [{id: s, title: T, outlet: O, date: 2023}]\n"
+
+
+def _problems(path: Path) -> list[ac.Problem]:
+    with pytest.raises(ac.LedgerError) as info:
+        ac.load(path)
+    problems = list(info.value.problems)
+    for p in problems:
+        assert p.file == str(path), p
+        assert p.code in CODES, p
+    return problems
+
+
+@pytest.mark.parametrize("head", ["aicapex: 1\n", "\x01aicapex: 1\n", " aicapex: 1\n", "\x01"])
+def test_a_leading_nul_byte_is_refused_at_line_1_not_read_as_other_text(
+    tmp_path: Path, head: str
+) -> None:
+    # rapidyaml skipped a leading NUL and the character after it: 'icapex' (an unknown kind,
+    # without a line), or with '\x01' or a space after it, the ledger loaded as if fine
+    path = tmp_path / "nul.yaml"
+    path.write_text("\x00" + head + LEDGER.removeprefix("aicapex: 1\n"), encoding="utf-8")
+    problems = _problems(path)
+    assert [(p.line, p.code, p.found) for p in problems] == [(1, "syntax", "the character U+0000")]
+
+
+HEADER = "id,payer,provider,period,billed,sources\n"
+ROW = "b1,acme,aws,2023-08,$7M,s\n"
+
+
+def _table_problems(tmp_path: Path, text: str, name: str = "bills.csv") -> list[ac.Problem]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ac.LedgerError) as info:
+        ac.read_table(path, "cloud_bills")
+    for p in info.value.problems:
+        assert p.file == str(path), p
+        assert p.code in CODES, p
+    return list(info.value.problems)
+
+
+@pytest.mark.parametrize("extra", [",x", ",x,y"])
+def test_a_first_row_longer_than_the_header_is_refused_at_its_row(
+    tmp_path: Path, extra: str
+) -> None:
+    # pandas read the extra cells as an index: every value one column right, the id read from
+    # the payer column ('acme'), problems named the wrong record and field, or none at all
+    ps = _table_problems(tmp_path, HEADER + ROW.strip() + extra + "\n" + ROW.replace("b1", "b2"))
+    cells = 6 + extra.count(",")
+    assert [(p.line, p.index, p.record_id, p.code) for p in ps] == [(2, 0, "b1", "bad-table")]
+    assert ps[0].expected.startswith("6 cells")
+    assert ps[0].found == f"{cells} cells"
+
+
+def test_a_trailing_empty_cell_is_no_shift(tmp_path: Path) -> None:
+    # 'b1,...,s,' (a trailing comma, as spreadsheets write): nothing lost, nothing moved
+    path = tmp_path / "bills.csv"
+    path.write_text(HEADER + ROW.strip() + ",\n", encoding="utf-8")
+    frame = ac.read_table(path, "cloud_bills")
+    assert list(frame["id"]) == ["b1"]
+    assert list(frame["payer"]) == ["acme"]
+
+
+@pytest.mark.parametrize("name", ["bills.csv", "bills.tsv"])
+def test_a_later_row_longer_than_the_header_is_located(tmp_path: Path, name: str) -> None:
+    # a quoted line break in row 1: the long row starts on line 4, the second record
+    text = HEADER + 'b1,acme,aws,2023-08,"$7\nM",s\n' + ROW.replace("b1", "b2").strip() + ",x\n"
+    if name.endswith(".tsv"):
+        text = text.replace(",", "\t")
+    ps = _table_problems(tmp_path, text, name)
+    assert [(p.line, p.index, p.record_id, p.code) for p in ps] == [(4, 1, "b2", "bad-table")]
+    assert ("a tab" if name.endswith(".tsv") else "a comma") in ps[0].expected
+
+
+def test_a_column_named_twice_is_refused_by_its_name(tmp_path: Path) -> None:
+    # pandas renamed the second 'id' to 'id.1': 'unknown column id.1' named no real column
+    ps = _table_problems(
+        tmp_path, "id,id,payer,provider,period,billed\nb1,b2,acme,aws,2023-08,$7M\n"
+    )
+    assert [(p.line, p.code, p.found) for p in ps] == [(1, "bad-table", "'id' 2 times")]
