@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aicapex.analysis.capex import capex
+from aicapex.analysis.capex import capex_at
 from aicapex.analysis.common import day_of
 from aicapex.analysis.customers import customers
 from aicapex.analysis.deals import listing, merger
@@ -252,27 +252,25 @@ def capex_section(ctx: Any) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {}
     if not ctx.ledger.records("capex"):
         return out
-    for day, members in _dates(ctx, ("capex",)).items():
-        for row in capex(ctx.ledger, as_of=day).rows():
-            if row["company"] not in members:
-                continue
-            out.setdefault(row["company"], []).append(
-                {
-                    "record": row["record"],
-                    "basis": row["basis"],
-                    "period": _text(row["period"]),
-                    "project": _text(row["project"]),
-                    "reported": row["reported"],
-                    "revision": row["revision"],
-                    "low": _num(row["low_usd"]),
-                    "high": _num(row["high_usd"]),
-                    "midpoint": _num(row["midpoint_usd"]),
-                    "actual": _num(row["actual_usd"]),
-                    "growth": _plain(row["growth"]),
-                    "progress": _plain(row["progress"]),
-                    "scheduled": _plain(row["scheduled"]),
-                }
-            )
+    dates = {c: day for day, members in _dates(ctx, ("capex",)).items() for c in members}
+    for row in capex_at(ctx.ledger, dates).rows():  # each company as of its date
+        out.setdefault(row["company"], []).append(
+            {
+                "record": row["record"],
+                "basis": row["basis"],
+                "period": _text(row["period"]),
+                "project": _text(row["project"]),
+                "reported": row["reported"],
+                "revision": row["revision"],
+                "low": _num(row["low_usd"]),
+                "high": _num(row["high_usd"]),
+                "midpoint": _num(row["midpoint_usd"]),
+                "actual": _num(row["actual_usd"]),
+                "growth": _plain(row["growth"]),
+                "progress": _plain(row["progress"]),
+                "scheduled": _plain(row["scheduled"]),
+            }
+        )
     return out
 
 

@@ -21,6 +21,7 @@ import aicapex as ac
 from aicapex.dates import PartialDate
 from aicapex.ledger import Ledger
 from aicapex.records import (
+    Capex,
     CashBalance,
     Entity,
     FundingRound,
@@ -267,3 +268,198 @@ def test_report_warrants_at_each_company_date(seed: int) -> None:
                 assert g["stake"] == pytest.approx(float(w.shares.count) / count[0])
             seen += 1
     assert seen == 2 * len(led.records("warrants"))
+
+
+# -- capex --------------------------------------------------------------------------------------
+
+
+def _capex_ledger(seed: int, n_companies: int = 5) -> Ledger:
+    """Guidance revised over sparse years (some revisions reported the same day: ties by id),
+    actuals of whole years and of projects, plans with milestones; the last company has
+    none."""
+    rng = random.Random(seed)
+    records: list[Any] = _companies(n_companies)
+    k = 0
+    for c in range(n_companies - 1):
+        company = f"co{c}"
+        for year in rng.sample(range(2019, 2026), rng.randint(1, 4)):
+            for _ in range(rng.randint(0, 3)):
+                low = rng.randint(1, 40)
+                amount = (
+                    f"${low}B to ${low + rng.randint(1, 5)}B" if rng.random() < 0.5 else f"${low}B"
+                )
+                reported = f"{year}-{rng.choice((1, 4, 7)):02d}"
+                records.append(
+                    Capex(
+                        id=f"g{k:03d}",
+                        company=company,
+                        basis="guidance",
+                        period=str(year),
+                        amount=amount,
+                        reported=reported,
+                    )
+                )
+                k += 1
+            if rng.random() < 0.6:
+                records.append(
+                    Capex(
+                        id=f"a{k:03d}",
+                        company=company,
+                        basis="actual",
+                        period=str(year),
+                        amount=f"${rng.randint(1, 40)}B",
+                        reported=f"{year + 1}-0{rng.randint(1, 3)}",
+                    )
+                )
+                k += 1
+        for p in range(rng.randint(0, 2)):
+            start = rng.randint(2020, 2023)
+            steps = sorted(rng.sample(range(1, 10), rng.randint(0, 3)))
+            records.append(
+                Capex(
+                    id=f"p{k:03d}",
+                    company=company,
+                    basis="plan",
+                    project=f"P{p}",
+                    amount="$10B",
+                    reported=f"{start}-01",
+                    milestones=[
+                        {"by": f"end of {start + i}", "amount": f"${s}B"}
+                        for i, s in enumerate(steps)
+                    ],
+                )
+            )
+            k += 1
+            for year in range(start, start + rng.randint(0, 3)):
+                records.append(
+                    Capex(
+                        id=f"x{k:03d}",
+                        company=company,
+                        basis="actual",
+                        project=f"P{p}",
+                        period=str(year),
+                        amount=f"${rng.randint(1, 3)}B",
+                        # some reported before the period ends
+                        reported=rng.choice((f"{year}-03", f"{year + 1}-02")),
+                    )
+                )
+                k += 1
+    return Ledger(records)
+
+
+def _midpoint(record: Capex) -> float:
+    low, high = record.amount.bounds()
+    return (float(low.amount) + float(high.amount)) / 2
+
+
+def _expected_capex(led: Ledger, company: str, as_of: str) -> dict[str, dict[str, Any]]:
+    """Each of ``company``'s capex records reported by ``as_of``: its revision, its period's
+    actual, and for plans the progress and the scheduled share, read plainly."""
+    end = _day(as_of)
+    assert end is not None
+    mine = [
+        r
+        for r in led.records("capex")
+        if r.company == company and (r.reported is None or _day(str(r.reported), False) <= end)
+    ]
+
+    def period(r: Capex) -> tuple[Any, Any]:
+        return (None, None) if r.period is None else PartialDate.parse(str(r.period)).sort_key()[:2]
+
+    def when(r: Capex) -> tuple[dt.date, str]:
+        return (_day(str(r.reported), False) or dt.date.max, r.id)
+
+    out: dict[str, dict[str, Any]] = {}
+    for r in mine:
+        same = [
+            x for x in mine if (period(x), x.basis, x.project) == (period(r), r.basis, r.project)
+        ]
+        revision = sorted(same, key=when).index(r) + 1
+        actuals = [
+            x
+            for x in mine
+            if x.basis.value == "actual" and not x.project and period(x) == period(r)
+        ]
+        actual = _midpoint(max(actuals, key=when)) if actuals and r.period else float("nan")
+        progress = scheduled = float("nan")
+        if r.basis.value == "plan":
+            spent: dict[Any, Capex] = {}
+            for x in sorted(mine, key=when):
+                if x.basis.value == "actual" and x.project == r.project and period(x)[1] <= end:
+                    spent[period(x)] = x
+            if spent:
+                progress = sum(_midpoint(x) for x in spent.values()) / _midpoint(r)
+            if r.milestones:
+                due = [m for m in r.milestones if m.by.sort_key()[1] <= end]
+                scheduled = (float(due[-1].amount.amount) if due else 0.0) / float(r.amount.amount)
+        out[r.id] = {
+            "revision": revision,
+            "actual": actual,
+            "progress": progress,
+            "scheduled": scheduled,
+        }
+    return out
+
+
+def _same(a: float, b: float) -> bool:
+    return (a != a and b != b) or a == pytest.approx(b)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_capex_at_each_company_date(seed: int) -> None:
+    from aicapex.analysis.capex import capex_at
+
+    led = _capex_ledger(seed)
+    rng = random.Random(seed)
+    dates = {
+        f"co{c}": rng.choice(("2020", "2021-06", "2022-12-31", "2024-Q2", "2026")) for c in range(5)
+    }
+    del dates["co1"]  # a company with capex but no report date: left out
+    frame = capex_at(led, dates).frame
+    assert "co1" not in set(frame["company"])
+    for company, as_of in dates.items():
+        rows = frame[frame["company"] == company]
+        expected = _expected_capex(led, company, as_of)
+        assert sorted(rows["record"]) == sorted(expected)
+        for row in rows.to_dict("records"):
+            want = expected[row["record"]]
+            assert row["revision"] == want["revision"]
+            assert _same(row["actual_usd"], want["actual"] * 1.0)
+            assert _same(row["progress"], want["progress"])
+            assert _same(row["scheduled"], want["scheduled"])
+        alone = ac.capex(led, company, as_of=as_of).frame  # as the public analysis gives it
+        assert rows.reset_index(drop=True).equals(alone.reset_index(drop=True))
+
+
+def test_capex_at_no_records() -> None:
+    from aicapex.analysis.capex import capex_at
+
+    assert capex_at(Ledger(_companies(3)), {"co0": "2024"}).frame.empty
+    assert capex_at(_capex_ledger(1), {}).frame.empty
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_report_capex_at_each_company_date(seed: int) -> None:
+    rng = random.Random(seed)
+    led = _capex_ledger(seed)
+    cash = [
+        CashBalance(
+            id=f"cash{c}",
+            company=f"co{c}",
+            amount="$1M",
+            date=rng.choice(("2020-06", "2021-12", "2023-03", "2025-01")),
+        )
+        for c in range(5)
+    ]
+    led = Ledger([*led, *cash])
+    for company in report(led)["companies"]:
+        expected = _expected_capex(led, company["id"], company["as_of"])
+        got = company["capex"]
+        assert sorted(g["record"] for g in got) == sorted(expected)
+        for g in got:
+            want = expected[g["record"]]
+            assert g["revision"] == want["revision"]
+            assert _same(float("nan") if g["progress"] is None else g["progress"], want["progress"])
+            assert _same(
+                float("nan") if g["scheduled"] is None else g["scheduled"], want["scheduled"]
+            )

@@ -32,7 +32,7 @@ from aicapex.records import Capex
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["CAPEX_COLUMNS", "CapexResult", "capex"]
+__all__ = ["CAPEX_COLUMNS", "CapexResult", "capex", "capex_at"]
 
 #: The columns of :func:`capex`'s frame and their dtypes.
 CAPEX_COLUMNS: dict[str, str] = {
@@ -125,9 +125,10 @@ def _previous_actuals(out: pd.DataFrame, actual: pd.DataFrame) -> pd.Series:
 
 
 def _progress(
-    source: Any, out: pd.DataFrame, limit: np.datetime64 | None
+    source: Any, out: pd.DataFrame, limit: np.ndarray | None
 ) -> tuple[pd.Series, pd.Series]:
-    """Each plan's actual progress and its milestones' scheduled share by ``limit``."""
+    """Each plan's actual progress and its milestones' scheduled share by ``limit`` (each
+    row's: its company's date)."""
     from aicapex.ledger import Ledger
 
     progress = pd.Series(np.nan, index=out.index)
@@ -135,9 +136,10 @@ def _progress(
     plans = out["basis"] == "plan"
     if not plans.any():
         return progress, scheduled
-    actual = out[(out["basis"] == "actual").to_numpy() & (out["project"] != "").to_numpy()]
+    mine = (out["basis"] == "actual").to_numpy() & (out["project"] != "").to_numpy()
+    actual = out[mine]
     if limit is not None:
-        actual = actual[(actual["period_end"] <= limit).to_numpy()]
+        actual = actual[actual["period_end"].to_numpy("datetime64[ns]") <= limit[mine]]
     latest = actual.sort_values("reported", kind="stable").drop_duplicates(
         ["company", "project", "period_start", "period_end"], keep="last"
     )
@@ -145,8 +147,8 @@ def _progress(
     keys = pd.MultiIndex.from_frame(out.loc[plans, ["company", "project"]])
     progress[plans] = spent.reindex(keys).to_numpy() / out.loc[plans, "midpoint_usd"].to_numpy()
     if isinstance(source, Ledger):
-        end = None if limit is None else pd.Timestamp(limit).date()
         for i in out.index[plans.to_numpy()]:
+            end = None if limit is None else pd.Timestamp(limit[i]).date()
             record = source[str(out.at[i, "record"])]
             assert isinstance(record, Capex)
             due = [m for m in record.milestones if end is None or m.by.sort_key()[1] <= end]
@@ -191,9 +193,57 @@ def capex(
             raise KeyError(f"unknown entity {company!r}{suggest(company, sorted(known))}")
         frame = frame[(frame["company"].astype("object") == company).to_numpy()]
     limit = day_of(as_of, end=True) if as_of is not None else None
-    if limit is not None:
+    limits = None if limit is None else {str(c): limit for c in frame["company"].unique()}
+    frame_out = _table(source, frame, limits)
+    warnings = [
+        f"{r}: no figure in US dollars (no exchange rate at its period)"
+        for r in frame_out.loc[frame_out["midpoint_usd"].isna().to_numpy(), "record"]
+    ]
+    reason = None
+    if company is not None and frame_out.empty:
+        reason = f"no capex records of {company!r}"
+    return CapexResult(
+        frame_out,
+        record_index(frame_out["record"]),
+        ASSUMPTIONS,
+        tuple(warnings),
+        reason,
+        params={
+            "company": company,
+            "as_of": None if as_of is None else str(as_of),
+            "known_on": None if known_on is None else str(known_on),
+        },
+    )
+
+
+#: What :func:`capex` assumes.
+ASSUMPTIONS = (
+    "guidance revisions are ordered by the date reported (the record's, else its sources')",
+    "a figure's midpoint is its base figure: a range's midpoint, a bound's figure",
+    "growth is over the actual of the previous period of the same length",
+    "a plan's progress is the actual capex of its project over the plan's amount",
+)
+
+
+def capex_at(ledger: Ledger, dates: Mapping[str, str]) -> CapexResult:
+    """The capex of the companies of ``dates`` (company -> its ``as_of``), each as of its own
+    date: the rows :func:`capex` gives each with ``as_of=`` its date, for all of them in one
+    pass (a company's rows read only its own records). The report's capex section."""
+    frame = _frame(ledger)
+    frame = frame[frame["company"].astype("object").isin(list(dates)).to_numpy()]
+    frame_out = _table(ledger, frame, {c: day_of(d, end=True) for c, d in dates.items()})
+    return CapexResult(frame_out, record_index(frame_out["record"]), ASSUMPTIONS)
+
+
+def _table(
+    source: Any, frame: pd.DataFrame, limits: Mapping[str, np.datetime64] | None
+) -> pd.DataFrame:
+    """The frame of :func:`capex` from the capex records of ``frame``, each company's as of
+    its date in ``limits`` (``None``: all of them)."""
+    if limits is not None:
         reported = frame["reported_start"].to_numpy("datetime64[ns]")
-        frame = frame[np.isnat(reported) | (reported <= limit)]
+        mine = _limits(frame["company"], limits)
+        frame = frame[np.isnat(reported) | (reported <= mine)]
     out = pd.DataFrame(
         {
             "company": frame["company"].astype("object").astype(str),
@@ -230,29 +280,12 @@ def capex(
     out["vs_actual_usd"] = out["actual_usd"] - out["midpoint_usd"]
     out["previous_actual_usd"] = _previous_actuals(out, actual).to_numpy()
     out["growth"] = out["midpoint_usd"] / out["previous_actual_usd"] - 1
+    limit = None if limits is None else _limits(out["company"], limits)
     out["progress"], out["scheduled"] = _progress(source, out, limit)
-    frame_out = typed_frame(out, CAPEX_COLUMNS)
-    warnings = [
-        f"{r}: no figure in US dollars (no exchange rate at its period)"
-        for r in frame_out.loc[frame_out["midpoint_usd"].isna().to_numpy(), "record"]
-    ]
-    reason = None
-    if company is not None and frame_out.empty:
-        reason = f"no capex records of {company!r}"
-    return CapexResult(
-        frame_out,
-        record_index(frame_out["record"]),
-        (
-            "guidance revisions are ordered by the date reported (the record's, else its sources')",
-            "a figure's midpoint is its base figure: a range's midpoint, a bound's figure",
-            "growth is over the actual of the previous period of the same length",
-            "a plan's progress is the actual capex of its project over the plan's amount",
-        ),
-        tuple(warnings),
-        reason,
-        params={
-            "company": company,
-            "as_of": None if as_of is None else str(as_of),
-            "known_on": None if known_on is None else str(known_on),
-        },
-    )
+    return typed_frame(out, CAPEX_COLUMNS)
+
+
+def _limits(companies: pd.Series, limits: Mapping[str, np.datetime64]) -> np.ndarray:
+    """Each row's date: its company's in ``limits``."""
+    days = [limits[str(c)] for c in companies.astype("object")]
+    return np.array(days, dtype="datetime64[ns]")
