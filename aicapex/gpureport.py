@@ -85,7 +85,7 @@ def realloc_section(ctx: Any) -> dict[str, Any]:
             "value_figure": row["value_figure"],
             "price_basis": row["price_basis"],
         }
-        for company in {row["from_entity"], row["to_entity"]} & set(ctx.when):
+        for company in {row["from_entity"], row["to_entity"]} & ctx.when.keys():
             out.setdefault(str(company), []).append(item)
     return out
 
@@ -101,7 +101,7 @@ def loops(ctx: Any) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {}
     for row in found.to_dict("records"):
         members = set(str(row["path"]).split(" > ")) if row["enumerated"] else set()
-        for company in members & set(ctx.when):
+        for company in members & ctx.when.keys():
             out.setdefault(company, []).append(
                 {
                     "window": row["window"],
@@ -134,7 +134,7 @@ def round_trips(ctx: Any) -> dict[str, Any]:
             "funded": _num(row["funded_usd"]),
             "share": _num(row["share"]),
         }
-        for company in {row["vendor"], row["customer"]} & set(ctx.when):
+        for company in {row["vendor"], row["customer"]} & ctx.when.keys():
             out.setdefault(str(company), []).append(item)
     return out
 
@@ -155,6 +155,6 @@ def related(ctx: Any) -> dict[str, Any]:
             "units": _int(row["units"]),
             "controllers": row["controllers"],
         }
-        for company in {row["from_entity"], row["to_entity"]} & set(ctx.when):
+        for company in {row["from_entity"], row["to_entity"]} & ctx.when.keys():
             out.setdefault(str(company), []).append(item)
     return out

@@ -49,11 +49,16 @@ def ownership_section(ledger: Ledger, when: Mapping[str, str | None]) -> dict[st
     valued_by: dict[str, list[dict[str, Any]]] = {}
     for row in valued.rows():
         valued_by.setdefault(str(row["company"]), []).append(_value(row))
+    notes_of: dict[str, list[str]] = {}  # each warning under the companies it starts with
+    for w in (*held.warnings, *valued.warnings):
+        for i, ch in enumerate(w):  # an id may hold colons: each prefix ending at one
+            if ch == ":" and w[:i] in dated:
+                notes_of.setdefault(w[:i], []).append(w)
     for company, day in dated.items():
         holders, values = held_by.get(company), valued_by.get(company)
         if holders is None and values is None:
             continue
-        notes = [w for w in (*held.warnings, *valued.warnings) if w.startswith(f"{company}:")]
+        notes = notes_of.get(company, [])
         out[company] = {
             "as_of": day,
             "holders": holders or [],

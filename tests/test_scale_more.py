@@ -24,7 +24,10 @@ from aicapex.records import (
     Capex,
     CashBalance,
     Entity,
+    Expense,
     FundingRound,
+    GPUOrder,
+    GPUReallocation,
     Listing,
     SharesOutstanding,
     Stake,
@@ -463,3 +466,135 @@ def test_report_capex_at_each_company_date(seed: int) -> None:
             assert _same(
                 float("nan") if g["scheduled"] is None else g["scheduled"], want["scheduled"]
             )
+
+
+# -- report sections: each row under the report's companies it names -----------------------------
+
+
+def _parties_ledger(seed: int) -> Ledger:
+    """Companies (one with colons in its id, and one whose id starts another's), a chip vendor
+    funding a customer that buys its GPUs (a loop, a round trip), reallocations between
+    companies and the vendor, companies with a controller in common paying each other, stakes
+    without a share (valuation warnings); cash balances of some companies only."""
+    rng = random.Random(seed)
+    ids = ["co", "co:1", "co:1:x", "lab", "lab2"]
+    records: list[Any] = [Entity(id=i, name=i, type="company") for i in ids]
+    records += [
+        Entity(id="boss", name="Boss", type="person"),
+        Entity(id="chip", name="Chip", type="chip_vendor"),
+        Entity(id="fab", name="Fab", type="company"),  # a vendor with a report date
+        Entity(id="fund", name="Fund", type="investor"),
+    ]
+    records = [
+        r.model_copy(update={"controlled_by": ("boss",)}) if r.id in ("lab", "lab2", "co") else r
+        for r in records
+    ]
+    for i, company in enumerate(ids):
+        year = rng.randint(2022, 2024)
+        vendor = ("chip", "fab")[i % 2]
+        records.append(
+            FundingRound(
+                id=f"r{i}",
+                company=company,
+                date=f"{year}-02",
+                amount="$100M",
+                investors=[{"investor": vendor, "amount": "$100M"}],
+            )
+        )
+        records.append(
+            GPUOrder(
+                id=f"o{i}",
+                buyer=company,
+                vendor=vendor,
+                sku="H100",
+                quantity=1000,
+                total="$60M",
+                order_date=f"{year}-03",
+                payments=[{"date": f"{year}-04", "amount": "$60M"}],
+            )
+        )
+        records.append(
+            Stake(
+                id=f"s{i}",
+                holder="fund",
+                company=company,
+                date=f"{year}-05",
+                event="purchase",
+                purchase="primary",
+                paid=f"${rng.randint(1, 9)}M",
+            )
+        )
+        other = rng.choice([x for x in ids if x != company] + ["chip"])
+        records.append(
+            GPUReallocation(
+                id=f"g{i}",
+                order=f"o{i}",
+                sku="H100",
+                from_entity=company,
+                to_entity=other,
+                quantity=rng.choice((100, 200)),
+                date=f"{year}-06",
+            )
+        )
+        records.append(
+            Expense(
+                id=f"e{i}",
+                company=company,
+                counterparty=rng.choice([x for x in ids if x != company]),
+                amount="$1M",
+                date=f"{year}-07",
+                category="compute",
+            )
+        )
+    for i, company in enumerate(rng.sample(ids, 3)):
+        records.append(CashBalance(id=f"cash{i}", company=company, date="2024-12", amount="$1M"))
+    records.append(CashBalance(id="cash-fab", company="fab", date="2024-12", amount="$1M"))
+    return Ledger(records)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_report_rows_under_each_named_company(seed: int) -> None:
+    from aicapex.analysis.roundtrip import ALL
+
+    led = _parties_ledger(seed)
+    out = {c["id"]: c for c in report(led)["companies"]}
+    assert out
+    realloc = ac.reallocations(led).frame
+    related = ac.related_parties(led).frame
+    loops = ac.cycles(led).frame
+    trips = ac.round_trip(led).frame
+    trips = trips[
+        (trips["customer"] != ALL) & (trips["window"] != "all") & (trips["invested_usd"] > 0)
+    ]
+    for frame in (loops, trips, realloc, related):
+        assert len(frame)
+    for company, got in out.items():
+        mine = realloc[(realloc["from_entity"] == company) | (realloc["to_entity"] == company)]
+        assert [r["reallocation"] for r in got["reallocations"]] == list(mine["reallocation"])
+        mine = related[(related["from_entity"] == company) | (related["to_entity"] == company)]
+        assert [r["record"] for r in got["related_parties"]] == list(mine["record"])
+        paths = [
+            p
+            for p, e in zip(loops["path"], loops["enumerated"], strict=True)
+            if e and company in p.split(" > ")
+        ]
+        assert [r["path"] for r in got["loops"]] == paths
+        mine = trips[(trips["vendor"] == company) | (trips["customer"] == company)]
+        assert [(r["vendor"], r["customer"], r["window"]) for r in got["round_trip"]] == list(
+            zip(mine["vendor"], mine["customer"], mine["window"], strict=True)
+        )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_report_ownership_warnings_of_each_company(seed: int) -> None:
+    """A company's ownership warnings: those that start with its id and a colon (ids may hold
+    colons: 'co:1: ...' is co:1's, and co's too, as the text reads)."""
+    led = _parties_ledger(seed)
+    out = report(led)["companies"]
+    dated = {c["id"]: c["as_of"] for c in out}
+    warnings = [*ac.ownership(led, as_of=dated).warnings, *ac.valuation(led, as_of=dated).warnings]
+    assert warnings
+    for company in out:
+        section = company["ownership"]
+        expected = [w for w in warnings if w.startswith(company["id"] + ":")]
+        assert section.get("warnings", []) == expected
