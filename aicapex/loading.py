@@ -438,6 +438,13 @@ def _from_validation(
                 yield problem(loc, f"a valid value ({text})", found, _parser_code(text))
         elif etype in ("bool_parsing", "bool_type"):
             yield problem(loc, "true or false", _show(err.get("input")), code)
+        elif etype in ("tuple_type", "list_type"):  # not pydantic's 'a valid tuple'
+            yield problem(
+                loc, "a list (items on '- ' lines, or [a, b])", _show(err.get("input")), code
+            )
+        elif etype in ("model_type", "dict_type"):  # not 'a valid dictionary or instance of X'
+            fields = f" of {ctx['class_name']} fields" if ctx.get("class_name") else ""
+            yield problem(loc, f"a mapping{fields} (field: value)", _show(err.get("input")), code)
         elif etype == "enum" and isinstance(err.get("input"), str):
             choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
             hint = suggest(err["input"], choices)

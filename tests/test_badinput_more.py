@@ -90,3 +90,34 @@ def test_a_column_named_twice_is_refused_by_its_name(tmp_path: Path) -> None:
         tmp_path, "id,id,payer,provider,period,billed\nb1,b2,acme,aws,2023-08,$7M\n"
     )
     assert [(p.line, p.code, p.found) for p in ps] == [(1, "bad-table", "'id' 2 times")]
+
+
+BILL = (
+    "entities:\n- {id: acme, name: Acme, type: company}\n"
+    "- {id: aws, name: AWS, type: cloud_provider}\n"
+    "cloud_bills:\n- {id: b, payer: acme, provider: aws, period: 2023-08, billed: $7M, "
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "expected"),
+    [
+        ("payments: null, sources: [s]", "payments", "a list"),
+        ("payments: {amount: $1M}, sources: [s]", "payments", "a list"),
+        ("sources: s", "sources", "a list"),
+        ("payments: [5], sources: [s]", "payments.0", "a mapping of Payment fields"),
+        ("sources: [[s]]", "sources.0", "a mapping of Citation fields"),
+    ],
+)
+def test_a_list_or_mapping_of_the_wrong_shape_says_so_in_ledger_words(
+    tmp_path: Path, fields: str, field: str, expected: str
+) -> None:
+    # pydantic's words were shown: 'expected a valid tuple', 'a valid dictionary or instance of
+    # Payment'; a ledger has lists and mappings
+    path = tmp_path / "bill.yaml"
+    path.write_text(LEDGER + BILL + fields + "}\n", encoding="utf-8")
+    (p,) = _problems(path)
+    assert (p.line, p.kind, p.index, p.record_id, p.field) == (7, "cloud_bills", 0, "b", field)
+    assert p.expected.startswith(expected)
+    assert "tuple" not in p.expected
+    assert "instance" not in p.expected
