@@ -121,3 +121,36 @@ def test_a_list_or_mapping_of_the_wrong_shape_says_so_in_ledger_words(
     assert p.expected.startswith(expected)
     assert "tuple" not in p.expected
     assert "instance" not in p.expected
+
+
+FOCUS_HEADER = (
+    "BilledCost,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,ChargeCategory,"
+    "InvoiceIssuerName\n"
+)
+FOCUS_ROW = "12.5,USD,2024-08-01 00:00:00,2024-09-01 00:00:00,Usage,AWS\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (FOCUS_HEADER.replace("BilledCost,", "Cost,") + FOCUS_ROW, "missing-column"),
+        (FOCUS_HEADER + FOCUS_ROW.replace("12.5", "12 dollars"), "bad-money"),
+        (FOCUS_HEADER + FOCUS_ROW.replace("12.5", "2E15"), "out-of-range"),
+        (FOCUS_HEADER + FOCUS_ROW.replace("2024-08-01 00:00:00", "2024-13-01"), "bad-date"),
+        (FOCUS_HEADER + FOCUS_ROW.replace("USD", "dollars"), "invalid-value"),
+        (FOCUS_HEADER + FOCUS_ROW.replace("Usage", ""), "missing-field"),
+        (FOCUS_HEADER + FOCUS_ROW.replace("2024-09-01", "2024-07-01"), "inconsistent"),
+        (FOCUS_HEADER + FOCUS_ROW.strip() + ",x\n", "bad-table"),
+    ],
+)
+def test_focus_problems_carry_a_code_of_the_catalogue(tmp_path: Path, text: str, code: str) -> None:
+    # every problem of read_focus had the code '' (unclassified), unlike every other input's
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "focus.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        problems = list(ac.read_focus(path, payer="acme").problems)
+    except ac.LedgerError as exc:
+        problems = list(exc.problems)
+    assert problems
+    assert {p.code for p in problems} == {code}

@@ -285,7 +285,9 @@ def read_focus(
     """
     shown = str(path)
     if not isinstance(payer, str) or not payer.strip():
-        raise LedgerError([Problem("a payer: the id of the entity billed", repr(payer))])
+        raise LedgerError(
+            [Problem("a payer: the id of the entity billed", repr(payer), code="invalid-value")]
+        )
     if fx is not None and not isinstance(fx, Ledger):
         raise TypeError(f"fx: expected a Ledger (its fx_rates convert currencies), got {fx!r}")
     table, csv_file = read_columns(Path(path), shown)
@@ -294,7 +296,8 @@ def read_focus(
     try:
         return _import(table, rows, payer, fx, aliases)
     except pa.ArrowException as exc:  # pragma: no cover - every cell is checked before
-        raise LedgerError([Problem("a FOCUS file Arrow can read", str(exc), file=shown)]) from None
+        bad = Problem("a FOCUS file Arrow can read", str(exc), file=shown, code="bad-table")
+        raise LedgerError([bad]) from None
 
 
 def _import(
@@ -322,7 +325,8 @@ def _import(
         wrong = (end <= start) if what == "Billing" else (end < start)
         if wrong.any():
             expected = f"a time {after} {what}PeriodStart (the end is exclusive)"
-            rows.add(wrong, f"{what}PeriodEnd", expected, table.column(f"{what}PeriodEnd"))
+            col = table.column(f"{what}PeriodEnd")
+            rows.add(wrong, f"{what}PeriodEnd", expected, col, code="inconsistent")
     currencies, cur = _merged(*labels(table, "BillingCurrency", str.strip, ""))
     rows.add(cur == len(currencies) - 1, "BillingCurrency", REQUIRED_VALUE, None)
     iso = (

@@ -75,9 +75,11 @@ def read_columns(p: Path, shown: str) -> tuple[Any, Path | None]:
     pa, _ = arrow()
     suffix = "".join(p.suffixes[-2:]).lower() if p.suffix.lower() == ".gz" else p.suffix.lower()
     if suffix not in (".csv", ".csv.gz", ".parquet"):
-        raise LedgerError([Problem("a .csv, .csv.gz or .parquet file", repr(p.name), file=shown)])
+        expected = "a .csv, .csv.gz or .parquet file"
+        raise LedgerError([Problem(expected, repr(p.name), file=shown, code="bad-table")])
     if not p.is_file():
-        raise LedgerError([Problem("an existing FOCUS file", "no such file", file=shown)])
+        missing = Problem("an existing FOCUS file", "no such file", file=shown, code="missing-file")
+        raise LedgerError([missing])
     try:
         if suffix == ".parquet":
             import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
@@ -97,7 +99,14 @@ def read_columns(p: Path, shown: str) -> tuple[Any, Path | None]:
     except (OSError, ValueError, UnicodeDecodeError, csv.Error, pa.ArrowException) as exc:
         text = str(exc).strip().splitlines()
         raise LedgerError(
-            [Problem("a readable FOCUS CSV or Parquet file", text[0] if text else "", file=shown)]
+            [
+                Problem(
+                    "a readable FOCUS CSV or Parquet file",
+                    text[0] if text else "",
+                    file=shown,
+                    code="bad-table",
+                )
+            ]
         ) from None
 
 
@@ -113,10 +122,12 @@ def _columns(names: list[str], shown: str) -> list[str]:
             f"no such column{suggest(c, names)}",
             file=shown,
             field=c,
+            code="missing-column",
         )
         for c in missing
     ]
-    problems += [Problem("each column once", "twice", file=shown, field=c) for c in twice]
+    once = "each column once"
+    problems += [Problem(once, "twice", file=shown, field=c, code="bad-table") for c in twice]
     if problems:
         raise LedgerError(problems)
     return [c for c in (*REQUIRED, *OPTIONAL) if c in names]
@@ -152,9 +163,16 @@ def _read_csv(p: Path, wanted: list[str], width: int, *, newlines: bool) -> Any:
     if not ragged:
         return table
     if newlines:  # pragma: no cover - the csv module found every row of the right width
-        raise LedgerError([Problem("rows as wide as the header", "ragged rows", file=str(p))])
+        wide = Problem("rows as wide as the header", "ragged rows", file=str(p), code="bad-table")
+        raise LedgerError([wide])
     bad = [
-        Problem(f"{width} cells, as many as the header", f"{n} cells", file=str(p), line=line)
+        Problem(
+            f"{width} cells, as many as the header",
+            f"{n} cells",
+            file=str(p),
+            line=line,
+            code="bad-table",
+        )
         for line, n in _row_lines(p)
         if n != width
     ]
@@ -196,19 +214,28 @@ class RowProblems:
 
     def __init__(self, shown: str, csv_file: Path | None, n: int) -> None:
         self.shown, self.csv_file, self.n = shown, csv_file, n
-        self.found: list[tuple[int, str, str, str]] = []
+        self.found: list[tuple[int, str, str, str, str]] = []
         self.out = np.zeros(n, dtype=bool)
 
     def add(
-        self, mask: np.ndarray, field: str, expected: str, col: Any, *, drop: bool = True
+        self,
+        mask: np.ndarray,
+        field: str,
+        expected: str,
+        col: Any,
+        *,
+        drop: bool = True,
+        code: str = "invalid-value",
     ) -> None:
         """A problem at each row of ``mask``; ``col`` (an Arrow column, or None for missing
-        values) gives what was found, read only at the rows reported."""
+        values: code ``missing-field``) gives what was found, read only at the rows reported;
+        ``code`` one of :data:`aicapex.errors.CODES`."""
+        code = "missing-field" if col is None else code
         if drop:
             self.out |= mask
         for i in np.flatnonzero(mask)[:MAX_PROBLEMS]:
             found = "nothing" if col is None else repr(col[int(i)].as_py())
-            self.found.append((int(i), field, expected, found))
+            self.found.append((int(i), field, expected, found, code))
 
     def problems(self) -> tuple[Problem, ...]:
         """The first problems in the file's order, with their lines (CSV) or rows (Parquet)."""
@@ -229,8 +256,9 @@ class RowProblems:
                 kind="row",
                 index=i,
                 field=field,
+                code=code,
             )
-            for i, field, expected, found in first
+            for i, field, expected, found, code in first
         )
 
 
@@ -299,7 +327,7 @@ def times(table: Any, name: str, rows: RowProblems) -> tuple[np.ndarray, np.ndar
     values = parsed[codes]
     missing = codes < 0
     example = "a date and time like '2024-09-01 00:00:00' or '2024-09-01T00:00:00Z'"
-    rows.add(~missing & np.isnat(values), name, example, col)
+    rows.add(~missing & np.isnat(values), name, example, col, code="bad-date")
     return values, missing
 
 
@@ -330,8 +358,9 @@ def decimals(table: Any, name: str, rows: RowProblems) -> tuple[Any, np.ndarray]
         after[expo] = np.maximum(-exps, 0)[codes]
         before[expo] = np.maximum(sizes + exps, 1)[codes]
     long = ok & ((after > _MAX_DIGITS) | (before > _MAX_DIGITS))
-    rows.add(~ok & ~missing, name, "a number like '12.34' or '-1.5E-7'", col)
-    rows.add(long, name, f"a number of at most {_MAX_DIGITS} digits each side of the point", col)
+    rows.add(~ok & ~missing, name, "a number like '12.34' or '-1.5E-7'", col, code="bad-money")
+    most = f"a number of at most {_MAX_DIGITS} digits each side of the point"
+    rows.add(long, name, most, col, code="too-long")
     valid = ok & ~long
     scale = int(after[valid].max()) if valid.any() else 0
     digits = (int(before[valid].max()) if valid.any() else 1) + scale + len(str(len(col)))
@@ -349,7 +378,7 @@ def _within_limit(exact: Any, name: str, rows: RowProblems, col: Any) -> Any:
     big = np.nan_to_num(size, nan=0.0) > MAX_AMOUNT
     if not big.any():
         return exact
-    rows.add(big, name, f"a cost of at most {MAX_AMOUNT:.0e} either way", col)
+    rows.add(big, name, f"a cost of at most {MAX_AMOUNT:.0e} either way", col, code="out-of-range")
     return pc.if_else(pa.array(~big), exact, pa.scalar(None, exact.type))
 
 
