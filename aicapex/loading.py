@@ -15,6 +15,7 @@ import os
 import re
 import reprlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
 
@@ -438,6 +439,9 @@ def _from_validation(
                 yield problem(loc, f"a valid value ({text})", found, _parser_code(text))
         elif etype in ("bool_parsing", "bool_type"):
             yield problem(loc, "true or false", _show(err.get("input")), code)
+        elif etype == "string_type":  # not pydantic's 'a valid string'
+            found = _show(err.get("input"))
+            yield problem(loc, "text (a number or date in quotes: '2023')", found, code)
         elif etype in ("tuple_type", "list_type"):  # not pydantic's 'a valid tuple'
             yield problem(
                 loc, "a list (items on '- ' lines, or [a, b])", _show(err.get("input")), code
@@ -464,9 +468,29 @@ _ID_MAX = SCALAR_LIMITS["id"][0]
 _FOUND_MAX = 200
 
 
+class _Written(str):
+    """A number as the file writes it: its repr is its text (``1.5``, not ``Decimal('1.5')``)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _written(value: Any, depth: int = 0) -> Any:
+    """``value`` with its decimals (how files' numbers are read) shown as written."""
+    if isinstance(value, Decimal):
+        return _Written(value)
+    if depth > 20:
+        return value
+    if isinstance(value, list | tuple):
+        return [_written(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {k: _written(v, depth + 1) for k, v in value.items()}
+    return value
+
+
 def _show(value: Any) -> str:
     try:
-        text = repr(value)
+        text = repr(_written(value))
     except RecursionError:  # lists nested thousands deep: show the first levels only
         text = reprlib.repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
