@@ -15,14 +15,17 @@ import datetime as dt
 import random
 from typing import Any
 
+import numpy as np
 import pytest
 
 import aicapex as ac
 from aicapex.dates import PartialDate
 from aicapex.ledger import Ledger
 from aicapex.records import (
+    Assumption,
     Capex,
     CashBalance,
+    ComputeContract,
     Entity,
     Expense,
     FundingRound,
@@ -598,3 +601,119 @@ def test_report_ownership_warnings_of_each_company(seed: int) -> None:
         section = company["ownership"]
         expected = [w for w in warnings if w.startswith(company["id"] + ":")]
         assert section.get("warnings", []) == expected
+
+
+# -- conversions of GW to GPUs (contract_terms) ---------------------------------------------------
+
+
+def _factor_ledger(seed: int, n_factors: int = 8) -> Ledger:
+    """Contracts with capacities in GW (some in GPUs, some none) and GPUs-per-GW factors of
+    several shapes: any entity or one, any SKU or one, dated apart or the same day (ties),
+    dollars-per-GW factors beside them; some contracts start before every factor."""
+    rng = random.Random(seed)
+    ids = ["co0", "co1", "co2"]
+    records: list[Any] = _companies(3)
+    for i in range(n_factors):
+        measure = rng.choice(("gpus_per_gw", "gpus_per_gw", "usd_per_gw"))
+        figure = {"gpus": rng.randint(3, 9) * 100_000} if measure == "gpus_per_gw" else {}
+        if not figure:
+            figure = {"money": f"${rng.randint(30, 60)}B"}
+        records.append(
+            Assumption(
+                id=f"f{i}",
+                measure=measure,
+                **figure,
+                entity=rng.choice((None, None, *ids)),
+                sku=rng.choice((None, None, "H100")),
+                date=rng.choice(("2021-01", "2022-06", "2022-06", "2024")),
+            )
+        )
+    for i in range(12):
+        capacity = rng.choice((f"{rng.randint(1, 9) / 2} GW", "12,000 H100", None))
+        records.append(
+            ComputeContract(
+                id=f"k{i}",
+                buyer=rng.choice(ids),
+                seller="fund",
+                start=rng.choice(("2020-06", "2022-06", "2023", "2025-03")),
+                total_value="$1B",
+                capacity=capacity,
+            )
+        )
+    return Ledger(records)
+
+
+def _expected_factor(
+    led: Ledger, measure: str, day: dt.date | None, sku: str | None, entity: str | None
+) -> tuple[float, str] | None:
+    """The factor that fits best (its entity and SKU: the entity counts twice the SKU), then the
+    latest, then the last of the ledger; factors of another entity or SKU never fit."""
+    best: tuple[tuple[int, dt.date, int], Any] | None = None
+    for order, a in enumerate(led.records("assumptions")):
+        start = a.date.sort_key()[0]
+        if a.measure.value != measure or (day is not None and start > day):
+            continue
+        if a.entity not in (None, entity) or a.sku not in (None, sku):
+            continue
+        rank = 2 * (a.entity is not None) + (a.sku is not None)
+        key = (rank, start, order)
+        if best is None or key > best[0]:
+            best = (key, a)
+    if best is None:
+        return None
+    a = best[1]
+    value = a.gpus if measure == "gpus_per_gw" else float(a.money.amount)
+    return float(value), a.id
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_contract_terms_gw_to_gpus(seed: int) -> None:
+    led = _factor_ledger(seed)
+    frame = ac.contract_terms(led).frame.set_index("contract")
+    for k in led.records("compute_contracts"):
+        row = frame.loc[k.id]
+        cap = k.capacity
+        if cap is None or cap.unit != "GW":
+            assert row["conversion"] is None or row["conversion"] != row["conversion"]
+            continue
+        found = _expected_factor(led, "gpus_per_gw", k.start.sort_key()[0], None, k.buyer)
+        if found is None:
+            assert row["conversion"] is None or row["conversion"] != row["conversion"]
+        else:
+            assert row["conversion"] == found[1]
+            assert row["gpus"] == pytest.approx(float(cap.value) * found[0])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_conversions_of_many_questions(seed: int) -> None:
+    from aicapex.analysis.unitprices import conversions
+
+    led = _factor_ledger(seed, n_factors=12)
+    rng = random.Random(seed)
+    asked = [
+        (
+            rng.choice((None, "2020-01", "2021-01", "2022-06-30", "2024-12")),
+            rng.choice((None, "H100", "B200")),
+            rng.choice((None, "co0", "co1", "co2")),
+        )
+        for _ in range(30)
+    ]
+    days = np.array(
+        [
+            np.datetime64("NaT") if d is None else np.datetime64(d + ("-01" if len(d) == 7 else ""))
+            for d, _, _ in asked
+        ],
+        dtype="datetime64[ns]",
+    )
+    skus = np.array([s for _, s, _ in asked], dtype=object)
+    entities = np.array([e for _, _, e in asked], dtype=object)
+    frame = led.frame("assumptions")
+    for measure in ("gpus_per_gw", "usd_per_gw"):
+        got = conversions(frame, measure, days, skus, entities)
+        for (d, s, e), day, found in zip(asked, days, got, strict=True):
+            limit = None if d is None else day.astype("datetime64[D]").item()
+            assert found == _expected_factor(led, measure, limit, s, e)
+    assert (
+        conversions(Ledger(_companies(1)).frame("assumptions"), "gpus_per_gw", days, skus, entities)
+        == [None] * 30
+    )

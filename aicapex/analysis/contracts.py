@@ -33,7 +33,8 @@ import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on
 from aicapex.analysis.result import Result, record_index
-from aicapex.analysis.unitprices import HOURS_PER_YEAR, annual_run_rate, conversion
+from aicapex.analysis.unitprices import HOURS_PER_YEAR, annual_run_rate
+from aicapex.analysis.unitprices import conversions as factors_of
 from aicapex.money import format_usd
 from aicapex.table.conflicts import fact_groups
 
@@ -207,14 +208,15 @@ def contract_terms(
     gw = np.where(unit == "GW", capacity, np.nan)
     gpus = np.where(unit == "gpu", capacity, np.nan)
     conversions = np.full(len(contracts), None, dtype=object)
-    for i in np.flatnonzero(unit == "GW"):  # capacities in GW: few contracts, one by one
-        found = conversion(
-            assumptions,
-            "gpus_per_gw",
-            contracts["start_start"].to_numpy("datetime64[ns]")[i],
-            sku=contracts["capacity_sku"].astype("object").iloc[i],
-            entity=contracts["buyer"].astype("object").iloc[i],
-        )
+    in_gw = np.flatnonzero(unit == "GW")  # capacities in GW: all looked up at once
+    found_all = factors_of(
+        assumptions,
+        "gpus_per_gw",
+        contracts["start_start"].to_numpy("datetime64[ns]")[in_gw],
+        contracts["capacity_sku"].astype("object").to_numpy()[in_gw],
+        contracts["buyer"].astype("object").to_numpy()[in_gw],
+    )
+    for i, found in zip(in_gw, found_all, strict=True):
         if found is not None:
             gpus[i] = gw[i] * found[0]
             conversions[i] = found[1]

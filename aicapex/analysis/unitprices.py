@@ -37,7 +37,14 @@ from aicapex.table.conflicts import resolve as resolve_conflicts
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["HOURS_PER_YEAR", "PRICE_COLUMNS", "GpuPrices", "conversion", "gpu_prices"]
+__all__ = [
+    "HOURS_PER_YEAR",
+    "PRICE_COLUMNS",
+    "GpuPrices",
+    "conversion",
+    "conversions",
+    "gpu_prices",
+]
 
 #: Hours in a year of 365.25 days.
 HOURS_PER_YEAR = 8766.0
@@ -269,6 +276,47 @@ def gpu_prices(
         ),
         params={"sku": sku, "known_on": known_on},
     )
+
+
+def conversions(
+    assumptions: pd.DataFrame,
+    measure: str,
+    dates: np.ndarray,
+    skus: np.ndarray,
+    entities: np.ndarray,
+) -> list[tuple[float, str] | None]:
+    """:func:`conversion` for many dates (with a SKU and an entity each) at once: the factors'
+    columns read once, each asked of them with NumPy (the factors are few: a ledger's
+    conversion records), not a pass of pandas steps per question."""
+    out: list[tuple[float, str] | None] = [None] * len(dates)
+    if assumptions.empty or not len(dates):
+        return out
+    a = assumptions[(assumptions["measure"].astype("object") == measure).to_numpy()]
+    if a.empty:
+        return out
+    start = a["date_start"].to_numpy("datetime64[ns]")
+    entity = a["entity"].astype("object").to_numpy()
+    sku = a["sku"].astype("object").to_numpy()
+    any_entity, any_sku = pd.isna(entity), pd.isna(sku)
+    entity = np.where(any_entity, "", entity)  # compared only where given ('' is no id)
+    sku = np.where(any_sku, "", sku)
+    column = a["gpus"] if measure == "gpus_per_gw" else a["money_usd"]
+    values = column.astype("object").to_numpy()
+    ids = a["id"].astype(str).to_numpy()
+    order = np.arange(len(a))
+    for i, (day, s, e) in enumerate(zip(dates, skus, entities, strict=True)):
+        ok = np.ones(len(a), dtype=bool) if pd.isna(day) else start <= day
+        same_e = np.zeros(len(a), dtype=bool) if pd.isna(e) else ~any_entity & (entity == e)
+        same_s = np.zeros(len(a), dtype=bool) if pd.isna(s) else ~any_sku & (sku == s)
+        ok &= (any_entity | same_e) & (any_sku | same_s)
+        if not ok.any():
+            continue
+        rank = same_e.astype(int) * 2 + same_s.astype(int)
+        # the best fit, then the latest, then the last of the ledger (as a stable sort's last)
+        best = order[ok][np.lexsort((order[ok], start[ok], rank[ok]))[-1]]
+        if not pd.isna(values[best]):
+            out[i] = float(values[best]), str(ids[best])
+    return out
 
 
 def conversion(
