@@ -433,6 +433,9 @@ def _from_validation(
             text = str(error)
             expected, sep, found = text.partition(", got ")
             if sep and expected.startswith("expected "):
+                value = err.get("input")  # a parser's repr of a file's number: as written
+                if isinstance(value, Decimal) and found.startswith(repr(value)):
+                    found = str(value) + found.removeprefix(repr(value))
                 yield problem(loc, expected.removeprefix("expected "), found, _parser_code(text))
             else:
                 found = _show(err.get("input"))

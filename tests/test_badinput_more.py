@@ -163,17 +163,18 @@ def test_focus_problems_carry_a_code_of_the_catalogue(tmp_path: Path, text: str,
         ("payer: acme, billed: $7M, sources: [s], note: 2.50", "note", "2.50"),
         ("payer: acme, billed: $7M, sources: [s], note: [1.5, 2]", "note", "[1.5, 2]"),
         ("payer: acme, billed: $7M, sources: [s], note: 15", "note", "15"),
+        ("payer: acme, billed: $7M, sources: [s], due: 1.50", "due", "1.50"),
     ],
 )
 def test_a_number_where_text_belongs_is_shown_as_written(
     tmp_path: Path, fields: str, field: str, found: str
 ) -> None:
-    # it read 'expected a valid string, got Decimal('1.5')': pydantic's words and Python's repr
-    # of how the loader holds a file's numbers
+    # it read "expected a valid string, got Decimal('1.5')" (a date: "got Decimal('1.50')"):
+    # pydantic's words and Python's repr of how the loader holds a file's numbers
     path = tmp_path / "bill.yaml"
     text = BILL.replace("payer: acme, ", "").replace("billed: $7M, ", "")
     path.write_text(LEDGER + text + fields + "}\n", encoding="utf-8")
     (p,) = _problems(path)
     assert (p.line, p.record_id, p.field, p.found) == (7, "b", field, found)
-    assert p.expected.startswith("text")
+    assert p.expected.startswith("a date" if field == "due" else "text")
     assert "Decimal" not in str(p)
