@@ -178,3 +178,31 @@ def test_a_number_where_text_belongs_is_shown_as_written(
     assert (p.line, p.record_id, p.field, p.found) == (7, "b", field, found)
     assert p.expected.startswith("a date" if field == "due" else "text")
     assert "Decimal" not in str(p)
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("scenarios: 5\n", "'scenarios:' as a number"),
+        ("scenarios: null\n", "'scenarios:' as nothing (null)"),
+        ("scenarios: x\n", "'scenarios:' as text"),
+        ("scenarios:\n- 5\n", "a number"),
+        ("scenarios:\n- name: a\n  adjustments: 1.5\n", "a number"),
+        ("scenarios:\n- name: a\n  adjustments: [null]\n", "nothing (null)"),
+        ("scenarios:\n- name: a\n  adjustments: [[x]]\n", "a list"),
+    ],
+)
+def test_a_scenarios_file_names_what_it_found_in_a_files_words(
+    tmp_path: Path, body: str, found: str
+) -> None:
+    # it said Python's type names: "got 'scenarios:' as a int", "a NoneType", "a Decimal"
+    from aicapex.scenarios import read_scenarios
+
+    path = tmp_path / "x.scenarios.yaml"
+    path.write_text("aicapex: 1\nentity: acme\n" + body, encoding="utf-8")
+    with pytest.raises(ac.LedgerError) as info:
+        read_scenarios(path)
+    (p,) = info.value.problems
+    assert p.found == found
+    assert p.file == str(path)
+    assert p.code in CODES

@@ -181,7 +181,7 @@ def _adjustment(
     if not isinstance(item, dict):
         reader.add(
             "an adjustment (a mapping with 'do:' and its arguments)",
-            f"a {type(item).__name__}",
+            _what(item),
             "invalid-value",
             *where,
             index=i,
@@ -253,12 +253,24 @@ def _adjustment(
     return None
 
 
+def _what(value: Any) -> str:
+    """What a value of a file is, in a file's words (not Python's: 'a int', 'a NoneType')."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    names: dict[type, str] = {dict: "a mapping", list: "a list", str: "text"}
+    return names.get(type(value), "a value")
+
+
 def _scenario(reader: _Reader, item: Any, i: int, seen: dict[str, int]) -> Scenario | None:
     """Scenario ``i``, or ``None`` with its problems recorded."""
     if not isinstance(item, dict):
         reader.add(
             "a scenario (a mapping with 'name:' and 'adjustments:')",
-            f"a {type(item).__name__}",
+            _what(item),
             "not-a-record",
             "scenarios",
             i,
@@ -303,7 +315,7 @@ def _scenario(reader: _Reader, item: Any, i: int, seen: dict[str, int]) -> Scena
     if not isinstance(items, list):
         reader.add(
             "a list of adjustments",
-            f"a {type(items).__name__}",
+            _what(items),
             "not-a-list",
             "scenarios",
             i,
@@ -467,11 +479,11 @@ def read_scenarios(
     reader = _Reader(shown, Locator(text, data))
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
         found = (
-            f"a {type(data).__name__}"
+            _what(data)
             if not isinstance(data, dict)
             else "no 'scenarios:' list"
             if "scenarios" not in data
-            else f"'scenarios:' as a {type(data['scenarios']).__name__}"
+            else f"'scenarios:' as {_what(data['scenarios'])}"
         )
         reader.add(SHAPE, found, "not-scenarios")
         raise LedgerError(reader.problems)
