@@ -28,6 +28,10 @@ def _int(value: Any) -> int | None:
     return None if v is None else int(v)
 
 
+#: A fleet's columns each company and SKU totals over its periods, in the report's order.
+_TOTALS = ("ordered", "scheduled", "delivered", "moved_in", "moved_out")
+
+
 def fleets(ctx: Any) -> dict[str, Any]:
     """Per company: units per SKU (totals, and position and on hand at the end) and its GPU
     targets against what was delivered."""
@@ -35,15 +39,22 @@ def fleets(ctx: Any) -> dict[str, Any]:
     fleet = gpu_fleet(ctx.ledger, freq="Y").frame
     fleet = fleet[fleet["entity"].isin(companies).to_numpy()]
     out: dict[str, Any] = {}
-    for (company, sku), rows in fleet.groupby(["entity", "sku"], sort=True):
-        last = rows.iloc[-1]
+    keys = ["entity", "sku"]
+    # per company and SKU at once: the totals, and the last period's row (the group's last)
+    sums = fleet.groupby(keys, sort=True, observed=True)[list(_TOTALS)].sum()
+    last = fleet[~fleet.duplicated(keys, keep="last").to_numpy()].set_index(keys)
+    last = last.reindex(sums.index)
+    years = pd.DatetimeIndex(last["period"]).strftime("%Y")
+    totals = zip(*(sums[k].to_numpy() for k in _TOTALS), strict=True)
+    ends = zip(last["position"].to_numpy(), last["on_hand"].to_numpy(), years, strict=True)
+    for (company, sku), counts, (position, on_hand, through) in zip(
+        sums.index, totals, ends, strict=True
+    ):
         out.setdefault(str(company), {"skus": {}, "targets": []})["skus"][str(sku)] = {
-            **{k: int(rows[k].sum()) for k in ("ordered", "scheduled", "delivered")},
-            "moved_in": int(rows["moved_in"].sum()),
-            "moved_out": int(rows["moved_out"].sum()),
-            "position": int(last["position"]),
-            "on_hand": int(last["on_hand"]),
-            "through": pd.Timestamp(last["period"]).strftime("%Y"),
+            **{k: int(v) for k, v in zip(_TOTALS, counts, strict=True)},
+            "position": int(position),
+            "on_hand": int(on_hand),
+            "through": through,
         }
     for row in gpu_targets(ctx.ledger).rows():
         company = str(row["entity"])

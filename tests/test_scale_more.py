@@ -717,3 +717,81 @@ def test_conversions_of_many_questions(seed: int) -> None:
         conversions(Ledger(_companies(1)).frame("assumptions"), "gpus_per_gw", days, skus, entities)
         == [None] * 30
     )
+
+
+# -- the report's fleet section (per company and SKU at once) -----------------------------------
+
+
+def _fleet_ledger(seed: int) -> Ledger:
+    """Companies ordering two SKUs over sparse years, deliveries scheduled and delivered, some
+    orders without deliveries, GPUs moved between companies; a company with a cash balance but
+    no GPUs."""
+    rng = random.Random(seed)
+    ids = ["co0", "co1", "co2", "co3"]
+    records: list[Any] = [*_companies(4), Entity(id="chip", name="Chip", type="chip_vendor")]
+    for i in range(12):
+        buyer = rng.choice(ids[:3])
+        year = rng.choice((2021, 2023, 2024))
+        quantity = rng.randint(2, 9) * 100
+        half = quantity // 2
+        deliveries: dict[str, Any] = {}
+        if rng.random() < 0.7:
+            deliveries["scheduled"] = [{"date": f"{year}-09", "quantity": half}]
+            deliveries["delivered"] = [{"date": f"{year + 1}-02", "quantity": rng.randint(1, half)}]
+        records.append(
+            GPUOrder(
+                id=f"o{i}",
+                buyer=buyer,
+                vendor="chip",
+                sku=rng.choice(("H100", "B200")),
+                quantity=quantity,
+                order_date=f"{year}-0{rng.randint(1, 6)}",
+                **deliveries,
+            )
+        )
+    orders = [r for r in records if isinstance(r, GPUOrder)]
+    for i in range(4):
+        order = rng.choice(orders)
+        other = rng.choice([x for x in ids if x != order.buyer])
+        records.append(
+            GPUReallocation(
+                id=f"g{i}",
+                order=order.id,
+                sku=order.sku,
+                from_entity=order.buyer,
+                to_entity=other,
+                quantity=50,
+                date="2024-06",
+            )
+        )
+    records += [CashBalance(id=f"cash{c}", company=c, date="2025-03", amount="$1M") for c in ids]
+    return Ledger(records)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_report_fleet_per_company_and_sku(seed: int) -> None:
+    """Each company's SKUs in the report: the totals over the fleet's yearly rows of that
+    company and SKU, and the position and units on hand of its last row (read here one group
+    at a time, as a reader of the frame would)."""
+    led = _fleet_ledger(seed)
+    fleet = ac.gpu_fleet(led, freq="Y").frame
+    assert len(fleet)
+    out = {c["id"]: c for c in report(led)["companies"]}
+    expected: dict[str, dict[str, Any]] = {}
+    for (company, sku), rows in fleet.groupby(["entity", "sku"], sort=True, observed=True):
+        if company not in out:
+            continue
+        last = rows.iloc[-1]
+        expected.setdefault(str(company), {})[str(sku)] = {
+            **{k: int(rows[k].sum()) for k in ("ordered", "scheduled", "delivered")},
+            "moved_in": int(rows["moved_in"].sum()),
+            "moved_out": int(rows["moved_out"].sum()),
+            "position": int(last["position"]),
+            "on_hand": int(last["on_hand"]),
+            "through": str(last["period"].year),
+        }
+    assert expected
+    for company, got in out.items():
+        skus = (got.get("fleet") or {}).get("skus", {})
+        assert skus == expected.get(company, {})
+        assert list(skus) == sorted(skus)
