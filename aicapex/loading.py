@@ -286,7 +286,9 @@ def _load_file(
                 problems.append(
                     Problem(
                         f"a record (a mapping of {cls.__name__} fields)",
-                        f"a {_type_name(item)} {_show(item)}",
+                        "nothing (an empty '- ' item)"
+                        if item is None
+                        else f"a {_type_name(item)} {_show(item)}",
                         file=shown,
                         kind=kind,
                         index=index,
@@ -341,8 +343,9 @@ def _load_file(
 
 
 def _type_name(value: object) -> str:
-    names = {dict: "mapping", list: "list", str: "string", int: "number", bool: "boolean"}
-    return names.get(type(value), type(value).__name__)
+    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", type(None): "null"}
+    number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    return "number" if number else names.get(type(value), type(value).__name__)
 
 
 def _field_names(cls: type[Any]) -> set[str]:

@@ -206,3 +206,27 @@ def test_a_scenarios_file_names_what_it_found_in_a_files_words(
     assert p.found == found
     assert p.file == str(path)
     assert p.code in CODES
+
+
+@pytest.mark.parametrize(
+    ("item", "found"),
+    [
+        ("-\n", "nothing (an empty '- ' item)"),
+        ("- 1.5\n", "a number 1.5"),
+        ("- 15\n", "a number 15"),
+    ],
+)
+def test_an_item_that_is_no_record_is_named_in_a_files_words(
+    tmp_path: Path, item: str, found: str
+) -> None:
+    # it said 'got a NoneType None' and 'got a Decimal Decimal('1.5')'
+    path = tmp_path / "x.yaml"
+    path.write_text(LEDGER + "cloud_bills:\n" + item, encoding="utf-8")
+    (p,) = _problems(path)
+    assert (p.line, p.kind, p.index, p.code, p.found) == (
+        4,
+        "cloud_bills",
+        0,
+        "not-a-record",
+        found,
+    )
