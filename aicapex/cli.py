@@ -32,7 +32,7 @@ from aicapex.cliopts import (
     load_ledger,
     warn,
 )
-from aicapex.errors import Problem
+from aicapex.errors import LedgerError, Problem
 from aicapex.limits import MAX_BYTES
 from aicapex.records import MAX_AMOUNT
 from aicapex.render import render_report, render_summary
@@ -168,6 +168,11 @@ def report(
                 files = scenario_files_of(ledger)
                 ledger = ledger.known_on(known_on)
             data = build(ledger, as_of=as_of, progress=step, scenarios=files)
+        except LedgerError as exc:  # a scenarios file beside the ledger: its problems, listed
+            n, noun = len(exc.problems), "problems" if len(exc.problems) != 1 else "problem"
+            head = f"{n} {noun} in the scenarios files:"  # as the scenarios command lists them
+            typer.echo("\n".join([head, *(str(p) for p in exc.problems)]), err=True)
+            raise typer.Exit(1) from None
         except ValueError as exc:  # amounts the analyses refuse: a problem of the input
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None

@@ -230,3 +230,22 @@ def test_an_item_that_is_no_record_is_named_in_a_files_words(
         "not-a-record",
         found,
     )
+
+
+def test_report_lists_a_bad_scenarios_file_as_the_scenarios_command_does(tmp_path: Path) -> None:
+    # it printed 'error: 1 problem in the ledger:' and the problem: an 'error: ' line that is
+    # no error, and the scenarios file called the ledger
+    from typer.testing import CliRunner
+
+    from aicapex.cli import app
+
+    ledger = tmp_path / "acme.yaml"
+    ledger.write_text(LEDGER + "entities:\n- {id: acme, name: Acme, type: company}\n")
+    scenarios = tmp_path / "acme.scenarios.yaml"
+    scenarios.write_text("aicapex: 1\nentity: acme\nscenarios: 5\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(ledger), "--format", "json"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "1 problem in the scenarios files:"
+    assert lines[1].startswith(f"{scenarios}:1: ")
+    assert len(lines) == 2
