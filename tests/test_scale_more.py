@@ -795,3 +795,74 @@ def test_report_fleet_per_company_and_sku(seed: int) -> None:
         skus = (got.get("fleet") or {}).get("skus", {})
         assert skus == expected.get(company, {})
         assert list(skus) == sorted(skus)
+
+
+# -- reallocations of unpriced orders: the SKU's implied price (one search per SKU) -------------
+
+
+def _implied_ledger(seed: int) -> Ledger:
+    """Orders of three SKUs over sparse dates, about half priced (a total), the others not;
+    GPUs of unpriced orders moved on dates before, between and after the priced ones, some of
+    the same day as a price (ties), one of a SKU nobody priced."""
+    rng = random.Random(seed)
+    records: list[Any] = [*_companies(3), Entity(id="chip", name="Chip", type="chip_vendor")]
+    skus = ("H100", "B200", "MI300")
+    orders = []
+    for i in range(16):
+        priced = rng.random() < 0.5
+        order = GPUOrder(
+            id=f"o{i}",
+            buyer=rng.choice(("co0", "co1", "co2")),
+            vendor="chip",
+            sku=rng.choice(skus[:2]) if priced else rng.choice(skus),
+            quantity=1000,
+            order_date=_month(rng, (2021, 2024)),
+            **({"total": f"${rng.randint(20, 40)}M"} if priced else {}),
+        )
+        orders.append(order)
+    records += orders
+    for i, order in enumerate(o for o in orders if o.total is None):
+        other = rng.choice([c for c in ("co0", "co1", "co2") if c != order.buyer])
+        when = rng.choice((_month(rng, (2020, 2025)), str(order.order_date)))
+        records.append(
+            GPUReallocation(
+                id=f"g{i}",
+                order=order.id,
+                sku=order.sku,
+                from_entity=order.buyer,
+                to_entity=other,
+                quantity=100,
+                date=when,
+            )
+        )
+    return Ledger(records)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_unpriced_reallocations_take_the_skus_price_by_their_date(seed: int) -> None:
+    """A move of an unpriced order is valued at its SKU's last purchase price (in the price
+    table's order) dated on or before the move's first day, else at the SKU's last price; a
+    SKU without prices gives none (read here one move at a time)."""
+    from aicapex.analysis.unitprices import gpu_prices
+
+    led = _implied_ledger(seed)
+    prices = gpu_prices(led).frame
+    purchase = prices[prices["unit_usd"].notna()].reset_index(drop=True)
+    moves = ac.reallocations(led).frame
+    moved = {r.id: r for r in led.records("gpu_reallocations")}
+    assert len(moves)
+    for row in moves.itertuples(index=False):
+        move = moved[str(row.reallocation)]
+        same = purchase[purchase["sku"].astype(object) == move.sku]
+        if same.empty:
+            assert pd_isna(row.price_record)
+            continue
+        day = np.datetime64(move.date.sort_key()[0], "ns")
+        before = same[same["date"].to_numpy("datetime64[ns]") <= day]
+        chosen = (before if len(before) else same).iloc[-1]
+        assert row.price_record == chosen["record"]
+        assert row.price_basis == f"implied price of {move.sku} ({chosen['basis']})"
+
+
+def pd_isna(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))

@@ -149,16 +149,47 @@ def _unit_prices(
     purchase = prices[~np.isnan(prices["unit_usd"].to_numpy("float64"))]
     sku = moves["sku_used"].to_numpy(object)
     day = moves["date_start"].to_numpy("datetime64[ns]")
-    for i in np.flatnonzero(~hit):  # reallocations without a priced order: few, one by one
-        same = purchase[(purchase["sku"] == sku[i]).to_numpy()]
-        if same.empty:
-            continue
-        before = same[(same["date"].to_numpy("datetime64[ns]") <= day[i])]
-        row = (before if not before.empty else same).iloc[-1]
-        unit[i], low[i], high[i] = row["unit_usd"], row["unit_low_usd"], row["unit_high_usd"]
-        figure[i], record[i] = row["figure"], row["record"]
-        basis[i] = f"implied price of {sku[i]} ({row['basis']})"
+    # reallocations without a priced order: the SKU's last price (in the prices' order) dated
+    # by the move, else its last price at all
+    chosen = _implied(sku, day, np.flatnonzero(~hit), purchase)
+    if len(chosen):
+        at, picked = chosen[:, 0], chosen[:, 1]
+        for name, out in (("unit_usd", unit), ("unit_low_usd", low), ("unit_high_usd", high)):
+            out[at] = purchase[name].to_numpy("float64")[picked]
+        figure[at] = purchase["figure"].to_numpy(object)[picked]
+        record[at] = purchase["record"].to_numpy(object)[picked]
+        said = purchase["basis"].to_numpy(object)[picked]
+        basis[at] = [f"implied price of {s} ({b})" for s, b in zip(sku[at], said, strict=True)]
     return unit, low, high, figure, basis, record
+
+
+def _implied(
+    sku: np.ndarray, day: np.ndarray, misses: np.ndarray, purchase: pd.DataFrame
+) -> np.ndarray:
+    """(move, price row) pairs: for each move of ``misses``, the last row of ``purchase`` of its
+    SKU dated on or before its day, else the SKU's last row; moves of a SKU without prices are
+    left out. One sort per SKU: the rows by date, the latest position so far along them
+    (a running maximum), and a binary search of each move's day."""
+    pairs: list[np.ndarray] = []
+    if not len(misses) or purchase.empty:
+        return np.empty((0, 2), dtype=np.int64)
+    p_sku = purchase["sku"].to_numpy(object)
+    p_day = purchase["date"].to_numpy("datetime64[ns]")
+    for name in dict.fromkeys(sku[misses]):
+        if not isinstance(name, str):
+            continue  # a move of no known SKU has no implied price
+        rows = np.flatnonzero(p_sku == name)
+        if not len(rows):
+            continue
+        order = rows[np.argsort(p_day[rows], kind="stable")]  # NaT last
+        latest = np.maximum.accumulate(order)
+        mine = misses[sku[misses] == name]
+        k = np.searchsorted(p_day[order], day[mine], side="right")
+        k = np.minimum(k, int((~np.isnat(p_day[order])).sum()))
+        k[np.isnat(day[mine])] = 0
+        chosen = np.where(k > 0, latest[np.maximum(k - 1, 0)], rows[-1])
+        pairs.append(np.column_stack([mine, chosen]))
+    return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
 
 
 def reallocations(
