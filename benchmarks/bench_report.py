@@ -6,6 +6,7 @@ Usage (after ``python benchmarks/gen_ledger.py -n 2000 -n 8000``)::
     python benchmarks/bench_report.py                      # 3 rounds, interleaved, medians
     python benchmarks/bench_report.py --small 2000 --large 8000 --runs 5
     python benchmarks/bench_report.py --big ledger-200000.yaml   # also the large file, once
+    python benchmarks/bench_report.py --kinds all   # every kind: gen_ledger.py ... --kinds all
 
 Each measurement is a fresh process (interpreter start and imports included), CPU time
 (user + system: steadier than wall time on a shared machine) and peak RSS:
@@ -17,6 +18,9 @@ Each measurement is a fresh process (interpreter start and imports included), CP
 - targets: report(large) / report(small) at most 5x for 4x the records, and report / validate
   of the same ledger at most 3x, judged against ``validate -q`` (loading and checking only:
   the stricter baseline); the ratio to the default ``validate`` is shown beside it;
+- ``--kinds all``: the ledgers of every record kind (``ledger-<N>-all.yaml``), so that every
+  section of the report has work (the default ledgers hold the seven kinds of the first
+  figures: no GPU orders, contracts, stakes or deals);
 - ``--big FILE``: one report of that file (the issue's 100 MB ledger; generated ones of 200,000
   records weigh about 58 MB), its time and memory, to show it finishes.
 """
@@ -51,11 +55,14 @@ def main() -> None:
     ap.add_argument("--large", type=int, default=8000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--big", type=Path, help="a large ledger file to report once")
+    ap.add_argument("--kinds", choices=("seven", "all"), default="seven")
     args = ap.parse_args()
-    files = {n: DATA / f"ledger-{n}.yaml" for n in (args.small, args.large)}
-    for path in files.values():
+    tail = "-all" if args.kinds == "all" else ""
+    files = {n: DATA / f"ledger-{n}{tail}.yaml" for n in (args.small, args.large)}
+    for n, path in files.items():
         if not path.exists():
-            raise SystemExit(f"{path} is missing: python benchmarks/gen_ledger.py -n {path.stem}")
+            extra = " --kinds all" if tail else ""
+            raise SystemExit(f"{path} is missing: python benchmarks/gen_ledger.py -n {n}{extra}")
     cmd = _aicapex()
     jobs = {
         f"{what} {n}": [*cmd, what, str(path), *(["-q"] if what == "validate" else [])]

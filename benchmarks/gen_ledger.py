@@ -1294,7 +1294,12 @@ def bean(eid: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, default=10_000, help="number of records (default 10,000)")
+    ap.add_argument(
+        "-n",
+        type=int,
+        action="append",
+        help="number of records (default 10,000); repeat for several ledgers: -n 2000 -n 8000",
+    )
     ap.add_argument("--seed", type=int, default=20240401)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument(
@@ -1306,14 +1311,15 @@ def main() -> None:
     )
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    text, beantext = Gen(args.n, args.seed, args.kinds).run()
     tail = "-all" if args.kinds == "all" else ""
-    ypath = args.out / f"ledger-{args.n}{tail}.yaml"
-    bpath = args.out / f"ledger-{args.n}{tail}.beancount"
-    ypath.write_text(text, encoding="utf-8")
-    bpath.write_text(beantext, encoding="utf-8")
-    mb = len(text.encode()) / 1e6, len(beantext.encode()) / 1e6
-    print(f"wrote {ypath} ({mb[0]:.1f} MB) and {bpath} ({mb[1]:.1f} MB)")
+    for n in args.n or [10_000]:
+        text, beantext = Gen(n, args.seed, args.kinds).run()
+        ypath = args.out / f"ledger-{n}{tail}.yaml"
+        bpath = args.out / f"ledger-{n}{tail}.beancount"
+        ypath.write_text(text, encoding="utf-8")
+        bpath.write_text(beantext, encoding="utf-8")
+        mb = len(text.encode()) / 1e6, len(beantext.encode()) / 1e6
+        print(f"wrote {ypath} ({mb[0]:.1f} MB) and {bpath} ({mb[1]:.1f} MB)")
 
 
 if __name__ == "__main__":
