@@ -249,3 +249,30 @@ def test_report_lists_a_bad_scenarios_file_as_the_scenarios_command_does(tmp_pat
     assert lines[0] == "1 problem in the scenarios files:"
     assert lines[1].startswith(f"{scenarios}:1: ")
     assert len(lines) == 2
+
+
+@pytest.mark.parametrize("as_of", [2023.5, 2023.0, "numpy-float", "decimal"])
+def test_a_number_that_is_no_year_is_refused_as_a_date_not_read_as_1970(as_of: object) -> None:
+    # pandas read a number as nanoseconds since 1970: arrears(as_of=2023.5) was the arrears of
+    # 1970-01-01 (none), labelled as of 2023.5
+    from decimal import Decimal
+
+    import numpy as np
+
+    value = {"numpy-float": np.float64(2023), "decimal": Decimal("2023")}.get(str(as_of), as_of)
+    led = ac.load(ac.bundled_data() / "stability_ai.yaml")
+    with pytest.raises(ValueError, match="expected a date like"):
+        ac.arrears(led, as_of=value)
+    with pytest.raises(ValueError, match="expected a date like"):
+        ac.burn(led, "stability-ai", start=value, end="2023-12")
+
+
+def test_a_numpy_integer_year_is_that_year() -> None:
+    # np.int64(2023) (a year from a DataFrame column) was 2,023 nanoseconds after 1970
+    import numpy as np
+
+    led = ac.load(ac.bundled_data() / "stability_ai.yaml")
+    by_numpy = ac.arrears(led, as_of=np.int64(2023))
+    by_int = ac.arrears(led, as_of=2023)
+    assert by_numpy.frame.equals(by_int.frame)
+    assert len(by_int.frame) > 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import numbers
 from fractions import Fraction
 from typing import Any
 
@@ -65,6 +66,7 @@ def calendar_span(value: str | int | PartialDate) -> tuple[dt.date, dt.date]:
 def month_of(value: object, *, end: bool = False) -> np.datetime64:
     """First day of the month of ``value`` (a PartialDate, its text, a date or a Timestamp); with
     ``end=True`` the month of the end of a partial date's span ('2023' -> 2023-12-01)."""
+    value = _date_argument(value)
     if isinstance(value, str | int | PartialDate):
         start, stop = calendar_span(value)
         day = stop if end else start
@@ -75,9 +77,22 @@ def month_of(value: object, *, end: bool = False) -> np.datetime64:
 
 def day_of(value: object, *, end: bool = False) -> np.datetime64:
     """The first (or with ``end=True`` the last) day of ``value``'s span, as datetime64[ns]."""
+    value = _date_argument(value)
     if isinstance(value, str | int | PartialDate):
         return _day_of_date(value, end)
     return np.datetime64(pd.Timestamp(value).to_datetime64(), "ns")  # type: ignore[arg-type,call-overload,no-any-return]
+
+
+def _date_argument(value: object) -> object:
+    """A NumPy integer year as an ``int``; any other number refused as :class:`PartialDate`
+    refuses it ('expected a date like ...'): pandas reads a number as nanoseconds since 1970,
+    so ``as_of=2023.5`` or ``np.int64(2023)`` was a day in January 1970."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, numbers.Number) and not isinstance(value, int):
+        PartialDate.parse(value)  # raises its ValueError
+        raise ValueError(f"expected a date, got {value!r}")  # pragma: no cover - parse raised
+    return value
 
 
 @functools.lru_cache(maxsize=4096, typed=True)
