@@ -34,12 +34,11 @@ import pandas as pd
 from aicapex.dates import PartialDate
 from aicapex.errors import Problem
 from aicapex.money import Money
-from aicapex.records import KINDS
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import parse_unique
 from aicapex.table.datecols import date_value
 from aicapex.table.exactrules import money_cell
-from aicapex.table.tablespec import PARENT_DATES, PARTIES
+from aicapex.table.tablespec import PARENT_DATES, PARTIES, SPECS
 
 __all__ = ["PARENTS", "PARENTS_EXPECTED", "Parent", "parent_rules"]
 
@@ -225,8 +224,8 @@ def _parent_dates(
     their other currencies) says another date than their record's: at the items' rows. Dates
     are compared as records hold them (``2023-10`` is not ``2023-10-15``); a blank cell says
     nothing."""
-    field = KINDS[spec.kind].DATE_FIELD
-    if field not in praw:
+    field = SPECS[spec.kind].date_field
+    if field is None or field not in praw:
         return
     codes, parsed, _ = parse_unique(raw[column], _parse_date)
     pcodes, pparsed, _ = parse_unique(praw[field], _parse_date)
