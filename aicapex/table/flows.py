@@ -107,6 +107,7 @@ from aicapex.table.funding import funding_flows
 from aicapex.table.orderrows import order_flows
 from aicapex.table.pages import small_pages
 from aicapex.table.stakeflows import stake_flows
+from aicapex.table.tablespec import SPECS
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -380,13 +381,66 @@ def is_ledger(source: object) -> TypeGuard[Ledger]:
 def check_source(source: object) -> None:
     """Raise TypeError for a source that is none of a Ledger, record frames by kind and a
     flows table (an analysis given a file's path, say, rather than the ledger loaded from it)."""
-    if is_ledger(source) or isinstance(source, pd.DataFrame | Mapping):
+    if is_ledger(source) or isinstance(source, pd.DataFrame):
+        return
+    if isinstance(source, Mapping):
+        check_frames(source)
         return
     hint = ": load it first (aicapex.load)" if isinstance(source, str | os.PathLike) else ""
     raise TypeError(
         "expected a Ledger, record frames by kind ({'expenses': frame, ...}) or a flows "
         f"table, got {type(source).__name__} {source!r:.80}{hint}"
     )
+
+
+def check_frames(frames: Mapping[Any, object]) -> None:
+    """Refuse record frames by kind that analyses would misread: a name that is no frame's
+    (``KeyError``, with the closest names), a value that is no DataFrame (``TypeError``), a
+    frame of a kind the flows read without that kind's columns (``ValueError`` naming the
+    missing ones; ``Ledger.frame`` and ``read_table`` give them all)."""
+    for kind, frame in frames.items():
+        if not isinstance(kind, str) or (kind not in _LIGHT_KINDS and kind not in _frame_kinds()):
+            from aicapex.errors import suggest
+
+            kinds = _frame_kinds()
+            raise KeyError(
+                f"expected record frames by kind, got {kind!r}{suggest(str(kind), kinds)} "
+                f"(kinds: {', '.join(kinds)})"
+            )
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(
+                f"{kind}: expected a DataFrame of {kind} (Ledger.frame, read_table), got "
+                f"{type(frame).__name__} {frame!r:.60}"
+            )
+        if kind in FLOW_KINDS:
+            missing = [c for c in _columns_of(kind) if c not in frame.columns]
+            if missing:
+                more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+                shown = ", ".join(missing[:6]) + more
+                raise ValueError(
+                    f"{kind}: expected the columns of a {kind} frame (Ledger.frame, "
+                    f"read_table), got a DataFrame without {shown}"
+                )
+
+
+#: Kinds known without the record models (the tables' kinds and the flows'): the bulk path
+#: checks its frames without importing pydantic.
+_LIGHT_KINDS = frozenset({*SPECS, *FLOW_KINDS})
+
+
+def _frame_kinds() -> tuple[str, ...]:
+    from aicapex.table.frames import FRAME_KINDS
+
+    return FRAME_KINDS
+
+
+def _columns_of(kind: str) -> list[str]:
+    """The columns a frame of ``kind`` has (a table's from its spec, without the models)."""
+    spec = SPECS.get(kind)
+    if spec is None:
+        return list(_EMPTY_FRAMES[kind].columns)
+    extra = ["investors"] if kind == "funding_rounds" else []  # the ids, as frames add them
+    return [name for name, _ in spec.head] + [n for c in spec.columns for n in c.names] + extra
 
 
 def _frames_of(ledger: Ledger) -> dict[str, pd.DataFrame]:
