@@ -198,17 +198,9 @@ def _parties(
     party = PARTIES[spec.kind][0]
     rows = np.flatnonzero(pos >= 0)
     theirs = _labels(pframe[party])
-    wrong = rows[_labels(frame[party])[rows] != theirs[pos[rows]]][:MAX_PROBLEMS]
-    if not len(wrong):
-        return
-    ids = pframe["id"].to_numpy(dtype=object)
-    expected = np.full(len(frame), None, dtype=object)
-    for r in wrong.tolist():
-        i = int(pos[r])
-        expected[r] = f"{theirs[i]!r}, the {party} of {ids[i]!r} in {shown}"
-    mask = np.zeros(len(frame), dtype=bool)
-    mask[wrong] = True
-    own.rows(mask, party, expected, raw[party], "inconsistent")
+    wrong = rows[_labels(frame[party])[rows] != theirs[pos[rows]]]
+    said = [repr(theirs[i]) for i in pos[wrong[:MAX_PROBLEMS]]]
+    _unlike(own, raw, party, wrong, pos, pframe["id"], said, f"the {party}", shown)
 
 
 def _parent_dates(
@@ -233,14 +225,32 @@ def _parent_dates(
     theirs = np.array([*map(_said_date, pparsed), None], dtype=object)
     rows = np.flatnonzero((pos >= 0) & (codes >= 0))
     record = theirs[pcodes[pos[rows]]]
-    wrong = rows[(record != mine[rows]) & (record != None)][:MAX_PROBLEMS]  # noqa: E711
+    wrong = rows[(record != mine[rows]) & (record != None)]  # noqa: E711
+    said = [str(theirs[pcodes[i]]) for i in pos[wrong[:MAX_PROBLEMS]]]
+    _unlike(own, raw, column, wrong, pos, praw["id"], said, f"the {field}", shown)
+
+
+def _unlike(
+    own: Located,
+    raw: pd.DataFrame,
+    column: str,
+    wrong: np.ndarray,
+    pos: np.ndarray,
+    ids: pd.Series,
+    said: list[str],
+    what: str,
+    shown: str,
+) -> None:
+    """Problems at the ``wrong`` rows of a table of items, whose ``column`` says another than
+    their record's (at ``pos`` of the parents' ``ids``), which says ``said`` (for the first
+    :data:`MAX_PROBLEMS` of them): ``expected '<said>', <what> of '<id>' in <parents>``."""
+    wrong = wrong[:MAX_PROBLEMS]
     if not len(wrong):
         return
-    ids = praw["id"].to_numpy(dtype=object)
+    names = ids.to_numpy(dtype=object)
     expected = np.full(len(raw), None, dtype=object)
-    for r in wrong.tolist():
-        i = int(pos[r])
-        expected[r] = f"{theirs[pcodes[i]]}, the {field} of {ids[i]!r} in {shown}"
+    for r, text in zip(wrong.tolist(), said, strict=True):
+        expected[r] = f"{text}, {what} of {names[int(pos[r])]!r} in {shown}"
     mask = np.zeros(len(raw), dtype=bool)
     mask[wrong] = True
     own.rows(mask, column, expected, raw[column], "inconsistent")
