@@ -34,6 +34,7 @@ from aicapex.cliopts import (
 )
 from aicapex.errors import LedgerError, Problem
 from aicapex.limits import MAX_BYTES
+from aicapex.loading import SCENARIO_SUFFIXES
 from aicapex.records import MAX_AMOUNT
 from aicapex.render import render_report, render_summary
 from aicapex.rendertext import terminal_text
@@ -170,8 +171,11 @@ def report(
             data = build(ledger, as_of=as_of, progress=step, scenarios=files)
         except LedgerError as exc:  # a scenarios file beside the ledger: its problems, listed
             n, noun = len(exc.problems), "problems" if len(exc.problems) != 1 else "problem"
-            head = f"{n} {noun} in the scenarios files:"  # as the scenarios command lists them
-            typer.echo("\n".join([head, *(str(p) for p in exc.problems)]), err=True)
+            if all(str(p.file or "").endswith(SCENARIO_SUFFIXES) for p in exc.problems):
+                head = f"{n} {noun} in the scenarios files:"  # as the scenarios command says
+                typer.echo("\n".join([head, *(str(p) for p in exc.problems)]), err=True)
+            else:
+                typer.echo(str(exc), err=True)
             raise typer.Exit(1) from None
         except ValueError as exc:  # amounts the analyses refuse: a problem of the input
             typer.echo(f"error: {exc}", err=True)

@@ -276,3 +276,63 @@ def test_a_numpy_integer_year_is_that_year() -> None:
     by_int = ac.arrears(led, as_of=2023)
     assert by_numpy.frame.equals(by_int.frame)
     assert len(by_int.frame) > 0
+
+
+def test_a_byte_order_mark_changes_no_problem(tmp_path: Path) -> None:
+    """A table saved with a byte order mark (as spreadsheets write UTF-8): its long row and its
+    column named twice are reported as without one (the header's first cell is 'id')."""
+    long = HEADER + ROW + ROW.replace("b1", "b2").strip() + ",x\n"
+    twice = "id,id,payer,provider,period,billed\nb1,b2,acme,aws,2023-08,$7M\n"
+    for text in (long, twice):
+        plain = _table_problems(tmp_path, text)
+        marked = _table_problems(tmp_path, "\ufeff" + text)
+        assert [(p.line, p.index, p.record_id, p.code, p.found) for p in marked] == [
+            (p.line, p.index, p.record_id, p.code, p.found) for p in plain
+        ]
+        assert plain
+
+
+def test_pandas_other_warnings_reach_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a table listens for pandas' parser warnings only: any other warning pandas gives
+    while reading reaches the caller as it was."""
+    import warnings
+
+    import pandas as pd
+
+    real = pd.read_csv
+
+    def warns(*args: object, **kwargs: object) -> pd.DataFrame:
+        warnings.warn("a warning of pandas", pd.errors.DtypeWarning, stacklevel=2)
+        return real(*args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(pd, "read_csv", warns)
+    path = tmp_path / "bills.csv"
+    path.write_text(HEADER + ROW, encoding="utf-8")
+    with pytest.warns(pd.errors.DtypeWarning, match="a warning of pandas"):
+        ac.read_table(path, "cloud_bills")
+
+
+def test_report_names_a_ledger_problem_as_the_ledgers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only problems of scenarios files are headed as theirs: a LedgerError of the ledger met
+    while reporting is printed as the ledger's."""
+    from typer.testing import CliRunner
+
+    import aicapex.report
+    from aicapex.cli import app
+    from aicapex.errors import LedgerError, Problem
+
+    ledger = tmp_path / "acme.yaml"
+    ledger.write_text(LEDGER + "entities:\n- {id: acme, name: Acme, type: company}\n")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise LedgerError([Problem("a date", "nothing", file=str(ledger), line=3, code="")])
+
+    monkeypatch.setattr(aicapex.report, "report", refuse)
+    result = CliRunner().invoke(app, ["report", str(ledger), "--format", "json"])
+    assert result.exit_code == 1
+    assert "scenarios" not in result.stderr
+    assert f"{ledger}:3" in result.stderr

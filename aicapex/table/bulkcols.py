@@ -503,12 +503,16 @@ def read_csv_cells(
             raw = pd.read_csv(source, sep=sep, dtype=dtype, keep_default_na=True, index_col=False)
         except pd.errors.ParserError as exc:
             error = exc
+    for w in caught:  # the warnings of pandas other than the parser's: passed on as they were
+        if not issubclass(w.category, pd.errors.ParserWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     longer = any("Length of header" in str(w.message) for w in caught)
     renamed = raw is not None and any(re.fullmatch(r".+\.\d+", str(c)) for c in raw.columns)
     if raw is not None and not longer and not renamed:  # 'id.1': pandas renamed a second 'id'
         return raw
     data = source.getvalue() if isinstance(source, io.BytesIO) else source.read_bytes()
-    rows = _csv.reader(io.StringIO(data.decode("utf-8", "replace"), newline=""), delimiter=sep)
+    text = data.decode("utf-8-sig", "replace")  # a byte order mark is no part of the header
+    rows = _csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header = next(rows, [])
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:

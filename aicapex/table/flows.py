@@ -396,8 +396,8 @@ def check_source(source: object) -> None:
 def check_frames(frames: Mapping[Any, object]) -> None:
     """Refuse record frames by kind that analyses would misread: a name that is no frame's
     (``KeyError``, with the closest names), a value that is no DataFrame (``TypeError``), a
-    frame of a kind the flows read without that kind's columns (``ValueError`` naming the
-    missing ones; ``Ledger.frame`` and ``read_table`` give them all)."""
+    frame of a kind the flows read without the columns they read of it (``ValueError`` naming
+    the missing ones; ``Ledger.frame`` and ``read_table`` give them all)."""
     for kind, frame in frames.items():
         if not isinstance(kind, str) or (kind not in _LIGHT_KINDS and kind not in _frame_kinds()):
             from aicapex.errors import suggest
@@ -438,9 +438,16 @@ def _columns_of(kind: str) -> list[str]:
     """The columns a frame of ``kind`` has (a table's from its spec, without the models)."""
     spec = SPECS.get(kind)
     if spec is None:
-        return list(_EMPTY_FRAMES[kind].columns)
+        return [n for n in _EMPTY_FRAMES[kind].columns if n not in _UNREAD]
     extra = ["investors"] if kind == "funding_rounds" else []  # the ids, as frames add them
-    return [name for name, _ in spec.head] + [n for c in spec.columns for n in c.names] + extra
+    names = [name for name, _ in spec.head] + [n for c in spec.columns for n in c.names] + extra
+    return [n for n in names if n not in _UNREAD]
+
+
+#: Columns of record frames the flows never read (a frame without them is taken).
+_UNREAD = frozenset(
+    {"note", "fiscal_year_of", "reported_start", "reported_end", "reported_precision"}
+)
 
 
 def _frames_of(ledger: Ledger) -> dict[str, pd.DataFrame]:
