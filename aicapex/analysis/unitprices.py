@@ -285,9 +285,11 @@ def conversions(
     skus: np.ndarray,
     entities: np.ndarray,
 ) -> list[tuple[float, str] | None]:
-    """:func:`conversion` for many dates (with a SKU and an entity each) at once: the factors'
-    columns read once, each asked of them with NumPy (the factors are few: a ledger's
-    conversion records), not a pass of pandas steps per question."""
+    """The factor of ``measure`` (``gpus_per_gw`` or ``usd_per_gw``) for many dates (NaT: the
+    latest), each with a SKU and an entity: of those dated on or before it and naming its
+    entity and SKU or none, the best fit (entity and SKU, entity, SKU, neither), then the
+    latest, then the last in the ledger; ``(factor, record id)`` or None. The factors' columns
+    are read once, each question asked of them with NumPy (the factors are few)."""
     out: list[tuple[float, str] | None] = [None] * len(dates)
     if assumptions.empty or not len(dates):
         return out
@@ -329,26 +331,9 @@ def conversion(
 ) -> tuple[float, str] | None:
     """The factor of ``measure`` (``gpus_per_gw`` or ``usd_per_gw``) that applies at ``date``
     (the latest dated on or before it; without a date, the latest), preferring one of the
-    entity and SKU; returns ``(factor, record id)``, or None when the ledger has none."""
-    if assumptions.empty:
-        return None
-    a = assumptions[(assumptions["measure"].astype("object") == measure).to_numpy()]
-    if date is not None and not pd.isna(date):
-        a = a[(a["date_start"].to_numpy("datetime64[ns]") <= date.astype("datetime64[ns]"))]
-    if a.empty:
-        return None
-    a_entity = a["entity"].astype("object")
-    a_sku = a["sku"].astype("object")
-    fits = (a_entity.isna() | (a_entity == entity)) & (a_sku.isna() | (a_sku == sku))
-    a = a[fits.to_numpy()]
-    if a.empty:
-        return None
-    rank = (a["entity"].astype("object") == entity).astype(int) * 2 + (
-        a["sku"].astype("object") == sku
-    ).astype(int)
-    a = a.assign(_rank=rank.to_numpy()).sort_values(["_rank", "date_start"], kind="stable")
-    row = a.iloc[-1]
-    value = row["gpus"] if measure == "gpus_per_gw" else row["money_usd"]
-    if pd.isna(value):
-        return None
-    return float(value), str(row["id"])
+    entity and SKU; returns ``(factor, record id)``, or None when the ledger has none (one
+    question of :func:`conversions`, which holds the rule)."""
+    day = np.datetime64("NaT", "ns") if date is None or pd.isna(date) else date
+    asked = np.array([day], dtype="datetime64[ns]")
+    one = np.array([sku], dtype=object), np.array([entity], dtype=object)
+    return conversions(assumptions, measure, asked, *one)[0]
