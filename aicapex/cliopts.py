@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -46,11 +47,28 @@ def echo_json(data: object, *, allow_nan: bool = False) -> None:
     typer.echo(json.dumps(data, indent=indent, allow_nan=allow_nan))
 
 
-def positive_bytes(value: int) -> int:
-    """``--max-bytes``: 1 or more."""
-    if value < 1:
-        raise typer.BadParameter(f"expected a number of bytes of 1 or more, got {value}")
-    return value
+def positive_bytes(value: str | int) -> int:
+    """``--max-bytes``: a whole number of bytes, 1 or more (``1000000``, ``1_000_000``,
+    ``1,000,000`` or ``1e6``), in the program's words rather than typer's (pydantic's "Input
+    should be a valid integer")."""
+    expected = "a whole number of bytes of 1 or more (like 1000000 or 1e6)"
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value).strip().replace("_", "").replace(",", "")
+        try:
+            number = int(text)
+        except ValueError:
+            try:
+                whole = float(text)
+            except ValueError:
+                whole = math.nan
+            if not (math.isfinite(whole) and whole == int(whole)):
+                raise typer.BadParameter(f"expected {expected}, got {value!r}") from None
+            number = int(whole)
+    if number < 1:
+        raise typer.BadParameter(f"expected {expected}, got {value}")
+    return number
 
 
 MaxBytes = Annotated[
@@ -58,7 +76,7 @@ MaxBytes = Annotated[
     typer.Option(
         "--max-bytes",
         help=f"Refuse files larger than this many bytes (default {MAX_BYTES:,}: 1 GB).",
-        callback=positive_bytes,
+        parser=positive_bytes,
         show_default=False,
     ),
 ]

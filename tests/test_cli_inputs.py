@@ -51,6 +51,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ["scenarios", "data", "stability-ai", "--as-of", "FY2023"],
         ["runway", "data", "stability-ai", "--known-on", "2023-13"],  # was exit 1
         ["validate", "--max-bytes", "0"],
+        ["validate", "--max-bytes", "1e3x"],  # typer's words: "Input should be a valid integer"
+        ["validate", "--max-bytes", "2.5"],
+        ["runway", "data", "stability-ai", "--burn-after", "abc"],
         ["validate", "--no-such-option"],
         ["runway", "data"],
     ],
@@ -63,6 +66,10 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str]) -> None:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ")
     assert "Value error, " not in lines[0]  # typer's pydantic prefix, not for a reader
+    assert "Input should be" not in lines[0]  # pydantic's words, not the program's
+    if "--max-bytes" in args or "--burn-after" in args:  # the value given is named
+        given = args[args.index("--max-bytes" if "--max-bytes" in args else "--burn-after") + 1]
+        assert f"got '{given}'" in lines[0] or f"got {given}" in lines[0], lines[0]
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
@@ -86,6 +93,23 @@ def test_problems_in_the_input_exit_1_one_line_each(args: list[str]) -> None:
     lines = result.stderr.splitlines()
     assert lines
     assert not any(line.startswith(("╭", "│", "╰")) for line in lines), "no boxed messages"
+
+
+@pytest.mark.parametrize(
+    ("given", "read"), [("1e9", 10**9), ("1_000_000", 10**6), ("1,000", 1000), (" 42 ", 42), (7, 7)]
+)
+def test_max_bytes_reads_whole_numbers_as_written(given: str | int, read: int) -> None:
+    from aicapex.cliopts import positive_bytes
+
+    assert positive_bytes(given) == read
+
+
+def test_burn_after_reads_numbers_as_written() -> None:
+    from aicapex.cli import _burn_after
+
+    assert _burn_after("5e6") == 5e6
+    assert _burn_after("1,000,000") == 1e6
+    assert _burn_after(0.0) == 0.0
 
 
 def test_version() -> None:
