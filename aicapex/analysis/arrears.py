@@ -92,10 +92,15 @@ def arrears(
     status = rows["status"].astype("object")
     paid = (status == "paid").to_numpy()
     sign = np.where(paid, -1.0, 1.0)
-    base = rows["amount_usd"]
-    low, high = rows["low_usd"].fillna(base).to_numpy(), rows["high_usd"].fillna(base).to_numpy()
+    usd = rows["amount_usd"]
+    base = usd.to_numpy("float64")
+    low, high = rows["low_usd"].fillna(usd).to_numpy(), rows["high_usd"].fillna(usd).to_numpy()
+    # a bill is settled in its own currency: payments count at the bill's rate, not theirs
+    # (paid in full is nothing owed, whatever the dollar did between billing and payment)
+    to_bill = _at_bill_rate(rows, paid)
+    base, low, high = base * to_bill, low * to_bill, high * to_bill
     rows = rows.assign(
-        owed=base.to_numpy() * sign,
+        owed=base * sign,
         # the least owed: the least billed, the most paid; the most owed: the reverse
         owed_low=np.where(paid, -high, low),
         owed_high=np.where(paid, -low, high),
@@ -170,6 +175,23 @@ def arrears(
     buckets = buckets.reindex(columns=list(AGE_BUCKETS)).fillna(0.0)
     out = out.join(buckets).reset_index()
     return Arrears(out[columns], records, _ASSUMPTIONS, params=params)
+
+
+def _at_bill_rate(rows: pd.DataFrame, paid: np.ndarray) -> np.ndarray:
+    """Per row of cloud bills, the factor that takes its dollars to the rate of its bill's
+    billed (or unpaid) row: 1 for those rows, for dollars, and for payments of a bill with no
+    such row by then; payments are in the bill's currency (a record check)."""
+    amount = rows["amount"].to_numpy("float64")
+    usd = rows["amount_usd"].to_numpy("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(amount != 0, usd / amount, np.nan)
+    record = rows["record"].astype("object").to_numpy()
+    bill_rate = pd.Series(rate[~paid], index=record[~paid])
+    bill_rate = bill_rate[~bill_rate.index.duplicated()]
+    wanted = pd.Series(record).map(bill_rate).to_numpy("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = wanted / rate
+    return np.where(np.isfinite(factor) & paid, factor, 1.0)
 
 
 def _joined_records(bills: pd.DataFrame) -> list[str]:
