@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from aicapex.ledger import Ledger
 from aicapex.records import Citation, Entity, Fact, Record, Source
 from aicapex.render import money, months, render_report
-from aicapex.safewrite import atomic_write
+from aicapex.safewrite import atomic_write, make_folder
 
 if TYPE_CHECKING:
     from aicapex.plot.pictures import Picture
@@ -330,16 +330,23 @@ def write_report(
     """Write a report's HTML page to ``html`` (atomically) and its plots as PNG files to the
     folder ``plots`` (:func:`aicapex.plot.pictures.write_pictures`), each when given. Returns
     the paths written and, for each plot that could not be drawn, ``(plot, company, reason)``.
+    Everything is drawn before anything is written, and the plots' folder made first: a page or
+    picture that cannot be drawn (matplotlib missing), or a plots path that is a file, writes
+    nothing.
     """
     written: list[Path] = []
     skipped: list[tuple[str, str, str]] = []
+    page = render_html(ledger, data) if html is not None else None
+    pngs: list[tuple[str, bytes]] = []
     if plots is not None:
-        from aicapex.plot.pictures import write_pictures
+        from aicapex.plot.pictures import draw_pictures, write_pngs
 
-        pngs, missed = write_pictures(ledger, data, plots)
-        written += pngs
+        pngs, missed = draw_pictures(ledger, data)
         skipped += [(p.name, p.company or "the ledger", str(p.reason)) for p in missed]
-    if html is not None:
-        atomic_write(html, render_html(ledger, data))
+        make_folder(plots)
+    if html is not None and page is not None:
+        atomic_write(html, page)
         written.append(Path(html))
+    if plots is not None:
+        written[:0] = write_pngs(plots, pngs)
     return written, skipped

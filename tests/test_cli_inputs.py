@@ -179,3 +179,33 @@ def test_a_report_known_on_a_date_keeps_the_scenarios_the_files_hold() -> None:
     assert "stability-2023-intel" in stability["reasons"]["scenarios"]
     later = _run("report", str(data), "--known-on", "2024-06", "--format", "json")
     assert later.returncode == 0, later.stderr
+
+
+def test_plots_to_a_file_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    """--plots naming a file: the path and why, not Python's "[Errno 17] File exists"; the
+    HTML page asked for in the same command is not written either (all drawn, folder made,
+    then written)."""
+    pytest.importorskip("matplotlib", reason="the plots need matplotlib (extra aicapex[plot])")
+    taken = tmp_path / "taken"
+    taken.write_text("mine\n")
+    page = tmp_path / "report.html"
+    result = _run("report", "data", "--plots", str(taken), "--html", str(page))
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [f"error: {taken}: cannot write: it is a file, not a folder"]
+    assert "Errno" not in result.stderr
+    assert taken.read_text() == "mine\n"
+    assert not page.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]  # no temporary file left
+
+
+def test_plots_folder_is_written_whole(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="the plots need matplotlib (extra aicapex[plot])")
+    folder = tmp_path / "new" / "plots"
+    result = _run("report", "data", "--plots", str(folder))
+    assert result.returncode == 0, result.stderr
+    printed = [Path(line) for line in result.stdout.splitlines()]
+    assert printed
+    assert all(p.parent == folder for p in printed)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in printed)
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in printed)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from aicapex.safewrite import atomic_write_bytes
 from aicapex.values import format_usd
 
 if TYPE_CHECKING:
@@ -190,15 +191,11 @@ def to_png(fig: Figure, dpi: int = 100) -> bytes:
 
 
 def save_png(fig: Figure, path: str | os.PathLike[str], dpi: int = 100) -> Path:
-    """Write the figure to ``path`` as PNG, atomically (a temporary file renamed)."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(to_png(fig, dpi))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    """Write the figure to ``path`` as PNG, atomically and durably
+    (:func:`aicapex.safewrite.atomic_write_bytes`: :class:`~aicapex.safewrite.WriteError`
+    naming the path when it cannot be written)."""
+    png = to_png(fig, dpi)
+    return atomic_write_bytes(path, lambda out: out.write(png))
 
 
 _SVG_START = re.compile(r"<svg\b")

@@ -18,14 +18,15 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from aicapex.plot.base import save_png
+from aicapex.plot.base import to_png
 from aicapex.plot.fleet import gpus
 from aicapex.plot.graph import flows
 from aicapex.plot.holders import ownership
 from aicapex.plot.runway import cash
 from aicapex.plot.spend import burn, compute_gap
+from aicapex.safewrite import atomic_write_files, make_folder
 from aicapex.table.gpus import gpu_movements
 from aicapex.table.legs import money_legs
 
@@ -34,7 +35,15 @@ if TYPE_CHECKING:
 
     from aicapex.ledger import Ledger
 
-__all__ = ["Picture", "company_pictures", "file_name", "ledger_pictures", "write_pictures"]
+__all__ = [
+    "Picture",
+    "company_pictures",
+    "draw_pictures",
+    "file_name",
+    "ledger_pictures",
+    "write_pictures",
+    "write_pngs",
+]
 
 
 @dataclass(frozen=True)
@@ -152,18 +161,39 @@ def file_name(company: str | None, name: str) -> str:
     return f"{_UNSAFE.sub('_', company).lstrip('.') or '_'}-{name}.png"
 
 
-def write_pictures(
-    ledger: Ledger, data: Mapping[str, Any], folder: str | os.PathLike[str], dpi: int = 100
-) -> tuple[list[Path], list[Picture]]:
-    """Write every picture of a report to ``folder`` (created if needed) as PNG files named by
-    :func:`file_name`; returns the paths written and the pictures that could not be drawn."""
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+def draw_pictures(
+    ledger: Ledger, data: Mapping[str, Any], dpi: int = 100
+) -> tuple[list[tuple[str, bytes]], list[Picture]]:
+    """Every picture of a report drawn as PNG: ``(file name, bytes)`` (names by
+    :func:`file_name`), and the pictures that could not be drawn. Nothing is written."""
+    pngs: list[tuple[str, bytes]] = []
     skipped: list[Picture] = []
     for picture in itertools.chain(ledger_pictures(ledger), company_pictures(ledger, data)):
         if picture.figure is None:
             skipped.append(picture)
             continue
-        written.append(save_png(picture.figure, target / picture.file, dpi))
-    return written, skipped
+        pngs.append((picture.file, to_png(picture.figure, dpi)))
+    return pngs, skipped
+
+
+def write_pngs(folder: str | os.PathLike[str], pngs: list[tuple[str, bytes]]) -> list[Path]:
+    """Write drawn pictures (:func:`draw_pictures`) to ``folder`` (created if needed), together
+    and atomically (:func:`aicapex.safewrite.atomic_write_files`: an error leaves the folder's
+    old pictures as they were); a folder that cannot be made or written is a
+    :class:`~aicapex.safewrite.WriteError` naming it. Returns the paths written."""
+    return atomic_write_files(make_folder(folder), [(name, _writer(png)) for name, png in pngs])
+
+
+def write_pictures(
+    ledger: Ledger, data: Mapping[str, Any], folder: str | os.PathLike[str], dpi: int = 100
+) -> tuple[list[Path], list[Picture]]:
+    """Write every picture of a report to ``folder`` (:func:`draw_pictures`, then
+    :func:`write_pngs`: drawn first, so a picture that fails to draw writes nothing); returns
+    the paths written and the pictures that could not be drawn."""
+    pngs, skipped = draw_pictures(ledger, data, dpi)
+    return write_pngs(folder, pngs), skipped
+
+
+def _writer(png: bytes) -> Callable[[BinaryIO], object]:
+    """Writes ``png`` to a file."""
+    return lambda out: out.write(png)
