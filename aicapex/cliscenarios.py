@@ -27,7 +27,9 @@ def scenarios_cmd(
         list[Path] | None,
         typer.Option(
             "--file",
-            help="A scenarios file (default: the *.scenarios.yaml files in or beside PATH).",
+            help="A scenarios file, or several (--file a --file b; default: the "
+            "*.scenarios.yaml files in or beside PATH).",
+            metavar="PATH",
         ),
     ] = None,
     fmt: Annotated[

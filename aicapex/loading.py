@@ -111,7 +111,8 @@ def load(
     load: they are kept, located, in ``Ledger.warnings``; ``strict=True`` refuses them too.
     ``load("data/")``, ``load("a.yaml", "b.yaml")`` and ``load(["a.yaml", "b.yaml"])`` all work;
     a file given twice is read once. A folder's ``*.scenarios.yaml`` files are left out (they
-    are what-ifs: :func:`aicapex.scenarios.read_scenarios`). Files larger than ``max_bytes``
+    are what-ifs: :func:`aicapex.scenarios.read_scenarios`); one given by name is refused, as
+    no ledger file (``not-a-ledger``). Files larger than ``max_bytes``
     (1 GB by default) are refused before they are read.
 
     ``progress(stage, done, total)`` is called as each stage starts: ``reading FILE`` for
@@ -152,6 +153,9 @@ def load(
     try:
         for i, (path, shown) in enumerate(files):
             step(f"reading {shown}", i, len(files) + 1)
+            if path.name.endswith(SCENARIO_SUFFIXES):  # given by name: one problem, not one
+                problems.append(_scenarios_file(shown))  # per top-level key it holds
+                continue
             read = _Read(path, shown, max_bytes, hashes)
             _load_file(read, records, origins, problems, locators, unloaded)
     finally:
@@ -340,6 +344,18 @@ def _load_file(
                 continue
             records.append(record)
             origins[record.id] = Origin(shown, kind, index)
+
+
+def _scenarios_file(shown: str) -> Problem:
+    """The problem of a scenarios file given as a ledger file."""
+    return Problem(
+        "a ledger file (a scenarios file is read beside its ledger: `aicapex report` and "
+        "`aicapex scenarios` find it in the ledger's folder, `aicapex scenarios --file` and "
+        "`aicapex.read_scenarios` take it by name)",
+        f"a scenarios file (its name ends in {', '.join(SCENARIO_SUFFIXES)})",
+        file=shown,
+        code="not-a-ledger",
+    )
 
 
 def _type_name(value: object) -> str:

@@ -209,3 +209,41 @@ def test_plots_folder_is_written_whole(tmp_path: Path) -> None:
     assert all(p.parent == folder for p in printed)
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in printed)
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in printed)
+
+
+@pytest.mark.parametrize("suffix", [".scenarios.yaml", ".scenarios.yml", ".scenarios.json"])
+def test_a_scenarios_file_given_as_a_ledger_is_one_problem(tmp_path: Path, suffix: str) -> None:
+    """A scenarios file named as a ledger file: one problem saying what it is and where it is
+    read, not one 'expected a record kind' per top-level key it holds."""
+    import shutil
+
+    from aicapex.errors import LedgerError
+
+    named = tmp_path / f"what-if{suffix}"
+    shutil.copy(Path("data/stability_ai.scenarios.yaml"), named)  # never read: its name says it
+    with pytest.raises(LedgerError) as caught:
+        aicapex.load(named)
+    (problem,) = caught.value.problems
+    assert problem.code == "not-a-ledger"
+    assert problem.file == str(named)
+    assert "scenarios file" in problem.found
+    assert "aicapex scenarios --file" in problem.expected
+    # beside a ledger file it is the same one problem, and the ledger's own are still listed
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("entities:\n  - id: a\n    name: A\n    kind: nonsense\n")
+    with pytest.raises(LedgerError) as both:
+        aicapex.load(bad, named)
+    assert [p.file for p in both.value.problems].count(str(named)) == 1
+    assert any(p.file == str(bad) for p in both.value.problems)
+    # in a folder it is left out, as before
+    shutil.copy(Path("data/stability_ai.yaml"), tmp_path / "stability_ai.yaml")
+    bad.unlink()
+    assert aicapex.load(tmp_path).frame("cash_balances").shape[0] > 0
+
+
+def test_validate_of_a_scenarios_file_is_one_line() -> None:
+    result = _run("validate", "data/stability_ai.scenarios.yaml")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr  # the count and the problem
+    assert "got a scenarios file" in lines[1]
