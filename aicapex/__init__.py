@@ -522,3 +522,9 @@ __all__ += [  # deal structures
     "merger",
     "warrant_value",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names (PEP 562): ``dir(aicapex)`` and tab completion list ``burn``,
+    ``runway``, ... before their first use, not the module's own imports."""
+    return sorted(set(__all__) | {"__version__"})

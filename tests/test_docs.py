@@ -43,6 +43,23 @@ def test_public_names_are_documented_and_not_modules() -> None:
             assert getattr(value, "__doc__", None), f"{name} has no docstring"
 
 
+def test_dir_lists_the_public_names_in_a_fresh_process() -> None:
+    """``dir(aicapex)`` (tab completion) lists the public names before their first use, and
+    not the module's own imports (``Any``, ``TYPE_CHECKING``)."""
+    import json
+    import subprocess
+    import sys
+
+    import aicapex
+
+    code = "import aicapex, json; print(json.dumps(dir(aicapex)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    listed = json.loads(out.stdout)
+    assert set(aicapex.__all__) <= set(listed)
+    assert {"burn", "runway", "load", "read_table", "__version__"} <= set(listed)
+    assert not {"Any", "TYPE_CHECKING", "annotations"} & set(listed)
+
+
 def test_readme_command_lines_match_the_commands() -> None:
     """Each ``aicapex COMMAND ...`` line of the README's command-line block names every required
     option of the command, and no more positional arguments than it takes (with brackets only
