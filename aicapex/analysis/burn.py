@@ -85,7 +85,8 @@ def burn(
 
     ``source`` is a Ledger, record frames or a flows table; ``entity`` one company id (``None``:
     every entity with expenses or revenues); ``start``/``end`` months or partial dates
-    (``"2023-01"``, ``"2023"``; default: the months with flows).
+    (``"2023-01"``, ``"2023"``; default: the months with flows); an end before the start is a
+    ``ValueError``.
 
     Returns a :class:`Burn` whose ``.frame`` has one row per entity and month (every month in
     range, zeros included) with columns
@@ -107,6 +108,8 @@ def burn(
     source = as_known_on(as_widened(source, widths), known_on)
     lo = month_of(start) if start is not None else None
     hi = month_of(end, end=True) if end is not None else None
+    if lo is not None and hi is not None and hi < lo:
+        raise ValueError(f"expected an end on or after the start ({start!r}), got end={end!r}")
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
     rows = burn_flows(flows, include_planned=include_planned)

@@ -41,6 +41,7 @@ from aicapex.scenarios.book import (
     Bound,
     ScenarioAdjustment,
     date_arg,
+    end_arg,
     number_arg,
 )
 from aicapex.scenarios.dist import MAX_FACTOR
@@ -352,13 +353,8 @@ def scale(
     """Multiply ``entity``'s ``category`` (a spending category or ``revenue``; every category
     when ``None``) by ``by`` in the months from ``start`` to ``end`` (inclusive; open when
     ``None``), recorded and assumed months alike. ``entity`` ``None``: the scenario's."""
-    return Scale(
-        entity,
-        category,
-        number_arg("by", by, low=0.0),
-        date_arg("start", start),
-        date_arg("end", end, end=True),
-    )
+    first = date_arg("start", start)
+    return Scale(entity, category, number_arg("by", by, low=0.0), first, end_arg(end, first))
 
 
 def cut_headcount(
@@ -392,7 +388,8 @@ def growth(
             f"{suggest(str(category), STREAMS)}, got {category!r}",
             "category",
         )
-    return Growth(entity, value, date_arg("start", start), date_arg("end", end, end=True), category)
+    first = date_arg("start", start)
+    return Growth(entity, value, first, end_arg(end, first), category)
 
 
 def add_flow(
@@ -435,15 +432,8 @@ def add_flow(
             )
     elif amount is not None and not isinstance(amount, str):
         raise AdjustmentError(f"amount: expected money or a number, got {amount!r}", "amount")
-    spec = AddFlow(
-        entity,
-        amount,
-        kind,
-        category,
-        date_arg("start", start),
-        date_arg("end", end, end=True),
-        label,
-    )
+    first = date_arg("start", start)
+    spec = AddFlow(entity, amount, kind, category, first, end_arg(end, first), label)
     money, _ = spec._figure()  # a bad amount fails here
     lowest = float(amount) if money is None and amount is not None else None
     if money is not None:

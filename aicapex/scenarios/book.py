@@ -25,6 +25,7 @@ __all__ = [
     "Bound",
     "ScenarioAdjustment",
     "date_arg",
+    "end_arg",
     "month_text",
     "number_arg",
 ]
@@ -73,6 +74,17 @@ def date_arg(name: str, value: DateLike | None, *, end: bool = False) -> str | N
         return month_text(value, end=end)
     except ValueError as exc:
         raise AdjustmentError(f"{name}: {exc}", name) from None
+
+
+def end_arg(end: DateLike | None, start: str | None) -> str | None:
+    """The ``end`` argument as its month (:func:`date_arg`), refused when it comes before the
+    ``start`` month given (an adjustment between them would change nothing, silently)."""
+    month = date_arg("end", end, end=True)
+    if month is not None and start is not None and month < start:
+        raise AdjustmentError(
+            f"end: expected a month on or after the start ({start}), got {end!r}", "end"
+        )
+    return month
 
 
 def number_arg(name: str, value: object, *, low: float | None = None) -> float | None:
