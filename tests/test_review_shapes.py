@@ -6,6 +6,7 @@ library's output.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,3 +58,120 @@ def test_a_bill_partly_paid_owes_its_unpaid_part_at_its_rate(ledger_text: Ledger
     assert frame["90+"].sum() == pytest.approx(6e6 * 1.20)
     assert frame["outstanding_low_usd"].sum() == pytest.approx(6e6 * 1.20)
     assert frame["outstanding_high_usd"].sum() == pytest.approx(6e6 * 1.20)
+
+
+def test_cash_without_spending_has_no_negative_zero_burn(ledger_text: LedgerText) -> None:
+    text = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-01}
+entities:
+- {id: z, name: Idle, type: company}
+cash_balances:
+- {id: cz, company: z, date: 2023-06-30, amount: $1M, sources: [s1]}
+"""
+    r = ac.runway(ac.load(ledger_text(text)), "z", as_of="2023-06")
+    assert r.months == math.inf
+    burn_after = float(r.frame["burn_after"].item())
+    # nothing is spent or earned: zero, written "0.0" in JSON, not "-0.0"
+    assert burn_after == 0.0
+    assert math.copysign(1.0, burn_after) == 1.0
+    assert '"burn_after": -0.0' not in r.to_json()
+
+
+SPARSE = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2023-11}
+entities:
+- {id: co, name: Co, type: company}
+expenses:
+- {id: e-compute-jan, company: co, category: compute, amount: $1M, date: 2023-01, sources: [s1]}
+- {id: e-compute-oct, company: co, category: compute, amount: $2M, date: 2023-10, sources: [s1]}
+- {id: e-payroll, company: co, category: payroll, rate: $600K/month, date: 2023-01,
+   until: 2023-06, sources: [s1]}
+revenues:
+- {id: r-mar24, company: co, amount: $500K, date: 2024-03, sources: [s1]}
+cash_balances:
+- {id: c-oct, company: co, date: 2023-10-31, amount: $5.1M, sources: [s1]}
+"""
+
+
+def test_sparse_streams_each_at_their_own_rate(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(SPARSE))
+    # compute: $3M over January..October (10 months since its first record) = $0.3M a month;
+    # payroll $0.6M a month past June; revenue $0.5M a month from March 2024 on
+    r = ac.runway(led, "co", as_of="2023-10")
+    # November..February: 4 x 0.9 = 3.6 of 5.1, leaving 1.5; then 0.4 a month: 3.75 months
+    assert r.months == pytest.approx(4 + 1.5 / 0.4)
+    assert str(r.cash_out)[:10] == "2024-06-23"  # 0.75 of June's 30 days: day 22.5
+    # as of January the balance is rolled forward three months: 5.1 - 2.7 = 2.4
+    assert ac.runway(led, "co", as_of="2024-01").months == pytest.approx(1 + 1.5 / 0.4)
+    # compute at $0.1M past October: 0.7 a month to February (2.8, leaving 2.3), March 0.2
+    # (2.1 left), then 0.2 a month: 10.5 months more
+    mapped = ac.runway(led, "co", as_of="2023-10", burn_after={"compute": 1e5})
+    assert mapped.months == pytest.approx(5 + 2.1 / 0.2)
+
+
+def test_conflicting_reports_count_once(ledger_text: LedgerText) -> None:
+    text = """
+sources:
+- {id: s1, outlet: Early, title: Early, date: 2023-11}
+- {id: s2, outlet: Late, title: Late, date: 2024-02}
+entities:
+- {id: co, name: Co, type: company}
+- {id: aws, name: AWS, type: cloud_provider}
+expenses:
+- {id: e-early, company: co, category: compute, counterparty: aws, amount: $12M, date: 2023,
+   sources: [s1]}
+- {id: e-late, company: co, category: compute, counterparty: aws, amount: $24M, date: 2023,
+   sources: [s2]}
+- {id: e-pay, company: co, category: payroll, amount: $6M, date: 2023, sources: [s1]}
+revenues:
+- {id: rv-early, company: co, amount: $3M, date: 2023, sources: [s1]}
+- {id: rv-late, company: co, amount: $6M, date: 2023, sources: [s2]}
+cash_balances:
+- {id: c-early, company: co, date: 2023-12-31, amount: $10M, sources: [s1]}
+- {id: c-late, company: co, date: 2023-12-31, amount: $8M, sources: [s2]}
+"""
+    led = ac.load(ledger_text(text))
+    # latest: $8M at (24 + 6 - 6) / 12 = $2M a month; earliest: $10M at (12 + 6 - 3) / 12
+    assert ac.runway(led, "co", as_of="2023-12").months == pytest.approx(4.0)
+    earliest = ac.runway(led, "co", as_of="2023-12", conflicts="earliest")
+    assert earliest.months == pytest.approx(10 / 1.25)
+    gap = ac.compute_gap(led, "co", period="2023").frame.iloc[0]
+    assert (gap["compute_usd"], gap["revenue_usd"]) == (24e6, 6e6)
+
+
+def test_bills_age_past_their_due_dates(ledger_text: LedgerText) -> None:
+    text = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2023-12}
+entities:
+- {id: co, name: Co, type: company}
+- {id: aws, name: AWS, type: cloud_provider}
+- {id: gcp, name: GCP, type: cloud_provider}
+cloud_bills:
+- {id: b1, payer: co, provider: aws, period: 2023-06, billed: $5M, due: 2023-07-31,
+   payments: [{date: 2023-07-15, amount: $2M}, {date: 2023-09-20, amount: $3M}], sources: [s1]}
+- {id: b2, payer: co, provider: aws, period: 2023-07, billed: $4M, sources: [s1]}
+- {id: b3, payer: co, provider: gcp, period: 2023-08, outstanding: $1M, due: 2023-09-30,
+   sources: [s1]}
+- {id: b4, payer: co, provider: gcp, period: 2023-09, billed: $6M, due: 2023-10-31,
+   payments: [{date: 2023-10-05, amount: $1M}], sources: [s1]}
+"""
+    led = ac.load(ledger_text(text))
+    assert ac.arrears(led, as_of="2023-07-30").frame.empty  # nothing due yet
+    expected = {
+        # b1 3 + b2 4 (due at the end of July), 0 days
+        "2023-07-31": {"0-30": 7e6},
+        "2023-08-31": {"31-60": 7e6},
+        # b1 paid late in full; b2 61 days; b3 due that day
+        "2023-09-30": {"61-90": 4e6, "0-30": 1e6},
+        # b4 not due yet
+        "2023-10-15": {"61-90": 4e6, "0-30": 1e6},
+        # b2 92 days, b3 31, b4 6 - 1 due that day
+        "2023-10-31": {"90+": 4e6, "31-60": 1e6, "0-30": 5e6},
+    }
+    for as_of, buckets in expected.items():
+        frame = ac.arrears(led, as_of=as_of).frame
+        got = {b: float(frame[b].sum()) for b in ac.AGE_BUCKETS if frame[b].sum()}
+        assert got == pytest.approx(buckets), as_of

@@ -193,7 +193,7 @@ def extrapolate(
         net,
         assumed,
         _as_month(entity_last),
-        -(rate * sign * seen).sum(axis=1),
+        0.0 - (rate * sign * seen).sum(axis=1),  # 0.0 - 0.0: no '-0.0' for no streams
         sentence,
         streams,
     )
