@@ -77,3 +77,10 @@ def test_a_scenarios_file_says_where(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.line == 11  # the end's line
     assert "on or after the start" in problem.expected or "on or after the start" in str(problem)
+
+
+def test_flow_graph_refuses_an_end_before_its_start(ledger: ac.Ledger) -> None:
+    pytest.importorskip("networkx", reason="flow_graph builds a networkx graph")
+    with pytest.raises(ValueError, match="expected an end on or after the start"):
+        ac.flow_graph(ledger, start="2024", end="2023-06")
+    assert ac.flow_graph(ledger, start="2023-06", end="2023-06").number_of_nodes() > 0

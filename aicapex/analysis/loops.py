@@ -131,7 +131,8 @@ def flow_graph(
     ``name`` and ``type`` from a ledger), an edge per money leg from payer to payee (see
     :mod:`aicapex.table.legs`) with ``kind`` (investment, purchase, lease, contract, cloud,
     expense, sale), ``status``, ``basis``, ``amount_usd``, ``low_usd``, ``high_usd``, ``date``
-    and ``record``; ``start``/``end`` keep the legs dated within them. Meant for exploring a
+    and ``record``; ``start``/``end`` keep the legs dated within them (an end before the start is
+    a ``ValueError``). Meant for exploring a
     ledger; :func:`cycles` works on arrays for large ones."""
     import networkx as nx
 
@@ -141,6 +142,8 @@ def flow_graph(
     legs = money_legs(as_flows(source, conflicts))
     date = legs["date"].to_numpy("datetime64[ns]")
     keep = np.ones(len(legs), dtype=bool)
+    if start is not None and end is not None and day_of(end, end=True) < day_of(start):
+        raise ValueError(f"expected an end on or after the start ({start!r}), got end={end!r}")
     if start is not None:
         keep &= date >= day_of(start)
     if end is not None:
