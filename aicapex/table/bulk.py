@@ -46,9 +46,7 @@ from aicapex.table.bulkcols import (
     enum_column,
     flag_column,
     nested_cells,
-    nonfinite_rows,
     parse_money_column,
-    read_csv_cells,
     source_column,
 )
 from aicapex.table.columns import (
@@ -62,6 +60,7 @@ from aicapex.table.idcols import id_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
+from aicapex.table.tablefile import exported_layout, nonfinite_rows, read_csv_cells
 from aicapex.table.tablerules import PARENTS, PARENTS_EXPECTED, parent_rules
 from aicapex.table.tablespec import (
     BOOL,
@@ -199,11 +198,15 @@ def _known(kind: str, path: str | os.PathLike[str]) -> None:
     from aicapex.records import KINDS
     from aicapex.table.frames import SUBFRAMES
 
-    if kind not in KINDS and kind not in SUBFRAMES:
+    found = repr(kind)
+    if kind == "flows":  # an exported flows.csv: what records give, read with pandas
+        expected = f"a kind a flat table can hold: {', '.join(TABLE_KINDS)}"
+        found += " (flows tables are outputs: load the ledger, or read the file with pandas)"
+    elif kind not in KINDS and kind not in SUBFRAMES:
         expected = f"a record kind{suggest(kind, [*KINDS, *SUBFRAMES])}"
     else:
         expected = f"a kind a flat table can hold: {', '.join(TABLE_KINDS)}"
-    raise LedgerError([Problem(expected, repr(kind), file=str(path), code="bad-table")])
+    raise LedgerError([Problem(expected, found, file=str(path), code="bad-table")])
 
 
 def _read(
@@ -276,6 +279,8 @@ def _validate(
                 allowed |= {f"{c.field}_currency", f"{c.field}_per"}
             elif inner == CAPACITY:
                 allowed |= {f"{c.field}_unit", f"{c.field}_sku"}
+    if (exported := exported_layout(raw.columns, allowed, cols, shown, kind)) is not None:
+        raise LedgerError([exported])  # one problem, not one per column of the frame's
     for name in raw.columns:
         if name not in allowed:
             # one column naming several fields: the file is separated by another character

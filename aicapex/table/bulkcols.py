@@ -3,10 +3,6 @@ per distinct value, its problems located at their rows (:class:`Located`)."""
 
 from __future__ import annotations
 
-import csv as _csv
-import io
-import re
-import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +11,7 @@ import pandas as pd
 
 from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
-from aicapex.errors import LedgerError, Problem
+from aicapex.errors import Problem
 from aicapex.limits import MAX_AMOUNT
 from aicapex.money import Money, Rate
 from aicapex.table.columns import (
@@ -29,7 +25,6 @@ from aicapex.units import normalize_period
 
 __all__ = [
     "MAX_PROBLEMS",
-    "NONFINITE_TEXT",
     "Located",
     "Said",
     "bool_rows",
@@ -38,9 +33,7 @@ __all__ = [
     "enum_column",
     "flag_column",
     "nested_cells",
-    "nonfinite_rows",
     "parse_money_column",
-    "read_csv_cells",
     "source_column",
 ]
 
@@ -246,7 +239,8 @@ def _money_numbers(
 ) -> tuple[dict[str, Any], np.ndarray]:
     """:func:`_money` of a numeric column, with its ``_currency`` (and ``_per``) columns.
     Infinities, and NaN written as such (``frame.attrs["nonfinite"]``, see
-    :func:`nonfinite_rows`; a missing value is no amount, not NaN), are refused."""
+    :func:`~aicapex.table.tablefile.nonfinite_rows`; a missing value is no amount, not NaN),
+    are refused."""
     col = frame[field]
     n = len(frame)
     exact = col.dtype == object  # exact decimals (see decimal_column)
@@ -447,98 +441,3 @@ def source_column(col: pd.Series) -> pd.api.extensions.ExtensionArray:
     if cleaned == list(uniques) and (codes >= 0).all():  # clean already: the column as it is
         return col.astype("string").array
     return string_column(np.where(codes >= 0, codes, len(uniques)), [*cleaned, ""])
-
-
-#: How a CSV file may spell a number that is not finite (pandas reads them as NaN or inf).
-NONFINITE_TEXT = frozenset(
-    {"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}
-)
-
-
-def nonfinite_rows(
-    source: Any, raw: pd.DataFrame, fields: list[str], csv: bool, sep: str = ","
-) -> None:
-    """Mark the rows of numeric money columns whose value was written as NaN (in a CSV file:
-    ``nan``; in Parquet: a NaN that is not a null) in ``raw.attrs["nonfinite"]`` (column ->
-    mask), for :func:`parse_money_column` to refuse them: pandas reads both as missing."""
-    numeric = [
-        f
-        for f in fields
-        if f in raw.columns
-        and pd.api.types.is_float_dtype(raw[f])
-        and bool(np.isnan(raw[f].to_numpy("float64")).any())
-    ]
-    if not numeric:
-        return
-    marks: dict[str, np.ndarray] = {}
-    if csv:
-        text = pd.read_csv(source, sep=sep, usecols=numeric, dtype=str, keep_default_na=False)
-        for f in numeric:
-            spelled = text[f].str.strip().str.lower()
-            marks[f] = spelled.isin(NONFINITE_TEXT).to_numpy(dtype=bool)
-    else:
-        import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
-        import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
-
-        table = pq.read_table(source, columns=numeric)
-        for f in numeric:
-            column = table.column(f)
-            nan = pc.fill_null(pc.is_nan(column), False)
-            marks[f] = np.asarray(nan.to_numpy(zero_copy_only=False), dtype=bool)
-    raw.attrs["nonfinite"] = marks
-
-
-def read_csv_cells(
-    source: Any, sep: str, dtype: dict[str, str], shown: str, kind: str
-) -> pd.DataFrame:
-    """``pd.read_csv`` of a table, refusing what pandas would misread: a row with more cells
-    than the header (the first data row's extra cells became an index, moving every value one
-    column right: ids read from the next column; a later row's were a parser error without a
-    line), at its line and record; a column named twice (pandas renamed the second ``id.1``)."""
-    raw: pd.DataFrame | None = None
-    error: pd.errors.ParserError | None = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        try:
-            raw = pd.read_csv(source, sep=sep, dtype=dtype, keep_default_na=True, index_col=False)
-        except pd.errors.ParserError as exc:
-            error = exc
-    for w in caught:  # the warnings of pandas other than the parser's: passed on as they were
-        if not issubclass(w.category, pd.errors.ParserWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    longer = any("Length of header" in str(w.message) for w in caught)
-    renamed = raw is not None and any(re.fullmatch(r".+\.\d+", str(c)) for c in raw.columns)
-    if raw is not None and not longer and not renamed:  # 'id.1': pandas renamed a second 'id'
-        return raw
-    data = source.getvalue() if isinstance(source, io.BytesIO) else source.read_bytes()
-    text = data.decode("utf-8-sig", "replace")  # a byte order mark is no part of the header
-    rows = _csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    header = next(rows, [])
-    twice = sorted({c for c in header if header.count(c) > 1})
-    if twice:
-        found = ", ".join(f"{c!r} {header.count(c)} times" for c in twice)
-        bad = Problem("each column once", found, file=shown, line=1, kind=kind, code="bad-table")
-        raise LedgerError([bad])
-    start = rows.line_num + 1
-    for i, row in enumerate(rows):
-        if len(row) > len(header):
-            rid = row[header.index("id")] if "id" in header else None
-            raise LedgerError(
-                [
-                    Problem(
-                        f"{len(header)} cells, as the header has (quote a cell holding "
-                        f"{'a tab' if sep == chr(9) else 'a comma'})",
-                        f"{len(row)} cells",
-                        file=shown,
-                        line=start,
-                        kind=kind,
-                        index=i,
-                        record_id=rid or None,
-                        code="bad-table",
-                    )
-                ]
-            )
-        start = rows.line_num + 1
-    if raw is None:  # a parser error the rows above do not explain
-        raise error or ValueError("no table")
-    return raw

@@ -1,0 +1,258 @@
+"""A bulk table's file as read: CSV cells as the header has them, numbers written as NaN, and
+files that hold no table of the ledger layout, each refused with one problem saying what the
+file is: another separator than its name says, or a frame exported by ``aicapex export``.
+
+pandas pads a row with fewer cells than the header with missing values (a row that lost a
+comma reads its values in the wrong columns, or without them) and takes a row with more as an
+index: :func:`read_csv_cells` refuses both at the row's line, naming its record. A short row
+leaves the last column missing, so only a table with a missing value there is counted again,
+by pyarrow's CSV reader (about 0.07 s for 48 MB); the csv module then finds the row.
+"""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aicapex.errors import LedgerError, Problem
+from aicapex.table.tablespec import SPECS, ColumnSpec
+
+__all__ = ["NONFINITE_TEXT", "exported_layout", "nonfinite_rows", "read_csv_cells"]
+
+#: How a CSV file may spell a number that is not finite (pandas reads them as NaN or inf).
+NONFINITE_TEXT = frozenset(
+    {"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}
+)
+
+
+def nonfinite_rows(
+    source: Any, raw: pd.DataFrame, fields: list[str], csv: bool, sep: str = ","
+) -> None:
+    """Mark the rows of numeric money columns whose value was written as NaN (in a CSV file:
+    ``nan``; in Parquet: a NaN that is not a null) in ``raw.attrs["nonfinite"]`` (column ->
+    mask), for :func:`~aicapex.table.bulkcols.parse_money_column` to refuse them: pandas
+    reads both as missing."""
+    numeric = [
+        f
+        for f in fields
+        if f in raw.columns
+        and pd.api.types.is_float_dtype(raw[f])
+        and bool(np.isnan(raw[f].to_numpy("float64")).any())
+    ]
+    if not numeric:
+        return
+    marks: dict[str, np.ndarray] = {}
+    if csv:
+        text = pd.read_csv(source, sep=sep, usecols=numeric, dtype=str, keep_default_na=False)
+        for f in numeric:
+            spelled = text[f].str.strip().str.lower()
+            marks[f] = spelled.isin(NONFINITE_TEXT).to_numpy(dtype=bool)
+    else:
+        import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+        table = pq.read_table(source, columns=numeric)
+        for f in numeric:
+            column = table.column(f)
+            nan = pc.fill_null(pc.is_nan(column), False)
+            marks[f] = np.asarray(nan.to_numpy(zero_copy_only=False), dtype=bool)
+    raw.attrs["nonfinite"] = marks
+
+
+def read_csv_cells(
+    source: Any, sep: str, dtype: dict[str, str], shown: str, kind: str
+) -> pd.DataFrame:
+    """``pd.read_csv`` of a table, refusing what pandas would misread: a row with more cells
+    than the header (the first data row's extra cells became an index, moving every value one
+    column right: ids read from the next column; a later row's were a parser error without a
+    line) or fewer (pandas filled the cells missing at its end with nothing), at its line and
+    record; a column named twice (pandas renamed the second ``id.1``); a header of one column
+    holding another separator (a tab-separated ``.csv``). Blank lines are skipped, as pandas
+    skips them."""
+    raw: pd.DataFrame | None = None
+    error: pd.errors.ParserError | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            raw = pd.read_csv(source, sep=sep, dtype=dtype, keep_default_na=True, index_col=False)
+        except pd.errors.ParserError as exc:
+            error = exc
+    for w in caught:  # the warnings of pandas other than the parser's: passed on as they were
+        if not issubclass(w.category, pd.errors.ParserWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    longer = any("Length of header" in str(w.message) for w in caught)
+    renamed = raw is not None and any(re.fullmatch(r".+\.\d+", str(c)) for c in raw.columns)
+    if raw is not None and not longer and not renamed:  # 'id.1': pandas renamed a second 'id'
+        _separator(raw.columns, sep, shown, kind)
+        if not _short_rows(raw, source, sep):
+            return raw
+    data = source.getvalue() if isinstance(source, io.BytesIO) else source.read_bytes()
+    text = data.decode("utf-8-sig", "replace")  # a byte order mark is no part of the header
+    rows = _csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header: list[str] = []
+    for header in rows:  # blank lines before the header: pandas skips them
+        if not _blank(header, sep):
+            break
+    _separator(header, sep, shown, kind, rows.line_num)
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        found = ", ".join(f"{c!r} {header.count(c)} times" for c in twice)
+        at = rows.line_num
+        bad = Problem("each column once", found, file=shown, line=at, kind=kind, code="bad-table")
+        raise LedgerError([bad])
+    start, index = rows.line_num + 1, 0
+    for row in rows:
+        if not _blank(row, sep):
+            if len(row) != len(header):
+                raise LedgerError([_cells(header, row, sep, (shown, kind, start, index))])
+            index += 1  # the row's place in the table: blank lines are none
+        start = rows.line_num + 1
+    if raw is None:  # a parser error the rows above do not explain
+        raise error or ValueError("no table")
+    return raw
+
+
+def _blank(row: list[str], sep: str) -> bool:
+    """Whether a row the csv module read is a line pandas skips: empty, or spaces (and tabs,
+    when they do not separate cells) alone."""
+    spaces = " " if sep == "\t" else " \t"
+    return not row or (len(row) == 1 and row[0] != "" and not row[0].strip(spaces))
+
+
+def _cells(
+    header: list[str], row: list[str], sep: str, where: tuple[str, str, int, int]
+) -> Problem:
+    """The problem of a row with more or fewer cells than the header, at its line and record."""
+    shown, kind, line, index = where
+    at = header.index("id") if "id" in header else len(row)
+    what = "a tab" if sep == "\t" else "a comma"
+    if len(row) > len(header):
+        hint = f"quote a cell holding {what}"
+    else:  # pandas read the cells missing at the row's end as nothing
+        hint = f"an empty cell is written as nothing between two {what[2:]}s"
+    return Problem(
+        f"{len(header)} cells, as the header has ({hint})",
+        f"{len(row)} cells",
+        file=shown,
+        line=line,
+        kind=kind,
+        index=index,
+        record_id=row[at] if at < len(row) and row[at] else None,
+        code="bad-table",
+    )
+
+
+def _short_rows(raw: pd.DataFrame, source: Any, sep: str) -> bool:
+    """Whether a row of the file may have fewer cells than the header. Such a row has nothing
+    in the last column, so the file is read again only when that column misses a value: by
+    pyarrow's reader, counting cells (one column kept, as bytes; 0.1 s for 48 MB), first
+    taking line breaks as rows' ends, then, if a row was short, as CSV has them (a quoted one
+    is in a cell: 0.2 s); the csv module then finds the row. Without pyarrow, or when it
+    cannot read the file, the csv module decides."""
+    if raw.shape[1] < 2 or not len(raw) or not bool(raw.iloc[:, -1].isna().any()):
+        return False
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.csv as pacsv  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:  # pragma: no cover - a dependency of the package
+        return True
+    names = [f"c{i}" for i in range(raw.shape[1])]  # the header: a row of as many cells
+    data = source.getvalue() if isinstance(source, io.BytesIO) else None
+    for newlines in (False, True):
+        short = False
+
+        def invalid(row: Any) -> str:
+            nonlocal short
+            short = short or row.actual_columns < row.expected_columns
+            return "skip"
+
+        try:
+            pacsv.read_csv(
+                pa.BufferReader(data) if data is not None else str(source),
+                read_options=pacsv.ReadOptions(column_names=names),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=sep, newlines_in_values=newlines, invalid_row_handler=invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=names[:1], column_types={names[0]: pa.binary()}
+                ),
+            )
+        except (pa.ArrowException, OSError, ValueError):
+            return True
+        if not short:
+            return False
+    return True
+
+
+#: Separators a table may be written with, as the problems name them.
+_SEPARATORS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+
+
+def _separator(names: Iterable[Any], sep: str, shown: str, kind: str, line: int = 1) -> None:
+    """Refuse a header of one column holding another separator than the file's name says
+    (``id\\tcompany`` in a ``.csv``): one problem saying so, not one per field missing."""
+    names = [str(n) for n in names]
+    others = [c for c in _SEPARATORS if c != sep and len(names) == 1 and c in names[0]]
+    if not others:
+        return
+    other = others[0]
+    if other in ",\t":  # the other of the two a file's name says
+        hint = f"name the file {'.tsv' if other == chr(9) else '.csv'}"
+    else:
+        hint = "write it with commas, e.g. pd.read_csv(path, sep=" + repr(other) + ").to_csv(...)"
+    expected = f"{_SEPARATORS[sep]}-separated columns (a .{'tsv' if sep == chr(9) else 'csv'} file)"
+    found = f"{_SEPARATORS[other]}-separated columns ({hint})"
+    bad = Problem(expected, found, file=shown, line=line, kind=kind, code="bad-table")
+    raise LedgerError([bad])
+
+
+#: The columns a table writes beside a field's (numbers' currencies, periods, units, SKUs).
+_WRITTEN = ("currency", "per", "unit", "sku")
+
+
+def exported_layout(
+    columns: Iterable[Any], allowed: set[str], cols: Sequence[ColumnSpec], shown: str, kind: str
+) -> Problem | None:
+    """The problem of a table in the layout ``aicapex export --to csv|parquet`` writes (the
+    frame's columns: ``amount_usd``, ``amount_cents``, ``date_start``, ...; or the flows
+    table's), given to ``read_table``: one problem saying what the table is, instead of one
+    per column unknown to a table of records. ``None`` unless most columns unknown to the kind
+    (at least 3) are columns of its frame (``cols``) or another kind's, or the flows'."""
+    from aicapex.table.flowrows import FLOW_COLUMNS
+
+    names = [str(c) for c in columns]
+    unknown = [c for c in names if c not in allowed]
+    if len(unknown) < 3:
+        return None
+    every = [*cols, *(c for spec in SPECS.values() for c in spec.columns)]  # or another kind's
+    frame = {f"{c.field}_cents" for c in every if f"{c.field}_usd" in c.names}
+    for c in every:  # the columns a frame derives from a field, not those a table writes
+        frame |= set(c.names) - {c.field, *(f"{c.field}_{x}" for x in _WRITTEN)}
+    derived = [c for c in unknown if c in frame]
+    flows = [c for c in names if c in FLOW_COLUMNS]
+    if 3 * len(flows) >= 2 * len(FLOW_COLUMNS) and {"direction", "cents"} <= set(flows):
+        what = "a flows table (aicapex export writes it: flows are computed from records)"
+        derived = [c for c in unknown if c in FLOW_COLUMNS]
+    elif len(derived) >= 3 and 2 * len(derived) > len(unknown):
+        what = "a frame exported by aicapex export (Ledger.frame's columns)"
+    else:
+        return None
+    endings = {c.rsplit("_", 1)[-1]: c for c in reversed(derived)}  # one name of each kind
+    named = [c for c in derived if c in endings.values()][:6]  # of column: _cents, _usd, ...
+    shown_names = ", ".join(named) + (", ..." if len(derived) > len(named) else "")
+    return Problem(
+        f"a table of {kind} in the ledger layout (columns named as the fields, like 'amount' "
+        "and 'date': docs/tables.md); load the ledger it was exported from, or read the file "
+        "with pandas",
+        f"{what}, with columns {shown_names}",
+        file=shown,
+        kind=kind,
+        code="bad-table",
+    )
