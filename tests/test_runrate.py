@@ -107,17 +107,23 @@ def test_burn_after_as_a_number_or_by_stream(ledger_text: LedgerText) -> None:
         + """
 expenses:
 - {id: opex, company: acme, category: opex, rate: $12M/yr, date: 2023, sources: [s1]}
-- {id: compute, company: acme, category: compute, rate: $24M/yr, date: 2023-01, until: 2023-06,
+- {id: compute, company: acme, category: compute, rate: $6M/yr, date: 2023-01, until: 2023-06,
    sources: [s1]}
 """
     )
     led = ac.load(ledger_text(text))
     default = ac.runway(led, "acme", as_of="2023-10")
-    # compute ended in June: it goes on at $2M a month besides opex's $1M
-    assert default.months == pytest.approx(4 / 3)
-    number = ac.runway(led, "acme", as_of="2023-10", burn_after=0.5e6)
-    # a number is the whole net burn past the last record (December): the recorded months stay
-    assert number.months == pytest.approx(2 + 2e6 / 0.5e6)
+    # compute ended in June: it goes on at $0.5M a month besides opex's $1M
+    assert default.months == pytest.approx(4 / 1.5)
+    number = ac.runway(led, "acme", as_of="2023-10", burn_after=0.25e6)
+    # a number is the whole net burn past the last record of any category (December); before
+    # it, compute still goes on at its run rate: $1.5M in November and December, then $0.25M
+    # (compute left out of November and December, as it once was, made this 10 months)
+    assert number.months == pytest.approx(2 + (4e6 - 2 * 1.5e6) / 0.25e6)
+    path = number.explain()
+    assumed = dict(zip(path["month"].dt.strftime("%Y-%m"), path["assumed"], strict=False))
+    assert assumed["2023-11"] == "compute"
+    assert set(assumed["2024-01"].split(",")) == {*ac.BURN_CATEGORIES, "revenue"}
     by_stream = ac.runway(led, "acme", as_of="2023-10", burn_after={"compute": 0})
     assert by_stream.months == pytest.approx(4.0)
     assert any("compute 0 USD a month" in a for a in by_stream.assumptions)

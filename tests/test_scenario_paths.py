@@ -80,7 +80,8 @@ def items(
     """The money of ``entity`` in ``month`` (``"2024-03"``) from the records, as (stream, signed
     dollars): each spending category and revenue recorded, then past its last record at its
     run rate, and funding rounds; the records ``removed`` left out. A net ``burn_after`` stands
-    for every stream past the entity's last record, and no stream has a run rate before."""
+    for every stream past the entity's last record; before it, a stream past its own last record
+    goes on at its run rate, as without one."""
     left_out = set(removed)
     streams: dict[str, dict[str, float]] = {}
     for kind, sign in (("expenses", -1.0), ("revenues", 1.0)):
@@ -101,7 +102,7 @@ def items(
         return [*out, ("burn_after", -burn_after)]
     for stream, by_month in streams.items():
         first, last = min(by_month), max(by_month)
-        if month <= last or burn_after is not None:
+        if month <= last:
             out.append((stream, by_month.get(month, 0.0)))
         else:
             out.append((stream, sum(by_month.values()) / _span(first, last)))

@@ -8,7 +8,8 @@ up to its last record, counting only months since its first record. A single rev
 year after the last expense does not turn the months between into months of zero spending.
 
 ``burn_after`` overrides the run rates: a number is the whole net burn a month (spending minus
-revenue) past the entity's last record of any stream; a mapping gives a stream's monthly amount
+revenue) past the entity's last record of any stream (before it, a stream past its own last
+record still goes on at its run rate); a mapping gives a stream's monthly amount
 (``{"compute": 5e6, "revenue": 1e6}``; spending and revenue both as positive amounts), the other
 streams keeping their own run rates.
 """
@@ -162,12 +163,19 @@ def extrapolate(
     months = grid.astype("datetime64[M]").astype(np.int64)
     if burn_after is not None and not isinstance(burn_after, Mapping):
         past = active & (months[None, :] > entity_last[:, None])
-        net = np.where(past, -float(burn_after), 0.0)
+        # up to the entity's last record, a stream past its own records goes on at its run
+        # rate (as without burn_after: a month without records is not one without spending)
+        net, assumed = _steps(rate * sign, seen, last, months, active & ~past)
+        net = np.where(past, -float(burn_after), net)
         every = (1 << n_s) - 1
-        sentence = f"past the last recorded month, net burn is {float(burn_after):,.0f} USD a month"
+        sentence = (
+            "past each category's last record it continues at its own trailing 12-month mean "
+            "(over the months it has records) up to the last recorded month of any category; "
+            f"past that, net burn is {float(burn_after):,.0f} USD a month"
+        )
         return Extrapolation(
             net,
-            np.where(past, every, 0),
+            np.where(past, every, assumed),
             _as_month(entity_last),
             np.full(n_e, float(burn_after)),
             sentence,
