@@ -248,11 +248,34 @@ def _sorted(problems: Iterable[Problem]) -> Sequence[Problem]:
     )
 
 
+#: Words people write for a value of the format that spelling alone would not find: a tranche
+#: ``paid`` is ``disbursed`` (not ``failed``, the closest in letters). Used only when the value
+#: meant is among the choices.
+_MEANT = {
+    "paid": "disbursed",
+    "received": "disbursed",
+    "funded": "disbursed",
+    "done": "closed",
+    "completed": "closed",
+    "complete": "closed",
+    "rumored": "rumoured",
+    "pending": "committed",
+    "salaries": "payroll",
+    "salary": "payroll",
+    "wages": "payroll",
+    "cloud": "compute",
+}
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word``, or ``""``
     (also for a ``word`` that is not text: no suggestion)."""
     # no suggestion for a page of text (and no quadratic time on it)
     if not isinstance(word, str) or len(word) > 100:
         return ""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    meant = _MEANT.get(word.strip().lower())
+    if meant in choices:  # a word of the same meaning, not of the same letters
+        return f" (did you mean {meant!r}?)"
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -21,6 +21,7 @@ from typing import Any, overload
 
 from pydantic import ValidationError
 
+from aicapex.checks.references import raw_reference_problems
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
@@ -172,6 +173,15 @@ def load(
         )
     except LedgerError as exc:
         problems.extend(exc.problems)
+    if unloaded.raw and not unloaded.everything:  # all at once: their references too
+        ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        for record in records:
+            ids[type(record).KIND].add(record.id)
+        for shown, kind, index, rid, item in unloaded.raw:
+            for field, expected, found, code in raw_reference_problems(kind, item, ids, unloaded):
+                problems.append(
+                    Problem(expected, found, shown, None, kind, index, rid, field, code=code)
+                )
     if problems:
         raise LedgerError(_locate(problems, origins, locators))
     if strict and ledger.warnings:
@@ -196,6 +206,7 @@ class _Unloaded:
     def __init__(self) -> None:
         self.ids: set[str] = set()
         self.everything = False
+        self.raw: list[tuple[str, str, int, str | None, dict[str, Any]]] = []  # as written
 
     def __contains__(self, value: object) -> bool:
         return self.everything or value in self.ids
@@ -324,6 +335,7 @@ def _load_file(
                 problems.extend(_from_validation(exc, cls, shown, kind, index, rid))
                 if rid is not None:
                     unloaded.ids.add(rid)
+                unloaded.raw.append((shown, kind, index, rid, item))
                 continue
             first = origins.get(record.id)
             if first is not None:

@@ -10,7 +10,7 @@ from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem, suggest
 from aicapex.records import KINDS, Fact, Record
 
-__all__ = ["fiscal_year_problems", "reference_problems"]
+__all__ = ["fiscal_year_problems", "raw_reference_problems", "reference_problems"]
 
 
 def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterator[Problem]:
@@ -35,6 +35,48 @@ def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Ite
                 for field, value in _walk(record, path.split(".")):
                     if not fine(value, target):
                         yield _reference_problem(ledger, record, field, value, target)
+
+
+def raw_reference_problems(
+    kind: str, item: dict[str, Any], ids: dict[str, set[str]], unloaded: Container[str]
+) -> Iterator[tuple[str, str, str, str]]:
+    """The references of a record that failed to load (``item``, a mapping of its fields as
+    written) that no loaded record answers, as ``(dotted field, expected, found, code)``, so
+    that a load lists them with the record's own problems rather than after those are fixed.
+    ``ids``: the loaded records' ids by kind; references to ``unloaded`` ids are fine; values
+    that are not text are the record's own problems already."""
+    owner = {i: k for k, known in ids.items() for i in known}
+    for path, target in KINDS[kind].REFS:
+        for field, value in _walk_raw(item, path.split(".")):
+            if not isinstance(value, str) or value in ids[target] or value in unloaded:
+                continue
+            other = owner.get(value)
+            if other is not None:
+                expected = f"the id of one of the {target}"
+                yield (
+                    field,
+                    expected,
+                    f"{value!r}, which is one of the {other}",
+                    ("wrong-kind-reference"),
+                )
+            else:
+                expected = f"the id of one of the {target}{suggest(value, sorted(ids[target]))}"
+                yield field, expected, f"{value!r}, which no record has", "unknown-reference"
+
+
+def _walk_raw(obj: Any, steps: Sequence[str], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """:func:`_walk` over a record as written (mappings and lists; other shapes yield nothing:
+    they are the record's own problems)."""
+    if not steps:
+        yield prefix, obj
+        return
+    head, rest = steps[0], steps[1:]
+    if head == "*":
+        if isinstance(obj, list):
+            for i, item in enumerate(obj):
+                yield from _walk_raw(item, rest, f"{prefix}.{i}" if prefix else str(i))
+    elif isinstance(obj, dict) and head in obj:
+        yield from _walk_raw(obj[head], rest, f"{prefix}.{head}" if prefix else head)
 
 
 def _reference_problem(
