@@ -248,6 +248,9 @@ def _gaps(ctx: Context) -> dict[str, Any]:
             dtype=bool,
             count=len(frame),
         )
+        # a year of neither compute nor revenue (other spending only) has no gap to show
+        some = (frame["compute_high_usd"] > 0) | (frame["revenue_high_usd"] > 0)
+        keep &= some.to_numpy(dtype=bool)
         for row, year in zip(replace(g, frame=frame[keep]).rows(), labels[keep], strict=True):
             out[str(row["entity"])] = {
                 "period": str(year),

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -105,7 +106,28 @@ def test_companies_with_different_dates_are_each_reported_at_their_own(
     assert alpha["burn"]["from"] == "2023-01"
     assert beta["burn"]["from"] == "2024-01"
     assert alpha["compute_gap"]["ratio"] == pytest.approx(12 / 6)
-    assert beta["compute_gap"]["ratio"] is None  # no revenue: JSON has no infinity
+    # beta: payroll only, neither compute nor revenue: no gap, and the reason (it was a row of
+    # zeros saying "compute $0.00M = no revenue; no compute spending recorded")
+    assert beta["compute_gap"] is None
+    assert beta["reasons"]["compute_gap"] == "no compute spending or revenue recorded in 2024"
+
+
+def test_a_gap_of_compute_without_revenue_is_infinite_and_of_neither_undefined(
+    ledger_text: LedgerText,
+) -> None:
+    """compute / revenue: inf (None in JSON) with compute and no revenue; NaN with neither."""
+    text = TWO_COMPANIES.replace("category: payroll", "category: compute", 1)
+    by_id = {c["id"]: c for c in report(ac.load(ledger_text(text)))["companies"]}
+    assert by_id["beta"]["compute_gap"]["ratio"] is None  # JSON has no infinity
+    assert by_id["beta"]["compute_gap"]["compute"] == pytest.approx(24e6)
+    led = ac.load(ledger_text(TWO_COMPANIES))
+    quarters = ac.compute_gap(led, None, period="2024", freq="Q").frame
+    beta = quarters[quarters["entity"] == "beta"]
+    assert len(beta) == 4
+    assert beta["ratio"].isna().all()  # 0 / 0: no figure, not infinity
+    assert beta[["ratio_low", "ratio_high", "coverage"]].isna().all().all()
+    with_compute = ac.compute_gap(ac.load(ledger_text(text)), "beta", period="2024").frame
+    assert np.isinf(with_compute["ratio"]).all()
 
 
 def test_each_runway_names_only_its_own_unpaid_bills(ledger_text: LedgerText) -> None:
@@ -415,7 +437,10 @@ def test_money_without_a_rate_refuses_only_the_sections_that_read_it(
         else:
             assert alpha[section] is not None, (section, alpha["reasons"])
             assert section not in alpha["reasons"]
-        assert beta[section] is not None, (section, beta["reasons"])
+        if section == "compute_gap":  # beta has payroll only: no gap, for that reason alone
+            assert beta["reasons"][section].startswith("no compute spending or revenue")
+        else:
+            assert beta[section] is not None, (section, beta["reasons"])
     # what is answered is what the analyses give for alpha's own records
     if not expense_unpriced:
         b = ac.burn(led, "alpha", "2023-01", "2023-12").frame

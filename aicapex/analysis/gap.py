@@ -55,11 +55,12 @@ def compute_gap(
     ``period`` is a partial date (``"2023"``, ``"2023-Q3"``; default: every month with flows);
     ``freq`` splits it into months, quarters or years (``"M"``, ``"Q"``, ``"Y"``; default: one
     row for the whole period). Returns a :class:`ComputeGap` whose ``.frame`` has the columns
-    ``entity``, ``period`` (text), ``revenue_usd``,
-    ``compute_usd``, ``gap_usd`` (compute minus revenue), ``ratio`` (compute / revenue; inf with
-    no revenue) and ``coverage`` (revenue / compute: the share of compute paid for by revenue),
-    then the ends of the ranges reported: ``revenue_low_usd``/``revenue_high_usd``,
-    ``compute_low_usd``/``compute_high_usd``, ``ratio_low`` and ``ratio_high``.
+    ``entity``, ``period`` (text), ``revenue_usd``, ``compute_usd``, ``gap_usd`` (compute minus
+    revenue), ``ratio`` (compute / revenue; inf with compute and no revenue, NaN with neither: a
+    period of other spending only) and ``coverage`` (revenue / compute: the share of compute
+    paid for by revenue; NaN without compute), then the ends of the ranges reported:
+    ``revenue_low_usd``/``revenue_high_usd``, ``compute_low_usd``/``compute_high_usd``,
+    ``ratio_low`` and ``ratio_high``.
     ``.records`` lists the ids of the records used.
 
     >>> import aicapex as ac
@@ -110,19 +111,13 @@ def compute_gap(
     out = frame.groupby(["entity", "period"], sort=True, as_index=False)[list(figures)].sum()
     out["gap_usd"] = out["compute_usd"] - out["revenue_usd"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = np.where(
-            out["revenue_usd"] > 0, out["compute_usd"] / out["revenue_usd"], np.inf
-        )
+        out["ratio"] = _ratio(out["compute_usd"], out["revenue_usd"])
         out["coverage"] = np.where(
             out["compute_usd"] > 0, out["revenue_usd"] / out["compute_usd"], np.nan
         )
         # the ratio's range: the least compute over the most revenue, and the reverse
-        out["ratio_low"] = np.where(
-            out["revenue_high_usd"] > 0, out["compute_low_usd"] / out["revenue_high_usd"], np.inf
-        )
-        out["ratio_high"] = np.where(
-            out["revenue_low_usd"] > 0, out["compute_high_usd"] / out["revenue_low_usd"], np.inf
-        )
+        out["ratio_low"] = _ratio(out["compute_low_usd"], out["revenue_high_usd"])
+        out["ratio_high"] = _ratio(out["compute_high_usd"], out["revenue_low_usd"])
     columns = ["entity", "period", "revenue_usd", "compute_usd", "gap_usd", "ratio", "coverage"]
     out = out[[*columns, *(c for c in out.columns if c not in columns)]]
     return ComputeGap(
@@ -141,3 +136,10 @@ def compute_gap(
             "widths": widths_param(widths),
         },
     )
+
+
+def _ratio(compute: pd.Series, revenue: pd.Series) -> np.ndarray:
+    """compute / revenue: inf for compute without revenue, NaN for neither (0 / 0)."""
+    c, r = compute.to_numpy("float64"), revenue.to_numpy("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(r > 0, c / r, np.where(c > 0, np.inf, np.nan))
