@@ -58,13 +58,29 @@ def _burn(b: dict[str, Any]) -> list[str]:
             f"{money(b['monthly_net'])}/month net"
             f"{_span(b['monthly_net'], b.get('monthly_net_low'), b.get('monthly_net_high'), money)}"
             f" ({money(b['monthly_gross'])} spent, "
-            f"{money(b['monthly_revenue'])} revenue; {b['from']} to {b['to']})",
+            f"{money(b['monthly_revenue'])} revenue; {_burn_months(b)})",
         )
     ]
     cats = ", ".join(f"{k} {money(v)}" for k, v in b["by_category"].items() if v)
     if cats:
         out.append(_line("  spending", f"{cats} a month"))
     return out
+
+
+def _burn_months(b: dict[str, Any]) -> str:
+    """The months a burn is the mean of: ``2023-01 to 2023-12``, or, when some months between
+    have no records, how many do (``the 2 months with records from 2023-01 to 2023-10``): the
+    mean is of those months alone, not of the span."""
+    span = f"{b['from']} to {b['to']}"
+    try:
+        (y0, m0), (y1, m1) = (map(int, str(b[k]).split("-")) for k in ("from", "to"))
+    except ValueError:
+        return span
+    months = b.get("months")
+    if not isinstance(months, int) or months >= (y1 - y0) * 12 + m1 - m0 + 1:
+        return span
+    noun = "month" if months == 1 else f"{months} months"
+    return f"the {noun} with records from {span}"
 
 
 def _runway(runways: dict[str, Any]) -> list[str]:

@@ -452,3 +452,33 @@ def test_money_without_a_rate_refuses_only_the_sections_that_read_it(
         assert alpha["arrears"]["total"] == pytest.approx(float(owed["outstanding_usd"].sum()))
         assert alpha["arrears"]["total"] == pytest.approx(0.6e6)
     assert beta["runway"]["disbursed"]["months"] == pytest.approx(9 / 2, abs=1e-6)
+
+
+def test_the_burn_line_says_when_it_is_the_mean_of_some_months(ledger_text: LedgerText) -> None:
+    """The report's burn is the mean of the months with records: with months between them
+    without any, the line says how many months that is (it read as the span's mean)."""
+    from aicapex.render import render_report
+
+    text = """
+sources:
+- {id: s, outlet: Test, title: Test, date: 2024-01}
+entities:
+- {id: alpha, name: Alpha, type: company}
+- {id: beta, name: Beta, type: company}
+expenses:
+- {id: a-jan, company: alpha, category: compute, amount: $1M, date: 2023-01}
+- {id: a-oct, company: alpha, category: compute, amount: $3M, date: 2023-10}
+- {id: b-pay, company: beta, category: payroll, rate: $5M/month, date: 2023}
+cash_balances:
+- {id: a-cash, company: alpha, date: 2023-10, amount: $10M}
+- {id: b-cash, company: beta, date: 2023-12, amount: $10M}
+"""
+    data = report(ac.load(ledger_text(text)))
+    by_id = {c["id"]: c for c in data["companies"]}
+    assert by_id["alpha"]["burn"]["months"] == 2
+    lines = render_report(data).splitlines()
+    burns = [line for line in lines if line.startswith("burn")]
+    (alpha,) = [line for line in burns if line.startswith("burn           $2.00M")]
+    assert alpha.endswith("the 2 months with records from 2023-01 to 2023-10)")
+    (beta,) = [line for line in burns if line.startswith("burn           $5.00M")]
+    assert beta.endswith("; 2023-01 to 2023-12)")  # every month has records: the span
