@@ -24,6 +24,9 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    Capital spending counts when paid: GPU orders' cash on their payment dates, else on their
    delivery dates in proportion to the units (units scheduled, not delivered yet: on their
    scheduled dates); it is never extrapolated past the records.
+   A month's flows net against each other whatever their days: money out on the 1st and
+   money in on the 31st of one month leave the month's closing cash as their sum, and the cash
+   runs out in a month only if that closing cash is below zero.
 4. **Cash-out**: the first month the cash goes below zero, at the part of it the remaining cash
    lasts at that month's burn: ``cash_out`` is that day and ``months`` the months from the end of
    ``as_of`` to it (0 if it came before ``as_of``).

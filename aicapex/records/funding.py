@@ -74,7 +74,10 @@ class Tranche(Model):
     amount: Money = Field(description="Amount of the tranche.")
     status: TrancheStatus = Field(description="committed, disbursed or cancelled.")
     date: PartialDate | None = Field(
-        default=None, description="When it was (or is to be) disbursed or cancelled."
+        default=None,
+        description="When it was (or is to be) disbursed or cancelled; without one (a "
+        "condition instead), the flows date it by its round's date (money in: that date's last "
+        "day).",
     )
     condition: str | None = Field(
         default=None, description="The condition it depends on, when it is not a date."
