@@ -32,7 +32,10 @@ documented defaults; ``Ledger.with_widths({"more than": (1, 1.5)})`` changes the
 frame, flow and analysis of a ledger, and ``burn``, ``runway``, ``compute_gap`` and ``arrears``
 take ``widths=`` to the same effect. A ceiling is a
 contractual maximum, not uncertainty: money committed up to it is never counted as moved by
-default. Canonical forms: the first written form of each row (``more than $500M``,
+default (a round's part without tranches is ``conditional``, see
+:mod:`aicapex.table.funding`). Other figures with a ceiling (an expense, a revenue, a bill)
+count at their base, the ceiling, with 0 as their low end: burn and runway ranges reach from
+none of it to all of it. Canonical forms: the first written form of each row (``more than $500M``,
 ``$3B to $4B``); ``save`` writes them, and parsing the canonical form gives the same value.
 """
 
