@@ -155,12 +155,32 @@ def _arrears(a: dict[str, Any]) -> list[str]:
 
 def _funding(f: dict[str, Any]) -> list[str]:
     totals = f.get("by_status") or {}
-    out = [_line("funding", ", ".join(f"{k} {money(v)}" for k, v in totals.items()))]
+    out = [_line("funding", ", ".join(_status_total(f, k, v) for k, v in totals.items()))]
     unpriced = [r for r in f.get("rounds", ()) if r["amount"] is None and r["written"]]
     if unpriced:
         shown = ", ".join(f"{r['written']} ({r['id']})" for r in unpriced)
         out.append(_line("", f"not in US dollars (no exchange rate): {shown}"))
     return out if totals or unpriced else []
+
+
+def _status_total(f: dict[str, Any], status: str, total: Any) -> str:
+    """``announced $100.00B``, saying where ceilings are in it: ``announced up to $100.00B``
+    (every round of the status a ceiling: none of it may come) or ``closed $1.10B (up to
+    $100.00M of it)``."""
+    ceilings = [
+        r["amount"]
+        for r in f.get("rounds", ())
+        if r["status"] == status
+        and r["amount"] is not None
+        and str(r.get("written") or "").lower().startswith("up to")
+    ]
+    if not ceilings:
+        return f"{status} {money(total)}"
+    if len(ceilings) == sum(
+        1 for r in f.get("rounds", ()) if r["status"] == status and r["amount"] is not None
+    ):
+        return f"{status} up to {money(total)}"
+    return f"{status} {money(total)} (up to {money(sum(ceilings))} of it)"
 
 
 def _conflicts(conflicts: list[dict[str, Any]]) -> list[str]:

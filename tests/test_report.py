@@ -482,3 +482,29 @@ cash_balances:
     assert alpha.endswith("the 2 months with records from 2023-01 to 2023-10)")
     (beta,) = [line for line in burns if line.startswith("burn           $5.00M")]
     assert beta.endswith("; 2023-01 to 2023-12)")  # every month has records: the span
+
+
+def test_funding_totals_say_where_ceilings_are(ledger_text: LedgerText) -> None:
+    """'up to $100M' is a ceiling (none of it may come): a status total made of ceilings only
+    reads 'up to', one with ceilings in it says how much of it they are."""
+    from aicapex.render import render_report
+
+    text = """
+sources:
+- {id: s, outlet: Test, title: Test, date: 2024-01}
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+funding_rounds:
+- {id: a-1, company: a, date: 2023-01, amount: $1B, status: closed}
+- {id: a-2, company: a, date: 2023-06, amount: up to $100M, status: closed}
+- {id: a-3, company: a, date: 2023-09, amount: up to $2B, status: announced}
+- {id: b-1, company: b, date: 2023-03, amount: about $50M, status: closed}
+"""
+    data = report(ac.load(ledger_text(text)))
+    lines = [line for line in render_report(data).splitlines() if line.startswith("funding")]
+    by_company = {c["id"]: c["funding"]["by_status"] for c in data["companies"]}
+    assert by_company["a"] == {"announced": 2e9, "closed": 1.1e9}  # the figures stay the base
+    (a_line,) = [line for line in lines if "announced" in line]
+    assert a_line.endswith("announced up to $2.00B, closed $1.10B (up to $100.00M of it)")
+    assert any(line.endswith("closed $50.00M") for line in lines)  # about: no ceiling
