@@ -121,12 +121,19 @@ def _plus(a: Ends | None, b: Ends) -> Ends:
 
 
 def _events(inputs: StakeInputs, company: str) -> list[tuple[Any, ...]]:
-    """The company's rounds and stakes in date order: ``(start, end, order, kind, row)``."""
+    """The company's rounds and stakes in date order: ``(start, end, order, kind, row)``; a
+    stake bought in a round and dated before it (``2021-01`` beside the round's ``2021-01-15``)
+    comes right after its round (the round counts its dilution once)."""
     events: list[tuple[Any, ...]] = []
+    dates: dict[str, tuple[Any, Any]] = {}
     for i, row in enumerate(inputs.rounds_of.get(company, [])):
         events.append((row["date_start"], row["date_end"], 0, i, "round", row))
+        dates[str(row["id"])] = (row["date_start"], row["date_end"])
     for i, row in enumerate(inputs.stakes_of.get(company, [])):
-        events.append((row["date_start"], row["date_end"], 1, i, "stake", row))
+        when = (row["date_start"], row["date_end"])
+        bought_in = dates.get(row["round"]) if isinstance(row["round"], str) else None
+        when = max(when, bought_in) if bought_in is not None else when
+        events.append((*when, 1, i, "stake", row))
     events.sort(key=lambda e: e[:4])
     return events
 

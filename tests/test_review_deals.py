@@ -1,0 +1,58 @@
+"""Ownership and deals checked by hand (the review of stakes, rounds, warrants and loops).
+
+Each test writes a small ledger, works the figure out from its records in the test, and
+compares it with the library's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import aicapex as ac
+
+LedgerText = Callable[..., Path]
+
+HEAD = """
+sources:
+- {id: s1, outlet: Wire, title: Co raises, date: 2024-01-01}
+entities:
+- {id: co, name: Co, type: company}
+- {id: founder, name: Founder, type: person}
+- {id: va, name: VA, type: investor}
+"""
+
+
+def shares_of(led: ac.Ledger, company: str, as_of: str) -> dict[str, float]:
+    frame = ac.ownership(led, company, as_of=as_of).frame
+    return dict(zip(frame["holder"], frame["share_basic"], strict=True))
+
+
+def test_stake_dated_less_precisely_than_its_round_dilutes_once(
+    ledger_text: LedgerText,
+) -> None:
+    # the founder holds 100%; a round of $20M at $100M post-money, in which VA buys its 20%.
+    # The stake is dated 2021-01, the round 2021-01-15: the stake's date starts first, but it
+    # was bought in the round, whose dilution (1 - 20/100) is the only one.
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r-a, sources: [s1], company: co, date: 2021-01-15, instrument: equity, amount: $20M,
+   pre_money: $80M, post_money: $100M}
+stakes:
+- {id: f0, sources: [s1], holder: founder, company: co, date: 2020-01, event: holding,
+   share: 100%}
+- {id: st-va, sources: [s1], holder: va, company: co, date: 2021-01, event: purchase,
+   purchase: primary, round: r-a, share: 20%, paid: $20M}
+"""
+        )
+    )
+    dilution = 20 / 100
+    got = shares_of(led, "co", "2021-06")
+    assert got["founder"] == pytest.approx(1.0 * (1 - dilution))  # 80%, not 64%
+    assert got["va"] == pytest.approx(0.20)  # not 16%
+    assert got["others"] == pytest.approx(0.0)  # not 20%
