@@ -56,3 +56,30 @@ stakes:
     assert got["founder"] == pytest.approx(1.0 * (1 - dilution))  # 80%, not 64%
     assert got["va"] == pytest.approx(0.20)  # not 16%
     assert got["others"] == pytest.approx(0.0)  # not 20%
+
+
+WARRANTS = """
+funding_rounds:
+- {id: r1, sources: [s1], company: co, date: 2023-01-15, amount: $100M, pre_money: $900M,
+   post_money: $1B, price_per_share: $10}
+warrants:
+- {id: w-none, sources: [s1], issuer: co, holder: va, date: 2023-03, shares: 2M}
+- {id: w-zero, sources: [s1], issuer: co, holder: va, date: 2023-03, shares: 2M,
+   exercise_price: $0}
+"""
+
+
+def test_warrant_without_exercise_price_has_no_intrinsic_value(ledger_text: LedgerText) -> None:
+    # a strike not reported is unknown, not $0: 2M shares x ($10 - ?) is not $20M
+    led = ac.load(ledger_text(HEAD + WARRANTS))
+    result = ac.warrant_value(led, "w-none", as_of="2023-12")
+    row = result.rows()[0]
+    assert row["price_usd"] == 10.0
+    assert row["vested_value_usd"] == 2e6 * 10.0  # vested x price needs no strike
+    assert row["exercise_price_usd"] is None  # rows() gives None for NaN
+    assert row["intrinsic_value_usd"] is None
+    assert row["exercise_cost_usd"] is None
+    assert any("no exercise price" in w for w in result.warnings)
+    # a strike written as $0 is a strike of $0: 2M x ($10 - $0)
+    zero = ac.warrant_value(led, "w-zero", as_of="2023-12").rows()[0]
+    assert zero["intrinsic_value_usd"] == 2e6 * (10.0 - 0.0)

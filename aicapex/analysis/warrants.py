@@ -249,7 +249,12 @@ def _row(
         v_shares = shares if _by(w.date, limit) else 0.0
         v_low, v_high = (float(e) * (v_shares > 0) for e in w.shares.bounds())
     lapsed_shares = sum(float(t.shares.count) for t in lapsed)
-    exercise = dollars(ledger, w, w.exercise_price, w.date)[0] if w.exercise_price else 0.0
+    # no exercise price reported: unknown, not zero (the cost and the intrinsic value too)
+    exercise = (
+        dollars(ledger, w, w.exercise_price, w.date)[0]
+        if w.exercise_price is not None
+        else math.nan
+    )
     row: dict[str, Any] = {
         "warrant": w.id,
         "issuer": w.issuer,
@@ -283,7 +288,7 @@ def _row(
         and p == p
         and dollars(ledger, w, t.price_hurdle, w.date)[0] <= p
     ]
-    gain = max(p - exercise, 0.0) if p == p else math.nan
+    gain = max(p - exercise, 0.0) if p == p and exercise == exercise else math.nan
     row.update(
         price_usd=p,
         hurdles_reached_shares=sum(float(t.shares.count) for t in hurdles),
@@ -338,7 +343,8 @@ def warrant_value(
     ``vested_shares`` (with ``vested_low``/``vested_high``, the ends of ranges),
     ``pending_shares``, ``lapsed_shares``, ``hurdles_reached_shares`` (pending tranches whose
     price hurdle the price reaches: their other conditions may still be unmet), ``expired``;
-    ``exercise_price_usd``, ``price_usd`` and ``price_source``; ``vested_value_usd`` (vested x
+    ``exercise_price_usd`` (NaN when not reported: the cost and intrinsic values are then NaN too),
+    ``price_usd`` and ``price_source``; ``vested_value_usd`` (vested x
     price), ``exercise_cost_usd`` (vested x exercise price), ``intrinsic_value_usd`` (vested x
     the price above the exercise price), ``full_intrinsic_value_usd`` (every share not lapsed);
     ``diluted_shares`` and ``diluted_source``; ``stake`` (all its shares, fully diluted) and
@@ -369,6 +375,11 @@ def warrant_value(
             warnings.append(
                 f"{row['warrant']}: no share price of {row['issuer']!r} by "
                 f"{as_of or 'the latest record'}: give price= to value it"
+            )
+        if math.isnan(row["exercise_price_usd"]):
+            warnings.append(
+                f"{row['warrant']}: no exercise price reported: its exercise cost and intrinsic "
+                "value are unknown"
             )
         if row["diluted_source"] == "":
             warnings.append(
