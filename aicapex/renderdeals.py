@@ -17,6 +17,11 @@ def _money(value: object) -> str:
     return format_usd(None if value is None else float(value))  # type: ignore[arg-type]
 
 
+def _per_share(value: object) -> str:
+    """A price of one share: ``$10.00``, ``$0.01`` (not in millions: ``$0.00M``)."""
+    return "n/a" if value is None else f"${float(value):,.2f}"  # type: ignore[arg-type]
+
+
 def _line(label: str, text: str) -> str:
     return f"{label:<{_LABEL}}{text}"
 
@@ -40,7 +45,7 @@ def _warrants(items: list[dict[str, Any]]) -> list[str]:
     for w in items:
         whose = "to" if w["role"] == "issuer" else "from"
         price = (
-            f"; at {_money(w['price'])} ({w['price_source']}) worth "
+            f"; at {_per_share(w['price'])} ({w['price_source']}) worth "
             f"{_money(w['intrinsic_value'])} vested"
             if w["price"] is not None
             else "; no share price"
@@ -64,7 +69,7 @@ def _listings(items: list[dict[str, Any]]) -> list[str]:
             _line(
                 "listing",
                 f"{x['kind'].replace('_', ' ')} {x['date'] or ''} ({x['listing']}, {x['status']}): "
-                f"{_shares(x['shares_offered'])} shares at {_money(x['price'])}, gross "
+                f"{_shares(x['shares_offered'])} shares at {_per_share(x['price'])}, gross "
                 f"{_money(x['gross_proceeds'])} (primary {_money(x['primary_proceeds'])}, "
                 f"secondary {_money(x['secondary_proceeds'])})",
             )

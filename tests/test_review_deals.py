@@ -83,3 +83,16 @@ def test_warrant_without_exercise_price_has_no_intrinsic_value(ledger_text: Ledg
     # a strike written as $0 is a strike of $0: 2M x ($10 - $0)
     zero = ac.warrant_value(led, "w-zero", as_of="2023-12").rows()[0]
     assert zero["intrinsic_value_usd"] == 2e6 * (10.0 - 0.0)
+
+
+def test_report_text_shows_a_share_price_per_share(ledger_text: LedgerText) -> None:
+    # a $10 share was shown in millions, '$0.00M'; the warrant's value stays in millions
+    from aicapex.render import render_report
+    from aicapex.report import report
+
+    led = ac.load(ledger_text(HEAD + WARRANTS))
+    text = render_report(report(led, as_of="2023-12"))
+    lines = [x for x in text.splitlines() if "(w-zero" in x]
+    assert len(lines) == 1
+    assert "at $10.00 (round price per share (r1))" in lines[0]
+    assert "worth $20.00M vested" in lines[0]  # 2M shares x ($10 - $0)
