@@ -96,3 +96,34 @@ def test_report_text_shows_a_share_price_per_share(ledger_text: LedgerText) -> N
     assert len(lines) == 1
     assert "at $10.00 (round price per share (r1))" in lines[0]
     assert "worth $20.00M vested" in lines[0]  # 2M shares x ($10 - $0)
+
+
+def test_customers_rest_carries_the_ends_of_a_range(ledger_text: LedgerText) -> None:
+    # $2B of revenue: MS 62%, OA about 20% (18% to 22%): the rest is $2B less both, and its
+    # ends swap with OA's: $2B - $1.24B - $0.44B to $2B - $1.24B - $0.36B (it was $0.36B at
+    # both ends, beside shares of 16% to 20%)
+    led = ac.load(
+        ledger_text(
+            """
+sources:
+- {id: s1, outlet: Wire, title: GC's customers, date: 2025-01-01}
+entities:
+- {id: gc, name: GC, type: cloud_provider}
+- {id: ms, name: MS, type: company}
+- {id: oa, name: OA, type: company}
+revenues:
+- {id: rev24, sources: [s1], company: gc, amount: $2B, date: 2024, category: services}
+- {id: rev24-ms, sources: [s1], company: gc, counterparty: ms, date: 2024, of: rev24,
+   share: 62%}
+- {id: rev24-oa, sources: [s1], company: gc, counterparty: oa, date: 2024, of: rev24,
+   share: about 20%}
+"""
+        )
+    )
+    frame = ac.customers(led, "gc").frame
+    rest = frame[frame["kind"] == "rest"].iloc[0]
+    total, ms, oa_low, oa_high = 2e9, 0.62 * 2e9, 0.18 * 2e9, 0.22 * 2e9
+    assert rest["amount_usd"] == pytest.approx(total - ms - 0.20 * 2e9)
+    assert rest["amount_low_usd"] == pytest.approx(total - ms - oa_high)  # $0.32B
+    assert rest["amount_high_usd"] == pytest.approx(total - ms - oa_low)  # $0.40B
+    assert rest["amount_low_usd"] == pytest.approx(rest["share_low"] * total)

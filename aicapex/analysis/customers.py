@@ -171,9 +171,9 @@ def customers(
         np.where(implied, "amount / " + rows["total"], "as reported"),
     )
     rows = rows.assign(kind="customer", named=rows["customer"] != "", derived=derived)
-    sums = rows.groupby("total")[["amount_usd", "share", "share_low", "share_high"]].sum(
-        min_count=1
-    )
+    sums = rows.groupby("total")[
+        ["amount_usd", "amount_low_usd", "amount_high_usd", "share", "share_low", "share_high"]
+    ].sum(min_count=1)
     rest = totals.set_index("total").join(sums, how="left").reset_index()
     rest = rest.assign(
         kind="rest",
@@ -183,8 +183,9 @@ def customers(
         derived=False,
         method="the total less the customers",
         amount_usd=rest["total_usd"] - rest["amount_usd"].fillna(0),
-        amount_low_usd=rest["total_low_usd"] - rest["amount_usd"].fillna(0),
-        amount_high_usd=rest["total_high_usd"] - rest["amount_usd"].fillna(0),
+        # the rest is least when the customers are most: the ends swap
+        amount_low_usd=rest["total_low_usd"] - rest["amount_high_usd"].fillna(0),
+        amount_high_usd=rest["total_high_usd"] - rest["amount_low_usd"].fillna(0),
         share=1 - rest["share"].fillna(0),
         share_low=1 - rest["share_high"].fillna(0),
         share_high=1 - rest["share_low"].fillna(0),
