@@ -239,6 +239,18 @@ def _empty_targets() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=dtypes[c]) for c in TARGET_COLUMNS})
 
 
+def _expected(event: np.ndarray, units: np.ndarray, order: np.ndarray) -> int:
+    """Units delivered plus those scheduled and not delivered: per order, the larger of its
+    delivered and its scheduled units (deliveries fill the schedule, not add to it)."""
+    keep = np.isin(event, ["delivered", "scheduled"])
+    if not keep.any():
+        return 0
+    codes, _ = pd.factorize(order[keep], use_na_sentinel=False)
+    delivered = np.bincount(codes, weights=np.where(event[keep] == "delivered", units[keep], 0))
+    scheduled = np.bincount(codes, weights=np.where(event[keep] == "scheduled", units[keep], 0))
+    return int(np.maximum(delivered, scheduled).sum())
+
+
 def gpu_targets(
     source: Ledger | Mapping[str, pd.DataFrame],
     entity: str | None = None,
@@ -253,7 +265,9 @@ def gpu_targets(
     ``source`` is a ledger or record frames holding ``gpu_targets`` (and the GPU kinds).
     Columns: ``target`` (its id), ``entity``, ``sku`` (none: any GPU), ``units``, ``by`` (the
     last day of the target's date), ``set_by``, ``delivered`` (units delivered to the entity by
-    then, of that SKU or any), ``expected`` (delivered plus scheduled by then), ``position``
+    then, of that SKU or any), ``expected`` (delivered plus the units scheduled by then and
+    not delivered by then: per order, the larger of its delivered and scheduled units, as
+    deliveries fill a schedule rather than add to it), ``position``
     (ordered or received less moved out, by then), ``gap`` (units less delivered, at least 0),
     ``share`` (delivered over units) and ``met``. ``as_of`` caps the date deliveries count to
     (what was known to be there by then).
@@ -281,6 +295,7 @@ def gpu_targets(
     m_date = moves["date"].to_numpy("datetime64[ns]")
     m_units = moves["units"].to_numpy("int64")
     m_event = moves["event"].astype("object").to_numpy()
+    m_order = moves["order"].astype("object").to_numpy()
     out: dict[str, list[int]] = {"delivered": [], "expected": [], "position": []}
     used: list[np.ndarray] = []
     # one pass per target over the entity's rows (targets are few)
@@ -293,7 +308,7 @@ def gpu_targets(
         used.append(mine)
         ev, u = m_event[mine], m_units[mine]
         out["delivered"].append(int(u[ev == "delivered"].sum()))
-        out["expected"].append(int(u[np.isin(ev, ["delivered", "scheduled"])].sum()))
+        out["expected"].append(_expected(ev, u, m_order[mine]))
         out["position"].append(int(u[np.isin(ev, ["ordered", "moved_in", "moved_out"])].sum()))
     units = targets["units"].to_numpy("int64", na_value=0)
     delivered = np.array(out["delivered"], dtype=np.int64)
@@ -320,7 +335,8 @@ def gpu_targets(
         used_records=pd.Index(sorted(set(ids)), dtype=object, name="record"),
         assumptions=(
             "delivered: units delivered to the entity by the target's date (reallocated "
-            "deliveries count for whoever got them); expected adds those scheduled by then",
+            "deliveries count for whoever got them); expected adds the units scheduled by "
+            "then that were not delivered by then (per order, the larger of the two)",
             f"orders of status {', '.join(statuses)}",
         ),
         params=params,

@@ -37,7 +37,11 @@ Rules:
 - A reallocation of an order takes that order's earliest deliveries dated on or after it (each
   of ``scheduled`` and ``delivered`` apart), up to its quantity, that no earlier reallocation
   of the order took: those delivery rows are the recipient's (``via`` names the reallocation),
-  split where a delivery is only partly taken. The other deliveries stay the buyer's.
+  split where a delivery is only partly taken. The other deliveries stay the buyer's. A
+  reallocation of an order from someone other than its buyer (X passing on to xAI units that
+  Tesla's order gave X) takes, in date order, the earliest of those delivery rows its
+  ``from_entity`` holds dated on or after it; one from an entity holding none of the order's
+  units takes none (its moved rows still count).
 - Conflicting reports of one order or reallocation are resolved as for the flows
   (``conflicts=``); deliveries of orders set aside are left out.
 """
@@ -184,7 +188,14 @@ def _deliveries(
     latest = deliveries["date_end"].to_numpy("datetime64[ns]")
     earliest = deliveries["date_start"].to_numpy("datetime64[ns]")
     units = deliveries["quantity"].to_numpy("int64", na_value=0)
-    holder, via, d_idx, pieces = _take_deliveries(ids, parent, event, latest, units, moves)
+    chained = _chained(moves, ids, orders["buyer"].astype("object").to_numpy())
+    holder, via, d_idx, pieces = _take_deliveries(
+        ids, parent, event, latest, units, moves[~chained] if chained.any() else moves
+    )
+    if chained.any():
+        holder, via, d_idx, pieces = _pass_on(
+            (holder, via, d_idx, pieces), parent, event, latest, ids, moves[chained]
+        )
     order_of = parent[d_idx]
     return _piece(
         date=latest[d_idx],
@@ -299,6 +310,64 @@ def _take_deliveries(
     holder[claimed] = ct[c[claimed]]
     via[claimed] = cid[c[claimed]]
     return holder, via, order[deliv], hi - lo
+
+
+def _chained(moves: pd.DataFrame, ids: pd.Index, buyers: np.ndarray) -> np.ndarray:
+    """Which reallocations are of an order and from someone other than its buyer."""
+    if moves.empty or "order" not in moves:
+        return np.zeros(len(moves), dtype=bool)
+    of = ids.get_indexer(pd.Index(moves["order"].astype("object")))
+    buyer_of = np.concatenate([buyers, np.array([None], dtype=object)])[of]  # -1: None
+    return np.asarray((of >= 0) & (moves["from_entity"].astype("object").to_numpy() != buyer_of))
+
+
+Pieces = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pass_on(
+    pieces: Pieces,
+    parent: np.ndarray,
+    event: np.ndarray,
+    latest: np.ndarray,
+    ids: pd.Index,
+    moves: pd.DataFrame,
+) -> Pieces:
+    """The pieces (holder, via, delivery, units; see :func:`_take_deliveries`) once each
+    reallocation of ``moves`` (of an order, from someone other than its buyer), in date order,
+    has taken the earliest pieces of its order (scheduled and delivered apart) its
+    ``from_entity`` holds dated on or after it, up to its quantity; the last piece taken is
+    split where only part of it is needed."""
+    holder, via, d_idx, units = (np.array(a, copy=True) for a in pieces)
+    m_order = ids.get_indexer(pd.Index(moves["order"].astype("object")))
+    m_day = moves["date_start"].to_numpy("datetime64[D]")
+    m_qty = moves["quantity"].to_numpy("int64", na_value=0)
+    m_from = moves["from_entity"].astype("object").to_numpy()
+    m_to = moves["to_entity"].astype("object").to_numpy()
+    m_id = moves["id"].astype("object").to_numpy()
+    day = latest.astype("datetime64[D]")
+    for k in np.argsort(m_day, kind="stable"):
+        for delivered in (False, True):
+            mine = np.flatnonzero(
+                (parent[d_idx] == m_order[k])
+                & ((event[d_idx] == "delivered") == delivered)
+                & (day[d_idx] >= m_day[k])
+                & (holder == m_from[k])
+            )
+            before = np.cumsum(units[mine]) - units[mine]
+            take = mine[before < m_qty[k]]
+            if not len(take):
+                continue
+            last = take[-1]
+            over = int(before[len(take) - 1] + units[last] - m_qty[k])
+            if over > 0:  # the rest of the last piece stays with from_entity
+                holder = np.insert(holder, last + 1, holder[last])
+                via = np.insert(via, last + 1, via[last])
+                d_idx = np.insert(d_idx, last + 1, d_idx[last])
+                units = np.insert(units, last + 1, over)
+                units[last] -= over
+            holder[take] = m_to[k]
+            via[take] = m_id[k]
+    return holder, via, d_idx, units
 
 
 def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
