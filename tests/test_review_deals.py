@@ -127,3 +127,27 @@ revenues:
     assert rest["amount_low_usd"] == pytest.approx(total - ms - oa_high)  # $0.32B
     assert rest["amount_high_usd"] == pytest.approx(total - ms - oa_low)  # $0.40B
     assert rest["amount_low_usd"] == pytest.approx(rest["share_low"] * total)
+
+
+def test_round_without_post_money_dilutes_by_pre_money_plus_amount(
+    ledger_text: LedgerText,
+) -> None:
+    # $20M at $80M pre-money: post-money $100M (valuation says so too), the founder 80%
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r-a, sources: [s1], company: co, date: 2021-03, instrument: equity, amount: $20M,
+   pre_money: $80M}
+stakes:
+- {id: f0, sources: [s1], holder: founder, company: co, date: 2020-01, event: holding,
+   share: 100%}
+"""
+        )
+    )
+    post = 80e6 + 20e6
+    assert ac.valuation(led, "co").frame["post_money_usd"].iloc[0] == post
+    got = shares_of(led, "co", "2021-06")
+    assert got["founder"] == pytest.approx(1 - 20e6 / post)  # was 100%: no dilution
+    assert got["others"] == pytest.approx(20e6 / post)

@@ -10,7 +10,8 @@ A holder's position is built from its stakes in date order (:class:`~aicapex.rec
 - a **secondary purchase** adds S to the buyer and, when the seller is named, takes it from the
   seller; nobody is diluted;
 - a **funding round** with an amount and a post-money valuation (closed, without secondary
-  parts) dilutes every holder by (1 - amount / post-money); stakes bought in it (``round:``) then
+  parts; the post-money as reported, else pre-money + amount) dilutes every holder by
+  (1 - amount / post-money); stakes bought in it (``round:``) then
   add their shares without diluting anyone again.
 
 Shares of the shares outstanding (``diluted: false``) and of the fully diluted shares
@@ -139,8 +140,11 @@ def _events(inputs: StakeInputs, company: str) -> list[tuple[Any, ...]]:
 
 
 def _dilution(row: Mapping[str, Any]) -> float | None:
-    """The part of the company a closed round's new money bought (amount / post-money)."""
+    """The part of the company a closed round's new money bought (amount / post-money; the
+    post-money as reported, else pre-money + amount)."""
     amount, post = float(row["amount_usd"]), float(row["post_money_usd"])
+    if math.isnan(post):
+        post = float(row["pre_money_usd"]) + amount
     if row["status"] != "closed" or bool(row["secondary"]) or not (0 < amount < post):
         return None
     return amount / post
