@@ -151,3 +151,32 @@ stakes:
     got = shares_of(led, "co", "2021-06")
     assert got["founder"] == pytest.approx(1 - 20e6 / post)  # was 100%: no dilution
     assert got["others"] == pytest.approx(20e6 / post)
+
+
+def test_others_unknown_where_a_named_holder_share_is(ledger_text: LedgerText) -> None:
+    # 80M founder shares, then VB buys 25% for $250M at $6 a share ($1B post-money): the
+    # founder's fully diluted share is 80M / (1B / 6); VB's is not given on that basis, so the
+    # rest of the fully diluted shares is unknown, not VB's 25% counted as 'others'
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+- {id: vb, name: VB, type: investor}
+funding_rounds:
+- {id: r-c, sources: [s1], company: co, date: 2023-01-15, instrument: equity, amount: $250M,
+   pre_money: $750M, post_money: $1B, price_per_share: $6}
+stakes:
+- {id: f0, sources: [s1], holder: founder, company: co, date: 2020-01, event: holding,
+   share: 100%, shares: 80M}
+- {id: st-vb, sources: [s1], holder: vb, company: co, date: 2023-01-15, event: purchase,
+   purchase: primary, round: r-c, share: 25%, paid: $250M}
+"""
+        )
+    )
+    frame = ac.ownership(led, "co", as_of="2023-06").frame.set_index("holder")
+    assert frame.loc["founder", "share_diluted"] == pytest.approx(80e6 / (1e9 / 6))
+    assert frame.loc["vb", "share_basic"] == pytest.approx(0.25)
+    assert frame.loc["others", "share_basic"] == pytest.approx(1 - 0.75 - 0.25)
+    assert frame.loc["vb", "share_diluted"] != frame.loc["vb", "share_diluted"]  # NaN
+    # was 25%: VB's part, counted as the holders not named
+    assert frame.loc["others", "share_diluted"] != frame.loc["others", "share_diluted"]

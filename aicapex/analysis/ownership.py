@@ -265,9 +265,10 @@ def _company_rows(
                 h.notes.append(f"{basis} share: {h.shares:,.0f} of {total:,.0f} shares")
             ends = ends if ends is not None else _NAN3
             row[f"share_{basis}_low"], row[f"share_{basis}"], row[f"share_{basis}_high"] = ends
+            # a named holder without a share on this basis leaves the rest unknown on it
+            unknown[basis] = unknown[basis] or math.isnan(ends[1])
             if h.share[basis] is not None or not math.isnan(ends[1]):
                 seen[basis] = True
-                unknown[basis] = unknown[basis] or math.isnan(ends[1])
                 for i in range(3):
                     sums[basis][i] += 0.0 if math.isnan(ends[i]) else ends[i]
         row["shares"] = h.shares
