@@ -238,3 +238,15 @@ def test_sql_script_sums_match_flows_in_sqlite(tmp_path: Path) -> None:
     assert {(e, c): v for e, c, v in rows} == _cash_by_entity(led)
     ids = {r[0] for r in con.execute("select id from gpu_orders")}
     assert ids == {"o:1"}
+
+
+def test_the_documented_filter_for_cash_moved_keeps_only_settled_rows(
+    bundled: ac.Ledger,
+) -> None:
+    # docs/export.md gave 'not:status:committed,scheduled,estimated,billed,unpaid', which keeps
+    # conditional ceilings: Nvidia's "up to $100B" for OpenAI as -$100B of Nvidia's cash
+    text = (Path(__file__).parent.parent / "docs" / "export.md").read_text(encoding="utf-8")
+    shown = text.split("for cash actually moved", 1)[1].split("`")[1]
+    kept = ac.filter_flows(bundled.flows(), shown)
+    assert not kept.empty
+    assert set(kept["status"].astype(str)) <= {"disbursed", "paid"}

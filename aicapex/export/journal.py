@@ -16,9 +16,10 @@ movement is about), with two postings of the same exact cents, opposite signs:
 An investor's side of a round is a row of its own (entity the investor, category
 ``investment``), so each side's books balance without counting the money twice. Journals keep
 every row, whatever its status: committed tranches, scheduled contract payments, estimates, and
-cloud bills beside the payments and expenses that settle them (filter the flows first, for
-example ``not:status:committed,scheduled,estimated``). Settled movements (``disbursed``,
-``paid``) are cleared (``*``); others pending (``!``), with their status as a tag.
+cloud bills beside the payments and expenses that settle them (filter the flows first: cash
+actually moved is ``status:disbursed,paid``; a filter excluding statuses keeps those it does not
+name, ``conditional`` ceilings and ``announced`` deals among them). Settled movements
+(``disbursed``, ``paid``) are cleared (``*``); others pending (``!``), with their status as a tag.
 
 Account names. Each id (entity, payer, payee) and each category becomes one account component
 by the same rule: split it at every character other than an ASCII letter or digit, capitalise
