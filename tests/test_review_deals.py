@@ -180,3 +180,30 @@ stakes:
     assert frame.loc["vb", "share_diluted"] != frame.loc["vb", "share_diluted"]  # NaN
     # was 25%: VB's part, counted as the holders not named
     assert frame.loc["others", "share_diluted"] != frame.loc["others", "share_diluted"]
+
+
+PRICED_ROUNDS = """
+funding_rounds:
+- {id: r-a, sources: [s1], company: co, date: 2021-01-15, instrument: equity, amount: $20M,
+   post_money: $100M, price_per_share: $1}
+- {id: r-b, sources: [s1], company: co, date: 2022-01-15, instrument: equity,
+   price_per_share: $2, shares_issued: 25M}
+- {id: r-z, sources: [s1], company: co, date: 2022-06-15, instrument: equity,
+   price_per_share: $2}
+"""
+
+
+def test_priced_round_without_amount_is_not_valued_at_its_pre_money(
+    ledger_text: LedgerText,
+) -> None:
+    # r-a: $100M / $1 = 100M fully diluted shares. r-b at $2 with 25M new shares: pre-money
+    # 100M x $2, post-money that plus 25M x $2 (it was the pre-money, $200M: no new money).
+    # r-z at $2 with neither amount nor shares issued: its post-money is unknown.
+    led = ac.load(ledger_text(HEAD + PRICED_ROUNDS))
+    result = ac.valuation(led, "co")
+    rows = result.frame.set_index("record")
+    assert rows.loc["r-b", "pre_money_usd"] == 100e6 * 2
+    assert rows.loc["r-b", "post_money_usd"] == 100e6 * 2 + 25e6 * 2
+    assert rows.loc["r-z", "pre_money_usd"] == 100e6 * 2
+    assert rows.loc["r-z", "post_money_usd"] != rows.loc["r-z", "post_money_usd"]  # NaN
+    assert rows.loc["r-z", "missing"] == "the round's amount"

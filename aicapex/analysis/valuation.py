@@ -4,7 +4,9 @@ Each priced event gives a post-money valuation (in US dollars, with the ends of 
 
 - a funding round: its ``post_money`` as reported, else ``pre_money + amount``; and, when its
   ``price_per_share`` and the company's fully diluted shares are known, the price times those
-  shares (a second row, so that the two can be compared);
+  shares (a second row, so that the two can be compared; counted before the round, they give
+  the pre-money, and the post-money adds the amount, else the price times ``shares_issued``,
+  else it is unknown);
 - a purchase of shares: the price paid over the share bought (a stake of S bought for P implies
   P / S; its ends are P's low end over S's high end, and the reverse), or the price per share
   times the company's shares on the stake's basis when they are known. A primary purchase's
@@ -226,8 +228,14 @@ def _round_rows(
                     _row(**head, method=method, missing="the number of fully diluted shares")
                 )
             elif total is not None:
-                new = amount if amount > 0 else 0.0
-                rows.append(_priced(head, method, total, price, new))
+                # the new money: the amount, else the price x the shares issued, else unknown
+                # (the pre-money is known, the post-money is not: not the pre-money)
+                issued = float(r["shares_issued"])
+                new = amount if amount > 0 else price * issued if issued > 0 else math.nan
+                row = _priced(head, method, total, price, new)
+                if math.isnan(new):
+                    row["missing"] = "the round's amount"
+                rows.append(row)
                 used.extend([rid, total[1]])
     return rows
 
