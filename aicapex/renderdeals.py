@@ -50,6 +50,7 @@ def _warrants(items: list[dict[str, Any]]) -> list[str]:
             if w["price"] is not None
             else "; no share price"
         )
+        price += "; expired" if w["expired"] else ""
         stake = f", {_share(w['stake'])} fully diluted" if w["stake"] is not None else ""
         out.append(
             _line(

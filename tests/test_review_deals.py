@@ -207,3 +207,32 @@ def test_priced_round_without_amount_is_not_valued_at_its_pre_money(
     assert rows.loc["r-z", "pre_money_usd"] == 100e6 * 2
     assert rows.loc["r-z", "post_money_usd"] != rows.loc["r-z", "post_money_usd"]  # NaN
     assert rows.loc["r-z", "missing"] == "the round's amount"
+
+
+def test_expired_warrant_has_no_intrinsic_value(ledger_text: LedgerText) -> None:
+    # 1M shares at $1, the share at $10, expiring 2023-06: worth 1M x ($10 - $1) before its
+    # expiry, nothing after it (it was $9M, and the report's line did not say expired)
+    from aicapex.render import render_report
+    from aicapex.report import report
+
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + WARRANTS.split("warrants:")[0]
+            + """warrants:
+- {id: w-exp, sources: [s1], issuer: co, holder: va, date: 2022-01, shares: 1M,
+   exercise_price: $1, expiry: 2023-06}
+"""
+        )
+    )
+    before = ac.warrant_value(led, "w-exp", as_of="2023-03").rows()[0]
+    assert before["intrinsic_value_usd"] == 1e6 * (10 - 1)
+    after = ac.warrant_value(led, "w-exp", as_of="2023-12")
+    row = after.rows()[0]
+    assert row["expired"] is True
+    assert row["intrinsic_value_usd"] == 0.0
+    assert row["full_intrinsic_value_usd"] == 0.0
+    assert any("expired" in w for w in after.warnings)
+    line = [x for x in render_report(report(led, as_of="2023-12")).splitlines() if "w-exp" in x]
+    assert len(line) == 1
+    assert line[0].endswith("; expired")

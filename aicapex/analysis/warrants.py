@@ -289,6 +289,7 @@ def _row(
         and dollars(ledger, w, t.price_hurdle, w.date)[0] <= p
     ]
     gain = max(p - exercise, 0.0) if p == p and exercise == exercise else math.nan
+    gain = 0.0 if row["expired"] else gain  # an expired warrant can no longer be exercised
     row.update(
         price_usd=p,
         hurdles_reached_shares=sum(float(t.shares.count) for t in hurdles),
@@ -346,7 +347,8 @@ def warrant_value(
     ``exercise_price_usd`` (NaN when not reported: the cost and intrinsic values are then NaN too),
     ``price_usd`` and ``price_source``; ``vested_value_usd`` (vested x
     price), ``exercise_cost_usd`` (vested x exercise price), ``intrinsic_value_usd`` (vested x
-    the price above the exercise price), ``full_intrinsic_value_usd`` (every share not lapsed);
+    the price above the exercise price; 0 once ``expired``), ``full_intrinsic_value_usd`` (every
+    share not lapsed);
     ``diluted_shares`` and ``diluted_source``; ``stake`` (all its shares, fully diluted) and
     ``stake_vested``.
 
@@ -376,6 +378,8 @@ def warrant_value(
                 f"{row['warrant']}: no share price of {row['issuer']!r} by "
                 f"{as_of or 'the latest record'}: give price= to value it"
             )
+        if row["expired"]:
+            warnings.append(f"{row['warrant']}: expired by {as_of}: its intrinsic value is nothing")
         if math.isnan(row["exercise_price_usd"]):
             warnings.append(
                 f"{row['warrant']}: no exercise price reported: its exercise cost and intrinsic "
@@ -389,6 +393,7 @@ def warrant_value(
         "a tranche vests when its condition was met by as_of (lapsed tranches never do)",
         "the intrinsic value is the vested shares times the share price above the exercise price",
         "a fully diluted share count includes the warrant's shares; a basic count does not",
+        "an expired warrant (expiry before as_of) has no intrinsic value",
     ]
     if any(r["tranches"] == 0 for r in rows):
         assumptions.append("a warrant without a vesting schedule is exercisable from its grant")
