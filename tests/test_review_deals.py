@@ -236,3 +236,29 @@ def test_expired_warrant_has_no_intrinsic_value(ledger_text: LedgerText) -> None
     line = [x for x in render_report(report(led, as_of="2023-12")).splitlines() if "w-exp" in x]
     assert len(line) == 1
     assert line[0].endswith("; expired")
+
+
+def test_customers_period_of_a_rate_runs_to_its_until(ledger_text: LedgerText) -> None:
+    # $5B a year from 2025-01 until 2025-06, MS 50% of it: the period is January to June
+    # (it ended on 2025-01-31, the end of the rate's first month)
+    led = ac.load(
+        ledger_text(
+            """
+sources:
+- {id: s1, outlet: Wire, title: GC's customers, date: 2025-01-01}
+entities:
+- {id: gc, name: GC, type: cloud_provider}
+- {id: ms, name: MS, type: company}
+revenues:
+- {id: rev25, sources: [s1], company: gc, rate: $5B/yr, date: 2025-01, until: 2025-06,
+   category: services}
+- {id: rev25-ms, sources: [s1], company: gc, counterparty: ms, date: 2025-01, until: 2025-06,
+   of: rev25, share: 50%}
+"""
+        )
+    )
+    frame = ac.customers(led, "gc").frame
+    assert set(frame["period_start"].astype(str)) == {"2025-01-01"}
+    assert set(frame["period_end"].astype(str)) == {"2025-06-30"}
+    assert len(ac.customers(led, "gc", period="2025").frame) == 2  # the customer and the rest
+    assert ac.customers(led, "gc", period="2025-01").frame.empty  # not within January alone

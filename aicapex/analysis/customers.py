@@ -70,7 +70,8 @@ def _revenues(source: Any) -> pd.DataFrame:
 
 
 def _totals(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each revenue record's figure in US dollars per its span (a rate: per year)."""
+    """Each revenue record's figure in US dollars per its span (a rate: per year), and its
+    period: from its date to its ``until`` (a rate running past its date), else its date's end."""
     rate = frame["rate_usd_per_month"] * 12
     per_year = frame["amount_usd"].isna() & rate.notna()
     return pd.DataFrame(
@@ -78,7 +79,9 @@ def _totals(frame: pd.DataFrame) -> pd.DataFrame:
             "total": frame["id"].astype(str),
             "company": frame["company"].astype("object").astype(str),
             "period_start": frame["date_start"],
-            "period_end": frame["date_end"],
+            "period_end": frame["until_end"].fillna(frame["date_end"])
+            if "until_end" in frame
+            else frame["date_end"],
             "total_usd": frame["amount_usd"].where(~per_year, rate),
             "total_low_usd": frame["amount_low_usd"].where(
                 ~per_year, frame["rate_low_usd_per_month"] * 12
