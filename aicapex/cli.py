@@ -34,7 +34,7 @@ from aicapex.cliopts import (
 )
 from aicapex.errors import LedgerError, Problem
 from aicapex.limits import MAX_BYTES
-from aicapex.loading import SCENARIO_SUFFIXES
+from aicapex.notledger import SCENARIO_SUFFIXES
 from aicapex.records import MAX_AMOUNT
 from aicapex.render import render_report, render_summary
 from aicapex.rendertext import terminal_text

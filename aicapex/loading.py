@@ -26,6 +26,7 @@ from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
 from aicapex.limits import MAX_BYTES, SCALAR_LIMITS
+from aicapex.notledger import SCENARIO_SUFFIXES, export_document_problem, scenarios_file_problem
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Record, RecordCheckError
 from aicapex.scalars import scalar_findings
 
@@ -33,9 +34,6 @@ __all__ = ["LEDGER_SUFFIXES", "bundled_data", "load"]
 
 LEDGER_SUFFIXES = (".yaml", ".yml", ".json")
 """File name endings read as ledger files."""
-
-SCENARIO_SUFFIXES = (".scenarios.yaml", ".scenarios.yml", ".scenarios.json")
-"""File name endings of scenario files, which a folder's ledger files leave out."""
 
 
 def bundled_data() -> Path:
@@ -155,7 +153,7 @@ def load(
         for i, (path, shown) in enumerate(files):
             step(f"reading {shown}", i, len(files) + 1)
             if path.name.endswith(SCENARIO_SUFFIXES):  # given by name: one problem, not one
-                problems.append(_scenarios_file(shown))  # per top-level key it holds
+                problems.append(scenarios_file_problem(shown))  # per top-level key it holds
                 continue
             read = _Read(path, shown, max_bytes, hashes)
             _load_file(read, records, origins, problems, locators, unloaded)
@@ -233,6 +231,11 @@ def _load_file(
         unloaded.everything = True
         return
     locators[shown] = Locator(text, data)
+    exported = export_document_problem(data, shown)
+    if exported is not None:
+        problems.append(exported)
+        unloaded.everything = True
+        return
     if not isinstance(data, dict):
         unloaded.everything = True
         problems.append(
@@ -356,18 +359,6 @@ def _load_file(
                 continue
             records.append(record)
             origins[record.id] = Origin(shown, kind, index)
-
-
-def _scenarios_file(shown: str) -> Problem:
-    """The problem of a scenarios file given as a ledger file."""
-    return Problem(
-        "a ledger file (a scenarios file is read beside its ledger: `aicapex report` and "
-        "`aicapex scenarios` find it in the ledger's folder, `aicapex scenarios --file` and "
-        "`aicapex.read_scenarios` take it by name)",
-        f"a scenarios file (its name ends in {', '.join(SCENARIO_SUFFIXES)})",
-        file=shown,
-        code="not-a-ledger",
-    )
 
 
 def _type_name(value: object) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from aicapex.loading import SCENARIO_SUFFIXES
+from aicapex.notledger import SCENARIO_SUFFIXES
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger

@@ -10,7 +10,7 @@ import pytest
 
 import aicapex
 from aicapex.ledger import Ledger
-from aicapex.loading import SCENARIO_SUFFIXES
+from aicapex.notledger import SCENARIO_SUFFIXES
 
 LedgerText = Callable[..., Path]
 

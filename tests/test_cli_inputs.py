@@ -247,3 +247,29 @@ def test_validate_of_a_scenarios_file_is_one_line() -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 2, result.stderr  # the count and the problem
     assert "got a scenarios file" in lines[1]
+
+
+def test_an_export_document_given_as_a_ledger_is_one_problem_and_its_ledger_loads(
+    tmp_path: Path,
+) -> None:
+    """`aicapex export --to json` writes {format_version, ledger, flows}: given to load, one
+    problem saying what it is and how to get its ledger (one 'expected a record kind' per key,
+    with "did you mean 'mergers'?" for 'ledger', before); its 'ledger' part loads as the
+    ledger it was exported from."""
+    import json
+
+    from aicapex.errors import LedgerError
+
+    led = aicapex.load("data")
+    document = tmp_path / "export.json"
+    aicapex.export(led, to="json", out=document)
+    with pytest.raises(LedgerError) as caught:
+        aicapex.load(document)
+    (problem,) = caught.value.problems
+    assert problem.code == "not-a-ledger"
+    assert "aicapex export --to json" in problem.found
+    assert "'ledger' part" in problem.expected
+    part = tmp_path / "ledger.json"
+    part.write_text(json.dumps(json.loads(document.read_text())["ledger"]))
+    again = aicapex.load(part)
+    assert again.to_data() == led.to_data()

@@ -44,7 +44,8 @@ from aicapex.analysis.runway import HORIZON, MAX_HORIZON, POLICIES
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_text
 from aicapex.limits import MAX_BYTES
-from aicapex.loading import LEDGER_SUFFIXES, SCENARIO_SUFFIXES
+from aicapex.loading import LEDGER_SUFFIXES
+from aicapex.notledger import SCENARIO_SUFFIXES
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION
 from aicapex.scenarios.adjust import GRID_ADJUSTMENTS
 from aicapex.scenarios.bills import BILL_ADJUSTMENTS
