@@ -20,7 +20,7 @@ from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.roundtrip import ALL, round_trip
 
-__all__ = ["fleets", "loops", "realloc_section", "related", "round_trips"]
+__all__ = ["fleets", "gpu_companies", "loops", "realloc_section", "related", "round_trips"]
 
 
 def _int(value: Any) -> int | None:
@@ -168,4 +168,23 @@ def related(ctx: Any) -> dict[str, Any]:
         }
         for company in {row["from_entity"], row["to_entity"]} & ctx.when.keys():
             out.setdefault(str(company), []).append(item)
+    return out
+
+
+def gpu_companies(ledger: Any) -> list[tuple[str, str]]:
+    """``(party, last day)`` of each GPU order, reallocation and target: a company that only
+    orders, receives or aims for GPUs (no money, no stakes) has a report of its fleet."""
+    out: list[tuple[str, str]] = []
+    for kind, parties, day in (
+        ("gpu_orders", ("buyer",), "order_date_end"),
+        ("gpu_reallocations", ("from_entity", "to_entity"), "date_end"),
+        ("gpu_targets", ("entity",), "by_end"),
+    ):
+        frame = ledger.frame(kind)
+        if frame.empty:
+            continue
+        days = frame[day].dt.strftime("%Y-%m-%d").astype("object")
+        for party in parties:
+            pairs = zip(frame[party].astype("object"), days, strict=True)
+            out += [(str(p), str(d)) for p, d in pairs if isinstance(p, str) and isinstance(d, str)]
     return out

@@ -27,7 +27,7 @@ from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.dates import PartialDate
-from aicapex.gpureport import fleets, loops, realloc_section, related, round_trips
+from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
 from aicapex.reportcash import cash_section, runway_section, written_as
@@ -423,12 +423,13 @@ def _report_dates(
     ledger: Ledger, flows: pd.DataFrame, balances: pd.DataFrame, as_of: object
 ) -> dict[str, str | None]:
     """Each company's report date: ``as_of``, else its latest cash balance's day, else the
-    last month of its flows, else the last day of its latest stake, priced round or deal
-    record (capex, mergers, listings, warrants, share counts, vehicles)."""
+    last month of its flows, else the last day of its latest stake, priced round, deal record
+    (capex, mergers, listings, warrants, share counts, vehicles) or GPU record (orders,
+    reallocations, targets)."""
     holders = set(flows["entity"].astype("object")) | set(balances["company"].astype("object"))
     owned = owned_companies(ledger)
-    for company, day in deal_companies(ledger).items():  # capex plans, mergers, listings ...
-        owned[company] = max(owned.get(company, day), day)
+    for company, day in [*deal_companies(ledger).items(), *gpu_companies(ledger)]:
+        owned[company] = max(owned.get(company, day), day)  # deals, GPUs without money
     holders |= set(owned)
     companies = [
         e.id for e in ledger.of_type(Entity) if e.type is EntityType.company and e.id in holders

@@ -508,3 +508,32 @@ funding_rounds:
     (a_line,) = [line for line in lines if "announced" in line]
     assert a_line.endswith("announced up to $2.00B, closed $1.10B (up to $100.00M of it)")
     assert any(line.endswith("closed $50.00M") for line in lines)  # about: no ceiling
+
+
+def test_a_company_with_gpus_and_no_money_has_a_report(ledger_text: LedgerText) -> None:
+    """A company that only receives reallocated GPUs (no money, no stakes) is reported, dated
+    by its latest GPU record (it was left out of the report)."""
+    text = """
+sources:
+- {id: s, outlet: Test, title: Test, date: 2024-06}
+entities:
+- {id: tesla, name: Tesla, type: company}
+- {id: x-corp, name: X Corp, type: company}
+- {id: nvidia, name: Nvidia, type: company}
+gpu_orders:
+- id: o1
+  buyer: tesla
+  vendor: nvidia
+  sku: H100
+  quantity: 1000
+  order_date: 2023-11
+  delivered:
+  - {date: 2024-01-15, quantity: 1000}
+gpu_reallocations:
+- {id: r1, order: o1, from_entity: tesla, to_entity: x-corp, sku: H100, quantity: 300,
+   date: 2024-02}
+"""
+    by_id = {c["id"]: c for c in report(ac.load(ledger_text(text)))["companies"]}
+    assert set(by_id) == {"tesla", "x-corp"}  # nvidia sells: no order, reallocation or target
+    assert by_id["x-corp"]["as_of"] == "2024-02-29"
+    assert by_id["x-corp"]["fleet"] is not None
