@@ -78,7 +78,12 @@ def validate(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing when valid (warnings neither).")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help='Print the summary as JSON; with problems, {"problems": [...]}.'
+        ),
+    ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse warnings too: exit 1 if there are any.")
     ] = False,
@@ -88,7 +93,7 @@ def validate(
     field, expected, found) on standard error and exit 1. Warnings (implausible but real, such
     as a prepaid bill, or a cash balance the flows since the previous one do not explain) go to
     standard error, one per line, with exit 0 (1 with --strict)."""
-    ledger = load_ledger(paths, max_bytes)
+    ledger = load_ledger(paths, max_bytes, as_json=as_json)
     gaps: list[Problem] = []
     if not quiet or strict:
         from aicapex.analysis.reconcile import gap_problems

@@ -128,9 +128,13 @@ def load_ledger(
     paths: list[Path] | None,
     max_bytes: int = MAX_BYTES,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    as_json: bool = False,
 ) -> Ledger:
     """The ledger of ``paths`` (default: the bundled data); its problems on standard error,
-    exit 1. ``progress``: as :func:`aicapex.load` takes it.
+    exit 1 (``as_json``: also on standard output, as ``{"problems": [...]}``, each problem a
+    mapping of its fields: :meth:`~aicapex.errors.LedgerError.to_dicts`). ``progress``: as
+    :func:`aicapex.load` takes it.
 
     A command keeps its ledger until it exits, so the collector of reference cycles is paused
     while the records are built (they hold no cycles) and the ledger is then moved out of its
@@ -143,6 +147,8 @@ def load_ledger(
         ledger = load(paths or [bundled_data()], max_bytes=max_bytes, progress=progress)
     except LedgerError as exc:
         typer.echo(str(exc), err=True)
+        if as_json:
+            echo_json({"problems": exc.to_dicts()})
         raise typer.Exit(1) from None
     except OSError as exc:
         typer.echo(f"error: {exc}", err=True)

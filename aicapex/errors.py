@@ -113,6 +113,20 @@ WARNINGS: frozenset[str] = frozenset(
     }
 )
 
+#: The fields of a problem as :meth:`LedgerError.to_frame` and ``to_dicts`` give them, in order.
+_PROBLEM_COLUMNS = (
+    "code",
+    "severity",
+    "file",
+    "line",
+    "kind",
+    "index",
+    "record_id",
+    "field",
+    "expected",
+    "found",
+)
+
 #: The severities of problems.
 SEVERITIES = ("error", "warning")
 
@@ -213,24 +227,19 @@ class LedgerError(ValueError):
     def __str__(self) -> str:
         return self._text()
 
+    def to_dicts(self) -> list[dict[str, object]]:
+        """The problems as JSON-ready mappings, one each, with the :class:`Problem` field names
+        as keys (those of :meth:`to_frame`'s columns, in its order; missing values ``None``)."""
+        names = _PROBLEM_COLUMNS
+        return [{n: getattr(p, n) for n in names} for p in self.problems]
+
     def to_frame(self) -> pd.DataFrame:
         """The problems as a DataFrame, one row each, with the :class:`Problem` field names as
         columns (``code``, ``severity``, ``file``, ``line``, ``kind``, ``index``, ``record_id``,
         ``field``, ``expected``, ``found``; lines and indices as nullable integers)."""
         import pandas as pd
 
-        names = [
-            "code",
-            "severity",
-            "file",
-            "line",
-            "kind",
-            "index",
-            "record_id",
-            "field",
-            "expected",
-            "found",
-        ]
+        names = _PROBLEM_COLUMNS
         rows = {n: [getattr(p, n) for p in self.problems] for n in names}
         types = {n: ("Int64" if n in ("line", "index") else "string") for n in names}
         return pd.DataFrame({n: pd.Series(v, dtype=types[n]) for n, v in rows.items()})

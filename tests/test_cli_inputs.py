@@ -273,3 +273,30 @@ def test_an_export_document_given_as_a_ledger_is_one_problem_and_its_ledger_load
     part.write_text(json.dumps(json.loads(document.read_text())["ledger"]))
     again = aicapex.load(part)
     assert again.to_data() == led.to_data()
+
+
+def test_validate_json_gives_the_problems_as_json(tmp_path: Path) -> None:
+    """`validate --json` of a ledger with problems: exit 1, the text on standard error as
+    always, and the problems as JSON on standard output for a program (it printed nothing)."""
+    import json
+
+    from aicapex.errors import LedgerError
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "entities:\n- {id: co, name: Co, type: company}\nexpenses:\n"
+        "- {id: e1, company: co, category: compute, amount: -$5M, date: 2023}\n"
+        "- {id: e2, company: nobody, category: compute, amount: $5M, date: 2023}\n"
+    )
+    result = _run("validate", "--json", str(bad))
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)["problems"]
+    with pytest.raises(LedgerError) as caught:
+        aicapex.load(bad)
+    assert problems == caught.value.to_dicts()
+    assert [(p["record_id"], p["field"], p["line"]) for p in problems] == [
+        ("e1", "amount", 4),
+        ("e2", "company", 5),
+    ]
+    assert list(problems[0]) == list(caught.value.to_frame().columns)
+    assert "e1" in result.stderr
