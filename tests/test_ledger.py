@@ -832,6 +832,15 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         pre_money = _maybe(draw, monies)
         secondary = draw(st.booleans())
         checked = amount is not None and pre_money is not None and not secondary
+        post_money = None if checked else _maybe(draw, monies)
+        if (
+            post_money is not None
+            and amount is not None
+            and not secondary
+            and post_money.currency == amount.currency
+            and post_money.amount < amount.amount
+        ):  # a post-money below the amount is refused: new money buys at most the whole
+            post_money = None
         add(
             "funding_rounds",
             id=rid,
@@ -842,7 +851,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             amount=amount,
             pre_money=pre_money,
             # pre + amount = post is checked: a post-money only where it is not
-            post_money=None if checked else _maybe(draw, monies),
+            post_money=post_money,
             price_per_share=_maybe(draw, monies),
             shares_issued=_maybe(draw, share_counts),
             secondary=secondary,

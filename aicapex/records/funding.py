@@ -181,8 +181,20 @@ class FundingRound(Fact):
                 yield label, f"a total at most the round's {self.amount}", f"a total of {total}"
 
     def _valuation_checks(self) -> Iterator[tuple[str, ...]]:
-        """pre_money + amount = post_money (see :mod:`aicapex.records.ownership`), unless the
-        round has secondary parts or a figure is missing or not positive."""
+        """A post-money of at least the amount, and pre_money + amount = post_money (see
+        :mod:`aicapex.records.ownership`), unless the round has secondary parts or a figure is
+        missing or not positive."""
+        amount, post = self.amount, self.post_money
+        if (
+            not self.secondary
+            and amount is not None
+            and post is not None
+            and 0 < post.amount < amount.amount
+            and post.currency == amount.currency
+        ):  # new money buys a part of the company after it: never more than the whole
+            expected = f"a post-money valuation of at least the round's {amount}"
+            yield "post_money", expected, str(post)
+            return
         figures = (self.pre_money, self.amount, self.post_money)
         if self.secondary or any(f is None or f.amount <= 0 for f in figures):
             return

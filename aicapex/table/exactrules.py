@@ -166,15 +166,30 @@ def _day(value: np.datetime64) -> dt.date:
 
 
 def valuations(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
-    """A round's ``pre_money + amount = post_money`` (problem at ``post_money``, code
-    ``inconsistent``, the record's message), unless the round has ``secondary`` parts or a
-    figure is missing, not positive or in another currency than the post-money's."""
+    """A round's post-money of at least its amount, and ``pre_money + amount = post_money``
+    (problems at ``post_money``, code ``inconsistent``, the record's messages), unless the
+    round has ``secondary`` parts or a figure is missing, not positive or in another currency
+    than the post-money's."""
     names = ("pre_money", "amount", "post_money")
-    if not all(n in raw.columns for n in names):
+    if not all(n in raw.columns for n in names[1:]):
         return
     pre, amount, post = (np.asarray(out[n], dtype="float64") for n in names)
     secondary = pd.array(out["secondary"], dtype="boolean").to_numpy(bool, na_value=False)
-    checked = (pre > 0) & (amount > 0) & (post > 0) & ~secondary
+    # a post-money below the amount (the record's first check: it stops there)
+    below = (amount > 0) & (post > 0) & (post < amount) & ~secondary
+    below &= _same(out, ("amount", "post_money"))
+    if below.any():
+        expected = np.full(len(pre), None, dtype=object)
+        found = np.full(len(pre), None, dtype=object)
+        for i in np.flatnonzero(below)[:MAX_PROBLEMS].tolist():
+            expected[i] = (
+                f"a post-money valuation of at least the round's {money_cell(raw, 'amount', i)}"
+            )
+            found[i] = Said(str(money_cell(raw, "post_money", i)))
+        chk.rows(below, "post_money", expected, found, "inconsistent")
+    if "pre_money" not in raw.columns:
+        return
+    checked = (pre > 0) & (amount > 0) & (post > 0) & ~secondary & ~below
     if not checked.any():
         return
     exact = np.ones(len(pre), dtype=bool)
