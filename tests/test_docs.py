@@ -98,3 +98,13 @@ def test_readme_command_lines_match_the_commands() -> None:
             optional = word.startswith("[")
             assert optional == (not argument.required), (name, word, usage)
     assert seen >= {"report", "runway", "validate", "flows", "export", "focus", "query"}
+
+
+def test_export_docs_name_every_table_exported() -> None:
+    """docs/export.md lists the tables a CSV or Parquet export writes (it named 16 of 32)."""
+    from aicapex.table.frames import FRAME_KINDS
+
+    text = (Path(__file__).parents[1] / "docs" / "export.md").read_text()
+    section = text[text.index("One file per table") :][:1200]
+    missing = [k for k in FRAME_KINDS if f"`{k}`" not in section]
+    assert not missing, f"docs/export.md does not name {missing}"
