@@ -90,8 +90,9 @@ def deal_companies(ledger: Any) -> dict[str, str]:
 
 
 def warrants_section(ctx: Any) -> dict[str, Any]:
-    """Per company: the warrants and options it issued or holds, at its report date (each
-    warrant valued once per date of its parties: one pass over the ledger for all of them)."""
+    """Per company: the warrants and options it issued or holds at its report date (granted by
+    then; each warrant valued once per date of its parties: one pass over the ledger for all of
+    them)."""
     out: dict[str, list[dict[str, Any]]] = {}
     warrants = [w for w in ctx.ledger.records("warrants") if isinstance(w, Warrant)]
     if not warrants:
@@ -103,10 +104,11 @@ def warrants_section(ctx: Any) -> dict[str, Any]:
     queries: list[tuple[Warrant, Any]] = []
     wanted: list[tuple[Warrant, str, str]] = []  # warrant, role, day
     for w in warrants:
+        granted = day_of(w.date)
         for role in ("issuer", "holder"):
             day = day_of_company.get(getattr(w, role))
-            if day is None:
-                continue
+            if day is None or granted > day_of(day, end=True):
+                continue  # not a party, or granted after the company's report date
             wanted.append((w, role, day))
             if (w.id, day) not in asked:
                 asked[w.id, day] = len(queries)

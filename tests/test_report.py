@@ -537,3 +537,24 @@ gpu_reallocations:
     assert set(by_id) == {"tesla", "x-corp"}  # nvidia sells: no order, reallocation or target
     assert by_id["x-corp"]["as_of"] == "2024-02-29"
     assert by_id["x-corp"]["fleet"] is not None
+
+
+def test_warrants_granted_after_the_report_date_are_not_listed(ledger_text: LedgerText) -> None:
+    """A company's report lists the warrants granted by its report date (one granted in March
+    was listed as of January, '0 vested, 10M pending')."""
+    text = """
+sources:
+- {id: s, outlet: T, title: T, date: 2024-01}
+entities:
+- {id: co, name: Co, type: company}
+- {id: va, name: VA, type: investor}
+funding_rounds:
+- {id: r1, company: co, date: 2023-01-15, amount: $100M, post_money: $1B, price_per_share: $10}
+warrants:
+- {id: w1, issuer: co, holder: va, date: 2023-03, shares: 10M, exercise_price: $4}
+"""
+    led = ac.load(ledger_text(text))
+    cases = (("2023-01", []), ("2023-02-28", []), ("2023-03", ["w1"]), ("2024", ["w1"]))
+    for as_of, listed in cases:
+        (co,) = [c for c in report(led, as_of=as_of)["companies"] if c["id"] == "co"]
+        assert [w["warrant"] for w in co["warrants"] or []] == listed, as_of
