@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.common import DateLike, as_known_on, check_entity
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import HOURS_PER_YEAR, annual_run_rate
 from aicapex.analysis.unitprices import conversions as factors_of
@@ -40,6 +40,9 @@ from aicapex.table.conflicts import fact_groups
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
+
+#: No flows: an entity is checked against the ledger's entities alone.
+_NO_FLOWS = pd.DataFrame({"entity": [], "payer": [], "payee": []})
 
 __all__ = ["CONTRACT_COLUMNS", "ContractTerms", "contract_terms"]
 
@@ -180,6 +183,7 @@ def contract_terms(
 
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
+        check_entity(source, entity, _NO_FLOWS)  # an unknown id: KeyError, as gpu_fleet
         contracts = source.frame("compute_contracts")
         ramps = source.frame("ramps")
         assumptions = source.frame("assumptions")

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.common import DateLike, as_known_on, check_entity
 from aicapex.analysis.fleet import movements_of
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import gpu_prices
@@ -40,6 +40,9 @@ from aicapex.table.conflicts import resolve as resolve_conflicts
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
+
+#: No flows: an entity is checked against the ledger's entities alone.
+_NO_FLOWS = pd.DataFrame({"entity": [], "payer": [], "payee": []})
 
 __all__ = ["REALLOCATION_COLUMNS", "Reallocations", "reallocations"]
 
@@ -210,6 +213,7 @@ def reallocations(
 
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
+        check_entity(source, entity, _NO_FLOWS)  # an unknown id: KeyError, as gpu_fleet
         frame = source.frame("gpu_reallocations")
         orders = source.frame("gpu_orders")
     else:
