@@ -175,11 +175,11 @@ def load(
         ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
         for record in records:
             ids[type(record).KIND].add(record.id)
-        for shown, kind, index, rid, item in unloaded.raw:
-            for field, expected, found, code in raw_reference_problems(kind, item, ids, unloaded):
-                problems.append(
-                    Problem(expected, found, shown, None, kind, index, rid, field, code=code)
-                )
+        failed = [(kind, item) for _, kind, _, _, item in unloaded.raw]
+        for n, field, expected, found, code in raw_reference_problems(failed, ids, unloaded):
+            shown, kind, index, rid, _ = unloaded.raw[n]
+            where = (shown, None, kind, index, rid, field)
+            problems.append(Problem(expected, found, *where, code=code))
     if problems:
         raise LedgerError(_locate(problems, origins, locators))
     if strict and ledger.warnings:

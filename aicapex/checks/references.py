@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import Any
 
 from aicapex.checks.common import LedgerLike
@@ -38,59 +38,45 @@ def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Ite
 
 
 def raw_reference_problems(
-    kind: str, item: dict[str, Any], ids: dict[str, set[str]], unloaded: Container[str]
-) -> Iterator[tuple[str, str, str, str]]:
-    """The references of a record that failed to load (``item``, a mapping of its fields as
-    written) that no loaded record answers, as ``(dotted field, expected, found, code)``, so
-    that a load lists them with the record's own problems rather than after those are fixed.
-    ``ids``: the loaded records' ids by kind; references to ``unloaded`` ids are fine; values
-    that are not text are the record's own problems already."""
-    owner = {i: k for k, known in ids.items() for i in known}
-    for path, target in KINDS[kind].REFS:
-        for field, value in _walk_raw(item, path.split(".")):
-            if not isinstance(value, str) or value in ids[target] or value in unloaded:
-                continue
-            other = owner.get(value)
-            if other is not None:
-                expected = f"the id of one of the {target}"
-                yield (
-                    field,
-                    expected,
-                    f"{value!r}, which is one of the {other}",
-                    ("wrong-kind-reference"),
-                )
-            else:
-                expected = f"the id of one of the {target}{suggest(value, sorted(ids[target]))}"
-                yield field, expected, f"{value!r}, which no record has", "unknown-reference"
-
-
-def _walk_raw(obj: Any, steps: Sequence[str], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """:func:`_walk` over a record as written (mappings and lists; other shapes yield nothing:
-    they are the record's own problems)."""
-    if not steps:
-        yield prefix, obj
-        return
-    head, rest = steps[0], steps[1:]
-    if head == "*":
-        if isinstance(obj, list):
-            for i, item in enumerate(obj):
-                yield from _walk_raw(item, rest, f"{prefix}.{i}" if prefix else str(i))
-    elif isinstance(obj, dict) and head in obj:
-        yield from _walk_raw(obj[head], rest, f"{prefix}.{head}" if prefix else head)
+    failed: Iterable[tuple[str, dict[str, Any]]], ids: dict[str, set[str]], unloaded: Container[str]
+) -> Iterator[tuple[int, str, str, str, str]]:
+    """The references of records that failed to load (``failed``: each one's kind and mapping
+    of fields as written) that no loaded record answers, as ``(position in failed, dotted
+    field, expected, found, code)``, so that a load lists them with the records' own problems
+    rather than after those are fixed. ``ids``: the loaded records' ids by kind; references to
+    ``unloaded`` ids are fine; values that are not text are the records' own problems already."""
+    owner = {i: k for k, known in ids.items() for i in known}  # once for all failed records
+    for n, (kind, item) in enumerate(failed):
+        for path, target in KINDS[kind].REFS:
+            for field, value in _walk(item, path.split("."), raw=True):
+                if isinstance(value, str) and value not in ids[target] and value not in unloaded:
+                    other = owner.get(value)
+                    known = sorted(ids[target]) if other is None else []
+                    yield n, field, *_reference_texts(value, target, other, known)
 
 
 def _reference_problem(
     ledger: LedgerLike, record: Record, field: str, value: str, target: str
 ) -> Problem:
     found = ledger.get(value)
-    if found is not None:
-        expected = f"the id of one of the {target}"
-        got = f"{value!r}, which is one of the {type(found).KIND}"
-        return ledger.problem(record, field, expected, got, "wrong-kind-reference")
-    known = [r.id for r in ledger.records(target)]
+    other = type(found).KIND if found is not None else None
+    known = [r.id for r in ledger.records(target)] if found is None else []
+    return ledger.problem(record, field, *_reference_texts(value, target, other, known))
+
+
+def _reference_texts(
+    value: str, target: str, other: str | None, known: Iterable[str]
+) -> tuple[str, str, str]:
+    """``(expected, found, code)`` of a reference ``value`` that is no id of the ``target``
+    kind: one of the ``other`` kind's, or of no record (the closest of ``known`` suggested)."""
+    if other is not None:
+        return (
+            f"the id of one of the {target}",
+            f"{value!r}, which is one of the {other}",
+            "wrong-kind-reference",
+        )
     expected = f"the id of one of the {target}{suggest(value, known)}"
-    got = f"{value!r}, which no record has"
-    return ledger.problem(record, field, expected, got, "unknown-reference")
+    return expected, f"{value!r}, which no record has", "unknown-reference"
 
 
 def _ref_values(path: str) -> Callable[[Any], list[Any]]:
@@ -104,17 +90,24 @@ def _ref_values(path: str) -> Callable[[Any], list[Any]]:
     return lambda r: [getattr(item, leaf) for item in getattr(r, head)]
 
 
-def _walk(obj: Any, steps: Sequence[str], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Yield ``(dotted field path, value)`` for a REFS path like ``sources.*.source``."""
+def _walk(
+    obj: Any, steps: Sequence[str], prefix: str = "", *, raw: bool = False
+) -> Iterator[tuple[str, Any]]:
+    """Yield ``(dotted field path, value)`` for a REFS path like ``sources.*.source`` of a
+    record, or (``raw``) of a record as written: mappings and lists, where other shapes yield
+    nothing (they are the record's own problems)."""
     if not steps:
         yield prefix, obj
         return
     head, rest = steps[0], steps[1:]
     if head == "*":
+        if raw and not isinstance(obj, list):
+            return
         for i, item in enumerate(obj or ()):
-            yield from _walk(item, rest, f"{prefix}.{i}" if prefix else str(i))
-    else:
-        yield from _walk(getattr(obj, head), rest, f"{prefix}.{head}" if prefix else head)
+            yield from _walk(item, rest, f"{prefix}.{i}" if prefix else str(i), raw=raw)
+    elif not raw or (isinstance(obj, dict) and head in obj):
+        value = obj[head] if raw else getattr(obj, head)
+        yield from _walk(value, rest, f"{prefix}.{head}" if prefix else head, raw=raw)
 
 
 def _fiscal_dates(obj: Any, prefix: str = "") -> Iterator[tuple[str, PartialDate]]:
