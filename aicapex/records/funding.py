@@ -21,6 +21,7 @@ __all__ = [
     "RoundStatus",
     "Tranche",
     "TrancheStatus",
+    "post_money_below",
 ]
 
 
@@ -192,8 +193,7 @@ class FundingRound(Fact):
             and 0 < post.amount < amount.amount
             and post.currency == amount.currency
         ):  # new money buys a part of the company after it: never more than the whole
-            expected = f"a post-money valuation of at least the round's {amount}"
-            yield "post_money", expected, str(post)
+            yield "post_money", *post_money_below(amount, post)
             return
         figures = (self.pre_money, self.amount, self.post_money)
         if self.secondary or any(f is None or f.amount <= 0 for f in figures):
@@ -203,3 +203,9 @@ class FundingRound(Fact):
         assert amount is not None
         assert post is not None
         yield from adds_up("post_money", [pre, amount], post, "pre_money + amount = post_money")
+
+
+def post_money_below(amount: Money, post: Money) -> tuple[str, str]:
+    """``(expected, found)`` of a round's post-money below its amount: the loader's words,
+    which :mod:`aicapex.table.exactrules` gives a table's rows too."""
+    return f"a post-money valuation of at least the round's {amount}", str(post)

@@ -181,11 +181,11 @@ def valuations(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
     if below.any():
         expected = np.full(len(pre), None, dtype=object)
         found = np.full(len(pre), None, dtype=object)
+        from aicapex.records.funding import post_money_below  # the record's words
+
         for i in np.flatnonzero(below)[:MAX_PROBLEMS].tolist():
-            expected[i] = (
-                f"a post-money valuation of at least the round's {money_cell(raw, 'amount', i)}"
-            )
-            found[i] = Said(str(money_cell(raw, "post_money", i)))
+            words = post_money_below(money_cell(raw, "amount", i), money_cell(raw, "post_money", i))
+            expected[i], found[i] = words[0], Said(words[1])
         chk.rows(below, "post_money", expected, found, "inconsistent")
     if "pre_money" not in raw.columns:
         return
