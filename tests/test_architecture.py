@@ -63,6 +63,7 @@ FLOORS: dict[str, int] = {
     "aicapex.cliopts": 9,
     "aicapex.clidata": 9,
     "aicapex.cliscenarios": 9,
+    "aicapex.__main__": 9,
 }
 
 #: Imports allowed upward: (module, function or method holding the import, target).
