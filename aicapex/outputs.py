@@ -177,6 +177,11 @@ def _report() -> dict[str, Any]:
                         "date": _TEXT,
                         "amount": _USD,
                         **_WRITTEN,
+                        "bound": {
+                            **_MAYBE_TEXT,
+                            "description": "the kind of figure reported: exact, approx, "
+                            "lower, upper, range or ceiling ('up to $100B')",
+                        },
                     }
                 ),
             },

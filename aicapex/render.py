@@ -170,9 +170,7 @@ def _status_total(f: dict[str, Any], status: str, total: Any) -> str:
     ceilings = [
         r["amount"]
         for r in f.get("rounds", ())
-        if r["status"] == status
-        and r["amount"] is not None
-        and str(r.get("written") or "").lower().startswith("up to")
+        if r["status"] == status and r["amount"] is not None and r.get("bound") == "ceiling"
     ]
     if not ceilings:
         return f"{status} {money(total)}"

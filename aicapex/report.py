@@ -305,7 +305,9 @@ def _funding(ctx: Context) -> dict[str, Any]:
     """Each company's rounds (conflicting reports of one round resolved as the flows resolve
     them): a row per round with its amount in US dollars and as written, and the totals in US
     dollars by round status (rounds without an amount, or without an exchange rate at their
-    date, are listed with ``"amount": null`` and left out of the totals)."""
+    date, are listed with ``"amount": null`` and left out of the totals). ``"bound"`` is the
+    kind of figure reported (``exact``, ``approx``, ``lower``, ``upper``, ``range`` or
+    ``ceiling``: "up to $100B", none of which may come)."""
     rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
     out: dict[str, Any] = {}
     rounds = rounds.sort_values(["date_start", "id"], kind="stable")
@@ -314,6 +316,7 @@ def _funding(ctx: Context) -> dict[str, Any]:
         mine = out.setdefault(str(company), {"by_status": {}, "rounds": []})
         written, currency = written_as(ctx.ledger, str(rid), "amount")
         record = ctx.ledger.get(str(rid))
+        value = getattr(record, "amount", None)
         amount = _num(usd) if written is not None else None
         mine["rounds"].append(
             {
@@ -323,6 +326,7 @@ def _funding(ctx: Context) -> dict[str, Any]:
                 "amount": amount,
                 "written": written,
                 "currency": currency,
+                "bound": value.kind if value is not None else None,
             }
         )
         if amount is not None:

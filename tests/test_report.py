@@ -508,6 +508,42 @@ funding_rounds:
     (a_line,) = [line for line in lines if "announced" in line]
     assert a_line.endswith("announced up to $2.00B, closed $1.10B (up to $100.00M of it)")
     assert any(line.endswith("closed $50.00M") for line in lines)  # about: no ceiling
+    bounds = {r["id"]: r["bound"] for c in data["companies"] for r in c["funding"]["rounds"]}
+    assert bounds == {"a-1": "exact", "a-2": "ceiling", "a-3": "ceiling", "b-1": "approx"}
+
+
+def test_funding_ceilings_come_from_the_figure_kind_not_its_words(
+    ledger_text: LedgerText,
+) -> None:
+    """The text reads each round's ``bound`` in the report data (which a program may have
+    translated or filtered), not the words written: a translated ceiling is still a ceiling,
+    and words 'up to' on a figure of another bound are not one."""
+    from aicapex.render import render_report
+
+    text = """
+sources:
+- {id: s, outlet: Test, title: Test, date: 2024-01}
+entities:
+- {id: a, name: A, type: company}
+funding_rounds:
+- {id: a-1, company: a, date: 2023-01, amount: up to $3B, status: committed}
+- {id: a-2, company: a, date: 2023-06, amount: $1B, status: committed}
+"""
+    data = report(ac.load(ledger_text(text)))
+    rounds = {r["id"]: r for r in data["companies"][0]["funding"]["rounds"]}
+    assert (rounds["a-1"]["bound"], rounds["a-2"]["bound"]) == ("ceiling", "exact")
+
+    def line() -> str:
+        text = render_report(data).splitlines()
+        (found,) = [x for x in text if x.startswith("funding")]
+        return found
+
+    assert line().endswith("committed $4.00B (up to $3.00B of it)")
+    rounds["a-1"]["written"] = "bis zu 3 Mrd. $"  # translated: still the ceiling it is
+    rounds["a-2"]["written"] = "up to $1B"  # words alone make no ceiling
+    assert line().endswith("committed $4.00B (up to $3.00B of it)")
+    rounds["a-2"]["bound"] = "ceiling"
+    assert line().endswith("committed up to $4.00B")
 
 
 def test_a_company_with_gpus_and_no_money_has_a_report(ledger_text: LedgerText) -> None:
