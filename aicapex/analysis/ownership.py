@@ -22,7 +22,12 @@ round's post-money / price per share; else the company's latest ``share_counts``
 ``as_of``, ``basic`` or ``diluted``). Ranges, bounds and approximations are carried as their
 ends (``_low``, ``_high``; a dilution uses the base figure). Conflicting reports of one stake
 are resolved by ``conflicts=`` (the latest reported, by default) and shown (``set_aside``),
-never summed twice.
+never summed twice. Under ``conflicts="all"`` (keep every report) they are not added up either:
+the stake counts once, its base figure the latest reported's (as under ``"latest"``) and its
+``_low`` and ``_high`` the lowest and highest ends over every report (two reports of one
+purchase, 5% and 7%: 7%, from 5% to 7%, not 12%); ``records`` names every report and ``note``
+says so. A primary purchase and a secondary purchase of one holder within the same month are two
+purchases, both counted (:mod:`aicapex.table.conflicts`).
 
 Only ``closed`` stakes count; announced and committed ones (a promise: "X Corp investors will
 hold 25% of xAI") are rows of their own with ``counted`` false. The rest of the company is the
@@ -130,7 +135,7 @@ def _events(inputs: StakeInputs, company: str) -> list[tuple[Any, ...]]:
     for i, row in enumerate(inputs.rounds_of.get(company, [])):
         events.append((row["date_start"], row["date_end"], 0, i, "round", row))
         dates[str(row["id"])] = (row["date_start"], row["date_end"])
-    for i, row in enumerate(inputs.stakes_of.get(company, [])):
+    for i, row in enumerate(inputs.positions_of(company)):
         when = (row["date_start"], row["date_end"])
         bought_in = dates.get(row["round"]) if isinstance(row["round"], str) else None
         when = max(when, bought_in) if bought_in is not None else when
@@ -175,7 +180,7 @@ def holder_positions(inputs: StakeInputs, company: str) -> Positions:
         status = str(row["status"])
         if status not in ("closed", "committed", "announced"):
             continue
-        out.used.append(rid)
+        out.used += [rid, *(row.get("reports") or [])]
         if status != "closed":
             out.pending.append(row)
             continue
@@ -204,6 +209,10 @@ def _stake_event(out: Positions, company: str, row: Mapping[str, Any], diluting:
     name = str(row["holder"])
     h = out.holders.setdefault(name, _Holder())
     h.records.append(rid)
+    reports = row.get("reports") or []
+    if reports:  # conflicts="all": the other reports of this stake, its range spans them
+        h.records.extend(reports)
+        h.notes.append(_reports_note(rid, reports, row))
     h.since = row["date_start"] if h.since is None else h.since
     h.date = row["date_end"]
     s = _ends(row)
@@ -238,6 +247,13 @@ def _stake_event(out: Positions, company: str, row: Mapping[str, Any], diluting:
                     f"{company}: {seller} sold {percent(s[1])} in {rid}, more than the "
                     f"{percent(sold[1])} it was known to hold"
                 )
+
+
+def _reports_note(rid: str, reports: list[str], row: Mapping[str, Any]) -> str:
+    """What a note says of a stake reported several times under ``conflicts="all"``."""
+    low, high = float(row["share_low"]), float(row["share_high"])
+    span = "" if math.isnan(low) else f": {percent(low)} to {percent(high)}"
+    return f"{', '.join([rid, *reports])} report one stake, counted once{span}"
 
 
 def _company_rows(
@@ -322,9 +338,13 @@ def _pending_row(company: str, p: Mapping[str, Any], inputs: StakeInputs) -> dic
         dict.fromkeys([f"share_{other}_low", f"share_{other}", f"share_{other}_high"], math.nan)
     )
     row.update(shares=float(p["shares"]), since=p["date_start"], date=p["date_end"])
-    row.update(records=str(p["id"]), set_aside=",".join(inputs.aside.get(str(p["id"]), [])))
+    reports = p.get("reports") or []
+    row.update(records=",".join([str(p["id"]), *reports]))
+    row.update(set_aside=",".join(inputs.aside.get(str(p["id"]), [])))
     condition = p.get("condition")
     row["note"] = f"{p['status']}: {condition}" if isinstance(condition, str) else str(p["status"])
+    if reports:
+        row["note"] += "; " + _reports_note(str(p["id"]), reports, p)
     return row
 
 

@@ -1,10 +1,16 @@
 """What the ownership analyses share: the stakes and rounds to read (conflicts resolved, only
-what happened by ``as_of``), and the reports set aside."""
+what happened by ``as_of``), and the reports set aside.
+
+Under ``conflicts="all"`` every report is kept (valuations show each), but positions never add
+up two reports of one stake: :meth:`StakeInputs.positions_of` gives each stake once, the report
+published latest (as ``"latest"`` picks it) with its share's ends widened to span every report
+(``share_low`` the lowest low, ``share_high`` the highest high) and the other reports' ids
+(``reports``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -51,6 +57,14 @@ class StakeInputs:
     limit: np.datetime64 | None
     stakes_of: dict[str, list[dict[str, Any]]]
     rounds_of: dict[str, list[dict[str, Any]]]
+    #: Under ``conflicts="all"``: the stakes by company, the reports of one stake as one
+    #: (``None``: as ``stakes_of``; see the module docs).
+    merged_of: dict[str, list[dict[str, Any]]] | None = field(default=None)
+
+    def positions_of(self, company: str) -> list[dict[str, Any]]:
+        """The stakes of ``company`` to build positions from: each stake once."""
+        source = self.stakes_of if self.merged_of is None else self.merged_of
+        return source.get(company, [])
 
 
 def _frame(source: Any, kind: str) -> pd.DataFrame:
@@ -104,16 +118,20 @@ def stake_inputs(
         key = _as_of_key(as_of)
         if key is None:
             stakes, rounds, kept = source.memo(("stake_inputs", conflicts), resolved)
-            return _dated(stakes, rounds, dict(kept), entities, as_of, company)
+            return _dated(stakes, rounds, dict(kept), entities, as_of, company, conflicts)
         inputs = source.memo(
             ("stake_inputs", conflicts, company, key),
             lambda: _dated(
-                *source.memo(("stake_inputs", conflicts), resolved), entities, as_of, company
+                *source.memo(("stake_inputs", conflicts), resolved),
+                entities,
+                as_of,
+                company,
+                conflicts,
             ),
         )
         return _fresh(inputs)  # the report asks for the same inputs up to four times
     stakes, rounds, aside = resolved()
-    return _dated(stakes, rounds, aside, entities, as_of, company)
+    return _dated(stakes, rounds, aside, entities, as_of, company, conflicts)
 
 
 def _as_of_key(as_of: AsOf) -> tuple[Any, ...] | None:
@@ -137,6 +155,7 @@ def _fresh(inputs: StakeInputs) -> StakeInputs:
         inputs.limit,
         {k: list(v) for k, v in inputs.stakes_of.items()},
         {k: list(v) for k, v in inputs.rounds_of.items()},
+        None if inputs.merged_of is None else {k: list(v) for k, v in inputs.merged_of.items()},
     )
 
 
@@ -147,6 +166,7 @@ def _dated(
     entities: pd.DataFrame | None,
     as_of: AsOf,
     company: str | None,
+    conflicts: ConflictPolicy,
 ) -> StakeInputs:
     """The inputs dated by ``as_of`` and of ``company`` (see :func:`stake_inputs`)."""
     limit = None
@@ -160,8 +180,47 @@ def _dated(
         stakes = stakes[(stakes["company"].astype("object") == company).to_numpy()]
         rounds = rounds[(rounds["company"].astype("object") == company).to_numpy()]
     return StakeInputs(
-        stakes, rounds, aside, entities, limit, rows_by_company(stakes), rows_by_company(rounds)
+        stakes,
+        rounds,
+        aside,
+        entities,
+        limit,
+        rows_by_company(stakes),
+        rows_by_company(rounds),
+        _one_per_stake(stakes) if conflicts == "all" else None,
     )
+
+
+def _one_per_stake(stakes: pd.DataFrame) -> dict[str, list[dict[str, Any]]] | None:
+    """The stakes by company with the reports of one stake as one (see the module docs);
+    ``None`` when no stake is reported twice."""
+    groups = fact_groups(stakes, "stakes")
+    if groups.empty:
+        return None
+    kept, aside = resolve_conflicts(stakes, "stakes", "latest")
+    dropped = set(aside)
+    ids = stakes["id"].astype("object").to_numpy()
+    low, high = stakes["share_low"].to_numpy("float64"), stakes["share_high"].to_numpy("float64")
+    spans: dict[str, tuple[float, float, list[str]]] = {}
+    for _, members in groups.groupby("group", sort=True):
+        rows = members["row"].to_numpy()
+        names = [str(ids[i]) for i in rows]
+        ends = (float(np.fmin.reduce(low[rows])), float(np.fmax.reduce(high[rows])))
+        for name in names:
+            if name not in dropped:
+                spans[name] = (*ends, [n for n in names if n in dropped])
+    out = rows_by_company(kept)
+    for rows_of in out.values():
+        for i, row in enumerate(rows_of):
+            span = spans.get(str(row["id"]))
+            if span is not None:
+                rows_of[i] = {
+                    **row,
+                    "share_low": float(np.fmin(row["share_low"], span[0])),
+                    "share_high": float(np.fmax(row["share_high"], span[1])),
+                    "reports": span[2],
+                }
+    return out
 
 
 def _by_each(frame: pd.DataFrame, as_of: Mapping[str, DateLike | None]) -> pd.DataFrame:

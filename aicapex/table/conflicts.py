@@ -6,6 +6,15 @@ They are in conflict when they come from different sources: records that share a
 are distinct facts of one report (two compute expenses of one year) and are all kept, and so are
 records citing no source. Records ``included_in`` another are parts of it, never in conflict.
 
+Stakes (``FACT_WINDOW``: dates within 31 days) tell two transactions apart: where the reports
+of one holder's purchases of one company within the window hold both a **primary** purchase (new
+shares: ``purchase: primary``, or bought in a funding round, ``round:``) and a **secondary** one
+(existing shares: ``purchase: secondary``, or a ``seller`` named), the primary and the secondary
+are two facts (buying in a round and buying from a founder the same month are two purchases,
+both counted); a purchase of unstated kind then goes with the primaries (ownership counts it as
+new shares). Where the window holds one kind only, every report of it is one fact as before: two
+outlets reporting one secondary purchase with different figures still conflict.
+
 Both reports are always kept in the ledger; :func:`conflicts` lists them and :func:`resolve`
 picks, for computations, the report to use:
 
@@ -13,7 +22,9 @@ picks, for computations, the report to use:
   else its latest cited source's) starts latest; a date known only to the year counts from its
   first day;
 - ``"earliest"``: the one published first;
-- ``"all"``: keep every record (counts conflicting figures twice).
+- ``"all"``: keep every record (the flows count conflicting figures twice; ownership does not
+  add them up: the reports of one stake become one stake whose share spans them all, see
+  :mod:`aicapex.analysis.ownership`).
 
 Everything works on record frames (``Ledger.frame(kind)`` or bulk tables), vectorised where it
 matters: only fact groups citing several sources are examined one by one.
@@ -111,7 +122,10 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     window = getattr(cls, "FACT_WINDOW", None)
     if window is not None:  # one more key: the cluster of dates within the window
         clusters = _date_clusters(frame, key, *window)
-        key = _first_seen(key * (int(clusters.max()) + 1) + clusters)
+        base, key = key, _first_seen(key * (int(clusters.max()) + 1) + clusters)
+        sides_of = _SIDES.get(kind)
+        if sides_of is not None:
+            key = _split_sides(frame, base, key, sides_of(frame), window)
     keep &= np.bincount(key)[key] > 1  # a fact reported once is never in conflict
     if not keep.any():
         return empty
@@ -183,6 +197,43 @@ def resolve(
     mask[dropped] = False
     aside = [str(i) for i in frame["id"].astype("object").to_numpy()[dropped]]
     return frame[mask], aside
+
+
+def _stake_sides(frame: pd.DataFrame) -> np.ndarray:
+    """Each stake's side of a purchase: 1 primary (``purchase: primary``, else bought in a
+    round), 2 secondary (``purchase: secondary``, or a seller named), 0 not stated (and
+    holdings); columns a frame lacks state nothing."""
+    side = np.zeros(len(frame), dtype=np.int64)
+    if "purchase" in frame:
+        purchase = frame["purchase"].astype("object").to_numpy()
+        side[purchase == "primary"] = 1
+        side[purchase == "secondary"] = 2
+    if "round" in frame:
+        side[(side == 0) & frame["round"].notna().to_numpy()] = 1
+    if "seller" in frame:
+        side[frame["seller"].notna().to_numpy()] = 2
+    return side
+
+
+#: Kinds whose reports within one date window may be two transactions: a side per record.
+_SIDES = {"stakes": _stake_sides}
+
+
+def _split_sides(
+    frame: pd.DataFrame, base: np.ndarray, key: np.ndarray, side: np.ndarray, window: Any
+) -> np.ndarray:
+    """``key`` (``base``, the key without dates, with the date cluster) with the clusters that
+    hold both a primary (1) and a secondary (2) record split by side (a record of unstated side,
+    0, with the primaries), each side's dates clustered again: two transactions, not two reports
+    of one."""
+    found = np.zeros((int(key.max()) + 1, 3), dtype=bool)
+    found[key, side] = True
+    mixed = found[key, 1] & found[key, 2]
+    if not mixed.any():
+        return key
+    base = _first_seen(base * 3 + np.where(mixed, np.maximum(side, 1), 0))
+    clusters = _date_clusters(frame, base, *window)
+    return _first_seen(base * (int(clusters.max()) + 1) + clusters)
 
 
 def _date_clusters(frame: pd.DataFrame, key: np.ndarray, field: str, days: int) -> np.ndarray:
