@@ -448,8 +448,11 @@ def test_primary_purchase_is_money_in_secondary_never(ledger_text: LedgerText) -
     sale = stakes[(stakes["record"] == "fund-secondary").to_numpy()]
     assert set(sale["entity"].astype(str)) == {"fund", "founder"}
     assert row(sale, entity="founder")["amount_usd"] == money(led, "fund-secondary", "paid")
-    # without a seller: nothing at all
-    assert not (flows["record"] == "fund-secondary-2").any()
+    # without a seller: the buyer's money only, to an undisclosed seller, never to acme
+    unnamed = stakes[(stakes["record"] == "fund-secondary-2").to_numpy()]
+    assert list(unnamed["entity"].astype(str)) == ["fund"]
+    assert list(unnamed["payee"].astype(str)) == ["undisclosed"]
+    assert unnamed["amount_usd"].sum() == money(led, "fund-secondary-2", "paid")
     # the stake bought in the round names it: the round's $10M is counted once
     company_money = flows[
         (flows["entity"] == "acme").to_numpy() & (flows["direction"] > 0).to_numpy()

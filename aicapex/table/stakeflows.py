@@ -7,8 +7,10 @@ Who gets the money of a purchase depends on whose shares were bought:
   the holder (direction -1, category ``investment``);
 - a **secondary** purchase (shares bought from existing holders) never reaches the company: it
   is money between the buyer and the seller when the seller is named (the buyer's row, category
-  ``investment``, and the seller's, direction +1, category ``divestment``), and nothing
-  otherwise;
+  ``investment``, and the seller's, direction +1, category ``divestment``); when no seller is
+  named the buyer's money still leaves it: its row only, paid to the payee ``undisclosed``
+  (:data:`~aicapex.table.funding.UNDISCLOSED`, as a round's unnamed payer: never an entity of
+  the runway or the report, never part of a money loop);
 - a purchase whose kind is not reported moves nothing (the money is not known to have reached
   the company), nor does a stake bought in a funding round (``round:``: the round's flows count
   it once), nor a holding (a snapshot).
@@ -25,6 +27,7 @@ import pandas as pd
 
 from aicapex.table.columns import first_source
 from aicapex.table.flowrows import concat_flows, empty_flows, end_factors, flow_rows, usd_rate
+from aicapex.table.funding import UNDISCLOSED
 
 __all__ = ["stake_flows"]
 
@@ -48,11 +51,13 @@ def stake_flows(stakes: pd.DataFrame) -> pd.DataFrame:
         & ~np.isnan(amount)
     )
     primary = live & (purchase == "primary").to_numpy()
-    secondary = live & (purchase == "secondary").to_numpy() & stakes["seller"].notna().to_numpy()
+    sold = live & (purchase == "secondary").to_numpy()
+    named = stakes["seller"].notna().to_numpy()
     pieces = []
     for mask, payee_col, side in (
         (primary, "company", "equity"),
-        (secondary, "seller", "divestment"),
+        (sold & named, "seller", "divestment"),
+        (sold & ~named, None, "divestment"),  # the buyer's row only: no seller to credit
     ):
         if not mask.any():
             continue
@@ -70,9 +75,14 @@ def stake_flows(stakes: pd.DataFrame) -> pd.DataFrame:
             rows["paid_currency"].astype("object"),
             rows["price_per_share_currency"].astype("object"),
         )
-        payee = rows[payee_col].astype("object").to_numpy()
         holder = rows["holder"].astype("object").to_numpy()
-        for entity, direction, category in ((payee, 1, side), (holder, -1, "investment")):
+        if payee_col is None:
+            payee = np.full(len(rows), UNDISCLOSED, dtype=object)
+            legs = [(holder, -1, "investment")]
+        else:
+            payee = rows[payee_col].astype("object").to_numpy()
+            legs = [(payee, 1, side), (holder, -1, "investment")]
+        for entity, direction, category in legs:
             pieces.append(
                 flow_rows(
                     date=rows["date_end"].to_numpy("datetime64[D]"),
