@@ -116,7 +116,10 @@ class RoundRows:
         with np.errstate(invalid="ignore", divide="ignore"):
             low = np.where(usd > 0, np.array([p.low for p in shown]) / usd, 1.0)
             high = np.where(usd > 0, np.array([p.high for p in shown]) / usd, 1.0)
-        moved = np.array([p.moved for p in shown])
+        # a piece a what-if disburses is money the runway counts under any policy (an
+        # adjustment); one it only delays keeps its status (committed: counted under policy
+        # 'committed' alone; conditional: never), as the records' pieces do
+        moved = np.array([p.moved and p.status == _RECEIVED for p in shown])
         rows = flow_rows(
             date=np.array([p.day for p in shown], dtype="datetime64[D]"),
             entity=plan.entity,
@@ -128,7 +131,7 @@ class RoundRows:
             rate_usd=np.ones(len(shown)),
             ends=(low, high),
             category=np.where(moved, "tranches", "funding").astype(object),
-            status=np.array(["disbursed" if p.moved else p.status for p in shown], dtype=object),
+            status=np.array([p.status for p in shown], dtype=object),
             basis="actual",
             kind="funding_rounds",
             record=plan.round,
