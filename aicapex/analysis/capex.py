@@ -6,12 +6,17 @@ Rows are capex records, by company and period. For each figure: its low and high
 numbered in the order reported (``revision``: 1, 2, ...), with its change from the revision
 before. ``actual_usd`` is the period's actual (the latest reported), ``vs_actual_usd`` the
 actual less the figure; ``previous_actual_usd`` is the actual of the company's previous period
-of the same length (a year before a year), and ``growth`` the figure over it, less one (actuals
-of a project are not the company's).
+of the same length (a year before a year), and ``growth`` the figure over it, less one. A
+project's actuals are not the company's: an actual for a project is compared with the actuals of
+that project (its ``actual_usd`` is itself, its growth over the project's previous period), and
+the company's figures with the company's actuals alone.
 
 A plan's ``progress`` is the actual capex reported for its project (records of the same company
 and ``project``) by ``as_of`` over the plan's amount; ``scheduled`` is the plan's latest
-milestone by ``as_of`` over the amount (what should have been spent by then).
+milestone by ``as_of`` over the amount (what should have been spent by then). Without ``as_of``
+nothing is left out: ``progress`` counts every actual reported for the project and ``scheduled``
+is the last milestone's share, however far in the future it falls (pass ``as_of`` to compare
+the two at one date).
 """
 
 from __future__ import annotations
@@ -106,7 +111,7 @@ def _previous_actuals(out: pd.DataFrame, actual: pd.DataFrame) -> pd.Series:
     left = left[left["period_start"].notna().to_numpy()]
     left = left.assign(_len=days(left)).sort_values("period_start")
     a_len = days(actual)
-    right = actual.assign(_len=a_len)[["company", "_len", "period_end", "actual_usd"]]
+    right = actual.assign(_len=a_len)[["company", "project", "_len", "period_end", "actual_usd"]]
     right = right.rename(columns={"period_end": "_prev_end", "actual_usd": "_prev"})
     right = right.sort_values("_prev_end")
     if left.empty:
@@ -116,7 +121,7 @@ def _previous_actuals(out: pd.DataFrame, actual: pd.DataFrame) -> pd.Series:
         right,
         left_on="period_start",
         right_on="_prev_end",
-        by=["company", "_len"],
+        by=["company", "project", "_len"],
         allow_exact_matches=False,
         tolerance=pd.Timedelta(days=1),
     )
@@ -271,12 +276,13 @@ def _table(
     groups = out.groupby(fact, dropna=False, sort=False)
     out["revision"] = groups.cumcount() + 1
     out["change_usd"] = out["midpoint_usd"] - groups["midpoint_usd"].shift(1)
-    whole = (out["basis"] == "actual").to_numpy() & (out["project"] == "").to_numpy()
-    actual = out[whole & out["period_start"].notna().to_numpy()]
-    actual = actual.drop_duplicates(["company", "period_start", "period_end"], keep="last")
-    actual = actual[["company", "period_start", "period_end", "midpoint_usd"]]
-    actual = actual.rename(columns={"midpoint_usd": "actual_usd"})
-    out = out.merge(actual, on=["company", "period_start", "period_end"], how="left")
+    # a project's figures are compared with its own actuals, the company's with the company's
+    # (a project's $3B actual against the company's $72B gave it a growth of -92%)
+    period = ["company", "project", "period_start", "period_end"]
+    actual = out[(out["basis"] == "actual").to_numpy() & out["period_start"].notna().to_numpy()]
+    actual = actual.drop_duplicates(period, keep="last")
+    actual = actual[[*period, "midpoint_usd"]].rename(columns={"midpoint_usd": "actual_usd"})
+    out = out.merge(actual, on=period, how="left")
     out["vs_actual_usd"] = out["actual_usd"] - out["midpoint_usd"]
     out["previous_actual_usd"] = _previous_actuals(out, actual).to_numpy()
     out["growth"] = out["midpoint_usd"] / out["previous_actual_usd"] - 1
