@@ -111,7 +111,7 @@ def _reference_round_trip(flows: pd.DataFrame, window: str, bases: list[str]) ->
     label = {"year": "%Y", "month": "%Y-%m"}.get(window)
     starts = pd.DatetimeIndex(out["start"])
     out["window"] = np.asarray(starts.strftime(label), object) if label else "all"
-    if len(whole):
+    if len(whole) and window != "all":  # window 'all': its rows are the totals already
         whole["window"] = "all"
         out = pd.concat([out, whole], ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):

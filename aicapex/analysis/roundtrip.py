@@ -8,8 +8,11 @@ Investments are the ``investment`` legs from vendor to customer; purchases every
 customer to vendor (GPU orders, contracts, cloud bills, expenses; see
 :mod:`aicapex.table.legs`), each window (a calendar year by default) and basis (disbursed,
 committed, announced) apart. A vendor's total over its customers sums the funded and the
-purchases of each (customers it did not invest in count with nothing funded); the window
-``all`` is every window at once. Per unit and per GW where the data has them: GPUs the customer
+purchases of each (customers it did not invest in count with nothing funded); the rows of window
+``all`` sum every window's figures. Money invested in one window funds no purchases of another:
+$10 invested in 2024 and purchases of $3 in 2024 and $4 in 2025 are $3 funded by year (the
+``all`` rows: $3 of $7, 43%); ``window="all"`` makes all time one window, where the $10 funds all
+$7 (100%). Per unit and per GW where the data has them: GPUs the customer
 ordered from the vendor (GPU movements) and GW of contracts between them starting in the window.
 
 >>> import aicapex as ac
@@ -288,7 +291,9 @@ def round_trip(
     per_w, per_w_sums = totals((rank[ven], n), (w_rank[w], nw), (b_rank[b], len(BASES)))
     each, each_sums = totals((rank[ven], n), (rank[cus], n), (b_rank[b], len(BASES)))
     over, over_sums = totals((rank[ven], n), (b_rank[b], len(BASES)))
-    whole = r > 0
+    # the totals over every window; with window 'all' the one window is every window already
+    # (its rows were listed twice)
+    whole = r > 0 and window != "all"
     parts = [(np.arange(r), cus), (per_w, np.full(len(per_w), -1))]
     if whole:
         parts += [(each, cus[each]), (over, np.full(len(over), -1))]
