@@ -378,7 +378,8 @@ def growth(
 ) -> Growth:
     """Grow ``entity``'s ``category`` (revenue by default) by ``rate`` a month (0.1: 10%) from
     ``start`` (default: the month after ``as_of``): the ``k``-th month from ``start`` is
-    ``(1 + rate) ** k`` times its figure; past ``end`` the factor stays where it got."""
+    ``(1 + rate) ** k`` times its figure (``start`` itself is ``k = 1``: already grown once);
+    past ``end`` the factor stays where it got."""
     value = number_arg("rate", rate)
     if value is not None and value <= -1:
         raise AdjustmentError(f"rate: expected a monthly rate above -1, got {rate!r}", "rate")
@@ -406,7 +407,9 @@ def add_flow(
     (a number, signed when ``kind`` is ``None``), money (``"$20M"``, ranges allowed) or a rate
     (``"$139M/yr"``); ``start`` is required; ``kind`` is ``revenues``, ``expenses`` or
     ``funding``; ``category`` a revenue category for revenues (``compute_resale``), a spending
-    category for expenses."""
+    category for expenses. A range counts at its midpoint, its ends giving ``months_low`` and
+    ``months_high``; ``"up to $5M"`` counts all $5M (0 at its pessimistic end), unlike a round's
+    ceiling in the ledger, which the runway never counts as received."""
     if kind not in FLOW_KINDS:
         raise AdjustmentError(
             f"kind: expected revenues, expenses or funding"

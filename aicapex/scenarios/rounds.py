@@ -12,7 +12,9 @@ month: in the starting cash), as :class:`~aicapex.table.adjust.AddFlow`'s.
   arrives on ``on`` (default: its own date); ``tranche=i``: that tranche only.
 - ``cancel(round)``: every piece not yet received is called off; ``tranche=i``: that one.
 - ``delay(round, months=)``: every piece not yet received arrives ``months`` later (at the end of
-  its month); ``tranche=i``: that one.
+  its month); ``tranche=i``: that one. A delayed piece keeps its status: a committed tranche
+  counts only under policy ``committed``, a ceiling ('up to $20M') never; to count one as
+  received, ``disburse`` it too.
 
 >>> disburse("stability-2023-intel", tranche=0, on="2023-10").describe()
 'stability-2023-intel: tranche 0 received in 2023-10'

@@ -211,10 +211,19 @@ def compare(
     return Comparison(
         frame=frame[list(COMPARE_COLUMNS)],
         used_records=pd.Index(sorted(records), dtype=object, name="record"),
-        assumptions=first.assumptions,
+        assumptions=(*first.assumptions, _horizon_words(setting.as_of, horizon)),
         params={"entity": entity, "as_of": setting.as_of, "policy": policy, "known_on": known_on},
         explanations={n: r.explanation for n, r in zip(names, results, strict=True)},
         paths={n: r.path for n, r in zip(names, results, strict=True)},
+    )
+
+
+def _horizon_words(as_of: str, horizon: int) -> str:
+    """What ``min_cash`` and ``cash_at_horizon`` are read over, in words."""
+    end = (np.datetime64(str(as_of)[:7], "M") + int(horizon)).astype(str)
+    return (
+        f"lowest cash and cash at the horizon: the cash at the end of each month from {as_of} "
+        f"to {end} ({horizon} months), going on below zero after the cash runs out"
     )
 
 
