@@ -5,7 +5,9 @@ figures and uncertain drivers.
 a scenario's adjustments, if any): reported ranges are sampled (``ranges="sample"``: each
 stream's figures, and the starting cash, uniform between their pessimistic and optimistic ends,
 one draw per path and stream; ``"base"``: the base figures), and drivers change the months after
-``as_of``:
+``as_of``. The base of a bound or a ceiling is one of its ends ('up to $3M' is $3M, with 0 at
+the other), so the median path need not be the deterministic runway: a ledger whose payroll is
+'up to €3M' has a median runway longer than its base one, which counts all of it.
 
 - ``revenue_growth``: monthly growth of revenue: the ``k``-th month after ``as_of`` is
   ``(1 + g) ** k`` times its figure;
