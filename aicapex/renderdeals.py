@@ -135,10 +135,14 @@ def _vehicles(items: list[dict[str, Any]]) -> list[str]:
 def _capex(items: list[dict[str, Any]]) -> list[str]:
     out = []
     for c in items:
+        # a ceiling's base is its top ('up to $12.6B' read '$0.00M to $12.60B (mid $12.60B)'),
+        # a bound's its bound: 'base', the midpoint of a range only
         figure = (
             _money(c["midpoint"])
             if c["low"] == c["high"]
-            else f"{_money(c['low'])} to {_money(c['high'])} (mid {_money(c['midpoint'])})"
+            else f"up to {_money(c['high'])}"
+            if c["low"] == 0 and c["midpoint"] == c["high"]
+            else f"{_money(c['low'])} to {_money(c['high'])} (base {_money(c['midpoint'])})"
         )
         what = c["basis"] + (f" #{c['revision']}" if c["basis"] == "guidance" else "")
         period = c["period"] or "no period"

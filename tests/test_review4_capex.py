@@ -109,3 +109,17 @@ def test_a_plans_progress(tmp_path: Path) -> None:
     # without as_of: every actual, and the last milestone's share
     whole = ac.capex(led, "delta").frame.set_index("record").loc["d-hyperion"]
     assert whole["scheduled"] == pytest.approx(20 / 50)
+
+
+def test_the_report_text_says_up_to(tmp_path: Path) -> None:
+    """'up to €12B' of guidance read '$0.00M to $12.60B (mid $12.60B)': a midpoint that is no
+    midpoint. It reads 'up to $12.60B'; a bound's base is called its base."""
+    from aicapex.render import render_report
+    from aicapex.report import report
+
+    path = tmp_path / "delta.yaml"
+    path.write_text(LEDGER)
+    text = render_report(report(ac.load(path), as_of="2025-12"))
+    assert "guidance #1, 2025: up to $12.60B, reported 2025-04-30" in text
+    assert "guidance #2, 2025: $63.00B to $77.00B (base $70.00B)" in text
+    assert "(mid " not in text
