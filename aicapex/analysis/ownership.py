@@ -12,7 +12,15 @@ A holder's position is built from its stakes in date order (:class:`~aicapex.rec
 - a **funding round** with an amount and a post-money valuation (closed, without secondary
   parts; the post-money as reported, else pre-money + amount) dilutes every holder by
   (1 - amount / post-money); stakes bought in it (``round:``) then
-  add their shares without diluting anyone again.
+  add their shares without diluting anyone again;
+- **new shares** stated by a closed round without those figures (``shares_issued``) or by a
+  trading IPO (``listings``: its ``primary`` shares, else ``shares_offered`` less
+  ``secondary``) dilute every holder by old / (old + new) on each basis whose count before
+  them is known (the latest of a stake giving a share and a number of shares, a round's
+  post-money / price per share, or a ``share_counts`` record dated before them), and add to
+  that count; on a basis whose count is not known nobody is diluted and a warning says so. A
+  listing's secondary shares are sold by holders it does not name: nobody's share changes.
+  A round diluting by its money adds its ``shares_issued`` to the counts known, once.
 
 Shares of the shares outstanding (``diluted: false``) and of the fully diluted shares
 (``diluted: true``) are kept apart: ``share_basic`` and ``share_diluted``. A holder known only by
@@ -135,6 +143,8 @@ def _events(inputs: StakeInputs, company: str) -> list[tuple[Any, ...]]:
     for i, row in enumerate(inputs.rounds_of.get(company, [])):
         events.append((row["date_start"], row["date_end"], 0, i, "round", row))
         dates[str(row["id"])] = (row["date_start"], row["date_end"])
+    for i, row in enumerate(inputs.listings_of.get(company, [])):
+        events.append((row["date_start"], row["date_end"], 0, i, "listing", row))
     for i, row in enumerate(inputs.positions_of(company)):
         when = (row["date_start"], row["date_end"])
         bought_in = dates.get(row["round"]) if isinstance(row["round"], str) else None
@@ -164,6 +174,8 @@ class Positions:
     totals: dict[str, float]
     used: list[str]
     warnings: list[str]
+    #: The last day of the record that gave each total (to compare with share counts).
+    counted: dict[str, Any] = field(default_factory=dict)
 
 
 def holder_positions(inputs: StakeInputs, company: str) -> Positions:
@@ -172,10 +184,14 @@ def holder_positions(inputs: StakeInputs, company: str) -> Positions:
     the records used and the warnings."""
     out = Positions({}, [], {}, [], [])
     diluting: set[str] = set()  # rounds that diluted every holder
+    counts = inputs.counts_of.get(company, [])
     for *_, kind, row in _events(inputs, company):
         rid = str(row["id"])
         if kind == "round":
-            _round_event(out, row, diluting)
+            _round_event(out, row, diluting, counts)
+            continue
+        if kind == "listing":
+            _listing_event(out, company, row, counts)
             continue
         status = str(row["status"])
         if status not in ("closed", "committed", "announced"):
@@ -188,12 +204,12 @@ def holder_positions(inputs: StakeInputs, company: str) -> Positions:
     return out
 
 
-def _round_event(out: Positions, row: Mapping[str, Any], diluting: set[str]) -> None:
+def _round_event(
+    out: Positions, row: Mapping[str, Any], diluting: set[str], counts: list[dict[str, Any]]
+) -> None:
     rid = str(row["id"])
     price, post = float(row["price_per_share_usd"]), float(row["post_money_usd"])
-    if price > 0 and post > 0 and row["status"] == "closed":
-        out.totals["diluted"] = post / price  # fully diluted shares after the round
-        out.used.append(rid)
+    issued = float(row["shares_issued"]) if row["status"] == "closed" else math.nan
     d = _dilution(row)
     if d is not None and out.holders:
         for h in out.holders.values():
@@ -201,6 +217,77 @@ def _round_event(out: Positions, row: Mapping[str, Any], diluting: set[str]) -> 
                 h.share[basis] = _scale(h.share[basis], 1.0 - d)
         diluting.add(rid)
         out.used.append(rid)
+    # new shares: the counts grow (and the holders are diluted, unless the money did it)
+    company, money_did = str(row["company"]), d is not None
+    if issued > 0 and _new_shares(out, company, row, issued, counts, dilute=not money_did):
+        diluting.add(rid)
+    if price > 0 and post > 0 and row["status"] == "closed":
+        out.totals["diluted"] = post / price  # fully diluted shares after the round
+        out.counted["diluted"] = row["date_end"]
+        out.used.append(rid)
+
+
+def _listing_event(
+    out: Positions, company: str, row: Mapping[str, Any], counts: list[dict[str, Any]]
+) -> None:
+    """A trading IPO's new shares (``primary``, else ``shares_offered`` less ``secondary``)."""
+    if row["status"] != "closed" or row["kind"] != "ipo":
+        return
+    new = float(row["primary"])
+    if math.isnan(new):
+        new = float(row["shares_offered"]) - float(row["secondary"])
+    if new > 0:
+        _new_shares(out, company, row, new, counts, dilute=True)
+    elif math.isnan(new) and out.holders:
+        out.warnings.append(
+            f"{company}: {row['id']} does not say how many new shares it issued (primary): "
+            "the holders are not diluted by it"
+        )
+
+
+def _new_shares(
+    out: Positions,
+    company: str,
+    row: Mapping[str, Any],
+    new: float,
+    counts: list[dict[str, Any]],
+    *,
+    dilute: bool,
+) -> bool:
+    """``new`` shares issued by ``row``: on each basis whose count before them is known (the
+    later of the total known and a share count dated before ``row``), every holder diluted
+    by old / (old + new) when ``dilute``, and the count grown by ``new``; a warning for a
+    basis whose holders cannot be diluted. Whether any holder was diluted."""
+    rid, diluted = str(row["id"]), False
+    for basis in _BASES:
+        old = out.totals.get(basis)
+        before = [
+            c
+            for c in counts
+            if c["date_end"] < row["date_start"] and not math.isnan(float(c[basis]))
+        ]
+        if before:  # the share count dated latest before the event, if later than the total
+            c = max(before, key=lambda c: c["date_end"])
+            if old is None or c["date_end"] > out.counted.get(basis, c["date_end"]):
+                old = float(c[basis])
+                out.used.append(str(c["id"]))
+        held = any(h.share[basis] is not None for h in out.holders.values())
+        if old is None or not old > 0:
+            if dilute and held:
+                out.warnings.append(
+                    f"{company}: {rid} issued {new:,.0f} new shares, but its {basis} shares "
+                    "before them are not known: the holders' shares on that basis are not "
+                    "diluted by them"
+                )
+            continue
+        if dilute and held:
+            for h in out.holders.values():
+                h.share[basis] = _scale(h.share[basis], old / (old + new))
+            diluted = True
+        out.totals[basis] = old + new
+        out.counted[basis] = row["date_end"]
+        out.used.append(rid)
+    return diluted
 
 
 def _stake_event(out: Positions, company: str, row: Mapping[str, Any], diluting: set[str]) -> None:
@@ -219,6 +306,7 @@ def _stake_event(out: Positions, company: str, row: Mapping[str, Any], diluting:
     count = float(row["shares"])
     if s[1] > 0 and not math.isnan(count):
         out.totals[basis] = count / s[1]
+        out.counted[basis] = row["date_end"]
     if row["event"] == "holding":
         h.share[basis] = s
         h.shares = count if not math.isnan(count) else h.shares

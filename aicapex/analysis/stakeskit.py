@@ -40,7 +40,18 @@ __all__ = [
 AsOf: TypeAlias = "DateLike | Mapping[str, DateLike | None] | None"
 
 #: Record frames the ownership analyses read.
-KINDS = ("stakes", "funding_rounds", "entities")
+KINDS = ("stakes", "funding_rounds", "entities", "listings", "share_counts")
+
+#: Record kinds read for the new shares they state or the shares counted before them (conflicts
+#: resolved as the stakes, but under ``"all"`` by the latest report: a dilution counts once).
+_ISSUE_KINDS = ("listings", "share_counts")
+
+
+#: What :func:`stake_inputs` remembers per conflict policy: the stakes and rounds resolved, the
+#: reports set aside, and the listings and share counts resolved.
+Resolved: TypeAlias = (
+    "tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]], dict[str, pd.DataFrame]]"
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,10 @@ class StakeInputs:
     #: Under ``conflicts="all"``: the stakes by company, the reports of one stake as one
     #: (``None``: as ``stakes_of``; see the module docs).
     merged_of: dict[str, list[dict[str, Any]]] | None = field(default=None)
+    #: Listings and share counts by company (dated by ``as_of``): new shares of an IPO, and the
+    #: company's shares counted before new ones.
+    listings_of: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    counts_of: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def positions_of(self, company: str) -> list[dict[str, Any]]:
         """The stakes of ``company`` to build positions from: each stake once."""
@@ -107,18 +122,20 @@ def stake_inputs(
         if company not in known:
             raise KeyError(f"unknown entity {company!r}{suggest(company, sorted(map(str, known)))}")
 
-    def resolved() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
+    def resolved() -> Resolved:
         stakes, aside_s = resolve_conflicts(stakes_all, "stakes", conflicts)
         rounds, aside_r = resolve_conflicts(rounds_all, "funding_rounds", conflicts)
         aside = _set_aside(stakes_all, "stakes", aside_s)
         aside.update(_set_aside(rounds_all, "funding_rounds", aside_r))
-        return stakes, rounds, aside
+        once: ConflictPolicy = "latest" if conflicts == "all" else conflicts
+        others = {k: resolve_conflicts(_frame(source, k), k, once)[0] for k in _ISSUE_KINDS}
+        return stakes, rounds, aside, others
 
     if isinstance(source, Ledger):  # ownership, valuation and control read the same: once
         key = _as_of_key(as_of)
         if key is None:
-            stakes, rounds, kept = source.memo(("stake_inputs", conflicts), resolved)
-            return _dated(stakes, rounds, dict(kept), entities, as_of, company, conflicts)
+            stakes, rounds, kept, others = source.memo(("stake_inputs", conflicts), resolved)
+            return _dated(stakes, rounds, dict(kept), others, entities, as_of, company, conflicts)
         inputs = source.memo(
             ("stake_inputs", conflicts, company, key),
             lambda: _dated(
@@ -130,8 +147,8 @@ def stake_inputs(
             ),
         )
         return _fresh(inputs)  # the report asks for the same inputs up to four times
-    stakes, rounds, aside = resolved()
-    return _dated(stakes, rounds, aside, entities, as_of, company, conflicts)
+    stakes, rounds, aside, others = resolved()
+    return _dated(stakes, rounds, aside, others, entities, as_of, company, conflicts)
 
 
 def _as_of_key(as_of: AsOf) -> tuple[Any, ...] | None:
@@ -156,6 +173,8 @@ def _fresh(inputs: StakeInputs) -> StakeInputs:
         {k: list(v) for k, v in inputs.stakes_of.items()},
         {k: list(v) for k, v in inputs.rounds_of.items()},
         None if inputs.merged_of is None else {k: list(v) for k, v in inputs.merged_of.items()},
+        {k: list(v) for k, v in inputs.listings_of.items()},
+        {k: list(v) for k, v in inputs.counts_of.items()},
     )
 
 
@@ -163,22 +182,16 @@ def _dated(
     stakes: pd.DataFrame,
     rounds: pd.DataFrame,
     aside: dict[str, list[str]],
+    others: Mapping[str, pd.DataFrame],
     entities: pd.DataFrame | None,
     as_of: AsOf,
     company: str | None,
     conflicts: ConflictPolicy,
 ) -> StakeInputs:
     """The inputs dated by ``as_of`` and of ``company`` (see :func:`stake_inputs`)."""
-    limit = None
-    if isinstance(as_of, Mapping):
-        stakes, rounds = _by_each(stakes, as_of), _by_each(rounds, as_of)
-    elif as_of is not None:
-        limit = day_of(as_of, end=True)
-        stakes = stakes[(stakes["date_start"].to_numpy("datetime64[ns]") <= limit)]
-        rounds = rounds[(rounds["date_start"].to_numpy("datetime64[ns]") <= limit)]
-    if company is not None:
-        stakes = stakes[(stakes["company"].astype("object") == company).to_numpy()]
-        rounds = rounds[(rounds["company"].astype("object") == company).to_numpy()]
+    limit = None if as_of is None or isinstance(as_of, Mapping) else day_of(as_of, end=True)
+    stakes, rounds = _dated_frame(stakes, as_of, company), _dated_frame(rounds, as_of, company)
+    listings, counts = (_dated_frame(others[k], as_of, company) for k in _ISSUE_KINDS)
     return StakeInputs(
         stakes,
         rounds,
@@ -188,7 +201,21 @@ def _dated(
         rows_by_company(stakes),
         rows_by_company(rounds),
         _one_per_stake(stakes) if conflicts == "all" else None,
+        rows_by_company(listings),
+        rows_by_company(counts),
     )
+
+
+def _dated_frame(frame: pd.DataFrame, as_of: AsOf, company: str | None) -> pd.DataFrame:
+    """The rows of ``frame`` dated (their dates' first day) by the end of ``as_of`` (a mapping:
+    each company's own), of ``company`` when given."""
+    if isinstance(as_of, Mapping):
+        frame = _by_each(frame, as_of)
+    elif as_of is not None:
+        frame = frame[(frame["date_start"].to_numpy("datetime64[ns]") <= day_of(as_of, end=True))]
+    if company is not None:
+        frame = frame[(frame["company"].astype("object") == company).to_numpy()]
+    return frame
 
 
 def _one_per_stake(stakes: pd.DataFrame) -> dict[str, list[dict[str, Any]]] | None:
