@@ -48,7 +48,14 @@ def _line(label: str, text: str) -> str:
 
 def _cash(cash: dict[str, Any]) -> list[str]:
     word = _BOUND.get(cash["bound"] or "", "")
-    return [_line("cash", f"{word}{money(cash['amount'])} on {cash['date']}")]
+    # a range, an approximation or another currency: the figure as reported too ('$10M to
+    # $12M' read '$11.00M', its midpoint, with no word of the range the runway's ends come from)
+    written = cash.get("written")
+    shown = written and (
+        cash["bound"] in ("approx", "range", "ceiling") or cash.get("currency") not in (None, "USD")
+    )
+    reported = f" (reported as {written})" if shown else ""
+    return [_line("cash", f"{word}{money(cash['amount'])} on {cash['date']}{reported}")]
 
 
 def _burn(b: dict[str, Any]) -> list[str]:
