@@ -9,12 +9,15 @@ about one fact, an exchange rate that is no exchange.
   $5M" of cash on one date. Each figure gives the range it claims (:func:`claimed_range`): an
   exact figure itself, a lower bound everything above it, an upper bound or a ceiling everything
   below it, a range its two ends; approximations claim no hard range. Two exact figures that
-  differ are a conflict between reports (``Ledger.conflicts()``), not this.
+  differ are a conflict between reports (``Ledger.conflicts()``), not this. Kinds whose
+  facts are matched within a date window (``FACT_WINDOW``: a round's reports within 120 days)
+  are matched so here too: two rounds a year apart are two facts, whatever their figures.
 - an exchange rate from US dollars to US dollars, or one whose size no float can hold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator
 from decimal import Decimal
@@ -141,14 +144,17 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
             return (*(getattr(record, k) for k in cls.FACT_KEY), getattr(record, field).currency)
 
         keys = {key_of(r) for r in bounded}
+        rivals = [
+            (record, key)
+            for record in records
+            if getattr(record, field) is not None
+            and getattr(record, "sources", None)
+            and not getattr(record, "included_in", None)  # a part of another record: no rival
+            and (key := key_of(record)) in keys
+        ]
         groups: dict[tuple[Any, ...], list[tuple[Record, str, Range]]] = {}
-        for record in records:
-            if getattr(record, field) is None or not getattr(record, "sources", None):
-                continue
-            if getattr(record, "included_in", None):  # a part of another record: no rival
-                continue
-            key = key_of(record)
-            claim = claimed_range(record, field) if key in keys else None
+        for record, key in _in_windows(rivals, cls.FACT_WINDOW):
+            claim = claimed_range(record, field)
             if claim is None:
                 continue
             for source in dict.fromkeys(c.source for c in record.sources):  # type: ignore[attr-defined]
@@ -156,6 +162,35 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
         for key, members in groups.items():
             if len(members) > 1 and any(what != "exact" for _, what, _ in members):
                 yield from _contradictions(ledger, field, str(key[-1]), members)
+
+
+def _in_windows(
+    rivals: list[tuple[Record, tuple[Any, ...]]], window: tuple[str, int] | None
+) -> list[tuple[Record, tuple[Any, ...]]]:
+    """The records with their fact keys, for a kind of ``FACT_WINDOW`` the key extended by the
+    cluster of dates its record belongs to, as :mod:`aicapex.table.conflicts` clusters them
+    (starts within the window's days of the previous one, in date order, among records of one
+    key): a source citing a round of January 2023 and one of June 2024 cites two rounds. Dates
+    start as under a December 31 fiscal year here."""
+    if window is None:
+        return rivals
+    field, days = window
+
+    def start(record: Record) -> dt.date:
+        date = getattr(record, field, None)
+        return date.sort_key()[0] if date is not None else dt.date.min
+
+    ordered = sorted(rivals, key=lambda pair: (repr(pair[1]), start(pair[0])))
+    out: list[tuple[Record, tuple[Any, ...]]] = []
+    cluster = 0
+    previous: tuple[tuple[Any, ...], dt.date] | None = None
+    for record, key in ordered:
+        day = start(record)
+        if previous is None or previous[0] != key or (day - previous[1]).days > days:
+            cluster += 1
+        previous = (key, day)
+        out.append((record, (*key[:-1], cluster, key[-1])))
+    return out
 
 
 def _contradictions(
