@@ -362,7 +362,7 @@ def _midpoint(record: Capex) -> float:
 
 def _expected_capex(led: Ledger, company: str, as_of: str) -> dict[str, dict[str, Any]]:
     """Each of ``company``'s capex records reported by ``as_of``: its revision, its period's
-    actual, and for plans the progress and the scheduled share, read plainly."""
+    actual (the project's for a project's record, b3c452e), and for plans the progress and the scheduled share, read plainly."""
     end = _day(as_of)
     assert end is not None
     mine = [
@@ -383,10 +383,12 @@ def _expected_capex(led: Ledger, company: str, as_of: str) -> dict[str, dict[str
             x for x in mine if (period(x), x.basis, x.project) == (period(r), r.basis, r.project)
         ]
         revision = sorted(same, key=when).index(r) + 1
-        actuals = [
+        actuals = [  # a project's actuals for a project's records, the company's for its own
             x
             for x in mine
-            if x.basis.value == "actual" and not x.project and period(x) == period(r)
+            if x.basis.value == "actual"
+            and (x.project or "") == (r.project or "")
+            and period(x) == period(r)
         ]
         actual = _midpoint(max(actuals, key=when)) if actuals and r.period else float("nan")
         progress = scheduled = float("nan")
