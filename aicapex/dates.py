@@ -43,7 +43,14 @@ if TYPE_CHECKING:
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import core_schema
 
-__all__ = ["DateLike", "FiscalYearEnd", "PartialDate", "Precision", "parse_fiscal_year_end"]
+__all__ = [
+    "DateLike",
+    "FiscalYearEnd",
+    "PartialDate",
+    "Precision",
+    "calendar_year",
+    "parse_fiscal_year_end",
+]
 
 FiscalYearEnd: TypeAlias = str | tuple[int, int]
 """A fiscal year end as `(month, day)` or as an `"MM-DD"` string such as `"06-30"`."""
@@ -481,3 +488,12 @@ def _parse_text(text: str) -> PartialDate:
 @functools.lru_cache(maxsize=1 << 16)
 def _span(date: PartialDate, fiscal_year_end: tuple[int, int]) -> tuple[dt.date, dt.date]:
     return date._span(*fiscal_year_end)
+
+
+def calendar_year(text: str) -> str:
+    """The calendar year of a date's text, four digits: its first four characters when they are
+    digits ('2023-10', '2021..2024': the year it starts in, as written), else the year its span
+    ends in ('Q3 2023', 'late 2099', 'end of 2024', 'FY2025' in calendar years). Text that is no
+    date raises :class:`ValueError` with the parser's words."""
+    head = text[:4]
+    return head if head.isdigit() else f"{PartialDate.parse(text).end().year:04d}"

@@ -26,7 +26,7 @@ from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, calendar_year
 from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
@@ -148,8 +148,8 @@ class Context:
         return self.by(lambda w: w)
 
     def years(self) -> dict[str, list[str]]:
-        """Companies by the calendar year of their report date."""
-        return self.by(lambda w: w[:4])
+        """Companies by the calendar year of their report date ('Q3 2023': 2023)."""
+        return self.by(calendar_year)
 
 
 @dataclass(frozen=True)
@@ -381,7 +381,7 @@ def _no_cash(ctx: Context, company: str) -> str:
 def _no_year(what: str) -> Callable[[Context, str], str]:
     def why(ctx: Context, company: str) -> str:
         when = ctx.when.get(company)
-        return f"no {what} recorded in {when[:4] if when else 'any year'}"
+        return f"no {what} recorded in {calendar_year(when) if when else 'any year'}"
 
     return why
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.common import month_of
 from aicapex.analysis.result import Result
 from aicapex.analysis.runrate import BurnAfter
 from aicapex.analysis.runway import HORIZON, Policy
@@ -220,7 +221,8 @@ def compare(
 
 def _horizon_words(as_of: str, horizon: int) -> str:
     """What ``min_cash`` and ``cash_at_horizon`` are read over, in words."""
-    end = (np.datetime64(str(as_of)[:7], "M") + int(horizon)).astype(str)
+    # the month of as_of's end, as the runway counts ('late 2023': 2023-12), not its text's start
+    end = (month_of(as_of, end=True).astype("datetime64[M]") + int(horizon)).astype(str)
     return (
         f"lowest cash and cash at the horizon: the cash at the end of each month from {as_of} "
         f"to {end} ({horizon} months), going on below zero after the cash runs out"

@@ -180,7 +180,8 @@ def parse_money_column(
     an amount. Amounts above :data:`~aicapex.records.MAX_AMOUNT` are problems, as in records
     (they would overflow the exact cents of the flows)."""
     out, missing = _money_column(frame, field, chk, rate)
-    huge = np.abs(np.nan_to_num(out["amount"])) > MAX_AMOUNT
+    # numbers as written: one without its currency is not read, but still checked for size
+    huge = np.abs(np.nan_to_num(out.pop("figures", out["amount"]))) > MAX_AMOUNT
     chk.rows(huge, field, f"an amount of at most {LIMIT} in its currency", frame[field], BIG)
     return out, missing
 
@@ -259,13 +260,16 @@ def _money_numbers(
             "missing-column",
         )
         currency = constant_category(None, n)
+        read = np.zeros(n, dtype=bool)  # no money without its currency: reported, not read
     else:
         codes, uniques = factorize(frame[cur_col])
         iso = pd.Series(list(uniques), dtype=object).astype(str).isin(ISO_4217)
         ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
         expected = "an ISO 4217 currency code like 'USD'"
         chk.rows(has & ~ok, cur_col, expected, frame[cur_col], "bad-money")
+        read = has & ok  # a row without a currency has no money the rules can read (reported)
         currency = coded_category(np.where(has, codes, -1), uniques)
+    figures, amount = amount, np.where(read, amount, np.nan)
     per_col = f"{field}_per"
     if rate and per_col not in frame:
         chk.column(
@@ -282,6 +286,7 @@ def _money_numbers(
     ones = np.ones(n)
     return {
         "amount": amount,
+        "figures": figures,
         "currency": currency,
         "per": per,
         "kind": kind,
