@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from aicapex.cliopts import Format, echo_json, load_ledger
-from aicapex.errors import LedgerError
+from aicapex.errors import LedgerError, suggest
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
 
 __all__ = [
     "ExportFormat",
@@ -25,6 +28,7 @@ __all__ = [
     "focus_cmd",
     "query_cmd",
     "register",
+    "warn_unmatched",
 ]
 
 
@@ -98,6 +102,27 @@ def check_filter(query: str | None) -> None:
         raise typer.Exit(2) from None
 
 
+def warn_unmatched(ledger: Ledger, query: str | None) -> None:
+    """Each term of ``query`` that keeps no flow of ``ledger`` by itself (a misspelt id,
+    ``entity:stabilty-ai``), said on standard error with the closest entity id for the keys
+    naming entities: the output is then empty, which is no error (exit 0), but not silently."""
+    from aicapex.records import Entity
+    from aicapex.table.filters import Filter, parse_filter
+
+    if not query:
+        return
+    flows = ledger.flows()
+    ids = sorted(e.id for e in ledger.of_type(Entity))
+    for term in parse_filter(query).terms:
+        if term.negate or Filter((term,), term.text).mask(flows).any():
+            continue
+        key, _, value = term.text.partition(":")
+        hint = suggest(value, ids) if key.lower() in ("entity", "payer", "payee") else ""
+        typer.echo(
+            f"warning: filter term {term.text!r} keeps no flow of the ledger{hint}", err=True
+        )
+
+
 def export_cmd(
     path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
     to: Annotated[
@@ -133,6 +158,7 @@ def export_cmd(
         raise typer.Exit(2)
     check_filter(filter_)
     ledger = load_ledger([path])
+    warn_unmatched(ledger, filter_)
     try:
         if out is None:
             typer.echo(export_text(ledger, to.value, filter=filter_), nl=False)
@@ -197,6 +223,7 @@ def flows_cmd(
 
     check_filter(filter_)
     ledger = load_ledger([path])
+    warn_unmatched(ledger, filter_)
     rows = filter_flows(ledger.flows(), filter_)
     if fmt is Format.json:
         document = flows_document(rows, ledger.summary()["as_of"])

@@ -220,3 +220,32 @@ def test_a_huge_number_without_its_currency_is_still_said_to_be_huge(tmp_path: P
         ac.read_table(path, "gpu_orders")
     fields = sorted(str(p.field) for p in caught.value.problems)
     assert fields == ["unit_price", "unit_price_currency"]
+
+
+# --- a filter that keeps nothing: said, not silent -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        (["flows", "--filter", "entity:stabilty-ai"], "(did you mean 'stability-ai'?)"),
+        (["flows", "--filter", "cat:compute date:1999"], "'date:1999' keeps no flow"),
+        (["export", "--to", "hledger", "--filter", "payer:stabilty-ai"], "did you mean"),
+    ],
+)
+def test_a_filter_term_keeping_no_flow_is_a_warning(
+    folder: Path, command: list[str], words: str
+) -> None:
+    result = CliRunner().invoke(app, [command[0], str(folder), *command[1:]])
+    assert result.exit_code == 0, result.output  # an empty output is no error
+    lines = [line for line in result.output.splitlines() if "warning: filter term" in line]
+    assert len(lines) == 1, result.output
+    assert words in lines[0]
+
+
+def test_a_filter_keeping_flows_warns_of_nothing(folder: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["flows", str(folder), "--filter", "entity:stability-ai not:cat:nothing"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: filter" not in result.output
