@@ -79,12 +79,18 @@ CODES: dict[str, str] = {
     "shares offered, a merger's two sides and the combined value)",
     "sides-above-100": "the two sides of a merger holding more than 100% of the combined company",
     "customers-above-100": "customers' shares of one revenue record adding up to more than 100%",
+    "sku-not-order": "a GPU reallocation whose sku is not that of the order it names",
+    "reallocated-above-order": "GPU reallocations of one order from one entity moving more "
+    "units than the order has (plus those reallocations of it gave that entity)",
     # warnings: implausible but real; the ledger loads (``validate --strict`` refuses them)
     "tranche-before-round": "warning: a tranche dated before its round (a bridge)",
     "payment-before-period": "warning: a payment before the period billed (a prepaid bill)",
     "due-before-period-end": "warning: a bill due before its period ends (upfront billing)",
     "no-fx-rate": "warning: money in a currency with no exchange rate at its date (analyses "
     "refuse it until fx_rates give one)",
+    "reallocated-beyond-held": "warning: an entity passing on more of a GPU order's units than "
+    "the ledger shows it holding (not the order's buyer and given none by a reallocation of it, "
+    "or above them by the base figures: gpu_fleet shows a negative position)",
     "unreconciled-balance": "warning: a cash balance the flows since the previous one do not "
     "explain, beyond the tolerance (aicapex validate; see aicapex.reconcile)",
     # saving
@@ -109,6 +115,7 @@ WARNINGS: frozenset[str] = frozenset(
         "payment-before-period",
         "due-before-period-end",
         "no-fx-rate",
+        "reallocated-beyond-held",
         "unreconciled-balance",
     }
 )

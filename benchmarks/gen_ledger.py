@@ -865,7 +865,10 @@ class Gen:
         out = ["gpu_reallocations:"]
         count = self.counts["gpu_reallocations"]
         i = 0
-        while i < count:
+        left = {o["id"]: o["qty"] for o in self.orders}  # an order's units not yet moved
+        tries = 0
+        while i < count and tries < 100 * count:
+            tries += 1
             order = rng.choice(self.orders)
             to = rng.choice(self.buyers())
             if to == order["buyer"]:
@@ -873,6 +876,9 @@ class Gen:
             year, month = order["ym"]
             dy, dm = divmod(year * 12 + month - 1 + rng.randint(0, 12), 12)
             qty = max(100, order["qty"] // rng.choice((2, 4, 10)) // 100 * 100)
+            if qty > left[order["id"]]:
+                continue  # more of an order than it has is refused (reallocated-above-order)
+            left[order["id"]] -= qty
             swap = rng.random() < 0.33 and i + 1 < count
             rid = f"realloc-{i:05d}"
             lines = self.record("gpu_reallocations", rid, f"{qty:,}", order["sku"])
@@ -921,8 +927,10 @@ class Gen:
             rid = f"contract-{buyer}-{i:05d}"
             lines = self.record("compute_contracts", rid, fmt(units, "USD"), "cloud")
             lines += [f"  buyer: {buyer}", f"  seller: {seller}", f"  start: {year}-{month:02d}"]
+            last = year + 3  # the last year a ramp step may start: the end's, if any
             if rng.random() < 0.8:
                 lines.append(f"  end: {ey}-{em + 1:02d}")
+                last = ey
             r = rng.random()
             if r < 0.4:
                 lines.append(f"  total_value: {fmt(units, 'USD')}")
@@ -931,13 +939,18 @@ class Gen:
             else:
                 lines.append("  ramp:")
                 for k in range(1, rng.randint(2, 4)):
-                    lines.append(f"  - period: {year + k}")
+                    # steps after the contract's end are refused: the start year's instead
+                    # (the same draws, so the rest of the ledger is as before)
+                    step = year + k if year + k <= last else year if k == 1 else None
+                    said = [f"  - period: {step}"]
                     if rng.random() < 0.8:
-                        lines.append(f"    amount: {fmt(units * k, 'USD')}")
+                        said.append(f"    amount: {fmt(units * k, 'USD')}")
                     else:
-                        lines.append(
+                        said.append(
                             f"    rate: {fmt(units * k // 12 // 10**5 * 10**5, 'USD')}/month"
                         )
+                    if step is not None:
+                        lines += said
             if rng.random() < 0.3:
                 cap = (
                     f"{rng.randint(1, 50) * 1000:,} {rng.choice(SKUS)}"

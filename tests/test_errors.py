@@ -145,10 +145,16 @@ CASES = [
     Case("pieces_not_total.yaml", 24, "vehicles", 0, "gpu-spv-2025", "total", "the pieces (equity $4B + debt $6B) = the total within 1% or the rounding of the figures as written (the parts add up to $10B", "$15B"),  # noqa: E501
     Case("sides_above_100.yaml", 17, "mergers", 0, "lab-social-2025", "target_holders", "sides holding at most 100% of the combined company (the acquirer's holders 80%)", "30%, 110% in all"),  # noqa: E501
     Case("customers_above_100.yaml", 27, "revenues", 2, "gpucloud-bigtech-2024", "share", "customers' shares of 'gpucloud-2024' adding up to at most 100% (besides lab 60% (gpucloud-lab-2024))", "50%, 110% in all"),  # noqa: E501
+    # -- GPU reallocations against their orders; a contract's ramp ----------------------------
+    Case("sku_not_order.yaml", 24, "gpu_reallocations", 0, "acme-to-lab-2023-12", "sku", "the SKU of its order 'acme-h100-2023', 'H100' as written", "'B200'"),  # noqa: E501
+    Case("reallocated_above_order.yaml", 35, "gpu_reallocations", 1, "acme-to-cloudco-2024-02", "quantity", "reallocations of 'acme-h100-2023' from 'acme' moving at most the order's 12,000 GPUs (besides 8,000 (acme-to-lab-2023-12))", "6,000, 14,000 in all"),  # noqa: E501
+    Case("ramp_after_end.yaml", 21, "compute_contracts", 0, "acme-cloudco-2024", "ramp.2.period", "a period starting on or before the end 2025-12", "2027"),  # noqa: E501
+    Case("ramp_steps_overlap.yaml", 18, "compute_contracts", 0, "acme-cloudco-2024", "ramp.1.period", "a period apart from the other steps' (ramp.0.period is 2024)", "2024-H2"),  # noqa: E501
     # -- warnings: implausible but real; the ledger loads ------------------------------------
     Case("tranche_before_round.yaml", 15, "funding_rounds", 0, "acme-series-a", "tranches.0.date", "a tranche on or after the round's date 2023-06", "2023-03"),  # noqa: E501
     Case("payment_before_period.yaml", 17, "cloud_bills", 0, BILL, "payments.0.date", "a payment on or after the period billed 2023-08", "2023-07-15"),  # noqa: E501
     Case("due_before_period_end.yaml", 16, "cloud_bills", 0, BILL, "due", "a due date on or after the end of the period billed 2023-08", "2023-08-10"),  # noqa: E501
+    Case("reallocated_beyond_held.yaml", 28, "gpu_reallocations", 0, "lab-to-cloudco-2024-02", "from_entity", "an entity holding units of its order 'acme-h100-2023': its buyer 'acme', or one a reallocation of it gave some to", "'lab'"),  # noqa: E501
     Case("no_fx_rate.yaml", 12, "expenses", 0, "acme-opex-2023", "amount", "an exchange rate in fx_rates for EUR", "EUR (amount) on 2023-06-01, before its first rate (2024-01-01)"),  # noqa: E501
 ]
 # fmt: on
@@ -233,6 +239,11 @@ CODE_OF = {
     "payment_before_period.yaml": "payment-before-period",
     "due_before_period_end.yaml": "due-before-period-end",
     "no_fx_rate.yaml": "no-fx-rate",
+    "sku_not_order.yaml": "sku-not-order",
+    "reallocated_above_order.yaml": "reallocated-above-order",
+    "ramp_after_end.yaml": "inconsistent",
+    "ramp_steps_overlap.yaml": "inconsistent",
+    "reallocated_beyond_held.yaml": "reallocated-beyond-held",
 }
 
 #: Bulk tables (``read_table``): file in tests/errors/tables, kind, code, field of the problem.

@@ -171,17 +171,21 @@ def order_books(draw: st.DrawFn) -> str:
                 items.append(f"  - {{date: 2024-{month:02d}, quantity: {take}}}")
             if items:
                 lines += [f"  {name}:", *items]
-    moves = draw(st.integers(0, 5))
-    if moves:
-        lines.append("gpu_reallocations:")
-    for j in range(moves):
+    moves = []
+    left = list(quantities)  # the reallocations of an order move at most its units
+    for j in range(draw(st.integers(0, 5))):
         a, b = draw(st.lists(st.sampled_from("abc"), min_size=2, max_size=2, unique=True))
         order = draw(st.integers(0, n - 1))
-        lines.append(
+        if not left[order]:
+            continue
+        moved = draw(st.integers(1, left[order]))
+        left[order] -= moved
+        moves.append(
             f"- {{id: r{j}, order: o{order}, from_entity: {a}, to_entity: {b}, "
-            f"quantity: {draw(st.integers(1, 60))}, date: 2024-{draw(st.integers(1, 12)):02d}, "
-            "sources: [s]}"
+            f"quantity: {moved}, date: 2024-{draw(st.integers(1, 12)):02d}, sources: [s]}}"
         )
+    if moves:
+        lines += ["gpu_reallocations:", *moves]
     return "\n".join(lines) + "\n"
 
 

@@ -904,6 +904,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             take_or_pay=draw(st.booleans()),
             **fact("compute_contracts"),
         )
+    ordered: dict[str, list[Any]] = {}  # an order's SKU and the units not yet reallocated
     for rid in id_of["gpu_orders"]:
         order_date = draw(partial_dates)
         quantity = draw(st.integers(1, 10**6))
@@ -921,12 +922,14 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         unit_price = _maybe(draw, monies)
         if unit_price is not None and abs(unit_price.amount) * quantity > MAX_AMOUNT:
             unit_price = None  # an order worth more than MAX_AMOUNT is refused (out-of-range)
+        sku = draw(st.sampled_from(["H100", "B200", "Gaudi2"]) | texts)
+        ordered[rid] = [sku, quantity]
         add(
             "gpu_orders",
             id=rid,
             buyer=buyer,
             vendor=vendor,
-            sku=draw(st.sampled_from(["H100", "B200", "Gaudi2"]) | texts),
+            sku=sku,
             quantity=quantity,
             unit_price=unit_price,
             total=_maybe(draw, monies),
@@ -937,14 +940,25 @@ def ledgers(draw: st.DrawFn) -> Ledger:
     for rid in id_of["gpu_reallocations"]:
         from_entity, to_entity = draw(st.lists(entity, min_size=2, max_size=2, unique=True))
         others = [r for r in id_of["gpu_reallocations"] if r != rid]
+        order = draw(st.none() | st.sampled_from(id_of["gpu_orders"] or [None]))
+        if order is not None and not ordered[order][1]:
+            order = None  # its units are all reallocated: more would be refused
+        if order is None:
+            sku, moved = draw(maybe_text), draw(st.integers(1, 10**6))
+        else:  # the order's SKU or none, at most the units of it left
+            sku, moved = (
+                draw(st.sampled_from([None, ordered[order][0]])),
+                draw(st.integers(1, ordered[order][1])),
+            )
+            ordered[order][1] -= moved
         add(
             "gpu_reallocations",
             id=rid,
-            order=draw(st.none() | st.sampled_from(id_of["gpu_orders"] or [None])),
-            sku=draw(maybe_text),
+            order=order,
+            sku=sku,
             from_entity=from_entity,
             to_entity=to_entity,
-            quantity=draw(st.integers(1, 10**6)),
+            quantity=moved,
             date=draw(partial_dates),
             reason=draw(maybe_text),
             exchanged_for=draw(st.none() | st.sampled_from(others or [None])),

@@ -155,6 +155,11 @@ def gpu_fleet(
     period; moved_out as a positive count), ``position`` (units ordered or received by
     reallocation less those moved out, cumulative: what the entity is owed or holds) and
     ``on_hand`` (units delivered to it, cumulative, reallocated deliveries to whoever got them).
+
+    A position below zero is units moved out that the records do not show the entity holding:
+    a load refuses reallocations of an order above its units or of another SKU, and warns of
+    the rest (``reallocated-beyond-held``: :mod:`aicapex.checks.gpus`); moves dated before the
+    units came, and reallocations of orders of statuses not counted, also show one.
     """
     if freq not in FREQUENCIES:
         raise ValueError(f"expected freq among {list(FREQUENCIES)}, got {freq!r}")

@@ -3,7 +3,14 @@
 Where a unit price comes from, per row of :func:`gpu_prices` (``basis``):
 
 - ``order total``: an order's total over its quantity ("more than $500M" for 12,000 H100 is at
-  least $41,667 a unit: the figure's kind carries over, a bound stays a bound);
+  least $41,667 a unit: the figure's kind carries over, a bound stays a bound). Only orders of
+  the statuses counted (``statuses=``, by default ``committed`` and ``delivered``, as
+  :func:`~aicapex.analysis.fleet.gpu_fleet` counts them): a cancelled, failed or rumoured
+  order's price is no price paid. The quantity is the base figure the GPU tables count (a
+  range's midpoint: "10,000 to 12,000" GPUs for $330M is $30,000 a unit); the record frames
+  keep no ends of GPU counts, so ``unit_low_usd``/``unit_high_usd`` carry the money figure's
+  range only, not the count's (``$330M`` over "10,000 to 12,000" could be $27,500 to
+  $33,000 a unit);
 - ``order unit price``: an order's own unit price;
 - ``priced quantity``: a price record with a ``quantity`` of GPUs ("$500M, equivalent to a 10k
   H100 system"): its one-off price over the units;
@@ -23,7 +30,7 @@ silently: a result that converts names the record it used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -234,17 +241,20 @@ def gpu_prices(
     source: Ledger | Mapping[str, pd.DataFrame],
     sku: str | None = None,
     *,
+    statuses: Iterable[str] = ("committed", "delivered"),
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
 ) -> GpuPrices:
     """Unit prices of GPUs per SKU and date, one row per record that gives one (see the module
-    docs for the bases), sorted by SKU and date.
+    docs for the bases), sorted by SKU and date. Orders count when of ``statuses`` (by default
+    committed and delivered: a cancelled order's price was never paid).
 
     Columns: ``sku``, ``date``, ``basis``, ``record``, ``entity`` (the buyer or seller that
     priced them), ``counterparty``, ``units``, ``total_usd``, ``unit_usd`` (a purchase price per
     unit) with ``unit_low_usd``/``unit_high_usd`` and ``figure`` (the kind of the figure it comes
     from: exact, lower, range, ...), ``per_unit_year_usd`` and ``per_unit_hour_usd`` (leases).
     """
+    statuses = tuple(statuses)
     source = as_known_on(source, known_on)
     frames = _frames(source, ("gpu_orders", "prices", "compute_contracts"))
     parts = []
@@ -255,7 +265,10 @@ def gpu_prices(
     ):
         frame = frames.get(kind)
         if frame is not None and not frame.empty:
-            parts.append(build(resolve_conflicts(frame, kind, conflicts)[0]))
+            kept = resolve_conflicts(frame, kind, conflicts)[0]
+            if kind == "gpu_orders":  # conflicts resolved among all reports, as the fleet does
+                kept = kept[kept["status"].astype("object").isin(statuses).to_numpy()]
+            parts.append(build(kept))
     parts = [p for p in parts if not p.empty]
     if parts:
         out = pd.concat(parts, ignore_index=True)
@@ -270,11 +283,13 @@ def gpu_prices(
         used_records=record_index(out["record"]),
         assumptions=(
             "unit prices from orders' totals over their quantities, their unit prices, and "
-            "prices of quantities of GPUs; a bound or range stays one (unit_low/high)",
+            "prices of quantities of GPUs; a bound or range of money stays one (unit_low/high)",
+            f"orders of status {', '.join(statuses)}; quantities at the base figure the GPU "
+            "tables count (a range's midpoint: the count's ends are not in unit_low/high)",
             "leases: the annual run rate (the rate, else the total over the term) over the "
             f"units; per unit-hour over {HOURS_PER_YEAR:,.0f} hours a year",
         ),
-        params={"sku": sku, "known_on": known_on},
+        params={"sku": sku, "statuses": statuses, "known_on": known_on},
     )
 
 

@@ -14,6 +14,8 @@ checks what needs several records, or what is best said once for all records of 
   controlling each other through stakes;
 - :mod:`~aicapex.checks.deals`: revenue shares of another company's revenue, and customers'
   shares of one revenue record above 100%;
+- :mod:`~aicapex.checks.gpus`: GPU reallocations against the orders they name (another SKU,
+  more units than the order; a warning for units passed on that the ledger does not show held);
 - :mod:`~aicapex.checks.plausible`: warnings, for what is implausible but real (a tranche before
   its round, a prepaid bill, money without an exchange rate).
 
@@ -29,6 +31,7 @@ from aicapex.checks.common import LedgerLike, duplicate_problem, problem_at
 from aicapex.checks.cycles import cycle_problems
 from aicapex.checks.deals import revenue_share_problems
 from aicapex.checks.facts import fact_problems
+from aicapex.checks.gpus import gpu_problems
 from aicapex.checks.plausible import warning_problems
 from aicapex.checks.references import fiscal_year_problems, reference_problems
 from aicapex.checks.stakes import stake_problems
@@ -40,6 +43,7 @@ __all__ = [
     "duplicate_problem",
     "fact_problems",
     "fiscal_year_problems",
+    "gpu_problems",
     "ledger_problems",
     "problem_at",
     "reference_problems",
@@ -57,4 +61,5 @@ def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterat
     yield from cycle_problems(ledger)
     yield from stake_problems(ledger)
     yield from revenue_share_problems(ledger)
+    yield from gpu_problems(ledger)
     yield from warning_problems(ledger)

@@ -8,6 +8,9 @@ them, ``aicapex validate`` and ``aicapex report`` show them, ``validate --strict
   ``fx_rates`` (analyses refuse such amounts rather than guess): one warning per record naming
   its fields and currencies, at most :data:`MAX_FX_WARNINGS` per currency and then one that
   counts the rest.
+
+GPU reallocations passing on units the ledger does not show held are warned of with the checks
+of reallocations against their orders (**reallocated-beyond-held**, :mod:`aicapex.checks.gpus`).
 """
 
 from __future__ import annotations

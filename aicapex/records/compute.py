@@ -140,7 +140,10 @@ class ContractStatus(StrEnum):
 class RampStep(Model):
     """One period of a contract's ramp: an amount over the period, or a rate during it."""
 
-    period: PartialDate = Field(description="The period, e.g. a year: '2027'.")
+    period: PartialDate = Field(
+        description="The period, e.g. a year: '2027'. Within the contract (ending on or after "
+        "its start, starting on or before its end) and apart from the other steps' periods."
+    )
     amount: Money | None = Field(default=None, description="The total paid over the period.")
     rate: Rate | None = Field(default=None, description="The rate paid during the period.")
 
@@ -205,3 +208,30 @@ class ComputeContract(Fact):
                     f"a period on or after the start {self.start}",
                     str(step.period),
                 )
+            if self.end is not None and step.period.sort_key()[0] > self.end.sort_key()[1]:
+                yield (
+                    f"ramp.{i}.period",
+                    f"a period starting on or before the end {self.end}",
+                    str(step.period),
+                )
+        yield from _overlaps(self.ramp)
+
+
+def _overlaps(ramp: tuple[RampStep, ...]) -> Iterator[tuple[str, ...]]:
+    """Steps whose period overlaps another's (each step's money would count twice): the steps
+    taken by their first day (then their place in the ramp), each that starts on or before the
+    last day reached by those before it, naming the step that reached it."""
+    spans = [step.period.sort_key() for step in ramp]
+    reach: dt.date | None = None
+    holder = -1
+    for i in sorted(range(len(ramp)), key=lambda k: (spans[k][0], k)):
+        first, last = spans[i]
+        if reach is not None and first <= reach:
+            yield (
+                f"ramp.{i}.period",
+                f"a period apart from the other steps' (ramp.{holder}.period is "
+                f"{ramp[holder].period})",
+                str(ramp[i].period),
+            )
+        if reach is None or last > reach:
+            reach, holder = last, i

@@ -132,8 +132,18 @@ class GPUReallocation(Fact):
     FACT_KEY = ("from_entity", "to_entity", "date")
     DATE_FIELD = "date"
 
-    order: str | None = Field(default=None, description="Id of the `GPUOrder` reallocated from.")
-    sku: str | None = Field(default=None, description="GPU model, e.g. 'H100'.")
+    order: str | None = Field(
+        default=None,
+        description="Id of the `GPUOrder` reallocated from. The reallocations of one order from "
+        "one entity move at most its GPUs, plus those reallocations of it gave that entity "
+        "(sku-not-order, reallocated-above-order; a warning, reallocated-beyond-held, for units "
+        "passed on that the ledger does not show the entity holding).",
+    )
+    sku: str | None = Field(
+        default=None,
+        description="GPU model, e.g. 'H100'; with an `order`, the order's as written (or none: "
+        "the order's is taken).",
+    )
     from_entity: str = Field(description="Id of the entity the GPUs were meant for.")
     to_entity: str = Field(description="Id of the entity that got them instead.")
     quantity: GpuCount = Field(

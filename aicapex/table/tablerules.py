@@ -9,7 +9,8 @@ record and its items hold as ``ac.load`` holds them on records (``FundingRound.c
 ``CloudBill.checks``, ``GPUOrder.checks``, ``ComputeContract.checks``): amounts in one
 currency, totalling at most the record's amount (a bill's outstanding amount its billed amount
 minus its payments); deliveries and ramp steps ending on or after their record's date starts
-(dates by their days under a December 31 year end, as ``PartialDate.sort_key`` has them); an
+(dates by their days under a December 31 year end, as ``PartialDate.sort_key`` has them), and a
+contract's ramp steps starting on or before its end, their periods apart from each other's; an
 order's deliveries of each status counting at most its GPUs. Sums are exact: each distinct
 figure read once as the record holds it (:func:`~aicapex.table.exactrules.money_cell`), as
 integers of one decimal scale, added per record with one ``reduceat`` over the items sorted by
@@ -96,6 +97,8 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
         found = _dated(spec, items, parents, pos)
         if kind == "deliveries":
             found += _counts(frame, pframe, pos)
+        if kind == "ramps":
+            found += _ramp_spans(items, parents, pos)
         _record_problems(chk, sorted(found, key=lambda f: f[0]))
     if spec.amount is not None:
         _sums(spec, spec.amount, items, parents, pos, chk)
@@ -316,6 +319,41 @@ def _counts(frame: pd.DataFrame, pframe: pd.DataFrame, pos: np.ndarray) -> Found
         )
         for g in over.tolist()
     ]
+
+
+def _ramp_spans(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
+    """Ramp steps starting after their contract ends, and steps whose periods overlap, as
+    ``ComputeContract.checks`` finds them (days under a December 31 year end): each contract's
+    steps by their first day, then their place in its ramp; a step starting on or before the
+    last day those before it reach overlaps the step that reached it."""
+    raw, frame = items
+    praw, pframe = parents
+    first, last = _calendar(raw, frame, "period", 0), _calendar(raw, frame, "period", 1)
+    known = np.flatnonzero((pos >= 0) & ~np.isnat(first) & ~np.isnat(last))
+    place = _places(pos, None)
+    found: Found = []
+    if "end" in praw:
+        ends = _calendar(praw, pframe, "end", 1)[pos[known]]
+        late = known[first[known] > ends]  # NaT (no end): never
+        for r in late[np.lexsort((late, pos[late]))][:MAX_PROBLEMS].tolist():
+            i = int(pos[r])
+            said = f"a period starting on or before the end {_date(praw, 'end', i)}"
+            found.append((i, f"ramp.{place[r]}.period", said, _date(raw, "period", r)))
+    rows = known[np.lexsort((place[known], first[known], pos[known]))]
+    if len(rows) < 2:
+        return found
+    group, start, end = pos[rows], first[rows].view(np.int64), last[rows].view(np.int64)
+    opens = np.r_[True, group[1:] != group[:-1]]
+    reach = pd.Series(end).groupby(group).cummax().to_numpy()
+    raised = opens | (end > np.r_[0, reach[:-1]])
+    holder = np.maximum.accumulate(np.where(raised, np.arange(len(rows)), 0))
+    over = np.flatnonzero(~opens & (start <= np.r_[0, reach[:-1]]))[:MAX_PROBLEMS]
+    for k in over.tolist():
+        r, h = int(rows[k]), int(rows[holder[k - 1]])
+        other = f"ramp.{place[h]}.period is {_date(raw, 'period', h)}"
+        said = f"a period apart from the other steps' ({other})"
+        found.append((int(pos[r]), f"ramp.{place[r]}.period", said, _date(raw, "period", r)))
+    return found
 
 
 def _places(pos: np.ndarray, status: np.ndarray | None) -> np.ndarray:
