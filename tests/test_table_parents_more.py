@@ -140,7 +140,7 @@ def _delivery(
 
 ORDERS = [
     _order("day", "2024-03-15"),  # one day before is refused, the day itself is not
-    _order("quarter", "Q3 2024", "about 10,000"),  # a count as reported: its base figure
+    _order("quarter", "Q3 2024", "9,000 to 10,000"),  # a range: its high end the limit
     _order("late", "late 2023", 500),  # a third of a year: from 2023-09-01
     _order("year", "2024", 100),  # fiscal years compared as calendar years
     _order("none", "2024-01"),  # no deliveries
@@ -149,15 +149,15 @@ ORDERS = [
 ]
 DELIVERIES = [
     _delivery("day", "scheduled", "2024-03-14", 1_000),
-    _delivery("quarter", "scheduled", "2024-06-30", "about 5,000"),
+    _delivery("quarter", "scheduled", "2024-06-30", "5,000"),
     _delivery("day", "delivered", "2024-03-15", 2_000),
     _delivery("limit", "scheduled", "2024-07", 600),
-    _delivery("quarter", "delivered", "2024-07-01", "4,000 to 6,001"),  # 5,000
+    _delivery("quarter", "delivered", "2024-07-01", "4,000 to 6,001"),  # at least 4,000
     _delivery("day", "scheduled", "2024-03-15", 9_000),  # 10,000 scheduled: at the limit
     _delivery("late", "delivered", "2023-08-31", 100),
     _delivery("year", "scheduled", "FY2023", 50),  # ends 2023-12-31: before 2024
     _delivery("limit", "delivered", "2024-07", 600),
-    _delivery("quarter", "scheduled", "2024-H1", "about 5,001"),  # 10,001: one over
+    _delivery("quarter", "scheduled", "2024-H1", "5,001"),  # 10,001: one over the high end
     _delivery("late", "delivered", "late 2023", 400),
     _delivery("year", "delivered", "FY2024", 100),
     _delivery("limit", "scheduled", "2024-08", 400),  # 1,000 scheduled: at the limit

@@ -35,34 +35,10 @@ from collections.abc import Callable, Iterator, Sequence
 
 from aicapex.checks.common import LedgerLike
 from aicapex.errors import Problem
-from aicapex.figures import QUALIFIERS
 from aicapex.records import GPUOrder, GPUReallocation
+from aicapex.records.base import claimed_units
 
-__all__ = ["claimed_units", "gpu_problems"]
-
-
-def claimed_units(count: int) -> tuple[int, int | None]:
-    """The hard range ``(low, high)`` of GPUs a count claims (``high`` ``None``: no upper
-    limit): an exact count itself, a range its ends, a lower bound (``more than``) the bound and
-    no limit, an upper bound or ceiling (``at most``, ``up to``) 0 and the bound, an
-    approximation 0 and no limit.
-
-    >>> from aicapex.records.base import GpuUnits
-    >>> claimed_units(GpuUnits.parse("10,000 to 12,000")), claimed_units(12_000)
-    ((10000, 12000), (12000, 12000))
-    """
-    span = getattr(count, "span", None)
-    if span is not None:
-        return int(span[0]), int(span[1])
-    kind = QUALIFIERS.get(getattr(count, "qualifier", ""), "approx")
-    n = int(count)
-    if kind == "exact":
-        return n, n
-    if kind == "lower":
-        return n, None
-    if kind in ("upper", "ceiling"):
-        return 0, n
-    return 0, None
+__all__ = ["gpu_problems"]
 
 
 def gpu_problems(ledger: LedgerLike) -> Iterator[Problem]:

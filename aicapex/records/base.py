@@ -24,7 +24,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from aicapex.dates import PartialDate
-from aicapex.figures import widths_of
+from aicapex.figures import QUALIFIERS, widths_of
 from aicapex.limits import MAX_AMOUNT as LIMIT_AMOUNT
 from aicapex.money import Money, Rate
 from aicapex.units import PER_MONTH
@@ -42,6 +42,7 @@ __all__ = [
     "Record",
     "RecordCheckError",
     "RecordId",
+    "claimed_units",
     "not_huge",
     "positive",
     "rate_total",
@@ -172,6 +173,30 @@ def whole_count(value: object) -> object:
             return int(number)
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
     raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+
+
+def claimed_units(count: int) -> tuple[int, int | None]:
+    """The hard range ``(low, high)`` of GPUs a count claims (``high`` ``None``: no upper
+    limit): an exact count itself, a range its ends, a lower bound (``more than``) the bound and
+    no limit, an upper bound or ceiling (``at most``, ``up to``) 0 and the bound, an
+    approximation 0 and no limit.
+
+    >>> from aicapex.records.base import GpuUnits
+    >>> claimed_units(GpuUnits.parse("10,000 to 12,000")), claimed_units(12_000)
+    ((10000, 12000), (12000, 12000))
+    """
+    span = getattr(count, "span", None)
+    if span is not None:
+        return int(span[0]), int(span[1])
+    kind = QUALIFIERS.get(getattr(count, "qualifier", ""), "approx")
+    n = int(count)
+    if kind == "exact":
+        return n, n
+    if kind == "lower":
+        return n, None
+    if kind in ("upper", "ceiling"):
+        return 0, n
+    return 0, None
 
 
 def _write_count(value: int) -> int | str:

@@ -16,6 +16,7 @@ from aicapex.records.base import (
     Fact,
     GpuCount,
     Model,
+    claimed_units,
     positive,
     same_currency_total,
 )
@@ -112,9 +113,17 @@ class GPUOrder(Fact):
                         f"a date on or after the order {self.order_date}",
                         (str(d.date)),
                     )
-            count = sum(d.quantity for d in deliveries)
-            if count > self.quantity:
-                yield name, f"at most the {self.quantity:,} GPUs ordered", f"{count:,}"
+            # hard claims only (as checks.gpus reads counts): the deliveries at the low ends
+            # they claim, the order at its high end ('10,000 to 12,000' ordered, 11,500
+            # delivered is possible; 'about 10,000' sets no limit)
+            least = sum(claimed_units(d.quantity)[0] for d in deliveries)
+            most = claimed_units(self.quantity)[1]
+            if most is not None and least > most:
+                count = sum(d.quantity for d in deliveries)
+                shown = f"{count:,}" if count == least else f"{count:,} (at least {least:,})"
+                q = self.quantity
+                ordered = f"{q:,}" if type(q) is int else str(q)  # as written: 'up to 10,000'
+                yield name, f"at most the {ordered} GPUs ordered", shown
 
 
 class GPUReallocation(Fact):

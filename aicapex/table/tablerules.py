@@ -35,6 +35,7 @@ import pandas as pd
 from aicapex.dates import PartialDate
 from aicapex.errors import Problem
 from aicapex.money import Money
+from aicapex.records.base import GpuUnits, claimed_units, whole_count
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import parse_unique
 from aicapex.table.datecols import date_value
@@ -82,7 +83,7 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
     problems at the records' rows (``chk``); items naming no record, or another party than
     their record's, at their rows (``own``)."""
     spec = PARENTS[kind]
-    raw, frame = items
+    raw = items[0]
     pframe = parents[1]
     names = raw[spec.column].astype("object").to_numpy()
     pos = pd.Index(pframe["id"].astype("object")).get_indexer(names)
@@ -96,7 +97,7 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
     if spec.dated is not None:
         found = _dated(spec, items, parents, pos)
         if kind == "deliveries":
-            found += _counts(frame, pframe, pos)
+            found += _counts(items, parents, pos)
         if kind == "ramps":
             found += _ramp_spans(items, parents, pos)
         _record_problems(chk, sorted(found, key=lambda f: f[0]))
@@ -293,10 +294,28 @@ def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Fou
     return found
 
 
-def _counts(frame: pd.DataFrame, pframe: pd.DataFrame, pos: np.ndarray) -> Found:
+def _claims(raw: pd.DataFrame, frame: pd.DataFrame, side: int) -> np.ndarray:
+    """Each row's hard claim of GPUs (:func:`aicapex.records.base.claimed_units`): its low end
+    (``side`` 0) or high end (1; -1 for no limit), each distinct cell read once; numbers are
+    their own claims, and cells that do not read (their own problems) their base figures."""
+    base = frame["quantity"].to_numpy(dtype="int64", na_value=0)
+    col = raw.get("quantity")
+    if col is None or col.dtype.kind in "iuf":
+        return base
+    codes, parsed, _ = parse_unique(col.astype("object"), whole_count)
+    ends = [None if p is None else claimed_units(p)[side] for p in parsed]
+    claim = np.array([-1 if e is None else e for e in ends] + [0], dtype=np.int64)[codes]
+    failed = np.array([p is None for p in parsed] + [True], dtype=bool)[codes]
+    return np.where(failed, base, claim)
+
+
+def _counts(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
     """The orders whose scheduled (or delivered) GPUs add up to more than they ordered
-    (``GPUOrder.checks``; counts by their base figures, as records add them): one sum per
-    order and status, by ``reduceat`` over the deliveries sorted by both."""
+    (``GPUOrder.checks``; hard claims, as records compare them: the deliveries' low ends
+    against the order's high end, no limit for 'about' or 'more than'): one sum per order and
+    status, by ``reduceat`` over the deliveries sorted by both."""
+    raw, frame = items
+    praw, pframe = parents
     known = np.flatnonzero(pos >= 0)
     if not len(known):
         return []
@@ -304,21 +323,26 @@ def _counts(frame: pd.DataFrame, pframe: pd.DataFrame, pos: np.ndarray) -> Found
     order = np.argsort(key, kind="stable")
     key = key[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    count = frame["quantity"].to_numpy(dtype="int64", na_value=0)[known[order]]
-    sums = np.add.reduceat(count, starts)
+    least = np.add.reduceat(_claims(raw, frame, 0)[known[order]], starts)
+    counted = np.add.reduceat(frame["quantity"].to_numpy("int64", na_value=0)[known[order]], starts)
     group = key[starts]
-    ordered = pframe["quantity"].to_numpy(dtype="int64", na_value=0)[group // 2]
-    over = np.flatnonzero(sums > ordered)[:MAX_PROBLEMS]
+    most = _claims(praw, pframe, 1)[group // 2]
+    over = np.flatnonzero((most >= 0) & (least > most))[:MAX_PROBLEMS]
     names = ("scheduled", "delivered")
-    return [
-        (
-            int(group[g] // 2),
-            names[group[g] % 2],
-            f"at most the {ordered[g]:,} GPUs ordered",
-            f"{sums[g]:,}",
+    written = praw["quantity"].astype("object").to_numpy() if "quantity" in praw else None
+    out: Found = []
+    for g in over.tolist():
+        row = int(group[g] // 2)
+        cell = written[row] if written is not None else None
+        figure = whole_count(cell) if isinstance(cell, str) else most[g]  # read before
+        ordered = f"{figure:,}" if type(figure) is not GpuUnits else str(figure)  # as records
+        shown = (
+            f"{counted[g]:,}"
+            if counted[g] == least[g]
+            else f"{counted[g]:,} (at least {least[g]:,})"
         )
-        for g in over.tolist()
-    ]
+        out.append((row, names[group[g] % 2], f"at most the {ordered} GPUs ordered", shown))
+    return out
 
 
 def _ramp_spans(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
