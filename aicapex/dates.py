@@ -491,9 +491,11 @@ def _span(date: PartialDate, fiscal_year_end: tuple[int, int]) -> tuple[dt.date,
 
 
 def calendar_year(text: str) -> str:
-    """The calendar year of a date's text, four digits: its first four characters when they are
-    digits ('2023-10', '2021..2024': the year it starts in, as written), else the year its span
-    ends in ('Q3 2023', 'late 2099', 'end of 2024', 'FY2025' in calendar years). Text that is no
-    date raises :class:`ValueError` with the parser's words."""
+    """The calendar year a date's span ends in, four digits ('2023-10': 2023; 'Q3 2023', 'late
+    2099', 'end of 2024', 'FY2025' in calendar years; a range '2021..2024': 2024, the end, as
+    a runway as of it starts from its end). Text that is no date raises :class:`ValueError`
+    with the parser's words."""
     head = text[:4]
-    return head if head.isdigit() else f"{PartialDate.parse(text).end().year:04d}"
+    if head.isdigit() and ".." not in text:  # ISO text: its own year, without parsing
+        return head
+    return f"{PartialDate.parse(text).end().year:04d}"

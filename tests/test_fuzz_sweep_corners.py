@@ -64,8 +64,11 @@ def test_calendar_year(text: str, year: str) -> None:
     assert calendar_year(text) == year
 
 
-def test_calendar_year_of_a_range_is_its_start_as_before() -> None:
-    assert calendar_year("2021..2024") == "2021"  # as the report read it before (its text)
+def test_calendar_year_of_a_range_is_its_end() -> None:
+    """A report as of '2021..2024' reads its burn in 2024, the year its runway starts from
+    (the burn read 2021, the range's first four characters, while the runway used the end)."""
+    assert calendar_year("2021..2024") == "2024"
+    assert calendar_year("2023-03..2023-09") == "2023"
 
 
 def test_calendar_year_of_no_date_says_what_a_date_is() -> None:
