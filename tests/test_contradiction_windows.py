@@ -84,3 +84,40 @@ def test_other_companies_and_far_rounds_do_not_mix(ledger_text: Any) -> None:
     with pytest.raises(LedgerError) as info:
         ac.load(ledger_text(text + _round("z3", "2023-02", "$8M")))
     assert [(p.code, p.record_id) for p in info.value.problems] == [("contradiction", "z3")]
+
+
+def test_a_fiscal_year_round_starts_in_its_owners_year(ledger_text: Any) -> None:
+    """Zeta's fiscal year ends June 30: FY2024 is 2023-07-01..2024-06-30. A round of FY2024 and
+    one of March 2024 start 244 days apart (2023-07-01, 2024-03-01): two rounds, as conflicts()
+    matches them, so one source's '$10M' and 'at least $50M' contradict nothing. (Under a
+    December year FY2024 would start 2024-01-01, 60 days before March: it was refused.) A round
+    of August 2023, 31 days into the fiscal year, is the FY2024 round's fact: contradicted."""
+    head = HEAD.replace(
+        "{id: zeta, name: Zeta, type: company}",
+        ("{id: zeta, name: Zeta, type: company, fiscal_year_end: '06-30'}"),
+    )
+    text = head + _round("z1", "FY2024", "$10M") + _round("z2", "2024-03", "at least $50M")
+    led = ac.load(ledger_text(text))
+    assert sorted(r.id for r in led.records("funding_rounds")) == ["z1", "z2"]
+    text = head + _round("z1", "FY2024", "$10M") + _round("z2", "2023-08", "at least $50M")
+    with pytest.raises(LedgerError) as info:
+        ac.load(ledger_text(text))
+    assert [(p.code, p.record_id) for p in info.value.problems] == [("contradiction", "z2")]
+
+
+def test_a_chain_through_a_report_citing_no_source(ledger_text: Any) -> None:
+    """As conflicts() clusters dates, every report of the company's rounds chains, cited or not:
+    2023-01-01, 2023-04-11 (100 days, no source) and 2023-07-20 (100 days): one round, so s1's
+    '$10M' in January and 'at least $50M' in July contradict. (Without the uncited report the
+    two are 200 days apart: two rounds; the chain was missed.)"""
+    text = (
+        HEAD
+        + _round("z1", "2023-01-01", "$10M")
+        + "- {id: z2, company: zeta, date: 2023-04-11, amount: $10M, status: closed}\n"
+        + _round("z3", "2023-07-20", "at least $50M")
+    )
+    with pytest.raises(LedgerError) as info:
+        ac.load(ledger_text(text))
+    assert [(p.code, p.record_id) for p in info.value.problems] == [("contradiction", "z3")]
+    alone = HEAD + _round("z1", "2023-01-01", "$10M") + _round("z3", "2023-07-20", "at least $50M")
+    assert len(ac.load(ledger_text(alone)).records("funding_rounds")) == 2

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from aicapex.checks.common import LedgerLike
+from aicapex.dates import PartialDate
 from aicapex.errors import Problem
 from aicapex.records import KINDS, Fact, FundingRound, FxRate, Record
 
@@ -153,7 +154,7 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
             and (key := key_of(record)) in keys
         ]
         groups: dict[tuple[Any, ...], list[tuple[Record, str, Range]]] = {}
-        for record, key in _in_windows(rivals, cls.FACT_WINDOW):
+        for record, key in _in_windows(ledger, records, rivals, cls):
             claim = claimed_range(record, field)
             if claim is None:
                 continue
@@ -165,32 +166,48 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
 
 
 def _in_windows(
-    rivals: list[tuple[Record, tuple[Any, ...]]], window: tuple[str, int] | None
+    ledger: LedgerLike,
+    records: tuple[Record, ...],
+    rivals: list[tuple[Record, tuple[Any, ...]]],
+    cls: Any,
 ) -> list[tuple[Record, tuple[Any, ...]]]:
     """The records with their fact keys, for a kind of ``FACT_WINDOW`` the key extended by the
-    cluster of dates its record belongs to, as :mod:`aicapex.table.conflicts` clusters them
-    (starts within the window's days of the previous one, in date order, among records of one
-    key): a source citing a round of January 2023 and one of June 2024 cites two rounds. Dates
-    start as under a December 31 fiscal year here."""
+    cluster of dates its record belongs to, as :mod:`aicapex.table.conflicts` clusters them:
+    among every record of one ``FACT_KEY`` (citing sources or not, parts of others too: a
+    report can chain two others), dates starting within the window's days of the previous one,
+    in date order, each date starting as its owner's fiscal year has it (``FY2024`` of a year
+    ending June 30 starts 2023-07-01). A source citing a round of January 2023 and one of June
+    2024 cites two rounds."""
+    window = cls.FACT_WINDOW
     if window is None:
         return rivals
     field, days = window
 
-    def start(record: Record) -> dt.date:
-        date = getattr(record, field, None)
-        return date.sort_key()[0] if date is not None else dt.date.min
+    def fact(record: Record) -> tuple[Any, ...]:
+        return tuple(getattr(record, k) for k in cls.FACT_KEY)
 
-    ordered = sorted(rivals, key=lambda pair: (repr(pair[1]), start(pair[0])))
-    out: list[tuple[Record, tuple[Any, ...]]] = []
+    def start(record: Record) -> dt.date:
+        date: PartialDate | None = getattr(record, field, None)
+        if date is None:
+            return dt.date.min
+        owner = record.fiscal_owner() if isinstance(record, Fact) else None
+        return date.start(ledger.fiscal_year_end(owner)) if owner else date.sort_key()[0]
+
+    facts = {fact(record) for record, _ in rivals}
+    by_fact: dict[tuple[Any, ...], list[tuple[dt.date, int]]] = {}
+    for i, record in enumerate(records):
+        if (key := fact(record)) in facts:
+            by_fact.setdefault(key, []).append((start(record), i))
+    cluster_of: dict[int, int] = {}
     cluster = 0
-    previous: tuple[tuple[Any, ...], dt.date] | None = None
-    for record, key in ordered:
-        day = start(record)
-        if previous is None or previous[0] != key or (day - previous[1]).days > days:
-            cluster += 1
-        previous = (key, day)
-        out.append((record, (*key[:-1], cluster, key[-1])))
-    return out
+    for starts in by_fact.values():
+        previous: dt.date | None = None
+        for day, i in sorted(starts):
+            if previous is None or (day - previous).days > days:
+                cluster += 1
+            previous = day
+            cluster_of[id(records[i])] = cluster
+    return [(record, (*key[:-1], cluster_of[id(record)], key[-1])) for record, key in rivals]
 
 
 def _contradictions(
