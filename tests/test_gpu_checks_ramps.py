@@ -304,3 +304,69 @@ def test_random_ramps_with_ends(
     rows = [_s(f"k{c % len(contracts)}", period) for c, period in steps]
     got = _table_problems(_tables(tmp_path, parents, rows, fmt))
     assert [g for g in got if g[1].startswith("ramp.")] == _load_problems(tmp_path, parents, rows)
+
+
+# --- fiscal years -------------------------------------------------------------------------------
+
+FISCAL = """
+entities:
+- {id: acme, name: Acme AI, type: company, fiscal_year_end: 06-30}
+- {id: cloud, name: CloudCo, type: cloud_provider}
+compute_contracts:
+- id: k
+  buyer: acme
+  seller: cloud
+  fiscal_year_of: acme
+"""
+
+
+def _fiscal(ledger_text: LedgerText, start: str, end: str, *steps: str) -> Path:
+    text = textwrap.dedent(FISCAL).lstrip("\n") + f"  start: {start}\n  end: {end}\n  ramp:\n"
+    for step in steps:
+        period, amount = step.split(": ")
+        text += f"  - period: {period}\n    amount: {amount}\n"
+    return ledger_text(text)
+
+
+def test_a_fiscal_year_step_is_its_owners_year(ledger_text: LedgerText) -> None:
+    """Acme's year ends June 30: FY2025 runs 2024-07 to 2025-06, so a step in FY2025 of a
+    contract of 2024-07 to 2024-12 starts before the contract ends (it was refused, the check
+    reading FY2025 as the calendar year 2025); the flows spread its $6M over FY2025's 12
+    months, $0.5M each."""
+    led = ac.load(_fiscal(ledger_text, "2024-07", "2024-12", "FY2025: $6M"))
+    flows = led.flows()
+    mine = flows[flows["record"] == "k"]
+    assert len(mine) == 12
+    assert str(mine["month"].min())[:7] == "2024-07"
+    assert str(mine["month"].max())[:7] == "2025-06"
+    assert mine["amount_usd"].sum() == pytest.approx(6e6)
+
+
+def test_fiscal_and_calendar_steps_are_not_compared(ledger_text: LedgerText) -> None:
+    """FY2025 (2024-07 to 2025-06 for acme) and 2025-H2 are apart: the ledger loads (it was
+    refused as overlapping). Where a fiscal year falls is its owner's; a record alone does not
+    know it, so fiscal-year steps are compared for overlaps among themselves only."""
+    led = ac.load(_fiscal(ledger_text, "2024-07", "2025-12", "FY2025: $6M", "2025-H2: $3M"))
+    assert len(led.records("compute_contracts")[0].ramp) == 2
+    # two fiscal years that are one: still an overlap
+    path = _fiscal(ledger_text, "2024-07", "2026-06", "FY2025: $6M", "FY2025: $1M")
+    with pytest.raises(LedgerError) as info:
+        ac.load(path)
+    assert [(p.field, p.found) for p in info.value.problems] == [("ramp.1.period", "FY2025")]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_tables_take_fiscal_steps_as_the_loader_does(tmp_path: Path, fmt: str) -> None:
+    contracts = [_c("k1", "2024-07", "2024-12"), _c("k2", "2024-07", "2025-12")]
+    steps = [_s("k1", "FY2025"), _s("k2", "FY2025"), _s("k2", "2025-H2"), _s("k2", "2026")]
+    got = _table_problems(_tables(tmp_path, contracts, steps, fmt))
+    assert got == _load_problems(tmp_path, contracts, steps)
+    assert got == [
+        (
+            "k2",
+            "ramp.2.period",
+            "inconsistent",
+            "a period starting on or before the end 2025-12",
+            "2026",
+        )
+    ]

@@ -10,7 +10,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from aicapex.capacity import Capacity
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, Precision
 from aicapex.money import Money, Rate
 from aicapex.records.base import (
     Check,
@@ -208,7 +208,11 @@ class ComputeContract(Fact):
                     f"a period on or after the start {self.start}",
                     str(step.period),
                 )
-            if self.end is not None and step.period.sort_key()[0] > self.end.sort_key()[1]:
+            if (
+                self.end is not None
+                and step.period.precision is not Precision.FISCAL_YEAR  # its owner's year
+                and step.period.sort_key()[0] > self.end.sort_key()[1]
+            ):
                 yield (
                     f"ramp.{i}.period",
                     f"a period starting on or before the end {self.end}",
@@ -220,18 +224,22 @@ class ComputeContract(Fact):
 def _overlaps(ramp: tuple[RampStep, ...]) -> Iterator[tuple[str, ...]]:
     """Steps whose period overlaps another's (each step's money would count twice): the steps
     taken by their first day (then their place in the ramp), each that starts on or before the
-    last day reached by those before it, naming the step that reached it."""
+    last day reached by those before it, naming the step that reached it. Fiscal-year steps are
+    compared among themselves, other steps among themselves: where a fiscal year falls depends
+    on its owner's year end, which a record does not know (``FY2025`` and ``2025-H2`` are apart
+    for a year ending June 30)."""
     spans = [step.period.sort_key() for step in ramp]
-    reach: dt.date | None = None
-    holder = -1
+    reach: dict[bool, dt.date] = {}
+    holder: dict[bool, int] = {}
     for i in sorted(range(len(ramp)), key=lambda k: (spans[k][0], k)):
         first, last = spans[i]
-        if reach is not None and first <= reach:
+        side = ramp[i].period.precision is Precision.FISCAL_YEAR
+        if side in reach and first <= reach[side]:
             yield (
                 f"ramp.{i}.period",
-                f"a period apart from the other steps' (ramp.{holder}.period is "
-                f"{ramp[holder].period})",
+                f"a period apart from the other steps' (ramp.{holder[side]}.period is "
+                f"{ramp[holder[side]].period})",
                 str(ramp[i].period),
             )
-        if reach is None or last > reach:
-            reach, holder = last, i
+        if side not in reach or last > reach[side]:
+            reach[side], holder[side] = last, i

@@ -347,26 +347,30 @@ def _counts(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
 
 def _ramp_spans(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
     """Ramp steps starting after their contract ends, and steps whose periods overlap, as
-    ``ComputeContract.checks`` finds them (days under a December 31 year end): each contract's
-    steps by their first day, then their place in its ramp; a step starting on or before the
-    last day those before it reach overlaps the step that reached it."""
+    ``ComputeContract.checks`` finds them (days under a December 31 year end; fiscal-year steps
+    never after the end, and compared for overlaps among themselves): each contract's steps by
+    their first day, then their place in its ramp; a step starting on or before the last day
+    those before it reach overlaps the step that reached it."""
     raw, frame = items
     praw, pframe = parents
     first, last = _calendar(raw, frame, "period", 0), _calendar(raw, frame, "period", 1)
     known = np.flatnonzero((pos >= 0) & ~np.isnat(first) & ~np.isnat(last))
     place = _places(pos, None)
+    fiscal = np.asarray(frame["period_precision"] == _FISCAL, dtype=bool)
     found: Found = []
     if "end" in praw:
         ends = _calendar(praw, pframe, "end", 1)[pos[known]]
-        late = known[first[known] > ends]  # NaT (no end): never
+        late = known[(first[known] > ends) & ~fiscal[known]]  # NaT (no end): never
         for r in late[np.lexsort((late, pos[late]))][:MAX_PROBLEMS].tolist():
             i = int(pos[r])
             said = f"a period starting on or before the end {_date(praw, 'end', i)}"
             found.append((i, f"ramp.{place[r]}.period", said, _date(raw, "period", r)))
-    rows = known[np.lexsort((place[known], first[known], pos[known]))]
+    # fiscal-year steps apart from the others (ComputeContract.checks: their owner's year)
+    rows = known[np.lexsort((place[known], first[known], fiscal[known], pos[known]))]
     if len(rows) < 2:
         return found
-    group, start, end = pos[rows], first[rows].view(np.int64), last[rows].view(np.int64)
+    group = pos[rows].astype(np.int64) * 2 + fiscal[rows]
+    start, end = first[rows].view(np.int64), last[rows].view(np.int64)
     opens = np.r_[True, group[1:] != group[:-1]]
     reach = pd.Series(end).groupby(group).cummax().to_numpy()
     raised = opens | (end > np.r_[0, reach[:-1]])
