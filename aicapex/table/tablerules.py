@@ -35,7 +35,6 @@ import pandas as pd
 from aicapex.dates import PartialDate
 from aicapex.errors import Problem
 from aicapex.money import Money
-from aicapex.records.base import GpuUnits, claimed_units, whole_count
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import parse_unique
 from aicapex.table.datecols import date_value
@@ -297,7 +296,10 @@ def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Fou
 def _claims(raw: pd.DataFrame, frame: pd.DataFrame, side: int) -> np.ndarray:
     """Each row's hard claim of GPUs (:func:`aicapex.records.base.claimed_units`): its low end
     (``side`` 0) or high end (1; -1 for no limit), each distinct cell read once; numbers are
-    their own claims, and cells that do not read (their own problems) their base figures."""
+    their own claims, and cells that do not read (their own problems) their base figures.
+    (Only GPU tables have counts: they read them as records do, with the models.)"""
+    from aicapex.records.base import claimed_units, whole_count
+
     base = frame["quantity"].to_numpy(dtype="int64", na_value=0)
     col = raw.get("quantity")
     if col is None or col.dtype.kind in "iuf":
@@ -314,6 +316,8 @@ def _counts(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
     (``GPUOrder.checks``; hard claims, as records compare them: the deliveries' low ends
     against the order's high end, no limit for 'about' or 'more than'): one sum per order and
     status, by ``reduceat`` over the deliveries sorted by both."""
+    from aicapex.records.base import GpuUnits, whole_count
+
     raw, frame = items
     praw, pframe = parents
     known = np.flatnonzero(pos >= 0)
