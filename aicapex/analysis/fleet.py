@@ -3,7 +3,11 @@ targets against what was delivered.
 
 Both read the GPU movements table (:mod:`aicapex.table.gpus`), which a ledger builds once. Units
 are whole GPUs. By default only orders that are ``committed`` or ``delivered`` count
-(``statuses=`` changes it); reallocations always count.
+(``statuses=`` changes it), and with them the units moved of them: a reallocation counts when
+its order does, or when it names no order the table holds. A reallocation of an order not
+counted (announced, cancelled, ...) moves units nobody was counted holding: counted, it would
+take them out of its ``from_entity``'s position (a negative one) and give them to its
+``to_entity``; left out, the result's assumptions say how many were.
 
 >>> import aicapex as ac
 >>> fleet = ac.gpu_fleet(ac.load(ac.bundled_data()), "tesla", freq="Y")
@@ -108,9 +112,40 @@ def movements_of(
 
 
 def counted(moves: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
-    """The rows of orders of ``statuses``, and every reallocation."""
-    keep = moves["status"].isin([*statuses, "reallocated"]).to_numpy()
+    """The rows of orders of ``statuses`` (their deliveries, whoever holds them, included) and
+    the reallocations of those orders or of none the table holds (see the module docs)."""
+    keep = _counted_rows(moves, tuple(statuses))
     return moves if keep.all() else moves[keep]
+
+
+def _counted_rows(moves: pd.DataFrame, statuses: tuple[str, ...]) -> np.ndarray:
+    """Which rows of ``moves`` (a whole GPU movements table) :func:`counted` keeps."""
+    status = moves["status"].astype("object")
+    keep = status.isin(statuses).to_numpy(copy=True)
+    moved = (status == "reallocated").to_numpy()
+    if not moved.any():
+        return keep
+    order = moves["order"].astype("object")
+    ordered = (moves["event"] == "ordered").to_numpy()
+    # each order's status, from its ordered row (one per order once conflicts are resolved)
+    of = pd.Series(status.to_numpy()[ordered], index=order.to_numpy()[ordered])
+    their = order[moved].map(of[~of.index.duplicated()]).to_numpy()
+    keep[moved] = pd.isna(their) | pd.Series(their).isin(statuses).to_numpy()
+    return keep
+
+
+def _left_out(moves: pd.DataFrame, rows: np.ndarray) -> tuple[str, ...]:
+    """The assumption naming the reallocations of ``rows`` of ``moves`` that are not counted
+    (of orders of other statuses), if any."""
+    out = rows & (moves["status"].astype("object") == "reallocated").to_numpy()
+    ids = list(dict.fromkeys(moves["record"].astype("object").to_numpy()[out]))
+    if not ids:
+        return ()
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return (
+        f"{len(ids)} reallocation{'s' if len(ids) > 1 else ''} of orders of other statuses "
+        f"left out ({shown}): units no entity is counted holding",
+    )
 
 
 def _period(dates: pd.Series, freq: str) -> np.ndarray:
@@ -156,27 +191,34 @@ def gpu_fleet(
     reallocation less those moved out, cumulative: what the entity is owed or holds) and
     ``on_hand`` (units delivered to it, cumulative, reallocated deliveries to whoever got them).
 
+    Orders count when of ``statuses``, reallocations when their order does (or they name no
+    order): a reallocation of an order not counted is left out, and the assumptions name it.
     A position below zero is units moved out that the records do not show the entity holding:
     a load refuses reallocations of an order above its units or of another SKU, and warns of
     the rest (``reallocated-beyond-held``: :mod:`aicapex.checks.gpus`); moves dated before the
-    units came, and reallocations of orders of statuses not counted, also show one.
+    units came also show one.
     """
     if freq not in FREQUENCIES:
         raise ValueError(f"expected freq among {list(FREQUENCIES)}, got {freq!r}")
     source = as_known_on(source, known_on)
+    statuses = tuple(statuses)
     moves = movements_of(source, conflicts)
+    wanted = np.ones(len(moves), dtype=bool)
     if entity is not None:
         from aicapex.ledger import Ledger
 
         if isinstance(source, Ledger):
             check_entity(source, entity, pd.DataFrame({"entity": [], "payer": [], "payee": []}))
-        moves = moves[(moves["entity"] == entity).to_numpy()]
-    moves = counted(moves, statuses)
+        wanted &= (moves["entity"] == entity).to_numpy()
     if sku is not None:
-        moves = moves[(moves["sku"] == sku).to_numpy()]
+        wanted &= (moves["sku"] == sku).to_numpy()
+    keep = _counted_rows(moves, statuses)  # of the whole table: an order's status is its row's
+    left_out = _left_out(moves, wanted & ~keep)
+    moves = moves[wanted & keep]
     params = {"entity": entity, "freq": freq, "sku": sku, "known_on": known_on}
     assumptions = (
-        f"orders of status {', '.join(statuses)} and every reallocation",
+        f"orders of status {', '.join(statuses)} and the reallocations of them (or of no order)",
+        *left_out,
         "units arrive at the last day of the span a delivery is dated to; orders and "
         "reallocations count from the first day of theirs",
         "a reallocation of an order takes the order's earliest deliveries on or after it",
@@ -275,7 +317,8 @@ def gpu_targets(
     deliveries fill a schedule rather than add to it), ``position``
     (ordered or received less moved out, by then), ``gap`` (units less delivered, at least 0),
     ``share`` (delivered over units) and ``met``. ``as_of`` caps the date deliveries count to
-    (what was known to be there by then).
+    (what was known to be there by then). Orders and reallocations count as in
+    :func:`gpu_fleet`.
     """
     from aicapex.ledger import Ledger
 
@@ -286,6 +329,7 @@ def gpu_targets(
             check_entity(source, entity, pd.DataFrame({"entity": [], "payer": [], "payee": []}))
     else:
         targets = source.get("gpu_targets", pd.DataFrame())
+    statuses = tuple(statuses)
     moves = counted(movements_of(source, conflicts), statuses)
     params = {"entity": entity, "as_of": as_of, "known_on": known_on}
     if entity is not None and not targets.empty:
@@ -342,7 +386,8 @@ def gpu_targets(
             "delivered: units delivered to the entity by the target's date (reallocated "
             "deliveries count for whoever got them); expected adds the units scheduled by "
             "then that were not delivered by then (per order, the larger of the two)",
-            f"orders of status {', '.join(statuses)}",
+            f"orders of status {', '.join(statuses)} and the reallocations of them (or of no "
+            "order)",
         ),
         params=params,
     )

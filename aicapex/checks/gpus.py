@@ -4,10 +4,11 @@ in ``aicapex.gpu_fleet`` and the report).
 
 A reallocation naming an ``order`` moves units of that order. Every reallocation of the order
 counts, whatever its date or the order's status (dates are often known only to a month or a
-year, and ``gpu_fleet`` counts every reallocation); reports of one reallocation from different
-sources (one fact: same order, entities and date) count once, as the smallest report (two
-outlets reporting one move are one move). Units move from the order's buyer or, passed on, from
-an entity a reallocation of the order gave some to.
+year; ``gpu_fleet`` counts a reallocation when it counts its order, by ``statuses=``, but the
+units an order has are its limit whatever the statuses an analysis counts); reports of one
+reallocation from different sources (one fact: same order, entities and date) count once, as
+the smallest report (two outlets reporting one move are one move). Units move from the order's
+buyer or, passed on, from an entity a reallocation of the order gave some to.
 
 - **sku-not-order** (error): a reallocation whose ``sku`` is not its order's, as written (no
   ``sku``: the order's is taken). The units moved are the order's; another model is another
