@@ -45,7 +45,12 @@ def test_each_missing_column_is_named(bundled: ac.Ledger, kind: str) -> None:
     derived = {
         "funding_rounds": {"committed_usd", "disbursed_usd", "cancelled_usd"},
         "cloud_bills": {"paid_usd", "unpaid_usd"},
-        "gpu_orders": {"scheduled_quantity", "delivered_quantity"},
+        "gpu_orders": {
+            "scheduled_quantity",
+            "delivered_quantity",
+            "quantity_low",
+            "quantity_high",
+        },
     }.get(kind, set())
     derived |= {"note", "fiscal_year_of", "reported_start", "reported_end", "reported_precision"}
     for column in full.columns:

@@ -1,6 +1,6 @@
 """Unit prices of GPUs (``aicapex.gpu_prices``): orders count as prices paid only when of the
 statuses counted (committed and delivered by default, as ``gpu_fleet`` counts them), and a GPU
-count given as a range prices at its base figure (the record frames keep no count ends).
+count given as a range prices at its base figure, its ends at the count's ends.
 Figures worked by hand from the records here."""
 
 from __future__ import annotations
@@ -76,12 +76,12 @@ def test_a_reallocation_is_valued_at_a_price_paid(ledger: ac.Ledger) -> None:
 
 
 def test_a_count_range_prices_at_its_midpoint(ledger: ac.Ledger) -> None:
-    """Documented (aicapex.analysis.unitprices): the frames keep a GPU count's base figure only,
-    so $330M for 10,000 to 12,000 GPUs is $30,000 a unit (not $27,500 to $33,000) and
-    unit_low/high carry the money figure's range alone (an exact $330M: none)."""
+    """Documented (aicapex.analysis.unitprices): $330M for 10,000 to 12,000 GPUs is $30,000 a
+    unit at the midpoint, and $330M / 12,000 = $27,500 to $330M / 10,000 = $33,000 at the
+    count's ends (the order frame's quantity_low/high), a range figure."""
     row = ac.gpu_prices(ledger).frame.set_index("record").loc["ranged"]
     assert row["units"] == 11_000
     assert [row["unit_usd"], row["unit_low_usd"], row["unit_high_usd"]] == pytest.approx(
-        [30_000] * 3
+        [30_000, 27_500, 33_000]
     )
-    assert row["figure"] == "exact"
+    assert row["figure"] == "range"

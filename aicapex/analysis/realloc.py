@@ -14,8 +14,9 @@ delay's ends: ``delay_days_low`` from the earliest arrival to the latest due dat
 
 The **value** of the moved units is their number times a unit price: the order's own (its total
 over its quantity, or its unit price; a bound stays a bound: "more than $500M" for 12,000 H100
-is at least $41,667 a unit), else the latest price of the SKU implied by other records
-(:func:`aicapex.analysis.unitprices.gpu_prices`), and ``price_basis`` says which.
+is at least $41,667 a unit; a count of "10,000 to 12,000" for $330M is $30,000 a unit, $27,500
+to $33,000 a unit at the value's ends), else the latest price of the SKU implied by other
+records (:func:`aicapex.analysis.unitprices.gpu_prices`), and ``price_basis`` says which.
 
 >>> import aicapex as ac
 >>> r = ac.reallocations(ac.load(ac.bundled_data()))

@@ -6,11 +6,13 @@ Where a unit price comes from, per row of :func:`gpu_prices` (``basis``):
   least $41,667 a unit: the figure's kind carries over, a bound stays a bound). Only orders of
   the statuses counted (``statuses=``, by default ``committed`` and ``delivered``, as
   :func:`~aicapex.analysis.fleet.gpu_fleet` counts them): a cancelled, failed or rumoured
-  order's price is no price paid. The quantity is the base figure the GPU tables count (a
-  range's midpoint: "10,000 to 12,000" GPUs for $330M is $30,000 a unit); the record frames
-  keep no ends of GPU counts, so ``unit_low_usd``/``unit_high_usd`` carry the money figure's
-  range only, not the count's (``$330M`` over "10,000 to 12,000" could be $27,500 to
-  $33,000 a unit);
+  order's price is no price paid. ``unit_usd`` is over the base figure the GPU tables count (a
+  range's midpoint: "10,000 to 12,000" GPUs for $330M is $30,000 a unit); ``unit_low_usd`` is
+  the total's low end over the count's high end and ``unit_high_usd`` its high end over the
+  count's low end (the order frame's ``quantity_low``/``quantity_high``: a range's ends, an
+  open figure's at the ledger's widths), so $330M over "10,000 to 12,000" is $27,500 to
+  $33,000 a unit, a ``range`` figure (an exact total over a count that is not exact); a count
+  whose low end is 0 (``up to 12,000``) gives no high end (NaN: a ``lower`` figure);
 - ``order unit price``: an order's own unit price;
 - ``priced quantity``: a price record with a ``quantity`` of GPUs ("$500M, equivalent to a 10k
   H100 system"): its one-off price over the units;
@@ -110,22 +112,29 @@ def _from_orders(orders: pd.DataFrame) -> pd.DataFrame:
     if orders.empty:
         return pd.DataFrame()
     qty = orders["quantity"].to_numpy("float64", na_value=np.nan)
+    # the count's ends (frames built before they were columns: the count itself)
+    few, many = (
+        orders[f"quantity_{e}"].to_numpy("float64", na_value=np.nan)
+        if f"quantity_{e}" in orders
+        else qty
+        for e in ("low", "high")
+    )
     total = orders["total_usd"].to_numpy("float64")
     by_total = ~np.isnan(total)
     unit = np.where(by_total, total / qty, orders["unit_price_usd"].to_numpy("float64"))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a low end of 0: no high end
+        over_few = np.where(few > 0, orders["total_high_usd"].to_numpy("float64") / few, np.nan)
     low = np.where(
         by_total,
-        orders["total_low_usd"].to_numpy("float64") / qty,
+        orders["total_low_usd"].to_numpy("float64") / many,
         orders["unit_price_low_usd"].to_numpy("float64"),
     )
-    high = np.where(
-        by_total,
-        orders["total_high_usd"].to_numpy("float64") / qty,
-        orders["unit_price_high_usd"].to_numpy("float64"),
-    )
+    high = np.where(by_total, over_few, orders["unit_price_high_usd"].to_numpy("float64"))
+    total_kind = orders["total_kind"].astype("object").to_numpy()
+    spread = by_total & (few != many) & (total_kind == "exact")  # an exact sum over a range
     figure = np.where(
         by_total,
-        orders["total_kind"].astype("object"),
+        np.where(spread, np.where(np.isnan(high), "lower", "range"), total_kind),
         orders["unit_price_kind"].astype("object"),
     )
     keep = ~np.isnan(unit)
@@ -284,8 +293,9 @@ def gpu_prices(
         assumptions=(
             "unit prices from orders' totals over their quantities, their unit prices, and "
             "prices of quantities of GPUs; a bound or range of money stays one (unit_low/high)",
-            f"orders of status {', '.join(statuses)}; quantities at the base figure the GPU "
-            "tables count (a range's midpoint: the count's ends are not in unit_low/high)",
+            f"orders of status {', '.join(statuses)}; an order's total over the base figure "
+            "of its count the GPU tables count (a range's midpoint), unit_low/high over the "
+            "count's high and low ends",
             "leases: the annual run rate (the rate, else the total over the term) over the "
             f"units; per unit-hour over {HOURS_PER_YEAR:,.0f} hours a year",
         ),

@@ -89,6 +89,7 @@ if TYPE_CHECKING:
 __all__ = ["TABLE_KINDS", "read_table"]
 
 TRANCHE_TOTALS = ("committed", "disbursed", "cancelled")
+DELIVERIES = ("scheduled", "delivered")
 
 TABLE_KINDS = (
     "expenses",
@@ -135,7 +136,9 @@ def read_table(
     order_payments, deliveries, ramps; :data:`~aicapex.table.tablerules.PARENTS`) belongs to,
     read and checked too, and the rules between a record and its items held across both tables
     as the loader holds them on records (:mod:`aicapex.table.tablerules`): their problems at the
-    parents' rows (an item naming no record, or another party than its record's, at its row).
+    parents' rows (an item naming no record, or another party than its record's, at its row);
+    refused for tables of records: a ``gpu_reallocations`` table is not checked against the
+    orders it names (``sku-not-order`` and the other load checks: ``docs/tables.md``).
     ``fx``: a ledger the table belongs with: its exchange rates convert other currencies, its
     entities' fiscal year ends date fiscal-year cells (a row's owner: its ``fiscal_year_of``,
     else its kind's first party; see :mod:`aicapex.table.fiscalcols`). Without one, a fiscal
@@ -354,7 +357,7 @@ def _validate(
         elif name == "sources":
             out[name] = source_column(col)
         elif name == "quantity":  # a number of GPUs (the kinds' only whole numbers)
-            out[name] = count_column(col, chk, name)
+            out[name], out["quantity_low"], out["quantity_high"] = count_column(col, chk, name)
         elif inner == BOOL:
             out[name] = flag_column(col, chk, name, _flag(info.default))
         elif (name == "id" or name in refs) and not text_column(col, chk, name):
@@ -531,11 +534,10 @@ def _extras(
         )
         unknown = {f"{s}_usd": ("float64", np.full(n, np.nan)) for s in TRANCHE_TOTALS}
         return {"investors": ("string", cleaned.astype("string").array), **unknown}
-    if kind == "gpu_orders":
-        return {
-            f"{s}_quantity": ("Int64", pd.array([pd.NA] * n, dtype="Int64"))
-            for s in ("scheduled", "delivered")
-        }
+    if kind == "gpu_orders":  # the count's ends: read with it (count_column)
+        blank = {f"{s}_quantity": pd.array([pd.NA] * n, dtype="Int64") for s in DELIVERIES}
+        ends = {f"quantity_{e}": out[f"quantity_{e}"] for e in ("low", "high")}
+        return {k: ("Int64", v) for k, v in {**blank, **ends}.items()}
     if kind != "cloud_bills":
         return {}
     billed = np.asarray(out["billed_usd"], dtype="float64")

@@ -3,8 +3,9 @@ per distinct value, its problems located at their rows (:class:`Located`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,9 @@ from aicapex.table.columns import (
 )
 from aicapex.units import normalize_period
 
+if TYPE_CHECKING:
+    from fractions import Fraction
+
 __all__ = [
     "MAX_PROBLEMS",
     "Located",
@@ -30,6 +34,7 @@ __all__ = [
     "bool_rows",
     "capacity_columns",
     "count_column",
+    "count_ends",
     "enum_column",
     "flag_column",
     "nested_cells",
@@ -359,22 +364,57 @@ def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Cat
     return coded_category(np.where(has, new, -1), canonical)
 
 
-def count_column(col: pd.Series, chk: Located, name: str) -> pd.api.extensions.ExtensionArray:
+def count_ends(
+    count: int, widths: Mapping[str, tuple[Fraction, Fraction]] | None = None
+) -> tuple[int, int]:
+    """A GPU count's low and high ends, as a GPU order's frame gives them (``quantity_low``,
+    ``quantity_high``: ``Ledger.frame`` at the ledger's ``widths``, a table at the defaults): a
+    range's ends (``10,000 to 12,000``), an open figure's at ``widths`` (``None``:
+    :data:`aicapex.figures.DEFAULT_WIDTHS`: ``about 12,000`` is 10,800 to 13,200), an exact
+    count itself (read without the record models: a count as reported has ``bounds``)."""
+    bounds = getattr(count, "bounds", None)
+    if bounds is None:
+        return int(count), int(count)
+    low, high = bounds(widths)
+    return int(low), int(high)
+
+
+#: A column of GPU counts and its low and high ends (``Int64`` arrays).
+CountColumns = tuple[
+    pd.api.extensions.ExtensionArray,
+    pd.api.extensions.ExtensionArray,
+    pd.api.extensions.ExtensionArray,
+]
+
+
+def count_column(col: pd.Series, chk: Located, name: str) -> CountColumns:
     """A column of numbers of GPUs (``12000``, ``12,000``, ``about 12,000``) as ``Int64``, each
     distinct value read and checked as a record's count is: a whole number, more than 0 and at
-    most 10^9. (Only GPU tables have counts: they read them as records do, with the models.)"""
+    most 10^9 (only GPU tables have counts: they read them as records do, with the models);
+    with its low and high ends (``Int64``; :func:`count_ends` at the default
+    widths, as the money columns' ends), from the same read of each distinct value."""
     from aicapex.records.base import MAX_GPUS
 
     codes, parsed, bad = parse_unique(col, _count)
-    outside = np.array([p is not None and not 0 < p <= MAX_GPUS for p in parsed] + [False])
-    out = outside[codes]
+    ok = [p is not None and 0 < p <= MAX_GPUS for p in parsed]
+    outside = [p is not None and not good for p, good in zip(parsed, ok, strict=True)]
+    out = np.array([*outside, False], dtype=bool)[codes]
     chk.rows(bad, name, "a whole number of GPUs like 12,000", col, "bad-capacity")
     chk.rows(
         out, name, f"a number of GPUs greater than 0 and at most {MAX_GPUS:,}", col, "out-of-range"
     )
-    numbers = [p if p is not None and 0 < p <= MAX_GPUS else 0 for p in parsed]
-    values = np.array([*numbers, 0], dtype="int64")[codes]
-    return pd.arrays.IntegerArray(values, (codes < 0) | bad | out)
+    ends = [count_ends(p) if good else (0, 0) for p, good in zip(parsed, ok, strict=True)]
+    unknown = (codes < 0) | bad | out
+    columns = (
+        [int(p) if good else 0 for p, good in zip(parsed, ok, strict=True)],
+        [e[0] for e in ends],
+        [e[1] for e in ends],
+    )
+    values, low, high = (
+        pd.arrays.IntegerArray(np.array([*c, 0], dtype="int64")[codes], unknown.copy())
+        for c in columns
+    )
+    return values, low, high
 
 
 def flag_column(
@@ -394,14 +434,14 @@ def flag_column(
 
 
 def _count(value: Any) -> int:
-    """A cell of a count column as a whole number (a count as reported, ``about 12,000``, as
-    its figure)."""
+    """A cell of a count column as a whole number (a count as reported, ``about 12,000``, kept
+    as such: its figure, with its ends)."""
     from aicapex.records.base import whole_count
 
     read = whole_count(_plain(value))
     if not isinstance(read, int):  # pragma: no cover - whole_count gives ints or raises
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
-    return int(read)
+    return read
 
 
 def _plain(value: Any) -> Any:

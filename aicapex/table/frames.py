@@ -50,6 +50,7 @@ from aicapex.fx import FxTable
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
 from aicapex.shares import Share, ShareCount
+from aicapex.table.bulkcols import count_ends
 from aicapex.table.tablespec import CAPACITY, DATE, MONEY, RATE, SHARE, Field, field_columns
 from aicapex.units import period_factor
 
@@ -542,5 +543,7 @@ _EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, RowContext], Any]]]] = {
     "gpu_orders": {
         "scheduled_quantity": ("Int64", lambda r, c: sum(d.quantity for d in r.scheduled)),
         "delivered_quantity": ("Int64", lambda r, c: sum(d.quantity for d in r.delivered)),
+        "quantity_low": ("Int64", lambda r, c: count_ends(r.quantity, c.widths)[0]),
+        "quantity_high": ("Int64", lambda r, c: count_ends(r.quantity, c.widths)[1]),
     },
 }
