@@ -126,6 +126,34 @@ gpu_reallocations:
     assert _problems(path) == ()
 
 
+def test_the_warning_counts_the_report_an_analysis_may_take(ledger_text: LedgerText) -> None:
+    # One move of a to b in March, 60 by s and 80 by t (published later), plus 30 to c. No
+    # error: at the smaller report a moves 60 + 30 = 90 of 100. But gpu_fleet takes the latest
+    # report (80) and shows a at 100 - 80 - 30 = -10: a warning (it took the smaller, 90 of 100,
+    # and said nothing).
+    path = _path(
+        ledger_text,
+        TWO_ORDERS
+        + """
+gpu_reallocations:
+- {id: r1, order: o1, from_entity: a, to_entity: b, quantity: 60, date: 2024-03, sources: [s]}
+- {id: r2, order: o1, from_entity: a, to_entity: b, quantity: 80, date: 2024-03, sources: [t]}
+- {id: r3, order: o1, from_entity: a, to_entity: c, quantity: 30, date: 2024-04, sources: [s]}
+""",
+    )
+    ledger = ac.load(path)
+    assert _last(ledger)[("a", "H100")] == -10
+    (warning,) = ledger.warnings
+    assert (warning.code, warning.record_id, warning.field) == (
+        "reallocated-beyond-held",
+        "r3",
+        "quantity",
+    )
+    assert warning.found == "30, 110 in all"
+    assert "at most the 100 GPUs it holds" in warning.expected
+    assert "10 of them short" in warning.expected
+
+
 def test_moves_without_an_order_are_not_checked(ledger_text: LedgerText) -> None:
     path = _path(
         ledger_text,

@@ -6,9 +6,11 @@ A reallocation naming an ``order`` moves units of that order. Every reallocation
 counts, whatever its date or the order's status (dates are often known only to a month or a
 year; ``gpu_fleet`` counts a reallocation when it counts its order, by ``statuses=``, but the
 units an order has are its limit whatever the statuses an analysis counts); reports of one
-reallocation from different sources (one fact: same order, entities and date) count once, as
-the smallest report (two outlets reporting one move are one move). Units move from the order's
-buyer or, passed on, from an entity a reallocation of the order gave some to.
+reallocation from different sources (one fact: same order, entities and date) count once (two
+outlets reporting one move are one move): as the smallest report for the errors, the largest
+for the warning (the report an analysis takes, the latest by default, may be any of them).
+Units move from the order's buyer or, passed on, from an entity a reallocation of the order
+gave some to.
 
 - **sku-not-order** (error): a reallocation whose ``sku`` is not its order's, as written (no
   ``sku``: the order's is taken). The units moved are the order's; another model is another
@@ -139,7 +141,9 @@ def _held_problems(
                     "reallocated-beyond-held",
                 )
             continue
-        base = _total(out, _base, least=True)
+        # the largest of one move's reports: the one an analysis takes (the latest by default)
+        # may be any of them, and a warning is for what an analysis may show
+        base = _total(out, _base, least=False)
         held = (int(order.quantity) if entity == order.buyer else 0) + (
             _total(came, _base, least=True) or 0
         )
