@@ -56,7 +56,7 @@ from aicapex.table.columns import (
 )
 from aicapex.table.datecols import date_columns
 from aicapex.table.fiscalcols import Dating, dating, fiscal_dates, usd_values
-from aicapex.table.idcols import id_column, text_column
+from aicapex.table.idcols import id_column, reference_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
@@ -364,6 +364,8 @@ def _validate(
             continue  # reported: ids are text
         elif name == "id":
             out[name] = id_column(col, chk)
+        elif name in refs and c.dtypes == ("category",):
+            out[name] = reference_column(col, chk, name)
         elif c.dtypes == ("category",):
             out[name] = to_category(col)
         elif c.dtypes == ("string",) and isinstance(col.dtype, pd.StringDtype):

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from aicapex.table.bulkcols import Located
+from aicapex.table.columns import to_category
 
-__all__ = ["ID_PATTERN", "id_column", "text_column"]
+__all__ = ["ID_PATTERN", "id_column", "reference_column", "text_column"]
 
 
 def text_column(col: pd.Series, chk: Located, name: str) -> bool:
@@ -43,6 +44,21 @@ def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
         dup = ids.duplicated(keep="first").to_numpy() & ~missing
         chk.rows(dup, "id", "a unique id", col, "duplicate-id")
     return ids.array
+
+
+def reference_column(col: pd.Series, chk: Located, name: str) -> pd.Categorical:
+    """A column naming other records or entities, as a categorical; each distinct value matched
+    against :data:`ID_PATTERN` (a table has no ledger to look the ids up in, but a value no id
+    can be, ``' '`` or ``'open ai'``, names nothing: the loader refuses it as an unknown
+    reference, the table at its rows alike)."""
+    cat = to_category(col)
+    labels = pd.Index(np.asarray(cat.categories, dtype=object))
+    ok = np.asarray(labels.str.fullmatch(ID_PATTERN), dtype=bool)
+    if not ok.all():
+        bad = np.r_[~ok, False][np.asarray(cat.codes, dtype=np.int64)]  # code -1: missing
+        named = "the id of a record or entity (letters, digits and . _ : + -)"
+        chk.rows(bad, name, named, col, "unknown-reference")
+    return cat
 
 
 #: What an id is made of (:func:`id_column`).
