@@ -362,7 +362,8 @@ def _midpoint(record: Capex) -> float:
 
 def _expected_capex(led: Ledger, company: str, as_of: str) -> dict[str, dict[str, Any]]:
     """Each of ``company``'s capex records reported by ``as_of``: its revision, its period's
-    actual (the project's for a project's record, b3c452e), and for plans the progress and the scheduled share, read plainly."""
+    actual (the project's for a project's record), and for plans the progress and the
+    scheduled share, read plainly."""
     end = _day(as_of)
     assert end is not None
     mine = [
