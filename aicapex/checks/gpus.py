@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from aicapex.checks.common import LedgerLike
 from aicapex.errors import Problem
 from aicapex.records import GPUOrder, GPUReallocation
-from aicapex.records.base import claimed_units
+from aicapex.records.base import claimed_units, count_text
 
 __all__ = ["gpu_problems"]
 
@@ -134,7 +134,7 @@ def _held_problems(
                     "from_entity",
                     f"an entity holding units of its order {order.id!r}: its buyer "
                     f"{order.buyer!r}, or one a reallocation of it gave some to (gpu_fleet "
-                    f"counts its {_shown(move.quantity)} GPUs out of the position of "
+                    f"counts its {count_text(move.quantity)} GPUs out of the position of "
                     f"{entity!r}; possible if the move that gave them is missing: this is a "
                     "warning)",
                     repr(entity),
@@ -156,15 +156,8 @@ def _base(move: GPUReallocation) -> int:
     return int(move.quantity)
 
 
-def _shown(count: int) -> str:
-    """A count as reported (``about 12,000``), a plain one with thousands separators."""
-    if getattr(count, "qualifier", "") or getattr(count, "span", None) is not None:
-        return str(count)
-    return f"{int(count):,}"
-
-
 def _listed(moves: Sequence[GPUReallocation]) -> str:
-    return ", ".join(f"{_shown(m.quantity)} ({m.id})" for m in moves)
+    return ", ".join(f"{count_text(m.quantity)} ({m.id})" for m in moves)
 
 
 def _above(
@@ -178,8 +171,8 @@ def _above(
     high: int,
 ) -> Problem:
     last, others = out[-1], out[:-1]
-    limit = f"the order's {_shown(order.quantity)} GPUs"
-    if _shown(order.quantity) != f"{cap:,}":
+    limit = f"the order's {count_text(order.quantity)} GPUs"
+    if count_text(order.quantity) != f"{cap:,}":
         limit += f" (at most {cap:,})"
     if came:
         limit += f" and the {high:,} reallocations of it gave {entity!r} ({_listed(came)})"
@@ -191,7 +184,7 @@ def _above(
     else:
         expected = f"at most {limit}"
     exact = all(claimed_units(m.quantity)[0] == int(m.quantity) for m in out)
-    found = _shown(last.quantity)
+    found = count_text(last.quantity)
     if others:
         found += f", {'' if exact else 'at least '}{low:,} in all"
     elif not exact:
@@ -209,14 +202,14 @@ def _beyond(
     held: int,
 ) -> Problem:
     last, others = out[-1], out[:-1]
-    parts = [f"the order's {_shown(order.quantity)}"] if entity == order.buyer else []
+    parts = [f"the order's {count_text(order.quantity)}"] if entity == order.buyer else []
     if came:
         parts.append(f"{_listed(came)} given to {entity!r}")
     besides = f" (besides {_listed(others)})" if others else ""
     why = "possible within the figures' ranges"
     if entity != order.buyer:
         why = "possible if a move that gave it units is missing, or within the figures' ranges"
-    found = _shown(last.quantity)
+    found = count_text(last.quantity)
     if others:
         found += f", {base:,} in all"
     elif getattr(last.quantity, "span", None) is not None:

@@ -43,6 +43,7 @@ __all__ = [
     "RecordCheckError",
     "RecordId",
     "claimed_units",
+    "count_text",
     "not_huge",
     "positive",
     "rate_total",
@@ -173,6 +174,12 @@ def whole_count(value: object) -> object:
             return int(number)
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
     raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+
+
+def count_text(count: int) -> str:
+    """A count as reported (``about 12,000``, ``10,000 to 12,000``), a plain one with thousands
+    separators (``12,000``)."""
+    return str(count) if isinstance(count, GpuUnits) else f"{int(count):,}"
 
 
 def claimed_units(count: int) -> tuple[int, int | None]:

@@ -17,6 +17,7 @@ from aicapex.records.base import (
     GpuCount,
     Model,
     claimed_units,
+    count_text,
     positive,
     same_currency_total,
 )
@@ -121,9 +122,7 @@ class GPUOrder(Fact):
             if most is not None and least > most:
                 count = sum(d.quantity for d in deliveries)
                 shown = f"{count:,}" if count == least else f"{count:,} (at least {least:,})"
-                q = self.quantity
-                ordered = f"{q:,}" if type(q) is int else str(q)  # as written: 'up to 10,000'
-                yield name, f"at most the {ordered} GPUs ordered", shown
+                yield name, f"at most the {count_text(self.quantity)} GPUs ordered", shown
 
 
 class GPUReallocation(Fact):

@@ -27,7 +27,7 @@ problem at its own row.
 from __future__ import annotations
 
 from decimal import MAX_PREC, Context, Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -316,7 +316,7 @@ def _counts(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
     (``GPUOrder.checks``; hard claims, as records compare them: the deliveries' low ends
     against the order's high end, no limit for 'about' or 'more than'): one sum per order and
     status, by ``reduceat`` over the deliveries sorted by both."""
-    from aicapex.records.base import GpuUnits, whole_count
+    from aicapex.records.base import count_text, whole_count
 
     raw, frame = items
     praw, pframe = parents
@@ -338,8 +338,8 @@ def _counts(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
     for g in over.tolist():
         row = int(group[g] // 2)
         cell = written[row] if written is not None else None
-        figure = whole_count(cell) if isinstance(cell, str) else most[g]  # read before
-        ordered = f"{figure:,}" if type(figure) is not GpuUnits else str(figure)  # as records
+        figure: Any = whole_count(cell) if isinstance(cell, str) else most[g]
+        ordered = count_text(figure)
         shown = (
             f"{counted[g]:,}"
             if counted[g] == least[g]
