@@ -26,7 +26,7 @@ records (:func:`aicapex.analysis.unitprices.gpu_prices`), and ``price_basis`` sa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -196,10 +196,34 @@ def _implied(
     return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
 
 
+def _of_statuses(
+    frame: pd.DataFrame, orders: pd.DataFrame, statuses: tuple[str, ...]
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The reallocations of ``frame`` whose order is of ``statuses`` or not in ``orders`` (none
+    named, or not recorded), and the assumption naming the others, if any."""
+    if orders.empty:
+        return frame, ()
+    status = pd.Series(
+        orders["status"].astype("object").to_numpy(), index=orders["id"].astype("object")
+    )
+    their = frame["order"].astype("object").map(status[~status.index.duplicated()])
+    keep = (their.isna() | their.isin(statuses)).to_numpy()
+    if keep.all():
+        return frame, ()
+    ids = list(frame["id"].astype("object").to_numpy()[~keep])
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    note = (
+        f"{len(ids)} reallocation{'s' if len(ids) > 1 else ''} of orders of other statuses "
+        f"left out ({shown})"
+    )
+    return frame[keep], (note,)
+
+
 def reallocations(
     source: Ledger | Mapping[str, pd.DataFrame],
     entity: str | None = None,
     *,
+    statuses: Iterable[str] = ("committed", "delivered"),
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
 ) -> Reallocations:
@@ -209,7 +233,11 @@ def reallocations(
     reallocation given in exchange), ``units_back`` and ``net_units`` (for ``from_entity``),
     ``due``/``due_basis``, ``replaced``/``replaced_basis``, ``delay_days`` (with ``_low``,
     ``_high``) and ``delay_months``, ``value_usd`` (with ``_low``, ``_high``),
-    ``value_figure``, ``price_basis``, ``price_record``, ``reason``."""
+    ``value_figure``, ``price_basis``, ``price_record``, ``reason``.
+
+    Reallocations count when their order is of ``statuses`` (or they name no order the ledger
+    holds), as :func:`~aicapex.analysis.fleet.gpu_fleet` counts them: the others are left out
+    and the assumptions name them. Orders' own prices are those of ``statuses`` too."""
     from aicapex.ledger import Ledger
 
     source = as_known_on(source, known_on)
@@ -220,11 +248,16 @@ def reallocations(
     else:
         frame = source.get("gpu_reallocations", pd.DataFrame())
         orders = source.get("gpu_orders", pd.DataFrame())
-    params = {"entity": entity, "known_on": known_on}
+    statuses = tuple(statuses)
+    params = {"entity": entity, "statuses": statuses, "known_on": known_on}
+    left_out: tuple[str, ...] = ()
+    if not frame.empty:
+        frame = resolve_conflicts(frame, "gpu_reallocations", conflicts)[0]
+        frame, left_out = _of_statuses(frame, orders, statuses)
     if frame.empty:
         empty = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
-        return Reallocations(frame=empty, params=params)
-    frame = resolve_conflicts(frame, "gpu_reallocations", conflicts)[0].reset_index(drop=True)
+        return Reallocations(frame=empty, assumptions=left_out, params=params)
+    frame = frame.reset_index(drop=True)
     moves = movements_of(source, conflicts)
     taken = _taken(moves)
     ids = frame["id"].astype("object")
@@ -266,7 +299,7 @@ def reallocations(
         order_sku[of >= 0] = orders["sku"].astype("object").to_numpy()[of[of >= 0]]
     own_sku = frame["sku"].astype("object").to_numpy()
     sku = np.where(pd.isna(own_sku), order_sku, own_sku)
-    prices = gpu_prices(source, conflicts=conflicts).frame
+    prices = gpu_prices(source, statuses=statuses, conflicts=conflicts).frame
     unit, low, high, figure, basis, record = _unit_prices(
         frame.assign(sku_used=sku), orders, prices
     )
@@ -307,6 +340,8 @@ def reallocations(
         frame=out,
         used_records=record_index(used),
         assumptions=(
+            f"reallocations of orders of status {', '.join(statuses)} (or of no order)",
+            *left_out,
             "delay: from the date the moved units were due to their first buyer (the "
             "deliveries the reallocation took, else its own date) to the arrival of the units "
             "given back (the deliveries the counterpart took, else its date), weighted over "
