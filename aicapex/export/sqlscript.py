@@ -26,9 +26,11 @@ datetime64 (days)           ``DATE``               ``'2023-07-31'`` (``TIMESTAMP
 added ``<money>_cents``     ``BIGINT``             integer
 ==========================  =====================  ========================================
 
-Missing values, NaN and infinities are ``NULL``. Names are double-quoted (``"date"``,
-``"end"``: words some databases reserve). The same tables give the same bytes. Text holding a
-NUL character cannot be written (PostgreSQL text cannot hold it): ValueError.
+Missing values, NaN and infinities are ``NULL``. Text with a carriage return before a line
+feed is two literals joined by ``||`` (``'a\\r' || '\\nb'``): the ``sqlite3`` shell drops a
+carriage return that ends a line of its input, even inside a literal. Names are double-quoted
+(``"date"``, ``"end"``: words some databases reserve). The same tables give the same bytes.
+Text holding a NUL character cannot be written (PostgreSQL text cannot hold it): ValueError.
 
 >>> import pandas as pd
 >>> print(sql_script([("t", pd.DataFrame({"name": ["it's", None], "x": [1.5, float("nan")]}))]))
@@ -92,11 +94,14 @@ SQL_TYPES: dict[str, str] = {
 
 
 def quote_text(text: str) -> str:
-    """A SQL string literal: ``'it''s'`` for ``it's``. Raises ValueError for a NUL character,
-    which PostgreSQL text cannot hold."""
+    """A SQL string literal: ``'it''s'`` for ``it's``. A carriage return before a line feed
+    ends one literal and the line feed starts the next, joined by ``||`` (``'a\\r' ||
+    '\\nb'`` for ``a\\r\\nb``): the ``sqlite3`` shell reads a script line by line and drops a
+    carriage return that ends a line, also inside a literal. Raises ValueError for a NUL
+    character, which PostgreSQL text cannot hold."""
     if "\x00" in text:
         raise ValueError(f"text holding a NUL character (U+0000) cannot be SQL text: {text!r}")
-    return "'" + text.replace("'", "''") + "'"
+    return "'" + text.replace("'", "''").replace("\r\n", "\r' || '\n") + "'"
 
 
 def quote_name(name: str) -> str:
