@@ -149,6 +149,7 @@ CASES = [
     Case("sku_not_order.yaml", 24, "gpu_reallocations", 0, "acme-to-lab-2023-12", "sku", "the SKU of its order 'acme-h100-2023', 'H100' as written", "'B200'"),  # noqa: E501
     Case("reallocated_above_order.yaml", 35, "gpu_reallocations", 1, "acme-to-cloudco-2024-02", "quantity", "reallocations of 'acme-h100-2023' from 'acme' moving at most the order's 12,000 GPUs (besides 8,000 (acme-to-lab-2023-12))", "6,000, 14,000 in all"),  # noqa: E501
     Case("ramp_after_end.yaml", 21, "compute_contracts", 0, "acme-cloudco-2024", "ramp.2.period", "a period starting on or before the end 2025-12", "2027"),  # noqa: E501
+    Case("ramp_fiscal_overlap.yaml", 21, "compute_contracts", 0, "acme-cloudco-fy2025", "ramp.1.period", "a period apart from the other steps' (ramp.0.period is FY2025)", "2024-H2"),  # noqa: E501
     Case("ramp_steps_overlap.yaml", 18, "compute_contracts", 0, "acme-cloudco-2024", "ramp.1.period", "a period apart from the other steps' (ramp.0.period is 2024)", "2024-H2"),  # noqa: E501
     # -- warnings: implausible but real; the ledger loads ------------------------------------
     Case("tranche_before_round.yaml", 15, "funding_rounds", 0, "acme-series-a", "tranches.0.date", "a tranche on or after the round's date 2023-06", "2023-03"),  # noqa: E501
@@ -242,6 +243,7 @@ CODE_OF = {
     "sku_not_order.yaml": "sku-not-order",
     "reallocated_above_order.yaml": "reallocated-above-order",
     "ramp_after_end.yaml": "inconsistent",
+    "ramp_fiscal_overlap.yaml": "inconsistent",
     "ramp_steps_overlap.yaml": "inconsistent",
     "reallocated_beyond_held.yaml": "reallocated-beyond-held",
 }

@@ -14,6 +14,8 @@ checks what needs several records, or what is best said once for all records of 
   controlling each other through stakes;
 - :mod:`~aicapex.checks.deals`: revenue shares of another company's revenue, and customers'
   shares of one revenue record above 100%;
+- :mod:`~aicapex.checks.contracts`: compute contracts' ramp steps in their owner's fiscal years
+  (a step outside the contract, a fiscal-year step over another step's months);
 - :mod:`~aicapex.checks.gpus`: GPU reallocations against the orders they name (another SKU,
   more units than the order; a warning for units passed on that the ledger does not show held);
 - :mod:`~aicapex.checks.plausible`: warnings, for what is implausible but real (a tranche before
@@ -28,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 
 from aicapex.checks.common import LedgerLike, duplicate_problem, problem_at
+from aicapex.checks.contracts import ramp_problems
 from aicapex.checks.cycles import cycle_problems
 from aicapex.checks.deals import revenue_share_problems
 from aicapex.checks.facts import fact_problems
@@ -46,6 +49,7 @@ __all__ = [
     "gpu_problems",
     "ledger_problems",
     "problem_at",
+    "ramp_problems",
     "reference_problems",
     "revenue_share_problems",
     "stake_problems",
@@ -61,5 +65,6 @@ def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterat
     yield from cycle_problems(ledger)
     yield from stake_problems(ledger)
     yield from revenue_share_problems(ledger)
+    yield from ramp_problems(ledger)
     yield from gpu_problems(ledger)
     yield from warning_problems(ledger)

@@ -37,8 +37,16 @@ from aicapex.errors import Problem
 from aicapex.money import Money
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import parse_unique
-from aicapex.table.datecols import date_value
 from aicapex.table.exactrules import money_cell
+from aicapex.table.ramprules import (
+    Found,
+    Frames,
+    calendar_days,
+    date_text,
+    item_places,
+    parse_cell_date,
+    ramp_spans,
+)
 from aicapex.table.tablespec import PARENT_DATES, PARTIES, SPECS
 
 __all__ = ["PARENTS", "PARENTS_EXPECTED", "Parent", "parent_rules"]
@@ -72,10 +80,6 @@ PARENTS_EXPECTED = "parents only for a table of " + ", ".join(
     f"{k} (of {p.kind})" for k, p in PARENTS.items()
 )
 
-Frames = tuple[pd.DataFrame, pd.DataFrame]  # a table as read and the frame made of it
-#: Problems of records: each one's row in the parents' table, field, expected and found texts.
-Found = list[tuple[int, str, str, str]]
-
 
 def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: Located) -> None:
     """The rules between each record of ``parents`` and its items (a table of ``kind``): their
@@ -98,7 +102,7 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
         if kind == "deliveries":
             found += _counts(items, parents, pos)
         if kind == "ramps":
-            found += _ramp_spans(items, parents, pos)
+            found = ramp_spans(items, parents, pos, found)
         _record_problems(chk, sorted(found, key=lambda f: f[0]))
     if spec.amount is not None:
         _sums(spec, spec.amount, items, parents, pos, chk)
@@ -222,8 +226,8 @@ def _parent_dates(
     field = SPECS[spec.kind].date_field
     if field is None or field not in praw:
         return
-    codes, parsed, _ = parse_unique(raw[column], _parse_date)
-    pcodes, pparsed, _ = parse_unique(praw[field], _parse_date)
+    codes, parsed, _ = parse_unique(raw[column], parse_cell_date)
+    pcodes, pparsed, _ = parse_unique(praw[field], parse_cell_date)
     mine = np.array([*map(_said_date, parsed), None], dtype=object)[codes]
     theirs = np.array([*map(_said_date, pparsed), None], dtype=object)
     rows = np.flatnonzero((pos >= 0) & (codes >= 0))
@@ -274,17 +278,17 @@ def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Fou
     raw, frame = items
     praw, pframe = parents
     known = np.flatnonzero(pos >= 0)
-    ends = _calendar(raw, frame, mine, 1)[known]
-    early = known[ends < _calendar(praw, pframe, theirs, 0)[pos[known]]]
+    ends = calendar_days(raw, frame, mine, 1)[known]
+    early = known[ends < calendar_days(praw, pframe, theirs, 0)[pos[known]]]
     if not len(early):
         return []
     status = _labels(frame["status"]) if "status" in frame else None
-    place = _places(pos, status)
+    place = item_places(pos, status)
     early = early[np.lexsort((early, pos[early]))][:MAX_PROBLEMS]
     found: Found = []
     for r in early.tolist():
         i = int(pos[r])
-        whole, item = _date(praw, theirs, i), _date(raw, mine, r)
+        whole, item = date_text(praw, theirs, i), date_text(raw, mine, r)
         if status is None:  # ComputeContract.checks
             said = (f"ramp.{place[r]}.period", f"a period on or after the start {whole}")
         else:  # GPUOrder.checks
@@ -347,87 +351,6 @@ def _counts(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
         )
         out.append((row, names[group[g] % 2], f"at most the {ordered} GPUs ordered", shown))
     return out
-
-
-def _ramp_spans(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
-    """Ramp steps starting after their contract ends, and steps whose periods overlap, as
-    ``ComputeContract.checks`` finds them (days under a December 31 year end; fiscal-year steps
-    never after the end, and compared for overlaps among themselves): each contract's steps by
-    their first day, then their place in its ramp; a step starting on or before the last day
-    those before it reach overlaps the step that reached it."""
-    raw, frame = items
-    praw, pframe = parents
-    first, last = _calendar(raw, frame, "period", 0), _calendar(raw, frame, "period", 1)
-    known = np.flatnonzero((pos >= 0) & ~np.isnat(first) & ~np.isnat(last))
-    place = _places(pos, None)
-    fiscal = np.asarray(frame["period_precision"] == _FISCAL, dtype=bool)
-    found: Found = []
-    if "end" in praw:
-        ends = _calendar(praw, pframe, "end", 1)[pos[known]]
-        late = known[(first[known] > ends) & ~fiscal[known]]  # NaT (no end): never
-        for r in late[np.lexsort((late, pos[late]))][:MAX_PROBLEMS].tolist():
-            i = int(pos[r])
-            said = f"a period starting on or before the end {_date(praw, 'end', i)}"
-            found.append((i, f"ramp.{place[r]}.period", said, _date(raw, "period", r)))
-    # fiscal-year steps apart from the others (ComputeContract.checks: their owner's year)
-    rows = known[np.lexsort((place[known], first[known], fiscal[known], pos[known]))]
-    if len(rows) < 2:
-        return found
-    group = pos[rows].astype(np.int64) * 2 + fiscal[rows]
-    start, end = first[rows].view(np.int64), last[rows].view(np.int64)
-    opens = np.r_[True, group[1:] != group[:-1]]
-    reach = pd.Series(end).groupby(group).cummax().to_numpy()
-    raised = opens | (end > np.r_[0, reach[:-1]])
-    holder = np.maximum.accumulate(np.where(raised, np.arange(len(rows)), 0))
-    over = np.flatnonzero(~opens & (start <= np.r_[0, reach[:-1]]))[:MAX_PROBLEMS]
-    for k in over.tolist():
-        r, h = int(rows[k]), int(rows[holder[k - 1]])
-        other = f"ramp.{place[h]}.period is {_date(raw, 'period', h)}"
-        said = f"a period apart from the other steps' ({other})"
-        found.append((int(pos[r]), f"ramp.{place[r]}.period", said, _date(raw, "period", r)))
-    return found
-
-
-def _places(pos: np.ndarray, status: np.ndarray | None) -> np.ndarray:
-    """Each item's index in its record's list (of its ``status``: scheduled or delivered), the
-    items in table order, as a ledger file nests them (-1 for an item of no record)."""
-    key = pos.astype(np.int64) * 2
-    if status is not None:
-        key += status == "delivered"
-    order = np.argsort(key, kind="stable")
-    ranked = key[order]
-    at = np.arange(len(ranked))
-    first = np.maximum.accumulate(np.where(np.r_[True, ranked[1:] != ranked[:-1]], at, 0))
-    place = np.empty(len(pos), dtype=np.int64)
-    place[order] = at - first
-    return np.where(pos >= 0, place, -1)
-
-
-def _calendar(raw: pd.DataFrame, frame: pd.DataFrame, name: str, side: int) -> np.ndarray:
-    """The first (``side`` 0) or last (1) day of each date of column ``name``, under a
-    December 31 year end as ``PartialDate.sort_key`` has them: the frame's, but for fiscal
-    years, which a frame spans by their owner's year end (each distinct cell read once)."""
-    days = np.array(frame[f"{name}_{('start', 'end')[side]}"], dtype="datetime64[ns]")
-    fiscal = np.flatnonzero(np.asarray(frame[f"{name}_precision"] == _FISCAL, dtype=bool))
-    if len(fiscal):
-        codes, parsed, _ = parse_unique(raw[name].iloc[fiscal], _parse_date)
-        keys = [np.datetime64(p.sort_key()[side], "ns") for p in parsed]
-        days[fiscal] = np.array([*keys, np.datetime64("NaT", "ns")], dtype="datetime64[ns]")[codes]
-    return days
-
-
-_FISCAL = "fiscal_year"
-
-
-def _parse_date(value: object) -> PartialDate:
-    """A date cell as records read it."""
-    return PartialDate.parse(date_value(value))
-
-
-def _date(raw: pd.DataFrame, name: str, i: int) -> str:
-    """The date at row ``i`` of column ``name`` as records write it (``2024-Q3``, ``FY2025``)."""
-    value = raw[name].iloc[i]
-    return str(_parse_date(value.item() if isinstance(value, np.generic) else value))
 
 
 def _record_problems(chk: Located, found: Found) -> None:
