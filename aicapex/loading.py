@@ -367,13 +367,18 @@ def _type_name(value: object) -> str:
     return "number" if number else names.get(type(value), type(value).__name__)
 
 
-def _field_names(cls: type[Any]) -> set[str]:
-    names: set[str] = set()
-    for name, info in getattr(cls, "model_fields", {}).items():
-        names.add(name)
-        for arg in _model_args(info.annotation):
-            names |= _field_names(arg)
-    return names
+def _field_hint(cls: type[Any], loc: tuple[Any, ...]) -> str:
+    """A hint for the unknown field at ``loc``: the closest field of the model it is in, else
+    the nested list it belongs in (``amount`` of a contract: its ``ramp``'s)."""
+    model, name = cls, str(loc[-1])
+    for step in loc[:-1]:  # field names (and list places) down to the field's model
+        if (info := getattr(model, "model_fields", {}).get(str(step))) is not None:
+            model = next(_model_args(info.annotation), model)
+    fields = getattr(model, "model_fields", {})
+    inner = [
+        f for f, i in fields.items() for m in _model_args(i.annotation) if name in m.model_fields
+    ]
+    return suggest(name, fields) or (f" ({name!r} goes in {inner[0]})" if inner else "")
 
 
 def _model_args(annotation: Any) -> Iterator[type[Any]]:
@@ -447,7 +452,7 @@ def _from_validation(
                 yield problem(check.field, check.expected, check.found, check.code)
         elif etype == "extra_forbidden":
             name = str(err["loc"][-1])
-            hint = suggest(name, _field_names(cls))
+            hint = _field_hint(cls, tuple(err["loc"]))
             yield problem(loc, f"a field of {kind}{hint}", f"unknown field {name!r}", code)
         elif etype == "missing":
             yield problem(loc, "a value (this field is required)", "nothing", code)
