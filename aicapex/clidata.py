@@ -130,7 +130,7 @@ def export_cmd(
         typer.Option("--to", help="json, csv, parquet, hledger, beancount or sql."),
     ],
     out: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--out",
             "-o",
@@ -152,6 +152,10 @@ def export_cmd(
     single = to.value in SINGLE_FILE
     if out is None and not single:
         typer.echo(f"error: --out FOLDER is required for {to.value}", err=True)
+        raise typer.Exit(2)
+    if out == "":  # an unset variable (-o "$DIR"), not the current folder
+        what = "FILE" if single else "FOLDER"
+        typer.echo(f"error: --out is empty; give a {what} (. for the current folder)", err=True)
         raise typer.Exit(2)
     if decimal and to.value not in ("csv", "parquet"):
         typer.echo("error: --decimal is for csv and parquet", err=True)

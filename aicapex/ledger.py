@@ -301,7 +301,9 @@ class Ledger:
         ``hand-comments``) unless ``overwrite=True``: overwriting a file that changed since
         this ledger was read from it (or saved to it), and overwriting a file with comments a
         person wrote (the canonical text has none). Of two processes saving over a file both
-        read, the second is refused rather than losing the first one's save.
+        read, the second is refused rather than losing the first one's save. A path that cannot
+        be written (its folder missing, a folder, a name too long) is
+        :class:`aicapex.safewrite.WriteError`, an ``OSError``: ``<path>: cannot write: <why>``.
         """
         import json
 

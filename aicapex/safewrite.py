@@ -44,6 +44,8 @@ __all__ = [
     "comment_line",
     "folder_lock",
     "guarded_write",
+    "is_folder",
+    "is_present",
     "make_folder",
     "sha256_file",
     "sha256_text",
@@ -69,16 +71,42 @@ class WriteError(OSError):
         return f"{self.path}: cannot write: {self.reason}"
 
 
+def is_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a folder (following links); ``False`` where it cannot be looked at (a
+    name too long, a parent that cannot be read): the write that follows says why."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def is_present(path: str | os.PathLike[str]) -> bool:
+    """Whether something is at ``path`` (a link too, even dangling); ``False`` where it cannot
+    be looked at (see :func:`is_folder`)."""
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _reason(target: Path, exc: OSError) -> str:
     """Why ``target`` could not be written, in words: the system's reason, lower case, with the
     folder that is missing or is a file named."""
     if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
         for folder in (target.parent, *target.parent.parents):
-            if folder.is_dir():
+            if is_folder(folder):
                 break
-            if folder.exists() or folder.is_symlink():
+            if is_present(folder):
                 return f"{folder} is not a folder"
-        if not target.parent.is_dir():
+        if not is_folder(target.parent):
             return f"the folder {target.parent} does not exist"
     if exc.errno == errno.EISDIR:
         return "it is a folder"
@@ -99,7 +127,7 @@ def make_folder(path: str | os.PathLike[str]) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        if folder.exists() and not folder.is_dir():
+        if is_present(folder) and not is_folder(folder):
             raise WriteError(folder, "it is a file, not a folder", exc.errno) from None
         raise WriteError(folder, _reason(folder / "x", exc), exc.errno) from None
     return folder
@@ -109,7 +137,7 @@ def final_path(path: str | os.PathLike[str]) -> Path:
     """The file a write of ``path`` changes: ``path``, or where it points when it is a symbolic
     link (so that a write keeps the link)."""
     target = Path(path)
-    return Path(os.path.realpath(target)) if target.is_symlink() else target
+    return Path(os.path.realpath(target)) if _is_link(target) else target
 
 
 class WriteRefused(Exception):
@@ -259,7 +287,7 @@ def atomic_write_bytes(
             raise _write_error(asked, exc) from None
         return asked
     target = final_path(asked)
-    if target.is_dir():
+    if is_folder(target):
         raise WriteError(asked, "it is a folder; give the path of a file", errno.EISDIR)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -305,7 +333,7 @@ def atomic_write_files(
                     written.append(asked)
                     continue
                 target = final_path(asked)
-                if target.is_dir():
+                if is_folder(target):
                     raise WriteError(asked, "it is a folder; give the path of a file", errno.EISDIR)
                 remove_stale(target)
                 _stage(target, write, staged)
@@ -356,28 +384,42 @@ def guarded_write(
     """
     target = Path(path) if _special(Path(path)) else final_path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    with folder_lock(folder):
-        if not overwrite and target.exists() and not _special(target):
-            current = sha256_file(target)
-            if expected is not None and current is not None and current != expected:
-                raise WriteRefused(
-                    "file-changed",
-                    "the file as this ledger read it (save(..., overwrite=True) to replace it)",
-                    "a file that changed since (another save or an edit)",
-                )
-            if check_comments and current != sha256_text(text):
-                with contextlib.suppress(OSError, UnicodeDecodeError):
-                    line = comment_line(target.read_text(encoding="utf-8"))
-                    if line is not None:
-                        raise WriteRefused(
-                            "hand-comments",
-                            "a file without comments (save writes none: "
-                            "save(..., overwrite=True) drops them)",
-                            f"a comment on line {line}",
-                            line,
-                        )
-        atomic_write(target, text, locked=True)
+    if is_folder(target):
+        raise WriteError(path, "it is a folder; give the path of a file", errno.EISDIR)
+    try:
+        with folder_lock(folder):
+            _refuse_losses(target, text, expected, overwrite, check_comments)
+            atomic_write(target, text, locked=True)
+    except OSError as exc:  # a folder missing or not a folder, a file that cannot be read
+        raise _write_error(Path(path), exc) from None
     return sha256_text(text)
+
+
+def _refuse_losses(
+    target: Path, text: str, expected: str | None, overwrite: bool, check_comments: bool
+) -> None:
+    """:class:`WriteRefused` where writing ``text`` over ``target`` would lose someone's work
+    (see :func:`guarded_write`); the caller holds the folder's lock."""
+    if overwrite or not is_present(target) or _special(target):
+        return
+    current = sha256_file(target)
+    if expected is not None and current is not None and current != expected:
+        raise WriteRefused(
+            "file-changed",
+            "the file as this ledger read it (save(..., overwrite=True) to replace it)",
+            "a file that changed since (another save or an edit)",
+        )
+    if check_comments and current != sha256_text(text):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            line = comment_line(target.read_text(encoding="utf-8"))
+            if line is not None:
+                raise WriteRefused(
+                    "hand-comments",
+                    "a file without comments (save writes none: "
+                    "save(..., overwrite=True) drops them)",
+                    f"a comment on line {line}",
+                    line,
+                )
 
 
 _KEY_COLUMN = re.compile(r" *(?:- +)*")

@@ -117,15 +117,20 @@ def export(
             ``all``).
 
     Every file is written atomically. Raises ValueError for an unknown format, an ``out`` of
-    the wrong sort (a folder for a file format, a file for a folder one) or a bad filter,
+    the wrong sort (a folder for a file format, a file for a folder one) or empty, a bad filter,
     ImportError naming the extra when Parquet's pyarrow is missing, and
     :class:`aicapex.safewrite.WriteError` (an ``OSError``: ``<path>: cannot write: <why>``) for
     a path that cannot be written (a read-only folder, a parent that is a file).
     """
+    from aicapex.safewrite import is_folder, is_present
+
     _check_format(to, decimal)
+    if not os.fspath(out):
+        what = "a file" if to in SINGLE_FILE else "a folder"
+        raise ValueError(f"out: an empty path; {to} writes {what}, give its path")
     target = Path(out)
     if to in SINGLE_FILE:
-        if target.is_dir():
+        if is_folder(target):
             raise ValueError(f"{target}: is a folder; {to} writes one file, give its path")
         text = export_text(ledger, to, filter=filter, conflicts=conflicts)
         from aicapex.safewrite import atomic_write, make_folder
@@ -133,7 +138,7 @@ def export(
         make_folder(target.parent)
         atomic_write(target, text)
         return [target]
-    if target.exists() and not target.is_dir():
+    if is_present(target) and not is_folder(target):
         raise ValueError(f"{target}: is a file; {to} writes a folder of tables, give a folder")
     from aicapex.export.tables import TABLE_NAMES, write_tables
 

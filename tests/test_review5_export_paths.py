@@ -1,0 +1,129 @@
+"""Paths that cannot be written, given to ``export``, ``aicapex export`` and ``Ledger.save``: each
+is one ``WriteError`` (``<path>: cannot write: <why>``) or a usage error, never a traceback, and
+leaves no file behind.
+
+- ``--out ""`` (an unset variable: ``-o "$OUT"``) wrote 32 tables into the current folder: it is
+  now a usage error (exit 2); ``export(..., out="")`` a ValueError.
+- A name longer than the system takes (255 bytes) raised a bare ``OSError`` ``[Errno 36] File
+  name too long`` from the checks before the write (``Path.is_dir`` raises it).
+- ``Ledger.save`` into a folder that does not exist raised ``FileNotFoundError`` naming the
+  folder (from the folder's lock), and to a path that is a folder ``IsADirectoryError``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import aicapex as ac
+from aicapex.cli import app
+from aicapex.safewrite import TEMP_SUFFIX, WriteError
+
+LedgerText = Callable[..., Path]
+
+SMALL = """
+entities:
+- {id: acme, name: Acme AI, type: company}
+expenses:
+- {id: e1, company: acme, category: opex, amount: "$10.05", date: 2024-01-15}
+"""
+
+LONG = "x" * 300  # past NAME_MAX (255 bytes) of every common file system
+
+
+@pytest.fixture
+def small(ledger_text: LedgerText) -> Path:
+    return ledger_text(SMALL)
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(TEMP_SUFFIX))
+
+
+@pytest.mark.parametrize("to", ["csv", "json"])
+def test_an_empty_out_is_a_usage_error(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(app, ["export", str(small), "--to", to, "--out", ""])
+    assert result.exit_code == 2, result.output
+    assert "--out is empty" in result.output
+    assert "Traceback" not in result.output
+    assert list(work.iterdir()) == []  # nothing written into the current folder
+    with pytest.raises(ValueError, match="empty path"):
+        ac.export(ac.load(small), to=to, out="")
+    assert list(work.iterdir()) == []
+
+
+def test_the_current_folder_is_still_written_when_named(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["export", str(small), "--to", "csv", "--out", "."])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "flows.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("to", "name"),
+    [("json", LONG + ".json"), ("csv", LONG), ("csv", LONG + "/tables"), ("sql", LONG + "/a")],
+)
+def test_a_name_too_long_is_one_line(small: Path, tmp_path: Path, to: str, name: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / name
+    with pytest.raises(WriteError) as info:
+        ac.export(ac.load(small), to=to, out=out)
+    assert str(info.value).endswith(": cannot write: file name too long")
+    assert str(info.value).startswith(f"{folder}/{LONG}")
+    result = CliRunner().invoke(app, ["export", str(small), "--to", to, "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1, result.output
+    assert result.output.startswith("error: ")
+    assert "file name too long" in result.output
+    assert list(folder.iterdir()) == []  # no temporary file, no folder made
+
+
+def test_saving_where_no_file_can_be(small: Path, tmp_path: Path) -> None:
+    led = ac.load(small)
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    cases = {
+        tmp_path / "missing" / "x.yaml": f"the folder {tmp_path / 'missing'} does not exist",
+        tmp_path / "a-folder": "it is a folder; give the path of a file",
+        tmp_path / "a-file" / "x.yaml": f"{tmp_path / 'a-file'} is not a folder",
+        tmp_path / (LONG + ".yaml"): "file name too long",
+    }
+    for path, why in cases.items():
+        with pytest.raises(WriteError) as info:
+            led.save(path)
+        assert str(info.value) == f"{path}: cannot write: {why}"
+        assert isinstance(info.value, OSError)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder"]
+    assert list((tmp_path / "a-folder").iterdir()) == []
+    assert _leftovers(tmp_path) == []
+    # and where it can, it still saves: load(save(x)) == x
+    assert ac.load(led.save(tmp_path / "a-folder" / "x.yaml")) == led
+
+
+def test_path_predicates_never_raise(tmp_path: Path) -> None:
+    from aicapex.safewrite import is_folder, is_present
+
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
+    assert is_folder(tmp_path)
+    assert not is_folder(tmp_path / "f")
+    assert is_present(tmp_path / "f")
+    assert is_present(tmp_path / "dangling")
+    assert not is_folder(tmp_path / "dangling")
+    for odd in (tmp_path / LONG, tmp_path / "f" / "g", tmp_path / "nul\0"):
+        assert not is_folder(odd)
+        assert not is_present(odd)
