@@ -31,7 +31,7 @@ from aicapex.table.flows import as_flows
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["AGE_BUCKETS", "Arrears", "arrears"]
+__all__ = ["AGE_BUCKETS", "Arrears", "arrears", "pay_arrears"]
 
 _ASSUMPTIONS = (
     "a bill falls due at its due date, else at the end of its usage period; what is unpaid is "
@@ -175,6 +175,47 @@ def arrears(
     buckets = buckets.reindex(columns=list(AGE_BUCKETS)).fillna(0.0)
     out = out.join(buckets).reset_index()
     return Arrears(out[columns], records, _ASSUMPTIONS, params=params)
+
+
+def pay_arrears(
+    flows: pd.DataFrame,
+    as_of: DateLike | Mapping[str, DateLike],
+    entities: pd.Index,
+    balance_month: np.ndarray,
+    as_of_month: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The runway's policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns
+    what each entity pays out of its starting cash and what it pays in ``as_of``'s month, each
+    ``(3, E)``: at the base figures, at the pessimistic end of the ranges (the most owed:
+    ``outstanding_high_usd``) and at the optimistic end (the least owed), as the runway's
+    variants; and the assumptions: the rule, then one sentence per entity that pays, naming its
+    bills (``"<entity>: ..."``: a report of many entities gives each its own)."""
+    owed_table = arrears(flows, as_of=as_of).frame
+    by_payer = owed_table.groupby("payer", observed=True)
+    owed_v = np.stack(
+        [
+            by_payer[column].sum().reindex(entities).fillna(0.0).to_numpy("float64")
+            for column in ("outstanding_usd", "outstanding_high_usd", "outstanding_low_usd")
+        ]
+    )
+    due_now = (as_of_month > balance_month)[None, :]
+    bills: dict[str, list[str]] = {}
+    for payer, records in zip(
+        owed_table["payer"].astype("object"), owed_table["records"].astype("object"), strict=True
+    ):
+        bills.setdefault(str(payer), []).extend(str(records).split(","))
+    paying = sorted(set(bills) & {str(e) for e in entities})
+    when_words = "each entity's date" if isinstance(as_of, Mapping) else str(as_of)
+    sentences = [
+        f"policy 'arrears': bills unpaid at {when_words} are paid at once"
+        + ("" if paying else " (none)")
+    ]
+    for payer in paying:
+        when = as_of[payer] if isinstance(as_of, Mapping) else as_of
+        sentences.append(
+            f"{payer}: bills unpaid at {when} paid at once ({', '.join(bills[payer])})"
+        )
+    return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences
 
 
 def _at_bill_rate(rows: pd.DataFrame, paid: np.ndarray) -> np.ndarray:

@@ -2,9 +2,10 @@
 
 As in beancount and hledger, a cash balance asserts what a company held at a date. Where two
 balances of one company bracket a period, :func:`reconcile` rolls the first forward by the
-flows the runway counts (expenses and revenues, funding that moved) and compares the result
-with the second: what the flows explain, and what they do not. With ranges, the flows explain
-a balance when the ranges of the expected and the reported cash overlap.
+flows the runway counts (expenses and revenues, funding that moved, GPU orders' cash when
+paid) and compares the result with the second: what the flows explain, and what they do not.
+With ranges, the flows explain a balance when the ranges of the expected and the reported cash
+overlap.
 
 A gap counts as unexplained when it exceeds :data:`TOLERANCE` of the larger balance and
 :data:`MINIMUM` US dollars (documented defaults; ``tolerance=`` and ``minimum=`` change them):
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.burn import CAPEX_STATUSES
 from aicapex.analysis.common import as_known_on, check_entity, record_frame, signed
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
@@ -93,7 +95,8 @@ def reconcile(
         frame,
         record_index(used),
         (
-            "flows counted: expenses and revenues (not planned ones) and funding disbursed",
+            "flows counted: expenses and revenues (not planned ones), funding disbursed and "
+            "GPU orders' cash when paid",
             f"a gap is explained when the ranges overlap or it is within {tolerance:.0%} of the "
             f"larger balance or {minimum:,.0f} USD",
         ),
@@ -261,4 +264,7 @@ def _counted(flows: pd.DataFrame) -> pd.DataFrame:
     keep = kind.isin(list(_COUNTED_KINDS)).to_numpy() & (flows["basis"] != "planned").to_numpy()
     money_in = kind.isin(["funding_rounds", "stakes"])  # rounds, and shares bought outside them
     keep |= (money_in & (flows["status"] == "disbursed")).to_numpy()
+    # capital spending when paid, as the runway counts it: GPU orders' cash
+    capex = (kind == "gpu_orders") & (flows["category"] == "capex")
+    keep |= (capex & flows["status"].isin(CAPEX_STATUSES)).to_numpy()
     return signed(flows[keep])

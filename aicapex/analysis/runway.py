@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.arrears import pay_arrears
 from aicapex.analysis.cash import run_cash
 from aicapex.analysis.common import (
     as_known_on,
@@ -78,6 +79,7 @@ from aicapex.analysis.runwaykit import (
     as_of_words,
     balance_columns,
     balance_kinds,
+    check_cash,
     check_horizon,
     collect_inputs,
     counted_flows,
@@ -85,7 +87,6 @@ from aicapex.analysis.runwaykit import (
     gross_flows,
     latest_balances,
     path_frame,
-    pay_arrears,
     spend_flows,
 )
 from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway
@@ -355,10 +356,13 @@ def runways(
                 flows, as_of, entities, balance_month, as_of_month
             )
             later = as_of_col >= 0
-            paid = (np.flatnonzero(later), as_of_col[later], paid_later[later])
-            for start, variant_net in zip(starts, nets, strict=True):
-                start -= paid_now
-                variant_net[paid[0], paid[1]] -= paid[2]
+            # the base figures' bills for the path; each variant pays its own end of them
+            paid = (np.flatnonzero(later), as_of_col[later], paid_later[0, later])
+            for start, variant_net, now_v, later_v in zip(
+                starts, nets, paid_now, paid_later, strict=True
+            ):
+                start -= now_v
+                variant_net[paid[0], paid[1]] -= later_v[later]
             assumptions.extend(sentences)
         # the path's money in and out (its net's parts), found only when the path is read
         values = counted["signed"].to_numpy()
@@ -485,6 +489,7 @@ def _checked(
 ) -> tuple[Any, Any]:
     """The arguments :func:`runway` and :func:`runway_inputs` share, checked; the source and
     the cash as known on ``known_on`` at ``widths``."""
+    check_cash(cash)
     source = as_known_on(as_widened(source, widths), known_on)
     if known_on is not None and isinstance(cash, pd.DataFrame):
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]

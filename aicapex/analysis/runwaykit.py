@@ -4,12 +4,15 @@ its inputs stream by stream (:class:`RunwayInputs`, for scenarios and simulation
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.arrears import pay_arrears
 from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.common import (
     day_of,
@@ -31,10 +34,12 @@ from aicapex.analysis.runrate import (
 from aicapex.analysis.runwayresult import Gross, gross_flows, path_frame
 from aicapex.analysis.used import RecordsUsed
 from aicapex.dates import DateLike
+from aicapex.limits import MAX_AMOUNT
 from aicapex.table.adjust import ADJUSTMENT_KIND
 from aicapex.table.columns import positions
 
 __all__ = [
+    "CASH_COLUMNS",
     "HORIZON",
     "INPUT_STREAMS",
     "MAX_HORIZON",
@@ -45,6 +50,7 @@ __all__ = [
     "as_of_words",
     "balance_columns",
     "balance_kinds",
+    "check_cash",
     "check_horizon",
     "collect_inputs",
     "counted_flows",
@@ -52,7 +58,6 @@ __all__ = [
     "gross_flows",
     "latest_balances",
     "path_frame",
-    "pay_arrears",
     "spend_flows",
     "stream_flows",
 ]
@@ -71,6 +76,38 @@ def check_horizon(horizon: object) -> None:
         raise ValueError(
             f"expected a horizon of at least 1 month and at most {MAX_HORIZON} months (60 "
             f"years), got {horizon!r}"
+        )
+
+
+#: The columns of a frame of cash balances (``cash=``) the runway reads.
+CASH_COLUMNS = ("id", "company", "date_end", "amount_usd", "reported_start")
+
+
+def check_cash(cash: object) -> None:
+    """Raise TypeError or ValueError unless ``cash`` is ``None``, a frame with
+    :data:`CASH_COLUMNS`, or a mapping of entity to a finite number of US dollars (at most
+    :data:`~aicapex.limits.MAX_AMOUNT` either way, as a record's)."""
+    if cash is None:
+        return
+    if isinstance(cash, Mapping):
+        for entity, value in cash.items():
+            number = isinstance(value, numbers.Real | Decimal) and not isinstance(value, bool)
+            if not number or not -MAX_AMOUNT <= float(value) <= MAX_AMOUNT:
+                raise ValueError(
+                    f"cash: expected a finite number of US dollars for {entity!r}, at most "
+                    f"{MAX_AMOUNT:.0e} either way, got {value!r}"
+                )
+        return
+    if not isinstance(cash, pd.DataFrame):
+        raise TypeError(
+            "cash: expected a frame like ledger.frame('cash_balances') or a mapping of entity "
+            f"to US dollars ({{'entity-id': 4e6}}), got {type(cash).__name__} {cash!r}"
+        )
+    missing = [c for c in CASH_COLUMNS if c not in cash.columns]
+    if missing:
+        raise ValueError(
+            "cash: expected a frame like ledger.frame('cash_balances'), got one without "
+            + ", ".join(missing)
         )
 
 
@@ -142,41 +179,6 @@ def balance_columns(entities: pd.Index, chosen: pd.DataFrame) -> dict[str, np.nd
         "balance_usd": chosen["amount_usd"].to_numpy("float64"),
         "bound": balance_kinds(chosen).astype("object").to_numpy(),
     }
-
-
-def pay_arrears(
-    flows: pd.DataFrame,
-    as_of: DateLike | Mapping[str, DateLike],
-    entities: pd.Index,
-    balance_month: np.ndarray,
-    as_of_month: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns what each
-    entity pays out of its starting cash, what it pays in ``as_of``'s month, and the
-    assumptions: the rule, then one sentence per entity that pays, naming its bills
-    (``"<entity>: ..."``: a report of many entities gives each its own)."""
-    from aicapex.analysis.arrears import arrears
-
-    owed_table = arrears(flows, as_of=as_of).frame
-    owed = owed_table.groupby("payer", observed=True)["outstanding_usd"].sum()
-    owed_v = owed.reindex(entities).fillna(0.0).to_numpy()
-    due_now = as_of_month > balance_month
-    bills: dict[str, list[str]] = {}
-    for payer, records in zip(
-        owed_table["payer"].astype("object"), owed_table["records"].astype("object"), strict=True
-    ):
-        bills.setdefault(str(payer), []).extend(str(records).split(","))
-    paying = sorted(set(bills) & {str(e) for e in entities})
-    sentences = [
-        f"policy 'arrears': bills unpaid at {as_of_words(as_of)} are paid at once"
-        + ("" if paying else " (none)")
-    ]
-    for payer in paying:
-        when = as_of[payer] if isinstance(as_of, Mapping) else as_of
-        sentences.append(
-            f"{payer}: bills unpaid at {when} paid at once ({', '.join(bills[payer])})"
-        )
-    return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences
 
 
 #: The kinds and statuses of flows :func:`counted_flows` reads, in the order it reads them.
@@ -509,8 +511,8 @@ def collect_inputs(
         start_cash -= paid_now
         later = np.flatnonzero(as_of_col >= 0)
         stream = INPUT_STREAMS.index("arrears")
-        by_stream[:, later, stream, as_of_col[later]] -= paid_later[later]
-        gross = replace(gross, paid=(later, as_of_col[later], paid_later[later]))
+        by_stream[:, later, stream, as_of_col[later]] -= paid_later[:, later]
+        gross = replace(gross, paid=(later, as_of_col[later], paid_later[0, later]))
         notes.extend(sentences)
     frame = pd.DataFrame(
         {

@@ -251,6 +251,13 @@ def what_ifs(
         except (TypeError, ValueError) as exc:
             said = str(exc).removeprefix("AddFlow: ")
             raise type(exc)(f"extra_flows: {(date, amount, label)!r}: {said}") from None
+    if isinstance(adjust, (Adjustment, str, bytes)):
+        raise TypeError(
+            f"adjust: expected a list of adjustments, got {adjust!r}"
+            + (f" (put it in a list: [{adjust!r}])" if isinstance(adjust, Adjustment) else "")
+        )
+    if not isinstance(adjust, Iterable):
+        raise TypeError(f"adjust: expected a list of adjustments, got {adjust!r}")
     out.extend(adjust)
     return out
 

@@ -1,0 +1,154 @@
+"""Runways, arrears and reconciliations checked by hand on small ledgers (review 5, cash).
+
+Each expected figure is worked out from the records written in the test, never copied from the
+library's output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.analysis.runway import runway_inputs
+
+LedgerText = Callable[..., Path]
+
+HEAD = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2023-11}
+"""
+
+RANGED_BILL = (
+    HEAD
+    + """
+entities:
+- {id: a, name: A, type: company}
+- {id: aws, name: AWS, type: cloud_provider}
+expenses:
+- {id: e1, company: a, category: compute, rate: $1M/month, date: 2023-01, until: 2023-12,
+   sources: [s1]}
+cloud_bills:
+- {id: b1, payer: a, provider: aws, period: 2023-05, billed: about $5M, due: 2023-06-15,
+   sources: [s1]}
+cash_balances:
+- {id: c1, company: a, date: 2023-06-30, amount: $10M, sources: [s1]}
+"""
+)
+
+
+def test_policy_arrears_pays_each_end_of_an_unpaid_range(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(RANGED_BILL))
+    # 'about $5M' unpaid: $4.5M to $5.5M owed (the arrears table says so)
+    owed = ac.arrears(led, as_of="2023-06").frame.iloc[0]
+    assert (owed["outstanding_low_usd"], owed["outstanding_high_usd"]) == (4.5e6, 5.5e6)
+    # as of June (the balance's month): $10M less what is owed, then $1M a month
+    r = ac.runway(led, "a", as_of="2023-06", policy="arrears").frame.iloc[0]
+    assert r["months"] == pytest.approx(5.0)
+    assert r["months_low"] == pytest.approx(4.5)  # the most owed: $5.5M
+    assert r["months_high"] == pytest.approx(5.5)  # the least owed: $4.5M
+    # as of July: paid in July, with July's $1M: 10 - 1 - 5 = 4 at the end of July
+    r = ac.runway(led, "a", as_of="2023-07", policy="arrears").frame.iloc[0]
+    assert (r["months_low"], r["months"], r["months_high"]) == pytest.approx((3.5, 4.0, 4.5))
+    # the inputs scenarios roll forward pay the same ends
+    inputs = runway_inputs(led, "a", as_of="2023-07", policy="arrears")
+    start = inputs.start[:, 0]
+    july = int(inputs.months.get_loc(pd.Timestamp("2023-07-01")))
+    paid = inputs.flows[:, 0, inputs.streams.index("arrears"), july]
+    assert list(start + paid) == pytest.approx([5e6, 4.5e6, 5.5e6])
+
+
+GPU_BETWEEN_BALANCES = (
+    HEAD
+    + """
+entities:
+- {id: a, name: A, type: company}
+- {id: nvidia, name: Nvidia, type: chip_vendor}
+expenses:
+- {id: e1, company: a, category: payroll, rate: $1M/month, date: 2023-01, until: 2023-12,
+   sources: [s1]}
+gpu_orders:
+- {id: g1, buyer: a, vendor: nvidia, sku: H100, quantity: 1000, total: $30M, order_date: 2023-02,
+   status: delivered, payments: [{date: 2023-03-15, amount: $30M}], sources: [s1]}
+cash_balances:
+- {id: c1, company: a, date: 2023-01-31, amount: $50M, sources: [s1]}
+- {id: c2, company: a, date: 2023-06-30, amount: $15M, sources: [s1]}
+"""
+)
+
+
+def test_reconcile_counts_gpu_cash_as_the_runway_does(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(GPU_BETWEEN_BALANCES))
+    # February to June: $5M of payroll and the $30M paid for GPUs in March: 50 - 35 = 15
+    row = ac.reconcile(led).frame.iloc[0]
+    assert row["net_usd"] == pytest.approx(-35e6)
+    assert row["expected_usd"] == pytest.approx(15e6)
+    assert row["gap_usd"] == pytest.approx(0.0)
+    assert bool(row["explained"])
+    assert row["records"] == "e1,g1"
+    # the runway from the first balance reaches the second's figure at the end of June
+    first = led.frame("cash_balances").iloc[:1]
+    path = ac.runway(led, "a", as_of="2023-01", cash=first).explain()
+    june = path[path["month"] == pd.Timestamp("2023-06-01")]
+    assert float(june["closing"].iloc[0]) == pytest.approx(15e6)
+    # and validate has nothing to warn about
+    assert not ac.reconcile(led).warnings
+
+
+ONE_BALANCE = (
+    HEAD
+    + """
+entities:
+- {id: a, name: A, type: company}
+expenses:
+- {id: e1, company: a, category: compute, rate: $1M/month, date: 2023-01, until: 2023-12,
+   sources: [s1]}
+cash_balances:
+- {id: c1, company: a, date: 2023-06-15, amount: $3M, sources: [s1]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("cash", "error", "words"),
+    [
+        ({"a": "lots"}, ValueError, "cash: expected a finite number of US dollars for 'a'"),
+        ({"a": float("nan")}, ValueError, "got nan"),
+        ({"a": float("inf")}, ValueError, "got inf"),
+        ({"a": 1e30}, ValueError, "at most 1e+15"),
+        ({"a": True}, ValueError, "got True"),
+        ([1], TypeError, "cash: expected a frame like ledger.frame('cash_balances')"),
+        (pd.DataFrame(), ValueError, "got one without id, company, date_end"),
+    ],
+)
+def test_bad_cash_is_named(
+    ledger_text: LedgerText, cash: object, error: type[Exception], words: str
+) -> None:
+    led = ac.load(ledger_text(ONE_BALANCE))
+    with pytest.raises(error) as caught:
+        ac.runway(led, "a", as_of="2023-07", cash=cash)  # type: ignore[arg-type]
+    assert words in str(caught.value)
+
+
+def test_cash_given_as_numbers_or_a_frame(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(ONE_BALANCE))
+    # $3M at the end of July (a mapping's cash is at as_of), $1M a month through December:
+    # three months and a fraction of none
+    assert ac.runway(led, "a", as_of="2023-07", cash={"a": 3_000_000}).months == 3.0
+    frame = led.frame("cash_balances")[["id", "company", "date_end", "amount_usd"]]
+    frame = frame.assign(reported_start=pd.NaT)
+    # from June 15: July's $1M leaves $2M at the end of July
+    assert ac.runway(led.flows(), "a", as_of="2023-07", cash=frame).months == 2.0
+
+
+def test_one_adjustment_not_in_a_list_is_named(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(ONE_BALANCE))
+    with pytest.raises(TypeError, match=r"adjust: expected a list of adjustments.*put it in"):
+        ac.runway(led, "a", as_of="2023-07", adjust=ac.Exclude(["e1"]))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="adjust: expected a list of adjustments"):
+        ac.runway(led, "a", as_of="2023-07", adjust=None)  # type: ignore[arg-type]
+    # in a list: the expense left out, the cash lasts
+    assert ac.runway(led, "a", as_of="2023-07", adjust=[ac.Exclude(["e1"])]).months == float("inf")
