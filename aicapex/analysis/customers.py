@@ -8,7 +8,9 @@ the one reported, else its amount over the total. A part without a ``counterpart
 the sources do not name. For each total, a last row (``kind`` ``rest``) gives what no part
 accounts for: the total less the parts (amounts and shares).
 
-A total given as a rate counts its amount per year (``method`` says so). Parts of a total that is
+A total given as a rate counts its amount per year (``method`` says so). A part given as a rate
+counts a year of it in a total a year, else its calendar months within the total's period
+(``$2M/month`` of a total of 2024: $24M). Parts of a total that is
 itself left out (``period=``, another company) are left out with it.
 """
 
@@ -94,6 +96,18 @@ def _totals(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _months(start: pd.Series, end: pd.Series, rows: pd.DataFrame) -> np.ndarray:
+    """The calendar months from ``start`` to ``end`` (each counted whole, both included) within
+    the rows' totals' periods (none: 0)."""
+    first = np.maximum(
+        start.to_numpy("datetime64[M]"), rows["period_start"].to_numpy("datetime64[M]")
+    )
+    last = np.minimum(end.to_numpy("datetime64[M]"), rows["period_end"].to_numpy("datetime64[M]"))
+    count = (last - first).astype("int64") + 1
+    out: np.ndarray = np.maximum(count, 0).astype("float64")
+    return out
+
+
 def customers(
     source: Ledger | Mapping[str, pd.DataFrame],
     company: str | None = None,
@@ -145,8 +159,25 @@ def customers(
             "amount_r": parts["amount_usd"],
             "amount_low_r": parts["amount_low_usd"],
             "amount_high_r": parts["amount_high_usd"],
+            "rate_r": parts["rate_usd_per_month"],
+            "rate_low_r": parts["rate_low_usd_per_month"],
+            "rate_high_r": parts["rate_high_usd_per_month"],
+            "part_start": parts["date_start"],
+            "part_end": parts["until_end"].fillna(parts["date_end"])
+            if "until_end" in parts
+            else parts["date_end"],
         }
     ).merge(totals, on="total", how="inner")
+    # a part given as a rate: a year of it (of a total a year), else its months in the total's
+    # period
+    months = np.where(
+        rows["per_year"].astype(bool), 12.0, _months(rows["part_start"], rows["part_end"], rows)
+    )
+    by_rate = rows["amount_r"].isna() & rows["rate_r"].notna()
+    for side in ("", "_low", "_high"):
+        rows[f"amount{side}_r"] = rows[f"amount{side}_r"].where(
+            ~by_rate, rows[f"rate{side}_r"] * months
+        )
     reported = rows["amount_r"].notna()
     derived = ~reported & rows["share_r"].notna()
     rows["amount_usd"] = rows["amount_r"].where(reported, rows["share_r"] * rows["total_usd"])
@@ -172,6 +203,18 @@ def customers(
         derived,
         pct + " of " + rows["total"] + per_year,
         np.where(implied, "amount / " + rows["total"], "as reported"),
+    )
+    rated = pd.Series(
+        [
+            f"its rate over {m:g} months of " if m != 12 or not y else "its rate a year of "
+            for m, y in zip(months, rows["per_year"].astype(bool), strict=True)
+        ],
+        index=rows.index,
+        dtype=object,
+    )
+    share_words = np.where(implied, "amount / " + rows["total"], "share as reported")
+    rows["method"] = np.where(
+        by_rate & reported, rated + rows["total"] + "; " + share_words, rows["method"]
     )
     rows = rows.assign(kind="customer", named=rows["customer"] != "", derived=derived)
     sums = rows.groupby("total")[

@@ -2,9 +2,10 @@
 company.
 
 :func:`listing`: each IPO or direct listing's gross proceeds (as reported, else its price times
-the shares offered), split into primary (new shares: the money reaches the company) and
-secondary (sold by holders) by their shares; when only one of the two is reported, the other is
-the rest of the shares offered. Named buyers' shares and money at the listing price (one from the
+the shares offered; not given, the shares offered are its primary and secondary shares), split
+into primary (new shares: the money reaches the company) and secondary (sold by holders) by
+their shares; when only one of the two is reported, the other is the rest of the shares
+offered. Named buyers' shares and money at the listing price (one from the
 other) are in ``.buyers``.
 
 :func:`merger`: each side's holders' share of the combined company: as reported; the rest of the
@@ -141,11 +142,17 @@ def _listing_row(ledger: Ledger, x: Listing, buyers: list[dict[str, Any]]) -> di
     price = dollars(ledger, x, x.price, x.date)[0]
     offered = _count(x.shares_offered)
     primary, secondary, split = _split(x)
+    low = high = offered
+    if x.shares_offered is not None:
+        low, high = (float(e) for e in x.shares_offered.bounds())
+    elif x.primary is not None and x.secondary is not None:  # the shares sold: both parts
+        offered = primary + secondary
+        ends = [[float(e) for e in n.bounds()] for n in (x.primary, x.secondary)]
+        low, high = ends[0][0] + ends[1][0], ends[0][1] + ends[1][1]
     reported = dollars(ledger, x, x.proceeds, x.date)
     if x.proceeds is not None:
         gross, method = reported, "reported"
     elif price == price and offered == offered:
-        low, high = (float(e) for e in x.shares_offered.bounds()) if x.shares_offered else (0, 0)
         gross, method = (price * offered, price * low, price * high), "price x shares offered"
     else:
         gross, method = (math.nan,) * 3, ""

@@ -13,13 +13,14 @@ A holder's position is built from its stakes in date order (:class:`~aicapex.rec
   parts; the post-money as reported, else pre-money + amount) dilutes every holder by
   (1 - amount / post-money); stakes bought in it (``round:``) then
   add their shares without diluting anyone again;
-- **new shares** stated by a closed round without those figures (``shares_issued``) or by a
-  trading IPO (``listings``: its ``primary`` shares, else ``shares_offered`` less
-  ``secondary``) dilute every holder by old / (old + new) on each basis whose count before
-  them is known (the latest of a stake giving a share and a number of shares, a round's
-  post-money / price per share, or a ``share_counts`` record dated before them), and add to
-  that count; on a basis whose count is not known nobody is diluted and a warning says so. A
-  listing's secondary shares are sold by holders it does not name: nobody's share changes.
+- **new shares** stated by a closed round without those figures (``shares_issued``, else its
+  amount / its price per share, in its own currency) or by a trading IPO (``listings``: its
+  ``primary`` shares, else ``shares_offered`` less ``secondary``) dilute every holder by old /
+  (old + new) on each basis whose count before them is known (the latest of a stake giving a
+  share and a number of shares, a round's post-money / price per share, or a ``share_counts``
+  record dated before them), and add to that count; on a basis whose count is not known nobody
+  is diluted and a warning says so. A listing's secondary shares are sold by holders it does not
+  name: nobody's share changes.
   A round diluting by its money adds its ``shares_issued`` to the counts known, once.
 
 Shares of the shares outstanding (``diluted: false``) and of the fully diluted shares
@@ -57,6 +58,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.stakeskit import (
     AsOf,
     StakeInputs,
+    alike,
     as_of_param,
     as_of_text,
     percent,
@@ -156,10 +158,12 @@ def _events(inputs: StakeInputs, company: str) -> list[tuple[Any, ...]]:
 
 def _dilution(row: Mapping[str, Any]) -> float | None:
     """The part of the company a closed round's new money bought (amount / post-money; the
-    post-money as reported, else pre-money + amount)."""
-    amount, post = float(row["amount_usd"]), float(row["post_money_usd"])
+    post-money as reported, else pre-money + amount; a ratio, in the round's own currency
+    when its figures share one)."""
+    amount, post = alike(row, "amount", "post_money")
     if math.isnan(post):
-        post = float(row["pre_money_usd"]) + amount
+        amount, pre = alike(row, "amount", "pre_money")
+        post = pre + amount
     if row["status"] != "closed" or bool(row["secondary"]) or not (0 < amount < post):
         return None
     return amount / post
@@ -208,9 +212,14 @@ def _round_event(
     out: Positions, row: Mapping[str, Any], diluting: set[str], counts: list[dict[str, Any]]
 ) -> None:
     rid = str(row["id"])
-    price, post = float(row["price_per_share_usd"]), float(row["post_money_usd"])
+    price, post = alike(row, "price_per_share", "post_money")
     issued = float(row["shares_issued"]) if row["status"] == "closed" else math.nan
     d = _dilution(row)
+    if d is None and math.isnan(issued) and row["status"] == "closed" and not row["secondary"]:
+        # no valuation: the new shares its money bought at its price per share
+        amount, each = alike(row, "amount", "price_per_share")
+        if amount > 0 and each > 0 and row.get("amount_kind") != "ceiling":
+            issued = amount / each
     if d is not None and out.holders:
         for h in out.holders.values():
             for basis in _BASES:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AsOf",
     "StakeInputs",
+    "alike",
     "as_of_param",
     "as_of_text",
     "percent",
@@ -311,6 +312,16 @@ def _set_aside(frame: pd.DataFrame, kind: str, aside: list[str]) -> dict[str, li
         for k in kept:
             out[k] = [n for n in names if n in dropped]
     return out
+
+
+def alike(row: Mapping[str, Any], *names: str) -> tuple[float, ...]:
+    """The money figures ``names`` of a record row in one unit: as written when they share a
+    currency (a ratio of them needs no exchange rate: ``€20M`` of ``€100M`` is 20% without
+    one), else in US dollars (NaN without a rate); a figure not given is NaN."""
+    currencies = {row.get(f"{n}_currency") for n in names}
+    if len(currencies) == 1 and isinstance(next(iter(currencies)), str):
+        return tuple(float(row[n]) for n in names)
+    return tuple(float(row[f"{n}_usd"]) for n in names)
 
 
 def percent(value: float) -> str:

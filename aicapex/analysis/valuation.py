@@ -180,15 +180,31 @@ def _row(**values: Any) -> dict[str, Any]:
     return row
 
 
+def _no_rate(row: Mapping[str, Any], names: tuple[str, ...]) -> str:
+    """What is missing to price ``row`` in US dollars: the exchange rates of its figures
+    ``names`` given in another currency without one at its date (``""``: none missing)."""
+    lacking = sorted(
+        {
+            str(row[f"{n}_currency"])
+            for n in names
+            if float(row[n]) > 0 and math.isnan(float(row[f"{n}_usd"]))
+        }
+    )
+    if not lacking:
+        return ""
+    return f"an exchange rate of {', '.join(lacking)} to US dollars (fx_rates)"
+
+
 def _round_rows(
     rounds: list[dict[str, Any]], totals: list[Total], used: list[str]
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in rounds:
         rid, company = str(r["id"]), str(r["company"])
         head: dict[str, Any] = {"company": company, "record": rid, "kind": "funding_rounds"}
         head["event"] = "round"
         head.update(date=r["date_end"], status=str(r["status"]), paid_usd=float(r["amount_usd"]))
+        before = len(rows)
         head["price_per_share_usd"] = float(r["price_per_share_usd"])
         post, pre, amount = (float(r[f"{n}_usd"]) for n in ("post_money", "pre_money", "amount"))
         if post > 0:
@@ -237,6 +253,10 @@ def _round_rows(
                     row["missing"] = "the round's amount"
                 rows.append(row)
                 used.extend([rid, total[1]])
+        no_rate = _no_rate(r, ("post_money", "pre_money", "price_per_share"))
+        if len(rows) == before and no_rate:  # priced only in a currency without a rate
+            rows.append(_row(**head, method="no exchange rate", missing=no_rate))
+            used.append(rid)
     return rows
 
 
@@ -249,13 +269,18 @@ def _stake_rows(
             continue
         rid = str(s["id"])
         paid, price = float(s["paid_usd"]), float(s["price_per_share_usd"])
-        if not (paid > 0 or price > 0):
+        no_rate = _no_rate(s, ("paid", "price_per_share"))
+        if not (paid > 0 or price > 0 or no_rate):
             continue
         kind = s["purchase"] if isinstance(s["purchase"], str) else "purchase"
         head: dict[str, Any] = {"company": str(s["company"]), "record": rid, "kind": "stakes"}
         head["event"] = kind
         head.update(holder=str(s["holder"]), date=s["date_end"], status=str(s["status"]))
         head.update(paid_usd=paid, price_per_share_usd=price)
+        if not (paid > 0 or price > 0):  # priced only in a currency without a rate
+            rows.append(_row(**head, method="no exchange rate", missing=no_rate))
+            used.append(rid)
+            continue
         share = (float(s["share_low"]), float(s["share"]), float(s["share_high"]))
         bought = paid if paid > 0 else price * float(s["shares"])
         money_in = bought if kind == "primary" and bought > 0 else 0.0

@@ -6,9 +6,13 @@ A tranche is vested at ``as_of`` when its condition was ``met`` by then (or it i
 schedule is taken as exercisable in full from its grant (an assumption the result states). Without
 ``as_of`` every tranche met by the latest record counts.
 
+A ``cancelled`` or ``failed`` warrant gives nothing: no vested shares, no value, no stake.
+
 The share price is the one given (``price=``: ``"$250"`` or a number of US dollars), else the
 latest price per share of the issuer reported by ``as_of``: a listing's price, a stake's or a
-funding round's price per share; the ``price_source`` column says which. The stake is the
+funding round's price per share; the ``price_source`` column says which. A listing or a round
+that did not happen, or not yet (rumoured, in talks, sought, cancelled, failed), gives no
+price. The stake is the
 warrant's shares over the issuer's latest fully diluted shares (``share_counts``: the count is
 taken to include the warrant), else over its basic shares plus the warrant's.
 """
@@ -144,6 +148,13 @@ def _latest(
     return found
 
 
+#: Statuses of listings and rounds whose price is no share price: they did not happen (yet).
+_NO_PRICE = frozenset({"rumoured", "in_talks", "sought", "cancelled", "failed"})
+
+#: Statuses of warrants that give nothing.
+_VOID = frozenset({"cancelled", "failed"})
+
+
 def _day(limit: dt.date | None) -> int:
     return _NO_LIMIT if limit is None else limit.toordinal()
 
@@ -158,7 +169,7 @@ def _latest_prices(
     wanted = {issuer for issuer, _ in queries}
     found: list[tuple[str, int, int, float, str, str]] = []  # issuer, start, end, usd, text, id
     for x in ledger.of_type(Listing):
-        if x.company in wanted and x.price:
+        if x.company in wanted and x.price and x.status.value not in _NO_PRICE:
             usd = dollars(ledger, x, x.price, x.date)[0]
             found.append((x.company, *_ends(x.date), usd, f"listing price ({x.id})", x.id))
     for s in ledger.of_type(Stake):
@@ -167,7 +178,7 @@ def _latest_prices(
             text = f"stake price per share ({s.id})"
             found.append((s.company, *_ends(s.date), usd, text, s.id))
     for r in ledger.of_type(FundingRound):
-        if r.company in wanted and r.price_per_share:
+        if r.company in wanted and r.price_per_share and r.status.value not in _NO_PRICE:
             usd = dollars(ledger, r, r.price_per_share, r.date)[0]
             text = f"round price per share ({r.id})"
             found.append((r.company, *_ends(r.date), usd, text, r.id))
@@ -249,6 +260,9 @@ def _row(
         v_shares = shares if _by(w.date, limit) else 0.0
         v_low, v_high = (float(e) * (v_shares > 0) for e in w.shares.bounds())
     lapsed_shares = sum(float(t.shares.count) for t in lapsed)
+    void = w.status.value in _VOID  # cancelled or failed: nothing vests, nothing is worth
+    if void:
+        v_shares = v_low = v_high = 0.0
     # no exercise price reported: unknown, not zero (the cost and the intrinsic value too)
     exercise = (
         dollars(ledger, w, w.exercise_price, w.date)[0]
@@ -289,7 +303,8 @@ def _row(
         and dollars(ledger, w, t.price_hurdle, w.date)[0] <= p
     ]
     gain = max(p - exercise, 0.0) if p == p and exercise == exercise else math.nan
-    gain = 0.0 if row["expired"] else gain  # an expired warrant can no longer be exercised
+    # an expired (or cancelled) warrant can no longer be exercised
+    gain = 0.0 if row["expired"] or void else gain
     row.update(
         price_usd=p,
         hurdles_reached_shares=sum(float(t.shares.count) for t in hurdles),
@@ -302,7 +317,8 @@ def _row(
     if diluted is not None:
         total, row["diluted_source"] = diluted[0], diluted[1]
         row["records"].append(diluted[2])
-    row.update(diluted_shares=total, stake=shares / total, stake_vested=v_shares / total)
+    stake = 0.0 if void else shares / total
+    row.update(diluted_shares=total, stake=stake, stake_vested=v_shares / total)
     return row
 
 
@@ -378,6 +394,8 @@ def warrant_value(
                 f"{row['warrant']}: no share price of {row['issuer']!r} by "
                 f"{as_of or 'the latest record'}: give price= to value it"
             )
+        if row["status"] in _VOID:
+            warnings.append(f"{row['warrant']}: {row['status']}: it gives no shares and no value")
         if row["expired"]:
             warnings.append(f"{row['warrant']}: expired by {as_of}: its intrinsic value is nothing")
         if math.isnan(row["exercise_price_usd"]):

@@ -1,0 +1,329 @@
+"""Review 5 (deals): figures of funding, ownership, valuation, warrants, listings and customers
+worked by hand from small ledgers of shapes the bundled data does not have.
+
+Each expected figure is derived in the test's comment from the records as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.table.funding import UNDISCLOSED
+
+LedgerText = Callable[..., Path]
+
+HEAD = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-04}
+entities:
+- {id: acme, name: Acme AI, type: company}
+- {id: beta, name: Beta, type: company}
+- {id: gamma, name: Gamma, type: company}
+- {id: fund-a, name: Fund A, type: investor}
+- {id: fund-b, name: Fund B, type: investor}
+- {id: founder, name: Founder, type: person}
+"""
+
+
+def _company_legs(led: ac.Ledger, round_id: str) -> pd.DataFrame:
+    f = led.flows()
+    rows = f[((f["record"] == round_id) & (f["direction"] == 1)).to_numpy()]
+    return rows.assign(payer=rows["payer"].astype(object))
+
+
+# -- funding: each payer's ends --------------------------------------------------------------
+
+
+def test_an_exact_participation_in_a_range_round_keeps_its_own_figure(
+    ledger_text: LedgerText,
+) -> None:
+    """A round of $3.2B to $3.4B (base $3.3B) where fund-a put in exactly $1B: fund-a's leg is
+    $1B at both ends (it was 0.97B to 1.03B: the round's ends spread over every payer), and
+    undisclosed carries the round's uncertainty: $2.3B, from 3.2 - 1 = $2.2B to 3.4 - 1 =
+    $2.4B. The investor's mirror row has the same ends."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- id: r
+  company: acme
+  date: 2024-03
+  amount: $3.2B to $3.4B
+  investors: [{investor: fund-a, amount: $1B}, {investor: fund-b}]
+"""
+        )
+    )
+    legs = _company_legs(led, "r").set_index("payer")
+    assert legs.loc["fund-a", ["amount_usd", "low_usd", "high_usd"]].tolist() == [1e9] * 3
+    assert legs.loc[UNDISCLOSED, "amount_usd"] == pytest.approx(2.3e9)
+    assert legs.loc[UNDISCLOSED, "low_usd"] == pytest.approx(2.2e9)
+    assert legs.loc[UNDISCLOSED, "high_usd"] == pytest.approx(2.4e9)
+    f = led.flows()
+    mirror = f[(f["entity"] == "fund-a").to_numpy()]
+    assert mirror[["low_usd", "high_usd"]].iloc[0].tolist() == [1e9, 1e9]
+
+
+def test_a_range_round_with_a_tranche_keeps_the_round_ends(ledger_text: LedgerText) -> None:
+    """$3.2B to $3.4B (base $3.3B), an exact $0.66B tranche disbursed, fund-a $1B exact and
+    fund-b about $1B (0.9 to 1.1). Shares: fund-a and fund-b 1/3.3 each, undisclosed 1.3/3.3.
+    The tranche: 0.2, 0.2 and 0.26 exact. The rest: 3.3 - 0.66 = $2.64B, from 3.2 - 0.66 =
+    2.54 to 3.4 - 0.66 = 2.74 (it was 2.64 x 3.2/3.3 = 2.56 to 2.72: the round's low end then
+    summed to 3.22, not 3.2); in it fund-a 0.8 exact, fund-b 0.8 x (0.9..1.1) = 0.72..0.88,
+    undisclosed 2.54 - 0.8 - 0.72 = 1.02 to 2.74 - 0.8 - 0.88 = 1.06 (base 1.04). The legs'
+    ends sum to the round's: 3.2 and 3.4."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- id: r
+  company: acme
+  date: 2024-03
+  amount: $3.2B to $3.4B
+  investors:
+  - {investor: fund-a, amount: $1B}
+  - {investor: fund-b, amount: about $1B}
+  tranches:
+  - {amount: $0.66B, status: disbursed, date: 2024-02}
+"""
+        )
+    )
+    legs = _company_legs(led, "r")
+    rest = legs[(legs["date"] == pd.Timestamp("2024-03-31")).to_numpy()].set_index("payer")
+    ends = rest[["amount_usd", "low_usd", "high_usd"]] / 1e9
+    assert ends.loc["fund-a"].tolist() == pytest.approx([0.8, 0.8, 0.8])
+    assert ends.loc["fund-b"].tolist() == pytest.approx([0.8, 0.72, 0.88])
+    assert ends.loc[UNDISCLOSED].tolist() == pytest.approx([1.04, 1.02, 1.06])
+    assert legs["low_usd"].sum() == pytest.approx(3.2e9)
+    assert legs["high_usd"].sum() == pytest.approx(3.4e9)
+
+
+def test_a_ceiling_keeps_every_payer_conditional(ledger_text: LedgerText) -> None:
+    """Up to $100B, fund-a $10B of it: nothing of a ceiling is firm; fund-a's $10B is
+    conditional from $0 (the ceiling's low end) to $10B, as before."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- id: r
+  company: acme
+  date: 2024-03
+  status: announced
+  amount: up to $100B
+  investors: [{investor: fund-a, amount: $10B}]
+"""
+        )
+    )
+    legs = _company_legs(led, "r").set_index("payer")
+    assert legs.loc["fund-a", ["amount_usd", "low_usd", "high_usd"]].tolist() == [10e9, 0, 10e9]
+    assert set(legs["status"].astype(object)) == {"conditional"}
+
+
+# -- ownership: dilution ---------------------------------------------------------------------
+
+
+def test_a_round_in_another_currency_dilutes_without_a_rate(ledger_text: LedgerText) -> None:
+    """€20M at €100M post-money buys 20% of acme whatever a euro is worth: the founder's 60%
+    becomes 60% x 0.8 = 48% (it stayed 60%: the dilution was read in dollars, and without an
+    exchange rate there were none)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r1, company: acme, date: 2021-03, amount: €20M, post_money: €100M}
+stakes:
+- {id: h-f, holder: founder, company: acme, date: 2020-01, event: holding, share: 60%}
+"""
+        )
+    )
+    rows = ac.ownership(led, "acme").frame.set_index("holder")
+    assert rows.loc["founder", "share_basic"] == pytest.approx(0.48)
+    assert rows.loc["others", "share_basic"] == pytest.approx(0.52)
+
+
+def test_a_priced_round_without_a_valuation_dilutes_by_its_new_shares(
+    ledger_text: LedgerText,
+) -> None:
+    """The founder holds all 40M fully diluted shares of beta; a closed $20M round at $2 a
+    share (no post-money, no shares_issued) issues 20M / 2 = 10M new shares: the founder holds
+    40 / 50 = 80% after it (it stayed at 100%). acme, the same in euros without a rate: 80%
+    too (€20M / €2 = 10M shares, no exchange rate needed)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: rb, company: beta, date: 2021-03, amount: $20M, price_per_share: $2}
+- {id: ra, company: acme, date: 2021-03, amount: €20M, price_per_share: €2}
+stakes:
+- {id: hb, holder: founder, company: beta, date: 2020-01, event: holding, share: 100%,
+   shares: 40M, diluted: true}
+- {id: ha, holder: founder, company: acme, date: 2020-01, event: holding, share: 100%,
+   shares: 40M, diluted: true}
+"""
+        )
+    )
+    frame = ac.ownership(led).frame
+    founder = frame[(frame["holder"] == "founder").to_numpy()].set_index("company")
+    assert founder.loc["beta", "share_diluted"] == pytest.approx(0.8)
+    assert founder.loc["acme", "share_diluted"] == pytest.approx(0.8)
+    # one company at a time gives the same figures as all at once
+    for company in ("acme", "beta"):
+        one = ac.ownership(led, company).frame
+        assert one["share_diluted"].tolist() == pytest.approx(
+            frame[(frame["company"] == company).to_numpy()]["share_diluted"].tolist()
+        )
+
+
+# -- valuation: no exchange rate -----------------------------------------------------------
+
+
+def test_a_valuation_without_an_exchange_rate_says_so(ledger_text: LedgerText) -> None:
+    """A round valued at €100M post-money and a stake (sa) bought for €5M, with no EUR rate: no
+    dollar figure can be given, and the rows say why (they were dropped without a word, and
+    acme's reason blamed the absence of any priced event)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r1, company: acme, date: 2021-03, amount: €20M, post_money: €100M}
+stakes:
+- {id: sa, holder: fund-a, company: acme, date: 2021-06, event: purchase, purchase: secondary,
+   share: 5%, paid: €5M}
+"""
+        )
+    )
+    v = ac.valuation(led, "acme")
+    rows = v.frame.set_index("record")
+    assert set(rows.index) == {"r1", "sa"}
+    assert rows["post_money_usd"].isna().all()
+    assert all("EUR" in m for m in rows["missing"])
+    assert v.reason is not None
+    assert "exchange rate" in v.reason
+    assert any("exchange rate" in w and "r1" in w for w in v.warnings)
+
+
+# -- warrants --------------------------------------------------------------------------------
+
+
+WARRANTS = """
+warrants:
+- {id: w1, issuer: acme, holder: beta, date: 2024-01, shares: 10M, exercise_price: $1,
+   status: cancelled}
+- id: w3
+  issuer: acme
+  holder: gamma
+  date: 2024-01
+  shares: 30M
+  exercise_price: $1
+  vesting:
+  - {shares: 10M, milestone: first GW, met: 2024-06}
+  - {shares: 10M, price_hurdle: $5}
+  - {shares: 10M, milestone: second GW, status: lapsed}
+listings:
+- {id: ipo, company: acme, date: 2024-09, price: $40, status: cancelled}
+funding_rounds:
+- {id: r, company: acme, date: 2024-03, amount: $10M, price_per_share: $2}
+- {id: r-talk, company: acme, date: 2024-10, status: in_talks, price_per_share: $60}
+share_counts:
+- {id: sc, company: acme, date: 2024-02, basic: 100M}
+"""
+
+
+def test_a_cancelled_listing_or_a_round_in_talks_gives_no_share_price(
+    ledger_text: LedgerText,
+) -> None:
+    """The IPO at $40 was cancelled and the $60 round is only in talks: the latest share price
+    is the closed round's $2. w3 at the end of 2024: 10M vested (met in June), the $5 hurdle
+    not reached at $2, 10M lapsed; intrinsic value 10M x (2 - 1) = $10M, every share not
+    lapsed 20M x 1 = $20M (at $40 it was $390M and the hurdle counted as reached)."""
+    led = ac.load(ledger_text(HEAD + WARRANTS))
+    row = ac.warrant_value(led, "w3", as_of="2024-12").frame.iloc[0]
+    assert row["price_usd"] == 2.0
+    assert row["price_source"] == "round price per share (r)"
+    assert row["hurdles_reached_shares"] == 0.0
+    assert row["intrinsic_value_usd"] == pytest.approx(10e6)
+    assert row["full_intrinsic_value_usd"] == pytest.approx(20e6)
+
+
+def test_a_cancelled_warrant_is_worth_nothing(ledger_text: LedgerText) -> None:
+    """w1 was cancelled: no vested shares, no value, no stake (it had 10M vested from its
+    grant, worth 10M x (2 - 1) = $10M, and 10 / 110 of acme); a warning says why."""
+    led = ac.load(ledger_text(HEAD + WARRANTS))
+    result = ac.warrant_value(led, "w1", as_of="2024-12", price="$2")
+    row = result.frame.iloc[0]
+    assert row["vested_shares"] == 0.0
+    assert row["intrinsic_value_usd"] == 0.0
+    assert row["full_intrinsic_value_usd"] == 0.0
+    assert row["stake"] == 0.0
+    assert row["stake_vested"] == 0.0
+    assert any("w1: cancelled" in w for w in result.warnings)
+
+
+# -- listings --------------------------------------------------------------------------------
+
+
+def test_a_listing_of_primary_and_secondary_shares_has_gross_proceeds(
+    ledger_text: LedgerText,
+) -> None:
+    """An IPO at $40 of 10M new shares and 5M sold by holders, its shares offered not written:
+    15M shares were offered, $600M gross (it was unknown, with a warning that the shares
+    offered are not reported, while the parts gave $400M and $200M)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+listings:
+- {id: ipo, company: acme, date: 2024-09, price: $40, primary: 10M, secondary: 5M}
+"""
+        )
+    )
+    result = ac.listing(led, "acme")
+    row = result.frame.iloc[0]
+    assert row["shares_offered"] == 15e6
+    assert row["gross_proceeds_usd"] == 600e6
+    assert row["primary_proceeds_usd"] == 400e6
+    assert row["secondary_proceeds_usd"] == 200e6
+    assert result.warnings == ()
+
+
+# -- customers -------------------------------------------------------------------------------
+
+
+def test_a_customer_given_as_a_rate_counts(ledger_text: LedgerText) -> None:
+    """acme: $120M a year, of which beta $40M a year and gamma 25%: beta 40 / 120 = 1/3,
+    gamma $30M, the rest 120 - 40 - 30 = $50M (5/12). beta: $100M in 2024, of which gamma
+    $2M a month through 2024: 12 x 2 = $24M (24%), the rest $76M. (The rate parts had no
+    amount, and the rests were $90M and $100M.)"""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+revenues:
+- {id: t1, company: acme, date: 2024, rate: $120M/year}
+- {id: p1, company: acme, counterparty: beta, date: 2024, rate: $40M/year, included_in: t1}
+- {id: p2, company: acme, counterparty: gamma, date: 2024, share: 25%, of: t1,
+   included_in: t1}
+- {id: t2, company: beta, date: 2024, amount: $100M}
+- {id: p3, company: beta, counterparty: gamma, date: 2024, rate: $2M/month, included_in: t2}
+"""
+        )
+    )
+    frame = ac.customers(led).frame
+    by = {(r["total"], r["record"]): r for r in frame.to_dict("records")}
+    assert by[("t1", "p1")]["amount_usd"] == pytest.approx(40e6)
+    assert by[("t1", "p1")]["share"] == pytest.approx(1 / 3)
+    assert by[("t1", "")]["amount_usd"] == pytest.approx(50e6)
+    assert by[("t1", "")]["share"] == pytest.approx(5 / 12)
+    assert by[("t2", "p3")]["amount_usd"] == pytest.approx(24e6)
+    assert by[("t2", "p3")]["share"] == pytest.approx(0.24)
+    assert by[("t2", "")]["amount_usd"] == pytest.approx(76e6)
