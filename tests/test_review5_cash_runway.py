@@ -14,6 +14,7 @@ import pytest
 
 import aicapex as ac
 from aicapex.analysis.runway import runway_inputs
+from aicapex.report import report
 
 LedgerText = Callable[..., Path]
 
@@ -152,3 +153,79 @@ def test_one_adjustment_not_in_a_list_is_named(ledger_text: LedgerText) -> None:
         ac.runway(led, "a", as_of="2023-07", adjust=None)  # type: ignore[arg-type]
     # in a list: the expense left out, the cash lasts
     assert ac.runway(led, "a", as_of="2023-07", adjust=[ac.Exclude(["e1"])]).months == float("inf")
+
+
+RATED = (
+    HEAD
+    + """
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+- {id: aws, name: AWS, type: cloud_provider}
+expenses:
+- {id: a1, company: a, category: compute, amount: $1M, date: 2023-01, sources: [s1]}
+- {id: a2, company: a, category: compute, amount: $1M, date: 2023-06, sources: [s1]}
+- {id: b1, company: b, category: payroll, rate: $12M/yr, date: 2023, sources: [s1]}
+- {id: b2, company: b, category: compute, amount: $3M, date: 2023-03, sources: [s1]}
+revenues:
+- {id: ar, company: a, amount: $100K, date: 2023-12, sources: [s1]}
+cash_balances:
+- {id: ca, company: a, date: 2023-06-30, amount: $2M, sources: [s1]}
+- {id: cb, company: b, date: 2023-09, amount: $10M, sources: [s1]}
+cloud_bills:
+- {id: bb, payer: b, provider: aws, period: 2023-08, billed: $2M, due: 2023-09-30,
+   payments: [{date: 2023-10-15, amount: $0.5M}], sources: [s1]}
+"""
+)
+
+
+def test_records_name_what_the_run_rates_come_from(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(RATED))
+    # a: compute $2M over January..June, $1/3M a month past June, from a1 and a2, both dated
+    # before the balance; then the revenue ar: 2 - 3 x 1/3 - (1/3 - 0.1) = 0.1 left at the end
+    # of December, burning 7/30M a month: 3 + 3/7 months after September
+    r = ac.runway(led, "a", as_of="2023-09")
+    assert r.months == pytest.approx(3 + 3 / 7)
+    assert list(r.records) == ["a1", "a2", "ar", "ca"]
+    # b: payroll $1M a month (b1, counted), compute $3M a month past March (b2, its run rate);
+    # policy arrears pays the bill bb unpaid at the end of September: $8M, $4M a month
+    r = ac.runway(led, "b", as_of="2023-09", policy="arrears")
+    assert r.months == pytest.approx(2.0)
+    assert list(r.records) == ["b1", "b2", "bb", "cb"]
+    # every company at once lists the same records for each
+    both = ac.runways(led, as_of="2023-09", policies=("disbursed", "arrears"))
+    assert both["disbursed"].records_of("a") == ["a1", "a2", "ar", "ca"]
+    assert both["arrears"].records_by_entity() == {
+        "a": ["a1", "a2", "ar", "ca"],
+        "b": ["b1", "b2", "bb", "cb"],
+    }
+    # compute given by burn_after: b2's run rate is not used, so b2 is not listed
+    given = ac.runway(led, "b", as_of="2023-09", burn_after={"compute": 1e6})
+    assert given.months == pytest.approx(5.0)  # $10M at $2M a month
+    assert list(given.records) == ["b1", "cb"]
+    # the report's runway names them too
+    data = report(led, as_of="2023-09")
+    company = {c["id"]: c for c in data["companies"]}
+    assert company["a"]["runway"]["disbursed"]["records"] == ["a1", "a2", "ar", "ca"]
+
+
+def test_a_flows_table_without_the_columns_analyses_read_is_refused() -> None:
+    flows = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2023-01-01"]),
+            "entity": ["a"],
+            "direction": [-1],
+            "amount_usd": [1e6],
+            "kind": ["expenses"],
+            "status": ["paid"],
+        }
+    )
+    calls: list[Callable[[], object]] = [
+        lambda: ac.runway(flows, "a", as_of="2023-01", cash={"a": 5e6}),
+        lambda: ac.burn(flows, "a"),
+        lambda: ac.compute_gap(flows, "a"),
+        lambda: ac.arrears(flows, as_of="2023"),
+    ]
+    for call in calls:  # each raised KeyError 'payer' or 'date' from inside pandas
+        with pytest.raises(ValueError, match=r"without \['date', 'payer', 'payee', 'amount'"):
+            call()

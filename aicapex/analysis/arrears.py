@@ -183,13 +183,14 @@ def pay_arrears(
     entities: pd.Index,
     balance_month: np.ndarray,
     as_of_month: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, list[str]]]:
     """The runway's policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns
     what each entity pays out of its starting cash and what it pays in ``as_of``'s month, each
     ``(3, E)``: at the base figures, at the pessimistic end of the ranges (the most owed:
     ``outstanding_high_usd``) and at the optimistic end (the least owed), as the runway's
-    variants; and the assumptions: the rule, then one sentence per entity that pays, naming its
-    bills (``"<entity>: ..."``: a report of many entities gives each its own)."""
+    variants; the assumptions: the rule, then one sentence per entity that pays, naming its
+    bills (``"<entity>: ..."``: a report of many entities gives each its own); and the ids of
+    the bills each payer pays."""
     owed_table = arrears(flows, as_of=as_of).frame
     by_payer = owed_table.groupby("payer", observed=True)
     owed_v = np.stack(
@@ -215,7 +216,7 @@ def pay_arrears(
         sentences.append(
             f"{payer}: bills unpaid at {when} paid at once ({', '.join(bills[payer])})"
         )
-    return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences
+    return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences, bills
 
 
 def _at_bill_rate(rows: pd.DataFrame, paid: np.ndarray) -> np.ndarray:

@@ -37,6 +37,7 @@ __all__ = [
     "check_burn_after",
     "extrapolate",
     "rate_layout",
+    "rate_rows",
     "stream_labels",
 ]
 
@@ -67,6 +68,8 @@ class Extrapolation:
         streams: with ``by_stream=True``, :attr:`net` split by stream (``(E, S, M)`` over
             :data:`STREAMS`: each stream's assumed flow alone; ``None`` with a net
             ``burn_after``, which no stream carries).
+        rated: ``(E, S)``, the streams assumed somewhere at the run rate of their own records
+            (not at a ``burn_after`` given): :func:`rate_rows` finds those records.
     """
 
     net: np.ndarray
@@ -75,6 +78,7 @@ class Extrapolation:
     burn_after: np.ndarray
     sentence: str
     streams: np.ndarray | None = None
+    rated: np.ndarray | None = None
 
 
 def check_burn_after(burn_after: BurnAfter) -> None:
@@ -166,6 +170,7 @@ def extrapolate(
         # up to the entity's last record, a stream past its own records goes on at its run
         # rate (as without burn_after: a month without records is not one without spending)
         net, assumed = _steps(rate * sign, seen, last, months, active & ~past)
+        rated = _streams_in(assumed)
         net = np.where(past, -float(burn_after), net)
         every = (1 << n_s) - 1
         sentence = (
@@ -179,6 +184,7 @@ def extrapolate(
             _as_month(entity_last),
             np.full(n_e, float(burn_after)),
             sentence,
+            rated=rated,
         )
     given = dict(burn_after or {})
     for name, value in given.items():
@@ -204,7 +210,33 @@ def extrapolate(
         0.0 - (rate * sign * seen).sum(axis=1),  # 0.0 - 0.0: no '-0.0' for no streams
         sentence,
         streams,
+        _streams_in(assumed) & ~np.isin(np.array(STREAMS), list(given))[None, :],
     )
+
+
+def _streams_in(assumed: np.ndarray) -> np.ndarray:
+    """``(E, S)``: the streams of each entity's bit masks (``(E, M)``) in any month."""
+    bits = np.bitwise_or.reduce(np.asarray(assumed, dtype=np.int64), axis=1)
+    out: np.ndarray = (bits[:, None] >> np.arange(len(STREAMS))) & 1 == 1
+    return out
+
+
+def rate_rows(layout: RateLayout | None, rated: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the spending table ``layout`` is of whose run rate is assumed (``rated``,
+    :attr:`Extrapolation.rated`): each ``rated`` stream's rows within its run rate's window.
+    Returns their positions in that table and their entities' positions."""
+    none = np.zeros(0, dtype=np.int64)
+    if layout is None or rated is None or not rated.any():
+        return none, none
+    n_s, n_m = layout.shape[1], layout.shape[2]
+    stream_cell, month = np.divmod(layout.cell, n_m)  # entity * n_s + stream, month index
+    keep = rated.ravel()[stream_cell]
+    keep &= month >= layout.begin.ravel()[stream_cell]
+    keep &= month <= layout.last_i.ravel()[stream_cell]
+    rows = np.flatnonzero(keep)
+    if layout.rows is not None:
+        rows = np.flatnonzero(layout.rows)[rows]
+    return rows, stream_cell[keep] // n_s
 
 
 def _steps(

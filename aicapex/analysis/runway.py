@@ -89,8 +89,7 @@ from aicapex.analysis.runwaykit import (
     path_frame,
     spend_flows,
 )
-from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway
-from aicapex.analysis.used import RecordsUsed
+from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway, records_used
 from aicapex.dates import DateLike
 from aicapex.figures import Widths
 from aicapex.table.adjust import ADJUSTMENT_KIND, Adjustment, ExtraFlow, apply, what_ifs
@@ -350,9 +349,9 @@ def runways(
             starts.append(start)
             np.add(recorded, ahead_v.net, out=nets[i])
         assumptions = _assumptions(as_of, policy, counted, shared_notes)
-        paid = None  # the bills policy arrears pays in as_of's month: rows, columns, dollars
+        paid, bills = None, None  # policy arrears: what it pays in as_of's month, which bills
         if policy == "arrears":
-            paid_now, paid_later, sentences = pay_arrears(
+            paid_now, paid_later, sentences, bills = pay_arrears(
                 flows, as_of, entities, balance_month, as_of_month
             )
             later = as_of_col >= 0
@@ -401,9 +400,10 @@ def runways(
             }
         )
         own = slice(None) if (after & ~added).all() else after & ~added  # often all: no copy
-        used = RecordsUsed(
-            entities, frame["balance_record"].to_numpy(object), e_idx[own], counted["record"][own]
-        )
+        used = records_used(
+            entities, frame["balance_record"].to_numpy(object), e_idx[own],
+            counted["record"][own], spend, layout, ahead, bills,
+        )  # fmt: skip
         out[policy] = Runway(
             frame=frame,
             used_records=used.all,

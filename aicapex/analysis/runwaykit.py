@@ -31,8 +31,7 @@ from aicapex.analysis.runrate import (
     extrapolate,
     rate_layout,
 )
-from aicapex.analysis.runwayresult import Gross, gross_flows, path_frame
-from aicapex.analysis.used import RecordsUsed
+from aicapex.analysis.runwayresult import Gross, gross_flows, path_frame, records_used
 from aicapex.dates import DateLike
 from aicapex.limits import MAX_AMOUNT
 from aicapex.table.adjust import ADJUSTMENT_KIND
@@ -238,8 +237,8 @@ def _counted(
     return signed(counted)
 
 
-#: The flows columns the extrapolation past the records reads (of expenses and revenues):
-#: runway masks only these, not every column (the record text).
+#: The flows columns the extrapolation past the records reads (of expenses and revenues, and
+#: the records its run rates come from): runway masks only these, not every column.
 SPEND_COLUMNS = (
     "entity",
     "month",
@@ -249,6 +248,7 @@ SPEND_COLUMNS = (
     "amount_usd",
     "low_usd",
     "high_usd",
+    "record",
 )
 
 
@@ -504,8 +504,9 @@ def collect_inputs(
         starts.append(start)
     start_cash = np.stack(starts)
     notes = [f"policy {policy!r}", *notes, ahead.sentence]
+    bills = None
     if policy == "arrears":
-        paid_now, paid_later, sentences = pay_arrears(
+        paid_now, paid_later, sentences, bills = pay_arrears(
             flows, as_of, entities, balance_month, as_of_month
         )
         start_cash -= paid_now
@@ -524,7 +525,10 @@ def collect_inputs(
     )
     own = after & ~added
     balance_ids = frame["balance_record"].to_numpy(object)
-    used = RecordsUsed(entities, balance_ids, e_idx[own], counted["record"][own])
+    layout = rate_layout(spend, entities)
+    used = records_used(
+        entities, balance_ids, e_idx[own], counted["record"][own], spend, layout, ahead, bills
+    )
     return RunwayInputs(
         entities=entities,
         months=months,

@@ -21,12 +21,21 @@ from aicapex.analysis.runrate import (
     Extrapolation,
     RateLayout,
     extrapolate,
+    rate_rows,
     stream_labels,
 )
 from aicapex.analysis.used import RecordsUsed
 from aicapex.table.columns import labels_at
 
-__all__ = ["RUNWAY_COLUMNS", "Gross", "Runway", "gross_flows", "gross_sums", "path_frame"]
+__all__ = [
+    "RUNWAY_COLUMNS",
+    "Gross",
+    "Runway",
+    "gross_flows",
+    "gross_sums",
+    "path_frame",
+    "records_used",
+]
 
 
 #: Columns of :attr:`Runway.frame`, in order.
@@ -163,6 +172,39 @@ class Runway(Result):
         if len(self.frame) == 1:
             data.update({k: v for k, v in data["rows"][0].items() if k not in data})
         return data
+
+
+def records_used(
+    entities: pd.Index,
+    balances: np.ndarray,
+    entity: np.ndarray,
+    record: pd.Series,
+    spend: pd.DataFrame,
+    layout: RateLayout | None,
+    ahead: Extrapolation,
+    bills: dict[str, list[str]] | None = None,
+) -> RecordsUsed:
+    """The records a runway used, per entity: its cash balance (``balances``), its counted
+    flows (each at ``entity``, by ``record``), the records of ``spend`` (its expenses and
+    revenues, laid out by ``layout``) whose run rate ``ahead`` assumes past their stream's last
+    record, and the bills policy ``arrears`` pays (``bills``: ids by entity)."""
+    rows, at = rate_rows(layout, ahead.rated)
+    entities_of, records_of = [entity], [record]
+    if len(rows):
+        entities_of.append(at)
+        records_of.append(spend["record"].iloc[rows])
+    paid = [(i, b) for i, e in enumerate(entities) for b in (bills or {}).get(str(e), ())]
+    if paid:
+        entities_of.append(np.array([i for i, _ in paid], dtype=np.int64))
+        records_of.append(pd.Series([b for _, b in paid], dtype=object))
+    if len(entities_of) == 1:
+        return RecordsUsed(entities, balances, entity, record)
+    return RecordsUsed(
+        entities,
+        balances,
+        np.concatenate(entities_of),
+        pd.concat([r.reset_index(drop=True) for r in records_of], ignore_index=True),
+    )
 
 
 def path_frame(

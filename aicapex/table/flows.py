@@ -510,6 +510,11 @@ class _EmptyFrames(dict[str, pd.DataFrame]):
 _EMPTY_FRAMES = _EmptyFrames()
 
 
+#: The columns of a flows table the analyses read (``currency``, ``cents`` and ``source`` only
+#: describe a row: a table without them is taken).
+_READ_COLUMNS = tuple(c for c in FLOW_COLUMNS if c not in ("currency", "cents", "source"))
+
+
 def as_flows(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     conflicts: ConflictPolicy = "latest",
@@ -517,11 +522,7 @@ def as_flows(
     """The flows table of ``source``: a Ledger, record frames by kind, or a flows table
     (returned as is after checking its columns)."""
     if isinstance(source, pd.DataFrame):
-        missing = [
-            c
-            for c in ("month", "entity", "direction", "amount_usd", "kind", "status")
-            if c not in source.columns
-        ]
+        missing = [c for c in _READ_COLUMNS if c not in source.columns]
         if missing:
             raise ValueError(
                 "expected a flows table (see aicapex.table.flows), "
