@@ -327,3 +327,71 @@ revenues:
     assert by[("t2", "p3")]["amount_usd"] == pytest.approx(24e6)
     assert by[("t2", "p3")]["share"] == pytest.approx(0.24)
     assert by[("t2", "")]["amount_usd"] == pytest.approx(76e6)
+
+
+# -- valuation: what never happened ----------------------------------------------------------
+
+
+def test_a_cancelled_round_implies_no_valuation(ledger_text: LedgerText) -> None:
+    """A closed round at $1B post-money and, within the month, a cancelled one at $3B: only
+    the closed one is an implied valuation (the cancelled one was listed and flagged as
+    disagreeing with it, as cancelled purchases never were). A rumoured one at $5B stays, as
+    rumoured purchases do."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r1, company: acme, date: 2024-03, amount: $100M, post_money: $1B}
+- {id: r2, company: acme, date: 2024-03-20, status: cancelled, instrument: safe, amount: $100M,
+   post_money: $3B}
+- {id: r3, company: beta, date: 2024-04, status: rumoured, amount: $100M, post_money: $5B}
+"""
+        )
+    )
+    v = ac.valuation(led)
+    assert v.frame["record"].tolist() == ["r1", "r3"]
+    assert v.frame["post_money_usd"].tolist() == [1e9, 5e9]
+    assert not any("disagree" in w for w in v.warnings)
+
+
+def test_a_round_in_euros_gives_the_share_count_without_a_rate(ledger_text: LedgerText) -> None:
+    """A round at €100M post-money and €2 a share counts 100 / 2 = 50M fully diluted shares
+    (no exchange rate needed); a later stake of 5M shares bought at $3 a share then implies
+    3 x 50M = $150M post-money (after the round's count: the purchase brings no new shares
+    counted before it, a secondary). Without the count it was 'the number of fully diluted
+    shares' missing."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r1, company: acme, date: 2024-03, amount: €20M, post_money: €100M, price_per_share: €2}
+stakes:
+- {id: sa, holder: fund-a, company: acme, date: 2024-09, event: purchase, purchase: secondary,
+   shares: 5M, price_per_share: $3, diluted: true}
+"""
+        )
+    )
+    rows = ac.valuation(led, "acme").frame.set_index("record")
+    assert rows.loc["sa", "shares_total"] == 50e6
+    assert rows.loc["sa", "post_money_usd"] == pytest.approx(150e6)
+
+
+# -- arguments ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["abc", None, [0.5]])
+def test_a_control_threshold_that_is_no_number_is_named(bad: object) -> None:
+    """'abc' raised "could not convert string to float: 'abc'" (None and a list a TypeError
+    from float()); now the argument's own error."""
+    led = ac.Ledger()
+    with pytest.raises(ValueError, match="expected a threshold"):
+        ac.control(led, threshold=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["a", None, 2.5, True])
+def test_a_max_length_that_is_no_whole_number_is_named(bad: object) -> None:
+    """'a' and None raised TypeError from a comparison inside cycles; now the argument's error."""
+    with pytest.raises(ValueError, match="expected max_length"):
+        ac.cycles(ac.Ledger(), max_length=bad)  # type: ignore[arg-type]

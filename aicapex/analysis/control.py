@@ -119,10 +119,13 @@ def control(
     >>> list(c.frame["path"])
     ['meta > meta-superintelligence-labs', 'meta > tbd-labs']
     """
-    limit = float(threshold)
+    try:
+        limit = float(threshold)
+    except (TypeError, ValueError):
+        limit = math.nan
     if not 0 <= limit < 1:
         raise ValueError(
-            f"expected a threshold from 0 to less than 1 (50% is 0.5), got {threshold}"
+            f"expected a threshold from 0 to less than 1 (50% is 0.5), got {threshold!r}"
         )
     inputs = stake_inputs(source, None, as_of, conflicts, known_on)
     if entity is not None and inputs.entities is not None:

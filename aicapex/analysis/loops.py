@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -240,7 +241,7 @@ def cycles(
     ``enumerated`` (false for a large component's row) and ``records``.
     """
     bases = [b for b in BASES if b in set(bases)]
-    if max_length < 2:
+    if isinstance(max_length, bool) or not isinstance(max_length, Integral) or max_length < 2:
         raise ValueError(f"expected max_length of 2 or more, got {max_length!r}")
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)

@@ -23,7 +23,8 @@ the company is priced. ``assume_share=`` is a documented scenario input: a share
 ``0.49``) for every purchase whose share is missing, or a mapping of record ids to shares; the
 rows it prices are marked ``assumed``.
 
-Events of one company dated within :data:`WINDOW_DAYS` of each other are compared: a row
+Cancelled and failed rounds and purchases imply nothing. Events of one company dated within
+:data:`WINDOW_DAYS` of each other are compared: a row
 ``agrees`` when its range, widened by 1%, meets every other priced row's of its window
 (``<NA>`` alone).
 """
@@ -42,6 +43,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.stakeskit import (
     AsOf,
     StakeInputs,
+    alike,
     as_of_param,
     as_of_text,
     percent,
@@ -59,6 +61,9 @@ __all__ = ["VALUATION_COLUMNS", "WINDOW_DAYS", "Valuation", "valuation"]
 
 #: Events of one company dated within this many days of each other are compared.
 WINDOW_DAYS = 31
+
+#: Statuses of rounds and purchases that never happened: they imply no valuation.
+_VOID = ("cancelled", "failed")
 
 #: The relative tolerance of implied valuations that agree.
 AGREEMENT = 0.01
@@ -131,7 +136,9 @@ def _totals(stakes: list[dict[str, Any]], rounds: list[dict[str, Any]]) -> list[
                 (row["date_start"], row["date_end"], basis, count / share, str(row["id"]), in_round)
             )
     for row in rounds:
-        price, post = float(row["price_per_share_usd"]), float(row["post_money_usd"])
+        if row["status"] in _VOID:
+            continue
+        price, post = alike(row, "price_per_share", "post_money")  # a count: no rate needed
         if price > 0 and post > 0:
             rid = str(row["id"])
             out.append((row["date_start"], row["date_end"], "diluted", post / price, rid, rid))
@@ -200,6 +207,8 @@ def _round_rows(
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for r in rounds:
+        if r["status"] in _VOID:  # never happened: no valuation, no share count
+            continue
         rid, company = str(r["id"]), str(r["company"])
         head: dict[str, Any] = {"company": company, "record": rid, "kind": "funding_rounds"}
         head["event"] = "round"
@@ -265,7 +274,7 @@ def _stake_rows(
 ) -> list[dict[str, Any]]:
     rows = []
     for s in stakes:
-        if s["event"] != "purchase" or s["status"] in ("cancelled", "failed"):
+        if s["event"] != "purchase" or s["status"] in _VOID:
             continue
         rid = str(s["id"])
         paid, price = float(s["paid_usd"]), float(s["price_per_share_usd"])
