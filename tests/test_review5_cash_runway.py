@@ -229,3 +229,46 @@ def test_a_flows_table_without_the_columns_analyses_read_is_refused() -> None:
     for call in calls:  # each raised KeyError 'payer' or 'date' from inside pandas
         with pytest.raises(ValueError, match=r"without \['date', 'payer', 'payee', 'amount'"):
             call()
+
+
+TWO_REPORTS_OF_ONE_BALANCE = """
+sources:
+- {id: s1, outlet: Early, title: Early, date: 2023-07}
+- {id: s2, outlet: Late, title: Late, date: 2023-09}
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+expenses:
+- {id: e1, company: a, category: compute, rate: $1M/month, date: 2023-01, until: 2023-12,
+   sources: [s1]}
+- {id: e2, company: b, category: compute, rate: $1M/month, date: 2023-01, until: 2023-12,
+   sources: [s1]}
+cash_balances:
+- {id: c0, company: a, date: 2023-03, amount: $13M, sources: [s1]}
+- {id: c1, company: a, date: 2023-06, amount: about $10M, sources: [s1]}
+- {id: c2, company: a, date: 2023-06, amount: $6M, sources: [s2]}
+- {id: c3, company: b, date: 2023-06, amount: $8M, sources: [s1]}
+"""
+
+
+def test_all_reports_of_a_balance_span_the_runway(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(TWO_REPORTS_OF_ONE_BALANCE))
+    # latest: c2's $6M at $1M a month; earliest: c1's $10M ('about': $9M to $11M)
+    latest = ac.runway(led, "a", as_of="2023-06").frame.iloc[0]
+    assert (latest["months_low"], latest["months"], latest["months_high"]) == (6.0, 6.0, 6.0)
+    # all: a balance is no sum: the latest figure, the range spanning $6M to $11M
+    r = ac.runway(led, as_of="2023-06", conflicts="all")
+    row = r.frame.set_index("entity").loc["a"]
+    assert (row["months_low"], row["months"], row["months_high"]) == (6.0, 6.0, 11.0)
+    assert row["balance_record"] == "c2"
+    assert row["bound"] == "range"
+    assert any(a.startswith("a: conflicting cash reports") and "c1" in a for a in r.assumptions)
+    # b's single report is untouched: $8M, 8 months
+    assert r.frame.set_index("entity").loc["b", "months_high"] == 8.0
+    # reconcile: two reports of one date are not two balances; c0's $13M less March to June's
+    # $3M is $10M, within c2's range $6M to $11M under 'all'; c2 alone ($6M) under 'latest'
+    spanned = ac.reconcile(led, conflicts="all").frame
+    assert list(zip(spanned["from_record"], spanned["to_record"], strict=True)) == [("c0", "c2")]
+    assert spanned["expected_usd"].tolist() == [10e6]
+    assert spanned["explained"].tolist() == [True]
+    assert ac.reconcile(led).frame["explained"].tolist() == [False]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,14 +26,22 @@ from aicapex.analysis.common import as_known_on, check_entity, record_frame, sig
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import Problem
-from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["MINIMUM", "TOLERANCE", "Reconciliation", "gap_problems", "reconcile"]
+__all__ = [
+    "MINIMUM",
+    "TOLERANCE",
+    "Reconciliation",
+    "aside_by_entity",
+    "gap_problems",
+    "reconcile",
+    "span_reports",
+]
 
 #: The share of the larger balance a gap may reach and still count as explained.
 TOLERANCE = 0.1
@@ -80,7 +88,10 @@ def reconcile(
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
     cash = record_frame(source, "cash_balances", "reconcile")
-    balances, _ = resolve_conflicts(cash, "cash_balances", conflicts)
+    if conflicts == "all":  # two reports of one balance are not two balances
+        balances, _ = span_reports(cash)
+    else:
+        balances, _ = resolve_conflicts(cash, "cash_balances", conflicts)
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
     frame, used = _pairs(balances, _counted(flows), tolerance, minimum)
@@ -103,6 +114,56 @@ def reconcile(
         warnings,
         params={"entity": entity, "conflicts": conflicts, "known_on": known_on},
     )
+
+
+def span_reports(balances: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Cash balances under ``conflicts="all"``: a balance is no sum, so each fact reported
+    differently keeps one row, its latest report (as ``"latest"``), with ``amount_low_usd``
+    and ``amount_high_usd`` spanning every report's (and ``amount_kind`` ``range`` where they
+    differ); returns those rows and the ids of the other reports."""
+    groups = fact_groups(balances, "cash_balances")
+    if groups.empty:
+        return balances, []
+    kept, aside = resolve_conflicts(balances, "cash_balances", "latest")
+    base = balances["amount_usd"].to_numpy("float64")
+    ends = [_column(balances, f"amount_{end}_usd", base) for end in ("low", "high")]
+    row, group = groups["row"].to_numpy(), groups["group"].to_numpy()
+    n = int(group.max()) + 1
+    low, high = np.full(n, np.inf), np.full(n, -np.inf)
+    np.fmin.at(low, group, np.fmin(ends[0], base)[row])
+    np.fmax.at(high, group, np.fmax(ends[1], base)[row])
+    group_of = np.full(len(balances), -1)
+    group_of[row] = group
+    mine = group_of[~balances["id"].astype("object").isin(aside).to_numpy()]
+    spans = mine >= 0
+    out = kept.copy()
+    for column, values in (("amount_low_usd", low), ("amount_high_usd", high)):
+        current = _column(out, column, out["amount_usd"].to_numpy("float64"))
+        out[column] = np.where(spans, values[np.maximum(mine, 0)], current)
+    differ = spans & (out["amount_low_usd"] < out["amount_high_usd"]).to_numpy()
+    kind = out["amount_kind"].astype("object") if "amount_kind" in out else "exact"
+    out["amount_kind"] = np.where(differ, "range", kind)
+    return out, aside
+
+
+def aside_by_entity(
+    source: Any, cash_given: Any, aside: list[str], entities: pd.Index
+) -> dict[str, list[str]]:
+    """The cash reports set aside, by the entity they report on (only ``entities``): each
+    runway names its own, never every report of the ledger. Reports are set aside only from
+    a frame: the ledger's cash balances (``cash_given`` is ``None``) or the one given."""
+    if not aside:
+        return {}
+    frame = source.frame("cash_balances") if cash_given is None else cash_given
+    ids = frame["id"].astype("object").to_numpy()
+    owner = dict(zip(ids, frame["company"].astype("object").to_numpy(), strict=True))
+    named = {str(e) for e in entities}
+    out: dict[str, list[str]] = {}
+    for record in aside:
+        entity = str(owner.get(record))
+        if entity in named:
+            out.setdefault(entity, []).append(record)
+    return out
 
 
 def _pairs(

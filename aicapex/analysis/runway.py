@@ -70,6 +70,7 @@ from aicapex.analysis.common import (
     months_between,
     widths_param,
 )
+from aicapex.analysis.reconcile import aside_by_entity, span_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
 from aicapex.analysis.runwaykit import (
     HORIZON,
@@ -119,6 +120,10 @@ __all__ = [
 
 Policy = Literal["disbursed", "committed", "arrears"]
 POLICIES: tuple[str, ...] = ("disbursed", "committed", "arrears")
+_SPANNED = (
+    "of one date spanned (conflicts 'all': the latest report is the figure, months_low and "
+    "months_high span every report): "
+)
 
 
 def _balances(
@@ -143,27 +148,9 @@ def _balances(
             }
         )
         return given, []
+    if conflicts == "all":  # a cash balance is no sum: one figure per fact, spanning its reports
+        return span_reports(cash_given)
     return resolve_conflicts(cash_given, "cash_balances", conflicts)
-
-
-def _aside_by_entity(
-    source: Any, cash_given: Any, aside: list[str], entities: pd.Index
-) -> dict[str, list[str]]:
-    """The cash reports set aside, by the entity they report on (only ``entities``): each
-    runway names its own, never every report of the ledger. Reports are set aside only from
-    a frame: the ledger's cash balances (``cash_given`` is ``None``) or the one given."""
-    if not aside:
-        return {}
-    frame = source.frame("cash_balances") if cash_given is None else cash_given
-    ids = frame["id"].astype("object").to_numpy()
-    owner = dict(zip(ids, frame["company"].astype("object").to_numpy(), strict=True))
-    named = {str(e) for e in entities}
-    out: dict[str, list[str]] = {}
-    for record in aside:
-        entity = str(owner.get(record))
-        if entity in named:
-            out.setdefault(entity, []).append(record)
-    return out
 
 
 def runway(
@@ -317,9 +304,10 @@ def runways(
     kinds = balance_kinds(chosen)
     shared_notes = [
         *(
-            f"{who}: conflicting cash reports set aside ({conflicts} report used): "
+            f"{who}: conflicting cash reports "
+            + (f"set aside ({conflicts} report used): " if conflicts != "all" else _SPANNED)
             + ", ".join(ids)
-            for who, ids in sorted(_aside_by_entity(source, cash, aside, entities).items())
+            for who, ids in sorted(aside_by_entity(source, cash, aside, entities).items())
         ),
         *described,
         ahead.sentence,
