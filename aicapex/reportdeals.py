@@ -16,7 +16,7 @@ from aicapex.analysis.capex import capex_at
 from aicapex.analysis.common import day_of
 from aicapex.analysis.customers import customers
 from aicapex.analysis.deals import listing, merger
-from aicapex.analysis.dealskit import typed_frame
+from aicapex.analysis.dealskit import kept_records, typed_frame
 from aicapex.analysis.result import Result, jsonable, record_index
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.vehicles import capital_stack
@@ -95,6 +95,7 @@ def warrants_section(ctx: Any) -> dict[str, Any]:
     them)."""
     out: dict[str, list[dict[str, Any]]] = {}
     warrants = [w for w in ctx.ledger.records("warrants") if isinstance(w, Warrant)]
+    warrants = kept_records(ctx.ledger, "warrants", warrants)[0]  # each warrant once
     if not warrants:
         return out
     day_of_company = {

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import aicapex as ac
+from aicapex.report import report
 from aicapex.table.funding import UNDISCLOSED
 
 LedgerText = Callable[..., Path]
@@ -395,3 +396,69 @@ def test_a_max_length_that_is_no_whole_number_is_named(bad: object) -> None:
     """'a' and None raised TypeError from a comparison inside cycles; now the argument's error."""
     with pytest.raises(ValueError, match="expected max_length"):
         ac.cycles(ac.Ledger(), max_length=bad)  # type: ignore[arg-type]
+
+
+# -- deals reported twice: each fact once ----------------------------------------------------
+
+TWICE = """
+sources:
+- {id: a, outlet: A, title: A, date: 2024-05}
+- {id: b, outlet: B, title: B, date: 2024-06}
+entities:
+- {id: acme, name: Acme AI, type: company}
+- {id: beta, name: Beta, type: company}
+- {id: fund-a, name: Fund A, type: investor}
+- {id: spv, name: SPV, type: other}
+vehicles:
+- {id: spv-a, vehicle: spv, date: 2024-05, sources: [a], total: $10B, lessee: acme,
+   pieces: [{participant: fund-a, kind: equity, amount: $2B}, {kind: debt, amount: $7B}]}
+- {id: spv-b, vehicle: spv, date: 2024-06, sources: [b], total: $12B, lessee: acme,
+   pieces: [{participant: fund-a, kind: equity, amount: $3B}, {kind: debt, amount: $9B}]}
+warrants:
+- {id: w-a, issuer: beta, holder: acme, date: 2024-05, shares: 10M, exercise_price: $1,
+   sources: [a]}
+- {id: w-b, issuer: beta, holder: acme, date: 2024-05, shares: 12M, exercise_price: $1,
+   sources: [b]}
+listings:
+- {id: l-a, company: beta, date: 2024-05, price: $20, shares_offered: 10M, sources: [a]}
+- {id: l-b, company: beta, date: 2024-05-20, price: $22, shares_offered: 10M, sources: [b]}
+cash_balances:
+- {id: cash-acme, company: acme, date: 2024-06, amount: $5M}
+- {id: cash-beta, company: beta, date: 2024-06, amount: $5M}
+"""
+
+
+def test_a_vehicle_reported_twice_counts_once(ledger_text: LedgerText) -> None:
+    """Two sources give the SPV's capital: $10B (fund-a $2B, debt $7B) in May, $12B (fund-a
+    $3B, debt $9B) in June. They are one fact (Ledger.conflicts lists them); as the flows,
+    the latest report counts: fund-a 3 / 12 = 25%, debt 75%, and the May one is named as set
+    aside (both were listed, fund-a's $2B and $3B side by side, and the report showed both)."""
+    led = ac.load(ledger_text(TWICE))
+    stack = ac.capital_stack(led, "acme")
+    assert stack.frame["record"].unique().tolist() == ["spv-b"]
+    assert stack.frame["share_of_total"].tolist() == [0.25, 0.75]
+    assert any("spv-a" in w for w in stack.warnings)
+    assert ac.capital_stack(led, "spv-a").frame["total_usd"].iloc[0] == 10e9  # asked by id
+    assert len(ac.capital_stack(led, conflicts="all").frame) == 4
+    data = report(led)
+    acme = next(c for c in data["companies"] if c["id"] == "acme")
+    assert [v["record"] for v in acme["vehicles"]] == ["spv-b"]
+
+
+def test_a_warrant_and_a_listing_reported_twice_count_once(ledger_text: LedgerText) -> None:
+    """The warrant of 10M shares (May report) or 12M (June report): 12M counts, at the price
+    of the listing as reported in June, $22: intrinsic value 12M x (22 - 1) = $252M. (Both
+    warrants were listed, at the set-aside May report's $20, its date ending after May 20:
+    10M x 19 + 12M x 19.) The listing: the one reported in June, 10M x $22 = $220M gross."""
+    led = ac.load(ledger_text(TWICE))
+    w = ac.warrant_value(led, "acme", as_of="2024-12")
+    assert w.frame["warrant"].tolist() == ["w-b"]
+    assert w.frame["intrinsic_value_usd"].tolist() == [pytest.approx(252e6)]
+    lst = ac.listing(led, "beta")
+    assert lst.frame["listing"].tolist() == ["l-b"]
+    assert lst.frame["gross_proceeds_usd"].tolist() == [220e6]
+    data = report(led)
+    acme = next(c for c in data["companies"] if c["id"] == "acme")
+    assert [x["warrant"] for x in acme["warrants"]] == ["w-b"]
+    beta = next(c for c in data["companies"] if c["id"] == "beta")
+    assert [x["listing"] for x in beta["listings"]] == ["l-b"]

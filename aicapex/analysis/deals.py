@@ -22,10 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from aicapex.analysis.dealskit import deal_ledger, dollars, records_named, typed_frame
+from aicapex.analysis.dealskit import (
+    aside_warning,
+    deal_ledger,
+    dollars,
+    named_and_kept,
+    typed_frame,
+)
 from aicapex.analysis.result import Result, json_rows, record_index
 from aicapex.dates import DateLike
 from aicapex.records import Listing, Merger, MergerKind
+from aicapex.table.conflicts import ConflictPolicy
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -203,7 +210,11 @@ def _listing_row(ledger: Ledger, x: Listing, buyers: list[dict[str, Any]]) -> di
 
 
 def listing(
-    source: Ledger, company: str | None = None, *, known_on: DateLike | None = None
+    source: Ledger,
+    company: str | None = None,
+    *,
+    known_on: DateLike | None = None,
+    conflicts: ConflictPolicy = "latest",
 ) -> ListingResult:
     """Each listing of ``company`` (a company, a listing's id, or ``None`` for all): its gross
     proceeds, primary and secondary, and the shares bought by named holders at the listing
@@ -214,14 +225,13 @@ def listing(
     ``secondary_shares`` and how they were split (``split_method``), ``gross_proceeds_usd``
     (with its ends) and ``proceeds_method``, ``primary_proceeds_usd`` (to the company),
     ``secondary_proceeds_usd`` (to the selling holders), ``buyers``, ``buyers_shares``,
-    ``buyers_usd``. ``.buyers`` (:data:`BUYER_COLUMNS`): one row per named buyer.
+    ``buyers_usd``. ``.buyers`` (:data:`BUYER_COLUMNS`): one row per named buyer. Reports of
+    one listing in conflict count once (``conflicts=``: the latest reported by default; the
+    others are named in the warnings), unless named by id.
     """
     ledger = deal_ledger(source, known_on, "listing")
-    found = [
-        x
-        for x in records_named(ledger, "listings", company, ("company",))
-        if isinstance(x, Listing)
-    ]
+    named, aside = named_and_kept(ledger, "listings", company, ("company",), conflicts)
+    found = [x for x in named if isinstance(x, Listing)]
     buyers: list[dict[str, Any]] = []
     rows = [_listing_row(ledger, x, buyers) for x in found]
     frame = typed_frame(rows, LISTING_COLUMNS).sort_values(["company", "date"], ignore_index=True)
@@ -229,7 +239,7 @@ def listing(
         f"{r['listing']}: neither the proceeds nor the price and shares offered are reported"
         for r in rows
         if r["proceeds_method"] == ""
-    ]
+    ] + aside_warning(aside, conflicts)
     reason = f"no listing of {company!r}" if company is not None and not rows else None
     return ListingResult(
         frame,
@@ -240,7 +250,11 @@ def listing(
         ),
         tuple(warnings),
         reason,
-        params={"company": company, "known_on": None if known_on is None else str(known_on)},
+        params={
+            "company": company,
+            "known_on": None if known_on is None else str(known_on),
+            "conflicts": conflicts,
+        },
         buyers=typed_frame(buyers, BUYER_COLUMNS),
     )
 
@@ -319,7 +333,11 @@ def _merger_rows(ledger: Ledger, m: Merger) -> list[dict[str, Any]]:
 
 
 def merger(
-    source: Ledger, name: str | None = None, *, known_on: DateLike | None = None
+    source: Ledger,
+    name: str | None = None,
+    *,
+    known_on: DateLike | None = None,
+    conflicts: ConflictPolicy = "latest",
 ) -> MergerResult:
     """Each side's holders' share of the combined company of each merger ``name`` names (a
     merger's id, an entity: its mergers as acquirer, target or result, or ``None`` for all; see
@@ -329,7 +347,8 @@ def merger(
     ``side`` (acquirer or target), ``entity``, ``holders_share`` (with ``share_low`` and
     ``share_high``) and its ``method``, ``side_value_usd``, ``combined_value_usd`` and its
     ``combined_method``, ``implied_value_usd`` (the side's share of the combined value),
-    ``deal_value_usd``.
+    ``deal_value_usd``. Reports of one merger in conflict count once (``conflicts=``: the
+    latest reported by default; the others are named in the warnings), unless named by id.
 
     >>> import aicapex as ac
     >>> m = merger(ac.load(ac.bundled_data()), "x-corp")
@@ -339,11 +358,9 @@ def merger(
     True
     """
     ledger = deal_ledger(source, known_on, "merger")
-    found = [
-        m
-        for m in records_named(ledger, "mergers", name, ("acquirer", "target", "result"))
-        if isinstance(m, Merger)
-    ]
+    fields = ("acquirer", "target", "result")
+    named, aside = named_and_kept(ledger, "mergers", name, fields, conflicts)
+    found = [m for m in named if isinstance(m, Merger)]
     rows = [row for m in found for row in _merger_rows(ledger, m)]
     frame = typed_frame(rows, MERGER_COLUMNS)
     warnings = sorted(
@@ -352,7 +369,7 @@ def merger(
             for r in rows
             if r["method"] == ""
         }
-    )
+    ) + aside_warning(aside, conflicts)
     reason = f"no merger of {name!r}" if name is not None and not rows else None
     return MergerResult(
         frame,
@@ -363,5 +380,9 @@ def merger(
         ),
         tuple(warnings),
         reason,
-        params={"name": name, "known_on": None if known_on is None else str(known_on)},
+        params={
+            "name": name,
+            "known_on": None if known_on is None else str(known_on),
+            "conflicts": conflicts,
+        },
     )

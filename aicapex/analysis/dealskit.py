@@ -1,6 +1,7 @@
 """What the deal analyses share: the ledger they read (as known on a date), the records an id
-names (a record of the kind, or an entity's), dollars of a figure at a date with its ends, and
-frames built from rows with a stable set of typed columns."""
+names (a record of the kind, or an entity's; the other reports of a fact in conflict set aside
+as the flows set them aside), dollars of a figure at a date with its ends, and frames built from
+rows with a stable set of typed columns."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from aicapex.dates import DateLike, PartialDate
 from aicapex.errors import suggest
 from aicapex.money import Money, Rate
 from aicapex.records import Entity, Fact, Record
+from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.frames import ledger_fx
 
 if TYPE_CHECKING:
@@ -23,8 +26,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Dollars",
+    "aside_warning",
     "deal_ledger",
     "dollars",
+    "kept_records",
+    "named_and_kept",
     "records_named",
     "shares_text",
     "typed_frame",
@@ -67,6 +73,46 @@ def records_named(ledger: Ledger, kind: str, name: str | None, fields: Iterable[
         return [r for r in records if any(getattr(r, f, None) == name for f in fields)]
     known = [r.id for r in records] + [e.id for e in ledger.records("entities")]
     raise KeyError(f"no {kind} record or entity {name!r}{suggest(name, known)}")
+
+
+def kept_records(
+    ledger: Ledger, kind: str, records: list[Any], conflicts: ConflictPolicy = "latest"
+) -> tuple[list[Any], list[str]]:
+    """``records`` (of ``kind``) less the other reports of the facts in conflict under
+    ``conflicts`` (:func:`aicapex.table.conflicts.resolve`: the latest reported by default;
+    ``"all"`` keeps every report), and the ids of those set aside."""
+    _, aside = resolve_conflicts(ledger.frame(kind), kind, conflicts)
+    drop = set(aside)
+    kept = [r for r in records if r.id not in drop]
+    return kept, sorted(r.id for r in records if r.id in drop)
+
+
+def named_and_kept(
+    ledger: Ledger,
+    kind: str,
+    name: str | None,
+    fields: Iterable[str],
+    conflicts: ConflictPolicy = "latest",
+) -> tuple[list[Any], list[str]]:
+    """:func:`records_named`, the other reports of facts in conflict set aside
+    (:func:`kept_records`) unless ``name`` is the id of a record of ``kind`` (that record is
+    what was asked for); and the ids set aside."""
+    records = records_named(ledger, kind, name, fields)
+    found = ledger.get(name) if name is not None else None
+    if found is not None and kind == type(found).KIND:
+        resolve_conflicts(ledger.frame(kind).iloc[:0], kind, conflicts)  # the policy checked
+        return records, []
+    return kept_records(ledger, kind, records, conflicts)
+
+
+def aside_warning(aside: list[str], conflicts: ConflictPolicy) -> list[str]:
+    """The warning naming the reports set aside (none when none were)."""
+    if not aside:
+        return []
+    return [
+        f"reports set aside (the same facts reported differently; conflicts={conflicts!r}): "
+        + ", ".join(aside)
+    ]
 
 
 def _day(ledger: Ledger, record: Record, date: PartialDate | None) -> dt.date | None:

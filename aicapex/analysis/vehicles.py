@@ -15,10 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from aicapex.analysis.dealskit import deal_ledger, dollars, records_named, typed_frame, yearly
+from aicapex.analysis.dealskit import (
+    aside_warning,
+    deal_ledger,
+    dollars,
+    kept_records,
+    named_and_kept,
+    typed_frame,
+    yearly,
+)
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike, PartialDate
 from aicapex.records import Vehicle
+from aicapex.table.conflicts import ConflictPolicy
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -127,7 +136,11 @@ def _rows(ledger: Ledger, v: Vehicle) -> list[dict[str, Any]]:
 
 
 def capital_stack(
-    source: Ledger, vehicle: str | None = None, *, known_on: DateLike | None = None
+    source: Ledger,
+    vehicle: str | None = None,
+    *,
+    known_on: DateLike | None = None,
+    conflicts: ConflictPolicy = "latest",
 ) -> CapitalStack:
     """Each participant's share of equity, of debt and of the whole of each vehicle ``vehicle``
     names (a vehicles record's id, an entity: the vehicle itself, a participant, its seller or
@@ -138,7 +151,9 @@ def capital_stack(
     ``participant`` (``undisclosed`` when not named), ``piece`` (equity or debt),
     ``amount_usd`` (and its ends), ``share_of_kind``, ``share_of_total``, ``total_usd`` and
     ``total_method``, ``buys``, ``seller``, ``lessee``, ``lease_start``, ``lease_end``,
-    ``lease_months``, ``lease_annual_usd``, ``lease_total_usd`` and ``lease_method``.
+    ``lease_months``, ``lease_annual_usd``, ``lease_total_usd`` and ``lease_method``. Reports
+    of one vehicle in conflict count once (``conflicts=``: the latest reported by default; the
+    others are named in the warnings), unless named by id.
 
     >>> import aicapex as ac
     >>> capital_stack(ac.load(ac.bundled_data()), "openai").warnings
@@ -146,7 +161,8 @@ def capital_stack(
     """
     ledger = deal_ledger(source, known_on, "capital_stack")
     if vehicle is None or vehicle not in ledger or ledger[vehicle].KIND == "vehicles":
-        found = records_named(ledger, "vehicles", vehicle, ("vehicle", "lessee", "seller"))
+        fields = ("vehicle", "lessee", "seller")
+        found, aside = named_and_kept(ledger, "vehicles", vehicle, fields, conflicts)
     else:  # an entity: its vehicles, as the vehicle, lessee, seller or a participant
         found = [
             v
@@ -157,6 +173,7 @@ def capital_stack(
                 or any(p.participant == vehicle for p in v.pieces)
             )
         ]
+        found, aside = kept_records(ledger, "vehicles", found, conflicts)
     rows = [row for v in found if isinstance(v, Vehicle) for row in _rows(ledger, v)]
     frame = typed_frame(rows, STACK_COLUMNS)
     warnings: list[str] = []
@@ -175,6 +192,7 @@ def capital_stack(
         ]
         bare = frame[(frame["piece"] == "").to_numpy()]
         warnings += [f"{r}: no equity or debt pieces reported" for r in bare["record"]]
+    warnings += aside_warning(aside, conflicts)
     reason = f"no vehicle of {vehicle!r}" if vehicle is not None and not rows else None
     return CapitalStack(
         frame,
@@ -185,5 +203,9 @@ def capital_stack(
         ),
         tuple(warnings),
         reason,
-        params={"vehicle": vehicle, "known_on": None if known_on is None else str(known_on)},
+        params={
+            "vehicle": vehicle,
+            "known_on": None if known_on is None else str(known_on),
+            "conflicts": conflicts,
+        },
     )

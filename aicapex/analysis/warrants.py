@@ -21,12 +21,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from aicapex.analysis.common import day_of
-from aicapex.analysis.dealskit import deal_ledger, dollars, records_named, typed_frame
+from aicapex.analysis.dealskit import (
+    aside_warning,
+    deal_ledger,
+    dollars,
+    kept_records,
+    named_and_kept,
+    typed_frame,
+)
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike, PartialDate
 from aicapex.money import Money
@@ -39,6 +46,7 @@ from aicapex.records import (
     VestingStatus,
     Warrant,
 )
+from aicapex.table.conflicts import ConflictPolicy
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -168,16 +176,16 @@ def _latest_prices(
     US dollars left out."""
     wanted = {issuer for issuer, _ in queries}
     found: list[tuple[str, int, int, float, str, str]] = []  # issuer, start, end, usd, text, id
-    for x in ledger.of_type(Listing):
+    for x in _kept(ledger, Listing, "listings"):
         if x.company in wanted and x.price and x.status.value not in _NO_PRICE:
             usd = dollars(ledger, x, x.price, x.date)[0]
             found.append((x.company, *_ends(x.date), usd, f"listing price ({x.id})", x.id))
-    for s in ledger.of_type(Stake):
+    for s in _kept(ledger, Stake, "stakes"):
         if s.status.value == "closed" and s.company in wanted and s.price_per_share:
             usd = dollars(ledger, s, s.price_per_share, s.date)[0]
             text = f"stake price per share ({s.id})"
             found.append((s.company, *_ends(s.date), usd, text, s.id))
-    for r in ledger.of_type(FundingRound):
+    for r in _kept(ledger, FundingRound, "funding_rounds"):
         if r.company in wanted and r.price_per_share and r.status.value not in _NO_PRICE:
             usd = dollars(ledger, r, r.price_per_share, r.date)[0]
             text = f"round price per share ({r.id})"
@@ -190,6 +198,16 @@ def _latest_prices(
         [f[0] for f in found], [f[1] for f in found], ranks, [(i, _day(d)) for i, d in queries]
     )
     return [None if k < 0 else (found[k][3], found[k][4], found[k][5]) for k in picks]
+
+
+_R = TypeVar("_R")
+
+
+def _kept(ledger: Ledger, model: type[_R], kind: str) -> list[_R]:
+    """The records of ``kind``, the other reports of facts in conflict set aside (the latest
+    reported counts, as in the flows)."""
+    records = [r for r in ledger.records(kind) if isinstance(r, model)]
+    return kept_records(ledger, kind, records)[0]
 
 
 def _ends(date: PartialDate) -> tuple[int, int]:
@@ -211,11 +229,7 @@ def _diluted_counts(
     latest basic shares + the warrant's (the latest by the last day of the count's date, the
     last in the ledger on a tie)."""
     wanted = {issuer for issuer, _, _ in queries}
-    counts = [
-        r
-        for r in ledger.records("share_counts")
-        if isinstance(r, SharesOutstanding) and r.company in wanted
-    ]
+    counts = [r for r in _kept(ledger, SharesOutstanding, "share_counts") if r.company in wanted]
     asked = [(i, _day(d)) for i, d, _ in queries]
     picks = []
     for field in ("diluted", "basic"):
@@ -350,6 +364,7 @@ def warrant_value(
     as_of: DateLike | None = None,
     price: Money | str | float | None = None,
     known_on: DateLike | None = None,
+    conflicts: ConflictPolicy = "latest",
 ) -> WarrantValue:
     """The vested shares, value, exercise cost and fully diluted stake of warrants and options
     (see the module docs): ``name`` a warrant's id, an entity (its warrants as issuer or
@@ -366,7 +381,8 @@ def warrant_value(
     the price above the exercise price; 0 once ``expired``), ``full_intrinsic_value_usd`` (every
     share not lapsed);
     ``diluted_shares`` and ``diluted_source``; ``stake`` (all its shares, fully diluted) and
-    ``stake_vested``.
+    ``stake_vested``. Reports of one warrant in conflict count once (``conflicts=``: the
+    latest reported by default; the others are named in the warnings), unless named by id.
 
     >>> from aicapex import Entity, Ledger, Warrant
     >>> led = Ledger([
@@ -381,7 +397,7 @@ def warrant_value(
     (40000000.0, 120000000.0, 9999600000.0)
     """
     ledger = deal_ledger(source, known_on, "warrant_value")
-    warrants = records_named(ledger, "warrants", name, ("issuer", "holder"))
+    warrants, aside = named_and_kept(ledger, "warrants", name, ("issuer", "holder"), conflicts)
     limit = day_of(as_of, end=True).astype("datetime64[D]").item() if as_of is not None else None
     given = _price_given(price)
     rows = value_rows(ledger, [(w, limit) for w in warrants if isinstance(w, Warrant)], given)
@@ -407,6 +423,7 @@ def warrant_value(
             warnings.append(
                 f"{row['warrant']}: no share count of {row['issuer']!r}: the stake is unknown"
             )
+    warnings += aside_warning(aside, conflicts)
     assumptions = [
         "a tranche vests when its condition was met by as_of (lapsed tranches never do)",
         "the intrinsic value is the vested shares times the share price above the exercise price",
@@ -429,5 +446,6 @@ def warrant_value(
             "as_of": None if as_of is None else str(as_of),
             "price": None if price is None else str(price),
             "known_on": None if known_on is None else str(known_on),
+            "conflicts": conflicts,
         },
     )
