@@ -127,6 +127,32 @@ funding_rounds:
     assert set(legs["status"].astype(object)) == {"conditional"}
 
 
+def test_a_round_known_by_participations_in_two_currencies(ledger_text: LedgerText) -> None:
+    """No amount for the round; fund-a put in $10M and fund-b €10M, at $1.10 a euro: the round
+    moved $10M + $11M = $21M, each from its investor (both legs had no currency and no dollars:
+    $10M and €10M were added up as 20M of nothing)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+fx_rates:
+- {id: fx1, currency: EUR, date: 2024-03, usd: 1.1}
+funding_rounds:
+- id: r
+  company: acme
+  date: 2024-03
+  investors: [{investor: fund-a, amount: $10M}, {investor: fund-b, amount: €10M}]
+"""
+        )
+    )
+    legs = _company_legs(led, "r").set_index("payer")
+    assert legs["amount_usd"].to_dict() == {"fund-a": 10e6, "fund-b": pytest.approx(11e6)}
+    assert set(legs["currency"].astype(object)) == {"USD"}
+    f = led.flows()
+    mirror = f[(f["entity"] == "fund-b").to_numpy()]
+    assert mirror["amount_usd"].tolist() == [pytest.approx(11e6)]
+
+
 # -- ownership: dilution ---------------------------------------------------------------------
 
 

@@ -17,7 +17,8 @@ Who pays each piece (the round's payer shares):
 - a round naming exactly one investor, without an amount, is paid by that investor;
 - several investors without amounts never get an invented split: ``undisclosed`` pays.
 
-A round without an amount whose participations have amounts moves the sum of those amounts.
+A round without an amount whose participations have amounts moves the sum of those amounts (in
+US dollars when they are in several currencies, each through its rate).
 Pieces are split between payers in exact cents (the largest share takes the leftover cent). For
 each piece a named investor pays, the same money leaves it: a row with the investor as
 ``entity``, direction -1 and category ``investment``.
@@ -122,10 +123,12 @@ def _participations_money(investments: pd.DataFrame) -> pd.DataFrame:
     frame["no_usd"] = frame["usd"].isna()
     by = frame.groupby("round", sort=False)
     one = by["currency"].nunique() == 1
-    rate = (by["usd"].sum() / by["amount"].sum()).where(one & ~by["no_usd"].any())
-    return pd.DataFrame(
-        {"currency": by["currency"].first().where(one, None), "rate_usd": rate.astype("float64")}
-    )
+    priced = ~by["no_usd"].any()
+    rate = (by["usd"].sum() / by["amount"].sum()).where(one & priced)
+    # amounts in several currencies, each with a rate: counted in US dollars
+    rate = rate.where(one | ~priced, 1.0)
+    currency = by["currency"].first().where(one, None).where(one | ~priced, "USD")
+    return pd.DataFrame({"currency": currency, "rate_usd": rate.astype("float64")})
 
 
 def _in_round_currency(rounds: pd.DataFrame, investments: pd.DataFrame) -> np.ndarray:
@@ -141,7 +144,21 @@ def _in_round_currency(rounds: pd.DataFrame, investments: pd.DataFrame) -> np.nd
     converted = investments["amount_usd"].to_numpy("float64") * per_usd
     amount = investments["amount"].to_numpy("float64")
     no_round_amount = parent["amount"].isna().reindex(rid).to_numpy(dtype=bool)
-    return np.where(same | no_round_amount, amount, converted)
+    # a round known by its participations in several currencies: each in US dollars (the
+    # round's money is then counted in dollars; see _participations_money)
+    given = investments["amount"].notna().to_numpy()
+    currencies = investments["amount_currency"].astype("object").where(given)
+    by_round = rid.to_numpy()
+    mixed = currencies.groupby(by_round).transform("nunique").to_numpy() > 1
+    no_usd = pd.Series(given & investments["amount_usd"].isna().to_numpy())
+    priced = ~no_usd.groupby(by_round).transform("any").to_numpy(dtype=bool)
+    in_usd = no_round_amount & mixed & priced
+    out: np.ndarray = np.where(
+        in_usd,
+        investments["amount_usd"].to_numpy("float64"),
+        np.where(same | no_round_amount, amount, converted),
+    )
+    return out
 
 
 def funding_flows(
