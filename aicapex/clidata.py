@@ -203,8 +203,8 @@ def query_cmd(
     except SQLError as exc:
         typer.echo(f"error: SQL: {exc}", err=True)
         raise typer.Exit(1) from None
-    if fmt is Format.csv:
-        typer.echo(csv_text(result), nl=False)
+    if fmt is Format.csv:  # the columns selected, as the table and json show them
+        typer.echo(csv_text(result, added=False), nl=False)
         return
     if fmt is Format.json:
         document = query_document(result, ledger.summary()["as_of"])

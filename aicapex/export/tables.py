@@ -269,13 +269,19 @@ def _iso_text(values: np.ndarray, least: Literal["D", "s"]) -> np.ndarray:
     return out
 
 
-def csv_text(frame: pd.DataFrame, *, decimal: bool = False) -> str:
+def csv_text(frame: pd.DataFrame, *, decimal: bool = False, added: bool = True) -> str:
     """A frame as CSV text, its columns as :func:`export_columns` gives them (see the module
     docs): text escaped against formulas, dates ``YYYY-MM-DD``, booleans ``true``/``false``,
     floats in their shortest exact form, missing values empty; a cell holding a comma, a quote
-    or a line break (``\\n`` or ``\\r``) quoted."""
+    or a line break (``\\n`` or ``\\r``) quoted. ``added=False``: the frame's own columns
+    only, none added beside money (a query's result: the columns it selected)."""
     cells: dict[str, Any] = {}
-    for name, kind, source in export_columns(frame, decimal=decimal):
+    columns = (
+        export_columns(frame, decimal=decimal)
+        if added
+        else [(str(n), _kind_of_column(frame[n]), n) for n in frame.columns]
+    )
+    for name, kind, source in columns:
         column = frame[source]
         if kind == "text":
             cells[name] = pd.Series(text_values(column, escape_formula), dtype=object)
