@@ -192,6 +192,27 @@ def check_entity(source: object, entity: str | None, flows: pd.DataFrame, *also:
         raise KeyError(f"unknown entity {entity!r}{suggest(entity, sorted(known))}")
 
 
+def check_sku(sku: str | None, *columns: pd.Series) -> None:
+    """Raise TypeError for a ``sku`` that is not text, KeyError (with a suggestion and the SKUs
+    there are) for one no row of ``columns`` (the source's SKU columns) holds: a misspelt SKU is
+    an error, not an empty result."""
+    if sku is None:
+        return
+    if not isinstance(sku, str):
+        raise TypeError(f"expected a GPU SKU (text, such as 'H100'), got {sku!r}")
+    known: set[str] = set()
+    for column in columns:
+        known |= {v for v in column.dropna().unique() if isinstance(v, str)}
+    if sku not in known:
+        listed = sorted(known)
+        shown = ", ".join(listed[:12]) + (
+            f" and {len(listed) - 12} more" if len(listed) > 12 else ""
+        )
+        raise KeyError(
+            f"no GPU record of SKU {sku!r}{suggest(sku, listed)} (SKUs recorded: {shown or 'none'})"
+        )
+
+
 def months_between(start: np.datetime64, month: np.datetime64 | np.ndarray) -> np.ndarray:
     """Whole months from the month of ``start`` to the month of each ``month`` (int64)."""
     a = np.asarray(start).astype("datetime64[M]").astype(np.int64)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on, check_entity, day_of
+from aicapex.analysis.common import DateLike, as_known_on, check_entity, check_sku, day_of
 from aicapex.analysis.result import Result
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
@@ -200,6 +200,8 @@ def gpu_fleet(
     """
     if freq not in FREQUENCIES:
         raise ValueError(f"expected freq among {list(FREQUENCIES)}, got {freq!r}")
+    if sku is not None:  # SKUs of every report, whenever known: a misspelt one is an error
+        check_sku(sku, movements_of(source, "all")["sku"])
     source = as_known_on(source, known_on)
     statuses = tuple(statuses)
     moves = movements_of(source, conflicts)

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.common import DateLike, as_known_on, check_sku
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
@@ -264,8 +264,11 @@ def gpu_prices(
     from: exact, lower, range, ...), ``per_unit_year_usd`` and ``per_unit_hour_usd`` (leases).
     """
     statuses = tuple(statuses)
+    kinds = ("gpu_orders", "prices", "compute_contracts")
+    if sku is not None:  # SKUs of every record, whenever known: a misspelt one is an error
+        check_sku(sku, *(f["sku"] for f in _frames(source, kinds).values() if "sku" in f))
     source = as_known_on(source, known_on)
-    frames = _frames(source, ("gpu_orders", "prices", "compute_contracts"))
+    frames = _frames(source, kinds)
     parts = []
     for kind, build in (
         ("gpu_orders", _from_orders),
