@@ -141,8 +141,22 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
         if not bounded:
             continue  # the usual case: exact figures only, which conflicts() shows
 
-        def key_of(record: Record, cls: Any = cls, field: str = field) -> tuple[Any, ...]:
-            return (*(getattr(record, k) for k in cls.FACT_KEY), getattr(record, field).currency)
+        # an effort (a round sought) and the rounds that came of it are never one fact
+        linked = {r.company for r in records if getattr(r, "effort", None)}  # type: ignore[attr-defined]
+
+        def key_of(
+            record: Record, cls: Any = cls, field: str = field, linked: set[Any] = linked
+        ) -> tuple[Any, ...]:
+            side = (
+                str(record.status) == "sought"  # type: ignore[attr-defined]
+                if getattr(record, "company", None) in linked
+                else None
+            )
+            return (
+                *(getattr(record, k) for k in cls.FACT_KEY),
+                side,
+                getattr(record, field).currency,
+            )
 
         keys = {key_of(r) for r in bounded}
         rivals = [

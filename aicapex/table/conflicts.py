@@ -215,8 +215,21 @@ def _stake_sides(frame: pd.DataFrame) -> np.ndarray:
     return side
 
 
+def _effort_sides(frame: pd.DataFrame) -> np.ndarray:
+    """Each round's side where a round of its company names its effort (``effort:``): 1 an
+    effort (status ``sought``), 2 a round (what came of one: never a report of the effort);
+    0 for companies without such a link."""
+    if "effort" not in frame or "status" not in frame:
+        return np.zeros(len(frame), dtype=np.int64)
+    company = frame["company"].astype("object")
+    linked = company.isin(company[frame["effort"].notna().to_numpy()]).to_numpy()
+    sought = (frame["status"].astype("object") == "sought").to_numpy()
+    out: np.ndarray = np.where(linked, np.where(sought, 1, 2), 0).astype(np.int64)
+    return out
+
+
 #: Kinds whose reports within one date window may be two transactions: a side per record.
-_SIDES = {"stakes": _stake_sides}
+_SIDES = {"stakes": _stake_sides, "funding_rounds": _effort_sides}
 
 
 def _split_sides(
