@@ -153,6 +153,40 @@ funding_rounds:
     assert mirror["amount_usd"].tolist() == [pytest.approx(11e6)]
 
 
+def test_a_failed_tranche_moves_nothing(ledger_text: LedgerText) -> None:
+    """acme commits $100M to gamma: $10M disbursed in April, $20M failed in May, $30M
+    cancelled in June; the untranched rest is 100 - 10 - 20 - 30 = $40M committed. Money
+    moving: $10M disbursed and $40M committed; the failed $20M moves nothing, as the cancelled
+    $30M (it was a flow of status 'failed', a status the flows do not have, counted as
+    committed money: acme's round trip with gamma's $200M of purchases was $60M invested)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- id: r
+  company: gamma
+  date: 2024-03
+  status: committed
+  amount: $100M
+  investors: [{investor: acme, amount: $100M}]
+  tranches:
+  - {amount: $10M, status: disbursed, date: 2024-04}
+  - {amount: $20M, status: failed, date: 2024-05}
+  - {amount: $30M, status: cancelled, date: 2024-06}
+compute_contracts:
+- {id: c, buyer: gamma, seller: acme, start: 2024-04, end: 2024-05, total_value: $200M}
+"""
+        )
+    )
+    legs = _company_legs(led, "r")
+    by_status = legs.groupby(legs["status"].astype(object))["amount_usd"].sum().to_dict()
+    assert by_status == {"disbursed": 10e6, "committed": 40e6}
+    rt = ac.round_trip(led, "acme").frame
+    row = rt[((rt["customer"] == "gamma") & (rt["window"] == "2024")).to_numpy()].iloc[0]
+    assert (row["basis"], row["invested_usd"], row["purchases_usd"]) == ("committed", 40e6, 200e6)
+
+
 # -- ownership: dilution ---------------------------------------------------------------------
 
 

@@ -1,9 +1,9 @@
 """Funding flows: the money of funding rounds, leg by leg, each investor paying its own share.
 
 A live round (``closed``, ``committed`` or ``announced``) moves money in pieces: each tranche that
-is not cancelled (``committed`` until ``disbursed``, on its date, else the round's), and the part
-of the round's amount no tranche accounts for (at the round's date: ``disbursed`` for closed
-rounds, ``committed`` otherwise). Sought, rumoured, in-talks, cancelled and failed rounds move
+is not cancelled or failed (``committed`` until ``disbursed``, on its date, else the round's),
+and the part of the round's amount no tranche accounts for (at the round's date: ``disbursed``
+for closed rounds, ``committed`` otherwise). Sought, rumoured, in-talks, cancelled and failed rounds move
 nothing. A ceiling (``up to $100B``) is a contractual maximum: its untranched part is
 ``conditional`` (never counted as moved by default; the runway counts only disbursed money,
 and committed money when asked).
@@ -234,7 +234,8 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) 
     if not tranches.empty:
         tr = tranches[tranches["round"].astype("object").isin(rounds.index).to_numpy()]
         split = tr.groupby(tr["round"].astype("object"))["amount"].sum()
-        tr = tr[(tr["status"].astype("object") != "cancelled").to_numpy()]
+        # cancelled and failed tranches move nothing (their money is accounted for: not rest)
+        tr = tr[~tr["status"].astype("object").isin(("cancelled", "failed")).to_numpy()]
         rid = tr["round"].astype("object")
         round_end = rounds["date_end"].reindex(rid).to_numpy("datetime64[D]")
         own = tr["date_end"].to_numpy("datetime64[D]")
