@@ -3,8 +3,8 @@
 A live round (``closed``, ``committed`` or ``announced``) moves money in pieces: each tranche that
 is not cancelled or failed (``committed`` until ``disbursed``, on its date, else the round's),
 and the part of the round's amount no tranche accounts for (at the round's date: ``disbursed``
-for closed rounds, ``committed`` otherwise). Sought, rumoured, in-talks, cancelled and failed rounds move
-nothing. A ceiling (``up to $100B``) is a contractual maximum: its untranched part is
+for closed rounds, ``committed`` otherwise). Sought, rumoured, in-talks, cancelled and failed
+rounds move nothing. A ceiling (``up to $100B``) is a contractual maximum: its untranched part is
 ``conditional`` (never counted as moved by default; the runway counts only disbursed money,
 and committed money when asked).
 
