@@ -127,3 +127,37 @@ def test_path_predicates_never_raise(tmp_path: Path) -> None:
     for odd in (tmp_path / LONG, tmp_path / "f" / "g", tmp_path / "nul\0"):
         assert not is_folder(odd)
         assert not is_present(odd)
+
+
+def test_a_link_to_nothing_makes_the_folder_it_names(small: Path, tmp_path: Path) -> None:
+    """As a single-file export through a link to nothing makes the file it names
+    (tests/test_export_writes.py), a folder export makes the folder: it said the link 'is a
+    file'."""
+    led = ac.load(small)
+    links = tmp_path / "links"
+    links.mkdir()
+    os.symlink(tmp_path / "made" / "tables", links / "tables")
+    paths = ac.export(led, to="csv", out=links / "tables")
+    assert paths[0] == links / "tables" / "sources.csv"
+    assert (links / "tables").is_symlink()  # the link stays a link
+    made = sorted(p.name for p in (tmp_path / "made" / "tables").iterdir())
+    assert made == sorted(p.name for p in paths)
+    assert (tmp_path / "made" / "tables" / "expenses.csv").read_text(encoding="utf-8").count(
+        "\n"
+    ) == 2  # the header and e1
+    # a link to a file is still refused as a file, a loop of links named as one
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "a-file", links / "to-file")
+    with pytest.raises(ValueError, match="is a file"):
+        ac.export(led, to="csv", out=links / "to-file")
+    os.symlink(links / "loop-a", links / "loop-b")
+    os.symlink(links / "loop-b", links / "loop-a")
+    for to in ("csv", "json"):
+        with pytest.raises(WriteError) as info:
+            ac.export(led, to=to, out=links / "loop-a")
+        assert (
+            str(info.value)
+            == f"{links / 'loop-a'}: cannot write: too many levels of symbolic links"
+        )
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"
+    assert _leftovers(tmp_path) == []

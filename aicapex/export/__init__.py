@@ -24,6 +24,7 @@ Importing this package is cheap (pandas loads on first use): the facade imports 
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -122,7 +123,7 @@ def export(
     :class:`aicapex.safewrite.WriteError` (an ``OSError``: ``<path>: cannot write: <why>``) for
     a path that cannot be written (a read-only folder, a parent that is a file).
     """
-    from aicapex.safewrite import is_folder, is_present
+    from aicapex.safewrite import WriteError, final_path, is_folder, is_present
 
     _check_format(to, decimal)
     if not os.fspath(out):
@@ -138,7 +139,13 @@ def export(
         make_folder(target.parent)
         atomic_write(target, text)
         return [target]
-    if is_present(target) and not is_folder(target):
+    real = final_path(target)  # a link (even to nothing yet): the folder it names
+    try:
+        os.stat(real)
+    except OSError as exc:  # missing (made below), a parent that is a file (named below)
+        if exc.errno == errno.ELOOP:
+            raise WriteError(target, "too many levels of symbolic links", exc.errno) from None
+    if is_present(real) and not is_folder(real):
         raise ValueError(f"{target}: is a file; {to} writes a folder of tables, give a folder")
     from aicapex.export.tables import TABLE_NAMES, write_tables
 
@@ -148,4 +155,8 @@ def export(
         require_pyarrow()
     flows = _flows(ledger, filter, conflicts)
     tables = ((n, flows if n == "flows" else ledger.frame(n)) for n in TABLE_NAMES)
+    if real != target:
+        from aicapex.safewrite import make_folder
+
+        make_folder(real)
     return write_tables(tables, target, to, decimal=decimal)
