@@ -522,3 +522,29 @@ def test_a_warrant_and_a_listing_reported_twice_count_once(ledger_text: LedgerTe
     assert [x["warrant"] for x in acme["warrants"]] == ["w-b"]
     beta = next(c for c in data["companies"] if c["id"] == "beta")
     assert [x["listing"] for x in beta["listings"]] == ["l-b"]
+
+
+def test_a_round_with_secondary_sales_derives_no_new_money(ledger_text: LedgerText) -> None:
+    """$1B raised at $10B post-money, part of it shares sold by holders (secondary: true): the
+    new money is some unknown part of the $1B, so the pre-money is not 10 - 1 = $9B (it was);
+    the post-money as reported stands. Beta, $1B at $9B pre-money with secondary sales: the
+    post-money is not 9 + 1 = $10B (it was), and the row says what is missing. Gamma, the same
+    round without secondary sales: $9B pre-money, as before."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: ra, company: acme, date: 2024-03, amount: $1B, post_money: $10B, secondary: true}
+- {id: rb, company: beta, date: 2024-03, amount: $1B, pre_money: $9B, secondary: true}
+- {id: rc, company: gamma, date: 2024-03, amount: $1B, post_money: $10B}
+"""
+        )
+    )
+    rows = ac.valuation(led).frame.set_index("record")
+    assert pd.isna(rows.loc["ra", "pre_money_usd"])
+    assert rows.loc["ra", "post_money_usd"] == 10e9
+    assert pd.isna(rows.loc["rb", "post_money_usd"])
+    assert rows.loc["rb", "pre_money_usd"] == 9e9
+    assert "secondary" in rows.loc["rb", "missing"]
+    assert rows.loc["rc", "pre_money_usd"] == 9e9

@@ -2,7 +2,9 @@
 
 Each priced event gives a post-money valuation (in US dollars, with the ends of its ranges):
 
-- a funding round: its ``post_money`` as reported, else ``pre_money + amount``; and, when its
+- a funding round: its ``post_money`` as reported, else ``pre_money + amount`` (the pre-money
+  as reported, else the post-money less the amount; a round with ``secondary`` parts brings
+  an unknown part of its amount as new money: neither is derived); and, when its
   ``price_per_share`` and the company's fully diluted shares are known, the price times those
   shares (a second row, so that the two can be compared; counted before the round, they give
   the pre-money, and the post-money adds the amount, else the price times ``shares_issued``,
@@ -216,6 +218,8 @@ def _round_rows(
         before = len(rows)
         head["price_per_share_usd"] = float(r["price_per_share_usd"])
         post, pre, amount = (float(r[f"{n}_usd"]) for n in ("post_money", "pre_money", "amount"))
+        if bool(r["secondary"]):  # its amount holds shares sold by holders: new money unknown
+            amount = math.nan
         if post > 0:
             low, high = float(r["post_money_low_usd"]), float(r["post_money_high_usd"])
             pre = pre if pre > 0 else post - amount
@@ -243,6 +247,10 @@ def _round_rows(
                     post_money_high_usd=high,
                 )
             )
+            used.append(rid)
+        elif pre > 0 and bool(r["secondary"]):
+            what = "the new money of the round (its amount includes secondary sales)"
+            rows.append(_row(**head, method="pre-money + amount", pre_money_usd=pre, missing=what))
             used.append(rid)
         price = float(r["price_per_share_usd"])
         if price > 0:
