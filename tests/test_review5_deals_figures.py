@@ -548,3 +548,23 @@ funding_rounds:
     assert rows.loc["rb", "pre_money_usd"] == 9e9
     assert "secondary" in rows.loc["rb", "missing"]
     assert rows.loc["rc", "pre_money_usd"] == 9e9
+
+
+def test_valuations_more_than_a_window_apart_are_not_compared(ledger_text: LedgerText) -> None:
+    """acme at $1B on Jan 1, $1B on Jan 25 and $2B on Feb 20: Jan 1 and Jan 25 agree (24 days
+    apart); Jan 25 and Feb 20 (26 days) disagree; Jan 1 and Feb 20 are 50 days apart, more than
+    the 31 days of a window, and are not compared. So Jan 1 agrees (it was marked as
+    disagreeing, the three chained into one cluster and compared pair by pair)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r1, company: acme, date: 2024-01-01, amount: $100M, post_money: $1B}
+- {id: r2, company: acme, date: 2024-01-25, instrument: safe, amount: $100M, post_money: $1B}
+- {id: r3, company: acme, date: 2024-02-20, instrument: debt, amount: $100M, post_money: $2B}
+"""
+        )
+    )
+    agrees = ac.valuation(led, "acme").frame.set_index("record")["agrees"]
+    assert agrees.to_dict() == {"r1": True, "r2": False, "r3": False}

@@ -359,7 +359,8 @@ def _agreement(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     priced = frame.iloc[at].assign(_at=at)
     priced = priced.sort_values(["company", "date"], kind="stable")
     company = priced["company"].astype("object").to_numpy()
-    gap = pd.Series(priced["date"].to_numpy("datetime64[D]")).diff().dt.days.fillna(0).to_numpy()
+    day = priced["date"].to_numpy("datetime64[D]").astype("int64")
+    gap = np.diff(day, prepend=day[:1])
     new = np.ones(len(priced), dtype=bool)
     new[1:] = (company[1:] != company[:-1]) | (gap[1:] > WINDOW_DAYS)
     starts = np.flatnonzero(new)
@@ -373,6 +374,9 @@ def _agreement(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
             continue
         low, high = low_all[a:b], high_all[a:b]
         fits = (low[:, None] <= high[None, :]) & (low[None, :] <= high[:, None])
+        # a cluster chains events a window apart: only those within a window are compared
+        days = day[a:b]
+        fits |= np.abs(days[:, None] - days[None, :]) > WINDOW_DAYS
         ok = fits.all(axis=1)  # a row fits itself: low <= high
         value[pos[a:b]], missing[pos[a:b]] = ok, False
         if not ok.all():
