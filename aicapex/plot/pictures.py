@@ -27,7 +27,6 @@ from aicapex.plot.holders import ownership
 from aicapex.plot.runway import cash
 from aicapex.plot.spend import burn, compute_gap
 from aicapex.safewrite import atomic_write_files, make_folder
-from aicapex.table.gpus import gpu_movements
 from aicapex.table.legs import money_legs
 
 if TYPE_CHECKING:
@@ -119,12 +118,12 @@ def company_pictures(ledger: Ledger, data: Mapping[str, Any]) -> Iterator[Pictur
     """The pictures of every company of a report (:func:`aicapex.report.report`'s ``data``),
     in the report's order, each drawn as it is asked for (figures hold memory: draw, save,
     drop)."""
-    fleets = set(gpu_movements(ledger)["entity"].astype("object"))
     for c in data["companies"]:
         company = str(c["id"])
         for name, caption, draw in _plans(ledger, c):
             yield _draw(company, name, caption, draw)
-        if company in fleets:
+        fleet = _usable(c.get("fleet"))
+        if fleet is not None and fleet.get("skus"):  # GPUs the fleet counts (as the plot does)
             yield _draw(
                 company,
                 "gpus",
