@@ -153,6 +153,35 @@ funding_rounds:
     assert mirror["amount_usd"].tolist() == [pytest.approx(11e6)]
 
 
+def test_a_participation_without_a_rate_is_never_the_whole_round(
+    ledger_text: LedgerText,
+) -> None:
+    """A $100M round in which fund-a put €50M, with no euro rate: fund-a's part in dollars is
+    unknown, so the split is; the company got $100M from undisclosed (fund-a paid all $100M:
+    its euro amount was dropped and it was taken as the round's one investor without an
+    amount). With a rate of $1.10, fund-a pays $55M and undisclosed $45M."""
+    text = (
+        HEAD
+        + """
+funding_rounds:
+- id: r
+  company: acme
+  date: 2024-03
+  amount: $100M
+  investors: [{investor: fund-a, amount: €50M}]
+"""
+    )
+    led = ac.load(ledger_text(text))
+    legs = _company_legs(led, "r")
+    assert legs.groupby("payer")["amount_usd"].sum().to_dict() == {UNDISCLOSED: 100e6}
+    f = led.flows()
+    assert not (f["entity"] == "fund-a").any()
+    rated = text + "fx_rates:\n- {id: fx, currency: EUR, date: 2024-03, usd: 1.1}\n"
+    legs = _company_legs(ac.load(ledger_text(rated)), "r")
+    paid = legs.groupby("payer")["amount_usd"].sum().to_dict()
+    assert paid == {"fund-a": pytest.approx(55e6), UNDISCLOSED: pytest.approx(45e6)}
+
+
 def test_a_failed_tranche_moves_nothing(ledger_text: LedgerText) -> None:
     """acme commits $100M to gamma: $10M disbursed in April, $20M failed in May, $30M
     cancelled in June; the untranched rest is 100 - 10 - 20 - 30 = $40M committed. Money

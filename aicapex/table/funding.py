@@ -15,7 +15,10 @@ Who pays each piece (the round's payer shares):
 - what no participation accounts for comes from the payer :data:`UNDISCLOSED` (never an entity of
   the runway or the report, never part of a money loop);
 - a round naming exactly one investor, without an amount, is paid by that investor;
-- several investors without amounts never get an invented split: ``undisclosed`` pays.
+- several investors without amounts never get an invented split: ``undisclosed`` pays;
+- nor does a participation whose amount has no exchange rate to the round's currency (``€50M``
+  of a ``$100M`` round without a euro rate): ``undisclosed`` pays the round, its investor
+  nothing known (never the whole round).
 
 A round without an amount whose participations have amounts moves the sum of those amounts (in
 US dollars when they are in several currencies, each through its rate).
@@ -61,15 +64,21 @@ def payer_shares(rounds: pd.DataFrame, investments: pd.DataFrame | None) -> pd.D
         )
         inv["investor"] = [x for text in names for x in text.split(",") if x]
         inv["amount"] = np.nan
+        inv["written"] = False
     else:
         inv = pd.DataFrame(
             {
                 "round": investments["round"].astype("object").to_numpy(),
                 "investor": investments["investor"].astype("object").to_numpy(),
                 "amount": _in_round_currency(rounds, investments),
+                "written": investments["amount"].notna().to_numpy(),
             }
         )
     inv = inv[inv["round"].isin(ids)]
+    # an amount written in a currency without a rate to the round's: the split is unknown
+    unpriced = inv["written"] & inv["amount"].isna()
+    unsplit = pd.Series(unpriced.to_numpy(), index=inv["round"].to_numpy()).groupby(level=0).any()
+    unsplit = unsplit.reindex(ids, fill_value=False)
     round_amount = pd.Series(rounds["amount"].to_numpy("float64"), index=ids)
     count = inv.groupby("round").size().reindex(ids, fill_value=0)
     known_sum = inv.groupby("round")["amount"].sum(min_count=1).reindex(ids)
@@ -77,9 +86,9 @@ def payer_shares(rounds: pd.DataFrame, investments: pd.DataFrame | None) -> pd.D
     has_amounts = known_sum.notna() & (known_sum > 0)
     # rounds whose participations give no amount: one named investor pays, else undisclosed
     plain = inv[inv["round"].map(~has_amounts).to_numpy(dtype=bool)]
-    sole = plain[plain["round"].map(count == 1).to_numpy(dtype=bool)]
+    sole = plain[plain["round"].map((count == 1) & ~unsplit).to_numpy(dtype=bool)]
     parts = [pd.DataFrame({"round": sole["round"], "payer": sole["investor"], "share": 1.0})]
-    nobody = ~has_amounts & (count != 1)
+    nobody = ~has_amounts & ((count != 1) | unsplit)
     parts.append(
         pd.DataFrame({"round": ids[nobody.to_numpy()], "payer": UNDISCLOSED, "share": 1.0})
     )
