@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from aicapex.analysis.fleet import gpu_fleet, gpu_targets
+from aicapex.analysis.common import day_of
+from aicapex.analysis.fleet import COUNTED, counted, gpu_fleet, gpu_targets, movements_of
 from aicapex.analysis.loops import cycles
 from aicapex.analysis.realloc import reallocations
 from aicapex.analysis.related import related_parties
@@ -32,19 +34,40 @@ def _int(value: Any) -> int | None:
 _TOTALS = ("ordered", "scheduled", "delivered", "moved_in", "moved_out")
 
 
+def _dates(ctx: Any) -> dict[str, np.datetime64]:
+    """Each company's report date (its last day); companies without one are left out."""
+    return {str(c): day_of(w, end=True) for c, w in ctx.when.items() if w is not None}
+
+
+def _until(ctx: Any, companies: pd.Series) -> np.ndarray:
+    """The report date of each row's company (NaT: none)."""
+    days = pd.Series(_dates(ctx), dtype="datetime64[ns]")
+    return days.reindex(companies.astype("object").to_numpy()).to_numpy("datetime64[ns]")
+
+
 def fleets(ctx: Any) -> dict[str, Any]:
     """Per company: units per SKU (totals, and position and on hand at the end) and its GPU
-    targets against what was delivered."""
+    targets against what was delivered, each as of the company's report date (what moved after
+    it is left out, as the other sections leave out what came after)."""
     companies = set(ctx.when)
-    fleet = gpu_fleet(ctx.ledger, freq="Y").frame
-    fleet = fleet[fleet["entity"].isin(companies).to_numpy()]
+    # the orders counted, of the whole table (a move's order may be dated after a company's
+    # date), then each company's rows up to its date
+    moves = counted(movements_of(ctx.ledger), COUNTED)
+    until = _until(ctx, moves["entity"])
+    day = moves["date"].to_numpy("datetime64[ns]")
+    keep = moves["entity"].isin(companies).to_numpy() & (np.isnat(until) | (day <= until))
+    fleet = gpu_fleet(moves[keep], freq="Y", statuses=COUNTED).frame
     out: dict[str, Any] = {}
     keys = ["entity", "sku"]
     # per company and SKU at once: the totals, and the last period's row (the group's last)
     sums = fleet.groupby(keys, sort=True, observed=True)[list(_TOTALS)].sum()
     last = fleet[~fleet.duplicated(keys, keep="last").to_numpy()].set_index(keys)
     last = last.reindex(sums.index)
-    years = pd.DatetimeIndex(last["period"]).strftime("%Y")
+    # through the fleet's last year, or the company's report date's when that is earlier
+    period = last["period"].to_numpy("datetime64[ns]")
+    cap = _until(ctx, pd.Series(sums.index.get_level_values(0)))
+    period = np.where(np.isnat(cap) | (period <= cap), period, cap)
+    years = pd.DatetimeIndex(period).strftime("%Y")
     totals = zip(*(sums[k].to_numpy() for k in _TOTALS), strict=True)
     ends = zip(last["position"].to_numpy(), last["on_hand"].to_numpy(), years, strict=True)
     for (company, sku), counts, (position, on_hand, through) in zip(
@@ -56,27 +79,39 @@ def fleets(ctx: Any) -> dict[str, Any]:
             "on_hand": int(on_hand),
             "through": through,
         }
-    for row in gpu_targets(ctx.ledger).rows():
+    targets = ctx.ledger.frame("gpu_targets")
+    aiming = set(targets["entity"].astype("object")) & companies if len(targets) else set()
+    by_date: dict[Any, set[str]] = {}  # one gpu_targets per report date of companies with one
+    for company in sorted(aiming):
+        by_date.setdefault(ctx.when[company], set()).add(company)
+    rows = [
+        row
+        for when, group in by_date.items()
+        for row in gpu_targets(ctx.ledger, as_of=when).rows()
+        if str(row["entity"]) in group
+    ]
+    for row in rows:
         company = str(row["entity"])
-        if company in companies:
-            out.setdefault(company, {"skus": {}, "targets": []})["targets"].append(
-                {
-                    "target": row["target"],
-                    "sku": row["sku"],
-                    "units": row["units"],
-                    "by": row["by"],
-                    "delivered": row["delivered"],
-                    "expected": row["expected"],
-                    "gap": row["gap"],
-                    "met": row["met"],
-                }
-            )
+        out.setdefault(company, {"skus": {}, "targets": []})["targets"].append(
+            {
+                "target": row["target"],
+                "sku": row["sku"],
+                "units": row["units"],
+                "by": row["by"],
+                "delivered": row["delivered"],
+                "expected": row["expected"],
+                "gap": row["gap"],
+                "met": row["met"],
+            }
+        )
     return out
 
 
 def realloc_section(ctx: Any) -> dict[str, Any]:
-    """Per company: the reallocations it gave or got, with counterpart, delay and value."""
+    """Per company: the reallocations it gave or got by its report date, with counterpart,
+    delay and value."""
     out: dict[str, list[dict[str, Any]]] = {}
+    dates = _dates(ctx)
     for row in reallocations(ctx.ledger).rows():
         item = {
             "reallocation": row["reallocation"],
@@ -96,8 +131,10 @@ def realloc_section(ctx: Any) -> dict[str, Any]:
             "value_figure": row["value_figure"],
             "price_basis": row["price_basis"],
         }
+        day = np.datetime64(str(row["date"]), "ns")
         for company in {row["from_entity"], row["to_entity"]} & ctx.when.keys():
-            out.setdefault(str(company), []).append(item)
+            if company not in dates or day <= dates[company]:
+                out.setdefault(str(company), []).append(item)
     return out
 
 

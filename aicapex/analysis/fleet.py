@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
 __all__ = [
+    "COUNTED",
     "FLEET_COLUMNS",
     "FREQUENCIES",
     "TARGET_COLUMNS",
@@ -75,6 +76,9 @@ TARGET_COLUMNS = (
     "share",
     "met",
 )
+
+#: The order statuses the GPU analyses count unless told otherwise (``statuses=``).
+COUNTED = ("committed", "delivered")
 
 #: The SKU label of units no record names a model for.
 UNKNOWN_SKU = "unknown"
@@ -319,7 +323,8 @@ def gpu_targets(
     deliveries fill a schedule rather than add to it), ``position``
     (ordered or received less moved out, by then), ``gap`` (units less delivered, at least 0),
     ``share`` (delivered over units) and ``met``. ``as_of`` caps the date deliveries count to
-    (what was known to be there by then). Orders and reallocations count as in
+    (what was known to be there by then), a target's without a date too; ``by`` stays the
+    target's own date. Orders and reallocations count as in
     :func:`gpu_fleet`.
     """
     from aicapex.ledger import Ledger
@@ -339,8 +344,10 @@ def gpu_targets(
     if targets.empty:
         return Targets(frame=_empty_targets(), params=params)
     by = targets["by_end"].to_numpy("datetime64[ns]")
-    if as_of is not None:
-        by = np.minimum(by, day_of(as_of, end=True))
+    until = by  # the day deliveries count to: the target's, else (none) every one
+    if as_of is not None:  # as_of caps it, a target without a date too (min with NaT is NaT)
+        cap = day_of(as_of, end=True)
+        until = np.where(np.isnat(by), cap, np.minimum(by, cap))
     m_entity = moves["entity"].astype("object").to_numpy()
     m_sku = moves["sku"].astype("object").to_numpy()
     m_date = moves["date"].to_numpy("datetime64[ns]")
@@ -350,7 +357,9 @@ def gpu_targets(
     out: dict[str, list[int]] = {"delivered": [], "expected": [], "position": []}
     used: list[np.ndarray] = []
     # one pass per target over the entity's rows (targets are few)
-    for who, model, day in zip(targets["entity"].astype("object"), targets["sku"], by, strict=True):
+    for who, model, day in zip(
+        targets["entity"].astype("object"), targets["sku"], until, strict=True
+    ):
         mine = m_entity == who
         if not np.isnat(day):  # a target with no date counts every delivery
             mine &= m_date <= day
