@@ -216,6 +216,32 @@ compute_contracts:
     assert (row["basis"], row["invested_usd"], row["purchases_usd"]) == ("committed", 40e6, 200e6)
 
 
+def test_a_purchase_by_price_carries_the_range_of_its_shares(ledger_text: LedgerText) -> None:
+    """fund-a bought 10M to 12M new shares at $2: $22M, from 2 x 10 = $20M to 2 x 12 = $24M
+    (the ends were the price's alone: $22M to $22M). fund-b, 10M shares at about $2 (1.8 to
+    2.2): $18M to $22M, as before."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+stakes:
+- {id: sa, holder: fund-a, company: acme, date: 2024-03, event: purchase, purchase: primary,
+   shares: 10M to 12M, price_per_share: $2}
+- {id: sb, holder: fund-b, company: acme, date: 2024-03, event: purchase, purchase: primary,
+   shares: 10M, price_per_share: about $2}
+"""
+        )
+    )
+    f = led.flows()
+    company = f[(f["direction"] == 1).to_numpy()].set_index("record")
+    assert company.loc["sa", ["amount_usd", "low_usd", "high_usd"]].tolist() == pytest.approx(
+        [22e6, 20e6, 24e6]
+    )
+    assert company.loc["sb", ["amount_usd", "low_usd", "high_usd"]].tolist() == pytest.approx(
+        [20e6, 18e6, 22e6]
+    )
+
+
 # -- ownership: dilution ---------------------------------------------------------------------
 
 

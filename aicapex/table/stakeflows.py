@@ -15,7 +15,8 @@ Who gets the money of a purchase depends on whose shares were bought:
   the company), nor does a stake bought in a funding round (``round:``: the round's flows count
   it once), nor a holding (a snapshot).
 
-The amount is ``paid``, else ``price_per_share`` times ``shares``. Closed purchases are
+The amount is ``paid``, else ``price_per_share`` times ``shares`` (its ends the ends of both:
+``$2`` a share for ``10M to 12M`` shares is $20M to $24M). Closed purchases are
 ``disbursed``, committed and announced ones ``committed``; the others move nothing. Rows are
 dated at the last day of the purchase's date (as a round's money is), kind ``stakes``.
 """
@@ -64,10 +65,20 @@ def stake_flows(stakes: pd.DataFrame) -> pd.DataFrame:
         rows = stakes[mask]
         paid_here = use_paid[mask]
         rate = np.where(paid_here, usd_rate(rows, "paid"), usd_rate(rows, "price_per_share"))
+        # by price: the ends of the price times those of the number of shares
+        count = rows["shares"].to_numpy("float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            counted = [
+                np.nan_to_num(rows[f"shares_{end}"].to_numpy("float64") / count, nan=1.0)
+                for end in ("low", "high")
+            ]
         ends = [
-            np.where(paid_here, a, b)
-            for a, b in zip(
-                end_factors(rows, "paid"), end_factors(rows, "price_per_share"), strict=True
+            np.where(paid_here, a, b * n)
+            for a, b, n in zip(
+                end_factors(rows, "paid"),
+                end_factors(rows, "price_per_share"),
+                counted,
+                strict=True,
             )
         ]
         currency = np.where(
