@@ -26,6 +26,8 @@ import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, check_sku, day_of
 from aicapex.analysis.result import Result
+from aicapex.errors import suggest
+from aicapex.records.gpus import OrderStatus
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.gpus import GPU_COLUMNS, gpu_movements
@@ -40,6 +42,7 @@ __all__ = [
     "TARGET_COLUMNS",
     "Fleet",
     "Targets",
+    "check_statuses",
     "gpu_fleet",
     "gpu_targets",
     "movements_of",
@@ -96,6 +99,26 @@ class Targets(Result):
     """The result of :func:`gpu_targets`: a row per target."""
 
     NAME = "gpu_targets"
+
+
+def check_statuses(statuses: object) -> tuple[str, ...]:
+    """``statuses`` as a tuple of GPU order statuses. A text (``"committed"``: one status is
+    ``["committed"]``) or anything not iterable is a TypeError, a status orders do not have a
+    ValueError naming it: either read as a list would have counted no order, silently."""
+    shown = "such as ['committed', 'delivered']"
+    if isinstance(statuses, str | bytes) or not isinstance(statuses, Iterable):
+        raise TypeError(
+            f"expected statuses as a list of GPU order statuses, {shown}, got {statuses!r}"
+        )
+    out = tuple(statuses)
+    allowed = [s.value for s in OrderStatus]
+    for status in out:
+        if not isinstance(status, str) or status not in allowed:
+            hint = suggest(status, allowed) if isinstance(status, str) else ""
+            raise ValueError(
+                f"expected GPU order statuses among {', '.join(allowed)}, got {status!r}{hint}"
+            )
+    return tuple(str(s) for s in out)
 
 
 def movements_of(
@@ -202,12 +225,12 @@ def gpu_fleet(
     the rest (``reallocated-beyond-held``: :mod:`aicapex.checks.gpus`); moves dated before the
     units came also show one.
     """
-    if freq not in FREQUENCIES:
+    if not isinstance(freq, str) or freq not in FREQUENCIES:
         raise ValueError(f"expected freq among {list(FREQUENCIES)}, got {freq!r}")
     if sku is not None:  # SKUs of every report, whenever known: a misspelt one is an error
         check_sku(sku, movements_of(source, "all")["sku"])
+    statuses = check_statuses(statuses)
     source = as_known_on(source, known_on)
-    statuses = tuple(statuses)
     moves = movements_of(source, conflicts)
     wanted = np.ones(len(moves), dtype=bool)
     if entity is not None:
@@ -336,7 +359,7 @@ def gpu_targets(
             check_entity(source, entity, pd.DataFrame({"entity": [], "payer": [], "payee": []}))
     else:
         targets = source.get("gpu_targets", pd.DataFrame())
-    statuses = tuple(statuses)
+    statuses = check_statuses(statuses)
     moves = counted(movements_of(source, conflicts), statuses)
     params = {"entity": entity, "as_of": as_of, "known_on": known_on}
     if entity is not None and not targets.empty:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity
-from aicapex.analysis.fleet import movements_of
+from aicapex.analysis.fleet import check_statuses, movements_of
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import gpu_prices
 from aicapex.table.conflicts import ConflictPolicy
@@ -240,6 +240,7 @@ def reallocations(
     and the assumptions name them. Orders' own prices are those of ``statuses`` too."""
     from aicapex.ledger import Ledger
 
+    statuses = check_statuses(statuses)
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
         check_entity(source, entity, _NO_FLOWS)  # an unknown id: KeyError, as gpu_fleet
@@ -248,7 +249,6 @@ def reallocations(
     else:
         frame = source.get("gpu_reallocations", pd.DataFrame())
         orders = source.get("gpu_orders", pd.DataFrame())
-    statuses = tuple(statuses)
     params = {"entity": entity, "statuses": statuses, "known_on": known_on}
     left_out: tuple[str, ...] = ()
     if not frame.empty:

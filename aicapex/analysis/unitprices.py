@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_sku
+from aicapex.analysis.fleet import check_statuses
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
@@ -263,7 +264,7 @@ def gpu_prices(
     unit) with ``unit_low_usd``/``unit_high_usd`` and ``figure`` (the kind of the figure it comes
     from: exact, lower, range, ...), ``per_unit_year_usd`` and ``per_unit_hour_usd`` (leases).
     """
-    statuses = tuple(statuses)
+    statuses = check_statuses(statuses)
     kinds = ("gpu_orders", "prices", "compute_contracts")
     if sku is not None:  # SKUs of every record, whenever known: a misspelt one is an error
         check_sku(sku, *(f["sku"] for f in _frames(source, kinds).values() if "sku" in f))
