@@ -21,6 +21,7 @@ LedgerText = Callable[..., Path]
 HEAD = """
 sources:
 - {id: s1, outlet: Example, title: A report, date: 2024-04}
+- {id: s2, outlet: Other, title: Another report, date: 2024-06}
 entities:
 - {id: acme, name: Acme AI, type: company}
 - {id: beta, name: Beta, type: company}
@@ -623,3 +624,32 @@ funding_rounds:
     )
     agrees = ac.valuation(led, "acme").frame.set_index("record")["agrees"]
     assert agrees.to_dict() == {"r1": True, "r2": False, "r3": False}
+
+
+def test_round_trip_counts_each_contract_s_gigawatts_once(ledger_text: LedgerText) -> None:
+    """acme commits $60M to beta; beta's contract with acme (April-May 2024, $20M) is reported
+    at 1 GW (April) and 1.2 GW (June): one contract, the June report counts (its flows are the
+    June report's). A 5 GW contract was cancelled. Funded $20M (min of 60 and 20) over
+    1.2 GW: $16.67M a GW (GW was 1 + 1.2 + 5 = 7.2 and $2.78M a GW)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r1, company: beta, date: 2024-03, status: committed, amount: $60M,
+   investors: [{investor: acme, amount: $60M}]}
+compute_contracts:
+- {id: c1, buyer: beta, seller: acme, start: 2024-04, end: 2024-05, total_value: $20M,
+   capacity: 1 GW, status: signed, sources: [{source: s1, quote: q}]}
+- {id: c1b, buyer: beta, seller: acme, start: 2024-04, end: 2024-05, total_value: $20M,
+   capacity: 1.2 GW, status: signed, sources: [{source: s2, quote: q}]}
+- {id: c2, buyer: beta, seller: acme, start: 2024-06, end: 2024-07, total_value: $30M,
+   capacity: 5 GW, status: cancelled}
+"""
+        )
+    )
+    rt = ac.round_trip(led, "acme").frame
+    row = rt[((rt["customer"] == "beta") & (rt["window"] == "2024")).to_numpy()].iloc[0]
+    assert row["funded_usd"] == 20e6
+    assert row["gw"] == pytest.approx(1.2)
+    assert row["funded_per_gw_usd"] == pytest.approx(20e6 / 1.2)

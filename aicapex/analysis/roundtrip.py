@@ -13,7 +13,9 @@ purchases of each (customers it did not invest in count with nothing funded); th
 $10 invested in 2024 and purchases of $3 in 2024 and $4 in 2025 are $3 funded by year (the
 ``all`` rows: $3 of $7, 43%); ``window="all"`` makes all time one window, where the $10 funds all
 $7 (100%). Per unit and per GW where the data has them: GPUs the customer
-ordered from the vendor (GPU movements) and GW of contracts between them starting in the window.
+ordered from the vendor (GPU movements) and GW of contracts between them starting in the window
+(each contract once: of reports in conflict, the one ``conflicts=`` keeps; none cancelled or
+failed).
 
 >>> import aicapex as ac
 >>> rt = ac.round_trip(ac.load(ac.bundled_data()), "nvidia")
@@ -33,6 +35,7 @@ import pandas as pd
 from aicapex.analysis.common import DateLike, as_known_on, require_usd
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, leg_codes, money_legs, window_of
 
@@ -132,7 +135,10 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
                 }
             )
         )
-    if not contracts.empty:
+    if not contracts.empty:  # each contract once, and only those not cancelled or failed
+        contracts = resolve_conflicts(contracts, "compute_contracts", conflicts)[0]
+        status = contracts["status"].astype("object")
+        contracts = contracts[~status.isin(("cancelled", "failed")).to_numpy()]
         gw = contracts[(contracts["capacity_unit"].astype("object") == "GW").to_numpy()]
         if not gw.empty:
             start, _ = window_of(gw["start_start"].to_numpy("datetime64[ns]"), window)
