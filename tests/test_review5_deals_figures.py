@@ -653,3 +653,24 @@ compute_contracts:
     assert row["funded_usd"] == 20e6
     assert row["gw"] == pytest.approx(1.2)
     assert row["funded_per_gw_usd"] == pytest.approx(20e6 / 1.2)
+
+
+def test_a_listing_priced_in_a_range_has_the_ends_of_its_price(ledger_text: LedgerText) -> None:
+    """An IPO filed at $18 to $20 a share for 10M shares: $190M gross, from 18 x 10 = $180M to
+    20 x 10 = $200M (the ends were $190M and $190M: the price's range was dropped). Another
+    at $20 for 9M to 11M shares: $180M to $220M, as before."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+listings:
+- {id: ipo, company: acme, date: 2024-09, status: announced, price: $18 to $20,
+   shares_offered: 10M}
+- {id: ipo2, company: beta, date: 2024-09, price: $20, shares_offered: 9M to 11M}
+"""
+        )
+    )
+    frame = ac.listing(led).frame.set_index("listing")
+    ends = ["gross_proceeds_usd", "gross_proceeds_low_usd", "gross_proceeds_high_usd"]
+    assert frame.loc["ipo", ends].tolist() == pytest.approx([190e6, 180e6, 200e6])
+    assert frame.loc["ipo2", ends].tolist() == pytest.approx([200e6, 180e6, 220e6])

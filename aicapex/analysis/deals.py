@@ -146,7 +146,7 @@ def _split(x: Listing) -> tuple[float, float, str]:
 
 
 def _listing_row(ledger: Ledger, x: Listing, buyers: list[dict[str, Any]]) -> dict[str, Any]:
-    price = dollars(ledger, x, x.price, x.date)[0]
+    price, price_low, price_high = dollars(ledger, x, x.price, x.date)
     offered = _count(x.shares_offered)
     primary, secondary, split = _split(x)
     low = high = offered
@@ -160,7 +160,8 @@ def _listing_row(ledger: Ledger, x: Listing, buyers: list[dict[str, Any]]) -> di
     if x.proceeds is not None:
         gross, method = reported, "reported"
     elif price == price and offered == offered:
-        gross, method = (price * offered, price * low, price * high), "price x shares offered"
+        gross = (price * offered, price_low * low, price_high * high)
+        method = "price x shares offered"
     else:
         gross, method = (math.nan,) * 3, ""
     unit = gross[0] / offered if offered == offered and offered > 0 else price
