@@ -33,7 +33,7 @@ import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity
 from aicapex.analysis.result import Result, record_index
-from aicapex.analysis.unitprices import HOURS_PER_YEAR, annual_run_rate
+from aicapex.analysis.unitprices import HOURS_PER_YEAR, annual_run_rate, ramp_totals
 from aicapex.analysis.unitprices import conversions as factors_of
 from aicapex.money import format_usd
 from aicapex.table.conflicts import fact_groups
@@ -87,37 +87,6 @@ class ContractTerms(Result):
     """The result of :func:`contract_terms`: a row per compute contract."""
 
     NAME = "contract_terms"
-
-
-def _ramps(contracts: pd.DataFrame, ramps: pd.DataFrame) -> pd.DataFrame:
-    """Per contract with a ramp: its sum (USD), its yearly mean and its text."""
-    if ramps.empty:
-        return pd.DataFrame({"sum": [], "yearly": [], "text": []}, index=pd.Index([]))
-    start = ramps["period_start"].to_numpy("datetime64[D]")
-    end = ramps["period_end"].to_numpy("datetime64[D]")
-    months = (end.astype("datetime64[M]") - start.astype("datetime64[M]")).astype(np.int64) + 1
-    by_rate = ramps["rate_usd_per_month"].to_numpy("float64") * months
-    amount = np.where(ramps["rate"].notna(), by_rate, ramps["amount_usd"].to_numpy("float64"))
-    text = [
-        f"{p}: {format_usd(a)}"
-        for p, a in zip(ramps["period_start"].dt.strftime("%Y-%m"), amount, strict=True)
-    ]
-    frame = pd.DataFrame(
-        {
-            "contract": ramps["contract"].astype("object").to_numpy(),
-            "amount": amount,
-            "months": months,
-            "text": text,
-        }
-    )
-    g = frame.groupby("contract", sort=False)
-    return pd.DataFrame(
-        {
-            "sum": g["amount"].sum(min_count=1),
-            "yearly": g["amount"].sum(min_count=1) / g["months"].sum() * 12.0,
-            "text": g["text"].agg("; ".join),
-        }
-    )
 
 
 def _figure(total: float, low: float, high: float) -> str:
@@ -198,7 +167,7 @@ def contract_terms(
     contracts = contracts.reset_index(drop=True)
     yearly, term = annual_run_rate(contracts)
     stated_rate = contracts["rate_usd_per_month"].to_numpy("float64") * 12.0
-    ramp = _ramps(contracts, ramps).reindex(contracts["id"].astype("object").to_numpy())
+    ramp = ramp_totals(ramps).reindex(contracts["id"].astype("object").to_numpy())
     has_ramp = ramp["sum"].notna().to_numpy()
     implied = np.where(has_ramp, ramp["sum"].to_numpy("float64"), stated_rate * term)
     run_rate = np.where(

@@ -17,7 +17,9 @@ Where a unit price comes from, per row of :func:`gpu_prices` (``basis``):
 - ``priced quantity``: a price record with a ``quantity`` of GPUs ("$500M, equivalent to a 10k
   H100 system"): its one-off price over the units;
 - ``lease``: a compute contract leasing (or renting) a number of GPUs: its annual run rate
-  over the units is a price per unit-year, and per unit-hour over 8,766 hours (a year of
+  (its rate, else its ramp's yearly mean, else its total over its term, as
+  :func:`~aicapex.analysis.contracts.contract_terms` takes it) over the units is a price per
+  unit-year, and per unit-hour over 8,766 hours (a year of
   365.25 days): "$2.0B for 16,000 GPUs over 5 years" is $25,000 a unit-year, about $2.85 a
   unit-hour.
 
@@ -41,6 +43,7 @@ import pandas as pd
 from aicapex.analysis.common import DateLike, as_known_on, check_sku
 from aicapex.analysis.fleet import check_statuses
 from aicapex.analysis.result import Result, record_index
+from aicapex.money import format_usd
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 
@@ -54,6 +57,7 @@ __all__ = [
     "conversion",
     "conversions",
     "gpu_prices",
+    "ramp_totals",
 ]
 
 #: Hours in a year of 365.25 days.
@@ -207,7 +211,49 @@ def annual_run_rate(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.where(np.isnan(rate), by_total, rate), term
 
 
-def _from_leases(contracts: pd.DataFrame) -> pd.DataFrame:
+def ramp_totals(ramps: pd.DataFrame) -> pd.DataFrame:
+    """Per contract with a ramp (the index): its steps' ``sum`` (USD; a rate step is its rate
+    over the step's months), their ``yearly`` mean (the sum over the steps' months, times 12),
+    ``text`` and ``kind`` (the steps' figure kind when they share one, else ``mixed``)."""
+    if ramps.empty:
+        return pd.DataFrame(
+            {"sum": [], "yearly": [], "text": [], "kind": []}, index=pd.Index([], dtype=object)
+        )
+    start = ramps["period_start"].to_numpy("datetime64[D]")
+    end = ramps["period_end"].to_numpy("datetime64[D]")
+    months = (end.astype("datetime64[M]") - start.astype("datetime64[M]")).astype(np.int64) + 1
+    by_rate = ramps["rate_usd_per_month"].to_numpy("float64") * months
+    is_rate = ramps["rate"].notna().to_numpy()
+    amount = np.where(is_rate, by_rate, ramps["amount_usd"].to_numpy("float64"))
+    kind = np.where(
+        is_rate, ramps["rate_kind"].astype("object"), ramps["amount_kind"].astype("object")
+    )
+    text = [
+        f"{p}: {format_usd(a)}"
+        for p, a in zip(ramps["period_start"].dt.strftime("%Y-%m"), amount, strict=True)
+    ]
+    frame = pd.DataFrame(
+        {
+            "contract": ramps["contract"].astype("object").to_numpy(),
+            "amount": amount,
+            "months": months,
+            "text": text,
+            "kind": kind,
+        }
+    )
+    g = frame.groupby("contract", sort=False)
+    kinds = g["kind"].agg(lambda k: k.iloc[0] if k.nunique(dropna=False) == 1 else "mixed")
+    return pd.DataFrame(
+        {
+            "sum": g["amount"].sum(min_count=1),
+            "yearly": g["amount"].sum(min_count=1) / g["months"].sum() * 12.0,
+            "text": g["text"].agg("; ".join),
+            "kind": kinds,
+        }
+    )
+
+
+def _from_leases(contracts: pd.DataFrame, ramps: pd.DataFrame) -> pd.DataFrame:
     if contracts.empty:
         return pd.DataFrame()
     gpus = (contracts["capacity_unit"].astype("object") == "gpu").to_numpy()
@@ -215,9 +261,26 @@ def _from_leases(contracts: pd.DataFrame) -> pd.DataFrame:
     if c.empty:
         return pd.DataFrame()
     yearly, term = annual_run_rate(c)
+    # the run rate as contract_terms takes it: the rate, else the ramp's yearly mean, else the
+    # total over the term (a lease priced only by its ramp had no price)
+    ramp = ramp_totals(ramps).reindex(c["id"].astype("object").to_numpy())
+    rated = c["rate_usd_per_month"].notna().to_numpy()
+    by_ramp = ~rated & ramp["sum"].notna().to_numpy()
+    yearly = np.where(by_ramp, ramp["yearly"].to_numpy("float64"), yearly)
     units = c["capacity"].to_numpy("float64")
     keep = ~np.isnan(yearly)
     per_year = yearly / units
+    stated = c["total_value_usd"].to_numpy("float64")
+    total = np.where(
+        ~np.isnan(stated),
+        stated,
+        np.where(by_ramp, ramp["sum"].to_numpy("float64"), yearly * term),
+    )
+    figure = np.where(
+        c["rate"].notna(),
+        c["rate_kind"].astype("object"),
+        np.where(by_ramp, ramp["kind"].to_numpy(object), c["total_value_kind"].astype("object")),
+    )
     rows = pd.DataFrame(
         {
             "sku": c["capacity_sku"].astype("object").to_numpy(),
@@ -227,19 +290,11 @@ def _from_leases(contracts: pd.DataFrame) -> pd.DataFrame:
             "entity": c["buyer"].astype("object").to_numpy(),
             "counterparty": c["seller"].astype("object").to_numpy(),
             "units": units,
-            "total_usd": np.where(
-                np.isnan(c["total_value_usd"].to_numpy("float64")),
-                yearly * term,
-                c["total_value_usd"].to_numpy("float64"),
-            ),
+            "total_usd": total,
             "unit_usd": np.nan,
             "unit_low_usd": np.nan,
             "unit_high_usd": np.nan,
-            "figure": np.where(
-                c["rate"].notna(),
-                c["rate_kind"].astype("object"),
-                c["total_value_kind"].astype("object"),
-            ),
+            "figure": figure,
             "per_unit_year_usd": per_year,
             "per_unit_hour_usd": per_year / HOURS_PER_YEAR,
         }
@@ -267,14 +322,21 @@ def gpu_prices(
     statuses = check_statuses(statuses)
     kinds = ("gpu_orders", "prices", "compute_contracts")
     if sku is not None:  # SKUs of every record, whenever known: a misspelt one is an error
-        check_sku(sku, *(f["sku"] for f in _frames(source, kinds).values() if "sku" in f))
+        every = _frames(source, kinds)  # the SKUs of orders, priced quantities and leases
+        columns = (
+            ("gpu_orders", "sku"),
+            ("prices", "quantity_sku"),
+            ("compute_contracts", "capacity_sku"),
+        )
+        check_sku(sku, *(every[k][c] for k, c in columns if k in every and c in every[k]))
     source = as_known_on(source, known_on)
     frames = _frames(source, kinds)
     parts = []
+    ramps = _frames(source, ("ramps",)).get("ramps", pd.DataFrame())
     for kind, build in (
         ("gpu_orders", _from_orders),
         ("prices", _from_prices),
-        ("compute_contracts", _from_leases),
+        ("compute_contracts", lambda kept: _from_leases(kept, ramps)),
     ):
         frame = frames.get(kind)
         if frame is not None and not frame.empty:
@@ -300,7 +362,8 @@ def gpu_prices(
             f"orders of status {', '.join(statuses)}; an order's total over the base figure "
             "of its count the GPU tables count (a range's midpoint), unit_low/high over the "
             "count's high and low ends",
-            "leases: the annual run rate (the rate, else the total over the term) over the "
+            "leases: the annual run rate (the rate, else the ramp's yearly mean, else the "
+            "total over the term) over the "
             f"units; per unit-hour over {HOURS_PER_YEAR:,.0f} hours a year",
         ),
         params={"sku": sku, "statuses": statuses, "known_on": known_on},
