@@ -674,3 +674,29 @@ listings:
     ends = ["gross_proceeds_usd", "gross_proceeds_low_usd", "gross_proceeds_high_usd"]
     assert frame.loc["ipo", ends].tolist() == pytest.approx([190e6, 180e6, 200e6])
     assert frame.loc["ipo2", ends].tolist() == pytest.approx([200e6, 180e6, 220e6])
+
+
+def test_a_price_range_gives_the_ends_of_its_valuation(ledger_text: LedgerText) -> None:
+    """The January round: $100M post-money at $2 a share, so 100 / 2 = 50M fully diluted
+    shares. In February fund-a buys 1M of them at $1.90 to $2.10: 50M x 2 = $100M, from
+    50 x 1.9 = $95M to 50 x 2.1 = $105M (the ends were $100M and $100M), and fund-b 1% for
+    $1.04M: $104M. fund-a's range, widened by 1%, meets both $100M and $104M: it agrees
+    (it disagreed with $104M); the round's $100M and fund-b's $104M still disagree."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r1, company: acme, date: 2024-01, amount: $10M, post_money: $100M, price_per_share: $2}
+stakes:
+- {id: sa, holder: fund-a, company: acme, date: 2024-02, event: purchase, purchase: secondary,
+   shares: 1M, price_per_share: $1.90 to $2.10, diluted: true}
+- {id: sb, holder: fund-b, company: acme, date: 2024-02-10, event: purchase,
+   purchase: secondary, share: 1%, paid: $1.04M}
+"""
+        )
+    )
+    rows = ac.valuation(led, "acme").frame.set_index("record")
+    ends = ["post_money_usd", "post_money_low_usd", "post_money_high_usd"]
+    assert rows.loc["sa", ends].tolist() == pytest.approx([100e6, 95e6, 105e6])
+    assert rows["agrees"].to_dict() == {"r1": False, "sb": False, "sa": True}

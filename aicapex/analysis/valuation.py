@@ -163,13 +163,19 @@ def _total_at(
 
 
 def _priced(
-    head: dict[str, Any], method: str, total: tuple[float, str, bool], price: float, new: float
+    head: dict[str, Any],
+    method: str,
+    total: tuple[float, str, bool],
+    price: tuple[float, float, float],
+    new: float,
 ) -> dict[str, Any]:
-    """The row of a price per share times the company's shares: the post-money valuation when
-    the shares include the event's, else the pre-money one (plus ``new``, the money the event
-    brings in)."""
-    value = price * total[0]
+    """The row of a price per share (base, low and high) times the company's shares: the
+    post-money valuation when the shares include the event's, else the pre-money one (plus
+    ``new``, the money the event brings in); the ends of the price give the post-money's."""
+    value, low, high = (p * total[0] for p in price)
     pre, post = (value, value + new) if total[2] else (value - new, value)
+    if total[2]:
+        low, high = low + new, high + new
     when = "before" if total[2] else "after"
     return _row(
         **head,
@@ -177,9 +183,15 @@ def _priced(
         shares_total=total[0],
         pre_money_usd=pre,
         post_money_usd=post,
-        post_money_low_usd=post,
-        post_money_high_usd=post,
+        post_money_low_usd=low,
+        post_money_high_usd=high,
     )
+
+
+def _price_of(row: Mapping[str, Any]) -> tuple[float, float, float]:
+    """A record's price per share in US dollars: its base figure and its ends."""
+    base, low, high = (float(row[f"price_per_share{e}_usd"]) for e in ("", "_low", "_high"))
+    return base, low, high
 
 
 def _row(**values: Any) -> dict[str, Any]:
@@ -265,7 +277,7 @@ def _round_rows(
                 # (the pre-money is known, the post-money is not: not the pre-money)
                 issued = float(r["shares_issued"])
                 new = amount if amount > 0 else price * issued if issued > 0 else math.nan
-                row = _priced(head, method, total, price, new)
+                row = _priced(head, method, total, _price_of(r), new)
                 if math.isnan(new):
                     row["missing"] = "the round's amount"
                 rows.append(row)
@@ -336,7 +348,7 @@ def _stake_rows(
             total = _total_at(totals, s, basis, rid if paid > 0 else "", in_round)
             method = f"price per share x {basis} shares"
             if total is not None:
-                row = _priced(head, method, total, price, money_in)
+                row = _priced(head, method, total, _price_of(s), money_in)
                 row.update(share=share[1], share_low=share[0], share_high=share[2])
                 rows.append(row)
                 used.extend([rid, total[1]])
