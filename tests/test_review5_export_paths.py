@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 import aicapex as ac
 from aicapex.cli import app
+from aicapex.export import export_text
 from aicapex.safewrite import TEMP_SUFFIX, WriteError
 
 LedgerText = Callable[..., Path]
@@ -161,3 +162,31 @@ def test_a_link_to_nothing_makes_the_folder_it_names(small: Path, tmp_path: Path
         )
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("to", ["json", "csv", "hledger"])
+def test_a_path_given_for_the_ledger_is_a_type_error(small: Path, tmp_path: Path, to: str) -> None:
+    """``ac.export("data/", ...)`` raised AttributeError ('str' object has no attribute
+    'flows') after making the output folder; as the analyses do, it is a TypeError saying to
+    load the ledger first, and nothing is written."""
+    out = tmp_path / "out" / "x"
+    for given in (str(small), small):
+        with pytest.raises(TypeError, match=r"expected a Ledger, got .*load it first"):
+            ac.export(given, to=to, out=out)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="expected a Ledger, got dict"):
+        export_text({}, "json")  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()
+
+
+def test_sql_of_a_path_is_a_type_error(small: Path) -> None:
+    """``ac.sql("data/", "select * from flows")`` said "no view named 'flows' (did you mean
+    'flows'?)", and a path holding the word raised "string indices must be integers"."""
+    pytest.importorskip("duckdb", reason="duckdb is not installed (pip install 'aicapex[sql]')")
+    for given in (str(small), small, "my_flows.yaml"):
+        with pytest.raises(TypeError, match=r"expected a Ledger or tables by name.*load it first"):
+            ac.sql(given, "select * from flows")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"got int 42$"):
+        ac.sql(42, "select 1")  # type: ignore[arg-type]
+    assert ac.sql({"flows": ac.load(small).flows()}, "select count(*) as n from flows")[
+        "n"
+    ].tolist() == [1]  # tables by name still work: e1 is one flow row

@@ -55,6 +55,16 @@ def _check_format(to: str, decimal: bool) -> None:
         raise ValueError(f"decimal columns are for csv and parquet, not {to}")
 
 
+def _check_ledger(ledger: object) -> None:
+    """TypeError for anything but a Ledger (a path given where the ledger loaded from it goes)."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(ledger, Ledger):
+        return
+    hint = ": load it first (aicapex.load)" if isinstance(ledger, str | os.PathLike) else ""
+    raise TypeError(f"expected a Ledger, got {type(ledger).__name__} {ledger!r:.80}{hint}")
+
+
 def _flows(ledger: Ledger, filter: str | Filter | None, conflicts: Conflicts) -> pd.DataFrame:
     from aicapex.table.filters import filter_flows
 
@@ -71,6 +81,7 @@ def export_text(
 ) -> str:
     """The text of a single-file export (``json``, ``hledger``, ``beancount`` or ``sql``) of
     ``ledger``, its flows selected by ``filter``; see :func:`export`."""
+    _check_ledger(ledger)
     _check_format(to, False)
     if to not in SINGLE_FILE:
         raise ValueError(f"{to} writes a folder of tables, not one text")
@@ -117,14 +128,16 @@ def export(
         conflicts: which of conflicting reports the flows use (``latest``, ``earliest``,
             ``all``).
 
-    Every file is written atomically. Raises ValueError for an unknown format, an ``out`` of
-    the wrong sort (a folder for a file format, a file for a folder one) or empty, a bad filter,
-    ImportError naming the extra when Parquet's pyarrow is missing, and
+    Every file is written atomically. Raises TypeError for a ``ledger`` that is not a
+    :class:`~aicapex.ledger.Ledger` (a path: load it first), ValueError for an unknown format,
+    an ``out`` of the wrong sort (a folder for a file format, a file for a folder one) or
+    empty, a bad filter, ImportError naming the extra when Parquet's pyarrow is missing, and
     :class:`aicapex.safewrite.WriteError` (an ``OSError``: ``<path>: cannot write: <why>``) for
     a path that cannot be written (a read-only folder, a parent that is a file).
     """
     from aicapex.safewrite import WriteError, final_path, is_folder, is_present
 
+    _check_ledger(ledger)
     _check_format(to, decimal)
     if not os.fspath(out):
         what = "a file" if to in SINGLE_FILE else "a folder"

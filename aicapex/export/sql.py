@@ -18,6 +18,7 @@ are built. By default the query cannot read or write files nor load extensions
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -112,11 +113,18 @@ def sql(
     module docs). ``source`` may also be tables by name (``{"flows": some_flows}``). Columns
     named alike get ``_1``, ``_2``, ... after the first; integer sums (of cents) come back as
     exact integers (``Int64``, or Python ``int`` past 64 bits), never floats. Raises
-    ImportError naming the extra when DuckDB is not installed, and :class:`SQLError` (one line)
-    for a query DuckDB refuses."""
+    ImportError naming the extra when DuckDB is not installed, TypeError for a ``source`` of
+    another sort (a path: load it first), and :class:`SQLError` (one line) for a query DuckDB
+    refuses."""
     duckdb = _duckdb()
     from aicapex.ledger import Ledger
 
+    if not isinstance(source, Ledger | Mapping):
+        hint = ": load it first (aicapex.load)" if isinstance(source, str | os.PathLike) else ""
+        raise TypeError(
+            "expected a Ledger or tables by name ({'flows': frame, ...}), got "
+            f"{type(source).__name__} {source!r:.80}{hint}"
+        )
     wanted = {w.lower() for w in _WORDS.findall(query)}
     con = duckdb.connect(config={"enable_external_access": bool(external_access)})
     try:
