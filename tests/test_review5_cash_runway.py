@@ -272,3 +272,26 @@ def test_all_reports_of_a_balance_span_the_runway(ledger_text: LedgerText) -> No
     assert spanned["expected_usd"].tolist() == [10e6]
     assert spanned["explained"].tolist() == [True]
     assert ac.reconcile(led).frame["explained"].tolist() == [False]
+
+
+def test_arrears_need_a_date(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(RANGED_BILL))
+    # None was read as no date: every bill left out, an empty table (b1's $5M is unpaid)
+    for as_of in (None, {"a": None}):
+        with pytest.raises(ValueError, match="arrears needs as_of"):
+            ac.arrears(led, as_of=as_of)  # type: ignore[arg-type]
+    assert ac.arrears(led, as_of={"a": "2023-06"}).frame["outstanding_usd"].sum() == 5e6
+
+
+def test_a_date_that_is_a_list_is_named(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(RANGED_BILL))
+    calls: list[Callable[[], object]] = [
+        lambda: ac.runway(led, "a", as_of=["2023-06"]),  # type: ignore[arg-type]
+        lambda: ac.runway(led, as_of={"a": ["2023-06"]}),  # type: ignore[dict-item]
+        lambda: ac.burn(led, "a", start=["2023-01"]),  # type: ignore[arg-type]
+        lambda: ac.compute_gap(led, "a", period={"2023"}),  # type: ignore[arg-type]
+        lambda: ac.arrears(led, as_of=["2023-06"]),  # type: ignore[arg-type]
+    ]
+    for call in calls:  # pandas' "Cannot convert input [['2023-06']] ... to Timestamp" before
+        with pytest.raises(TypeError, match="expected a date like '2023-10-31'"):
+            call()

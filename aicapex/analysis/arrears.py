@@ -73,6 +73,12 @@ def arrears(
     >>> round(float(a.frame["outstanding_usd"].sum()) / 1e6, 1)
     9.6
     """
+    dates = as_of.values() if isinstance(as_of, Mapping) else (as_of,)
+    if any(d is None for d in dates):  # NaT: every bill would be left out, silently
+        raise ValueError(
+            f"arrears needs as_of: a date (like '2023-10-31') or a date for each payer, got "
+            f"{as_of!r}"
+        )
     source = as_known_on(as_widened(source, widths), known_on)
     ends = (
         {k: day_of(v, end=True) for k, v in as_of.items()} if isinstance(as_of, Mapping) else None

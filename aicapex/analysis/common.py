@@ -92,6 +92,11 @@ def _date_argument(value: object) -> object:
     if isinstance(value, numbers.Number) and not isinstance(value, int):
         PartialDate.parse(value)  # raises its ValueError
         raise ValueError(f"expected a date, got {value!r}")  # pragma: no cover - parse raised
+    if value is not None and not isinstance(
+        value, str | int | PartialDate | dt.date | np.datetime64
+    ):
+        # a list or a mapping: pandas' "Cannot convert input [[...]] to Timestamp"
+        raise TypeError(f"expected a date like '2023-10-31', '2023-10' or '2023', got {value!r}")
     return value
 
 
