@@ -700,3 +700,30 @@ stakes:
     ends = ["post_money_usd", "post_money_low_usd", "post_money_high_usd"]
     assert rows.loc["sa", ends].tolist() == pytest.approx([100e6, 95e6, 105e6])
     assert rows["agrees"].to_dict() == {"r1": False, "sb": False, "sa": True}
+
+
+def test_no_warning_that_nobody_is_diluted_when_a_stake_bought_in_the_round_is(
+    ledger_text: LedgerText,
+) -> None:
+    """The founder holds 100% (no share count); a $20M round at $2 a share issues 10M new
+    shares, which cannot dilute anyone without the count before them, but fund-a's 20% bought
+    in it does: founder 100% x (1 - 0.2) = 80%, fund-a 20%. No warning then says the holders
+    are not diluted (it did); without the stake, the warning stays."""
+    text = (
+        HEAD
+        + """
+funding_rounds:
+- {id: r2, company: beta, date: 2021-03, amount: $20M, price_per_share: $2}
+stakes:
+- {id: h-f, holder: founder, company: beta, date: 2020-01, event: holding, share: 100%}
+"""
+    )
+    bought = """- {id: p-a, holder: fund-a, company: beta, date: 2021-03, event: purchase,
+   purchase: primary, round: r2, share: 20%, paid: $20M}
+"""
+    with_stake = ac.ownership(ac.load(ledger_text(text + bought)), "beta")
+    shares = with_stake.frame.set_index("holder")["share_basic"].to_dict()
+    assert shares == {"founder": pytest.approx(0.8), "fund-a": 0.2, "others": pytest.approx(0)}
+    assert not any("not diluted" in w for w in with_stake.warnings)
+    alone = ac.ownership(ac.load(ledger_text(text)), "beta")
+    assert any("r2 issued 10,000,000 new shares" in w for w in alone.warnings)

@@ -11,17 +11,17 @@ A holder's position is built from its stakes in date order (:class:`~aicapex.rec
   seller; nobody is diluted;
 - a **funding round** with an amount and a post-money valuation (closed, without secondary
   parts; the post-money as reported, else pre-money + amount) dilutes every holder by
-  (1 - amount / post-money); stakes bought in it (``round:``) then
-  add their shares without diluting anyone again;
+  (1 - amount / post-money); stakes bought in it (``round:``) then add their shares without
+  diluting anyone again;
 - **new shares** stated by a closed round without those figures (``shares_issued``, else its
   amount / its price per share, in its own currency) or by a trading IPO (``listings``: its
   ``primary`` shares, else ``shares_offered`` less ``secondary``) dilute every holder by old /
   (old + new) on each basis whose count before them is known (the latest of a stake giving a
   share and a number of shares, a round's post-money / price per share, or a ``share_counts``
   record dated before them), and add to that count; on a basis whose count is not known nobody
-  is diluted and a warning says so. A listing's secondary shares are sold by holders it does not
-  name: nobody's share changes.
-  A round diluting by its money adds its ``shares_issued`` to the counts known, once.
+  is diluted (but by the stakes bought in it, else a warning says so). A listing's secondary
+  shares are sold by holders it does not name: nobody's share changes. A round diluting by its
+  money adds its ``shares_issued`` to the counts known, once.
 
 Shares of the shares outstanding (``diluted: false``) and of the fully diluted shares
 (``diluted: true``) are kept apart: ``share_basic`` and ``share_diluted``. A holder known only by
@@ -180,13 +180,15 @@ class Positions:
     warnings: list[str]
     #: The last day of the record that gave each total (to compare with share counts).
     counted: dict[str, Any] = field(default_factory=dict)
+    bought: set[Any] = field(default_factory=set)  #: rounds closed stakes were bought in
 
 
 def holder_positions(inputs: StakeInputs, company: str) -> Positions:
     """Each holder's position in ``company`` (see the module docs), the stakes not counted
     (announced, committed), the company's total number of shares on each basis where known,
     the records used and the warnings."""
-    out = Positions({}, [], {}, [], [])
+    closed = [r for r in inputs.positions_of(company) if r["status"] == "closed"]
+    out = Positions({}, [], {}, [], [], bought={r["round"] for r in closed})
     diluting: set[str] = set()  # rounds that diluted every holder
     counts = inputs.counts_of.get(company, [])
     for *_, kind, row in _events(inputs, company):
@@ -282,7 +284,7 @@ def _new_shares(
                 out.used.append(str(c["id"]))
         held = any(h.share[basis] is not None for h in out.holders.values())
         if old is None or not old > 0:
-            if dilute and held:
+            if dilute and held and rid not in out.bought:
                 out.warnings.append(
                     f"{company}: {rid} issued {new:,.0f} new shares, but its {basis} shares "
                     "before them are not known: the holders' shares on that basis are not "
