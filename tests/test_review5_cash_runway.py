@@ -295,3 +295,11 @@ def test_a_date_that_is_a_list_is_named(ledger_text: LedgerText) -> None:
     for call in calls:  # pandas' "Cannot convert input [['2023-06']] ... to Timestamp" before
         with pytest.raises(TypeError, match="expected a date like '2023-10-31'"):
             call()
+
+
+def test_policies_given_as_text_are_named(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(RANGED_BILL))
+    # it read the letters: "expected a policy among (...), got 'd'"
+    with pytest.raises(TypeError, match=r"policies: expected a list of policies, got 'disbursed'"):
+        ac.runways(led, "a", as_of="2023-06", policies="disbursed")  # type: ignore[arg-type]
+    assert ac.runways(led, "a", as_of="2023-06", policies=["arrears"])["arrears"].months == 5.0

@@ -227,6 +227,8 @@ def runways(
     >>> both["arrears"].months <= both["disbursed"].months
     True
     """
+    if isinstance(policies, str):  # its letters are no policies
+        raise TypeError(f"policies: expected a list of policies, got {policies!r} (use policy=)")
     if not policies:
         raise ValueError(f"expected at least one policy among {POLICIES}, got none")
     for policy in policies:
