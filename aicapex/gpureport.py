@@ -108,10 +108,8 @@ def fleets(ctx: Any) -> dict[str, Any]:
 
 
 def realloc_section(ctx: Any) -> dict[str, Any]:
-    """Per company: the reallocations it gave or got by its report date, with counterpart,
-    delay and value."""
+    """Per company: the reallocations it gave or got, with counterpart, delay and value."""
     out: dict[str, list[dict[str, Any]]] = {}
-    dates = _dates(ctx)
     for row in reallocations(ctx.ledger).rows():
         item = {
             "reallocation": row["reallocation"],
@@ -131,10 +129,8 @@ def realloc_section(ctx: Any) -> dict[str, Any]:
             "value_figure": row["value_figure"],
             "price_basis": row["price_basis"],
         }
-        day = np.datetime64(str(row["date"]), "ns")
         for company in {row["from_entity"], row["to_entity"]} & ctx.when.keys():
-            if company not in dates or day <= dates[company]:
-                out.setdefault(str(company), []).append(item)
+            out.setdefault(str(company), []).append(item)
     return out
 
 
