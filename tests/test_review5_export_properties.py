@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -223,3 +224,17 @@ expenses:
         pytest.skip("hledger is not installed (apt-get install hledger)")
     journal = ac.export(led, to="hledger", out=tmp_path / "small.journal")[0]
     assert _hledger_balances(journal) == want
+
+
+def test_every_export_of_the_deal_kinds_and_odd_text(ledger_text: Any, tmp_path: Path) -> None:
+    """The kinds the strategy does not make (warrants, share counts, listings, mergers,
+    vehicles, capex: tests/test_deals.py's ledger), odd text (tests/test_export_sql.py's) and
+    Windows line ends (tests/test_review5_export_sql_shells.py's), through every export."""
+    from test_deals import DEALS, ENTITIES
+    from test_export_sql import ODD
+    from test_review5_export_sql_shells import CRLF
+
+    for i, text in enumerate((ENTITIES + DEALS, ODD, CRLF)):
+        folder = tmp_path / f"case{i}"
+        folder.mkdir()
+        _check(ac.load(ledger_text(text, name=f"case{i}.yaml")), folder)
