@@ -38,6 +38,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import gpu_prices
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.gpus import kept_orders
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -253,6 +254,8 @@ def reallocations(
     left_out: tuple[str, ...] = ()
     if not frame.empty:
         frame = resolve_conflicts(frame, "gpu_reallocations", conflicts)[0]
+        if not orders.empty:  # a move naming a report set aside is of the kept one
+            frame = kept_orders(orders, frame, conflicts)[1]
         frame, left_out = _of_statuses(frame, orders, statuses)
     if frame.empty:
         empty = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})

@@ -43,7 +43,8 @@ Rules:
   ``from_entity`` holds dated on or after it; one from an entity holding none of the order's
   units takes none (its moved rows still count).
 - Conflicting reports of one order or reallocation are resolved as for the flows
-  (``conflicts=``); deliveries of orders set aside are left out.
+  (``conflicts=``); deliveries of orders set aside are left out, and a reallocation naming a
+  report set aside is of the kept report of that order (:func:`kept_orders`).
 """
 
 from __future__ import annotations
@@ -55,13 +56,20 @@ import numpy as np
 import pandas as pd
 
 from aicapex.table.columns import as_category, first_source, take, union
-from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["EVENTS", "GPU_COLUMNS", "GPU_KINDS", "empty_movements", "gpu_movements"]
+__all__ = [
+    "EVENTS",
+    "GPU_COLUMNS",
+    "GPU_KINDS",
+    "empty_movements",
+    "gpu_movements",
+    "kept_orders",
+]
 
 #: Column names and dtypes of the GPU movements table, in order.
 GPU_COLUMNS: dict[str, str] = {
@@ -410,15 +418,43 @@ def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True) if len(moves) else out[0]
 
 
+def kept_orders(
+    orders: pd.DataFrame, moves: pd.DataFrame, conflicts: ConflictPolicy
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The orders kept under ``conflicts``, and ``moves`` with each ``order`` that names a
+    report set aside naming instead the kept report of the same fact (the first kept record
+    of its group): a move of an order is of the fact, whichever report it names."""
+    kept = resolve_conflicts(orders, "gpu_orders", conflicts)[0]
+    if len(kept) == len(orders) or moves.empty or "order" not in moves:
+        return kept, moves
+    groups = fact_groups(orders, "gpu_orders")
+    ids = orders["id"].astype("object").to_numpy()
+    kept_ids = set(kept["id"].astype("object"))
+    first: dict[int, str] = {}
+    for row, group in zip(groups["row"], groups["group"], strict=True):
+        if ids[row] in kept_ids:
+            first.setdefault(int(group), str(ids[row]))
+    to = {
+        str(ids[row]): first[int(group)]
+        for row, group in zip(groups["row"], groups["group"], strict=True)
+        if ids[row] not in kept_ids and int(group) in first
+    }
+    named = moves["order"].astype("object")
+    if not named.isin(list(to)).any():
+        return kept, moves
+    return kept, moves.assign(order=named.map(lambda o: to.get(o, o)).astype("object"))
+
+
 def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> pd.DataFrame:
     orders = frames.get("gpu_orders")
     moves = frames.get("gpu_reallocations")
     deliveries = frames.get("deliveries")
     pieces: list[pd.DataFrame] = []
-    if orders is not None and not orders.empty:
-        orders = resolve_conflicts(orders, "gpu_orders", conflicts)[0]
     if moves is not None and not moves.empty:
         moves = resolve_conflicts(moves, "gpu_reallocations", conflicts)[0]
+    if orders is not None and not orders.empty:
+        orders, taken = kept_orders(orders, pd.DataFrame() if moves is None else moves, conflicts)
+        moves = taken if moves is not None else None
     has_orders = orders is not None and not orders.empty
     if has_orders:
         assert orders is not None
