@@ -27,6 +27,7 @@ __all__ = [
     "flows_cmd",
     "focus_cmd",
     "query_cmd",
+    "read_with",
     "register",
     "warn_unmatched",
 ]
@@ -123,6 +124,23 @@ def warn_unmatched(ledger: Ledger, query: str | None) -> None:
         )
 
 
+def read_with(folder: Path, out: Path) -> bool:
+    """Whether loading ``folder`` would read the file ``out`` (a ledger suffix, under the folder,
+    not hidden, not a scenarios file): an export written there breaks the folder's next load."""
+    import os
+
+    from aicapex.loading import LEDGER_SUFFIXES
+    from aicapex.notledger import SCENARIO_SUFFIXES
+
+    if out.suffix not in LEDGER_SUFFIXES or out.name.endswith(SCENARIO_SUFFIXES):
+        return False
+    try:
+        inside = Path(os.path.realpath(out)).relative_to(os.path.realpath(folder))
+    except ValueError:
+        return False
+    return not any(part.startswith(".") for part in inside.parts)
+
+
 def export_cmd(
     path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
     to: Annotated[
@@ -159,6 +177,14 @@ def export_cmd(
         raise typer.Exit(2)
     if decimal and to.value not in ("csv", "parquet"):
         typer.echo("error: --decimal is for csv and parquet", err=True)
+        raise typer.Exit(2)
+    if out is not None and path.is_dir() and read_with(path, Path(out)):
+        typer.echo(
+            f"error: {out} is in the ledger folder {path}: its next load would read it as a "
+            "ledger file (and refuse it); write it elsewhere, or give it a name the loader "
+            "skips (.hidden, another suffix)",
+            err=True,
+        )
         raise typer.Exit(2)
     check_filter(filter_)
     ledger = load_ledger([path])

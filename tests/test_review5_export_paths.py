@@ -190,3 +190,38 @@ def test_sql_of_a_path_is_a_type_error(small: Path) -> None:
     assert ac.sql({"flows": ac.load(small).flows()}, "select count(*) as n from flows")[
         "n"
     ].tolist() == [1]  # tables by name still work: e1 is one flow row
+
+
+def test_an_export_into_the_ledger_folder_is_refused(tmp_path: Path) -> None:
+    """``aicapex export data/ --to json -o data/export.json`` wrote the document where the
+    folder's next load reads it as a ledger file and refuses it (not-a-ledger): the folder no
+    longer loaded, not even to export it again. Such an ``--out`` is now a usage error; names
+    the loader skips (hidden, scenarios files, other suffixes) and other folders are written."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "ledger.yaml").write_text(SMALL, encoding="utf-8")
+    runner = CliRunner()
+    for out in (folder / "export.json", folder / "sub" / "flows.yaml", folder / "x.yml"):
+        for to in ("json", "hledger"):
+            result = runner.invoke(app, ["export", str(folder), "--to", to, "--out", str(out)])
+            assert result.exit_code == 2, result.output
+            assert f"is in the ledger folder {folder}" in result.output
+    assert sorted(p.name for p in folder.rglob("*")) == ["ledger.yaml"]
+    fine = (
+        folder / ".export.json",
+        folder / "what.scenarios.json",
+        folder / "flows.journal",
+        tmp_path / "export.json",
+    )
+    for out in fine:
+        result = runner.invoke(app, ["export", str(folder), "--to", "json", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["export", str(folder), "--to", "csv", "--out", str(folder / "t")])
+    assert result.exit_code == 0, result.output
+    assert len(ac.load(folder).flows()) == 1  # the folder still loads: e1's one row
+    # a ledger given as a file: its folder is not read whole
+    result = runner.invoke(
+        app,
+        ["export", str(folder / "ledger.yaml"), "--to", "json", "--out", str(folder / "e.json")],
+    )
+    assert result.exit_code == 0, result.output
