@@ -31,7 +31,7 @@ from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, rel
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
 from aicapex.reportcash import cash_section, runway_section, written_as
-from aicapex.reportdeals import DEAL_BUILDERS, deal_companies
+from aicapex.reportdeals import DEAL_BUILDERS, deal_companies, known_by_participations
 from aicapex.reportownership import owned_companies, ownership_section
 from aicapex.reportscenarios import (
     Unanswered,
@@ -302,21 +302,21 @@ def _arrears(ctx: Context) -> dict[str, Any]:
 
 
 def _funding(ctx: Context) -> dict[str, Any]:
-    """Each company's rounds (conflicting reports of one round resolved as the flows resolve
-    them): a row per round with its amount in US dollars and as written, and the totals in US
-    dollars by round status (rounds without an amount, or without an exchange rate at their
-    date, are listed with ``"amount": null`` and left out of the totals). ``"bound"`` is the
-    kind of figure reported (``exact``, ``approx``, ``lower``, ``upper``, ``range`` or
+    """Each company's rounds (conflicting reports resolved as the flows resolve them; a round
+    without an amount counts its participations', as the flows do): a row per round with its
+    amount in US dollars and as written, and the totals in US dollars by status (rounds without
+    an amount or a rate at their date are listed with ``"amount": null``, out of the totals).
+    ``"bound"``: the kind of figure (``exact``, ``approx``, ``lower``, ``upper``, ``range`` or
     ``ceiling``: "up to $100B", none of which may come)."""
     rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
     out: dict[str, Any] = {}
     rounds = rounds.sort_values(["date_start", "id"], kind="stable")
     columns = ["id", "company", "status", "date_start", "amount_usd"]
+    known = known_by_participations(ctx.ledger)  # rounds without an amount: their parts'
     for rid, company, status, start, usd in rounds[columns].itertuples(index=False):
         mine = out.setdefault(str(company), {"by_status": {}, "rounds": []})
-        written, currency = written_as(ctx.ledger, str(rid), "amount")
-        record = ctx.ledger.get(str(rid))
-        value = getattr(record, "amount", None)
+        usd, written, currency = known.get(rid) or (usd, *written_as(ctx.ledger, rid, "amount"))
+        value = getattr(record := ctx.ledger.get(str(rid)), "amount", None)
         amount = _num(usd) if written is not None else None
         mine["rounds"].append(
             {

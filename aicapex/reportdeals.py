@@ -16,7 +16,7 @@ from aicapex.analysis.capex import capex_at
 from aicapex.analysis.common import day_of
 from aicapex.analysis.customers import customers
 from aicapex.analysis.deals import listing, merger
-from aicapex.analysis.dealskit import kept_records, typed_frame
+from aicapex.analysis.dealskit import dollars, kept_records, typed_frame
 from aicapex.analysis.result import Result, jsonable, record_index
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.vehicles import capital_stack
@@ -30,6 +30,7 @@ __all__ = [
     "capex_section",
     "customers_section",
     "deal_companies",
+    "known_by_participations",
     "listings_section",
     "mergers_section",
     "section_schemas",
@@ -46,6 +47,22 @@ def _plain(value: Any) -> float | None:
 
 def _text(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
+
+
+def known_by_participations(ledger: Any) -> dict[str, tuple[float, str, str | None]]:
+    """Rounds without an amount whose participations give amounts (the money the flows move
+    for them): their sum in US dollars (NaN without a rate for one of them), the amounts as
+    written joined by `` + `` and their currency (``None`` when they are in several)."""
+    out: dict[str, tuple[float, str, str | None]] = {}
+    for r in ledger.records("funding_rounds"):
+        parts = [p.amount for p in r.investors if p.amount is not None]
+        if r.amount is not None or not parts:
+            continue
+        usd = sum(dollars(ledger, r, money, r.date)[0] for money in parts)
+        currencies = {str(money.currency) for money in parts}
+        one = currencies.pop() if len(currencies) == 1 else None
+        out[r.id] = (usd, " + ".join(str(money) for money in parts), one)
+    return out
 
 
 #: The deal kinds the report's deal sections read.

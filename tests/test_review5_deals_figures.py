@@ -727,3 +727,27 @@ stakes:
     assert not any("not diluted" in w for w in with_stake.warnings)
     alone = ac.ownership(ac.load(ledger_text(text)), "beta")
     assert any("r2 issued 10,000,000 new shares" in w for w in alone.warnings)
+
+
+def test_the_report_counts_a_round_known_by_its_participations(ledger_text: LedgerText) -> None:
+    """beta's committed debt round gives no amount; its lenders put in $40M and $10M, which the
+    flows move ($50M committed). The report's funding lists it at $50M, written '$40M + $10M',
+    and counts it in the committed total (it was listed with no amount and left out)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r4, company: beta, date: 2024-05, status: committed, instrument: debt,
+   investors: [{investor: fund-a, amount: $40M}, {investor: fund-b, amount: $10M}]}
+cash_balances:
+- {id: cash-beta, company: beta, date: 2024-06, amount: $5M}
+"""
+        )
+    )
+    beta = next(c for c in report(led)["companies"] if c["id"] == "beta")
+    (row,) = beta["funding"]["rounds"]
+    assert (row["amount"], row["written"], row["currency"]) == (50e6, "$40M + $10M", "USD")
+    assert beta["funding"]["by_status"] == {"committed": 50e6}
+    flows = led.flows()
+    assert flows[(flows["entity"] == "beta").to_numpy()]["amount_usd"].sum() == 50e6
