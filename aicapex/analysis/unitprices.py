@@ -190,22 +190,28 @@ def _from_prices(prices: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _months(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Months from each ``start`` day to each ``end`` day (both counted): whole months when the
+    span runs from a month's first day to a month's last, else days over 365.25 / 12 (July 15
+    to the next July 14 is 11.99 months, not the 13 calendar months it touches)."""
+    days = (end - start).astype("timedelta64[D]").astype("float64") + 1.0
+    first = start.astype("datetime64[M]")
+    last = end.astype("datetime64[M]")
+    whole = (start == first.astype("datetime64[D]")) & (
+        end == (last + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    )
+    counted = (last - first).astype(np.int64) + 1
+    months: np.ndarray = np.where(whole, counted, days / (365.25 / 12.0))
+    return months
+
+
 def annual_run_rate(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each contract's US dollars a year (its rate; else its total over its term) and its term
     in years (NaN without an end): whole months over 12 when it runs from a month's first day
     to a month's last, else days over 365.25."""
     start = contracts["start_start"].to_numpy("datetime64[D]")
     end = contracts["end_end"].to_numpy("datetime64[D]")
-    days = (end - start).astype("timedelta64[D]").astype("float64") + 1.0
-    # whole months when the term runs from a month's first day to a month's last
-    first = start.astype("datetime64[M]")
-    last = end.astype("datetime64[M]")
-    whole = (start == first.astype("datetime64[D]")) & (
-        end == (last + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
-    )
-    months = (last - first).astype(np.int64) + 1
-    years = np.where(whole, months / 12.0, days / 365.25)
-    term = np.where(np.isnat(end), np.nan, years)
+    term = np.where(np.isnat(end), np.nan, _months(start, end) / 12.0)
     rate = contracts["rate_usd_per_month"].to_numpy("float64") * 12.0
     by_total = contracts["total_value_usd"].to_numpy("float64") / term
     return np.where(np.isnan(rate), by_total, rate), term
@@ -213,7 +219,8 @@ def annual_run_rate(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def ramp_totals(ramps: pd.DataFrame) -> pd.DataFrame:
     """Per contract with a ramp (the index): its steps' ``sum`` (USD; a rate step is its rate
-    over the step's months), their ``yearly`` mean (the sum over the steps' months, times 12),
+    over the step's months: whole ones from a month's first day to a month's last, else days
+    over 365.25 / 12), their ``yearly`` mean (the sum over the steps' months, times 12),
     ``text`` and ``kind`` (the steps' figure kind when they share one, else ``mixed``)."""
     if ramps.empty:
         return pd.DataFrame(
@@ -221,7 +228,7 @@ def ramp_totals(ramps: pd.DataFrame) -> pd.DataFrame:
         )
     start = ramps["period_start"].to_numpy("datetime64[D]")
     end = ramps["period_end"].to_numpy("datetime64[D]")
-    months = (end.astype("datetime64[M]") - start.astype("datetime64[M]")).astype(np.int64) + 1
+    months = _months(start, end)
     by_rate = ramps["rate_usd_per_month"].to_numpy("float64") * months
     is_rate = ramps["rate"].notna().to_numpy()
     amount = np.where(is_rate, by_rate, ramps["amount_usd"].to_numpy("float64"))
