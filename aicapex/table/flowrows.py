@@ -1,11 +1,13 @@
 """The building blocks of the flows table: its columns, typed rows, exact cents and their
-spreading over months. :mod:`aicapex.table.flows` compiles record frames into rows with them;
+spreading over months, and their US dollars at their own dates.
+:mod:`aicapex.table.flows` compiles record frames into rows with them;
 adjustments (:mod:`aicapex.table.adjust`) add rows with them.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,9 +15,14 @@ import pandas as pd
 from aicapex.table.columns import Labels, as_category, union
 from aicapex.units import PER_MONTH
 
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
 __all__ = [
     "FLOW_COLUMNS",
+    "SPREAD_KINDS",
     "as_unit",
+    "at_their_dates",
     "concat_flows",
     "empty_flows",
     "end_factors",
@@ -287,3 +294,53 @@ def concat_flows(pieces: list[pd.DataFrame]) -> pd.DataFrame:
         else:
             columns[name] = np.concatenate([part.to_numpy() for part in parts])
     return pd.DataFrame(columns, copy=False)
+
+
+#: The kinds whose rows a record spreads over months (a rate, an amount over a span, a
+#: contract's schedule): each row in another currency is converted at its own month's rate.
+SPREAD_KINDS = ("expenses", "revenues", "compute_contracts")
+
+
+def at_their_dates(out: pd.DataFrame, rates: Ledger | pd.DataFrame | None) -> pd.DataFrame:
+    """``out`` with the US dollars of the rows of :data:`SPREAD_KINDS` in another currency
+    at the rate of their own date (a ledger's ``fx_rates``, or a frame of them), the ends
+    kept in proportion: a record's frame converts at its first day, and a euro rate over a
+    year would keep January's rate in December. Without rates, ``out`` as it is."""
+    if rates is None or out.empty:
+        return out
+    other = (out["currency"] != "USD").to_numpy() & out["kind"].isin(SPREAD_KINDS).to_numpy()
+    if not other.any():
+        return out
+    if isinstance(rates, pd.DataFrame):
+        from aicapex.fx import FxTable
+
+        fx = FxTable(
+            zip(
+                rates["currency"].astype("object"),
+                rates["date_start"].dt.date,
+                rates["usd"].astype("float64"),
+                strict=True,
+            )
+        )
+    else:
+        from aicapex.table.frames import ledger_fx  # a ledger given: its models are loaded
+
+        fx = ledger_fx(rates)
+    rows = np.flatnonzero(other)
+    dates = out["date"].to_numpy("datetime64[ns]")[rows]
+    usd = out["amount"].to_numpy("float64")[rows] * fx.rates(
+        out["currency"].to_numpy()[rows], dates
+    )
+    before = out["amount_usd"].to_numpy("float64")[rows]
+    out = out.copy(deep=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for column in ("low_usd", "high_usd"):
+            end = out[column].to_numpy("float64")[rows]
+            share = np.where(before != 0, end / before, 1.0)  # the end as a share of the base
+            values = out[column].to_numpy("float64", copy=True)
+            values[rows] = np.where(np.isfinite(share), usd * share, usd)
+            out[column] = values
+    values = out["amount_usd"].to_numpy("float64", copy=True)
+    values[rows] = usd
+    out["amount_usd"] = values
+    return out

@@ -64,6 +64,9 @@ Rules:
   else on its delivery dates in proportion to the units delivered (units scheduled but not
   delivered yet: ``scheduled``). Burn shows capex apart from operating burn; the runway counts
   it when paid.
+- Money in another currency: a record's rows over months (expenses, revenues, contracts) are
+  each converted at the rate of their own date (a ledger's ``fx_rates``, or an ``fx_rates``
+  frame among record frames), not all at the record's first day as its frame is.
 - Conflicting reports of one fact (see ``Ledger.conflicts()``) are resolved before expansion by
   ``conflicts=``: ``"latest"`` (default: the latest-reported record), ``"earliest"``, or ``"all"``.
 """
@@ -93,6 +96,7 @@ from aicapex.table.contractrows import contract_flows
 from aicapex.table.flowrows import (
     FLOW_COLUMNS,
     as_unit,
+    at_their_dates,
     concat_flows,
     empty_flows,
     end_factors,
@@ -363,11 +367,12 @@ def flows(
         ledger = source
         built = ledger.memo(
             ("flows", conflicts),
-            lambda: _compile(_frames_of(ledger), conflicts),
+            lambda: at_their_dates(_compile(_frames_of(ledger), conflicts), ledger),
         )
         return built.copy(deep=False)
     check_source(source)
-    return _compile(cast("Mapping[str, pd.DataFrame]", source), conflicts)
+    frames = cast("Mapping[str, pd.DataFrame]", source)
+    return at_their_dates(_compile(frames, conflicts), frames.get("fx_rates"))
 
 
 def is_ledger(source: object) -> TypeGuard[Ledger]:
