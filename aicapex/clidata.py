@@ -166,6 +166,7 @@ def export_cmd(
     script for SQLite, DuckDB and PostgreSQL (docs/export.md). --filter selects the flow rows
     written."""
     from aicapex.export import SINGLE_FILE, export, export_text
+    from aicapex.safewrite import is_folder
 
     single = to.value in SINGLE_FILE
     if out is None and not single:
@@ -178,7 +179,7 @@ def export_cmd(
     if decimal and to.value not in ("csv", "parquet"):
         typer.echo("error: --decimal is for csv and parquet", err=True)
         raise typer.Exit(2)
-    if out is not None and path.is_dir() and read_with(path, Path(out)):
+    if out is not None and is_folder(path) and read_with(path, Path(out)):
         typer.echo(
             f"error: {out} is in the ledger folder {path}: its next load would read it as a "
             "ledger file (and refuse it); write it elsewhere, or give it a name the loader "

@@ -225,3 +225,18 @@ def test_an_export_into_the_ledger_folder_is_refused(tmp_path: Path) -> None:
         ["export", str(folder / "ledger.yaml"), "--to", "json", "--out", str(folder / "e.json")],
     )
     assert result.exit_code == 0, result.output
+
+
+def test_a_ledger_path_too_long_is_one_line(tmp_path: Path) -> None:
+    """The check of the ledger folder above must not raise on a ledger path the system
+    refuses (Path.is_dir raises ENAMETOOLONG): one line, exit 1, as ``flows`` and ``validate``
+    say it."""
+    out = tmp_path / "x.json"
+    result = CliRunner().invoke(
+        app, ["export", str(tmp_path / LONG), "--to", "json", "--out", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "name too long" in result.output.lower()
+    assert not out.exists()
