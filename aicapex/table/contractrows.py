@@ -4,12 +4,15 @@
   ones (status ``announced``); rumoured, in-talks, cancelled and failed contracts make no rows.
   A contract whose total or rate is a ceiling (``up to $100B``) is ``conditional``: a
   contractual maximum, never counted as moved by default.
-- A flat contract: its rate over start..end (a rate with no end: one year of it), or its total
-  spread evenly over start..end (a total with no end: all at the start); rows on the first day
-  of each month, in exact cents.
+- A flat contract: its rate over start..end (a rate with no end: one year of it, the twelve
+  months from its start's), or its total spread evenly over start..end (a total with no end:
+  all at the start); rows on the first day of each month, in exact cents. A rate counts whole
+  months over a span from a month's first day to a month's last, else the span's days over
+  365.25 / 12 (July 15 to the next July 14: 11.99 months), spread over the months it touches.
 - A contract with a ``ramp`` is scheduled by its ramp alone: each step's amount spread over its
-  period, or its rate over the period's months (its total or flat rate, if also given, is not
-  scheduled again; :func:`aicapex.analysis.contracts.contract_terms` compares them).
+  period, or its rate over the period (its months, or its days as above); its total or flat
+  rate, if also given, is not scheduled again (:func:`aicapex.analysis.contracts.
+  contract_terms` compares them).
 - Categories by arrangement: ``lease``, ``purchase``, and ``compute`` for cloud, colocation and
   other arrangements.
 """
@@ -27,6 +30,7 @@ from aicapex.table.flowrows import (
     flow_rows,
     month_count,
     rate_cents,
+    span_days,
     spread,
     to_cents,
     usd_rate,
@@ -97,10 +101,14 @@ def _flat(frame: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
     start = frame["start_start"].to_numpy("datetime64[D]")
     end = frame["end_end"].to_numpy("datetime64[D]")
     is_rate = frame["rate"].notna().to_numpy()
-    end = np.where(np.isnat(end), np.where(is_rate, start + np.timedelta64(364, "D"), start), end)
     first = start.astype("datetime64[M]")
+    # a rate with no end: one year of it, the twelve months from its start's
+    open_rate = np.isnat(end) & is_rate
+    year_end = (first + 12).astype("datetime64[D]") - np.timedelta64(1, "D")
+    end = np.where(np.isnat(end), np.where(is_rate, year_end, start), end)
     n = np.maximum(month_count(first, end), 1)
-    by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n)
+    days = np.where(open_rate, 0, span_days(start, end))  # a span within months: its days
+    by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n, days)
     total = np.where(
         is_rate, by_rate, to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64")))
     )
@@ -129,7 +137,9 @@ def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> pd.
     first = start.astype("datetime64[M]")
     n = np.maximum(month_count(first, end), 1)
     is_rate = steps["rate"].notna().to_numpy()
-    by_rate = rate_cents(steps["rate"].to_numpy("float64"), steps["rate_per"], n)
+    by_rate = rate_cents(
+        steps["rate"].to_numpy("float64"), steps["rate_per"], n, span_days(start, end)
+    )
     total = np.where(is_rate, by_rate, to_cents(np.nan_to_num(steps["amount"].to_numpy("float64"))))
     idx, month, cents = spread(total.astype(np.int64), first, n)
     usd = np.where(is_rate, usd_rate(steps, "rate"), usd_rate(steps, "amount"))

@@ -29,6 +29,7 @@ __all__ = [
     "flow_rows",
     "month_count",
     "rate_cents",
+    "span_days",
     "spread",
     "to_cents",
     "usd_rate",
@@ -244,14 +245,39 @@ def per_month(per: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return num[codes], den[codes]
 
 
-def rate_cents(rate: np.ndarray, per: pd.Series, months: np.ndarray) -> np.ndarray:
-    """Exact cents of each rate over its whole ``months`` (0 where there is no rate); see
-    :func:`_exact_rate_cents`."""
+def rate_cents(
+    rate: np.ndarray, per: pd.Series, months: np.ndarray, days: np.ndarray | None = None
+) -> np.ndarray:
+    """Exact cents of each rate over its whole ``months`` (0 where there is no rate); where
+    ``days`` is given and positive, over that many days instead, a month being 365.25 / 12
+    days (a span that does not run from a month's first day to a month's last: see
+    :func:`span_days`); see :func:`exact_rate_cents`."""
     out = np.zeros(len(rate), dtype=np.int64)
     has = ~np.isnan(rate)
     if has.any():
         num, den = per_month(per[has])
-        out[has] = exact_rate_cents(rate[has], num, den, months[has])
+        counted = months[has].astype(np.int64)
+        if days is not None:  # days x 12 / 365.25 months: days x 48 / 1461
+            by_days = days[has] > 0
+            num = np.where(by_days, num * days[has] * 48, num)
+            den = np.where(by_days, den * 1461, den)
+            counted = np.where(by_days, 1, counted)
+        out[has] = exact_rate_cents(rate[has], num, den, counted)
+    return out
+
+
+def span_days(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The days from each ``start`` to each ``end`` day (both counted; datetime64[D]) of the
+    spans that do not run from a month's first day to a month's last, else 0 (whole months:
+    counted as months). July 15 to the next July 14 is 365 days (11.99 months), not the 13
+    calendar months it touches."""
+    first = start.astype("datetime64[M]")
+    last = end.astype("datetime64[M]")
+    whole = (start == first.astype("datetime64[D]")) & (
+        end == (last + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    )
+    days = (end - start).astype("timedelta64[D]").astype(np.int64) + 1
+    out: np.ndarray = np.where(whole | np.isnat(start) | np.isnat(end), 0, days)
     return out
 
 
