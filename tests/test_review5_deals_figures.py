@@ -751,3 +751,13 @@ cash_balances:
     assert beta["funding"]["by_status"] == {"committed": 50e6}
     flows = led.flows()
     assert flows[(flows["entity"] == "beta").to_numpy()]["amount_usd"].sum() == 50e6
+
+
+def test_a_cancelled_warrant_adds_nothing_to_the_share_count(ledger_text: LedgerText) -> None:
+    """acme has 100M basic shares; the cancelled w1 (10M) gives no right to buy: the fully
+    diluted count beside it is 100M (it was 100 + 10 = 110M), its stake 0."""
+    led = ac.load(ledger_text(HEAD + WARRANTS))
+    rows = ac.warrant_value(led, as_of="2024-12", price="$2").frame.set_index("warrant")
+    assert rows.loc["w1", "diluted_shares"] == 100e6
+    assert rows.loc["w1", "stake"] == 0.0
+    assert rows.loc["w3", "diluted_shares"] == 130e6  # 100M + its 30M

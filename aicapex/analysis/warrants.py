@@ -14,7 +14,8 @@ funding round's price per share; the ``price_source`` column says which. A listi
 that did not happen, or not yet (rumoured, in talks, sought, cancelled, failed), gives no
 price. The stake is the
 warrant's shares over the issuer's latest fully diluted shares (``share_counts``: the count is
-taken to include the warrant), else over its basic shares plus the warrant's.
+taken to include the warrant), else over its basic shares plus the warrant's (a cancelled or
+failed warrant's: none).
 """
 
 from __future__ import annotations
@@ -251,6 +252,11 @@ def _diluted_counts(
     return out
 
 
+def _alive(w: Warrant) -> float:
+    """The shares ``w`` gives the right to buy: none when it is cancelled or failed."""
+    return 0.0 if w.status.value in _VOID else float(w.shares.count)
+
+
 def _row(
     w: Warrant,
     ledger: Ledger,
@@ -331,7 +337,7 @@ def _row(
     if diluted is not None:
         total, row["diluted_source"] = diluted[0], diluted[1]
         row["records"].append(diluted[2])
-    stake = 0.0 if void else shares / total
+    stake = _alive(w) / total
     row.update(diluted_shares=total, stake=stake, stake_vested=v_shares / total)
     return row
 
@@ -348,9 +354,7 @@ def value_rows(
         prices = [(price, "given", "")] * len(queries)
     else:
         prices = list(_latest_prices(ledger, [(w.issuer, limit) for w, limit in queries]))
-    counts = _diluted_counts(
-        ledger, [(w.issuer, limit, float(w.shares.count)) for w, limit in queries]
-    )
+    counts = _diluted_counts(ledger, [(w.issuer, limit, _alive(w)) for w, limit in queries])
     return [
         _row(w, ledger, limit, found, diluted)
         for (w, limit), found, diluted in zip(queries, prices, counts, strict=True)
