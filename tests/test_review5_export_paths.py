@@ -240,3 +240,28 @@ def test_a_ledger_path_too_long_is_one_line(tmp_path: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "name too long" in result.output.lower()
     assert not out.exists()
+
+
+def test_an_export_over_a_file_of_the_ledger_is_refused(small: Path, tmp_path: Path) -> None:
+    """``aicapex export ledger.yaml --to sql -o ledger.yaml`` replaced the ledger file with the
+    script (atomically, so nothing of it was left): the data was gone. Writing a journal, JSON
+    or SQL over a file the ledger was read from is now refused, through a link too; the file is
+    left as it was."""
+    before = small.read_bytes()
+    led = ac.load(small)
+    link = tmp_path / "link.yaml"
+    os.symlink(small, link)
+    for out in (small, link, tmp_path / "." / small.name):
+        for to in ("json", "sql", "hledger", "beancount"):
+            with pytest.raises(ValueError, match="is a file this ledger was read from"):
+                ac.export(led, to=to, out=out)
+    result = CliRunner().invoke(app, ["export", str(small), "--to", "sql", "--out", str(small)])
+    assert result.exit_code == 1, result.output
+    assert "is a file this ledger was read from" in result.output
+    assert small.read_bytes() == before
+    assert ac.load(small) == led
+    # another path is written, and a saved ledger's own file is refused as well
+    assert ac.export(led, to="json", out=tmp_path / "other.json")[0].is_file()
+    saved = led.save(tmp_path / "saved.yaml")
+    with pytest.raises(ValueError, match="read from"):
+        ac.export(led, to="json", out=saved)

@@ -130,10 +130,11 @@ def export(
 
     Every file is written atomically. Raises TypeError for a ``ledger`` that is not a
     :class:`~aicapex.ledger.Ledger` (a path: load it first), ValueError for an unknown format,
-    an ``out`` of the wrong sort (a folder for a file format, a file for a folder one) or
-    empty, a bad filter, ImportError naming the extra when Parquet's pyarrow is missing, and
-    :class:`aicapex.safewrite.WriteError` (an ``OSError``: ``<path>: cannot write: <why>``) for
-    a path that cannot be written (a read-only folder, a parent that is a file).
+    an ``out`` of the wrong sort (a folder for a file format, a file for a folder one), empty
+    or a file the ledger was read from, a bad filter, ImportError naming the extra when
+    Parquet's pyarrow is missing, and :class:`aicapex.safewrite.WriteError` (an ``OSError``:
+    ``<path>: cannot write: <why>``) for a path that cannot be written (a read-only folder, a
+    parent that is a file).
     """
     from aicapex.safewrite import WriteError, final_path, is_folder, is_present
 
@@ -146,6 +147,11 @@ def export(
     if to in SINGLE_FILE:
         if is_folder(target):
             raise ValueError(f"{target}: is a folder; {to} writes one file, give its path")
+        if os.path.realpath(target) in ledger.files:
+            raise ValueError(
+                f"{target}: is a file this ledger was read from; the export would replace it "
+                "(Ledger.save writes a ledger file), give another path"
+            )
         text = export_text(ledger, to, filter=filter, conflicts=conflicts)
         from aicapex.safewrite import atomic_write, make_folder
 
