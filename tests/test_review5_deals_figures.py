@@ -498,10 +498,11 @@ stakes:
 # -- arguments ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["abc", None, [0.5]])
+@pytest.mark.parametrize("bad", ["abc", None, [0.5], False])
 def test_a_control_threshold_that_is_no_number_is_named(bad: object) -> None:
     """'abc' raised "could not convert string to float: 'abc'" (None and a list a TypeError
-    from float()); now the argument's own error."""
+    from float()); False was taken as 0 (every holder of any share controlling); now the
+    argument's own error."""
     led = ac.Ledger()
     with pytest.raises(ValueError, match="expected a threshold"):
         ac.control(led, threshold=bad)  # type: ignore[arg-type]
@@ -761,3 +762,10 @@ def test_a_cancelled_warrant_adds_nothing_to_the_share_count(ledger_text: Ledger
     assert rows.loc["w1", "diluted_shares"] == 100e6
     assert rows.loc["w1", "stake"] == 0.0
     assert rows.loc["w3", "diluted_shares"] == 130e6  # 100M + its 30M
+
+
+def test_a_share_price_that_is_a_bool_is_refused(ledger_text: LedgerText) -> None:
+    """price=True was a share price of $1 (Python's 1); now the argument's error."""
+    led = ac.load(ledger_text(HEAD + WARRANTS))
+    with pytest.raises(ValueError, match="expected a positive share price"):
+        ac.warrant_value(led, price=True)

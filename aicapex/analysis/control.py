@@ -119,8 +119,8 @@ def control(
     >>> list(c.frame["path"])
     ['meta > meta-superintelligence-labs', 'meta > tbd-labs']
     """
-    try:
-        limit = float(threshold)
+    try:  # a bool is no threshold (False would be 0: every holder controlling)
+        limit = math.nan if isinstance(threshold, bool) else float(threshold)
     except (TypeError, ValueError):
         limit = math.nan
     if not 0 <= limit < 1:

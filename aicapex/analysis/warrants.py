@@ -95,6 +95,8 @@ class WarrantValue(Result):
 def _price_given(price: Money | str | float | None) -> float | None:
     if price is None:
         return None
+    if isinstance(price, bool):  # True is 1 to Python, never a price
+        raise ValueError(f"expected a positive share price, got {price!r}")
     if isinstance(price, int | float):
         value = float(price)
     else:
