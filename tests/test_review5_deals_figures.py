@@ -769,3 +769,24 @@ def test_a_share_price_that_is_a_bool_is_refused(ledger_text: LedgerText) -> Non
     led = ac.load(ledger_text(HEAD + WARRANTS))
     with pytest.raises(ValueError, match="expected a positive share price"):
         ac.warrant_value(led, price=True)
+
+
+def test_a_round_price_times_the_share_count_before_it(ledger_text: LedgerText) -> None:
+    """acme counted 40M fully diluted shares in January; its March round of $20M at $2 a share
+    is worth 40M x 2 = $80M before the money, $100M after (the share count was not read:
+    'the number of fully diluted shares' was missing)."""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+funding_rounds:
+- {id: r, company: acme, date: 2024-03, amount: $20M, price_per_share: $2}
+share_counts:
+- {id: sc, company: acme, date: 2024-01, basic: 35M, diluted: 40M}
+"""
+        )
+    )
+    row = ac.valuation(led, "acme").frame.iloc[0]
+    assert row["method"] == "price per share x fully diluted shares before it (sc)"
+    assert (row["pre_money_usd"], row["post_money_usd"]) == (80e6, 100e6)
+    assert row["missing"] == ""

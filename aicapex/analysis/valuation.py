@@ -16,8 +16,8 @@ Each priced event gives a post-money valuation (in US dollars, with the ends of 
   money (pre = post).
 
 The company's shares on a basis come from a stake giving both a share and a number of shares
-(shares / share), and for fully diluted shares from a round's post-money / price per share;
-the latest known at the event's date is used.
+(shares / share), a ``share_counts`` record, and for fully diluted shares from a round's
+post-money / price per share; the latest known at the event's date is used.
 
 When a figure is missing (the share Meta bought of Scale AI is not reported), the row says
 what is missing (``missing``), the result's warnings too, and its ``reason`` when no event of
@@ -124,11 +124,26 @@ def _assumed(assume: AssumedShare | None, record: str) -> float | None:
 Total = tuple[Any, Any, str, float, str, str]
 
 
-def _totals(stakes: list[dict[str, Any]], rounds: list[dict[str, Any]]) -> list[Total]:
+def _totals(
+    stakes: list[dict[str, Any]], rounds: list[dict[str, Any]], counts: list[dict[str, Any]]
+) -> list[Total]:
     """``(start, end, basis, shares, record, round)`` for each record that gives the company's
     total number of shares on a basis, in date order (``round``: the round a stake was bought
-    in, or the round itself)."""
+    in, or the round itself): stakes, rounds and ``share_counts``."""
     out: list[Total] = []
+    for row in counts:
+        for basis in ("basic", "diluted"):
+            if float(row[basis]) > 0:
+                out.append(
+                    (
+                        row["date_start"],
+                        row["date_end"],
+                        basis,
+                        float(row[basis]),
+                        str(row["id"]),
+                        "",
+                    )
+                )
     for row in stakes:
         share, count = float(row["share"]), float(row["shares"])
         if share > 0 and count > 0 and row["status"] == "closed":
@@ -446,7 +461,7 @@ def valuation(
     rows: list[dict[str, Any]] = []
     for c in sorted(set(inputs.stakes_of) | set(inputs.rounds_of)):
         mine_s, mine_r = inputs.stakes_of.get(c, []), inputs.rounds_of.get(c, [])
-        totals = _totals(mine_s, mine_r)
+        totals = _totals(mine_s, mine_r, inputs.counts_of.get(c, []))
         rows += _round_rows(mine_r, totals, used)
         rows += _stake_rows(mine_s, totals, assume_share, used)
     frame = pd.DataFrame(rows, columns=list(VALUATION_COLUMNS))
