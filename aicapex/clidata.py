@@ -179,7 +179,7 @@ def export_cmd(
     if decimal and to.value not in ("csv", "parquet"):
         typer.echo("error: --decimal is for csv and parquet", err=True)
         raise typer.Exit(2)
-    if out is not None and is_folder(path) and read_with(path, Path(out)):
+    if out is not None and single and is_folder(path) and read_with(path, Path(out)):
         typer.echo(
             f"error: {out} is in the ledger folder {path}: its next load would read it as a "
             "ledger file (and refuse it); write it elsewhere, or give it a name the loader "

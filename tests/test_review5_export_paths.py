@@ -265,3 +265,15 @@ def test_an_export_over_a_file_of_the_ledger_is_refused(small: Path, tmp_path: P
     saved = led.save(tmp_path / "saved.yaml")
     with pytest.raises(ValueError, match="read from"):
         ac.export(led, to="json", out=saved)
+
+
+def test_tables_in_a_folder_named_like_a_ledger_file_are_written(tmp_path: Path) -> None:
+    """A folder of tables is never read as a ledger file, whatever its name ends with."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "ledger.yaml").write_text(SMALL, encoding="utf-8")
+    out = folder / "tables.json"
+    result = CliRunner().invoke(app, ["export", str(folder), "--to", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "flows.csv").is_file()
+    assert len(ac.load(folder).flows()) == 1
