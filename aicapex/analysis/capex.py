@@ -13,14 +13,16 @@ the company's figures with the company's actuals alone.
 
 A plan's ``progress`` is the actual capex reported for its project (records of the same company
 and ``project``) by ``as_of`` over the plan's amount; ``scheduled`` is the plan's latest
-milestone by ``as_of`` over the amount (what should have been spent by then). Without ``as_of``
-nothing is left out: ``progress`` counts every actual reported for the project and ``scheduled``
-is the last milestone's share, however far in the future it falls (pass ``as_of`` to compare
-the two at one date).
+milestone by ``as_of`` over the amount (what should have been spent by then; milestones dated
+in the company's fiscal years, amounts in another currency compared in US dollars). Without
+``as_of`` nothing is left out: ``progress`` counts every actual reported for the project and
+``scheduled`` is the last milestone's share, however far in the future it falls (pass ``as_of``
+to compare the two at one date).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +35,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.records import Capex
+from aicapex.table.frames import ledger_fx
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -156,11 +159,28 @@ def _progress(
             end = None if limit is None else pd.Timestamp(limit[i]).date()
             record = source[str(out.at[i, "record"])]
             assert isinstance(record, Capex)
-            due = [m for m in record.milestones if end is None or m.by.sort_key()[1] <= end]
-            if record.milestones:
-                reached = float(due[-1].amount.amount) if due else 0.0
-                scheduled[i] = reached / float(record.amount.amount)
+            scheduled[i] = _scheduled(source, record, end)
     return progress, scheduled
+
+
+def _scheduled(ledger: Ledger, record: Capex, end: dt.date | None) -> float:
+    """The share of a plan its latest milestone by ``end`` (None: the last) says was spent:
+    milestones dated in the fiscal years of the record's owner (``FY2025`` of a year ending
+    June 30 ends 2025-06-30), amounts in another currency than the plan's compared in US
+    dollars at the milestone's date (NaN without a rate). NaN for a plan without milestones."""
+    if not record.milestones:
+        return float("nan")
+    fye = ledger.fiscal_year_end(record.fiscal_owner() or record.company)
+    due = [m for m in record.milestones if end is None or m.by.end(fye) <= end]
+    if not due:
+        return 0.0
+    reached, amount = due[-1].amount, record.amount
+    if reached.currency == amount.currency:
+        return float(reached.amount) / float(amount.amount)
+    fx = ledger_fx(ledger)
+    day = due[-1].by.end(fye)
+    spent = fx.usd(float(reached.amount), reached.currency, day)
+    return spent / fx.usd(float(amount.amount), amount.currency, day)
 
 
 def capex(
