@@ -790,3 +790,29 @@ share_counts:
     assert row["method"] == "price per share x fully diluted shares before it (sc)"
     assert (row["pre_money_usd"], row["post_money_usd"]) == (80e6, 100e6)
     assert row["missing"] == ""
+
+
+def test_a_revenue_total_reported_twice_has_its_customers_once(ledger_text: LedgerText) -> None:
+    """acme's 2024 revenue is $120M (April report, beta 25% of it) or $130M (June report,
+    gamma $20M of it): one fact, and the flows count the June $130M. Its customers: beta 25% x
+    130 = $32.5M, gamma $20M (20 / 130), the rest 130 - 32.5 - 20 = $77.5M. (Both totals were
+    listed, each with a customer and its own rest: $90M and $110M.)"""
+    led = ac.load(
+        ledger_text(
+            HEAD
+            + """
+revenues:
+- {id: t1, company: acme, date: 2024, amount: $120M, sources: [{source: s1, quote: q}]}
+- {id: t1b, company: acme, date: 2024, amount: $130M, sources: [{source: s2, quote: q}]}
+- {id: p1, company: acme, counterparty: beta, date: 2024, share: 25%, of: t1}
+- {id: p2, company: acme, counterparty: gamma, date: 2024, amount: $20M, included_in: t1b}
+"""
+        )
+    )
+    frame = ac.customers(led, "acme").frame
+    assert set(frame["total"]) == {"t1b"}
+    by = {r["record"]: r for r in frame.to_dict("records")}
+    assert by["p1"]["amount_usd"] == pytest.approx(32.5e6)
+    assert by["p2"]["share"] == pytest.approx(20 / 130)
+    assert by[""]["amount_usd"] == pytest.approx(77.5e6)
+    assert len(ac.customers(led, "acme", conflicts="all").frame) == 4  # every report kept

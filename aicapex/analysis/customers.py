@@ -8,7 +8,9 @@ the one reported, else its amount over the total. A part without a ``counterpart
 the sources do not name. For each total, a last row (``kind`` ``rest``) gives what no part
 accounts for: the total less the parts (amounts and shares).
 
-A total given as a rate counts its amount per year (``method`` says so). A part given as a rate
+Reports of one total in conflict count once (``conflicts=``, the latest reported by default,
+as in the flows): the parts of a report set aside go with the report kept. A total given as a
+rate counts its amount per year (``method`` says so). A part given as a rate
 counts a year of it in a total a year, else its calendar months within the total's period
 (``$2M/month`` of a total of 2024: $24M). Parts of a total that is
 itself left out (``period=``, another company) are left out with it.
@@ -27,6 +29,8 @@ from aicapex.analysis.dealskit import typed_frame
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike, PartialDate
 from aicapex.errors import suggest
+from aicapex.table.conflicts import ConflictPolicy, fact_groups
+from aicapex.table.conflicts import resolve as resolve_conflicts
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -96,6 +100,21 @@ def _totals(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _kept_of(totals: pd.DataFrame, conflicts: ConflictPolicy) -> dict[str, str]:
+    """Each revenue total set aside under ``conflicts`` (another report of a fact) -> the id
+    of the report kept for that fact."""
+    _, aside = resolve_conflicts(totals, "revenues", conflicts)
+    if not aside:
+        return {}
+    dropped, ids = set(aside), totals["id"].astype("object").to_numpy()
+    out: dict[str, str] = {}
+    for _, members in fact_groups(totals, "revenues").groupby("group", sort=True):
+        names = [str(ids[i]) for i in members["row"]]
+        kept = [n for n in names if n not in dropped]
+        out.update({n: kept[0] for n in names if n in dropped and kept})
+    return out
+
+
 def _months(start: pd.Series, end: pd.Series, rows: pd.DataFrame) -> np.ndarray:
     """The calendar months from ``start`` to ``end`` (each counted whole, both included) within
     the rows' totals' periods (none: 0)."""
@@ -114,6 +133,7 @@ def customers(
     period: DateLike | None = None,
     *,
     known_on: DateLike | None = None,
+    conflicts: ConflictPolicy = "latest",
 ) -> Customers:
     """Amounts and shares per customer of ``company``'s revenue totals (``None``: every
     company's) whose dates fall within ``period`` (``None``: all), and what is left unnamed (see
@@ -138,7 +158,11 @@ def customers(
     parent = frame["included_in"].astype("object")
     has_share = frame["share"].notna()
     is_part = parent.notna() & (frame["counterparty"].notna() | has_share)
+    # each total once: the parts of a report set aside go with the report kept (as the flows)
+    alias = _kept_of(frame[~is_part.to_numpy()], conflicts)
+    parent = parent.map(lambda p: alias.get(p, p))
     parts, totals = frame[is_part.to_numpy()], _totals(frame)
+    totals = totals[~totals["total"].isin(set(alias)).to_numpy()]
     totals = totals[totals["total"].isin(set(parent[is_part].astype(str))).to_numpy()]
     if company is not None:
         totals = totals[(totals["company"] == company).to_numpy()]
@@ -150,7 +174,7 @@ def customers(
         ]
     rows = pd.DataFrame(
         {
-            "total": parts["included_in"].astype("object").astype(str),
+            "total": parent[is_part].astype(str),
             "customer": parts["counterparty"].astype("object").fillna("").astype(str),
             "record": parts["id"].astype(str),
             "share_r": parts["share"],
@@ -267,5 +291,6 @@ def customers(
             "company": company,
             "period": None if period is None else str(period),
             "known_on": None if known_on is None else str(known_on),
+            "conflicts": conflicts,
         },
     )
