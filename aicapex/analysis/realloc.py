@@ -35,7 +35,7 @@ import pandas as pd
 from aicapex.analysis.common import DateLike, as_known_on, check_entity
 from aicapex.analysis.fleet import check_statuses, movements_of
 from aicapex.analysis.result import Result, record_index
-from aicapex.analysis.unitprices import gpu_prices
+from aicapex.analysis.unitprices import gpu_prices, unrated
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.gpus import kept_orders
@@ -151,6 +151,14 @@ def _unit_prices(
         figure[hit] = rows["figure"].to_numpy()
         basis[hit] = "the order's " + rows["basis"].str.replace("order ", "", regex=False)
         record[hit] = ref[hit].to_numpy()
+    # an order priced in a currency without an exchange rate: its price is unknown in dollars,
+    # not another order's
+    if not orders.empty:
+        no_rate = ref.map(unrated(orders, ("total", "unit_price"))).to_numpy(object)
+        dollarless = ~hit & pd.notna(no_rate)
+        basis[dollarless] = [f"the order's {t}: no exchange rate" for t in no_rate[dollarless]]
+        record[dollarless] = ref[dollarless].to_numpy()
+        hit = hit | dollarless
     purchase = prices[~np.isnan(prices["unit_usd"].to_numpy("float64"))]
     sku = moves["sku_used"].to_numpy(object)
     day = moves["date_start"].to_numpy("datetime64[ns]")
@@ -339,6 +347,11 @@ def reallocations(
         mine = (out["from_entity"] == entity) | (out["to_entity"] == entity)
         out = out[mine.to_numpy()].reset_index(drop=True)
     used = [*out["reallocation"], *out["order"].dropna(), *out["price_record"].dropna()]
+    no_rate = out["price_basis"].astype("object").str.endswith(": no exchange rate").fillna(False)
+    warnings = tuple(
+        f"{r}: no value in US dollars ({b})"
+        for r, b in zip(out["reallocation"][no_rate], out["price_basis"][no_rate], strict=True)
+    )
     return Reallocations(
         frame=out,
         used_records=record_index(used),
@@ -352,5 +365,6 @@ def reallocations(
             "value: the units times the order's unit price, else the latest implied price of "
             "the SKU (price_basis says which); a bound stays a bound",
         ),
+        warnings=warnings,
         params=params,
     )

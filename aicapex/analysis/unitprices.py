@@ -58,6 +58,7 @@ __all__ = [
     "conversions",
     "gpu_prices",
     "ramp_totals",
+    "unrated",
 ]
 
 #: Hours in a year of 365.25 days.
@@ -250,10 +251,12 @@ def ramp_totals(ramps: pd.DataFrame) -> pd.DataFrame:
     )
     g = frame.groupby("contract", sort=False)
     kinds = g["kind"].agg(lambda k: k.iloc[0] if k.nunique(dropna=False) == 1 else "mixed")
+    # a step without dollars (no exchange rate) leaves the sum unknown, not smaller
+    total = g["amount"].sum(min_count=1).where(g["amount"].count() == g.size())
     return pd.DataFrame(
         {
-            "sum": g["amount"].sum(min_count=1),
-            "yearly": g["amount"].sum(min_count=1) / g["months"].sum() * 12.0,
+            "sum": total,
+            "yearly": total / g["months"].sum() * 12.0,
             "text": g["text"].agg("; ".join),
             "kind": kinds,
         }
@@ -339,6 +342,7 @@ def gpu_prices(
     source = as_known_on(source, known_on)
     frames = _frames(source, kinds)
     parts = []
+    warnings: list[str] = []
     ramps = _frames(source, ("ramps",)).get("ramps", pd.DataFrame())
     for kind, build in (
         ("gpu_orders", _from_orders),
@@ -351,6 +355,7 @@ def gpu_prices(
             if kind == "gpu_orders":  # conflicts resolved among all reports, as the fleet does
                 kept = kept[kept["status"].astype("object").isin(statuses).to_numpy()]
             parts.append(build(kept))
+            warnings += _unrated_warnings(kind, kept, sku)
     parts = [p for p in parts if not p.empty]
     if parts:
         out = pd.concat(parts, ignore_index=True)
@@ -373,8 +378,56 @@ def gpu_prices(
             "total over the term) over the "
             f"units; per unit-hour over {HOURS_PER_YEAR:,.0f} hours a year",
         ),
+        warnings=tuple(warnings),
         params={"sku": sku, "statuses": statuses, "known_on": known_on},
     )
+
+
+#: The money fields that price GPUs, per record kind, and the SKU column of the kind.
+_PRICED = {
+    "gpu_orders": (("total", "unit_price"), "sku"),
+    "prices": (("one_off",), "quantity_sku"),
+    "compute_contracts": (("rate", "total_value"), "capacity_sku"),
+}
+
+
+def unrated(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
+    """Per record of ``frame`` (indexed by id): ``'<field> in <currency>'`` when a price is
+    written (one of ``fields``) but none of them has a figure in US dollars (no exchange rate
+    at its date), else None. Such a record's price is unknown in dollars: not to be replaced by
+    another record's."""
+    n = len(frame)
+    written = np.zeros(n, dtype=bool)
+    in_usd = np.zeros(n, dtype=bool)
+    text = np.full(n, None, dtype=object)
+    for field in fields:
+        if field not in frame or f"{field}_usd" not in frame:
+            continue
+        given = frame[field].notna().to_numpy()
+        usd = frame[f"{field}_usd"].notna().to_numpy()
+        currency = frame[f"{field}_currency"].astype("object").to_numpy()
+        first = given & ~usd & ~written
+        text[first] = [f"{field} in {c}" for c in currency[first]]
+        written |= given
+        in_usd |= given & usd
+    text[in_usd | ~written] = None
+    return pd.Series(text, index=pd.Index(frame["id"].astype("object").to_numpy()), dtype=object)
+
+
+def _unrated_warnings(kind: str, frame: pd.DataFrame, sku: str | None) -> list[str]:
+    """A warning per record of ``frame`` whose price has no figure in US dollars."""
+    fields, sku_column = _PRICED[kind]
+    if kind == "compute_contracts" and "capacity_unit" in frame:  # leases of GPUs
+        frame = frame[(frame["capacity_unit"].astype("object") == "gpu").to_numpy()]
+    if kind == "prices" and "quantity_unit" in frame:
+        frame = frame[(frame["quantity_unit"].astype("object") == "gpu").to_numpy()]
+    if sku is not None and sku_column in frame:
+        frame = frame[(frame[sku_column].astype("object") == sku).to_numpy()]
+    found = unrated(frame, fields).dropna()
+    return [
+        f"{record}: no price in US dollars (its {what} has no exchange rate at its date)"
+        for record, what in found.items()
+    ]
 
 
 def conversions(
