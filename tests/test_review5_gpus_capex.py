@@ -72,3 +72,10 @@ def test_milestones_in_another_currency(ledger: ac.Ledger) -> None:
     assert _scheduled(ledger, "b", "2024-12") == pytest.approx(0.2)
     # as of 2025-12: EUR 6B of EUR 10B: 0.6, one currency
     assert _scheduled(ledger, "b", "2025-12") == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("company", [5, ["a"], b"a"])
+def test_a_company_that_is_no_text_is_a_type_error(ledger: ac.Ledger, company: object) -> None:
+    # it was KeyError 'unknown entity 5' (and ['a'] a TypeError 'unhashable type' from a set)
+    with pytest.raises(TypeError, match="expected an entity id"):
+        ac.capex(ledger, company)  # type: ignore[arg-type]

@@ -210,6 +210,8 @@ def capex(
     if company is not None:
         from aicapex.ledger import Ledger
 
+        if not isinstance(company, str):  # as every analysis's entity argument
+            raise TypeError(f"expected an entity id (text, such as 'meta'), got {company!r}")
         if isinstance(source, Ledger):
             known = {e.id for e in source.records("entities")}
         else:
