@@ -85,3 +85,28 @@ def test_the_statuses_as_a_list_count(ledger: ac.Ledger) -> None:
 def test_a_bad_freq_is_a_value_error(ledger: ac.Ledger, freq: object) -> None:
     with pytest.raises(ValueError, match="expected freq among"):
         ac.gpu_fleet(ledger, freq=freq)  # type: ignore[arg-type]
+
+
+def _frames(ledger: ac.Ledger) -> dict[str, Any]:
+    kinds = ("gpu_orders", "deliveries", "gpu_reallocations", "gpu_targets", "prices")
+    return {k: ledger.frame(k) for k in (*kinds, "compute_contracts", "ramps", "assumptions")}
+
+
+@pytest.mark.parametrize("name", ["gpu_fleet", "gpu_targets", "reallocations", "contract_terms"])
+def test_a_misspelt_entity_of_record_frames_is_a_key_error(ledger: ac.Ledger, name: str) -> None:
+    # a ledger's was a KeyError already; record frames gave an empty answer (no 'bb' rows)
+    analysis = ANALYSES.get(name) or ac.contract_terms
+    frames = _frames(ledger)
+    with pytest.raises(KeyError, match=r"unknown entity 'bb' \(did you mean 'b'\?\)"):
+        analysis(frames, "bb")
+    with pytest.raises(TypeError, match="expected an entity id"):
+        analysis(frames, 5)
+    analysis(frames, "a")  # a party of the frames: an answer
+
+
+def test_record_frames_give_the_ledgers_answer_for_an_entity(ledger: ac.Ledger) -> None:
+    # b: 10 H100 moved in from a (position 10, nothing delivered: r1 takes no delivery)
+    frames = _frames(ledger)
+    got = ac.gpu_fleet(frames, "b", freq="Y").frame
+    assert got[["position", "on_hand"]].values.tolist() == [[10, 0]]
+    assert ac.reallocations(frames, "b").frame["reallocation"].tolist() == ["r1"]

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on, check_entity
+from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.fleet import check_party
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import HOURS_PER_YEAR, annual_run_rate, ramp_totals
 from aicapex.analysis.unitprices import conversions as factors_of
@@ -41,8 +42,6 @@ from aicapex.table.conflicts import fact_groups
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-#: No flows: an entity is checked against the ledger's entities alone.
-_NO_FLOWS = pd.DataFrame({"entity": [], "payer": [], "payee": []})
 
 __all__ = ["CONTRACT_COLUMNS", "ContractTerms", "contract_terms"]
 
@@ -150,9 +149,10 @@ def contract_terms(
     the figures it has (NaN where the records say nothing)."""
     from aicapex.ledger import Ledger
 
+    # an unknown id: KeyError, as gpu_fleet
+    check_party(source, entity, "compute_contracts.buyer", "compute_contracts.seller")
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
-        check_entity(source, entity, _NO_FLOWS)  # an unknown id: KeyError, as gpu_fleet
         contracts = source.frame("compute_contracts")
         ramps = source.frame("ramps")
         assumptions = source.frame("assumptions")

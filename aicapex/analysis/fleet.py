@@ -30,6 +30,7 @@ from aicapex.errors import suggest
 from aicapex.records.gpus import OrderStatus
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.flows import is_ledger
 from aicapex.table.gpus import GPU_COLUMNS, gpu_movements
 
 if TYPE_CHECKING:
@@ -83,6 +84,9 @@ TARGET_COLUMNS = (
 #: The order statuses the GPU analyses count unless told otherwise (``statuses=``).
 COUNTED = ("committed", "delivered")
 
+#: No flows: an entity is checked against the ledger's entities (or the frames' parties).
+_NO_FLOWS = pd.DataFrame({"entity": [], "payer": [], "payee": []})
+
 #: The SKU label of units no record names a model for.
 UNKNOWN_SKU = "unknown"
 
@@ -119,6 +123,32 @@ def check_statuses(statuses: object) -> tuple[str, ...]:
                 f"expected GPU order statuses among {', '.join(allowed)}, got {status!r}{hint}"
             )
     return tuple(str(s) for s in out)
+
+
+def check_party(source: object, entity: str | None, *columns: str) -> None:
+    """:func:`~aicapex.analysis.common.check_entity` for the GPU analyses: an ``entity`` a
+    ledger has no entity record of, or that no row of record frames names in ``columns``
+    (``"kind.column"``, or a column of a GPU movements table), is a KeyError (a misspelt id
+    was an empty answer from frames); one that is not text a TypeError. Read before
+    ``known_on``: an entity known only later is an empty answer, not an error."""
+    if entity is None:
+        return
+    if is_ledger(source) or not isinstance(entity, str):
+        check_entity(source, entity, _NO_FLOWS)
+        return
+    seen: list[pd.Series] = []
+    for name in columns:
+        kind, _, column = name.rpartition(".")
+        frame = source if isinstance(source, pd.DataFrame) else None
+        if kind and isinstance(source, Mapping):
+            frame = source.get(kind)
+        if isinstance(frame, pd.DataFrame) and column in frame:
+            seen.append(frame[column].astype("object"))
+    if isinstance(source, Mapping) and not isinstance(source, pd.DataFrame):
+        seen += [
+            movements_of(source, "all")[c].astype("object") for c in ("entity", "counterparty")
+        ]
+    check_entity(source, entity, _NO_FLOWS, *seen)
 
 
 def movements_of(
@@ -230,14 +260,11 @@ def gpu_fleet(
     if sku is not None:  # SKUs of every report, whenever known: a misspelt one is an error
         check_sku(sku, movements_of(source, "all")["sku"])
     statuses = check_statuses(statuses)
+    check_party(source, entity, "entity", "counterparty")
     source = as_known_on(source, known_on)
     moves = movements_of(source, conflicts)
     wanted = np.ones(len(moves), dtype=bool)
     if entity is not None:
-        from aicapex.ledger import Ledger
-
-        if isinstance(source, Ledger):
-            check_entity(source, entity, pd.DataFrame({"entity": [], "payer": [], "payee": []}))
         wanted &= (moves["entity"] == entity).to_numpy()
     if sku is not None:
         wanted &= (moves["sku"] == sku).to_numpy()
@@ -352,11 +379,10 @@ def gpu_targets(
     """
     from aicapex.ledger import Ledger
 
+    check_party(source, entity, "gpu_targets.entity")
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
         targets = source.frame("gpu_targets")
-        if entity is not None:
-            check_entity(source, entity, pd.DataFrame({"entity": [], "payer": [], "payee": []}))
     else:
         targets = source.get("gpu_targets", pd.DataFrame())
     statuses = check_statuses(statuses)

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on, check_entity
-from aicapex.analysis.fleet import check_statuses, movements_of
+from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.fleet import check_party, check_statuses, movements_of
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import gpu_prices, unrated
 from aicapex.table.conflicts import ConflictPolicy
@@ -43,8 +43,6 @@ from aicapex.table.gpus import kept_orders
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-#: No flows: an entity is checked against the ledger's entities alone.
-_NO_FLOWS = pd.DataFrame({"entity": [], "payer": [], "payee": []})
 
 __all__ = ["REALLOCATION_COLUMNS", "Reallocations", "reallocations"]
 
@@ -250,9 +248,9 @@ def reallocations(
     from aicapex.ledger import Ledger
 
     statuses = check_statuses(statuses)
+    check_party(source, entity)  # an unknown id: KeyError, as gpu_fleet
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
-        check_entity(source, entity, _NO_FLOWS)  # an unknown id: KeyError, as gpu_fleet
         frame = source.frame("gpu_reallocations")
         orders = source.frame("gpu_orders")
     else:
