@@ -197,7 +197,7 @@ def funding_flows(
         payer=legs["payer"].to_numpy(object),
         payee=parent["company"].astype("object").to_numpy(),
         cents=legs["cents"].to_numpy(np.int64),
-        currency=_currencies(parent, legs, shares),
+        currency=_currencies(parent, legs, shares, tranches),
         rate_usd=legs["rate_usd"].to_numpy("float64"),
         ends=(legs["low"].to_numpy("float64"), legs["high"].to_numpy("float64")),
         category="funding",
@@ -220,13 +220,23 @@ def funding_flows(
     return concat_flows([out, mirror])
 
 
-def _currencies(parent: pd.DataFrame, legs: pd.DataFrame, shares: pd.DataFrame) -> np.ndarray:
-    """Each leg's currency: its round's, or for a round without an amount, its participations'
-    (tranches are in their round's currency)."""
+def _currencies(
+    parent: pd.DataFrame, legs: pd.DataFrame, shares: pd.DataFrame, tranches: pd.DataFrame
+) -> np.ndarray:
+    """Each leg's currency: its round's, or for a round without an amount, its participations',
+    else its tranches' (a round's tranches share one currency)."""
     own = parent["amount_currency"].astype("object").to_numpy()
     known = shares.drop_duplicates("round").set_index("round")["known_currency"]
     by_participations = legs["round"].map(known).to_numpy(object)
     out: np.ndarray = np.where(pd.isna(own), by_participations, own)
+    if pd.isna(out).any() and not tranches.empty:
+        given = tranches[tranches["amount_currency"].notna().to_numpy()]
+        first = pd.Series(
+            given["amount_currency"].astype("object").to_numpy(),
+            index=given["round"].astype("object").to_numpy(),
+        )
+        by_tranches = legs["round"].map(first[~first.index.duplicated()])
+        out = np.where(pd.isna(out), by_tranches.to_numpy(object), out)
     return out
 
 
