@@ -47,6 +47,11 @@ class EntityType(StrEnum):
     other = "other"
 
 
+#: The id no entity may have: the flows' payer of a round's money that no participation
+#: accounts for (:data:`aicapex.table.funding.UNDISCLOSED`).
+RESERVED_ID = "undisclosed"
+
+
 class Entity(Fact):
     """A company, cloud provider, chip vendor, investor or person."""
 
@@ -84,5 +89,13 @@ class Entity(Fact):
         return self.fiscal_year_of or self.id
 
     def checks(self) -> Iterator[tuple[str, ...]]:
+        if self.id == RESERVED_ID:
+            yield (
+                "id",
+                f"an id other than {RESERVED_ID!r} (the payer of a round's money no "
+                "participation accounts for)",
+                repr(self.id),
+                "invalid-value",
+            )
         if self.id in self.controlled_by:
             yield "controlled_by", "an entity other than itself", repr(self.id)
