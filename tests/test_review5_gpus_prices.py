@@ -114,3 +114,40 @@ prices:
     assert ac.gpu_prices(led, "B200").frame["unit_usd"].tolist() == [50_000]
     with pytest.raises(KeyError, match=r"'H10' \(did you mean 'H100'\?\).*B200, H100"):
         ac.gpu_prices(led, "H10")
+
+
+def test_a_move_of_a_count_range_is_valued_over_its_ends(ledger_text: LedgerText) -> None:
+    # o1: 20,000 H100 for $600M, $30,000 a unit (exact); r1 moves '10,000 to 12,000' of them:
+    # 11,000 x 30,000 = $330M, 10,000 x 30,000 = $300M to 12,000 x 30,000 = $360M, a range.
+    # It was $330M to $330M, 'exact'.
+    led = ac.load(
+        ledger_text(
+            """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-06}
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+- {id: v, name: Vendor, type: chip_vendor}
+gpu_orders:
+- {id: o1, buyer: a, vendor: v, sku: H100, quantity: "20,000", total: $600M,
+   order_date: 2024-01, sources: [s]}
+- {id: o2, buyer: b, vendor: v, sku: H100, quantity: "about 1,000", total: more than $40M,
+   order_date: 2024-01, sources: [s]}
+gpu_reallocations:
+- {id: r1, order: o1, from_entity: a, to_entity: b, quantity: "10,000 to 12,000",
+   date: 2024-04, sources: [s]}
+- {id: r2, order: o2, from_entity: b, to_entity: a, quantity: "500", date: 2024-04,
+   sources: [s]}
+"""
+        )
+    )
+    frame = ac.reallocations(led).frame.set_index("reallocation")
+    r1 = frame.loc["r1"]
+    assert [r1["value_usd"], r1["value_low_usd"], r1["value_high_usd"]] == [330e6, 300e6, 360e6]
+    assert r1["value_figure"] == "range"
+    # r2: an exact count of a bound price keeps the price's ends: at least $40,000 a unit
+    # ($40M over 1,000), 500 x 40,000 = $20M, a lower bound
+    r2 = frame.loc["r2"]
+    assert r2["value_usd"] == pytest.approx(20e6)
+    assert r2["value_figure"] == "lower"

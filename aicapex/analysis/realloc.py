@@ -16,7 +16,9 @@ The **value** of the moved units is their number times a unit price: the order's
 over its quantity, or its unit price; a bound stays a bound: "more than $500M" for 12,000 H100
 is at least $41,667 a unit; a count of "10,000 to 12,000" for $330M is $30,000 a unit, $27,500
 to $33,000 a unit at the value's ends), else the latest price of the SKU implied by other
-records (:func:`aicapex.analysis.unitprices.gpu_prices`), and ``price_basis`` says which.
+records (:func:`aicapex.analysis.unitprices.gpu_prices`), and ``price_basis`` says which. A
+move of a count not exact takes its ends too: "10,000 to 12,000" moved at $30,000 a unit is
+$330M, $300M to $360M at the value's ends (a ``range``).
 
 >>> import aicapex as ac
 >>> r = ac.reallocations(ac.load(ac.bundled_data()))
@@ -36,8 +38,11 @@ from aicapex.analysis.common import DateLike, as_known_on
 from aicapex.analysis.fleet import check_party, check_statuses, movements_of
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import gpu_prices, unrated
+from aicapex.records import GPUReallocation
+from aicapex.table.bulkcols import count_ends
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.flows import is_ledger
 from aicapex.table.gpus import kept_orders
 
 if TYPE_CHECKING:
@@ -203,6 +208,25 @@ def _implied(
     return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
 
 
+def _count_ends(
+    source: object, frame: pd.DataFrame, units: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each move's count's low and high ends ('10,000 to 12,000' moved: the value's ends over
+    them): a table's ``quantity_low``/``quantity_high``, a ledger's records' at its widths,
+    else the count itself."""
+    if "quantity_low" in frame and "quantity_high" in frame:
+        return tuple(  # type: ignore[return-value]
+            frame[f"quantity_{e}"].to_numpy("float64", na_value=np.nan) for e in ("low", "high")
+        )
+    few, many = units.astype("float64"), units.astype("float64")
+    if is_ledger(source):
+        for i, move_id in enumerate(frame["id"].astype("object")):
+            record = source.get(str(move_id))
+            if isinstance(record, GPUReallocation):
+                few[i], many[i] = count_ends(record.quantity, source.widths)
+    return few, many
+
+
 def _of_statuses(
     frame: pd.DataFrame, orders: pd.DataFrame, statuses: tuple[str, ...]
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -308,6 +332,8 @@ def reallocations(
         order_sku[of >= 0] = orders["sku"].astype("object").to_numpy()[of[of >= 0]]
     own_sku = frame["sku"].astype("object").to_numpy()
     sku = np.where(pd.isna(own_sku), order_sku, own_sku)
+    few, many = _count_ends(source, frame, units)
+    spread = few != many
     prices = gpu_prices(source, statuses=statuses, conflicts=conflicts).frame
     unit, low, high, figure, basis, record = _unit_prices(
         frame.assign(sku_used=sku), orders, prices
@@ -333,9 +359,9 @@ def reallocations(
             "delay_days_high": rep_late - due_early,
             "delay_months": delay / _MONTH_DAYS,
             "value_usd": unit * units,
-            "value_low_usd": low * units,
-            "value_high_usd": high * units,
-            "value_figure": figure,
+            "value_low_usd": low * few,
+            "value_high_usd": high * many,
+            "value_figure": np.where(spread & (figure == "exact"), "range", figure),
             "price_basis": basis,
             "price_record": record,
             "reason": frame["reason"].astype("object").to_numpy(),
