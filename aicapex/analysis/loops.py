@@ -45,7 +45,7 @@ from aicapex.analysis.circulation import (
     edges_of,
     solve_circulation,
 )
-from aicapex.analysis.common import DateLike, as_known_on, day_of, require_usd
+from aicapex.analysis.common import DateLike, as_known_on, check_entity, day_of, require_usd
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
@@ -245,6 +245,7 @@ def cycles(
         raise ValueError(f"expected max_length of 2 or more, got {max_length!r}")
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)
+    check_entity(source, entity, flows)  # an unknown id: KeyError, as every analysis
     legs = leg_codes(flows)
     if np.isnan(legs.amount_usd).any():
         require_usd(money_legs(flows, legs), "cycles")

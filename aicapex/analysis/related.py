@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.common import DateLike, as_known_on, check_entity
 from aicapex.analysis.result import Result, record_index
 from aicapex.records import INFLUENCE_THRESHOLD
 from aicapex.table.conflicts import ConflictPolicy
@@ -154,6 +154,12 @@ def _common(
     return ",".join(sorted(common)) if common else None
 
 
+#: Columns naming entities in the frames (an entity of frames is one of theirs).
+_PARTY_COLUMNS = ("from_entity", "to_entity", "buyer", "seller", "vendor", "company", "investor")
+#: No flows: entities of frames are those the frames name.
+_NO_FLOWS = pd.DataFrame({"entity": [], "payer": [], "payee": []})
+
+
 def related_parties(
     source: Ledger | Mapping[str, pd.DataFrame],
     entity: str | None = None,
@@ -180,6 +186,8 @@ def related_parties(
     else:
         frames = dict(source)
     entities = frames.get("entities", pd.DataFrame({"id": [], "controlled_by": []}))
+    parties = [f[c] for f in frames.values() for c in _PARTY_COLUMNS if c in f]
+    check_entity(source, entity, _NO_FLOWS, entities["id"], *parties)  # unknown: KeyError
     pairs = _by_controlled_by(entities)
     stakes = _by_stakes(source, conflicts)
     if stakes is not None and not stakes.empty:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import DateLike, as_known_on, require_usd
+from aicapex.analysis.common import DateLike, as_known_on, check_entity, require_usd
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
@@ -219,6 +219,7 @@ def round_trip(
     bases = [b for b in BASES if b in set(bases)]
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)
+    check_entity(source, vendor, flows)  # an unknown id: KeyError, as every analysis
     legs = leg_codes(flows).of_bases(bases)
     if np.isnan(legs.amount_usd).any():
         require_usd(money_legs(flows, legs), "round_trip")
