@@ -165,3 +165,18 @@ def test_the_cli_json_agrees(ledger_text: LedgerText) -> None:
     assert result.exit_code == 0, result.output
     got = _companies(json.loads(result.stdout))
     assert got["a"]["fleet"]["skus"]["H100"]["delivered"] == 30
+
+
+def test_a_target_of_a_sku_no_record_names_is_a_warning(ledger_text: LedgerText) -> None:
+    # 'h100' (lower case) is no SKU of the ledger: 0 delivered of 50 read as a shortfall;
+    # the result now says so
+    led = ac.load(
+        ledger_text(LEDGER + "- {id: t-typo, entity: a, sku: h100, units: 50, sources: [s]}\n")
+    )
+    t = ac.gpu_targets(led)
+    assert t.frame.set_index("target").loc["t-typo", "delivered"] == 0
+    assert t.warnings == (
+        "t-typo: no GPU order or reallocation of SKU 'h100' (did you mean 'H100'?): nothing "
+        "counts toward it",
+    )
+    assert not ac.gpu_targets(ac.load(ledger_text(LEDGER))).warnings

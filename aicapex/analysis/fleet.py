@@ -380,6 +380,7 @@ def gpu_targets(
     from aicapex.ledger import Ledger
 
     check_party(source, entity, "gpu_targets.entity")
+    skus = set(movements_of(source, "all")["sku"].dropna().astype(str))  # every report's
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
         targets = source.frame("gpu_targets")
@@ -449,5 +450,20 @@ def gpu_targets(
             f"orders of status {', '.join(statuses)} and the reallocations of them (or of no "
             "order)",
         ),
+        warnings=_unknown_skus(frame, skus),
         params=params,
     )
+
+
+def _unknown_skus(frame: pd.DataFrame, skus: set[str]) -> tuple[str, ...]:
+    """A warning per target of a SKU no GPU order or reallocation names (a misspelt 'h100'
+    counts no unit of 'H100': delivered 0, read as short)."""
+    out = []
+    for target, sku in zip(frame["target"], frame["sku"], strict=True):
+        if isinstance(sku, str) and sku not in skus:
+            hint = suggest(sku, sorted(skus))
+            out.append(
+                f"{target}: no GPU order or reallocation of SKU {sku!r}{hint}: nothing counts "
+                "toward it"
+            )
+    return tuple(out)
