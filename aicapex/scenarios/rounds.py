@@ -194,16 +194,16 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
     statuses = mine["status"].astype("object").to_numpy()
     for i in range(len(mine)):
         has_date = not np.isnat(days[i])
-        status = str(statuses[i])
+        own = str(statuses[i])  # the tranche's (the round's status stays the round's)
         pieces.append(
             Piece(
                 i,
                 float(usd[i]),
                 float(lows[i]),
                 float(highs[i]),
-                status if live else "none",
+                own if live else "none",
                 str(days[i]) if has_date else round_day,
-                dated=has_date and status == _RECEIVED,
+                dated=has_date and own == _RECEIVED,
             )
         )
     total = float(row["amount_usd"]) if not pd.isna(row["amount_usd"]) else 0.0
@@ -219,13 +219,16 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
             if status == "closed"
             else "committed"
         )
-        scale = rest / total
+        # the rest's ends: the round's ends less the tranches, as the flows count them
+        tranched = total - rest
+        low = max(float(row.get("amount_low_usd", total)) - tranched, 0.0)
+        high = max(float(row.get("amount_high_usd", total)) - tranched, 0.0)
         pieces.append(
             Piece(
                 None,
                 rest,
-                float(row.get("amount_low_usd", total)) * scale,
-                float(row.get("amount_high_usd", total)) * scale,
+                low,
+                high,
                 rest_status,
                 round_day,
                 dated=rest_status == _RECEIVED,
