@@ -194,16 +194,16 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
     statuses = mine["status"].astype("object").to_numpy()
     for i in range(len(mine)):
         has_date = not np.isnat(days[i])
-        own = str(statuses[i])  # the tranche's (the round's status stays the round's)
+        its = str(statuses[i])  # the tranche's (the round's status stays the round's)
         pieces.append(
             Piece(
                 i,
                 float(usd[i]),
                 float(lows[i]),
                 float(highs[i]),
-                own if live else "none",
+                its if live else "none",
                 str(days[i]) if has_date else round_day,
-                dated=has_date and own == _RECEIVED,
+                dated=has_date and its == _RECEIVED,
             )
         )
     total = float(row["amount_usd"]) if not pd.isna(row["amount_usd"]) else 0.0
