@@ -42,6 +42,9 @@ Rules:
   Tesla's order gave X) takes, in date order, the earliest of those delivery rows its
   ``from_entity`` holds dated on or after it; one from an entity holding none of the order's
   units takes none (its moved rows still count).
+- An order of status ``delivered`` (all of it) that records no actual delivery is delivered
+  as scheduled, else all its units at its order date (a schedule short of the quantity: the
+  rest at its last date), as the flows pay it.
 - Conflicting reports of one order or reallocation are resolved as for the flows
   (``conflicts=``); deliveries of orders set aside are left out, and a reallocation naming a
   report set aside is of the kept report of that order (:func:`kept_orders`).
@@ -445,6 +448,46 @@ def kept_orders(
     return kept, moves.assign(order=named.map(lambda o: to.get(o, o)).astype("object"))
 
 
+def _implied_deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame | None) -> pd.DataFrame:
+    """``deliveries`` with those of orders of status ``delivered`` (all of it) that record no
+    actual delivery: their scheduled deliveries as delivered, else all their units at their
+    order date (the units of a schedule short of the quantity at its last date)."""
+    columns = ["order", "buyer", "status", "date_start", "date_end", "quantity"]
+    if deliveries is None or deliveries.empty:
+        deliveries = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    ids = orders["id"].astype("object").to_numpy()
+    of = deliveries["order"].astype("object")
+    actual = (deliveries["status"].astype("object") == "delivered").to_numpy()
+    need = (orders["status"].astype("object") == "delivered").to_numpy() & ~np.isin(
+        ids, of[actual].unique()
+    )
+    if not need.any():
+        return deliveries
+    sched = deliveries[~actual & of.isin(ids[need]).to_numpy()]
+    qty = orders["quantity"].to_numpy("int64", na_value=0)[need]
+    got = sched.groupby(sched["order"].astype("object"))["quantity"].sum()
+    rest = qty - got.reindex(ids[need]).fillna(0).to_numpy("int64")
+    last = sched.sort_values("date_end").drop_duplicates("order", keep="last")
+    last = last.set_index(last["order"].astype("object")).reindex(ids[need])
+    start = orders["order_date_start"].to_numpy("datetime64[ns]")[need]
+    end = orders["order_date_end"].to_numpy("datetime64[ns]")[need]
+    has = last["date_end"].notna().to_numpy()
+    extra = pd.DataFrame(
+        {
+            "order": ids[need],
+            "buyer": orders["buyer"].astype("object").to_numpy()[need],
+            "status": "delivered",
+            "date_start": np.where(has, last["date_start"].to_numpy("datetime64[ns]"), start),
+            "date_end": np.where(has, last["date_end"].to_numpy("datetime64[ns]"), end),
+            "quantity": rest,
+        }
+    )[rest > 0]
+    parts = [deliveries[columns], sched[columns].assign(status="delivered"), extra]
+    out = pd.concat([p.astype({"order": object, "status": object}) for p in parts])
+    typed: pd.DataFrame = out.astype({"quantity": "Int64"}).reset_index(drop=True)
+    return typed
+
+
 def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> pd.DataFrame:
     orders = frames.get("gpu_orders")
     moves = frames.get("gpu_reallocations")
@@ -462,6 +505,9 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
     if moves is not None and not moves.empty:
         empty_orders = orders if orders is not None else pd.DataFrame({"id": [], "sku": []})
         pieces.append(_moves(moves, empty_orders))
+    if has_orders:
+        assert orders is not None
+        deliveries = _implied_deliveries(orders, deliveries)
     if has_orders and deliveries is not None and not deliveries.empty:
         assert orders is not None
         taken = moves if moves is not None else pd.DataFrame()
