@@ -89,3 +89,21 @@ def pd_month(text: str) -> object:
     import pandas as pd
 
     return pd.Timestamp(text + "-01")
+
+
+def test_the_flows_pay_a_delivered_order_in_full(ledger_text: LedgerText) -> None:
+    # d2 for $6M ($100,000 a unit): paid as delivered, $2M (20 units) in April and $4M (30 +
+    # the 10 not scheduled) in June, all 'paid': it was $2M and $3M 'scheduled' (a delivered
+    # order's money still to pay) and $1M never paid. d1 ($3M, no schedule): paid at its
+    # order date, as before
+    text = LEDGER.replace("quantity: 60\n", "quantity: 60\n  total: $6M\n").replace(
+        "quantity: 100, order_date", "quantity: 100, total: $3M, order_date"
+    )
+    flows = ac.load(ledger_text(text)).flows()
+    money = flows[(flows["kind"] == "gpu_orders") & (flows["status"] != "committed")]
+    got = money.groupby(["record", "status", "month"], observed=True)["amount_usd"].sum()
+    assert {(r, s, str(m.date())): v for (r, s, m), v in got.items()} == {
+        ("d1", "paid", "2024-01-01"): 3e6,
+        ("d2", "paid", "2024-04-01"): 2e6,
+        ("d2", "paid", "2024-06-01"): 4e6,
+    }

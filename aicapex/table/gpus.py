@@ -71,6 +71,7 @@ __all__ = [
     "GPU_KINDS",
     "empty_movements",
     "gpu_movements",
+    "implied_deliveries",
     "kept_orders",
 ]
 
@@ -448,13 +449,14 @@ def kept_orders(
     return kept, moves.assign(order=named.map(lambda o: to.get(o, o)).astype("object"))
 
 
-def _implied_deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame | None) -> pd.DataFrame:
+def implied_deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame | None) -> pd.DataFrame:
     """``deliveries`` with those of orders of status ``delivered`` (all of it) that record no
     actual delivery: their scheduled deliveries as delivered, else all their units at their
     order date (the units of a schedule short of the quantity at its last date)."""
     columns = ["order", "buyer", "status", "date_start", "date_end", "quantity"]
     if deliveries is None or deliveries.empty:
-        deliveries = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+        kinds = {"date_start": "datetime64[ns]", "date_end": "datetime64[ns]", "quantity": "Int64"}
+        deliveries = pd.DataFrame({c: pd.Series([], dtype=kinds.get(c, object)) for c in columns})
     ids = orders["id"].astype("object").to_numpy()
     of = deliveries["order"].astype("object")
     actual = (deliveries["status"].astype("object") == "delivered").to_numpy()
@@ -507,7 +509,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         pieces.append(_moves(moves, empty_orders))
     if has_orders:
         assert orders is not None
-        deliveries = _implied_deliveries(orders, deliveries)
+        deliveries = implied_deliveries(orders, deliveries)
     if has_orders and deliveries is not None and not deliveries.empty:
         assert orders is not None
         taken = moves if moves is not None else pd.DataFrame()

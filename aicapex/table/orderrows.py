@@ -9,8 +9,9 @@ An order with a known value (its ``total``, else ``unit_price`` times ``quantity
   them (status ``paid``, each on its date); otherwise the order is paid as its units arrive, in
   proportion to them: each actual delivery is ``paid`` on its date, and the scheduled units not
   delivered yet (the latest schedules: deliveries use up the earliest first) are ``scheduled``
-  payments on their dates. A delivered order with neither payments nor deliveries is ``paid``
-  at its order date. Money out dated only to a span leaves at its first day.
+  payments on their dates. A delivered order that records no actual delivery is delivered as
+  scheduled, else at its order date (:func:`aicapex.table.gpus.implied_deliveries`): ``paid``
+  on those dates, in full. Money out dated only to a span leaves at its first day.
 
 The commitment and the payments are the same money seen twice (promised, then paid): analyses
 count one or the other by status (burn and runway count ``paid`` and ``scheduled`` capex,
@@ -32,6 +33,7 @@ from aicapex.table.flowrows import (
     to_cents,
     usd_rate,
 )
+from aicapex.table.gpus import implied_deliveries
 
 __all__ = ["CAPEX", "order_flows"]
 
@@ -152,6 +154,9 @@ def order_flows(
     """The flows rows of GPU orders (see the module docs)."""
     if orders.empty:
         return empty_flows()
+    # a delivered order without delivery records: delivered as scheduled, else at its order
+    # date (the GPU movements' rule), so paid by those units, in full
+    deliveries = implied_deliveries(orders, deliveries)
     value, usd, currency, _, ends = _values(orders)
     status = orders["status"].astype("object").to_numpy()
     live = ~np.isnan(value) & np.isin(status, [*_COMMITTED, "announced"])
