@@ -95,3 +95,24 @@ def test_the_move_is_valued_at_the_kept_reports_price(ledger: ac.Ledger) -> None
     assert str(row["due"].date()) == "2024-08-16"
     early = ac.reallocations(ledger, conflicts="earliest").frame.iloc[0]
     assert early["value_usd"] == pytest.approx(300_000)  # 10 x o1's $30,000
+
+
+def test_a_move_passed_on_naming_the_other_report_is_held(ledger_text: LedgerText) -> None:
+    # r2 passes on (b to c, May) 10 of 'o1b', the later report of the order r1 (naming 'o1')
+    # gave b 10 of: b holds them. The load warned 'reallocated-beyond-held' (b given none of
+    # o1b) though gpu_fleet counts b 10 in, 10 out, position 0
+    text = LEDGER + (
+        "- {id: r2, order: o1b, from_entity: b, to_entity: c, quantity: 10, date: 2024-05,\n"
+        "   sources: [s2]}\n"
+    )
+    led = ac.load(ledger_text(text))
+    assert led.warnings == ()
+    fleet = ac.gpu_fleet(led, freq="Y").frame.set_index("entity")
+    assert fleet.loc["b", ["moved_in", "moved_out", "position"]].tolist() == [10, 10, 0]
+    # c passing on 50 of o1 (it holds the 10 r2 gave it) is still beyond what it holds
+    more = text + (
+        "- {id: r3, order: o1, from_entity: c, to_entity: a, quantity: 50, date: 2024-06,\n"
+        "   sources: [s]}\n"
+    )
+    codes = [w.code for w in ac.load(ledger_text(more)).warnings]
+    assert codes == ["reallocated-beyond-held"]

@@ -10,7 +10,9 @@ reallocation from different sources (one fact: same order, entities and date) co
 outlets reporting one move are one move): as the smallest report for the errors, the largest
 for the warning (the report an analysis takes, the latest by default, may be any of them).
 Units move from the order's buyer or, passed on, from an entity a reallocation of the order
-gave some to.
+gave some to. Reports of one order from different sources (same buyer, vendor, SKU and order
+date) are one order: a move naming one report and one naming another are checked together,
+against the report of the largest count.
 
 - **sku-not-order** (error): a reallocation whose ``sku`` is not its order's, as written (no
   ``sku``: the order's is taken). The units moved are the order's; another model is another
@@ -47,12 +49,13 @@ __all__ = ["gpu_problems"]
 def gpu_problems(ledger: LedgerLike) -> Iterator[Problem]:
     """Every problem of this module (see the module docs)."""
     orders = {o.id: o for o in ledger.records("gpu_orders") if isinstance(o, GPUOrder)}
+    same = _reports_of_one_order(list(orders.values()))
     by_order: dict[str, list[GPUReallocation]] = {}
     for move in ledger.records("gpu_reallocations"):
         if not isinstance(move, GPUReallocation) or move.order not in orders:
             continue  # no order, or a reference already reported
         order = orders[move.order]
-        by_order.setdefault(order.id, []).append(move)
+        by_order.setdefault(same.get(order.id, order.id), []).append(move)
         if move.sku is not None and move.sku != order.sku:
             yield ledger.problem(
                 move,
@@ -64,6 +67,31 @@ def gpu_problems(ledger: LedgerLike) -> Iterator[Problem]:
             )
     for order_id, moves in by_order.items():
         yield from _held_problems(ledger, orders[order_id], moves)
+
+
+def _reports_of_one_order(orders: Sequence[GPUOrder]) -> dict[str, str]:
+    """Order id -> the id of the report of its order its moves are checked against, for orders
+    reported by several sources (same buyer, vendor, SKU and order date, cited, from different
+    sources: one fact, ``Ledger.conflicts()``): the report of the largest count, so that a move
+    naming one report and a move passing it on naming another are moves of one order (the GPU
+    tables count them so: :func:`aicapex.table.gpus.kept_orders`), checked leniently."""
+    facts: dict[tuple[object, ...], list[GPUOrder]] = {}
+    for order in orders:
+        if order.sources:
+            key = (order.buyer, order.vendor, order.sku, order.order_date.sort_key())
+            facts.setdefault(key, []).append(order)
+    out: dict[str, str] = {}
+    for members in facts.values():
+        cited = {frozenset(c.source for c in o.sources) for o in members}
+        if len(members) < 2 or len(cited) < len(members):
+            continue  # one report, or records sharing their sources: orders apart
+        high = [claimed_units(o.quantity)[1] for o in members]
+        widest = max(
+            range(len(members)),
+            key=lambda i: (high[i] is None, high[i] or 0, int(members[i].quantity)),
+        )
+        out.update({o.id: members[widest].id for o in members})
+    return out
 
 
 Total = Callable[[GPUReallocation], int | None]
