@@ -257,11 +257,11 @@ def gpu_fleet(
     """
     if not isinstance(freq, str) or freq not in FREQUENCIES:
         raise ValueError(f"expected freq among {list(FREQUENCIES)}, got {freq!r}")
-    if sku is not None:  # SKUs of every report, whenever known: a misspelt one is an error
-        check_sku(sku, movements_of(source, "all")["sku"])
     statuses = check_statuses(statuses)
     check_party(source, entity, "entity", "counterparty")
-    source = as_known_on(source, known_on)
+    source, reported = as_known_on(source, known_on), source  # checks the source first
+    if sku is not None:  # SKUs of every report, whenever known: a misspelt one is an error
+        check_sku(sku, movements_of(reported, "all")["sku"])
     moves = movements_of(source, conflicts)
     wanted = np.ones(len(moves), dtype=bool)
     if entity is not None:
@@ -380,8 +380,8 @@ def gpu_targets(
     from aicapex.ledger import Ledger
 
     check_party(source, entity, "gpu_targets.entity")
-    skus = set(movements_of(source, "all")["sku"].dropna().astype(str))  # every report's
-    source = as_known_on(source, known_on)
+    source, reported = as_known_on(source, known_on), source  # checks the source first
+    skus = set(movements_of(reported, "all")["sku"].dropna().astype(str))  # every report's
     if isinstance(source, Ledger):
         targets = source.frame("gpu_targets")
     else:

@@ -331,15 +331,15 @@ def gpu_prices(
     """
     statuses = check_statuses(statuses)
     kinds = ("gpu_orders", "prices", "compute_contracts")
+    source, reported = as_known_on(source, known_on), source  # checks the source first
     if sku is not None:  # SKUs of every record, whenever known: a misspelt one is an error
-        every = _frames(source, kinds)  # the SKUs of orders, priced quantities and leases
+        every = _frames(reported, kinds)  # the SKUs of orders, priced quantities and leases
         columns = (
             ("gpu_orders", "sku"),
             ("prices", "quantity_sku"),
             ("compute_contracts", "capacity_sku"),
         )
         check_sku(sku, *(every[k][c] for k, c in columns if k in every and c in every[k]))
-    source = as_known_on(source, known_on)
     frames = _frames(source, kinds)
     parts = []
     warnings: list[str] = []
