@@ -81,14 +81,10 @@ def fleets(ctx: Any) -> dict[str, Any]:
         }
     targets = ctx.ledger.frame("gpu_targets")
     aiming = set(targets["entity"].astype("object")) & companies if len(targets) else set()
-    by_date: dict[Any, set[str]] = {}  # one gpu_targets per report date of companies with one
-    for company in sorted(aiming):
-        by_date.setdefault(ctx.when[company], set()).add(company)
+    # one gpu_targets for every company, each as of its own report date
+    dated = {company: ctx.when[company] for company in aiming}
     rows = [
-        row
-        for when, group in by_date.items()
-        for row in gpu_targets(ctx.ledger, as_of=when).rows()
-        if str(row["entity"]) in group
+        row for row in gpu_targets(ctx.ledger, as_of=dated).rows() if str(row["entity"]) in aiming
     ]
     for row in rows:
         company = str(row["entity"])

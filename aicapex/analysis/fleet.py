@@ -358,7 +358,7 @@ def gpu_targets(
     source: Ledger | Mapping[str, pd.DataFrame],
     entity: str | None = None,
     *,
-    as_of: DateLike | None = None,
+    as_of: DateLike | Mapping[str, DateLike | None] | None = None,
     statuses: Iterable[str] = ("committed", "delivered"),
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
@@ -374,8 +374,8 @@ def gpu_targets(
     (ordered or received less moved out, by then), ``gap`` (units less delivered, at least 0),
     ``share`` (delivered over units) and ``met``. ``as_of`` caps the date deliveries count to
     (what was known to be there by then), a target's without a date too; ``by`` stays the
-    target's own date. Orders and reallocations count as in
-    :func:`gpu_fleet`.
+    target's own date; a mapping gives each entity its own (an entity it leaves out, or maps
+    to ``None``: no cap). Orders and reallocations count as in :func:`gpu_fleet`.
     """
     from aicapex.ledger import Ledger
 
@@ -395,7 +395,16 @@ def gpu_targets(
         return Targets(frame=_empty_targets(), params=params)
     by = targets["by_end"].to_numpy("datetime64[ns]")
     until = by  # the day deliveries count to: the target's, else (none) every one
-    if as_of is not None:  # as_of caps it, a target without a date too (min with NaT is NaT)
+    if isinstance(as_of, Mapping):  # each entity its own cap, once per distinct date
+        days = {str(w): day_of(w, end=True) for w in set(as_of.values()) if w is not None}
+        nat = np.datetime64("NaT", "ns")
+        caps: np.ndarray = np.array(
+            [days.get(str(as_of.get(e)), nat) for e in targets["entity"].astype("object")],
+            dtype="datetime64[ns]",
+        )
+        capped = ~np.isnat(caps)
+        until = np.where(capped & (np.isnat(by) | (caps < by)), caps, by)
+    elif as_of is not None:  # as_of caps it, a target without a date too (min with NaT: NaT)
         cap = day_of(as_of, end=True)
         until = np.where(np.isnat(by), cap, np.minimum(by, cap))
     m_entity = moves["entity"].astype("object").to_numpy()
