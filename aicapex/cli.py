@@ -206,15 +206,19 @@ def report(
 
 
 def _burn_after(value: str | float) -> float:
-    """``--burn-after``: an amount of US dollars a month, zero or more, at most 1e15 (as the
-    library takes it: :func:`aicapex.analysis.runrate.check_burn_after`), in the program's
-    words rather than typer's (pydantic's "Input should be a valid number")."""
-    expected = f"US dollars a month, a number of 0 to {MAX_AMOUNT:.0e} (like 5000000 or 5e6)"
+    """``--burn-after``: US dollars a month of net burn past the records, at most 1e15 either way
+    (a negative is money in, as the library takes it:
+    :func:`aicapex.analysis.runrate.check_burn_after`), in the program's words rather than
+    typer's (pydantic's "Input should be a valid number")."""
+    expected = (
+        f"US dollars a month, a number of -{MAX_AMOUNT:.0e} to {MAX_AMOUNT:.0e} "
+        "(like 5000000 or 5e6; negative: money in)"
+    )
     try:
         number = float(str(value).strip().replace("_", "").replace(",", ""))
     except ValueError:
         raise typer.BadParameter(f"expected {expected}, got {value!r}") from None
-    if not 0 <= number <= MAX_AMOUNT:  # NaN fails too
+    if not -MAX_AMOUNT <= number <= MAX_AMOUNT:  # NaN fails too
         raise typer.BadParameter(f"expected {expected}, got {value}")
     return number
 
@@ -234,7 +238,9 @@ def runway_cmd(
     burn_after: Annotated[
         float | None,
         typer.Option(
-            "--burn-after", help="USD/month net burn past the records.", parser=_burn_after
+            "--burn-after",
+            help="USD/month net burn past the records (negative: money in).",
+            parser=_burn_after,
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
