@@ -27,11 +27,11 @@ import pandas as pd
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, check_sku, day_of
 from aicapex.analysis.result import Result
 from aicapex.errors import suggest
-from aicapex.records.gpus import OrderStatus
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import is_ledger
 from aicapex.table.gpus import GPU_COLUMNS, gpu_movements
+from aicapex.table.tablespec import SPECS
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -115,7 +115,8 @@ def check_statuses(statuses: object) -> tuple[str, ...]:
             f"expected statuses as a list of GPU order statuses, {shown}, got {statuses!r}"
         )
     out = tuple(statuses)
-    allowed = [s.value for s in OrderStatus]
+    # the statuses of the kind's spec (held equal to the model's): no pydantic for tables
+    allowed = list(next(f for f in SPECS["gpu_orders"].fields if f.name == "status").choices)
     for status in out:
         if not isinstance(status, str) or status not in allowed:
             hint = suggest(status, allowed) if isinstance(status, str) else ""

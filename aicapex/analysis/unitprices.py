@@ -46,6 +46,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.money import format_usd
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.flowrows import month_count, span_days
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -195,14 +196,10 @@ def _months(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Months from each ``start`` day to each ``end`` day (both counted): whole months when the
     span runs from a month's first day to a month's last, else days over 365.25 / 12 (July 15
     to the next July 14 is 11.99 months, not the 13 calendar months it touches)."""
-    days = (end - start).astype("timedelta64[D]").astype("float64") + 1.0
-    first = start.astype("datetime64[M]")
-    last = end.astype("datetime64[M]")
-    whole = (start == first.astype("datetime64[D]")) & (
-        end == (last + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
-    )
-    counted = (last - first).astype(np.int64) + 1
-    months: np.ndarray = np.where(whole, counted, days / (365.25 / 12.0))
+    days = span_days(start, end)  # 0 for whole months (and spans without an end)
+    counted = month_count(start.astype("datetime64[M]"), end)
+    months: np.ndarray = np.where(days > 0, days / (365.25 / 12.0), counted.astype("float64"))
+    months[np.isnat(start) | np.isnat(end)] = np.nan
     return months
 
 
