@@ -63,7 +63,26 @@ def nonfinite_rows(
             column = table.column(f)
             nan = pc.fill_null(pc.is_nan(column), False)
             marks[f] = np.asarray(nan.to_numpy(zero_copy_only=False), dtype=bool)
-    raw.attrs["nonfinite"] = marks
+    raw.attrs["nonfinite"] = RowMarks(marks)
+
+
+class RowMarks:
+    """The masks of :func:`nonfinite_rows` by column, kept in a table's ``attrs``: shared,
+    not copied, by the columns and frames pandas derives from it (``deepcopy`` gives itself),
+    and equal by identity, so that pandas comparing the attrs of two columns (``pd.concat``)
+    compares no arrays (a dict of arrays raised "The truth value of an array is ambiguous")."""
+
+    __slots__ = ("masks",)
+
+    def __init__(self, masks: dict[str, np.ndarray]) -> None:
+        self.masks = masks
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RowMarks:
+        return self
+
+    def get(self, field: str) -> np.ndarray | None:
+        """The mask of ``field``'s rows written as NaN, or none."""
+        return self.masks.get(field)
 
 
 def read_csv_cells(

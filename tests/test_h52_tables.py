@@ -1,0 +1,113 @@
+"""Bulk tables read as the YAML path reads the same facts (helper-52): shapes unlike the
+bundled data (fiscal years of different ends, empty optional money columns, several companies),
+and bad input located, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.table.bulk import read_table
+
+LEDGER = """\
+aicapex: 1
+entities:
+- {id: acme, name: Acme, type: company, fiscal_year_end: 06-30}
+- {id: beta, name: Beta, type: company, fiscal_year_end: 03-31}
+- {id: gamma, name: Gamma, type: company}
+- {id: cloudco, name: CloudCo, type: company}
+- {id: nvidia, name: Nvidia, type: company}
+fx_rates:
+- {id: fx-eur, currency: EUR, date: 2023-01, usd: 1.1}
+"""
+
+
+def _ledger(tmp_path: Path, records: str = "") -> ac.Ledger:
+    path = tmp_path / "ledger.yaml"
+    path.write_text(LEDGER + records, encoding="utf-8")
+    return ac.load(path)
+
+
+def _csv(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- an empty optional money column and a fiscal year of a two-party kind --------------------
+
+
+def test_an_empty_money_column_with_fiscal_years_of_two_parties(tmp_path: Path) -> None:
+    # An all-empty money column (no rate row has an amount; no order a unit price) reads as
+    # numbers, all missing; its NaN marks were kept in the table's attrs as arrays, and the
+    # check of two parties' fiscal years concatenated two columns carrying them: pandas
+    # compared the attrs (arrays) and raised "The truth value of an array ... is ambiguous"
+    # (a traceback) on a table ac.load takes.
+    records = """\
+expenses:
+- {id: x1, company: acme, counterparty: cloudco, fiscal_year_of: acme, category: compute,
+   rate: $12M/yr, date: FY2024}
+- {id: x2, company: gamma, counterparty: cloudco, category: compute, rate: $6M/yr, date: 2024}
+gpu_orders:
+- {id: o1, buyer: acme, vendor: nvidia, fiscal_year_of: acme, sku: H100-SXM, quantity: 1000,
+   total: $30M, order_date: FY2025}
+"""
+    led = _ledger(tmp_path, records)
+    expenses = _csv(
+        tmp_path,
+        "e.csv",
+        "id,company,counterparty,fiscal_year_of,category,amount,rate,date\n"
+        "x1,acme,cloudco,acme,compute,,$12M/yr,FY2024\n"
+        "x2,gamma,cloudco,,compute,,$6M/yr,2024\n",
+    )
+    got = read_table(expenses, "expenses", fx=led)
+    # acme's FY2024 ends 2024-06-30: 2023-07-01 to 2024-06-30; $12M a year is $1M a month,
+    # $6M a year $0.5M
+    assert list(got["date_start"]) == [pd.Timestamp("2023-07-01"), pd.Timestamp("2024-01-01")]
+    assert list(got["date_end"]) == [pd.Timestamp("2024-06-30"), pd.Timestamp("2024-12-31")]
+    assert list(got["rate_usd_per_month"]) == [1_000_000.0, 500_000.0]
+    assert got["amount"].isna().all()
+    _same_as_ledger(got, led.frame("expenses"))
+
+    orders = _csv(
+        tmp_path,
+        "o.csv",
+        "id,buyer,vendor,fiscal_year_of,sku,quantity,unit_price,total,order_date\n"
+        "o1,acme,nvidia,acme,H100-SXM,1000,,$30M,FY2025\n",
+    )
+    got = read_table(orders, "gpu_orders", fx=led)
+    # acme's FY2025: 2024-07-01 to 2025-06-30; 1,000 GPUs for $30M
+    assert got.loc[0, "order_date_start"] == pd.Timestamp("2024-07-01")
+    assert got.loc[0, "order_date_end"] == pd.Timestamp("2025-06-30")
+    assert got.loc[0, "total_usd"] == 30_000_000.0
+    assert np.isnan(got.loc[0, "unit_price_usd"])
+    frame = led.frame("gpu_orders")
+    unknown = ["scheduled_quantity", "delivered_quantity"]  # the deliveries table's
+    _same_as_ledger(got.drop(columns=unknown), frame.drop(columns=unknown))
+
+
+def _same_as_ledger(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The frames equal but for the reported dates (a table cites source ids only)."""
+    reported = [c for c in expected.columns if c.startswith("reported_")]
+    pd.testing.assert_frame_equal(got.drop(columns=reported), expected.drop(columns=reported))
+
+
+@pytest.mark.parametrize("written", ["nan", "inf"])
+def test_a_number_written_nan_is_still_refused_at_its_row(tmp_path: Path, written: str) -> None:
+    # the marks of numbers written 'nan' still refuse them (kept out of the attrs' copies)
+    path = _csv(
+        tmp_path,
+        "e.csv",
+        "id,company,category,amount,amount_currency,date\n"
+        "x1,acme,compute,5,USD,2024\n"
+        f"x2,acme,compute,{written},USD,2024\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "expenses")
+    problems = info.value.problems
+    refused = [(p.line, p.record_id, p.field) for p in problems if p.code == "out-of-range"]
+    assert refused == [(3, "x2", "amount")]
