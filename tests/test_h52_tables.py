@@ -111,3 +111,75 @@ def test_a_number_written_nan_is_still_refused_at_its_row(tmp_path: Path, writte
     problems = info.value.problems
     refused = [(p.line, p.record_id, p.field) for p in problems if p.code == "out-of-range"]
     assert refused == [(3, "x2", "amount")]
+
+
+# --- dictionary-encoded (categorical) text columns in Parquet -------------------------------
+
+
+def test_categorical_id_columns_in_parquet_are_text(tmp_path: Path) -> None:
+    # A Parquet table written from pandas or polars with categorical (dictionary-encoded)
+    # text columns, as millions of rows are kept: its ids and references were refused
+    # ("expected ids as text (a string column), got a column of category"), its dates, enums
+    # and money of the same encoding taken. The labels are text: read as the records.
+    led = _ledger(
+        tmp_path,
+        """\
+expenses:
+- {id: x2, company: beta, counterparty: cloudco, category: compute, amount: $2M, date: 2024-Q2}
+- {id: x1, company: acme, category: payroll, amount: about $1M, date: 2024}
+- {id: x3, company: beta, category: payroll, amount: $3M, date: 2024-05}
+""",
+    )
+    frame = pd.DataFrame(
+        {
+            "id": pd.Categorical(["x2", "x1", "x3"]),
+            "company": pd.Categorical(["beta", "acme", "beta"]),
+            "counterparty": pd.Categorical(["cloudco", None, None]),
+            "category": pd.Categorical(["compute", "payroll", "payroll"]),
+            "amount": ["$2M", "about $1M", "$3M"],
+            "date": pd.Categorical(["2024-Q2", "2024", "2024-05"]),
+        }
+    )
+    path = tmp_path / "e.parquet"
+    frame.to_parquet(path, index=False)
+    got = read_table(path, "expenses")
+    assert list(got["id"]) == ["x2", "x1", "x3"]
+    assert list(got["company"].astype(str)) == ["beta", "acme", "beta"]
+    # $2M + about $1M (its ends $0.9M to $1.1M at the default 10%) + $3M
+    assert got["amount_usd"].sum() == 6_000_000.0
+    assert list(got["amount_low_usd"]) == [2_000_000.0, 900_000.0, 3_000_000.0]
+    _same_as_ledger(got, led.frame("expenses"))
+
+
+def test_categorical_ids_still_checked(tmp_path: Path) -> None:
+    # the labels are checked as text ids are: a repeated id, a reference no id can be, and a
+    # categorical of numbers is no text
+    frame = pd.DataFrame(
+        {
+            "id": pd.Categorical(["a", "a"]),
+            "company": pd.Categorical(["acme", "open ai"]),
+            "category": ["compute", "payroll"],
+            "amount": ["$1M", "$2M"],
+            "date": ["2024", "2024"],
+        }
+    )
+    path = tmp_path / "e.parquet"
+    frame.to_parquet(path, index=False)
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "expenses")
+    found = sorted((p.index, p.field, p.code) for p in info.value.problems)
+    assert found == [(1, "company", "unknown-reference"), (1, "id", "duplicate-id")]
+    numbers = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "company": pd.Categorical([1, 2]),
+            "category": ["compute", "payroll"],
+            "amount": ["$1M", "$2M"],
+            "date": ["2024", "2024"],
+        }
+    )
+    numbers.to_parquet(path, index=False)
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "expenses")
+    (problem,) = info.value.problems
+    assert (problem.field, problem.code) == ("company", "wrong-column-type")

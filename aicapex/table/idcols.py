@@ -20,6 +20,18 @@ def text_column(col: pd.Series, chk: Located, name: str) -> bool:
     an integer is a column of the wrong type, a located problem); ``False`` after reporting."""
     if col.isna().all() or isinstance(col.dtype, pd.StringDtype) or col.dtype == "str":
         return True
+    if isinstance(col.dtype, pd.CategoricalDtype):  # a dictionary-encoded column: its labels
+        labels = col.dtype.categories
+        kind = pd.api.types.infer_dtype(labels, skipna=True)
+        if kind in ("string", "empty"):
+            return True
+        chk.column(
+            name,
+            "ids as text (a string column)",
+            f"a categorical column of {labels.dtype} ({kind} labels)",
+            "wrong-column-type",
+        )
+        return False
     kind = pd.api.types.infer_dtype(col, skipna=True)
     if kind in ("string", "empty"):
         return True
