@@ -74,7 +74,7 @@ class GPUOrder(Fact):
     status: OrderStatus = Field(
         default=OrderStatus.committed,
         description="rumoured, in_talks, announced, committed (ordered), delivered (all of it), "
-        "cancelled or failed.",
+        "cancelled or failed (units delivered and payments made before it ended still count).",
     )
     scheduled: tuple[Delivery, ...] = Field(default=(), description="Scheduled deliveries.")
     delivered: tuple[Delivery, ...] = Field(default=(), description="Actual deliveries.")

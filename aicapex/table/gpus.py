@@ -45,6 +45,8 @@ Rules:
 - An order of status ``delivered`` (all of it) that records no actual delivery is delivered
   as scheduled, else all its units at its order date (a schedule short of the quantity: the
   rest at its last date), as the flows pay it.
+- An order cancelled or failed after some units arrived keeps them, as a delivered order of
+  those units (:mod:`aicapex.table.endedorders`); the rest keeps the order's status.
 - Conflicting reports of one order or reallocation are resolved as for the flows
   (``conflicts=``); deliveries of orders set aside are left out, and a reallocation naming a
   report set aside is of the kept report of that order (:func:`kept_orders`).
@@ -61,6 +63,7 @@ import pandas as pd
 from aicapex.table.columns import as_category, first_source, take, union
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.endedorders import keep_what_happened
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -522,7 +525,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
             entity = np.where(own, buyer[np.maximum(of, 0)], rows["entity"].astype("object"))
             rows["entity"] = as_category(entity, len(rows))
         pieces.append(rows)
-    return _concat(pieces)
+    return keep_what_happened(_concat(pieces))
 
 
 def gpu_movements(

@@ -3,8 +3,8 @@
 An order with a known value (its ``total``, else ``unit_price`` times ``quantity``) makes:
 
 - a commitment row at its order date (the start of its span): status ``committed`` for
-  committed and delivered orders, ``announced`` for announced ones (rumoured, in-talks,
-  cancelled and failed orders make no rows);
+  committed and delivered orders, ``announced`` for announced ones (rumoured and in-talks
+  orders make no rows; cancelled and failed ones: the last point);
 - the cash it costs, for committed and delivered orders: its ``payments`` when the order gives
   them (status ``paid``, each on its date); otherwise the order is paid as its units arrive, in
   proportion to them: each actual delivery is ``paid`` on its date, and the scheduled units not
@@ -12,6 +12,9 @@ An order with a known value (its ``total``, else ``unit_price`` times ``quantity
   payments on their dates. A delivered order that records no actual delivery is delivered as
   scheduled, else at its order date (:func:`aicapex.table.gpus.implied_deliveries`): ``paid``
   on those dates, in full. Money out dated only to a span leaves at its first day.
+- a cancelled or failed order makes no commitment and no scheduled payments, but what it paid
+  before it ended is spent: its ``payments``, else its actual deliveries, by units
+  (:mod:`aicapex.table.endedorders`).
 
 The commitment and the payments are the same money seen twice (promised, then paid): analyses
 count one or the other by status (burn and runway count ``paid`` and ``scheduled`` capex,
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.table.columns import first_source
+from aicapex.table.endedorders import ended_orders
 from aicapex.table.flowrows import (
     concat_flows,
     empty_flows,
@@ -159,31 +163,32 @@ def order_flows(
     deliveries = implied_deliveries(orders, deliveries)
     value, usd, currency, _, ends = _values(orders)
     status = orders["status"].astype("object").to_numpy()
-    live = ~np.isnan(value) & np.isin(status, [*_COMMITTED, "announced"])
+    ended = ended_orders(status)
+    live = ~np.isnan(value) & (np.isin(status, [*_COMMITTED, "announced"]) | ended)
     if not live.any():
         return empty_flows()
     orders = orders[live].reset_index(drop=True)
     value, usd, currency = value[live], usd[live], currency[live]
     ends = (ends[0][live], ends[1][live])
-    status = status[live]
+    status, ended = status[live], ended[live]
     source = first_source(orders["sources"])
     value_cents = to_cents(value)
     n = len(orders)
-    everything = np.arange(n)
+    promised = np.flatnonzero(~ended)  # an ended order's promise is gone, not what it paid
     pieces = [
         _rows(
             orders,
-            everything,
-            orders["order_date_start"].to_numpy("datetime64[D]"),
-            value_cents,
-            np.where(status == "announced", "announced", "committed"),
+            promised,
+            orders["order_date_start"].to_numpy("datetime64[D]")[promised],
+            value_cents[promised],
+            np.where(status[promised] == "announced", "announced", "committed"),
             usd,
             currency,
             ends,
             source,
         )
     ]
-    firm = np.isin(status, _COMMITTED)
+    firm = np.isin(status, _COMMITTED) | ended
     ids = pd.Index(orders["id"].astype("object"))
     paid_by_payments = np.zeros(n, dtype=bool)
     if not payments.empty:
@@ -220,6 +225,9 @@ def order_flows(
     if by_units.any() and not deliveries.empty:
         d_of = ids.get_indexer(deliveries["order"].astype("object"))
         mine = (d_of >= 0) & by_units[np.maximum(d_of, 0)]
+        # an ended order pays for the units that came, none of those still scheduled
+        actual = (deliveries["status"].astype("object") == "delivered").to_numpy()
+        mine &= actual | ~ended[np.maximum(d_of, 0)]
         if mine.any():
             of, day, cents, st = _by_units(orders, deliveries[mine], value_cents)
             has_deliveries[of] = True

@@ -1,0 +1,71 @@
+"""What a GPU order that ended (``cancelled`` or ``failed``) keeps: what happened before it ended.
+
+An order cancelled after some of its units arrived leaves those units with its buyer and the
+money paid for them spent. So, in the GPU movements table (:mod:`aicapex.table.gpus`), the
+units actually delivered of an ended order are a firm order of their own: an ``ordered`` row
+of that many units and their ``delivered`` rows, of status ``delivered`` (counted by default,
+as delivered orders are); the rest of the order (its other units ordered, its schedule) keeps
+the order's status. In the flows (:mod:`aicapex.table.orderrows`), an ended order makes no
+commitment and no scheduled payments, but its payments are paid, or, without payments, its
+actual deliveries are paid on their dates at the order's value per unit.
+
+>>> ENDED
+('cancelled', 'failed')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from aicapex.table.columns import as_category
+
+__all__ = ["ENDED", "ended_orders", "keep_what_happened"]
+
+#: Order statuses of orders that ended before all their units came.
+ENDED = ("cancelled", "failed")
+
+
+def ended_orders(status: np.ndarray) -> np.ndarray:
+    """Which of the orders of ``status`` (their statuses, as objects) ended."""
+    out: np.ndarray = np.isin(status, ENDED)
+    return out
+
+
+def keep_what_happened(moves: pd.DataFrame) -> pd.DataFrame:
+    """``moves`` (a GPU movements table) with the delivered units of ended orders firm: their
+    ``delivered`` rows of status ``delivered``, and each such order's ``ordered`` row split in
+    two, right after each other: the units delivered (status ``delivered``) and the rest, if
+    any (the order's status)."""
+    status = moves["status"].astype("object").to_numpy()
+    ended = ended_orders(status)
+    if not ended.any():
+        return moves
+    event = moves["event"].astype("object").to_numpy()
+    got = ended & (event == "delivered")
+    if not got.any():
+        return moves
+    order = moves["order"].astype("object").to_numpy()
+    units = moves["units"].to_numpy("int64")
+    delivered = pd.Series(units[got]).groupby(order[got]).sum()
+    split = ended & (event == "ordered") & np.isin(order, delivered.index)
+    of_split = delivered.reindex(order[split]).to_numpy("int64")
+    rest = np.maximum(units[split] - of_split, 0)
+    # the firm row first (a reallocation of the order reads its status from the first), the
+    # rest after it when any is left
+    copies = np.ones(len(moves), dtype=np.int64)
+    copies[split] = 1 + (rest > 0)
+    rows = np.repeat(np.arange(len(moves)), copies)
+    out = moves.take(rows).reset_index(drop=True)
+    first = np.concatenate([[True], rows[1:] != rows[:-1]])
+    new_status = status[rows]
+    new_units = units[rows]
+    is_split = split[rows]
+    firm = is_split & first
+    new_units[firm] = of_split
+    second = is_split & ~first
+    new_units[second] = rest[rest > 0]
+    new_status[firm | got[rows]] = "delivered"
+    out["units"] = new_units
+    out["status"] = as_category(new_status, len(out))
+    return out
