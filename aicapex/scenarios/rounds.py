@@ -207,7 +207,14 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
             )
         )
     total = float(row["amount_usd"]) if not pd.isna(row["amount_usd"]) else 0.0
-    rest = total - sum(p.usd for p in pieces)
+    # the rest as the flows count it (table/funding): the round's amount less its tranches in
+    # the round's currency, at the round's rate (a tranche of €4M at another date's rate is
+    # not the rest's: at the tranches' own rates the rest was $2M short, or over)
+    rate = _round_rate(row, total)
+    if rate is not None and "amount" in mine:
+        rest = total - float(np.nansum(mine["amount"].to_numpy("float64"))) * rate
+    else:
+        rest = total - sum(p.usd for p in pieces)
     if rest > 0.005:
         ceiling = str(row.get("amount_kind", "exact")) == "ceiling"
         rest_status = (
@@ -237,6 +244,12 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
     if not pieces:
         raise AdjustmentError(f"{name}: expected a round with an amount, got {round_id!r}", name)
     return Plan(round_id, book.entity, tuple(pieces))
+
+
+def _round_rate(row: pd.Series, total: float) -> float | None:
+    """US dollars per unit of the round's currency (``None``: no amount to read it from)."""
+    amount = float(row["amount"]) if "amount" in row and not pd.isna(row["amount"]) else 0.0
+    return total / amount if amount and total else None
 
 
 def _chosen(plan: Plan, tranche: int | None, keep: Callable[[Piece], bool]) -> list[int]:
