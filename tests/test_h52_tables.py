@@ -183,3 +183,80 @@ def test_categorical_ids_still_checked(tmp_path: Path) -> None:
         read_table(path, "expenses")
     (problem,) = info.value.problems
     assert (problem.field, problem.code) == ("company", "wrong-column-type")
+
+
+# --- the columns beside a number: its unit, currency and period ------------------------------
+
+
+def test_capacities_as_numbers_read_as_the_records(tmp_path: Path) -> None:
+    # 500 with unit gpu and SKU H100 is '500 H100'; 1.5 with unit GW is '1.5 GW'
+    led = _ledger(
+        tmp_path,
+        """\
+compute_contracts:
+- {id: k1, buyer: gamma, seller: cloudco, start: 2024-01-15, end: 2025-06-30,
+   capacity: 500 H100, rate: $1M/month}
+- {id: k2, buyer: gamma, seller: cloudco, start: 2024, end: 2026, capacity: 1.5 GW,
+   total_value: €20M}
+""",
+    )
+    path = _csv(
+        tmp_path,
+        "k.csv",
+        "id,buyer,seller,start,end,capacity,capacity_unit,capacity_sku,rate,total_value\n"
+        "k1,gamma,cloudco,2024-01-15,2025-06-30,500,gpu,H100,$1M/month,\n"
+        "k2,gamma,cloudco,2024,2026,1.5,GW,,,€20M\n",
+    )
+    got = read_table(path, "compute_contracts", fx=led)
+    assert list(got["capacity"]) == [500.0, 1.5]
+    assert list(got["capacity_unit"].astype(str)) == ["gpu", "GW"]
+    # €20M at the 2023-01 rate of 1.1 (the latest on 2024-01-01): $22M
+    assert got.loc[1, "total_value_usd"] == pytest.approx(22_000_000.0)
+    _same_as_ledger(got, led.frame("compute_contracts"))
+
+
+def test_a_number_without_its_unit_currency_or_period_is_refused_there(tmp_path: Path) -> None:
+    # The unit of a capacity written as a number was blamed on the number ('capacity: expected
+    # a capacity like ..., got 500.0' for a unit 'MW' or none); a missing currency or period
+    # was found 'nan' or 'None'. Each is now at its own column, a missing cell 'nothing'.
+    path = _csv(
+        tmp_path,
+        "k.csv",
+        "id,buyer,seller,start,end,capacity,capacity_unit,rate\n"
+        "k1,gamma,cloudco,2024,2025,500,MW,$1M/month\n"
+        "k2,gamma,cloudco,2024,2025,500,,$1M/month\n"
+        "k3,gamma,cloudco,2024,2025,,,$1M/month\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "compute_contracts")
+    found = [(p.line, p.field, p.found, p.code) for p in info.value.problems]
+    assert found == [
+        (2, "capacity_unit", "'MW'", "bad-capacity"),
+        (3, "capacity_unit", "nothing", "bad-capacity"),
+    ]
+    assert "gpu or GW" in info.value.problems[0].expected
+    path = _csv(
+        tmp_path,
+        "r.csv",
+        "id,company,rate,rate_per,rate_currency,date\nr1,acme,5,month,,2024\nr2,acme,5,,USD,2024\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "revenues")
+    found = [(p.line, p.field, p.found) for p in info.value.problems]
+    assert found == [(2, "rate_currency", "nothing"), (3, "rate_per", "nothing")]
+    frame = pd.DataFrame(
+        {
+            "id": ["x1"],
+            "company": ["acme"],
+            "category": ["compute"],
+            "amount": [5.0],
+            "amount_currency": [None],
+            "date": ["2024"],
+        }
+    )
+    frame.to_parquet(tmp_path / "e.parquet", index=False)
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(tmp_path / "e.parquet", "expenses")
+    assert [(p.index, p.field, p.found) for p in info.value.problems] == [
+        (0, "amount_currency", "nothing")
+    ]

@@ -91,6 +91,18 @@ def _cell(values: pd.Series | np.ndarray, i: int) -> Any:
     return values.iloc[i] if isinstance(values, pd.Series) else values[i]
 
 
+#: The units of a capacity written as a number, in its ``<field>_unit`` column.
+CAPACITY_UNITS = ("gpu", "GW")
+
+
+def or_nothing(col: pd.Series) -> np.ndarray:
+    """A column's cells as found, its missing ones said as ``nothing`` (not ``nan``, ``None``):
+    the found values of a column whose empty cells are problems (a number's currency)."""
+    values = col.to_numpy(dtype=object, copy=True)
+    values[col.isna().to_numpy()] = Said("nothing")
+    return values
+
+
 class Said(str):
     """A found value described in words (``True (a boolean, not a number)``): shown as it is,
     not quoted as text found in the table is."""
@@ -131,6 +143,10 @@ def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str,
                 "missing-column",
             )
             return {}
+        # a number's unit is its unit column's: a row of another (or none) is refused there
+        wrong = col.notna().to_numpy() & ~unit_col.isin(CAPACITY_UNITS).to_numpy(dtype=bool)
+        expected = f"the unit of the number in {field}: {' or '.join(CAPACITY_UNITS)}"
+        chk.rows(wrong, f"{field}_unit", expected, or_nothing(unit_col), "bad-capacity")
         sku_col = frame.get(f"{field}_sku", pd.Series([None] * len(col), index=col.index))
         keys = pd.Series(
             list(
@@ -142,7 +158,7 @@ def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str,
                 )
             ),
             index=col.index,
-        ).where(col.notna().to_numpy())
+        ).where(col.notna().to_numpy() & ~wrong)
 
         def parse(key: Any) -> Capacity:
             value, unit, sku = key
@@ -271,7 +287,7 @@ def _money_numbers(
         iso = pd.Series(list(uniques), dtype=object).astype(str).isin(ISO_4217)
         ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
         expected = "an ISO 4217 currency code like 'USD'"
-        chk.rows(has & ~ok, cur_col, expected, frame[cur_col], "bad-money")
+        chk.rows(has & ~ok, cur_col, expected, or_nothing(frame[cur_col]), "bad-money")
         read = has & ok  # a row without a currency has no money the rules can read (reported)
         currency = coded_category(np.where(has, codes, -1), uniques)
     figures, amount = amount, np.where(read, amount, np.nan)
@@ -360,7 +376,7 @@ def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Cat
         mapped[j] = canonical.index(period)
     new = mapped[codes]
     expected = "a period: day, week, month, quarter or year"
-    chk.rows(has & (new < 0), name, expected, col, "bad-rate")
+    chk.rows(has & (new < 0), name, expected, or_nothing(col), "bad-rate")
     return coded_category(np.where(has, new, -1), canonical)
 
 
