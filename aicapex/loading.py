@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
-import re
-import reprlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, overload
 
@@ -25,9 +22,10 @@ from aicapex.checks.references import raw_reference_problems
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
-from aicapex.limits import MAX_BYTES, SCALAR_LIMITS
+from aicapex.limits import MAX_BYTES
+from aicapex.loadproblems import ID_MAX, show_value, type_name, validation_problems
 from aicapex.notledger import SCENARIO_SUFFIXES, export_document_problem, scenarios_file_problem
-from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Record, RecordCheckError
+from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Record
 from aicapex.scalars import scalar_findings
 
 __all__ = ["LEDGER_SUFFIXES", "bundled_data", "load"]
@@ -146,6 +144,7 @@ def load(
     locators: dict[str, Locator] = {}
     hashes: dict[str, str] = {}
     unloaded = _Unloaded()
+    seen: dict[str, Origin] = {}  # every record's id as written, loaded or not: its first place
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building many small objects: the cyclic GC only slows this down
     step = progress or (lambda _stage, _done, _total: None)
@@ -156,7 +155,7 @@ def load(
                 problems.append(scenarios_file_problem(shown))  # per top-level key it holds
                 continue
             read = _Read(path, shown, max_bytes, hashes)
-            _load_file(read, records, origins, problems, locators, unloaded)
+            _load_file(read, records, origins, problems, locators, unloaded, seen)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -203,11 +202,23 @@ class _Unloaded:
 
     def __init__(self) -> None:
         self.ids: set[str] = set()
+        self.failed_kinds: dict[str, set[str]] = {}  # the kinds of the failed records by id
         self.everything = False
         self.raw: list[tuple[str, str, int, str | None, dict[str, Any]]] = []  # as written
 
     def __contains__(self, value: object) -> bool:
         return self.everything or value in self.ids
+
+    @property
+    def kinds(self) -> dict[str, set[str]]:
+        """The kinds of the records that failed, by id (a reference to one of another kind is
+        a wrong kind); none once a whole file failed (its records' kinds are unknown)."""
+        return {} if self.everything else self.failed_kinds
+
+    def add(self, rid: str, kind: str) -> None:
+        """Note that the record ``rid`` of ``kind`` failed to load."""
+        self.ids.add(rid)
+        self.failed_kinds.setdefault(rid.strip(), set()).add(kind)
 
 
 def _load_file(
@@ -217,6 +228,7 @@ def _load_file(
     problems: list[Problem],
     locators: dict[str, Locator],
     unloaded: _Unloaded,
+    seen: dict[str, Origin],
 ) -> None:
     shown = read.shown
     text, digest, file_problems = read_hashed(read.path, shown, read.max_bytes)
@@ -241,7 +253,7 @@ def _load_file(
         problems.append(
             Problem(
                 "a mapping of record kinds such as 'sources:' and 'entities:'",
-                f"a {_type_name(data)}",
+                f"a {type_name(data)}",
                 file=shown,
                 line=locators[shown].line() or 1,
                 code="not-a-ledger",
@@ -269,9 +281,9 @@ def _load_file(
             problems.append(
                 Problem(
                     f"a record kind (one of {', '.join(KINDS)}){suggest(str(kind), KINDS)}",
-                    _show(kind),
+                    show_value(kind),
                     file=shown,
-                    kind=str(kind) if len(str(kind)) <= _ID_MAX else None,
+                    kind=str(kind) if len(str(kind)) <= ID_MAX else None,
                     code="unknown-kind",
                 )
             )
@@ -283,7 +295,7 @@ def _load_file(
             problems.append(
                 Problem(
                     f"a list of {kind}",
-                    f"a {_type_name(items)}",
+                    f"a {type_name(items)}",
                     file=shown,
                     kind=kind,
                     code="not-a-list",
@@ -296,7 +308,7 @@ def _load_file(
             rid = (
                 record_id
                 if isinstance(record_id, str)
-                and len(record_id) <= _ID_MAX
+                and len(record_id) <= ID_MAX
                 and record_id.isprintable()  # named in one-line messages
                 else None
             )
@@ -306,7 +318,7 @@ def _load_file(
                         f"a record (a mapping of {cls.__name__} fields)",
                         "nothing (an empty '- ' item)"
                         if item is None
-                        else f"a {_type_name(item)} {_show(item)}",
+                        else f"a {type_name(item)} {show_value(item)}",
                         file=shown,
                         kind=kind,
                         index=index,
@@ -314,6 +326,11 @@ def _load_file(
                     )
                 )
                 continue
+            # an id used before (by a record that loaded or not) is reported with the record's
+            # own problems, not once they are fixed; the record is not loaded
+            duplicate = _duplicate_problem(rid, shown, kind, index, seen, locators)
+            if duplicate is not None:
+                problems.append(duplicate)
             findings = scalar_findings(item, cls)
             if findings:  # values past their limits: reported, the record not validated
                 for field, expected, found, code in findings:
@@ -330,200 +347,57 @@ def _load_file(
                         )
                     )
                 if rid is not None:
-                    unloaded.ids.add(rid)
+                    unloaded.add(rid, kind)
                 continue
             try:
                 record = validate(item)
             except ValidationError as exc:
-                problems.extend(_from_validation(exc, cls, shown, kind, index, rid))
+                problems.extend(validation_problems(exc, cls, shown, kind, index, rid))
                 if rid is not None:
-                    unloaded.ids.add(rid)
+                    unloaded.add(rid, kind)
                 unloaded.raw.append((shown, kind, index, rid, item))
                 continue
-            first = origins.get(record.id)
-            if first is not None:
-                first_line = locators[first.file].line(first.kind, first.index)
-                at = f"{first.file}:{first_line}" if first_line else first.file
-                problems.append(
-                    Problem(
-                        "a unique id",
-                        f"{record.id!r}, already used by {first.kind}[{first.index}] at {at}",
-                        file=shown,
-                        kind=kind,
-                        index=index,
-                        code="duplicate-id",
-                        record_id=record.id,
-                        field="id",
-                    )
-                )
+            if duplicate is not None:
                 continue
+            if rid is None:  # an id the raw check could not name (a long or odd one, stripped)
+                duplicate = _duplicate_problem(record.id, shown, kind, index, seen, locators)
+                if duplicate is not None:
+                    problems.append(duplicate)
+                    continue
             records.append(record)
             origins[record.id] = Origin(shown, kind, index)
 
 
-def _type_name(value: object) -> str:
-    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", type(None): "null"}
-    number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-    return "number" if number else names.get(type(value), type(value).__name__)
-
-
-def _field_hint(cls: type[Any], loc: tuple[Any, ...]) -> str:
-    """A hint for the unknown field at ``loc``: the closest field of the model it is in, else
-    the nested list it belongs in (``amount`` of a contract: its ``ramp``'s)."""
-    model, name = cls, str(loc[-1])
-    for step in loc[:-1]:  # field names (and list places) down to the field's model
-        if (info := getattr(model, "model_fields", {}).get(str(step))) is not None:
-            model = next(_model_args(info.annotation), model)
-    fields = getattr(model, "model_fields", {})
-    inner = [
-        f for f, i in fields.items() for m in _model_args(i.annotation) if name in m.model_fields
-    ]
-    return suggest(name, fields) or (f" ({name!r} goes in {inner[0]})" if inner else "")
-
-
-def _model_args(annotation: Any) -> Iterator[type[Any]]:
-    from typing import get_args
-
-    from pydantic import BaseModel
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in get_args(annotation):
-        yield from _model_args(arg)
-
-
-#: pydantic error types -> problem codes (others: ``invalid-value``).
-_PYDANTIC_CODES = {
-    "extra_forbidden": "unknown-field",
-    "missing": "missing-field",
-    "greater_than": "out-of-range",
-    "greater_than_equal": "out-of-range",
-    "less_than": "out-of-range",
-    "less_than_equal": "out-of-range",
-    "string_too_long": "too-long",
-    "string_too_short": "out-of-range",
-    "too_long": "out-of-range",
-    "too_short": "out-of-range",
-}
-
-#: What our value parsers say they expect -> problem codes.
-_PARSER_CODES = (
-    ("money like", "bad-money"),
-    ("a rate like", "bad-rate"),
-    ("a date", "bad-date"),
-    ("no such day", "bad-date"),
-    ("a capacity like", "bad-capacity"),
-    ("whole number of GPUs", "bad-capacity"),
-    ("a share like", "bad-share"),
-    ("number of shares like", "bad-share"),
-    ("currency", "bad-money"),
-)
-
-
-def _parser_code(text: str) -> str:
-    return next((code for words, code in _PARSER_CODES if words in text), "invalid-value")
-
-
-def _from_validation(
-    exc: ValidationError, cls: type[Record], shown: str, kind: str, index: int, rid: str | None
-) -> Iterator[Problem]:
-    def problem(field: str | None, expected: str, found: str, code: str) -> Problem:
-        if len(found) > _FOUND_MAX:  # a message never repeats a page of input
-            found = f"{found[:_FOUND_MAX]}... ({len(found):,} characters)"
-        return Problem(
-            expected,
-            found,
-            file=shown,
-            kind=kind,
-            index=index,
-            record_id=rid,
-            field=field,
-            code=code,
-        )
-
-    for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"]) or None
-        etype = err["type"]
-        ctx = err.get("ctx") or {}
-        error = ctx.get("error")
-        code = _PYDANTIC_CODES.get(etype, "invalid-value")
-        if isinstance(error, RecordCheckError):
-            for check in error.problems:
-                yield problem(check.field, check.expected, check.found, check.code)
-        elif etype == "extra_forbidden":
-            name = str(err["loc"][-1])
-            hint = _field_hint(cls, tuple(err["loc"]))
-            yield problem(loc, f"a field of {kind}{hint}", f"unknown field {name!r}", code)
-        elif etype == "missing":
-            yield problem(loc, "a value (this field is required)", "nothing", code)
-        elif error is not None:
-            text = str(error)
-            expected, sep, found = text.partition(", got ")
-            if sep and expected.startswith("expected "):
-                value = err.get("input")  # a parser's repr of a file's number: as written
-                if isinstance(value, Decimal) and found.startswith(repr(value)):
-                    found = str(value) + found.removeprefix(repr(value))
-                yield problem(loc, expected.removeprefix("expected "), found, _parser_code(text))
-            else:
-                found = _show(err.get("input"))
-                yield problem(loc, f"a valid value ({text})", found, _parser_code(text))
-        elif etype in ("bool_parsing", "bool_type"):
-            yield problem(loc, "true or false", _show(err.get("input")), code)
-        elif etype == "string_type":  # not pydantic's 'a valid string'
-            found = _show(err.get("input"))
-            yield problem(loc, "text (a number or date in quotes: '2023')", found, code)
-        elif etype in ("tuple_type", "list_type"):  # not pydantic's 'a valid tuple'
-            yield problem(
-                loc, "a list (items on '- ' lines, or [a, b])", _show(err.get("input")), code
-            )
-        elif etype in ("model_type", "dict_type"):  # not 'a valid dictionary or instance of X'
-            fields = f" of {ctx['class_name']} fields" if ctx.get("class_name") else ""
-            yield problem(loc, f"a mapping{fields} (field: value)", _show(err.get("input")), code)
-        elif etype == "enum" and isinstance(err.get("input"), str):
-            choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-            hint = suggest(err["input"], choices)
-            yield problem(loc, f"{ctx.get('expected')}{hint}", _show(err.get("input")), code)
-        else:
-            msg = err["msg"]
-            expected = msg.removeprefix("Input should be ").removeprefix("Value should be ")
-            if expected == msg and msg[:1].isupper():
-                expected = msg[0].lower() + msg[1:]
-            yield problem(loc, expected, _show(err.get("input")), code)
-
-
-#: The longest id shown as a problem's record id.
-_ID_MAX = SCALAR_LIMITS["id"][0]
-
-#: The longest text a problem's ``found`` repeats.
-_FOUND_MAX = 200
-
-
-class _Written(str):
-    """A number as the file writes it: its repr is its text (``1.5``, not ``Decimal('1.5')``)."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def _written(value: Any, depth: int = 0) -> Any:
-    """``value`` with its decimals (how files' numbers are read) shown as written."""
-    if isinstance(value, Decimal):
-        return _Written(value)
-    if depth > 20:
-        return value
-    if isinstance(value, list | tuple):
-        return [_written(v, depth + 1) for v in value]
-    if isinstance(value, dict):
-        return {k: _written(v, depth + 1) for k, v in value.items()}
-    return value
-
-
-def _show(value: Any) -> str:
-    try:
-        text = repr(_written(value))
-    except RecursionError:  # lists nested thousands deep: show the first levels only
-        text = reprlib.repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+def _duplicate_problem(
+    rid: str | None,
+    shown: str,
+    kind: str,
+    index: int,
+    seen: dict[str, Origin],
+    locators: Mapping[str, Locator],
+) -> Problem | None:
+    """The problem of a record whose id ``rid`` (as written, surrounding spaces aside, as the
+    models strip them) an earlier record of the load has, whether that one loaded or not;
+    ``None`` (and the place noted) for an id seen first."""
+    if rid is None:
+        return None
+    key = rid.strip()
+    first = seen.get(key)
+    if first is None:
+        seen[key] = Origin(shown, kind, index)
+        return None
+    first_line = locators[first.file].line(first.kind, first.index)
+    at = f"{first.file}:{first_line}" if first_line else first.file
+    return Problem(
+        "a unique id",
+        f"{key!r}, already used by {first.kind}[{first.index}] at {at}",
+        file=shown,
+        kind=kind,
+        index=index,
+        code="duplicate-id",
+        record_id=key,
+        field="id",
+    )
 
 
 def _locate(

@@ -39,6 +39,7 @@ FLOORS: dict[str, int] = {
     "aicapex.ledger": 4,
     "aicapex.checks": 4,
     "aicapex.loading": 4,
+    "aicapex.loadproblems": 4,
     "aicapex.notledger": 4,
     "aicapex.table": 5,
     "aicapex.analysis": 6,

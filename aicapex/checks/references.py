@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from aicapex.checks.common import LedgerLike
@@ -10,18 +10,29 @@ from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem, suggest
 from aicapex.records import KINDS, Fact, Record
 
-__all__ = ["fiscal_year_problems", "raw_reference_problems", "reference_problems"]
+__all__ = [
+    "fiscal_year_problems",
+    "raw_reference_problems",
+    "reference_problems",
+    "unloaded_kinds",
+]
 
 
 def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterator[Problem]:
     """Unknown or wrong-kind references; references to ``unloaded`` ids (records whose own
-    problems are reported) are not unknown, only not loaded."""
+    problems are reported) are not unknown, only not loaded, unless the kinds of the records
+    that failed are known (``unloaded.kinds``, by id) and none is the kind referred to: a wrong
+    kind then, reported with the record's own problems."""
     ids = {kind: {r.id for r in ledger.records(kind)} for kind in KINDS}
+    failed = unloaded_kinds(unloaded)
 
     def fine(value: Any, target: str) -> bool:
         if value is None or value in ids[target]:
             return True
-        return ledger.get(value) is None and value in unloaded
+        if ledger.get(value) is not None or value not in unloaded:
+            return False
+        known = failed.get(value)
+        return not known or target in known
 
     for kind in KINDS:
         records = ledger.records(kind)
@@ -34,7 +45,7 @@ def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Ite
             for record in records:
                 for field, value in _walk(record, path.split(".")):
                     if not fine(value, target):
-                        yield _reference_problem(ledger, record, field, value, target)
+                        yield _reference_problem(ledger, record, field, value, target, failed)
 
 
 def raw_reference_problems(
@@ -46,20 +57,41 @@ def raw_reference_problems(
     rather than after those are fixed. ``ids``: the loaded records' ids by kind; references to
     ``unloaded`` ids are fine; values that are not text are the records' own problems already."""
     owner = {i: k for k, known in ids.items() for i in known}  # once for all failed records
+    kinds = unloaded_kinds(unloaded)
     for n, (kind, item) in enumerate(failed):
         for path, target in KINDS[kind].REFS:
             for field, value in _walk(item, path.split("."), raw=True):
-                if isinstance(value, str) and value not in ids[target] and value not in unloaded:
-                    other = owner.get(value)
-                    known = sorted(ids[target]) if other is None else []
-                    yield n, field, *_reference_texts(value, target, other, known)
+                if not isinstance(value, str) or value in ids[target]:
+                    continue
+                other = owner.get(value)
+                if other is None and value in unloaded:
+                    known_kinds = kinds.get(value)
+                    if not known_kinds or target in known_kinds:
+                        continue  # a record of that kind that failed: its problems are said
+                    other = min(known_kinds)
+                known = sorted(ids[target]) if other is None else []
+                yield n, field, *_reference_texts(value, target, other, known)
+
+
+def unloaded_kinds(unloaded: Container[str]) -> Mapping[str, set[str]]:
+    """The kinds of the records that failed to load, by id (``unloaded.kinds`` where the
+    container of their ids has it, as a load's does; else none known)."""
+    kinds = getattr(unloaded, "kinds", None)
+    return kinds if isinstance(kinds, Mapping) else {}
 
 
 def _reference_problem(
-    ledger: LedgerLike, record: Record, field: str, value: str, target: str
+    ledger: LedgerLike,
+    record: Record,
+    field: str,
+    value: str,
+    target: str,
+    failed: Mapping[str, set[str]],
 ) -> Problem:
     found = ledger.get(value)
     other = type(found).KIND if found is not None else None
+    if other is None and failed.get(value):  # a record of another kind that failed to load
+        other = min(failed[value])
     known = [r.id for r in ledger.records(target)] if found is None else []
     return ledger.problem(record, field, *_reference_texts(value, target, other, known))
 

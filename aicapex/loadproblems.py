@@ -1,0 +1,193 @@
+"""A record's validation failures as located problems: what pydantic reports of a record as
+written (a wrong type, a missing field, a value a parser refused, a record's own check), turned
+into :class:`~aicapex.errors.Problem` entries with an expected and a found text and a stable
+code (:mod:`aicapex.loading` reads the files and places them)."""
+
+from __future__ import annotations
+
+import re
+import reprlib
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from aicapex.errors import Problem, suggest
+from aicapex.limits import SCALAR_LIMITS
+from aicapex.records import Record, RecordCheckError
+
+__all__ = ["ID_MAX", "show_value", "type_name", "validation_problems"]
+
+
+def type_name(value: object) -> str:
+    """What a value as read from a file is: a mapping, list, string, number ..."""
+    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", type(None): "null"}
+    number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    return "number" if number else names.get(type(value), type(value).__name__)
+
+
+def _field_hint(cls: type[Any], loc: tuple[Any, ...]) -> str:
+    """A hint for the unknown field at ``loc``: the closest field of the model it is in, else
+    the nested list it belongs in (``amount`` of a contract: its ``ramp``'s)."""
+    model, name = cls, str(loc[-1])
+    for step in loc[:-1]:  # field names (and list places) down to the field's model
+        if (info := getattr(model, "model_fields", {}).get(str(step))) is not None:
+            model = next(_model_args(info.annotation), model)
+    fields = getattr(model, "model_fields", {})
+    inner = [
+        f for f, i in fields.items() for m in _model_args(i.annotation) if name in m.model_fields
+    ]
+    return suggest(name, fields) or (f" ({name!r} goes in {inner[0]})" if inner else "")
+
+
+def _model_args(annotation: Any) -> Iterator[type[Any]]:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _model_args(arg)
+
+
+#: pydantic error types -> problem codes (others: ``invalid-value``).
+_PYDANTIC_CODES = {
+    "extra_forbidden": "unknown-field",
+    "missing": "missing-field",
+    "greater_than": "out-of-range",
+    "greater_than_equal": "out-of-range",
+    "less_than": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "string_too_long": "too-long",
+    "string_too_short": "out-of-range",
+    "too_long": "out-of-range",
+    "too_short": "out-of-range",
+}
+
+#: What our value parsers say they expect -> problem codes.
+_PARSER_CODES = (
+    ("money like", "bad-money"),
+    ("a rate like", "bad-rate"),
+    ("a date", "bad-date"),
+    ("no such day", "bad-date"),
+    ("a capacity like", "bad-capacity"),
+    ("whole number of GPUs", "bad-capacity"),
+    ("a share like", "bad-share"),
+    ("number of shares like", "bad-share"),
+    ("currency", "bad-money"),
+)
+
+
+def _parser_code(text: str) -> str:
+    return next((code for words, code in _PARSER_CODES if words in text), "invalid-value")
+
+
+def validation_problems(
+    exc: ValidationError, cls: type[Record], shown: str, kind: str, index: int, rid: str | None
+) -> Iterator[Problem]:
+    """The problems of the record ``index`` of ``kind`` in ``shown`` (id ``rid``) that failed
+    validation with ``exc``, one per failure (a record's own checks: each of theirs)."""
+
+    def problem(field: str | None, expected: str, found: str, code: str) -> Problem:
+        if len(found) > _FOUND_MAX:  # a message never repeats a page of input
+            found = f"{found[:_FOUND_MAX]}... ({len(found):,} characters)"
+        return Problem(
+            expected,
+            found,
+            file=shown,
+            kind=kind,
+            index=index,
+            record_id=rid,
+            field=field,
+            code=code,
+        )
+
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or None
+        etype = err["type"]
+        ctx = err.get("ctx") or {}
+        error = ctx.get("error")
+        code = _PYDANTIC_CODES.get(etype, "invalid-value")
+        if isinstance(error, RecordCheckError):
+            for check in error.problems:
+                yield problem(check.field, check.expected, check.found, check.code)
+        elif etype == "extra_forbidden":
+            name = str(err["loc"][-1])
+            hint = _field_hint(cls, tuple(err["loc"]))
+            yield problem(loc, f"a field of {kind}{hint}", f"unknown field {name!r}", code)
+        elif etype == "missing":
+            yield problem(loc, "a value (this field is required)", "nothing", code)
+        elif error is not None:
+            text = str(error)
+            expected, sep, found = text.partition(", got ")
+            if sep and expected.startswith("expected "):
+                value = err.get("input")  # a parser's repr of a file's number: as written
+                if isinstance(value, Decimal) and found.startswith(repr(value)):
+                    found = str(value) + found.removeprefix(repr(value))
+                yield problem(loc, expected.removeprefix("expected "), found, _parser_code(text))
+            else:
+                found = show_value(err.get("input"))
+                yield problem(loc, f"a valid value ({text})", found, _parser_code(text))
+        elif etype in ("bool_parsing", "bool_type"):
+            yield problem(loc, "true or false", show_value(err.get("input")), code)
+        elif etype == "string_type":  # not pydantic's 'a valid string'
+            found = show_value(err.get("input"))
+            yield problem(loc, "text (a number or date in quotes: '2023')", found, code)
+        elif etype in ("tuple_type", "list_type"):  # not pydantic's 'a valid tuple'
+            yield problem(
+                loc, "a list (items on '- ' lines, or [a, b])", show_value(err.get("input")), code
+            )
+        elif etype in ("model_type", "dict_type"):  # not 'a valid dictionary or instance of X'
+            fields = f" of {ctx['class_name']} fields" if ctx.get("class_name") else ""
+            yield problem(
+                loc, f"a mapping{fields} (field: value)", show_value(err.get("input")), code
+            )
+        elif etype == "enum" and isinstance(err.get("input"), str):
+            choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            hint = suggest(err["input"], choices)
+            yield problem(loc, f"{ctx.get('expected')}{hint}", show_value(err.get("input")), code)
+        else:
+            msg = err["msg"]
+            expected = msg.removeprefix("Input should be ").removeprefix("Value should be ")
+            if expected == msg and msg[:1].isupper():
+                expected = msg[0].lower() + msg[1:]
+            yield problem(loc, expected, show_value(err.get("input")), code)
+
+
+#: The longest id shown as a problem's record id.
+ID_MAX = SCALAR_LIMITS["id"][0]
+
+#: The longest text a problem's ``found`` repeats.
+_FOUND_MAX = 200
+
+
+class _Written(str):
+    """A number as the file writes it: its repr is its text (``1.5``, not ``Decimal('1.5')``)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _written(value: Any, depth: int = 0) -> Any:
+    """``value`` with its decimals (how files' numbers are read) shown as written."""
+    if isinstance(value, Decimal):
+        return _Written(value)
+    if depth > 20:
+        return value
+    if isinstance(value, list | tuple):
+        return [_written(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {k: _written(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def show_value(value: Any) -> str:
+    """``value`` as a problem shows what it found: its repr (numbers as written), at most 80
+    characters."""
+    try:
+        text = repr(_written(value))
+    except RecursionError:  # lists nested thousands deep: show the first levels only
+        text = reprlib.repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
