@@ -194,3 +194,33 @@ gpu_reallocations:
     assert fleet.loc["acme", "position"] == 3000
     assert fleet.loc["beta", "position"] == 1000
     assert fleet["on_hand"].sum() == 4000  # the units delivered, conserved
+
+
+def test_reallocations_and_prices_count_the_firm_part(tmp_path: Path) -> None:
+    """As the fleet counts the move of 1,000 units of the partly delivered order, so do
+    reallocations(), valued at the order's $300M / 10,000 = $30,000 a unit: $30M; and
+    gpu_prices lists the order's price (paid for the 4,000 that came)."""
+    move = """\
+gpu_reallocations:
+- id: acme-to-beta
+  sources:
+  - source: s1
+    quote: Acme passed 1,000 of its H100 to Beta in February.
+  order: acme-h100
+  sku: H100
+  from_entity: acme
+  to_entity: beta
+  quantity: 1,000
+  date: 2024-02
+"""
+    led = _load(tmp_path, _order("cancelled", PARTLY), move)
+    moves = ac.reallocations(led).frame
+    assert moves["reallocation"].tolist() == ["acme-to-beta"]
+    assert moves["value_usd"].tolist() == [30e6]
+    prices = ac.gpu_prices(led).frame
+    assert prices["record"].tolist() == ["acme-h100"]
+    assert prices["unit_usd"].tolist() == [30_000.0]
+    # an order cancelled before anything came keeps no price and no counted move
+    nothing = _load(tmp_path, _order("cancelled"), move)
+    assert ac.reallocations(nothing).frame.empty
+    assert ac.gpu_prices(nothing).frame.empty

@@ -42,6 +42,7 @@ from aicapex.records import GPUReallocation
 from aicapex.table.bulkcols import count_ends
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.endedorders import counted_status
 from aicapex.table.flows import is_ledger
 from aicapex.table.gpus import kept_orders
 
@@ -228,15 +229,18 @@ def _count_ends(
 
 
 def _of_statuses(
-    frame: pd.DataFrame, orders: pd.DataFrame, statuses: tuple[str, ...]
+    frame: pd.DataFrame,
+    orders: pd.DataFrame,
+    deliveries: pd.DataFrame | None,
+    statuses: tuple[str, ...],
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The reallocations of ``frame`` whose order is of ``statuses`` or not in ``orders`` (none
-    named, or not recorded), and the assumption naming the others, if any."""
+    named, or not recorded), and the assumption naming the others, if any. An order cancelled
+    after some units came counts as delivered (:func:`~aicapex.table.endedorders.counted_status`,
+    as the GPU movements table counts it)."""
     if orders.empty:
         return frame, ()
-    status = pd.Series(
-        orders["status"].astype("object").to_numpy(), index=orders["id"].astype("object")
-    )
+    status = pd.Series(counted_status(orders, deliveries), index=orders["id"].astype("object"))
     their = frame["order"].astype("object").map(status[~status.index.duplicated()])
     keep = (their.isna() | their.isin(statuses)).to_numpy()
     if keep.all():
@@ -277,16 +281,18 @@ def reallocations(
     if isinstance(source, Ledger):
         frame = source.frame("gpu_reallocations")
         orders = source.frame("gpu_orders")
+        deliveries: pd.DataFrame | None = source.frame("deliveries")
     else:
         frame = source.get("gpu_reallocations", pd.DataFrame())
         orders = source.get("gpu_orders", pd.DataFrame())
+        deliveries = source.get("deliveries")
     params = {"entity": entity, "statuses": statuses, "known_on": known_on}
     left_out: tuple[str, ...] = ()
     if not frame.empty:
         frame = resolve_conflicts(frame, "gpu_reallocations", conflicts)[0]
         if not orders.empty:  # a move naming a report set aside is of the kept one
             frame = kept_orders(orders, frame, conflicts)[1]
-        frame, left_out = _of_statuses(frame, orders, statuses)
+        frame, left_out = _of_statuses(frame, orders, deliveries, statuses)
     if frame.empty:
         empty = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
         return Reallocations(frame=empty, assumptions=left_out, params=params)

@@ -46,6 +46,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.money import format_usd
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.endedorders import counted_status
 from aicapex.table.flowrows import month_count, span_days
 
 if TYPE_CHECKING:
@@ -341,6 +342,7 @@ def gpu_prices(
     parts = []
     warnings: list[str] = []
     ramps = _frames(source, ("ramps",)).get("ramps", pd.DataFrame())
+    deliveries = _frames(source, ("deliveries",)).get("deliveries")
     for kind, build in (
         ("gpu_orders", _from_orders),
         ("prices", _from_prices),
@@ -350,7 +352,9 @@ def gpu_prices(
         if frame is not None and not frame.empty:
             kept = resolve_conflicts(frame, kind, conflicts)[0]
             if kind == "gpu_orders":  # conflicts resolved among all reports, as the fleet does
-                kept = kept[kept["status"].astype("object").isin(statuses).to_numpy()]
+                # an order cancelled after some units came: their price was paid
+                status = counted_status(kept, deliveries)
+                kept = kept[np.isin(status, statuses)]
             parts.append(build(kept))
             warnings += _unrated_warnings(kind, kept, sku)
     parts = [p for p in parts if not p.empty]

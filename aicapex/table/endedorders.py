@@ -20,7 +20,7 @@ import pandas as pd
 
 from aicapex.table.columns import as_category
 
-__all__ = ["ENDED", "ended_orders", "keep_what_happened"]
+__all__ = ["ENDED", "counted_status", "ended_orders", "keep_what_happened"]
 
 #: Order statuses of orders that ended before all their units came.
 ENDED = ("cancelled", "failed")
@@ -68,4 +68,20 @@ def keep_what_happened(moves: pd.DataFrame) -> pd.DataFrame:
     new_status[firm | got[rows]] = "delivered"
     out["units"] = new_units
     out["status"] = as_category(new_status, len(out))
+    return out
+
+
+def counted_status(orders: pd.DataFrame, deliveries: pd.DataFrame | None) -> np.ndarray:
+    """Each order's status as the GPU analyses count it and the reallocations of it: its own,
+    but ``delivered`` for an ended order with actual deliveries (``deliveries``: the frame of
+    that name, a row per scheduled or actual delivery)."""
+    status: np.ndarray = orders["status"].astype("object").to_numpy()
+    ended = ended_orders(status)
+    if deliveries is None or deliveries.empty or not ended.any():
+        return status
+    actual = (deliveries["status"].astype("object") == "delivered").to_numpy() & (
+        deliveries["quantity"].to_numpy("float64", na_value=0.0) > 0
+    )
+    came = np.isin(orders["id"].astype("object").to_numpy(), deliveries["order"].to_numpy()[actual])
+    out: np.ndarray = np.where(ended & came, "delivered", status)
     return out
