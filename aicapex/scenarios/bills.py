@@ -104,8 +104,18 @@ class Remove(ScenarioAdjustment):
         flows = book.flows
         own = set(flows["record"][(flows["entity"].astype("object") == entity).to_numpy()])
         cash = book.frame("cash_balances")
+        balances: set[str] = set()
         if cash is not None:
-            own |= set(cash["id"][(cash["company"].astype("object") == entity).to_numpy()])
+            balances = set(cash["id"][(cash["company"].astype("object") == entity).to_numpy()])
+        if self.record in balances - own and (self.start or self.end):
+            # a balance is left out whole (DropRecords.balances): in a window it stayed
+            key = "start" if self.start else "end"
+            raise AdjustmentError(
+                f"{key}: expected no start or end for a cash balance (left out whole: it has no "
+                f"months), got {self.record!r} from {self.start or '...'} to {self.end or '...'}",
+                key,
+            )
+        own |= balances
         if self.record not in own:
             raise AdjustmentError(
                 f"record: expected a record with flows of {entity}, or a cash balance"

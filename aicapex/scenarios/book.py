@@ -142,6 +142,14 @@ class Book:
                 name,
                 "unknown-reference",
             )
+        if self.entity is not None and entity != self.entity:
+            # only the scenario's entity's runway is run: another's change would be silent
+            raise AdjustmentError(
+                f"{name}: expected {self.entity} (the entity the scenarios run for: a change of "
+                f"another entity changes nothing in its runway), got {entity!r}",
+                name,
+                "unknown-reference",
+            )
         return entity
 
     @functools.cached_property

@@ -1,0 +1,119 @@
+"""Adjustments that changed nothing while the explanation said they did: one naming another
+entity than the one the scenarios run for, and a cash balance 'removed' in a window of months.
+Both are errors now, naming the field; the right ones give the hand figures.
+
+Beta (EUR): EUR 10M of cash at the end of March 2024 (EUR at $1.20 then: $12M); payroll EUR 1M a
+month January to March (at $1.10, $1.10, $1.20: its run rate $1.1333M), compute '$2M to $4M' in
+March ($3M, its run rate), revenue $0.5M a month: a net burn of 1.1333 + 3 - 0.5 = $3.6333M,
+12 / 3.6333 = 3.3028 months. Gamma: $6M of cash at the end of February 2024 (a conflicting
+'$5M to $7M' set aside), opex 'about $1M' a month.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import aicapex as ac
+
+LEDGER = """\
+aicapex: 1
+sources:
+- {id: src-a, outlet: Test, title: A, date: 2024-04}
+- {id: src-b, outlet: Test, title: B, date: 2024-05}
+entities:
+- {id: beta, name: Beta, type: company}
+- {id: gamma, name: Gamma, type: company}
+fx_rates:
+- {id: fx-eur-1, sources: [src-a], currency: EUR, date: 2024-01, usd: 1.1}
+- {id: fx-eur-2, sources: [src-a], currency: EUR, date: 2024-03, usd: 1.2}
+cash_balances:
+- {id: beta-cash, sources: [src-a], company: beta, date: 2024-03, amount: €10M}
+- {id: gamma-cash, sources: [src-a], company: gamma, date: 2024-02, amount: $5M to $7M}
+- {id: gamma-cash-b, sources: [src-b], company: gamma, date: 2024-02, amount: $6M}
+expenses:
+- {id: beta-payroll, sources: [src-a], company: beta, category: payroll, rate: €1M/month,
+   date: 2024-01, until: 2024-03}
+- {id: beta-compute, sources: [src-a], company: beta, category: compute, amount: $2M to $4M,
+   date: 2024-03}
+- {id: gamma-opex, sources: [src-a], company: gamma, category: opex, rate: about $1M/month,
+   date: 2023-12, until: 2024-02}
+revenues:
+- {id: beta-rev, sources: [src-a], company: beta, rate: $500K/month, date: 2024-02, until: 2024-03}
+"""
+
+BURN = 1.1e6 * 2 / 3 + 1.2e6 / 3 + 3e6 - 0.5e6
+
+
+@pytest.fixture(scope="module")
+def led(tmp_path_factory: pytest.TempPathFactory) -> ac.Ledger:
+    path: Path = tmp_path_factory.mktemp("h51silent") / "two.yaml"
+    path.write_text(LEDGER)
+    return ac.load(path)
+
+
+def months(led: ac.Ledger, *adjustments: object) -> float:
+    table = ac.compare(led, "beta", [ac.Scenario("x", adjustments)], as_of="2024-03")
+    return float(table.frame.loc["x", "months"])
+
+
+@pytest.mark.parametrize(
+    "adjustment",
+    [
+        ac.scale("gamma", by=2),
+        ac.add_flow("gamma", amount=-5e6, start="2024-04"),
+        ac.cut_headcount("gamma", share=0.5),
+        ac.growth("gamma", rate=0.1, category="opex"),
+        ac.remove("gamma-opex", entity="gamma"),
+    ],
+    ids=["scale", "add_flow", "cut_headcount", "growth", "remove"],
+)
+def test_an_adjustment_of_another_entity_is_refused(led: ac.Ledger, adjustment: object) -> None:
+    """Beta's comparison with gamma's opex doubled gave beta's 3.30 months, the explanation
+    saying 'gamma: every category x2': only beta's runway is run."""
+    with pytest.raises(ac.AdjustmentError, match="expected beta") as caught:
+        months(led, adjustment)
+    assert caught.value.field == "entity"
+    assert caught.value.found == "'gamma'"
+
+
+def test_the_scenarios_entity_named_gives_the_hand_figures(led: ac.Ledger) -> None:
+    assert months(led) == pytest.approx(12e6 / BURN)  # 3.3028
+    # every stream of beta doubled: 12 / 7.2667
+    assert months(led, ac.scale("beta", by=2)) == pytest.approx(12e6 / (2 * BURN))
+    # gamma's own comparison, opex doubled from April: March (after the balance) 6 - 1 = 5,
+    # then 5 / 2 = 2.5 months
+    gamma = ac.compare(
+        led, "gamma", [ac.Scenario("x", [ac.scale("gamma", by=2, start="2024-04")])], "2024-03"
+    )
+    assert float(gamma.frame.loc["x", "months"]) == pytest.approx(2.5)
+
+
+def test_a_sweep_of_every_entity_still_takes_one_entitys_adjustment(led: ac.Ledger) -> None:
+    """sweep(entity=None) runs every entity: gamma's opex doubled from April halves its months
+    after March (2.5 months), beta's stay 3.3028."""
+    frame = ac.sweep(led, None, ac.scale("gamma", by=1.0, start="2024-04"), as_of="2024-03", by=[2])
+    got = frame.frame.set_index("entity")["months"]
+    assert got["gamma"] == pytest.approx(2.5)
+    assert got["beta"] == pytest.approx(12e6 / BURN)
+
+
+@pytest.mark.parametrize("window", [{"start": "2024-01"}, {"end": "2024-02"}])
+def test_a_cash_balance_removed_in_a_window_is_refused(
+    led: ac.Ledger, window: dict[str, str]
+) -> None:
+    """remove('beta-cash', start='2024-01') left the balance in (3.30 months) while the
+    explanation said 'records left out from 2024-01: beta-cash'."""
+    key = next(iter(window))
+    with pytest.raises(ac.AdjustmentError, match="cash balance") as caught:
+        months(led, ac.remove("beta-cash", **window))  # type: ignore[arg-type]
+    assert caught.value.field == key
+
+
+def test_a_record_removed_in_a_window(led: ac.Ledger) -> None:
+    """A flow record in a window is still taken: beta's compute left out (its run rate goes
+    with it): 1.1333 - 0.5 = $0.6333M a month, 12 / 0.6333 = 18.95 months."""
+    assert months(led, ac.remove("beta-compute")) == pytest.approx(12e6 / (BURN - 3e6))
+    # left out from April on: March's $3M stays (in the balance) and so does its run rate
+    assert months(led, ac.remove("beta-compute", start="2024-04")) == pytest.approx(12e6 / BURN)
