@@ -260,3 +260,39 @@ def test_a_number_without_its_unit_currency_or_period_is_refused_there(tmp_path:
     assert [(p.index, p.field, p.found) for p in info.value.problems] == [
         (0, "amount_currency", "nothing")
     ]
+
+
+# --- a table of items: each row's problems name its record ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "named"),
+    [
+        (
+            "ramps",
+            "contract,buyer,period,amount,rate\nk1,gamma,2024-H1,$1M,$1M/month\nk2,gamma,,,\n",
+            [(2, "k1", "amount"), (3, "k2", "period"), (3, "k2", "amount")],
+        ),
+        (
+            "deliveries",
+            "order,buyer,status,date,quantity\no1,gamma,arrived,2024-05,100\no2,gamma,,2024,0\n",
+            [(2, "o1", "status"), (3, "o2", "status"), (3, "o2", "quantity")],
+        ),
+        (
+            "tranches",
+            "round,company,amount,status\nf1,acme,-$5M,disbursed\nf2,beta,€2M,paid\n",
+            [(2, "f1", "amount"), (3, "f2", "status")],
+        ),
+    ],
+)
+def test_an_item_rows_problems_name_its_record(
+    tmp_path: Path, kind: str, text: str, named: list[tuple[int, str, str]]
+) -> None:
+    # An item has no id of its own: its row's problems (a step with both an amount and a
+    # rate, a delivery 'arrived', a negative tranche) named no record ('ramps[0]: amount:
+    # ...'), while the same table's problems across tables name the record its head column
+    # names, as the loader names the record holding the item. Now each names it.
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(_csv(tmp_path, f"{kind}.csv", text), kind)
+    got = [(p.line, p.record_id, p.field) for p in info.value.problems]
+    assert sorted(got) == sorted(named)

@@ -373,7 +373,7 @@ def test_items_naming_no_record_and_both_tables_problems(tmp_path: Path, fmt: st
     bad_rounds = [*ROUNDS, _round("neg", "-$1M")]
     paths = _write(tmp_path, "tranches", bad_rounds, [*TRANCHES, _tranche("equal", "-$1")], fmt)
     got = {(p.kind, p.record_id, p.field) for p in _read("tranches", paths)}
-    assert got == {("funding_rounds", "neg", "amount"), ("tranches", None, "amount")}
+    assert got == {("funding_rounds", "neg", "amount"), ("tranches", "equal", "amount")}
     with pytest.raises(LedgerError, match="parents only for a table of"):
         read_table(paths[1], "cloud_bills", parents=paths[0])
 

@@ -272,7 +272,7 @@ def _validate(
     cols = Spec(spec.fields, refs | investor).columns
     fields = {f.name: f for f in spec.fields}
     n = len(raw)
-    chk = Located(shown, kind, raw.get("id"), csv)
+    chk = Located(shown, kind, raw.get(PARENTS[kind].column if kind in PARENTS else "id"), csv)
     allowed = set(fields) | set(head) | ({"investors"} if kind == "funding_rounds" else set())
     allowed |= {PARENT_DATES[kind]} if kind in PARENT_DATES else set()
     for c in cols:
