@@ -68,6 +68,20 @@ def scenarios_cmd(
         )
         raise typer.Exit(1)
     first = mine[0]
+    # one comparison runs at one date, policy and horizon: the files' must agree (the scenarios
+    # of a file with policy committed were run under another file's policy disbursed)
+    settings = {f.path: (as_of or f.as_of, f.policy, f.horizon) for f in mine}
+    if len(set(settings.values())) > 1:
+        shown = "; ".join(
+            f"{p}: as_of {a or 'the latest balance'}, policy {pol}, horizon {h}"
+            for p, (a, pol, h) in settings.items()
+        )
+        typer.echo(
+            f"error: the scenarios files of {entity!r} run with different settings ({shown}): "
+            "compare them one file at a time (--file PATH)",
+            err=True,
+        )
+        raise typer.Exit(1)
     scenarios = [s for f in mine for s in f.scenarios]
     try:
         result = compare(

@@ -51,22 +51,26 @@ def _months(row: dict[str, Any]) -> str:
     return f"{row['months']:.2f} months{span}"
 
 
-def _versus(row: dict[str, Any], first: bool) -> str:
+def _versus(row: dict[str, Any], first: str | None) -> str:
+    """``, -0.41 vs base``: the months gained against ``first``, the first scenario of the
+    row's file (its reference; ``None``: the row is it)."""
     gained = row.get("months_vs_first")
-    if first or gained is None:
+    if first is None or gained is None:
         return ""
-    return f", {gained:+.2f} vs the first"
+    return f", {gained:+.2f} vs {first}"
 
 
 def _section(rows: list[dict[str, Any]]) -> list[str]:
-    """The report's lines: one per scenario, then what comes too late."""
+    """The report's lines: one per scenario, then what comes too late. Each file's scenarios
+    are compared with the first of that file (``months_vs_first``), which the line names."""
     out = []
+    firsts: dict[Any, int] = {}
     for i, row in enumerate(rows):
         cash_out = f", cash out {row['cash_out']}" if row["cash_out"] else ""
         label = "scenarios" if i == 0 else ""
-        out.append(
-            f"{label:<{_LABEL}}{row['scenario']}: {_months(row)}{_versus(row, i == 0)}{cash_out}"
-        )
+        first = firsts.setdefault(row.get("file"), i)
+        versus = _versus(row, None if first == i else str(rows[first]["scenario"]))
+        out.append(f"{label:<{_LABEL}}{row['scenario']}: {_months(row)}{versus}{cash_out}")
     for row in rows:
         for sentence in row.get("explanation", []):
             if "after the cash runs out" in sentence:  # money or cuts that come too late
