@@ -296,3 +296,75 @@ def test_an_item_rows_problems_name_its_record(
         read_table(_csv(tmp_path, f"{kind}.csv", text), kind)
     got = [(p.line, p.record_id, p.field) for p in info.value.problems]
     assert sorted(got) == sorted(named)
+
+
+# --- a column beside text that says otherwise -------------------------------------------------
+
+
+def test_a_currency_period_unit_or_sku_beside_text_must_agree_with_it(tmp_path: Path) -> None:
+    # '$5M' with amount_currency EUR read as $5M, the EUR dropped unseen (a conflicting fact:
+    # 5M euros are $5.5M at 1.1); '$5M/month' with rate_per year read as $5M a month; '500 H100'
+    # with capacity_unit GW and capacity_sku B200 read as 500 H100. Each disagreeing cell is
+    # now refused at its column; an empty cell, or one saying the same, is taken.
+    path = _csv(
+        tmp_path,
+        "e.csv",
+        "id,company,category,amount,amount_currency,date\n"
+        "a,acme,compute,$5M,EUR,2024\n"
+        "b,acme,compute,€5M,EUR,2024\n"
+        "c,acme,compute,$7M,,2024\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "expenses")
+    assert [(p.line, p.field, p.found, p.code) for p in info.value.problems] == [
+        (2, "amount_currency", "'EUR'", "inconsistent")
+    ]
+    assert info.value.problems[0].expected == "an empty cell, or USD as '$5M' in amount says"
+    path = _csv(
+        tmp_path,
+        "r.csv",
+        "id,company,category,rate,rate_per,rate_currency,date\n"
+        "a,acme,compute,$5M/month,year,USD,2024\n"
+        "b,acme,compute,$60M/yr,annual,,2024\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "expenses")
+    assert [(p.line, p.field, p.found) for p in info.value.problems] == [(2, "rate_per", "'year'")]
+    path = _csv(
+        tmp_path,
+        "k.csv",
+        "id,buyer,seller,start,end,capacity,capacity_unit,capacity_sku,rate\n"
+        "a,acme,cloudco,2024,2025,500 H100,GW,B200,$1M/month\n"
+        "b,acme,cloudco,2024,2025,500 H100,gpu,H100,$1M/month\n"
+        'c,acme,cloudco,2024,2025,"12,000 GPUs",,H100,$1M/month\n',
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "compute_contracts")
+    assert sorted((p.line, p.field, p.found) for p in info.value.problems) == [
+        (2, "capacity_sku", "'B200'"),
+        (2, "capacity_unit", "'GW'"),
+        (4, "capacity_sku", "'H100'"),
+    ]
+
+
+def test_text_beside_agreeing_columns_reads_as_the_records(tmp_path: Path) -> None:
+    # the cells saying what the text says change nothing: $60M a year is $5M a month
+    led = _ledger(
+        tmp_path,
+        """\
+expenses:
+- {id: a, company: acme, category: compute, rate: $60M/yr, date: 2024-03, until: 2024-05}
+- {id: b, company: beta, category: compute, amount: €2M, date: 2024-02-10}
+""",
+    )
+    path = _csv(
+        tmp_path,
+        "e.csv",
+        "id,company,category,rate,rate_per,rate_currency,amount,amount_currency,date,until\n"
+        "a,acme,compute,$60M/yr,annual,USD,,,2024-03,2024-05\n"
+        "b,beta,compute,,,,€2M,EUR,2024-02-10,\n",
+    )
+    got = read_table(path, "expenses", fx=led)
+    assert got.loc[0, "rate_usd_per_month"] == 5_000_000.0
+    assert got.loc[1, "amount_usd"] == pytest.approx(2_200_000.0)  # €2M at 1.1
+    _same_as_ledger(got, led.frame("expenses"))

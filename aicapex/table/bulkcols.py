@@ -168,6 +168,9 @@ def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str,
         codes, parsed, bad = parse_unique(keys, parse)
     else:
         codes, parsed, bad = parse_unique(col, lambda v: Capacity.parse(str(v)))
+        for side in ("unit", "sku"):  # written in the text: a cell beside it must agree
+            said = [getattr(c, side) if c is not None else None for c in parsed]
+            said_with(frame, field, f"{field}_{side}", codes, said, chk, side.upper())
     chk.rows(
         bad,
         field,
@@ -190,6 +193,44 @@ def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str,
         f"{field}_low": floats([b[0] for b in bounds]),
         f"{field}_high": floats([b[1] for b in bounds]),
     }
+
+
+def said_with(
+    frame: pd.DataFrame,
+    field: str,
+    side: str,
+    codes: np.ndarray,
+    said: list[Any],
+    chk: Located,
+    what: str,
+    normal: Any = str,
+) -> None:
+    """A problem at each cell of the column ``side`` (``_currency``, ``_per``, ``_unit``,
+    ``_sku``) disagreeing with the text of ``field`` on its row (``said``, by ``codes``: ``$5M``
+    is USD; read for numbers only, an ``EUR`` beside ``$5M`` was dropped unseen)."""
+    if side not in frame:
+        return
+    cells = frame[side]
+    scodes, uniques = pd.factorize(cells, use_na_sentinel=True)
+
+    def read(value: Any) -> Any:
+        try:
+            return normal(value)
+        except ValueError:
+            return value  # no known value: disagrees
+
+    given = np.array([*(read(u) for u in uniques), None], dtype=object)[scodes]
+    meant = np.array([*said, None], dtype=object)[codes]
+    bad = (scodes >= 0) & (codes >= 0) & (given != meant)
+    expected = np.full(len(frame), None, dtype=object)
+    for i in np.flatnonzero(bad)[:MAX_PROBLEMS]:
+        text = frame[field].iloc[i]
+        expected[i] = (
+            f"an empty cell, or {meant[i]} as {text!r} in {field} says"
+            if meant[i] is not None
+            else f"an empty cell: {text!r} in {field} names no {what} (write it in the text)"
+        )
+    chk.rows(bad, side, expected, cells, "inconsistent")
 
 
 def parse_money_column(
@@ -237,6 +278,9 @@ def _money_column(
     amount = np.array([float(m.amount) if m is not None else np.nan for m in money] + [np.nan])
     currency = [m.currency if m is not None else None for m in money]
     per = [r.per if (rate and r is not None) else None for r in parsed]
+    said_with(frame, field, f"{field}_currency", codes, currency, chk, "currency")
+    if rate:
+        said_with(frame, field, f"{field}_per", codes, per, chk, "period", normalize_period)
     kinds = [m.kind if m is not None else None for m in money]
     low, high = (np.array([*(_factor(m, i) for m in money), 1.0], dtype="float64") for i in (0, 1))
     return {
