@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from aicapex.errors import Problem, suggest
 from aicapex.limits import SCALAR_LIMITS
-from aicapex.records import Record, RecordCheckError
+from aicapex.records import Entity, FxRate, Record, RecordCheckError, Source
+from aicapex.records.base import ID_PATTERN
 
 __all__ = ["ID_MAX", "show_value", "type_name", "validation_problems"]
 
@@ -27,13 +28,30 @@ def type_name(value: object) -> str:
     return "number" if number else names.get(type(value), type(value).__name__)
 
 
-def _field_hint(cls: type[Any], loc: tuple[Any, ...]) -> str:
-    """A hint for the unknown field at ``loc``: the closest field of the model it is in, else
-    the nested list it belongs in (``amount`` of a contract: its ``ramp``'s)."""
-    model, name = cls, str(loc[-1])
+def _model_at(cls: type[Any], loc: tuple[Any, ...]) -> type[Any]:
+    """The model holding the field at ``loc`` (the record's, or an item's: a Citation)."""
+    model = cls
     for step in loc[:-1]:  # field names (and list places) down to the field's model
         if (info := getattr(model, "model_fields", {}).get(str(step))) is not None:
             model = next(_model_args(info.annotation), model)
+    return model
+
+
+def _fields_of(cls: type[Any], kind: str, loc: tuple[Any, ...]) -> str:
+    """What an unknown field at ``loc`` should have been: a field of the record's kind, or of
+    the item it is in, named with its fields (``a field of Citation (source, quote,
+    translation) in cloud_bills``)."""
+    model = _model_at(cls, loc)
+    if model is cls:
+        return f"a field of {kind}"
+    names = ", ".join(getattr(model, "model_fields", {}))
+    return f"a field of {model.__name__} ({names}) in {kind}"
+
+
+def _field_hint(cls: type[Any], loc: tuple[Any, ...]) -> str:
+    """A hint for the unknown field at ``loc``: the closest field of the model it is in, else
+    the nested list it belongs in (``amount`` of a contract: its ``ramp``'s)."""
+    model, name = _model_at(cls, loc), str(loc[-1])
     fields = getattr(model, "model_fields", {})
     inner = [
         f for f, i in fields.items() for m in _model_args(i.annotation) if name in m.model_fields
@@ -64,6 +82,21 @@ _PYDANTIC_CODES = {
     "string_too_short": "out-of-range",
     "too_long": "out-of-range",
     "too_short": "out-of-range",
+}
+
+
+def _pattern(model: type[Any], field: str) -> str:
+    """The regular expression a model's text field must match."""
+    found = [m.pattern for m in model.model_fields[field].metadata if hasattr(m, "pattern")]
+    return str(found[0])
+
+
+#: The patterns of the models' text fields, as a problem says what it expected.
+_PATTERNS = {
+    ID_PATTERN: "an id of letters, digits and . _ : + -, starting with a letter or digit",
+    _pattern(Source, "language"): "a language code like 'en', 'fr' or 'pt-BR' (BCP 47)",
+    _pattern(Entity, "fiscal_year_end"): "a day of the year as MM-DD like '06-30'",
+    _pattern(FxRate, "currency"): "a currency code of three capital letters like 'EUR'",
 }
 
 #: What our value parsers say they expect -> problem codes.
@@ -116,7 +149,21 @@ def validation_problems(
         elif etype == "extra_forbidden":
             name = str(err["loc"][-1])
             hint = _field_hint(cls, tuple(err["loc"]))
-            yield problem(loc, f"a field of {kind}{hint}", f"unknown field {name!r}", code)
+            expected = _fields_of(cls, kind, tuple(err["loc"]))
+            yield problem(loc, f"{expected}{hint}", f"unknown field {name!r}", code)
+        elif etype == "invalid_key":  # a key of null ('~:'): pydantic's 'keys should be strings'
+            where = ".".join(str(p) for p in err["loc"][:-1]) or None
+            key = err.get("input")
+            found = "a key that is null" if key is None else f"the key {show_value(key)}"
+            yield problem(where, "field names as text (field: value)", found, "unknown-field")
+        elif etype == "string_pattern_mismatch":  # not the regular expression itself
+            pattern = str(ctx.get("pattern", ""))
+            expected = _PATTERNS.get(pattern, f"text of the form {pattern!r}")
+            yield problem(loc, expected, show_value(err.get("input")), code)
+        elif etype == "string_too_short":
+            least = int(ctx.get("min_length", 1))
+            expected = "text, not empty" if least == 1 else f"text of at least {least} characters"
+            yield problem(loc, expected, show_value(err.get("input")), code)
         elif etype == "missing":
             yield problem(loc, "a value (this field is required)", "nothing", code)
         elif error is not None:
@@ -127,6 +174,9 @@ def validation_problems(
                 if isinstance(value, Decimal) and found.startswith(repr(value)):
                     found = str(value) + found.removeprefix(repr(value))
                 yield problem(loc, expected.removeprefix("expected "), found, _parser_code(text))
+            elif text.startswith("no such day"):  # '2023-02-30': the form is right, the day not
+                found = f"{show_value(err.get('input'))}, no such day"
+                yield problem(loc, "a date of a day the calendar has", found, "bad-date")
             else:
                 found = show_value(err.get("input"))
                 yield problem(loc, f"a valid value ({text})", found, _parser_code(text))

@@ -128,7 +128,7 @@ CASES = [
     Case("translation_cycle.yaml", 7, "sources", 0, "register-2024-04", "translation_of", "the id of an original source", "a loop: 'register-2024-04' -> 'lesechos-2024-04' -> 'register-2024-04'"),  # noqa: E501
     Case("contradicting_bounds.yaml", 23, "cash_balances", 1, "acme-cash-2023-10-lower", "amount", "a figure the source 'register-2024-04' can also mean by at most $3M (acme-cash-2023-10-upper)", "at least $5M (acme-cash-2023-10-lower): no amount is both"),  # noqa: E501
     # more of our own: bad inputs a demanding user tried
-    Case("id_with_newline.yaml", 3, "entities", 0, None, "id", "should match pattern", "'acme\\nai'"),  # noqa: E501
+    Case("id_with_newline.yaml", 3, "entities", 0, None, "id", "an id of letters, digits", "'acme\\nai'"),  # noqa: E501
     Case("year_99999.yaml", 6, "entities", 0, "acme", "founded", "a date like", "'99999-01-01'"),
     Case("negative_gpus_text.yaml", 15, "gpu_orders", 0, ORDER, "quantity", "greater than 0", "'-5'"),  # noqa: E501
     Case("zero_rate.yaml", 11, "expenses", 0, "acme-opex", "rate", "a positive amount", "$0"),

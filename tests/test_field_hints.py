@@ -36,7 +36,8 @@ def test_hints_name_the_right_level(ledger_text: LedgerText) -> None:
     said = {p.field: p.expected for p in caught.value.problems}
     assert said == {
         "amount": "a field of compute_contracts ('amount' goes in ramp)",
-        "ramp.0.amout": "a field of compute_contracts (did you mean 'amount'?)",
+        "ramp.0.amout": "a field of RampStep (period, amount, rate) in compute_contracts "
+        "(did you mean 'amount'?)",
         "ammount": "a field of funding_rounds (did you mean 'amount'?)",
     }
     for problem in caught.value.problems:  # never the word itself
