@@ -22,7 +22,14 @@ import pandas as pd
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.scenarios.adjust import Addition
-from aicapex.scenarios.book import AdjustmentError, Book, Bound, ScenarioAdjustment, month_text
+from aicapex.scenarios.book import (
+    AdjustmentError,
+    Book,
+    Bound,
+    ScenarioAdjustment,
+    date_arg,
+    end_arg,
+)
 from aicapex.values import format_usd
 
 __all__ = [
@@ -140,9 +147,8 @@ def remove(
     from ``start`` to ``end`` (all when ``None``), or the cash balance ``record``."""
     if not isinstance(record, str) or not record:
         raise AdjustmentError(f"record: expected a record's id, got {record!r}", "record")
-    s = month_text(start) if start is not None else None
-    e = month_text(end, end=True) if end is not None else None
-    return Remove(record, entity, s, e)
+    s = date_arg("start", start)
+    return Remove(record, entity, s, end_arg(end, s))
 
 
 def _owed(book: Book, entity: str, bills: Sequence[str] | None) -> pd.DataFrame:
@@ -267,7 +273,7 @@ def pay(
     """Pay ``entity``'s unpaid cloud bills (``bills``: ids; all when ``None``) in the month of
     ``on`` (default: ``as_of``'s): what they owe leaves then, and the arrears policy no longer
     pays them."""
-    return Pay(entity, _bills(bills), None if on is None else month_text(on))
+    return Pay(entity, _bills(bills), date_arg("on", on))
 
 
 def forgive(entity: str | None = None, *, bills: Sequence[str] | str | None = None) -> Forgive:

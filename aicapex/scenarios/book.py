@@ -25,6 +25,7 @@ __all__ = [
     "Bound",
     "ScenarioAdjustment",
     "date_arg",
+    "date_error",
     "end_arg",
     "month_text",
     "number_arg",
@@ -56,13 +57,22 @@ class AdjustmentError(ValueError):
         if self.field and text.startswith(f"{self.field}: "):
             text = text[len(self.field) + 2 :]
         text = text.removeprefix("expected ")
-        head, _, tail = text.rpartition(", got ")
+        head, _, tail = text.partition(", got ")  # the first: a found may say got too
         return (head, tail) if head else (text, "")
 
 
 def month_text(value: DateLike, *, end: bool = False) -> str:
     """``'2024-01'``: the (first, or with ``end`` last) month of a date argument."""
     return str(month_of(value, end=end))[:7]
+
+
+def date_error(name: str, value: object, exc: Exception) -> AdjustmentError:
+    """The :class:`AdjustmentError` of a bad date argument: ``expected ..., got ...`` (a date
+    that is no calendar day, or not a date at all, said so), naming the argument."""
+    text = str(exc)
+    if not text.startswith("expected "):  # 'no such day: '2024-02-30''
+        text = f"expected a calendar date, got {value!r} ({text})"
+    return AdjustmentError(f"{name}: {text}", name)
 
 
 def date_arg(name: str, value: DateLike | None, *, end: bool = False) -> str | None:
@@ -72,8 +82,8 @@ def date_arg(name: str, value: DateLike | None, *, end: bool = False) -> str | N
     try:
         PartialDate.parse(value) if isinstance(value, str | int | PartialDate) else None
         return month_text(value, end=end)
-    except ValueError as exc:
-        raise AdjustmentError(f"{name}: {exc}", name) from None
+    except (TypeError, ValueError) as exc:  # a mapping or list, as a file may give
+        raise date_error(name, value, exc) from None
 
 
 def end_arg(end: DateLike | None, start: str | None) -> str | None:

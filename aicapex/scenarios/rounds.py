@@ -31,7 +31,13 @@ import pandas as pd
 from aicapex.analysis.common import day_of
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
-from aicapex.scenarios.book import AdjustmentError, Book, Bound, ScenarioAdjustment
+from aicapex.scenarios.book import (
+    AdjustmentError,
+    Book,
+    Bound,
+    ScenarioAdjustment,
+    date_error,
+)
 from aicapex.table.adjust import ADJUSTMENT_KIND
 from aicapex.table.flowrows import concat_flows, flow_rows
 from aicapex.table.flows import resolve
@@ -398,8 +404,8 @@ def _day(name: str, value: DateLike | None) -> str | None:
         return None
     try:
         return str(day_of(value, end=True))[:10]
-    except ValueError as exc:
-        raise AdjustmentError(f"{name}: {exc}", name) from None
+    except (TypeError, ValueError) as exc:
+        raise date_error(name, value, exc) from None
 
 
 def disburse(round: str, *, tranche: int | None = None, on: DateLike | None = None) -> Disburse:
