@@ -30,7 +30,7 @@ from aicapex.dates import PartialDate, calendar_year
 from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
-from aicapex.reportcash import cash_section, runway_section, written_as
+from aicapex.reportcash import cash_section, runway_section, unrated_cash, written_as
 from aicapex.reportdeals import DEAL_BUILDERS, deal_companies, known_by_participations
 from aicapex.reportownership import owned_companies, ownership_section
 from aicapex.reportscenarios import (
@@ -81,9 +81,9 @@ class Context:
 
     @functools.cached_property
     def unpriced(self) -> dict[str, str]:
-        """Companies with money in a currency without an exchange rate at its date, and why:
-        their analyses are refused (never computed without those amounts), the others' not."""
-        return self._unpriced(None)
+        """Companies with money (or the cash a runway starts from: :func:`unrated_cash`) in a
+        currency without an exchange rate at its date, and why: their analyses are refused."""
+        return {**unrated_cash(self.balances, self.when), **self._unpriced(None)}
 
     def priced_in(self, section: str) -> pd.DataFrame:
         """The flows of the companies whose money of the kinds ``section`` reads (see

@@ -4,16 +4,20 @@ once), and the cash balance the runways start from."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runways
+from aicapex.analysis.runwaykit import latest_balances
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from aicapex.ledger import Ledger
 
-__all__ = ["cash_section", "runway_section", "written_as"]
+__all__ = ["cash_section", "runway_section", "unrated_cash", "written_as"]
 
 
 def _months(value: Any) -> float | None:
@@ -31,6 +35,25 @@ def _heads(text: str, companies: set[str]) -> list[str]:
             heads.append(text[:i])
         i = text.find(":", i + 1)
     return heads
+
+
+def unrated_cash(balances: pd.DataFrame, when: Mapping[str, str | None]) -> dict[str, str]:
+    """The companies whose runway would start from a cash balance (their last at or before
+    their report date ``when``) in a currency without an exchange rate at its date, and why:
+    their cash and runway are refused, the rest of their report stands."""
+    dated = {c: w for c, w in when.items() if w is not None}
+    cash = balances[balances["company"].astype("object").isin(list(dated)).to_numpy()]
+    lacking = cash["amount_usd"].isna()
+    if not lacking.any():
+        return {}
+    # the balance each runway starts from, chosen as runway chooses it (without refusing)
+    chosen = latest_balances(cash.assign(amount_usd=cash["amount_usd"].fillna(0.0)), dated)
+    unrated = chosen[chosen["id"].isin(cash["id"][lacking.to_numpy()]).to_numpy()]
+    return {
+        str(company): f"its cash balance {row.id} is in {row.amount_currency}, which has no "
+        f"exchange rate at its date: add fx_rates records for {row.amount_currency}"
+        for company, row in zip(unrated.index, unrated.itertuples(index=False), strict=True)
+    }
 
 
 def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
