@@ -368,3 +368,34 @@ expenses:
     assert got.loc[0, "rate_usd_per_month"] == 5_000_000.0
     assert got.loc[1, "amount_usd"] == pytest.approx(2_200_000.0)  # €2M at 1.1
     _same_as_ledger(got, led.frame("expenses"))
+
+
+# --- a round's investors: references --------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_investor_no_id_can_be_is_refused(tmp_path: Path, fmt: str) -> None:
+    # 'open ai' among a round's investors was read as an investor (the loader refuses it:
+    # "investors.0.investor: expected the id of one of the entities, got 'open ai'"), while
+    # 'open ai' as a company was refused; each round's first such investor is now refused
+    rows = pd.DataFrame(
+        {
+            "id": ["f1", "f2", "f3"],
+            "company": ["acme", "acme", "beta"],
+            "date": ["2024", "2024-Q2", "FY2024"],
+            "amount": ["$1M", "€2M", "$3M"],
+            "investors": ["vc1, vc2", "vc1, open ai", "big fund"],
+        }
+    )
+    path = tmp_path / f"r.{fmt}"
+    rows.to_csv(path, index=False) if fmt == "csv" else rows.to_parquet(path, index=False)
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "funding_rounds")
+    got = [(p.index, p.record_id, p.field, p.found, p.code) for p in info.value.problems]
+    assert got == [
+        (1, "f2", "investors", "'open ai'", "unknown-reference"),
+        (2, "f3", "investors", "'big fund'", "unknown-reference"),
+    ]
+    rows["investors"] = ["vc1, vc2", "vc1", ""]  # ids, and none: read
+    rows.to_csv(path, index=False) if fmt == "csv" else rows.to_parquet(path, index=False)
+    assert list(read_table(path, "funding_rounds")["investors"]) == ["vc1,vc2", "vc1", ""]

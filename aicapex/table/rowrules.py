@@ -14,6 +14,7 @@ message says more than the loader's: a bill's outstanding amount in a bills tabl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from aicapex.table.exactrules import (
     valuations,
     written,
 )
+from aicapex.table.idcols import ID_PATTERN
 from aicapex.table.tablespec import PARTIES
 
 __all__ = ["range_checks", "row_rules"]
@@ -216,6 +218,8 @@ def row_rules(
                     }.get(kind, f"an entity other than the {first} {one!r}")
                 code = "inconsistent" if kind == "gpu_reallocations" else "same-party"
                 chk.rows(same, second, expected, _said(names, same), code)
+    if kind == "funding_rounds" and "investors" in raw:
+        _investor_ids(raw["investors"], chk)
     if kind == "funding_rounds" and "investors" in raw and "company" in out:
         _own_investors(out["company"], raw["investors"], chk)
     if kind == "revenues":  # first: included_in defaults to of
@@ -285,6 +289,28 @@ def _said(names: np.ndarray, mask: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(mask)[:MAX_PROBLEMS]:
         out[i] = Said(repr(names[i]))
     return out
+
+
+def _investor_ids(investors: pd.Series, chk: Located) -> None:
+    """A round's investors (comma-separated ids) that no id can be (``open ai``): refused at
+    their rows as the loader refuses the reference (``unknown-reference``), each distinct cell
+    read once."""
+    codes, uniques = pd.factorize(investors.astype("object"), use_na_sentinel=True)
+    said = [
+        next((x.strip() for x in str(u).split(",") if x.strip() and not _is_id(x.strip())), None)
+        for u in uniques
+    ]
+    if all(s is None for s in said):
+        return
+    found = np.array([*(Said(repr(s)) if s else None for s in said), None], dtype=object)[codes]
+    bad = np.array([*(s is not None for s in said), False], dtype=bool)[codes]
+    named = "the id of an entity (letters, digits and . _ : + -), each investor's"
+    chk.rows(bad, "investors", named, found, "unknown-reference")
+
+
+def _is_id(text: str) -> bool:
+    """Whether ``text`` is an id (:data:`~aicapex.table.idcols.ID_PATTERN`)."""
+    return re.fullmatch(ID_PATTERN, text) is not None
 
 
 def _own_investors(company: Any, investors: pd.Series, chk: Located) -> None:
