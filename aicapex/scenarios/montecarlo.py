@@ -110,6 +110,9 @@ class Simulation(Result):
     edges: tuple[np.ndarray, np.ndarray] = field(default=(np.zeros(0), np.zeros(0)), repr=False)
     balance_day: np.datetime64 = field(default=np.datetime64("NaT", "D"))
     horizon: int = 0
+    #: Months from ``as_of`` to the end of the last month simulated: ``horizon``, and the rest
+    #: of ``as_of``'s month when it falls within one (NaN: ``horizon``).
+    reach: float = math.nan
 
     def cash_out_probability(self, by: DateLike) -> float:
         """The share of paths whose cash has run out by the end of ``by`` (a date)."""
@@ -176,24 +179,29 @@ class Simulation(Result):
     def distribution(self, width: float = 1.0) -> pd.DataFrame:
         """The runway's distribution: the share of paths running out in each ``width`` months
         after ``as_of`` (``from``, ``to``, ``probability``), and a last row for the paths that
-        last past the horizon (``from`` the horizon, ``to`` inf)."""
+        last past the horizon (``from`` the end of the horizon's month, :attr:`reach`, ``to``
+        inf); the probabilities sum to 1."""
         if not width > 0:
             raise ValueError(f"expected a width of more than 0 months, got {width!r}")
         s = self.summary
         step = max(round(width * MONTH_BINS), 1)
         counts = np.add.reduceat(s.months_hist, np.arange(0, len(s.months_hist), step))
         edges = np.arange(len(counts) + 1) * step / MONTH_BINS
-        keep = edges[:-1] < self.horizon
+        # the paths run to the end of the horizon's month: past `horizon` months when as_of
+        # falls within a month (those running out there were in no row: the rows summed < 1)
+        reach = self.reach if math.isfinite(self.reach) else float(self.horizon)
+        keep = edges[:-1] < reach
+        counts = counts[: max(int(keep.sum()), 1)].copy()
+        counts[-1] += s.months_hist.sum() - counts.sum()  # (a path at the very end)
+        n = len(counts)
         frame = pd.DataFrame(
             {
-                "from": edges[:-1][keep],
-                "to": edges[1:][keep],
-                "probability": counts[keep] / s.paths,
+                "from": edges[:n],
+                "to": np.minimum(edges[1 : n + 1], reach),
+                "probability": counts / s.paths,
             }
         )
-        tail = pd.DataFrame(
-            {"from": [float(self.horizon)], "to": [math.inf], "probability": [s.never / s.paths]}
-        )
+        tail = pd.DataFrame({"from": [reach], "to": [math.inf], "probability": [s.never / s.paths]})
         return pd.concat([frame, tail], ignore_index=True)
 
     def to_dict(self) -> dict[str, Any]:
@@ -409,6 +417,7 @@ def simulate(
         edges=edges,
         balance_day=model.balance_day,
         horizon=horizon,
+        reach=float(window[1] - model.as_of_pos),
     )
     object.__setattr__(result, "frame", _frame(result))
     return result
