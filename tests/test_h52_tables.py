@@ -399,3 +399,28 @@ def test_an_investor_no_id_can_be_is_refused(tmp_path: Path, fmt: str) -> None:
     rows["investors"] = ["vc1, vc2", "vc1", ""]  # ids, and none: read
     rows.to_csv(path, index=False) if fmt == "csv" else rows.to_parquet(path, index=False)
     assert list(read_table(path, "funding_rounds")["investors"]) == ["vc1,vc2", "vc1", ""]
+
+
+def test_a_cited_source_no_id_can_be_is_refused(tmp_path: Path) -> None:
+    # 'wsj 2024' among a record's cited sources was read as a source id (the loader refuses
+    # the citation of no source); ids, blanks between commas and spaces around them are read
+    path = _csv(
+        tmp_path,
+        "e.csv",
+        "id,company,category,amount,date,sources\n"
+        'e1,acme,compute,$1M,2024,"s1, wsj 2024"\n'
+        'e2,acme,compute,$2M,2024," s1 ,, s2 "\n'
+        "e3,beta,compute,€3M,2024-02-29,\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "expenses")
+    got = [(p.line, p.record_id, p.field, p.found, p.code) for p in info.value.problems]
+    assert got == [(2, "e1", "sources", "'wsj 2024'", "unknown-reference")]
+    rows = _csv(
+        tmp_path,
+        "ok.csv",
+        "id,company,category,amount,date,sources\n"
+        + "\n".join(path.read_text(encoding="utf-8").splitlines()[2:])
+        + "\n",
+    )
+    assert list(read_table(rows, "expenses")["sources"]) == ["s1,s2", ""]

@@ -218,8 +218,9 @@ def row_rules(
                     }.get(kind, f"an entity other than the {first} {one!r}")
                 code = "inconsistent" if kind == "gpu_reallocations" else "same-party"
                 chk.rows(same, second, expected, _said(names, same), code)
-    if kind == "funding_rounds" and "investors" in raw:
-        _investor_ids(raw["investors"], chk)
+    for field in ("investors", "sources"):  # lists of ids, comma-separated
+        if field in raw and (kind == "funding_rounds" or field == "sources"):
+            _listed_ids(raw[field], field, chk)
     if kind == "funding_rounds" and "investors" in raw and "company" in out:
         _own_investors(out["company"], raw["investors"], chk)
     if kind == "revenues":  # first: included_in defaults to of
@@ -291,11 +292,11 @@ def _said(names: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _investor_ids(investors: pd.Series, chk: Located) -> None:
-    """A round's investors (comma-separated ids) that no id can be (``open ai``): refused at
-    their rows as the loader refuses the reference (``unknown-reference``), each distinct cell
-    read once."""
-    codes, uniques = pd.factorize(investors.astype("object"), use_na_sentinel=True)
+def _listed_ids(col: pd.Series, field: str, chk: Located) -> None:
+    """A round's investors or a record's cited sources (comma-separated ids) that no id can be
+    (``open ai``): the first of each row refused at it as the loader refuses the reference
+    (``unknown-reference``), each distinct cell read once."""
+    codes, uniques = pd.factorize(col.astype("object"), use_na_sentinel=True)
     said = [
         next((x.strip() for x in str(u).split(",") if x.strip() and not _is_id(x.strip())), None)
         for u in uniques
@@ -304,8 +305,9 @@ def _investor_ids(investors: pd.Series, chk: Located) -> None:
         return
     found = np.array([*(Said(repr(s)) if s else None for s in said), None], dtype=object)[codes]
     bad = np.array([*(s is not None for s in said), False], dtype=bool)[codes]
-    named = "the id of an entity (letters, digits and . _ : + -), each investor's"
-    chk.rows(bad, "investors", named, found, "unknown-reference")
+    what = "an entity" if field == "investors" else "a source"
+    named = f"the id of {what} (letters, digits and . _ : + -), comma-separated"
+    chk.rows(bad, field, named, found, "unknown-reference")
 
 
 def _is_id(text: str) -> bool:
