@@ -37,6 +37,7 @@ from aicapex.values import format_usd
 __all__ = [
     "BoundScenario",
     "Evaluated",
+    "NoBalance",
     "Setting",
     "TableAdjustment",
     "as_adjustment",
@@ -46,6 +47,10 @@ __all__ = [
 ]
 
 Source = Any  # a Ledger, record frames by kind, or a flows table
+
+
+class NoBalance(ValueError):
+    """The scenarios' entity has no cash balance to start from (``as_of`` not given)."""
 
 
 @dataclass(frozen=True)
@@ -189,9 +194,9 @@ class Setting:
     def _build(self, table: Sequence[Adjustment]) -> RunwayInputs:
         if self.aside is not None and isinstance(self.cash, pd.DataFrame):
             # runway_inputs without what prepare did once: the checks and the cash resolved
+            # (the entity was checked against the source by prepare: one without a balance
+            # is 'no cash balance', not the flows' 'unknown entity' it was)
             balances = self.cash
-            if self.entity is not None and not (balances["company"] == self.entity).any():
-                check_entity(self.flows, self.entity, self.flows, balances["company"])
             return inputs_after(
                 self.flows,
                 balances,
@@ -292,10 +297,13 @@ def _latest(balances: pd.DataFrame | Mapping[str, float], entity: str | None) ->
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
     if not balances["date_end"].notna().any():
-        raise ValueError(
-            "scenarios need as_of when the cash balances have no dates"
-            + (f" (no cash balance of {entity!r})" if entity is not None else "")
-        )
+        if entity is not None:  # (it said 'scenarios need as_of when the cash balances have
+            # no dates' of an entity without any)
+            raise NoBalance(
+                f"no cash balance of {entity!r} to start the scenarios from (without as_of they "
+                "start from the latest)"
+            )
+        raise ValueError("scenarios need as_of when the cash balances have no dates")
     return pd.Timestamp(balances["date_end"].max()).date().isoformat()
 
 

@@ -50,7 +50,7 @@ from aicapex.records import FORMAT_KEY, FORMAT_VERSION
 from aicapex.scenarios.adjust import GRID_ADJUSTMENTS
 from aicapex.scenarios.bills import BILL_ADJUSTMENTS
 from aicapex.scenarios.book import AdjustmentError, ScenarioAdjustment
-from aicapex.scenarios.context import bind_scenario, prepare
+from aicapex.scenarios.context import NoBalance, bind_scenario, prepare
 from aicapex.scenarios.rounds import ROUND_ADJUSTMENTS
 from aicapex.scenarios.scenario import Comparison, Scenario, compare
 
@@ -400,13 +400,25 @@ def _check_against(reader: _Reader, read: ScenarioFile, ledger: Any) -> None:
     """References of ``read`` checked against ``ledger``: its entity, ``based_on`` ids and
     every adjustment (bound as a comparison binds it)."""
     try:
-        _, book = prepare(
-            ledger,
-            read.entity,
-            read.as_of,
-            policy=read.policy,  # type: ignore[arg-type]
-            horizon=read.horizon,
-        )
+        try:
+            _, book = prepare(
+                ledger,
+                read.entity,
+                read.as_of,
+                policy=read.policy,  # type: ignore[arg-type]
+                horizon=read.horizon,
+            )
+        except NoBalance:
+            # no balance to start from is no fault of the file (a run says so; the report
+            # gives no answer and why, as for a balance after its date): the references are
+            # checked all the same (as_of only dates what the adjustments bind to)
+            _, book = prepare(
+                ledger,
+                read.entity,
+                "2000-01",
+                policy=read.policy,  # type: ignore[arg-type]
+                horizon=read.horizon,
+            )
     except KeyError as exc:
         reader.add(
             str(exc.args[0]).replace("unknown entity", "an entity of the ledger, not"),
