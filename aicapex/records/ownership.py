@@ -186,6 +186,16 @@ class Stake(Fact):
             )
         yield from positive("paid", self.paid)
         yield from positive("price_per_share", self.price_per_share)
+        if self.price_per_share is not None and self.shares is not None:
+            # what the purchase cost when no `paid` says it: the price times the most shares
+            value = self.price_per_share.amount * max(self.shares.written())
+            if value > MAX_AMOUNT:
+                limit = Money(Decimal(MAX_AMOUNT), self.price_per_share.currency)
+                cost = Money(Decimal(value), self.price_per_share.currency)
+                found = f"{self.price_per_share} x {self.shares} shares, {cost}"
+                yield Check(
+                    "price_per_share", f"a purchase of at most {limit}", found, "out-of-range"
+                )
         yield from self._event_checks()
         if self.paid is not None and self.price_per_share is not None and self.shares:
             yield from multiplies_to(
