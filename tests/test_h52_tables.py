@@ -424,3 +424,61 @@ def test_a_cited_source_no_id_can_be_is_refused(tmp_path: Path) -> None:
         + "\n",
     )
     assert list(read_table(rows, "expenses")["sources"]) == ["s1,s2", ""]
+
+
+# --- conflicting reports: the cited sources' dates -------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_conflicting_reports_resolve_by_the_sources_dates_as_records_do(
+    tmp_path: Path, fmt: str
+) -> None:
+    # Two reports of acme's January compute: $5M (cited source of 2024-02) and $9M (sources of
+    # 2024-03 and 2024-05-20: the latest, 2024-05-20). The records' frame dates each report by
+    # its sources, so the default policy ('latest') takes $9M; the table, read with the ledger
+    # holding those sources, had no reported dates and took the last row: $5M. beta's one
+    # report has its own reported date, kept (not its source's); gamma's cites none.
+    records = """\
+sources:
+- {id: s-feb, title: t, outlet: o, date: 2024-02}
+- {id: s-mar, title: t, outlet: o, date: 2024-03}
+- {id: s-may, title: t, outlet: o, date: 2024-05-20}
+expenses:
+- {id: e-new, company: acme, category: compute, amount: $9M, date: 2024-01,
+   sources: [{source: s-may}, {source: s-mar}]}
+- {id: b1, company: beta, category: compute, amount: €2M, date: 2024-01, reported: 2024-01-31,
+   sources: [{source: s-may}]}
+- {id: e-old, company: acme, category: compute, amount: $5M, date: 2024-01,
+   sources: [{source: s-feb}]}
+- {id: g1, company: gamma, category: payroll, amount: $1M to $3M, date: 2024-Q1}
+"""
+    led = _ledger(tmp_path, records)
+    rows = pd.DataFrame(
+        {
+            "id": ["e-new", "b1", "e-old", "g1"],
+            "company": ["acme", "beta", "acme", "gamma"],
+            "category": ["compute", "compute", "compute", "payroll"],
+            "amount": ["$9M", "€2M", "$5M", "$1M to $3M"],
+            "date": ["2024-01", "2024-01", "2024-01", "2024-Q1"],
+            "reported": [None, "2024-01-31", None, None],
+            "sources": ["s-may, s-mar", "s-may", "s-feb", None],
+        }
+    )
+    path = tmp_path / f"e.{fmt}"
+    rows.to_csv(path, index=False) if fmt == "csv" else rows.to_parquet(path, index=False)
+    got = read_table(path, "expenses", fx=led)
+    assert list(got["reported_start"]) == [
+        pd.Timestamp("2024-05-20"),
+        pd.Timestamp("2024-01-31"),
+        pd.Timestamp("2024-02-01"),
+        pd.NaT,
+    ]
+    pd.testing.assert_frame_equal(got, led.frame("expenses"))
+    # acme's January: the latest report, $9M (not $5M); beta's €2M at 1.1 is $2.2M
+    burn = ac.burn({"expenses": got}).frame.set_index(["entity", "month"])["gross_burn"]
+    january = pd.Timestamp("2024-01-01")
+    assert burn.loc[("acme", january)] == 9_000_000.0
+    assert burn.loc[("beta", january)] == pytest.approx(2_200_000.0)
+    pd.testing.assert_frame_equal(ac.burn({"expenses": got}).frame, ac.burn(led).frame)
+    # without the ledger, no source has a date: as before
+    assert read_table(path, "expenses")["reported_start"].isna().sum() == 3

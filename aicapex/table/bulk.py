@@ -54,7 +54,7 @@ from aicapex.table.columns import (
     constant_category,
     to_category,
 )
-from aicapex.table.datecols import date_columns
+from aicapex.table.datecols import cited_reported, date_columns
 from aicapex.table.fiscalcols import Dating, dating, fiscal_dates, usd_values
 from aicapex.table.idcols import id_column, reference_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
@@ -316,6 +316,7 @@ def _validate(
     dtypes: dict[str, str] = dict(head)
     present: dict[str, np.ndarray] = {}
     blank: dict[str, pd.Series] = {}  # the missing values of absent columns, by dtype
+    raw = cited_reported(raw, fx) if "reported" in fields else raw  # the sources' dates
     dated = dating(kind, raw, fx)  # each row's fiscal year end: its owner's in fx's entities
     if kind in PARENT_DATES and PARENT_DATES[kind] in raw:  # read for FX only: not a column
         date_columns(raw[PARENT_DATES[kind]], chk, PARENT_DATES[kind])  # of the frame
@@ -515,8 +516,7 @@ def _as(values: Any, dtype: str) -> pd.Series:
         array = np.asarray(values, dtype="datetime64[ns]" if dtype != "float64" else dtype)
         return pd.Series(array if array.flags.writeable else array.copy(), copy=False)
     if dtype == "category":
-        # built from a list, as frames.py does: an all-missing column then gets the same (empty)
-        # categories dtype as Ledger.frame's, not object ones
+        # from a list, as frames.py: an all-missing column gets Ledger.frame's (empty) dtype
         return pd.Series(list(values), dtype=dtype)
     return pd.Series(values, dtype=dtype)
 

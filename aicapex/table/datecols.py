@@ -4,7 +4,7 @@ it; days written the ISO way (``2024-03-15``, most of a large table's dates) rea
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,10 @@ from aicapex.dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
 from aicapex.table.bulkcols import Located
 from aicapex.table.columns import coded_category, parse_unique
 
-__all__ = ["date_columns", "date_value", "first_days", "fiscal_spans"]
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
+
+__all__ = ["cited_reported", "date_columns", "date_value", "first_days", "fiscal_spans"]
 
 #: A day written the ISO way, ASCII digits only: ``PartialDate.parse`` reads it as that day
 #: when the day exists and its year is within MIN_YEAR..MAX_YEAR.
@@ -136,3 +139,35 @@ def _spans(
         start[i], end[i] = np.datetime64(first, "ns"), np.datetime64(last, "ns")
         precision[i] = parsed.precision.value
     return start, end, precision, bad
+
+
+def cited_reported(raw: pd.DataFrame, ledger: Ledger | None) -> pd.DataFrame:
+    """``raw`` (a table with ``sources``) with the ``reported`` date of each row that has none,
+    citing sources ``ledger`` holds, taken from them as ``Ledger.reported`` takes a record's:
+    the latest of their publication dates (the date of the one, when one is cited), written
+    as the source writes it. Conflicting reports of one fact then resolve to the same latest
+    report as the records' (a table read with the ledger of its sources). A source dated by a
+    fiscal year (``FY2025``) gives none: read as written, the row's fiscal-year rules (whose
+    year, ``fiscal-year-owner``) would hold it as the row's own cell, which the loader does not."""
+    if ledger is None or "sources" not in raw:
+        return raw
+    held = ((s.id, getattr(s, "date", None)) for s in ledger.records("sources"))
+    dates = {i: d for i, d in held if d is not None and d.precision != Precision.FISCAL_YEAR}
+    if not dates:
+        return raw
+    codes, uniques = pd.factorize(raw["sources"].astype("object"), use_na_sentinel=True)
+    said: list[str | None] = []
+    for cell in uniques:
+        cited = [x.strip() for x in str(cell).split(",") if x.strip()]
+        found = [dates[c] for c in cited if c in dates] if len(cited) > 1 else []
+        one = dates.get(cited[0]) if len(cited) == 1 else None
+        latest = max(found, key=PartialDate.sort_key) if found else one
+        said.append(str(latest) if latest is not None else None)
+    fill = np.array([*said, None], dtype=object)[codes]
+    own = raw["reported"] if "reported" in raw else pd.Series(None, index=raw.index, dtype=object)
+    given = np.array([v is not None for v in fill], dtype=bool) & own.isna().to_numpy()
+    if not given.any():
+        return raw
+    values = own.to_numpy(dtype=object, copy=True)
+    values[given] = fill[given]
+    return raw.assign(reported=pd.Series(values, index=raw.index, dtype=object))
