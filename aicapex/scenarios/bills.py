@@ -107,7 +107,7 @@ class Remove(ScenarioAdjustment):
 
     def bind(self, book: Book) -> Bound:
         """Check the record is one of the entity's flows or cash balances."""
-        entity = book.entity_of(self.entity)
+        entity = book.entity_of(self.entity, one=True)
         flows = book.flows
         own = set(flows["record"][(flows["entity"].astype("object") == entity).to_numpy()])
         cash = book.frame("cash_balances")
@@ -221,7 +221,7 @@ class Pay(ScenarioAdjustment):
 
     def bind(self, book: Book) -> Bound:
         """Check the bills; leave them out of the flows, and pay what they owe."""
-        entity = book.entity_of(self.entity)
+        entity = book.entity_of(self.entity, one=True)
         owed = _owed(book, entity, self.bills)
         on = self.on or book.as_of
         total = -float(owed["owed"].sum()), -float(owed["high"].sum()), -float(owed["low"].sum())
@@ -249,7 +249,7 @@ class Forgive(ScenarioAdjustment):
 
     def bind(self, book: Book) -> Bound:
         """Check the bills; leave them out of the flows."""
-        entity = book.entity_of(self.entity)
+        entity = book.entity_of(self.entity, one=True)
         owed = _owed(book, entity, self.bills)
         table = DropRecords(entity, tuple(owed.index))
         text = (

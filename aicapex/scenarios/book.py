@@ -141,9 +141,17 @@ class Book:
             return self.source.get(kind)
         return None
 
-    def entity_of(self, entity: str | None, name: str = "entity") -> Any:
-        """``entity`` (the scenario's when ``None``), which must be known."""
+    def entity_of(self, entity: str | None, name: str = "entity", *, one: bool = False) -> Any:
+        """``entity`` (the scenario's when ``None``), which must be known; with ``one``, it
+        must be given when the scenario has none (a sweep of every entity, for an adjustment
+        of one entity's records)."""
         if entity is None:
+            if one and self.entity is None:
+                raise AdjustmentError(
+                    f"{name}: expected the entity whose records it changes (a sweep of every "
+                    f"entity runs it for each: name one, {name}='...'), got None",
+                    name,
+                )
             return self.entity
         if entity not in self.known:
             raise AdjustmentError(

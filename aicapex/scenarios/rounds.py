@@ -174,15 +174,20 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
     ids = rounds["id"].astype("object")
     found = rounds[(ids == round_id).to_numpy()]
     if found.empty:
-        own = sorted(ids[(rounds["company"].astype("object") == book.entity).to_numpy()])
+        if book.entity is None:  # a sweep of every entity: any entity's round
+            own = sorted(ids)
+            whose = "a funding round"
+        else:
+            own = sorted(ids[(rounds["company"].astype("object") == book.entity).to_numpy()])
+            whose = f"a funding round of {book.entity} ({', '.join(own) or 'none'})"
         raise AdjustmentError(
-            f"{name}: expected a funding round of {book.entity} ({', '.join(own) or 'none'})"
-            f"{suggest(round_id, own or sorted(ids))}, got {round_id!r}",
+            f"{name}: expected {whose}{suggest(round_id, own or sorted(ids))}, got {round_id!r}",
             name,
             "unknown-reference",
         )
     row = found.iloc[0]
-    if str(row["company"]) != book.entity:
+    entity = str(row["company"]) if book.entity is None else book.entity
+    if str(row["company"]) != entity:
         raise AdjustmentError(
             f"{name}: expected a round of {book.entity}, got {round_id!r} (of {row['company']})",
             name,
@@ -249,7 +254,7 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
         )
     if not pieces:
         raise AdjustmentError(f"{name}: expected a round with an amount, got {round_id!r}", name)
-    return Plan(round_id, book.entity, tuple(pieces))
+    return Plan(round_id, entity, tuple(pieces))
 
 
 def _round_rate(row: pd.Series, total: float) -> float | None:

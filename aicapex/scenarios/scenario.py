@@ -232,8 +232,9 @@ def _horizon_words(as_of: str, horizon: int) -> str:
 @dataclass(frozen=True, eq=False, repr=False)
 class Sweep(Result):
     """The result of :func:`sweep`: ``.frame`` has one row per entity and value: ``entity``, the
-    swept argument (named as it), then ``months``, ``months_low``, ``months_high``,
-    ``cash_out``, ``min_cash``, ``cash_at_horizon``."""
+    swept argument (named as it; ``delay_months`` for ``delay``'s ``months``, and so for any
+    argument named as a figure), then ``months``, ``months_low``, ``months_high``,
+    ``cash_out``, ``min_cash``, ``cash_at_horizon``. ``parameter``: the swept column's name."""
 
     NAME = "sweep"
     MONEY = frozenset({"min_cash", "cash_at_horizon"})
@@ -385,12 +386,17 @@ def sweep(
         if parts:
             order = pd.concat(parts, ignore_index=True)
             parts = [order.sort_values("entity", kind="stable")]
-    frame = pd.concat(parts, ignore_index=True).rename(columns={"value": parameter})
-    columns = ["entity", parameter, *COMPARE_COLUMNS[:-1]]
+    # the swept values' column, named as the argument unless a figure's column has its name
+    # (delay's months: the frame had two 'months' columns, the values and the runway's)
+    column = parameter
+    if parameter in ("entity", *COMPARE_COLUMNS):
+        column = f"{type(adjustment).NAME}_{parameter}"
+    frame = pd.concat(parts, ignore_index=True).rename(columns={"value": column})
+    columns = ["entity", column, *COMPARE_COLUMNS[:-1]]
     return Sweep(
         frame=frame[columns].reset_index(drop=True),
         used_records=records,
         assumptions=(*assumptions, f"swept: {adjustment.describe()}"),
         params=params,
-        parameter=parameter,
+        parameter=column,
     )
