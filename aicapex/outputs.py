@@ -328,6 +328,12 @@ def _export() -> dict[str, Any]:
             "format_version": {"const": FORMAT_VERSION},
             "schema_version": {"const": SCHEMA_VERSION},
             "ledger": ledger,
+            "flows_selection": _object(
+                {
+                    "conflicts": {"enum": ["latest", "earliest", "all"]},
+                    "filter": _MAYBE_TEXT,
+                }
+            ),
             "flows": {"type": "array", "items": _flow_row()},
         }
     )

@@ -89,7 +89,8 @@ def export_text(
     if to == "json":
         from aicapex.export.jsonout import json_text
 
-        return json_text(ledger, flows) + "\n"
+        shown = None if not filter else str(filter)
+        return json_text(ledger, flows, conflicts, shown) + "\n"
     if to == "sql":
         from aicapex.export.sqlscript import ledger_script
 

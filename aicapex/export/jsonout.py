@@ -6,6 +6,7 @@
       "format_version": 1,            # aicapex.schema.FORMAT_VERSION
       "schema_version": "1.0",        # aicapex.schema.SCHEMA_VERSION
       "ledger": {...},                # Ledger.to_data(): what a ledger file holds
+      "flows_selection": {"conflicts": "latest", "filter": null},   # how the flows were chosen
       "flows": [                      # the flows table, a row per movement
         {"date": "2023-07-31", "month": "2023-07-01", "entity": "stability-ai",
          "direction": -1, "payer": "stability-ai", "payee": "aws", "amount": 1000000.0,
@@ -116,21 +117,31 @@ def table_rows(frame: pd.DataFrame, *, infinite: bool = False) -> tuple[list[str
     return names, [list(row) for row in zip(*columns, strict=True)]
 
 
-def json_document(ledger: Ledger, flows: pd.DataFrame) -> dict[str, Any]:
-    """The export document (see the module docs): versions, the ledger's data and the flows."""
+def json_document(
+    ledger: Ledger,
+    flows: pd.DataFrame,
+    conflicts: str = "latest",
+    filter: str | None = None,
+) -> dict[str, Any]:
+    """The export document (see the module docs): versions, the ledger's data, how its flows
+    were selected (``flows_selection``: the conflict policy they were compiled under and the
+    filter that selected the rows, ``null`` for none) and the flows."""
     return {
         "format_version": FORMAT_VERSION,
         "schema_version": SCHEMA_VERSION,
         "ledger": ledger.to_data(),
+        "flows_selection": {"conflicts": conflicts, "filter": filter},
         "flows": flow_records(flows),
     }
 
 
-def json_text(ledger: Ledger, flows: pd.DataFrame) -> str:
+def json_text(
+    ledger: Ledger, flows: pd.DataFrame, conflicts: str = "latest", filter: str | None = None
+) -> str:
     """:func:`json_document` as JSON text (UTF-8 characters kept, no NaN): the document, the
     ledger and each list of records indented by two spaces, each record and each flow on one
     line of its own (a diff shows the records that changed)."""
-    return "\n".join(_lines(json_document(ledger, flows), 0))
+    return "\n".join(_lines(json_document(ledger, flows, conflicts, filter), 0))
 
 
 def _lines(value: Any, depth: int) -> list[str]:
