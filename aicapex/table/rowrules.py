@@ -296,7 +296,7 @@ def _listed_ids(col: pd.Series, field: str, chk: Located) -> None:
     """A round's investors or a record's cited sources (comma-separated ids) that no id can be
     (``open ai``): the first of each row refused at it as the loader refuses the reference
     (``unknown-reference``), each distinct cell read once."""
-    codes, uniques = pd.factorize(col.astype("object"), use_na_sentinel=True)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
     said = [
         next((x.strip() for x in str(u).split(",") if x.strip() and not _is_id(x.strip())), None)
         for u in uniques
