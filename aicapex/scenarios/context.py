@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import as_known_on, check_entity, day_of
+from aicapex.analysis.reconcile import span_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after
 from aicapex.analysis.runway import (
     HORIZON,
@@ -257,7 +258,7 @@ def prepare(
     elif known_on is not None and isinstance(cash, pd.DataFrame):
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
     if aside is None and isinstance(cash, pd.DataFrame):
-        cash, set_aside = resolve_conflicts(cash, "cash_balances", conflicts)
+        cash, set_aside = _resolved(cash, conflicts)
         aside = tuple(set_aside)
     companies = pd.Series(list(cash) if isinstance(cash, Mapping) else cash["company"])
     check_entity(source, entity, flows, companies)
@@ -284,9 +285,19 @@ def _ledger_cash(ledger: Any, conflicts: ConflictPolicy) -> tuple[pd.DataFrame, 
     call (copy-on-write)."""
     kept, aside = ledger.memo(
         ("scenarios:cash", conflicts),
-        lambda: resolve_conflicts(ledger.frame("cash_balances"), "cash_balances", conflicts),
+        lambda: _resolved(ledger.frame("cash_balances"), conflicts),
     )
     return kept.copy(deep=False), tuple(aside)
+
+
+def _resolved(cash: pd.DataFrame, conflicts: ConflictPolicy) -> tuple[pd.DataFrame, list[str]]:
+    """Cash balances with their conflicting reports resolved as the runway resolves them: under
+    ``"all"`` one row a fact, its ends spanning every report's (a balance is no sum; the
+    scenarios kept them all, and the runway's latest report, with its own ends alone)."""
+    if conflicts == "all":
+        return span_reports(cash)
+    kept, aside = resolve_conflicts(cash, "cash_balances", conflicts)
+    return kept, list(aside)
 
 
 def _latest(balances: pd.DataFrame | Mapping[str, float], entity: str | None) -> str:
