@@ -482,3 +482,62 @@ expenses:
     pd.testing.assert_frame_equal(ac.burn({"expenses": got}).frame, ac.burn(led).frame)
     # without the ledger, no source has a date: as before
     assert read_table(path, "expenses")["reported_start"].isna().sum() == 3
+
+
+# --- text that looks like a number, in CSV ----------------------------------------------------
+
+
+def test_text_cells_that_look_like_numbers_are_read_as_written(tmp_path: Path) -> None:
+    # A CSV column of text fields read as numbers when every cell looked like one: investor
+    # '007' became the category 7 (an int), a round's investors '007' the text '7', a note
+    # '00123' '123', a reason '1.50' '1.5', a SKU '04090' '4090'. Ids and references were kept
+    # as text; now every text field is, as the records hold them.
+    path = tmp_path / "ledger.yaml"
+    path.write_text(
+        LEDGER.replace("entities:\n", 'entities:\n- {id: "007", name: Bond, type: investor}\n')
+        + """\
+funding_rounds:
+- {id: f1, company: acme, date: 2024-03, amount: $10M, investors: [{investor: "007"}]}
+gpu_orders:
+- {id: o1, buyer: gamma, vendor: nvidia, sku: "04090", quantity: 10, order_date: 2024,
+   note: "00123"}
+gpu_reallocations:
+- {id: r1, order: o1, from_entity: gamma, to_entity: acme, quantity: 4, date: 2024-06,
+   reason: "1.50"}
+""",
+        encoding="utf-8",
+    )
+    led = ac.load(path)
+    investments = read_table(
+        _csv(tmp_path, "i.csv", "round,company,investor,amount\nf1,acme,007,$4M\n"), "investments"
+    )
+    assert list(investments["investor"].astype(object)) == ["007"]
+    rounds = read_table(
+        _csv(tmp_path, "f.csv", "id,company,date,amount,investors\nf1,acme,2024-03,$10M,007\n"),
+        "funding_rounds",
+    )
+    assert list(rounds["investors"]) == ["007"]
+    unknown = ["committed_usd", "disbursed_usd", "cancelled_usd"]  # the tranches table's
+    _same_as_ledger(rounds.drop(columns=unknown), led.frame("funding_rounds").drop(columns=unknown))
+    orders = read_table(
+        _csv(
+            tmp_path,
+            "o.csv",
+            "id,buyer,vendor,sku,quantity,order_date,note\no1,gamma,nvidia,04090,10,2024,00123\n",
+        ),
+        "gpu_orders",
+    )
+    assert (str(orders.loc[0, "sku"]), str(orders.loc[0, "note"])) == ("04090", "00123")
+    unknown = ["scheduled_quantity", "delivered_quantity"]
+    _same_as_ledger(orders.drop(columns=unknown), led.frame("gpu_orders").drop(columns=unknown))
+    moves = read_table(
+        _csv(
+            tmp_path,
+            "r.csv",
+            "id,order,from_entity,to_entity,quantity,date,reason\n"
+            "r1,o1,gamma,acme,4,2024-06,1.50\n",
+        ),
+        "gpu_reallocations",
+    )
+    assert str(moves.loc[0, "reason"]) == "1.50"
+    _same_as_ledger(moves, led.frame("gpu_reallocations"))

@@ -220,7 +220,7 @@ def _read(
     shown = str(path)
     csv = p.suffix.lower() in (".csv", ".tsv", ".txt")
     spec = SPECS[kind]
-    refs = ["id", *(h for h, _ in spec.head), *sorted(spec.refs)]
+    refs = spec.text_columns  # ids, references and text: '007' is no number
     try:
         source: Any = p if check_size(p, max_bytes) else io.BytesIO(read_limited(p, max_bytes))
         if p.suffix.lower() == ".parquet":

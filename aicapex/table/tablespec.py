@@ -98,6 +98,13 @@ class Spec:
         order += [by_name[n] for n in _LAST if n in by_name]
         return tuple(c for f in order if (c := field_columns(f, self.refs)) is not None)
 
+    @property
+    def text_columns(self) -> tuple[str, ...]:
+        """The columns a CSV file's reader keeps as text: ids, the head columns, references and
+        the fields of text (``007`` is an id, a SKU, a note; read as a number it was ``7``)."""
+        text = {f.name for f in self.fields if f.type in (TEXT, SOURCES, TEXTS, ITEMS)}
+        return ("id", *(h for h, _ in self.head), *sorted((self.refs | text) - {"id"}))
+
 
 def field_columns(field: Field, refs: frozenset[str]) -> ColumnSpec | None:
     """The frame columns of ``field`` (``None`` for a nested list: a frame of its own); a
