@@ -541,3 +541,24 @@ gpu_reallocations:
     )
     assert str(moves.loc[0, "reason"]) == "1.50"
     _same_as_ledger(moves, led.frame("gpu_reallocations"))
+
+
+def test_an_investments_investor_is_an_id(tmp_path: Path) -> None:
+    # An investments table's investor, an entity's id, was read as any text: 'open ai' taken
+    # (the loader refuses it: investors.0.investor: expected the id of one of the entities),
+    # and a Parquet column of integers read as the category 7 (ids are text, refused in
+    # every other id column). Both are now refused as in the other reference columns.
+    path = _csv(
+        tmp_path,
+        "i.csv",
+        "round,company,investor,amount\nf1,acme,open ai,$1M\nf1,acme,vc1,€2M\nf2,beta,vc.2,\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(path, "investments")
+    got = [(p.line, p.record_id, p.field, p.found, p.code) for p in info.value.problems]
+    assert got == [(2, "f1", "investor", "'open ai'", "unknown-reference")]
+    frame = pd.DataFrame({"round": ["f1"], "company": ["acme"], "investor": [7], "amount": ["$1M"]})
+    frame.to_parquet(tmp_path / "i.parquet", index=False)
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(tmp_path / "i.parquet", "investments")
+    assert [(p.field, p.code) for p in info.value.problems] == [("investor", "wrong-column-type")]

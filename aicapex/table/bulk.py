@@ -267,9 +267,8 @@ def _validate(
 ) -> pd.DataFrame:
     spec = SPECS[kind]
     head = dict(spec.head)
-    refs = spec.refs
-    investor = {"investor"} if kind == "investments" else set()
-    cols = Spec(spec.fields, refs | investor).columns
+    refs = spec.refs | ({"investor"} if kind == "investments" else set())  # an entity's id
+    cols = Spec(spec.fields, refs).columns
     fields = {f.name: f for f in spec.fields}
     n = len(raw)
     chk = Located(shown, kind, raw.get(PARENTS[kind].column if kind in PARENTS else "id"), csv)
