@@ -117,3 +117,43 @@ def test_a_record_removed_in_a_window(led: ac.Ledger) -> None:
     assert months(led, ac.remove("beta-compute")) == pytest.approx(12e6 / (BURN - 3e6))
     # left out from April on: March's $3M stays (in the balance) and so does its run rate
     assert months(led, ac.remove("beta-compute", start="2024-04")) == pytest.approx(12e6 / BURN)
+
+
+@pytest.mark.parametrize(
+    "adjustment",
+    [
+        ac.AddFlow("gamma", "2024-05", 5e6, "gamma's money"),
+        ac.Exclude(["gamma-opex"]),
+        ac.Exclude(["beta-compute", "gamma-cash"]),
+    ],
+    ids=["AddFlow", "Exclude", "Exclude-one-of-two"],
+)
+def test_a_flows_table_adjustment_of_another_entity_is_refused(
+    led: ac.Ledger, adjustment: object
+) -> None:
+    """ac.AddFlow('gamma', ...) in beta's comparison gave beta's 3.30 months, the explanation
+    saying 'added flow ... (gamma)'."""
+    with pytest.raises(ac.AdjustmentError, match=r"expected (records of )?beta") as caught:
+        months(led, adjustment)
+    assert caught.value.field in ("entity", "records")
+
+
+def test_flows_table_adjustments_of_the_entity(led: ac.Ledger) -> None:
+    """$5M in May: April 12 - 3.6333 = 8.3667, May 4.7333 + 5 = 9.7333, then 2.6789 months:
+    4.6789; beta's compute left out: 12 / 0.6333 = 18.95 (as the runway's adjust=)."""
+    added = ac.AddFlow("beta", "2024-05", 5e6, "x")
+    assert months(led, added) == pytest.approx(2 + (12e6 - 2 * BURN + 5e6) / BURN)
+    assert months(led, ac.Exclude(["beta-compute"])) == pytest.approx(12e6 / (BURN - 3e6))
+    plain = ac.runway(led, "beta", as_of="2024-03", adjust=[added])
+    assert months(led, added) == float(plain.months)
+    # a sweep of every entity takes gamma's: its opex left out and $5M in: never runs out
+    swept = ac.sweep(
+        led,
+        None,
+        ac.scale(by=1.0),
+        base=[ac.AddFlow("gamma", "2024-05", 5e6, "x"), ac.Exclude(["gamma-opex"])],
+        as_of="2024-03",
+        by=[1.0],
+    ).frame.set_index("entity")["months"]
+    assert swept["gamma"] == float("inf")
+    assert swept["beta"] == pytest.approx(12e6 / BURN)

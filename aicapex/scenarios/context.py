@@ -25,11 +25,12 @@ from aicapex.analysis.runway import (
 from aicapex.analysis.runwaykit import RunwayInputs, path_frame
 from aicapex.dates import DateLike
 from aicapex.scenarios.adjust import Addition, Factor
-from aicapex.scenarios.book import Book, Bound, ScenarioAdjustment, month_text
+from aicapex.scenarios.book import AdjustmentError, Book, Bound, ScenarioAdjustment, month_text
 from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame, path_money
 from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
 from aicapex.table.adjust import AddFlow as TableAddFlow
 from aicapex.table.adjust import Adjustment
+from aicapex.table.adjust import Exclude as TableExclude
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
@@ -65,12 +66,39 @@ class TableAdjustment(ScenarioAdjustment):
         return self.adjustment.describe()
 
     def bind(self, book: Book) -> Bound:
-        """As it is (money in it adds is checked against the cash-out)."""
+        """As it is (money in it adds is checked against the cash-out), refused when it is of
+        another entity than the scenarios' (it would change nothing, silently)."""
         arrivals: tuple[tuple[str, float], ...] = ()
         added = self.adjustment
+        if isinstance(added, TableAddFlow):
+            book.entity_of(added.entity)
+        elif isinstance(added, TableExclude) and book.entity is not None:
+            _check_own(book, added.records)
         if isinstance(added, TableAddFlow) and added.amount_usd > 0:
             arrivals = ((month_text(added.date), float(added.amount_usd)),)
         return Bound(self.describe(), table=(added,), arrivals=arrivals)
+
+
+def _check_own(book: Book, records: Sequence[str]) -> None:
+    """Refuse records with no flows of the book's entity and none of its cash balances (an
+    id naming nothing at all is the runway's error, at the run)."""
+    flows = book.flows
+    ids = flows["record"].astype("object")
+    cash = book.frame("cash_balances")
+    for record in records:
+        rows = (ids == record).to_numpy()
+        if not rows.any() and (cash is None or not (cash["id"] == record).any()):
+            continue
+        mine = (flows["entity"].astype("object")[rows] == book.entity).any()
+        if cash is not None:
+            mine = mine or (cash["company"][(cash["id"] == record).to_numpy()] == book.entity).any()
+        if not mine:
+            raise AdjustmentError(
+                f"records: expected records of {book.entity} (the entity the scenarios run for: "
+                f"leaving out another's changes nothing in its runway), got {record!r}",
+                "records",
+                "unknown-reference",
+            )
 
 
 def as_adjustment(value: object) -> ScenarioAdjustment:
