@@ -419,7 +419,10 @@ def test_the_cents_of_a_record_sum_exactly_to_its_amount(specs: list[dict[str, o
             records.append(ac.Expense(category="compute", **fields))  # type: ignore[arg-type]
         first = _span(date)[0]
         last = _span(str(until) if until is not None else date)[1]
-        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        months: Fraction | int = (last.year - first.year) * 12 + last.month - first.month + 1
+        if first != last and (first.day != 1 or (last + dt.timedelta(days=1)).day != 1):
+            # a span that is not whole months counts its days, a month being 365.25 / 12 days
+            months = Fraction((last - first).days + 1) * 48 / 1461
         if per is None:
             expected[f"r{i}"] = int(spec["cents"])  # type: ignore[call-overload]
         else:

@@ -7,6 +7,7 @@ Bounded: a fixed number of derandomised examples (``AICAPEX_FUZZ=500`` runs more
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import tempfile
@@ -181,9 +182,16 @@ def test_flows_add_up_to_the_records(companies: list[dict[str, Any]]) -> None:
             months = flows.loc[flows["record"].astype("object") == record.id, "month"]
             if getattr(record, "amount", None) is not None:
                 expected = Decimal(str(record.amount.amount)) * 100
-            else:  # a rate: its monthly amount times the months it covers
+            else:  # a rate: its monthly amount times the months it covers (their days, a
+                # month being 365.25 / 12 days, over a span that is not whole months)
                 assert record.rate is not None
-                expected = Decimal(str(record.rate.per_month().amount)) * 100 * months.nunique()
+                fye = led.fiscal_year_end(record.company)
+                first = record.date.span(fye)[0]
+                last = (record.until or record.date).span(fye)[1]
+                covered = Decimal(months.nunique())
+                if first != last and (first.day != 1 or (last + dt.timedelta(days=1)).day != 1):
+                    covered = Decimal((last - first).days + 1) * 48 / 1461
+                expected = Decimal(str(record.rate.per_month().amount)) * 100 * covered
             assert abs(Decimal(int(cents[record.id])) - expected) <= 1, record.id
 
 

@@ -33,7 +33,10 @@ Rules:
 
 - Recurring rates (``$99M/yr`` over 2023) and amounts over a span (``$11M`` over 2023) expand to
   monthly rows, tagged with the record that made them; the cents of a record are split so that
-  its rows sum exactly to its amount (rates: the monthly rate times the months covered).
+  its rows sum exactly to its amount (rates: the monthly rate times the months covered; over a
+  span that does not run from a month's first day to a month's last, its days, a month being
+  365.25 / 12 days: $1M a month from July 15 to the next July 14 is $12M, not the 13 months
+  it touches; a rate dated to one day, without ``until``, is that day's month's).
 - Timing: a one-off movement dated only to a span (a tranche "in Q4 2023") is placed against the
   company: money in at the last day of the span, money out at the first.
 - Funding (:mod:`aicapex.table.funding`): each tranche is a row, ``committed`` until it is
@@ -103,6 +106,7 @@ from aicapex.table.flowrows import (
     flow_rows,
     month_count,
     rate_cents,
+    span_days,
     spread,
     to_cents,
     usd_rate,
@@ -197,7 +201,10 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     is_rate = frame["rate"].notna().to_numpy()
     first = as_unit(start, "M")
     n = np.maximum(month_count(first, end), 1)
-    by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n)
+    # a rate over a span that is not whole months: its days (as compute contracts count them);
+    # a rate dated to one day (no `until`) is the rate of that day's month
+    days = np.where(start == end, 0, span_days(start, end))
+    by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n, days)
     amount_cents = to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, by_rate, amount_cents).astype(np.int64)
     idx, month, cents = spread(total, first, n)
