@@ -111,7 +111,13 @@ def read_columns(p: Path, shown: str) -> tuple[Any, Path | None]:
 
 
 def _columns(names: list[str], shown: str) -> list[str]:
-    """The columns to read; a missing required column is a :class:`LedgerError`."""
+    """The columns to read; a missing required column is a :class:`LedgerError` (a file with no
+    header, or one of a single column holding another separator, is one problem saying so)."""
+    other = [c for c in ";\t|" if len(names) == 1 and c in names[0]]
+    if not any(names) or other:
+        expected = "a header of comma-separated columns (BilledCost, BillingPeriodStart, ...)"
+        found = f"a header separated by {other[0]!r}" if other else "no column names in line 1"
+        raise LedgerError([Problem(expected, found, file=shown, line=1, code="bad-table")])
     missing = [c for c in REQUIRED if c not in names]
     if "InvoiceIssuerName" not in names and "ProviderName" not in names:
         missing.append("InvoiceIssuerName")
