@@ -9,6 +9,7 @@ The flat public API::
     led.flows()                                # one tidy table of money movements
     ac.burn(led, "stability-ai", "2023-01", "2023-12")
     ac.runway(led, "stability-ai", as_of="2023-10").months
+    ac.report(led)                             # the report (``aicapex report``) as plain data
 
 The package is built in floors, each importing only from the floors below
 (``docs/architecture.md``): values (:mod:`aicapex.money`, :mod:`aicapex.dates`, ...), records
@@ -83,6 +84,7 @@ if TYPE_CHECKING:
         TrancheStatus,
     )
     from aicapex.reference import format_reference
+    from aicapex.report import report
     from aicapex.scenarios import (
         AdjustmentError,
         Comparison,
@@ -240,6 +242,9 @@ _LAZY = {
     "scale": "aicapex.scenarios",
     "simulate": "aicapex.scenarios",
     "sweep": "aicapex.scenarios",
+    # the report module is callable as its function (aicapex.callmodule): imported before
+    # (the command line imports it), aicapex.report is the module, and calling it reports
+    "report": "aicapex.report",
 }
 
 
@@ -392,6 +397,7 @@ __all__ = [
     "read_table",
     "reconcile",
     "remove",
+    "report",
     "runway",
     "runways",
     "scale",

@@ -1,8 +1,8 @@
 """The report: per company, the answers users come for, as plain data.
 
-:func:`report` gives, for every company with a cash balance or money flows: the latest cash
-balance, burn over the calendar year of the report's date, runway under each policy, the
-revenue-vs-compute gap, arrears, funding by status and conflicting reports.
+:func:`report` (``aicapex.report(ledger)`` too) gives, for every company with a cash balance or
+money flows: the latest cash balance, burn over the calendar year of the report's date, runway
+under each policy, the revenue-vs-compute gap, arrears, funding by status and conflicts.
 
 A report is a list of :class:`Section`\\ s. Each section runs its analysis once for all the
 companies that share a report date (vectorised), and turns the :class:`~aicapex.analysis.result
@@ -26,6 +26,7 @@ from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
+from aicapex.callmodule import make_callable
 from aicapex.dates import PartialDate, calendar_year
 from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
@@ -418,7 +419,6 @@ SECTIONS += tuple(Section(name, build, empty=list) for name, build in DEAL_BUILD
 #: The stages :func:`report` goes through, in order (for a progress bar).
 STAGES: tuple[str, ...] = ("flows", *(s.name for s in SECTIONS))
 
-
 #: The report's JSON layout version (its schema: ``aicapex.outputs.schema("report")``).
 REPORT_VERSION = 2
 
@@ -451,10 +451,8 @@ def _report_dates(
             when[company] = latest_day[company]
         elif company in last_month:
             when[company] = last_month[company]
-        elif company in owned:  # only stakes, priced rounds or deals: the latest of them
-            when[company] = owned[company]
-        else:
-            when[company] = None
+        else:  # only stakes, priced rounds or deals: the latest of them (else none)
+            when[company] = owned.get(company)
     return when
 
 
@@ -545,6 +543,7 @@ def report(
 
 def _latest(dates: list[str]) -> str | None:
     """The latest of partial dates, by the last day each covers (``None`` for none)."""
-    if not dates:
-        return None
-    return max(dates, key=lambda d: PartialDate.parse(d).sort_key()[1])
+    return max(dates, key=lambda d: PartialDate.parse(d).sort_key()[1]) if dates else None
+
+
+make_callable(__name__, report)  # aicapex.report(ledger) is report(ledger), however imported

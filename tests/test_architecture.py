@@ -23,6 +23,7 @@ FLOORS: dict[str, int] = {
     "aicapex.units": 1,
     "aicapex.dates": 1,
     "aicapex.limits": 1,
+    "aicapex.callmodule": 1,
     "aicapex.money": 2,
     "aicapex.capacity": 2,
     "aicapex.fx": 2,
