@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import burn_flows, month_of
+from aicapex.analysis.common import burn_flows, day_of, month_of
 from aicapex.analysis.runrate import REVENUE, STREAMS
 from aicapex.dates import DateLike, PartialDate
 from aicapex.errors import suggest
@@ -64,6 +64,11 @@ class AdjustmentError(ValueError):
 def month_text(value: DateLike, *, end: bool = False) -> str:
     """``'2024-01'``: the (first, or with ``end`` last) month of a date argument."""
     return str(month_of(value, end=end))[:7]
+
+
+def day_text(value: DateLike) -> str:
+    """``'2024-01-31'``: the last day of a date argument."""
+    return str(day_of(value, end=True))[:10]
 
 
 def date_error(name: str, value: object, exc: Exception) -> AdjustmentError:
@@ -130,6 +135,7 @@ class Book:
     policy: str = "disbursed"
     conflicts: ConflictPolicy = "latest"
     known: frozenset[str] = field(default_factory=frozenset)
+    as_of_day: str = ""  # as_of's last day (``as_of`` is its month)
 
     def frame(self, kind: str) -> pd.DataFrame | None:
         """A record frame of the source (``None`` for a flows table)."""
@@ -210,6 +216,19 @@ class Book:
         """The month after ``as_of``."""
         month = np.datetime64(self.as_of, "M") + 1
         return str(month)
+
+    def balance_day(self, entity: str) -> np.datetime64 | None:
+        """The day of ``entity``'s latest cash balance at or before ``as_of`` (its last day:
+        ``as_of_day``, else the end of ``as_of``'s month), where the runway starts; ``None``
+        without a dated one (or without record frames)."""
+        cash = self.frame("cash_balances")
+        if cash is None or "date_end" not in cash:
+            return None
+        last = np.datetime64(self.as_of_day or day_text(self.as_of), "D")
+        days = cash["date_end"].to_numpy("datetime64[D]")
+        mine = (cash["company"].astype("object") == entity).to_numpy() & (days <= last)
+        found = days[mine & ~np.isnat(days)]
+        return found.max() if len(found) else None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from aicapex.analysis.runway import (
 from aicapex.analysis.runwaykit import RunwayInputs, path_frame
 from aicapex.dates import DateLike
 from aicapex.scenarios.adjust import Addition, Factor
-from aicapex.scenarios.book import AdjustmentError, Book, Bound, ScenarioAdjustment, month_text
+from aicapex.scenarios.book import (
+    AdjustmentError,
+    Book,
+    Bound,
+    ScenarioAdjustment,
+    day_text,
+    month_text,
+)
 from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame, path_money
 from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
 from aicapex.table.adjust import AddFlow as TableAddFlow
@@ -302,7 +309,14 @@ def prepare(
         flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside
     )
     book = Book(
-        source, flows, entity, month_text(as_of, end=True), policy, conflicts, frozenset(known)
+        source,
+        flows,
+        entity,
+        month_text(as_of, end=True),
+        policy,
+        conflicts,
+        frozenset(known),
+        day_text(as_of),
     )
     return setting, book
 

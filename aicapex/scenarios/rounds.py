@@ -16,6 +16,9 @@ month: in the starting cash), as :class:`~aicapex.table.adjust.AddFlow`'s.
   counts only under policy ``committed``, a ceiling ('up to $20M') never; to count one as
   received, ``disburse`` it too.
 
+A tranche named (``tranche=i``) that the records received on or before the cash balance is
+refused: its money is in the balance (moved, it would count twice; cancelled, nothing changes).
+
 >>> disburse("stability-2023-intel", tranche=0, on="2023-10").describe()
 'stability-2023-intel: tranche 0 received in 2023-10'
 """
@@ -330,7 +333,7 @@ class Disburse(ScenarioAdjustment):
 
     def bind(self, book: Book) -> Bound:
         """Check the round and tranche (through its plan)."""
-        plan_of(book, self.round)
+        _not_in_cash(book, plan_of(book, self.round), self.tranche, _TWICE)
         return Bound(self.describe(), round=self.round, change=self)
 
 
@@ -360,7 +363,9 @@ class Cancel(ScenarioAdjustment):
 
     def bind(self, book: Book) -> Bound:
         """Check the round and tranche."""
-        plan_of(book, self.round)
+        _not_in_cash(
+            book, plan_of(book, self.round), self.tranche, "cancelling it would change nothing"
+        )
         return Bound(self.describe(), round=self.round, change=self)
 
 
@@ -399,8 +404,33 @@ class Delay(ScenarioAdjustment):
             raise AdjustmentError(
                 "months: expected whole months (or a sweep giving them), got nothing", "months"
             )
-        plan_of(book, self.round)
+        _not_in_cash(book, plan_of(book, self.round), self.tranche, _TWICE)
         return Bound(self.describe(), round=self.round, change=self)
+
+
+#: Why moving a tranche received by the balance is refused.
+_TWICE = "moving it would count its money twice"
+
+
+def _not_in_cash(book: Book, plan: Plan, tranche: int | None, doing: str) -> None:
+    """Refuse a tranche named (``tranche=i``) that the records have received on or before the
+    entity's cash balance: its money is in the balance, so moving it counted it twice (a
+    tranche received in February, in March's balance, disbursed again in May) and cancelling
+    it changed nothing."""
+    if tranche is None:
+        return
+    positions = _chosen(plan, tranche, lambda _: True)  # (an unknown tranche fails here)
+    piece = plan.pieces[positions[0]]
+    balance = book.balance_day(plan.entity)
+    if not piece.received or not piece.dated or balance is None:
+        return
+    if np.datetime64(piece.day, "D") <= balance:
+        raise AdjustmentError(
+            f"tranche: expected a tranche of {plan.round} not received by the cash balance "
+            f"({balance}: {doing}, its money is in the cash), got {tranche!r} (received on "
+            f"{piece.day[:10]}, {format_usd(piece.usd)})",
+            "tranche",
+        )
 
 
 def _day(name: str, value: DateLike | None) -> str | None:
