@@ -224,3 +224,30 @@ gpu_reallocations:
     nothing = _load(tmp_path, _order("cancelled"), move)
     assert ac.reallocations(nothing).frame.empty
     assert ac.gpu_prices(nothing).frame.empty
+
+
+@pytest.mark.parametrize(
+    ("quantity", "deliveries", "ordered"),
+    [
+        # a range counts its midpoint, 15,000, unless deliveries show more
+        ("10,000 to 20,000", "  delivered:\n  - date: 2024-03\n    quantity: 18,000\n", 18_000),
+        ("10,000 to 20,000", "  delivered:\n  - date: 2024-03\n    quantity: 12,000\n", 15_000),
+        # an approximation sets no limit: a schedule of 12,000 on 'about 10,000'
+        ("about 10,000", "  scheduled:\n  - date: 2024-06\n    quantity: 12,000\n", 12_000),
+        # the larger of the two totals, not their sum (deliveries fill the schedule)
+        (
+            "10,000 to 20,000",
+            "  scheduled:\n  - date: 2024-03\n    quantity: 16,000\n"
+            "  delivered:\n  - date: 2024-03\n    quantity: 17,000\n",
+            17_000,
+        ),
+    ],
+)
+def test_an_order_counts_at_least_the_units_it_delivers(
+    tmp_path: Path, quantity: str, deliveries: str, ordered: int
+) -> None:
+    """The fleet's position (units ordered) is never below the units on hand of one order."""
+    led = _load(tmp_path, _order("committed", deliveries, quantity=quantity))
+    row = ac.gpu_fleet(led, "acme", freq="Y").frame.iloc[-1]
+    assert row["ordered"] == ordered
+    assert row["position"] >= row["on_hand"]

@@ -1,4 +1,5 @@
-"""What a GPU order that ended (``cancelled`` or ``failed``) keeps: what happened before it ended.
+"""What a GPU order's deliveries tell of it: an order that ended (``cancelled`` or ``failed``)
+keeps what happened before it ended, and an order counts at least the units it delivers.
 
 An order cancelled after some of its units arrived leaves those units with its buyer and the
 money paid for them spent. So, in the GPU movements table (:mod:`aicapex.table.gpus`), the
@@ -8,6 +9,11 @@ as delivered orders are); the rest of the order (its other units ordered, its sc
 the order's status. In the flows (:mod:`aicapex.table.orderrows`), an ended order makes no
 commitment and no scheduled payments, but its payments are paid, or, without payments, its
 actual deliveries are paid on their dates at the order's value per unit.
+
+An order reported as a range or approximately ('10,000 to 12,000', 'about 12,000') counts its
+base figure (:mod:`aicapex.table.gpus`), but never fewer units than its deliveries, actual or
+scheduled, show (:func:`at_least_delivered`): 11,500 delivered of '10,000 to 12,000' is an
+order of 11,500, not 11,000 with 11,500 on hand.
 
 >>> ENDED
 ('cancelled', 'failed')
@@ -20,7 +26,13 @@ import pandas as pd
 
 from aicapex.table.columns import as_category
 
-__all__ = ["ENDED", "counted_status", "ended_orders", "keep_what_happened"]
+__all__ = [
+    "ENDED",
+    "at_least_delivered",
+    "counted_status",
+    "ended_orders",
+    "keep_what_happened",
+]
 
 #: Order statuses of orders that ended before all their units came.
 ENDED = ("cancelled", "failed")
@@ -84,4 +96,29 @@ def counted_status(orders: pd.DataFrame, deliveries: pd.DataFrame | None) -> np.
     )
     came = np.isin(orders["id"].astype("object").to_numpy(), deliveries["order"].to_numpy()[actual])
     out: np.ndarray = np.where(ended & came, "delivered", status)
+    return out
+
+
+def at_least_delivered(moves: pd.DataFrame) -> pd.DataFrame:
+    """``moves`` (a GPU movements table) with each order's ``ordered`` row at least the units
+    its deliveries show: the larger of its actual and its scheduled deliveries' totals (a load
+    refuses more than an exact quantity, or than a range's high end)."""
+    event = moves["event"].astype("object").to_numpy()
+    ordered = event == "ordered"
+    if not ordered.any():
+        return moves
+    order = moves["order"].astype("object").to_numpy()
+    units = moves["units"].to_numpy("int64")
+    most = np.zeros(len(moves), dtype=np.int64)
+    for name in ("delivered", "scheduled"):
+        mine = event == name
+        if mine.any():
+            total = pd.Series(units[mine]).groupby(order[mine]).sum()
+            shown = total.reindex(order[ordered]).fillna(0).to_numpy("int64")
+            most[ordered] = np.maximum(most[ordered], shown)
+    raised = ordered & (most > units)
+    if not raised.any():
+        return moves
+    out = moves.copy()
+    out["units"] = np.where(raised, most, units)
     return out

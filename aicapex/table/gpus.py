@@ -63,7 +63,7 @@ import pandas as pd
 from aicapex.table.columns import as_category, first_source, take, union
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
-from aicapex.table.endedorders import keep_what_happened
+from aicapex.table.endedorders import at_least_delivered, keep_what_happened
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -525,7 +525,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
             entity = np.where(own, buyer[np.maximum(of, 0)], rows["entity"].astype("object"))
             rows["entity"] = as_category(entity, len(rows))
         pieces.append(rows)
-    return keep_what_happened(_concat(pieces))
+    return keep_what_happened(at_least_delivered(_concat(pieces)))
 
 
 def gpu_movements(
