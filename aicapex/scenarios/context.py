@@ -140,8 +140,10 @@ def bind_scenario(
 ) -> BoundScenario:
     """Check every adjustment of scenario ``name`` against ``book`` (the first that does not fit
     raises :class:`~aicapex.scenarios.adjust.AdjustmentError`) and gather what they do; the
-    adjustments of one round make one plan of its pieces."""
-    table: list[Adjustment] = []
+    adjustments of one round make one plan of its pieces, which takes the place of the round's
+    last adjustment among the flows-table changes (they apply in order: a round's records left
+    out after its tranches moved stay out)."""
+    table: list[Adjustment | str] = []  # (a round's id: where its plan goes)
     ops: list[Factor | Addition] = []
     texts: list[str] = []
     arrivals: list[tuple[str, str, float]] = []
@@ -160,17 +162,20 @@ def bind_scenario(
             plans[bound.round], what = bound.change.change(plan)
             said.setdefault(bound.round, []).append(what)
             texts[-1] = f"{bound.round}: {what}"
+            table = [t for t in table if t != bound.round]
+            table.append(bound.round)
         arrivals.extend((bound.text, month, usd) for month, usd in bound.arrivals)
         if isinstance(bound.op, Factor) and bound.op.start:
             starts.append((bound.text, bound.op.start))
         notes.extend(bound.notes)
+    rows: dict[str, Adjustment] = {}
     for round_id, plan in plans.items():
         text = f"{round_id}: " + "; ".join(said[round_id])
-        table.append(RoundRows(plan, text))
+        rows[round_id] = RoundRows(plan, text)
         arrivals.extend((text, month, usd) for month, usd in plan.arrivals(book.policy))
     return BoundScenario(
         name,
-        tuple(table),
+        tuple(rows[t] if isinstance(t, str) else t for t in table),
         tuple(ops),
         tuple(texts),
         tuple(arrivals),
