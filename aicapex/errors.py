@@ -93,6 +93,10 @@ CODES: dict[str, str] = {
     "or above them by the base figures: gpu_fleet shows a negative position)",
     "unreconciled-balance": "warning: a cash balance the flows since the previous one do not "
     "explain, beyond the tolerance (aicapex validate; see aicapex.reconcile)",
+    "implausible-figure": "warning: a figure likely written wrong: a range whose high end is "
+    "more than 1,000 times its low end ('$3 to 5 million' is $3 to $5M: each end of a 'to' "
+    "range has its own scale), an exchange rate of more than $10 a unit of a currency (written "
+    "the other way round, units per dollar?)",
     # saving
     "file-changed": "save would overwrite a file that changed since the ledger read it "
     "(``overwrite=True`` to replace it)",
@@ -117,6 +121,7 @@ WARNINGS: frozenset[str] = frozenset(
         "no-fx-rate",
         "reallocated-beyond-held",
         "unreconciled-balance",
+        "implausible-figure",
     }
 )
 

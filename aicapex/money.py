@@ -286,7 +286,9 @@ class Money(ParsedValue):
         if a is None or b is None:
             raise error
         currency = a[2] or b[2]
-        if currency is None or (a[2] and b[2] and a[2] != b[2]):
+        if a[2] and b[2] and a[2] != b[2]:  # '$5M to €7M'
+            raise ValueError(f"expected money like '$3M to $4M', one currency, got {text!r}")
+        if currency is None:
             raise error
         low = scaled_decimal(a[0], a[1] or (b[1] if compact_range(text) else None))
         high = scaled_decimal(b[0], b[1])  # only the low end borrows a scale: '$3-4B'

@@ -624,6 +624,11 @@ partial_dates = st.one_of(
 amounts = st.tuples(st.integers(1, 10**13), st.integers(0, 6)).map(
     lambda t: Decimal(t[0]).scaleb(-t[1])
 )
+# an exchange rate is at most $1,000,000 a unit (out-of-range otherwise: FxRate.checks); drawn
+# as the amounts are (the same draws for the rest of the ledger), capped
+fx_usd = st.tuples(st.integers(1, 10**13), st.integers(0, 6)).map(
+    lambda t: min(Decimal(t[0]).scaleb(-t[1]), Decimal(10**6))
+)
 currencies = st.sampled_from(CURRENCIES)
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -1014,7 +1019,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
                 st.sampled_from(CURRENCIES[1:]) | st.sampled_from(sorted(ISO_4217 - {"USD"}))
             ),
             date=draw(partial_dates),
-            usd=draw(amounts),
+            usd=draw(fx_usd),
             **fact("fx_rates"),
         )
     for rid in id_of["stakes"]:
@@ -1031,6 +1036,12 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             paid = draw(monies)
         kind = None if holding else draw(st.sampled_from([None, "primary", "secondary"]))
         others = [e for e in entity_ids if e not in (holder, company)]
+        # price, shares and paid together must multiply out: a price only without both; and a
+        # price times shares without paid is at most $1,000T (out-of-range otherwise): drawn
+        # as before, kept only beside a number of shares when their product is under the limit
+        price = None if holding or (paid and shares) else _maybe(draw, monies)
+        if price is not None and shares is not None and not _within_limit(price, shares):
+            price = None
         add(
             "stakes",
             id=rid,
@@ -1045,8 +1056,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             shares=shares,
             diluted=draw(st.booleans()),
             paid=paid,
-            # price, shares and paid together must multiply out: a price only without both
-            price_per_share=None if holding or (paid and shares) else _maybe(draw, monies),
+            price_per_share=price,
             status=draw(st.sampled_from(StakeStatus)),
             condition=draw(maybe_text),
             controlling=draw(st.booleans()),
@@ -1054,6 +1064,13 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         )
     order = draw(st.permutations(range(len(records))))
     return Ledger(KINDS[kind].model_validate(data) for kind, data in (records[i] for i in order))  # type: ignore[misc]
+
+
+def _within_limit(price: Money, shares: ShareCount) -> bool:
+    """Whether ``price`` times ``shares`` stays within $1,000T at their widest ends (twice each
+    end: any width of an open end is within it)."""
+    high_price = max(abs(e.amount) for e in price.bounds()) * 2
+    return high_price * max(shares.span or (shares.count,)) * 2 <= 10**15
 
 
 @settings(

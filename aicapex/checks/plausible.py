@@ -9,6 +9,12 @@ them, ``aicapex validate`` and ``aicapex report`` show them, ``validate --strict
   its fields and currencies, at most :data:`MAX_FX_WARNINGS` per currency and then one that
   counts the rest.
 
+- **implausible-figure**: a figure likely written wrong: a range of money whose high end is more
+  than :data:`RANGE_RATIO` times its low end (``$3 to 5 million`` is $3 to $5M, each end of a
+  ``to`` or ``between`` range having its own scale), an exchange rate of more than
+  :data:`FX_PLAUSIBLE_USD` US dollars a unit of a currency other than the metals' (``JPY: 150``
+  is yen per dollar, written the other way round).
+
 GPU reallocations passing on units the ledger does not show held are warned of with the checks
 of reallocations against their orders (**reallocated-beyond-held**, :mod:`aicapex.checks.gpus`).
 """
@@ -30,7 +36,15 @@ from aicapex.fx import FxTable
 from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FundingRound, FxRate, Record
 
-__all__ = ["MAX_FX_WARNINGS", "date_warnings", "fx_warnings", "warning_problems"]
+__all__ = [
+    "FX_PLAUSIBLE_USD",
+    "MAX_FX_WARNINGS",
+    "RANGE_RATIO",
+    "date_warnings",
+    "figure_warnings",
+    "fx_warnings",
+    "warning_problems",
+]
 
 #: The most ``no-fx-rate`` warnings of one currency before one that counts the rest.
 MAX_FX_WARNINGS = 20
@@ -40,6 +54,7 @@ def warning_problems(ledger: LedgerLike) -> Iterator[Problem]:
     """Every warning of this module (see the module docs)."""
     yield from date_warnings(ledger)
     yield from fx_warnings(ledger)
+    yield from figure_warnings(ledger)
 
 
 def _before(a: PartialDate, b: PartialDate) -> bool:
@@ -112,9 +127,9 @@ def _types(annotation: Any) -> set[Any]:
     return found
 
 
-def _moneys(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
-    """``(field, money, item)`` for each amount of ``obj`` not in US dollars (``item``: the
-    list item holding it, whose own date applies, or ``None``)."""
+def _moneys(obj: Any, prefix: str = "", *, dollars: bool = False) -> Iterator[tuple[str, Any, Any]]:
+    """``(field, money, item)`` for each amount of ``obj`` not in US dollars (``dollars``: every
+    amount; ``item``: the list item holding it, whose own date applies, or ``None``)."""
     model: type[BaseModel] = type(obj)
     for name, item_model in _money_fields(model):
         value = getattr(obj, name)
@@ -122,11 +137,11 @@ def _moneys(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
             continue
         if item_model is None:
             money = value.money if isinstance(value, Rate) else value
-            if money.currency != "USD":
+            if dollars or money.currency != "USD":
                 yield f"{prefix}{name}", money, None
             continue
         for i, item in enumerate(value):
-            for field, money, _ in _moneys(item, f"{prefix}{name}.{i}."):
+            for field, money, _ in _moneys(item, f"{prefix}{name}.{i}.", dollars=dollars):
                 yield field, money, item
 
 
@@ -207,3 +222,53 @@ def _record_warning(
         "; ".join(shown),
         "no-fx-rate",
     )
+
+
+# -- figures likely written wrong ------------------------------------------------------------
+
+#: A range of money whose high end is more than this many times its low end is warned of.
+RANGE_RATIO = 1000
+
+#: An exchange rate of more US dollars than this for one unit of a currency (other than
+#: :data:`_DEAR_UNITS`) is warned of: no currency is worth that much.
+FX_PLAUSIBLE_USD = 10
+
+#: Units worth more than :data:`FX_PLAUSIBLE_USD` dollars: a troy ounce of gold, silver,
+#: platinum or palladium, Chile's unidad de fomento.
+_DEAR_UNITS = frozenset({"XAU", "XAG", "XPT", "XPD", "CLF"})
+
+
+def figure_warnings(ledger: LedgerLike) -> Iterator[Problem]:
+    """Ranges of money whose ends are more than :data:`RANGE_RATIO` apart, exchange rates
+    above :data:`FX_PLAUSIBLE_USD` (see the module docs)."""
+    for rate in ledger.records("fx_rates"):
+        assert isinstance(rate, FxRate)
+        if rate.usd > FX_PLAUSIBLE_USD and rate.currency not in _DEAR_UNITS:
+            inverse = f"{1 / float(rate.usd):.6g}"
+            yield ledger.problem(
+                rate,
+                "usd",
+                f"US dollars per one {rate.currency}, at most {FX_PLAUSIBLE_USD} (no currency "
+                "but the metals is worth more a unit; this is a warning)",
+                f"{rate.usd:,}: written the other way round, {rate.currency} per US dollar? "
+                f"(one {rate.currency} would then be {inverse} US dollars)",
+                "implausible-figure",
+            )
+    for kind, cls in KINDS.items():
+        if not _money_fields(cls):
+            continue
+        for record in ledger.records(kind):
+            for field, money, _ in _moneys(record, dollars=True):
+                if money.span is None:
+                    continue
+                low, high = money.span
+                if low > 0 and high > low * RANGE_RATIO:
+                    yield ledger.problem(
+                        record,
+                        field,
+                        f"a range whose high end is at most {RANGE_RATIO:,} times its low end "
+                        "(each end of '$3 to $5M' or 'between $3 and $5 million' has its own "
+                        "scale: '$3M to $5M' or '$3-5M' for millions; this is a warning)",
+                        f"{money}, a high end {high / low:,.0f} times its low end",
+                        "implausible-figure",
+                    )

@@ -17,6 +17,7 @@ from aicapex.records.base import Check, Fact, not_huge, positive, rate_total
 from aicapex.shares import Share
 
 __all__ = [
+    "MAX_FX_USD",
     "Basis",
     "Bound",
     "CashBalance",
@@ -258,6 +259,11 @@ class Price(Fact):
         yield from positive("one_off", self.one_off)
 
 
+#: The most US dollars one unit of a currency may buy in an exchange rate (a troy ounce of gold
+#: is a few thousand).
+MAX_FX_USD = 10**6
+
+
 class FxRate(Fact):
     """An exchange rate: how many US dollars one unit of `currency` buys on `date`.
 
@@ -278,4 +284,17 @@ class FxRate(Fact):
         return value
 
     date: PartialDate = Field(description="The day (or period) the rate applies from.")
-    usd: Decimal = Field(gt=0, description="US dollars per one unit of `currency`.")
+    usd: Decimal = Field(
+        gt=0,
+        description="US dollars per one unit of `currency` (at most 1,000,000; a rate above "
+        "10 is a warning, but for gold and other metals: written the other way round?).",
+    )
+
+    def checks(self) -> Iterator[tuple[str, ...]]:
+        if self.usd > MAX_FX_USD:  # no unit is worth this: through it, €5M was $5e206
+            yield (
+                "usd",
+                f"US dollars per one {self.currency}, at most {MAX_FX_USD:,}",
+                f"{self.usd:,}" if self.usd < 10**30 else str(self.usd),
+                "out-of-range",
+            )
