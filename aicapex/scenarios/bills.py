@@ -6,6 +6,8 @@ unpaid cloud bills.
 - ``pay(entity, bills=, on=)``: unpaid cloud bills are paid in the month of ``on`` (default:
   ``as_of``'s), and leave what policy ``arrears`` pays at ``as_of``;
   ``forgive(entity, bills=)``: they are never paid (only policy ``arrears`` pays bills at all).
+  A bill is paid or forgiven once in a scenario: a later ``pay()`` or ``forgive()`` takes the
+  bills left, and naming a bill settled earlier is an error.
 
 >>> remove("stability-revenue-2023").describe()
 'each entity: records left out: stability-revenue-2023'
@@ -14,7 +16,7 @@ unpaid cloud bills.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,7 @@ __all__ = [
     "Forgive",
     "Pay",
     "Remove",
+    "bind_settling",
     "forgive",
     "pay",
     "remove",
@@ -199,8 +202,39 @@ def _bills(value: object) -> tuple[str, ...] | None:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        return tuple(value)
+        return tuple(dict.fromkeys(value))  # each once: a bill named twice was paid twice
     raise AdjustmentError(f"bills: expected bill ids, got {value!r}", "bills")
+
+
+def bind_settling(
+    adjustment: ScenarioAdjustment, book: Book, settled: set[tuple[str, str]]
+) -> Bound:
+    """``adjustment`` bound, for :class:`Pay` and :class:`Forgive` against the bills paid or
+    forgiven earlier in the scenario (``settled``: entity and bill, updated): all unpaid bills
+    are those left, and a bill named again is refused (paid twice, its money left twice)."""
+    bound = adjustment.bind(book)
+    if not isinstance(adjustment, Pay | Forgive):
+        return bound
+    drop = next(t for t in bound.table if isinstance(t, DropRecords))
+    again = [b for b in drop.records if (drop.entity, b) in settled]
+    if again and adjustment.bills is not None:
+        raise AdjustmentError(
+            f"bills: expected bills not paid or forgiven earlier in the scenario, got {again[0]!r}",
+            "bills",
+        )
+    if again:
+        rest = tuple(b for b in drop.records if (drop.entity, b) not in settled)
+        if not rest:
+            raise AdjustmentError(
+                f"bills: expected unpaid bills of {drop.entity} not paid or forgiven earlier in "
+                "the scenario, got none",
+                "bills",
+                "unknown-reference",
+            )
+        bound = replace(adjustment, bills=rest).bind(book)
+        drop = next(t for t in bound.table if isinstance(t, DropRecords))
+    settled.update((drop.entity, b) for b in drop.records)
+    return bound
 
 
 @dataclass(frozen=True)

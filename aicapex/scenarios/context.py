@@ -25,6 +25,7 @@ from aicapex.analysis.runway import (
 from aicapex.analysis.runwaykit import RunwayInputs, path_frame
 from aicapex.dates import DateLike
 from aicapex.scenarios.adjust import Addition, Factor
+from aicapex.scenarios.bills import bind_settling
 from aicapex.scenarios.book import (
     AdjustmentError,
     Book,
@@ -151,8 +152,9 @@ def bind_scenario(
     starts: list[tuple[str, str]] = []
     plans: dict[str, Plan] = {}
     said: dict[str, list[str]] = {}
+    settled: set[tuple[str, str]] = set()  # bills paid or forgiven so far
     for adjustment in adjustments:
-        bound = adjustment.bind(book)
+        bound = bind_settling(adjustment, book, settled)
         texts.append(bound.text)
         table.extend(bound.table)
         if bound.op is not None:
