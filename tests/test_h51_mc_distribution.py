@@ -67,3 +67,14 @@ def test_at_a_months_end_the_rows_end_at_the_horizon(led: ac.Ledger, width: floa
     assert dist.iloc[-1]["from"] == 5.0
     assert dist.iloc[-1]["probability"] == pytest.approx(0.5, abs=0.015)
     assert dist.iloc[-2]["to"] == 5.0
+
+
+def test_cash_quantiles_at_the_ends_are_the_paths_extremes(led: ac.Ledger) -> None:
+    """The cash at the end of April is 6 - 2 x o: $3.8M to $4.2M. Quantile 0 read the lowest
+    edge of the histogram's bins (the range widened by a quarter on each side): $3.7M, below
+    every path; it is now the lowest path's bin (bins 1.5 x $0.4M / 1000 = $600 wide)."""
+    mc = ac.simulate(led, "gamma", n=20_000, seed=5, as_of="2024-03", horizon=6)
+    april = mc.quantiles((0.0, 0.5, 1.0)).loc["2024-04-01"]
+    assert april["p0"] == pytest.approx(3.8e6, abs=1_000)  # got 3.7e6
+    assert april["p50"] == pytest.approx(4.0e6, abs=10_000)
+    assert april["p100"] == pytest.approx(4.2e6, abs=1_000)

@@ -147,7 +147,11 @@ class Simulation(Result):
             if not 0 <= level <= 1:
                 raise ValueError(f"expected quantiles between 0 and 1, got {level!r}")
             target = level * s.paths
-            b = np.minimum((cum < target).sum(axis=1), CASH_BINS - 1)
+            # the bin the target count falls in; of 0, the first bin with a path (the empty
+            # bins below the lowest cash counted: quantile 0 was their lowest edge, a quarter
+            # of the range below every path)
+            below = (cum < target) if target > 0 else (cum <= 0)
+            b = np.minimum(below.sum(axis=1), CASH_BINS - 1)
             before = np.where(
                 b > 0, np.take_along_axis(cum, np.maximum(b - 1, 0)[:, None], 1)[:, 0], 0
             )
