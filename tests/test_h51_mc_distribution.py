@@ -78,3 +78,15 @@ def test_cash_quantiles_at_the_ends_are_the_paths_extremes(led: ac.Ledger) -> No
     assert april["p0"] == pytest.approx(3.8e6, abs=1_000)  # got 3.7e6
     assert april["p50"] == pytest.approx(4.0e6, abs=10_000)
     assert april["p100"] == pytest.approx(4.2e6, abs=1_000)
+
+
+@pytest.mark.parametrize("block_size", [1, 3, 50])
+def test_small_blocks_give_the_same_cash_quantiles(led: ac.Ledger, block_size: int) -> None:
+    """The cash bins were fixed by the first block: of 1 path, every other path fell in the
+    end bins and the 5th, 50th and 95th percentiles of April's cash were one path's. By hand
+    (6 - 2 x o, o uniform $0.9M-$1.1M): 6 - 2 x 1.09 = 3.82, 4.0 and 6 - 2 x 0.91 = 4.18."""
+    mc = ac.simulate(
+        led, "gamma", n=4_000, seed=5, as_of="2024-03", horizon=6, block_size=block_size
+    )
+    april = mc.quantiles().loc["2024-04-01"]
+    assert april.tolist() == pytest.approx([3.82e6, 4.0e6, 4.18e6], abs=0.015e6)

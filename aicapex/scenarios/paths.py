@@ -13,10 +13,12 @@ per-block sums added with :func:`math.fsum`), so the result is the same whicheve
 where, and memory is bounded by one block, never ``paths x months`` whole.
 
 The cash of each month is histogrammed on bins fixed by the first block (its range, widened by
-a quarter on each side; values outside go to the end bins). The runway's months are
-histogrammed in 0.01-month bins, and their exact extremes kept: quantiles read from the bins are
-clamped to them, so paths without variance give the deterministic runway exactly (and cash
-quantiles within a billionth of it: the bins of a range of one value are that narrow).
+a quarter on each side; values outside go to the end bins), or by paths of their own when that
+block is small (``montecarlo.PILOT``: a block of one path made one bin of every path). The
+runway's months are histogrammed in 0.01-month bins, and their exact extremes kept: quantiles
+read from the bins are clamped to them, so paths without variance give the deterministic runway
+exactly (and cash quantiles within a billionth of it: the bins of a range of one value are that
+narrow).
 """
 
 from __future__ import annotations
