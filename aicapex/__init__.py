@@ -242,8 +242,7 @@ _LAZY = {
     "scale": "aicapex.scenarios",
     "simulate": "aicapex.scenarios",
     "sweep": "aicapex.scenarios",
-    # the report module is callable as its function (aicapex.callmodule): imported before
-    # (the command line imports it), aicapex.report is the module, and calling it reports
+    # the report module, callable as its function (aicapex.callmodule): ac.report(led)
     "report": "aicapex.report",
 }
 
@@ -285,7 +284,10 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'aicapex' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    # a submodule of that name (aicapex.report, callable as its function) is the module itself:
+    # aicapex.report.SECTIONS keeps working after ac.report(led)
+    value = imported if module == f"{__name__}.{name}" else getattr(imported, name)
     # keep it: importing a subpackage (aicapex.export) set an attribute of the same name
     globals()[name] = value
     return value

@@ -35,3 +35,21 @@ def test_the_module_keeps_its_names_and_docs() -> None:
     assert module.report is report
     assert module.__doc__ is not None
     assert module.__doc__.startswith("The report")
+
+
+def test_the_name_stays_the_module_after_a_call() -> None:
+    """In a fresh interpreter: ac.report(led) first, then the module's names (SECTIONS) and
+    the from-import of the module still work."""
+    code = (
+        "import aicapex as ac\n"
+        "led = ac.load(ac.bundled_data())\n"
+        "data = ac.report(led)\n"
+        "import aicapex.report\n"
+        "assert aicapex.report.SECTIONS and aicapex.report.report(led) == data\n"
+        "from aicapex import report as R\n"
+        "assert R.REPORT_VERSION == data['report_version'] and R(led) == data\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok\n"
