@@ -91,7 +91,7 @@ class Factor:
         hi = np.datetime64(self.end, "M").astype(np.int64) if self.end else None
         v = np.asarray(values, dtype=np.float64)[:, None]
         if self.kind == "growth":
-            k = np.clip(m - lo + 1, 0, None if hi is None else hi - lo + 1)
+            k = np.clip(m - lo + 1, 0, None if hi is None else max(hi - lo + 1, 0))
             with np.errstate(over="ignore"):  # past MAX_FACTOR: held there
                 out: np.ndarray = np.minimum((1.0 + v) ** k[None, :], MAX_FACTOR)
             return out
@@ -249,6 +249,13 @@ class Growth(ScenarioAdjustment):
         entity = book.entity_of(self.entity)
         book.check_streams(entity, [self.category])
         start = self.start or book.next_month()
+        if self.end is not None and self.end < start:
+            # (k counted from start to an end before it went below 0: growth shrank the stream)
+            raise AdjustmentError(
+                f"end: expected a month on or after the start ({start}, the month after as_of), "
+                f"got {self.end!r}",
+                "end",
+            )
         op = Factor(entity, (self.category,), self.rate, start, self.end, "growth")
         text = Growth(entity, self.rate, start, self.end, self.category).describe()
         return Bound(text, op=op)
