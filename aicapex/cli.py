@@ -24,6 +24,7 @@ import typer
 from aicapex import clidata, cliopts, cliscenarios
 from aicapex.cliopts import (
     Format,
+    LedgerPath,
     MaxBytes,
     Output,
     Paths,
@@ -225,7 +226,7 @@ def _burn_after(value: str | float) -> float:
 
 @app.command("runway")
 def runway_cmd(
-    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    path: LedgerPath,
     entity: Annotated[str, typer.Argument(help="Company id, e.g. stability-ai.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="e.g. 2023-10.")] = None,
     known_on: Annotated[

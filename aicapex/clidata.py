@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aicapex.cliopts import Format, echo_json, load_ledger
+from aicapex.cliopts import Format, LedgerPath, echo_json, load_ledger
 from aicapex.errors import LedgerError, suggest
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def read_with(folder: Path, out: Path) -> bool:
 
 
 def export_cmd(
-    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    path: LedgerPath,
     to: Annotated[
         ExportFormat,
         typer.Option("--to", help="json, csv, parquet, hledger, beancount or sql."),
@@ -204,7 +204,7 @@ def export_cmd(
 
 
 def query_cmd(
-    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    path: LedgerPath,
     query: Annotated[
         str, typer.Argument(help="SQL over the views flows, funding_rounds, cloud_bills, ...")
     ],
@@ -241,7 +241,7 @@ def query_cmd(
 
 
 def flows_cmd(
-    path: Annotated[Path, typer.Argument(help="Ledger file or directory.")],
+    path: LedgerPath,
     filter_: FilterOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
 ) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Format",
+    "LedgerPath",
     "MaxBytes",
     "Output",
     "Paths",
@@ -81,13 +82,30 @@ MaxBytes = Annotated[
     ),
 ]
 
+
+def ledger_path(value: str | Path) -> Path:
+    """A path argument, checked: not empty (``Path('')`` is the current folder, so an unset
+    shell variable, ``aicapex validate "$LEDGER"``, read whatever is there; ``'.'`` says it)."""
+    if isinstance(value, str) and value == "":
+        raise typer.BadParameter(
+            "expected the path of a file or folder ('.' for the current folder), got ''"
+        )
+    return Path(value)
+
+
 Paths = Annotated[
     list[Path] | None,
     typer.Argument(
         help="Ledger files or directories (YAML or JSON). Default: the bundled data.",
         show_default=False,
         metavar="PATH",
+        parser=ledger_path,
     ),
+]
+
+#: One ledger file or directory (checked: :func:`ledger_path`).
+LedgerPath = Annotated[
+    Path, typer.Argument(help="Ledger file or directory.", parser=ledger_path, show_default=False)
 ]
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "TooLarge",
     "check_size",
     "check_text",
+    "checked_max_bytes",
     "describe",
     "is_refused",
     "preview",
@@ -179,6 +180,19 @@ class TooLarge(OSError):
         )
 
 
+def checked_max_bytes(max_bytes: object) -> int:
+    """``max_bytes`` as given, checked: a whole number of bytes of 1 or more (``TypeError`` for
+    another type, a float or a string included; ``ValueError`` below 1), as ``--max-bytes``
+    says it."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError(f"max_bytes: expected a whole number of bytes, got {max_bytes!r}")
+    if max_bytes < 1:
+        raise ValueError(
+            f"max_bytes: expected a whole number of bytes of 1 or more, got {max_bytes}"
+        )
+    return max_bytes
+
+
 def check_size(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bool:
     """Whether ``path`` is a regular file (its size checked: :class:`TooLarge` above
     ``max_bytes``); ``False`` for devices and pipes, which :func:`read_limited` reads."""
@@ -197,8 +211,25 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> by
     refused before it is read (:class:`TooLarge`); a device or a pipe is read up to one byte
     past the limit."""
     regular = check_size(path, max_bytes)
+    limit = max_bytes + 1  # a byte past the limit tells a file over it
+    chunks: list[bytes] = []
+    total = 0
     with open(path, "rb") as stream:
-        raw = stream.read(max_bytes + 1)
+        # a file at once, by its size (not by the limit: read(10**20) overflowed, and a limit
+        # of 1 GB was a buffer of 1 GB for a small file); then on, a file that grew or a pipe
+        want = os.fstat(stream.fileno()).st_size + 1 if regular else _CHUNK
+        while total < limit:
+            chunk = stream.read(min(want, limit - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            want = _CHUNK
+    raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(raw) > max_bytes:  # a device, a pipe, or a file that grew since
         raise TooLarge(None if not regular else len(raw), max_bytes)
     return raw
+
+
+#: What :func:`read_limited` reads at a time past a file's size (a pipe, a device).
+_CHUNK = 1 << 20

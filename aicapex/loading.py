@@ -22,7 +22,7 @@ from aicapex.checks.references import raw_reference_problems
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
-from aicapex.limits import MAX_BYTES
+from aicapex.limits import MAX_BYTES, checked_max_bytes
 from aicapex.loadproblems import ID_MAX, show_value, type_name, validation_problems
 from aicapex.notledger import SCENARIO_SUFFIXES, export_document_problem, scenarios_file_problem
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Record
@@ -41,6 +41,44 @@ def bundled_data() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("aicapex's bundled data is missing from this installation")
+
+
+def _flat(paths: Iterable[Any]) -> list[str | os.PathLike[str]]:
+    """The paths given to :func:`load`, lists of them flattened; anything else is a
+    ``TypeError`` naming it (not one from deep inside: ``'NoneType' object is not iterable``)."""
+    flat: list[str | os.PathLike[str]] = []
+    for p in paths:
+        if isinstance(p, str | os.PathLike):
+            flat.append(p)
+            continue
+        if isinstance(p, bytes | bytearray) or not isinstance(p, Iterable):
+            raise TypeError(_NOT_PATHS.format(p))
+        for q in p:
+            if not isinstance(q, str | os.PathLike):
+                raise TypeError(_NOT_PATHS.format(q))
+            flat.append(q)
+    return flat
+
+
+_NOT_PATHS = "load: expected paths of ledger files or folders (text or os.PathLike), got {!r}"
+
+
+def _path_problem(path: str | os.PathLike[str]) -> Problem | None:
+    """The problem of a path that names no file: an empty one (``''`` is not the current
+    folder: a script's unset variable would load whatever is there), or one holding a NUL."""
+    text = os.fspath(path)
+    if text == "":
+        return Problem(
+            "the path of a ledger file or folder ('.' for the current folder)",
+            "an empty path",
+            file="''",
+            code="missing-file",
+        )
+    if "\x00" in str(text):
+        return Problem(
+            "a path without NUL characters", repr(text), file=repr(text), code="missing-file"
+        )
+    return None
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
@@ -116,29 +154,22 @@ def load(
     each file (reading, parsing and validating its records), then ``checking across records``
     (references, conflicts, cross-record checks): ``done`` of ``total`` stages.
     """
-    flat: list[str | os.PathLike[str]] = []
-    for p in paths:
-        if isinstance(p, str | os.PathLike):
-            flat.append(p)
-        else:
-            flat.extend(p)
+    flat = _flat(paths)
+    checked_max_bytes(max_bytes)
     if not flat:
         raise LedgerError(
             [Problem("at least one ledger file or directory", "none", code="not-a-ledger")]
         )
-    files = _expand(flat)
+    refused = [_path_problem(p) for p in flat]
+    unusable = [p for p in refused if p is not None]
+    kept = [path for path, p in zip(flat, refused, strict=True) if p is None]
+    files = _expand(kept)
     if not files:
-        raise LedgerError(
-            [
-                Problem(
-                    "ledger files (.yaml, .yml, .json)",
-                    "none",
-                    file=str(flat[0]),
-                    code="not-a-ledger",
-                )
-            ]
-        )
-    problems: list[Problem] = []
+        if kept:  # folders without ledger files
+            none = "ledger files (.yaml, .yml, .json)"
+            unusable.append(Problem(none, "none", file=str(kept[0]), code="not-a-ledger"))
+        raise LedgerError(unusable)
+    problems: list[Problem] = list(unusable)
     records: list[Record] = []
     origins: dict[str, Origin] = {}
     locators: dict[str, Locator] = {}
