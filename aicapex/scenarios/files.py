@@ -349,7 +349,7 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     if version != FORMAT_VERSION:
         reader.add(
             f"a scenarios file of format {FORMAT_VERSION} ({FORMAT_KEY}: {FORMAT_VERSION})",
-            repr(version),
+            repr(_plain(version)),
             "invalid-value",
             FORMAT_KEY,
             field=FORMAT_KEY,
@@ -371,8 +371,8 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     horizon = data.get("horizon", HORIZON)
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 < horizon <= MAX_HORIZON:
         reader.add(
-            f"a horizon of 1 month or more, at most {MAX_HORIZON} (60 years)",
-            repr(horizon),
+            f"a horizon in whole months, 1 to {MAX_HORIZON} (60 years)",
+            repr(_plain(horizon)),
             "invalid-value",
             "horizon",
             field="horizon",
