@@ -83,6 +83,19 @@ def scenarios_cmd(
         )
         raise typer.Exit(1)
     scenarios = [s for f in mine for s in f.scenarios]
+    where: dict[str, list[str]] = {}
+    for f in mine:
+        for s in f.scenarios:
+            where.setdefault(s.name, []).append(str(f.path))
+    twice = {name: files for name, files in where.items() if len(files) > 1}
+    if twice:  # (compare said 'expected scenarios with distinct names', naming no file)
+        shown = "; ".join(f"{name!r} in {', '.join(files)}" for name, files in twice.items())
+        typer.echo(
+            f"error: scenarios of {entity!r} named alike in several files ({shown}): compare "
+            "them one file at a time (--file PATH)",
+            err=True,
+        )
+        raise typer.Exit(1)
     try:
         result = compare(
             ledger,

@@ -170,3 +170,17 @@ def test_the_report_agrees_with_each_file_and_names_the_reference(folder: Path) 
     assert any(line.startswith("disbursed-base: 3.43 months, cash out") for line in lines)
     assert any("pay-may: 3.00 months, -0.43 vs disbursed-base" in line for line in lines)
     assert "vs the first" not in out
+
+
+def test_scenarios_named_alike_in_two_files_name_the_files(folder: Path) -> None:
+    """Two files of one company, each with a 'base': 'error: expected scenarios with distinct
+    names, got base twice', naming no file."""
+    (folder / "a.scenarios.yaml").write_text(
+        COMMITTED.replace("policy: committed\n", "").replace("committed-base", "pay-may")
+    )
+    code, out, err = run("scenarios", str(folder / "beta.yaml"), "beta")
+    assert code == 1
+    assert out == ""
+    assert "'pay-may' in " in err
+    assert "a.scenarios.yaml" in err
+    assert "b.scenarios.yaml" in err
