@@ -75,3 +75,25 @@ def test_bad_dates_in_python_are_adjustment_errors(make: object, field: str) -> 
 def test_good_dates_are_months() -> None:
     assert ac.pay(on="2024-05-15").on == "2024-05"
     assert ac.remove("r", start="2024-03", end="2024-Q2").end == "2024-06"
+
+
+def test_add_flow_says_what_was_written() -> None:
+    """'€5M/yr' was refused as 'got €416,666.6666666666666666666667' (its monthly figure, not
+    what was written); a label that is no text was taken ('money 5 of 1 USD')."""
+    import aicapex as ac
+
+    euros = ac.add_flow(amount="€5M/yr", start="2024-04")
+    with pytest.raises(ac.AdjustmentError) as caught:
+        euros.bind(_book())  # type: ignore[arg-type]
+    assert caught.value.found == "'€5M/yr'"
+    with pytest.raises(ac.AdjustmentError) as caught:
+        ac.add_flow(amount=1, start="2024-04", label=5)  # type: ignore[arg-type]
+    assert caught.value.field == "label"
+
+
+def _book() -> object:
+    import pandas as pd
+
+    from aicapex.scenarios.book import Book
+
+    return Book(None, pd.DataFrame(), None, "2024-03")

@@ -326,7 +326,7 @@ class AddFlow(ScenarioAdjustment):
         money, monthly = self._figure()
         if money is not None and money.currency != "USD":
             raise AdjustmentError(
-                f"amount: expected US dollars (scenarios add money in USD), got {money}",
+                f"amount: expected US dollars (scenarios add money in USD), got {self.amount!r}",
                 "amount",
             )
         if money is not None:
@@ -425,6 +425,8 @@ def add_flow(
         )
     if start is None:
         raise AdjustmentError("start: expected the flow's first month, got nothing", "start")
+    if label is not None and not isinstance(label, str):
+        raise AdjustmentError(f"label: expected text, got {label!r}", "label")
     choices = {"revenues": REVENUE_CATEGORIES, "expenses": BURN_CATEGORIES}.get(kind or "")
     if category is not None and choices is not None and category not in choices:
         raise AdjustmentError(
