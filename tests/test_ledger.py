@@ -929,6 +929,9 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             unit_price = None  # an order worth more than MAX_AMOUNT is refused (out-of-range)
         sku = draw(st.sampled_from(["H100", "B200", "Gaudi2"]) | texts)
         ordered[rid] = [sku, quantity]
+        total = _maybe(draw, monies)
+        if unit_price is not None and total is not None:  # both: they multiply out
+            total = Money(unit_price.amount * quantity, unit_price.currency)
         add(
             "gpu_orders",
             id=rid,
@@ -937,7 +940,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
             sku=sku,
             quantity=quantity,
             unit_price=unit_price,
-            total=_maybe(draw, monies),
+            total=total,
             order_date=order_date,
             **deliveries,
             **fact("gpu_orders"),

@@ -22,6 +22,8 @@ from aicapex.records.base import (
     same_currency_total,
 )
 from aicapex.records.compute import Payment
+from aicapex.records.ownership import multiplies_to
+from aicapex.shares import ShareCount
 
 __all__ = ["Delivery", "GPUOrder", "GPUReallocation", "OrderStatus"]
 
@@ -93,6 +95,16 @@ class GPUOrder(Fact):
                 limit = Money(Decimal(MAX_AMOUNT), value.currency)
                 found = f"{self.unit_price} x {self.quantity:,}, {value}"
                 yield Check("unit_price", f"an order of at most {limit}", found, "out-of-range")
+            elif self.total is not None and self.unit_price.amount > 0 and self.total.amount > 0:
+                # both given: the flows pay the total, the prices read the unit price ($30K x
+                # 100 with a total of $30M was two orders in one record)
+                yield from multiplies_to(
+                    "total",
+                    self.unit_price,
+                    _shares(self.quantity),
+                    self.total,
+                    "unit_price x quantity",
+                )
         for i, p in enumerate(self.payments):
             yield from positive(f"payments.{i}.amount", p.amount)
         paid = same_currency_total([p.amount for p in self.payments])
@@ -123,6 +135,15 @@ class GPUOrder(Fact):
                 count = sum(d.quantity for d in deliveries)
                 shown = f"{count:,}" if count == least else f"{count:,} (at least {least:,})"
                 yield name, f"at most the {count_text(self.quantity)} GPUs ordered", shown
+
+
+def _shares(count: int) -> ShareCount:
+    """A GPU count as a count of things with the precision reported (a range, a bound), as
+    :func:`~aicapex.records.ownership.multiplies_to` reads counts."""
+    span = getattr(count, "span", None)
+    if span is not None:
+        return ShareCount(Decimal(span[0]), "range", (Decimal(span[0]), Decimal(span[1])))
+    return ShareCount(Decimal(int(count)), getattr(count, "qualifier", ""))
 
 
 class GPUReallocation(Fact):
