@@ -53,6 +53,7 @@ from aicapex.scenarios.dist import Dist, as_dist
 from aicapex.scenarios.engine import apply_ops
 from aicapex.scenarios.paths import (
     CASH_BINS,
+    DRIVER_LOWEST,
     MONTH_BINS,
     MULTIPLIERS,
     Model,
@@ -275,7 +276,17 @@ def _drivers(drivers: Mapping[str, object]) -> tuple[tuple[str, Dist], ...]:
                 f"expected drivers among {', '.join(DRIVERS)}, got {name!r}"
                 + suggest(name, DRIVERS)
             )
-        out.append((name, as_dist(value, name)))
+        dist = as_dist(value, name)
+        low = DRIVER_LOWEST.get(name, 0.0)
+        fixed = float(dist.sample(np.random.default_rng(0), 1)[0]) if dist.fixed else None
+        if fixed is not None and (fixed < low or (name == "revenue_growth" and fixed <= low)):
+            # as scale(by=) and growth(rate=) refuse them (draws below are held at the lowest)
+            what = {
+                "revenue_growth": "a monthly rate above -1",
+                "disbursement_delay": "months of 0 or more",
+            }.get(name, "a multiplier of 0 or more (a stream never turns into its opposite)")
+            raise ValueError(f"{name}: expected {what}, got {fixed:g}")
+        out.append((name, dist))
     return tuple(out)
 
 
@@ -410,7 +421,11 @@ def simulate(
             if ranges == "sample"
             else "the base figures"
         ),
-        *(f"{name}: {dist.describe()}, from the month after as_of" for name, dist in chosen),
+        *(
+            f"{name}: {dist.describe()}, from the month after as_of"
+            + ("" if dist.fixed else f" (a draw below {DRIVER_LOWEST.get(name, 0):g} counts as it)")
+            for name, dist in chosen
+        ),
         f"{n:,} paths in blocks of {block_size:,} from seed {root.entropy}",
     )
     result = Simulation(

@@ -33,6 +33,7 @@ from aicapex.scenarios.dist import MAX_FACTOR, Dist
 
 __all__ = [
     "CASH_BINS",
+    "DRIVER_LOWEST",
     "KEPT_WORKSPACE_BYTES",
     "MONTH_BINS",
     "Model",
@@ -49,6 +50,11 @@ CASH_BINS = 1000  # not a power of two: months 8,000 bytes apart do not alias in
 MONTH_BINS = 100
 #: The streams drivers multiply, by driver name.
 MULTIPLIERS = ("compute", "payroll", "opex", "tax", "other", "revenue")
+#: The lowest value a driver's draw counts as (the multipliers': 0): a draw below it is held
+#: there. A multiplier below 0 turned spending into money in (normal(1, 2) for compute: a
+#: third of the paths never ran out), a growth below -1 made revenue change sign month by
+#: month; scale() and growth() refuse such values.
+DRIVER_LOWEST = {"revenue_growth": -1.0, "disbursement_delay": 0.0}
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,7 +165,8 @@ def _draw(model: Model, rng: np.random.Generator, size: int) -> dict[str, np.nda
         for name in model.streams:
             out[f"range:{name}"] = rng.random(size)
     for name, dist in model.drivers:  # held within MAX_FACTOR, as scenarios' factors are
-        out[name] = np.clip(dist.sample(rng, size), -MAX_FACTOR, MAX_FACTOR)
+        low = DRIVER_LOWEST.get(name, 0.0)  # and above their lowest (a multiplier's 0)
+        out[name] = np.clip(dist.sample(rng, size), low, MAX_FACTOR)
     return out
 
 
