@@ -383,7 +383,7 @@ def _load_file(
             try:
                 record = validate(item)
             except ValidationError as exc:
-                problems.extend(validation_problems(exc, cls, shown, kind, index, rid))
+                problems.extend(validation_problems(exc, cls, shown, kind, index, rid, item))
                 if rid is not None:
                     unloaded.add(rid, kind)
                 unloaded.raw.append((shown, kind, index, rid, item))

@@ -117,11 +117,55 @@ def _parser_code(text: str) -> str:
     return next((code for words, code in _PARSER_CODES if words in text), "invalid-value")
 
 
+def _kinds_fitting(item: dict[Any, Any], kind: str) -> list[str]:
+    """The other record kinds ``item`` is a record of by its fields: each of its fields one of
+    theirs, each of their required fields among its."""
+    from aicapex.records import KINDS
+
+    keys = {k for k in item if isinstance(k, str)}
+    if len(keys) != len(item):
+        return []
+    return [
+        other
+        for other, model in KINDS.items()
+        if other != kind
+        and keys <= set(model.model_fields)
+        and all(n in keys for n, f in model.model_fields.items() if f.is_required())
+    ]
+
+
 def validation_problems(
-    exc: ValidationError, cls: type[Record], shown: str, kind: str, index: int, rid: str | None
+    exc: ValidationError,
+    cls: type[Record],
+    shown: str,
+    kind: str,
+    index: int,
+    rid: str | None,
+    item: dict[Any, Any] | None = None,
 ) -> Iterator[Problem]:
     """The problems of the record ``index`` of ``kind`` in ``shown`` (id ``rid``) that failed
-    validation with ``exc``, one per failure (a record's own checks: each of theirs)."""
+    validation with ``exc``, one per failure (a record's own checks: each of theirs). A record
+    (``item``, as written) with fields its kind lacks that are a record of another kind, by
+    all its fields, is one problem saying so (a cloud bill under ``revenues:``), not one per
+    field its kind lacks or requires."""
+    errors = exc.errors(include_url=False)
+    if item is not None and any(
+        e["type"] == "extra_forbidden" and len(e["loc"]) == 1 for e in errors
+    ):
+        fitting = _kinds_fitting(item, kind)
+        if 0 < len(fitting) <= 3:
+            names = ", ".join(k for k in item if k != "id")
+            yield Problem(
+                f"a record of {kind}",
+                f"a record of {' or '.join(fitting)} by its fields ({names}): written under "
+                f"{kind}: rather than {fitting[0]}:?",
+                file=shown,
+                kind=kind,
+                index=index,
+                record_id=rid,
+                code="unknown-field",
+            )
+            return
 
     def problem(field: str | None, expected: str, found: str, code: str) -> Problem:
         if len(found) > _FOUND_MAX:  # a message never repeats a page of input
@@ -137,7 +181,7 @@ def validation_problems(
             code=code,
         )
 
-    for err in exc.errors(include_url=False):
+    for err in errors:
         loc = ".".join(str(p) for p in err["loc"]) or None
         etype = err["type"]
         ctx = err.get("ctx") or {}
