@@ -137,3 +137,37 @@ def test_a_sweep_of_every_entity_of_one_entitys_record(led: ac.Ledger) -> None:
             ("gamma", "2024-04"): 6.0,
         }
     )
+
+
+def test_both_ways_of_sweeping_order_the_rows_by_entity(tmp_path: Path) -> None:
+    """A numeric argument (swept all at once) listed the entities as their balances come (zeta
+    of February before beta of March), another argument (one scenario per value) by entity:
+    both now by entity, then the values as given. Every stream x0.5 from April: beta
+    12 / 1.5 = 8 months; zeta's March 6 - 1 = 5, then 5 / 0.5 = 10: 10 months."""
+    (tmp_path / "two.yaml").write_text(
+        """\
+aicapex: 1
+sources:
+- {id: src-a, outlet: Test, title: A, date: 2024-04}
+entities:
+- {id: beta, name: Beta, type: company}
+- {id: zeta, name: Zeta, type: company}
+cash_balances:
+- {id: beta-cash, sources: [src-a], company: beta, date: 2024-03, amount: $12M}
+- {id: zeta-cash, sources: [src-a], company: zeta, date: 2024-02, amount: $6M}
+expenses:
+- {id: beta-opex, sources: [src-a], company: beta, category: opex, rate: $3M/month,
+   date: 2024-01, until: 2024-03}
+- {id: zeta-opex, sources: [src-a], company: zeta, category: opex, rate: $1M/month,
+   date: 2024-01, until: 2024-02}
+"""
+    )
+    two = ac.load(tmp_path / "two.yaml")
+    half = ac.scale(by=1.0, start="2024-04")
+    numeric = ac.sweep(two, None, half, as_of="2024-03", by=[1.0, 0.5]).frame
+    assert numeric["entity"].tolist() == ["beta", "beta", "zeta", "zeta"]
+    assert numeric["months"].tolist() == pytest.approx([4.0, 8.0, 5.0, 10.0])
+    other = ac.sweep(
+        two, None, ac.remove("beta-opex", entity="beta"), as_of="2024-03", start=["2024-05"]
+    ).frame
+    assert other["entity"].tolist() == ["beta", "zeta"]

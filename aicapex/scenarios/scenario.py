@@ -370,6 +370,8 @@ def sweep(
             for i in range(0, len(inputs.entities), size)
         ]
         parts = _run(executor, _sweep_block, jobs)
+        if len(parts) > 1 or len(inputs.entities) > 1:  # by entity, as the other way orders
+            parts = [pd.concat(parts, ignore_index=True).sort_values("entity", kind="stable")]
         assumptions = (*inputs.assumptions, *bound_base.texts)
         records = inputs.records
     else:
