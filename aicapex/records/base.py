@@ -156,6 +156,7 @@ def whole_count(value: object) -> object:
     if isinstance(value, Decimal):
         if not value.is_finite() or value != value.to_integral_value():
             raise ValueError(f"expected a whole number of GPUs, got {value}")
+        _not_grouped(value, str(value))
         return int(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
@@ -171,9 +172,23 @@ def whole_count(value: object) -> object:
                 f"expected a whole number of GPUs like 12,000, got {value!r}"
             ) from None
         if number.is_finite() and number == number.to_integral_value():
+            _not_grouped(number, repr(value))
             return int(number)
         raise ValueError(f"expected a whole number of GPUs, got {value!r}")
     raise ValueError(f"expected a whole number of GPUs, got {value!r}")
+
+
+def _not_grouped(number: Decimal, shown: str) -> None:
+    """Refuse a count written with a point and three zeros after 1 to 3 digits (``12.000``):
+    a decimal point makes it 12, the thousands separator of many languages 12,000; no count
+    of GPUs is written with decimals, so it is either, silently, a thousand times off."""
+    if number.as_tuple().exponent == -3 and 1 <= number < 1000:
+        whole = int(number)
+        raise ValueError(
+            f"expected a whole number of GPUs like {whole * 1000:,} or {whole}, got {shown} "
+            f"(a point and three zeros: {whole} by the decimal point, {whole * 1000:,} by the "
+            "thousands separator of many languages)"
+        )
 
 
 def count_text(count: int) -> str:
