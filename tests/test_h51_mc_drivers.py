@@ -86,4 +86,35 @@ def test_fixed_drivers_at_their_lowest(led: ac.Ledger) -> None:
         led, "beta", [ac.Scenario("g", [ac.growth(rate=-0.5)])], as_of="2024-03", horizon=36
     )
     grown = simulate(led, revenue_growth=-0.5).months().tolist()
-    assert grown == pytest.approx([float(table.frame.loc["g", "months"])] * 3)
+    assert grown == pytest.approx([table.frame["months"].iloc[0]] * 3)
+
+
+@pytest.mark.parametrize("tasks", [-1, 0, 1.5, "x", True])
+def test_tasks_of_one_or_more(led: ac.Ledger, tasks: object) -> None:
+    """tasks=-1 with an executor ran the first block alone (1,000 paths of 3,000, no word);
+    1.5 and 'x' raised TypeError from inside."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool, pytest.raises(ValueError, match="tasks of 1 or more"):
+        kw: dict[str, Any] = {"n": 3_000, "block_size": 1_000, "seed": 1, "tasks": tasks}
+        ac.simulate(led, "beta", executor=pool, **kw)
+
+
+def test_tasks_do_not_change_the_result(led: ac.Ledger) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    kw: dict[str, Any] = {"n": 3_000, "block_size": 1_000, "seed": 1, "as_of": "2024-03"}
+    alone = ac.simulate(led, "beta", compute=ac.dist.lognormal(0, 0.2), **kw)
+    with ThreadPoolExecutor(2) as pool:
+        for tasks in (1, 2, 5):
+            run = ac.simulate(
+                led, "beta", compute=ac.dist.lognormal(0, 0.2), executor=pool, tasks=tasks, **kw
+            )
+            assert run.summary.paths == 3_000
+            assert run.months().equals(alone.months())
+
+
+def test_a_path_of_no_scenario_says_so(led: ac.Ledger) -> None:
+    table = ac.compare(led, "beta", [ac.Scenario("base")], as_of="2024-03")
+    with pytest.raises(KeyError, match="no scenario 'nope' in this comparison"):
+        table.path("nope")

@@ -319,6 +319,9 @@ def simulate(
         raise ValueError(f"expected a number of paths of 1 or more, got {n!r}")
     if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
         raise ValueError(f"expected a block of 1 path or more, got {block_size!r}")
+    if tasks is not None and (isinstance(tasks, bool) or not isinstance(tasks, int) or tasks < 1):
+        # (tasks=-1 ran the first block alone: 1,000 paths of 3,000, without a word)
+        raise ValueError(f"expected a number of tasks of 1 or more, got {tasks!r}")
     if ranges not in ("sample", "base"):
         raise ValueError(f"expected ranges 'sample' or 'base', got {ranges!r}")
     if seed is not None and (

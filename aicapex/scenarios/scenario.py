@@ -137,6 +137,8 @@ class Comparison(Result):
         month's money in and money out as the runway's path has them, with the scenario's
         adjustments (money added in or out by its sign, records left out, streams as scaled);
         a scenario without adjustments has the runway's path."""
+        if scenario not in self.paths:
+            raise KeyError(f"no scenario {scenario!r} in this comparison")
         return self.paths[scenario]
 
     def rows(self) -> list[dict[str, Any]]:
