@@ -95,8 +95,8 @@ def test_tasks_of_one_or_more(led: ac.Ledger, tasks: object) -> None:
     1.5 and 'x' raised TypeError from inside."""
     from concurrent.futures import ThreadPoolExecutor
 
+    kw: dict[str, Any] = {"n": 3_000, "block_size": 1_000, "seed": 1, "tasks": tasks}
     with ThreadPoolExecutor(1) as pool, pytest.raises(ValueError, match="tasks of 1 or more"):
-        kw: dict[str, Any] = {"n": 3_000, "block_size": 1_000, "seed": 1, "tasks": tasks}
         ac.simulate(led, "beta", executor=pool, **kw)
 
 
