@@ -171,3 +171,18 @@ expenses:
         two, None, ac.remove("beta-opex", entity="beta"), as_of="2024-03", start=["2024-05"]
     ).frame
     assert other["entity"].tolist() == ["beta", "zeta"]
+
+
+def test_a_rate_swept_by_numbers_is_refused(led: ac.Ledger) -> None:
+    """add_flow of '$1M/month' of revenue swept by amount=[1e6] added $1M once (a number is
+    money once): 13 / 3.1 = 4.19 months, where $1M more revenue a month from April burns
+    3.1 - 1 = $2.1M: 12 / 2.1 = 5.71 months. Rates sweep it; numbers sweep a sum."""
+    monthly = ac.add_flow(amount="$1M/month", kind="revenues", start="2024-04")
+    with pytest.raises(ValueError, match="expected rates"):
+        ac.sweep(led, "beta", monthly, as_of="2024-03", amount=[1e6])
+    rates = ac.sweep(led, "beta", monthly, as_of="2024-03", amount=["$1M/month", "$2M/month"])
+    assert rates.frame["months"].tolist() == pytest.approx([12 / 2.1, 12 / 1.1])
+    # a sum swept by numbers is money once: 13 / 3.1 and 14 / 3.1
+    once = ac.add_flow(amount="$1M", kind="revenues", start="2024-04")
+    sums = ac.sweep(led, "beta", once, as_of="2024-03", amount=[1e6, 2e6])
+    assert sums.frame["months"].tolist() == pytest.approx([13 / 3.1, 14 / 3.1])

@@ -296,6 +296,11 @@ class AddFlow(ScenarioAdjustment):
                 ) from None
         return None, False
 
+    @property
+    def is_rate(self) -> bool:
+        """Whether the amount is a rate (``'$139M/yr'``: money each month), not a sum."""
+        return isinstance(self.amount, str) and self._figure()[1]
+
     def describe(self) -> str:
         """``stability-ai: revenue 'compute_resale' of $139M/year from 2024-01 to 2024-12``."""
         what = {"revenues": "revenue", "expenses": "expense", "funding": "funding"}.get(

@@ -35,7 +35,7 @@ from aicapex.analysis.runrate import BurnAfter
 from aicapex.analysis.runway import HORIZON, Policy
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
-from aicapex.scenarios.adjust import GRID_ADJUSTMENTS
+from aicapex.scenarios.adjust import GRID_ADJUSTMENTS, AddFlow
 from aicapex.scenarios.bills import BILL_ADJUSTMENTS
 from aicapex.scenarios.book import ScenarioAdjustment
 from aicapex.scenarios.context import (
@@ -344,6 +344,13 @@ def sweep(
         known_on=known_on,
         cash=cash,
     )
+    numbers = [v for v in swept if isinstance(v, int | float) and not isinstance(v, bool)]
+    if isinstance(adjustment, AddFlow) and parameter == "amount" and adjustment.is_rate and numbers:
+        # a number is a one-off amount: the sweep of a rate of $1M a month by 1e6 added $1M once
+        raise ValueError(
+            f"amount: expected rates (as '$2M/month') to sweep the rate {adjustment.amount!r} "
+            f"over (a number is money once, not a month), got {numbers[0]!r}"
+        )
     first = respecify(adjustment, parameter, swept[0])
     bound_base = bind_scenario("base", extra, book)
     probe = first.bind(book)
