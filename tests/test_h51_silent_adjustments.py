@@ -157,3 +157,22 @@ def test_flows_table_adjustments_of_the_entity(led: ac.Ledger) -> None:
     ).frame.set_index("entity")["months"]
     assert swept["gamma"] == float("inf")
     assert swept["beta"] == pytest.approx(12e6 / BURN)
+
+
+def test_a_record_removed_in_months_it_has_no_flows_says_so(led: ac.Ledger) -> None:
+    """beta-payroll runs January to March: left out from May, nothing goes (its run rate goes
+    on: 3.30 months) and the explanation said only 'records left out from 2024-05'; it now
+    says nothing is left out, and how to stop the stream (payroll x0 from May: April at 3.6333,
+    then 2.5 a month: 1 + 8.3667 / 2.5 = 4.3467 months)."""
+    table = ac.compare(
+        led,
+        "beta",
+        [
+            ac.Scenario("late", [ac.remove("beta-payroll", start="2024-05")]),
+            ac.Scenario("stop", [ac.scale(category="payroll", by=0, start="2024-05")]),
+        ],
+        as_of="2024-03",
+    )
+    assert table.frame.loc["late", "months"] == pytest.approx(12e6 / BURN)
+    assert any("nothing is left out" in line for line in table.explain("late"))
+    assert table.frame.loc["stop", "months"] == pytest.approx(1 + (12e6 - BURN) / 2.5e6)

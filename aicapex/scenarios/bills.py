@@ -136,7 +136,15 @@ class Remove(ScenarioAdjustment):
         start = f"{self.start}-01" if self.start else None
         end = f"{self.end}-01" if self.end else None
         table = DropRecords(entity, (self.record,), start, end)
-        return Bound(table.describe(), table=(table,))
+        notes: tuple[str, ...] = ()
+        if (start or end) and len(table.flows(flows)) == len(flows):
+            # (the explanation said it was left out, and the runway went on as before)
+            notes = (
+                f"{self.record} has no flows of {entity} in those months: nothing is left out "
+                "(past its records a stream goes on at its run rate: scale(category=..., by=0, "
+                "start=...) stops it)",
+            )
+        return Bound(table.describe(), table=(table,), notes=notes)
 
 
 def remove(
