@@ -176,3 +176,23 @@ def test_a_record_removed_in_months_it_has_no_flows_says_so(led: ac.Ledger) -> N
     assert table.frame.loc["late", "months"] == pytest.approx(12e6 / BURN)
     assert any("nothing is left out" in line for line in table.explain("late"))
     assert table.frame.loc["stop", "months"] == pytest.approx(1 + (12e6 - BURN) / 2.5e6)
+
+
+def test_a_factor_that_ends_by_the_balance_says_so(led: ac.Ledger) -> None:
+    """Compute x0.5 to March (beta's balance is March 31): those months are in the $12M, the
+    runway is 3.30 months as without it, and the explanation said only 'compute x0.5 to
+    2024-03'. To April: April burns 3.6333 - 1.5 = 2.1333, then 3.6333: 1 + 9.8667 / 3.6333
+    = 3.7156 months, no note."""
+    table = ac.compare(
+        led,
+        "beta",
+        [
+            ac.Scenario("march", [ac.scale(category="compute", by=0.5, end="2024-03")]),
+            ac.Scenario("april", [ac.scale(category="compute", by=0.5, end="2024-04")]),
+        ],
+        as_of="2024-03",
+    )
+    assert table.frame.loc["march", "months"] == pytest.approx(12e6 / BURN)
+    assert any("so it changes nothing" in line for line in table.explain("march"))
+    assert table.frame.loc["april", "months"] == pytest.approx(1 + (12e6 - BURN + 1.5e6) / BURN)
+    assert not any("changes nothing" in line for line in table.explain("april"))

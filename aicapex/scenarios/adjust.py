@@ -179,7 +179,17 @@ class Scale(ScenarioAdjustment):
             book.check_streams(entity, [self.category])
             streams = (self.category,)
         op = Factor(entity, streams, self.by, self.start, self.end, "scale")
-        return Bound(Scale(entity, self.category, self.by, self.start, self.end).describe(), op=op)
+        text = Scale(entity, self.category, self.by, self.start, self.end).describe()
+        balance = book.balance_day(entity) if self.end and entity is not None else None
+        notes: tuple[str, ...] = ()
+        last = None if balance is None else (np.datetime64(self.end, "M") + 1).astype("M8[D]") - 1
+        if balance is not None and last is not None and last <= balance:
+            # (its months are the balance's: the explanation said it applied)
+            notes = (
+                f"{text}: it ends by the cash balance ({balance}), whose cash already holds "
+                "those months, so it changes nothing",
+            )
+        return Bound(text, op=op, notes=notes)
 
 
 @dataclass(frozen=True)
