@@ -562,3 +562,102 @@ def test_an_investments_investor_is_an_id(tmp_path: Path) -> None:
     with pytest.raises(ac.LedgerError) as info:
         read_table(tmp_path / "i.parquet", "investments")
     assert [(p.field, p.code) for p in info.value.problems] == [("investor", "wrong-column-type")]
+
+
+# --- a table of items and its parents, read with the ledger ---------------------------------
+
+
+def test_the_parents_table_is_read_in_its_owners_years(tmp_path: Path) -> None:
+    # A contract from 2024-Q1 to acme's FY2024 (acme's years end 06-30: FY2024 ends
+    # 2024-06-30), a ramp step of 2024-07 starts after it ends: the loader refuses it
+    # ('ramp.1.period: expected a period starting on or before the end FY2024'). The parents'
+    # table was read without the ledger (FY2024 as the calendar year, to 2024-12-31), so the
+    # tables took it. And a contract's own FY date between parties of other year ends, without
+    # fiscal_year_of, is refused in the parents' table as in the ledger.
+    led = _ledger(tmp_path)
+    contracts = _csv(
+        tmp_path,
+        "k.csv",
+        "id,buyer,seller,fiscal_year_of,start,end,total_value\n"
+        "k1,acme,cloudco,acme,2024-Q1,FY2024,$10M\n"
+        "k2,acme,cloudco,acme,2024-Q1,FY2024,$10M\n",
+    )
+    ramps = _csv(
+        tmp_path,
+        "r.csv",
+        "contract,buyer,period,amount\n"
+        "k1,acme,2024-03,$1M\nk1,acme,2024-07,$1M\n"
+        "k2,acme,2024-01,$1M\nk2,acme,2024-06,$1M\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(ramps, "ramps", parents=contracts, fx=led)
+    got = [(p.line, p.record_id, p.field, p.expected, p.found) for p in info.value.problems]
+    assert got == [
+        (2, "k1", "ramp.1.period", "a period starting on or before the end FY2024", "2024-07")
+    ]
+    assert read_table(ramps, "ramps", parents=contracts).shape[0] == 4  # calendar: taken
+    unowned = _csv(
+        tmp_path,
+        "k2.csv",
+        "id,buyer,seller,start,end,total_value\nk1,acme,cloudco,2024-Q1,FY2024,$10M\n",
+    )
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(
+            _csv(tmp_path, "r2.csv", "contract,buyer,period,amount\n"),
+            "ramps",
+            parents=unowned,
+            fx=led,
+        )
+    got = [(p.file, p.record_id, p.field, p.code) for p in info.value.problems]
+    assert got == [(str(unowned), "k1", "end", "fiscal-year-owner")]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_items_fiscal_year_needs_its_records_owner(tmp_path: Path, fmt: str) -> None:
+    # A payment of FY2025 of a bill between acme (years ending 06-30) and cloudco (12-31),
+    # without fiscal_year_of: whose FY2025 is it, 2024-07..2025-06 or 2025? The loader refuses
+    # it at the bill ('payments.1.date: expected fiscal_year_of: ...'); the tables read with
+    # the ledger took it, dated by acme's years. Now refused at the bill's row, the item by
+    # its place; a bill owning its years (fiscal_year_of), or tables read without the ledger
+    # (every year a calendar year), take it.
+    led = _ledger(tmp_path)
+    bills = pd.DataFrame(
+        {
+            "id": ["b1", "b2", "b3"],
+            "payer": ["acme", "acme", "gamma"],
+            "provider": ["cloudco", "cloudco", "cloudco"],
+            "period": ["2024-03", "2024-04", "2024-05"],
+            "billed": ["$2M", "$3M", "$4M"],
+            "fiscal_year_of": [None, "acme", None],
+        }
+    )
+    payments = pd.DataFrame(
+        {
+            "bill": ["b1", "b1", "b2", "b3"],
+            "payer": ["acme", "acme", "acme", "gamma"],
+            "date": ["2024-04", "FY2025", "FY2025", "FY2025"],
+            "amount": ["$1M", "$1M", "$1M", "$1M"],
+        }
+    )
+    paths = []
+    for name, frame in (("bills", bills), ("payments", payments)):
+        path = tmp_path / f"{name}.{fmt}"
+        frame.to_csv(path, index=False) if fmt == "csv" else frame.to_parquet(path, index=False)
+        paths.append(path)
+    with pytest.raises(ac.LedgerError) as info:
+        read_table(paths[1], "payments", parents=paths[0], fx=led)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.index, problem.record_id, problem.field, problem.code) == (
+        str(paths[0]),
+        0,
+        "b1",
+        "payments.1.date",
+        "fiscal-year-owner",
+    )
+    assert problem.expected == (
+        "fiscal_year_of: the entity whose fiscal year FY2025 is "
+        "(acme's ends on 06-30, cloudco's ends on 12-31)"
+    )
+    assert problem.found == "FY2025 without fiscal_year_of"
+    # gamma and cloudco both end on 12-31 (b3); b2 owns its years
+    assert len(read_table(paths[1], "payments", parents=paths[0])) == 4

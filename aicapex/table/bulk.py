@@ -155,7 +155,7 @@ def read_table(
     problems: list[Problem] = []
     frames: list[tuple[pd.DataFrame, pd.DataFrame, str, bool]] = []
     named: set[str] = set()  # the records with items: their own rules wait for the items
-    for where, what, money in ((path, kind, fx), (parents, PARENTS[kind].kind, None)):
+    for where, what, money in ((path, kind, fx), (parents, PARENTS[kind].kind, fx)):
         try:
             raw, shown, csv = _read(where, what, max_bytes)
             if what == kind and PARENTS[kind].column in raw:
@@ -168,7 +168,7 @@ def read_table(
     (raw, items, shown, csv), (praw, frame, pshown, pcsv) = frames
     chk = Located(pshown, PARENTS[kind].kind, praw["id"], pcsv)
     own = Located(shown, kind, raw[PARENTS[kind].column], csv)  # an item's record: its parent
-    parent_rules(kind, (raw, items), (praw, frame), chk, own)
+    parent_rules(kind, (raw, items), (praw, frame), chk, own, fx)
     chk.problems += own.problems
     if chk.problems:
         raise LedgerError(chk.problems)

@@ -27,7 +27,7 @@ problem at its own row.
 from __future__ import annotations
 
 from decimal import MAX_PREC, Context, Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,9 @@ from aicapex.table.ramprules import (
     ramp_spans,
 )
 from aicapex.table.tablespec import PARENT_DATES, PARTIES, SPECS
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
 
 __all__ = ["PARENTS", "PARENTS_EXPECTED", "Parent", "parent_rules"]
 
@@ -81,10 +84,19 @@ PARENTS_EXPECTED = "parents only for a table of " + ", ".join(
 )
 
 
-def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: Located) -> None:
+def parent_rules(
+    kind: str,
+    items: Frames,
+    parents: Frames,
+    chk: Located,
+    own: Located,
+    ledger: Ledger | None = None,
+) -> None:
     """The rules between each record of ``parents`` and its items (a table of ``kind``): their
     problems at the records' rows (``chk``); items naming no record, or another party than
-    their record's, at their rows (``own``)."""
+    their record's, at their rows (``own``). With the ``ledger`` the tables belong with, an
+    item's fiscal year (``FY2025``) of a record whose parties' years end on different days
+    needs the record's ``fiscal_year_of``, as the loader has it (:func:`_fiscal_owners`)."""
     spec = PARENTS[kind]
     raw = items[0]
     pframe = parents[1]
@@ -106,6 +118,47 @@ def parent_rules(kind: str, items: Frames, parents: Frames, chk: Located, own: L
         _record_problems(chk, sorted(found, key=lambda f: f[0]))
     if spec.amount is not None:
         _sums(spec, spec.amount, items, parents, pos, chk)
+    if ledger is not None and len(PARTIES[spec.kind]) >= 2:
+        owners = _fiscal_owners(kind, spec, items, parents, pos, ledger)
+        _record_problems(chk, owners, "fiscal-year-owner")
+
+
+def _fiscal_owners(
+    kind: str, spec: Parent, items: Frames, parents: Frames, pos: np.ndarray, ledger: Ledger
+) -> Found:
+    """The items dated by a fiscal year (a payment's ``FY2025``) of records without
+    ``fiscal_year_of`` whose parties' fiscal years end on different days (``ledger``'s
+    entities'): whose year is it? At the record, the item by its place, with the loader's
+    texts (``fiscal-year-owner``, :func:`aicapex.checks.references.fiscal_year_problems`)."""
+    raw, frame = items
+    praw, pframe = parents
+    name = "period" if kind == "ramps" else "date"
+    if f"{name}_precision" not in frame:
+        return []
+    fiscal = np.asarray(frame[f"{name}_precision"] == "fiscal_year", dtype=bool) & (pos >= 0)
+    if not fiscal.any():
+        return []
+    owned = praw["fiscal_year_of"].notna().to_numpy() if "fiscal_year_of" in praw else None
+    parties = [_labels(pframe[p]) for p in PARTIES[spec.kind]]
+    ends: dict[Any, str] = {}
+    status = _labels(frame["status"]) if "status" in frame else None
+    place = item_places(pos, status)
+    found: Found = []
+    for r in np.flatnonzero(fiscal).tolist():
+        i = int(pos[r])
+        if owned is not None and owned[i]:
+            continue
+        said = {p[i]: ends.setdefault(p[i], ledger.fiscal_year_end(str(p[i]))) for p in parties}
+        if len(set(said.values())) < 2:
+            continue
+        years = ", ".join(f"{party}'s ends on {end}" for party, end in said.items())
+        date = date_text(raw, name, r)
+        field = f"{status[r] if status is not None else spec.field}.{place[r]}.{name}"
+        expected = f"fiscal_year_of: the entity whose fiscal year {date} is ({years})"
+        found.append((i, field, expected, f"{date} without fiscal_year_of"))
+        if len(found) >= MAX_PROBLEMS:
+            break
+    return sorted(found, key=lambda f: f[0])
 
 
 def _sums(
@@ -353,8 +406,8 @@ def _counts(items: Frames, parents: Frames, pos: np.ndarray) -> Found:
     return out
 
 
-def _record_problems(chk: Located, found: Found) -> None:
-    """Problems of records at their rows of the parents' table (``inconsistent``), located as
+def _record_problems(chk: Located, found: Found, code: str = "inconsistent") -> None:
+    """Problems of records at their rows of the parents' table (``code``), located as
     :meth:`Located.rows` locates them, several fields of one record each its own."""
     for i, field, expected, said in found[: MAX_PROBLEMS - len(chk.problems)]:
         rid = chk.ids.iloc[i] if chk.ids is not None else None
@@ -363,7 +416,7 @@ def _record_problems(chk: Located, found: Found) -> None:
                 expected,
                 said,
                 file=chk.shown,
-                code="inconsistent",
+                code=code,
                 line=i + 2 if chk.csv else None,
                 kind=chk.kind,
                 index=i,
