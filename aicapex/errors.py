@@ -93,6 +93,9 @@ CODES: dict[str, str] = {
     "or above them by the base figures: gpu_fleet shows a negative position)",
     "unreconciled-balance": "warning: a cash balance the flows since the previous one do not "
     "explain, beyond the tolerance (aicapex validate; see aicapex.reconcile)",
+    "after-reported": "warning: an actual figure dated after it was reported (a cash balance, "
+    "a revenue or an expense of basis actual dated after its reported date, else its sources' "
+    "latest: a typo in the year, or a plan not marked basis: planned?)",
     "implausible-figure": "warning: a figure likely written wrong: a range whose high end is "
     "more than 1,000 times its low end ('$3 to 5 million' is $3 to $5M: each end of a 'to' "
     "range has its own scale), an exchange rate of more than $10 a unit of a currency (written "
@@ -122,6 +125,7 @@ WARNINGS: frozenset[str] = frozenset(
         "reallocated-beyond-held",
         "unreconciled-balance",
         "implausible-figure",
+        "after-reported",
     }
 )
 

@@ -15,6 +15,12 @@ them, ``aicapex validate`` and ``aicapex report`` show them, ``validate --strict
   :data:`FX_PLAUSIBLE_USD` US dollars a unit of a currency other than the metals' (``JPY: 150``
   is yen per dollar, written the other way round).
 
+- **after-reported**: an actual figure dated after it was reported (a cash balance, a revenue
+  or an expense of basis ``actual`` whose date starts after its ``reported`` date, else after
+  the latest publication date of the sources it cites): a typo in the year, or a plan not
+  marked ``basis: planned``; the report took a balance of 2025 from a source of 2023 as the
+  company's cash.
+
 GPU reallocations passing on units the ledger does not show held are warned of with the checks
 of reallocations against their orders (**reallocated-beyond-held**, :mod:`aicapex.checks.gpus`).
 """
@@ -34,7 +40,7 @@ from aicapex.dates import PartialDate
 from aicapex.errors import Problem
 from aicapex.fx import FxTable
 from aicapex.money import Money, Rate
-from aicapex.records import KINDS, CloudBill, Fact, FundingRound, FxRate, Record
+from aicapex.records import KINDS, CloudBill, Fact, FundingRound, FxRate, Record, Source
 
 __all__ = [
     "FX_PLAUSIBLE_USD",
@@ -43,6 +49,7 @@ __all__ = [
     "date_warnings",
     "figure_warnings",
     "fx_warnings",
+    "reported_warnings",
     "warning_problems",
 ]
 
@@ -55,6 +62,7 @@ def warning_problems(ledger: LedgerLike) -> Iterator[Problem]:
     yield from date_warnings(ledger)
     yield from fx_warnings(ledger)
     yield from figure_warnings(ledger)
+    yield from reported_warnings(ledger)
 
 
 def _before(a: PartialDate, b: PartialDate) -> bool:
@@ -272,3 +280,76 @@ def figure_warnings(ledger: LedgerLike) -> Iterator[Problem]:
                         f"{money}, a high end {high / low:,.0f} times its low end",
                         "implausible-figure",
                     )
+
+
+# -- actual figures dated after their report -------------------------------------------------
+
+
+def reported_warnings(ledger: LedgerLike) -> Iterator[Problem]:
+    """Cash balances, and revenues and expenses of basis ``actual``, dated after they were
+    reported (see the module docs): at most :data:`MAX_FX_WARNINGS` of a kind, then one that
+    counts the rest."""
+    for kind in ("cash_balances", "revenues", "expenses"):
+        found = list(_after_reported(ledger, kind))
+        for record in found[:MAX_FX_WARNINGS]:
+            date: PartialDate = getattr(record, "date")  # noqa: B009 (every kind here has one)
+            reported = record.reported or _latest_source(ledger, record)
+            yield ledger.problem(
+                record,
+                "date",
+                f"a date on or before its report {reported} (an actual figure reported "
+                "before it happened? a plan or a forecast is basis: planned or expected; "
+                "this is a warning)",
+                str(date),
+                "after-reported",
+            )
+        rest = [r.id for r in found[MAX_FX_WARNINGS:]]
+        if rest:
+            shown = ", ".join(rest[:5]) + (f" and {len(rest) - 5} more" if len(rest) > 5 else "")
+            yield ledger.problem(
+                found[MAX_FX_WARNINGS],
+                "date",
+                f"{kind} dated on or before their reports",
+                f"{len(rest)} more dated after their reports ({shown})",
+                "after-reported",
+            )
+
+
+def _after_reported(ledger: LedgerLike, kind: str) -> Iterator[Fact]:
+    """The records of ``kind`` dated after they were reported (actual figures only)."""
+    ends: dict[str, dt.date] = {}  # the sources' last days, looked up once
+    for record in ledger.records(kind):
+        if getattr(record, "basis", "actual") != "actual":
+            continue
+        assert isinstance(record, Fact)
+        date: PartialDate = getattr(record, "date")  # noqa: B009 (every kind here has one)
+        if record.reported is not None:
+            last = record.reported.end()
+        else:
+            days = [_source_end(ledger, c.source, ends) for c in record.sources]
+            known = [d for d in days if d is not None]
+            if not known:
+                continue
+            last = max(known)
+        if date.sort_key()[1] <= last:
+            continue  # the usual case, without the owner's fiscal year
+        owner = record.fiscal_owner()
+        if date.start(ledger.fiscal_year_end(owner) if owner else "12-31") > last:
+            yield record
+
+
+def _source_end(ledger: LedgerLike, source_id: str, ends: dict[str, dt.date]) -> dt.date | None:
+    """The last day of a source's publication date (``None``: no such source)."""
+    day = ends.get(source_id)
+    if day is None:
+        source = ledger.get(source_id)
+        if not isinstance(source, Source):
+            return None
+        day = ends[source_id] = source.date.end()
+    return day
+
+
+def _latest_source(ledger: LedgerLike, record: Fact) -> PartialDate | None:
+    """The latest publication date of the sources ``record`` cites."""
+    dates = [s.date for c in record.sources if isinstance(s := ledger.get(c.source), Source)]
+    return max(dates, key=lambda d: d.sort_key()[1]) if dates else None
