@@ -255,7 +255,7 @@ def runway_cmd(
             f"error: --policy must be one of {', '.join(POLICIES)}, got {policy!r}", err=True
         )
         raise typer.Exit(2)
-    check_date("--as-of", as_of, calendar=True)
+    check_date("--as-of", as_of)  # a fiscal year is the company's own ('FY2024')
     check_date("--known-on", known_on)
     ledger = load_ledger([path], max_bytes)
     try:

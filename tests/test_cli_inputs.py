@@ -47,7 +47,6 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ["report", "--format", "xml"],
         ["report", "--as-of", "Octobre"],
         ["report", "--as-of", "FY2023"],  # a fiscal year: analyses refuse it (was exit 1)
-        ["runway", "data", "stability-ai", "--as-of", "FY2023"],
         ["scenarios", "data", "stability-ai", "--as-of", "FY2023"],
         ["runway", "data", "stability-ai", "--known-on", "2023-13"],  # was exit 1
         ["validate", "--max-bytes", "0"],
@@ -300,3 +299,14 @@ def test_validate_json_gives_the_problems_as_json(tmp_path: Path) -> None:
     ]
     assert list(problems[0]) == list(caught.value.to_frame().columns)
     assert "e1" in result.stderr
+
+
+def test_runway_as_of_a_fiscal_year_is_the_company_s_own() -> None:
+    """One company's runway: 'FY2023' is its fiscal year (Stability AI's years are calendar
+    years: the same runway as at 2023-12-31, the day the year ends)."""
+    fiscal, calendar = (
+        _run("runway", "data", "stability-ai", "--as-of", "FY2023"),
+        _run("runway", "data", "stability-ai", "--as-of", "2023-12-31"),
+    )
+    assert fiscal.returncode == calendar.returncode == 0, fiscal.stderr
+    assert fiscal.stdout.replace("FY2023", "2023-12-31") == calendar.stdout

@@ -472,8 +472,11 @@ def test_a_one_off_amount_on_a_day_moves_on_that_day(ledger_text: LedgerText) ->
     assert r.frame["start_cash"].item() == 5e6
 
 
-def test_fiscal_years_are_refused_as_analysis_periods(bundled: ac.Ledger) -> None:
+def test_fiscal_years_are_refused_as_analysis_periods_of_every_entity(
+    bundled: ac.Ledger,
+) -> None:
+    """Whose fiscal year? Of one entity it is its own (tests/test_fiscal_arguments.py)."""
     with pytest.raises(ValueError, match="fiscal year 'FY2023'"):
-        ac.compute_gap(bundled, "stability-ai", period="FY2023")
+        ac.compute_gap(bundled, period="FY2023")
     with pytest.raises(ValueError, match="fiscal year"):
-        ac.burn(bundled, "stability-ai", "FY2023", "FY2023")
+        ac.burn(bundled, None, "FY2023", "FY2023")

@@ -26,6 +26,7 @@ from aicapex.analysis.common import (
     burn_flows,
     check_entity,
     filled,
+    in_calendar,
     month_of,
     require_usd,
     trailing,
@@ -106,8 +107,10 @@ def burn(
     11.83
     """
     source = as_known_on(as_widened(source, widths), known_on)
-    lo = month_of(start) if start is not None else None
-    hi = month_of(end, end=True) if end is not None else None
+    # fiscal years ('FY2024') of one entity: the months of its own fiscal years
+    first, last = in_calendar(start, source, entity), in_calendar(end, source, entity, end=True)
+    lo = month_of(first) if first is not None else None
+    hi = month_of(last, end=True) if last is not None else None
     if lo is not None and hi is not None and hi < lo:
         raise ValueError(f"expected an end on or after the start ({start!r}), got end={end!r}")
     flows = as_flows(source, conflicts)

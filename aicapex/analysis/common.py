@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import numbers
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -38,6 +39,7 @@ __all__ = [
     "filled",
     "fraction_of_month",
     "grid_cells",
+    "in_calendar",
     "month_of",
     "monthly_matrix",
     "months_between",
@@ -52,15 +54,49 @@ __all__ = [
 @functools.lru_cache(maxsize=4096, typed=True)
 def calendar_span(value: str | int | PartialDate) -> tuple[dt.date, dt.date]:
     """The span of a date argument; fiscal years are refused: their span depends on an entity's
-    fiscal year end, which an analysis of many entities (or of a flows table) does not know.
-    Cached: a report reads every company's date several times."""
+    fiscal year end, which an analysis of many entities (or of a flows table) does not know
+    (:func:`in_calendar` reads one entity's). Cached: a report reads every company's date
+    several times."""
     date = PartialDate.parse(value)
     if date.precision is Precision.FISCAL_YEAR:
         raise ValueError(
             f"expected calendar dates in an analysis, got the fiscal year {str(date)!r}: its "
-            "months depend on the entity's fiscal year end (give them: '2023-07' to '2024-06')"
+            "months depend on the entity's fiscal year end (name one entity of a ledger, whose "
+            "fiscal year end it holds, or give the months: '2023-07' to '2024-06')"
         )
     return date.sort_key()
+
+
+def in_calendar(value: object, source: object, entity: str | None, *, end: bool = False) -> object:
+    """A date argument that is a fiscal year (``"FY2024"``) as the calendar day it starts (or,
+    with ``end=True``, ends) in ``entity``'s fiscal years, read from ``source`` (a ledger, or
+    frames with ``entities``); anything else as it is (a fiscal year without one entity whose
+    year end is known is refused later, by :func:`calendar_span`)."""
+    if entity is None or not isinstance(value, str | PartialDate):
+        return value
+    try:
+        date = PartialDate.parse(value)
+    except ValueError:
+        return value  # refused where it is read, with the argument's name
+    if date.precision is not Precision.FISCAL_YEAR:
+        return value
+    fye = _year_end(source, entity)
+    if fye is None:
+        return value
+    start, stop = date.span(fye)
+    return (stop if end else start).isoformat()
+
+
+def _year_end(source: object, entity: str) -> str | None:
+    """``entity``'s fiscal year end in ``source`` (``None``: not known there)."""
+    if is_ledger(source):
+        return getattr(source.get(entity), "fiscal_year_end", None)
+    entities = source.get("entities") if isinstance(source, Mapping) else None
+    if isinstance(entities, pd.DataFrame) and "fiscal_year_end" in entities:
+        rows = entities[entities["id"].astype("object") == entity]
+        if len(rows) and pd.notna(rows["fiscal_year_end"].iloc[0]):
+            return str(rows["fiscal_year_end"].iloc[0])
+    return None
 
 
 def month_of(value: object, *, end: bool = False) -> np.datetime64:

@@ -15,6 +15,7 @@ from aicapex.analysis.common import (
     as_widened,
     burn_flows,
     check_entity,
+    in_calendar,
     month_of,
     require_usd,
     widths_param,
@@ -74,7 +75,13 @@ def compute_gap(
         code = _FREQ.get(freq)
         if code is None:
             raise ValueError(f"expected freq one of {sorted(_FREQ)}, got {freq!r}")
-    bounds = (month_of(period), month_of(period, end=True)) if period is not None else None
+    bounds = None
+    if period is not None:  # a fiscal year of one entity: the months of its own fiscal year
+        first, last = (
+            in_calendar(period, source, entity),
+            in_calendar(period, source, entity, end=True),
+        )
+        bounds = (month_of(first), month_of(last, end=True))
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
     rows = burn_flows(flows, include_planned=include_planned)

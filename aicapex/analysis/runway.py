@@ -67,6 +67,7 @@ from aicapex.analysis.common import (
     day_of,
     fraction_of_month,
     grid_cells,
+    in_calendar,
     months_between,
     widths_param,
 )
@@ -235,6 +236,8 @@ def runways(
         if policy not in POLICIES:
             raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
     source, cash = _checked(source, cash, policies[0], horizon, burn_after, known_on, widths)
+    if not isinstance(as_of, Mapping):  # a fiscal year of one entity: the end of its own
+        as_of = in_calendar(as_of, source, entity, end=True)  # type: ignore[assignment]
     if isinstance(as_of, Mapping):
         for when in as_of.values():
             day_of(when)  # a bad date fails here, before any work
@@ -511,6 +514,7 @@ def runway_inputs(
     (:mod:`aicapex.scenarios`) change the streams first. Arguments as for :func:`runway`.
     """
     source, cash = _checked(source, cash, policy, horizon, burn_after, known_on, widths)
+    as_of = in_calendar(as_of, source, entity, end=True)  # type: ignore[assignment]
     if as_of is not None:
         day_of(as_of)
     flows = as_flows(source, conflicts)
