@@ -196,3 +196,17 @@ def test_a_factor_that_ends_by_the_balance_says_so(led: ac.Ledger) -> None:
     assert any("so it changes nothing" in line for line in table.explain("march"))
     assert table.frame.loc["april", "months"] == pytest.approx(1 + (12e6 - BURN + 1.5e6) / BURN)
     assert not any("changes nothing" in line for line in table.explain("april"))
+
+
+def test_add_flow_takes_the_ledgers_widths(led: ac.Ledger) -> None:
+    """'about $3M' of funding in April with the ledger's 'about' at 50% to 150%
+    (Ledger.with_widths): its ends $1.5M and $4.5M, as the ledger's own figures would have
+    them (they were the default 90% to 110%: $2.7M and $3.3M). Months: 15 / 3.6333; the
+    pessimistic end (compute $4M): 13.5 / 4.6333 = 2.914; the optimistic end (compute $2M):
+    16.5 / 2.6333 = 6.266."""
+    wide = led.with_widths({"about": (0.5, 1.5)})
+    funding = ac.add_flow(amount="about $3M", kind="funding", start="2024-04")
+    row = ac.compare(wide, "beta", [ac.Scenario("x", [funding])], as_of="2024-03").frame.loc["x"]
+    assert row["months"] == pytest.approx(15e6 / BURN)
+    assert row["months_low"] == pytest.approx(13.5e6 / (BURN + 1e6))
+    assert row["months_high"] == pytest.approx(16.5e6 / (BURN - 1e6))

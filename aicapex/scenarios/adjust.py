@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -345,7 +346,9 @@ class AddFlow(ScenarioAdjustment):
                 "amount",
             )
         if money is not None:
-            ends = [float(money.amount), float(money.low.amount), float(money.high.amount)]
+            # the ledger's widths of open ends (Ledger.with_widths), as its records have them
+            low, high = money.bounds(_widths(book))
+            ends = [float(money.amount), float(low.amount), float(high.amount)]
         else:
             ends = [float(self.amount)] * 3
         stream, sign = {
@@ -362,6 +365,13 @@ class AddFlow(ScenarioAdjustment):
         )
         arrivals = ((start, signed[0]),) if signed[0] > 0 else ()
         return Bound(bound.describe(), op=op, arrivals=arrivals)
+
+
+def _widths(book: Book) -> Any:
+    """The widths of open ends of the book's ledger (``None``: the defaults)."""
+    from aicapex.ledger import Ledger
+
+    return book.source.widths if isinstance(book.source, Ledger) else None
 
 
 def scale(
