@@ -661,3 +661,72 @@ def test_an_items_fiscal_year_needs_its_records_owner(tmp_path: Path, fmt: str) 
     assert problem.found == "FY2025 without fiscal_year_of"
     # gamma and cloudco both end on 12-31 (b3); b2 owns its years
     assert len(read_table(paths[1], "payments", parents=paths[0])) == 4
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_items_are_dated_in_their_records_owners_years(tmp_path: Path, fmt: str) -> None:
+    # A contract of acme (years ending 06-30) with cloudco (12-31) whose fiscal_year_of is
+    # cloudco: its ramp step of FY2025 is cloudco's 2025, $12M over 12 months, $1M a month from
+    # 2025-01 to 2025-12, as the records' flows have it. The ramps table dated its steps by the
+    # buyer's years (acme's FY2025, 2024-07 to 2025-06) even read with the contracts' table;
+    # with parents= and fx= each item now takes its record's owner.
+    records = """\
+compute_contracts:
+- id: k1
+  buyer: acme
+  seller: cloudco
+  fiscal_year_of: cloudco
+  start: 2024-07
+  end: 2026-06
+  total_value: $20M
+  ramp:
+  - {period: 2024-H2, amount: $6M}
+  - {period: FY2025, amount: $12M}
+  - {period: 2026-H1, rate: €0.5M/month}
+"""
+    led = _ledger(tmp_path, records)
+    contracts = pd.DataFrame(
+        {
+            "id": ["k1"],
+            "buyer": ["acme"],
+            "seller": ["cloudco"],
+            "fiscal_year_of": ["cloudco"],
+            "start": ["2024-07"],
+            "end": ["2026-06"],
+            "total_value": ["$20M"],
+        }
+    )
+    ramps = pd.DataFrame(
+        {
+            "contract": ["k1"] * 3,
+            "buyer": ["acme"] * 3,
+            "contract_start": ["2024-07"] * 3,
+            "period": ["2024-H2", "FY2025", "2026-H1"],
+            "amount": ["$6M", "$12M", None],
+            "rate": [None, None, "€0.5M/month"],
+        }
+    )
+    paths = []
+    for name, frame in (("contracts", contracts), ("ramps", ramps)):
+        path = tmp_path / f"{name}.{fmt}"
+        frame.to_csv(path, index=False) if fmt == "csv" else frame.to_parquet(path, index=False)
+        paths.append(path)
+    steps = read_table(paths[1], "ramps", parents=paths[0], fx=led)
+    assert steps.loc[1, "period_start"] == pd.Timestamp("2025-01-01")  # cloudco's FY2025
+    assert steps.loc[1, "period_end"] == pd.Timestamp("2025-12-31")
+    pd.testing.assert_frame_equal(steps, led.frame("ramps"))
+    tables = {
+        "compute_contracts": read_table(paths[0], "compute_contracts", fx=led),
+        "ramps": steps,
+        "fx_rates": led.frame("fx_rates"),
+    }
+    got = ac.flows(tables)
+    pd.testing.assert_frame_equal(got, led.flows())
+    # $6M over 2024-H2 ($1M a month), then $1M a month through 2025 (cloudco's FY2025: not
+    # $12M over 2024-07..2025-06, which would double July to December 2024), then €0.5M a
+    # month at 1.1 ($550K) in 2026-H1
+    monthly = got.groupby("date")["amount_usd"].sum()
+    assert len(monthly) == 24
+    assert monthly[pd.Timestamp("2024-12-01")] == 1_000_000
+    assert monthly[pd.Timestamp("2025-07-01")] == 1_000_000
+    assert monthly[pd.Timestamp("2026-01-01")] == pytest.approx(550_000)

@@ -46,7 +46,6 @@ from aicapex.table.bulkcols import (
     enum_column,
     flag_column,
     nested_cells,
-    parse_money_column,
     source_column,
 )
 from aicapex.table.columns import (
@@ -55,7 +54,7 @@ from aicapex.table.columns import (
     to_category,
 )
 from aicapex.table.datecols import cited_reported, date_columns
-from aicapex.table.fiscalcols import Dating, dating, fiscal_dates, usd_values
+from aicapex.table.fiscalcols import dating, fiscal_dates, money_columns, parent_owners
 from aicapex.table.idcols import id_column, reference_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
@@ -81,7 +80,6 @@ from aicapex.table.tablespec import (
     Field,
     Spec,
 )
-from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -154,14 +152,23 @@ def read_table(
         raise LedgerError([Problem(PARENTS_EXPECTED, found, file=str(path), code="bad-table")])
     problems: list[Problem] = []
     frames: list[tuple[pd.DataFrame, pd.DataFrame, str, bool]] = []
-    named: set[str] = set()  # the records with items: their own rules wait for the items
-    for where, what, money in ((path, kind, fx), (parents, PARENTS[kind].kind, fx)):
+    reads: dict[str, tuple[pd.DataFrame, str, bool]] = {}
+    for where, what in ((path, kind), (parents, PARENTS[kind].kind)):
         try:
-            raw, shown, csv = _read(where, what, max_bytes)
-            if what == kind and PARENTS[kind].column in raw:
-                named = {str(v) for v in raw[PARENTS[kind].column].dropna().unique()}
-            frames.append((raw, _validate(raw, what, shown, csv, money, named), shown, csv))
+            reads[what] = _read(where, what, max_bytes)
         except LedgerError as exc:  # both tables' problems at once
+            problems += exc.problems
+    column, mine = PARENTS[kind].column, reads[kind][0] if kind in reads else pd.DataFrame()
+    # the records with items: their own rules wait for the items
+    named = {str(v) for v in mine[column].dropna().unique()} if column in mine else set()
+    # each item's fiscal years its record's: its fiscal_year_of, else its first party
+    theirs = reads[PARENTS[kind].kind][0] if PARENTS[kind].kind in reads else None
+    owners = parent_owners(kind, mine, theirs, column) if theirs is not None and fx else None
+    for what, (raw, shown, csv) in reads.items():
+        try:
+            owned = owners if what == kind else None
+            frames.append((raw, _validate(raw, what, shown, csv, fx, named, owned), shown, csv))
+        except LedgerError as exc:
             problems += exc.problems
     if problems:
         raise LedgerError(problems[:MAX_PROBLEMS])
@@ -264,6 +271,7 @@ def _validate(
     csv: bool,
     fx: Ledger | None,
     with_items: set[str] | frozenset[str] = frozenset(),
+    owners: pd.Series | None = None,
 ) -> pd.DataFrame:
     spec = SPECS[kind]
     head = dict(spec.head)
@@ -316,7 +324,7 @@ def _validate(
     present: dict[str, np.ndarray] = {}
     blank: dict[str, pd.Series] = {}  # the missing values of absent columns, by dtype
     raw = cited_reported(raw, fx) if "reported" in fields else raw  # the sources' dates
-    dated = dating(kind, raw, fx)  # each row's fiscal year end: its owner's in fx's entities
+    dated = dating(kind, raw, fx, owners)  # each row's fiscal year end: its owner's, in fx
     if kind in PARENT_DATES and PARENT_DATES[kind] in raw:  # read for FX only: not a column
         date_columns(raw[PARENT_DATES[kind]], chk, PARENT_DATES[kind])  # of the frame
     for name in head:
@@ -345,7 +353,7 @@ def _validate(
             col = col.astype("object").where(~bools)  # the other rows read as they are
             raw = raw.assign(**{name: col})
         if inner in (MONEY, RATE):
-            out.update(_money_columns(raw, name, chk, dated, fx, rate=inner == RATE))
+            out.update(money_columns(raw, name, chk, dated, fx, rate=inner == RATE))
         elif inner == DATE:
             out.update(date_columns(col, chk, name))
         elif inner == CAPACITY:
@@ -451,57 +459,6 @@ def _text(default: str | bool | None) -> str | None:
 def _flag(default: str | bool | None) -> bool | None:
     """A flag's default (true or false), or none."""
     return default if isinstance(default, bool) else None
-
-
-def _money_columns(
-    raw: pd.DataFrame,
-    name: str,
-    chk: Located,
-    dated: Dating,
-    fx: Ledger | None,
-    *,
-    rate: bool,
-) -> dict[str, Any]:
-    """The frame columns of a money or rate field (see :mod:`aicapex.frames`)."""
-    m, _ = parse_money_column(raw, name, chk, rate=rate)
-    usd = usd_values(m["amount"], m["currency"], raw, fx, dated)
-    if not rate:
-        low, high = _ends(usd, m["low"], m["high"])
-        return {
-            name: m["amount"],
-            f"{name}_currency": m["currency"],
-            f"{name}_usd": low if isinstance(low, pd.Series) else usd,
-            f"{name}_kind": m["kind"],
-            f"{name}_low_usd": low,
-            f"{name}_high_usd": high,
-        }
-    per: pd.Categorical = m["per"]
-    factors = [float(PER_MONTH[p]) if p in PER_MONTH else np.nan for p in per.categories]
-    factor = np.array([*factors, np.nan], dtype="float64")[per.codes]
-    monthly = usd * factor
-    low, high = _ends(monthly, m["low"], m["high"])
-    return {
-        name: m["amount"],
-        f"{name}_per": per,
-        f"{name}_currency": m["currency"],
-        f"{name}_usd": usd,
-        f"{name}_usd_per_month": low if isinstance(low, pd.Series) else monthly,
-        f"{name}_kind": m["kind"],
-        f"{name}_low_usd_per_month": low,
-        f"{name}_high_usd_per_month": high,
-    }
-
-
-def _ends(
-    dollars: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> tuple[pd.Series | np.ndarray, pd.Series | np.ndarray]:
-    """The low and high ends of ``dollars`` (``dollars * low``, ``dollars * high``). Exact
-    figures (every factor 1) have both ends at the figure itself: one Series shared by the
-    figure and its ends (copy-on-write tracks the references: writing one copies it)."""
-    if (low == 1.0).all() and (high == 1.0).all():  # x * 1.0 is x, to the bit
-        shared = pd.Series(dollars, copy=False)
-        return shared, shared
-    return dollars * low, dollars * high
 
 
 def _as(values: Any, dtype: str) -> pd.Series:

@@ -5,9 +5,10 @@
 table holds no entities: with a ledger (``read_table(..., fx=ledger)``) each row's owner is found
 the same way, column-wise (:data:`PARTIES`), and its year end looked up once per distinct owner;
 the spans of the fiscal-year cells are recomputed once per distinct (date, year end). A table of
-nested items (tranches, payments, a ramp) cannot know its parent's ``fiscal_year_of``: its
-owner is the parent's first party, the head column naming it (:data:`ITEM_OWNERS`). Without a
-ledger every fiscal year is a calendar year (its year ends on 12-31).
+nested items (tranches, payments, a ramp) read alone cannot know its parent's
+``fiscal_year_of``: its owner is the parent's first party, the head column naming it
+(:data:`ITEM_OWNERS`); read with its parents' table, its record's (:func:`parent_owners`).
+Without a ledger every fiscal year is a calendar year (its year ends on 12-31).
 
 The loader's rule on two-party records (a fiscal-year date without ``fiscal_year_of`` where the
 parties' years end on different days: ``fiscal-year-owner``) holds at each row, with the
@@ -22,14 +23,25 @@ import numpy as np
 import pandas as pd
 
 from aicapex.dates import PartialDate, Precision
-from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
+from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said, parse_money_column
 from aicapex.table.datecols import date_value, first_days, fiscal_spans
 from aicapex.table.tablespec import DATE, PARENT_DATES, PARTIES, SPECS
+from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["ITEM_OWNERS", "PARTIES", "Dating", "dating", "fiscal_dates", "usd_values"]
+__all__ = [
+    "ITEM_OWNERS",
+    "PARTIES",
+    "Dating",
+    "dating",
+    "fiscal_dates",
+    "money_columns",
+    "money_ends",
+    "parent_owners",
+    "usd_values",
+]
 
 #: The head column of a table of nested items naming its parent's first party: the owner of
 #: the items' fiscal years (the parent's ``fiscal_year_of`` is not in the items' table).
@@ -54,17 +66,43 @@ class Dating(NamedTuple):
     year_ends: np.ndarray | None
 
 
-def dating(kind: str, raw: pd.DataFrame, ledger: Ledger | None) -> Dating:
+def dating(
+    kind: str, raw: pd.DataFrame, ledger: Ledger | None, owners: pd.Series | None = None
+) -> Dating:
     """The columns dating a row's money, as ``Ledger.frame`` dates it (a record's date field; a
     nested item's own ``date``, else its parent's date: the optional column of
-    :data:`PARENT_DATES`), and each row's fiscal year end under ``ledger``'s entities."""
+    :data:`PARENT_DATES`), and each row's fiscal year end under ``ledger``'s entities: its
+    owner's (``owners``, by row, when given: :func:`parent_owners`)."""
     spec = SPECS[kind]
     if spec.date_field is not None:
         columns: tuple[str, ...] = (spec.date_field,)
     else:
         own = ("date",) if any(f.name == "date" for f in spec.fields) else ()
         columns = own + ((PARENT_DATES[kind],) if kind in PARENT_DATES else ())
-    return Dating(columns, None if ledger is None else _year_ends(kind, raw, ledger))
+    if ledger is None:
+        return Dating(columns, None)
+    return Dating(columns, _year_ends(owners if owners is not None else _owners(kind, raw), ledger))
+
+
+def parent_owners(
+    kind: str, raw: pd.DataFrame, praw: pd.DataFrame, column: str
+) -> pd.Series | None:
+    """Each item's owner of its fiscal years, its record's as ``Ledger.frame`` has it: the
+    ``fiscal_year_of`` of the record its ``column`` names in the parents' table ``praw``, else
+    the head column naming the record's first party (None: the items' own, see
+    :data:`ITEM_OWNERS`; a record's ``fiscal_year_of`` naming its other party dated its items
+    by the first party's years)."""
+    head = ITEM_OWNERS.get(kind)
+    if head not in raw or column not in raw or "fiscal_year_of" not in praw or "id" not in praw:
+        return None
+    ids = pd.Index(praw["id"].astype(object))
+    given = praw["fiscal_year_of"].astype(object).to_numpy()
+    at = ids.get_indexer(raw[column].astype(object)) if ids.is_unique else None
+    if at is None:  # ids repeated: refused in the parents' table
+        return None
+    said = np.array([*given, None], dtype=object)[at]  # -1: no such record (refused there)
+    theirs = pd.Series(said, index=raw.index, dtype=object)
+    return theirs.where(theirs.notna(), raw[head].astype(object))
 
 
 def _owners(kind: str, raw: pd.DataFrame) -> pd.Series:
@@ -81,9 +119,9 @@ def _owners(kind: str, raw: pd.DataFrame) -> pd.Series:
     return owners
 
 
-def _year_ends(kind: str, raw: pd.DataFrame, ledger: Ledger) -> np.ndarray:
+def _year_ends(owned: pd.Series, ledger: Ledger) -> np.ndarray:
     """Each row's fiscal year end (``MM-DD`` text): its owner's, looked up once per owner."""
-    codes, owners = pd.factorize(_owners(kind, raw), use_na_sentinel=True)
+    codes, owners = pd.factorize(owned, use_na_sentinel=True)
     ends = [ledger.fiscal_year_end(str(o)) for o in owners]
     return np.array([*ends, _CALENDAR], dtype=object)[codes]
 
@@ -177,3 +215,54 @@ def usd_values(
         days = first_days(raw, rows, dated.columns, dated.year_ends)
         usd[rows] = amount[rows] * ledger_fx(fx).rates(names, days)
     return usd.astype("float64")
+
+
+def money_columns(
+    raw: pd.DataFrame,
+    name: str,
+    chk: Located,
+    dated: Dating,
+    fx: Ledger | None,
+    *,
+    rate: bool,
+) -> dict[str, Any]:
+    """The frame columns of a money or rate field (see :mod:`aicapex.frames`)."""
+    m, _ = parse_money_column(raw, name, chk, rate=rate)
+    usd = usd_values(m["amount"], m["currency"], raw, fx, dated)
+    if not rate:
+        low, high = money_ends(usd, m["low"], m["high"])
+        return {
+            name: m["amount"],
+            f"{name}_currency": m["currency"],
+            f"{name}_usd": low if isinstance(low, pd.Series) else usd,
+            f"{name}_kind": m["kind"],
+            f"{name}_low_usd": low,
+            f"{name}_high_usd": high,
+        }
+    per: pd.Categorical = m["per"]
+    factors = [float(PER_MONTH[p]) if p in PER_MONTH else np.nan for p in per.categories]
+    factor = np.array([*factors, np.nan], dtype="float64")[per.codes]
+    monthly = usd * factor
+    low, high = money_ends(monthly, m["low"], m["high"])
+    return {
+        name: m["amount"],
+        f"{name}_per": per,
+        f"{name}_currency": m["currency"],
+        f"{name}_usd": usd,
+        f"{name}_usd_per_month": low if isinstance(low, pd.Series) else monthly,
+        f"{name}_kind": m["kind"],
+        f"{name}_low_usd_per_month": low,
+        f"{name}_high_usd_per_month": high,
+    }
+
+
+def money_ends(
+    dollars: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[pd.Series | np.ndarray, pd.Series | np.ndarray]:
+    """The low and high ends of ``dollars`` (``dollars * low``, ``dollars * high``). Exact
+    figures (every factor 1) have both ends at the figure itself: one Series shared by the
+    figure and its ends (copy-on-write tracks the references: writing one copies it)."""
+    if (low == 1.0).all() and (high == 1.0).all():  # x * 1.0 is x, to the bit
+        shared = pd.Series(dollars, copy=False)
+        return shared, shared
+    return dollars * low, dollars * high
