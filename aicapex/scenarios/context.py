@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import as_known_on, check_entity, day_of
+from aicapex.analysis.common import as_known_on, check_entity, day_of, in_calendar
 from aicapex.analysis.reconcile import span_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after
 from aicapex.analysis.runway import (
@@ -311,6 +311,8 @@ def prepare(
         known |= {str(v) for v in companies.dropna()}
     if as_of is None:
         as_of = _latest(cash, entity)
+    # a fiscal year of the entity (as_of='FY2024'): the day it ends, as the runway reads it
+    as_of = in_calendar(as_of, source, entity, end=True)  # type: ignore[assignment]
     day_of(as_of)
     setting = Setting(
         flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside
