@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from aicapex.errors import Problem, suggest
 from aicapex.limits import SCALAR_LIMITS
 from aicapex.records import Entity, FxRate, Record, RecordCheckError, Source
-from aicapex.records.base import ID_PATTERN
+from aicapex.records.base import ID_PATTERN, Check
 
 __all__ = ["ID_MAX", "show_value", "type_name", "validation_problems"]
 
@@ -134,6 +134,43 @@ def _kinds_fitting(item: dict[Any, Any], kind: str) -> list[str]:
     ]
 
 
+def _checks_without(cls: type[Record], item: dict[Any, Any], errors: list[Any]) -> Iterator[Check]:
+    """The record's own checks (``Record.checks``: an end before the start, payments above the
+    bill), which pydantic runs only once every field is valid, run on the record without the
+    fields that failed (``ramp`` for a bad ``ramp.1.amount``): so that a load lists them with
+    the fields' problems, not after those are fixed. Not when a required field failed (there
+    is no record without it) or one whose default means something (``secondary``, a status:
+    left out, it would say false, closed), nor with an unknown field (a known one misspelt,
+    most often); a check naming a field left out (as a field, or a
+    word of its texts: 'either an amount or a rate' without the rate) is not said."""
+    left_out: set[str] = set()
+    for err in errors:
+        loc = err["loc"]
+        # an unknown field is most often a known one misspelt ('biled'): without it the
+        # record would lack what the file gives ('billed or outstanding, got neither')
+        if not loc or err["type"] in ("missing", "extra_forbidden"):
+            return
+        left_out.add(str(loc[0]))
+    fields = cls.model_fields
+    known = [fields[n] for n in left_out if n in fields]
+    # a required field, or one whose default says something ('secondary: false', a status),
+    # is no field a record can be checked without
+    if any(f.is_required() or f.default not in (None, ()) for f in known):
+        return
+    rest = {k: v for k, v in item.items() if k not in left_out}
+    try:
+        cls.__pydantic_validator__.validate_python(rest)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            error = (err.get("ctx") or {}).get("error")
+            if not isinstance(error, RecordCheckError):
+                continue
+            for check in error.problems:
+                words = set(re.findall(r"[A-Za-z_]+", " ".join(check[:3])))
+                if not words & left_out:
+                    yield check
+
+
 def validation_problems(
     exc: ValidationError,
     cls: type[Record],
@@ -181,6 +218,11 @@ def validation_problems(
             code=code,
         )
 
+    if item is not None and not any(
+        isinstance((e.get("ctx") or {}).get("error"), RecordCheckError) for e in errors
+    ):  # the record's own checks never ran: run them on the fields that did validate
+        for check in _checks_without(cls, item, errors):
+            yield problem(check.field, check.expected, check.found, check.code)
     for err in errors:
         loc = ".".join(str(p) for p in err["loc"]) or None
         etype = err["type"]
