@@ -110,6 +110,8 @@ def validate(
     if strict and (ledger.warnings or gaps):
         n = len(ledger.warnings) + len(gaps)
         typer.echo(f"{n} warning{'s' if n != 1 else ''} refused (--strict)", err=True)
+        if as_json:  # refused: the problems for a program, as a load's errors are
+            echo_json({"problems": LedgerError([*ledger.warnings, *gaps]).to_dicts()})
         raise typer.Exit(1)
     if quiet:
         return
