@@ -43,7 +43,7 @@ def scenarios_cmd(
     from aicapex.renderscenarios import render_comparison, render_comparison_csv
     from aicapex.scenarios import compare, read_scenarios, scenario_files
 
-    check_date("--as-of", as_of, calendar=True)
+    check_date("--as-of", as_of)  # a fiscal year is the company's own ('FY2024')
     ledger = load_ledger([path], max_bytes)
     warn(ledger)
     paths = file or scenario_files([path])

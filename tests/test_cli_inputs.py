@@ -47,7 +47,6 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ["report", "--format", "xml"],
         ["report", "--as-of", "Octobre"],
         ["report", "--as-of", "FY2023"],  # a fiscal year: analyses refuse it (was exit 1)
-        ["scenarios", "data", "stability-ai", "--as-of", "FY2023"],
         ["runway", "data", "stability-ai", "--known-on", "2023-13"],  # was exit 1
         ["validate", "--max-bytes", "0"],
         ["validate", "--max-bytes", "1e3x"],  # typer's words: "Input should be a valid integer"

@@ -59,3 +59,29 @@ def test_a_fiscal_year_as_of(led: ac.Ledger) -> None:
     assert swept.frame["months"].tolist() == pytest.approx([1.5 / 3.5])
     mc = ac.simulate(led, "beta", n=10, ranges="base", as_of="FY2024", horizon=12)
     assert mc.months().tolist() == pytest.approx([1.5 / 3.5] * 3)
+
+
+def test_a_fiscal_year_in_a_file_and_on_the_command_line(tmp_path: Path) -> None:
+    """A scenarios file names one entity, so its as_of may be that entity's fiscal year: it
+    was refused as a bad date ('expected calendar dates'), and --as-of FY2024 was a usage
+    error (exit 2) while 'aicapex runway --as-of FY2024' answered."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from aicapex.cli import app
+
+    (tmp_path / "beta.yaml").write_text(LEDGER)
+    scenarios = tmp_path / "beta.scenarios.yaml"
+    scenarios.write_text("aicapex: 1\nentity: beta\nas_of: FY2024\nscenarios:\n- name: base\n")
+    assert ac.read_scenarios(scenarios).as_of == "FY2024"
+    ledger = str(tmp_path / "beta.yaml")
+    for extra in ([], ["--as-of", "FY2024"]):
+        result = CliRunner().invoke(app, ["scenarios", ledger, "beta", "--format", "json", *extra])
+        assert result.exit_code == 0, result.stderr
+        (row,) = json.loads(result.stdout)["rows"]
+        assert row["months"] == pytest.approx(1.5 / 3.5, abs=0.005)
+    scenarios.write_text(scenarios.read_text().replace("FY2024", "FY20x4"))
+    result = CliRunner().invoke(app, ["scenarios", ledger, "beta"])
+    assert result.exit_code == 1
+    assert "as_of" in result.stderr

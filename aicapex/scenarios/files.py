@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from aicapex.analysis.runway import HORIZON, MAX_HORIZON, POLICIES
+from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_text
 from aicapex.limits import MAX_BYTES
@@ -381,8 +382,9 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     if as_of is not None:
         from aicapex.analysis.common import day_of
 
-        try:
-            day_of(str(as_of))
+        try:  # a fiscal year is the file's entity's, read with the ledger (as the runway)
+            if PartialDate.parse(str(as_of)).precision is not Precision.FISCAL_YEAR:
+                day_of(str(as_of))
         except ValueError as exc:
             reader.add(
                 "a date like '2023-10'", f"{as_of!r} ({exc})", "bad-date", "as_of", field="as_of"
