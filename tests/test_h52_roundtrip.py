@@ -142,17 +142,21 @@ def ledgers(draw: Any) -> dict[str, Any]:
     for _ in range(draw(st.integers(0, 2))):
         row = {
             "id": rid("k"),
-            "buyer": draw(st.sampled_from(["gamma"])),  # a calendar year, as cloudco's
+            "buyer": draw(company),
             "seller": "cloudco",
             "start": "2024-01-15",
             "end": "2025-12-31",
             "total_value": draw(AMOUNT),
         }
+        # owned by the seller (calendar years): its last step is its FY2025, 2025
+        owned = draw(st.booleans())
+        if owned:
+            row["fiscal_year_of"] = "cloudco"
         if draw(st.booleans()):
             row["ramp"] = [
                 {"period": "2024-H1", "amount": draw(AMOUNT)},
                 {"period": "2024-H2", "rate": draw(RATE)},
-                {"period": "2025", "amount": draw(AMOUNT)},
+                {"period": "FY2025" if owned else "2025", "amount": draw(AMOUNT)},
             ]
         contracts.append(row)
     out["compute_contracts"] = contracts
@@ -289,7 +293,10 @@ def test_a_ledger_written_as_tables_gives_its_flows(records: dict[str, Any], fmt
                 rows["quantity"] = rows["quantity"].astype(str)
             file = folder / f"{kind}.{fmt}"
             rows.to_csv(file, index=False) if fmt == "csv" else rows.to_parquet(file, index=False)
-            tables[kind] = read_table(file, kind, fx=led)
+            parent = SUBFRAMES[kind][0] if kind in SUBFRAMES else None
+            # items read with their records' table (its rules, its owners' years)
+            parents = folder / f"{parent}.{fmt}" if parent in tables else None
+            tables[kind] = read_table(file, kind, fx=led, parents=parents)
         tables["fx_rates"] = led.frame("fx_rates")
         key = ["date", "record", "cents"]
         got = ac.flows(tables).sort_values(key, kind="stable").reset_index(drop=True)
