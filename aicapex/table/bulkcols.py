@@ -95,12 +95,15 @@ def _cell(values: pd.Series | np.ndarray, i: int) -> Any:
 CAPACITY_UNITS = ("gpu", "GW")
 
 
-def or_nothing(col: pd.Series) -> np.ndarray:
-    """A column's cells as found, its missing ones said as ``nothing`` (not ``nan``, ``None``):
-    the found values of a column whose empty cells are problems (a number's currency)."""
-    values = col.to_numpy(dtype=object, copy=True)
-    values[col.isna().to_numpy()] = Said("nothing")
-    return values
+def or_nothing(col: pd.Series, mask: np.ndarray) -> np.ndarray | None:
+    """The cells of ``col`` at the rows of ``mask`` (the first reported), missing ones said as
+    ``nothing`` (not ``nan``, ``None``): what a column whose empty cells are problems held."""
+    if not mask.any():
+        return None  # nothing reported: no pass over the column
+    found = np.full(len(col), None, dtype=object)
+    for i in np.flatnonzero(mask)[:MAX_PROBLEMS]:
+        found[i] = Said("nothing") if pd.isna(value := col.iloc[i]) else value
+    return found
 
 
 class Said(str):
@@ -146,7 +149,7 @@ def capacity_columns(frame: pd.DataFrame, field: str, chk: Located) -> dict[str,
         # a number's unit is its unit column's: a row of another (or none) is refused there
         wrong = col.notna().to_numpy() & ~unit_col.isin(CAPACITY_UNITS).to_numpy(dtype=bool)
         expected = f"the unit of the number in {field}: {' or '.join(CAPACITY_UNITS)}"
-        chk.rows(wrong, f"{field}_unit", expected, or_nothing(unit_col), "bad-capacity")
+        chk.rows(wrong, f"{field}_unit", expected, or_nothing(unit_col, wrong), "bad-capacity")
         sku_col = frame.get(f"{field}_sku", pd.Series([None] * len(col), index=col.index))
         keys = pd.Series(
             list(
@@ -210,8 +213,7 @@ def said_with(
     is USD; read for numbers only, an ``EUR`` beside ``$5M`` was dropped unseen)."""
     if side not in frame:
         return
-    cells = frame[side]
-    scodes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    scodes, uniques = pd.factorize(cells := frame[side], use_na_sentinel=True)
 
     def read(value: Any) -> Any:
         try:
@@ -331,7 +333,7 @@ def _money_numbers(
         iso = pd.Series(list(uniques), dtype=object).astype(str).isin(ISO_4217)
         ok = np.append(iso.to_numpy(dtype=bool), False)[codes]
         expected = "an ISO 4217 currency code like 'USD'"
-        chk.rows(has & ~ok, cur_col, expected, or_nothing(frame[cur_col]), "bad-money")
+        chk.rows(has & ~ok, cur_col, expected, or_nothing(frame[cur_col], has & ~ok), "bad-money")
         read = has & ok  # a row without a currency has no money the rules can read (reported)
         currency = coded_category(np.where(has, codes, -1), uniques)
     figures, amount = amount, np.where(read, amount, np.nan)
@@ -420,7 +422,7 @@ def _periods(col: pd.Series, has: np.ndarray, chk: Located, name: str) -> pd.Cat
         mapped[j] = canonical.index(period)
     new = mapped[codes]
     expected = "a period: day, week, month, quarter or year"
-    chk.rows(has & (new < 0), name, expected, or_nothing(col), "bad-rate")
+    chk.rows(has & (new < 0), name, expected, or_nothing(col, has & (new < 0)), "bad-rate")
     return coded_category(np.where(has, new, -1), canonical)
 
 
