@@ -57,6 +57,7 @@ __all__ = [
     "checked_widths",
     "compact_range",
     "kind_of",
+    "refuse_grouped",
     "split_figure",
     "widths_of",
 ]
@@ -226,3 +227,21 @@ def widths_of(
         low, high = widths[qualifier]
         return Fraction(low), Fraction(high)
     return DEFAULT_WIDTHS[qualifier]
+
+
+#: A number of 1 to 3 digits, a point and three zeros: ``7.000``.
+_GROUPED = re.compile(r"-?[1-9]\d{0,2}\.000")
+
+
+def refuse_grouped(text: str, *ends: tuple[str, str | None, str | None] | None) -> None:
+    """Refuse money ``text`` whose figure or range end (``(number, scale word, currency)``) is
+    written with a point and three zeros after 1 to 3 digits and no scale word (``€7.000``):
+    7 by the decimal point, 7,000 by the thousands separator of many languages (the sources'
+    French and German), a thousand times apart; ``€7``, ``€7,000`` and ``€7.000M`` are read."""
+    for end in ends:
+        if end is not None and end[1] is None and _GROUPED.fullmatch(end[0]):
+            whole = int(end[0].split(".")[0])
+            raise ValueError(
+                f"expected money like '$7,000' or '$7' ({whole * 1000:,} by the thousands "
+                f"separator of many languages, {whole} by the decimal point), got {text!r}"
+            )

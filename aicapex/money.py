@@ -28,11 +28,10 @@ Grammar (case-insensitive unless noted; any run of whitespace counts as one opti
     period   := any alias accepted by aicapex.units.normalize_period (mo, yr, annum, ...)
     e.g. $20/month, $20 / mo, $99M/yr, $99M per year, $30B a year, $30B annually, €5M/quarter
 
-Canonical forms: money is ``[-]`` then ``$``/``€``/``£``/``¥`` or ``CODE `` (``CHF 12.5M``),
-then the amount. The amount uses the largest scale K/M/B/T not above it when the scaled number
-has at most 3 decimals (``$1.6M``, ``$99M``, ``$2.5K``), else plain digits with comma separators
-and exactly the decimals needed (``$1,234,567``, ``$1,234.56``, ``$0.0000008``). A rate is
-``<money>/<day|week|month|quarter|year>``.
+Canonical forms: ``[-]``, ``$``/``€``/``£``/``¥`` or ``CODE `` (``CHF 12.5M``), the amount:
+the largest scale K/M/B/T not above it when the scaled number has at most 3 decimals (``$1.6M``),
+else plain digits with commas and the decimals needed (``$1,234.56``); a rate ``<money>/<per>``.
+``€7.000`` (1 to 3 digits, a point and three zeros) is refused: 7 or 7,000?
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from aicapex import units
+from aicapex import figures, units
 from aicapex.currencies import ISO_4217
 from aicapex.figures import QUALIFIERS, compact_range, kind_of, split_figure, widths_of
 from aicapex.values import ParsedValue, format_usd
@@ -281,10 +280,12 @@ class Money(ParsedValue):
             parts = _money_parts(first)
             if parts is None or parts[2] is None:
                 raise error
+            figures.refuse_grouped(text, parts)
             return Money(scaled_decimal(parts[0], parts[1]), parts[2], qualifier)
         a, b = _money_parts(first), _money_parts(other)
         if a is None or b is None:
             raise error
+        figures.refuse_grouped(text, a, b)
         currency = a[2] or b[2]
         if a[2] and b[2] and a[2] != b[2]:  # '$5M to €7M'
             raise ValueError(f"expected money like '$3M to $4M', one currency, got {text!r}")
