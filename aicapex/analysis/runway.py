@@ -134,7 +134,7 @@ def _balances(
         if not is_ledger(source):
             raise ValueError(
                 "runway needs cash balances: pass cash=ledger.frame('cash_balances') "
-                "or cash={'entity-id': dollars} with a flows table"
+                "or cash={'entity-id': dollars} with a flows table or frames without them"
             )
         cash_given = source.frame("cash_balances")
     if isinstance(cash_given, Mapping):
@@ -482,6 +482,8 @@ def _checked(
 ) -> tuple[Any, Any]:
     """The arguments :func:`runway` and :func:`runway_inputs` share, checked; the source and
     the cash as known on ``known_on`` at ``widths``."""
+    if cash is None and isinstance(source, Mapping) and "cash_balances" in source:
+        cash = source["cash_balances"]  # frames by kind hold their own balances
     check_cash(cash)
     source = as_known_on(as_widened(source, widths), known_on)
     if known_on is not None and isinstance(cash, pd.DataFrame):
@@ -521,7 +523,9 @@ def runway_inputs(
     balances, aside = _balances(source, cash, conflicts)
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
-    return inputs_after(flows, balances, aside, adjust, entity, as_of, policy, burn_after, horizon)
+    return inputs_after(
+        flows, balances, aside, adjust, entity, as_of, policy, burn_after, horizon, conflicts
+    )
 
 
 def inputs_after(
@@ -534,10 +538,13 @@ def inputs_after(
     policy: str,
     burn_after: BurnAfter,
     horizon: int,
+    conflicts: ConflictPolicy = "latest",
 ) -> RunwayInputs:
     """:func:`runway_inputs` once its arguments are checked and the cash balances resolved
-    (``aside``: the reports set aside): the adjustments applied, then the inputs collected
-    (scenarios resolve the cash once and come here for each what-if)."""
+    (``aside``: the reports set aside, or with ``conflicts="all"`` spanned): the adjustments
+    applied, then the inputs collected (scenarios resolve the cash once and come here for each
+    what-if)."""
     flows, kept, described = apply(list(adjust), flows, balances, aside)
-    notes = [*(f"conflicting cash report set aside: {a}" for a in aside), *described]
+    told = "conflicting cash report " + ("set aside: " if conflicts != "all" else _SPANNED)
+    notes = [*(f"{told}{a}" for a in aside), *described]
     return collect_inputs(flows, kept, entity, as_of, policy, burn_after, horizon, notes)

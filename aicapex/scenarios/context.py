@@ -250,6 +250,7 @@ class Setting:
                 self.policy,
                 self.burn_after,
                 self.horizon,
+                self.conflicts,
             )
         return runway_inputs(
             self.flows,
