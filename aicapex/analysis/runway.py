@@ -482,8 +482,8 @@ def _checked(
 ) -> tuple[Any, Any]:
     """The arguments :func:`runway` and :func:`runway_inputs` share, checked; the source and
     the cash as known on ``known_on`` at ``widths``."""
-    if cash is None and isinstance(source, Mapping) and "cash_balances" in source:
-        cash = source["cash_balances"]  # frames by kind hold their own balances
+    own = source.get("cash_balances") if isinstance(source, Mapping) else None
+    cash = own if cash is None and isinstance(own, pd.DataFrame) else cash  # frames' own
     check_cash(cash)
     source = as_known_on(as_widened(source, widths), known_on)
     if known_on is not None and isinstance(cash, pd.DataFrame):
