@@ -99,6 +99,25 @@ _PATTERNS = {
     _pattern(FxRate, "currency"): "a currency code of three capital letters like 'EUR'",
 }
 
+#: pydantic's bounds -> the bound's name in its context and the words for it.
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "of at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "of at most"),
+}
+
+#: pydantic's number types -> what a problem says it expected.
+_NUMBER_TYPES = {
+    "decimal_parsing": "a number like 1.08 (digits only: no currency or unit)",
+    "decimal_type": "a number like 1.08 (digits only: no currency or unit)",
+    "float_parsing": "a number like 1.08 (digits only: no currency or unit)",
+    "float_type": "a number like 1.08 (digits only: no currency or unit)",
+    "int_parsing": "a whole number like 12",
+    "int_type": "a whole number like 12",
+    "int_from_float": "a whole number like 12",
+}
+
 #: What our value parsers say they expect -> problem codes.
 _PARSER_CODES = (
     ("money like", "bad-money"),
@@ -226,6 +245,7 @@ def validation_problems(
     for err in errors:
         loc = ".".join(str(p) for p in err["loc"]) or None
         etype = err["type"]
+        input_ = err.get("input")
         ctx = err.get("ctx") or {}
         error = ctx.get("error")
         code = _PYDANTIC_CODES.get(etype, "invalid-value")
@@ -246,6 +266,12 @@ def validation_problems(
             pattern = str(ctx.get("pattern", ""))
             expected = _PATTERNS.get(pattern, f"text of the form {pattern!r}")
             yield problem(loc, expected, show_value(err.get("input")), code)
+        elif etype in _BOUNDS:  # not pydantic's 'greater than 0' alone: a number ...
+            bound = ctx.get(_BOUNDS[etype][0])
+            limit = f"{bound:,}" if isinstance(bound, int | Decimal) else str(bound)
+            yield problem(loc, f"a number {_BOUNDS[etype][1]} {limit}", show_value(input_), code)
+        elif etype in _NUMBER_TYPES:  # not 'a valid decimal'
+            yield problem(loc, _NUMBER_TYPES[etype], show_value(input_), code)
         elif etype == "string_too_short":
             least = int(ctx.get("min_length", 1))
             expected = "text, not empty" if least == 1 else f"text of at least {least} characters"
