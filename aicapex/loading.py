@@ -156,6 +156,12 @@ def load(
     """
     flat = _flat(paths)
     checked_max_bytes(max_bytes)
+    if not isinstance(strict, bool):
+        raise TypeError(f"load: strict: expected True or False, got {strict!r}")
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            f"load: progress: expected a function (stage, done, total), got {progress!r}"
+        )
     if not flat:
         raise LedgerError(
             [Problem("at least one ledger file or directory", "none", code="not-a-ledger")]

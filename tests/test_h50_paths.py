@@ -156,3 +156,21 @@ def test_the_command_takes_a_limit_past_one_read(tmp_path: Path) -> None:
     (tmp_path / "l.yaml").write_text(LEDGER)
     done = run("validate", "l.yaml", "--max-bytes", "1e20", "-q", cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"strict": "yes"}, r"^load: strict: expected True or False, got 'yes'"),
+        ({"progress": 5}, r"^load: progress: expected a function \(stage, done, total\), got 5"),
+    ],
+)
+def test_options_of_the_wrong_type_are_a_type_error_naming_them(
+    tmp_path: Path, options: dict[str, object], words: str
+) -> None:
+    # strict='yes' was taken as true; progress=5 failed inside with "'int' object is not
+    # callable"
+    path = tmp_path / "l.yaml"
+    path.write_text(LEDGER)
+    with pytest.raises(TypeError, match=words):
+        ac.load(path, **options)  # type: ignore[arg-type]
