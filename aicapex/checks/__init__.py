@@ -5,7 +5,8 @@ checks what needs several records, or what is best said once for all records of 
 
 - :mod:`~aicapex.checks.references`: references to records of the right kind, and fiscal years
   that belong to someone (an ``FY2028`` of a record between two entities whose years end on
-  different days must say whose it is, with ``fiscal_year_of``);
+  different days must say whose it is, with ``fiscal_year_of``), and an expense's or revenue's
+  ``until`` before its fiscal-year ``date`` in its owner's years;
 - :mod:`~aicapex.checks.cycles`: chains of references that loop (``controlled_by``,
   ``included_in``, ``translation_of``);
 - :mod:`~aicapex.checks.facts`: one entity on both sides of a record, contradicting bounds of one
@@ -36,7 +37,7 @@ from aicapex.checks.deals import revenue_share_problems
 from aicapex.checks.facts import fact_problems
 from aicapex.checks.gpus import gpu_problems
 from aicapex.checks.plausible import warning_problems
-from aicapex.checks.references import fiscal_year_problems, reference_problems
+from aicapex.checks.references import fiscal_year_problems, reference_problems, until_problems
 from aicapex.checks.stakes import stake_problems
 from aicapex.errors import Problem
 
@@ -53,6 +54,7 @@ __all__ = [
     "reference_problems",
     "revenue_share_problems",
     "stake_problems",
+    "until_problems",
     "warning_problems",
 ]
 
@@ -61,6 +63,7 @@ def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterat
     """Every problem across the ledger's records, errors and warnings (see the module docs)."""
     yield from reference_problems(ledger, unloaded)
     yield from fiscal_year_problems(ledger)
+    yield from until_problems(ledger)
     yield from fact_problems(ledger)
     yield from cycle_problems(ledger)
     yield from stake_problems(ledger)

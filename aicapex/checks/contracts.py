@@ -2,9 +2,10 @@
 
 A contract checks its own ramp (:class:`~aicapex.records.ComputeContract`): steps within its
 start and end, steps apart from each other. A fiscal-year step (``FY2025``) is compared there
-only with other fiscal-year steps and never found after the end, because where a fiscal year
-falls depends on its owner's year end, which the record does not know (``FY2025`` runs from
-July 2024 to June 2025 for a year ending June 30). The ledger knows it: the contract's
+only with other fiscal-year steps and never found after the end, nor another step before a
+fiscal-year start (``2024-05`` is in ``FY2025`` for a year ending March 31), because where a
+fiscal year falls depends on its owner's year end, which the record does not know (``FY2025``
+runs from July 2024 to June 2025 for a year ending June 30). The ledger knows it: the contract's
 :meth:`~aicapex.records.base.Fact.fiscal_owner` (``fiscal_year_of``, else its buyer) and that
 entity's ``fiscal_year_end``. Here, for contracts with a fiscal-year step, every date taken in
 that owner's years (the contract's ``start`` and ``end`` too, when they are fiscal years),
@@ -65,7 +66,9 @@ def _ramp_checks(
         ends = contract.end.span(year_end)[1], contract.end.sort_key()[1]
     for i, period in enumerate(_periods(contract)):
         (first, last), (own_first, own_last) = spans[i], period.sort_key()
-        if last < start and not own_last < own_start:
+        # the record leaves a fiscal-year start against another step to this check
+        left = _fiscal(contract.start) and not _fiscal(period)
+        if last < start and (left or not own_last < own_start):
             said = f"a period on or after the start {contract.start}"
             yield f"ramp.{i}.period", said, str(period)
         if ends is not None and first > ends[0] and (_fiscal(period) or own_first <= ends[1]):

@@ -15,6 +15,7 @@ __all__ = [
     "raw_reference_problems",
     "reference_problems",
     "unloaded_kinds",
+    "until_problems",
 ]
 
 
@@ -178,4 +179,28 @@ def fiscal_year_problems(ledger: LedgerLike) -> Iterator[Problem]:
                     f"fiscal_year_of: the entity whose fiscal year {date} is ({years})",
                     f"{date} without fiscal_year_of",
                     "fiscal-year-owner",
+                )
+
+
+def until_problems(ledger: LedgerLike) -> Iterator[Problem]:
+    """An expense's or revenue's ``until`` before its ``date`` where one of them is a fiscal
+    year, both read in the record's owner's years (the record reads a fiscal year as the
+    calendar year it ends in, so leaves a fiscal-year ``date`` against another ``until`` to
+    this check: ``until: 2024-12`` is within ``FY2025`` for a year ending June 30)."""
+    for kind in ("expenses", "revenues"):
+        for record in ledger.records(kind):
+            date, until = getattr(record, "date", None), getattr(record, "until", None)
+            if not isinstance(date, PartialDate) or not isinstance(until, PartialDate):
+                continue
+            fiscal = (date.precision, until.precision)
+            if Precision.FISCAL_YEAR not in fiscal:
+                continue
+            assert isinstance(record, Fact)
+            owner = record.fiscal_owner()
+            year_end = ledger.fiscal_year_end(owner) if owner else "12-31"
+            own = until.sort_key()[1] < date.sort_key()[0]  # what the record read
+            left = fiscal[0] is Precision.FISCAL_YEAR and fiscal[1] is not Precision.FISCAL_YEAR
+            if until.span(year_end)[1] < date.span(year_end)[0] and (left or not own):
+                yield ledger.problem(
+                    record, "until", f"a date on or after {date}", str(until), "inconsistent"
                 )

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, Precision
 from aicapex.money import Money, Rate
 from aicapex.records.base import Check, Fact, not_huge, positive, rate_total
 from aicapex.shares import Share
@@ -85,7 +85,15 @@ class _Flow(Fact):
             yield from positive("rate", self.rate.money)
             span = (self.date.sort_key()[0], (self.until or self.date).sort_key()[1])
             yield from rate_total("rate", self.rate, *span)
-        if self.until is not None and self.until.sort_key()[1] < self.date.sort_key()[0]:
+        if (
+            self.until is not None
+            and self.until.sort_key()[1] < self.date.sort_key()[0]
+            # a fiscal-year date against another until: its owner's year (checks.references)
+            and (
+                self.date.precision is not Precision.FISCAL_YEAR
+                or self.until.precision is Precision.FISCAL_YEAR
+            )
+        ):
             yield "until", f"a date on or after {self.date}", str(self.until)
         if self.included_in == self.id:
             yield "included_in", "another record's id", repr(self.id)

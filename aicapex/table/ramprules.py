@@ -78,8 +78,11 @@ def ramp_spans(items: Frames, parents: Frames, pos: np.ndarray, found: Found) ->
     own_first, own_last = _days(frame, "period_start"), _days(frame, "period_end")
     if "start" in praw:
         starts = _days(pframe, "start_start")[pos[valid]]
-        before = (own_last[valid] < starts) & ~(
-            last[valid] < calendar_days(praw, pframe, "start", 0)[pos[valid]]
+        # what the record's check left: a fiscal-year start against another step
+        left = np.asarray(pframe["start_precision"] == FISCAL, dtype=bool)[pos[valid]]
+        left &= ~fiscal[valid]
+        before = (own_last[valid] < starts) & (
+            left | ~(last[valid] < calendar_days(praw, pframe, "start", 0)[pos[valid]])
         )
         said = "a period on or after the start"
         found += _at(raw, praw, pos, place, valid[before], said, "start")

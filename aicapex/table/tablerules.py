@@ -39,6 +39,7 @@ from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import parse_unique
 from aicapex.table.exactrules import money_cell
 from aicapex.table.ramprules import (
+    FISCAL,
     Found,
     Frames,
     calendar_days,
@@ -331,11 +332,17 @@ def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Fou
     raw, frame = items
     praw, pframe = parents
     known = np.flatnonzero(pos >= 0)
+    status = _labels(frame["status"]) if "status" in frame else None
+    if status is None and f"{theirs}_precision" in pframe and f"{mine}_precision" in frame:
+        # a contract leaves a fiscal-year start against another step to the ledger's check
+        # (its owner's years: ramprules), as ComputeContract.checks does
+        fiscal_start = np.asarray(pframe[f"{theirs}_precision"] == FISCAL, dtype=bool)
+        fiscal_step = np.asarray(frame[f"{mine}_precision"] == FISCAL, dtype=bool)
+        known = known[~fiscal_start[pos[known]] | fiscal_step[known]]
     ends = calendar_days(raw, frame, mine, 1)[known]
     early = known[ends < calendar_days(praw, pframe, theirs, 0)[pos[known]]]
     if not len(early):
         return []
-    status = _labels(frame["status"]) if "status" in frame else None
     place = item_places(pos, status)
     early = early[np.lexsort((early, pos[early]))][:MAX_PROBLEMS]
     found: Found = []
