@@ -607,6 +607,8 @@ texts = st.one_of(
     st.tuples(st.sampled_from(TRICKY_TEXT), plain_text).map(lambda t: t[0] + t[1]),
 )
 maybe_text = st.none() | texts
+# a name or a title is not empty (spaces stripped): drawn as texts are, blank ones made a word
+named = texts.map(lambda t: t if t.strip() else f"n{t}")
 ids = st.one_of(
     st.sampled_from(TRICKY_IDS),
     st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,24}", fullmatch=True),
@@ -784,8 +786,8 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         add(
             "sources",
             id=rid,
-            outlet=draw(texts),
-            title=draw(texts),
+            outlet=draw(named),
+            title=draw(named),
             date=draw(partial_dates),
             url=draw(maybe_text),
             language=draw(st.sampled_from(["en", "fr", "de", "zh-Hans", "pt-BR", None])),
@@ -799,7 +801,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         add(
             "entities",
             id=rid,
-            name=draw(texts),
+            name=draw(named),
             type=draw(st.sampled_from(EntityType)),
             controlled_by=draw(
                 st.lists(st.sampled_from(others), max_size=2, unique=True)

@@ -20,8 +20,10 @@ class Source(Record):
     REFS = (("translation_of", "sources"),)
     DATE_FIELD = "date"
 
-    outlet: str = Field(description="Who published it: 'The Register', 'Forbes', 'CNBC'.")
-    title: str = Field(description="The title of the publication, as published.")
+    outlet: str = Field(
+        min_length=1, description="Who published it: 'The Register', 'Forbes', 'CNBC'."
+    )
+    title: str = Field(min_length=1, description="The title of the publication, as published.")
     date: PartialDate = Field(description="Publication date, at the precision known.")
     url: str | None = Field(default=None, description="Address of the publication, if known.")
     language: str = Field(
@@ -58,7 +60,9 @@ class Entity(Fact):
     KIND = "entities"
     REFS = (*Fact.REFS, ("controlled_by.*", "entities"))
 
-    name: str = Field(description="Display name: 'Stability AI', 'Amazon Web Services'.")
+    name: str = Field(
+        min_length=1, description="Display name: 'Stability AI', 'Amazon Web Services'."
+    )
     type: EntityType = Field(description="What it is: company, cloud_provider, chip_vendor, ...")
     controlled_by: tuple[str, ...] = Field(
         default=(),
