@@ -113,3 +113,37 @@ def test_calendar_dates_are_checked_as_before(tmp_path: Path) -> None:
     with pytest.raises(LedgerError) as caught:
         _load(tmp_path, text)
     assert caught.value.to_frame()["field"].tolist() == ["until"]
+
+
+def _order(delivery: str) -> str:
+    return f"""\
+gpu_orders:
+- id: o1
+  sources:
+  - source: s1
+    quote: Beta ordered 1,000 H100 in its FY2025.
+  buyer: beta
+  vendor: cloudco
+  sku: H100
+  quantity: 1,000
+  order_date: FY2025
+  delivered:
+  - date: {delivery}
+    quantity: 1,000
+"""
+
+
+def test_a_delivery_inside_a_fiscal_order_year_loads(tmp_path: Path) -> None:
+    """Beta's FY2025 starts 2024-04-01: a delivery in 2024-06 is after the order."""
+    led = _load(tmp_path, _order("2024-06"))
+    row = ac.gpu_fleet(led, "beta", freq="Y").frame.iloc[0]
+    assert row["delivered"] == 1000
+
+
+def test_a_delivery_before_a_fiscal_order_year_is_refused(tmp_path: Path) -> None:
+    """2024-03 ends before 2024-04-01, the first day of beta's FY2025."""
+    with pytest.raises(LedgerError) as caught:
+        _load(tmp_path, _order("2024-03"))
+    problems = caught.value.to_frame()
+    assert problems["field"].tolist() == ["delivered.0.date"]
+    assert "on or after the order FY2025" in problems["expected"].iloc[0]

@@ -233,9 +233,10 @@ _OVER = {("limit", 401)}
 
 def test_fiscal_years_of_deliveries_compare_as_the_records_compare_them(tmp_path: Path) -> None:
     """With a ledger whose buyer's year ends on June 30, ``FY2024`` in the deliveries' frame
-    ends on 2024-06-30; the record compares it as a calendar year (to 2024-12-31), so a
-    delivery in ``FY2024`` of an order of September 2024 is taken, as the loader takes it;
-    ``FY2023`` is refused as the loader refuses it."""
+    ends on 2024-06-30: a delivery in ``FY2024`` of an order of September 2024 is before it,
+    refused in the buyer's years as the loader refuses it (the record alone read ``FY2024`` as
+    calendar 2024 and took it; the ledger's check reads it in its owner's years); ``FY2023``
+    of an order of January 2024 is refused too."""
     orders = [_order("sep", "2024-09"), _order("jan", "2024-01-15")]
     deliveries = [
         _delivery("sep", "scheduled", "FY2024", 10),
@@ -251,7 +252,10 @@ def test_fiscal_years_of_deliveries_compare_as_the_records_compare_them(tmp_path
     with pytest.raises(LedgerError) as exc:
         ac.load(path)
     assert sorted(_key(p) for p in problems) == sorted(_key(p) for p in exc.value.problems)
-    assert [(p.record_id, p.field) for p in problems] == [("jan", "delivered.0.date")]
+    assert sorted((p.record_id, p.field) for p in problems) == [
+        ("jan", "delivered.0.date"),
+        ("sep", "scheduled.0.date"),
+    ]
 
 
 # --- a compute contract's ramp ----------------------------------------------------------------

@@ -183,24 +183,37 @@ def fiscal_year_problems(ledger: LedgerLike) -> Iterator[Problem]:
 
 
 def until_problems(ledger: LedgerLike) -> Iterator[Problem]:
-    """An expense's or revenue's ``until`` before its ``date`` where one of them is a fiscal
-    year, both read in the record's owner's years (the record reads a fiscal year as the
-    calendar year it ends in, so leaves a fiscal-year ``date`` against another ``until`` to
-    this check: ``until: 2024-12`` is within ``FY2025`` for a year ending June 30)."""
-    for kind in ("expenses", "revenues"):
+    """Dates before the fiscal-year date they follow, both read in the record's owner's years:
+    an expense's or revenue's ``until`` before its ``date``, a GPU order's deliveries before its
+    ``order_date``. A record reads a fiscal year as the calendar year it ends in, so leaves a
+    fiscal-year date against another date to this check (``until: 2024-12`` is within
+    ``FY2025`` for a year ending June 30)."""
+    for kind in ("expenses", "revenues", "gpu_orders"):
         for record in ledger.records(kind):
-            date, until = getattr(record, "date", None), getattr(record, "until", None)
-            if not isinstance(date, PartialDate) or not isinstance(until, PartialDate):
-                continue
-            fiscal = (date.precision, until.precision)
-            if Precision.FISCAL_YEAR not in fiscal:
-                continue
             assert isinstance(record, Fact)
+            pairs = list(_followers(record))
+            if not any(Precision.FISCAL_YEAR in (a.precision, b.precision) for _, a, b, _ in pairs):
+                continue
             owner = record.fiscal_owner()
             year_end = ledger.fiscal_year_end(owner) if owner else "12-31"
-            own = until.sort_key()[1] < date.sort_key()[0]  # what the record read
-            left = fiscal[0] is Precision.FISCAL_YEAR and fiscal[1] is not Precision.FISCAL_YEAR
-            if until.span(year_end)[1] < date.span(year_end)[0] and (left or not own):
-                yield ledger.problem(
-                    record, "until", f"a date on or after {date}", str(until), "inconsistent"
-                )
+            for field, first, later, expected in pairs:
+                fiscal = (first.precision, later.precision)
+                if Precision.FISCAL_YEAR not in fiscal:
+                    continue
+                own = later.sort_key()[1] < first.sort_key()[0]  # what the record read
+                left = fiscal[0] is Precision.FISCAL_YEAR and fiscal[1] is not Precision.FISCAL_YEAR
+                if later.span(year_end)[1] < first.span(year_end)[0] and (left or not own):
+                    yield ledger.problem(record, field, expected, str(later), "inconsistent")
+
+
+def _followers(record: Fact) -> Iterator[tuple[str, PartialDate, PartialDate, str]]:
+    """``(field, date, later date, expected)`` of the dates of ``record`` that follow another."""
+    date, until = getattr(record, "date", None), getattr(record, "until", None)
+    if isinstance(date, PartialDate) and isinstance(until, PartialDate):
+        yield "until", date, until, f"a date on or after {date}"
+    order_date = getattr(record, "order_date", None)
+    if isinstance(order_date, PartialDate):
+        for name in ("scheduled", "delivered"):
+            for i, item in enumerate(getattr(record, name, ())):
+                said = f"a date on or after the order {order_date}"
+                yield f"{name}.{i}.date", order_date, item.date, said

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, Precision
 from aicapex.money import Money
 from aicapex.records.base import (
     MAX_AMOUNT,
@@ -120,7 +120,11 @@ class GPUOrder(Fact):
         for name in ("scheduled", "delivered"):
             deliveries: tuple[Delivery, ...] = getattr(self, name)
             for i, d in enumerate(deliveries):
-                if d.date.sort_key()[1] < order_start:
+                # a fiscal-year order date against another date: the owner's year (checks)
+                left = self.order_date.precision is Precision.FISCAL_YEAR and (
+                    d.date.precision is not Precision.FISCAL_YEAR
+                )
+                if d.date.sort_key()[1] < order_start and not left:
                     yield (
                         f"{name}.{i}.date",
                         f"a date on or after the order {self.order_date}",

@@ -333,14 +333,20 @@ def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Fou
     praw, pframe = parents
     known = np.flatnonzero(pos >= 0)
     status = _labels(frame["status"]) if "status" in frame else None
-    if status is None and f"{theirs}_precision" in pframe and f"{mine}_precision" in frame:
-        # a contract leaves a fiscal-year start against another step to the ledger's check
-        # (its owner's years: ramprules), as ComputeContract.checks does
-        fiscal_start = np.asarray(pframe[f"{theirs}_precision"] == FISCAL, dtype=bool)
-        fiscal_step = np.asarray(frame[f"{mine}_precision"] == FISCAL, dtype=bool)
-        known = known[~fiscal_start[pos[known]] | fiscal_step[known]]
     ends = calendar_days(raw, frame, mine, 1)[known]
-    early = known[ends < calendar_days(praw, pframe, theirs, 0)[pos[known]]]
+    starts = calendar_days(praw, pframe, theirs, 0)[pos[known]]
+    if f"{theirs}_precision" in pframe and f"{mine}_precision" in frame:
+        fiscal_start = np.asarray(pframe[f"{theirs}_precision"] == FISCAL, dtype=bool)
+        fiscal_item = np.asarray(frame[f"{mine}_precision"] == FISCAL, dtype=bool)
+        left = fiscal_start[pos[known]] & ~fiscal_item[known]
+        if status is None:  # a contract leaves these to the ledger's check (ramprules)
+            known, ends, starts = known[~left], ends[~left], starts[~left]
+        else:  # an order's deliveries: a fiscal year in its owner's years (the frames' days)
+            # as the ledger reads it (checks.references.until_problems)
+            mixed = left | (fiscal_item[known] & ~fiscal_start[pos[known]])
+            ends = np.where(mixed, _frame_days(frame, f"{mine}_end")[known], ends)
+            starts = np.where(mixed, _frame_days(pframe, f"{theirs}_start")[pos[known]], starts)
+    early = known[ends < starts]
     if not len(early):
         return []
     place = item_places(pos, status)
@@ -517,3 +523,9 @@ _EXACT = Context(prec=MAX_PREC)
 def _unscaled(value: int, scale: int) -> Decimal:
     """``value`` divided by 10**scale, exactly."""
     return Decimal(f"{value}e-{scale}")
+
+
+def _frame_days(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A frame's day column as datetime64[ns] (spans of fiscal years by their owners' year ends
+    when the table was read with a ledger)."""
+    return np.asarray(frame[column], dtype="datetime64[ns]")
