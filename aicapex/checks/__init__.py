@@ -5,8 +5,8 @@ checks what needs several records, or what is best said once for all records of 
 
 - :mod:`~aicapex.checks.references`: references to records of the right kind, and fiscal years
   that belong to someone (an ``FY2028`` of a record between two entities whose years end on
-  different days must say whose it is, with ``fiscal_year_of``), and an expense's or revenue's
-  ``until`` before its fiscal-year ``date`` in its owner's years;
+  different days must say whose it is, with ``fiscal_year_of``), and dates before the
+  fiscal-year date they follow in the owner's years (``until``, a GPU order's deliveries);
 - :mod:`~aicapex.checks.cycles`: chains of references that loop (``controlled_by``,
   ``included_in``, ``translation_of``);
 - :mod:`~aicapex.checks.facts`: one entity on both sides of a record, contradicting bounds of one
