@@ -30,6 +30,7 @@ from aicapex.cliopts import (
     Paths,
     check_date,
     echo_json,
+    ledger_path,
     load_ledger,
     warn,
 )
@@ -146,12 +147,15 @@ def report(
             "--html",
             help="Write the report as one self-contained HTML page (plots, sources, quotes) to "
             "this file instead of printing it.",
+            parser=ledger_path,
         ),
     ] = None,
     plots: Annotated[
         Path | None,
         typer.Option(
-            "--plots", help="Write the report's plots as PNG files to this folder (created)."
+            "--plots",
+            help="Write the report's plots as PNG files to this folder (created).",
+            parser=ledger_path,
         ),
     ] = None,
     max_bytes: MaxBytes = MAX_BYTES,

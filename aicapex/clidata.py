@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aicapex.cliopts import Format, LedgerPath, echo_json, load_ledger
+from aicapex.cliopts import Format, LedgerPath, echo_json, ledger_path, load_ledger
 from aicapex.errors import LedgerError, suggest
 
 if TYPE_CHECKING:
@@ -34,11 +34,18 @@ __all__ = [
 
 
 def focus_cmd(
-    path: Annotated[Path, typer.Argument(help="A FOCUS 1.x export: .csv, .csv.gz or .parquet.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A FOCUS 1.x export: .csv, .csv.gz or .parquet.", parser=ledger_path),
+    ],
     payer: Annotated[str, typer.Option("--payer", help="Id of the entity billed.")],
     fx: Annotated[
         Path | None,
-        typer.Option("--fx", help="A ledger file or directory whose fx_rates give US dollars."),
+        typer.Option(
+            "--fx",
+            help="A ledger file or directory whose fx_rates give US dollars.",
+            parser=ledger_path,
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
 ) -> None:

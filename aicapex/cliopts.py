@@ -32,6 +32,7 @@ __all__ = [
     "Paths",
     "check_date",
     "echo_json",
+    "ledger_path",
     "load_ledger",
     "positive_bytes",
     "program_pandas",

@@ -174,3 +174,20 @@ def test_options_of_the_wrong_type_are_a_type_error_naming_them(
     path.write_text(LEDGER)
     with pytest.raises(TypeError, match=words):
         ac.load(path, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["report", "l.yaml", "--plots", ""], "'--plots'"),  # wrote PNGs into the current folder
+        (["report", "l.yaml", "--html", ""], "'--html'"),
+        (["focus", "bills.csv", "--payer", "co", "--fx", ""], "'--fx'"),  # read the folder
+        (["focus", "", "--payer", "co"], "'path'"),
+    ],
+)
+def test_empty_paths_of_options_are_refused(tmp_path: Path, args: list[str], name: str) -> None:
+    (tmp_path / "l.yaml").write_text(LEDGER)
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"Invalid value for {name}: expected the path of a file or folder" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.yaml"]  # nothing written
