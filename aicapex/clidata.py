@@ -228,6 +228,9 @@ def query_cmd(
     from aicapex.export.tables import csv_text
     from aicapex.render import render_table
 
+    if not query.strip():  # an unset shell variable: no SQL is no empty answer
+        typer.echo("error: the query is empty; give SQL such as 'select * from flows'", err=True)
+        raise typer.Exit(2)
     ledger = load_ledger([path])
     try:
         result = sql(ledger, query)

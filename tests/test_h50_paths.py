@@ -191,3 +191,12 @@ def test_empty_paths_of_options_are_refused(tmp_path: Path, args: list[str], nam
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"Invalid value for {name}: expected the path of a file or folder" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.yaml"]  # nothing written
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_an_empty_query_is_a_usage_error(tmp_path: Path, query: str) -> None:
+    # it printed an empty answer ('0 rows', or {"columns": [], "rows": []}) with exit 0
+    (tmp_path / "l.yaml").write_text(LEDGER)
+    done = run("query", "l.yaml", query, "--format", "json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "error: the query is empty; give SQL such as 'select * from flows'" in done.stderr
