@@ -15,7 +15,7 @@ sources round, and months of spending are reported as yearly rates.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +28,7 @@ from aicapex.dates import DateLike
 from aicapex.errors import Problem
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
-from aicapex.table.flows import as_flows
+from aicapex.table.flows import as_flows, is_ledger
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -38,6 +38,7 @@ __all__ = [
     "TOLERANCE",
     "Reconciliation",
     "aside_by_entity",
+    "cash_reports",
     "gap_problems",
     "reconcile",
     "span_reports",
@@ -329,3 +330,41 @@ def _counted(flows: pd.DataFrame) -> pd.DataFrame:
     capex = (kind == "gpu_orders") & (flows["category"] == "capex")
     keep |= (capex & flows["status"].isin(CAPEX_STATUSES)).to_numpy()
     return signed(flows[keep])
+
+
+def cash_reports(
+    source: Any,
+    cash_given: pd.DataFrame | Mapping[str, float] | None,
+    conflicts: ConflictPolicy,
+    left_out: Sequence[str] = (),
+) -> tuple[pd.DataFrame, list[str]]:
+    """The cash balances a runway starts from (``cash_given``: a frame, a mapping of entity to
+    US dollars, or ``None``: the ledger's) with conflicting reports resolved under
+    ``conflicts`` (``"all"``: spanned), and the ids of the reports set aside. ``left_out``:
+    ids of reports to leave out first (excluded by a what-if: another report of the same fact,
+    set aside before, then stands)."""
+    if cash_given is None:
+        if not is_ledger(source):
+            raise ValueError(
+                "runway needs cash balances: pass cash=ledger.frame('cash_balances') "
+                "or cash={'entity-id': dollars} with a flows table or frames without them"
+            )
+        cash_given = source.frame("cash_balances")
+    if isinstance(cash_given, Mapping):
+        given = pd.DataFrame(
+            {
+                "id": [f"cash:{k}" for k in cash_given],
+                "company": list(cash_given),
+                "date_end": pd.Series(pd.NaT, index=range(len(cash_given)), dtype="datetime64[ns]"),
+                "amount_usd": [float(v) for v in cash_given.values()],
+                "bound": "exact",
+                "reported_start": pd.NaT,
+            }
+        )
+        return given, []
+    if left_out:  # (an id naming no cash balance is the what-if's to refuse)
+        cash_given = cash_given[~cash_given["id"].astype("object").isin(list(left_out)).to_numpy()]
+    if conflicts == "all":  # a cash balance is no sum: one figure per fact, spanning its reports
+        return span_reports(cash_given)
+    kept, aside = resolve_conflicts(cash_given, "cash_balances", conflicts)
+    return kept, aside

@@ -71,7 +71,7 @@ from aicapex.analysis.common import (
     months_between,
     widths_param,
 )
-from aicapex.analysis.reconcile import aside_by_entity, span_reports
+from aicapex.analysis.reconcile import aside_by_entity, cash_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
 from aicapex.analysis.runwaykit import (
     HORIZON,
@@ -94,11 +94,17 @@ from aicapex.analysis.runwaykit import (
 from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway, records_used
 from aicapex.dates import DateLike
 from aicapex.figures import Widths
-from aicapex.table.adjust import ADJUSTMENT_KIND, Adjustment, ExtraFlow, apply, what_ifs
+from aicapex.table.adjust import (
+    ADJUSTMENT_KIND,
+    Adjustment,
+    Exclude,
+    ExtraFlow,
+    apply,
+    what_ifs,
+)
 from aicapex.table.columns import positions
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.conflicts import resolve as resolve_conflicts
-from aicapex.table.flows import as_flows, is_ledger
+from aicapex.table.flows import as_flows
 from aicapex.table.pages import small_pages
 
 if TYPE_CHECKING:
@@ -125,33 +131,6 @@ _SPANNED = (
     "of one date spanned (conflicts 'all': the latest report is the figure, months_low and "
     "months_high span every report): "
 )
-
-
-def _balances(
-    source: Any, cash_given: pd.DataFrame | Mapping[str, float] | None, conflicts: ConflictPolicy
-) -> tuple[pd.DataFrame, list[str]]:
-    if cash_given is None:
-        if not is_ledger(source):
-            raise ValueError(
-                "runway needs cash balances: pass cash=ledger.frame('cash_balances') "
-                "or cash={'entity-id': dollars} with a flows table or frames without them"
-            )
-        cash_given = source.frame("cash_balances")
-    if isinstance(cash_given, Mapping):
-        given = pd.DataFrame(
-            {
-                "id": [f"cash:{k}" for k in cash_given],
-                "company": list(cash_given),
-                "date_end": pd.Series(pd.NaT, index=range(len(cash_given)), dtype="datetime64[ns]"),
-                "amount_usd": [float(v) for v in cash_given.values()],
-                "bound": "exact",
-                "reported_start": pd.NaT,
-            }
-        )
-        return given, []
-    if conflicts == "all":  # a cash balance is no sum: one figure per fact, spanning its reports
-        return span_reports(cash_given)
-    return resolve_conflicts(cash_given, "cash_balances", conflicts)
 
 
 def runway(
@@ -244,11 +223,16 @@ def runways(
     elif as_of is not None:
         day_of(as_of)
     flows = as_flows(source, conflicts)
-    balances, aside = _balances(source, cash, conflicts)
+    changes = what_ifs(adjust, exclude, extra_flows, entity)
+    # cash reports left out before conflicts are resolved: another report of the fact stands
+    gone = [i for c in changes if isinstance(c, Exclude) for i in c.records]
+    every, aside = cash_reports(source, cash, conflicts)  # (ids the what-ifs may name)
+    balances, kept_aside = cash_reports(source, cash, conflicts, gone) if gone else (every, aside)
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
-    changes = what_ifs(adjust, exclude, extra_flows, entity)
-    flows, balances, described = apply(changes, flows, balances, aside)
+    known = [*aside, *every["id"].astype("object")]
+    flows, balances, described = apply(changes, flows, balances, known)
+    aside = kept_aside
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]
     if isinstance(as_of, Mapping):
@@ -520,7 +504,7 @@ def runway_inputs(
     if as_of is not None:
         day_of(as_of)
     flows = as_flows(source, conflicts)
-    balances, aside = _balances(source, cash, conflicts)
+    balances, aside = cash_reports(source, cash, conflicts)
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
     return inputs_after(
