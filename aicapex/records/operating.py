@@ -162,7 +162,10 @@ class Revenue(_Flow):
         return value
 
     def checks(self) -> Iterator[tuple[str, ...]]:
-        derived = self.share is not None and self.amount is None and self.rate is None
+        # a share of another record (`of`; its share may be the field that failed) needs none
+        derived = (
+            (self.share, self.of) != (None, None) and self.amount is None and self.rate is None
+        )
         for check in super().checks():
             if not (derived and check[0] == "amount" and check[2] == "neither"):
                 yield check
