@@ -202,8 +202,11 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     first = as_unit(start, "M")
     n = np.maximum(month_count(first, end), 1)
     # a rate over a span that is not whole months: its days (as compute contracts count them);
-    # a rate dated to one day (no `until`) is the rate of that day's month
-    days = np.where(start == end, 0, span_days(start, end))
+    # a rate dated to one day (no `until`) is the rate of that day's month (amounts: no days)
+    days = np.zeros(len(frame), dtype=np.int64)
+    if is_rate.any():
+        s, e = start[is_rate], end[is_rate]
+        days[is_rate] = np.where(s == e, 0, span_days(s, e))
     by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n, days)
     amount_cents = to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, by_rate, amount_cents).astype(np.int64)
