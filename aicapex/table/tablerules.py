@@ -114,6 +114,9 @@ def parent_rules(
         found = _dated(spec, items, parents, pos)
         if kind == "deliveries":
             found += _counts(items, parents, pos)
+            # the ledger's check, of orders valid on their own (the loader's order)
+            bad = {f[0] for f in found}
+            found += [f for f in _dated(spec, items, parents, pos, True) if f[0] not in bad]
         if kind == "ramps":
             found = ramp_spans(items, parents, pos, found)
         _record_problems(chk, sorted(found, key=lambda f: f[0]))
@@ -322,11 +325,15 @@ def _said_date(date: PartialDate | None) -> str | None:
     return None if date is None else str(date)
 
 
-def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Found:
+def _dated(
+    spec: Parent, items: Frames, parents: Frames, pos: np.ndarray, owners: bool = False
+) -> Found:
     """The items (deliveries, ramp steps) ending before their record's date starts, as
     ``GPUOrder.checks`` and ``ComputeContract.checks`` compare them: the days of each date
     under a December 31 year end (``PartialDate.sort_key``), by the columns' first and last
-    days. The first :data:`MAX_PROBLEMS` of them, by record."""
+    days. The first :data:`MAX_PROBLEMS` of them, by record. ``owners``: instead, those of an
+    order the record leaves to the ledger (a fiscal-year date against another), in the owner's
+    years (the frames' days), as :func:`aicapex.checks.references.until_problems` finds them."""
     assert spec.dated is not None
     theirs, mine = spec.dated
     raw, frame = items
@@ -339,13 +346,16 @@ def _dated(spec: Parent, items: Frames, parents: Frames, pos: np.ndarray) -> Fou
         fiscal_start = np.asarray(pframe[f"{theirs}_precision"] == FISCAL, dtype=bool)
         fiscal_item = np.asarray(frame[f"{mine}_precision"] == FISCAL, dtype=bool)
         left = fiscal_start[pos[known]] & ~fiscal_item[known]
-        if status is None:  # a contract leaves these to the ledger's check (ramprules)
-            known, ends, starts = known[~left], ends[~left], starts[~left]
-        else:  # an order's deliveries: a fiscal year in its owner's years (the frames' days)
-            # as the ledger reads it (checks.references.until_problems)
+        if owners:  # what the record left or read as calendar years, in the owner's years
             mixed = left | (fiscal_item[known] & ~fiscal_start[pos[known]])
-            ends = np.where(mixed, _frame_days(frame, f"{mine}_end")[known], ends)
-            starts = np.where(mixed, _frame_days(pframe, f"{theirs}_start")[pos[known]], starts)
+            own = ends < starts
+            ends = _frame_days(frame, f"{mine}_end")[known]
+            starts = _frame_days(pframe, f"{theirs}_start")[pos[known]]
+            known, ends, starts = (a[mixed & (left | ~own)] for a in (known, ends, starts))
+        else:  # the record leaves a fiscal-year date against another to the ledger's check
+            known, ends, starts = known[~left], ends[~left], starts[~left]
+    elif owners:
+        return []
     early = known[ends < starts]
     if not len(early):
         return []
