@@ -338,11 +338,11 @@ def gpu_prices(
             ("compute_contracts", "capacity_sku"),
         )
         check_sku(sku, *(every[k][c] for k, c in columns if k in every and c in every[k]))
-    frames = _frames(source, kinds)
+    frames = _frames(source, (*kinds, "ramps", "deliveries"))
     parts = []
     warnings: list[str] = []
-    ramps = _frames(source, ("ramps",)).get("ramps", pd.DataFrame())
-    deliveries = _frames(source, ("deliveries",)).get("deliveries")
+    ramps = frames.get("ramps", pd.DataFrame())
+    deliveries = frames.get("deliveries")
     for kind, build in (
         ("gpu_orders", _from_orders),
         ("prices", _from_prices),

@@ -29,6 +29,7 @@ from aicapex.checks.common import LedgerLike
 from aicapex.dates import PartialDate, Precision, parse_fiscal_year_end
 from aicapex.errors import Problem
 from aicapex.records import ComputeContract
+from aicapex.records.base import left_to_owner
 
 __all__ = ["ramp_problems"]
 
@@ -66,8 +67,7 @@ def _ramp_checks(
         ends = contract.end.span(year_end)[1], contract.end.sort_key()[1]
     for i, period in enumerate(_periods(contract)):
         (first, last), (own_first, own_last) = spans[i], period.sort_key()
-        # the record leaves a fiscal-year start against another step to this check
-        left = _fiscal(contract.start) and not _fiscal(period)
+        left = left_to_owner(contract.start, period)  # what the record leaves to this check
         if last < start and (left or not own_last < own_start):
             said = f"a period on or after the start {contract.start}"
             yield f"ramp.{i}.period", said, str(period)

@@ -9,6 +9,7 @@ from aicapex.checks.common import LedgerLike
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import Problem, suggest
 from aicapex.records import KINDS, Fact, Record
+from aicapex.records.base import left_to_owner
 
 __all__ = [
     "fiscal_year_problems",
@@ -201,7 +202,7 @@ def until_problems(ledger: LedgerLike) -> Iterator[Problem]:
                 if Precision.FISCAL_YEAR not in fiscal:
                     continue
                 own = later.sort_key()[1] < first.sort_key()[0]  # what the record read
-                left = fiscal[0] is Precision.FISCAL_YEAR and fiscal[1] is not Precision.FISCAL_YEAR
+                left = left_to_owner(first, later)
                 if later.span(year_end)[1] < first.span(year_end)[0] and (left or not own):
                     yield ledger.problem(record, field, expected, str(later), "inconsistent")
 

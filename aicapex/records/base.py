@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, Precision
 from aicapex.figures import QUALIFIERS, widths_of
 from aicapex.limits import MAX_AMOUNT as LIMIT_AMOUNT
 from aicapex.money import Money, Rate
@@ -44,6 +44,7 @@ __all__ = [
     "RecordId",
     "claimed_units",
     "count_text",
+    "left_to_owner",
     "not_huge",
     "positive",
     "rate_total",
@@ -392,6 +393,15 @@ class Fact(Record):
     def parties(self) -> tuple[str, ...]:
         """The entities the fact is between (its ``PARTIES`` fields that are set)."""
         return tuple(v for f in self.PARTIES if (v := getattr(self, f)) is not None)
+
+
+def left_to_owner(first: PartialDate, later: PartialDate) -> bool:
+    """Whether a record leaves ``later`` against ``first`` (a date that must follow it) to the
+    ledger: ``first`` a fiscal year and ``later`` not. A record reads a fiscal year as the
+    calendar year it ends in, which may start after ``later`` where the owner's year does not
+    (``2024-05`` is in ``FY2025`` for a year ending March 31); the ledger reads it in its owner's
+    years (:mod:`aicapex.checks.contracts`, :func:`aicapex.checks.references.until_problems`)."""
+    return first.precision is Precision.FISCAL_YEAR and later.precision is not Precision.FISCAL_YEAR
 
 
 def positive(field: str, money: Money | None) -> Iterator[Check]:

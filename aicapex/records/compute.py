@@ -16,6 +16,7 @@ from aicapex.records.base import (
     Check,
     Fact,
     Model,
+    left_to_owner,
     not_huge,
     positive,
     rate_total,
@@ -202,10 +203,8 @@ class ComputeContract(Fact):
             if step.rate is not None:
                 yield from positive(f"ramp.{i}.rate", step.rate.money)
                 yield from rate_total(f"ramp.{i}.rate", step.rate, *step.period.sort_key())
-            if step.period.sort_key()[1] < self.start.sort_key()[0] and (
-                # a fiscal-year start against another step: its owner's year (checks.contracts)
-                self.start.precision is not Precision.FISCAL_YEAR
-                or step.period.precision is Precision.FISCAL_YEAR
+            if step.period.sort_key()[1] < self.start.sort_key()[0] and not left_to_owner(
+                self.start, step.period
             ):
                 yield (
                     f"ramp.{i}.period",

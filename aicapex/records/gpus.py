@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from aicapex.dates import PartialDate, Precision
+from aicapex.dates import PartialDate
 from aicapex.money import Money
 from aicapex.records.base import (
     MAX_AMOUNT,
@@ -18,6 +18,7 @@ from aicapex.records.base import (
     Model,
     claimed_units,
     count_text,
+    left_to_owner,
     positive,
     same_currency_total,
 )
@@ -120,10 +121,7 @@ class GPUOrder(Fact):
         for name in ("scheduled", "delivered"):
             deliveries: tuple[Delivery, ...] = getattr(self, name)
             for i, d in enumerate(deliveries):
-                # a fiscal-year order date against another date: the owner's year (checks)
-                left = self.order_date.precision is Precision.FISCAL_YEAR and (
-                    d.date.precision is not Precision.FISCAL_YEAR
-                )
+                left = left_to_owner(self.order_date, d.date)
                 if d.date.sort_key()[1] < order_start and not left:
                     yield (
                         f"{name}.{i}.date",

@@ -11,9 +11,9 @@ from pydantic import Field, field_validator, model_validator
 
 from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
-from aicapex.dates import PartialDate, Precision
+from aicapex.dates import PartialDate
 from aicapex.money import Money, Rate
-from aicapex.records.base import Check, Fact, not_huge, positive, rate_total
+from aicapex.records.base import Check, Fact, left_to_owner, not_huge, positive, rate_total
 from aicapex.shares import Share
 
 __all__ = [
@@ -88,11 +88,7 @@ class _Flow(Fact):
         if (
             self.until is not None
             and self.until.sort_key()[1] < self.date.sort_key()[0]
-            # a fiscal-year date against another until: its owner's year (checks.references)
-            and (
-                self.date.precision is not Precision.FISCAL_YEAR
-                or self.until.precision is Precision.FISCAL_YEAR
-            )
+            and not left_to_owner(self.date, self.until)
         ):
             yield "until", f"a date on or after {self.date}", str(self.until)
         if self.included_in == self.id:
