@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import as_known_on, check_entity, day_of, in_calendar
-from aicapex.analysis.reconcile import span_reports
+from aicapex.analysis.reconcile import cash_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after
 from aicapex.analysis.runway import (
     HORIZON,
@@ -40,7 +40,6 @@ from aicapex.table.adjust import AddFlow as TableAddFlow
 from aicapex.table.adjust import Adjustment
 from aicapex.table.adjust import Exclude as TableExclude
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
 from aicapex.values import format_usd
 
@@ -301,7 +300,7 @@ def prepare(
     elif known_on is not None and isinstance(cash, pd.DataFrame):
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
     if aside is None and isinstance(cash, pd.DataFrame):
-        cash, set_aside = _resolved(cash, conflicts)
+        cash, set_aside = cash_reports(None, cash, conflicts)
         aside = tuple(set_aside)
     companies = pd.Series(list(cash) if isinstance(cash, Mapping) else cash["company"])
     check_entity(source, entity, flows, companies)
@@ -337,19 +336,9 @@ def _ledger_cash(ledger: Any, conflicts: ConflictPolicy) -> tuple[pd.DataFrame, 
     call (copy-on-write)."""
     kept, aside = ledger.memo(
         ("scenarios:cash", conflicts),
-        lambda: _resolved(ledger.frame("cash_balances"), conflicts),
+        lambda: cash_reports(ledger, None, conflicts),
     )
     return kept.copy(deep=False), tuple(aside)
-
-
-def _resolved(cash: pd.DataFrame, conflicts: ConflictPolicy) -> tuple[pd.DataFrame, list[str]]:
-    """Cash balances with their conflicting reports resolved as the runway resolves them: under
-    ``"all"`` one row a fact, its ends spanning every report's (a balance is no sum; the
-    scenarios kept them all, and the runway's latest report, with its own ends alone)."""
-    if conflicts == "all":
-        return span_reports(cash)
-    kept, aside = resolve_conflicts(cash, "cash_balances", conflicts)
-    return kept, list(aside)
 
 
 def _latest(balances: pd.DataFrame | Mapping[str, float], entity: str | None) -> str:
