@@ -53,9 +53,12 @@ __all__ = [
     "DEFAULT_WIDTHS",
     "FIGURE_KINDS",
     "QUALIFIERS",
+    "GroupedFigure",
     "Widths",
     "checked_widths",
     "compact_range",
+    "grouped_message",
+    "grouped_whole",
     "kind_of",
     "refuse_grouped",
     "split_figure",
@@ -233,14 +236,42 @@ def widths_of(
 _GROUPED = re.compile(r"-?[1-9]\d{0,2}\.000")
 
 
+def grouped_whole(number: str, scale: str | None = None) -> int | None:
+    """The whole part of a figure written with a point and three zeros after 1 to 3 digits and
+    no scale word (``7.000``: 7), else ``None``: 7 by the decimal point, 7,000 by the thousands
+    separator of many languages (the sources' French and German), a thousand times apart.
+
+    >>> grouped_whole("12.000"), grouped_whole("12.000", "M"), grouped_whole("12.5")
+    (12, None, None)
+    """
+    if scale is None and _GROUPED.fullmatch(number):
+        return int(number.split(".")[0])
+    return None
+
+
+def grouped_message(whole: int) -> str:
+    """Why a figure of :func:`grouped_whole` is refused, for an error message."""
+    return (
+        f"a point and three zeros: {whole} by the decimal point, {whole * 1000:,} by the "
+        "thousands separator of many languages"
+    )
+
+
+class GroupedFigure(ValueError):
+    """A count refused as :func:`grouped_whole` finds it (``12.000``); ``whole`` is 12."""
+
+    def __init__(self, message: str, whole: int) -> None:
+        super().__init__(message)
+        self.whole = whole
+
+
 def refuse_grouped(text: str, *ends: tuple[str, str | None, str | None] | None) -> None:
     """Refuse money ``text`` whose figure or range end (``(number, scale word, currency)``) is
-    written with a point and three zeros after 1 to 3 digits and no scale word (``€7.000``):
-    7 by the decimal point, 7,000 by the thousands separator of many languages (the sources'
-    French and German), a thousand times apart; ``€7``, ``€7,000`` and ``€7.000M`` are read."""
+    written as :func:`grouped_whole` finds (``€7.000``); ``€7``, ``€7,000`` and ``€7.000M``
+    are read."""
     for end in ends:
-        if end is not None and end[1] is None and _GROUPED.fullmatch(end[0]):
-            whole = int(end[0].split(".")[0])
+        whole = None if end is None else grouped_whole(end[0], end[1])
+        if whole is not None:
             raise ValueError(
                 f"expected money like '$7,000' or '$7' ({whole * 1000:,} by the thousands "
                 f"separator of many languages, {whole} by the decimal point), got {text!r}"

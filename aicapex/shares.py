@@ -33,7 +33,16 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from aicapex import units
-from aicapex.figures import QUALIFIERS, compact_range, kind_of, split_figure, widths_of
+from aicapex.figures import (
+    QUALIFIERS,
+    GroupedFigure,
+    compact_range,
+    grouped_message,
+    grouped_whole,
+    kind_of,
+    split_figure,
+    widths_of,
+)
 from aicapex.money import NUMBER, SCALE, scaled_decimal
 from aicapex.values import ParsedValue
 
@@ -257,6 +266,15 @@ class ShareCount(ParsedValue):
             qualifier, first, other = split_figure(clean)
         except ValueError:
             raise error from None
+        for part in (first, other):  # '12.000': 12 or 12,000? never read silently
+            match = None if part is None else _COUNT_RE.fullmatch(" ".join(part.split()))
+            whole = None if match is None else grouped_whole(match["number"], match["scale"])
+            if whole is not None:
+                raise GroupedFigure(
+                    f"expected a whole number of shares like '{whole * 1000:,}' or '{whole}', "
+                    f"got {text!r} ({grouped_message(whole)})",
+                    whole,
+                )
         if other is None:
             return cls._made(cls._one(first, None, error), qualifier, None, error)
         high_match = cls._match(other, error)

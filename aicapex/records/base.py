@@ -24,7 +24,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from aicapex.dates import PartialDate, Precision
-from aicapex.figures import QUALIFIERS, widths_of
+from aicapex.figures import QUALIFIERS, GroupedFigure, grouped_message, widths_of
 from aicapex.limits import MAX_AMOUNT as LIMIT_AMOUNT
 from aicapex.money import Money, Rate
 from aicapex.units import PER_MONTH
@@ -102,6 +102,12 @@ class GpuUnits(int):
 
         try:
             count = ShareCount.parse(text)
+        except GroupedFigure as exc:  # 'about 12.000': 12 or 12,000?
+            whole = exc.whole
+            raise ValueError(
+                f"expected a whole number of GPUs like {whole * 1000:,} or {whole}, got "
+                f"{text!r} ({grouped_message(whole)})"
+            ) from None
         except ValueError:
             raise ValueError(f"expected a whole number of GPUs like 12,000, got {text!r}") from None
         if count.span is not None:
@@ -187,8 +193,7 @@ def _not_grouped(number: Decimal, shown: str) -> None:
         whole = int(number)
         raise ValueError(
             f"expected a whole number of GPUs like {whole * 1000:,} or {whole}, got {shown} "
-            f"(a point and three zeros: {whole} by the decimal point, {whole * 1000:,} by the "
-            "thousands separator of many languages)"
+            f"({grouped_message(whole)})"
         )
 
 
