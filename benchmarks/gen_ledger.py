@@ -39,7 +39,8 @@ cash_balances      1,000   month-dated, 10 % upper bounds ("less than")
 =================  ======  ==============================================================
 
 Every record but sources cites one or two sources with a short quote (a translation too when
-the source is not in English). Amounts are 95 % USD, the rest EUR or GBP, with yearly
+the source is not in English); cash balances, revenues and expenses cite sources published in or
+after the month their date ends (an actual figure is reported after it happens). Amounts are 95 % USD, the rest EUR or GBP, with yearly
 exchange rates (fx_rates, 22 records beyond N) from 2018 on.
 
 The beancount ledger holds the same records as transactions: one transaction per record (N in
@@ -55,6 +56,7 @@ Rates become one transaction of the total over their span.
 from __future__ import annotations
 
 import argparse
+import bisect
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -266,6 +268,19 @@ def partial_date(rng: random.Random, year: int, month: int) -> tuple[str, int]:
     return str(year), 12
 
 
+def span_end(date: str) -> tuple[int, int]:
+    """The (year, month) the span of a partial date of :func:`partial_date` (or ``YYYY-MM``,
+    ``YYYY``) ends in."""
+    if date.startswith("H"):
+        half, year = date.split()
+        return int(year), 6 if half == "H1" else 12
+    if "-Q" in date:
+        year, quarter = date.split("-Q")
+        return int(year), int(quarter) * 3
+    parts = date.split("-")
+    return int(parts[0]), int(parts[1]) if len(parts) > 1 else 12
+
+
 def ym(rng: random.Random) -> tuple[int, int]:
     return rng.randint(2019, 2025), rng.randint(1, 12)
 
@@ -279,6 +294,8 @@ class Gen:
         counts["expenses"] += n - sum(counts.values())
         self.counts = counts
         self.sources: list[dict] = []
+        self.dated: list[dict] = []  # the sources by (year, month) published
+        self.dated_keys: list[tuple[int, int]] = []
         self.entities: list[dict] = []
         self.by_type: dict[str, list[str]] = {}
         self.yaml: list[str] = []
@@ -296,13 +313,24 @@ class Gen:
     def name(self) -> str:
         return " ".join(w.capitalize() for w in self.rng.sample(WORDS, 2))
 
-    def cite(self, kind: str, amount: str | None, what: str = "") -> tuple[list[str], str, str]:
-        """YAML lines of 1-2 citations; the first source id and quote (for beancount)."""
+    def cite(
+        self, kind: str, amount: str | None, what: str = "", after: tuple[int, int] | None = None
+    ) -> tuple[list[str], str, str]:
+        """YAML lines of 1-2 citations; the first source id and quote (for beancount).
+        ``after``: the (year, month) a record's date ends in: its sources are published then or
+        later (an actual figure is reported after it happens; else the loader warns)."""
         rng = self.rng
         lines = ["  sources:"]
         first = None
+        pool = self.sources
+        if after is not None:
+            if len(self.dated) != len(self.sources):  # sorted once, after gen_sources
+                self.dated = sorted(self.sources, key=lambda s: s["ym"])
+                self.dated_keys = [s["ym"] for s in self.dated]
+            start = bisect.bisect_left(self.dated_keys, after)
+            pool = self.dated[start:] or self.dated[-5:]
         for _ in range(1 if rng.random() < 0.8 else 2):
-            src = rng.choice(self.sources)
+            src = rng.choice(pool)
             lang = src["language"]
             fields = {
                 "m": amount or "",
@@ -377,7 +405,7 @@ class Gen:
             who = self.name()  # (draws in this order: the output stays as it was)
             verb = rng.choice(["raises", "burns", "owes", "bills", "hires"])
             title = f"{who} {verb} {fmt(rng.randint(1, 900) * 10**6, 'USD')}"
-            self.sources.append({"id": sid, "language": lang})
+            self.sources.append({"id": sid, "language": lang, "ym": (year, month)})
             out.append(f"- id: {sid}")
             out.append(f"  outlet: {yq(outlet)}")
             out.append(f"  title: {yq(title)}")
@@ -475,7 +503,7 @@ class Gen:
             shown = m
             if self.all and kind == "revenues":  # a customer may hold a share of it
                 self.revenues.append((rid, company, date))
-        cl, src, quote = self.cite(kind, shown, cat)
+        cl, src, quote = self.cite(kind, shown, cat, after=span_end(date))
         out.extend(cl)
         out.append(f"  company: {company}")
         if rng.random() < 0.3:
@@ -684,7 +712,7 @@ class Gen:
             rid = f"cash-{company}-{year}-{month:02d}-{i:05d}"
             m, units = money(rng, 5, 9)
             out.append(f"- id: {rid}")
-            cl, src, quote = self.cite("cash_balances", m)
+            cl, src, quote = self.cite("cash_balances", m, after=(year, month))
             out.extend(cl)
             out.append(f"  company: {company}")
             out.append(f"  date: {year}-{month:02d}")
@@ -720,11 +748,19 @@ class Gen:
 
     # -- the kinds of --kinds all ---------------------------------------------------------
 
-    def record(self, kind: str, rid: str, shown: str | None, what: str) -> list[str]:
-        """The lines of a new record of ``kind``: its id and citations; a beancount
-        transaction of 0 (these kinds stand for facts, not money, in the comparison)."""
+    def record(
+        self,
+        kind: str,
+        rid: str,
+        shown: str | None,
+        what: str,
+        after: tuple[int, int] | None = None,
+    ) -> list[str]:
+        """The lines of a new record of ``kind``: its id and citations (``after``: as
+        :meth:`cite` takes it); a beancount transaction of 0 (these kinds stand for facts, not
+        money, in the comparison)."""
         lines = [f"- id: {rid}"]
-        cl, src, quote = self.cite(kind, shown, what)
+        cl, src, quote = self.cite(kind, shown, what, after)
         lines.extend(cl)
         self.txn(
             "2018-01-01",
@@ -758,7 +794,9 @@ class Gen:
             customer = rng.choice(self.by_type["company"] + self.by_type["cloud_provider"])
             while customer == company:
                 customer = rng.choice(self.by_type["company"])
-            out.extend(self.record("revenues", f"rev-share-{i:06d}", f"{pct}%", "sales"))
+            out.extend(
+                self.record("revenues", f"rev-share-{i:06d}", f"{pct}%", "sales", span_end(date))
+            )
             out += [f"  company: {company}", f"  counterparty: {customer}", "  category: sales"]
             out += [f"  share: {pct}%", f"  of: {base}", f"  date: {yq(date)}", ""]
 
