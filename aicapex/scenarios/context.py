@@ -202,7 +202,10 @@ class Setting:
     every entity with a balance), ``as_of`` and the runway's arguments. ``aside``: when
     ``cash`` is a frame, the reports its conflicts resolution set aside (``cash`` holds the
     reports kept: resolved once per run, or per ledger, not once per scenario); ``None`` when
-    ``cash`` is not resolved yet (dollars by entity)."""
+    ``cash`` is not resolved yet (dollars by entity). ``reports``: the cash reports before
+    resolution (``None`` with dollars by entity): a scenario that leaves a report out resolves
+    them again without it, so another report of the same fact stands, as in
+    :func:`~aicapex.analysis.runway.runway` with ``exclude=``."""
 
     flows: pd.DataFrame
     cash: pd.DataFrame | Mapping[str, float]
@@ -213,6 +216,7 @@ class Setting:
     horizon: int = HORIZON
     conflicts: ConflictPolicy = "latest"
     aside: tuple[str, ...] | None = None
+    reports: pd.DataFrame | None = None
 
     def inputs(self, table: Sequence[Adjustment] = ()) -> RunwayInputs:
         """The runway's inputs with the flows-table adjustments ``table`` applied. Those
@@ -238,11 +242,11 @@ class Setting:
             # runway_inputs without what prepare did once: the checks and the cash resolved
             # (the entity was checked against the source by prepare: one without a balance
             # is 'no cash balance', not the flows' 'unknown entity' it was)
-            balances = self.cash
+            balances, aside = self._balances(self.cash, self.aside, table)
             return inputs_after(
                 self.flows,
                 balances,
-                self.aside,
+                aside,
                 table,
                 self.entity,
                 self.as_of,
@@ -262,6 +266,36 @@ class Setting:
             horizon=self.horizon,
             conflicts=self.conflicts,
         )
+
+    def _balances(
+        self, cash: pd.DataFrame, aside: tuple[str, ...], table: Sequence[Adjustment]
+    ) -> tuple[pd.DataFrame, tuple[str, ...]]:
+        """The balances resolved once (``cash``, ``aside``), or, when ``table`` leaves cash
+        reports out, the reports resolved again without them (another report of the same
+        fact, set aside before, then stands): the reports left out are kept in the frame for
+        the adjustments that name them to leave out (and to find: an id naming nothing is an
+        error)."""
+        gone = left_out_reports(table, self.reports)
+        if not gone or self.reports is None:
+            return cash, aside
+        kept, set_aside = cash_reports(None, self.reports, self.conflicts, gone)
+        ids = self.reports["id"].astype("object")
+        left = self.reports[ids.isin(gone).to_numpy()]
+        return pd.concat([kept, left], ignore_index=True), tuple(set_aside)
+
+
+def left_out_reports(table: Sequence[Adjustment], reports: pd.DataFrame | None) -> list[str]:
+    """The ids of the cash ``reports`` the flows-table adjustments ``table`` leave out (each
+    adjustment's ``balances``, applied in order to every report, resolved or set aside)."""
+    if reports is None or not table or reports.empty:
+        return []
+    left = reports
+    for adjustment in table:
+        left = adjustment.balances(left)
+    if len(left) == len(reports):
+        return []
+    kept = set(left["id"].astype("object"))
+    return sorted({str(i) for i in reports["id"].astype("object")} - kept)
 
 
 def prepare(
@@ -287,9 +321,11 @@ def prepare(
     check_burn_after(burn_after)
     flows = as_flows(source, conflicts)
     aside: tuple[str, ...] | None = None
+    reports: pd.DataFrame | None = None  # before conflicts are resolved
     if cash is None:
         if isinstance(source, Ledger):
             cash, aside = _ledger_cash(source, conflicts)
+            reports = source.frame("cash_balances")
         elif isinstance(source, Mapping) and "cash_balances" in source:
             cash = source["cash_balances"]
         else:
@@ -300,6 +336,7 @@ def prepare(
     elif known_on is not None and isinstance(cash, pd.DataFrame):
         cash = as_known_on({"cash_balances": cash}, known_on)["cash_balances"]
     if aside is None and isinstance(cash, pd.DataFrame):
+        reports = cash
         cash, set_aside = cash_reports(None, cash, conflicts)
         aside = tuple(set_aside)
     companies = pd.Series(list(cash) if isinstance(cash, Mapping) else cash["company"])
@@ -315,7 +352,7 @@ def prepare(
     as_of = in_calendar(as_of, source, entity, end=True)  # type: ignore[assignment]
     day_of(as_of)
     setting = Setting(
-        flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside
+        flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside, reports
     )
     book = Book(
         source,
