@@ -105,6 +105,8 @@ CODES: dict[str, str] = {
     "(``overwrite=True`` to replace it)",
     "hand-comments": "save would overwrite a file holding comments a person wrote (the saved "
     "text has none; ``overwrite=True`` to drop them)",
+    "foreign-file": "save would overwrite a file the ledger did not read that is no ledger file "
+    "(its first entry is not ``aicapex: 1``: notes, a table; ``overwrite=True`` to replace it)",
     # bulk tables
     "unknown-column": "a table column that is no field of its kind",
     "missing-column": "a table without a column its kind requires",

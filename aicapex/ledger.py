@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -297,13 +298,16 @@ class Ledger:
         Safe: atomic and durable (a temporary file in the same folder, flushed to disk, renamed
         over the file, the folder flushed; a crash at any moment leaves the old file or the new
         one, and the next save removes the temporary files of killed ones), one save at a time
-        per folder across processes. Refused (:class:`LedgerError`, code ``file-changed`` or
-        ``hand-comments``) unless ``overwrite=True``: overwriting a file that changed since
-        this ledger was read from it (or saved to it), and overwriting a file with comments a
-        person wrote (the canonical text has none). Of two processes saving over a file both
-        read, the second is refused rather than losing the first one's save. A path that cannot
-        be written (its folder missing, a folder, a name too long) is
-        :class:`aicapex.safewrite.WriteError`, an ``OSError``: ``<path>: cannot write: <why>``.
+        per folder across processes. Refused (:class:`LedgerError`, code ``file-changed``,
+        ``hand-comments`` or ``foreign-file``) unless ``overwrite=True``: overwriting a file
+        that changed since this ledger was read from it (or saved to it), overwriting a file
+        with comments a person wrote (the canonical text has none), and overwriting a file this
+        ledger did not read that is no ledger file (its first entry is not ``aicapex: 1``:
+        notes, a table, a configuration named by mistake; an earlier save is one). Of two
+        processes saving over a file both read, the second is refused rather than losing the
+        first one's save. A path that cannot be written (its folder missing, a folder, a name
+        too long) is :class:`aicapex.safewrite.WriteError`, an ``OSError``: ``<path>: cannot
+        write: <why>``.
         """
         import json
 
@@ -322,6 +326,7 @@ class Ledger:
                 expected=self._files.get(key),
                 overwrite=overwrite,
                 check_comments=target.suffix != ".json",
+                own_kind=_is_ledger_text,
             )
         except WriteRefused as exc:
             problem = Problem(exc.expected, exc.found, file=str(path), line=exc.line, code=exc.code)
@@ -452,3 +457,16 @@ def _reported(record: Record, dates: Mapping[str, PartialDate]) -> PartialDate |
         return dates.get(cited[0].source)
     found = [d for c in cited if (d := dates.get(c.source)) is not None]
     return max(found, key=PartialDate.sort_key) if found else None
+
+
+#: The start of a ledger file: its first entry the format key, in YAML (after blank lines and
+#: comments) or JSON (``{"aicapex": 1, ...}``).
+_LEDGER_START = re.compile(
+    rf"\A\ufeff?(?:[ \t]*(?:#[^\n]*)?\r?\n)*"  # blank lines and comments
+    rf"(?:{FORMAT_KEY}[ \t]*:|[ \t]*\{{\s*\"{FORMAT_KEY}\"\s*:)"
+)
+
+
+def _is_ledger_text(text: str) -> bool:
+    """Whether ``text`` is a ledger file's: its first entry is ``aicapex: <version>``."""
+    return _LEDGER_START.match(text) is not None

@@ -141,8 +141,8 @@ def final_path(path: str | os.PathLike[str]) -> Path:
 
 
 class WriteRefused(Exception):
-    """A write that would lose someone's work; ``code`` is ``file-changed`` or
-    ``hand-comments``, ``found`` says what was found."""
+    """A write that would lose someone's work; ``code`` is ``file-changed``,
+    ``hand-comments`` or ``foreign-file``, ``found`` says what was found."""
 
     def __init__(self, code: str, expected: str, found: str, line: int | None = None) -> None:
         self.code, self.expected, self.found, self.line = code, expected, found, line
@@ -373,6 +373,7 @@ def guarded_write(
     expected: str | None,
     overwrite: bool = False,
     check_comments: bool = True,
+    own_kind: Callable[[str], bool] | None = None,
 ) -> str:
     """Write ``text`` over ``path`` atomically unless that would lose someone's work; return the
     SHA-256 of what was written.
@@ -380,7 +381,10 @@ def guarded_write(
     Under :func:`folder_lock`: an existing file whose SHA-256 is not ``expected`` (when given)
     changed since it was read (:class:`WriteRefused` ``file-changed``); an existing file with
     comments a person wrote is refused too (``hand-comments``; ``check_comments=False`` for
-    formats without comments). ``overwrite=True`` writes anyway.
+    formats without comments); with ``expected`` ``None`` (a file the writer never read), an
+    existing, non-empty file whose text ``own_kind`` (when given) says is not of the kind
+    written is refused (``foreign-file``: notes or a table named by mistake).
+    ``overwrite=True`` writes anyway.
     """
     target = Path(path) if _special(Path(path)) else final_path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -389,6 +393,8 @@ def guarded_write(
     try:
         with folder_lock(folder):
             _refuse_losses(target, text, expected, overwrite, check_comments)
+            if own_kind is not None and expected is None and not overwrite:
+                _refuse_foreign(target, own_kind)
             atomic_write(target, text, locked=True)
     except OSError as exc:  # a folder missing or not a folder, a file that cannot be read
         raise _write_error(Path(path), exc) from None
@@ -420,6 +426,25 @@ def _refuse_losses(
                     f"a comment on line {line}",
                     line,
                 )
+
+
+def _refuse_foreign(target: Path, own_kind: Callable[[str], bool]) -> None:
+    """:class:`WriteRefused` ``foreign-file`` where ``target`` holds text that ``own_kind``
+    says is another kind of file (an empty or missing file holds nothing to lose)."""
+    if not is_present(target) or _special(target):
+        return
+    try:
+        current = target.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        current = None  # bytes that are no text: no ledger either
+    if current is not None and (not current.strip() or own_kind(current)):
+        return
+    raise WriteRefused(
+        "foreign-file",
+        "a ledger file (its first line 'aicapex: 1'), one this ledger read, or a new path "
+        "(save(..., overwrite=True) to replace it)",
+        "a file that is not a ledger" if current is not None else "a file that is not text",
+    )
 
 
 _KEY_COLUMN = re.compile(r" *(?:- +)*")

@@ -267,7 +267,7 @@ TABLE_CASES = [
 ]
 
 #: Saving (``Ledger.save``): the code of each way a save is refused (see test_save_refusals).
-SAVE_CODES = {"file-changed", "hand-comments"}
+SAVE_CODES = {"file-changed", "hand-comments", "foreign-file"}
 #: Codes of scenario files, tested in tests/test_scenarios.py (SCENARIO_FILE_ERRORS).
 SCENARIO_CODES = {"not-scenarios", "unknown-adjustment"}
 #: Warnings of ``aicapex validate`` beyond loading, tested in tests/test_cli.py

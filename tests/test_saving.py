@@ -95,6 +95,56 @@ def test_saving_twice_and_to_new_files(tmp_path: Path) -> None:
     assert _temps(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("notes.yaml", "notes: what the CFO said\nfollow_up: true\n"),  # YAML, no comments
+        ("figures.csv", "company,amount\nacme,5\n"),
+        ("ledger.yaml", GOOD),  # a hand-written ledger without the header, never read
+        ("config.json", '{"theme": "dark"}\n'),
+        ("blob.yaml", b"\xff\xfe\x00binary"),
+    ],
+)
+def test_save_refuses_a_file_it_did_not_read_that_is_no_ledger_file(
+    tmp_path: Path, name: str, text: str | bytes
+) -> None:
+    # a path named by mistake: the file was overwritten, silently (no comments to refuse on)
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    ledger = _big(2, "a")
+    with pytest.raises(LedgerError) as info:
+        ledger.save(path)
+    [problem] = info.value.problems
+    assert (problem.code, problem.file) == ("foreign-file", str(path))
+    assert problem.expected.startswith("a ledger file")
+    assert path.read_bytes() == before, "the file is kept"
+    assert _temps(tmp_path) == []
+    ledger.save(path, overwrite=True)
+    assert aicapex.load(path) == ledger
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_save_replaces_an_earlier_save_or_an_empty_file(tmp_path: Path, suffix: str) -> None:
+    # a notebook run twice: each run a new ledger saving over the last run's file
+    path = tmp_path / f"out{suffix}"
+    _big(2, "a").save(path)
+    second = _big(3, "b")
+    second.save(path)
+    assert aicapex.load(path) == second
+    # a header after blank lines, or an empty file, holds no one's work either
+    headed = tmp_path / "headed.yaml"
+    headed.write_text("\n\naicapex: 1\nentities: []\n", encoding="utf-8")
+    second.save(headed)
+    empty = tmp_path / f"empty{suffix}"
+    empty.write_text("", encoding="utf-8")
+    second.save(empty)
+    assert aicapex.load(headed) == aicapex.load(empty) == second
+
+
 def test_save_is_durable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The file and its folder are flushed to disk (fsync) before save returns."""
     synced: list[str] = []
