@@ -22,11 +22,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from aicapex.checks import duplicate_problem, ledger_problems, problem_at
-from aicapex.dates import PartialDate
+from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.figures import Widths, checked_widths
 from aicapex.files import dump_yaml
-from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Entity, Record, Source
+from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Entity, Fact, Record, Source
 from aicapex.safewrite import WriteRefused, guarded_write
 
 if TYPE_CHECKING:
@@ -191,11 +191,16 @@ class Ledger:
     def span(self) -> tuple[dt.date, dt.date] | None:
         """First and last day covered by the records' dates: each kind's main date and its other
         dates of the same fact (``until``, ``end``, ``due``, deliveries, tranches, payments);
-        not ``reported`` nor ``founded``. ``None`` if there are none."""
+        not ``reported`` nor ``founded``. A fiscal year is its owner's (``FY2024`` of a year
+        ending June 30: July 2023 to June 2024). ``None`` if there are none."""
         starts, ends = [], []
         for record in self:
             for value in _dates_of(record):
-                start, end = value.sort_key()
+                if value.precision is Precision.FISCAL_YEAR and isinstance(record, Fact):
+                    owner = record.fiscal_owner()
+                    start, end = value.span(self.fiscal_year_end(owner) if owner else "12-31")
+                else:
+                    start, end = value.sort_key()
                 starts.append(start)
                 ends.append(end)
         return (min(starts), max(ends)) if starts else None

@@ -1136,6 +1136,35 @@ def test_span_includes_until_and_end_dates(ledger_text: Any) -> None:
     assert led.summary()["span"] == ["2022-05-01", "2027-09-30"]
 
 
+@pytest.mark.parametrize(
+    ("year_end", "first", "last"),
+    [
+        ("06-30", dt.date(2023, 7, 1), dt.date(2025, 6, 30)),  # FY2024 from July 2023
+        ("03-31", dt.date(2023, 4, 1), dt.date(2025, 3, 31)),  # FY2025 ends March 2025
+        ("12-31", dt.date(2024, 1, 1), dt.date(2025, 12, 31)),
+    ],
+)
+def test_span_reads_fiscal_years_in_their_owners_years(
+    ledger_text: Any, year_end: str, first: dt.date, last: dt.date
+) -> None:
+    # FY2024 of a year ending June 30 was spanned as calendar 2024 (January to December)
+    led = aicapex.load(
+        ledger_text(
+            f"""
+            entities:
+            - {{id: acme, name: Acme, type: company, fiscal_year_end: '{year_end}'}}
+            - {{id: beta, name: Beta, type: company}}
+            expenses:
+            - {{id: e, company: acme, category: opex, amount: $5M, date: FY2024}}
+            - {{id: f, company: acme, category: opex, amount: $5M, date: FY2025}}
+            - {{id: g, company: beta, category: opex, amount: $1M, date: 2025-03}}
+            """
+        )
+    )
+    assert led.span() == (first, last)
+    assert led.summary()["span"] == [first.isoformat(), last.isoformat()]
+
+
 FISCAL = """
 entities:
 - {id: buyer, name: Buyer, type: company}
