@@ -71,6 +71,7 @@ from aicapex.analysis.common import (
     months_between,
     widths_param,
 )
+from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.reconcile import aside_by_entity, cash_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
 from aicapex.analysis.runwaykit import (
@@ -302,6 +303,7 @@ def runways(
         ahead.sentence,
     ]
     grossing = (spend, entities, months, active, burn_after, layout)  # for the path's gross
+    in_balance = committed_before(flows, entities, balance_day, chosen)  # said, not dropped
     out: dict[str, Runway] = {}
     for policy in policies:
         counted = counted_flows(flows, policy, entities)
@@ -325,7 +327,8 @@ def runways(
             recorded = cell_sums(cells, values, (len(entities), len(months)))
             starts.append(start)
             np.add(recorded, ahead_v.net, out=nets[i])
-        assumptions = _assumptions(as_of, policy, counted, shared_notes)
+        assumptions = _assumptions(as_of, policy, counted, in_balance.sentences(policy))
+        assumptions.extend(shared_notes)
         paid, bills = None, None  # policy arrears: what it pays in as_of's month, which bills
         if policy == "arrears":
             paid_now, paid_later, sentences, bills = pay_arrears(

@@ -23,6 +23,7 @@ from aicapex.analysis.common import (
     require_usd,
     signed,
 )
+from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.runrate import (
     REVENUE,
     STREAMS,
@@ -503,7 +504,8 @@ def collect_inputs(
         np.add.at(start, e_idx[now], counted[column].to_numpy()[now])
         starts.append(start)
     start_cash = np.stack(starts)
-    notes = [f"policy {policy!r}", *notes, ahead.sentence]
+    said = committed_before(flows, entities, balance_day, chosen).sentences(policy)
+    notes = [f"policy {policy!r}", *said, *notes, ahead.sentence]
     bills = None
     if policy == "arrears":
         paid_now, paid_later, sentences, bills = pay_arrears(
