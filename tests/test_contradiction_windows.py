@@ -121,3 +121,16 @@ def test_a_chain_through_a_report_citing_no_source(ledger_text: Any) -> None:
     assert [(p.code, p.record_id) for p in info.value.problems] == [("contradiction", "z3")]
     alone = HEAD + _round("z1", "2023-01-01", "$10M") + _round("z3", "2023-07-20", "at least $50M")
     assert len(ac.load(ledger_text(alone)).records("funding_rounds")) == 2
+
+
+def test_the_contradiction_says_how_two_rounds_are_told_apart(ledger_text: Any) -> None:
+    """A source reporting a round and, 59 days later, a credit line, neither with an instrument:
+    one fact to the ledger, so the error says why and what tells them apart."""
+    text = HEAD + _round("z1", "2023-01", "$10M") + _round("z2", "2023-03", "$20M to $30M")
+    with pytest.raises(LedgerError) as info:
+        ac.load(ledger_text(text))
+    (problem,) = info.value.problems
+    assert "within 120 days of each other are read as reports of one fact" in problem.found
+    assert "told apart by their instrument" in problem.found
+    told = text.replace("status: closed, sources", "instrument: debt, status: closed, sources", 1)
+    assert len(ac.load(ledger_text(told)).records("funding_rounds")) == 2

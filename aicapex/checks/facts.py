@@ -174,9 +174,10 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
                 continue
             for source in dict.fromkeys(c.source for c in record.sources):  # type: ignore[attr-defined]
                 groups.setdefault((*key, source), []).append((record, *claim))
+        hint = _two_facts_hint(cls)
         for key, members in groups.items():
             if len(members) > 1 and any(what != "exact" for _, what, _ in members):
-                yield from _contradictions(ledger, field, str(key[-1]), members)
+                yield from _contradictions(ledger, field, str(key[-1]), members, hint)
 
 
 def _in_windows(
@@ -224,8 +225,30 @@ def _in_windows(
     return [(record, (*key[:-1], cluster_of[id(record)], key[-1])) for record, key in rivals]
 
 
+def _two_facts_hint(cls: Any) -> str:
+    """What makes records of a kind matched within a date window two facts, for a
+    contradiction's message (empty for kinds matched by their key alone)."""
+    window = getattr(cls, "FACT_WINDOW", None)
+    if window is None:
+        return ""
+    keys = " and ".join(k for k in cls.FACT_KEY)
+    told = (
+        " (two of them are told apart by their instrument: equity, debt, ...)"
+        if "instrument" in cls.FACT_KEY
+        else ""
+    )
+    return (
+        f"; records of one {keys} dated within {window[1]} days of each other are read as "
+        f"reports of one fact{told}"
+    )
+
+
 def _contradictions(
-    ledger: LedgerLike, field: str, source: str, members: list[tuple[Record, str, Range]]
+    ledger: LedgerLike,
+    field: str,
+    source: str,
+    members: list[tuple[Record, str, Range]],
+    hint: str = "",
 ) -> Iterator[Problem]:
     """The first record whose figure leaves no value possible with the ones before it."""
     low: Decimal | None = None
@@ -240,7 +263,7 @@ def _contradictions(
                 record,
                 field,
                 f"a figure the source {source!r} can also mean by {before}",
-                f"{_shown(record, field, what)}: no amount is both",
+                f"{_shown(record, field, what)}: no amount is both{hint}",
                 "contradiction",
             )
             return
