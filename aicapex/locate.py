@@ -28,6 +28,15 @@ _NOWHERE: tuple[None, None, None, None] = (None, None, None, None)
 _KIND_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]|$)")
 _ITEM_LINE = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
 _KEY = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+(.*))?$")
+#: An escape of half a UTF-16 surrogate pair, as json.dumps writes a character past U+FFFF
+#: ('\ud83d\ude80' for a rocket): libyaml refuses it, so the text composed for lines has each
+#: one as another escape of the same length (lines and columns unchanged).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _composable(text: str) -> str:
+    """``text`` with no escape of half a surrogate pair (see :data:`_SURROGATE_ESCAPE`)."""
+    return _SURROGATE_ESCAPE.sub(r"\\u003F", text) if "\\u" in text else text
 
 
 def place(text: str, line: int | None) -> tuple[str | None, int | None, str | None, str | None]:
@@ -331,7 +340,7 @@ class Locator:
     def _in_record(self, start: int, stop: int, path: tuple[str | int, ...]) -> int | None:
         """The line of ``path`` (kind, index, ...) composed from the record's text alone."""
         try:
-            node = yaml.compose(self._text[start:stop], Loader=yaml.CSafeLoader)
+            node = yaml.compose(_composable(self._text[start:stop]), Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
             return None
         if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1:
@@ -343,7 +352,7 @@ class Locator:
         """The line of ``path`` from the whole document's nodes (composed once)."""
         if self._root is None and not self._failed:
             try:
-                self._root = yaml.compose(self._text, Loader=yaml.CSafeLoader)
+                self._root = yaml.compose(_composable(self._text), Loader=yaml.CSafeLoader)
             except yaml.YAMLError:
                 self._failed = True
         if self._root is None:

@@ -1,0 +1,110 @@
+"""Findings of a mutation sweep of the bundled ledgers and the tests' ledgers (every command on
+each mutated ledger, in fresh processes): each test is the smallest ledger that showed one.
+
+JSON written by ``json.dumps`` (its default ``ensure_ascii``) has a character past U+FFFF as
+the escapes of a UTF-16 surrogate pair ('\\ud83d\\ude80' for a rocket). libyaml refuses such an
+escape, and the locator composed JSON files with it: a JSON ledger holding one emoji anywhere
+lost the line of every problem ('e.json: cash_balances[1] ...: amount: ...', no line).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import aicapex as ac
+
+LEDGER = {
+    "aicapex": 1,
+    "sources": [{"id": "src-a", "outlet": "Test", "title": "A", "date": "2024-04"}],
+    "entities": [
+        {"id": "beta", "name": "Beta \U0001f680", "type": "company"},
+        {"id": "gamma", "name": "Gamma", "type": "company"},
+    ],
+    "cash_balances": [
+        {
+            "id": "beta-cash",
+            "sources": ["src-a"],
+            "company": "beta",
+            "date": "2024-03",
+            "amount": "$12M",
+        },
+        {
+            "id": "gamma-cash",
+            "sources": ["src-a"],
+            "company": "gamma",
+            "date": "2024-03",
+            "amount": "12 GPU",
+        },
+    ],
+}
+
+
+def _line_of(text: str, needle: str) -> int:
+    """1-based line of the only line of ``text`` holding ``needle``."""
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+@pytest.fixture
+def emoji_json(tmp_path: Path) -> Path:
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(LEDGER, indent=1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert "\\ud83d\\ude80" in text  # the escapes json.dumps writes for the rocket
+    return path
+
+
+def test_a_json_ledger_with_an_emoji_locates_its_problems(emoji_json: Path) -> None:
+    text = emoji_json.read_text(encoding="utf-8")
+    with pytest.raises(ac.LedgerError) as info:
+        ac.load(emoji_json)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.kind, problem.index, problem.record_id, problem.field) == (
+        "bad-money",
+        "cash_balances",
+        1,
+        "gamma-cash",
+        "amount",
+    )
+    assert problem.line == _line_of(text, '"12 GPU"')
+    # counted: 1 "{", 2 aicapex, 3-10 sources, 11-22 entities, 23 "cash_balances", 24-32
+    # beta-cash (its sources list on three lines), 33-40 gamma-cash: amount is its last line
+    assert problem.line == 40
+
+
+def test_a_json_ledger_with_an_emoji_locates_its_problems_on_the_command_line(
+    emoji_json: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "aicapex", "validate", "--json", str(emoji_json)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    (problem,) = json.loads(done.stdout)["problems"]
+    assert (problem["code"], problem["field"], problem["line"]) == ("bad-money", "amount", 40)
+
+
+def test_a_lone_half_of_a_pair_in_json_is_located_at_its_field(tmp_path: Path) -> None:
+    """'\\ud800' alone is no character: json.loads reads it, the record refuses the text, at
+    its line (the other problems of the file keep theirs)."""
+    ledger = json.loads(json.dumps(LEDGER))
+    ledger["entities"][1]["name"] = "Gam\ud800ma"
+    path = tmp_path / "lone.json"
+    path.write_text(json.dumps(ledger, indent=1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    with pytest.raises(ac.LedgerError) as info:
+        ac.load(path)
+    found = {(p.kind, p.index, p.field): p.line for p in info.value.problems}
+    assert found == {
+        ("entities", 1, "name"): _line_of(text, "Gam\\ud800ma"),
+        ("cash_balances", 1, "amount"): _line_of(text, '"12 GPU"'),
+    }
