@@ -43,6 +43,7 @@ FLOORS: dict[str, int] = {
     "aicapex.loadproblems": 4,
     "aicapex.notledger": 4,
     "aicapex.table": 5,
+    "aicapex.table.figurerules": 5,
     "aicapex.analysis": 6,
     "aicapex.scenarios": 7,
     "aicapex.report": 8,

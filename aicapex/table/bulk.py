@@ -54,6 +54,7 @@ from aicapex.table.columns import (
     to_category,
 )
 from aicapex.table.datecols import cited_reported, date_columns
+from aicapex.table.figurerules import counts_as_written, grouped_words, order_totals
 from aicapex.table.fiscalcols import dating, fiscal_dates, money_columns, parent_owners
 from aicapex.table.idcols import id_column, reference_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_columns
@@ -235,6 +236,7 @@ def _read(
         elif csv:
             sep, text = "\t" if p.suffix.lower() == ".tsv" else ",", dict.fromkeys(refs, "string")
             raw = read_csv_cells(source, sep, text, shown, kind)  # ids are text, even '12'
+            raw = counts_as_written(source, raw, kind, sep)  # '12.000' GPUs: not 12.0
         else:
             expected = "a .csv, .tsv or .parquet file"
             bad = Problem(expected, repr(p.suffix), file=shown, code="bad-table")
@@ -383,7 +385,10 @@ def _validate(
             out[name] = np.where(missing, None, values)  # type: ignore[call-overload]
     range_checks(kind, out, present, chk, raw, with_items)
     row_rules(kind, out, raw, chk, present)
+    if kind == "gpu_orders":  # unit_price x quantity = total
+        order_totals(out, raw, chk)
     fiscal_dates(kind, raw, out, chk, dated, fx)  # fiscal years after the rules, as records
+    grouped_words(chk, raw, kind)  # '12.000' refused in the loader's words
     if chk.problems:
         raise LedgerError(chk.problems)
     extras = _extras(kind, out, n, raw)

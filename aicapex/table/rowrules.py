@@ -39,7 +39,7 @@ from aicapex.table.exactrules import (
 from aicapex.table.idcols import ID_PATTERN
 from aicapex.table.tablespec import PARTIES
 
-__all__ = ["range_checks", "row_rules"]
+__all__ = ["range_checks", "row_rules", "same_labels"]
 
 
 def range_checks(
@@ -204,7 +204,7 @@ def row_rules(
     if kind in _PARTIES:
         first, second = _PARTIES[kind]
         if first in out and second in out:
-            same = _same_labels(out[first], out[second])
+            same = same_labels(out[first], out[second])
             if same.any():
                 names = np.asarray(pd.Categorical(out[first]).astype(object))
                 expected = np.full(len(same), None, dtype=object)
@@ -258,7 +258,7 @@ def row_rules(
             chk.rows(early, "end", expected, written(raw, "end", early, date_cell), INCONSISTENT)
 
 
-def _same_labels(a: Any, b: Any) -> np.ndarray:
+def same_labels(a: Any, b: Any) -> np.ndarray:
     """The rows where two categoricals hold one value (neither missing), compared by codes:
     ``a``'s categories looked up once in ``b``'s."""
     a, b = pd.Categorical(a), pd.Categorical(b)
