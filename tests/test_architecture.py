@@ -44,6 +44,7 @@ FLOORS: dict[str, int] = {
     "aicapex.notledger": 4,
     "aicapex.table": 5,
     "aicapex.table.figurerules": 5,
+    "aicapex.table.tablewarnings": 5,
     "aicapex.analysis": 6,
     "aicapex.scenarios": 7,
     "aicapex.report": 8,

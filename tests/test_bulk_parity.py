@@ -1,22 +1,27 @@
-"""Bulk tables refuse what the loader refuses (CHANGELOG, "Unreleased", "File format (version
-1)"): each rule with a table read by ``read_table`` and the same records in a ledger file read by
-``ac.load``, the same code, field, expected and found texts, the figures of the messages derived
-by hand in the comments.
+"""Bulk tables refuse and warn what the loader refuses and warns (CHANGELOG, "Unreleased", "File
+format (version 1)"): each rule with a table read by ``read_table`` and the same records in a
+ledger file read by ``ac.load``, the same code, field, expected and found texts, the figures of
+the messages derived by hand in the comments.
 
 1. A GPU order's ``unit_price`` x ``quantity`` within 1% or the rounding of the figures as
    written of its ``total`` (``inconsistent`` at ``total``).
 2. GPU counts, numbers of shares and money written with one to three digits, a point and three
    zeros (``12.000``, ``about 12.000``, ``10.000 to 12.000``, ``€7.000``) refused, in the
    loader's words (a CSV file's ``12.000`` was read as the number 12.0: 12 GPUs).
-3. The rules on ``fx_rates`` have no table: no table holds exchange rates.
+3. A money range whose high end is more than 1,000 times its low end: ``implausible-figure``, a
+   warning (``TableWarning``, carrying the located problem). The rules on ``fx_rates`` have no
+   table: no table holds exchange rates.
 4. Entities' names and sources' outlets and titles: no table holds entities or sources.
+5. ``after-reported``: a cash balance, an actual revenue or expense dated after its report.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +31,7 @@ from tablefiles import write_rows
 import aicapex as ac
 from aicapex.errors import LedgerError
 from aicapex.table.bulk import TABLE_KINDS, read_table
+from aicapex.table.tablewarnings import TableWarning
 
 FORMATS = ("csv", "parquet")
 PARTIES = ("acme", "nvidia", "aws", "co")
@@ -46,12 +52,16 @@ def _write(tmp_path: Path, kind: str, rows: Rows, fmt: str) -> Path:
 
 
 def _read(path: Path, kind: str, fx: ac.Ledger | None = None) -> tuple[list[Key], list[Key]]:
-    """The errors of reading the table (sorted keys), and no warnings."""
-    try:
-        read_table(path, kind, fx=fx)
-    except LedgerError as exc:
-        return sorted(_key(p) for p in exc.problems), []
-    return [], []
+    """The errors and the warnings of reading the table (sorted keys)."""
+    errors: list[Key] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            read_table(path, kind, fx=fx)
+        except LedgerError as exc:
+            errors = sorted(_key(p) for p in exc.problems)
+    warned = [w.message.problem for w in caught if isinstance(w.message, TableWarning)]
+    return errors, sorted(_key(p) for p in warned)
 
 
 def _ledger(tmp_path: Path, records: dict[str, Rows], head: dict[str, Any] | None = None) -> Path:
@@ -331,6 +341,133 @@ def test_figures_read_as_the_loader_reads_them(tmp_path: Path, fmt: str) -> None
     assert frame["quantity"].tolist() == [12_000, 12_000, 12_000, 12]
 
 
+# --- 3. ranges of money more than 1,000 times wide --------------------------------------------
+
+_RANGE = (
+    "a range whose high end is at most 1,000 times its low end (each end of '$3 to $5M' or "
+    "'between $3 and $5 million' has its own scale: '$3M to $5M' or '$3-5M' for millions; this "
+    "is a warning)"
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_range_of_money_a_million_times_wide_is_warned_of(tmp_path: Path, fmt: str) -> None:
+    rows = [
+        # $3 to $5,000,000: 5,000,000 / 3 = 1,666,666.7, shown to the unit
+        {**_EXPENSE, "id": "e1", "amount": "$3 to 5 million"},
+        # $1 to $1,000: 1,000 times, at the limit: no warning
+        {**_EXPENSE, "id": "e2", "amount": "$1 to $1,000"},
+        # $1 to $1,001: 1,001 times (written back as $1 to $1.001K)
+        {**_EXPENSE, "id": "e3", "amount": "$1 to $1,001"},
+        # a rate's money: $2 to $4,000,000 a month, 2,000,000 times
+        {**_EXPENSE, "id": "e4", "rate": "$2 to 4 million/month"},
+        {**_EXPENSE, "id": "e5", "amount": "$3M to $5M"},
+    ]
+    errors, warned = _read(_write(tmp_path, "expenses", rows, fmt), "expenses")
+    loaded = _load(_ledger(tmp_path, {"expenses": rows}))
+    expected = [
+        (
+            "e1",
+            "amount",
+            "implausible-figure",
+            _RANGE,
+            "$3 to $5M, a high end 1,666,667 times its low end",
+        ),
+        (
+            "e3",
+            "amount",
+            "implausible-figure",
+            _RANGE,
+            "$1 to $1.001K, a high end 1,001 times its low end",
+        ),
+        (
+            "e4",
+            "rate",
+            "implausible-figure",
+            _RANGE,
+            "$2 to $4M, a high end 2,000,000 times its low end",
+        ),
+    ]
+    assert (errors, warned) == loaded == ([], expected)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_tranche_of_a_range_too_wide_is_warned_of_at_its_row(tmp_path: Path, fmt: str) -> None:
+    """A table of items: at the item's row and column, its record's id (the loader says
+    ``tranches.0.amount`` of the round)."""
+    items = [{"round": "f1", "company": "acme", "amount": "$2 to 3 million", "status": "committed"}]
+    path = _write(tmp_path, "tranches", items, fmt)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_table(path, "tranches")
+    (warning,) = [w.message for w in caught if isinstance(w.message, TableWarning)]
+    p = warning.problem
+    found = "$2 to $3M, a high end 1,500,000 times its low end"  # 3,000,000 / 2
+    assert (p.kind, p.index, p.record_id, p.field, p.code, p.expected, p.found) == (
+        "tranches",
+        0,
+        "f1",
+        "amount",
+        "implausible-figure",
+        _RANGE,
+        found,
+    )
+    assert p.severity == "warning"
+    assert p.line == (2 if fmt == "csv" else None)
+    assert str(warning) == str(p)
+    assert ": warning: tranches[0] f1: amount: " in str(p)
+    record = {
+        **_ROUND,
+        "amount": "$5M",
+        "tranches": [{"amount": "$2 to 3 million", "status": "committed"}],
+    }
+    loaded = _load(_ledger(tmp_path, {"funding_rounds": [record]}))
+    assert loaded == ([], [("f1", "tranches.0.amount", "implausible-figure", _RANGE, found)])
+
+
+ENDS = st.tuples(
+    st.sampled_from(("1", "3", "2.5", "999", "1,000", "1,001")),
+    st.sampled_from(("", "K", "M", "B")),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(ENDS, ENDS, st.sampled_from(("{a} to {b}", "{a}-{b}", "between {a} and {b}"))),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(FORMATS),
+)
+def test_random_ranges_are_warned_of_as_the_loader_warns(
+    tmp_path: Path, ranges: list[tuple[Any, Any, str]], fmt: str
+) -> None:
+    """Ranges of dollars with ends of random figures and scales (``$3 to 5M``, ``$2.5K-1,001``,
+    ``between $999 and $1B``; some refused, the low end above the high): the table refuses the
+    rows the loader refuses and warns of those it warns of, in its words (a range from high to
+    low is refused in other words: ``money like '$7M'``, where the loader says ``a range from
+    low to high like '$3B to $4B'``, a difference left as it was)."""
+    rows = [
+        {**_EXPENSE, "id": f"e{i}", "amount": form.format(a=f"${a[0]}{a[1]}", b=f"{b[0]}{b[1]}")}
+        for i, (a, b, form) in enumerate(ranges)
+    ]
+    errors, warned = _read(_write(tmp_path, "expenses", rows, fmt), "expenses")
+    loaded, loader_warned = _load(_ledger(tmp_path, {"expenses": rows}))
+    assert [e[:2] for e in errors] == [e[:2] for e in loaded]
+    assert warned == loader_warned
+
+
+def test_the_limits_are_the_loaders() -> None:
+    from aicapex.checks import plausible
+    from aicapex.table import tablewarnings
+
+    assert tablewarnings.RANGE_RATIO == plausible.RANGE_RATIO == 1000
+    assert tablewarnings.MAX_REPORTED == plausible.MAX_FX_WARNINGS == 20
+
+
 def test_no_table_holds_exchange_rates_entities_or_sources(tmp_path: Path) -> None:
     """Rules 3 (``fx_rates.usd``) and 4 (names, outlets, titles) have no table to hold."""
     path = _write(tmp_path, "fx_rates", [{"currency": "EUR", "date": "2024", "usd": 1e200}], "csv")
@@ -339,3 +476,199 @@ def test_no_table_holds_exchange_rates_entities_or_sources(tmp_path: Path) -> No
         with pytest.raises(LedgerError) as caught:
             read_table(path, kind)
         assert [p.code for p in caught.value.problems] == ["bad-table"]
+
+
+# --- 5. actual figures dated after their report ----------------------------------------------
+
+
+def _reported(report: str) -> str:
+    return (
+        f"a date on or before its report {report} (an actual figure reported before it "
+        "happened? a plan or a forecast is basis: planned or expected; this is a warning)"
+    )
+
+
+HEAD = {
+    "sources": [
+        {"id": "s23", "outlet": "Test", "title": "Test", "date": "2023-10"},
+        {"id": "s24", "outlet": "Test", "title": "Test", "date": "2024-06-15"},
+        {"id": "sfy", "outlet": "Test", "title": "Test", "date": "FY2024"},
+    ]
+}
+
+
+def _fx(tmp_path: Path, year_end: str | None = None) -> ac.Ledger:
+    """A ledger of the sources (and the company's fiscal year end) the tables belong with."""
+    ends = {"fiscal_year_end": year_end} if year_end else {}
+    entities = [{"id": n, "name": n, "type": "company", **ends} for n in PARTIES]
+    folder = tmp_path / "fx"
+    folder.mkdir(exist_ok=True)
+    path = folder / "fx.yaml"
+    path.write_text(yaml.safe_dump({**HEAD, "entities": entities}, sort_keys=False))
+    return ac.load(path)
+
+
+def _both(
+    tmp_path: Path, kind: str, rows: Rows, fmt: str, year_end: str | None = None
+) -> tuple[tuple[list[Key], list[Key]], tuple[list[Key], list[Key]]]:
+    """The table's errors and warnings (read with the ledger of its sources), and the
+    loader's of the same records beside those sources."""
+    table = _read(_write(tmp_path, kind, rows, fmt), kind, fx=_fx(tmp_path, year_end))
+    ends = {"fiscal_year_end": year_end} if year_end else {}
+    entities = [{"id": n, "name": n, "type": "company", **ends} for n in PARTIES]
+    path = _ledger(tmp_path, {kind: rows}, {**HEAD, "entities": entities})
+    return table, _load(path)
+
+
+def _cash(cid: str, date: str, **more: Any) -> dict[str, Any]:
+    return {"id": cid, "company": "co", "date": date, "amount": "$4M", **more}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_balances_dated_after_their_report(tmp_path: Path, fmt: str) -> None:
+    rows = [
+        _cash("c1", "2025-09", sources="s23"),  # after October 2023
+        _cash("c2", "2023-10-31", sources="s23"),  # within it
+        _cash("c3", "2024-06", sources="s23,s24"),  # the latest source: 2024-06-15
+        _cash("c4", "2024-07", sources="s23,s24"),  # after June 2024
+        _cash("c5", "2023-09", reported="2023-08", sources="s24"),  # its own date first
+        _cash("c6", "2025-01", sources="sfy"),  # FY2024 read as 2024: after it
+        _cash("c7", "2024-12", sources="sfy"),
+        _cash("c8", "2030"),  # no report, no source: nothing to compare
+    ]
+    table, loaded = _both(tmp_path, "cash_balances", rows, fmt)
+    expected = [
+        ("c1", "date", "after-reported", _reported("2023-10"), "2025-09"),
+        ("c4", "date", "after-reported", _reported("2024-06-15"), "2024-07"),
+        ("c5", "date", "after-reported", _reported("2023-08"), "2023-09"),
+        ("c6", "date", "after-reported", _reported("FY2024"), "2025-01"),
+    ]
+    assert table == loaded == ([], expected)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_actual_revenues_and_expenses_but_not_plans(tmp_path: Path, fmt: str) -> None:
+    revenue = {"company": "co", "amount": "$5M", "reported": "2024-06"}
+    rows = [
+        {**revenue, "id": "v1", "date": "2025"},
+        {**revenue, "id": "v2", "date": "2025", "basis": "planned"},
+        {**revenue, "id": "v3", "date": "2025", "basis": "expected"},
+        {**revenue, "id": "v4", "date": "2024-06"},
+    ]
+    table, loaded = _both(tmp_path, "revenues", rows, fmt)
+    assert table == loaded == ([], [("v1", "date", "after-reported", _reported("2024-06"), "2025")])
+    expenses = [{**r, "category": "compute"} for r in rows]
+    table, loaded = _both(tmp_path, "expenses", expenses, fmt)
+    assert table == loaded == ([], [("v1", "date", "after-reported", _reported("2024-06"), "2025")])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_fiscal_year_in_its_owners_years(tmp_path: Path, fmt: str) -> None:
+    """For a year ending June 30, FY2025 starts 2024-07-01: after a report of June 2024, not
+    after one of July 2024; a report of FY2024 reads as calendar 2024 (the loader's
+    ``reported.end()``), so FY2025 (from 2024-07-01) is not after it."""
+    expense = {"company": "co", "amount": "$5M", "date": "FY2025", "category": "compute"}
+    rows = [
+        {**expense, "id": "x1", "reported": "2024-06"},
+        {**expense, "id": "x2", "reported": "2024-07"},
+        {**expense, "id": "x3", "reported": "FY2024"},
+    ]
+    table, loaded = _both(tmp_path, "expenses", rows, fmt, year_end="06-30")
+    assert (
+        table == loaded == ([], [("x1", "date", "after-reported", _reported("2024-06"), "FY2025")])
+    )
+
+
+DATES = ("2024", "2024-06", "2024-06-30", "2024-07-01", "2024-Q3", "2024-H2", "FY2024", "FY2025")
+DATES += ("2025-01", "early 2025", "2024..2025", "2024-06-15..2024-07-15", "2023-12")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(DATES),
+            st.one_of(st.none(), st.sampled_from(DATES)),
+            st.sampled_from(("", "s23", "s24", "sfy", "s23,s24", "sfy,s23")),
+            st.sampled_from(("actual", "planned")),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from((None, "06-30", "03-31")),
+    st.sampled_from(("revenues", "cash_balances")),
+)
+def test_random_dates_and_reports_are_warned_of_as_the_loader_warns(
+    tmp_path: Path,
+    facts: list[tuple[str, str | None, str, str]],
+    year_end: str | None,
+    kind: str,
+) -> None:
+    """Dates and reports of every precision (fiscal years in their owner's years), reported
+    dates or cited sources, actual figures or plans: the table warns of the rows the loader
+    warns of, in its words."""
+    rows = [
+        {
+            "id": f"r{i}",
+            "company": "co",
+            "amount": "$4M",
+            "date": date,
+            "reported": reported,
+            "sources": sources or None,
+            **({"basis": basis} if kind == "revenues" else {}),
+        }
+        for i, (date, reported, sources, basis) in enumerate(facts)
+    ]
+    table, loaded = _both(tmp_path, kind, rows, "csv", year_end)
+    assert table == loaded
+
+
+def test_at_most_twenty_then_one_counting_the_rest(tmp_path: Path) -> None:
+    """23 balances after their report: 20 warnings, and one at the 21st naming the 3 others."""
+    rows = [_cash(f"c{i:02}", "2025-01", reported="2024-01") for i in range(23)]
+    table, loaded = _both(tmp_path, "cash_balances", rows, "csv")
+    rest = (
+        "c20",
+        "date",
+        "after-reported",
+        "cash_balances dated on or before their reports",
+        "3 more dated after their reports (c20, c21, c22)",
+    )
+    assert table == loaded
+    assert len(table[1]) == 21
+    assert rest in table[1]
+
+
+def test_a_table_refused_gives_its_errors_only(tmp_path: Path) -> None:
+    """As a ledger: warnings once it is read; ``simplefilter('error')`` refuses them."""
+    rows = [_cash("c1", "2025-01", reported="2024-01"), _cash("c2", "2024-01", amount="-$1M")]
+    path = _write(tmp_path, "cash_balances", rows, "csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(LedgerError):
+            read_table(path, "cash_balances")
+    assert not [w for w in caught if isinstance(w.message, TableWarning)]
+    path = _write(tmp_path, "cash_balances", rows[:1], "csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TableWarning)
+        with pytest.raises(TableWarning, match="on or before its report 2024-01"):
+            read_table(path, "cash_balances")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_warnings_of_a_table_read_with_its_parents(tmp_path: Path, fmt: str) -> None:
+    """``parents=``: the warnings of both tables, once both are read."""
+    rounds = [{**_ROUND, "amount": "$1 to 5 million"}]
+    items = [{"round": "f1", "company": "acme", "amount": "$1M", "status": "committed"}]
+    parents = _write(tmp_path, "funding_rounds", rounds, fmt)
+    path = _write(tmp_path, "tranches", items, fmt)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_table(path, "tranches", parents=parents)
+    found = [_key(w.message.problem) for w in caught if isinstance(w.message, TableWarning)]
+    said = "$1 to $5M, a high end 5,000,000 times its low end"
+    assert found == [("f1", "amount", "implausible-figure", _RANGE, said)]
+    frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+    assert len(frame) == 1

@@ -81,6 +81,7 @@ from aicapex.table.tablespec import (
     Field,
     Spec,
 )
+from aicapex.table.tablewarnings import table_warnings, warn
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -147,7 +148,9 @@ def read_table(
     _known(kind, path)
     if parents is None:
         raw, shown, csv = _read(path, kind, max_bytes)
-        return _validate(raw, kind, shown, csv, fx)
+        read = _validate(raw, kind, shown, csv, fx)
+        warn(_warned(kind, raw, read, shown, csv, fx))  # the loader's warnings, once read
+        return read
     if kind not in PARENTS:
         found = f"parents given for a table of {kind}"
         raise LedgerError([Problem(PARENTS_EXPECTED, found, file=str(path), code="bad-table")])
@@ -180,7 +183,16 @@ def read_table(
     chk.problems += own.problems
     if chk.problems:
         raise LedgerError(chk.problems)
+    warn(_warned(kind, raw, items, shown, csv, fx) + _warned(PARENTS[kind].kind, *frames[1], fx))
     return items
+
+
+def _warned(
+    kind: str, raw: pd.DataFrame, frame: pd.DataFrame, shown: str, csv: bool, fx: Ledger | None
+) -> list[Problem]:
+    """The loader's warnings on a table read (:mod:`aicapex.table.tablewarnings`)."""
+    ids = raw.get(PARENTS[kind].column if kind in PARENTS else "id")
+    return table_warnings(kind, raw, frame, Located(shown, kind, ids, csv), fx)
 
 
 def _arguments(path: Any, kind: Any, fx: Any, parents: Any, max_bytes: Any) -> None:
