@@ -34,7 +34,7 @@ from aicapex.cliopts import (
     load_ledger,
     warn,
 )
-from aicapex.errors import LedgerError, Problem
+from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.limits import MAX_BYTES
 from aicapex.notledger import SCENARIO_SUFFIXES
 from aicapex.records import MAX_AMOUNT
@@ -264,6 +264,10 @@ def runway_cmd(
     check_date("--as-of", as_of)  # a fiscal year is the company's own ('FY2024')
     check_date("--known-on", known_on)
     ledger = load_ledger([path], max_bytes)
+    known = {e.id for e in ledger.records("entities")}
+    if entity not in known:  # before --as-of: a fiscal year needs the entity's year end
+        typer.echo(f"error: unknown entity {entity!r}{suggest(entity, sorted(known))}", err=True)
+        raise typer.Exit(1)
     try:
         r = runway(
             ledger,

@@ -108,3 +108,31 @@ def test_a_lone_half_of_a_pair_in_json_is_located_at_its_field(tmp_path: Path) -
         ("entities", 1, "name"): _line_of(text, "Gam\\ud800ma"),
         ("cash_balances", 1, "amount"): _line_of(text, '"12 GPU"'),
     }
+
+
+NO_ENTITIES = """\
+aicapex: 1
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-04}
+entities:
+- {id: acme, name: Acme, type: company}
+"""
+
+
+@pytest.mark.parametrize("as_of", ["FY2024", "2024-06"])
+def test_runway_of_an_unknown_entity_says_so_whatever_the_as_of(tmp_path: Path, as_of: str) -> None:
+    """`aicapex runway LEDGER acne --as-of FY2024` said 'expected calendar dates in an analysis,
+    got the fiscal year 'FY2024' ... (name one entity of a ledger ...)': the entity named was
+    looked up only after the fiscal year was, and not found, it was as if none was named."""
+    path = tmp_path / "l.yaml"
+    path.write_text(NO_ENTITIES, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "aicapex", "runway", str(path), "acne", "--as-of", as_of],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "error: unknown entity 'acne' (did you mean 'acme'?)\n",
+    )
