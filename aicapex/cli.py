@@ -13,6 +13,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -278,7 +279,12 @@ def runway_cmd(
             known_on=known_on,
         )
     except (ValueError, KeyError) as exc:
-        typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
+        message = str(exc.args[0] if exc.args else exc)
+        named = set(_RECORD_ID.findall(message))  # 'but c1 have no exchange rate': c1's
+        for warning in ledger.warnings:  # warnings say where c1 is and why (file:line)
+            if warning.record_id in named:
+                typer.echo(str(warning), err=True)
+        typer.echo(f"error: {message}", err=True)
         raise typer.Exit(1) from None
     path_frame = r.explain()
     if fmt is Format.json:
@@ -349,6 +355,10 @@ def schema(
 
 clidata.register(app)
 cliscenarios.register(app)
+
+
+#: Words of a message that may be record ids.
+_RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
 def _one_line(text: str) -> str:

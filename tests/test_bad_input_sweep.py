@@ -136,3 +136,44 @@ def test_runway_of_an_unknown_entity_says_so_whatever_the_as_of(tmp_path: Path, 
         1,
         "error: unknown entity 'acne' (did you mean 'acme'?)\n",
     )
+
+
+EUR_CASH = """\
+aicapex: 1
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-12}
+entities:
+- {id: a, name: A, type: company}
+fx_rates:
+- {id: fx2, currency: EUR, date: 2024-07, usd: 1.2, sources: [s1]}
+expenses:
+- {id: e1, company: a, category: payroll, rate: $1M/month, date: 2024-07, sources: [s1]}
+cash_balances:
+- {id: c0, company: a, date: 2024-01, amount: $5M, sources: [s1]}
+- id: c1
+  company: a
+  date: 2024-06-30
+  amount: €20M
+  sources: [s1]
+"""
+
+
+def test_runway_refusing_a_balance_without_a_rate_says_where_it_is(tmp_path: Path) -> None:
+    """A euro balance of 2024-06-30 before the first EUR rate (2024-07) loads with a warning;
+    the runway, which needs it in dollars, said only 'error: runway needs US-dollar cash
+    balances, but c1 have no exchange rate at their date' (no file, no line): it now prints
+    first the warnings on the records it names, located (c1's amount: line 15)."""
+    path = tmp_path / "l.yaml"
+    path.write_text(EUR_CASH, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "aicapex", "runway", str(path), "a"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2, done.stderr
+    assert lines[0].startswith(f"{path}:15: warning: cash_balances[1] c1: amount: expected an ")
+    assert "EUR" in lines[0]
+    assert lines[1].startswith("error: runway needs US-dollar cash balances, but c1 ")
