@@ -285,14 +285,14 @@ class Money(ParsedValue):
         a, b = _money_parts(first), _money_parts(other)
         if a is None or b is None:
             raise error
-        figures.refuse_grouped(text, a, b)
+        a = (a[0], a[1] or (b[1] if compact_range(text) else None), a[2])  # '$3-4B': $3B
+        figures.refuse_grouped(text, a, b)  # ('$1.000-2.000M' reads as '$1.000M-2.000M')
         currency = a[2] or b[2]
         if a[2] and b[2] and a[2] != b[2]:  # '$5M to €7M'
             raise ValueError(f"expected money like '$3M to $4M', one currency, got {text!r}")
         if currency is None:
             raise error
-        low = scaled_decimal(a[0], a[1] or (b[1] if compact_range(text) else None))
-        high = scaled_decimal(b[0], b[1])  # only the low end borrows a scale: '$3-4B'
+        low, high = scaled_decimal(a[0], a[1]), scaled_decimal(b[0], b[1])
         if low > high:
             raise ValueError(f"expected a range from low to high like '$3B to $4B', got {text!r}")
         return Money.between(Money(low, currency), Money(high, currency))

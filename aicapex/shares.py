@@ -266,9 +266,14 @@ class ShareCount(ParsedValue):
             qualifier, first, other = split_figure(clean)
         except ValueError:
             raise error from None
-        for part in (first, other):  # '12.000': 12 or 12,000? never read silently
-            match = None if part is None else _COUNT_RE.fullmatch(" ".join(part.split()))
-            whole = None if match is None else grouped_whole(match["number"], match["scale"])
+        ends = [
+            None if p is None else _COUNT_RE.fullmatch(" ".join(p.split())) for p in (first, other)
+        ]
+        high_end = ends[1]
+        # the low end of '1.000-2.000M' borrows the high end's scale (1.000M, as '€7.000M' reads)
+        borrowed = high_end["scale"] if high_end is not None and compact_range(clean) else None
+        for end, scale in zip(ends, (borrowed, None), strict=True):  # '12.000': 12 or 12,000?
+            whole = None if end is None else grouped_whole(end["number"], end["scale"] or scale)
             if whole is not None:
                 raise GroupedFigure(
                     f"expected a whole number of shares like '{whole * 1000:,}' or '{whole}', "
