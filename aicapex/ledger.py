@@ -464,11 +464,13 @@ def _reported(record: Record, dates: Mapping[str, PartialDate]) -> PartialDate |
     return max(found, key=PartialDate.sort_key) if found else None
 
 
-#: The start of a ledger file: its first entry the format key, in YAML (after blank lines and
-#: comments) or JSON (``{"aicapex": 1, ...}``).
+#: The start of a ledger file: its first entry the format key, in YAML (after blank lines,
+#: comments, directives and a document start ``---``; the key indented or quoted, or in a flow
+#: mapping ``{aicapex: 1, ...}``) or JSON (``{"aicapex": 1, ...}``).
 _LEDGER_START = re.compile(
-    rf"\A\ufeff?(?:[ \t]*(?:#[^\n]*)?\r?\n)*"  # blank lines and comments
-    rf"(?:{FORMAT_KEY}[ \t]*:|[ \t]*\{{\s*\"{FORMAT_KEY}\"\s*:)"
+    r"\A\ufeff?(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\n)*"  # blank lines, comments, directives
+    r"(?:---[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*)?"  # '---', then blank lines
+    rf"[ \t]*(?:\{{\s*)?([\"']?){FORMAT_KEY}\1[ \t]*:"
 )
 
 

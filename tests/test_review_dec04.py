@@ -4,6 +4,9 @@
   them for shares and GPUs (read as 1M to 2M before it), as Money.parse refused ``$1.000-2.000M``,
   though ``1.000M-2.000M`` and ``€7.000M`` are read: the scale word makes the point a decimal
   point.
+- Ledger.save's foreign-file refusal (1316cf9) over ledger files it did not read: one starting
+  with a document start ``---`` (or a ``%YAML`` directive), a quoted or indented format key or a
+  flow mapping was refused as no ledger file, though ``ac.load`` reads each as a ledger.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import aicapex as ac
+from aicapex.errors import LedgerError
 from aicapex.money import Money
 from aicapex.shares import ShareCount
 
@@ -97,3 +101,38 @@ def test_a_table_with_a_compact_count_range_borrowing_a_scale_reads(tmp_path: Pa
         10_000,
         12_000,
     ]
+
+
+# -- Ledger.save over a ledger file it did not read ---------------------------------------------
+
+_LEDGER_FILES = [
+    "---\naicapex: 1\n",
+    "---\r\naicapex: 1\r\n",
+    "%YAML 1.2\n---\naicapex: 1\n",
+    '"aicapex": 1\n',
+    "'aicapex': 1\n",
+    "{aicapex: 1}\n",
+    "  aicapex: 1\n",
+]
+
+
+@pytest.mark.parametrize("text", _LEDGER_FILES)
+def test_save_replaces_a_ledger_file_written_another_way(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "other.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    assert len(ac.load(path)) == 0  # a ledger file, of no records
+    saved = ac.Ledger([])
+    saved.save(path)  # was refused: foreign-file
+    assert path.read_text(encoding="utf-8") == "aicapex: 1\n\n"
+
+
+@pytest.mark.parametrize(
+    "text", ["---\nnotes: hi\naicapex: 1\n", "\"aicapex': 1\n", "aicapexx: 1\n"]
+)
+def test_save_still_refuses_a_file_whose_first_entry_is_another(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "notes.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerError) as info:
+        ac.Ledger([]).save(path)
+    assert [p.code for p in info.value.problems] == ["foreign-file"]
+    assert path.read_text(encoding="utf-8") == text
