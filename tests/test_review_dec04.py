@@ -7,6 +7,8 @@
 - Ledger.save's foreign-file refusal (1316cf9) over ledger files it did not read: one starting
   with a document start ``---`` (or a ``%YAML`` directive), a quoted or indented format key or a
   flow mapping was refused as no ledger file, though ``ac.load`` reads each as a ledger.
+- The contradiction hint (c1cd3e7) said rounds 'dated within 120 days of each other' are one
+  fact, of two rounds 200 days apart chained by a report between them: it names the chain now.
 """
 
 from __future__ import annotations
@@ -136,3 +138,29 @@ def test_save_still_refuses_a_file_whose_first_entry_is_another(tmp_path: Path, 
         ac.Ledger([]).save(path)
     assert [p.code for p in info.value.problems] == ["foreign-file"]
     assert path.read_text(encoding="utf-8") == text
+
+
+# -- the contradiction hint of a chain of reports -----------------------------------------------
+
+_CHAIN = """aicapex: 1
+sources:
+- {id: s1, outlet: Test, title: Test, date: 2024-07}
+entities:
+- {id: zeta, name: Zeta, type: company}
+funding_rounds:
+- {id: z1, company: zeta, date: 2023-01-01, amount: $10M, status: closed, sources: [s1]}
+- {id: z2, company: zeta, date: 2023-04-11, amount: $10M, status: closed}
+- {id: z3, company: zeta, date: 2023-07-20, amount: at least $50M, status: closed, sources: [s1]}
+"""
+
+
+def test_the_contradiction_of_a_chain_says_the_chain_makes_one_fact(tmp_path: Path) -> None:
+    # z1 and z3 are 200 days apart: one fact only through z2 (100 days from each)
+    path = tmp_path / "chain.yaml"
+    path.write_text(_CHAIN, encoding="utf-8")
+    with pytest.raises(LedgerError) as info:
+        ac.load(path)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.record_id, problem.line) == ("contradiction", "z3", 9)
+    assert "$10M (z1)" in problem.expected
+    assert "chains of them (each within 120 days of the one before)" in problem.found

@@ -239,7 +239,8 @@ def _two_facts_hint(cls: Any) -> str:
     )
     return (
         f"; records of one {keys} dated within {window[1]} days of each other are read as "
-        f"reports of one fact{told}"
+        f"reports of one fact, and so are chains of them (each within {window[1]} days of the "
+        f"one before){told}"
     )
 
 
