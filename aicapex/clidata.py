@@ -202,6 +202,9 @@ def export_cmd(
             typer.echo(export_text(ledger, to.value, filter=filter_), nl=False)
             return
         written = export(ledger, to.value, out, decimal=decimal, filter=filter_)
+    except LedgerError as exc:  # records the format cannot hold, located
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
     except (ImportError, OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import aicapex as ac
+from aicapex.export import export_text
 
 LEDGER = {
     "aicapex": 1,
@@ -177,3 +178,52 @@ def test_runway_refusing_a_balance_without_a_rate_says_where_it_is(tmp_path: Pat
     assert lines[0].startswith(f"{path}:15: warning: cash_balances[1] c1: amount: expected an ")
     assert "EUR" in lines[0]
     assert lines[1].startswith("error: runway needs US-dollar cash balances, but c1 ")
+
+
+NUL_TEXT = """\
+aicapex: 1
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-12}
+entities:
+- {id: a, name: A, type: company}
+- id: b
+  name: "B\\0"
+  type: cloud_provider
+cash_balances:
+- id: c0
+  company: a
+  date: 2024-01
+  amount: $5M
+  sources: [s1]
+  note: "x\\0y"
+"""
+
+
+def test_sql_export_of_text_with_a_nul_names_every_record_and_line(tmp_path: Path) -> None:
+    """YAML writes a NUL as "\\0" and the ledger loads it (validate: ok); SQL text cannot hold
+    one, and `export --to sql` said only 'error: entities.name: text holding a NUL character
+    (U+0000) cannot be SQL text: 'B\\x00'' (the first one, no file or line). Now both, each at
+    its field's line (name: line 7, note: line 15), and no file is written."""
+    path = tmp_path / "l.yaml"
+    path.write_text(NUL_TEXT, encoding="utf-8")
+    led = ac.load(path)
+    assert led["b"].name == "B\x00"  # type: ignore[attr-defined]
+    with pytest.raises(ac.LedgerError) as info:
+        export_text(led, "sql")
+    found = [(p.line, p.kind, p.record_id, p.field, p.code) for p in info.value.problems]
+    assert found == [
+        (7, "entities", "b", "name", "invalid-value"),
+        (15, "cash_balances", "c0", "note", "invalid-value"),
+    ]
+    out = tmp_path / "x.sql"
+    done = subprocess.run(
+        [sys.executable, "-m", "aicapex", "export", str(path), "--to", "sql", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"{path}:7: entities[1] b: name: expected text without a NUL" in done.stderr
+    assert f"{path}:15: cash_balances[0] c0: note: expected text without a NUL" in done.stderr
+    assert not out.exists()

@@ -63,6 +63,7 @@ from aicapex.export.tables import export_columns, iso_dates, money_cents, text_v
 from aicapex.schema import FORMAT_VERSION, SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from aicapex.errors import Problem
     from aicapex.ledger import Ledger
 
 __all__ = [
@@ -241,4 +242,41 @@ def ledger_script(
 
     tables = ((n, flows if n == "flows" else ledger.frame(n)) for n in TABLE_NAMES)
     header = script_header(ledger.files, notes)
-    return sql_script(tables, header=header, batch=batch)
+    try:
+        return sql_script(tables, header=header, batch=batch)
+    except ValueError:
+        from aicapex.errors import LedgerError
+
+        problems = _nul_problems(ledger)  # the records' NULs, located (the error names a cell)
+        if problems:
+            raise LedgerError(problems) from None
+        raise
+
+
+_NO_NUL = "text without a NUL character for the SQL export (SQL text cannot hold one)"
+
+
+def _nul_problems(ledger: Ledger) -> list[Problem]:
+    """A problem at each record's text holding a NUL (which YAML writes "\\0" and a ledger
+    holds, but no SQL text can), at the field's line: 'entities[1] beta: name: ...'."""
+    problems = []
+    for record in ledger:
+        for field, value in _texts(record.model_dump(mode="json", exclude_none=True), ""):
+            if "\x00" in value:
+                found = f"{value!r}, holding a NUL character (U+0000)"
+                problems.append(ledger.problem(record, field, _NO_NUL, found, "invalid-value"))
+    return ledger.locate(problems)
+
+
+def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Each text in ``value`` (a record's JSON data), with its dotted path ('sources.0.quote')."""
+    stack: list[tuple[object, str]] = [(value, path)]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, str):
+            yield at, node
+        elif isinstance(node, dict):
+            stack.extend((v, f"{at}.{k}" if at else str(k)) for k, v in node.items())
+            stack.extend((k, at) for k in node if isinstance(k, str))
+        elif isinstance(node, list):
+            stack.extend((v, f"{at}.{i}" if at else str(i)) for i, v in enumerate(node))
