@@ -213,3 +213,26 @@ def test_the_report_shows_it_in_the_runway_section(led: ac.Ledger) -> None:
     (gamma,) = [c for c in data["companies"] if c["id"] == "gamma"]
     assert not said(gamma["runway"]["committed"]["assumptions"])
     assert not [a for a in gamma["runway"]["committed"]["assumptions"] if "tranche of" in a]
+
+
+def test_a_committed_purchase_of_shares_before_the_balance(tmp_path: Path) -> None:
+    # a primary purchase outside a round is money raised too: committed on 2024-02-20 ($1.5M),
+    # before the balance, it is named; a closed one (2024-02-21, $1M) is in the balance, as
+    # ever. Months unchanged: 6.8 under 'committed', 4.8 under 'disbursed'.
+    text = LEDGER + (
+        "stakes:\n"
+        "- {id: inv-b-beta, sources: [src-a], holder: inv-b, company: beta, event: purchase,\n"
+        "   purchase: primary, status: committed, date: 2024-02-20, paid: $1.5M, shares: 1000}\n"
+        "- {id: inv-b-beta-2, sources: [src-a], holder: inv-b, company: beta, event: purchase,\n"
+        "   purchase: primary, status: closed, date: 2024-02-21, paid: $1M, shares: 500}\n"
+    )
+    path = tmp_path / "stakes.yaml"
+    path.write_text(text)
+    r = ac.runway(ac.load(path), "beta", policy="committed")
+    assert r.months == pytest.approx(6.8)
+    shares = [a for a in r.assumptions if "purchase of shares" in a]
+    assert shares == [
+        "beta: purchase of shares inv-b-beta ($1.50M) committed on 2024-02-20, before the cash "
+        f"balance of 2024-03-31 (beta-cash): {IN}"
+    ]
+    assert said(r.assumptions) == [FEB + IN, MARCH + IN, NOV + IN]
