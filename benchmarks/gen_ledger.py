@@ -40,8 +40,9 @@ cash_balances      1,000   month-dated, 10 % upper bounds ("less than")
 
 Every record but sources cites one or two sources with a short quote (a translation too when
 the source is not in English); cash balances, revenues and expenses cite sources published in or
-after the month their date ends (an actual figure is reported after it happens). Amounts are 95 % USD, the rest EUR or GBP, with yearly
-exchange rates (fx_rates, 22 records beyond N) from 2018 on.
+after the month their date ends (an actual figure is reported after it happens). Amounts are
+95 % USD, the rest EUR or GBP, with yearly exchange rates (fx_rates, 22 records beyond N) from
+2018 on.
 
 The beancount ledger holds the same records as transactions: one transaction per record (N in
 all), each with exactly 2 postings and the record's id, source and quote as metadata, plus an
