@@ -187,6 +187,8 @@ def test_records_name_what_the_run_rates_come_from(ledger_text: LedgerText) -> N
     r = ac.runway(led, "a", as_of="2023-09")
     assert r.months == pytest.approx(3 + 3 / 7)
     assert list(r.records) == ["a1", "a2", "ar", "ca"]
+    # the assumption says how: February..May, between a1 and a2, count as none
+    assert any("a month between records counts as none" in a for a in r.assumptions)
     # b: payroll $1M a month (b1, counted), compute $3M a month past March (b2, its run rate);
     # policy arrears pays the bill bb unpaid at the end of September: $8M, $4M a month
     r = ac.runway(led, "b", as_of="2023-09", policy="arrears")

@@ -7,6 +7,12 @@ stream continues at its run rate: by default the mean of its monthly amounts ove
 up to its last record, counting only months since its first record. A single revenue record a
 year after the last expense does not turn the months between into months of zero spending.
 
+Between a stream's first and last records, a month without a record of that stream counts as
+none, in the cash path and in the run rate alike: spending that comes in lumps (a $1M purchase in
+January, another in June) runs on at the mean of the months between ($2M over 6 months,
+$333,333 a month), not at $1M a month. A source's yearly or quarterly figure is one record over
+its period (``period: 2023``), spread over its months, and leaves no such month.
+
 ``burn_after`` overrides the run rates: a number is the whole net burn a month (spending minus
 revenue) past the entity's last record of any stream (before it, a stream past its own last
 record still goes on at its run rate); a mapping gives a stream's monthly amount
@@ -175,7 +181,8 @@ def extrapolate(
         every = (1 << n_s) - 1
         sentence = (
             "past each category's last record it continues at its own trailing 12-month mean "
-            "(over the months it has records) up to the last recorded month of any category; "
+            "(from its first record on; a month between records counts as none) up to the last "
+            "recorded month of any category; "
             f"past that, net burn is {float(burn_after):,.0f} USD a month"
         )
         return Extrapolation(
@@ -199,7 +206,8 @@ def extrapolate(
         streams = past * (rate * sign)[:, :, None]
     sentence = (
         "past each category's last record (spending by category, revenue as one stream), it "
-        "continues at its own trailing 12-month mean (over the months it has records)"
+        "continues at its own trailing 12-month mean (from its first record on; a month between "
+        "records counts as none)"
     )
     if given:
         sentence += "; given: " + ", ".join(f"{k} {v:,.0f} USD a month" for k, v in given.items())

@@ -16,11 +16,11 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    forward): recorded monthly net flows (expenses, revenues and funding as above; ``planned``
    figures are left out). A month without records is not a month without spending: each
    spending category, and revenue as one stream, continues past its own last record at its own
-   run rate (the mean of its 12 months up to that record, from its first record on; see
-   :mod:`aicapex.analysis.runrate`). ``burn_after`` overrides: a number is the whole net burn a
-   month past the entity's last record (before it, a stream past its own records still goes
-   on at its run rate); a mapping (``{"compute": 5e6}``) a stream's monthly
-   amount.
+   run rate (the mean of its 12 months up to that record, from its first record on, a month
+   between two records of the stream counting as none; see :mod:`aicapex.analysis.runrate`).
+   ``burn_after`` overrides: a number is the whole net burn a month past the entity's last
+   record (before it, a stream past its own records still goes on at its run rate); a mapping
+   (``{"compute": 5e6}``) a stream's monthly amount.
    Capital spending counts when paid: GPU orders' cash on their payment dates, else on their
    delivery dates in proportion to the units (units scheduled, not delivered yet: on their
    scheduled dates); it is never extrapolated past the records.
