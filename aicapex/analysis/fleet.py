@@ -206,6 +206,30 @@ def _left_out(moves: pd.DataFrame, rows: np.ndarray) -> tuple[str, ...]:
     )
 
 
+def _every_report(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    moves: pd.DataFrame,
+    conflicts: ConflictPolicy,
+) -> tuple[str, ...]:
+    """The assumption naming the records of ``moves`` (counted under ``conflicts="all"``) that
+    the default policy sets aside as other reports of one fact, if any: their units add to
+    those of the fact's other reports."""
+    if conflicts != "all" or isinstance(source, pd.DataFrame) or moves.empty:
+        return ()
+    kept = movements_of(source, "latest")["record"].astype("object")
+    ids = list(dict.fromkeys(moves["record"].astype("object").to_numpy()))
+    extra = [i for i in ids if i not in set(kept.to_numpy())]
+    if not extra:
+        return ()
+    shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+    n = len(extra)
+    return (
+        f"conflicts='all': {n} record{'s' if n > 1 else ''} reporting a fact another record "
+        f"reports ({shown}) counted as well: an order or move two sources report counts once "
+        "per report (see Ledger.conflicts())",
+    )
+
+
 def _period(dates: pd.Series, freq: str) -> np.ndarray:
     """First day of each date's period (datetime64[ns])."""
     month = dates.to_numpy("datetime64[M]")
@@ -255,6 +279,11 @@ def gpu_fleet(
     a load refuses reallocations of an order above its units or of another SKU, and warns of
     the rest (``reallocated-beyond-held``: :mod:`aicapex.checks.gpus`); moves dated before the
     units came also show one.
+
+    ``conflicts``: how conflicting reports of one order or move are resolved (see
+    ``Ledger.conflicts()``): ``"latest"`` (default) and ``"earliest"`` count one report of each;
+    ``"all"`` counts every report, so an order two outlets report is counted twice (an audit
+    of what was reported, as the flows' ``"all"``), never a fleet.
     """
     if not isinstance(freq, str) or freq not in FREQUENCIES:
         raise ValueError(f"expected freq among {list(FREQUENCIES)}, got {freq!r}")
@@ -276,6 +305,7 @@ def gpu_fleet(
     assumptions = (
         f"orders of status {', '.join(statuses)} and the reallocations of them (or of no order)",
         *left_out,
+        *_every_report(source, moves, conflicts),
         "units arrive at the last day of the span a delivery is dated to; orders and "
         "reallocations count from the first day of theirs",
         "a reallocation of an order takes the order's earliest deliveries on or after it",
@@ -459,6 +489,7 @@ def gpu_targets(
             "then that were not delivered by then (per order, the larger of the two)",
             f"orders of status {', '.join(statuses)} and the reallocations of them (or of no "
             "order)",
+            *_every_report(source, moves[any_used], conflicts),
         ),
         warnings=_unknown_skus(frame, skus),
         params=params,
