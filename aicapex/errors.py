@@ -96,6 +96,9 @@ CODES: dict[str, str] = {
     "after-reported": "warning: an actual figure dated after it was reported (a cash balance, "
     "a revenue or an expense of basis actual dated after its reported date, else its sources' "
     "latest: a typo in the year, or a plan not marked basis: planned?)",
+    "distinct-investors": "warning: reports of one funding round (one company, instrument and "
+    "series, dated within 120 days) from different sources naming no investor in common: two "
+    "rounds? (a series on each tells them apart; the flows keep one report of a round)",
     "implausible-figure": "warning: a figure likely written wrong: a range whose high end is "
     "more than 1,000 times its low end ('$3 to 5 million' is $3 to $5M: each end of a 'to' "
     "range has its own scale), an exchange rate of more than $10 a unit of a currency (written "
@@ -128,6 +131,7 @@ WARNINGS: frozenset[str] = frozenset(
         "unreconciled-balance",
         "implausible-figure",
         "after-reported",
+        "distinct-investors",
     }
 )
 
@@ -294,9 +298,18 @@ _MEANT = {
 }
 
 
+def _folded(text: str) -> str:
+    """``text`` as a suggestion compares it: case, and spaces vs underscores vs hyphens, aside
+    (``'Stability_AI '`` and ``'stability-ai'`` fold alike). Ids stay case-sensitive: this
+    only finds the id that was meant."""
+    return "-".join(text.casefold().replace("_", " ").replace("-", " ").split())
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word``, or ``""``
-    (also for a ``word`` that is not text: no suggestion)."""
+    (also for a ``word`` that is not text: no suggestion). A choice that differs from ``word``
+    only in case, spaces, underscores or hyphens (``'STABILITY-AI'`` for ``'stability-ai'``)
+    is the one suggested; else the closest by letters, compared the same way."""
     # no suggestion for a page of text (and no quadratic time on it)
     if not isinstance(word, str) or len(word) > 100:
         return ""
@@ -304,5 +317,12 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     meant = _MEANT.get(word.strip().lower())
     if meant in choices:  # a word of the same meaning, not of the same letters
         return f" (did you mean {meant!r}?)"
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    by_fold: dict[str, str] = {}  # the first choice of each folded form
+    for choice in choices:
+        if isinstance(choice, str):
+            by_fold.setdefault(_folded(choice), choice)
+    folded = _folded(word)
+    if folded in by_fold:  # the same id but for case or separators
+        return f" (did you mean {by_fold[folded]!r}?)"
+    close = difflib.get_close_matches(folded, by_fold, n=1, cutoff=0.6)
+    return f" (did you mean {by_fold[close[0]]!r}?)" if close else ""

@@ -158,6 +158,7 @@ CASES = [
     Case("reallocated_beyond_held.yaml", 28, "gpu_reallocations", 0, "lab-to-cloudco-2024-02", "from_entity", "an entity holding units of its order 'acme-h100-2023': its buyer 'acme', or one a reallocation of it gave some to", "'lab'"),  # noqa: E501
     Case("no_fx_rate.yaml", 12, "expenses", 0, "acme-opex-2023", "amount", "an exchange rate in fx_rates for EUR", "EUR (amount) on 2023-06-01, before its first rate (2024-01-01)"),  # noqa: E501
     Case("range_ends_apart.yaml", 13, "cash_balances", 0, "acme-cash-2023-10", "amount", "a range whose high end is at most 1,000 times its low end", "$3 to $5M, a high end 1,666,667 times its low end"),  # noqa: E501
+    Case("distinct_investors.yaml", 28, "funding_rounds", 1, "anthropic-google-2023", "investors", "an investor of anthropic-amazon-2023 (amazon), as another report of its round", "google (none of them)"),  # noqa: E501
     Case("balance_after_report.yaml", 18, "cash_balances", 0, "acme-cash-2025-09", "date", "a date on or before its report 2023-10", "2025-09"),  # noqa: E501
     Case("fx_rate_inverted.yaml", 12, "fx_rates", 0, "jpy-2023", "usd", "US dollars per one JPY, at most 10", "150: written the other way round, JPY per US dollar? (one JPY would then be 0.00666667 US dollars)"),  # noqa: E501
 ]
@@ -252,6 +253,7 @@ CODE_OF = {
     "range_ends_apart.yaml": "implausible-figure",
     "fx_rate_inverted.yaml": "implausible-figure",
     "balance_after_report.yaml": "after-reported",
+    "distinct_investors.yaml": "distinct-investors",
 }
 
 #: Bulk tables (``read_table``): file in tests/errors/tables, kind, code, field of the problem.

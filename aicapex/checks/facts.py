@@ -12,6 +12,10 @@ about one fact, an exchange rate that is no exchange.
   differ are a conflict between reports (``Ledger.conflicts()``), not this. Kinds whose
   facts are matched within a date window (``FACT_WINDOW``: a round's reports within 120 days)
   are matched so here too: two rounds a year apart are two facts, whatever their figures.
+- **distinct-investors** (a warning): reports of one funding round from different sources (one
+  company, instrument and ``series``, dated within 120 days) that name investors and none in
+  common: likely two rounds (Amazon's $1.25B and Google's $500M in Anthropic, a month apart),
+  of which the flows would keep one. A ``series`` on each tells them apart.
 - an exchange rate from US dollars to US dollars, or one whose size no float can hold.
 """
 
@@ -51,6 +55,7 @@ def fact_problems(ledger: LedgerLike) -> Iterator[Problem]:
     """Every problem of this module (see the module docs)."""
     yield from same_party_problems(ledger)
     yield from contradiction_problems(ledger)
+    yield from distinct_investor_problems(ledger)
     yield from fx_problems(ledger)
 
 
@@ -180,6 +185,46 @@ def contradiction_problems(ledger: LedgerLike) -> Iterator[Problem]:
                 yield from _contradictions(ledger, field, str(key[-1]), members, hint)
 
 
+def distinct_investor_problems(ledger: LedgerLike) -> Iterator[Problem]:
+    """Reports of one round from different sources naming no investor in common (see the
+    module docs): a warning at each later report, naming the first."""
+    records = ledger.records("funding_rounds")
+    if len(records) < 2:
+        return
+    linked = {r.company for r in records if getattr(r, "effort", None)}  # type: ignore[attr-defined]
+    rivals: list[tuple[Record, tuple[Any, ...]]] = []
+    for record in records:
+        assert isinstance(record, FundingRound)
+        if record.sources and record.investors and not getattr(record, "included_in", None):
+            side = str(record.status) == "sought" if record.company in linked else None
+            rivals.append((record, (record.company, record.instrument, record.series, side)))
+    if len(rivals) < 2:
+        return
+    groups: dict[tuple[Any, ...], list[Record]] = {}
+    for record, key in _in_windows(ledger, records, rivals, FundingRound):
+        groups.setdefault(key, []).append(record)
+    for members in groups.values():
+        for i, record in enumerate(members[1:], 1):
+            names = {p.investor for p in record.investors}  # type: ignore[attr-defined]
+            cited = {c.source for c in record.sources}  # type: ignore[attr-defined]
+            for first in members[:i]:
+                theirs = [p.investor for p in first.investors]  # type: ignore[attr-defined]
+                if names & set(theirs) or cited & {c.source for c in first.sources}:  # type: ignore[attr-defined]
+                    continue
+                yield ledger.problem(
+                    record,
+                    "investors",
+                    f"an investor of {first.id} ({', '.join(dict.fromkeys(theirs))}), as another "
+                    "report of its round (one company and instrument, dated within 120 days): "
+                    "the flows keep one report of a round; if these are two rounds, give each "
+                    "its series",
+                    f"{', '.join(dict.fromkeys(p.investor for p in record.investors))} "  # type: ignore[attr-defined]
+                    "(none of them)",
+                    "distinct-investors",
+                )
+                break
+
+
 def _in_windows(
     ledger: LedgerLike,
     records: tuple[Record, ...],
@@ -233,8 +278,9 @@ def _two_facts_hint(cls: Any) -> str:
         return ""
     keys = " and ".join(k for k in cls.FACT_KEY)
     told = (
-        " (two of them are told apart by their instrument: equity, debt, ...)"
-        if "instrument" in cls.FACT_KEY
+        " (two of them are told apart by their instrument: equity, debt, ..., or their series: "
+        "'Series B', 'Series C')"
+        if "series" in cls.FACT_KEY
         else ""
     )
     return (

@@ -96,9 +96,9 @@ class FundingRound(Fact):
         ("effort", "funding_rounds"),
     )
     PARTIES = ("company",)
-    FACT_KEY = ("company", "instrument")
-    #: Reports of one company's rounds of one instrument whose dates start within 120 days of
-    #: each other report one round ("March 2021" and "May 2021" by two outlets).
+    FACT_KEY = ("company", "instrument", "series")
+    #: Reports of one company's rounds of one instrument and series whose dates start within 120
+    #: days of each other report one round ("March 2021" and "May 2021" by two outlets).
     FACT_WINDOW = ("date", 120)
     DATE_FIELD = "date"
 
@@ -107,6 +107,15 @@ class FundingRound(Fact):
     status: RoundStatus = Field(default=RoundStatus.closed, description="How far the round got.")
     instrument: Instrument | None = Field(
         default=None, description="equity, convertible_note, safe, debt, grant, ... (if known)."
+    )
+    series: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The round's name as reported ('seed', 'Series C', 'Amazon's second "
+        "tranche'): reports of one company's rounds of one instrument dated within 120 days of "
+        "each other are read as one round unless their series differ (reports of one round give "
+        "it the same series, or none).",
     )
     amount: Money | None = Field(
         default=None,

@@ -274,6 +274,7 @@ FUNDING_ROUNDS = Spec(
                 "warrant",
             ),
         ),
+        Field("series", TEXT),
         Field("amount", MONEY),
         Field("pre_money", MONEY),
         Field("post_money", MONEY),
