@@ -157,7 +157,16 @@ def format_reference() -> str:
         lines += [f"## `{kind}`", "", f"{doc} (`aicapex.{cls.__name__}`)", ""]
         if cls.FACT_KEY:
             key = ", ".join(f"`{k}`" for k in cls.FACT_KEY)
-            lines += [f"Records with equal {key} report the same fact (`Ledger.conflicts()`).", ""]
+            said = f"Records with equal {key} report the same fact (`Ledger.conflicts()`)"
+            if cls.FACT_WINDOW is not None:
+                field, days = cls.FACT_WINDOW
+                said += f" when their `{field}` starts within {days} days of each other's"
+            if cls.FACT_SPLIT is not None:
+                said += (
+                    f", unless they name different `{cls.FACT_SPLIT}` (a record naming none "
+                    f"reports the one `{cls.FACT_SPLIT}` named among them)"
+                )
+            lines += [f"{said}.", ""]
         refs = dict(cls.REFS)
         lines += _fields(f"{kind}.", cls, refs)
         for info in cls.model_fields.values():

@@ -158,3 +158,56 @@ def test_a_table_takes_a_series_column(tmp_path: Path) -> None:
     table.to_csv(path, index=False)
     read = ac.read_table(path, "funding_rounds")
     assert list(read["series"]) == ["Series A", "Series B"]
+
+
+def test_a_report_without_series_reports_the_one_named(tmp_path: Path) -> None:
+    led = _load(
+        tmp_path,
+        _round("a", "s1", "2023-09", "$3.2B", series="Series C", amazon="$1B"),
+        _round("b", "s2", "2023-10", "$3.4B", amazon="$1B"),
+    )
+    # one round: b (no series) is another report of the only series named, Series C
+    assert _raised(led) == pytest.approx(3.4e9)
+    assert list(led.conflicts()["id"]) == ["a", "b"]
+
+
+def test_reports_naming_several_series_split_and_the_unnamed_stand_apart(tmp_path: Path) -> None:
+    led = _load(
+        tmp_path,
+        _round("b1", "s1", "2023-09", "$1B", series="Series B", amazon="$1B"),
+        _round("c1", "s2", "2023-10", "$2B", series="Series C", google="$2B"),
+        _round("c2", "s3", "2023-10", "$2.2B", series="Series C", google="$2.2B"),
+        _round("x", "s3", "2023-11", "$300M", sap="$300M"),
+    )
+    # Series B ($1B), Series C reported twice (c2, the later source, kept: $2.2B) and x, which
+    # names no series among two: a round of its own ($0.3B)
+    assert _raised(led) == pytest.approx(1e9 + 2.2e9 + 0.3e9)
+    conflicts = led.conflicts()
+    assert list(conflicts["id"]) == ["c1", "c2"]
+    assert "series=Series C" in conflicts["key"].iloc[0]
+    # no two reports of one round name disjoint investors: no warning
+    assert not _codes(led)
+
+
+def test_one_source_two_series_is_no_contradiction(tmp_path: Path) -> None:
+    def bounded(rid: str, amount: str, series: str = "") -> str:
+        named = f", series: {series}" if series else ""
+        return (
+            f"- {{id: {rid}, company: co, date: 2023-09, amount: {amount}{named},"
+            " sources: [{source: s1, quote: q}]}\n"
+        )
+
+    path = tmp_path / "ledger.yaml"
+    # one source: $10M and '$20M to $30M' the same month cannot be one round
+    path.write_text(HEAD + bounded("a", "$10M") + bounded("b", "$20M to $30M"), encoding="utf-8")
+    with pytest.raises(ac.LedgerError) as info:
+        ac.load(path)
+    assert [p.code for p in info.value.problems] == ["contradiction"]
+    assert "series" in info.value.problems[0].found  # the way out is named
+    # named as two series, they are two rounds
+    path.write_text(
+        HEAD + bounded("a", "$10M", "Seed") + bounded("b", "$20M to $30M", "Series A"),
+        encoding="utf-8",
+    )
+    led = ac.load(path)
+    assert _raised(led) == pytest.approx(10e6 + 25e6)

@@ -13,9 +13,9 @@ about one fact, an exchange rate that is no exchange.
   facts are matched within a date window (``FACT_WINDOW``: a round's reports within 120 days)
   are matched so here too: two rounds a year apart are two facts, whatever their figures.
 - **distinct-investors** (a warning): reports of one funding round from different sources (one
-  company, instrument and ``series``, dated within 120 days) that name investors and none in
-  common: likely two rounds (Amazon's $1.25B and Google's $500M in Anthropic, a month apart),
-  of which the flows would keep one. A ``series`` on each tells them apart.
+  company and instrument, dated within 120 days, no different ``series``) that name investors
+  and none in common: likely two rounds (Amazon's $1.25B and Google's $500M in Anthropic, a
+  month apart), of which the flows would keep one. A ``series`` on each tells them apart.
 - an exchange rate from US dollars to US dollars, or one whose size no float can hold.
 """
 
@@ -197,7 +197,7 @@ def distinct_investor_problems(ledger: LedgerLike) -> Iterator[Problem]:
         assert isinstance(record, FundingRound)
         if record.sources and record.investors and not getattr(record, "included_in", None):
             side = str(record.status) == "sought" if record.company in linked else None
-            rivals.append((record, (record.company, record.instrument, record.series, side)))
+            rivals.append((record, (record.company, record.instrument, side)))
     if len(rivals) < 2:
         return
     groups: dict[tuple[Any, ...], list[Record]] = {}
@@ -237,7 +237,8 @@ def _in_windows(
     report can chain two others), dates starting within the window's days of the previous one,
     in date order, each date starting as its owner's fiscal year has it (``FY2024`` of a year
     ending June 30 starts 2023-07-01). A source citing a round of January 2023 and one of June
-    2024 cites two rounds."""
+    2024 cites two rounds. A cluster naming several ``FACT_SPLIT`` values (series) is split by
+    them, its records naming none one more fact; naming one, it stays whole."""
     window = cls.FACT_WINDOW
     if window is None:
         return rivals
@@ -259,6 +260,7 @@ def _in_windows(
         if (key := fact(record)) in facts:
             by_fact.setdefault(key, []).append((start(record), i))
     cluster_of: dict[int, int] = {}
+    names: dict[int, set[Any]] = {}  # each cluster's FACT_SPLIT values named (a round's series)
     cluster = 0
     for starts in by_fact.values():
         previous: dt.date | None = None
@@ -267,7 +269,19 @@ def _in_windows(
                 cluster += 1
             previous = day
             cluster_of[id(records[i])] = cluster
-    return [(record, (*key[:-1], cluster_of[id(record)], key[-1])) for record, key in rivals]
+            if cls.FACT_SPLIT is not None:
+                name = getattr(records[i], cls.FACT_SPLIT)
+                names.setdefault(cluster, set()).update([name] if name is not None else [])
+
+    def split(record: Record) -> Any:
+        """The name telling the record's fact apart when its cluster names several."""
+        several = len(names.get(cluster_of[id(record)], ())) > 1
+        return getattr(record, cls.FACT_SPLIT) if several else None
+
+    return [
+        (record, (*key[:-1], cluster_of[id(record)], split(record), key[-1]))
+        for record, key in rivals
+    ]
 
 
 def _two_facts_hint(cls: Any) -> str:
@@ -278,9 +292,9 @@ def _two_facts_hint(cls: Any) -> str:
         return ""
     keys = " and ".join(k for k in cls.FACT_KEY)
     told = (
-        " (two of them are told apart by their instrument: equity, debt, ..., or their series: "
-        "'Series B', 'Series C')"
-        if "series" in cls.FACT_KEY
+        f" (two of them are told apart by their instrument: equity, debt, ..., or their "
+        f"{cls.FACT_SPLIT}: 'Series B', 'Series C')"
+        if cls.FACT_SPLIT is not None
         else ""
     )
     return (

@@ -96,10 +96,12 @@ class FundingRound(Fact):
         ("effort", "funding_rounds"),
     )
     PARTIES = ("company",)
-    FACT_KEY = ("company", "instrument", "series")
-    #: Reports of one company's rounds of one instrument and series whose dates start within 120
-    #: days of each other report one round ("March 2021" and "May 2021" by two outlets).
+    FACT_KEY = ("company", "instrument")
+    #: Reports of one company's rounds of one instrument whose dates start within 120 days of
+    #: each other report one round ("March 2021" and "May 2021" by two outlets), unless they
+    #: name different series ("Series B", "Series C": two rounds).
     FACT_WINDOW = ("date", 120)
+    FACT_SPLIT = "series"
     DATE_FIELD = "date"
 
     company: str = Field(description="Id of the company raising the money.")
@@ -114,8 +116,8 @@ class FundingRound(Fact):
         max_length=200,
         description="The round's name as reported ('seed', 'Series C', 'Amazon's second "
         "tranche'): reports of one company's rounds of one instrument dated within 120 days of "
-        "each other are read as one round unless their series differ (reports of one round give "
-        "it the same series, or none).",
+        "each other are one round unless they name different series; a report naming none is "
+        "a report of the one series named among them (of none when they name several).",
     )
     amount: Money | None = Field(
         default=None,

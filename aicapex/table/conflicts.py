@@ -126,6 +126,9 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         sides_of = _SIDES.get(kind)
         if sides_of is not None:
             key = _split_sides(frame, base, key, sides_of(frame), window)
+        split = getattr(cls, "FACT_SPLIT", None)
+        if split is not None and split in frame:
+            key = _split_named(frame, key, frame[split], window)
     keep &= np.bincount(key)[key] > 1  # a fact reported once is never in conflict
     if not keep.any():
         return empty
@@ -249,6 +252,26 @@ def _split_sides(
     return _first_seen(base * (int(clusters.max()) + 1) + clusters)
 
 
+def _split_named(frame: pd.DataFrame, key: np.ndarray, names: pd.Series, window: Any) -> np.ndarray:
+    """``key`` with each fact whose records name two or more different ``names`` (a round's
+    ``series``) split into one fact per name, and one of the records naming none, each with its
+    dates clustered again; a fact naming one or none stays whole (a report naming no series is
+    a report of the one named)."""
+    codes = pd.factorize(names)[0]  # missing: -1
+    named = codes >= 0
+    if not named.any():
+        return key
+    width = int(codes.max()) + 1
+    pairs = np.unique(key[named] * width + codes[named])
+    several = np.bincount(pairs // width, minlength=int(key.max()) + 1) > 1
+    mixed = several[key]
+    if not mixed.any():
+        return key
+    base = _first_seen(key * (width + 1) + np.where(mixed, codes + 1, 0))
+    clusters = _date_clusters(frame, base, *window)
+    return _first_seen(base * (int(clusters.max()) + 1) + clusters)
+
+
 def _date_clusters(frame: pd.DataFrame, key: np.ndarray, field: str, days: int) -> np.ndarray:
     """For each record, a number for its cluster of ``field`` dates among the records with the
     same other key values (``key``: a number per key): dates whose starts lie within ``days``
@@ -340,8 +363,9 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
             chosen = [records[i] for i in members["row"]]
             values = [_value_text(r) for r in chosen]
             first = chosen[0]
+            named = (*cls.FACT_KEY, *([cls.FACT_SPLIT] if cls.FACT_SPLIT else []))
             key = ", ".join(
-                f"{f}={getattr(first, f)}" for f in cls.FACT_KEY if getattr(first, f) is not None
+                f"{f}={getattr(first, f)}" for f in named if getattr(first, f) is not None
             )
             for r, value in zip(chosen, values, strict=True):
                 reported = ledger.reported(r)
