@@ -25,6 +25,7 @@ from aicapex.analysis.runrate import (
     stream_labels,
 )
 from aicapex.analysis.used import RecordsUsed
+from aicapex.errors import suggest
 from aicapex.table.columns import labels_at
 
 __all__ = [
@@ -115,8 +116,13 @@ class Runway(Result):
         """Ids of the records used for ``entity``, sorted: its cash balance and the records of
         its counted flows after the balance date."""
         if self.used is None or entity not in self.used.entities:
-            raise ValueError(f"this runway has no entity {entity!r}")
+            raise ValueError(f"this runway has no entity {entity!r}{self._hint(entity)}")
         return list(self.used.of(entity))
+
+    def _hint(self, entity: object) -> str:
+        """The closest entity id of this runway to a misspelt ``entity`` (``STABILITY-AI``)."""
+        known = [] if self.used is None else [str(e) for e in self.used.entities]
+        return suggest(entity, known) if isinstance(entity, str) else ""
 
     def _one(self) -> pd.Series:
         if len(self.frame) != 1:
@@ -151,7 +157,7 @@ class Runway(Result):
         if entity is None:
             entity = str(self._one()["entity"])
         if self.used is None or entity not in self.used.entities:
-            raise ValueError(f"this runway has no entity {entity!r}")
+            raise ValueError(f"this runway has no entity {entity!r}{self._hint(entity)}")
         return self.path[(self.path["entity"] == entity).to_numpy()].reset_index(drop=True)
 
     def rows(self) -> list[dict[str, Any]]:
