@@ -41,14 +41,15 @@ def scenarios_cmd(
     cash-out day, lowest cash and cash at the horizon, per scenario; the first is the
     reference. Problems in a scenarios file are listed, located, on standard error (exit 1)."""
     from aicapex.renderscenarios import render_comparison, render_comparison_csv
-    from aicapex.scenarios import compare, read_scenarios, scenario_files
+    from aicapex.scenarios import compare, scenario_files
+    from aicapex.scenarios.fileset import read_scenario_files
 
     check_date("--as-of", as_of)  # a fiscal year is the company's own ('FY2024')
     ledger = load_ledger([path], max_bytes)
     warn(ledger)
     paths = file or scenario_files([path])
     try:
-        files = [read_scenarios(p, ledger, max_bytes=max_bytes) for p in paths]
+        files = read_scenario_files(paths, ledger, max_bytes=max_bytes)  # no name twice
     except LedgerError as exc:
         n = len(exc.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the scenarios files:"
@@ -83,19 +84,6 @@ def scenarios_cmd(
         )
         raise typer.Exit(1)
     scenarios = [s for f in mine for s in f.scenarios]
-    where: dict[str, list[str]] = {}
-    for f in mine:
-        for s in f.scenarios:
-            where.setdefault(s.name, []).append(str(f.path))
-    twice = {name: files for name, files in where.items() if len(files) > 1}
-    if twice:  # (compare said 'expected scenarios with distinct names', naming no file)
-        shown = "; ".join(f"{name!r} in {', '.join(files)}" for name, files in twice.items())
-        typer.echo(
-            f"error: scenarios of {entity!r} named alike in several files ({shown}): compare "
-            "them one file at a time (--file PATH)",
-            err=True,
-        )
-        raise typer.Exit(1)
     try:
         result = compare(
             ledger,

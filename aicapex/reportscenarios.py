@@ -33,7 +33,8 @@ class Unanswered(NamedTuple):
 
 def scenario_files_of(ledger: Ledger) -> list[ScenarioFile]:
     """The scenario files beside the files ``ledger`` was read from, read and checked against
-    it (a file with problems raises :class:`~aicapex.errors.LedgerError`)."""
+    it (problems in any, or a scenario name twice among one company's files, raise one
+    :class:`~aicapex.errors.LedgerError` listing them all)."""
     paths = set(ledger.files)
     for entity in ledger.records("entities"):
         origin = ledger.origin(entity.id)
@@ -41,9 +42,10 @@ def scenario_files_of(ledger: Ledger) -> list[ScenarioFile]:
             paths.add(origin.file)  # as the user named it
     if not _may_have_scenarios(paths):
         return []  # the scenarios package is not even imported
-    from aicapex.scenarios.files import read_scenarios, scenario_files
+    from aicapex.scenarios.files import scenario_files
+    from aicapex.scenarios.fileset import read_scenario_files
 
-    return [read_scenarios(path, ledger) for path in scenario_files(sorted(paths))]
+    return read_scenario_files(scenario_files(sorted(paths)), ledger)
 
 
 def _may_have_scenarios(paths: Iterable[str]) -> bool:

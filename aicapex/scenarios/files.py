@@ -91,6 +91,7 @@ class ScenarioFile:
     horizon: int = HORIZON
     note: str | None = None
     based_on: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lines: Mapping[str, int | None] = field(default_factory=dict)  # of each scenario's name
 
     def compare(self, source: Any, **kw: Any) -> Comparison:
         """:func:`~aicapex.scenarios.scenario.compare` of the file's scenarios on ``source``
@@ -108,7 +109,7 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The scenario files of ``paths``: those given, those under folders (hidden ones left
     out), and those beside each ledger file given (but not another ledger file's: beside
     ``musk.yaml``, ``stability_ai.scenarios.yaml`` when ``stability_ai.yaml`` is there and not
-    given); each once (as first named), sorted."""
+    given); each once (as first named), sorted. Found ones are files, as a ledger folder's."""
     paths = list(paths)
     given = {os.path.realpath(p) for p in paths}
 
@@ -133,7 +134,9 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 found.update(f for f in path.parent.glob(f"*{suffix}") if not others(f, suffix))
     once: dict[str, Path] = {}
     for f in sorted(found, key=lambda f: (f.is_absolute(), str(f))):
-        once.setdefault(os.path.realpath(f), f)
+        # a folder or a named pipe found, not named, is no file to read (a pipe waits forever)
+        if f.is_file() or os.path.realpath(f) in given or (f.is_symlink() and not f.exists()):
+            once.setdefault(os.path.realpath(f), f)
     return sorted(once.values())
 
 
@@ -537,6 +540,7 @@ def read_scenarios(
         settings["horizon"],
         settings["note"],
         based_on,
+        {s.name: reader.locator.line("scenarios", i, "name") for i, s in enumerate(scenarios) if s},
     )
     if ledger is not None:
         _check_against(reader, read, ledger)
