@@ -2,8 +2,8 @@
 hand, and the rule that delaying a round's money never counts money the policy does not.
 
 Acme: $12M of cash at the end of January 2024; payroll $1M a month (Nov 2023 - Jan 2024), compute
-$3M in October 2023 and $3M in January 2024 (its run rate: $6M over the 4 months since its first
-record, $1.5M), revenue $0.6M a month: a net burn of 1 + 1.5 - 0.6 = $1.9M a month, so
+$4.5M over 2023-Q4 (a quarter's bill written over its quarter: $1.5M a month) and $1.5M in
+January 2024 (its run rate: $6M over the 4 months with a record, $1.5M), revenue $0.6M a month: a net burn of 1 + 1.5 - 0.6 = $1.9M a month, so
 12 / 1.9 = 6.3158 months. A round of $9M: $3M disbursed in December 2023 (in the balance), $6M
 committed for April 2024. An unpaid $2M cloud bill due 2024-01-31. An announced facility of
 'up to $20M' in March 2024 (a ceiling: never counted as moved).
@@ -34,9 +34,9 @@ expenses:
 - {id: acme-payroll, sources: [src-a], company: acme, category: payroll, rate: $1M/month,
    date: 2023-11, until: 2024-01}
 - {id: acme-compute-oct, sources: [src-a], company: acme, category: compute,
-   counterparty: cloudco, amount: $3M, date: 2023-10}
+   counterparty: cloudco, amount: $4.5M, date: 2023-Q4}
 - {id: acme-compute-jan, sources: [src-a], company: acme, category: compute,
-   counterparty: cloudco, amount: $3M, date: 2024-01}
+   counterparty: cloudco, amount: $1.5M, date: 2024-01}
 revenues:
 - {id: acme-rev, sources: [src-a], company: acme, rate: $600K/month, date: 2023-12,
    until: 2024-01}

@@ -181,14 +181,15 @@ cloud_bills:
 
 def test_records_name_what_the_run_rates_come_from(ledger_text: LedgerText) -> None:
     led = ac.load(ledger_text(RATED))
-    # a: compute $2M over January..June, $1/3M a month past June, from a1 and a2, both dated
-    # before the balance; then the revenue ar: 2 - 3 x 1/3 - (1/3 - 0.1) = 0.1 left at the end
-    # of December, burning 7/30M a month: 3 + 3/7 months after September
-    r = ac.runway(led, "a", as_of="2023-09")
-    assert r.months == pytest.approx(3 + 3 / 7)
+    # a: compute $1M in January and $1M in June (a1, a2): $1M a month past June, the mean of
+    # the two months with a record (February..May, between them, assumed at it too); from the
+    # $2M of June 30, July and August: out on 2023-09-01, 2 months after June
+    r = ac.runway(led, "a", as_of="2023-06")
+    assert r.months == pytest.approx(2.0)
+    assert r.cash_out == pd.Timestamp("2023-09-01")
     assert list(r.records) == ["a1", "a2", "ar", "ca"]
-    # the assumption says how: February..May, between a1 and a2, count as none
-    assert any("a month between records counts as none" in a for a in r.assumptions)
+    assert any("in a month without one between its records" in a for a in r.assumptions)
+    assert any("(over the months it has records)" in a for a in r.assumptions)
     # b: payroll $1M a month (b1, counted), compute $3M a month past March (b2, its run rate);
     # policy arrears pays the bill bb unpaid at the end of September: $8M, $4M a month
     r = ac.runway(led, "b", as_of="2023-09", policy="arrears")

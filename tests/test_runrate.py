@@ -165,3 +165,70 @@ revenues:
 """
     )
     assert ac.runway(ac.load(ledger_text(more)), "acme", as_of="2023-10").months >= base - 1e-9
+
+
+SPARSE = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-08}
+entities:
+- {id: acme, name: Acme AI, type: company}
+- {id: beta, name: Beta, type: company}
+cash_balances:
+- {id: cash, company: acme, date: 2023-02, amount: $10M, sources: [s1]}
+- {id: beta-cash, company: beta, date: 2023-12, amount: $20M, sources: [s1]}
+expenses:
+- {id: jan, company: acme, category: opex, amount: $1M, date: 2023-01, sources: [s1]}
+- {id: mar, company: acme, category: opex, amount: $1M, date: 2023-03, sources: [s1]}
+- {id: may, company: acme, category: opex, amount: $1M, date: 2023-05, sources: [s1]}
+- {id: pay, company: acme, category: payroll, amount: $2M, date: 2023-04, sources: [s1]}
+- {id: beta-opex, company: beta, category: opex, rate: $3M/month, date: 2023, sources: [s1]}
+revenues:
+- {id: beta-rev, company: beta, rate: $1M/month, date: 2023, sources: [s1]}
+"""
+
+
+def test_a_month_between_two_records_is_assumed_at_the_run_rate(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(SPARSE))
+    r = ac.runway(led, "acme", as_of="2023-02")
+    # opex: $1M in each of January, March and May: $1M a month (3 months with a record);
+    # April, between March and May, is assumed at it; payroll: one record, $2M in April, then
+    # $2M a month past April. From $10M at the end of February: March -1 (9), April -1
+    # assumed opex -2 payroll (6), May -1 -2 (3), June -3 (0): out on 2023-07-01, 4 months
+    assert r.months == pytest.approx(4.0)
+    assert r.cash_out == pd.Timestamp("2023-07-01")
+    path = r.explain().set_index("month")
+    assert path.loc["2023-04-01", "assumed"] == "opex"  # the month between two records
+    assert path.loc["2023-04-01", "net"] == pytest.approx(-3e6)
+    assert path.loc["2023-03-01", "assumed"] == ""
+    assert path.loc["2023-05-01", "assumed"] == "payroll"  # past its one record
+    assert path.loc["2023-06-01", "assumed"] == "payroll,opex"  # in stream order
+
+
+def test_every_entity_at_once_gives_each_its_own(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(SPARSE))
+    both = ac.runways(led, as_of="2023-12")
+    frame = both["disbursed"].frame.set_index("entity")
+    # beta: net $2M a month past 2023 (no month without a record): $20M lasts 10 months
+    assert frame.loc["beta", "months"] == pytest.approx(10.0)
+    # acme ran out in 2023 (as above): nothing left at the end of December
+    assert frame.loc["acme", "months"] == pytest.approx(0.0)
+
+
+def test_a_later_revenue_record_above_the_rate_lengthens_the_runway(
+    ledger_text: LedgerText,
+) -> None:
+    led = ac.load(ledger_text(SPARSE))
+    base = ac.runway(led, "beta", as_of="2023-12")
+    assert base.months == pytest.approx(10.0)
+    more = SPARSE + "- {id: late, company: beta, amount: $1.5M, date: 2024-06, sources: [s1]}\n"
+    r = ac.runway(ac.load(ledger_text(more)), "beta", as_of="2023-12")
+    # revenue's run rate: the months with a record among July 2023..June 2024, July..December
+    # at $1M and June 2024 at $1.5M: $7.5M / 7; January..May 2024, between its records, are
+    # assumed at it. Net -(3 - 7.5/7) a month those five months, June -1.5, then -(3 - 7.5/7)
+    rate = 7.5e6 / 7
+    left = 20e6 - 5 * (3e6 - rate) - 1.5e6
+    assert r.months == pytest.approx(6 + left / (3e6 - rate))
+    assert r.months > base.months
+    path = r.explain().set_index("month")
+    assert path.loc["2024-03-01", "assumed"] == "opex,revenue"
+    assert path.loc["2024-03-01", "inflows"] == pytest.approx(rate)

@@ -3,15 +3,17 @@
 A month without records is not a month without spending. Each entity's money is split into
 streams: one per spending category (:data:`~aicapex.analysis.burn.BURN_CATEGORIES`) and one for
 all revenue (``"revenue"``). A stream's recorded months end at its own last record; past it, the
-stream continues at its run rate: by default the mean of its monthly amounts over the 12 months
-up to its last record, counting only months since its first record. A single revenue record a
-year after the last expense does not turn the months between into months of zero spending.
+stream continues at its run rate: by default the mean of its monthly amounts over the months
+with a record of it among the 12 months up to its last record. A single revenue record a year
+after the last expense does not turn the months between into months of zero spending.
 
-Between a stream's first and last records, a month without a record of that stream counts as
-none, in the cash path and in the run rate alike: spending that comes in lumps (a $1M purchase in
-January, another in June) runs on at the mean of the months between ($2M over 6 months,
-$333,333 a month), not at $1M a month. A source's yearly or quarterly figure is one record over
-its period (``period: 2023``), spread over its months, and leaves no such month.
+Between a stream's first and last records, a month without a record of it is assumed at its
+run rate too (the ``assumed`` months of a runway's ``explain()`` name it): sources report
+months here and there ($1M of compute in January, $1M in June: $1M a month, February to May
+assumed), and a small record a year later neither makes the months between free nor drags the
+run rate down with months of nothing. Spending that truly comes in lumps is written over the
+period it covers (``date: 2023`` for a yearly tax bill: spread over its months, it leaves no
+month without a record).
 
 ``burn_after`` overrides the run rates: a number is the whole net burn a month (spending minus
 revenue) past the entity's last record of any stream (before it, a stream past its own last
@@ -166,6 +168,8 @@ def extrapolate(
     gives it."""
     check_burn_after(burn_after)
     n_e, n_s = len(entities), len(STREAMS)
+    if layout is None:
+        layout = rate_layout(spend, entities)
     rate, last, seen = _run_rates(spend, entities, layout)
     entity_last = np.max(np.where(seen, last, np.iinfo(np.int64).min), axis=1)
     entity_last = np.where(seen.any(axis=1), entity_last, np.iinfo(np.int64).min)
@@ -176,13 +180,14 @@ def extrapolate(
         # up to the entity's last record, a stream past its own records goes on at its run
         # rate (as without burn_after: a month without records is not one without spending)
         net, assumed = _steps(rate * sign, seen, last, months, active & ~past)
+        net, assumed = _fill_gaps(layout, months, active, rate * sign, net, assumed)
         rated = _streams_in(assumed)
         net = np.where(past, -float(burn_after), net)
         every = (1 << n_s) - 1
         sentence = (
-            "past each category's last record it continues at its own trailing 12-month mean "
-            "(from its first record on; a month between records counts as none) up to the last "
-            "recorded month of any category; "
+            "past each category's last record, and in a month without one between its records, "
+            "it continues at its own trailing 12-month mean (over the months it has records) up "
+            "to the last recorded month of any category; "
             f"past that, net burn is {float(burn_after):,.0f} USD a month"
         )
         return Extrapolation(
@@ -204,10 +209,11 @@ def extrapolate(
     if by_stream:  # each stream's run rate comes from its own rows only: a stream alone
         past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
         streams = past * (rate * sign)[:, :, None]
+    net, assumed = _fill_gaps(layout, months, active, rate * sign, net, assumed, streams)
     sentence = (
-        "past each category's last record (spending by category, revenue as one stream), it "
-        "continues at its own trailing 12-month mean (from its first record on; a month between "
-        "records counts as none)"
+        "past each category's last record (spending by category, revenue as one stream), and "
+        "in a month without one between its records, it continues at its own trailing 12-month "
+        "mean (over the months it has records)"
     )
     if given:
         sentence += "; given: " + ", ".join(f"{k} {v:,.0f} USD a month" for k, v in given.items())
@@ -220,6 +226,44 @@ def extrapolate(
         streams,
         _streams_in(assumed) & ~np.isin(np.array(STREAMS), list(given))[None, :],
     )
+
+
+def _fill_gaps(
+    layout: RateLayout | None,
+    months: np.ndarray,
+    active: np.ndarray,
+    flow: np.ndarray,
+    net: np.ndarray,
+    assumed: np.ndarray,
+    streams: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``net`` and ``assumed`` with each ``active`` month of ``months`` (int64 months) that
+    lies between two records of a stream and has none of it (``layout.gaps``) assumed at that
+    stream's ``flow`` (entities x streams); ``streams`` (``(E, S, M)``) gets the same flows in
+    place. The net of an entity with such a month is its streams' flows added in stream order,
+    as elsewhere (0.0 times the flow of a stream not assumed)."""
+    if layout is None or not len(layout.gaps[0]) or not len(months):
+        return net, assumed
+    ge, gs, gm = layout.gaps
+    col = np.minimum(np.searchsorted(months, gm), len(months) - 1)
+    ok = months[col] == gm
+    ok[ok] = active[ge[ok], col[ok]]
+    ge, gs, col = ge[ok], gs[ok], col[ok]
+    if not len(ge):
+        return net, assumed
+    assumed = np.array(assumed, dtype=np.int64)
+    np.bitwise_or.at(assumed, (ge, col), np.left_shift(1, gs))
+    if streams is not None:
+        streams[ge, gs, col] = flow[ge, gs]
+    rows = np.unique(ge)
+    bits = assumed[rows]
+    total = np.zeros(bits.shape)
+    with np.errstate(invalid="ignore"):  # as _steps: 0.0 times an infinite flow
+        for s in range(flow.shape[1]):
+            total = total + np.where((bits >> s) & 1 == 1, 1.0, 0.0) * flow[rows, s][:, None]
+    net = np.array(net, dtype=np.float64)
+    net[rows] = total
+    return net, assumed
 
 
 def _streams_in(assumed: np.ndarray) -> np.ndarray:
@@ -307,6 +351,8 @@ class RateLayout:
     seen: np.ndarray
     last_i: np.ndarray
     begin: np.ndarray
+    recorded: np.ndarray  # (E, S): months with a record in each run rate's window
+    gaps: tuple[np.ndarray, np.ndarray, np.ndarray]  # (entity, stream, month) without a record
 
 
 def rate_layout(spend: pd.DataFrame, entities: pd.Index) -> RateLayout | None:
@@ -330,15 +376,24 @@ def rate_layout(spend: pd.DataFrame, entities: pd.Index) -> RateLayout | None:
     last_i = np.where(seen, n_m - 1 - np.argmax(has[:, :, ::-1], axis=2), 0)
     first_i = np.where(seen, np.argmax(has, axis=2), 0)
     begin = np.maximum(first_i, last_i - (_WINDOW - 1))
-    return RateLayout(None if every else ok, cell, (n_e, n_s, n_m), lo, seen, last_i, begin)
+    so_far = np.concatenate([np.zeros((n_e, n_s, 1), dtype=np.int64), has.cumsum(axis=2)], axis=2)
+    recorded = np.take_along_axis(so_far, (last_i + 1)[:, :, None], axis=2)[:, :, 0]
+    recorded -= np.take_along_axis(so_far, begin[:, :, None], axis=2)[:, :, 0]
+    # the months between a stream's first and last records without one of it
+    inside = so_far[:, :, 1:] - has < (so_far[:, :, -1:])  # a record later in the stream
+    ge, gs, gm = np.nonzero(inside & (so_far[:, :, 1:] > 0) & ~has)
+    gaps = (ge, gs, gm.astype(np.int64) + lo)
+    return RateLayout(
+        None if every else ok, cell, (n_e, n_s, n_m), lo, seen, last_i, begin, recorded, gaps
+    )
 
 
 def _run_rates(
     spend: pd.DataFrame, entities: pd.Index, layout: RateLayout | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per entity and stream: the run rate (mean monthly amount over the 12 months up to the
-    stream's last record, from its first record on), its last month (int64 months since
-    1970-01) and whether it has records at all."""
+    """Per entity and stream: the run rate (mean monthly amount over the months with a record
+    among the 12 up to the stream's last record), its last month (int64 months since 1970-01)
+    and whether it has records at all."""
     n_e, n_s = len(entities), len(STREAMS)
     if layout is None:
         layout = rate_layout(spend, entities)
@@ -356,6 +411,6 @@ def _run_rates(
     csum = np.concatenate([zeros, np.cumsum(amounts, axis=2)], axis=2)
     total = np.take_along_axis(csum, (last_i + 1)[:, :, None], axis=2)[:, :, 0]
     total -= np.take_along_axis(csum, begin[:, :, None], axis=2)[:, :, 0]
-    rate = np.where(seen, total / (last_i - begin + 1), 0.0)
+    rate = np.where(seen, total / np.maximum(layout.recorded, 1), 0.0)
     last = np.where(seen, last_i + layout.lo, np.iinfo(np.int64).min)
     return rate, last, seen.copy()

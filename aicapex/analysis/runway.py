@@ -16,8 +16,9 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    forward): recorded monthly net flows (expenses, revenues and funding as above; ``planned``
    figures are left out). A month without records is not a month without spending: each
    spending category, and revenue as one stream, continues past its own last record at its own
-   run rate (the mean of its 12 months up to that record, from its first record on, a month
-   between two records of the stream counting as none; see :mod:`aicapex.analysis.runrate`).
+   run rate (the mean of its months with a record among the 12 up to that record), and so
+   does a month without a record between two of the stream's (see
+   :mod:`aicapex.analysis.runrate`).
    ``burn_after`` overrides: a number is the whole net burn a month past the entity's last
    record (before it, a stream past its own records still goes on at its run rate); a mapping
    (``{"compute": 5e6}``) a stream's monthly amount.
