@@ -510,7 +510,7 @@ def test_parquet_problems_name_the_row(bundled: ac.Ledger, tmp_path: Path) -> No
         ("missing.csv", "expenses", ["an existing table file"]),
         ("table.json", "expenses", ["a .csv, .tsv or .parquet file"]),
         ("broken.parquet", "expenses", ["a readable CSV or Parquet table"]),
-        ("binary.csv", "expenses", ["a readable CSV or Parquet table"]),
+        ("binary.csv", "expenses", ["text encoded in UTF-8", "byte 0xFF at line 2"]),
     ],
 )
 def test_unreadable_inputs_are_ledger_errors(

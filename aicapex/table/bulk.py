@@ -15,7 +15,8 @@ Shares are text with a percent sign (``12.5%``): a bare number (``0.125`` or ``1
 ambiguous and refused, its problem saying how to write it (:mod:`aicapex.table.sharecols`).
 ``sources`` holds cited source ids, comma-separated. A record's nested lists (a contract's ramp,
 a bill's payments) are tables of their own (:data:`TABLE_KINDS`). Problems are reported all at
-once, with the row's line in a CSV file (the header is line 1) or its row number in Parquet.
+once, with the line the row starts on in a CSV file (blank lines and a quoted cell's line breaks
+counted: :class:`~aicapex.table.tablefile.RowLines`) or its row number in Parquet.
 References to other records are not resolved (the table stands alone); amounts in other
 currencies get ``_usd`` values only through ``fx`` (a ledger holding ``fx_rates``), at the row's
 date (a nested item without one: at its parent's, from the optional column of
@@ -45,7 +46,6 @@ from aicapex.table.bulkcols import (
     count_column,
     enum_column,
     flag_column,
-    nested_cells,
     source_column,
 )
 from aicapex.table.columns import (
@@ -57,10 +57,10 @@ from aicapex.table.datecols import cited_reported, date_columns
 from aicapex.table.figurerules import counts_as_written, grouped_words, order_totals
 from aicapex.table.fiscalcols import dating, fiscal_dates, money_columns, parent_owners
 from aicapex.table.idcols import id_column, reference_column, text_column
-from aicapex.table.nestedcols import investor_lists, nested_columns
+from aicapex.table.nestedcols import investor_lists, nested_cells, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
-from aicapex.table.tablefile import exported_layout, nonfinite_rows, read_csv_cells
+from aicapex.table.tablefile import RowLines, exported_layout, nonfinite_rows, read_csv_cells
 from aicapex.table.tablerules import PARENTS, PARENTS_EXPECTED, parent_rules
 from aicapex.table.tablespec import (
     BOOL,
@@ -155,8 +155,8 @@ def read_table(
         found = f"parents given for a table of {kind}"
         raise LedgerError([Problem(PARENTS_EXPECTED, found, file=str(path), code="bad-table")])
     problems: list[Problem] = []
-    frames: list[tuple[pd.DataFrame, pd.DataFrame, str, bool]] = []
-    reads: dict[str, tuple[pd.DataFrame, str, bool]] = {}
+    frames: list[tuple[pd.DataFrame, pd.DataFrame, str, RowLines | None]] = []
+    reads: dict[str, tuple[pd.DataFrame, str, RowLines | None]] = {}
     for where, what in ((path, kind), (parents, PARENTS[kind].kind)):
         try:
             reads[what] = _read(where, what, max_bytes)
@@ -188,7 +188,12 @@ def read_table(
 
 
 def _warned(
-    kind: str, raw: pd.DataFrame, frame: pd.DataFrame, shown: str, csv: bool, fx: Ledger | None
+    kind: str,
+    raw: pd.DataFrame,
+    frame: pd.DataFrame,
+    shown: str,
+    csv: RowLines | None,
+    fx: Ledger | None,
 ) -> list[Problem]:
     """The loader's warnings on a table read (:mod:`aicapex.table.tablewarnings`)."""
     ids = raw.get(PARENTS[kind].column if kind in PARENTS else "id")
@@ -234,8 +239,9 @@ def _known(kind: str, path: str | os.PathLike[str]) -> None:
 
 def _read(
     path: str | os.PathLike[str], kind: str, max_bytes: int
-) -> tuple[pd.DataFrame, str, bool]:
-    """The table at ``path`` as read (ids as text), its name as shown and whether it is CSV."""
+) -> tuple[pd.DataFrame, str, RowLines | None]:
+    """The table at ``path`` as read (ids as text), its name as shown and, for a CSV file, the
+    lines of its rows (``None``: Parquet)."""
     p = Path(path)
     shown = str(path)
     csv = p.suffix.lower() in (".csv", ".tsv", ".txt")
@@ -274,15 +280,16 @@ def _read(
     money = [f.name for f in spec.fields if f.type in (MONEY, RATE)]
     if isinstance(source, io.BytesIO):
         source.seek(0)
-    nonfinite_rows(source, raw, money, csv, "\t" if p.suffix.lower() == ".tsv" else ",")
-    return raw, shown, csv
+    sep = "\t" if p.suffix.lower() == ".tsv" else ","
+    nonfinite_rows(source, raw, money, csv, sep)
+    return raw, shown, RowLines(source, sep, len(raw)) if csv else None
 
 
 def _validate(
     raw: pd.DataFrame,
     kind: str,
     shown: str,
-    csv: bool,
+    csv: RowLines | None,
     fx: Ledger | None,
     with_items: set[str] | frozenset[str] = frozenset(),
     owners: pd.Series | None = None,
@@ -293,7 +300,8 @@ def _validate(
     cols = Spec(spec.fields, refs).columns
     fields = {f.name: f for f in spec.fields}
     n = len(raw)
-    chk = Located(shown, kind, raw.get(PARENTS[kind].column if kind in PARENTS else "id"), csv)
+    ids = raw.get(PARENTS[kind].column if kind in PARENTS else "id")
+    chk = Located(shown, kind, ids, csv)
     allowed = set(fields) | set(head) | ({"investors"} if kind == "funding_rounds" else set())
     allowed |= {PARENT_DATES[kind]} if kind in PARENT_DATES else set()
     for c in cols:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,6 @@ __all__ = [
     "count_ends",
     "enum_column",
     "flag_column",
-    "nested_cells",
     "parse_money_column",
     "source_column",
 ]
@@ -46,12 +45,25 @@ __all__ = [
 MAX_PROBLEMS = 200
 
 
-class Located:
-    """Collects problems with rows located in the file."""
+class Lines(Protocol):
+    """The lines of a CSV table's rows (:class:`aicapex.table.tablefile.RowLines`)."""
 
-    def __init__(self, shown: str, kind: str, ids: pd.Series | None, csv: bool) -> None:
+    def line_of(self, index: int) -> int | None: ...
+
+
+class Located:
+    """Collects problems with rows located in the file: ``csv`` maps a CSV table's rows to
+    the lines of its file (``True``: row ``i`` on line ``i + 2``; ``None``: Parquet, none)."""
+
+    def __init__(self, shown: str, kind: str, ids: pd.Series | None, csv: Lines | bool | None):
         self.shown, self.kind, self.ids, self.csv = shown, kind, ids, csv
         self.problems: list[Problem] = []
+
+    def line(self, i: int) -> int | None:
+        """The line of the file row ``i`` starts on (``None`` in Parquet)."""
+        if self.csv is True:
+            return i + 2
+        return self.csv.line_of(i) if self.csv else None
 
     def rows(
         self,
@@ -72,7 +84,7 @@ class Located:
                     _shown(_cell(found, i)) if found is not None else "nothing",
                     file=self.shown,
                     code=code,
-                    line=int(i) + 2 if self.csv else None,
+                    line=self.line(int(i)),
                     kind=self.kind,
                     index=int(i),
                     record_id=rid if isinstance(rid, str) else None,
@@ -509,25 +521,6 @@ def _count(value: Any) -> int:
 def _plain(value: Any) -> Any:
     """A cell as plain Python (NumPy scalars of Parquet columns as ints, floats, bools)."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def nested_cells(raw: pd.DataFrame, chk: Located, lists: set[str]) -> None:
-    """Report the cells that hold lists, mappings or arrays (Parquet's nested types): every
-    cell of a table is one value, except in the columns of ``lists``."""
-    for name in raw.columns:
-        col = raw[name]
-        if name in lists or col.dtype != object:
-            continue
-        if pd.api.types.infer_dtype(col, skipna=True) != "mixed":
-            continue
-        nested = col.map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray))
-        chk.rows(
-            nested.to_numpy(dtype=bool),
-            str(name),
-            "one value (text, a number or a date), not a list or mapping",
-            col,
-            "wrong-column-type",
-        )
 
 
 def enum_column(

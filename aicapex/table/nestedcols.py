@@ -10,6 +10,7 @@ its items go in; empty cells (missing, ``[]``, an empty list) hold nothing to lo
 
 A round's ``investors`` are the one nested list a table holds: investor ids, comma-separated
 text, or (Parquet) a list of ids; participations with amounts go in an ``investments`` table.
+A list, mapping or array in a cell of any other column is refused too (:func:`nested_cells`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,28 @@ import pandas as pd
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.tablespec import NESTED_TABLES, SPECS
 
-__all__ = ["investor_lists", "nested_columns"]
+__all__ = ["investor_lists", "nested_cells", "nested_columns"]
 
 _LISTS = (list, tuple, np.ndarray, dict, set)
+
+
+def nested_cells(raw: pd.DataFrame, chk: Located, lists: set[str]) -> None:
+    """Report the cells that hold lists, mappings or arrays (Parquet's nested types): every
+    cell of a table is one value, except in the columns of ``lists``."""
+    for name in raw.columns:
+        col = raw[name]
+        if name in lists or col.dtype != object:
+            continue
+        if pd.api.types.infer_dtype(col, skipna=True) != "mixed":
+            continue
+        nested = col.map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray))
+        chk.rows(
+            nested.to_numpy(dtype=bool),
+            str(name),
+            "one value (text, a number or a date), not a list or mapping",
+            col,
+            "wrong-column-type",
+        )
 
 
 def nested_columns(raw: pd.DataFrame, chk: Located, kind: str) -> None:

@@ -440,7 +440,7 @@ def _record_problems(chk: Located, found: Found, code: str = "inconsistent") -> 
                 said,
                 file=chk.shown,
                 code=code,
-                line=i + 2 if chk.csv else None,
+                line=chk.line(i),
                 kind=chk.kind,
                 index=i,
                 record_id=rid if isinstance(rid, str) else None,
