@@ -182,6 +182,16 @@ def _report() -> dict[str, Any]:
                             "description": "the kind of figure reported: exact, approx, "
                             "lower, upper, range or ceiling ('up to $100B')",
                         },
+                        "amount_from": {
+                            **_MAYBE_TEXT,
+                            "description": "where the amount comes from: round, "
+                            "participations or tranches (a round without an amount; null: none)",
+                        },
+                        "tranched": {
+                            **_USD,
+                            "description": "its tranches not cancelled or failed (null: none): "
+                            "of a ceiling, the part that counts as raised",
+                        },
                     }
                 ),
             },

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aicapex.money import format_usd
-from aicapex.renderdeals import DEAL_RENDERERS
+from aicapex.renderdeals import DEAL_RENDERERS, raised, render_funding
 from aicapex.rendergpus import GPU_RENDERERS
 from aicapex.renderscenarios import SCENARIO_RENDERERS
 from aicapex.rendertext import terminal_data, terminal_text
@@ -160,34 +160,6 @@ def _arrears(a: dict[str, Any]) -> list[str]:
     return [_line("arrears", f"{total} unpaid at {a['as_of']}: {parts}")]
 
 
-def _funding(f: dict[str, Any]) -> list[str]:
-    totals = f.get("by_status") or {}
-    out = [_line("funding", ", ".join(_status_total(f, k, v) for k, v in totals.items()))]
-    unpriced = [r for r in f.get("rounds", ()) if r["amount"] is None and r["written"]]
-    if unpriced:
-        shown = ", ".join(f"{r['written']} ({r['id']})" for r in unpriced)
-        out.append(_line("", f"not in US dollars (no exchange rate): {shown}"))
-    return out if totals or unpriced else []
-
-
-def _status_total(f: dict[str, Any], status: str, total: Any) -> str:
-    """``announced $100.00B``, saying where ceilings are in it: ``announced up to $100.00B``
-    (every round of the status a ceiling: none of it may come) or ``closed $1.10B (up to
-    $100.00M of it)``."""
-    ceilings = [
-        r["amount"]
-        for r in f.get("rounds", ())
-        if r["status"] == status and r["amount"] is not None and r.get("bound") == "ceiling"
-    ]
-    if not ceilings:
-        return f"{status} {money(total)}"
-    if len(ceilings) == sum(
-        1 for r in f.get("rounds", ()) if r["status"] == status and r["amount"] is not None
-    ):
-        return f"{status} up to {money(total)}"
-    return f"{status} {money(total)} (up to {money(sum(ceilings))} of it)"
-
-
 def _conflicts(conflicts: list[dict[str, Any]]) -> list[str]:
     out = []
     for conflict in conflicts:
@@ -256,7 +228,7 @@ RENDERERS: dict[str, Callable[[Any], list[str]]] = {
     "runway": _runway,
     "compute_gap": _gap,
     "arrears": _arrears,
-    "funding": _funding,
+    "funding": render_funding,
     "conflicts": _conflicts,
     "ownership": _ownership,
 }
@@ -475,10 +447,6 @@ def _csv_text(value: object) -> object:
     return value
 
 
-#: Round statuses whose amounts count as raised in the CSV's ``funding_usd``.
-_RAISED = ("announced", "committed", "closed")
-
-
 def _report_row(c: dict[str, Any]) -> dict[str, Any]:
     def part(name: str) -> dict[str, Any]:
         value = c.get(name)
@@ -488,7 +456,6 @@ def _report_row(c: dict[str, Any]) -> dict[str, Any]:
     runway = part("runway").get("disbursed") or {}
     reasons = c.get("reasons") or {}
     reason = "; ".join(f"{k}: {v}" for k, v in reasons.items()) or None
-    funding = part("funding").get("by_status") or {}
     return {
         "id": c["id"],
         "name": c["name"],
@@ -510,9 +477,7 @@ def _report_row(c: dict[str, Any]) -> dict[str, Any]:
         "revenue_usd": gap.get("revenue"),
         "compute_to_revenue": gap.get("ratio"),
         "arrears_usd": arrears.get("total"),
-        "funding_usd": round(sum(v for k, v in funding.items() if k in _RAISED), 2)
-        if funding
-        else None,
+        "funding_usd": raised(part("funding")),
         "conflicts": len(c.get("conflicts") or []),
         "reason": reason,
     }
@@ -522,7 +487,8 @@ def render_report_csv(data: dict[str, Any]) -> str:
     """The report (:func:`aicapex.report.report`'s data) as CSV: one row per company, the
     columns of :data:`REPORT_CSV_COLUMNS` (US dollars; the runway under the ``disbursed``
     policy; ``funding_usd`` the rounds in US dollars announced, committed or closed (not
-    sought, rumoured, in talks, cancelled or failed); ``reason`` why figures are missing
+    sought, rumoured, in talks, cancelled or failed), a ceiling ("up to $2B") counting only its
+    tranches not cancelled (:func:`~aicapex.renderdeals.raised`); ``reason`` why figures are missing
     (``section: why``, joined by ``;``), such as amounts without an exchange rate; missing
     values empty)."""
     import csv

@@ -8,7 +8,7 @@ from typing import Any
 
 from aicapex.money import format_usd
 
-__all__ = ["DEAL_RENDERERS"]
+__all__ = ["DEAL_RENDERERS", "raised", "render_funding"]
 
 _LABEL = 15
 
@@ -185,3 +185,71 @@ DEAL_RENDERERS: dict[str, Callable[[Any], list[str]]] = {
     "capex": _capex,
     "customers": _customers,
 }
+
+
+# -- the funding section (:func:`aicapex.reportcash.funding_section`) ------------------------
+
+
+def render_funding(f: dict[str, Any]) -> list[str]:
+    """The report's funding section as text: totals by status, rounds without dollars, rounds
+    whose amount is a sum of their parts."""
+    totals = f.get("by_status") or {}
+    out = [_line("funding", ", ".join(_status_total(f, k, v) for k, v in totals.items()))]
+    unpriced = [r for r in f.get("rounds", ()) if r["amount"] is None and r["written"]]
+    if unpriced:
+        shown = ", ".join(f"{r['written']} ({r['id']})" for r in unpriced)
+        out.append(_line("", f"not in US dollars (no exchange rate): {shown}"))
+    summed = [r for r in f.get("rounds", ()) if r.get("amount_from") in _SUMMED]
+    for r in summed:
+        of = _SUMMED[r["amount_from"]]
+        out.append(_line("", f"{r['id']}: no amount reported; {of} counted: {r['written']}"))
+    return out if totals or unpriced else []
+
+
+#: Rounds without an amount: what their amount is the sum of.
+_SUMMED = {"participations": "its investors' amounts", "tranches": "its tranches"}
+
+
+def _status_total(f: dict[str, Any], status: str, total: Any) -> str:
+    """``announced $100.00B``, saying where ceilings are in it: ``announced up to $100.00B``
+    (every round of the status a ceiling: none of it may come) or ``closed $1.10B (up to
+    $100.00M of it)``."""
+    ceilings = [
+        r["amount"]
+        for r in f.get("rounds", ())
+        if r["status"] == status and r["amount"] is not None and r.get("bound") == "ceiling"
+    ]
+    if not ceilings:
+        return f"{status} {_money(total)}"
+    tranched = sum(
+        r.get("tranched") or 0.0
+        for r in f.get("rounds", ())
+        if r["status"] == status and r["amount"] is not None and r.get("bound") == "ceiling"
+    )
+    of_it = f"{_money(tranched)} of it in tranches" if tranched else ""
+    if len(ceilings) == sum(
+        1 for r in f.get("rounds", ()) if r["status"] == status and r["amount"] is not None
+    ):
+        return f"{status} up to {_money(total)}" + (f" ({of_it})" if of_it else "")
+    of_that = f", {_money(tranched)} of that in tranches" if tranched else ""
+    return f"{status} {_money(total)} (up to {_money(sum(ceilings))} of it{of_that})"
+
+
+#: Round statuses whose amounts count as raised in the CSV's ``funding_usd``.
+_RAISED = ("announced", "committed", "closed")
+
+
+def raised(funding: dict[str, Any]) -> float | None:
+    """The CSV's ``funding_usd``: the rounds announced, committed or closed in US dollars, as
+    the text counts them raised: a ceiling ("up to $2B", none of which may come) counts only
+    its tranches not cancelled or failed (its ``tranched``), the rest of it not at all (the
+    flows' ``conditional``); ``None`` without any round in US dollars."""
+    by_status = funding.get("by_status") or {}
+    if not by_status:
+        return None
+    total = 0.0
+    for r in funding.get("rounds", ()):
+        if r["status"] not in _RAISED or r["amount"] is None:
+            continue
+        total += (r.get("tranched") or 0.0) if r.get("bound") == "ceiling" else r["amount"]
+    return round(total, 2)

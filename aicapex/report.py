@@ -31,8 +31,8 @@ from aicapex.dates import PartialDate, calendar_year
 from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
-from aicapex.reportcash import cash_section, runway_section, unrated_cash, written_as
-from aicapex.reportdeals import DEAL_BUILDERS, deal_companies, known_by_participations
+from aicapex.reportcash import cash_section, funding_section, runway_section, unrated_cash
+from aicapex.reportdeals import DEAL_BUILDERS, deal_companies
 from aicapex.reportownership import owned_companies, ownership_section
 from aicapex.reportscenarios import (
     Unanswered,
@@ -40,7 +40,6 @@ from aicapex.reportscenarios import (
     scenarios_by_company,
     scenarios_section,
 )
-from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.pages import small_pages
 
 __all__ = ["DOLLAR_KINDS", "REPORT_VERSION", "SECTIONS", "STAGES", "Context", "Section", "report"]
@@ -302,42 +301,6 @@ def _arrears(ctx: Context) -> dict[str, Any]:
     return out
 
 
-def _funding(ctx: Context) -> dict[str, Any]:
-    """Each company's rounds (conflicting reports resolved as the flows resolve them; a round
-    without an amount counts its participations', as the flows do): a row per round with its
-    amount in US dollars and as written, and the totals in US dollars by status (rounds without
-    an amount or a rate at their date are listed with ``"amount": null``, out of the totals).
-    ``"bound"``: the kind of figure (``exact``, ``approx``, ``lower``, ``upper``, ``range`` or
-    ``ceiling``: "up to $100B", none of which may come)."""
-    rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
-    out: dict[str, Any] = {}
-    rounds = rounds.sort_values(["date_start", "id"], kind="stable")
-    columns = ["id", "company", "status", "date_start", "amount_usd"]
-    known = known_by_participations(ctx.ledger)  # rounds without an amount: their parts'
-    for rid, company, status, start, usd in rounds[columns].itertuples(index=False):
-        mine = out.setdefault(str(company), {"by_status": {}, "rounds": []})
-        usd, written, currency = known.get(rid) or (usd, *written_as(ctx.ledger, rid, "amount"))
-        value = getattr(record := ctx.ledger.get(str(rid)), "amount", None)
-        amount = _num(usd) if written is not None else None
-        mine["rounds"].append(
-            {
-                "id": str(rid),
-                "status": str(status),
-                "date": str(getattr(record, "date", "")) or jsonable(start),
-                "amount": amount,
-                "written": written,
-                "currency": currency,
-                "bound": value.kind if value is not None else None,
-            }
-        )
-        if amount is not None:
-            totals = mine["by_status"]
-            totals[str(status)] = _num(totals.get(str(status), 0.0) + amount)
-    for mine in out.values():
-        mine["by_status"] = dict(sorted(mine["by_status"].items()))
-    return out
-
-
 def _conflicts(ctx: Context) -> dict[str, Any]:
     """Each company's conflicting reports (the conflicts of records naming it as company or
     payer): groups of reports in the order of their group, reports in the table's order."""
@@ -394,7 +357,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("runway", runway_section, _no_cash),
     Section("compute_gap", _gaps, _no_year("compute spending or revenue")),
     Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),
-    Section("funding", _funding, empty=lambda: {"by_status": {}, "rounds": []}),
+    Section("funding", funding_section, empty=lambda: {"by_status": {}, "rounds": []}),
     Section("conflicts", _conflicts, empty=list),
     Section("ownership", lambda ctx: ownership_section(ctx.ledger, ctx.when)),
     Section(

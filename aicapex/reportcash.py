@@ -11,13 +11,22 @@ from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runways
 from aicapex.analysis.runwaykit import latest_balances
+from aicapex.reportdeals import known_by_participations
+from aicapex.table.conflicts import resolve as resolve_conflicts
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from aicapex.ledger import Ledger
 
-__all__ = ["cash_section", "runway_section", "unrated_cash", "written_as"]
+__all__ = [
+    "cash_section",
+    "funding_section",
+    "known_by_tranches",
+    "runway_section",
+    "unrated_cash",
+    "written_as",
+]
 
 
 def _months(value: Any) -> float | None:
@@ -132,3 +141,85 @@ def runway_section(ctx: Any) -> dict[str, dict[str, Any]]:
     """The runways, computed once per report (the cash section reads them too)."""
     runways: dict[str, dict[str, Any]] = ctx.once("runways", lambda: _runways(ctx))
     return runways
+
+
+#: Tranche statuses that move no money (their part of the round is accounted for, not paid).
+_ENDED = ("cancelled", "failed")
+
+
+def _tranched(ledger: Ledger) -> dict[str, float]:
+    """Each round's tranches not cancelled or failed, in US dollars at their own dates (as the
+    flows price them; NaN when one has no rate): rounds with such tranches only."""
+    tranches = ledger.frame("tranches")
+    live = tranches[~tranches["status"].astype("object").isin(_ENDED).to_numpy()]
+    usd = live["amount_usd"]
+    rounds = live["round"].astype("object").to_numpy()
+    missing = usd.isna().groupby(rounds, sort=False).any()
+    sums = usd.groupby(rounds, sort=False).sum().where(~missing)
+    return {str(r): float(v) for r, v in sums.items()}
+
+
+def known_by_tranches(ledger: Ledger) -> dict[str, tuple[float, str, str | None]]:
+    """Rounds without an amount, nor participations with amounts, whose tranches not cancelled
+    or failed give one (the money the flows move for them): their sum in US dollars (NaN
+    without a rate for one of them), the amounts as written joined by `` + `` and their
+    currency (``None`` when they are in several)."""
+    tranched = _tranched(ledger)
+    out: dict[str, tuple[float, str, str | None]] = {}
+    for rid, usd in tranched.items():
+        record = ledger.get(rid)
+        if getattr(record, "amount", None) is not None:
+            continue
+        parts = [t.amount for t in getattr(record, "tranches", ()) if t.status not in _ENDED]
+        if not parts:
+            continue
+        currencies = {str(money.currency) for money in parts}
+        one = currencies.pop() if len(currencies) == 1 else None
+        out[rid] = (usd, " + ".join(str(money) for money in parts), one)
+    return out
+
+
+def funding_section(ctx: Any) -> dict[str, Any]:
+    """Each company's rounds (conflicting reports resolved as the flows resolve them): a row per
+    round with its amount in US dollars and as written, and the totals in US dollars by status
+    (rounds without an amount or a rate at their date are listed with ``"amount": null``, out
+    of the totals). A round without an amount counts, as the flows do, its participations'
+    amounts, else its tranches not cancelled or failed: ``"amount_from"`` says which
+    (``round``, ``participations``, ``tranches``). ``"bound"``: the kind of figure (``exact``,
+    ``approx``, ``lower``, ``upper``, ``range`` or ``ceiling``: "up to $100B", none of which
+    may come); ``"tranched"``: the round's tranches not cancelled or failed, in US dollars
+    (``null`` without any): of a ceiling, the part the flows move (the rest is conditional)."""
+    rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
+    out: dict[str, Any] = {}
+    rounds = rounds.sort_values(["date_start", "id"], kind="stable")
+    columns = ["id", "company", "status", "date_start", "amount_usd"]
+    known = {
+        **{r: (v, "tranches") for r, v in known_by_tranches(ctx.ledger).items()},
+        **{r: (v, "participations") for r, v in known_by_participations(ctx.ledger).items()},
+    }
+    tranched = _tranched(ctx.ledger)
+    for rid, company, status, start, usd in rounds[columns].itertuples(index=False):
+        mine = out.setdefault(str(company), {"by_status": {}, "rounds": []})
+        parts, origin = known.get(rid) or (None, "round")
+        usd, written, currency = parts or (usd, *written_as(ctx.ledger, rid, "amount"))
+        value = getattr(record := ctx.ledger.get(str(rid)), "amount", None)
+        amount = _num(usd) if written is not None else None
+        mine["rounds"].append(
+            {
+                "id": str(rid),
+                "status": str(status),
+                "date": str(getattr(record, "date", "")) or jsonable(start),
+                "amount": amount,
+                "written": written,
+                "currency": currency,
+                "bound": value.kind if value is not None else None,
+                "amount_from": origin if written is not None else None,
+                "tranched": _num(tranched[rid]) if rid in tranched else None,
+            }
+        )
+        if amount is not None:
+            totals = mine["by_status"]
+            totals[str(status)] = _num(totals.get(str(status), 0.0) + amount)
+    for mine in out.values():
+        mine["by_status"] = dict(sorted(mine["by_status"].items()))
+    return out
