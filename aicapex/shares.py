@@ -216,6 +216,15 @@ class Share(ParsedValue):
         return f"Share({str(self)!r})"
 
 
+def _grouped(whole: int, text: Any) -> GroupedFigure:
+    """The refusal of a number of shares written with a point and three zeros."""
+    return GroupedFigure(
+        f"expected a whole number of shares like '{whole * 1000:,}' or '{whole}', got "
+        f"{text!r} ({grouped_message(whole)})",
+        whole,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ShareCount(ParsedValue):
     """A whole number of shares (``count``), with the precision reported: a range, a bound, an
@@ -260,6 +269,10 @@ class ShareCount(ParsedValue):
             number = Decimal(repr(text)) if isinstance(text, float) else Decimal(text)
             if not number.is_finite() or number < 0 or number != number.to_integral_value():
                 raise error
+            # a YAML or JSON number keeps its digits: 12.000 unquoted is '12.000' quoted
+            whole = grouped_whole(str(text)) if isinstance(text, Decimal) else None
+            if whole is not None:
+                raise _grouped(whole, text)
             return ShareCount(number)
         clean = _text_of(text, example)
         try:
@@ -275,11 +288,7 @@ class ShareCount(ParsedValue):
         for end, scale in zip(ends, (borrowed, None), strict=True):  # '12.000': 12 or 12,000?
             whole = None if end is None else grouped_whole(end["number"], end["scale"] or scale)
             if whole is not None:
-                raise GroupedFigure(
-                    f"expected a whole number of shares like '{whole * 1000:,}' or '{whole}', "
-                    f"got {text!r} ({grouped_message(whole)})",
-                    whole,
-                )
+                raise _grouped(whole, text)
         if other is None:
             return cls._made(cls._one(first, None, error), qualifier, None, error)
         high_match = cls._match(other, error)
