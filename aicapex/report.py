@@ -31,7 +31,14 @@ from aicapex.dates import PartialDate, calendar_year
 from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
-from aicapex.reportcash import cash_section, funding_section, runway_section, unrated_cash
+from aicapex.reportcash import (
+    cash_section,
+    funding_section,
+    in_report_months,
+    runway_section,
+    unrated_cash,
+    unrated_flows,
+)
 from aicapex.reportdeals import DEAL_BUILDERS, deal_companies
 from aicapex.reportownership import owned_companies, ownership_section
 from aicapex.reportscenarios import (
@@ -42,7 +49,16 @@ from aicapex.reportscenarios import (
 )
 from aicapex.table.pages import small_pages
 
-__all__ = ["DOLLAR_KINDS", "REPORT_VERSION", "SECTIONS", "STAGES", "Context", "Section", "report"]
+__all__ = [
+    "DOLLAR_KINDS",
+    "DOLLAR_MONTHS",
+    "REPORT_VERSION",
+    "SECTIONS",
+    "STAGES",
+    "Context",
+    "Section",
+    "report",
+]
 
 Progress = Callable[[str, int, int], None]
 
@@ -50,15 +66,22 @@ Progress = Callable[[str, int, int], None]
 #: analyses read: a company with money of those kinds lacking an exchange rate gets ``null``
 #: for that section, and the reason; its other sections stand. Burn sums expenses, revenues
 #: and GPU orders' capital spending, the compute gap expenses and revenues, arrears the cloud
-#: bills. The cash and runway sections (``None``: every kind) count funding, stakes, GPU
-#: orders and, under policy ``arrears``, the bills too.
+#: bills. The cash section reads no flows, only the balance the runway starts from
+#: (:func:`~aicapex.reportcash.unrated_cash`); the runway (``None``: every kind) counts
+#: funding, stakes, GPU orders and, under policy ``arrears``, the bills too.
 DOLLAR_KINDS: dict[str, frozenset[str] | None] = {
     "burn": frozenset({"expenses", "revenues", "gpu_orders"}),
     "compute_gap": frozenset({"expenses", "revenues"}),
     "arrears": frozenset({"cloud_bills"}),
-    "cash": None,
+    "cash": frozenset(),
     "runway": None,
 }
+
+#: The months of those flows each section reads, per company (:func:`~aicapex.reportcash
+#: .in_report_months`): ``"year"`` the calendar year of its report date (burn, compute gap),
+#: ``"to date"`` up to its report date (arrears: the bills due by then). A section not named
+#: reads every month: the runway's run rates look back before its cash balance.
+DOLLAR_MONTHS: dict[str, str] = {"burn": "year", "compute_gap": "year", "arrears": "to date"}
 
 
 @dataclass(frozen=True)
@@ -90,18 +113,31 @@ class Context:
         :data:`DOLLAR_KINDS`) all has US dollars."""
         if DOLLAR_KINDS.get(section) is None:
             return self.priced
-        found: pd.DataFrame = self.once(
-            f"priced {section}", lambda: self._without(self.unpriced_in(section))
-        )
+
+        def build() -> pd.DataFrame:
+            flows = self._without(self.unpriced_in(section))
+            span = DOLLAR_MONTHS.get(section)
+            if span is None or not flows["amount_usd"].isna().any():
+                return flows
+            # each company's months the section reads (the others may lack a rate)
+            return flows[in_report_months(flows, self.when, span)]
+
+        found: pd.DataFrame = self.once(f"priced {section}", build)
         return found
 
     def unpriced_in(self, section: str) -> dict[str, str]:
-        """:attr:`unpriced` for the kinds of flows ``section`` reads (:data:`DOLLAR_KINDS`): a
-        bill without an exchange rate refuses a company's arrears, not its burn."""
+        """:attr:`unpriced` for the kinds of flows ``section`` reads (:data:`DOLLAR_KINDS`) in
+        the months it reads (:data:`DOLLAR_MONTHS`): a bill without an exchange rate refuses a
+        company's arrears, not its burn; an expense of last year without one, not this year's
+        burn; the cash section only its balance."""
         kinds = DOLLAR_KINDS.get(section)
         if kinds is None:
             return self.unpriced
-        found: dict[str, str] = self.once(f"unpriced {section}", lambda: self._unpriced(kinds))
+        found: dict[str, str] = self.once(
+            f"unpriced {section}", lambda: self._unpriced(kinds, DOLLAR_MONTHS.get(section))
+        )
+        if section == "cash":
+            return {**unrated_cash(self.balances, self.when), **found}
         return found
 
     def _without(self, companies: Mapping[str, str]) -> pd.DataFrame:
@@ -110,24 +146,15 @@ class Context:
         entity = self.flows["entity"].astype("object")
         return self.flows[~entity.isin(list(companies)).to_numpy()]
 
-    def _unpriced(self, kinds: frozenset[str] | None) -> dict[str, str]:
+    def _unpriced(self, kinds: frozenset[str] | None, span: str | None = None) -> dict[str, str]:
         flows = self.flows
         missing = flows["amount_usd"].isna().to_numpy()
         if kinds is not None:
             missing = missing & flows["kind"].isin(list(kinds)).to_numpy()
-        lost = flows[missing]
-        out: dict[str, str] = {}
-        for company, rows in lost.groupby(lost["entity"].astype("object"), sort=True):
-            currencies = ", ".join(sorted({str(c) for c in rows["currency"].dropna()}))
-            records = sorted({str(r) for r in rows["record"]})
-            shown = ", ".join(records[:3]) + (
-                f" and {len(records) - 3} more" if len(records) > 3 else ""
-            )
-            out[str(company)] = (
-                f"{len(rows)} flows in {currencies or 'an unknown currency'} have no exchange "
-                f"rate at their date ({shown}): add fx_rates records for them"
-            )
-        return out
+        if span is not None and missing.any():
+            missing = missing & in_report_months(flows, self.when, span)
+        # the runway reads every month: its reason says so
+        return unrated_flows(flows[missing], every_month=span is None and kinds is None)
 
     def once(self, key: str, build: Callable[[], Any]) -> Any:
         """``build()``, computed once per report (sections that read the same analysis)."""
@@ -440,7 +467,9 @@ def report(
     that outlasts the horizon has ``"months": null`` and ``"runs_out": false``; a compute gap
     without revenue has ``"ratio": null``. Money without an exchange rate at its date refuses
     only the sections that read its kind (:data:`DOLLAR_KINDS`: a bill in euros without a rate
-    refuses arrears, cash and runway, not burn), with the records to add rates for.
+    refuses arrears and runway, not burn nor cash) in the months they read
+    (:data:`DOLLAR_MONTHS`: burn and compute gap the calendar year of the report date),
+    with the records to add rates for.
 
     ``as_of`` (a partial date) defaults, per company, to the date of its latest cash balance,
     else to the last month of its flows; the report's own ``as_of`` is then the latest of them

@@ -7,24 +7,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import day_of
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runways
-from aicapex.analysis.runwaykit import latest_balances
+from aicapex.analysis.runwaykit import balance_kinds, latest_balances
+from aicapex.dates import calendar_year
 from aicapex.reportdeals import known_by_participations
 from aicapex.table.conflicts import resolve as resolve_conflicts
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from aicapex.ledger import Ledger
 
 __all__ = [
     "cash_section",
     "funding_section",
+    "in_report_months",
     "known_by_tranches",
     "runway_section",
     "unrated_cash",
+    "unrated_flows",
     "written_as",
 ]
 
@@ -63,6 +68,57 @@ def unrated_cash(balances: pd.DataFrame, when: Mapping[str, str | None]) -> dict
         f"exchange rate at its date: add fx_rates records for {row.amount_currency}"
         for company, row in zip(unrated.index, unrated.itertuples(index=False), strict=True)
     }
+
+
+def in_report_months(flows: pd.DataFrame, when: Mapping[str, str | None], span: str) -> np.ndarray:
+    """Which ``flows`` (a boolean array) fall in the months their company's report section
+    reads: ``span`` ``"year"`` the calendar year of its report date ``when``, ``"to date"``
+    the days up to its end. Companies without a report date: none."""
+    entity = flows["entity"].astype("object")
+    if span == "year":
+        years = {c: int(calendar_year(w)) for c, w in when.items() if w is not None}
+        wanted = entity.map(years).fillna(-1).to_numpy("int64")
+        same: np.ndarray = flows["month"].dt.year.to_numpy() == wanted
+        return same
+    if span != "to date":
+        raise ValueError(f"expected a span 'year' or 'to date', got {span!r}")
+    ends = {c: day_of(w, end=True) for c, w in when.items() if w is not None}
+    end = entity.map(ends).to_numpy("datetime64[ns]")
+    by_then: np.ndarray = flows["date"].to_numpy("datetime64[ns]") <= end
+    return by_then
+
+
+def _months_of(months: pd.Series) -> str:
+    """The months of ``months``: ``2023-09``, ``2023-07 to 2023-12``, or with gaps ``3 months
+    from 2023-01 to 2023-12``."""
+    seen = sorted({str(m) for m in months.dt.strftime("%Y-%m")})
+    if len(seen) == 1:
+        return seen[0]
+    first, last = pd.Period(seen[0], "M"), pd.Period(seen[-1], "M")
+    span = (last - first).n + 1
+    gaps = "" if span == len(seen) else f"{len(seen)} months from "
+    return f"{gaps}{seen[0]} to {seen[-1]}"
+
+
+def unrated_flows(lost: pd.DataFrame, *, every_month: bool = False) -> dict[str, str]:
+    """By company, why its flows ``lost`` (amounts without an exchange rate at their date)
+    refuse a section: how many, their currencies, and each record with the months lacking a
+    rate (``euro-payroll in 2023-07 to 2023-12``). ``every_month``: the section reads every
+    month (the runway), said in the reason."""
+    out: dict[str, str] = {}
+    for company, rows in lost.groupby(lost["entity"].astype("object"), sort=True):
+        currencies = ", ".join(sorted({str(c) for c in rows["currency"].dropna()}))
+        by_record = rows.groupby(rows["record"].astype("object"), sort=True)["month"]
+        records = [f"{r} in {_months_of(m)}" for r, m in by_record]
+        shown = ", ".join(records[:3]) + (
+            f" and {len(records) - 3} more" if len(records) > 3 else ""
+        )
+        reads = "; the runway counts every month of its flows" if every_month else ""
+        out[str(company)] = (
+            f"{len(rows)} flows in {currencies or 'an unknown currency'} have no exchange "
+            f"rate at their date ({shown}{reads}): add fx_rates records for them"
+        )
+    return out
 
 
 def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
@@ -110,21 +166,38 @@ def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
 
 
 def cash_section(ctx: Any) -> dict[str, Any]:
-    """The cash balance each runway starts from: US dollars, and the figure as written."""
+    """The cash balance each runway starts from: US dollars, and the figure as written. A
+    company without a runway (refused for flows without an exchange rate, say) has its
+    balance all the same, chosen as the runway chooses it, when that balance has a rate."""
     out = {}
     for c, policies in runway_section(ctx).items():
         r = policies.get("disbursed")
         if r:
-            written, currency = written_as(ctx.ledger, r["balance_record"], "amount")
-            out[c] = {
-                "amount": r["balance"],
-                "written": written,
-                "currency": currency,
-                "bound": r["bound"],
-                "date": r["balance_date"],
-                "record": r["balance_record"],
-            }
+            out[c] = _cash(ctx.ledger, r["balance"], r["bound"], r["balance_date"], r)
+    unrated = unrated_cash(ctx.balances, ctx.when)
+    dated = {c: w for c, w in ctx.when.items() if w is not None and c not in out}
+    dated = {c: w for c, w in dated.items() if c not in unrated}
+    cash = ctx.balances[ctx.balances["company"].astype("object").isin(list(dated)).to_numpy()]
+    if cash.empty:
+        return out
+    chosen = latest_balances(cash, dated)
+    kinds = balance_kinds(chosen).astype("object")
+    for c, row, kind in zip(chosen.index, chosen.itertuples(index=False), kinds, strict=True):
+        record = {"balance_record": str(row.id)}
+        out[str(c)] = _cash(ctx.ledger, _num(row.amount_usd), kind, jsonable(row.date_end), record)
     return out
+
+
+def _cash(ledger: Ledger, usd: Any, bound: Any, date: Any, r: dict[str, Any]) -> dict[str, Any]:
+    written, currency = written_as(ledger, r["balance_record"], "amount")
+    return {
+        "amount": usd,
+        "written": written,
+        "currency": currency,
+        "bound": bound,
+        "date": date,
+        "record": r["balance_record"],
+    }
 
 
 def written_as(ledger: Ledger, record_id: str | None, name: str) -> tuple[str | None, str | None]:

@@ -410,9 +410,10 @@ def test_burn_section_is_each_company_s_own_report_year(ledger_text: LedgerText)
 def test_money_without_a_rate_refuses_only_the_sections_that_read_it(
     ledger_text: LedgerText, bill_currency: str, expense_currency: str
 ) -> None:
-    """A bill in euros without an exchange rate refuses alpha's arrears (and its cash and
-    runway: policy ``arrears`` pays the bills), not its burn or compute gap, which never read
-    bills; an expense in euros refuses burn, compute gap, cash and runway, not arrears. Beta,
+    """A bill in euros without an exchange rate refuses alpha's arrears (and its runway:
+    policy ``arrears`` pays the bills), not its burn or compute gap, which never read bills; an
+    expense in euros refuses burn, compute gap and runway, not arrears. Neither refuses its
+    cash, a balance in dollars (the runway's refusal blanked it). Beta,
     whose money all has dollars, is reported in full either way (it was: one unpriced bill
     blanked every dollar section of its company)."""
     text = (
@@ -426,9 +427,9 @@ def test_money_without_a_rate_refuses_only_the_sections_that_read_it(
     bill_unpriced, expense_unpriced = bill_currency == "€", expense_currency == "€"
     refused = set()
     if bill_unpriced:
-        refused |= {"arrears", "cash", "runway"}
+        refused |= {"arrears", "runway"}
     if expense_unpriced:
-        refused |= {"burn", "compute_gap", "cash", "runway"}
+        refused |= {"burn", "compute_gap", "runway"}
     for section in ("cash", "burn", "runway", "compute_gap", "arrears"):
         if section in refused:
             assert alpha[section] is None, section

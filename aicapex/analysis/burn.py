@@ -87,7 +87,8 @@ def burn(
     ``source`` is a Ledger, record frames or a flows table; ``entity`` one company id (``None``:
     every entity with expenses or revenues); ``start``/``end`` months or partial dates
     (``"2023-01"``, ``"2023"``; default: the months with flows); an end before the start is a
-    ``ValueError``.
+    ``ValueError``, and so is an amount without US dollars (no exchange rate at its date) in
+    the months asked (other months are not read).
 
     Returns a :class:`Burn` whose ``.frame`` has one row per entity and month (every month in
     range, zeros included) with columns
@@ -121,7 +122,6 @@ def burn(
         rows = concat_flows([rows, capex_rows])
     if entity is not None:
         rows = rows[(rows["entity"] == entity).to_numpy()]
-    require_usd(rows, "burn")
     entities = pd.Index(
         [entity] if entity is not None else sorted(np.asarray(rows["entity"].unique(), object)),
         dtype="object",
@@ -134,6 +134,9 @@ def burn(
         if pd.isna(lo) or pd.isna(hi):
             lo = hi = lo if not pd.isna(lo) else hi
         months = pd.date_range(lo, hi, freq="MS") if not pd.isna(lo) else pd.DatetimeIndex([])
+    m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
+    # only the months asked need dollars (a rate missing in other months refuses nothing)
+    require_usd(rows if (m >= 0).all() else rows[m >= 0], "burn")
     base = rows["amount_usd"]
     columns = {
         "signed": base.to_numpy("float64"),
@@ -143,7 +146,6 @@ def burn(
     # each row's cell of the entities x months grid, found once
     size = len(entities) * len(months)
     e = positions(rows["entity"], entities)
-    m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
     ok = (e >= 0) & (m >= 0)
     cell = e * len(months) + m
     kind = positions(rows["kind"], _KINDS, narrow=True)  # expenses, revenues, GPU orders
