@@ -12,6 +12,7 @@ once and kept with it (:meth:`Ledger.memo`). Reading files is :mod:`aicapex.load
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
@@ -25,7 +26,7 @@ from aicapex.checks import duplicate_problem, ledger_problems, problem_at
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.figures import Widths, checked_widths
-from aicapex.files import dump_yaml
+from aicapex.files import dump_yaml, parse_document
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Entity, Fact, Record, Source
 from aicapex.safewrite import WriteRefused, guarded_write
 
@@ -331,7 +332,7 @@ class Ledger:
                 expected=self._files.get(key),
                 overwrite=overwrite,
                 check_comments=target.suffix != ".json",
-                own_kind=_is_ledger_text,
+                own_kind=_not_ledger,
             )
         except WriteRefused as exc:
             problem = Problem(exc.expected, exc.found, file=str(path), line=exc.line, code=exc.code)
@@ -464,16 +465,47 @@ def _reported(record: Record, dates: Mapping[str, PartialDate]) -> PartialDate |
     return max(found, key=PartialDate.sort_key) if found else None
 
 
-#: The start of a ledger file: its first entry the format key, in YAML (after blank lines,
-#: comments, directives and a document start ``---``; the key indented or quoted, or in a flow
-#: mapping ``{aicapex: 1, ...}``) or JSON (``{"aicapex": 1, ...}``).
-_LEDGER_START = re.compile(
-    r"\A\ufeff?(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\n)*"  # blank lines, comments, directives
-    r"(?:---[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*)?"  # '---', then blank lines
-    rf"[ \t]*(?:\{{\s*)?([\"']?){FORMAT_KEY}\1[ \t]*:"
+#: A top-level key of a block-style YAML file and its value on the line: at a line's start (not
+#: a comment, a list item, a directive, a document marker or an indented line), quoted or not.
+_TOP_KEY = re.compile(
+    r"^(?![\s#%-]|\.\.\.)([\"']?)([^\n:\"'#]+?)\1[ \t]*:(?:[ \t]+([^\n#]*?))?[ \t]*(?:#.*)?$",
+    re.MULTILINE,
 )
 
 
-def _is_ledger_text(text: str) -> bool:
-    """Whether ``text`` is a ledger file's: its first entry is ``aicapex: <version>``."""
-    return _LEDGER_START.match(text) is not None
+def _not_ledger(text: str) -> str | None:
+    """Why ``text`` is no ledger file a save may replace, as a problem's ``found`` (``None``:
+    it is one): the top-level keys of a file aicapex saves are record kinds and the format key
+    ``aicapex: 1`` (anywhere among them). A scenarios file (``aicapex: 1``, ``entity:``), notes,
+    a table, a config or a file of another format version are none; nor is a ledger without the
+    format key, written by hand or by another program (its work is not replaced unasked)."""
+    body = text.lstrip("\ufeff")
+    first = next(
+        (ln.strip() for ln in body.splitlines() if ln.strip()[:1] not in ("", "#", "%")), ""
+    )
+    keys: dict[str, Any] = {}
+    if not first.startswith(("{", "[", "---", "?")):
+        keys = {m[2].strip(): (m[3] or "").strip() for m in _TOP_KEY.finditer(body)}
+    if not keys:  # JSON, a flow mapping, explicit keys: read as a ledger file is read
+        try:
+            data: Any = json.loads(body)
+        except ValueError:
+            data, problems = parse_document(body, "file.yaml")
+            if problems:
+                return "a file that cannot be read as YAML or JSON"
+        if not isinstance(data, dict) or not data:
+            return f"a file holding {type(data).__name__}, not a mapping of record kinds"
+        keys = {str(k): v for k, v in data.items()}
+    others = [k for k in keys if k != FORMAT_KEY and k not in KINDS]
+    if others:
+        named = ", ".join(repr(k) for k in others[:5]) + (", ..." if len(others) > 5 else "")
+        return f"a file whose top-level keys are not all record kinds (found {named})"
+    version = keys.get(FORMAT_KEY)
+    if version is None:
+        return (
+            f"a ledger file without the '{FORMAT_KEY}: {FORMAT_VERSION}' entry of the files "
+            "aicapex saves (written by hand or by another program?)"
+        )
+    if str(version).strip("\"'") != str(FORMAT_VERSION):
+        return f"a file of another format ({FORMAT_KEY}: {version}, not {FORMAT_VERSION})"
+    return None

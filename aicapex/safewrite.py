@@ -373,7 +373,7 @@ def guarded_write(
     expected: str | None,
     overwrite: bool = False,
     check_comments: bool = True,
-    own_kind: Callable[[str], bool] | None = None,
+    own_kind: Callable[[str], str | None] | None = None,
 ) -> str:
     """Write ``text`` over ``path`` atomically unless that would lose someone's work; return the
     SHA-256 of what was written.
@@ -383,7 +383,8 @@ def guarded_write(
     comments a person wrote is refused too (``hand-comments``; ``check_comments=False`` for
     formats without comments); with ``expected`` ``None`` (a file the writer never read), an
     existing, non-empty file whose text ``own_kind`` (when given) says is not of the kind
-    written is refused (``foreign-file``: notes or a table named by mistake).
+    written is refused (``foreign-file``: notes or a table named by mistake; ``own_kind``
+    returns why, as the problem's ``found``, or ``None`` for a file of the kind).
     ``overwrite=True`` writes anyway.
     """
     target = Path(path) if _special(Path(path)) else final_path(path)
@@ -428,7 +429,7 @@ def _refuse_losses(
                 )
 
 
-def _refuse_foreign(target: Path, own_kind: Callable[[str], bool]) -> None:
+def _refuse_foreign(target: Path, own_kind: Callable[[str], str | None]) -> None:
     """:class:`WriteRefused` ``foreign-file`` where ``target`` holds text that ``own_kind``
     says is another kind of file (an empty or missing file holds nothing to lose)."""
     if not is_present(target) or _special(target):
@@ -437,13 +438,16 @@ def _refuse_foreign(target: Path, own_kind: Callable[[str], bool]) -> None:
         current = target.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         current = None  # bytes that are no text: no ledger either
-    if current is not None and (not current.strip() or own_kind(current)):
+    if current is not None and not current.strip():
+        return
+    why = own_kind(current) if current is not None else "a file that is not text"
+    if why is None:
         return
     raise WriteRefused(
         "foreign-file",
-        "a ledger file (its first line 'aicapex: 1'), one this ledger read, or a new path "
-        "(save(..., overwrite=True) to replace it)",
-        "a file that is not a ledger" if current is not None else "a file that is not text",
+        "a ledger file (its top-level keys record kinds, and 'aicapex: 1' if any), one this "
+        "ledger read, or a new path (save(..., overwrite=True) to replace it)",
+        why,
     )
 
 
