@@ -47,6 +47,7 @@ FLOORS: dict[str, int] = {
     "aicapex.table.tablewarnings": 5,
     "aicapex.analysis": 6,
     "aicapex.analysis.inbalance": 6,
+    "aicapex.analysis.positions": 6,
     "aicapex.scenarios": 7,
     "aicapex.report": 8,
     "aicapex.gpureport": 8,

@@ -4,12 +4,14 @@ what happened by ``as_of``), and the reports set aside.
 Under ``conflicts="all"`` every report is kept (valuations show each), but positions never add
 up two reports of one stake: :meth:`StakeInputs.positions_of` gives each stake once, the report
 published latest (as ``"latest"`` picks it) with its share's ends widened to span every report
-(``share_low`` the lowest low, ``share_high`` the highest high) and the other reports' ids
+(``share_low`` the lowest low, ``share_high`` the highest high; so are ``shares_low`` and
+``shares_high``, for a stake reported by its number of shares) and the other reports' ids
 (``reports``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -21,24 +23,32 @@ from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.flows import is_ledger
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
 __all__ = [
     "AsOf",
+    "Ends",
     "StakeInputs",
     "alike",
     "as_of_param",
     "as_of_text",
+    "ends_of",
     "percent",
+    "reports_note",
     "rows_by_company",
+    "share_counts_by",
     "stake_inputs",
 ]
 
 #: A date for every company, or one per company (``{company: date}``; a company not named, or
 #: named with ``None``, by its latest record).
 AsOf: TypeAlias = "DateLike | Mapping[str, DateLike | None] | None"
+
+#: A share's ends: low, base, high.
+Ends: TypeAlias = "tuple[float, float, float]"
 
 #: Record frames the ownership analyses read.
 KINDS = ("stakes", "funding_rounds", "entities", "listings", "share_counts")
@@ -228,26 +238,32 @@ def _one_per_stake(stakes: pd.DataFrame) -> dict[str, list[dict[str, Any]]] | No
     kept, aside = resolve_conflicts(stakes, "stakes", "latest")
     dropped = set(aside)
     ids = stakes["id"].astype("object").to_numpy()
-    low, high = stakes["share_low"].to_numpy("float64"), stakes["share_high"].to_numpy("float64")
-    spans: dict[str, tuple[float, float, list[str]]] = {}
+    spans: dict[str, tuple[dict[str, float], list[str]]] = {}
+    ends = {
+        f"{name}_{end}": stakes[f"{name}_{end}"].to_numpy("float64")
+        for name in ("share", "shares")  # a share, or a number of shares, reported
+        for end in ("low", "high")
+    }
     for _, members in groups.groupby("group", sort=True):
         rows = members["row"].to_numpy()
         names = [str(ids[i]) for i in rows]
-        ends = (float(np.fmin.reduce(low[rows])), float(np.fmax.reduce(high[rows])))
+        span = {
+            k: float((np.fmin if k.endswith("low") else np.fmax).reduce(v[rows]))
+            for k, v in ends.items()
+        }
         for name in names:
             if name not in dropped:
-                spans[name] = (*ends, [n for n in names if n in dropped])
+                spans[name] = (span, [n for n in names if n in dropped])
     out = rows_by_company(kept)
     for rows_of in out.values():
         for i, row in enumerate(rows_of):
-            span = spans.get(str(row["id"]))
-            if span is not None:
-                rows_of[i] = {
-                    **row,
-                    "share_low": float(np.fmin(row["share_low"], span[0])),
-                    "share_high": float(np.fmax(row["share_high"], span[1])),
-                    "reports": span[2],
+            found = spans.get(str(row["id"]))
+            if found is not None:
+                widened = {
+                    k: float((np.fmin if k.endswith("low") else np.fmax)(row[k], v))
+                    for k, v in found[0].items()
                 }
+                rows_of[i] = {**row, **widened, "reports": found[1]}
     return out
 
 
@@ -329,3 +345,51 @@ def percent(value: float) -> str:
     if value != value:
         return "n/a"
     return f"{100 * value:.4g}%"
+
+
+def ends_of(row: Mapping[str, Any]) -> Ends:
+    """A stake's share as its ends (low, base, high)."""
+    return (float(row["share_low"]), float(row["share"]), float(row["share_high"]))
+
+
+def reports_note(rid: str, reports: Sequence[str], row: Mapping[str, Any]) -> str:
+    """What a note says of a stake reported several times under ``conflicts="all"``."""
+    low, high = float(row["share_low"]), float(row["share_high"])
+    span = "" if math.isnan(low) else f": {percent(low)} to {percent(high)}"
+    low, high = float(row.get("shares_low", math.nan)), float(row.get("shares_high", math.nan))
+    if not span and not math.isnan(low):
+        span = f": {low:,.0f} to {high:,.0f} shares"
+    return f"{', '.join([rid, *reports])} report one stake, counted once{span}"
+
+
+def share_counts_by(
+    source: Ledger | Mapping[str, pd.DataFrame], as_of: AsOf, known_on: DateLike | None
+) -> dict[str, dict[str, tuple[float, str]]]:
+    """Each company's number of shares on each basis (``basic``, ``diluted``) from its latest
+    ``share_counts`` record dated (its date's first day) by the end of its ``as_of``, with the
+    record's id; conflicting reports of one count resolved as the stakes' (the latest)."""
+    source = as_known_on(source, known_on)
+    if is_ledger(source):
+        frame = source.frame("share_counts")
+    elif isinstance(source, Mapping) and "share_counts" in source:
+        frame = source["share_counts"]
+    else:
+        return {}
+    if frame.empty:
+        return {}
+    frame, _ = resolve_conflicts(frame, "share_counts", "latest")
+    start = frame["date_start"].to_numpy("datetime64[ns]")
+    company = frame["company"].astype("object").to_numpy()
+    if isinstance(as_of, Mapping):
+        limits = [as_of.get(str(c)) for c in company]
+        keep = [d is None or s <= day_of(d, end=True) for d, s in zip(limits, start, strict=True)]
+        frame = frame[np.asarray(keep, dtype=bool)]
+    elif as_of is not None:
+        frame = frame[start <= day_of(as_of, end=True)]
+    out: dict[str, dict[str, tuple[float, str]]] = {}
+    for row in frame.sort_values("date_end", kind="stable").to_dict("records"):
+        for basis in ("basic", "diluted"):
+            count = float(row[basis])
+            if not math.isnan(count):  # a later record replaces an earlier one
+                out.setdefault(str(row["company"]), {})[basis] = (count, str(row["id"]))
+    return out
