@@ -164,7 +164,7 @@ def format_reference() -> str:
             if cls.FACT_SPLIT is not None:
                 said += (
                     f", unless they name different `{cls.FACT_SPLIT}` (a record naming none "
-                    f"reports the one `{cls.FACT_SPLIT}` named among them)"
+                    f"reports the `{cls.FACT_SPLIT}` named nearest in date)"
                 )
             lines += [f"{said}.", ""]
         refs = dict(cls.REFS)

@@ -171,22 +171,37 @@ def test_a_report_without_series_reports_the_one_named(tmp_path: Path) -> None:
     assert list(led.conflicts()["id"]) == ["a", "b"]
 
 
-def test_reports_naming_several_series_split_and_the_unnamed_stand_apart(tmp_path: Path) -> None:
+def test_reports_naming_several_series_split_and_the_unnamed_join_the_nearest(
+    tmp_path: Path,
+) -> None:
     led = _load(
         tmp_path,
-        _round("b1", "s1", "2023-09", "$1B", series="Series B", amazon="$1B"),
-        _round("c1", "s2", "2023-10", "$2B", series="Series C", google="$2B"),
-        _round("c2", "s3", "2023-10", "$2.2B", series="Series C", google="$2.2B"),
-        _round("x", "s3", "2023-11", "$300M", sap="$300M"),
+        _round("c", "s1", "2023-07", "$1B", series="Series C", amazon="$1B"),
+        _round("d1", "s3", "2023-09", "$3.2B", google="$3.2B"),
+        _round("d2", "s2", "2023-09-20", "$3.4B", series="Series D", google="$3.4B"),
     )
-    # Series B ($1B), Series C reported twice (c2, the later source, kept: $2.2B) and x, which
-    # names no series among two: a round of its own ($0.3B)
-    assert _raised(led) == pytest.approx(1e9 + 2.2e9 + 0.3e9)
+    # one window (62 and 19 days apart) naming Series C and Series D: two rounds; d1 names
+    # none and is 62 days from c, 19 from d2: a report of Series D, of which the latest
+    # report (d1, s3 of 2023-11-02) is kept: $1B + $3.2B, never $7.6B
+    assert _raised(led) == pytest.approx(1e9 + 3.2e9)
     conflicts = led.conflicts()
-    assert list(conflicts["id"]) == ["c1", "c2"]
-    assert "series=Series C" in conflicts["key"].iloc[0]
-    # no two reports of one round name disjoint investors: no warning
-    assert not _codes(led)
+    assert list(conflicts["id"]) == ["d1", "d2"]
+    assert not _codes(led)  # d1 and d2 share google
+
+
+def test_a_tie_joins_the_first_named(tmp_path: Path) -> None:
+    led = _load(
+        tmp_path,
+        _round("b", "s1", "2023-06-01", "$1B", series="Series B", amazon="$1B"),
+        _round("x", "s3", "2023-07-01", "$2B", sap="$2B"),
+        _round("c", "s2", "2023-07-31", "$3B", series="Series C", sap="$3B"),
+    )
+    # x is 30 days from b and from c: it joins b (the first named), b is set aside for x
+    # (the later report): $2B + $3B
+    assert list(led.conflicts()["id"]) == ["b", "x"]
+    assert _raised(led) == pytest.approx(5e9)
+    # and they name no investor in common: likely two rounds, said
+    assert _codes(led) == [("x", "distinct-investors")]
 
 
 def test_one_source_two_series_is_no_contradiction(tmp_path: Path) -> None:

@@ -238,7 +238,8 @@ def _in_windows(
     in date order, each date starting as its owner's fiscal year has it (``FY2024`` of a year
     ending June 30 starts 2023-07-01). A source citing a round of January 2023 and one of June
     2024 cites two rounds. A cluster naming several ``FACT_SPLIT`` values (series) is split by
-    them, its records naming none one more fact; naming one, it stays whole."""
+    them, a record naming none joining the one named nearest in date; naming one, it stays
+    whole."""
     window = cls.FACT_WINDOW
     if window is None:
         return rivals
@@ -261,6 +262,7 @@ def _in_windows(
             by_fact.setdefault(key, []).append((start(record), i))
     cluster_of: dict[int, int] = {}
     names: dict[int, set[Any]] = {}  # each cluster's FACT_SPLIT values named (a round's series)
+    members: dict[int, list[tuple[int, dt.date]]] = {}  # each cluster's records and starts
     cluster = 0
     for starts in by_fact.values():
         previous: dt.date | None = None
@@ -269,14 +271,26 @@ def _in_windows(
                 cluster += 1
             previous = day
             cluster_of[id(records[i])] = cluster
+            members.setdefault(cluster, []).append((i, day))
             if cls.FACT_SPLIT is not None:
                 name = getattr(records[i], cls.FACT_SPLIT)
                 names.setdefault(cluster, set()).update([name] if name is not None else [])
 
     def split(record: Record) -> Any:
-        """The name telling the record's fact apart when its cluster names several."""
-        several = len(names.get(cluster_of[id(record)], ())) > 1
-        return getattr(record, cls.FACT_SPLIT) if several else None
+        """The name telling the record's fact apart when its cluster names several: its own,
+        else that of the record naming one nearest in date (the first in order of a tie)."""
+        cluster_id = cluster_of[id(record)]
+        if len(names.get(cluster_id, ())) < 2:
+            return None
+        own = getattr(record, cls.FACT_SPLIT)
+        if own is not None:
+            return own
+        day = start(record)
+        named = sorted(
+            (i, d) for i, d in members[cluster_id] if getattr(records[i], cls.FACT_SPLIT)
+        )
+        nearest = min(named, key=lambda item: abs((item[1] - day).days))
+        return getattr(records[nearest[0]], cls.FACT_SPLIT)
 
     return [
         (record, (*key[:-1], cluster_of[id(record)], split(record), key[-1]))

@@ -345,9 +345,9 @@ class Record(Model):
     #: dates start within ``days`` of each other (a date window instead of an equal date).
     FACT_WINDOW: ClassVar[tuple[str, int] | None] = None
     #: A field naming the fact (a round's ``series``), for kinds of a ``FACT_WINDOW``: reports
-    #: in one window that name two or more different values are reports of as many facts (a
-    #: report naming none is then a fact of its own); a report naming none joins the window's
-    #: one named value. ``None``: no such field.
+    #: in one window that name two or more different values are reports of as many facts, a
+    #: report naming none joining the one named nearest in date; a report naming none joins
+    #: the window's one named value. ``None``: no such field.
     FACT_SPLIT: ClassVar[str | None] = None
     #: The field holding the record's main date (used for FX conversion and sorting).
     DATE_FIELD: ClassVar[str | None] = None

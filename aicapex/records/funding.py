@@ -117,7 +117,7 @@ class FundingRound(Fact):
         description="The round's name as reported ('seed', 'Series C', 'Amazon's second "
         "tranche'): reports of one company's rounds of one instrument dated within 120 days of "
         "each other are one round unless they name different series; a report naming none is "
-        "a report of the one series named among them (of none when they name several).",
+        "a report of the series named nearest in date.",
     )
     amount: Money | None = Field(
         default=None,

@@ -254,9 +254,9 @@ def _split_sides(
 
 def _split_named(frame: pd.DataFrame, key: np.ndarray, names: pd.Series, window: Any) -> np.ndarray:
     """``key`` with each fact whose records name two or more different ``names`` (a round's
-    ``series``) split into one fact per name, and one of the records naming none, each with its
-    dates clustered again; a fact naming one or none stays whole (a report naming no series is
-    a report of the one named)."""
+    ``series``) split into one fact per name, each with its dates clustered again, a record
+    naming none joining the one named nearest in date (the first in order of a tie); a fact
+    naming one or none stays whole (a report naming no series is a report of the one named)."""
     codes = pd.factorize(names)[0]  # missing: -1
     named = codes >= 0
     if not named.any():
@@ -267,6 +267,13 @@ def _split_named(frame: pd.DataFrame, key: np.ndarray, names: pd.Series, window:
     mixed = several[key]
     if not mixed.any():
         return key
+    lonely = np.flatnonzero(mixed & ~named)
+    if len(lonely):
+        start = frame[f"{window[0]}_start"].to_numpy("datetime64[D]").astype(np.int64)
+        codes = codes.copy()
+        for i in lonely:  # a report naming no series: one of the series nearest in date
+            near = np.flatnonzero((key == key[i]) & named)
+            codes[i] = codes[near[np.argmin(np.abs(start[near] - start[i]))]]
     base = _first_seen(key * (width + 1) + np.where(mixed, codes + 1, 0))
     clusters = _date_clusters(frame, base, *window)
     return _first_seen(base * (int(clusters.max()) + 1) + clusters)
