@@ -33,7 +33,7 @@ import pandas as pd
 
 from aicapex.errors import Problem
 from aicapex.money import Money, Rate
-from aicapex.table.bulkcols import Located, Said
+from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import parse_unique
 from aicapex.table.ramprules import calendar_days, date_text
 from aicapex.table.tablespec import MONEY, RATE, SPECS
@@ -68,11 +68,17 @@ def table_warnings(
     kind: str, raw: pd.DataFrame, frame: pd.DataFrame, chk: Located, fx: Ledger | None
 ) -> list[Problem]:
     """The warnings of a table of ``kind`` (its cells ``raw``, its ``frame`` as read), located
-    by ``chk``; ``fx``: the ledger it was read with (the sources it cites)."""
-    _ranges(kind, raw, frame, chk)
+    by ``chk``; ``fx``: the ledger it was read with (the sources it cites). Each kind of
+    warning has its own :data:`~aicapex.table.bulkcols.MAX_PROBLEMS`, then one saying how many
+    more: many of one never hide the other."""
+    ranges = Located(chk.shown, chk.kind, chk.ids, chk.csv)
+    _ranges(kind, raw, frame, ranges)
+    out = [*chk.problems, *ranges.problems]
     if kind in _REPORTED_KINDS:
-        _after_reported(kind, raw, frame, chk, fx)
-    return list(chk.problems)
+        late = Located(chk.shown, chk.kind, chk.ids, chk.csv)
+        _after_reported(kind, raw, frame, late, fx)
+        out += late.problems
+    return out
 
 
 def warn(problems: list[Problem], stacklevel: int = 3) -> None:
@@ -85,7 +91,9 @@ def warn(problems: list[Problem], stacklevel: int = 3) -> None:
 def _ranges(kind: str, raw: pd.DataFrame, frame: pd.DataFrame, chk: Located) -> None:
     """Ranges of money and rates whose ends are more than :data:`RANGE_RATIO` apart: found on
     the frame's ends in dollars (both at one rate: their ratio is the ends'), told by the cells
-    of the rows near or past the ratio (or without dollars) read again, each distinct one once."""
+    of the rows near or past the ratio (or without dollars) read again, each distinct one once.
+    Past :data:`~aicapex.table.bulkcols.MAX_PROBLEMS` of them, one more says how many more."""
+    told_rows = 0
     for field in SPECS[kind].fields:
         name = field.name
         if field.type not in (MONEY, RATE) or name not in raw.columns:
@@ -109,6 +117,17 @@ def _ranges(kind: str, raw: pd.DataFrame, frame: pd.DataFrame, chk: Located) -> 
         texts = np.full(len(raw), None, dtype=object)
         texts[rows] = found
         chk.rows(mask, name, _RANGE_EXPECTED, texts, "implausible-figure")
+        told_rows += int(mask.sum())
+    if told_rows > MAX_PROBLEMS:
+        chk.problems.append(
+            Problem(
+                _RANGE_EXPECTED,
+                f"{told_rows - MAX_PROBLEMS:,} more ranges as wide in the table",
+                file=chk.shown,
+                kind=chk.kind,
+                code="implausible-figure",
+            )
+        )
 
 
 #: Ranges whose ends in dollars are less than this share of :data:`RANGE_RATIO` apart are
