@@ -26,7 +26,7 @@ __all__ = [
     "cash_section",
     "funding_section",
     "in_report_months",
-    "known_by_tranches",
+    "known_by_parts",
     "runway_section",
     "unrated_cash",
     "unrated_flows",
@@ -220,35 +220,48 @@ def runway_section(ctx: Any) -> dict[str, dict[str, Any]]:
 _ENDED = ("cancelled", "failed")
 
 
-def _tranched(ledger: Ledger) -> dict[str, float]:
-    """Each round's tranches not cancelled or failed, in US dollars at their own dates (as the
-    flows price them; NaN when one has no rate): rounds with such tranches only."""
+def _tranched(ledger: Ledger) -> dict[str, tuple[float, float]]:
+    """Each round's tranches in US dollars at their own dates (as the flows price them; NaN
+    when one has no rate): those not cancelled or failed, and all of them (rounds with
+    tranches only)."""
     tranches = ledger.frame("tranches")
-    live = tranches[~tranches["status"].astype("object").isin(_ENDED).to_numpy()]
-    usd = live["amount_usd"]
-    rounds = live["round"].astype("object").to_numpy()
-    missing = usd.isna().groupby(rounds, sort=False).any()
-    sums = usd.groupby(rounds, sort=False).sum().where(~missing)
-    return {str(r): float(v) for r, v in sums.items()}
+    rounds = tranches["round"].astype("object").to_numpy()
+    usd = tranches["amount_usd"].to_numpy("float64")
+    live = ~tranches["status"].astype("object").isin(_ENDED).to_numpy()
+    frame = pd.DataFrame({"live": np.where(live, usd, 0.0), "every": usd}, index=rounds)
+    # a tranche without a rate leaves its sums unknown (NaN), not short of it
+    sums = frame.groupby(level=0, sort=False).sum(min_count=1)
+    unknown = frame.isna().groupby(level=0, sort=False).any()
+    sums = sums.where(~unknown)
+    return {
+        str(r): (float(a), float(b))
+        for r, a, b in zip(sums.index, sums["live"], sums["every"], strict=True)
+    }
 
 
-def known_by_tranches(ledger: Ledger) -> dict[str, tuple[float, str, str | None]]:
-    """Rounds without an amount, nor participations with amounts, whose tranches not cancelled
-    or failed give one (the money the flows move for them): their sum in US dollars (NaN
-    without a rate for one of them), the amounts as written joined by `` + `` and their
-    currency (``None`` when they are in several)."""
-    tranched = _tranched(ledger)
-    out: dict[str, tuple[float, str, str | None]] = {}
-    for rid, usd in tranched.items():
+def known_by_parts(ledger: Ledger) -> dict[str, tuple[float, str, str | None, str]]:
+    """Rounds without an amount whose participations or tranches give one, as the flows count
+    them: their tranches not cancelled or failed, plus what their participations' sum leaves
+    beyond all their tranches (:mod:`aicapex.table.funding`). Each: US dollars (NaN without a
+    rate), the amounts as written joined by `` + ``, their currency (``None`` when several)
+    and where the amount comes from (``participations`` or ``tranches``)."""
+    out = {r: (*v, "participations") for r, v in known_by_participations(ledger).items()}
+    for rid, (live, every) in _tranched(ledger).items():
         record = ledger.get(rid)
         if getattr(record, "amount", None) is not None:
             continue
-        parts = [t.amount for t in getattr(record, "tranches", ()) if t.status not in _ENDED]
-        if not parts:
+        given = out.get(rid)
+        beyond = given[0] - every if given is not None else 0.0
+        if given is not None and not beyond <= 0.005:  # NaN: unknown, not the tranches'
+            out[rid] = (live + beyond, given[1], given[2], "participations")
             continue
-        currencies = {str(money.currency) for money in parts}
-        one = currencies.pop() if len(currencies) == 1 else None
-        out[rid] = (usd, " + ".join(str(money) for money in parts), one)
+        parts = [t.amount for t in getattr(record, "tranches", ()) if t.status not in _ENDED]
+        if parts:
+            currencies = {str(money.currency) for money in parts}
+            one = currencies.pop() if len(currencies) == 1 else None
+            out[rid] = (live, " + ".join(str(money) for money in parts), one, "tranches")
+        elif given is not None:  # every tranche cancelled: the flows move nothing
+            out[rid] = (0.0, given[1], given[2], "participations")
     return out
 
 
@@ -256,9 +269,10 @@ def funding_section(ctx: Any) -> dict[str, Any]:
     """Each company's rounds (conflicting reports resolved as the flows resolve them): a row per
     round with its amount in US dollars and as written, and the totals in US dollars by status
     (rounds without an amount or a rate at their date are listed with ``"amount": null``, out
-    of the totals). A round without an amount counts, as the flows do, its participations'
-    amounts, else its tranches not cancelled or failed: ``"amount_from"`` says which
-    (``round``, ``participations``, ``tranches``). ``"bound"``: the kind of figure (``exact``,
+    of the totals). A round without an amount counts, as the flows do, its tranches not
+    cancelled or failed and what its participations' amounts leave beyond them
+    (:func:`known_by_parts`): ``"amount_from"`` says what it is written as (``round``,
+    ``participations``, ``tranches``). ``"bound"``: the kind of figure (``exact``,
     ``approx``, ``lower``, ``upper``, ``range`` or ``ceiling``: "up to $100B", none of which
     may come); ``"tranched"``: the round's tranches not cancelled or failed, in US dollars
     (``null`` without any): of a ceiling, the part the flows move (the rest is conditional)."""
@@ -266,15 +280,15 @@ def funding_section(ctx: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     rounds = rounds.sort_values(["date_start", "id"], kind="stable")
     columns = ["id", "company", "status", "date_start", "amount_usd"]
-    known = {
-        **{r: (v, "tranches") for r, v in known_by_tranches(ctx.ledger).items()},
-        **{r: (v, "participations") for r, v in known_by_participations(ctx.ledger).items()},
-    }
+    known = known_by_parts(ctx.ledger)
     tranched = _tranched(ctx.ledger)
     for rid, company, status, start, usd in rounds[columns].itertuples(index=False):
         mine = out.setdefault(str(company), {"by_status": {}, "rounds": []})
-        parts, origin = known.get(rid) or (None, "round")
-        usd, written, currency = parts or (usd, *written_as(ctx.ledger, rid, "amount"))
+        usd, written, currency, origin = known.get(rid) or (
+            usd,
+            *written_as(ctx.ledger, rid, "amount"),
+            "round",
+        )
         value = getattr(record := ctx.ledger.get(str(rid)), "amount", None)
         amount = _num(usd) if written is not None else None
         mine["rounds"].append(
@@ -287,7 +301,7 @@ def funding_section(ctx: Any) -> dict[str, Any]:
                 "currency": currency,
                 "bound": value.kind if value is not None else None,
                 "amount_from": origin if written is not None else None,
-                "tranched": _num(tranched[rid]) if rid in tranched else None,
+                "tranched": _num(tranched[rid][0]) if rid in tranched else None,
             }
         )
         if amount is not None:

@@ -200,3 +200,44 @@ funding_rounds:
     data = report(ac.load(ledger_text(text)))
     row = next(csv.DictReader(io.StringIO(render_report_csv(data))))
     assert float(row["funding_usd"]) == pytest.approx(1e9 + 0.44e9)
+
+
+def test_participations_and_tranches_without_a_round_amount_count_as_the_flows(
+    ledger_text: LedgerText,
+) -> None:
+    """A round without an amount with both: the flows move its tranches not cancelled, and what
+    the participations' sum leaves beyond all its tranches (cancelled ones included).
+    p-1: vc $5M + fund $5M, one $15M tranche committed -> 15 + max(10 - 15, 0) = $15M.
+    p-2: vc $10M + fund $10M, $5M disbursed and $2M cancelled -> 5 + (20 - 7) = $18M (the
+    report said $10M and $20M: the participations' sums)."""
+    text = (
+        HEAD
+        + """
+funding_rounds:
+- id: p-1
+  company: lab
+  date: 2024-06
+  status: committed
+  investors: [{investor: vc, amount: $5M}, {investor: fund, amount: $5M}]
+  tranches:
+  - {amount: $15M, status: committed, date: 2024-09-30}
+- id: p-2
+  company: lab
+  date: 2024-07
+  status: committed
+  investors: [{investor: vc, amount: $10M}, {investor: fund, amount: $10M}]
+  tranches:
+  - {amount: $5M, status: disbursed, date: 2024-07-15}
+  - {amount: $2M, status: cancelled, date: 2024-08-01}
+"""
+    )
+    led = ac.load(ledger_text(text))
+    rounds = {r["id"]: r for r in _lab(report(led))["funding"]["rounds"]}
+    assert (rounds["p-1"]["amount"], rounds["p-1"]["amount_from"]) == (15e6, "tranches")
+    assert rounds["p-1"]["written"] == "$15M"
+    assert (rounds["p-2"]["amount"], rounds["p-2"]["amount_from"]) == (18e6, "participations")
+    assert (rounds["p-2"]["written"], rounds["p-2"]["tranched"]) == ("$10M + $10M", 5e6)
+    flows = led.flows()
+    mine = flows[(flows["kind"] == "funding_rounds") & (flows["entity"] == "lab")]
+    moved = mine.groupby(mine["record"].astype(object))["amount_usd"].sum()
+    assert moved.to_dict() == pytest.approx({"p-1": 15e6, "p-2": 18e6})
