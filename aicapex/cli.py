@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,6 +41,9 @@ from aicapex.notledger import SCENARIO_SUFFIXES
 from aicapex.records import MAX_AMOUNT
 from aicapex.render import render_report, render_summary
 from aicapex.rendertext import terminal_text
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
 
 app = typer.Typer(
     name="aicapex",
@@ -282,7 +285,7 @@ def runway_cmd(
         message = str(exc.args[0] if exc.args else exc)
         named = set(_RECORD_ID.findall(message))  # 'but c1 have no exchange rate': c1's
         for warning in ledger.warnings:  # warnings say where c1 is and why (file:line)
-            if warning.record_id in named:
+            if warning.record_id in named and _of_entity(ledger, warning.record_id, entity):
                 typer.echo(str(warning), err=True)
         typer.echo(f"error: {message}", err=True)
         raise typer.Exit(1) from None
@@ -359,6 +362,14 @@ cliscenarios.register(app)
 
 #: Words of a message that may be record ids.
 _RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def _of_entity(ledger: Ledger, record_id: str | None, entity: str) -> bool:
+    """Whether the record ``record_id`` names ``entity`` as one of its parties (a word of an
+    error message that is also an id, 'the' or 'rate', is no record of the runway's)."""
+    record = ledger.get(record_id) if record_id is not None else None
+    parties = getattr(type(record), "PARTIES", ())
+    return record is not None and any(getattr(record, p, None) == entity for p in parties)
 
 
 def _one_line(text: str) -> str:
