@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -151,6 +152,10 @@ class GpuUnits(int):
         return (GpuUnits, (int(self), self.qualifier, self.span))
 
 
+#: A number written with an exponent (``1e4``, ``1.2E+4``): YAML's core schema reads it so.
+_EXPONENT = re.compile(r"[0-9]+(?:\.[0-9]*)?[eE]\+?[0-9]+")
+
+
 def whole_count(value: object) -> object:
     """Accept ``12,000`` or ``12000`` or an int, or a count as reported (``about 12,000``,
     ``10,000 to 12,000``: :class:`GpuUnits`); reject fractions with a clear message."""
@@ -170,7 +175,8 @@ def whole_count(value: object) -> object:
         if text.isdigit():
             return int(text)
         ranged = any(c in text[1:] for c in "-–—") or any(c in text for c in "~<>")
-        if ranged or any(c.isalpha() for c in text):
+        exponent = _EXPONENT.fullmatch(text) is not None  # '1e4', as YAML reads it unquoted
+        if ranged or (any(c.isalpha() for c in text) and not exponent):
             return GpuUnits.parse(value)  # a qualifier or a range
         try:
             number = Decimal(text)
