@@ -369,6 +369,12 @@ def _no_cash(ctx: Context, company: str) -> str:
     return f"no cash balance at or before {ctx.when.get(company)}"
 
 
+def _no_runway(ctx: Context, company: str) -> str:
+    if company in ctx.once("cash", lambda: cash_section(ctx)):  # a balance, nothing spent
+        return "no expense, revenue or other money out recorded: its burn is unknown"  # not none
+    return _no_cash(ctx, company)
+
+
 def _no_year(what: str) -> Callable[[Context, str], str]:
     def why(ctx: Context, company: str) -> str:
         when = ctx.when.get(company)
@@ -381,7 +387,7 @@ def _no_year(what: str) -> Callable[[Context, str], str]:
 SECTIONS: tuple[Section, ...] = (
     Section("cash", cash_section, _no_cash),
     Section("burn", _burns, _no_year("expenses or revenues")),
-    Section("runway", runway_section, _no_cash),
+    Section("runway", runway_section, _no_runway),
     Section("compute_gap", _gaps, _no_year("compute spending or revenue")),
     Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),
     Section("funding", funding_section, empty=lambda: {"by_status": {}, "rounds": []}),

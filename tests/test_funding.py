@@ -155,7 +155,8 @@ fx_rates:
     y = legs(led, "y")
     assert y["currency"].astype(object).tolist() == ["JPY", "JPY"]
     assert y["amount_usd"].tolist() == [70e6, 70e6]
-    assert ac.runway(led, "acme", as_of="2023-10").months > 0
+    # (acme records no spending: a runway needs a burn given)
+    assert ac.runway(led, "acme", as_of="2023-10", burn_after=1e6).months > 0
     mixed = """
 - id: mixed
   company: acme
@@ -165,7 +166,7 @@ fx_rates:
     led = ac.load(ledger_text(HEAD + rounds.replace("cash_balances:", mixed + "cash_balances:")))
     assert legs(led, "mixed")["amount_usd"].isna().all()  # no one currency: no dollars
     with pytest.raises(ValueError, match="an unknown currency have no exchange rate"):
-        ac.runway(led, "acme", as_of="2023-10")
+        ac.runway(led, "acme", as_of="2023-10", burn_after=1e6)
 
 
 def test_tranches_are_split_pro_rata_to_the_cent(ledger_text: LedgerText) -> None:

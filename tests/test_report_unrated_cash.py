@@ -83,7 +83,8 @@ def test_one_company_without_a_rate_leaves_the_others_report(tmp_path: Path) -> 
 
 def test_an_older_balance_without_a_rate_does_not_matter(tmp_path: Path) -> None:
     """Acme's runway starts from its latest balance ($5M, February 2024), not from the EUR one
-    of 2023 that has no rate: it is computed (no spending recorded: it never runs out)."""
+    of 2023 that has no rate: its cash is that balance. Its runway is refused for another
+    reason, said: no spending is recorded, so its burn is unknown (not nothing)."""
     companies = _companies(
         tmp_path,
         _balance("acme-cash-2023", "2023-06", "EUR 20M"),
@@ -92,7 +93,10 @@ def test_an_older_balance_without_a_rate_does_not_matter(tmp_path: Path) -> None
     acme = companies["acme"]
     assert acme["cash"]["record"] == "acme-cash-2024"
     assert acme["cash"]["amount"] == 5e6
-    assert acme["runway"]["disbursed"]["runs_out"] is False
+    assert acme["runway"] is None
+    assert acme["reasons"]["runway"] == (
+        "no expense, revenue or other money out recorded: its burn is unknown"
+    )
 
 
 def test_a_balance_with_a_rate_is_converted(tmp_path: Path) -> None:

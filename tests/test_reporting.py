@@ -221,7 +221,10 @@ cash_balances:
     rows = led.flows()
     assert set(rows["status"].astype(object)) == {"conditional"}
     assert str(led["old"].amount) == "up to $5B"  # type: ignore[attr-defined]
-    r = ac.runway(led, "acme", as_of="2025-10", policy="committed")
-    assert math.isinf(r.months)  # no spending: the ceiling changes nothing either way
+    # no spending recorded: a runway needs a burn given (none: never runs out)
+    with pytest.raises(ValueError, match="no expense, revenue or other money out recorded"):
+        ac.runway(led, "acme", as_of="2025-10", policy="committed")
+    r = ac.runway(led, "acme", as_of="2025-10", policy="committed", burn_after=0.0)
+    assert math.isinf(r.months)  # the ceiling changes nothing either way
     assert r.frame["start_cash"].item() == 1e9
     assert pd.isna(r.cash_out)

@@ -66,10 +66,21 @@ sources:
 - {id: s1, outlet: Example, title: A report, date: 2024-01}
 entities:
 - {id: z, name: Idle, type: company}
+- {id: y, name: Unknown, type: company}
+- {id: aws, name: AWS, type: cloud_provider}
 cash_balances:
 - {id: cz, company: z, date: 2023-06-30, amount: $1M, sources: [s1]}
+- {id: cy, company: y, date: 2023-06-30, amount: $1M, sources: [s1]}
+cloud_bills:
+- {id: bz, payer: z, provider: aws, period: 2023-05, billed: $100K, due: 2023-06-15,
+   payments: [{date: 2023-06-10, amount: $100K}], sources: [s1]}
 """
-    r = ac.runway(ac.load(ledger_text(text)), "z", as_of="2023-06")
+    led = ac.load(ledger_text(text))
+    # y records no money out at all: its burn is unknown, no runway (it never 'lasted forever')
+    with pytest.raises(ValueError, match="no runway of 'y'"):
+        ac.runway(led, "y", as_of="2023-06")
+    # z paid a bill before its balance and spends nothing after: it lasts
+    r = ac.runway(led, "z", as_of="2023-06")
     assert r.months == math.inf
     burn_after = float(r.frame["burn_after"].item())
     # nothing is spent or earned: zero, written "0.0" in JSON, not "-0.0"
@@ -97,14 +108,15 @@ cash_balances:
 
 def test_sparse_streams_each_at_their_own_rate(ledger_text: LedgerText) -> None:
     led = ac.load(ledger_text(SPARSE))
-    # compute: $3M over January..October (10 months since its first record) = $0.3M a month;
-    # payroll $0.6M a month past June; revenue $0.5M a month from March 2024 on
+    # compute: $1M in January and $2M in October, the two months with a record: $1.5M a month
+    # (February..September, between them, assumed at it); payroll $0.6M a month past June;
+    # revenue $0.5M a month from March 2024 on
     r = ac.runway(led, "co", as_of="2023-10")
-    # November..February: 4 x 0.9 = 3.6 of 5.1, leaving 1.5; then 0.4 a month: 3.75 months
-    assert r.months == pytest.approx(4 + 1.5 / 0.4)
-    assert str(r.cash_out)[:10] == "2024-06-23"  # 0.75 of June's 30 days: day 22.5
-    # as of January the balance is rolled forward three months: 5.1 - 2.7 = 2.4
-    assert ac.runway(led, "co", as_of="2024-01").months == pytest.approx(1 + 1.5 / 0.4)
+    # November, December: 2 x 2.1 of 5.1, leaving 0.9; January at 2.1: 0.9 / 2.1 of it
+    assert r.months == pytest.approx(2 + 0.9 / 2.1)
+    assert str(r.cash_out)[:10] == "2024-01-14"  # 3/7 of January's 31 days: day 13.3
+    # as of January the balance is rolled forward three months: out before its end
+    assert ac.runway(led, "co", as_of="2024-01").months == pytest.approx(0.0)
     # compute at $0.1M past October: 0.7 a month to February (2.8, leaving 2.3), March 0.2
     # (2.1 left), then 0.2 a month: 10.5 months more
     mapped = ac.runway(led, "co", as_of="2023-10", burn_after={"compute": 1e5})

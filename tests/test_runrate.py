@@ -232,3 +232,42 @@ def test_a_later_revenue_record_above_the_rate_lengthens_the_runway(
     path = r.explain().set_index("month")
     assert path.loc["2024-03-01", "assumed"] == "opex,revenue"
     assert path.loc["2024-03-01", "inflows"] == pytest.approx(rate)
+
+
+NO_SPENDING = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-08}
+entities:
+- {id: acme, name: Acme AI, type: company}
+- {id: beta, name: Beta, type: company}
+- {id: fund, name: Fund, type: investor}
+cash_balances:
+- {id: acme-cash, company: acme, date: 2024-02, amount: $10M, sources: [s1]}
+- {id: beta-cash, company: beta, date: 2024-02, amount: $20M, sources: [s1]}
+expenses:
+- {id: beta-opex, company: beta, category: opex, rate: $2M/month, date: 2023, sources: [s1]}
+- {id: acme-plan, company: acme, category: opex, rate: $1M/month, date: 2024, basis: planned,
+   sources: [s1]}
+funding_rounds:
+- {id: acme-seed, company: acme, date: 2024-03, amount: $5M, investors: [{investor: fund}],
+   sources: [s1]}
+"""
+
+
+def test_no_runway_where_nothing_is_spent_on_record(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(NO_SPENDING))
+    # acme has cash and a round, and only a planned expense: its burn is unknown, so it has no
+    # runway (it never 'ran out' in 20 years); beta: $20M at $2M a month, 10 months
+    every = ac.runways(led, as_of="2024-02")
+    for policy, r in every.items():
+        assert list(r.frame["entity"]) == ["beta"], policy
+        assert r.frame["months"].iloc[0] == pytest.approx(10.0)
+        assert any(a.startswith("no runway of acme: no expense, revenue or") for a in r.assumptions)
+    with pytest.raises(ValueError, match=r"no runway of 'acme'.*burn_after="):
+        ac.runway(led, "acme", as_of="2024-02")
+    # a burn given: a runway; $10M + $5M in March at $1M a month
+    given = ac.runway(led, "acme", as_of="2024-02", burn_after=1e6)
+    assert given.months == pytest.approx(15.0)
+    # scenarios run on the same inputs: the same refusal, named
+    with pytest.raises(ValueError, match="no runway of 'acme'"):
+        ac.compare(led, "acme", [ac.Scenario("base")], as_of="2024-02")

@@ -48,6 +48,7 @@ __all__ = [
     "signed",
     "trailing",
     "widths_param",
+    "with_spending",
 ]
 
 
@@ -168,6 +169,41 @@ def burn_flows(flows: pd.DataFrame, *, include_planned: bool = False) -> pd.Data
         keep &= (flows["basis"] != "planned").to_numpy()
     # every row kept (a table of expenses and revenues): no copy of the rows
     return flows.copy(deep=False) if keep.all() else flows[keep]
+
+
+def with_spending(
+    flows: pd.DataFrame, balances: pd.DataFrame, burn_after: object, entity: str | None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The cash balances a runway runs from: without ``burn_after``, those of companies with
+    money going out among ``flows`` (an expense, a GPU order paid, a bill, ...; not planned
+    ones; the records', before any what-if), or a revenue: with none of these a burn is
+    unknown, not nothing. Returns them and the assumptions naming the companies left out and
+    those whose runway counts money out but no expense. Raises ValueError for ``entity`` left
+    out."""
+    if burn_after is not None or balances.empty:
+        return balances, ()
+    actual = (flows["basis"] != "planned").to_numpy() if "basis" in flows else True
+    moving = flows[actual & (flows["direction"] < 0).to_numpy()] if len(flows) else flows
+    burning = set(burn_flows(flows)["entity"].astype("object"))
+    spending = burning | set(moving["entity"].astype("object"))
+    company = balances["company"].astype("object").to_numpy()
+    keep = np.fromiter((c in spending for c in company), dtype=bool, count=len(company))
+    unknown = "no expense, revenue or other money out recorded (not planned): its burn is"
+    if entity is not None and not keep.all() and entity in set(company[~keep]):
+        raise ValueError(
+            f"no runway of {entity!r}: {unknown} unknown (burn_after= assumes a net burn a month)"
+        )
+    notes: list[str] = []
+    if not keep.all():
+        left = ", ".join(str(c) for c in dict.fromkeys(company[~keep]))
+        notes.append(f"no runway of {left}: {unknown} unknown (burn_after= assumes one)")
+    partial = [str(c) for c in dict.fromkeys(company[keep]) if c not in burning]
+    if partial:
+        notes.append(
+            f"{', '.join(partial)}: no expense or revenue recorded: only money out of other "
+            "kinds (GPU orders, bills, contracts, ...) is counted"
+        )
+    return balances[keep], tuple(notes)
 
 
 def trailing(values: np.ndarray, window: int) -> np.ndarray:

@@ -71,6 +71,7 @@ from aicapex.analysis.common import (
     in_calendar,
     months_between,
     widths_param,
+    with_spending,
 )
 from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.reconcile import aside_by_entity, cash_reports
@@ -233,6 +234,7 @@ def runways(
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
     known = [*aside, *every["id"].astype("object")]
+    balances, unrun = with_spending(flows, balances, burn_after, entity)
     flows, balances, described = apply(changes, flows, balances, known)
     aside = kept_aside
     if entity is not None:
@@ -302,6 +304,7 @@ def runways(
         ),
         *described,
         ahead.sentence,
+        *unrun,
     ]
     grossing = (spend, entities, months, active, burn_after, layout)  # for the path's gross
     in_balance = committed_before(flows, entities, balance_day, chosen)  # said, not dropped
@@ -532,7 +535,8 @@ def inputs_after(
     (``aside``: the reports set aside, or with ``conflicts="all"`` spanned): the adjustments
     applied, then the inputs collected (scenarios resolve the cash once and come here for each
     what-if)."""
+    balances, unrun = with_spending(flows, balances, burn_after, entity)
     flows, kept, described = apply(list(adjust), flows, balances, aside)
     told = "conflicting cash report " + ("set aside: " if conflicts != "all" else _SPANNED)
-    notes = [*(f"{told}{a}" for a in aside), *described]
+    notes = [*(f"{told}{a}" for a in aside), *described, *unrun]
     return collect_inputs(flows, kept, entity, as_of, policy, burn_after, horizon, notes)
