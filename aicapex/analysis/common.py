@@ -171,6 +171,16 @@ def burn_flows(flows: pd.DataFrame, *, include_planned: bool = False) -> pd.Data
     return flows.copy(deep=False) if keep.all() else flows[keep]
 
 
+def _entities_of(entity: pd.Series, rows: np.ndarray) -> set[Any]:
+    """The distinct entities of ``rows`` (a mask), from a categorical's codes when it is one."""
+    if not rows.any():
+        return set()
+    if isinstance(entity.dtype, pd.CategoricalDtype):
+        codes = np.asarray(entity.cat.codes)[rows]
+        return set(entity.cat.categories[np.unique(codes[codes >= 0])])
+    return set(pd.unique(np.asarray(entity, dtype=object)[rows]))
+
+
 def with_spending(
     flows: pd.DataFrame, balances: pd.DataFrame, burn_after: object, entity: str | None
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -183,9 +193,10 @@ def with_spending(
     if burn_after is not None or balances.empty:
         return balances, ()
     actual = (flows["basis"] != "planned").to_numpy() if "basis" in flows else True
-    moving = flows[actual & (flows["direction"] < 0).to_numpy()] if len(flows) else flows
-    burning = set(burn_flows(flows)["entity"].astype("object"))
-    spending = burning | set(moving["entity"].astype("object"))
+    burns = flows["kind"].isin(["expenses", "revenues"]).to_numpy() & actual
+    out = (flows["direction"] < 0).to_numpy() & actual
+    burning = _entities_of(flows["entity"], burns)  # (the distinct ids, not the rows)
+    spending = burning | _entities_of(flows["entity"], out)
     company = balances["company"].astype("object").to_numpy()
     keep = np.fromiter((c in spending for c in company), dtype=bool, count=len(company))
     unknown = "no expense, revenue or other money out recorded (not planned): its burn is"

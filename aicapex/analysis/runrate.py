@@ -25,7 +25,8 @@ streams keeping their own run rates.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -244,26 +245,45 @@ def _fill_gaps(
     as elsewhere (0.0 times the flow of a stream not assumed)."""
     if layout is None or not len(layout.gaps[0]) or not len(months):
         return net, assumed
-    ge, gs, gm = layout.gaps
-    col = np.minimum(np.searchsorted(months, gm), len(months) - 1)
-    ok = months[col] == gm
-    ok[ok] = active[ge[ok], col[ok]]
-    ge, gs, col = ge[ok], gs[ok], col[ok]
+    (ge, gs, col), between, (at_e, at_m) = _placed(layout, months, active)
     if not len(ge):
         return net, assumed
-    assumed = np.array(assumed, dtype=np.int64)
-    np.bitwise_or.at(assumed, (ge, col), np.left_shift(1, gs))
     if streams is not None:
         streams[ge, gs, col] = flow[ge, gs]
-    rows = np.unique(ge)
-    bits = assumed[rows]
-    total = np.zeros(bits.shape)
+    assumed = np.asarray(assumed, dtype=np.int64) | between
+    bits = assumed[at_e, at_m]
+    total = np.zeros(len(at_e))
     with np.errstate(invalid="ignore"):  # as _steps: 0.0 times an infinite flow
         for s in range(flow.shape[1]):
-            total = total + np.where((bits >> s) & 1 == 1, 1.0, 0.0) * flow[rows, s][:, None]
+            total = total + np.where((bits >> s) & 1 == 1, 1.0, 0.0) * flow[at_e, s]
     net = np.array(net, dtype=np.float64)
-    net[rows] = total
+    net[at_e, at_m] = total
     return net, assumed
+
+
+def _placed(layout: RateLayout, months: np.ndarray, active: np.ndarray) -> Any:
+    """``layout.gaps`` in ``active`` cells of the grid ``months`` (int64 months): their
+    (entity, stream, column), the streams of each cell as a bit mask (entities x months) and
+    the cells with any; found once per grid (the base figures and both ends of the ranges)."""
+    key = (months.tobytes(), active.shape, hash(np.packbits(active).tobytes()))
+    if key in layout.placed:
+        return layout.placed[key]
+    ge, gs, gm = layout.gaps
+    n_m = len(months)
+    if int(months[-1] - months[0]) == n_m - 1:  # a grid of consecutive months
+        col = gm - months[0]
+        ok = (col >= 0) & (col < n_m)
+    else:
+        col = np.minimum(np.searchsorted(months, gm), n_m - 1)
+        ok = months[col] == gm
+    ok[ok] = active[ge[ok], col[ok]]
+    ge, gs, col = ge[ok], gs[ok], col[ok]
+    # an entity, stream and month is one gap at most: the sum of the bits is their union
+    cells = np.bincount(ge * n_m + col, weights=np.left_shift(1, gs), minlength=active.size)
+    between = cells.astype(np.int64).reshape(active.shape)
+    layout.placed.clear()  # one grid at a time
+    layout.placed[key] = ((ge, gs, col), between, np.nonzero(between))
+    return layout.placed[key]
 
 
 def _streams_in(assumed: np.ndarray) -> np.ndarray:
@@ -353,6 +373,8 @@ class RateLayout:
     begin: np.ndarray
     recorded: np.ndarray  # (E, S): months with a record in each run rate's window
     gaps: tuple[np.ndarray, np.ndarray, np.ndarray]  # (entity, stream, month) without a record
+    # the gaps placed on a grid of months (see _placed): the ends of ranges share them
+    placed: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def rate_layout(spend: pd.DataFrame, entities: pd.Index) -> RateLayout | None:
