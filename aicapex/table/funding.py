@@ -18,7 +18,10 @@ Who pays each piece (the round's payer shares):
 - several investors without amounts never get an invented split: ``undisclosed`` pays;
 - nor does a participation whose amount has no exchange rate to the round's currency (``€50M``
   of a ``$100M`` round without a euro rate): ``undisclosed`` pays the round, its investor
-  nothing known (never the whole round).
+  nothing known (never the whole round). A participation may be in another currency than its
+  round's, but the participations of a round with an amount are in one currency among
+  themselves: the loader refuses ``€50M`` beside ``$20M`` in a ``$100M`` round ("amounts in
+  one currency", the same for its tranches).
 
 A round without an amount whose participations have amounts moves the sum of those amounts (in
 US dollars when they are in several currencies, each through its rate).
