@@ -39,7 +39,8 @@ _ASSUMPTIONS = (
     "ages count days past due at as_of",
 )
 
-#: Age buckets (days since the bill), each a column of :func:`arrears`.
+#: Age buckets (days past due at ``as_of``: since the bill fell due, at its due date, else at the
+#: end of its usage period), each a column of :func:`arrears`.
 AGE_BUCKETS = ("0-30", "31-60", "61-90", "90+")
 
 
@@ -64,9 +65,9 @@ def arrears(
     (payers it does not name are left out).
 
     Returns an :class:`Arrears` whose ``.frame`` has one row per payer and provider with
-    unpaid bills: ``payer``, ``provider``,
-    ``outstanding_usd`` (US dollars), ``bills`` (how many), ``oldest`` (date of the oldest unpaid
-    bill), one column per :data:`AGE_BUCKETS` (USD), and ``records`` (ids, comma-separated).
+    unpaid bills: ``payer``, ``provider``, ``outstanding_usd`` (US dollars), ``bills`` (how
+    many), ``oldest`` (the earliest date an unpaid bill fell due), one column per
+    :data:`AGE_BUCKETS` (USD), and ``records`` (ids, comma-separated).
 
     >>> import aicapex as ac
     >>> a = ac.arrears(ac.load(ac.bundled_data()), as_of="2023-10-31")
@@ -190,7 +191,8 @@ def pay_arrears(
     balance_month: np.ndarray,
     as_of_month: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, list[str]]]:
-    """The runway's policy ``arrears``: every bill unpaid at ``as_of`` is paid then. Returns
+    """The runway's policy ``arrears``: every bill fallen due and unpaid at ``as_of`` is paid
+    then (a bill due after ``as_of`` is not). Returns
     what each entity pays out of its starting cash and what it pays in ``as_of``'s month, each
     ``(3, E)``: at the base figures, at the pessimistic end of the ranges (the most owed:
     ``outstanding_high_usd``) and at the optimistic end (the least owed), as the runway's
@@ -214,13 +216,13 @@ def pay_arrears(
     paying = sorted(set(bills) & {str(e) for e in entities})
     when_words = "each entity's date" if isinstance(as_of, Mapping) else str(as_of)
     sentences = [
-        f"policy 'arrears': bills unpaid at {when_words} are paid at once"
+        f"policy 'arrears': bills due and unpaid at {when_words} are paid at once"
         + ("" if paying else " (none)")
     ]
     for payer in paying:
         when = as_of[payer] if isinstance(as_of, Mapping) else as_of
         sentences.append(
-            f"{payer}: bills unpaid at {when} paid at once ({', '.join(bills[payer])})"
+            f"{payer}: bills due and unpaid at {when} paid at once ({', '.join(bills[payer])})"
         )
     return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences, bills
 

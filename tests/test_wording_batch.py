@@ -1,0 +1,54 @@
+"""Wording, docs and robustness findings of a code review and a probe, each said as the code
+does it: the arrears policy's sentences name only bills fallen due; committed money before a
+runway's balance said as written; grouped figures refused with the figure's own currency and
+number (rates too); the SQL export's NUL problems caught alone and quoted short."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+import aicapex as ac
+
+LedgerText = Callable[..., Path]
+
+BILLS = """\
+aicapex: 1
+sources:
+- {id: s1, outlet: Test, title: A, date: 2024-01}
+entities:
+- {id: acme, name: Acme, type: company}
+- {id: cloudco, name: CloudCo, type: cloud_provider}
+cash_balances:
+- {id: acme-cash, sources: [s1], company: acme, date: 2023-10-31, amount: $20M}
+expenses:
+- {id: acme-opex, sources: [s1], company: acme, category: opex, rate: $1M/month,
+   date: 2023-01, until: 2023-10}
+cloud_bills:
+- {id: bill-due, sources: [s1], payer: acme, provider: cloudco, period: 2023-08,
+   billed: $2M, due: 2023-09-15}
+- {id: bill-later, sources: [s1], payer: acme, provider: cloudco, period: 2023-09,
+   billed: $3M, due: 2023-11-15}
+"""
+
+
+def test_the_arrears_policy_says_it_pays_the_bills_fallen_due(ledger_text: LedgerText) -> None:
+    """At the end of October 2023 bill-due ($2M, due 2023-09-15) is unpaid and due: 46 days
+    past due (September 15 to October 31), bucket 31-60, its due date the oldest; bill-later
+    ($3M, September's usage) falls due on 2023-11-15: not in arrears, not paid by the policy.
+    The policy's sentences said 'bills unpaid at 2023-10', bill-later among them by those
+    words; they say 'bills due and unpaid'."""
+    led = ac.load(ledger_text(BILLS))
+    frame = ac.arrears(led, as_of="2023-10").frame
+    assert frame["records"].tolist() == ["bill-due"]
+    assert frame["outstanding_usd"].tolist() == [2e6]
+    assert frame["31-60"].tolist() == [2e6]
+    assert frame["oldest"].tolist() == [pd.Timestamp("2023-09-15")]
+    r = ac.runway(led, "acme", as_of="2023-10", policy="arrears")
+    said = [a for a in r.assumptions if "paid at once" in a]
+    assert said == [
+        "policy 'arrears': bills due and unpaid at 2023-10 are paid at once",
+        "acme: bills due and unpaid at 2023-10 paid at once (bill-due)",
+    ]
