@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import aicapex as ac
+from aicapex.export.sqlscript import ledger_script
 
 LedgerText = Callable[..., Path]
 
@@ -52,3 +54,45 @@ def test_the_arrears_policy_says_it_pays_the_bills_fallen_due(ledger_text: Ledge
         "policy 'arrears': bills due and unpaid at 2023-10 are paid at once",
         "acme: bills due and unpaid at 2023-10 paid at once (bill-due)",
     ]
+
+
+NUL_NOTE = """\
+aicapex: 1
+sources:
+- {id: s1, outlet: Test, title: A, date: 2024-01}
+entities:
+- {id: acme, name: Acme, type: company}
+cash_balances:
+- {id: c0, sources: [s1], company: acme, date: 2023-10-31, amount: $20M,
+   note: "%s"}
+"""
+
+
+def _nul_ledger(ledger_text: LedgerText) -> ac.Ledger:
+    """A cash balance whose note is 1,000 'a', a NUL, 999 'b': 2,000 characters."""
+    return ac.load(ledger_text(NUL_NOTE % ("a" * 1000 + "\\0" + "b" * 999)))
+
+
+def test_a_nul_in_a_long_text_is_quoted_around_the_nul(ledger_text: LedgerText) -> None:
+    """The problem quoted the whole 2,000-character note; now 20 characters on each side of
+    the NUL (at character 1,001), the text's length and where the NUL is."""
+    led = _nul_ledger(ledger_text)
+    with pytest.raises(ac.LedgerError) as caught:
+        ledger_script(led, led.flows())
+    (p,) = caught.value.problems
+    assert (p.record_id, p.field, p.code) == ("c0", "note", "invalid-value")
+    shown = "'..." + "a" * 20 + "\\x00" + "b" * 20 + "...'"
+    assert p.found == (
+        f"{shown}, a text of 2,000 characters holding a NUL character (U+0000) at character 1,001"
+    )
+
+
+def test_another_value_error_of_the_sql_export_is_said_as_itself(
+    ledger_text: LedgerText,
+) -> None:
+    """batch=0 is refused by the script ('batch: expected at least one row per statement');
+    with a NUL in the ledger, that refusal was reported as the ledger's NUL problem."""
+    led = _nul_ledger(ledger_text)
+    with pytest.raises(ValueError, match=r"^batch: expected at least one row") as caught:
+        ledger_script(led, led.flows(), batch=0)
+    assert not isinstance(caught.value, ac.LedgerError)

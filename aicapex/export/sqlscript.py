@@ -30,7 +30,8 @@ Missing values, NaN and infinities are ``NULL``. Text with a carriage return bef
 feed is two literals joined by ``||`` (``'a\\r' || '\\nb'``): the ``sqlite3`` shell drops a
 carriage return that ends a line of its input, even inside a literal. Names are double-quoted
 (``"date"``, ``"end"``: words some databases reserve). The same tables give the same bytes.
-Text holding a NUL character cannot be written (PostgreSQL text cannot hold it): ValueError.
+Text holding a NUL character cannot be written (PostgreSQL text cannot hold it):
+:class:`NulText`, a ValueError (:func:`ledger_script` says where in the ledger it is).
 
 >>> import pandas as pd
 >>> print(sql_script([("t", pd.DataFrame({"name": ["it's", None], "x": [1.5, float("nan")]}))]))
@@ -69,8 +70,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BATCH",
     "SQL_TYPES",
+    "NulText",
     "column_literals",
     "ledger_script",
+    "nul_words",
     "quote_name",
     "quote_text",
     "script_header",
@@ -98,11 +101,50 @@ def quote_text(text: str) -> str:
     """A SQL string literal: ``'it''s'`` for ``it's``. A carriage return before a line feed
     ends one literal and the line feed starts the next, joined by ``||`` (``'a\\r' ||
     '\\nb'`` for ``a\\r\\nb``): the ``sqlite3`` shell reads a script line by line and drops a
-    carriage return that ends a line, also inside a literal. Raises ValueError for a NUL
-    character, which PostgreSQL text cannot hold."""
+    carriage return that ends a line, also inside a literal. Raises :class:`NulText` (a
+    ValueError) for a NUL character, which PostgreSQL text cannot hold."""
     if "\x00" in text:
-        raise ValueError(f"text holding a NUL character (U+0000) cannot be SQL text: {text!r}")
+        raise NulText(f"cannot be SQL text: {nul_words(text)}")
     return "'" + text.replace("'", "''").replace("\r\n", "\r' || '\n") + "'"
+
+
+class NulText(ValueError):
+    """Text holding a NUL character (U+0000), which no SQL text can hold."""
+
+
+#: Characters of a text shown on each side of its first NUL (a longer text is cut there).
+_AROUND = 20
+
+
+def nul_words(text: str) -> str:
+    """A text holding a NUL, said short: quoted whole up to ``2 * _AROUND`` characters, else
+    the characters around its first NUL, with where it is and the text's length.
+
+    >>> print(nul_words("B\\x00"))
+    'B\\x00', holding a NUL character (U+0000)
+    >>> print(nul_words("x" * 50 + "\\x00"))
+    '...xxxxxxxxxxxxxxxxxxxx\\x00', a text of 51 characters holding a NUL character (U+0000)
+    at character 51
+    """
+    at = text.find("\x00")
+    if len(text) <= 2 * _AROUND:
+        return f"{text!r}, holding a NUL character (U+0000)"
+    start, end = max(at - _AROUND, 0), at + 1 + _AROUND
+    excerpt = repr(text[start:end])
+    quote = excerpt[0]
+    shown = (
+        quote
+        + ("..." if start else "")
+        + excerpt[1:-1]
+        + ("..." if end < len(text) else "")
+        + quote
+    )
+    count = text.count("\x00")
+    which = "its first" if count > 1 else "a"
+    return (
+        f"{shown}, a text of {len(text):,} characters holding {which} NUL character (U+0000) "
+        f"at character {at + 1:,}" + (f" ({count:,} in all)" if count > 1 else "")
+    )
 
 
 def quote_name(name: str) -> str:
@@ -160,8 +202,10 @@ def table_statements(name: str, frame: pd.DataFrame, *, batch: int = BATCH) -> I
     for column, type_, source in export_columns(frame):
         try:
             sql_type, literals = column_literals(frame, type_, source)
-        except ValueError as exc:
-            raise ValueError(f"{name}.{column}: {exc}") from None
+        except ValueError as exc:  # a NUL stays a NulText: ledger_script locates it
+            raise (NulText if isinstance(exc, NulText) else ValueError)(
+                f"{name}.{column}: {exc}"
+            ) from None
         names.append(quote_name(column))
         types.append(sql_type)
         columns.append(literals)
@@ -244,7 +288,7 @@ def ledger_script(
     header = script_header(ledger.files, notes)
     try:
         return sql_script(tables, header=header, batch=batch)
-    except ValueError:
+    except NulText:  # only a NUL: any other ValueError is said as it is
         from aicapex.errors import LedgerError
 
         problems = _nul_problems(ledger)  # the records' NULs, located (the error names a cell)
@@ -263,7 +307,7 @@ def _nul_problems(ledger: Ledger) -> list[Problem]:
     for record in ledger:
         for field, value in _texts(record.model_dump(mode="json", exclude_none=True), ""):
             if "\x00" in value:
-                found = f"{value!r}, holding a NUL character (U+0000)"
+                found = nul_words(value)
                 problems.append(ledger.problem(record, field, _NO_NUL, found, "invalid-value"))
     return ledger.locate(problems)
 
