@@ -34,8 +34,11 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
 
 What-ifs are adjustments of the flows (:mod:`aicapex.table.adjust`), passed as ``adjust=[...]``;
 ``exclude=`` and ``extra_flows=`` are sugar for them. ``exclude=`` leaves records out, by id
-(one id as text, or a list of ids): their flows and their cash balances. Every id must name a
-record with flows or a cash balance (or a cash report set aside as conflicting); any other id
+(one id as text, or a list of ids): their flows and their cash balances. A record reporting
+a fact another source reports too (funding rounds, expenses, bills, cash balances ...) is left
+out before the conflicts are resolved: another report of the fact stands (one set aside by
+``conflicts`` already changes nothing, and the assumptions say so). Every id must name a
+record with flows or a cash balance (or a report set aside as conflicting); any other id
 (a typo, or a record without money: an entity, a source) is a ValueError naming it, with the
 closest id: leaving it out would change nothing while the assumptions said it was left out. An
 id whose flows the runway does not count anyway (planned, another entity's, dated before the
@@ -94,15 +97,18 @@ from aicapex.analysis.runwaykit import (
     path_frame,
     spend_flows,
 )
-from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway, records_used
+from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway, bound_notes, records_used
 from aicapex.dates import DateLike
 from aicapex.figures import Widths
 from aicapex.table.adjust import (
     ADJUSTMENT_KIND,
     Adjustment,
-    Exclude,
     ExtraFlow,
+    Reports,
     apply,
+    conflict_reports,
+    excluded,
+    refiled,
     what_ifs,
 )
 from aicapex.table.columns import positions
@@ -227,13 +233,15 @@ def runways(
         day_of(as_of)
     flows = as_flows(source, conflicts)
     changes = what_ifs(adjust, exclude, extra_flows, entity)
-    # cash reports left out before conflicts are resolved: another report of the fact stands
-    gone = [i for c in changes if isinstance(c, Exclude) for i in c.records]
+    # reports left out before conflicts are resolved: another report of the fact stands
+    gone = excluded(changes)
     every, aside = cash_reports(source, cash, conflicts)  # (ids the what-ifs may name)
     balances, kept_aside = cash_reports(source, cash, conflicts, gone) if gone else (every, aside)
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
-    known = [*aside, *every["id"].astype("object")]
+    reports = conflict_reports(source, conflicts, changes)
+    flows, refiled_ids, refiled_notes = refiled(flows, reports, changes)
+    known = [*aside, *every["id"].astype("object"), *refiled_ids]
     balances, unrun = with_spending(flows, balances, burn_after, entity)
     flows, balances, described = apply(changes, flows, balances, known)
     aside = kept_aside
@@ -303,6 +311,7 @@ def runways(
             for who, ids in sorted(aside_by_entity(source, cash, aside, entities).items())
         ),
         *described,
+        *refiled_notes,
         ahead.sentence,
         *unrun,
     ]
@@ -350,7 +359,7 @@ def runways(
         # the path's money in and out (its net's parts), found only when the path is read
         values = counted["signed"].to_numpy()
         gross = functools.partial(gross_flows, cells, values, *grossing, paid)
-        assumptions.extend(_bound_notes(chosen, kinds))
+        assumptions.extend(bound_notes(chosen, kinds))
 
         # 3. the paths and the cash-out points, in months since the grid's start (base, low, high)
         paths = run_cash(np.stack(starts), nets, active)
@@ -446,22 +455,6 @@ def _assumptions(
     return out + shared
 
 
-def _bound_notes(chosen: pd.DataFrame, kinds: pd.Series) -> list[str]:
-    """A sentence per starting balance that is a bound ("less than $4M")."""
-    out = []
-    bounded = kinds.isin(["upper", "lower"]).to_numpy()  # only these rows: tuples are slow
-    for row, kind in zip(
-        chosen[bounded].itertuples(), kinds[bounded].astype("object"), strict=True
-    ):
-        if kind in ("upper", "lower"):
-            word = "at most" if kind == "upper" else "at least"
-            out.append(
-                f"{row.company}: the starting cash is a bound ({word} {row.amount_usd:,.0f} USD, "
-                f"{row.id}), so the runway is {word} the figure given"
-            )
-    return out
-
-
 def _checked(
     source: Any,
     cash: Any,
@@ -514,9 +507,11 @@ def runway_inputs(
     balances, aside = cash_reports(source, cash, conflicts)
     if entity is not None:
         check_entity(source, entity, flows, balances["company"])
+    reports = conflict_reports(source, conflicts, adjust)
     return inputs_after(
-        flows, balances, aside, adjust, entity, as_of, policy, burn_after, horizon, conflicts
-    )
+        flows, balances, aside, adjust, entity, as_of, policy, burn_after, horizon, conflicts,
+        reports,
+    )  # fmt: skip
 
 
 def inputs_after(
@@ -530,13 +525,16 @@ def inputs_after(
     burn_after: BurnAfter,
     horizon: int,
     conflicts: ConflictPolicy = "latest",
+    reports: Reports | None = None,
 ) -> RunwayInputs:
     """:func:`runway_inputs` once its arguments are checked and the cash balances resolved
     (``aside``: the reports set aside, or with ``conflicts="all"`` spanned): the adjustments
     applied, then the inputs collected (scenarios resolve the cash once and come here for each
-    what-if)."""
+    what-if); ``reports``: the records in conflict an exclusion leaves out before they are
+    resolved (:func:`~aicapex.table.adjust.refiled`)."""
+    flows, refiled_ids, refiled_notes = refiled(flows, reports, adjust)
     balances, unrun = with_spending(flows, balances, burn_after, entity)
-    flows, kept, described = apply(list(adjust), flows, balances, aside)
+    flows, kept, described = apply(list(adjust), flows, balances, [*aside, *refiled_ids])
     told = "conflicting cash report " + ("set aside: " if conflicts != "all" else _SPANNED)
-    notes = [*(f"{told}{a}" for a in aside), *described, *unrun]
+    notes = [*(f"{told}{a}" for a in aside), *described, *refiled_notes, *unrun]
     return collect_inputs(flows, kept, entity, as_of, policy, burn_after, horizon, notes)

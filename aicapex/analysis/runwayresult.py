@@ -32,6 +32,7 @@ __all__ = [
     "RUNWAY_COLUMNS",
     "Gross",
     "Runway",
+    "bound_notes",
     "gross_flows",
     "gross_sums",
     "path_frame",
@@ -382,3 +383,19 @@ def _same(a: object, b: object) -> bool:
         missing = a.dtype.kind in "fcmM"
         return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=missing)
     return type(a) is type(b) and bool(a == b)
+
+
+def bound_notes(chosen: pd.DataFrame, kinds: pd.Series) -> list[str]:
+    """A sentence per starting balance of a runway that is a bound ("less than $4M")."""
+    out = []
+    bounded = kinds.isin(["upper", "lower"]).to_numpy()  # only these rows: tuples are slow
+    for row, kind in zip(
+        chosen[bounded].itertuples(), kinds[bounded].astype("object"), strict=True
+    ):
+        if kind in ("upper", "lower"):
+            word = "at most" if kind == "upper" else "at least"
+            out.append(
+                f"{row.company}: the starting cash is a bound ({word} {row.amount_usd:,.0f} USD, "
+                f"{row.id}), so the runway is {word} the figure given"
+            )
+    return out

@@ -37,7 +37,7 @@ from aicapex.scenarios.book import (
 from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame, path_money
 from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
 from aicapex.table.adjust import AddFlow as TableAddFlow
-from aicapex.table.adjust import Adjustment
+from aicapex.table.adjust import Adjustment, Reports, conflict_reports, excluded
 from aicapex.table.adjust import Exclude as TableExclude
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
@@ -205,7 +205,10 @@ class Setting:
     ``cash`` is not resolved yet (dollars by entity). ``reports``: the cash reports before
     resolution (``None`` with dollars by entity): a scenario that leaves a report out resolves
     them again without it, so another report of the same fact stands, as in
-    :func:`~aicapex.analysis.runway.runway` with ``exclude=``."""
+    :func:`~aicapex.analysis.runway.runway` with ``exclude=``. ``conflicting``: the records of
+    kinds with flows in conflict, with the frames they came from (``None``: none, or a flows
+    table): a scenario that leaves one out compiles the flows without it, for the same
+    reason."""
 
     flows: pd.DataFrame
     cash: pd.DataFrame | Mapping[str, float]
@@ -217,6 +220,7 @@ class Setting:
     conflicts: ConflictPolicy = "latest"
     aside: tuple[str, ...] | None = None
     reports: pd.DataFrame | None = None
+    conflicting: Reports | None = None
 
     def inputs(self, table: Sequence[Adjustment] = ()) -> RunwayInputs:
         """The runway's inputs with the flows-table adjustments ``table`` applied. Those
@@ -254,9 +258,12 @@ class Setting:
                 self.burn_after,
                 self.horizon,
                 self.conflicts,
+                self.conflicting,
             )
+        found = self.conflicting  # (cash in dollars: the run compiles again from the frames)
+        again = found is not None and any(i in found.group for i in excluded(table))
         return runway_inputs(
-            self.flows,
+            dict(found.frames) if found is not None and again else self.flows,
             self.entity,
             self.as_of,
             policy=self.policy,
@@ -352,8 +359,9 @@ def prepare(
     as_of = in_calendar(as_of, source, entity, end=True)  # type: ignore[assignment]
     day_of(as_of)
     setting = Setting(
-        flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside, reports
-    )
+        flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside, reports,
+        conflict_reports(source, conflicts),
+    )  # fmt: skip
     book = Book(
         source,
         flows,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -34,12 +34,28 @@ import pandas as pd
 from aicapex.dates import DateLike, PartialDate, Precision
 from aicapex.errors import suggest
 from aicapex.limits import MAX_AMOUNT
+from aicapex.table.conflicts import ConflictPolicy, fact_groups
+from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flowrows import concat_flows, flow_rows
+from aicapex.table.flows import FLOW_KINDS, is_ledger
+from aicapex.table.flows import flows as compile_flows
 
 if TYPE_CHECKING:
     from aicapex.money import Money
 
-__all__ = ["ADJUSTMENT_KIND", "AddFlow", "Adjustment", "Exclude", "ExtraFlow", "apply", "what_ifs"]
+__all__ = [
+    "ADJUSTMENT_KIND",
+    "AddFlow",
+    "Adjustment",
+    "Exclude",
+    "ExtraFlow",
+    "Reports",
+    "apply",
+    "conflict_reports",
+    "excluded",
+    "refiled",
+    "what_ifs",
+]
 
 #: The ``kind`` of flows rows added by an adjustment.
 ADJUSTMENT_KIND = "adjustment"
@@ -69,7 +85,9 @@ class Adjustment(Protocol):
 @dataclass(frozen=True)
 class Exclude:
     """Leave records out (by id): their flows and their cash balances. Applied (:func:`apply`),
-    an id naming no flows and no cash balance is a ValueError (see :meth:`checked`)."""
+    an id naming no flows and no cash balance is a ValueError (see :meth:`checked`). The runway
+    and the scenarios leave a report of a fact in conflict out before the conflicts are
+    resolved (:func:`refiled`): another report of the fact stands."""
 
     records: Sequence[str]
 
@@ -222,6 +240,107 @@ def apply(
             balances = adjustment.balances(balances)
         described.append(adjustment.describe())
     return flows, balances, described
+
+
+@dataclass(frozen=True, eq=False)
+class Reports:
+    """The records of kinds with flows that report a fact another source reports too, and
+    the record frames the flows are compiled from: a what-if leaving out one of them leaves it
+    out before the conflicts are resolved (:func:`refiled`), so another report of the fact
+    stands, as cash reports do. ``group``: each such record's fact (a number); ``aside``: the
+    records ``conflicts`` sets aside."""
+
+    frames: Mapping[str, pd.DataFrame]
+    conflicts: ConflictPolicy
+    group: Mapping[str, int]
+    aside: frozenset[str]
+
+
+def excluded(adjustments: Iterable[Adjustment]) -> list[str]:
+    """The ids the :class:`Exclude` adjustments among ``adjustments`` leave out, in order."""
+    return [i for a in adjustments if isinstance(a, Exclude) for i in a.records]
+
+
+def conflict_reports(
+    source: object, conflicts: ConflictPolicy, adjustments: Iterable[Adjustment] | None = None
+) -> Reports | None:
+    """The :class:`Reports` of ``source`` (a ledger, once per ledger and policy; or record
+    frames by kind), ``None`` where there is nothing to resolve again: a flows table, the
+    policy ``"all"`` (every report counts: leaving one out leaves it out of the flows), no
+    records in conflict, or ``adjustments`` given that leave nothing out (not even looked at:
+    the usual run pays nothing)."""
+    if conflicts == "all" or (adjustments is not None and not excluded(adjustments)):
+        return None
+    if is_ledger(source):
+        ledger = source
+        kinds = (*FLOW_KINDS, "fx_rates")
+        return ledger.memo(
+            ("exclude:reports", conflicts),
+            lambda: _reports({k: ledger.frame(k) for k in kinds}, conflicts),
+        )
+    if not isinstance(source, Mapping):
+        return None  # a flows table: no records to compile again
+    frames = {k: v for k, v in source.items() if k in FLOW_KINDS or k == "fx_rates"}
+    return _reports(frames, conflicts)
+
+
+def _reports(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> Reports | None:
+    group: dict[str, int] = {}
+    aside: set[str] = set()
+    for kind, frame in frames.items():
+        if kind not in FLOW_KINDS or "id" not in frame or len(frame) < 2:
+            continue  # (nested lists conflict with their parents)
+        groups = fact_groups(frame, kind)
+        if groups.empty:
+            continue
+        ids = frame["id"].astype("object").to_numpy()[groups["row"].to_numpy()]
+        facts = groups["group"].to_numpy() + (max(group.values()) + 1 if group else 0)
+        group.update(zip((str(i) for i in ids), (int(f) for f in facts), strict=True))
+        aside.update(resolve_conflicts(frame, kind, conflicts)[1])
+    return Reports(frames, conflicts, group, frozenset(aside)) if group else None
+
+
+def refiled(
+    flows: pd.DataFrame, reports: Reports | None, adjustments: Iterable[Adjustment]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """``flows`` compiled again without the records the :class:`Exclude` adjustments among
+    ``adjustments`` leave out that report a fact in conflict (``reports``), so that another
+    report of the fact stands; ``flows`` as it is when they leave none out. Returns the flows,
+    those ids (there no more: the exclusions may name them) and a sentence per id (set aside
+    by the policy already: leaving it out changes nothing; or what stands in its place)."""
+    if reports is None:
+        return flows, [], []
+    named = [i for i in dict.fromkeys(excluded(adjustments)) if i in reports.group]
+    if not named:
+        return flows, [], []
+    from aicapex.table.frames import SUBFRAMES  # (only here: it loads the record models)
+
+    gone = set(named)
+    frames = {}
+    for kind, frame in reports.frames.items():
+        column = SUBFRAMES[kind][2] if kind in SUBFRAMES else "id"
+        if kind != "fx_rates" and column in frame:
+            frame = frame[~frame[column].astype("object").isin(gone).to_numpy()]
+        frames[kind] = frame
+    out = compile_flows(frames, conflicts=reports.conflicts)
+    policy = f"conflicts={reports.conflicts!r}"
+    facts = {reports.group[i] for i in named}
+    others = [r for r in reports.aside - gone if reports.group[r] in facts]  # counted now?
+    records = out["record"].astype("object")
+    stand = set(records[records.isin(others).to_numpy()])
+    notes = []
+    for record in named:
+        if record in reports.aside:
+            notes.append(f"{record} left out: it was set aside by {policy} already")
+            continue
+        fact = reports.group[record]
+        instead = sorted(r for r in stand if reports.group[r] == fact)
+        if instead:
+            notes.append(
+                f"{record} left out before conflicts were resolved ({policy}): "
+                f"{', '.join(instead)}, another report of the same fact, counted instead"
+            )
+    return out, named, notes
 
 
 def what_ifs(
