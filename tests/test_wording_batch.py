@@ -96,3 +96,57 @@ def test_another_value_error_of_the_sql_export_is_said_as_itself(
     with pytest.raises(ValueError, match=r"^batch: expected at least one row") as caught:
         ledger_script(led, led.flows(), batch=0)
     assert not isinstance(caught.value, ac.LedgerError)
+
+
+TRANCHES = """\
+aicapex: 1
+sources:
+- {id: s1, outlet: Test, title: A, date: 2024-06}
+entities:
+- {id: beta, name: Beta, type: company}
+- {id: inv-a, name: Inv A, type: investor}
+cash_balances:
+- {id: beta-cash, sources: [s1], company: beta, date: 2024-03, amount: $12M}
+expenses:
+- {id: beta-payroll, sources: [s1], company: beta, category: payroll, rate: $2M/month,
+   date: 2024-01, until: 2024-03}
+funding_rounds:
+- id: beta-a
+  sources: [s1]
+  company: beta
+  date: 2024-01
+  status: committed
+  investors: [{investor: inv-a}]
+  tranches:
+  - {amount: €6M, status: committed, date: 2024-02-15}
+- id: beta-b
+  sources: [s1]
+  company: beta
+  date: 2024-01
+  status: committed
+  investors: [{investor: inv-a}]
+  tranches:
+  - {amount: $1 to 6M, status: committed, date: 2024-02-20}
+"""
+
+
+def _tranches_said(led: ac.Ledger) -> list[str]:
+    r = ac.runway(led, "beta", as_of="2024-03", policy="disbursed")
+    return [a.split(" committed on ")[0] for a in r.assumptions if ": tranche of " in a]
+
+
+def test_committed_tranches_before_the_balance_are_said_as_written(
+    ledger_text: LedgerText,
+) -> None:
+    """beta-a's tranche is €6M without a euro rate: it was said '(n/a)'; beta-b's is '$1 to
+    6M' ($1 to $6M, read by its midpoint $3,000,000.50): it was said '($3.00M)'. With a euro
+    rate of $1.10 on 2024-02-15, €6M is $6.60M (6 x 1.1), said beside the euros."""
+    led = ac.load(ledger_text(TRANCHES))
+    assert _tranches_said(led) == [
+        "beta: tranche of beta-a (€6M, no exchange rate)",
+        "beta: tranche of beta-b ($1 to $6M)",
+    ]
+    rated = TRANCHES + "fx_rates:\n- {id: fx, currency: EUR, date: 2024-02-15, usd: 1.1}\n"
+    assert _tranches_said(ac.load(ledger_text(rated)))[0] == (
+        "beta: tranche of beta-a (€6M, $6.60M)"
+    )

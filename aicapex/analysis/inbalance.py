@@ -7,18 +7,24 @@ the money arrived (then it is in the balance, and the status is out of date) or 
 may still come). It is not added, under any policy, and each runway says so, one sentence per
 tranche naming its record: under policy ``committed`` (which counts committed money on its
 dates) it is assumed already in the balance; under the others only money disbursed counts, and
-if it arrived it is in the balance. The sentences start with the entity's id and a colon, as
-every assumption of one entity does (the report shows them in that entity's runway).
+if it arrived it is in the balance. An investor's committed money out for such a tranche or
+purchase (its ``investment`` row) is said the same way, for the investor's runway: not taken.
+The sentences start with the entity's id and a colon, as every assumption of one entity does
+(the report shows them in that entity's runway), and say the amount as written: in its currency
+(``€6M, no exchange rate`` without a rate to US dollars, ``€6M, $6.60M`` with one), a range as
+its ends (``$1 to $6M``; an approximation or a bound as the range its width gives).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from aicapex.money import Money
 from aicapex.values import format_usd
 
 __all__ = ["CommittedBefore", "committed_before"]
@@ -30,8 +36,9 @@ _MONEY_RAISED = ("funding_rounds", "stakes")
 @dataclass(frozen=True, eq=False)
 class CommittedBefore:
     """The committed money of each runway's entity dated on or before its cash balance: one
-    row per entity, record, date and direction (``entity``, ``kind``, ``record``, ``date``,
-    ``amount_usd``, ``direction``, ``balance_date``, ``balance_record``)."""
+    row per entity, record, date, direction and currency (``entity``, ``kind``, ``record``,
+    ``date``, ``amount_usd``, ``direction``, ``balance_date``, ``balance_record``, and the
+    amount as written: ``amount`` in ``currency``, ``low_usd`` and ``high_usd`` its ends)."""
 
     rows: pd.DataFrame
 
@@ -39,7 +46,7 @@ class CommittedBefore:
         """One assumption per row, in the words of ``policy``."""
         out = []
         columns: list[list[Any]] = [self.rows[c].tolist() for c in _COLUMNS]
-        for entity, kind, record, day, usd, direction, balance, balance_id in zip(
+        for entity, kind, record, day, usd, direction, balance, balance_id, *written in zip(
             *columns, strict=True
         ):
             dated = not pd.isna(day)
@@ -52,9 +59,10 @@ class CommittedBefore:
                 what = f"tranche of {record}"
             else:
                 what = f"purchase of shares {record}"
+            said = _amount_words(usd, *written)
             head = (
-                f"{entity}: {what} ({format_usd(usd)}) committed {when}, {order} the cash "
-                f"balance of {_day(balance)} ({balance_id}): "
+                f"{entity}: {what} ({said}) committed {when}, {order} the cash balance of "
+                f"{_day(balance)} ({balance_id}): "
             )
             out.append(head + _tail(policy, money_in))
         return out
@@ -80,9 +88,11 @@ def _tail(policy: str, money_in: bool) -> str:
 def committed_before(
     flows: pd.DataFrame, entities: pd.Index, balance_day: np.ndarray, chosen: pd.DataFrame
 ) -> CommittedBefore:
-    """The committed money raised (rounds' tranches, purchases of shares outside rounds) of
-    ``entities`` dated on or before their balance (``balance_day``, datetime64[ns] by entity;
-    ``chosen``: each entity's balance, with ``id``), as :class:`CommittedBefore`."""
+    """The committed money of ``entities`` dated on or before their balance (``balance_day``,
+    datetime64[ns] by entity; ``chosen``: each entity's balance, with ``id``), as
+    :class:`CommittedBefore`: money raised (rounds' tranches, purchases of shares outside
+    rounds: direction +1) and money invested (an investor's ``investment`` rows for those:
+    direction -1)."""
     # kind and status first (categories: quick on a big table), then the entities of those
     committed = (flows["status"] == "committed").to_numpy()
     mask = flows["kind"].isin(_MONEY_RAISED).to_numpy() & committed
@@ -95,6 +105,7 @@ def committed_before(
     before = (at >= 0) & (np.isnat(day) | (day <= balance))  # what the runway takes as in
     if not before.any():
         return CommittedBefore(pd.DataFrame(columns=_COLUMNS))
+    usd = rows["amount_usd"].to_numpy("float64")
     found = pd.DataFrame(
         {
             "entity": rows["entity"].astype("object").to_numpy()[before],
@@ -102,16 +113,28 @@ def committed_before(
             "record": _ids(rows)[before],
             "date": day[before],
             "direction": rows["direction"].to_numpy()[before],
-            "amount_usd": rows["amount_usd"].to_numpy("float64")[before],
+            "amount_usd": usd[before],
+            "amount": rows["amount"].to_numpy("float64")[before],
+            "currency": _currencies(rows)[before],
+            # an exact row's ends are its figure (NaN: none given)
+            "low_usd": _filled(rows, "low_usd", usd)[before],
+            "high_usd": _filled(rows, "high_usd", usd)[before],
             "balance_date": balance[before],
             "balance_record": chosen["id"].astype("object").to_numpy()[at[before]],
         }
     )
-    keys = ["entity", "record", "date", "direction", "kind", "balance_date", "balance_record"]
+    keys = [
+        "entity",
+        "record",
+        "date",
+        "direction",
+        "kind",
+        "balance_date",
+        "balance_record",
+        "currency",
+    ]
     # one tranche paid by several investors is one sentence, its whole amount
-    summed = found.groupby(keys, sort=True, dropna=False, observed=True)["amount_usd"].sum(
-        min_count=1
-    )
+    summed = found.groupby(keys, sort=True, dropna=False, observed=True)[_SUMMED].sum(min_count=1)
     return CommittedBefore(summed.reset_index()[_COLUMNS])
 
 
@@ -124,7 +147,50 @@ _COLUMNS = [
     "direction",
     "balance_date",
     "balance_record",
+    "amount",
+    "currency",
+    "low_usd",
+    "high_usd",
 ]
+
+#: The figures of a sentence, summed over the payers of one tranche.
+_SUMMED = ["amount_usd", "amount", "low_usd", "high_usd"]
+
+
+def _amount_words(usd: float, amount: float, currency: object, low: float, high: float) -> str:
+    """Money as written: in its currency, a range as its ends, with its US dollars when it is
+    in another currency (``€6M, $6.60M``; ``€6M, no exchange rate`` without a rate); US dollars
+    of an unknown currency as :func:`format_usd` says them."""
+    known = isinstance(currency, str) and amount == amount
+    if usd != usd:  # NaN: no exchange rate
+        return f"{_money(amount, currency)}, no exchange rate" if known else format_usd(usd)
+    low, high = (usd if v != v else v for v in (low, high))
+    ranged = abs(high - low) >= 0.005
+    dollars = f"{_money(low, 'USD')} to {_money(high, 'USD')}" if ranged else format_usd(usd)
+    if not known or currency == "USD":
+        return dollars
+    factor = amount / usd if usd else 1.0
+    if ranged and usd:
+        return f"{_money(low * factor, currency)} to {_money(high * factor, currency)}, {dollars}"
+    return f"{_money(amount, currency)}, {dollars}"
+
+
+def _money(value: float, currency: object) -> str:
+    """``value`` of ``currency`` as money is written, to the cent (``€6M``, ``$1``)."""
+    return str(Money(Decimal(f"{value:.2f}"), str(currency)))
+
+
+def _currencies(rows: pd.DataFrame) -> np.ndarray:
+    """The rows' currencies (a flows table of one's own may have none: None, said in dollars)."""
+    if "currency" not in rows:
+        return np.full(len(rows), None, dtype=object)
+    return rows["currency"].astype("object").to_numpy()
+
+
+def _filled(rows: pd.DataFrame, column: str, usd: np.ndarray) -> np.ndarray:
+    """An end of the rows' figures in US dollars: ``usd`` where the column gives none."""
+    ends = rows[column].to_numpy("float64")
+    return np.where(np.isnan(ends), usd, ends)
 
 
 def _ids(rows: pd.DataFrame) -> np.ndarray:
