@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import aicapex as ac
+from aicapex.analysis.inbalance import CommittedBefore
 from aicapex.export.sqlscript import ledger_script
 
 LedgerText = Callable[..., Path]
@@ -150,3 +151,26 @@ def test_committed_tranches_before_the_balance_are_said_as_written(
     assert _tranches_said(ac.load(ledger_text(rated)))[0] == (
         "beta: tranche of beta-a (€6M, $6.60M)"
     )
+
+
+def test_a_currency_no_money_has_is_said_not_raised() -> None:
+    """A flows table of one's own may write its currency 'usd' (no Money has it): the
+    sentence says the figure with it, it raised ValueError ('3-letter upper-case code')."""
+    rows = pd.DataFrame(
+        {
+            "entity": ["beta"],
+            "kind": ["funding_rounds"],
+            "record": ["r1"],
+            "date": [pd.Timestamp("2024-02-15")],
+            "amount_usd": [float("nan")],
+            "direction": [1],
+            "balance_date": [pd.Timestamp("2024-03-31")],
+            "balance_record": ["cash"],
+            "amount": [6e6],
+            "currency": ["usd"],
+            "low_usd": [float("nan")],
+            "high_usd": [float("nan")],
+        }
+    )
+    (said,) = CommittedBefore(rows).sentences("disbursed")
+    assert said.startswith("beta: tranche of r1 (6,000,000.00 usd, no exchange rate) committed")

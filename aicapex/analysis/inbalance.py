@@ -176,8 +176,12 @@ def _amount_words(usd: float, amount: float, currency: object, low: float, high:
 
 
 def _money(value: float, currency: object) -> str:
-    """``value`` of ``currency`` as money is written, to the cent (``€6M``, ``$1``)."""
-    return str(Money(Decimal(f"{value:.2f}"), str(currency)))
+    """``value`` of ``currency`` as money is written, to the cent (``€6M``, ``$1``); a flows
+    table of one's own with a currency no money has (``usd``) as ``6,000,000.00 usd``."""
+    try:
+        return str(Money(Decimal(f"{value:.2f}"), str(currency)))
+    except ValueError:
+        return f"{value:,.2f} {currency}"
 
 
 def _currencies(rows: pd.DataFrame) -> np.ndarray:
