@@ -216,3 +216,16 @@ def test_simulate_with_a_scenario_excluding_a_report(
     )  # fmt: skip
     row = s.frame[s.frame["month"] == "2024-02-01"]
     assert row["p50"].item() == pytest.approx(february)
+
+
+def test_compare_with_record_frames(led: ac.Ledger) -> None:
+    kinds = ("cash_balances", "expenses", "funding_rounds", "tranches", "investments")
+    frames = {k: led.frame(k) for k in kinds}
+    table = ac.compare(
+        frames,  # type: ignore[arg-type]
+        "acme",
+        [ac.Scenario("plain", []), ac.Scenario("kept out", [ac.Exclude(["acme-b2"])])],
+        as_of="2024-01",
+    )
+    assert table.frame.loc["plain", "months"] == pytest.approx(4.6)
+    assert table.frame.loc["kept out", "months"] == pytest.approx(3.4)

@@ -206,9 +206,10 @@ class Setting:
     resolution (``None`` with dollars by entity): a scenario that leaves a report out resolves
     them again without it, so another report of the same fact stands, as in
     :func:`~aicapex.analysis.runway.runway` with ``exclude=``. ``conflicting``: the records of
-    kinds with flows in conflict, with the frames they came from (``None``: none, or a flows
-    table): a scenario that leaves one out compiles the flows without it, for the same
-    reason."""
+    kinds with flows in conflict, with the frames they came from (a ledger's, found once per
+    ledger; record frames by kind are searched only by a scenario that leaves records out;
+    ``None``: a flows table): a scenario that leaves one out compiles the flows without it, for
+    the same reason."""
 
     flows: pd.DataFrame
     cash: pd.DataFrame | Mapping[str, float]
@@ -220,7 +221,7 @@ class Setting:
     conflicts: ConflictPolicy = "latest"
     aside: tuple[str, ...] | None = None
     reports: pd.DataFrame | None = None
-    conflicting: Reports | None = None
+    conflicting: Reports | Mapping[str, pd.DataFrame] | None = None
 
     def inputs(self, table: Sequence[Adjustment] = ()) -> RunwayInputs:
         """The runway's inputs with the flows-table adjustments ``table`` applied. Those
@@ -242,6 +243,7 @@ class Setting:
         return state
 
     def _build(self, table: Sequence[Adjustment]) -> RunwayInputs:
+        found = conflict_reports(self.conflicting, self.conflicts, table)  # (None: no Exclude)
         if self.aside is not None and isinstance(self.cash, pd.DataFrame):
             # runway_inputs without what prepare did once: the checks and the cash resolved
             # (the entity was checked against the source by prepare: one without a balance
@@ -258,9 +260,9 @@ class Setting:
                 self.burn_after,
                 self.horizon,
                 self.conflicts,
-                self.conflicting,
+                found,
             )
-        found = self.conflicting  # (cash in dollars: the run compiles again from the frames)
+        # cash in dollars: the run compiles the flows again from the frames
         again = found is not None and any(i in found.group for i in excluded(table))
         return runway_inputs(
             dict(found.frames) if found is not None and again else self.flows,
@@ -360,7 +362,7 @@ def prepare(
     day_of(as_of)
     setting = Setting(
         flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside, reports,
-        conflict_reports(source, conflicts),
+        conflict_reports(source, conflicts) if isinstance(source, Ledger) else _frames(source),
     )  # fmt: skip
     book = Book(
         source,
@@ -373,6 +375,12 @@ def prepare(
         day_text(as_of),
     )
     return setting, book
+
+
+def _frames(source: Source) -> Mapping[str, pd.DataFrame] | None:
+    """Record frames by kind, searched for reports in conflict only by a scenario that leaves
+    records out (``None``: a flows table)."""
+    return source if isinstance(source, Mapping) else None
 
 
 def _ledger_cash(ledger: Any, conflicts: ConflictPolicy) -> tuple[pd.DataFrame, tuple[str, ...]]:

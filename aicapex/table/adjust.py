@@ -264,13 +264,16 @@ def excluded(adjustments: Iterable[Adjustment]) -> list[str]:
 def conflict_reports(
     source: object, conflicts: ConflictPolicy, adjustments: Iterable[Adjustment] | None = None
 ) -> Reports | None:
-    """The :class:`Reports` of ``source`` (a ledger, once per ledger and policy; or record
-    frames by kind), ``None`` where there is nothing to resolve again: a flows table, the
+    """The :class:`Reports` of ``source`` (a ledger, once per ledger and policy; record frames
+    by kind; or the reports found already), ``None`` where there is nothing to resolve again:
+    a flows table, the
     policy ``"all"`` (every report counts: leaving one out leaves it out of the flows), no
     records in conflict, or ``adjustments`` given that leave nothing out (not even looked at:
     the usual run pays nothing)."""
     if conflicts == "all" or (adjustments is not None and not excluded(adjustments)):
         return None
+    if isinstance(source, Reports):
+        return source
     if is_ledger(source):
         ledger = source
         kinds = (*FLOW_KINDS, "fx_rates")
