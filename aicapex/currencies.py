@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
-__all__ = ["ISO_4217"]
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = ["CURRENCY_SYMBOLS", "ISO_4217"]
 
 _CODES = """
     AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BOV
@@ -25,3 +28,8 @@ _CODES = """
 
 ISO_4217: frozenset[str] = frozenset(_CODES.split())
 """The currency codes money may be in (see the module docs)."""
+
+CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType(
+    {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+)
+"""Currency code -> the symbol used as prefix in canonical strings (:mod:`aicapex.money`)."""

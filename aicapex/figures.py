@@ -46,6 +46,9 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeAlias
 
+from aicapex.currencies import CURRENCY_SYMBOLS
+from aicapex.units import normalize_period
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -54,6 +57,7 @@ __all__ = [
     "FIGURE_KINDS",
     "QUALIFIERS",
     "GroupedFigure",
+    "GroupedMoney",
     "Widths",
     "checked_widths",
     "compact_range",
@@ -265,14 +269,44 @@ class GroupedFigure(ValueError):
         self.whole = whole
 
 
+class GroupedMoney(ValueError):
+    """Money refused as :func:`refuse_grouped` finds it (``€7.000``): ``like``, the figure
+    read both ways in its own currency (``('€7,000', '€7')``), and ``why``."""
+
+    def __init__(self, text: str, like: tuple[str, str], why: str) -> None:
+        super().__init__(f"expected money like '{like[0]}' or '{like[1]}' ({why}), got {text!r}")
+        self.like = like
+        self.why = why
+
+    def rate(self, text: str, per: str, other: ValueError) -> ValueError:
+        """The refusal of a rate ``text`` whose money this refuses, per ``per`` as written
+        (``€7.000/month``: ``'€7,000/month' or '€7/month'``); ``other`` if ``per`` is no
+        period."""
+        try:
+            per = normalize_period(per)
+        except ValueError:
+            return other
+        a, b = self.like
+        return ValueError(
+            f"expected a rate like '{a}/{per}' or '{b}/{per}' ({self.why}), got {text!r}"
+        )
+
+
 def refuse_grouped(text: str, *ends: tuple[str, str | None, str | None] | None) -> None:
     """Refuse money ``text`` whose figure or range end (``(number, scale word, currency)``) is
-    written as :func:`grouped_whole` finds (``€7.000``); ``€7``, ``€7,000`` and ``€7.000M``
-    are read."""
+    written as :func:`grouped_whole` finds (``€7.000``: :class:`GroupedMoney`, its example in
+    the figure's currency and number, ``'€7,000' or '€7'``); ``€7``, ``€7,000`` and
+    ``€7.000M`` are read."""
+    codes = [end[2] for end in ends if end is not None and end[2]]
+    code = codes[0] if codes else "USD"  # none ("1.000 to 2.000"): dollars, as other examples
+    symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
     for end in ends:
         whole = None if end is None else grouped_whole(end[0], end[1])
         if whole is not None:
-            raise ValueError(
-                f"expected money like '$7,000' or '$7' ({whole * 1000:,} by the thousands "
-                f"separator of many languages, {whole} by the decimal point), got {text!r}"
+            sign = "-" if whole < 0 else ""
+            like = (f"{sign}{symbol}{abs(whole) * 1000:,}", f"{sign}{symbol}{abs(whole)}")
+            why = (
+                f"{whole * 1000:,} by the thousands separator of many languages, {whole} by "
+                "the decimal point"
             )
+            raise GroupedMoney(text, like, why)

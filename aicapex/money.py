@@ -41,11 +41,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from aicapex import figures, units
-from aicapex.currencies import ISO_4217
+from aicapex.currencies import CURRENCY_SYMBOLS, ISO_4217
 from aicapex.figures import QUALIFIERS, compact_range, kind_of, split_figure, widths_of
 from aicapex.values import ParsedValue, format_usd
 
@@ -67,11 +66,6 @@ __all__ = [
     "scaled_decimal",
     "sum_money",
 ]
-
-CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType(
-    {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-)
-"""Currency code -> the symbol used as prefix in canonical strings."""
 
 _CURRENCY_ALIASES = {
     "$": "USD",
@@ -496,6 +490,8 @@ class Rate(ParsedValue):
             raise error
         try:
             return Rate(Money.parse(match["money"]), match["per"])
+        except figures.GroupedMoney as exc:  # '€7.000/month': 7 or 7,000 a month?
+            raise exc.rate(text, match["per"], error) from None
         except ValueError:
             raise error from None
 

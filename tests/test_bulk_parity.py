@@ -218,10 +218,12 @@ def _why(whole: int) -> str:
     )
 
 
-def _money(whole: int) -> str:
+def _money(whole: int, symbol: str = "€", per: str = "") -> str:
+    """The loader's words: the figure read both ways in its own currency (a rate: per ``per``)."""
+    what = "a rate" if per else "money"
     return (
-        f"money like '$7,000' or '$7' ({whole * 1000:,} by the thousands separator of many "
-        f"languages, {whole} by the decimal point)"
+        f"{what} like '{symbol}{whole * 1000:,}{per}' or '{symbol}{whole}{per}' ({whole * 1000:,} "
+        f"by the thousands separator of many languages, {whole} by the decimal point)"
     )
 
 
@@ -283,6 +285,16 @@ GROUPED = [
     ("expenses", _EXPENSE, "amount", "about €7.000", _money(7), "'about €7.000'"),
     ("expenses", _EXPENSE, "amount", "€10.000 to 12.000", _money(10), "'€10.000 to 12.000'"),
     ("gpu_orders", _order("o1", None, 10, None), "total", "€250.000", _money(250), "'€250.000'"),
+    ("expenses", _EXPENSE, "amount", "USD 7.000", _money(7, "$"), "'USD 7.000'"),
+    ("expenses", _EXPENSE, "rate", "€7.000/month", _money(7, per="/month"), "'€7.000/month'"),
+    (
+        "expenses",
+        _EXPENSE,
+        "rate",
+        "7.000 GBP a year",
+        _money(7, "£", "/year"),
+        "'7.000 GBP a year'",
+    ),
 ]
 
 
@@ -301,7 +313,8 @@ def test_figures_with_a_point_and_three_zeros_are_refused_in_the_loaders_words(
     row = {**record, field: cell}
     errors, _ = _read(_write(tmp_path, kind, [row], fmt), kind)
     loaded, _ = _load(_ledger(tmp_path, {kind: [row]}))
-    code = {"quantity": "bad-capacity", "shares_issued": "bad-share"}.get(field, "bad-money")
+    codes = {"quantity": "bad-capacity", "shares_issued": "bad-share", "rate": "bad-rate"}
+    code = codes.get(field, "bad-money")
     mine = [(record["id"], field, code, expected, found)]
     assert [e for e in errors if e[1] == field] == mine
     assert [e for e in loaded if e[1] == field] == mine  # the loader's words, derived by hand

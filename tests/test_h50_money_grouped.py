@@ -25,11 +25,17 @@ fx_rates:
 
 
 @pytest.mark.parametrize(
-    ("written", "whole"),
-    [("€7.000", 7), ("$ 7.000", 7), ("USD 12.000", 12), ("7.000 euros", 7), ("about €7.000", 7)],
+    ("written", "whole", "symbol"),
+    [
+        ("€7.000", 7, "€"),
+        ("$ 7.000", 7, "$"),
+        ("USD 12.000", 12, "$"),
+        ("7.000 euros", 7, "€"),
+        ("about €7.000", 7, "€"),
+    ],
 )
 def test_a_figure_with_a_point_and_three_zeros_is_refused_at_load(
-    tmp_path: Path, written: str, whole: int
+    tmp_path: Path, written: str, whole: int, symbol: str
 ) -> None:
     path = tmp_path / "l.yaml"
     path.write_text(
@@ -41,14 +47,17 @@ def test_a_figure_with_a_point_and_three_zeros_is_refused_at_load(
     (p,) = caught.value.problems
     assert (p.code, p.field, p.line, p.found) == ("bad-money", "billed", 10, repr(written))
     assert p.expected == (
-        f"money like '$7,000' or '$7' ({whole * 1000:,} by the thousands separator of many "
-        f"languages, {whole} by the decimal point)"
+        f"money like '{symbol}{whole * 1000:,}' or '{symbol}{whole}' ({whole * 1000:,} by the "
+        f"thousands separator of many languages, {whole} by the decimal point)"
     )
 
 
-@pytest.mark.parametrize("written", ["$1.000 to $2.000", "€2 to €3.000"])
-def test_either_end_of_a_range(written: str) -> None:
-    with pytest.raises(ValueError, match=r"^expected money like '\$7,000' or '\$7' \("):
+@pytest.mark.parametrize(
+    ("written", "like"),
+    [("$1.000 to $2.000", r"'\$1,000' or '\$1'"), ("€2 to €3.000", "'€3,000' or '€3'")],
+)
+def test_either_end_of_a_range(written: str, like: str) -> None:
+    with pytest.raises(ValueError, match=rf"^expected money like {like} \("):
         Money.parse(written)
 
 

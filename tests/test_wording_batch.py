@@ -174,3 +174,40 @@ def test_a_currency_no_money_has_is_said_not_raised() -> None:
     )
     (said,) = CommittedBefore(rows).sentences("disbursed")
     assert said.startswith("beta: tranche of r1 (6,000,000.00 usd, no exchange rate) committed")
+
+
+GROUPED = """\
+aicapex: 1
+sources:
+- {id: s1, outlet: Test, title: A, date: 2024-01}
+entities:
+- {id: acme, name: Acme, type: company}
+- {id: cloudco, name: CloudCo, type: cloud_provider}
+cloud_bills:
+- {id: b1, sources: [s1], payer: acme, provider: cloudco, period: 2023-08, billed: '€1.000'}
+expenses:
+- {id: e1, sources: [s1], company: acme, category: opex, rate: '€7.000/month', date: 2023-01}
+"""
+
+
+def test_grouped_money_and_rates_are_refused_in_their_own_currency_and_number(
+    ledger_text: LedgerText,
+) -> None:
+    """'€1.000' was told "money like '$7,000' or '$7'" (another currency, another number);
+    '€7.000/month' only "a rate like '$99M/yr'", no word of the point and three zeros. Each is
+    now told its own figure both ways: 1,000 or 1 euros; 7,000 or 7 euros a month."""
+    with pytest.raises(ac.LedgerError) as caught:
+        ac.load(ledger_text(GROUPED))
+    said = {(p.record_id, p.field, p.code): (p.expected, p.found) for p in caught.value.problems}
+    assert said == {
+        ("b1", "billed", "bad-money"): (
+            "money like '€1,000' or '€1' (1,000 by the thousands separator of many languages, "
+            "1 by the decimal point)",
+            "'€1.000'",
+        ),
+        ("e1", "rate", "bad-rate"): (
+            "a rate like '€7,000/month' or '€7/month' (7,000 by the thousands separator of "
+            "many languages, 7 by the decimal point)",
+            "'€7.000/month'",
+        ),
+    }
