@@ -392,21 +392,37 @@ def rate_layout(spend: pd.DataFrame, entities: pd.Index) -> RateLayout | None:
     lo = int(m.min())
     n_m = int(m.max()) - lo + 1
     cell = (e * n_s + s) * n_m + (m - lo)
-    counts = np.bincount(cell, minlength=n_e * n_s * n_m).reshape(n_e, n_s, n_m)
-    has = counts > 0
-    seen = np.asarray(has.any(axis=2), dtype=bool)
-    last_i = np.where(seen, n_m - 1 - np.argmax(has[:, :, ::-1], axis=2), 0)
-    first_i = np.where(seen, np.argmax(has, axis=2), 0)
+    # the months each stream has a record in, in order: no entities x streams x months cube
+    # (at 345,000 records one such cube of int64 is gigabytes)
+    es, month = np.divmod(np.unique(cell), n_m)
+    starts = np.flatnonzero(np.r_[True, es[1:] != es[:-1]])
+    ends = np.r_[starts[1:], len(es)] - 1
+    seen = np.zeros(n_e * n_s, dtype=bool)
+    seen[es[starts]] = True
+    first_i = np.zeros(n_e * n_s, dtype=np.int64)
+    first_i[es[starts]] = month[starts]
+    last_i = np.zeros(n_e * n_s, dtype=np.int64)
+    last_i[es[ends]] = month[ends]
     begin = np.maximum(first_i, last_i - (_WINDOW - 1))
-    so_far = np.concatenate([np.zeros((n_e, n_s, 1), dtype=np.int64), has.cumsum(axis=2)], axis=2)
-    recorded = np.take_along_axis(so_far, (last_i + 1)[:, :, None], axis=2)[:, :, 0]
-    recorded -= np.take_along_axis(so_far, begin[:, :, None], axis=2)[:, :, 0]
-    # the months between a stream's first and last records without one of it
-    inside = so_far[:, :, 1:] - has < (so_far[:, :, -1:])  # a record later in the stream
-    ge, gs, gm = np.nonzero(inside & (so_far[:, :, 1:] > 0) & ~has)
-    gaps = (ge, gs, gm.astype(np.int64) + lo)
+    recorded = np.bincount(es[month >= begin[es]], minlength=n_e * n_s)
+    # the months between two of a stream's records without one: runs between neighbours
+    step = np.diff(month)
+    run = (es[1:] == es[:-1]) & (step > 1)
+    length = step[run] - 1
+    offset = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
+    ge, gs = np.divmod(np.repeat(es[:-1][run], length), n_s)
+    gaps = (ge, gs, np.repeat(month[:-1][run] + 1, length) + offset + lo)
+    shape = (n_e, n_s)
     return RateLayout(
-        None if every else ok, cell, (n_e, n_s, n_m), lo, seen, last_i, begin, recorded, gaps
+        None if every else ok,
+        cell,
+        (n_e, n_s, n_m),
+        lo,
+        seen.reshape(shape),
+        last_i.reshape(shape),
+        begin.reshape(shape),
+        recorded.reshape(shape),
+        gaps,
     )
 
 
@@ -427,12 +443,9 @@ def _run_rates(
     if layout.rows is not None:
         amounts_of = amounts_of[layout.rows]
     seen, last_i, begin = layout.seen, layout.last_i, layout.begin
-    amounts = np.bincount(layout.cell, weights=amounts_of, minlength=int(np.prod(layout.shape)))
-    amounts = amounts.reshape(layout.shape)
-    zeros = np.zeros((*layout.shape[:2], 1))
-    csum = np.concatenate([zeros, np.cumsum(amounts, axis=2)], axis=2)
-    total = np.take_along_axis(csum, (last_i + 1)[:, :, None], axis=2)[:, :, 0]
-    total -= np.take_along_axis(csum, begin[:, :, None], axis=2)[:, :, 0]
-    rate = np.where(seen, total / np.maximum(layout.recorded, 1), 0.0)
+    es, month = np.divmod(layout.cell, layout.shape[2])  # each row's entity x stream, month
+    within = month >= begin.ravel()[es]  # (never past the stream's last month)
+    total = np.bincount(es[within], weights=amounts_of[within], minlength=n_e * n_s)
+    rate = np.where(seen, total.reshape(n_e, n_s) / np.maximum(layout.recorded, 1), 0.0)
     last = np.where(seen, last_i + layout.lo, np.iinfo(np.int64).min)
     return rate, last, seen.copy()

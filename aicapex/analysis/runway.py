@@ -11,7 +11,8 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    ``"disbursed"`` (default): only funding actually received, on its dates (rounds, and
    primary purchases of shares outside rounds; secondary purchases never reach the company);
    ``"committed"``: committed but undisbursed tranches also arrive on their dates;
-   ``"arrears"``: as ``"disbursed"``, and every bill unpaid at ``as_of`` is paid then.
+   ``"arrears"``: as ``"disbursed"``, and every bill fallen due (its due date, else the end of
+   its usage period) and unpaid at ``as_of`` is paid then.
 3. **Month by month from the balance** (so an ``as_of`` later than the balance rolls the cash
    forward): recorded monthly net flows (expenses, revenues and funding as above; ``planned``
    figures are left out). A month without records is not a month without spending: each
