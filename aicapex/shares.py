@@ -49,7 +49,7 @@ from aicapex.values import ParsedValue
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["MAX_TEXT", "Share", "ShareCount", "written_unit"]
+__all__ = ["MAX_TEXT", "Share", "ShareCount", "counted_things", "written_unit"]
 
 #: The longest text a share or a number of shares may be written in.
 MAX_TEXT = 100
@@ -381,3 +381,14 @@ def written_unit(amount: Decimal) -> Decimal:
     exp = _plain(value).as_tuple().exponent
     assert isinstance(exp, int)
     return Decimal(1).scaleb(min(exp, 0))
+
+
+def counted_things(count: Any) -> ShareCount:
+    """A count of things (GPUs) with the precision reported (a range, a bound: a
+    :class:`~aicapex.records.base.GpuUnits`, or an int) as a :class:`ShareCount`, which
+    :func:`~aicapex.records.ownership.multiplies_to` reads: the loader's and the bulk tables'
+    checks of unit price x quantity alike."""
+    span = getattr(count, "span", None)
+    if span is not None:
+        return ShareCount(Decimal(span[0]), "range", (Decimal(span[0]), Decimal(span[1])))
+    return ShareCount(Decimal(int(count)), getattr(count, "qualifier", ""))

@@ -24,7 +24,7 @@ from aicapex.records.base import (
 )
 from aicapex.records.compute import Payment
 from aicapex.records.ownership import multiplies_to
-from aicapex.shares import ShareCount
+from aicapex.shares import counted_things
 
 __all__ = ["Delivery", "GPUOrder", "GPUReallocation", "OrderStatus"]
 
@@ -102,7 +102,7 @@ class GPUOrder(Fact):
                 yield from multiplies_to(
                     "total",
                     self.unit_price,
-                    _shares(self.quantity),
+                    counted_things(self.quantity),
                     self.total,
                     "unit_price x quantity",
                 )
@@ -137,15 +137,6 @@ class GPUOrder(Fact):
                 count = sum(d.quantity for d in deliveries)
                 shown = f"{count:,}" if count == least else f"{count:,} (at least {least:,})"
                 yield name, f"at most the {count_text(self.quantity)} GPUs ordered", shown
-
-
-def _shares(count: int) -> ShareCount:
-    """A GPU count as a count of things with the precision reported (a range, a bound), as
-    :func:`~aicapex.records.ownership.multiplies_to` reads counts."""
-    span = getattr(count, "span", None)
-    if span is not None:
-        return ShareCount(Decimal(span[0]), "range", (Decimal(span[0]), Decimal(span[1])))
-    return ShareCount(Decimal(int(count)), getattr(count, "qualifier", ""))
 
 
 class GPUReallocation(Fact):

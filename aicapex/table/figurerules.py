@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -30,7 +29,7 @@ import pandas as pd
 from aicapex.errors import Problem
 from aicapex.limits import MAX_AMOUNT
 from aicapex.money import Money, Rate
-from aicapex.shares import ShareCount
+from aicapex.shares import ShareCount, counted_things
 from aicapex.table.bulkcols import Located, Said
 from aicapex.table.exactrules import money_cell
 from aicapex.table.rowrules import same_labels
@@ -135,7 +134,7 @@ def order_totals(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
     said = np.full((len(first), 2), None, dtype=object)  # each set's expected and found
     for g, i in enumerate(rows[first].tolist()):
         figures = (money_cell(raw, "unit_price", i), money_cell(raw, "total", i))
-        shares = _shares(_count(raw["quantity"].iloc[i]))
+        shares = counted_things(_count(raw["quantity"].iloc[i]))
         label = "unit_price x quantity"
         check = next(multiplies_to("total", figures[0], shares, figures[1], label), None)
         if check is not None:
@@ -151,15 +150,6 @@ def order_totals(out: dict[str, Any], raw: pd.DataFrame, chk: Located) -> None:
 
 #: The cells an order's check reads: a number's currency beside it.
 _CELLS = ("unit_price", "unit_price_currency", "quantity", "total", "total_currency")
-
-
-def _shares(count: Any) -> ShareCount:
-    """A GPU count as a count of things with the precision reported (a range, a bound), as the
-    record's check reads it."""
-    span = getattr(count, "span", None)
-    if span is not None:
-        return ShareCount(Decimal(span[0]), "range", (Decimal(span[0]), Decimal(span[1])))
-    return ShareCount(Decimal(int(count)), getattr(count, "qualifier", ""))
 
 
 def _exact(kinds: Any) -> np.ndarray:
