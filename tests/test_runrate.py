@@ -271,3 +271,27 @@ def test_no_runway_where_nothing_is_spent_on_record(ledger_text: LedgerText) -> 
     # scenarios run on the same inputs: the same refusal, named
     with pytest.raises(ValueError, match="no runway of 'acme'"):
         ac.compare(led, "acme", [ac.Scenario("base")], as_of="2024-02")
+
+
+def test_the_companies_left_out_are_named_briefly(ledger_text: LedgerText) -> None:
+    # twelve companies with cash and nothing spent, and one that spends: one short sentence
+    # (a report repeats the runway's general assumptions for every company)
+    idle = "".join(f"- {{id: i{n:02d}, name: I{n}, type: company}}\n" for n in range(12))
+    cash = "".join(
+        f"- {{id: c{n:02d}, company: i{n:02d}, date: 2024-02, amount: $1M, sources: [s1]}}\n"
+        for n in range(12)
+    )
+    text = (
+        "sources:\n- {id: s1, outlet: Example, title: A report, date: 2024-08}\n"
+        "entities:\n- {id: beta, name: Beta, type: company}\n"
+        + idle
+        + "cash_balances:\n- {id: bc, company: beta, date: 2024-02, amount: $20M,"
+        " sources: [s1]}\n"
+        + cash
+        + "expenses:\n- {id: bo, company: beta, category: opex, rate: $2M/month, date: 2023,"
+        " sources: [s1]}\n"
+    )
+    r = ac.runways(ac.load(ledger_text(text)), as_of="2024-02")["disbursed"]
+    assert list(r.frame["entity"]) == ["beta"]
+    (said,) = [a for a in r.assumptions if a.startswith("no runway of")]
+    assert said.startswith("no runway of i00, i01, i02, i03, i04 and 7 more: ")

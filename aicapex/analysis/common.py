@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -206,15 +206,23 @@ def with_spending(
         )
     notes: list[str] = []
     if not keep.all():
-        left = ", ".join(str(c) for c in dict.fromkeys(company[~keep]))
+        left = _some(dict.fromkeys(str(c) for c in company[~keep]))
         notes.append(f"no runway of {left}: {unknown} unknown (burn_after= assumes one)")
-    partial = [str(c) for c in dict.fromkeys(company[keep]) if c not in burning]
+    partial = _some(dict.fromkeys(str(c) for c in company[keep] if c not in burning))
     if partial:
         notes.append(
-            f"{', '.join(partial)}: no expense or revenue recorded: only money out of other "
-            "kinds (GPU orders, bills, contracts, ...) is counted"
+            f"{partial}: no expense or revenue recorded: only money out of other kinds (GPU "
+            "orders, bills, contracts, ...) is counted"
         )
     return balances[keep], tuple(notes)
+
+
+def _some(ids: Iterable[str], most: int = 5) -> str:
+    """Ids for a sentence: the first ``most``, then how many more (one sentence of a result's
+    assumptions, which a report repeats for every company, stays short)."""
+    ids = list(ids)
+    more = f" and {len(ids) - most} more" if len(ids) > most else ""
+    return ", ".join(ids[:most]) + more
 
 
 def trailing(values: np.ndarray, window: int) -> np.ndarray:
