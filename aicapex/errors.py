@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CODES", "SEVERITIES", "WARNINGS", "LedgerError", "Problem", "severity_of", "suggest"]
+__all__ = [
+    "CODES",
+    "SEVERITIES",
+    "WARNINGS",
+    "LedgerError",
+    "Problem",
+    "folded",
+    "severity_of",
+    "suggest",
+]
 
 #: Every problem code, with what it means. Codes are stable: programs may rely on them. Each has
 #: a case in the error catalogue (``tests/errors/``).
@@ -298,7 +307,7 @@ _MEANT = {
 }
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
     """``text`` as a suggestion compares it: case, and spaces vs underscores vs hyphens, aside
     (``'Stability_AI '`` and ``'stability-ai'`` fold alike). Ids stay case-sensitive: this
     only finds the id that was meant."""
@@ -320,9 +329,9 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     by_fold: dict[str, str] = {}  # the first choice of each folded form
     for choice in choices:
         if isinstance(choice, str):
-            by_fold.setdefault(_folded(choice), choice)
-    folded = _folded(word)
-    if folded in by_fold:  # the same id but for case or separators
-        return f" (did you mean {by_fold[folded]!r}?)"
-    close = difflib.get_close_matches(folded, by_fold, n=1, cutoff=0.6)
+            by_fold.setdefault(folded(choice), choice)
+    own = folded(word)
+    if own in by_fold:  # the same id but for case or separators
+        return f" (did you mean {by_fold[own]!r}?)"
+    close = difflib.get_close_matches(own, by_fold, n=1, cutoff=0.6)
     return f" (did you mean {by_fold[close[0]]!r}?)" if close else ""

@@ -160,11 +160,15 @@ def format_reference() -> str:
             said = f"Records with equal {key} report the same fact (`Ledger.conflicts()`)"
             if cls.FACT_WINDOW is not None:
                 field, days = cls.FACT_WINDOW
-                said += f" when their `{field}` starts within {days} days of each other's"
+                said += (
+                    f" when their `{field}` starts within {days} days of another's (a chain of "
+                    f"them, each within {days} days of the one before, is one fact)"
+                )
             if cls.FACT_SPLIT is not None:
                 said += (
-                    f", unless they name different `{cls.FACT_SPLIT}` (a record naming none "
-                    f"reports the `{cls.FACT_SPLIT}` named nearest in date)"
+                    f", unless they name different `{cls.FACT_SPLIT}` (compared without case, "
+                    f"spaces and hyphens; a record naming none reports the `{cls.FACT_SPLIT}` "
+                    "named nearest in date)"
                 )
             lines += [f"{said}.", ""]
         refs = dict(cls.REFS)

@@ -226,3 +226,35 @@ def test_one_source_two_series_is_no_contradiction(tmp_path: Path) -> None:
     )
     led = ac.load(path)
     assert _raised(led) == pytest.approx(10e6 + 25e6)
+
+
+def test_a_series_joined_only_through_another_is_two_rounds_in_the_loader_too(
+    tmp_path: Path,
+) -> None:
+    bounded = (
+        "- {id: a, company: co, date: 2024-01-01, series: Series B, amount: $100M to $120M,"
+        " sources: [s1]}\n"
+        "- {id: b, company: co, date: 2024-04-01, series: Series C, amount: $200M,"
+        " sources: [s2]}\n"
+        "- {id: c, company: co, date: 2024-07-20, series: Series B, amount: $150M,"
+        " sources: [s1]}\n"
+    )
+    path = tmp_path / "ledger.yaml"
+    path.write_text(HEAD + bounded, encoding="utf-8")
+    # a and c (Series B) are 201 days apart: two rounds, whatever b (Series C) chains; one
+    # source's '$100M to $120M' and '$150M' are then no contradiction, and nothing conflicts
+    led = ac.load(path)
+    assert led.conflicts().empty
+    assert _raised(led) == pytest.approx(110e6 + 200e6 + 150e6)
+
+
+def test_series_written_alike_but_for_case_and_spaces_are_one(tmp_path: Path) -> None:
+    led = _load(
+        tmp_path,
+        _round("a", "s1", "2023-09", "$3.2B", series="Series C", amazon="$1B"),
+        _round("b", "s2", "2023-09-15", "$3.4B", series="series-c", amazon="$1B"),
+        _round("x", "s3", "2023-10", "$1B", series="Series D", sap="$1B"),
+    )
+    # 'Series C' and 'series-c' name one round (the later report kept); Series D another
+    assert list(led.conflicts()["id"]) == ["a", "b"]
+    assert _raised(led) == pytest.approx(3.4e9 + 1e9)

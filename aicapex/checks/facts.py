@@ -29,7 +29,7 @@ from typing import Any
 
 from aicapex.checks.common import LedgerLike
 from aicapex.dates import PartialDate
-from aicapex.errors import Problem
+from aicapex.errors import Problem, folded
 from aicapex.records import KINDS, Fact, FundingRound, FxRate, Record
 
 __all__ = ["FIGURES", "claimed_range", "fact_problems"]
@@ -273,7 +273,7 @@ def _in_windows(
             cluster_of[id(records[i])] = cluster
             members.setdefault(cluster, []).append((i, day))
             if cls.FACT_SPLIT is not None:
-                name = getattr(records[i], cls.FACT_SPLIT)
+                name = _name(records[i], cls.FACT_SPLIT)
                 names.setdefault(cluster, set()).update([name] if name is not None else [])
 
     def split(record: Record) -> Any:
@@ -282,20 +282,43 @@ def _in_windows(
         cluster_id = cluster_of[id(record)]
         if len(names.get(cluster_id, ())) < 2:
             return None
-        own = getattr(record, cls.FACT_SPLIT)
+        own = _name(record, cls.FACT_SPLIT)
         if own is not None:
             return own
         day = start(record)
-        named = sorted(
-            (i, d) for i, d in members[cluster_id] if getattr(records[i], cls.FACT_SPLIT)
-        )
+        named = sorted((i, d) for i, d in members[cluster_id] if _name(records[i], cls.FACT_SPLIT))
         nearest = min(named, key=lambda item: abs((item[1] - day).days))
-        return getattr(records[nearest[0]], cls.FACT_SPLIT)
+        return _name(records[nearest[0]], cls.FACT_SPLIT)
 
+    # a cluster split by name: each name's dates clustered again (a Series B in January and
+    # one in July, joined only through a Series C in April, are two rounds)
+    again: dict[int, int] = {}
+    for cluster_id, mine in members.items():
+        if len(names.get(cluster_id, ())) < 2:
+            continue
+        by_name: dict[Any, list[tuple[dt.date, int]]] = {}
+        for i, day in mine:
+            by_name.setdefault(split(records[i]), []).append((day, i))
+        for dated in by_name.values():
+            part, previous = 0, None
+            for day, i in sorted(dated):
+                part += previous is not None and (day - previous).days > days
+                previous = day
+                again[id(records[i])] = part
     return [
-        (record, (*key[:-1], cluster_of[id(record)], split(record), key[-1]))
+        (
+            record,
+            (*key[:-1], cluster_of[id(record)], split(record), again.get(id(record)), key[-1]),
+        )
         for record, key in rivals
     ]
+
+
+def _name(record: Record, field: str) -> str | None:
+    """A record's ``FACT_SPLIT`` value as compared: case, spaces, hyphens and underscores aside
+    (``Series C``, ``series-c``)."""
+    value = getattr(record, field)
+    return None if value is None else folded(str(value))
 
 
 def _two_facts_hint(cls: Any) -> str:

@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from aicapex.errors import folded
+
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
@@ -127,8 +129,12 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         if sides_of is not None:
             key = _split_sides(frame, base, key, sides_of(frame), window)
         split = getattr(cls, "FACT_SPLIT", None)
-        if split is not None and split in frame:
-            key = _split_named(frame, key, frame[split], window)
+        if split is not None and split in frame:  # compared as folded (case, spaces aside)
+            names = frame[split].astype("object")
+            named = names.notna().to_numpy()
+            if named.any():
+                folded_names = names.where(~named, names.map(folded, na_action="ignore"))
+                key = _split_named(frame, key, folded_names, window)
     keep &= np.bincount(key)[key] > 1  # a fact reported once is never in conflict
     if not keep.any():
         return empty
