@@ -196,7 +196,7 @@ def test_an_investor_with_a_balance_is_told_of_its_investments(tmp_path: Path) -
     r = ac.runway(ac.load(path), "inv-a", policy="committed")
     out = "assumed already paid out of the balance, not taken"
     # inv-a records no expense: only its investments are money out, and that is said
-    other = "inv-a: no expense or revenue recorded: only money out of other kinds"
+    other = "inv-a: no expense recorded: only GPU orders paid and investments are counted"
     assert sum(a.startswith(other) for a in r.assumptions) == 1
     assert [a for a in r.assumptions if a.startswith("inv-a:") and not a.startswith(other)] == [
         "inv-a: investment of beta-a ($6.00M) committed on 2024-02-15, before the cash "

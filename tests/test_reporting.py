@@ -222,7 +222,7 @@ cash_balances:
     assert set(rows["status"].astype(object)) == {"conditional"}
     assert str(led["old"].amount) == "up to $5B"  # type: ignore[attr-defined]
     # no spending recorded: a runway needs a burn given (none: never runs out)
-    with pytest.raises(ValueError, match="no expense, revenue or other money out recorded"):
+    with pytest.raises(ValueError, match="no expense, GPU order paid or investment recorded"):
         ac.runway(led, "acme", as_of="2025-10", policy="committed")
     r = ac.runway(led, "acme", as_of="2025-10", policy="committed", burn_after=0.0)
     assert math.isinf(r.months)  # the ceiling changes nothing either way

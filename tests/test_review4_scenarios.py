@@ -1,12 +1,13 @@
 """Hand-checked scenarios (review 4): a small ledger whose runway and what-ifs are worked out by
 hand, and the rule that delaying a round's money never counts money the policy does not.
 
-Acme: $12M of cash at the end of January 2024; payroll $1M a month (Nov 2023 - Jan 2024), compute
-$4.5M over 2023-Q4 (a quarter's bill written over its quarter: $1.5M a month) and $1.5M in
-January 2024 (its run rate: $6M over the 4 months with a record, $1.5M), revenue $0.6M a month: a net burn of 1 + 1.5 - 0.6 = $1.9M a month, so
-12 / 1.9 = 6.3158 months. A round of $9M: $3M disbursed in December 2023 (in the balance), $6M
-committed for April 2024. An unpaid $2M cloud bill due 2024-01-31. An announced facility of
-'up to $20M' in March 2024 (a ceiling: never counted as moved).
+Acme: $12M of cash at the end of January 2024; payroll $1M a month (Nov 2023 - Jan 2024),
+compute $4.5M over 2023-Q4 (a quarter's bill written over its quarter: $1.5M a month) and $1.5M
+in January 2024 (its run rate: $6M over the 4 months with a record, $1.5M), revenue $0.6M a
+month: a net burn of 1 + 1.5 - 0.6 = $1.9M a month, so 12 / 1.9 = 6.3158 months. A round of
+$9M: $3M disbursed in December 2023 (in the balance), $6M committed for April 2024. An unpaid
+$2M cloud bill due 2024-01-31. An announced facility of 'up to $20M' in March 2024 (a
+ceiling: never counted as moved).
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ def test_a_bill_paid_in_full_in_its_currency_owes_nothing(ledger_text: LedgerTex
     before = ac.arrears(led, as_of="2024-10-31").frame
     assert before["outstanding_usd"].sum() == pytest.approx(12e6)
     # the arrears policy of the runway pays nothing for it
-    r = ac.runway(led, "eu", as_of="2024-12", cash={"eu": 1e6}, policy="arrears")
+    # (eu records no expense: a runway needs a burn given)
+    r = ac.runway(led, "eu", as_of="2024-12", cash={"eu": 1e6}, policy="arrears", burn_after=0.0)
     assert not any("b1" in a for a in r.assumptions)
 
 
@@ -68,18 +69,23 @@ entities:
 - {id: z, name: Idle, type: company}
 - {id: y, name: Unknown, type: company}
 - {id: aws, name: AWS, type: cloud_provider}
+- {id: nv, name: Nvidia, type: company}
 cash_balances:
 - {id: cz, company: z, date: 2023-06-30, amount: $1M, sources: [s1]}
 - {id: cy, company: y, date: 2023-06-30, amount: $1M, sources: [s1]}
 cloud_bills:
-- {id: bz, payer: z, provider: aws, period: 2023-05, billed: $100K, due: 2023-06-15,
+- {id: by, payer: y, provider: aws, period: 2023-05, billed: $100K, due: 2023-06-15,
    payments: [{date: 2023-06-10, amount: $100K}], sources: [s1]}
+gpu_orders:
+- {id: gz, buyer: z, vendor: nv, sku: H100, quantity: 10, total: $300K, order_date: 2023-05,
+   payments: [{date: 2023-06-10, amount: $300K}], sources: [s1]}
 """
     led = ac.load(ledger_text(text))
-    # y records no money out at all: its burn is unknown, no runway (it never 'lasted forever')
+    # y records only a bill (which the runway does not count: expenses do): its burn is
+    # unknown, no runway (it never 'lasted forever')
     with pytest.raises(ValueError, match="no runway of 'y'"):
         ac.runway(led, "y", as_of="2023-06")
-    # z paid a bill before its balance and spends nothing after: it lasts
+    # z paid for GPUs before its balance and spends nothing after: it lasts
     r = ac.runway(led, "z", as_of="2023-06")
     assert r.months == math.inf
     burn_after = float(r.frame["burn_after"].item())

@@ -185,34 +185,40 @@ def with_spending(
     flows: pd.DataFrame, balances: pd.DataFrame, burn_after: object, entity: str | None
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The cash balances a runway runs from: without ``burn_after``, those of companies with
-    money going out among ``flows`` (an expense, a GPU order paid, a bill, ...; not planned
-    ones; the records', before any what-if), or a revenue: with none of these a burn is
-    unknown, not nothing. Returns them and the assumptions naming the companies left out and
-    those whose runway counts money out but no expense. Raises ValueError for ``entity`` left
-    out."""
+    spending on record that a runway counts among ``flows`` (not planned ones; the records',
+    before any what-if): an expense, a GPU order paid or scheduled, an investment in another
+    company. With none a burn is unknown, not nothing: a cash balance alone, revenue alone,
+    bills or contracts alone (which the runway does not count: expenses do) have no runway.
+    Returns them and the assumptions naming the companies left out and those whose runway
+    counts no expense (of ``entity`` alone when given). Raises ValueError for ``entity``
+    left out."""
     if burn_after is not None or balances.empty:
         return balances, ()
     actual = (flows["basis"] != "planned").to_numpy() if "basis" in flows else True
-    burns = flows["kind"].isin(["expenses", "revenues"]).to_numpy() & actual
+    kind, status = flows["kind"], flows["status"]
     out = (flows["direction"] < 0).to_numpy() & actual
-    burning = _entities_of(flows["entity"], burns)  # (the distinct ids, not the rows)
-    spending = burning | _entities_of(flows["entity"], out)
+    expense = (kind == "expenses").to_numpy() & actual
+    invested = kind.isin(["funding_rounds", "stakes"]) & status.isin(["disbursed", "committed"])
+    capex = (kind == "gpu_orders") & status.isin(["paid", "scheduled"])
+    burning = _entities_of(flows["entity"], expense)  # (the distinct ids, not the rows)
+    spending = burning | _entities_of(flows["entity"], out & (invested | capex).to_numpy())
     company = balances["company"].astype("object").to_numpy()
     keep = np.fromiter((c in spending for c in company), dtype=bool, count=len(company))
-    unknown = "no expense, revenue or other money out recorded (not planned): its burn is"
-    if entity is not None and not keep.all() and entity in set(company[~keep]):
+    unknown = "no expense, GPU order paid or investment recorded (not planned): its burn is"
+    if entity is not None and entity in set(company[~keep]):
         raise ValueError(
-            f"no runway of {entity!r}: {unknown} unknown (burn_after= assumes a net burn a month)"
+            f"no runway of {entity!r}: {unknown} unknown (burn_after=, or --burn-after, assumes "
+            "a net burn a month)"
         )
+    named = company if entity is None else company[company == entity]
     notes: list[str] = []
-    if not keep.all():
-        left = _some(dict.fromkeys(str(c) for c in company[~keep]))
+    left = _some(dict.fromkeys(str(c) for c in named if c not in spending))
+    if left:
         notes.append(f"no runway of {left}: {unknown} unknown (burn_after= assumes one)")
-    partial = _some(dict.fromkeys(str(c) for c in company[keep] if c not in burning))
+    partial = _some(dict.fromkeys(str(c) for c in named if c in spending and c not in burning))
     if partial:
         notes.append(
-            f"{partial}: no expense or revenue recorded: only money out of other kinds (GPU "
-            "orders, bills, contracts, ...) is counted"
+            f"{partial}: no expense recorded: only GPU orders paid and investments are counted"
         )
     return balances[keep], tuple(notes)
 

@@ -243,7 +243,7 @@ def runways(
     reports = conflict_reports(source, conflicts, changes)
     flows, refiled_ids, refiled_notes = refiled(flows, reports, changes)
     known = [*aside, *every["id"].astype("object"), *refiled_ids]
-    balances, unrun = with_spending(flows, balances, burn_after, entity)
+    on_record = flows  # (what is spent on record: before the what-ifs)
     flows, balances, described = apply(changes, flows, balances, known)
     aside = kept_aside
     if entity is not None:
@@ -265,6 +265,7 @@ def runways(
             )
         as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
     as_of_text = "per entity" if isinstance(as_of, Mapping) else str(as_of)
+    balances, unrun = with_spending(on_record, balances, burn_after, entity)
     chosen = latest_balances(balances, as_of)
     if entity is not None and chosen.empty:
         raise ValueError(f"no cash balance of {entity!r} at or before {as_of_text}")
