@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -297,3 +298,43 @@ def test_the_companies_left_out_are_named_briefly(ledger_text: LedgerText) -> No
     assert list(r.frame["entity"]) == ["beta"]
     (said,) = [a for a in r.assumptions if a.startswith("no runway of")]
     assert said.startswith("no runway of i00, i01, i02, i03, i04 and 7 more: ")
+
+
+GIVEN = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-08}
+entities:
+- {id: co, name: Co, type: company}
+cash_balances:
+- {id: cash, company: co, date: 2024-02-29, amount: $7M, sources: [s1]}
+expenses:
+- {id: c-jan, company: co, category: compute, amount: $1M, date: 2024-01, sources: [s1]}
+- {id: c-jun, company: co, category: compute, amount: $1M, date: 2024-06, sources: [s1]}
+revenues:
+- {id: r-jan, company: co, amount: $300K, date: 2024-01, sources: [s1]}
+- {id: r-jun, company: co, amount: $300K, date: 2024-06, sources: [s1]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("burn_after", "months"),
+    [
+        # March..May between the records at the run rates (compute $1M, revenue $0.3M) and
+        # June recorded: 4 x 0.7 of 7, leaving 4.2; then as given
+        ({"compute": 5e6}, 4 + 4.2 / 4.7),  # compute 5 past June, revenue 0.3
+        ({"revenue": 0.0}, 4 + 4.2 / 1.0),  # compute 1 past June, no revenue
+        (2e6, 4 + 4.2 / 2.0),  # a net burn of 2 past June
+        (None, 4 + 4.2 / 0.7),
+    ],
+)
+def test_a_burn_given_applies_past_the_records_not_between_them(
+    ledger_text: LedgerText, burn_after: Any, months: float
+) -> None:
+    led = ac.load(ledger_text(GIVEN))
+    r = ac.runway(led, "co", as_of="2024-02", burn_after=burn_after)
+    assert r.months == pytest.approx(months)
+    path = r.explain().set_index("month")
+    assert path.loc["2024-04-01", "net"] == pytest.approx(-0.7e6)
+    # scenarios read the same inputs
+    table = ac.compare(led, "co", [ac.Scenario("base")], as_of="2024-02", burn_after=burn_after)
+    assert table.frame.loc["base", "months"] == pytest.approx(months)

@@ -181,7 +181,7 @@ def extrapolate(
         # up to the entity's last record, a stream past its own records goes on at its run
         # rate (as without burn_after: a month without records is not one without spending)
         net, assumed = _steps(rate * sign, seen, last, months, active & ~past)
-        net, assumed = _fill_gaps(layout, months, active, rate * sign, net, assumed)
+        net, assumed, _ = _fill_gaps(layout, months, active, rate * sign, net, assumed)
         rated = _streams_in(assumed)
         net = np.where(past, -float(burn_after), net)
         every = (1 << n_s) - 1
@@ -200,6 +200,7 @@ def extrapolate(
             rated=rated,
         )
     given = dict(burn_after or {})
+    own = rate * sign  # the run rates: months between records keep them, whatever is given
     for name, value in given.items():
         s = STREAMS.index(name)
         rate[:, s] = value
@@ -210,7 +211,9 @@ def extrapolate(
     if by_stream:  # each stream's run rate comes from its own rows only: a stream alone
         past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
         streams = past * (rate * sign)[:, :, None]
-    net, assumed = _fill_gaps(layout, months, active, rate * sign, net, assumed, streams)
+    net, assumed, between = _fill_gaps(
+        layout, months, active, rate * sign, net, assumed, streams, between_flow=own
+    )
     sentence = (
         "past each category's last record (spending by category, revenue as one stream), and "
         "in a month without one between its records, it continues at its own trailing 12-month "
@@ -218,6 +221,7 @@ def extrapolate(
     )
     if given:
         sentence += "; given: " + ", ".join(f"{k} {v:,.0f} USD a month" for k, v in given.items())
+        sentence += " past its last record (between its records, its own run rate)"
     return Extrapolation(
         net,
         assumed,
@@ -225,7 +229,7 @@ def extrapolate(
         0.0 - (rate * sign * seen).sum(axis=1),  # 0.0 - 0.0: no '-0.0' for no streams
         sentence,
         streams,
-        _streams_in(assumed) & ~np.isin(np.array(STREAMS), list(given))[None, :],
+        (_streams_in(assumed) & ~np.isin(np.array(STREAMS), list(given))[None, :]) | between,
     )
 
 
@@ -237,28 +241,35 @@ def _fill_gaps(
     net: np.ndarray,
     assumed: np.ndarray,
     streams: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    *,
+    between_flow: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``net`` and ``assumed`` with each ``active`` month of ``months`` (int64 months) that
     lies between two records of a stream and has none of it (``layout.gaps``) assumed at that
-    stream's ``flow`` (entities x streams); ``streams`` (``(E, S, M)``) gets the same flows in
-    place. The net of an entity with such a month is its streams' flows added in stream order,
-    as elsewhere (0.0 times the flow of a stream not assumed)."""
+    stream's ``between_flow`` (entities x streams; default ``flow``, the flow past its
+    records); ``streams`` (``(E, S, M)``) gets the same flows in place. The net of an entity
+    with such a month is its streams' flows added in stream order, as elsewhere (0.0 times
+    the flow of a stream not assumed). Also returns ``(E, S)``: the streams assumed between
+    records somewhere."""
+    none = np.zeros(flow.shape, dtype=bool)
     if layout is None or not len(layout.gaps[0]) or not len(months):
-        return net, assumed
+        return net, assumed, none
     (ge, gs, col), between, (at_e, at_m) = _placed(layout, months, active)
     if not len(ge):
-        return net, assumed
+        return net, assumed, none
+    gap_flow = flow if between_flow is None else between_flow
     if streams is not None:
-        streams[ge, gs, col] = flow[ge, gs]
+        streams[ge, gs, col] = gap_flow[ge, gs]
     assumed = np.asarray(assumed, dtype=np.int64) | between
-    bits = assumed[at_e, at_m]
+    bits, gap_bits = assumed[at_e, at_m], between[at_e, at_m]
     total = np.zeros(len(at_e))
     with np.errstate(invalid="ignore"):  # as _steps: 0.0 times an infinite flow
         for s in range(flow.shape[1]):
-            total = total + np.where((bits >> s) & 1 == 1, 1.0, 0.0) * flow[at_e, s]
+            past = np.where((bits >> s) & 1 == 1, 1.0, 0.0) * flow[at_e, s]
+            total = total + np.where((gap_bits >> s) & 1 == 1, gap_flow[at_e, s], past)
     net = np.array(net, dtype=np.float64)
     net[at_e, at_m] = total
-    return net, assumed
+    return net, assumed, _streams_in(between)
 
 
 def _placed(layout: RateLayout, months: np.ndarray, active: np.ndarray) -> Any:
