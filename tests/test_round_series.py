@@ -258,3 +258,15 @@ def test_series_written_alike_but_for_case_and_spaces_are_one(tmp_path: Path) ->
     # 'Series C' and 'series-c' name one round (the later report kept); Series D another
     assert list(led.conflicts()["id"]) == ["a", "b"]
     assert _raised(led) == pytest.approx(3.4e9 + 1e9)
+
+
+def test_the_conflict_key_names_the_series_a_report_gives(tmp_path: Path) -> None:
+    led = _load(
+        tmp_path,
+        _round("x", "s1", "2023-09", "$3.2B", amazon="$1B"),
+        _round("c", "s2", "2023-09-20", "$3.4B", series="Series C", amazon="$1B"),
+    )
+    # x names no series and comes first: the key still says which round it is
+    assert set(led.conflicts()["key"]) == {
+        "company=co, instrument=convertible_note, series=Series C"
+    }

@@ -376,10 +376,12 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
             chosen = [records[i] for i in members["row"]]
             values = [_value_text(r) for r in chosen]
             first = chosen[0]
-            named = (*cls.FACT_KEY, *([cls.FACT_SPLIT] if cls.FACT_SPLIT else []))
             key = ", ".join(
-                f"{f}={getattr(first, f)}" for f in named if getattr(first, f) is not None
+                f"{f}={getattr(first, f)}" for f in cls.FACT_KEY if getattr(first, f) is not None
             )
+            if cls.FACT_SPLIT:  # the name a report of the fact gives (the first may give none)
+                name = next((v for r in chosen if (v := getattr(r, cls.FACT_SPLIT))), None)
+                key += f", {cls.FACT_SPLIT}={name}" if name is not None else ""
             for r, value in zip(chosen, values, strict=True):
                 reported = ledger.reported(r)
                 rows.append(
