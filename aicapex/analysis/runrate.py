@@ -17,9 +17,10 @@ month without a record).
 
 ``burn_after`` overrides the run rates: a number is the whole net burn a month (spending minus
 revenue) past the entity's last record of any stream (before it, a stream past its own last
-record still goes on at its run rate); a mapping gives a stream's monthly amount
-(``{"compute": 5e6, "revenue": 1e6}``; spending and revenue both as positive amounts), the other
-streams keeping their own run rates.
+record still goes on at its run rate); a mapping gives a stream's monthly amount past its last
+record (``{"compute": 5e6, "revenue": 1e6}``; spending and revenue both as positive amounts),
+the other streams keeping their own run rates. Either way, a month between two of a stream's
+records keeps the stream's own run rate.
 """
 
 from __future__ import annotations
