@@ -2,7 +2,9 @@
 unpaid cloud bills.
 
 - ``remove(record)``: the record's flows of the entity (in a window of months) are left out;
-  past its records, a stream continues at the run rate of what is left.
+  past its records, a stream continues at the run rate of what is left. A record reporting a
+  fact another record reports too, removed whole, is left out before the conflicts are
+  resolved, as ``ac.Exclude`` leaves it out: the other report stands.
 - ``pay(entity, bills=, on=)``: unpaid cloud bills are paid in the month of ``on`` (default:
   ``as_of``'s), and leave what policy ``arrears`` pays at ``as_of``;
   ``forgive(entity, bills=)``: they are never paid (only policy ``arrears`` pays bills at all).
@@ -32,6 +34,8 @@ from aicapex.scenarios.book import (
     date_arg,
     end_arg,
 )
+from aicapex.table.adjust import Exclude as TableExclude
+from aicapex.table.adjust import conflict_reports
 from aicapex.values import format_usd
 
 __all__ = [
@@ -93,7 +97,10 @@ class DropRecords:
 
 @dataclass(frozen=True)
 class Remove(ScenarioAdjustment):
-    """A record's flows left out (from ``start`` to ``end``), or a cash balance."""
+    """A record's flows left out (from ``start`` to ``end``), or a cash balance. A record
+    reporting a fact another record reports too, removed whole, is left out before the
+    conflicts are resolved, as ``ac.Exclude`` does: the other report stands (see
+    :meth:`_reported`)."""
 
     NAME = "remove"
 
@@ -126,6 +133,9 @@ class Remove(ScenarioAdjustment):
                 key,
             )
         own |= balances
+        reported = self._reported(book, own)
+        if reported is not None:
+            return reported
         if self.record not in own:
             raise AdjustmentError(
                 f"record: expected a record with flows of {entity}, or a cash balance"
@@ -146,6 +156,52 @@ class Remove(ScenarioAdjustment):
             )
         return Bound(table.describe(), table=(table,), notes=notes)
 
+    def _reported(self, book: Book, own: set[str]) -> Bound | None:
+        """A record reporting a fact another record reports too (conflicts resolved by
+        ``book.conflicts``), of the entity (a report of its fact has flows of it): left out
+        whole, it is left out before the conflicts are resolved, as :class:`ac.Exclude
+        <aicapex.table.adjust.Exclude>` does (:func:`~aicapex.table.adjust.refiled`), so another
+        report of the fact stands; the report set aside is accepted (nothing changes: said).
+        In a window, the kept report's flows there are left out, as any record's (the other
+        report does not stand in for them); the report set aside has no flows to leave out
+        there (an error saying so).
+        ``None``: not such a record (or a flows table, or ``conflicts="all"``)."""
+        reports = conflict_reports(book.source, book.conflicts)
+        if reports is None or self.record not in reports.group:
+            return None
+        fact = reports.group[self.record]
+        others = sorted(r for r, f in reports.group.items() if f == fact and r != self.record)
+        kept = [r for r in others if r in own and r not in reports.aside]
+        if not kept and self.record not in own:
+            return None  # another entity's fact: the usual error
+        policy = f"conflicts={book.conflicts!r}"
+        entity = str(book.entity_of(self.entity, one=True))
+        text = DropRecords(entity, (self.record,)).describe()
+        if self.start or self.end:
+            if self.record in reports.aside:
+                key = "start" if self.start else "end"
+                raise AdjustmentError(
+                    f"{key}: expected no start or end for {self.record!r}, set aside by {policy} "
+                    f"({', '.join(kept)} reports the same fact and is counted: it has no flows "
+                    f"to leave out in those months; remove it whole, or remove {kept[0]!r} in "
+                    f"those months), got {self.record!r} from {self.start or '...'} to "
+                    f"{self.end or '...'}",
+                    key,
+                )
+            return None  # the kept report's flows in the window: as any record's
+        if self.record in reports.aside:
+            note = (
+                f"{self.record} was set aside by {policy} already ({', '.join(kept)} reports the "
+                "same fact and is counted): removing it changes nothing"
+            )
+        else:
+            note = (
+                f"{self.record} left out before conflicts were resolved ({policy}): another "
+                f"report of the same fact ({', '.join(others)}) counts instead, as with "
+                "ac.Exclude"
+            )
+        return Bound(text, table=(TableExclude((self.record,)),), notes=(note,))
+
 
 def remove(
     record: str,
@@ -155,7 +211,14 @@ def remove(
     end: DateLike | None = None,
 ) -> Remove:
     """Leave out ``record``'s flows of ``entity`` (the scenario's by default) in the months
-    from ``start`` to ``end`` (all when ``None``), or the cash balance ``record``."""
+    from ``start`` to ``end`` (all when ``None``), or the cash balance ``record``.
+
+    A record reporting a fact another record reports too (two reports of one funding round,
+    say): removed whole, it is left out before the conflicts are resolved, as ``ac.Exclude``
+    leaves it out, so the other report stands (removing the report the conflicts policy set
+    aside changes nothing, and the explanation says so). With ``start`` or ``end``, the kept
+    report's flows in those months are left out and the other report does not stand in; the
+    report set aside has no flows in any month, and a window of it is an error saying so."""
     if not isinstance(record, str) or not record:
         raise AdjustmentError(f"record: expected a record's id, got {record!r}", "record")
     s = date_arg("start", start)
