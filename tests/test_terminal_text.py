@@ -115,7 +115,8 @@ def test_query_table(runner: CliRunner, ledger: Path) -> None:
 
 
 def test_runway_text(runner: CliRunner, ledger: Path) -> None:
-    out = _run(runner, "runway", str(ledger), "b")
+    # (b records a bill and no expense: a runway needs a burn given)
+    out = _run(runner, "runway", str(ledger), "b", "--burn-after", "1000000")
     assert not _raw(out)
 
 
