@@ -224,7 +224,10 @@ def runways(
     for policy in policies:
         if policy not in POLICIES:
             raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
-    source, cash = _checked(source, cash, policies[0], horizon, burn_after, known_on, widths)
+    reported, (source, cash) = (
+        source,
+        _checked(source, cash, policies[0], horizon, burn_after, known_on, widths),
+    )
     if not isinstance(as_of, Mapping):  # a fiscal year of one entity: the end of its own
         as_of = in_calendar(as_of, source, entity, end=True)  # type: ignore[assignment]
     if isinstance(as_of, Mapping):
@@ -243,6 +246,9 @@ def runways(
     reports = conflict_reports(source, conflicts, changes)
     flows, refiled_ids, refiled_notes = refiled(flows, reports, changes)
     known = [*aside, *every["id"].astype("object"), *refiled_ids]
+    unknown = [i for i in gone if known_on is not None and i not in source and i in reported]
+    known += unknown  # records reported after known_on: nothing to leave out, said
+    refiled_notes += [f"{i} left out: not reported by {known_on}" for i in unknown]
     on_record = flows  # (what is spent on record: before the what-ifs)
     flows, balances, described = apply(changes, flows, balances, known)
     aside = kept_aside
