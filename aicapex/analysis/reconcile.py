@@ -148,21 +148,30 @@ def span_reports(balances: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 
 def aside_by_entity(
-    source: Any, cash_given: Any, aside: list[str], entities: pd.Index
+    source: Any,
+    cash_given: Any,
+    aside: list[str],
+    entities: pd.Index,
+    chosen: pd.DataFrame | None = None,
 ) -> dict[str, list[str]]:
     """The cash reports set aside, by the entity they report on (only ``entities``): each
-    runway names its own, never every report of the ledger. Reports are set aside only from
-    a frame: the ledger's cash balances (``cash_given`` is ``None``) or the one given."""
+    runway names its own, never every report of the ledger; with ``chosen`` (each entity's
+    balance a runway starts from, indexed by entity), only the other reports of that balance
+    (of its day: a report of March set aside says nothing of a runway from June). Reports are
+    set aside only from a frame: the ledger's cash balances (``cash_given`` is ``None``) or
+    the one given."""
     if not aside:
         return {}
     frame = source.frame("cash_balances") if cash_given is None else cash_given
     ids = frame["id"].astype("object").to_numpy()
     owner = dict(zip(ids, frame["company"].astype("object").to_numpy(), strict=True))
+    day = dict(zip(ids, frame["date_end"], strict=True)) if "date_end" in frame else {}
+    start = {} if chosen is None else dict(zip(chosen.index, chosen["date_end"], strict=True))
     named = {str(e) for e in entities}
     out: dict[str, list[str]] = {}
     for record in aside:
         entity = str(owner.get(record))
-        if entity in named:
+        if entity in named and (entity not in start or day.get(record) == start[entity]):
             out.setdefault(entity, []).append(record)
     return out
 

@@ -316,7 +316,7 @@ def runways(
             f"{who}: conflicting cash reports "
             + (f"set aside ({conflicts} report used): " if conflicts != "all" else _SPANNED)
             + ", ".join(ids)
-            for who, ids in sorted(aside_by_entity(source, cash, aside, entities).items())
+            for who, ids in sorted(aside_by_entity(source, cash, aside, entities, chosen).items())
         ),
         *described,
         *refiled_notes,
