@@ -436,6 +436,11 @@ class Gen:
         for t, share in (ENTITY_SHARES_ALL if self.all else ENTITY_SHARES).items():
             types += [t] * round(total * share)
         types = (types + ["company"] * total)[:total]
+        # a small ledger (-n 50) still has every type the record generators draw from: three
+        # investors (a round samples up to three), two companies, one of each other type
+        for t in ENTITY_SHARES_ALL if self.all else ENTITY_SHARES:
+            least = {"investor": 3, "company": 2}.get(t, 1)
+            types += [t] * max(0, least - types.count(t))
         out = ["entities:"]
         for i, t in enumerate(types):
             eid = f"{t.replace('_', '-')}-{i:05d}"
