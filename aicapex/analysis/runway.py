@@ -224,10 +224,8 @@ def runways(
     for policy in policies:
         if policy not in POLICIES:
             raise ValueError(f"expected a policy among {POLICIES}, got {policy!r}")
-    reported, (source, cash) = (
-        source,
-        _checked(source, cash, policies[0], horizon, burn_after, known_on, widths),
-    )
+    reported = source  # (as given: records reported after known_on too)
+    source, cash = _checked(source, cash, policies[0], horizon, burn_after, known_on, widths)
     if not isinstance(as_of, Mapping):  # a fiscal year of one entity: the end of its own
         as_of = in_calendar(as_of, source, entity, end=True)  # type: ignore[assignment]
     if isinstance(as_of, Mapping):
