@@ -371,7 +371,7 @@ def _no_cash(ctx: Context, company: str) -> str:
 
 def _no_runway(ctx: Context, company: str) -> str:
     if company in ctx.once("cash", lambda: cash_section(ctx)):  # a balance, nothing spent
-        return "no expense, revenue or other money out recorded: its burn is unknown"  # not none
+        return "no expense, GPU order paid or investment recorded: its burn is unknown"
     return _no_cash(ctx, company)
 
 

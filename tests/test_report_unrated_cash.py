@@ -95,7 +95,7 @@ def test_an_older_balance_without_a_rate_does_not_matter(tmp_path: Path) -> None
     assert acme["cash"]["amount"] == 5e6
     assert acme["runway"] is None
     assert acme["reasons"]["runway"] == (
-        "no expense, revenue or other money out recorded: its burn is unknown"
+        "no expense, GPU order paid or investment recorded: its burn is unknown"
     )
 
 
