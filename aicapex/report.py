@@ -34,6 +34,8 @@ from aicapex.records import Entity, EntityType
 from aicapex.reportcash import (
     cash_section,
     funding_section,
+    gap_calls,
+    gap_years,
     in_report_months,
     runway_section,
     unrated_cash,
@@ -78,10 +80,11 @@ DOLLAR_KINDS: dict[str, frozenset[str] | None] = {
 }
 
 #: The months of those flows each section reads, per company (:func:`~aicapex.reportcash
-#: .in_report_months`): ``"year"`` the calendar year of its report date (burn, compute gap),
+#: .in_report_months`): ``"year"`` the calendar year of its report date (burn), ``"gap year"``
+#: that year or a company's fiscal year (compute gap: :func:`~aicapex.reportcash.gap_years`),
 #: ``"to date"`` up to its report date (arrears: the bills due by then). A section not named
 #: reads every month: the runway's run rates look back before its cash balance.
-DOLLAR_MONTHS: dict[str, str] = {"burn": "year", "compute_gap": "year", "arrears": "to date"}
+DOLLAR_MONTHS: dict[str, str] = {"burn": "year", "compute_gap": "gap year", "arrears": "to date"}
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class Context:
             if span is None or not flows["amount_usd"].isna().any():
                 return flows
             # each company's months the section reads (the others may lack a rate)
-            return flows[in_report_months(flows, self.when, span)]
+            return flows[in_report_months(flows, self.when, span, self.ledger)]
 
         found: pd.DataFrame = self.once(f"priced {section}", build)
         return found
@@ -152,7 +155,7 @@ class Context:
         if kinds is not None:
             missing = missing & flows["kind"].isin(list(kinds)).to_numpy()
         if span is not None and missing.any():
-            missing = missing & in_report_months(flows, self.when, span)
+            missing = missing & in_report_months(flows, self.when, span, self.ledger)
         # the runway reads every month: its reason says so
         return unrated_flows(flows[missing], every_month=span is None and kinds is None)
 
@@ -251,23 +254,17 @@ def _burns(ctx: Context) -> dict[str, Any]:
 
 
 def _gaps(ctx: Context) -> dict[str, Any]:
-    """Each company's compute gap over the calendar year of its report date: one
-    :func:`compute_gap` by year for all (a year's figures are the sums of its own rows, so
-    they equal a call for that year alone)."""
+    """Each company's compute gap over its year (:func:`~aicapex.reportcash.gap_years`): one
+    :func:`compute_gap` by calendar year for all (a year's figures are the sums of its own rows,
+    so they equal a call for that year alone), one per fiscal year's days."""
     out: dict[str, Any] = {}
-    years = ctx.years()
-    yearly = {y: c for y, c in years.items() if y.isdigit()}
-    calls: list[tuple[str | None, dict[str, list[str]]]] = [(None, yearly)] if yearly else []
-    calls += [(y, {y: c}) for y, c in years.items() if y not in yearly]
-    for period, wanted in calls:
-        if period is None:
-            g = compute_gap(ctx.priced_in("compute_gap"), None, freq="Y")
-        else:
-            g = compute_gap(ctx.priced_in("compute_gap"), None, period=period)
+    for period, wanted in gap_calls(_gap_years(ctx)):
+        freq = "Y" if period is None else None  # calendar years, else one fiscal year's days
+        g = compute_gap(ctx.priced_in("compute_gap"), None, period=period, freq=freq)
         frame = g.frame
         labels = frame["period"].astype("object").to_numpy()
         if period is not None:
-            labels = np.full(len(frame), period, dtype=object)
+            labels = np.full(len(frame), next(iter(wanted)), dtype=object)
         owner = {(c, y): True for y, companies in wanted.items() for c in companies}
         entities = frame["entity"].astype("object").to_numpy()
         keep = np.fromiter(
@@ -375,10 +372,15 @@ def _no_runway(ctx: Context, company: str) -> str:
     return _no_cash(ctx, company)
 
 
-def _no_year(what: str) -> Callable[[Context, str], str]:
+def _gap_years(ctx: Context) -> dict[str, tuple[str, str]]:
+    return ctx.once("gap years", lambda: gap_years(ctx.ledger, ctx.when))  # type: ignore[no-any-return]
+
+
+def _no_year(what: str, gap: bool = False) -> Callable[[Context, str], str]:
     def why(ctx: Context, company: str) -> str:
         when = ctx.when.get(company)
-        return f"no {what} recorded in {calendar_year(when) if when else 'any year'}"
+        year = _gap_years(ctx)[company][0] if gap and when else when and calendar_year(when)
+        return f"no {what} recorded in {year or 'any year'}"
 
     return why
 
@@ -388,7 +390,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("cash", cash_section, _no_cash),
     Section("burn", _burns, _no_year("expenses or revenues")),
     Section("runway", runway_section, _no_runway),
-    Section("compute_gap", _gaps, _no_year("compute spending or revenue")),
+    Section("compute_gap", _gaps, _no_year("compute spending or revenue", gap=True)),
     Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),
     Section("funding", funding_section, empty=lambda: {"by_status": {}, "rounds": []}),
     Section("conflicts", _conflicts, empty=list),
@@ -474,7 +476,8 @@ def report(
     without revenue has ``"ratio": null``. Money without an exchange rate at its date refuses
     only the sections that read its kind (:data:`DOLLAR_KINDS`: a bill in euros without a rate
     refuses arrears and runway, not burn nor cash) in the months they read
-    (:data:`DOLLAR_MONTHS`: burn and compute gap the calendar year of the report date),
+    (:data:`DOLLAR_MONTHS`: burn the calendar year of the report date, compute gap that year
+    or, for a company whose fiscal year ends on another day than December 31, its fiscal year),
     with the records to add rates for.
 
     ``as_of`` (a partial date) defaults, per company, to the date of its latest cash balance,

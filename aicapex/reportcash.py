@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import day_of
+from aicapex.analysis.common import day_of, month_of
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runways
 from aicapex.analysis.runwaykit import balance_kinds, latest_balances
-from aicapex.dates import calendar_year
+from aicapex.dates import PartialDate, calendar_year, parse_fiscal_year_end
+from aicapex.records import Entity
 from aicapex.reportdeals import known_by_participations
 from aicapex.table.conflicts import resolve as resolve_conflicts
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = [
     "cash_section",
     "funding_section",
+    "gap_calls",
+    "gap_years",
     "in_report_months",
     "known_by_parts",
     "runway_section",
@@ -70,18 +73,77 @@ def unrated_cash(balances: pd.DataFrame, when: Mapping[str, str | None]) -> dict
     }
 
 
-def in_report_months(flows: pd.DataFrame, when: Mapping[str, str | None], span: str) -> np.ndarray:
+def gap_years(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, tuple[str, str]]:
+    """Each dated company's year of compute gap: its label and the period to ask
+    :func:`~aicapex.analysis.gap.compute_gap` for. The calendar year of its report date
+    (``("2024", "2024")``), or, for a company whose fiscal year ends on another day than
+    December 31, the fiscal year its report date ends in, named as ``compute_gap`` names it
+    (``("FY2024", "2023-07-01..2024-06-30")`` with a June 30 year end)."""
+    ends = {
+        e.id: parse_fiscal_year_end(e.fiscal_year_end)
+        for e in ledger.of_type(Entity)
+        if e.fiscal_year_end is not None and e.id in when
+    }
+    out: dict[str, tuple[str, str]] = {}
+    for company, w in when.items():
+        if w is None:
+            continue
+        fye = ends.get(company, (12, 31))
+        if fye == (12, 31):
+            year = calendar_year(w)
+            out[company] = (year, year)
+            continue
+        last = PartialDate.parse(w).end(fye)
+        label = f"FY{last.year + ((last.month, last.day) > fye):04d}"
+        start, stop = PartialDate.parse(label).span(fye)
+        out[company] = (label, f"{start.isoformat()}..{stop.isoformat()}")
+    return out
+
+
+def gap_calls(
+    years: Mapping[str, tuple[str, str]],
+) -> list[tuple[str | None, dict[str, list[str]]]]:
+    """The calls of :func:`~aicapex.analysis.gap.compute_gap` that give each company its year
+    of :func:`gap_years`: ``(None, {year: companies})``, one call by calendar year
+    (``freq="Y"``) for all, then ``(days, {label: companies})``, one per fiscal year's days."""
+    yearly: dict[str, list[str]] = {}
+    fiscal: dict[tuple[str, str], list[str]] = {}
+    for c, (label, days) in years.items():
+        if label == days:
+            yearly.setdefault(label, []).append(c)
+        else:
+            fiscal.setdefault((days, label), []).append(c)
+    calls: list[tuple[str | None, dict[str, list[str]]]] = [(None, yearly)] if yearly else []
+    return calls + [(days, {label: c}) for (days, label), c in fiscal.items()]
+
+
+def in_report_months(
+    flows: pd.DataFrame, when: Mapping[str, str | None], span: str, ledger: Ledger | None = None
+) -> np.ndarray:
     """Which ``flows`` (a boolean array) fall in the months their company's report section
-    reads: ``span`` ``"year"`` the calendar year of its report date ``when``, ``"to date"``
-    the days up to its end. Companies without a report date: none."""
+    reads: ``span`` ``"year"`` the calendar year of its report date ``when``, ``"gap year"``
+    its year of compute gap (:func:`gap_years`: its fiscal year with one that ends on another
+    day than December 31, read from ``ledger``), ``"to date"`` the days up to its end.
+    Companies without a report date: none."""
     entity = flows["entity"].astype("object")
-    if span == "year":
+    if span == "gap year" and ledger is not None:
+        bounds = {c: p.split("..") for c, (_, p) in gap_years(ledger, when).items() if ".." in p}
+        firsts = entity.map({c: month_of(a) for c, (a, _) in bounds.items()})
+        lasts = entity.map({c: month_of(b, end=True) for c, (_, b) in bounds.items()})
+        months = flows["month"].to_numpy("datetime64[ns]")
+        fiscal: np.ndarray = (months >= firsts.to_numpy("datetime64[ns]")) & (
+            months <= lasts.to_numpy("datetime64[ns]")
+        )
+        calendar = in_report_months(flows, {c: when[c] for c in when if c not in bounds}, "year")
+        either: np.ndarray = fiscal | calendar
+        return either
+    if span in ("year", "gap year"):
         years = {c: int(calendar_year(w)) for c, w in when.items() if w is not None}
         wanted = entity.map(years).fillna(-1).to_numpy("int64")
         same: np.ndarray = flows["month"].dt.year.to_numpy() == wanted
         return same
     if span != "to date":
-        raise ValueError(f"expected a span 'year' or 'to date', got {span!r}")
+        raise ValueError(f"expected a span 'year', 'gap year' or 'to date', got {span!r}")
     ends = {c: day_of(w, end=True) for c, w in when.items() if w is not None}
     end = entity.map(ends).to_numpy("datetime64[ns]")
     by_then: np.ndarray = flows["date"].to_numpy("datetime64[ns]") <= end
