@@ -35,8 +35,8 @@ from aicapex.reportcash import (
     cash_section,
     funding_section,
     gap_calls,
-    gap_years,
     in_report_months,
+    report_gap_years,
     runway_section,
     unrated_cash,
     unrated_flows,
@@ -258,7 +258,7 @@ def _gaps(ctx: Context) -> dict[str, Any]:
     :func:`compute_gap` by calendar year for all (a year's figures are the sums of its own rows,
     so they equal a call for that year alone), one per fiscal year's days."""
     out: dict[str, Any] = {}
-    for period, wanted in gap_calls(_gap_years(ctx)):
+    for period, wanted in gap_calls(report_gap_years(ctx)):
         freq = "Y" if period is None else None  # calendar years, else one fiscal year's days
         g = compute_gap(ctx.priced_in("compute_gap"), None, period=period, freq=freq)
         frame = g.frame
@@ -372,14 +372,10 @@ def _no_runway(ctx: Context, company: str) -> str:
     return _no_cash(ctx, company)
 
 
-def _gap_years(ctx: Context) -> dict[str, tuple[str, str]]:
-    return ctx.once("gap years", lambda: gap_years(ctx.ledger, ctx.when))  # type: ignore[no-any-return]
-
-
 def _no_year(what: str, gap: bool = False) -> Callable[[Context, str], str]:
     def why(ctx: Context, company: str) -> str:
         when = ctx.when.get(company)
-        year = _gap_years(ctx)[company][0] if gap and when else when and calendar_year(when)
+        year = report_gap_years(ctx)[company][0] if gap and when else when and calendar_year(when)
         return f"no {what} recorded in {year or 'any year'}"
 
     return why
@@ -424,15 +420,16 @@ REPORT_VERSION = 2
 def _report_dates(
     ledger: Ledger, flows: pd.DataFrame, balances: pd.DataFrame, as_of: object
 ) -> dict[str, str | None]:
-    """Each company's report date: ``as_of``, else its latest cash balance's day, else the
-    last month of its flows, else the last day of its latest stake, priced round, deal record
-    (capex, mergers, listings, warrants, share counts, vehicles) or GPU record (orders,
-    reallocations, targets)."""
+    """Each company's report date: ``as_of``, else its latest cash balance's day, else the later
+    of its flows' last month and its latest stake's or priced round's last day (a stake sold
+    after its last flow is in its ownership), else the last day of its latest deal (capex,
+    mergers, listings, warrants, share counts, vehicles) or GPU record (orders, targets...)."""
     holders = set(flows["entity"].astype("object")) | set(balances["company"].astype("object"))
-    owned = owned_companies(ledger)
+    owned = owned_companies(ledger)  # stakes, priced rounds: the ownership section reads them
+    other = dict(owned)
     for company, day in [*deal_companies(ledger).items(), *gpu_companies(ledger)]:
-        owned[company] = max(owned.get(company, day), day)  # deals, GPUs without money
-    holders |= set(owned)
+        other[company] = max(other.get(company, day), day)  # deals, GPUs without money
+    holders |= set(other)
     companies = [
         e.id for e in ledger.of_type(Entity) if e.type is EntityType.company and e.id in holders
     ]
@@ -447,10 +444,10 @@ def _report_dates(
     for company in companies:
         if company in latest_day:
             when[company] = latest_day[company]
-        elif company in last_month:
-            when[company] = last_month[company]
-        else:  # only stakes, priced rounds or deals: the latest of them (else none)
-            when[company] = owned.get(company)
+        else:  # a stake or priced round after the flows' last month: its day (else the month)
+            month, stake = last_month.get(company), owned.get(company)
+            later = month is not None and (stake or "") > f"{month}-31"  # days: "YYYY-MM-DD"
+            when[company] = stake if later else month or other.get(company)
     return when
 
 
@@ -481,7 +478,9 @@ def report(
     with the records to add rates for.
 
     ``as_of`` (a partial date) defaults, per company, to the date of its latest cash balance,
-    else to the last month of its flows; the report's own ``as_of`` is then the latest of them
+    else to the later of the last month of its flows and the day of its latest stake or priced
+    round (without either: of its latest deal or GPU record); the report's own ``as_of`` is then
+    the latest of them
     (``as_of_rule`` says which rule applied). ``progress(stage, done, total)`` is called as each
     of :data:`STAGES` starts. The layout is versioned (:data:`REPORT_VERSION`) and described by
     a JSON Schema (:func:`aicapex.outputs.schema`).
@@ -534,8 +533,9 @@ def report(
         "as_of": str(as_of) if as_of is not None else _latest(dates),
         "as_of_rule": "as asked"
         if as_of is not None
-        else "each company's latest cash balance, else the last month of its flows; "
-        "the report's as_of is the latest of them"
+        else "each company's latest cash balance, else the later of the last month of its flows "
+        "and the day of its latest stake or priced round (without either: of its latest deal or "
+        "GPU record); the report's as_of is the latest of them"
         + ("" if dates else "; null: no company has a dated record (a cash balance, a flow)"),
         "companies": companies,
         "records": {k: n for k, n in ledger.counts().items() if n},

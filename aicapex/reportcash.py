@@ -30,6 +30,7 @@ __all__ = [
     "gap_years",
     "in_report_months",
     "known_by_parts",
+    "report_gap_years",
     "runway_section",
     "unrated_cash",
     "unrated_flows",
@@ -98,6 +99,14 @@ def gap_years(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, tuple
         start, stop = PartialDate.parse(label).span(fye)
         out[company] = (label, f"{start.isoformat()}..{stop.isoformat()}")
     return out
+
+
+def report_gap_years(ctx: Any) -> dict[str, tuple[str, str]]:
+    """:func:`gap_years` of a report's context, computed once per report."""
+    years: dict[str, tuple[str, str]] = ctx.once(
+        "gap years", lambda: gap_years(ctx.ledger, ctx.when)
+    )
+    return years
 
 
 def gap_calls(
