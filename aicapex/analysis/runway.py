@@ -110,6 +110,7 @@ from aicapex.table.adjust import (
     conflict_reports,
     excluded,
     refiled,
+    reported_later,
     what_ifs,
 )
 from aicapex.table.columns import positions
@@ -248,7 +249,8 @@ def runways(
     known += unknown  # records reported after known_on: nothing to leave out, said
     refiled_notes += [f"{i} left out: not reported by {known_on}" for i in unknown]
     on_record = flows  # (what is spent on record: before the what-ifs)
-    flows, balances, described = apply(changes, flows, balances, known)
+    unread = reported_later(reported, source)  # (a typo of one is suggested, and said)
+    flows, balances, described = apply(changes, flows, balances, known, unread)
     aside = kept_aside
     if entity is not None:
         balances = balances[(balances["company"].astype("object") == entity).to_numpy()]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -54,6 +54,7 @@ __all__ = [
     "conflict_reports",
     "excluded",
     "refiled",
+    "reported_later",
     "what_ifs",
 ]
 
@@ -117,12 +118,17 @@ class Exclude:
         return out
 
     def checked(
-        self, flows: pd.DataFrame, balances: pd.DataFrame, known: Container[str] = ()
+        self,
+        flows: pd.DataFrame,
+        balances: pd.DataFrame,
+        known: Container[str] = (),
+        later: Iterable[str] = (),
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """:meth:`flows` and :meth:`balances`, after checking that every id names a record
         with flows or a cash balance (or is in ``known``): an id that names neither would be
         left out of nothing, so it is a ValueError naming it, with the closest id there is (a
-        typo); :func:`apply` checks so."""
+        typo), among them and ``later`` (records reported after ``known_on``: said so; read
+        only for the error); :func:`apply` checks so."""
         in_flows, in_cash = self._rows(flows, "record"), self._rows(balances, "id")
         found = set(flows["record"][in_flows].astype("object")) if in_flows.any() else set()
         found |= set(balances["id"][in_cash].astype("object"))
@@ -132,7 +138,10 @@ class Exclude:
             if "record" in flows:
                 ids |= set(flows["record"].astype("object").unique())
             choices = sorted(str(i) for i in ids if isinstance(i, str))
-            hint = "".join(suggest(r, choices) for r in missing[:1])
+            late = {str(i) for i in later} - set(choices)
+            hint = "".join(suggest(r, [*choices, *sorted(late)]) for r in missing[:1])
+            if any(hint.endswith(f" {i!r}?)") for i in late):  # not known on that date
+                hint = hint[:-1] + " It was reported after known_on: not in the data read.)"
             raise ValueError(
                 "exclude: expected ids of records with money flows or of cash balances (what "
                 f"is left out), got {', '.join(map(repr, missing))}: no flows or cash balance "
@@ -220,11 +229,14 @@ def apply(
     flows: pd.DataFrame,
     balances: pd.DataFrame,
     known: Iterable[str] = (),
+    later: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Apply ``adjustments`` in order; returns the flows, the balances and their descriptions.
     An :class:`Exclude` of an id that names no flows and no cash balance (at its turn, nor
     left out before) is a ValueError (:meth:`Exclude.checked`); ``known``: ids it may name
-    anyway (the cash reports set aside as conflicting: there, but out already)."""
+    anyway (the cash reports set aside as conflicting: there, but out already); ``later``:
+    ids of records reported after ``known_on`` (:func:`reported_later`), suggested for a
+    typo with that said."""
     described = []
     left_out = set(known)
     for adjustment in adjustments:
@@ -233,7 +245,7 @@ def apply(
                 f"expected an adjustment (flows, balances, describe), got {adjustment!r}"
             )
         if isinstance(adjustment, Exclude):
-            flows, balances = adjustment.checked(flows, balances, left_out)
+            flows, balances = adjustment.checked(flows, balances, left_out, later)
             left_out.update(adjustment.records)  # leaving a record out twice is no typo
         else:
             flows = adjustment.flows(flows)
@@ -254,6 +266,16 @@ class Reports:
     conflicts: ConflictPolicy
     group: Mapping[str, int]
     aside: frozenset[str]
+
+
+def reported_later(reported: object, source: object) -> Iterator[str]:
+    """The ids of the records of ``reported`` (a ledger as given) that ``source`` (the ledger
+    as known on a date, :meth:`~aicapex.ledger.Ledger.known_on`) does not hold: reported after
+    that date. Lazy: read only to word an error (:meth:`Exclude.checked`). Record frames:
+    none."""
+    if source is reported or not is_ledger(reported) or not is_ledger(source):
+        return iter(())
+    return (r.id for r in reported if r.id not in source)
 
 
 def excluded(adjustments: Iterable[Adjustment]) -> list[str]:
