@@ -367,7 +367,7 @@ def _no_cash(ctx: Context, company: str) -> str:
 
 
 def _no_runway(ctx: Context, company: str) -> str:
-    if company in ctx.once("cash", lambda: cash_section(ctx)):  # a balance, nothing spent
+    if company in cash_section(ctx):  # a balance, nothing spent (computed once: its section)
         return "no expense, GPU order paid or investment recorded: its burn is unknown"
     return _no_cash(ctx, company)
 

@@ -239,7 +239,13 @@ def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
 def cash_section(ctx: Any) -> dict[str, Any]:
     """The cash balance each runway starts from: US dollars, and the figure as written. A
     company without a runway (refused for flows without an exchange rate, say) has its
-    balance all the same, chosen as the runway chooses it, when that balance has a rate."""
+    balance all the same, chosen as the runway chooses it, when that balance has a rate.
+    Computed once per report (the runway's reason reads it too)."""
+    cash: dict[str, Any] = ctx.once("cash", lambda: _cash_section(ctx))
+    return cash
+
+
+def _cash_section(ctx: Any) -> dict[str, Any]:
     out = {}
     for c, policies in runway_section(ctx).items():
         r = policies.get("disbursed")
