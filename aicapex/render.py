@@ -77,8 +77,8 @@ def _burn(b: dict[str, Any]) -> list[str]:
 def _burn_months(b: dict[str, Any]) -> str:
     """The months a burn is the mean of: ``2023-01 to 2023-12``, or, when some months between
     have no records, how many do (``the 2 months with records from 2023-01 to 2023-10``): the
-    mean is of those months alone, not of the span."""
-    span = f"{b['from']} to {b['to']}"
+    mean is of those months alone, not of the span. One month: ``2023-03``."""
+    span = f"{b['from']} to {b['to']}" if b["from"] != b["to"] else str(b["from"])
     try:
         (y0, m0), (y1, m1) = (map(int, str(b[k]).split("-")) for k in ("from", "to"))
     except ValueError:

@@ -191,20 +191,36 @@ DEAL_RENDERERS: dict[str, Callable[[Any], list[str]]] = {
 
 
 def render_funding(f: dict[str, Any]) -> list[str]:
-    """The report's funding section as text: totals by status, rounds without dollars, rounds
-    whose amount is a sum of their parts."""
+    """The report's funding section as text: totals by status, the rounds counted at a point of
+    a span or from another currency as reported, rounds without dollars, rounds whose amount is
+    a sum of their parts."""
     totals = f.get("by_status") or {}
     out = [_line("funding", ", ".join(_status_total(f, k, v) for k, v in totals.items()))]
     unpriced = [r for r in f.get("rounds", ()) if r["amount"] is None and r["written"]]
     if unpriced:
         shown = ", ".join(f"{r['written']} ({r['id']})" for r in unpriced)
         out.append(_line("", f"not in US dollars (no exchange rate): {shown}"))
+    loose = [  # a midpoint or another currency: the figure as reported too
+        r
+        for r in f.get("rounds", ())
+        if r["amount"] is not None
+        and r["written"]
+        and r.get("amount_from") == "round"
+        and (r.get("bound") in _LOOSE or r.get("currency") not in (None, "USD"))
+    ]
+    if loose:
+        shown = ", ".join(f"{r['written']} ({r['id']})" for r in loose)
+        out.append(_line("", f"as reported: {shown}"))
     summed = [r for r in f.get("rounds", ()) if r.get("amount_from") in _SUMMED]
     for r in summed:
         of = _SUMMED[r["amount_from"]]
         out.append(_line("", f"{r['id']}: no amount reported; {of} counted: {r['written']}"))
     return out if totals or unpriced else []
 
+
+#: Kinds of amounts counted at a point of their span (a range's midpoint, an approximation or a
+#: bound as written): the text says them as reported.
+_LOOSE = ("range", "approx", "lower", "upper")
 
 #: Rounds without an amount: what their amount is the sum of.
 _SUMMED = {"participations": "its investors' amounts", "tranches": "its tranches"}

@@ -1,0 +1,55 @@
+"""The text report says a round counted at a point of its span, or from another currency, as
+reported ("closed $35.00M" for "$30M to $40M" said nothing of the range), and a burn of one
+month names that month ("2024-03 to 2024-03"). Expected figures by hand from the records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import aicapex as ac
+from aicapex.render import render_report
+
+LedgerText = Callable[..., Path]
+
+# alpha: a closed round of $30M to $40M: counted at its midpoint, $35M.
+# beta: an announced round of up to EUR 50M at 1.10: up to $55M.
+# gamma: a closed round of exactly $5M: nothing more to say.
+# zeta: compute $4M and revenue $1M in 2024-03 alone: $3M a month net, in 2024-03.
+LEDGER = """
+sources:
+- {id: s, outlet: A, title: A, date: 2024-07-01}
+entities:
+- {id: alpha, name: Alpha, type: company}
+- {id: beta, name: Beta, type: company}
+- {id: gamma, name: Gamma, type: company}
+- {id: zeta, name: Zeta, type: company}
+fx_rates:
+- {id: eur-2024, currency: EUR, date: 2024-01-01, usd: 1.10, sources: [s]}
+funding_rounds:
+- {id: a-round, company: alpha, date: 2023-11, status: closed, amount: $30M to $40M,
+   sources: [s]}
+- {id: b-round, company: beta, date: 2024-05, status: announced, amount: up to €50M,
+   sources: [s]}
+- {id: g-round, company: gamma, date: 2024-05, status: closed, amount: $5M, sources: [s]}
+expenses:
+- {id: z-c, company: zeta, category: compute, amount: $4M, date: 2024-03, sources: [s]}
+revenues:
+- {id: z-r, company: zeta, amount: $1M, date: 2024-03, sources: [s]}
+"""
+
+
+def test_rounds_as_reported_and_a_month_of_burn(ledger_text: LedgerText) -> None:
+    text = render_report(ac.report(ac.load(ledger_text(LEDGER))))
+    blocks = {b.split("\n", 1)[0]: b for b in text.split("\n\n")}
+    alpha = blocks["== Alpha (alpha), as of 2023-11"]
+    assert "funding        closed $35.00M\n               as reported: $30M to $40M (a-round)" in (
+        alpha
+    )
+    beta = blocks["== Beta (beta), as of 2024-05"]
+    assert "announced up to $55.00M\n               as reported: up to €50M (b-round)" in beta
+    gamma = blocks["== Gamma (gamma), as of 2024-05"]
+    assert "funding        closed $5.00M" in gamma
+    assert "as reported" not in gamma
+    zeta = blocks["== Zeta (zeta), as of 2024-03"]
+    assert "($4.00M spent, $1.00M revenue; 2024-03)" in zeta
