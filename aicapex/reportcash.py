@@ -186,8 +186,10 @@ def unrated_flows(lost: pd.DataFrame, *, every_month: bool = False) -> dict[str,
         )
         reads = "; the runway counts every month of its flows" if every_month else ""
         out[str(company)] = (
-            f"{len(rows)} flows in {currencies or 'an unknown currency'} have no exchange "
-            f"rate at their date ({shown}{reads}): add fx_rates records for them"
+            f"{len(rows)} flow{'s' if len(rows) > 1 else ''} in "
+            f"{currencies or 'an unknown currency'} {'have' if len(rows) > 1 else 'has'} no "
+            f"exchange rate at {'their' if len(rows) > 1 else 'its'} date ({shown}{reads}): add "
+            f"fx_rates records for {'them' if len(rows) > 1 else 'it'}"
         )
     return out
 
