@@ -52,7 +52,8 @@ def _text(value: Any) -> str | None:
 def known_by_participations(ledger: Any) -> dict[str, tuple[float, str, str | None]]:
     """Rounds without an amount whose participations give amounts (the money the flows move
     for them): their sum in US dollars (NaN without a rate for one of them), the amounts as
-    written joined by `` + `` and their currency (``None`` when they are in several)."""
+    written joined by `` + `` (then ``(no amount for fund-c)``: investors without one, whose
+    part is not counted) and their currency (``None`` when they are in several)."""
     out: dict[str, tuple[float, str, str | None]] = {}
     for r in ledger.records("funding_rounds"):
         parts = [p.amount for p in r.investors if p.amount is not None]
@@ -61,7 +62,9 @@ def known_by_participations(ledger: Any) -> dict[str, tuple[float, str, str | No
         usd = sum(dollars(ledger, r, money, r.date)[0] for money in parts)
         currencies = {str(money.currency) for money in parts}
         one = currencies.pop() if len(currencies) == 1 else None
-        out[r.id] = (usd, " + ".join(str(money) for money in parts), one)
+        unknown = [p.investor for p in r.investors if p.amount is None]
+        left = f" (no amount for {', '.join(unknown)})" if unknown else ""
+        out[r.id] = (usd, " + ".join(str(money) for money in parts) + left, one)
     return out
 
 

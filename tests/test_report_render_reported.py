@@ -53,3 +53,32 @@ def test_rounds_as_reported_and_a_month_of_burn(ledger_text: LedgerText) -> None
     assert "as reported" not in gamma
     zeta = blocks["== Zeta (zeta), as of 2024-03"]
     assert "($4.00M spent, $1.00M revenue; 2024-03)" in zeta
+
+
+# omega: a round without an amount; fund-a put $10M, fund-b GBP 8M (at 1.25: $10M), fund-c an
+# amount not reported: $20M counted, and fund-c's part said not to be in it.
+PARTS = """
+sources:
+- {id: s, outlet: A, title: A, date: 2024-07-01}
+entities:
+- {id: omega, name: Omega, type: company}
+- {id: fund-a, name: Fund A, type: investor}
+- {id: fund-b, name: Fund B, type: investor}
+- {id: fund-c, name: Fund C, type: investor}
+fx_rates:
+- {id: gbp-2024, currency: GBP, date: 2024-01-01, usd: 1.25, sources: [s]}
+funding_rounds:
+- {id: o-a, company: omega, date: 2024-02, status: closed, sources: [s],
+   investors: [{investor: fund-a, amount: $10M}, {investor: fund-b, amount: £8M},
+               {investor: fund-c}]}
+"""
+
+
+def test_investors_without_an_amount_are_said(ledger_text: LedgerText) -> None:
+    data = ac.report(ac.load(ledger_text(PARTS)))
+    (round_,) = data["companies"][0]["funding"]["rounds"]
+    assert (round_["amount"], round_["amount_from"]) == (20e6, "participations")
+    assert round_["written"] == "$10M + £8M (no amount for fund-c)"
+    assert (
+        "o-a: no amount reported; its investors' amounts counted: $10M + £8M (no amount for fund-c)"
+    ) in render_report(data)
