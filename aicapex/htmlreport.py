@@ -102,11 +102,14 @@ def _key_figures(c: Mapping[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Runway (disbursed funding)", text))
     gap = c.get("compute_gap")
     if isinstance(gap, Mapping) and "compute" in gap:
-        ratio = gap.get("ratio")
-        shown = "no revenue" if ratio is None else f"{ratio:.1f}x revenue"
-        rows.append(
-            ("Compute spending", f"{money(gap['compute'])} in {gap.get('period')} = {shown}")
-        )
+        ratio, period = gap.get("ratio"), gap.get("period")
+        if gap.get("coverage") is None:  # revenue alone ("$0.00M = 0.0x revenue" said it)
+            shown = f"none recorded in {period}; revenue {money(gap.get('revenue'))}"
+        elif ratio is None:
+            shown = f"{money(gap['compute'])} in {period}, no revenue recorded"
+        else:
+            shown = f"{money(gap['compute'])} in {period} = {ratio:.1f}x revenue"
+        rows.append(("Compute spending", shown))
     arrears = c.get("arrears")
     if isinstance(arrears, Mapping) and arrears.get("total"):
         rows.append(("Unpaid bills", f"{money(arrears['total'])} at {arrears.get('as_of')}"))

@@ -140,16 +140,18 @@ def _span(value: Any, low: Any, high: Any, fmt: Callable[[Any], str]) -> str:
 
 
 def _gap(g: dict[str, Any]) -> list[str]:
-    ratio = "no revenue" if g["ratio"] is None else f"{g['ratio']:.1f}x revenue"
-    ratio += _span(g["ratio"], g.get("ratio_low"), g.get("ratio_high"), lambda v: f"{v:.1f}x")
-    cover = (
-        f"revenue covers {100 * g['coverage']:.0f}% of compute"
-        if g["coverage"] is not None
-        else "no compute spending recorded"
-    )
-    return [
-        _line("compute gap", f"{g['period']}: compute {money(g['compute'])} = {ratio}; {cover}")
-    ]
+    """``2024: compute $5.00M = 10.0x revenue; revenue covers 10% of compute``; one side alone:
+    ``compute $4.00M, no revenue recorded``, ``no compute spending recorded; revenue $5.00M``."""
+    if g["coverage"] is None:  # no compute ("compute $0.00M = 0.0x revenue" said it)
+        said = f"no compute spending recorded; revenue {money(g['revenue'])}"
+    elif g["ratio"] is None:  # compute without revenue (the ratio is infinite)
+        said = f"compute {money(g['compute'])}, no revenue recorded"
+    else:
+        ratio = f"{g['ratio']:.1f}x revenue"
+        ratio += _span(g["ratio"], g.get("ratio_low"), g.get("ratio_high"), lambda v: f"{v:.1f}x")
+        cover = f"revenue covers {100 * g['coverage']:.0f}% of compute"
+        said = f"compute {money(g['compute'])} = {ratio}; {cover}"
+    return [_line("compute gap", f"{g['period']}: {said}")]
 
 
 def _arrears(a: dict[str, Any]) -> list[str]:

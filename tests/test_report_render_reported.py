@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aicapex as ac
+from aicapex.htmlreport import render_html
 from aicapex.render import render_report
 
 LedgerText = Callable[..., Path]
@@ -82,3 +83,32 @@ def test_investors_without_an_amount_are_said(ledger_text: LedgerText) -> None:
     assert (
         "o-a: no amount reported; its investors' amounts counted: $10M + £8M (no amount for fund-c)"
     ) in render_report(data)
+
+
+# one-sided gaps: gamma's revenue of $5M in 2024-Q1 and no compute; kappa's compute of $4M in
+# 2024-03 and no revenue.
+ONE_SIDED = """
+sources:
+- {id: s, outlet: A, title: A, date: 2024-07-01}
+entities:
+- {id: gamma, name: Gamma, type: company}
+- {id: kappa, name: Kappa, type: company}
+revenues:
+- {id: g-r, company: gamma, amount: $5M, date: 2024-Q1, sources: [s]}
+expenses:
+- {id: k-c, company: kappa, category: compute, amount: $4M, date: 2024-03, sources: [s]}
+"""
+
+
+def test_a_gap_of_one_side_says_it(ledger_text: LedgerText) -> None:
+    """It said "compute $0.00M = 0.0x revenue" of revenue alone, "compute $4.00M = no
+    revenue" of compute alone (the HTML "$0.00M in 2024 = 0.0x revenue")."""
+    ledger = ac.load(ledger_text(ONE_SIDED))
+    data = ac.report(ledger)
+    text = render_report(data)
+    assert "compute gap    2024: no compute spending recorded; revenue $5.00M" in text
+    assert "compute gap    2024: compute $4.00M, no revenue recorded" in text
+    page = render_html(ledger, data, plots=False)
+    assert "none recorded in 2024; revenue $5.00M" in page
+    assert "$4.00M in 2024, no revenue recorded" in page
+    assert "0.0x revenue" not in text + page
