@@ -326,19 +326,17 @@ def _arrears(ctx: Context) -> dict[str, Any]:
 
 
 def _conflicts(ctx: Context) -> dict[str, Any]:
-    """Each company's conflicting reports (the conflicts of records naming it as company or
-    payer): groups of reports in the order of their group, reports in the table's order."""
+    """Each company's conflicting reports (the conflicts of records whose first party it is
+    among the companies reported: company, payer, buyer of GPUs or of a contract...): groups of
+    reports in the order of their group, reports in the table's order."""
     conflicts = ctx.ledger.conflicts()
     if conflicts.empty:
         return {}
     owner: dict[str, str] = {}
     for rid in set(conflicts["id"].astype("object")):
-        record = ctx.ledger.get(str(rid))
-        for name in ("company", "payer"):
-            value = getattr(record, name, None)
-            if isinstance(value, str) and value in ctx.when:
-                owner[str(rid)] = value
-                break
+        parties: tuple[str, ...] = getattr(ctx.ledger.get(str(rid)), "parties", tuple)()
+        if (first := next((p for p in parties if p in ctx.when), None)) is not None:
+            owner[str(rid)] = first
     conflicts = conflicts.assign(owner=conflicts["id"].astype("object").map(owner))
     columns = ["owner", "group", "kind", "key", "id", "value", "sources", "reported"]
     groups: dict[str, dict[Any, dict[str, Any]]] = {}  # company -> group -> its conflict
