@@ -7,29 +7,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from aicapex.analysis.ownership import ownership
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.valuation import valuation
 from aicapex.ledger import Ledger
-from aicapex.records import FundingRound, Stake
 
 __all__ = ["owned_companies", "ownership_section"]
 
 
 def owned_companies(ledger: Ledger) -> dict[str, str]:
     """Companies with stakes or priced rounds (their ownership and implied valuations), and
-    the last day of the latest of those records."""
-    priced = ("pre_money", "post_money", "price_per_share")
-    records = [
-        *ledger.records("stakes"),
-        *(r for r in ledger.records("funding_rounds") if any(getattr(r, n) for n in priced)),
-    ]
-    out: dict[str, str] = {}
-    for r in records:
-        assert isinstance(r, Stake | FundingRound)
-        day = r.date.sort_key()[1].isoformat()
-        out[r.company] = max(out.get(r.company, day), day)
-    return out
+    the last day of the latest of those records (a fiscal year by its owner's year end, as the
+    frames span it: ``FY2025`` of a year ending June 30 ends on 2025-06-30)."""
+    stakes, rounds = ledger.frame("stakes"), ledger.frame("funding_rounds")
+    priced = rounds[["pre_money", "post_money", "price_per_share"]].notna().any(axis=1)
+    days = pd.concat(
+        [stakes[["company", "date_end"]], rounds.loc[priced.to_numpy(), ["company", "date_end"]]]
+    )
+    latest = days.groupby(days["company"].astype("object"))["date_end"].max().dropna()
+    return dict(zip(map(str, latest.index), latest.dt.strftime("%Y-%m-%d"), strict=True))
 
 
 def ownership_section(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, Any]:

@@ -87,3 +87,25 @@ def test_other_records_leave_the_date(data: dict[str, Any], company: str, as_of:
     assert mine["as_of"] == as_of
     if company == "early-co":
         assert _shares(mine) == {"fund-b": 0.1, "others": 0.9}
+
+
+# june-co (year ends June 30): only a holding of 20% by fund-a dated FY2025 (2024-07-01 to
+# 2025-06-30): its report date is 2025-06-30, the end of that fiscal year (it was 2025-12-31,
+# the end of calendar 2025, half a year after the record), its compute gap's year FY2025.
+FISCAL = """
+sources:
+- {id: s, outlet: A, title: A, date: 2025-07-01}
+entities:
+- {id: june-co, name: June Co, type: company, fiscal_year_end: 06-30}
+- {id: fund-a, name: Fund A, type: investor}
+stakes:
+- {id: a-holds, holder: fund-a, company: june-co, date: FY2025, fiscal_year_of: june-co,
+   event: holding, share: 20%, sources: [s]}
+"""
+
+
+def test_a_stake_of_a_fiscal_year_dates_the_report_by_its_end(ledger_text: LedgerText) -> None:
+    (june,) = ac.report(ac.load(ledger_text(FISCAL)))["companies"]
+    assert june["as_of"] == "2025-06-30"
+    assert _shares(june) == {"fund-a": 0.2, "others": 0.8}
+    assert june["reasons"]["compute_gap"] == "no compute spending or revenue recorded in FY2025"
