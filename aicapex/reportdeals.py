@@ -92,7 +92,8 @@ def _dates(ctx: Any, kinds: tuple[str, ...] = DEAL_KINDS) -> dict[str, list[str]
 
 def deal_companies(ledger: Any) -> dict[str, str]:
     """Companies that are parties to deal records (:data:`DEAL_KINDS`) and the last day of the
-    latest of those records (their report date when they have no cash, flows or stakes)."""
+    latest of those records (their report date when they have no cash, flows or stakes; a
+    fiscal year's by its owner's year end)."""
     companies = {e.id for e in ledger.records("entities") if e.type.value == "company"}
     out: dict[str, str] = {}
     for kind in DEAL_KINDS:
@@ -101,7 +102,9 @@ def deal_companies(ledger: Any) -> dict[str, str]:
             date = getattr(r, type(r).DATE_FIELD or "", None) or ledger.reported(r)
             if date is None:
                 continue
-            day = date.sort_key()[1].isoformat()
+            # a fiscal year ends on its owner's year end ("FY2025" of June 30: 2025-06-30)
+            owner = getattr(r, "fiscal_owner", lambda: None)() or ""
+            day = date.end(ledger.fiscal_year_end(owner) or "12-31").isoformat()
             for name in type(r).PARTIES:
                 party = str(getattr(r, name, None) or "")
                 if party in companies:

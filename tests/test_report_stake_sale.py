@@ -109,3 +109,19 @@ def test_a_stake_of_a_fiscal_year_dates_the_report_by_its_end(ledger_text: Ledge
     assert june["as_of"] == "2025-06-30"
     assert _shares(june) == {"fund-a": 0.2, "others": 0.8}
     assert june["reasons"]["compute_gap"] == "no compute spending or revenue recorded in FY2025"
+
+
+# june-co again with only a capex record of FY2025 (actual, $2B): dated 2025-06-30 too.
+CAPEX = """
+sources:
+- {id: s, outlet: A, title: A, date: 2025-07-01}
+entities:
+- {id: june-co, name: June Co, type: company, fiscal_year_end: 06-30}
+capex:
+- {id: june-capex, company: june-co, basis: actual, period: FY2025, amount: $2B, sources: [s]}
+"""
+
+
+def test_a_deal_of_a_fiscal_year_dates_the_report_by_its_end(ledger_text: LedgerText) -> None:
+    (june,) = ac.report(ac.load(ledger_text(CAPEX)))["companies"]
+    assert june["as_of"] == "2025-06-30"
