@@ -199,7 +199,9 @@ def render_funding(f: dict[str, Any]) -> list[str]:
     unpriced = [r for r in f.get("rounds", ()) if r["amount"] is None and r["written"]]
     if unpriced:
         shown = ", ".join(f"{r['written']} ({r['id']})" for r in unpriced)
-        out.append(_line("", f"not in US dollars (no exchange rate): {shown}"))
+        said = f"not in US dollars (no exchange rate): {shown}"
+        # without a total in US dollars, on the section's own line (it was left blank)
+        out = [*out, _line("", said)] if totals else [_line("funding", said)]
     loose = [  # a midpoint or another currency: the figure as reported too
         r
         for r in f.get("rounds", ())

@@ -112,3 +112,25 @@ def test_a_gap_of_one_side_says_it(ledger_text: LedgerText) -> None:
     assert "none recorded in 2024; revenue $5.00M" in page
     assert "$4.00M in 2024, no revenue recorded" in page
     assert "0.0x revenue" not in text + page
+
+
+# chf-co: its one round is in CHF, which has no exchange rate: no total in US dollars.
+NO_RATE = """
+sources:
+- {id: s, outlet: A, title: A, date: 2024-07-01}
+entities:
+- {id: chf-co, name: CHF Co, type: company}
+funding_rounds:
+- {id: chf-round, company: chf-co, date: 2024-02, status: closed, amount: CHF 20M,
+   sources: [s]}
+"""
+
+
+def test_funding_of_rounds_without_a_rate_alone(ledger_text: LedgerText) -> None:
+    """The funding line was left blank ("funding" and spaces) above the rounds in CHF."""
+    ledger = ac.load(ledger_text(NO_RATE))
+    lines = render_report(ac.report(ledger)).splitlines()
+    at = [i for i, line in enumerate(lines) if line.startswith("funding")]
+    assert [lines[i] for i in at] == [
+        "funding        not in US dollars (no exchange rate): CHF 20M (chf-round)"
+    ]
