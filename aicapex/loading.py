@@ -299,7 +299,7 @@ def _load_file(
         return
     for kind, items in data.items():
         if kind == FORMAT_KEY:
-            if items != FORMAT_VERSION:
+            if isinstance(items, bool) or items != FORMAT_VERSION:  # true == 1 in Python
                 problems.append(
                     Problem(
                         f"a ledger of format {FORMAT_VERSION} (aicapex: {FORMAT_VERSION}), the "

@@ -350,7 +350,7 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
                 field=str(key),
             )
     version = data.get(FORMAT_KEY, FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version != FORMAT_VERSION:  # true == 1 in Python
         reader.add(
             f"a scenarios file of format {FORMAT_VERSION} ({FORMAT_KEY}: {FORMAT_VERSION})",
             repr(_plain(version)),
@@ -362,7 +362,9 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(entity, str) or not entity:
         found = "nothing" if entity is None else repr(entity)
         code = "missing-field" if entity is None else "invalid-value"
-        reader.add("the id of the entity the scenarios are about", found, code, field="entity")
+        reader.add(
+            "the id of the entity the scenarios are about", found, code, "entity", field="entity"
+        )
     policy = data.get("policy", "disbursed")
     if policy not in POLICIES:
         reader.add(
