@@ -49,6 +49,7 @@ __all__ = [
     "trailing",
     "widths_param",
     "with_spending",
+    "year_end_of",
 ]
 
 
@@ -81,14 +82,14 @@ def in_calendar(value: object, source: object, entity: str | None, *, end: bool 
         return value  # refused where it is read, with the argument's name
     if date.precision is not Precision.FISCAL_YEAR:
         return value
-    fye = _year_end(source, entity)
+    fye = year_end_of(source, entity)
     if fye is None:
         return value
     start, stop = date.span(fye)
     return (stop if end else start).isoformat()
 
 
-def _year_end(source: object, entity: str) -> str | None:
+def year_end_of(source: object, entity: str) -> str | None:
     """``entity``'s fiscal year end in ``source`` (``None``: not known there)."""
     if is_ledger(source):
         return getattr(source.get(entity), "fiscal_year_end", None)

@@ -19,19 +19,30 @@ from aicapex.analysis.common import (
     month_of,
     require_usd,
     widths_param,
+    year_end_of,
 )
 from aicapex.analysis.result import Result
+from aicapex.dates import parse_fiscal_year_end
 from aicapex.figures import Widths
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.flows import as_flows
+from aicapex.table.flows import as_flows, is_ledger
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
 __all__ = ["ComputeGap", "compute_gap"]
 
-_FREQ = {"M": "M", "month": "M", "Q": "Q", "quarter": "Q", "Y": "Y", "year": "Y"}
+_FREQ = {
+    "M": "M",
+    "month": "M",
+    "Q": "Q",
+    "quarter": "Q",
+    "Y": "Y",
+    "year": "Y",
+    "FY": "FY",
+    "fiscal year": "FY",
+}
 
 
 class ComputeGap(Result):
@@ -54,14 +65,16 @@ def compute_gap(
     """Revenue against compute spending, per entity and period, in US dollars.
 
     ``period`` is a partial date (``"2023"``, ``"2023-Q3"``; default: every month with flows);
-    ``freq`` splits it into months, quarters or years (``"M"``, ``"Q"``, ``"Y"``; default: one
-    row for the whole period). Returns a :class:`ComputeGap` whose ``.frame`` has the columns
-    ``entity``, ``period`` (text), ``revenue_usd``, ``compute_usd``, ``gap_usd`` (compute minus
-    revenue), ``ratio`` (compute / revenue; inf with compute and no revenue, NaN with neither: a
-    period of other spending only) and ``coverage`` (revenue / compute: the share of compute
-    paid for by revenue; NaN without compute), then the ends of the ranges reported:
-    ``revenue_low_usd``/``revenue_high_usd``, ``compute_low_usd``/``compute_high_usd``,
-    ``ratio_low`` and ``ratio_high``.
+    ``freq`` splits it into months, quarters or calendar years (``"M"``, ``"Q"``, ``"Y"``), or
+    the fiscal years of ``entity`` (``"FY"``: ``FY2024`` ..., a month in the fiscal year its
+    first day falls in; the entity's fiscal year end read from a ledger, December 31 when it
+    has none); default: one row for the whole period. Returns a :class:`ComputeGap` whose
+    ``.frame`` has the columns ``entity``, ``period`` (text), ``revenue_usd``, ``compute_usd``,
+    ``gap_usd`` (compute minus revenue), ``ratio`` (compute / revenue; inf with compute and no
+    revenue, NaN with neither: a period of other spending only) and ``coverage`` (revenue /
+    compute: the share of compute paid for by revenue; NaN without compute), then the ends of
+    the ranges reported: ``revenue_low_usd``/``revenue_high_usd``,
+    ``compute_low_usd``/``compute_high_usd``, ``ratio_low`` and ``ratio_high``.
     ``.records`` lists the ids of the records used.
 
     >>> import aicapex as ac
@@ -75,6 +88,17 @@ def compute_gap(
         code = _FREQ.get(freq)
         if code is None:
             raise ValueError(f"expected freq one of {sorted(_FREQ)}, got {freq!r}")
+    fiscal = None  # (month, day) an entity's fiscal years end on, for freq="FY"
+    if code == "FY":
+        fye = year_end_of(source, entity) if entity is not None else None
+        if fye is None and entity is not None and is_ledger(source):
+            fye = "12-31"  # an entity of the ledger without one: calendar years, named FY
+        if fye is None:
+            raise ValueError(
+                f"freq={freq!r} splits by one entity's fiscal years: name an entity of a ledger "
+                "whose fiscal_year_end it holds (freq='Y': calendar years)"
+            )
+        fiscal = parse_fiscal_year_end(fye)
     bounds = None
     if period is not None:  # a fiscal year of one entity: the months of its own fiscal year
         first, last = (
@@ -106,6 +130,10 @@ def compute_gap(
     if code is None:
         label = str(period) if period is not None else "all"
         labels = np.full(len(rows), label, dtype=object)
+    elif fiscal is not None:  # a month whose first day is after the year end: the next year
+        month = rows["month"]
+        years = month.dt.year.to_numpy() + (month.dt.month.to_numpy() > fiscal[0])
+        labels = np.array([f"FY{y:04d}" for y in years], dtype=object)
     else:
         labels = rows["month"].dt.to_period(code).astype(str).to_numpy()
     frame = pd.DataFrame(
