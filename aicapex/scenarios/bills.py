@@ -63,7 +63,11 @@ class DropRecords:
 
     def flows(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The flows without the records' rows of ``entity`` in the window."""
-        drop = (
+        return flows[~self.dropped(flows)]
+
+    def dropped(self, flows: pd.DataFrame) -> np.ndarray:
+        """Which rows of ``flows`` are left out: the records' rows of ``entity`` in the window."""
+        drop: np.ndarray = (
             flows["record"].astype("object").isin(list(self.records)).to_numpy()
             & (flows["entity"].astype("object") == self.entity).to_numpy()
         )
@@ -72,7 +76,7 @@ class DropRecords:
             drop = drop & (month >= np.datetime64(self.start, "ns"))
         if self.end:
             drop = drop & (month <= np.datetime64(self.end, "ns"))
-        return flows[~drop]
+        return drop
 
     def balances(self, balances: pd.DataFrame) -> pd.DataFrame:
         """The balances without the records (a removed cash balance)."""
@@ -154,6 +158,8 @@ class Remove(ScenarioAdjustment):
                 "(past its records a stream goes on at its run rate: scale(category=..., by=0, "
                 "start=...) stops it)",
             )
+        elif start or end:
+            notes = _refilled(self.record, entity, flows, table)
         return Bound(table.describe(), table=(table,), notes=notes)
 
     def _reported(self, book: Book, own: set[str]) -> Bound | None:
@@ -201,6 +207,33 @@ class Remove(ScenarioAdjustment):
                 "ac.Exclude"
             )
         return Bound(text, table=(TableExclude((self.record,)),), notes=(note,))
+
+
+def _refilled(record: str, entity: str, flows: pd.DataFrame, table: DropRecords) -> tuple[str, ...]:
+    """A note for each stream (a spending category, revenue) whose months in the window are left
+    with no record once ``record``'s flows there are out, after a month with one: the runway
+    fills such months at the stream's run rate, so leaving the flows out changes nothing there
+    (the explanation said they were left out, and the runway went on as before)."""
+    own = (flows["entity"].astype("object") == entity).to_numpy() & flows["kind"].astype(
+        "object"
+    ).isin(["expenses", "revenues"]).to_numpy()
+    drop = table.dropped(flows) & own
+    month = flows["month"].to_numpy("datetime64[ns]")
+    category = flows["category"].astype("object").to_numpy()
+    notes = []
+    for stream in sorted(set(category[drop])):
+        left = month[own & ~drop & (category == stream)]
+        gone = np.unique(month[drop & (category == stream)])
+        filled = gone[~np.isin(gone, left) & (gone > left.min())] if len(left) else gone[:0]
+        if len(filled):
+            first, last = (pd.Timestamp(m).strftime("%Y-%m") for m in (filled[0], filled[-1]))
+            notes.append(
+                f"{record}'s {stream} of {entity} from {first} to {last} is left out, but no other "
+                f"record of its {stream} is there: those months go on at its run rate, as months "
+                f"without a record do (scale(category={stream!r}, by=0, start=..., end=...) "
+                "stops it)"
+            )
+    return tuple(notes)
 
 
 def remove(
