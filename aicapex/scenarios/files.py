@@ -362,9 +362,8 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(entity, str) or not entity:
         found = "nothing" if entity is None else repr(entity)
         code = "missing-field" if entity is None else "invalid-value"
-        reader.add(
-            "the id of the entity the scenarios are about", found, code, "entity", field="entity"
-        )
+        what = "the id of the entity the scenarios are about"
+        reader.add(what, found, code, "entity", field="entity")
     policy = data.get("policy", "disbursed")
     if policy not in POLICIES:
         reader.add(
