@@ -224,7 +224,10 @@ def contract_terms(
             "usd_per_gpu_hour": run_rate / gpus / HOURS_PER_YEAR,
         }
     )
-    out["conflict"], out["conflict_records"] = _conflicts(out, contracts)
+    # object columns: None where no conflict (a list of text and None is str with NaN in pandas 3)
+    texts = _conflicts(out, contracts)
+    for column, values in zip(("conflict", "conflict_records"), texts, strict=True):
+        out[column] = pd.Series(values, index=out.index, dtype=object)
     out = out.astype(_DTYPES)
     if entity is not None:
         mine = (out["buyer"] == entity) | (out["seller"] == entity)
