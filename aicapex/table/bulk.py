@@ -354,8 +354,8 @@ def _validate(
         chk.rows(col.isna().to_numpy(), name, "a value (this column names the record)", None)
         if name == "status":
             out[name] = enum_column(col, chk, name, ["scheduled", "delivered"], None)
-        elif text_column(col, chk, name):
-            out[name] = to_category(col)
+        elif text_column(col, chk, name):  # the id of the record holding the item
+            out[name] = reference_column(col, chk, name)
     for c in cols:
         name = c.field
         dtypes.update(zip(c.names, c.dtypes, strict=True))

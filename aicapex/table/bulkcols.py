@@ -13,7 +13,7 @@ import pandas as pd
 from aicapex.capacity import Capacity
 from aicapex.currencies import ISO_4217
 from aicapex.errors import Problem
-from aicapex.limits import MAX_AMOUNT
+from aicapex.limits import MAX_AMOUNT, SCALAR_LIMITS
 from aicapex.money import Money, Rate
 from aicapex.table.columns import (
     coded_category,
@@ -87,7 +87,7 @@ class Located:
                     line=self.line(int(i)),
                     kind=self.kind,
                     index=int(i),
-                    record_id=rid if isinstance(rid, str) else None,
+                    record_id=rid if _nameable(rid) else None,
                     field=field,
                 )
             )
@@ -96,6 +96,12 @@ class Located:
         self.problems.append(
             Problem(expected, found, file=self.shown, kind=self.kind, field=field, code=code)
         )
+
+
+def _nameable(rid: Any) -> bool:
+    """Whether a row's id can name its record in a one-line message, as the loader names it:
+    text, at most the limit of ids, printable."""
+    return isinstance(rid, str) and len(rid) <= SCALAR_LIMITS["id"][0] and rid.isprintable()
 
 
 def _cell(values: pd.Series | np.ndarray, i: int) -> Any:

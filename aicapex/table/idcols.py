@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.bulkcols import Located
+from aicapex.limits import SCALAR_LIMITS, preview
+from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import to_category
 
 __all__ = ["ID_PATTERN", "id_column", "reference_column", "text_column"]
@@ -49,9 +50,11 @@ def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
     checked: the pattern (vectorised), then uniqueness."""
     ids = col if col.dtype == "str" else col.astype("object").astype("str")
     missing = ids.isna().to_numpy()
+    long = ids.str.len().fillna(0).to_numpy(dtype=np.int64) > ID_MAX
+    _too_long(long, ids, chk, "id")
     if not _plain_ids(ids):  # some id may not match: each checked
         ok = ids.str.fullmatch(ID_PATTERN).fillna(True).to_numpy(dtype=bool)
-        chk.rows(~missing & ~ok, "id", "an id of letters, digits and . _ : + -", col)
+        chk.rows(~missing & ~ok & ~long, "id", "an id of letters, digits and . _ : + -", col)
     if missing.any() or not _increasing(ids):
         dup = ids.duplicated(keep="first").to_numpy() & ~missing
         chk.rows(dup, "id", "a unique id", col, "duplicate-id")
@@ -65,13 +68,31 @@ def reference_column(col: pd.Series, chk: Located, name: str) -> pd.Categorical:
     reference, the table at its rows alike)."""
     cat = to_category(col)
     labels = pd.Index(np.asarray(cat.categories, dtype=object))
-    ok = np.asarray(labels.str.fullmatch(ID_PATTERN), dtype=bool)
+    codes = np.asarray(cat.codes, dtype=np.int64)  # -1: missing
+    long = np.asarray(labels.str.len() > ID_MAX, dtype=bool)
+    if long.any():
+        _too_long(np.r_[long, False][codes], col, chk, name)
+    ok = np.asarray(labels.str.fullmatch(ID_PATTERN), dtype=bool) | long
     if not ok.all():
-        bad = np.r_[~ok, False][np.asarray(cat.codes, dtype=np.int64)]  # code -1: missing
+        bad = np.r_[~ok, False][codes]
         named = "the id of a record or entity (letters, digits and . _ : + -)"
         chk.rows(bad, name, named, col, "unknown-reference")
     return cat
 
+
+def _too_long(long: np.ndarray, col: pd.Series, chk: Located, name: str) -> None:
+    """A problem at each row of ``long``, an id or reference of ``col`` past the limit of ids,
+    as the loader words it (``too-long``, the value's start and length)."""
+    if long.any():
+        found = np.full(len(col), None, dtype=object)
+        for i in np.flatnonzero(long)[:MAX_PROBLEMS]:
+            found[i] = Said(preview(str(col.iloc[i])))
+        expected = f"an id or word of at most {ID_MAX} characters"
+        chk.rows(long, name, expected, found, "too-long")
+
+
+#: The longest id or reference, in characters (the loader's limit).
+ID_MAX = SCALAR_LIMITS["id"][0]
 
 #: What an id is made of (:func:`id_column`).
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aicapex.limits import MAX_AMOUNT
+from aicapex.limits import MAX_AMOUNT, preview
 from aicapex.money import Money
 from aicapex.table.bulkcols import BIG, MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import to_category
@@ -36,7 +36,7 @@ from aicapex.table.exactrules import (
     valuations,
     written,
 )
-from aicapex.table.idcols import ID_PATTERN
+from aicapex.table.idcols import ID_MAX, ID_PATTERN
 from aicapex.table.tablespec import PARTIES
 
 __all__ = ["range_checks", "row_rules", "same_labels"]
@@ -303,16 +303,20 @@ def _listed_ids(col: pd.Series, field: str, chk: Located) -> None:
     ]
     if all(s is None for s in said):
         return
-    found = np.array([*(Said(repr(s)) if s else None for s in said), None], dtype=object)[codes]
-    bad = np.array([*(s is not None for s in said), False], dtype=bool)[codes]
+    shown = [Said(repr(s) if len(s) <= ID_MAX else preview(s)) if s else None for s in said]
+    found = np.array([*shown, None], dtype=object)[codes]
+    long = np.array([*(s is not None and len(s) > ID_MAX for s in said), False])[codes]
+    bad = np.array([*(s is not None for s in said), False], dtype=bool)[codes] & ~long
     what = "an entity" if field == "investors" else "a source"
     named = f"the id of {what} (letters, digits and . _ : + -), comma-separated"
     chk.rows(bad, field, named, found, "unknown-reference")
+    chk.rows(long, field, f"an id or word of at most {ID_MAX} characters", found, "too-long")
 
 
 def _is_id(text: str) -> bool:
-    """Whether ``text`` is an id (:data:`~aicapex.table.idcols.ID_PATTERN`)."""
-    return re.fullmatch(ID_PATTERN, text) is not None
+    """Whether ``text`` is an id (:data:`~aicapex.table.idcols.ID_PATTERN`, at most
+    :data:`~aicapex.table.idcols.ID_MAX` characters, the loader's limit)."""
+    return len(text) <= ID_MAX and re.fullmatch(ID_PATTERN, text) is not None
 
 
 def _own_investors(company: Any, investors: pd.Series, chk: Located) -> None:
