@@ -71,3 +71,16 @@ def test_cash_out_at_a_month_end_stays_on_the_first(ledger_text: LedgerText) -> 
     one = ac.runway(led, "a", as_of="2023-06")
     assert one.months == pytest.approx(4.0)
     assert one.cash_out == pd.Timestamp("2023-11-01")
+
+
+@pytest.mark.parametrize(("amount", "day"), [("$10.4M", "2023-11-11"), ("$10M", "2023-11-06")])
+def test_monte_carlo_paths_run_out_on_the_runway_s_day(
+    ledger_text: LedgerText, amount: str, day: str
+) -> None:
+    # ranges at their base, no driver: every path is the runway, out on the day above; by the
+    # end of the day before, none had run out (it said all had, by November 10 and 5)
+    led = ac.load(ledger_text(TWO.replace("$10.4M", amount)))
+    mc = ac.simulate(led, "a", n=50, horizon=24, seed=1, ranges="base", as_of="2023-06")
+    before = (pd.Timestamp(day) - pd.Timedelta(days=1)).date().isoformat()
+    assert mc.cash_out_probability(by=before) == 0.0
+    assert mc.cash_out_probability(by=day) == 1.0

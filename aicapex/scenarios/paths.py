@@ -407,6 +407,7 @@ def _days(model: Model, position: np.ndarray, broke: np.ndarray) -> np.ndarray:
     length = np.diff(np.append(first_day, (month[-1] + 1).astype("datetime64[D]")))
     length = length.astype(np.int64)
     since = (first_day - model.balance_day).astype(np.int64)
+    position = position + 1e-9  # as the runway's day: (10 + 1/3) - 10 is 0.33333333333333215
     whole = np.minimum(position.astype(np.int64), model.months)  # positions are 0 or more
     offset = np.minimum(((position - whole) * length[whole]).astype(np.int64), length[whole] - 1)
     out: np.ndarray = np.where(broke, 0, since[whole] + offset)
