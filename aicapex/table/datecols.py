@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
-from aicapex.table.bulkcols import Located
+from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import coded_category, parse_unique
 
 if TYPE_CHECKING:
@@ -35,6 +35,18 @@ def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
     """The ``_start``, ``_end`` (datetime64[ns]) and ``_precision`` (categorical) columns of a
     date column: each distinct value is parsed once and its span spread to its rows."""
     if pd.api.types.is_datetime64_any_dtype(col):
+        if getattr(col.dt, "tz", None) is not None:  # the day on its clock, not in UTC
+            col = col.dt.tz_localize(None)
+        years = col.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+        out = (years < MIN_YEAR) | (years > MAX_YEAR)  # nanoseconds overflow past 2262
+        if out.any():
+            found = np.full(len(col), None, dtype=object)
+            for i in np.flatnonzero(out)[:MAX_PROBLEMS]:
+                found[i] = Said(
+                    f"{str(col.iloc[i].date())!r} (year must be in {MIN_YEAR}..{MAX_YEAR})"
+                )
+            chk.rows(out, field, f"a date in the years {MIN_YEAR} to {MAX_YEAR}", found, "bad-date")
+            col = col.where(~out)
         days = col.dt.normalize()
         day = np.where(col.isna().to_numpy(), -1, 0)
         return {

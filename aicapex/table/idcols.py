@@ -13,7 +13,7 @@ from aicapex.limits import SCALAR_LIMITS, preview
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import to_category
 
-__all__ = ["ID_PATTERN", "id_column", "reference_column", "text_column"]
+__all__ = ["ID_MAX", "ID_PATTERN", "binary_column", "id_column", "reference_column", "text_column"]
 
 
 def text_column(col: pd.Series, chk: Located, name: str) -> bool:
@@ -43,6 +43,15 @@ def text_column(col: pd.Series, chk: Located, name: str) -> bool:
         "wrong-column-type",
     )
     return False
+
+
+def binary_column(col: pd.Series, chk: Located, name: str) -> bool:
+    """Whether a column of text is one of bytes (a Parquet binary column), reported: bytes are
+    no text (not decoded: they may be no UTF-8), as an id column of bytes is refused."""
+    if col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) != "bytes":
+        return False
+    chk.column(name, "text (a string column)", "a column of bytes (binary)", "wrong-column-type")
+    return True
 
 
 def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:

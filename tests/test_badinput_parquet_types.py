@@ -1,0 +1,94 @@
+"""Parquet columns of types a CSV cannot hold, read as the ledger reads text:
+
+- a timestamp with a time zone is the day on its own clock (2023-05-01 00:00 in Paris was read
+  as 2023-04-30 22:00, the UTC instant: the day before, and not a day);
+- a timestamp outside the years 1900..2200, which the loader refuses in text, is refused (year 1
+  and 9999, stored in microseconds, overflowed nanoseconds silently to 1754-08-30 and 1816-03-29;
+  year 1 in ``reported`` raised a ValueError from inside the library);
+- a free-text column of bytes (binary) is refused as an id column of bytes is (one holding a
+  byte that is no UTF-8 raised a UnicodeDecodeError from pandas).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import aicapex as ac
+from aicapex.errors import LedgerError
+
+
+def _write(path: Path, **columns: pa.Array) -> Path:
+    base = {
+        "id": pa.array(["e1", "e2"]),
+        "company": pa.array(["acme", "acme"]),
+        "category": pa.array(["opex", "compute"]),
+        "amount": pa.array(["$1M", "$2M"]),
+        "date": pa.array(["2023-05", "2023-06"]),
+    }
+    pq.write_table(pa.table({**base, **columns}), path)
+    return path
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/Los_Angeles", "UTC"])
+def test_a_timestamp_with_a_zone_is_the_day_on_its_clock(tmp_path: Path, zone: str) -> None:
+    here = ZoneInfo(zone)
+    stamps = [dt.datetime(2023, 5, 1, tzinfo=here), dt.datetime(2023, 6, 30, 23, 30, tzinfo=here)]
+    path = _write(tmp_path / "e.parquet", date=pa.array(stamps, pa.timestamp("us", tz=zone)))
+    # Parquet stores the instants: midnight of May 1 in Paris is 22:00 UTC on April 30
+    frame = ac.read_table(path, "expenses")
+    assert [str(d) for d in frame["date_start"]] == ["2023-05-01 00:00:00", "2023-06-30 00:00:00"]
+    assert list(frame["date_end"]) == list(frame["date_start"])
+
+
+@pytest.mark.parametrize("field", ["date", "until", "reported"])
+def test_a_timestamp_past_the_years_read_is_refused_at_its_row(tmp_path: Path, field: str) -> None:
+    stamps = [dt.datetime(2023, 5, 1), dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)]
+    three = {
+        "id": pa.array(["e1", "e2", "e3"]),
+        "company": pa.array(["acme"] * 3),
+        "category": pa.array(["opex"] * 3),
+        "amount": pa.array(["$1M"] * 3),
+        "date": pa.array(["2023-01"] * 3),
+    }
+    three[field] = pa.array(stamps, pa.timestamp("us"))
+    path = tmp_path / "e.parquet"
+    pq.write_table(pa.table(three), path)
+    with pytest.raises(LedgerError) as caught:
+        ac.read_table(path, "expenses")
+    got = [(p.index, p.record_id, p.field, p.code, p.found) for p in caught.value.problems]
+    assert got == [
+        (1, "e2", field, "bad-date", "'0001-01-01' (year must be in 1900..2200)"),
+        (2, "e3", field, "bad-date", "'9999-12-31' (year must be in 1900..2200)"),
+    ]
+    assert caught.value.problems[0].expected == "a date in the years 1900 to 2200"
+
+
+def test_a_timestamp_in_the_years_read_is_its_day(tmp_path: Path) -> None:
+    stamps = [dt.datetime(1900, 1, 1), dt.datetime(2200, 12, 31, 12)]
+    path = _write(tmp_path / "e.parquet", date=pa.array(stamps, pa.timestamp("ms")))
+    frame = ac.read_table(path, "expenses")
+    assert [str(d) for d in frame["date_start"]] == ["1900-01-01 00:00:00", "2200-12-31 00:00:00"]
+
+
+@pytest.mark.parametrize("cells", [[b"n", b"m"], [b"n", b"\xff\xfe"]])
+def test_a_text_column_of_bytes_is_refused(tmp_path: Path, cells: list[bytes]) -> None:
+    path = _write(tmp_path / "e.parquet", note=pa.array(cells, pa.binary()))
+    with pytest.raises(LedgerError) as caught:
+        ac.read_table(path, "expenses")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.code) == ("note", "wrong-column-type")
+    assert (problem.expected, problem.found) == (
+        "text (a string column)",
+        "a column of bytes (binary)",
+    )
+
+
+def test_a_text_column_of_text_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path / "e.parquet", note=pa.array(["n", None]))
+    assert list(ac.read_table(path, "expenses")["note"].fillna("-")) == ["n", "-"]
