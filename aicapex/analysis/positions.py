@@ -331,6 +331,14 @@ def _stake_event(
             other.share[basis] = _scale(other.share[basis], 1.0 - dilution)
         if not counting:  # new shares, how many not known
             out.moved[basis] = row["date_start"]
+        rest = BASES[basis == "basic"]  # the new shares are of the other basis's too
+        held = [n for n, o in out.holders.items() if o.share[rest] is not None]
+        if dilution > 0 and held:
+            out.warnings.append(
+                f"{company}: {rid} bought new shares ({percent(dilution)} of its {basis} "
+                f"shares): the {rest} shares of {', '.join(held)} are not diluted by them "
+                "(how many they are of that basis is not known)"
+            )
     if math.isnan(s[1]):
         h.notes.append(f"the share bought is not reported ({rid})")
         if secondary and isinstance(row["seller"], str):
