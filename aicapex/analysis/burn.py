@@ -211,8 +211,8 @@ def burn(
         frame=out,
         used_records=functools.partial(records_in, rows, in_range),
         assumptions=(
-            "expenses and revenues of every basis but 'planned'"
-            + (" (planned ones included)" if include_planned else ""),
+            "expenses and revenues of every basis"
+            + (", 'planned' included" if include_planned else " but 'planned'"),
             "recurring rates and amounts over a span are split evenly over their months",
             "capex apart from operating burn: GPU orders paid on their payment dates, else on "
             "their delivery dates in proportion to the units (scheduled units on their dates)",
