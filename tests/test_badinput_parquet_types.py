@@ -92,3 +92,46 @@ def test_a_text_column_of_bytes_is_refused(tmp_path: Path, cells: list[bytes]) -
 def test_a_text_column_of_text_is_read(tmp_path: Path) -> None:
     path = _write(tmp_path / "e.parquet", note=pa.array(["n", None]))
     assert list(ac.read_table(path, "expenses")["note"].fillna("-")) == ["n", "-"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "found"),
+    [
+        (pa.array([1.5, None]), "a column of float64 (floating values)"),
+        (pa.array([True, False]), "a column of bool (boolean values)"),
+        (pa.array([1, 2]), "a column of int64 (integer values)"),
+    ],
+)
+@pytest.mark.parametrize("field", ["investors", "sources"])
+def test_a_list_of_ids_that_is_no_text_is_refused(
+    tmp_path: Path, field: str, cells: pa.Array, found: str
+) -> None:
+    # read as text they were ids: 1.5 cited the source '1.5', True the investor 'True'
+    rounds = {
+        "id": pa.array(["r1", "r2"]),
+        "company": pa.array(["acme", "acme"]),
+        "amount": pa.array(["$10M", "$20M"]),
+        "date": pa.array(["2023-01", "2024-01"]),
+        field: cells,
+    }
+    path = tmp_path / "rounds.parquet"
+    pq.write_table(pa.table(rounds), path)
+    with pytest.raises(LedgerError) as caught:
+        ac.read_table(path, "funding_rounds")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.code) == (field, "wrong-column-type")
+    assert (problem.expected, problem.found) == ("ids as text (a string column)", found)
+
+
+@pytest.mark.parametrize("field", ["investors", "sources"])
+def test_a_list_of_ids_as_text_is_read(tmp_path: Path, field: str) -> None:
+    rounds = {
+        "id": pa.array(["r1", "r2"]),
+        "company": pa.array(["acme", "acme"]),
+        "amount": pa.array(["$10M", "$20M"]),
+        "date": pa.array(["2023-01", "2024-01"]),
+        field: pa.array(["a, b", None]),
+    }
+    path = tmp_path / "rounds.parquet"
+    pq.write_table(pa.table(rounds), path)
+    assert list(ac.read_table(path, "funding_rounds")[field].fillna("")) == ["a,b", ""]

@@ -340,6 +340,9 @@ def _validate(
     nested_columns(raw, chk, kind)  # a ramp, tranches, payments: tables of their own
     if kind == "funding_rounds":
         raw = investor_lists(raw, chk)
+    for name in ("investors", "sources"):  # lists of ids: text, as id columns ('1.5', 'True')
+        if name in raw:
+            text_column(raw[name], chk, name)
 
     out: dict[str, Any] = {}
     dtypes: dict[str, str] = dict(head)
