@@ -94,7 +94,9 @@ def scenarios_cmd(
             horizon=first.horizon,
         )
     except (ValueError, KeyError) as exc:
-        typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
+        # a date from the file (not --as-of) is said as the file's, where it was written
+        given = "" if as_of or not first.as_of else f" (as_of: {first.as_of} in {first.path})"
+        typer.echo(f"error: {exc.args[0] if exc.args else exc}{given}", err=True)
         raise typer.Exit(1) from None
     data = result.to_dict()
     if fmt is Format.json:
