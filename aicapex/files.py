@@ -360,34 +360,35 @@ def _alias_problems(text: str, shown: str) -> list[Problem]:
             if isinstance(event, yaml.AliasEvent) or anchor:
                 what = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
                 found = f"{what} {'*' if what == 'an alias' else '&'}{anchor}"
-                line = event.start_mark.line + 1  # type: ignore[union-attr]
-                if (line, found) in seen:
-                    continue
-                seen.add((line, found))
-                problems.append(
-                    Problem(
-                        "plain data without YAML anchors or aliases (write each value out)",
-                        found,
-                        file=shown,
-                        line=line,
-                        code="yaml-alias",
-                    )
-                )
-                if len(problems) >= 20:
-                    break
+                expected = "plain data without YAML anchors or aliases (write each value out)"
             elif getattr(event, "tag", None):  # tags are refused too (!!float x crashed)
                 tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")  # type: ignore[attr-defined]
-                problems.append(
-                    Problem(
-                        "plain data without YAML tags (write the value out)",
-                        f"the tag {tag}",
-                        file=shown,
-                        line=event.start_mark.line + 1,  # type: ignore[union-attr]
-                        code="yaml-alias",
-                    )
+                found, expected = (
+                    f"the tag {tag}",
+                    "plain data without YAML tags (write the value out)",
                 )
-                if len(problems) >= 20:
-                    break
+            else:
+                continue
+            line = event.start_mark.line + 1  # type: ignore[union-attr]
+            if (line, found) in seen:
+                continue
+            seen.add((line, found))
+            kind, index, rid, field = place(text, line)  # the record and field it is in
+            problems.append(
+                Problem(
+                    expected,
+                    found,
+                    file=shown,
+                    line=line,
+                    kind=kind,
+                    index=index,
+                    record_id=rid,
+                    field=field,
+                    code="yaml-alias",
+                )
+            )
+            if len(problems) >= 20:
+                break
     return problems
 
 

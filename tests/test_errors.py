@@ -73,8 +73,9 @@ CASES = [
     Case("duplicate_key.yaml", 16, "cloud_bills", 0, "acme-aws-2023-08", "billed", "valid YAML", "duplicate key 'billed' in one mapping"),  # noqa: E501
     Case("bad_json.json", 3, None, None, None, None, "valid JSON", "Expecting property name enclosed in double quotes"),  # noqa: E501
     Case("duplicate_key.json", 7, None, None, None, None, "valid JSON", "duplicate key 'name' in one mapping"),  # noqa: E501
-    Case("anchor_alias.yaml", 5, None, None, None, None, "without YAML anchors or aliases", "an anchor &t", count=2),  # noqa: E501
-    Case("alias_bomb.yaml", 2, None, None, None, None, "without YAML anchors or aliases", "an anchor &a", count=None),  # noqa: E501
+    Case("anchor_alias.yaml", 5, "entities", 0, "acme", "type", "without YAML anchors or aliases", "an anchor &t", count=2),  # noqa: E501
+    Case("alias_bomb.yaml", 2, "a", None, None, None, "without YAML anchors or aliases", "an anchor &a", count=None),  # noqa: E501
+    Case("yaml_tag.yaml", 7, "entities", 1, "beta", "name", "without YAML tags", "the tag !!binary"),  # noqa: E501
     Case("not_a_mapping.yaml", 2, None, None, None, None, "a mapping of record kinds", "a list"),
     Case("unknown_kind.yaml", 7, "cloud_bill", None, None, None, "(did you mean 'cloud_bills'?)", "'cloud_bill'"),  # noqa: E501
     Case("kind_not_list.yaml", 2, "entities", None, None, None, "a list of entities", "a mapping"),
@@ -179,6 +180,7 @@ CODE_OF = {
     "duplicate_key.json": "duplicate-key",
     "anchor_alias.yaml": "yaml-alias",
     "alias_bomb.yaml": "yaml-alias",
+    "yaml_tag.yaml": "yaml-alias",
     "not_a_mapping.yaml": "not-a-ledger",
     "unknown_kind.yaml": "unknown-kind",
     "kind_not_list.yaml": "not-a-list",
