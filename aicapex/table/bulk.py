@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -320,12 +321,11 @@ def _validate(
             hint = suggest(str(name), fields)
             if other:
                 hint = f" (this header is separated by {other[0]!r}: a .csv by ',', a .tsv by tabs)"
-            chk.column(
-                str(name),
-                f"a field of {kind}{hint}",
-                f"unknown column {name!r}",
-                "unknown-column",
-            )
+            found = f"unknown column {name!r}"
+            if csv is not None and (at := re.fullmatch(r"Unnamed: (\d+)", str(name))):
+                why = ": an index? (pandas: to_csv(index=False))" if at[1] == "0" else ""
+                found = f"a column without a name in the header (column {int(at[1]) + 1}{why})"
+            chk.column(str(name), f"a field of {kind}{hint}", found, "unknown-column")
     required = [f.name for f in spec.fields if f.required] + list(head)
     for name in required:
         if name not in raw.columns:
