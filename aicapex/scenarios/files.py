@@ -44,7 +44,7 @@ from aicapex.analysis.runway import HORIZON, MAX_HORIZON, POLICIES
 from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_text
-from aicapex.limits import MAX_BYTES
+from aicapex.limits import MAX_BYTES, checked_max_bytes
 from aicapex.loading import LEDGER_SUFFIXES
 from aicapex.notledger import SCENARIO_SUFFIXES
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION
@@ -477,7 +477,7 @@ def read_scenarios(
     """Read a scenarios file (see the module docs); with ``ledger``, check its references too.
     Raises :class:`~aicapex.errors.LedgerError` listing every problem, located."""
     shown = str(path)
-    text, problems = read_text(Path(path), shown, max_bytes)
+    text, problems = read_text(Path(path), shown, checked_max_bytes(max_bytes))
     if text is None:
         raise LedgerError(
             [

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.errors import LedgerError, Problem, suggest
-from aicapex.limits import MAX_BYTES, TooLarge, check_size, read_limited
+from aicapex.limits import MAX_BYTES, TooLarge, check_size, checked_max_bytes, read_limited
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import (
     MAX_PROBLEMS,
@@ -210,6 +210,7 @@ def _arguments(path: Any, kind: Any, fx: Any, parents: Any, max_bytes: Any) -> N
         raise TypeError(f"kind: expected a record kind's name (str), got {kind!r}")
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
         raise TypeError(f"max_bytes: expected a number of bytes (int), got {max_bytes!r}")
+    checked_max_bytes(max_bytes)  # 1 or more, as ac.load takes it
     if fx is not None:
         from aicapex.ledger import Ledger  # loaded already when one is given
 
