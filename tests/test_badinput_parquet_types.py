@@ -85,7 +85,7 @@ def test_a_text_column_of_bytes_is_refused(tmp_path: Path, cells: list[bytes]) -
     assert (problem.field, problem.code) == ("note", "wrong-column-type")
     assert (problem.expected, problem.found) == (
         "text (a string column)",
-        "a column of bytes (binary)",
+        "a column of object (bytes values)",
     )
 
 
@@ -135,3 +135,36 @@ def test_a_list_of_ids_as_text_is_read(tmp_path: Path, field: str) -> None:
     path = tmp_path / "rounds.parquet"
     pq.write_table(pa.table(rounds), path)
     assert list(ac.read_table(path, "funding_rounds")[field].fillna("")) == ["a,b", ""]
+
+
+@pytest.mark.parametrize(
+    ("cells", "found"),
+    [
+        (pa.array([100, 200]), "a column of int64 (integer values)"),
+        (pa.array([True, False]), "a column of bool (boolean values)"),
+    ],
+)
+def test_a_text_field_of_numbers_is_refused_as_the_loader_refuses_it(
+    tmp_path: Path, cells: pa.Array, found: str
+) -> None:
+    # read as text, a sku of 100 was '100' and one of True 'True' (the loader: 'sku: 100' is
+    # "expected text (a number or date in quotes: '2023'), got 100")
+    moves = {
+        "id": pa.array(["g1", "g2"]),
+        "order": pa.array(["o1", "o1"]),
+        "from_entity": pa.array(["acme", "acme"]),
+        "to_entity": pa.array(["lab", "lab"]),
+        "sku": cells,
+        "quantity": pa.array([100, 200]),
+        "date": pa.array(["2023-12", "2024-01"]),
+    }
+    path = tmp_path / "moves.parquet"
+    pq.write_table(pa.table(moves), path)
+    with pytest.raises(LedgerError) as caught:
+        ac.read_table(path, "gpu_reallocations")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.code) == ("sku", "wrong-column-type")
+    assert (problem.expected, problem.found) == ("text (a string column)", found)
+    moves["sku"] = pa.array(["H100", "H100"])
+    pq.write_table(pa.table(moves), path)
+    assert list(ac.read_table(path, "gpu_reallocations")["sku"]) == ["H100", "H100"]

@@ -57,7 +57,7 @@ from aicapex.table.columns import (
 from aicapex.table.datecols import cited_reported, date_columns
 from aicapex.table.figurerules import counts_as_written, grouped_words, order_totals
 from aicapex.table.fiscalcols import dating, fiscal_dates, money_columns, parent_owners
-from aicapex.table.idcols import binary_column, id_column, reference_column, text_column
+from aicapex.table.idcols import id_column, reference_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_cells, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
@@ -396,8 +396,8 @@ def _validate(
             out[name] = flag_column(col, chk, name, _flag(info.default))
         elif (name == "id" or name in refs) and not text_column(col, chk, name):
             continue  # reported: ids are text
-        elif c.dtypes in (("category",), ("string",)) and binary_column(col, chk, name):
-            continue  # reported: bytes are no text
+        elif c.dtypes in (("category",), ("string",)) and not text_column(col, chk, name, "text"):
+            continue  # reported: free text is text (a sku of 100, True, bytes)
         elif name == "id":
             out[name] = id_column(col, chk)
         elif name in refs and c.dtypes == ("category",):

@@ -13,12 +13,13 @@ from aicapex.limits import SCALAR_LIMITS, preview
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import to_category
 
-__all__ = ["ID_MAX", "ID_PATTERN", "binary_column", "id_column", "reference_column", "text_column"]
+__all__ = ["ID_MAX", "ID_PATTERN", "id_column", "reference_column", "text_column"]
 
 
-def text_column(col: pd.Series, chk: Located, name: str) -> bool:
+def text_column(col: pd.Series, chk: Located, name: str, what: str = "ids as text") -> bool:
     """Whether an id or reference column holds text (ids are text: ``12`` read from Parquet as
-    an integer is a column of the wrong type, a located problem); ``False`` after reporting."""
+    an integer is a column of the wrong type, a located problem); ``False`` after reporting.
+    Free text likewise (``what``: ``text``), as the loader refuses ``sku: 100``."""
     if col.isna().all() or isinstance(col.dtype, pd.StringDtype) or col.dtype == "str":
         return True
     if isinstance(col.dtype, pd.CategoricalDtype):  # a dictionary-encoded column: its labels
@@ -28,7 +29,7 @@ def text_column(col: pd.Series, chk: Located, name: str) -> bool:
             return True
         chk.column(
             name,
-            "ids as text (a string column)",
+            f"{what} (a string column)",
             f"a categorical column of {labels.dtype} ({kind} labels)",
             "wrong-column-type",
         )
@@ -38,20 +39,11 @@ def text_column(col: pd.Series, chk: Located, name: str) -> bool:
         return True
     chk.column(
         name,
-        "ids as text (a string column)",
+        f"{what} (a string column)",
         f"a column of {col.dtype} ({kind} values)",
         "wrong-column-type",
     )
     return False
-
-
-def binary_column(col: pd.Series, chk: Located, name: str) -> bool:
-    """Whether a column of text is one of bytes (a Parquet binary column), reported: bytes are
-    no text (not decoded: they may be no UTF-8), as an id column of bytes is refused."""
-    if col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) != "bytes":
-        return False
-    chk.column(name, "text (a string column)", "a column of bytes (binary)", "wrong-column-type")
-    return True
 
 
 def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
