@@ -202,9 +202,11 @@ class Locator:
             last = depth == len(path) - 1
             try:
                 if isinstance(node, dict):
-                    if not isinstance(step, str) or step not in node:
+                    if isinstance(step, int) and step not in node:  # '2023' quoted: a text key
+                        step = str(step)
+                    if not isinstance(step, str | int) or step not in node:
                         return line
-                    at = self._key(block, step)
+                    at = self._key(block, str(step))  # a key read as a number: 2023 as written
                     line = self._line_at(at)
                     node = node[step]
                     if last or not isinstance(node, list | dict):
@@ -366,7 +368,7 @@ def _walk(node: yaml.Node, path: tuple[str | int, ...]) -> int:
     for step in path:
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
-                if key_node.value == step:
+                if key_node.value == str(step):  # a key 2023 as written, for the step 2023
                     line = key_node.start_mark.line + 1
                     node = value_node
                     break
