@@ -131,6 +131,14 @@ def read_csv_cells(
         if len(row) != len(header):
             raise LedgerError([_cells(header, row, sep, (shown, kind, start, index))])
     if raw is None:  # a parser error the rows above do not explain
+        opened = re.search(r"EOF inside string starting at row (\d+)", str(error))
+        if opened:  # pandas counts lines from 0, blank ones too
+            line = int(opened[1]) + 1
+            expected = "a quoted cell closed by a second '\"' (a quote inside it written twice)"
+            found = f"a quote opened on line {line} and never closed"
+            raise LedgerError(
+                [Problem(expected, found, file=shown, line=line, kind=kind, code="bad-table")]
+            )
         raise error or ValueError("no table")
     return raw
 
