@@ -109,6 +109,11 @@ def read_csv_cells(
             raw = pd.read_csv(source, sep=sep, dtype=dtype, keep_default_na=True, index_col=False)
         except pd.errors.ParserError as exc:
             error = exc
+        except pd.errors.EmptyDataError:  # 'No columns to parse from file'
+            found = "only blank lines" if _bytes(source) else "an empty file"
+            head = "a table: a header row of column names, then a row per record"
+            empty = Problem(head, found, file=shown, line=1, code="bad-table")
+            raise LedgerError([empty]) from None
         except UnicodeDecodeError:  # pandas names a place in its buffer, not in the file
             raise LedgerError([_not_utf8(_bytes(source), sep, shown, kind)]) from None
     for w in caught:  # the warnings of pandas other than the parser's: passed on as they were
