@@ -27,7 +27,7 @@ from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.callmodule import make_callable
-from aicapex.dates import PartialDate, calendar_year
+from aicapex.dates import MAX_YEAR, PartialDate, calendar_year
 from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
@@ -437,7 +437,8 @@ def _report_dates(
     latest = balances.groupby(balances["company"].astype("object"))["date_end"].max().dropna()
     latest_day = dict(zip(latest.index, latest.dt.strftime("%Y-%m-%d"), strict=True))
     last = flows.groupby(flows["entity"].astype("object"))["month"].max().dropna()
-    last_month = dict(zip(last.index, last.dt.strftime("%Y-%m"), strict=True))
+    months = zip(last.index, last.dt.strftime("%Y-%m"), strict=True)  # a span may run past
+    last_month = {c: min(m, f"{MAX_YEAR}-12") for c, m in months}  # the dates one may write
     when: dict[str, str | None] = {}
     for company in companies:
         if company in latest_day:
