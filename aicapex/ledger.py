@@ -27,8 +27,9 @@ from aicapex.dates import PartialDate, Precision
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.figures import Widths, checked_widths
 from aicapex.files import dump_yaml, parse_document
+from aicapex.notledger import ledger_name_problem
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Entity, Fact, Record, Source
-from aicapex.safewrite import WriteRefused, guarded_write
+from aicapex.safewrite import WriteRefused, guarded_write, is_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -298,8 +299,10 @@ class Ledger:
         return out
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Write the ledger to one file, canonically: ``.json`` paths get JSON, others YAML.
-        ``load(save(x)) == x``. Returns the path.
+        """Write the ledger to one file, canonically: ``.json`` paths get JSON, ``.yaml`` and
+        ``.yml`` ones YAML; any other name, or a scenarios file's (``*.scenarios.yaml``: a
+        folder's load leaves it out), is refused (``invalid-value``) as ``load`` would not read
+        it back. ``load(save(x)) == x``. Returns the path.
 
         Safe: atomic and durable (a temporary file in the same folder, flushed to disk, renamed
         over the file, the folder flushed; a crash at any moment leaves the old file or the new
@@ -318,6 +321,9 @@ class Ledger:
         import json
 
         target = Path(path)
+        misnamed = ledger_name_problem(target.name, str(path))
+        if misnamed is not None and not is_folder(target):  # a folder: the write says so
+            raise LedgerError([misnamed])
         data = self.to_data()
         if target.suffix == ".json":
             text = json.dumps({FORMAT_KEY: FORMAT_VERSION, **data}, indent=2, ensure_ascii=False)

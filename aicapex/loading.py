@@ -24,14 +24,16 @@ from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
 from aicapex.limits import MAX_BYTES, checked_max_bytes
 from aicapex.loadproblems import ID_MAX, show_value, type_name, validation_problems
-from aicapex.notledger import SCENARIO_SUFFIXES, export_document_problem, scenarios_file_problem
+from aicapex.notledger import (
+    LEDGER_SUFFIXES,
+    SCENARIO_SUFFIXES,
+    export_document_problem,
+    scenarios_file_problem,
+)
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION, KINDS, Record
 from aicapex.scalars import scalar_findings
 
 __all__ = ["LEDGER_SUFFIXES", "bundled_data", "load"]
-
-LEDGER_SUFFIXES = (".yaml", ".yml", ".json")
-"""File name endings read as ledger files."""
 
 
 def bundled_data() -> Path:

@@ -8,7 +8,16 @@ from typing import Any
 
 from aicapex.errors import Problem
 
-__all__ = ["SCENARIO_SUFFIXES", "export_document_problem", "scenarios_file_problem"]
+__all__ = [
+    "LEDGER_SUFFIXES",
+    "SCENARIO_SUFFIXES",
+    "export_document_problem",
+    "ledger_name_problem",
+    "scenarios_file_problem",
+]
+
+#: File name endings read as ledger files.
+LEDGER_SUFFIXES = (".yaml", ".yml", ".json")
 
 #: The names of scenarios files (:mod:`aicapex.scenarios.files`), which folders of ledger files
 #: hold beside the ledger and which are no ledger files.
@@ -24,6 +33,21 @@ def scenarios_file_problem(shown: str) -> Problem:
         f"a scenarios file (its name ends in {', '.join(SCENARIO_SUFFIXES)})",
         file=shown,
         code="not-a-ledger",
+    )
+
+
+def ledger_name_problem(name: str, shown: str) -> Problem | None:
+    """The problem of a file name a ledger is saved under that ``load`` would not read as a
+    ledger file (``ledger.csv``; ``x.scenarios.yaml``, which a folder's load leaves out), or
+    ``None`` for a ledger file's name."""
+    if name.endswith(LEDGER_SUFFIXES) and not name.endswith(SCENARIO_SUFFIXES):
+        return None
+    return Problem(
+        f"a ledger file's name, ending in {', '.join(LEDGER_SUFFIXES)} and not in "
+        f"{', '.join(SCENARIO_SUFFIXES)} (what `load` reads as a ledger file)",
+        repr(name),
+        file=shown,
+        code="invalid-value",
     )
 
 

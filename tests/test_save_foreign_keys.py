@@ -41,7 +41,7 @@ scenarios:
 @pytest.mark.parametrize(
     ("name", "text", "found"),
     [
-        ("x.scenarios.yaml", SCENARIOS, "not all record kinds (found 'entity', 'scenarios')"),
+        ("x.yaml", SCENARIOS, "not all record kinds (found 'entity', 'scenarios')"),
         ("newer.yaml", "aicapex: 2\nentities: []\n", "another format (aicapex: 2, not 1)"),
         ("notes.yaml", "aicapex: this is my notes file\n", "another format"),
         ("config.yaml", "aicapex:\n  path: x\n", "another format"),

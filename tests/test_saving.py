@@ -99,7 +99,7 @@ def test_saving_twice_and_to_new_files(tmp_path: Path) -> None:
     ("name", "text"),
     [
         ("notes.yaml", "notes: what the CFO said\nfollow_up: true\n"),  # YAML, no comments
-        ("figures.csv", "company,amount\nacme,5\n"),
+        ("figures.yml", "company,amount\nacme,5\n"),  # a table named by mistake
         ("ledger.yaml", GOOD),  # a hand-written ledger without the header, never read
         ("config.json", '{"theme": "dark"}\n'),
         ("blob.yaml", b"\xff\xfe\x00binary"),
