@@ -205,12 +205,13 @@ def _round_event(
         amount, each = alike(row, "amount", "price_per_share")
         if amount > 0 and each > 0 and row.get("amount_kind") != "ceiling":
             issued = amount / each
-    if d is not None and out.holders:
+    if d is not None:  # its stakes bought then add their shares (none dilutes another)
         for h in out.holders.values():
             for basis in BASES:
                 h.share[basis] = _scale(h.share[basis], 1.0 - d)
         diluting.add(rid)
-        out.used.append(rid)
+        if out.holders:
+            out.used.append(rid)
     # new shares: the counts grow (and the holders are diluted, unless the money did it)
     company, money_did = str(row["company"]), d is not None
     if issued > 0 and _new_shares(out, company, row, issued, counts, dilute=not money_did):
