@@ -375,10 +375,10 @@ def runways(
         start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
         out_pos = np.where(broke, start_pos, paths.position)
         as_of_pos = as_of_col + fraction_of_month(end_day)
-        runs_out = paths.hit | broke
+        # each entity's own horizon (as on a grid of its own): not the latest as_of's
+        runs_out = (paths.hit & (out_pos < np.maximum(as_of_col + 1, start_pos) + horizon)) | broke
         left = np.where(runs_out, np.maximum(out_pos - as_of_pos, 0.0), np.inf)
-        # + 1e-9 month: (10 + 1/3) - 10 is 0.3333333333333321, whose 30 days floor to 9
-        out_day = date_at(grid_start, np.where(runs_out, out_pos, 0.0) + 1e-9)
+        out_day = date_at(grid_start, np.where(runs_out, out_pos, 0.0) + 1e-9)  # 1/3: 0.33..321
         out_day = np.where(broke, balance_day.astype("datetime64[D]"), out_day)
         out_day = np.where(runs_out, out_day, np.datetime64("NaT")).astype("datetime64[ns]")
         months_left, cash_out = left[0], out_day[0]
