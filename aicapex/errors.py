@@ -30,6 +30,7 @@ __all__ = [
     "WARNINGS",
     "LedgerError",
     "Problem",
+    "closest",
     "folded",
     "severity_of",
     "suggest",
@@ -315,23 +316,30 @@ def folded(text: str) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word``, or ``""``
-    (also for a ``word`` that is not text: no suggestion). A choice that differs from ``word``
-    only in case, spaces, underscores or hyphens (``'STABILITY-AI'`` for ``'stability-ai'``)
-    is the one suggested; else the closest by letters, compared the same way."""
+    """Return ``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word``
+    (:func:`closest`), or ``""``."""
+    meant = closest(word, choices)
+    return f" (did you mean {meant!r}?)" if meant is not None else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to ``word``, or ``None`` (also for a ``word`` that is not
+    text). A choice that differs from ``word`` only in case, spaces, underscores or hyphens
+    (``'STABILITY-AI'`` for ``'stability-ai'``) is the one; else the closest by letters,
+    compared the same way."""
     # no suggestion for a page of text (and no quadratic time on it)
     if not isinstance(word, str) or len(word) > 100:
-        return ""
+        return None
     choices = list(choices)
     meant = _MEANT.get(word.strip().lower())
     if meant in choices:  # a word of the same meaning, not of the same letters
-        return f" (did you mean {meant!r}?)"
+        return meant
     by_fold: dict[str, str] = {}  # the first choice of each folded form
     for choice in choices:
         if isinstance(choice, str):
             by_fold.setdefault(folded(choice), choice)
     own = folded(word)
     if own in by_fold:  # the same id but for case or separators
-        return f" (did you mean {by_fold[own]!r}?)"
+        return by_fold[own]
     close = difflib.get_close_matches(own, by_fold, n=1, cutoff=0.6)
-    return f" (did you mean {by_fold[close[0]]!r}?)" if close else ""
+    return by_fold[close[0]] if close else None

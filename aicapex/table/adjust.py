@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.dates import DateLike, PartialDate, Precision
-from aicapex.errors import suggest
+from aicapex.errors import closest
 from aicapex.limits import MAX_AMOUNT
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
@@ -139,9 +139,10 @@ class Exclude:
                 ids |= set(flows["record"].astype("object").unique())
             choices = sorted(str(i) for i in ids if isinstance(i, str))
             late = {str(i) for i in later} - set(choices)
-            hint = "".join(suggest(r, [*choices, *sorted(late)]) for r in missing[:1])
-            if any(hint.endswith(f" {i!r}?)") for i in late):  # not known on that date
-                hint = hint[:-1] + " It was reported after known_on: not in the data read.)"
+            meant = closest(missing[0], [*choices, *sorted(late)])
+            unknown = " It was reported after known_on: not in the data read."
+            unknown = unknown if meant in late else ""
+            hint = f" (did you mean {meant!r}?{unknown})" if meant is not None else ""
             raise ValueError(
                 "exclude: expected ids of records with money flows or of cash balances (what "
                 f"is left out), got {', '.join(map(repr, missing))}: no flows or cash balance "
