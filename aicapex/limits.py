@@ -25,6 +25,7 @@ from typing import Any
 from aicapex.errors import Problem
 
 __all__ = [
+    "ID_MAX",
     "MAX_AMOUNT",
     "MAX_BYTES",
     "MAX_EXPONENT",
@@ -59,6 +60,9 @@ SCALAR_LIMITS: dict[str, tuple[int, str]] = {
     "id": (200, "ids, references to ids, and words from a list (`company`, `EUR`)"),
     "text": (100_000, "free text: quotes, translations, notes, titles, names, addresses"),
 }
+
+#: The longest id or reference, in characters: records', tables' and problems' alike.
+ID_MAX = SCALAR_LIMITS["id"][0]
 
 #: The shortest limit: text no longer than this needs no closer look.
 SHORTEST_LIMIT = min(limit for limit, _ in SCALAR_LIMITS.values())

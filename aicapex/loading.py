@@ -22,8 +22,8 @@ from aicapex.checks.references import raw_reference_problems
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_hashed
 from aicapex.ledger import Ledger, Origin
-from aicapex.limits import MAX_BYTES, checked_max_bytes
-from aicapex.loadproblems import ID_MAX, show_value, type_name, validation_problems
+from aicapex.limits import ID_MAX, MAX_BYTES, checked_max_bytes
+from aicapex.loadproblems import show_value, type_name, validation_problems
 from aicapex.notledger import (
     LEDGER_SUFFIXES,
     SCENARIO_SUFFIXES,

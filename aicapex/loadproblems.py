@@ -14,11 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from aicapex.errors import Problem, suggest
-from aicapex.limits import SCALAR_LIMITS
 from aicapex.records import Entity, FxRate, Record, RecordCheckError, Source
 from aicapex.records.base import ID_PATTERN, Check
 
-__all__ = ["ID_MAX", "show_value", "type_name", "validation_problems"]
+__all__ = ["show_value", "type_name", "validation_problems"]
 
 
 def type_name(value: object) -> str:
@@ -317,9 +316,6 @@ def validation_problems(
                 expected = msg[0].lower() + msg[1:]
             yield problem(loc, expected, show_value(err.get("input")), code)
 
-
-#: The longest id shown as a problem's record id.
-ID_MAX = SCALAR_LIMITS["id"][0]
 
 #: The longest text a problem's ``found`` repeats.
 _FOUND_MAX = 200

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.limits import SCALAR_LIMITS, preview
+from aicapex.limits import ID_MAX, preview
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import to_category
 
-__all__ = ["ID_MAX", "ID_PATTERN", "id_column", "reference_column", "text_column"]
+__all__ = ["ID_PATTERN", "id_column", "reference_column", "text_column"]
 
 
 def text_column(col: pd.Series, chk: Located, name: str, what: str = "ids as text") -> bool:
@@ -91,9 +91,6 @@ def _too_long(long: np.ndarray, col: pd.Series, chk: Located, name: str) -> None
         expected = f"an id or word of at most {ID_MAX} characters"
         chk.rows(long, name, expected, found, "too-long")
 
-
-#: The longest id or reference, in characters (the loader's limit).
-ID_MAX = SCALAR_LIMITS["id"][0]
 
 #: What an id is made of (:func:`id_column`).
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:+-]*"

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aicapex.limits import MAX_AMOUNT, preview
+from aicapex.limits import ID_MAX, MAX_AMOUNT, preview
 from aicapex.money import Money
 from aicapex.table.bulkcols import BIG, MAX_PROBLEMS, Located, Said
 from aicapex.table.columns import to_category
@@ -36,7 +36,7 @@ from aicapex.table.exactrules import (
     valuations,
     written,
 )
-from aicapex.table.idcols import ID_MAX, ID_PATTERN
+from aicapex.table.idcols import ID_PATTERN
 from aicapex.table.tablespec import PARTIES
 
 __all__ = ["range_checks", "row_rules", "same_labels"]
@@ -315,7 +315,7 @@ def _listed_ids(col: pd.Series, field: str, chk: Located) -> None:
 
 def _is_id(text: str) -> bool:
     """Whether ``text`` is an id (:data:`~aicapex.table.idcols.ID_PATTERN`, at most
-    :data:`~aicapex.table.idcols.ID_MAX` characters, the loader's limit)."""
+    :data:`~aicapex.limits.ID_MAX` characters, the loader's limit)."""
     return len(text) <= ID_MAX and re.fullmatch(ID_PATTERN, text) is not None
 
 
