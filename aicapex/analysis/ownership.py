@@ -6,7 +6,9 @@ A holder's position is built from its stakes in date order (:class:`~aicapex.rec
   earlier holdings and purchases (they are in it);
 - a **primary purchase** of a share S (new shares: S is the holder's part of the company after
   it) dilutes every other holder by (1 - S) and gives the holder S more (its earlier position
-  diluted too);
+  diluted too); the primary purchases of one round (``round:``) that does not dilute by its
+  own figures (below; or a round not among the records read) are one dilution, by the sum of
+  their shares, read with the first of them: none dilutes another, whatever their order;
 - a **secondary purchase** adds S to the buyer and, when the seller is named, takes it from the
   seller; nobody is diluted;
 - a **funding round** with an amount and a post-money valuation (closed, without secondary

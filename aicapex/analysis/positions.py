@@ -123,6 +123,9 @@ class Positions:
     #: The last day of the record that gave each total (to compare with share counts).
     counted: dict[str, Any] = field(default_factory=dict)
     bought: set[Any] = field(default_factory=set)  #: rounds closed stakes were bought in
+    #: ``(round, basis)``: the shares its primary purchases bought together, until the first
+    #: of them dilutes the earlier holders by their sum (a round not diluting by its figures).
+    together: dict[tuple[str, str], float] = field(default_factory=dict)
     #: The first day of the latest event that changed each count by a number not known.
     moved: dict[str, Any] = field(default_factory=dict)
     by_shares: bool = False  #: a number of shares was read as a share at its record's date
@@ -151,6 +154,10 @@ def holder_positions(inputs: StakeInputs, company: str) -> Positions:
     the records used and the warnings."""
     closed = [r for r in inputs.positions_of(company) if r["status"] == "closed"]
     out = Positions({}, [], {}, [], [], bought={r["round"] for r in closed})
+    for r in closed:  # a round's purchases: one dilution, whatever their order
+        if (key := _round_key(r)) is not None:
+            bought = float(r["share"])
+            out.together[key] = out.together.get(key, 0.0) + (0.0 if math.isnan(bought) else bought)
     diluting: set[str] = set()  # rounds that diluted every holder
     counts = inputs.counts_of.get(company, [])
     for *_, kind, row in _events(inputs, company):
@@ -289,6 +296,15 @@ def _new_shares(
     return diluted
 
 
+def _round_key(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(round, basis)`` of a primary purchase bought in a round (``round:``), else ``None``."""
+    if row["event"] != "purchase" or row["purchase"] == "secondary":
+        return None
+    if not isinstance(row["round"], str):
+        return None
+    return row["round"], "diluted" if bool(row["diluted"]) else "basic"
+
+
 def _stake_event(
     out: Positions,
     company: str,
@@ -326,8 +342,12 @@ def _stake_event(
         h.shares = count + (0.0 if math.isnan(h.shares) else h.shares)
     elif not math.isnan(h.shares):  # bought a number of shares not reported
         h.shares += _shares_of(out, counts, basis, row, s[1]) if secondary else math.nan
-    if not secondary and not (isinstance(row["round"], str) and row["round"] in diluting):
-        dilution = 0.0 if math.isnan(s[1]) else s[1]  # new shares: everyone else has less
+    key, who = _round_key(row), rid
+    dilution = None if secondary or (key is not None and key[0] in diluting) else s[1]
+    if key is not None and dilution is not None:  # the round's first purchase read: all of them
+        dilution, who = out.together.pop(key, None), f"the purchases in {key[0]}"
+    if dilution is not None:
+        dilution = 0.0 if math.isnan(dilution) else dilution  # new shares: the others have less
         for other in out.holders.values():
             other.share[basis] = _scale(other.share[basis], 1.0 - dilution)
         if not counting:  # new shares, how many not known
@@ -336,7 +356,7 @@ def _stake_event(
         held = [n for n, o in out.holders.items() if o.share[rest] is not None]
         if dilution > 0 and held:
             out.warnings.append(
-                f"{company}: {rid} bought new shares ({percent(dilution)} of its {basis} "
+                f"{company}: {who} bought new shares ({percent(dilution)} of its {basis} "
                 f"shares): the {rest} shares of {', '.join(held)} are not diluted by them "
                 "(how many they are of that basis is not known)"
             )
