@@ -378,7 +378,7 @@ def runways(
         # each entity's own horizon (as on a grid of its own): not the latest as_of's
         runs_out = (paths.hit & (out_pos < np.maximum(as_of_col + 1, start_pos) + horizon)) | broke
         left = np.where(runs_out, np.maximum(out_pos - as_of_pos, 0.0), np.inf)
-        out_day = date_at(grid_start, np.where(runs_out, out_pos, 0.0) + 1e-9)  # 1/3: 0.33..321
+        out_day = date_at(grid_start, np.where(runs_out, out_pos, 0.0))
         out_day = np.where(broke, balance_day.astype("datetime64[D]"), out_day)
         out_day = np.where(runs_out, out_day, np.datetime64("NaT")).astype("datetime64[ns]")
         months_left, cash_out = left[0], out_day[0]

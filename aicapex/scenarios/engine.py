@@ -177,7 +177,7 @@ def outcome(grid: Grid, start: np.ndarray, net: np.ndarray) -> Outcome:
     out_pos = np.where(broke, grid.start_pos, path.position)
     runs_out = path.hit | broke
     months = np.where(runs_out, np.maximum(out_pos - grid.as_of_pos, 0.0), np.inf)
-    day = date_at(grid.months[0], np.where(runs_out, out_pos, 0.0) + 1e-9)  # as runway's
+    day = date_at(grid.months[0], np.where(runs_out, out_pos, 0.0))  # as runway's
     day = np.where(broke, grid.balance_day.astype("datetime64[D]"), day)
     cash_out = np.where(runs_out, day, np.datetime64("NaT")).astype("datetime64[ns]")
     n_m = net.shape[-1]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aicapex.analysis.common import date_at
 from aicapex.scenarios.dist import MAX_FACTOR, Dist
 
 __all__ = [
@@ -400,17 +401,11 @@ def block(
 
 
 def _days(model: Model, position: np.ndarray, broke: np.ndarray) -> np.ndarray:
-    """Days from the balance to each cash-out ``position`` (months from the first month, as
-    :func:`~aicapex.analysis.common.date_at` reads them); 0 for paths out of cash at once."""
-    month = model.first_month + np.arange(model.months + 1).astype("timedelta64[M]")
-    first_day = month.astype("datetime64[D]")
-    length = np.diff(np.append(first_day, (month[-1] + 1).astype("datetime64[D]")))
-    length = length.astype(np.int64)
-    since = (first_day - model.balance_day).astype(np.int64)
-    position = position + 1e-9  # as the runway's day: (10 + 1/3) - 10 is 0.33333333333333215
-    whole = np.minimum(position.astype(np.int64), model.months)  # positions are 0 or more
-    offset = np.minimum(((position - whole) * length[whole]).astype(np.int64), length[whole] - 1)
-    out: np.ndarray = np.where(broke, 0, since[whole] + offset)
+    """Days from the balance to each cash-out ``position`` (months from the first month, read
+    by :func:`~aicapex.analysis.common.date_at`, as the runway's day); 0 for paths out of cash
+    at once."""
+    day = date_at(model.first_month, position)
+    out: np.ndarray = np.where(broke, 0, (day - model.balance_day).astype(np.int64))
     return out
 
 
