@@ -40,6 +40,7 @@ __all__ = [
     "reports_note",
     "rows_by_company",
     "share_counts_by",
+    "share_of_shares",
     "stake_inputs",
 ]
 
@@ -350,6 +351,35 @@ def percent(value: float) -> str:
 def ends_of(row: Mapping[str, Any]) -> Ends:
     """A stake's share as its ends (low, base, high)."""
     return (float(row["share_low"]), float(row["share"]), float(row["share_high"]))
+
+
+def share_of_shares(
+    row: Mapping[str, Any], basis: str, count: tuple[float, str, bool] | None, *, primary: bool
+) -> tuple[Ends, str]:
+    """A purchase's share from its number of shares (``shares`` and its ends) over the
+    company's count on ``basis`` at its date, ``count`` (``(shares, record, before)``,
+    ``before`` when counted before it: a primary purchase's own new shares are then added,
+    shares / (count + shares)), and the assumption saying so. Without a count (or a number of
+    shares): NaN ends and what is missing (the share bought, and the count)."""
+    shares = float(row["shares"])
+    if not shares > 0:
+        return (math.nan, math.nan, math.nan), "the share bought"
+    if count is None:
+        return (math.nan, math.nan, math.nan), (
+            f"the share bought (or the company's {basis} share count at its date, for its "
+            f"{shares:,.0f} shares)"
+        )
+    total, record, before = count
+    new = shares if before and primary else 0.0
+    low, high = float(row["shares_low"]), float(row["shares_high"])
+    low, high = (shares if math.isnan(low) else low), (shares if math.isnan(high) else high)
+    ends = (low / (total + new), shares / (total + new), high / (total + new))
+    whose = f"{total:,.0f} {basis} shares ({record})"
+    if new:
+        whose = f"{total + new:,.0f} {basis} shares after it ({record}'s {total:,.0f} and its own)"
+    return ends, f"{row['id']}: the share bought is its {shares:,.0f} shares of {whose}: " + (
+        percent(ends[1])
+    )
 
 
 def reports_note(rid: str, reports: Sequence[str], row: Mapping[str, Any]) -> str:

@@ -11,9 +11,10 @@ Each priced event gives a post-money valuation (in US dollars, with the ends of 
   else it is unknown);
 - a purchase of shares: the price paid over the share bought (a stake of S bought for P implies
   P / S; its ends are P's low end over S's high end, and the reverse), or the price per share
-  times the company's shares on the stake's basis when they are known. A primary purchase's
-  pre-money valuation is the post-money less the money paid; a secondary purchase brings no
-  money (pre = post).
+  times the company's shares on the stake's basis when they are known (the share of a purchase
+  reported by its number of shares only: those shares over them, an assumption listed; see
+  docs/ownership.md). A primary purchase's pre-money valuation is the post-money less the
+  money paid; a secondary purchase brings no money (pre = post).
 
 The company's shares on a basis come from a stake giving both a share and a number of shares
 (shares / share), a ``share_counts`` record, and for fully diluted shares from a round's
@@ -49,6 +50,7 @@ from aicapex.analysis.stakeskit import (
     as_of_param,
     as_of_text,
     percent,
+    share_of_shares,
     stake_inputs,
 )
 from aicapex.dates import DateLike
@@ -305,7 +307,11 @@ def _round_rows(
 
 
 def _stake_rows(
-    stakes: list[dict[str, Any]], totals: list[Total], assume: AssumedShare | None, used: list[str]
+    stakes: list[dict[str, Any]],
+    totals: list[Total],
+    assume: AssumedShare | None,
+    used: list[str],
+    said: list[str],
 ) -> list[dict[str, Any]]:
     rows = []
     for s in stakes:
@@ -328,6 +334,8 @@ def _stake_rows(
         share = (float(s["share_low"]), float(s["share"]), float(s["share_high"]))
         bought = paid if paid > 0 else price * float(s["shares"])
         money_in = bought if kind == "primary" and bought > 0 else 0.0
+        basis, lacking = "diluted" if bool(s["diluted"]) else "basic", "the share bought"
+        in_round = s["round"] if isinstance(s["round"], str) else ""
         if paid > 0:
             method = "paid / share bought"
             assumed = False
@@ -335,6 +343,13 @@ def _stake_rows(
                 guess = _assumed(assume, rid)
                 if guess is not None:
                     share, assumed, method = (guess,) * 3, True, "paid / assumed share"
+            if not share[1] > 0:  # its number of shares over the company's count, if known
+                count = _total_at(totals, s, basis, rid, in_round)
+                share, lacking = share_of_shares(s, basis, count, primary=kind == "primary")
+                if share[1] > 0 and count is not None:
+                    said.append(lacking)
+                    method, lacking = f"paid / its shares of {count[1]}", ""
+                    used.append(count[1])
             if share[1] > 0:
                 post = paid / share[1]
                 low = float(s["paid_low_usd"]) / share[2]
@@ -354,12 +369,10 @@ def _stake_rows(
                     )
                 )
             else:
-                rows.append(_row(**head, method=method, missing="the share bought"))
+                rows.append(_row(**head, method=method, missing=lacking))
             used.append(rid)
         if price > 0:
-            basis = "diluted" if bool(s["diluted"]) else "basic"
             # with a price paid, the stake's own shares / share would only repeat paid / share
-            in_round = s["round"] if isinstance(s["round"], str) else ""
             total = _total_at(totals, s, basis, rid if paid > 0 else "", in_round)
             method = f"price per share x {basis} shares"
             if total is not None:
@@ -458,12 +471,13 @@ def valuation(
     """  # noqa: E501
     inputs: StakeInputs = stake_inputs(source, company, as_of, conflicts, known_on)
     used: list[str] = []
+    said: list[str] = []  # the shares bought read from a number of shares (assumptions)
     rows: list[dict[str, Any]] = []
     for c in sorted(set(inputs.stakes_of) | set(inputs.rounds_of)):
         mine_s, mine_r = inputs.stakes_of.get(c, []), inputs.rounds_of.get(c, [])
         totals = _totals(mine_s, mine_r, inputs.counts_of.get(c, []))
         rows += _round_rows(mine_r, totals, used)
-        rows += _stake_rows(mine_s, totals, assume_share, used)
+        rows += _stake_rows(mine_s, totals, assume_share, used, said)
     frame = pd.DataFrame(rows, columns=list(VALUATION_COLUMNS))
     frame = frame.astype({k: v for k, v in VALUATION_COLUMNS.items() if k != "date"})
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
@@ -482,6 +496,7 @@ def valuation(
         f"implied valuations agree when their ranges, widened by {percent(AGREEMENT)}, meet "
         f"(events within {WINDOW_DAYS} days of each other)",
     ]
+    assumptions += said
     if assumed:
         assumptions.append(f"scenario: the shares missing from the sources are {assume_share!r}")
     return Valuation(
