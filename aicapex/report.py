@@ -27,10 +27,10 @@ from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.callmodule import make_callable
-from aicapex.dates import MAX_YEAR, PartialDate, calendar_year
-from aicapex.gpureport import fleets, gpu_companies, loops, realloc_section, related, round_trips
+from aicapex.dates import calendar_year
+from aicapex.gpureport import fleets, loops, realloc_section, related, round_trips
 from aicapex.ledger import Ledger
-from aicapex.records import Entity, EntityType
+from aicapex.records import Entity
 from aicapex.reportcash import (
     cash_section,
     funding_section,
@@ -41,8 +41,9 @@ from aicapex.reportcash import (
     unrated_cash,
     unrated_flows,
 )
-from aicapex.reportdeals import DEAL_BUILDERS, deal_companies
-from aicapex.reportownership import owned_companies, ownership_section
+from aicapex.reportdates import AS_OF_RULE, latest_date, report_dates
+from aicapex.reportdeals import DEAL_BUILDERS
+from aicapex.reportownership import ownership_section
 from aicapex.reportscenarios import (
     Unanswered,
     scenario_files_of,
@@ -415,41 +416,6 @@ STAGES: tuple[str, ...] = ("flows", *(s.name for s in SECTIONS))
 REPORT_VERSION = 2
 
 
-def _report_dates(
-    ledger: Ledger, flows: pd.DataFrame, balances: pd.DataFrame, as_of: object
-) -> dict[str, str | None]:
-    """Each company's report date: ``as_of``, else its latest cash balance's day, else the later
-    of its flows' last month and its latest stake's or priced round's last day (a stake sold
-    after its last flow is in its ownership), else the last day of its latest deal (capex,
-    mergers, listings, warrants, share counts, vehicles) or GPU record (orders, targets...)."""
-    holders = set(flows["entity"].astype("object")) | set(balances["company"].astype("object"))
-    owned = owned_companies(ledger)  # stakes, priced rounds: the ownership section reads them
-    other = dict(owned)
-    for company, day in [*deal_companies(ledger).items(), *gpu_companies(ledger)]:
-        other[company] = max(other.get(company, day), day)  # deals, GPUs without money
-    holders |= set(other)
-    companies = [
-        e.id for e in ledger.of_type(Entity) if e.type is EntityType.company and e.id in holders
-    ]
-    if as_of is not None:
-        return {company: str(as_of) for company in companies}
-    # dicts, not Series: a lookup per company in a Series cost more than the groupings
-    latest = balances.groupby(balances["company"].astype("object"))["date_end"].max().dropna()
-    latest_day = dict(zip(latest.index, latest.dt.strftime("%Y-%m-%d"), strict=True))
-    last = flows.groupby(flows["entity"].astype("object"))["month"].max().dropna()
-    months = zip(last.index, last.dt.strftime("%Y-%m"), strict=True)  # a span may run past
-    last_month = {c: min(m, f"{MAX_YEAR}-12") for c, m in months}  # the dates one may write
-    when: dict[str, str | None] = {}
-    for company in companies:
-        if company in latest_day:
-            when[company] = latest_day[company]
-        else:  # a stake or priced round after the flows' last month: its day (else the month)
-            month, stake = last_month.get(company), owned.get(company)
-            later = month is not None and (stake or "") > f"{month}-31"  # days: "YYYY-MM-DD"
-            when[company] = stake if later else month or other.get(company)
-    return when
-
-
 @small_pages()
 def report(
     ledger: Ledger,
@@ -477,12 +443,14 @@ def report(
     with the records to add rates for.
 
     ``as_of`` (a partial date) defaults, per company, to the date of its latest cash balance,
-    else to the later of the last month of its flows and the day of its latest stake or priced
-    round (without either: of its latest deal or GPU record); the report's own ``as_of`` is then
-    the latest of them
-    (``as_of_rule`` says which rule applied). ``progress(stage, done, total)`` is called as each
-    of :data:`STAGES` starts. The layout is versioned (:data:`REPORT_VERSION`) and described by
-    a JSON Schema (:func:`aicapex.outputs.schema`).
+    else to the later of the last month of its flows that happened (money promised, such as a
+    contract's scheduled payments, or planned dates no report) and the day of its latest stake
+    or priced round (without either: of its latest deal or GPU record, else of its last flow
+    promised or planned: :func:`~aicapex.reportdates.report_dates`); the report's own
+    ``as_of`` is then the latest of them (``as_of_rule`` says which rule applied).
+    ``progress(stage, done, total)`` is called as each of :data:`STAGES` starts. The layout is
+    versioned (:data:`REPORT_VERSION`) and described by a JSON Schema
+    (:func:`aicapex.outputs.schema`).
 
     ``scenarios``: scenario files (:class:`~aicapex.scenarios.files.ScenarioFile`) whose
     companies get a ``scenarios`` section (their what-ifs compared from the company's report
@@ -497,7 +465,7 @@ def report(
         ledger,
         flows,
         balances,
-        _report_dates(ledger, flows, balances, as_of),
+        report_dates(ledger, flows, balances, as_of),
         scenarios=scenarios_by_company(files),
     )
     built: dict[str, dict[str, Any]] = {}
@@ -529,21 +497,14 @@ def report(
     dates = [w for w in ctx.when.values() if w is not None]
     return {
         "report_version": REPORT_VERSION,
-        "as_of": str(as_of) if as_of is not None else _latest(dates),
+        "as_of": str(as_of) if as_of is not None else latest_date(dates),
         "as_of_rule": "as asked"
         if as_of is not None
-        else "each company's latest cash balance, else the later of the last month of its flows "
-        "and the day of its latest stake or priced round (without either: of its latest deal or "
-        "GPU record); the report's as_of is the latest of them"
+        else AS_OF_RULE
         + ("" if dates else "; null: no company has a dated record (a cash balance, a flow)"),
         "companies": companies,
         "records": {k: n for k, n in ledger.counts().items() if n},
     }
-
-
-def _latest(dates: list[str]) -> str | None:
-    """The latest of partial dates, by the last day each covers (``None`` for none)."""
-    return max(dates, key=lambda d: PartialDate.parse(d).sort_key()[1]) if dates else None
 
 
 make_callable(__name__, report)  # aicapex.report(ledger) is report(ledger), however imported

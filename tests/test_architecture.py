@@ -57,6 +57,7 @@ FLOORS: dict[str, int] = {
     "aicapex.reportcash": 8,
     "aicapex.plot": 8,
     "aicapex.export": 8,
+    "aicapex.reportdates": 8,
     "aicapex.outputs": 8,
     "aicapex.schemaparts": 8,
     "aicapex.render": 9,

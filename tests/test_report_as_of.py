@@ -24,9 +24,10 @@ EMPTY = {
 }
 
 RULE = (
-    "each company's latest cash balance, else the later of the last month of its flows and the "
-    "day of its latest stake or priced round (without either: of its latest deal or GPU "
-    "record); the report's as_of is the latest of them"
+    "each company's latest cash balance, else the later of the last month of its flows that "
+    "happened (not promised: scheduled, committed, conditional, announced; nor planned) and the "
+    "day of its latest stake or priced round (without either: of its latest deal or GPU record, "
+    "else of its last promised or planned flow); the report's as_of is the latest of them"
 )
 
 
