@@ -430,6 +430,7 @@ REPORT_CSV_COLUMNS: tuple[str, ...] = (
     "runway_months_high",
     "runs_out",
     "cash_out",
+    "compute_period",
     "compute_usd",
     "revenue_usd",
     "compute_to_revenue",
@@ -475,6 +476,7 @@ def _report_row(c: dict[str, Any]) -> dict[str, Any]:
         "runway_months_high": runway.get("months_high"),
         "runs_out": runway.get("runs_out"),
         "cash_out": runway.get("cash_out"),
+        "compute_period": gap.get("period"),
         "compute_usd": gap.get("compute"),
         "revenue_usd": gap.get("revenue"),
         "compute_to_revenue": gap.get("ratio"),
@@ -488,9 +490,11 @@ def _report_row(c: dict[str, Any]) -> dict[str, Any]:
 def render_report_csv(data: dict[str, Any]) -> str:
     """The report (:func:`aicapex.report.report`'s data) as CSV: one row per company, the
     columns of :data:`REPORT_CSV_COLUMNS` (US dollars; the runway under the ``disbursed``
-    policy; ``funding_usd`` the rounds in US dollars announced, committed or closed (not
-    sought, rumoured, in talks, cancelled or failed), a ceiling ("up to $2B") counting only its
-    tranches not cancelled (:func:`~aicapex.renderdeals.raised`); ``reason`` why figures are missing
+    policy; ``compute_period`` the compute gap's year, ``2023``, or fiscal year, ``FY2024``,
+    for a company whose fiscal year ends on another day than December 31; ``funding_usd`` the
+    rounds in US dollars announced, committed or closed (not sought, rumoured, in talks,
+    cancelled or failed), a ceiling ("up to $2B") counting only its tranches not cancelled
+    (:func:`~aicapex.renderdeals.raised`); ``reason`` why figures are missing
     (``section: why``, joined by ``;``), such as amounts without an exchange rate; missing
     values empty)."""
     import csv

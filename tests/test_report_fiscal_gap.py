@@ -138,3 +138,21 @@ def test_a_missing_rate_outside_the_fiscal_year_leaves_the_gap(ledger_text: Ledg
     )
     assert "late-opex in 2024-09" in mine["reasons"]["runway"]
     assert "compute_gap" not in mine["reasons"]
+
+
+def test_the_csv_names_the_period_of_its_compute_columns(ledger: ac.Ledger) -> None:
+    """The CSV's compute_usd and revenue_usd of june-co are FY2024's; nothing said so (the
+    column compute_period was missing: a reader took them for calendar 2024's)."""
+    import csv
+    import io
+
+    from aicapex.render import render_report_csv
+
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(render_report_csv(ac.report(ledger))))}
+    got = {c: (rows[c]["compute_period"], rows[c]["compute_usd"]) for c in rows}
+    assert got == {
+        "june-co": ("FY2024", "12000000.0"),
+        "march-co": ("FY2025", "6000000.0"),
+        "dec-co": ("2024", "1000000.0"),
+        "opex-co": ("", ""),
+    }
