@@ -123,3 +123,46 @@ def test_an_assumed_share_still_wins(ledger_text: LedgerText) -> None:
     row = _paid_row(ac.valuation(ledger, "kappa", assume_share="20%"))
     assert row["assumed"]
     assert row["post_money_usd"] == pytest.approx(200e6)
+
+
+FOUNDER = """- {id: f-all, holder: founder, company: kappa, date: 2024-01, event: holding,
+   shares: 100M, sources: [s1]}
+"""
+
+
+def _ownership(ledger_text: LedgerText, text: str) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ledger = ac.load(ledger_text(HEAD + "- {id: founder, name: F, type: person}\n" + text))
+    return ac.ownership(ledger, "kappa")
+
+
+def _by_holder(result: Any) -> dict[str, tuple[float, str]]:
+    frame = result.frame
+    return {
+        str(h): (round(float(s), 6), str(n))
+        for h, s, n in zip(frame["holder"], frame["share_basic"], frame["note"], strict=True)
+    }
+
+
+def test_ownership_reads_new_shares_over_the_count(ledger_text: LedgerText) -> None:
+    # founder 100M of the 100M counted; fund-a buys 10M new shares: 10M of 110M = 9.0909%,
+    # the founder 100M of 110M = 90.9091% (before: fund-a read at the end as 10M of 100M, 10%,
+    # beside the founder's 100%, not diluted)
+    basic_only = COUNT.replace(", diluted: 125M", "")
+    got = _by_holder(_ownership(ledger_text, basic_only + _stake("primary") + FOUNDER))
+    assert got["fund-a"][0] == round(10 / 110, 6)
+    assert got["founder"][0] == round(100 / 110, 6)
+    assert got["others"][0] == 0.0
+    assert got["fund-a"][1] == (
+        "basic share bought by 2024-03-31: 10,000,000 new shares of 110,000,000 "
+        "(cnt: 100,000,000, and them)"
+    )
+
+
+def test_ownership_without_a_count_names_it(ledger_text: LedgerText) -> None:
+    got = _by_holder(_ownership(ledger_text, _stake("primary")))
+    assert got["fund-a"][1] == (
+        "the share bought is not reported (k-a, nor the company's basic share count at its "
+        "date for its 10,000,000 shares)"
+    )

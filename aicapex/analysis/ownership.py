@@ -27,29 +27,31 @@ A holder's position is built from its stakes in date order (:class:`~aicapex.rec
 
 Shares of the shares outstanding (``diluted: false``) and of the fully diluted shares
 (``diluted: true``) are kept apart: ``share_basic`` and ``share_diluted``. A holding or a
-secondary purchase known only by its number of shares is read, at its date, as those shares over
-the company's count on its basis **in force then**: the later of the count the records read so
-far give (a record giving both a share and a number of shares: shares / share; for fully diluted
-shares a round's post-money / price per share; new shares counted) and the latest
+secondary purchase known only by its number of shares is read, at its date, as those shares
+over the company's count on its basis **in force then**: the later of the count the records
+read so far give (a record giving both a share and a number of shares: shares / share; for
+fully diluted shares a round's post-money / price per share; new shares counted) and the latest
 ``share_counts`` record dated by then; a count older than new money or new shares whose number
 is not known is not in force. From then on that share is diluted and sold like a percentage,
 and at the end, while its number of shares is known, it is read again over the count then in
 force (a later ``share_counts`` record holds new shares no record states). Where no count is in
 force at its date, a warning says so and the share is read at the end as below (not diluted,
-never sold from). On a basis without such a share, a holder's share is its number of shares over
-the count in force at the end (else the total known, else the company's latest ``share_counts``
-record by ``as_of``). A seller's number of shares falls by those sold (the sale's own, else its
-share of the count in force; else it is unknown); a named seller whose share before the sale is
-not known loses nothing, and a warning says so. Ranges, bounds and approximations are carried
-as their ends (``_low``, ``_high``; a dilution uses the base figure). Conflicting reports of one
-stake are resolved by ``conflicts=`` (the latest reported, by default) and shown
-(``set_aside``), never summed twice. Under ``conflicts="all"`` (keep every report) they are not
-added up either: the stake counts once, its base figure the latest reported's (as under
-``"latest"``) and its ``_low`` and ``_high`` the lowest and highest ends over every report (two
-reports of one purchase, 5% and 7%: 7%, from 5% to 7%, not 12%; of a number of shares, each end
-over the count in force); ``records`` names every report and ``note`` says so. A primary
-purchase and a secondary purchase of one holder within the same month are two purchases, both
-counted (:mod:`aicapex.table.conflicts`).
+never sold from). A primary purchase not bought in a round known only by its number of new
+shares is read at its date as those shares over the count in force plus them (new shares: the
+others diluted by old / (old + new)). On a basis without such a share, a holder's share is its
+number of shares over the count in force at the end (else the total known, else the company's
+latest ``share_counts`` record by ``as_of``). A seller's number of shares falls by those sold
+(the sale's own, else its share of the count in force; else it is unknown); a named seller
+whose share before the sale is not known loses nothing, and a warning says so. Ranges, bounds
+and approximations are carried as their ends (``_low``, ``_high``; a dilution uses the base
+figure). Conflicting reports of one stake are resolved by ``conflicts=`` (the latest reported,
+by default) and shown (``set_aside``), never summed twice. Under ``conflicts="all"`` (keep
+every report) they are not added up either: the stake counts once, its base figure the latest
+reported's (as under ``"latest"``) and its ``_low`` and ``_high`` the lowest and highest ends
+over every report (two reports of one purchase, 5% and 7%: 7%, from 5% to 7%, not 12%; of a
+number of shares, each end over the count in force); ``records`` names every report and
+``note`` says so. A primary purchase and a secondary purchase of one holder within the same
+month are two purchases, both counted (:mod:`aicapex.table.conflicts`).
 
 Only ``closed`` stakes count; announced and committed ones (a promise: "X Corp investors will
 hold 25% of xAI") are rows of their own with ``counted`` false. The rest of the company is the

@@ -325,11 +325,13 @@ def _stake_event(
     h.date = row["date_end"]
     s = ends_of(row)
     count = float(row["shares"])
+    secondary = row["purchase"] == "secondary"
+    if math.isnan(s[1]) and count > 0 and row["event"] == "purchase" and not secondary:
+        s = _new_by_shares(out, row, basis, counts, h)  # new shares, not bought in a round
     counting = s[1] > 0 and not math.isnan(count)  # the stake gives the count after it
     if counting:
         out.totals[basis] = count / s[1]
         out.counted[basis] = row["date_end"]
-    secondary = row["purchase"] == "secondary"
     if math.isnan(s[1]) and not math.isnan(count) and (row["event"] == "holding" or secondary):
         s = _by_shares(out, company, row, basis, counts, h)
     if row["event"] == "holding":
@@ -361,7 +363,14 @@ def _stake_event(
                 "(how many they are of that basis is not known)"
             )
     if math.isnan(s[1]):
-        h.notes.append(f"the share bought is not reported ({rid})")
+        lacking = (
+            ""
+            if secondary or math.isnan(count) or key is not None
+            else (
+                f", nor the company's {basis} share count at its date for its {count:,.0f} shares"
+            )
+        )
+        h.notes.append(f"the share bought is not reported ({rid}{lacking})")
         if secondary and isinstance(row["seller"], str):
             out.warnings.append(
                 f"{company}: the share {row['seller']} sold in {rid} is not known: nothing is "
@@ -407,6 +416,28 @@ def _by_shares(
     low, high = float(row["shares_low"]), float(row["shares_high"])
     low, high = (count if math.isnan(low) else low), (count if math.isnan(high) else high)
     return (low / total, count / total, high / total)
+
+
+def _new_by_shares(
+    out: Positions, row: Mapping[str, Any], basis: str, counts: list[dict[str, Any]], h: Holder
+) -> Ends:
+    """The share of a primary purchase not bought in a round reported only by its number of
+    new shares: those over the count on ``basis`` in force at its date plus them (NaN when no
+    count is in force, or when it was bought in a round: the round's other new shares)."""
+    found = None if _round_key(row) is not None else out.in_force(counts, basis, row["date_end"])
+    if found is None:
+        return _NAN3
+    total, record = found
+    out.used += [record] if record is not None else []
+    count, day = float(row["shares"]), f"{row['date_end']:%Y-%m-%d}"
+    low, high = float(row["shares_low"]), float(row["shares_high"])
+    low, high = (count if math.isnan(low) else low), (count if math.isnan(high) else high)
+    after = total + count
+    h.notes.append(
+        f"{basis} share bought by {day}: {count:,.0f} new shares of {after:,.0f} "
+        f"({record or 'the count the stakes and rounds give'}: {total:,.0f}, and them)"
+    )
+    return (low / after, count / after, high / after)
 
 
 def _shares_of(
