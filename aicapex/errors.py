@@ -109,6 +109,9 @@ CODES: dict[str, str] = {
     "distinct-investors": "warning: reports of one funding round (one company, instrument and "
     "series, dated within 120 days) from different sources naming no investor in common: two "
     "rounds? (a series on each tells them apart; the flows keep one report of a round)",
+    "case-variant-id": "warning: a record whose id differs only in case from another's "
+    "('Stability-AI' beside 'stability-ai'): ids are case-sensitive, so both load, as two "
+    "records; one mistyped?",
     "implausible-figure": "warning: a figure likely written wrong: a range whose high end is "
     "more than 1,000 times its low end ('$3 to 5 million' is $3 to $5M: each end of a 'to' "
     "range has its own scale), an exchange rate of more than $10 a unit of a currency (written "
@@ -142,6 +145,7 @@ WARNINGS: frozenset[str] = frozenset(
         "implausible-figure",
         "after-reported",
         "distinct-investors",
+        "case-variant-id",
     }
 )
 

@@ -110,6 +110,7 @@ class Ledger:
         self._by_id = by_id
         self._origins = origins
         self._memo: dict[Hashable, Any] = {}
+        self._locate = locate  # before the checks: a warning may name another record's line
         warnings: list[Problem] = []
         for p in ledger_problems(self, unloaded):
             (warnings if p.is_warning else problems).append(p)
@@ -119,7 +120,6 @@ class Ledger:
             warnings = locate(warnings)
         self._warnings = tuple(sorted(warnings, key=_problem_order))
         self._files = dict(files or {})
-        self._locate = locate
         self._widths: dict[str, tuple[Fraction, Fraction]] | None = None
 
     # -- access -----------------------------------------------------------------------------

@@ -162,6 +162,8 @@ CASES = [
     Case("distinct_investors.yaml", 28, "funding_rounds", 1, "anthropic-google-2023", "investors", "an investor of anthropic-amazon-2023 (amazon), as another report of its round", "google (none of them)"),  # noqa: E501
     Case("balance_after_report.yaml", 18, "cash_balances", 0, "acme-cash-2025-09", "date", "a date on or before its report 2023-10", "2025-09"),  # noqa: E501
     Case("fx_rate_inverted.yaml", 12, "fx_rates", 0, "jpy-2023", "usd", "US dollars per one JPY, at most 10", "150: written the other way round, JPY per US dollar? (one JPY would then be 0.00666667 US dollars)"),  # noqa: E501
+    Case("id_case_entities.yaml", 6, "entities", 1, "Stability-AI", "id", "an id differing from every other by more than case", "'Stability-AI', which is 'stability-ai' (entities[0] at {errors}/id_case_entities.yaml:3) but for case"),  # noqa: E501
+    Case("id_case_across_files", 3, "cloud_bills", 0, "R1", "id", "an id differing from every other by more than case", "'R1', which is 'r1' (funding_rounds[0] at {errors}/id_case_across_files/a.yaml:11) but for case", file="id_case_across_files/b.yaml"),  # noqa: E501
 ]
 # fmt: on
 
@@ -256,6 +258,8 @@ CODE_OF = {
     "fx_rate_inverted.yaml": "implausible-figure",
     "balance_after_report.yaml": "after-reported",
     "distinct_investors.yaml": "distinct-investors",
+    "id_case_entities.yaml": "case-variant-id",
+    "id_case_across_files": "case-variant-id",
 }
 
 #: Bulk tables (``read_table``): file in tests/errors/tables, kind, code, field of the problem.

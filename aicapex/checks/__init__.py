@@ -3,7 +3,8 @@
 A record validates its own fields and their consistency (:mod:`aicapex.records`); a ledger also
 checks what needs several records, or what is best said once for all records of a kind:
 
-- :mod:`~aicapex.checks.references`: references to records of the right kind, and fiscal years
+- :mod:`~aicapex.checks.references`: references to records of the right kind (and a warning
+  for ids that differ only in case, ``Stability-AI`` beside ``stability-ai``), and fiscal years
   that belong to someone (an ``FY2028`` of a record between two entities whose years end on
   different days must say whose it is, with ``fiscal_year_of``), and dates before the
   fiscal-year date they follow in the owner's years (``until``, a GPU order's deliveries);
@@ -37,12 +38,18 @@ from aicapex.checks.deals import revenue_share_problems
 from aicapex.checks.facts import fact_problems
 from aicapex.checks.gpus import gpu_problems
 from aicapex.checks.plausible import warning_problems
-from aicapex.checks.references import fiscal_year_problems, reference_problems, until_problems
+from aicapex.checks.references import (
+    case_variant_problems,
+    fiscal_year_problems,
+    reference_problems,
+    until_problems,
+)
 from aicapex.checks.stakes import stake_problems
 from aicapex.errors import Problem
 
 __all__ = [
     "LedgerLike",
+    "case_variant_problems",
     "cycle_problems",
     "duplicate_problem",
     "fact_problems",
@@ -61,7 +68,7 @@ __all__ = [
 
 def ledger_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Iterator[Problem]:
     """Every problem across the ledger's records, errors and warnings (see the module docs)."""
-    yield from reference_problems(ledger, unloaded)
+    yield from reference_problems(ledger, unloaded)  # and case_variant_problems
     yield from fiscal_year_problems(ledger)
     yield from until_problems(ledger)
     yield from fact_problems(ledger)

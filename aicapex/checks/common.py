@@ -32,6 +32,10 @@ class LedgerLike(Protocol):
         """A problem located at ``record`` (and ``field``)."""
         ...
 
+    def locate(self, problems: list[Problem]) -> list[Problem]:
+        """``problems`` with the lines of the fields they name, where read from files."""
+        ...
+
 
 def problem_at(
     origin: Any, record: Record, field: str | None, expected: str, found: str, code: str = ""

@@ -1,8 +1,10 @@
-"""References between records, and fiscal years that belong to someone."""
+"""References between records (and ids differing only in case), and fiscal years that belong to
+someone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from aicapex.checks.common import LedgerLike
@@ -12,6 +14,7 @@ from aicapex.records import KINDS, Fact, Record
 from aicapex.records.base import left_to_owner
 
 __all__ = [
+    "case_variant_problems",
     "fiscal_year_problems",
     "raw_reference_problems",
     "reference_problems",
@@ -24,7 +27,8 @@ def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Ite
     """Unknown or wrong-kind references; references to ``unloaded`` ids (records whose own
     problems are reported) are not unknown, only not loaded, unless the kinds of the records
     that failed are known (``unloaded.kinds``, by id) and none is the kind referred to: a wrong
-    kind then, reported with the record's own problems."""
+    kind then, reported with the record's own problems. Then the warnings of ids differing
+    only in case (:func:`case_variant_problems`, from the same ids)."""
     ids = {kind: {r.id for r in ledger.records(kind)} for kind in KINDS}
     failed = unloaded_kinds(unloaded)
 
@@ -48,6 +52,45 @@ def reference_problems(ledger: LedgerLike, unloaded: Container[str] = ()) -> Ite
                 for field, value in _walk(record, path.split(".")):
                     if not fine(value, target):
                         yield _reference_problem(ledger, record, field, value, target, failed)
+    yield from case_variant_problems(ledger, ids)  # the same ids, gathered once
+
+
+def case_variant_problems(
+    ledger: LedgerLike, ids: Mapping[str, Collection[str]] | None = None
+) -> Iterator[Problem]:
+    """Warnings (``case-variant-id``) of ids that differ only in case (``Stability-AI`` beside
+    ``stability-ai``, whatever the records' kinds and files): ids are case-sensitive, so both
+    load as two records, but one may be the other mistyped. Each record of such a group but
+    its first (in file and line order, else kind order) is warned of at its id, naming the
+    first's id and place. ``ids``: the ledger's ids by kind, when known already."""
+    if ids is None:
+        ids = {kind: {r.id for r in ledger.records(kind)} for kind in KINDS}
+    every = [i for known in ids.values() for i in known]
+    text = "\n".join(every)
+    if text == text.lower() or len(set(map(str.lower, every))) == len(every):
+        return  # the usual case (ids are ASCII: lower() folds their case)
+    clashing = {k for k, n in Counter(map(str.lower, every)).items() if n > 1}
+    groups: dict[str, list[Record]] = {}
+    for kind in KINDS:
+        for record in ledger.records(kind):
+            if record.id.lower() in clashing:
+                groups.setdefault(record.id.lower(), []).append(record)
+    for group in groups.values():
+        placed = ledger.locate([ledger.problem(r, "id", "", "") for r in group])
+        order = sorted(range(len(group)), key=lambda k: (placed[k].file or "", placed[k].line or 0))
+        first, at = group[order[0]], placed[order[0]]
+        where = f"{at.kind}[{at.index}]" if at.index is not None else str(at.kind)
+        if at.file is not None:
+            where += f" at {at.file}:{at.line}" if at.line is not None else f" at {at.file}"
+        for k in order[1:]:
+            yield ledger.problem(
+                group[k],
+                "id",
+                "an id differing from every other by more than case (ids are "
+                "case-sensitive: two records, or one mistyped?)",
+                f"{group[k].id!r}, which is {first.id!r} ({where}) but for case",
+                "case-variant-id",
+            )
 
 
 def raw_reference_problems(
