@@ -21,6 +21,10 @@ whose other keys are its arguments, as in Python::
         tranche: 0
         on: 2023-10
 
+Money (``add_flow``'s ``amount``) is written with its currency, as in a ledger (``$20M``,
+``9999 USD``, a rate ``$139M/yr``): a bare number is a ``bad-money`` problem, though Python's
+``add_flow(amount=9999)`` takes it as US dollars.
+
 Every problem is located like a ledger's (file, line, ``scenarios[i]``, the scenario's name, the
 field: ``adjustments.0.tranche``), with a code of :data:`aicapex.errors.CODES`, all at once in
 one :class:`~aicapex.errors.LedgerError`. Given the ledger, references are checked too: the
@@ -71,9 +75,11 @@ ADJUSTMENTS: dict[str, Callable[..., ScenarioAdjustment]] = {
     **BILL_ADJUSTMENTS,
 }
 
-#: The top-level fields of a scenarios file.
+#: The arguments of adjustments that are money: written with a currency, as in a ledger.
+MONEY_ARGUMENTS: dict[str, tuple[str, ...]] = {"add_flow": ("amount",)}
 #: What a scenarios file is, as its problems say.
 SHAPE = "a scenarios file: a mapping with 'entity:' and a list 'scenarios:'"
+#: The top-level fields of a scenarios file.
 FILE_FIELDS = (FORMAT_KEY, "entity", "as_of", "policy", "horizon", "note", "scenarios")
 #: The fields of a scenario.
 SCENARIO_FIELDS = ("name", "note", "based_on", "adjustments")
@@ -183,79 +189,72 @@ def _adjustment(
     """The adjustment ``j`` of scenario ``i``, or ``None`` with its problems recorded."""
     where = ("scenarios", i, "adjustments", j)
     field_name = f"adjustments.{j}"
+
+    def say(expected: str, found: str, code: str, key: str | None = None, at: bool = True) -> None:
+        """A problem of the adjustment, or of its argument ``key`` (located there if ``at``)."""
+        path = (*where, key) if key and at else where
+        field = f"{field_name}.{key}" if key else field_name
+        reader.add(expected, found, code, *path, index=i, name=name, field=field)
+
     if not isinstance(item, dict):
-        reader.add(
-            "an adjustment (a mapping with 'do:' and its arguments)",
-            _what(item),
-            "invalid-value",
-            *where,
-            index=i,
-            name=name,
-            field=field_name,
-        )
+        say("an adjustment (a mapping with 'do:' and its arguments)", _what(item), "invalid-value")
         return None
     what = item.get("do")
     if not isinstance(what, str) or what not in ADJUSTMENTS:
-        found = "nothing" if what is None else repr(what)
-        reader.add(
-            f"'do:' naming an adjustment among {', '.join(ADJUSTMENTS)}"
-            + suggest(str(what), ADJUSTMENTS),
-            found,
-            "unknown-adjustment" if what is not None else "missing-field",
-            *where,
-            *(("do",) if what is not None else ()),
-            index=i,
-            name=name,
-            field=f"{field_name}.do",
-        )
+        expected = f"'do:' naming an adjustment among {', '.join(ADJUSTMENTS)}"
+        expected += suggest(str(what), ADJUSTMENTS)
+        if what is None:
+            say(expected, "nothing", "missing-field", "do", at=False)
+        else:
+            say(expected, repr(what), "unknown-adjustment", "do")
         return None
     maker = ADJUSTMENTS[what]
     params = inspect.signature(maker).parameters
     args = {k: _plain(v) for k, v in item.items() if k != "do"}
     unknown = [k for k in args if k not in params]
     for key in unknown:
-        reader.add(
-            f"an argument of {what} ({', '.join(params)}){suggest(str(key), params)}",
-            f"unknown field {key!r}",
-            "unknown-field",
-            *where,
-            key,
-            index=i,
-            name=name,
-            field=f"{field_name}.{key}",
-        )
+        expected = f"an argument of {what} ({', '.join(params)}){suggest(str(key), params)}"
+        say(expected, f"unknown field {key!r}", "unknown-field", key)
     required = [
         k for k, p in params.items() if p.default is inspect.Parameter.empty and k not in args
     ]
     for key in required:
-        reader.add(
-            f"this argument of {what}",
-            "nothing",
-            "missing-field",
-            *where,
-            index=i,
-            name=name,
-            field=f"{field_name}.{key}",
-        )
-    if unknown or required:
+        say(f"this argument of {what}", "nothing", "missing-field", key, at=False)
+    # money is written with its currency, as in a ledger: a bare number is no dollars here
+    money = MONEY_ARGUMENTS.get(what, ())
+    bare = [k for k in money if item.get(k) is not None and not isinstance(item[k], str)]
+    for key in bare:
+        value = item[key]
+        found = _plain_digits(value) if _is_number(value) else repr(_plain(value))
+        say(_money_example(value), found, "bad-money", key)
+    if unknown or required or bare:
         return None
     try:
         return maker(**args)
     except AdjustmentError as exc:
-        key = exc.field if exc.field in args else None
-        reader.add(
-            exc.expected,
-            exc.found,
-            exc.code,
-            *where,
-            *((key,) if key else ()),
-            index=i,
-            name=name,
-            field=f"{field_name}.{exc.field}" if exc.field else field_name,
-        )
+        say(exc.expected, exc.found, exc.code, exc.field or None, at=exc.field in args)
     except (TypeError, ValueError) as exc:
-        reader.add(str(exc), "", "invalid-value", *where, index=i, name=name, field=field_name)
+        say(str(exc), "", "invalid-value")
     return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _plain_digits(value: Any) -> str:
+    """A number as written in plain digits (YAML's ``1.5e6`` is ``1500000``)."""
+    return format(Decimal(str(value)), "f") if not isinstance(value, int) else str(value)
+
+
+def _money_example(value: Any) -> str:
+    """What money written without a currency should have been: the number with its currency
+    (a value that is no number, or a page of digits: $9,999)."""
+    digits = _plain_digits(value) if _is_number(value) else ""
+    if not digits or len(digits) > 40:
+        return "money with a currency, e.g. '$9,999' or '9999 USD'"
+    sign, grouped = ("-" if digits.startswith("-") else ""), f"{Decimal(digits.lstrip('-')):,f}"
+    return f"money with a currency, e.g. '{sign}${grouped}' or '{digits} USD'"
 
 
 def _what(value: Any) -> str:
