@@ -1,8 +1,9 @@
 """The report: per company, the answers users come for, as plain data.
 
 :func:`report` (``aicapex.report(ledger)`` too) gives, for every company with a cash balance or
-money flows: the latest cash balance, burn over the calendar year of the report's date, runway
-under each policy, the revenue-vs-compute gap, arrears, funding by status and conflicts.
+money flows: the latest cash balance, burn over the calendar year of the report's date (or,
+when that year has no expenses or revenues, the last year that has), runway under each policy,
+the revenue-vs-compute gap, arrears, funding by status and conflicts.
 
 A report is a list of :class:`Section`\\ s. Each section runs its analysis once for all the
 companies that share a report date (vectorised), and turns the :class:`~aicapex.analysis.result
@@ -41,7 +42,7 @@ from aicapex.reportcash import (
     unrated_cash,
     unrated_flows,
 )
-from aicapex.reportdates import AS_OF_RULE, latest_date, report_dates
+from aicapex.reportdates import AS_OF_RULE, books_dates, latest_date, report_dates
 from aicapex.reportdeals import DEAL_BUILDERS
 from aicapex.reportownership import ownership_section
 from aicapex.reportscenarios import (
@@ -81,8 +82,10 @@ DOLLAR_KINDS: dict[str, frozenset[str] | None] = {
 }
 
 #: The months of those flows each section reads, per company (:func:`~aicapex.reportcash
-#: .in_report_months`): ``"year"`` the calendar year of its report date (burn), ``"gap year"``
-#: that year or a company's fiscal year (compute gap: :func:`~aicapex.reportcash.gap_years`),
+#: .in_report_months`): ``"year"`` the calendar year of its books' date (burn: its report date,
+#: or the last month of its expenses and revenues when that date's year has none:
+#: :func:`~aicapex.reportdates.books_dates`), ``"gap year"`` that year or a company's fiscal
+#: year (compute gap: :func:`~aicapex.reportcash.gap_years`),
 #: ``"to date"`` up to its report date (arrears: the bills due by then). A section not named
 #: reads every month: the runway's run rates look back before its cash balance.
 DOLLAR_MONTHS: dict[str, str] = {"burn": "year", "compute_gap": "gap year", "arrears": "to date"}
@@ -100,6 +103,18 @@ class Context:
     computed: dict[str, Any] = field(default_factory=dict)
     #: each company's scenario files (:mod:`aicapex.reportscenarios`)
     scenarios: Mapping[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def books(self) -> dict[str, str | None]:
+        """Each company's date for burn and the compute gap: its report date, or the last month
+        of its expenses and revenues when its report date's year has none
+        (:func:`~aicapex.reportdates.books_dates`)."""
+        return books_dates(self.flows, self.when)
+
+    def when_for(self, span: str | None) -> Mapping[str, str | None]:
+        """The dates the months of ``span`` (:data:`DOLLAR_MONTHS`) count from: a year of the
+        books (``"year"``, ``"gap year"``) from :attr:`books`, else the report dates."""
+        return self.books if span in ("year", "gap year") else self.when
 
     @functools.cached_property
     def priced(self) -> pd.DataFrame:
@@ -124,7 +139,7 @@ class Context:
             if span is None or not flows["amount_usd"].isna().any():
                 return flows
             # each company's months the section reads (the others may lack a rate)
-            return flows[in_report_months(flows, self.when, span, self.ledger)]
+            return flows[in_report_months(flows, self.when_for(span), span, self.ledger)]
 
         found: pd.DataFrame = self.once(f"priced {section}", build)
         return found
@@ -156,7 +171,7 @@ class Context:
         if kinds is not None:
             missing = missing & flows["kind"].isin(list(kinds)).to_numpy()
         if span is not None and missing.any():
-            missing = missing & in_report_months(flows, self.when, span, self.ledger)
+            missing = missing & in_report_months(flows, self.when_for(span), span, self.ledger)
         # the runway reads every month: its reason says so
         return unrated_flows(flows[missing], every_month=span is None and kinds is None)
 
@@ -166,10 +181,13 @@ class Context:
             self.computed[key] = build()
         return self.computed[key]
 
-    def by(self, key: Callable[[str], str | None]) -> dict[str, list[str]]:
-        """Companies grouped by ``key(report date)`` (companies without a date left out)."""
+    def by(
+        self, key: Callable[[str], str | None], dates: Mapping[str, str | None] | None = None
+    ) -> dict[str, list[str]]:
+        """Companies grouped by ``key(report date)`` (or of their date in ``dates``; companies
+        without a date left out)."""
         out: dict[str, list[str]] = {}
-        for company, when in self.when.items():
+        for company, when in (self.when if dates is None else dates).items():
             if when is not None and (k := key(when)) is not None:
                 out.setdefault(k, []).append(company)
         return out
@@ -179,8 +197,9 @@ class Context:
         return self.by(lambda w: w)
 
     def years(self) -> dict[str, list[str]]:
-        """Companies by the calendar year of their report date ('Q3 2023': 2023)."""
-        return self.by(calendar_year)
+        """Companies by the calendar year of their books' date (:attr:`books`: the report
+        date's, 'Q3 2023': 2023, unless that year has no expenses or revenues)."""
+        return self.by(calendar_year, self.books)
 
 
 @dataclass(frozen=True)
@@ -373,7 +392,7 @@ def _no_runway(ctx: Context, company: str) -> str:
 
 def _no_year(what: str, gap: bool = False) -> Callable[[Context, str], str]:
     def why(ctx: Context, company: str) -> str:
-        when = ctx.when.get(company)
+        when = ctx.books.get(company)
         year = report_gap_years(ctx)[company][0] if gap and when else when and calendar_year(when)
         return f"no {what} recorded in {year or 'any year'}"
 
@@ -439,8 +458,9 @@ def report(
     only the sections that read its kind (:data:`DOLLAR_KINDS`: a bill in euros without a rate
     refuses arrears and runway, not burn nor cash) in the months they read
     (:data:`DOLLAR_MONTHS`: burn the calendar year of the report date, compute gap that year
-    or, for a company whose fiscal year ends on another day than December 31, its fiscal year),
-    with the records to add rates for.
+    or, for a company whose fiscal year ends on another day than December 31, its fiscal year;
+    a report date whose year has no expenses or revenues reads the last year that has, up to
+    it: :func:`~aicapex.reportdates.books_dates`), with the records to add rates for.
 
     ``as_of`` (a partial date) defaults, per company, to the date of its latest cash balance,
     else to the later of the last month of its flows that happened (money promised, such as a

@@ -102,9 +102,10 @@ def gap_years(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, tuple
 
 
 def report_gap_years(ctx: Any) -> dict[str, tuple[str, str]]:
-    """:func:`gap_years` of a report's context, computed once per report."""
+    """:func:`gap_years` of a report's companies, from their books' dates (``ctx.books``: the
+    report date, or the last month of the books when its year has none), once per report."""
     years: dict[str, tuple[str, str]] = ctx.once(
-        "gap years", lambda: gap_years(ctx.ledger, ctx.when)
+        "gap years", lambda: gap_years(ctx.ledger, ctx.books)
     )
     return years
 

@@ -11,16 +11,18 @@ and compute gap would read a year that no expense or revenue covers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from aicapex.dates import MAX_YEAR, PartialDate
+from aicapex.dates import MAX_YEAR, PartialDate, calendar_year
 from aicapex.gpureport import gpu_companies
 from aicapex.ledger import Ledger
 from aicapex.records import Entity, EntityType
 from aicapex.reportdeals import deal_companies
 from aicapex.reportownership import owned_companies
 
-__all__ = ["AS_OF_RULE", "PROMISED", "latest_date", "report_dates"]
+__all__ = ["AS_OF_RULE", "BOOKS_KINDS", "PROMISED", "books_dates", "latest_date", "report_dates"]
 
 #: Flow statuses of money still to come (promised, not moved): they date no report.
 PROMISED: tuple[str, ...] = ("committed", "conditional", "scheduled", "announced")
@@ -83,3 +85,33 @@ def report_dates(
 def latest_date(dates: list[str]) -> str | None:
     """The latest of partial dates, by the last day each covers (``None`` for none)."""
     return max(dates, key=lambda d: PartialDate.parse(d).sort_key()[1]) if dates else None
+
+
+#: The kinds of flows a company's books are: what burn and the compute gap read.
+BOOKS_KINDS: tuple[str, ...] = ("expenses", "revenues")
+
+
+def books_dates(flows: pd.DataFrame, when: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Each company's date for the sections that read a year of its books (burn, the compute
+    gap): its report date when the calendar year of that date has expenses or revenues (not
+    planned ones), else the last month of those before that year, else its report date.
+
+    A report date can come from a cash balance in January, a stake bought after the books'
+    last year, or ``as_of``; burn and compute gap then read the last year with books up to it
+    (their ``from``/``to`` and ``period`` say which) rather than a year without any."""
+    dated = {c: int(calendar_year(w)) for c, w in when.items() if w is not None}
+    out: dict[str, str | None] = dict(when)
+    if not dated:
+        return out
+    books = flows["kind"].isin(BOOKS_KINDS).to_numpy() & (flows["basis"] != "planned").to_numpy()
+    rows = flows[books]
+    entity = rows["entity"].astype("object")
+    wanted = entity.map(dated).fillna(-1).to_numpy("int64")
+    year = rows["month"].dt.year.to_numpy()
+    has_year = set(entity[year == wanted])
+    before = rows[(year < wanted) & (wanted >= 0)]
+    last = _last_months(before) if len(before) else {}
+    for company in dated:
+        if company not in has_year and company in last:
+            out[company] = last[company]
+    return out
