@@ -36,9 +36,14 @@ is not known is not in force. From then on that share is diluted and sold like a
 and at the end, while its number of shares is known, it is read again over the count then in
 force (a later ``share_counts`` record holds new shares no record states). Where no count is in
 force at its date, a warning says so and the share is read at the end as below (not diluted,
-never sold from). A primary purchase not bought in a round known only by its number of new
-shares is read at its date as those shares over the count in force plus them (new shares: the
-others diluted by old / (old + new)). On a basis without such a share, a holder's share is its
+never sold from). A primary purchase known only by its number of new shares (not bought in a
+round, or in a round whose closed primary purchases all are and whose own figures count no new
+shares) is read at its date as those shares over the count in force plus them (the others
+diluted by old / (old + new)). New shares are shares on both bases: a primary purchase giving
+its number of new shares (with its share or without; not bought in a round, or in such a round)
+grows the count in force at its date on the other basis too, every holder's share on it diluted
+by old / (old + new) (where none is in force, a warning says that count is not known); a
+secondary purchase grows no count. On a basis without such a share, a holder's share is its
 number of shares over the count in force at the end (else the total known, else the company's
 latest ``share_counts`` record by ``as_of``). A seller's number of shares falls by those sold
 (the sale's own, else its share of the count in force; else it is unknown); a named seller

@@ -128,6 +128,10 @@ class Positions:
     together: dict[tuple[str, str], float] = field(default_factory=dict)
     #: The first day of the latest event that changed each count by a number not known.
     moved: dict[str, Any] = field(default_factory=dict)
+    #: Rounds whose new shares only their purchases' numbers of shares give (every closed
+    #: primary purchase in it gives its number of shares, none its share, and the round's own
+    #: figures give no dilution, new shares or count): each purchase grows the counts.
+    by_number: set[str] = field(default_factory=set)
     by_shares: bool = False  #: a number of shares was read as a share at its record's date
 
     def in_force(
@@ -154,10 +158,14 @@ def holder_positions(inputs: StakeInputs, company: str) -> Positions:
     the records used and the warnings."""
     closed = [r for r in inputs.positions_of(company) if r["status"] == "closed"]
     out = Positions({}, [], {}, [], [], bought={r["round"] for r in closed})
+    numbers: dict[str, bool] = {}
     for r in closed:  # a round's purchases: one dilution, whatever their order
         if (key := _round_key(r)) is not None:
             bought = float(r["share"])
             out.together[key] = out.together.get(key, 0.0) + (0.0 if math.isnan(bought) else bought)
+            by_number = math.isnan(bought) and float(r["shares"]) > 0
+            numbers[key[0]] = numbers.get(key[0], True) and by_number
+    out.by_number = {k for k, v in numbers.items() if v}
     diluting: set[str] = set()  # rounds that diluted every holder
     counts = inputs.counts_of.get(company, [])
     for *_, kind, row in _events(inputs, company):
@@ -229,6 +237,8 @@ def _round_event(
         out.used.append(rid)
     if d is not None or issued > 0:
         out.mark_moved(row, before)
+    if d is not None or issued > 0 or (price > 0 and post > 0 and row["status"] == "closed"):
+        out.by_number.discard(rid)  # its own figures count its new shares (or move the count)
 
 
 def _listing_event(
@@ -326,8 +336,14 @@ def _stake_event(
     s = ends_of(row)
     count = float(row["shares"])
     secondary = row["purchase"] == "secondary"
-    if math.isnan(s[1]) and count > 0 and row["event"] == "purchase" and not secondary:
-        s = _new_by_shares(out, row, basis, counts, h)  # new shares, not bought in a round
+    key = _round_key(row)
+    # new shares of a known number, not counted by a round's own figures: the counts grow
+    grow = count > 0 and row["event"] == "purchase" and not secondary
+    grow = grow and (key is None or key[0] in out.by_number)
+    if math.isnan(s[1]) and grow:
+        s = _new_by_shares(out, row, basis, counts, h)
+    rest = BASES[basis == "basic"]  # new shares are of the other basis's too
+    grown = grow and _grow_rest(out, row, rest, counts, h)
     counting = s[1] > 0 and not math.isnan(count)  # the stake gives the count after it
     if counting:
         out.totals[basis] = count / s[1]
@@ -344,9 +360,9 @@ def _stake_event(
         h.shares = count + (0.0 if math.isnan(h.shares) else h.shares)
     elif not math.isnan(h.shares):  # bought a number of shares not reported
         h.shares += _shares_of(out, counts, basis, row, s[1]) if secondary else math.nan
-    key, who = _round_key(row), rid
+    who = rid
     dilution = None if secondary or (key is not None and key[0] in diluting) else s[1]
-    if key is not None and dilution is not None:  # the round's first purchase read: all of them
+    if key is not None and dilution is not None and not grow:  # the round's first: all of them
         dilution, who = out.together.pop(key, None), f"the purchases in {key[0]}"
     if dilution is not None:
         dilution = 0.0 if math.isnan(dilution) else dilution  # new shares: the others have less
@@ -354,18 +370,19 @@ def _stake_event(
             other.share[basis] = _scale(other.share[basis], 1.0 - dilution)
         if not counting:  # new shares, how many not known
             out.moved[basis] = row["date_start"]
-        rest = BASES[basis == "basic"]  # the new shares are of the other basis's too
         held = [n for n, o in out.holders.items() if o.share[rest] is not None]
-        if dilution > 0 and held:
+        if dilution > 0 and held and not grown:
+            why = "how many they are of that basis"
+            why = f"the company's {rest} share count at its date" if grow else why
             out.warnings.append(
                 f"{company}: {who} bought new shares ({percent(dilution)} of its {basis} "
                 f"shares): the {rest} shares of {', '.join(held)} are not diluted by them "
-                "(how many they are of that basis is not known)"
+                f"({why} is not known)"
             )
     if math.isnan(s[1]):
         lacking = (
             ""
-            if secondary or math.isnan(count) or key is not None
+            if not grow
             else (
                 f", nor the company's {basis} share count at its date for its {count:,.0f} shares"
             )
@@ -421,10 +438,10 @@ def _by_shares(
 def _new_by_shares(
     out: Positions, row: Mapping[str, Any], basis: str, counts: list[dict[str, Any]], h: Holder
 ) -> Ends:
-    """The share of a primary purchase not bought in a round reported only by its number of
-    new shares: those over the count on ``basis`` in force at its date plus them (NaN when no
-    count is in force, or when it was bought in a round: the round's other new shares)."""
-    found = None if _round_key(row) is not None else out.in_force(counts, basis, row["date_end"])
+    """The share of a primary purchase reported only by its number of new shares (not bought
+    in a round, or in a round of ``by_number``): those over the count on ``basis`` in force at
+    its date plus them (NaN when no count is in force)."""
+    found = out.in_force(counts, basis, row["date_end"])
     if found is None:
         return _NAN3
     total, record = found
@@ -438,6 +455,29 @@ def _new_by_shares(
         f"({record or 'the count the stakes and rounds give'}: {total:,.0f}, and them)"
     )
     return (low / after, count / after, high / after)
+
+
+def _grow_rest(
+    out: Positions, row: Mapping[str, Any], rest: str, counts: list[dict[str, Any]], h: Holder
+) -> bool:
+    """A primary purchase's new shares (their number known) on the basis ``rest`` it is not
+    reported on: the count in force at its date grows by them, every holder diluted by old /
+    (old + new) and the buyer's share on it (if any) given them. Whether a count was in force."""
+    found = out.in_force(counts, rest, row["date_end"])
+    if found is None:
+        return False
+    (old, record), new = found, float(row["shares"])
+    for other in out.holders.values():
+        other.share[rest] = _scale(other.share[rest], old / (old + new))
+    if h.share[rest] is not None:  # its new shares of that basis too (else read at the end)
+        low, high = float(row["shares_low"]), float(row["shares_high"])
+        low, high = (new if math.isnan(low) else low), (new if math.isnan(high) else high)
+        h.share[rest] = _plus(
+            h.share[rest], (low / (old + new), new / (old + new), high / (old + new))
+        )
+    out.totals[rest], out.counted[rest] = old + new, row["date_end"]
+    out.used += [record] if record is not None else []
+    return True
 
 
 def _shares_of(
