@@ -49,6 +49,7 @@ FLOORS: dict[str, int] = {
     "aicapex.analysis.inbalance": 6,
     "aicapex.analysis.positions": 6,
     "aicapex.scenarios": 7,
+    "aicapex.scenarios.fileargs": 7,
     "aicapex.report": 8,
     "aicapex.gpureport": 8,
     "aicapex.reportownership": 8,

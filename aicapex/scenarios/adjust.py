@@ -448,8 +448,6 @@ def add_flow(
             f"{suggest(str(kind), [k for k in FLOW_KINDS if k])}, got {kind!r}",
             "kind",
         )
-    if start is None:
-        raise AdjustmentError("start: expected the flow's first month, got nothing", "start")
     if label is not None and not isinstance(label, str):
         raise AdjustmentError(f"label: expected text, got {label!r}", "label")
     choices = {"revenues": REVENUE_CATEGORIES, "expenses": BURN_CATEGORIES}.get(kind or "")
@@ -482,6 +480,8 @@ def add_flow(
             f"got {amount!r}",
             "amount",
         )
+    if start is None:  # (last: a file's start refused stands in as None, the rest checked)
+        raise AdjustmentError("start: expected the flow's first month, got nothing", "start")
     return spec
 
 

@@ -31,16 +31,21 @@ one :class:`~aicapex.errors.LedgerError`. Given the ledger, references are check
 entity, ``based_on`` ids, and every adjustment against the ledger (unknown rounds, tranches,
 records, bills, categories the entity has no flows in), with suggestions.
 
+An adjustment's problems are all said too, each at its own argument (``adjustments.0.kind``,
+``adjustments.0.start``: :mod:`aicapex.scenarios.fileargs`); what depends on an argument
+refused waits until it is fixed: an unknown ``do:`` is its adjustment's one problem (its
+arguments are no adjustment's), a ``kind`` refused leaves the ``category`` and the amount's sign
+unchecked, a ``start`` refused the ``end`` after it. Against the ledger, an adjustment's first
+problem is said (its references hang on its entity, round or record).
+
 ``aicapex.load`` skips ``*.scenarios.yaml`` files when it reads a folder: they are no ledgers.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +57,9 @@ from aicapex.limits import MAX_BYTES, checked_max_bytes
 from aicapex.loading import LEDGER_SUFFIXES
 from aicapex.notledger import SCENARIO_SUFFIXES
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION
-from aicapex.scenarios.adjust import GRID_ADJUSTMENTS
-from aicapex.scenarios.bills import BILL_ADJUSTMENTS
 from aicapex.scenarios.book import AdjustmentError, ScenarioAdjustment
 from aicapex.scenarios.context import NoBalance, bind_scenario, prepare
-from aicapex.scenarios.rounds import ROUND_ADJUSTMENTS
+from aicapex.scenarios.fileargs import ADJUSTMENTS, plain, read_adjustment, what_of
 from aicapex.scenarios.scenario import Comparison, Scenario, compare
 
 __all__ = [
@@ -68,15 +71,6 @@ __all__ = [
 ]
 
 
-#: Every adjustment a scenario file may name (``do:``), by name.
-ADJUSTMENTS: dict[str, Callable[..., ScenarioAdjustment]] = {
-    **GRID_ADJUSTMENTS,
-    **ROUND_ADJUSTMENTS,
-    **BILL_ADJUSTMENTS,
-}
-
-#: The arguments of adjustments that are money: written with a currency, as in a ledger.
-MONEY_ARGUMENTS: dict[str, tuple[str, ...]] = {"add_flow": ("amount",)}
 #: What a scenarios file is, as its problems say.
 SHAPE = "a scenarios file: a mapping with 'entity:' and a list 'scenarios:'"
 #: The top-level fields of a scenarios file.
@@ -178,95 +172,17 @@ class _Reader:
         )
 
 
-def _plain(value: Any) -> Any:
-    """YAML's decimals as floats (adjustments take numbers)."""
-    return float(value) if isinstance(value, Decimal) else value
-
-
 def _adjustment(
     reader: _Reader, item: Any, i: int, name: str | None, j: int
 ) -> ScenarioAdjustment | None:
-    """The adjustment ``j`` of scenario ``i``, or ``None`` with its problems recorded."""
-    where = ("scenarios", i, "adjustments", j)
-    field_name = f"adjustments.{j}"
-
-    def say(expected: str, found: str, code: str, key: str | None = None, at: bool = True) -> None:
-        """A problem of the adjustment, or of its argument ``key`` (located there if ``at``)."""
-        path = (*where, key) if key and at else where
-        field = f"{field_name}.{key}" if key else field_name
-        reader.add(expected, found, code, *path, index=i, name=name, field=field)
-
-    if not isinstance(item, dict):
-        say("an adjustment (a mapping with 'do:' and its arguments)", _what(item), "invalid-value")
-        return None
-    what = item.get("do")
-    if not isinstance(what, str) or what not in ADJUSTMENTS:
-        expected = f"'do:' naming an adjustment among {', '.join(ADJUSTMENTS)}"
-        expected += suggest(str(what), ADJUSTMENTS)
-        if what is None:
-            say(expected, "nothing", "missing-field", "do", at=False)
-        else:
-            say(expected, repr(what), "unknown-adjustment", "do")
-        return None
-    maker = ADJUSTMENTS[what]
-    params = inspect.signature(maker).parameters
-    args = {k: _plain(v) for k, v in item.items() if k != "do"}
-    unknown = [k for k in args if k not in params]
-    for key in unknown:
-        expected = f"an argument of {what} ({', '.join(params)}){suggest(str(key), params)}"
-        say(expected, f"unknown field {key!r}", "unknown-field", key)
-    required = [
-        k for k, p in params.items() if p.default is inspect.Parameter.empty and k not in args
-    ]
-    for key in required:
-        say(f"this argument of {what}", "nothing", "missing-field", key, at=False)
-    # money is written with its currency, as in a ledger: a bare number is no dollars here
-    money = MONEY_ARGUMENTS.get(what, ())
-    bare = [k for k in money if item.get(k) is not None and not isinstance(item[k], str)]
-    for key in bare:
-        value = item[key]
-        found = _plain_digits(value) if _is_number(value) else repr(_plain(value))
-        say(_money_example(value), found, "bad-money", key)
-    if unknown or required or bare:
-        return None
-    try:
-        return maker(**args)
-    except AdjustmentError as exc:
-        say(exc.expected, exc.found, exc.code, exc.field or None, at=exc.field in args)
-    except (TypeError, ValueError) as exc:
-        say(str(exc), "", "invalid-value")
-    return None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-def _plain_digits(value: Any) -> str:
-    """A number as written in plain digits (YAML's ``1.5e6`` is ``1500000``)."""
-    return format(Decimal(str(value)), "f") if not isinstance(value, int) else str(value)
-
-
-def _money_example(value: Any) -> str:
-    """What money written without a currency should have been: the number with its currency
-    (a value that is no number, or a page of digits: $9,999)."""
-    digits = _plain_digits(value) if _is_number(value) else ""
-    if not digits or len(digits) > 40:
-        return "money with a currency, e.g. '$9,999' or '9999 USD'"
-    sign, grouped = ("-" if digits.startswith("-") else ""), f"{Decimal(digits.lstrip('-')):,f}"
-    return f"money with a currency, e.g. '{sign}${grouped}' or '{digits} USD'"
-
-
-def _what(value: Any) -> str:
-    """What a value of a file is, in a file's words (not Python's: 'a int', 'a NoneType')."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float | Decimal):
-        return "a number"
-    names: dict[type, str] = {dict: "a mapping", list: "a list", str: "text"}
-    return names.get(type(value), "a value")
+    """The adjustment ``j`` of scenario ``i``, or ``None`` with its problems recorded (every
+    one: :func:`~aicapex.scenarios.fileargs.read_adjustment`)."""
+    adjustment, problems = read_adjustment(item)
+    for p in problems:
+        path = ("scenarios", i, "adjustments", j, *((p.key,) if p.key and p.at else ()))
+        field = f"adjustments.{j}" + (f".{p.key}" if p.key else "")
+        reader.add(p.expected, p.found, p.code, *path, index=i, name=name, field=field)
+    return adjustment
 
 
 def _scenario(reader: _Reader, item: Any, i: int, seen: dict[str, int]) -> Scenario | None:
@@ -274,7 +190,7 @@ def _scenario(reader: _Reader, item: Any, i: int, seen: dict[str, int]) -> Scena
     if not isinstance(item, dict):
         reader.add(
             "a scenario (a mapping with 'name:' and 'adjustments:')",
-            _what(item),
+            what_of(item),
             "not-a-record",
             "scenarios",
             i,
@@ -319,7 +235,7 @@ def _scenario(reader: _Reader, item: Any, i: int, seen: dict[str, int]) -> Scena
     if not isinstance(items, list):
         reader.add(
             "a list of adjustments",
-            _what(items),
+            what_of(items),
             "not-a-list",
             "scenarios",
             i,
@@ -352,7 +268,7 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(version, bool) or version != FORMAT_VERSION:  # true == 1 in Python
         reader.add(
             f"a scenarios file of format {FORMAT_VERSION} ({FORMAT_KEY}: {FORMAT_VERSION})",
-            repr(_plain(version)),
+            repr(plain(version)),
             "invalid-value",
             FORMAT_KEY,
             field=FORMAT_KEY,
@@ -376,7 +292,7 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 < horizon <= MAX_HORIZON:
         reader.add(
             f"a horizon in whole months, 1 to {MAX_HORIZON} (60 years)",
-            repr(_plain(horizon)),
+            repr(plain(horizon)),
             "invalid-value",
             "horizon",
             field="horizon",
@@ -497,11 +413,11 @@ def read_scenarios(
     reader = _Reader(shown, Locator(text, data))
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
         found = (
-            _what(data)
+            what_of(data)
             if not isinstance(data, dict)
             else "no 'scenarios:' list"
             if "scenarios" not in data
-            else f"'scenarios:' as {_what(data['scenarios'])}"
+            else f"'scenarios:' as {what_of(data['scenarios'])}"
         )
         reader.add(SHAPE, found, "not-scenarios")
         raise LedgerError(reader.problems)
