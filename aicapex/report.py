@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.arrears import arrears
-from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
@@ -33,9 +32,11 @@ from aicapex.gpureport import fleets, loops, realloc_section, related, round_tri
 from aicapex.ledger import Ledger
 from aicapex.records import Entity
 from aicapex.reportcash import (
+    burn_section,
     cash_section,
     funding_section,
     gap_calls,
+    gap_years,
     in_report_months,
     report_gap_years,
     runway_section,
@@ -111,10 +112,22 @@ class Context:
         (:func:`~aicapex.reportdates.books_dates`)."""
         return books_dates(self.flows, self.when)
 
+    @functools.cached_property
+    def gap_books(self) -> dict[str, str | None]:
+        """:attr:`books` for the compute gap: a company whose fiscal year ends on another day
+        than December 31 has its books tested in the fiscal year of its report date."""
+        years = {}
+        for company, (_, days) in gap_years(self.ledger, self.when).items():
+            if ".." in days:  # a fiscal year: "2023-07-01..2024-06-30"
+                first, last = days.split("..")
+                years[company] = (first, last)
+        return books_dates(self.flows, self.when, years)
+
     def when_for(self, span: str | None) -> Mapping[str, str | None]:
         """The dates the months of ``span`` (:data:`DOLLAR_MONTHS`) count from: a year of the
-        books (``"year"``, ``"gap year"``) from :attr:`books`, else the report dates."""
-        return self.books if span in ("year", "gap year") else self.when
+        books from :attr:`books` (``"year"``) or :attr:`gap_books` (``"gap year"``), else the
+        report dates."""
+        return {"year": self.books, "gap year": self.gap_books}.get(span or "", self.when)
 
     @functools.cached_property
     def priced(self) -> pd.DataFrame:
@@ -220,73 +233,6 @@ class Section:
         if self.why is not None:
             return self.why(ctx, company)
         return f"no records for {self.name.replace('_', ' ')}"
-
-
-#: The most cells (companies x months) one :func:`burn` of a run of years computes before the
-#: run is split into its years: each company reads only its own year, so a run of 8 years
-#: over 58,000 companies computed 8 times the cells it read (5.1M rows, 5 s of the 100 MB
-#: ledger's report).
-_RUN_CELLS = 200_000
-
-
-def _burn_runs(flows: pd.DataFrame, by_year: dict[str, list[str]]) -> list[pd.DataFrame]:
-    """The monthly burn of each company over its own year, one :func:`burn` per run of
-    consecutive years (a run whose grid would pass :data:`_RUN_CELLS` cells: one per year),
-    each over its companies' rows of their own year (a month's figures depend only on its own
-    rows; the trailing means, which depend on the range, are not read)."""
-    year_of = {c: int(y) for y, companies in by_year.items() for c in companies}
-    codes, names = pd.factorize(flows["entity"])
-    wanted = np.array([year_of.get(str(n), -1) for n in names] + [-1], dtype=np.int64)[codes]
-    month_year = flows["month"].dt.year.to_numpy()
-    mine = wanted == month_year  # (-1 for a company without a year, or no entity: none)
-    own, row_year = flows[mine], month_year[mine]
-    runs: list[list[str]] = []
-    for year in sorted(by_year):
-        last = runs[-1][-1] if runs else ""
-        if last and int(year) == int(last) + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    pieces: list[list[str]] = []
-    for run in runs:
-        cells = sum(len(by_year[y]) for y in run) * 12 * len(run)
-        pieces.extend([[y] for y in run] if cells > _RUN_CELLS else [run])
-    out = []
-    for piece in pieces:
-        lo, hi = int(piece[0]), int(piece[-1])
-        rows = own[(row_year >= lo) & (row_year <= hi)] if len(pieces) > 1 else own
-        out.append(burn(rows, None, f"{lo}-01", f"{hi}-12").frame)
-    return out
-
-
-def _burns(ctx: Context) -> dict[str, Any]:
-    """Mean monthly burn over the months of the year with recorded expenses or revenues (months
-    with nothing recorded are unknown, not zero): each company's rows of its own report year
-    (:meth:`Context.years`), grouped once per run of years."""
-    out: dict[str, Any] = {}
-    values = ["gross_burn", "revenue", "net_burn", "net_burn_low", "net_burn_high"]
-    values += list(BURN_CATEGORIES)
-    for b in _burn_runs(ctx.priced_in("burn"), ctx.years()):
-        b = b[((b["gross_burn"] != 0) | (b["revenue"] != 0)).to_numpy()]  # months recorded
-        grouped = b.groupby(b["entity"].astype("object"), sort=True)
-        means = grouped[values].mean()
-        spans = grouped["month"].agg(["min", "max", "size"]).itertuples(index=False)
-        for c, row, (first, last, count) in zip(
-            means.index, means.itertuples(index=False), spans, strict=True
-        ):
-            mean = dict(zip(values, row, strict=True))
-            out[str(c)] = {
-                "from": first.strftime("%Y-%m"),
-                "to": last.strftime("%Y-%m"),
-                "months": int(count),
-                "monthly_gross": _num(mean["gross_burn"]),
-                "monthly_revenue": _num(mean["revenue"]),
-                "monthly_net": _num(mean["net_burn"]),
-                "monthly_net_low": _num(mean["net_burn_low"]),
-                "monthly_net_high": _num(mean["net_burn_high"]),
-                "by_category": {k: _num(mean[k]) for k in BURN_CATEGORIES},
-            }
-    return out
 
 
 def _gaps(ctx: Context) -> dict[str, Any]:
@@ -418,7 +364,7 @@ def _no_year(what: str, gap: bool = False) -> Callable[[Context, str], str]:
 #: The sections of every company's report, in order.
 SECTIONS: tuple[Section, ...] = (
     Section("cash", cash_section, _no_cash),
-    Section("burn", _burns, _no_year("expenses or revenues")),
+    Section("burn", burn_section, _no_year("expenses or revenues")),
     Section("runway", runway_section, _no_runway),
     Section("compute_gap", _gaps, _no_year("compute spending or revenue", gap=True)),
     Section("arrears", _arrears, lambda ctx, c: "no report date: no cash balance and no flows"),

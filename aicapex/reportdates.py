@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from aicapex.dates import MAX_YEAR, PartialDate, calendar_year
@@ -91,27 +92,47 @@ def latest_date(dates: list[str]) -> str | None:
 BOOKS_KINDS: tuple[str, ...] = ("expenses", "revenues")
 
 
-def books_dates(flows: pd.DataFrame, when: Mapping[str, str | None]) -> dict[str, str | None]:
+def _month_number(day: str) -> int:
+    """The months since year 0 of an ISO day (``2024-06-30``: 2024 * 12 + 5)."""
+    return int(day[:4]) * 12 + int(day[5:7]) - 1
+
+
+def books_dates(
+    flows: pd.DataFrame,
+    when: Mapping[str, str | None],
+    years: Mapping[str, tuple[str, str]] | None = None,
+) -> dict[str, str | None]:
     """Each company's date for the sections that read a year of its books (burn, the compute
-    gap): its report date when the calendar year of that date has expenses or revenues (not
-    planned ones), else the last month of those before that year, else its report date.
+    gap): its report date when its year has expenses or revenues (not planned ones), else the
+    last month of those before that year, else its report date. Its year: the calendar year
+    of its report date, or its span in ``years`` (first and last day, ISO: a fiscal year, as
+    the compute gap reads it: ``("2023-07-01", "2024-06-30")``).
 
     A report date can come from a cash balance in January, a stake bought after the books'
     last year, or ``as_of``; burn and compute gap then read the last year with books up to it
     (their ``from``/``to`` and ``period`` say which) rather than a year without any."""
-    dated = {c: int(calendar_year(w)) for c, w in when.items() if w is not None}
+    spans: dict[str, tuple[int, int]] = {}
+    for company, w in when.items():
+        if w is None:
+            continue
+        year = calendar_year(w)
+        first_day, last_day = (years or {}).get(company, (f"{year}-01-01", f"{year}-12-31"))
+        spans[company] = (_month_number(first_day), _month_number(last_day))
     out: dict[str, str | None] = dict(when)
-    if not dated:
+    if not spans:
         return out
     books = flows["kind"].isin(BOOKS_KINDS).to_numpy() & (flows["basis"] != "planned").to_numpy()
     rows = flows[books]
-    entity = rows["entity"].astype("object")
-    wanted = entity.map(dated).fillna(-1).to_numpy("int64")
-    year = rows["month"].dt.year.to_numpy()
-    has_year = set(entity[year == wanted])
-    before = rows[(year < wanted) & (wanted >= 0)]
+    codes, names = pd.factorize(rows["entity"])
+    bounds = [spans.get(str(n), (-1, -1)) for n in names] + [(-1, -1)]  # [-1]: no entity
+    lo, hi = (np.array(b, dtype=np.int64)[codes] for b in zip(*bounds, strict=True))
+    month = rows["month"]
+    number = month.dt.year.to_numpy() * 12 + month.dt.month.to_numpy() - 1
+    inside = (number >= lo) & (number <= hi) & (lo >= 0)
+    has_year = {str(names[i]) for i in np.unique(codes[inside])}
+    before = rows[(number < lo) & (lo >= 0)]
     last = _last_months(before) if len(before) else {}
-    for company in dated:
+    for company in spans:
         if company not in has_year and company in last:
             out[company] = last[company]
     return out

@@ -142,3 +142,35 @@ def test_a_date_asked_reads_the_last_books_up_to_it(ledger_text: LedgerText) -> 
     assert burns["stake-co"] == ("2023-01", "2023-12")
     assert burns["current-co"] == ("2024-01", "2024-06")
     assert burns["early-co"] == ("2024-01", "2024-12")  # its expected opex of 2024
+
+
+# fiscal-co (year ends June 30): compute $12M and revenue $3M over FY2024 (2023-07..2024-06);
+#   cash on 2024-09-30 (FY2025, without books, though calendar 2024 has some): the gap reads
+#   FY2024, compute 12M, revenue 3M, ratio 4 (it read FY2025: null); burn reads calendar 2024
+#   (its report date's year has books): 2024-01..2024-06, net $0.75M.
+FISCAL = """
+sources:
+- {id: s, outlet: Test, title: Test, date: 2024-12-01}
+entities:
+- {id: fiscal-co, name: Fiscal Co, type: company, fiscal_year_end: 06-30}
+expenses:
+- {id: f-compute, company: fiscal-co, category: compute, amount: $12M, date: 2023-07,
+   until: 2024-06, sources: [s]}
+revenues:
+- {id: f-revenue, company: fiscal-co, amount: $3M, date: 2023-07, until: 2024-06,
+   sources: [s]}
+cash_balances:
+- {id: f-cash, company: fiscal-co, date: 2024-09-30, amount: $10M, sources: [s]}
+"""
+
+
+def test_a_fiscal_year_without_books_reads_the_last_with_them(ledger_text: LedgerText) -> None:
+    (company,) = ac.report(ac.load(ledger_text(FISCAL)))["companies"]
+    assert company["as_of"] == "2024-09-30"
+    gap = company["compute_gap"]
+    assert gap is not None, company["reasons"]
+    assert (gap["period"], gap["compute"], gap["revenue"]) == ("FY2024", 12e6, 3e6)
+    assert gap["ratio"] == pytest.approx(4.0)
+    burn = company["burn"]
+    assert (burn["from"], burn["to"]) == ("2024-01", "2024-06")
+    assert burn["monthly_net"] == pytest.approx(750_000)

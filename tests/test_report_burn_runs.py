@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import aicapex as ac
-import aicapex.report as report_module
+import aicapex.reportcash as reportcash
 
 LedgerText = Callable[..., Path]
 
@@ -66,12 +66,12 @@ def _burns(data: dict[str, Any]) -> dict[str, tuple[str, str, float]]:
     }
 
 
-@pytest.mark.parametrize("cells", [report_module._RUN_CELLS, 0])
+@pytest.mark.parametrize("cells", [reportcash.BURN_RUN_CELLS, 0])
 def test_each_company_reads_its_own_year(
     ledger_text: LedgerText, monkeypatch: pytest.MonkeyPatch, cells: int
 ) -> None:
     """cells 0: every run split into its years (as a large ledger's is)."""
-    monkeypatch.setattr(report_module, "_RUN_CELLS", cells)
+    monkeypatch.setattr(reportcash, "BURN_RUN_CELLS", cells)
     got = _burns(ac.report(ac.load(ledger_text(LEDGER))))
     assert got.keys() == EXPECTED.keys()
     for company, (first, last, net) in EXPECTED.items():
