@@ -263,3 +263,60 @@ def test_a_round_issuing_its_shares_grows_the_counts_once(ledger_text: LedgerTex
     }
     assert _shares(got, "diluted")["founder"] == round(100 / 140, 6)
     assert _shares(got, "diluted")["fund-a"] == round(10 / 140, 6)
+
+
+def _valuation(ledger_text: LedgerText, text: str) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ledger = ac.load(ledger_text(HEAD + text))
+    return ac.valuation(ledger, "kappa")
+
+
+def _row_of(result: Any, rid: str, method: str) -> dict[str, Any]:
+    frame = result.frame
+    rows = frame[(frame["record"] == rid) & frame["method"].str.startswith(method)]
+    assert len(rows) == 1, frame[["record", "method"]]
+    return dict(rows.to_dict("records")[0])
+
+
+@pytest.mark.parametrize(
+    ("extra", "after"),
+    [
+        # basic: 100M + k-a's 10M = 110M before k-b, 120M after it: 10/120; $60M x 12 =
+        # $720M post-money, $660M pre (before: 10/110, $660M post)
+        ("", 120e6),
+        # fully diluted: 125M + 10M = 135M before k-b, 145M after: $60M x 14.5 = $870M
+        # (before: 10/135, $810M)
+        (", diluted: true", 145e6),
+    ],
+)
+def test_valuation_reads_a_later_purchase_over_the_grown_count(
+    ledger_text: LedgerText, extra: str, after: float
+) -> None:
+    a = _buy("k-a", "fund-a", "2024-03", "10M", ", paid: $40M")
+    b = _buy("k-b", "fund-b", "2024-06", "10M", ", paid: $60M" + extra)
+    v = _valuation(ledger_text, BOTH + "stakes:\n" + a + b)
+    row = _row_of(v, "k-b", "paid /")
+    assert row["share"] == pytest.approx(10e6 / after)
+    assert row["post_money_usd"] == pytest.approx(60e6 * after / 10e6)
+    assert row["pre_money_usd"] == pytest.approx(60e6 * after / 10e6 - 60e6)
+    basis = "diluted" if extra else "basic"
+    assert (
+        f"k-b: the share bought is its 10,000,000 shares of {after:,.0f} {basis} shares after "
+        f"it (k-a's {after - 10e6:,.0f} and its own): {100 * 10e6 / after:.3f}%"
+    ) in v.assumptions
+    # k-a itself is read over the first count, as before: 10/110, $440M
+    assert _row_of(v, "k-a", "paid /")["post_money_usd"] == pytest.approx(440e6)
+
+
+def test_valuation_price_per_share_times_the_grown_count(ledger_text: LedgerText) -> None:
+    # k-b: 10M new shares at $6, no money paid stated: $6 x the 110M basic shares before it
+    # (cnt's 100M and k-a's 10M) = $660M pre-money, plus its $60M: $720M post (before: $6 x
+    # 100M = $600M pre, $660M post)
+    a = _buy("k-a", "fund-a", "2024-03", "10M", ", paid: $40M")
+    b = _buy("k-b", "fund-b", "2024-06", "10M", ", price_per_share: $6")
+    row = _row_of(_valuation(ledger_text, BOTH + "stakes:\n" + a + b), "k-b", "price per share")
+    assert row["post_money_usd"] == pytest.approx(720e6)
+    assert row["pre_money_usd"] == pytest.approx(660e6)
+    assert row["shares_total"] == pytest.approx(110e6)
+    assert row["method"] == "price per share x basic shares before it (k-a)"

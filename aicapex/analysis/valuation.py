@@ -18,7 +18,8 @@ Each priced event gives a post-money valuation (in US dollars, with the ends of 
 
 The company's shares on a basis come from a stake giving both a share and a number of shares
 (shares / share), a ``share_counts`` record, and for fully diluted shares from a round's
-post-money / price per share; the latest known at the event's date is used.
+post-money / price per share, grown on both bases by a primary purchase's new shares (their
+number, not bought in a round); the latest known at the event's date is used.
 
 When a figure is missing (the share Meta bought of Scale AI is not reported), the row says
 what is missing (``missing``), the result's warnings too, and its ``reason`` when no event of
@@ -34,6 +35,7 @@ Cancelled and failed rounds and purchases imply nothing. Events of one company d
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping
 from decimal import Decimal
@@ -162,7 +164,33 @@ def _totals(
             rid = str(row["id"])
             out.append((row["date_start"], row["date_end"], "diluted", post / price, rid, rid))
     out.sort(key=lambda t: (t[1], t[0]))
-    return out
+    return _grown(out, stakes)
+
+
+def _grown(out: list[Total], stakes: list[dict[str, Any]]) -> list[Total]:
+    """``out`` with the counts grown by each closed primary purchase not bought in a round
+    that gives its number of new shares: on each basis (on the other one only when it gives its
+    share: shares / share is then the count on its own), the latest count dated before it plus
+    them (new shares are shares on both bases; docs/ownership.md)."""
+    new = [
+        r
+        for r in stakes
+        if r["event"] == "purchase"
+        and r["purchase"] != "secondary"
+        and r["status"] == "closed"
+        and float(r["shares"]) > 0
+        and not isinstance(r["round"], str)
+    ]
+    on = {b: [x for x in out if x[2] == b] for b in ("basic", "diluted")}  # in date order
+    for row in sorted(new, key=lambda r: (r["date_end"], r["date_start"])):
+        mine = "diluted" if bool(row["diluted"]) else "basic"
+        for basis, known in on.items():
+            i = bisect.bisect_left(known, row["date_start"], key=lambda x: x[1])
+            if i and not (basis == mine and float(row["share"]) > 0):  # the latest before it
+                count = known[i - 1][3] + float(row["shares"])
+                grown = (row["date_start"], row["date_end"], basis, count, str(row["id"]), "")
+                bisect.insort(known, grown, key=lambda x: (x[1], x[0]))
+    return sorted(on["basic"] + on["diluted"], key=lambda t: (t[1], t[0]))
 
 
 def _total_at(
@@ -373,7 +401,9 @@ def _stake_rows(
             used.append(rid)
         if price > 0:
             # with a price paid, the stake's own shares / share would only repeat paid / share
-            total = _total_at(totals, s, basis, rid if paid > 0 else "", in_round)
+            # (without a share, its own count is the one it grew: the count before it is read)
+            own = paid > 0 or not float(s["share"]) > 0
+            total = _total_at(totals, s, basis, rid if own else "", in_round)
             method = f"price per share x {basis} shares"
             if total is not None:
                 row = _priced(head, method, total, _price_of(s), money_in)
