@@ -320,3 +320,27 @@ def test_valuation_price_per_share_times_the_grown_count(ledger_text: LedgerText
     assert row["pre_money_usd"] == pytest.approx(660e6)
     assert row["shares_total"] == pytest.approx(110e6)
     assert row["method"] == "price per share x basic shares before it (k-a)"
+
+
+def test_a_count_dated_with_the_purchase_holds_its_shares(ledger_text: LedgerText) -> None:
+    # cnt-after (110M basic, 135M fully diluted by 2024-03-31) is dated with fund-a's 10M new
+    # shares (2024-03): it holds them, the count before them is 100M / 125M.
+    # basic: fund-a 10/110 = 9.0909%, founder 100/110; diluted: fund-a 10/135, founder 100/135,
+    # the pool 20% x 125/135 = 18.5185% (before: the count grew again, 10/120 and 100/145)
+    after = """- {id: cnt-after, company: kappa, date: 2024-03-31, basic: 110M, diluted: 135M,
+   sources: [s1]}
+"""
+    text = BOTH + after + "stakes:\n" + FOUNDER + ESOP + _buy("k-a", "fund-a", "2024-03", "10M")
+    got = _own(ledger_text, text)
+    basic = _shares(got, "basic")
+    assert (basic["founder"], basic["fund-a"]) == (round(100 / 110, 6), round(10 / 110, 6))
+    assert _shares(got, "diluted") == {
+        "founder": round(100 / 135, 6),
+        "esop": round(0.2 * 125 / 135, 6),
+        "fund-a": round(10 / 135, 6),
+        "others": 0.0,
+    }
+    assert got.frame["note"][2].startswith(
+        "basic share bought by 2024-03-31: 10,000,000 new shares of 110,000,000 (cnt-after, "
+        "dated with it: them included)"
+    )

@@ -44,11 +44,6 @@ def test_valuation_reads_a_count_that_holds_the_purchase(ledger_text: LedgerText
     assert float(paid["share"].iloc[0]) == pytest.approx(10 / 110)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="positions._new_by_shares adds a primary purchase's new shares to a count dated at "
-    "its end, which holds them already: 10M of 120M (8.33%) where valuation reads 10M of 110M",
-)
 def test_ownership_reads_a_count_that_holds_the_purchase(ledger_text: LedgerText) -> None:
     frame = ac.ownership(_load(ledger_text, SAME_DAY), "kappa").frame
     shares = dict(zip(frame["holder"], frame["share_basic"], strict=True))

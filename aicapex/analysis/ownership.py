@@ -38,14 +38,15 @@ force (a later ``share_counts`` record holds new shares no record states). Where
 force at its date, a warning says so and the share is read at the end as below (not diluted,
 never sold from). A primary purchase known only by its number of new shares (not bought in a
 round, or in a round whose closed primary purchases all are and whose own figures count no new
-shares) is read at its date as those shares over the count in force plus them (the others
-diluted by old / (old + new)). New shares are shares on both bases: a primary purchase giving
-its number of new shares (with its share or without; not bought in a round, or in such a round)
-grows the count in force at its date on the other basis too, every holder's share on it diluted
-by old / (old + new) (where none is in force, a warning says that count is not known); a
-secondary purchase grows no count. On a basis without such a share, a holder's share is its
-number of shares over the count in force at the end (else the total known, else the company's
-latest ``share_counts`` record by ``as_of``). A seller's number of shares falls by those sold
+shares) is read at its date as those shares over the count in force plus them (a
+``share_counts`` record dated with it holds them; the others diluted by old / (old + new)). New
+shares are shares on both bases: a primary purchase giving its number of new shares (with its
+share or without; not bought in a round, or in such a round) grows the count in force at its
+date on the other basis too, every holder's share on it diluted by old / (old + new) (where
+none is in force, a warning says that count is not known); a secondary purchase grows no
+count. On a basis without such a share, a holder's share is its number of shares over the
+count in force at the end (else the total known, else the company's latest ``share_counts``
+record by ``as_of``). A seller's number of shares falls by those sold
 (the sale's own, else its share of the count in force; else it is unknown); a named seller
 whose share before the sale is not known loses nothing, and a warning says so. Ranges, bounds
 and approximations are carried as their ends (``_low``, ``_high``; a dilution uses the base

@@ -435,24 +435,41 @@ def _by_shares(
     return (low / total, count / total, high / total)
 
 
+def _count_before(
+    out: Positions, counts: list[dict[str, Any]], basis: str, row: Mapping[str, Any]
+) -> tuple[float, str | None, bool] | None:
+    """The count on ``basis`` before a primary purchase's new shares (``row``), the
+    ``share_counts`` record read and whether it holds them: the count in force at its date,
+    less its shares when that record is dated with it (ending on or after its first day)."""
+    found = out.in_force(counts, basis, row["date_end"])
+    if found is None:
+        return None
+    (total, record), new = found, float(row["shares"])
+    held = record is not None and total > new
+    held = held and any(
+        str(c["id"]) == record and c["date_end"] >= row["date_start"] for c in counts
+    )
+    out.used += [record] if record is not None else []
+    return (total - new if held else total), record, held
+
+
 def _new_by_shares(
     out: Positions, row: Mapping[str, Any], basis: str, counts: list[dict[str, Any]], h: Holder
 ) -> Ends:
     """The share of a primary purchase reported only by its number of new shares (not bought
-    in a round, or in a round of ``by_number``): those over the count on ``basis`` in force at
-    its date plus them (NaN when no count is in force)."""
-    found = out.in_force(counts, basis, row["date_end"])
+    in a round, or in a round of ``by_number``): those over the count on ``basis`` before them
+    plus them (:func:`_count_before`; NaN when no count is in force)."""
+    found = _count_before(out, counts, basis, row)
     if found is None:
         return _NAN3
-    total, record = found
-    out.used += [record] if record is not None else []
-    count, day = float(row["shares"]), f"{row['date_end']:%Y-%m-%d}"
+    (old, record, held), count = found, float(row["shares"])
     low, high = float(row["shares_low"]), float(row["shares_high"])
     low, high = (count if math.isnan(low) else low), (count if math.isnan(high) else high)
-    after = total + count
+    after, day = old + count, f"{row['date_end']:%Y-%m-%d}"
+    of = f"{record or 'the count the stakes and rounds give'}: {old:,.0f}, and them"
     h.notes.append(
         f"{basis} share bought by {day}: {count:,.0f} new shares of {after:,.0f} "
-        f"({record or 'the count the stakes and rounds give'}: {total:,.0f}, and them)"
+        f"({f'{record}, dated with it: them included' if held else of})"
     )
     return (low / after, count / after, high / after)
 
@@ -461,12 +478,13 @@ def _grow_rest(
     out: Positions, row: Mapping[str, Any], rest: str, counts: list[dict[str, Any]], h: Holder
 ) -> bool:
     """A primary purchase's new shares (their number known) on the basis ``rest`` it is not
-    reported on: the count in force at its date grows by them, every holder diluted by old /
-    (old + new) and the buyer's share on it (if any) given them. Whether a count was in force."""
-    found = out.in_force(counts, rest, row["date_end"])
+    reported on: the count before them (:func:`_count_before`) grows by them, every holder
+    diluted by old / (old + new) and the buyer's share on it (if any) given them. Whether a
+    count was in force."""
+    found = _count_before(out, counts, rest, row)
     if found is None:
         return False
-    (old, record), new = found, float(row["shares"])
+    (old, _, _), new = found, float(row["shares"])
     for other in out.holders.values():
         other.share[rest] = _scale(other.share[rest], old / (old + new))
     if h.share[rest] is not None:  # its new shares of that basis too (else read at the end)
@@ -476,7 +494,6 @@ def _grow_rest(
             h.share[rest], (low / (old + new), new / (old + new), high / (old + new))
         )
     out.totals[rest], out.counted[rest] = old + new, row["date_end"]
-    out.used += [record] if record is not None else []
     return True
 
 
