@@ -338,3 +338,19 @@ def test_a_burn_given_applies_past_the_records_not_between_them(
     # scenarios read the same inputs
     table = ac.compare(led, "co", [ac.Scenario("base")], as_of="2024-02", burn_after=burn_after)
     assert table.frame.loc["base", "months"] == pytest.approx(months)
+
+
+@given(
+    st.lists(st.integers(0, 5_000), max_size=300),
+    st.sampled_from([5_001, 50_000_000]),  # a presence array, or a sort (too sparse for one)
+)
+def test_distinct_months_of_streams_are_sorted_and_unique(values: list[int], size: int) -> None:
+    """The layout's distinct cells are numpy's unique values, whichever way they are found."""
+    import numpy as np
+
+    from aicapex.analysis.runrate import _distinct
+
+    array = np.array(values, dtype=np.int64)
+    found = _distinct(array, size)
+    assert found.tolist() == np.unique(array).tolist()
+    assert found.dtype.kind == "i"

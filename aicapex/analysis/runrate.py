@@ -389,6 +389,16 @@ class RateLayout:
     placed: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
+def _distinct(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values of ``values`` (non-negative integers below ``size``), sorted."""
+    if size <= 8 * len(values) + (1 << 20):
+        seen = np.zeros(size, dtype=bool)
+        seen[values] = True
+        found: np.ndarray = np.flatnonzero(seen)
+        return found
+    return np.unique(values)
+
+
 def rate_layout(spend: pd.DataFrame, entities: pd.Index) -> RateLayout | None:
     """The :class:`RateLayout` of ``spend``'s rows over ``entities`` (``None``: no row of these
     entities)."""
@@ -405,8 +415,9 @@ def rate_layout(spend: pd.DataFrame, entities: pd.Index) -> RateLayout | None:
     n_m = int(m.max()) - lo + 1
     cell = (e * n_s + s) * n_m + (m - lo)
     # the months each stream has a record in, in order: no entities x streams x months cube
-    # (at 345,000 records one such cube of int64 is gigabytes)
-    es, month = np.divmod(np.unique(cell), n_m)
+    # of int64 (at 345,000 records, gigabytes); a cube of booleans where it is no larger than
+    # a few bytes a row (1M flows of 2,000 entities: 1.2 MB, 2 ms, where sorting took 75 ms)
+    es, month = np.divmod(_distinct(cell, n_e * n_s * n_m), n_m)
     starts = np.flatnonzero(np.r_[True, es[1:] != es[:-1]])
     ends = np.r_[starts[1:], len(es)] - 1
     seen = np.zeros(n_e * n_s, dtype=bool)
