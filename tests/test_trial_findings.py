@@ -179,3 +179,40 @@ funding_rounds:
     assert frame.loc["i1-buy", "post_money_usd"] == pytest.approx(100e6)
     assert frame.loc["r1", "pre_money_usd"] == pytest.approx(80e6)
     assert frame.loc["i1-buy", "pre_money_usd"] < 100e6
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the report's funding ignores as_of: at --as-of 2023-09 it counts a round dated "
+    "2023-10 (csv funding_usd 150000000.0 where by hand it is 100000000.0)",
+)
+def test_report_funding_counts_rounds_by_as_of(tmp_path: Path, runner: CliRunner) -> None:
+    # a $100M round closed in 2022-10, a ceiling "up to $50M" of 2023-10 with $50M of
+    # tranches: as of 2023-09 only the first was raised.
+    path = _ledger(
+        tmp_path,
+        """- {id: i1, name: I1, type: investor}
+funding_rounds:
+- {id: r1, company: co, date: 2022-10, amount: $100M, investors: [{investor: i1}],
+   sources: [s1]}
+- id: r2
+  company: co
+  date: 2023-10
+  status: committed
+  amount: up to $50M
+  investors: [{investor: i1}]
+  tranches:
+  - {amount: $20M, status: disbursed, date: 2023-12}
+  - {amount: $30M, status: committed, date: 2024-03}
+  sources: [s1]
+""",
+    )
+    result = runner.invoke(app, ["report", str(path), "--as-of", "2023-09", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    (row,) = [
+        dict(zip(header.split(","), r.split(","), strict=False))
+        for r in rows
+        if r.startswith("co,")
+    ]
+    assert float(row["funding_usd"]) == pytest.approx(100e6)
