@@ -61,7 +61,13 @@ from aicapex.table.idcols import id_column, reference_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_cells, nested_columns
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
-from aicapex.table.tablefile import RowLines, exported_layout, nonfinite_rows, read_csv_cells
+from aicapex.table.tablefile import (
+    RowLines,
+    exported_layout,
+    nonfinite_rows,
+    read_csv_cells,
+    read_parquet_cells,
+)
 from aicapex.table.tablerules import PARENTS, PARENTS_EXPECTED, parent_rules
 from aicapex.table.tablespec import (
     BOOL,
@@ -252,7 +258,7 @@ def _read(
     try:
         source: Any = p if check_size(p, max_bytes) else io.BytesIO(read_limited(p, max_bytes))
         if p.suffix.lower() == ".parquet":
-            raw = pd.read_parquet(source)
+            raw = read_parquet_cells(source, kind)
         elif csv:
             sep, text = "\t" if p.suffix.lower() == ".tsv" else ",", dict.fromkeys(refs, "string")
             raw = read_csv_cells(source, sep, text, shown, kind)  # ids are text, even '12'

@@ -533,7 +533,7 @@ def enum_column(
     col: pd.Series, chk: Located, name: str, allowed: list[str], default: str | None
 ) -> pd.Categorical:
     """An enum column, checked on its distinct values; missing cells take the ``default``."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    codes, uniques = factorize(col)
     bad_u = np.array([u not in allowed for u in uniques] + [False], dtype=bool)
     chk.rows(bad_u[codes], name, f"one of {', '.join(allowed)}", col)
     labels = [*uniques, default]

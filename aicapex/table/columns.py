@@ -8,8 +8,9 @@ present, sorted), so that tables built by different paths compare equal.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -110,8 +111,7 @@ def to_category(col: pd.Series, *, distinct: bool = False) -> pd.Categorical:
     column of ``distinct`` values (ids), every row is its own label and the values are sorted
     rather than hashed."""
     if not distinct:
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        return coded_category(codes, uniques)
+        return coded_category(*factorize(col))
     missing = col.isna().to_numpy()
     if missing.all():
         return constant_category(None, len(col))
@@ -166,9 +166,14 @@ def labels_at(labels: list[str], at: np.ndarray) -> pd.api.extensions.ExtensionA
 
 
 def factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
-    """``pd.factorize(col, use_na_sentinel=True)``; a column of Arrow text holding one value on
-    every row (a currency column, often) is read at once rather than hashed row by row."""
+    """``pd.factorize(col, use_na_sentinel=True)``, its distinct values in any order: a column
+    read with its codes (:func:`coded_text`, in any integer type) is not hashed again; one
+    of Arrow text holding one value on every row (a currency column, often) is read at once."""
     array = col.array
+    if hasattr(array, "__arrow_array__") and (known := _CODED.get(id(array.__arrow_array__()))):
+        held, codes, uniques = known
+        if held() is array.__arrow_array__():  # the very (immutable) Arrow column coded
+            return codes, uniques
     if isinstance(col.dtype, pd.StringDtype) and hasattr(array, "_pa_array") and len(col):
         import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
@@ -176,6 +181,35 @@ def factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
         if texts.null_count == 0 and pc.all(pc.equal(texts, texts[0])).as_py():
             return np.zeros(len(col), dtype=np.intp), pd.Index(array[:1])
     return pd.factorize(col, use_na_sentinel=True)
+
+
+#: Columns of text read with their codes (:func:`coded_text`): id of the Arrow column -> the
+#: column (weakly: the entry goes with it), its codes and its distinct values.
+_CODED: dict[int, tuple[weakref.ref[Any], np.ndarray, pd.Index]] = {}
+
+
+def coded_text(codes: np.ndarray, labels: pd.Index) -> pd.api.extensions.ExtensionArray:
+    """The ``str`` column of the cells ``labels[codes]`` (distinct texts; code -1: missing), as
+    pandas reads Arrow text, remembered with its codes: :func:`factorize` gives them back
+    instead of hashing every row again (a Parquet column read dictionary-encoded)."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    missing = codes < 0  # codes as narrow as the labels allow: no copy in intp
+    some = bool(missing.any())
+    used = np.bincount(codes[~missing] if some else codes, minlength=len(labels)) > 0
+    if not used.all():  # only the values present, as pd.factorize gives them
+        lookup = np.append(np.cumsum(used) - 1, -1)
+        codes, labels = lookup[codes], labels[used]
+    texts = pa.chunked_array([pa.array(np.asarray(labels, dtype=object), pa.large_string())])
+    values = texts.take(pa.array(codes, mask=missing) if some else pa.array(codes))
+    text: Any = pd.StringDtype("pyarrow", na_value=np.nan)  # "str", as pandas reads text
+    column: pd.api.extensions.ExtensionArray = text.__from_arrow__(values)
+    held = cast(Any, column).__arrow_array__()  # the Arrow column it holds
+    key = id(held)
+    codes = codes.view()
+    codes.flags.writeable = False  # shared by every check asking: none may write them
+    _CODED[key] = (weakref.ref(held, lambda _: _CODED.pop(key, None)), codes, pd.Index(labels))
+    return column
 
 
 def parse_unique(

@@ -11,7 +11,7 @@ import pandas as pd
 
 from aicapex.dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located, Said
-from aicapex.table.columns import coded_category, parse_unique
+from aicapex.table.columns import coded_category, factorize, parse_unique
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -54,7 +54,7 @@ def date_columns(col: pd.Series, chk: Located, field: str) -> dict[str, Any]:
             f"{field}_end": days.to_numpy("datetime64[ns]"),
             f"{field}_precision": coded_category(day, [Precision.DAY.value]),
         }
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    codes, uniques = factorize(col)
     start, end, precision, bad = _spans(list(uniques))
     chk.rows(
         bad[codes],

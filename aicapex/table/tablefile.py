@@ -28,9 +28,17 @@ import numpy as np
 import pandas as pd
 
 from aicapex.errors import LedgerError, Problem
-from aicapex.table.tablespec import SPECS, ColumnSpec
+from aicapex.table.columns import coded_text
+from aicapex.table.tablespec import DATE, ENUM, MONEY, RATE, SPECS, ColumnSpec
 
-__all__ = ["NONFINITE_TEXT", "RowLines", "exported_layout", "nonfinite_rows", "read_csv_cells"]
+__all__ = [
+    "NONFINITE_TEXT",
+    "RowLines",
+    "exported_layout",
+    "nonfinite_rows",
+    "read_csv_cells",
+    "read_parquet_cells",
+]
 
 #: How a CSV file may spell a number that is not finite (pandas reads them as NaN or inf).
 NONFINITE_TEXT = frozenset(
@@ -89,6 +97,38 @@ class RowMarks:
     def get(self, field: str) -> np.ndarray | None:
         """The mask of ``field``'s rows written as NaN, or none."""
         return self.masks.get(field)
+
+
+def read_parquet_cells(source: Any, kind: str) -> pd.DataFrame:
+    """A Parquet table as ``pd.read_parquet`` reads it; its text columns of few distinct values
+    the checks hash (references, enums, dates, currencies: :func:`_coded`) read
+    dictionary-encoded, as Parquet stores them, and kept with their codes
+    (:func:`~aicapex.table.columns.coded_text`): the same ``str`` columns, without decoding
+    each value twice (Parquet's text, then pandas' large text) nor hashing every row again."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+    schema = pq.read_schema(source)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    texts = (pa.string(), pa.large_string())
+    names = [n for n in _coded(kind) if n in schema.names and schema.field(n).type in texts]
+    if not names or pd.api.types.pandas_dtype("str") != pd.StringDtype("pyarrow", np.nan):
+        return pd.read_parquet(source)
+    raw = pd.read_parquet(source, read_dictionary=names)
+    for name in names:
+        if isinstance(raw[name].dtype, pd.CategoricalDtype):  # as read, not as its cells
+            cells = raw[name].array
+            raw[name] = coded_text(np.asarray(cells.codes), cells.categories)
+    return raw
+
+
+def _coded(kind: str) -> list[str]:
+    """The text columns of ``kind`` the checks factorize: references, enums, dates, currencies."""
+    spec = SPECS[kind]
+    few = [f.name for f in spec.fields if f.type in (DATE, ENUM) or f.name in spec.refs]
+    money = [f"{f.name}_currency" for f in spec.fields if f.type in (MONEY, RATE)]
+    return [*(h for h, _ in spec.head), *few, *money]
 
 
 def read_csv_cells(

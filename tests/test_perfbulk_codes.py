@@ -1,0 +1,92 @@
+"""A Parquet table's text columns of few values (references, enums, dates, currencies) are read
+dictionary-encoded, as Parquet stores them, and their codes kept for the checks: the frame is
+the one the table gave before (and the one its CSV gives), and the columns are not hashed again
+row by row (``pd.factorize``) by the reference, enum, date and currency checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import aicapex as ac
+from aicapex.errors import LedgerError
+from aicapex.table.columns import coded_text, factorize
+
+ROWS = {
+    "id": ["e1", "e2", "e3", "e4", "e5"],
+    "company": ["acme", "beta", "acme", "acme", "beta"],
+    "counterparty": ["aws", None, "gcp", "aws", None],
+    "category": ["compute", "opex", "compute", "payroll", "compute"],
+    "amount": [1_000_000.0, 2_500_000.0, 300_000.0, 40_000.0, 5.0],
+    "amount_currency": ["USD", "USD", "USD", "USD", "USD"],
+    "date": ["2024-01-15", "2024-02", "2024-01-15", "Q3 2024", "2024"],
+}
+
+
+def _parquet(path: Path, rows: dict[str, list[object]], groups: int = 2) -> Path:
+    # two row groups: two dictionaries, unified by pyarrow when read
+    pq.write_table(pa.table(rows), path, row_group_size=groups)
+    return path
+
+
+def test_the_frame_is_read_as_written(tmp_path: Path) -> None:
+    frame = ac.read_table(_parquet(tmp_path / "e.parquet", ROWS), "expenses")
+    # each cell as written, the categories the distinct values present, sorted
+    assert list(frame["company"]) == ["acme", "beta", "acme", "acme", "beta"]
+    assert list(frame["company"].cat.categories) == ["acme", "beta"]
+    assert frame["counterparty"].isna().tolist() == [False, True, False, False, True]
+    assert list(frame["counterparty"].cat.categories) == ["aws", "gcp"]
+    assert list(frame["category"].cat.categories) == ["compute", "opex", "payroll"]
+    assert list(frame["category"].cat.codes) == [0, 1, 0, 2, 0]
+    assert list(frame["amount_currency"].astype(str)) == ["USD"] * 5
+    # 2024-02 spans February (29 days in 2024), Q3 2024 July to September, 2024 the year
+    starts = [str(d.date()) for d in frame["date_start"]]
+    ends = [str(d.date()) for d in frame["date_end"]]
+    assert starts == ["2024-01-15", "2024-02-01", "2024-01-15", "2024-07-01", "2024-01-01"]
+    assert ends == ["2024-01-15", "2024-02-29", "2024-01-15", "2024-09-30", "2024-12-31"]
+    assert list(frame["date_precision"].astype(str)) == ["day", "month", "day", "quarter", "year"]
+
+
+def test_the_same_frame_as_its_csv(tmp_path: Path) -> None:
+    parquet = ac.read_table(_parquet(tmp_path / "e.parquet", ROWS), "expenses")
+    pd.DataFrame(ROWS).to_csv(tmp_path / "e.csv", index=False)
+    pd.testing.assert_frame_equal(parquet, ac.read_table(tmp_path / "e.csv", "expenses"))
+
+
+def test_the_columns_are_not_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _parquet(tmp_path / "e.parquet", ROWS)
+    hashed: list[object] = []
+    factorized = pd.factorize
+
+    def counted(values: object, *args: object, **kwargs: object) -> object:
+        hashed.append(getattr(values, "name", type(values).__name__))
+        return factorized(values, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(pd, "factorize", counted)
+    ac.read_table(path, "expenses")
+    # company, counterparty, category, date, amount_currency: each was hashed by its check
+    assert hashed == []
+
+
+def test_a_bad_value_is_refused_at_its_row(tmp_path: Path) -> None:
+    rows = {**ROWS, "category": ["compute", "opex", "lunch", "payroll", "compute"]}
+    with pytest.raises(LedgerError) as err:
+        ac.read_table(_parquet(tmp_path / "e.parquet", rows), "expenses")
+    (problem,) = err.value.problems
+    assert (problem.field, problem.found, problem.record_id) == ("category", "'lunch'", "e3")
+
+
+def test_codes_of_the_values_present_only() -> None:
+    # labels b, zzz, a: zzz names no row (a dictionary may hold such a value): not a distinct
+    # value, as pd.factorize gives them; code -1 a missing cell
+    column = coded_text(np.array([2, -1, 2, 0], dtype=np.int8), pd.Index(["b", "zzz", "a"]))
+    assert column.dtype == "str"
+    assert [None if pd.isna(v) else v for v in column] == ["a", None, "a", "b"]
+    codes, uniques = factorize(pd.Series(column))
+    assert list(uniques) == ["b", "a"]
+    assert list(codes) == [1, -1, 1, 0]
