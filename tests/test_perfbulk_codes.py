@@ -90,3 +90,60 @@ def test_codes_of_the_values_present_only() -> None:
     codes, uniques = factorize(pd.Series(column))
     assert list(uniques) == ["b", "a"]
     assert list(codes) == [1, -1, 1, 0]
+
+
+def _one_table(path: Path, ids: list[str], amounts: list[float]) -> Path:
+    n = len(ids)
+    rows = {"id": ids, "company": ["acme"] * n, "category": ["opex"] * n, "amount": amounts}
+    rows |= {"amount_currency": ["USD"] * n, "date": ["2024-01"] * n}
+    pq.write_table(pa.table(rows), path)
+    return path
+
+
+def test_amounts_past_the_limit_without_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _one_table(tmp_path / "e.parquet", ["e1", "e2", "e3"], [1e15, 2e15, 5.0])
+
+    def copied(*args: object, **kwargs: object) -> object:
+        raise AssertionError("every amount copied (nan_to_num) to compare it with the limit")
+
+    monkeypatch.setattr(np, "nan_to_num", copied)
+    with pytest.raises(LedgerError) as err:
+        ac.read_table(path, "expenses")
+    # 10^15 is the limit itself (allowed); 2 x 10^15 is past it
+    (problem,) = err.value.problems
+    assert (problem.record_id, problem.field, problem.code) == ("e2", "amount", "out-of-range")
+    assert problem.expected == "an amount of at most 1,000T (10^15) in its currency"
+
+
+def test_long_ids_measured_in_arrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 201 letters: one past the limit of 200; 200 accented letters (400 bytes): at the limit
+    path = _one_table(tmp_path / "e.parquet", ["a" * 201, "é" * 200, "ok"], [1.0, 2.0, 3.0])
+
+    methods = pd.core.strings.accessor.StringMethods
+    measured = methods.len
+
+    def lengths(self: object) -> object:
+        if isinstance(self._orig, pd.Series):  # type: ignore[attr-defined]
+            raise AssertionError("a Series of lengths built to measure the ids")
+        return measured(self)  # type: ignore[arg-type]  # the few distinct references
+
+    monkeypatch.setattr(methods, "len", lengths)
+    with pytest.raises(LedgerError) as err:
+        ac.read_table(path, "expenses")
+    # the accented id is no id (letters of the pattern are ASCII), but not too long
+    found = [(p.index, p.field, p.expected) for p in err.value.problems]
+    assert found == [
+        (0, "id", "an id or word of at most 200 characters"),
+        (1, "id", "an id of letters, digits and . _ : + -"),
+    ]
+
+
+def test_a_long_plain_id_is_refused(tmp_path: Path) -> None:
+    # ids of the pattern's ASCII characters: their bytes are their characters (201, 200, 2)
+    path = _one_table(tmp_path / "e.parquet", ["a" * 201, "b" * 200, "ok"], [1.0, 2.0, 3.0])
+    with pytest.raises(LedgerError) as err:
+        ac.read_table(path, "expenses")
+    found = [(p.index, p.code) for p in err.value.problems]
+    assert found == [(0, "too-long")]

@@ -263,7 +263,7 @@ def parse_money_column(
     (they would overflow the exact cents of the flows)."""
     out, missing = _money_column(frame, field, chk, rate)
     # numbers as written: one without its currency is not read, but still checked for size
-    huge = np.abs(np.nan_to_num(out.pop("figures", out["amount"]))) > MAX_AMOUNT
+    huge = np.abs(out.pop("figures", out["amount"])) > MAX_AMOUNT  # inf: huge, NaN: not
     chk.rows(huge, field, f"an amount of at most {LIMIT} in its currency", frame[field], BIG)
     return out, missing
 
@@ -334,7 +334,7 @@ def _money_numbers(
     written_nan = frame.attrs.get("nonfinite", {}).get(field)
     bad = np.isinf(amount) | (written_nan if written_nan is not None else False)
     chk.rows(bad, field, "a finite amount", col, "out-of-range")
-    amount = np.where(bad, np.nan, amount)
+    amount = np.where(bad, np.nan, amount) if bad.any() else amount  # no copy: none bad
     has = ~np.isnan(amount) & ~bad
     cur_col = f"{field}_currency"
     if cur_col not in frame:
@@ -367,7 +367,7 @@ def _money_numbers(
         per = _periods(frame[per_col], has, chk, per_col)
     else:
         per = constant_category(None, n)
-    kind = coded_category(np.where(has, 0, -1), ["exact"])
+    kind = coded_category(np.where(has, np.int8(0), np.int8(-1)), ["exact"])
     ones = np.ones(n)
     return {
         "amount": amount,

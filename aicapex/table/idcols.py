@@ -51,9 +51,10 @@ def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
     checked: the pattern (vectorised), then uniqueness."""
     ids = col if col.dtype == "str" else col.astype("object").astype("str")
     missing = ids.isna().to_numpy()
-    long = ids.str.len().fillna(0).to_numpy(dtype=np.int64) > ID_MAX
+    plain = _plain_ids(ids)
+    long = _longer(ids, ID_MAX, plain)
     _too_long(long, ids, chk, "id")
-    if not _plain_ids(ids):  # some id may not match: each checked
+    if not plain:  # some id may not match: each checked
         ok = ids.str.fullmatch(ID_PATTERN).fillna(True).to_numpy(dtype=bool)
         chk.rows(~missing & ~ok & ~long, "id", "an id of letters, digits and . _ : + -", col)
     if missing.any() or not _increasing(ids):
@@ -79,6 +80,22 @@ def reference_column(col: pd.Series, chk: Located, name: str) -> pd.Categorical:
         named = "the id of a record or entity (letters, digits and . _ : + -)"
         chk.rows(bad, name, named, col, "unknown-reference")
     return cat
+
+
+def _longer(ids: pd.Series, limit: int, plain: bool) -> np.ndarray:
+    """Whether each id has more than ``limit`` characters (a missing one: no); Arrow text
+    measured in Arrow, without a Series of lengths; ``plain`` ids (:func:`_plain_ids`: ASCII,
+    a character a byte) by their longest's bytes first."""
+    values = ids.array
+    if isinstance(ids.dtype, pd.StringDtype) and hasattr(values, "__arrow_array__"):
+        import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+        texts = values.__arrow_array__()
+        if plain and pc.max(pc.binary_length(texts)).as_py() <= limit:
+            return np.zeros(len(ids), dtype=bool)
+        chars = pc.utf8_length(texts)
+        return np.asarray(pc.fill_null(pc.greater(chars, limit), False).to_numpy(), dtype=bool)
+    return np.asarray(ids.str.len().fillna(0).to_numpy(dtype=np.int64) > limit, dtype=bool)
 
 
 def _too_long(long: np.ndarray, col: pd.Series, chk: Located, name: str) -> None:
