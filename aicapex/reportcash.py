@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import BURN_CATEGORIES, burn
-from aicapex.analysis.common import day_of, month_of
+from aicapex.analysis.common import day_of, first_whole_month, month_of
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runways
@@ -81,8 +81,10 @@ def gap_years(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, tuple
     """Each dated company's year of compute gap: its label and the period to ask
     :func:`~aicapex.analysis.gap.compute_gap` for. The calendar year of its report date
     (``("2024", "2024")``), or, for a company whose fiscal year ends on another day than
-    December 31, the fiscal year its report date ends in, named as ``compute_gap`` names it
-    (``("FY2024", "2023-07-01..2024-06-30")`` with a June 30 year end)."""
+    December 31, the fiscal year of its report date's month, named as ``compute_gap`` names it,
+    and its months (``("FY2024", "2023-07-01..2024-06-30")`` with a June 30 year end;
+    ``("FY2025", "2024-02-01..2025-01-28")`` with a January 28 one: a month belongs to the
+    fiscal year its first day falls in)."""
     ends = {
         e.id: parse_fiscal_year_end(e.fiscal_year_end)
         for e in ledger.of_type(Entity)
@@ -97,10 +99,13 @@ def gap_years(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, tuple
             year = calendar_year(w)
             out[company] = (year, year)
             continue
+        # the fiscal year of the report date's month: the year its first day falls in (a year
+        # ending January 28 holds January: a report of 2025-01-31 reads FY2025, as
+        # compute_gap(freq="FY") splits the months), and that year's months
         last = PartialDate.parse(w).end(fye)
-        label = f"FY{last.year + ((last.month, last.day) > fye):04d}"
+        label = f"FY{last.year + (last.month > fye[0]):04d}"
         start, stop = PartialDate.parse(label).span(fye)
-        out[company] = (label, f"{start.isoformat()}..{stop.isoformat()}")
+        out[company] = (label, f"{first_whole_month(start).isoformat()}..{stop.isoformat()}")
     return out
 
 

@@ -708,9 +708,14 @@ share_counts = st.builds(
 
 
 def _after(draw: st.DrawFn, start: PartialDate) -> PartialDate | None:
-    """A date whose span does not end before ``start`` begins (or None)."""
+    """A date whose span does not end before ``start`` begins (or None), whatever the year end
+    of its owner: a fiscal year FY1900 ends between 1900-01-01 and 1900-12-31 (sort_key reads
+    it under December 31, its latest end: FY1900 of a March year end ends before 1900-Q2)."""
     date = draw(partial_dates)
-    return date if date.sort_key()[1] >= start.sort_key()[0] else None
+    end = date.sort_key()[1]
+    if date.precision is Precision.FISCAL_YEAR:
+        end = dt.date(date.year, 1, 1)  # its earliest end (a year ending January 1)
+    return date if end >= start.sort_key()[0] else None
 
 
 def _within(parts: list[Money], bound: Money | None) -> list[Money]:

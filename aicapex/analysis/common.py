@@ -69,11 +69,22 @@ def calendar_span(value: str | int | PartialDate) -> tuple[dt.date, dt.date]:
     return date.sort_key()
 
 
+def first_whole_month(start: dt.date) -> dt.date:
+    """The first day of the first month that starts on or after ``start``: where the months of
+    a fiscal year begin. A month belongs to the fiscal year its first day falls in (as
+    ``compute_gap(freq="FY")`` splits them): a year ending January 28 (FY2025: 2024-01-29 to
+    2025-01-28) holds February 2024 to January 2025, twelve months, not January twice."""
+    if start.day == 1:
+        return start
+    return (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 def in_calendar(value: object, source: object, entity: str | None, *, end: bool = False) -> object:
-    """A date argument that is a fiscal year (``"FY2024"``) as the calendar day it starts (or,
-    with ``end=True``, ends) in ``entity``'s fiscal years, read from ``source`` (a ledger, or
-    frames with ``entities``); anything else as it is (a fiscal year without one entity whose
-    year end is known is refused later, by :func:`calendar_span`)."""
+    """A date argument that is a fiscal year (``"FY2024"``) as the calendar day its months start
+    (:func:`first_whole_month` of its first day) or, with ``end=True``, the day it ends, in
+    ``entity``'s fiscal years, read from ``source`` (a ledger, or frames with ``entities``);
+    anything else as it is (a fiscal year without one entity whose year end is known is
+    refused later, by :func:`calendar_span`)."""
     if entity is None or not isinstance(value, str | PartialDate):
         return value
     try:
@@ -86,7 +97,7 @@ def in_calendar(value: object, source: object, entity: str | None, *, end: bool 
     if fye is None:
         return value
     start, stop = date.span(fye)
-    return (stop if end else start).isoformat()
+    return (stop if end else first_whole_month(start)).isoformat()
 
 
 def year_end_of(source: object, entity: str) -> str | None:
