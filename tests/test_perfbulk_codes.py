@@ -147,3 +147,27 @@ def test_a_long_plain_id_is_refused(tmp_path: Path) -> None:
         ac.read_table(path, "expenses")
     found = [(p.index, p.code) for p in err.value.problems]
     assert found == [(0, "too-long")]
+
+
+def test_no_pass_for_rules_no_row_can_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no rate, no until, no reported date nor sources (and no ledger): no rate adds up past
+    # the limit, no row ends before its date, none is dated after its report
+    from aicapex.table import rowrules, tablewarnings
+
+    def passed(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a pass over every row for a rule no row can break")
+
+    monkeypatch.setattr(rowrules, "rate_totals", passed)
+    monkeypatch.setattr(tablewarnings, "_cited", passed)
+    frame = ac.read_table(_parquet(tmp_path / "e.parquet", ROWS), "expenses")
+    assert len(frame) == 5
+
+
+def test_an_until_before_its_date_is_still_refused(tmp_path: Path) -> None:
+    rows = {**ROWS, "until": [None, "2024-01", None, None, None]}  # e2 is dated 2024-02
+    with pytest.raises(LedgerError) as err:
+        ac.read_table(_parquet(tmp_path / "e.parquet", rows), "expenses")
+    found = [(p.record_id, p.field, p.expected) for p in err.value.problems]
+    assert found == [("e2", "until", "a date on or after 2024-02")]

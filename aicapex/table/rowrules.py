@@ -81,12 +81,13 @@ def range_checks(
     if kind in ("expenses", "revenues"):
         until = np.asarray(out["until_end"], dtype="datetime64[ns]")
         start = np.asarray(out["date_start"], dtype="datetime64[ns]")
-        late = ~np.isnat(until) & (until < start)
-        if late.any():
+        late = ~np.isnat(until) & (until < start) if present["until"].any() else None
+        if late is not None and late.any():  # no until: no end before its date
             expected = _after(raw, "date", late, "a date on or after")
             chk.rows(late, "until", expected, written(raw, "until", late, date_cell), INCONSISTENT)
-        last = np.where(np.isnat(until), np.asarray(out["date_end"], dtype=until.dtype), until)
-        rate_totals(raw, out, start, last, chk)
+        if present["rate"].any():  # rows without a rate add up to nothing
+            last = np.where(np.isnat(until), np.asarray(out["date_end"], dtype=until.dtype), until)
+            rate_totals(raw, out, start, last, chk)
     if kind == "gpu_orders":  # the value of an order without a total
         _order_values(out, raw, chk)
     if kind == "compute_contracts":  # a rate without an end: a year, as the flows count it

@@ -157,8 +157,10 @@ def _after_reported(
     kind: str, raw: pd.DataFrame, frame: pd.DataFrame, chk: Located, fx: Ledger | None
 ) -> None:
     """Actual figures dated after their report (see the module docs)."""
-    start = np.asarray(frame["date_start"], dtype="datetime64[ns]")
     own = raw["reported"].notna().to_numpy(dtype=bool) if "reported" in raw else None
+    if own is None and (fx is None or "sources" not in raw):
+        return  # no row has a report: its own reported date, or its sources' (_cited)
+    start = np.asarray(frame["date_start"], dtype="datetime64[ns]")
     ends, texts = _cited(raw, fx)  # the rows without a reported date: their sources'
     last = ends if own is None else np.where(own, calendar_days(raw, frame, "reported", 1), ends)
     late = ~np.isnat(start) & ~np.isnat(last) & (start > last)
