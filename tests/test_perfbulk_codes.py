@@ -171,3 +171,18 @@ def test_an_until_before_its_date_is_still_refused(tmp_path: Path) -> None:
         ac.read_table(_parquet(tmp_path / "e.parquet", rows), "expenses")
     found = [(p.record_id, p.field, p.expected) for p in err.value.problems]
     assert found == [("e2", "until", "a date on or after 2024-02")]
+
+
+def test_csv_ids_cast_in_arrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pd.DataFrame(ROWS).to_csv(path := tmp_path / "e.csv", index=False)
+    cast = pd.Series.astype
+
+    def astype(self: pd.Series, dtype: object, *args: object, **kwargs: object) -> pd.Series:
+        if self.name == "id" and dtype in ("object", object):
+            raise AssertionError("a Python str made of each id to type the ids as text")
+        return cast(self, dtype, *args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(pd.Series, "astype", astype)
+    frame = ac.read_table(path, "expenses")
+    assert frame["id"].dtype == "str"
+    assert list(frame["id"]) == ["e1", "e2", "e3", "e4", "e5"]

@@ -49,7 +49,9 @@ def text_column(col: pd.Series, chk: Located, name: str, what: str = "ids as tex
 def id_column(col: pd.Series, chk: Located) -> pd.api.extensions.ExtensionArray:
     """The id column as text (ids are as many as rows: a categorical would be all categories),
     checked: the pattern (vectorised), then uniqueness."""
-    ids = col if col.dtype == "str" else col.astype("object").astype("str")
+    arrow = isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
+    # Arrow text (a CSV file's 'string' ids) cast in Arrow, not through a Python str per id
+    ids = col if col.dtype == "str" else col.astype("str" if arrow else "object").astype("str")
     missing = ids.isna().to_numpy()
     plain = _plain_ids(ids)
     long = _longer(ids, ID_MAX, plain)
