@@ -297,7 +297,9 @@ def runway_cmd(
         data["path"] = json_rows(path_frame, r.PATH_MONEY)
         echo_json(data)
     elif fmt is Format.csv:
-        typer.echo(path_frame.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
+        from aicapex.render import render_frame_csv
+
+        typer.echo(render_frame_csv(path_frame), nl=False)
     else:
         bound = {"upper": "at most ", "lower": "at least "}.get(r.bound, "")
         cash_out = r.cash_out.date().isoformat() if r.cash_out is not None else "beyond the horizon"

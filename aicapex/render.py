@@ -21,7 +21,7 @@ from aicapex.money import format_usd
 from aicapex.renderdeals import DEAL_RENDERERS, raised, render_funding
 from aicapex.rendergpus import GPU_RENDERERS
 from aicapex.renderscenarios import SCENARIO_RENDERERS
-from aicapex.rendertext import terminal_data, terminal_text
+from aicapex.rendertext import csv_value, terminal_data, terminal_text
 
 __all__ = ["RENDERERS", "money", "months", "render_report", "render_summary"]
 
@@ -441,15 +441,6 @@ REPORT_CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _csv_text(value: object) -> object:
-    """Text a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``) gets a quote."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _report_row(c: dict[str, Any]) -> dict[str, Any]:
     def part(name: str) -> dict[str, Any]:
         value = c.get(name)
@@ -487,6 +478,21 @@ def _report_row(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def render_frame_csv(frame: Any) -> str:
+    """A command's table for programs (a DataFrame: the runway's path, ...) as CSV: days as
+    ``YYYY-MM-DD``, booleans ``true``/``false`` and text by :func:`~aicapex.rendertext
+    .csv_value`, as every other CSV output writes them; missing values empty."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype.kind == "b":
+            out[name] = column.map({True: "true", False: "false"})
+        elif column.dtype.kind in "OU" or str(column.dtype) in ("str", "string"):
+            out[name] = column.astype("object").map(csv_value, na_action="ignore")
+    text: str = out.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return text
+
+
 def render_report_csv(data: dict[str, Any]) -> str:
     """The report (:func:`aicapex.report.report`'s data) as CSV: one row per company, the
     columns of :data:`REPORT_CSV_COLUMNS` (US dollars; the runway under the ``disbursed``
@@ -505,8 +511,8 @@ def render_report_csv(data: dict[str, Any]) -> str:
     writer.writeheader()
     for c in data["companies"]:
         row = _report_row(c)
-        writer.writerow({k: "" if v is None else _csv_text(v) for k, v in row.items()})
+        writer.writerow({k: csv_value(v) for k, v in row.items()})
     return out.getvalue()
 
 
-__all__ += ["REPORT_CSV_COLUMNS", "render_report_csv"]
+__all__ += ["REPORT_CSV_COLUMNS", "render_frame_csv", "render_report_csv"]

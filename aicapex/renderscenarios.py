@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aicapex.money import format_usd
-from aicapex.rendertext import terminal_data
+from aicapex.rendertext import csv_value, terminal_data
 
 __all__ = [
     "SCENARIO_CSV_COLUMNS",
@@ -123,5 +123,5 @@ def render_comparison_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SCENARIO_CSV_COLUMNS)
     for row in data["rows"]:
-        writer.writerow(["" if row[c] is None else row[c] for c in SCENARIO_CSV_COLUMNS])
+        writer.writerow([csv_value(row[c]) for c in SCENARIO_CSV_COLUMNS])
     return out.getvalue()

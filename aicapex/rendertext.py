@@ -31,7 +31,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-__all__ = ["ESCAPED_CATEGORIES", "terminal_data", "terminal_text"]
+__all__ = ["ESCAPED_CATEGORIES", "csv_value", "terminal_data", "terminal_text"]
 
 #: The Unicode categories :func:`terminal_text` shows escaped (see the module docs).
 ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
@@ -73,3 +73,20 @@ def terminal_data(data: Any) -> Any:
     if isinstance(data, list | tuple):
         return [terminal_data(v) for v in data]
     return data
+
+
+def csv_value(value: object) -> object:
+    """A cell of a CSV output, one rule for every command's CSV: ``None`` empty, booleans
+    ``true``/``false`` (as JSON writes them, and the exports), text a spreadsheet would read as
+    a formula (``=``, ``+``, ``-``, ``@``) quoted with ``'``; anything else as it is.
+
+    >>> [csv_value(v) for v in (True, None, "-1", "=A1", 2.5)]
+    ['true', '', "'-1", "'=A1", 2.5]
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -363,9 +363,15 @@ def funding_section(ctx: Any) -> dict[str, Any]:
     ``participations``, ``tranches``). ``"bound"``: the kind of figure (``exact``,
     ``approx``, ``lower``, ``upper``, ``range`` or ``ceiling``: "up to $100B", none of which
     may come); ``"tranched"``: the round's tranches not cancelled or failed, in US dollars
-    (``null`` without any): of a ceiling, the part the flows move (the rest is conditional)."""
+    (``null`` without any): of a ceiling, the part the flows move (the rest is conditional).
+    Rounds dated after a company's report date are left out (as of 2023-09, a round of
+    2023-10 was not raised yet)."""
     rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
     out: dict[str, Any] = {}
+    ends = {c: day_of(w, end=True) for c, w in ctx.when.items() if w is not None}
+    until = rounds["company"].astype("object").map(ends).to_numpy("datetime64[ns]")
+    start_day = rounds["date_start"].to_numpy("datetime64[ns]")
+    rounds = rounds[np.isnat(until) | np.isnat(start_day) | (start_day <= until)]
     rounds = rounds.sort_values(["date_start", "id"], kind="stable")
     columns = ["id", "company", "status", "date_start", "amount_usd"]
     known = known_by_parts(ctx.ledger)

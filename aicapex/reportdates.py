@@ -2,11 +2,13 @@
 it was chosen (the report's ``as_of_rule``).
 
 A company is reported as of what is known of it, not of what it was promised: its latest cash
-balance, else the later of the last month of its flows that happened and the day of its latest
-stake or priced round. Flows still to come (:data:`PROMISED`: contract payments scheduled,
-tranches committed, ceilings, announcements) and planned spending or revenue date no report: a
-compute contract paid through 2030 would date a 2025 ledger's company 2030-12, and its burn
-and compute gap would read a year that no expense or revenue covers.
+balance, else the latest of the last month of its flows that happened, the day of its latest
+stake or priced round, and the day each promise it has was made. Money still to come
+(:data:`PROMISED`: contract payments scheduled, tranches committed, ceilings, announcements)
+and planned spending or revenue date a company by their record's own date, held at the day
+the record was reported, not by the months the money is promised for: a compute contract
+signed in 2025 and paid through 2030 dated a 2025 ledger's company 2030-12, and its burn and
+compute gap read a year that no expense or revenue covers.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 from aicapex.dates import MAX_YEAR, PartialDate, calendar_year
 from aicapex.gpureport import gpu_companies
 from aicapex.ledger import Ledger
-from aicapex.records import Entity, EntityType
+from aicapex.records import KINDS, Entity, EntityType
 from aicapex.reportdeals import deal_companies
 from aicapex.reportownership import owned_companies
 
@@ -30,10 +32,11 @@ PROMISED: tuple[str, ...] = ("committed", "conditional", "scheduled", "announced
 
 #: The report's ``as_of_rule`` when no date is asked.
 AS_OF_RULE = (
-    "each company's latest cash balance, else the later of the last month of its flows that "
-    "happened (not promised: scheduled, committed, conditional, announced; nor planned) and the "
-    "day of its latest stake or priced round (without either: of its latest deal or GPU record, "
-    "else of its last promised or planned flow); the report's as_of is the latest of them"
+    "each company's latest cash balance, else the latest of the last month of its flows that "
+    "happened, the day of its latest stake or priced round and the day of each record of money "
+    "promised or planned (its own date, held at the day it was reported: not the months the "
+    "money is promised for), else of its latest deal or GPU record; the report's as_of is the "
+    "latest of them"
 )
 
 
@@ -45,15 +48,44 @@ def _last_months(flows: pd.DataFrame) -> dict[str, str]:
     return {c: min(m, f"{MAX_YEAR}-12") for c, m in months}
 
 
+def _promise_days(ledger: Ledger, flows: pd.DataFrame) -> dict[str, str]:
+    """Each entity's latest day of a record of money promised or planned among ``flows``: the
+    last day of the record's own date (a round's, a contract's start, an order's), held at the
+    last day of its report date (what was known then: a contract reported in 2025 that starts
+    in 2027 dates 2025), as ``YYYY-MM-DD``."""
+    days: dict[str, np.datetime64] = {}
+    for kind in pd.unique(flows["kind"].astype("object")):
+        cls = KINDS.get(str(kind))
+        field = getattr(cls, "DATE_FIELD", None)
+        frame = ledger.frame(str(kind)) if field else None
+        if frame is None or f"{field}_end" not in frame:
+            continue
+        own = frame[f"{field}_end"].to_numpy("datetime64[ns]")
+        known = frame["reported_end"].to_numpy("datetime64[ns]")
+        day = np.where(np.isnat(known) | (~np.isnat(own) & (own < known)), own, known)
+        days.update(zip(frame["id"].astype("object"), day, strict=True))
+    when = flows["record"].astype("object").map(days)
+    dated = pd.DataFrame({"entity": flows["entity"].astype("object"), "day": when}).dropna()
+    latest = dated.groupby("entity")["day"].max()
+    return dict(zip(latest.index, pd.DatetimeIndex(latest).strftime("%Y-%m-%d"), strict=True))
+
+
+def _month_end(date: str) -> str:
+    """A month (``YYYY-MM``) or a day as a key that orders it by its last day."""
+    return f"{date}-31" if len(date) == 7 else date
+
+
 def report_dates(
     ledger: Ledger, flows: pd.DataFrame, balances: pd.DataFrame, as_of: object
 ) -> dict[str, str | None]:
-    """Each company's report date: ``as_of``, else its latest cash balance's day, else the later
-    of the last month of its flows that happened (statuses other than :data:`PROMISED`, basis
-    other than ``planned``) and its latest stake's or priced round's last day (a stake sold
-    after its last flow is in its ownership), else the last day of its latest deal (capex,
-    mergers, listings, warrants, share counts, vehicles) or GPU record (orders, targets...),
-    else the last month of its flows promised or planned."""
+    """Each company's report date: ``as_of``, else its latest cash balance's day, else the
+    latest of the last month of its flows that happened (statuses other than
+    :data:`PROMISED`, basis other than ``planned``), its latest stake's or priced round's last
+    day (a stake sold after its last flow is in its ownership; without flows that happened,
+    the last day of its latest deal, such as capex, mergers, listings, warrants, share counts,
+    vehicles, or GPU record, such as orders and targets, too) and the day of each of its
+    records of money promised or planned (:func:`_promise_days`). A month and a day ending
+    together: the month."""
     holders = set(flows["entity"].astype("object")) | set(balances["company"].astype("object"))
     owned = owned_companies(ledger)  # stakes, priced rounds: the ownership section reads them
     other = dict(owned)
@@ -70,16 +102,18 @@ def report_dates(
     latest_day = dict(zip(latest.index, latest.dt.strftime("%Y-%m-%d"), strict=True))
     promised = flows["status"].isin(PROMISED).to_numpy() | (flows["basis"] == "planned").to_numpy()
     last_month = _last_months(flows[~promised])
-    to_come = _last_months(flows[promised]) if promised.any() else {}
+    promises = _promise_days(ledger, flows[promised]) if promised.any() else {}
     when: dict[str, str | None] = {}
     for company in companies:
         if company in latest_day:
             when[company] = latest_day[company]
             continue
-        # a stake or priced round after the flows' last month: its day (else the month)
-        month, stake = last_month.get(company), owned.get(company)
-        later = month is not None and (stake or "") > f"{month}-31"  # days: "YYYY-MM-DD"
-        when[company] = stake if later else month or other.get(company) or to_come.get(company)
+        # without flows that happened: its latest stake, priced round, deal or GPU record
+        month = last_month.get(company)
+        first = month if month is not None else other.get(company)
+        found = [d for d in (first, owned.get(company), promises.get(company)) if d is not None]
+        # the latest by its last day; on a tie the first (the month, then the stake's day)
+        when[company] = max(found, key=_month_end) if found else None
     return when
 
 

@@ -24,10 +24,11 @@ EMPTY = {
 }
 
 RULE = (
-    "each company's latest cash balance, else the later of the last month of its flows that "
-    "happened (not promised: scheduled, committed, conditional, announced; nor planned) and the "
-    "day of its latest stake or priced round (without either: of its latest deal or GPU record, "
-    "else of its last promised or planned flow); the report's as_of is the latest of them"
+    "each company's latest cash balance, else the latest of the last month of its flows that "
+    "happened, the day of its latest stake or priced round and the day of each record of money "
+    "promised or planned (its own date, held at the day it was reported: not the months the "
+    "money is promised for), else of its latest deal or GPU record; the report's as_of is the "
+    "latest of them"
 )
 
 

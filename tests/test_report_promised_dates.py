@@ -1,8 +1,9 @@
 """A company's report date is the date of what is known of it, not of what it was promised: a
 compute contract scheduled through 2026 dated a company with 2023's expenses 2026-12, and its
 burn and compute gap then read 2026, a year without an expense ("no expenses or revenues
-recorded in 2026"). Promised flows (scheduled, committed, conditional, announced) and planned
-ones date a company only when nothing else does. Expected figures by hand from the records."""
+recorded in 2026"). Money promised (scheduled, committed, conditional, announced) or planned
+dates a company by its record's own date, held at the day the record was reported, not by the
+months the money is promised for. Expected figures by hand from the records."""
 
 from __future__ import annotations
 
@@ -17,17 +18,22 @@ import aicapex as ac
 LedgerText = Callable[..., Path]
 
 # contract-co: opex $1M a month over 2023; a signed contract with cloud over 2024..2026 ($36M,
-#   scheduled): report date 2023-12 (was 2026-12); burn 2023: $1M a month.
+#   scheduled), reported 2023-11-20 (s-early): its day, 2023-11-20, is before the opex's last
+#   month: report date 2023-12 (was 2026-12); burn 2023: $1M a month.
 # committed-co: opex $2M a month over 2023; a round closed in 2023-06 with a tranche of $5M
-#   disbursed then and one of $10M committed for 2025-06: 2023-12 (was 2025-06).
-# planned-co: opex $1M a month over 2023 and a planned $24M of opex over 2025: 2023-12.
-# promised-only-co: nothing but a signed contract over 2025: its last promised month, 2025-12.
+#   disbursed then and one of $10M committed for 2025-06: the round's day 2023-06-30 is
+#   earlier: 2023-12 (was 2025-06).
+# planned-co: opex $1M a month over 2023 and a planned $24M of opex over 2025, reported
+#   2023-11-20: 2023-12.
+# promised-only-co: nothing but a signed contract over 2025, reported 2024-01-15 (s): the
+#   contract starts after it was reported: its day is the report's, 2024-01-15 (was 2025-12).
 # cash-co: a cash balance on 2023-06-30 beside a contract over 2024: the balance's day.
 # stake-co: opex over 2023, a stake bought 2024-03-15 and a contract through 2026: the stake's
 #   day (later than its flows that happened).
 LEDGER = """
 sources:
 - {id: s, outlet: Test, title: Test, date: 2024-01-15}
+- {id: s-early, outlet: Test, title: Early, date: 2023-11-20}
 entities:
 - {id: contract-co, name: Contract Co, type: company}
 - {id: committed-co, name: Committed Co, type: company}
@@ -45,12 +51,12 @@ expenses:
 - {id: planned-opex, company: planned-co, category: opex, rate: $1M/month, date: 2023,
    sources: [s]}
 - {id: planned-plan, company: planned-co, category: opex, amount: $24M, date: 2025,
-   basis: planned, sources: [s]}
+   basis: planned, sources: [s-early]}
 - {id: stake-opex, company: stake-co, category: opex, rate: $1M/month, date: 2023,
    sources: [s]}
 compute_contracts:
 - {id: contract-c, buyer: contract-co, seller: cloud, start: 2024-01, end: 2026-12,
-   total_value: $36M, sources: [s]}
+   total_value: $36M, sources: [s-early]}
 - {id: promised-c, buyer: promised-only-co, seller: cloud, start: 2025-01, end: 2025-12,
    total_value: $12M, sources: [s]}
 - {id: cash-c, buyer: cash-co, seller: cloud, start: 2024-01, end: 2024-12,
@@ -88,7 +94,7 @@ def companies(ledger_text: LedgerText) -> dict[str, dict[str, Any]]:
         ("contract-co", "2023-12"),
         ("committed-co", "2023-12"),
         ("planned-co", "2023-12"),
-        ("promised-only-co", "2025-12"),
+        ("promised-only-co", "2024-01-15"),
         ("cash-co", "2023-06-30"),
         ("stake-co", "2024-03-15"),
     ],
@@ -113,8 +119,8 @@ def test_the_burn_of_the_year_that_happened(companies: dict[str, dict[str, Any]]
 
 def test_the_report_date_is_the_latest_company_date(ledger_text: LedgerText) -> None:
     data = ac.report(ac.load(ledger_text(LEDGER)))
-    assert data["as_of"] == "2025-12"  # promised-only-co's, the latest of the companies'
-    assert "not promised" in data["as_of_rule"]
+    assert data["as_of"] == "2024-03-15"  # stake-co's, the latest of the companies'
+    assert "held at the day it was reported" in data["as_of_rule"]
 
 
 def test_a_date_asked_still_applies_to_every_company(ledger_text: LedgerText) -> None:

@@ -14,7 +14,7 @@ from aicapex.render import render_report
 LedgerText = Callable[..., Path]
 
 # alpha: a closed round of $30M to $40M: counted at its midpoint, $35M.
-# beta: an announced round of up to EUR 50M at 1.10: up to $55M.
+# beta: an announced round of up to EUR 50M at 1.10: up to $55M (dated by its record's day).
 # gamma: a closed round of exactly $5M: nothing more to say.
 # zeta: compute $4M and revenue $1M in 2024-03 alone: $3M a month net, in 2024-03.
 LEDGER = """
@@ -47,7 +47,7 @@ def test_rounds_as_reported_and_a_month_of_burn(ledger_text: LedgerText) -> None
     assert "funding        closed $35.00M\n               as reported: $30M to $40M (a-round)" in (
         alpha
     )
-    beta = blocks["== Beta (beta), as of 2024-05"]
+    beta = blocks["== Beta (beta), as of 2024-05-31"]  # the announcement's day, as a stake's
     assert "announced up to $55.00M\n               as reported: up to €50M (b-round)" in beta
     gamma = blocks["== Gamma (gamma), as of 2024-05"]
     assert "funding        closed $5.00M" in gamma

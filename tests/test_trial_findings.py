@@ -63,11 +63,6 @@ expenses:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runway --format csv writes booleans as 'True' (after_as_of), scenarios --format "
-    "csv too (runs_out), while report csv, query csv and the export write 'true'",
-)
 def test_csv_booleans_are_written_alike(tmp_path: Path, runner: CliRunner) -> None:
     path = _ledger(tmp_path, SCEN_BODY)
     scen = tmp_path / "s.yaml"
@@ -181,11 +176,6 @@ funding_rounds:
     assert frame.loc["i1-buy", "pre_money_usd"] < 100e6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the report's funding ignores as_of: at --as-of 2023-09 it counts a round dated "
-    "2023-10 (csv funding_usd 150000000.0 where by hand it is 100000000.0)",
-)
 def test_report_funding_counts_rounds_by_as_of(tmp_path: Path, runner: CliRunner) -> None:
     # a $100M round closed in 2022-10, a ceiling "up to $50M" of 2023-10 with $50M of
     # tranches: as of 2023-09 only the first was raised.
