@@ -186,3 +186,22 @@ def test_csv_ids_cast_in_arrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     frame = ac.read_table(path, "expenses")
     assert frame["id"].dtype == "str"
     assert list(frame["id"]) == ["e1", "e2", "e3", "e4", "e5"]
+
+
+def test_a_column_of_numbers_is_not_made_arrow_to_look_its_codes_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # years as pandas' nullable integers (Int64, kept so in the Parquet file): read as they
+    # were, their Arrow form (a copy of the column) never built for a look-up among the text
+    # columns read coded
+    years = pd.array([2024, 2023, 2024, 2022, 2024], dtype="Int64")
+    pd.DataFrame({**ROWS, "date": years}).to_parquet(path := tmp_path / "e.parquet")
+
+    def converted(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a column of numbers converted to Arrow")
+
+    monkeypatch.setattr(pd.arrays.IntegerArray, "__arrow_array__", converted)
+    with pytest.raises(LedgerError) as err:  # refused as before: a date is text (or a date)
+        ac.read_table(path, "expenses")
+    found = [(p.record_id, p.field, p.code) for p in err.value.problems]
+    assert found == [(f"e{i}", "date", "bad-date") for i in range(1, 6)]

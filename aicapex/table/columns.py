@@ -170,7 +170,8 @@ def factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
     read with its codes (:func:`coded_text`, in any integer type) is not hashed again; one
     of Arrow text holding one value on every row (a currency column, often) is read at once."""
     array = col.array
-    if hasattr(array, "__arrow_array__") and (known := _CODED.get(id(array.__arrow_array__()))):
+    text = isinstance(col.dtype, pd.StringDtype) and hasattr(array, "__arrow_array__")
+    if text and (known := _CODED.get(id(array.__arrow_array__()))):
         held, codes, uniques = known
         if held() is array.__arrow_array__():  # the very (immutable) Arrow column coded
             return codes, uniques
