@@ -33,11 +33,6 @@ def runner() -> CliRunner:
     return CliRunner(env={"NO_COLOR": "1", "COLUMNS": "100"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a rate starting mid-month is spread evenly over every month it touches: "
-    "$1M/month from 2024-01-16 to 2024-03 gives $832,306.64 in each of Jan, Feb, Mar",
-)
 def test_a_full_month_of_a_rate_is_the_rate(tmp_path: Path) -> None:
     # $1M a month from 2024-01-16 through March: February and March are whole months
     # of the rate, $1,000,000 each; January has 16 of its 31 days.

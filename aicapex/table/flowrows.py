@@ -31,6 +31,7 @@ __all__ = [
     "rate_cents",
     "span_days",
     "spread",
+    "spread_span",
     "to_cents",
     "usd_rate",
 ]
@@ -232,6 +233,88 @@ def spread(
     base = total_cents // n
     rem = total_cents - base * n
     cents = base[idx] + (k < rem[idx])
+    return idx, month, cents
+
+
+def spread_span(
+    total_cents: np.ndarray,
+    first: np.ndarray,
+    n: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    rate: np.ndarray,
+    per: pd.Series,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`spread`, but a span of several months that does not run from a month's first
+    day (``start``, datetime64[D]) to a month's last (``end``) is split by its days. Its W whole
+    months hold together the cents of the rate over W months (``rate`` per ``per``, as
+    :func:`rate_cents` counts them; an amount, NaN ``rate``: total x W x (365.25 / 12) / the
+    span's days, rounded to the cent), spread evenly over them as :func:`spread` does; the rest
+    of the total goes to the partial first and last months in proportion to their days in the
+    span (the first's share rounded half to even, the last holding the remainder). When the
+    whole months would hold more than the total (a few days around short months: January 31
+    to March 1), every month holds the total in proportion to its days in the span, rounded at
+    each month's end so that they sum exactly. Spans of whole months, and those within one
+    month, are split as :func:`spread` splits them: the same rows."""
+    idx, month, cents = spread(total_cents, first, n)
+    several = np.flatnonzero(n > 1)
+    if not len(several):
+        return idx, month, cents
+    # the first and last months' first days, from the months of the spans (no calendar
+    # conversion of the days): partial where the span starts after or ends before them
+    nn = n[several]
+    s_month = first[several]
+    s_day = as_unit(s_month, "D")
+    e_day = as_unit(s_month + (nn - 1).astype("timedelta64[M]"), "D")
+    after = as_unit(s_month + nn.astype("timedelta64[M]"), "D")  # the day after the last month
+    s, e = start[several], end[several]
+    fp, lp = (s != s_day).astype(np.int64), (e != after - np.timedelta64(1, "D")).astype(np.int64)
+    part = np.flatnonzero((fp | lp) == 1)
+    if not len(part):
+        return idx, month, cents
+    m = several[part]
+    s, e, nn, fp, lp, tot = s[part], e[part], nn[part], fp[part], lp[part], total_cents[m]
+    days = (e - s).astype(np.int64) + 1
+    head = (as_unit(s_month[part] + 1, "D") - s).astype(np.int64)  # days in the first month
+    tail = (e - e_day[part]).astype(np.int64) + 1  # and in the last
+    whole_n = nn - fp - lp
+    is_rate = ~np.isnan(rate[m])
+    whole = np.rint(tot * (1461.0 * whole_n) / (48.0 * days)).astype(np.int64)
+    if is_rate.any():
+        whole[is_rate] = rate_cents(rate[m][is_rate], per.iloc[m[is_rate]], whole_n[is_rate])
+    rest = tot - whole
+    by_days = rest * np.sign(tot) < 0  # the whole months would hold more than the total
+    # the first partial month's share of the rest: rounded half to even (its exact product
+    # while it fits in int64, else in floats)
+    den = head + tail
+    q, r = np.divmod(rest * head, den)
+    halved = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
+    share = np.where(np.abs(rest) < 2**57, halved, np.rint(rest * (head / den)).astype(np.int64))
+    share = np.where(lp == 1, share, rest) * fp
+    # each row of those records (a record's rows are consecutive, k-th month k-th)
+    p = np.repeat(np.arange(len(m)), nn)
+    k = np.arange(len(p)) - np.repeat(np.cumsum(nn) - nn, nn)
+    rows = np.repeat((np.cumsum(n) - n)[m], nn) + k
+    count = np.maximum(whole_n, 1)
+    base = whole // count
+    out = base[p] + (k - fp[p] < (whole - base * count)[p])
+    out = np.where((fp[p] == 1) & (k == 0), share[p], out)
+    out = np.where((lp[p] == 1) & (k == nn[p] - 1), (rest - share)[p], out)
+    if by_days.any():  # the total to the end of each month, in proportion to its days
+        at = np.flatnonzero(by_days[p])
+        q_, s_, e_ = p[at], s[p[at]], e[p[at]]
+        month_d = as_unit(month[rows[at]], "D")
+        upto = np.minimum(e_, as_unit(month[rows[at]] + 1, "D") - np.timedelta64(1, "D")) - s_
+        upto = upto.astype(np.int64) + 1
+        before = np.maximum((month_d - s_).astype(np.int64), 0)
+        total, span = tot[q_].astype(np.float64), days[q_]
+
+        def to(d: np.ndarray) -> np.ndarray:
+            cut = np.rint(total * d / span).astype(np.int64)
+            return np.where(d >= span, tot[q_], np.where(d <= 0, 0, cut))
+
+        out[at] = to(upto) - to(before)
+    cents[rows] = out  # (a new array: spread copies the totals when some span several months)
     return idx, month, cents
 
 

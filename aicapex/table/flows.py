@@ -36,7 +36,10 @@ Rules:
   its rows sum exactly to its amount (rates: the monthly rate times the months covered; over a
   span that does not run from a month's first day to a month's last, its days, a month being
   365.25 / 12 days: $1M a month from July 15 to the next July 14 is $12M, not the 13 months
-  it touches; a rate dated to one day, without ``until``, is that day's month's).
+  it touches; a rate dated to one day, without ``until``, is that day's month's). Over whole
+  months the rows are even, else by days (:func:`~aicapex.table.flowrows.spread_span`): each
+  whole month holds the rate, partial ones the rest by their days (2022-07-15..2023-07-14:
+  $543,882.89, 11 x $1M, $447,903.56; an amount: as the rate of its total over its days).
 - Timing: a one-off movement dated only to a span (a tranche "in Q4 2023") is placed against the
   company: money in at the last day of the span, money out at the first.
 - Funding (:mod:`aicapex.table.funding`): each tranche is a row, ``committed`` until it is
@@ -55,8 +58,7 @@ Rules:
   period), a ``paid`` row per payment, and for bills known only by what is unpaid, an ``unpaid``
   row at the same date. Bills settle compute expenses: burn and runway count the expenses, not
   the bills again.
-- A one-off expense or revenue on a known day moves on that day; amounts over a span and rates
-  are split over its months (rows dated the first of each month).
+- A one-off expense or revenue on a known day moves on that day; rows over months, on their 1st.
 - Expenses and revenues with ``basis`` other than ``actual`` have status ``estimated``; those
   ``included_in`` another record make no rows (the other record counts them).
 - Compute contracts (:mod:`aicapex.table.contractrows`): signed ones ``scheduled``, announced
@@ -107,7 +109,7 @@ from aicapex.table.flowrows import (
     month_count,
     rate_cents,
     span_days,
-    spread,
+    spread_span,
     to_cents,
     usd_rate,
 )
@@ -207,15 +209,16 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     if is_rate.any():
         s, e = start[is_rate], end[is_rate]
         days[is_rate] = np.where(s == e, 0, span_days(s, e))
-    by_rate = rate_cents(frame["rate"].to_numpy("float64"), frame["rate_per"], n, days)
+    rate = frame["rate"].to_numpy("float64")
+    by_rate = rate_cents(rate, frame["rate_per"], n, days)
     amount_cents = to_cents(np.nan_to_num(frame["amount"].to_numpy("float64")))
     total = np.where(is_rate, by_rate, amount_cents).astype(np.int64)
-    idx, month, cents = spread(total, first, n)
+    idx, month, cents = spread_span(total, first, n, start, end, rate, frame["rate_per"])
     # every row one flow (no span to split): idx is every row, in order, and row values are
     # taken as they are
     whole = len(idx) == len(frame)
     rows = _Rows(idx, whole)
-    on_a_day = ~is_rate & (frame["date_precision"] == "day").to_numpy(dtype=bool)
+    on_a_day = ~is_rate & (n == 1) & (frame["date_precision"] == "day").to_numpy(dtype=bool)
     if whole and on_a_day.all():  # a one-off amount on a known day moves on that day
         date = start  # (and month is its month, first)
     elif on_a_day.any():
