@@ -11,11 +11,12 @@ an empty list; one whose scenarios cannot run at its report date (no cash balanc
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from aicapex.notledger import SCENARIO_SUFFIXES
+from aicapex.notledger import LEDGER_SUFFIXES, SCENARIO_SUFFIXES
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -34,7 +35,10 @@ class Unanswered(NamedTuple):
 def scenario_files_of(ledger: Ledger) -> list[ScenarioFile]:
     """The scenario files beside the files ``ledger`` was read from, read and checked against
     it (problems in any, or a scenario name twice among one company's files, raise one
-    :class:`~aicapex.errors.LedgerError` listing them all)."""
+    :class:`~aicapex.errors.LedgerError` listing them all). A scenarios file found in a folder
+    with a ledger file that was not loaded, whose ``entity`` is no entity of the ledger, is
+    that other ledger's: it is not read (``aicapex report a.yaml`` beside ``b.yaml`` and
+    ``plans.scenarios.yaml`` of ``b``'s company); elsewhere an unknown entity is a problem."""
     paths = set(ledger.files)
     for entity in ledger.records("entities"):
         origin = ledger.origin(entity.id)
@@ -45,7 +49,33 @@ def scenario_files_of(ledger: Ledger) -> list[ScenarioFile]:
     from aicapex.scenarios.files import scenario_files
     from aicapex.scenarios.fileset import read_scenario_files
 
-    return read_scenario_files(scenario_files(sorted(paths)), ledger)
+    found = scenario_files(sorted(paths))
+    entities = {e.id for e in ledger.records("entities")}
+    return read_scenario_files([f for f in found if not _elsewhere(f, ledger, entities)], ledger)
+
+
+def _elsewhere(path: Path, ledger: Ledger, entities: set[str]) -> bool:
+    """Whether a scenarios file found beside the ledger's files is another ledger's: its folder
+    holds a ledger file not loaded, and its entity (read without the ledger) is none of
+    ``entities``. A file that cannot be read is not (its problems are reported), nor one whose
+    folder's ledger files were all loaded (an unknown entity there is a mistake to report)."""
+    from aicapex.errors import LedgerError
+    from aicapex.scenarios.files import read_scenarios
+
+    loaded = {os.path.realpath(f) for f in ledger.files}
+    folder = Path(path).parent
+    ledgers = [
+        f
+        for f in folder.iterdir()
+        if f.name.endswith(LEDGER_SUFFIXES) and not f.name.endswith(SCENARIO_SUFFIXES)
+    ]
+    if all(os.path.realpath(f) in loaded for f in ledgers):
+        return False
+    try:
+        entity = read_scenarios(path).entity
+    except LedgerError:
+        return False
+    return entity not in entities
 
 
 def _may_have_scenarios(paths: Iterable[str]) -> bool:

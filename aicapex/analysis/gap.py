@@ -75,7 +75,8 @@ def compute_gap(
     compute: the share of compute paid for by revenue; NaN without compute), then the ends of
     the ranges reported: ``revenue_low_usd``/``revenue_high_usd``,
     ``compute_low_usd``/``compute_high_usd``, ``ratio_low`` and ``ratio_high``.
-    ``.records`` lists the ids of the records used.
+    ``.records`` lists the ids of the records used; ``.reason`` says why there is no row
+    ("no compute spending or revenue recorded of 'co' in 2025").
 
     >>> import aicapex as ac
     >>> g = ac.compute_gap(ac.load(ac.bundled_data()), "stability-ai", period="2023")
@@ -155,8 +156,14 @@ def compute_gap(
         out["ratio_high"] = _ratio(out["compute_high_usd"], out["revenue_low_usd"])
     columns = ["entity", "period", "revenue_usd", "compute_usd", "gap_usd", "ratio", "coverage"]
     out = out[[*columns, *(c for c in out.columns if c not in columns)]]
+    reason = None
+    if out.empty:  # as the report says it: whose and when
+        whose = f" of {entity!r}" if entity is not None else ""
+        when = f" in {period}" if period is not None else ""
+        reason = f"no compute spending or revenue recorded{whose}{when}"
     return ComputeGap(
         frame=out,
+        reason=reason,
         used_records=functools.partial(records_in, rows),
         assumptions=(
             "revenue: every revenue record; compute: expenses of category 'compute' (cloud bills "

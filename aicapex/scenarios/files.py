@@ -340,9 +340,10 @@ def _check_against(reader: _Reader, read: ScenarioFile, ledger: Any) -> None:
                 policy=read.policy,  # type: ignore[arg-type]
                 horizon=read.horizon,
             )
-    except KeyError as exc:
+    except KeyError:
+        known = sorted(e.id for e in ledger.records("entities"))
         reader.add(
-            str(exc.args[0]).replace("unknown entity", "an entity of the ledger, not"),
+            f"an entity of the ledger{suggest(read.entity, known)}",
             repr(read.entity),
             "unknown-reference",
             "entity",
