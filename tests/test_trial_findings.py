@@ -138,11 +138,6 @@ gpu_orders:
     assert not (h100["through"] == "2024" and h100["delivered"] == 0), h100
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="valuation reads a stake bought in a round (round:, no purchase:) as of unknown "
-    "kind: pre-money $100M = post-money, though docs/ownership.md makes it primary",
-)
 def test_valuation_of_a_stake_bought_in_a_round_has_new_money(tmp_path: Path) -> None:
     # r1 raised $20M at $100M post-money ($80M pre); i1 paid $15M of it for 15%:
     # $15M / 15% = $100M post-money, and the pre-money is below it (new money came in).

@@ -21,6 +21,7 @@ import pandas as pd
 from aicapex.analysis.common import as_known_on, day_of
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
+from aicapex.money import format_usd
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import is_ledger
@@ -37,11 +38,15 @@ __all__ = [
     "as_of_text",
     "ends_of",
     "percent",
+    "purchase_kind",
     "reports_note",
+    "round_money",
+    "rounds_by_id",
     "rows_by_company",
     "share_counts_by",
     "share_of_shares",
     "stake_inputs",
+    "stake_money",
 ]
 
 #: A date for every company, or one per company (``{company: date}``; a company not named, or
@@ -379,6 +384,79 @@ def share_of_shares(
         whose = f"{total + new:,.0f} {basis} shares after it ({record}'s {total:,.0f} and its own)"
     return ends, f"{row['id']}: the share bought is its {shares:,.0f} shares of {whose}: " + (
         percent(ends[1])
+    )
+
+
+def purchase_kind(row: Mapping[str, Any]) -> str:
+    """A purchase's kind: ``purchase:`` as written, else ``secondary`` when a seller is named,
+    else ``primary`` when bought in a funding round (``round:``; docs/ownership.md), else
+    ``purchase`` (not stated)."""
+    if isinstance(row["purchase"], str):
+        return row["purchase"]
+    if isinstance(row.get("seller"), str):
+        return "secondary"
+    return "primary" if isinstance(row["round"], str) else "purchase"
+
+
+def round_money(row: Mapping[str, Any] | None) -> tuple[float, str]:
+    """A funding round's new money in US dollars and where it comes from (NaN and ``""``
+    when unknown: no round, a cancelled or failed one, no figure): its amount (a range's base,
+    a ceiling's top), else the sum of its live tranches (committed and disbursed); with
+    ``secondary`` parts its amount is not all new money: its post-money less its pre-money,
+    both reported."""
+    if row is None or row["status"] in ("cancelled", "failed"):
+        return math.nan, ""
+    if bool(row["secondary"]):
+        post, pre = float(row["post_money_usd"]), float(row["pre_money_usd"])
+        if post > 0 and pre > 0:
+            return post - pre, "post-money less pre-money"
+        return math.nan, ""
+    amount = float(row["amount_usd"])
+    if amount > 0:
+        return amount, "amount"
+    tranches = float(row.get("committed_usd", 0.0)) + float(row.get("disbursed_usd", 0.0))
+    return (tranches, "tranches") if tranches > 0 else (math.nan, "")
+
+
+def rounds_by_id(
+    rounds: Sequence[Mapping[str, Any]], aside: Mapping[str, Sequence[str]]
+) -> dict[str, Mapping[str, Any]]:
+    """The rounds read by id, each also by the ids of its other reports set aside (``aside``:
+    :attr:`StakeInputs.aside`): a stake may name any report of its round."""
+    out = {str(r["id"]): r for r in rounds}
+    for rid, row in list(out.items()):
+        out.update(dict.fromkeys(aside.get(rid, ()), row))
+    return out
+
+
+def stake_money(
+    row: Mapping[str, Any], kind: str, bought: float, rounds: Mapping[str, Mapping[str, Any]]
+) -> tuple[float, str]:
+    """The new money a purchase of ``kind`` that cost ``bought`` brings into the company (its
+    pre-money valuation is its post-money less it) and the assumption made (``""``: none).
+    None for a secondary purchase or one of unknown kind; for a primary purchase bought in a
+    round (``rounds``: the rounds read, :func:`rounds_by_id`), the round's new money
+    (:func:`round_money`: the round's other purchases are new money too), else (the round gives
+    none, or is not among the records read) its own money only, an assumption; else its own
+    money."""
+    if kind != "primary":
+        return 0.0, ""
+    own, name = (bought if bought > 0 else 0.0), row["round"]
+    if not isinstance(name, str):
+        return own, ""
+    found = rounds.get(name)
+    new, whence = round_money(found)
+    if whence == "tranches":
+        return new, (
+            f"{row['id']}: the new money of {name} is the sum of its tranches, "
+            f"{format_usd(new)} (it gives no amount)"
+        )
+    if whence:
+        return new, ""
+    why = "is not among the records read" if found is None else "gives no new money"
+    return own, (
+        f"{row['id']}: its pre-money valuation is its post-money less its own "
+        f"{format_usd(own)} only ({name} {why}: the round's other new money is not counted)"
     )
 
 

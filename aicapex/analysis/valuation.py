@@ -13,8 +13,9 @@ Each priced event gives a post-money valuation (in US dollars, with the ends of 
   P / S; its ends are P's low end over S's high end, and the reverse), or the price per share
   times the company's shares on the stake's basis when they are known (the share of a purchase
   reported by its number of shares only: those shares over them, an assumption listed; see
-  docs/ownership.md). A primary purchase's pre-money valuation is the post-money less the
-  money paid; a secondary purchase brings no money (pre = post).
+  docs/ownership.md). A primary purchase's (or one in a round, ``round:``) pre-money valuation is
+  the post-money less its round's new money, else its own (an assumption listed when in a round:
+  ``stakeskit.stake_money``); a secondary purchase, or one of unknown kind, brings none.
 
 The company's shares on a basis come from a stake giving both a share and a number of shares
 (shares / share), a ``share_counts`` record, and for fully diluted shares from a round's
@@ -52,8 +53,11 @@ from aicapex.analysis.stakeskit import (
     as_of_param,
     as_of_text,
     percent,
+    purchase_kind,
+    rounds_by_id,
     share_of_shares,
     stake_inputs,
+    stake_money,
 )
 from aicapex.dates import DateLike
 from aicapex.money import format_usd
@@ -120,8 +124,7 @@ def _assumed(assume: AssumedShare | None, record: str) -> float | None:
     if assume is None:
         return None
     if isinstance(assume, Mapping):
-        value = assume.get(record)
-        return None if value is None else _as_share(value)
+        return None if assume.get(record) is None else _as_share(assume[record])
     return _as_share(assume)
 
 
@@ -242,8 +245,7 @@ def _price_of(row: Mapping[str, Any]) -> tuple[float, float, float]:
 def _row(**values: Any) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(VALUATION_COLUMNS, math.nan)
     row.update(holder="", missing="", assumed=False, agrees=pd.NA, shares_total=math.nan)
-    row.update(values)
-    return row
+    return row | values
 
 
 def _no_rate(row: Mapping[str, Any], names: tuple[str, ...]) -> str:
@@ -336,12 +338,13 @@ def _round_rows(
 
 def _stake_rows(
     stakes: list[dict[str, Any]],
+    rounds: Mapping[str, Mapping[str, Any]],
     totals: list[Total],
     assume: AssumedShare | None,
     used: list[str],
     said: list[str],
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in stakes:
         if s["event"] != "purchase" or s["status"] in _VOID:
             continue
@@ -350,7 +353,7 @@ def _stake_rows(
         no_rate = _no_rate(s, ("paid", "price_per_share"))
         if not (paid > 0 or price > 0 or no_rate):
             continue
-        kind = s["purchase"] if isinstance(s["purchase"], str) else "purchase"
+        kind, mine = purchase_kind(s), len(rows)  # bought in a round: primary
         head: dict[str, Any] = {"company": str(s["company"]), "record": rid, "kind": "stakes"}
         head["event"] = kind
         head.update(holder=str(s["holder"]), date=s["date_end"], status=str(s["status"]))
@@ -361,7 +364,7 @@ def _stake_rows(
             continue
         share = (float(s["share_low"]), float(s["share"]), float(s["share_high"]))
         bought = paid if paid > 0 else price * float(s["shares"])
-        money_in = bought if kind == "primary" and bought > 0 else 0.0
+        money_in, note = stake_money(s, kind, bought, rounds)
         basis, lacking = "diluted" if bool(s["diluted"]) else "basic", "the share bought"
         in_round = s["round"] if isinstance(s["round"], str) else ""
         if paid > 0:
@@ -413,6 +416,7 @@ def _stake_rows(
             elif not paid > 0:
                 rows.append(_row(**head, method=method, missing=f"the number of {basis} shares"))
                 used.append(rid)
+        said += [note] if note and any(r["pre_money_usd"] >= 0 for r in rows[mine:]) else []
     return rows
 
 
@@ -501,13 +505,14 @@ def valuation(
     """  # noqa: E501
     inputs: StakeInputs = stake_inputs(source, company, as_of, conflicts, known_on)
     used: list[str] = []
-    said: list[str] = []  # the shares bought read from a number of shares (assumptions)
+    said: list[str] = []  # assumptions: shares bought read from shares, new money of rounds
     rows: list[dict[str, Any]] = []
     for c in sorted(set(inputs.stakes_of) | set(inputs.rounds_of)):
         mine_s, mine_r = inputs.stakes_of.get(c, []), inputs.rounds_of.get(c, [])
         totals = _totals(mine_s, mine_r, inputs.counts_of.get(c, []))
         rows += _round_rows(mine_r, totals, used)
-        rows += _stake_rows(mine_s, totals, assume_share, used, said)
+        rounds = rounds_by_id(mine_r, inputs.aside)  # by the ids of all their reports
+        rows += _stake_rows(mine_s, rounds, totals, assume_share, used, said)
     frame = pd.DataFrame(rows, columns=list(VALUATION_COLUMNS))
     frame = frame.astype({k: v for k, v in VALUATION_COLUMNS.items() if k != "date"})
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
