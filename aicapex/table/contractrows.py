@@ -5,10 +5,12 @@
   A contract whose total or rate is a ceiling (``up to $100B``) is ``conditional``: a
   contractual maximum, never counted as moved by default.
 - A flat contract: its rate over start..end (a rate with no end: one year of it, the twelve
-  months from its start's), or its total spread evenly over start..end (a total with no end:
-  all at the start); rows on the first day of each month, in exact cents. A rate counts whole
-  months over a span from a month's first day to a month's last, else the span's days over
-  365.25 / 12 (July 15 to the next July 14: 11.99 months), spread over the months it touches.
+  months from its start's), or its total over start..end (a total with no end: all at the
+  start); rows on the first day of each month, in exact cents. A rate counts whole months over
+  a span from a month's first day to a month's last, else the span's days over 365.25 / 12
+  (July 15 to the next July 14: 11.99 months); a span off month boundaries is split by its
+  days, as expenses are (:func:`~aicapex.table.flowrows.spread_span`: each whole month the
+  rate, the partial first and last months the rest by their days); else evenly.
 - A contract with a ``ramp`` is scheduled by its ramp alone: each step's amount spread over its
   period, or its rate over the period (its months, or its days as above); its total or flat
   rate, if also given, is not scheduled again (:func:`aicapex.analysis.contracts.
@@ -31,7 +33,7 @@ from aicapex.table.flowrows import (
     month_count,
     rate_cents,
     span_days,
-    spread,
+    spread_span,
     to_cents,
     usd_rate,
 )
@@ -112,7 +114,12 @@ def _flat(frame: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
     total = np.where(
         is_rate, by_rate, to_cents(np.nan_to_num(frame["total_value"].to_numpy("float64")))
     )
-    idx, month, cents = spread(total.astype(np.int64), first, n)
+    # by days where the span is off month boundaries (a rate with no end: its whole months)
+    span_start = np.where(open_rate, first.astype("datetime64[D]"), start)
+    rate = np.where(is_rate, frame["rate"].to_numpy("float64"), np.nan)
+    idx, month, cents = spread_span(
+        total.astype(np.int64), first, n, span_start, end, rate, frame["rate_per"]
+    )
     usd = np.where(is_rate, usd_rate(frame, "rate"), usd_rate(frame, "total_value"))
     ends = tuple(
         np.where(is_rate, r, t)
@@ -141,7 +148,10 @@ def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> pd.
         steps["rate"].to_numpy("float64"), steps["rate_per"], n, span_days(start, end)
     )
     total = np.where(is_rate, by_rate, to_cents(np.nan_to_num(steps["amount"].to_numpy("float64"))))
-    idx, month, cents = spread(total.astype(np.int64), first, n)
+    rate = np.where(is_rate, steps["rate"].to_numpy("float64"), np.nan)
+    idx, month, cents = spread_span(
+        total.astype(np.int64), first, n, start, end, rate, steps["rate_per"]
+    )
     usd = np.where(is_rate, usd_rate(steps, "rate"), usd_rate(steps, "amount"))
     ends = tuple(
         np.where(is_rate, r, t)
