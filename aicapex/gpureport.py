@@ -63,16 +63,20 @@ def fleets(ctx: Any) -> dict[str, Any]:
     sums = fleet.groupby(keys, sort=True, observed=True)[list(_TOTALS)].sum()
     last = fleet[~fleet.duplicated(keys, keep="last").to_numpy()].set_index(keys)
     last = last.reindex(sums.index)
-    # through the fleet's last year, or the company's report date's when that is earlier
+    # through the fleet's last year, or the company's report date when that year ends after
+    # it (the counts stop there: "through 2024-01-31", not "through 2024")
     period = last["period"].to_numpy("datetime64[ns]")
     cap = _until(ctx, pd.Series(sums.index.get_level_values(0)))
-    period = np.where(np.isnat(cap) | (period <= cap), period, cap)
-    years = pd.DatetimeIndex(period).strftime("%Y")
+    day = np.timedelta64(1, "D")
+    year_end = (period.astype("datetime64[Y]") + 1).astype("datetime64[ns]") - day
+    capped = ~np.isnat(cap) & (year_end > cap)
+    years = pd.DatetimeIndex(np.where(capped, cap, period)).strftime("%Y")
     totals = zip(*(sums[k].to_numpy() for k in _TOTALS), strict=True)
     ends = zip(last["position"].to_numpy(), last["on_hand"].to_numpy(), years, strict=True)
-    for (company, sku), counts, (position, on_hand, through) in zip(
-        sums.index, totals, ends, strict=True
+    for (company, sku), counts, (position, on_hand, through), at_date in zip(
+        sums.index, totals, ends, capped, strict=True
     ):
+        through = str(ctx.when[str(company)]) if at_date else through
         out.setdefault(str(company), {"skus": {}, "targets": []})["skus"][str(sku)] = {
             **{k: int(v) for k, v in zip(_TOTALS, counts, strict=True)},
             "position": int(position),

@@ -106,11 +106,6 @@ def test_compute_gap_says_why_it_has_no_answer(tmp_path: Path) -> None:
     assert gap.reason  # README: .reason says why there is no answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the report's fleet says 'through 2024' but counts deliveries only up to as_of "
-    "(2024-01-31): 400 H100 delivered 2024-03-20 show as delivered 0, on hand 0",
-)
 def test_report_fleet_period_matches_its_counts(tmp_path: Path) -> None:
     path = _ledger(
         tmp_path,
