@@ -26,7 +26,9 @@ key                 matches
                     open); unlike hledger, the end of a range is inclusive
 ``amt:``            ``amount_usd`` compared with money as people write it: ``amt:>1M``,
                     ``amt:>=$2.5B``, ``amt:<500K``, ``amt:<=0``, ``amt:=20M`` (``=`` to the
-                    cent; no operator means ``=``); US dollars only
+                    cent; no operator means ``=``); US dollars only; the money moved,
+                    whichever way (``direction`` says which): negative only for a record
+                    of a negative amount
 ==================  =====================================================================
 
 Text terms match the whole value; ``*`` stands for any run of characters (``entity:stab*``,
