@@ -67,8 +67,8 @@ def fleets(ctx: Any) -> dict[str, Any]:
     # it (the counts stop there: "through 2024-01-31", not "through 2024")
     period = last["period"].to_numpy("datetime64[ns]")
     cap = _until(ctx, pd.Series(sums.index.get_level_values(0)))
-    day = np.timedelta64(1, "D")
-    year_end = (period.astype("datetime64[Y]") + 1).astype("datetime64[ns]") - day
+    one_day = np.timedelta64(1, "D")
+    year_end = (period.astype("datetime64[Y]") + 1).astype("datetime64[ns]") - one_day
     capped = ~np.isnat(cap) & (year_end > cap)
     years = pd.DatetimeIndex(np.where(capped, cap, period)).strftime("%Y")
     totals = zip(*(sums[k].to_numpy() for k in _TOTALS), strict=True)

@@ -154,10 +154,11 @@ def latest_balances(
     chosen = chosen.set_axis(index)
     no_rate = chosen["amount_usd"].isna().to_numpy()
     if no_rate.any():
+        ids, codes = chosen["id"].astype("object")[no_rate], chosen["amount_currency"][no_rate]
+        verb, whose = ("has", "its") if len(ids) == 1 else ("have", "their")
         raise ValueError(
-            "runway needs US-dollar cash balances, but "
-            f"{', '.join(chosen['id'].astype('object')[no_rate])} have no exchange rate at their "
-            "date: add fx_rates records for them"
+            f"runway needs US-dollar cash balances, but {', '.join(ids)} {verb} no exchange "
+            f"rate at {whose} date: add fx_rates records for {', '.join(sorted(set(codes)))}"
         )
     return chosen
 
