@@ -27,7 +27,8 @@ from aicapex.reportownership import owned_companies
 
 __all__ = ["AS_OF_RULE", "BOOKS_KINDS", "PROMISED", "books_dates", "latest_date", "report_dates"]
 
-#: Flow statuses of money still to come (promised, not moved): they date no report.
+#: Flow statuses of money still to come (promised, not moved): their months date no report
+#: (their records' own dates do: :func:`_promise_days`).
 PROMISED: tuple[str, ...] = ("committed", "conditional", "scheduled", "announced")
 
 #: The report's ``as_of_rule`` when no date is asked.
