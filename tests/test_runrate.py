@@ -354,3 +354,32 @@ def test_distinct_months_of_streams_are_sorted_and_unique(values: list[int], siz
     found = _distinct(array, size)
     assert found.tolist() == np.unique(array).tolist()
     assert found.dtype.kind == "i"
+
+
+def test_the_ends_of_exact_figures_share_one_extrapolation(ledger_text: LedgerText) -> None:
+    """Exact figures: the three ends are one table of amounts, extrapolated once; a range
+    ($1M to $3M a month) gives its ends their own (run rates 1M, 2M base, 3M)."""
+    import numpy as np
+
+    from aicapex.analysis.runrate import extrapolate_each, rate_layout
+    from aicapex.analysis.runwaykit import ends_of_spend, spend_flows
+
+    text = """
+sources:
+- {id: s, outlet: T, title: T, date: 2024-06-01}
+entities:
+- {id: co, name: Co, type: company}
+expenses:
+- {id: e, company: co, category: opex, rate: RATE, date: 2023, sources: [s]}
+"""
+    grid = np.array(["2024-01", "2024-02"], dtype="datetime64[M]").astype("datetime64[ns]")
+    active = np.ones((1, 2), dtype=bool)
+    for rate, same in (("$2M/month", True), ("$1M to $3M/month", False)):
+        flows = ac.load(ledger_text(text.replace("RATE", rate))).flows()
+        entities = pd.Index(["co"], dtype="object")
+        spend = spend_flows(flows, entities)
+        ends = ends_of_spend(spend)
+        tables = [spend, ends["low"], ends["high"]]
+        got = extrapolate_each(tables, entities, grid, active, None, rate_layout(spend, entities))
+        assert (got[0] is got[1] is got[2]) is same
+        assert [float(-g.net[0, 0]) for g in got] == ([2e6, 2e6, 2e6] if same else [2e6, 3e6, 1e6])

@@ -46,6 +46,7 @@ __all__ = [
     "RateLayout",
     "check_burn_after",
     "extrapolate",
+    "extrapolate_each",
     "rate_layout",
     "rate_rows",
     "stream_labels",
@@ -232,6 +233,32 @@ def extrapolate(
         streams,
         (_streams_in(assumed) & ~np.isin(np.array(STREAMS), list(given))[None, :]) | between,
     )
+
+
+def extrapolate_each(
+    spends: list[pd.DataFrame],
+    entities: pd.Index,
+    grid: np.ndarray,
+    active: np.ndarray,
+    burn_after: BurnAfter,
+    layout: RateLayout | None,
+) -> list[Extrapolation]:
+    """:func:`extrapolate` of each of ``spends`` (the same rows at the base figures and at the
+    ends of their ranges, sharing ``layout``): a table whose amounts equal an earlier one's
+    (every end of exact figures) shares its result, computed once (the kit's 1M flows: two of
+    three extrapolations, 0.07 s, saved)."""
+    out: list[Extrapolation] = []
+    amounts: list[np.ndarray] = []
+    for spend in spends:
+        mine = spend["amount_usd"].to_numpy("float64")
+        same = next(
+            (o for o, a in zip(out, amounts, strict=True) if np.array_equal(a, mine, True)), None
+        )
+        if same is None:
+            same = extrapolate(spend, entities, grid, active, burn_after, layout=layout)
+        out.append(same)
+        amounts.append(mine)
+    return out
 
 
 def _fill_gaps(

@@ -79,7 +79,7 @@ from aicapex.analysis.common import (
 )
 from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.reconcile import aside_by_entity, cash_reports
-from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate, rate_layout
+from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate_each, rate_layout
 from aicapex.analysis.runwaykit import (
     HORIZON,
     MAX_HORIZON,
@@ -299,10 +299,9 @@ def runways(
     spend = spend_flows(flows, entities)
     spends = {"base": spend, **ends_of_spend(spend)}
     layout = rate_layout(spend, entities)  # the three ends share where each row falls
-    aheads = [
-        extrapolate(spends[variant], entities, months.to_numpy(), active, burn_after, layout=layout)
-        for variant, _, _ in variants
-    ]
+    aheads = extrapolate_each(
+        [spends[v] for v, _, _ in variants], entities, months.to_numpy(), active, burn_after, layout
+    )
     ahead = aheads[0]
     balance_cash = [
         (chosen[b] if b in chosen else chosen["amount_usd"])
