@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import aicapex
 from aicapex.ledger import Ledger
 from aicapex.notledger import SCENARIO_SUFFIXES
+
+#: CI's profile (``AICAPEX_HYPOTHESIS=ci``, set by ``.ci/run``): the same examples on every run,
+#: so that a landing never hangs on a new example found by chance (local runs stay random and
+#: keep looking); a failure prints the blob that reproduces it.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("AICAPEX_HYPOTHESIS") == "ci":
+    settings.load_profile("ci")
 
 LedgerText = Callable[..., Path]
 
