@@ -25,8 +25,11 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def date_value(value: Any) -> Any:
     """A cell of a date column as PartialDate.parse takes it: a year read as a float (CSV columns
-    of years with blanks) becomes an int, a Timestamp its day."""
-    if isinstance(value, float) and value.is_integer():
+    of years with blanks) or as a NumPy integer (a Parquet column of nullable Int64 years)
+    becomes an int, a Timestamp its day."""
+    if isinstance(value, np.integer) and not isinstance(value, np.bool_):
+        return int(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
         return int(value)
     return value.date() if hasattr(value, "date") else value
 
