@@ -485,9 +485,7 @@ def render_frame_csv(frame: Any) -> str:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if column.dtype.kind == "b":
-            out[name] = column.map({True: "true", False: "false"})
-        elif column.dtype.kind in "OU" or str(column.dtype) in ("str", "string"):
+        if column.dtype.kind in "bOU" or str(column.dtype) in ("str", "string"):
             out[name] = column.astype("object").map(csv_value, na_action="ignore")
     text: str = out.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
     return text

@@ -127,7 +127,9 @@ class Context:
         """The dates the months of ``span`` (:data:`DOLLAR_MONTHS`) count from: a year of the
         books from :attr:`books` (``"year"``) or :attr:`gap_books` (``"gap year"``), else the
         report dates."""
-        return {"year": self.books, "gap year": self.gap_books}.get(span or "", self.when)
+        if span == "year":
+            return self.books
+        return self.gap_books if span == "gap year" else self.when
 
     @functools.cached_property
     def priced(self) -> pd.DataFrame:

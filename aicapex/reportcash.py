@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import BURN_CATEGORIES, burn
-from aicapex.analysis.common import day_of, first_whole_month, month_of
+from aicapex.analysis.common import day_of, first_whole_month, fiscal_year_number, month_of
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runways
@@ -103,7 +103,7 @@ def gap_years(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, tuple
         # ending January 28 holds January: a report of 2025-01-31 reads FY2025, as
         # compute_gap(freq="FY") splits the months), and that year's months
         last = PartialDate.parse(w).end(fye)
-        label = f"FY{last.year + (last.month > fye[0]):04d}"
+        label = f"FY{fiscal_year_number(last.year, last.month, fye[0]):04d}"
         start, stop = PartialDate.parse(label).span(fye)
         out[company] = (label, f"{first_whole_month(start).isoformat()}..{stop.isoformat()}")
     return out

@@ -79,6 +79,13 @@ def first_whole_month(start: dt.date) -> dt.date:
     return (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
+def fiscal_year_number(year: Any, month: Any, fye_month: int) -> Any:
+    """The fiscal year a month belongs to (the year its first day falls in), by its calendar
+    ``year`` and ``month`` (ints, or arrays of them) and the month its fiscal years end in:
+    with a June year end, 2023-07 is in FY2024; with a January 28 one, 2025-01 in FY2025."""
+    return year + (month > fye_month)
+
+
 def in_calendar(value: object, source: object, entity: str | None, *, end: bool = False) -> object:
     """A date argument that is a fiscal year (``"FY2024"``) as the calendar day its months start
     (:func:`first_whole_month` of its first day) or, with ``end=True``, the day it ends, in

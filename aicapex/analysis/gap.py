@@ -15,6 +15,7 @@ from aicapex.analysis.common import (
     as_widened,
     burn_flows,
     check_entity,
+    fiscal_year_number,
     in_calendar,
     month_of,
     require_usd,
@@ -133,7 +134,7 @@ def compute_gap(
         labels = np.full(len(rows), label, dtype=object)
     elif fiscal is not None:  # a month whose first day is after the year end: the next year
         month = rows["month"]
-        years = month.dt.year.to_numpy() + (month.dt.month.to_numpy() > fiscal[0])
+        years = fiscal_year_number(month.dt.year.to_numpy(), month.dt.month.to_numpy(), fiscal[0])
         labels = np.array([f"FY{y:04d}" for y in years], dtype=object)
     else:
         labels = rows["month"].dt.to_period(code).astype(str).to_numpy()
