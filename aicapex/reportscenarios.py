@@ -51,18 +51,19 @@ def scenario_files_of(ledger: Ledger) -> list[ScenarioFile]:
 
     found = scenario_files(sorted(paths))
     entities = {e.id for e in ledger.records("entities")}
-    return read_scenario_files([f for f in found if not _elsewhere(f, ledger, entities)], ledger)
+    loaded = {os.path.realpath(f) for f in ledger.files}
+    return read_scenario_files([f for f in found if not _elsewhere(f, loaded, entities)], ledger)
 
 
-def _elsewhere(path: Path, ledger: Ledger, entities: set[str]) -> bool:
+def _elsewhere(path: Path, loaded: set[str], entities: set[str]) -> bool:
     """Whether a scenarios file found beside the ledger's files is another ledger's: its folder
     holds a ledger file not loaded, and its entity (read without the ledger) is none of
-    ``entities``. A file that cannot be read is not (its problems are reported), nor one whose
-    folder's ledger files were all loaded (an unknown entity there is a mistake to report)."""
+    ``entities``; ``loaded``: the real paths of the ledger's files. A file that cannot be read
+    is not (its problems are reported), nor one whose folder's ledger files were all loaded (an
+    unknown entity there is a mistake to report)."""
     from aicapex.errors import LedgerError
     from aicapex.scenarios.files import read_scenarios
 
-    loaded = {os.path.realpath(f) for f in ledger.files}
     folder = Path(path).parent
     ledgers = [
         f
