@@ -47,6 +47,7 @@ __all__ = [
     "gpu_fleet",
     "gpu_targets",
     "movements_of",
+    "reported_skus",
 ]
 
 #: Periods :func:`gpu_fleet` groups by: month, quarter, year.
@@ -167,6 +168,19 @@ def movements_of(
             )
         return source
     return gpu_movements(source, conflicts=conflicts)
+
+
+def reported_skus(source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame]) -> set[str]:
+    """The SKUs every report names: those of ``movements_of(source, "all")``. Of a ledger,
+    read from its orders and reallocations without building that table (each row of it is of
+    an order's SKU or of a reallocation's own: a delivery is of its order's, a reallocation
+    naming none of its order's, and no report is set aside under ``"all"``)."""
+    from aicapex.ledger import Ledger
+
+    if not isinstance(source, Ledger):
+        return set(movements_of(source, "all")["sku"].dropna().astype(str))
+    skus = [source.frame(k)["sku"].astype("object") for k in ("gpu_orders", "gpu_reallocations")]
+    return set(pd.concat(skus).dropna().astype(str))
 
 
 def counted(moves: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
@@ -291,7 +305,7 @@ def gpu_fleet(
     check_party(source, entity, "entity", "counterparty")
     source, reported = as_known_on(source, known_on), source  # checks the source first
     if sku is not None:  # SKUs of every report, whenever known: a misspelt one is an error
-        check_sku(sku, movements_of(reported, "all")["sku"])
+        check_sku(sku, pd.Series(sorted(reported_skus(reported)), dtype=object))
     moves = movements_of(source, conflicts)
     wanted = np.ones(len(moves), dtype=bool)
     if entity is not None:
@@ -412,7 +426,7 @@ def gpu_targets(
 
     check_party(source, entity, "gpu_targets.entity")
     source, reported = as_known_on(source, known_on), source  # checks the source first
-    skus = set(movements_of(reported, "all")["sku"].dropna().astype(str))  # every report's
+    skus = reported_skus(reported)  # every report's
     if isinstance(source, Ledger):
         targets = source.frame("gpu_targets")
     else:

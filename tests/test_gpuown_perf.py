@@ -1,0 +1,71 @@
+"""The GPU and ownership sections read each table once: what a shortcut reads is what the
+general path gives. Figures worked by hand from the records here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import aicapex as ac
+from aicapex.analysis.fleet import reported_skus
+from aicapex.table.gpus import GPU_KINDS, gpu_movements
+
+LedgerText = Callable[..., Path]
+
+# o1 and o1b report one order of a's (same buyer, vendor, SKU and date: o1b, the later, is
+# kept); o2 is of A100; r1 moves 10 of o1 (no SKU of its own: o1's H100); r2 moves 5 B200
+# of no order; r3 moves 5 units of no order and no SKU.
+GPUS = """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-06}
+- {id: s2, outlet: Example, title: Later report, date: 2024-09}
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+- {id: v, name: Vendor, type: chip_vendor}
+gpu_orders:
+- {id: o1, buyer: a, vendor: v, sku: H100, quantity: 100, order_date: 2024-01, sources: [s],
+   delivered: [{date: 2024-03, quantity: 40}]}
+- {id: o1b, buyer: a, vendor: v, sku: H100, quantity: 120, order_date: 2024-01, sources: [s2]}
+- {id: o2, buyer: b, vendor: v, sku: A100, quantity: 10, order_date: 2024-02, sources: [s]}
+gpu_reallocations:
+- {id: r1, order: o1, from_entity: a, to_entity: b, quantity: 10, date: 2024-04, sources: [s]}
+- {id: r2, sku: B200, from_entity: a, to_entity: b, quantity: 5, date: 2024-05, sources: [s]}
+- {id: r3, from_entity: b, to_entity: a, quantity: 5, date: 2024-05, sources: [s]}
+gpu_targets:
+- {id: t1, entity: a, sku: GB200, units: 10, by: 2025, sources: [s]}
+- {id: t2, entity: b, sku: B200, units: 10, by: 2025, sources: [s]}
+"""
+
+
+@pytest.mark.parametrize("text", [GPUS, GPUS.split("gpu_reallocations:")[0]])
+def test_reported_skus_of_a_ledger_are_those_of_every_report(
+    ledger_text: LedgerText, text: str
+) -> None:
+    ledger = ac.load(ledger_text(text))
+    # H100 (o1, o1b, r1 by its order), A100 (o2), B200 (r2's own); r3 names none
+    expected = {"H100", "A100", "B200"} if "gpu_reallocations" in text else {"H100", "A100"}
+    assert reported_skus(ledger) == expected
+    # the general path: the table of every report, built from the record frames
+    frames = {k: ledger.frame(k) for k in GPU_KINDS}
+    assert reported_skus(frames) == expected
+    every = gpu_movements(ledger, conflicts="all")["sku"].dropna().astype(str)
+    assert set(every) == expected
+
+
+def test_an_empty_ledger_reports_no_sku(ledger_text: LedgerText) -> None:
+    ledger = ac.load(ledger_text("entities:\n- {id: a, name: A, type: company}\n"))
+    assert reported_skus(ledger) == set()
+
+
+def test_targets_warn_of_a_sku_no_report_names(ledger_text: LedgerText) -> None:
+    ledger = ac.load(ledger_text(GPUS))
+    warnings = ac.gpu_targets(ledger).warnings
+    assert len(warnings) == 1
+    assert warnings[0].startswith("t1: no GPU order or reallocation of")
+    # a fleet of a SKU only a reallocation names is no error; one nobody names is
+    assert not ac.gpu_fleet(ledger, sku="B200").frame.empty
+    with pytest.raises(KeyError, match="GB200"):
+        ac.gpu_fleet(ledger, sku="GB200")
