@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 import aicapex as ac
 from aicapex.analysis.fleet import reported_skus
+from aicapex.analysis.stakeskit import KINDS
 from aicapex.table.gpus import GPU_KINDS, gpu_movements
 
 LedgerText = Callable[..., Path]
@@ -69,3 +72,72 @@ def test_targets_warn_of_a_sku_no_report_names(ledger_text: LedgerText) -> None:
     assert not ac.gpu_fleet(ledger, sku="B200").frame.empty
     with pytest.raises(KeyError, match="GB200"):
         ac.gpu_fleet(ledger, sku="GB200")
+
+
+# x holds 30% of a from 2023-01 and 10% of b from 2023-06; y 60% of a from 2024-03 and 55% of
+# b from 2024-09.
+STAKES = """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-10}
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+- {id: x, name: X, type: investor}
+- {id: y, name: Y, type: investor}
+stakes:
+- {id: s1, holder: x, company: a, date: 2023-01, event: holding, share: 30%, sources: [s]}
+- {id: s2, holder: y, company: a, date: 2024-03, event: holding, share: 60%, sources: [s]}
+- {id: s3, holder: x, company: b, date: 2023-06, event: holding, share: 10%, sources: [s]}
+- {id: s4, holder: y, company: b, date: 2024-09, event: holding, share: 55%, sources: [s]}
+"""
+
+
+def _shares(frame: pd.DataFrame) -> dict[tuple[str, str], float]:
+    return {
+        (str(c), str(h)): round(float(s), 6)
+        for c, h, s in zip(frame["company"], frame["holder"], frame["share_basic"], strict=True)
+    }
+
+
+def test_stake_inputs_of_several_dates_read_once_are_not_confused(
+    ledger_text: LedgerText,
+) -> None:
+    ledger = ac.load(ledger_text(STAKES))
+    frames = {k: ledger.frame(k) for k in KINDS}  # no memo: read afresh each call
+    calls: list[tuple[str | None, Any]] = [
+        (None, {"a": "2023-12", "b": "2024-12"}),
+        (None, {"a": None, "b": "2023-12"}),
+        (None, None),
+        (None, "2024-06"),
+        ("b", "2023-12"),
+        (None, {"a": None, "b": None}),
+        (None, {"a": "2023-12", "b": "2024-12"}),
+    ]
+    expected = [
+        # a by 2023: x 30%, others 70%; b by 2024: x 10%, y 55%, others 35%
+        {("a", "x"): 0.3, ("a", "others"): 0.7,
+         ("b", "x"): 0.1, ("b", "y"): 0.55, ("b", "others"): 0.35},
+        # a by its latest record: x 30%, y 60%, others 10%; b by 2023: x 10%, others 90%
+        {("a", "x"): 0.3, ("a", "y"): 0.6, ("a", "others"): 0.1,
+         ("b", "x"): 0.1, ("b", "others"): 0.9},
+        {("a", "x"): 0.3, ("a", "y"): 0.6, ("a", "others"): 0.1,
+         ("b", "x"): 0.1, ("b", "y"): 0.55, ("b", "others"): 0.35},
+        # by June 2024: y holds 60% of a, not yet its 55% of b
+        {("a", "x"): 0.3, ("a", "y"): 0.6, ("a", "others"): 0.1,
+         ("b", "x"): 0.1, ("b", "others"): 0.9},
+        {("b", "x"): 0.1, ("b", "others"): 0.9},
+        {("a", "x"): 0.3, ("a", "y"): 0.6, ("a", "others"): 0.1,
+         ("b", "x"): 0.1, ("b", "y"): 0.55, ("b", "others"): 0.35},
+        {("a", "x"): 0.3, ("a", "others"): 0.7,
+         ("b", "x"): 0.1, ("b", "y"): 0.55, ("b", "others"): 0.35},
+    ]  # fmt: skip
+    for (company, as_of), shares in zip(calls, expected, strict=True):
+        held = ac.ownership(ledger, company, as_of=as_of).frame
+        assert _shares(held) == shares, (company, as_of)
+        pd.testing.assert_frame_equal(held, ac.ownership(frames, company, as_of=as_of).frame)
+    # control reads the same inputs: y controls a (60%) and b (55%) by its latest records,
+    # only a by June 2024
+    pairs = ac.control(ledger).frame[["controller", "controlled"]].to_numpy().tolist()
+    assert pairs == [["y", "a"], ["y", "b"]]
+    dated = ac.control(ledger, as_of="2024-06").frame
+    assert dated[["controller", "controlled"]].to_numpy().tolist() == [["y", "a"]]

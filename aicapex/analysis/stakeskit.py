@@ -11,8 +11,9 @@ published latest (as ``"latest"`` picks it) with its share's ends widened to spa
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -150,19 +151,20 @@ def stake_inputs(
 
     if isinstance(source, Ledger):  # ownership, valuation and control read the same: once
         key = _as_of_key(as_of)
-        if key is None:
+
+        def rows() -> tuple[list[dict[str, Any]], ...]:  # every date's and company's rows
+            stakes, rounds, _, others = source.memo(("stake_inputs", conflicts), resolved)
+            return tuple(_rows(f) for f in (stakes, rounds, *(others[k] for k in _ISSUE_KINDS)))
+
+        def dated() -> StakeInputs:
             stakes, rounds, kept, others = source.memo(("stake_inputs", conflicts), resolved)
-            return _dated(stakes, rounds, dict(kept), others, entities, as_of, company, conflicts)
-        inputs = source.memo(
-            ("stake_inputs", conflicts, company, key),
-            lambda: _dated(
-                *source.memo(("stake_inputs", conflicts), resolved),
-                entities,
-                as_of,
-                company,
-                conflicts,
-            ),
-        )
+            read = source.memo(("stake_rows", conflicts), rows)
+            args = (dict(kept), others, entities, as_of, company, conflicts, read)
+            return _dated(stakes, rounds, *args)
+
+        if key is None:
+            return dated()
+        inputs = source.memo(("stake_inputs", conflicts, company, key), dated)
         return _fresh(inputs)  # the report asks for the same inputs up to four times
     stakes, rounds, aside, others = resolved()
     return _dated(stakes, rounds, aside, others, entities, as_of, company, conflicts)
@@ -204,35 +206,47 @@ def _dated(
     as_of: AsOf,
     company: str | None,
     conflicts: ConflictPolicy,
+    rows: Sequence[list[dict[str, Any]]] | None = None,
 ) -> StakeInputs:
-    """The inputs dated by ``as_of`` and of ``company`` (see :func:`stake_inputs`)."""
+    """The inputs dated by ``as_of`` and of ``company`` (see :func:`stake_inputs`); ``rows``:
+    the rows of the four frames (stakes, rounds, listings, share counts) undated, as
+    :func:`_rows` reads them (read once for every date and company), else read here."""
     limit = None if as_of is None or isinstance(as_of, Mapping) else day_of(as_of, end=True)
-    stakes, rounds = _dated_frame(stakes, as_of, company), _dated_frame(rounds, as_of, company)
-    listings, counts = (_dated_frame(others[k], as_of, company) for k in _ISSUE_KINDS)
+    frames = (stakes, rounds, *(others[k] for k in _ISSUE_KINDS))
+    keep = [_dated_rows(f, as_of, company) for f in frames]
+    pairs = zip(frames, keep, strict=True)
+    stakes, rounds, listings, counts = (f if k is None else f[k] for f, k in pairs)
+    if rows is None:
+        by = [rows_by_company(f) for f in (stakes, rounds, listings, counts)]
+    else:
+        read = zip(rows, keep, strict=True)
+        by = [_by_company(r if k is None else compress(r, k)) for r, k in read]
     return StakeInputs(
         stakes,
         rounds,
         aside,
         entities,
         limit,
-        rows_by_company(stakes),
-        rows_by_company(rounds),
+        by[0],
+        by[1],
         _one_per_stake(stakes) if conflicts == "all" else None,
-        rows_by_company(listings),
-        rows_by_company(counts),
+        by[2],
+        by[3],
     )
 
 
-def _dated_frame(frame: pd.DataFrame, as_of: AsOf, company: str | None) -> pd.DataFrame:
-    """The rows of ``frame`` dated (their dates' first day) by the end of ``as_of`` (a mapping:
-    each company's own), of ``company`` when given."""
+def _dated_rows(frame: pd.DataFrame, as_of: AsOf, company: str | None) -> np.ndarray | None:
+    """Which rows of ``frame`` are dated (their dates' first day) by the end of ``as_of`` (a
+    mapping: each company's own) and of ``company`` when given; ``None``: every row."""
+    keep = None
     if isinstance(as_of, Mapping):
-        frame = _by_each(frame, as_of)
+        keep = _by_each(frame, as_of)
     elif as_of is not None:
-        frame = frame[(frame["date_start"].to_numpy("datetime64[ns]") <= day_of(as_of, end=True))]
+        keep = frame["date_start"].to_numpy("datetime64[ns]") <= day_of(as_of, end=True)
     if company is not None:
-        frame = frame[(frame["company"].astype("object") == company).to_numpy()]
-    return frame
+        mine = (frame["company"].astype("object") == company).to_numpy()
+        keep = mine if keep is None else keep & mine
+    return keep
 
 
 def _one_per_stake(stakes: pd.DataFrame) -> dict[str, list[dict[str, Any]]] | None:
@@ -273,16 +287,19 @@ def _one_per_stake(stakes: pd.DataFrame) -> dict[str, list[dict[str, Any]]] | No
     return out
 
 
-def _by_each(frame: pd.DataFrame, as_of: Mapping[str, DateLike | None]) -> pd.DataFrame:
-    """The rows dated by their own company's ``as_of`` (every row of a company not named or
-    named with ``None``)."""
+def _by_each(frame: pd.DataFrame, as_of: Mapping[str, DateLike | None]) -> np.ndarray | None:
+    """Which rows are dated by their own company's ``as_of`` (every row of a company not named
+    or named with ``None``); ``None``: every row (no company has a date)."""
     limits = {c: day_of(d, end=True) for c, d in as_of.items() if d is not None}
     if not limits:
-        return frame
-    company = frame["company"].astype("object")
-    limit = pd.to_datetime(company.map(limits)).to_numpy("datetime64[ns]")  # NaT: no limit
+        return None
+    codes, companies = pd.factorize(frame["company"].astype("object").to_numpy())
+    nat = np.datetime64("NaT", "ns")  # no limit (and the last: a row without a company)
+    per = np.array([*(limits.get(c, nat) for c in companies), nat], dtype="datetime64[ns]")
+    limit = per[codes]
     start = frame["date_start"].to_numpy("datetime64[ns]")
-    return frame[np.isnat(limit) | (start <= limit)]
+    keep: np.ndarray = np.isnat(limit) | (start <= limit)
+    return keep
 
 
 def as_of_text(as_of: AsOf, company: str | None) -> str:
@@ -301,12 +318,23 @@ def as_of_param(as_of: AsOf) -> object:
 def rows_by_company(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """The rows of a record frame as dicts (categories as plain values), by company, in the
     frame's order: one conversion for every company."""
+    return _by_company(_rows(frame))
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a record frame as dicts (categories as plain values), in its order."""
+    if frame.empty:
+        return []
     names = [str(c) for c in frame.columns]
-    columns = [_plain_values(frame.iloc[:, i]) for i in range(len(names))]
-    at = names.index("company")
+    columns = [_plain_values(column) for _, column in frame.items()]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _by_company(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Rows by their ``company``, in their order."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in zip(*columns, strict=True):
-        out.setdefault(str(row[at]), []).append(dict(zip(names, row, strict=True)))
+    for row in rows:
+        out.setdefault(str(row["company"]), []).append(row)
     return out
 
 
