@@ -91,10 +91,20 @@ def key_groups(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     appearance; missing values are equal to each other (``groupby(cols, sort=False,
     dropna=False).ngroup()``, without pandas' cost on a few rows)."""
     ids = np.zeros(len(frame), dtype=np.int64)
+    span = 1  # the number of distinct ids the columns so far could make
     for col in cols:
-        codes, uniques = pd.factorize(frame[col])  # missing: -1
-        ids = _first_seen(ids * (len(uniques) + 1) + (codes + 1))
-    return ids
+        values = frame[col].array
+        if isinstance(values, pd.Categorical):  # its codes number its values (missing: -1)
+            codes, width = values.codes.astype(np.int64), len(values.categories)
+        else:
+            codes, uniques = pd.factorize(values)  # missing: -1
+            width = len(uniques)
+        if span * (width + 1) >= 2**62:  # numbered again, before they could overflow
+            ids = _first_seen(ids)
+            span = len(ids)
+        ids = ids * (width + 1) + (codes + 1)
+        span *= width + 1
+    return _first_seen(ids)
 
 
 def _cited_lists(sources: pd.Series) -> int:
@@ -107,7 +117,18 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The conflicting records of a frame of ``kind``: one row per record in conflict, with
     ``row`` (its position in ``frame``), ``group`` (a number per fact) and ``report`` (a number
     per set of records that share sources, within the group). Empty when nothing conflicts."""
-    empty = pd.DataFrame({"row": [], "group": [], "report": []}, dtype="int64")
+    row, group, report = _fact_groups(frame, kind)
+    return pd.DataFrame({"row": row, "group": group, "report": report}, copy=False)
+
+
+#: :func:`_fact_groups` of a frame where nothing conflicts (read-only: shared).
+_NONE = (np.empty(0, dtype=np.int64),) * 3
+_NONE[0].flags.writeable = False
+
+
+def _fact_groups(frame: pd.DataFrame, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`fact_groups` as its columns (int64 arrays: ``row``, ``group``, ``report``)."""
+    empty = _NONE
     if len(frame) < 2:
         return empty
     if "sources" in frame and _cited_lists(frame["sources"]) < 2:
@@ -115,7 +136,7 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     cls = _kinds().get(kind)  # (after the checks above: tables alone load no record models)
     if cls is None or not cls.FACT_KEY:
         return empty
-    cited = frame["sources"].astype("object").fillna("").to_numpy()
+    cited = frame["sources"].to_numpy(dtype=object, na_value="")
     cols = _key_columns(frame, kind)
     keep = cited != ""  # uncited records conflict with nothing
     if "included_in" in frame:
@@ -130,9 +151,10 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
             key = _split_sides(frame, base, key, sides_of(frame), window)
         split = getattr(cls, "FACT_SPLIT", None)
         if split is not None and split in frame:  # compared as folded (case, spaces aside)
-            names = frame[split].astype("object")
-            named = names.notna().to_numpy()
+            names = frame[split]
+            named = ~pd.isna(names.array)
             if named.any():
+                names = names.astype("object")
                 folded_names = names.where(~named, names.map(folded, na_action="ignore"))
                 key = _split_named(frame, key, folded_names, window)
     keep &= np.bincount(key)[key] > 1  # a fact reported once is never in conflict
@@ -169,10 +191,8 @@ def fact_groups(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     rows, group, report = rows[ok], group[ok], report[ok]
     order = np.lexsort((rows, group))
     # the facts renumbered in order (their first rows' order)
-    return pd.DataFrame(
-        {"row": rows[order], "group": _first_seen(group[order]), "report": report[order]},
-        dtype="int64",
-    )
+    columns = (rows[order], _first_seen(group[order]), report[order])
+    return tuple(np.asarray(c, dtype=np.int64) for c in columns)  # type: ignore[return-value]
 
 
 def resolve(
@@ -184,11 +204,9 @@ def resolve(
         raise ValueError(f"expected a conflict policy among {POLICIES}, got {policy!r}")
     if policy == "all":
         return frame, []
-    groups = fact_groups(frame, kind)
-    if groups.empty:
+    row, group, report = _fact_groups(frame, kind)
+    if not len(row):
         return frame, []
-    row = groups["row"].to_numpy()
-    group, report = groups["group"].to_numpy(), groups["report"].to_numpy()
     # each report's date: the latest of its records' (NaT: before any date)
     when = frame["reported_start"].to_numpy("datetime64[ns]")[row].view(np.int64)
     width = int(report.max()) + 1
@@ -214,7 +232,7 @@ def _stake_sides(frame: pd.DataFrame) -> np.ndarray:
     holdings); columns a frame lacks state nothing."""
     side = np.zeros(len(frame), dtype=np.int64)
     if "purchase" in frame:
-        purchase = frame["purchase"].astype("object").to_numpy()
+        purchase = frame["purchase"].to_numpy(dtype=object)
         side[purchase == "primary"] = 1
         side[purchase == "secondary"] = 2
     if "round" in frame:
@@ -228,10 +246,11 @@ def _effort_sides(frame: pd.DataFrame) -> np.ndarray:
     """Each round's side where a round of its company names its effort (``effort:``): 1 an
     effort (status ``sought``), 2 a round (what came of one: never a report of the effort);
     0 for companies without such a link."""
-    if "effort" not in frame or "status" not in frame:
+    named = None if "effort" not in frame else ~pd.isna(frame["effort"].array)
+    if named is None or not named.any() or "status" not in frame:  # no company linked
         return np.zeros(len(frame), dtype=np.int64)
     company = frame["company"].astype("object")
-    linked = company.isin(company[frame["effort"].notna().to_numpy()]).to_numpy()
+    linked = company.isin(company[named]).to_numpy()
     sought = (frame["status"].astype("object") == "sought").to_numpy()
     out: np.ndarray = np.where(linked, np.where(sought, 1, 2), 0).astype(np.int64)
     return out
