@@ -141,3 +141,34 @@ def test_stake_inputs_of_several_dates_read_once_are_not_confused(
     assert pairs == [["y", "a"], ["y", "b"]]
     dated = ac.control(ledger, as_of="2024-06").frame
     assert dated[["controller", "controlled"]].to_numpy().tolist() == [["y", "a"]]
+
+
+# p controls a and the vendor v; a orders 100 H100 of v for $3M (committed, January 2024) and
+# gives b (no one's) 10 of them in April.
+RELATED = """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-06}
+entities:
+- {id: p, name: P, type: person}
+- {id: a, name: A, type: company, controlled_by: [p]}
+- {id: b, name: B, type: company}
+- {id: v, name: Vendor, type: chip_vendor, controlled_by: [p]}
+gpu_orders:
+- {id: o1, buyer: a, vendor: v, sku: H100, quantity: 100, total: $3M, status: committed,
+   order_date: 2024-01, sources: [s]}
+gpu_reallocations:
+- {id: r1, order: o1, from_entity: a, to_entity: b, quantity: 10, date: 2024-04, sources: [s]}
+"""
+
+
+def test_related_parties_read_an_orders_columns(ledger_text: LedgerText) -> None:
+    frame = ac.related_parties(ac.load(ledger_text(RELATED))).frame
+    orders = frame[frame["kind"] == "order"]
+    assert orders[["record", "from_entity", "to_entity", "what", "basis"]].values.tolist() == [
+        ["o1", "a", "v", "H100", "committed"]
+    ]
+    assert orders[["amount_usd", "units"]].values.tolist() == [[3_000_000.0, 100.0]]
+    assert orders["date"].tolist() == [pd.Timestamp("2024-01-01")]
+    assert orders[["controllers", "how"]].values.tolist() == [["p", "controlled_by"]]
+    assert str(frame["date"].dtype) == "datetime64[ns]"
+    assert "reallocation" not in set(frame["kind"])  # b is no one's

@@ -83,17 +83,19 @@ def _direct(inputs: StakeInputs, threshold: float) -> dict[tuple[str, str], Edge
     latest = closed.sort_values("date_end", kind="stable").drop_duplicates(
         ["holder", "company"], keep="last"
     )
-    for row in latest.to_dict("records"):
-        key = (str(row["holder"]), str(row["company"]))
-        low = float(row["share_low"])
-        bound = row["share_kind"] == "lower" and low >= threshold  # 'more than 50%'
-        named = bool(row["controlling"]) if row["controlling"] is not pd.NA else False
+    names = ("holder", "company", "share_low", "share_kind", "controlling", "share", "id")
+    for holder, company, low, kind, controlling, base, rid in zip(
+        *(latest[n] for n in names), strict=True
+    ):  # the columns read, not every column's cells (a row as to_dict gives them)
+        key = (str(holder), str(company))
+        bound = kind == "lower" and float(low) >= threshold  # 'more than 50%'
+        named = bool(controlling) if controlling is not pd.NA else False
         if not (named or bound) or (key in edges and not named):
             continue
-        how, share, records = edges.get(key, ("", float(row["share"]), []))
+        how, share, records = edges.get(key, ("", float(base), []))
         word = "controlling holder" if named else "stake"
         how = word if not how else f"{how}, {word}"
-        edges[key] = (how, share, [*dict.fromkeys([*records, str(row["id"])])])
+        edges[key] = (how, share, [*dict.fromkeys([*records, str(rid)])])
     return edges
 
 

@@ -22,7 +22,7 @@ import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -160,6 +160,11 @@ _PARTY_COLUMNS = ("from_entity", "to_entity", "buyer", "seller", "vendor", "comp
 _NO_FLOWS = pd.DataFrame({"entity": [], "payer": [], "payee": []})
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> Any:
+    """The cells of ``names`` row by row, as ``itertuples`` gives them."""
+    return zip(*(frame[n] for n in names), strict=True)
+
+
 def related_parties(
     source: Ledger | Mapping[str, pd.DataFrame],
     entity: str | None = None,
@@ -243,32 +248,43 @@ def related_parties(
         grouped = legs.groupby(["record", "payer", "payee", "leg", "basis"], sort=False).agg(
             date=("date", "min"), amount_usd=("amount_usd", "sum")
         )
-        for g in grouped.reset_index().itertuples(index=False):
-            add("flow", g.record, g.date, g.payer, g.payee, what=g.leg, basis=g.basis,
-                amount_usd=g.amount_usd, units=np.nan)  # fmt: skip
+        g = grouped.reset_index()
+        for record, date, a, b, leg, basis, amount in zip(
+            *(g[c] for c in ("record", "date", "payer", "payee", "leg", "basis", "amount_usd")),
+            strict=True,
+        ):
+            add("flow", record, date, a, b, what=leg, basis=basis, amount_usd=amount,
+                units=np.nan)  # fmt: skip
+        # each record's columns read, not whole rows (record frames have forty columns)
         moves = frames.get("gpu_reallocations", pd.DataFrame())
         if not moves.empty:
             moves = resolve_conflicts(moves, "gpu_reallocations", conflicts)[0]
-            for r in moves.itertuples(index=False):
-                add("reallocation", r.id, r.date_start, r.from_entity, r.to_entity,
-                    what="units", basis="reallocated", amount_usd=np.nan,
-                    units=float(cast(float, r.quantity)))  # fmt: skip
+            for rid, date, a, b, quantity in _columns(
+                moves, "id", "date_start", "from_entity", "to_entity", "quantity"
+            ):
+                add("reallocation", rid, date, a, b, what="units", basis="reallocated",
+                    amount_usd=np.nan, units=float(quantity))  # fmt: skip
         contracts = frames.get("compute_contracts", pd.DataFrame())
         if not contracts.empty:
             contracts = resolve_conflicts(contracts, "compute_contracts", conflicts)[0]
-            for c in contracts.itertuples(index=False):
-                add("contract", c.id, c.start_start, c.buyer, c.seller,
-                    what=c.arrangement, basis=c.status, amount_usd=c.total_value_usd,
+            for rid, date, a, b, what, status, amount in _columns(
+                contracts, "id", "start_start", "buyer", "seller", "arrangement", "status",
+                "total_value_usd",
+            ):  # fmt: skip
+                add("contract", rid, date, a, b, what=what, basis=status, amount_usd=amount,
                     units=np.nan)  # fmt: skip
         orders = frames.get("gpu_orders", pd.DataFrame())
         if not orders.empty:
             orders = resolve_conflicts(orders, "gpu_orders", conflicts)[0]
-            for o in orders.itertuples(index=False):
-                add("order", o.id, o.order_date_start, o.buyer, o.vendor, what=o.sku,
-                    basis=o.status, amount_usd=o.total_usd,
-                    units=float(cast(float, o.quantity)))  # fmt: skip
+            for rid, date, a, b, sku, status, amount, quantity in _columns(
+                orders, "id", "order_date_start", "buyer", "vendor", "sku", "status",
+                "total_usd", "quantity",
+            ):  # fmt: skip
+                add("order", rid, date, a, b, what=sku, basis=status, amount_usd=amount,
+                    units=float(quantity))  # fmt: skip
     if rows:
-        frame = pd.DataFrame(rows)[list(RELATED_COLUMNS)].astype(_DTYPES)
+        # built by column (from dicts a frame infers each column's dtype alike, then cast)
+        frame = pd.DataFrame({c: [r[c] for r in rows] for c in RELATED_COLUMNS}).astype(_DTYPES)
     else:
         frame = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
     if entity is not None:
