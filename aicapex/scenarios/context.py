@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,13 +35,16 @@ from aicapex.scenarios.book import (
     month_text,
 )
 from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame, path_money
-from aicapex.scenarios.rounds import Plan, RoundRows, plan_of
+from aicapex.scenarios.rounds import Plan, RoundRows, kept_plan
 from aicapex.table.adjust import AddFlow as TableAddFlow
 from aicapex.table.adjust import Adjustment, Reports, conflict_reports, excluded
 from aicapex.table.adjust import Exclude as TableExclude
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.flows import as_flows
+from aicapex.table.flows import as_flows, is_ledger
 from aicapex.values import format_usd
+
+if TYPE_CHECKING:
+    from aicapex.ledger import Ledger
 
 __all__ = [
     "BoundScenario",
@@ -159,7 +162,7 @@ def bind_scenario(
         if bound.op is not None:
             ops.append(bound.op)
         if bound.round is not None:
-            plan = plans.get(bound.round) or _plan(book, bound.round)
+            plan = plans.get(bound.round) or kept_plan(book, bound.round)
             plans[bound.round], what = bound.change.change(plan)
             said.setdefault(bound.round, []).append(what)
             texts[-1] = f"{bound.round}: {what}"
@@ -185,17 +188,6 @@ def bind_scenario(
     )
 
 
-def _plan(book: Book, round_id: str) -> Plan:
-    """:func:`~aicapex.scenarios.rounds.plan_of`, kept with a ledger (plans are immutable: the
-    scenarios of a file, and the checks of its adjustments, read the same rounds)."""
-    from aicapex.ledger import Ledger
-
-    if not isinstance(book.source, Ledger):
-        return plan_of(book, round_id)
-    key = ("scenario-plan", round_id, book.entity, book.conflicts)
-    return book.source.memo(key, lambda: plan_of(book, round_id))
-
-
 @dataclass(frozen=True, eq=False)
 class Setting:
     """What every scenario of a run shares: the flows, the cash balances, the entity (``None``:
@@ -206,10 +198,10 @@ class Setting:
     resolution (``None`` with dollars by entity): a scenario that leaves a report out resolves
     them again without it, so another report of the same fact stands, as in
     :func:`~aicapex.analysis.runway.runway` with ``exclude=``. ``conflicting``: the records of
-    kinds with flows in conflict, with the frames they came from (a ledger's, found once per
-    ledger; record frames by kind are searched only by a scenario that leaves records out;
-    ``None``: a flows table): a scenario that leaves one out compiles the flows without it, for
-    the same reason."""
+    kinds with flows in conflict, with the frames they came from, or where to find them (a
+    ledger, searched once per ledger; record frames by kind; both only by a scenario that
+    leaves records out; ``None``: a flows table): a scenario that leaves one out compiles the
+    flows without it, for the same reason."""
 
     flows: pd.DataFrame
     cash: pd.DataFrame | Mapping[str, float]
@@ -221,7 +213,7 @@ class Setting:
     conflicts: ConflictPolicy = "latest"
     aside: tuple[str, ...] | None = None
     reports: pd.DataFrame | None = None
-    conflicting: Reports | Mapping[str, pd.DataFrame] | None = None
+    conflicting: Reports | Mapping[str, pd.DataFrame] | Ledger | None = None
 
     def inputs(self, table: Sequence[Adjustment] = ()) -> RunwayInputs:
         """The runway's inputs with the flows-table adjustments ``table`` applied. Those
@@ -237,9 +229,12 @@ class Setting:
         return plain
 
     def __getstate__(self) -> dict[str, Any]:
-        """The fields without the shared inputs (an executor's copy builds its own)."""
+        """The fields without the shared inputs (an executor's copy builds its own), and the
+        ledger's records in conflict found (not the ledger)."""
         state = dict(self.__dict__)
         state.pop("_plain", None)
+        if is_ledger(self.conflicting):
+            state["conflicting"] = conflict_reports(self.conflicting, self.conflicts)
         return state
 
     def _build(self, table: Sequence[Adjustment]) -> RunwayInputs:
@@ -362,7 +357,7 @@ def prepare(
     day_of(as_of)
     setting = Setting(
         flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside, reports,
-        conflict_reports(source, conflicts) if isinstance(source, Ledger) else _frames(source),
+        source if isinstance(source, Ledger) else _frames(source),  # (searched when needed)
     )  # fmt: skip
     book = Book(
         source,

@@ -57,6 +57,7 @@ __all__ = [
     "cancel",
     "delay",
     "disburse",
+    "kept_plan",
     "plan_of",
 ]
 
@@ -260,6 +261,18 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
     return Plan(round_id, entity, tuple(pieces))
 
 
+def kept_plan(book: Book, round_id: str) -> Plan:
+    """:func:`plan_of`, kept with a ledger (plans are immutable: the scenarios of a file, the
+    checks of its adjustments and their binding in each scenario read the same rounds); of
+    record frames, found each time."""
+    from aicapex.ledger import Ledger
+
+    if not isinstance(book.source, Ledger):
+        return plan_of(book, round_id)
+    key = ("scenario-plan", round_id, book.entity, book.conflicts)
+    return book.source.memo(key, lambda: plan_of(book, round_id))
+
+
 def _round_rate(row: pd.Series, total: float) -> float | None:
     """US dollars per unit of the round's currency (``None``: no amount to read it from)."""
     amount = float(row["amount"]) if "amount" in row and not pd.isna(row["amount"]) else 0.0
@@ -333,7 +346,7 @@ class Disburse(ScenarioAdjustment):
 
     def bind(self, book: Book) -> Bound:
         """Check the round and tranche (through its plan)."""
-        _not_in_cash(book, plan_of(book, self.round), self.tranche, _TWICE)
+        _not_in_cash(book, kept_plan(book, self.round), self.tranche, _TWICE)
         return Bound(self.describe(), round=self.round, change=self)
 
 
@@ -364,7 +377,7 @@ class Cancel(ScenarioAdjustment):
     def bind(self, book: Book) -> Bound:
         """Check the round and tranche."""
         _not_in_cash(
-            book, plan_of(book, self.round), self.tranche, "cancelling it would change nothing"
+            book, kept_plan(book, self.round), self.tranche, "cancelling it would change nothing"
         )
         return Bound(self.describe(), round=self.round, change=self)
 
@@ -404,7 +417,7 @@ class Delay(ScenarioAdjustment):
             raise AdjustmentError(
                 "months: expected whole months (or a sweep giving them), got nothing", "months"
             )
-        _not_in_cash(book, plan_of(book, self.round), self.tranche, _TWICE)
+        _not_in_cash(book, kept_plan(book, self.round), self.tranche, _TWICE)
         return Bound(self.describe(), round=self.round, change=self)
 
 

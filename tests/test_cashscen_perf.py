@@ -1,0 +1,128 @@
+"""Work the report's scenarios share instead of repeating it (CASH-SCEN-PERF).
+
+- A round's pieces (:func:`aicapex.scenarios.rounds.plan_of`) are kept with a ledger
+  (:func:`~aicapex.scenarios.rounds.kept_plan`): a file's check binds each adjustment and its
+  comparison binds each scenario again, each reading the same rounds. The memo must not confuse
+  rounds nor entities (a round of another entity is refused, memo or not).
+- The records in conflict a scenario that leaves records out compiles the flows without are
+  searched only when one does (the setting keeps the ledger, not what a search found); a
+  setting sent to an executor (pickled) carries what the search finds.
+
+Beta's payroll of January to March 2024 is reported twice: $3M a month by a source of June 2024
+(kept under conflicts 'latest') and $2M a month by one of April 2024; compute $1M a month. From
+$12M at the end of March: 12 / (3 + 1) = 3 months; leaving the kept report out, the other
+stands: 12 / (2 + 1) = 4 months (not 12 / 1 = 12: payroll is not left without a report).
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import aicapex as ac
+from aicapex.scenarios.book import AdjustmentError, Book
+from aicapex.scenarios.context import as_adjustment, bind_scenario, evaluate, prepare
+from aicapex.scenarios.rounds import kept_plan, plan_of
+
+LEDGER = """\
+aicapex: 1
+sources:
+- {id: src-old, outlet: Test, title: Old, date: 2024-04}
+- {id: src-new, outlet: Test, title: New, date: 2024-06}
+entities:
+- {id: beta, name: Beta, type: company}
+- {id: gamma, name: Gamma, type: company}
+cash_balances:
+- {id: beta-cash, sources: [src-old], company: beta, date: 2024-03, amount: $12M}
+- {id: gamma-cash, sources: [src-old], company: gamma, date: 2024-03, amount: $6M}
+expenses:
+- {id: beta-payroll-old, sources: [src-old], company: beta, category: payroll,
+   rate: $2M/month, date: 2024-01, until: 2024-03}
+- {id: beta-payroll-new, sources: [src-new], company: beta, category: payroll,
+   rate: $3M/month, date: 2024-01, until: 2024-03}
+- {id: beta-compute, sources: [src-old], company: beta, category: compute, rate: $1M/month,
+   date: 2024-01, until: 2024-03}
+- {id: gamma-opex, sources: [src-old], company: gamma, category: opex, rate: $1M/month,
+   date: 2024-01, until: 2024-03}
+funding_rounds:
+- id: beta-a
+  sources: [src-old]
+  company: beta
+  date: 2024-06
+  amount: $30M
+  status: committed
+  tranches:
+  - {amount: $10M, date: 2024-05, status: committed}
+- {id: beta-b, sources: [src-old], company: beta, date: 2024-09, amount: $8M, status: closed}
+- {id: gamma-a, sources: [src-old], company: gamma, date: 2024-07, amount: $5M, status: closed}
+"""
+
+
+@pytest.fixture(scope="module")
+def led(tmp_path_factory: pytest.TempPathFactory) -> ac.Ledger:
+    path: Path = tmp_path_factory.mktemp("cashscen_perf") / "beta.yaml"
+    path.write_text(LEDGER)
+    return ac.load(path)
+
+
+def _book(led: ac.Ledger, entity: str | None) -> Book:
+    return prepare(led, entity, "2024-03")[1]
+
+
+def test_kept_plans_are_the_records_plans_not_confused(led: ac.Ledger) -> None:
+    beta = _book(led, "beta")
+    # beta-a: its $10M tranche (committed) and the rest, $20M (committed); beta-b: $8M closed
+    first = kept_plan(beta, "beta-a")
+    assert [(p.index, p.usd, p.status) for p in first.pieces] == [
+        (0, 10e6, "committed"),
+        (None, 20e6, "committed"),
+    ]
+    assert kept_plan(beta, "beta-a") is first  # kept: not read again
+    assert kept_plan(_book(led, "beta"), "beta-a") is first  # another book of the ledger
+    other = kept_plan(beta, "beta-b")
+    assert [(p.index, p.usd, p.status) for p in other.pieces] == [(None, 8e6, "disbursed")]
+    assert other == plan_of(beta, "beta-b")
+    # gamma's book: beta's rounds are refused though beta's were kept; gamma's own is its own
+    gamma = _book(led, "gamma")
+    with pytest.raises(AdjustmentError, match=r"expected a round of gamma, got 'beta-a' \(of beta"):
+        kept_plan(gamma, "beta-a")
+    assert kept_plan(gamma, "gamma-a").entity == "gamma"
+    assert kept_plan(gamma, "gamma-a").pieces[0].usd == pytest.approx(5e6)
+    # every entity (a sweep's book): the round's own company
+    assert kept_plan(_book(led, None), "beta-a").entity == "beta"
+
+
+def test_record_frames_are_read_each_time(led: ac.Ledger) -> None:
+    frames = {k: led.frame(k) for k in ("funding_rounds", "tranches", "cash_balances")}
+    book = Book(frames, led.flows(), "beta", "2024-03")
+    plan = kept_plan(book, "beta-a")
+    assert plan == plan_of(book, "beta-a")
+    assert kept_plan(book, "beta-a") is not plan  # no ledger to keep it with
+
+
+def test_a_scenario_leaving_out_a_conflicting_report_lets_the_other_stand(
+    led: ac.Ledger,
+) -> None:
+    assert ac.runway(led, "beta", as_of="2024-03").months == pytest.approx(3.0)
+    table = ac.compare(
+        led,
+        "beta",
+        [ac.Scenario("base"), ac.Scenario("old", [ac.Exclude(["beta-payroll-new"])])],
+        as_of="2024-03",
+    ).frame
+    assert table["months"].tolist() == pytest.approx([3.0, 4.0])
+
+
+def test_a_pickled_setting_carries_the_conflicts_found(led: ac.Ledger) -> None:
+    setting, book = prepare(led, "beta", "2024-03")
+    bound = bind_scenario("old", [as_adjustment(ac.Exclude(["beta-payroll-new"]))], book)
+    copy = pickle.loads(pickle.dumps(setting))
+    assert not isinstance(copy.conflicting, ac.Ledger)
+    assert copy.conflicting is not None
+    assert "beta-payroll-new" in copy.conflicting.group
+    here, there = evaluate(setting, bound), evaluate(copy, bound)
+    assert here.frame["months"].item() == pytest.approx(4.0)
+    assert there.frame["months"].item() == pytest.approx(4.0)
+    assert list(here.records) == list(there.records)
