@@ -113,19 +113,18 @@ def arrears(
         owed_high=np.where(paid, -low, high),
     )
     billed = rows[~paid]
-    by_bill = rows.groupby(rows["record"].astype("object"))
+    record = rows["record"].astype("object")
+    # one grouping per frame: the bills' sums, and their payer, provider and date (billed rows)
+    sums = rows[["owed", "owed_low", "owed_high"]].groupby(record).sum()
+    firsts = billed[["payer", "payee"]].groupby(record[~paid]).first()
     per_bill = pd.DataFrame(
         {
-            "owed": by_bill["owed"].sum(),
-            "owed_low": by_bill["owed_low"].sum().clip(lower=0.0),
-            "owed_high": by_bill["owed_high"].sum().clip(lower=0.0),
-            "payer": billed.groupby(billed["record"].astype("object"))["payer"]
-            .first()
-            .astype("object"),
-            "provider": billed.groupby(billed["record"].astype("object"))["payee"]
-            .first()
-            .astype("object"),
-            "date": billed.groupby(billed["record"].astype("object"))["date"].min(),
+            "owed": sums["owed"],
+            "owed_low": sums["owed_low"].clip(lower=0.0),
+            "owed_high": sums["owed_high"].clip(lower=0.0),
+            "payer": firsts["payer"].astype("object"),
+            "provider": firsts["payee"].astype("object"),
+            "date": billed["date"].groupby(record[~paid]).min(),
         }
     ).dropna(subset=["payer"])
     per_bill = per_bill[per_bill["owed"] > 0.005]
@@ -170,17 +169,23 @@ def arrears(
         return Arrears(typed, records, _ASSUMPTIONS, params=params)
     keys = ["payer", "provider"]
     grouped = per_bill.groupby(keys, sort=True)
-    out = grouped.agg(
-        outstanding_usd=("owed", "sum"),
-        outstanding_low_usd=("owed_low", "sum"),
-        outstanding_high_usd=("owed_high", "sum"),
-        bills=("owed", "size"),
-        oldest=("date", "min"),
-    )
-    out["records"] = _joined_records(per_bill.dropna(subset=keys))
-    buckets = per_bill.pivot_table(index=keys, columns="bucket", values="owed", aggfunc="sum")
-    buckets = buckets.reindex(columns=list(AGE_BUCKETS)).fillna(0.0)
-    out = out.join(buckets).reset_index()
+    # each age bucket's money owed: NaN elsewhere (a sum skips it, as a sum of the bucket's
+    # rows alone: what a pivot of the buckets gave), in the same grouping as the totals
+    owed = per_bill["owed"].to_numpy("float64")
+    by_age = {b: np.where(bucket == b, owed, np.nan) for b in AGE_BUCKETS}
+    figures = per_bill[["owed", "owed_low", "owed_high"]].assign(**by_age)
+    sums = figures.groupby([per_bill["payer"], per_bill["provider"]], sort=True).sum()
+    out = pd.DataFrame(
+        {
+            "outstanding_usd": sums["owed"],
+            "outstanding_low_usd": sums["owed_low"],
+            "outstanding_high_usd": sums["owed_high"],
+            "bills": grouped.size(),
+            "oldest": grouped["date"].min(),
+            "records": _joined_records(per_bill.dropna(subset=keys)),
+            **{b: sums[b] for b in AGE_BUCKETS},
+        }
+    ).reset_index()
     return Arrears(out[columns], records, _ASSUMPTIONS, params=params)
 
 
