@@ -324,6 +324,7 @@ def runways(
     ]
     grossing = (spend, entities, months, active, burn_after, layout)  # for the path's gross
     in_balance = committed_before(flows, entities, balance_day, chosen)  # said, not dropped
+    bounds, columns = bound_notes(chosen, kinds), balance_columns(entities, chosen)  # (shared)
     out: dict[str, Runway] = {}
     for policy in policies:
         counted = counted_flows(flows, policy, entities)
@@ -366,7 +367,7 @@ def runways(
         # the path's money in and out (its net's parts), found only when the path is read
         values = counted["signed"].to_numpy()
         gross = functools.partial(gross_flows, cells, values, *grossing, paid)
-        assumptions.extend(bound_notes(chosen, kinds))
+        assumptions.extend(bounds)
 
         # 3. the paths and the cash-out points, in months since the grid's start (base, low, high)
         paths = run_cash(np.stack(starts), nets, active)
@@ -383,7 +384,7 @@ def runways(
         months_left, cash_out = left[0], out_day[0]
         frame = pd.DataFrame(
             {
-                **balance_columns(entities, chosen),
+                **columns,
                 "start_cash": starts[0],
                 "months": months_left,
                 "cash_out": cash_out,
