@@ -1,0 +1,347 @@
+"""USER-TRIAL2: findings of a new user writing ledgers from the docs alone (README.md,
+docs/format.md, docs/tables.md, docs/scenarios.md, docs/ownership.md, docs/export.md).
+
+Each test marked ``xfail(strict=True)`` fails today for the reason it states and passes once
+the library does what its docs say; the figures expected are derived by hand from the records,
+the arithmetic in the comments.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import InvalidOperation
+from pathlib import Path
+
+import pytest
+
+import aicapex as ac
+from aicapex.scenarios.files import read_scenarios
+
+HEAD = """aicapex: 1
+entities:
+- {id: acme, name: Acme, type: company}
+- {id: fund, name: Fund, type: investor}
+"""
+
+
+def _problems(path: Path) -> list[ac.Problem]:
+    with pytest.raises(ac.LedgerError) as caught:
+        ac.load(path)
+    return list(caught.value.problems)
+
+
+# --- 1. A traceback from inside the library: numbers of shares of 29 digits or more ----------
+#
+# Numbers of shares past 1e15 are refused as out-of-range ('expected at most
+# 1,000,000,000,000,000 shares'), but from 1e28 on (29 digits and more) aicapex.shares._plain
+# quantizes under Decimal's default 28-digit context and decimal.InvalidOperation escapes
+# ac.load, ac.read_table and every command (a Python traceback, exit 1 without a located line).
+# format.md, Limits: a number written in a file is finite and between 1e-300 and 1e300 in size;
+# past a field's own limit it is an out-of-range problem at its file, line, record and field.
+
+HUGE_SHARES = [
+    # (kind, the record's line, its field, the record as written)
+    ("share_counts", "basic", "- {id: x, company: acme, date: 2024, basic: 1e30}"),
+    (
+        "share_counts",
+        "basic",
+        "- {id: x, company: acme, date: 2024, basic: 100000000000000000000000000000}",
+    ),  # noqa: E501
+    (
+        "stakes",
+        "shares",
+        "- {id: x, holder: fund, company: acme, date: 2024, event: holding, shares: 1e30}",
+    ),  # noqa: E501
+    (
+        "stakes",
+        "share",
+        "- {id: x, holder: fund, company: acme, date: 2024, event: holding, share: '100000000000000000000000000000%'}",
+    ),  # noqa: E501
+    ("warrants", "shares", "- {id: x, issuer: acme, holder: fund, date: 2024, shares: 1e30}"),
+    ("listings", "shares_offered", "- {id: x, company: acme, date: 2024, shares_offered: 1e30}"),
+    (
+        "funding_rounds",
+        "shares_issued",
+        "- {id: x, company: acme, date: 2024, amount: $1M, shares_issued: 1e30}",
+    ),  # noqa: E501
+    (
+        "gpu_orders",
+        "quantity",
+        "- {id: x, buyer: acme, vendor: fund, sku: H100, order_date: 2024, quantity: '10 to 100000000000000000000000000000'}",
+    ),  # noqa: E501
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=InvalidOperation,
+    reason="a number of shares (or a share, a GPU range) of 29+ digits raises "
+    "decimal.InvalidOperation from aicapex.shares._plain instead of an out-of-range problem",
+)
+@pytest.mark.parametrize(("kind", "field", "record"), HUGE_SHARES, ids=lambda v: str(v)[:40])
+def test_a_huge_number_of_shares_is_a_located_problem(
+    tmp_path: Path, kind: str, field: str, record: str
+) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text(f"{HEAD}{kind}:\n{record}\n", encoding="utf-8")
+    (problem,) = _problems(path)
+    # the record is on line 6 (HEAD is 4 lines, the kind's key line 5)
+    assert (problem.kind, problem.record_id, problem.field, problem.line) == (kind, "x", field, 6)
+    assert problem.code == "out-of-range"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="aicapex validate prints a Python traceback (decimal.InvalidOperation) for "
+    "'basic: 1e30' instead of one located line",
+)
+def test_validate_a_huge_share_count_prints_a_located_line_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text(
+        f"{HEAD}share_counts:\n- {{id: x, company: acme, date: 2024, basic: 1e30}}\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "aicapex.cli", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1  # README: 1 for every problem in the input
+    assert "Traceback" not in done.stderr, done.stderr[-300:]
+    assert f"{path}:6: share_counts[0] x: basic: expected at most" in done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=InvalidOperation,
+    reason="read_table of a shares_issued column holding 1e30 and a 30-digit integer raises "
+    "decimal.InvalidOperation (each cell alone is a bad-share problem)",
+)
+def test_read_table_a_huge_shares_issued_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "rounds.csv"
+    path.write_text(
+        "id,company,date,amount,shares_issued\n"
+        "r1,acme,2024-01,$1M,1e30\n"
+        "r2,acme,2024-02,$1M,100000000000000000000000000000\n"
+    )
+    with pytest.raises(ac.LedgerError) as caught:
+        ac.read_table(path, "funding_rounds")
+    found = {(p.line, p.record_id, p.field) for p in caught.value.problems}
+    assert found == {(2, "r1", "shares_issued"), (3, "r2", "shares_issued")}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="funding_rounds.shares_issued has no upper limit (1e20 loads) while share_counts, "
+    "stakes, warrants and listings refuse more than 1,000,000,000,000,000 shares",
+)
+def test_shares_issued_has_the_limit_of_every_other_number_of_shares(tmp_path: Path) -> None:
+    path = tmp_path / "issued.yaml"
+    path.write_text(
+        f"{HEAD}funding_rounds:\n"
+        "- {id: x, company: acme, date: 2024, amount: $1M, shares_issued: 100000000000000000000}\n"
+        "share_counts:\n"
+        "- {id: y, company: acme, date: 2024, basic: 100000000000000000000}\n",
+        encoding="utf-8",
+    )
+    found = {(p.record_id, p.field, p.code) for p in _problems(path)}
+    # 1e20 > 1e15: both numbers of shares are past the limit share_counts already applies
+    assert found == {("x", "shares_issued", "out-of-range"), ("y", "basic", "out-of-range")}
+
+
+# --- 2. The report refuses a runway the runway itself computes --------------------------------
+
+EURO = """aicapex: 1
+entities:
+- {id: epsilon, name: Epsilon SAS, type: company}
+- {id: ovh, name: OVHcloud, type: cloud_provider}
+fx_rates:
+- {id: eur-2024-01, currency: EUR, date: 2024-01-01, usd: 1.10}
+cloud_bills:
+- id: eps-ovh-2024-01
+  payer: epsilon
+  provider: ovh
+  period: 2024-01
+  billed: €1M
+  due: 2024-02-29
+  payments:
+  - {date: 2024-02-15, amount: €400K}
+- id: eps-ovh-2023-06
+  payer: epsilon
+  provider: ovh
+  period: 2023-06
+  billed: €2M
+  due: 2023-07-31
+cash_balances:
+- {id: eps-cash, company: epsilon, date: 2024-03, amount: €3M}
+expenses:
+- id: eps-compute
+  company: epsilon
+  counterparty: ovh
+  category: compute
+  date: 2024-01
+  amount: €1M
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the report gives no runway under any policy ('the runway counts every month of its "
+    "flows') for a cloud bill of 2023 without an exchange rate, though ac.runway and `aicapex "
+    "runway` (policies disbursed and committed) do not read the bill and give 3.00 months",
+)
+def test_report_runway_with_an_unrated_bill_before_the_balance(tmp_path: Path) -> None:
+    path = tmp_path / "euro.yaml"
+    path.write_text(EURO, encoding="utf-8")
+    led = ac.load(path)
+    # by hand: cash EUR 3M x 1.10 = $3.3M on 2024-03-31; compute EUR 1M in 2024-01 x 1.10 =
+    # $1.1M, its run rate past its record; bills settle expenses (not counted again):
+    # 3.3 / 1.1 = 3.00 months under disbursed and committed (no funding). The arrears policy
+    # needs the 2023 bill in dollars: it alone is refused.
+    direct = ac.runway(led, "epsilon", as_of="2024-03", policy="disbursed")
+    assert direct.months == pytest.approx(3.0)  # holds today
+    company = ac.report(led)["companies"][0]
+    assert company["runway"] is not None, company["reasons"].get("runway")
+    assert company["runway"]["disbursed"]["months"] == pytest.approx(3.0)
+    assert company["runway"]["committed"]["months"] == pytest.approx(3.0)
+
+
+# --- 3. Every problem of a load at once -------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a record's negative amount is not reported while another field of the record "
+    "(its date) is refused: a second round of errors after the date is fixed",
+)
+def test_a_negative_amount_is_reported_with_a_bad_date(tmp_path: Path) -> None:
+    path = tmp_path / "neg.yaml"
+    path.write_text(
+        f"{HEAD}expenses:\n"
+        "- {id: e1, company: acme, category: payroll, date: 2023-02-30, amount: -$5M}\n",
+        encoding="utf-8",
+    )
+    found = {(p.field, p.code) for p in _problems(path)}
+    # alone, each is reported: 'no such day' (bad-date), 'expected a positive amount, got -$5M'
+    assert found == {("date", "bad-date"), ("amount", "out-of-range")}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a bill whose payer is its provider (same-party) is not reported while its billed "
+    "amount is refused",
+)
+def test_same_party_is_reported_with_a_negative_bill(tmp_path: Path) -> None:
+    path = tmp_path / "same.yaml"
+    path.write_text(
+        f"{HEAD}cloud_bills:\n- {{id: b1, payer: acme, provider: acme, period: 2023-01, billed: -$1M}}\n",  # noqa: E501
+        encoding="utf-8",
+    )
+    found = {(p.field, p.code) for p in _problems(path)}
+    assert found == {("billed", "out-of-range"), ("provider", "same-party")}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="only the first duplicate key of a file is reported; two records each naming a "
+    "field twice need two rounds",
+)
+def test_every_duplicate_key_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        HEAD + "expenses:\n"
+        "- id: e1\n"  # line 6
+        "  company: acme\n"
+        "  category: opex\n"
+        "  date: 2023-01\n"
+        "  amount: $1M\n"
+        "  amount: $2M\n"  # line 11
+        "- id: e2\n"
+        "  company: acme\n"
+        "  category: opex\n"
+        "  date: 2023-02\n"
+        "  date: 2023-03\n"  # line 16
+        "  amount: $1M\n",
+        encoding="utf-8",
+    )
+    found = {(p.line, p.code) for p in _problems(path)}
+    assert found == {(11, "duplicate-key"), (16, "duplicate-key")}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a duplicate key in a flow mapping ({id: acme, name: A, name: B}) names no record "
+    "nor field, though one in a block mapping names both",
+)
+def test_a_duplicate_key_in_a_flow_mapping_names_its_record_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        "aicapex: 1\nentities:\n- {id: acme, name: Acme, type: company, name: Other}\n",
+        encoding="utf-8",
+    )
+    (problem,) = _problems(path)
+    assert problem.code == "duplicate-key"
+    assert (problem.line, problem.kind, problem.record_id, problem.field) == (
+        3,
+        "entities",
+        "acme",
+        "name",
+    )
+
+
+# --- 4. Scenarios files: every problem at once (docs/scenarios.md) ----------------------------
+
+LEDGER = """aicapex: 1
+entities:
+- {id: acme, name: Acme, type: company}
+expenses:
+- {id: acme-pay-jan, company: acme, category: payroll, date: 2024-01, amount: $1M}
+cash_balances:
+- {id: acme-cash, company: acme, date: 2024-01, amount: $10M}
+"""
+
+SCENARIOS = """aicapex: 1
+entity: acme
+scenarios:
+- name: base
+- name: bad-money
+  adjustments:
+  - do: add_flow
+    amount: 5000000
+    kind: funding
+    start: 2024-05
+- name: bad-ref
+  based_on: [acme-pay-ja]
+  adjustments:
+  - do: remove
+    record: nothing-here
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a scenarios file's references against the ledger (based_on, remove's record) are "
+    "checked only once no scenario of the file has a problem of its own",
+)
+def test_scenario_references_are_reported_with_the_file_problems(tmp_path: Path) -> None:
+    (tmp_path / "l.yaml").write_text(LEDGER, encoding="utf-8")
+    path = tmp_path / "l.scenarios.yaml"
+    path.write_text(SCENARIOS, encoding="utf-8")
+    led = ac.load(tmp_path / "l.yaml")
+    with pytest.raises(ac.LedgerError) as caught:
+        read_scenarios(path, led)
+    found = {(p.line, p.field) for p in caught.value.problems}
+    # bad-money's bare number (line 8), bad-ref's unknown based_on id (line 12) and unknown
+    # record (line 15): the last two are reported today only once line 8 is fixed
+    assert found == {
+        (8, "adjustments.0.amount"),
+        (12, "based_on.0"),
+        (15, "adjustments.0.record"),
+    }
