@@ -5,6 +5,8 @@
   before they could overflow: the same numbers as ``groupby(cols, sort=False, dropna=False)
   .ngroup()`` on categoricals with unused categories and missing values, on dates and texts,
   and on keys of many wide columns (the renumbering path).
+- ``empty_flows`` (:mod:`aicapex.table.flowrows`) copies one frame built once: each call is a
+  frame of its own.
 """
 
 from __future__ import annotations
@@ -57,3 +59,18 @@ def test_key_groups_of_many_wide_columns_are_numbered_again_not_overflowed() -> 
     assert got.tolist() == _ngroup(frame, cols).tolist()
     assert got[0] != got[n]
     assert got.max() + 1 == n + 1
+
+
+def test_empty_flows_are_new_frames_each_call() -> None:
+    # built once and copied (shallow, copy-on-write): changing one changes no other
+    from aicapex.table.flowrows import FLOW_COLUMNS, empty_flows
+
+    first = empty_flows()
+    first["extra"] = 1
+    first["entity"] = first["entity"].astype("object")
+    first.attrs["note"] = "changed"
+    second = empty_flows()
+    assert list(second.columns) == list(FLOW_COLUMNS)
+    assert {c: str(t) for c, t in second.dtypes.items()} == FLOW_COLUMNS
+    assert second.attrs == {}
+    assert second is not empty_flows()

@@ -44,11 +44,15 @@ __all__ = [
 NO_VALUES = pd.CategoricalDtype(pd.Index([], dtype="float64"))
 
 
+#: The default text dtype (``str``), as pandas types a list of texts.
+_STR = pd.api.types.pandas_dtype("str")
+
+
 def label_index(values: Any) -> pd.Index:
     """``values`` as an Index typed as pandas types a list of them: text as the default ``str``
     dtype, whatever text dtype it came in; objects inferred again."""
     index: pd.Index = values if isinstance(values, pd.Index) else pd.Index(values)
-    if isinstance(index.dtype, pd.StringDtype):
+    if isinstance(index.dtype, pd.StringDtype) and index.dtype != _STR:
         index = pd.Index(index.astype("str"))
     elif index.dtype == object:
         index = pd.Index(list(index))
@@ -265,7 +269,7 @@ def as_category(values: Labels, n: int) -> pd.Categorical:
     a categorical (or categorical Series) is kept as it is, other values (objects) are
     converted."""
     if isinstance(values, str):
-        return coded_category(np.zeros(n, dtype=np.int64), [values])
+        return constant_category(values, n)
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         return values.array  # type: ignore[return-value]
     if isinstance(values, pd.Categorical):

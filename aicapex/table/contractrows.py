@@ -27,7 +27,6 @@ import pandas as pd
 from aicapex.table.columns import first_source, take
 from aicapex.table.flowrows import (
     concat_flows,
-    empty_flows,
     end_factors,
     flow_rows,
     month_count,
@@ -38,7 +37,7 @@ from aicapex.table.flowrows import (
     usd_rate,
 )
 
-__all__ = ["ARRANGEMENT_CATEGORY", "contract_flows", "contract_status"]
+__all__ = ["ARRANGEMENT_CATEGORY", "contract_flows", "contract_pieces", "contract_status"]
 
 #: The flows category of each arrangement.
 ARRANGEMENT_CATEGORY = {
@@ -177,8 +176,13 @@ def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> pd.
 def contract_flows(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> pd.DataFrame:
     """The flows rows of compute contracts (see the module docs); ``ramps`` is the ``ramps``
     frame (none: no contract has a ramp)."""
+    return concat_flows(contract_pieces(frame, ramps))
+
+
+def contract_pieces(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+    """:func:`contract_flows` in pieces, not yet concatenated (:func:`concat_flows` of them)."""
     if frame.empty:
-        return empty_flows()
+        return []
     status = contract_status(frame)
     live = ~pd.isna(status)
     ramped = np.zeros(len(frame), dtype=bool)
@@ -193,4 +197,4 @@ def contract_flows(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> pd
     ramp_rows = live & ramped
     if ramp_rows.any() and ramps is not None:
         pieces.append(_ramped(frame[ramp_rows].reset_index(drop=True), ramps, status[ramp_rows]))
-    return concat_flows(pieces)
+    return pieces

@@ -6,6 +6,7 @@ adjustments (:mod:`aicapex.table.adjust`) add rows with them.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -61,7 +62,13 @@ FLOW_COLUMNS: dict[str, str] = {
 
 
 def empty_flows() -> pd.DataFrame:
-    """A flows table with no rows and every column typed."""
+    """A flows table with no rows and every column typed (a new frame: a shallow copy of one
+    built once, copy-on-write keeping them apart)."""
+    return _no_flows().copy(deep=False)
+
+
+@functools.cache
+def _no_flows() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in FLOW_COLUMNS.items()})
 
 

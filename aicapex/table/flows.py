@@ -97,7 +97,7 @@ from aicapex.table.columns import (
 )
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
-from aicapex.table.contractrows import contract_flows
+from aicapex.table.contractrows import contract_pieces
 from aicapex.table.flowrows import (
     FLOW_COLUMNS,
     as_unit,
@@ -113,10 +113,10 @@ from aicapex.table.flowrows import (
     to_cents,
     usd_rate,
 )
-from aicapex.table.funding import funding_flows
-from aicapex.table.orderrows import order_flows
+from aicapex.table.funding import funding_pieces
+from aicapex.table.orderrows import order_pieces
 from aicapex.table.pages import small_pages
-from aicapex.table.stakeflows import stake_flows
+from aicapex.table.stakeflows import stake_pieces
 from aicapex.table.tablespec import SPECS
 
 if TYPE_CHECKING:
@@ -271,9 +271,10 @@ class _Rows:
         return values if self.whole else take(values, self.idx)
 
 
-def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
+def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[pd.DataFrame]:
+    """The pieces of the flows of cloud bills and their payments (see the module docs)."""
     if bills.empty:
-        return empty_flows()
+        return []
     pieces = []
     known = bills[bills["billed"].notna()]
     only = bills[bills["billed"].isna() & bills["outstanding"].notna()]
@@ -301,7 +302,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
                 source=first_source(parent["sources"]),
             )
         )
-    return concat_flows(pieces)
+    return pieces
 
 
 def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
@@ -496,21 +497,20 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
     if given("funding_rounds", "tranches", "investments"):
         rounds, tranches = get("funding_rounds"), get("tranches")
         investments = get("investments") if "investments" in frames else None
-        pieces.append(funding_flows(rounds, tranches, investments))
+        pieces.extend(funding_pieces(rounds, tranches, investments))
     if given("cloud_bills", "payments"):
         bills = get("cloud_bills")
         payments = get("payments")
         if not payments.empty:
-            payments = payments[
-                payments["bill"].astype("object").isin(set(bills["id"].astype("object")))
-            ]
-        pieces.append(_bills(bills, payments))
+            known = set(bills["id"].astype("object"))
+            payments = payments[payments["bill"].astype("object").isin(known)]
+        pieces.extend(_bills(bills, payments))
     if given("compute_contracts", "ramps"):
-        pieces.append(contract_flows(get("compute_contracts"), get("ramps")))
+        pieces.extend(contract_pieces(get("compute_contracts"), get("ramps")))
     if given("gpu_orders", "deliveries", "order_payments"):
-        pieces.append(order_flows(get("gpu_orders"), get("deliveries"), get("order_payments")))
+        pieces.extend(order_pieces(get("gpu_orders"), get("deliveries"), get("order_payments")))
     if given("stakes"):
-        pieces.append(stake_flows(get("stakes")))
+        pieces.extend(stake_pieces(get("stakes")))
     return _finish(pieces)
 
 

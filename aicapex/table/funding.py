@@ -35,17 +35,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import first_source
+from aicapex.table.columns import constant_category, first_source
 from aicapex.table.flowrows import (
     concat_flows,
-    empty_flows,
     end_factors,
     flow_rows,
     to_cents,
     usd_rate,
 )
 
-__all__ = ["UNDISCLOSED", "funding_flows", "payer_shares"]
+__all__ = ["UNDISCLOSED", "funding_flows", "funding_pieces", "payer_shares"]
 
 #: The payer of the money no participation of a round accounts for.
 UNDISCLOSED = "undisclosed"
@@ -177,17 +176,25 @@ def funding_flows(
     rounds: pd.DataFrame, tranches: pd.DataFrame, investments: pd.DataFrame | None
 ) -> pd.DataFrame:
     """The flows rows of funding rounds (see the module docs)."""
+    return concat_flows(funding_pieces(rounds, tranches, investments))
+
+
+def funding_pieces(
+    rounds: pd.DataFrame, tranches: pd.DataFrame, investments: pd.DataFrame | None
+) -> list[pd.DataFrame]:
+    """:func:`funding_flows` in pieces, not yet concatenated (:func:`concat_flows` of them): the
+    companies' rows, then the investors' (none when no named investor pays)."""
     if rounds.empty:
-        return empty_flows()
+        return []
     status = rounds["status"].astype("object")
     live = rounds[status.isin(_LIVE).to_numpy()]
     if live.empty:
-        return empty_flows()
+        return []
     shares = payer_shares(live, investments)
     by_id = live.set_index(live["id"].astype("object"))
     pieces = _pieces(by_id, tranches, shares)
     if pieces.empty:
-        return empty_flows()
+        return []
     legs = pieces.merge(shares[["round", "payer", "share"]], on="round", how="inner")
     legs["cents"] = _split_cents(legs)
     legs = legs[legs["cents"] != 0]
@@ -212,15 +219,14 @@ def funding_flows(
     )
     named = (legs["payer"] != UNDISCLOSED).to_numpy()
     if not named.any():
-        return company_side
-    mirror = company_side[named].copy()
-    mirror["entity"] = mirror["payer"].astype("object")
-    mirror["direction"] = np.int8(-1)
-    mirror["category"] = "investment"
-    out = company_side.copy()
-    for name in ("entity", "category"):
-        out[name] = out[name].astype("object")
-    return concat_flows([out, mirror])
+        return [company_side]
+    mirror = company_side[named]
+    mirror = mirror.assign(
+        entity=mirror["payer"],
+        direction=np.int8(-1),
+        category=constant_category("investment", len(mirror)),
+    )
+    return [company_side, mirror]
 
 
 def _currencies(

@@ -31,7 +31,6 @@ from aicapex.table.columns import first_source
 from aicapex.table.endedorders import ended_orders
 from aicapex.table.flowrows import (
     concat_flows,
-    empty_flows,
     end_factors,
     flow_rows,
     to_cents,
@@ -39,7 +38,7 @@ from aicapex.table.flowrows import (
 )
 from aicapex.table.gpus import implied_deliveries
 
-__all__ = ["CAPEX", "order_flows"]
+__all__ = ["CAPEX", "order_flows", "order_pieces"]
 
 #: The category of GPU orders' money.
 CAPEX = "capex"
@@ -156,8 +155,15 @@ def order_flows(
     orders: pd.DataFrame, deliveries: pd.DataFrame, payments: pd.DataFrame
 ) -> pd.DataFrame:
     """The flows rows of GPU orders (see the module docs)."""
+    return concat_flows(order_pieces(orders, deliveries, payments))
+
+
+def order_pieces(
+    orders: pd.DataFrame, deliveries: pd.DataFrame, payments: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """:func:`order_flows` in pieces, not yet concatenated (:func:`concat_flows` of them)."""
     if orders.empty:
-        return empty_flows()
+        return []
     # a delivered order without delivery records: delivered as scheduled, else at its order
     # date (the GPU movements' rule), so paid by those units, in full
     deliveries = implied_deliveries(orders, deliveries)
@@ -166,7 +172,7 @@ def order_flows(
     ended = ended_orders(status)
     live = ~np.isnan(value) & (np.isin(status, [*_COMMITTED, "announced"]) | ended)
     if not live.any():
-        return empty_flows()
+        return []
     orders = orders[live].reset_index(drop=True)
     value, usd, currency = value[live], usd[live], currency[live]
     ends = (ends[0][live], ends[1][live])
@@ -248,4 +254,4 @@ def order_flows(
                 source,
             )
         )
-    return concat_flows(pieces)
+    return pieces

@@ -27,18 +27,23 @@ import numpy as np
 import pandas as pd
 
 from aicapex.table.columns import first_source
-from aicapex.table.flowrows import concat_flows, empty_flows, end_factors, flow_rows, usd_rate
+from aicapex.table.flowrows import concat_flows, end_factors, flow_rows, usd_rate
 from aicapex.table.funding import UNDISCLOSED
 
-__all__ = ["stake_flows"]
+__all__ = ["stake_flows", "stake_pieces"]
 
 _STATUS = {"closed": "disbursed", "committed": "committed", "announced": "committed"}
 
 
 def stake_flows(stakes: pd.DataFrame) -> pd.DataFrame:
     """The flows rows of a ``stakes`` frame (see the module docs)."""
+    return concat_flows(stake_pieces(stakes))
+
+
+def stake_pieces(stakes: pd.DataFrame) -> list[pd.DataFrame]:
+    """:func:`stake_flows` in pieces, not yet concatenated (:func:`concat_flows` of them)."""
     if stakes.empty:
-        return empty_flows()
+        return []
     purchase = stakes["purchase"].astype("object")
     status = stakes["status"].astype("object").map(_STATUS)
     paid = stakes["paid"].to_numpy("float64")
@@ -113,4 +118,4 @@ def stake_flows(stakes: pd.DataFrame) -> pd.DataFrame:
                     source=first_source(rows["sources"]),
                 )
             )
-    return concat_flows(pieces)
+    return pieces
