@@ -172,3 +172,36 @@ def test_related_parties_read_an_orders_columns(ledger_text: LedgerText) -> None
     assert orders[["controllers", "how"]].values.tolist() == [["p", "controlled_by"]]
     assert str(frame["date"].dtype) == "datetime64[ns]"
     assert "reallocation" not in set(frame["kind"])  # b is no one's
+
+
+# p controls a and b. e1 (s, June) and e2 (s2, September) report one expense of a to b: $1M
+# and $3M (latest: e2; all: both, $4M); e3: b pays a $5M. One loop a > b > a each year.
+LOOP = """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-06}
+- {id: s2, outlet: Example, title: Later report, date: 2024-09}
+entities:
+- {id: p, name: P, type: person}
+- {id: a, name: A, type: company, controlled_by: [p]}
+- {id: b, name: B, type: company, controlled_by: [p]}
+expenses:
+- {id: e1, company: a, counterparty: b, amount: $1M, date: 2024-03-01, category: other,
+   sources: [s]}
+- {id: e2, company: a, counterparty: b, amount: $3M, date: 2024-03-01, category: other,
+   sources: [s2]}
+- {id: e3, company: b, counterparty: a, amount: $5M, date: 2024-04-01, category: other,
+   sources: [s]}
+"""
+
+
+def test_the_legs_read_once_are_those_of_each_policy(ledger_text: LedgerText) -> None:
+    ledger = ac.load(ledger_text(LOOP))  # one ledger: each policy's legs kept with it
+    order: list[Any] = ["latest", "all", "latest", "all"]
+    for policy in order:
+        loop = ac.cycles(ledger, conflicts=policy).frame
+        # the smallest leg: a > b is $3M (latest) or $1M + $3M (all); b > a $5M
+        assert loop["amount_usd"].tolist() == [3e6 if policy == "latest" else 4e6]
+        related = ac.related_parties(ledger, conflicts=policy).frame
+        records = {"latest": ["e2", "e3"], "all": ["e1", "e2", "e3"]}[policy]
+        assert related["record"].tolist() == records
+        assert related["amount_usd"].tolist() == [1e6, 3e6, 5e6][-len(records) :]

@@ -63,6 +63,7 @@ __all__ = [
     "Loops",
     "cycles",
     "flow_graph",
+    "ledger_legs",
 ]
 
 #: At most this many loops are listed per component.
@@ -225,6 +226,25 @@ def _loops_of(
     return out
 
 
+def ledger_legs(source: object, flows: pd.DataFrame, conflicts: ConflictPolicy) -> LegCodes:
+    """:func:`~aicapex.table.legs.leg_codes` of ``flows``, the flows of ``source`` under
+    ``conflicts`` (``as_flows``): a ledger's computed once (``Ledger.memo``) for the loops,
+    round trips and related parties it reads; other sources' each time."""
+    from aicapex.ledger import Ledger
+
+    if not isinstance(source, Ledger):
+        return leg_codes(flows)
+
+    def read_only() -> LegCodes:  # shared: no reader may write into them
+        legs = leg_codes(flows)
+        for name in ("rows", "date", "payer", "payee", "names", "amount_usd", "leg", "basis"):
+            getattr(legs, name).setflags(write=False)
+        return legs
+
+    legs: LegCodes = source.memo(("leg_codes", conflicts), read_only)
+    return legs
+
+
 def cycles(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
     entity: str | None = None,
@@ -253,7 +273,7 @@ def cycles(
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)  # an unknown id: KeyError, as every analysis
-    legs = leg_codes(flows)
+    legs = ledger_legs(source, flows, conflicts)
     if np.isnan(legs.amount_usd).any():
         require_usd(money_legs(flows, legs), "cycles")
     params = {"entity": entity, "window": window, "bases": ",".join(bases), "known_on": known_on}

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity
+from aicapex.analysis.loops import ledger_legs
 from aicapex.analysis.result import Result, record_index
 from aicapex.records import INFLUENCE_THRESHOLD
 from aicapex.table.conflicts import ConflictPolicy
@@ -240,7 +241,8 @@ def related_parties(
         )
 
     if ctrl:
-        legs = money_legs(as_flows(source, conflicts))
+        flows = as_flows(source, conflicts)
+        legs = money_legs(flows, ledger_legs(source, flows, conflicts))
         key = pd.MultiIndex.from_arrays([legs["payer"], legs["payee"]])
         unique = key.unique()
         related = {p for p in unique if _common(str(p[0]), str(p[1]), ctrl, infl) is not None}

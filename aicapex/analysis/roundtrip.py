@@ -33,11 +33,12 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, require_usd
+from aicapex.analysis.loops import ledger_legs
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
-from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, leg_codes, money_legs, window_of
+from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs, window_of
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -220,7 +221,7 @@ def round_trip(
     source = as_known_on(source, known_on)
     flows = as_flows(source, conflicts)
     check_entity(source, vendor, flows)  # an unknown id: KeyError, as every analysis
-    legs = leg_codes(flows).of_bases(bases)
+    legs = ledger_legs(source, flows, conflicts).of_bases(bases)
     if np.isnan(legs.amount_usd).any():
         require_usd(money_legs(flows, legs), "round_trip")
     start, end = window_of(legs.date, window)
