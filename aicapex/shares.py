@@ -69,7 +69,9 @@ def _plain(value: Decimal) -> Decimal:
     normal = value.normalize()
     exponent = normal.as_tuple().exponent
     assert isinstance(exponent, int)
-    return normal.quantize(Decimal(1)) if exponent > 0 else normal
+    # a whole number through int (exact at any size): quantize works within the context's 28
+    # digits and refuses 1e28 and more (decimal.InvalidOperation)
+    return Decimal(int(normal)) if exponent > 0 else normal
 
 
 def _digits(value: Decimal) -> str:

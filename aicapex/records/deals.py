@@ -32,8 +32,8 @@ from pydantic import Field
 
 from aicapex.dates import PartialDate
 from aicapex.money import Money
-from aicapex.records.base import MAX_AMOUNT, Check, Fact, Model, not_huge, positive
-from aicapex.records.ownership import adds_up, multiplies_to
+from aicapex.records.base import Check, Fact, Model, not_huge, positive
+from aicapex.records.ownership import adds_up, count_checks, multiplies_to
 from aicapex.shares import Share, ShareCount
 
 __all__ = [
@@ -66,12 +66,6 @@ class DealStatus(StrEnum):
     closed = "closed"
     cancelled = "cancelled"
     failed = "failed"
-
-
-def count_checks(field: str, count: ShareCount | None) -> Iterator[Check]:
-    """A number of shares of at most :data:`MAX_AMOUNT` (when there is one)."""
-    if count is not None and max(count.written()) > MAX_AMOUNT:
-        yield Check(field, f"at most {MAX_AMOUNT:,} shares", str(count), "out-of-range")
 
 
 def share_checks(field: str, share: Share | None) -> Iterator[Check]:

@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from aicapex.dates import PartialDate
 from aicapex.money import Money
 from aicapex.records.base import Fact, Model, positive, same_currency_total
-from aicapex.records.ownership import adds_up
+from aicapex.records.ownership import adds_up, count_checks
 from aicapex.shares import ShareCount
 
 __all__ = [
@@ -172,6 +172,7 @@ class FundingRound(Fact):
         for name in ("amount", "pre_money", "post_money", "price_per_share"):
             yield from positive(name, getattr(self, name))
         yield from self._valuation_checks()
+        yield from count_checks("shares_issued", self.shares_issued)
         for i, t in enumerate(self.tranches):
             yield from positive(f"tranches.{i}.amount", t.amount)
         for i, p in enumerate(self.investors):

@@ -180,10 +180,7 @@ class Stake(Fact):
                 yield Check(
                     "share", "a share above 0% (a purchase buys some)", "0%", "out-of-range"
                 )
-        if self.shares is not None and max(self.shares.written()) > MAX_AMOUNT:
-            yield Check(
-                "shares", f"at most {MAX_AMOUNT:,} shares", str(self.shares), "out-of-range"
-            )
+        yield from count_checks("shares", self.shares)
         yield from positive("paid", self.paid)
         yield from positive("price_per_share", self.price_per_share)
         if self.price_per_share is not None and self.shares is not None:
@@ -272,6 +269,12 @@ def _meets(total: Ends, low: Decimal | None, high: Decimal | None, tolerance: De
 
 def _tolerance(total: Money, figures: Iterable[Money | ShareCount]) -> Decimal:
     return max(abs(total.amount) * TOLERANCE, sum((_rounding(f) for f in figures), Decimal(0)))
+
+
+def count_checks(field: str, count: ShareCount | None) -> Iterator[Check]:
+    """A number of shares of at most :data:`MAX_AMOUNT` (when there is one)."""
+    if count is not None and max(count.written()) > MAX_AMOUNT:
+        yield Check(field, f"at most {MAX_AMOUNT:,} shares", str(count), "out-of-range")
 
 
 def adds_up(field: str, parts: list[Money], total: Money, label: str) -> Iterator[Check]:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aicapex.limits import MAX_AMOUNT
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import MAX_PROBLEMS, Located
 from aicapex.table.columns import coded_category, parse_unique
@@ -84,6 +85,10 @@ def share_columns(
         for i in np.flatnonzero(bad)[:MAX_PROBLEMS]:
             expected[i] = number_hint(col.iloc[i]) or example
     chk.rows(bad, field, expected, col, "bad-share")
+    if cls is ShareCount:  # at most MAX_AMOUNT shares, as ledger files (codes -1: missing)
+        huge = [p is not None and max(p.written()) > MAX_AMOUNT for p in parsed]
+        limit = f"at most {MAX_AMOUNT:,} shares"
+        chk.rows(np.array([*huge, False], dtype=bool)[codes], field, limit, col, "out-of-range")
     bounds = [p.bounds() if p is not None else (np.nan, np.nan) for p in parsed]
 
     def floats(values: list[Any]) -> np.ndarray:
