@@ -76,14 +76,14 @@ def _rows(
     currency: np.ndarray,
     status: np.ndarray,
 ) -> pd.DataFrame:
-    buyer = frame["buyer"].astype("object").to_numpy()
+    buyer = take(frame["buyer"], idx)  # (the frame's categoricals, by their codes)
     category = frame["arrangement"].astype("object").map(ARRANGEMENT_CATEGORY).to_numpy()
     return flow_rows(
         date=month,
-        entity=buyer[idx],
+        entity=buyer,
         direction=-1,
-        payer=buyer[idx],
-        payee=frame["seller"].astype("object").to_numpy()[idx],
+        payer=buyer,
+        payee=take(frame["seller"], idx),
         cents=cents,
         currency=currency[idx],
         rate_usd=usd[idx],
@@ -92,7 +92,7 @@ def _rows(
         status=status[idx],
         basis="actual",
         kind="compute_contracts",
-        record=frame["id"].astype("object").to_numpy()[idx],
+        record=frame["id"].array.take(idx),
         source=take(first_source(frame["sources"]), idx),
     )
 

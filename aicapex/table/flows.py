@@ -166,19 +166,19 @@ def _bill_rows(bills: pd.DataFrame, field: str, status: str) -> pd.DataFrame:
     known only by their unpaid part), dated when the bill falls due."""
     return flow_rows(
         date=np.asarray(_due_or_period_end(bills), dtype="datetime64[D]"),
-        entity=bills["payer"].astype("object"),
+        entity=bills["payer"],  # (the frame's categoricals, as they are)
         direction=-1,
-        payer=bills["payer"].astype("object"),
-        payee=bills["provider"].astype("object"),
+        payer=bills["payer"],
+        payee=bills["provider"],
         cents=to_cents(bills[field].to_numpy("float64")),
-        currency=bills[f"{field}_currency"].astype("object"),
+        currency=bills[f"{field}_currency"],
         rate_usd=usd_rate(bills, field),
         ends=end_factors(bills, field),
         category="compute",
         status=status,
         basis="actual",
         kind="cloud_bills",
-        record=bills["id"].astype("object"),
+        record=bills["id"],
         source=first_source(bills["sources"]),
     )
 
@@ -286,12 +286,12 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[pd.DataFrame]:
         pieces.append(
             flow_rows(
                 date=payments["date_start"].to_numpy("datetime64[D]"),
-                entity=payments["payer"].astype("object"),
+                entity=payments["payer"],
                 direction=-1,
-                payer=payments["payer"].astype("object"),
-                payee=parent["provider"].astype("object").to_numpy(),
+                payer=payments["payer"],
+                payee=parent["provider"],
                 cents=to_cents(payments["amount"].to_numpy("float64")),
-                currency=payments["amount_currency"].astype("object"),
+                currency=payments["amount_currency"],
                 rate_usd=usd_rate(payments, "amount"),
                 ends=end_factors(payments, "amount"),
                 category="compute",

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import first_source
+from aicapex.table.columns import first_source, take
 from aicapex.table.endedorders import ended_orders
 from aicapex.table.flowrows import (
     concat_flows,
@@ -80,13 +80,13 @@ def _rows(
     ends: tuple[np.ndarray, np.ndarray],
     source: pd.Categorical,
 ) -> pd.DataFrame:
-    buyer = orders["buyer"].astype("object").to_numpy()
+    buyer = take(orders["buyer"], idx)  # (the frame's categoricals, by their codes)
     return flow_rows(
         date=np.asarray(date, dtype="datetime64[D]"),
-        entity=buyer[idx],
+        entity=buyer,
         direction=-1,
-        payer=buyer[idx],
-        payee=orders["vendor"].astype("object").to_numpy()[idx],
+        payer=buyer,
+        payee=take(orders["vendor"], idx),
         cents=np.asarray(cents, dtype=np.int64),
         currency=currency[idx],
         rate_usd=usd[idx],
@@ -95,7 +95,7 @@ def _rows(
         status=status,
         basis="actual",
         kind="gpu_orders",
-        record=orders["id"].astype("object").to_numpy()[idx],
+        record=orders["id"].array.take(idx),
         source=pd.Categorical.from_codes(np.asarray(source.codes)[idx], dtype=source.dtype),
     )
 
@@ -208,12 +208,12 @@ def order_pieces(
             pieces.append(
                 flow_rows(
                     date=pay["date_start"].to_numpy("datetime64[D]"),
-                    entity=orders["buyer"].astype("object").to_numpy()[p_of],
+                    entity=take(orders["buyer"], p_of),
                     direction=-1,
-                    payer=orders["buyer"].astype("object").to_numpy()[p_of],
-                    payee=orders["vendor"].astype("object").to_numpy()[p_of],
+                    payer=take(orders["buyer"], p_of),
+                    payee=take(orders["vendor"], p_of),
                     cents=to_cents(pay["amount"].to_numpy("float64")),
-                    currency=pay["amount_currency"].astype("object"),
+                    currency=pay["amount_currency"],
                     rate_usd=usd_rate(pay, "amount"),
                     ends=p_ends,
                     category=CAPEX,
