@@ -55,7 +55,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -105,6 +105,9 @@ GPU_KINDS = ("gpu_orders", "deliveries", "gpu_reallocations")
 _TEXT = ("order", "via", "record")
 _LABELS = ("entity", "counterparty", "sku", "event", "status", "source")
 
+#: Rows of the table as columns by name (see :func:`_piece`).
+Piece = dict[str, Any]
+
 
 def empty_movements() -> pd.DataFrame:
     """A GPU movements table with no rows and every column typed."""
@@ -115,12 +118,10 @@ def _ns(values: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ns]")
 
 
-def _texts(values: np.ndarray | pd.Series | str | None, n: int) -> pd.api.extensions.ExtensionArray:
-    if values is None:
-        return pd.array(np.full(n, None, dtype=object), dtype="str")
-    if isinstance(values, str):
-        return pd.array(np.full(n, values, dtype=object), dtype="str")
-    return pd.array(np.asarray(values, dtype=object), dtype="str")
+def _texts(values: np.ndarray | pd.Series | str | None, n: int) -> np.ndarray:
+    if values is None or isinstance(values, str):
+        return np.full(n, values, dtype=object)
+    return np.asarray(values, dtype=object)
 
 
 def _piece(
@@ -131,37 +132,35 @@ def _piece(
     units: np.ndarray,
     labels: Mapping[str, pd.Categorical | pd.Series | np.ndarray | str],
     texts: Mapping[str, np.ndarray | pd.Series | str | None],
-) -> pd.DataFrame:
-    """Rows of the table (text columns as categoricals of any categories; see :func:`_concat`)."""
+) -> Piece:
+    """Rows of the table as columns: labels as given, texts as objects (see :func:`_concat`)."""
     n = len(units)
-    columns: dict[str, object] = {
+    columns: Piece = {
         "date": _ns(date),
         "month": _ns(date).astype("datetime64[M]").astype("datetime64[ns]"),
         "earliest": _ns(earliest),
         "latest": _ns(latest),
         "units": np.asarray(units, dtype=np.int64),
     }
-    for name in _LABELS:
-        columns[name] = as_category(labels[name], n)
-    for name in _TEXT:
-        columns[name] = _texts(texts.get(name), n)
-    return pd.DataFrame({c: columns[c] for c in GPU_COLUMNS}, copy=False)
+    columns.update({name: labels[name] for name in _LABELS})
+    columns.update({name: _texts(texts.get(name), n) for name in _TEXT})
+    return columns
 
 
-def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
-    """The pieces' rows, sorted by date (stable), typed, with tidy categoricals."""
-    pieces = [p for p in pieces if not p.empty]
+def _concat(pieces: list[Piece]) -> pd.DataFrame:
+    """The pieces' rows, sorted by date (stable), typed, with tidy categoricals (each column
+    typed once, not each piece's)."""
+    pieces = [p for p in pieces if len(p["units"])]
     if not pieces:
         return empty_movements()
     columns: dict[str, object] = {}
     for name, dtype in GPU_COLUMNS.items():
-        parts = [p[name] for p in pieces]
         if dtype == "category":
-            columns[name] = union([as_category(part, len(part)) for part in parts])
+            columns[name] = union([as_category(p[name], len(p["units"])) for p in pieces])
         elif dtype == "str":
-            columns[name] = pd.concat(parts, ignore_index=True).array
+            columns[name] = pd.array(np.concatenate([p[name] for p in pieces]), dtype="str")
         else:
-            columns[name] = np.concatenate([part.to_numpy() for part in parts])
+            columns[name] = np.concatenate([p[name] for p in pieces])
     out = pd.DataFrame(columns, copy=False)
     day = out["date"].to_numpy("datetime64[ns]")
     key = np.where(np.isnat(day), np.iinfo(np.int64).max, day.view(np.int64))
@@ -169,7 +168,7 @@ def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     return out.take(order).reset_index(drop=True)
 
 
-def _orders(orders: pd.DataFrame) -> pd.DataFrame:
+def _orders(orders: pd.DataFrame) -> Piece:
     start = orders["order_date_start"].to_numpy("datetime64[ns]")
     return _piece(
         date=start,
@@ -188,17 +187,16 @@ def _orders(orders: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _deliveries(
-    orders: pd.DataFrame, deliveries: pd.DataFrame, moves: pd.DataFrame
-) -> pd.DataFrame:
-    """Delivery rows, each the buyer's or, where a reallocation took it, the recipient's."""
+def _deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame, moves: pd.DataFrame) -> Piece:
+    """Delivery rows, each the buyer's or, where a reallocation took it, the recipient's (None:
+    the buyer's own, filled in by the caller)."""
     ids = pd.Index(orders["id"].astype("object"))
     parent = ids.get_indexer(deliveries["order"].astype("object"))
     keep = parent >= 0
     if not keep.all():
         deliveries, parent = deliveries[keep], parent[keep]
     if deliveries.empty:
-        return empty_movements()
+        return {"units": np.array([], dtype=np.int64)}
     event = deliveries["status"].astype("object").to_numpy()
     latest = deliveries["date_end"].to_numpy("datetime64[ns]")
     earliest = deliveries["date_start"].to_numpy("datetime64[ns]")
@@ -385,7 +383,7 @@ def _pass_on(
     return holder, via, d_idx, units
 
 
-def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> list[Piece]:
     """Two rows per reallocation: moved_out (negative) and moved_in."""
     ids = pd.Index(orders["id"].astype("object"))
     of = ids.get_indexer(moves["order"].astype("object"))
@@ -422,7 +420,7 @@ def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
                 texts={"order": order, "record": record},
             )
         )
-    return pd.concat(out, ignore_index=True) if len(moves) else out[0]
+    return out
 
 
 def kept_orders(
@@ -497,7 +495,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
     orders = frames.get("gpu_orders")
     moves = frames.get("gpu_reallocations")
     deliveries = frames.get("deliveries")
-    pieces: list[pd.DataFrame] = []
+    pieces: list[Piece] = []
     if moves is not None and not moves.empty:
         moves = resolve_conflicts(moves, "gpu_reallocations", conflicts)[0]
     if orders is not None and not orders.empty:
@@ -509,7 +507,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         pieces.append(_orders(orders))
     if moves is not None and not moves.empty:
         empty_orders = orders if orders is not None else pd.DataFrame({"id": [], "sku": []})
-        pieces.append(_moves(moves, empty_orders))
+        pieces += _moves(moves, empty_orders)
     if has_orders:
         assert orders is not None
         deliveries = implied_deliveries(orders, deliveries)
@@ -517,13 +515,12 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         assert orders is not None
         taken = moves if moves is not None else pd.DataFrame()
         rows = _deliveries(orders, deliveries, taken)
-        own = rows["entity"].isna().to_numpy()
+        own = pd.isna(rows["entity"]) if len(rows["units"]) else np.zeros(0, dtype=bool)
         if own.any():  # deliveries no reallocation took: the buyer's
             ids = pd.Index(orders["id"].astype("object"))
             buyer = orders["buyer"].astype("object").to_numpy()
-            of = ids.get_indexer(rows["order"].astype("object"))
-            entity = np.where(own, buyer[np.maximum(of, 0)], rows["entity"].astype("object"))
-            rows["entity"] = as_category(entity, len(rows))
+            of = ids.get_indexer(pd.Index(rows["order"], dtype=object))
+            rows["entity"] = np.where(own, buyer[np.maximum(of, 0)], rows["entity"])
         pieces.append(rows)
     return keep_what_happened(at_least_delivered(_concat(pieces)))
 
