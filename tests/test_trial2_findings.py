@@ -371,3 +371,76 @@ def test_a_duplicate_key_in_json_names_its_record_and_field(tmp_path: Path) -> N
         "e3",
         "amount",
     )
+
+
+# --- 5. Dollars of one payment or tranche differ between two frames of one ledger -------------
+#
+# tables.md: "An item of a nested list is converted at its own date (a payment's, an order's
+# payment's, a tranche's when it has one), else at its parent record's date"; the payments and
+# tranches frames and the flows do so, but the parents' sums of the same items (cloud_bills'
+# paid_usd, funding_rounds' disbursed_usd) convert every item at the parent's date.
+
+FX = """aicapex: 1
+entities:
+- {id: rho, name: Rho GmbH, type: company}
+- {id: hz, name: Hetzner, type: cloud_provider}
+- {id: bank, name: Bank, type: investor}
+fx_rates:
+- {id: eur-h1, currency: EUR, date: 2024-01-01, usd: 1.10}
+- {id: eur-h2, currency: EUR, date: 2024-07-01, usd: 1.20}
+cloud_bills:
+- id: rho-hz-q3
+  payer: rho
+  provider: hz
+  period: 2024-Q3
+  billed: €3M
+  due: 2024-10-15
+  payments:
+  - {date: 2024-06-20, amount: €1M}
+  - {date: 2024-11-10, amount: €1M}
+funding_rounds:
+- id: rho-loan
+  company: rho
+  date: 2024-02-01
+  instrument: debt
+  amount: €20M
+  investors: [{investor: bank}]
+  tranches:
+  - {amount: €10M, status: disbursed, date: 2024-02-01}
+  - {amount: €10M, status: disbursed, date: 2024-08-01}
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cloud_bills.paid_usd converts every payment at the bill's period (1.20 from "
+    "2024-07-01): $2.4M, while the payments frame and the flows give $2.3M",
+)
+def test_a_bills_paid_usd_is_the_sum_of_its_payments_dollars(tmp_path: Path) -> None:
+    path = tmp_path / "fx.yaml"
+    path.write_text(FX, encoding="utf-8")
+    led = ac.load(path)
+    # by hand: EUR 1M x 1.10 (2024-06-20) + EUR 1M x 1.20 (2024-11-10) = $2.3M
+    payments = led.frame("payments")
+    assert payments["amount_usd"].sum() == pytest.approx(2.3e6)  # holds today
+    flows = led.flows()
+    paid = flows[(flows["record"] == "rho-hz-q3") & (flows["status"] == "paid")]
+    assert paid["amount_usd"].sum() == pytest.approx(2.3e6)  # holds today
+    assert led.frame("cloud_bills")["paid_usd"].iloc[0] == pytest.approx(2.3e6)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="funding_rounds.disbursed_usd converts every tranche at the round's date (1.10): "
+    "$22M, while the tranches frame and the flows give $23M",
+)
+def test_a_rounds_disbursed_usd_is_the_sum_of_its_tranches_dollars(tmp_path: Path) -> None:
+    path = tmp_path / "fx.yaml"
+    path.write_text(FX, encoding="utf-8")
+    led = ac.load(path)
+    # by hand: EUR 10M x 1.10 (2024-02-01) + EUR 10M x 1.20 (2024-08-01) = $23M
+    assert led.frame("tranches")["amount_usd"].sum() == pytest.approx(23e6)  # holds today
+    flows = led.flows()
+    got = flows[(flows["entity"] == "rho") & (flows["record"] == "rho-loan")]
+    assert got["amount_usd"].sum() == pytest.approx(23e6)  # holds today
+    assert led.frame("funding_rounds")["disbursed_usd"].iloc[0] == pytest.approx(23e6)
