@@ -134,7 +134,6 @@ def arrears(
         bill_end = np.full(len(per_bill), end, dtype="datetime64[D]")
     age = (bill_end - per_bill["date"].to_numpy("datetime64[D]")).astype(np.int64)
     bucket = np.select([age <= 30, age <= 60, age <= 90], list(AGE_BUCKETS[:3]), AGE_BUCKETS[3])
-    per_bill = per_bill.assign(bucket=bucket, record=per_bill.index)
     columns = [
         "payer",
         "provider",
@@ -167,14 +166,16 @@ def arrears(
             }
         )
         return Arrears(typed, records, _ASSUMPTIONS, params=params)
-    keys = ["payer", "provider"]
-    grouped = per_bill.groupby(keys, sort=True)
     # each age bucket's money owed: NaN elsewhere (a sum skips it, as a sum of the bucket's
-    # rows alone: what a pivot of the buckets gave), in the same grouping as the totals
+    # rows alone: what a pivot of the buckets gave), in one grouping with the totals
     owed = per_bill["owed"].to_numpy("float64")
     by_age = {b: np.where(bucket == b, owed, np.nan) for b in AGE_BUCKETS}
-    figures = per_bill[["owed", "owed_low", "owed_high"]].assign(**by_age)
-    sums = figures.groupby([per_bill["payer"], per_bill["provider"]], sort=True).sum()
+    figures = per_bill[["owed", "owed_low", "owed_high", "date"]].assign(**by_age)
+    grouped = figures.groupby([per_bill["payer"], per_bill["provider"]], sort=True)
+    sums = grouped[["owed", "owed_low", "owed_high", *AGE_BUCKETS]].sum()
+    # each group's bills, in the order of their ids (the bills are sorted by id: grouped)
+    ids = per_bill.index.to_numpy(object)
+    at = grouped.indices
     out = pd.DataFrame(
         {
             "outstanding_usd": sums["owed"],
@@ -182,7 +183,7 @@ def arrears(
             "outstanding_high_usd": sums["owed_high"],
             "bills": grouped.size(),
             "oldest": grouped["date"].min(),
-            "records": _joined_records(per_bill.dropna(subset=keys)),
+            "records": [",".join(str(i) for i in ids[at[key]]) for key in sums.index],
             **{b: sums[b] for b in AGE_BUCKETS},
         }
     ).reset_index()
@@ -247,21 +248,3 @@ def _at_bill_rate(rows: pd.DataFrame, paid: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = wanted / rate
     return np.where(np.isfinite(factor) & paid, factor, 1.0)
-
-
-def _joined_records(bills: pd.DataFrame) -> list[str]:
-    """Each payer and provider's bills, sorted and comma-separated, in the order of the sorted
-    groups (one sort and one pass, not a Python function per group)."""
-    ordered = bills.reset_index(drop=True).sort_values(
-        ["payer", "provider", "record"], kind="stable"
-    )
-    payer = ordered["payer"].astype("object").to_numpy()
-    provider = ordered["provider"].astype("object").to_numpy()
-    records = [str(r) for r in ordered["record"].astype("object")]
-    out: list[str] = []
-    start = 0
-    for i in range(1, len(records) + 1):
-        if i == len(records) or payer[i] != payer[i - 1] or provider[i] != provider[i - 1]:
-            out.append(",".join(records[start:i]))
-            start = i
-    return out
