@@ -19,6 +19,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import aicapex as ac
@@ -126,3 +127,26 @@ def test_a_pickled_setting_carries_the_conflicts_found(led: ac.Ledger) -> None:
     assert here.frame["months"].item() == pytest.approx(4.0)
     assert there.frame["months"].item() == pytest.approx(4.0)
     assert list(here.records) == list(there.records)
+
+
+def test_paths_are_built_when_read(led: ac.Ledger) -> None:
+    names = ["base", "old"]
+    table = ac.compare(
+        led,
+        "beta",
+        [ac.Scenario("base"), ac.Scenario("old", [ac.Exclude(["beta-payroll-new"])])],
+        as_of="2024-03",
+    )
+    assert list(table.paths) == names
+    assert len(table.paths) == 2
+    assert "gone" not in table.paths
+    with pytest.raises(KeyError, match="no scenario 'gone'"):
+        table.path("gone")
+    runway = ac.runway(led, "beta", as_of="2024-03").explain()
+    pd.testing.assert_frame_equal(table.path("base"), runway)
+    assert table.path("base") is table.path("base")  # built once
+    copy = pickle.loads(pickle.dumps(table))
+    pd.testing.assert_frame_equal(copy.path("old"), table.path("old"))
+    # leaving the $3M payroll report out, the $2M one stands: $3M a month out, $12M at the start
+    old = table.path("old")
+    assert old["closing"].iloc[:4].tolist() == pytest.approx([9e6, 6e6, 3e6, 0.0])

@@ -4,7 +4,7 @@ one scenario rolled forward (a function of plain data, so that executors can run
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -409,13 +409,19 @@ def _latest(balances: pd.DataFrame | Mapping[str, float], entity: str | None) ->
 
 @dataclass(frozen=True, eq=False)
 class Evaluated:
-    """One scenario's figures (a row per entity), explanation, path, assumptions, records."""
+    """One scenario's figures (a row per entity), explanation, path (built when read: a
+    comparison's paths are read one by one, a report reads none), assumptions, records."""
 
     frame: pd.DataFrame
     explanation: tuple[str, ...]
-    path: pd.DataFrame
+    path_of: Callable[[], pd.DataFrame]
     assumptions: tuple[str, ...]
     records: pd.Index
+
+    @property
+    def path(self) -> pd.DataFrame:
+        """The month-by-month cash (:func:`~aicapex.analysis.runwaykit.path_frame`)."""
+        return self.path_of()
 
 
 def _late(
@@ -455,7 +461,8 @@ def evaluate(setting: Setting, bound: BoundScenario) -> Evaluated:
     lines += bound.notes
     if len(frame) == 1:
         lines += _late(bound.arrivals, bound.starts, frame["cash_out"].iloc[0])
-    path = path_frame(
+    path = functools.partial(
+        path_frame,
         inputs.entities,
         inputs.months,
         inputs.counted,

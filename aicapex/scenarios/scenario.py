@@ -21,7 +21,7 @@ the cash has run out (it does not rescue the runway: the runway ends at the firs
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -217,8 +217,27 @@ def compare(
         assumptions=(*first.assumptions, _horizon_words(setting.as_of, horizon)),
         params={"entity": entity, "as_of": setting.as_of, "policy": policy, "known_on": known_on},
         explanations={n: r.explanation for n, r in zip(names, results, strict=True)},
-        paths={n: r.path for n, r in zip(names, results, strict=True)},
+        paths=_Paths({n: r.path_of for n, r in zip(names, results, strict=True)}),
     )
+
+
+class _Paths(Mapping[str, pd.DataFrame]):
+    """Each scenario's month-by-month cash, built when first read (a report reads none)."""
+
+    def __init__(self, builds: Mapping[str, Callable[[], pd.DataFrame]]) -> None:
+        self._builds = dict(builds)
+        self._built: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._built:
+            self._built[name] = self._builds[name]()
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builds)
+
+    def __len__(self) -> int:
+        return len(self._builds)
 
 
 def _horizon_words(as_of: str, horizon: int) -> str:
