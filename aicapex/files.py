@@ -105,10 +105,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
                     "a key that is a single value, not a list or mapping",
                     key_node.start_mark,
                 )
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} in one mapping", key_node.start_mark
-                )
+            if key in seen:  # noted (each one, with its line); the file's other problems too
+                self.duplicates.append((key, key_node.start_mark.line + 1))
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -129,6 +127,8 @@ class _Loader(CParser, _Constructor, _Resolver):
         CParser.__init__(self, stream)
         _Constructor.__init__(self)
         _Resolver.__init__(self)
+        #: The keys met twice in one mapping, with the line of their second (third...) time.
+        self.duplicates: list[tuple[Any, int]] = []
 
 
 class _Representer(yaml.representer.SafeRepresenter):
@@ -396,7 +396,9 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
     """Parse a ledger file's text (YAML, or JSON when ``shown`` ends in ``.json``).
 
     Returns the data and no problems, or ``None`` and the problems (syntax errors with their
-    line, duplicate keys, anchors and aliases, an empty document).
+    line, anchors and aliases, an empty document). Keys met twice in one mapping are a problem
+    each (``duplicate-key``, at its line, record and field) returned with the data (the last
+    value of each such key), so that a load lists them with the file's other problems.
     """
     if not text.strip():
         return None, [_empty(shown, text)]
@@ -424,8 +426,10 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
             raise _Fallback
         data = _fast_yaml(text)
     except _Fallback:
+        loader = None
         try:
-            data = yaml.load(text, Loader=_Loader)  # type: ignore[arg-type]
+            loader = _Loader(text)
+            data = loader.get_single_data()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -461,9 +465,73 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
             return None, [Problem(f"valid {language}", str(exc), file=shown, code="syntax")]
         except RecursionError:
             return None, [_too_deep(text, shown)]
+        finally:
+            if loader is not None:
+                loader.dispose()
+        if loader.duplicates and data is not None:
+            return data, _duplicate_problems(text, shown, data, loader.duplicates, language)
     if data is None:
         return None, [_empty(shown, text)]
     return data, []
+
+
+def _duplicate_problems(
+    text: str, shown: str, data: Any, duplicates: list[tuple[Any, int]], language: str
+) -> list[Problem]:
+    """A ``duplicate-key`` problem per key met twice in one mapping, at its second line, in its
+    record (kind, index, id) and field where the line is inside one."""
+    out = []
+    for key, line in duplicates:
+        if language == "YAML":
+            kind, index, record_id, field = place(text, line)
+        else:  # JSON: no indentation to read; the record whose lines hold it
+            kind, index = _record_at(text, data, line)
+            record_id = field = None
+        if kind is not None and index is not None and record_id is None:
+            item = _item(data, kind, index)
+            rid = item.get("id") if item is not None else None
+            record_id = rid if isinstance(rid, str) else None
+        if kind is not None and index is not None and field is None:
+            field = str(key)  # a flow mapping's ({id: a, name: A, name: B}) or JSON's
+        out.append(
+            Problem(
+                f"valid {language}",
+                f"duplicate key {key!r} in one mapping",
+                file=shown,
+                line=line,
+                kind=kind,
+                index=index,
+                record_id=record_id,
+                field=field,
+                code="duplicate-key",
+            )
+        )
+    return out
+
+
+def _item(data: Any, kind: str, index: int) -> dict[Any, Any] | None:
+    """The record ``index`` of ``kind`` in a parsed file, if it is a mapping."""
+    items = data.get(kind) if isinstance(data, dict) else None
+    if isinstance(items, list) and 0 <= index < len(items) and isinstance(items[index], dict):
+        return items[index]
+    return None
+
+
+def _record_at(text: str, data: Any, line: int) -> tuple[str | None, int | None]:
+    """The kind and index of the record of a parsed file whose lines hold ``line`` (the last
+    record starting at or before it)."""
+    if not isinstance(data, dict):
+        return None, None
+    locator = Locator(text, data)
+    best: tuple[int, str | None, int | None] = (0, None, None)
+    for kind, items in data.items():
+        if not isinstance(kind, str) or not isinstance(items, list):
+            continue
+        for i in range(len(items)):
+            start = locator.line(kind, i)
+            if start is not None and best[0] < start <= line:
+                best = (start, kind, i)
+    return best[1], best[2]
 
 
 # What YAML cannot hold: control characters other than tab and line breaks, surrogates, and

@@ -277,8 +277,8 @@ def _load_file(
         return
     read.hashes[os.path.realpath(read.path)] = digest
     data, file_problems = parse_document(text, shown)
-    if file_problems:
-        problems.extend(file_problems)
+    problems.extend(file_problems)
+    if data is None:
         unloaded.everything = True
         return
     locators[shown] = Locator(text, data)

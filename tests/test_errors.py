@@ -72,7 +72,7 @@ CASES = [
     Case("malformed_yaml.yaml", 7, "entities", 0, "acme", "aliases", "valid YAML", "did not find expected ',' or ']' (while parsing a flow sequence that starts on line 6)"),  # noqa: E501
     Case("duplicate_key.yaml", 16, "cloud_bills", 0, "acme-aws-2023-08", "billed", "valid YAML", "duplicate key 'billed' in one mapping"),  # noqa: E501
     Case("bad_json.json", 3, None, None, None, None, "valid JSON", "Expecting property name enclosed in double quotes"),  # noqa: E501
-    Case("duplicate_key.json", 7, None, None, None, None, "valid JSON", "duplicate key 'name' in one mapping"),  # noqa: E501
+    Case("duplicate_key.json", 7, "entities", 0, "acme", "name", "valid JSON", "duplicate key 'name' in one mapping"),  # noqa: E501
     Case("anchor_alias.yaml", 5, "entities", 0, "acme", "type", "without YAML anchors or aliases", "an anchor &t", count=2),  # noqa: E501
     Case("alias_bomb.yaml", 2, "a", None, None, None, "without YAML anchors or aliases", "an anchor &a", count=None),  # noqa: E501
     Case("yaml_tag.yaml", 7, "entities", 1, "beta", "name", "without YAML tags", "the tag !!binary"),  # noqa: E501

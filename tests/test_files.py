@@ -165,7 +165,6 @@ def test_block_scalars_and_multiline_text() -> None:
         ("a: !!bool maybe\n", "the tag !!bool"),
         ("a: !!str 5\n", "the tag !!str"),
         ("a: !custom x\n", "the tag !custom"),
-        ("a: 1\na: 2\n", "duplicate key 'a' in one mapping"),
         ("[a]: 1\n", "a key that is a single value, not a list or mapping"),
         ("? {a: 1}\n: 2\n", "a key that is a single value, not a list or mapping"),
     ],
@@ -176,6 +175,21 @@ def test_refused_documents(text: str, found: str) -> None:
     assert problems
     assert any(p.found.startswith(found) for p in problems), problems
     assert all(p.file == "x.yaml" for p in problems)
+
+
+def test_duplicate_keys_are_each_a_problem_returned_with_the_data() -> None:
+    # every key met twice is its own problem at its line; the data comes too (the last value),
+    # so that a load reports the file's other problems with them
+    data, problems = parse_document("a: 1\nb: 2\na: 3\nc: {d: 1, d: 2}\n", "x.yaml")
+    assert data == {"a": 3, "b": 2, "c": {"d": 2}}
+    assert [(p.line, p.found, p.code) for p in problems] == [
+        (3, "duplicate key 'a' in one mapping", "duplicate-key"),
+        (4, "duplicate key 'd' in one mapping", "duplicate-key"),
+    ]
+    # JSON (read through the YAML path when a key repeats): the same, at the JSON's lines
+    data, problems = parse_document('{"a": 1,\n "a": 2}', "x.json")
+    assert data == {"a": 2}
+    assert [(p.line, p.expected) for p in problems] == [(2, "valid JSON")]
 
 
 def test_syntax_errors_have_lines() -> None:

@@ -223,11 +223,6 @@ def test_same_party_is_reported_with_a_negative_bill(tmp_path: Path) -> None:
     assert found == {("billed", "out-of-range"), ("provider", "same-party")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only the first duplicate key of a file is reported; two records each naming a "
-    "field twice need two rounds",
-)
 def test_every_duplicate_key_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "dup.yaml"
     path.write_text(
@@ -250,11 +245,6 @@ def test_every_duplicate_key_is_reported(tmp_path: Path) -> None:
     assert found == {(11, "duplicate-key"), (16, "duplicate-key")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a duplicate key in a flow mapping ({id: acme, name: A, name: B}) names no record "
-    "nor field, though one in a block mapping names both",
-)
 def test_a_duplicate_key_in_a_flow_mapping_names_its_record_and_field(tmp_path: Path) -> None:
     path = tmp_path / "dup.yaml"
     path.write_text(
@@ -322,11 +312,6 @@ def test_scenario_references_are_reported_with_the_file_problems(tmp_path: Path)
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a duplicate key hides every other problem of its file: e1's 'seven' is reported "
-    "only once e2's second 'amount' is removed",
-)
 def test_a_duplicate_key_does_not_hide_the_other_problems(tmp_path: Path) -> None:
     path = tmp_path / "dup.yaml"
     path.write_text(
@@ -347,11 +332,6 @@ def test_a_duplicate_key_does_not_hide_the_other_problems(tmp_path: Path) -> Non
     assert found == {(5, "e1", "amount", "bad-money"), (11, "e2", "amount", "duplicate-key")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a duplicate key in a JSON ledger names no record nor field (a YAML block mapping's "
-    "names both)",
-)
 def test_a_duplicate_key_in_json_names_its_record_and_field(tmp_path: Path) -> None:
     path = tmp_path / "dup.json"
     path.write_text(
@@ -444,3 +424,29 @@ def test_a_rounds_disbursed_usd_is_the_sum_of_its_tranches_dollars(tmp_path: Pat
     got = flows[(flows["entity"] == "rho") & (flows["record"] == "rho-loan")]
     assert got["amount_usd"].sum() == pytest.approx(23e6)  # holds today
     assert led.frame("funding_rounds")["disbursed_usd"].iloc[0] == pytest.approx(23e6)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="read_table's cloud_bills frame says every bill unpaid (paid_usd 0.0, unpaid_usd "
+    "the whole bill) though a table holds no payments: a rounds table's tranche totals and an "
+    "orders table's deliveries are unknown (NaN, NA) instead (aicapex.table.bulk)",
+)
+def test_a_bills_table_does_not_claim_its_bills_unpaid(tmp_path: Path) -> None:
+    bills = tmp_path / "cloud_bills.csv"
+    bills.write_text(
+        "id,payer,provider,period,billed,due\nb1,epsilon,ovh,2024-01,$1M,2024-02-29\n",
+        encoding="utf-8",
+    )
+    payments = tmp_path / "payments.csv"
+    payments.write_text("bill,payer,date,amount\nb1,epsilon,2024-02-15,$400K\n", encoding="utf-8")
+    rounds = tmp_path / "rounds.csv"
+    rounds.write_text("id,company,date,amount\nr1,epsilon,2024-01,$10M\n", encoding="utf-8")
+    assert ac.read_table(rounds, "funding_rounds")["disbursed_usd"].isna().all()  # holds today
+    paid = ac.read_table(payments, "payments", parents=bills)
+    assert paid["amount_usd"].sum() == pytest.approx(400_000.0)  # holds today: $400K paid
+    frame = ac.read_table(bills, "cloud_bills")
+    # the ledger with the same bill and payment says $400K paid, $600K unpaid; the table alone
+    # cannot know it: unknown, not $0 paid and $1M unpaid
+    assert frame["paid_usd"].isna().all(), frame["paid_usd"].tolist()
+    assert frame["unpaid_usd"].isna().all(), frame["unpaid_usd"].tolist()
