@@ -205,3 +205,43 @@ def test_the_legs_read_once_are_those_of_each_policy(ledger_text: LedgerText) ->
         records = {"latest": ["e2", "e3"], "all": ["e1", "e2", "e3"]}[policy]
         assert related["record"].tolist() == records
         assert related["amount_usd"].tolist() == [1e6, 3e6, 5e6][-len(records) :]
+
+
+# a orders 100 H100: 50 scheduled in March, 50 in September 2024; 30 delivered in April.
+# r1 (February) gives b 20: the first 20 of March's schedule and of April's delivery; r2
+# (May) gives c 40: 40 of September's schedule, no delivery (none on or after May).
+TAKEN = """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-06}
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+- {id: c, name: C, type: company}
+- {id: v, name: Vendor, type: chip_vendor}
+gpu_orders:
+- id: o1
+  buyer: a
+  vendor: v
+  sku: H100
+  quantity: 100
+  order_date: 2024-01
+  sources: [s]
+  scheduled:
+  - {date: 2024-03, quantity: 50}
+  - {date: 2024-09, quantity: 50}
+  delivered:
+  - {date: 2024-04, quantity: 30}
+gpu_reallocations:
+- {id: r2, order: o1, from_entity: a, to_entity: c, quantity: 40, date: 2024-05, sources: [s]}
+- {id: r1, order: o1, from_entity: a, to_entity: b, quantity: 20, date: 2024-02, sources: [s]}
+"""
+
+
+def test_a_reallocation_is_due_when_the_deliveries_it_took_came(ledger_text: LedgerText) -> None:
+    frame = ac.reallocations(ac.load(ledger_text(TAKEN))).frame.set_index("reallocation")
+    # r1: April's delivery (actual ones first), April 1 to 30: due mid-April (day 19,828.5,
+    # rounded to even: April 15); r2: September's schedule, 1 to 30: September 16 (19,981.5)
+    assert frame.loc["r1", "due_basis"] == "delivered deliveries"
+    assert frame.loc["r2", "due_basis"] == "scheduled deliveries"
+    assert frame.loc["r1", "due"] == pd.Timestamp("2024-04-15")
+    assert frame.loc["r2", "due"] == pd.Timestamp("2024-09-16")

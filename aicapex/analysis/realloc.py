@@ -104,26 +104,26 @@ def _taken(moves: pd.DataFrame) -> pd.DataFrame:
     early = taken["earliest"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
     late = taken["latest"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
     u = taken["units"].to_numpy("float64")
-    t = pd.DataFrame(
-        {
-            "via": taken["via"].astype("object").to_numpy(),
-            "event": taken["event"].astype("object").to_numpy(),
-            "units": u,
-            "ue": u * early,
-            "ul": u * late,
-        }
-    )
-    g = t.groupby(["via", "event"], sort=False)[["units", "ue", "ul"]].sum().reset_index()
-    g["rank"] = (g["event"] == "delivered").astype(int)
-    g = g.sort_values(["via", "rank"], kind="stable").drop_duplicates("via", keep="last")
+    # groups of (via, event) in the order they first come (as groupby(sort=False) has them),
+    # summed by bincount: whole units and day numbers, exact as floats
+    via, vias = pd.factorize(taken["via"].astype("object").to_numpy())
+    event, events = pd.factorize(taken["event"].astype("object").to_numpy())
+    group, pairs = pd.factorize(via.astype(np.int64) * len(events) + event)
+    sums = [np.bincount(group, weights=w) for w in (u, u * early, u * late)]
+    g_via, g_event = pairs // len(events), pairs % len(events)
+    # per reallocation (by id), its delivered group where it has one, else its last other
+    rank = (np.asarray(events, dtype=object)[g_event] == "delivered").astype(np.int64)
+    by_id = np.argsort(np.argsort(np.asarray(vias, dtype=object), kind="stable"))
+    order = np.lexsort((rank, by_id[g_via]))
+    last = order[np.r_[g_via[order][1:] != g_via[order][:-1], True]]
     return pd.DataFrame(
         {
-            "units": g["units"].to_numpy(),
-            "earliest": g["ue"].to_numpy() / g["units"].to_numpy(),
-            "latest": g["ul"].to_numpy() / g["units"].to_numpy(),
-            "event": g["event"].to_numpy(),
+            "units": sums[0][last],
+            "earliest": sums[1][last] / sums[0][last],
+            "latest": sums[2][last] / sums[0][last],
+            "event": np.asarray(events, dtype=object)[g_event[last]],
         },
-        index=pd.Index(g["via"].to_numpy(object)),
+        index=pd.Index(np.asarray(vias, dtype=object)[g_via[last]]),
     )
 
 
