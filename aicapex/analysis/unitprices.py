@@ -397,6 +397,12 @@ def unrated(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
     written (one of ``fields``) but none of them has a figure in US dollars (no exchange rate
     at its date), else None. Such a record's price is unknown in dollars: not to be replaced by
     another record's."""
+    text = _unrated_text(frame, fields)
+    return pd.Series(text, index=pd.Index(frame["id"].astype("object").to_numpy()), dtype=object)
+
+
+def _unrated_text(frame: pd.DataFrame, fields: tuple[str, ...]) -> np.ndarray:
+    """:func:`unrated`'s values, row by row (None: priced in dollars, or no price)."""
     n = len(frame)
     written = np.zeros(n, dtype=bool)
     in_usd = np.zeros(n, dtype=bool)
@@ -406,28 +412,33 @@ def unrated(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
             continue
         given = frame[field].notna().to_numpy()
         usd = frame[f"{field}_usd"].notna().to_numpy()
-        currency = frame[f"{field}_currency"].astype("object").to_numpy()
         first = given & ~usd & ~written
-        text[first] = [f"{field} in {c}" for c in currency[first]]
+        if first.any():  # the currencies read only where a figure lacks dollars
+            currency = frame[f"{field}_currency"].astype("object").to_numpy()
+            text[first] = [f"{field} in {c}" for c in currency[first]]
         written |= given
         in_usd |= given & usd
     text[in_usd | ~written] = None
-    return pd.Series(text, index=pd.Index(frame["id"].astype("object").to_numpy()), dtype=object)
+    return text
 
 
 def _unrated_warnings(kind: str, frame: pd.DataFrame, sku: str | None) -> list[str]:
     """A warning per record of ``frame`` whose price has no figure in US dollars."""
     fields, sku_column = _PRICED[kind]
-    if kind == "compute_contracts" and "capacity_unit" in frame:  # leases of GPUs
-        frame = frame[(frame["capacity_unit"].astype("object") == "gpu").to_numpy()]
-    if kind == "prices" and "quantity_unit" in frame:
-        frame = frame[(frame["quantity_unit"].astype("object") == "gpu").to_numpy()]
+    text = _unrated_text(frame, fields)
+    found = ~pd.isna(text)
+    if not found.any():
+        return []
+    # leases and priced quantities of GPUs only; of the SKU asked for
+    for kind_of, unit in (("compute_contracts", "capacity_unit"), ("prices", "quantity_unit")):
+        if kind == kind_of and unit in frame:
+            found &= (frame[unit].astype("object") == "gpu").to_numpy()
     if sku is not None and sku_column in frame:
-        frame = frame[(frame[sku_column].astype("object") == sku).to_numpy()]
-    found = unrated(frame, fields).dropna()
+        found &= (frame[sku_column].astype("object") == sku).to_numpy()
+    ids = frame["id"].astype("object").to_numpy()
     return [
         f"{record}: no price in US dollars (its {what} has no exchange rate at its date)"
-        for record, what in found.items()
+        for record, what in zip(ids[found], text[found], strict=True)
     ]
 
 
