@@ -391,11 +391,6 @@ funding_rounds:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cloud_bills.paid_usd converts every payment at the bill's period (1.20 from "
-    "2024-07-01): $2.4M, while the payments frame and the flows give $2.3M",
-)
 def test_a_bills_paid_usd_is_the_sum_of_its_payments_dollars(tmp_path: Path) -> None:
     path = tmp_path / "fx.yaml"
     path.write_text(FX, encoding="utf-8")
@@ -409,11 +404,6 @@ def test_a_bills_paid_usd_is_the_sum_of_its_payments_dollars(tmp_path: Path) -> 
     assert led.frame("cloud_bills")["paid_usd"].iloc[0] == pytest.approx(2.3e6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="funding_rounds.disbursed_usd converts every tranche at the round's date (1.10): "
-    "$22M, while the tranches frame and the flows give $23M",
-)
 def test_a_rounds_disbursed_usd_is_the_sum_of_its_tranches_dollars(tmp_path: Path) -> None:
     path = tmp_path / "fx.yaml"
     path.write_text(FX, encoding="utf-8")

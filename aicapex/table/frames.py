@@ -26,7 +26,11 @@ Nested lists get frames of their own: ``tranches`` (of funding rounds), ``paymen
 bills), ``deliveries`` (of GPU orders, scheduled and delivered), ``order_payments`` (of GPU
 orders), ``ramps`` (of compute contracts), ``investments`` (investors' parts in rounds),
 ``vesting`` (warrants' tranches), ``listing_buyers``, ``pieces`` (vehicles' equity and debt) and
-``capex_milestones``; each row names its parent record.
+``capex_milestones``; each row names its parent record. An item converts to US dollars at its
+own date when it has one (a payment's, a tranche's), else at its record's; so do the sums of
+items a record's frame adds (``committed_usd``, ``disbursed_usd``, ``cancelled_usd`` of rounds,
+``paid_usd`` of bills: the sum of the items' dollars). A bill's ``unpaid_usd`` is what is still
+owed, at the bill's date.
 """
 
 from __future__ import annotations
@@ -488,13 +492,7 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
                     data["status"].append(field)
             all_items.extend(items)
             item_ctxs.extend(
-                RowContext(
-                    fx,
-                    _span_of(item.date, ctx.fye)[0] if getattr(item, "date", None) else ctx.date,
-                    ctx.fye,
-                    widths=ctx.widths,
-                )
-                for item in items
+                RowContext(fx, _item_day(item, ctx), ctx.fye, widths=ctx.widths) for item in items
             )
     _fill(cols, all_items, item_ctxs, data)
     return _typed(data, dtypes)
@@ -503,11 +501,18 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
 # -- derived columns of some kinds: name -> (dtype, function of (record, ctx)) ---------------
 
 
+def _item_day(item: Any, ctx: RowContext) -> dt.date | None:
+    """The day an item of a nested list converts at: its own date's, else its record's (as
+    the items' own frames: ``tranches``, ``payments``)."""
+    date = getattr(item, "date", None)
+    return _span_of(date, ctx.fye)[0] if date else ctx.date
+
+
 def _tranche_total(status: TrancheStatus) -> Callable[[Any, RowContext], float]:
     def total(r: Any, ctx: RowContext) -> float:
         return float(
             sum(
-                ctx.fx.usd(float(t.amount.amount), t.amount.currency, ctx.date)
+                ctx.fx.usd(float(t.amount.amount), t.amount.currency, _item_day(t, ctx))
                 for t in r.tranches
                 if t.status is status
             )
@@ -525,7 +530,10 @@ def _unpaid_usd(r: Any, ctx: RowContext) -> float:
 def _paid_usd(r: Any, ctx: RowContext) -> float:
     bill: CloudBill = r
     return float(
-        sum(ctx.fx.usd(float(p.amount.amount), p.amount.currency, ctx.date) for p in bill.payments)
+        sum(
+            ctx.fx.usd(float(p.amount.amount), p.amount.currency, _item_day(p, ctx))
+            for p in bill.payments
+        )
     )
 
 
