@@ -32,10 +32,12 @@ each piece a named investor pays, the same money leaves it: a row with the inves
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import constant_category, first_source
+from aicapex.table.columns import constant_category, first_source, take
 from aicapex.table.flowrows import (
     concat_flows,
     end_factors,
@@ -51,6 +53,9 @@ UNDISCLOSED = "undisclosed"
 
 _LIVE = ("closed", "committed", "announced")
 
+#: A missing text, as a value of an object array (``np.where(mask, texts, _NO_TEXT)``).
+_NO_TEXT = np.array(None, dtype=object)
+
 
 def payer_shares(rounds: pd.DataFrame, investments: pd.DataFrame | None) -> pd.DataFrame:
     """Who pays what part of each round: one row per round and payer with ``round``, ``payer``
@@ -58,117 +63,152 @@ def payer_shares(rounds: pd.DataFrame, investments: pd.DataFrame | None) -> pd.D
     round gives none: the sum of its participations' amounts; NaN otherwise). ``investments``
     is the ``investments`` frame; without it, the rounds' ``investors`` column (ids, comma-
     separated) names the investors, without amounts."""
+    return _payer_shares(rounds, investments)[0]
+
+
+class _Known(NamedTuple):
+    """By round (in the rounds' order), the money of a round known by its participations (a
+    round without an amount): their sum, its currency and US dollars per unit of it (NaN,
+    None and NaN for other rounds)."""
+
+    amount: np.ndarray
+    currency: np.ndarray
+    rate_usd: np.ndarray
+
+
+def _payer_shares(
+    rounds: pd.DataFrame, investments: pd.DataFrame | None
+) -> tuple[pd.DataFrame, np.ndarray, _Known]:
+    """:func:`payer_shares`, the position of each row's round among ``rounds`` and the money
+    of the rounds known by their participations."""
     ids = rounds["id"].astype("object").to_numpy()
+    n = len(ids)
     if investments is None:
         names = rounds["investors"].astype("object").fillna("")
-        inv = pd.DataFrame(
-            {"round": np.repeat(ids, names.str.count(",").to_numpy() + (names != "").to_numpy())}
-        )
-        inv["investor"] = [x for text in names for x in text.split(",") if x]
-        inv["amount"] = np.nan
-        inv["written"] = False
+        of = np.repeat(ids, names.str.count(",").to_numpy() + (names != "").to_numpy())
+        investor = np.array([x for text in names for x in text.split(",") if x], dtype=object)
+        every = pd.Index(ids).get_indexer(of)
+        amount = np.full(len(every), np.nan)
+        written = np.zeros(len(every), dtype=bool)
     else:
-        inv = pd.DataFrame(
-            {
-                "round": investments["round"].astype("object").to_numpy(),
-                "investor": investments["investor"].astype("object").to_numpy(),
-                "amount": _in_round_currency(rounds, investments),
-                "written": investments["amount"].notna().to_numpy(),
-            }
-        )
-    inv = inv[inv["round"].isin(ids)]
+        # each participation's round by its position among the rounds (-1: none of them)
+        every = pd.Index(ids).get_indexer(investments["round"].astype("object").to_numpy())
+        investor = investments["investor"].astype("object").to_numpy()
+        amount = _in_round_currency(rounds, investments, every)
+        written = investments["amount"].notna().to_numpy()
+    mine = every >= 0
+    at, investor, amount, written = every[mine], investor[mine], amount[mine], written[mine]
     # an amount written in a currency without a rate to the round's: the split is unknown
-    unpriced = inv["written"] & inv["amount"].isna()
-    unsplit = pd.Series(unpriced.to_numpy(), index=inv["round"].to_numpy()).groupby(level=0).any()
-    unsplit = unsplit.reindex(ids, fill_value=False)
-    round_amount = pd.Series(rounds["amount"].to_numpy("float64"), index=ids)
-    count = inv.groupby("round").size().reindex(ids, fill_value=0)
-    known_sum = inv.groupby("round")["amount"].sum(min_count=1).reindex(ids)
-    total = round_amount.where(round_amount.notna(), known_sum)
-    has_amounts = known_sum.notna() & (known_sum > 0)
+    unsplit = np.bincount(at[written & np.isnan(amount)], minlength=n) > 0
+    round_amount = rounds["amount"].to_numpy("float64")
+    count = np.bincount(at, minlength=n)
+    known_sum = _sum_by(at, amount, n, min_count=1)
+    total = np.where(np.isnan(round_amount), known_sum, round_amount)
+    has_amounts = known_sum > 0  # (NaN: none)
     # rounds whose participations give no amount: one named investor pays, else undisclosed
-    plain = inv[inv["round"].map(~has_amounts).to_numpy(dtype=bool)]
-    sole = plain[plain["round"].map((count == 1) & ~unsplit).to_numpy(dtype=bool)]
-    parts = [pd.DataFrame({"round": sole["round"], "payer": sole["investor"], "share": 1.0})]
-    nobody = ~has_amounts & ((count != 1) | unsplit)
-    parts.append(
-        pd.DataFrame({"round": ids[nobody.to_numpy()], "payer": UNDISCLOSED, "share": 1.0})
-    )
+    sole = ~has_amounts[at] & ((count == 1) & ~unsplit)[at]
+    nobody = np.flatnonzero(~has_amounts & ((count != 1) | unsplit))
     # rounds with amounts: each its own, the rest undisclosed
-    paying = inv[inv["round"].map(has_amounts).to_numpy(dtype=bool) & inv["amount"].notna()]
-    share = paying["amount"].to_numpy() / total.reindex(paying["round"]).to_numpy()
-    parts.append(
-        pd.DataFrame({"round": paying["round"], "payer": paying["investor"], "share": share})
+    paying = has_amounts[at] & ~np.isnan(amount)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = amount[paying] / total[at[paying]]
+    with_amounts = np.flatnonzero(has_amounts)
+    rest = 1.0 - _sum_by(at[paying], share, n)[with_amounts]
+    left = rest > 1e-12
+    # the rows: sole investors, rounds nobody named pays, investors paying, the rest
+    where = np.concatenate([at[sole], nobody, at[paying], with_amounts[left]])
+    payer = np.full(len(where), UNDISCLOSED, dtype=object)
+    payer[: sole.sum()] = investor[sole]
+    payer[sole.sum() + len(nobody) : len(where) - left.sum()] = investor[paying]
+    ones = np.ones(int(sole.sum()) + len(nobody))
+    out = pd.DataFrame(
+        {"round": ids[where], "payer": payer, "share": np.concatenate([ones, share, rest[left]])}
     )
-    covered = pd.Series(share, index=paying["round"].to_numpy()).groupby(level=0).sum()
-    rest = (1.0 - covered).reindex(ids[has_amounts.to_numpy()])
-    rest = rest[rest > 1e-12]
-    parts.append(
-        pd.DataFrame({"round": rest.index, "payer": UNDISCLOSED, "share": rest.to_numpy()})
-    )
-    out = pd.concat(parts, ignore_index=True)
-    known = known_sum.where(round_amount.isna())
-    out["known"] = out["round"].map(known).to_numpy("float64")
-    money = _participations_money(investments) if investments is not None else None
     # the money of a round known by its participations
-    unknown = out["known"].isna()
-    currency = money["currency"] if money is not None else pd.Series(dtype="object")
-    out["known_currency"] = out["round"].map(currency).astype("object").where(~unknown, None)
-    rate = money["rate_usd"] if money is not None else pd.Series(dtype="float64")
-    out["known_rate_usd"] = out["round"].map(rate).astype("float64").where(~unknown)
+    known = np.where(np.isnan(round_amount), known_sum, np.nan)
+    unknown = np.isnan(known)
+    if investments is not None:
+        currency, rate = _participations_money(investments, every, n)
+    else:
+        currency, rate = np.full(n, None, dtype=object), np.full(n, np.nan)
+    money = _Known(known, np.where(unknown, _NO_TEXT, currency), np.where(unknown, np.nan, rate))
+    out["known"] = money.amount[where]
+    out["known_currency"] = pd.Series(money.currency[where], dtype=object)
+    out["known_rate_usd"] = money.rate_usd[where]
+    return out, where, money
+
+
+def _sum_by(at: np.ndarray, values: np.ndarray, n: int, min_count: int = 0) -> np.ndarray:
+    """The sums of ``values`` by position ``at`` (0 to n - 1), as pandas sums a group (missing
+    values skipped, compensated; NaN with fewer than ``min_count`` values), NaN at positions
+    with no value."""
+    out = np.full(n, np.nan)
+    if len(at):
+        sums = pd.Series(values).groupby(at).sum(min_count=min_count)
+        out[sums.index.to_numpy()] = sums.to_numpy("float64")
     return out
 
 
-def _participations_money(investments: pd.DataFrame) -> pd.DataFrame:
-    """By round: the currency its participations' amounts are in (``None`` when they differ) and
-    US dollars per unit of it (NaN without a rate for every one of them)."""
-    inv = investments[investments["amount"].notna().to_numpy()]
-    frame = pd.DataFrame(
-        {
-            "round": inv["round"].astype("object").to_numpy(),
-            "currency": inv["amount_currency"].astype("object").to_numpy(),
-            "amount": inv["amount"].to_numpy("float64"),
-            "usd": inv["amount_usd"].to_numpy("float64"),
-        }
-    )
-    frame["no_usd"] = frame["usd"].isna()
-    by = frame.groupby("round", sort=False)
-    one = by["currency"].nunique() == 1
-    priced = ~by["no_usd"].any()
-    rate = (by["usd"].sum() / by["amount"].sum()).where(one & priced)
+def _participations_money(
+    investments: pd.DataFrame, at: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """By round (``at``: each participation's round's position, -1 for none), the currency its
+    participations' amounts are in (missing when they differ) and US dollars per unit of it
+    (NaN without a rate for every one of them); NaN for rounds without amounts."""
+    given = investments["amount"].notna().to_numpy() & (at >= 0)
+    at = at[given]
+    currency = investments["amount_currency"].astype("object").to_numpy()[given]
+    usd = investments["amount_usd"].to_numpy("float64")[given]
+    codes, uniques = pd.factorize(currency)  # missing: -1
+    width = len(uniques) + 1
+    pairs = np.unique(at[codes >= 0] * width + codes[codes >= 0])
+    one = np.bincount(pairs // width, minlength=n) == 1
+    priced = np.bincount(at[np.isnan(usd)], minlength=n) == 0
+    amount = investments["amount"].to_numpy("float64")[given]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(one & priced, _sum_by(at, usd, n) / _sum_by(at, amount, n), np.nan)
     # amounts in several currencies, each with a rate: counted in US dollars
-    rate = rate.where(one | ~priced, 1.0)
-    currency = by["currency"].first().where(one, None).where(one | ~priced, "USD")
-    return pd.DataFrame({"currency": currency, "rate_usd": rate.astype("float64")})
+    rate = np.where(one | ~priced, rate, 1.0)
+    first = np.full(n, np.nan, dtype=object)  # (missing texts NaN, as pandas' str has them)
+    named = np.flatnonzero(codes >= 0)  # the first currency each round's amounts name
+    rounds, firsts = np.unique(at[named], return_index=True)
+    first[rounds] = currency[named[firsts]]
+    out = np.where(one | ~priced, np.where(one, first, np.nan), "USD").astype(object)
+    some = np.bincount(at, minlength=n) > 0
+    return np.where(some, out, np.nan), np.where(some, rate, np.nan)
 
 
-def _in_round_currency(rounds: pd.DataFrame, investments: pd.DataFrame) -> np.ndarray:
+def _in_round_currency(
+    rounds: pd.DataFrame, investments: pd.DataFrame, at: np.ndarray
+) -> np.ndarray:
     """Each participation's amount in its round's currency (through US dollars when the
-    currencies differ; NaN without a rate)."""
-    parent = rounds.set_index(rounds["id"].astype("object"))
-    rid = investments["round"].astype("object")
-    same = (
-        investments["amount_currency"].astype("object").to_numpy()
-        == parent["amount_currency"].astype("object").reindex(rid).to_numpy()
-    )
-    per_usd = (parent["amount"] / parent["amount_usd"]).reindex(rid).to_numpy("float64")
-    converted = investments["amount_usd"].to_numpy("float64") * per_usd
+    currencies differ; NaN without a rate, and for participations in none of ``rounds``:
+    ``at``, each one's round's position, -1 for none)."""
+    of = np.maximum(at, 0)
+    out_of = at < 0
+    round_amount = rounds["amount"].to_numpy("float64")
+    round_currency = rounds["amount_currency"].astype("object").to_numpy()[of]
+    currency = investments["amount_currency"].astype("object").to_numpy()
+    same = currency == np.where(out_of, np.nan, round_currency)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_usd = (round_amount / rounds["amount_usd"].to_numpy("float64"))[of]
+    usd = investments["amount_usd"].to_numpy("float64")
+    converted = usd * np.where(out_of, np.nan, per_usd)
     amount = investments["amount"].to_numpy("float64")
-    no_round_amount = parent["amount"].isna().reindex(rid).to_numpy(dtype=bool)
+    no_round_amount = np.isnan(round_amount)[of] & ~out_of
     # a round known by its participations in several currencies: each in US dollars (the
     # round's money is then counted in dollars; see _participations_money)
-    given = investments["amount"].notna().to_numpy()
-    currencies = investments["amount_currency"].astype("object").where(given)
-    by_round = rid.to_numpy()
-    mixed = currencies.groupby(by_round).transform("nunique").to_numpy() > 1
-    no_usd = pd.Series(given & investments["amount_usd"].isna().to_numpy())
-    priced = ~no_usd.groupby(by_round).transform("any").to_numpy(dtype=bool)
+    given = ~np.isnan(amount)
+    n = len(rounds)
+    codes, uniques = pd.factorize(np.where(given, currency, _NO_TEXT))  # missing: -1
+    width = len(uniques) + 1
+    named = (codes >= 0) & ~out_of
+    pairs = np.unique(at[named] * width + codes[named])
+    mixed = (np.bincount(pairs // width, minlength=n) > 1)[of]
+    priced = (np.bincount(at[given & np.isnan(usd) & ~out_of], minlength=n) == 0)[of]
     in_usd = no_round_amount & mixed & priced
-    out: np.ndarray = np.where(
-        in_usd,
-        investments["amount_usd"].to_numpy("float64"),
-        np.where(same | no_round_amount, amount, converted),
-    )
+    out: np.ndarray = np.where(in_usd, usd, np.where(same | no_round_amount, amount, converted))
+    out[out_of] = np.nan
     return out
 
 
@@ -190,24 +230,24 @@ def funding_pieces(
     live = rounds[status.isin(_LIVE).to_numpy()]
     if live.empty:
         return []
-    shares = payer_shares(live, investments)
-    by_id = live.set_index(live["id"].astype("object"))
-    pieces = _pieces(by_id, tranches, shares)
+    shares, where, known = _payer_shares(live, investments)
+    pieces = _pieces(live, tranches, known)
     if pieces.empty:
         return []
-    legs = pieces.merge(shares[["round", "payer", "share"]], on="round", how="inner")
+    legs = _legs(pieces, shares, where, len(live))
     legs["cents"] = _split_cents(legs)
     legs = legs[legs["cents"] != 0]
     legs["low"], legs["high"] = _payers_ends(legs, investments)
-    parent = by_id.loc[legs["round"]]
+    at = legs["at"].to_numpy()  # each leg's round's position among the live rounds
+    company = take(live["company"], at)
     company_side = flow_rows(
         date=legs["date"].to_numpy("datetime64[D]"),
-        entity=parent["company"].astype("object").to_numpy(),
+        entity=company,
         direction=1,
         payer=legs["payer"].to_numpy(object),
-        payee=parent["company"].astype("object").to_numpy(),
+        payee=company,
         cents=legs["cents"].to_numpy(np.int64),
-        currency=_currencies(parent, legs, shares, tranches),
+        currency=_currencies(live, at, known, tranches),
         rate_usd=legs["rate_usd"].to_numpy("float64"),
         ends=(legs["low"].to_numpy("float64"), legs["high"].to_numpy("float64")),
         category="funding",
@@ -215,7 +255,7 @@ def funding_pieces(
         basis="actual",
         kind="funding_rounds",
         record=legs["round"].to_numpy(object),
-        source=first_source(parent["sources"]),
+        source=take(first_source(live["sources"]), at),
     )
     named = (legs["payer"] != UNDISCLOSED).to_numpy()
     if not named.any():
@@ -230,98 +270,109 @@ def funding_pieces(
 
 
 def _currencies(
-    parent: pd.DataFrame, legs: pd.DataFrame, shares: pd.DataFrame, tranches: pd.DataFrame
+    rounds: pd.DataFrame, at: np.ndarray, known: _Known, tranches: pd.DataFrame
 ) -> np.ndarray:
-    """Each leg's currency: its round's, or for a round without an amount, its participations',
-    else its tranches' (a round's tranches share one currency)."""
-    own = parent["amount_currency"].astype("object").to_numpy()
-    known = shares.drop_duplicates("round").set_index("round")["known_currency"]
-    by_participations = legs["round"].map(known).to_numpy(object)
-    out: np.ndarray = np.where(pd.isna(own), by_participations, own)
+    """Each leg's currency (``at``: its round's position among ``rounds``): its round's, or for
+    a round without an amount, its participations', else its tranches' (a round's tranches
+    share one currency)."""
+    own = rounds["amount_currency"].astype("object").to_numpy()
+    out: np.ndarray = np.where(pd.isna(own), known.currency, own)[at]
     if pd.isna(out).any() and not tranches.empty:
-        given = tranches[tranches["amount_currency"].notna().to_numpy()]
-        first = pd.Series(
-            given["amount_currency"].astype("object").to_numpy(),
-            index=given["round"].astype("object").to_numpy(),
-        )
-        by_tranches = legs["round"].map(first[~first.index.duplicated()])
-        out = np.where(pd.isna(out), by_tranches.to_numpy(object), out)
+        ids = pd.Index(rounds["id"].astype("object").to_numpy())
+        of = ids.get_indexer(tranches["round"].astype("object").to_numpy())
+        given = np.flatnonzero(tranches["amount_currency"].notna().to_numpy() & (of >= 0))
+        first = np.full(len(rounds), np.nan, dtype=object)
+        found, firsts = np.unique(of[given], return_index=True)
+        first[found] = tranches["amount_currency"].astype("object").to_numpy()[given[firsts]]
+        out = np.where(pd.isna(out), first[at], out)
     return out
 
 
-def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> pd.DataFrame:
     """The money of each live round: one row per tranche (not cancelled) and one for the part of
-    the round no tranche accounts for, with ``round``, ``date``, ``status``, ``cents`` and
-    ``rate_usd`` (US dollars per unit of the round's currency)."""
-    parts = []
-    rate = pd.Series(usd_rate(rounds, "amount"), index=rounds.index)
-    round_low, round_high = (
-        pd.Series(f, index=rounds.index) for f in end_factors(rounds, "amount")
-    )
+    the round no tranche accounts for, with ``round`` (``at``: its position among ``rounds``),
+    ``date``, ``status``, ``cents`` and ``rate_usd`` (US dollars per unit of the round's
+    currency)."""
+    n = len(rounds)
+    ids = rounds["id"].astype("object").to_numpy()
+    round_amount = rounds["amount"].to_numpy("float64")
+    given = ~np.isnan(round_amount)
+    # a round without an amount, known by its participations: their sum, their dollars per unit
+    amount = np.where(given, round_amount, known.amount)
+    rate = np.where(given, usd_rate(rounds, "amount"), known.rate_usd)
+    round_low, round_high = end_factors(rounds, "amount")
     ceiling = (rounds["amount_kind"].astype("object") == "ceiling").to_numpy()
+    round_end = rounds["date_end"].to_numpy("datetime64[D]")
+    parts = []
+    tranched = np.zeros(n)
     if not tranches.empty:
-        tr = tranches[tranches["round"].astype("object").isin(rounds.index).to_numpy()]
-        split = tr.groupby(tr["round"].astype("object"))["amount"].sum()
+        of = pd.Index(ids).get_indexer(tranches["round"].astype("object").to_numpy())
+        tr, of = tranches[of >= 0], of[of >= 0]
+        split = _sum_by(of, tr["amount"].to_numpy("float64"), n)
+        tranched = np.where(np.isnan(split), 0.0, split)
         # cancelled and failed tranches move nothing (their money is accounted for: not rest)
-        tr = tr[~tr["status"].astype("object").isin(("cancelled", "failed")).to_numpy()]
-        rid = tr["round"].astype("object")
-        round_end = rounds["date_end"].reindex(rid).to_numpy("datetime64[D]")
+        status = tr["status"].astype("object")
+        moving = ~status.isin(("cancelled", "failed")).to_numpy()
+        tr, of = tr[moving], of[moving]
         own = tr["date_end"].to_numpy("datetime64[D]")
+        low, high = end_factors(tr, "amount")
         parts.append(
-            pd.DataFrame(
-                {
-                    "round": rid.to_numpy(),
-                    "date": np.where(np.isnat(own), round_end, own),
-                    "status": tr["status"].astype("object").to_numpy(),
-                    "cents": to_cents(tr["amount"].to_numpy("float64")),
-                    "rate_usd": usd_rate(tr, "amount"),
-                    "low": end_factors(tr, "amount")[0],
-                    "high": end_factors(tr, "amount")[1],
-                    "rest": False,
-                }
-            )
+            {
+                "at": of,
+                "date": np.where(np.isnat(own), round_end[of], own),
+                "status": status.to_numpy()[moving],
+                "cents": to_cents(tr["amount"].to_numpy("float64")),
+                "rate_usd": usd_rate(tr, "amount"),
+                "low": low,
+                "high": high,
+                "rest": np.zeros(len(tr), dtype=bool),
+            }
         )
-    else:
-        split = pd.Series(dtype="float64")
-    first = shares.drop_duplicates("round").set_index("round")
-    known = first["known"]
-    amount = rounds["amount"].where(rounds["amount"].notna(), known.reindex(rounds.index))
-    # a round without an amount, known by its participations: their dollars per unit
-    rate = rate.where(rounds["amount"].notna(), first["known_rate_usd"].reindex(rounds.index))
-    tranched = split.reindex(rounds.index).fillna(0.0).to_numpy("float64")
-    rest = amount.to_numpy("float64") - tranched
+    rest = amount - tranched
     keep = np.nan_to_num(rest) > 0.005
-    r = rounds[keep]
     # the ends of the rest: the round's ends less the tranches (the ends are the round's, not
     # the rest's: of $3.2B to $3.4B with a $1B tranche, $2.2B to $2.4B are left)
     with np.errstate(invalid="ignore", divide="ignore"):
-        whole = amount.to_numpy("float64")
-        rest_low = np.maximum(whole * round_low.to_numpy("float64") - tranched, 0.0) / rest
-        rest_high = np.maximum(whole * round_high.to_numpy("float64") - tranched, 0.0) / rest
+        rest_low = np.maximum(amount * round_low - tranched, 0.0) / rest
+        rest_high = np.maximum(amount * round_high - tranched, 0.0) / rest
     ranged = tranched > 0
-    round_low = pd.Series(np.where(ranged, rest_low, round_low), index=rounds.index)
-    round_high = pd.Series(np.where(ranged, rest_high, round_high), index=rounds.index)
+    closed = rounds["status"].astype("object").to_numpy() == "closed"
     parts.append(
-        pd.DataFrame(
-            {
-                "round": r.index.to_numpy(),
-                "date": r["date_end"].to_numpy("datetime64[D]"),
-                "status": np.where(
-                    ceiling[keep],
-                    "conditional",
-                    np.where(r["status"].astype("object") == "closed", "disbursed", "committed"),
-                ),
-                "cents": to_cents(rest[keep]),
-                "rate_usd": rate[keep].to_numpy("float64"),
-                "low": round_low[keep].to_numpy("float64"),
-                "high": round_high[keep].to_numpy("float64"),
-                "rest": ~ceiling[keep],
-            }
-        )
+        {
+            "at": np.flatnonzero(keep),
+            "date": round_end[keep],
+            "status": np.where(ceiling, "conditional", np.where(closed, "disbursed", "committed"))[
+                keep
+            ].astype(object),
+            "cents": to_cents(rest[keep]),
+            "rate_usd": rate[keep],
+            "low": np.where(ranged, rest_low, round_low)[keep],
+            "high": np.where(ranged, rest_high, round_high)[keep],
+            "rest": ~ceiling[keep],
+        }
     )
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
+    out.insert(0, "round", ids[out["at"].to_numpy()])
     out["piece"] = np.arange(len(out))
     return out
+
+
+def _legs(pieces: pd.DataFrame, shares: pd.DataFrame, where: np.ndarray, n: int) -> pd.DataFrame:
+    """The pieces, each once per payer of its round (``where``: the position of each share's
+    round among the ``n`` rounds), in order (a piece's legs in the order of its round's
+    shares), with each leg's ``payer`` and ``share``: the inner join of the two on the round."""
+    order = np.argsort(where, kind="stable")
+    count = np.bincount(where, minlength=n)
+    start = np.cumsum(count) - count
+    at = pieces["at"].to_numpy()
+    repeats = count[at]
+    piece = np.repeat(np.arange(len(pieces)), repeats)
+    k = np.arange(len(piece)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    share = order[start[at][piece] + k]
+    legs = pieces.iloc[piece].reset_index(drop=True)
+    legs["payer"] = shares["payer"].to_numpy()[share]
+    legs["share"] = shares["share"].to_numpy()[share]
+    return legs
 
 
 def _payers_ends(
