@@ -9,6 +9,7 @@ the arithmetic in the comments.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -416,12 +417,6 @@ def test_a_rounds_disbursed_usd_is_the_sum_of_its_tranches_dollars(tmp_path: Pat
     assert led.frame("funding_rounds")["disbursed_usd"].iloc[0] == pytest.approx(23e6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_table's cloud_bills frame says every bill unpaid (paid_usd 0.0, unpaid_usd "
-    "the whole bill) though a table holds no payments: a rounds table's tranche totals and an "
-    "orders table's deliveries are unknown (NaN, NA) instead (aicapex.table.bulk)",
-)
 def test_a_bills_table_does_not_claim_its_bills_unpaid(tmp_path: Path) -> None:
     bills = tmp_path / "cloud_bills.csv"
     bills.write_text(
@@ -440,3 +435,28 @@ def test_a_bills_table_does_not_claim_its_bills_unpaid(tmp_path: Path) -> None:
     # cannot know it: unknown, not $0 paid and $1M unpaid
     assert frame["paid_usd"].isna().all(), frame["paid_usd"].tolist()
     assert frame["unpaid_usd"].isna().all(), frame["unpaid_usd"].tolist()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the report's as_of is a month ('2024-03') for a company without a cash balance, "
+    "where README says every JSON output's as_of is the date asked, else the last day its data "
+    "covers (the flows output of the same ledger says '2024-03-20')",
+)
+def test_report_as_of_is_a_day_without_a_cash_balance(tmp_path: Path) -> None:
+    path = tmp_path / "rounds.yaml"
+    path.write_text(
+        "aicapex: 1\n"
+        "entities:\n"
+        "- {id: kappa, name: Kappa, type: company}\n"
+        "funding_rounds:\n"
+        "- {id: k-got, company: kappa, date: 2024-03-05, amount: $50M}\n"
+        "- {id: k-got2, company: kappa, date: 2024-03-20, amount: $20M, status: committed}\n",
+        encoding="utf-8",
+    )
+    led = ac.load(path)
+    rep = ac.report(led)
+    day = r"^\d{4}-\d{2}-\d{2}$"
+    assert [c["as_of"] for c in rep["companies"]] == [rep["as_of"]]
+    assert rep["as_of"] is not None
+    assert re.match(day, rep["as_of"]), rep["as_of"]

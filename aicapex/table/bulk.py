@@ -535,9 +535,11 @@ def _extras(
         return {k: ("Int64", v) for k, v in {**blank, **ends}.items()}
     if kind != "cloud_bills":
         return {}
+    # a table of bills holds no payments (they are a table of their own): what was paid is
+    # unknown, and what is unpaid too unless a bill gives only its outstanding part
     billed = np.asarray(out["billed_usd"], dtype="float64")
     outstanding = np.asarray(out["outstanding_usd"], dtype="float64")
     return {
-        "paid_usd": ("float64", np.zeros(n)),
-        "unpaid_usd": ("float64", np.where(np.isnan(billed), outstanding, billed)),
+        "paid_usd": ("float64", np.full(n, np.nan)),
+        "unpaid_usd": ("float64", np.where(np.isnan(billed), outstanding, np.nan)),
     }
