@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from aicapex.analysis.ownership import ownership
@@ -22,12 +23,20 @@ def owned_companies(ledger: Ledger) -> dict[str, str]:
     the last day of the latest of those records (a fiscal year by its owner's year end, as the
     frames span it: ``FY2025`` of a year ending June 30 ends on 2025-06-30)."""
     stakes, rounds = ledger.frame("stakes"), ledger.frame("funding_rounds")
-    priced = rounds[["pre_money", "post_money", "price_per_share"]].notna().any(axis=1)
-    days = pd.concat(
-        [stakes[["company", "date_end"]], rounds.loc[priced.to_numpy(), ["company", "date_end"]]]
-    )
-    latest = days.groupby(days["company"].astype("object"))["date_end"].max().dropna()
-    return dict(zip(map(str, latest.index), latest.dt.strftime("%Y-%m-%d"), strict=True))
+    priced = np.zeros(len(rounds), dtype=bool)
+    for figure in ("pre_money", "post_money", "price_per_share"):
+        priced |= rounds[figure].notna().to_numpy()
+    parts = [(stakes, np.ones(len(stakes), dtype=bool)), (rounds, priced)]
+    company = np.concatenate([f["company"].astype("object").to_numpy()[r] for f, r in parts])
+    day = np.concatenate([f["date_end"].to_numpy("datetime64[ns]")[r] for f, r in parts])
+    day = day.view(np.int64)
+    # each company's latest day (NaT, the least int64, only where it has no other), by name
+    codes, names = pd.factorize(company, sort=True)
+    latest = np.full(len(names), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest, codes[codes >= 0], day[codes >= 0])
+    has = latest != np.iinfo(np.int64).min
+    days = np.datetime_as_string(latest[has].view("datetime64[ns]"), unit="D").tolist()
+    return dict(zip(map(str, np.asarray(names, dtype=object)[has]), days, strict=True))
 
 
 def ownership_section(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import pytest
 import aicapex as ac
 from aicapex.analysis.fleet import reported_skus
 from aicapex.analysis.stakeskit import KINDS
+from aicapex.reportownership import owned_companies
 from aicapex.table.gpus import GPU_KINDS, gpu_movements
 
 LedgerText = Callable[..., Path]
@@ -245,3 +246,31 @@ def test_a_reallocation_is_due_when_the_deliveries_it_took_came(ledger_text: Led
     assert frame.loc["r2", "due_basis"] == "scheduled deliveries"
     assert frame.loc["r1", "due"] == pd.Timestamp("2024-04-15")
     assert frame.loc["r2", "due"] == pd.Timestamp("2024-09-16")
+
+
+# b: a stake of 2023-03 and a round priced at $100M post-money in 2024-06; c: a round with no
+# price (left out); d: a stake dated to the year 2022 (its last day).
+OWNED = """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-10}
+entities:
+- {id: b, name: B, type: company}
+- {id: c, name: C, type: company}
+- {id: d, name: D, type: company}
+- {id: x, name: X, type: investor}
+stakes:
+- {id: s1, holder: x, company: b, date: 2023-03, event: holding, share: 30%, sources: [s]}
+- {id: s2, holder: x, company: d, date: 2022, event: holding, share: 10%, sources: [s]}
+funding_rounds:
+- {id: r1, company: b, date: 2024-06, amount: $10M, post_money: $100M, status: closed,
+   sources: [s]}
+- {id: r2, company: c, date: 2024-07, amount: $5M, status: closed, sources: [s]}
+"""
+
+
+def test_owned_companies_and_their_latest_day(ledger_text: LedgerText) -> None:
+    owned = owned_companies(ac.load(ledger_text(OWNED)))
+    assert owned == {"b": "2024-06-30", "d": "2022-12-31"}
+    assert list(owned) == ["b", "d"]
+    empty = ac.load(ledger_text("entities:\n- {id: a, name: A, type: company}\n"))
+    assert owned_companies(empty) == {}
