@@ -29,7 +29,6 @@ from aicapex.table.flowrows import (
 from aicapex.table.funding import (
     _LIVE,
     UNDISCLOSED,
-    _payers_ends,
     _split_cents,
     funding_flows,
     payer_shares,
@@ -184,7 +183,7 @@ def ref_funding_pieces(
     legs = pieces.merge(shares[["round", "payer", "share"]], on="round", how="inner")
     legs["cents"] = _split_cents(legs)
     legs = legs[legs["cents"] != 0]
-    legs["low"], legs["high"] = _payers_ends(legs, investments)
+    legs["low"], legs["high"] = ref_payers_ends(legs, investments)
     parent = by_id.loc[legs["round"]]
     company_side = flow_rows(
         date=legs["date"].to_numpy("datetime64[D]"),
@@ -308,6 +307,50 @@ def ref_pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, shares: pd.DataFram
     out = pd.concat(parts, ignore_index=True)
     out["piece"] = np.arange(len(out))
     return out
+
+
+def ref_payers_ends(
+    legs: pd.DataFrame, investments: pd.DataFrame | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ends of each leg over its amount (factors). A piece's ends are its own, shared by its
+    payers, except in the part of a round no tranche accounts for (not a ceiling): an investor
+    paying its participation has that participation's ends (``$1B`` of a ``$3.2B to $3.4B``
+    round is $1B, not $0.97B to $1.03B), and ``undisclosed`` the rest of the piece's ends."""
+    low = legs["low"].to_numpy("float64").copy()
+    high = legs["high"].to_numpy("float64").copy()
+    if investments is None or investments.empty:
+        return low, high
+    inv = investments[investments["amount"].notna().to_numpy()]
+    by = inv.groupby([inv["round"].astype("object"), inv["investor"].astype("object")], sort=False)[
+        ["amount_usd", "amount_low_usd", "amount_high_usd"]
+    ].sum(min_count=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own_low = (by["amount_low_usd"] / by["amount_usd"]).fillna(1.0)
+        own_high = (by["amount_high_usd"] / by["amount_usd"]).fillna(1.0)
+    key = pd.MultiIndex.from_arrays(
+        [legs["round"].astype("object").to_numpy(), legs["payer"].astype("object").to_numpy()]
+    )
+    rest = legs["rest"].to_numpy(dtype=bool)
+    payer = legs["payer"].astype("object").to_numpy()
+    named = rest & (payer != UNDISCLOSED) & key.isin(by.index)
+    if not named.any():
+        return low, high
+    undisclosed = rest & (payer == UNDISCLOSED)
+    cents = legs["cents"].to_numpy("float64")
+    piece = legs["piece"].to_numpy()
+    whole_low = pd.Series(cents * low).groupby(piece).transform("sum").to_numpy()
+    whole_high = pd.Series(cents * high).groupby(piece).transform("sum").to_numpy()
+    low[named] = own_low.reindex(key[named]).to_numpy("float64")
+    high[named] = own_high.reindex(key[named]).to_numpy("float64")
+    others = ~undisclosed
+    known_low = pd.Series(np.where(others, cents * low, 0.0)).groupby(piece).transform("sum")
+    known_high = pd.Series(np.where(others, cents * high, 0.0)).groupby(piece).transform("sum")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left_low = np.maximum(whole_low - known_low.to_numpy(), 0.0) / cents
+        left_high = np.maximum(whole_high - known_high.to_numpy(), 0.0) / cents
+    low[undisclosed] = np.minimum(left_low[undisclosed], 1.0)
+    high[undisclosed] = np.maximum(left_high[undisclosed], 1.0)
+    return low, high
 
 
 # -- the checks --------------------------------------------------------------------------------

@@ -299,7 +299,11 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
         np.flatnonzero(np.bincount(p.codes[p.codes >= 0], minlength=len(p.categories)))
         for p in parts
     ]
-    present = [p.categories[u] for p, u in zip(parts, used, strict=True) if len(u)]
+    present = [  # (every category used, as often: the categories as they are)
+        p.categories if len(u) == len(p.categories) else p.categories[u]
+        for p, u in zip(parts, used, strict=True)
+        if len(u)
+    ]
     if not present:
         return [np.full(len(p), -1, dtype=np.int8) for p in parts], NO_OBJECTS
     ranks, categories = sorted_codes(label_index(present[0].append(present[1:])))

@@ -237,7 +237,9 @@ def funding_pieces(
     legs = _legs(pieces, shares, where, len(live))
     legs["cents"] = _split_cents(legs)
     legs = legs[legs["cents"] != 0]
-    legs["low"], legs["high"] = _payers_ends(legs, investments)
+    legs["low"], legs["high"] = _payers_ends(
+        legs, investments, live["id"].astype("object").to_numpy()
+    )
     at = legs["at"].to_numpy()  # each leg's round's position among the live rounds
     company = take(live["company"], at)
     company_side = flow_rows(
@@ -376,17 +378,29 @@ def _legs(pieces: pd.DataFrame, shares: pd.DataFrame, where: np.ndarray, n: int)
 
 
 def _payers_ends(
-    legs: pd.DataFrame, investments: pd.DataFrame | None
+    legs: pd.DataFrame, investments: pd.DataFrame | None, ids: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ends of each leg over its amount (factors). A piece's ends are its own, shared by its
     payers, except in the part of a round no tranche accounts for (not a ceiling): an investor
     paying its participation has that participation's ends (``$1B`` of a ``$3.2B to $3.4B``
-    round is $1B, not $0.97B to $1.03B), and ``undisclosed`` the rest of the piece's ends."""
+    round is $1B, not $0.97B to $1.03B), and ``undisclosed`` the rest of the piece's ends.
+    (``ids``: the rounds' ids, by the positions ``legs["at"]``.)"""
     low = legs["low"].to_numpy("float64").copy()
     high = legs["high"].to_numpy("float64").copy()
     if investments is None or investments.empty:
         return low, high
-    inv = investments[investments["amount"].notna().to_numpy()]
+    # first, whether an investor paying a rest has a participation with an amount in its round
+    rest = legs["rest"].to_numpy(dtype=bool)
+    payer = legs["payer"].astype("object").to_numpy()
+    given = investments["amount"].notna().to_numpy()
+    of = pd.Index(ids).get_indexer(investments["round"].astype("object").to_numpy()[given])
+    investor = investments["investor"].astype("object").to_numpy()[given]
+    codes = pd.factorize(np.concatenate([payer, investor]))[0] + 1  # missing: 0
+    width = int(codes.max(initial=0)) + 1
+    pairs = legs["at"].to_numpy() * width + codes[: len(payer)]
+    if not (rest & (payer != UNDISCLOSED) & np.isin(pairs, of * width + codes[len(payer) :])).any():
+        return low, high
+    inv = investments[given]
     by = inv.groupby([inv["round"].astype("object"), inv["investor"].astype("object")], sort=False)[
         ["amount_usd", "amount_low_usd", "amount_high_usd"]
     ].sum(min_count=1)
@@ -396,8 +410,6 @@ def _payers_ends(
     key = pd.MultiIndex.from_arrays(
         [legs["round"].astype("object").to_numpy(), legs["payer"].astype("object").to_numpy()]
     )
-    rest = legs["rest"].to_numpy(dtype=bool)
-    payer = legs["payer"].astype("object").to_numpy()
     named = rest & (payer != UNDISCLOSED) & key.isin(by.index)
     if not named.any():
         return low, high
