@@ -460,3 +460,51 @@ def test_report_as_of_is_a_day_without_a_cash_balance(tmp_path: Path) -> None:
     assert [c["as_of"] for c in rep["companies"]] == [rep["as_of"]]
     assert rep["as_of"] is not None
     assert re.match(day, rep["as_of"]), rep["as_of"]
+
+
+FISCAL = """aicapex: 1
+entities:
+- {id: delta, name: Delta Compute Ltd, type: company, fiscal_year_end: 06-30}
+revenues:
+- {id: delta-rev, company: delta, date: FY2024, amount: $12M}
+expenses:
+- {id: delta-compute, company: delta, category: compute, date: FY2024, amount: $18M}
+- {id: delta-payroll, company: delta, category: payroll, date: FY2024, amount: $6M}
+cash_balances:
+- {id: delta-cash, company: delta, date: 2024-06-30, amount: $24M}
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a scenario adjustment's FY2025 is refused ('name one entity of a ledger, whose "
+    "fiscal year end it holds') though its entity is named and the comparison's as_of FY2024 "
+    "is read in that entity's years",
+)
+def test_a_scenario_adjustment_takes_its_entitys_fiscal_year(tmp_path: Path) -> None:
+    path = tmp_path / "fiscal.yaml"
+    path.write_text(FISCAL, encoding="utf-8")
+    led = ac.load(path)
+    # by hand: FY2024 (2023-07..2024-06) gives $1.5M compute, $0.5M payroll and $1M revenue a
+    # month: $24M / $1M = 24 months; compute halved from FY2025's first month (2024-07):
+    # 24 / (0.75 + 0.5 - 1.0) = 96 months
+    months = ac.compare(
+        led,
+        "delta",
+        [
+            ac.Scenario("base"),
+            ac.Scenario("cal", [ac.scale("delta", category="compute", by=0.5, start="2024-07")]),
+        ],
+        as_of="FY2024",
+    ).frame["months"]
+    assert months.tolist() == pytest.approx([24.0, 96.0])  # holds today
+    fiscal = ac.compare(
+        led,
+        "delta",
+        [
+            ac.Scenario("base"),
+            ac.Scenario("fy", [ac.scale("delta", category="compute", by=0.5, start="FY2025")]),
+        ],
+        as_of="FY2024",
+    ).frame["months"]
+    assert fiscal.tolist() == pytest.approx([24.0, 96.0])
