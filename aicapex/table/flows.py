@@ -356,7 +356,7 @@ def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     for name, dtype in FLOW_COLUMNS.items():
         if str(out[name].dtype) != dtype:
             out[name] = out[name].astype(dtype)  # type: ignore[call-overload]
-    return out[list(FLOW_COLUMNS)]
+    return out  # (its columns made in order)
 
 
 def _date_order(dates: np.ndarray) -> np.ndarray:
