@@ -58,26 +58,29 @@ def fleets(ctx: Any) -> dict[str, Any]:
     keep = moves["entity"].isin(companies).to_numpy() & (np.isnat(until) | (day <= until))
     fleet = gpu_fleet(moves[keep], freq="Y", statuses=COUNTED).frame
     out: dict[str, Any] = {}
-    keys = ["entity", "sku"]
-    # per company and SKU at once: the totals, and the last period's row (the group's last)
-    sums = fleet.groupby(keys, sort=True, observed=True)[list(_TOTALS)].sum()
-    last = fleet[~fleet.duplicated(keys, keep="last").to_numpy()].set_index(keys)
-    last = last.reindex(sums.index)
+    # per company and SKU at once: the totals, and the last period's row (the group's last);
+    # the fleet is sorted by entity, SKU and period: each group's rows come together
+    entity, sku = (fleet[k].to_numpy(object) for k in ("entity", "sku"))
+    new = np.ones(len(fleet) + 1, dtype=bool)  # where a group starts, and the end
+    new[1:-1] = (entity[1:] != entity[:-1]) | (sku[1:] != sku[:-1])
+    first, end = np.flatnonzero(new[:-1]), np.flatnonzero(new[1:])
+    sums = [np.add.reduceat(fleet[k].to_numpy("int64"), first) for k in _TOTALS]
     # through the fleet's last year, or the company's report date when that year ends after
     # it (the counts stop there: "through 2024-01-31", not "through 2024")
-    period = last["period"].to_numpy("datetime64[ns]")
-    cap = _until(ctx, pd.Series(sums.index.get_level_values(0)))
+    period = fleet["period"].to_numpy("datetime64[ns]")[end]
+    cap = _until(ctx, pd.Series(entity[first], dtype=object))
     one_day = np.timedelta64(1, "D")
     year_end = (period.astype("datetime64[Y]") + 1).astype("datetime64[ns]") - one_day
     capped = ~np.isnat(cap) & (year_end > cap)
     years = pd.DatetimeIndex(np.where(capped, cap, period)).strftime("%Y")
-    totals = zip(*(sums[k].to_numpy() for k in _TOTALS), strict=True)
-    ends = zip(last["position"].to_numpy(), last["on_hand"].to_numpy(), years, strict=True)
-    for (company, sku), counts, (position, on_hand, through), at_date in zip(
-        sums.index, totals, ends, capped, strict=True
+    totals = zip(*sums, strict=True)
+    ends = zip(*(fleet[k].to_numpy()[end] for k in ("position", "on_hand")), years, strict=True)
+    groups = zip(entity[first], sku[first], strict=True)
+    for (company, model), counts, (position, on_hand, through), at_date in zip(
+        groups, totals, ends, capped, strict=True
     ):
         through = str(ctx.when[str(company)]) if at_date else through
-        out.setdefault(str(company), {"skus": {}, "targets": []})["skus"][str(sku)] = {
+        out.setdefault(str(company), {"skus": {}, "targets": []})["skus"][str(model)] = {
             **{k: int(v) for k, v in zip(_TOTALS, counts, strict=True)},
             "position": int(position),
             "on_hand": int(on_hand),
