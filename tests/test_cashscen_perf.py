@@ -150,3 +150,25 @@ def test_paths_are_built_when_read(led: ac.Ledger) -> None:
     # leaving the $3M payroll report out, the $2M one stands: $3M a month out, $12M at the start
     old = table.path("old")
     assert old["closing"].iloc[:4].tolist() == pytest.approx([9e6, 6e6, 3e6, 0.0])
+
+
+def test_books_are_kept_per_month_entity_policy_and_conflicts(led: ac.Ledger) -> None:
+    book = _book(led, "beta")
+    assert prepare(led, "beta", "2024-03-31")[1] is book  # the month's last day: its month
+    assert prepare(led, "beta", "2024-04")[1] is not book
+    assert prepare(led, "gamma", "2024-03")[1] is not book
+    assert prepare(led, "beta", "2024-03", policy="committed")[1].policy == "committed"
+    earliest = prepare(led, "beta", "2024-03", conflicts="earliest")[1]
+    assert earliest is not book
+    # the payroll report each resolution keeps: $3M a month (latest), $2M (earliest)
+    for b, kept in ((book, "beta-payroll-new"), (earliest, "beta-payroll-old")):
+        payroll = b.flows[(b.flows["category"] == "payroll").to_numpy()]
+        assert set(payroll["record"].astype("object")) == {kept}
+    # a book's streams by entity, found once each: not one entity's for another's
+    every = _book(led, None)
+    assert every.categories("beta") == ["compute", "payroll"]
+    assert every.categories("gamma") == ["opex"]
+    assert every.categories("beta") == ["compute", "payroll"]
+    every.categories("beta").append("tax")  # a copy: the book's is not changed
+    assert every.categories("beta") == ["compute", "payroll"]
+

@@ -180,17 +180,23 @@ class Book:
     def _spend(self) -> pd.DataFrame:
         return burn_flows(self.flows)
 
+    @functools.cached_property
+    def _categories(self) -> dict[str, list[str]]:
+        return {}  # each entity's, found once per book (a file's checks and runs share it)
+
     def categories(self, entity: str | None) -> list[str]:
         """The streams ``entity`` has counted expenses or revenues in, in stream order (every
         stream for every entity, ``None``)."""
         if entity is None:
             return list(STREAMS)
-        spend = self._spend
-        mine = spend[(spend["entity"].astype("object") == entity).to_numpy()]
-        found = set(mine["category"].astype("object"))
-        if (mine["kind"] == "revenues").any():
-            found.add(REVENUE)
-        return [s for s in STREAMS if s in found]
+        if entity not in self._categories:
+            spend = self._spend
+            mine = spend[(spend["entity"].astype("object") == entity).to_numpy()]
+            found = set(mine["category"].astype("object"))
+            if (mine["kind"] == "revenues").any():
+                found.add(REVENUE)
+            self._categories[entity] = [s for s in STREAMS if s in found]
+        return list(self._categories[entity])
 
     def check_streams(
         self, entity: str | None, wanted: Sequence[str], name: str = "category"

@@ -359,17 +359,15 @@ def prepare(
         flows, cash, entity, str(as_of), policy, burn_after, horizon, conflicts, aside, reports,
         source if isinstance(source, Ledger) else _frames(source),  # (searched when needed)
     )  # fmt: skip
-    book = Book(
-        source,
-        flows,
-        entity,
-        month_text(as_of, end=True),
-        policy,
-        conflicts,
-        frozenset(known),
-        day_text(as_of),
-    )
-    return setting, book
+    month, day = month_text(as_of, end=True), day_text(as_of)
+
+    def book() -> Book:
+        return Book(source, flows, entity, month, policy, conflicts, frozenset(known), day)
+
+    if not isinstance(source, Ledger):
+        return setting, book()
+    # one per ledger and month: what a file's check finds of the ledger its comparison reads
+    return setting, source.memo(("scenario-book", entity, month, day, policy, conflicts), book)
 
 
 def _frames(source: Source) -> Mapping[str, pd.DataFrame] | None:
