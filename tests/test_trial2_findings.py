@@ -512,3 +512,13 @@ def test_a_scenario_adjustment_takes_its_entitys_fiscal_year(tmp_path: Path) -> 
         as_of="FY2024",
     ).frame["months"]
     assert fiscal.tolist() == pytest.approx([24.0, 96.0])
+
+
+def test_a_scenario_adjustment_given_to_runway_points_to_compare() -> None:
+    # ac.runway(adjust=) takes table adjustments; a scenario's (ac.scale) is compared instead
+    led = ac.load(Path(__file__).resolve().parents[1] / "data")
+    with pytest.raises(TypeError, match=r"ac\.compare\(ledger, entity, \[ac\.Scenario"):
+        ac.runway(led, "stability-ai", as_of="2023-10", adjust=[ac.scale(by=0.5)])
+    # anything else: the plain refusal, without the hint
+    with pytest.raises(TypeError, match=r"got 'nope'$"):
+        ac.runway(led, "stability-ai", as_of="2023-10", adjust=["nope"])

@@ -242,8 +242,14 @@ def apply(
     left_out = set(known)
     for adjustment in adjustments:
         if not isinstance(adjustment, Adjustment):
+            hint = ""
+            if type(adjustment).__module__.startswith("aicapex.scenarios"):
+                hint = (
+                    " (a scenario's adjustment, such as ac.scale or ac.disburse, is compared "
+                    "with ac.compare(ledger, entity, [ac.Scenario(name, [adjustments])]))"
+                )
             raise TypeError(
-                f"expected an adjustment (flows, balances, describe), got {adjustment!r}"
+                f"expected an adjustment (flows, balances, describe), got {adjustment!r}{hint}"
             )
         if isinstance(adjustment, Exclude):
             flows, balances = adjustment.checked(flows, balances, left_out, later)
