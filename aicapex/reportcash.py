@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.arrears import arrears
 from aicapex.analysis.burn import BURN_CATEGORIES, burn
 from aicapex.analysis.common import day_of, first_whole_month, fiscal_year_number, month_of
 from aicapex.analysis.result import cents as _num
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BURN_RUN_CELLS",
+    "arrears_at",
     "burn_section",
     "cash_section",
     "funding_section",
@@ -203,6 +205,18 @@ def unrated_flows(lost: pd.DataFrame, *, every_month: bool = False) -> dict[str,
     return out
 
 
+def arrears_at(ctx: Any, flows: pd.DataFrame, dated: Mapping[str, str]) -> pd.DataFrame:
+    """The bills of ``flows`` unpaid at each company's date (``arrears(flows, as_of=dated)``'s
+    frame), found once per report for the same flows and dates: the arrears section and the
+    runway's policy ``arrears`` read them (both the report's flows, when all have rates)."""
+    key = f"arrears at {id(flows)} {sorted(dated.items())!r}"
+    # (the flows kept with their bills: no other frame takes their id while the report runs)
+    kept: tuple[pd.DataFrame, pd.DataFrame] = ctx.once(
+        key, lambda: (flows, arrears(flows, as_of=dated).frame)
+    )
+    return kept[1]
+
+
 def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
     """Every company's runway under each policy, each from its own report date: the three
     policies for all companies at once (:func:`~aicapex.analysis.runway.runways`)."""
@@ -211,7 +225,8 @@ def _runways(ctx: Any) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     if cash.empty:
         return out
-    every = runways(ctx.priced, as_of=dated, policies=POLICIES, cash=cash)  # type: ignore[arg-type]
+    owed = arrears_at(ctx, ctx.priced, dated)
+    every = runways(ctx.priced, as_of=dated, policies=POLICIES, cash=cash, arrears_at=owed)  # type: ignore[arg-type]
     for policy, r in every.items():
         companies = set(r.frame["entity"].astype("object"))
         # an entity's own assumptions start "<entity>:" (ids may hold ":")

@@ -17,6 +17,7 @@ stands: 12 / (2 + 1) = 4 months (not 12 / 1 = 12: payroll is not left without a 
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -172,3 +173,57 @@ def test_books_are_kept_per_month_entity_policy_and_conflicts(led: ac.Ledger) ->
     every.categories("beta").append("tax")  # a copy: the book's is not changed
     assert every.categories("beta") == ["compute", "payroll"]
 
+
+# Stability AI's bills unpaid at the end of October 2023: AWS $1M (July) and $7M (August),
+# Google Cloud $1M, CoreWeave $0.6M: $9.6M, paid at once under policy 'arrears' out of the $4M
+# balance of 2023-10-31: the start is 4 - 9.6 = -$5.6M. Without the $7M bill: 4 - 2.6 = $1.4M.
+AS_OF = "2023-10"
+
+
+def _arrears_run(bundled: ac.Ledger, **kw: object) -> pd.DataFrame:
+    runs = ac.runways(bundled, "stability-ai", as_of=AS_OF, policies=("arrears",), **kw)  # type: ignore[arg-type]
+    return runs["arrears"].frame
+
+
+def test_runways_read_the_bills_found_already(bundled: ac.Ledger) -> None:
+    from aicapex.analysis.arrears import arrears
+
+    found = arrears(bundled, as_of=AS_OF).frame
+    plain = _arrears_run(bundled)
+    assert plain["start_cash"].item() == pytest.approx(-5.6e6)
+    pd.testing.assert_frame_equal(_arrears_run(bundled, arrears_at=found), plain)
+    # the table given is what is paid: none unpaid by June, none paid
+    none = arrears(bundled, as_of="2023-06").frame
+    assert none.empty
+    assert _arrears_run(bundled, arrears_at=none)["start_cash"].item() == pytest.approx(4e6)
+    # with what-ifs the bills are found again (leaving a bill out changes what is unpaid)
+    left = _arrears_run(bundled, arrears_at=none, exclude=["stability-aws-2023-08"])
+    assert left["start_cash"].item() == pytest.approx(1.4e6)
+
+
+class _Report:
+    """What :func:`aicapex.reportcash.arrears_at` reads of a report's context."""
+
+    def __init__(self) -> None:
+        self.computed: dict[str, object] = {}
+
+    def once(self, key: str, build: Callable[[], object]) -> object:
+        if key not in self.computed:
+            self.computed[key] = build()
+        return self.computed[key]
+
+
+def test_a_reports_bills_are_found_once_per_flows_and_dates(bundled: ac.Ledger) -> None:
+    from aicapex.reportcash import arrears_at
+
+    ctx, flows = _Report(), bundled.flows()
+    october = arrears_at(ctx, flows, {"stability-ai": "2023-10-31"})
+    assert october["outstanding_usd"].sum() == pytest.approx(9.6e6)
+    assert arrears_at(ctx, flows, {"stability-ai": "2023-10-31"}) is october
+    june = arrears_at(ctx, flows, {"stability-ai": "2023-06-30"})
+    assert june.empty
+    # other flows (the AWS bills left out): other bills, though the dates are the same
+    aws = flows["payee"].astype("object").eq("aws").to_numpy()
+    others = arrears_at(ctx, flows[~aws], {"stability-ai": "2023-10-31"})
+    assert others["outstanding_usd"].sum() == pytest.approx(1.6e6)
+    assert len(ctx.computed) == 3

@@ -196,6 +196,7 @@ def pay_arrears(
     entities: pd.Index,
     balance_month: np.ndarray,
     as_of_month: np.ndarray,
+    owed: pd.DataFrame | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, list[str]]]:
     """The runway's policy ``arrears``: every bill fallen due and unpaid at ``as_of`` is paid
     then (a bill due after ``as_of`` is not). Returns
@@ -204,8 +205,9 @@ def pay_arrears(
     ``outstanding_high_usd``) and at the optimistic end (the least owed), as the runway's
     variants; the assumptions: the rule, then one sentence per entity that pays, naming its
     bills (``"<entity>: ..."``: a report of many entities gives each its own); and the ids of
-    the bills each payer pays."""
-    owed_table = arrears(flows, as_of=as_of).frame
+    the bills each payer pays. ``owed``: ``arrears(flows, as_of=as_of).frame``, if found
+    already (a report reads it too)."""
+    owed_table = arrears(flows, as_of=as_of).frame if owed is None else owed
     by_payer = owed_table.groupby("payer", observed=True)
     owed_v = np.stack(
         [

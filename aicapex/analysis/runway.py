@@ -26,9 +26,8 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    Capital spending counts when paid: GPU orders' cash on their payment dates, else on their
    delivery dates in proportion to the units (units scheduled, not delivered yet: on their
    scheduled dates); it is never extrapolated past the records.
-   A month's flows net against each other whatever their days: money out on the 1st and
-   money in on the 31st of one month leave the month's closing cash as their sum, and the cash
-   runs out in a month only if that closing cash is below zero.
+   A month's flows net whatever their days (money out on the 1st, in on the 31st): the cash
+   runs out in a month only if the month's closing cash is below zero.
 4. **Cash-out**: the first month the cash goes below zero, at the part of it the remaining cash
    lasts at that month's burn: ``cash_out`` is that day and ``months`` the months from the end of
    ``as_of`` to it (0 if it came before ``as_of``).
@@ -206,11 +205,13 @@ def runways(
     conflicts: ConflictPolicy = "latest",
     known_on: DateLike | None = None,
     widths: Widths | None = None,
+    arrears_at: pd.DataFrame | None = None,
 ) -> dict[str, Runway]:
     """:func:`runway` under each of ``policies`` (policy -> its runway, the same as
     :func:`runway` gives), sharing the work no policy changes: the balances, the grid and the
     spending extrapolated past the records (a report reads three policies of every company).
-    Other arguments as for :func:`runway`.
+    Other arguments as for :func:`runway`; ``arrears_at``: the bills of policy ``arrears``
+    found already (``arrears(...).frame`` with them: a report reads it; what-ifs: unread).
 
     >>> import aicapex as ac
     >>> both = ac.runways(ac.load(ac.bundled_data()), "stability-ai", as_of="2023-10",
@@ -353,7 +354,7 @@ def runways(
         paid, bills = None, None  # policy arrears: what it pays in as_of's month, which bills
         if policy == "arrears":
             paid_now, paid_later, sentences, bills = pay_arrears(
-                flows, as_of, entities, balance_month, as_of_month
+                flows, as_of, entities, balance_month, as_of_month, None if changes else arrears_at
             )
             later = as_of_col >= 0
             # the base figures' bills for the path; each variant pays its own end of them
