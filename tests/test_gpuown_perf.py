@@ -12,7 +12,7 @@ import pytest
 
 import aicapex as ac
 from aicapex.analysis.fleet import reported_skus
-from aicapex.analysis.stakeskit import KINDS
+from aicapex.analysis.stakeskit import KINDS, typed_rows
 from aicapex.reportownership import owned_companies
 from aicapex.table.gpus import GPU_KINDS, gpu_movements
 
@@ -274,3 +274,37 @@ def test_owned_companies_and_their_latest_day(ledger_text: LedgerText) -> None:
     assert list(owned) == ["b", "d"]
     empty = ac.load(ledger_text("entities:\n- {id: a, name: A, type: company}\n"))
     assert owned_companies(empty) == {}
+
+
+_TYPES = {
+    "name": "str",
+    "counted": "bool",
+    "share": "float64",
+    "agrees": "boolean",
+    "date": "datetime64[ns]",
+}
+
+
+def _as_before(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """What ownership and valuation built their frames with."""
+    frame = pd.DataFrame(rows, columns=list(_TYPES))
+    frame = frame.astype({k: v for k, v in _TYPES.items() if k != "date"})
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    return frame
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [{"name": "a", "counted": True, "share": 0.5, "agrees": None, "date": None}],
+        [
+            {"name": "a", "counted": False, "share": None, "date": pd.Timestamp("2024-01-31")},
+            {"name": None, "counted": True, "share": 2, "agrees": True, "date": None},
+            {"share": float("nan")},  # every other column missing (a bool: True, as astype)
+            {"name": 1.5, "counted": True, "share": 0.25, "agrees": False},
+        ],
+    ],
+)
+def test_typed_rows_are_the_frame_of_rows_cast(rows: list[dict[str, Any]]) -> None:
+    pd.testing.assert_frame_equal(typed_rows(rows, _TYPES), _as_before(rows))

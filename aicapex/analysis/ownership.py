@@ -84,6 +84,7 @@ from aicapex.analysis.stakeskit import (
     reports_note,
     share_counts_by,
     stake_inputs,
+    typed_rows,
 )
 from aicapex.dates import DateLike
 from aicapex.table.conflicts import ConflictPolicy
@@ -273,10 +274,7 @@ def ownership(
             "reports set aside (the same stakes reported differently; conflicts="
             f"{conflicts!r}): {', '.join(aside)}"
         )
-    frame = pd.DataFrame(rows, columns=list(OWNERSHIP_COLUMNS))
-    frame = frame.astype({k: v for k, v in OWNERSHIP_COLUMNS.items() if k not in ("since", "date")})
-    for name in ("since", "date"):
-        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[ns]")
+    frame = typed_rows(rows, OWNERSHIP_COLUMNS)
     reason = None
     if company is not None and frame.empty:
         reason = f"no stakes of {company!r} by {as_of_text(as_of, company)}"

@@ -48,6 +48,7 @@ __all__ = [
     "share_of_shares",
     "stake_inputs",
     "stake_money",
+    "typed_rows",
 ]
 
 #: A date for every company, or one per company (``{company: date}``; a company not named, or
@@ -336,6 +337,24 @@ def _by_company(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]
     for row in rows:
         out.setdefault(str(row["company"]), []).append(row)
     return out
+
+
+def typed_rows(rows: Sequence[Mapping[str, Any]], dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """A frame of ``rows`` with exactly the columns of ``dtypes`` (a row without one: missing),
+    as ``pd.DataFrame(rows, columns=...).astype(...)`` gives it (dates by ``pd.to_datetime``,
+    as nanoseconds), each column built at its dtype from its values: text and floats not
+    inferred first."""
+    columns: dict[str, Any] = {}
+    for name, dtype in dtypes.items():
+        values = [row.get(name, np.nan) for row in rows]
+        typed = pd.api.types.pandas_dtype(dtype)
+        if dtype in ("str", "float64"):
+            columns[name] = pd.Series(values, dtype=typed)
+        elif dtype.startswith("datetime64"):
+            columns[name] = pd.to_datetime(pd.Series(values)).astype(typed)
+        else:
+            columns[name] = pd.Series(values).astype(typed)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
 def _plain_values(column: pd.Series) -> list[Any]:

@@ -58,6 +58,7 @@ from aicapex.analysis.stakeskit import (
     share_of_shares,
     stake_inputs,
     stake_money,
+    typed_rows,
 )
 from aicapex.dates import DateLike
 from aicapex.money import format_usd
@@ -513,9 +514,7 @@ def valuation(
         rows += _round_rows(mine_r, totals, used)
         rounds = rounds_by_id(mine_r, inputs.aside)  # by the ids of all their reports
         rows += _stake_rows(mine_s, rounds, totals, assume_share, used, said)
-    frame = pd.DataFrame(rows, columns=list(VALUATION_COLUMNS))
-    frame = frame.astype({k: v for k, v in VALUATION_COLUMNS.items() if k != "date"})
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame = typed_rows(rows, VALUATION_COLUMNS)
     frame = frame.sort_values(["company", "date", "record"], kind="stable", ignore_index=True)
     frame["agrees"], notes = _agreement(frame)
     missing = _missing_words(frame)
