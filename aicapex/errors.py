@@ -112,6 +112,9 @@ CODES: dict[str, str] = {
     "case-variant-id": "warning: a record whose id differs only in case from another's "
     "('Stability-AI' beside 'stability-ai'): ids are case-sensitive, so both load, as two "
     "records; one mistyped?",
+    "repeated-investor": "warning: an investor named twice in one round's investors: without "
+    "amounts, a round of several names has no one payer (undisclosed pays it), and with amounts "
+    "each counts; one name mistyped, or a participation given twice?",
     "implausible-figure": "warning: a figure likely written wrong: a range whose high end is "
     "more than 1,000 times its low end ('$3 to 5 million' is $3 to $5M: each end of a 'to' "
     "range has its own scale), an exchange rate of more than $10 a unit of a currency (written "
@@ -146,6 +149,7 @@ WARNINGS: frozenset[str] = frozenset(
         "after-reported",
         "distinct-investors",
         "case-variant-id",
+        "repeated-investor",
     }
 )
 

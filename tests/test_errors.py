@@ -160,6 +160,7 @@ CASES = [
     Case("no_fx_rate.yaml", 12, "expenses", 0, "acme-opex-2023", "amount", "an exchange rate in fx_rates for EUR", "EUR (amount) on 2023-06-01, before its first rate (2024-01-01)"),  # noqa: E501
     Case("range_ends_apart.yaml", 13, "cash_balances", 0, "acme-cash-2023-10", "amount", "a range whose high end is at most 1,000 times its low end", "$3 to $5M, a high end 1,666,667 times its low end"),  # noqa: E501
     Case("distinct_investors.yaml", 28, "funding_rounds", 1, "anthropic-google-2023", "investors", "an investor of anthropic-amazon-2023 (amazon), as another report of its round", "google (none of them)"),  # noqa: E501
+    Case("repeated_investor.yaml", 16, "funding_rounds", 0, "acme-seed", "investors.1.investor", "each investor once among a round's investors", "'fund', named too at investors.0"),  # noqa: E501
     Case("balance_after_report.yaml", 18, "cash_balances", 0, "acme-cash-2025-09", "date", "a date on or before its report 2023-10", "2025-09"),  # noqa: E501
     Case("fx_rate_inverted.yaml", 12, "fx_rates", 0, "jpy-2023", "usd", "US dollars per one JPY, at most 10", "150: written the other way round, JPY per US dollar? (one JPY would then be 0.00666667 US dollars)"),  # noqa: E501
     Case("id_case_entities.yaml", 6, "entities", 1, "Stability-AI", "id", "an id differing from every other by more than case", "'Stability-AI', which is 'stability-ai' (entities[0] at {errors}/id_case_entities.yaml:3) but for case"),  # noqa: E501
@@ -258,6 +259,7 @@ CODE_OF = {
     "fx_rate_inverted.yaml": "implausible-figure",
     "balance_after_report.yaml": "after-reported",
     "distinct_investors.yaml": "distinct-investors",
+    "repeated_investor.yaml": "repeated-investor",
     "id_case_entities.yaml": "case-variant-id",
     "id_case_across_files": "case-variant-id",
 }

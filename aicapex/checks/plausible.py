@@ -15,6 +15,10 @@ them, ``aicapex validate`` and ``aicapex report`` show them, ``validate --strict
   :data:`FX_PLAUSIBLE_USD` US dollars a unit of a currency other than the metals' (``JPY: 150``
   is yen per dollar, written the other way round).
 
+- **repeated-investor**: an investor named twice among a round's ``investors`` (the flows read
+  each participation: without amounts, two names are several investors and ``undisclosed``
+  pays; with amounts, both count).
+
 - **after-reported**: an actual figure dated after it was reported (a cash balance, a revenue
   or an expense of basis ``actual`` whose date starts after its ``reported`` date, else after
   the latest publication date of the sources it cites): a typo in the year, or a plan not
@@ -49,6 +53,7 @@ __all__ = [
     "date_warnings",
     "figure_warnings",
     "fx_warnings",
+    "investor_warnings",
     "reported_warnings",
     "warning_problems",
 ]
@@ -62,7 +67,27 @@ def warning_problems(ledger: LedgerLike) -> Iterator[Problem]:
     yield from date_warnings(ledger)
     yield from fx_warnings(ledger)
     yield from figure_warnings(ledger)
+    yield from investor_warnings(ledger)
     yield from reported_warnings(ledger)
+
+
+def investor_warnings(ledger: LedgerLike) -> Iterator[Problem]:
+    """An investor named twice among a round's ``investors``: one warning per repetition, at the
+    repeated participation."""
+    for rnd in ledger.records("funding_rounds"):
+        assert isinstance(rnd, FundingRound)
+        seen: dict[str, int] = {}
+        for i, part in enumerate(rnd.investors):
+            first = seen.setdefault(part.investor, i)
+            if first != i:
+                yield ledger.problem(
+                    rnd,
+                    f"investors.{i}.investor",
+                    "each investor once among a round's investors (the flows read each "
+                    "participation; this is a warning)",
+                    f"{part.investor!r}, named too at investors.{first}",
+                    "repeated-investor",
+                )
 
 
 def _before(a: PartialDate, b: PartialDate) -> bool:
