@@ -29,6 +29,7 @@ from aicapex.analysis.runrate import (
     STREAMS,
     BurnAfter,
     Extrapolation,
+    RateLayout,
     extrapolate,
     rate_layout,
 )
@@ -394,17 +395,9 @@ _COUNTED_COLUMNS = (
     "low_usd",
     "high_usd",
 )
-#: The columns of counted flows :func:`stream_flows` reads.
-_LATER_COLUMNS = (
-    "entity",
-    "month",
-    "kind",
-    "category",
-    "status",
-    "signed",
-    "signed_low",
-    "signed_high",
-)
+#: The columns of counted flows :func:`stream_flows` reads (spending's first four: entity,
+#: month, kind, category).
+_LATER_COLUMNS = (*SPEND_COLUMNS[:4], "status", "signed", "signed_low", "signed_high")
 
 
 def stream_flows(
@@ -414,11 +407,13 @@ def stream_flows(
     months: pd.DatetimeIndex,
     active: np.ndarray,
     burn_after: BurnAfter,
+    layout: RateLayout | None = None,
 ) -> tuple[np.ndarray, Extrapolation, Gross]:
     """The counted flows after each balance (``later``, with ``signed``, ``signed_low`` and
     ``signed_high`` columns) and what each stream of ``spend`` is assumed to move past its
     records, as ``(3, E, S, M)`` over :data:`INPUT_STREAMS`; with the base extrapolation and
-    what the path's money in and out are found from (:class:`Gross`, without bills paid)."""
+    what the path's money in and out are found from (:class:`Gross`, without bills paid).
+    ``layout``: ``spend``'s :func:`~aicapex.analysis.runrate.rate_layout`, if found already."""
     n_e, n_s, n_m = len(entities), len(INPUT_STREAMS), len(months)
     out = np.zeros((3, n_e, n_s, n_m))
     e = positions(later["entity"], entities) if len(later) else np.array([], dtype=np.int64)
@@ -427,7 +422,7 @@ def stream_flows(
     cell = ((e * n_s + _counted_streams(later)) * n_m + m)[ok] if len(later) else e
     grid = months.to_numpy()
     spends = {"base": spend, **ends_of_spend(spend)}
-    layout = rate_layout(spend, entities)  # the three ends share where each row falls
+    layout = rate_layout(spend, entities) if layout is None else layout  # (the three ends')
     whole = None
     base = np.zeros(0)  # the base figures' dollars of the rows at cell
     for v, (variant, column) in enumerate(
@@ -493,7 +488,10 @@ def collect_inputs(
     spend = _select(flows, _spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
     now = after & in_start
     moved = _select(counted, after & ~in_start, _LATER_COLUMNS)  # only what stream_flows reads
-    by_stream, ahead, gross = stream_flows(moved, spend, entities, months, active, burn_after)
+    layout = rate_layout(spend, entities)  # (stream_flows' and the records')
+    by_stream, ahead, gross = stream_flows(
+        moved, spend, entities, months, active, burn_after, layout
+    )
     starts = []
     for column, balance in (
         ("signed", "amount_usd"),
@@ -528,7 +526,6 @@ def collect_inputs(
     )
     own = after & ~added
     balance_ids = frame["balance_record"].to_numpy(object)
-    layout = rate_layout(spend, entities)
     used = records_used(
         entities, balance_ids, e_idx[own], counted["record"][own], spend, layout, ahead, bills
     )

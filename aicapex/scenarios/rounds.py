@@ -115,10 +115,11 @@ class RoundRows:
     def flows(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The flows with the round's money (for its company) as the plan has it."""
         plan = self.plan
-        mine = (
-            (flows["record"].astype("object") == plan.round).to_numpy()
-            & (flows["entity"].astype("object") == plan.entity).to_numpy()
-            & (flows["kind"].astype("object") == "funding_rounds").to_numpy()
+        # (compared as they are typed: no copy of the columns as objects; missing: no match)
+        mine: np.ndarray = (
+            _equal(flows["record"], plan.round)
+            & _equal(flows["entity"], plan.entity)
+            & _equal(flows["kind"], "funding_rounds")
             & (flows["direction"] > 0).to_numpy()
         )
         shown = [p for p in plan.pieces if p.status in ("disbursed", "committed", "conditional")]
@@ -159,6 +160,12 @@ class RoundRows:
     def describe(self) -> str:
         """The round's pieces as the plan has them."""
         return self.text or f"{self.plan.round}: its tranches as the scenario moves them"
+
+
+def _equal(column: pd.Series, value: str) -> np.ndarray:
+    """Where ``column`` is ``value`` (``False`` where it is missing)."""
+    out: np.ndarray = (column == value).to_numpy(dtype=bool, na_value=False)
+    return out
 
 
 # -- the round's pieces, from the record frames ---------------------------------------------
