@@ -37,6 +37,7 @@ else plain digits with commas and the decimals needed (``$1,234.56``); a rate ``
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -532,7 +533,9 @@ def _found(value: object) -> str:
     with the hint that money needs a currency (YAML reads ``5e6`` as a number)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return repr(value)
-    shown = format(value, "f") if isinstance(value, Decimal) else f"{value:g}"
+    if isinstance(value, float) and math.isfinite(value):  # plain digits: 5000000.0, not 5e+06
+        value = Decimal(repr(value))
+    shown = format(value, "f") if isinstance(value, Decimal) else str(value)
     return f"the number {shown} (money needs a currency: '$7M', 'EUR 5M')"
 
 

@@ -35,6 +35,7 @@ FLOORS: dict[str, int] = {
     "aicapex.schema": 3,
     "aicapex.files": 3,
     "aicapex.locate": 3,
+    "aicapex.yamlrules": 3,
     "aicapex.safewrite": 3,
     "aicapex.scalars": 3,
     "aicapex.ledger": 4,

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import aicapex
 from aicapex import LedgerError, files, load
 from aicapex.files import Locator, atomic_write, dump_yaml, parse_document, place, read_text
+from aicapex.yamlrules import Loader
 
 needs_ryml = pytest.mark.skipif(files._ryml is None, reason="rapidyaml is not installed")
 
@@ -29,7 +30,7 @@ def parse(text: str) -> Any:
 
 
 def slow(text: str) -> Any:
-    return yaml.load(text, Loader=files._Loader)
+    return yaml.load(text, Loader=Loader)
 
 
 def same(a: Any, b: Any) -> bool:

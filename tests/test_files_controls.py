@@ -15,6 +15,7 @@ import yaml
 import aicapex as ac
 from aicapex import files
 from aicapex.errors import CODES
+from aicapex.yamlrules import Loader
 
 needs_ryml = pytest.mark.skipif(files._ryml is None, reason="rapidyaml is not installed")
 
@@ -68,7 +69,7 @@ def test_both_paths_refuse_the_character_alike(
     assert problem.expected.startswith("text without control characters")
     # the character's line is PyYAML's own (its reader's mark counts the same lines)
     with pytest.raises(yaml.reader.ReaderError) as info:
-        yaml.load(text, Loader=files._Loader)  # type: ignore[arg-type]
+        yaml.load(text, Loader=Loader)  # type: ignore[arg-type]
     assert f"#x{ord(char):04x}" in str(info.value)
 
 

@@ -26,11 +26,8 @@ Nested lists get frames of their own: ``tranches`` (of funding rounds), ``paymen
 bills), ``deliveries`` (of GPU orders, scheduled and delivered), ``order_payments`` (of GPU
 orders), ``ramps`` (of compute contracts), ``investments`` (investors' parts in rounds),
 ``vesting`` (warrants' tranches), ``listing_buyers``, ``pieces`` (vehicles' equity and debt) and
-``capex_milestones``; each row names its parent record. An item converts to US dollars at its
-own date when it has one (a payment's, a tranche's), else at its record's; so do the sums of
-items a record's frame adds (``committed_usd``, ``disbursed_usd``, ``cancelled_usd`` of rounds,
-``paid_usd`` of bills: the sum of the items' dollars). A bill's ``unpaid_usd`` is what is still
-owed, at the bill's date.
+``capex_milestones``; each row names its parent record. An item converts to dollars at its own
+date, else its record's; so do the sums of items a record's frame adds (``disbursed_usd``...).
 """
 
 from __future__ import annotations
@@ -502,39 +499,25 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
 
 
 def _item_day(item: Any, ctx: RowContext) -> dt.date | None:
-    """The day an item of a nested list converts at: its own date's, else its record's (as
-    the items' own frames: ``tranches``, ``payments``)."""
+    """The day an item of a nested list converts at: its own date's, else its record's."""
     date = getattr(item, "date", None)
     return _span_of(date, ctx.fye)[0] if date else ctx.date
 
 
-def _tranche_total(status: TrancheStatus) -> Callable[[Any, RowContext], float]:
-    def total(r: Any, ctx: RowContext) -> float:
-        return float(
-            sum(
-                ctx.fx.usd(float(t.amount.amount), t.amount.currency, _item_day(t, ctx))
-                for t in r.tranches
-                if t.status is status
-            )
-        )
+def _items_usd(items: Iterable[Any], ctx: RowContext) -> float:
+    """The sum of items' amounts in US dollars, each at its own date (:func:`_item_day`)."""
+    usd, day = ctx.fx.usd, _item_day
+    return float(sum(usd(float(i.amount.amount), i.amount.currency, day(i, ctx)) for i in items))
 
-    return total
+
+def _tranche_total(status: TrancheStatus) -> Callable[[Any, RowContext], float]:
+    return lambda r, ctx: _items_usd((t for t in r.tranches if t.status is status), ctx)
 
 
 def _unpaid_usd(r: Any, ctx: RowContext) -> float:
     bill: CloudBill = r
     unpaid = bill.unpaid  # once: an exact sum of the payments
     return ctx.fx.usd(float(unpaid.amount), unpaid.currency, ctx.date)
-
-
-def _paid_usd(r: Any, ctx: RowContext) -> float:
-    bill: CloudBill = r
-    return float(
-        sum(
-            ctx.fx.usd(float(p.amount.amount), p.amount.currency, _item_day(p, ctx))
-            for p in bill.payments
-        )
-    )
 
 
 _EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, RowContext], Any]]]] = {
@@ -545,7 +528,7 @@ _EXTRAS: dict[str, dict[str, tuple[str, Callable[[Any, RowContext], Any]]]] = {
         "cancelled_usd": ("float64", _tranche_total(TrancheStatus.cancelled)),
     },
     "cloud_bills": {
-        "paid_usd": ("float64", _paid_usd),
+        "paid_usd": ("float64", lambda r, c: _items_usd(r.payments, c)),
         "unpaid_usd": ("float64", _unpaid_usd),
     },
     "gpu_orders": {
