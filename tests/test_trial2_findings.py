@@ -522,3 +522,20 @@ def test_a_scenario_adjustment_given_to_runway_points_to_compare() -> None:
     # anything else: the plain refusal, without the hint
     with pytest.raises(TypeError, match=r"got 'nope'$"):
         ac.runway(led, "stability-ai", as_of="2023-10", adjust=["nope"])
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("5000000", "5000000"), ("5e6", "5000000"), ("2.5e3", "2500"), ("1.25", "1.25")],
+)
+def test_a_bare_number_for_money_is_shown_in_plain_digits(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    # USER-TRIAL2: 'amount: 5000000' was reported as 'got the number 5e+06'
+    path = tmp_path / "bare.yaml"
+    path.write_text(
+        f"{HEAD}cash_balances:\n- {{id: c, company: acme, date: 2024-01, amount: {written}}}\n",
+        encoding="utf-8",
+    )
+    (problem,) = _problems(path)
+    assert problem.found.startswith(f"the number {shown} (money needs a currency"), problem.found
