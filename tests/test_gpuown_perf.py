@@ -7,11 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import aicapex as ac
 from aicapex.analysis.fleet import reported_skus
+from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.stakeskit import KINDS, typed_rows
 from aicapex.reportownership import owned_companies
 from aicapex.table.gpus import GPU_KINDS, gpu_movements
@@ -308,3 +310,27 @@ def _as_before(rows: list[dict[str, Any]]) -> pd.DataFrame:
 )
 def test_typed_rows_are_the_frame_of_rows_cast(rows: list[dict[str, Any]]) -> None:
     pd.testing.assert_frame_equal(typed_rows(rows, _TYPES), _as_before(rows))
+
+
+_COLUMN_TYPES = {"text": "object", "mixed": "object", "none": "object", "n": "float64"}
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {"text": [], "mixed": [], "none": [], "n": []},
+        {"text": ["a", None], "mixed": ["a", 1], "none": [None, None], "n": [1, None]},
+        {
+            "text": np.array(["a", float("nan"), "b"], dtype=object),
+            "mixed": np.array([None, 2.5, float("nan")], dtype=object),
+            "none": np.array([float("nan")] * 3, dtype=object),
+            "n": np.array([0.5, 1.5, float("nan")]),
+        },
+    ],
+)
+def test_typed_columns_are_the_frame_cast(columns: dict[str, Any]) -> None:
+    got = typed_columns(columns, _COLUMN_TYPES)
+    expected = pd.DataFrame(columns).astype(_COLUMN_TYPES)
+    pd.testing.assert_frame_equal(got, expected)
+    for name in _COLUMN_TYPES:  # the same cells: None where None, NaN where NaN
+        assert [type(v) for v in got[name].tolist()] == [type(v) for v in expected[name].tolist()]

@@ -29,7 +29,7 @@ import pandas as pd
 
 from aicapex.analysis.ownership import holder_positions
 from aicapex.analysis.result import Result, record_index
-from aicapex.analysis.stakeskit import StakeInputs, percent, stake_inputs
+from aicapex.analysis.stakeskit import StakeInputs, percent, stake_inputs, typed_rows
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.records import CONTROL_THRESHOLD
@@ -152,7 +152,7 @@ def control(
                 rows.append(_row(root, step, before, edges))
     if entity is not None:
         rows = [r for r in rows if entity in (r["controller"], r["controlled"])]
-    frame = pd.DataFrame(rows, columns=list(CONTROL_COLUMNS)).astype(CONTROL_COLUMNS)
+    frame = typed_rows(rows, CONTROL_COLUMNS)
     frame = frame.sort_values(["controller", "depth", "controlled"], kind="stable")
     used = {x for r in rows for x in r["records"].split(",") if x}
     return Control(

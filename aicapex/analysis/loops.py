@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from aicapex.analysis.circulation import (
     SMALL,
@@ -64,6 +65,7 @@ __all__ = [
     "cycles",
     "flow_graph",
     "ledger_legs",
+    "typed_columns",
 ]
 
 #: At most this many loops are listed per component.
@@ -226,6 +228,22 @@ def _loops_of(
     return out
 
 
+def typed_columns(columns: Mapping[str, Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """``pd.DataFrame(columns).astype(dtypes)`` (the columns of ``dtypes``, in their order),
+    without inferring an object column of text as text first to cast it back: its cells are
+    kept, its missing ones NaN, as that cast gives them (other columns as before)."""
+    out: dict[str, pd.Series] = {}
+    for name, dtype in dtypes.items():
+        values = columns[name]
+        if dtype == "object":
+            cells = np.asarray(values, dtype=object)
+            if infer_dtype(cells, skipna=True) == "string":
+                out[name] = pd.Series(np.where(pd.isna(cells), np.nan, cells), dtype=object)
+                continue
+        out[name] = pd.Series(values).astype(pd.api.types.pandas_dtype(dtype))
+    return pd.DataFrame(out, copy=False)
+
+
 def ledger_legs(source: object, flows: pd.DataFrame, conflicts: ConflictPolicy) -> LegCodes:
     """:func:`~aicapex.table.legs.leg_codes` of ``flows``, the flows of ``source`` under
     ``conflicts`` (``as_flows``): a ledger's computed once (``Ledger.memo``) for the loops,
@@ -343,24 +361,22 @@ def _component_table(edges: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
     members = [",".join(part) for part in np.split(names[by_name[ends % n_e]], cut)]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(capacity > 0, circulation / capacity, np.nan)
-    out = pd.DataFrame(
-        {
-            "window": edges["window"].take(first).to_numpy(object),
-            "window_start": edges["window_start"].to_numpy("datetime64[ns]")[first],
-            "window_end": edges["window_end"].to_numpy("datetime64[ns]")[first],
-            "basis": edges["basis"].take(first).to_numpy(object),
-            "component": ids,
-            "members": np.asarray(members, dtype=object),
-            "entities": np.array([m.count(",") + 1 for m in members], dtype=np.int64),
-            "legs": size.astype(np.int64),
-            "capacity_usd": capacity,
-            "circulation_usd": circulation,
-            "share": share,
-            "smallest_leg_usd": smallest,
-            "solver": edges["solver"].take(first).to_numpy(object),
-        }
-    )
-    return out.astype(_COMPONENT_DTYPES)
+    out = {
+        "window": edges["window"].take(first).to_numpy(object),
+        "window_start": edges["window_start"].to_numpy("datetime64[ns]")[first],
+        "window_end": edges["window_end"].to_numpy("datetime64[ns]")[first],
+        "basis": edges["basis"].take(first).to_numpy(object),
+        "component": ids,
+        "members": np.asarray(members, dtype=object),
+        "entities": np.array([m.count(",") + 1 for m in members], dtype=np.int64),
+        "legs": size.astype(np.int64),
+        "capacity_usd": capacity,
+        "circulation_usd": circulation,
+        "share": share,
+        "smallest_leg_usd": smallest,
+        "solver": edges["solver"].take(first).to_numpy(object),
+    }
+    return typed_columns(out, _COMPONENT_DTYPES)
 
 
 def _loop_table(
@@ -414,7 +430,8 @@ def _loop_table(
                 )
     if not rows:
         return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _LOOP_DTYPES.items()})
-    out = pd.DataFrame(rows)[list(LOOP_COLUMNS)].astype(_LOOP_DTYPES)
+    # by column (a frame of the dicts infers each column's dtype alike, then cast)
+    out = typed_columns({c: [r.get(c, np.nan) for r in rows] for c in LOOP_COLUMNS}, _LOOP_DTYPES)
     return out.sort_values(
         ["window_start", "basis", "amount_usd"], ascending=[True, True, False], kind="stable"
     ).reset_index(drop=True)

@@ -36,6 +36,7 @@ import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on
 from aicapex.analysis.fleet import check_party, check_statuses, movements_of
+from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.result import Result, record_index
 from aicapex.analysis.unitprices import gpu_prices, unrated
 from aicapex.records import GPUReallocation
@@ -344,35 +345,34 @@ def reallocations(
     unit, low, high, figure, basis, record = _unit_prices(
         frame.assign(sku_used=sku), orders, prices
     )
-    out = pd.DataFrame(
-        {
-            "reallocation": ids.to_numpy(),
-            "date": frame["date_start"].to_numpy("datetime64[ns]"),
-            "from_entity": frame["from_entity"].astype("object").to_numpy(),
-            "to_entity": frame["to_entity"].astype("object").to_numpy(),
-            "sku": sku,
-            "units": units,
-            "order": frame["order"].astype("object").to_numpy(),
-            "counterpart": counterpart.to_numpy(),
-            "units_back": units_back,
-            "net_units": np.where(no_back, -units, units_back - units),
-            "due": _days((due_early + due_late) / 2),
-            "due_basis": due_basis,
-            "replaced": _days((rep_early + rep_late) / 2),
-            "replaced_basis": rep_basis,
-            "delay_days": delay,
-            "delay_days_low": rep_early - due_late,
-            "delay_days_high": rep_late - due_early,
-            "delay_months": delay / _MONTH_DAYS,
-            "value_usd": unit * units,
-            "value_low_usd": low * few,
-            "value_high_usd": high * many,
-            "value_figure": np.where(spread & (figure == "exact"), "range", figure),
-            "price_basis": basis,
-            "price_record": record,
-            "reason": frame["reason"].astype("object").to_numpy(),
-        }
-    ).astype(_DTYPES)
+    columns = {
+        "reallocation": ids.to_numpy(),
+        "date": frame["date_start"].to_numpy("datetime64[ns]"),
+        "from_entity": frame["from_entity"].astype("object").to_numpy(),
+        "to_entity": frame["to_entity"].astype("object").to_numpy(),
+        "sku": sku,
+        "units": units,
+        "order": frame["order"].astype("object").to_numpy(),
+        "counterpart": counterpart.to_numpy(),
+        "units_back": units_back,
+        "net_units": np.where(no_back, -units, units_back - units),
+        "due": _days((due_early + due_late) / 2),
+        "due_basis": due_basis,
+        "replaced": _days((rep_early + rep_late) / 2),
+        "replaced_basis": rep_basis,
+        "delay_days": delay,
+        "delay_days_low": rep_early - due_late,
+        "delay_days_high": rep_late - due_early,
+        "delay_months": delay / _MONTH_DAYS,
+        "value_usd": unit * units,
+        "value_low_usd": low * few,
+        "value_high_usd": high * many,
+        "value_figure": np.where(spread & (figure == "exact"), "range", figure),
+        "price_basis": basis,
+        "price_record": record,
+        "reason": frame["reason"].astype("object").to_numpy(),
+    }
+    out = typed_columns(columns, _DTYPES)  # the text columns not inferred as text first
     if entity is not None:
         mine = (out["from_entity"] == entity) | (out["to_entity"] == entity)
         out = out[mine.to_numpy()].reset_index(drop=True)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity
-from aicapex.analysis.loops import ledger_legs
+from aicapex.analysis.loops import ledger_legs, typed_columns
 from aicapex.analysis.result import Result, record_index
 from aicapex.records import INFLUENCE_THRESHOLD
 from aicapex.table.conflicts import ConflictPolicy
@@ -286,7 +286,7 @@ def related_parties(
                     units=float(quantity))  # fmt: skip
     if rows:
         # built by column (from dicts a frame infers each column's dtype alike, then cast)
-        frame = pd.DataFrame({c: [r[c] for r in rows] for c in RELATED_COLUMNS}).astype(_DTYPES)
+        frame = typed_columns({c: [r[c] for r in rows] for c in RELATED_COLUMNS}, _DTYPES)
     else:
         frame = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
     if entity is not None:
