@@ -260,6 +260,11 @@ def validation_problems(
             where = ".".join(str(p) for p in err["loc"][:-1]) or None
             key = err.get("input")
             found = "a key that is null" if key is None else f"the key {show_value(key)}"
+            if isinstance(key, int | Decimal) and not isinstance(key, bool):
+                found += (  # '{amount: $1,000,000}': YAML reads '000' as a key of its own
+                    " (inside {...} a comma ends a value: quote a value holding commas, "
+                    "'$1,000,000' or 'about 12,000')"
+                )
             yield problem(where, "field names as text (field: value)", found, "unknown-field")
         elif etype == "string_pattern_mismatch":  # not the regular expression itself
             pattern = str(ctx.get("pattern", ""))

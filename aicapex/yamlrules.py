@@ -71,7 +71,8 @@ class Constructor(yaml.constructor.SafeConstructor):
                     "a key that is a single value, not a list or mapping",
                     key_node.start_mark,
                 )
-            if key in seen:  # noted (each one, with its line); the file's other problems too
+            if key in seen and isinstance(key, str):  # noted (each, with its line); keys that
+                # are no text are refused as such ('$1,000,000' in {...}: the key 0 twice)
                 self.duplicates.append((key, key_node.start_mark.line + 1))
             seen.add(key)
         return super().construct_mapping(node, deep=deep)

@@ -539,3 +539,17 @@ def test_a_bare_number_for_money_is_shown_in_plain_digits(
     )
     (problem,) = _problems(path)
     assert problem.found.startswith(f"the number {shown} (money needs a currency"), problem.found
+
+
+def test_a_comma_inside_braces_is_one_problem_with_a_hint(tmp_path: Path) -> None:
+    # USER-TRIAL2: '{amount: $1,000,000}' reads '000' as a key (the number 0), twice: one
+    # problem, saying to quote the value (a duplicate key 0 is no second problem)
+    path = tmp_path / "comma.yaml"
+    path.write_text(
+        f"{HEAD}expenses:\n"
+        "- {id: e, company: acme, category: opex, date: 2024-01, amount: $1,000,000}\n",
+        encoding="utf-8",
+    )
+    (problem,) = _problems(path)
+    assert (problem.line, problem.record_id, problem.code) == (6, "e", "unknown-field")
+    assert "quote a value holding commas" in problem.found
