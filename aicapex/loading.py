@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, overload
 
 from pydantic import ValidationError
 
+from aicapex.checks.facts import raw_same_party_problems
 from aicapex.checks.references import raw_reference_problems
 from aicapex.errors import LedgerError, Problem, suggest
 from aicapex.files import Locator, parse_document, read_hashed
@@ -214,7 +216,10 @@ def load(
         for record in records:
             ids[type(record).KIND].add(record.id)
         failed = [(kind, item) for _, kind, _, _, item in unloaded.raw]
-        for n, field, expected, found, code in raw_reference_problems(failed, ids, unloaded):
+        raw = itertools.chain(
+            raw_reference_problems(failed, ids, unloaded), raw_same_party_problems(failed)
+        )
+        for n, field, expected, found, code in raw:
             shown, kind, index, rid, _ = unloaded.raw[n]
             where = (shown, None, kind, index, rid, field)
             problems.append(Problem(expected, found, *where, code=code))

@@ -208,11 +208,6 @@ def test_a_negative_amount_is_reported_with_a_bad_date(tmp_path: Path) -> None:
     assert found == {("date", "bad-date"), ("amount", "out-of-range")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a bill whose payer is its provider (same-party) is not reported while its billed "
-    "amount is refused",
-)
 def test_same_party_is_reported_with_a_negative_bill(tmp_path: Path) -> None:
     path = tmp_path / "same.yaml"
     path.write_text(
@@ -553,3 +548,21 @@ def test_a_comma_inside_braces_is_one_problem_with_a_hint(tmp_path: Path) -> Non
     (problem,) = _problems(path)
     assert (problem.line, problem.record_id, problem.code) == (6, "e", "unknown-field")
     assert "quote a value holding commas" in problem.found
+
+
+def test_same_party_of_a_refused_round_is_reported_with_its_problems(tmp_path: Path) -> None:
+    # a company investing in its own round, the round's date refused: both at once; a round
+    # that loads reports the same problem once (from the ledger's checks, not twice)
+    path = tmp_path / "own.yaml"
+    path.write_text(
+        f"{HEAD}funding_rounds:\n"
+        "- {id: r1, company: acme, date: 2024-13, amount: $1M, investors: [{investor: acme}]}\n"
+        "- {id: r2, company: acme, date: 2024-02, amount: $1M, investors: [{investor: ' acme'}]}\n",
+        encoding="utf-8",
+    )
+    found = sorted((p.record_id, p.field, p.code) for p in _problems(path))
+    assert found == [
+        ("r1", "date", "bad-date"),
+        ("r1", "investors.0.investor", "same-party"),
+        ("r2", "investors.0.investor", "same-party"),
+    ]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +32,7 @@ from aicapex.dates import PartialDate
 from aicapex.errors import Problem, folded
 from aicapex.records import KINDS, Fact, FundingRound, FxRate, Record
 
-__all__ = ["FIGURES", "claimed_range", "fact_problems"]
+__all__ = ["FIGURES", "claimed_range", "fact_problems", "raw_same_party_problems"]
 
 #: The field holding each kind's main figure (what two reports of one fact may contradict on).
 FIGURES: dict[str, str] = {
@@ -87,6 +87,51 @@ def same_party_problems(ledger: LedgerLike) -> Iterator[Problem]:
                     repr(part.investor),
                     "same-party",
                 )
+
+
+def raw_same_party_problems(
+    failed: Iterable[tuple[str, dict[str, Any]]],
+) -> Iterator[tuple[int, str, str, str, str]]:
+    """One entity on both sides of records that failed to load (``failed``: each one's kind and
+    mapping of fields as written), as :func:`same_party_problems` says them, as ``(position in
+    failed, field, expected, found, code)``: so that a load lists them with the records' own
+    problems (a bill's refused amount) rather than after those are fixed. Parties that are not
+    text are the records' own problems already."""
+
+    def party(item: dict[str, Any], name: str) -> str | None:
+        value = item.get(name)
+        return value.strip() or None if isinstance(value, str) else None
+
+    for n, (kind, item) in enumerate(failed):
+        cls = KINDS[kind]
+        if not issubclass(cls, Fact) or kind in _CHECKED_BY_RECORD:
+            continue
+        if len(cls.PARTIES) == 2:
+            first, second = cls.PARTIES
+            one = party(item, first)
+            if one is not None and one == party(item, second):
+                yield (
+                    n,
+                    second,
+                    f"an entity other than the {first} {one!r}",
+                    repr(one),
+                    "same-party",
+                )
+        if kind == "funding_rounds" and isinstance(item.get("investors"), list):
+            company = party(item, "company")
+            for i, part in enumerate(item["investors"]):
+                if (
+                    company is not None
+                    and isinstance(part, dict)
+                    and party(part, "investor") == company
+                ):
+                    yield (
+                        n,
+                        f"investors.{i}.investor",
+                        f"an investor other than the company {company!r} raising the money",
+                        repr(company),
+                        "same-party",
+                    )
 
 
 def claimed_range(record: Record, field: str) -> tuple[str, Range] | None:
