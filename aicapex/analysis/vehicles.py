@@ -21,10 +21,10 @@ from aicapex.analysis.dealskit import (
     dollars,
     kept_records,
     named_and_kept,
-    typed_frame,
     yearly,
 )
 from aicapex.analysis.result import Result, record_index
+from aicapex.analysis.stakeskit import typed_rows
 from aicapex.dates import DateLike, PartialDate
 from aicapex.records import Vehicle
 from aicapex.table.conflicts import ConflictPolicy
@@ -175,7 +175,7 @@ def capital_stack(
         ]
         found, aside = kept_records(ledger, "vehicles", found, conflicts)
     rows = [row for v in found if isinstance(v, Vehicle) for row in _rows(ledger, v)]
-    frame = typed_frame(rows, STACK_COLUMNS)
+    frame = typed_rows(rows, STACK_COLUMNS)  # as typed_frame builds it, a column at a time
     warnings: list[str] = []
     if len(frame):
         amount = frame["amount_usd"]
