@@ -285,11 +285,6 @@ scenarios:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a scenarios file's references against the ledger (based_on, remove's record) are "
-    "checked only once no scenario of the file has a problem of its own",
-)
 def test_scenario_references_are_reported_with_the_file_problems(tmp_path: Path) -> None:
     (tmp_path / "l.yaml").write_text(LEDGER, encoding="utf-8")
     path = tmp_path / "l.scenarios.yaml"

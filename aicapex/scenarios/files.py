@@ -317,9 +317,12 @@ def _top(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _check_against(reader: _Reader, read: ScenarioFile, ledger: Any) -> None:
+def _check_against(
+    reader: _Reader, read: ScenarioFile, ledger: Any, places: list[int] | None = None
+) -> None:
     """References of ``read`` checked against ``ledger``: its entity, ``based_on`` ids and
-    every adjustment (bound as a comparison binds it)."""
+    every adjustment (bound as a comparison binds it). ``places``: each scenario's position in
+    the file (when some were not read: the file's own problems)."""
     try:
         try:
             _, book = prepare(
@@ -353,7 +356,8 @@ def _check_against(reader: _Reader, read: ScenarioFile, ledger: Any) -> None:
     except ValueError as exc:
         reader.add(str(exc), "", "invalid-value", "entity", field="entity")
         return
-    for i, scenario in enumerate(read.scenarios):
+    for n, scenario in enumerate(read.scenarios):
+        i = places[n] if places is not None else n
         for k, record in enumerate(read.based_on.get(scenario.name, ())):
             if record not in ledger:
                 reader.add(
@@ -446,7 +450,10 @@ def read_scenarios(
             )
             continue
         based_on[item["name"]] = tuple(ids)
-    if reader.problems:
+    # the file's settings read: its scenarios that are read are checked against the ledger
+    # with the file's other problems (all at once), else the problems alone
+    settled = not any(p.index is None for p in reader.problems)
+    if reader.problems and (ledger is None or not settled):
         raise LedgerError(reader.problems)
     read = ScenarioFile(
         shown,
@@ -460,7 +467,7 @@ def read_scenarios(
         {s.name: reader.locator.line("scenarios", i, "name") for i, s in enumerate(scenarios) if s},
     )
     if ledger is not None:
-        _check_against(reader, read, ledger)
+        _check_against(reader, read, ledger, [i for i, s in enumerate(scenarios) if s])
         if reader.problems:
             raise LedgerError(reader.problems)
     return read
