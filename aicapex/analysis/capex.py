@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import as_known_on, day_of
-from aicapex.analysis.dealskit import typed_frame
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
@@ -310,7 +309,22 @@ def _table(
     out["growth"] = out["midpoint_usd"] / out["previous_actual_usd"] - 1
     limit = None if limits is None else _limits(out["company"], limits)
     out["progress"], out["scheduled"] = _progress(source, out, limit)
-    return typed_frame(out, CAPEX_COLUMNS)
+    return _typed(out)
+
+
+def _typed(out: pd.DataFrame) -> pd.DataFrame:
+    """``dealskit.typed_frame(out, CAPEX_COLUMNS)``, leaving the columns already of their
+    dtype as they are (most are: a cast only copies them)."""
+    frame = out[list(CAPEX_COLUMNS)].reset_index(drop=True)
+    columns: dict[str, pd.Series] = {}
+    for name, dtype in CAPEX_COLUMNS.items():
+        column = frame[name]
+        typed = pd.api.types.pandas_dtype(dtype)
+        if column.dtype != typed:
+            dated = dtype.startswith("datetime")
+            column = (pd.to_datetime(column) if dated else column).astype(typed)
+        columns[name] = column
+    return pd.DataFrame(columns)
 
 
 def _limits(companies: pd.Series, limits: Mapping[str, np.datetime64]) -> np.ndarray:
