@@ -227,3 +227,26 @@ def test_a_reports_bills_are_found_once_per_flows_and_dates(bundled: ac.Ledger) 
     others = arrears_at(ctx, flows[~aws], {"stability-ai": "2023-10-31"})
     assert others["outstanding_usd"].sum() == pytest.approx(1.6e6)
     assert len(ctx.computed) == 3
+
+
+def test_a_settings_builds_share_the_balances_with_spending(led: ac.Ledger) -> None:
+    from aicapex.analysis.runway import runway_inputs
+
+    setting, _ = prepare(led, "beta", "2024-03")
+    added = ac.AddFlow("beta", "2024-05", 6e6, "bridge")
+    for table in ((), (added,), (added, added)):
+        built = setting.inputs(table)
+        fresh = runway_inputs(led, "beta", "2024-03", adjust=list(table))
+        assert built.assumptions == fresh.assumptions
+        assert (built.start == fresh.start).all()
+        assert (built.flows == fresh.flows).all()
+    # $12M, $4M a month out, beta-b's $8M in September: 3 months (out at the end of June);
+    # $6M in May: 12 - 8 + 6 = 10 at May's end, out half through August (4.5); twice: 16 at
+    # May's end, 4 at August's, 8 at September's, 0 at November's: 8 months
+    months = ac.compare(
+        led,
+        "beta",
+        [ac.Scenario("base"), ac.Scenario("one", [added]), ac.Scenario("two", [added, added])],
+        as_of="2024-03",
+    ).frame["months"]
+    assert months.tolist() == pytest.approx([3.0, 4.5, 8.0])

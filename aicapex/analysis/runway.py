@@ -4,9 +4,8 @@ The computation, for every entity at once (vectorised over an entities x months 
 forward by the cash engine :mod:`aicapex.analysis.cash`):
 
 1. **Start**: the last cash balance at or before ``as_of`` (its span's last day: "October 2023"
-   means October 31). Conflicting balances follow ``conflicts`` (default: the latest reported;
-   the records set aside are named). A bound ("less than $4M") is used as the figure and the
-   result says so: the runway is then itself a bound.
+   means October 31); conflicting balances follow ``conflicts`` (default: the latest reported;
+   those set aside are named). A bound ("less than $4M") is the figure: the runway is a bound.
 2. **Policy** decides which money counts besides expenses and revenues:
    ``"disbursed"`` (default): only funding actually received, on its dates (rounds, and
    primary purchases of shares outside rounds; secondary purchases never reach the company);
@@ -28,9 +27,8 @@ forward by the cash engine :mod:`aicapex.analysis.cash`):
    scheduled dates); it is never extrapolated past the records.
    A month's flows net whatever their days (money out on the 1st, in on the 31st): the cash
    runs out in a month only if the month's closing cash is below zero.
-4. **Cash-out**: the first month the cash goes below zero, at the part of it the remaining cash
-   lasts at that month's burn: ``cash_out`` is that day and ``months`` the months from the end of
-   ``as_of`` to it (0 if it came before ``as_of``).
+4. **Cash-out**: in the first month below zero, the day the remaining cash lasts to at that
+   month's burn (``cash_out``); ``months`` from the end of ``as_of`` to it (0 if before it).
 
 What-ifs are adjustments of the flows (:mod:`aicapex.table.adjust`), passed as ``adjust=[...]``;
 ``exclude=`` and ``extra_flows=`` are sugar for them. ``exclude=`` leaves records out, by id
@@ -536,14 +534,16 @@ def inputs_after(
     horizon: int,
     conflicts: ConflictPolicy = "latest",
     reports: Reports | None = None,
+    spending: tuple[pd.DataFrame, tuple[str, ...]] | None = None,
 ) -> RunwayInputs:
     """:func:`runway_inputs` once its arguments are checked and the cash balances resolved
     (``aside``: the reports set aside, or with ``conflicts="all"`` spanned): the adjustments
     applied, then the inputs collected (scenarios resolve the cash once and come here for each
     what-if); ``reports``: the records in conflict an exclusion leaves out before they are
-    resolved (:func:`~aicapex.table.adjust.refiled`)."""
+    resolved (:func:`~aicapex.table.adjust.refiled`); ``spending``: ``with_spending`` of
+    ``flows`` and ``balances``, if found already (only when no record is refiled)."""
     flows, refiled_ids, refiled_notes = refiled(flows, reports, adjust)
-    balances, unrun = with_spending(flows, balances, burn_after, entity)
+    balances, unrun = spending or with_spending(flows, balances, burn_after, entity)
     flows, kept, described = apply(list(adjust), flows, balances, [*aside, *refiled_ids])
     told = "conflicting cash report " + ("set aside: " if conflicts != "all" else _SPANNED)
     notes = [*(f"{told}{a}" for a in aside), *described, *refiled_notes, *unrun]

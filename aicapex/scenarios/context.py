@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import as_known_on, check_entity, day_of, in_calendar
+from aicapex.analysis.common import (
+    as_known_on,
+    check_entity,
+    day_of,
+    in_calendar,
+    with_spending,
+)
 from aicapex.analysis.reconcile import cash_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after
 from aicapex.analysis.runway import (
@@ -233,6 +239,7 @@ class Setting:
         ledger's records in conflict found (not the ledger)."""
         state = dict(self.__dict__)
         state.pop("_plain", None)
+        state.pop("_spent", None)
         if is_ledger(self.conflicting):
             state["conflicting"] = conflict_reports(self.conflicting, self.conflicts)
         return state
@@ -244,6 +251,9 @@ class Setting:
             # (the entity was checked against the source by prepare: one without a balance
             # is 'no cash balance', not the flows' 'unknown entity' it was)
             balances, aside = self._balances(self.cash, self.aside, table)
+            # the balances of companies with spending on record, and what is said of those
+            # without: the same for every what-if leaving no record nor cash report out
+            spending = self._spending(balances) if found is None and balances is self.cash else None
             return inputs_after(
                 self.flows,
                 balances,
@@ -256,6 +266,7 @@ class Setting:
                 self.horizon,
                 self.conflicts,
                 found,
+                spending,
             )
         # cash in dollars: the run compiles the flows again from the frames
         again = found is not None and any(i in found.group for i in excluded(table))
@@ -270,6 +281,15 @@ class Setting:
             horizon=self.horizon,
             conflicts=self.conflicts,
         )
+
+    def _spending(self, cash: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+        """:func:`~aicapex.analysis.common.with_spending` of the flows and ``cash`` (the
+        setting's), found once per setting (a cache, not a field)."""
+        found: tuple[pd.DataFrame, tuple[str, ...]] | None = self.__dict__.get("_spent")
+        if found is None:
+            found = with_spending(self.flows, cash, self.burn_after, self.entity)
+            object.__setattr__(self, "_spent", found)
+        return found
 
     def _balances(
         self, cash: pd.DataFrame, aside: tuple[str, ...], table: Sequence[Adjustment]
