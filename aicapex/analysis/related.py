@@ -208,9 +208,8 @@ def related_parties(
         for c, e, h in control_frame[["controller", "controlled", "how"]].itertuples(index=False)
     }
     influence = _influence(source, conflicts)
-    influence = influence[
-        ~pd.MultiIndex.from_frame(influence[["controller", "controlled"]]).isin(list(how_of))
-    ]
+    pairs_of = zip(influence["controller"], influence["controlled"], strict=True)
+    influence = influence[np.array([pair not in how_of for pair in pairs_of], dtype=bool)]
     infl = controllers(influence)
     for c, e, h in influence.itertuples(index=False):
         how_of[(str(c), str(e))] = str(h)
