@@ -342,19 +342,18 @@ def _by_company(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]
 def typed_rows(rows: Sequence[Mapping[str, Any]], dtypes: Mapping[str, str]) -> pd.DataFrame:
     """A frame of ``rows`` with exactly the columns of ``dtypes`` (a row without one: missing),
     as ``pd.DataFrame(rows, columns=...).astype(...)`` gives it (dates by ``pd.to_datetime``,
-    as nanoseconds), each column built at its dtype from its values: text and floats not
-    inferred first."""
+    as nanoseconds), a column at a time: text and floats made so from their values."""
     columns: dict[str, Any] = {}
     for name, dtype in dtypes.items():
         values = [row.get(name, np.nan) for row in rows]
-        typed = pd.api.types.pandas_dtype(dtype)
-        if dtype in ("str", "float64"):
-            columns[name] = pd.Series(values, dtype=typed)
-        elif dtype.startswith("datetime64"):
-            columns[name] = pd.to_datetime(pd.Series(values)).astype(typed)
-        else:
-            columns[name] = pd.Series(values).astype(typed)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+        if dtype in ("float64", "str"):
+            text = dtype == "str"
+            columns[name] = pd.array(values, dtype="str") if text else np.array(values, float)
+            continue
+        column, typed = pd.Series(values), pd.api.types.pandas_dtype(dtype)
+        dated = dtype.startswith("datetime64")
+        columns[name] = (pd.to_datetime(column) if dated else column).astype(typed).array
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
 
 
 def _plain_values(column: pd.Series) -> list[Any]:
