@@ -13,6 +13,10 @@ investor, rounds without investments frame.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -371,8 +375,31 @@ def _check(rounds: pd.DataFrame, tranches: pd.DataFrame, investments: pd.DataFra
         pd.testing.assert_frame_equal(got, want)
 
 
-@pytest.mark.parametrize("path", ["data", "benchmarks/.data/ledger-400-all.yaml"])
-def test_funding_of_ledgers_is_the_pandas_funding(path: str) -> None:
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ledger of 400 companies of every kind, made by benchmarks/gen_ledger.py (its data
+    folder is no part of the repository)."""
+    out = tmp_path_factory.mktemp("gen")
+    script = ROOT / "benchmarks" / "gen_ledger.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "-n", "400", "--kinds", "all", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out / "ledger-400-all.yaml"
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_funding_of_ledgers_is_the_pandas_funding(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    path = ROOT / "data" if which == "bundled" else request.getfixturevalue("generated")
     ledger = ac.load(path)
     frames = [ledger.frame(k) for k in ("funding_rounds", "tranches", "investments")]
     _check(*frames)
