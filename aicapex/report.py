@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.arrears import arrears
 from aicapex.analysis.gap import compute_gap
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
@@ -32,6 +31,7 @@ from aicapex.gpureport import fleets, loops, realloc_section, related, round_tri
 from aicapex.ledger import Ledger
 from aicapex.records import Entity
 from aicapex.reportcash import (
+    arrears_at,
     burn_section,
     cash_section,
     funding_section,
@@ -277,7 +277,7 @@ def _arrears(ctx: Context) -> dict[str, Any]:
     """Every company's unpaid bills at its own report date: one call for all."""
     unpriced = ctx.unpriced_in("arrears")
     dated = {c: w for c, w in ctx.when.items() if w is not None and c not in unpriced}
-    a = arrears(ctx.priced_in("arrears"), as_of=dated).frame
+    a = arrears_at(ctx, ctx.priced_in("arrears"), dated)  # shared with the runway's policy
     out: dict[str, Any] = {
         c: {"as_of": d, "total": 0.0, "total_low": 0.0, "total_high": 0.0, "by_provider": {}}
         for c, d in dated.items()
