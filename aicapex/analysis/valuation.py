@@ -431,7 +431,8 @@ def _agreement(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     value, missing = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
     notes: list[str] = []
     at = np.flatnonzero(frame["post_money_usd"].notna().to_numpy())
-    priced = frame.iloc[at].assign(_at=at)
+    read = ["company", "date", "record", *(f"post_money{e}_usd" for e in ("", "_low", "_high"))]
+    priced = frame[read].iloc[at].assign(_at=at)  # the columns read, not every column
     priced = priced.sort_values(["company", "date"], kind="stable")
     company = priced["company"].astype("object").to_numpy()
     day = priced["date"].to_numpy("datetime64[D]").astype("int64")
@@ -465,13 +466,13 @@ def _agreement(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
 
 def _missing_words(frame: pd.DataFrame) -> list[str]:
     out = []
-    for row in frame[(frame["missing"] != "").to_numpy()].to_dict("records"):
-        paid = f" ({format_usd(row['paid_usd'])} paid by {row['holder']})" if row["holder"] else ""
-        hint = ""
-        if "share bought" in row["missing"]:
-            hint = "; give assume_share= to see what a share would imply"
-        what = f"{row['company']}: {row['missing']} is not reported for {row['record']}"
-        out.append(what + paid + hint)
+    rows = frame[(frame["missing"] != "").to_numpy()]
+    for company, record, lacking, holder, paid_usd in zip(
+        *(rows[c] for c in ("company", "record", "missing", "holder", "paid_usd")), strict=True
+    ):
+        paid = f" ({format_usd(paid_usd)} paid by {holder})" if holder else ""
+        hint = "; give assume_share= to see what a share would imply" * ("share bought" in lacking)
+        out.append(f"{company}: {lacking} is not reported for {record}" + paid + hint)
     return out
 
 
