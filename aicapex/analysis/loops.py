@@ -455,31 +455,31 @@ def _describe(
     if window == "all":
         start = np.full(len(mine), edges["window_start"].iloc[0])
     rows = flows[["status", "record"]].take(mine.rows)
-    key = pd.DataFrame(
-        {
-            "start": start,
-            "basis": np.asarray(BASES, dtype=object)[mine.basis],
-            "u": entities.get_indexer(pd.Index(mine.names[mine.payer])),
-            "v": entities.get_indexer(pd.Index(mine.names[mine.payee])),
-            "leg": np.asarray(LEG_KINDS, dtype=object)[mine.leg],
-            "status": rows["status"].astype("object").to_numpy(),
-            "amount": mine.amount_usd,
-            "record": rows["record"].astype("object").to_numpy(),
-        }
+    # the legs by (window start, basis, payer, payee), in the order they first come
+    keys = zip(
+        start.astype("datetime64[ns]").view(np.int64).tolist(),
+        np.asarray(BASES, dtype=object)[mine.basis].tolist(),
+        entities.get_indexer(pd.Index(mine.names[mine.payer])).tolist(),
+        entities.get_indexer(pd.Index(mine.names[mine.payee])).tolist(),
+        strict=True,
     )
+    parts: dict[tuple[Any, ...], list[int]] = {}
+    for i, key in enumerate(keys):
+        parts.setdefault(key, []).append(i)
+    leg = np.asarray(LEG_KINDS, dtype=object)[mine.leg]
+    status = rows["status"].astype("object").to_numpy()
+    record = rows["record"].astype("object").to_numpy()
     out: dict[tuple[int, int, int], tuple[str, str, str, str]] = {}
-    group_of = {
-        (ws, b): g
-        for ws, b, g in zip(edges["window_start"], edges["basis"], edges["group"], strict=True)
-    }
-    for (ws, b, u, v), part in key.groupby(["start", "basis", "u", "v"], sort=False):
+    starts = edges["window_start"].to_numpy("datetime64[ns]").view(np.int64).tolist()
+    group_of = dict(zip(zip(starts, edges["basis"], strict=True), edges["group"], strict=True))
+    for (ws, b, u, v), at in parts.items():
         g = group_of.get((ws, b))
-        if g is None:
+        if g is None or ws == np.iinfo(np.int64).min:  # no window (NaT): no group, as groupby
             continue
-        out[(int(g), int(cast(int, u)), int(cast(int, v)))] = (
-            "+".join(sorted(set(part["leg"]))),
-            "+".join(sorted(set(part["status"]))),
-            format_usd(float(part["amount"].sum())),
-            ",".join(sorted(set(part["record"]))),
+        out[(int(g), int(u), int(v))] = (
+            "+".join(sorted(set(leg[at]))),
+            "+".join(sorted(set(status[at]))),
+            format_usd(float(np.nansum(mine.amount_usd[at]))),
+            ",".join(sorted(set(record[at]))),
         )
     return out
