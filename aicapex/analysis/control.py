@@ -71,7 +71,9 @@ def _direct(inputs: StakeInputs, threshold: float) -> dict[tuple[str, str], Edge
                 for controller in by.split(","):
                     edges[(controller, str(eid))] = ("controlled_by", math.nan, [str(eid)])
     stakes = inputs.stakes
-    closed = stakes[(stakes["status"].astype("object") == "closed").to_numpy()]
+    names = ("holder", "company", "share_low", "share_kind", "controlling", "share", "id")
+    read = stakes[[*names, "date_end"]]  # the columns read, not the record's forty
+    closed = read[(stakes["status"].astype("object") == "closed").to_numpy()]
     for company in sorted(set(closed["company"].astype("object"))):
         found = holder_positions(inputs, str(company))
         for holder, h in found.holders.items():
@@ -83,7 +85,6 @@ def _direct(inputs: StakeInputs, threshold: float) -> dict[tuple[str, str], Edge
     latest = closed.sort_values("date_end", kind="stable").drop_duplicates(
         ["holder", "company"], keep="last"
     )
-    names = ("holder", "company", "share_low", "share_kind", "controlling", "share", "id")
     for holder, company, low, kind, controlling, base, rid in zip(
         *(latest[n] for n in names), strict=True
     ):  # the columns read, not every column's cells (a row as to_dict gives them)
