@@ -241,11 +241,17 @@ def related_parties(
 
     if ctrl:
         flows = as_flows(source, conflicts)
-        legs = money_legs(flows, ledger_legs(source, flows, conflicts))
-        key = pd.MultiIndex.from_arrays([legs["payer"], legs["payee"]])
-        unique = key.unique()
-        related = {p for p in unique if _common(str(p[0]), str(p[1]), ctrl, infl) is not None}
-        legs = legs[key.isin(list(related))] if related else legs.iloc[:0]
+        codes = ledger_legs(source, flows, conflicts)
+        # the legs between related parties, found on the (payer, payee) pairs' codes
+        n, names = len(codes.names), codes.names
+        pair = codes.payer.astype(np.int64) * n + codes.payee
+        unique = np.unique(pair).tolist()
+        related = [
+            p
+            for p in unique
+            if _common(str(names[p // n]), str(names[p % n]), ctrl, infl) is not None
+        ]
+        legs = money_legs(flows, codes.take(np.isin(pair, related)))
         grouped = legs.groupby(["record", "payer", "payee", "leg", "basis"], sort=False).agg(
             date=("date", "min"), amount_usd=("amount_usd", "sum")
         )
