@@ -312,17 +312,22 @@ def reallocations(
     units_back = counterpart.map(qty).fillna(0).astype(np.int64).to_numpy()
     own_start = frame["date_start"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
     own_end = frame["date_end"].to_numpy("datetime64[D]").astype(np.int64).astype(float)
-    span = pd.DataFrame({"earliest": own_start, "latest": own_end}, index=ids.to_numpy())
+    span = pd.Index(ids.to_numpy())  # each reallocation's own days, by id
+    # the taken deliveries' columns, and a last row of none (a position of -1: no id)
+    took = {
+        c: np.append(taken[c].to_numpy("float64"), np.nan) for c in ("units", "earliest", "latest")
+    }
+    event = np.append(taken["event"].astype("object").to_numpy(), [None])
 
     def side(who: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        t = taken.reindex(who.to_numpy())
-        s = span.reindex(who.to_numpy())
-        has = t["units"].notna().to_numpy()
-        early = np.where(has, t["earliest"].to_numpy("float64"), s["earliest"].to_numpy())
-        late = np.where(has, t["latest"].to_numpy("float64"), s["latest"].to_numpy())
+        at = taken.index.get_indexer(pd.Index(who.to_numpy()))  # as reindex: -1 for none
+        own = span.get_indexer(pd.Index(who.to_numpy()))
+        has = ~np.isnan(took["units"][at])
+        early = np.where(has, took["earliest"][at], np.append(own_start, np.nan)[own])
+        late = np.where(has, took["latest"][at], np.append(own_end, np.nan)[own])
         basis = np.full(len(who), None, dtype=object)
         basis[who.notna().to_numpy()] = "reallocation date"
-        basis[has] = t["event"].astype("object").to_numpy()[has] + " deliveries"
+        basis[has] = event[at][has] + " deliveries"
         return early, late, basis
 
     due_early, due_late, due_basis = side(ids)
