@@ -152,6 +152,13 @@ def _same(tmp: Path, kind: str, rows: list[dict[str, Any]], fmt: str) -> pd.Data
     led = _ledger(tmp, {kind: rows})
     got = read_table(write_rows(tmp, _cells(rows, fmt), fmt), kind, fx=led)
     expected = led.frame(kind)
+    if kind == "cloud_bills":  # a table of bills holds no payments: paid and unpaid unknown
+        assert got["paid_usd"].isna().all()
+        unknown = ["paid_usd", "unpaid_usd"]
+        pd.testing.assert_frame_equal(
+            got.drop(columns=unknown), expected.drop(columns=unknown), check_exact=True
+        )
+        return got
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     return got
 
