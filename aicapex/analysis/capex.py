@@ -314,17 +314,16 @@ def _table(
 
 def _typed(out: pd.DataFrame) -> pd.DataFrame:
     """``dealskit.typed_frame(out, CAPEX_COLUMNS)``, leaving the columns already of their
-    dtype as they are (most are: a cast only copies them)."""
-    frame = out[list(CAPEX_COLUMNS)].reset_index(drop=True)
-    columns: dict[str, pd.Series] = {}
+    dtype as they are (most are: a cast only copies them), the frame built from their arrays."""
+    columns: dict[str, Any] = {}
     for name, dtype in CAPEX_COLUMNS.items():
-        column = frame[name]
-        typed = pd.api.types.pandas_dtype(dtype)
+        column, typed = out[name], pd.api.types.pandas_dtype(dtype)
         if column.dtype != typed:
             dated = dtype.startswith("datetime")
             column = (pd.to_datetime(column) if dated else column).astype(typed)
-        columns[name] = column
-    return pd.DataFrame(columns)
+        extension = isinstance(column.dtype, pd.api.extensions.ExtensionDtype)
+        columns[name] = column.array if extension else column.to_numpy()
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(out)), copy=False)
 
 
 def _limits(companies: pd.Series, limits: Mapping[str, np.datetime64]) -> np.ndarray:
