@@ -360,8 +360,16 @@ def _category(values: list[Any]) -> pd.Categorical:
     categories = sorted(present)
     code = {c: i for i, c in enumerate(categories)}
     codes = np.array([-1 if v is None else code[v] for v in values], dtype=np.int64)
-    dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+    dtype = _FEW_DTYPES(tuple(categories)) if len(categories) <= 64 else _str_dtype(categories)
     return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+def _str_dtype(categories: Iterable[str]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(pd.Index(list(categories), dtype="str"))
+
+
+#: The dtypes of few categories, made once (a ledger's frames repeat them: 'USD', 'month'...).
+_FEW_DTYPES = functools.lru_cache(maxsize=1024)(_str_dtype)
 
 
 def _entity_field(cls: type[Record]) -> str | None:
