@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from aicapex.dates import PartialDate
 from aicapex.errors import Problem, suggest
 from aicapex.records import Entity, FxRate, Record, RecordCheckError, Source
 from aicapex.records.base import ID_PATTERN, Check
@@ -152,12 +153,19 @@ def _kinds_fitting(item: dict[Any, Any], kind: str) -> list[str]:
     ]
 
 
+#: Values a required field that failed stands in with, by its type, to run a record's other
+#: checks (a year: it reads as a date wherever one is required).
+_STAND_INS: dict[Any, str] = {PartialDate: "2000"}
+
+
 def _checks_without(cls: type[Record], item: dict[Any, Any], errors: list[Any]) -> Iterator[Check]:
     """The record's own checks (``Record.checks``: an end before the start, payments above the
     bill), which pydantic runs only once every field is valid, run on the record without the
     fields that failed (``ramp`` for a bad ``ramp.1.amount``): so that a load lists them with
-    the fields' problems, not after those are fixed. Not when a required field failed (there
-    is no record without it) or one whose default means something (``secondary``, a status:
+    the fields' problems, not after those are fixed. A required date that failed (``2023-02-30``)
+    stands in as a year (:data:`_STAND_INS`: the checks naming it are not said); not when
+    another required field failed (there is no record without it) or one whose default means
+    something (``secondary``, a status:
     left out, it would say false, closed), nor with an unknown field (a known one misspelt,
     most often); a check naming a field left out (as a field, or a
     word of its texts: 'either an amount or a rate' without the rate) is not said."""
@@ -170,12 +178,17 @@ def _checks_without(cls: type[Record], item: dict[Any, Any], errors: list[Any]) 
             return
         left_out.add(str(loc[0]))
     fields = cls.model_fields
-    known = [fields[n] for n in left_out if n in fields]
+    stand_ins = {
+        n: _STAND_INS[fields[n].annotation]
+        for n in left_out
+        if n in fields and fields[n].is_required() and fields[n].annotation in _STAND_INS
+    }
+    known = [fields[n] for n in left_out if n in fields and n not in stand_ins]
     # a required field, or one whose default says something ('secondary: false', a status),
     # is no field a record can be checked without
     if any(f.is_required() or f.default not in (None, ()) for f in known):
         return
-    rest = {k: v for k, v in item.items() if k not in left_out}
+    rest = {k: v for k, v in item.items() if k not in left_out} | stand_ins
     try:
         cls.__pydantic_validator__.validate_python(rest)
     except ValidationError as exc:

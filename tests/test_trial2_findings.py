@@ -191,11 +191,6 @@ def test_report_runway_with_an_unrated_bill_before_the_balance(tmp_path: Path) -
 # --- 3. Every problem of a load at once -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a record's negative amount is not reported while another field of the record "
-    "(its date) is refused: a second round of errors after the date is fixed",
-)
 def test_a_negative_amount_is_reported_with_a_bad_date(tmp_path: Path) -> None:
     path = tmp_path / "neg.yaml"
     path.write_text(
@@ -561,3 +556,34 @@ def test_same_party_of_a_refused_round_is_reported_with_its_problems(tmp_path: P
         ("r1", "investors.0.investor", "same-party"),
         ("r2", "investors.0.investor", "same-party"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        # a bill's period refused: its payments above the bill are said with it
+        (
+            "cloud_bills:\n- {id: b, payer: acme, provider: fund, period: 2023-13, billed: $1M,"
+            " payments: [{date: 2024-01, amount: $2M}]}\n",
+            {("period", "bad-date"), ("payments", "inconsistent")},
+        ),
+        # a round's date refused: its tranches above the round are said with it
+        (
+            "funding_rounds:\n- {id: r, company: acme, date: 2024-02-30, amount: $1M,"
+            " tranches: [{amount: $3M, status: committed}]}\n",
+            {("date", "bad-date"), ("tranches", "inconsistent")},
+        ),
+        # nothing else wrong: the refused date alone (its stand-in says nothing of its own)
+        (
+            "expenses:\n- {id: e, company: acme, category: opex, date: 2024-00, amount: $1M,"
+            " until: 2024-06}\n",
+            {("date", "bad-date")},
+        ),
+    ],
+)
+def test_a_refused_date_leaves_the_other_checks_said(
+    tmp_path: Path, records: str, expected: set[tuple[str, str]]
+) -> None:
+    path = tmp_path / "checks.yaml"
+    path.write_text(HEAD + records, encoding="utf-8")
+    assert {(p.field, p.code) for p in _problems(path)} == expected
