@@ -21,8 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aicapex.errors import Problem
 from aicapex.limits import (
     MAX_BYTES,
@@ -35,7 +33,6 @@ from aicapex.limits import (
 )
 from aicapex.locate import Locator, place
 from aicapex.safewrite import atomic_write
-from aicapex.yamlrules import Dumper, Loader, duplicate_problems
 
 __all__ = [
     "Locator",
@@ -250,6 +247,8 @@ def _refused(data: bytes) -> bool:
 
 
 def _alias_problems(text: str, shown: str) -> list[Problem]:
+    import yaml  # PyYAML: only for a file rapidyaml declines or that needs checking
+
     problems = []
     seen: set[tuple[int, str]] = set()  # an alias repeated on one line is reported once
     with contextlib.suppress(yaml.YAMLError):
@@ -324,6 +323,10 @@ def parse_document(text: str, shown: str) -> tuple[Any, list[Problem]]:
             raise _Fallback
         data = _fast_yaml(text)
     except _Fallback:
+        import yaml
+
+        from aicapex.yamlrules import Loader, duplicate_problems
+
         loader = None
         try:
             loader = Loader(text)
@@ -450,6 +453,10 @@ def _empty(shown: str, text: str) -> Problem:
 def dump_yaml(data: dict[str, list[dict[str, Any]]]) -> str:
     """Canonical YAML text for a ledger: kinds in the given order, keys in field order, one
     record per block (a blank line between records)."""
+    import yaml
+
+    from aicapex.yamlrules import Dumper
+
     parts = []
     for kind, records in data.items():
         body = "\n".join(yaml.dump([r], Dumper=Dumper) for r in records)

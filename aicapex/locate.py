@@ -17,9 +17,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = ["Locator", "place"]
 
@@ -341,6 +342,8 @@ class Locator:
 
     def _in_record(self, start: int, stop: int, path: tuple[str | int, ...]) -> int | None:
         """The line of ``path`` (kind, index, ...) composed from the record's text alone."""
+        import yaml  # PyYAML: only where the text's indentation does not tell
+
         try:
             node = yaml.compose(_composable(self._text[start:stop]), Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
@@ -352,6 +355,8 @@ class Locator:
 
     def _composed(self, path: tuple[str | int, ...]) -> int | None:
         """The line of ``path`` from the whole document's nodes (composed once)."""
+        import yaml
+
         if self._root is None and not self._failed:
             try:
                 self._root = yaml.compose(_composable(self._text), Loader=yaml.CSafeLoader)
@@ -364,6 +369,8 @@ class Locator:
 
 def _walk(node: yaml.Node, path: tuple[str | int, ...]) -> int:
     """1-based line of the deepest node along ``path`` from ``node``."""
+    import yaml
+
     line: int = node.start_mark.line + 1
     for step in path:
         if isinstance(node, yaml.MappingNode):
