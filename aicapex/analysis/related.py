@@ -34,7 +34,7 @@ from aicapex.records import INFLUENCE_THRESHOLD
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
-from aicapex.table.legs import money_legs
+from aicapex.table.legs import BASES, LEG_KINDS, LegCodes
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -166,6 +166,34 @@ def _columns(frame: pd.DataFrame, *names: str) -> Any:
     return zip(*(frame[n] for n in names), strict=True)
 
 
+def _leg_groups(flows: pd.DataFrame, legs: LegCodes) -> tuple[Any, ...]:
+    """The legs (of :func:`~aicapex.table.legs.money_legs`) grouped by record, payer, payee,
+    leg and basis, in the order each group first comes (a missing record's left out): those
+    five, the earliest date and the summed amount, as columns; read from the legs' codes, not
+    a frame of their text."""
+    record = flows["record"].take(legs.rows).astype("object").to_numpy()
+    key, _ = pd.factorize(record, use_na_sentinel=True)
+    named = key >= 0
+    if not named.all():
+        legs = legs.take(named)
+        record, key = record[named], key[named]
+    for code, size in ((legs.payer, len(legs.names)), (legs.leg, 64), (legs.basis, 64)):
+        key, _ = pd.factorize(key.astype(np.int64) * (size + 1) + code, use_na_sentinel=True)
+    key, _ = pd.factorize(key.astype(np.int64) * (len(legs.names) + 1) + legs.payee)
+    first = np.unique(key, return_index=True)[1]  # codes follow the order groups first come
+    sums = pd.DataFrame({"date": legs.date, "amount_usd": legs.amount_usd}).groupby(key, sort=False)
+    found = sums.agg(date=("date", "min"), amount_usd=("amount_usd", "sum"))
+    return (
+        record[first],
+        found["date"],
+        legs.names[legs.payer[first]],
+        legs.names[legs.payee[first]],
+        np.asarray(LEG_KINDS, dtype=object)[legs.leg[first]],
+        np.asarray(BASES, dtype=object)[legs.basis[first]],
+        found["amount_usd"],
+    )
+
+
 def related_parties(
     source: Ledger | Mapping[str, pd.DataFrame],
     entity: str | None = None,
@@ -251,15 +279,8 @@ def related_parties(
             for p in unique
             if _common(str(names[p // n]), str(names[p % n]), ctrl, infl) is not None
         ]
-        legs = money_legs(flows, codes.take(np.isin(pair, related)))
-        grouped = legs.groupby(["record", "payer", "payee", "leg", "basis"], sort=False).agg(
-            date=("date", "min"), amount_usd=("amount_usd", "sum")
-        )
-        g = grouped.reset_index()
-        for record, date, a, b, leg, basis, amount in zip(
-            *(g[c] for c in ("record", "date", "payer", "payee", "leg", "basis", "amount_usd")),
-            strict=True,
-        ):
+        g = _leg_groups(flows, codes.take(np.isin(pair, related)))
+        for record, date, a, b, leg, basis, amount in zip(*g, strict=True):
             add("flow", record, date, a, b, what=leg, basis=basis, amount_usd=amount,
                 units=np.nan)  # fmt: skip
         # each record's columns read, not whole rows (record frames have forty columns)

@@ -1,0 +1,105 @@
+"""Fast paths of the second speed pass on the GPU and ownership analyses give what the general
+code gave (GPU-OWN-PERF2)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aicapex.analysis.related import _leg_groups
+from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs
+
+
+def _flows(records: list[str | None]) -> pd.DataFrame:
+    """A flows table's columns money_legs reads, one row per record given."""
+    n = len(records)
+    return pd.DataFrame(
+        {
+            "amount_usd": np.arange(1.0, n + 1.0) * 10.0,
+            "low_usd": np.nan,
+            "high_usd": np.nan,
+            "currency": "USD",
+            "status": "paid",
+            "kind": "flows",
+            "record": pd.array(records, dtype="str"),
+        }
+    )
+
+
+def _codes(payer: list[int], payee: list[int], leg: list[int], basis: list[int]) -> LegCodes:
+    n = len(payer)
+    return LegCodes(
+        rows=np.arange(n),
+        date=np.array(
+            ["2024-03-01", "2024-01-15", "NaT", "2024-02-01", "2024-05-01", "2023-12-31"][:n],
+            dtype="datetime64[ns]",
+        ),
+        payer=np.array(payer, dtype=np.intp),
+        payee=np.array(payee, dtype=np.intp),
+        names=np.array(["a", "b", "c"], dtype=object),
+        amount_usd=np.array([100.0, 50.0, np.nan, 7.0, 1.5, 2.25][:n]),
+        leg=np.array(leg, dtype=np.int8),
+        basis=np.array(basis, dtype=np.int8),
+    )
+
+
+def _as_before(flows: pd.DataFrame, codes: LegCodes) -> list[tuple[object, ...]]:
+    """What related_parties grouped before: money_legs' frame grouped by its five keys."""
+    legs = money_legs(flows, codes)
+    g = (
+        legs.groupby(["record", "payer", "payee", "leg", "basis"], sort=False)
+        .agg(date=("date", "min"), amount_usd=("amount_usd", "sum"))
+        .reset_index()
+    )
+    cols = ("record", "date", "payer", "payee", "leg", "basis", "amount_usd")
+    return list(zip(*(g[c] for c in cols), strict=True))
+
+
+CASES = {
+    # record r1 a > b twice (not next to each other), r2 a > b and b > a, r1 a > b of another
+    # basis, r1 a > c of another leg kind
+    "groups": (
+        ["r1", "r2", "r1", "r2", "r1", "r1"],
+        ([0, 0, 0, 1, 0, 0], [1, 1, 1, 0, 1, 2], [0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 1, 0]),
+    ),
+    "a missing record left out": (
+        ["r1", None, "r1", "r2"],
+        ([0, 0, 0, 1], [1, 1, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]),
+    ),
+    "one leg": (["r9"], ([2], [0], [3], [2])),
+    "no legs": ([], ([], [], [], [])),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_related_legs_are_grouped_as_money_legs_were(name: str) -> None:
+    records, (payer, payee, leg, basis) = CASES[name]
+    flows, codes = _flows(records), _codes(payer, payee, leg, basis)
+    got = list(zip(*_leg_groups(flows, codes), strict=True))
+    want = _as_before(flows, codes)
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g[0] == w[0]
+        assert g[2:6] == w[2:6]
+        assert (pd.isna(g[1]) and pd.isna(w[1])) or g[1] == w[1]
+        assert g[6] == w[6]
+
+
+def test_related_legs_by_hand() -> None:
+    records, (payer, payee, leg, basis) = CASES["groups"]
+    got = list(zip(*_leg_groups(_flows(records), _codes(payer, payee, leg, basis)), strict=True))
+    # r1 a > b investment disbursed: rows 0 and 2 (100 + NaN skipped, earliest 2024-03-01)
+    assert got[0][0] == "r1"
+    assert got[0][2:6] == ("a", "b", LEG_KINDS[0], BASES[0])
+    assert got[0][1] == pd.Timestamp("2024-03-01")
+    assert got[0][6] == 100.0
+    # r2 a > b (row 1), r2 b > a (row 3), r1 a > b committed (row 4), r1 a > c purchase (row 5)
+    assert [(g[0], g[2], g[3], g[6]) for g in got[1:]] == [
+        ("r2", "a", "b", 50.0),
+        ("r2", "b", "a", 7.0),
+        ("r1", "a", "b", 1.5),
+        ("r1", "a", "c", 2.25),
+    ]
+    assert got[3][5] == BASES[1]
+    assert got[4][4] == LEG_KINDS[1]
