@@ -41,6 +41,7 @@ __all__ = [
     "grid_cells",
     "in_calendar",
     "month_of",
+    "month_starts",
     "monthly_matrix",
     "months_between",
     "record_frame",
@@ -340,6 +341,22 @@ def months_between(start: np.datetime64, month: np.datetime64 | np.ndarray) -> n
     b = np.asarray(month).astype("datetime64[M]").astype(np.int64)
     out: np.ndarray = b - a
     return out
+
+
+def month_starts(start: np.datetime64, periods: int) -> pd.DatetimeIndex:
+    """``pd.date_range(start, periods=periods, freq="MS")`` (which steps its months in Python),
+    from NumPy's months when ``start`` is a month's first day (datetime64[ns]) and the months
+    stay within pandas' days; else date_range itself (its result, or its error)."""
+    month = int(np.asarray(start).astype("datetime64[M]").astype(np.int64))  # since 1970-01
+    first = start.dtype == np.dtype("datetime64[ns]") and start == np.datetime64(month, "M")
+    if first and 0 < periods <= _LAST_MONTH - month + 1:  # (room up to the last month)
+        numbers = np.arange(month, month + periods).astype("datetime64[M]")
+        return pd.DatetimeIndex(numbers.astype("datetime64[ns]"), freq="MS")
+    return pd.date_range(start, periods=periods, freq="MS")
+
+
+#: The last month pandas' days (datetime64[ns]) reach the first day of, since 1970-01.
+_LAST_MONTH = int(np.datetime64("2262-04", "M").astype(np.int64))
 
 
 def fraction_of_month(day: np.datetime64 | np.ndarray) -> np.ndarray:

@@ -70,6 +70,7 @@ from aicapex.analysis.common import (
     fraction_of_month,
     grid_cells,
     in_calendar,
+    month_starts,
     months_between,
     widths_param,
     with_spending,
@@ -205,11 +206,10 @@ def runways(
     widths: Widths | None = None,
     arrears_at: pd.DataFrame | None = None,
 ) -> dict[str, Runway]:
-    """:func:`runway` under each of ``policies`` (policy -> its runway, the same as
-    :func:`runway` gives), sharing the work no policy changes: the balances, the grid and the
-    spending extrapolated past the records (a report reads three policies of every company).
-    Other arguments as for :func:`runway`; ``arrears_at``: the bills of policy ``arrears``
-    found already (``arrears(...).frame`` with them: a report reads it; what-ifs: unread).
+    """:func:`runway` under each of ``policies`` (policy -> its runway, as :func:`runway`
+    gives), sharing what no policy changes (balances, grid, spending past the records: a report
+    reads three policies per company). Other arguments as for :func:`runway`; ``arrears_at``:
+    the bills of policy ``arrears`` found already (``arrears(...).frame``; what-ifs: unread).
 
     >>> import aicapex as ac
     >>> both = ac.runways(ac.load(ac.bundled_data()), "stability-ai", as_of="2023-10",
@@ -285,7 +285,7 @@ def runways(
     grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
     as_of_col = months_between(grid_start, as_of_month)  # -1 when as_of is a balance's month
     periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
-    months = pd.date_range(grid_start, periods=periods, freq="MS")
+    months = month_starts(grid_start, periods)
     active = months.to_numpy()[None, :] > balance_month[:, None]  # after each entity's balance
 
     # what no policy changes: the balances and the spending past the records, at the base

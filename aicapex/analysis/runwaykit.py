@@ -19,6 +19,7 @@ from aicapex.analysis.common import (
     filled,
     fraction_of_month,
     month_of,
+    month_starts,
     months_between,
     require_usd,
     signed,
@@ -483,7 +484,7 @@ def collect_inputs(
     grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
     as_of_col = months_between(grid_start, as_of_month)
     periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
-    months = pd.date_range(grid_start, periods=periods, freq="MS")
+    months = month_starts(grid_start, periods)
     active = months.to_numpy()[None, :] > balance_month[:, None]
     spend = _select(flows, _spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
     now = after & in_start

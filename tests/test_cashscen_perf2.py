@@ -1,0 +1,111 @@
+"""Fast paths of the cash and scenarios sections (CASH-SCEN-PERF2): each gives what the general
+way gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.analysis.common import month_starts
+from aicapex.analysis.used import RecordsUsed
+
+
+def _ns(text: str) -> np.datetime64:
+    return np.datetime64(text, "ns")
+
+
+def test_month_starts_by_hand() -> None:
+    got = month_starts(_ns("2023-11-01"), 3)
+    assert list(got.strftime("%Y-%m-%d")) == ["2023-11-01", "2023-12-01", "2024-01-01"]
+    assert got.freqstr == "MS"
+    assert got.dtype == np.dtype("datetime64[ns]")
+    assert got.name is None
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["2023-11-01", "1999-01-01", "2000-02-01", "2261-12-01", "2262-03-01", "2262-04-01"],
+)
+@pytest.mark.parametrize("periods", [1, 2, 13, 243, 720])
+def test_month_starts_is_date_range(start: str, periods: int) -> None:
+    try:
+        want = pd.date_range(_ns(start), periods=periods, freq="MS")
+    except Exception as exc:  # past pandas' days: the same error
+        with pytest.raises(type(exc)):
+            month_starts(_ns(start), periods)
+        return
+    got = month_starts(_ns(start), periods)
+    assert got.equals(want)
+    assert got.dtype == want.dtype
+    assert got.freq == want.freq
+    assert got.name == want.name
+    assert type(got) is type(want)
+
+
+@pytest.mark.parametrize(
+    "start", [_ns("2023-11-15"), _ns("2023-11-01T06:00"), np.datetime64("2023-11-01", "s")]
+)
+def test_month_starts_elsewhere_is_date_range(start: np.datetime64) -> None:
+    want = pd.date_range(start, periods=5, freq="MS")
+    got = month_starts(start, 5)
+    assert got.equals(want)
+    assert got.dtype == want.dtype
+    assert got.freq == want.freq
+    assert month_starts(_ns("2023-11-01"), 0).equals(pd.date_range(_ns("2023-11-01"), periods=0))
+
+
+def _by_entity_frames(used: RecordsUsed) -> dict[str, list[str]]:
+    """RecordsUsed.by_entity as it was (a frame built, concatenated, deduplicated, sorted)."""
+    pairs = pd.DataFrame({"e": used.entity, "r": used.record.astype("object").to_numpy()}).dropna()
+    pairs = pd.concat(
+        [pairs, pd.DataFrame({"e": np.arange(len(used.entities)), "r": used.balances})],
+        ignore_index=True,
+    ).drop_duplicates()
+    ordered = pairs.sort_values(["e", "r"], kind="stable")
+    out: dict[str, list[str]] = {str(e): [] for e in used.entities}
+    for e, r in zip(ordered["e"], ordered["r"], strict=True):
+        out[str(used.entities[e])].append(r)
+    return out
+
+
+def _used(entity: list[int], record: list[object], balances: list[str], n: int) -> RecordsUsed:
+    names = pd.Index([f"co-{i}" for i in range(n)], dtype=object)
+    return RecordsUsed(
+        names,
+        np.array(balances, dtype=object),
+        np.array(entity, dtype=np.int64),
+        pd.Series(record, dtype=object),
+    )
+
+
+def test_records_by_entity_by_hand() -> None:
+    used = _used([1, 0, 1, 1, 0], ["b-2", "z", None, "b-2", "a"], ["cash-0", "a-1"], 2)
+    assert used.by_entity() == {"co-0": ["a", "cash-0", "z"], "co-1": ["a-1", "b-2"]}
+
+
+@pytest.mark.parametrize(
+    ("entity", "record", "balances", "n"),
+    [
+        ([], [], ["c"], 1),  # no flow
+        ([0], ["r"], ["c"], 1),  # one
+        ([0, 0, 1], ["x", "c0", "x"], ["c0", "c1", "c2"], 3),  # a balance among the flows; idle
+        ([2, 1, 0, 2, 2], ["b", "b", "a", None, "a"], ["z", "y", "x"], 3),
+        ([0, 1] * 40, [f"r{i % 7}" for i in range(80)], ["r3", "q"], 2),
+    ],
+)
+def test_records_by_entity_is_the_frames_way(
+    entity: list[int], record: list[object], balances: list[str], n: int
+) -> None:
+    used = _used(entity, record, balances, n)
+    assert used.by_entity() == _by_entity_frames(used)
+    cat = RecordsUsed(used.entities, used.balances, used.entity, used.record.astype("category"))
+    assert cat.by_entity() == _by_entity_frames(used)
+
+
+def test_records_by_entity_of_the_bundled_runways() -> None:
+    led = ac.load(ac.bundled_data())
+    for policy, r in ac.runways(led, as_of="2023-10").items():
+        assert r.used is not None, policy
+        assert r.used.by_entity() == _by_entity_frames(r.used), policy
