@@ -68,20 +68,21 @@ class RecordsUsed:
         return index
 
     def by_entity(self) -> dict[str, list[str]]:
-        """Every entity's records, sorted, in one pass (rather than :meth:`of` each)."""
-        pairs = pd.DataFrame(
-            {"e": self.entity, "r": self.record.astype("object").to_numpy()}
-        ).dropna()
-        pairs = pd.concat(
-            [pairs, pd.DataFrame({"e": np.arange(len(self.entities)), "r": self.balances})],
-            ignore_index=True,
-        ).drop_duplicates()
-        ordered = pairs.sort_values(["e", "r"], kind="stable")
-        codes = ordered["e"].to_numpy()
-        ids = ordered["r"].tolist()
+        """Every entity's records, sorted, in one pass (rather than :meth:`of` each): the
+        distinct (entity, id) pairs of the flows with an id and of the balances, in order."""
+        record = self.record.astype("object").to_numpy()
+        known = pd.notna(record)
+        ids = np.concatenate([record[known], np.asarray(self.balances, dtype=object)])
+        owner = np.concatenate([self.entity[known], np.arange(len(self.entities))])
+        code, order = pd.factorize(ids, sort=True)  # a balance without an id: -1, last
+        width = len(order) + 1
+        pairs = np.unique(owner.astype(np.int64) * width + np.where(code < 0, len(order), code))
+        listed = [*order.tolist(), None]
+        names = np.asarray(listed, dtype=object)[pairs % width].tolist()
+        codes = pairs // width
         # each entity's run of the sorted pairs (a slice, not a Series per group)
-        cuts = [0, *(np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist(), len(ids)]
-        lists = {int(codes[a]): ids[a:b] for a, b in itertools.pairwise(cuts) if b > a}
+        cuts = [0, *(np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist(), len(names)]
+        lists = {int(codes[a]): names[a:b] for a, b in itertools.pairwise(cuts) if b > a}
         return {str(name): lists.get(i, []) for i, name in enumerate(self.entities)}
 
     def all(self) -> pd.Index:
