@@ -9,6 +9,7 @@ import pytest
 
 import aicapex as ac
 from aicapex.analysis.common import month_starts
+from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.used import RecordsUsed
 
 
@@ -109,3 +110,68 @@ def test_records_by_entity_of_the_bundled_runways() -> None:
     for policy, r in ac.runways(led, as_of="2023-10").items():
         assert r.used is not None, policy
         assert r.used.by_entity() == _by_entity_frames(r.used), policy
+
+
+#: The columns of CommittedBefore.rows.
+COLUMNS = [
+    "entity",
+    "kind",
+    "record",
+    "date",
+    "amount_usd",
+    "direction",
+    "balance_date",
+    "balance_record",
+    "amount",
+    "currency",
+    "low_usd",
+    "high_usd",
+]
+
+
+def _committed_frames(flows: pd.DataFrame, entities: pd.Index, days: np.ndarray) -> pd.DataFrame:
+    """committed_before's rows by the frames' way: the committed money raised, each row's
+    entity among ``entities``, dated on or before its balance day (NaT: taken as before)."""
+    rows = flows[
+        (flows["status"].astype("object") == "committed").to_numpy()
+        & flows["kind"].astype("object").isin(["funding_rounds", "stakes"]).to_numpy()
+    ]
+    at = entities.get_indexer(pd.Index(rows["entity"].astype("object")))
+    day = rows["date"].to_numpy("datetime64[ns]")
+    balance = days[np.maximum(at, 0)]
+    return rows[(at >= 0) & (np.isnat(day) | (day <= balance))]
+
+
+@pytest.mark.parametrize("categorical", [True, False])
+@pytest.mark.parametrize(
+    "day", ["2020-01-01", "2023-06-30", "2023-10-31", "2024-12-31", "2030-01-01"]
+)
+def test_committed_before_reads_the_rows_by_position(categorical: bool, day: str) -> None:
+    flows = ac.load(ac.bundled_data()).flows()
+    if not categorical:  # a flows table of one's own: text, not categories
+        flows = flows.astype(dict.fromkeys(("kind", "status", "entity"), object))
+    raised = flows[flows["kind"].astype("object").isin(["funding_rounds", "stakes"]).to_numpy()]
+    entities = pd.Index(sorted(set(raised["entity"].astype("object").dropna())), dtype=object)
+    days = np.full(len(entities), np.datetime64(day, "ns"))
+    chosen = pd.DataFrame({"id": [f"cash-{e}" for e in entities]}, index=entities)
+    found = committed_before(flows, entities, days, chosen)
+    want = _committed_frames(flows, entities, days)
+    assert sorted(set(found.rows["record"])) == sorted(set(want["record"].astype("object")))
+    if want.empty:  # no row: the frame of no row (object columns), and nothing said
+        pd.testing.assert_frame_equal(found.rows, pd.DataFrame(columns=found.rows.columns))
+        assert list(found.rows.columns) == COLUMNS
+        assert found.sentences("committed") == []
+    else:
+        assert len(found.sentences("disbursed")) == len(found.rows) > 0
+
+
+def test_committed_before_with_none_raised_or_no_entity() -> None:
+    flows = ac.load(ac.bundled_data()).flows()
+    spending = flows[flows["kind"].astype("object").isin(["expenses"]).to_numpy()]
+    entities = pd.Index(["stability-ai"], dtype=object)
+    days = np.array([np.datetime64("2030-01-01", "ns")])
+    chosen = pd.DataFrame({"id": ["c"]}, index=entities)
+    for rows, among in ((spending, entities), (flows, pd.Index([], dtype=object))):
+        found = committed_before(rows, among, days[: len(among)], chosen.iloc[: len(among)])
+        pd.testing.assert_frame_equal(found.rows, pd.DataFrame(columns=COLUMNS))
+        assert found.sentences("arrears") == []

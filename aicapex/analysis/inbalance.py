@@ -25,12 +25,14 @@ import numpy as np
 import pandas as pd
 
 from aicapex.money import Money
+from aicapex.table.columns import positions
 from aicapex.values import format_usd
 
 __all__ = ["CommittedBefore", "committed_before"]
 
 #: The kinds of flows whose committed money a runway counts under policy ``committed``.
 _MONEY_RAISED = ("funding_rounds", "stakes")
+_RAISED = pd.Index(_MONEY_RAISED)
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +46,8 @@ class CommittedBefore:
 
     def sentences(self, policy: str) -> list[str]:
         """One assumption per row, in the words of ``policy``."""
+        if not len(self.rows):
+            return []
         out = []
         columns: list[list[Any]] = [self.rows[c].tolist() for c in _COLUMNS]
         for entity, kind, record, day, usd, direction, balance, balance_id, *written in zip(
@@ -93,18 +97,20 @@ def committed_before(
     :class:`CommittedBefore`: money raised (rounds' tranches, purchases of shares outside
     rounds: direction +1) and money invested (an investor's ``investment`` rows for those:
     direction -1)."""
-    # kind and status first (categories: quick on a big table), then the entities of those
+    # kind and status first (categories: looked up once each), then the entities of those,
+    # read at their positions (the rows and their other columns only when some are before)
     committed = (flows["status"] == "committed").to_numpy()
-    mask = flows["kind"].isin(_MONEY_RAISED).to_numpy() & committed
+    mask = (positions(flows["kind"], _RAISED, narrow=True) >= 0) & committed
     if not mask.any() or not len(entities):
-        return CommittedBefore(pd.DataFrame(columns=_COLUMNS))
-    rows = flows[mask]
-    at = entities.get_indexer(pd.Index(rows["entity"].astype("object")))
-    day = rows["date"].to_numpy("datetime64[ns]")
+        return CommittedBefore(_none())
+    at_rows = np.flatnonzero(mask)
+    at = positions(flows["entity"], entities)[at_rows]
+    day = flows["date"].to_numpy("datetime64[ns]")[at_rows]
     balance = np.asarray(balance_day, dtype="datetime64[ns]")[np.maximum(at, 0)]
     before = (at >= 0) & (np.isnat(day) | (day <= balance))  # what the runway takes as in
     if not before.any():
-        return CommittedBefore(pd.DataFrame(columns=_COLUMNS))
+        return CommittedBefore(_none())
+    rows = flows.iloc[at_rows]
     usd = rows["amount_usd"].to_numpy("float64")
     found = pd.DataFrame(
         {
@@ -155,6 +161,11 @@ _COLUMNS = [
 
 #: The figures of a sentence, summed over the payers of one tranche.
 _SUMMED = ["amount_usd", "amount", "low_usd", "high_usd"]
+
+
+def _none() -> pd.DataFrame:
+    """No row: ``pd.DataFrame(columns=_COLUMNS)`` (object columns), built as one block."""
+    return pd.DataFrame(np.empty((0, len(_COLUMNS)), dtype=object), columns=_COLUMNS)
 
 
 def _amount_words(usd: float, amount: float, currency: object, low: float, high: float) -> str:
