@@ -59,10 +59,24 @@ def label_index(values: Any) -> pd.Index:
     return index
 
 
+#: Up to how many texts :func:`sorted_codes` orders in Python (beyond: by pandas' argsort).
+_FEW_TEXTS = 512
+
+
 def sorted_codes(values: pd.Index) -> tuple[np.ndarray, pd.Index]:
     """Codes of ``values`` (none missing) into their distinct values, sorted, and those values.
     Sorting and comparing neighbours, not hashing: cheaper when most values are distinct (ids).
-    Values of mixed kinds (texts and numbers) are left to pandas to order."""
+    Values of mixed kinds (texts and numbers) are left to pandas to order; a few texts are
+    ordered as Python strings (code points: the order of their UTF-8 bytes, as Arrow sorts)."""
+    if len(values) <= _FEW_TEXTS and (
+        isinstance(values.dtype, pd.StringDtype) or values.dtype == object
+    ):
+        texts = values.tolist()
+        if all(type(t) is str for t in texts):
+            distinct = sorted(set(texts))
+            rank = {t: i for i, t in enumerate(distinct)}
+            ranks = np.fromiter(map(rank.__getitem__, texts), dtype=np.int64, count=len(texts))
+            return ranks, pd.Index(distinct, dtype=values.dtype, name=values.name)
     try:
         order = np.asarray(values.argsort())
     except TypeError:
@@ -299,14 +313,21 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
         np.flatnonzero(np.bincount(p.codes[p.codes >= 0], minlength=len(p.categories)))
         for p in parts
     ]
-    present = [  # (every category used, as often: the categories as they are)
-        p.categories if len(u) == len(p.categories) else p.categories[u]
-        for p, u in zip(parts, used, strict=True)
-        if len(u)
-    ]
-    if not present:
+    if not any(len(u) for u in used):
         return [np.full(len(p), -1, dtype=np.int8) for p in parts], NO_OBJECTS
-    ranks, categories = sorted_codes(label_index(present[0].append(present[1:])))
+    texts = _used_texts(parts, used)
+    if texts is not None:  # a few texts: ordered as sorted_codes orders them, in Python
+        distinct = sorted(set(texts))
+        rank = {t: i for i, t in enumerate(distinct)}
+        ranks = np.fromiter(map(rank.__getitem__, texts), dtype=np.int64, count=len(texts))
+        categories = pd.Index(distinct, dtype=_STR)
+    else:
+        present = [  # (every category used, as often: the categories as they are)
+            p.categories if len(u) == len(p.categories) else p.categories[u]
+            for p, u in zip(parts, used, strict=True)
+            if len(u)
+        ]
+        ranks, categories = sorted_codes(label_index(present[0].append(present[1:])))
     kind = _code_type(len(categories))
     codes = []
     start = 0
@@ -317,6 +338,21 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
         codes.append(lookup[p.codes])
     dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
     return codes, dtype
+
+
+def _used_texts(parts: list[pd.Categorical], used: list[np.ndarray]) -> list[str] | None:
+    """The categories used by the parts, part after part (``used``: their positions), when
+    they are a few texts (as :func:`label_index` types them: ``str``); else None."""
+    if sum(len(p.categories) for p in parts) > _FEW_TEXTS:
+        return None
+    texts: list[str] = []
+    for p, u in zip(parts, used, strict=True):
+        if len(u):
+            if not isinstance(p.categories.dtype, pd.StringDtype) and p.categories.dtype != object:
+                return None
+            labels = p.categories.tolist()
+            texts.extend(labels if len(u) == len(labels) else [labels[i] for i in u.tolist()])
+    return texts if all(type(t) is str for t in texts) else None
 
 
 def where(mask: np.ndarray, a: pd.Series, b: pd.Series) -> pd.Categorical:
