@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from aicapex.analysis.capex import _codes as _group_codes
+from aicapex.analysis.capex import _in_groups
 from aicapex.analysis.related import _leg_groups
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs
 
@@ -103,3 +105,48 @@ def test_related_legs_by_hand() -> None:
     ]
     assert got[3][5] == BASES[1]
     assert got[4][4] == LEG_KINDS[1]
+
+
+def _capex_like() -> pd.DataFrame:
+    """Rows as capex's table sorts them: a group of three apart, missing dates, one row alone."""
+    return pd.DataFrame(
+        {
+            "company": pd.array(["meta", "meta", "msft", "meta", "meta", "msft"], dtype="str"),
+            "period_start": pd.to_datetime(
+                ["2024-01-01", "2024-01-01", None, "2024-01-01", None, None]
+            ),
+            "period_end": pd.to_datetime(
+                ["2024-12-31", "2024-12-31", None, "2024-12-31", None, "2025-06-30"]
+            ),
+            "basis": pd.array(["guidance", "guidance", "actual", "guidance", "plan", "actual"]),
+            "project": pd.array(["", "", "", "", "", ""], dtype="str"),
+            "midpoint_usd": [60e9, 65e9, 1.0, np.nan, 2.0, 3.0],
+        }
+    )
+
+
+@pytest.mark.parametrize("rows", [slice(None), slice(0, 1), slice(0, 0), slice(2, 6)])
+def test_capex_revisions_are_groupby_cumcount_and_shift(rows: slice) -> None:
+    out = _capex_like().iloc[rows].reset_index(drop=True)
+    fact = ["company", "period_start", "period_end", "basis", "project"]
+    place, before = _in_groups(_group_codes(out, fact), out["midpoint_usd"].to_numpy("float64"))
+    groups = out.groupby(fact, dropna=False, sort=False)
+    assert place.tolist() == groups.cumcount().tolist()
+    np.testing.assert_array_equal(before, groups["midpoint_usd"].shift(1).to_numpy("float64"))
+
+
+def test_capex_revisions_by_hand() -> None:
+    out = _capex_like()
+    fact = ["company", "period_start", "period_end", "basis", "project"]
+    place, before = _in_groups(_group_codes(out, fact), out["midpoint_usd"].to_numpy("float64"))
+    # meta's 2024 guidance: rows 0, 1, 3 (1st, 2nd, 3rd); each other row alone
+    assert place.tolist() == [0, 1, 0, 2, 0, 0]
+    np.testing.assert_array_equal(before, [np.nan, 60e9, np.nan, 65e9, np.nan, np.nan])
+
+
+def test_capex_period_codes_match_missing_dates_as_merge_does() -> None:
+    out = _capex_like()
+    codes = _group_codes(out, ["company", "project", "period_start", "period_end"])
+    # rows 2 and 5: msft without a start, one with an end: two periods; rows 2 and 4 differ
+    # by company; a missing date is one value (merge matches NaT with NaT)
+    assert codes.tolist() == [0, 0, 1, 0, 2, 3]

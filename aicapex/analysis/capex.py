@@ -138,28 +138,60 @@ def _progress(
     row's: its company's date)."""
     from aicapex.ledger import Ledger
 
-    progress = pd.Series(np.nan, index=out.index)
-    scheduled = pd.Series(np.nan, index=out.index)
-    plans = out["basis"] == "plan"
-    if not plans.any():
-        return progress, scheduled
-    mine = (out["basis"] == "actual").to_numpy() & (out["project"] != "").to_numpy()
-    actual = out[mine]
-    if limit is not None:
-        actual = actual[actual["period_end"].to_numpy("datetime64[ns]") <= limit[mine]]
-    latest = actual.sort_values("reported", kind="stable").drop_duplicates(
-        ["company", "project", "period_start", "period_end"], keep="last"
-    )
-    spent = latest.groupby(["company", "project"])["midpoint_usd"].sum()
-    keys = pd.MultiIndex.from_frame(out.loc[plans, ["company", "project"]])
-    progress[plans] = spent.reindex(keys).to_numpy() / out.loc[plans, "midpoint_usd"].to_numpy()
-    if isinstance(source, Ledger):
-        for i in out.index[plans.to_numpy()]:
-            end = None if limit is None else pd.Timestamp(limit[i]).date()
-            record = source[str(out.at[i, "record"])]
-            assert isinstance(record, Capex)
-            scheduled[i] = _scheduled(source, record, end)
-    return progress, scheduled
+    progress = np.full(len(out), np.nan)
+    scheduled = np.full(len(out), np.nan)
+    basis = out["basis"].to_numpy(object)
+    plans = np.flatnonzero(basis == "plan")
+    if len(plans):
+        mine = (basis == "actual") & (out["project"] != "").to_numpy()
+        actual = out[mine]
+        if limit is not None:
+            actual = actual[actual["period_end"].to_numpy("datetime64[ns]") <= limit[mine]]
+        latest = actual.sort_values("reported", kind="stable").drop_duplicates(
+            ["company", "project", "period_start", "period_end"], keep="last"
+        )
+        spent = latest.groupby(["company", "project"])["midpoint_usd"].sum().to_dict()
+        company, project = (out[c].to_numpy(object)[plans] for c in ("company", "project"))
+        found = [spent.get(key, np.nan) for key in zip(company, project, strict=True)]
+        midpoint = out["midpoint_usd"].to_numpy("float64")[plans]
+        progress[plans] = np.asarray(found, dtype="float64") / midpoint
+        if isinstance(source, Ledger):
+            records = out["record"].to_numpy(object)
+            for i in plans:
+                end = None if limit is None else pd.Timestamp(limit[i]).date()
+                record = source[str(records[i])]
+                assert isinstance(record, Capex)
+                scheduled[i] = _scheduled(source, record, end)
+    return pd.Series(progress, index=out.index), pd.Series(scheduled, index=out.index)
+
+
+def _codes(out: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Each row's group of ``out`` grouped by ``names`` (a missing value is a value, as
+    ``groupby(dropna=False)`` and ``merge`` take it), numbered in the order groups first come."""
+    key = np.zeros(len(out), dtype=np.int64)
+    for name in names:
+        codes, uniques = pd.factorize(out[name], use_na_sentinel=False)
+        key, _ = pd.factorize(key * (len(uniques) + 1) + codes)
+        key = key.astype(np.int64)
+    return key
+
+
+def _in_groups(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: its place in its group (0, 1, ...: ``cumcount``) and the value of the row
+    before it in its group (NaN for the first: ``shift(1)``), rows in their order."""
+    n = len(key)
+    place, before = np.zeros(n, dtype=np.int64), np.full(n, np.nan)
+    if not n:
+        return place, before
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    first = np.r_[True, k[1:] != k[:-1]]
+    at = np.arange(n)
+    place[order] = at - np.maximum.accumulate(np.where(first, at, 0))
+    shifted = np.r_[np.nan, values[order][:-1]]
+    shifted[first] = np.nan
+    before[order] = shifted
+    return place, before
 
 
 def _scheduled(ledger: Ledger, record: Capex, end: dt.date | None) -> float:
@@ -294,16 +326,22 @@ def _table(
         ignore_index=True,
     ).drop(columns="_basis")
     fact = ["company", "period_start", "period_end", "basis", "project"]
-    groups = out.groupby(fact, dropna=False, sort=False)
-    out["revision"] = groups.cumcount() + 1
-    out["change_usd"] = out["midpoint_usd"] - groups["midpoint_usd"].shift(1)
+    midpoint = out["midpoint_usd"].to_numpy("float64")
+    place, before = _in_groups(_codes(out, fact), midpoint)
+    out["revision"] = place + 1
+    out["change_usd"] = midpoint - before
     # a project's figures are compared with its own actuals, the company's with the company's
     # (a project's $3B actual against the company's $72B gave it a growth of -92%)
     period = ["company", "project", "period_start", "period_end"]
     actual = out[(out["basis"] == "actual").to_numpy() & out["period_start"].notna().to_numpy()]
     actual = actual.drop_duplicates(period, keep="last")
     actual = actual[[*period, "midpoint_usd"]].rename(columns={"midpoint_usd": "actual_usd"})
-    out = out.merge(actual, on=period, how="left")
+    # each row's period's actual (a left merge on the period: missing values match)
+    codes = _codes(out, period)
+    of_period = np.full(len(out) + 1, np.nan)
+    rows = actual.index.to_numpy()  # positions in out (a RangeIndex)
+    of_period[codes[rows]] = midpoint[rows]
+    out["actual_usd"] = of_period[codes]
     out["vs_actual_usd"] = out["actual_usd"] - out["midpoint_usd"]
     out["previous_actual_usd"] = _previous_actuals(out, actual).to_numpy()
     out["growth"] = out["midpoint_usd"] / out["previous_actual_usd"] - 1
