@@ -39,6 +39,13 @@ _ASSUMPTIONS = (
     "ages count days past due at as_of",
 )
 
+#: The columns of the flows :func:`arrears` reads of the bills' rows (``require_usd`` names
+#: ``currency`` and ``record``).
+_READ = (
+    "payer", "payee", "date", "status", "amount", "currency", "amount_usd", "low_usd",
+    "high_usd", "record",
+)  # fmt: skip
+
 #: Age buckets (days past due at ``as_of``: since the bill fell due, at its due date, else at the
 #: end of its usage period), each a column of :func:`arrears`.
 AGE_BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -87,7 +94,9 @@ def arrears(
     end = day_of(as_of, end=True) if not isinstance(as_of, Mapping) else None
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
-    rows = flows[(flows["kind"] == "cloud_bills").to_numpy()]
+    bills = np.flatnonzero((flows["kind"] == "cloud_bills").to_numpy())
+    read = [int(flows.columns.get_loc(c)) for c in _READ if c in flows]  # type: ignore[arg-type]
+    rows: pd.DataFrame = flows.iloc[bills, read]
     if ends is not None:
         row_end = rows["payer"].astype("object").map(ends).to_numpy("datetime64[ns]")
     else:
@@ -106,16 +115,19 @@ def arrears(
     # (paid in full is nothing owed, whatever the dollar did between billing and payment)
     to_bill = _at_bill_rate(rows, paid)
     base, low, high = base * to_bill, low * to_bill, high * to_bill
-    rows = rows.assign(
-        owed=base * sign,
-        # the least owed: the least billed, the most paid; the most owed: the reverse
-        owed_low=np.where(paid, -high, low),
-        owed_high=np.where(paid, -low, high),
+    owing = pd.DataFrame(  # (a frame of the three figures alone: not the rows' every column)
+        {
+            "owed": base * sign,
+            # the least owed: the least billed, the most paid; the most owed: the reverse
+            "owed_low": np.where(paid, -high, low),
+            "owed_high": np.where(paid, -low, high),
+        },
+        index=rows.index,
     )
     billed = rows[~paid]
     record = rows["record"].astype("object")
     # one grouping per frame: the bills' sums, and their payer, provider and date (billed rows)
-    sums = rows[["owed", "owed_low", "owed_high"]].groupby(record).sum()
+    sums = owing.groupby(record).sum()
     firsts = billed[["payer", "payee"]].groupby(record[~paid]).first()
     per_bill = pd.DataFrame(
         {
@@ -170,7 +182,16 @@ def arrears(
     # rows alone: what a pivot of the buckets gave), in one grouping with the totals
     owed = per_bill["owed"].to_numpy("float64")
     by_age = {b: np.where(bucket == b, owed, np.nan) for b in AGE_BUCKETS}
-    figures = per_bill[["owed", "owed_low", "owed_high", "date"]].assign(**by_age)
+    figures = pd.DataFrame(
+        {
+            "owed": owed,
+            "owed_low": per_bill["owed_low"].to_numpy("float64"),
+            "owed_high": per_bill["owed_high"].to_numpy("float64"),
+            "date": per_bill["date"].array,
+            **by_age,
+        },
+        index=per_bill.index,
+    )
     grouped = figures.groupby([per_bill["payer"], per_bill["provider"]], sort=True)
     sums = grouped[["owed", "owed_low", "owed_high", *AGE_BUCKETS]].sum()
     # each group's bills, in the order of their ids (the bills are sorted by id: grouped)
