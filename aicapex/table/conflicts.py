@@ -42,7 +42,7 @@ from aicapex.errors import folded
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["ConflictPolicy", "conflicts", "fact_groups", "resolve"]
+__all__ = ["ConflictPolicy", "conflicts", "fact_groups", "resolve", "resolved"]
 
 ConflictPolicy = Literal["latest", "earliest", "all"]
 POLICIES: tuple[str, ...] = ("latest", "earliest", "all")
@@ -204,7 +204,40 @@ def resolve(
         raise ValueError(f"expected a conflict policy among {POLICIES}, got {policy!r}")
     if policy == "all":
         return frame, []
-    row, group, report = _fact_groups(frame, kind)
+    return _resolved(frame, _fact_groups(frame, kind), policy)
+
+
+def resolved(
+    ledger: Ledger, kind: str, policy: ConflictPolicy = "latest"
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`resolve` of the ledger's frame of ``kind`` (``Ledger.frame``), found once per
+    ledger, kind and policy (its fact groups once per kind: :func:`conflicts` shares them);
+    each call returns a new frame sharing the data (copy-on-write) and a new list."""
+    if policy not in POLICIES:
+        raise ValueError(f"expected a conflict policy among {POLICIES}, got {policy!r}")
+    from aicapex.table.frames import frame
+
+    def build() -> tuple[pd.DataFrame, list[str]]:
+        if policy == "all":
+            return frame(ledger, kind), []
+        return _resolved(frame(ledger, kind), _ledger_groups(ledger, kind), policy)
+
+    kept, aside = ledger.memo(("resolved", kind, policy), build)
+    return kept.copy(deep=False), list(aside)
+
+
+def _ledger_groups(ledger: Ledger, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_fact_groups` of the ledger's frame of ``kind``, found once per ledger."""
+    from aicapex.table.frames import frame
+
+    return ledger.memo(("fact groups", kind), lambda: _fact_groups(frame(ledger, kind), kind))
+
+
+def _resolved(
+    frame: pd.DataFrame, groups: tuple[np.ndarray, np.ndarray, np.ndarray], policy: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`resolve` of ``frame`` under ``policy`` (not ``"all"``), its fact groups given."""
+    row, group, report = groups
     if not len(row):
         return frame, []
     # each report's date: the latest of its records' (NaT: before any date)
@@ -383,16 +416,16 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
     the group differ)."""
     rows: list[dict[str, Any]] = []
     offset = 0
-    from aicapex.table.frames import frame
-
     for kind, cls in _kinds().items():
         if not cls.FACT_KEY or len(ledger.records(kind)) < 2:
             continue
         records = ledger.records(kind)
-        groups = fact_groups(frame(ledger, kind), kind)
-        for _, members in groups.groupby("group", sort=True):
-            group_number = offset + int(members["group"].iloc[0])
-            chosen = [records[i] for i in members["row"]]
+        # each fact's rows, in order (the groups come numbered 0, 1... in their rows' order)
+        row, group, _ = _ledger_groups(ledger, kind)
+        facts = int(group.max()) + 1 if len(group) else 0
+        for number in range(facts):
+            group_number = offset + number
+            chosen = [records[i] for i in row[group == number].tolist()]
             values = [_value_text(r) for r in chosen]
             first = chosen[0]
             key = ", ".join(
@@ -415,7 +448,7 @@ def conflicts(ledger: Ledger) -> pd.DataFrame:
                         "differs": len(set(values)) > 1,
                     }
                 )
-        offset += int(groups["group"].max()) + 1 if not groups.empty else 0
+        offset += facts
     dtypes = {
         "group": "int64",
         "kind": "category",

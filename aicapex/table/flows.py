@@ -95,7 +95,7 @@ from aicapex.table.columns import (
     union_codes,
     where,
 )
-from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import ConflictPolicy, resolved
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.contractrows import contract_pieces
 from aicapex.table.flowrows import (
@@ -381,7 +381,7 @@ def flows(
         ledger = source
         built = ledger.memo(
             ("flows", conflicts),
-            lambda: at_their_dates(_compile(_frames_of(ledger), conflicts), ledger),
+            lambda: at_their_dates(_compile(_frames_of(ledger, conflicts), "all"), ledger),
         )
         return built.copy(deep=False)
     check_source(source)
@@ -469,11 +469,9 @@ _UNREAD = frozenset(
 )
 
 
-def _frames_of(ledger: Ledger) -> dict[str, pd.DataFrame]:
-    """The record frames of ``ledger`` the flows are built from."""
-    from aicapex.table.frames import frame
-
-    return {k: frame(ledger, k) for k in FLOW_KINDS}
+def _frames_of(ledger: Ledger, conflicts: ConflictPolicy) -> dict[str, pd.DataFrame]:
+    """The record frames of ``ledger`` the flows are built from, resolved (kept with it)."""
+    return {k: resolved(ledger, k, conflicts)[0] for k in FLOW_KINDS}
 
 
 def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> pd.DataFrame:
