@@ -10,7 +10,15 @@ import pytest
 import aicapex as ac
 from aicapex.analysis.common import month_starts
 from aicapex.analysis.inbalance import committed_before
+from aicapex.analysis.runwayrows import (
+    counted_flows,
+    counted_frame,
+    counted_rows,
+    flow_lookups,
+    spend_flows,
+)
 from aicapex.analysis.used import RecordsUsed
+from aicapex.table.columns import positions
 
 
 def _ns(text: str) -> np.datetime64:
@@ -175,3 +183,26 @@ def test_committed_before_with_none_raised_or_no_entity() -> None:
         found = committed_before(rows, among, days[: len(among)], chosen.iloc[: len(among)])
         pd.testing.assert_frame_equal(found.rows, pd.DataFrame(columns=COLUMNS))
         assert found.sentences("arrears") == []
+
+
+@pytest.mark.parametrize("categorical", [True, False])
+def test_flows_looked_up_once_give_what_each_look_up_gives(categorical: bool) -> None:
+    flows = ac.load(ac.bundled_data()).flows()
+    if not categorical:
+        flows = flows.astype(dict.fromkeys(("kind", "status", "basis", "entity"), object))
+    for entities in (
+        pd.Index(["stability-ai"], dtype=object),
+        pd.Index(["stability-ai", "intel", "no-such-entity"], dtype=object),
+        pd.Index(sorted(set(flows["entity"].astype("object").dropna())), dtype=object),
+    ):
+        looked = flow_lookups(flows, entities)
+        pd.testing.assert_frame_equal(
+            spend_flows(flows, entities, looked), spend_flows(flows, entities)
+        )
+        for policy in ("disbursed", "committed", "arrears"):
+            keep = counted_rows(*looked, policy)
+            counted = counted_flows(flows, policy, entities)
+            pd.testing.assert_frame_equal(counted_frame(flows, keep), counted)
+            pd.testing.assert_frame_equal(counted_flows(flows, policy, entities, looked), counted)
+            assert np.array_equal(looked[3][keep], positions(counted["entity"], entities))
+            assert looked[3][keep].dtype == positions(counted["entity"], entities).dtype

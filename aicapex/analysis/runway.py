@@ -89,14 +89,13 @@ from aicapex.analysis.runwaykit import (
     check_cash,
     check_horizon,
     collect_inputs,
-    counted_flows,
     ends_of_spend,
     gross_flows,
     latest_balances,
     path_frame,
-    spend_flows,
 )
 from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway, bound_notes, records_used
+from aicapex.analysis.runwayrows import counted_frame, counted_rows, flow_lookups, spend_flows
 from aicapex.dates import DateLike
 from aicapex.figures import Widths
 from aicapex.table.adjust import (
@@ -111,7 +110,6 @@ from aicapex.table.adjust import (
     reported_later,
     what_ifs,
 )
-from aicapex.table.columns import positions
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
 from aicapex.table.pages import small_pages
@@ -295,7 +293,8 @@ def runways(
         ("low", "signed_low", "amount_low_usd"),
         ("high", "signed_high", "amount_high_usd"),
     )
-    spend = spend_flows(flows, entities)
+    looked = flow_lookups(flows, entities)  # each flow's kind, status and entity, once
+    spend = spend_flows(flows, entities, looked)
     spends = {"base": spend, **ends_of_spend(spend)}
     layout = rate_layout(spend, entities)  # the three ends share where each row falls
     aheads = extrapolate_each(
@@ -326,8 +325,8 @@ def runways(
     bounds, columns = bound_notes(chosen, kinds), balance_columns(entities, chosen)  # (shared)
     out: dict[str, Runway] = {}
     for policy in policies:
-        counted = counted_flows(flows, policy, entities)
-        e_idx = positions(counted["entity"], entities)
+        keep = counted_rows(*looked, policy)  # (counted_flows)
+        counted, e_idx = counted_frame(flows, keep), looked[3][keep]
         month = counted["month"].to_numpy("datetime64[ns]")
         added = (counted["kind"] == ADJUSTMENT_KIND).to_numpy()
         # moved money dated after the balance counts; adjustments count whenever they are dated

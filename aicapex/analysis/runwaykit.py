@@ -21,8 +21,6 @@ from aicapex.analysis.common import (
     month_of,
     month_starts,
     months_between,
-    require_usd,
-    signed,
 )
 from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.runrate import (
@@ -35,6 +33,18 @@ from aicapex.analysis.runrate import (
     rate_layout,
 )
 from aicapex.analysis.runwayresult import Gross, gross_flows, path_frame, records_used
+from aicapex.analysis.runwayrows import (
+    COUNTED_KINDS,
+    COUNTED_STATUSES,
+    SPEND_COLUMNS,
+    counted_flows,
+    counted_frame,
+    counted_rows,
+    flow_lookups,
+    select_rows,
+    spend_flows,
+    spend_rows,
+)
 from aicapex.dates import DateLike
 from aicapex.limits import MAX_AMOUNT
 from aicapex.table.adjust import ADJUSTMENT_KIND
@@ -184,99 +194,6 @@ def balance_columns(entities: pd.Index, chosen: pd.DataFrame) -> dict[str, np.nd
     }
 
 
-#: The kinds and statuses of flows :func:`counted_flows` reads, in the order it reads them.
-_COUNTED_KINDS = pd.Index(
-    ["expenses", "revenues", "funding_rounds", "stakes", ADJUSTMENT_KIND, "gpu_orders"]
-)
-_COUNTED_STATUSES = pd.Index(["disbursed", "committed", "paid", "scheduled"])
-_PLANNED = pd.Index(["planned"])
-
-
-def counted_flows(flows: pd.DataFrame, policy: str, entities: pd.Index) -> pd.DataFrame:
-    """The flows the runway counts, with a ``signed`` USD column (+ in, - out): expenses and
-    revenues (not planned ones), funding by policy, adjustments, and capex when paid (GPU
-    orders' ``paid`` and ``scheduled`` rows)."""
-    kind, status, planned, where = _lookups(flows, entities)
-    return _counted(flows, _counted_rows(kind, status, planned, where, policy))
-
-
-def _lookups(
-    flows: pd.DataFrame, entities: pd.Index
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each flow's kind and status among :data:`_COUNTED_KINDS` and :data:`_COUNTED_STATUSES`
-    (-1: another), whether it is planned, and its entity's position in ``entities`` (-1: none);
-    looked up once per category (``Series.isin`` costs more on a few rows)."""
-    return (
-        positions(flows["kind"], _COUNTED_KINDS, narrow=True),
-        positions(flows["status"], _COUNTED_STATUSES, narrow=True),
-        positions(flows["basis"], _PLANNED, narrow=True) >= 0,
-        positions(flows["entity"], entities),
-    )
-
-
-def _counted_rows(
-    kind: np.ndarray, status: np.ndarray, planned: np.ndarray, where: np.ndarray, policy: str
-) -> np.ndarray:
-    """Which flows :func:`counted_flows` keeps, from their :func:`_lookups`."""
-    received = (status == 0) | ((status == 1) & (policy == "committed"))
-    keep = (kind <= 1) & (kind >= 0) & ~planned  # expenses and revenues, not planned ones
-    keep |= ((kind == 2) | (kind == 3)) & received  # rounds, and shares bought outside them
-    keep |= kind == 4  # adjustments
-    # capex: GPU orders' cash, when paid (payments, else deliveries; scheduled units to come)
-    keep |= (kind == 5) & (status >= 2)
-    out: np.ndarray = keep & (where >= 0)
-    return out
-
-
-def _counted(
-    flows: pd.DataFrame, keep: np.ndarray, columns: tuple[str, ...] | None = None
-) -> pd.DataFrame:
-    """The flows at ``keep`` (``columns`` only, if given), in US dollars (else an error),
-    signed."""
-    if columns is not None:
-        counted = _select(flows, keep, columns)
-    else:  # every row counted (often: a table of expenses and revenues): no copy of them
-        counted = flows.copy(deep=False) if keep.all() else flows[keep]
-    require_usd(counted, "runway")
-    return signed(counted)
-
-
-#: The flows columns the extrapolation past the records reads (of expenses and revenues, and
-#: the records its run rates come from): runway masks only these, not every column.
-SPEND_COLUMNS = (
-    "entity",
-    "month",
-    "kind",
-    "category",
-    "basis",
-    "amount_usd",
-    "low_usd",
-    "high_usd",
-    "record",
-)
-
-
-def _select(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
-    """``frame.loc[rows, list(columns)]`` (``rows`` a mask), by positions: quicker on a few
-    rows."""
-    at = [int(frame.columns.get_loc(c)) for c in columns]  # type: ignore[arg-type]
-    out: pd.DataFrame = frame.iloc[:, at] if rows.all() else frame.iloc[np.flatnonzero(rows), at]
-    return out
-
-
-def spend_flows(flows: pd.DataFrame, entities: pd.Index) -> pd.DataFrame:
-    """The rows of ``entities`` that :func:`~aicapex.analysis.common.burn_flows` keeps
-    (expenses and revenues, not planned ones), :data:`SPEND_COLUMNS` only, in one selection."""
-    kind, _, planned, where = _lookups(flows, entities)
-    return _select(flows, _spend_rows(kind, planned, where), SPEND_COLUMNS)
-
-
-def _spend_rows(kind: np.ndarray, planned: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """Which flows :func:`spend_flows` keeps, from their :func:`_lookups`."""
-    out: np.ndarray = (kind >= 0) & (kind <= 1) & ~planned & (where >= 0)
-    return out
-
-
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The expenses and revenues rows with ``amount_usd`` at their pessimistic end (the most
     spending, the least revenue: ``low``) and at their optimistic end (``high``)."""
@@ -353,11 +270,11 @@ class RunwayInputs:
 def _counted_streams(rows: pd.DataFrame) -> np.ndarray:
     """Each counted flow's stream (its position in :data:`INPUT_STREAMS`)."""
     at = {name: i for i, name in enumerate(INPUT_STREAMS)}
-    kind = positions(rows["kind"], _COUNTED_KINDS)  # looked up once per category
+    kind = positions(rows["kind"], COUNTED_KINDS)  # looked up once per category
     by_name = positions(rows["category"], pd.Index(INPUT_STREAMS))
     burn = (by_name >= 0) & (by_name < len(BURN_CATEGORIES))  # INPUT_STREAMS begins with them
     spending = np.where(burn, by_name, at["other"])
-    disbursed = positions(rows["status"], _COUNTED_STATUSES) == 0
+    disbursed = positions(rows["status"], COUNTED_STATUSES) == 0
     funding = np.where(disbursed, at["funding"], at["tranches"])
     raised = (kind == 2) | (kind == 3)
     revenue = np.full(len(kind), at[REVENUE])
@@ -472,12 +389,12 @@ def collect_inputs(
     balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
     balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
     # every flow's kind, status and entity looked up once (counted flows and spending share it)
-    kind, status, planned, where = _lookups(flows, entities)
-    keep = _counted_rows(kind, status, planned, where, policy)
+    kind, status, planned, where = flow_lookups(flows, entities)
+    keep = counted_rows(kind, status, planned, where, policy)
     read = tuple(c for c in _COUNTED_COLUMNS if c in flows)  # (a flows table may lack currency)
-    counted = _counted(flows, keep, read)  # counted_flows, the columns read below
+    counted = counted_frame(flows, keep, read)  # counted_flows, the columns read below
     e_idx = where[keep]
-    added = kind[keep] == _COUNTED_KINDS.get_loc(ADJUSTMENT_KIND)
+    added = kind[keep] == COUNTED_KINDS.get_loc(ADJUSTMENT_KIND)
     after = (counted["date"].to_numpy("datetime64[ns]") > balance_day[e_idx]) | added
     in_start = counted["month"].to_numpy("datetime64[ns]") <= balance_month[e_idx]
     first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
@@ -486,9 +403,9 @@ def collect_inputs(
     periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
     months = month_starts(grid_start, periods)
     active = months.to_numpy()[None, :] > balance_month[:, None]
-    spend = _select(flows, _spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
+    spend = select_rows(flows, spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
     now = after & in_start
-    moved = _select(counted, after & ~in_start, _LATER_COLUMNS)  # only what stream_flows reads
+    moved = select_rows(counted, after & ~in_start, _LATER_COLUMNS)  # only what stream_flows reads
     layout = rate_layout(spend, entities)  # (stream_flows' and the records')
     by_stream, ahead, gross = stream_flows(
         moved, spend, entities, months, active, burn_after, layout

@@ -1,0 +1,125 @@
+"""Which flows a runway reads: those it counts (expenses and revenues, funding by policy,
+adjustments, capex when paid) and those its spending past the records is extrapolated from,
+each flow's kind, status and entity looked up once (:func:`flow_lookups`) for both."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from aicapex.analysis.common import require_usd, signed
+from aicapex.table.adjust import ADJUSTMENT_KIND
+from aicapex.table.columns import positions
+
+__all__ = [
+    "COUNTED_KINDS",
+    "COUNTED_STATUSES",
+    "SPEND_COLUMNS",
+    "Lookups",
+    "counted_flows",
+    "counted_frame",
+    "counted_rows",
+    "flow_lookups",
+    "select_rows",
+    "spend_flows",
+    "spend_rows",
+]
+
+#: The kinds and statuses of flows :func:`counted_flows` reads, in the order it reads them.
+COUNTED_KINDS = pd.Index(
+    ["expenses", "revenues", "funding_rounds", "stakes", ADJUSTMENT_KIND, "gpu_orders"]
+)
+COUNTED_STATUSES = pd.Index(["disbursed", "committed", "paid", "scheduled"])
+_PLANNED = pd.Index(["planned"])
+
+#: Each flow's kind and status (positions), whether planned, and its entity's position.
+Lookups = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def counted_flows(
+    flows: pd.DataFrame, policy: str, entities: pd.Index, looked: Lookups | None = None
+) -> pd.DataFrame:
+    """The flows the runway counts, with a ``signed`` USD column (+ in, - out): expenses and
+    revenues (not planned ones), funding by policy, adjustments, and capex when paid (GPU
+    orders' ``paid`` and ``scheduled`` rows). ``looked``: :func:`flow_lookups` of ``flows``
+    and ``entities``, if found already."""
+    kind, status, planned, where = looked or flow_lookups(flows, entities)
+    return counted_frame(flows, counted_rows(kind, status, planned, where, policy))
+
+
+def flow_lookups(flows: pd.DataFrame, entities: pd.Index) -> Lookups:
+    """Each flow's kind and status among :data:`COUNTED_KINDS` and :data:`COUNTED_STATUSES`
+    (-1: another), whether it is planned, and its entity's position in ``entities`` (-1: none);
+    looked up once per category (``Series.isin`` costs more on a few rows)."""
+    return (
+        positions(flows["kind"], COUNTED_KINDS, narrow=True),
+        positions(flows["status"], COUNTED_STATUSES, narrow=True),
+        positions(flows["basis"], _PLANNED, narrow=True) >= 0,
+        positions(flows["entity"], entities),
+    )
+
+
+def counted_rows(
+    kind: np.ndarray, status: np.ndarray, planned: np.ndarray, where: np.ndarray, policy: str
+) -> np.ndarray:
+    """Which flows :func:`counted_flows` keeps, from their :func:`flow_lookups`."""
+    received = (status == 0) | ((status == 1) & (policy == "committed"))
+    keep = (kind <= 1) & (kind >= 0) & ~planned  # expenses and revenues, not planned ones
+    keep |= ((kind == 2) | (kind == 3)) & received  # rounds, and shares bought outside them
+    keep |= kind == 4  # adjustments
+    # capex: GPU orders' cash, when paid (payments, else deliveries; scheduled units to come)
+    keep |= (kind == 5) & (status >= 2)
+    out: np.ndarray = keep & (where >= 0)
+    return out
+
+
+def counted_frame(
+    flows: pd.DataFrame, keep: np.ndarray, columns: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """The flows at ``keep`` (``columns`` only, if given), in US dollars (else an error),
+    signed."""
+    if columns is not None:
+        counted = select_rows(flows, keep, columns)
+    else:  # every row counted (often: a table of expenses and revenues): no copy of them
+        counted = flows.copy(deep=False) if keep.all() else flows[keep]
+    require_usd(counted, "runway")
+    return signed(counted)
+
+
+#: The flows columns the extrapolation past the records reads (of expenses and revenues, and
+#: the records its run rates come from): runway masks only these, not every column.
+SPEND_COLUMNS = (
+    "entity",
+    "month",
+    "kind",
+    "category",
+    "basis",
+    "amount_usd",
+    "low_usd",
+    "high_usd",
+    "record",
+)
+
+
+def select_rows(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame.loc[rows, list(columns)]`` (``rows`` a mask), by positions: quicker on a few
+    rows."""
+    at = [int(frame.columns.get_loc(c)) for c in columns]  # type: ignore[arg-type]
+    out: pd.DataFrame = frame.iloc[:, at] if rows.all() else frame.iloc[np.flatnonzero(rows), at]
+    return out
+
+
+def spend_flows(
+    flows: pd.DataFrame, entities: pd.Index, looked: Lookups | None = None
+) -> pd.DataFrame:
+    """The rows of ``entities`` that :func:`~aicapex.analysis.common.burn_flows` keeps
+    (expenses and revenues, not planned ones), :data:`SPEND_COLUMNS` only, in one selection;
+    ``looked`` as for :func:`counted_flows`."""
+    kind, _, planned, where = looked or flow_lookups(flows, entities)
+    return select_rows(flows, spend_rows(kind, planned, where), SPEND_COLUMNS)
+
+
+def spend_rows(kind: np.ndarray, planned: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Which flows :func:`spend_flows` keeps, from their :func:`flow_lookups`."""
+    out: np.ndarray = (kind >= 0) & (kind <= 1) & ~planned & (where >= 0)
+    return out
