@@ -3,14 +3,20 @@ code gave (GPU-OWN-PERF2)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import aicapex as ac
 from aicapex.analysis.capex import _codes as _group_codes
 from aicapex.analysis.capex import _in_groups
 from aicapex.analysis.related import _leg_groups
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs
+
+LedgerText = Callable[..., Path]
 
 
 def _flows(records: list[str | None]) -> pd.DataFrame:
@@ -150,3 +156,48 @@ def test_capex_period_codes_match_missing_dates_as_merge_does() -> None:
     # rows 2 and 5: msft without a start, one with an end: two periods; rows 2 and 4 differ
     # by company; a missing date is one value (merge matches NaT with NaT)
     assert codes.tolist() == [0, 0, 1, 0, 2, 3]
+
+
+# acme commits $60M to beta (March 2024); beta orders GPUs of acme: 100 and 50 in 2024 ($10M
+# each), 20 in 2025 ($4M), and leases 0.5 GW of it in 2024 ($5M); gamma orders 30 of acme
+# (no investment: no round trip); a 2 GW contract of beta's was cancelled.
+ROUND_TRIP = """
+sources:
+- {id: s1, outlet: Example, title: A report, date: 2024-04}
+entities:
+- {id: acme, name: Acme AI, type: company}
+- {id: beta, name: Beta, type: company}
+- {id: gamma, name: Gamma, type: company}
+funding_rounds:
+- {id: r1, company: beta, date: 2024-03, status: committed, amount: $60M,
+   investors: [{investor: acme, amount: $60M}]}
+gpu_orders:
+- {id: o1, buyer: beta, vendor: acme, sku: H100, quantity: 100, total: $10M,
+   order_date: 2024-05, sources: [s1]}
+- {id: o2, buyer: beta, vendor: acme, sku: H100, quantity: 50, total: $10M,
+   order_date: 2024-09, sources: [s1]}
+- {id: o3, buyer: beta, vendor: acme, sku: H100, quantity: 20, total: $4M,
+   order_date: 2025-02, sources: [s1]}
+- {id: o4, buyer: gamma, vendor: acme, sku: H100, quantity: 30, total: $6M,
+   order_date: 2024-05, sources: [s1]}
+compute_contracts:
+- {id: c1, buyer: beta, seller: acme, start: 2024-06, end: 2024-07, total_value: $5M,
+   capacity: 0.5 GW, status: signed}
+- {id: c2, buyer: beta, seller: acme, start: 2024-08, end: 2024-09, total_value: $1M,
+   capacity: 2 GW, status: cancelled}
+"""
+
+
+def test_round_trip_units_and_gigawatts_summed_per_window(ledger_text: LedgerText) -> None:
+    frame = ac.round_trip(ac.load(ledger_text(ROUND_TRIP)), "acme").frame
+    frame = frame[(frame["customer"] == "beta").to_numpy()]
+    got = {
+        (w, b): (u, g)
+        for w, b, u, g in zip(
+            frame["window"], frame["basis"], frame["units"], frame["gw"], strict=True
+        )
+    }
+    # 2024: 100 + 50 GPUs and 0.5 GW (the cancelled 2 GW not counted); 2025: 20 GPUs, no GW
+    assert got[("2024", "committed")] == (150.0, 0.5)
+    assert got[("2025", "committed")] == (20.0, 0.0)
+    assert set(frame["customer"]) == {"beta"}

@@ -104,7 +104,8 @@ def _no_extra() -> pd.DataFrame:
 
 
 def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.DataFrame:
-    """GPUs ordered and GW contracted per (customer, vendor, window start)."""
+    """GPUs ordered and GW contracted: a row per order and per contract in GW (customer,
+    vendor, window start, units, gw), in that order, not summed (see :func:`_extra_of`)."""
     from aicapex.ledger import Ledger
 
     parts = []
@@ -125,16 +126,15 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
     ordered = moves[(moves["event"] == "ordered").to_numpy()]
     if not ordered.empty:
         start, _ = window_of(ordered["date"].to_numpy("datetime64[ns]"), window)
+        units = ordered["units"].to_numpy("float64")
         parts.append(
-            pd.DataFrame(
-                {
-                    "customer": ordered["entity"].astype("object").to_numpy(),
-                    "vendor": ordered["counterparty"].astype("object").to_numpy(),
-                    "start": start,
-                    "units": ordered["units"].to_numpy("float64"),
-                    "gw": 0.0,
-                }
-            )
+            {
+                "customer": ordered["entity"].astype("object").to_numpy(),
+                "vendor": ordered["counterparty"].astype("object").to_numpy(),
+                "start": start,
+                "units": units,
+                "gw": np.zeros(len(units)),
+            }
         )
     if not contracts.empty:  # each contract once, and only those not cancelled or failed
         contracts = resolve_conflicts(contracts, "compute_contracts", conflicts)[0]
@@ -143,21 +143,21 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
         gw = contracts[(contracts["capacity_unit"].astype("object") == "GW").to_numpy()]
         if not gw.empty:
             start, _ = window_of(gw["start_start"].to_numpy("datetime64[ns]"), window)
+            capacity = gw["capacity"].to_numpy("float64")
             parts.append(
-                pd.DataFrame(
-                    {
-                        "customer": gw["buyer"].astype("object").to_numpy(),
-                        "vendor": gw["seller"].astype("object").to_numpy(),
-                        "start": start,
-                        "units": 0.0,
-                        "gw": gw["capacity"].to_numpy("float64"),
-                    }
-                )
+                {
+                    "customer": gw["buyer"].astype("object").to_numpy(),
+                    "vendor": gw["seller"].astype("object").to_numpy(),
+                    "start": start,
+                    "units": np.zeros(len(capacity)),
+                    "gw": capacity,
+                }
             )
     if not parts:
         return _no_extra()
-    both = pd.concat(parts, ignore_index=True)
-    return both.groupby(["customer", "vendor", "start"], as_index=False)[["units", "gw"]].sum()
+    arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    columns = {k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in arrays.items()}
+    return pd.DataFrame(columns, copy=False)
 
 
 def _combine(*parts: tuple[np.ndarray, int]) -> np.ndarray:
@@ -383,20 +383,20 @@ def _extra_of(
     extra = _units_and_gw(source, conflicts, window)
     if extra.empty or not len(ven):
         return units, gw
-    where = pd.Index(names)
-    theirs = pd.DataFrame(
-        {
-            "c": where.get_indexer(pd.Index(extra["customer"].to_numpy(object))),
-            "v": where.get_indexer(pd.Index(extra["vendor"].to_numpy(object))),
-            "w": pd.Index(w_start).get_indexer(pd.Index(extra["start"])),
-            "units": extra["units"].to_numpy("float64"),
-            "gw": extra["gw"].to_numpy("float64"),
-        }
-    )
-    theirs = theirs[((theirs["c"] >= 0) & (theirs["v"] >= 0) & (theirs["w"] >= 0)).to_numpy()]
-    mine = pd.DataFrame({"c": cus, "v": ven, "w": w})
-    found = mine.merge(theirs, on=["c", "v", "w"], how="left")
-    return found["units"].to_numpy("float64"), found["gw"].to_numpy("float64")
+    # each (customer, vendor, window) of the result's entities and windows, summed by pandas
+    # in the rows' order (as a groupby of the three columns summed them)
+    c = pd.Index(names).get_indexer(pd.Index(extra["customer"].to_numpy(object)))
+    v = pd.Index(names).get_indexer(pd.Index(extra["vendor"].to_numpy(object)))
+    at = pd.Index(w_start).get_indexer(pd.Index(extra["start"]))
+    known = (c >= 0) & (v >= 0) & (at >= 0)
+    n, nw = len(names), max(len(w_start), 1)
+    key = (c[known].astype(np.int64) * n + v[known]) * nw + at[known]
+    sums = extra.loc[known, ["units", "gw"]].groupby(key, sort=False).sum()
+    mine = (cus.astype(np.int64) * n + ven) * nw + w
+    row = np.where(w >= 0, sums.index.get_indexer(mine), -1)  # -1: none, the NaN appended
+    units_of = np.append(sums["units"].to_numpy("float64"), np.nan)
+    gw_of = np.append(sums["gw"].to_numpy("float64"), np.nan)
+    return units_of[row], gw_of[row]
 
 
 def _used(
