@@ -13,6 +13,7 @@ import pytest
 import aicapex as ac
 from aicapex.analysis.capex import _codes as _group_codes
 from aicapex.analysis.capex import _in_groups
+from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.related import _leg_groups
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs
 
@@ -201,3 +202,40 @@ def test_round_trip_units_and_gigawatts_summed_per_window(ledger_text: LedgerTex
     assert got[("2024", "committed")] == (150.0, 0.5)
     assert got[("2025", "committed")] == (20.0, 0.0)
     assert set(frame["customer"]) == {"beta"}
+
+
+_TYPES = {"t": "object", "when": "datetime64[ns]", "k": "int64", "x": "float64", "o": "object"}
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {  # arrays of their dtype (kept as copies), one of another unit (cast), objects
+            "t": np.array(["a", None], dtype=object),
+            "when": np.array(["2024-01-02", "NaT"], dtype="datetime64[ns]"),
+            "k": np.array([3, 4], dtype=np.int64),
+            "x": np.array([1, 2], dtype=np.int64),
+            "o": np.array([pd.Timestamp("2024-01-01"), None], dtype=object),
+        },
+        {
+            "t": ["a", "b", "c"],
+            "when": np.array(["2024-01-02", "NaT", "2025-03-04"], dtype="datetime64[us]"),
+            "k": [1, 2, 3],
+            "x": [0.5, None, 2],
+            "o": [True, False, None],
+        },
+        {"t": [], "when": [], "k": [], "x": [], "o": []},
+    ],
+)
+def test_typed_columns_of_arrays_of_every_kind_are_the_frame_cast(
+    columns: dict[str, object],
+) -> None:
+    got = typed_columns(columns, _TYPES)
+    expected = pd.DataFrame(columns).astype(_TYPES)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    for name in _TYPES:
+        assert [type(v) for v in got[name].tolist()] == [type(v) for v in expected[name].tolist()]
+    kept = columns["k"]
+    if isinstance(kept, np.ndarray):  # a copy: the caller's array may change, not the frame
+        kept[0] = 99
+        assert got["k"].iloc[0] != 99

@@ -231,17 +231,30 @@ def _loops_of(
 def typed_columns(columns: Mapping[str, Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
     """``pd.DataFrame(columns).astype(dtypes)`` (the columns of ``dtypes``, in their order),
     without inferring an object column of text as text first to cast it back: its cells are
-    kept, its missing ones NaN, as that cast gives them (other columns as before)."""
-    out: dict[str, pd.Series] = {}
+    kept, its missing ones NaN, as that cast gives them (other columns as before). The frame
+    is built from the columns' arrays on one index (object columns as Series on it), so that
+    nothing is aligned."""
+    n = len(next(iter(columns.values()))) if columns else 0
+    index = pd.RangeIndex(n)
+    out: dict[str, Any] = {}
     for name, dtype in dtypes.items():
-        values = columns[name]
-        if dtype == "object":
+        values, typed = columns[name], pd.api.types.pandas_dtype(dtype)
+        if typed == _OBJECT:
             cells = np.asarray(values, dtype=object)
             if infer_dtype(cells, skipna=True) == "string":
-                out[name] = pd.Series(np.where(pd.isna(cells), np.nan, cells), dtype=object)
-                continue
-        out[name] = pd.Series(values).astype(pd.api.types.pandas_dtype(dtype))
-    return pd.DataFrame(out, copy=False)
+                cells = np.where(pd.isna(cells), np.nan, cells)
+            else:
+                cells = pd.Series(values).astype(typed).to_numpy()
+            out[name] = pd.Series(cells, dtype=object, index=index, copy=False)
+            continue
+        if isinstance(values, np.ndarray) and values.dtype == typed:
+            out[name] = values.copy()  # what the cast gave: a copy of the same values
+            continue
+        out[name] = pd.Series(values).astype(typed).array
+    return pd.DataFrame(out, index=index, copy=False)
+
+
+_OBJECT = np.dtype(object)
 
 
 def ledger_legs(source: object, flows: pd.DataFrame, conflicts: ConflictPolicy) -> LegCodes:
