@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import day_of
-from aicapex.analysis.fleet import COUNTED, counted, gpu_fleet, gpu_targets, movements_of
+from aicapex.analysis.fleet import COUNTED, counted_moves, gpu_fleet, gpu_targets
 from aicapex.analysis.loops import cycles
 from aicapex.analysis.realloc import reallocations
 from aicapex.analysis.related import related_parties
@@ -52,7 +52,7 @@ def fleets(ctx: Any) -> dict[str, Any]:
     companies = set(ctx.when)
     # the orders counted, of the whole table (a move's order may be dated after a company's
     # date), then each company's rows up to its date
-    moves = counted(movements_of(ctx.ledger), COUNTED)
+    moves = counted_moves(ctx.ledger, "latest", COUNTED)
     until = _until(ctx, moves["entity"])
     day = moves["date"].to_numpy("datetime64[ns]")
     keep = moves["entity"].isin(companies).to_numpy() & (np.isnat(until) | (day <= until))

@@ -13,6 +13,7 @@ import pytest
 import aicapex as ac
 from aicapex.analysis.capex import _codes as _group_codes
 from aicapex.analysis.capex import _in_groups
+from aicapex.analysis.fleet import counted, counted_moves, movements_of
 from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.related import _leg_groups
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs
@@ -239,3 +240,47 @@ def test_typed_columns_of_arrays_of_every_kind_are_the_frame_cast(
     if isinstance(kept, np.ndarray):  # a copy: the caller's array may change, not the frame
         kept[0] = 99
         assert got["k"].iloc[0] != 99
+
+
+# o1 (committed, 100) and o2 (cancelled, 10) of a; r1 moves 10 of o1 to b, r2 5 of o2 to b
+FLEET = """
+sources:
+- {id: s, outlet: Example, title: A report, date: 2024-06}
+- {id: s2, outlet: Example, title: Later report, date: 2024-09}
+entities:
+- {id: a, name: A, type: company}
+- {id: b, name: B, type: company}
+- {id: v, name: Vendor, type: chip_vendor}
+gpu_orders:
+- {id: o1, buyer: a, vendor: v, sku: H100, quantity: 100, order_date: 2024-01, sources: [s]}
+- {id: o1b, buyer: a, vendor: v, sku: H100, quantity: 120, order_date: 2024-01, sources: [s2]}
+- {id: o2, buyer: a, vendor: v, sku: A100, quantity: 10, order_date: 2024-02, status: cancelled,
+   sources: [s]}
+gpu_reallocations:
+- {id: r1, order: o1, from_entity: a, to_entity: b, quantity: 10, date: 2024-04, sources: [s]}
+- {id: r2, order: o2, from_entity: a, to_entity: b, quantity: 5, date: 2024-05, sources: [s]}
+"""
+
+
+def test_counted_moves_of_a_ledger_are_each_policy_s_and_statuses(
+    ledger_text: LedgerText,
+) -> None:
+    led = ac.load(ledger_text(FLEET))
+    asked = [
+        ("latest", ("committed", "delivered")),
+        ("all", ("committed", "delivered")),
+        ("latest", ("cancelled",)),
+        ("latest", ("committed", "delivered")),  # again: the one found first
+    ]
+    for conflicts, statuses in asked:
+        got = counted_moves(led, conflicts, statuses)
+        want = counted(movements_of(led, conflicts), statuses)
+        pd.testing.assert_frame_equal(got, want)
+        got["units"] = 0  # a new frame each call: the next one is not changed
+    ordered = counted_moves(led, "latest", ("committed", "delivered"))
+    ordered = ordered[(ordered["event"] == "ordered").to_numpy()]
+    assert ordered["record"].tolist() == ["o1b"]  # the later report; o2 cancelled
+    everything = counted_moves(led, "all", ("committed", "delivered"))
+    assert sorted(everything.loc[everything["event"] == "ordered", "record"]) == ["o1", "o1b"]
+    cancelled = counted_moves(led, "latest", ("cancelled",))
+    assert sorted(set(cancelled["record"])) == ["o2", "r2"]  # o2 and its reallocation

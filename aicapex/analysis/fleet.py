@@ -190,6 +190,26 @@ def counted(moves: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
     return moves if keep.all() else moves[keep]
 
 
+def counted_moves(
+    source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
+    conflicts: ConflictPolicy,
+    statuses: Iterable[str],
+) -> pd.DataFrame:
+    """``counted(movements_of(source, conflicts), statuses)``: a ledger's found once per
+    policy and statuses (``Ledger.memo``; the fleet and the targets read the same), each call
+    a new frame sharing the data."""
+    from aicapex.ledger import Ledger
+
+    if not isinstance(source, Ledger):
+        return counted(movements_of(source, conflicts), statuses)
+    ledger, wanted = source, tuple(statuses)
+    found: pd.DataFrame = ledger.memo(
+        ("counted_moves", conflicts, wanted),
+        lambda: counted(movements_of(ledger, conflicts), wanted),
+    )
+    return found.copy(deep=False)
+
+
 def _counted_rows(moves: pd.DataFrame, statuses: tuple[str, ...]) -> np.ndarray:
     """Which rows of ``moves`` (a whole GPU movements table) :func:`counted` keeps."""
     status = moves["status"].astype("object")
@@ -432,7 +452,7 @@ def gpu_targets(
     else:
         targets = source.get("gpu_targets", pd.DataFrame())
     statuses = check_statuses(statuses)
-    moves = counted(movements_of(source, conflicts), statuses)
+    moves = counted_moves(source, conflicts, statuses)
     params = {"entity": entity, "as_of": as_of, "known_on": known_on}
     if entity is not None and not targets.empty:
         targets = targets[(targets["entity"].astype("object") == entity).to_numpy()]
