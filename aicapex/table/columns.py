@@ -25,6 +25,8 @@ __all__ = [
     "constant_category",
     "factorize",
     "first_source",
+    "index_of",
+    "is_in",
     "label_index",
     "labels_at",
     "parse_unique",
@@ -381,6 +383,36 @@ def records_in(rows: pd.DataFrame, mask: np.ndarray | None = None) -> pd.Index:
         used = pd.Index(record.dropna().unique())
     index: pd.Index = pd.Index(used.astype(object), dtype=object, name="record")
     return index if index.is_monotonic_increasing else index.sort_values()
+
+
+def is_in(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    """``column.isin(values).to_numpy()``: a categorical column is read by its codes (the
+    categories among ``values`` looked up once, not every row)."""
+    array = column.array
+    if isinstance(array, pd.Categorical):
+        wanted = [i for i, c in enumerate(array.categories.tolist()) if c in values]
+        codes = np.asarray(array.codes)
+        if len(wanted) == 1:
+            out: np.ndarray = codes == wanted[0]
+            return out
+        return np.isin(codes, wanted)
+    return column.isin(values).to_numpy()
+
+
+def index_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``pd.Index(ids).get_indexer(values)``: each value's position among the distinct ``ids``
+    (-1 where it is none of them); a few texts are looked up in a dict, not an Index's hash
+    table (pandas refuses ids that repeat: so does this, by the Index)."""
+    if len(ids) + len(values) <= 1024:
+        keys = ids.tolist()
+        if all(type(k) is str for k in keys):
+            lookup = {k: i for i, k in enumerate(keys)}
+            if len(lookup) == len(keys):
+                get = lookup.get
+                found = [get(v, -1) if isinstance(v, str) else -1 for v in values.tolist()]
+                return np.array(found, dtype=np.intp)
+    at: np.ndarray = pd.Index(ids).get_indexer(values)
+    return at
 
 
 def positions(values: pd.Series, index: pd.Index, *, narrow: bool = False) -> np.ndarray:

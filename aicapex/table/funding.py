@@ -32,12 +32,13 @@ each piece a named investor pays, the same money leaves it: a row with the inves
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import constant_category, first_source, take
+from aicapex.table.columns import constant_category, first_source, index_of, is_in, take
 from aicapex.table.flowrows import (
     concat_flows,
     end_factors,
@@ -63,7 +64,10 @@ def payer_shares(rounds: pd.DataFrame, investments: pd.DataFrame | None) -> pd.D
     round gives none: the sum of its participations' amounts; NaN otherwise). ``investments``
     is the ``investments`` frame; without it, the rounds' ``investors`` column (ids, comma-
     separated) names the investors, without amounts."""
-    return _payer_shares(rounds, investments)[0]
+    shares = _payer_shares(rounds, investments)[0]
+    columns: dict[str, Any] = {n: shares[n] for n in ("round", "payer", "share", "known")}
+    columns["known_currency"] = pd.Series(shares["known_currency"], dtype=object)
+    return pd.DataFrame({**columns, "known_rate_usd": shares["known_rate_usd"]})
 
 
 class _Known(NamedTuple):
@@ -78,22 +82,22 @@ class _Known(NamedTuple):
 
 def _payer_shares(
     rounds: pd.DataFrame, investments: pd.DataFrame | None
-) -> tuple[pd.DataFrame, np.ndarray, _Known]:
-    """:func:`payer_shares`, the position of each row's round among ``rounds`` and the money
-    of the rounds known by their participations."""
-    ids = rounds["id"].astype("object").to_numpy()
+) -> tuple[dict[str, np.ndarray], np.ndarray, _Known]:
+    """:func:`payer_shares` (its columns' arrays), the position of each row's round among
+    ``rounds`` and the money of the rounds known by their participations."""
+    ids = rounds["id"].to_numpy(dtype=object)
     n = len(ids)
     if investments is None:
         names = rounds["investors"].astype("object").fillna("")
         of = np.repeat(ids, names.str.count(",").to_numpy() + (names != "").to_numpy())
         investor = np.array([x for text in names for x in text.split(",") if x], dtype=object)
-        every = pd.Index(ids).get_indexer(of)
+        every = index_of(ids, of)
         amount = np.full(len(every), np.nan)
         written = np.zeros(len(every), dtype=bool)
     else:
         # each participation's round by its position among the rounds (-1: none of them)
-        every = pd.Index(ids).get_indexer(investments["round"].astype("object").to_numpy())
-        investor = investments["investor"].astype("object").to_numpy()
+        every = index_of(ids, investments["round"].to_numpy(dtype=object))
+        investor = investments["investor"].to_numpy(dtype=object)
         amount = _in_round_currency(rounds, investments, every)
         written = investments["amount"].notna().to_numpy()
     mine = every >= 0
@@ -121,9 +125,7 @@ def _payer_shares(
     payer[: sole.sum()] = investor[sole]
     payer[sole.sum() + len(nobody) : len(where) - left.sum()] = investor[paying]
     ones = np.ones(int(sole.sum()) + len(nobody))
-    out = pd.DataFrame(
-        {"round": ids[where], "payer": payer, "share": np.concatenate([ones, share, rest[left]])}
-    )
+    out = {"round": ids[where], "payer": payer, "share": np.concatenate([ones, share, rest[left]])}
     # the money of a round known by its participations
     known = np.where(np.isnan(round_amount), known_sum, np.nan)
     unknown = np.isnan(known)
@@ -133,7 +135,7 @@ def _payer_shares(
         currency, rate = np.full(n, None, dtype=object), np.full(n, np.nan)
     money = _Known(known, np.where(unknown, _NO_TEXT, currency), np.where(unknown, np.nan, rate))
     out["known"] = money.amount[where]
-    out["known_currency"] = pd.Series(money.currency[where], dtype=object)
+    out["known_currency"] = money.currency[where]
     out["known_rate_usd"] = money.rate_usd[where]
     return out, where, money
 
@@ -157,7 +159,7 @@ def _participations_money(
     (NaN without a rate for every one of them); NaN for rounds without amounts."""
     given = investments["amount"].notna().to_numpy() & (at >= 0)
     at = at[given]
-    currency = investments["amount_currency"].astype("object").to_numpy()[given]
+    currency = investments["amount_currency"].to_numpy(dtype=object)[given]
     usd = investments["amount_usd"].to_numpy("float64")[given]
     codes, uniques = pd.factorize(currency)  # missing: -1
     width = len(uniques) + 1
@@ -187,8 +189,8 @@ def _in_round_currency(
     of = np.maximum(at, 0)
     out_of = at < 0
     round_amount = rounds["amount"].to_numpy("float64")
-    round_currency = rounds["amount_currency"].astype("object").to_numpy()[of]
-    currency = investments["amount_currency"].astype("object").to_numpy()
+    round_currency = rounds["amount_currency"].to_numpy(dtype=object)[of]
+    currency = investments["amount_currency"].to_numpy(dtype=object)
     same = currency == np.where(out_of, np.nan, round_currency)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_usd = (round_amount / rounds["amount_usd"].to_numpy("float64"))[of]
@@ -226,40 +228,38 @@ def funding_pieces(
     companies' rows, then the investors' (none when no named investor pays)."""
     if rounds.empty:
         return []
-    status = rounds["status"].astype("object")
-    live = rounds[status.isin(_LIVE).to_numpy()]
+    live = rounds[is_in(rounds["status"], _LIVE)]
     if live.empty:
         return []
     shares, where, known = _payer_shares(live, investments)
     pieces = _pieces(live, tranches, known)
-    if pieces.empty:
+    if not len(pieces["at"]):
         return []
     legs = _legs(pieces, shares, where, len(live))
     legs["cents"] = _split_cents(legs)
-    legs = legs[legs["cents"] != 0]
-    legs["low"], legs["high"] = _payers_ends(
-        legs, investments, live["id"].astype("object").to_numpy()
-    )
-    at = legs["at"].to_numpy()  # each leg's round's position among the live rounds
+    paid = legs["cents"] != 0
+    legs = {name: column[paid] for name, column in legs.items()}
+    legs["low"], legs["high"] = _payers_ends(legs, investments, live["id"].to_numpy(dtype=object))
+    at = legs["at"]  # each leg's round's position among the live rounds
     company = take(live["company"], at)
     company_side = flow_rows(
-        date=legs["date"].to_numpy("datetime64[D]"),
+        date=legs["date"],
         entity=company,
         direction=1,
-        payer=legs["payer"].to_numpy(object),
+        payer=legs["payer"],
         payee=company,
-        cents=legs["cents"].to_numpy(np.int64),
+        cents=legs["cents"],
         currency=_currencies(live, at, known, tranches),
-        rate_usd=legs["rate_usd"].to_numpy("float64"),
-        ends=(legs["low"].to_numpy("float64"), legs["high"].to_numpy("float64")),
+        rate_usd=legs["rate_usd"],
+        ends=(legs["low"], legs["high"]),
         category="funding",
-        status=legs["status"].to_numpy(object),
+        status=legs["status"],
         basis="actual",
         kind="funding_rounds",
-        record=legs["round"].to_numpy(object),
+        record=legs["round"],
         source=take(first_source(live["sources"]), at),
     )
-    named = (legs["payer"] != UNDISCLOSED).to_numpy()
+    named = legs["payer"] != UNDISCLOSED
     if not named.any():
         return [company_side]
     mirror = company_side[named]
@@ -277,44 +277,44 @@ def _currencies(
     """Each leg's currency (``at``: its round's position among ``rounds``): its round's, or for
     a round without an amount, its participations', else its tranches' (a round's tranches
     share one currency)."""
-    own = rounds["amount_currency"].astype("object").to_numpy()
+    own = rounds["amount_currency"].to_numpy(dtype=object)
     out: np.ndarray = np.where(pd.isna(own), known.currency, own)[at]
     if pd.isna(out).any() and not tranches.empty:
-        ids = pd.Index(rounds["id"].astype("object").to_numpy())
-        of = ids.get_indexer(tranches["round"].astype("object").to_numpy())
+        ids = rounds["id"].to_numpy(dtype=object)
+        of = index_of(ids, tranches["round"].to_numpy(dtype=object))
         given = np.flatnonzero(tranches["amount_currency"].notna().to_numpy() & (of >= 0))
         first = np.full(len(rounds), np.nan, dtype=object)
         found, firsts = np.unique(of[given], return_index=True)
-        first[found] = tranches["amount_currency"].astype("object").to_numpy()[given[firsts]]
+        first[found] = tranches["amount_currency"].to_numpy(dtype=object)[given[firsts]]
         out = np.where(pd.isna(out), first[at], out)
     return out
 
 
-def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> pd.DataFrame:
+def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> dict[str, np.ndarray]:
     """The money of each live round: one row per tranche (not cancelled) and one for the part of
     the round no tranche accounts for, with ``round`` (``at``: its position among ``rounds``),
     ``date``, ``status``, ``cents`` and ``rate_usd`` (US dollars per unit of the round's
     currency)."""
     n = len(rounds)
-    ids = rounds["id"].astype("object").to_numpy()
+    ids = rounds["id"].to_numpy(dtype=object)
     round_amount = rounds["amount"].to_numpy("float64")
     given = ~np.isnan(round_amount)
     # a round without an amount, known by its participations: their sum, their dollars per unit
     amount = np.where(given, round_amount, known.amount)
     rate = np.where(given, usd_rate(rounds, "amount"), known.rate_usd)
     round_low, round_high = end_factors(rounds, "amount")
-    ceiling = (rounds["amount_kind"].astype("object") == "ceiling").to_numpy()
+    ceiling = rounds["amount_kind"].to_numpy(dtype=object) == "ceiling"
     round_end = rounds["date_end"].to_numpy("datetime64[D]")
     parts = []
     tranched = np.zeros(n)
     if not tranches.empty:
-        of = pd.Index(ids).get_indexer(tranches["round"].astype("object").to_numpy())
+        of = index_of(ids, tranches["round"].to_numpy(dtype=object))
         tr, of = tranches[of >= 0], of[of >= 0]
         split = _sum_by(of, tr["amount"].to_numpy("float64"), n)
         tranched = np.where(np.isnan(split), 0.0, split)
         # cancelled and failed tranches move nothing (their money is accounted for: not rest)
-        status = tr["status"].astype("object")
-        moving = ~status.isin(("cancelled", "failed")).to_numpy()
+        status = tr["status"].to_numpy(dtype=object)
+        moving = ~is_in(tr["status"], ("cancelled", "failed"))
         tr, of = tr[moving], of[moving]
         own = tr["date_end"].to_numpy("datetime64[D]")
         low, high = end_factors(tr, "amount")
@@ -322,7 +322,7 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> pd.D
             {
                 "at": of,
                 "date": np.where(np.isnat(own), round_end[of], own),
-                "status": status.to_numpy()[moving],
+                "status": status[moving],
                 "cents": to_cents(tr["amount"].to_numpy("float64")),
                 "rate_usd": usd_rate(tr, "amount"),
                 "low": low,
@@ -338,7 +338,7 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> pd.D
         rest_low = np.maximum(amount * round_low - tranched, 0.0) / rest
         rest_high = np.maximum(amount * round_high - tranched, 0.0) / rest
     ranged = tranched > 0
-    closed = rounds["status"].astype("object").to_numpy() == "closed"
+    closed = rounds["status"].to_numpy(dtype=object) == "closed"
     parts.append(
         {
             "at": np.flatnonzero(keep),
@@ -353,51 +353,53 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> pd.D
             "rest": ~ceiling[keep],
         }
     )
-    out = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
-    out.insert(0, "round", ids[out["at"].to_numpy()])
-    out["piece"] = np.arange(len(out))
+    out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    out["round"] = ids[out["at"]]
+    out["piece"] = np.arange(len(out["at"]))
     return out
 
 
-def _legs(pieces: pd.DataFrame, shares: pd.DataFrame, where: np.ndarray, n: int) -> pd.DataFrame:
+def _legs(
+    pieces: dict[str, np.ndarray], shares: dict[str, np.ndarray], where: np.ndarray, n: int
+) -> dict[str, np.ndarray]:
     """The pieces, each once per payer of its round (``where``: the position of each share's
     round among the ``n`` rounds), in order (a piece's legs in the order of its round's
     shares), with each leg's ``payer`` and ``share``: the inner join of the two on the round."""
     order = np.argsort(where, kind="stable")
     count = np.bincount(where, minlength=n)
     start = np.cumsum(count) - count
-    at = pieces["at"].to_numpy()
+    at = pieces["at"]
     repeats = count[at]
-    piece = np.repeat(np.arange(len(pieces)), repeats)
+    piece = np.repeat(np.arange(len(at)), repeats)
     k = np.arange(len(piece)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     share = order[start[at][piece] + k]
-    legs = pieces.iloc[piece].reset_index(drop=True)
-    legs["payer"] = shares["payer"].to_numpy()[share]
-    legs["share"] = shares["share"].to_numpy()[share]
+    legs = {name: column[piece] for name, column in pieces.items()}
+    legs["payer"] = shares["payer"][share]
+    legs["share"] = shares["share"][share]
     return legs
 
 
 def _payers_ends(
-    legs: pd.DataFrame, investments: pd.DataFrame | None, ids: np.ndarray
+    legs: Mapping[str, np.ndarray], investments: pd.DataFrame | None, ids: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ends of each leg over its amount (factors). A piece's ends are its own, shared by its
     payers, except in the part of a round no tranche accounts for (not a ceiling): an investor
     paying its participation has that participation's ends (``$1B`` of a ``$3.2B to $3.4B``
     round is $1B, not $0.97B to $1.03B), and ``undisclosed`` the rest of the piece's ends.
     (``ids``: the rounds' ids, by the positions ``legs["at"]``.)"""
-    low = legs["low"].to_numpy("float64").copy()
-    high = legs["high"].to_numpy("float64").copy()
+    low = np.array(legs["low"], dtype="float64")
+    high = np.array(legs["high"], dtype="float64")
     if investments is None or investments.empty:
         return low, high
     # first, whether an investor paying a rest has a participation with an amount in its round
-    rest = legs["rest"].to_numpy(dtype=bool)
-    payer = legs["payer"].astype("object").to_numpy()
+    rest = np.asarray(legs["rest"], dtype=bool)
+    payer = np.asarray(legs["payer"], dtype=object)
     given = investments["amount"].notna().to_numpy()
-    of = pd.Index(ids).get_indexer(investments["round"].astype("object").to_numpy()[given])
-    investor = investments["investor"].astype("object").to_numpy()[given]
+    of = index_of(ids, investments["round"].to_numpy(dtype=object)[given])
+    investor = investments["investor"].to_numpy(dtype=object)[given]
     codes = pd.factorize(np.concatenate([payer, investor]))[0] + 1  # missing: 0
     width = int(codes.max(initial=0)) + 1
-    pairs = legs["at"].to_numpy() * width + codes[: len(payer)]
+    pairs = np.asarray(legs["at"]) * width + codes[: len(payer)]
     if not (rest & (payer != UNDISCLOSED) & np.isin(pairs, of * width + codes[len(payer) :])).any():
         return low, high
     inv = investments[given]
@@ -408,14 +410,14 @@ def _payers_ends(
         own_low = (by["amount_low_usd"] / by["amount_usd"]).fillna(1.0)
         own_high = (by["amount_high_usd"] / by["amount_usd"]).fillna(1.0)
     key = pd.MultiIndex.from_arrays(
-        [legs["round"].astype("object").to_numpy(), legs["payer"].astype("object").to_numpy()]
+        [np.asarray(legs["round"], dtype=object), np.asarray(legs["payer"], dtype=object)]
     )
     named = rest & (payer != UNDISCLOSED) & key.isin(by.index)
     if not named.any():
         return low, high
     undisclosed = rest & (payer == UNDISCLOSED)
-    cents = legs["cents"].to_numpy("float64")
-    piece = legs["piece"].to_numpy()
+    cents = np.asarray(legs["cents"], dtype="float64")
+    piece = np.asarray(legs["piece"])
     whole_low = pd.Series(cents * low).groupby(piece).transform("sum").to_numpy()
     whole_high = pd.Series(cents * high).groupby(piece).transform("sum").to_numpy()
     low[named] = own_low.reindex(key[named]).to_numpy("float64")
@@ -431,16 +433,21 @@ def _payers_ends(
     return low, high
 
 
-def _split_cents(legs: pd.DataFrame) -> np.ndarray:
+def _split_cents(legs: Mapping[str, Any]) -> np.ndarray:
     """Each leg's cents: its share of its piece, rounded, with what rounding left over (a cent or
-    two, either way) on the piece's largest share, so that each piece's legs sum exactly to it."""
-    piece = legs["piece"].to_numpy()
-    total = legs["cents"].to_numpy(np.int64)
-    cents: np.ndarray = np.rint(total * legs["share"].to_numpy("float64")).astype(np.int64)
-    left = total - pd.Series(cents).groupby(piece).transform("sum").to_numpy()
-    order = legs.assign(i=np.arange(len(legs))).sort_values(
-        ["piece", "share"], ascending=[True, False], kind="stable"
-    )
-    top = order.drop_duplicates("piece")["i"].to_numpy()
+    two, either way) on the piece's largest share (the first of a tie), so that each piece's
+    legs sum exactly to it. (``legs``: columns by name, arrays or a frame's.)"""
+    piece = np.asarray(legs["piece"], dtype=np.int64)
+    total = np.asarray(legs["cents"], dtype=np.int64)
+    share = np.asarray(legs["share"], dtype="float64")
+    cents: np.ndarray = np.rint(total * share).astype(np.int64)
+    if not len(piece):
+        return cents
+    sums = np.zeros(int(piece.max()) + 1, dtype=np.int64)
+    np.add.at(sums, piece, cents)  # (exact, in cents)
+    left = total - sums[piece]
+    # by piece, the largest share first (missing shares last; a tie in the legs' order)
+    order = np.lexsort((-share, piece))
+    top = order[np.unique(piece[order], return_index=True)[1]]
     cents[top] += left[top]
     return cents
