@@ -10,6 +10,8 @@ import pytest
 import aicapex as ac
 from aicapex.analysis.common import month_starts
 from aicapex.analysis.inbalance import committed_before
+from aicapex.analysis.runway import runway_inputs
+from aicapex.analysis.runwaykit import BalanceGrid, RunwayInputs, balance_grid, collect_inputs
 from aicapex.analysis.runwayrows import (
     counted_flows,
     counted_frame,
@@ -18,6 +20,7 @@ from aicapex.analysis.runwayrows import (
     spend_flows,
 )
 from aicapex.analysis.used import RecordsUsed
+from aicapex.scenarios.context import bind_scenario, prepare
 from aicapex.table.columns import positions
 
 
@@ -206,3 +209,76 @@ def test_flows_looked_up_once_give_what_each_look_up_gives(categorical: bool) ->
             pd.testing.assert_frame_equal(counted_flows(flows, policy, entities, looked), counted)
             assert np.array_equal(looked[3][keep], positions(counted["entity"], entities))
             assert looked[3][keep].dtype == positions(counted["entity"], entities).dtype
+
+
+def _same_inputs(a: RunwayInputs, b: RunwayInputs) -> None:
+    """Two runway inputs equal, array by array (NaN in the same places)."""
+    assert a.entities.equals(b.entities)
+    assert a.months.equals(b.months)
+    assert a.months.freq == b.months.freq
+    for name in ("start", "flows", "counted", "assumed", "as_of_col", "as_of_pos", "start_pos"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+    assert np.array_equal(a.balance_day, b.balance_day)
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    assert a.assumptions == b.assumptions
+    assert a.records.equals(b.records)
+
+
+def test_a_settings_builds_share_the_balance_grid_and_give_fresh_inputs() -> None:
+    led = ac.load(ac.bundled_data())
+    for entity, as_of, policy in (
+        ("stability-ai", "2023-10", "disbursed"),
+        ("stability-ai", "2023-10", "committed"),
+        ("stability-ai", "2023-12", "arrears"),
+        (None, "2023-10", "disbursed"),  # every entity with a balance
+    ):
+        setting, book = prepare(led, entity, as_of, policy=policy)  # type: ignore[arg-type]
+        tables = [()]
+        if entity is not None:
+            round_moved = bind_scenario("x", [ac.disburse("stability-2023-intel", on=as_of)], book)
+            tables.append(round_moved.table)
+        tables += [(ac.AddFlow("stability-ai", "2024-02", 5e6, "bridge"),)]
+        tables += [(ac.Exclude(["stability-compute-2023"]),)]  # a record left out
+        grids = []
+        for table in tables:
+            built = setting.inputs(table)
+            fresh = runway_inputs(led, entity, setting.as_of, policy=policy, adjust=list(table))
+            _same_inputs(built, fresh)
+            grids.append(setting._shared()["grid"])
+        # the builds that leave nothing out read the same balances frame: one grid
+        assert all(g is grids[0] for g in grids[:-1])
+
+
+def test_a_balance_grid_is_found_of_its_own_arguments() -> None:
+    led = ac.load(ac.bundled_data())
+    setting, _ = prepare(led, "stability-ai", "2023-10")
+    cash = setting.cash
+    assert isinstance(cash, pd.DataFrame)
+    grid = balance_grid(cash, "stability-ai", "2023-10", 240)
+    assert grid.of(cash, "stability-ai", "2023-10", 240)
+    assert not grid.of(cash.copy(), "stability-ai", "2023-10", 240)  # an equal frame: not it
+    assert not grid.of(cash, None, "2023-10", 240)
+    assert not grid.of(cash, "stability-ai", "2023-11", 240)
+    assert not grid.of(cash, "stability-ai", "2023-10", 12)
+    # by hand: Stability's $4M balance of October 2023; the grid from November, 240 months on
+    assert list(grid.entities) == ["stability-ai"]
+    assert grid.cash[0].tolist() == [4e6]
+    assert str(grid.months[0].date()) == "2023-11-01"
+    assert len(grid.months) == 240
+    shared: dict[str, BalanceGrid] = {}
+    notes: list[str] = []
+    flows = setting.flows
+    one = collect_inputs(
+        flows, cash, "stability-ai", "2023-10", "disbursed", None, 240, notes, shared
+    )
+    kept = shared["grid"]
+    two = collect_inputs(
+        flows, cash, "stability-ai", "2023-10", "committed", None, 12, notes, shared
+    )
+    assert shared["grid"] is not kept  # another horizon: found again
+    _same_inputs(
+        one, collect_inputs(flows, cash, "stability-ai", "2023-10", "disbursed", None, 240, notes)
+    )
+    _same_inputs(
+        two, collect_inputs(flows, cash, "stability-ai", "2023-10", "committed", None, 12, notes)
+    )

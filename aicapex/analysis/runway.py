@@ -534,16 +534,17 @@ def inputs_after(
     conflicts: ConflictPolicy = "latest",
     reports: Reports | None = None,
     spending: tuple[pd.DataFrame, tuple[str, ...]] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> RunwayInputs:
     """:func:`runway_inputs` once its arguments are checked and the cash balances resolved
-    (``aside``: the reports set aside, or with ``conflicts="all"`` spanned): the adjustments
-    applied, then the inputs collected (scenarios resolve the cash once and come here for each
-    what-if); ``reports``: the records in conflict an exclusion leaves out before they are
-    resolved (:func:`~aicapex.table.adjust.refiled`); ``spending``: ``with_spending`` of
-    ``flows`` and ``balances``, if found already (only when no record is refiled)."""
+    (``aside``: those set aside, or spanned with ``conflicts="all"``): the adjustments applied,
+    then the inputs collected (scenarios resolve the cash once and come here for each what-if);
+    ``reports``: the records in conflict an exclusion leaves out before they are resolved
+    (:func:`~aicapex.table.adjust.refiled`); ``spending``: ``with_spending`` of ``flows`` and
+    ``balances``, if found (no record refiled); ``shared``: :func:`collect_inputs`' own."""
     flows, refiled_ids, refiled_notes = refiled(flows, reports, adjust)
     balances, unrun = spending or with_spending(flows, balances, burn_after, entity)
     flows, kept, described = apply(list(adjust), flows, balances, [*aside, *refiled_ids])
     told = "conflicting cash report " + ("set aside: " if conflicts != "all" else _SPANNED)
     notes = [*(f"{told}{a}" for a in aside), *described, *refiled_notes, *unrun]
-    return collect_inputs(flows, kept, entity, as_of, policy, burn_after, horizon, notes)
+    return collect_inputs(flows, kept, entity, as_of, policy, burn_after, horizon, notes, shared)

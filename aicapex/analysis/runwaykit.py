@@ -56,11 +56,13 @@ __all__ = [
     "INPUT_STREAMS",
     "MAX_HORIZON",
     "SPEND_COLUMNS",
+    "BalanceGrid",
     "Gross",
     "RunwayInputs",
     "as_of_of",
     "as_of_words",
     "balance_columns",
+    "balance_grid",
     "balance_kinds",
     "check_cash",
     "check_horizon",
@@ -362,18 +364,40 @@ def stream_flows(
     return out, whole, Gross((n_e, n_s, n_m), cell, base, whole, INPUT_STREAMS)
 
 
-def collect_inputs(
-    flows: pd.DataFrame,
-    balances: pd.DataFrame,
-    entity: str | None,
-    as_of: DateLike | None,
-    policy: str,
-    burn_after: BurnAfter,
-    horizon: int,
-    notes: list[str],
-) -> RunwayInputs:
-    """The :class:`RunwayInputs` of adjusted ``flows`` and ``balances`` (as :func:`~aicapex.
-    analysis.runway.runway` computes them; ``notes``: assumptions so far)."""
+@dataclass(frozen=True, eq=False)
+class BalanceGrid:
+    """What :func:`collect_inputs` finds of the balances alone (``key``: the balances frame,
+    the entity, ``as_of`` and the horizon it was found of): the balance chosen of each entity,
+    their days and months, the month grid, the months counted, the per-entity columns the
+    balances give and the three starting figures before any flow (base, low, high)."""
+
+    key: tuple[pd.DataFrame, str | None, DateLike | None, int]
+    as_of: DateLike
+    chosen: pd.DataFrame
+    entities: pd.Index
+    end_day: np.ndarray
+    as_of_month: np.ndarray
+    balance_day: np.ndarray
+    balance_month: np.ndarray
+    grid_start: np.datetime64
+    as_of_col: np.ndarray
+    months: pd.DatetimeIndex
+    active: np.ndarray
+    columns: dict[str, np.ndarray]
+    cash: tuple[np.ndarray, ...]
+
+    def of(self, balances: pd.DataFrame, entity: str | None, as_of: object, horizon: int) -> bool:
+        """Whether it was found of these arguments (the same frame, not an equal one)."""
+        frame, *rest = self.key
+        return frame is balances and rest == [entity, as_of, horizon]
+
+
+def balance_grid(
+    balances: pd.DataFrame, entity: str | None, as_of: DateLike | None, horizon: int
+) -> BalanceGrid:
+    """The :class:`BalanceGrid` of ``balances`` (``entity``'s, if given) at ``as_of`` (``None``:
+    the latest balance's day) over ``horizon`` months."""
+    key = (balances, entity, as_of, horizon)
     if entity is not None:
         balances = balances[balances["company"].to_numpy(object) == entity]
     if as_of is None:
@@ -388,6 +412,48 @@ def collect_inputs(
     balance_day = chosen["date_end"].to_numpy("datetime64[ns]")
     balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
     balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
+    first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
+    grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
+    as_of_col = months_between(grid_start, as_of_month)
+    periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
+    months = month_starts(grid_start, periods)
+    cash = tuple(
+        (chosen[balance] if balance in chosen else chosen["amount_usd"])
+        .fillna(chosen["amount_usd"])
+        .to_numpy("float64")
+        for balance in ("amount_usd", "amount_low_usd", "amount_high_usd")
+    )
+    return BalanceGrid(
+        key, as_of, chosen, entities, end_day, as_of_month, balance_day, balance_month,
+        grid_start, as_of_col, months, months.to_numpy()[None, :] > balance_month[:, None],
+        balance_columns(entities, chosen), cash,
+    )  # fmt: skip
+
+
+def collect_inputs(
+    flows: pd.DataFrame,
+    balances: pd.DataFrame,
+    entity: str | None,
+    as_of: DateLike | None,
+    policy: str,
+    burn_after: BurnAfter,
+    horizon: int,
+    notes: list[str],
+    shared: dict[str, BalanceGrid] | None = None,
+) -> RunwayInputs:
+    """The :class:`RunwayInputs` of adjusted ``flows`` and ``balances`` (as :func:`~aicapex.
+    analysis.runway.runway` computes them; ``notes``: assumptions so far). ``shared``: where
+    the :class:`BalanceGrid` found last is kept (a scenario setting's builds: their balances
+    are most often the same frame), read again for the same frame and arguments."""
+    found = shared.get("grid") if shared is not None else None
+    if found is None or not found.of(balances, entity, as_of, horizon):
+        found = balance_grid(balances, entity, as_of, horizon)
+        if shared is not None:
+            shared["grid"] = found
+    as_of, chosen, entities = found.as_of, found.chosen, found.entities
+    end_day, as_of_month, balance_day = found.end_day, found.as_of_month, found.balance_day
+    balance_month, grid_start, as_of_col = found.balance_month, found.grid_start, found.as_of_col
+    months, active = found.months, found.active
     # every flow's kind, status and entity looked up once (counted flows and spending share it)
     kind, status, planned, where = flow_lookups(flows, entities)
     keep = counted_rows(kind, status, planned, where, policy)
@@ -397,12 +463,6 @@ def collect_inputs(
     added = kind[keep] == COUNTED_KINDS.get_loc(ADJUSTMENT_KIND)
     after = (counted["date"].to_numpy("datetime64[ns]") > balance_day[e_idx]) | added
     in_start = counted["month"].to_numpy("datetime64[ns]") <= balance_month[e_idx]
-    first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
-    grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
-    as_of_col = months_between(grid_start, as_of_month)
-    periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
-    months = month_starts(grid_start, periods)
-    active = months.to_numpy()[None, :] > balance_month[:, None]
     spend = select_rows(flows, spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
     now = after & in_start
     moved = select_rows(counted, after & ~in_start, _LATER_COLUMNS)  # only what stream_flows reads
@@ -411,13 +471,8 @@ def collect_inputs(
         moved, spend, entities, months, active, burn_after, layout
     )
     starts = []
-    for column, balance in (
-        ("signed", "amount_usd"),
-        ("signed_low", "amount_low_usd"),
-        ("signed_high", "amount_high_usd"),
-    ):
-        figure = chosen[balance] if balance in chosen else chosen["amount_usd"]
-        start = figure.fillna(chosen["amount_usd"]).to_numpy("float64").copy()
+    for column, cash in zip(("signed", "signed_low", "signed_high"), found.cash, strict=True):
+        start = cash.copy()  # (the balance's figure: found.cash is shared, never changed)
         np.add.at(start, e_idx[now], counted[column].to_numpy()[now])
         starts.append(start)
     start_cash = np.stack(starts)
@@ -436,7 +491,7 @@ def collect_inputs(
         notes.extend(sentences)
     frame = pd.DataFrame(
         {
-            **balance_columns(entities, chosen),
+            **found.columns,  # (balance_columns)
             "last_recorded_month": ahead.last,
             "burn_after": ahead.burn_after,
             "as_of": end_day.astype("datetime64[ns]"),

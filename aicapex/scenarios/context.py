@@ -240,6 +240,7 @@ class Setting:
         state = dict(self.__dict__)
         state.pop("_plain", None)
         state.pop("_spent", None)
+        state.pop("_shared_inputs", None)
         if is_ledger(self.conflicting):
             state["conflicting"] = conflict_reports(self.conflicting, self.conflicts)
         return state
@@ -267,6 +268,7 @@ class Setting:
                 self.conflicts,
                 found,
                 spending,
+                self._shared(),
             )
         # cash in dollars: the run compiles the flows again from the frames
         again = found is not None and any(i in found.group for i in excluded(table))
@@ -281,6 +283,15 @@ class Setting:
             horizon=self.horizon,
             conflicts=self.conflicts,
         )
+
+    def _shared(self) -> dict[str, Any]:
+        """What :func:`~aicapex.analysis.runwaykit.collect_inputs` keeps between the setting's
+        builds (the balances' grid, for the same balances frame): one per setting."""
+        shared: dict[str, Any] | None = self.__dict__.get("_shared_inputs")
+        if shared is None:
+            shared = {}
+            object.__setattr__(self, "_shared_inputs", shared)  # a cache, not a field
+        return shared
 
     def _spending(self, cash: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
         """:func:`~aicapex.analysis.common.with_spending` of the flows and ``cash`` (the
