@@ -255,7 +255,7 @@ def _resolved(
     dropped = np.unique(row[~chosen[pair_of]])
     mask = np.ones(len(frame), dtype=bool)
     mask[dropped] = False
-    aside = [str(i) for i in frame["id"].astype("object").to_numpy()[dropped]]
+    aside = [str(i) for i in frame["id"].to_numpy(dtype=object)[dropped]]
     return frame[mask], aside
 
 
@@ -284,7 +284,7 @@ def _effort_sides(frame: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(frame), dtype=np.int64)
     company = frame["company"].astype("object")
     linked = company.isin(company[named]).to_numpy()
-    sought = (frame["status"].astype("object") == "sought").to_numpy()
+    sought = frame["status"].to_numpy(dtype=object) == "sought"
     out: np.ndarray = np.where(linked, np.where(sought, 1, 2), 0).astype(np.int64)
     return out
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import first_source, take
+from aicapex.table.columns import first_source, index_of, take
 from aicapex.table.flowrows import (
     concat_flows,
     end_factors,
@@ -59,7 +59,7 @@ def contract_status(frame: pd.DataFrame) -> np.ndarray:
     for name in ("total_value", "rate"):
         column = f"{name}_kind"
         if column in frame:
-            ceiling |= (frame[column].astype("object") == "ceiling").to_numpy()
+            ceiling |= frame[column].to_numpy(dtype=object) == "ceiling"
     live = ~pd.isna(status)
     status[live & ceiling] = "conditional"
     status[~live] = None
@@ -126,16 +126,15 @@ def _flat(frame: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
     )
     currency = np.where(
         is_rate,
-        frame["rate_currency"].astype("object"),
-        frame["total_value_currency"].astype("object"),
+        frame["rate_currency"].to_numpy(dtype=object),
+        frame["total_value_currency"].to_numpy(dtype=object),
     )
     return _rows(frame, idx, month, cents, usd, ends, currency, status)  # type: ignore[arg-type]
 
 
 def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
     """One piece per ramp step: its amount spread over its period, or its rate over it."""
-    ids = pd.Index(frame["id"].astype("object"))
-    of = ids.get_indexer(ramps["contract"].astype("object"))
+    of = index_of(frame["id"].to_numpy(dtype=object), ramps["contract"].to_numpy(dtype=object))
     ok = of >= 0
     steps, of = ramps[ok].reset_index(drop=True), of[ok]
     start = steps["period_start"].to_numpy("datetime64[D]")
@@ -157,7 +156,9 @@ def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> pd.
         for r, t in zip(end_factors(steps, "rate"), end_factors(steps, "amount"), strict=True)
     )
     currency = np.where(
-        is_rate, steps["rate_currency"].astype("object"), steps["amount_currency"].astype("object")
+        is_rate,
+        steps["rate_currency"].to_numpy(dtype=object),
+        steps["amount_currency"].to_numpy(dtype=object),
     )
     # the rows name their contract: index the contract columns by each step's contract
     parent = frame.iloc[of].reset_index(drop=True)
@@ -187,8 +188,8 @@ def contract_pieces(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> l
     live = ~pd.isna(status)
     ramped = np.zeros(len(frame), dtype=bool)
     if ramps is not None and not ramps.empty:
-        with_ramp = set(ramps["contract"].astype("object"))
-        ramped = frame["id"].astype("object").isin(with_ramp).to_numpy()
+        with_ramp = set(ramps["contract"].to_numpy(dtype=object).tolist())
+        ramped = frame["id"].isin(with_ramp).to_numpy()
     valued = (frame["rate"].notna() | frame["total_value"].notna()).to_numpy()
     pieces = []
     flat = live & valued & ~ramped

@@ -91,6 +91,7 @@ from aicapex.table.columns import (
     as_category,
     coded_category,
     first_source,
+    index_of,
     take,
     union_codes,
     where,
@@ -276,20 +277,20 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[pd.DataFrame]:
     if bills.empty:
         return []
     pieces = []
-    known = bills[bills["billed"].notna()]
-    only = bills[bills["billed"].isna() & bills["outstanding"].notna()]
-    for part, field, status in ((known, "billed", "billed"), (only, "outstanding", "unpaid")):
-        if not part.empty:
-            pieces.append(_bill_rows(part, field, status))
-    if not payments.empty:
-        parent = bills.set_index("id", drop=False).loc[payments["bill"].astype("object")]
+    billed = bills["billed"].notna().to_numpy()
+    only = ~billed & bills["outstanding"].notna().to_numpy()
+    for rows, field, status in ((billed, "billed", "billed"), (only, "outstanding", "unpaid")):
+        if rows.any():  # (every bill: the frame as it is, not a copy of its rows)
+            pieces.append(_bill_rows(bills if rows.all() else bills[rows], field, status))
+    if not payments.empty:  # each payment's bill (every one is among them: see _compile)
+        at = index_of(bills["id"].to_numpy(dtype=object), payments["bill"].to_numpy(dtype=object))
         pieces.append(
             flow_rows(
                 date=payments["date_start"].to_numpy("datetime64[D]"),
                 entity=payments["payer"],
                 direction=-1,
                 payer=payments["payer"],
-                payee=parent["provider"],
+                payee=take(bills["provider"], at),
                 cents=to_cents(payments["amount"].to_numpy("float64")),
                 currency=payments["amount_currency"],
                 rate_usd=usd_rate(payments, "amount"),
@@ -298,8 +299,8 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[pd.DataFrame]:
                 status="paid",
                 basis="actual",
                 kind="cloud_bills",
-                record=payments["bill"].astype("object"),
-                source=first_source(parent["sources"]),
+                record=payments["bill"].to_numpy(dtype=object),
+                source=take(first_source(bills["sources"]), at),
             )
         )
     return pieces
@@ -500,8 +501,9 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         bills = get("cloud_bills")
         payments = get("payments")
         if not payments.empty:
-            known = set(bills["id"].astype("object"))
-            payments = payments[payments["bill"].astype("object").isin(known)]
+            known = payments["bill"].isin(set(bills["id"].to_numpy(dtype=object).tolist()))
+            if not known.all():
+                payments = payments[known.to_numpy()]
         pieces.extend(_bills(bills, payments))
     if given("compute_contracts", "ramps"):
         pieces.extend(contract_pieces(get("compute_contracts"), get("ramps")))

@@ -225,12 +225,12 @@ def money_legs(flows: pd.DataFrame, codes: LegCodes | None = None) -> pd.DataFra
             "amount_usd": amount,
             "low_usd": rows["low_usd"].fillna(rows["amount_usd"]).to_numpy("float64"),
             "high_usd": rows["high_usd"].fillna(rows["amount_usd"]).to_numpy("float64"),
-            "currency": rows["currency"].astype("object").to_numpy(),
+            "currency": rows["currency"].to_numpy(dtype=object),
             "leg": np.asarray(LEG_KINDS, dtype=object)[legs.leg],
             "basis": np.asarray(BASES, dtype=object)[legs.basis],
-            "status": rows["status"].astype("object").to_numpy(),
-            "kind": rows["kind"].astype("object").to_numpy(),
-            "record": rows["record"].astype("object").to_numpy(),
+            "status": rows["status"].to_numpy(dtype=object),
+            "kind": rows["kind"].to_numpy(dtype=object),
+            "record": rows["record"].to_numpy(dtype=object),
         }
     )
 

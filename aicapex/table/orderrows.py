@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import first_source, take
+from aicapex.table.columns import first_source, index_of, take
 from aicapex.table.endedorders import ended_orders
 from aicapex.table.flowrows import (
     concat_flows,
@@ -63,8 +63,8 @@ def _values(
     ends = (np.where(use_total, total_low, unit_low), np.where(use_total, total_high, unit_high))
     currency = np.where(
         use_total,
-        orders["total_currency"].astype("object"),
-        orders["unit_price_currency"].astype("object"),
+        orders["total_currency"].to_numpy(dtype=object),
+        orders["unit_price_currency"].to_numpy(dtype=object),
     )
     return value, usd, currency, np.asarray(use_total), ends
 
@@ -105,12 +105,11 @@ def _by_units(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Payments by units for orders without payments: (order position, date, cents, status)
     per delivered or still-scheduled piece."""
-    ids = pd.Index(orders["id"].astype("object"))
-    of = ids.get_indexer(deliveries["order"].astype("object"))
+    of = index_of(orders["id"].to_numpy(dtype=object), deliveries["order"].to_numpy(dtype=object))
     ok = of >= 0
     d = deliveries[ok]
     of = of[ok]
-    delivered = (d["status"].astype("object") == "delivered").to_numpy()
+    delivered = d["status"].to_numpy(dtype=object) == "delivered"
     units = d["quantity"].to_numpy("int64", na_value=0)
     start = d["date_start"].to_numpy("datetime64[D]")
     # scheduled units left once deliveries use up the earliest schedules
@@ -168,7 +167,7 @@ def order_pieces(
     # date (the GPU movements' rule), so paid by those units, in full
     deliveries = implied_deliveries(orders, deliveries)
     value, usd, currency, _, ends = _values(orders)
-    status = orders["status"].astype("object").to_numpy()
+    status = orders["status"].to_numpy(dtype=object)
     ended = ended_orders(status)
     live = ~np.isnan(value) & (np.isin(status, [*_COMMITTED, "announced"]) | ended)
     if not live.any():
@@ -195,10 +194,10 @@ def order_pieces(
         )
     ]
     firm = np.isin(status, _COMMITTED) | ended
-    ids = pd.Index(orders["id"].astype("object"))
+    ids = orders["id"].to_numpy(dtype=object)
     paid_by_payments = np.zeros(n, dtype=bool)
     if not payments.empty:
-        p_of = ids.get_indexer(payments["order"].astype("object"))
+        p_of = index_of(ids, payments["order"].to_numpy(dtype=object))
         ok = (p_of >= 0) & firm[np.maximum(p_of, 0)]
         if ok.any():
             pay = payments[ok]
@@ -220,7 +219,7 @@ def order_pieces(
                     status="paid",
                     basis="actual",
                     kind="gpu_orders",
-                    record=ids.to_numpy(object)[p_of],
+                    record=ids[p_of],
                     source=pd.Categorical.from_codes(
                         np.asarray(source.codes)[p_of], dtype=source.dtype
                     ),
@@ -229,10 +228,10 @@ def order_pieces(
     by_units = firm & ~paid_by_payments
     has_deliveries = np.zeros(n, dtype=bool)
     if by_units.any() and not deliveries.empty:
-        d_of = ids.get_indexer(deliveries["order"].astype("object"))
+        d_of = index_of(ids, deliveries["order"].to_numpy(dtype=object))
         mine = (d_of >= 0) & by_units[np.maximum(d_of, 0)]
         # an ended order pays for the units that came, none of those still scheduled
-        actual = (deliveries["status"].astype("object") == "delivered").to_numpy()
+        actual = deliveries["status"].to_numpy(dtype=object) == "delivered"
         mine &= actual | ~ended[np.maximum(d_of, 0)]
         if mine.any():
             of, day, cents, st = _by_units(orders, deliveries[mine], value_cents)

@@ -44,20 +44,20 @@ def stake_pieces(stakes: pd.DataFrame) -> list[pd.DataFrame]:
     """:func:`stake_flows` in pieces, not yet concatenated (:func:`concat_flows` of them)."""
     if stakes.empty:
         return []
-    purchase = stakes["purchase"].astype("object")
+    purchase = stakes["purchase"].to_numpy(dtype=object)
     status = stakes["status"].astype("object").map(_STATUS)
     paid = stakes["paid"].to_numpy("float64")
     by_price = stakes["price_per_share"].to_numpy("float64") * stakes["shares"].to_numpy("float64")
     use_paid = ~np.isnan(paid)
     amount = np.where(use_paid, paid, by_price)
     live = (
-        (stakes["event"].astype("object") == "purchase").to_numpy()
+        (stakes["event"].to_numpy(dtype=object) == "purchase")
         & stakes["round"].isna().to_numpy()
         & status.notna().to_numpy()
         & ~np.isnan(amount)
     )
-    primary = live & (purchase == "primary").to_numpy()
-    sold = live & (purchase == "secondary").to_numpy()
+    primary = live & (purchase == "primary")
+    sold = live & (purchase == "secondary")
     named = stakes["seller"].notna().to_numpy()
     pieces = []
     for mask, payee_col, side in (
@@ -88,15 +88,15 @@ def stake_pieces(stakes: pd.DataFrame) -> list[pd.DataFrame]:
         ]
         currency = np.where(
             paid_here,
-            rows["paid_currency"].astype("object"),
-            rows["price_per_share_currency"].astype("object"),
+            rows["paid_currency"].to_numpy(dtype=object),
+            rows["price_per_share_currency"].to_numpy(dtype=object),
         )
-        holder = rows["holder"].astype("object").to_numpy()
+        holder = rows["holder"].to_numpy(dtype=object)
         if payee_col is None:
             payee = np.full(len(rows), UNDISCLOSED, dtype=object)
             legs = [(holder, -1, "investment")]
         else:
-            payee = rows[payee_col].astype("object").to_numpy()
+            payee = rows[payee_col].to_numpy(dtype=object)
             legs = [(payee, 1, side), (holder, -1, "investment")]
         for entity, direction, category in legs:
             pieces.append(
@@ -114,7 +114,7 @@ def stake_pieces(stakes: pd.DataFrame) -> list[pd.DataFrame]:
                     status=status[mask].to_numpy(object),
                     basis="actual",
                     kind="stakes",
-                    record=rows["id"].astype("object").to_numpy(),
+                    record=rows["id"].to_numpy(dtype=object),
                     source=first_source(rows["sources"]),
                 )
             )
