@@ -13,9 +13,11 @@ import pytest
 import aicapex as ac
 from aicapex.analysis.capex import _codes as _group_codes
 from aicapex.analysis.capex import _in_groups
+from aicapex.analysis.dealskit import kept_frame
 from aicapex.analysis.fleet import counted, counted_moves, movements_of
 from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.related import _leg_groups
+from aicapex.table.conflicts import resolve
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs
 
 LedgerText = Callable[..., Path]
@@ -284,3 +286,20 @@ def test_counted_moves_of_a_ledger_are_each_policy_s_and_statuses(
     assert sorted(everything.loc[everything["event"] == "ordered", "record"]) == ["o1", "o1b"]
     cancelled = counted_moves(led, "latest", ("cancelled",))
     assert sorted(set(cancelled["record"])) == ["o2", "r2"]  # o2 and its reallocation
+
+
+@pytest.mark.parametrize("conflicts", ["latest", "earliest", "all"])
+def test_kept_frames_of_a_ledger_are_its_frames_resolved(
+    ledger_text: LedgerText, conflicts: str
+) -> None:
+    led = ac.load(ledger_text(FLEET))
+    for kind in ("gpu_orders", "gpu_reallocations", "compute_contracts"):
+        frame = led.frame(kind)
+        want = resolve(frame, kind, conflicts)[0]  # type: ignore[arg-type]
+        for source in (led, {kind: frame}):
+            got = kept_frame(source, kind, conflicts, frame)  # type: ignore[arg-type]
+            pd.testing.assert_frame_equal(got, want)
+    kept = kept_frame(led, "gpu_orders", conflicts, led.frame("gpu_orders"))  # type: ignore[arg-type]
+    # o1 and o1b report one order: the latest keeps o1b, the earliest o1, all both
+    ids = {"latest": ["o1b", "o2"], "earliest": ["o1", "o2"], "all": ["o1", "o1b", "o2"]}
+    assert sorted(kept["id"].astype(str)) == ids[conflicts]

@@ -17,7 +17,7 @@ from aicapex.dates import DateLike, PartialDate
 from aicapex.errors import suggest
 from aicapex.money import Money, Rate
 from aicapex.records import Entity, Fact, Record
-from aicapex.table.conflicts import ConflictPolicy
+from aicapex.table.conflicts import ConflictPolicy, resolved
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.frames import ledger_fx
 
@@ -29,6 +29,7 @@ __all__ = [
     "aside_warning",
     "deal_ledger",
     "dollars",
+    "kept_frame",
     "kept_records",
     "named_and_kept",
     "records_named",
@@ -73,6 +74,17 @@ def records_named(ledger: Ledger, kind: str, name: str | None, fields: Iterable[
         return [r for r in records if any(getattr(r, f, None) == name for f in fields)]
     known = [r.id for r in records] + [e.id for e in ledger.records("entities")]
     raise KeyError(f"no {kind} record or entity {name!r}{suggest(name, known)}")
+
+
+def kept_frame(source: Any, kind: str, conflicts: ConflictPolicy, frame: pd.DataFrame) -> Any:
+    """``resolve(frame, kind, conflicts)[0]``; of a ledger (``frame``: its frame of ``kind``),
+    the resolved frame kept with it (:func:`aicapex.table.conflicts.resolved`: found once per
+    ledger, kind and policy for every analysis reading it)."""
+    from aicapex.ledger import Ledger
+
+    if isinstance(source, Ledger):
+        return resolved(source, kind, conflicts)[0]
+    return resolve_conflicts(frame, kind, conflicts)[0]
 
 
 def kept_records(

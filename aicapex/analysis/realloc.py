@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on
+from aicapex.analysis.dealskit import kept_frame
 from aicapex.analysis.fleet import check_party, check_statuses, movements_of
 from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.result import Result, record_index
@@ -42,7 +43,6 @@ from aicapex.analysis.unitprices import gpu_prices, unrated
 from aicapex.records import GPUReallocation
 from aicapex.table.bulkcols import count_ends
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.endedorders import counted_status
 from aicapex.table.flows import is_ledger
 from aicapex.table.gpus import kept_orders
@@ -290,7 +290,7 @@ def reallocations(
     params = {"entity": entity, "statuses": statuses, "known_on": known_on}
     left_out: tuple[str, ...] = ()
     if not frame.empty:
-        frame = resolve_conflicts(frame, "gpu_reallocations", conflicts)[0]
+        frame = kept_frame(source, "gpu_reallocations", conflicts, frame)
         if not orders.empty:  # a move naming a report set aside is of the kept one
             frame = kept_orders(orders, frame, conflicts)[1]
         frame, left_out = _of_statuses(frame, orders, deliveries, statuses)

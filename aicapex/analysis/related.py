@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity
+from aicapex.analysis.dealskit import kept_frame
 from aicapex.analysis.loops import ledger_legs, typed_columns
 from aicapex.analysis.result import Result, record_index
 from aicapex.records import INFLUENCE_THRESHOLD
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes
 
@@ -286,7 +286,7 @@ def related_parties(
         # each record's columns read, not whole rows (record frames have forty columns)
         moves = frames.get("gpu_reallocations", pd.DataFrame())
         if not moves.empty:
-            moves = resolve_conflicts(moves, "gpu_reallocations", conflicts)[0]
+            moves = kept_frame(source, "gpu_reallocations", conflicts, moves)
             for rid, date, a, b, quantity in _columns(
                 moves, "id", "date_start", "from_entity", "to_entity", "quantity"
             ):
@@ -294,7 +294,7 @@ def related_parties(
                     amount_usd=np.nan, units=float(quantity))  # fmt: skip
         contracts = frames.get("compute_contracts", pd.DataFrame())
         if not contracts.empty:
-            contracts = resolve_conflicts(contracts, "compute_contracts", conflicts)[0]
+            contracts = kept_frame(source, "compute_contracts", conflicts, contracts)
             for rid, date, a, b, what, status, amount in _columns(
                 contracts, "id", "start_start", "buyer", "seller", "arrangement", "status",
                 "total_value_usd",
@@ -303,7 +303,7 @@ def related_parties(
                     units=np.nan)  # fmt: skip
         orders = frames.get("gpu_orders", pd.DataFrame())
         if not orders.empty:
-            orders = resolve_conflicts(orders, "gpu_orders", conflicts)[0]
+            orders = kept_frame(source, "gpu_orders", conflicts, orders)
             for rid, date, a, b, sku, status, amount, quantity in _columns(
                 orders, "id", "order_date_start", "buyer", "vendor", "sku", "status",
                 "total_usd", "quantity",

@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, require_usd
+from aicapex.analysis.dealskit import kept_frame
 from aicapex.analysis.loops import ledger_legs
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs, window_of
 
@@ -137,7 +137,7 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
             }
         )
     if not contracts.empty:  # each contract once, and only those not cancelled or failed
-        contracts = resolve_conflicts(contracts, "compute_contracts", conflicts)[0]
+        contracts = kept_frame(source, "compute_contracts", conflicts, contracts)
         status = contracts["status"].astype("object")
         contracts = contracts[~status.isin(("cancelled", "failed")).to_numpy()]
         gw = contracts[(contracts["capacity_unit"].astype("object") == "GW").to_numpy()]

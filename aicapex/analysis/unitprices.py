@@ -41,11 +41,11 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_sku
+from aicapex.analysis.dealskit import kept_frame
 from aicapex.analysis.fleet import check_statuses
 from aicapex.analysis.result import Result, record_index
 from aicapex.money import format_usd
 from aicapex.table.conflicts import ConflictPolicy
-from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.endedorders import counted_status
 from aicapex.table.flowrows import month_count, span_days
 
@@ -350,7 +350,7 @@ def gpu_prices(
     ):
         frame = frames.get(kind)
         if frame is not None and not frame.empty:
-            kept = resolve_conflicts(frame, kind, conflicts)[0]
+            kept = kept_frame(source, kind, conflicts, frame)
             if kind == "gpu_orders":  # conflicts resolved among all reports, as the fleet does
                 # an order cancelled after some units came: their price was paid
                 status = counted_status(kept, deliveries)
