@@ -99,3 +99,14 @@ def test_union_codes_of_mixed_categories_are_left_to_pandas(
     want_codes, want_dtype = _general(monkeypatch, union_codes, parts)
     assert dtype == want_dtype
     assert [c.tolist() for c in codes] == [c.tolist() for c in want_codes]
+
+
+def test_constant_categories_of_texts_keep_their_own_value() -> None:
+    # the dtype of one text is made once per process: each value keeps its own
+    for value, n in [("actual", 3), ("compute", 1), ("actual", 2), ("é", 4), ("", 1), ("a", 0)]:
+        got = columns.constant_category(value, n)
+        want = columns.coded_category(np.zeros(n, dtype=np.int64), [value])
+        assert got.dtype == want.dtype
+        assert got.categories.tolist() == ([value] if n else [])
+        pd.testing.assert_index_equal(got.categories, want.categories, exact=True)
+        assert got.tolist() == [value] * n

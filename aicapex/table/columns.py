@@ -8,6 +8,7 @@ present, sorted), so that tables built by different paths compare equal.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -150,8 +151,18 @@ def constant_category(value: str | None, n: int) -> pd.Categorical:
         return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=NO_VALUES)
     if not n:
         return coded_category(np.zeros(n, dtype=np.int64), [value])
-    dtype: pd.CategoricalDtype = pd.CategoricalDtype(label_index([value]))
+    dtype = _one_text(value) if type(value) is str else _one_value(value)
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=dtype, validate=False)
+
+
+def _one_value(value: Any) -> pd.CategoricalDtype:
+    """The dtype of a categorical of the one category ``value`` (as pandas types it)."""
+    return pd.CategoricalDtype(label_index([value]))
+
+
+#: :func:`_one_value` of a text, made once per process (dtypes are immutable: the flows' pieces
+#: repeat their kinds, bases and categories, 'actual', 'compute'...).
+_one_text = functools.lru_cache(maxsize=1024)(_one_value)
 
 
 def string_column(
