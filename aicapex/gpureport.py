@@ -219,8 +219,9 @@ def gpu_companies(ledger: Any) -> list[tuple[str, str]]:
         frame = ledger.frame(kind)
         if frame.empty:
             continue
-        days = frame[day].dt.strftime("%Y-%m-%d").astype("object")
+        values = frame[day].to_numpy("datetime64[ns]")  # a day's text, None for no day
+        days = np.where(np.isnat(values), None, np.datetime_as_string(values, unit="D"))
         for party in parties:
-            pairs = zip(frame[party].astype("object"), days, strict=True)
+            pairs = zip(frame[party].astype("object"), days.tolist(), strict=True)
             out += [(str(p), str(d)) for p, d in pairs if isinstance(p, str) and isinstance(d, str)]
     return out

@@ -21,7 +21,13 @@ __all__ = ["owned_companies", "ownership_section"]
 def owned_companies(ledger: Ledger) -> dict[str, str]:
     """Companies with stakes or priced rounds (their ownership and implied valuations), and
     the last day of the latest of those records (a fiscal year by its owner's year end, as the
-    frames span it: ``FY2025`` of a year ending June 30 ends on 2025-06-30)."""
+    frames span it: ``FY2025`` of a year ending June 30 ends on 2025-06-30). Found once per
+    ledger (the report's dates and its ownership section read them); a new dict each call."""
+    return dict(ledger.memo(("owned_companies",), lambda: _owned(ledger)))
+
+
+def _owned(ledger: Ledger) -> dict[str, str]:
+    """:func:`owned_companies` of ``ledger``, found."""
     stakes, rounds = ledger.frame("stakes"), ledger.frame("funding_rounds")
     priced = np.zeros(len(rounds), dtype=bool)
     for figure in ("pre_money", "post_money", "price_per_share"):

@@ -17,6 +17,8 @@ from aicapex.analysis.dealskit import kept_frame
 from aicapex.analysis.fleet import counted, counted_moves, movements_of
 from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.related import _leg_groups
+from aicapex.gpureport import gpu_companies
+from aicapex.reportownership import owned_companies
 from aicapex.table.conflicts import resolve
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs
 
@@ -303,3 +305,30 @@ def test_kept_frames_of_a_ledger_are_its_frames_resolved(
     # o1 and o1b report one order: the latest keeps o1b, the earliest o1, all both
     ids = {"latest": ["o1b", "o2"], "earliest": ["o1", "o2"], "all": ["o1", "o1b", "o2"]}
     assert sorted(kept["id"].astype(str)) == ids[conflicts]
+
+
+def test_gpu_companies_and_their_last_days(ledger_text: LedgerText) -> None:
+    led = ac.load(ledger_text(FLEET))
+    # every order (each report) by its buyer, each reallocation by both sides, at the last
+    # day of its month (leap year: February 29)
+    assert gpu_companies(led) == [
+        ("a", "2024-01-31"),
+        ("a", "2024-01-31"),
+        ("a", "2024-02-29"),
+        ("a", "2024-04-30"),
+        ("a", "2024-05-31"),
+        ("b", "2024-04-30"),
+        ("b", "2024-05-31"),
+    ]
+
+
+def test_owned_companies_found_once_are_a_new_dict_each_call(ledger_text: LedgerText) -> None:
+    text = FLEET + (
+        "stakes:\n- {id: st, holder: b, company: a, date: 2024-03, event: holding, share: 30%,"
+        " sources: [s]}\n"
+    )
+    led = ac.load(ledger_text(text))
+    first = owned_companies(led)
+    assert first == {"a": "2024-03-31"}
+    first["a"] = "changed"
+    assert owned_companies(led) == {"a": "2024-03-31"}
