@@ -49,6 +49,7 @@ FLOORS: dict[str, int] = {
     "aicapex.analysis": 6,
     "aicapex.analysis.inbalance": 6,
     "aicapex.analysis.runwayrows": 6,
+    "aicapex.analysis.runwaygrid": 6,
     "aicapex.analysis.positions": 6,
     "aicapex.scenarios": 7,
     "aicapex.scenarios.fileargs": 7,

@@ -17,6 +17,7 @@ from aicapex.analysis.runwayrows import (
     counted_frame,
     counted_rows,
     flow_lookups,
+    same_rows,
     spend_flows,
 )
 from aicapex.analysis.used import RecordsUsed
@@ -282,3 +283,50 @@ def test_a_balance_grid_is_found_of_its_own_arguments() -> None:
     _same_inputs(
         two, collect_inputs(flows, cash, "stability-ai", "2023-10", "committed", None, 12, notes)
     )
+
+
+def _spend_frame(kinds: list[object], extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    cats = pd.CategoricalDtype(["expenses", "revenues", *extra])
+    return pd.DataFrame(
+        {"kind": pd.Categorical(kinds, dtype=cats), "usd": [1.0, float("nan"), 3.0][: len(kinds)]},
+        index=[4, 7, 9][: len(kinds)],
+    )
+
+
+def test_same_rows_reads_categories_by_name() -> None:
+    a = _spend_frame(["expenses", None, "revenues"])
+    assert same_rows(a, a.copy())
+    # the same values under other categories (a what-if's flows add some): the same rows
+    assert same_rows(a, _spend_frame(["expenses", None, "revenues"], ("adjustment",)))
+    b = a.copy()
+    b["kind"] = b["kind"].cat.reorder_categories(["revenues", "expenses"])
+    assert same_rows(a, b)
+    assert same_rows(b, a)
+    assert not same_rows(a, _spend_frame(["expenses", "expenses", "revenues"]))  # missing
+    assert not same_rows(a, _spend_frame(["revenues", None, "revenues"]))
+    other = a.copy()
+    other["kind"] = pd.Categorical(["expenses", None, "funding"])  # a category y lacks
+    assert not same_rows(a, other)
+    assert not same_rows(other, a)
+    assert not same_rows(a, a.set_axis([4, 7, 10]))  # another row
+    assert not same_rows(a, a.assign(usd=[1.0, float("nan"), 3.5]))
+    assert not same_rows(a, a.assign(kind=a["kind"].astype("object")))  # another dtype
+    assert not same_rows(a, a[["usd", "kind"]])
+    numbers = pd.DataFrame({"k": pd.Categorical([1, 2])})
+    assert not same_rows(numbers, pd.DataFrame({"k": pd.Categorical(["1", "2"])}))
+
+
+def test_a_settings_round_builds_share_the_spending_extrapolated() -> None:
+    led = ac.load(ac.bundled_data())
+    setting, book = prepare(led, "stability-ai", "2023-10")
+    setting.inputs(())
+    kept = setting._shared()["spend"]
+    moved = bind_scenario("x", [ac.disburse("stability-2023-intel", on="2023-10")], book)
+    built = setting.inputs(moved.table)
+    assert setting._shared()["spend"] is kept  # the round's money moved: the same spending
+    _same_inputs(built, runway_inputs(led, "stability-ai", "2023-10", adjust=list(moved.table)))
+    cut = ac.Exclude(["stability-compute-2023"])  # spending left out: found again
+    _same_inputs(
+        setting.inputs((cut,)), runway_inputs(led, "stability-ai", "2023-10", adjust=[cut])
+    )
+    assert setting._shared()["spend"] is not kept

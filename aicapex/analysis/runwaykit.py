@@ -15,11 +15,8 @@ import pandas as pd
 from aicapex.analysis.arrears import pay_arrears
 from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.common import (
-    day_of,
     filled,
     fraction_of_month,
-    month_of,
-    month_starts,
     months_between,
 )
 from aicapex.analysis.inbalance import committed_before
@@ -32,6 +29,14 @@ from aicapex.analysis.runrate import (
     extrapolate,
     rate_layout,
 )
+from aicapex.analysis.runwaygrid import (
+    BalanceGrid,
+    as_of_of,
+    balance_columns,
+    balance_grid,
+    balance_kinds,
+    latest_balances,
+)
 from aicapex.analysis.runwayresult import Gross, gross_flows, path_frame, records_used
 from aicapex.analysis.runwayrows import (
     COUNTED_KINDS,
@@ -41,6 +46,7 @@ from aicapex.analysis.runwayrows import (
     counted_frame,
     counted_rows,
     flow_lookups,
+    same_rows,
     select_rows,
     spend_flows,
     spend_rows,
@@ -59,6 +65,7 @@ __all__ = [
     "BalanceGrid",
     "Gross",
     "RunwayInputs",
+    "SpendAhead",
     "as_of_of",
     "as_of_words",
     "balance_columns",
@@ -72,6 +79,8 @@ __all__ = [
     "gross_flows",
     "latest_balances",
     "path_frame",
+    "same_rows",
+    "spend_aheads",
     "spend_flows",
     "stream_flows",
 ]
@@ -125,75 +134,8 @@ def check_cash(cash: object) -> None:
         )
 
 
-def as_of_of(
-    as_of: DateLike | Mapping[str, DateLike], entities: pd.Index
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each entity's ``as_of``: its last day and its (last) month, datetime64[ns] arrays."""
-    if isinstance(as_of, Mapping):
-        days = [day_of(as_of[str(e)], end=True) for e in entities]
-        months = [month_of(as_of[str(e)], end=True) for e in entities]
-        return np.array(days, dtype="datetime64[ns]"), np.array(months, dtype="datetime64[ns]")
-    n = len(entities)
-    return (
-        np.full(n, day_of(as_of, end=True), dtype="datetime64[ns]"),
-        np.full(n, month_of(as_of, end=True), dtype="datetime64[ns]"),
-    )
-
-
 def as_of_words(as_of: DateLike | Mapping[str, DateLike]) -> str:
     return "each entity's date" if isinstance(as_of, Mapping) else str(as_of)
-
-
-def latest_balances(
-    balances: pd.DataFrame, as_of: DateLike | Mapping[str, DateLike]
-) -> pd.DataFrame:
-    """Each entity's last balance at or before its ``as_of`` (balances without a date count as
-    at ``as_of``), indexed by entity; refuses balances without US dollars."""
-    dated = balances["date_end"]
-    if isinstance(as_of, Mapping):
-        ends = {k: day_of(v, end=True) for k, v in as_of.items()}
-        end = balances["company"].astype("object").map(ends).to_numpy("datetime64[ns]")
-    else:
-        end = np.full(len(balances), day_of(as_of, end=True), dtype="datetime64[ns]")
-    day = dated.to_numpy("datetime64[ns]")
-    known = np.flatnonzero(np.isnat(day) | (day <= end))
-    # by date, then report date, missing ones first (NaT is int64's least), stably; then each
-    # company's last (pandas' sort, group-by and tail cost more on a few rows)
-    reported = balances["reported_start"].to_numpy("datetime64[ns]")[known].view(np.int64)
-    known = known[np.lexsort((reported, day[known].view(np.int64)))]
-    company, _ = pd.factorize(balances["company"].to_numpy(object)[known])  # missing: -1
-    lasts = np.sort(len(known) - 1 - np.unique(company[::-1], return_index=True)[1])
-    chosen = balances.iloc[known[lasts[company[lasts] >= 0]]]
-    index = pd.Index(chosen["company"].to_numpy(object), dtype=object, name="company")
-    chosen = chosen.set_axis(index)
-    no_rate = chosen["amount_usd"].isna().to_numpy()
-    if no_rate.any():
-        ids, codes = chosen["id"].astype("object")[no_rate], chosen["amount_currency"][no_rate]
-        verb, whose = ("has", "its") if len(ids) == 1 else ("have", "their")
-        raise ValueError(
-            f"runway needs US-dollar cash balances, but {', '.join(ids)} {verb} no exchange "
-            f"rate at {whose} date: add fx_rates records for {', '.join(sorted(set(codes)))}"
-        )
-    return chosen
-
-
-def balance_kinds(chosen: pd.DataFrame) -> pd.Series:
-    """The kind of each chosen balance's figure (exact, approx, upper, lower, range)."""
-    if "amount_kind" in chosen:
-        return chosen["amount_kind"]
-    return pd.Series("exact", chosen.index)
-
-
-def balance_columns(entities: pd.Index, chosen: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The columns of a runway's per-entity table that each entity's chosen balance gives:
-    ``entity``, ``balance_record``, ``balance_date``, ``balance_usd`` and ``bound``."""
-    return {
-        "entity": entities.to_numpy(),
-        "balance_record": chosen["id"].astype("object").to_numpy(),
-        "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
-        "balance_usd": chosen["amount_usd"].to_numpy("float64"),
-        "bound": balance_kinds(chosen).astype("object").to_numpy(),
-    }
 
 
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -328,26 +270,25 @@ def stream_flows(
     active: np.ndarray,
     burn_after: BurnAfter,
     layout: RateLayout | None = None,
+    aheads: tuple[Extrapolation, ...] | None = None,
 ) -> tuple[np.ndarray, Extrapolation, Gross]:
     """The counted flows after each balance (``later``, with ``signed``, ``signed_low`` and
     ``signed_high`` columns) and what each stream of ``spend`` is assumed to move past its
     records, as ``(3, E, S, M)`` over :data:`INPUT_STREAMS`; with the base extrapolation and
     what the path's money in and out are found from (:class:`Gross`, without bills paid).
-    ``layout``: ``spend``'s :func:`~aicapex.analysis.runrate.rate_layout`, if found already."""
+    ``layout``: ``spend``'s :func:`~aicapex.analysis.runrate.rate_layout`, if found already;
+    ``aheads``: its :func:`spend_aheads`, if found already."""
     n_e, n_s, n_m = len(entities), len(INPUT_STREAMS), len(months)
     out = np.zeros((3, n_e, n_s, n_m))
     e = positions(later["entity"], entities) if len(later) else np.array([], dtype=np.int64)
     m = months.get_indexer(later["month"]) if len(later) else e  # type: ignore[arg-type]
     ok = (e >= 0) & (m >= 0)
     cell = ((e * n_s + _counted_streams(later)) * n_m + m)[ok] if len(later) else e
-    grid = months.to_numpy()
-    spends = {"base": spend, **ends_of_spend(spend)}
-    layout = rate_layout(spend, entities) if layout is None else layout  # (the three ends')
+    if aheads is None:
+        aheads = spend_aheads(spend, entities, months, active, burn_after, layout)
     whole = None
     base = np.zeros(0)  # the base figures' dollars of the rows at cell
-    for v, (variant, column) in enumerate(
-        (("base", "signed"), ("low", "signed_low"), ("high", "signed_high"))
-    ):
+    for v, column in enumerate(("signed", "signed_low", "signed_high")):
         if len(later):
             weights = later[column].to_numpy("float64")[ok]
             if v == 0:
@@ -355,79 +296,47 @@ def stream_flows(
             out[v] = np.bincount(cell, weights=weights, minlength=n_e * n_s * n_m).reshape(
                 n_e, n_s, n_m
             )
-        ahead = extrapolate(
-            spends[variant], entities, grid, active, burn_after, layout=layout, by_stream=True
-        )
+        ahead = aheads[v]
         whole = ahead if whole is None else whole
         out[v] += _ahead_by_stream(burn_after, ahead)
     assert whole is not None
     return out, whole, Gross((n_e, n_s, n_m), cell, base, whole, INPUT_STREAMS)
 
 
-@dataclass(frozen=True, eq=False)
-class BalanceGrid:
-    """What :func:`collect_inputs` finds of the balances alone (``key``: the balances frame,
-    the entity, ``as_of`` and the horizon it was found of): the balance chosen of each entity,
-    their days and months, the month grid, the months counted, the per-entity columns the
-    balances give and the three starting figures before any flow (base, low, high)."""
-
-    key: tuple[pd.DataFrame, str | None, DateLike | None, int]
-    as_of: DateLike
-    chosen: pd.DataFrame
-    entities: pd.Index
-    end_day: np.ndarray
-    as_of_month: np.ndarray
-    balance_day: np.ndarray
-    balance_month: np.ndarray
-    grid_start: np.datetime64
-    as_of_col: np.ndarray
-    months: pd.DatetimeIndex
-    active: np.ndarray
-    columns: dict[str, np.ndarray]
-    cash: tuple[np.ndarray, ...]
-
-    def of(self, balances: pd.DataFrame, entity: str | None, as_of: object, horizon: int) -> bool:
-        """Whether it was found of these arguments (the same frame, not an equal one)."""
-        frame, *rest = self.key
-        return frame is balances and rest == [entity, as_of, horizon]
-
-
-def balance_grid(
-    balances: pd.DataFrame, entity: str | None, as_of: DateLike | None, horizon: int
-) -> BalanceGrid:
-    """The :class:`BalanceGrid` of ``balances`` (``entity``'s, if given) at ``as_of`` (``None``:
-    the latest balance's day) over ``horizon`` months."""
-    key = (balances, entity, as_of, horizon)
-    if entity is not None:
-        balances = balances[balances["company"].to_numpy(object) == entity]
-    if as_of is None:
-        if not balances["date_end"].notna().any():
-            raise ValueError("runway inputs need as_of when the cash balances have no dates")
-        as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
-    chosen = latest_balances(balances, as_of)
-    if entity is not None and chosen.empty:
-        raise ValueError(f"no cash balance of {entity!r} at or before {as_of}")
-    entities = pd.Index(chosen.index, dtype="object")
-    end_day, as_of_month = as_of_of(as_of, entities)
-    balance_day = chosen["date_end"].to_numpy("datetime64[ns]")
-    balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
-    balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
-    first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
-    grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
-    as_of_col = months_between(grid_start, as_of_month)
-    periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
-    months = month_starts(grid_start, periods)
-    cash = tuple(
-        (chosen[balance] if balance in chosen else chosen["amount_usd"])
-        .fillna(chosen["amount_usd"])
-        .to_numpy("float64")
-        for balance in ("amount_usd", "amount_low_usd", "amount_high_usd")
+def spend_aheads(
+    spend: pd.DataFrame,
+    entities: pd.Index,
+    months: pd.DatetimeIndex,
+    active: np.ndarray,
+    burn_after: BurnAfter,
+    layout: RateLayout | None = None,
+) -> tuple[Extrapolation, ...]:
+    """What each stream of ``spend`` is assumed to move past its records, by stream, at the
+    base figures and at the pessimistic and optimistic ends (:func:`ends_of_spend`); ``layout``
+    as for :func:`stream_flows`."""
+    grid = months.to_numpy()
+    spends = {"base": spend, **ends_of_spend(spend)}
+    layout = rate_layout(spend, entities) if layout is None else layout  # (the three ends')
+    return tuple(
+        extrapolate(spends[v], entities, grid, active, burn_after, layout=layout, by_stream=True)
+        for v in ("base", "low", "high")
     )
-    return BalanceGrid(
-        key, as_of, chosen, entities, end_day, as_of_month, balance_day, balance_month,
-        grid_start, as_of_col, months, months.to_numpy()[None, :] > balance_month[:, None],
-        balance_columns(entities, chosen), cash,
-    )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class SpendAhead:
+    """The spending :func:`collect_inputs` extrapolated past its records (``spend``: its
+    expenses and revenues rows), its layout and the three extrapolations, over ``grid``."""
+
+    grid: BalanceGrid
+    burn_after: BurnAfter
+    spend: pd.DataFrame
+    layout: RateLayout | None
+    aheads: tuple[Extrapolation, ...]
+
+    def of(self, grid: BalanceGrid, burn_after: BurnAfter, spend: pd.DataFrame) -> bool:
+        """Whether it was found over this grid and ``burn_after`` of the same rows."""
+        return self.grid is grid and self.burn_after is burn_after and same_rows(self.spend, spend)
 
 
 def collect_inputs(
@@ -439,14 +348,14 @@ def collect_inputs(
     burn_after: BurnAfter,
     horizon: int,
     notes: list[str],
-    shared: dict[str, BalanceGrid] | None = None,
+    shared: dict[str, BalanceGrid | SpendAhead] | None = None,
 ) -> RunwayInputs:
     """The :class:`RunwayInputs` of adjusted ``flows`` and ``balances`` (as :func:`~aicapex.
     analysis.runway.runway` computes them; ``notes``: assumptions so far). ``shared``: where
     the :class:`BalanceGrid` found last is kept (a scenario setting's builds: their balances
     are most often the same frame), read again for the same frame and arguments."""
     found = shared.get("grid") if shared is not None else None
-    if found is None or not found.of(balances, entity, as_of, horizon):
+    if not isinstance(found, BalanceGrid) or not found.of(balances, entity, as_of, horizon):
         found = balance_grid(balances, entity, as_of, horizon)
         if shared is not None:
             shared["grid"] = found
@@ -466,9 +375,16 @@ def collect_inputs(
     spend = select_rows(flows, spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
     now = after & in_start
     moved = select_rows(counted, after & ~in_start, _LATER_COLUMNS)  # only what stream_flows reads
-    layout = rate_layout(spend, entities)  # (stream_flows' and the records')
+    spent = shared.get("spend") if shared is not None else None
+    if isinstance(spent, SpendAhead) and spent.of(found, burn_after, spend):  # (a what-if of
+        spend, layout, aheads = spent.spend, spent.layout, spent.aheads  # other money: shared)
+    else:
+        layout = rate_layout(spend, entities)  # (stream_flows' and the records')
+        aheads = spend_aheads(spend, entities, months, active, burn_after, layout)
+        if shared is not None:
+            shared["spend"] = SpendAhead(found, burn_after, spend, layout, aheads)
     by_stream, ahead, gross = stream_flows(
-        moved, spend, entities, months, active, burn_after, layout
+        moved, spend, entities, months, active, burn_after, layout, aheads
     )
     starts = []
     for column, cash in zip(("signed", "signed_low", "signed_high"), found.cash, strict=True):

@@ -20,6 +20,7 @@ __all__ = [
     "counted_frame",
     "counted_rows",
     "flow_lookups",
+    "same_rows",
     "select_rows",
     "spend_flows",
     "spend_rows",
@@ -123,3 +124,37 @@ def spend_rows(kind: np.ndarray, planned: np.ndarray, where: np.ndarray) -> np.n
     """Which flows :func:`spend_flows` keeps, from their :func:`flow_lookups`."""
     out: np.ndarray = (kind >= 0) & (kind <= 1) & ~planned & (where >= 0)
     return out
+
+
+def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Whether two frames hold the same rows: the same index, columns, and values in each
+    column (a categorical column's by the categories its codes name, whatever else its
+    categories hold; missing values alike); other columns of the same dtype, equal."""
+    if not (a.index.equals(b.index) and list(a.columns) == list(b.columns)):
+        return False
+    for (_, x), (_, y) in zip(a.items(), b.items(), strict=True):
+        if isinstance(x.dtype, pd.CategoricalDtype) and isinstance(y.dtype, pd.CategoricalDtype):
+            if not _same_named(x, y):
+                return False
+        elif x.dtype != y.dtype or not x.equals(y):
+            return False
+    return True
+
+
+def _same_named(x: pd.Series, y: pd.Series) -> bool:
+    """Whether two categorical columns name the same category at each row (missing alike):
+    by their codes, each of ``x``'s categories found among ``y``'s (categories of one dtype;
+    else value by value, a value's type counted)."""
+    cx, cy = x.cat.categories, y.cat.categories
+    if cx.dtype == cy.dtype:
+        at = cy.get_indexer(cx)
+        at = np.append(np.where(at < 0, -2, at), -1)  # -2: none of y's; code -1 stays -1
+        return bool(np.array_equal(at[x.cat.codes.to_numpy()], y.cat.codes.to_numpy()))
+    named = zip(_named(x), _named(y), strict=True)
+    return all(type(i) is type(j) and i == j for i, j in named)
+
+
+def _named(column: pd.Series) -> list[object]:
+    """A categorical column's values: the category each code names (``None``: missing)."""
+    names = [*column.cat.categories.tolist(), None]
+    return [names[code] for code in column.cat.codes.tolist()]
