@@ -26,9 +26,10 @@ import pandas as pd
 
 from aicapex.table.columns import first_source, index_of, take
 from aicapex.table.flowrows import (
+    Piece,
     concat_flows,
     end_factors,
-    flow_rows,
+    flow_columns,
     month_count,
     rate_cents,
     span_days,
@@ -75,10 +76,10 @@ def _rows(
     ends: tuple[np.ndarray, np.ndarray],
     currency: np.ndarray,
     status: np.ndarray,
-) -> pd.DataFrame:
+) -> Piece:
     buyer = take(frame["buyer"], idx)  # (the frame's categoricals, by their codes)
     category = frame["arrangement"].astype("object").map(ARRANGEMENT_CATEGORY).to_numpy()
-    return flow_rows(
+    return flow_columns(
         date=month,
         entity=buyer,
         direction=-1,
@@ -97,7 +98,7 @@ def _rows(
     )
 
 
-def _flat(frame: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
+def _flat(frame: pd.DataFrame, status: np.ndarray) -> Piece:
     frame = frame.reset_index(drop=True)
     start = frame["start_start"].to_numpy("datetime64[D]")
     end = frame["end_end"].to_numpy("datetime64[D]")
@@ -132,7 +133,7 @@ def _flat(frame: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
     return _rows(frame, idx, month, cents, usd, ends, currency, status)  # type: ignore[arg-type]
 
 
-def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> pd.DataFrame:
+def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> Piece:
     """One piece per ramp step: its amount spread over its period, or its rate over it."""
     of = index_of(frame["id"].to_numpy(dtype=object), ramps["contract"].to_numpy(dtype=object))
     ok = of >= 0
@@ -180,7 +181,7 @@ def contract_flows(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> pd
     return concat_flows(contract_pieces(frame, ramps))
 
 
-def contract_pieces(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+def contract_pieces(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> list[Piece]:
     """:func:`contract_flows` in pieces, not yet concatenated (:func:`concat_flows` of them)."""
     if frame.empty:
         return []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,14 +25,18 @@ __all__ = [
     "as_unit",
     "at_their_dates",
     "concat_flows",
+    "date_order",
     "empty_flows",
     "end_factors",
+    "flow_columns",
     "flow_rows",
     "month_count",
+    "piece_rows",
     "rate_cents",
     "span_days",
     "spread",
     "spread_span",
+    "texts_of",
     "to_cents",
     "usd_rate",
 ]
@@ -134,6 +138,52 @@ def flow_rows(
     ``ends`` are the factors of each row's low and high ends over its amount (see
     :func:`end_factors`; none: exact); ``month``, the month of each date (datetime64[M]) when
     the caller has it already."""
+    # copy=False: the columns are new arrays, no need to copy them into blocks
+    return pd.DataFrame(
+        flow_columns(
+            date=date,
+            entity=entity,
+            direction=direction,
+            payer=payer,
+            payee=payee,
+            cents=cents,
+            currency=currency,
+            rate_usd=rate_usd,
+            category=category,
+            status=status,
+            basis=basis,
+            kind=kind,
+            record=record,
+            source=source,
+            ends=ends,
+            month=month,
+        ),
+        copy=False,
+    )
+
+
+def flow_columns(
+    *,
+    date: np.ndarray,
+    entity: Labels,
+    direction: np.ndarray | int,
+    payer: Labels,
+    payee: Labels,
+    cents: np.ndarray,
+    currency: Labels,
+    rate_usd: np.ndarray,
+    category: Labels,
+    status: Labels,
+    basis: Labels,
+    kind: str,
+    record: Labels | pd.api.extensions.ExtensionArray,
+    source: Labels,
+    ends: tuple[np.ndarray, np.ndarray] | None = None,
+    month: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """:func:`flow_rows` as its columns by name, in order (arrays, categoricals, Series): a
+    piece of the flows table as :func:`concat_flows` and the flows' compilation read it, without
+    a frame made of it first."""
     n = len(cents)
     amount = cents / 100.0
     amount_usd = amount * rate_usd
@@ -162,8 +212,7 @@ def flow_rows(
             **_dollars(amount_usd, ends),
         }
     )
-    # copy=False: the columns are new arrays, no need to copy them into blocks
-    return pd.DataFrame({name: columns[name] for name in FLOW_COLUMNS}, copy=False)
+    return {name: columns[name] for name in FLOW_COLUMNS}
 
 
 def _dollars(
@@ -394,21 +443,45 @@ def exact_rate_cents(
     return total
 
 
-def concat_flows(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+def date_order(dates: np.ndarray) -> np.ndarray:
+    """The stable order of the rows by date (missing dates last)."""
+    day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))
+    order: np.ndarray = np.argsort(day, kind="stable")
+    return order
+
+
+#: A piece of the flows table: a frame, or its columns by name (:func:`flow_columns`).
+Piece = pd.DataFrame | dict[str, Any]
+
+
+def piece_rows(piece: Piece) -> int:
+    """How many rows a piece has."""
+    return len(piece) if isinstance(piece, pd.DataFrame) else len(piece["cents"])
+
+
+def texts_of(parts: list[Any]) -> pd.api.extensions.ExtensionArray:
+    """The text columns (Series or arrays) of pieces, one after the other."""
+    series = [p if isinstance(p, pd.Series) else pd.Series(p, copy=False) for p in parts]
+    texts: pd.api.extensions.ExtensionArray = pd.concat(series, ignore_index=True).array
+    return texts
+
+
+def concat_flows(pieces: list[Piece]) -> pd.DataFrame:
     """The pieces' rows, in order, with tidy categoricals: each text column's categories are
     the values present, sorted (as ``astype("category")`` of the values gives them)."""
-    pieces = [p for p in pieces if not p.empty]
+    pieces = [p for p in pieces if piece_rows(p)]
     if not pieces:
         return empty_flows()
     columns: dict[str, object] = {}
-    for name in pieces[0].columns:
+    first = pieces[0]
+    for name in first.columns if isinstance(first, pd.DataFrame) else first:
         parts = [p[name] for p in pieces]
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
             columns[name] = union([as_category(part, len(part)) for part in parts])
         elif isinstance(parts[0].dtype, pd.StringDtype):
-            columns[name] = pd.concat(parts, ignore_index=True).array
+            columns[name] = texts_of(parts)
         else:
-            columns[name] = np.concatenate([part.to_numpy() for part in parts])
+            columns[name] = np.concatenate([np.asarray(part) for part in parts])
     return pd.DataFrame(columns, copy=False)
 
 

@@ -101,16 +101,21 @@ from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.contractrows import contract_pieces
 from aicapex.table.flowrows import (
     FLOW_COLUMNS,
+    Piece,
     as_unit,
     at_their_dates,
     concat_flows,
+    date_order,
     empty_flows,
     end_factors,
+    flow_columns,
     flow_rows,
     month_count,
+    piece_rows,
     rate_cents,
     span_days,
     spread_span,
+    texts_of,
     to_cents,
     usd_rate,
 )
@@ -162,10 +167,10 @@ def resolve(frame: pd.DataFrame, kind: str, policy: ConflictPolicy = "latest") -
     return resolve_conflicts(frame, kind, policy)[0]
 
 
-def _bill_rows(bills: pd.DataFrame, field: str, status: str) -> pd.DataFrame:
+def _bill_rows(bills: pd.DataFrame, field: str, status: str) -> Piece:
     """One row per bill for the amount in ``field`` (``billed``, or ``outstanding`` for bills
     known only by their unpaid part), dated when the bill falls due."""
-    return flow_rows(
+    return flow_columns(
         date=np.asarray(_due_or_period_end(bills), dtype="datetime64[D]"),
         entity=bills["payer"],  # (the frame's categoricals, as they are)
         direction=-1,
@@ -191,7 +196,7 @@ def _due_or_period_end(bills: pd.DataFrame) -> np.ndarray:
     return np.where(np.isnat(due), bills["period_end"].to_numpy("datetime64[D]"), due)
 
 
-def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> Piece:
     """Expenses or revenues: amounts spread over their span, rates over date..until."""
     if frame.empty:
         return empty_flows()
@@ -238,7 +243,7 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     revenue = kind == "revenues"
     actual = (frame["basis"] == "actual").to_numpy(dtype=bool)
     status = coded_category(actual.astype(np.int64), ["estimated", "paid"])
-    return flow_rows(
+    return flow_columns(
         date=date,
         entity=rows.labels(company),
         direction=1 if revenue else -1,
@@ -272,7 +277,7 @@ class _Rows:
         return values if self.whole else take(values, self.idx)
 
 
-def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[pd.DataFrame]:
+def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[Piece]:
     """The pieces of the flows of cloud bills and their payments (see the module docs)."""
     if bills.empty:
         return []
@@ -285,7 +290,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[pd.DataFrame]:
     if not payments.empty:  # each payment's bill (every one is among them: see _compile)
         at = index_of(bills["id"].to_numpy(dtype=object), payments["bill"].to_numpy(dtype=object))
         pieces.append(
-            flow_rows(
+            flow_columns(
                 date=payments["date_start"].to_numpy("datetime64[D]"),
                 entity=payments["payer"],
                 direction=-1,
@@ -306,21 +311,21 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[pd.DataFrame]:
     return pieces
 
 
-def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+def _finish(pieces: list[Piece]) -> pd.DataFrame:
     """The flows table of the pieces: their rows sorted by date (a stable sort: rows of one day
     stay in the order they were made, kind by kind and record by record), tidy categoricals (as
     :func:`concat_flows` makes them), columns in order and typed. Each column is written once,
     each piece's rows straight to their places (not concatenated, then sorted)."""
-    pieces = [p for p in pieces if not p.empty]
+    pieces = [p for p in pieces if piece_rows(p)]
     if not pieces:
         return empty_flows()
-    order = _date_order(np.concatenate([p["date"].to_numpy("datetime64[ns]") for p in pieces]))
+    order = date_order(np.concatenate([np.asarray(p["date"], "datetime64[ns]") for p in pieces]))
     n = len(order)
     sorted_already = bool((order[1:] > order[:-1]).all())
     # where each piece's rows go: a slice of the inverse of the order
     place = np.empty(n, dtype=np.intp)
     place[order] = np.arange(n)
-    ends = np.cumsum([0, *(len(p) for p in pieces)])
+    ends = np.cumsum([0, *(piece_rows(p) for p in pieces)])
     places = [place[a:b] for a, b in itertools.pairwise(ends)]
 
     def placed(parts: list[np.ndarray], dtype: np.dtype[Any]) -> np.ndarray:
@@ -341,10 +346,10 @@ def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
                 placed(codes, codes[0].dtype), dtype=labels, validate=False
             )
         elif isinstance(parts[0].dtype, pd.StringDtype):
-            texts = pd.concat(parts, ignore_index=True).array
+            texts = texts_of(parts)
             columns[name] = texts if sorted_already else texts.take(order)
         else:
-            arrays = [part.to_numpy() for part in parts]
+            arrays = [np.asarray(part) for part in parts]
             # a column of the same data in every piece as one written already (the ends of
             # exact dollars): that column again, shared (copy-on-write tracks it)
             key = tuple(
@@ -358,13 +363,6 @@ def _finish(pieces: list[pd.DataFrame]) -> pd.DataFrame:
         if str(out[name].dtype) != dtype:
             out[name] = out[name].astype(dtype)  # type: ignore[call-overload]
     return out  # (its columns made in order)
-
-
-def _date_order(dates: np.ndarray) -> np.ndarray:
-    """The stable order of the rows by date (missing dates last)."""
-    day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))
-    order: np.ndarray = np.argsort(day, kind="stable")
-    return order
 
 
 @small_pages()

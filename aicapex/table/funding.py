@@ -40,9 +40,10 @@ import pandas as pd
 
 from aicapex.table.columns import constant_category, first_source, index_of, is_in, take
 from aicapex.table.flowrows import (
+    Piece,
     concat_flows,
     end_factors,
-    flow_rows,
+    flow_columns,
     to_cents,
     usd_rate,
 )
@@ -223,7 +224,7 @@ def funding_flows(
 
 def funding_pieces(
     rounds: pd.DataFrame, tranches: pd.DataFrame, investments: pd.DataFrame | None
-) -> list[pd.DataFrame]:
+) -> list[Piece]:
     """:func:`funding_flows` in pieces, not yet concatenated (:func:`concat_flows` of them): the
     companies' rows, then the investors' (none when no named investor pays)."""
     if rounds.empty:
@@ -242,7 +243,7 @@ def funding_pieces(
     legs["low"], legs["high"] = _payers_ends(legs, investments, live["id"].to_numpy(dtype=object))
     at = legs["at"]  # each leg's round's position among the live rounds
     company = take(live["company"], at)
-    company_side = flow_rows(
+    company_side = flow_columns(
         date=legs["date"],
         entity=company,
         direction=1,
@@ -262,12 +263,10 @@ def funding_pieces(
     named = legs["payer"] != UNDISCLOSED
     if not named.any():
         return [company_side]
-    mirror = company_side[named]
-    mirror = mirror.assign(
-        entity=mirror["payer"],
-        direction=np.int8(-1),
-        category=constant_category("investment", len(mirror)),
-    )
+    mirror = {name: column[named] for name, column in company_side.items()}
+    mirror["entity"] = mirror["payer"]
+    mirror["direction"] = np.full(int(named.sum()), -1, dtype=np.int8)
+    mirror["category"] = constant_category("investment", int(named.sum()))
     return [company_side, mirror]
 
 

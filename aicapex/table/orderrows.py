@@ -30,9 +30,10 @@ import pandas as pd
 from aicapex.table.columns import first_source, index_of, take
 from aicapex.table.endedorders import ended_orders
 from aicapex.table.flowrows import (
+    Piece,
     concat_flows,
     end_factors,
-    flow_rows,
+    flow_columns,
     to_cents,
     usd_rate,
 )
@@ -79,9 +80,9 @@ def _rows(
     currency: np.ndarray,
     ends: tuple[np.ndarray, np.ndarray],
     source: pd.Categorical,
-) -> pd.DataFrame:
+) -> Piece:
     buyer = take(orders["buyer"], idx)  # (the frame's categoricals, by their codes)
-    return flow_rows(
+    return flow_columns(
         date=np.asarray(date, dtype="datetime64[D]"),
         entity=buyer,
         direction=-1,
@@ -159,7 +160,7 @@ def order_flows(
 
 def order_pieces(
     orders: pd.DataFrame, deliveries: pd.DataFrame, payments: pd.DataFrame
-) -> list[pd.DataFrame]:
+) -> list[Piece]:
     """:func:`order_flows` in pieces, not yet concatenated (:func:`concat_flows` of them)."""
     if orders.empty:
         return []
@@ -205,7 +206,7 @@ def order_pieces(
             paid_by_payments[p_of] = True
             p_ends = end_factors(pay, "amount")
             pieces.append(
-                flow_rows(
+                flow_columns(
                     date=pay["date_start"].to_numpy("datetime64[D]"),
                     entity=take(orders["buyer"], p_of),
                     direction=-1,

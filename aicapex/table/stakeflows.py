@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.table.columns import first_source
-from aicapex.table.flowrows import concat_flows, end_factors, flow_rows, usd_rate
+from aicapex.table.flowrows import Piece, concat_flows, end_factors, flow_columns, usd_rate
 from aicapex.table.funding import UNDISCLOSED
 
 __all__ = ["stake_flows", "stake_pieces"]
@@ -40,7 +40,7 @@ def stake_flows(stakes: pd.DataFrame) -> pd.DataFrame:
     return concat_flows(stake_pieces(stakes))
 
 
-def stake_pieces(stakes: pd.DataFrame) -> list[pd.DataFrame]:
+def stake_pieces(stakes: pd.DataFrame) -> list[Piece]:
     """:func:`stake_flows` in pieces, not yet concatenated (:func:`concat_flows` of them)."""
     if stakes.empty:
         return []
@@ -59,7 +59,7 @@ def stake_pieces(stakes: pd.DataFrame) -> list[pd.DataFrame]:
     primary = live & (purchase == "primary")
     sold = live & (purchase == "secondary")
     named = stakes["seller"].notna().to_numpy()
-    pieces = []
+    pieces: list[Piece] = []
     for mask, payee_col, side in (
         (primary, "company", "equity"),
         (sold & named, "seller", "divestment"),
@@ -100,7 +100,7 @@ def stake_pieces(stakes: pd.DataFrame) -> list[pd.DataFrame]:
             legs = [(payee, 1, side), (holder, -1, "investment")]
         for entity, direction, category in legs:
             pieces.append(
-                flow_rows(
+                flow_columns(
                     date=rows["date_end"].to_numpy("datetime64[D]"),
                     entity=entity,
                     direction=direction,
