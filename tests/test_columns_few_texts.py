@@ -110,3 +110,20 @@ def test_constant_categories_of_texts_keep_their_own_value() -> None:
         assert got.categories.tolist() == ([value] if n else [])
         pd.testing.assert_index_equal(got.categories, want.categories, exact=True)
         assert got.tolist() == [value] * n
+
+
+@pytest.mark.parametrize("dtype", sorted(columns.BLANK_DTYPES))
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_a_blank_column_is_pandas_column_of_nones(dtype: str, n: int) -> None:
+    # record frames make the columns of optional fields no record gives from buffers
+    got = columns.blank_column(dtype, n)
+    want = pd.Series([None] * n, dtype=dtype).array
+    assert got.dtype == want.dtype
+    assert len(got) == n
+    pd.testing.assert_extension_array_equal(pd.array(got), pd.array(want))
+    if dtype == "string":  # the same Arrow text (type, one chunk)
+        assert got._pa_array.type == want._pa_array.type
+        assert got._pa_array.num_chunks == want._pa_array.num_chunks == 1
+    elif dtype in ("Int64", "boolean"):  # the same masked values, as pandas makes them
+        assert got._data.tolist() == want._data.tolist()
+        assert got._mask.all()

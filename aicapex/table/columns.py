@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "BLANK_DTYPES",
     "NO_OBJECTS",
     "NO_VALUES",
     "Labels",
     "as_category",
+    "blank_column",
     "blank_strings",
     "coded_category",
     "constant_category",
@@ -188,6 +190,22 @@ def blank_strings(n: int, value: str | None) -> pd.api.extensions.ExtensionArray
         null_count=n if value is None else 0,
     )
     return pd.arrays.ArrowStringArray(texts)
+
+
+#: The dtypes of :func:`blank_column`.
+BLANK_DTYPES = frozenset({"string", "Int64", "boolean", "datetime64[ns]"})
+
+
+def blank_column(dtype: str, n: int) -> Any:
+    """``pd.Series([None] * n, dtype=dtype).array``'s data for a dtype of :data:`BLANK_DTYPES`,
+    made from its buffers rather than from ``n`` Nones."""
+    if dtype == "string":
+        return blank_strings(n, None)
+    if dtype == "Int64":  # (masked values 1, as pandas makes them)
+        return pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool))
+    if dtype == "boolean":
+        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    return np.full(n, np.datetime64("NaT"), dtype=dtype)
 
 
 def labels_at(labels: list[str], at: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:

@@ -52,6 +52,7 @@ from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import count_ends
+from aicapex.table.columns import BLANK_DTYPES, blank_column
 from aicapex.table.tablespec import CAPACITY, DATE, MONEY, RATE, SHARE, Field, field_columns
 from aicapex.units import period_factor
 
@@ -326,9 +327,9 @@ def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
 
 def _array(values: list[Any], dtype: str) -> Any:
     """``pd.Series(values, dtype=dtype).array``'s data, by the quickest route for ``dtype``."""
+    if dtype in BLANK_DTYPES and all(v is None for v in values):  # (most optional fields)
+        return blank_column(dtype, len(values))
     if dtype == _DATETIME:
-        if all(v is None for v in values):
-            return np.full(len(values), np.datetime64("NaT"), dtype=_DATETIME)
         if len(values) <= _FEW and all(v is None or type(v) is dt.date for v in values):
             # numpy is quicker than to_datetime for a few days (slower for many)
             return np.array(values, "datetime64[D]").astype(_DATETIME)
