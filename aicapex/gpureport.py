@@ -220,7 +220,8 @@ def gpu_companies(ledger: Any) -> list[tuple[str, str]]:
         if frame.empty:
             continue
         values = frame[day].to_numpy("datetime64[ns]")  # a day's text, None for no day
-        days = np.where(np.isnat(values), None, np.datetime_as_string(values, unit="D"))
+        days = np.datetime_as_string(values, unit="D").astype(object)
+        days[np.isnat(values)] = None
         for party in parties:
             pairs = zip(frame[party].astype("object"), days.tolist(), strict=True)
             out += [(str(p), str(d)) for p, d in pairs if isinstance(p, str) and isinstance(d, str)]
