@@ -464,12 +464,6 @@ cash_balances:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a scenario adjustment's FY2025 is refused ('name one entity of a ledger, whose "
-    "fiscal year end it holds') though its entity is named and the comparison's as_of FY2024 "
-    "is read in that entity's years",
-)
 def test_a_scenario_adjustment_takes_its_entitys_fiscal_year(tmp_path: Path) -> None:
     path = tmp_path / "fiscal.yaml"
     path.write_text(FISCAL, encoding="utf-8")
@@ -587,3 +581,42 @@ def test_a_refused_date_leaves_the_other_checks_said(
     path = tmp_path / "checks.yaml"
     path.write_text(HEAD + records, encoding="utf-8")
     assert {(p.field, p.code) for p in _problems(path)} == expected
+
+
+def test_fiscal_years_of_scenario_adjustments_in_their_entitys_months(tmp_path: Path) -> None:
+    path = tmp_path / "fiscal.yaml"
+    path.write_text(FISCAL, encoding="utf-8")
+    led = ac.load(path)
+
+    def months(*adjustments: object) -> float:
+        frame = ac.compare(
+            led, "delta", [ac.Scenario("x", list(adjustments))], as_of="FY2024"
+        ).frame
+        return float(frame["months"].iloc[0])
+
+    # FY2025 ends 2025-06: compute halved for FY2025 only equals halved 2024-07 to 2025-06
+    assert months(ac.scale("delta", category="compute", by=0.5, start="FY2025", end="FY2025")) == (
+        pytest.approx(
+            months(ac.scale("delta", category="compute", by=0.5, start="2024-07", end="2025-06"))
+        )
+    )
+    # by hand: 12 months at $0.25M a month net ($3M), then $1M a month: 12 + 21 = 33 months
+    assert months(
+        ac.scale("delta", category="compute", by=0.5, start="FY2025", end="FY2025")
+    ) == pytest.approx(33.0)
+    # an end before its start, as fiscal years of the entity: refused when bound
+    with pytest.raises(ValueError, match="on or after the start"):
+        months(ac.scale("delta", category="compute", by=0.5, start="FY2026", end="FY2025"))
+
+
+def test_a_fiscal_year_in_a_scenarios_file(tmp_path: Path) -> None:
+    (tmp_path / "fiscal.yaml").write_text(FISCAL, encoding="utf-8")
+    path = tmp_path / "fiscal.scenarios.yaml"
+    path.write_text(
+        "aicapex: 1\nentity: delta\nas_of: FY2024\nscenarios:\n- name: base\n- name: half\n"
+        "  adjustments:\n  - {do: scale, category: compute, by: 0.5, start: FY2025}\n",
+        encoding="utf-8",
+    )
+    led = ac.load(tmp_path / "fiscal.yaml")
+    frame = read_scenarios(path, led).compare(led).frame
+    assert frame["months"].tolist() == pytest.approx([24.0, 96.0])

@@ -33,6 +33,7 @@ from aicapex.scenarios.book import (
     ScenarioAdjustment,
     date_arg,
     end_arg,
+    in_months,
 )
 from aicapex.table.adjust import Exclude as TableExclude
 from aicapex.table.adjust import conflict_reports
@@ -316,6 +317,7 @@ def bind_settling(
     """``adjustment`` bound, for :class:`Pay` and :class:`Forgive` against the bills paid or
     forgiven earlier in the scenario (``settled``: entity and bill, updated): all unpaid bills
     are those left, and a bill named again is refused (paid twice, its money left twice)."""
+    adjustment = in_months(adjustment, book)  # its fiscal years as its entity's months
     bound = adjustment.bind(book)
     if not isinstance(adjustment, Pay | Forgive):
         return bound

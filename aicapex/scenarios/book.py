@@ -6,15 +6,15 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import burn_flows, day_of, month_of
+from aicapex.analysis.common import burn_flows, day_of, in_calendar, month_of
 from aicapex.analysis.runrate import REVENUE, STREAMS
-from aicapex.dates import DateLike, PartialDate
+from aicapex.dates import DateLike, PartialDate, Precision
 from aicapex.errors import suggest
 from aicapex.table.adjust import Adjustment
 from aicapex.table.conflicts import ConflictPolicy
@@ -27,6 +27,7 @@ __all__ = [
     "date_arg",
     "date_error",
     "end_arg",
+    "in_months",
     "month_text",
     "number_arg",
 ]
@@ -81,21 +82,60 @@ def date_error(name: str, value: object, exc: Exception) -> AdjustmentError:
 
 
 def date_arg(name: str, value: DateLike | None, *, end: bool = False) -> str | None:
-    """A date argument as its month (``None`` stays ``None``); a bad date fails here."""
+    """A date argument as its month (``None`` stays ``None``); a bad date fails here. A fiscal
+    year (``FY2025``) is kept as written: its months are its entity's, found when the
+    adjustment is bound to a ledger (:func:`in_months`)."""
     if value is None:
         return None
     try:
-        PartialDate.parse(value) if isinstance(value, str | int | PartialDate) else None
+        date = PartialDate.parse(value) if isinstance(value, str | int | PartialDate) else None
+        if date is not None and date.precision is Precision.FISCAL_YEAR:
+            return str(date)
         return month_text(value, end=end)
     except (TypeError, ValueError) as exc:  # a mapping or list, as a file may give
         raise date_error(name, value, exc) from None
+
+
+def _fiscal(value: object) -> bool:
+    return isinstance(value, str) and value[:2].upper() == "FY"
+
+
+def in_months(adjustment: Any, book: Book) -> Any:
+    """``adjustment`` with its fiscal-year dates (``start``, ``end``, ``on``: ``FY2025``) as
+    the months of its entity's fiscal year (its first month, or for ``end`` its last), read
+    from ``book``'s source; as it is without any. A fiscal year without one entity whose year
+    end the source gives is refused (:class:`AdjustmentError`)."""
+    names = [n for n in ("start", "end", "on") if _fiscal(getattr(adjustment, n, None))]
+    if not names:
+        return adjustment
+    entity = book.entity_of(getattr(adjustment, "entity", None))  # known, or refused so
+    changes: dict[str, str] = {}
+    for name in names:
+        value = getattr(adjustment, name)
+        days = in_calendar(value, book.source, entity, end=name == "end")
+        if entity is None or _fiscal(days):
+            raise AdjustmentError(
+                f"{name}: expected a month, or a fiscal year of one entity whose year end the "
+                f"ledger gives, got {value!r}",
+                name,
+            )
+        changes[name] = month_text(str(days), end=name == "end")
+    start = changes.get("start", getattr(adjustment, "start", None))
+    end = changes.get("end", getattr(adjustment, "end", None))
+    if start is not None and end is not None and end < start:
+        raise AdjustmentError(
+            f"end: expected a month on or after the start ({start}), got {adjustment.end!r}",
+            "end",
+        )
+    return replace(adjustment, **changes)
 
 
 def end_arg(end: DateLike | None, start: str | None) -> str | None:
     """The ``end`` argument as its month (:func:`date_arg`), refused when it comes before the
     ``start`` month given (an adjustment between them would change nothing, silently)."""
     month = date_arg("end", end, end=True)
-    if month is not None and start is not None and month < start:
+    months = month is not None and start is not None and not (_fiscal(month) or _fiscal(start))
+    if months and month < start:  # type: ignore[operator]
         raise AdjustmentError(
             f"end: expected a month on or after the start ({start}), got {end!r}", "end"
         )

@@ -37,7 +37,7 @@ from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.scenarios.adjust import GRID_ADJUSTMENTS, AddFlow
 from aicapex.scenarios.bills import BILL_ADJUSTMENTS
-from aicapex.scenarios.book import ScenarioAdjustment
+from aicapex.scenarios.book import ScenarioAdjustment, in_months
 from aicapex.scenarios.context import (
     Evaluated,
     TableAdjustment,
@@ -372,7 +372,7 @@ def sweep(
         )
     first = respecify(adjustment, parameter, swept[0])
     bound_base = bind_scenario("base", extra, book)
-    probe = first.bind(book)
+    probe = in_months(first, book).bind(book)
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in swept)
     params = {"entity": entity, "as_of": setting.as_of, "policy": policy, "parameter": parameter}
     if parameter == adjustment.SWEEP and numeric and probe.op is not None and not probe.table:
