@@ -70,7 +70,6 @@ from aicapex.analysis.common import (
     fraction_of_month,
     grid_cells,
     in_calendar,
-    month_starts,
     months_between,
     widths_param,
     with_spending,
@@ -78,20 +77,18 @@ from aicapex.analysis.common import (
 from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.reconcile import aside_by_entity, cash_reports
 from aicapex.analysis.runrate import BurnAfter, check_burn_after, extrapolate_each, rate_layout
+from aicapex.analysis.runwaygrid import balance_grid
 from aicapex.analysis.runwaykit import (
     HORIZON,
     MAX_HORIZON,
     RunwayInputs,
-    as_of_of,
     as_of_words,
-    balance_columns,
     balance_kinds,
     check_cash,
     check_horizon,
     collect_inputs,
     ends_of_spend,
     gross_flows,
-    latest_balances,
     path_frame,
 )
 from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway, bound_notes, records_used
@@ -269,22 +266,13 @@ def runways(
         as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
     as_of_text = "per entity" if isinstance(as_of, Mapping) else str(as_of)
     balances, unrun = with_spending(on_record, balances, burn_after, entity)
-    chosen = latest_balances(balances, as_of)
-    if entity is not None and chosen.empty:
-        raise ValueError(f"no cash balance of {entity!r} at or before {as_of_text}")
-    entities = pd.Index(chosen.index, dtype="object")
-    end_day, as_of_month = as_of_of(as_of, entities)
-    balance_day = chosen["date_end"].to_numpy("datetime64[ns]")
-    balance_day = np.where(np.isnat(balance_day), end_day, balance_day)
-    balance_month = balance_day.astype("datetime64[M]").astype("datetime64[ns]")
-
-    # the grid: every month after the earliest balance's month, through horizon months past as_of
-    first_month = balance_month.min() if len(entities) else np.datetime64("2000-01", "ns")
-    grid_start = (first_month.astype("datetime64[M]") + 1).astype("datetime64[ns]")
-    as_of_col = months_between(grid_start, as_of_month)  # -1 when as_of is a balance's month
-    periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
-    months = month_starts(grid_start, periods)
-    active = months.to_numpy()[None, :] > balance_month[:, None]  # after each entity's balance
+    # the balances chosen and the grid: every month after the earliest balance's month,
+    # through horizon months past as_of (found as a scenario's builds find them)
+    grid = balance_grid(balances, entity, as_of, horizon)
+    chosen, entities, end_day = grid.chosen, grid.entities, grid.end_day
+    as_of_month, as_of_col = grid.as_of_month, grid.as_of_col  # col -1: as_of a balance's month
+    balance_day, balance_month, grid_start = grid.balance_day, grid.balance_month, grid.grid_start
+    months, active = grid.months, grid.active
 
     # what no policy changes: the balances and the spending past the records, at the base
     # figures and at the pessimistic (low) and optimistic (high) ends of every range
@@ -301,12 +289,7 @@ def runways(
         [spends[v] for v, _, _ in variants], entities, months.to_numpy(), active, burn_after, layout
     )
     ahead = aheads[0]
-    balance_cash = [
-        (chosen[b] if b in chosen else chosen["amount_usd"])
-        .fillna(chosen["amount_usd"])
-        .to_numpy("float64")
-        for _, _, b in variants
-    ]
+    balance_cash = grid.cash  # (base, low, high: the variants' order)
     kinds = balance_kinds(chosen)
     shared_notes = [
         *(
@@ -322,7 +305,7 @@ def runways(
     ]
     grossing = (spend, entities, months, active, burn_after, layout)  # for the path's gross
     in_balance = committed_before(flows, entities, balance_day, chosen)  # said, not dropped
-    bounds, columns = bound_notes(chosen, kinds), balance_columns(entities, chosen)  # (shared)
+    bounds, columns = bound_notes(chosen, kinds), grid.columns  # (shared)
     out: dict[str, Runway] = {}
     for policy in policies:
         keep = counted_rows(*looked, policy)  # (counted_flows)

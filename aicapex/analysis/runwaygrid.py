@@ -97,8 +97,8 @@ class BalanceGrid:
     their days and months, the month grid, the months counted, the per-entity columns the
     balances give and the three starting figures before any flow (base, low, high)."""
 
-    key: tuple[pd.DataFrame, str | None, DateLike | None, int]
-    as_of: DateLike
+    key: tuple[pd.DataFrame, str | None, DateLike | Mapping[str, DateLike] | None, int]
+    as_of: DateLike | Mapping[str, DateLike]
     chosen: pd.DataFrame
     entities: pd.Index
     end_day: np.ndarray
@@ -119,7 +119,10 @@ class BalanceGrid:
 
 
 def balance_grid(
-    balances: pd.DataFrame, entity: str | None, as_of: DateLike | None, horizon: int
+    balances: pd.DataFrame,
+    entity: str | None,
+    as_of: DateLike | Mapping[str, DateLike] | None,
+    horizon: int,
 ) -> BalanceGrid:
     """The :class:`BalanceGrid` of ``balances`` (``entity``'s, if given) at ``as_of`` (``None``:
     the latest balance's day) over ``horizon`` months."""
@@ -132,7 +135,8 @@ def balance_grid(
         as_of = pd.Timestamp(balances["date_end"].max()).date().isoformat()
     chosen = latest_balances(balances, as_of)
     if entity is not None and chosen.empty:
-        raise ValueError(f"no cash balance of {entity!r} at or before {as_of}")
+        at = "per entity" if isinstance(as_of, Mapping) else str(as_of)
+        raise ValueError(f"no cash balance of {entity!r} at or before {at}")
     entities = pd.Index(chosen.index, dtype="object")
     end_day, as_of_month = as_of_of(as_of, entities)
     balance_day = chosen["date_end"].to_numpy("datetime64[ns]")

@@ -359,7 +359,7 @@ def collect_inputs(
         found = balance_grid(balances, entity, as_of, horizon)
         if shared is not None:
             shared["grid"] = found
-    as_of, chosen, entities = found.as_of, found.chosen, found.entities
+    at, chosen, entities = found.as_of, found.chosen, found.entities  # (as_of None: found)
     end_day, as_of_month, balance_day = found.end_day, found.as_of_month, found.balance_day
     balance_month, grid_start, as_of_col = found.balance_month, found.grid_start, found.as_of_col
     months, active = found.months, found.active
@@ -397,7 +397,7 @@ def collect_inputs(
     bills = None
     if policy == "arrears":
         paid_now, paid_later, sentences, bills = pay_arrears(
-            flows, as_of, entities, balance_month, as_of_month
+            flows, at, entities, balance_month, as_of_month
         )
         start_cash -= paid_now
         later = np.flatnonzero(as_of_col >= 0)
