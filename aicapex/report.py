@@ -34,9 +34,9 @@ from aicapex.reportcash import (
     arrears_at,
     burn_section,
     cash_section,
+    fiscal_gap_spans,
     funding_section,
     gap_calls,
-    gap_years,
     in_report_months,
     report_gap_years,
     runway_section,
@@ -116,12 +116,7 @@ class Context:
     def gap_books(self) -> dict[str, str | None]:
         """:attr:`books` for the compute gap: a company whose fiscal year ends on another day
         than December 31 has its books tested in the fiscal year of its report date."""
-        years = {}
-        for company, (_, days) in gap_years(self.ledger, self.when).items():
-            if ".." in days:  # a fiscal year: "2023-07-01..2024-06-30"
-                first, last = days.split("..")
-                years[company] = (first, last)
-        return books_dates(self.flows, self.when, years)
+        return books_dates(self.flows, self.when, fiscal_gap_spans(self.ledger, self.when))
 
     def when_for(self, span: str | None) -> Mapping[str, str | None]:
         """The dates the months of ``span`` (:data:`DOLLAR_MONTHS`) count from: a year of the

@@ -137,6 +137,17 @@ def gap_calls(
     return calls + [(days, {label: c}) for (days, label), c in fiscal.items()]
 
 
+def fiscal_gap_spans(ledger: Ledger, when: Mapping[str, str | None]) -> dict[str, tuple[str, str]]:
+    """The first and last day (ISO) of each company's year of compute gap that is a fiscal year
+    (:func:`gap_years`: a year end other than December 31); calendar years are left out."""
+    spans: dict[str, tuple[str, str]] = {}
+    for company, (_, days) in gap_years(ledger, when).items():
+        if ".." in days:  # a fiscal year: "2023-07-01..2024-06-30"
+            first, last = days.split("..")
+            spans[company] = (first, last)
+    return spans
+
+
 def in_report_months(
     flows: pd.DataFrame, when: Mapping[str, str | None], span: str, ledger: Ledger | None = None
 ) -> np.ndarray:
@@ -147,7 +158,7 @@ def in_report_months(
     Companies without a report date: none."""
     entity = flows["entity"].astype("object")
     if span == "gap year" and ledger is not None:
-        bounds = {c: p.split("..") for c, (_, p) in gap_years(ledger, when).items() if ".." in p}
+        bounds = fiscal_gap_spans(ledger, when)
         firsts = entity.map({c: month_of(a) for c, (a, _) in bounds.items()})
         lasts = entity.map({c: month_of(b, end=True) for c, (_, b) in bounds.items()})
         months = flows["month"].to_numpy("datetime64[ns]")
