@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from aicapex.analysis.common import as_known_on
+from aicapex.analysis.stakeskit import typed_rows
 from aicapex.dates import DateLike, PartialDate
 from aicapex.errors import suggest
 from aicapex.money import Money, Rate
@@ -168,10 +169,9 @@ def typed_frame(
 ) -> pd.DataFrame:
     """A frame of ``rows`` (dicts, or a frame holding the columns) with exactly ``columns``
     (name -> dtype), even when empty."""
-    if isinstance(rows, pd.DataFrame):
-        frame = rows[list(columns)].reset_index(drop=True)
-    else:
-        frame = pd.DataFrame(rows, columns=list(columns))
+    if not isinstance(rows, pd.DataFrame):  # dicts: built a column at a time
+        return typed_rows(rows, columns)
+    frame = rows[list(columns)].reset_index(drop=True)
     dates = [c for c, t in columns.items() if t.startswith("datetime")]
     frame = frame.astype({c: t for c, t in columns.items() if c not in dates})
     for c in dates:
