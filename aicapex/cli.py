@@ -387,6 +387,9 @@ def main() -> None:
     """
     code: int = 0
     cliopts.PROGRAM = True  # this process ends with the command
+    # the collector is paused (aicapex.__main__ paused it before the imports) until the command
+    # has read its ledger: what is built until then lives as long as the program
+    gc.disable()
     # a command builds many short-lived containers (frames, report rows) and holds few
     # reference cycles: the cycle collector's youngest generation is swept every 20,000
     # allocations, not every 700 (the report of 8,000 records: 365 sweeps -> 9)

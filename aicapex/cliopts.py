@@ -122,8 +122,9 @@ Output = StrEnum("Output", {name: name for name in OUTPUTS})  # type: ignore[mis
 
 
 #: Whether commands run as the ``aicapex`` program (set by its entry point), whose process ends
-#: with the command: :func:`load_ledger` then moves the loaded ledger out of the cycle
-#: collector's reach (:func:`gc.freeze`) and applies the program's pandas settings
+#: with the command: the program starts with the collector of reference cycles paused, and
+#: :func:`load_ledger` moves what was built until then (modules, the loaded ledger) out of the
+#: collector's reach (:func:`gc.freeze`), resumes it and applies the program's pandas settings
 #: (:func:`program_pandas`). Commands run inside a longer-lived process (tests, ``CliRunner``)
 #: leave it off: their ledgers can still be collected, and that process's pandas options are
 #: its own.
@@ -159,7 +160,8 @@ def load_ledger(
     while the records are built (they hold no cycles) and the ledger is then moved out of its
     reach (:func:`gc.freeze`): later collections no longer walk every record (at 8,000
     records they took a tenth of a report's time): only in the ``aicapex`` program
-    (:data:`PROGRAM`), which exits once its command is done."""
+    (:data:`PROGRAM`), which exits once its command is done; the program paused the collector
+    when it started (:mod:`aicapex.__main__`): it resumes here, once the ledger is read."""
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -177,6 +179,7 @@ def load_ledger(
             gc.enable()
     if PROGRAM:
         gc.freeze()
+        gc.enable()
     program_pandas()
     return ledger
 

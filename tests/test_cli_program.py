@@ -4,6 +4,7 @@ output."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -21,12 +22,14 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 # runs a command as the program does (its entry point), then reports from inside the process
 # which pandas options held and whether pandas was imported at all
 _PROBE = """
-import atexit, json, os, sys
-from aicapex import cli
+import atexit, gc, json, os, sys
+from aicapex.__main__ import main
 def probe():
     pandas = sys.modules.get("pandas")
     storage = pandas.get_option("mode.string_storage") if pandas else None
     state = {"pandas": pandas is not None, "storage": storage}
+    state["collector"] = gc.isenabled()
+    state["frozen"] = gc.get_freeze_count() > 0
     sys.stderr.write("PROBE " + json.dumps(state) + "\\n")
     sys.stderr.flush()
 real_exit = os._exit
@@ -35,7 +38,7 @@ def exit_with_probe(code):
     real_exit(code)
 os._exit = exit_with_probe
 sys.argv = ["aicapex", *sys.argv[1:]]
-cli.main()
+main()
 """
 
 
@@ -50,18 +53,54 @@ def _program(*args: str) -> tuple[dict[str, object], str]:
 
 def test_the_program_holds_text_as_python_strings() -> None:
     state, out = _program("report", str(DATA), "--format", "json")
-    assert state == {"pandas": True, "storage": "python"}
+    assert state["pandas"] is True
+    assert state["storage"] == "python"
     assert json.loads(out)["companies"]
 
 
 def test_validate_quiet_never_imports_pandas() -> None:
     state, _ = _program("validate", str(DATA), "-q")
-    assert state == {"pandas": False, "storage": None}
+    assert state["pandas"] is False
+    assert state["storage"] is None
 
 
 def test_default_validate_reconciles_under_the_program_settings() -> None:
     state, _ = _program("validate", str(DATA))
-    assert state == {"pandas": True, "storage": "python"}
+    assert state["pandas"] is True
+    assert state["storage"] == "python"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", str(DATA), "--format", "json"],
+        ["validate", str(DATA), "-q"],
+        ["flows", str(DATA), "--format", "csv"],
+        ["runway", str(DATA / "stability_ai.yaml"), "stability-ai", "--format", "json"],
+    ],
+)
+def test_the_program_resumes_the_collector_once_its_ledger_is_read(args: list[str]) -> None:
+    """The program starts with the collector paused (its imports build only long-lived
+    objects); once the ledger is read, what was built is frozen and the collector runs again
+    for what the command builds next."""
+    state, _ = _program(*args)
+    assert state["collector"] is True
+    assert state["frozen"] is True
+
+
+def test_the_script_and_python_m_run_the_same_entry_point() -> None:
+    import tomllib
+
+    scripts = tomllib.loads((DATA.parent / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["aicapex"] == "aicapex.__main__:main"
+    done = subprocess.run(
+        [sys.executable, "-m", "aicapex", "report", str(DATA), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["companies"]
 
 
 @pytest.mark.parametrize(
@@ -78,6 +117,7 @@ def test_commands_in_process_leave_the_callers_pandas_options(args: list[str]) -
     assert result.exit_code == 0, result.output
     assert pd.get_option("mode.string_storage") == before
     assert cliopts.PROGRAM is False
+    assert gc.isenabled()  # the caller's collector is left as it was
 
 
 def test_program_pandas_does_nothing_outside_the_program(monkeypatch: pytest.MonkeyPatch) -> None:
