@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -147,3 +148,58 @@ def test_report_output_does_not_depend_on_the_string_storage() -> None:
         with pd.option_context("mode.string_storage", storage):
             outputs.append(json.dumps(report(load(DATA)), sort_keys=True, default=str))
     assert outputs[0] == outputs[1]
+
+
+def _param(p: Any) -> tuple[Any, ...]:
+    return (p.name, tuple(p.opts), p.required, repr(p.default), getattr(p, "help", None))
+
+
+def test_the_program_builds_only_the_command_it_runs() -> None:
+    """Each command, built alone (as the program runs it), has the options, arguments and help
+    it has in the whole application; the program's help and an unknown name get every
+    command."""
+    import typer
+
+    from aicapex import cli
+
+    whole = typer.main.get_command(cli.app)
+    names = sorted(whole.commands)  # type: ignore[attr-defined]
+    assert len(names) == len(cli.app.registered_commands) >= 10
+    for name in names:
+        one = typer.main.get_command(cli.running([name, "--help"]))
+        assert sorted(one.commands) == [name]  # type: ignore[attr-defined]
+        alone, full = one.commands[name], whole.commands[name]  # type: ignore[attr-defined]
+        assert alone.help == full.help
+        assert [_param(p) for p in alone.params] == [_param(p) for p in full.params]
+    for argv in ([], ["--help"], ["--version"], ["reprot"], ["report-"]):
+        assert cli.running(argv) is cli.app
+
+
+#: the whole application, as the program ran it before it built only the command it runs
+_WHOLE = "import sys; sys.argv[0] = 'aicapex'; from aicapex.cli import app; app()"
+_PROGRAM = "import sys; sys.argv[0] = 'aicapex'; from aicapex.__main__ import main; main()"
+
+
+@pytest.mark.parametrize(
+    "argv", [["report", "--help"], ["runway", "--help"], ["--help"], ["reprot"], ["report", "-x"]]
+)
+def test_the_program_prints_the_same_help_and_errors(argv: list[str]) -> None:
+    import os
+
+    env = {**os.environ, "COLUMNS": "100"}
+    outs = [
+        subprocess.run(
+            [sys.executable, "-c", code, *argv],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        for code in (_WHOLE, _PROGRAM)
+    ]
+    assert outs[0].stdout == outs[1].stdout
+    # the program words usage errors on one line (cli.main); the words are click's
+    assert (outs[0].returncode == 0) == (outs[1].returncode == 0)
+    if outs[1].returncode:
+        first = outs[0].stderr.strip().splitlines()[-1].removeprefix("Error: ")
+        assert first in outs[1].stderr
