@@ -52,7 +52,7 @@ from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import count_ends
-from aicapex.table.columns import BLANK_DTYPES, blank_column
+from aicapex.table.columns import BLANK_DTYPES, blank_column, day_column, named_dtype
 from aicapex.table.tablespec import CAPACITY, DATE, MONEY, RATE, SHARE, Field, field_columns
 from aicapex.units import period_factor
 
@@ -307,22 +307,19 @@ def columns_of(cls: type[BaseModel], refs: frozenset[str]) -> tuple[Column, ...]
 
 
 def _empty_frame(cols: Iterable[Column], extra: dict[str, str]) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    for c in cols:
-        for n in c.names:
-            out[n] = []
-    for n in extra:
-        out[n] = []
-    return out
+    return {n: [] for n in [*(n for c in cols for n in c.names), *extra]}
 
 
 def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
-    """A frame of ``data``'s columns with ``dtypes``, each column's array built directly (a
-    Series per column, then aligned to the index, cost more than the columns on small frames;
-    about 400 columns for the frames of a ledger, most of them all empty)."""
+    """``pd.DataFrame({name: array})`` of each column's array, built directly (about 400 columns
+    for a ledger's frames, most all empty), without its checks and copies (new arrays, as blocks
+    hold them: 2.5 ms less over a report's frames; tests/test_tableperf_frames.py)."""
     size = len(next(iter(data.values()), []))
-    arrays = {name: _array(values, dtypes[name]) for name, values in data.items()}
-    return pd.DataFrame(arrays, index=pd.RangeIndex(size))
+    arrays = [_array(values, dtypes[name]) for name, values in data.items()]
+    built: pd.DataFrame = pd.DataFrame._from_arrays(  # type: ignore[attr-defined]
+        arrays, pd.Index(list(data)), pd.RangeIndex(size), verify_integrity=False
+    )
+    return built
 
 
 def _array(values: list[Any], dtype: str) -> Any:
@@ -331,14 +328,14 @@ def _array(values: list[Any], dtype: str) -> Any:
         return blank_column(dtype, len(values))
     if dtype == _DATETIME:
         if len(values) <= _FEW and all(v is None or type(v) is dt.date for v in values):
-            # numpy is quicker than to_datetime for a few days (slower for many)
-            return np.array(values, "datetime64[D]").astype(_DATETIME)
+            return day_column(values)  # quicker than to_datetime for a few days (not many)
         return pd.to_datetime(values).astype(_DATETIME).array
     if dtype == "float64":
         return np.asarray(values, dtype="float64")
     if dtype == "category":
         return _category(values)
-    return pd.array(values, dtype=dtype)  # type: ignore[call-overload]
+    named = named_dtype(dtype)  # pd.array(values, dtype=dtype), without reading its name
+    return named.construct_array_type()._from_sequence(values, dtype=named)
 
 
 #: The dtype pandas gives a category column of missing values only (float64 categories).
@@ -356,13 +353,13 @@ def _category(values: list[Any]) -> pd.Categorical:
     present = {v for v in values if v is not None}
     if not present:  # every value missing: pandas' float64 categories, no codes
         return pd.Categorical.from_codes(np.full(len(values), -1, np.int8), dtype=_NO_CATEGORIES)
-    if not present or any(type(v) is not str for v in present):
+    if any(type(v) is not str for v in present):
         return pd.Categorical(values)
     categories = sorted(present)
     code = {c: i for i, c in enumerate(categories)}
     codes = np.array([-1 if v is None else code[v] for v in values], dtype=np.int64)
     dtype = _FEW_DTYPES(tuple(categories)) if len(categories) <= 64 else _str_dtype(categories)
-    return pd.Categorical.from_codes(codes, dtype=dtype)
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)  # (valid codes)
 
 
 def _str_dtype(categories: Iterable[str]) -> pd.CategoricalDtype:
