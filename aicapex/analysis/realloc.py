@@ -39,7 +39,7 @@ from aicapex.analysis.dealskit import kept_frame
 from aicapex.analysis.fleet import check_party, check_statuses, movements_of
 from aicapex.analysis.loops import typed_columns
 from aicapex.analysis.result import Result, record_index
-from aicapex.analysis.unitprices import gpu_prices, unrated
+from aicapex.analysis.unitprices import Part, price_rows, unrated
 from aicapex.records import GPUReallocation
 from aicapex.table.bulkcols import count_ends
 from aicapex.table.conflicts import ConflictPolicy
@@ -136,25 +136,29 @@ def _days(values: np.ndarray) -> np.ndarray:
 
 
 def _unit_prices(
-    moves: pd.DataFrame, orders: pd.DataFrame, prices: pd.DataFrame
+    moves: pd.DataFrame, sku: np.ndarray, orders: pd.DataFrame, prices: Part
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per reallocation: unit price (USD), its low and high ends, figure kind, basis, record."""
+    """Per reallocation (of SKU ``sku``): unit price (USD), its low and high ends, figure kind,
+    basis, record. ``prices``: :func:`~aicapex.analysis.unitprices.price_rows` of purchases
+    (read as arrays: the reallocations and prices are few, a frame per lookup cost more)."""
     n = len(moves)
     unit, low, high = (np.full(n, np.nan) for _ in range(3))
     figure = np.full(n, None, dtype=object)
     basis = np.full(n, None, dtype=object)
     record = np.full(n, None, dtype=object)
-    own = prices[prices["basis"].isin(["order total", "order unit price"]).to_numpy()]
-    by_order = own.drop_duplicates("record", keep="last").set_index("record")
+    # each order's own price: its last row (as drop_duplicates(keep="last") keeps it)
+    said = prices["basis"]
+    own = {r: i for i, (r, b) in enumerate(zip(prices["record"], said, strict=True)) if b in _OWN}
     ref = moves["order"].astype("object")
-    hit = ref.isin(by_order.index).to_numpy()
+    row = np.array([own.get(r, -1) for r in ref.to_numpy(object)], dtype=np.int64)
+    hit = row >= 0
     if hit.any():
-        rows = by_order.loc[ref[hit]]
-        unit[hit] = rows["unit_usd"].to_numpy()
-        low[hit] = rows["unit_low_usd"].to_numpy()
-        high[hit] = rows["unit_high_usd"].to_numpy()
-        figure[hit] = rows["figure"].to_numpy()
-        basis[hit] = "the order's " + rows["basis"].str.replace("order ", "", regex=False)
+        rows = row[hit]
+        unit[hit] = prices["unit_usd"][rows]
+        low[hit] = prices["unit_low_usd"][rows]
+        high[hit] = prices["unit_high_usd"][rows]
+        figure[hit] = prices["figure"][rows]
+        basis[hit] = ["the order's " + str(b).replace("order ", "") for b in said[rows]]
         record[hit] = ref[hit].to_numpy()
     # an order priced in a currency without an exchange rate: its price is unknown in dollars,
     # not another order's
@@ -164,35 +168,38 @@ def _unit_prices(
         basis[dollarless] = [f"the order's {t}: no exchange rate" for t in no_rate[dollarless]]
         record[dollarless] = ref[dollarless].to_numpy()
         hit = hit | dollarless
-    purchase = prices[~np.isnan(prices["unit_usd"].to_numpy("float64"))]
-    sku = moves["sku_used"].to_numpy(object)
+    purchase = ~np.isnan(prices["unit_usd"])
+    p_sku, p_day = prices["sku"][purchase], prices["date"][purchase]
     day = moves["date_start"].to_numpy("datetime64[ns]")
     # reallocations without a priced order: the SKU's last price (in the prices' order) dated
     # by the move, else its last price at all
-    chosen = _implied(sku, day, np.flatnonzero(~hit), purchase)
+    chosen = _implied(sku, day, np.flatnonzero(~hit), p_sku, p_day)
     if len(chosen):
         at, picked = chosen[:, 0], chosen[:, 1]
         for name, out in (("unit_usd", unit), ("unit_low_usd", low), ("unit_high_usd", high)):
-            out[at] = purchase[name].to_numpy("float64")[picked]
-        figure[at] = purchase["figure"].to_numpy(object)[picked]
-        record[at] = purchase["record"].to_numpy(object)[picked]
-        said = purchase["basis"].to_numpy(object)[picked]
-        basis[at] = [f"implied price of {s} ({b})" for s, b in zip(sku[at], said, strict=True)]
+            out[at] = prices[name][purchase][picked]
+        figure[at] = prices["figure"][purchase][picked]
+        record[at] = prices["record"][purchase][picked]
+        kinds = said[purchase][picked]
+        basis[at] = [f"implied price of {s} ({b})" for s, b in zip(sku[at], kinds, strict=True)]
     return unit, low, high, figure, basis, record
 
 
+#: The bases of an order's own price (:func:`~aicapex.analysis.unitprices.gpu_prices`).
+_OWN = frozenset({"order total", "order unit price"})
+
+
 def _implied(
-    sku: np.ndarray, day: np.ndarray, misses: np.ndarray, purchase: pd.DataFrame
+    sku: np.ndarray, day: np.ndarray, misses: np.ndarray, p_sku: np.ndarray, p_day: np.ndarray
 ) -> np.ndarray:
-    """(move, price row) pairs: for each move of ``misses``, the last row of ``purchase`` of its
-    SKU dated on or before its day, else the SKU's last row; moves of a SKU without prices are
-    left out. One sort per SKU: the rows by date, the latest position so far along them
-    (a running maximum), and a binary search of each move's day."""
+    """(move, price row) pairs: for each move of ``misses``, the last price row (of SKUs
+    ``p_sku`` and days ``p_day``) of its SKU dated on or before its day, else the SKU's last
+    row; moves of a SKU without prices are left out. One sort per SKU: the rows by date, the
+    latest position so far along them (a running maximum), and a binary search of each move's
+    day."""
     pairs: list[np.ndarray] = []
-    if not len(misses) or purchase.empty:
+    if not len(misses) or not len(p_sku):
         return np.empty((0, 2), dtype=np.int64)
-    p_sku = purchase["sku"].to_numpy(object)
-    p_day = purchase["date"].to_numpy("datetime64[ns]")
     for name in dict.fromkeys(sku[misses]):
         if not isinstance(name, str):
             continue  # a move of no known SKU has no implied price
@@ -346,10 +353,8 @@ def reallocations(
     sku = np.where(pd.isna(own_sku), order_sku, own_sku)
     few, many = _count_ends(source, frame, units)
     spread = few != many
-    prices = gpu_prices(source, statuses=statuses, conflicts=conflicts).frame
-    unit, low, high, figure, basis, record = _unit_prices(
-        frame.assign(sku_used=sku), orders, prices
-    )
+    prices = price_rows(source, statuses, conflicts, leases=False)[0]  # purchases' prices
+    unit, low, high, figure, basis, record = _unit_prices(frame, sku, orders, prices)
     columns = {
         "reallocation": ids.to_numpy(),
         "date": frame["date_start"].to_numpy("datetime64[ns]"),
