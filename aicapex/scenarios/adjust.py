@@ -37,6 +37,7 @@ from aicapex.limits import MAX_AMOUNT
 from aicapex.money import Money, Rate
 from aicapex.records import RevenueCategory
 from aicapex.scenarios.book import (
+    MAX_FACTOR,
     AdjustmentError,
     Book,
     Bound,
@@ -45,7 +46,6 @@ from aicapex.scenarios.book import (
     end_arg,
     number_arg,
 )
-from aicapex.scenarios.dist import MAX_FACTOR
 
 __all__ = [
     "GRID_ADJUSTMENTS",

@@ -20,6 +20,7 @@ from aicapex.table.adjust import Adjustment
 from aicapex.table.conflicts import ConflictPolicy
 
 __all__ = [
+    "MAX_FACTOR",
     "AdjustmentError",
     "Book",
     "Bound",
@@ -31,6 +32,13 @@ __all__ = [
     "month_text",
     "number_arg",
 ]
+
+#: The largest factor a stream is multiplied by (a trillionfold), by a scenario's change or a
+#: simulation's draw (:mod:`~aicapex.scenarios.dist` names it too): larger ones
+#: (``by=1e308``, ``normal(1e308, 1)``, growth compounded past it) are held there, so that
+#: money stays finite (spending and revenue both infinite would leave the cash undefined,
+#: and the runway would never end).
+MAX_FACTOR = 1e12
 
 
 class AdjustmentError(ValueError):

@@ -22,6 +22,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from aicapex.scenarios.book import MAX_FACTOR
+
 __all__ = [
     "MAX_FACTOR",
     "Dist",
@@ -33,13 +35,6 @@ __all__ = [
     "triangular",
     "uniform",
 ]
-
-
-#: The largest factor a stream is multiplied by (a trillionfold), by a scenario's change or a
-#: simulation's draw: larger ones (``by=1e308``, ``normal(1e308, 1)``, growth compounded past
-#: it) are held there, so that money stays finite (spending and revenue both infinite would
-#: leave the cash undefined, and the runway would never end).
-MAX_FACTOR = 1e12
 
 
 @runtime_checkable
