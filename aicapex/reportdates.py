@@ -14,6 +14,7 @@ compute gap read a year that no expense or revenue covers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -41,21 +42,40 @@ AS_OF_RULE = (
 )
 
 
-def _last_months(flows: pd.DataFrame) -> dict[str, str]:
-    """Each entity's last month of ``flows`` (``YYYY-MM``), held at the last month one may
-    write (a span may run past it)."""
-    last = flows.groupby(flows["entity"].astype("object"))["month"].max().dropna()
-    months = zip(last.index, last.dt.strftime("%Y-%m"), strict=True)
-    return {c: min(m, f"{MAX_YEAR}-12") for c, m in months}
+def _latest(keys: pd.Series | np.ndarray, days: np.ndarray) -> dict[str, np.datetime64]:
+    """Each key's latest of ``days`` (datetime64[ns]; NaT skipped, a key without any day and
+    missing keys left out), as ``groupby(keys).max().dropna()`` finds them: by NumPy, the rows
+    are few (a groupby of a few rows, and the frames filtered for it, cost ~0.3 ms each)."""
+    codes, names = pd.factorize(keys)  # -1: a missing key
+    none = np.iinfo(np.int64).min  # NaT's number: below every day
+    latest = np.full(len(names), none, dtype=np.int64)
+    ok = codes >= 0
+    np.maximum.at(latest, codes[ok], np.asarray(days, dtype="datetime64[ns]").view(np.int64)[ok])
+    found = latest != none
+    at = latest[found].view("datetime64[ns]")
+    return dict(zip(np.asarray(names, dtype=object)[found].tolist(), at, strict=True))
 
 
-def _promise_days(ledger: Ledger, flows: pd.DataFrame) -> dict[str, str]:
-    """Each entity's latest day of a record of money promised or planned among ``flows``: the
-    last day of the record's own date (a round's, a contract's start, an order's), held at the
-    last day of its report date (what was known then: a contract reported in 2025 that starts
-    in 2027 dates 2025), as ``YYYY-MM-DD``."""
+def _text(latest: dict[str, np.datetime64], unit: Literal["D", "M"]) -> dict[str, str]:
+    """The days of ``latest`` as ISO text to ``unit`` (``D``: ``YYYY-MM-DD``, ``M``: a month)."""
+    text = np.datetime_as_string(np.array(list(latest.values()), "datetime64[ns]"), unit=unit)
+    return dict(zip(latest, text.tolist(), strict=True))
+
+
+def _last_months(entities: pd.Series | np.ndarray, months: np.ndarray) -> dict[str, str]:
+    """Each entity's last month of the flows of ``entities`` and ``months`` (``YYYY-MM``), held
+    at the last month one may write (a span may run past it)."""
+    last = _text(_latest(entities, months), "M")
+    return {c: min(m, f"{MAX_YEAR}-12") for c, m in last.items()}
+
+
+def _promise_days(ledger: Ledger, flows: pd.DataFrame, rows: np.ndarray) -> dict[str, str]:
+    """Each entity's latest day of a record of money promised or planned among the ``rows`` of
+    ``flows``: the last day of the record's own date (a round's, a contract's start, an
+    order's), held at the last day of its report date (what was known then: a contract
+    reported in 2025 that starts in 2027 dates 2025), as ``YYYY-MM-DD``."""
     days: dict[str, np.datetime64] = {}
-    for kind in pd.unique(flows["kind"].astype("object")):
+    for kind in pd.unique(flows["kind"].astype("object").to_numpy()[rows]):
         cls = KINDS.get(str(kind))
         field = getattr(cls, "DATE_FIELD", None)
         frame = ledger.frame(str(kind)) if field else None
@@ -65,10 +85,10 @@ def _promise_days(ledger: Ledger, flows: pd.DataFrame) -> dict[str, str]:
         known = frame["reported_end"].to_numpy("datetime64[ns]")
         day = np.where(np.isnat(known) | (~np.isnat(own) & (own < known)), own, known)
         days.update(zip(frame["id"].astype("object"), day, strict=True))
-    when = flows["record"].astype("object").map(days)
-    dated = pd.DataFrame({"entity": flows["entity"].astype("object"), "day": when}).dropna()
-    latest = dated.groupby("entity")["day"].max()
-    return dict(zip(latest.index, pd.DatetimeIndex(latest).strftime("%Y-%m-%d"), strict=True))
+    nat = np.datetime64("NaT", "ns")
+    records = flows["record"].astype("object").to_numpy()[rows]
+    when = np.array([days.get(r, nat) for r in records], dtype="datetime64[ns]")
+    return _text(_latest(flows["entity"].to_numpy()[rows], when), "D")
 
 
 def _month_end(date: str) -> str:
@@ -99,11 +119,12 @@ def report_dates(
     if as_of is not None:
         return {company: str(as_of) for company in companies}
     # dicts, not Series: a lookup per company in a Series cost more than the groupings
-    latest = balances.groupby(balances["company"].astype("object"))["date_end"].max().dropna()
-    latest_day = dict(zip(latest.index, latest.dt.strftime("%Y-%m-%d"), strict=True))
+    balance_days = balances["date_end"].to_numpy("datetime64[ns]")
+    latest_day = _text(_latest(balances["company"].to_numpy(), balance_days), "D")
     promised = flows["status"].isin(PROMISED).to_numpy() | (flows["basis"] == "planned").to_numpy()
-    last_month = _last_months(flows[~promised])
-    promises = _promise_days(ledger, flows[promised]) if promised.any() else {}
+    entities, months = flows["entity"].to_numpy(), flows["month"].to_numpy("datetime64[ns]")
+    last_month = _last_months(entities[~promised], months[~promised])
+    promises = _promise_days(ledger, flows, np.flatnonzero(promised)) if promised.any() else {}
     when: dict[str, str | None] = {}
     for company in companies:
         if company in latest_day:
@@ -165,8 +186,9 @@ def books_dates(
     number = month.dt.year.to_numpy() * 12 + month.dt.month.to_numpy() - 1
     inside = (number >= lo) & (number <= hi) & (lo >= 0)
     has_year = {str(names[i]) for i in np.unique(codes[inside])}
-    before = rows[(number < lo) & (lo >= 0)]
-    last = _last_months(before) if len(before) else {}
+    before = (number < lo) & (lo >= 0)
+    months = month.to_numpy("datetime64[ns]")
+    last = _last_months(rows["entity"].to_numpy()[before], months[before]) if before.any() else {}
     for company in spans:
         if company not in has_year and company in last:
             out[company] = last[company]
