@@ -388,14 +388,18 @@ def _same(a: object, b: object) -> bool:
 def bound_notes(chosen: pd.DataFrame, kinds: pd.Series) -> list[str]:
     """A sentence per starting balance of a runway that is a bound ("less than $4M")."""
     out = []
-    bounded = kinds.isin(["upper", "lower"]).to_numpy()  # only these rows: tuples are slow
-    for row, kind in zip(
-        chosen[bounded].itertuples(), kinds[bounded].astype("object"), strict=True
+    bounded = np.flatnonzero(kinds.isin(["upper", "lower"]).to_numpy())  # only these rows
+    # (their columns' values at those rows: itertuples costs 1 ms on a few rows)
+    company, usd, ids = (
+        chosen[c].to_numpy(object)[bounded] for c in ("company", "amount_usd", "id")
+    )
+    for who, amount, record, kind in zip(
+        company, usd, ids, kinds.iloc[bounded].astype("object"), strict=True
     ):
         if kind in ("upper", "lower"):
             word = "at most" if kind == "upper" else "at least"
             out.append(
-                f"{row.company}: the starting cash is a bound ({word} {row.amount_usd:,.0f} USD, "
-                f"{row.id}), so the runway is {word} the figure given"
+                f"{who}: the starting cash is a bound ({word} {amount:,.0f} USD, "
+                f"{record}), so the runway is {word} the figure given"
             )
     return out
