@@ -81,15 +81,27 @@ def _components(sources: list[str]) -> list[int]:
 
 
 def _first_seen(values: np.ndarray) -> np.ndarray:
-    """Each value's number, the distinct values numbered in order of first appearance."""
+    """Each value's number, the distinct values numbered in order of first appearance (a few
+    integers in Python: factorize cost 20 us)."""
+    if values.dtype.kind in "iu" and len(values) <= _FEW_ROWS:
+        numbers: dict[int, int] = {}
+        return np.array([numbers.setdefault(v, len(numbers)) for v in values.tolist()], np.intp)
     codes: np.ndarray = pd.factorize(values)[0]
     return codes
+
+
+#: Up to how many rows a frame's keys and sources are compared in Python (beyond: by NumPy).
+_FEW_ROWS = 512
 
 
 def key_groups(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """A number per distinct key (the values of ``cols``) of each row, in order of first
     appearance; missing values are equal to each other (``groupby(cols, sort=False,
     dropna=False).ngroup()``, without pandas' cost on a few rows)."""
+    if cols and len(frame) <= _FEW_ROWS:  # each row's key as a tuple (no factorize: 10 us a column)
+        numbers: dict[tuple[Any, ...], int] = {}
+        keys = zip(*(_cells(frame[col].array) for col in cols), strict=True)
+        return np.array([numbers.setdefault(k, len(numbers)) for k in keys], dtype=np.int64)
     ids = np.zeros(len(frame), dtype=np.int64)
     span = 1  # the number of distinct ids the columns so far could make
     for col in cols:
@@ -105,6 +117,27 @@ def key_groups(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
         ids = ids * (width + 1) + (codes + 1)
         span *= width + 1
     return _first_seen(ids)
+
+
+def _cells(values: Any) -> list[Any]:
+    """A column's values as Python objects equal where ``pd.factorize`` finds them equal (missing
+    ones too): a categorical's codes, datetimes' integers (NaT the least), texts and booleans
+    with ``None`` for missing; other columns, the codes ``pd.factorize`` gives."""
+    if isinstance(values, pd.Categorical):
+        return values.codes.tolist()
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "mM":
+        return np.asarray(values).view(np.int64).tolist()  # type: ignore[no-any-return]
+    if isinstance(values.dtype, pd.StringDtype | pd.BooleanDtype):
+        return values.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[no-any-return]
+    return pd.factorize(values)[0].tolist()  # type: ignore[no-any-return]
+
+
+def _cite_two_lists(key: np.ndarray, cited: np.ndarray, keep: np.ndarray) -> bool:
+    """Whether the kept records of some key cite two different lists of sources: if none do,
+    nothing conflicts, however the key is split further (by dates, sides, names)."""
+    first: dict[int, object] = {}
+    pairs = zip(key[keep].tolist(), cited[keep].tolist(), strict=True)
+    return any(first.setdefault(k, t) != t for k, t in pairs)
 
 
 def _cited_lists(sources: pd.Series) -> int:
@@ -131,24 +164,35 @@ def _fact_groups(frame: pd.DataFrame, kind: str) -> tuple[np.ndarray, np.ndarray
     empty = _NONE
     if len(frame) < 2:
         return empty
-    if "sources" in frame and _cited_lists(frame["sources"]) < 2:
-        return empty  # fewer than two cited source lists: nothing can conflict (bulk tables)
+    cited = None  # fewer than two cited source lists: nothing can conflict (bulk tables)
+    if "sources" in frame:
+        if len(frame) <= _FEW_ROWS:  # (a set of a few texts, not factorize: 20 us)
+            cited = frame["sources"].to_numpy(dtype=object, na_value="")
+            if len(set(cited.tolist()) - {""}) < 2:
+                return empty
+        elif _cited_lists(frame["sources"]) < 2:
+            return empty
     cls = _kinds().get(kind)  # (after the checks above: tables alone load no record models)
     if cls is None or not cls.FACT_KEY:
         return empty
-    cited = frame["sources"].to_numpy(dtype=object, na_value="")
+    if cited is None:
+        cited = frame["sources"].to_numpy(dtype=object, na_value="")
     cols = _key_columns(frame, kind)
     keep = cited != ""  # uncited records conflict with nothing
     if "included_in" in frame:
         keep &= frame["included_in"].isna().to_numpy()
     key = key_groups(frame, cols)
+    if len(frame) <= _FEW_ROWS and not _cite_two_lists(key, cited, keep):
+        return empty  # (most frames: their windows not examined; large ones go on in NumPy)
     window = getattr(cls, "FACT_WINDOW", None)
     if window is not None:  # one more key: the cluster of dates within the window
-        clusters = _date_clusters(frame, key, *window)
+        field, days = window
+        start = frame[f"{field}_start"].to_numpy("datetime64[D]").astype(np.int64)
+        clusters = _date_clusters(start, key, days)
         base, key = key, _first_seen(key * (int(clusters.max()) + 1) + clusters)
         sides_of = _SIDES.get(kind)
         if sides_of is not None:
-            key = _split_sides(frame, base, key, sides_of(frame), window)
+            key = _split_sides(start, base, key, sides_of(frame), days)
         split = getattr(cls, "FACT_SPLIT", None)
         if split is not None and split in frame:  # compared as folded (case, spaces aside)
             names = frame[split]
@@ -156,7 +200,7 @@ def _fact_groups(frame: pd.DataFrame, kind: str) -> tuple[np.ndarray, np.ndarray
             if named.any():
                 names = names.astype("object")
                 folded_names = names.where(~named, names.map(folded, na_action="ignore"))
-                key = _split_named(frame, key, folded_names, window)
+                key = _split_named(start, key, folded_names, days)
     keep &= np.bincount(key)[key] > 1  # a fact reported once is never in conflict
     if not keep.any():
         return empty
@@ -265,9 +309,9 @@ def _stake_sides(frame: pd.DataFrame) -> np.ndarray:
     holdings); columns a frame lacks state nothing."""
     side = np.zeros(len(frame), dtype=np.int64)
     if "purchase" in frame:
-        purchase = frame["purchase"].to_numpy(dtype=object)
-        side[purchase == "primary"] = 1
-        side[purchase == "secondary"] = 2
+        purchase = frame["purchase"]
+        side[_equals(purchase, "primary")] = 1
+        side[_equals(purchase, "secondary")] = 2
     if "round" in frame:
         side[(side == 0) & frame["round"].notna().to_numpy()] = 1
     if "seller" in frame:
@@ -282,11 +326,26 @@ def _effort_sides(frame: pd.DataFrame) -> np.ndarray:
     named = None if "effort" not in frame else ~pd.isna(frame["effort"].array)
     if named is None or not named.any() or "status" not in frame:  # no company linked
         return np.zeros(len(frame), dtype=np.int64)
-    company = frame["company"].astype("object")
-    linked = company.isin(company[named]).to_numpy()
-    sought = frame["status"].to_numpy(dtype=object) == "sought"
+    company = frame["company"]
+    if isinstance(company.dtype, pd.CategoricalDtype):  # by its codes (missing: -1, as NaN)
+        codes = company.cat.codes.to_numpy()
+        linked = np.isin(codes, codes[named])
+    else:
+        company = company.astype("object")
+        linked = company.isin(company[named]).to_numpy()
+    sought = _equals(frame["status"], "sought")
     out: np.ndarray = np.where(linked, np.where(sought, 1, 2), 0).astype(np.int64)
     return out
+
+
+def _equals(col: pd.Series, value: str) -> np.ndarray:
+    """``col.to_numpy(dtype=object) == value``; a categorical's by its codes (10 us less)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        labels = col.cat.categories.tolist()
+        if value not in labels:
+            return np.zeros(len(col), dtype=bool)
+        return np.asarray(col.cat.codes.to_numpy() == labels.index(value), dtype=bool)
+    return np.asarray(col.to_numpy(dtype=object) == value, dtype=bool)
 
 
 #: Kinds whose reports within one date window may be two transactions: a side per record.
@@ -294,7 +353,7 @@ _SIDES = {"stakes": _stake_sides, "funding_rounds": _effort_sides}
 
 
 def _split_sides(
-    frame: pd.DataFrame, base: np.ndarray, key: np.ndarray, side: np.ndarray, window: Any
+    start: np.ndarray, base: np.ndarray, key: np.ndarray, side: np.ndarray, days: int
 ) -> np.ndarray:
     """``key`` (``base``, the key without dates, with the date cluster) with the clusters that
     hold both a primary (1) and a secondary (2) record split by side (a record of unstated side,
@@ -306,11 +365,11 @@ def _split_sides(
     if not mixed.any():
         return key
     base = _first_seen(base * 3 + np.where(mixed, np.maximum(side, 1), 0))
-    clusters = _date_clusters(frame, base, *window)
+    clusters = _date_clusters(start, base, days)
     return _first_seen(base * (int(clusters.max()) + 1) + clusters)
 
 
-def _split_named(frame: pd.DataFrame, key: np.ndarray, names: pd.Series, window: Any) -> np.ndarray:
+def _split_named(start: np.ndarray, key: np.ndarray, names: pd.Series, days: int) -> np.ndarray:
     """``key`` with each fact whose records name two or more different ``names`` (a round's
     ``series``) split into one fact per name, each with its dates clustered again, a record
     naming none joining the one named nearest in date (the first in order of a tie); a fact
@@ -327,30 +386,28 @@ def _split_named(frame: pd.DataFrame, key: np.ndarray, names: pd.Series, window:
         return key
     lonely = np.flatnonzero(mixed & ~named)
     if len(lonely):
-        start = frame[f"{window[0]}_start"].to_numpy("datetime64[D]").astype(np.int64)
         codes = codes.copy()
         for i in lonely:  # a report naming no series: one of the series nearest in date
             near = np.flatnonzero((key == key[i]) & named)
             codes[i] = codes[near[np.argmin(np.abs(start[near] - start[i]))]]
     base = _first_seen(key * (width + 1) + np.where(mixed, codes + 1, 0))
-    clusters = _date_clusters(frame, base, *window)
+    clusters = _date_clusters(start, base, days)
     return _first_seen(base * (int(clusters.max()) + 1) + clusters)
 
 
-def _date_clusters(frame: pd.DataFrame, key: np.ndarray, field: str, days: int) -> np.ndarray:
-    """For each record, a number for its cluster of ``field`` dates among the records with the
-    same other key values (``key``: a number per key): dates whose starts lie within ``days``
-    of the previous one in date order belong to one cluster (two reports of one round, "March
-    2021" and "May 2021")."""
-    start = frame[f"{field}_start"].to_numpy("datetime64[D]").astype(np.int64)
+def _date_clusters(start: np.ndarray, key: np.ndarray, days: int) -> np.ndarray:
+    """For each record, a number for its cluster of dates (``start``, each record's first day
+    as a day number) among the records with the same other key values (``key``: a number per
+    key): dates whose starts lie within ``days`` of the previous one in date order belong to one
+    cluster (two reports of one round, "March 2021" and "May 2021")."""
     group = key
     order = np.lexsort((start, group))
-    new = np.ones(len(frame), dtype=bool)
-    if len(frame) > 1:
+    new = np.ones(len(start), dtype=bool)
+    if len(start) > 1:
         same = group[order][1:] == group[order][:-1]
         close = (start[order][1:] - start[order][:-1]) <= days
         new[1:] = ~(same & close)
-    clusters = np.empty(len(frame), dtype=np.int64)
+    clusters = np.empty(len(start), dtype=np.int64)
     clusters[order] = np.cumsum(new)
     return clusters
 
