@@ -183,6 +183,14 @@ def runway(
     )[policy]
 
 
+#: The columns of counted flows a policy's runway reads (``signed`` reads ``direction`` and
+#: the amounts; ``require_usd`` names ``currency`` and ``record``): not every column copied.
+_POLICY_READS = (
+    "date", "month", "kind", "record", "currency", "direction", "amount_usd", "low_usd",
+    "high_usd",
+)  # fmt: skip
+
+
 @small_pages()
 def runways(
     source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame],
@@ -307,9 +315,10 @@ def runways(
     in_balance = committed_before(flows, entities, balance_day, chosen)  # said, not dropped
     bounds, columns = bound_notes(chosen, kinds), grid.columns  # (shared)
     out: dict[str, Runway] = {}
+    read = tuple(c for c in _POLICY_READS if c in flows)  # (a flows table may lack currency)
     for policy in policies:
-        keep = counted_rows(*looked, policy)  # (counted_flows)
-        counted, e_idx = counted_frame(flows, keep), looked[3][keep]
+        keep = counted_rows(*looked, policy)  # (counted_flows, the columns read below)
+        counted, e_idx = counted_frame(flows, keep, read), looked[3][keep]
         month = counted["month"].to_numpy("datetime64[ns]")
         added = (counted["kind"] == ADJUSTMENT_KIND).to_numpy()
         # moved money dated after the balance counts; adjustments count whenever they are dated

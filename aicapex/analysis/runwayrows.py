@@ -80,11 +80,52 @@ def counted_frame(
     """The flows at ``keep`` (``columns`` only, if given), in US dollars (else an error),
     signed."""
     if columns is not None:
+        quick = _signed_rows(flows, keep, columns)
+        if quick is not None:
+            return quick
         counted = select_rows(flows, keep, columns)
     else:  # every row counted (often: a table of expenses and revenues): no copy of them
         counted = flows.copy(deep=False) if keep.all() else flows[keep]
     require_usd(counted, "runway")
     return signed(counted)
+
+
+#: The columns :func:`~aicapex.analysis.common.signed` reads.
+_SIGNED_FROM = ("direction", "amount_usd", "low_usd", "high_usd")
+
+
+def _signed_rows(
+    flows: pd.DataFrame, keep: np.ndarray, columns: tuple[str, ...]
+) -> pd.DataFrame | None:
+    """``signed(select_rows(flows, keep, columns))`` (checked by ``require_usd``) built in one
+    frame of the columns' arrays at ``keep`` and the three signed columns: 0.27 ms, not 0.67
+    (a frame taken, then copied with three columns set). ``None`` unless the money is float64
+    and ``direction`` integers, as a ledger's flows have them (the frames' route then)."""
+    if not all(c in columns for c in _SIGNED_FROM):
+        return None
+    direction = flows["direction"]
+    if direction.dtype.kind not in "iu" or any(
+        flows[c].dtype != np.float64 for c in _SIGNED_FROM[1:]
+    ):
+        return None
+    at = None if keep.all() else np.flatnonzero(keep)
+    # (every row: the columns themselves, their data shared copy-on-write, as select_rows')
+    data: dict[str, object] = {
+        c: flows[c] if at is None else flows[c].array.take(at) for c in columns
+    }
+    base = np.asarray(data["amount_usd"])
+    if np.isnan(base).any():
+        require_usd(select_rows(flows, keep, columns), "runway")  # raises, naming them
+    sign = np.asarray(data["direction"])
+    low, high = (np.asarray(data[c]) for c in ("low_usd", "high_usd"))
+    low, high = np.where(np.isnan(low), base, low), np.where(np.isnan(high), base, high)
+    money_in = sign > 0
+    signed_low, signed_high = np.where(money_in, low, high), np.where(money_in, high, low)
+    signed_low *= sign  # in place: the same products as signed's
+    signed_high *= sign
+    data.update(signed=base * sign, signed_low=signed_low, signed_high=signed_high)
+    index = flows.index if at is None else flows.index[at]
+    return pd.DataFrame(data, index=index, copy=False)
 
 
 #: The flows columns the extrapolation past the records reads (of expenses and revenues, and

@@ -1,0 +1,87 @@
+"""``runwayrows.counted_frame`` with columns (built in one frame of the columns' arrays and the
+signed figures) gives the frame of the frames' route, ``signed(select_rows(...))`` checked by
+``require_usd``: values to the bit, dtypes, columns and index; the same error for a flow
+without US dollars; on ledgers' flows and on random rows (missing ends, signed zeros, both
+directions, every row or none kept)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aicapex as ac
+from aicapex.analysis.common import require_usd, signed
+from aicapex.analysis.runwayrows import counted_frame, select_rows
+
+COLUMNS = (
+    "entity", "date", "month", "kind", "category", "status", "record", "currency",
+    "direction", "amount_usd", "low_usd", "high_usd",
+)  # fmt: skip
+FEWER = ("date", "month", "kind", "record", "direction", "amount_usd", "low_usd", "high_usd")
+
+
+def _reference(flows: pd.DataFrame, keep: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
+    counted = select_rows(flows, keep, columns)
+    require_usd(counted, "runway")
+    return signed(counted)
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert list(a.dtypes) == list(b.dtypes)
+    pd.testing.assert_index_equal(a.index, b.index, exact=True)
+    for c in a.columns:
+        x, y = a[c].to_numpy(), b[c].to_numpy()
+        if x.dtype == np.float64:
+            assert np.array_equal(x.view(np.int64), y.view(np.int64)), c
+
+
+def _keeps(rng: np.random.Generator, n: int) -> list[np.ndarray]:
+    return [np.ones(n, bool), np.zeros(n, bool), rng.random(n) < 0.5, rng.random(n) < 0.9]
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize(
+    "path", [None, "/tmp/gl/ledger-400-all.yaml", "/tmp/gl/ledger-2000-all.yaml"]
+)
+def test_ledger_flows(storage: str, path: str | None) -> None:
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    with pd.option_context("mode.string_storage", storage):
+        flows = ac.load(path or ac.bundled_data()).flows()
+        priced = flows[flows["amount_usd"].notna().to_numpy()].reset_index(drop=True)
+        rng = np.random.default_rng(len(flows))
+        for keep in _keeps(rng, len(priced)):
+            for columns in (COLUMNS, FEWER):
+                _same(counted_frame(priced, keep, columns), _reference(priced, keep, columns))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_rows(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    flows = ac.load(ac.bundled_data()).flows()
+    n = len(flows)
+    usd = rng.normal(size=n) * 10.0 ** rng.integers(-2, 14, n)
+    usd[rng.random(n) < 0.05] = -0.0
+    low = np.where(rng.random(n) < 0.5, np.nan, usd * 0.8)
+    high = np.where(rng.random(n) < 0.5, np.nan, usd * 1.25)
+    varied = flows.assign(
+        amount_usd=usd,
+        low_usd=low,
+        high_usd=high,
+        direction=np.where(rng.random(n) < 0.5, 1, -1).astype(flows["direction"].dtype),
+    )
+    varied.index = pd.RangeIndex(7, 7 + n) if seed % 2 else pd.Index(rng.permutation(n))
+    for keep in _keeps(rng, n):
+        _same(counted_frame(varied, keep, COLUMNS), _reference(varied, keep, COLUMNS))
+    unpriced = varied.assign(amount_usd=np.where(rng.random(n) < 0.1, np.nan, usd))
+    keep = np.ones(n, bool)
+    if unpriced["amount_usd"].isna().any():
+        with pytest.raises(ValueError, match="needs US-dollar amounts") as expected:
+            _reference(unpriced, keep, COLUMNS)
+        with pytest.raises(ValueError, match="needs US-dollar amounts") as got:
+            counted_frame(unpriced, keep, COLUMNS)
+        assert str(got.value) == str(expected.value)
