@@ -201,3 +201,79 @@ def test_plan_of(path: str | None) -> None:
             assert got == expected
             compared += isinstance(got, str)
     assert compared > 0
+
+
+# -- RoundRows.flows: the other rows as a piece of columns, not a frame ---------------------
+
+from dataclasses import replace as _replace  # noqa: E402
+
+from aicapex.scenarios.rounds import RoundRows, _equal  # noqa: E402
+from aicapex.table.adjust import ADJUSTMENT_KIND  # noqa: E402
+from aicapex.table.flowrows import concat_flows, flow_rows  # noqa: E402
+
+
+def _former_flows(rows: RoundRows, flows: pd.DataFrame) -> pd.DataFrame:
+    """RoundRows.flows as it was: a frame of the other rows, concatenated with the plan's."""
+    plan = rows.plan
+    mine = (
+        _equal(flows["record"], plan.round)
+        & _equal(flows["entity"], plan.entity)
+        & _equal(flows["kind"], "funding_rounds")
+        & (flows["direction"] > 0).to_numpy()
+    )
+    shown = [p for p in plan.pieces if p.status in ("disbursed", "committed", "conditional")]
+    if not shown:
+        return flows[~mine]
+    usd = np.array([p.usd for p in shown])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(usd > 0, np.array([p.low for p in shown]) / usd, 1.0)
+        high = np.where(usd > 0, np.array([p.high for p in shown]) / usd, 1.0)
+    moved = np.array([p.moved and p.status == "disbursed" for p in shown])
+    new = flow_rows(
+        date=np.array([p.day for p in shown], dtype="datetime64[D]"),
+        entity=plan.entity,
+        direction=1,
+        payer=np.array([None] * len(shown), dtype=object),
+        payee=plan.entity,
+        cents=np.rint(usd * 100).astype(np.int64),
+        currency="USD",
+        rate_usd=np.ones(len(shown)),
+        ends=(low, high),
+        category=np.where(moved, "tranches", "funding").astype(object),
+        status=np.array([p.status for p in shown], dtype=object),
+        basis="actual",
+        kind="funding_rounds",
+        record=plan.round,
+        source=np.array([None] * len(shown), dtype=object),
+    )
+    new["kind"] = pd.Categorical(np.where(moved, ADJUSTMENT_KIND, "funding_rounds"))
+    return concat_flows([flows[~mine], new])
+
+
+@pytest.mark.parametrize(
+    "path", [None, "/tmp/gl/ledger-400-all.yaml", "/tmp/gl/ledger-2000-all.yaml"]
+)
+def test_round_rows(path: str | None) -> None:
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    led = ac.load(path or ac.bundled_data())
+    flows = led.flows()
+    rounds = sorted(led.frame("funding_rounds")["id"].astype("object"))
+    done = 0
+    for book in _books(led)[:4]:
+        for round_id in rounds[:25]:
+            try:
+                plan = plan_of(book, round_id)
+            except AdjustmentError:
+                continue
+            moved = tuple(
+                _replace(p, status="disbursed", moved=True, day="2023-10-31") if i == 0 else p
+                for i, p in enumerate(plan.pieces)
+            )
+            for each in (plan, _replace(plan, pieces=moved)):
+                rows = RoundRows(each)
+                got = rows.flows(flows)
+                pd.testing.assert_frame_equal(got, _former_flows(rows, flows), check_exact=True)
+                assert list(got.dtypes) == list(_former_flows(rows, flows).dtypes)
+                done += 1
+    assert done > 0
