@@ -85,3 +85,59 @@ def test_random_rows(seed: int) -> None:
         with pytest.raises(ValueError, match="needs US-dollar amounts") as got:
             counted_frame(unpriced, keep, COLUMNS)
         assert str(got.value) == str(expected.value)
+
+
+# -- same_rows: a categorical column's categories and codes read from the Categorical ------
+
+from aicapex.analysis.runwayrows import _named, same_rows  # noqa: E402
+
+
+def _former_same_named(x: pd.Series, y: pd.Series) -> bool:
+    cx, cy = x.cat.categories, y.cat.categories
+    if cx.dtype == cy.dtype:
+        at = cy.get_indexer(cx)
+        at = np.append(np.where(at < 0, -2, at), -1)
+        return bool(np.array_equal(at[x.cat.codes.to_numpy()], y.cat.codes.to_numpy()))
+    named = zip(_named(x), _named(y), strict=True)
+    return all(type(i) is type(j) and i == j for i, j in named)
+
+
+def _former_same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    if not (a.index.equals(b.index) and list(a.columns) == list(b.columns)):
+        return False
+    for (_, x), (_, y) in zip(a.items(), b.items(), strict=True):
+        if isinstance(x.dtype, pd.CategoricalDtype) and isinstance(y.dtype, pd.CategoricalDtype):
+            if not _former_same_named(x, y):
+                return False
+        elif x.dtype != y.dtype or not x.equals(y):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_same_rows(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 8))
+    names = ["a", "b", "c", None]
+    values = [names[i] for i in rng.integers(0, 4, n)]
+    other = list(values)
+    if n and seed % 3 == 0:
+        other[int(rng.integers(0, n))] = names[int(rng.integers(0, 4))]
+    cats = ["a", "b", "c", "d"]
+    shuffled = [cats[i] for i in rng.permutation(4)]
+
+    def frame(vals: list, categories: list) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"k": pd.Categorical(vals, categories=categories), "x": np.arange(n, dtype=float)}
+        )
+
+    a = frame(values, cats)
+    for b in (
+        frame(other, cats),
+        frame(other, shuffled),
+        frame(other, [*cats[:3], "z"]),
+        frame(values, cats),
+        a.astype({"k": "object"}),
+    ):
+        assert same_rows(a, b) == _former_same_rows(a, b)
+        assert same_rows(b, a) == _former_same_rows(b, a)

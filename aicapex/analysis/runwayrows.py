@@ -186,11 +186,17 @@ def _same_named(x: pd.Series, y: pd.Series) -> bool:
     """Whether two categorical columns name the same category at each row (missing alike):
     by their codes, each of ``x``'s categories found among ``y``'s (categories of one dtype;
     else value by value, a value's type counted)."""
-    cx, cy = x.cat.categories, y.cat.categories
+    # (the Categoricals' own categories and codes: no accessor nor Series made of them)
+    xa, ya = x.array, y.array
+    assert isinstance(xa, pd.Categorical)
+    assert isinstance(ya, pd.Categorical)
+    cx, cy = xa.categories, ya.categories
     if cx.dtype == cy.dtype:
+        if cx.equals(cy):  # the same categories in the same order: the same codes
+            return bool(np.array_equal(xa.codes, ya.codes))
         at = cy.get_indexer(cx)
         at = np.append(np.where(at < 0, -2, at), -1)  # -2: none of y's; code -1 stays -1
-        return bool(np.array_equal(at[x.cat.codes.to_numpy()], y.cat.codes.to_numpy()))
+        return bool(np.array_equal(at[xa.codes], ya.codes))
     named = zip(_named(x), _named(y), strict=True)
     return all(type(i) is type(j) and i == j for i, j in named)
 
