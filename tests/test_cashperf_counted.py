@@ -23,8 +23,14 @@ COLUMNS = (
 FEWER = ("date", "month", "kind", "record", "direction", "amount_usd", "low_usd", "high_usd")
 
 
+def _former_select(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
+    """select_rows as it was: iloc by positions."""
+    at = [int(frame.columns.get_loc(c)) for c in columns]
+    return frame.iloc[:, at] if rows.all() else frame.iloc[np.flatnonzero(rows), at]
+
+
 def _reference(flows: pd.DataFrame, keep: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
-    counted = select_rows(flows, keep, columns)
+    counted = _former_select(flows, keep, columns)
     require_usd(counted, "runway")
     return signed(counted)
 
@@ -57,6 +63,8 @@ def test_ledger_flows(storage: str, path: str | None) -> None:
         for keep in _keeps(rng, len(priced)):
             for columns in (COLUMNS, FEWER):
                 _same(counted_frame(priced, keep, columns), _reference(priced, keep, columns))
+                every = np.resize(keep, len(flows))  # (the rows unpriced too)
+                _same(select_rows(flows, every, columns), _former_select(flows, every, columns))
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -77,6 +85,7 @@ def test_random_rows(seed: int) -> None:
     varied.index = pd.RangeIndex(7, 7 + n) if seed % 2 else pd.Index(rng.permutation(n))
     for keep in _keeps(rng, n):
         _same(counted_frame(varied, keep, COLUMNS), _reference(varied, keep, COLUMNS))
+        _same(select_rows(varied, keep, FEWER), _former_select(varied, keep, FEWER))
     unpriced = varied.assign(amount_usd=np.where(rng.random(n) < 0.1, np.nan, usd))
     keep = np.ones(n, bool)
     if unpriced["amount_usd"].isna().any():
