@@ -16,6 +16,7 @@ from aicapex.analysis.common import day_of, first_whole_month, fiscal_year_numbe
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.runway import POLICIES, runways
+from aicapex.analysis.runwaygrid import ends_of
 from aicapex.analysis.runwaykit import balance_kinds, latest_balances
 from aicapex.dates import PartialDate, calendar_year, parse_fiscal_year_end
 from aicapex.records import Entity
@@ -345,12 +346,16 @@ def _tranched(ledger: Ledger) -> dict[str, tuple[float, float]]:
     usd = tranches["amount_usd"].to_numpy("float64")
     live = ~tranches["status"].astype("object").isin(_ENDED).to_numpy()
     frame = pd.DataFrame({"live": np.where(live, usd, 0.0), "every": usd}, index=rounds)
-    # a tranche without a rate leaves its sums unknown (NaN), not short of it
     sums = frame.groupby(level=0, sort=False).sum(min_count=1)
-    unknown = frame.isna().groupby(level=0, sort=False).any()
-    sums = sums.where(~unknown)
+    # a tranche without a rate leaves its sums unknown (NaN), not short of it (the rounds of
+    # such tranches found by hand: not a grouping of the frame's gaps, 0.6 ms)
+    lacking = np.isnan(usd)
+    unknown_live, unknown_every = set(rounds[lacking & live]), set(rounds[lacking])
     return {
-        str(r): (float(a), float(b))
+        str(r): (
+            np.nan if r in unknown_live else float(a),
+            np.nan if r in unknown_every else float(b),
+        )
         for r, a, b in zip(sums.index, sums["live"], sums["every"], strict=True)
     }
 
@@ -397,7 +402,7 @@ def funding_section(ctx: Any) -> dict[str, Any]:
     rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
     out: dict[str, Any] = {}
     ends = {c: day_of(w, end=True) for c, w in ctx.when.items() if w is not None}
-    until = rounds["company"].astype("object").map(ends).to_numpy("datetime64[ns]")
+    until = ends_of(rounds["company"], ends)  # (rounds["company"] mapped to ends)
     start_day = rounds["date_start"].to_numpy("datetime64[ns]")
     rounds = rounds[np.isnat(until) | np.isnat(start_day) | (start_day <= until)]
     rounds = rounds.sort_values(["date_start", "id"], kind="stable")

@@ -1,5 +1,5 @@
 """The runway grid's quick routes give what the pandas calls they replace give:
-``runwaygrid._ends_of`` is ``Series.map`` of each company's last day, ``runwaygrid._filled``
+``runwaygrid.ends_of`` is ``Series.map`` of each company's last day, ``runwaygrid._filled``
 is ``fillna(...).to_numpy("float64")`` and ``runwayresult.bound_notes`` words the bounded
 balances as the rows' tuples did; on varied companies (missing ones, unknown ones, other
 dtypes), figures (missing, signed zeros) and kinds."""
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from aicapex.analysis.common import day_of
-from aicapex.analysis.runwaygrid import _ends_of, _filled
+from aicapex.analysis.runwaygrid import _filled, ends_of
 from aicapex.analysis.runwayresult import bound_notes
 
 NAMES = ["acme", "beta", "zeta", "omega"]
@@ -30,14 +30,14 @@ def _companies(rng: np.random.Generator, n: int, kind: str) -> pd.Series:
 
 @pytest.mark.parametrize("kind", ["category", "str", "object"])
 @pytest.mark.parametrize("seed", range(15))
-def test_ends_of_is_map(kind: str, seed: int) -> None:
+def testends_of_is_map(kind: str, seed: int) -> None:
     rng = np.random.default_rng(seed)
     company = _companies(rng, int(rng.integers(0, 12)), kind)
     months = ["2023-01", "2023-10", "2024-06-15", "2025"]
     asked = {NAMES[i]: months[i % 4] for i in range(int(rng.integers(1, 4)))}
     ends = {k: day_of(v, end=True) for k, v in asked.items()}
     expected = company.astype("object").map(ends).to_numpy("datetime64[ns]")
-    got = _ends_of(company, ends)
+    got = ends_of(company, ends)
     assert got.dtype == expected.dtype
     assert np.array_equal(got, expected, equal_nan=True)
 
@@ -94,3 +94,62 @@ def test_bound_notes(seed: int) -> None:
     assert bound_notes(chosen, kinds) == _reference_notes(chosen, kinds)
     exact = pd.Series("exact", chosen.index)
     assert bound_notes(chosen, exact) == _reference_notes(chosen, exact) == []
+
+
+# -- reportcash._tranched: rounds with a tranche without a rate found by hand ---------------
+
+import os  # noqa: E402
+
+import aicapex as ac  # noqa: E402
+from aicapex.reportcash import _ENDED, _tranched  # noqa: E402
+
+
+def _former_tranched(tranches: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    rounds = tranches["round"].astype("object").to_numpy()
+    usd = tranches["amount_usd"].to_numpy("float64")
+    live = ~tranches["status"].astype("object").isin(_ENDED).to_numpy()
+    frame = pd.DataFrame({"live": np.where(live, usd, 0.0), "every": usd}, index=rounds)
+    sums = frame.groupby(level=0, sort=False).sum(min_count=1)
+    unknown = frame.isna().groupby(level=0, sort=False).any()
+    sums = sums.where(~unknown)
+    return {
+        str(r): (float(a), float(b))
+        for r, a, b in zip(sums.index, sums["live"], sums["every"], strict=True)
+    }
+
+
+class _Frames:
+    """A ledger's frames, its tranches replaced."""
+
+    def __init__(self, tranches: pd.DataFrame) -> None:
+        self.tranches = tranches
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        assert kind == "tranches"
+        return self.tranches
+
+
+def _bits(d: dict[str, tuple[float, float]]) -> dict[str, bytes]:
+    return {k: np.array(v, dtype=np.float64).tobytes() for k, v in d.items()}
+
+
+@pytest.mark.parametrize(
+    "path", [None, "/tmp/gl/ledger-400-all.yaml", "/tmp/gl/ledger-2000-all.yaml"]
+)
+def test_tranched(path: str | None) -> None:
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    tranches = ac.load(path or ac.bundled_data()).frame("tranches")
+    rng = np.random.default_rng(5)
+    for seed in range(6):
+        t = tranches.copy()
+        n = len(t)
+        if seed:
+            usd = t["amount_usd"].to_numpy("float64").copy()
+            usd[rng.random(n) < 0.2] = np.nan
+            t["amount_usd"] = usd
+            t = t.iloc[rng.permutation(n)]
+        got = _tranched(_Frames(t))  # type: ignore[arg-type]
+        expected = _former_tranched(t)
+        assert list(got) == list(expected)
+        assert _bits(got) == _bits(expected)
