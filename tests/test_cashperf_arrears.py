@@ -147,3 +147,61 @@ def test_other_tables_take_the_pandas_route() -> None:
     )
     assert _plain_bills(rows, {1: end}, None, None) is None  # type: ignore[dict-item]
     assert _plain_bills(rows.set_axis([0] * len(rows)), None, end, None) is None
+
+
+# -- pay_arrears: the three figures summed by payer in one grouping -------------------------
+
+from aicapex.analysis.arrears import _owed_by_payer  # noqa: E402
+
+
+def _former_owed(owed_table: pd.DataFrame, entities: pd.Index) -> np.ndarray:
+    by_payer = owed_table.groupby("payer", observed=True)
+    return np.stack(
+        [
+            by_payer[column].sum().reindex(entities).fillna(0.0).to_numpy("float64")
+            for column in ("outstanding_usd", "outstanding_high_usd", "outstanding_low_usd")
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_owed_by_payer(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 12))
+    payers = ["acme", "beta", "zeta", None]
+    table = pd.DataFrame(
+        {
+            "payer": pd.array([payers[i] for i in rng.integers(0, 4, n)], dtype="str"),
+            "provider": "aws",
+            "outstanding_usd": rng.random(n) * 10.0 ** rng.integers(0, 16, n),
+            "outstanding_low_usd": rng.random(n) * 10.0 ** rng.integers(0, 16, n),
+            "outstanding_high_usd": rng.random(n) * 10.0 ** rng.integers(0, 16, n),
+        }
+    )
+    if seed % 4 == 1 and n:
+        table.loc[0, "outstanding_low_usd"] = np.nan
+    if seed % 4 == 2 and n:
+        table.loc[0, "outstanding_high_usd"] = -0.0
+    if seed % 5 == 3 and n > 1:
+        table.loc[0, "outstanding_usd"] = np.inf
+        table.loc[1, "outstanding_usd"] = -np.inf
+    if seed % 2:
+        table = table.sort_values("payer", kind="stable")  # payers in runs
+    entities = pd.Index(["zeta", "acme", "nobody"], dtype=object)
+    got, expected = _owed_by_payer(table, entities), _former_owed(table, entities)
+    assert got.shape == expected.shape
+    assert np.array_equal(got.view(np.int64), expected.view(np.int64))
+
+
+@pytest.mark.parametrize("path", [None, "/tmp/gl/ledger-2000-all.yaml"])
+def test_owed_by_payer_of_ledgers(path: str | None) -> None:
+    import os
+
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    led = ac.load(path or ac.bundled_data())
+    entities = pd.Index(sorted({str(p) for p in led.flows()["payer"].dropna()}), dtype=object)
+    for when in ("2023-10-31", "2024-06", "2026"):
+        table = arrears(led, as_of=when).frame
+        got, expected = _owed_by_payer(table, entities), _former_owed(table, entities)
+        assert np.array_equal(got.view(np.int64), expected.view(np.int64))

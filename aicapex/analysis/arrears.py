@@ -411,13 +411,7 @@ def pay_arrears(
     the bills each payer pays. ``owed``: ``arrears(flows, as_of=as_of).frame``, if found
     already (a report reads it too)."""
     owed_table = arrears(flows, as_of=as_of).frame if owed is None else owed
-    by_payer = owed_table.groupby("payer", observed=True)
-    owed_v = np.stack(
-        [
-            by_payer[column].sum().reindex(entities).fillna(0.0).to_numpy("float64")
-            for column in ("outstanding_usd", "outstanding_high_usd", "outstanding_low_usd")
-        ]
-    )
+    owed_v = _owed_by_payer(owed_table, entities)
     due_now = (as_of_month > balance_month)[None, :]
     bills: dict[str, list[str]] = {}
     for payer, records in zip(
@@ -436,6 +430,33 @@ def pay_arrears(
             f"{payer}: bills due and unpaid at {when} paid at once ({', '.join(bills[payer])})"
         )
     return np.where(due_now, 0.0, owed_v), np.where(due_now, owed_v, 0.0), sentences, bills
+
+
+#: The figures a payer pays, by variant (base, pessimistic: the most owed, optimistic).
+_OWED = ["outstanding_usd", "outstanding_high_usd", "outstanding_low_usd"]
+
+
+def _owed_by_payer(owed_table: pd.DataFrame, entities: pd.Index) -> np.ndarray:
+    """Each entity's sum of :data:`_OWED` over its bills (0 for none), ``(3, E)``. The three
+    columns summed in one grouping, then looked up by payer (not three groupings, each
+    reindexed and filled: 1.2 ms, now 0.5); one by one when a figure is missing (pandas then
+    sums a column with gaps apart from the others)."""
+    figures = owed_table[_OWED]
+    payer = owed_table["payer"]
+    if isinstance(payer.dtype, pd.CategoricalDtype) or np.isnan(figures.to_numpy("float64")).any():
+        by_payer = owed_table.groupby("payer", observed=True)
+        return np.stack(
+            [
+                by_payer[column].sum().reindex(entities).fillna(0.0).to_numpy("float64")
+                for column in _OWED
+            ]
+        )
+    sums = figures.groupby(payer.to_numpy()).sum()  # (the payers sorted, as by the column)
+    found = dict(zip(sums.index.tolist(), sums.to_numpy("float64").tolist(), strict=True))
+    none = [0.0] * len(_OWED)
+    out = np.array([found.get(e, none) for e in entities.tolist()], dtype=np.float64)
+    out = np.where(np.isnan(out), 0.0, out)  # (fillna: a sum of infinities of both signs)
+    return np.ascontiguousarray(out.T).reshape(len(_OWED), len(entities))
 
 
 def _at_bill_rate(rows: pd.DataFrame, paid: np.ndarray) -> np.ndarray:
