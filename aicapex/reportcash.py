@@ -21,7 +21,7 @@ from aicapex.analysis.runwaykit import balance_kinds, latest_balances
 from aicapex.dates import PartialDate, calendar_year, parse_fiscal_year_end
 from aicapex.records import Entity
 from aicapex.reportdeals import known_by_participations
-from aicapex.table.conflicts import resolve as resolve_conflicts
+from aicapex.table.conflicts import resolved
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -399,7 +399,7 @@ def funding_section(ctx: Any) -> dict[str, Any]:
     (``null`` without any): of a ceiling, the part the flows move (the rest is conditional).
     Rounds dated after a company's report date are left out (as of 2023-09, a round of
     2023-10 was not raised yet)."""
-    rounds, _ = resolve_conflicts(ctx.ledger.frame("funding_rounds"), "funding_rounds")
+    rounds, _ = resolved(ctx.ledger, "funding_rounds")  # (kept with the ledger: the flows')
     out: dict[str, Any] = {}
     ends = {c: day_of(w, end=True) for c, w in ctx.when.items() if w is not None}
     until = ends_of(rounds["company"], ends)  # (rounds["company"] mapped to ends)
