@@ -42,7 +42,7 @@ def _dates(ctx: Any) -> dict[str, np.datetime64]:
 def _until(ctx: Any, companies: pd.Series) -> np.ndarray:
     """The report date of each row's company (NaT: none)."""
     days = pd.Series(_dates(ctx), dtype="datetime64[ns]")
-    return days.reindex(companies.astype("object").to_numpy()).to_numpy("datetime64[ns]")
+    return days.reindex(companies.to_numpy(object)).to_numpy("datetime64[ns]")
 
 
 def fleets(ctx: Any) -> dict[str, Any]:

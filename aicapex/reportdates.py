@@ -75,7 +75,7 @@ def _promise_days(ledger: Ledger, flows: pd.DataFrame, rows: np.ndarray) -> dict
     order's), held at the last day of its report date (what was known then: a contract
     reported in 2025 that starts in 2027 dates 2025), as ``YYYY-MM-DD``."""
     days: dict[str, np.datetime64] = {}
-    for kind in pd.unique(flows["kind"].astype("object").to_numpy()[rows]):
+    for kind in pd.unique(flows["kind"].to_numpy(object)[rows]):
         cls = KINDS.get(str(kind))
         field = getattr(cls, "DATE_FIELD", None)
         frame = ledger.frame(str(kind)) if field else None
@@ -86,7 +86,7 @@ def _promise_days(ledger: Ledger, flows: pd.DataFrame, rows: np.ndarray) -> dict
         day = np.where(np.isnat(known) | (~np.isnat(own) & (own < known)), own, known)
         days.update(zip(frame["id"].astype("object"), day, strict=True))
     nat = np.datetime64("NaT", "ns")
-    records = flows["record"].astype("object").to_numpy()[rows]
+    records = flows["record"].to_numpy(object)[rows]
     when = np.array([days.get(r, nat) for r in records], dtype="datetime64[ns]")
     return _text(_latest(flows["entity"].to_numpy()[rows], when), "D")
 

@@ -33,7 +33,7 @@ def _owned(ledger: Ledger) -> dict[str, str]:
     for figure in ("pre_money", "post_money", "price_per_share"):
         priced |= rounds[figure].notna().to_numpy()
     parts = [(stakes, np.ones(len(stakes), dtype=bool)), (rounds, priced)]
-    company = np.concatenate([f["company"].astype("object").to_numpy()[r] for f, r in parts])
+    company = np.concatenate([f["company"].to_numpy(object)[r] for f, r in parts])
     day = np.concatenate([f["date_end"].to_numpy("datetime64[ns]")[r] for f, r in parts])
     day = day.view(np.int64)
     # each company's latest day (NaT, the least int64, only where it has no other), by name

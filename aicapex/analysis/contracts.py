@@ -167,7 +167,7 @@ def contract_terms(
     contracts = contracts.reset_index(drop=True)
     yearly, term = annual_run_rate(contracts)
     stated_rate = contracts["rate_usd_per_month"].to_numpy("float64") * 12.0
-    ramp = ramp_totals(ramps).reindex(contracts["id"].astype("object").to_numpy())
+    ramp = ramp_totals(ramps).reindex(contracts["id"].to_numpy(object))
     has_ramp = ramp["sum"].notna().to_numpy()
     implied = np.where(has_ramp, ramp["sum"].to_numpy("float64"), stated_rate * term)
     run_rate = np.where(
@@ -177,7 +177,7 @@ def contract_terms(
     )
     total = contracts["total_value_usd"].to_numpy("float64")
     capacity = contracts["capacity"].to_numpy("float64")
-    unit = contracts["capacity_unit"].astype("object").to_numpy()
+    unit = contracts["capacity_unit"].to_numpy(object)
     gw = np.where(unit == "GW", capacity, np.nan)
     gpus = np.where(unit == "gpu", capacity, np.nan)
     conversions = np.full(len(contracts), None, dtype=object)
@@ -186,8 +186,8 @@ def contract_terms(
         assumptions,
         "gpus_per_gw",
         contracts["start_start"].to_numpy("datetime64[ns]")[in_gw],
-        contracts["capacity_sku"].astype("object").to_numpy()[in_gw],
-        contracts["buyer"].astype("object").to_numpy()[in_gw],
+        contracts["capacity_sku"].to_numpy(object)[in_gw],
+        contracts["buyer"].to_numpy(object)[in_gw],
     )
     for i, found in zip(in_gw, found_all, strict=True):
         if found is not None:
@@ -197,11 +197,11 @@ def contract_terms(
     kinds = [contracts[f"{n}_kind"].astype("object") for n in ("total_value", "rate")]
     out = pd.DataFrame(
         {
-            "contract": contracts["id"].astype("object").to_numpy(),
-            "buyer": contracts["buyer"].astype("object").to_numpy(),
-            "seller": contracts["seller"].astype("object").to_numpy(),
-            "status": contracts["status"].astype("object").to_numpy(),
-            "arrangement": contracts["arrangement"].astype("object").to_numpy(),
+            "contract": contracts["id"].to_numpy(object),
+            "buyer": contracts["buyer"].to_numpy(object),
+            "seller": contracts["seller"].to_numpy(object),
+            "status": contracts["status"].to_numpy(object),
+            "arrangement": contracts["arrangement"].to_numpy(object),
             "start": contracts["start_start"].to_numpy("datetime64[ns]"),
             "end": contracts["end_end"].to_numpy("datetime64[ns]"),
             "term_years": term,
@@ -216,7 +216,7 @@ def contract_terms(
             "ramp": ramp["text"].to_numpy(object),
             "capacity": capacity,
             "capacity_unit": unit,
-            "sku": contracts["capacity_sku"].astype("object").to_numpy(),
+            "sku": contracts["capacity_sku"].to_numpy(object),
             "usd_per_gw": best_total / gw,
             "usd_per_gw_year": run_rate / gw,
             "gpus": gpus,

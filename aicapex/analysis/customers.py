@@ -106,7 +106,7 @@ def _kept_of(totals: pd.DataFrame, conflicts: ConflictPolicy) -> dict[str, str]:
     _, aside = resolve_conflicts(totals, "revenues", conflicts)
     if not aside:
         return {}
-    dropped, ids = set(aside), totals["id"].astype("object").to_numpy()
+    dropped, ids = set(aside), totals["id"].to_numpy(object)
     out: dict[str, str] = {}
     for _, members in fact_groups(totals, "revenues").groupby("group", sort=True):
         names = [str(ids[i]) for i in members["row"]]

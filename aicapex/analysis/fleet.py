@@ -230,7 +230,7 @@ def _left_out(moves: pd.DataFrame, rows: np.ndarray) -> tuple[str, ...]:
     """The assumption naming the reallocations of ``rows`` of ``moves`` that are not counted
     (of orders of other statuses), if any."""
     out = rows & (moves["status"].astype("object") == "reallocated").to_numpy()
-    ids = list(dict.fromkeys(moves["record"].astype("object").to_numpy()[out]))
+    ids = list(dict.fromkeys(moves["record"].to_numpy(object)[out]))
     if not ids:
         return ()
     shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
@@ -251,7 +251,7 @@ def _every_report(
     if conflicts != "all" or isinstance(source, pd.DataFrame) or moves.empty:
         return ()
     kept = movements_of(source, "latest")["record"].astype("object")
-    ids = list(dict.fromkeys(moves["record"].astype("object").to_numpy()))
+    ids = list(dict.fromkeys(moves["record"].to_numpy(object)))
     extra = [i for i in ids if i not in set(kept.to_numpy())]
     if not extra:
         return ()
@@ -349,7 +349,7 @@ def gpu_fleet(
     period = _period(moves["date"], freq)
     sku_col = moves["sku"].astype("object").fillna(UNKNOWN_SKU).to_numpy()
     keys = pd.MultiIndex.from_arrays(
-        [moves["entity"].astype("object").to_numpy(), sku_col], names=["entity", "sku"]
+        [moves["entity"].to_numpy(object), sku_col], names=["entity", "sku"]
     )
     group, uniq = pd.factorize(keys)
     periods, p_idx = np.unique(period, return_inverse=True)
@@ -360,7 +360,7 @@ def gpu_fleet(
     n_g, n_p = len(uniq), len(all_periods)
     cell = group * n_p + p_pos
     units = moves["units"].to_numpy("int64")
-    event = moves["event"].astype("object").to_numpy()
+    event = moves["event"].to_numpy(object)
     data: dict[str, np.ndarray] = {}
     for name in _EVENTS:
         mine = event == name
@@ -472,12 +472,12 @@ def gpu_targets(
     elif as_of is not None:  # as_of caps it, a target without a date too (min with NaT: NaT)
         cap = day_of(as_of, end=True)
         until = np.where(np.isnat(by), cap, np.minimum(by, cap))
-    m_entity = moves["entity"].astype("object").to_numpy()
-    m_sku = moves["sku"].astype("object").to_numpy()
+    m_entity = moves["entity"].to_numpy(object)
+    m_sku = moves["sku"].to_numpy(object)
     m_date = moves["date"].to_numpy("datetime64[ns]")
     m_units = moves["units"].to_numpy("int64")
-    m_event = moves["event"].astype("object").to_numpy()
-    m_order = moves["order"].astype("object").to_numpy()
+    m_event = moves["event"].to_numpy(object)
+    m_order = moves["order"].to_numpy(object)
     out: dict[str, list[int]] = {"delivered": [], "expected": [], "position": []}
     used: list[np.ndarray] = []
     # one pass per target over the entity's rows (targets are few)
@@ -498,12 +498,12 @@ def gpu_targets(
     delivered = np.array(out["delivered"], dtype=np.int64)
     frame = pd.DataFrame(
         {
-            "target": targets["id"].astype("object").to_numpy(),
-            "entity": targets["entity"].astype("object").to_numpy(),
-            "sku": targets["sku"].astype("object").to_numpy(),
+            "target": targets["id"].to_numpy(object),
+            "entity": targets["entity"].to_numpy(object),
+            "sku": targets["sku"].to_numpy(object),
             "units": units,
             "by": by,
-            "set_by": targets["set_by"].astype("object").to_numpy(),
+            "set_by": targets["set_by"].to_numpy(object),
             "delivered": delivered,
             "expected": np.array(out["expected"], dtype=np.int64),
             "position": np.array(out["position"], dtype=np.int64),

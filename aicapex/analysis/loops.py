@@ -480,8 +480,8 @@ def _describe(
     for i, key in enumerate(keys):
         parts.setdefault(key, []).append(i)
     leg = np.asarray(LEG_KINDS, dtype=object)[mine.leg]
-    status = rows["status"].astype("object").to_numpy()
-    record = rows["record"].astype("object").to_numpy()
+    status = rows["status"].to_numpy(object)
+    record = rows["record"].to_numpy(object)
     out: dict[tuple[int, int, int], tuple[str, str, str, str]] = {}
     starts = edges["window_start"].to_numpy("datetime64[ns]").view(np.int64).tolist()
     group_of = dict(zip(zip(starts, edges["basis"], strict=True), edges["group"], strict=True))

@@ -107,8 +107,8 @@ def _taken(moves: pd.DataFrame) -> pd.DataFrame:
     u = taken["units"].to_numpy("float64")
     # groups of (via, event) in the order they first come (as groupby(sort=False) has them),
     # summed by bincount: whole units and day numbers, exact as floats
-    via, vias = pd.factorize(taken["via"].astype("object").to_numpy())
-    event, events = pd.factorize(taken["event"].astype("object").to_numpy())
+    via, vias = pd.factorize(taken["via"].to_numpy(object))
+    event, events = pd.factorize(taken["event"].to_numpy(object))
     group, pairs = pd.factorize(via.astype(np.int64) * len(events) + event)
     sums = [np.bincount(group, weights=w) for w in (u, u * early, u * late)]
     g_via, g_event = pairs // len(events), pairs % len(events)
@@ -253,7 +253,7 @@ def _of_statuses(
     keep = (their.isna() | their.isin(statuses)).to_numpy()
     if keep.all():
         return frame, ()
-    ids = list(frame["id"].astype("object").to_numpy()[~keep])
+    ids = list(frame["id"].to_numpy(object)[~keep])
     shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
     note = (
         f"{len(ids)} reallocation{'s' if len(ids) > 1 else ''} of orders of other statuses "
@@ -324,7 +324,7 @@ def reallocations(
     took = {
         c: np.append(taken[c].to_numpy("float64"), np.nan) for c in ("units", "earliest", "latest")
     }
-    event = np.append(taken["event"].astype("object").to_numpy(), [None])
+    event = np.append(taken["event"].to_numpy(object), [None])
 
     def side(who: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         at = taken.index.get_indexer(pd.Index(who.to_numpy()))  # as reindex: -1 for none
@@ -348,8 +348,8 @@ def reallocations(
     of = order_ids.get_indexer(pd.Index(frame["order"].astype("object")))
     order_sku = np.full(len(frame), None, dtype=object)
     if len(orders):
-        order_sku[of >= 0] = orders["sku"].astype("object").to_numpy()[of[of >= 0]]
-    own_sku = frame["sku"].astype("object").to_numpy()
+        order_sku[of >= 0] = orders["sku"].to_numpy(object)[of[of >= 0]]
+    own_sku = frame["sku"].to_numpy(object)
     sku = np.where(pd.isna(own_sku), order_sku, own_sku)
     few, many = _count_ends(source, frame, units)
     spread = few != many
@@ -358,11 +358,11 @@ def reallocations(
     columns = {
         "reallocation": ids.to_numpy(),
         "date": frame["date_start"].to_numpy("datetime64[ns]"),
-        "from_entity": frame["from_entity"].astype("object").to_numpy(),
-        "to_entity": frame["to_entity"].astype("object").to_numpy(),
+        "from_entity": frame["from_entity"].to_numpy(object),
+        "to_entity": frame["to_entity"].to_numpy(object),
         "sku": sku,
         "units": units,
-        "order": frame["order"].astype("object").to_numpy(),
+        "order": frame["order"].to_numpy(object),
         "counterpart": counterpart.to_numpy(),
         "units_back": units_back,
         "net_units": np.where(no_back, -units, units_back - units),
@@ -380,7 +380,7 @@ def reallocations(
         "value_figure": np.where(spread & (figure == "exact"), "range", figure),
         "price_basis": basis,
         "price_record": record,
-        "reason": frame["reason"].astype("object").to_numpy(),
+        "reason": frame["reason"].to_numpy(object),
     }
     out = typed_columns(columns, _DTYPES)  # the text columns not inferred as text first
     if entity is not None:

@@ -171,7 +171,7 @@ def _leg_groups(flows: pd.DataFrame, legs: LegCodes) -> tuple[Any, ...]:
     leg and basis, in the order each group first comes (a missing record's left out): those
     five, the earliest date and the summed amount, as columns; read from the legs' codes, not
     a frame of their text."""
-    record = flows["record"].take(legs.rows).astype("object").to_numpy()
+    record = flows["record"].take(legs.rows).to_numpy(object)
     key, _ = pd.factorize(record, use_na_sentinel=True)
     named = key >= 0
     if not named.all():

@@ -129,8 +129,8 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
         units = ordered["units"].to_numpy("float64")
         parts.append(
             {
-                "customer": ordered["entity"].astype("object").to_numpy(),
-                "vendor": ordered["counterparty"].astype("object").to_numpy(),
+                "customer": ordered["entity"].to_numpy(object),
+                "vendor": ordered["counterparty"].to_numpy(object),
                 "start": start,
                 "units": units,
                 "gw": np.zeros(len(units)),
@@ -146,8 +146,8 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> pd.
             capacity = gw["capacity"].to_numpy("float64")
             parts.append(
                 {
-                    "customer": gw["buyer"].astype("object").to_numpy(),
-                    "vendor": gw["seller"].astype("object").to_numpy(),
+                    "customer": gw["buyer"].to_numpy(object),
+                    "vendor": gw["seller"].to_numpy(object),
                     "start": start,
                     "units": np.zeros(len(capacity)),
                     "gw": capacity,
@@ -416,5 +416,5 @@ def _used(
     forth = known.get_indexer(legs.payer.astype(np.int64) * n + legs.payee) >= 0
     back = known.get_indexer(legs.payee.astype(np.int64) * n + legs.payer) >= 0
     rows = legs.rows[forth | back]
-    used: np.ndarray = flows["record"].take(rows).astype("object").to_numpy()
+    used: np.ndarray = flows["record"].take(rows).to_numpy(object)
     return used

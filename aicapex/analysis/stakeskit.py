@@ -258,7 +258,7 @@ def _one_per_stake(stakes: pd.DataFrame) -> dict[str, list[dict[str, Any]]] | No
         return None
     kept, aside = resolve_conflicts(stakes, "stakes", "latest")
     dropped = set(aside)
-    ids = stakes["id"].astype("object").to_numpy()
+    ids = stakes["id"].to_numpy(object)
     spans: dict[str, tuple[dict[str, float], list[str]]] = {}
     ends = {
         f"{name}_{end}": stakes[f"{name}_{end}"].to_numpy("float64")
@@ -294,7 +294,7 @@ def _by_each(frame: pd.DataFrame, as_of: Mapping[str, DateLike | None]) -> np.nd
     limits = {c: day_of(d, end=True) for c, d in as_of.items() if d is not None}
     if not limits:
         return None
-    codes, companies = pd.factorize(frame["company"].astype("object").to_numpy())
+    codes, companies = pd.factorize(frame["company"].to_numpy(object))
     nat = np.datetime64("NaT", "ns")  # no limit (and the last: a row without a company)
     per = np.array([*(limits.get(c, nat) for c in companies), nat], dtype="datetime64[ns]")
     limit = per[codes]
@@ -371,7 +371,7 @@ def _set_aside(frame: pd.DataFrame, kind: str, aside: list[str]) -> dict[str, li
     if not aside:
         return {}
     groups = fact_groups(frame, kind)
-    ids = frame["id"].astype("object").to_numpy()
+    ids = frame["id"].to_numpy(object)
     out: dict[str, list[str]] = {}
     dropped = set(aside)
     for _, members in groups.groupby("group", sort=True):
@@ -533,7 +533,7 @@ def share_counts_by(
         return {}
     frame, _ = resolve_conflicts(frame, "share_counts", "latest")
     start = frame["date_start"].to_numpy("datetime64[ns]")
-    company = frame["company"].astype("object").to_numpy()
+    company = frame["company"].to_numpy(object)
     if isinstance(as_of, Mapping):
         limits = [as_of.get(str(c)) for c in company]
         keep = [d is None or s <= day_of(d, end=True) for d, s in zip(limits, start, strict=True)]

@@ -152,7 +152,7 @@ def _from_orders(orders: pd.DataFrame) -> Part:
         orders["unit_price_low_usd"].to_numpy("float64"),
     )
     high = np.where(by_total, over_few, orders["unit_price_high_usd"].to_numpy("float64"))
-    total_kind = orders["total_kind"].astype("object").to_numpy()
+    total_kind = orders["total_kind"].to_numpy(object)
     spread = by_total & (few != many) & (total_kind == "exact")  # an exact sum over a range
     figure = np.where(
         by_total,
@@ -162,12 +162,12 @@ def _from_orders(orders: pd.DataFrame) -> Part:
     keep = ~np.isnan(unit)
     return _part(
         {
-            "sku": orders["sku"].astype("object").to_numpy(),
+            "sku": orders["sku"].to_numpy(object),
             "date": orders["order_date_start"].to_numpy("datetime64[ns]"),
             "basis": np.where(by_total, "order total", "order unit price"),
-            "record": orders["id"].astype("object").to_numpy(),
-            "entity": orders["buyer"].astype("object").to_numpy(),
-            "counterparty": orders["vendor"].astype("object").to_numpy(),
+            "record": orders["id"].to_numpy(object),
+            "entity": orders["buyer"].to_numpy(object),
+            "counterparty": orders["vendor"].to_numpy(object),
             "units": qty,
             "total_usd": np.where(by_total, total, unit * qty),
             "unit_usd": unit,
@@ -190,18 +190,18 @@ def _from_prices(prices: pd.DataFrame) -> Part:
     qty = p["quantity"].to_numpy("float64")
     return _part(
         {
-            "sku": p["quantity_sku"].astype("object").to_numpy(),
+            "sku": p["quantity_sku"].to_numpy(object),
             "date": p["effective_start"].to_numpy("datetime64[ns]"),
             "basis": "priced quantity",
-            "record": p["id"].astype("object").to_numpy(),
-            "entity": p["company"].astype("object").to_numpy(),
+            "record": p["id"].to_numpy(object),
+            "entity": p["company"].to_numpy(object),
             "counterparty": None,
             "units": qty,
             "total_usd": p["one_off_usd"].to_numpy("float64"),
             "unit_usd": p["one_off_usd"].to_numpy("float64") / qty,
             "unit_low_usd": p["one_off_low_usd"].to_numpy("float64") / qty,
             "unit_high_usd": p["one_off_high_usd"].to_numpy("float64") / qty,
-            "figure": p["one_off_kind"].astype("object").to_numpy(),
+            "figure": p["one_off_kind"].to_numpy(object),
             "per_unit_year_usd": np.nan,
             "per_unit_hour_usd": np.nan,
         }
@@ -255,7 +255,7 @@ def ramp_totals(ramps: pd.DataFrame) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(
         {
-            "contract": ramps["contract"].astype("object").to_numpy(),
+            "contract": ramps["contract"].to_numpy(object),
             "amount": amount,
             "months": months,
             "text": text,
@@ -286,7 +286,7 @@ def _from_leases(contracts: pd.DataFrame, ramps: pd.DataFrame) -> Part:
     yearly, term = annual_run_rate(c)
     # the run rate as contract_terms takes it: the rate, else the ramp's yearly mean, else the
     # total over the term (a lease priced only by its ramp had no price)
-    ramp = ramp_totals(ramps).reindex(c["id"].astype("object").to_numpy())
+    ramp = ramp_totals(ramps).reindex(c["id"].to_numpy(object))
     rated = c["rate_usd_per_month"].notna().to_numpy()
     by_ramp = ~rated & ramp["sum"].notna().to_numpy()
     yearly = np.where(by_ramp, ramp["yearly"].to_numpy("float64"), yearly)
@@ -306,12 +306,12 @@ def _from_leases(contracts: pd.DataFrame, ramps: pd.DataFrame) -> Part:
     )
     return _part(
         {
-            "sku": c["capacity_sku"].astype("object").to_numpy(),
+            "sku": c["capacity_sku"].to_numpy(object),
             "date": c["start_start"].to_numpy("datetime64[ns]"),
             "basis": "lease",
-            "record": c["id"].astype("object").to_numpy(),
-            "entity": c["buyer"].astype("object").to_numpy(),
-            "counterparty": c["seller"].astype("object").to_numpy(),
+            "record": c["id"].to_numpy(object),
+            "entity": c["buyer"].to_numpy(object),
+            "counterparty": c["seller"].to_numpy(object),
             "units": units,
             "total_usd": total,
             "unit_usd": np.nan,
@@ -443,7 +443,7 @@ def unrated(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
     at its date), else None. Such a record's price is unknown in dollars: not to be replaced by
     another record's."""
     text = _unrated_text(frame, fields)
-    return pd.Series(text, index=pd.Index(frame["id"].astype("object").to_numpy()), dtype=object)
+    return pd.Series(text, index=pd.Index(frame["id"].to_numpy(object)), dtype=object)
 
 
 def _unrated_text(frame: pd.DataFrame, fields: tuple[str, ...]) -> np.ndarray:
@@ -459,7 +459,7 @@ def _unrated_text(frame: pd.DataFrame, fields: tuple[str, ...]) -> np.ndarray:
         usd = frame[f"{field}_usd"].notna().to_numpy()
         first = given & ~usd & ~written
         if first.any():  # the currencies read only where a figure lacks dollars
-            currency = frame[f"{field}_currency"].astype("object").to_numpy()
+            currency = frame[f"{field}_currency"].to_numpy(object)
             text[first] = [f"{field} in {c}" for c in currency[first]]
         written |= given
         in_usd |= given & usd
@@ -480,7 +480,7 @@ def _unrated_warnings(kind: str, frame: pd.DataFrame, sku: str | None) -> list[s
             found &= (frame[unit].astype("object") == "gpu").to_numpy()
     if sku is not None and sku_column in frame:
         found &= (frame[sku_column].astype("object") == sku).to_numpy()
-    ids = frame["id"].astype("object").to_numpy()
+    ids = frame["id"].to_numpy(object)
     return [
         f"{record}: no price in US dollars (its {what} has no exchange rate at its date)"
         for record, what in zip(ids[found], text[found], strict=True)
@@ -506,13 +506,13 @@ def conversions(
     if a.empty:
         return out
     start = a["date_start"].to_numpy("datetime64[ns]")
-    entity = a["entity"].astype("object").to_numpy()
-    sku = a["sku"].astype("object").to_numpy()
+    entity = a["entity"].to_numpy(object)
+    sku = a["sku"].to_numpy(object)
     any_entity, any_sku = pd.isna(entity), pd.isna(sku)
     entity = np.where(any_entity, "", entity)  # compared only where given ('' is no id)
     sku = np.where(any_sku, "", sku)
     column = a["gpus"] if measure == "gpus_per_gw" else a["money_usd"]
-    values = column.astype("object").to_numpy()
+    values = column.to_numpy(object)
     ids = a["id"].astype(str).to_numpy()
     order = np.arange(len(a))
     for i, (day, s, e) in enumerate(zip(dates, skus, entities, strict=True)):

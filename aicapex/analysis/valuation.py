@@ -434,7 +434,7 @@ def _agreement(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     read = ["company", "date", "record", *(f"post_money{e}_usd" for e in ("", "_low", "_high"))]
     priced = frame[read].iloc[at].assign(_at=at)  # the columns read, not every column
     priced = priced.sort_values(["company", "date"], kind="stable")
-    company = priced["company"].astype("object").to_numpy()
+    company = priced["company"].to_numpy(object)
     day = priced["date"].to_numpy("datetime64[D]").astype("int64")
     gap = np.diff(day, prepend=day[:1])
     new = np.ones(len(priced), dtype=bool)

@@ -49,15 +49,15 @@ def keep_what_happened(moves: pd.DataFrame) -> pd.DataFrame:
     ``delivered`` rows of status ``delivered``, and each such order's ``ordered`` row split in
     two, right after each other: the units delivered (status ``delivered``) and the rest, if
     any (the order's status)."""
-    status = moves["status"].astype("object").to_numpy()
+    status = moves["status"].to_numpy(object)
     ended = ended_orders(status)
     if not ended.any():
         return moves
-    event = moves["event"].astype("object").to_numpy()
+    event = moves["event"].to_numpy(object)
     got = ended & (event == "delivered")
     if not got.any():
         return moves
-    order = moves["order"].astype("object").to_numpy()
+    order = moves["order"].to_numpy(object)
     units = moves["units"].to_numpy("int64")
     delivered = pd.Series(units[got]).groupby(order[got]).sum()
     split = ended & (event == "ordered") & np.isin(order, delivered.index)
@@ -87,14 +87,14 @@ def counted_status(orders: pd.DataFrame, deliveries: pd.DataFrame | None) -> np.
     """Each order's status as the GPU analyses count it and the reallocations of it: its own,
     but ``delivered`` for an ended order with actual deliveries (``deliveries``: the frame of
     that name, a row per scheduled or actual delivery)."""
-    status: np.ndarray = orders["status"].astype("object").to_numpy()
+    status: np.ndarray = orders["status"].to_numpy(object)
     ended = ended_orders(status)
     if deliveries is None or deliveries.empty or not ended.any():
         return status
     actual = (deliveries["status"].astype("object") == "delivered").to_numpy() & (
         deliveries["quantity"].to_numpy("float64", na_value=0.0) > 0
     )
-    came = np.isin(orders["id"].astype("object").to_numpy(), deliveries["order"].to_numpy()[actual])
+    came = np.isin(orders["id"].to_numpy(object), deliveries["order"].to_numpy()[actual])
     out: np.ndarray = np.where(ended & came, "delivered", status)
     return out
 
@@ -103,11 +103,11 @@ def at_least_delivered(moves: pd.DataFrame) -> pd.DataFrame:
     """``moves`` (a GPU movements table) with each order's ``ordered`` row at least the units
     its deliveries show: the larger of its actual and its scheduled deliveries' totals (a load
     refuses more than an exact quantity, or than a range's high end)."""
-    event = moves["event"].astype("object").to_numpy()
+    event = moves["event"].to_numpy(object)
     ordered = event == "ordered"
     if not ordered.any():
         return moves
-    order = moves["order"].astype("object").to_numpy()
+    order = moves["order"].to_numpy(object)
     units = moves["units"].to_numpy("int64")
     most = np.zeros(len(moves), dtype=np.int64)
     for name in ("delivered", "scheduled"):

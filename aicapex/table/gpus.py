@@ -178,7 +178,7 @@ def _orders(orders: pd.DataFrame) -> Piece:
         labels={
             "entity": orders["buyer"],
             "counterparty": orders["vendor"],
-            "sku": orders["sku"].astype("object").to_numpy(),
+            "sku": orders["sku"].to_numpy(object),
             "event": "ordered",
             "status": orders["status"],
             "source": first_source(orders["sources"]),
@@ -197,11 +197,11 @@ def _deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame, moves: pd.DataFr
         deliveries, parent = deliveries[keep], parent[keep]
     if deliveries.empty:
         return {"units": np.array([], dtype=np.int64)}
-    event = deliveries["status"].astype("object").to_numpy()
+    event = deliveries["status"].to_numpy(object)
     latest = deliveries["date_end"].to_numpy("datetime64[ns]")
     earliest = deliveries["date_start"].to_numpy("datetime64[ns]")
     units = deliveries["quantity"].to_numpy("int64", na_value=0)
-    chained = _chained(moves, ids, orders["buyer"].astype("object").to_numpy())
+    chained = _chained(moves, ids, orders["buyer"].to_numpy(object))
     holder, via, d_idx, pieces = _take_deliveries(
         ids, parent, event, latest, units, moves[~chained] if chained.any() else moves
     )
@@ -218,7 +218,7 @@ def _deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame, moves: pd.DataFr
         labels={
             "entity": holder,
             "counterparty": take(orders["vendor"], order_of),
-            "sku": orders["sku"].astype("object").to_numpy()[order_of],
+            "sku": orders["sku"].to_numpy(object)[order_of],
             "event": event[d_idx],
             "status": take(orders["status"], order_of),
             "source": take(first_source(orders["sources"]), order_of),
@@ -279,8 +279,8 @@ def _take_deliveries(
         if not gi_ok.any():
             continue
         k_key, k_day, k_qty = key[gi_ok], m_day[gi_ok], m_qty[gi_ok]
-        k_to = mv["to_entity"].astype("object").to_numpy()[gi_ok]
-        k_id = mv["id"].astype("object").to_numpy()[gi_ok]
+        k_to = mv["to_entity"].to_numpy(object)[gi_ok]
+        k_id = mv["id"].to_numpy(object)[gi_ok]
         k_g = gi[gi_ok]
         o = np.lexsort((k_day, k_key))
         k_key, k_day, k_qty, k_to, k_id, k_g = (
@@ -331,7 +331,7 @@ def _chained(moves: pd.DataFrame, ids: pd.Index, buyers: np.ndarray) -> np.ndarr
         return np.zeros(len(moves), dtype=bool)
     of = ids.get_indexer(pd.Index(moves["order"].astype("object")))
     buyer_of = np.concatenate([buyers, np.array([None], dtype=object)])[of]  # -1: None
-    return np.asarray((of >= 0) & (moves["from_entity"].astype("object").to_numpy() != buyer_of))
+    return np.asarray((of >= 0) & (moves["from_entity"].to_numpy(object) != buyer_of))
 
 
 Pieces = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -354,9 +354,9 @@ def _pass_on(
     m_order = ids.get_indexer(pd.Index(moves["order"].astype("object")))
     m_day = moves["date_start"].to_numpy("datetime64[D]")
     m_qty = moves["quantity"].to_numpy("int64", na_value=0)
-    m_from = moves["from_entity"].astype("object").to_numpy()
-    m_to = moves["to_entity"].astype("object").to_numpy()
-    m_id = moves["id"].astype("object").to_numpy()
+    m_from = moves["from_entity"].to_numpy(object)
+    m_to = moves["to_entity"].to_numpy(object)
+    m_id = moves["id"].to_numpy(object)
     day = latest.astype("datetime64[D]")
     for k in np.argsort(m_day, kind="stable"):
         for delivered in (False, True):
@@ -388,16 +388,16 @@ def _moves(moves: pd.DataFrame, orders: pd.DataFrame) -> list[Piece]:
     ids = pd.Index(orders["id"].astype("object"))
     of = ids.get_indexer(moves["order"].astype("object"))
     # the order's SKU; none (-1: the None appended) for no order, even when there are no orders
-    skus = orders["sku"].astype("object").to_numpy()
+    skus = orders["sku"].to_numpy(object)
     order_sku = np.concatenate([skus, np.array([None], dtype=object)])[of]
-    own = moves["sku"].astype("object").to_numpy()
+    own = moves["sku"].to_numpy(object)
     sku = np.where(pd.isna(own), order_sku, own)
     start = moves["date_start"].to_numpy("datetime64[ns]")
     end = moves["date_end"].to_numpy("datetime64[ns]")
     qty = moves["quantity"].to_numpy("int64", na_value=0)
     src = first_source(moves["sources"])
-    order = moves["order"].astype("object").to_numpy()
-    record = moves["id"].astype("object").to_numpy()
+    order = moves["order"].to_numpy(object)
+    record = moves["id"].to_numpy(object)
     out = []
     for event, who, other, sign in (
         ("moved_out", "from_entity", "to_entity", -1),
@@ -433,7 +433,7 @@ def kept_orders(
     if len(kept) == len(orders) or moves.empty or "order" not in moves:
         return kept, moves
     groups = fact_groups(orders, "gpu_orders")
-    ids = orders["id"].astype("object").to_numpy()
+    ids = orders["id"].to_numpy(object)
     kept_ids = set(kept["id"].astype("object"))
     first: dict[int, str] = {}
     for row, group in zip(groups["row"], groups["group"], strict=True):
@@ -458,7 +458,7 @@ def implied_deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame | None) ->
     if deliveries is None or deliveries.empty:
         kinds = {"date_start": "datetime64[ns]", "date_end": "datetime64[ns]", "quantity": "Int64"}
         deliveries = pd.DataFrame({c: pd.Series([], dtype=kinds.get(c, object)) for c in columns})
-    ids = orders["id"].astype("object").to_numpy()
+    ids = orders["id"].to_numpy(object)
     of = deliveries["order"].astype("object")
     actual = (deliveries["status"].astype("object") == "delivered").to_numpy()
     need = (orders["status"].astype("object") == "delivered").to_numpy() & ~np.isin(
@@ -478,7 +478,7 @@ def implied_deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame | None) ->
     extra = pd.DataFrame(
         {
             "order": ids[need],
-            "buyer": orders["buyer"].astype("object").to_numpy()[need],
+            "buyer": orders["buyer"].to_numpy(object)[need],
             "status": "delivered",
             "date_start": np.where(has, last["date_start"].to_numpy("datetime64[ns]"), start),
             "date_end": np.where(has, last["date_end"].to_numpy("datetime64[ns]"), end),
@@ -518,7 +518,7 @@ def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> p
         own = pd.isna(rows["entity"]) if len(rows["units"]) else np.zeros(0, dtype=bool)
         if own.any():  # deliveries no reallocation took: the buyer's
             ids = pd.Index(orders["id"].astype("object"))
-            buyer = orders["buyer"].astype("object").to_numpy()
+            buyer = orders["buyer"].to_numpy(object)
             of = ids.get_indexer(pd.Index(rows["order"], dtype=object))
             rows["entity"] = np.where(own, buyer[np.maximum(of, 0)], rows["entity"])
         pieces.append(rows)

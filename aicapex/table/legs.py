@@ -86,8 +86,8 @@ def basis_of(status: pd.Series) -> np.ndarray:
 
 def leg_kind(kind: pd.Series, category: pd.Series) -> np.ndarray:
     """The kind of each leg from its flows ``kind`` and ``category``."""
-    k = kind.astype("object").to_numpy()
-    c = category.astype("object").to_numpy()
+    k = kind.to_numpy(object)
+    c = category.to_numpy(object)
     out = np.full(len(k), "contract", dtype=object)
     out[k == "funding_rounds"] = "investment"
     out[k == "stakes"] = "investment"
