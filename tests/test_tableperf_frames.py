@@ -46,13 +46,6 @@ def layout(frame: pd.DataFrame) -> list[tuple[str, str, list[int]]]:
     )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_category_dtypes() -> None:
-    """Category dtypes are kept by their labels, whatever the text storage they were made under
-    (one storage per process in practice): each test starts without them."""
-    frames._FEW_DTYPES.cache_clear()
-
-
 def check(data: dict[str, list[Any]], dtypes: dict[str, str]) -> None:
     got, want = frames._typed(data, dtypes), reference(data, dtypes)
     pd.testing.assert_frame_equal(got, want, check_exact=True, check_column_type=True)

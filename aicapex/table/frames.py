@@ -358,7 +358,9 @@ def _category(values: list[Any]) -> pd.Categorical:
     categories = sorted(present)
     code = {c: i for i, c in enumerate(categories)}
     codes = np.array([-1 if v is None else code[v] for v in values], dtype=np.int64)
-    dtype = _FEW_DTYPES(tuple(categories)) if len(categories) <= 64 else _str_dtype(categories)
+    storage = pd.get_option("mode.string_storage")  # (their str dtype follows it)
+    few = len(categories) <= 64
+    dtype = _FEW_DTYPES(tuple(categories), storage) if few else _str_dtype(categories)
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)  # (valid codes)
 
 
@@ -366,8 +368,8 @@ def _str_dtype(categories: Iterable[str]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(pd.Index(list(categories), dtype="str"))
 
 
-#: The dtypes of few categories, made once (a ledger's frames repeat them: 'USD', 'month'...).
-_FEW_DTYPES = functools.lru_cache(maxsize=1024)(_str_dtype)
+#: The dtypes of few categories, made once per text storage (a ledger's frames repeat them).
+_FEW_DTYPES = functools.lru_cache(1024)(lambda categories, storage: _str_dtype(categories))
 
 
 def _entity_field(cls: type[Record]) -> str | None:
