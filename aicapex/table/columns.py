@@ -103,10 +103,13 @@ def coded_category(
     """The categorical of the cells ``labels[codes]`` (code -1, or a missing label: missing), as
     pandas builds one from the list of those cells: its categories are the distinct labels
     present, sorted. With no label present its dtype is ``empty``."""
-    labels = label_index(labels)
     codes = np.asarray(codes)
     if codes.dtype.kind not in "iu":
         codes = codes.astype(np.int64)
+    texts = _few_texts(labels)
+    if texts is not None:
+        return _coded_texts(codes, texts, empty)
+    labels = label_index(labels)
     used = np.zeros(len(labels) + 1, dtype=bool)
     used[codes] = True  # code -1 marks the extra last slot
     at = np.flatnonzero(used[:-1] & np.asarray(labels.notna(), dtype=bool))
@@ -121,10 +124,52 @@ def coded_category(
     return pd.Categorical.from_codes(lookup[codes], dtype=dtype, validate=False)
 
 
+def _few_texts(labels: Sequence[Any] | np.ndarray | pd.Index) -> list[Any] | None:
+    """``labels`` as a list when they are a few texts or ``None`` in a list or an array of
+    objects (no name or text dtype of their own); else None."""
+    if isinstance(labels, np.ndarray) and labels.dtype == object:
+        labels = labels.tolist()
+    if not isinstance(labels, list) or len(labels) > _FEW_TEXTS:
+        return None
+    return labels if all(t is None or type(t) is str for t in labels) else None
+
+
+def _coded_texts(codes: np.ndarray, texts: list[Any], empty: pd.CategoricalDtype) -> pd.Categorical:
+    """:func:`coded_category` of a few ``texts`` (``None``: missing), ordered in Python and its
+    dtype made once per texts and text storage: pandas' Index and dtype of the texts cost 70 us
+    (a flows piece has ten such columns; tests/test_tableperf_flows.py)."""
+    used = np.zeros(len(texts) + 1, dtype=bool)
+    used[codes] = True  # code -1 marks the extra last slot
+    present = sorted({texts[i] for i in np.flatnonzero(used[:-1]).tolist()} - {None})
+    if not present:
+        return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8), dtype=empty)
+    rank = {t: i for i, t in enumerate(present)}
+    lookup = np.array([*(rank.get(t, -1) for t in texts), -1], dtype=_code_type(len(present)))
+    dtype = _texts_dtype(tuple(present), pd.get_option("mode.string_storage"))
+    return pd.Categorical.from_codes(lookup[codes], dtype=dtype, validate=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _texts_dtype(texts: tuple[str, ...], storage: str) -> pd.CategoricalDtype:
+    """The dtype :func:`coded_category` gives texts (sorted): their Index as ``label_index``
+    types it, under the text ``storage`` (``mode.string_storage``)."""
+    return pd.CategoricalDtype(label_index(list(texts)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _str_categories(texts: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The dtype of categories ``texts`` (sorted), as ``str`` (:func:`union_codes`)."""
+    return pd.CategoricalDtype(pd.Index(list(texts), dtype=_STR))
+
+
+#: The narrowest integer types of codes, by the number of categories they hold (under).
+_CODE_TYPES = tuple((int(np.iinfo(t).max), t) for t in (np.int8, np.int16, np.int32))
+
+
 def _code_type(categories: int) -> type[np.signedinteger[Any]]:
     """The narrowest integer type pandas keeps the codes of ``categories`` categories in."""
-    for kind in (np.int8, np.int16, np.int32):
-        if categories < np.iinfo(kind).max:
+    for most, kind in _CODE_TYPES:
+        if categories < most:
             return kind
     return np.int64
 
@@ -376,7 +421,7 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
         distinct = sorted(set(texts))
         rank = {t: i for i, t in enumerate(distinct)}
         ranks = np.fromiter(map(rank.__getitem__, texts), dtype=np.int64, count=len(texts))
-        categories = pd.Index(distinct, dtype=_STR)
+        dtype = _str_categories(tuple(distinct))  # (made once per texts: 70 us)
     else:
         present = [  # (every category used, as often: the categories as they are)
             p.categories if len(u) == len(p.categories) else p.categories[u]
@@ -384,7 +429,8 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
             if len(u)
         ]
         ranks, categories = sorted_codes(label_index(present[0].append(present[1:])))
-    kind = _code_type(len(categories))
+        dtype = pd.CategoricalDtype(categories)
+    kind = _code_type(len(dtype.categories))
     codes = []
     start = 0
     for p, u in zip(parts, used, strict=True):
@@ -392,7 +438,6 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
         lookup[u] = ranks[start : start + len(u)]
         start += len(u)
         codes.append(lookup[p.codes])
-    dtype: pd.CategoricalDtype = pd.CategoricalDtype(categories)
     return codes, dtype
 
 
