@@ -39,10 +39,12 @@ def _dates(ctx: Any) -> dict[str, np.datetime64]:
     return {str(c): day_of(w, end=True) for c, w in ctx.when.items() if w is not None}
 
 
-def _until(ctx: Any, companies: pd.Series) -> np.ndarray:
-    """The report date of each row's company (NaT: none)."""
-    days = pd.Series(_dates(ctx), dtype="datetime64[ns]")
-    return days.reindex(companies.to_numpy(object)).to_numpy("datetime64[ns]")
+def _until(ctx: Any, companies: pd.Series | np.ndarray) -> np.ndarray:
+    """The report date of each row's company (NaT: none), looked up in a dict (a Series of
+    the dates reindexed by the rows cost ~0.4 ms a call; the rows are few)."""
+    days, nat = _dates(ctx), np.datetime64("NaT", "ns")
+    rows = companies.astype("object") if isinstance(companies, pd.Series) else companies
+    return np.array([days.get(c, nat) for c in rows], dtype="datetime64[ns]")
 
 
 def fleets(ctx: Any) -> dict[str, Any]:
@@ -68,7 +70,7 @@ def fleets(ctx: Any) -> dict[str, Any]:
     # through the fleet's last year, or the company's report date when that year ends after
     # it (the counts stop there: "through 2024-01-31", not "through 2024")
     period = fleet["period"].to_numpy("datetime64[ns]")[end]
-    cap = _until(ctx, pd.Series(entity[first], dtype=object))
+    cap = _until(ctx, entity[first])
     one_day = np.timedelta64(1, "D")
     year_end = (period.astype("datetime64[Y]") + 1).astype("datetime64[ns]") - one_day
     capped = ~np.isnat(cap) & (year_end > cap)

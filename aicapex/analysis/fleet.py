@@ -179,8 +179,11 @@ def reported_skus(source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame]) ->
 
     if not isinstance(source, Ledger):
         return set(movements_of(source, "all")["sku"].dropna().astype(str))
-    skus = [source.frame(k)["sku"].astype("object") for k in ("gpu_orders", "gpu_reallocations")]
-    return set(pd.concat(skus).dropna().astype(str))
+    out: set[str] = set()
+    for kind in ("gpu_orders", "gpu_reallocations"):  # each column's cells, not a concat
+        skus = source.frame(kind)["sku"].to_numpy(object)
+        out.update(str(s) for s in skus[~pd.isna(skus)])
+    return out
 
 
 def counted(moves: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
@@ -370,17 +373,20 @@ def gpu_fleet(
     on_hand = np.cumsum(data["delivered"], axis=1)
     ent = np.asarray(uniq.get_level_values(0), dtype=object)
     sk = np.asarray(uniq.get_level_values(1), dtype=object)
+    # sorted by entity, SKU and period as sort_values sorts them (missing last): the groups
+    # by their sorted codes, each group's periods already in order (not a sort of the frame)
+    ranks = [pd.factorize(v, sort=True) for v in (sk, ent)]
+    by = np.lexsort([np.where(c < 0, len(u), c) for c, u in ranks])
     frame = pd.DataFrame(
         {
-            "entity": np.repeat(ent, n_p),
-            "sku": np.repeat(sk, n_p),
+            "entity": np.repeat(ent[by], n_p),
+            "sku": np.repeat(sk[by], n_p),
             "period": np.tile(all_periods.to_numpy(), n_g),
-            **{name: data[name].ravel() for name in _EVENTS},
-            "position": position.ravel(),
-            "on_hand": on_hand.ravel(),
+            **{name: data[name][by].ravel() for name in _EVENTS},
+            "position": position[by].ravel(),
+            "on_hand": on_hand[by].ravel(),
         }
     )
-    frame = frame.sort_values(["entity", "sku", "period"], kind="stable", ignore_index=True)
     return Fleet(
         frame=frame,
         used_records=functools.partial(records_in, moves),

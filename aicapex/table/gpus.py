@@ -292,9 +292,12 @@ def _take_deliveries(
         pos = np.minimum(pos, group_end[k_g])
         pos = np.maximum(pos, group_start[k_g])
         prefix = np.cumsum(k_qty) - k_qty
-        base = pd.Series(prefix).groupby(k_key).transform("first").to_numpy()
-        q_before = prefix - base  # units claimed before, within the group
-        start = q_before + pd.Series(pos - q_before).groupby(k_key).cummax().to_numpy()
+        firsts = np.flatnonzero(np.r_[True, k_key[1:] != k_key[:-1]])  # groups (k_key sorted)
+        after = np.r_[firsts[1:], len(k_key)]
+        q_before = prefix - np.repeat(prefix[firsts], after - firsts)  # claimed before, in group
+        start = pos - q_before  # its running maximum per group (NumPy: a groupby op ~0.2 ms)
+        for a, b in zip(firsts, after, strict=True):
+            start[a:b] = np.maximum.accumulate(start[a:b]) + q_before[a:b]
         end = np.minimum(start + k_qty, group_end[k_g])
         ok = end > start
         claims_start.append(start[ok])
