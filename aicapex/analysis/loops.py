@@ -48,6 +48,7 @@ from aicapex.analysis.circulation import (
 )
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, day_of, require_usd
 from aicapex.analysis.result import Result, record_index
+from aicapex.table.columns import named_dtype
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, leg_codes, money_legs, window_of
@@ -238,7 +239,7 @@ def typed_columns(columns: Mapping[str, Any], dtypes: Mapping[str, str]) -> pd.D
     index = pd.RangeIndex(n)
     out: dict[str, Any] = {}
     for name, dtype in dtypes.items():
-        values, typed = columns[name], pd.api.types.pandas_dtype(dtype)
+        values, typed = columns[name], named_dtype(dtype)
         if typed == _OBJECT:
             cells = np.asarray(values, dtype=object)
             if infer_dtype(cells, skipna=True) == "string":

@@ -23,6 +23,7 @@ from aicapex.analysis.common import as_known_on, day_of
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.money import format_usd
+from aicapex.table.columns import named_dtype
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import is_ledger
@@ -350,7 +351,7 @@ def typed_rows(rows: Sequence[Mapping[str, Any]], dtypes: Mapping[str, str]) -> 
             text = dtype == "str"
             columns[name] = pd.array(values, dtype="str") if text else np.array(values, float)
             continue
-        column, typed = pd.Series(values), pd.api.types.pandas_dtype(dtype)
+        column, typed = pd.Series(values), named_dtype(dtype)
         dated = dtype.startswith("datetime64")
         columns[name] = (pd.to_datetime(column) if dated else column).astype(typed).array
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
