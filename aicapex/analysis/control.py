@@ -153,8 +153,14 @@ def control(
                 rows.append(_row(root, step, before, edges))
     if entity is not None:
         rows = [r for r in rows if entity in (r["controller"], r["controlled"])]
-    frame = typed_rows(rows, CONTROL_COLUMNS)
-    frame = frame.sort_values(["controller", "depth", "controlled"], kind="stable")
+    if all(isinstance(r["controller"], str) and isinstance(r["controlled"], str) for r in rows):
+        # the rows sorted before the frame is built, as sort_values sorts text (by code
+        # point), not the frame after (~0.3 ms)
+        rows.sort(key=lambda r: (r["controller"], r["depth"], r["controlled"]))
+        frame = typed_rows(rows, CONTROL_COLUMNS)
+    else:
+        frame = typed_rows(rows, CONTROL_COLUMNS)
+        frame = frame.sort_values(["controller", "depth", "controlled"], kind="stable")
     used = {x for r in rows for x in r["records"].split(",") if x}
     return Control(
         frame.reset_index(drop=True),
