@@ -150,3 +150,43 @@ def test_same_rows(seed: int) -> None:
     ):
         assert same_rows(a, b) == _former_same_rows(a, b)
         assert same_rows(b, a) == _former_same_rows(b, a)
+
+
+# -- stream_flows: the moved rows' entities, kinds and statuses as looked up already ---------
+
+from aicapex.analysis.reconcile import cash_reports  # noqa: E402
+from aicapex.analysis.runwaykit import (  # noqa: E402
+    _COUNTED_COLUMNS,
+    _LATER_COLUMNS,
+    SPEND_COLUMNS,
+    balance_grid,
+    stream_flows,
+)
+from aicapex.analysis.runwayrows import counted_rows, flow_lookups, spend_rows  # noqa: E402
+
+
+@pytest.mark.parametrize("path", [None, "/tmp/gl/ledger-400-all.yaml"])
+@pytest.mark.parametrize("policy", ["disbursed", "committed"])
+def test_stream_flows_looked(path: str | None, policy: str) -> None:
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    led = ac.load(path or ac.bundled_data())
+    flows = led.flows()
+    flows = flows[flows["amount_usd"].notna().to_numpy()].reset_index(drop=True)
+    balances, _ = cash_reports(led, None, "latest")
+    grid = balance_grid(balances, None, "2024-06", 60)
+    kind, status, planned, where = flow_lookups(flows, grid.entities)
+    keep = counted_rows(kind, status, planned, where, policy)
+    counted = counted_frame(flows, keep, tuple(c for c in _COUNTED_COLUMNS if c in flows))
+    e_idx = where[keep]
+    after = counted["date"].to_numpy("datetime64[ns]") > grid.balance_day[e_idx]
+    later = after & ~(counted["month"].to_numpy("datetime64[ns]") <= grid.balance_month[e_idx])
+    moved = select_rows(counted, later, _LATER_COLUMNS)
+    assert len(moved) > 0
+    spend = select_rows(flows, spend_rows(kind, planned, where), SPEND_COLUMNS)
+    args = (moved, spend, grid.entities, grid.months, grid.active, None)
+    looked = (e_idx[later], kind[keep][later], status[keep][later])
+    quick, _, gross = stream_flows(*args, looked=looked)
+    former, _, gross_former = stream_flows(*args)
+    assert np.array_equal(quick.view(np.int64), former.view(np.int64))
+    assert np.array_equal(gross.cells, gross_former.cells)

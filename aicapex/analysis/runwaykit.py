@@ -211,14 +211,20 @@ class RunwayInputs:
     gross: Gross | None = None
 
 
-def _counted_streams(rows: pd.DataFrame) -> np.ndarray:
-    """Each counted flow's stream (its position in :data:`INPUT_STREAMS`)."""
+def _counted_streams(
+    rows: pd.DataFrame, looked: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """Each counted flow's stream (its position in :data:`INPUT_STREAMS`); ``looked``: the
+    rows' kinds and statuses (positions in :data:`COUNTED_KINDS` and :data:`COUNTED_STATUSES`),
+    if found already."""
     at = {name: i for i, name in enumerate(INPUT_STREAMS)}
-    kind = positions(rows["kind"], COUNTED_KINDS)  # looked up once per category
-    by_name = positions(rows["category"], pd.Index(INPUT_STREAMS))
+    if looked is None:  # looked up once per category
+        looked = positions(rows["kind"], COUNTED_KINDS), positions(rows["status"], COUNTED_STATUSES)
+    kind, status = looked
+    by_name = positions(rows["category"], _STREAM_NAMES)
     burn = (by_name >= 0) & (by_name < len(BURN_CATEGORIES))  # INPUT_STREAMS begins with them
     spending = np.where(burn, by_name, at["other"])
-    disbursed = positions(rows["status"], COUNTED_STATUSES) == 0
+    disbursed = status == 0
     funding = np.where(disbursed, at["funding"], at["tranches"])
     raised = (kind == 2) | (kind == 3)
     revenue = np.full(len(kind), at[REVENUE])
@@ -226,6 +232,9 @@ def _counted_streams(rows: pd.DataFrame) -> np.ndarray:
     other = np.where((kind == 4) & (by_name >= 0), by_name, at["other_flows"])
     out: np.ndarray = np.select([kind == 0, kind == 1, raised], [spending, revenue, funding], other)
     return out
+
+
+_STREAM_NAMES = pd.Index(INPUT_STREAMS)
 
 
 def _ahead_by_stream(burn_after: BurnAfter, whole: Extrapolation) -> np.ndarray:
@@ -271,19 +280,28 @@ def stream_flows(
     burn_after: BurnAfter,
     layout: RateLayout | None = None,
     aheads: tuple[Extrapolation, ...] | None = None,
+    looked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, Extrapolation, Gross]:
     """The counted flows after each balance (``later``, with ``signed``, ``signed_low`` and
     ``signed_high`` columns) and what each stream of ``spend`` is assumed to move past its
     records, as ``(3, E, S, M)`` over :data:`INPUT_STREAMS`; with the base extrapolation and
     what the path's money in and out are found from (:class:`Gross`, without bills paid).
     ``layout``: ``spend``'s :func:`~aicapex.analysis.runrate.rate_layout`, if found already;
-    ``aheads``: its :func:`spend_aheads`, if found already."""
+    ``aheads``: its :func:`spend_aheads`, if found already; ``looked``: the rows' entities
+    (positions in ``entities``), kinds and statuses (as :func:`_counted_streams` reads them),
+    if found already (a runway's builds look every flow up once)."""
     n_e, n_s, n_m = len(entities), len(INPUT_STREAMS), len(months)
     out = np.zeros((3, n_e, n_s, n_m))
-    e = positions(later["entity"], entities) if len(later) else np.array([], dtype=np.int64)
+    if not len(later):
+        e = np.array([], dtype=np.int64)
+    elif looked is not None:
+        e = looked[0].astype(np.int64, copy=False)
+    else:
+        e = positions(later["entity"], entities)
     m = months.get_indexer(later["month"]) if len(later) else e  # type: ignore[arg-type]
     ok = (e >= 0) & (m >= 0)
-    cell = ((e * n_s + _counted_streams(later)) * n_m + m)[ok] if len(later) else e
+    streams = _counted_streams(later, None if looked is None else looked[1:]) if len(later) else e
+    cell = ((e * n_s + streams) * n_m + m)[ok] if len(later) else e
     if aheads is None:
         aheads = spend_aheads(spend, entities, months, active, burn_after, layout)
     whole = None
@@ -374,7 +392,8 @@ def collect_inputs(
     in_start = counted["month"].to_numpy("datetime64[ns]") <= balance_month[e_idx]
     spend = select_rows(flows, spend_rows(kind, planned, where), SPEND_COLUMNS)  # spend_flows
     now = after & in_start
-    moved = select_rows(counted, after & ~in_start, _LATER_COLUMNS)  # only what stream_flows reads
+    later = after & ~in_start
+    moved = select_rows(counted, later, _LATER_COLUMNS)  # only what stream_flows reads
     spent = shared.get("spend") if shared is not None else None
     if isinstance(spent, SpendAhead) and spent.of(found, burn_after, spend):  # (a what-if of
         spend, layout, aheads = spent.spend, spent.layout, spent.aheads  # other money: shared)
@@ -383,8 +402,10 @@ def collect_inputs(
         aheads = spend_aheads(spend, entities, months, active, burn_after, layout)
         if shared is not None:
             shared["spend"] = SpendAhead(found, burn_after, spend, layout, aheads)
+    # (the moved rows' entities, kinds and statuses: looked up with every flow's already)
+    looked = (e_idx[later], kind[keep][later], status[keep][later])
     by_stream, ahead, gross = stream_flows(
-        moved, spend, entities, months, active, burn_after, layout, aheads
+        moved, spend, entities, months, active, burn_after, layout, aheads, looked
     )
     starts = []
     for column, cash in zip(("signed", "signed_low", "signed_high"), found.cash, strict=True):
