@@ -190,3 +190,34 @@ def test_stream_flows_looked(path: str | None, policy: str) -> None:
     former, _, gross_former = stream_flows(*args)
     assert np.array_equal(quick.view(np.int64), former.view(np.int64))
     assert np.array_equal(gross.cells, gross_former.cells)
+
+
+# -- committed_before: every flow's kind, status and entity as looked up already ------------
+
+from aicapex.analysis.inbalance import committed_before  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "path", [None, "/tmp/gl/ledger-400-all.yaml", "/tmp/gl/ledger-2000-all.yaml"]
+)
+def test_committed_before_looked(path: str | None) -> None:
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    led = ac.load(path or ac.bundled_data())
+    flows = led.flows()
+    balances, _ = cash_reports(led, None, "latest")
+    some = 0
+    for when in ("2022-01", "2023-10", "2024-06", "2026"):
+        try:
+            grid = balance_grid(balances, None, when, 12)
+        except ValueError:
+            continue
+        looked = flow_lookups(flows, grid.entities)
+        args = (flows, grid.entities, grid.balance_day, grid.chosen)
+        quick, former = committed_before(*args, looked), committed_before(*args)
+        pd.testing.assert_frame_equal(quick.rows, former.rows, check_exact=True)
+        for policy in ("disbursed", "committed"):
+            assert quick.sentences(policy) == former.sentences(policy)
+        some += len(former.rows)
+    if path is not None:
+        assert some > 0

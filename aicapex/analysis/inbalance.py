@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.runwayrows import COUNTED_KINDS, COUNTED_STATUSES, Lookups
 from aicapex.money import Money
 from aicapex.table.columns import positions
 from aicapex.values import format_usd
@@ -33,6 +34,9 @@ __all__ = ["CommittedBefore", "committed_before"]
 #: The kinds of flows whose committed money a runway counts under policy ``committed``.
 _MONEY_RAISED = ("funding_rounds", "stakes")
 _RAISED = pd.Index(_MONEY_RAISED)
+#: Money raised and committed, as :func:`~aicapex.analysis.runwayrows.flow_lookups` says it.
+_ROUNDS, _STAKES = (int(COUNTED_KINDS.get_loc(k)) for k in _MONEY_RAISED)  # type: ignore[arg-type]
+_COMMITTED = int(COUNTED_STATUSES.get_loc("committed"))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,21 +94,31 @@ def _tail(policy: str, money_in: bool) -> str:
 
 
 def committed_before(
-    flows: pd.DataFrame, entities: pd.Index, balance_day: np.ndarray, chosen: pd.DataFrame
+    flows: pd.DataFrame,
+    entities: pd.Index,
+    balance_day: np.ndarray,
+    chosen: pd.DataFrame,
+    looked: Lookups | None = None,
 ) -> CommittedBefore:
     """The committed money of ``entities`` dated on or before their balance (``balance_day``,
     datetime64[ns] by entity; ``chosen``: each entity's balance, with ``id``), as
     :class:`CommittedBefore`: money raised (rounds' tranches, purchases of shares outside
     rounds: direction +1) and money invested (an investor's ``investment`` rows for those:
-    direction -1)."""
+    direction -1). ``looked``: :func:`~aicapex.analysis.runwayrows.flow_lookups` of ``flows``
+    and ``entities``, if found already (a runway looks every flow up once)."""
     # kind and status first (categories: looked up once each), then the entities of those,
     # read at their positions (the rows and their other columns only when some are before)
-    committed = (flows["status"] == "committed").to_numpy()
-    mask = (positions(flows["kind"], _RAISED, narrow=True) >= 0) & committed
+    if looked is None:
+        committed = (flows["status"] == "committed").to_numpy()
+        mask = (positions(flows["kind"], _RAISED, narrow=True) >= 0) & committed
+    else:  # (kinds and statuses as positions among the runway's)
+        kind = looked[0]
+        mask = ((kind == _ROUNDS) | (kind == _STAKES)) & (looked[1] == _COMMITTED)
     if not mask.any() or not len(entities):
         return CommittedBefore(_none())
     at_rows = np.flatnonzero(mask)
-    at = positions(flows["entity"], entities)[at_rows]
+    where = positions(flows["entity"], entities) if looked is None else looked[3]
+    at = where[at_rows]
     day = flows["date"].to_numpy("datetime64[ns]")[at_rows]
     balance = np.asarray(balance_day, dtype="datetime64[ns]")[np.maximum(at, 0)]
     before = (at >= 0) & (np.isnat(day) | (day <= balance))  # what the runway takes as in

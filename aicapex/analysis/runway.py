@@ -312,7 +312,7 @@ def runways(
         *unrun,
     ]
     grossing = (spend, entities, months, active, burn_after, layout)  # for the path's gross
-    in_balance = committed_before(flows, entities, balance_day, chosen)  # said, not dropped
+    in_balance = committed_before(flows, entities, balance_day, chosen, looked)  # said only
     bounds, columns = bound_notes(chosen, kinds), grid.columns  # (shared)
     out: dict[str, Runway] = {}
     read = tuple(c for c in _POLICY_READS if c in flows)  # (a flows table may lack currency)

@@ -413,7 +413,9 @@ def collect_inputs(
         np.add.at(start, e_idx[now], counted[column].to_numpy()[now])
         starts.append(start)
     start_cash = np.stack(starts)
-    said = committed_before(flows, entities, balance_day, chosen).sentences(policy)
+    looked_up = (kind, status, planned, where)
+    before = committed_before(flows, entities, balance_day, chosen, looked_up)
+    said = before.sentences(policy)
     notes = [f"policy {policy!r}", *said, *notes, ahead.sentence]
     bills = None
     if policy == "arrears":
