@@ -1,5 +1,7 @@
 """Quicker routes of the flows' columns (aicapex.table.columns): a few texts coded in Python
-with their categorical dtype made once per texts (coded_category, union_codes). Each must give
+with their categorical dtype made once per texts (coded_category, union_codes), first sources
+of a few rows numbered in Python, and notna, equals and day_numbers from a column's array
+rather than by a Series of the result. Each must give
 what the general route gives (pandas' Index of the labels, sorted_codes, a dtype made each
 time): the same codes in the same integer type and equal dtypes with the same categories'
 dtype, on random labels and codes under either text storage, and the flows of real ledgers."""
@@ -16,6 +18,7 @@ import pytest
 
 import aicapex as ac
 from aicapex.table import columns
+from aicapex.table.flowrows import day_numbers
 from aicapex.table.flows import flows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,3 +121,68 @@ def test_flows_of_the_bundled_ledger_are_those_of_the_general_routes(storage: st
         for name in got:
             if isinstance(got[name].dtype, pd.CategoricalDtype):
                 same_categorical(got[name].array, want[name].array)
+
+
+def _random_column(rnd: random.Random, n: int) -> pd.Series:
+    """A column of a random type (texts, categories, floats, integers, booleans, naive or
+    zoned datetimes, objects), some values missing."""
+    how = rnd.choice(
+        ["category", "string", "str", "object", "float", "Int64", "boolean", "dt", "tz"]
+    )
+    words = [rnd.choice(["day", "USD", "actual", "s1,s2", "s2", "", None]) for _ in range(n)]
+    if how in ("category", "string", "str"):
+        return pd.Series(words, dtype=how)
+    if how == "object":
+        return pd.Series(
+            [np.nan if w is None and rnd.random() < 0.5 else w for w in words], dtype=object
+        )
+    if how == "float":
+        return pd.Series([rnd.choice([0.0, -1.5, 2.0, np.nan]) for _ in range(n)], dtype="float64")
+    if how == "Int64":
+        return pd.Series([rnd.choice([1, 0, None]) for _ in range(n)], dtype="Int64")
+    if how == "boolean":
+        return pd.Series([rnd.choice([True, False, None]) for _ in range(n)], dtype="boolean")
+    picks = ["1969-12-31T23:59", "2024-02-29T13:00", "1900-01-01T00:00", "NaT"]
+    stamps = pd.DatetimeIndex([rnd.choice(picks) for _ in range(n)], dtype="datetime64[ns]")
+    return pd.Series(stamps.tz_localize("Asia/Tokyo") if how == "tz" else stamps)
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("seed", range(40))
+def test_column_helpers_are_the_series_operations(seed: int, storage: str) -> None:
+    rnd = random.Random(seed)
+    with pd.option_context("mode.string_storage", storage):
+        for n in (0, 1, 6, 40):
+            col = _random_column(rnd, n)
+            assert columns.notna(col).tolist() == col.notna().to_numpy().tolist()
+            assert columns.notna(col).dtype == np.bool_
+            for value in ("day", "USD", ""):
+                try:
+                    want = (col == value).to_numpy(dtype=bool)
+                except (TypeError, ValueError) as error:  # (missing texts of 'string')
+                    with pytest.raises(type(error)):
+                        columns.equals(col, value)
+                    continue
+                assert columns.equals(col, value).tolist() == want.tolist()
+            if col.dtype.kind == "M" or isinstance(col.dtype, pd.DatetimeTZDtype):
+                got, want_days = day_numbers(col), col.to_numpy("datetime64[D]")
+                assert got.dtype == want_days.dtype
+                assert got.view("i8").tolist() == want_days.view("i8").tolist()
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("seed", range(30))
+def test_first_sources_of_a_few_rows_are_those_of_factorize(seed: int, storage: str) -> None:
+    rnd = random.Random(seed)
+    with pd.option_context("mode.string_storage", storage):
+        for n in (0, 1, 5, 60):
+            cells = [rnd.choice(["s1", "s2,s1", "s3, s1", "", None]) for _ in range(n)]
+            how = rnd.choice(["string", "str", "object"])
+            sources = pd.Series(cells, dtype=how)
+            if how == "object" and n:
+                sources[0] = np.nan
+            got = columns.first_source(sources)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(columns, "_FEW_TEXTS", -1)  # factorize, labels through pandas
+                want = columns.first_source(sources)
+            same_categorical(got, want)

@@ -24,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import first_source, index_of, take
+from aicapex.table.columns import first_source, index_of, notna, take
 from aicapex.table.flowrows import (
     Piece,
     concat_flows,
+    day_numbers,
     end_factors,
     flow_columns,
     month_count,
@@ -100,9 +101,9 @@ def _rows(
 
 def _flat(frame: pd.DataFrame, status: np.ndarray) -> Piece:
     frame = frame.reset_index(drop=True)
-    start = frame["start_start"].to_numpy("datetime64[D]")
-    end = frame["end_end"].to_numpy("datetime64[D]")
-    is_rate = frame["rate"].notna().to_numpy()
+    start = day_numbers(frame["start_start"])
+    end = day_numbers(frame["end_end"])
+    is_rate = notna(frame["rate"])
     first = start.astype("datetime64[M]")
     # a rate with no end: one year of it, the twelve months from its start's
     open_rate = np.isnat(end) & is_rate
@@ -138,11 +139,11 @@ def _ramped(frame: pd.DataFrame, ramps: pd.DataFrame, status: np.ndarray) -> Pie
     of = index_of(frame["id"].to_numpy(dtype=object), ramps["contract"].to_numpy(dtype=object))
     ok = of >= 0
     steps, of = ramps[ok].reset_index(drop=True), of[ok]
-    start = steps["period_start"].to_numpy("datetime64[D]")
-    end = steps["period_end"].to_numpy("datetime64[D]")
+    start = day_numbers(steps["period_start"])
+    end = day_numbers(steps["period_end"])
     first = start.astype("datetime64[M]")
     n = np.maximum(month_count(first, end), 1)
-    is_rate = steps["rate"].notna().to_numpy()
+    is_rate = notna(steps["rate"])
     by_rate = rate_cents(
         steps["rate"].to_numpy("float64"), steps["rate_per"], n, span_days(start, end)
     )
@@ -191,7 +192,7 @@ def contract_pieces(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> l
     if ramps is not None and not ramps.empty:
         with_ramp = set(ramps["contract"].to_numpy(dtype=object).tolist())
         ramped = frame["id"].isin(with_ramp).to_numpy()
-    valued = (frame["rate"].notna() | frame["total_value"].notna()).to_numpy()
+    valued = notna(frame["rate"]) | notna(frame["total_value"])
     pieces = []
     flat = live & valued & ~ramped
     if flat.any():

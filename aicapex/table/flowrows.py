@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import Labels, as_category, union
+from aicapex.table.columns import Labels, as_category, equals, union
 from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ __all__ = [
     "at_their_dates",
     "concat_flows",
     "date_order",
+    "day_numbers",
     "empty_flows",
     "end_factors",
     "flow_columns",
@@ -261,11 +262,18 @@ def end_factors(frame: pd.DataFrame, money: str) -> tuple[np.ndarray, np.ndarray
     return out[0], out[1]
 
 
+def day_numbers(col: pd.Series) -> np.ndarray:
+    """``col.to_numpy("datetime64[D]")``; naive datetimes by NumPy's own cast (15 us less)."""
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind == "M":
+        return np.asarray(col.array).astype("datetime64[D]")
+    return col.to_numpy("datetime64[D]")
+
+
 def usd_rate(frame: pd.DataFrame, money: str) -> np.ndarray:
     """USD per unit of the original currency, per row (from the frame's ``_usd`` column)."""
     amount = frame[money].to_numpy(dtype="float64")
     usd = frame[f"{money}_usd"].to_numpy(dtype="float64")
-    is_usd = (frame[f"{money}_currency"] == "USD").to_numpy(dtype=bool)
+    is_usd = equals(frame[f"{money}_currency"], "USD")
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(amount != 0, usd / amount, np.where(is_usd, 1.0, np.nan))
 

@@ -90,8 +90,10 @@ import pandas as pd
 from aicapex.table.columns import (
     as_category,
     coded_category,
+    equals,
     first_source,
     index_of,
+    notna,
     take,
     union_codes,
     where,
@@ -106,6 +108,7 @@ from aicapex.table.flowrows import (
     at_their_dates,
     concat_flows,
     date_order,
+    day_numbers,
     empty_flows,
     end_factors,
     flow_columns,
@@ -190,23 +193,22 @@ def _bill_rows(bills: pd.DataFrame, field: str, status: str) -> Piece:
 
 
 def _due_or_period_end(bills: pd.DataFrame) -> np.ndarray:
-    """When a bill falls due: its due date (the last day of its span), else the end of its
-    usage period."""
-    due = bills["due_end"].to_numpy("datetime64[D]")
-    return np.where(np.isnat(due), bills["period_end"].to_numpy("datetime64[D]"), due)
+    """When a bill falls due: its due date (its span's last day), else its period's end."""
+    due = day_numbers(bills["due_end"])
+    return np.where(np.isnat(due), day_numbers(bills["period_end"]), due)
 
 
 def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> Piece:
     """Expenses or revenues: amounts spread over their span, rates over date..until."""
     if frame.empty:
         return empty_flows()
-    if frame["included_in"].notna().any():
-        frame = frame[frame["included_in"].isna()]
-    start = frame["date_start"].to_numpy("datetime64[D]")
-    end_date = frame["date_end"].to_numpy("datetime64[D]")
-    until = frame["until_end"].to_numpy("datetime64[D]")
+    if (included := notna(frame["included_in"])).any():
+        frame = frame[~included]
+    start = day_numbers(frame["date_start"])
+    end_date = day_numbers(frame["date_end"])
+    until = day_numbers(frame["until_end"])
     end = np.where(np.isnat(until), end_date, until)
-    is_rate = frame["rate"].notna().to_numpy()
+    is_rate = notna(frame["rate"])
     first = as_unit(start, "M")
     n = np.maximum(month_count(first, end), 1)
     # a rate over a span that is not whole months: its days (as compute contracts count them);
@@ -224,7 +226,7 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> Piece:
     # taken as they are
     whole = len(idx) == len(frame)
     rows = _Rows(idx, whole)
-    on_a_day = ~is_rate & (n == 1) & (frame["date_precision"] == "day").to_numpy(dtype=bool)
+    on_a_day = ~is_rate & (n == 1) & equals(frame["date_precision"], "day")
     if whole and on_a_day.all():  # a one-off amount on a known day moves on that day
         date = start  # (and month is its month, first)
     elif on_a_day.any():
@@ -241,7 +243,7 @@ def _flows_of_flowkind(frame: pd.DataFrame, kind: str) -> Piece:
     currency = where(is_rate, frame["rate_currency"], frame["amount_currency"])
     company, counterparty = frame["company"], frame["counterparty"]
     revenue = kind == "revenues"
-    actual = (frame["basis"] == "actual").to_numpy(dtype=bool)
+    actual = equals(frame["basis"], "actual")
     status = coded_category(actual.astype(np.int64), ["estimated", "paid"])
     return flow_columns(
         date=date,
@@ -282,8 +284,8 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[Piece]:
     if bills.empty:
         return []
     pieces = []
-    billed = bills["billed"].notna().to_numpy()
-    only = ~billed & bills["outstanding"].notna().to_numpy()
+    billed = notna(bills["billed"])
+    only = ~billed & notna(bills["outstanding"])
     for rows, field, status in ((billed, "billed", "billed"), (only, "outstanding", "unpaid")):
         if rows.any():  # (every bill: the frame as it is, not a copy of its rows)
             pieces.append(_bill_rows(bills if rows.all() else bills[rows], field, status))
@@ -291,7 +293,7 @@ def _bills(bills: pd.DataFrame, payments: pd.DataFrame) -> list[Piece]:
         at = index_of(bills["id"].to_numpy(dtype=object), payments["bill"].to_numpy(dtype=object))
         pieces.append(
             flow_columns(
-                date=payments["date_start"].to_numpy("datetime64[D]"),
+                date=day_numbers(payments["date_start"]),
                 entity=payments["payer"],
                 direction=-1,
                 payer=payments["payer"],

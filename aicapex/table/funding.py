@@ -38,10 +38,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import constant_category, first_source, index_of, is_in, take
+from aicapex.table.columns import constant_category, first_source, index_of, is_in, notna, take
 from aicapex.table.flowrows import (
     Piece,
     concat_flows,
+    day_numbers,
     end_factors,
     flow_columns,
     to_cents,
@@ -100,7 +101,7 @@ def _payer_shares(
         every = index_of(ids, investments["round"].to_numpy(dtype=object))
         investor = investments["investor"].to_numpy(dtype=object)
         amount = _in_round_currency(rounds, investments, every)
-        written = investments["amount"].notna().to_numpy()
+        written = notna(investments["amount"])
     mine = every >= 0
     at, investor, amount, written = every[mine], investor[mine], amount[mine], written[mine]
     # an amount written in a currency without a rate to the round's: the split is unknown
@@ -158,7 +159,7 @@ def _participations_money(
     """By round (``at``: each participation's round's position, -1 for none), the currency its
     participations' amounts are in (missing when they differ) and US dollars per unit of it
     (NaN without a rate for every one of them); NaN for rounds without amounts."""
-    given = investments["amount"].notna().to_numpy() & (at >= 0)
+    given = notna(investments["amount"]) & (at >= 0)
     at = at[given]
     currency = investments["amount_currency"].to_numpy(dtype=object)[given]
     usd = investments["amount_usd"].to_numpy("float64")[given]
@@ -281,7 +282,7 @@ def _currencies(
     if pd.isna(out).any() and not tranches.empty:
         ids = rounds["id"].to_numpy(dtype=object)
         of = index_of(ids, tranches["round"].to_numpy(dtype=object))
-        given = np.flatnonzero(tranches["amount_currency"].notna().to_numpy() & (of >= 0))
+        given = np.flatnonzero(notna(tranches["amount_currency"]) & (of >= 0))
         first = np.full(len(rounds), np.nan, dtype=object)
         found, firsts = np.unique(of[given], return_index=True)
         first[found] = tranches["amount_currency"].to_numpy(dtype=object)[given[firsts]]
@@ -303,7 +304,7 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> dict
     rate = np.where(given, usd_rate(rounds, "amount"), known.rate_usd)
     round_low, round_high = end_factors(rounds, "amount")
     ceiling = rounds["amount_kind"].to_numpy(dtype=object) == "ceiling"
-    round_end = rounds["date_end"].to_numpy("datetime64[D]")
+    round_end = day_numbers(rounds["date_end"])
     parts = []
     tranched = np.zeros(n)
     if not tranches.empty:
@@ -315,7 +316,7 @@ def _pieces(rounds: pd.DataFrame, tranches: pd.DataFrame, known: _Known) -> dict
         status = tr["status"].to_numpy(dtype=object)
         moving = ~is_in(tr["status"], ("cancelled", "failed"))
         tr, of = tr[moving], of[moving]
-        own = tr["date_end"].to_numpy("datetime64[D]")
+        own = day_numbers(tr["date_end"])
         low, high = end_factors(tr, "amount")
         parts.append(
             {
@@ -393,7 +394,7 @@ def _payers_ends(
     # first, whether an investor paying a rest has a participation with an amount in its round
     rest = np.asarray(legs["rest"], dtype=bool)
     payer = np.asarray(legs["payer"], dtype=object)
-    given = investments["amount"].notna().to_numpy()
+    given = notna(investments["amount"])
     of = index_of(ids, investments["round"].to_numpy(dtype=object)[given])
     investor = investments["investor"].to_numpy(dtype=object)[given]
     codes = pd.factorize(np.concatenate([payer, investor]))[0] + 1  # missing: 0

@@ -26,8 +26,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import first_source
-from aicapex.table.flowrows import Piece, concat_flows, end_factors, flow_columns, usd_rate
+from aicapex.table.columns import first_source, notna
+from aicapex.table.flowrows import (
+    Piece,
+    concat_flows,
+    day_numbers,
+    end_factors,
+    flow_columns,
+    usd_rate,
+)
 from aicapex.table.funding import UNDISCLOSED
 
 __all__ = ["stake_flows", "stake_pieces"]
@@ -52,13 +59,13 @@ def stake_pieces(stakes: pd.DataFrame) -> list[Piece]:
     amount = np.where(use_paid, paid, by_price)
     live = (
         (stakes["event"].to_numpy(dtype=object) == "purchase")
-        & stakes["round"].isna().to_numpy()
-        & status.notna().to_numpy()
+        & ~notna(stakes["round"])
+        & notna(status)
         & ~np.isnan(amount)
     )
     primary = live & (purchase == "primary")
     sold = live & (purchase == "secondary")
-    named = stakes["seller"].notna().to_numpy()
+    named = notna(stakes["seller"])
     pieces: list[Piece] = []
     for mask, payee_col, side in (
         (primary, "company", "equity"),
@@ -101,7 +108,7 @@ def stake_pieces(stakes: pd.DataFrame) -> list[Piece]:
         for entity, direction, category in legs:
             pieces.append(
                 flow_columns(
-                    date=rows["date_end"].to_numpy("datetime64[D]"),
+                    date=day_numbers(rows["date_end"]),
                     entity=entity,
                     direction=direction,
                     payer=holder,
