@@ -81,7 +81,7 @@ def _burn_rows(flows: pd.DataFrame, include_planned: bool) -> pd.DataFrame:
     """The rows :func:`burn` sums, :data:`_READS` only: those of
     :func:`~aicapex.analysis.common.burn_flows`, then those of :func:`capex_flows` (when there
     are some), each kind looked up once per category and the columns taken at the rows (not
-    two frames of every column: 1.1 ms, now 0.4)."""
+    two frames of every column: 2.3 ms of the bundled flows, now 0.5)."""
     kind = positions(flows["kind"], _KINDS, narrow=True)
     spend = (kind >= 0) & (kind <= 1)
     if not include_planned:
