@@ -348,7 +348,7 @@ def _tranched(ledger: Ledger) -> dict[str, tuple[float, float]]:
     frame = pd.DataFrame({"live": np.where(live, usd, 0.0), "every": usd}, index=rounds)
     sums = frame.groupby(level=0, sort=False).sum(min_count=1)
     # a tranche without a rate leaves its sums unknown (NaN), not short of it (the rounds of
-    # such tranches found by hand: not a grouping of the frame's gaps, 0.6 ms)
+    # such tranches found by hand: not a grouping of the frame's gaps and a where)
     lacking = np.isnan(usd)
     unknown_live, unknown_every = set(rounds[lacking & live]), set(rounds[lacking])
     return {
@@ -506,8 +506,8 @@ def _burn_means(
     """Each company's mean of ``values`` over the months of ``burnt`` (a burn's frame) with
     expenses or revenues recorded, and its first and last such month and how many, companies
     sorted. The means are pandas' (its summation) over a frame of these columns alone, grouped
-    by an array (no frame of every column taken, no Series key); the months by hand (2.5 ms of
-    a report's burn, now 1)."""
+    by an array (no frame of every column taken, no Series key); the months by hand (the burn
+    section 8.0 ms, now 6.3)."""
     recorded = ((burnt["gross_burn"] != 0) | (burnt["revenue"] != 0)).to_numpy()
     entity = burnt["entity"].astype("object").to_numpy()[recorded]
     figures = pd.DataFrame({v: burnt[v].to_numpy()[recorded] for v in values})

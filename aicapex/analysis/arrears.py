@@ -439,8 +439,8 @@ _OWED = ["outstanding_usd", "outstanding_high_usd", "outstanding_low_usd"]
 def _owed_by_payer(owed_table: pd.DataFrame, entities: pd.Index) -> np.ndarray:
     """Each entity's sum of :data:`_OWED` over its bills (0 for none), ``(3, E)``. The three
     columns summed in one grouping, then looked up by payer (not three groupings, each
-    reindexed and filled: 1.2 ms, now 0.5); one by one when a figure is missing (pandas then
-    sums a column with gaps apart from the others)."""
+    reindexed and filled: pay_arrears 1.5 ms, now 1.1); one by one when a figure is missing
+    (pandas then sums a column with gaps apart from the others)."""
     figures = owed_table[_OWED]
     payer = owed_table["payer"]
     if isinstance(payer.dtype, pd.CategoricalDtype) or np.isnan(figures.to_numpy("float64")).any():

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from aicapex.scenarios.montecarlo import Simulation, simulate
 
 #: The simulations' names, imported on first use: a report's scenarios files (what-ifs) need
-#: neither the distributions nor the Monte Carlo paths (2.5 ms of a report's imports).
+#: neither the distributions nor the Monte Carlo paths (5 ms of python -X importtime).
 _LATER = {"dist": "aicapex.scenarios.dist", "Simulation": "aicapex.scenarios.montecarlo"}
 _LATER["simulate"] = _LATER["Simulation"]
 
