@@ -466,8 +466,10 @@ def _not_in_cash(book: Book, plan: Plan, tranche: int | None, doing: str) -> Non
         return
     positions = _chosen(plan, tranche, lambda _: True)  # (an unknown tranche fails here)
     piece = plan.pieces[positions[0]]
+    if not piece.received or not piece.dated:
+        return  # (the balance's day not looked for: a tranche not received by then)
     balance = book.balance_day(plan.entity)
-    if not piece.received or not piece.dated or balance is None:
+    if balance is None:
         return
     if np.datetime64(piece.day, "D") <= balance:
         raise AdjustmentError(
