@@ -18,6 +18,9 @@ import pytest
 import aicapex as ac
 from aicapex.records import KINDS
 from aicapex.table import conflicts
+from aicapex.table.flows import FLOW_KINDS
+from aicapex.table.frames import FRAME_KINDS
+from aicapex.table.frames import ledger_frame as frame_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,3 +165,33 @@ def test_sides_are_those_of_the_object_comparisons(seed: int) -> None:
         got, want = conflicts._effort_sides(rounds), reference_effort_sides(rounds)
         assert got.dtype == want.dtype
         assert got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("which", ["data", "ledger-400"])
+def test_the_flows_read_the_ledgers_own_frames_and_leave_them_as_they_were(which: str) -> None:
+    """The flows read the ledger's own resolved frames (conflicts.resolved_frame, not copies):
+    they equal the flows of copies of them, and every frame and resolved frame is afterwards
+    what a fresh ledger gives; frames handed out are still copies of their own."""
+    path = ROOT / "data" if which == "data" else Path("/tmp/gl/ledger-400-all.yaml")
+    if not path.exists():
+        pytest.skip("no generated ledger here (benchmarks/gen_ledger.py makes it)")
+    ledger, fresh = ac.load(path), ac.load(path)
+    policies: tuple[conflicts.ConflictPolicy, ...] = ("latest", "earliest", "all")
+    for policy in policies:
+        got = ac.flows(ledger, conflicts=policy)
+        copies = {k: conflicts.resolved(fresh, k, policy)[0] for k in FLOW_KINDS}
+        copies["fx_rates"] = fresh.frame("fx_rates")  # (rows over months at their own rates)
+        pd.testing.assert_frame_equal(got, ac.flows(copies, conflicts="all"), check_exact=True)
+    for kind in FRAME_KINDS:
+        pd.testing.assert_frame_equal(ledger.frame(kind), fresh.frame(kind), check_exact=True)
+        for policy in policies:
+            kept, aside = conflicts.resolved(ledger, kind, policy)
+            want, want_aside = conflicts.resolved(fresh, kind, policy)
+            pd.testing.assert_frame_equal(kept, want, check_exact=True)
+            assert aside == want_aside
+            own, _ = conflicts.resolved_frame(ledger, kind, policy)
+            assert kept is not own
+            assert ledger.frame(kind) is not frame_of(ledger, kind)
+    frame = ledger.frame("expenses")
+    frame["amount"] = 0.0  # a frame handed out is the caller's: the ledger's stays
+    assert not (ledger.frame("expenses")["amount"].fillna(1) == 0.0).all()

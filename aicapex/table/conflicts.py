@@ -42,7 +42,7 @@ from aicapex.errors import folded
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
 
-__all__ = ["ConflictPolicy", "conflicts", "fact_groups", "resolve", "resolved"]
+__all__ = ["ConflictPolicy", "conflicts", "fact_groups", "resolve", "resolved", "resolved_frame"]
 
 ConflictPolicy = Literal["latest", "earliest", "all"]
 POLICIES: tuple[str, ...] = ("latest", "earliest", "all")
@@ -257,24 +257,36 @@ def resolved(
     """:func:`resolve` of the ledger's frame of ``kind`` (``Ledger.frame``), found once per
     ledger, kind and policy (its fact groups once per kind: :func:`conflicts` shares them);
     each call returns a new frame sharing the data (copy-on-write) and a new list."""
+    kept, aside = resolved_frame(ledger, kind, policy)
+    return kept.copy(deep=False), list(aside)
+
+
+def resolved_frame(
+    ledger: Ledger, kind: str, policy: ConflictPolicy = "latest"
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`resolved` as the ledger keeps it, not a copy: for this package's builders, which
+    only read it (copies of wide frames cost 45 us each)."""
     if policy not in POLICIES:
         raise ValueError(f"expected a conflict policy among {POLICIES}, got {policy!r}")
-    from aicapex.table.frames import frame
+    from aicapex.table.frames import ledger_frame
 
     def build() -> tuple[pd.DataFrame, list[str]]:
         if policy == "all":
-            return frame(ledger, kind), []
-        return _resolved(frame(ledger, kind), _ledger_groups(ledger, kind), policy)
+            return ledger_frame(ledger, kind), []
+        return _resolved(ledger_frame(ledger, kind), _ledger_groups(ledger, kind), policy)
 
-    kept, aside = ledger.memo(("resolved", kind, policy), build)
-    return kept.copy(deep=False), list(aside)
+    kept: tuple[pd.DataFrame, list[str]] = ledger.memo(("resolved", kind, policy), build)
+    return kept
 
 
 def _ledger_groups(ledger: Ledger, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_fact_groups` of the ledger's frame of ``kind``, found once per ledger."""
-    from aicapex.table.frames import frame
+    from aicapex.table.frames import ledger_frame
 
-    return ledger.memo(("fact groups", kind), lambda: _fact_groups(frame(ledger, kind), kind))
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return _fact_groups(ledger_frame(ledger, kind), kind)
+
+    return ledger.memo(("fact groups", kind), build)
 
 
 def _resolved(

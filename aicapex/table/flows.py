@@ -98,7 +98,7 @@ from aicapex.table.columns import (
     union_codes,
     where,
 )
-from aicapex.table.conflicts import ConflictPolicy, resolved
+from aicapex.table.conflicts import ConflictPolicy, resolved_frame
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.contractrows import contract_pieces
 from aicapex.table.flowrows import (
@@ -471,8 +471,8 @@ _UNREAD = frozenset(
 
 
 def _frames_of(ledger: Ledger, conflicts: ConflictPolicy) -> dict[str, pd.DataFrame]:
-    """The record frames of ``ledger`` the flows are built from, resolved (kept with it)."""
-    return {k: resolved(ledger, k, conflicts)[0] for k in FLOW_KINDS}
+    """The resolved record frames of ``ledger`` the flows read: its own (not copies)."""
+    return {k: resolved_frame(ledger, k, conflicts)[0] for k in FLOW_KINDS}
 
 
 def _compile(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> pd.DataFrame:

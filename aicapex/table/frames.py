@@ -69,6 +69,7 @@ __all__ = [
     "RowContext",
     "columns_of",
     "frame",
+    "ledger_frame",
     "ledger_fx",
     "subframe_model",
     "unwrap",
@@ -311,9 +312,8 @@ def _empty_frame(cols: Iterable[Column], extra: dict[str, str]) -> dict[str, lis
 
 
 def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
-    """``pd.DataFrame({name: array})`` of each column's array, built directly (about 400 columns
-    for a ledger's frames, most all empty), without its checks and copies (new arrays, as blocks
-    hold them: 2.5 ms less over a report's frames; tests/test_tableperf_frames.py)."""
+    """``pd.DataFrame({name: array})`` of each column's new array, without its checks and copies
+    (2.5 ms less over a report's ~400 columns, most empty; tests/test_tableperf_frames.py)."""
     size = len(next(iter(data.values()), []))
     arrays = [_array(values, dtypes[name]) for name, values in data.items()]
     built: pd.DataFrame = pd.DataFrame._from_arrays(  # type: ignore[attr-defined]
@@ -358,8 +358,7 @@ def _category(values: list[Any]) -> pd.Categorical:
     categories = sorted(present)
     code = {c: i for i, c in enumerate(categories)}
     codes = np.array([-1 if v is None else code[v] for v in values], dtype=np.int64)
-    storage = pd.get_option("mode.string_storage")  # (their str dtype follows it)
-    few = len(categories) <= 64
+    storage, few = pd.get_option("mode.string_storage"), len(categories) <= 64  # (str follows)
     dtype = _FEW_DTYPES(tuple(categories), storage) if few else _str_dtype(categories)
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)  # (valid codes)
 
@@ -430,14 +429,17 @@ def _record_ctxs(ledger: Ledger, records: Iterable[Any], fx: FxTable) -> list[Ro
 
 def frame(ledger: Ledger, kind: str) -> pd.DataFrame:
     """A DataFrame of one record kind (or nested list) of ``ledger``; see the module docs.
-
     Built once per ledger and kind (ledgers are immutable); each call returns a new frame
-    sharing the data (copy-on-write: changing it leaves the ledger's copy as it was).
-    """
+    sharing the data (copy-on-write: changing it leaves the ledger's copy as it was)."""
+    return ledger_frame(ledger, kind).copy(deep=False)
+
+
+def ledger_frame(ledger: Ledger, kind: str) -> pd.DataFrame:
+    """The ledger's own frame of ``kind``, not a copy: for this package's builders, which only
+    read it (a copy of a wide frame costs 45 us)."""
     if kind not in FRAME_KINDS:
         raise KeyError(f"unknown frame {kind!r}{suggest(kind, FRAME_KINDS)}; one of {FRAME_KINDS}")
-    built = ledger.memo(("frame", kind), lambda: _build(ledger, kind))
-    return built.copy(deep=False)
+    return ledger.memo(("frame", kind), lambda: _build(ledger, kind))
 
 
 def _build(ledger: Ledger, kind: str) -> pd.DataFrame:
