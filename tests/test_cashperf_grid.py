@@ -153,3 +153,28 @@ def test_tranched(path: str | None) -> None:
         expected = _former_tranched(t)
         assert list(got) == list(expected)
         assert _bits(got) == _bits(expected)
+
+
+# -- cash_reports of a ledger: its balances as resolved once per ledger ---------------------
+
+from aicapex.analysis.reconcile import cash_reports  # noqa: E402
+from aicapex.table.conflicts import resolve as resolve_conflicts  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "path", [None, "/tmp/gl/ledger-400-all.yaml", "/tmp/gl/ledger-2000-all.yaml"]
+)
+@pytest.mark.parametrize("policy", ["latest", "earliest"])
+def test_cash_reports_of_a_ledger(path: str | None, policy: str) -> None:
+    if path is not None and not os.path.exists(path):
+        pytest.skip("generated ledger absent")
+    led = ac.load(path or ac.bundled_data())
+    for _ in range(2):  # (kept with the ledger the second time)
+        kept, aside = cash_reports(led, None, policy)  # type: ignore[arg-type]
+        expected, expected_aside = resolve_conflicts(
+            led.frame("cash_balances"), "cash_balances", policy
+        )  # type: ignore[arg-type]
+        pd.testing.assert_frame_equal(kept, expected, check_exact=True)
+        assert aside == expected_aside
+    with pytest.raises(ValueError, match="conflict policy"):
+        cash_reports(led, None, "newest")  # type: ignore[arg-type]

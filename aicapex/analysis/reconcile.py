@@ -26,7 +26,7 @@ from aicapex.analysis.common import as_known_on, check_entity, record_frame, sig
 from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import Problem
-from aicapex.table.conflicts import ConflictPolicy, fact_groups
+from aicapex.table.conflicts import ConflictPolicy, fact_groups, resolved
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import as_flows, is_ledger
 
@@ -358,6 +358,9 @@ def cash_reports(
                 "runway needs cash balances: pass cash=ledger.frame('cash_balances') "
                 "or cash={'entity-id': dollars} with a flows table or frames without them"
             )
+        if not left_out and conflicts != "all":  # (resolved once per ledger, for every reader)
+            kept, aside = resolved(source, "cash_balances", conflicts)
+            return kept, aside
         cash_given = source.frame("cash_balances")
     if isinstance(cash_given, Mapping):
         given = pd.DataFrame(
