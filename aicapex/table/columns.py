@@ -433,14 +433,15 @@ def union(parts: list[pd.Categorical]) -> pd.Categorical:
 
 def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.CategoricalDtype]:
     """The codes of each part's rows in :func:`union` of the parts (in the narrowest integer
-    type, as pandas keeps them; -1 where missing), and its dtype."""
+    type, as pandas keeps them; -1 where missing), and its dtype (parts' codes read once)."""
+    cats, codes_of = [p.categories for p in parts], [p.codes for p in parts]
     used = [
-        np.flatnonzero(np.bincount(p.codes[p.codes >= 0], minlength=len(p.categories)))
-        for p in parts
+        np.flatnonzero(np.bincount(c[c >= 0], minlength=len(k)))
+        for c, k in zip(codes_of, cats, strict=True)
     ]
     if not any(len(u) for u in used):
         return [np.full(len(p), -1, dtype=np.int8) for p in parts], NO_OBJECTS
-    texts = _used_texts(parts, used)
+    texts = _used_texts(cats, used)
     if texts is not None:  # a few texts: ordered as sorted_codes orders them, in Python
         distinct = sorted(set(texts))
         rank = {t: i for i, t in enumerate(distinct)}
@@ -448,34 +449,33 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
         dtype = _str_categories(tuple(distinct))  # (made once per texts: 70 us)
     else:
         present = [  # (every category used, as often: the categories as they are)
-            p.categories if len(u) == len(p.categories) else p.categories[u]
-            for p, u in zip(parts, used, strict=True)
-            if len(u)
+            k if len(u) == len(k) else k[u] for k, u in zip(cats, used, strict=True) if len(u)
         ]
         ranks, categories = sorted_codes(label_index(present[0].append(present[1:])))
         dtype = pd.CategoricalDtype(categories)
     kind = _code_type(len(dtype.categories))
     codes = []
     start = 0
-    for p, u in zip(parts, used, strict=True):
-        lookup = np.full(len(p.categories) + 1, -1, dtype=kind)
+    for c, k, u in zip(codes_of, cats, used, strict=True):
+        lookup = np.full(len(k) + 1, -1, dtype=kind)
         lookup[u] = ranks[start : start + len(u)]
         start += len(u)
-        codes.append(lookup[p.codes])
+        codes.append(lookup[c])
     return codes, dtype
 
 
-def _used_texts(parts: list[pd.Categorical], used: list[np.ndarray]) -> list[str] | None:
-    """The categories used by the parts, part after part (``used``: their positions), when
-    they are a few texts (as :func:`label_index` types them: ``str``); else None."""
-    if sum(len(p.categories) for p in parts) > _FEW_TEXTS:
+def _used_texts(cats: list[pd.Index], used: list[np.ndarray]) -> list[str] | None:
+    """The categories used by the parts (``cats``, shared ones listed once), part after part
+    (``used``: their positions), when a few texts (``str``, as label_index types them)."""
+    if sum(len(k) for k in cats) > _FEW_TEXTS:
         return None
     texts: list[str] = []
-    for p, u in zip(parts, used, strict=True):
+    listed: dict[int, list[Any]] = {}
+    for k, u in zip(cats, used, strict=True):
         if len(u):
-            if not isinstance(p.categories.dtype, pd.StringDtype) and p.categories.dtype != object:
+            if not isinstance(k.dtype, pd.StringDtype) and k.dtype != object:
                 return None
-            labels = p.categories.tolist()
+            labels = listed[id(k)] if id(k) in listed else listed.setdefault(id(k), k.tolist())
             texts.extend(labels if len(u) == len(labels) else [labels[i] for i in u.tolist()])
     return texts if all(type(t) is str for t in texts) else None
 
