@@ -10,8 +10,11 @@ lease's years (whole months from its start to its end).
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from aicapex.analysis.dealskit import (
     aside_warning,
@@ -133,20 +136,29 @@ def _rows(ledger: Ledger, v: Vehicle) -> list[dict[str, Any]]:
     return rows
 
 
-def _sum(values: list[float]) -> float:
-    """The sum of ``values`` (NaN skipped, 0 for none) as a pandas groupby sums them: its
-    compensated (Kahan) sum in their order, to the last bit."""
-    total = compensation = 0.0
-    for value in values:
+def _sums(keys: list[Any], values: list[float]) -> dict[Any, float]:
+    """Each key's sum of ``values`` as ``groupby(keys, sort=False).sum()`` finds it, to the last
+    bit: when every key's rows come together and no value is NaN, ``np.add.reduceat`` over
+    them (pandas' route then); else each key's compensated (Kahan) sum in row order, NaN
+    skipped, 0 for none (its Cython route)."""
+    codes: dict[Any, int] = {}
+    ids = [codes.setdefault(k, len(codes)) for k in keys]
+    array = np.array(values, dtype="float64")
+    if all(a <= b for a, b in itertools.pairwise(ids)) and not np.isnan(array).any():
+        starts = np.flatnonzero(np.r_[True, np.diff(ids) != 0]) if ids else np.zeros(0, int)
+        found = np.add.reduceat(array, starts).tolist() if ids else []
+        return dict(zip(codes, found, strict=True))
+    totals = dict.fromkeys(codes, 0.0)
+    compensation = dict.fromkeys(codes, 0.0)
+    for key, value in zip(keys, values, strict=True):
         if value != value:
             continue
-        y = value - compensation
-        t = total + y
-        compensation = t - total - y
-        if compensation != compensation:  # an infinity: no compensation (as pandas)
-            compensation = 0.0
-        total = t
-    return total
+        y = value - compensation[key]
+        t = totals[key] + y
+        c = t - totals[key] - y
+        compensation[key] = 0.0 if c != c else c  # an infinity: none (as pandas)
+        totals[key] = t
+    return totals
 
 
 def _shares(rows: list[dict[str, Any]]) -> list[str]:
@@ -156,13 +168,8 @@ def _shares(rows: list[dict[str, Any]]) -> list[str]:
     (the pieces are few; two transforms, three casts and two filters cost ~1 ms)."""
     nan = math.nan
     amount = [float(nan if (a := r.get("amount_usd", nan)) is None else a) for r in rows]
-    by_kind: dict[tuple[str, str], list[float]] = {}
-    by_record: dict[str, list[float]] = {}
-    for row, value in zip(rows, amount, strict=True):
-        by_kind.setdefault((row["record"], row["piece"]), []).append(value)
-        by_record.setdefault(row["record"], []).append(value)
-    kinds = {k: _sum(v) for k, v in by_kind.items()}
-    records = {k: _sum(v) for k, v in by_record.items()}
+    kinds = _sums([(r["record"], r["piece"]) for r in rows], amount)
+    records = _sums([r["record"] for r in rows], amount)
     for row, value in zip(rows, amount, strict=True):
         stated = float(nan if (t := row["total_usd"]) is None else t)
         whole = records[row["record"]] if stated != stated else stated
