@@ -18,7 +18,7 @@ import pytest
 
 import aicapex as ac
 from aicapex.table import columns
-from aicapex.table.flowrows import day_numbers
+from aicapex.table.flowrows import day_numbers, texts_of
 from aicapex.table.flows import flows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,3 +186,24 @@ def test_first_sources_of_a_few_rows_are_those_of_factorize(seed: int, storage: 
                 patch.setattr(columns, "_FEW_TEXTS", -1)  # factorize, labels through pandas
                 want = columns.first_source(sources)
             same_categorical(got, want)
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("seed", range(20))
+def test_texts_of_pieces_are_their_concatenation(seed: int, storage: str) -> None:
+    """Text columns of one dtype joined directly are what pd.concat of their Series gives;
+    other mixes go through pd.concat as before."""
+    rnd = random.Random(seed)
+    with pd.option_context("mode.string_storage", storage):
+        parts: list[Any] = []
+        for _ in range(rnd.randint(1, 5)):
+            texts = [rnd.choice(["r1", "r2", None]) for _ in range(rnd.randint(1, 6))]
+            dtype = "str" if rnd.random() < 0.8 else rnd.choice(["string", "object"])
+            part: Any = pd.Series(texts, dtype=dtype)
+            parts.append(part if rnd.random() < 0.5 else part.array)
+        got = texts_of(parts)
+        series = [p if isinstance(p, pd.Series) else pd.Series(p, copy=False) for p in parts]
+        want = pd.concat(series, ignore_index=True).array
+        assert type(got) is type(want)
+        assert got.dtype == want.dtype
+        pd.testing.assert_extension_array_equal(got, want)

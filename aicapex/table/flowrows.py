@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import Labels, as_category, equals, union
+from aicapex.table.columns import Labels, as_category, equals, is_in, union
 from aicapex.units import PER_MONTH
 
 if TYPE_CHECKING:
@@ -468,7 +468,11 @@ def piece_rows(piece: Piece) -> int:
 
 
 def texts_of(parts: list[Any]) -> pd.api.extensions.ExtensionArray:
-    """The text columns (Series or arrays) of pieces, one after the other."""
+    """The text columns (Series or arrays) of pieces, one after the other: arrays of one dtype
+    joined as pd.concat joins them (_concat_same_type), without a Series of each (0.3 ms)."""
+    arrays = [p.array if isinstance(p, pd.Series) else p for p in parts]
+    if all(isinstance(a.dtype, pd.StringDtype) and a.dtype == arrays[0].dtype for a in arrays):
+        return arrays[0]._concat_same_type(arrays)  # type: ignore[no-any-return,union-attr]
     series = [p if isinstance(p, pd.Series) else pd.Series(p, copy=False) for p in parts]
     texts: pd.api.extensions.ExtensionArray = pd.concat(series, ignore_index=True).array
     return texts
@@ -505,7 +509,7 @@ def at_their_dates(out: pd.DataFrame, rates: Ledger | pd.DataFrame | None) -> pd
     year would keep January's rate in December. Without rates, ``out`` as it is."""
     if rates is None or out.empty:
         return out
-    other = (out["currency"] != "USD").to_numpy() & out["kind"].isin(SPREAD_KINDS).to_numpy()
+    other = ~equals(out["currency"], "USD") & is_in(out["kind"], SPREAD_KINDS)  # (categorical)
     if not other.any():
         return out
     if isinstance(rates, pd.DataFrame):

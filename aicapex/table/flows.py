@@ -361,8 +361,8 @@ def _finish(pieces: list[Piece]) -> pd.DataFrame:
                 done[key] = pd.Series(placed(arrays, np.result_type(*arrays)), copy=False)
             columns[name] = done[key]
     out = pd.DataFrame(columns, copy=False)
-    for name, dtype in FLOW_COLUMNS.items():
-        if str(out[name].dtype) != dtype:
+    for name, dtype in FLOW_COLUMNS.items():  # (each column's dtype is the frame's column's)
+        if str(getattr(columns[name], "dtype", None)) != dtype:
             out[name] = out[name].astype(dtype)  # type: ignore[call-overload]
     return out  # (its columns made in order)
 
