@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import aicapex as ac
-from aicapex.table import columns
+from aicapex.table import columns, contractrows, funding
 from aicapex.table.flowrows import day_numbers, texts_of
 from aicapex.table.flows import flows
 
@@ -207,3 +207,46 @@ def test_texts_of_pieces_are_their_concatenation(seed: int, storage: str) -> Non
         assert type(got) is type(want)
         assert got.dtype == want.dtype
         pd.testing.assert_extension_array_equal(got, want)
+
+
+def _same_pieces(got: list[Any], want: list[Any]) -> None:
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert list(a) == list(b)
+        for name in a:
+            x, y = (
+                pd.Series(a[name]).reset_index(drop=True),
+                pd.Series(b[name]).reset_index(drop=True),
+            )
+            pd.testing.assert_series_equal(x, y, check_exact=True, check_names=False)
+
+
+@pytest.mark.parametrize("which", ["data", "ledger-400"])
+def test_contracts_and_rounds_of_every_row_are_those_of_their_rows_taken(which: str) -> None:
+    """Contracts all flat and rounds all live are read from their frame as it is, not from a
+    copy of its rows: the same pieces (whatever the frame's index); a categorical status is
+    mapped by its categories as the objects' map does."""
+    path = ROOT / "data" if which == "data" else Path("/tmp/gl/ledger-400-all.yaml")
+    if not path.exists():
+        pytest.skip("no generated ledger here (benchmarks/gen_ledger.py makes it)")
+    ledger = ac.load(path)
+    contracts = ledger.frame("compute_contracts")
+    status = contractrows.contract_status(contracts)
+    objects = contracts.assign(status=contracts["status"].astype("object"))
+    assert status.tolist() == contractrows.contract_status(objects).tolist()
+    flat = ~pd.isna(status) & (
+        columns.notna(contracts["rate"]) | columns.notna(contracts["total_value"])
+    )
+    rows = contracts[flat].reset_index(drop=True)
+    every = np.ones(len(rows), dtype=bool)
+    _same_pieces(
+        [contractrows._flat(rows, status[flat])], [contractrows._flat(rows[every], status[flat])]
+    )
+    rounds, tranches = ledger.frame("funding_rounds"), ledger.frame("tranches")
+    investments = ledger.frame("investments")
+    live = rounds[columns.is_in(rounds["status"], ("closed", "committed", "announced"))]
+    relabelled = live.set_axis([f"x{i}" for i in range(len(live))][::-1])
+    _same_pieces(
+        funding.funding_pieces(relabelled, tranches, investments),
+        funding.funding_pieces(live.reset_index(drop=True), tranches, investments),
+    )

@@ -56,7 +56,12 @@ _LIVE = {"signed": "scheduled", "announced": "announced"}
 def contract_status(frame: pd.DataFrame) -> np.ndarray:
     """Each contract's flows status: ``scheduled`` (signed), ``announced``, ``conditional``
     (a ceiling), or None (no money: rumoured, in talks, cancelled, failed)."""
-    status = frame["status"].astype("object").map(_LIVE).to_numpy(object, copy=True)
+    given = frame["status"]
+    if isinstance(given.dtype, pd.CategoricalDtype):  # each category mapped once (missing: None)
+        labels = [_LIVE.get(c) for c in given.cat.categories.tolist()]
+        status = np.array([*labels, None], dtype=object)[given.cat.codes.to_numpy()]
+    else:
+        status = given.astype("object").map(_LIVE).to_numpy(object, copy=True)
     ceiling = np.zeros(len(frame), dtype=bool)
     for name in ("total_value", "rate"):
         column = f"{name}_kind"
@@ -195,8 +200,8 @@ def contract_pieces(frame: pd.DataFrame, ramps: pd.DataFrame | None = None) -> l
     valued = notna(frame["rate"]) | notna(frame["total_value"])
     pieces = []
     flat = live & valued & ~ramped
-    if flat.any():
-        pieces.append(_flat(frame[flat], status[flat]))
+    if flat.any():  # (every row: the frame as it is, not a copy of its rows; _flat renumbers)
+        pieces.append(_flat(frame if flat.all() else frame[flat], status[flat]))
     ramp_rows = live & ramped
     if ramp_rows.any() and ramps is not None:
         pieces.append(_ramped(frame[ramp_rows].reset_index(drop=True), ramps, status[ramp_rows]))

@@ -230,7 +230,8 @@ def funding_pieces(
     companies' rows, then the investors' (none when no named investor pays)."""
     if rounds.empty:
         return []
-    live = rounds[is_in(rounds["status"], _LIVE)]
+    live_rows = is_in(rounds["status"], _LIVE)  # (every round live: the frame as it is)
+    live = rounds if live_rows.all() else rounds[live_rows]
     if live.empty:
         return []
     shares, where, known = _payer_shares(live, investments)
