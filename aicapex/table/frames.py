@@ -247,8 +247,7 @@ def _date_col(name: str) -> Column:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _span_of(date: PartialDate, fye: str) -> tuple[dt.date, dt.date]:
-    """``date.span(fye)``, remembered: frames ask for the same few dates and fiscal year ends
-    again and again (checking the fiscal year end each time cost more than the span)."""
+    """``date.span(fye)``, remembered: frames ask for the same few dates and year ends again."""
     return date.span(fye)
 
 
@@ -352,7 +351,8 @@ def _category(values: list[Any]) -> pd.Categorical:
         return pd.Categorical.from_codes(np.array([], np.int8), dtype=_EMPTY_CATEGORIES)
     present = {v for v in values if v is not None}
     if not present:  # every value missing: pandas' float64 categories, no codes
-        return pd.Categorical.from_codes(np.full(len(values), -1, np.int8), dtype=_NO_CATEGORIES)
+        codes = np.full(len(values), -1, np.int8)  # (valid codes: not checked)
+        return pd.Categorical.from_codes(codes, dtype=_NO_CATEGORIES, validate=False)
     if any(type(v) is not str for v in present):
         return pd.Categorical(values)
     categories = sorted(present)
