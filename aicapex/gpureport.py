@@ -43,7 +43,7 @@ def _until(ctx: Any, companies: pd.Series | np.ndarray) -> np.ndarray:
     """The report date of each row's company (NaT: none), looked up in a dict (a Series of
     the dates reindexed by the rows cost ~0.4 ms a call; the rows are few)."""
     days, nat = _dates(ctx), np.datetime64("NaT", "ns")
-    rows = companies.astype("object") if isinstance(companies, pd.Series) else companies
+    rows = companies.to_numpy(object) if isinstance(companies, pd.Series) else companies
     return np.array([days.get(c, nat) for c in rows], dtype="datetime64[ns]")
 
 
@@ -89,7 +89,7 @@ def fleets(ctx: Any) -> dict[str, Any]:
             "through": through,
         }
     targets = ctx.ledger.frame("gpu_targets")
-    aiming = set(targets["entity"].astype("object")) & companies if len(targets) else set()
+    aiming = set(targets["entity"].to_numpy(object)) & companies if len(targets) else set()
     # one gpu_targets for every company, each as of its own report date
     dated = {company: ctx.when[company] for company in aiming}
     rows = [
@@ -225,6 +225,6 @@ def gpu_companies(ledger: Any) -> list[tuple[str, str]]:
         days = np.datetime_as_string(values, unit="D").astype(object)
         days[np.isnat(values)] = None
         for party in parties:
-            pairs = zip(frame[party].astype("object"), days.tolist(), strict=True)
+            pairs = zip(frame[party].to_numpy(object), days.tolist(), strict=True)
             out += [(str(p), str(d)) for p, d in pairs if isinstance(p, str) and isinstance(d, str)]
     return out

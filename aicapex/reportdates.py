@@ -84,7 +84,7 @@ def _promise_days(ledger: Ledger, flows: pd.DataFrame, rows: np.ndarray) -> dict
         own = frame[f"{field}_end"].to_numpy("datetime64[ns]")
         known = frame["reported_end"].to_numpy("datetime64[ns]")
         day = np.where(np.isnat(known) | (~np.isnat(own) & (own < known)), own, known)
-        days.update(zip(frame["id"].astype("object"), day, strict=True))
+        days.update(zip(frame["id"].to_numpy(object), day, strict=True))
     nat = np.datetime64("NaT", "ns")
     records = flows["record"].to_numpy(object)[rows]
     when = np.array([days.get(r, nat) for r in records], dtype="datetime64[ns]")
@@ -107,7 +107,7 @@ def report_dates(
     vehicles, or GPU record, such as orders and targets, too) and the day of each of its
     records of money promised or planned (:func:`_promise_days`). A month and a day ending
     together: the month."""
-    holders = set(flows["entity"].astype("object")) | set(balances["company"].astype("object"))
+    holders = set(flows["entity"].to_numpy(object)) | set(balances["company"].to_numpy(object))
     owned = owned_companies(ledger)  # stakes, priced rounds: the ownership section reads them
     other = dict(owned)
     for company, day in [*deal_companies(ledger).items(), *gpu_companies(ledger)]:

@@ -390,5 +390,5 @@ def _typed(out: pd.DataFrame, found: Mapping[str, np.ndarray]) -> pd.DataFrame:
 
 def _limits(companies: pd.Series, limits: Mapping[str, np.datetime64]) -> np.ndarray:
     """Each row's date: its company's in ``limits``."""
-    days = [limits[str(c)] for c in companies.astype("object")]
+    days = [limits[str(c)] for c in companies.to_numpy(object)]
     return np.array(days, dtype="datetime64[ns]")

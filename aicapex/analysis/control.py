@@ -66,15 +66,15 @@ def _direct(inputs: StakeInputs, threshold: float) -> dict[tuple[str, str], Edge
     edges: dict[tuple[str, str], Edge] = {}
     if inputs.entities is not None:
         ents = inputs.entities
-        for eid, by in zip(ents["id"].astype("object"), ents["controlled_by"], strict=True):
+        for eid, by in zip(ents["id"].to_numpy(object), ents["controlled_by"], strict=True):
             if isinstance(by, str) and by:
                 for controller in by.split(","):
                     edges[(controller, str(eid))] = ("controlled_by", math.nan, [str(eid)])
     stakes = inputs.stakes
     names = ("holder", "company", "share_low", "share_kind", "controlling", "share", "id")
     read = stakes[[*names, "date_end"]]  # the columns read, not the record's forty
-    closed = read[(stakes["status"].astype("object") == "closed").to_numpy()]
-    for company in sorted(set(closed["company"].astype("object"))):
+    closed = read[stakes["status"].to_numpy(object) == "closed"]
+    for company in sorted(set(closed["company"].to_numpy(object))):
         found = holder_positions(inputs, str(company))
         for holder, h in found.holders.items():
             lows = [s for s in h.share.values() if s is not None and s[0] > threshold]

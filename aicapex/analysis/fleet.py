@@ -232,7 +232,7 @@ def _counted_rows(moves: pd.DataFrame, statuses: tuple[str, ...]) -> np.ndarray:
 def _left_out(moves: pd.DataFrame, rows: np.ndarray) -> tuple[str, ...]:
     """The assumption naming the reallocations of ``rows`` of ``moves`` that are not counted
     (of orders of other statuses), if any."""
-    out = rows & (moves["status"].astype("object") == "reallocated").to_numpy()
+    out = rows & (moves["status"].to_numpy(object) == "reallocated")
     ids = list(dict.fromkeys(moves["record"].to_numpy(object)[out]))
     if not ids:
         return ()
@@ -488,7 +488,7 @@ def gpu_targets(
     used: list[np.ndarray] = []
     # one pass per target over the entity's rows (targets are few)
     for who, model, day in zip(
-        targets["entity"].astype("object"), targets["sku"], until, strict=True
+        targets["entity"].to_numpy(object), targets["sku"], until, strict=True
     ):
         mine = m_entity == who
         if not np.isnat(day):  # a target with no date counts every delivery

@@ -255,7 +255,7 @@ def ownership(
     [{'holder': 'elon-musk', 'share_basic': 0.205}, {'holder': 'others', 'share_basic': 0.795}]
     """
     inputs = stake_inputs(source, company, as_of, conflicts, known_on)
-    listed = set(inputs.stakes["company"].astype("object"))
+    listed = set(inputs.stakes["company"].to_numpy(object))
     companies = [company] if company is not None else sorted(map(str, listed))
     rows: list[dict[str, Any]] = []
     used: list[str] = []

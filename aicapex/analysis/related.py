@@ -74,7 +74,7 @@ class RelatedParties(Result):
 def _by_controlled_by(entities: pd.DataFrame) -> pd.DataFrame:
     """Control from ``controlled_by``, passed on (a controller's controllers control too)."""
     direct: dict[str, set[str]] = {}
-    for eid, by in zip(entities["id"].astype("object"), entities["controlled_by"], strict=True):
+    for eid, by in zip(entities["id"].to_numpy(object), entities["controlled_by"], strict=True):
         if isinstance(by, str) and by:
             direct[str(eid)] = set(by.split(","))
     rows: list[dict[str, str]] = []

@@ -463,10 +463,8 @@ def implied_deliveries(orders: pd.DataFrame, deliveries: pd.DataFrame | None) ->
         deliveries = pd.DataFrame({c: pd.Series([], dtype=kinds.get(c, object)) for c in columns})
     ids = orders["id"].to_numpy(object)
     of = deliveries["order"].astype("object")
-    actual = (deliveries["status"].astype("object") == "delivered").to_numpy()
-    need = (orders["status"].astype("object") == "delivered").to_numpy() & ~np.isin(
-        ids, of[actual].unique()
-    )
+    actual = deliveries["status"].to_numpy(object) == "delivered"
+    need = (orders["status"].to_numpy(object) == "delivered") & ~np.isin(ids, of[actual].unique())
     if not need.any():
         return deliveries
     sched = deliveries[~actual & of.isin(ids[need]).to_numpy()]
