@@ -144,3 +144,18 @@ def test_named_dtypes_follow_the_text_options() -> None:
             for name in ("string", "str", "Int64", "boolean"):
                 assert named_dtype(name) == pd.api.types.pandas_dtype(name)
                 assert repr(named_dtype(name)) == repr(pd.api.types.pandas_dtype(name))
+
+
+def test_frames_without_pandas_private_constructor_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where pandas no longer has ``DataFrame._from_arrays``, the frames are built by the public
+    constructor: the same values, dtypes and columns."""
+    from aicapex.loading import bundled_data, load
+    from aicapex.table import frames
+
+    fast = {k: frames.frame(load(bundled_data()), k) for k in frames.FRAME_KINDS}
+    monkeypatch.setattr(frames, "_FROM_ARRAYS", frames._public)
+    slow = {k: frames.frame(load(bundled_data()), k) for k in frames.FRAME_KINDS}
+    for kind, built in fast.items():
+        pd.testing.assert_frame_equal(built, slow[kind], check_exact=True)

@@ -306,19 +306,20 @@ def columns_of(cls: type[BaseModel], refs: frozenset[str]) -> tuple[Column, ...]
     return tuple(cols)
 
 
-def _empty_frame(cols: Iterable[Column], extra: dict[str, str]) -> dict[str, list[Any]]:
-    return {n: [] for n in [*(n for c in cols for n in c.names), *extra]}
-
-
 def _typed(data: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
     """``pd.DataFrame({name: array})`` of each column's new array, without its checks and copies
-    (2.5 ms less over a report's ~400 columns, most empty; tests/test_tableperf_frames.py)."""
+    (6 ms less over a report's ~400 columns, most empty; tests/test_tableperf_frames.py)."""
     size = len(next(iter(data.values()), []))
     arrays = [_array(values, dtypes[name]) for name, values in data.items()]
-    built: pd.DataFrame = pd.DataFrame._from_arrays(  # type: ignore[attr-defined]
-        arrays, pd.Index(list(data)), pd.RangeIndex(size), verify_integrity=False
-    )
-    return built
+    return _FROM_ARRAYS(arrays, pd.Index(list(data)), pd.RangeIndex(size), verify_integrity=False)
+
+
+def _public(arrays: list[Any], columns: pd.Index, index: pd.Index, **_: bool) -> pd.DataFrame:
+    return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index, copy=False)
+
+
+#: pandas' own (private) constructor of a frame from new arrays; the public one where it is gone
+_FROM_ARRAYS: Callable[..., pd.DataFrame] = getattr(pd.DataFrame, "_from_arrays", _public)
 
 
 def _array(values: list[Any], dtype: str) -> Any:
@@ -449,7 +450,7 @@ def _build(ledger: Ledger, kind: str) -> pd.DataFrame:
     refs = frozenset(p for p, _ in cls.REFS if "." not in p)
     cols = columns_of(cls, refs)
     extra = _EXTRAS.get(kind, {})
-    data = _empty_frame(cols, {n: d for n, (d, _) in extra.items()})
+    data: dict[str, list[Any]] = {n: [] for n in [*(n for c in cols for n in c.names), *extra]}
     dtypes = {n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}
     dtypes.update({n: d for n, (d, _) in extra.items()})
     fx = ledger_fx(ledger)
@@ -482,8 +483,7 @@ def _subframe(ledger: Ledger, name: str) -> pd.DataFrame:
     ent = _entity_field(KINDS[parent_kind])
     cols = columns_of(item_cls, frozenset({"investor"}))
     dtypes = {**head, **{n: d for c in cols for n, d in zip(c.names, c.dtypes, strict=True)}}
-    data: dict[str, list[Any]] = {n: [] for n in head}
-    data.update(_empty_frame(cols, {}))
+    data: dict[str, list[Any]] = {n: [] for n in [*head, *(n for c in cols for n in c.names)]}
     fx = ledger_fx(ledger)
     all_items: list[Any] = []
     item_ctxs: list[RowContext] = []
