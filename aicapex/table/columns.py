@@ -542,9 +542,9 @@ def positions(values: pd.Series, index: pd.Index, *, narrow: bool = False) -> np
     """The position in ``index`` of each value (-1 where it is not there). A categorical column
     is looked up once per category, not once per row. ``narrow``: in the narrowest integer type
     holding them (for comparisons; int64 for arithmetic on them)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        lookup = np.append(index.get_indexer(values.cat.categories), -1)
+    if isinstance(cat := values.array, pd.Categorical):  # (its codes, not the accessor's: 14 us)
+        lookup = np.append(index.get_indexer(cat.categories), -1)
         if narrow:
             lookup = lookup.astype(_code_type(len(index)))
-        return lookup[values.cat.codes.to_numpy()]
+        return lookup.take(cat.codes)
     return index.get_indexer(values.astype("object"))  # type: ignore[arg-type]
