@@ -243,11 +243,11 @@ def _gaps(ctx: Context) -> dict[str, Any]:
         freq = "Y" if period is None else None  # calendar years, else one fiscal year's days
         g = compute_gap(ctx.priced_in("compute_gap"), None, period=period, freq=freq)
         frame = g.frame
-        labels = frame["period"].astype("object").to_numpy()
+        labels = frame["period"].to_numpy(object)
         if period is not None:
             labels = np.full(len(frame), next(iter(wanted)), dtype=object)
         owner = {(c, y): True for y, companies in wanted.items() for c in companies}
-        entities = frame["entity"].astype("object").to_numpy()
+        entities = frame["entity"].to_numpy(object)
         keep = np.fromiter(
             (owner.get((e, y), False) for e, y in zip(entities, labels, strict=True)),
             dtype=bool,

@@ -342,7 +342,7 @@ def _tranched(ledger: Ledger) -> dict[str, tuple[float, float]]:
     when one has no rate): those not cancelled or failed, and all of them (rounds with
     tranches only)."""
     tranches = ledger.frame("tranches")
-    rounds = tranches["round"].astype("object").to_numpy()
+    rounds = tranches["round"].to_numpy(object)
     usd = tranches["amount_usd"].to_numpy("float64")
     live = ~tranches["status"].astype("object").isin(_ENDED).to_numpy()
     frame = pd.DataFrame({"live": np.where(live, usd, 0.0), "every": usd}, index=rounds)
@@ -509,7 +509,7 @@ def _burn_means(
     by an array (no frame of every column taken, no Series key); the months by hand (the burn
     section 8.0 ms, now 6.3)."""
     recorded = ((burnt["gross_burn"] != 0) | (burnt["revenue"] != 0)).to_numpy()
-    entity = burnt["entity"].astype("object").to_numpy()[recorded]
+    entity = burnt["entity"].to_numpy(object)[recorded]
     figures = pd.DataFrame({v: burnt[v].to_numpy()[recorded] for v in values})
     means = figures.groupby(entity, sort=True).mean()
     spans = _spans(entity, burnt, recorded)

@@ -467,7 +467,7 @@ def _at_bill_rate(rows: pd.DataFrame, paid: np.ndarray) -> np.ndarray:
     usd = rows["amount_usd"].to_numpy("float64")
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(amount != 0, usd / amount, np.nan)
-    record = rows["record"].astype("object").to_numpy()
+    record = rows["record"].to_numpy(object)
     bill_rate = pd.Series(rate[~paid], index=record[~paid])
     bill_rate = bill_rate[~bill_rate.index.duplicated()]
     wanted = pd.Series(record).map(bill_rate).to_numpy("float64")

@@ -222,7 +222,7 @@ def with_spending(
     capex = (kind == "gpu_orders") & status.isin(["paid", "scheduled"])
     burning = _entities_of(flows["entity"], expense)  # (the distinct ids, not the rows)
     spending = burning | _entities_of(flows["entity"], out & (invested | capex).to_numpy())
-    company = balances["company"].astype("object").to_numpy()
+    company = balances["company"].to_numpy(object)
     keep = np.fromiter((c in spending for c in company), dtype=bool, count=len(company))
     unknown = "no expense, GPU order paid or investment recorded (not planned): its burn is"
     if entity is not None and entity in set(company[~keep]):

@@ -94,19 +94,19 @@ def _gaps(
     """One row per effort, all at once: the rounds naming each effort, their money moved by
     status, summed by effort (a lookup of round to effort, then bincounts; no scan of the
     rounds or the flows per effort)."""
-    effort_ids = efforts["id"].astype("object").to_numpy()
+    effort_ids = efforts["id"].to_numpy(object)
     codes, names = pd.factorize(effort_ids)  # an id listed twice (conflicts="all"): one code
     code_of = {name: i for i, name in enumerate(names)}
     named = rounds["effort"].astype("object").map(code_of)
     came = rounds[named.notna().to_numpy()]
     came_code = named[named.notna()].to_numpy("int64")
-    came_ids = came["id"].astype("object").to_numpy()
+    came_ids = came["id"].to_numpy(object)
     live = came["status"].astype("object").isin(["committed", "closed"]).to_numpy()
     effort_of_round = dict(zip(came_ids[live], came_code[live], strict=True))
     moved_to = funding["record"].astype("object").map(effort_of_round)
     mine = moved_to.notna().to_numpy()
     to = moved_to[mine].to_numpy("int64")
-    status = funding["status"].astype("object").to_numpy()[mine]
+    status = funding["status"].to_numpy(object)[mine]
     amount = funding["amount_usd"].to_numpy("float64")[mine]
     n = len(names)
     committed = np.bincount(
@@ -121,7 +121,7 @@ def _gaps(
     out = pd.DataFrame(
         {
             "effort": effort_ids,
-            "company": efforts["company"].astype("object").to_numpy(),
+            "company": efforts["company"].to_numpy(object),
             "date": efforts["date_end"].to_numpy(),
             "sought_usd": sought,
             "sought_low_usd": efforts["amount_low_usd"].to_numpy("float64"),

@@ -203,10 +203,8 @@ def _figures(
         require_usd(flows.iloc[at], "compute_gap")  # raises, naming them
     if code is not None and np.isnat(month).any():
         return None
-    kind = flows["kind"].astype("object").to_numpy()[at]
-    is_compute = (kind == "expenses") & (
-        flows["category"].astype("object").to_numpy()[at] == "compute"
-    )
+    kind = flows["kind"].to_numpy(object)[at]
+    is_compute = (kind == "expenses") & (flows["category"].to_numpy(object)[at] == "compute")
     is_revenue = kind == "revenues"
     low, high = np.where(np.isnan(low), base, low), np.where(np.isnan(high), base, high)
     if code is None:
@@ -223,7 +221,7 @@ def _figures(
     for end, values in (("", base), ("_low", low), ("_high", high)):
         figures[f"revenue{end}_usd"] = np.where(is_revenue, values, 0.0)
         figures[f"compute{end}_usd"] = np.where(is_compute, values, 0.0)
-    entities = flows["entity"].astype("object").to_numpy()[at]
+    entities = flows["entity"].to_numpy(object)[at]
     return pd.DataFrame({"entity": entities, "period": labels, **{c: figures[c] for c in _FIGURES}})
 
 
@@ -232,7 +230,7 @@ def _figures_of_rows(
 ) -> pd.DataFrame:
     """Each row's entity, period label and figures (revenue and compute, base and ends)."""
     require_usd(rows, "compute_gap")
-    kind = rows["kind"].astype("object").to_numpy()
+    kind = rows["kind"].to_numpy(object)
     is_compute = (kind == "expenses") & (rows["category"].astype("object") == "compute").to_numpy()
     is_revenue = kind == "revenues"
     base = rows["amount_usd"]
@@ -254,7 +252,7 @@ def _figures_of_rows(
         labels = rows["month"].dt.to_period(code).astype(str).to_numpy()
     return pd.DataFrame(
         {
-            "entity": rows["entity"].astype("object").to_numpy(),
+            "entity": rows["entity"].to_numpy(object),
             "period": labels,
             **{c: figures[c] for c in _FIGURES},
         }

@@ -128,8 +128,8 @@ def committed_before(
     usd = rows["amount_usd"].to_numpy("float64")
     found = pd.DataFrame(
         {
-            "entity": rows["entity"].astype("object").to_numpy()[before],
-            "kind": rows["kind"].astype("object").to_numpy()[before],
+            "entity": rows["entity"].to_numpy(object)[before],
+            "kind": rows["kind"].to_numpy(object)[before],
             "record": _ids(rows)[before],
             "date": day[before],
             "direction": rows["direction"].to_numpy()[before],
@@ -140,7 +140,7 @@ def committed_before(
             "low_usd": _filled(rows, "low_usd", usd)[before],
             "high_usd": _filled(rows, "high_usd", usd)[before],
             "balance_date": balance[before],
-            "balance_record": chosen["id"].astype("object").to_numpy()[at[before]],
+            "balance_record": chosen["id"].to_numpy(object)[at[before]],
         }
     )
     keys = [
@@ -213,7 +213,7 @@ def _currencies(rows: pd.DataFrame) -> np.ndarray:
     """The rows' currencies (a flows table of one's own may have none: None, said in dollars)."""
     if "currency" not in rows:
         return np.full(len(rows), None, dtype=object)
-    return rows["currency"].astype("object").to_numpy()
+    return rows["currency"].to_numpy(object)
 
 
 def _filled(rows: pd.DataFrame, column: str, usd: np.ndarray) -> np.ndarray:

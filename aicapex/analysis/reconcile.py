@@ -163,8 +163,8 @@ def aside_by_entity(
     if not aside:
         return {}
     frame = source.frame("cash_balances") if cash_given is None else cash_given
-    ids = frame["id"].astype("object").to_numpy()
-    owner = dict(zip(ids, frame["company"].astype("object").to_numpy(), strict=True))
+    ids = frame["id"].to_numpy(object)
+    owner = dict(zip(ids, frame["company"].to_numpy(object), strict=True))
     day = dict(zip(ids, frame["date_end"], strict=True)) if "date_end" in frame else {}
     start = {} if chosen is None else dict(zip(chosen.index, chosen["date_end"], strict=True))
     named = {str(e) for e in entities}
@@ -186,7 +186,7 @@ def _pairs(
     first dated on or after it (and whose opening balance is dated before it), found by one
     binary search over (company, date) keys; sums by pair are bincounts."""
     balances = balances.dropna(subset=["date_end", "amount_usd"])
-    company = balances["company"].astype("object").to_numpy()
+    company = balances["company"].to_numpy(object)
     order = pd.DataFrame({"c": company, "d": balances["date_end"].to_numpy()}).sort_values(
         ["c", "d"], kind="stable"
     )
@@ -196,14 +196,14 @@ def _pairs(
     amount = balances["amount_usd"].to_numpy("float64")[take]
     low = _column(balances, "amount_low_usd", amount)[take]
     high = _column(balances, "amount_high_usd", amount)[take]
-    ids = balances["id"].astype("object").to_numpy()[take]
+    ids = balances["id"].to_numpy(object)[take]
     # pair k: balances k-1 and k of one company (k the closing one)
     second = np.flatnonzero(company[1:] == company[:-1]) + 1
     first = second - 1
     flow_days = counted["date"].to_numpy("datetime64[ns]")
     dated = ~np.isnat(flow_days)
     flow_dates = flow_days.view("int64")
-    flow_company = counted["entity"].astype("object").to_numpy()
+    flow_company = counted["entity"].to_numpy(object)
     codes, _ = pd.factorize(np.concatenate([company, flow_company]))
     bal_code, flow_code = codes[: len(company)], codes[len(company) :]
     ranks = np.unique(np.concatenate([bal_dates, flow_dates[dated]]), return_inverse=True)[1]
@@ -223,7 +223,7 @@ def _pairs(
         col: np.bincount(pair_of, weights=counted[col].to_numpy("float64")[inside], minlength=n)
         for col in ("signed", "signed_low", "signed_high")
     }
-    records = counted["record"].astype("object").to_numpy()[inside]
+    records = counted["record"].to_numpy(object)[inside]
     joined = _joined(pair_of, records, n)
     opening, closing_usd = amount[first], amount[second]
     net = sums["signed"][second]

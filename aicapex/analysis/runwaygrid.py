@@ -105,10 +105,10 @@ def balance_columns(entities: pd.Index, chosen: pd.DataFrame) -> dict[str, np.nd
     ``entity``, ``balance_record``, ``balance_date``, ``balance_usd`` and ``bound``."""
     return {
         "entity": entities.to_numpy(),
-        "balance_record": chosen["id"].astype("object").to_numpy(),
+        "balance_record": chosen["id"].to_numpy(object),
         "balance_date": chosen["date_end"].to_numpy("datetime64[ns]"),
         "balance_usd": chosen["amount_usd"].to_numpy("float64"),
-        "bound": balance_kinds(chosen).astype("object").to_numpy(),
+        "bound": balance_kinds(chosen).to_numpy(object),
     }
 
 

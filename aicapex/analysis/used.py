@@ -56,7 +56,7 @@ class RecordsUsed:
         position = int(self.entities.get_indexer(pd.Index([entity]))[0])
         mine = self.entity == position
         if mine.sum() < len(self.entity) // 4:  # a few flows: code only them
-            ids = pd.unique(self.record[mine].dropna().astype("object").to_numpy())
+            ids = pd.unique(self.record[mine].dropna().to_numpy(object))
             return self._merge(np.asarray(ids, dtype=object), self.balances[[position]])
         return self._listed(self._coded[0][mine], self.balances[[position]])
 
@@ -70,7 +70,7 @@ class RecordsUsed:
     def by_entity(self) -> dict[str, list[str]]:
         """Every entity's records, sorted, in one pass (rather than :meth:`of` each): the
         distinct (entity, id) pairs of the flows with an id and of the balances, in order."""
-        record = self.record.astype("object").to_numpy()
+        record = self.record.to_numpy(object)
         known = pd.notna(record)
         ids = np.concatenate([record[known], np.asarray(self.balances, dtype=object)])
         owner = np.concatenate([self.entity[known], np.arange(len(self.entities))])

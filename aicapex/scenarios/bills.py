@@ -220,7 +220,7 @@ def _refilled(record: str, entity: str, flows: pd.DataFrame, table: DropRecords)
     ).isin(["expenses", "revenues"]).to_numpy()
     drop = table.dropped(flows) & own
     month = flows["month"].to_numpy("datetime64[ns]")
-    category = flows["category"].astype("object").to_numpy()
+    category = flows["category"].to_numpy(object)
     notes = []
     for stream in sorted(set(category[drop])):
         left = month[own & ~drop & (category == stream)]
@@ -274,7 +274,7 @@ def _owed(book: Book, entity: str, bills: Sequence[str] | None) -> pd.DataFrame:
     table = (
         pd.DataFrame(
             {
-                "bill": rows["record"].astype("object").to_numpy(),
+                "bill": rows["record"].to_numpy(object),
                 "owed": np.where(paid, -base, base),
                 "low": np.where(paid, -high, low),
                 "high": np.where(paid, -low, high),

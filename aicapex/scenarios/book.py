@@ -329,7 +329,7 @@ def _streams_of(flows: pd.DataFrame, entity: str) -> list[str]:
         codes = np.unique(category.cat.codes.to_numpy()[mine])
         found = {names[c] for c in codes.tolist() if c >= 0}
     else:
-        found = set(category.astype("object").to_numpy()[mine].tolist())
+        found = set(category.to_numpy(object)[mine].tolist())
     if (kind[mine] == 1).any():
         found.add(REVENUE)
     return [s for s in STREAMS if s in found]

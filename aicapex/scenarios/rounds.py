@@ -221,7 +221,7 @@ def plan_of(book: Book, round_id: str, name: str = "round") -> Plan:
     lows = tranches.get("amount_low_usd", tranches["amount_usd"]).to_numpy("float64")[mine]
     highs = tranches.get("amount_high_usd", tranches["amount_usd"]).to_numpy("float64")[mine]
     days = tranches["date_end"].to_numpy("datetime64[D]")[mine]
-    statuses = tranches["status"].astype("object").to_numpy()[mine]
+    statuses = tranches["status"].to_numpy(object)[mine]
     for i in range(len(mine)):
         has_date = not np.isnat(days[i])
         its = str(statuses[i])  # the tranche's (the round's status stays the round's)

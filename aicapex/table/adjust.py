@@ -325,7 +325,7 @@ def _reports(frames: Mapping[str, pd.DataFrame], conflicts: ConflictPolicy) -> R
         groups = fact_groups(frame, kind)
         if groups.empty:
             continue
-        ids = frame["id"].astype("object").to_numpy()[groups["row"].to_numpy()]
+        ids = frame["id"].to_numpy(object)[groups["row"].to_numpy()]
         facts = groups["group"].to_numpy() + (max(group.values()) + 1 if group else 0)
         group.update(zip((str(i) for i in ids), (int(f) for f in facts), strict=True))
         aside.update(resolve_conflicts(frame, kind, conflicts)[1])
