@@ -30,6 +30,7 @@ def probe():
     storage = pandas.get_option("mode.string_storage") if pandas else None
     state = {"pandas": pandas is not None, "storage": storage}
     state["collector"] = gc.isenabled()
+    state["plugins"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
     state["frozen"] = gc.get_freeze_count() > 0
     sys.stderr.write("PROBE " + json.dumps(state) + "\\n")
     sys.stderr.flush()
@@ -203,3 +204,17 @@ def test_the_program_prints_the_same_help_and_errors(argv: list[str]) -> None:
     if outs[1].returncode:
         first = outs[0].stderr.strip().splitlines()[-1].removeprefix("Error: ")
         assert first in outs[1].stderr
+
+
+def test_the_program_loads_no_pydantic_plugins_unless_told() -> None:
+    state, _ = _program("validate", str(DATA), "-q")
+    assert state["plugins"] == "__all__"
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, "validate", str(DATA), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "PYDANTIC_DISABLE_PLUGINS": ""},
+    )
+    probes = [line for line in done.stderr.splitlines() if line.startswith("PROBE ")]
+    assert json.loads(probes[-1][len("PROBE ") :])["plugins"] == ""
