@@ -117,7 +117,11 @@ def json_rows(frame: pd.DataFrame, money: Iterable[str] = ()) -> list[dict[str, 
     columns = [str(c) for c in frame.columns]
     if not columns:
         return [{} for _ in range(len(frame))]
-    cells = [_json_column(frame.iloc[:, i], json_decimals(c, money)) for i, c in enumerate(columns)]
+    # (items: each column as a Series, 8 us; iloc[:, i] cost 20 us)
+    cells = [
+        _json_column(column, json_decimals(c, money))
+        for c, (_, column) in zip(columns, frame.items(), strict=True)
+    ]
     return [dict(zip(columns, row, strict=True)) for row in zip(*cells, strict=True)]
 
 
