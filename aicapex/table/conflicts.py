@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.errors import folded
+from aicapex.table.columns import equals
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -322,8 +323,8 @@ def _stake_sides(frame: pd.DataFrame) -> np.ndarray:
     side = np.zeros(len(frame), dtype=np.int64)
     if "purchase" in frame:
         purchase = frame["purchase"]
-        side[_equals(purchase, "primary")] = 1
-        side[_equals(purchase, "secondary")] = 2
+        side[equals(purchase, "primary")] = 1
+        side[equals(purchase, "secondary")] = 2
     if "round" in frame:
         side[(side == 0) & frame["round"].notna().to_numpy()] = 1
     if "seller" in frame:
@@ -345,19 +346,9 @@ def _effort_sides(frame: pd.DataFrame) -> np.ndarray:
     else:
         company = company.astype("object")
         linked = company.isin(company[named]).to_numpy()
-    sought = _equals(frame["status"], "sought")
+    sought = equals(frame["status"], "sought")
     out: np.ndarray = np.where(linked, np.where(sought, 1, 2), 0).astype(np.int64)
     return out
-
-
-def _equals(col: pd.Series, value: str) -> np.ndarray:
-    """``col.to_numpy(dtype=object) == value``; a categorical's by its codes (10 us less)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        labels = col.cat.categories.tolist()
-        if value not in labels:
-            return np.zeros(len(col), dtype=bool)
-        return np.asarray(col.cat.codes.to_numpy() == labels.index(value), dtype=bool)
-    return np.asarray(col.to_numpy(dtype=object) == value, dtype=bool)
 
 
 #: Kinds whose reports within one date window may be two transactions: a side per record.
