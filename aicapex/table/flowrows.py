@@ -7,8 +7,9 @@ adjustments (:mod:`aicapex.table.adjust`) add rows with them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -115,54 +116,6 @@ def month_count(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def flow_rows(
-    *,
-    date: np.ndarray,
-    entity: Labels,
-    direction: np.ndarray | int,
-    payer: Labels,
-    payee: Labels,
-    cents: np.ndarray,
-    currency: Labels,
-    rate_usd: np.ndarray,
-    category: Labels,
-    status: Labels,
-    basis: Labels,
-    kind: str,
-    record: Labels | pd.api.extensions.ExtensionArray,
-    source: Labels,
-    ends: tuple[np.ndarray, np.ndarray] | None = None,
-    month: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """A piece of the flows table; text columns are categoricals whose categories need not be
-    sorted nor all used (see :func:`concat_flows`). ``date`` may be in days or months;
-    ``ends`` are the factors of each row's low and high ends over its amount (see
-    :func:`end_factors`; none: exact); ``month``, the month of each date (datetime64[M]) when
-    the caller has it already."""
-    # copy=False: the columns are new arrays, no need to copy them into blocks
-    return pd.DataFrame(
-        flow_columns(
-            date=date,
-            entity=entity,
-            direction=direction,
-            payer=payer,
-            payee=payee,
-            cents=cents,
-            currency=currency,
-            rate_usd=rate_usd,
-            category=category,
-            status=status,
-            basis=basis,
-            kind=kind,
-            record=record,
-            source=source,
-            ends=ends,
-            month=month,
-        ),
-        copy=False,
-    )
-
-
 def flow_columns(
     *,
     date: np.ndarray,
@@ -182,9 +135,9 @@ def flow_columns(
     ends: tuple[np.ndarray, np.ndarray] | None = None,
     month: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """:func:`flow_rows` as its columns by name, in order (arrays, categoricals, Series): a
-    piece of the flows table as :func:`concat_flows` and the flows' compilation read it, without
-    a frame made of it first."""
+    """A piece of the flows table as its columns by name, in order (arrays, categoricals,
+    Series), as :func:`concat_flows` and the flows' compilation read it (:func:`flow_rows`
+    makes a frame of them)."""
     n = len(cents)
     amount = cents / 100.0
     amount_usd = amount * rate_usd
@@ -214,6 +167,34 @@ def flow_columns(
         }
     )
     return {name: columns[name] for name in FLOW_COLUMNS}
+
+
+P = ParamSpec("P")
+
+
+def _as_frame(
+    columns: Callable[P, dict[str, Any]], name: str, doc: str
+) -> Callable[P, pd.DataFrame]:
+    """``columns`` made into a frame, under ``name`` (its keywords, typed and in ``help``)."""
+
+    def frame(*args: P.args, **kwargs: P.kwargs) -> pd.DataFrame:
+        # copy=False: the columns are new arrays, no need to copy them into blocks
+        return pd.DataFrame(columns(*args, **kwargs), copy=False)
+
+    frame.__name__ = frame.__qualname__ = name
+    frame.__doc__, frame.__wrapped__ = doc, columns  # type: ignore[attr-defined]
+    return frame
+
+
+flow_rows = _as_frame(
+    flow_columns,
+    "flow_rows",
+    """A piece of the flows table: :func:`flow_columns`' columns as a frame. Text columns are
+    categoricals whose categories need not be sorted nor all used (see :func:`concat_flows`);
+    ``date`` may be in days or months; ``ends`` are the factors of each row's low and high ends
+    over its amount (see :func:`end_factors`; none: exact); ``month``, the month of each date
+    (datetime64[M]) when the caller has it already.""",
+)
 
 
 def _dollars(
