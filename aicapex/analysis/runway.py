@@ -71,6 +71,7 @@ from aicapex.analysis.common import (
     grid_cells,
     in_calendar,
     months_between,
+    same_figures,
     widths_param,
     with_spending,
 )
@@ -328,12 +329,19 @@ def runways(
         now = after & in_start
         # the cells of the later rows, found once for the three variants' sums
         cells = np.where(after & ~in_start, grid_cells(e_idx, counted["month"], months), -1)
-        starts, nets = [], np.empty((len(variants), len(entities), len(months)))
+        starts: list[np.ndarray] = []
+        nets = np.empty((len(variants), len(entities), len(months)))
+        base_signed = counted["signed"].to_numpy()  # (to find the variants equal to it)
         for i, ((_, signed, _), cash_v, ahead_v) in enumerate(
             zip(variants, balance_cash, aheads, strict=True)
         ):
-            start = cash_v.copy()
             values = counted[signed].to_numpy()
+            same = i and ahead_v is aheads[0] and same_figures(values, base_signed)
+            if same and same_figures(cash_v, balance_cash[0]):
+                starts.append(starts[0].copy())  # exact figures: the base's sums, not again
+                nets[i] = nets[0]
+                continue
+            start = cash_v.copy()
             np.add.at(start, e_idx[now], values[now])
             recorded = cell_sums(cells, values, (len(entities), len(months)))
             starts.append(start)

@@ -18,6 +18,7 @@ from aicapex.analysis.common import (
     filled,
     fraction_of_month,
     months_between,
+    same_figures,
 )
 from aicapex.analysis.inbalance import committed_before
 from aicapex.analysis.runrate import (
@@ -141,9 +142,12 @@ def as_of_words(as_of: DateLike | Mapping[str, DateLike]) -> str:
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The expenses and revenues rows with ``amount_usd`` at their pessimistic end (the most
     spending, the least revenue: ``low``) and at their optimistic end (``high``)."""
-    revenue = (spend["kind"] == "revenues").to_numpy()
     base = spend["amount_usd"]
     low, high = filled(spend["low_usd"], base), filled(spend["high_usd"], base)
+    figures = base.to_numpy()
+    if figures.dtype == np.float64 and same_figures(low, figures) and same_figures(high, figures):
+        return {"low": spend, "high": spend}  # exact figures only: both ends are the base
+    revenue = (spend["kind"] == "revenues").to_numpy()
     return {
         "low": spend.assign(amount_usd=np.where(revenue, low, high)),
         "high": spend.assign(amount_usd=np.where(revenue, high, low)),

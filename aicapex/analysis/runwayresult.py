@@ -27,6 +27,7 @@ from aicapex.analysis.runrate import (
 from aicapex.analysis.used import RecordsUsed
 from aicapex.errors import suggest
 from aicapex.table.columns import labels_at
+from aicapex.table.pages import small_pages
 
 __all__ = [
     "RUNWAY_COLUMNS",
@@ -106,7 +107,10 @@ class Runway(Result):
         """The month-by-month path of every entity (see the class docs): :attr:`path_of`, or
         what it builds when it is a function (called once, on first use)."""
         built = self.path_of
-        return built if isinstance(built, pd.DataFrame) else built()
+        if isinstance(built, pd.DataFrame):
+            return built
+        with small_pages():  # (a bulk call's arrays: see aicapex.table.pages)
+            return built()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -305,11 +309,28 @@ def gross_sums(
         inflows += np.maximum(ahead.net, 0.0)
         outflows += np.maximum(-ahead.net, 0.0)
     else:
-        inflows += np.maximum(ahead.streams, 0.0).sum(axis=1)
-        outflows += np.maximum(-ahead.streams, 0.0).sum(axis=1)
+        inflows += _stream_sums(ahead.streams, 1.0)
+        outflows += _stream_sums(ahead.streams, -1.0)
     if paid is not None:
         outflows[paid[0], paid[1]] += paid[2]
     return inflows, outflows
+
+
+def _stream_sums(streams: np.ndarray, sign: float) -> np.ndarray:
+    """``np.maximum(sign * streams, 0.0).sum(axis=1)`` of ``(E, S, M)`` ``streams``, the same
+    sums to the bit (numpy adds the slices of a middle axis one after the other), one stream at
+    a time: no temporary of every entity, stream and month (two, 31 MB each, at 2,000
+    entities and 27 years of months). A grid of one month is summed as numpy sums it there
+    (a contiguous run of streams: pairwise)."""
+    if streams.shape[2] == 1:
+        small: np.ndarray = np.maximum(sign * streams, 0.0).sum(axis=1)
+        return small
+    total = np.zeros(streams.shape[::2])
+    part = np.empty_like(total)
+    for s in range(streams.shape[1]):
+        np.multiply(streams[:, s, :], sign, out=part)
+        total += np.maximum(part, 0.0, out=part)
+    return total
 
 
 @dataclass(frozen=True, eq=False)

@@ -59,6 +59,7 @@ from aicapex.table.figurerules import counts_as_written, grouped_words, order_to
 from aicapex.table.fiscalcols import dating, fiscal_dates, money_columns, parent_owners
 from aicapex.table.idcols import id_column, reference_column, text_column
 from aicapex.table.nestedcols import investor_lists, nested_cells, nested_columns
+from aicapex.table.pages import small_pages
 from aicapex.table.rowrules import range_checks, row_rules
 from aicapex.table.sharecols import share_columns
 from aicapex.table.tablefile import (
@@ -125,6 +126,7 @@ their ``round`` and ``company``) in tables of their own. A column of a nested li
 parent's table is refused at each row holding something (:mod:`aicapex.table.nestedcols`)."""
 
 
+@small_pages()
 def read_table(
     path: str | os.PathLike[str],
     kind: str,
