@@ -12,6 +12,7 @@ import pytest
 
 from aicapex.table import columns
 from aicapex.table.columns import sorted_codes, union, union_codes
+from aicapex.table.typedcols import BLANK_DTYPES, blank_column
 
 WORDS = ["b", "a", "é", "Z", "", "ß", "zz", "a b", "😀", "e", "É", "aa"]
 
@@ -112,11 +113,11 @@ def test_constant_categories_of_texts_keep_their_own_value() -> None:
         assert got.tolist() == [value] * n
 
 
-@pytest.mark.parametrize("dtype", sorted(columns.BLANK_DTYPES))
+@pytest.mark.parametrize("dtype", sorted(BLANK_DTYPES))
 @pytest.mark.parametrize("n", [0, 1, 5])
 def test_a_blank_column_is_pandas_column_of_nones(dtype: str, n: int) -> None:
     # record frames make the columns of optional fields no record gives from buffers
-    got = columns.blank_column(dtype, n)
+    got = blank_column(dtype, n)
     want = pd.Series([None] * n, dtype=dtype).array
     assert got.dtype == want.dtype
     assert len(got) == n
@@ -127,3 +128,41 @@ def test_a_blank_column_is_pandas_column_of_nones(dtype: str, n: int) -> None:
     elif dtype in ("Int64", "boolean"):  # the same masked values, as pandas makes them
         assert got._data.tolist() == want._data.tolist()
         assert got._mask.all()
+
+
+def _sorted_part(
+    rng: np.random.Generator, n: int, words: list[str], missing: bool
+) -> pd.Categorical:
+    """A categorical whose categories are ``words`` as given (sorted, every one used when
+    ``n`` allows: its codes may be the union's already), some rows missing if ``missing``."""
+    codes = np.resize(np.arange(len(words)), n)
+    rng.shuffle(codes)
+    if missing and n:
+        codes[rng.random(n) < 0.3] = -1
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(words)))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_union_of_constant_and_already_sorted_parts_is_pandas_categorical(seed: int) -> None:
+    """Parts of one category (a constant column: present, or every row missing) and parts
+    whose codes are the union's already (read as they are) give pandas' categorical of the
+    rows' values, and the parts keep their codes."""
+    rng = np.random.default_rng(seed)
+    pool = sorted(rng.choice(WORDS, size=4, replace=False).tolist())
+    shapes = [
+        (int(rng.integers(0, 6)), pool[: int(rng.integers(1, 5))], bool(rng.random() < 0.5))
+        for _ in range(int(rng.integers(1, 4)))
+    ]
+    parts = [_sorted_part(rng, n, words, missing) for n, words, missing in shapes]
+    before = [p.codes.copy() for p in parts]
+    codes, dtype = union_codes(parts)
+    rows = [v for p in parts for v in p.tolist()]
+    want = pd.Series(rows, dtype=object).astype("category").array
+    got = pd.Categorical.from_codes(np.concatenate(codes), dtype=dtype) if rows else None
+    if got is not None and want.notna().any():
+        assert got.categories.tolist() == want.categories.tolist()
+        assert [None if pd.isna(v) else v for v in got.tolist()] == [
+            None if pd.isna(v) else v for v in rows
+        ]
+    for part, kept in zip(parts, before, strict=True):
+        assert part.codes.tolist() == kept.tolist()

@@ -19,7 +19,7 @@ import pytest
 
 import aicapex as ac
 from aicapex.table import frames
-from aicapex.table.columns import BLANK_DTYPES, blank_column, day_column, named_dtype
+from aicapex.table.typedcols import BLANK_DTYPES, blank_column, day_column, named_dtype
 
 ROOT = Path(__file__).resolve().parents[1]
 

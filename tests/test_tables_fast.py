@@ -15,14 +15,9 @@ from hypothesis import strategies as st
 from aicapex.errors import LedgerError
 from aicapex.table.bulk import read_table
 from aicapex.table.bulkcols import Located
-from aicapex.table.columns import (
-    blank_strings,
-    coded_category,
-    constant_category,
-    factorize,
-    string_column,
-)
+from aicapex.table.columns import coded_category, constant_category, factorize
 from aicapex.table.idcols import ID_PATTERN, id_column
+from aicapex.table.typedcols import blank_strings, string_column
 
 
 @pytest.mark.parametrize("value", [None, "actual", "USD"])

@@ -34,8 +34,8 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.records import Capex
-from aicapex.table.columns import named_dtype
 from aicapex.table.frames import ledger_fx
+from aicapex.table.typedcols import named_dtype
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger

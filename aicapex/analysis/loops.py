@@ -48,10 +48,10 @@ from aicapex.analysis.circulation import (
 )
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, day_of, require_usd
 from aicapex.analysis.result import Result, record_index
-from aicapex.table.columns import named_dtype
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, leg_codes, money_legs, window_of
+from aicapex.table.typedcols import named_dtype
 
 if TYPE_CHECKING:
     import networkx as nx

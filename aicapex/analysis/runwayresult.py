@@ -26,8 +26,8 @@ from aicapex.analysis.runrate import (
 )
 from aicapex.analysis.used import RecordsUsed
 from aicapex.errors import suggest
-from aicapex.table.columns import labels_at
 from aicapex.table.pages import small_pages
+from aicapex.table.typedcols import labels_at
 
 __all__ = [
     "RUNWAY_COLUMNS",

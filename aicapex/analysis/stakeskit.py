@@ -23,10 +23,10 @@ from aicapex.analysis.common import as_known_on, day_of
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.money import format_usd
-from aicapex.table.columns import named_dtype
 from aicapex.table.conflicts import ConflictPolicy, fact_groups
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.flows import is_ledger
+from aicapex.table.typedcols import named_dtype
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger

@@ -49,11 +49,7 @@ from aicapex.table.bulkcols import (
     flag_column,
     source_column,
 )
-from aicapex.table.columns import (
-    blank_strings,
-    constant_category,
-    to_category,
-)
+from aicapex.table.columns import constant_category, to_category
 from aicapex.table.datecols import cited_reported, date_columns
 from aicapex.table.figurerules import counts_as_written, grouped_words, order_totals
 from aicapex.table.fiscalcols import dating, fiscal_dates, money_columns, parent_owners
@@ -90,6 +86,7 @@ from aicapex.table.tablespec import (
     Spec,
 )
 from aicapex.table.tablewarnings import table_warnings, warn
+from aicapex.table.typedcols import blank_strings
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger

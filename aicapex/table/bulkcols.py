@@ -20,8 +20,8 @@ from aicapex.table.columns import (
     constant_category,
     factorize,
     parse_unique,
-    string_column,
 )
+from aicapex.table.typedcols import string_column
 from aicapex.units import normalize_period
 
 if TYPE_CHECKING:

@@ -17,13 +17,10 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "BLANK_DTYPES",
     "NO_OBJECTS",
     "NO_VALUES",
     "Labels",
     "as_category",
-    "blank_column",
-    "blank_strings",
     "coded_category",
     "constant_category",
     "equals",
@@ -32,13 +29,11 @@ __all__ = [
     "index_of",
     "is_in",
     "label_index",
-    "labels_at",
     "notna",
     "parse_unique",
     "positions",
     "records_in",
     "sorted_codes",
-    "string_column",
     "take",
     "to_category",
     "union",
@@ -212,78 +207,6 @@ def _one_value(value: Any) -> pd.CategoricalDtype:
 _one_text = functools.lru_cache(maxsize=1024)(_one_value)
 
 
-def string_column(
-    codes: np.ndarray, labels: Sequence[str | None]
-) -> pd.api.extensions.ExtensionArray:
-    """A ``string`` column of the cells ``labels[codes]``, built from the few labels."""
-    return pd.array(list(labels), dtype="string").take(np.asarray(codes, dtype=np.intp))
-
-
-def blank_strings(n: int, value: str | None) -> pd.api.extensions.ExtensionArray:
-    """A ``string`` column of ``n`` missing values (``value`` None) or empty texts (``""``):
-    :func:`string_column` of those, built from zeroed buffers rather than row by row."""
-    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
-
-    if value not in (None, ""):
-        return string_column(np.zeros(n, dtype=np.intp), [value])
-    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int64))
-    valid = pa.py_buffer(np.zeros((n + 7) // 8, dtype=np.uint8)) if value is None else None
-    texts = pa.Array.from_buffers(
-        pa.large_string(),
-        n,
-        [valid, offsets, pa.py_buffer(b"")],
-        null_count=n if value is None else 0,
-    )
-    return pd.arrays.ArrowStringArray(texts)
-
-
-#: The dtypes of :func:`blank_column`.
-BLANK_DTYPES = frozenset({"string", "Int64", "boolean", "datetime64[ns]"})
-
-
-def blank_column(dtype: str, n: int) -> Any:
-    """``pd.Series([None] * n, dtype=dtype).array``'s data for a dtype of :data:`BLANK_DTYPES`,
-    made from its buffers rather than from ``n`` Nones."""
-    if dtype == "string":
-        return blank_strings(n, None)
-    if dtype == "Int64":  # (masked values 1, as pandas makes them)
-        return pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool))
-    if dtype == "boolean":
-        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
-    return np.full(n, np.datetime64("NaT"), dtype=dtype)
-
-
-def named_dtype(name: str) -> Any:
-    """``pandas_dtype(name)``, resolved once per name and text storage (``string`` follows
-    ``mode.string_storage``; ``str`` also ``future.infer_string``: resolved each time): resolving
-    a name (8 us) cost more than building a small column of it."""
-    if name == "str":
-        return pd.api.types.pandas_dtype(name)
-    return _named_dtype(name, pd.get_option("mode.string_storage"))
-
-
-@functools.lru_cache(maxsize=64)
-def _named_dtype(name: str, storage: str) -> Any:
-    return pd.api.types.pandas_dtype(name)
-
-
-_EPOCH_DAY = 719163  # dt.date(1970, 1, 1).toordinal()
-_NAT = np.iinfo(np.int64).min
-
-
-def day_column(days: list[Any]) -> np.ndarray:
-    """``np.array(days, "datetime64[D]").astype("datetime64[ns]")`` for dates and ``None``
-    (NaT), from the dates' ordinals: NumPy reads a date object slower (8 us for a few, 1.5)."""
-    ordinals = [_NAT if d is None else d.toordinal() - _EPOCH_DAY for d in days]
-    return np.array(ordinals, dtype=np.int64).view("datetime64[D]").astype("datetime64[ns]")
-
-
-def labels_at(labels: list[str], at: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
-    """The texts ``labels[at]`` typed as pandas types a column of them (``str``; no rows:
-    objects), taken from the labels rather than inferred from a Python object per row."""
-    return pd.array(labels, dtype="str").take(at) if len(at) else np.array([], dtype=object)
-
-
 def factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
     """``pd.factorize(col, use_na_sentinel=True)``, its distinct values in any order: a column
     read with its codes (:func:`coded_text`, in any integer type) is not hashed again; one
@@ -433,12 +356,10 @@ def union(parts: list[pd.Categorical]) -> pd.Categorical:
 
 def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.CategoricalDtype]:
     """The codes of each part's rows in :func:`union` of the parts (in the narrowest integer
-    type, as pandas keeps them; -1 where missing), and its dtype (parts' codes read once)."""
+    type, as pandas keeps them; -1 where missing), and its dtype (parts' codes read once). A
+    part's codes that are the union's already are given as they are (not to be written to)."""
     cats, codes_of = [p.categories for p in parts], [p.codes for p in parts]
-    used = [
-        np.flatnonzero(np.bincount(c[c >= 0], minlength=len(k)))
-        for c, k in zip(codes_of, cats, strict=True)
-    ]
+    used = [_used(c, len(k)) for c, k in zip(codes_of, cats, strict=True)]
     if not any(len(u) for u in used):
         return [np.full(len(p), -1, dtype=np.int8) for p in parts], NO_OBJECTS
     texts = _used_texts(cats, used)
@@ -457,11 +378,23 @@ def union_codes(parts: list[pd.Categorical]) -> tuple[list[np.ndarray], pd.Categ
     codes = []
     start = 0
     for c, k, u in zip(codes_of, cats, used, strict=True):
-        lookup = np.full(len(k) + 1, -1, dtype=kind)
-        lookup[u] = ranks[start : start + len(u)]
+        mine = ranks[start : start + len(u)]
         start += len(u)
+        if c.dtype == kind and len(u) == len(k) and np.array_equal(mine, np.arange(len(k))):
+            codes.append(c)  # the part's codes are the union's already: read, not copied
+            continue
+        lookup = np.full(len(k) + 1, -1, dtype=kind)
+        lookup[u] = mine
         codes.append(lookup[c])
     return codes, dtype
+
+
+def _used(codes: np.ndarray, n: int) -> np.ndarray:
+    """The codes below ``n`` present in ``codes`` (-1: missing), sorted."""
+    if n == 1:  # one category (a constant column): present unless every row is missing
+        return np.flatnonzero([codes.max(initial=-1) >= 0])
+    whole = codes.min(initial=0) >= 0  # (none missing, as often: no copy of the codes)
+    return np.flatnonzero(np.bincount(codes if whole else codes[codes >= 0], minlength=n))
 
 
 def _used_texts(cats: list[pd.Index], used: list[np.ndarray]) -> list[str] | None:

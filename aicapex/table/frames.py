@@ -52,8 +52,8 @@ from aicapex.money import Money, Rate
 from aicapex.records import KINDS, CloudBill, Fact, FxRate, Record, TrancheStatus
 from aicapex.shares import Share, ShareCount
 from aicapex.table.bulkcols import count_ends
-from aicapex.table.columns import BLANK_DTYPES, blank_column, day_column, named_dtype
 from aicapex.table.tablespec import CAPACITY, DATE, MONEY, RATE, SHARE, Field, field_columns
+from aicapex.table.typedcols import BLANK_DTYPES, blank_column, day_column, named_dtype
 from aicapex.units import period_factor
 
 if TYPE_CHECKING:
