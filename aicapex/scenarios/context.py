@@ -40,7 +40,7 @@ from aicapex.scenarios.book import (
     day_text,
     month_text,
 )
-from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_frame, path_money
+from aicapex.scenarios.engine import Grid, apply_ops, outcome, outcome_columns, path_money
 from aicapex.scenarios.rounds import Plan, RoundRows, kept_plan
 from aicapex.table.adjust import AddFlow as TableAddFlow
 from aicapex.table.adjust import Adjustment, Reports, conflict_reports, excluded
@@ -438,14 +438,22 @@ def _latest(balances: pd.DataFrame | Mapping[str, float], entity: str | None) ->
 
 @dataclass(frozen=True, eq=False)
 class Evaluated:
-    """One scenario's figures (a row per entity), explanation, path (built when read: a
-    comparison's paths are read one by one, a report reads none), assumptions, records."""
+    """One scenario's figures (a row per entity: ``columns``, arrays by name, made a frame
+    when read: a comparison makes one frame of its scenarios'), explanation, path (built when
+    read: a comparison's paths are read one by one, a report reads none), assumptions,
+    records."""
 
-    frame: pd.DataFrame
+    columns: Mapping[str, np.ndarray]
     explanation: tuple[str, ...]
     path_of: Callable[[], pd.DataFrame]
     assumptions: tuple[str, ...]
     records: pd.Index
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The figures, a row per entity: ``entity`` and
+        :data:`~aicapex.scenarios.engine.OUTCOME_COLUMNS`."""
+        return pd.DataFrame(self.columns)
 
     @property
     def path(self) -> pd.DataFrame:
@@ -485,11 +493,11 @@ def evaluate(setting: Setting, bound: BoundScenario) -> Evaluated:
     flows, start = apply_ops(inputs, bound.ops)
     net = flows.sum(axis=2)
     figures = outcome(Grid.of(inputs), start, net)
-    frame = outcome_frame(inputs.entities, figures)
+    columns = outcome_columns(inputs.entities, figures)
     lines = list(bound.texts) or ["no adjustment: the ledger as reported"]
     lines += bound.notes
-    if len(frame) == 1:
-        lines += _late(bound.arrivals, bound.starts, frame["cash_out"].iloc[0])
+    if len(columns["entity"]) == 1:
+        lines += _late(bound.arrivals, bound.starts, columns["cash_out"][0])
     path = functools.partial(
         path_frame,
         inputs.entities,
@@ -501,4 +509,4 @@ def evaluate(setting: Setting, bound: BoundScenario) -> Evaluated:
         inputs.as_of_col,
         functools.partial(path_money, inputs, bound.ops),  # money in and out, as the runway's
     )
-    return Evaluated(frame, tuple(lines), path, inputs.assumptions, inputs.records)
+    return Evaluated(columns, tuple(lines), path, inputs.assumptions, inputs.records)
