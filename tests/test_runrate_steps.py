@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from aicapex.analysis.runrate import STREAMS, extrapolate
+from aicapex.analysis.runrate import STREAMS, extrapolate, stream_extrapolation
 
 CATEGORIES = ["compute", "payroll", "opex", "tax", "other", "licensing"]
 
@@ -77,3 +77,45 @@ def test_net_is_the_streams_summed_in_order(
     # nothing is assumed outside the active months
     assert not (out.assumed[~active]).any()
     assert not (out.net[~active]).any()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(row, min_size=0, max_size=40),
+    months=st.integers(1, 40),
+    start=st.integers(-3, 30),
+    active_seed=st.integers(0, 2**32 - 1),
+    given=st.dictionaries(st.sampled_from(STREAMS), st.floats(0, 1e6), max_size=3),
+    none=st.booleans(),
+)
+def test_stream_extrapolation_is_extrapolate_by_stream(
+    rows: list[tuple[int, int, str, bool, float]],
+    months: int,
+    start: int,
+    active_seed: int,
+    given: dict[str, float],
+    none: bool,
+) -> None:
+    """A runway's path reads the streams alone: the same arrays, to the bit, as extrapolate
+    gives with the net (gaps between records, streams given past their records, none)."""
+    entities = pd.Index([f"e{i}" for i in range(4)], dtype="object")
+    base = np.datetime64("2020-01", "M")
+    spend = pd.DataFrame(
+        {
+            "entity": pd.Categorical([entities[r[0]] for r in rows]),
+            "month": np.array([base + r[1] for r in rows], dtype="datetime64[M]").astype(
+                "datetime64[ns]"
+            ),
+            "kind": pd.Categorical(["revenues" if r[3] else "expenses" for r in rows]),
+            "category": pd.Categorical([r[2] for r in rows]),
+            "amount_usd": np.array([r[4] for r in rows], dtype=np.float64),
+        }
+    )
+    grid = (base + start + np.arange(months)).astype("datetime64[ns]")
+    active = np.random.default_rng(active_seed).random((len(entities), months)) < 0.8
+    burn_after = None if none else given
+    want = extrapolate(spend, entities, grid, active, burn_after, by_stream=True).streams
+    got = stream_extrapolation(spend, entities, grid, active, burn_after)
+    assert want is not None
+    assert got.shape == want.shape
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))

@@ -49,7 +49,7 @@ __all__ = [
     "extrapolate",
     "extrapolate_each",
     "rate_layout",
-    "rate_rows",
+    "stream_extrapolation",
     "stream_labels",
 ]
 
@@ -63,6 +63,9 @@ STREAMS: tuple[str, ...] = (*BURN_CATEGORIES, REVENUE)
 BurnAfter = float | Mapping[str, float] | None
 
 _WINDOW = 12
+
+#: Each stream's sign: spending out, revenue in.
+_SIGN = np.array([-1.0] * len(BURN_CATEGORIES) + [1.0])
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ class Extrapolation:
             :data:`STREAMS`: each stream's assumed flow alone; ``None`` with a net
             ``burn_after``, which no stream carries).
         rated: ``(E, S)``, the streams assumed somewhere at the run rate of their own records
-            (not at a ``burn_after`` given): :func:`rate_rows` finds those records.
+            (not at a ``burn_after`` given): :func:`~aicapex.analysis.runwayresult.rate_rows`
+            finds those records.
     """
 
     net: np.ndarray
@@ -174,10 +178,8 @@ def extrapolate(
     n_e, n_s = len(entities), len(STREAMS)
     if layout is None:
         layout = rate_layout(spend, entities)
-    rate, last, seen = _run_rates(spend, entities, layout)
-    entity_last = np.max(np.where(seen, last, np.iinfo(np.int64).min), axis=1)
-    entity_last = np.where(seen.any(axis=1), entity_last, np.iinfo(np.int64).min)
-    sign = np.array([-1.0] * len(BURN_CATEGORIES) + [1.0])
+    rate, last, seen, entity_last = _rates(spend, entities, layout)
+    sign = _SIGN  # (read only)
     months = grid.astype("datetime64[M]").astype(np.int64)
     if burn_after is not None and not isinstance(burn_after, Mapping):
         past = active & (months[None, :] > entity_last[:, None])
@@ -204,16 +206,10 @@ def extrapolate(
         )
     given = dict(burn_after or {})
     own = rate * sign  # the run rates: months between records keep them, whatever is given
-    for name, value in given.items():
-        s = STREAMS.index(name)
-        rate[:, s] = value
-        last[:, s] = np.where(seen[:, s], last[:, s], entity_last)  # no record: past the last
-        seen[:, s] = seen.any(axis=1)
+    _give(given, rate, last, seen, entity_last)
     net, assumed = _steps(rate * sign, seen, last, months, active)
-    streams = None
-    if by_stream:  # each stream's run rate comes from its own rows only: a stream alone
-        past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
-        streams = past * (rate * sign)[:, :, None]
+    # each stream's run rate comes from its own rows only: a stream alone
+    streams = _past_streams(rate * sign, seen, last, months, active) if by_stream else None
     net, assumed, between = _fill_gaps(
         layout, months, active, rate * sign, net, assumed, streams, between_flow=own
     )
@@ -234,6 +230,67 @@ def extrapolate(
         streams,
         (_streams_in(assumed) & ~np.isin(np.array(STREAMS), list(given))[None, :]) | between,
     )
+
+
+def stream_extrapolation(
+    spend: pd.DataFrame,
+    entities: pd.Index,
+    grid: np.ndarray,
+    active: np.ndarray,
+    burn_after: Mapping[str, float] | None = None,
+    *,
+    layout: RateLayout | None = None,
+) -> np.ndarray:
+    """``extrapolate(..., by_stream=True).streams`` (``burn_after`` none or by stream), the
+    same arrays, without the net flow nor the masks it also finds: a runway's path reads only
+    the streams (the kit's 1M flows: 48 -> 22 ms)."""
+    check_burn_after(burn_after)
+    if layout is None:
+        layout = rate_layout(spend, entities)
+    rate, last, seen, entity_last = _rates(spend, entities, layout)
+    months = grid.astype("datetime64[M]").astype(np.int64)
+    own = rate * _SIGN
+    _give(dict(burn_after or {}), rate, last, seen, entity_last)
+    streams = _past_streams(rate * _SIGN, seen, last, months, active)
+    if layout is not None and len(layout.gaps[0]) and len(months):
+        (ge, gs, col), _, _ = _placed(layout, months, active)
+        streams[ge, gs, col] = own[ge, gs]  # as _fill_gaps fills them
+    return streams
+
+
+def _rates(
+    spend: pd.DataFrame, entities: pd.Index, layout: RateLayout | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_run_rates` and each entity's last month with a record of any stream."""
+    rate, last, seen = _run_rates(spend, entities, layout)
+    entity_last = np.max(np.where(seen, last, np.iinfo(np.int64).min), axis=1)
+    entity_last = np.where(seen.any(axis=1), entity_last, np.iinfo(np.int64).min)
+    return rate, last, seen, entity_last
+
+
+def _give(
+    given: Mapping[str, float],
+    rate: np.ndarray,
+    last: np.ndarray,
+    seen: np.ndarray,
+    entity_last: np.ndarray,
+) -> None:
+    """Set, in place, each stream's monthly amount ``given`` (by stream) past its last record
+    (a stream without records: past the entity's last record)."""
+    for name, value in given.items():
+        s = STREAMS.index(name)
+        rate[:, s] = value
+        last[:, s] = np.where(seen[:, s], last[:, s], entity_last)
+        seen[:, s] = seen.any(axis=1)
+
+
+def _past_streams(
+    flow: np.ndarray, seen: np.ndarray, last: np.ndarray, months: np.ndarray, active: np.ndarray
+) -> np.ndarray:
+    """``(E, S, M)``: each stream's ``flow`` in the ``active`` months past its ``last``."""
+    past = seen[:, :, None] & (months[None, None, :] > last[:, :, None]) & active[:, None, :]
+    out: np.ndarray = past * flow[:, :, None]
+    return out
 
 
 def extrapolate_each(
@@ -329,24 +386,6 @@ def _streams_in(assumed: np.ndarray) -> np.ndarray:
     bits = np.bitwise_or.reduce(np.asarray(assumed, dtype=np.int64), axis=1)
     out: np.ndarray = (bits[:, None] >> np.arange(len(STREAMS))) & 1 == 1
     return out
-
-
-def rate_rows(layout: RateLayout | None, rated: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of the spending table ``layout`` is of whose run rate is assumed (``rated``,
-    :attr:`Extrapolation.rated`): each ``rated`` stream's rows within its run rate's window.
-    Returns their positions in that table and their entities' positions."""
-    none = np.zeros(0, dtype=np.int64)
-    if layout is None or rated is None or not rated.any():
-        return none, none
-    n_s = layout.shape[1]
-    stream_cell, month = layout.stream_cell, layout.month
-    keep = rated.ravel()[stream_cell]
-    keep &= month >= layout.begin.ravel()[stream_cell]
-    keep &= month <= layout.last_i.ravel()[stream_cell]
-    rows = np.flatnonzero(keep)
-    if layout.rows is not None:
-        rows = np.flatnonzero(layout.rows)[rows]
-    return rows, stream_cell[keep] // n_s
 
 
 def _steps(

@@ -5,7 +5,7 @@ entity used."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from aicapex.analysis.runrate import (
     Extrapolation,
     RateLayout,
     extrapolate,
-    rate_rows,
+    stream_extrapolation,
     stream_labels,
 )
 from aicapex.analysis.used import RecordsUsed
@@ -37,6 +37,7 @@ __all__ = [
     "gross_flows",
     "gross_sums",
     "path_frame",
+    "rate_rows",
     "records_used",
 ]
 
@@ -218,6 +219,24 @@ def records_used(
     )
 
 
+def rate_rows(layout: RateLayout | None, rated: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the spending table ``layout`` is of whose run rate is assumed (``rated``,
+    :attr:`Extrapolation.rated`): each ``rated`` stream's rows within its run rate's window.
+    Returns their positions in that table and their entities' positions."""
+    none = np.zeros(0, dtype=np.int64)
+    if layout is None or rated is None or not rated.any():
+        return none, none
+    n_s = layout.shape[1]
+    stream_cell, month = layout.stream_cell, layout.month
+    keep = rated.ravel()[stream_cell]
+    keep &= month >= layout.begin.ravel()[stream_cell]
+    keep &= month <= layout.last_i.ravel()[stream_cell]
+    rows = np.flatnonzero(keep)
+    if layout.rows is not None:
+        rows = np.flatnonzero(layout.rows)[rows]
+    return rows, stream_cell[keep] // n_s
+
+
 def path_frame(
     entities: pd.Index,
     months: pd.DatetimeIndex,
@@ -287,30 +306,33 @@ def gross_flows(
     negative ones out), each stream of ``spend`` assumed past its records (revenue in, spending
     out: :func:`~aicapex.analysis.runrate.extrapolate` stream by stream; a net ``burn_after``
     as its sign has it) and ``paid``: policy ``arrears``' bills, out."""
-    ahead = extrapolate(
-        spend, entities, months.to_numpy(), active, burn_after, layout=layout, by_stream=True
-    )
-    return gross_sums(cells, values, (len(entities), len(months)), ahead, paid)
+    grid, shape = months.to_numpy(), (len(entities), len(months))
+    if burn_after is not None and not isinstance(burn_after, Mapping):  # no stream carries it
+        net = extrapolate(spend, entities, grid, active, burn_after, layout=layout).net
+        return gross_sums(cells, values, shape, net, paid)
+    streams = stream_extrapolation(spend, entities, grid, active, burn_after, layout=layout)
+    return gross_sums(cells, values, shape, streams, paid)
 
 
 def gross_sums(
     cells: np.ndarray,
     values: np.ndarray,
     shape: tuple[int, int],
-    ahead: Extrapolation,
+    ahead: np.ndarray,
     paid: Paid | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`gross_flows` once what is assumed past the records is known (``ahead``, found
-    ``by_stream``)."""
+    """:func:`gross_flows` once what is assumed past the records is known: ``ahead``, each
+    stream's flow (``(E, S, M)``: :attr:`~aicapex.analysis.runrate.Extrapolation.streams`) or,
+    with a net ``burn_after`` that no stream carries, the net flow (``(E, M)``)."""
     # (float: bincount of no rows gives integers)
     inflows = cell_sums(cells, np.maximum(values, 0.0), shape).astype(np.float64)
     outflows = cell_sums(cells, np.maximum(-values, 0.0), shape).astype(np.float64)
-    if ahead.streams is None:  # a net burn_after: no stream carries it
-        inflows += np.maximum(ahead.net, 0.0)
-        outflows += np.maximum(-ahead.net, 0.0)
+    if ahead.ndim == 2:  # a net burn_after
+        inflows += np.maximum(ahead, 0.0)
+        outflows += np.maximum(-ahead, 0.0)
     else:
-        inflows += _stream_sums(ahead.streams, 1.0)
-        outflows += _stream_sums(ahead.streams, -1.0)
+        inflows += _stream_sums(ahead, 1.0)
+        outflows += _stream_sums(ahead, -1.0)
     if paid is not None:
         outflows[paid[0], paid[1]] += paid[2]
     return inflows, outflows
@@ -369,7 +391,8 @@ class Gross:
         runway's (:func:`gross_flows` of the same flows: the same sums, to the bit)."""
         n_e, n_s, n_m = self.shape
         cells = self.cells // (n_s * n_m) * n_m + self.cells % n_m
-        return gross_sums(cells, self.values, (n_e, n_m), self.ahead, self.paid)
+        ahead = self.ahead.net if self.ahead.streams is None else self.ahead.streams
+        return gross_sums(cells, self.values, (n_e, n_m), ahead, self.paid)
 
     def by_stream(self) -> tuple[np.ndarray, np.ndarray]:
         """The money in and the money out of each entity, stream and month, ``(E, S, M)`` each
