@@ -43,8 +43,9 @@ from aicapex.scenarios.book import (
     date_error,
 )
 from aicapex.table.adjust import ADJUSTMENT_KIND
+from aicapex.table.columns import coded_category
 from aicapex.table.conflicts import resolved
-from aicapex.table.flowrows import concat_flows, flow_rows
+from aicapex.table.flowrows import concat_flows, flow_columns
 from aicapex.table.flows import resolve
 from aicapex.values import format_usd
 
@@ -122,7 +123,7 @@ class RoundRows:
             _equal(flows["record"], plan.round)
             & _equal(flows["entity"], plan.entity)
             & _equal(flows["kind"], "funding_rounds")
-            & (flows["direction"] > 0).to_numpy()
+            & (flows["direction"].to_numpy() > 0)
         )
         shown = [p for p in plan.pieces if p.status in ("disbursed", "committed", "conditional")]
         if not shown:
@@ -139,7 +140,8 @@ class RoundRows:
         # adjustment); one it only delays keeps its status (committed: counted under policy
         # 'committed' alone; conditional: never), as the records' pieces do
         moved = np.array([p.moved and p.status == _RECEIVED for p in shown])
-        rows = flow_rows(
+        # the plan's rows as columns too (concat_flows makes the one frame: 0.2 ms less)
+        rows = flow_columns(
             date=np.array([p.day for p in shown], dtype="datetime64[D]"),
             entity=plan.entity,
             direction=1,
@@ -156,7 +158,8 @@ class RoundRows:
             record=plan.round,
             source=np.array([None] * len(shown), dtype=object),
         )
-        rows["kind"] = pd.Categorical(np.where(moved, ADJUSTMENT_KIND, "funding_rounds"))
+        # (by codes: pd.Categorical of the texts cost 0.1 ms; concat_flows sorts the union)
+        rows["kind"] = coded_category(moved.astype(np.int8), ["funding_rounds", ADJUSTMENT_KIND])
         return concat_flows([kept, rows])
 
     def balances(self, balances: pd.DataFrame) -> pd.DataFrame:
@@ -169,7 +172,11 @@ class RoundRows:
 
 
 def _equal(column: pd.Series, value: str) -> np.ndarray:
-    """Where ``column`` is ``value`` (``False`` where it is missing)."""
+    """Where ``column`` is ``value`` (``False`` where it is missing); a categorical's compared
+    as a Categorical (a Series of the comparison cost 40 us more)."""
+    array = column.array
+    if isinstance(array, pd.Categorical):
+        return np.asarray(array == value, dtype=bool)
     out: np.ndarray = (column == value).to_numpy(dtype=bool, na_value=False)
     return out
 
