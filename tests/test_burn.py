@@ -239,3 +239,31 @@ def test_a_range_without_records_is_float_zeros(bundled: ac.Ledger) -> None:
     assert (numbers.dtypes == "float64").all(), numbers.dtypes[numbers.dtypes != "float64"]
     assert len(frame) == 3
     assert (numbers.fillna(0.0) == 0.0).all().all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_ends_are_the_sums_of_each_end(bundled: ac.Ledger, seed: int) -> None:
+    """The low and high ends of spending and revenue are the sums of each end's figures by
+    kind and month (planned rows left out): found once when the ends are one figure (exact
+    amounts), twice when a single row's high end differs."""
+    rng = np.random.default_rng(seed)
+    flows = bundled.flows()
+    counted = flows["kind"].isin(["expenses", "revenues"]) & (flows["basis"] != "planned")
+    spend = flows[counted.to_numpy()].reset_index(drop=True)
+    usd = spend["amount_usd"].to_numpy()
+    exact = spend.assign(low_usd=usd, high_usd=usd)
+    high = usd.copy()
+    high[rng.integers(len(high))] *= 1.5
+    ranged = spend.assign(low_usd=usd, high_usd=high)
+    for frame in (exact, ranged):
+        got = burn(frame).frame
+        month = frame["month"].to_numpy("datetime64[ns]")
+        for column, end in (("gross_burn", "high_usd"), ("revenue", "high_usd")):
+            mine = frame["kind"].astype("object") == (
+                "expenses" if column == "gross_burn" else "revenues"
+            )
+            for row in got.itertuples():
+                at = mine.to_numpy() & (frame["entity"].astype("object") == row.entity).to_numpy()
+                at &= month == np.datetime64(row.month, "ns")
+                want = frame[end].to_numpy()[at].sum()
+                assert getattr(row, f"{column}_high") == pytest.approx(want, rel=1e-12, abs=1e-6)
