@@ -169,10 +169,14 @@ def round_trips(ctx: Any) -> dict[str, Any]:
     """Per company, as customer or vendor: the share of purchases its vendor funded, by
     window and basis, where the vendor invested in it."""
     frame = round_trip(_source(ctx)).frame
-    frame = frame[(frame["customer"] != ALL).to_numpy() & (frame["window"] != "all").to_numpy()]
-    frame = frame[(frame["invested_usd"] > 0).to_numpy()]
+    # the columns read once and the rows picked as arrays, not the frame filtered twice and
+    # made into dicts (~0.8 ms)
+    cells = {c: frame[c].to_numpy(object) for c in _ROUND_TRIP}
+    invested = frame["invested_usd"].to_numpy("float64")
+    keep = (cells["customer"] != ALL) & (cells["window"] != "all") & (invested > 0)
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in frame.to_dict("records"):
+    for values in zip(*(cells[c][keep] for c in _ROUND_TRIP), strict=True):
+        row = dict(zip(_ROUND_TRIP, values, strict=True))
         item = {
             "vendor": row["vendor"],
             "customer": row["customer"],
@@ -186,6 +190,19 @@ def round_trips(ctx: Any) -> dict[str, Any]:
         for company in {row["vendor"], row["customer"]} & ctx.when.keys():
             out.setdefault(str(company), []).append(item)
     return out
+
+
+#: The columns of :func:`~aicapex.analysis.roundtrip.round_trip` a report shows.
+_ROUND_TRIP = (
+    "vendor",
+    "customer",
+    "window",
+    "basis",
+    "invested_usd",
+    "purchases_usd",
+    "funded_usd",
+    "share",
+)
 
 
 def related(ctx: Any) -> dict[str, Any]:
