@@ -20,6 +20,7 @@ from hypothesis.extra import numpy as hnp
 
 import aicapex as ac
 from aicapex.analysis import runrate, runway, runwaykit
+from aicapex.analysis.cash import run_cash, run_variants
 from aicapex.analysis.common import same_figures
 from aicapex.analysis.runwayresult import _stream_sums
 
@@ -231,3 +232,31 @@ def test_same_figures_is_array_equal_with_nan(a: np.ndarray, data: st.DataObject
         other = np.append(a, 1.0)
     want = a.shape == other.shape and bool(np.array_equal(a, other, equal_nan=True))
     assert same_figures(a, other) is want
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_variants_equal_to_the_base_are_rolled_once(seed: int) -> None:
+    """run_variants of variants marked as the base's (their nets rows unset) gives the paths
+    run_cash gives of every variant written out: to the bit, all alike or some apart."""
+    rng = np.random.default_rng(seed)
+    n_e, n_m = int(rng.integers(1, 6)), int(rng.integers(1, 30))
+    base_net = rng.normal(0, 1e6, (n_e, n_m))
+    base_start = rng.normal(1e6, 1e6, n_e)
+    counted = rng.random((n_e, n_m)) < 0.9
+    for alias in ([False, True, True], [False, False, True], [False, True, False]):
+        nets = np.full((3, n_e, n_m), np.nan)  # the aliased rows are not read
+        starts = [base_start.copy()]
+        written = np.empty((3, n_e, n_m))
+        for i in range(3):
+            net = base_net if alias[i] or i == 0 else base_net * rng.uniform(0.5, 1.5)
+            written[i] = net
+            if not alias[i]:
+                nets[i] = net
+            if i:
+                starts.append(base_start.copy())
+        got = run_variants(starts, nets, counted, list(alias))
+        want = run_cash(np.stack(starts), written, counted)
+        for name in ("start", "closing", "hit", "first", "position"):
+            a, b = np.asarray(getattr(got, name)), np.asarray(getattr(want, name))
+            assert a.shape == b.shape, name
+            assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), name

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.arrears import pay_arrears
-from aicapex.analysis.cash import run_cash
+from aicapex.analysis.cash import run_variants
 from aicapex.analysis.common import (
     as_known_on,
     as_widened,
@@ -83,7 +83,6 @@ from aicapex.analysis.runwaykit import (
     HORIZON,
     MAX_HORIZON,
     RunwayInputs,
-    as_of_words,
     balance_kinds,
     check_cash,
     check_horizon,
@@ -91,6 +90,7 @@ from aicapex.analysis.runwaykit import (
     ends_of_spend,
     gross_flows,
     path_frame,
+    runway_assumptions,
 )
 from aicapex.analysis.runwayresult import RUNWAY_COLUMNS, Runway, bound_notes, records_used
 from aicapex.analysis.runwayrows import counted_frame, counted_rows, flow_lookups, spend_flows
@@ -331,22 +331,22 @@ def runways(
         cells = np.where(after & ~in_start, grid_cells(e_idx, counted["month"], months), -1)
         starts: list[np.ndarray] = []
         nets = np.empty((len(variants), len(entities), len(months)))
-        base_signed = counted["signed"].to_numpy()  # (to find the variants equal to it)
+        base_signed, alias = counted["signed"].to_numpy(), []  # (variants equal to the base)
         for i, ((_, signed, _), cash_v, ahead_v) in enumerate(
             zip(variants, balance_cash, aheads, strict=True)
         ):
             values = counted[signed].to_numpy()
             same = i and ahead_v is aheads[0] and same_figures(values, base_signed)
-            if same and same_figures(cash_v, balance_cash[0]):
-                starts.append(starts[0].copy())  # exact figures: the base's sums, not again
-                nets[i] = nets[0]
+            alias.append(bool(same and same_figures(cash_v, balance_cash[0])))
+            if alias[-1]:  # exact figures: the base's sums (its nets row unset: not read)
+                starts.append(starts[0].copy())
                 continue
             start = cash_v.copy()
             np.add.at(start, e_idx[now], values[now])
             recorded = cell_sums(cells, values, (len(entities), len(months)))
             starts.append(start)
             np.add(recorded, ahead_v.net, out=nets[i])
-        assumptions = _assumptions(as_of, policy, counted, in_balance.sentences(policy))
+        assumptions = runway_assumptions(as_of, policy, counted, in_balance.sentences(policy))
         assumptions.extend(shared_notes)
         paid, bills = None, None  # policy arrears: what it pays in as_of's month, which bills
         if policy == "arrears":
@@ -356,6 +356,7 @@ def runways(
             later = as_of_col >= 0
             # the base figures' bills for the path; each variant pays its own end of them
             paid = (np.flatnonzero(later), as_of_col[later], paid_later[0, later])
+            nets[1:][alias[1:]], alias = nets[0], [False] * len(alias)  # each pays its own end
             for start, variant_net, now_v, later_v in zip(
                 starts, nets, paid_now, paid_later, strict=True
             ):
@@ -368,7 +369,7 @@ def runways(
         assumptions.extend(bounds)
 
         # 3. the paths and the cash-out points, in months since the grid's start (base, low, high)
-        paths = run_cash(np.stack(starts), nets, active)
+        paths = run_variants(starts, nets, active, alias)
         broke = np.stack(starts) < 0  # out of cash at the balance already
         start_pos = (months_between(grid_start, balance_month) + 1).astype(float)
         out_pos = np.where(broke, start_pos, paths.position)
@@ -431,35 +432,6 @@ def runways(
             used=used,
         )
     return out
-
-
-def _assumptions(
-    as_of: DateLike | Mapping[str, DateLike],
-    policy: str,
-    counted: pd.DataFrame,
-    shared: list[str],
-) -> list[str]:
-    """A runway's assumptions before those of policy ``arrears`` and of bounded balances."""
-    out = [
-        f"cash at the start: the last cash balance at or before {as_of_words(as_of)}, rolled "
-        "forward month by month from its date",
-        f"policy {policy!r}: expenses and revenues (not planned ones) and "
-        + (
-            "disbursed and committed funding on their dates"
-            if policy == "committed"
-            else "funding actually disbursed, on its dates"
-        ),
-        "money in dated only to a span arrives at its last day, money out leaves at its first",
-        "ranges: months_low counts the least cash and money in and the most money out the "
-        "figures allow (bounds and approximations at their default widths), months_high the "
-        "reverse",
-    ]
-    if (counted["kind"] == "gpu_orders").any():
-        out.append(
-            "capex: GPU orders paid on their payment dates, else on their delivery dates in "
-            "proportion to the units (scheduled units on their scheduled dates)"
-        )
-    return out + shared
 
 
 def _checked(

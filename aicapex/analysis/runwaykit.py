@@ -80,6 +80,7 @@ __all__ = [
     "gross_flows",
     "latest_balances",
     "path_frame",
+    "runway_assumptions",
     "same_rows",
     "spend_aheads",
     "spend_flows",
@@ -137,6 +138,35 @@ def check_cash(cash: object) -> None:
 
 def as_of_words(as_of: DateLike | Mapping[str, DateLike]) -> str:
     return "each entity's date" if isinstance(as_of, Mapping) else str(as_of)
+
+
+def runway_assumptions(
+    as_of: DateLike | Mapping[str, DateLike],
+    policy: str,
+    counted: pd.DataFrame,
+    shared: list[str],
+) -> list[str]:
+    """A runway's assumptions before those of policy ``arrears`` and of bounded balances."""
+    out = [
+        f"cash at the start: the last cash balance at or before {as_of_words(as_of)}, rolled "
+        "forward month by month from its date",
+        f"policy {policy!r}: expenses and revenues (not planned ones) and "
+        + (
+            "disbursed and committed funding on their dates"
+            if policy == "committed"
+            else "funding actually disbursed, on its dates"
+        ),
+        "money in dated only to a span arrives at its last day, money out leaves at its first",
+        "ranges: months_low counts the least cash and money in and the most money out the "
+        "figures allow (bounds and approximations at their default widths), months_high the "
+        "reverse",
+    ]
+    if (counted["kind"] == "gpu_orders").any():
+        out.append(
+            "capex: GPU orders paid on their payment dates, else on their delivery dates in "
+            "proportion to the units (scheduled units on their scheduled dates)"
+        )
+    return out + shared
 
 
 def ends_of_spend(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
