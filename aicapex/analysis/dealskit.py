@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import as_known_on
@@ -32,6 +33,7 @@ __all__ = [
     "dollars",
     "kept_frame",
     "kept_records",
+    "masked",
     "named_and_kept",
     "records_named",
     "shares_text",
@@ -177,3 +179,11 @@ def typed_frame(
     for c in dates:
         frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
     return frame
+
+
+def masked(frame: pd.DataFrame, name: str, keep: np.ndarray, dtype: str) -> np.ndarray:
+    """Column ``name``'s rows ``keep`` as ``dtype``, cast after the rows are taken (as the
+    column of ``frame[keep]`` is): the few columns read, not a wide frame's rows taken
+    (~0.3 ms each)."""
+    out: np.ndarray = frame[name].array[keep].to_numpy(dtype)
+    return out

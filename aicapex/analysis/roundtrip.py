@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, require_usd
-from aicapex.analysis.dealskit import kept_frame
+from aicapex.analysis.dealskit import kept_frame, masked
 from aicapex.analysis.loops import ledger_legs
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
@@ -96,13 +96,6 @@ def _label(start: np.ndarray, window: str) -> np.ndarray:
 Extra = dict[str, np.ndarray]
 
 
-def _masked(frame: pd.DataFrame, name: str, keep: np.ndarray, dtype: str) -> np.ndarray:
-    """Column ``name``'s rows ``keep`` as ``dtype`` (cast after the rows are taken, as a
-    filtered frame's column is)."""
-    out: np.ndarray = frame[name].array[keep].to_numpy(dtype)
-    return out
-
-
 def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> Extra | None:
     """GPUs ordered and GW contracted: a row per order and per contract in GW (customer,
     vendor, window start, units, gw), in that order, not summed (see :func:`_extra_of`);
@@ -122,12 +115,12 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> Ext
     parts = []
     ordered = (moves["event"] == "ordered").to_numpy()
     if ordered.any():
-        start, _ = window_of(_masked(moves, "date", ordered, "datetime64[ns]"), window)
-        units = _masked(moves, "units", ordered, "float64")
+        start, _ = window_of(masked(moves, "date", ordered, "datetime64[ns]"), window)
+        units = masked(moves, "units", ordered, "float64")
         parts.append(
             {
-                "customer": _masked(moves, "entity", ordered, "object"),
-                "vendor": _masked(moves, "counterparty", ordered, "object"),
+                "customer": masked(moves, "entity", ordered, "object"),
+                "vendor": masked(moves, "counterparty", ordered, "object"),
                 "start": start,
                 "units": units,
                 "gw": np.zeros(len(units)),
@@ -139,12 +132,12 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> Ext
         live = ~status.isin(("cancelled", "failed")).to_numpy()
         gw = live & (contracts["capacity_unit"].astype("object") == "GW").to_numpy()
         if gw.any():
-            start, _ = window_of(_masked(contracts, "start_start", gw, "datetime64[ns]"), window)
-            capacity = _masked(contracts, "capacity", gw, "float64")
+            start, _ = window_of(masked(contracts, "start_start", gw, "datetime64[ns]"), window)
+            capacity = masked(contracts, "capacity", gw, "float64")
             parts.append(
                 {
-                    "customer": _masked(contracts, "buyer", gw, "object"),
-                    "vendor": _masked(contracts, "seller", gw, "object"),
+                    "customer": masked(contracts, "buyer", gw, "object"),
+                    "vendor": masked(contracts, "seller", gw, "object"),
                     "start": start,
                     "units": np.zeros(len(capacity)),
                     "gw": capacity,

@@ -42,7 +42,7 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from aicapex.analysis.common import DateLike, as_known_on, check_sku
-from aicapex.analysis.dealskit import kept_frame
+from aicapex.analysis.dealskit import kept_frame, masked
 from aicapex.analysis.fleet import check_statuses
 from aicapex.analysis.result import Result, record_index
 from aicapex.money import format_usd
@@ -186,22 +186,22 @@ def _from_prices(prices: pd.DataFrame) -> Part:
         return {}
     gpus = (prices["quantity_unit"].astype("object") == "gpu").to_numpy()
     priced = gpus & prices["one_off_usd"].notna().to_numpy() & (prices["quantity"] > 0).to_numpy()
-    p = prices[priced]
-    qty = p["quantity"].to_numpy("float64")
+    qty = masked(prices, "quantity", priced, "float64")
+    one_off = masked(prices, "one_off_usd", priced, "float64")
     return _part(
         {
-            "sku": p["quantity_sku"].to_numpy(object),
-            "date": p["effective_start"].to_numpy("datetime64[ns]"),
+            "sku": masked(prices, "quantity_sku", priced, "object"),
+            "date": masked(prices, "effective_start", priced, "datetime64[ns]"),
             "basis": "priced quantity",
-            "record": p["id"].to_numpy(object),
-            "entity": p["company"].to_numpy(object),
+            "record": masked(prices, "id", priced, "object"),
+            "entity": masked(prices, "company", priced, "object"),
             "counterparty": None,
             "units": qty,
-            "total_usd": p["one_off_usd"].to_numpy("float64"),
-            "unit_usd": p["one_off_usd"].to_numpy("float64") / qty,
-            "unit_low_usd": p["one_off_low_usd"].to_numpy("float64") / qty,
-            "unit_high_usd": p["one_off_high_usd"].to_numpy("float64") / qty,
-            "figure": p["one_off_kind"].to_numpy(object),
+            "total_usd": one_off,
+            "unit_usd": one_off / qty,
+            "unit_low_usd": masked(prices, "one_off_low_usd", priced, "float64") / qty,
+            "unit_high_usd": masked(prices, "one_off_high_usd", priced, "float64") / qty,
+            "figure": masked(prices, "one_off_kind", priced, "object"),
             "per_unit_year_usd": np.nan,
             "per_unit_hour_usd": np.nan,
         }
