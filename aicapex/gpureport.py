@@ -148,7 +148,9 @@ def loops(ctx: Any) -> dict[str, Any]:
     """Per company: the money loops through it, largest first."""
     found = ctx.once("cycles", lambda: cycles(_source(ctx))).frame
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in found.to_dict("records"):
+    cells = [found[c].to_numpy(object) for c in _LOOPS]  # read once, not to_dict's rows
+    for values in zip(*cells, strict=True):
+        row = dict(zip(_LOOPS, values, strict=True))
         members = set(str(row["path"]).split(" > ")) if row["enumerated"] else set()
         for company in members & ctx.when.keys():
             out.setdefault(company, []).append(
@@ -163,6 +165,19 @@ def loops(ctx: Any) -> dict[str, Any]:
                 }
             )
     return out
+
+
+#: The columns of :func:`~aicapex.analysis.loops.cycles` a report shows.
+_LOOPS = (
+    "window",
+    "basis",
+    "path",
+    "legs",
+    "amount_usd",
+    "smallest_leg",
+    "circulation_usd",
+    "enumerated",
+)
 
 
 def round_trips(ctx: Any) -> dict[str, Any]:
