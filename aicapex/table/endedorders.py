@@ -107,15 +107,17 @@ def at_least_delivered(moves: pd.DataFrame) -> pd.DataFrame:
     ordered = event == "ordered"
     if not ordered.any():
         return moves
-    order = moves["order"].to_numpy(object)
     units = moves["units"].to_numpy("int64")
+    # each order's units per event summed on its codes (-1: no order, never summed), not a
+    # groupby and reindex per event (~0.5 ms)
+    code, uniques = pd.factorize(moves["order"].to_numpy(object))
     most = np.zeros(len(moves), dtype=np.int64)
     for name in ("delivered", "scheduled"):
-        mine = event == name
+        mine = (event == name) & (code >= 0)
         if mine.any():
-            total = pd.Series(units[mine]).groupby(order[mine]).sum()
-            shown = total.reindex(order[ordered]).fillna(0).to_numpy("int64")
-            most[ordered] = np.maximum(most[ordered], shown)
+            total = np.zeros(len(uniques) + 1, dtype=np.int64)  # the last: no order's, 0
+            np.add.at(total, code[mine], units[mine])
+            most[ordered] = np.maximum(most[ordered], total[code[ordered]])
     raised = ordered & (most > units)
     if not raised.any():
         return moves
