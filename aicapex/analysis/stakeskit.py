@@ -127,22 +127,23 @@ def stake_inputs(
     from aicapex.ledger import Ledger
 
     source = as_known_on(source, known_on)
-    stakes_all = _frame(source, "stakes")
-    rounds_all = _frame(source, "funding_rounds")
-    entities = (
-        _frame(source, "entities") if isinstance(source, Ledger) or "entities" in source else None
-    )
+    # frames read where used (a ledger's inputs are kept: a second call reads none, 0.4 ms)
     if company is not None:
-        if entities is not None and isinstance(source, Ledger):
-            known = set(entities["id"].astype("object"))
+        if isinstance(source, Ledger):
+            known = set(_frame(source, "entities")["id"].astype("object"))
         else:
-            known = set(stakes_all["company"].astype("object")) | set(
-                rounds_all["company"].astype("object")
+            known = set(_frame(source, "stakes")["company"].astype("object")) | set(
+                _frame(source, "funding_rounds")["company"].astype("object")
             )
         if company not in known:
             raise KeyError(f"unknown entity {company!r}{suggest(company, sorted(map(str, known)))}")
 
+    def entities() -> pd.DataFrame | None:  # (record frames may have none)
+        given = isinstance(source, Ledger) or "entities" in source
+        return _frame(source, "entities") if given else None
+
     def resolved() -> Resolved:
+        stakes_all, rounds_all = _frame(source, "stakes"), _frame(source, "funding_rounds")
         stakes, aside_s = resolve_conflicts(stakes_all, "stakes", conflicts)
         rounds, aside_r = resolve_conflicts(rounds_all, "funding_rounds", conflicts)
         aside = _set_aside(stakes_all, "stakes", aside_s)
@@ -161,7 +162,7 @@ def stake_inputs(
         def dated() -> StakeInputs:
             stakes, rounds, kept, others = source.memo(("stake_inputs", conflicts), resolved)
             read = source.memo(("stake_rows", conflicts), rows)
-            args = (dict(kept), others, entities, as_of, company, conflicts, read)
+            args = (dict(kept), others, entities(), as_of, company, conflicts, read)
             return _dated(stakes, rounds, *args)
 
         if key is None:
@@ -169,7 +170,7 @@ def stake_inputs(
         inputs = source.memo(("stake_inputs", conflicts, company, key), dated)
         return _fresh(inputs)  # the report asks for the same inputs up to four times
     stakes, rounds, aside, others = resolved()
-    return _dated(stakes, rounds, aside, others, entities, as_of, company, conflicts)
+    return _dated(stakes, rounds, aside, others, entities(), as_of, company, conflicts)
 
 
 def _as_of_key(as_of: AsOf) -> tuple[Any, ...] | None:
