@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from aicapex.analysis.runrate import STREAMS, extrapolate, stream_extrapolation
+from aicapex.analysis.common import _entities_of
+from aicapex.analysis.runrate import STREAMS, _stream_of, extrapolate, stream_extrapolation
 
 CATEGORIES = ["compute", "payroll", "opex", "tax", "other", "licensing"]
 
@@ -119,3 +121,28 @@ def test_stream_extrapolation_is_extrapolate_by_stream(
     assert want is not None
     assert got.shape == want.shape
     assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_streams_of_categoricals_are_those_of_texts(seed: int) -> None:
+    """Each row's stream read through the categoricals' tables (unknown categories and missing
+    ones: ``other``; revenues: ``revenue``, whatever their category) is the one read from the
+    texts; and the entities spending are the same set either way."""
+    rng = np.random.default_rng(seed)
+    categories = ["compute", "payroll", "opex", "tax", "other", "licensing", "sales", None]
+    kinds = ["expenses", "revenues", "gpu_orders", None]
+    n = int(rng.integers(0, 60))
+    category = [categories[i] for i in rng.integers(0, len(categories), n)]
+    kind = [kinds[i] for i in rng.integers(0, len(kinds), n)]
+    coded = pd.DataFrame({"category": pd.Categorical(category), "kind": pd.Categorical(kind)})
+    texts = pd.DataFrame(
+        {"category": pd.Series(category, dtype=object), "kind": pd.Series(kind, dtype=object)}
+    )
+    got, want = _stream_of(coded), _stream_of(texts)
+    assert got.dtype == want.dtype == np.int64
+    assert got.tolist() == want.tolist()
+    entity = [f"e{i}" for i in rng.integers(0, 5, n)]
+    rows = rng.random(n) < 0.5
+    assert _entities_of(pd.Series(pd.Categorical(entity)), rows) == _entities_of(
+        pd.Series(entity, dtype=object), rows
+    )
