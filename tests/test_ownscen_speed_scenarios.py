@@ -56,3 +56,71 @@ def test_compare_frame_is_the_scenarios_frames_concatenated(path: str | None) ->
         assert list(table.used_records) == records
         compared += 1
     assert compared > 0
+
+
+# -- adjustments: eq, hash and repr written once in ScenarioAdjustment, as dataclass makes them
+
+
+def _twin(cls: type) -> type:
+    """``cls`` made again with the methods @dataclass(frozen=True) generates (the reference)."""
+    import dataclasses
+
+    specs = []
+    for f in dataclasses.fields(cls):
+        default = f.default if f.default is not dataclasses.MISSING else dataclasses.MISSING
+        specs.append((f.name, f.type, dataclasses.field(default=default)))
+    return dataclasses.make_dataclass(cls.__qualname__, specs, frozen=True)
+
+
+def _adjustments() -> list[object]:
+    from aicapex.scenarios.context import as_adjustment
+
+    made = [
+        ac.scale(category="compute", by=0.7, start="2024-01"),
+        ac.scale(category="compute", by=0.7, start="2024-01"),
+        ac.scale(category="compute", by=0.8, start="2024-01"),
+        ac.scale("stability-ai", category="opex", by=0.9),
+        ac.cut_headcount(share=0.2, start="2024-02"),
+        ac.growth(category="revenue", rate=0.05, start="2024-01"),
+        ac.add_flow(amount="$139M/yr", kind="revenues", category="other", start="2024-01"),
+        ac.add_flow(amount="$5M", kind="expenses", category="other", start="2024-01"),
+        ac.remove("stability-revenue-2023"),
+        ac.pay("stability-ai", bills=["a", "b"], on="2023-10"),
+        ac.pay(),
+        ac.forgive("stability-ai"),
+        ac.disburse("stability-2023-intel", tranche=0, on="2023-10"),
+        ac.disburse("stability-2023-intel", on="2023-10"),
+        ac.cancel("stability-2023-intel"),
+        ac.delay("stability-2023-intel", months=3),
+        ac.delay("stability-2023-intel", months=3),
+    ]
+    return [
+        *made,
+        as_adjustment(ac.Exclude(["stability-revenue-2023"])),
+        as_adjustment(ac.Exclude(["x"])),
+    ]
+
+
+def test_adjustments_compare_hash_and_show_as_dataclasses_do() -> None:
+    import dataclasses
+
+    made = _adjustments()
+    twins = {type(a): _twin(type(a)) for a in made}
+    as_twins = [
+        twins[type(a)](**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)}) for a in made
+    ]
+    assert len(twins) == 11  # every adjustment class
+    for a, t in zip(made, as_twins, strict=True):
+        assert repr(a) == repr(t)
+        assert hash(a) == hash(t)
+        for b, u in zip(made, as_twins, strict=True):
+            assert (a == b) == (t == u)
+            assert (a != b) == (t != u)
+        assert a != "text"
+        assert (a == 1) is False
+    assert made[0] == made[1]
+    assert hash(made[0]) == hash(made[1])
+    assert made[0] != made[2]
+    assert len({*made}) == len({*as_twins})
+    assert ac.Scenario("s", made[:3]) == ac.Scenario("s", made[:3])  # scenarios compare theirs
+    assert dataclasses.replace(made[0], by=0.8) == made[2]

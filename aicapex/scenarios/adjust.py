@@ -152,7 +152,7 @@ def _sentence_window(start: str | None, end: str | None) -> str:
     return f" to {end}" if end else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Scale(ScenarioAdjustment):
     """Multiply a category (every category when ``None``) by ``by`` from ``start`` to ``end``."""
 
@@ -197,7 +197,7 @@ class Scale(ScenarioAdjustment):
         return Bound(text, op=op, notes=notes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class CutHeadcount(ScenarioAdjustment):
     """Cut payroll by ``share`` (0.1: a tenth) from ``start`` (default: the month after
     ``as_of``)."""
@@ -235,7 +235,7 @@ class CutHeadcount(ScenarioAdjustment):
         return Bound(CutHeadcount(entity, self.share, start).describe(), op=op)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Growth(ScenarioAdjustment):
     """Grow a category (revenue by default) by ``rate`` a month from ``start`` (default: the
     month after ``as_of``) to ``end`` (held there after)."""
@@ -276,7 +276,7 @@ class Growth(ScenarioAdjustment):
         return Bound(text, op=op)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class AddFlow(ScenarioAdjustment):
     """Add money: a one-off amount, an amount spread over ``start`` to ``end``, or a rate
     (``"$139M/yr"``) each month from ``start`` to ``end`` (every month on without ``end``).

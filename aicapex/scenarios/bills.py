@@ -102,7 +102,7 @@ class DropRecords:
 # -- records and bills ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Remove(ScenarioAdjustment):
     """A record's flows left out (from ``start`` to ``end``), or a cash balance. A record
     reporting a fact another record reports too, removed whole, is left out before the
@@ -345,7 +345,7 @@ def bind_settling(
     return bound
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Pay(ScenarioAdjustment):
     """Unpaid bills paid on ``on`` (default: ``as_of``'s month)."""
 
@@ -375,7 +375,7 @@ class Pay(ScenarioAdjustment):
         return Bound(text, table=(table,), op=op)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Forgive(ScenarioAdjustment):
     """Unpaid bills forgiven: never paid."""
 

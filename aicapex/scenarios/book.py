@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 import math
+import reprlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -298,12 +299,28 @@ class Bound:
 
 class ScenarioAdjustment:
     """The base of scenario adjustments: :meth:`describe`, :meth:`bind`; ``SWEEP`` names the
-    numeric argument a sweep varies all at once (vectorised), if any."""
+    numeric argument a sweep varies all at once (vectorised), if any. Adjustments are frozen
+    dataclasses made with ``eq=False, repr=False``: their equality, hash and repr are the ones
+    ``@dataclass(frozen=True)`` generates, written here once for all of them (python 3.11
+    compiles each generated method apart: 0.25 ms an adjustment class, 2.5 ms of the import)."""
 
     #: The adjustment's name (its maker's, and in scenario files).
     NAME = "adjustment"
     #: The numeric argument a sweep varies all at once, if any.
     SWEEP: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return _values(self, "compare") == _values(other, "compare")
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_values(self, "hash"))
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)  # type: ignore[arg-type]
+        return f"{self.__class__.__qualname__}({', '.join(shown)})"
 
     def describe(self) -> str:  # pragma: no cover - every adjustment says what it does
         """One sentence saying what the adjustment does."""
@@ -312,6 +329,16 @@ class ScenarioAdjustment:
     def bind(self, book: Book) -> Bound:  # pragma: no cover
         """The adjustment checked against ``book``."""
         raise NotImplementedError
+
+
+def _values(adjustment: object, what: str) -> tuple[Any, ...]:
+    """The values of the fields a dataclass compares (``what`` ``"compare"``), or hashes
+    (``"hash"``: those compared, unless a field says otherwise), in order."""
+    if what == "hash":
+        chosen = [f for f in fields(adjustment) if (f.compare if f.hash is None else f.hash)]  # type: ignore[arg-type]
+    else:
+        chosen = [f for f in fields(adjustment) if f.compare]  # type: ignore[arg-type]
+    return tuple(getattr(adjustment, f.name) for f in chosen)
 
 
 _SPENDING = pd.Index(["expenses", "revenues"])

@@ -71,7 +71,7 @@ class NoBalance(ValueError):
     """The scenarios' entity has no cash balance to start from (``as_of`` not given)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class TableAdjustment(ScenarioAdjustment):
     """A flows-table adjustment (:class:`~aicapex.table.adjust.Adjustment`) in a scenario."""
 

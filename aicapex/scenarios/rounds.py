@@ -354,7 +354,7 @@ def _round_id(value: object) -> str:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Disburse(ScenarioAdjustment):
     """A round's tranches received (see the module docs)."""
 
@@ -391,7 +391,7 @@ class Disburse(ScenarioAdjustment):
         return Bound(self.describe(), round=self.round, change=self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Cancel(ScenarioAdjustment):
     """A round's pieces not yet received called off (see the module docs)."""
 
@@ -423,7 +423,7 @@ class Cancel(ScenarioAdjustment):
         return Bound(self.describe(), round=self.round, change=self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: ScenarioAdjustment's)
 class Delay(ScenarioAdjustment):
     """A round's pieces not yet received arrive ``months`` later (see the module docs)."""
 
