@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import require_usd, signed
+from aicapex.analysis.common import require_usd, same_figures, signed
 from aicapex.table.adjust import ADJUSTMENT_KIND
 from aicapex.table.columns import positions
 
@@ -118,12 +118,16 @@ def _signed_rows(
         require_usd(select_rows(flows, keep, columns), "runway")  # raises, naming them
     sign = np.asarray(data["direction"])
     low, high = (np.asarray(data[c]) for c in ("low_usd", "high_usd"))
-    low, high = np.where(np.isnan(low), base, low), np.where(np.isnan(high), base, high)
-    money_in = sign > 0
-    signed_low, signed_high = np.where(money_in, low, high), np.where(money_in, high, low)
-    signed_low *= sign  # in place: the same products as signed's
-    signed_high *= sign
-    data.update(signed=base * sign, signed_low=signed_low, signed_high=signed_high)
+    signed = base * sign
+    if same_figures(low, base) and same_figures(high, base):  # exact figures: ends are the base
+        data.update(signed=signed, signed_low=signed, signed_high=signed)  # (30 ms at 1M rows)
+    else:
+        low, high = np.where(np.isnan(low), base, low), np.where(np.isnan(high), base, high)
+        money_in = sign > 0
+        signed_low, signed_high = np.where(money_in, low, high), np.where(money_in, high, low)
+        signed_low *= sign  # in place: the same products as signed's
+        signed_high *= sign
+        data.update(signed=signed, signed_low=signed_low, signed_high=signed_high)
     index = flows.index if at is None else flows.index[at]
     return pd.DataFrame(data, index=index, copy=False)
 
