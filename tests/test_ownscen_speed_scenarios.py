@@ -67,8 +67,11 @@ def _twin(cls: type) -> type:
 
     specs = []
     for f in dataclasses.fields(cls):
-        default = f.default if f.default is not dataclasses.MISSING else dataclasses.MISSING
-        specs.append((f.name, f.type, dataclasses.field(default=default)))
+        if f.default_factory is not dataclasses.MISSING:
+            made = dataclasses.field(default_factory=f.default_factory)
+        else:
+            made = dataclasses.field(default=f.default)
+        specs.append((f.name, f.type, made))
     return dataclasses.make_dataclass(cls.__qualname__, specs, frozen=True)
 
 
@@ -124,3 +127,57 @@ def test_adjustments_compare_hash_and_show_as_dataclasses_do() -> None:
     assert len({*made}) == len({*as_twins})
     assert ac.Scenario("s", made[:3]) == ac.Scenario("s", made[:3])  # scenarios compare theirs
     assert dataclasses.replace(made[0], by=0.8) == made[2]
+
+
+def _records() -> list[object]:
+    """Plans, pieces, scenarios, scenario files and argument problems, some equal."""
+    from aicapex.scenarios.context import prepare
+    from aicapex.scenarios.fileargs import ArgumentProblem
+    from aicapex.scenarios.rounds import kept_plan
+
+    led = ac.load(ac.bundled_data())
+    book = prepare(led, "stability-ai", "2023-10")[1]
+    plan = kept_plan(book, "stability-2023-intel")
+    path = os.path.join(os.path.dirname(ac.bundled_data()), "stability_ai.scenarios.yaml")
+    if not os.path.exists(path):
+        path = os.path.join(ac.bundled_data(), "stability_ai.scenarios.yaml")
+    read = ac.read_scenarios(path)
+    return [
+        plan,
+        kept_plan(book, "stability-2023-intel"),
+        *plan.pieces,
+        read,
+        ac.read_scenarios(path),
+        *read.scenarios,
+        ac.Scenario("base"),
+        ArgumentProblem("a", "b", "c"),
+        ArgumentProblem("a", "b", "c", "key", False),
+        ArgumentProblem("a", "b", "c"),
+    ]
+
+
+def test_plans_scenarios_and_files_compare_hash_and_show_as_dataclasses_do() -> None:
+    import dataclasses
+
+    made = _records()
+    twins = {type(a): _twin(type(a)) for a in made}
+    as_twins = [
+        twins[type(a)](**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)}) for a in made
+    ]
+    assert len(twins) == 5
+    for a, t in zip(made, as_twins, strict=True):
+        assert repr(a) == repr(t)
+        try:
+            expected: object = hash(t)
+        except TypeError as exc:  # (a scenarios file holds dicts: no hash)
+            expected = str(exc)
+        try:
+            got: object = hash(a)
+        except TypeError as exc:
+            got = str(exc)
+        assert got == expected
+        for b, u in zip(made, as_twins, strict=True):
+            assert (a == b) == (t == u)
+            assert (a != b) == (t != u)
+    assert made[0] == made[1]
+    assert made[0] is not made[1] or made[0] == dataclasses.replace(made[0])

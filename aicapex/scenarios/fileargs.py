@@ -25,7 +25,7 @@ from typing import Any
 from aicapex.errors import suggest
 from aicapex.scenarios.adjust import GRID_ADJUSTMENTS
 from aicapex.scenarios.bills import BILL_ADJUSTMENTS
-from aicapex.scenarios.book import AdjustmentError, ScenarioAdjustment
+from aicapex.scenarios.book import AdjustmentError, Frozen, ScenarioAdjustment
 from aicapex.scenarios.rounds import ROUND_ADJUSTMENTS
 
 __all__ = [
@@ -51,8 +51,8 @@ MONEY_ARGUMENTS: dict[str, tuple[str, ...]] = {"add_flow": ("amount",)}
 PLACEHOLDER = "?"
 
 
-@dataclass(frozen=True)
-class ArgumentProblem:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class ArgumentProblem(Frozen):
     """A problem of an adjustment (``key`` ``None``) or of its argument ``key``; ``at``: located
     at the argument (it is written), else at the adjustment."""
 

@@ -57,7 +57,7 @@ from aicapex.limits import MAX_BYTES, checked_max_bytes
 from aicapex.loading import LEDGER_SUFFIXES
 from aicapex.notledger import SCENARIO_SUFFIXES
 from aicapex.records import FORMAT_KEY, FORMAT_VERSION
-from aicapex.scenarios.book import AdjustmentError, ScenarioAdjustment
+from aicapex.scenarios.book import AdjustmentError, Frozen, ScenarioAdjustment
 from aicapex.scenarios.context import NoBalance, bind_scenario, prepare
 from aicapex.scenarios.fileargs import ADJUSTMENTS, plain, read_adjustment, what_of
 from aicapex.scenarios.scenario import Comparison, Scenario, compare
@@ -79,8 +79,8 @@ FILE_FIELDS = (FORMAT_KEY, "entity", "as_of", "policy", "horizon", "note", "scen
 SCENARIO_FIELDS = ("name", "note", "based_on", "adjustments")
 
 
-@dataclass(frozen=True)
-class ScenarioFile:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class ScenarioFile(Frozen):
     """A scenarios file, read: its ``entity``, ``scenarios`` and the run's settings."""
 
     path: str

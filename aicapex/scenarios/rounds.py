@@ -39,6 +39,7 @@ from aicapex.scenarios.book import (
     AdjustmentError,
     Book,
     Bound,
+    Frozen,
     ScenarioAdjustment,
     date_error,
 )
@@ -68,8 +69,8 @@ _LIVE = ("closed", "committed", "announced")
 _RECEIVED = "disbursed"
 
 
-@dataclass(frozen=True)
-class Piece:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class Piece(Frozen):
     """A piece of a round's money: a tranche (``index``) or the rest (``index`` ``None``), in
     US dollars (base and ends), its status, its day, whether the records date it as received
     (``dated``) and whether a what-if moved it (``moved``)."""
@@ -94,8 +95,8 @@ class Piece:
         return self.status == _RECEIVED and not self.moved
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class Plan(Frozen):
     """The pieces of one round of ``entity``."""
 
     round: str

@@ -37,7 +37,7 @@ from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.scenarios.adjust import GRID_ADJUSTMENTS, AddFlow
 from aicapex.scenarios.bills import BILL_ADJUSTMENTS
-from aicapex.scenarios.book import ScenarioAdjustment, in_months
+from aicapex.scenarios.book import Frozen, ScenarioAdjustment, in_months
 from aicapex.scenarios.context import (
     Evaluated,
     TableAdjustment,
@@ -74,8 +74,8 @@ COMPARE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, init=False)
-class Scenario:
+@dataclass(frozen=True, init=False, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class Scenario(Frozen):
     """A named list of adjustments, applied in order (``Scenario("base")``: none, the ledger as
     reported). Scenarios compose: ``a + b`` applies ``a``'s adjustments then ``b``'s."""
 
