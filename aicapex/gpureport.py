@@ -21,6 +21,7 @@ from aicapex.analysis.related import related_parties
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.roundtrip import ALL, round_trip
+from aicapex.table.frames import ledger_frame
 
 __all__ = ["fleets", "gpu_companies", "loops", "realloc_section", "related", "round_trips"]
 
@@ -88,7 +89,7 @@ def fleets(ctx: Any) -> dict[str, Any]:
             "on_hand": int(on_hand),
             "through": through,
         }
-    targets = ctx.ledger.frame("gpu_targets")
+    targets = ledger_frame(ctx.ledger, "gpu_targets")  # read only
     aiming = set(targets["entity"].to_numpy(object)) & companies if len(targets) else set()
     # one gpu_targets for every company, each as of its own report date
     dated = {company: ctx.when[company] for company in aiming}
@@ -250,7 +251,7 @@ def gpu_companies(ledger: Any) -> list[tuple[str, str]]:
         ("gpu_reallocations", ("from_entity", "to_entity"), "date_end"),
         ("gpu_targets", ("entity",), "by_end"),
     ):
-        frame = ledger.frame(kind)
+        frame = ledger_frame(ledger, kind)  # read only: the ledger's own
         if frame.empty:
             continue
         values = frame[day].to_numpy("datetime64[ns]")  # a day's text, None for no day

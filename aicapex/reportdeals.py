@@ -23,6 +23,7 @@ from aicapex.analysis.vehicles import capital_stack
 from aicapex.analysis.warrants import WARRANT_COLUMNS, WarrantValue, value_rows
 from aicapex.records import Warrant
 from aicapex.schemaparts import BOOL, DAY, INT, MAYBE_TEXT, NUMBER, SHARE, TEXT, USD, obj
+from aicapex.table.frames import ledger_frame
 
 __all__ = [
     "DEAL_BUILDERS",
@@ -303,7 +304,7 @@ def capex_section(ctx: Any) -> dict[str, Any]:
 def customers_section(ctx: Any) -> dict[str, Any]:
     """Per company: its customers' amounts and shares of each revenue total, and the rest."""
     out: dict[str, list[dict[str, Any]]] = {}
-    revenues = ctx.ledger.frame("revenues")
+    revenues = ledger_frame(ctx.ledger, "revenues")  # read only
     if not revenues["included_in"].notna().any():
         return out
     for row in customers(ctx.ledger).rows():

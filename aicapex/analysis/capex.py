@@ -34,7 +34,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.records import Capex
-from aicapex.table.frames import ledger_fx
+from aicapex.table.frames import ledger_frame, ledger_fx
 from aicapex.table.typedcols import named_dtype
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _frame(source: Any) -> pd.DataFrame:
     from aicapex.ledger import Ledger
 
     if isinstance(source, Ledger):
-        return source.frame("capex")
+        return ledger_frame(source, "capex")  # read only: the ledger's own
     frame = source.get("capex")
     return Ledger().frame("capex") if frame is None else frame
 

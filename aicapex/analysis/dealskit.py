@@ -19,7 +19,7 @@ from aicapex.dates import DateLike, PartialDate
 from aicapex.errors import suggest
 from aicapex.money import Money, Rate
 from aicapex.records import Entity, Fact, Record
-from aicapex.table.conflicts import ConflictPolicy, resolved
+from aicapex.table.conflicts import ConflictPolicy, resolved_frame
 from aicapex.table.conflicts import resolve as resolve_conflicts
 from aicapex.table.frames import ledger_fx
 
@@ -81,12 +81,13 @@ def records_named(ledger: Ledger, kind: str, name: str | None, fields: Iterable[
 
 def kept_frame(source: Any, kind: str, conflicts: ConflictPolicy, frame: pd.DataFrame) -> Any:
     """``resolve(frame, kind, conflicts)[0]``; of a ledger (``frame``: its frame of ``kind``),
-    the resolved frame kept with it (:func:`aicapex.table.conflicts.resolved`: found once per
-    ledger, kind and policy for every analysis reading it)."""
+    the resolved frame kept with it (:func:`aicapex.table.conflicts.resolved_frame`: found
+    once per ledger, kind and policy for every analysis reading it; itself, not a copy: its
+    callers only read it, and a copy cost ~100 us)."""
     from aicapex.ledger import Ledger
 
     if isinstance(source, Ledger):
-        return resolved(source, kind, conflicts)[0]
+        return resolved_frame(source, kind, conflicts)[0]
     return resolve_conflicts(frame, kind, conflicts)[0]
 
 
@@ -96,7 +97,7 @@ def kept_records(
     """``records`` (of ``kind``) less the other reports of the facts in conflict under
     ``conflicts`` (:func:`aicapex.table.conflicts.resolve`: the latest reported by default;
     ``"all"`` keeps every report), and the ids of those set aside."""
-    _, aside = resolve_conflicts(ledger.frame(kind), kind, conflicts)
+    aside = resolved_frame(ledger, kind, conflicts)[1]  # found once per ledger, not each call
     drop = set(aside)
     kept = [r for r in records if r.id not in drop]
     return kept, sorted(r.id for r in records if r.id in drop)

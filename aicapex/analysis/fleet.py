@@ -30,6 +30,7 @@ from aicapex.errors import suggest
 from aicapex.table.columns import records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import is_ledger
+from aicapex.table.frames import ledger_frame
 from aicapex.table.gpus import GPU_COLUMNS, gpu_movements
 from aicapex.table.tablespec import SPECS
 
@@ -181,7 +182,7 @@ def reported_skus(source: Ledger | pd.DataFrame | Mapping[str, pd.DataFrame]) ->
         return set(movements_of(source, "all")["sku"].dropna().astype(str))
     out: set[str] = set()
     for kind in ("gpu_orders", "gpu_reallocations"):  # each column's cells, not a concat
-        skus = source.frame(kind)["sku"].to_numpy(object)
+        skus = ledger_frame(source, kind)["sku"].to_numpy(object)
         out.update(str(s) for s in skus[~pd.isna(skus)])
     return out
 
@@ -444,7 +445,7 @@ def gpu_targets(
     source, reported = as_known_on(source, known_on), source  # checks the source first
     skus = reported_skus(reported)  # every report's
     if isinstance(source, Ledger):
-        targets = source.frame("gpu_targets")
+        targets = ledger_frame(source, "gpu_targets")  # read only
     else:
         targets = source.get("gpu_targets", pd.DataFrame())
     statuses = check_statuses(statuses)

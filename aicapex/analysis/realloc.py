@@ -45,6 +45,7 @@ from aicapex.table.bulkcols import count_ends
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.endedorders import counted_status
 from aicapex.table.flows import is_ledger
+from aicapex.table.frames import ledger_frame
 from aicapex.table.gpus import kept_orders
 
 if TYPE_CHECKING:
@@ -300,9 +301,10 @@ def reallocations(
     check_party(source, entity)  # an unknown id: KeyError, as gpu_fleet
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
-        frame = source.frame("gpu_reallocations")
-        orders = source.frame("gpu_orders")
-        deliveries: pd.DataFrame | None = source.frame("deliveries")
+        # the ledger's own frames, read only (not a copy each: ~50 us)
+        frame = ledger_frame(source, "gpu_reallocations")
+        orders = ledger_frame(source, "gpu_orders")
+        deliveries: pd.DataFrame | None = ledger_frame(source, "deliveries")
     else:
         frame = source.get("gpu_reallocations", pd.DataFrame())
         orders = source.get("gpu_orders", pd.DataFrame())

@@ -34,6 +34,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.records import INFLUENCE_THRESHOLD
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
+from aicapex.table.frames import ledger_frame
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes
 
 if TYPE_CHECKING:
@@ -253,7 +254,7 @@ def related_parties(
     source = as_known_on(source, known_on)
     if isinstance(source, Ledger):
         frames = {
-            k: source.frame(k)
+            k: ledger_frame(source, k)  # read only: the ledger's own, not copies
             for k in ("entities", "gpu_reallocations", "compute_contracts", "gpu_orders")
         }
     else:

@@ -38,6 +38,7 @@ from aicapex.analysis.loops import ledger_legs
 from aicapex.analysis.result import Result, record_index
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
+from aicapex.table.frames import ledger_frame
 from aicapex.table.legs import BASES, LEG_KINDS, LegCodes, money_legs, window_of
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> Ext
 
     if isinstance(source, Ledger):
         moves = gpu_movements(source, conflicts=conflicts)
-        contracts = source.frame("compute_contracts")
+        contracts = ledger_frame(source, "compute_contracts")  # read only
     elif isinstance(source, Mapping):
         moves = gpu_movements(source, conflicts=conflicts)
         contracts = source.get("compute_contracts", pd.DataFrame())

@@ -49,6 +49,7 @@ from aicapex.money import format_usd
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.endedorders import counted_status
 from aicapex.table.flowrows import month_count, span_days
+from aicapex.table.frames import ledger_frame
 
 if TYPE_CHECKING:
     from aicapex.ledger import Ledger
@@ -99,7 +100,7 @@ def _frames(source: Any, kinds: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     from aicapex.ledger import Ledger
 
     if isinstance(source, Ledger):
-        return {k: source.frame(k) for k in kinds}
+        return {k: ledger_frame(source, k) for k in kinds}  # read only: not copies
     return {k: source[k] for k in kinds if k in source}
 
 

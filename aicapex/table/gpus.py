@@ -538,10 +538,10 @@ def gpu_movements(
     if isinstance(source, Ledger):
         ledger = source
 
-        def build() -> pd.DataFrame:
-            from aicapex.table.frames import frame
+        def build() -> pd.DataFrame:  # the ledger's own frames: _compile only reads them
+            from aicapex.table.frames import ledger_frame
 
-            return _compile({k: frame(ledger, k) for k in GPU_KINDS}, conflicts)
+            return _compile({k: ledger_frame(ledger, k) for k in GPU_KINDS}, conflicts)
 
         built = ledger.memo(("gpu_movements", conflicts), build)
         return built.copy(deep=False)
