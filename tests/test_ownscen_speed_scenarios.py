@@ -181,3 +181,35 @@ def test_plans_scenarios_and_files_compare_hash_and_show_as_dataclasses_do() -> 
             assert (a != b) == (t != u)
     assert made[0] == made[1]
     assert made[0] is not made[1] or made[0] == dataclasses.replace(made[0])
+
+
+def test_bound_scenarios_compare_hash_and_show_as_dataclasses_do() -> None:
+    import dataclasses
+
+    from aicapex.scenarios.bills import DropRecords
+    from aicapex.scenarios.context import bind_scenario, prepare
+
+    led = ac.load(ac.bundled_data())
+    book = prepare(led, "stability-ai", "2023-10")[1]
+    adjustments = _adjustments()[:8] + _adjustments()[12:14]
+    made: list[object] = []
+    for a in adjustments:
+        try:
+            bound = a.bind(book)  # type: ignore[attr-defined]
+        except ac.AdjustmentError:
+            continue
+        made += [bound, *([bound.op] if bound.op is not None else []), *bound.table]
+        scenario = bind_scenario("s", [a], book)
+        made += [scenario, *scenario.table]
+    made += [DropRecords("e", ("a", "b")), DropRecords("e", ("a", "b"), "2024-01")]
+    twins = {type(a): _twin(type(a)) for a in made}
+    assert {t.__name__ for t in twins} >= {"Bound", "BoundScenario", "Factor", "Addition"}
+    assert {t.__name__ for t in twins} >= {"RoundRows", "DropRecords"}
+    as_twins = [
+        twins[type(a)](**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)})  # type: ignore[arg-type]
+        for a in made
+    ]
+    for a, t in zip(made, as_twins, strict=True):
+        assert repr(a) == repr(t)
+        for b, u in zip(made, as_twins, strict=True):
+            assert (a == b) == (t == u)

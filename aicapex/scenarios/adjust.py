@@ -41,6 +41,7 @@ from aicapex.scenarios.book import (
     AdjustmentError,
     Book,
     Bound,
+    Frozen,
     ScenarioAdjustment,
     date_arg,
     end_arg,
@@ -72,10 +73,8 @@ FLOW_KINDS = ("revenues", "expenses", "funding", None)
 # -- changes of the streams ----------------------------------------------------------------
 
 
-# eq=False: never compared (identity, as nothing compares it); a generated __eq__ and
-# __hash__ cost 0.1 ms of the package's import (python 3.11 compiles each method apart)
-@dataclass(frozen=True, eq=False)
-class Factor:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class Factor(Frozen):
     """Multiply streams month by month: by ``value`` in ``[start, end]`` (``kind`` ``scale``), by
     ``1 - value`` (``cut``), or by ``(1 + value) ** k`` in the ``k``-th month from ``start``,
     held past ``end`` (``growth``). ``entity`` ``None``: every entity."""
@@ -103,10 +102,8 @@ class Factor:
         return np.where(window[None, :], factor, 1.0)
 
 
-# eq=False: never compared (identity, as nothing compares it); a generated __eq__ and
-# __hash__ cost 0.1 ms of the package's import (python 3.11 compiles each method apart)
-@dataclass(frozen=True, eq=False)
-class Addition:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class Addition(Frozen):
     """Add money to a stream: ``amount`` (signed US dollars: base, pessimistic and optimistic
     ends) each month from ``start`` to ``end`` when ``monthly``, else in all, spread evenly over
     those months (one-off: ``end`` ``None``). ``end`` ``None`` with ``monthly``: every month on.

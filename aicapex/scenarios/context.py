@@ -36,6 +36,7 @@ from aicapex.scenarios.book import (
     AdjustmentError,
     Book,
     Bound,
+    Frozen,
     ScenarioAdjustment,
     day_text,
     month_text,
@@ -129,10 +130,8 @@ def as_adjustment(value: object) -> ScenarioAdjustment:
     )
 
 
-# eq=False: never compared (identity, as nothing compares it); a generated __eq__ and
-# __hash__ cost 0.1 ms of the package's import (python 3.11 compiles each method apart)
-@dataclass(frozen=True, eq=False)
-class BoundScenario:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class BoundScenario(Frozen):
     """A scenario checked against a ledger: its flows-table changes, its stream changes, its
     sentences, the money in it brings (sentence, month, US dollars), its notes, and the first
     month of each change of a stream (sentence, month)."""

@@ -109,10 +109,8 @@ class Plan(Frozen):
         return tuple((p.day[:7], p.usd) for p in self.pieces if p.moved and p.status in counted)
 
 
-# eq=False: never compared (identity, as nothing compares it); a generated __eq__ and
-# __hash__ cost 0.1 ms of the package's import (python 3.11 compiles each method apart)
-@dataclass(frozen=True, eq=False)
-class RoundRows:
+@dataclass(frozen=True, eq=False, repr=False)  # (eq, hash, repr: Frozen's)
+class RoundRows(Frozen):
     """The round's money in the flows replaced by its :class:`Plan`'s pieces."""
 
     plan: Plan
