@@ -202,8 +202,9 @@ def _sort_key(row: Mapping[str, Any]) -> tuple[bool, int, str, str]:
 
 
 def _columns(frame: pd.DataFrame, *names: str) -> Any:
-    """The cells of ``names`` row by row, as ``itertuples`` gives them."""
-    return zip(*(frame[n] for n in names), strict=True)
+    """The cells of ``names`` row by row, as ``itertuples`` gives them (read as object
+    arrays: Timestamps, floats, text; not each Series iterated)."""
+    return zip(*(frame[n].to_numpy(object) for n in names), strict=True)
 
 
 def _leg_groups(flows: pd.DataFrame, legs: LegCodes) -> tuple[Any, ...]:
@@ -221,16 +222,23 @@ def _leg_groups(flows: pd.DataFrame, legs: LegCodes) -> tuple[Any, ...]:
         key, _ = pd.factorize(key.astype(np.int64) * (size + 1) + code, use_na_sentinel=True)
     key, _ = pd.factorize(key.astype(np.int64) * (len(legs.names) + 1) + legs.payee)
     first = np.unique(key, return_index=True)[1]  # codes follow the order groups first come
-    sums = pd.DataFrame({"date": legs.date, "amount_usd": legs.amount_usd}).groupby(key, sort=False)
-    found = sums.agg(date=("date", "min"), amount_usd=("amount_usd", "sum"))
+    # the amounts summed by pandas (its compensated sums, as the frame's agg summed them);
+    # the earliest day on the codes (NaT: none), not a frame's named aggregation (~0.5 ms)
+    amount = pd.Series(legs.amount_usd).groupby(key, sort=False).sum()
+    day = np.asarray(legs.date, dtype="datetime64[ns]")
+    dated = ~np.isnat(day)
+    never = np.iinfo(np.int64).max
+    earliest = np.full(len(first), never, dtype=np.int64)
+    np.minimum.at(earliest, key[dated], day[dated].view(np.int64))
+    date = np.where(earliest == never, np.datetime64("NaT", "ns"), earliest.view("datetime64[ns]"))
     return (
         record[first],
-        found["date"],
+        pd.Series(date, dtype="datetime64[ns]"),  # Timestamps when read, as agg's column
         legs.names[legs.payer[first]],
         legs.names[legs.payee[first]],
         np.asarray(LEG_KINDS, dtype=object)[legs.leg[first]],
         np.asarray(BASES, dtype=object)[legs.basis[first]],
-        found["amount_usd"],
+        amount,
     )
 
 
