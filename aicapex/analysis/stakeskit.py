@@ -74,7 +74,7 @@ Resolved: TypeAlias = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # frames, not compared nor shown: 0.2 ms of import
 class StakeInputs:
     """The stakes and rounds an ownership analysis reads (conflicts resolved, only those dated
     by ``as_of``), the ids of reports set aside with the id each was set aside for, the
