@@ -27,7 +27,7 @@ import pandas as pd
 from aicapex.analysis.common import DateLike, as_known_on, check_entity, check_sku, day_of
 from aicapex.analysis.result import Result
 from aicapex.errors import suggest
-from aicapex.table.columns import records_in
+from aicapex.table.columns import is_in, records_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import is_ledger
 from aicapex.table.frames import ledger_frame
@@ -216,17 +216,19 @@ def counted_moves(
 
 def _counted_rows(moves: pd.DataFrame, statuses: tuple[str, ...]) -> np.ndarray:
     """Which rows of ``moves`` (a whole GPU movements table) :func:`counted` keeps."""
-    status = moves["status"].astype("object")
-    keep = status.isin(statuses).to_numpy(copy=True)
-    moved = (status == "reallocated").to_numpy()
+    status = moves["status"]  # read by its codes (is_in), not cast to objects (~0.4 ms)
+    keep = np.array(is_in(status, statuses), dtype=bool)  # a copy: written below
+    moved = is_in(status, ("reallocated",))
     if not moved.any():
         return keep
-    order = moves["order"].astype("object")
-    ordered = (moves["event"] == "ordered").to_numpy()
-    # each order's status, from its ordered row (one per order once conflicts are resolved)
-    of = pd.Series(status.to_numpy()[ordered], index=order.to_numpy()[ordered])
-    their = order[moved].map(of[~of.index.duplicated()]).to_numpy()
-    keep[moved] = pd.isna(their) | pd.Series(their).isin(statuses).to_numpy()
+    ordered = is_in(moves["event"], ("ordered",))
+    order = moves["order"].to_numpy(object)
+    # each order's status (its first ordered row's) counted, or missing: its moves count
+    fine = (keep | status.isna().to_numpy())[ordered]
+    ids = pd.Index(order[ordered])
+    first = ~ids.duplicated()
+    at = ids[first].get_indexer(order[moved])  # -1: no order of the table, counted
+    keep[moved] = np.append(fine[first], True)[at]
     return keep
 
 
