@@ -34,6 +34,7 @@ from aicapex.analysis.result import Result, record_index
 from aicapex.dates import DateLike
 from aicapex.errors import suggest
 from aicapex.records import Capex
+from aicapex.table.columns import is_in
 from aicapex.table.frames import ledger_frame, ledger_fx
 from aicapex.table.typedcols import named_dtype
 
@@ -291,7 +292,7 @@ def capex_at(ledger: Ledger, dates: Mapping[str, str]) -> CapexResult:
     date: the rows :func:`capex` gives each with ``as_of=`` its date, for all of them in one
     pass (a company's rows read only its own records). The report's capex section."""
     frame = _frame(ledger)
-    frame = frame[frame["company"].astype("object").isin(list(dates)).to_numpy()]
+    frame = frame[is_in(frame["company"], tuple(dates))]  # by its codes
     frame_out = _table(ledger, frame, {c: day_of(d, end=True) for c, d in dates.items()})
     return CapexResult(frame_out, record_index(frame_out["record"]), ASSUMPTIONS)
 

@@ -36,6 +36,7 @@ from aicapex.analysis.common import DateLike, as_known_on, check_entity, require
 from aicapex.analysis.dealskit import kept_frame, masked
 from aicapex.analysis.loops import ledger_legs
 from aicapex.analysis.result import Result, record_index
+from aicapex.table.columns import is_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.flows import as_flows
 from aicapex.table.frames import ledger_frame
@@ -114,7 +115,7 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> Ext
     else:
         return None
     parts = []
-    ordered = (moves["event"] == "ordered").to_numpy()
+    ordered = is_in(moves["event"], ("ordered",))  # by its codes
     if ordered.any():
         start, _ = window_of(masked(moves, "date", ordered, "datetime64[ns]"), window)
         units = masked(moves, "units", ordered, "float64")
@@ -129,9 +130,8 @@ def _units_and_gw(source: object, conflicts: ConflictPolicy, window: str) -> Ext
         )
     if not contracts.empty:  # each contract once, and only those not cancelled or failed
         contracts = kept_frame(source, "compute_contracts", conflicts, contracts)
-        status = contracts["status"].astype("object")
-        live = ~status.isin(("cancelled", "failed")).to_numpy()
-        gw = live & (contracts["capacity_unit"].astype("object") == "GW").to_numpy()
+        live = ~is_in(contracts["status"], ("cancelled", "failed"))  # by their codes
+        gw = live & is_in(contracts["capacity_unit"], ("GW",))
         if gw.any():
             start, _ = window_of(masked(contracts, "start_start", gw, "datetime64[ns]"), window)
             capacity = masked(contracts, "capacity", gw, "float64")

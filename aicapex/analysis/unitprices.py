@@ -46,6 +46,7 @@ from aicapex.analysis.dealskit import kept_frame, masked
 from aicapex.analysis.fleet import check_statuses
 from aicapex.analysis.result import Result, record_index
 from aicapex.money import format_usd
+from aicapex.table.columns import is_in
 from aicapex.table.conflicts import ConflictPolicy
 from aicapex.table.endedorders import counted_status
 from aicapex.table.flowrows import month_count, span_days
@@ -185,7 +186,7 @@ def _from_orders(orders: pd.DataFrame) -> Part:
 def _from_prices(prices: pd.DataFrame) -> Part:
     if prices.empty or "quantity" not in prices:
         return {}
-    gpus = (prices["quantity_unit"].astype("object") == "gpu").to_numpy()
+    gpus = is_in(prices["quantity_unit"], ("gpu",))  # by its codes
     priced = gpus & prices["one_off_usd"].notna().to_numpy() & (prices["quantity"] > 0).to_numpy()
     qty = masked(prices, "quantity", priced, "float64")
     one_off = masked(prices, "one_off_usd", priced, "float64")
@@ -280,7 +281,7 @@ def ramp_totals(ramps: pd.DataFrame) -> pd.DataFrame:
 def _from_leases(contracts: pd.DataFrame, ramps: pd.DataFrame) -> Part:
     if contracts.empty:
         return {}
-    gpus = (contracts["capacity_unit"].astype("object") == "gpu").to_numpy()
+    gpus = is_in(contracts["capacity_unit"], ("gpu",))
     c = contracts[gpus & (contracts["capacity"] > 0).to_numpy()]
     if c.empty:
         return {}

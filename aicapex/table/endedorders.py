@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aicapex.table.columns import as_category
+from aicapex.table.columns import as_category, is_in
 
 __all__ = [
     "ENDED",
@@ -91,7 +91,7 @@ def counted_status(orders: pd.DataFrame, deliveries: pd.DataFrame | None) -> np.
     ended = ended_orders(status)
     if deliveries is None or deliveries.empty or not ended.any():
         return status
-    actual = (deliveries["status"].astype("object") == "delivered").to_numpy() & (
+    actual = is_in(deliveries["status"], ("delivered",)) & (
         deliveries["quantity"].to_numpy("float64", na_value=0.0) > 0
     )
     came = np.isin(orders["id"].to_numpy(object), deliveries["order"].to_numpy()[actual])
