@@ -21,6 +21,7 @@ from aicapex.analysis.related import related_parties
 from aicapex.analysis.result import cents as _num
 from aicapex.analysis.result import jsonable
 from aicapex.analysis.roundtrip import ALL, round_trip
+from aicapex.table.columns import is_in
 from aicapex.table.frames import ledger_frame
 
 __all__ = ["fleets", "gpu_companies", "loops", "realloc_section", "related", "round_trips"]
@@ -58,7 +59,8 @@ def fleets(ctx: Any) -> dict[str, Any]:
     moves = counted_moves(ctx.ledger, "latest", COUNTED)
     until = _until(ctx, moves["entity"])
     day = moves["date"].to_numpy("datetime64[ns]")
-    keep = moves["entity"].isin(companies).to_numpy() & (np.isnat(until) | (day <= until))
+    mine = is_in(moves["entity"], tuple(companies))  # by its codes
+    keep = mine & (np.isnat(until) | (day <= until))
     fleet = gpu_fleet(moves[keep], freq="Y", statuses=COUNTED).frame
     out: dict[str, Any] = {}
     # per company and SKU at once: the totals, and the last period's row (the group's last);
@@ -75,7 +77,9 @@ def fleets(ctx: Any) -> dict[str, Any]:
     one_day = np.timedelta64(1, "D")
     year_end = (period.astype("datetime64[Y]") + 1).astype("datetime64[ns]") - one_day
     capped = ~np.isnat(cap) & (year_end > cap)
-    years = pd.DatetimeIndex(np.where(capped, cap, period)).strftime("%Y")
+    # each group's year as text (never NaT: a fleet's periods are dates), not an Index's
+    # strftime
+    years = np.datetime_as_string(np.where(capped, cap, period), unit="Y").tolist()
     totals = zip(*sums, strict=True)
     ends = zip(*(fleet[k].to_numpy()[end] for k in ("position", "on_hand")), years, strict=True)
     groups = zip(entity[first], sku[first], strict=True)
