@@ -153,7 +153,7 @@ def _concat(pieces: list[Piece]) -> pd.DataFrame:
     pieces = [p for p in pieces if len(p["units"])]
     if not pieces:
         return empty_movements()
-    columns: dict[str, object] = {}
+    columns: dict[str, Any] = {}
     for name, dtype in GPU_COLUMNS.items():
         if dtype == "category":
             columns[name] = union([as_category(p[name], len(p["units"])) for p in pieces])
@@ -161,11 +161,10 @@ def _concat(pieces: list[Piece]) -> pd.DataFrame:
             columns[name] = pd.array(np.concatenate([p[name] for p in pieces]), dtype="str")
         else:
             columns[name] = np.concatenate([p[name] for p in pieces])
-    out = pd.DataFrame(columns, copy=False)
-    day = out["date"].to_numpy("datetime64[ns]")
+    day = columns["date"]  # sorted as columns, the frame built once (not taken, re-indexed)
     key = np.where(np.isnat(day), np.iinfo(np.int64).max, day.view(np.int64))
     order = np.argsort(key, kind="stable")
-    return out.take(order).reset_index(drop=True)
+    return pd.DataFrame({name: c.take(order) for name, c in columns.items()}, copy=False)
 
 
 def _orders(orders: pd.DataFrame) -> Piece:
@@ -267,11 +266,13 @@ def _take_deliveries(
         return owner, np.full(n, None, dtype=object), order, u
     m_order = ids.get_indexer(pd.Index(moves["order"].astype("object")))
     has = m_order >= 0
-    mv = moves[has]
     m_order = m_order[has]
     claims_start, claims_end, claim_to, claim_id = [], [], [], []
-    m_day = mv["date_start"].to_numpy("datetime64[D]").astype(np.int64)
-    m_qty = mv["quantity"].to_numpy("int64", na_value=0)
+    # the moves of an order: their columns' rows taken, then cast (not the frame filtered)
+    cells = {c: moves[c].array[has] for c in ("date_start", "quantity", "to_entity", "id")}
+    m_day = cells["date_start"].to_numpy("datetime64[D]").astype(np.int64)
+    m_qty = cells["quantity"].to_numpy("int64", na_value=0)
+    m_to, m_id = (cells[c].to_numpy(object) for c in ("to_entity", "id"))
     for code in (0, 1):
         key = m_order.astype(np.int64) * 2 + code
         gi = np.searchsorted(group_ids, key)
@@ -279,8 +280,7 @@ def _take_deliveries(
         if not gi_ok.any():
             continue
         k_key, k_day, k_qty = key[gi_ok], m_day[gi_ok], m_qty[gi_ok]
-        k_to = mv["to_entity"].to_numpy(object)[gi_ok]
-        k_id = mv["id"].to_numpy(object)[gi_ok]
+        k_to, k_id = m_to[gi_ok], m_id[gi_ok]
         k_g = gi[gi_ok]
         o = np.lexsort((k_day, k_key))
         k_key, k_day, k_qty, k_to, k_id, k_g = (
