@@ -152,8 +152,8 @@ def _unit_prices(
     # each order's own price: its last row (as drop_duplicates(keep="last") keeps it)
     said = prices["basis"]
     own = {r: i for i, (r, b) in enumerate(zip(prices["record"], said, strict=True)) if b in _OWN}
-    ref = moves["order"].astype("object")
-    row = np.array([own.get(r, -1) for r in ref.to_numpy(object)], dtype=np.int64)
+    ref = moves["order"].to_numpy(object)  # read once as an array, not a Series indexed
+    row = np.array([own.get(r, -1) for r in ref], dtype=np.int64)
     hit = row >= 0
     if hit.any():
         rows = row[hit]
@@ -162,14 +162,16 @@ def _unit_prices(
         high[hit] = prices["unit_high_usd"][rows]
         figure[hit] = prices["figure"][rows]
         basis[hit] = ["the order's " + str(b).replace("order ", "") for b in said[rows]]
-        record[hit] = ref[hit].to_numpy()
+        record[hit] = ref[hit]
     # an order priced in a currency without an exchange rate: its price is unknown in dollars,
     # not another order's
     if not orders.empty:
-        no_rate = ref.map(unrated(orders, ("total", "unit_price"))).to_numpy(object)
+        said_of = unrated(orders, ("total", "unit_price"))  # looked up as map looks up
+        at = said_of.index.get_indexer(pd.Index(ref))  # -1: none (the None appended)
+        no_rate = np.append(said_of.to_numpy(object), np.array([None], dtype=object))[at]
         dollarless = ~hit & pd.notna(no_rate)
         basis[dollarless] = [f"the order's {t}: no exchange rate" for t in no_rate[dollarless]]
-        record[dollarless] = ref[dollarless].to_numpy()
+        record[dollarless] = ref[dollarless]
         hit = hit | dollarless
     purchase = ~np.isnan(prices["unit_usd"])
     p_sku, p_day = prices["sku"][purchase], prices["date"][purchase]
