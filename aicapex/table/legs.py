@@ -187,11 +187,11 @@ def leg_codes(flows: pd.DataFrame) -> LegCodes:
     keep &= ~(orders & _hits(flows["status"], ["scheduled"]))
     rows = np.flatnonzero(keep)
     category, categories = _coded(flows["category"])
-    table = np.empty((len(kinds) + 1, len(categories) + 1), dtype=np.int8)
     ks = np.array([*kinds.tolist(), None], dtype=object)
     cs = np.array([*categories.tolist(), None], dtype=object)
-    for i, k in enumerate(ks.tolist()):
-        table[i] = [LEG_KINDS.index(x) for x in leg_kind(pd.Series([k] * len(cs)), pd.Series(cs))]
+    # every (kind, category) pair's leg at once: one leg_kind call, not one per kind
+    pairs = leg_kind(pd.Series(np.repeat(ks, len(cs))), pd.Series(np.tile(cs, len(ks))))
+    table = np.array([LEG_KINDS.index(x) for x in pairs], dtype=np.int8).reshape(len(ks), -1)
     status, statuses = _coded(flows["status"])
     basis = np.array(
         [BASES.index(_BASIS.get(str(u), "committed")) for u in statuses.tolist()]
