@@ -27,7 +27,6 @@ from aicapex.analysis.common import (
     filled,
     in_calendar,
     month_of,
-    month_positions,
     require_usd,
     same_figures,
     trailing,
@@ -159,7 +158,7 @@ def burn(
         if pd.isna(lo) or pd.isna(hi):
             lo = hi = lo if not pd.isna(lo) else hi
         months = pd.date_range(lo, hi, freq="MS") if not pd.isna(lo) else pd.DatetimeIndex([])
-    m = month_positions(rows["month"], months)
+    m = months.get_indexer(rows["month"])  # type: ignore[arg-type]
     # only the months asked need dollars (a rate missing in other months refuses nothing)
     require_usd(rows if (m >= 0).all() else rows[m >= 0], "burn")
     base = rows["amount_usd"]

@@ -41,7 +41,6 @@ __all__ = [
     "grid_cells",
     "in_calendar",
     "month_of",
-    "month_positions",
     "month_starts",
     "monthly_matrix",
     "months_between",
@@ -287,40 +286,8 @@ def grid_cells(
 ) -> np.ndarray:
     """The cell of each row in an (entities x months) array, from its entity's position
     (-1: none) and its month (one of ``months``, else none): -1 where none."""
-    m = month_positions(month, months)
+    m = months.get_indexer(month)  # type: ignore[arg-type]
     out: np.ndarray = np.where((entity >= 0) & (m >= 0), entity * len(months) + m, -1)
-    return out
-
-
-#: A day in each unit of NumPy times (naive): seconds to nanoseconds.
-_DAYS = {"s": 86_400, "ms": 86_400 * 10**3, "us": 86_400 * 10**6, "ns": 86_400 * 10**9}
-
-
-def month_positions(values: pd.Series | np.ndarray, months: pd.DatetimeIndex) -> np.ndarray:
-    """``months.get_indexer(values)``: each value's position among ``months`` (first days of
-    months), -1 where it is none of them. Long columns of naive times are looked up by their
-    day in a table of the months' days (a million flows: 5 ms, where hashing took 25 ms)."""
-    array, kind = np.asarray(values), months.dtype
-    naive = isinstance(kind, np.dtype) and kind.kind == "M" and not months.hasnans
-    grid_day = _DAYS.get(np.datetime_data(kind)[0], 0) if isinstance(kind, np.dtype) else 0
-    unit = np.datetime_data(array.dtype)[0] if array.dtype.kind == "M" else ""
-    grid = months.asi8
-    starts = grid // grid_day if naive and grid_day else grid
-    if (
-        not (naive and grid_day and len(grid) and unit in _DAYS and len(array) >= 4096)
-        or not months.is_unique
-        or (grid - starts * grid_day).any()  # (times not at midnight: pandas')
-        or int(starts.max() - starts.min()) > 8 * len(array) + (1 << 20)  # (a table too large)
-    ):
-        return np.asarray(months.get_indexer(values))  # type: ignore[arg-type]
-    lo, per_day = int(starts.min()), _DAYS[unit]
-    table = np.full(int(starts.max()) - lo + 2, -1, dtype=np.intp)  # (last slot: outside)
-    table[starts - lo] = np.arange(len(months))
-    times = array.view(np.int64)
-    day = times // per_day
-    at = day - lo
-    inside = (times - day * per_day == 0) & (at >= 0) & (at < len(table) - 1)  # (NaT: outside)
-    out: np.ndarray = table[np.where(inside, at, len(table) - 1)]
     return out
 
 

@@ -17,7 +17,6 @@ from aicapex.analysis.burn import BURN_CATEGORIES
 from aicapex.analysis.common import (
     filled,
     fraction_of_month,
-    month_positions,
     months_between,
     same_figures,
 )
@@ -333,7 +332,7 @@ def stream_flows(
         e = looked[0].astype(np.int64, copy=False)
     else:
         e = positions(later["entity"], entities)
-    m = month_positions(later["month"], months) if len(later) else e
+    m = months.get_indexer(later["month"]) if len(later) else e  # type: ignore[arg-type]
     ok = (e >= 0) & (m >= 0)
     streams = _counted_streams(later, None if looked is None else looked[1:]) if len(later) else e
     cell = ((e * n_s + streams) * n_m + m)[ok] if len(later) else e
