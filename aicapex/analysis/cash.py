@@ -92,7 +92,7 @@ def run_variants(
     start (``(E,)``) and net flows (``nets[i]``, ``(E, M)``). A variant marked in ``alias`` is
     the first's (exact figures: its row of ``nets`` is not read): when all the others are, the
     first is rolled once and its path read for each (views, read only; at 2,000 entities and
-    324 months, 26 ms less)."""
+    324 months, warm, 4.0 -> 1.4 ms, and no copies of the first's net flows)."""
     if len(alias) > 1 and all(alias[1:]):
         one = run_cash(starts[0][None], nets[:1], counted)
         n = len(starts)
