@@ -1,5 +1,5 @@
 """The runway grid's quick routes give what the pandas calls they replace give:
-``runwaygrid.ends_of`` is ``Series.map`` of each company's last day, ``runwaygrid._filled``
+``runwaygrid.ends_of`` is ``Series.map`` of each company's last day, ``common.filled``
 is ``fillna(...).to_numpy("float64")`` and ``runwayresult.bound_notes`` words the bounded
 balances as the rows' tuples did; on varied companies (missing ones, unknown ones, other
 dtypes), figures (missing, signed zeros) and kinds."""
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aicapex.analysis.common import day_of
-from aicapex.analysis.runwaygrid import _filled, ends_of
+from aicapex.analysis.common import day_of, filled
+from aicapex.analysis.runwaygrid import ends_of
 from aicapex.analysis.runwayresult import bound_notes
 
 NAMES = ["acme", "beta", "zeta", "omega"]
@@ -53,7 +53,7 @@ def test_filled_is_fillna(seed: int) -> None:
     values[rng.random(n) < 0.2] = -0.0
     for v in (values, base, values.astype("Float64")):
         expected = v.fillna(base).to_numpy("float64")
-        got = _filled(v, base)
+        got = filled(v, base)
         assert got.dtype == expected.dtype
         assert np.array_equal(got.view(np.int64), expected.view(np.int64))
 

@@ -480,8 +480,12 @@ def signed(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def filled(values: pd.Series, base: pd.Series) -> np.ndarray:
-    """``values.fillna(base)`` (a float column, ``base`` on the same rows) as an array: the
-    values as they are when none is missing (ends of exact figures are), no copy of them."""
+    """``values.fillna(base).to_numpy("float64")`` (``base`` on the same rows): for float64
+    columns, the values as they are when none is missing (ends of exact figures are), no copy
+    of them; other dtypes (nullable floats) filled by pandas."""
+    if values.dtype != np.float64 or base.dtype != np.float64:
+        other: np.ndarray = values.fillna(base).to_numpy("float64")
+        return other
     out = values.to_numpy("float64")
     gaps = np.isnan(out)
     if gaps.any():

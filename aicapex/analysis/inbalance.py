@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aicapex.analysis.common import filled
 from aicapex.analysis.runwayrows import COUNTED_KINDS, COUNTED_STATUSES, Lookups
 from aicapex.money import Money
 from aicapex.table.columns import positions
@@ -137,8 +138,8 @@ def committed_before(
             "amount": rows["amount"].to_numpy("float64")[before],
             "currency": _currencies(rows)[before],
             # an exact row's ends are its figure (NaN: none given)
-            "low_usd": _filled(rows, "low_usd", usd)[before],
-            "high_usd": _filled(rows, "high_usd", usd)[before],
+            "low_usd": filled(rows["low_usd"], rows["amount_usd"])[before],
+            "high_usd": filled(rows["high_usd"], rows["amount_usd"])[before],
             "balance_date": balance[before],
             "balance_record": chosen["id"].to_numpy(object)[at[before]],
         }
@@ -214,12 +215,6 @@ def _currencies(rows: pd.DataFrame) -> np.ndarray:
     if "currency" not in rows:
         return np.full(len(rows), None, dtype=object)
     return rows["currency"].to_numpy(object)
-
-
-def _filled(rows: pd.DataFrame, column: str, usd: np.ndarray) -> np.ndarray:
-    """An end of the rows' figures in US dollars: ``usd`` where the column gives none."""
-    ends = rows[column].to_numpy("float64")
-    return np.where(np.isnan(ends), usd, ends)
 
 
 def _ids(rows: pd.DataFrame) -> np.ndarray:

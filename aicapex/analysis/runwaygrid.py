@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aicapex.analysis.common import day_of, month_of, month_starts, months_between
+from aicapex.analysis.common import day_of, filled, month_of, month_starts, months_between
 from aicapex.dates import DateLike
 
 __all__ = [
@@ -170,9 +170,7 @@ def balance_grid(
     periods = max(int(as_of_col.max()) + 1, 0) + horizon if len(entities) else horizon
     months = month_starts(grid_start, periods)
     cash = tuple(
-        _filled(
-            chosen[balance] if balance in chosen else chosen["amount_usd"], chosen["amount_usd"]
-        )
+        filled(chosen[balance] if balance in chosen else chosen["amount_usd"], chosen["amount_usd"])
         for balance in ("amount_usd", "amount_low_usd", "amount_high_usd")
     )
     return BalanceGrid(
@@ -180,14 +178,3 @@ def balance_grid(
         grid_start, as_of_col, months, months.to_numpy()[None, :] > balance_month[:, None],
         balance_columns(entities, chosen), cash,
     )  # fmt: skip
-
-
-def _filled(values: pd.Series, base: pd.Series) -> np.ndarray:
-    """``values.fillna(base).to_numpy("float64")`` (the same rows), without a Series made when
-    both are float64 (three per grid)."""
-    if values.dtype == np.float64 and base.dtype == np.float64:
-        out = values.to_numpy()
-        gaps = np.isnan(out)
-        return np.where(gaps, base.to_numpy(), out) if gaps.any() else out.copy()
-    filled: np.ndarray = values.fillna(base).to_numpy("float64")
-    return filled
